@@ -1,0 +1,63 @@
+/**
+ * The shared vocabulary of the engine: engines, source positions, statements and migrations.
+ * Every module (sources, sql, safety, shadow, schema, generate, plan) speaks in these types.
+ */
+
+export type Engine = 'postgresql' | 'mysql' | 'mariadb' | 'sqlite' | 'mongodb' | 'mssql' | 'cockroachdb' | 'unknown';
+
+/** 1-based line and column, as editors and compilers print them. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Span {
+  start: Position;
+  end: Position;
+}
+
+/** One SQL statement with where it came from. */
+export interface Statement {
+  /** The statement text exactly as written (no trailing semicolon). */
+  sql: string;
+  /** Where the statement stands in the SQL text it was split from. */
+  span: Span;
+  /** Character offsets of the statement in that SQL text. */
+  offset: { start: number; end: number };
+  /**
+   * Where the statement was produced in the original source, when that differs from the SQL text:
+   * the `.ts` line of a `knex.schema.alterTable` call, the Python line of an Alembic op.
+   */
+  origin?: { file: string; line: number; column?: number };
+}
+
+export type MigrationFormat =
+  | 'sql'
+  | 'golang-migrate'
+  | 'dbmate'
+  | 'goose'
+  | 'sql-migrate'
+  | 'flyway'
+  | 'diesel'
+  | 'prisma'
+  | 'drizzle'
+  | 'knex'
+  | 'typeorm'
+  | 'sequelize'
+  | 'alembic'
+  | 'django';
+
+/** A migration as the tool applies it: ordered, with the SQL it runs up and down. */
+export interface Migration {
+  id: string;
+  name: string;
+  /** Path relative to the project root. */
+  path: string;
+  format: MigrationFormat;
+  up: Statement[];
+  /** Absent when the format has no down migration (Prisma) or the file does not define one. */
+  down?: Statement[];
+  /** Whether the tool wraps the migration in one transaction. */
+  transactional: boolean;
+  notes: string[];
+}

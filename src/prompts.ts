@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+
+/**
+ * The skill prompt lives as Markdown in prompts/ (so it ships as SKILL.md too); the server reads it once
+ * and serves it as the MCP prompt `database_migration` (a slash command in Claude Code).
+ */
+const PROMPTS_DIR = new URL('../../prompts/', import.meta.url);
+
+function readPrompt(file: string): string {
+  // dist/src/prompts.js → ../../prompts; src/prompts.ts (tests) → ../prompts
+  for (const base of [PROMPTS_DIR, new URL('../prompts/', import.meta.url)]) {
+    try {
+      return readFileSync(new URL(file, base), 'utf8');
+    } catch {
+      // try the next location
+    }
+  }
+  throw new Error(`prompt file prompts/${file} is missing from the package`);
+}
+
+/** Strips YAML front matter (the SKILL.md header) from a Markdown file. */
+export function stripFrontMatter(markdown: string): string {
+  return markdown.startsWith('---\n') ? markdown.slice(markdown.indexOf('\n---\n', 4) + 5).trimStart() : markdown;
+}
+
+export const SERVER_INSTRUCTIONS = `db-migration-agent helps you change a database schema safely, the way a careful database engineer would.
+Workflow: 1) detect_setup to learn the ORM/migration tool, engine, schema files and existing migrations;
+2) understand the change (the user's words or the schema diff) and classify it safe / careful / dangerous;
+3) write the migration in the project's own format and naming; 4) validate it for data loss, locks and
+backward compatibility, and rehearse it on a throw-away database when available; 5) always give a rollback;
+6) offer seed data for new tables; 7) present the plan. Never drop columns or tables without the user's explicit
+confirmation. Nothing runs against a real database unless the user names it and asks. The prompt
+'database_migration' walks through all of this.`;
+
+export function registerPrompts(server: McpServer): void {
+  server.registerPrompt(
+    'database_migration',
+    {
+      title: 'Safe database migration',
+      description:
+        'The seven-step workflow for a safe schema change: detect the setup, understand the change, generate the migration in the project format, validate and rehearse it, plan the rollback, seed new tables, and present the deployment plan.',
+      argsSchema: {
+        change: z
+          .string()
+          .describe('The schema change you want, e.g. "add an orders table" or "make users.email NOT NULL"'),
+      },
+    },
+    ({ change }) => ({
+      description: `Safe migration workflow for: ${change}`,
+      messages: [
+        {
+          role: 'user',
+          content: {
+            type: 'text',
+            text: stripFrontMatter(readPrompt('database-migration.md')).replaceAll('{{change}}', change),
+          },
+        },
+      ],
+    }),
+  );
+}

@@ -1,0 +1,148 @@
+import type { Engine, Span } from '../model.js';
+import type { PgStatement } from '../sql/postgres.js';
+
+/**
+ * The contract between the safety engine (src/safety/*.ts) and the rules (src/safety/rules/*.ts, one file each).
+ * A rule is metadata (data: docs, the rule catalog resource and `check --explain` are generated from it) plus a
+ * check over one parsed statement with the context the engine has tracked so far.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** The seed's categories: additive, modifying, destructive. */
+export type ChangeCategory = 'safe' | 'careful' | 'dangerous';
+
+export type PgLockMode =
+  | 'ACCESS SHARE'
+  | 'ROW SHARE'
+  | 'ROW EXCLUSIVE'
+  | 'SHARE UPDATE EXCLUSIVE'
+  | 'SHARE'
+  | 'SHARE ROW EXCLUSIVE'
+  | 'EXCLUSIVE'
+  | 'ACCESS EXCLUSIVE';
+
+/** A lock the flagged statement takes, on which object, and what it blocks for other sessions. */
+export interface LockClaim {
+  mode: PgLockMode;
+  /** Which relation, in words: 'table', 'referenced table', 'index', 'parent table', 'partition'. */
+  on: string;
+  blocks: 'reads and writes' | 'writes' | 'schema changes and VACUUM';
+}
+
+export interface RuleMeta {
+  /** kebab-case, stable: users write it in ignore comments and config. */
+  id: string;
+  title: string;
+  category: ChangeCategory;
+  defaultSeverity: Severity;
+  engines: Engine[];
+  locks: LockClaim[];
+  rewritesTable: boolean;
+  scansTable: boolean;
+  /** Old application code may break while the new schema is live. */
+  breaksOldCode: boolean;
+  /** Why it is dangerous, one or two sentences in plain words. */
+  why: string;
+  /** The safe sequence to use instead, in words; the structured fix carries the SQL. */
+  safeAlternative: string;
+  /** Documentation examples; the rule's tests use more cases than these. */
+  examples: { bad: string; good: string };
+  /** What peers call the same check, for users coming from them. */
+  peers?: Partial<Record<'squawk' | 'strong_migrations' | 'eugene' | 'atlas', string>>;
+}
+
+/** One step of a structured fix: exact SQL, and where it must run. */
+export interface FixStep {
+  description: string;
+  sql: string;
+  /** CONCURRENTLY and friends cannot run inside a transaction block. */
+  outsideTransaction: boolean;
+  /** Must be its own migration (deployed separately), e.g. VALIDATE after NOT VALID, or the contract phase. */
+  separateMigration: boolean;
+}
+
+export interface Fix {
+  summary: string;
+  steps: FixStep[];
+}
+
+/** What a rule's check returns; the engine adds rule id, statement, location and severity. */
+export interface RuleHit {
+  message: string;
+  /** The table the finding is about (schema-qualified when written so). */
+  table?: string;
+  /** Narrower span inside the statement (e.g. the column definition); defaults to the whole statement. */
+  span?: Span;
+  fix?: Fix;
+  /** Override the rule's default severity for this hit (e.g. error on a large table). */
+  severity?: Severity;
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** Type as written, normalised to lower case (e.g. 'varchar(255)', 'int4', 'timestamptz'). */
+  type: string;
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+/** What the engine knows about the schema before the current statement. */
+export interface CatalogView {
+  tableExists(table: string): boolean;
+  /** Created earlier in the same migration file (static linters' "new table" exemption). */
+  tableCreatedInThisMigration(table: string): boolean;
+  /** Created in the currently open transaction: invisible to other sessions, so its locks harm no one. */
+  tableCreatedInCurrentTransaction(table: string): boolean;
+  columns(table: string): ColumnInfo[] | undefined;
+  /** A validated CHECK (col IS NOT NULL) exists, so SET NOT NULL skips its scan (PG 12+). */
+  hasValidatedNotNullCheck(table: string, column: string): boolean;
+  /** Tables whose row count is known (from input or read-only statistics). */
+  rowCount(table: string): number | undefined;
+}
+
+export interface RuleContext {
+  statement: PgStatement;
+  /** Index of the statement in the file (0-based). */
+  index: number;
+  file: string | undefined;
+  pgVersion: number;
+  /** The statement runs inside a transaction block (explicit BEGIN, or the migration tool's wrapping). */
+  inTransaction: boolean;
+  /** SET lock_timeout / statement_timeout seen before this statement (in this session). */
+  lockTimeoutSet: boolean;
+  statementTimeoutSet: boolean;
+  /** Statements before this one in the current transaction took an ACCESS EXCLUSIVE lock on these tables. */
+  accessExclusiveHeld: ReadonlySet<string>;
+  catalog: CatalogView;
+  /** Tables with at least this many rows are "large" (seed rule 8). */
+  largeTableRows: number;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(context: RuleContext): RuleHit[];
+}
+
+/** A finding as reported to users and agents. */
+export interface Finding {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  category: ChangeCategory;
+  message: string;
+  why: string;
+  file?: string;
+  statementIndex: number;
+  span: Span;
+  /** The statement text, for readable output. */
+  statement: string;
+  table?: string;
+  locks: LockClaim[];
+  rewritesTable: boolean;
+  scansTable: boolean;
+  breaksOldCode: boolean;
+  fix?: Fix;
+  /** Seconds the lock is estimated to be held at the table's known row count. */
+  estimatedLockSeconds?: number;
+}

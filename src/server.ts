@@ -1,0 +1,108 @@
+import { fileURLToPath } from 'node:url';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolContext, ToolDefinition } from '../tools/define.js';
+import { TOOLS } from '../tools/index.js';
+import { toUserError } from './errors.js';
+import { resolveProjectRoot } from './project/root.js';
+import { registerPrompts, SERVER_INSTRUCTIONS } from './prompts.js';
+import { registerResources } from './resources.js';
+import { NAME, VERSION } from './version.js';
+
+export interface ServerOptions {
+  /** Fallback project root when neither the tool argument nor the client's roots give one. */
+  cwd: string;
+}
+
+/** Builds the MCP server with every tool, prompt and resource registered. Transport-agnostic. */
+export function createServer(options: ServerOptions): McpServer {
+  const server = new McpServer(
+    { name: NAME, version: VERSION, title: 'Database migration agent' },
+    { capabilities: { logging: {} }, instructions: SERVER_INSTRUCTIONS },
+  );
+  for (const tool of TOOLS) registerTool(server, tool, options);
+  registerPrompts(server);
+  registerResources(server);
+  return server;
+}
+
+type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+function registerTool(server: McpServer, tool: ToolDefinition, options: ServerOptions): void {
+  server.registerTool(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: tool.inputSchema,
+      outputSchema: tool.outputSchema,
+      annotations: { title: tool.title, ...tool.annotations },
+    },
+    async (input: unknown, extra: RequestExtra): Promise<CallToolResult> => {
+      const context = toolContext(server, extra, options);
+      try {
+        const answer = await tool.handler(input as never, context);
+        return {
+          content: [{ type: 'text', text: answer.text }],
+          structuredContent: answer.structured as Record<string, unknown>,
+        };
+      } catch (error) {
+        const userError = toUserError(error);
+        await context.log('error', `${tool.name}: ${userError.message}`);
+        return {
+          isError: true,
+          content: [{ type: 'text', text: `${tool.name} failed: ${userError.message}` }],
+          structuredContent: { error: userError.toJSON() },
+        };
+      }
+    },
+  );
+}
+
+function toolContext(server: McpServer, extra: RequestExtra, options: ServerOptions): ToolContext {
+  const progressToken = extra._meta?.progressToken;
+  return {
+    signal: extra.signal,
+    async resolveRoot(explicit?: string) {
+      if (explicit) return resolveProjectRoot(explicit);
+      const fromClient = await firstClientRoot(server);
+      return resolveProjectRoot(fromClient ?? options.cwd);
+    },
+    async progress(progress, total, message) {
+      if (progressToken === undefined) return;
+      await extra.sendNotification({
+        method: 'notifications/progress',
+        params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
+      });
+    },
+    async log(level, message) {
+      process.stderr.write(`[${NAME}] ${level}: ${message}\n`);
+      if (server.isConnected()) {
+        await server.sendLoggingMessage({ level, logger: NAME, data: message }).catch(() => undefined);
+      }
+    },
+  };
+}
+
+async function firstClientRoot(server: McpServer): Promise<string | undefined> {
+  if (!server.server.getClientCapabilities()?.roots) return undefined;
+  try {
+    const { roots } = await server.server.listRoots(undefined, { timeout: 5_000 });
+    const first = roots.find((root) => root.uri.startsWith('file://'));
+    return first ? fileURLToPath(first.uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the server on stdio. stdout carries JSON-RPC only: console output is redirected to stderr. */
+export async function startStdioServer(cwd: string): Promise<void> {
+  console.log = console.error;
+  console.info = console.error;
+  console.debug = console.error;
+  const server = createServer({ cwd });
+  await server.connect(new StdioServerTransport());
+  process.stderr.write(`${NAME} ${VERSION} MCP server ready on stdio (project root fallback: ${cwd})\n`);
+}
