@@ -12,6 +12,15 @@ export interface StaticResource {
 
 /** Every resource the server exposes. Adding one = adding an entry. */
 export const RESOURCES: StaticResource[] = [
+  {
+    name: 'rules',
+    uri: 'db-migration-agent://rules',
+    title: 'PostgreSQL safety rules',
+    description:
+      'Every validate_safety rule as JSON: id, title, category, default severity, locks and what they block, rewrite/scan, why, safe alternative, examples.',
+    mimeType: 'application/json',
+    read: async () => (await import('./safety/docs.js')).ruleCatalogJson(),
+  },
   // resources: one entry per line
 ];
 

@@ -51,10 +51,10 @@ function registerTool(server: McpServer, tool: ToolDefinition, options: ServerOp
       } catch (error) {
         const userError = toUserError(error);
         await context.log('error', `${tool.name}: ${userError.message}`);
+        // No structuredContent here: SDK clients validate it against the tool's outputSchema even on errors.
         return {
           isError: true,
           content: [{ type: 'text', text: `${tool.name} failed: ${userError.message}` }],
-          structuredContent: { error: userError.toJSON() },
         };
       }
     },

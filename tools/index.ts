@@ -1,4 +1,8 @@
 import type { ToolDefinition } from './define.js';
+import { detectSetupTool } from './detect_setup.js';
+import { listMigrationsTool } from './list_migrations.js';
+import { rehearseMigrationTool } from './rehearse_migration.js';
+import { validateSafetyTool } from './validate_safety.js';
 
 /**
  * Every MCP tool the server registers, in the order of the workflow. A tool is listed here only when it
@@ -6,4 +10,8 @@ import type { ToolDefinition } from './define.js';
  */
 export const TOOLS: ToolDefinition[] = [
   // tools: one entry per line, in workflow order
+  detectSetupTool,
+  listMigrationsTool,
+  validateSafetyTool,
+  rehearseMigrationTool,
 ];

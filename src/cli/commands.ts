@@ -1,8 +1,18 @@
+import { checkCommand } from './check.js';
 import type { CliCommand } from './command.js';
+import { demoCommand } from './demo.js';
+import { detectCommand } from './detect.js';
 import { mcpCommand } from './mcp.js';
+import { migrationsCommand } from './migrations.js';
+import { rehearseCommand } from './rehearse.js';
 
 /** Every CLI command. Adding a command = adding its file and one line below. */
 export const COMMANDS: CliCommand[] = [
   mcpCommand,
+  detectCommand,
+  demoCommand,
+  migrationsCommand,
+  checkCommand,
+  rehearseCommand,
   // commands: one entry per line
 ];

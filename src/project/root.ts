@@ -13,7 +13,15 @@ export function resolveProjectRoot(root: string): string {
   let stats: ReturnType<typeof statSync>;
   try {
     stats = statSync(absolute);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new UserError(
+        'symlink-loop',
+        `Project root ${absolute} is a symlink loop (it resolves back to itself).`,
+        'Pass the real project folder, or fix the symlink so it points at a folder.',
+        { file: absolute },
+      );
+    }
     throw new UserError(
       'root-not-found',
       `Project root ${absolute} does not exist.`,

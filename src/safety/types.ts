@@ -1,4 +1,4 @@
-import type { Engine, Span } from '../model.js';
+import type { Engine, Position, Span } from '../model.js';
 import type { PgStatement } from '../sql/postgres.js';
 
 /**
@@ -99,6 +99,42 @@ export interface CatalogView {
   hasValidatedNotNullCheck(table: string, column: string): boolean;
   /** Tables whose row count is known (from input or read-only statistics). */
   rowCount(table: string): number | undefined;
+  // ---- additions by the engine (safety framework); the members above keep their meaning ----
+  /** A schema snapshot or earlier migrations were given, so a table that is not known does not exist. */
+  readonly schemaKnown: boolean;
+  /** Whether the column exists; undefined when the table's columns are not known. */
+  columnExists(table: string, column: string): boolean | undefined;
+  /** A named constraint on the table, as known so far (added NOT VALID → validated false). */
+  constraint(table: string, name: string): ConstraintInfo | undefined;
+  constraints(table: string): ConstraintInfo[];
+  /** The `schema.table` key of the table an index belongs to, when the index is known. */
+  indexTable(index: string): string | undefined;
+  indexes(table: string): IndexInfo[];
+}
+
+export type ConstraintKind = 'check' | 'foreign-key' | 'unique' | 'primary-key' | 'exclusion' | 'not-null';
+
+export interface ConstraintInfo {
+  name: string;
+  kind: ConstraintKind;
+  columns: string[];
+  /** False while added NOT VALID and not yet validated. */
+  validated: boolean;
+  /** For a CHECK (col IS NOT NULL): the column it proves. */
+  notNullColumn?: string;
+  /** For a foreign key: the referenced table (`schema.table` key) and columns. */
+  references?: { table: string; columns: string[] };
+  /** Added by a statement of the transaction that is still open. */
+  addedInCurrentTransaction: boolean;
+}
+
+export interface IndexInfo {
+  /** `schema.index` key. */
+  name: string;
+  /** `schema.table` key. */
+  table: string;
+  columns: string[];
+  unique: boolean;
 }
 
 export interface RuleContext {
@@ -117,10 +153,23 @@ export interface RuleContext {
   catalog: CatalogView;
   /** Tables with at least this many rows are "large" (seed rule 8). */
   largeTableRows: number;
+  // ---- additions by the engine (safety framework) ----
+  /** The whole SQL text the statement was parsed from. */
+  source: string;
+  /**
+   * A parse-tree `location` of this statement's nodes → character offset in `source` and line:column, without
+   * re-parsing the statement (locations are byte offsets relative to `statement.locationBase`).
+   */
+  locate(location: number): { offset: number; position: Position };
 }
 
 export interface Rule {
   meta: RuleMeta;
+  /**
+   * Statement node types the check can flag (e.g. ['AlterTableStmt']); the engine skips the rule for other
+   * statements. Leave it out and the check runs on every statement. (Addition by the engine; optional.)
+   */
+  appliesTo?: readonly string[];
   check(context: RuleContext): RuleHit[];
 }
 

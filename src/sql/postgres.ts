@@ -1,6 +1,7 @@
 import type { Node, ParseResult, RawStmt } from 'libpg-query';
 import { UserError } from '../errors.js';
 import type { Statement } from '../model.js';
+import { chunkBoundaries } from './chunks.js';
 import { byteToCharOffsets, LineIndex } from './positions.js';
 
 /**
@@ -25,6 +26,12 @@ export function loadPostgresParser(): Promise<LibPgQuery> {
 export interface PgStatement extends Statement {
   /** The parse tree node, e.g. `{ AlterTableStmt: {...} }`. */
   ast: Node;
+  /**
+   * Node `location`s in `ast` are UTF-8 byte offsets into the text handed to the parser, which starts at this
+   * byte offset of the whole SQL (0 unless a large file was parsed in pieces): whole-text byte offset =
+   * location + locationBase.
+   */
+  locationBase: number;
 }
 
 /**
@@ -32,27 +39,59 @@ export interface PgStatement extends Statement {
  * A syntax error becomes a UserError at file:line:col with the offending line.
  */
 export async function parsePostgres(sql: string, file?: string): Promise<PgStatement[]> {
+  const statements: PgStatement[] = [];
+  for (const batch of await parsePostgresBatches(sql, file)) statements.push(...batch);
+  return statements;
+}
+
+/**
+ * The same statements in batches of about 64 KB of SQL, parsed as they are consumed, so a caller that handles
+ * one batch at a time never holds every parse tree of a huge file at once. A syntax error is thrown when the
+ * batch that holds it is reached.
+ */
+export async function parsePostgresBatches(sql: string, file?: string): Promise<Iterable<PgStatement[]>> {
   const lib = await loadPostgresParser();
-  let result: ParseResult;
-  try {
-    result = lib.parseSync(sql);
-  } catch (error) {
-    throw syntaxError(sql, error, file);
-  }
+  return batches(lib, sql, file);
+}
+
+function* batches(lib: LibPgQuery, sql: string, file: string | undefined): Generator<PgStatement[]> {
   const toChar = byteToCharOffsets(sql);
   const lines = new LineIndex(sql);
-  const statements: PgStatement[] = [];
-  for (const raw of result.stmts ?? []) {
-    const located = locate(sql, raw, toChar);
-    if (!located || !raw.stmt) continue;
-    statements.push({
-      sql: sql.slice(located.start, located.end),
-      span: { start: lines.position(located.start), end: lines.position(located.end) },
-      offset: located,
-      ast: raw.stmt,
-    });
+  const cuts = [...chunkBoundaries(sql), sql.length];
+  let start = 0;
+  let startByte = 0;
+  for (let index = 0; index < cuts.length; index++) {
+    const end = cuts[index] as number;
+    const piece = sql.slice(start, end);
+    let result: ParseResult;
+    try {
+      result = lib.parseSync(piece);
+    } catch (error) {
+      // A piece cut inside a BEGIN ATOMIC body: parse it together with the next piece.
+      if (index < cuts.length - 1) continue;
+      throw syntaxError(sql, error, file, start);
+    }
+    const statements: PgStatement[] = [];
+    for (const raw of result.stmts ?? []) {
+      const located = locate(sql, raw, toChar, startByte);
+      if (!located || !raw.stmt) continue;
+      statements.push({
+        sql: sql.slice(located.start, located.end),
+        span: { start: lines.position(located.start), end: lines.position(located.end) },
+        offset: located,
+        ast: raw.stmt,
+        locationBase: startByte,
+      });
+    }
+    startByte += byteLength(piece);
+    start = end;
+    yield statements;
   }
-  return statements;
+}
+
+function byteLength(text: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: checking for the ASCII range on purpose
+  return /^[\x00-\x7f]*$/.test(text) ? text.length : Buffer.byteLength(text, 'utf8');
 }
 
 /** Trims the leading whitespace and comments libpg_query includes in a statement's range. */
@@ -60,8 +99,9 @@ function locate(
   sql: string,
   raw: RawStmt,
   toChar: (byte: number) => number,
+  baseByte: number,
 ): { start: number; end: number } | undefined {
-  const startByte = raw.stmt_location ?? 0;
+  const startByte = baseByte + (raw.stmt_location ?? 0);
   const start = toChar(startByte);
   const end = raw.stmt_len ? toChar(startByte + raw.stmt_len) : sql.length;
   let cursor = start;
@@ -95,11 +135,15 @@ function skipBlockComment(sql: string, start: number, end: number): number {
   return end;
 }
 
-function syntaxError(sql: string, error: unknown, file?: string): UserError {
+function syntaxError(sql: string, error: unknown, file?: string, pieceStart = 0): UserError {
   const details = (error as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
   const message = details?.message ?? (error instanceof Error ? error.message : String(error));
   const lines = new LineIndex(sql);
-  const offset = Math.max(0, Math.min(sql.length, byteToCharOffsets(sql)(details?.cursorPosition ?? 0)));
+  // libpg_query reports the cursor in characters (code points) of the text it parsed, not bytes.
+  const offset = Math.max(
+    0,
+    Math.min(sql.length, pieceStart + codePointsToUnits(sql, pieceStart, details?.cursorPosition ?? 0)),
+  );
   const position = lines.position(offset);
   const lineText = lines.lineText(position.line);
   const marker = `${' '.repeat(Math.max(0, position.column - 1))}^`;
@@ -109,4 +153,14 @@ function syntaxError(sql: string, error: unknown, file?: string): UserError {
     'Correct the SQL at that position; the statement must parse with the PostgreSQL 18 grammar.',
     { ...(file ? { file } : {}), line: position.line, column: position.column },
   );
+}
+
+/** UTF-16 length of the first `codePoints` code points of `text` from `start`. */
+function codePointsToUnits(text: string, start: number, codePoints: number): number {
+  let units = 0;
+  for (let seen = 0; seen < codePoints && start + units < text.length; seen++) {
+    const code = text.charCodeAt(start + units);
+    units += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+  }
+  return units;
 }

@@ -1,0 +1,68 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.js';
+import type { CliCommand, CliIO } from './command.js';
+
+/**
+ * `db-migration-agent demo`: runs the main job on the bundled example project (examples/shop, knex +
+ * PostgreSQL with a risky last migration) with embedded defaults, one step after another.
+ * Adding a step = adding an entry to DEMO_STEPS.
+ */
+export interface DemoStep {
+  title: string;
+  /** Returns the text to print; throws UserError when the step cannot run. */
+  run(projectRoot: string, io: CliIO): Promise<string>;
+}
+
+export const DEMO_STEPS: DemoStep[] = [
+  {
+    title: 'detect_setup — what the agent learns before touching anything',
+    async run(projectRoot) {
+      const [{ detectSetup }, { summarizeDetect }] = await Promise.all([
+        import('../project/detect.js'),
+        import('../project/summary.js'),
+      ]);
+      return summarizeDetect(detectSetup(projectRoot));
+    },
+  },
+  // demo steps: one entry per line, in workflow order
+];
+
+/** examples/shop inside the installed package: dist/src/cli/demo.js and src/cli/demo.ts sit at different depths. */
+export function exampleProject(): string {
+  for (const relative of ['../../../examples/shop/', '../../examples/shop/']) {
+    const candidate = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(`${candidate}package.json`)) return candidate.replace(/\/$/, '');
+  }
+  throw new UserError(
+    'example-missing',
+    'The bundled example project examples/shop is missing from this installation.',
+    'Run the demo from a clone of the repository (npm ci && npm run demo).',
+  );
+}
+
+export const demoCommand: CliCommand = {
+  name: 'demo',
+  summary: 'Run the workflow on the bundled example project (examples/shop).',
+  help: `Usage: db-migration-agent demo
+
+Runs each step of the migration workflow on examples/shop — a small knex + PostgreSQL shop whose latest
+migration adds a NOT NULL column and a blocking index to a table that already has rows — and prints what
+each step finds. Nothing is written and no database is needed.`,
+  async run(args, io) {
+    if (args.length) {
+      throw new UserError(
+        'bad-option',
+        `demo takes no arguments, got '${args.join(' ')}'.`,
+        "Run 'db-migration-agent demo'.",
+      );
+    }
+    const projectRoot = exampleProject();
+    io.stdout.write(`db-migration-agent demo on ${projectRoot}\n`);
+    for (const [index, step] of DEMO_STEPS.entries()) {
+      io.stdout.write(`\n━━ ${index + 1}/${DEMO_STEPS.length} ${step.title}\n\n`);
+      io.stdout.write(`${(await step.run(projectRoot, io)).trimEnd()}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,163 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { UserError } from '../errors.js';
+import { renderRehearsal } from '../shadow/render.js';
+import { runRehearsalRequest } from '../shadow/request.js';
+import type { CliCommand, CliIO } from './command.js';
+
+const HELP = `Usage: db-migration-agent rehearse <migration> [options]
+
+Runs a migration on a throw-away database and reports what really happens: the locks each statement takes
+(and until when), table/index rewrites, full scans, durations, rows affected, errors at file:line:col; then
+up → down → up with the exact schema difference if the round trip fails, which data survives and which a step
+destroys. The baseline is the project's earlier migrations replayed (or a schema dump), filled with synthetic
+rows (NULLs, duplicates, non-numeric text) so data-dependent failures show up.
+
+<migration> is a migration file or folder inside the project (its down migration is read by the project's
+format reader), or '-' to read SQL from standard input.
+
+Options:
+  --down <file>             the down migration (when the migration file has none)
+  --engine <e>              postgresql (default, embedded PGlite), mysql, mariadb, sqlite
+  --shadow-url <url>        create the temporary shadow database on this server (default: $SHADOW_DATABASE_URL,
+                            else PGlite / SQLite in memory; MySQL needs one)
+  --allow-remote-shadow     accept a shadow server that looks like production (only if it is disposable)
+  --rows <n>                synthetic rows per table (default 1000)
+  --row-count <table=N>     production row count of a table (repeatable), for the lock-duration estimate
+  --target-url <url>        a real database read over a read-only connection: row counts (statistics) for the
+                            estimate, and the structure for --baseline target
+  --baseline <b>            migrations (default), dump:<schema.sql>, target, none
+  --lock-timeout <ms>       lock_timeout to compare lock holds with (default 5000)
+  --timeout <ms>            time limit for the whole rehearsal (default 120000)
+  --root <dir>              project root (default: the current directory)
+  --json                    print the structured report as JSON
+
+Exit codes: 0 rehearsal passed, 1 the migration failed or the round trip differs, 2 usage or input error.
+
+Examples:
+  db-migration-agent rehearse migrations/20240501_add_orders.sql --down migrations/20240501_add_orders.down.sql
+  db-migration-agent rehearse db/migrate/002.sql --row-count users=5000000 --json
+  SHADOW_DATABASE_URL=mysql://root@127.0.0.1:3306/test db-migration-agent rehearse m.sql --engine mysql`;
+
+export const rehearseCommand: CliCommand = {
+  name: 'rehearse',
+  summary: 'Run a migration up → down → up on a throw-away database: real locks, rewrites, durations, data kept.',
+  help: HELP,
+  async run(args, io) {
+    const { values, positionals } = parse(args);
+    const [migrationArg] = positionals;
+    if (!migrationArg || positionals.length > 1) {
+      throw new UserError(
+        'usage',
+        'rehearse takes exactly one migration.',
+        'Run: db-migration-agent rehearse <migration file> [--down <file>]',
+      );
+    }
+    const root = path.resolve(io.cwd, values.root ?? '.');
+    const migration = migrationArg === '-' ? await readStdin(io.stdin) : migrationArg;
+    const controller = new AbortController();
+    const onSignal = () => controller.abort(new Error('interrupted'));
+    process.once('SIGINT', onSignal);
+    const bar = progressBar(io);
+    try {
+      const report = await runRehearsalRequest({
+        projectRoot: root,
+        migration,
+        ...(values.down ? { down: values.down } : {}),
+        ...(values.engine ? { engine: values.engine } : {}),
+        ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'], shadowUrlSource: '--shadow-url' } : {}),
+        ...(values['allow-remote-shadow'] ? { allowRemoteShadow: true } : {}),
+        ...(values.rows !== undefined ? { rowsPerTable: integer('--rows', values.rows) } : {}),
+        ...(values['row-count'] ? { rowCounts: rowCounts(values['row-count']) } : {}),
+        ...(values['target-url'] ? { targetUrl: values['target-url'] } : {}),
+        ...(values.baseline ? { baseline: values.baseline } : {}),
+        ...(values['lock-timeout'] !== undefined
+          ? { lockTimeoutMs: integer('--lock-timeout', values['lock-timeout']) }
+          : {}),
+        ...(values.timeout !== undefined ? { timeoutMs: integer('--timeout', values.timeout) } : {}),
+        signal: controller.signal,
+        onProgress: bar.update,
+      });
+      bar.done();
+      io.stdout.write(
+        values.json
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : `${renderRehearsal(report)}${report.notes.map((note) => `\nnote: ${note}`).join('')}\n`,
+      );
+      return report.outcome === 'passed' ? 0 : 1;
+    } finally {
+      bar.done();
+      process.removeListener('SIGINT', onSignal);
+    }
+  },
+};
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        down: { type: 'string' },
+        engine: { type: 'string' },
+        'shadow-url': { type: 'string' },
+        'allow-remote-shadow': { type: 'boolean' },
+        rows: { type: 'string' },
+        'row-count': { type: 'string', multiple: true },
+        'target-url': { type: 'string' },
+        baseline: { type: 'string' },
+        'lock-timeout': { type: 'string' },
+        timeout: { type: 'string' },
+        root: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UserError('usage', (error as Error).message, 'Run: db-migration-agent rehearse --help');
+  }
+}
+
+function integer(option: string, value: string): number {
+  const number = Number(value.replace(/[_,]/g, ''));
+  if (!Number.isInteger(number) || number < 0) {
+    throw new UserError('usage', `${option} ${value} is not a whole number.`, `Write it as ${option} 1000.`);
+  }
+  return number;
+}
+
+function rowCounts(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) {
+    const match = /^([^=]+)=(\d[\d_,]*)$/.exec(value);
+    if (!match)
+      throw new UserError('usage', `--row-count ${value} is not table=N.`, 'Write it as --row-count orders=12000000.');
+    counts[(match[1] ?? '').trim()] = integer('--row-count', match[2] ?? '0');
+  }
+  return counts;
+}
+
+async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
+function progressBar(io: CliIO) {
+  const stream = io.stderr as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  let drawn = false;
+  return {
+    update(progress: number, total: number, message: string) {
+      if (!stream.isTTY) return;
+      const width = 24;
+      const filled = Math.round((Math.min(progress, total) / Math.max(total, 1)) * width);
+      const text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${message}`;
+      stream.write(`\r${text.slice(0, (stream.columns ?? 80) - 1).padEnd((stream.columns ?? 80) - 1)}`);
+      drawn = true;
+    },
+    done() {
+      if (drawn) stream.write(`\r${' '.repeat((stream.columns ?? 80) - 1)}\r`);
+      drawn = false;
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import type { ColumnDef, Constraint, Node, TypeName } from 'libpg-query';
+import { namesOf, relationKey } from './names.js';
+import type { ColumnInfo, ConstraintInfo, ConstraintKind } from './types.js';
+
+/** Small readers over libpg_query parse trees, shared by the engine and the rules. */
+
+/** The node type of a statement: 'AlterTableStmt', 'IndexStmt', … */
+export function nodeType(node: Node): string {
+  for (const key in node) return key;
+  return '';
+}
+
+/** A type as written, lower case, without `pg_catalog.`: 'int4', 'varchar(20)', 'numeric(10,2)', 'text[]'. */
+export function typeNameText(typeName: TypeName | undefined): string {
+  if (!typeName) return '';
+  const names = namesOf(typeName.names).filter((name, _index, all) => !(name === 'pg_catalog' && all.length > 1));
+  let text = names.join('.').toLowerCase();
+  const mods: string[] = [];
+  for (const mod of typeName.typmods ?? []) {
+    if ('A_Const' in mod) {
+      const value = mod.A_Const.ival?.ival ?? mod.A_Const.sval?.sval ?? 0;
+      mods.push(String(value));
+    } else if ('ColumnRef' in mod) {
+      mods.push(namesOf(mod.ColumnRef.fields).join('.'));
+    }
+  }
+  if (mods.length > 0) text += `(${mods.join(',')})`;
+  if (typeName.arrayBounds && typeName.arrayBounds.length > 0) text += '[]';
+  return text;
+}
+
+const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
+
+/** The column a ColumnDef creates, as the catalog records it. */
+export function columnInfo(def: ColumnDef): ColumnInfo {
+  const type = typeNameText(def.typeName);
+  const serial = SERIAL_TYPES.has(type);
+  let notNull = serial;
+  let hasDefault = serial;
+  for (const item of def.constraints ?? []) {
+    if (!('Constraint' in item)) continue;
+    const contype = item.Constraint.contype;
+    if (contype === 'CONSTR_NOTNULL' || contype === 'CONSTR_PRIMARY') notNull = true;
+    if (contype === 'CONSTR_DEFAULT' || contype === 'CONSTR_IDENTITY' || contype === 'CONSTR_GENERATED') {
+      hasDefault = true;
+    }
+    if (contype === 'CONSTR_IDENTITY') notNull = true;
+  }
+  return { name: def.colname ?? '', type, notNull, hasDefault };
+}
+
+const KIND_BY_CONTYPE: Partial<Record<string, ConstraintKind>> = {
+  CONSTR_CHECK: 'check',
+  CONSTR_FOREIGN: 'foreign-key',
+  CONSTR_UNIQUE: 'unique',
+  CONSTR_PRIMARY: 'primary-key',
+  CONSTR_EXCLUSION: 'exclusion',
+  CONSTR_NOTNULL: 'not-null',
+};
+
+/**
+ * A table constraint as the catalog records it. `column` is set for a constraint written inside a column
+ * definition; `table` names the constrained table (for PostgreSQL's default constraint names).
+ */
+export function constraintInfo(
+  constraint: Constraint,
+  table: string,
+  inTransaction: boolean,
+  column?: string,
+): ConstraintInfo | undefined {
+  const kind = constraint.contype ? KIND_BY_CONTYPE[constraint.contype] : undefined;
+  if (!kind) return undefined;
+  const keys = namesOf(constraint.keys);
+  const columns = column ? [column] : kind === 'foreign-key' ? namesOf(constraint.fk_attrs) : keys;
+  const info: ConstraintInfo = {
+    name: constraint.conname ?? defaultConstraintName(kind, table, columns),
+    kind,
+    columns,
+    validated: constraint.skip_validation !== true,
+    addedInCurrentTransaction: inTransaction,
+  };
+  if (kind === 'check') {
+    const proved = notNullCheckColumn(constraint.raw_expr);
+    if (proved) info.notNullColumn = proved;
+  }
+  if (kind === 'foreign-key') {
+    const referenced = relationKey(constraint.pktable);
+    if (referenced) info.references = { table: referenced, columns: namesOf(constraint.pk_attrs) };
+  }
+  return info;
+}
+
+/** PostgreSQL's generated names: t_pkey, t_a_key, t_a_fkey, t_a_check, t_a_excl. */
+function defaultConstraintName(kind: ConstraintKind, table: string, columns: string[]): string {
+  const bare = table.slice(table.indexOf('.') + 1);
+  const suffix = {
+    check: 'check',
+    'foreign-key': 'fkey',
+    unique: 'key',
+    'primary-key': 'pkey',
+    exclusion: 'excl',
+    'not-null': 'not_null',
+  }[kind];
+  return kind === 'primary-key' ? `${bare}_pkey` : [bare, ...columns, suffix].join('_');
+}
+
+/** `col IS NOT NULL` (alone) → 'col'. */
+export function notNullCheckColumn(expr: Node | undefined): string | undefined {
+  if (!expr || !('NullTest' in expr)) return undefined;
+  const test = expr.NullTest;
+  if (test.nulltesttype !== 'IS_NOT_NULL' || !test.arg || !('ColumnRef' in test.arg)) return undefined;
+  const names = namesOf(test.arg.ColumnRef.fields);
+  return names[names.length - 1];
+}

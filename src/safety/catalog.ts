@@ -1,0 +1,336 @@
+import { tableKey } from './names.js';
+import type { CatalogView, ColumnInfo, ConstraintInfo, IndexInfo } from './types.js';
+
+/**
+ * The schema as the safety engine knows it before each statement: tables from a snapshot, from earlier
+ * migrations replayed in order, and from the statements already read in the current file. It is updated
+ * statement by statement (see state.ts) and remembers which tables were created in this migration and in the
+ * open transaction, the constraints that prove NOT NULL, and indexes (for the foreign-key index check).
+ */
+
+interface TableState {
+  columns: Map<string, ColumnInfo>;
+  constraints: Map<string, ConstraintInfo>;
+  createdInMigration: boolean;
+  createdInTransaction: boolean;
+  /** Columns are complete (the table was created by SQL we read or described by a snapshot). */
+  columnsKnown: boolean;
+}
+
+/** A schema description to start from: tables with their columns and, optionally, row counts. */
+export interface SchemaSnapshot {
+  tables: Array<{
+    name: string;
+    columns?: ColumnInfo[];
+    rowCount?: number;
+    indexes?: Array<{ name: string; columns: string[]; unique?: boolean }>;
+  }>;
+}
+
+export class MigrationCatalog implements CatalogView {
+  private tables = new Map<string, TableState>();
+  private indexByName = new Map<string, IndexInfo>();
+  /** Index keys per table key, so per-table lookups do not scan every index. */
+  private indexesByTable = new Map<string, Set<string>>();
+  private readonly rows = new Map<string, number>();
+  /** Before-images of what the open explicit transaction changed, restored on ROLLBACK. */
+  private undo:
+    | { tables: Map<string, TableState | undefined>; indexes: Map<string, IndexInfo | undefined> }
+    | undefined;
+  /** Tables created and constraints added by the open transaction (cleared at its end). */
+  private transactionTables = new Set<string>();
+  private transactionConstraints: ConstraintInfo[] = [];
+  schemaKnown = false;
+
+  constructor(rowCounts: Record<string, number> = {}) {
+    for (const [name, count] of Object.entries(rowCounts)) this.rows.set(tableKey(name), count);
+  }
+
+  // ---- CatalogView -------------------------------------------------------------------------------------
+
+  tableExists(table: string): boolean {
+    return this.tables.has(tableKey(table));
+  }
+
+  tableCreatedInThisMigration(table: string): boolean {
+    return this.tables.get(tableKey(table))?.createdInMigration ?? false;
+  }
+
+  tableCreatedInCurrentTransaction(table: string): boolean {
+    return this.tables.get(tableKey(table))?.createdInTransaction ?? false;
+  }
+
+  columns(table: string): ColumnInfo[] | undefined {
+    const state = this.tables.get(tableKey(table));
+    return state?.columnsKnown ? [...state.columns.values()] : undefined;
+  }
+
+  hasValidatedNotNullCheck(table: string, column: string): boolean {
+    const state = this.tables.get(tableKey(table));
+    if (!state) return false;
+    for (const constraint of state.constraints.values()) {
+      if (constraint.notNullColumn === column && constraint.validated) return true;
+    }
+    return false;
+  }
+
+  rowCount(table: string): number | undefined {
+    const key = tableKey(table);
+    if (this.tables.get(key)?.createdInMigration) return 0;
+    return this.rows.get(key);
+  }
+
+  constraint(table: string, name: string): ConstraintInfo | undefined {
+    return this.tables.get(tableKey(table))?.constraints.get(name);
+  }
+
+  constraints(table: string): ConstraintInfo[] {
+    return [...(this.tables.get(tableKey(table))?.constraints.values() ?? [])];
+  }
+
+  indexTable(index: string): string | undefined {
+    return this.indexByName.get(tableKey(index))?.table;
+  }
+
+  indexes(table: string): IndexInfo[] {
+    const keys = this.indexesByTable.get(tableKey(table));
+    if (!keys) return [];
+    const found: IndexInfo[] = [];
+    for (const key of keys) {
+      const index = this.indexByName.get(key);
+      if (index) found.push(index);
+    }
+    return found;
+  }
+
+  /** Keeps indexByName and indexesByTable in step. */
+  private putIndex(key: string, index: IndexInfo | undefined): void {
+    const previous = this.indexByName.get(key);
+    if (previous) this.indexesByTable.get(previous.table)?.delete(key);
+    if (!index) {
+      this.indexByName.delete(key);
+      return;
+    }
+    this.indexByName.set(key, index);
+    let keys = this.indexesByTable.get(index.table);
+    if (!keys) {
+      keys = new Set();
+      this.indexesByTable.set(index.table, keys);
+    }
+    keys.add(key);
+  }
+
+  /** Whether the column is known to exist; undefined when the table's columns are not known. */
+  columnExists(table: string, column: string): boolean | undefined {
+    const state = this.tables.get(tableKey(table));
+    if (!state?.columnsKnown) return undefined;
+    return state.columns.has(column);
+  }
+
+  // ---- loading -----------------------------------------------------------------------------------------
+
+  loadSnapshot(snapshot: SchemaSnapshot): void {
+    this.schemaKnown = true;
+    for (const table of snapshot.tables) {
+      const key = tableKey(table.name);
+      const columns = new Map<string, ColumnInfo>();
+      for (const column of table.columns ?? []) columns.set(column.name, { ...column });
+      this.tables.set(key, {
+        columns,
+        constraints: new Map(),
+        createdInMigration: false,
+        createdInTransaction: false,
+        columnsKnown: table.columns !== undefined,
+      });
+      if (table.rowCount !== undefined && !this.rows.has(key)) this.rows.set(key, table.rowCount);
+      for (const index of table.indexes ?? []) {
+        this.addIndex({ name: index.name, table: key, columns: index.columns, unique: index.unique ?? false });
+      }
+    }
+  }
+
+  /** Earlier migrations were replayed: their objects become pre-existing, not "created in this migration". */
+  markHistoryLoaded(): void {
+    this.schemaKnown = true;
+    for (const state of this.tables.values()) state.createdInMigration = false;
+    this.endTransaction();
+  }
+
+  /** A new migration file starts: what earlier files created is now pre-existing. */
+  startMigration(): void {
+    for (const state of this.tables.values()) state.createdInMigration = false;
+    this.endTransaction();
+  }
+
+  // ---- transactions ------------------------------------------------------------------------------------
+
+  /** An explicit BEGIN: remember before-images so ROLLBACK can restore them. */
+  beginTransaction(): void {
+    this.undo = { tables: new Map(), indexes: new Map() };
+  }
+
+  /** COMMIT, or the end of an autocommitted statement: nothing is "new in this transaction" any more. */
+  endTransaction(): void {
+    this.undo = undefined;
+    for (const key of this.transactionTables) {
+      const state = this.tables.get(key);
+      if (state) state.createdInTransaction = false;
+    }
+    for (const constraint of this.transactionConstraints) constraint.addedInCurrentTransaction = false;
+    this.transactionTables.clear();
+    this.transactionConstraints = [];
+  }
+
+  rollbackTransaction(): void {
+    if (this.undo) {
+      for (const [key, state] of this.undo.tables) {
+        if (state) this.tables.set(key, state);
+        else this.tables.delete(key);
+      }
+      for (const [key, index] of this.undo.indexes) this.putIndex(key, index);
+    }
+    this.endTransaction();
+  }
+
+  private touch(key: string): TableState | undefined {
+    const state = this.tables.get(key);
+    if (this.undo && !this.undo.tables.has(key)) this.undo.tables.set(key, state && cloneTable(state));
+    return state;
+  }
+
+  private touchIndex(key: string): IndexInfo | undefined {
+    const index = this.indexByName.get(key);
+    if (this.undo && !this.undo.indexes.has(key)) this.undo.indexes.set(key, index && { ...index });
+    return index;
+  }
+
+  // ---- changes -----------------------------------------------------------------------------------------
+
+  createTable(table: string, columns: ColumnInfo[] | undefined, inTransaction: boolean): void {
+    const key = tableKey(table);
+    this.touch(key);
+    const map = new Map<string, ColumnInfo>();
+    for (const column of columns ?? []) map.set(column.name, column);
+    this.tables.set(key, {
+      columns: map,
+      constraints: new Map(),
+      createdInMigration: true,
+      createdInTransaction: inTransaction,
+      columnsKnown: columns !== undefined,
+    });
+    if (inTransaction) this.transactionTables.add(key);
+  }
+
+  dropTable(table: string): void {
+    const key = tableKey(table);
+    this.touch(key);
+    this.tables.delete(key);
+    for (const name of [...(this.indexesByTable.get(key) ?? [])]) {
+      this.touchIndex(name);
+      this.putIndex(name, undefined);
+    }
+  }
+
+  /** RENAME TO (same schema) or SET SCHEMA (same name, `newSchema` given). */
+  renameTable(table: string, newName: string, newSchema?: string): void {
+    const key = tableKey(table);
+    const state = this.touch(key);
+    if (!state) return;
+    const schema = newSchema ?? key.slice(0, key.indexOf('.'));
+    const newKey = `${schema}.${newName}`;
+    this.touch(newKey);
+    this.tables.delete(key);
+    this.tables.set(newKey, state);
+    if (state.createdInTransaction) this.transactionTables.add(newKey);
+    for (const name of [...(this.indexesByTable.get(key) ?? [])]) {
+      const index = this.touchIndex(name);
+      if (index) this.putIndex(name, { ...index, table: newKey });
+    }
+    const count = this.rows.get(key);
+    if (count !== undefined) this.rows.set(newKey, count);
+  }
+
+  addColumn(table: string, column: ColumnInfo): void {
+    this.touch(tableKey(table))?.columns.set(column.name, column);
+  }
+
+  dropColumn(table: string, column: string): void {
+    const state = this.touch(tableKey(table));
+    if (!state) return;
+    state.columns.delete(column);
+    for (const [name, constraint] of state.constraints) {
+      if (constraint.columns.includes(column)) state.constraints.delete(name);
+    }
+  }
+
+  renameColumn(table: string, column: string, newName: string): void {
+    const state = this.touch(tableKey(table));
+    const info = state?.columns.get(column);
+    if (!state || !info) return;
+    state.columns.delete(column);
+    state.columns.set(newName, { ...info, name: newName });
+    for (const [name, constraint] of state.constraints) {
+      if (!constraint.columns.includes(column) && constraint.notNullColumn !== column) continue;
+      state.constraints.set(name, {
+        ...constraint,
+        columns: constraint.columns.map((each) => (each === column ? newName : each)),
+        ...(constraint.notNullColumn === column ? { notNullColumn: newName } : {}),
+      });
+    }
+  }
+
+  updateColumn(table: string, column: string, change: Partial<Omit<ColumnInfo, 'name'>>): void {
+    const state = this.touch(tableKey(table));
+    const info = state?.columns.get(column);
+    if (state && info) state.columns.set(column, { ...info, ...change });
+  }
+
+  addConstraint(table: string, constraint: ConstraintInfo): void {
+    const state = this.touch(tableKey(table));
+    if (!state) return;
+    state.constraints.set(constraint.name, constraint);
+    if (constraint.addedInCurrentTransaction) this.transactionConstraints.push(constraint);
+  }
+
+  validateConstraint(table: string, name: string): void {
+    const state = this.touch(tableKey(table));
+    const constraint = state?.constraints.get(name);
+    if (state && constraint) state.constraints.set(name, { ...constraint, validated: true });
+  }
+
+  dropConstraint(table: string, name: string): void {
+    this.touch(tableKey(table))?.constraints.delete(name);
+  }
+
+  addIndex(index: IndexInfo): void {
+    const key = tableKey(index.name);
+    this.touchIndex(key);
+    this.putIndex(key, { ...index, name: key });
+  }
+
+  dropIndex(index: string): void {
+    const key = tableKey(index);
+    this.touchIndex(key);
+    this.putIndex(key, undefined);
+  }
+
+  renameIndex(index: string, newName: string): void {
+    const key = tableKey(index);
+    const info = this.touchIndex(key);
+    if (!info) return;
+    const schema = key.slice(0, key.indexOf('.'));
+    const newKey = `${schema}.${newName}`;
+    this.touchIndex(newKey);
+    this.putIndex(key, undefined);
+    this.putIndex(newKey, { ...info, name: newKey });
+  }
+
+  /** All known table keys (for reports). */
+  tableKeys(): string[] {
+    return [...this.tables.keys()];
+  }
+}
+
+function cloneTable(state: TableState): TableState {
+  return { ...state, columns: new Map(state.columns), constraints: new Map(state.constraints) };
+}

@@ -1,0 +1,126 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { UserError } from '../errors.js';
+import { jsonSyntaxPosition, jsonValuePositions, positionOf } from './json-locate.js';
+import type { Severity } from './types.js';
+
+/**
+ * Project configuration for the safety check, read from `db-migration-agent.config.json` at the project root, or
+ * from the "dbMigrationAgent" key of package.json. Every key is optional:
+ *
+ *   {
+ *     "rules": { "require-lock-timeout": "off", "ban-drop-column": "warning" },
+ *     "pgVersion": 16,
+ *     "assumeInTransaction": true,
+ *     "largeTableRows": 500000,
+ *     "rowCounts": { "orders": 12000000 }
+ *   }
+ */
+
+export const CONFIG_FILE = 'db-migration-agent.config.json';
+export const PACKAGE_KEY = 'dbMigrationAgent';
+
+/** The schema, built on first use: zod is loaded only when a project has a configuration (faster `check`). */
+async function configSchema() {
+  const { z } = await import('zod');
+  return z
+    .object({
+      $schema: z.string().optional(),
+      rules: z.record(z.string(), z.enum(['off', 'error', 'warning', 'info'])).optional(),
+      pgVersion: z.number().int().min(9).max(30).optional(),
+      assumeInTransaction: z.boolean().optional(),
+      largeTableRows: z.number().int().positive().optional(),
+      rowCounts: z.record(z.string(), z.number().int().nonnegative()).optional(),
+    })
+    .strict();
+}
+
+export type SafetyConfig = z.infer<Awaited<ReturnType<typeof configSchema>>>;
+
+export interface LoadedConfig {
+  config: SafetyConfig;
+  /** Where it came from (relative to the root), undefined when there is no configuration. */
+  source?: string;
+}
+
+/**
+ * Reads and validates the project's configuration. Unknown rule ids are errors (a typo silently disables
+ * nothing), located at file:line:col like every other problem in the file.
+ */
+export async function loadSafetyConfig(root: string, knownRules: ReadonlySet<string>): Promise<LoadedConfig> {
+  const file = join(root, CONFIG_FILE);
+  if (existsSync(file)) {
+    return { config: await parseConfig(readFileSync(file, 'utf8'), CONFIG_FILE, [], knownRules), source: CONFIG_FILE };
+  }
+  const packageFile = join(root, 'package.json');
+  if (existsSync(packageFile)) {
+    const text = readFileSync(packageFile, 'utf8');
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      return { config: {} }; // a broken package.json is another tool's problem to report
+    }
+    if (data && typeof data === 'object' && PACKAGE_KEY in data) {
+      return {
+        config: await parseConfig(text, 'package.json', [PACKAGE_KEY], knownRules),
+        source: `package.json#${PACKAGE_KEY}`,
+      };
+    }
+  }
+  return { config: {} };
+}
+
+/** Validates configuration text; `at` is the path of the configuration object inside the JSON document. */
+export async function parseConfig(
+  text: string,
+  file: string,
+  at: string[],
+  knownRules: ReadonlySet<string>,
+): Promise<SafetyConfig> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const position = jsonSyntaxPosition(text, error);
+    throw new UserError(
+      'config-syntax',
+      `The configuration is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      'Fix the JSON syntax at that position (no comments or trailing commas in JSON).',
+      { file, ...position },
+    );
+  }
+  for (const key of at) data = (data as Record<string, unknown>)[key];
+  const positions = jsonValuePositions(text);
+  const result = (await configSchema()).safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const path = issue?.path ?? [];
+    const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const position = positionOf(positions, [...at, ...path, ...(unknownKey ? [unknownKey] : [])]);
+    const where = path.length > 0 ? ` at "${path.join('.')}"` : '';
+    throw new UserError(
+      'config-invalid',
+      `Invalid configuration${where}: ${issue?.message ?? 'does not match the schema'}`,
+      'Allowed keys: rules ({"rule-id": "off"|"error"|"warning"|"info"}), pgVersion (number), assumeInTransaction (boolean), largeTableRows (positive integer), rowCounts ({"table": rows}).',
+      { file, ...position },
+    );
+  }
+  for (const id of Object.keys(result.data.rules ?? {})) {
+    if (!knownRules.has(id)) {
+      throw new UserError(
+        'config-unknown-rule',
+        `Unknown rule "${id}" in the configuration.`,
+        'Use a rule id from `db-migration-agent check --explain <rule>` or docs/rules/README.md.',
+        { file, ...positionOf(positions, [...at, 'rules', id]) },
+      );
+    }
+  }
+  return result.data;
+}
+
+/** Config rule settings as the engine takes them. */
+export function ruleSeverities(config: SafetyConfig): Record<string, Severity | 'off'> {
+  return { ...(config.rules ?? {}) };
+}

@@ -1,0 +1,524 @@
+import type { Span } from '../model.js';
+import { extractComments } from '../sql/comments.js';
+import { byteToCharOffsets, LineIndex } from '../sql/positions.js';
+import { type PgStatement, parsePostgres, parsePostgresBatches } from '../sql/postgres.js';
+import { nodeType } from './ast.js';
+import { ENGINE_RULES, LARGE_TABLE_LOCK, UNKNOWN_COLUMN, UNKNOWN_IGNORE, UNKNOWN_TABLE } from './builtin.js';
+import { MigrationCatalog, type SchemaSnapshot } from './catalog.js';
+import { describeDuration, estimateSeconds, formatCount, workKind } from './estimate.js';
+import { collectFacts, emptyFacts, type MigrationFacts } from './facts.js';
+import { type IgnoreDirective, mayContainDirectives, parseDirectives } from './ignores.js';
+import { blocksTraffic, lockBlocks, type StatementLock, statementLocks } from './locks.js';
+import { displayTable, tableKey } from './names.js';
+import { missingReferences } from './references.js';
+import { buildReport, type StatementSummary, type SuppressedFinding, type ValidationReport } from './report.js';
+import { RULES } from './rules/index.js';
+import { SessionState } from './state.js';
+import type { Finding, Rule, RuleContext, RuleHit, RuleMeta, Severity } from './types.js';
+
+/**
+ * The PostgreSQL safety engine: parse once, walk the statements in order keeping the session state (transaction
+ * block, timeouts, locks held, catalog), run every rule that applies to each statement, and turn the hits into
+ * findings with locations, severities, lock estimates and ignore comments applied.
+ */
+
+export interface CatalogInput {
+  /** Tables known before the migration (columns, row counts, indexes). */
+  snapshot?: SchemaSnapshot;
+  /** Earlier migrations' SQL, oldest first; replayed so their objects are known. */
+  history?: Array<{ sql: string; file?: string }>;
+}
+
+export interface ValidateOptions {
+  file?: string;
+  /** PostgreSQL major version the migration targets (default 15). */
+  pgVersion?: number;
+  /** The migration tool wraps the file in a transaction (Knex, Prisma, Rails… do by default). */
+  assumeInTransaction?: boolean;
+  /** Estimated row counts per table (`orders` or `public.orders`). */
+  rowCounts?: Record<string, number>;
+  /** Tables with at least this many rows are large (seed rule 8; default 1,000,000). */
+  largeTableRows?: number;
+  /** Rules to run (default: every rule). */
+  rules?: readonly Rule[];
+  /** Severity per rule id, or 'off' to disable it (from the project config). */
+  ruleSeverity?: Record<string, Severity | 'off'>;
+  /** Schema known before this migration: a snapshot or earlier migrations. */
+  catalog?: CatalogInput | MigrationCatalog;
+  /** The down migration: its SQL, or false when the caller knows there is none (checklist "rollback"). */
+  down?: { sql: string; file?: string } | false;
+}
+
+export const DEFAULT_PG_VERSION = 15;
+export const DEFAULT_LARGE_TABLE_ROWS = 1_000_000;
+
+/** Every known rule id: the rules plus the engine's own findings. */
+export function knownRuleIds(rules: readonly Rule[] = RULES): Set<string> {
+  return new Set([...rules.map((rule) => rule.meta.id), ...ENGINE_RULES.map((meta) => meta.id)]);
+}
+
+export async function validatePostgres(sql: string, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const catalog = options.catalog instanceof MigrationCatalog ? options.catalog : await buildCatalog(options);
+  const down = options.down ? await parseDown(options.down) : options.down;
+  let analysis: Analysis;
+  if (mayContainDirectives(sql)) {
+    // Ignore comments point at "the next statement": locate every statement first.
+    const statements = await parsePostgres(sql, options.file);
+    const directives = parseDirectives(await extractComments(sql));
+    analysis = analyze(
+      sql,
+      [statements],
+      statements.map((statement) => statement.offset.start),
+      catalog,
+      directives,
+      options,
+    );
+  } else {
+    // Common case: parse and check batch by batch, so parse trees of a huge file are never all in memory.
+    analysis = analyze(sql, await parsePostgresBatches(sql, options.file), [], catalog, [], options);
+  }
+  return buildReport({ ...analysis, catalog, options, down });
+}
+
+/** A catalog from a snapshot and replayed history (shared across files by passing it back in `catalog`). */
+export async function buildCatalog(options: Pick<ValidateOptions, 'catalog' | 'rowCounts'>): Promise<MigrationCatalog> {
+  const catalog = new MigrationCatalog(options.rowCounts);
+  const input = options.catalog instanceof MigrationCatalog ? undefined : options.catalog;
+  if (input?.snapshot) catalog.loadSnapshot(input.snapshot);
+  for (const earlier of input?.history ?? []) {
+    await replay(catalog, earlier.sql, earlier.file);
+  }
+  if (input?.history) catalog.markHistoryLoaded();
+  return catalog;
+}
+
+/** Applies a migration's schema changes to the catalog without checking it (earlier, already-applied migrations). */
+export async function replay(catalog: MigrationCatalog, sql: string, file?: string): Promise<void> {
+  const statements = await parsePostgres(sql, file);
+  const state = new SessionState(catalog, false);
+  for (const statement of statements) state.apply(statement.ast, []);
+  catalog.endTransaction();
+}
+
+async function parseDown(down: { sql: string; file?: string }): Promise<{ file?: string; statements: number }> {
+  const statements = await parsePostgres(down.sql, down.file);
+  return { ...(down.file ? { file: down.file } : {}), statements: statements.length };
+}
+
+export interface Analysis {
+  statementCount: number;
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  summaries: StatementSummary[];
+  facts: MigrationFacts;
+  ruleErrors: string[];
+  lines: LineIndex;
+  /** Every statement ran inside a transaction block. */
+  allInTransaction: boolean;
+}
+
+interface Dispatch {
+  byType: Map<string, Rule[]>;
+  everywhere: Rule[];
+}
+
+function dispatchTable(rules: readonly Rule[], disabled: (id: string) => boolean): Dispatch {
+  const byType = new Map<string, Rule[]>();
+  const everywhere: Rule[] = [];
+  for (const rule of rules) {
+    if (disabled(rule.meta.id)) continue;
+    if (!rule.appliesTo) {
+      everywhere.push(rule);
+      continue;
+    }
+    for (const type of rule.appliesTo) {
+      const list = byType.get(type) ?? [];
+      list.push(rule);
+      byType.set(type, list);
+    }
+  }
+  return { byType, everywhere };
+}
+
+function analyze(
+  sql: string,
+  batches: Iterable<PgStatement[]>,
+  statementStarts: number[],
+  catalog: MigrationCatalog,
+  directives: IgnoreDirective[],
+  options: ValidateOptions,
+): Analysis {
+  const rules = options.rules ?? RULES;
+  const severityOf = options.ruleSeverity ?? {};
+  const disabled = (id: string) => severityOf[id] === 'off';
+  const dispatch = dispatchTable(rules, disabled);
+  const pgVersion = options.pgVersion ?? DEFAULT_PG_VERSION;
+  const largeTableRows = options.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS;
+  const lines = new LineIndex(sql);
+  let toChar: ((byte: number) => number) | undefined;
+  const state = new SessionState(catalog, options.assumeInTransaction ?? false);
+  const ignores = resolveIgnores(directives, statementStarts, lines, knownRuleIds(rules));
+  const findings: Finding[] = [...ignores.unknown];
+  const suppressed: SuppressedFinding[] = [];
+  const summaries: StatementSummary[] = [];
+  const facts = emptyFacts();
+  const ruleErrors: string[] = [];
+  let allInTransaction = true;
+  let index = 0;
+
+  const emit = (finding: Finding) => {
+    const reason = ignores.reasonFor(finding.statementIndex, finding.ruleId);
+    if (reason === undefined) findings.push(finding);
+    else
+      suppressed.push({
+        ruleId: finding.ruleId,
+        statementIndex: finding.statementIndex,
+        line: finding.span.start.line,
+        reason,
+      });
+  };
+
+  for (const batch of batches)
+    for (const statement of batch) {
+      const type = nodeType(statement.ast);
+      if (type !== 'TransactionStmt' && !state.inTransaction) allInTransaction = false;
+      const locks = statementLocks(statement.ast, catalog, pgVersion);
+      const context: RuleContext = {
+        statement,
+        index,
+        file: options.file,
+        pgVersion,
+        inTransaction: state.inTransaction,
+        lockTimeoutSet: state.lockTimeoutSet,
+        statementTimeoutSet: state.statementTimeoutSet,
+        accessExclusiveHeld: state.accessExclusiveHeld,
+        catalog,
+        largeTableRows,
+        source: sql,
+        locate(location) {
+          toChar ??= byteToCharOffsets(sql);
+          const offset = toChar(statement.locationBase + location);
+          return { offset, position: lines.position(offset) };
+        },
+      };
+      const statementFindings: Finding[] = [];
+      const run = (rule: Rule) => {
+        let hits: RuleHit[];
+        try {
+          hits = rule.check(context);
+        } catch (error) {
+          ruleErrors.push(
+            `${rule.meta.id} failed on statement ${index + 1} (line ${statement.span.start.line}): ${error instanceof Error ? error.message : String(error)}`,
+          );
+          return;
+        }
+        for (const hit of hits) statementFindings.push(toFinding(rule.meta, hit, context, severityOf[rule.meta.id]));
+      };
+      for (const rule of dispatch.byType.get(type) ?? []) run(rule);
+      for (const rule of dispatch.everywhere) run(rule);
+
+      for (const missing of missingReferences(statement.ast, catalog)) {
+        const meta = missing.kind === 'table' ? UNKNOWN_TABLE : UNKNOWN_COLUMN;
+        if (disabled(meta.id)) continue;
+        statementFindings.push(
+          toFinding(
+            meta,
+            { message: missing.message, table: displayTable(missing.table) },
+            context,
+            severityOf[meta.id],
+          ),
+        );
+      }
+
+      const summary = summarize(statement, index, type, state.inTransaction, locks, statementFindings, catalog);
+      applyLargeTableEstimates(
+        statementFindings,
+        summary,
+        context,
+        catalog,
+        largeTableRows,
+        disabled(LARGE_TABLE_LOCK.id),
+        severityOf[LARGE_TABLE_LOCK.id],
+      );
+      for (const finding of statementFindings) emit(finding);
+      if (summary.locks.length > 0) summaries.push(summary);
+
+      collectFacts(facts, statement.ast, index, statement.span.start.line, catalog);
+      state.apply(statement.ast, locks);
+      index++;
+    }
+  return {
+    statementCount: index,
+    findings,
+    suppressed,
+    summaries,
+    facts,
+    ruleErrors,
+    lines,
+    allInTransaction: allInTransaction && index > 0,
+  };
+}
+
+function toFinding(
+  meta: RuleMeta,
+  hit: RuleHit,
+  context: RuleContext,
+  configured: Severity | 'off' | undefined,
+): Finding {
+  const severity: Severity = configured && configured !== 'off' ? configured : (hit.severity ?? meta.defaultSeverity);
+  return {
+    ruleId: meta.id,
+    title: meta.title,
+    severity,
+    category: meta.category,
+    message: hit.message,
+    why: meta.why,
+    ...(context.file ? { file: context.file } : {}),
+    statementIndex: context.index,
+    span: hit.span ?? context.statement.span,
+    statement: context.statement.sql,
+    ...(hit.table ? { table: hit.table } : {}),
+    locks: meta.locks,
+    rewritesTable: meta.rewritesTable,
+    scansTable: meta.scansTable,
+    breaksOldCode: meta.breaksOldCode,
+    ...(hit.fix ? { fix: hit.fix } : {}),
+  };
+}
+
+function summarize(
+  statement: PgStatement,
+  index: number,
+  type: string,
+  inTransaction: boolean,
+  locks: StatementLock[],
+  findings: Finding[],
+  catalog: MigrationCatalog,
+): StatementSummary {
+  const entries: StatementSummary['locks'] = [];
+  for (const lock of locks) {
+    if (catalog.tableCreatedInCurrentTransaction(lock.table)) continue;
+    entries.push({
+      table: displayTable(lock.table),
+      mode: lock.mode,
+      on: lock.on,
+      blocks: lockBlocks(lock.mode),
+      rewrite: lock.rewrite,
+      scan: lock.scan,
+      source: 'lock-map',
+    });
+  }
+  // Rule claims refine the lock map (e.g. a rule knows an ALTER TYPE is only a metadata change).
+  for (const finding of findings) {
+    if (!finding.table) continue;
+    const table = displayTable(tableKey(finding.table.replace(/"/g, '')));
+    for (const claim of finding.locks) {
+      const existing = entries.find((entry) => entry.table === table && entry.on === claim.on);
+      if (existing) {
+        if (existing.source === 'lock-map' && existing.mode !== claim.mode)
+          existing.ruleClaim = { ruleId: finding.ruleId, mode: claim.mode };
+      } else if (!catalog.tableCreatedInCurrentTransaction(table)) {
+        entries.push({
+          table,
+          mode: claim.mode,
+          on: claim.on,
+          blocks: claim.blocks,
+          rewrite: finding.rewritesTable,
+          scan: finding.scansTable,
+          source: 'rule',
+          ruleId: finding.ruleId,
+        });
+      }
+    }
+  }
+  return {
+    index,
+    kind: type,
+    span: statement.span,
+    text: firstLine(statement.sql),
+    inTransaction,
+    locks: entries,
+    findings: findings.length,
+  };
+}
+
+function applyLargeTableEstimates(
+  findings: Finding[],
+  summary: StatementSummary,
+  context: RuleContext,
+  catalog: MigrationCatalog,
+  threshold: number,
+  largeRuleDisabled: boolean,
+  configured: Severity | 'off' | undefined,
+): void {
+  const buildsIndex =
+    summary.kind === 'IndexStmt' ||
+    /\b(UNIQUE|PRIMARY\s+KEY|EXCLUDE)\b/i.test(summary.kind === 'AlterTableStmt' ? context.statement.sql : '');
+  for (const lock of summary.locks) {
+    const rows = catalog.rowCount(lock.table);
+    if (rows === undefined) continue;
+    lock.rows = rows;
+    const kind = workKind(
+      { table: lock.table, mode: lock.mode, on: lock.on, rewrite: lock.rewrite, scan: lock.scan },
+      buildsIndex && lock.on === 'table',
+    );
+    const seconds = estimateSeconds(kind, rows);
+    lock.estimatedLockSeconds = seconds;
+    // Findings about this table's lock (rules that claim a lock, a scan or a rewrite), not e.g. lock_timeout.
+    const related = findings.filter(
+      (finding) =>
+        finding.table &&
+        (finding.locks.length > 0 || finding.scansTable || finding.rewritesTable) &&
+        tableKey(finding.table.replace(/"/g, '')) === tableKey(lock.table),
+    );
+    for (const finding of related) {
+      finding.estimatedLockSeconds = Math.max(finding.estimatedLockSeconds ?? 0, seconds);
+    }
+    if (rows < threshold || !blocksTraffic(lock.mode) || kind === 'metadata') continue;
+    const size = `${lock.table} has about ${formatCount(rows)} rows: `;
+    const held = `${lock.mode} (blocks ${lock.blocks}) is held for ${describeDuration(seconds)} (estimate).`;
+    const note = `${size}${held}`;
+    if (related.length > 0) {
+      for (const finding of related) {
+        // The rule may have named the size already; then only the duration is new.
+        const addition = finding.message.includes(formatCount(rows)) ? held : note;
+        if (!finding.message.includes(held)) finding.message = `${finding.message} ${addition}`;
+        if (!configured || configured === 'off') finding.severity = 'error';
+      }
+    } else if (!largeRuleDisabled) {
+      findings.push(
+        toFinding(
+          LARGE_TABLE_LOCK,
+          {
+            message: `Large table: ${note} Use the online form of this operation or run it in a maintenance window after rehearsing on a copy.`,
+            table: lock.table,
+          },
+          context,
+          configured,
+        ),
+      );
+      const added = findings[findings.length - 1];
+      if (added) {
+        const blocks = lockBlocks(lock.mode);
+        added.locks = [
+          {
+            mode: lock.mode,
+            on: lock.on,
+            blocks: blocks === 'nothing that migrations usually meet' ? 'writes' : blocks,
+          },
+        ];
+        added.estimatedLockSeconds = seconds;
+        added.rewritesTable = lock.rewrite;
+        added.scansTable = true;
+      }
+    }
+  }
+}
+
+function firstLine(sql: string): string {
+  const line = sql.split('\n', 1)[0] ?? '';
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
+
+const ALL_RULES = '*';
+
+interface ResolvedIgnores {
+  unknown: Finding[];
+  /** The reason when the rule is ignored for that statement, else undefined. */
+  reasonFor(statementIndex: number, ruleId: string): string | undefined;
+}
+
+function resolveIgnores(
+  directives: IgnoreDirective[],
+  statements: number[],
+  lines: LineIndex,
+  known: Set<string>,
+): ResolvedIgnores {
+  const unknown: Finding[] = [];
+  const fileWide = new Map<string, string>();
+  let ignoreAll: string | undefined;
+  const perStatement = new Map<number, Map<string, string>>();
+  for (const directive of directives) {
+    for (const { id, offset } of directive.ruleIds) {
+      if (known.has(id)) continue;
+      const span: Span = { start: lines.position(offset), end: lines.position(offset + id.length) };
+      unknown.push({
+        ruleId: UNKNOWN_IGNORE.id,
+        title: UNKNOWN_IGNORE.title,
+        severity: UNKNOWN_IGNORE.defaultSeverity,
+        category: UNKNOWN_IGNORE.category,
+        message: `Ignore comment names unknown rule "${id}"${suggest(id, known)}; it silences nothing.`,
+        why: UNKNOWN_IGNORE.why,
+        statementIndex: nextStatementIndex(statements, directive.comment.offset.end),
+        span,
+        statement: lines.lineText(span.start.line).trim(),
+        locks: [],
+        rewritesTable: false,
+        scansTable: false,
+        breaksOldCode: false,
+      });
+    }
+    const reason = directive.reason || '(no reason given)';
+    if (directive.kind === 'file') {
+      if (directive.ruleIds.length === 0) ignoreAll = reason;
+      for (const { id } of directive.ruleIds) fileWide.set(id, reason);
+      continue;
+    }
+    const target = nextStatementIndex(statements, directive.comment.offset.end);
+    if (target >= statements.length) continue;
+    const map = perStatement.get(target) ?? new Map<string, string>();
+    if (directive.ruleIds.length === 0) map.set(ALL_RULES, reason);
+    for (const { id } of directive.ruleIds) map.set(id, reason);
+    perStatement.set(target, map);
+  }
+  for (const finding of unknown) {
+    if (finding.statementIndex >= statements.length) finding.statementIndex = Math.max(0, statements.length - 1);
+  }
+  return {
+    unknown,
+    reasonFor(statementIndex, ruleId) {
+      if (ruleId === UNKNOWN_IGNORE.id) return undefined;
+      const local = perStatement.get(statementIndex);
+      return local?.get(ruleId) ?? local?.get(ALL_RULES) ?? fileWide.get(ruleId) ?? ignoreAll;
+    },
+  };
+}
+
+/** The first statement starting after `offset` (binary search over statement start offsets). */
+function nextStatementIndex(statements: number[], offset: number): number {
+  let low = 0;
+  let high = statements.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((statements[mid] ?? 0) < offset) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function suggest(id: string, known: Set<string>): string {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const distance = candidate.startsWith(id) || id.startsWith(candidate) ? 1 : editDistance(id, candidate);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  return best && bestDistance <= Math.max(3, id.length / 3) ? ` (did you mean "${best}"?)` : '';
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] as number;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] as number;
+      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] as number;
+}

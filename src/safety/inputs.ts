@@ -1,0 +1,226 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { relativeToRoot, resolveInsideRoot } from '../project/root.js';
+
+/**
+ * The input stage of `check` and `validate_safety`: turns paths, folders and globs (all inside the project root)
+ * into SQL texts in migration order. Paired down migrations (`x.down.sql` beside `x.up.sql`, `down.sql` beside
+ * `up.sql`) are attached to their up migration as rollback evidence rather than checked as migrations.
+ * Other migration formats (Knex, Prisma, …) plug in here through `extraLoaders`.
+ */
+
+export interface SqlInput {
+  /** Path relative to the project root ('<stdin>' or '<input>' for text). */
+  file: string;
+  sql: string;
+  /** The paired down migration, when one was found. */
+  down?: { file: string; sql: string };
+}
+
+/** A loader for a non-SQL migration file; returns undefined when it does not handle the file. */
+export type InputLoader = (root: string, absolute: string) => Promise<SqlInput[] | undefined>;
+
+const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage']);
+
+export async function loadSqlInputs(
+  root: string,
+  paths: string[],
+  extraLoaders: InputLoader[] = [],
+): Promise<SqlInput[]> {
+  if (paths.length === 0) {
+    throw new UserError(
+      'no-input',
+      'No SQL files or folders were given.',
+      'Pass one or more .sql files, folders or globs (inside the project), or `-` to read standard input.',
+    );
+  }
+  const files: string[] = [];
+  for (const target of paths) {
+    const matched = hasGlob(target) ? expandGlob(root, target) : [expandPath(root, target)].flat();
+    if (matched.length === 0) {
+      throw new UserError(
+        'no-match',
+        `No .sql files match ${target}.`,
+        'Check the pattern; it is matched against paths relative to the project root (e.g. "migrations/**/*.sql").',
+        { file: target },
+      );
+    }
+    files.push(...matched);
+  }
+  const ordered = [...new Set(files)].sort((a, b) => naturalCompare(relativeToRoot(root, a), relativeToRoot(root, b)));
+  const byPath = new Set(ordered);
+  const inputs: SqlInput[] = [];
+  for (const absolute of ordered) {
+    let handled: SqlInput[] | undefined;
+    for (const loader of extraLoaders) {
+      handled = await loader(root, absolute);
+      if (handled) break;
+    }
+    if (handled) {
+      inputs.push(...handled);
+      continue;
+    }
+    const up = upPartner(absolute);
+    if (up && byPath.has(up)) continue; // checked as the rollback of its up migration
+    const input: SqlInput = { file: relativeToRoot(root, absolute), sql: readText(absolute, root) };
+    const down = downPartner(absolute);
+    if (down && exists(down)) input.down = { file: relativeToRoot(root, down), sql: readText(down, root) };
+    inputs.push(input);
+  }
+  return inputs;
+}
+
+function readText(absolute: string, root: string): string {
+  try {
+    return readFileSync(absolute, 'utf8');
+  } catch (error) {
+    throw new UserError(
+      'read-failed',
+      `Cannot read ${relativeToRoot(root, absolute)}: ${(error as Error).message}`,
+      'Check that the file exists and is readable.',
+      { file: relativeToRoot(root, absolute) },
+    );
+  }
+}
+
+function exists(absolute: string): boolean {
+  try {
+    return statSync(absolute).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function downPartner(absolute: string): string | undefined {
+  const base = path.basename(absolute);
+  if (base === 'up.sql') return path.join(path.dirname(absolute), 'down.sql');
+  if (/\.up\.sql$/i.test(base)) return absolute.replace(/\.up\.sql$/i, '.down.sql');
+  return undefined;
+}
+
+function upPartner(absolute: string): string | undefined {
+  const base = path.basename(absolute);
+  if (base === 'down.sql') return path.join(path.dirname(absolute), 'up.sql');
+  if (/\.down\.sql$/i.test(base)) return absolute.replace(/\.down\.sql$/i, '.up.sql');
+  return undefined;
+}
+
+function expandPath(root: string, target: string): string[] {
+  const absolute = resolveInsideRoot(root, target);
+  let stats: ReturnType<typeof statSync>;
+  try {
+    stats = statSync(absolute);
+  } catch {
+    throw new UserError(
+      'not-found',
+      `${target} does not exist.`,
+      'Pass an existing .sql file or folder inside the project (paths are relative to the project root).',
+      { file: target },
+    );
+  }
+  if (stats.isFile()) return [absolute];
+  return walkSql(root, absolute);
+}
+
+function walkSql(root: string, folder: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const absolute = path.join(folder, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_FOLDERS.has(entry.name)) found.push(...walkSql(root, absolute));
+    } else if (entry.isFile() && entry.name.toLowerCase().endsWith('.sql')) {
+      found.push(resolveInsideRoot(root, absolute));
+    }
+  }
+  return found;
+}
+
+function hasGlob(target: string): boolean {
+  return /[*?[{]/.test(target);
+}
+
+/** Matches a glob (`*`, `**`, `?`, `[abc]`, `{a,b}`) against files under the root. */
+function expandGlob(root: string, pattern: string): string[] {
+  const normalized = pattern.replace(/\\/g, '/').replace(/^\.\//, '');
+  if (path.isAbsolute(normalized)) resolveInsideRoot(root, normalized.split(/[*?[{]/)[0] ?? normalized);
+  const relativePattern = path.isAbsolute(normalized) ? relativeToRoot(root, normalized) : normalized;
+  if (relativePattern.startsWith('..')) resolveInsideRoot(root, relativePattern);
+  const staticPrefix = relativePattern
+    .split('/')
+    .filter((_, index, parts) => !parts.slice(0, index + 1).some(hasGlob))
+    .join('/');
+  const start = resolveInsideRoot(root, staticPrefix || '.');
+  const matcher = globToRegExp(relativePattern);
+  const candidates: string[] = [];
+  const walk = (folder: string) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const absolute = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_FOLDERS.has(entry.name)) walk(absolute);
+      } else if (entry.isFile() && matcher.test(relativeToRoot(root, absolute))) {
+        candidates.push(resolveInsideRoot(root, absolute));
+      }
+    }
+  };
+  walk(start);
+  return candidates;
+}
+
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i] as string;
+    if (char === '*') {
+      if (glob[i + 1] === '*') {
+        const slash = glob[i + 2] === '/';
+        source += slash ? '(?:.*/)?' : '.*';
+        i += slash ? 2 : 1;
+      } else source += '[^/]*';
+    } else if (char === '?') source += '[^/]';
+    else if (char === '{') {
+      const close = glob.indexOf('}', i);
+      if (close === -1) source += '\\{';
+      else {
+        source += `(?:${glob
+          .slice(i + 1, close)
+          .split(',')
+          .map(escapeRegExp)
+          .join('|')})`;
+        i = close;
+      }
+    } else if (char === '[') {
+      const close = glob.indexOf(']', i);
+      if (close === -1) source += '\\[';
+      else {
+        source += `[${glob.slice(i + 1, close).replace(/^!/, '^')}]`;
+        i = close;
+      }
+    } else source += escapeRegExp(char);
+  }
+  return new RegExp(`^${source}$`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
+}
+
+/** Orders 2_x before 10_x, the way migration tools order files (digit runs compare as numbers). */
+export function naturalCompare(a: string, b: string): number {
+  const left = a.split(/(\d+)/);
+  const right = b.split(/(\d+)/);
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const x = left[index] as string;
+    const y = right[index] as string;
+    if (x === y) continue;
+    if (index % 2 === 1) return Number(x) - Number(y) || x.length - y.length;
+    return x < y ? -1 : 1;
+  }
+  return left.length - right.length;
+}

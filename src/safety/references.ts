@@ -1,0 +1,186 @@
+import type { Node, RangeVar } from 'libpg-query';
+import { nodeType } from './ast.js';
+import { displayTable, namesOf, objectKey, relationKey } from './names.js';
+import type { CatalogView } from './types.js';
+
+/**
+ * References to tables and columns that cannot exist at this point of the migration. Tables are judged only
+ * when the schema is known (snapshot or history); columns whenever the table's full column list is known.
+ */
+
+export interface MissingReference {
+  kind: 'table' | 'column';
+  table: string;
+  column?: string;
+  message: string;
+}
+
+interface Reference {
+  table: string;
+  columns: string[];
+  /** IF EXISTS: absence is allowed. */
+  optional: boolean;
+}
+
+export function missingReferences(ast: Node, catalog: CatalogView): MissingReference[] {
+  const references = referencesOf(ast);
+  if (references.length === 0) return [];
+  const missing: MissingReference[] = [];
+  const createdHere = createdTable(ast);
+  for (const reference of references) {
+    if (reference.table === createdHere) continue;
+    if (!catalog.tableExists(reference.table)) {
+      if (catalog.schemaKnown && !reference.optional) {
+        missing.push({
+          kind: 'table',
+          table: reference.table,
+          message: `Table ${displayTable(reference.table)} does not exist at this point: it is not in the schema snapshot, not created by an earlier migration and not earlier in this file.`,
+        });
+      }
+      continue;
+    }
+    for (const column of reference.columns) {
+      if (catalog.columnExists(reference.table, column) === false) {
+        missing.push({
+          kind: 'column',
+          table: reference.table,
+          column,
+          message: `Column ${column} does not exist in table ${displayTable(reference.table)} at this point (known columns: ${(catalog.columns(reference.table) ?? []).map((info) => info.name).join(', ') || 'none'}).`,
+        });
+      }
+    }
+  }
+  return missing;
+}
+
+function createdTable(ast: Node): string | undefined {
+  if ('CreateStmt' in ast) return relationKey(ast.CreateStmt.relation);
+  return undefined;
+}
+
+function ref(relation: RangeVar | undefined, columns: string[], optional: boolean): Reference[] {
+  const table = relationKey(relation);
+  return table ? [{ table, columns, optional }] : [];
+}
+
+function referencesOf(ast: Node): Reference[] {
+  switch (nodeType(ast)) {
+    case 'AlterTableStmt': {
+      const stmt = (ast as { AlterTableStmt: import('libpg-query').AlterTableStmt }).AlterTableStmt;
+      if (stmt.objtype !== 'OBJECT_TABLE') return [];
+      const columns: string[] = [];
+      const references: Reference[] = [];
+      for (const item of stmt.cmds ?? []) {
+        if (!('AlterTableCmd' in item)) continue;
+        const cmd = item.AlterTableCmd;
+        switch (cmd.subtype) {
+          case 'AT_DropColumn':
+            if (!cmd.missing_ok && cmd.name) columns.push(cmd.name);
+            break;
+          case 'AT_AlterColumnType':
+          case 'AT_SetNotNull':
+          case 'AT_DropNotNull':
+          case 'AT_ColumnDefault':
+          case 'AT_SetStatistics':
+          case 'AT_SetStorage':
+            if (cmd.name) columns.push(cmd.name);
+            break;
+          case 'AT_AddConstraint':
+            if (cmd.def && 'Constraint' in cmd.def) {
+              const constraint = cmd.def.Constraint;
+              columns.push(...namesOf(constraint.keys), ...namesOf(constraint.fk_attrs));
+              if (constraint.contype === 'CONSTR_FOREIGN') {
+                references.push(...ref(constraint.pktable, namesOf(constraint.pk_attrs), false));
+              }
+            }
+            break;
+          case 'AT_AddColumn':
+            if (cmd.def && 'ColumnDef' in cmd.def) references.push(...inlineForeignKeys(cmd.def.ColumnDef));
+            break;
+          default:
+            break;
+        }
+      }
+      return [...ref(stmt.relation, columns, stmt.missing_ok === true), ...references];
+    }
+    case 'IndexStmt': {
+      const stmt = (ast as { IndexStmt: import('libpg-query').IndexStmt }).IndexStmt;
+      const columns: string[] = [];
+      for (const param of stmt.indexParams ?? []) {
+        if ('IndexElem' in param && param.IndexElem.name) columns.push(param.IndexElem.name);
+      }
+      return ref(stmt.relation, columns, false);
+    }
+    case 'CreateStmt': {
+      const stmt = (ast as { CreateStmt: import('libpg-query').CreateStmt }).CreateStmt;
+      const references: Reference[] = [];
+      for (const element of stmt.tableElts ?? []) {
+        if ('ColumnDef' in element) references.push(...inlineForeignKeys(element.ColumnDef));
+        if ('Constraint' in element && element.Constraint.contype === 'CONSTR_FOREIGN') {
+          references.push(...ref(element.Constraint.pktable, namesOf(element.Constraint.pk_attrs), false));
+        }
+        if ('TableLikeClause' in element) references.push(...ref(element.TableLikeClause.relation, [], false));
+      }
+      for (const parent of stmt.inhRelations ?? []) {
+        if ('RangeVar' in parent) references.push(...ref(parent.RangeVar, [], false));
+      }
+      return references;
+    }
+    case 'DropStmt': {
+      const stmt = (ast as { DropStmt: import('libpg-query').DropStmt }).DropStmt;
+      if (stmt.removeType !== 'OBJECT_TABLE' || stmt.missing_ok) return [];
+      const references: Reference[] = [];
+      for (const object of stmt.objects ?? []) {
+        const key = 'List' in object ? objectKey(object.List.items) : undefined;
+        if (key) references.push({ table: key, columns: [], optional: false });
+      }
+      return references;
+    }
+    case 'TruncateStmt': {
+      const stmt = (ast as { TruncateStmt: import('libpg-query').TruncateStmt }).TruncateStmt;
+      return (stmt.relations ?? []).flatMap((relation) =>
+        'RangeVar' in relation ? ref(relation.RangeVar, [], false) : [],
+      );
+    }
+    case 'RenameStmt': {
+      const stmt = (ast as { RenameStmt: import('libpg-query').RenameStmt }).RenameStmt;
+      if (stmt.renameType === 'OBJECT_TABLE') return ref(stmt.relation, [], stmt.missing_ok === true);
+      if (stmt.renameType === 'OBJECT_COLUMN') {
+        return ref(stmt.relation, stmt.subname ? [stmt.subname] : [], stmt.missing_ok === true);
+      }
+      return [];
+    }
+    case 'CreateTrigStmt':
+      return ref((ast as { CreateTrigStmt: import('libpg-query').CreateTrigStmt }).CreateTrigStmt.relation, [], false);
+    case 'UpdateStmt': {
+      const stmt = (ast as { UpdateStmt: import('libpg-query').UpdateStmt }).UpdateStmt;
+      const columns: string[] = [];
+      for (const target of stmt.targetList ?? []) {
+        if ('ResTarget' in target && target.ResTarget.name) columns.push(target.ResTarget.name);
+      }
+      return ref(stmt.relation, columns, false);
+    }
+    case 'InsertStmt': {
+      const stmt = (ast as { InsertStmt: import('libpg-query').InsertStmt }).InsertStmt;
+      const columns: string[] = [];
+      for (const target of stmt.cols ?? []) {
+        if ('ResTarget' in target && target.ResTarget.name) columns.push(target.ResTarget.name);
+      }
+      return ref(stmt.relation, columns, false);
+    }
+    case 'DeleteStmt':
+      return ref((ast as { DeleteStmt: import('libpg-query').DeleteStmt }).DeleteStmt.relation, [], false);
+    default:
+      return [];
+  }
+}
+
+function inlineForeignKeys(def: import('libpg-query').ColumnDef): Reference[] {
+  const references: Reference[] = [];
+  for (const item of def.constraints ?? []) {
+    if ('Constraint' in item && item.Constraint.contype === 'CONSTR_FOREIGN') {
+      references.push(...ref(item.Constraint.pktable, namesOf(item.Constraint.pk_attrs), false));
+    }
+  }
+  return references;
+}

@@ -1,0 +1,402 @@
+import type { Span } from '../model.js';
+import type { MigrationCatalog } from './catalog.js';
+import { describeDuration, formatCount, ROWS_PER_SECOND } from './estimate.js';
+import type { MigrationFacts, StatementRef } from './facts.js';
+import { blocksTraffic } from './locks.js';
+import { displayTable } from './names.js';
+import type { Finding, PgLockMode, Severity } from './types.js';
+
+/**
+ * The validation report: findings, the per-statement lock summary, the migration's risk and the seed's safety
+ * checklist answered item by item with evidence. Pure data; formats (text, JSON, SARIF, …) live in format.ts.
+ */
+
+export type Risk = 'LOW' | 'MEDIUM' | 'HIGH';
+export type CheckStatus = 'pass' | 'fail' | 'unknown';
+
+export interface LockEntry {
+  table: string;
+  mode: PgLockMode;
+  on: string;
+  blocks: string;
+  rewrite: boolean;
+  scan: boolean;
+  /** 'lock-map': PostgreSQL's lock table for the statement; 'rule': claimed by a rule's finding. */
+  source: 'lock-map' | 'rule';
+  ruleId?: string;
+  /** A rule claims a different mode than the lock map for the same table. */
+  ruleClaim?: { ruleId: string; mode: PgLockMode };
+  rows?: number;
+  estimatedLockSeconds?: number;
+}
+
+export interface StatementSummary {
+  index: number;
+  kind: string;
+  span: Span;
+  /** First line of the statement. */
+  text: string;
+  inTransaction: boolean;
+  locks: LockEntry[];
+  findings: number;
+}
+
+export interface SuppressedFinding {
+  ruleId: string;
+  statementIndex: number;
+  line: number;
+  reason: string;
+}
+
+export interface ChecklistItem {
+  id:
+    | 'no-data-loss'
+    | 'backward-compatible'
+    | 'no-long-locks'
+    | 'foreign-key-indexes'
+    | 'foreign-keys-reference-existing-tables'
+    | 'idempotent'
+    | 'rollback-present';
+  title: string;
+  status: CheckStatus;
+  evidence: string[];
+}
+
+export interface ValidationReport {
+  engine: 'postgresql';
+  file?: string;
+  pgVersion: number;
+  assumeInTransaction: boolean;
+  largeTableRows: number;
+  statementCount: number;
+  risk: Risk;
+  riskReasons: string[];
+  counts: Record<Severity, number>;
+  findings: Finding[];
+  /** Findings silenced by `-- dma-ignore` comments, with the reason written there. */
+  suppressed: SuppressedFinding[];
+  /** Statements that take a lock on a table that existed before their transaction. */
+  locks: StatementSummary[];
+  checklist: ChecklistItem[];
+  /** Rules that threw (a bug in the rule); the other rules still ran. */
+  ruleErrors: string[];
+}
+
+export interface ReportInput {
+  statementCount: number;
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  summaries: StatementSummary[];
+  facts: MigrationFacts;
+  ruleErrors: string[];
+  allInTransaction: boolean;
+  catalog: MigrationCatalog;
+  options: {
+    file?: string;
+    pgVersion?: number;
+    assumeInTransaction?: boolean;
+    largeTableRows?: number;
+  };
+  down: { file?: string; statements: number } | false | undefined;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function buildReport(input: ReportInput): ValidationReport {
+  const largeTableRows = input.options.largeTableRows ?? 1_000_000;
+  const findings = [...input.findings].sort(
+    (a, b) =>
+      a.statementIndex - b.statementIndex ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.span.start.line - b.span.start.line,
+  );
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  const checklist = answerChecklist(input, findings, largeTableRows).map((item) => ({
+    ...item,
+    evidence: capped(item.evidence),
+  }));
+  const assessed = assessRisk(findings, input.summaries, largeTableRows, input.facts);
+  const risk = assessed.risk;
+  const reasons = capped(assessed.reasons);
+  return {
+    engine: 'postgresql',
+    ...(input.options.file ? { file: input.options.file } : {}),
+    pgVersion: input.options.pgVersion ?? 15,
+    assumeInTransaction: input.options.assumeInTransaction ?? false,
+    largeTableRows,
+    statementCount: input.statementCount,
+    risk,
+    riskReasons: reasons,
+    counts,
+    findings,
+    suppressed: input.suppressed,
+    locks: input.summaries,
+    checklist,
+    ruleErrors: input.ruleErrors,
+  };
+}
+
+function assessRisk(
+  findings: Finding[],
+  summaries: StatementSummary[],
+  largeTableRows: number,
+  facts: MigrationFacts,
+): { risk: Risk; reasons: string[] } {
+  const high: string[] = [];
+  const medium: string[] = [];
+  for (const finding of findings) {
+    const where = `line ${finding.span.start.line}`;
+    if (finding.severity === 'error') high.push(`${finding.ruleId} (${where}): ${finding.title}`);
+    else if (finding.category === 'dangerous')
+      high.push(`${finding.ruleId} (${where}): ${finding.title} (destructive)`);
+    else if (finding.severity === 'warning') medium.push(`${finding.ruleId} (${where}): ${finding.title}`);
+  }
+  // Seed rule 2: dropping columns or tables is HIGH RISK even when a rule was ignored.
+  for (const loss of facts.dataLoss) high.push(`line ${loss.line}: ${loss.what} (needs explicit confirmation)`);
+  for (const summary of summaries) {
+    for (const lock of summary.locks) {
+      if ((lock.rows ?? 0) >= largeTableRows && blocksTraffic(lock.mode) && (lock.estimatedLockSeconds ?? 0) > 0) {
+        high.push(
+          `line ${summary.span.start.line}: ${lock.mode} on large table ${lock.table} for ${describeDuration(lock.estimatedLockSeconds ?? 0)}`,
+        );
+      }
+    }
+  }
+  if (high.length > 0) return { risk: 'HIGH', reasons: unique(high) };
+  if (medium.length > 0) return { risk: 'MEDIUM', reasons: unique(medium) };
+  return { risk: 'LOW', reasons: ['No findings at warning or error level and no destructive statements.'] };
+}
+
+function answerChecklist(input: ReportInput, findings: Finding[], largeTableRows: number): ChecklistItem[] {
+  const { facts } = input;
+  const items: ChecklistItem[] = [];
+  const cite = (refs: StatementRef[]) => refs.map((ref) => `line ${ref.line}: ${ref.what}`);
+
+  // 1. No data loss.
+  if (facts.dataLoss.length > 0) {
+    items.push({ id: 'no-data-loss', title: 'No data loss', status: 'fail', evidence: cite(facts.dataLoss) });
+  } else if (facts.lossyConversions.length > 0) {
+    items.push({
+      id: 'no-data-loss',
+      title: 'No data loss',
+      status: 'unknown',
+      evidence: [
+        ...cite(facts.lossyConversions),
+        'Whether existing values convert cleanly depends on the data; rehearse on a copy.',
+      ],
+    });
+  } else {
+    items.push({
+      id: 'no-data-loss',
+      title: 'No data loss',
+      status: 'pass',
+      evidence: ['No DROP, TRUNCATE, DELETE, unfiltered UPDATE or in-place type change of existing data.'],
+    });
+  }
+
+  // 2. Backward compatible.
+  const breaking = [...cite(facts.incompatible)];
+  for (const finding of findings) {
+    if (finding.breaksOldCode) breaking.push(`line ${finding.span.start.line}: ${finding.ruleId}: ${finding.title}`);
+  }
+  items.push(
+    breaking.length > 0
+      ? {
+          id: 'backward-compatible',
+          title: 'Backward compatible (old code works with the new schema)',
+          status: 'fail',
+          evidence: [
+            ...unique(breaking),
+            'Use the phased sequence: add new → dual-write → backfill → switch reads → drop old.',
+          ],
+        }
+      : {
+          id: 'backward-compatible',
+          title: 'Backward compatible (old code works with the new schema)',
+          status: 'pass',
+          evidence: ['No drops, renames, type changes or new required columns on existing tables.'],
+        },
+  );
+
+  // 3. No long locks on large tables.
+  const blocking = input.summaries.flatMap((summary) =>
+    summary.locks.filter((lock) => blocksTraffic(lock.mode)).map((lock) => ({ summary, lock })),
+  );
+  const long = blocking.filter(
+    ({ lock }) => (lock.rows ?? 0) >= largeTableRows && (lock.estimatedLockSeconds ?? 0) > 0,
+  );
+  const unknownSize = blocking.filter(({ lock }) => lock.rows === undefined && (lock.scan || lock.rewrite));
+  const rates = `estimates use ${formatCount(ROWS_PER_SECOND.scan)} rows/s for scans, ${formatCount(ROWS_PER_SECOND.indexBuild)} for index builds, ${formatCount(ROWS_PER_SECOND.rewrite)} for rewrites`;
+  if (long.length > 0) {
+    items.push({
+      id: 'no-long-locks',
+      title: 'No long locks on large tables',
+      status: 'fail',
+      evidence: [
+        ...long.map(
+          ({ summary, lock }) =>
+            `line ${summary.span.start.line}: ${lock.mode} on ${lock.table} (${formatCount(lock.rows ?? 0)} rows) for ${describeDuration(lock.estimatedLockSeconds ?? 0)}`,
+        ),
+        rates,
+      ],
+    });
+  } else if (unknownSize.length > 0) {
+    items.push({
+      id: 'no-long-locks',
+      title: 'No long locks on large tables',
+      status: 'unknown',
+      evidence: [
+        ...unique(
+          unknownSize.map(
+            ({ summary, lock }) =>
+              `line ${summary.span.start.line}: ${lock.mode} on ${lock.table} while it ${lock.rewrite ? 'rewrites' : 'scans'} the table; row count unknown`,
+          ),
+        ),
+        'Give row counts (--rows table=N, rowCounts, or a database URL) to decide.',
+      ],
+    });
+  } else {
+    items.push({
+      id: 'no-long-locks',
+      title: 'No long locks on large tables',
+      status: 'pass',
+      evidence: [
+        blocking.length > 0
+          ? 'Blocking locks are metadata-only or on tables under the large-table threshold.'
+          : 'No statement blocks reads or writes of an existing table while scanning or rewriting it.',
+      ],
+    });
+  }
+
+  // 4. Indexes for foreign keys (checked against the schema at the end of the migration).
+  if (facts.foreignKeys.length === 0) {
+    items.push({
+      id: 'foreign-key-indexes',
+      title: 'Indexes for foreign keys',
+      status: 'pass',
+      evidence: ['No foreign keys added.'],
+    });
+  } else {
+    const missing = facts.foreignKeys.filter((fk) => !hasLeadingIndex(input.catalog, fk.table, fk.columns));
+    items.push({
+      id: 'foreign-key-indexes',
+      title: 'Indexes for foreign keys',
+      status: missing.length > 0 ? 'fail' : 'pass',
+      evidence:
+        missing.length > 0
+          ? missing.map(
+              (fk) =>
+                `line ${fk.line}: ${fk.what} has no index starting with (${fk.columns.join(', ')}); add CREATE INDEX CONCURRENTLY on ${displayTable(fk.table)} (${fk.columns.join(', ')})`,
+            )
+          : facts.foreignKeys.map((fk) => `line ${fk.line}: ${fk.what} is indexed`),
+    });
+  }
+
+  // 5. Foreign keys reference existing tables.
+  if (facts.foreignKeys.length === 0) {
+    items.push({
+      id: 'foreign-keys-reference-existing-tables',
+      title: 'Foreign keys reference existing tables',
+      status: 'pass',
+      evidence: ['No foreign keys added.'],
+    });
+  } else {
+    const missing = facts.foreignKeys.filter((fk) => fk.referencedExists === false);
+    const unknown = facts.foreignKeys.filter((fk) => fk.referencedExists === undefined);
+    items.push({
+      id: 'foreign-keys-reference-existing-tables',
+      title: 'Foreign keys reference existing tables',
+      status: missing.length > 0 ? 'fail' : unknown.length > 0 ? 'unknown' : 'pass',
+      evidence: [
+        ...missing.map((fk) => `line ${fk.line}: ${displayTable(fk.references)} does not exist at that point`),
+        ...unknown.map(
+          (fk) =>
+            `line ${fk.line}: ${displayTable(fk.references)} is not created in this migration; give a schema snapshot or the earlier migrations to check it`,
+        ),
+        ...facts.foreignKeys
+          .filter((fk) => fk.referencedExists === true)
+          .map((fk) => `line ${fk.line}: ${displayTable(fk.references)} exists`),
+      ],
+    });
+  }
+
+  // 6. Idempotent.
+  if (facts.notIdempotent.length === 0) {
+    items.push({
+      id: 'idempotent',
+      title: 'Idempotent (IF [NOT] EXISTS)',
+      status: 'pass',
+      evidence: ['Every CREATE/DROP/ADD that has an IF [NOT] EXISTS form uses it.'],
+    });
+  } else if (input.allInTransaction) {
+    items.push({
+      id: 'idempotent',
+      title: 'Idempotent (IF [NOT] EXISTS)',
+      status: 'pass',
+      evidence: [
+        'The whole migration runs in one transaction, so a failure leaves nothing half-applied to retry.',
+        ...cite(facts.notIdempotent),
+      ],
+    });
+  } else {
+    items.push({
+      id: 'idempotent',
+      title: 'Idempotent (IF [NOT] EXISTS)',
+      status: 'fail',
+      evidence: [
+        ...cite(facts.notIdempotent),
+        'A retry after a partial failure stops at these statements; add IF [NOT] EXISTS.',
+      ],
+    });
+  }
+
+  // 7. Rollback present.
+  if (input.down) {
+    items.push({
+      id: 'rollback-present',
+      title: 'Rollback present',
+      status: input.down.statements > 0 ? 'pass' : 'fail',
+      evidence: [
+        input.down.statements > 0
+          ? `Down migration ${input.down.file ?? '(given)'} has ${input.down.statements} statement(s); run rehearse_migration to test up → down → up.`
+          : `Down migration ${input.down.file ?? '(given)'} is empty.`,
+      ],
+    });
+  } else if (input.down === false) {
+    items.push({
+      id: 'rollback-present',
+      title: 'Rollback present',
+      status: 'fail',
+      evidence: ['No down migration: every migration needs a way back (seed rule 1); use rollback_plan to write one.'],
+    });
+  } else {
+    items.push({
+      id: 'rollback-present',
+      title: 'Rollback present',
+      status: 'unknown',
+      evidence: [
+        'No down migration was given with this input; pass it (down SQL, or a paired *.down.sql file) to check.',
+      ],
+    });
+  }
+  return items;
+}
+
+function hasLeadingIndex(catalog: MigrationCatalog, table: string, columns: string[]): boolean {
+  return catalog
+    .indexes(table)
+    .some((index) => columns.every((column, position) => index.columns[position] === column));
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}
+
+/** Evidence lists stay readable (and answers stay small) on huge migrations: the first few, then a count. */
+export const MAX_EVIDENCE = 25;
+
+function capped(items: string[]): string[] {
+  if (items.length <= MAX_EVIDENCE) return items;
+  return [...items.slice(0, MAX_EVIDENCE), `… and ${items.length - MAX_EVIDENCE} more`];
+}

@@ -1,0 +1,197 @@
+import type { Rule, RuleHit } from '../types.js';
+import {
+  alterTableOf,
+  alterTypeTexts,
+  baseType,
+  batchedUpdateSql,
+  columnDefOf,
+  fitName,
+  ident,
+  isExistingTable,
+  LOCK_TIMEOUT_SQL,
+  severityForSize,
+  sizeNote,
+  step,
+  typeMods,
+} from './ast.js';
+
+interface ParsedType {
+  base: string;
+  mods: number[];
+  array: boolean;
+}
+
+const ALIASES: Record<string, string> = {
+  'character varying': 'varchar',
+  character: 'bpchar',
+  char: 'bpchar',
+  int: 'int4',
+  integer: 'int4',
+  bigint: 'int8',
+  smallint: 'int2',
+  decimal: 'numeric',
+  'timestamp without time zone': 'timestamp',
+  'timestamp with time zone': 'timestamptz',
+  'bit varying': 'varbit',
+};
+
+/** 'varchar(20)' / 'numeric(10,2)' / 'text[]' as the catalog records it. */
+function parseCatalogType(text: string): ParsedType {
+  const array = text.endsWith('[]');
+  const body = array ? text.slice(0, -2) : text;
+  const match = /^([^(]+?)\s*(?:\(([^)]*)\))?$/.exec(body.trim());
+  const base = (match?.[1] ?? body).trim().toLowerCase();
+  const mods = (match?.[2] ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .map(Number);
+  return { base: ALIASES[base] ?? base, mods, array };
+}
+
+const PRECISION_TYPES = new Set(['timestamp', 'timestamptz', 'time', 'timetz', 'interval']);
+
+/** Whether PostgreSQL can change the type without rewriting the table (binary-coercible, no length check). */
+function verdict(from: ParsedType, to: ParsedType): 'safe' | 'utc-only' | 'rewrite' {
+  if (from.array !== to.array) return 'rewrite';
+  if (from.base === to.base) {
+    if (from.mods.join() === to.mods.join()) return 'safe';
+    if (to.mods.length === 0 && ['varchar', 'numeric', 'varbit', ...PRECISION_TYPES].includes(to.base)) return 'safe';
+    if (
+      (to.base === 'varchar' || to.base === 'varbit') &&
+      from.mods.length === 1 &&
+      (to.mods[0] ?? 0) >= (from.mods[0] ?? 0)
+    )
+      return 'safe';
+    if (
+      to.base === 'numeric' &&
+      from.mods.length > 0 &&
+      (to.mods[0] ?? 0) >= (from.mods[0] ?? 0) &&
+      (to.mods[1] ?? 0) === (from.mods[1] ?? 0)
+    )
+      return 'safe';
+    if (PRECISION_TYPES.has(to.base) && from.mods.length === 1 && (to.mods[0] ?? 0) >= (from.mods[0] ?? 0))
+      return 'safe';
+    return 'rewrite';
+  }
+  if (from.base === 'varchar' && to.base === 'text') return 'safe';
+  if (from.base === 'text' && to.base === 'varchar' && to.mods.length === 0) return 'safe';
+  if (from.base === 'cidr' && to.base === 'inet') return 'safe';
+  if (from.base === 'xml' && to.base === 'text') return 'safe';
+  if (
+    (from.base === 'timestamp' && to.base === 'timestamptz') ||
+    (from.base === 'timestamptz' && to.base === 'timestamp')
+  ) {
+    return 'utc-only';
+  }
+  return 'rewrite';
+}
+
+export const columnTypeChange: Rule = {
+  meta: {
+    id: 'column-type-change',
+    title: 'Column type change that rewrites the table',
+    category: 'careful',
+    defaultSeverity: 'warning',
+    engines: ['postgresql'],
+    locks: [{ mode: 'ACCESS EXCLUSIVE', on: 'table', blocks: 'reads and writes' }],
+    rewritesTable: true,
+    scansTable: true,
+    breaksOldCode: true,
+    why: 'Unless the new type is binary-compatible with the old one (varchar widening, varchar→text, numeric precision increase, cidr→inet), PostgreSQL rewrites the table and rebuilds every index under ACCESS EXCLUSIVE; running code may also break on the new type.',
+    safeAlternative:
+      'Expand and contract: add a new column of the new type, keep it in sync with a trigger, backfill in batches, move the code to the new column, then drop the old one.',
+    examples: {
+      bad: 'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;',
+      good: 'ALTER TABLE orders ADD COLUMN quantity_new bigint;\n-- sync trigger, batched backfill, switch reads, then drop quantity',
+    },
+    peers: {
+      squawk: 'changing-column-type',
+      strong_migrations: 'change_column',
+      eugene: 'E5',
+      atlas: 'PG301',
+    },
+  },
+  appliesTo: ['AlterTableStmt'],
+  check(context) {
+    const altered = alterTableOf(context);
+    if (!altered || !isExistingTable(context, altered.table.key)) return [];
+    const { table } = altered;
+    const bare = table.key.slice(table.key.indexOf('.') + 1);
+    const hits: RuleHit[] = [];
+    for (const cmd of altered.cmds) {
+      const def = cmd.subtype === 'AT_AlterColumnType' ? columnDefOf(cmd) : undefined;
+      if (!def || !cmd.name) continue;
+      const to: ParsedType = {
+        base: baseType(def.typeName),
+        mods: typeMods(def.typeName),
+        array: (def.typeName?.arrayBounds?.length ?? 0) > 0,
+      };
+      const current = context.catalog.columns(table.key)?.find((column) => column.name === cmd.name);
+      const from = current ? parseCatalogType(current.type) : undefined;
+      const texts = alterTypeTexts(context, cmd.name);
+      const decided = from ? verdict(from, to) : undefined;
+      if (decided === 'safe' && !texts.using) continue;
+      const column = ident(cmd.name);
+      const newType = texts.type ?? to.base;
+      if (decided === 'utc-only' && !texts.using) {
+        hits.push({
+          message: `${cmd.name}: ${current?.type} → ${newType} is metadata-only on PostgreSQL 12+ only when the session TimeZone is UTC; otherwise ${table.display}${sizeNote(context, table.key)} is rewritten under ACCESS EXCLUSIVE.`,
+          table: table.display,
+          severity: 'info',
+          fix: {
+            summary: 'Run the change with the session time zone set to UTC.',
+            steps: [
+              step(
+                'Pin the session time zone so PostgreSQL can skip the rewrite.',
+                `SET TIME ZONE 'UTC';\n${LOCK_TIMEOUT_SQL}\n${context.statement.sql.trim()};`,
+              ),
+            ],
+          },
+        });
+        continue;
+      }
+      const shadow = ident(fitName(`${cmd.name}_new`));
+      const convert = texts.using ?? `${column}::${newType}`;
+      const fn = ident(fitName(`${bare}_${cmd.name}_sync`));
+      hits.push({
+        message: from
+          ? `${table.display}.${cmd.name}: ${current?.type} → ${newType} is not binary-compatible, so ${table.display}${sizeNote(context, table.key)} and its indexes are rewritten under ACCESS EXCLUSIVE.`
+          : `${table.display}.${cmd.name} → ${newType}: the current type is unknown (give a schema snapshot or earlier migrations); unless it is a binary-compatible widening, ${table.display}${sizeNote(context, table.key)} is rewritten under ACCESS EXCLUSIVE.`,
+        table: table.display,
+        severity: from ? severityForSize(context, table.key) : 'info',
+        fix: {
+          summary: 'Expand/contract: new column, sync trigger, batched backfill, switch the code, drop the old column.',
+          steps: [
+            step(
+              'Add the new column (metadata-only).',
+              `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} ADD COLUMN ${shadow} ${newType};`,
+            ),
+            step(
+              'Keep it in sync for every write while old code still writes the old column.',
+              [
+                `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
+                'BEGIN',
+                `  NEW.${shadow} := (SELECT ${convert} FROM (SELECT NEW.*) AS row_values);`,
+                '  RETURN NEW;',
+                'END $$;',
+                `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON ${table.display} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+              ].join('\n'),
+            ),
+            step(
+              'Backfill existing rows in batches, outside a transaction.',
+              batchedUpdateSql(table.display, `${shadow} = ${convert}`, `${shadow} IS NULL AND ${column} IS NOT NULL`),
+              { outsideTransaction: true, separateMigration: true },
+            ),
+            step(
+              `Deploy code that reads and writes ${shadow}; then, in a later migration, drop the trigger and the old column.`,
+              `DROP TRIGGER ${fn} ON ${table.display};\nDROP FUNCTION ${fn}();\n${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} DROP COLUMN ${column};`,
+              { separateMigration: true },
+            ),
+          ],
+        },
+      });
+    }
+    return hits;
+  },
+};

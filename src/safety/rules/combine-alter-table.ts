@@ -1,0 +1,85 @@
+import type { CatalogView, Rule } from '../types.js';
+import { alterTableOf, isExistingTable, step } from './ast.js';
+
+/**
+ * The earlier ALTER TABLE statements of the file being checked, per table. Rules see one statement at a time;
+ * this memory is keyed by the run's catalog and reset when the statement index goes back or the file changes.
+ */
+interface Memory {
+  file: string | undefined;
+  lastIndex: number;
+  byTable: Map<string, string>;
+}
+const memories = new WeakMap<CatalogView, Memory>();
+
+function memoryFor(catalog: CatalogView, file: string | undefined, index: number): Memory {
+  let memory = memories.get(catalog);
+  if (!memory || memory.file !== file || index <= memory.lastIndex) {
+    memory = { file, lastIndex: index, byTable: new Map() };
+    memories.set(catalog, memory);
+  }
+  memory.lastIndex = index;
+  return memory;
+}
+
+/** `ALTER TABLE t ADD COLUMN b int` → `ADD COLUMN b int`. */
+function actionsOf(sql: string): string {
+  return sql
+    .trim()
+    .replace(
+      /^ALTER\s+TABLE\s+(IF\s+EXISTS\s+)?(ONLY\s+)?("(?:[^"]|"")+"|[^\s."]+)(\.("(?:[^"]|"")+"|[^\s."]+))?\s+/i,
+      '',
+    );
+}
+
+export const combineAlterTable: Rule = {
+  meta: {
+    id: 'combine-alter-table',
+    title: 'Several ALTER TABLEs on one table in a transaction',
+    category: 'careful',
+    defaultSeverity: 'info',
+    engines: ['postgresql'],
+    locks: [{ mode: 'ACCESS EXCLUSIVE', on: 'table', blocks: 'reads and writes' }],
+    rewritesTable: false,
+    scansTable: false,
+    breaksOldCode: false,
+    why: 'Each ALTER TABLE may scan or rewrite the table separately while the first one already holds ACCESS EXCLUSIVE; one ALTER TABLE with comma-separated actions does the work in a single pass.',
+    safeAlternative: 'Merge the actions into a single ALTER TABLE … action, action, … statement.',
+    examples: {
+      bad: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;\nCOMMIT;',
+      good: 'ALTER TABLE users ADD COLUMN a text, ADD COLUMN b text;',
+    },
+    peers: { eugene: 'W12' },
+  },
+  appliesTo: ['AlterTableStmt'],
+  check(context) {
+    const altered = alterTableOf(context);
+    if (!altered) return [];
+    const memory = memoryFor(context.catalog, context.file, context.index);
+    const sql = context.statement.sql.trim();
+    const earlier = memory.byTable.get(altered.table.key);
+    const repeated =
+      context.inTransaction &&
+      earlier !== undefined &&
+      context.accessExclusiveHeld.has(altered.table.key) &&
+      isExistingTable(context, altered.table.key);
+    const merged = repeated ? `${earlier},\n  ${actionsOf(sql)}` : sql;
+    memory.byTable.set(altered.table.key, merged);
+    if (!repeated) return [];
+    return [
+      {
+        message: `${altered.table.display} was already altered earlier in this transaction; merge the actions into one ALTER TABLE so the table is locked, scanned or rewritten once.`,
+        table: altered.table.display,
+        fix: {
+          summary: `One ALTER TABLE ${altered.table.display} with every action, in place of the separate statements.`,
+          steps: [
+            step(
+              `Replace the ALTER TABLE ${altered.table.display} statements of this transaction with this one.`,
+              `${merged};`,
+            ),
+          ],
+        },
+      },
+    ];
+  },
+};

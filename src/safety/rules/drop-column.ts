@@ -1,0 +1,56 @@
+import type { Rule, RuleHit } from '../types.js';
+import { alterTableOf, fitName, ident, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
+
+export const dropColumn: Rule = {
+  meta: {
+    id: 'drop-column',
+    title: 'DROP COLUMN',
+    category: 'dangerous',
+    defaultSeverity: 'error',
+    engines: ['postgresql'],
+    locks: [{ mode: 'ACCESS EXCLUSIVE', on: 'table', blocks: 'reads and writes' }],
+    rewritesTable: false,
+    scansTable: false,
+    breaksOldCode: true,
+    why: 'The data in the column is gone for good, and running code that still selects or inserts it fails (ORMs that cache the column list fail even on SELECT *).',
+    safeAlternative:
+      'Stop reading and writing the column (ORM ignore list) and deploy; keep a copy of the data if it may be needed; then drop it in a later migration with a short lock_timeout.',
+    examples: {
+      bad: 'ALTER TABLE users DROP COLUMN legacy_id;',
+      good: "-- release N: the code stops reading and writing legacy_id\n-- release N+1, reviewed:\nSET lock_timeout = '5s';\n-- dma-ignore drop-column unused since release N, data exported\nALTER TABLE users DROP COLUMN legacy_id;",
+    },
+    peers: { squawk: 'ban-drop-column', strong_migrations: 'remove_column', atlas: 'DS103' },
+  },
+  appliesTo: ['AlterTableStmt'],
+  check(context) {
+    const altered = alterTableOf(context);
+    if (!altered || !isExistingTable(context, altered.table.key)) return [];
+    const { table } = altered;
+    const bare = table.key.slice(table.key.indexOf('.') + 1);
+    const hits: RuleHit[] = [];
+    for (const cmd of altered.cmds) {
+      if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) continue;
+      const column = ident(cmd.name);
+      const backup = ident(fitName(`${bare}_${cmd.name}_backup`));
+      hits.push({
+        message: `Dropping ${table.display}.${cmd.name} deletes its data and breaks code that still uses it.`,
+        table: table.display,
+        fix: {
+          summary: 'Stop using the column, keep a copy, drop it in a later release.',
+          steps: [
+            step(
+              'Keep a copy of the values (with the row identity) in case they are needed.',
+              `CREATE TABLE ${backup} AS SELECT ctid::text AS source_ctid, ${column} FROM ${table.display} WHERE ${column} IS NOT NULL;`,
+            ),
+            step(
+              'Once no deployed code reads or writes the column, drop it with a bounded lock wait.',
+              `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} DROP COLUMN ${cmd.missing_ok ? 'IF EXISTS ' : ''}${column};`,
+              { separateMigration: true },
+            ),
+          ],
+        },
+      });
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,62 @@
+import type { Rule, RuleHit } from '../types.js';
+import { alterTableOf, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
+
+export const dropConstraint: Rule = {
+  meta: {
+    id: 'drop-constraint',
+    title: 'DROP CONSTRAINT (foreign key, unique, check)',
+    category: 'dangerous',
+    defaultSeverity: 'info',
+    engines: ['postgresql'],
+    locks: [{ mode: 'ACCESS EXCLUSIVE', on: 'table', blocks: 'reads and writes' }],
+    rewritesTable: false,
+    scansTable: false,
+    breaksOldCode: false,
+    why: 'Dropping a constraint removes a guarantee the data had (referential integrity, uniqueness, a valid range); rows written afterwards may violate it, and putting it back means validating everything again.',
+    safeAlternative:
+      'Make sure no code relies on the guarantee; drop it with a short lock_timeout (dropping a foreign key locks the referenced table too).',
+    examples: {
+      bad: 'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;',
+      good: "SET lock_timeout = '5s';\n-- dma-ignore drop-constraint the relation is now enforced by the billing service\nALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;",
+    },
+    peers: { atlas: 'CD101' },
+  },
+  appliesTo: ['AlterTableStmt'],
+  check(context) {
+    const altered = alterTableOf(context);
+    if (!altered || !isExistingTable(context, altered.table.key)) return [];
+    const { table } = altered;
+    const hits: RuleHit[] = [];
+    for (const cmd of altered.cmds) {
+      if (cmd.subtype !== 'AT_DropConstraint' || !cmd.name) continue;
+      const known = context.catalog.constraint(table.key, cmd.name);
+      const what = known
+        ? {
+            'foreign-key': 'foreign key',
+            unique: 'unique constraint',
+            'primary-key': 'primary key',
+            check: 'CHECK constraint',
+            exclusion: 'exclusion constraint',
+            'not-null': 'NOT NULL constraint',
+          }[known.kind]
+        : 'constraint';
+      hits.push({
+        message: `Dropping ${what} ${cmd.name} on ${table.display} removes a guarantee on its data${known?.kind === 'foreign-key' && known.references ? ` (and locks ${known.references.table} too)` : ''}.`,
+        table: table.display,
+        ...(known?.kind === 'foreign-key' || known?.kind === 'primary-key' || known?.kind === 'unique'
+          ? { severity: 'warning' as const }
+          : {}),
+        fix: {
+          summary: 'Drop it deliberately, with a bounded lock wait.',
+          steps: [
+            step(
+              'Drop the constraint once nothing relies on it, failing fast if the table is busy.',
+              `${LOCK_TIMEOUT_SQL}\n${context.statement.sql.trim()};`,
+            ),
+          ],
+        },
+      });
+    }
+    return hits;
+  },
+};

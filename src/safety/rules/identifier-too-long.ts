@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import * as libpg from 'libpg-query';
+import type { Rule } from '../types.js';
+import { step } from './ast.js';
+
+export const identifierTooLong: Rule = {
+  meta: {
+    id: 'identifier-too-long',
+    title: 'Identifier longer than 63 bytes',
+    category: 'safe',
+    defaultSeverity: 'warning',
+    engines: ['postgresql'],
+    locks: [],
+    rewritesTable: false,
+    scansTable: false,
+    breaksOldCode: false,
+    why: 'PostgreSQL silently truncates names to 63 bytes, so the object gets a different name than the one written: two long names can collide, and tools that compare names (ORMs, schema diffs) see a mismatch forever.',
+    safeAlternative: 'Use names of at most 63 bytes.',
+    examples: {
+      bad: `CREATE INDEX ${'orders_'.repeat(10)}idx ON orders (id);`,
+      good: 'CREATE INDEX orders_id_idx ON orders (id);',
+    },
+    peers: { squawk: 'identifier-too-long' },
+  },
+  check(context) {
+    // Cheap pre-check: no run of 64+ non-separator characters, no identifier over 63 bytes.
+    if (!/[^\s(),;.]{64,}/.test(context.statement.sql) && !/[^\p{ASCII}]/u.test(context.statement.sql)) return [];
+    // The parser truncates long identifiers itself, so they are read from the tokens of the statement text.
+    const long = new Set<string>();
+    const bytes = Buffer.from(context.statement.sql);
+    for (const token of libpg.scanSync(context.statement.sql).tokens) {
+      if (token.tokenName !== 'IDENT') continue;
+      let name = bytes.subarray(token.start, token.end).toString();
+      name = name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name.toLowerCase();
+      if (Buffer.byteLength(name) > 63) long.add(name);
+    }
+    if (long.size === 0) return [];
+    let sql = `${context.statement.sql.trim()};`;
+    for (const name of long) {
+      const short = Buffer.from(name)
+        .subarray(0, 55)
+        .toString()
+        .replace(/\uFFFD+$/, '');
+      const suffix = createHash('sha1').update(name).digest('hex').slice(0, 6);
+      sql = sql.split(name).join(`${short}_${suffix}`);
+    }
+    return [
+      {
+        message: `${[...long].map((name) => `"${name}" (${Buffer.byteLength(name)} bytes)`).join(', ')} exceed${long.size > 1 ? '' : 's'} 63 bytes and will be silently truncated.`,
+        fix: {
+          summary: 'Shorten the name(s).',
+          steps: [step('The same statement with names of at most 63 bytes.', sql)],
+        },
+      },
+    ];
+  },
+};

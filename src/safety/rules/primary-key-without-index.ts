@@ -1,0 +1,82 @@
+import { namesOf } from '../names.js';
+import type { Rule, RuleHit } from '../types.js';
+import {
+  alterTableOf,
+  columnConstraints,
+  columnDefOf,
+  columnList,
+  constraintOf,
+  fitName,
+  ident,
+  isExistingTable,
+  LOCK_TIMEOUT_SQL,
+  notNullViaCheckSteps,
+  severityForSize,
+  sizeNote,
+  step,
+} from './ast.js';
+
+export const primaryKeyWithoutIndex: Rule = {
+  meta: {
+    id: 'primary-key-without-index',
+    title: 'PRIMARY KEY that builds its own index',
+    category: 'careful',
+    defaultSeverity: 'warning',
+    engines: ['postgresql'],
+    locks: [{ mode: 'ACCESS EXCLUSIVE', on: 'table', blocks: 'reads and writes' }],
+    rewritesTable: false,
+    scansTable: true,
+    breaksOldCode: false,
+    why: 'ADD PRIMARY KEY builds a unique index (and sets NOT NULL, scanning the table) under ACCESS EXCLUSIVE, blocking all reads and writes for the duration.',
+    safeAlternative:
+      'Make the key columns NOT NULL through a validated CHECK, build the unique index CONCURRENTLY, then ADD CONSTRAINT … PRIMARY KEY USING INDEX.',
+    examples: {
+      bad: 'ALTER TABLE events ADD PRIMARY KEY (id);',
+      good: 'CREATE UNIQUE INDEX CONCURRENTLY events_pkey ON events (id);\n-- next migration\nALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey;',
+    },
+    peers: { squawk: 'adding-serial-primary-key-field', eugene: 'E7', atlas: 'PG104' },
+  },
+  appliesTo: ['AlterTableStmt'],
+  check(context) {
+    const altered = alterTableOf(context);
+    if (!altered || !isExistingTable(context, altered.table.key)) return [];
+    const { table } = altered;
+    const bare = table.key.slice(table.key.indexOf('.') + 1);
+    const hits: RuleHit[] = [];
+    for (const cmd of altered.cmds) {
+      const direct = cmd.subtype === 'AT_AddConstraint' ? constraintOf(cmd) : undefined;
+      const def = cmd.subtype === 'AT_AddColumn' ? columnDefOf(cmd) : undefined;
+      const candidates = direct ? [direct] : def ? columnConstraints(def) : [];
+      for (const constraint of candidates) {
+        if (constraint.contype !== 'CONSTR_PRIMARY' || constraint.indexname) continue;
+        const columns = def?.colname ? [def.colname] : namesOf(constraint.keys);
+        const name = constraint.conname ?? fitName(`${bare}_pkey`);
+        const known = context.catalog.columns(table.key);
+        const nullable = columns.filter((column) => !known?.find((info) => info.name === column)?.notNull);
+        hits.push({
+          message: `PRIMARY KEY on ${table.display}${sizeNote(context, table.key)} builds its index under ACCESS EXCLUSIVE: no reads or writes until it is built.`,
+          table: table.display,
+          severity: severityForSize(context, table.key),
+          fix: {
+            summary:
+              'Prove NOT NULL with a validated CHECK, build the index concurrently, attach it as the primary key.',
+            steps: [
+              ...(def ? [] : nullable.flatMap((column) => notNullViaCheckSteps(table, column).slice(0, 3))),
+              step(
+                'Build the unique index without blocking writes (its own non-transactional migration).',
+                `CREATE UNIQUE INDEX CONCURRENTLY ${ident(name)} ON ${table.display} (${columnList(columns)});`,
+                { outsideTransaction: true, separateMigration: true },
+              ),
+              step(
+                'Attach the index as the primary key (brief ACCESS EXCLUSIVE; no scan when the columns are already NOT NULL).',
+                `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} ADD CONSTRAINT ${ident(name)} PRIMARY KEY USING INDEX ${ident(name)};`,
+                { separateMigration: true },
+              ),
+            ],
+          },
+        });
+      }
+    }
+    return hits;
+  },
+};

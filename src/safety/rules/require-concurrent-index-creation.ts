@@ -1,0 +1,66 @@
+import type { Rule } from '../types.js';
+import { isExistingTable, nodeAs, relationOf, severityForSize, sizeNote, step, withConcurrently } from './ast.js';
+
+export const requireConcurrentIndexCreation: Rule = {
+  meta: {
+    id: 'require-concurrent-index-creation',
+    title: 'CREATE INDEX without CONCURRENTLY on an existing table',
+    category: 'safe',
+    defaultSeverity: 'warning',
+    engines: ['postgresql'],
+    locks: [{ mode: 'SHARE', on: 'table', blocks: 'writes' }],
+    rewritesTable: false,
+    scansTable: true,
+    breaksOldCode: false,
+    why: 'A plain CREATE INDEX holds a SHARE lock for the whole index build, so every INSERT, UPDATE and DELETE on the table waits until the index is finished, which is minutes on a big table.',
+    safeAlternative:
+      'Build the index with CREATE INDEX CONCURRENTLY in its own migration that does not run inside a transaction; if it fails, drop the INVALID index it leaves and retry.',
+    examples: {
+      bad: 'CREATE INDEX orders_user_id_idx ON orders (user_id);',
+      good: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);',
+    },
+    peers: {
+      squawk: 'require-concurrent-index-creation',
+      strong_migrations: 'add_index',
+      eugene: 'E6',
+      atlas: 'PG101',
+    },
+  },
+  appliesTo: ['IndexStmt'],
+  check(context) {
+    const index = nodeAs(context.statement.ast, 'IndexStmt');
+    const table = relationOf(index?.relation);
+    if (!index || !table || index.concurrent || !isExistingTable(context, table.key)) return [];
+    const concurrent = withConcurrently(context.statement.sql.trim(), /^CREATE\s+(UNIQUE\s+)?INDEX/i);
+    const name = index.idxname;
+    return [
+      {
+        message: `CREATE INDEX on existing table ${table.display}${sizeNote(context, table.key)} blocks writes to it until the index is built.`,
+        table: table.display,
+        severity: severityForSize(context, table.key),
+        fix: {
+          summary: 'Build the index concurrently, outside a transaction.',
+          steps: [
+            ...(name
+              ? [
+                  step(
+                    'Remove an INVALID leftover of an earlier failed concurrent build, if any.',
+                    `DROP INDEX CONCURRENTLY IF EXISTS ${name};`,
+                    { outsideTransaction: true, separateMigration: true },
+                  ),
+                ]
+              : []),
+            step(
+              "Build the index without blocking writes (its own non-transactional migration). On a partitioned table CONCURRENTLY is not supported: create the index ON ONLY the parent, build each partition's index concurrently, then ALTER INDEX … ATTACH PARTITION each one.",
+              `${concurrent};`,
+              {
+                outsideTransaction: true,
+                separateMigration: true,
+              },
+            ),
+          ],
+        },
+      },
+    ];
+  },
+};

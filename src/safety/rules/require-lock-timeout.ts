@@ -1,0 +1,46 @@
+import type { Rule } from '../types.js';
+import { blockingLockTables, LOCK_TIMEOUT_SQL, LOCKING_STATEMENTS, step } from './ast.js';
+
+export const requireLockTimeout: Rule = {
+  meta: {
+    id: 'require-lock-timeout',
+    title: 'Lock-taking DDL without lock_timeout',
+    category: 'careful',
+    defaultSeverity: 'warning',
+    engines: ['postgresql'],
+    locks: [],
+    rewritesTable: false,
+    scansTable: false,
+    breaksOldCode: false,
+    why: 'A DDL statement that waits for its lock behind one long query makes every later query on the table queue behind it, so a millisecond ALTER can stall the application for minutes; lock_timeout makes it give up instead.',
+    safeAlternative: "Start the migration with SET lock_timeout (e.g. '5s') and retry the migration when it times out.",
+    examples: {
+      bad: 'ALTER TABLE users ADD COLUMN nickname text;',
+      good: "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN nickname text;",
+    },
+    peers: { squawk: 'require-lock-timeout', strong_migrations: 'lock_timeout', eugene: 'E9' },
+  },
+  appliesTo: LOCKING_STATEMENTS,
+  check(context) {
+    if (context.lockTimeoutSet) return [];
+    const tables = blockingLockTables(context);
+    if (tables.length === 0) return [];
+    const names = tables.map((table) => table.display).join(', ');
+    return [
+      {
+        message: `No lock_timeout is set: if ${names} is busy, this statement waits for its lock and every query on ${names} queues behind it.`,
+        table: tables[0]?.display,
+        fix: {
+          summary: 'Set lock_timeout at the start of the migration.',
+          steps: [
+            step(
+              'Fail fast instead of queueing traffic; put it before the first DDL (SET LOCAL inside a transaction).',
+              LOCK_TIMEOUT_SQL,
+            ),
+            step('Then run the statement unchanged.', `${context.statement.sql.trim()};`),
+          ],
+        },
+      },
+    ];
+  },
+};

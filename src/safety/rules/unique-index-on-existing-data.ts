@@ -1,0 +1,55 @@
+import type { Rule } from '../types.js';
+import { columnList, ident, isExistingTable, nodeAs, relationOf, step } from './ast.js';
+
+export const uniqueIndexOnExistingData: Rule = {
+  meta: {
+    id: 'unique-index-on-existing-data',
+    title: 'Unique index over existing rows',
+    category: 'careful',
+    defaultSeverity: 'info',
+    engines: ['postgresql'],
+    locks: [],
+    rewritesTable: false,
+    scansTable: true,
+    breaksOldCode: true,
+    why: 'A unique index on columns that already hold data fails if any duplicates exist (a concurrent build then leaves an INVALID index behind), and afterwards inserts that old code considered valid are rejected.',
+    safeAlternative: 'Look for duplicates first and clean them up; then build the index concurrently.',
+    examples: {
+      bad: 'CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);',
+      good: 'SELECT email, count(*) FROM users GROUP BY email HAVING count(*) > 1;\n-- dma-ignore unique-index-on-existing-data duplicates checked and removed\nCREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);',
+    },
+    peers: { atlas: 'MF101' },
+  },
+  appliesTo: ['IndexStmt'],
+  check(context) {
+    const index = nodeAs(context.statement.ast, 'IndexStmt');
+    const table = relationOf(index?.relation);
+    if (!index?.unique || !table || !isExistingTable(context, table.key)) return [];
+    const columns = (index.indexParams ?? []).flatMap((param) => {
+      const name = nodeAs(param, 'IndexElem')?.name;
+      return name ? [name] : [];
+    });
+    if (columns.length === 0 || columns.length !== (index.indexParams ?? []).length) return [];
+    const list = columnList(columns);
+    const notNull = columns.map((column) => `${ident(column)} IS NOT NULL`).join(' AND ');
+    return [
+      {
+        message: `Unique index on existing ${table.display} (${columns.join(', ')}) fails if duplicates exist; check first.`,
+        table: table.display,
+        fix: {
+          summary: 'Find and resolve duplicates, then build the index.',
+          steps: [
+            step(
+              'List duplicate keys (must return no rows).',
+              `SELECT ${list}, count(*) FROM ${table.display} WHERE ${notNull} GROUP BY ${list} HAVING count(*) > 1;`,
+            ),
+            step('Then build the index.', `${context.statement.sql.trim()};`, {
+              outsideTransaction: index.concurrent === true,
+              separateMigration: true,
+            }),
+          ],
+        },
+      },
+    ];
+  },
+};

@@ -1,0 +1,291 @@
+import type { AlterTableStmt, CreateStmt, Node } from 'libpg-query';
+import { columnInfo, constraintInfo, nodeType, typeNameText } from './ast.js';
+import type { MigrationCatalog } from './catalog.js';
+import type { StatementLock } from './locks.js';
+import { objectKey, relationKey } from './names.js';
+
+/**
+ * The session a migration runs in, as far as the safety rules care: the transaction block, the timeouts set so
+ * far, the ACCESS EXCLUSIVE locks held by the open transaction, and the catalog. `apply` moves it past one
+ * statement; rules see the state from before the statement.
+ */
+export class SessionState {
+  inTransaction: boolean;
+  /** Explicit BEGIN seen (as opposed to the migration tool's wrapping). */
+  explicitTransaction = false;
+  lockTimeoutSet = false;
+  statementTimeoutSet = false;
+  readonly accessExclusiveHeld = new Set<string>();
+  /** SET LOCAL values end with the transaction; remember what to restore. */
+  private localTimeouts: { lock?: boolean; statement?: boolean } = {};
+
+  constructor(
+    readonly catalog: MigrationCatalog,
+    readonly assumeInTransaction: boolean,
+  ) {
+    this.inTransaction = assumeInTransaction;
+    if (assumeInTransaction) catalog.beginTransaction();
+  }
+
+  /** Move past one statement; `locks` are the locks it took (for the ACCESS EXCLUSIVE set). */
+  apply(ast: Node, locks: StatementLock[]): void {
+    const type = nodeType(ast);
+    if (type === 'TransactionStmt') {
+      this.applyTransaction((ast as { TransactionStmt: import('libpg-query').TransactionStmt }).TransactionStmt.kind);
+      return;
+    }
+    if (type === 'VariableSetStmt') {
+      this.applySet((ast as { VariableSetStmt: import('libpg-query').VariableSetStmt }).VariableSetStmt);
+    } else {
+      applySchemaChange(this.catalog, ast, this.inTransaction);
+    }
+    if (this.inTransaction) {
+      for (const lock of locks) {
+        if (lock.mode === 'ACCESS EXCLUSIVE' && !this.catalog.tableCreatedInCurrentTransaction(lock.table)) {
+          this.accessExclusiveHeld.add(lock.table);
+        }
+      }
+    } else {
+      // Autocommit: the statement was its own transaction.
+      this.catalog.endTransaction();
+    }
+  }
+
+  private applyTransaction(kind: string | undefined): void {
+    switch (kind) {
+      case 'TRANS_STMT_BEGIN':
+      case 'TRANS_STMT_START':
+        if (!this.inTransaction) this.catalog.beginTransaction();
+        this.inTransaction = true;
+        this.explicitTransaction = true;
+        break;
+      case 'TRANS_STMT_COMMIT':
+      case 'TRANS_STMT_COMMIT_PREPARED':
+      case 'TRANS_STMT_PREPARE':
+        this.endTransaction(false);
+        break;
+      case 'TRANS_STMT_ROLLBACK':
+      case 'TRANS_STMT_ROLLBACK_PREPARED':
+        this.endTransaction(true);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private endTransaction(rollback: boolean): void {
+    if (rollback) this.catalog.rollbackTransaction();
+    else this.catalog.endTransaction();
+    this.inTransaction = false;
+    this.explicitTransaction = false;
+    this.accessExclusiveHeld.clear();
+    if (this.localTimeouts.lock !== undefined) this.lockTimeoutSet = this.localTimeouts.lock;
+    if (this.localTimeouts.statement !== undefined) this.statementTimeoutSet = this.localTimeouts.statement;
+    this.localTimeouts = {};
+  }
+
+  private applySet(stmt: import('libpg-query').VariableSetStmt): void {
+    const name = stmt.name?.toLowerCase();
+    if (name !== 'lock_timeout' && name !== 'statement_timeout') return;
+    const value = stmt.kind === 'VAR_SET_VALUE' ? timeoutIsSet(stmt.args) : false;
+    const key = name === 'lock_timeout' ? 'lock' : 'statement';
+    // SET LOCAL outside a transaction block has no effect (PostgreSQL warns).
+    if (stmt.is_local && !this.inTransaction) return;
+    if (stmt.is_local && this.localTimeouts[key] === undefined) {
+      this.localTimeouts[key] = key === 'lock' ? this.lockTimeoutSet : this.statementTimeoutSet;
+    }
+    if (key === 'lock') this.lockTimeoutSet = value;
+    else this.statementTimeoutSet = value;
+  }
+}
+
+/** `SET lock_timeout = 0` (or '0', '0ms') disables the timeout; DEFAULT resets it to the server's (0). */
+function timeoutIsSet(args: Node[] | undefined): boolean {
+  const first = args?.[0];
+  if (!first || !('A_Const' in first)) return false;
+  const constant = first.A_Const;
+  if (constant.ival !== undefined) return (constant.ival.ival ?? 0) !== 0;
+  if (constant.fval !== undefined) return Number(constant.fval.fval ?? '0') !== 0;
+  if (constant.sval !== undefined) return !/^\s*0+(\.0*)?\s*(ms|s|min|h|d|us)?\s*$/i.test(constant.sval.sval ?? '');
+  return false;
+}
+
+/** Records what a statement creates, drops, renames or changes in the catalog. */
+export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransaction: boolean): void {
+  switch (nodeType(ast)) {
+    case 'CreateStmt':
+      createTable(catalog, (ast as { CreateStmt: CreateStmt }).CreateStmt, inTransaction);
+      break;
+    case 'CreateTableAsStmt': {
+      const stmt = (ast as { CreateTableAsStmt: import('libpg-query').CreateTableAsStmt }).CreateTableAsStmt;
+      const key = relationKey(stmt.into?.rel);
+      if (key && !(stmt.if_not_exists && catalog.tableExists(key))) catalog.createTable(key, undefined, inTransaction);
+      break;
+    }
+    case 'ViewStmt': {
+      const key = relationKey((ast as { ViewStmt: import('libpg-query').ViewStmt }).ViewStmt.view);
+      if (key) catalog.createTable(key, undefined, inTransaction);
+      break;
+    }
+    case 'AlterTableStmt':
+      alterTable(catalog, (ast as { AlterTableStmt: AlterTableStmt }).AlterTableStmt, inTransaction);
+      break;
+    case 'RenameStmt': {
+      const stmt = (ast as { RenameStmt: import('libpg-query').RenameStmt }).RenameStmt;
+      const key = relationKey(stmt.relation);
+      if (!key || !stmt.newname) break;
+      if (
+        stmt.renameType === 'OBJECT_TABLE' ||
+        stmt.renameType === 'OBJECT_VIEW' ||
+        stmt.renameType === 'OBJECT_MATVIEW'
+      ) {
+        catalog.renameTable(key, stmt.newname);
+      } else if (stmt.renameType === 'OBJECT_COLUMN' && stmt.subname) {
+        catalog.renameColumn(key, stmt.subname, stmt.newname);
+      } else if (stmt.renameType === 'OBJECT_INDEX') {
+        catalog.renameIndex(key, stmt.newname);
+      } else if (stmt.renameType === 'OBJECT_TABCONSTRAINT' && stmt.subname) {
+        const constraint = catalog.constraint(key, stmt.subname);
+        if (constraint) {
+          catalog.dropConstraint(key, stmt.subname);
+          catalog.addConstraint(key, { ...constraint, name: stmt.newname });
+        }
+      }
+      break;
+    }
+    case 'AlterObjectSchemaStmt': {
+      const stmt = (ast as { AlterObjectSchemaStmt: import('libpg-query').AlterObjectSchemaStmt })
+        .AlterObjectSchemaStmt;
+      const key = relationKey(stmt.relation);
+      if (key && stmt.newschema && stmt.objectType === 'OBJECT_TABLE') {
+        catalog.renameTable(key, stmt.relation?.relname ?? '', stmt.newschema);
+      }
+      break;
+    }
+    case 'DropStmt': {
+      const stmt = (ast as { DropStmt: import('libpg-query').DropStmt }).DropStmt;
+      for (const object of stmt.objects ?? []) {
+        const key = 'List' in object ? objectKey(object.List.items) : undefined;
+        if (!key) continue;
+        if (['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_FOREIGN_TABLE'].includes(stmt.removeType ?? '')) {
+          catalog.dropTable(key);
+        } else if (stmt.removeType === 'OBJECT_INDEX') {
+          catalog.dropIndex(key);
+        }
+      }
+      break;
+    }
+    case 'IndexStmt': {
+      const stmt = (ast as { IndexStmt: import('libpg-query').IndexStmt }).IndexStmt;
+      const table = relationKey(stmt.relation);
+      if (!table) break;
+      const schema = table.slice(0, table.indexOf('.'));
+      const columns: string[] = [];
+      for (const param of stmt.indexParams ?? []) {
+        if ('IndexElem' in param) columns.push(param.IndexElem.name ?? '(expression)');
+      }
+      const name = stmt.idxname ?? `${table.slice(schema.length + 1)}_${columns.join('_')}_idx`;
+      catalog.addIndex({ name: `${schema}.${name}`, table, columns, unique: stmt.unique === true });
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+function createTable(catalog: MigrationCatalog, stmt: CreateStmt, inTransaction: boolean): void {
+  const key = relationKey(stmt.relation);
+  if (!key) return;
+  if (stmt.if_not_exists && catalog.tableExists(key)) return;
+  // LIKE and PARTITION OF/INHERITS copy columns we may not know.
+  const opaque =
+    (stmt.tableElts ?? []).some((element) => 'TableLikeClause' in element) ||
+    (stmt.inhRelations ?? []).length > 0 ||
+    stmt.ofTypename !== undefined;
+  const columns = [];
+  for (const element of stmt.tableElts ?? []) {
+    if ('ColumnDef' in element) columns.push(columnInfo(element.ColumnDef));
+  }
+  catalog.createTable(key, opaque ? undefined : columns, inTransaction);
+  if (opaque) for (const column of columns) catalog.addColumn(key, column);
+  for (const element of stmt.tableElts ?? []) {
+    if ('ColumnDef' in element) {
+      for (const item of element.ColumnDef.constraints ?? []) {
+        if ('Constraint' in item)
+          addConstraint(catalog, key, item.Constraint, inTransaction, element.ColumnDef.colname);
+      }
+    } else if ('Constraint' in element) {
+      addConstraint(catalog, key, element.Constraint, inTransaction);
+    }
+  }
+}
+
+function addConstraint(
+  catalog: MigrationCatalog,
+  table: string,
+  constraint: import('libpg-query').Constraint,
+  inTransaction: boolean,
+  column?: string,
+): void {
+  const info = constraintInfo(constraint, table, inTransaction, column);
+  if (!info || info.kind === 'not-null') return;
+  catalog.addConstraint(table, info);
+  if (info.kind === 'primary-key' || info.kind === 'unique') {
+    const schema = table.slice(0, table.indexOf('.'));
+    catalog.addIndex({ name: `${schema}.${info.name}`, table, columns: info.columns, unique: true });
+  }
+  if (info.kind === 'primary-key') {
+    for (const name of info.columns) catalog.updateColumn(table, name, { notNull: true });
+  }
+}
+
+function alterTable(catalog: MigrationCatalog, stmt: AlterTableStmt, inTransaction: boolean): void {
+  const key = relationKey(stmt.relation);
+  if (!key || stmt.objtype !== 'OBJECT_TABLE') return;
+  for (const item of stmt.cmds ?? []) {
+    if (!('AlterTableCmd' in item)) continue;
+    const cmd = item.AlterTableCmd;
+    const column = cmd.name;
+    switch (cmd.subtype) {
+      case 'AT_AddColumn':
+        if (cmd.def && 'ColumnDef' in cmd.def) {
+          const def = cmd.def.ColumnDef;
+          if (cmd.missing_ok && def.colname && catalog.columnExists(key, def.colname)) break;
+          catalog.addColumn(key, columnInfo(def));
+          for (const constraint of def.constraints ?? []) {
+            if ('Constraint' in constraint)
+              addConstraint(catalog, key, constraint.Constraint, inTransaction, def.colname);
+          }
+        }
+        break;
+      case 'AT_DropColumn':
+        if (column) catalog.dropColumn(key, column);
+        break;
+      case 'AT_SetNotNull':
+        if (column) catalog.updateColumn(key, column, { notNull: true });
+        break;
+      case 'AT_DropNotNull':
+        if (column) catalog.updateColumn(key, column, { notNull: false });
+        break;
+      case 'AT_ColumnDefault':
+        if (column) catalog.updateColumn(key, column, { hasDefault: cmd.def !== undefined });
+        break;
+      case 'AT_AlterColumnType':
+        if (column && cmd.def && 'ColumnDef' in cmd.def) {
+          catalog.updateColumn(key, column, { type: typeNameText(cmd.def.ColumnDef.typeName) });
+        }
+        break;
+      case 'AT_AddConstraint':
+        if (cmd.def && 'Constraint' in cmd.def) addConstraint(catalog, key, cmd.def.Constraint, inTransaction);
+        break;
+      case 'AT_ValidateConstraint':
+        if (column) catalog.validateConstraint(key, column);
+        break;
+      case 'AT_DropConstraint':
+        if (column) catalog.dropConstraint(key, column);
+        break;
+      default:
+        break;
+    }
+  }
+}

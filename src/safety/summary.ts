@@ -1,0 +1,40 @@
+import { describeDuration } from './estimate.js';
+import type { SafetyCheckResult } from './run.js';
+
+/** A compact Markdown summary of a safety check for the human reading the agent's work. */
+export function summarizeSafety(result: SafetyCheckResult, maxFindings = 15): string {
+  const out: string[] = [];
+  const statements = result.files.reduce((sum, report) => sum + report.statementCount, 0);
+  out.push(
+    `**Risk: ${result.risk}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info in ${statements} statement(s) (PostgreSQL ${result.pgVersion}${result.assumeInTransaction ? ', wrapped in a transaction' : ''}).`,
+  );
+  for (const error of result.errors) {
+    out.push(
+      `- ✗ ${error.where?.file ?? '<input>'}:${error.where?.line ?? 1}:${error.where?.column ?? 1} ${error.what.split('\n')[0]}`,
+    );
+  }
+  let shown = 0;
+  for (const report of result.files) {
+    for (const finding of report.findings) {
+      if (shown++ >= maxFindings) break;
+      const lock = finding.locks[0]
+        ? ` [${finding.locks[0].mode}${finding.estimatedLockSeconds ? `, ~${describeDuration(finding.estimatedLockSeconds)}` : ''}]`
+        : '';
+      const fix = finding.fix ? ` Fix: ${finding.fix.summary}` : '';
+      out.push(
+        `- ${finding.severity} \`${finding.ruleId}\` ${report.file ?? '<input>'}:${finding.span.start.line}:${finding.span.start.column}${lock} — ${finding.message}${fix}`,
+      );
+    }
+  }
+  const total = result.counts.error + result.counts.warning + result.counts.info;
+  if (total > maxFindings) out.push(`- … ${total - maxFindings} more finding(s) in the structured result.`);
+  for (const report of result.files) {
+    const failing = report.checklist.filter((item) => item.status !== 'pass');
+    const label = result.files.length > 1 ? ` (${report.file})` : '';
+    out.push(
+      `Checklist${label}: ${report.checklist.map((item) => `${item.status === 'pass' ? '✓' : item.status === 'fail' ? '✗' : '?'} ${item.title}`).join(' · ')}`,
+    );
+    for (const item of failing) out.push(`  - ${item.title}: ${item.evidence[0] ?? ''}`);
+  }
+  return out.join('\n');
+}

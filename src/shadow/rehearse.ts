@@ -1,0 +1,387 @@
+import { UserError } from '../errors.js';
+import type { Migration } from '../model.js';
+import { compareSchemas, type SchemaChange } from '../schema/compare.js';
+import type { Schema } from '../schema/model.js';
+import { type BaselineSource, buildBaseline } from './baseline.js';
+import { estimateAtScale, type ScaleEstimate } from './estimate.js';
+import { type DataFingerprint, fingerprintData } from './fingerprint.js';
+import { openShadow } from './open.js';
+import { type Phase, runPhase, type StatementReport } from './run-statements.js';
+import { fillSynthetic, type TableFill } from './synthetic.js';
+import { readTargetRowCounts } from './target-stats.js';
+import type { ShadowDatabase, ShadowEngine } from './types.js';
+
+/**
+ * A rehearsal: build the baseline on a throw-away database, fill it with synthetic rows, run the migration up
+ * statement by statement (observing locks, rewrites, scans, durations), then down, compare with the baseline,
+ * then up again — and say what data survived and what a step destroys. The shadow is always dropped.
+ */
+
+export interface RehearsalOptions {
+  engine: ShadowEngine;
+  migration: Migration;
+  baseline: BaselineSource;
+  /** A server named as shadow (PostgreSQL/MySQL); PGlite and in-memory SQLite otherwise. */
+  shadowUrl?: string;
+  shadowUrlSource?: string;
+  allowProductionLooking?: boolean;
+  rowsPerTable?: number;
+  /** Production row counts per table, for the scale estimate. */
+  rowCounts?: Record<string, number>;
+  /** A real database whose planner statistics give row counts; read over a read-only connection. */
+  targetUrl?: string;
+  lockTimeoutMs?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: number, total: number, message: string) => void;
+  /** Long-lived callers (the MCP server) keep a warm PGlite ready for the next rehearsal. */
+  keepWarm?: boolean;
+  /** Opens the shadow; tests inject a pre-opened one to observe it. */
+  open?: (engine: ShadowEngine) => Promise<ShadowDatabase>;
+}
+
+export interface RoundTrip {
+  status: 'passed' | 'failed' | 'skipped';
+  reason?: string;
+  /** Baseline → after down: must be empty. */
+  downDifference: SchemaChange[];
+  /** After the first up → after the second up: must be empty. */
+  reapplyDifference: SchemaChange[];
+}
+
+export interface DestroyedData {
+  phase: Phase;
+  kind: 'table' | 'column' | 'rows';
+  object: string;
+  rows: number;
+  nonNullValues?: number;
+}
+
+export interface DataReport {
+  /** Tables whose rows and every surviving column checksum are identical after up → down. */
+  preserved: { table: string; rows: number; columns: string[] }[];
+  /** Columns whose values differ after up → down (data the down migration does not restore). */
+  changed: { table: string; column: string; reason: string }[];
+  destroyed: DestroyedData[];
+}
+
+export interface RehearsalReport {
+  engine: ShadowEngine;
+  shadow: string;
+  migration: { id: string; path: string; transactional: boolean; statements: number; hasDown: boolean };
+  baseline: { kind: BaselineSource['kind']; migrationsReplayed: number; tables: TableFill[]; durationMs: number };
+  outcome: 'passed' | 'failed';
+  failure?: { phase: Phase; statement: number; message: string; location: string };
+  steps: StatementReport[];
+  roundTrip: RoundTrip;
+  data: DataReport;
+  estimates: ScaleEstimate[];
+  lockTimeoutMs: number;
+  engineNotes: string[];
+  durationMs: number;
+}
+
+export const DEFAULT_ROWS_PER_TABLE = 1_000;
+export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+export const DEFAULT_REHEARSAL_TIMEOUT_MS = 120_000;
+
+export async function rehearseMigration(options: RehearsalOptions): Promise<RehearsalReport> {
+  const started = performance.now();
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REHEARSAL_TIMEOUT_MS;
+  const signal = combineSignals(options.signal, timeoutMs);
+  const rowsPerTable = options.rowsPerTable ?? DEFAULT_ROWS_PER_TABLE;
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const progress = progressReporter(options);
+
+  progress.step('opening the shadow database');
+  const db = options.open ? await options.open(options.engine) : await openShadowFor(options);
+  try {
+    return await withCancellation(signal, timeoutMs, async () => {
+      const baselineStarted = performance.now();
+      const replayed = await buildBaseline(db, options.baseline, {
+        signal,
+        onMigration: (index, total, name) => progress.step(`baseline: migration ${index + 1}/${total} ${name}`),
+      });
+      const baselineSchema = await db.introspect();
+      progress.step(`synthetic rows: ${rowsPerTable} per table`);
+      const fills = await fillSynthetic(db, baselineSchema, { rowsPerTable, signal });
+      const baselineData = await fingerprintData(db, baselineSchema);
+      const baselineMs = performance.now() - baselineStarted;
+
+      const steps: StatementReport[] = [];
+      const migration = options.migration;
+      const file = migration.path;
+      const phase = async (name: Phase, statements = migration.up) => {
+        const reports = await runPhase(db, statements, {
+          phase: name,
+          file: name === 'down' ? downFile(migration) : file,
+          transactional: migration.transactional,
+          signal,
+          onStatement: (index, total) => progress.step(`${name}: statement ${index + 1}/${total}`),
+        });
+        steps.push(...reports);
+        return reports.find((report) => report.error);
+      };
+
+      const report: RehearsalReport = {
+        engine: options.engine,
+        shadow: db.description,
+        migration: {
+          id: migration.id,
+          path: migration.path,
+          transactional: migration.transactional,
+          statements: migration.up.length,
+          hasDown: migration.down !== undefined && migration.down.length > 0,
+        },
+        baseline: {
+          kind: options.baseline.kind,
+          migrationsReplayed: replayed,
+          tables: fills,
+          durationMs: Math.round(baselineMs),
+        },
+        outcome: 'passed',
+        steps,
+        roundTrip: { status: 'skipped', downDifference: [], reapplyDifference: [] },
+        data: { preserved: [], changed: [], destroyed: [] },
+        estimates: [],
+        lockTimeoutMs,
+        engineNotes: engineNotes(options.engine, migration),
+        durationMs: 0,
+      };
+
+      const upFailure = await phase('up');
+      if (upFailure) {
+        fail(report, upFailure);
+        report.roundTrip.reason = 'the up migration failed, so down was not run';
+        return finish(report, started);
+      }
+      const afterUp = await db.introspect();
+      const afterUpData = await fingerprintData(db, afterUp);
+      report.data.destroyed.push(...destroyedBetween('up', baselineSchema, afterUp, baselineData, afterUpData));
+      report.estimates = await scaleEstimates(options, steps, baselineData, lockTimeoutMs);
+
+      if (!report.migration.hasDown) {
+        report.roundTrip.reason = 'the migration has no down migration; pass one to prove the round trip';
+        return finish(report, started);
+      }
+      const downFailure = await phase('down', migration.down);
+      if (downFailure) {
+        fail(report, downFailure);
+        report.roundTrip = {
+          status: 'failed',
+          reason: `the down migration failed: ${downFailure.error?.message}`,
+          downDifference: [],
+          reapplyDifference: [],
+        };
+        return finish(report, started);
+      }
+      const afterDown = await db.introspect();
+      const afterDownData = await fingerprintData(db, afterDown);
+      report.roundTrip.downDifference = compareSchemas(baselineSchema, afterDown);
+      report.data.destroyed.push(...destroyedBetween('down', afterUp, afterDown, afterUpData, afterDownData));
+      Object.assign(report.data, preservation(baselineSchema, baselineData, afterDownData));
+
+      const reapplyFailure = await phase('reapply');
+      if (reapplyFailure) {
+        fail(report, reapplyFailure);
+        report.roundTrip.status = 'failed';
+        const again = `applying up again after down fails: ${reapplyFailure.error?.message}`;
+        report.roundTrip.reason =
+          report.roundTrip.downDifference.length > 0
+            ? `after up → down the schema differs from the baseline; ${again}`
+            : again;
+        return finish(report, started);
+      }
+      report.roundTrip.reapplyDifference = compareSchemas(afterUp, await db.introspect());
+      const clean = report.roundTrip.downDifference.length === 0 && report.roundTrip.reapplyDifference.length === 0;
+      report.roundTrip.status = clean ? 'passed' : 'failed';
+      if (!clean) {
+        report.outcome = 'failed';
+        report.roundTrip.reason =
+          report.roundTrip.downDifference.length > 0
+            ? 'after up → down the schema differs from the baseline'
+            : 'applying up again gives a different schema than the first time';
+      }
+      return finish(report, started);
+    });
+  } finally {
+    progress.step('dropping the shadow database');
+    await db.close();
+  }
+}
+
+async function openShadowFor(options: RehearsalOptions): Promise<ShadowDatabase> {
+  if (options.engine === 'postgresql' && !options.shadowUrl) {
+    const { PgliteShadow } = await import('./pglite.js');
+    return PgliteShadow.open({ keepWarm: options.keepWarm === true });
+  }
+  return openShadow({
+    engine: options.engine,
+    ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
+    ...(options.shadowUrlSource ? { shadowUrlSource: options.shadowUrlSource } : {}),
+    ...(options.allowProductionLooking ? { allowProductionLooking: true } : {}),
+  });
+}
+
+function downFile(migration: Migration): string {
+  const first = migration.down?.[0];
+  return first?.origin?.file ?? migration.path;
+}
+
+function fail(report: RehearsalReport, step: StatementReport): void {
+  report.outcome = 'failed';
+  const error = step.error;
+  if (!error) return;
+  report.failure = {
+    phase: step.phase,
+    statement: step.index,
+    message: error.message,
+    location: `${error.file}:${error.line}:${error.column}`,
+  };
+}
+
+function finish(report: RehearsalReport, started: number): RehearsalReport {
+  report.durationMs = Math.round(performance.now() - started);
+  return report;
+}
+
+function destroyedBetween(
+  phase: Phase,
+  before: Schema,
+  after: Schema,
+  beforeData: DataFingerprint,
+  afterData: DataFingerprint,
+): DestroyedData[] {
+  const destroyed: DestroyedData[] = [];
+  for (const change of compareSchemas(before, after)) {
+    if (change.change !== 'removed') continue;
+    if (change.kind === 'table') {
+      destroyed.push({ phase, kind: 'table', object: change.object, rows: beforeData.get(change.object)?.rows ?? 0 });
+    } else if (change.kind === 'column') {
+      const dot = change.object.lastIndexOf('.');
+      const table = change.object.slice(0, dot);
+      const column = change.object.slice(dot + 1);
+      const data = beforeData.get(table);
+      destroyed.push({
+        phase,
+        kind: 'column',
+        object: change.object,
+        rows: data?.rows ?? 0,
+        nonNullValues: data?.nonNull[column] ?? 0,
+      });
+    }
+  }
+  for (const [table, data] of beforeData) {
+    const later = afterData.get(table);
+    if (later && later.rows < data.rows)
+      destroyed.push({ phase, kind: 'rows', object: table, rows: data.rows - later.rows });
+  }
+  return destroyed;
+}
+
+function preservation(
+  baseline: Schema,
+  before: DataFingerprint,
+  after: DataFingerprint,
+): Pick<DataReport, 'preserved' | 'changed'> {
+  const preserved: DataReport['preserved'] = [];
+  const changed: DataReport['changed'] = [];
+  for (const [table, data] of before) {
+    const later = after.get(table);
+    if (!later) continue;
+    const same: string[] = [];
+    for (const [column, checksum] of Object.entries(data.columns)) {
+      const now = later.columns[column];
+      if (now === undefined) continue;
+      if (now === checksum && later.rows === data.rows) same.push(column);
+      else
+        changed.push({
+          table,
+          column,
+          reason:
+            later.rows !== data.rows
+              ? `row count ${data.rows} → ${later.rows}`
+              : `values differ after up → down (${data.nonNull[column] ?? 0} → ${later.nonNull[column] ?? 0} non-NULL values)`,
+        });
+    }
+    preserved.push({ table, rows: later.rows, columns: same });
+  }
+  void baseline;
+  return { preserved, changed };
+}
+
+async function scaleEstimates(
+  options: RehearsalOptions,
+  steps: StatementReport[],
+  baselineData: DataFingerprint,
+  lockTimeoutMs: number,
+): Promise<ScaleEstimate[]> {
+  const rowCounts = new Map<string, { rows: number; source: ScaleEstimate['rowCountSource'] }>();
+  if (options.targetUrl) {
+    for (const [table, rows] of await readTargetRowCounts(options.targetUrl, options.engine))
+      rowCounts.set(table, { rows, source: 'target statistics' });
+  }
+  for (const [table, rows] of Object.entries(options.rowCounts ?? {})) rowCounts.set(table, { rows, source: 'input' });
+  if (rowCounts.size === 0) return [];
+  const syntheticRows = new Map([...baselineData].map(([table, data]) => [table, data.rows]));
+  return estimateAtScale({ steps, syntheticRows, rowCounts, lockTimeoutMs });
+}
+
+function engineNotes(engine: ShadowEngine, migration: Migration): string[] {
+  if (engine === 'mysql')
+    return [
+      'MySQL/MariaDB commit every DDL statement implicitly: a migration that fails halfway leaves the earlier statements applied; there is no transactional rollback.',
+      'Per-statement durations are measured; locks are metadata locks taken at the start and end of each ALTER (not observable per statement); "rows copied" marks ALGORITHM=COPY rebuilds.',
+    ];
+  if (engine === 'sqlite')
+    return [
+      'SQLite alters most things by rebuilding the table (create new, copy rows, drop old, rename); the whole database is locked for writes during a transaction.',
+    ];
+  if (migration.transactional)
+    return ['Statements ran in one transaction, as the migration tool runs them; locks are held until COMMIT.'];
+  return [
+    `${migration.format === 'sql' ? 'The migration contains statements that cannot run in a transaction' : `The ${migration.format} tool does not wrap this migration in a transaction`}: each statement ran on its own (CONCURRENTLY ones outside any transaction) and releases its locks when it ends; a failure halfway leaves the earlier statements applied.`,
+  ];
+}
+
+function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+async function withCancellation<T>(signal: AbortSignal, timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (signal.aborted) {
+      const reason = signal.reason as { name?: string } | undefined;
+      if (reason?.name === 'TimeoutError') {
+        throw new UserError(
+          'rehearsal-timeout',
+          `The rehearsal did not finish within ${timeoutMs} ms; the shadow database was dropped.`,
+          'Raise timeoutMs (CLI --timeout), lower rowsPerTable (--rows), or rehearse a smaller migration.',
+        );
+      }
+      throw new UserError(
+        'rehearsal-cancelled',
+        'The rehearsal was cancelled; the shadow database was dropped.',
+        'Run it again when ready.',
+      );
+    }
+    throw error;
+  }
+}
+
+function progressReporter(options: RehearsalOptions) {
+  const upCount = options.migration.up.length;
+  const downCount = options.migration.down?.length ?? 0;
+  const baselineCount = options.baseline.kind === 'migrations' ? options.baseline.migrations.length : 1;
+  const total = 3 + baselineCount + upCount * 2 + downCount;
+  let done = 0;
+  return {
+    step(message: string) {
+      options.onProgress?.(Math.min(done, total), total, message);
+      done++;
+    },
+  };
+}

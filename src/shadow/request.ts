@@ -1,0 +1,231 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import type { Engine, Migration } from '../model.js';
+import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../project/root.js';
+import { readMigrations } from '../sources/index.js';
+import type { BaselineSource } from './baseline.js';
+import { shadowEngineFor } from './open.js';
+import { type RehearsalOptions, type RehearsalReport, rehearseMigration } from './rehearse.js';
+import { migrationFromSql, splitForEngine } from './statements.js';
+import type { ShadowEngine } from './types.js';
+
+/**
+ * Turns what a user or agent asks for (a migration path or SQL text, an optional down, a baseline choice) into a
+ * rehearsal, reading migration files through the project's own format reader. Shared by the MCP tool and the CLI.
+ */
+
+export interface RehearsalRequest {
+  projectRoot: string;
+  /** A migration file or folder inside the project, or SQL text. */
+  migration: string;
+  down?: string;
+  engine?: string;
+  shadowUrl?: string;
+  shadowUrlSource?: string;
+  allowRemoteShadow?: boolean;
+  rowsPerTable?: number;
+  rowCounts?: Record<string, number>;
+  targetUrl?: string;
+  /** `migrations` (default: the project's earlier migrations), `dump:<path>`, or `none`. */
+  baseline?: string;
+  lockTimeoutMs?: number;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: RehearsalOptions['onProgress'];
+  keepWarm?: boolean;
+}
+
+export interface PreparedRehearsal {
+  options: RehearsalOptions;
+  notes: string[];
+}
+
+export async function runRehearsalRequest(request: RehearsalRequest): Promise<RehearsalReport & { notes: string[] }> {
+  const prepared = await prepareRehearsal(request);
+  const report = await rehearseMigration(prepared.options);
+  return { ...report, notes: prepared.notes };
+}
+
+export async function prepareRehearsal(request: RehearsalRequest): Promise<PreparedRehearsal> {
+  const root = resolveProjectRoot(request.projectRoot);
+  const notes: string[] = [];
+  const requestedEngine = request.engine ? shadowEngineFor(request.engine) : undefined;
+  const target = await loadTarget(root, request.migration, requestedEngine, request.signal);
+  const engine = requestedEngine ?? target.engine ?? 'postgresql';
+  let migration = target.migration ?? (await migrationFromText(root, request.migration, engine, 'migration'));
+  if (request.down !== undefined) {
+    const down = await readSqlOrPath(root, request.down);
+    const downFile = down.path ?? '<down>';
+    const statements = (await splitForEngine(down.sql, engine, downFile)).map((statement) => ({
+      ...statement,
+      origin: { file: downFile, line: statement.span.start.line, column: statement.span.start.column },
+    }));
+    migration = { ...migration, down: statements };
+  }
+  const baseline = await loadBaseline(
+    root,
+    request.baseline ?? 'migrations',
+    target,
+    engine,
+    notes,
+    request.signal,
+    request.targetUrl,
+  );
+  const shadowUrl = request.shadowUrl ?? process.env.SHADOW_DATABASE_URL;
+  const shadowUrlSource = request.shadowUrl
+    ? (request.shadowUrlSource ?? 'shadowUrl')
+    : shadowUrl
+      ? 'SHADOW_DATABASE_URL'
+      : undefined;
+  return {
+    notes,
+    options: {
+      engine,
+      migration,
+      baseline,
+      ...(shadowUrl ? { shadowUrl } : {}),
+      ...(shadowUrlSource ? { shadowUrlSource } : {}),
+      ...(request.allowRemoteShadow ? { allowProductionLooking: true } : {}),
+      ...(request.rowsPerTable !== undefined ? { rowsPerTable: request.rowsPerTable } : {}),
+      ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
+      ...(request.targetUrl
+        ? { targetUrl: engine === 'sqlite' ? path.resolve(root, request.targetUrl) : request.targetUrl }
+        : {}),
+      ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
+      ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
+      ...(request.keepWarm ? { keepWarm: true } : {}),
+    },
+  };
+}
+
+interface Target {
+  /** Set when the migration came from a file the project's format reader understood. */
+  migration?: Migration;
+  /** Every migration of the project, in order, when the migration is one of them. */
+  all?: Migration[];
+  engine?: ShadowEngine;
+}
+
+function looksLikeSql(text: string): boolean {
+  return (
+    /\n/.test(text.trim()) ||
+    /;\s*$/.test(text.trim()) ||
+    /^\s*(create|alter|drop|insert|update|delete|begin|set|with|comment|grant)\s/i.test(text)
+  );
+}
+
+async function loadTarget(
+  root: string,
+  input: string,
+  engine: ShadowEngine | undefined,
+  signal?: AbortSignal,
+): Promise<Target> {
+  if (looksLikeSql(input)) return {};
+  const absolute = resolveInsideRoot(root, input);
+  const info = await stat(absolute).catch(() => undefined);
+  if (!info) {
+    throw new UserError(
+      'migration-not-found',
+      `${input} is neither an existing file in ${root} nor SQL text.`,
+      'Pass the path of the migration file (relative to the project root) or the SQL itself.',
+      { file: input },
+    );
+  }
+  const relative = relativeToRoot(root, absolute);
+  try {
+    const whole = await readMigrations(root, {
+      ...(engine ? { engine: engine as Engine } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    const found = whole.migrations.find((item) => item.path === relative || item.path.startsWith(`${relative}/`));
+    const engineFromProject = whole.engine && isRehearsable(whole.engine) ? shadowEngineFor(whole.engine) : undefined;
+    if (found)
+      return { migration: found, all: whole.migrations, ...(engineFromProject ? { engine: engineFromProject } : {}) };
+  } catch (error) {
+    if (!(error instanceof UserError) || error.code !== 'migrations-not-found') throw error;
+  }
+  if (!info.isFile()) {
+    throw new UserError(
+      'migration-not-understood',
+      `${relative} is a folder that holds no migration this tool can read.`,
+      'Pass the migration file itself (raw .sql), or the folder of one migration in a known format.',
+      { file: relative },
+    );
+  }
+  return {};
+}
+
+function isRehearsable(engine: Engine): boolean {
+  return ['postgresql', 'cockroachdb', 'mysql', 'mariadb', 'sqlite'].includes(engine);
+}
+
+async function readSqlOrPath(root: string, input: string): Promise<{ sql: string; path?: string }> {
+  if (looksLikeSql(input)) return { sql: input };
+  const absolute = resolveInsideRoot(root, input);
+  try {
+    return { sql: await readFile(absolute, 'utf8'), path: relativeToRoot(root, absolute) };
+  } catch {
+    throw new UserError(
+      'sql-file-not-found',
+      `${input} is neither a readable file in ${root} nor SQL text.`,
+      'Pass a path relative to the project root, or the SQL itself.',
+      { file: input },
+    );
+  }
+}
+
+async function migrationFromText(root: string, input: string, engine: ShadowEngine, id: string): Promise<Migration> {
+  const source = await readSqlOrPath(root, input);
+  return migrationFromSql({ id: source.path ?? id, path: source.path ?? '<migration>', up: source.sql, engine });
+}
+
+async function loadBaseline(
+  root: string,
+  choice: string,
+  target: Target,
+  engine: ShadowEngine,
+  notes: string[],
+  signal?: AbortSignal,
+  targetUrl?: string,
+): Promise<BaselineSource> {
+  if (choice === 'none') return { kind: 'none' };
+  if (choice.startsWith('dump:')) {
+    const dump = await readSqlOrPath(root, choice.slice(5));
+    return { kind: 'dump', sql: dump.sql, file: dump.path ?? '<dump>' };
+  }
+  if (choice === 'target') {
+    if (!targetUrl) {
+      throw new UserError(
+        'target-url-required',
+        'baseline "target" copies the structure of a real database, but no target was named.',
+        'Pass targetUrl (CLI --target-url): the database URL (read over a read-only connection) or, for SQLite, the database file.',
+      );
+    }
+    const { readTargetStructure } = await import('./target-structure.js');
+    const source = engine === 'sqlite' ? path.resolve(root, targetUrl) : targetUrl;
+    return { kind: 'dump', sql: await readTargetStructure(source, engine), file: '<target structure>' };
+  }
+  if (choice !== 'migrations') {
+    throw new UserError(
+      'bad-baseline',
+      `Unknown baseline "${choice}".`,
+      'Use "migrations" (replay the project\'s earlier migrations), "dump:<path to schema.sql>", "target" (copy the structure of targetUrl, read-only) or "none".',
+    );
+  }
+  let all = target.all;
+  if (!all) {
+    try {
+      all = (await readMigrations(root, { engine: engine as Engine, ...(signal ? { signal } : {}) })).migrations;
+    } catch (error) {
+      if (!(error instanceof UserError) || error.code !== 'migrations-not-found') throw error;
+      notes.push('no migration folder found in the project: the baseline is an empty database');
+      return { kind: 'none' };
+    }
+  }
+  const position = target.migration ? all.findIndex((item) => item.path === target.migration?.path) : all.length;
+  const earlier = all.slice(0, position < 0 ? all.length : position);
+  return { kind: 'migrations', migrations: earlier };
+}

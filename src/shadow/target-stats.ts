@@ -1,0 +1,70 @@
+import { UserError } from '../errors.js';
+import { connectMysqlReadOnly, connectPostgresReadOnly, redact } from './guard.js';
+import type { ShadowEngine } from './types.js';
+
+/**
+ * Estimated row counts of a real target database, read from planner statistics over a read-only connection
+ * (PostgreSQL pg_class.reltuples, MySQL information_schema.TABLES.TABLE_ROWS). Nothing is written.
+ */
+export async function readTargetRowCounts(url: string, engine: ShadowEngine): Promise<Map<string, number>> {
+  try {
+    if (engine === 'postgresql') {
+      const client = await connectPostgresReadOnly(url);
+      try {
+        const result = await client.query<{ name: string; rows: string }>(
+          `SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name,
+                  GREATEST(c.reltuples, 0)::bigint::text AS rows
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'`,
+        );
+        return new Map(result.rows.map((row) => [row.name, Number(row.rows)]));
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }
+    if (engine === 'mysql') {
+      const connection = await connectMysqlReadOnly(url);
+      try {
+        const [rows] = await connection.query(
+          `SELECT TABLE_NAME AS name, TABLE_ROWS AS \`rows\` FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'`,
+        );
+        return new Map(
+          (rows as { name: string; rows: number | null }[]).map((row) => [row.name, Number(row.rows ?? 0)]),
+        );
+      } finally {
+        await connection.end().catch(() => undefined);
+      }
+    }
+    if (engine === 'sqlite') {
+      const { default: Database } = await import('better-sqlite3');
+      const db = new Database(url, { readonly: true, fileMustExist: true });
+      try {
+        const tables = db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+          .all() as { name: string }[];
+        return new Map(
+          tables.map((table) => [
+            table.name,
+            Number(
+              (db.prepare(`SELECT count(*) AS n FROM "${table.name.replaceAll('"', '""')}"`).get() as { n: number }).n,
+            ),
+          ]),
+        );
+      } finally {
+        db.close();
+      }
+    }
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(
+      'target-stats-failed',
+      `Could not read row statistics from ${redact(url)} (read-only connection): ${(error as Error).message}`,
+      'Check the target URL, or pass rowCounts ({ "table": rows }) instead.',
+    );
+  }
+  throw new UserError(
+    'target-stats-engine',
+    `Row statistics of a ${engine} target cannot be read.`,
+    'Pass rowCounts ({ "table": rows }) instead.',
+  );
+}

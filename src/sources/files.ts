@@ -1,0 +1,70 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import type { Migration } from '../model.js';
+import type { MigrationReadError } from './types.js';
+
+export async function listEntries(directory: string): Promise<{ files: string[]; folders: string[] }> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  const files: string[] = [];
+  const folders: string[] = [];
+  for (const entry of entries) {
+    if (entry.isFile()) files.push(entry.name);
+    else if (entry.isDirectory()) folders.push(entry.name);
+  }
+  return { files: files.sort(), folders: folders.sort() };
+}
+
+export async function isDirectory(target: string): Promise<boolean> {
+  return (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
+}
+
+export async function isFile(target: string): Promise<boolean> {
+  return (await stat(target).catch(() => undefined))?.isFile() ?? false;
+}
+
+export async function readText(target: string): Promise<string | undefined> {
+  return readFile(target, 'utf8').catch(() => undefined);
+}
+
+/** True when `only` (a file or folder the caller named) selects `candidate`. */
+export function selected(only: string | undefined, candidate: string): boolean {
+  if (!only) return true;
+  const relative = path.relative(only, candidate);
+  return (
+    candidate === only ||
+    (!relative.startsWith('..') && !path.isAbsolute(relative)) ||
+    only.startsWith(`${candidate}${path.sep}`)
+  );
+}
+
+/** Turns whatever went wrong reading one migration into a per-file error. */
+export function readError(file: string, error: unknown): MigrationReadError {
+  if (error instanceof UserError) {
+    return {
+      path: file,
+      error: {
+        code: error.code,
+        what: error.what,
+        fix: error.fix,
+        ...(error.where ? { where: { ...error.where, file: error.where.file ?? file } } : { where: { file } }),
+      },
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    path: file,
+    error: {
+      code: 'migration-failed',
+      what: `Reading ${file} failed: ${message}`,
+      fix: 'Correct the migration so it loads and runs; the other migrations were read.',
+      where: { file },
+    },
+  };
+}
+
+export function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+export type { Migration };

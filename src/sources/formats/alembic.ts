@@ -1,0 +1,197 @@
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import type { Migration } from '../../model.js';
+import { relativeToRoot } from '../../project/root.js';
+import { isDirectory, listEntries, readError, readText, selected } from '../files.js';
+import { splitStatements } from '../statements.js';
+import type { FormatRead, FormatReader } from '../types.js';
+import { pythonAssignment, requirePythonModule, runPython } from './python.js';
+
+interface Revision {
+  id: string;
+  parents: string[];
+  absolute: string;
+  message: string;
+  upgradeLine: number;
+  downgradeLine?: number;
+}
+
+async function scriptLocation(root: string): Promise<string | undefined> {
+  const ini = await readText(path.join(root, 'alembic.ini'));
+  const location = ini ? /^script_location\s*=\s*(.+)$/m.exec(ini)?.[1]?.trim() : undefined;
+  return location ? path.resolve(root, location.replace('%(here)s', root)) : undefined;
+}
+
+/**
+ * Alembic: revision files in `<script_location>/versions`, ordered by the revision graph (down_revision links,
+ * read from the files without Python). The SQL comes from `alembic upgrade <from>:<to> --sql` (offline mode),
+ * which needs alembic importable by the project's Python and runs its env.py: only with executeProjectCode.
+ */
+export const alembic: FormatReader = {
+  format: 'alembic',
+  priority: 5,
+  async locate(root, candidate) {
+    if (candidate === root) {
+      const location = await scriptLocation(root);
+      if (location && (await isDirectory(path.join(location, 'versions')))) return path.join(location, 'versions');
+    }
+    const { files } = await listEntries(candidate);
+    for (const file of files.filter((name) => name.endsWith('.py')).slice(0, 20)) {
+      if (/^down_revision\s*(?::[^=\n]+)?=/m.test((await readText(path.join(candidate, file))) ?? '')) return candidate;
+    }
+    return undefined;
+  },
+  async read(context) {
+    const { files } = await listEntries(context.directory);
+    const result: FormatRead = { migrations: [], errors: [] };
+    const revisions: Revision[] = [];
+    for (const file of files.filter((name) => name.endsWith('.py') && name !== '__init__.py')) {
+      const absolute = path.join(context.directory, file);
+      const relative = relativeToRoot(context.root, absolute);
+      const text = (await readText(absolute)) ?? '';
+      const revision = pythonAssignment(text, 'revision');
+      const down = pythonAssignment(text, 'down_revision');
+      if (!revision || typeof revision.value !== 'string' || !down) {
+        result.errors.push(
+          readError(
+            relative,
+            new UserError(
+              'alembic-revision-missing',
+              `${relative} has no \`revision = '…'\` and \`down_revision = …\` lines, so its place in the revision graph is unknown.`,
+              'Keep the revision identifiers alembic generated at the top of the file.',
+              { file: relative, line: 1, column: 1 },
+            ),
+          ),
+        );
+        continue;
+      }
+      const parents = down.value === null ? [] : Array.isArray(down.value) ? down.value : [down.value];
+      const lineOf = (name: string) => {
+        const index = text.search(new RegExp(`^def ${name}\\(`, 'm'));
+        return index === -1 ? undefined : text.slice(0, index).split('\n').length;
+      };
+      const message = /^"""(.+)$/m.exec(text)?.[1]?.trim() ?? file.replace(/\.py$/, '');
+      revisions.push({
+        id: revision.value,
+        parents,
+        absolute,
+        message,
+        upgradeLine: lineOf('upgrade') ?? 1,
+        ...(lineOf('downgrade') ? { downgradeLine: lineOf('downgrade') } : {}),
+      });
+    }
+    const ordered = orderRevisions(revisions, context.directory, context.root, result);
+    const chosen = ordered.filter((revision) => selected(context.only, revision.absolute));
+    let python: string | undefined;
+    for (const revision of chosen) {
+      const relative = relativeToRoot(context.root, revision.absolute);
+      if (!context.executeProjectCode) {
+        result.migrations.push(listed(revision, relative));
+        continue;
+      }
+      try {
+        python ??= await requirePythonModule(context.root, 'alembic', relative, context.timeoutMs);
+        const from = revision.parents.length === 0 ? 'base' : revision.parents.join('+');
+        const upSql = await runPython(
+          python,
+          ['-m', 'alembic', 'upgrade', `${from}:${revision.id}`, '--sql'],
+          context.root,
+          context.timeoutMs,
+          relative,
+        );
+        const downSql = await runPython(
+          python,
+          ['-m', 'alembic', 'downgrade', `${revision.id}:${revision.parents[0] ?? 'base'}`, '--sql'],
+          context.root,
+          context.timeoutMs,
+          relative,
+        );
+        const origin = (line: number) => ({ file: relative, line });
+        const up = (await splitStatements(upSql, context.engine, `${relative} (alembic upgrade --sql)`)).map(
+          (statement) => ({ ...statement, origin: origin(revision.upgradeLine) }),
+        );
+        const down = (await splitStatements(downSql, context.engine, `${relative} (alembic downgrade --sql)`)).map(
+          (statement) => ({ ...statement, origin: origin(revision.downgradeLine ?? 1) }),
+        );
+        result.migrations.push({
+          ...listed(revision, relative),
+          up,
+          down,
+          notes: [
+            'SQL from `alembic upgrade/downgrade --sql` (offline mode), including the alembic_version bookkeeping.',
+          ],
+        });
+      } catch (error) {
+        result.errors.push(readError(relative, error));
+      }
+    }
+    return result;
+  },
+};
+
+function listed(revision: Revision, relative: string): Migration {
+  return {
+    id: revision.id,
+    name: revision.message,
+    path: relative,
+    format: 'alembic',
+    up: [],
+    transactional: true,
+    notes: [
+      "Not compiled: the SQL comes from `alembic upgrade --sql`, which runs the project's env.py; pass executeProjectCode: true (CLI --execute).",
+    ],
+  };
+}
+
+/** Parents before children; among revisions ready at the same time, file-name order. Cycles and dangling parents are errors. */
+function orderRevisions(revisions: Revision[], directory: string, root: string, result: FormatRead): Revision[] {
+  const byId = new Map(revisions.map((revision) => [revision.id, revision]));
+  const ordered: Revision[] = [];
+  const done = new Set<string>();
+  const pending = [...revisions].sort((a, b) => a.absolute.localeCompare(b.absolute));
+  for (const revision of pending) {
+    for (const parent of revision.parents) {
+      if (!byId.has(parent)) {
+        const relative = relativeToRoot(root, revision.absolute);
+        result.errors.push(
+          readError(
+            relative,
+            new UserError(
+              'alembic-unknown-parent',
+              `${relative} has down_revision '${parent}', which no file in ${relativeToRoot(root, directory)} defines.`,
+              'Restore the missing revision file or correct down_revision.',
+              { file: relative },
+            ),
+          ),
+        );
+      }
+    }
+  }
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (const revision of pending) {
+      if (done.has(revision.id)) continue;
+      if (revision.parents.every((parent) => done.has(parent) || !byId.has(parent))) {
+        ordered.push(revision);
+        done.add(revision.id);
+        progress = true;
+      }
+    }
+  }
+  for (const revision of pending.filter((candidate) => !done.has(candidate.id))) {
+    const relative = relativeToRoot(root, revision.absolute);
+    result.errors.push(
+      readError(
+        relative,
+        new UserError(
+          'alembic-cycle',
+          `${relative} is part of a down_revision cycle.`,
+          'Fix down_revision so the revisions form a graph from base.',
+          { file: relative },
+        ),
+      ),
+    );
+  }
+  return ordered;
+}

@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import type { Migration } from '../../model.js';
+import { relativeToRoot } from '../../project/root.js';
+import { isDirectory, isFile, listEntries, readError, readText, selected } from '../files.js';
+import { splitStatements } from '../statements.js';
+import type { FormatRead, FormatReader } from '../types.js';
+import { requirePythonModule, runPython } from './python.js';
+
+interface DjangoMigration {
+  app: string;
+  name: string;
+  absolute: string;
+  dependencies: string[];
+  atomic: boolean;
+}
+
+const MIGRATION_FILE = /^\d{4}_\w+\.py$/;
+
+/** `<app>/migrations` folders (one or two levels below the root) holding Django migration modules. */
+async function appMigrationFolders(root: string): Promise<string[]> {
+  const found: string[] = [];
+  const visit = async (folder: string, depth: number) => {
+    const { folders } = await listEntries(folder);
+    for (const name of folders) {
+      if (name.startsWith('.') || name === 'node_modules' || name === 'venv' || name === '.venv') continue;
+      const child = path.join(folder, name);
+      if (name === 'migrations' && (await isFile(path.join(child, '__init__.py')))) found.push(child);
+      else if (depth < 2) await visit(child, depth + 1);
+    }
+  };
+  await visit(root, 0);
+  return found.sort();
+}
+
+/**
+ * Django: `<app>/migrations/NNNN_name.py`, ordered by their `dependencies` across apps. The SQL comes from
+ * `python manage.py sqlmigrate <app> <name>` (and `--backwards`), which loads the project's settings and needs
+ * Django importable by the project's Python: only with executeProjectCode.
+ */
+export const django: FormatReader = {
+  format: 'django',
+  priority: 6,
+  async locate(root, candidate) {
+    if (candidate !== root && path.basename(candidate) !== 'migrations') return undefined;
+    if (!(await isFile(path.join(root, 'manage.py')))) return undefined;
+    if (candidate !== root) return candidate;
+    return (await appMigrationFolders(root)).length > 0 ? root : undefined;
+  },
+  async read(context) {
+    const folders = context.directory === context.root ? await appMigrationFolders(context.root) : [context.directory];
+    const result: FormatRead = { migrations: [], errors: [] };
+    const migrations: DjangoMigration[] = [];
+    for (const folder of folders) {
+      if (!(await isDirectory(folder))) continue;
+      const app = path.basename(path.dirname(folder));
+      const { files } = await listEntries(folder);
+      for (const file of files.filter((name) => MIGRATION_FILE.test(name))) {
+        const absolute = path.join(folder, file);
+        const text = (await readText(absolute)) ?? '';
+        const block = /dependencies\s*=\s*\[([\s\S]*?)\]/.exec(text)?.[1] ?? '';
+        const dependencies = [...block.matchAll(/\(\s*["']([^"']+)["']\s*,\s*["']([^"']+)["']\s*\)/g)].map(
+          (match) => `${match[1]}.${match[2]}`,
+        );
+        migrations.push({
+          app,
+          name: file.replace(/\.py$/, ''),
+          absolute,
+          dependencies,
+          atomic: !/^\s*atomic\s*=\s*False\b/m.test(text),
+        });
+      }
+    }
+    const ordered = orderByDependencies(migrations);
+    let python: string | undefined;
+    for (const migration of ordered.filter((candidate) => selected(context.only, candidate.absolute))) {
+      const relative = relativeToRoot(context.root, migration.absolute);
+      const listed: Migration = {
+        id: `${migration.app}.${migration.name}`,
+        name: migration.name,
+        path: relative,
+        format: 'django',
+        up: [],
+        transactional: migration.atomic,
+        notes: [
+          "Not compiled: the SQL comes from `manage.py sqlmigrate`, which loads the project's settings; pass executeProjectCode: true (CLI --execute).",
+        ],
+      };
+      if (!context.executeProjectCode) {
+        result.migrations.push(listed);
+        continue;
+      }
+      try {
+        python ??= await requirePythonModule(context.root, 'django', relative, context.timeoutMs);
+        const manage = ['manage.py', 'sqlmigrate', migration.app, migration.name];
+        const up = await runPython(python, manage, context.root, context.timeoutMs, relative);
+        const down = await runPython(python, [...manage, '--backwards'], context.root, context.timeoutMs, relative);
+        const origin = { file: relative, line: 1 };
+        result.migrations.push({
+          ...listed,
+          up: (await splitStatements(up, context.engine, `${relative} (sqlmigrate)`)).map((statement) => ({
+            ...statement,
+            origin,
+          })),
+          down: (await splitStatements(down, context.engine, `${relative} (sqlmigrate --backwards)`)).map(
+            (statement) => ({ ...statement, origin }),
+          ),
+          notes: ['SQL from `manage.py sqlmigrate` (and --backwards).'],
+        });
+      } catch (error) {
+        result.errors.push(readError(relative, error));
+      }
+    }
+    return result;
+  },
+};
+
+function orderByDependencies(migrations: DjangoMigration[]): DjangoMigration[] {
+  const pending = [...migrations].sort((a, b) => `${a.app}.${a.name}`.localeCompare(`${b.app}.${b.name}`));
+  const known = new Set(pending.map((migration) => `${migration.app}.${migration.name}`));
+  const done = new Set<string>();
+  const ordered: DjangoMigration[] = [];
+  let progress = true;
+  while (progress) {
+    progress = false;
+    for (const migration of pending) {
+      const key = `${migration.app}.${migration.name}`;
+      if (done.has(key)) continue;
+      // Dependencies outside the project (django.contrib apps, __first__) are already applied by Django itself.
+      if (migration.dependencies.every((dependency) => done.has(dependency) || !known.has(dependency))) {
+        ordered.push(migration);
+        done.add(key);
+        progress = true;
+      }
+    }
+  }
+  const stuck = pending.filter((migration) => !done.has(`${migration.app}.${migration.name}`));
+  if (stuck.length > 0) {
+    throw new UserError(
+      'django-dependency-cycle',
+      `Django migrations ${stuck.map((migration) => `${migration.app}.${migration.name}`).join(', ')} depend on each other in a cycle.`,
+      'Fix the `dependencies` lists so they form a graph.',
+      { file: stuck[0]?.absolute ?? '' },
+    );
+  }
+  return ordered;
+}

@@ -1,0 +1,152 @@
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import type { Engine, Migration, Statement } from '../../model.js';
+import { relativeToRoot } from '../../project/root.js';
+import { isFile, listEntries, readError, readText, selected } from '../files.js';
+import { splitStatements } from '../statements.js';
+import type { FormatRead, FormatReader } from '../types.js';
+import { engineFor } from './sql-common.js';
+
+const JOURNAL = path.join('meta', '_journal.json');
+const BREAKPOINT = '--> statement-breakpoint';
+const DIALECTS: Record<string, Engine> = {
+  postgresql: 'postgresql',
+  pg: 'postgresql',
+  mysql: 'mysql',
+  sqlite: 'sqlite',
+  turso: 'sqlite',
+  singlestore: 'mysql',
+};
+
+interface JournalEntry {
+  idx: number;
+  tag: string;
+  breakpoints?: boolean;
+}
+
+/** The `out` folder named in drizzle.config.*, read as text (the config is never executed). */
+async function configuredOut(root: string): Promise<string | undefined> {
+  for (const name of ['drizzle.config.ts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.json']) {
+    const text = await readText(path.join(root, name));
+    const out = text ? /\bout\s*["']?\s*:\s*["'`]([^"'`]+)["'`]/.exec(text)?.[1] : undefined;
+    if (out) return path.resolve(root, out);
+  }
+  return undefined;
+}
+
+/** Drizzle Kit: `<out>/<tag>.sql` split at `--> statement-breakpoint`, in the order of meta/_journal.json. */
+export const drizzle: FormatReader = {
+  format: 'drizzle',
+  priority: 2,
+  async locate(root, candidate) {
+    if (await isFile(path.join(candidate, JOURNAL))) return candidate;
+    if (candidate === root) {
+      const out = await configuredOut(root);
+      if (out && (await isFile(path.join(out, JOURNAL)))) return out;
+      if (await isFile(path.join(root, 'drizzle', JOURNAL))) return path.join(root, 'drizzle');
+    }
+    return undefined;
+  },
+  async read(context) {
+    const journalPath = path.join(context.directory, JOURNAL);
+    const journalRelative = relativeToRoot(context.root, journalPath);
+    const text = (await readText(journalPath)) ?? '';
+    let journal: { dialect?: string; entries?: JournalEntry[] };
+    const problems: FormatRead['errors'] = [];
+    try {
+      journal = JSON.parse(text);
+      if (!Array.isArray(journal.entries)) {
+        throw new UserError(
+          'drizzle-journal-malformed',
+          `${journalRelative} has no "entries" array, so the migration order is unknown.`,
+          'Restore meta/_journal.json from version control or regenerate it with `drizzle-kit generate`.',
+          { file: journalRelative, line: 1, column: 1 },
+        );
+      }
+    } catch (error) {
+      // The files are still read, in tag order (drizzle-kit numbers tags 0000_, 0001_ …), with the problem reported.
+      problems.push(
+        readError(journalRelative, error instanceof UserError ? error : malformed(journalRelative, text, error)),
+      );
+      const { files } = await listEntries(context.directory);
+      journal = {
+        entries: files
+          .filter((file) => file.endsWith('.sql'))
+          .sort()
+          .map((file, idx) => ({ idx, tag: file.replace(/\.sql$/, ''), breakpoints: true })),
+      };
+    }
+    const declared = journal.dialect ? DIALECTS[journal.dialect] : undefined;
+    const engine = engineFor(context, declared);
+    const result: FormatRead = { migrations: [], errors: problems, ...(declared ? { engine: declared } : {}) };
+    const entries = [...(journal.entries ?? [])].sort((a, b) => a.idx - b.idx);
+    for (const entry of entries) {
+      const absolute = path.join(context.directory, `${entry.tag}.sql`);
+      if (!selected(context.only, absolute) && !selected(context.only, journalPath)) continue;
+      const relative = relativeToRoot(context.root, absolute);
+      try {
+        result.migrations.push(await readEntry(entry, absolute, relative, engine));
+      } catch (error) {
+        result.errors.push(readError(relative, error));
+      }
+    }
+    return result;
+  },
+};
+
+async function readEntry(
+  entry: JournalEntry,
+  absolute: string,
+  relative: string,
+  engine: Engine | undefined,
+): Promise<Migration> {
+  const text = await readText(absolute);
+  if (text === undefined) {
+    throw new UserError(
+      'drizzle-file-missing',
+      `meta/_journal.json lists "${entry.tag}" but ${relative} does not exist.`,
+      'Restore the file from version control, or remove the entry by regenerating with drizzle-kit.',
+      { file: relative },
+    );
+  }
+  const up: Statement[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    const next = entry.breakpoints === false ? -1 : text.indexOf(BREAKPOINT, start);
+    const end = next === -1 ? text.length : next;
+    if (text.slice(start, end).trim() !== '')
+      up.push(...(await splitStatements(text, engine, relative, { start, end })));
+    if (next === -1) break;
+    start = next + BREAKPOINT.length;
+  }
+  const [, id = entry.tag, name = entry.tag] = /^(\d+)_(.+)$/.exec(entry.tag) ?? [];
+  return {
+    id,
+    name,
+    path: relative,
+    format: 'drizzle',
+    up,
+    transactional: true,
+    notes: [
+      'Drizzle migrations have no down; the rollback plan derives one.',
+      'drizzle-orm migrate() applies all pending migrations in one transaction (PostgreSQL, SQLite); MySQL DDL commits implicitly.',
+    ],
+  };
+}
+
+function malformed(file: string, text: string, error: unknown): UserError {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /position (\d+)/.exec(message)?.[1];
+  let where: { file: string; line?: number; column?: number } = { file };
+  if (position !== undefined) {
+    const before = text.slice(0, Number(position));
+    const lines = before.split('\n');
+    where = { file, line: lines.length, column: (lines[lines.length - 1]?.length ?? 0) + 1 };
+  }
+  return new UserError(
+    'drizzle-journal-malformed',
+    `${file} is not valid JSON (${message}), so the migration order is unknown.`,
+    'Restore meta/_journal.json from version control or regenerate it with `drizzle-kit generate`.',
+    where,
+  );
+}

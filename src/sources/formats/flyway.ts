@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { relativeToRoot } from '../../project/root.js';
+import { listEntries, readText } from '../files.js';
+import { splitStatements } from '../statements.js';
+import type { FormatReader } from '../types.js';
+import { collect, countMatching, engineFor } from './sql-common.js';
+
+const VERSIONED = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/;
+const REPEATABLE = /^R__(.+)\.sql$/;
+
+function versionParts(version: string): bigint[] {
+  return version.split(/[._]/).map((part) => BigInt(part));
+}
+
+/** Flyway compares versions part by part as numbers; 1.10 > 1.9, and 1.0 equals 1. */
+function compareVersions(a: string, b: string): number {
+  const left = versionParts(a);
+  const right = versionParts(b);
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const l = left[i] ?? 0n;
+    const r = right[i] ?? 0n;
+    if (l !== r) return l < r ? -1 : 1;
+  }
+  return 0;
+}
+
+const describe = (text: string) => text.replace(/_/g, ' ');
+
+/**
+ * Flyway: versioned `V<version>__<description>.sql` in version order, undo `U<version>__…` as their down,
+ * then repeatable `R__<description>.sql` ordered by description. Each migration runs in a transaction
+ * (on engines with transactional DDL).
+ */
+export const flyway: FormatReader = {
+  format: 'flyway',
+  priority: 12,
+  async locate(_root, candidate) {
+    return (await countMatching(candidate, /^(V\d+(?:[._]\d+)*__.+|R__.+)\.sql$/)) > 0 ? candidate : undefined;
+  },
+  async read(context) {
+    const engine = engineFor(context);
+    const { files } = await listEntries(context.directory);
+    const versioned = new Map<string, { version: string; description: string; up?: string; undo?: string }>();
+    const repeatable: { description: string; file: string }[] = [];
+    for (const file of files) {
+      const match = VERSIONED.exec(file);
+      if (match) {
+        const [, kind, version = '0', description = ''] = match;
+        const key = versionParts(version).join('.');
+        const entry = versioned.get(key) ?? { version, description };
+        if (kind === 'V') {
+          entry.up = file;
+          entry.description = description;
+        } else entry.undo = file;
+        versioned.set(key, entry);
+        continue;
+      }
+      const repeat = REPEATABLE.exec(file);
+      if (repeat) repeatable.push({ description: repeat[1] ?? file, file });
+    }
+    const items = [...versioned.values()]
+      .filter((entry) => entry.up)
+      .sort((a, b) => compareVersions(a.version, b.version))
+      .map((entry) => {
+        const absolute = path.join(context.directory, entry.up ?? '');
+        const undo = entry.undo ? path.join(context.directory, entry.undo) : undefined;
+        return {
+          absolute,
+          also: undo ? [undo] : [],
+          read: async () => {
+            const relative = relativeToRoot(context.root, absolute);
+            const notes: string[] = [];
+            if (!undo)
+              notes.push(
+                `No U${entry.version}__${entry.description}.sql undo migration: flyway undo cannot revert it.`,
+              );
+            return {
+              id: entry.version,
+              name: describe(entry.description),
+              path: relative,
+              format: 'flyway' as const,
+              up: await splitStatements((await readText(absolute)) ?? '', engine, relative),
+              ...(undo
+                ? {
+                    down: await splitStatements(
+                      (await readText(undo)) ?? '',
+                      engine,
+                      relativeToRoot(context.root, undo),
+                    ),
+                  }
+                : {}),
+              transactional: true,
+              notes,
+            };
+          },
+        };
+      });
+    const repeatables = repeatable
+      .sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0))
+      .map(({ description, file }) => {
+        const absolute = path.join(context.directory, file);
+        return {
+          absolute,
+          read: async () => {
+            const relative = relativeToRoot(context.root, absolute);
+            return {
+              id: `R__${description}`,
+              name: describe(description),
+              path: relative,
+              format: 'flyway' as const,
+              up: await splitStatements((await readText(absolute)) ?? '', engine, relative),
+              transactional: true,
+              notes: [
+                'Repeatable migration: Flyway runs it after all versioned migrations, again whenever its checksum changes.',
+              ],
+            };
+          },
+        };
+      });
+    return collect(context, [...items, ...repeatables]);
+  },
+};

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { relativeToRoot } from '../../project/root.js';
+import { listEntries, readText } from '../files.js';
+import { splitStatements } from '../statements.js';
+import type { FormatReader } from '../types.js';
+import { collect, countMatching, engineFor } from './sql-common.js';
+
+const FILE = /^(\d+)_(.+)\.(up|down)\.sql$/;
+
+/** golang-migrate: `<version>_<title>.up.sql` / `.down.sql`, applied in numeric version order. */
+export const golangMigrate: FormatReader = {
+  format: 'golang-migrate',
+  priority: 20,
+  async locate(_root, candidate) {
+    return (await countMatching(candidate, FILE)) > 0 ? candidate : undefined;
+  },
+  async read(context) {
+    const { files } = await listEntries(context.directory);
+    const versions = new Map<string, { version: bigint; title: string; up?: string; down?: string }>();
+    for (const file of files) {
+      const match = FILE.exec(file);
+      if (!match) continue;
+      const [, version = '0', title = '', direction] = match;
+      const entry = versions.get(version) ?? { version: BigInt(version), title };
+      entry[direction === 'up' ? 'up' : 'down'] = path.join(context.directory, file);
+      versions.set(version, entry);
+    }
+    const ordered = [...versions.entries()].sort(([, a], [, b]) =>
+      a.version < b.version ? -1 : a.version > b.version ? 1 : 0,
+    );
+    const engine = engineFor(context);
+    return collect(
+      context,
+      ordered.map(([version, entry]) => ({
+        absolute: entry.up ?? entry.down ?? context.directory,
+        also: entry.down ? [entry.down] : [],
+        read: async () => {
+          const notes = [
+            'golang-migrate sends each file as one multi-statement query and adds no transaction of its own; PostgreSQL runs such a query as one implicit transaction, MySQL does not.',
+          ];
+          const upPath = entry.up ? relativeToRoot(context.root, entry.up) : undefined;
+          const downPath = entry.down ? relativeToRoot(context.root, entry.down) : undefined;
+          if (!upPath) notes.push(`No ${version}_${entry.title}.up.sql: golang-migrate would fail on this version.`);
+          if (!downPath) notes.push(`No ${version}_${entry.title}.down.sql: this version cannot be rolled back.`);
+          return {
+            id: version,
+            name: entry.title,
+            path: upPath ?? downPath ?? '',
+            format: 'golang-migrate' as const,
+            up: entry.up && upPath ? await splitStatements((await readText(entry.up)) ?? '', engine, upPath) : [],
+            ...(entry.down && downPath
+              ? { down: await splitStatements((await readText(entry.down)) ?? '', engine, downPath) }
+              : {}),
+            transactional: false,
+            notes,
+          };
+        },
+      })),
+    );
+  },
+};

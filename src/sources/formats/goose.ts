@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import { relativeToRoot } from '../../project/root.js';
+import { listEntries, readText } from '../files.js';
+import type { FormatReader } from '../types.js';
+import { readAnnotated } from './annotated.js';
+import { collect, countContaining, engineFor } from './sql-common.js';
+
+const FILE = /^(\d+)_(.+)\.(sql|go)$/;
+const MARKERS = {
+  up: /^--\s*\+goose\s+Up\b/i,
+  down: /^--\s*\+goose\s+Down\b/i,
+  begin: /^--\s*\+goose\s+StatementBegin\b/i,
+  end: /^--\s*\+goose\s+StatementEnd\b/i,
+  tool: 'goose',
+};
+
+/** goose: `<version>_<name>.sql` with `-- +goose Up/Down`, StatementBegin/End blocks, `NO TRANSACTION`. */
+export const goose: FormatReader = {
+  format: 'goose',
+  priority: 10,
+  async locate(_root, candidate) {
+    return (await countContaining(candidate, /^--\s*\+goose\s+Up\b/im)) > 0 ? candidate : undefined;
+  },
+  async read(context) {
+    const engine = engineFor(context);
+    const { files } = await listEntries(context.directory);
+    const ordered = files
+      .filter((file) => FILE.test(file))
+      .sort((a, b) => {
+        const left = BigInt(FILE.exec(a)?.[1] ?? '0');
+        const right = BigInt(FILE.exec(b)?.[1] ?? '0');
+        return left < right ? -1 : left > right ? 1 : 0;
+      });
+    return collect(
+      context,
+      ordered.map((file) => {
+        const absolute = path.join(context.directory, file);
+        return {
+          absolute,
+          read: async () => {
+            const relative = relativeToRoot(context.root, absolute);
+            const [, version = file, name = '', extension] = FILE.exec(file) ?? [];
+            if (extension === 'go') {
+              throw new UserError(
+                'unsupported-go-migration',
+                `${relative} is a goose Go migration; its SQL is produced by Go code at run time and cannot be read statically.`,
+                'Write this migration as a .sql goose migration, or review it by hand; the SQL migrations around it were read.',
+                { file: relative },
+              );
+            }
+            const text = (await readText(absolute)) ?? '';
+            const parsed = await readAnnotated(text, relative, engine, MARKERS);
+            const transactional = !/^--\s*\+goose\s+NO\s+TRANSACTION\b/im.test(text);
+            const notes: string[] = [];
+            if (!transactional) notes.push('`-- +goose NO TRANSACTION`: goose runs it outside a transaction.');
+            if (!parsed.down) notes.push('No `-- +goose Down` section: goose down cannot undo it.');
+            return {
+              id: version,
+              name,
+              path: relative,
+              format: 'goose' as const,
+              up: parsed.up,
+              ...(parsed.down ? { down: parsed.down } : {}),
+              transactional,
+              notes,
+            };
+          },
+        };
+      }),
+    );
+  },
+};

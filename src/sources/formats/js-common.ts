@@ -1,0 +1,96 @@
+import path from 'node:path';
+import type { Migration, MigrationFormat } from '../../model.js';
+import { relativeToRoot } from '../../project/root.js';
+import { listEntries, readText } from '../files.js';
+import type { FormatRead } from '../types.js';
+
+export const SCRIPT_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'];
+
+export function isScript(file: string, extensions = SCRIPT_EXTENSIONS): boolean {
+  return (
+    extensions.some((extension) => file.endsWith(extension)) &&
+    !/\.d\.[cm]?ts$/.test(file) &&
+    !/\.(test|spec)\./.test(file)
+  );
+}
+
+/** How many script files in a folder contain `pattern` (a quick look at up to 20 files). */
+export async function scriptsContaining(folder: string, pattern: RegExp): Promise<number> {
+  const { files } = await listEntries(folder);
+  let count = 0;
+  for (const file of files.filter((name) => isScript(name)).slice(0, 20)) {
+    if (pattern.test((await readText(path.join(folder, file))) ?? '')) count++;
+  }
+  return count;
+}
+
+/**
+ * The migration as listed without running its code (executeProjectCode is false): whether it defines a down and
+ * opts out of the transaction is read from the text; its SQL is not known (`up` stays empty, `down` is [] when
+ * a down exists).
+ */
+export async function uncompiled(
+  root: string,
+  absolute: string,
+  format: MigrationFormat,
+  id: string,
+  name: string,
+): Promise<Migration> {
+  const text = (await readText(absolute)) ?? '';
+  const hasDown = /\bdown\s*(\(|=|:)|exports\.down\b/.test(text);
+  return {
+    id,
+    name,
+    path: relativeToRoot(root, absolute),
+    format,
+    up: [],
+    ...(hasDown ? { down: [] } : {}),
+    transactional: !/\btransaction\s*[:=]\s*false\b/.test(text),
+    notes: [
+      `Not compiled: turning a ${format} migration into SQL runs its code; pass executeProjectCode: true (CLI --execute) to record its SQL.`,
+    ],
+  };
+}
+
+/** The string value of `key: '…'` in source text, read without executing it. */
+export function stringProperty(text: string, key: string): string | undefined {
+  return new RegExp(`\\b${key}\\s*:\\s*["'\`]([^"'\`]+)["'\`]`).exec(text)?.[1];
+}
+
+export function baseName(file: string): string {
+  return file.replace(/\.[cm]?[jt]s$/, '');
+}
+
+const ROLLBACK_COMMANDS: Partial<Record<MigrationFormat, string>> = {
+  knex: 'knex migrate:rollback',
+  typeorm: 'typeorm migration:revert',
+  sequelize: 'sequelize db:migrate:undo',
+};
+
+/**
+ * Adds a compiled code migration; one without a down is still returned, with a per-file error, because the
+ * tool's rollback command calls down() and fails on that migration.
+ */
+export function pushWithDownCheck(result: FormatRead, migration: Migration): void {
+  result.migrations.push(migration);
+  if (migration.down) return;
+  result.errors.push({
+    path: migration.path,
+    error: {
+      code: 'missing-down',
+      what: `${migration.path} defines no down(), so \`${ROLLBACK_COMMANDS[migration.format] ?? 'rollback'}\` fails on it and the change cannot be rolled back by the tool.`,
+      fix: 'Add a down() that reverses up() (rollback_plan can propose one), or record in the plan that this step is irreversible.',
+      where: { file: migration.path, line: 1, column: 1 },
+    },
+  });
+}
+
+/**
+ * Compiled without a database, reads get empty answers (no rows, no tables, no foreign keys). When a migration
+ * read something, code that branches on the answer took the "empty database" path: say so.
+ */
+export function offlineReadsNote(statements: { sql: string }[]): string | undefined {
+  const reads = statements.filter((statement) => /^\s*(select|show|pragma|with)\b/i.test(statement.sql));
+  if (reads.length === 0) return undefined;
+  return `Recorded without a database: ${reads.length} read(s) (e.g. ${reads[0]?.sql.slice(0, 60)}…) were answered with no rows, so code that branches on them took the empty-database path; rehearse on a shadow database to see the real run.`;
+}

@@ -1,0 +1,362 @@
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import type { Engine, Migration, Statement } from '../../model.js';
+import { relativeToRoot } from '../../project/root.js';
+import { listEntries, readError, readText, selected } from '../files.js';
+import {
+  frameIn,
+  loadProjectModule,
+  packageVersion,
+  requireFromProject,
+  sourceMappedStack,
+  thrownByMigration,
+  withTimeLimit,
+} from '../loader.js';
+import { compiledStatement } from '../statements.js';
+import type { FormatRead, FormatReader, ReadContext } from '../types.js';
+import { baseName, isScript, offlineReadsNote, pushWithDownCheck, scriptsContaining, uncompiled } from './js-common.js';
+import { currentCallSite, withCallSites } from './origin-context.js';
+
+const CONFIG_FILES = [
+  'ormconfig.json',
+  'ormconfig.ts',
+  'ormconfig.js',
+  'data-source.ts',
+  'data-source.js',
+  'src/data-source.ts',
+  'src/data-source.js',
+  'src/db/data-source.ts',
+  'src/database/data-source.ts',
+];
+const TYPE_ENGINES: Record<string, Engine> = {
+  postgres: 'postgresql',
+  cockroachdb: 'cockroachdb',
+  mysql: 'mysql',
+  mariadb: 'mariadb',
+  sqlite: 'sqlite',
+  'better-sqlite3': 'sqlite',
+};
+
+/** The `type` of the project's DataSource, read from its config file as text (never executed). */
+async function configuredType(root: string): Promise<string | undefined> {
+  for (const file of CONFIG_FILES) {
+    const text = await readText(path.join(root, file));
+    const type = text
+      ? /["']?type["']?\s*:\s*["'`](postgres|cockroachdb|mysql|mariadb|sqlite|better-sqlite3)["'`]/.exec(text)?.[1]
+      : undefined;
+    if (type) return type;
+  }
+  return undefined;
+}
+
+function typeFor(engine: Engine | undefined, configured: string | undefined): string {
+  if (engine === 'postgresql' || engine === 'cockroachdb') return 'postgres';
+  if (engine === 'mysql') return 'mysql';
+  if (engine === 'mariadb') return 'mariadb';
+  if (engine === 'sqlite') return 'better-sqlite3';
+  if (configured === 'sqlite') return 'better-sqlite3';
+  return configured ?? 'postgres';
+}
+
+/** TypeORM: migration classes with up/down(queryRunner), applied in the order of the timestamp ending the class name. */
+export const typeorm: FormatReader = {
+  format: 'typeorm',
+  priority: 25,
+  runsProjectCode: true,
+  async locate(_root, candidate) {
+    return (await scriptsContaining(candidate, /\bMigrationInterface\b|\bqueryRunner\s*:\s*QueryRunner\b/)) > 0
+      ? candidate
+      : undefined;
+  },
+  async read(context) {
+    const configured = await configuredType(context.root);
+    const type = typeFor(context.engine, configured);
+    const declared = TYPE_ENGINES[configured ?? ''];
+    const { files } = await listEntries(context.directory);
+    const all = files.filter((file) => isScript(file)).map((file) => path.join(context.directory, file));
+    const chosen = all.filter((absolute) => selected(context.only, absolute));
+    const result: FormatRead = { migrations: [], errors: [], ...(declared ? { engine: declared } : {}) };
+    if (!context.executeProjectCode) {
+      const byTimestamp = (absolute: string) =>
+        Number(/(\d{13})/.exec(path.basename(absolute))?.[1] ?? Number.MAX_SAFE_INTEGER);
+      result.migrations = await Promise.all(
+        chosen
+          .sort((a, b) => byTimestamp(a) - byTimestamp(b))
+          .map((absolute) =>
+            uncompiled(
+              context.root,
+              absolute,
+              'typeorm',
+              String(byTimestamp(absolute)),
+              baseName(path.basename(absolute)),
+            ),
+          ),
+      );
+      return result;
+    }
+    const recorder = TypeormRecorder.create(context.root, type);
+    // The schema API works on the tables earlier migrations created, so every migration up to the last one
+    // asked for is replayed; only the ones asked for are returned.
+    const loaded: { absolute: string; migration: MigrationClass; timestamp: number }[] = [];
+    for (const absolute of all) {
+      if (context.skip?.includes(absolute)) continue;
+      context.onFile?.(absolute);
+      const relative = relativeToRoot(context.root, absolute);
+      const wanted = chosen.includes(absolute);
+      try {
+        const found = await withTimeLimit(
+          async () => migrationClasses(await loadProjectModule(absolute), relative),
+          context.timeoutMs,
+          relative,
+          context.signal,
+        );
+        for (const migration of found)
+          loaded.push({ absolute, migration, timestamp: timestampOf(migration, relative) });
+      } catch (error) {
+        if (wanted) result.errors.push(readError(relative, error));
+      }
+    }
+    loaded.sort((a, b) => a.timestamp - b.timestamp);
+    const last = loaded.map((entry) => chosen.includes(entry.absolute)).lastIndexOf(true);
+    for (const { absolute, migration, timestamp } of loaded.slice(0, last + 1)) {
+      context.onFile?.(absolute);
+      const relative = relativeToRoot(context.root, absolute);
+      const wanted = chosen.includes(absolute);
+      try {
+        const compiled = await withTimeLimit(
+          () => compileOne(recorder, context, absolute, migration, timestamp),
+          context.timeoutMs,
+          relative,
+          context.signal,
+        );
+        if (wanted) pushWithDownCheck(result, compiled);
+      } catch (error) {
+        if (wanted) result.errors.push(readError(relative, error));
+      }
+    }
+    return result;
+  },
+};
+
+type MigrationInstance = {
+  up?: (queryRunner: unknown) => unknown;
+  down?: (queryRunner: unknown) => unknown;
+  transaction?: boolean;
+  name?: string;
+};
+type MigrationClass = { name: string; new (): MigrationInstance };
+
+function migrationClasses(module: Record<string, unknown>, relative: string): MigrationClass[] {
+  const classes = Object.values(module).filter(
+    (value): value is MigrationClass =>
+      typeof value === 'function' && typeof (value as { prototype?: MigrationInstance }).prototype?.up === 'function',
+  );
+  if (classes.length === 0) {
+    throw new UserError(
+      'typeorm-no-migration-class',
+      `${relative} exports no class with an up(queryRunner) method, so TypeORM would not load a migration from it.`,
+      'Export the migration class: `export class AddUsers1700000000000 implements MigrationInterface { async up(queryRunner) {…} }`.',
+      { file: relative, line: 1, column: 1 },
+    );
+  }
+  return [...new Set(classes)];
+}
+
+/** TypeORM takes the last 13 characters of the class name (or `name`) as the JavaScript timestamp. */
+function timestampOf(migration: MigrationClass, relative: string): number {
+  const name = new migration().name ?? migration.name;
+  const timestamp = Number.parseInt(name.slice(-13), 10);
+  if (!Number.isFinite(timestamp) || !/\d{13}$/.test(name)) {
+    throw new UserError(
+      'typeorm-no-timestamp',
+      `Migration class ${name} in ${relative} does not end with a 13-digit JavaScript timestamp; TypeORM refuses to run it.`,
+      `Rename the class to end with the creation time in milliseconds, e.g. ${name}${Date.UTC(2024, 0, 1)}.`,
+      { file: relative },
+    );
+  }
+  return timestamp;
+}
+
+async function compileOne(
+  recorder: TypeormRecorder,
+  context: ReadContext,
+  absolute: string,
+  migrationClass: MigrationClass,
+  timestamp: number,
+): Promise<Migration> {
+  const relative = relativeToRoot(context.root, absolute);
+  const instance = new migrationClass();
+  const name = instance.name ?? migrationClass.name;
+  const up = await recorder.record(absolute, relative, 'up', instance, { keep: true });
+  const notes: string[] = [];
+  let down: Statement[] | undefined;
+  if (typeof instance.down === 'function')
+    down = await recorder.record(absolute, relative, 'down', instance, { keep: false });
+  else notes.push('No down(queryRunner): typeorm migration:revert cannot undo it.');
+  const transactional = instance.transaction !== false;
+  if (!transactional) {
+    notes.push(
+      '`transaction = false`: TypeORM runs up() outside a transaction, but migration:revert still wraps down() in one unless run with `--transaction none` (TypeORM 1.1 MigrationExecutor.undoLastMigration).',
+    );
+  }
+  const readsNote = recorder.type === 'better-sqlite3' ? undefined : offlineReadsNote([...up, ...(down ?? [])]);
+  if (readsNote) notes.push(readsNote);
+  notes.push(
+    `Compiled with TypeORM ${recorder.version} (${recorder.source} package), type ${recorder.type}; schema-API calls see the tables earlier migrations created through the schema API (tables created by raw SQL are unknown to it).`,
+  );
+  return {
+    id: String(timestamp),
+    name,
+    path: relative,
+    format: 'typeorm',
+    up,
+    ...(down ? { down } : {}),
+    transactional,
+    notes,
+  };
+}
+
+interface TypeormModule {
+  DataSource: new (options: object) => { driver: { createQueryRunner(mode: string): QueryRunnerInternals } };
+}
+
+interface TableLike {
+  name: string;
+  schema?: string;
+  clone(): TableLike;
+}
+
+interface QueryRunnerInternals {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+  createTable(table: TableLike, ...rest: unknown[]): Promise<void>;
+  dropTable(target: TableLike | string, ...rest: unknown[]): Promise<void>;
+  loadTables(names?: string[]): Promise<TableLike[]>;
+  hasTable(target: TableLike | string): Promise<boolean>;
+  getCurrentSchema(): Promise<string>;
+  getCurrentDatabase(): Promise<string>;
+  hasEnumType(...args: unknown[]): Promise<boolean>;
+  loadedTables: TableLike[];
+}
+
+/**
+ * A TypeORM QueryRunner of the project's dialect whose query() records instead of executing. The schema API
+ * reads table definitions from the database (getCachedTable → loadTables); here they come from the tables the
+ * earlier migrations created through the schema API, kept as TypeORM Table objects.
+ */
+class TypeormRecorder {
+  private readonly known = new Map<string, TableLike>();
+
+  private constructor(
+    private readonly typeormModule: TypeormModule,
+    readonly type: string,
+    readonly version: string,
+    readonly source: 'project' | 'bundled',
+  ) {}
+
+  static create(root: string, type: string): TypeormRecorder {
+    const loaded = requireFromProject<TypeormModule>(root, 'typeorm');
+    const version = packageVersion(root, 'typeorm');
+    return new TypeormRecorder(loaded.module, type, version, loaded.source);
+  }
+
+  async record(
+    absolute: string,
+    relative: string,
+    direction: 'up' | 'down',
+    instance: MigrationInstance,
+    { keep }: { keep: boolean },
+  ): Promise<Statement[]> {
+    const statements: Statement[] = [];
+    const known = keep ? this.known : new Map([...this.known].map(([name, table]) => [name, table.clone()]));
+    const runner = this.runner(known, (sql, parameters) => {
+      const frame = frameIn(sourceMappedStack(), absolute) ?? frameIn(currentCallSite(), absolute);
+      const origin = frame
+        ? { file: relative, line: frame.line, column: frame.column }
+        : statements[statements.length - 1]?.origin;
+      statements.push(
+        compiledStatement(
+          parameters && parameters.length > 0 ? `${sql} -- parameters: ${JSON.stringify(parameters)}` : sql,
+          origin,
+        ),
+      );
+    });
+    try {
+      await instance[direction]?.call(instance, withCallSites(runner));
+    } catch (error) {
+      throw unknownTableHint(thrownByMigration(absolute, direction, error));
+    }
+    if (keep) for (const table of runner.loadedTables) known.set(bareName(table.name), table.clone());
+    return statements;
+  }
+
+  private runner(
+    known: Map<string, TableLike>,
+    record: (sql: string, parameters?: unknown[]) => void,
+  ): QueryRunnerInternals {
+    const dataSource = new this.typeormModule.DataSource({
+      type: this.type,
+      database: this.type === 'better-sqlite3' ? ':memory:' : 'database',
+    });
+    // A connected PostgresDriver learns its search_path schema; paths in that schema are printed unqualified.
+    if (this.type === 'postgres' || this.type === 'cockroachdb')
+      Object.assign(dataSource.driver, { searchSchema: 'public' });
+    const runner = dataSource.driver.createQueryRunner('master');
+    const createTable = runner.createTable.bind(runner);
+    const dropTable = runner.dropTable.bind(runner);
+    // MySQL and PostgreSQL paths may be qualified ("database.users", "public.users"); the table name is the key.
+    const postgres = this.type === 'postgres' || this.type === 'cockroachdb';
+    const nameOf = (target: TableLike | string) => bareName(typeof target === 'string' ? target : target.name);
+    Object.assign(runner, {
+      async query(sql: string, parameters?: unknown[]) {
+        record(sql, parameters);
+        return [];
+      },
+      async createTable(table: TableLike, ...rest: unknown[]) {
+        await createTable(table, ...rest);
+        known.set(nameOf(table), table.clone());
+      },
+      async dropTable(target: TableLike | string, ...rest: unknown[]) {
+        await dropTable(target, ...rest);
+        known.delete(nameOf(target));
+        runner.loadedTables = runner.loadedTables.filter((table) => nameOf(table) !== nameOf(target));
+      },
+      async loadTables(names?: string[]) {
+        return (names ?? [...known.keys()]).flatMap((name) => {
+          const table = known.get(nameOf(name))?.clone();
+          // Tables TypeORM loads from PostgreSQL carry their schema, which ends up in DROP INDEX "public"."…".
+          if (table && postgres && !table.schema) table.schema = 'public';
+          return table ? [table] : [];
+        });
+      },
+      async hasTable(target: TableLike | string) {
+        return known.has(nameOf(target));
+      },
+      async getCurrentSchema() {
+        return 'public';
+      },
+      async getCurrentDatabase() {
+        return 'database';
+      },
+      async hasEnumType() {
+        return false;
+      },
+    });
+    return runner;
+  }
+}
+
+function bareName(name: string): string {
+  return (name.split('.').pop() ?? name).replace(/^[`"]|[`"]$/g, '');
+}
+
+/** TypeORM's schema API needs the table definition; say why it may be missing here and what to do. */
+function unknownTableHint(error: UserError): UserError {
+  const table = /Table "([^"]+)" does not exist/.exec(error.what)?.[1];
+  if (!table) return error;
+  return new UserError(
+    'typeorm-unknown-table',
+    `${error.what} TypeORM's schema API reads the table definition from the database; here it comes from the createTable calls of earlier migrations, and none created "${table}" (raw SQL and entities synchronised outside migrations are not replayed).`,
+    `Create "${table}" in an earlier migration with queryRunner.createTable, or rehearse the migrations on a shadow database (rehearse_migration), which runs TypeORM against a real schema.`,
+    error.where,
+  );
+}

@@ -1,0 +1,44 @@
+import type { Engine, Statement } from '../model.js';
+import { parsePostgres } from '../sql/postgres.js';
+import { type SplitDialect, splitSql } from '../sql/split.js';
+
+/**
+ * Splits SQL text into statements for an engine. A section of a file (the `-- migrate:up` half of a dbmate
+ * file) is split in place: everything outside it is blanked, keeping newlines, so spans stay file positions.
+ */
+export async function splitStatements(
+  text: string,
+  engine: Engine | undefined,
+  file: string,
+  section?: { start: number; end: number },
+): Promise<Statement[]> {
+  const source = section ? blankOutside(text, section.start, section.end) : text;
+  if (engine === 'postgresql' || engine === 'cockroachdb') {
+    const parsed = await parsePostgres(source, file);
+    return parsed.map(({ ast: _ast, ...statement }) => statement);
+  }
+  return splitSql(source, dialectOf(engine));
+}
+
+export function dialectOf(engine: Engine | undefined): SplitDialect {
+  if (engine === 'mysql' || engine === 'mariadb') return 'mysql';
+  if (engine === 'sqlite') return 'sqlite';
+  return 'generic';
+}
+
+function blankOutside(text: string, start: number, end: number): string {
+  const blank = (part: string) => part.replace(/[^\n]/g, ' ');
+  return blank(text.slice(0, start)) + text.slice(start, end) + blank(text.slice(end));
+}
+
+/** Statements compiled from code (knex, TypeORM, Sequelize): spans are in the compiled text, origin in the source. */
+export function compiledStatement(sql: string, origin: Statement['origin']): Statement {
+  const lines = sql.split('\n');
+  const last = lines[lines.length - 1] ?? '';
+  return {
+    sql,
+    span: { start: { line: 1, column: 1 }, end: { line: lines.length, column: last.length + 1 } },
+    offset: { start: 0, end: sql.length },
+    ...(origin ? { origin } : {}),
+  };
+}

@@ -1,0 +1,168 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+
+const REPO = path.join(import.meta.dirname, '../..');
+const ROOT = path.join(import.meta.dirname, '../fixtures/safety-project');
+
+async function run(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const input = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  stderr.on('data', (chunk) => {
+    err += chunk;
+  });
+  input.end(stdin ?? '');
+  const code = await main(['check', ...args], { stdout, stderr, stdin: input, cwd: ROOT, env: {} });
+  return { code, out, err };
+}
+
+describe('db-migration-agent check', () => {
+  it('exits 0 on a clean migration and prints the checklist', async () => {
+    const result = await run(['migrations/001_users/up.sql']);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('Checked 1 file(s), 1 statement(s) for PostgreSQL 15');
+    expect(result.out).toContain('[x] Rollback present: pass');
+  });
+
+  it('exits 1 on findings at or above --fail-on, with a compiler-style marker', async () => {
+    const result = await run(['migrations', '--rows', 'users=5000000']);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('migrations/003_email_index.sql:2:1: error[');
+    expect(result.out).toMatch(/2 \| CREATE INDEX users_email_idx ON users \(email\);\n {2}\| \^~+\n/);
+    expect(result.out).toContain('= lock: SHARE on table');
+    expect(result.out).toContain('Risk: HIGH');
+  });
+
+  it('--fail-on controls the exit code', async () => {
+    const sql = '-- dma-ignore no-such-rule\nSELECT 1;';
+    expect((await run(['-'], sql)).code).toBe(0);
+    expect((await run(['-', '--fail-on', 'warning'], sql)).code).toBe(1);
+    expect((await run(['-', '--fail-on', 'info'], sql)).code).toBe(1);
+  });
+
+  it('exits 2 on a syntax error, at file:line:col with the offending line and a caret', async () => {
+    const result = await run(['other/broken.sql']);
+    expect(result.code).toBe(2);
+    expect(result.out).toContain('other/broken.sql:2:13: error: PostgreSQL syntax error: syntax error at or near ";"');
+    expect(result.out).toContain('      ADD COLUMN;\n                ^');
+  });
+
+  it('exits 2 on usage errors with a fix', async () => {
+    for (const args of [
+      [],
+      ['x.sql', '--format', 'xml'],
+      ['-', '--rows', 'users'],
+      ['-', '--pg-version', 'abc'],
+      ['-', '--fail-on', 'fatal'],
+      ['--bogus'],
+    ]) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.err).toContain('fix:');
+    }
+    expect((await run(['../outside.sql'])).code).toBe(2);
+  });
+
+  it('reads standard input with -', async () => {
+    const result = await run(
+      ['-', '--format', 'json', '--assume-in-transaction', '--pg-version', '16'],
+      'CREATE INDEX i ON t (a);',
+    );
+    const parsed = JSON.parse(result.out) as {
+      pgVersion: number;
+      assumeInTransaction: boolean;
+      files: Array<{ file: string; statementCount: number }>;
+    };
+    expect(parsed).toMatchObject({
+      pgVersion: 16,
+      assumeInTransaction: true,
+      files: [{ file: '<stdin>', statementCount: 1 }],
+    });
+  });
+
+  it('--explain prints the documentation of a rule; unknown rules exit 2', async () => {
+    const result = await run(['--explain', 'unknown-column']);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('unknown-column — Statement refers to a column that does not exist');
+    expect(result.out).toContain('Why:');
+    expect(result.out).toContain('Ignore once: -- dma-ignore unknown-column');
+    const bad = await run(['--explain', 'unknown']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('Did you mean');
+    const list = await run(['--list-rules']);
+    expect(list.out).toContain('large-table-lock');
+  });
+
+  it('--history makes earlier tables known, so wrong names are caught', async () => {
+    const result = await run(
+      ['-', '--history', 'migrations/001_users/up.sql'],
+      'ALTER TABLE userz ADD COLUMN a int;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON users (emial);',
+    );
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('<stdin>:1:1: error[unknown-table]');
+    expect(result.out).toContain('<stdin>:2:1: error[unknown-column] Column emial does not exist in table users');
+  });
+
+  it('renders every format', async () => {
+    const args = ['migrations/003_email_index.sql', '--rows', 'users=5000000'];
+    const sarif = JSON.parse((await run([...args, '--format', 'sarif'])).out) as {
+      version: string;
+      runs: Array<{
+        results: Array<{
+          ruleId: string;
+          level: string;
+          locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+        }>;
+        tool: { driver: { rules: Array<{ id: string }> } };
+      }>;
+    };
+    expect(sarif.version).toBe('2.1.0');
+    const first = sarif.runs[0]?.results[0];
+    expect(first?.level).toBe('error');
+    expect(first?.locations[0]?.physicalLocation).toMatchObject({
+      artifactLocation: { uri: 'migrations/003_email_index.sql' },
+      region: { startLine: 2 },
+    });
+    expect(sarif.runs[0]?.tool.driver.rules.map((rule) => rule.id)).toContain(first?.ruleId);
+
+    const github = (await run([...args, '--format', 'github'])).out;
+    expect(github).toMatch(
+      /^::error file=migrations\/003_email_index\.sql,line=2,col=1,endLine=2,endColumn=\d+,title=[^:]+%3A [^\n]+::/m,
+    );
+    expect(github).toContain('Risk: HIGH');
+
+    const markdown = (await run([...args, '--format', 'markdown'])).out;
+    expect(markdown).toContain('## Migration safety check');
+    expect(markdown).toContain('**Risk: HIGH**');
+    expect(markdown).toContain('| Line | Severity | Rule | Finding | Lock |');
+    expect(markdown).toContain('- [ ] No long locks on large tables — **fail**');
+  });
+
+  it.skipIf(!existsSync(path.join(REPO, 'dist/src/bin.js')))(
+    'runs as a built binary (node dist/src/bin.js check)',
+    () => {
+      const child = spawnSync(
+        process.execPath,
+        [path.join(REPO, 'dist/src/bin.js'), 'check', 'migrations', '--format', 'json', '--rows', 'users=5000000'],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          timeout: 30_000,
+        },
+      );
+      expect(child.status).toBe(1);
+      const parsed = JSON.parse(child.stdout) as { risk: string; files: unknown[] };
+      expect(parsed.risk).toBe('HIGH');
+      expect(parsed.files).toHaveLength(3);
+    },
+  );
+});

@@ -1,0 +1,66 @@
+import type { ValidateOptions } from '../../../src/safety/engine.js';
+import { existing, ruleCases } from './run.js';
+
+const orders: ValidateOptions = existing({
+  orders: [
+    ['id', 'int8', true],
+    ['quantity', 'int4'],
+    ['note', 'varchar(200)'],
+    ['code', 'bpchar(3)'],
+    ['price', 'numeric(10,2)'],
+    ['placed_at', 'timestamp'],
+    ['created_at', 'timestamptz(3)'],
+    ['network', 'cidr'],
+    ['body', 'text'],
+    ['flags', 'varbit(8)'],
+  ],
+});
+
+ruleCases('column-type-change', {
+  bad: [
+    {
+      sql: 'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;',
+      options: orders,
+      severity: 'warning',
+      fix: [
+        /ALTER TABLE orders ADD COLUMN quantity_new bigint;/,
+        /NEW\.quantity_new := \(SELECT quantity::bigint FROM \(SELECT NEW\.\*\) AS row_values\);/,
+        { sql: /UPDATE orders SET quantity_new = quantity::bigint/, outsideTransaction: true, separateMigration: true },
+        { sql: /ALTER TABLE orders DROP COLUMN quantity;/, separateMigration: true },
+      ],
+    },
+    { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN code TYPE text;', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN price TYPE numeric(12,4);', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN body TYPE varchar(50);', options: orders },
+    {
+      sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text USING trim(note);',
+      options: orders,
+      fix: [/SELECT trim\(note\) FROM/],
+    },
+    {
+      sql: 'ALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz;',
+      options: orders,
+      severity: 'info',
+      fix: [/^SET TIME ZONE 'UTC';/],
+    },
+    { sql: 'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;', severity: 'info' },
+    {
+      sql: 'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;',
+      options: { ...orders, rowCounts: { orders: 8_000_000 } },
+      severity: 'error',
+    },
+  ],
+  good: [
+    { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(255);', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text;', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar;', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN price TYPE numeric(14,2);', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN price TYPE numeric;', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN network TYPE inet;', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN body TYPE varchar;', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN created_at TYPE timestamptz(6);', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN flags TYPE varbit(16);', options: orders },
+    { sql: 'CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;' },
+  ],
+});

@@ -1,0 +1,29 @@
+import { ruleCases } from './run.js';
+
+ruleCases('combine-alter-table', {
+  bad: [
+    {
+      sql: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;\nCOMMIT;',
+      severity: 'info',
+      fix: [/^ALTER TABLE users ADD COLUMN a text,\n {2}ADD COLUMN b text;$/],
+    },
+    {
+      sql: "ALTER TABLE app.users ADD COLUMN a text;\nALTER TABLE app.users ALTER COLUMN a SET DEFAULT 'x';",
+      options: { assumeInTransaction: true },
+      fix: [/^ALTER TABLE app\.users ADD COLUMN a text,\n {2}ALTER COLUMN a SET DEFAULT 'x';$/],
+    },
+    {
+      sql: 'BEGIN;\nALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b int;\nALTER TABLE t ADD COLUMN c int;\nCOMMIT;',
+      count: 2,
+      fix: [/^ALTER TABLE t ADD COLUMN a int,\n {2}ADD COLUMN b int,\n {2}ADD COLUMN c int;$/],
+    },
+  ],
+  good: [
+    { sql: 'ALTER TABLE users ADD COLUMN a text, ADD COLUMN b text;' },
+    { sql: 'ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;' },
+    { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE orders ADD COLUMN b text;\nCOMMIT;' },
+    {
+      sql: 'BEGIN;\nCREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b int;\nCOMMIT;',
+    },
+  ],
+});

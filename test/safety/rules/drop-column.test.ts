@@ -1,0 +1,27 @@
+import { ruleCases } from './run.js';
+
+ruleCases('drop-column', {
+  bad: [
+    {
+      sql: 'ALTER TABLE users DROP COLUMN legacy_id;',
+      severity: 'error',
+      fix: [
+        /^CREATE TABLE users_legacy_id_backup AS SELECT ctid::text AS source_ctid, legacy_id FROM users WHERE legacy_id IS NOT NULL;$/,
+        { sql: /ALTER TABLE users DROP COLUMN legacy_id;/, separateMigration: true },
+      ],
+    },
+    {
+      sql: 'ALTER TABLE users DROP COLUMN IF EXISTS a, DROP COLUMN b CASCADE;',
+      count: 2,
+      fix: [/DROP COLUMN IF EXISTS a;/],
+    },
+    { sql: 'ALTER TABLE app.users DROP legacy_id;', fix: [/ALTER TABLE app\.users DROP COLUMN legacy_id;/] },
+  ],
+  good: [
+    { sql: 'CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;' },
+    { sql: 'ALTER TABLE users ADD COLUMN legacy_id bigint;' },
+    {
+      sql: "SET lock_timeout = '5s';\n-- dma-ignore drop-column unused since release 41\nALTER TABLE users DROP COLUMN legacy_id;",
+    },
+  ],
+});

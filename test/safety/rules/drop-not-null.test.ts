@@ -1,0 +1,22 @@
+import { ruleCases } from './run.js';
+
+ruleCases('drop-not-null', {
+  bad: [
+    {
+      sql: 'ALTER TABLE users ALTER COLUMN phone DROP NOT NULL;',
+      fix: [
+        {
+          sql: /^SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN phone DROP NOT NULL;$/,
+          separateMigration: true,
+        },
+      ],
+    },
+    { sql: 'ALTER TABLE app.users ALTER phone DROP NOT NULL, ALTER email DROP NOT NULL;', count: 2 },
+    { sql: 'ALTER TABLE ONLY users ALTER COLUMN phone DROP NOT NULL;' },
+  ],
+  good: [
+    { sql: 'ALTER TABLE users ALTER COLUMN phone SET NOT NULL;' },
+    { sql: "ALTER TABLE users ALTER COLUMN phone SET DEFAULT '';" },
+    { sql: 'CREATE TABLE users (phone text NOT NULL);\nALTER TABLE users ALTER COLUMN phone DROP NOT NULL;' },
+  ],
+});

@@ -1,0 +1,50 @@
+import { ruleCases } from './run.js';
+
+const indexed = {
+  catalog: {
+    snapshot: {
+      tables: [
+        { name: 'orders', indexes: [{ name: 'orders_user_id_created_idx', columns: ['user_id', 'created_at'] }] },
+        { name: 'users' },
+      ],
+    },
+  },
+};
+
+ruleCases('foreign-key-missing-index', {
+  bad: [
+    {
+      sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;',
+      fix: [
+        {
+          sql: /^CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders \(user_id\);$/,
+          outsideTransaction: true,
+          separateMigration: true,
+        },
+      ],
+    },
+    {
+      sql: 'CREATE TABLE items (id bigint, order_id bigint, tenant_id bigint);\nALTER TABLE items ADD FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id);',
+      fix: [/^CREATE INDEX items_tenant_id_order_id_idx ON items \(tenant_id, order_id\);$/],
+    },
+    {
+      sql: 'ALTER TABLE orders ADD COLUMN coupon_id bigint REFERENCES coupons (id);',
+      fix: [/CREATE INDEX CONCURRENTLY orders_coupon_id_idx ON orders \(coupon_id\);/],
+    },
+    {
+      sql: 'ALTER TABLE orders ADD FOREIGN KEY (created_at) REFERENCES days (d) NOT VALID;',
+      options: indexed,
+      severity: 'warning',
+    },
+  ],
+  good: [
+    { sql: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', options: indexed },
+    {
+      sql: 'CREATE TABLE items (id bigint, order_id bigint);\nCREATE INDEX items_order_id_idx ON items (order_id);\nALTER TABLE items ADD FOREIGN KEY (order_id) REFERENCES orders (id);',
+    },
+    {
+      sql: 'CREATE TABLE items (order_id bigint, sku text, PRIMARY KEY (order_id, sku));\nALTER TABLE items ADD FOREIGN KEY (order_id) REFERENCES orders (id);',
+    },
+    { sql: 'ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;' },
+  ],
+});

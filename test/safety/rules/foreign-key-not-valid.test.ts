@@ -1,0 +1,47 @@
+import { existing, ruleCases } from './run.js';
+
+ruleCases('foreign-key-not-valid', {
+  bad: [
+    {
+      sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);',
+      fix: [
+        {
+          sql: /ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY \(user_id\) REFERENCES users \(id\) NOT VALID;/,
+          separateMigration: false,
+        },
+        { sql: /^ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;$/, separateMigration: true },
+        /SET lock_timeout/,
+      ],
+    },
+    {
+      sql: 'ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id) ON DELETE CASCADE;',
+      fix: [
+        /ALTER TABLE orders ADD COLUMN user_id bigint;/,
+        /ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY \(user_id\) REFERENCES users \(id\) ON DELETE CASCADE NOT VALID;/,
+        /VALIDATE CONSTRAINT orders_user_id_fkey/,
+      ],
+    },
+    {
+      sql: 'ALTER TABLE app.line_items ADD FOREIGN KEY (order_id, tenant_id) REFERENCES app.orders (id, tenant_id);',
+      fix: [
+        /ADD CONSTRAINT line_items_order_id_tenant_id_fkey FOREIGN KEY \(order_id, tenant_id\) REFERENCES app\.orders \(id, tenant_id\) NOT VALID/,
+      ],
+    },
+    {
+      sql: 'ALTER TABLE events ADD CONSTRAINT events_user_fk FOREIGN KEY (user_id) REFERENCES users;',
+      options: { rowCounts: { events: 2_000_000 } },
+      severity: 'error',
+    },
+  ],
+  good: [
+    {
+      sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;',
+    },
+    { sql: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;' },
+    { sql: 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));' },
+    {
+      sql: 'CREATE TABLE orders (id bigint, user_id bigint);\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);',
+    },
+    { sql: 'ALTER TABLE orders ADD COLUMN note text;', options: existing({ orders: undefined }) },
+  ],
+});

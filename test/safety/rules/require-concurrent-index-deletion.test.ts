@@ -1,0 +1,22 @@
+import { ruleCases } from './run.js';
+
+ruleCases('require-concurrent-index-deletion', {
+  bad: [
+    {
+      sql: 'DROP INDEX orders_status_idx;',
+      fix: [{ sql: /^DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;$/, outsideTransaction: true }],
+    },
+    {
+      sql: 'DROP INDEX IF EXISTS app.orders_status_idx;',
+      fix: [/DROP INDEX CONCURRENTLY IF EXISTS app\.orders_status_idx;/],
+    },
+    { sql: 'DROP INDEX a_idx, b_idx;', count: 2, fix: [/a_idx/, /b_idx/] },
+    { sql: 'CREATE TABLE t (a int);\nDROP INDEX old_idx;', count: 1 },
+  ],
+  good: [
+    { sql: 'DROP INDEX CONCURRENTLY orders_status_idx;' },
+    { sql: 'DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;' },
+    { sql: 'CREATE TABLE t (a int);\nCREATE INDEX t_a_idx ON t (a);\nDROP INDEX t_a_idx;' },
+    { sql: 'DROP TABLE IF EXISTS t;' },
+  ],
+});

@@ -1,0 +1,47 @@
+import type { ValidateOptions } from '../../../src/safety/engine.js';
+import { existing, ruleCases } from './run.js';
+
+const users: ValidateOptions = existing({
+  users: [
+    ['email', 'text'],
+    ['id', 'int8', true],
+  ],
+});
+
+ruleCases('set-not-null', {
+  bad: [
+    {
+      sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+      fix: [
+        /ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK \(email IS NOT NULL\) NOT VALID;/,
+        { sql: /^ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;$/, separateMigration: true },
+        { sql: /ALTER TABLE users ALTER COLUMN email SET NOT NULL;/, separateMigration: true },
+        /^ALTER TABLE users DROP CONSTRAINT users_email_not_null;$/,
+      ],
+    },
+    {
+      sql: 'ALTER TABLE app."Users" ALTER COLUMN "Email" SET NOT NULL;',
+      fix: [/ALTER TABLE app\."Users" ADD CONSTRAINT "Users_Email_not_null" CHECK \("Email" IS NOT NULL\) NOT VALID/],
+    },
+    { sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;', options: { pgVersion: 11 }, fix: [/NOT VALID/] },
+    {
+      // On PostgreSQL 11 even a validated CHECK does not spare the scan.
+      sql: 'ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT c;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+      options: { ...users, pgVersion: 11 },
+    },
+    {
+      sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+      options: { rowCounts: { users: 2_000_000 } },
+      severity: 'error',
+    },
+  ],
+  good: [
+    {
+      sql: 'ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT c;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;',
+      options: users,
+    },
+    { sql: 'CREATE TABLE users (email text);\nALTER TABLE users ALTER COLUMN email SET NOT NULL;' },
+    { sql: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;' },
+    { sql: 'ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;' },
+  ],
+});

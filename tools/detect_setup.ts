@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { defineTool } from './define.js';
+
+const TOOL_NAMES = [
+  'prisma',
+  'typeorm',
+  'knex',
+  'drizzle',
+  'sequelize',
+  'mongoose',
+  'mikro-orm',
+  'alembic',
+  'django',
+  'sqlalchemy',
+  'tortoise',
+  'golang-migrate',
+  'dbmate',
+  'goose',
+  'flyway',
+  'diesel',
+  'sql-migrate',
+] as const;
+
+const evidence = z.object({ file: z.string(), what: z.string() });
+const command = z.object({ command: z.string(), source: z.string() });
+const toolName = z.enum(TOOL_NAMES);
+
+const packageSetup = z.object({
+  path: z.string().describe("Package folder relative to the project root ('.' for the root)"),
+  name: z.string().optional(),
+  orms: z.array(z.object({ name: toolName, version: z.string().optional(), evidence: z.array(evidence) })),
+  engine: z
+    .object({ name: z.string(), version: z.string().optional(), evidence: z.array(evidence) })
+    .optional()
+    .describe('Absent when nothing names the engine or sources conflict (see ambiguities)'),
+  schemaFiles: z.array(z.string()),
+  migrationDirs: z.array(z.object({ path: z.string(), tool: toolName, count: z.number().int() })),
+  migrations: z
+    .array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        path: z.string(),
+        tool: toolName,
+        hasDown: z.boolean(),
+        transactional: z.boolean(),
+      }),
+    )
+    .describe('Existing migrations in the order the tool applies them'),
+  conventions: z.array(
+    z.object({
+      tool: toolName,
+      naming: z.string(),
+      example: z.string(),
+      extension: z.string(),
+      moduleStyle: z.enum(['esm', 'cjs', 'ts', 'sql', 'python', 'go', 'none']),
+      down: z.enum(['always', 'sometimes', 'never']),
+      transaction: z.string(),
+    }),
+  ),
+  seeds: z.array(z.string()),
+  commands: z.object({
+    create: command.optional(),
+    apply: command.optional(),
+    rollback: command.optional(),
+    status: command.optional(),
+    seed: command.optional(),
+  }),
+});
+
+export const detectSetupTool = defineTool({
+  name: 'detect_setup',
+  title: 'Detect the database setup',
+  description:
+    'Use first, before writing or judging any migration. Reads the project files (never runs project code) and returns, ' +
+    'per package of a monorepo: the ORM / migration tool and its version (Prisma, TypeORM, knex, Drizzle, Sequelize, ' +
+    'Mongoose, MikroORM, Alembic, Django, SQLAlchemy, Tortoise, golang-migrate, dbmate, goose, Flyway, Diesel, sql-migrate), ' +
+    'the database engine and the files that name it, schema files, migration folders, the existing migrations in apply ' +
+    'order, their conventions (naming, extension, module style, down migrations, transactions), seed files and the ' +
+    "project's own commands to create, apply, roll back and inspect migrations. Ambiguities (two ORMs, several schemas, " +
+    'conflicting engines) are listed, never guessed: ask the user about them.',
+  inputSchema: z.object({
+    projectRoot: z
+      .string()
+      .optional()
+      .describe("Project folder; defaults to the client's first root, else the server's working directory"),
+    path: z
+      .string()
+      .optional()
+      .describe('Only this sub-folder of the project (e.g. one package of a monorepo); must stay inside the root'),
+    maxFiles: z
+      .number()
+      .int()
+      .positive()
+      .max(1_000_000)
+      .optional()
+      .describe('Stop walking after this many files (default 100000); a capped walk is reported in warnings'),
+  }),
+  outputSchema: z.object({
+    root: z.string(),
+    packages: z.array(packageSetup),
+    ambiguities: z.array(z.string()),
+    warnings: z.array(z.string()),
+    stats: z.object({
+      files: z.number().int(),
+      directories: z.number().int(),
+      capped: z.boolean(),
+      elapsedMs: z.number(),
+    }),
+  }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async handler(input, context) {
+    const root = await context.resolveRoot(input.projectRoot);
+    // Loaded on first call, so the parsers it uses (yaml, smol-toml) stay out of the server's cold start.
+    const [{ detectSetup }, { summarizeDetect }] = await Promise.all([
+      import('../src/project/detect.js'),
+      import('../src/project/summary.js'),
+    ]);
+    const result = detectSetup(root, {
+      ...(input.path ? { path: input.path } : {}),
+      ...(input.maxFiles ? { maxFiles: input.maxFiles } : {}),
+    });
+    return { structured: result, text: summarizeDetect(result) };
+  },
+});

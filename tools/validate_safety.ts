@@ -1,0 +1,255 @@
+import { z } from 'zod';
+import { UserError } from '../src/errors.js';
+import { resolveInsideRoot } from '../src/project/root.js';
+import { loadSqlInputs, type SqlInput } from '../src/safety/inputs.js';
+import { checkSqlInputs, requireSupportedEngine, type SafetyCheckResult } from '../src/safety/run.js';
+import { summarizeSafety } from '../src/safety/summary.js';
+import { defineTool } from './define.js';
+
+const severity = z.enum(['error', 'warning', 'info']);
+const position = z.object({ line: z.number().int(), column: z.number().int() });
+const span = z.object({ start: position, end: position });
+const lockMode = z.enum([
+  'ACCESS SHARE',
+  'ROW SHARE',
+  'ROW EXCLUSIVE',
+  'SHARE UPDATE EXCLUSIVE',
+  'SHARE',
+  'SHARE ROW EXCLUSIVE',
+  'EXCLUSIVE',
+  'ACCESS EXCLUSIVE',
+]);
+const lockClaim = z.object({ mode: lockMode, on: z.string(), blocks: z.string() });
+const fixStep = z.object({
+  description: z.string(),
+  sql: z.string(),
+  outsideTransaction: z.boolean(),
+  separateMigration: z.boolean(),
+});
+const finding = z.object({
+  ruleId: z.string(),
+  title: z.string(),
+  severity,
+  category: z.enum(['safe', 'careful', 'dangerous']),
+  message: z.string(),
+  why: z.string(),
+  file: z.string().optional(),
+  statementIndex: z.number().int(),
+  span,
+  statement: z.string(),
+  table: z.string().optional(),
+  locks: z.array(lockClaim),
+  rewritesTable: z.boolean(),
+  scansTable: z.boolean(),
+  breaksOldCode: z.boolean(),
+  fix: z.object({ summary: z.string(), steps: z.array(fixStep) }).optional(),
+  estimatedLockSeconds: z.number().optional(),
+});
+const lockEntry = z.object({
+  table: z.string(),
+  mode: lockMode,
+  on: z.string(),
+  blocks: z.string(),
+  rewrite: z.boolean(),
+  scan: z.boolean(),
+  source: z.enum(['lock-map', 'rule']),
+  ruleId: z.string().optional(),
+  ruleClaim: z.object({ ruleId: z.string(), mode: lockMode }).optional(),
+  rows: z.number().optional(),
+  estimatedLockSeconds: z.number().optional(),
+});
+const report = z.object({
+  engine: z.literal('postgresql'),
+  file: z.string().optional(),
+  pgVersion: z.number(),
+  assumeInTransaction: z.boolean(),
+  largeTableRows: z.number(),
+  statementCount: z.number().int(),
+  risk: z.enum(['LOW', 'MEDIUM', 'HIGH']),
+  riskReasons: z.array(z.string()),
+  counts: z.object({ error: z.number().int(), warning: z.number().int(), info: z.number().int() }),
+  findings: z.array(finding),
+  suppressed: z.array(
+    z.object({ ruleId: z.string(), statementIndex: z.number().int(), line: z.number().int(), reason: z.string() }),
+  ),
+  locks: z
+    .array(
+      z.object({
+        index: z.number().int(),
+        kind: z.string(),
+        span,
+        text: z.string(),
+        inTransaction: z.boolean(),
+        locks: z.array(lockEntry),
+        findings: z.number().int(),
+      }),
+    )
+    .describe('Statements that lock a table that existed before their transaction: mode, what it blocks, estimate'),
+  checklist: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      status: z.enum(['pass', 'fail', 'unknown']),
+      evidence: z.array(z.string()),
+    }),
+  ),
+  ruleErrors: z.array(z.string()),
+});
+
+const DEFAULT_MAX_FINDINGS = 200;
+
+export const validateSafetyTool = defineTool({
+  name: 'validate_safety',
+  title: 'Validate a migration for safety',
+  description:
+    'Use after writing or generating a migration and before applying it (seed step 4). Checks PostgreSQL SQL — given as ' +
+    'text, or as .sql files/folders/globs inside the project — on the real PostgreSQL parse tree for data loss, long ' +
+    'or blocking locks (with the lock mode, what it blocks and an estimated duration on large tables), table ' +
+    'rewrites, CONCURRENTLY inside a transaction, missing lock_timeout, unsafe backfills and backward-incompatible ' +
+    'changes. Returns findings per statement (rule, severity, line:col, lock, why, and a structured fix as ordered SQL ' +
+    'steps marking what must run outside a transaction or as a separate migration), a per-statement lock summary, ' +
+    'the migration risk LOW/MEDIUM/HIGH and the safety checklist answered item by item with evidence. Reads files ' +
+    'only; with databaseUrl it reads row counts and the schema over a read-only connection.',
+  inputSchema: z.object({
+    sql: z.string().optional().describe('Migration SQL text (the up migration); give this or paths'),
+    downSql: z.string().optional().describe('The down (rollback) SQL for `sql`, used for the rollback checklist item'),
+    paths: z
+      .array(z.string())
+      .optional()
+      .describe(
+        '.sql files, folders or globs relative to the project root, checked in natural order (e.g. ["migrations/**/*.sql"])',
+      ),
+    engine: z.string().optional().describe('Database engine (default postgresql; the only one supported so far)'),
+    projectRoot: z
+      .string()
+      .optional()
+      .describe("Project folder; defaults to the client's first root, else the server's working directory"),
+    options: z
+      .object({
+        pgVersion: z
+          .number()
+          .int()
+          .min(9)
+          .max(30)
+          .optional()
+          .describe('Target PostgreSQL major version (default: config, else 15)'),
+        assumeInTransaction: z
+          .boolean()
+          .optional()
+          .describe('The migration tool wraps each file in a transaction (Knex, Prisma, Rails, Flyway …)'),
+        rowCounts: z
+          .record(z.string(), z.number().int().nonnegative())
+          .optional()
+          .describe('Estimated rows per table, e.g. {"orders": 12000000}'),
+        largeTableRows: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe('Tables with at least this many rows are large (default 1000000)'),
+        databaseUrl: z
+          .string()
+          .optional()
+          .describe('PostgreSQL URL to read row counts and the current schema from (read-only connection)'),
+        historyPaths: z
+          .array(z.string())
+          .optional()
+          .describe('Earlier, already applied migrations (files/folders/globs), so their tables are known'),
+        rules: z
+          .record(z.string(), z.enum(['off', 'error', 'warning', 'info']))
+          .optional()
+          .describe('Per-rule severity or "off", over the project config'),
+        maxFindings: z
+          .number()
+          .int()
+          .positive()
+          .max(10_000)
+          .optional()
+          .describe(`Findings returned per file (default ${DEFAULT_MAX_FINDINGS}); counts stay exact`),
+      })
+      .optional(),
+  }),
+  outputSchema: z.object({
+    engine: z.literal('postgresql'),
+    risk: z.enum(['LOW', 'MEDIUM', 'HIGH']),
+    counts: z.object({ error: z.number().int(), warning: z.number().int(), info: z.number().int() }),
+    pgVersion: z.number(),
+    assumeInTransaction: z.boolean(),
+    largeTableRows: z.number(),
+    configSource: z.string().optional(),
+    files: z.array(report),
+    errors: z.array(
+      z.object({
+        code: z.string(),
+        what: z.string(),
+        where: z
+          .object({ file: z.string().optional(), line: z.number().optional(), column: z.number().optional() })
+          .optional(),
+        fix: z.string(),
+      }),
+    ),
+    truncated: z.boolean().describe('Some findings were left out (see maxFindings); counts are complete'),
+  }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async handler(input, context) {
+    requireSupportedEngine(input.engine ?? 'postgresql');
+    if ((input.sql === undefined) === (input.paths === undefined || input.paths.length === 0)) {
+      throw new UserError(
+        'input',
+        'Give exactly one of `sql` (migration text) or `paths` (files, folders or globs).',
+        'Pass {"sql": "ALTER TABLE …"} or {"paths": ["migrations/"]}.',
+      );
+    }
+    const root = await context.resolveRoot(input.projectRoot);
+    const options = input.options ?? {};
+    let inputs: SqlInput[];
+    if (input.sql !== undefined) {
+      inputs = [
+        {
+          file: '<input>',
+          sql: input.sql,
+          ...(input.downSql !== undefined ? { down: { file: '<down>', sql: input.downSql } } : {}),
+        },
+      ];
+    } else {
+      for (const path of input.paths ?? []) if (!/[*?[{]/.test(path)) resolveInsideRoot(root, path);
+      inputs = await loadSqlInputs(root, input.paths ?? []);
+    }
+    await context.progress(0, inputs.length, `checking ${inputs.length} file(s)`);
+    const history = options.historyPaths
+      ? (await loadSqlInputs(root, options.historyPaths)).map((each) => ({ sql: each.sql, file: each.file }))
+      : undefined;
+    const result = await checkSqlInputs(inputs, {
+      root,
+      ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
+      ...(options.assumeInTransaction !== undefined ? { assumeInTransaction: options.assumeInTransaction } : {}),
+      ...(options.rowCounts ? { rowCounts: options.rowCounts } : {}),
+      ...(options.largeTableRows !== undefined ? { largeTableRows: options.largeTableRows } : {}),
+      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+      ...(options.rules ? { ruleSeverity: options.rules } : {}),
+      ...(history ? { history } : {}),
+    });
+    await context.progress(inputs.length, inputs.length, 'done');
+    if (result.files.length === 0 && result.errors.length > 0) {
+      const first = result.errors[0];
+      throw new UserError(
+        first?.code ?? 'sql-syntax',
+        first?.what ?? 'The SQL could not be parsed.',
+        first?.fix ?? 'Fix the SQL.',
+        first?.where,
+      );
+    }
+    const structured = capFindings(result, options.maxFindings ?? DEFAULT_MAX_FINDINGS);
+    return { structured, text: summarizeSafety(result) };
+  },
+});
+
+function capFindings(result: SafetyCheckResult, max: number): SafetyCheckResult & { truncated: boolean } {
+  let truncated = false;
+  const files = result.files.map((file) => {
+    if (file.findings.length <= max && file.locks.length <= max) return file;
+    truncated = true;
+    return { ...file, findings: file.findings.slice(0, max), locks: file.locks.slice(0, max) };
+  });
+  return { ...result, files, truncated };
+}
