@@ -6,6 +6,9 @@ import type { BenchModule, BenchResult } from './types.js';
  */
 const MODULES: [string, () => Promise<BenchModule>][] = [
   ['foundation', () => import('./foundation.js')],
+  ['safety', () => import('./safety.js')],
+  ['sources', () => import('./sources.js')],
+  ['shadow', () => import('./shadow.js')],
   // bench modules: one entry per line
 ];
 

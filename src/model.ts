@@ -59,5 +59,10 @@ export interface Migration {
   down?: Statement[];
   /** Whether the tool wraps the migration in one transaction. */
   transactional: boolean;
+  /**
+   * False when the SQL is unknown because producing it needs project code that was not run (knex, TypeORM,
+   * Sequelize, Alembic, Django without executeProjectCode); `up` is then empty. Absent means the SQL is known.
+   */
+  compiled?: false;
   notes: string[];
 }

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { renderRehearsal } from '../src/shadow/render.js';
-import { runRehearsalRequest } from '../src/shadow/request.js';
 import { defineTool } from './define.js';
 
 const location = z.object({ file: z.string(), line: z.number(), column: z.number() });
@@ -170,6 +168,11 @@ export const rehearseMigrationTool = defineTool({
   outputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(input, context) {
+    // The engine loads on first use, so the server starts fast (cold start is measured in bench/).
+    const [{ renderRehearsal }, { runRehearsalRequest }] = await Promise.all([
+      import('../src/shadow/render.js'),
+      import('../src/shadow/request.js'),
+    ]);
     const projectRoot = await context.resolveRoot(input.projectRoot);
     const report = await runRehearsalRequest({
       projectRoot,

@@ -14,6 +14,9 @@ export interface DemoStep {
   run(projectRoot: string, io: CliIO): Promise<string>;
 }
 
+/** The risky migration the demo validates and rehearses. */
+const LATEST_MIGRATION = 'db/migrations/20240305150000_add_order_status.js';
+
 export const DEMO_STEPS: DemoStep[] = [
   {
     title: 'detect_setup — what the agent learns before touching anything',
@@ -23,6 +26,36 @@ export const DEMO_STEPS: DemoStep[] = [
         import('../project/summary.js'),
       ]);
       return summarizeDetect(detectSetup(projectRoot));
+    },
+  },
+  {
+    title: 'list_migrations — the SQL each knex migration runs, with the line that produced it',
+    async run(projectRoot) {
+      const [{ readMigrations }, { summarizeMigrations }] = await Promise.all([
+        import('../sources/index.js'),
+        import('../sources/summary.js'),
+      ]);
+      return summarizeMigrations(await readMigrations(projectRoot, { executeProjectCode: true }));
+    },
+  },
+  {
+    title: 'rehearse_migration — the latest migration run on an embedded PostgreSQL (PGlite) with synthetic rows',
+    async run(projectRoot) {
+      const [{ runRehearsalRequest }, { renderRehearsal }, { releaseWarmPglite }] = await Promise.all([
+        import('../shadow/request.js'),
+        import('../shadow/render.js'),
+        import('../shadow/pglite.js'),
+      ]);
+      try {
+        const report = await runRehearsalRequest({
+          projectRoot,
+          migration: LATEST_MIGRATION,
+          rowCounts: { orders: 2_000_000 },
+        });
+        return renderRehearsal(report);
+      } finally {
+        await releaseWarmPglite();
+      }
     },
   },
   // demo steps: one entry per line, in workflow order

@@ -51,7 +51,7 @@ export async function prepareRehearsal(request: RehearsalRequest): Promise<Prepa
   const root = resolveProjectRoot(request.projectRoot);
   const notes: string[] = [];
   const requestedEngine = request.engine ? shadowEngineFor(request.engine) : undefined;
-  const target = await loadTarget(root, request.migration, requestedEngine, request.signal);
+  const target = await loadTarget(root, request.migration, requestedEngine, notes, request.signal);
   const engine = requestedEngine ?? target.engine ?? 'postgresql';
   let migration = target.migration ?? (await migrationFromText(root, request.migration, engine, 'migration'));
   if (request.down !== undefined) {
@@ -121,6 +121,7 @@ async function loadTarget(
   root: string,
   input: string,
   engine: ShadowEngine | undefined,
+  notes: string[],
   signal?: AbortSignal,
 ): Promise<Target> {
   if (looksLikeSql(input)) return {};
@@ -136,11 +137,38 @@ async function loadTarget(
   }
   const relative = relativeToRoot(root, absolute);
   try {
+    // Rehearsing is the explicit request that lets code migrations (knex, TypeORM, …) run to record their SQL,
+    // isolated in a worker with a time limit; nothing is sent to a database by that step.
     const whole = await readMigrations(root, {
       ...(engine ? { engine: engine as Engine } : {}),
       ...(signal ? { signal } : {}),
+      executeProjectCode: true,
     });
-    const found = whole.migrations.find((item) => item.path === relative || item.path.startsWith(`${relative}/`));
+    const belongs = (file: string) => file === relative || file.startsWith(`${relative}/`);
+    const failed = whole.errors.find((item) => belongs(item.path));
+    if (failed && !whole.migrations.some((item) => belongs(item.path))) {
+      throw new UserError(
+        failed.error.code,
+        failed.error.what,
+        failed.error.fix,
+        failed.error.where ?? { file: failed.path },
+      );
+    }
+    const found = whole.migrations.find((item) => belongs(item.path));
+    if (found?.compiled === false) {
+      throw new UserError(
+        'migration-not-compiled',
+        `The SQL of ${relative} could not be produced: ${found.notes.join(' ')}`,
+        'Rehearse the SQL the migration runs instead (pass it as text or a .sql file), or make its tool available to the project.',
+        { file: relative },
+      );
+    }
+    for (const problem of whole.errors) {
+      if (!belongs(problem.path))
+        notes.push(
+          `earlier migration ${problem.path} could not be read (${problem.error.what}); the baseline lacks it`,
+        );
+    }
     const engineFromProject = whole.engine && isRehearsable(whole.engine) ? shadowEngineFor(whole.engine) : undefined;
     if (found)
       return { migration: found, all: whole.migrations, ...(engineFromProject ? { engine: engineFromProject } : {}) };

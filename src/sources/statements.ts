@@ -1,4 +1,4 @@
-import type { Engine, Statement } from '../model.js';
+import type { Engine, Migration, Statement } from '../model.js';
 import { parsePostgres } from '../sql/postgres.js';
 import { type SplitDialect, splitSql } from '../sql/split.js';
 
@@ -41,4 +41,10 @@ export function compiledStatement(sql: string, origin: Statement['origin']): Sta
     offset: { start: 0, end: sql.length },
     ...(origin ? { origin } : {}),
   };
+}
+
+/** A listed (not compiled) migration with the SQL its tool produced: the same migration, now compiled. */
+export function withCompiledSql(listed: Migration, sql: Pick<Migration, 'up' | 'down' | 'notes'>): Migration {
+  const { compiled: _notCompiled, ...rest } = listed;
+  return { ...rest, ...sql };
 }

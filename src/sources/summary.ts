@@ -37,7 +37,7 @@ function summaryOf(migration: Migration): string[] {
   return lines;
 }
 
-const isCompiled = (migration: Migration) => !migration.notes.some((note) => note.startsWith('Not compiled'));
+const isCompiled = (migration: Migration) => migration.compiled !== false;
 
 export function listMigrations(result: ReadMigrationsResult): MigrationListing[] {
   return result.migrations.map((migration) => ({

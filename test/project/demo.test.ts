@@ -33,6 +33,17 @@ describe('db-migration-agent demo', () => {
     expect(out).toContain('20240305150000_add_order_status');
   });
 
+  it('compiles the knex migrations and catches the risky one in rehearsal, at its source line', async () => {
+    const { code, out } = await run(['demo']);
+    expect(code).toBe(0);
+    expect(out).toContain('4. db/migrations/20240305150000_add_order_status.js  [2 stmt, transactional, down: 2 stmt]');
+    expect(out).toContain('L5: alter table "orders" add column "status" varchar(20) not null');
+    expect(out).toContain('Rehearsal FAILED — db/migrations/20240305150000_add_order_status.js on PGlite');
+    expect(out).toMatch(
+      /db\/migrations\/20240305150000_add_order_status\.js:5:\d+: column "status" of relation "orders" contains null values/,
+    );
+  });
+
   it('refuses arguments', async () => {
     const { code, err } = await run(['demo', 'x']);
     expect(code).toBe(2);

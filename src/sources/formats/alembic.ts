@@ -3,7 +3,7 @@ import { UserError } from '../../errors.js';
 import type { Migration } from '../../model.js';
 import { relativeToRoot } from '../../project/root.js';
 import { isDirectory, listEntries, readError, readText, selected } from '../files.js';
-import { splitStatements } from '../statements.js';
+import { splitStatements, withCompiledSql } from '../statements.js';
 import type { FormatRead, FormatReader } from '../types.js';
 import { pythonAssignment, requirePythonModule, runPython } from './python.js';
 
@@ -113,14 +113,15 @@ export const alembic: FormatReader = {
         const down = (await splitStatements(downSql, context.engine, `${relative} (alembic downgrade --sql)`)).map(
           (statement) => ({ ...statement, origin: origin(revision.downgradeLine ?? 1) }),
         );
-        result.migrations.push({
-          ...listed(revision, relative),
-          up,
-          down,
-          notes: [
-            'SQL from `alembic upgrade/downgrade --sql` (offline mode), including the alembic_version bookkeeping.',
-          ],
-        });
+        result.migrations.push(
+          withCompiledSql(listed(revision, relative), {
+            up,
+            down,
+            notes: [
+              'SQL from `alembic upgrade/downgrade --sql` (offline mode), including the alembic_version bookkeeping.',
+            ],
+          }),
+        );
       } catch (error) {
         result.errors.push(readError(relative, error));
       }
@@ -137,6 +138,7 @@ function listed(revision: Revision, relative: string): Migration {
     format: 'alembic',
     up: [],
     transactional: true,
+    compiled: false,
     notes: [
       "Not compiled: the SQL comes from `alembic upgrade --sql`, which runs the project's env.py; pass executeProjectCode: true (CLI --execute).",
     ],

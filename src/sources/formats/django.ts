@@ -3,7 +3,7 @@ import { UserError } from '../../errors.js';
 import type { Migration } from '../../model.js';
 import { relativeToRoot } from '../../project/root.js';
 import { isDirectory, isFile, listEntries, readError, readText, selected } from '../files.js';
-import { splitStatements } from '../statements.js';
+import { splitStatements, withCompiledSql } from '../statements.js';
 import type { FormatRead, FormatReader } from '../types.js';
 import { requirePythonModule, runPython } from './python.js';
 
@@ -82,6 +82,7 @@ export const django: FormatReader = {
         format: 'django',
         up: [],
         transactional: migration.atomic,
+        compiled: false,
         notes: [
           "Not compiled: the SQL comes from `manage.py sqlmigrate`, which loads the project's settings; pass executeProjectCode: true (CLI --execute).",
         ],
@@ -96,17 +97,18 @@ export const django: FormatReader = {
         const up = await runPython(python, manage, context.root, context.timeoutMs, relative);
         const down = await runPython(python, [...manage, '--backwards'], context.root, context.timeoutMs, relative);
         const origin = { file: relative, line: 1 };
-        result.migrations.push({
-          ...listed,
-          up: (await splitStatements(up, context.engine, `${relative} (sqlmigrate)`)).map((statement) => ({
-            ...statement,
-            origin,
-          })),
-          down: (await splitStatements(down, context.engine, `${relative} (sqlmigrate --backwards)`)).map(
-            (statement) => ({ ...statement, origin }),
-          ),
-          notes: ['SQL from `manage.py sqlmigrate` (and --backwards).'],
-        });
+        result.migrations.push(
+          withCompiledSql(listed, {
+            up: (await splitStatements(up, context.engine, `${relative} (sqlmigrate)`)).map((statement) => ({
+              ...statement,
+              origin,
+            })),
+            down: (await splitStatements(down, context.engine, `${relative} (sqlmigrate --backwards)`)).map(
+              (statement) => ({ ...statement, origin }),
+            ),
+            notes: ['SQL from `manage.py sqlmigrate` (and --backwards).'],
+          }),
+        );
       } catch (error) {
         result.errors.push(readError(relative, error));
       }

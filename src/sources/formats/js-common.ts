@@ -46,6 +46,7 @@ export async function uncompiled(
     up: [],
     ...(hasDown ? { down: [] } : {}),
     transactional: !/\btransaction\s*[:=]\s*false\b/.test(text),
+    compiled: false,
     notes: [
       `Not compiled: turning a ${format} migration into SQL runs its code; pass executeProjectCode: true (CLI --execute) to record its SQL.`,
     ],
