@@ -31,21 +31,25 @@ export interface Statement {
   origin?: { file: string; line: number; column?: number };
 }
 
-export type MigrationFormat =
-  | 'sql'
-  | 'golang-migrate'
-  | 'dbmate'
-  | 'goose'
-  | 'sql-migrate'
-  | 'flyway'
-  | 'diesel'
-  | 'prisma'
-  | 'drizzle'
-  | 'knex'
-  | 'typeorm'
-  | 'sequelize'
-  | 'alembic'
-  | 'django';
+/** Every migration format src/sources reads. */
+export const MIGRATION_FORMATS = [
+  'sql',
+  'golang-migrate',
+  'dbmate',
+  'goose',
+  'sql-migrate',
+  'flyway',
+  'diesel',
+  'prisma',
+  'drizzle',
+  'knex',
+  'typeorm',
+  'sequelize',
+  'alembic',
+  'django',
+] as const;
+
+export type MigrationFormat = (typeof MIGRATION_FORMATS)[number];
 
 /** A migration as the tool applies it: ordered, with the SQL it runs up and down. */
 export interface Migration {

@@ -1,25 +1,6 @@
 import { z } from 'zod';
+import { TOOL_NAMES } from '../src/project/types.js';
 import { defineTool } from './define.js';
-
-const TOOL_NAMES = [
-  'prisma',
-  'typeorm',
-  'knex',
-  'drizzle',
-  'sequelize',
-  'mongoose',
-  'mikro-orm',
-  'alembic',
-  'django',
-  'sqlalchemy',
-  'tortoise',
-  'golang-migrate',
-  'dbmate',
-  'goose',
-  'flyway',
-  'diesel',
-  'sql-migrate',
-] as const;
 
 const evidence = z.object({ file: z.string(), what: z.string() });
 const command = z.object({ command: z.string(), source: z.string() });

@@ -1,22 +1,7 @@
 import { z } from 'zod';
+import { MIGRATION_FORMATS } from '../src/model.js';
 import { defineTool } from './define.js';
 
-const FORMATS = [
-  'sql',
-  'golang-migrate',
-  'dbmate',
-  'goose',
-  'sql-migrate',
-  'flyway',
-  'diesel',
-  'prisma',
-  'drizzle',
-  'knex',
-  'typeorm',
-  'sequelize',
-  'alembic',
-  'django',
-] as const;
 const ENGINES = ['postgresql', 'mysql', 'mariadb', 'sqlite', 'mssql', 'cockroachdb'] as const;
 
 const location = z.object({
@@ -38,7 +23,7 @@ export const listMigrationsTool = defineTool({
   inputSchema: z.object({
     projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory'),
     path: z.string().optional().describe('One migration file or folder inside the project, to narrow the listing'),
-    format: z.enum(FORMATS).optional().describe('Force the migration format instead of detecting it'),
+    format: z.enum(MIGRATION_FORMATS).optional().describe('Force the migration format instead of detecting it'),
     engine: z.enum(ENGINES).optional().describe('Database engine for splitting SQL and compiling code migrations'),
     executeProjectCode: z
       .boolean()
@@ -53,7 +38,7 @@ export const listMigrationsTool = defineTool({
       .describe('Time limit per code migration (default 10000)'),
   }),
   outputSchema: z.object({
-    format: z.enum(FORMATS),
+    format: z.enum(MIGRATION_FORMATS),
     directory: z.string(),
     engine: z.string().optional(),
     migrations: z.array(
@@ -61,7 +46,7 @@ export const listMigrationsTool = defineTool({
         id: z.string(),
         name: z.string(),
         path: z.string(),
-        format: z.enum(FORMATS),
+        format: z.enum(MIGRATION_FORMATS),
         transactional: z.boolean(),
         hasDown: z.boolean(),
         compiled: z

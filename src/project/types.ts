@@ -4,24 +4,28 @@
  * project root with forward slashes.
  */
 
-export type ToolName =
-  | 'prisma'
-  | 'typeorm'
-  | 'knex'
-  | 'drizzle'
-  | 'sequelize'
-  | 'mongoose'
-  | 'mikro-orm'
-  | 'alembic'
-  | 'django'
-  | 'sqlalchemy'
-  | 'tortoise'
-  | 'golang-migrate'
-  | 'dbmate'
-  | 'goose'
-  | 'flyway'
-  | 'diesel'
-  | 'sql-migrate';
+/** Every ORM and migration tool detect_setup recognises. */
+export const TOOL_NAMES = [
+  'prisma',
+  'typeorm',
+  'knex',
+  'drizzle',
+  'sequelize',
+  'mongoose',
+  'mikro-orm',
+  'alembic',
+  'django',
+  'sqlalchemy',
+  'tortoise',
+  'golang-migrate',
+  'dbmate',
+  'goose',
+  'flyway',
+  'diesel',
+  'sql-migrate',
+] as const;
+
+export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** One fact and the file it was read from. */
 export interface Evidence {
