@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Migration } from '../src/model.js';
 import { buildBaseline } from '../src/shadow/baseline.js';
+import { releaseBaselineCache } from '../src/shadow/baseline-cache.js';
 import { PgliteShadow, releaseWarmPglite } from '../src/shadow/pglite.js';
 import { runRehearsalRequest } from '../src/shadow/request.js';
 import { migrationFromSql } from '../src/shadow/statements.js';
@@ -14,7 +16,8 @@ import type { BenchResult } from './types.js';
 /**
  * Rehearsal speed on PGlite: a 10-statement migration (on two replayed migrations, 1,000 synthetic rows per
  * table, up → down → up) cold — a new `db-migration-agent rehearse` process — and warm, in a long-lived process
- * after one warm-up; and the replay of 300 generated migrations into a baseline.
+ * after one warm-up (whose baseline later calls reuse from the cache); the same migration on a project with 50
+ * earlier migrations, warm, with and without the baseline cache; and the replay of 300 generated migrations.
  */
 
 const REPO = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -23,7 +26,86 @@ const PROJECT = path.join(REPO, 'test', 'fixtures', 'shadow-bench');
 const MIGRATION = 'migrations/0003_ten_statements.up.sql';
 
 export async function run(): Promise<BenchResult[]> {
-  return [...(await warm()), await cold(), await replay()];
+  return [...(await warm()), ...(await warmManyMigrations()), await cold(), await replay()];
+}
+
+/** An agent's calls are seconds apart: each measured call follows a pause (not measured). */
+async function timeIdleCalls(runs: number, action: () => Promise<void>, warmup = action): Promise<number[]> {
+  await warmup();
+  const durations: number[] = [];
+  for (let index = 0; index < runs; index++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const started = performance.now();
+    await action();
+    durations.push(performance.now() - started);
+  }
+  return durations;
+}
+
+/**
+ * A project with 50 earlier migrations (the two fixture ones, then 48 generated: 16 more tables, each created,
+ * altered and indexed), so the baseline is 18 tables of 1,000 rows: the second call of a warm server with and
+ * without the baseline cache.
+ */
+async function warmManyMigrations(): Promise<BenchResult[]> {
+  const project = mkdtempSync(path.join(os.tmpdir(), 'dma-bench-baseline-'));
+  try {
+    const folder = path.join(project, 'migrations');
+    mkdirSync(folder);
+    for (const name of ['0001_users', '0002_orders'])
+      for (const direction of ['up', 'down'])
+        copyFileSync(
+          path.join(PROJECT, 'migrations', `${name}.${direction}.sql`),
+          path.join(folder, `${name}.${direction}.sql`),
+        );
+    for (const [index, migration] of (await generatedMigrations(48)).entries()) {
+      const id = String(index + 3).padStart(4, '0');
+      writeFileSync(path.join(folder, `${id}_generated.up.sql`), migration.up.map((item) => `${item.sql};`).join('\n'));
+      writeFileSync(path.join(folder, `${id}_generated.down.sql`), '-- not rehearsed\n');
+    }
+    for (const direction of ['up', 'down'])
+      copyFileSync(
+        path.join(PROJECT, MIGRATION.replace('.up.sql', `.${direction}.sql`)),
+        path.join(folder, `0051_ten_statements.${direction}.sql`),
+      );
+    const call = (cacheBaseline: boolean, expectCached: boolean) => async () => {
+      const report = await runRehearsalRequest({
+        projectRoot: project,
+        migration: 'migrations/0051_ten_statements.up.sql',
+        keepWarm: true,
+        cacheBaseline,
+      });
+      if (report.outcome !== 'passed' || report.baseline.migrationsReplayed !== 50)
+        throw new Error(`bench rehearsal did not pass: ${JSON.stringify(report.failure ?? report.roundTrip)}`);
+      if (report.baseline.cached !== expectCached)
+        throw new Error(`expected baseline.cached ${expectCached}, got ${report.baseline.cached}`);
+    };
+    const uncached = await timeIdleCalls(5, call(false, false));
+    const cached = await timeIdleCalls(5, call(true, true), call(true, false));
+    await releaseBaselineCache();
+    await releaseWarmPglite();
+    const uncachedMedian = median(uncached);
+    return [
+      {
+        name: 'rehearsal, warm, 50 earlier migrations, baseline not cached',
+        unit: 'ms',
+        median: round(uncachedMedian),
+        runs: uncached.length,
+        note: 'each call replays 50 migrations (~150 statements) and fills 18 tables × 1,000 rows before the 10-statement migration',
+      },
+      {
+        name: 'rehearsal, warm, 50 earlier migrations, baseline cached',
+        unit: 'ms',
+        median: round(median(cached)),
+        runs: cached.length,
+        ratio: median(cached) / uncachedMedian,
+        peer: 'same call without the baseline cache',
+        note: 'second and later calls: the baseline (schema + synthetic rows) comes from the PGlite data-directory image the first call saved; the spare PGlite is preloaded with it between calls',
+      },
+    ];
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
 }
 
 async function rehearseOnce(): Promise<void> {
@@ -33,19 +115,13 @@ async function rehearseOnce(): Promise<void> {
 }
 
 /**
- * A running MCP server between two tool calls: the warm-up call leaves a spare PGlite being prepared in the
- * background; an agent's calls are seconds apart, so each measured call follows a pause (not measured).
+ * A running MCP server between two tool calls: the warm-up call builds the baseline (kept in the cache) and
+ * leaves a spare PGlite being prepared in the background; each measured call follows a pause (not measured).
  */
 async function warm(): Promise<BenchResult[]> {
-  await rehearseOnce();
-  const idle: number[] = [];
-  for (let index = 0; index < 7; index++) {
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const started = performance.now();
-    await rehearseOnce();
-    idle.push(performance.now() - started);
-  }
+  const idle = await timeIdleCalls(7, rehearseOnce);
   const backToBack = await timeRuns(5, rehearseOnce, 0);
+  await releaseBaselineCache();
   await releaseWarmPglite();
   return [
     {
@@ -54,7 +130,7 @@ async function warm(): Promise<BenchResult[]> {
       median: round(median(idle)),
       runs: idle.length,
       target: 500,
-      note: '2 migrations replayed, 1,000 rows/table, up → down → up with locks, rewrites, checksums; 1.5 s pause before each call',
+      note: '2 earlier migrations, 1,000 rows/table, up → down → up with locks, rewrites, checksums; 1.5 s pause before each call; baseline from the cache after the first call',
     },
     {
       name: 'rehearse 10-statement migration, PGlite, warm, back-to-back calls',

@@ -104,5 +104,18 @@ export async function startStdioServer(cwd: string): Promise<void> {
   console.debug = console.error;
   const server = createServer({ cwd });
   await server.connect(new StdioServerTransport());
+  process.stdin.once('end', () => {
+    void shutdown(server);
+  });
   process.stderr.write(`${NAME} ${VERSION} MCP server ready on stdio (project root fallback: ${cwd})\n`);
+}
+
+/** The client went away: close the server and drop what rehearsals keep warm (spare PGlite, cached baselines). */
+async function shutdown(server: McpServer): Promise<void> {
+  await server.close().catch(() => undefined);
+  const [{ releaseBaselineCache }, { releaseWarmPglite }] = await Promise.all([
+    import('./shadow/baseline-cache.js'),
+    import('./shadow/pglite.js'),
+  ]);
+  await Promise.allSettled([releaseBaselineCache(), releaseWarmPglite()]);
 }

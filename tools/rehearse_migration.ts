@@ -26,6 +26,8 @@ const outputSchema = z.object({
     migrationsReplayed: z.number(),
     tables: z.array(z.object({ table: z.string(), rows: z.number(), note: z.string().optional() })),
     durationMs: z.number(),
+    cached: z.boolean(),
+    cachedAgeMs: z.number().optional(),
   }),
   outcome: z.enum(['passed', 'failed']),
   failure: z.object({ phase: z.string(), statement: z.number(), message: z.string(), location: z.string() }).optional(),

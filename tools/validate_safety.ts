@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { UserError } from '../src/errors.js';
 import { resolveInsideRoot } from '../src/project/root.js';
 import { loadSqlInputs, type SqlInput } from '../src/safety/inputs.js';
-import { checkSqlInputs, requireSupportedEngine, type SafetyCheckResult } from '../src/safety/run.js';
+import { loadMigrationInputs, type MigrationInputs } from '../src/safety/migration-inputs.js';
+import { loadProjectDatabase } from '../src/safety/project-database.js';
+import { checkSqlInputs, requireProjectEngine, type SafetyCheckResult } from '../src/safety/run.js';
 import { summarizeSafety } from '../src/safety/summary.js';
 import { defineTool } from './define.js';
 
@@ -34,6 +36,10 @@ const finding = z.object({
   message: z.string(),
   why: z.string(),
   file: z.string().optional(),
+  origin: z
+    .object({ file: z.string(), line: z.number().int(), column: z.number().int().optional() })
+    .optional()
+    .describe('Where the statement was written when the SQL was compiled from code: the .ts/.js/.py line'),
   statementIndex: z.number().int(),
   span,
   statement: z.string(),
@@ -80,6 +86,7 @@ const report = z.object({
         span,
         text: z.string(),
         inTransaction: z.boolean(),
+        origin: z.object({ file: z.string(), line: z.number().int(), column: z.number().int().optional() }).optional(),
         locks: z.array(lockEntry),
         findings: z.number().int(),
       }),
@@ -102,8 +109,11 @@ export const validateSafetyTool = defineTool({
   name: 'validate_safety',
   title: 'Validate a migration for safety',
   description:
-    'Use after writing or generating a migration and before applying it (seed step 4). Checks PostgreSQL SQL — given as ' +
-    'text, or as .sql files/folders/globs inside the project — on the real PostgreSQL parse tree for data loss, long ' +
+    'Use after writing or generating a migration and before applying it (seed step 4). Checks PostgreSQL migrations — ' +
+    'SQL text, or migration files/folders of any supported format inside the project (golang-migrate, dbmate, goose, ' +
+    'sql-migrate, Flyway, Diesel, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django, plain .sql and globs), ' +
+    "each with its tool's transaction mode, its down migration and the earlier migrations as history; findings in " +
+    'JS/TS migrations point at the source line (knex/TypeORM/Sequelize need executeProjectCode: true) — on the real PostgreSQL parse tree for data loss, long ' +
     'or blocking locks (with the lock mode, what it blocks and an estimated duration on large tables), table ' +
     'rewrites, CONCURRENTLY inside a transaction, missing lock_timeout, unsafe backfills and backward-incompatible ' +
     'changes. Returns findings per statement (rule, severity, line:col, lock, why, and a structured fix as ordered SQL ' +
@@ -117,9 +127,18 @@ export const validateSafetyTool = defineTool({
       .array(z.string())
       .optional()
       .describe(
-        '.sql files, folders or globs relative to the project root, checked in natural order (e.g. ["migrations/**/*.sql"])',
+        'Migration files or folders of any supported format, or .sql globs, relative to the project root (e.g. ["migrations/"], ["migrations/20240103_add_col.ts"], ["db/**/*.sql"]); a single file is checked with the migrations before it as history',
       ),
-    engine: z.string().optional().describe('Database engine (default postgresql; the only one supported so far)'),
+    executeProjectCode: z
+      .boolean()
+      .optional()
+      .describe(
+        'Allow compiling knex/TypeORM/Sequelize migrations to SQL, which runs their code (isolated worker, time limit, no database touched). Default false: such files are reported as not checked',
+      ),
+    engine: z
+      .string()
+      .optional()
+      .describe("Database engine (default: the migration format's or the project's; only postgresql has rules so far)"),
     projectRoot: z
       .string()
       .optional()
@@ -132,11 +151,13 @@ export const validateSafetyTool = defineTool({
           .min(9)
           .max(30)
           .optional()
-          .describe('Target PostgreSQL major version (default: config, else 15)'),
+          .describe('Target PostgreSQL major version (default: config, else the version the project names, else 15)'),
         assumeInTransaction: z
           .boolean()
           .optional()
-          .describe('The migration tool wraps each file in a transaction (Knex, Prisma, Rails, Flyway …)'),
+          .describe(
+            "Plain SQL and text input: the migration tool wraps each file in a transaction. Known formats use each migration's own mode",
+          ),
         rowCounts: z
           .record(z.string(), z.number().int().nonnegative())
           .optional()
@@ -159,6 +180,13 @@ export const validateSafetyTool = defineTool({
           .record(z.string(), z.enum(['off', 'error', 'warning', 'info']))
           .optional()
           .describe('Per-rule severity or "off", over the project config'),
+        timeoutMs: z
+          .number()
+          .int()
+          .positive()
+          .max(300_000)
+          .optional()
+          .describe('Time limit per migration file when executeProjectCode compiles it (default 10000)'),
         maxFindings: z
           .number()
           .int()
@@ -174,9 +202,13 @@ export const validateSafetyTool = defineTool({
     risk: z.enum(['LOW', 'MEDIUM', 'HIGH']),
     counts: z.object({ error: z.number().int(), warning: z.number().int(), info: z.number().int() }),
     pgVersion: z.number(),
+    pgVersionSource: z
+      .string()
+      .describe('Where the PostgreSQL version came from (option, config, project file, default)'),
     assumeInTransaction: z.boolean(),
     largeTableRows: z.number(),
     configSource: z.string().optional(),
+    notes: z.array(z.string()).describe('How the migrations were read: transaction modes, history not compiled …'),
     files: z.array(report),
     errors: z.array(
       z.object({
@@ -192,18 +224,26 @@ export const validateSafetyTool = defineTool({
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(input, context) {
-    requireSupportedEngine(input.engine ?? 'postgresql');
     if ((input.sql === undefined) === (input.paths === undefined || input.paths.length === 0)) {
       throw new UserError(
         'input',
-        'Give exactly one of `sql` (migration text) or `paths` (files, folders or globs).',
+        'Give exactly one of `sql` (migration text) or `paths` (migration files, folders or globs).',
         'Pass {"sql": "ALTER TABLE …"} or {"paths": ["migrations/"]}.',
       );
     }
     const root = await context.resolveRoot(input.projectRoot);
     const options = input.options ?? {};
+    // The project's files are read only when they can decide something: the engine or the version.
+    const database =
+      input.engine === undefined || options.pgVersion === undefined
+        ? await loadProjectDatabase(root)
+        : { evidence: [] };
+    const projectDatabase = () => database;
+    if (input.engine !== undefined) requireProjectEngine({ explicit: input.engine });
     let inputs: SqlInput[];
+    let loaded: MigrationInputs | undefined;
     if (input.sql !== undefined) {
+      requireProjectEngine({ ...(input.engine ? { explicit: input.engine } : {}), project: projectDatabase });
       inputs = [
         {
           file: '<input>',
@@ -213,28 +253,51 @@ export const validateSafetyTool = defineTool({
       ];
     } else {
       for (const path of input.paths ?? []) if (!/[*?[{]/.test(path)) resolveInsideRoot(root, path);
-      inputs = await loadSqlInputs(root, input.paths ?? []);
+      loaded = await loadMigrationInputs(root, input.paths ?? [], {
+        executeProjectCode: input.executeProjectCode === true,
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        signal: context.signal,
+      });
+      requireProjectEngine({
+        ...(input.engine ? { explicit: input.engine } : {}),
+        ...(loaded.engine ? { declared: loaded.engine } : {}),
+        project: projectDatabase,
+      });
+      inputs = loaded.inputs;
     }
-    await context.progress(0, inputs.length, `checking ${inputs.length} file(s)`);
-    const history = options.historyPaths
-      ? (await loadSqlInputs(root, options.historyPaths)).map((each) => ({ sql: each.sql, file: each.file }))
-      : undefined;
-    const result = await checkSqlInputs(inputs, {
+    await context.progress(0, inputs.length, `checking ${inputs.length} migration(s)`);
+    const history = [
+      ...(loaded?.history ?? []),
+      ...(options.historyPaths
+        ? (await loadSqlInputs(root, options.historyPaths)).map((each) => ({ sql: each.sql, file: each.file }))
+        : []),
+    ];
+    const checked = await checkSqlInputs(inputs, {
       root,
+      projectDatabase,
+      ...(loaded ? { notes: loaded.notes } : {}),
       ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
       ...(options.assumeInTransaction !== undefined ? { assumeInTransaction: options.assumeInTransaction } : {}),
       ...(options.rowCounts ? { rowCounts: options.rowCounts } : {}),
       ...(options.largeTableRows !== undefined ? { largeTableRows: options.largeTableRows } : {}),
       ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
       ...(options.rules ? { ruleSeverity: options.rules } : {}),
-      ...(history ? { history } : {}),
+      ...(history.length > 0 || loaded?.historyComplete ? { history } : {}),
     });
+    const result: SafetyCheckResult = { ...checked, errors: [...(loaded?.errors ?? []), ...checked.errors] };
     await context.progress(inputs.length, inputs.length, 'done');
     if (result.files.length === 0 && result.errors.length > 0) {
       const first = result.errors[0];
+      const more =
+        result.errors.length > 1
+          ? ` (${result.errors.length - 1} more file(s) could not be checked either: ${result.errors
+              .slice(1, 6)
+              .map((error) => error.where?.file ?? '<input>')
+              .join(', ')})`
+          : '';
       throw new UserError(
         first?.code ?? 'sql-syntax',
-        first?.what ?? 'The SQL could not be parsed.',
+        `${first?.what ?? 'The SQL could not be parsed.'}${more}`,
         first?.fix ?? 'Fix the SQL.',
         first?.where,
       );

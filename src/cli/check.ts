@@ -9,16 +9,26 @@ const FORMAT_NAMES = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
 const HELP = `Usage: db-migration-agent check <paths|globs|-> [options]
 
 Checks PostgreSQL migrations for data loss, long locks, backward-incompatible changes and other hazards, and
-answers the safety checklist. Paths are .sql files, folders (every .sql below them) or quoted globs, inside the
-project root; files are checked in natural order and each sees the tables the earlier ones created. \`-\` reads
-SQL from standard input. A paired down migration (x.down.sql beside x.up.sql, down.sql beside up.sql) counts
-as the rollback and is not checked as a migration.
+answers the safety checklist. Paths are migration files or folders of any supported format — golang-migrate,
+dbmate, goose, sql-migrate, Flyway, Diesel, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django, plain
+.sql — or quoted .sql globs, inside the project root. Migrations are checked in the order their tool applies
+them, each in its tool's transaction mode, each seeing the tables the earlier ones created (a single file is
+checked with the migrations before it as history), and its down migration answers "rollback present".
+Findings in knex/TypeORM/Sequelize migrations point at the .ts/.js line that produced the SQL; compiling
+those runs project code, so it happens only with --execute. \`-\` reads SQL from standard input.
 
 Options:
   --format <f>              text (default), json, sarif, github, markdown
   --fail-on <level>         exit 1 when a finding is at or above: error (default), warning, info
-  --pg-version <n>          target PostgreSQL major version (default: config, else 15)
-  --assume-in-transaction   the migration tool wraps each file in a transaction
+  --execute                 compile knex/TypeORM/Sequelize migrations to SQL (runs their code in an isolated
+                            worker with a time limit; no database is touched). Without it they are not checked
+  --timeout <seconds>       time limit per migration file for --execute (default 10)
+  --engine <name>           the database engine (default: the migration format's or the project's); only
+                            postgresql has rules so far
+  --pg-version <n>          target PostgreSQL major version (default: config, else the version the project
+                            names, e.g. a docker-compose postgres:16 image, else 15)
+  --assume-in-transaction   plain .sql / stdin: the migration tool wraps each file in a transaction (known
+                            formats use each migration's own mode)
   --rows <table=N>          estimated rows of a table (repeatable), e.g. --rows orders=12000000
   --large-table-rows <n>    tables with at least n rows are large (default 1000000)
   --database-url <url>      read row counts and the current schema read-only from this PostgreSQL database
@@ -33,10 +43,12 @@ Configuration: db-migration-agent.config.json (or "dbMigrationAgent" in package.
 Ignore comments: -- dma-ignore <rule-id>[, <rule-id>] <reason>   (the next statement)
                  -- dma-ignore-file [<rule-id>, …]              (the whole file)
 
-Exit codes: 0 no finding at or above --fail-on, 1 findings at or above --fail-on, 2 usage or SQL syntax error.
+Exit codes: 0 no finding at or above --fail-on, 1 findings at or above --fail-on, 2 usage error, SQL syntax
+error, or a migration that could not be read (or was not compiled: add --execute).
 
 Examples:
   db-migration-agent check migrations/
+  db-migration-agent check migrations/20240103_add_column.ts --execute
   db-migration-agent check "db/migrations/**/*.sql" --format github --fail-on warning
   cat change.sql | db-migration-agent check - --rows users=5000000 --assume-in-transaction
   db-migration-agent check --explain require-concurrent-index-creation`;
@@ -115,40 +127,72 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     throw usageError(`Unknown --fail-on level "${values['fail-on']}".`, 'Use error, warning or info.');
   if (positionals.length === 0)
     throw usageError(
-      'No SQL files, folders or globs were given.',
+      'No migration files, folders or globs were given.',
       'Pass paths (e.g. `check migrations/`) or `-` to read standard input.',
     );
 
-  const [{ resolveProjectRoot }, { loadSqlInputs }, { checkSqlInputs }, format_, { RULES }, { ENGINE_RULES }] =
-    await Promise.all([
-      import('../project/root.js'),
-      import('../safety/inputs.js'),
-      import('../safety/run.js'),
-      import('../safety/format.js'),
-      import('../safety/rules/index.js'),
-      import('../safety/builtin.js'),
-    ]);
+  const [
+    { resolveProjectRoot },
+    { loadSqlInputs },
+    { loadMigrationInputs },
+    { checkSqlInputs, requireProjectEngine },
+    { loadProjectDatabase },
+    format_,
+    { RULES },
+    { ENGINE_RULES },
+  ] = await Promise.all([
+    import('../project/root.js'),
+    import('../safety/inputs.js'),
+    import('../safety/migration-inputs.js'),
+    import('../safety/run.js'),
+    import('../safety/project-database.js'),
+    import('../safety/format.js'),
+    import('../safety/rules/index.js'),
+    import('../safety/builtin.js'),
+  ]);
   const root = resolveProjectRoot(values.root ?? io.cwd);
-  await parserReady;
+  // The project's files are read only when they can decide something: the engine or the version.
+  const database =
+    values.engine === undefined || values['pg-version'] === undefined
+      ? await loadProjectDatabase(root)
+      : { evidence: [] };
+  const projectDatabase = () => database;
+  if (values.engine !== undefined) requireProjectEngine({ explicit: values.engine });
   const fromStdin = positionals.includes('-');
   const paths = positionals.filter((path) => path !== '-');
-  const inputs = paths.length > 0 ? await loadSqlInputs(root, paths) : [];
+  const timeoutSeconds = positiveInteger('--timeout', values.timeout);
+  const loaded = await loadMigrationInputs(root, paths, {
+    executeProjectCode: values.execute === true,
+    ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
+  });
+  requireProjectEngine({
+    ...(values.engine !== undefined ? { explicit: values.engine } : {}),
+    ...(loaded.engine ? { declared: loaded.engine } : {}),
+    project: projectDatabase,
+  });
+  await parserReady;
+  const inputs = loaded.inputs;
   if (fromStdin) inputs.unshift({ file: '<stdin>', sql: await readStdin(io.stdin) });
-  const history =
-    values.history && values.history.length > 0
+  const history = [
+    ...loaded.history,
+    ...(values.history && values.history.length > 0
       ? (await loadSqlInputs(root, values.history)).map((input) => ({ sql: input.sql, file: input.file }))
-      : undefined;
+      : []),
+  ];
   const pgVersion = positiveInteger('--pg-version', values['pg-version']);
   const largeTableRows = positiveInteger('--large-table-rows', values['large-table-rows']);
-  const result = await checkSqlInputs(inputs, {
+  const checked = await checkSqlInputs(inputs, {
     root,
+    projectDatabase,
+    notes: loaded.notes,
     ...(pgVersion !== undefined ? { pgVersion } : {}),
     ...(values['assume-in-transaction'] ? { assumeInTransaction: true } : {}),
     ...(largeTableRows !== undefined ? { largeTableRows } : {}),
     ...(values.rows && values.rows.length > 0 ? { rowCounts: parseRows(values.rows) } : {}),
     ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
-    ...(history ? { history } : {}),
+    ...(history.length > 0 || loaded?.historyComplete ? { history } : {}),
   });
+  const result = { ...checked, errors: [...loaded.errors, ...checked.errors] };
   const sources = new Map(inputs.map((input) => [input.file, input.sql]));
   const rules = new Map([
     ...RULES.map((rule) => [rule.meta.id, rule.meta] as const),
@@ -194,6 +238,9 @@ function parse(args: string[]) {
       'database-url': { type: 'string' },
       history: { type: 'string', multiple: true },
       root: { type: 'string' },
+      execute: { type: 'boolean' },
+      timeout: { type: 'string' },
+      engine: { type: 'string' },
       explain: { type: 'string' },
       'list-rules': { type: 'boolean' },
     },
@@ -202,7 +249,7 @@ function parse(args: string[]) {
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  summary: 'Check PostgreSQL migrations for locks, data loss and breaking changes (CI-friendly).',
+  summary: 'Check migrations (any format) for locks, data loss and breaking changes on PostgreSQL (CI-friendly).',
   help: HELP,
   run: runCheck,
 };

@@ -3,8 +3,6 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine, MigrationFormat } from '../model.js';
 import { isInside } from '../project/root.js';
-import { readMigrations } from '../sources/index.js';
-import { summarizeMigrations } from '../sources/summary.js';
 import type { CliCommand } from './command.js';
 
 const FORMATS: MigrationFormat[] = [
@@ -53,6 +51,11 @@ Examples:
   db-migration-agent migrations prisma/migrations --sql
   db-migration-agent migrations ../api --execute --json`,
   async run(args, io) {
+    // Loaded only when this command runs, so other commands start without the migration readers.
+    const [{ readMigrations }, { summarizeMigrations }] = await Promise.all([
+      import('../sources/index.js'),
+      import('../sources/summary.js'),
+    ]);
     const options = parseArgs(args);
     const target = path.resolve(io.cwd, options.target ?? '.');
     const targetIsFolder = statSync(target, { throwIfNoEntry: false })?.isDirectory() ?? false;

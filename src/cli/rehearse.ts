@@ -1,8 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
-import { renderRehearsal } from '../shadow/render.js';
-import { runRehearsalRequest } from '../shadow/request.js';
 import type { CliCommand, CliIO } from './command.js';
 
 const HELP = `Usage: db-migration-agent rehearse <migration> [options]
@@ -44,6 +42,11 @@ export const rehearseCommand: CliCommand = {
   summary: 'Run a migration up → down → up on a throw-away database: real locks, rewrites, durations, data kept.',
   help: HELP,
   async run(args, io) {
+    // Loaded only when this command runs, so other commands start without the shadow-database code.
+    const [{ renderRehearsal }, { runRehearsalRequest }] = await Promise.all([
+      import('../shadow/render.js'),
+      import('../shadow/request.js'),
+    ]);
     const { values, positionals } = parse(args);
     const [migrationArg] = positionals;
     if (!migrationArg || positionals.length > 1) {

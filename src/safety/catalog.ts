@@ -15,6 +15,11 @@ interface TableState {
   createdInTransaction: boolean;
   /** Columns are complete (the table was created by SQL we read or described by a snapshot). */
   columnsKnown: boolean;
+  /**
+   * Known only through constraints added to it (ALTER TABLE … ADD CONSTRAINT on a table no snapshot, history or
+   * earlier statement described): kept so later statements see those constraints, but not a known table.
+   */
+  stub?: boolean;
 }
 
 /** A schema description to start from: tables with their columns and, optionally, row counts. */
@@ -32,6 +37,10 @@ export class MigrationCatalog implements CatalogView {
   private indexByName = new Map<string, IndexInfo>();
   /** Index keys per table key, so per-table lookups do not scan every index. */
   private indexesByTable = new Map<string, Set<string>>();
+  /** indexes(table) results, dropped when the table's indexes change (the foreign-key checks ask often). */
+  private indexLists = new Map<string, readonly IndexInfo[]>();
+  /** Per table: every leading column list of its indexes (joined by NUL), with how many indexes start so. */
+  private indexPrefixes = new Map<string, Map<string, number>>();
   private readonly rows = new Map<string, number>();
   /** Before-images of what the open explicit transaction changed, restored on ROLLBACK. */
   private undo:
@@ -49,7 +58,8 @@ export class MigrationCatalog implements CatalogView {
   // ---- CatalogView -------------------------------------------------------------------------------------
 
   tableExists(table: string): boolean {
-    return this.tables.has(tableKey(table));
+    const state = this.tables.get(tableKey(table));
+    return state !== undefined && state.stub !== true;
   }
 
   tableCreatedInThisMigration(table: string): boolean {
@@ -93,20 +103,34 @@ export class MigrationCatalog implements CatalogView {
   }
 
   indexes(table: string): IndexInfo[] {
-    const keys = this.indexesByTable.get(tableKey(table));
+    const tableName = tableKey(table);
+    const cached = this.indexLists.get(tableName);
+    // Shared and frozen: callers only read it.
+    if (cached) return cached as IndexInfo[];
+    const keys = this.indexesByTable.get(tableName);
     if (!keys) return [];
     const found: IndexInfo[] = [];
     for (const key of keys) {
       const index = this.indexByName.get(key);
       if (index) found.push(index);
     }
+    Object.freeze(found);
+    this.indexLists.set(tableName, found);
     return found;
   }
 
   /** Keeps indexByName and indexesByTable in step. */
   private putIndex(key: string, index: IndexInfo | undefined): void {
     const previous = this.indexByName.get(key);
-    if (previous) this.indexesByTable.get(previous.table)?.delete(key);
+    if (previous) {
+      this.indexesByTable.get(previous.table)?.delete(key);
+      this.indexLists.delete(previous.table);
+      this.countPrefixes(previous, -1);
+    }
+    if (index) {
+      this.indexLists.delete(index.table);
+      this.countPrefixes(index, 1);
+    }
     if (!index) {
       this.indexByName.delete(key);
       return;
@@ -118,6 +142,27 @@ export class MigrationCatalog implements CatalogView {
       this.indexesByTable.set(index.table, keys);
     }
     keys.add(key);
+  }
+
+  private countPrefixes(index: IndexInfo, change: 1 | -1): void {
+    let counts = this.indexPrefixes.get(index.table);
+    if (!counts) {
+      counts = new Map();
+      this.indexPrefixes.set(index.table, counts);
+    }
+    for (let length = 1; length <= index.columns.length; length++) {
+      const prefix = index.columns.slice(0, length).join('\u0000');
+      const count = (counts.get(prefix) ?? 0) + change;
+      if (count > 0) counts.set(prefix, count);
+      else counts.delete(prefix);
+    }
+  }
+
+  /** Whether an index of the table starts with exactly these columns, in order. */
+  hasIndexStartingWith(table: string, columns: readonly string[]): boolean {
+    const counts = this.indexPrefixes.get(tableKey(table));
+    if (!counts || counts.size === 0) return false;
+    return columns.length === 0 || counts.has(columns.join('\u0000'));
   }
 
   /** Whether the column is known to exist; undefined when the table's columns are not known. */
@@ -286,8 +331,20 @@ export class MigrationCatalog implements CatalogView {
   }
 
   addConstraint(table: string, constraint: ConstraintInfo): void {
-    const state = this.touch(tableKey(table));
-    if (!state) return;
+    const key = tableKey(table);
+    let state = this.touch(key);
+    if (!state) {
+      // A table never seen: remember its constraints (NOT VALID then VALIDATE, CHECK proofs for SET NOT NULL).
+      state = {
+        columns: new Map(),
+        constraints: new Map(),
+        createdInMigration: false,
+        createdInTransaction: false,
+        columnsKnown: false,
+        stub: true,
+      };
+      this.tables.set(key, state);
+    }
     state.constraints.set(constraint.name, constraint);
     if (constraint.addedInCurrentTransaction) this.transactionConstraints.push(constraint);
   }
@@ -325,12 +382,24 @@ export class MigrationCatalog implements CatalogView {
     this.putIndex(newKey, { ...info, name: newKey });
   }
 
-  /** All known table keys (for reports). */
+  /** All known table keys (for reports); tables known only through their constraints are left out. */
   tableKeys(): string[] {
-    return [...this.tables.keys()];
+    return [...this.tables].filter(([, state]) => state.stub !== true).map(([key]) => key);
   }
 }
 
 function cloneTable(state: TableState): TableState {
   return { ...state, columns: new Map(state.columns), constraints: new Map(state.constraints) };
+}
+
+/**
+ * Whether an index of the table starts with exactly these columns, in order (what a foreign key needs).
+ * The engine's catalog keeps the leading column lists of every index up to date, so checking thousands of
+ * foreign keys does not rescan every index each time; other catalog views are scanned.
+ */
+export function hasIndexStartingWith(catalog: CatalogView, table: string, columns: readonly string[]): boolean {
+  if (catalog instanceof MigrationCatalog) return catalog.hasIndexStartingWith(table, columns);
+  return catalog
+    .indexes(table)
+    .some((index) => columns.every((column, position) => index.columns[position] === column));
 }

@@ -14,7 +14,17 @@ import { missingReferences } from './references.js';
 import { buildReport, type StatementSummary, type SuppressedFinding, type ValidationReport } from './report.js';
 import { RULES } from './rules/index.js';
 import { SessionState } from './state.js';
-import type { Finding, Rule, RuleContext, RuleHit, RuleMeta, Severity } from './types.js';
+import type {
+  Finding,
+  MigrationEndContext,
+  MigrationEndHit,
+  Rule,
+  RuleContext,
+  RuleHit,
+  RuleMeta,
+  Severity,
+  StatementAt,
+} from './types.js';
 
 /**
  * The PostgreSQL safety engine: parse once, walk the statements in order keeping the session state (transaction
@@ -165,6 +175,9 @@ function analyze(
   const ruleErrors: string[] = [];
   let allInTransaction = true;
   let index = 0;
+  // For end-of-migration checks: the open explicit BEGIN, and the statements that added foreign keys.
+  let openTransaction: StatementAt | undefined;
+  const foreignKeys: Array<MigrationEndContext['foreignKeys'][number]> = [];
 
   const emit = (finding: Finding) => {
     const reason = ignores.reasonFor(finding.statementIndex, finding.ruleId);
@@ -243,10 +256,41 @@ function analyze(
       for (const finding of statementFindings) emit(finding);
       if (summary.locks.length > 0) summaries.push(summary);
 
+      const knownForeignKeys = facts.foreignKeys.length;
       collectFacts(facts, statement.ast, index, statement.span.start.line, catalog);
+      const at = (): StatementAt => ({ index, span: statement.span, sql: statement.sql, kind: type });
+      if (facts.foreignKeys.length > knownForeignKeys) {
+        const where = at();
+        for (const added of facts.foreignKeys.slice(knownForeignKeys))
+          foreignKeys.push({ table: added.table, columns: added.columns, references: added.references, at: where });
+      }
       state.apply(statement.ast, locks);
+      if (!state.explicitTransaction) openTransaction = undefined;
+      else openTransaction ??= at();
       index++;
     }
+  const end: MigrationEndContext = {
+    file: options.file,
+    pgVersion,
+    catalog,
+    statementCount: index,
+    assumeInTransaction: options.assumeInTransaction ?? false,
+    ...(openTransaction ? { openTransaction } : {}),
+    foreignKeys,
+  };
+  for (const rule of rules) {
+    if (!rule.finish || disabled(rule.meta.id)) continue;
+    let hits: MigrationEndHit[];
+    try {
+      hits = rule.finish(end);
+    } catch (error) {
+      ruleErrors.push(
+        `${rule.meta.id} failed at the end of the migration: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      continue;
+    }
+    for (const hit of hits) emit(endFinding(rule.meta, hit, options.file, severityOf[rule.meta.id]));
+  }
   return {
     statementCount: index,
     findings,
@@ -262,7 +306,7 @@ function analyze(
 function toFinding(
   meta: RuleMeta,
   hit: RuleHit,
-  context: RuleContext,
+  context: Pick<RuleContext, 'file' | 'index'> & { statement: Pick<RuleContext['statement'], 'span' | 'sql'> },
   configured: Severity | 'off' | undefined,
 ): Finding {
   const severity: Severity = configured && configured !== 'off' ? configured : (hit.severity ?? meta.defaultSeverity);
@@ -284,6 +328,17 @@ function toFinding(
     breaksOldCode: meta.breaksOldCode,
     ...(hit.fix ? { fix: hit.fix } : {}),
   };
+}
+
+/** A finding from a rule's end-of-migration check, at the statement the hit names. */
+function endFinding(
+  meta: RuleMeta,
+  hit: MigrationEndHit,
+  file: string | undefined,
+  configured: Severity | 'off' | undefined,
+): Finding {
+  const context = { file, index: hit.at.index, statement: { span: hit.at.span, sql: hit.at.sql } };
+  return toFinding(meta, hit, context, configured);
 }
 
 function summarize(

@@ -2,7 +2,7 @@ import { LineIndex } from '../sql/positions.js';
 import { NAME, VERSION } from '../version.js';
 import { describeDuration } from './estimate.js';
 import type { ChecklistItem, ValidationReport } from './report.js';
-import type { SafetyCheckResult } from './run.js';
+import { describeVersionSource, type FindingOrigin, type SafetyCheckResult } from './run.js';
 import type { Finding, RuleMeta, Severity } from './types.js';
 
 /**
@@ -67,9 +67,21 @@ function* jsonParts(value: object, large: boolean): Generator<string> {
   yield '\n';
 }
 
+const JSON_BATCH = 256;
+
 function* streamJson(value: unknown, depth: number): Generator<string> {
   if (depth > 3 || value === null || typeof value !== 'object') {
     yield JSON.stringify(value) ?? 'null';
+    return;
+  }
+  if (Array.isArray(value) && depth === 3) {
+    // The long lists (findings, locks): serialised a few hundred elements at a time, not element by element.
+    yield '[';
+    for (let start = 0; start < value.length; start += JSON_BATCH) {
+      const text = JSON.stringify(value.slice(start, start + JSON_BATCH));
+      yield `${start > 0 ? ',' : ''}${text.slice(1, -1)}`;
+    }
+    yield ']';
     return;
   }
   if (Array.isArray(value)) {
@@ -107,6 +119,8 @@ function* textParts(result: SafetyCheckResult, context: FormatContext): Generato
       : '';
     yield `${where}error: ${error.what}\n  fix: ${error.fix}\n\n`;
   }
+  for (const note of result.notes) yield `note: ${note}\n`;
+  if (result.notes.length > 0) yield '\n';
   for (const report of result.files) {
     const lines = new LineIndex(context.sources.get(report.file ?? '<input>') ?? '');
     for (const finding of report.findings) yield `${formatFindingText(finding, report, lines)}\n`;
@@ -114,12 +128,25 @@ function* textParts(result: SafetyCheckResult, context: FormatContext): Generato
   yield formatSummaryText(result);
 }
 
+/** The source line of a statement compiled from code (knex, TypeORM …), when there is one. */
+function originOf(finding: Finding): FindingOrigin | undefined {
+  return (finding as Finding & { origin?: FindingOrigin }).origin;
+}
+
+/** Where to point an editor: the `.ts` line for compiled SQL, else the SQL position. */
+function sourceLocation(finding: Finding, report: ValidationReport): { file: string; line: number; column: number } {
+  const origin = originOf(finding);
+  if (origin) return { file: origin.file, line: origin.line, column: origin.column ?? 1 };
+  return { file: finding.file ?? report.file ?? '<input>', ...finding.span.start };
+}
+
 function formatFindingText(finding: Finding, report: ValidationReport, lines: LineIndex): string {
-  const file = finding.file ?? report.file ?? '<input>';
+  const location = sourceLocation(finding, report);
   const { start, end } = finding.span;
   const parts: string[] = [
-    `${file}:${start.line}:${start.column}: ${finding.severity}[${finding.ruleId}] ${finding.message}`,
+    `${location.file}:${location.line}:${location.column}: ${finding.severity}[${finding.ruleId}] ${finding.message}`,
   ];
+  if (originOf(finding)) parts.push(` --> SQL compiled from that line (line ${start.line} of the migration's SQL):`);
   const source = lines.text.length > 0 ? lines.lineText(start.line) : (finding.statement.split('\n', 1)[0] ?? '');
   const gutter = String(start.line).length;
   const pad = ' '.repeat(gutter);
@@ -156,8 +183,10 @@ function formatSummaryText(result: SafetyCheckResult): string {
   const out: string[] = [];
   const statements = result.files.reduce((sum, report) => sum + report.statementCount, 0);
   out.push(
-    `Checked ${result.files.length} file(s), ${statements} statement(s) for PostgreSQL ${result.pgVersion}: ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info.`,
+    `Checked ${result.files.length} file(s), ${statements} statement(s) for PostgreSQL ${result.pgVersion} (${describeVersionSource(result.pgVersionSource)}): ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info.`,
   );
+  if (result.errors.length > 0)
+    out.push(`Not checked: ${result.errors.length} input(s) could not be read (see above).`);
   out.push(`Risk: ${result.risk}`);
   for (const report of result.files) {
     if (result.files.length > 1) out.push(`\n${report.file ?? '<input>'} — risk ${report.risk}`);
@@ -173,7 +202,9 @@ function formatSummaryText(result: SafetyCheckResult): string {
               `${lock.mode} on ${lock.table} (blocks ${lock.blocks}${lock.estimatedLockSeconds ? `, est. ${describeDuration(lock.estimatedLockSeconds)}` : ''})`,
           )
           .join('; ');
-        out.push(`  line ${summary.span.start.line}: ${summary.text} → ${locks}`);
+        const origin = (summary as { origin?: FindingOrigin }).origin;
+        const at = origin ? `${origin.file}:${origin.line}` : `line ${summary.span.start.line}`;
+        out.push(`  ${at}: ${summary.text} → ${locks}`);
       }
       if (blocking.length > 20)
         out.push(`  … ${blocking.length - 20} more statement(s) take locks (see --format json)`);
@@ -207,13 +238,19 @@ export function formatGithub(result: SafetyCheckResult): string {
   for (const error of result.errors) {
     const file = error.where?.file ?? '<input>';
     out.push(
-      `::error file=${escapeProperty(file)},line=${error.where?.line ?? 1},col=${error.where?.column ?? 1},title=${escapeProperty('SQL syntax error')}::${escapeData(`${error.what}\n${error.fix}`)}`,
+      `::error file=${escapeProperty(file)},line=${error.where?.line ?? 1},col=${error.where?.column ?? 1},title=${escapeProperty(error.code === 'sql-syntax' ? 'SQL syntax error' : 'Not checked')}::${escapeData(`${error.what}\n${error.fix}`)}`,
     );
   }
   for (const report of result.files) {
     for (const finding of report.findings) {
-      const file = finding.file ?? report.file ?? '<input>';
-      const { start, end } = finding.span;
+      const { file } = sourceLocation(finding, report);
+      const origin = originOf(finding);
+      const { start, end } = origin
+        ? {
+            start: { line: origin.line, column: origin.column ?? 1 },
+            end: { line: origin.line, column: origin.column ?? 1 },
+          }
+        : finding.span;
       const fix = finding.fix
         ? `\nFix: ${finding.fix.summary}\n${finding.fix.steps.map((step, i) => `${i + 1}. ${step.sql}`).join('\n')}`
         : '';
@@ -252,9 +289,11 @@ export function formatMarkdown(result: SafetyCheckResult): string {
       out.push('| Line | Severity | Rule | Finding | Lock |', '|---|---|---|---|---|');
       for (const finding of report.findings) {
         const lock = finding.locks.map((claim) => `${claim.mode} (blocks ${claim.blocks})`).join(', ') || '—';
-        out.push(
-          `| ${finding.span.start.line}:${finding.span.start.column} | ${finding.severity} | \`${finding.ruleId}\` | ${cell(finding.message)} | ${cell(lock)} |`,
-        );
+        const origin = originOf(finding);
+        const at = origin
+          ? `${origin.file}:${origin.line}${origin.column ? `:${origin.column}` : ''}`
+          : `${finding.span.start.line}:${finding.span.start.column}`;
+        out.push(`| ${at} | ${finding.severity} | \`${finding.ruleId}\` | ${cell(finding.message)} | ${cell(lock)} |`);
       }
       out.push('');
       for (const finding of report.findings.filter((each) => each.fix)) {
@@ -293,6 +332,30 @@ export function formatMarkdown(result: SafetyCheckResult): string {
 
 // ---- sarif -----------------------------------------------------------------------------------------------
 
+function sarifLocation(finding: Finding, report: ValidationReport): object {
+  const origin = originOf(finding);
+  if (origin) {
+    return {
+      physicalLocation: {
+        artifactLocation: { uri: origin.file },
+        region: { startLine: origin.line, ...(origin.column ? { startColumn: origin.column } : {}) },
+      },
+      message: { text: `SQL: ${finding.statement.split('\n', 1)[0] ?? ''}` },
+    };
+  }
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: finding.file ?? report.file ?? 'input.sql' },
+      region: {
+        startLine: finding.span.start.line,
+        startColumn: finding.span.start.column,
+        endLine: finding.span.end.line,
+        endColumn: finding.span.end.column,
+      },
+    },
+  };
+}
+
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 
 export function toSarif(result: SafetyCheckResult, context: FormatContext): object {
@@ -318,19 +381,7 @@ export function toSarif(result: SafetyCheckResult, context: FormatContext): obje
       ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
       level: SARIF_LEVEL[finding.severity],
       message: { text: finding.fix ? `${finding.message} Fix: ${finding.fix.summary}` : finding.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: finding.file ?? report.file ?? 'input.sql' },
-            region: {
-              startLine: finding.span.start.line,
-              startColumn: finding.span.start.column,
-              endLine: finding.span.end.line,
-              endColumn: finding.span.end.column,
-            },
-          },
-        },
-      ],
+      locations: [sarifLocation(finding, report)],
       properties: {
         statementIndex: finding.statementIndex,
         locks: finding.locks,

@@ -16,6 +16,21 @@ export interface SqlInput {
   sql: string;
   /** The paired down migration, when one was found. */
   down?: { file: string; sql: string };
+  /** The migration format has no down for this migration (checklist "rollback present" fails). */
+  downMissing?: boolean;
+  /** The migration tool's own transaction mode for this migration; the option/config default when absent. */
+  inTransaction?: boolean;
+  /** For SQL compiled from code (knex, TypeORM …): which lines of `sql` came from which source line. */
+  origins?: SourceOrigin[];
+  /** What the migration reader said about this migration (format, transaction mode …). */
+  notes?: string[];
+}
+
+/** Lines `line`..`endLine` of the compiled SQL were produced at `origin` (file:line:column of the source). */
+export interface SourceOrigin {
+  line: number;
+  endLine: number;
+  origin: { file: string; line: number; column?: number };
 }
 
 /** A loader for a non-SQL migration file; returns undefined when it does not handle the file. */
@@ -104,6 +119,11 @@ function upPartner(absolute: string): string | undefined {
   if (base === 'down.sql') return path.join(path.dirname(absolute), 'up.sql');
   if (/\.down\.sql$/i.test(base)) return absolute.replace(/\.down\.sql$/i, '.up.sql');
   return undefined;
+}
+
+/** Every .sql file a path names (the file itself, or the .sql files below a folder), absolute. */
+export function listSqlFiles(root: string, target: string): string[] {
+  return expandPath(root, target).filter((file) => file.toLowerCase().endsWith('.sql'));
 }
 
 function expandPath(root: string, target: string): string[] {

@@ -1,5 +1,5 @@
 import type { Span } from '../model.js';
-import type { MigrationCatalog } from './catalog.js';
+import { hasIndexStartingWith, type MigrationCatalog } from './catalog.js';
 import { describeDuration, formatCount, ROWS_PER_SECOND } from './estimate.js';
 import type { MigrationFacts, StatementRef } from './facts.js';
 import { blocksTraffic } from './locks.js';
@@ -368,7 +368,7 @@ function answerChecklist(input: ReportInput, findings: Finding[], largeTableRows
       id: 'rollback-present',
       title: 'Rollback present',
       status: 'fail',
-      evidence: ['No down migration: every migration needs a way back (seed rule 1); use rollback_plan to write one.'],
+      evidence: ['No down migration: every migration needs a way back (seed rule 1): write a down migration that undoes it.'],
     });
   } else {
     items.push({
@@ -384,9 +384,7 @@ function answerChecklist(input: ReportInput, findings: Finding[], largeTableRows
 }
 
 function hasLeadingIndex(catalog: MigrationCatalog, table: string, columns: string[]): boolean {
-  return catalog
-    .indexes(table)
-    .some((index) => columns.every((column, position) => index.columns[position] === column));
+  return hasIndexStartingWith(catalog, table, columns);
 }
 
 function unique(items: string[]): string[] {

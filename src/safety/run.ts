@@ -11,6 +11,8 @@ import {
   validatePostgres,
 } from './engine.js';
 import type { SqlInput } from './inputs.js';
+import { originAt } from './migration-inputs.js';
+import { type ProjectDatabase, projectPgVersion } from './project-database.js';
 import type { Risk, ValidationReport } from './report.js';
 import { RULES } from './rules/index.js';
 import type { Severity } from './types.js';
@@ -36,6 +38,17 @@ export interface SafetyCheckOptions {
   root?: string;
   /** Whether the down migration is known to be absent (text input without one). */
   downMissing?: boolean;
+  /** The project's database as its files name it; asked only when neither option nor config sets pgVersion. */
+  projectDatabase?: () => ProjectDatabase;
+  /** Notes to pass through to the result (e.g. from reading the migrations). */
+  notes?: string[];
+}
+
+/** Where a finding's statement was written when the SQL was compiled from code (the `.ts` line). */
+export interface FindingOrigin {
+  file: string;
+  line: number;
+  column?: number;
 }
 
 export interface SafetyCheckResult {
@@ -43,9 +56,13 @@ export interface SafetyCheckResult {
   risk: Risk;
   counts: Record<Severity, number>;
   pgVersion: number;
+  /** Where the PostgreSQL version came from: "option", the config file, the project file naming it, or "default". */
+  pgVersionSource: string;
   assumeInTransaction: boolean;
   largeTableRows: number;
   configSource?: string;
+  /** What the caller should know about how the inputs were read (transaction modes, history not compiled …). */
+  notes: string[];
   files: ValidationReport[];
   /** Inputs that could not be checked (syntax errors), with file:line:col. */
   errors: Array<ReturnType<UserError['toJSON']>>;
@@ -65,8 +82,9 @@ export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOpt
     rowCounts,
     catalog: { ...(snapshot ? { snapshot } : {}), ...(options.history ? { history: options.history } : {}) },
   });
+  const version = resolvePgVersion(options, config, loaded.source);
   const base: ValidateOptions = {
-    pgVersion: options.pgVersion ?? config.pgVersion ?? DEFAULT_PG_VERSION,
+    pgVersion: version.version,
     assumeInTransaction: options.assumeInTransaction ?? config.assumeInTransaction ?? false,
     largeTableRows: options.largeTableRows ?? config.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS,
     rowCounts,
@@ -75,21 +93,27 @@ export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOpt
   };
   const files: ValidationReport[] = [];
   const errors: SafetyCheckResult['errors'] = [];
+  const notes = [...(options.notes ?? [])];
   for (const input of inputs) {
     catalog.startMigration();
+    for (const note of input.notes ?? []) notes.push(`${input.file}: ${note}`);
     try {
       const down = input.down
         ? { sql: input.down.sql, file: input.down.file }
-        : options.downMissing
+        : input.downMissing || options.downMissing
           ? false
           : undefined;
-      files.push(
-        await validatePostgres(input.sql, { ...base, file: input.file, ...(down === undefined ? {} : { down }) }),
-      );
+      const report = await validatePostgres(input.sql, {
+        ...base,
+        ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
+        file: input.file,
+        ...(down === undefined ? {} : { down }),
+      });
+      files.push(input.origins ? withOrigins(report, input) : report);
     } catch (error) {
       const userError = toUserError(error);
       if (userError.code === 'internal') throw error;
-      errors.push(userError.toJSON());
+      errors.push(withErrorOrigin(userError.toJSON(), input));
     }
   }
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
@@ -102,12 +126,57 @@ export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOpt
     engine: 'postgresql',
     risk,
     counts,
-    pgVersion: base.pgVersion ?? DEFAULT_PG_VERSION,
+    pgVersion: version.version,
+    pgVersionSource: version.source,
     assumeInTransaction: base.assumeInTransaction ?? false,
     largeTableRows: base.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS,
     ...(loaded.source ? { configSource: loaded.source } : {}),
     files,
     errors,
+    notes,
+  };
+}
+
+/** "from docker-compose.yml: service db image postgres:16.3", or why the default was used. */
+export function describeVersionSource(source: string): string {
+  return source === 'default'
+    ? 'the default version: none in options, configuration or project files'
+    : `version from ${source}`;
+}
+
+/** Option, then configuration, then the version the project's files name (docker-compose image …), then 15. */
+function resolvePgVersion(
+  options: SafetyCheckOptions,
+  config: SafetyConfig,
+  configSource: string | undefined,
+): { version: number; source: string } {
+  if (options.pgVersion !== undefined) return { version: options.pgVersion, source: 'option' };
+  if (config.pgVersion !== undefined) return { version: config.pgVersion, source: configSource ?? 'configuration' };
+  const detected = options.projectDatabase ? projectPgVersion(options.projectDatabase()) : undefined;
+  if (detected) return detected;
+  return { version: DEFAULT_PG_VERSION, source: 'default' };
+}
+
+/** Adds the source line (the `.ts` line) to each finding of SQL compiled from code. */
+function withOrigins(report: ValidationReport, input: SqlInput): ValidationReport {
+  const findings = report.findings.map((finding) => {
+    const origin = originAt(input.origins, finding.span.start.line);
+    return origin ? { ...finding, file: origin.file, origin } : finding;
+  });
+  const locks = report.locks.map((summary) => {
+    const origin = originAt(input.origins, summary.span.start.line);
+    return origin ? { ...summary, origin } : summary;
+  });
+  return { ...report, findings, locks };
+}
+
+function withErrorOrigin(error: ReturnType<UserError['toJSON']>, input: SqlInput): ReturnType<UserError['toJSON']> {
+  const origin = error.where?.line !== undefined ? originAt(input.origins, error.where.line) : undefined;
+  if (!origin) return error;
+  return {
+    ...error,
+    what: `${error.what} (line ${error.where?.line} of the SQL compiled from ${input.file})`,
+    where: { file: origin.file, line: origin.line, ...(origin.column !== undefined ? { column: origin.column } : {}) },
   };
 }
 
@@ -121,4 +190,55 @@ export function requireSupportedEngine(engine: string): void {
     `validate_safety does not support the engine "${engine}" yet.`,
     `Pass engine "postgresql" (supported engines: ${SUPPORTED_ENGINES.join(', ')}); safety rules for MySQL, MariaDB and SQLite are not written yet.`,
   );
+}
+
+const ENGINE_NAMES: Record<string, string> = {
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
+  sqlite: 'SQLite',
+  mssql: 'SQL Server',
+  mongodb: 'MongoDB',
+  cockroachdb: 'CockroachDB',
+};
+
+/**
+ * The engine to check for: the caller's, else the one the migration format declares (knexfile client, Prisma
+ * provider …), else the one the project's files name. Anything but PostgreSQL is refused with where it was
+ * learned — PostgreSQL rules on MySQL text would give wrong answers.
+ */
+export function requireProjectEngine(choice: {
+  explicit?: string;
+  declared?: { name: string; where: string };
+  project?: () => ProjectDatabase;
+}): { engine: 'postgresql'; source: string } {
+  if (choice.explicit !== undefined) {
+    requireSupportedEngine(choice.explicit);
+    return { engine: 'postgresql', source: 'option' };
+  }
+  const project = choice.declared && choice.declared.name === 'postgresql' ? undefined : choice.project?.();
+  const claim = projectClaim(project);
+  // The project's files name where the format's engine was declared (knexfile client …) when they agree.
+  const found = choice.declared
+    ? claim?.name === choice.declared.name
+      ? claim
+      : { name: choice.declared.name, where: choice.declared.where, file: undefined }
+    : claim;
+  if (!found || found.name === 'unknown') return { engine: 'postgresql', source: 'default' };
+  if ((SUPPORTED_ENGINES as readonly string[]).includes(found.name))
+    return { engine: 'postgresql', source: found.where };
+  const label = ENGINE_NAMES[found.name] ?? found.name;
+  throw new UserError(
+    'engine-unsupported',
+    `This project targets ${label} (${found.where}), and validate_safety has only PostgreSQL rules today: checking ${label} SQL with PostgreSQL rules would report wrong locks and hazards, so nothing was checked.`,
+    `If this SQL really runs on PostgreSQL, pass the engine explicitly (MCP "engine": "postgresql", CLI --engine postgresql). Safety rules for ${label} are not written yet; rehearse_migration on a throw-away ${label} database still tests the migration.`,
+    found.file ? { file: found.file } : undefined,
+  );
+}
+
+function projectClaim(
+  database: ProjectDatabase | undefined,
+): { name: string; where: string; file?: string } | undefined {
+  if (!database?.engine) return undefined;
+  const where = database.evidence[0] ?? 'project files';
+  return { name: database.engine, where, file: where.split(': ')[0] };
 }

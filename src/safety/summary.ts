@@ -1,12 +1,12 @@
 import { describeDuration } from './estimate.js';
-import type { SafetyCheckResult } from './run.js';
+import { describeVersionSource, type FindingOrigin, type SafetyCheckResult } from './run.js';
 
 /** A compact Markdown summary of a safety check for the human reading the agent's work. */
 export function summarizeSafety(result: SafetyCheckResult, maxFindings = 15): string {
   const out: string[] = [];
   const statements = result.files.reduce((sum, report) => sum + report.statementCount, 0);
   out.push(
-    `**Risk: ${result.risk}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info in ${statements} statement(s) (PostgreSQL ${result.pgVersion}${result.assumeInTransaction ? ', wrapped in a transaction' : ''}).`,
+    `**Risk: ${result.risk}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info in ${statements} statement(s) (PostgreSQL ${result.pgVersion}, ${describeVersionSource(result.pgVersionSource)}${result.assumeInTransaction ? ', wrapped in a transaction' : ''}).`,
   );
   for (const error of result.errors) {
     out.push(
@@ -21,9 +21,11 @@ export function summarizeSafety(result: SafetyCheckResult, maxFindings = 15): st
         ? ` [${finding.locks[0].mode}${finding.estimatedLockSeconds ? `, ~${describeDuration(finding.estimatedLockSeconds)}` : ''}]`
         : '';
       const fix = finding.fix ? ` Fix: ${finding.fix.summary}` : '';
-      out.push(
-        `- ${finding.severity} \`${finding.ruleId}\` ${report.file ?? '<input>'}:${finding.span.start.line}:${finding.span.start.column}${lock} — ${finding.message}${fix}`,
-      );
+      const origin = (finding as { origin?: FindingOrigin }).origin;
+      const where = origin
+        ? `${origin.file}:${origin.line}${origin.column ? `:${origin.column}` : ''} (SQL: ${firstLine(finding.statement)})`
+        : `${report.file ?? '<input>'}:${finding.span.start.line}:${finding.span.start.column}`;
+      out.push(`- ${finding.severity} \`${finding.ruleId}\` ${where}${lock} — ${finding.message}${fix}`);
     }
   }
   const total = result.counts.error + result.counts.warning + result.counts.info;
@@ -36,5 +38,12 @@ export function summarizeSafety(result: SafetyCheckResult, maxFindings = 15): st
     );
     for (const item of failing) out.push(`  - ${item.title}: ${item.evidence[0] ?? ''}`);
   }
+  for (const note of result.notes.slice(0, 10)) out.push(`Note: ${note}`);
+  if (result.notes.length > 10) out.push(`- … ${result.notes.length - 10} more note(s) in the structured result.`);
   return out.join('\n');
+}
+
+function firstLine(sql: string): string {
+  const line = sql.split('\n', 1)[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }

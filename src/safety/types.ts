@@ -171,6 +171,39 @@ export interface Rule {
    */
   appliesTo?: readonly string[];
   check(context: RuleContext): RuleHit[];
+  /**
+   * Runs once after the migration's last statement, for what only the whole file decides (an index created
+   * after the foreign key it covers, a BEGIN never committed). Optional; each hit names its statement.
+   */
+  finish?(context: MigrationEndContext): MigrationEndHit[];
+}
+
+/** A statement of the migration, as an end-of-migration finding points at it. */
+export interface StatementAt {
+  index: number;
+  span: Span;
+  sql: string;
+  /** Parse-tree node type, e.g. 'CreateStmt'. */
+  kind: string;
+}
+
+/** What the engine knows once the last statement of a migration has been read. */
+export interface MigrationEndContext {
+  file: string | undefined;
+  pgVersion: number;
+  /** The schema at the end of the migration. */
+  catalog: CatalogView;
+  statementCount: number;
+  /** The migration tool wraps the file in a transaction (so its own COMMIT ends it). */
+  assumeInTransaction: boolean;
+  /** The explicit BEGIN still open at the end of the file (no COMMIT or ROLLBACK after it). */
+  openTransaction?: StatementAt;
+  /** Foreign keys the migration added, in order, with the statement that added each. */
+  foreignKeys: ReadonlyArray<{ table: string; columns: string[]; references: string; at: StatementAt }>;
+}
+
+export interface MigrationEndHit extends RuleHit {
+  at: StatementAt;
 }
 
 /** A finding as reported to users and agents. */

@@ -9,6 +9,11 @@ import { UserError } from '../errors.js';
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
 const PRODUCTION_WORDS = /(^|[^a-z])(prod|production|prd|live|primary|master|main-db|customer|billing)([^a-z]|$)/i;
 
+export function isLocalHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return LOCAL_HOSTS.has(host) || host.startsWith('127.');
+}
+
 export interface UrlVerdict {
   productionLooking: boolean;
   reasons: string[];
@@ -19,7 +24,7 @@ export function judgeUrl(url: string): UrlVerdict {
   const parsed = parseDatabaseUrl(url);
   const reasons: string[] = [];
   const host = parsed.hostname.toLowerCase();
-  if (!LOCAL_HOSTS.has(host) && !host.startsWith('127.')) reasons.push(`host ${host} is not this machine`);
+  if (!isLocalHost(host)) reasons.push(`host ${host} is not this machine`);
   const database = parsed.pathname.replace(/^\//, '');
   for (const [label, value] of [
     ['host', host],

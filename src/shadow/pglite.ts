@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { introspectPostgres } from '../schema/introspect/postgres.js';
 import type { Schema } from '../schema/model.js';
+import type { BaselineImage } from './baseline-cache.js';
 import {
   readEmptyDataDir as readCachedEmptyDataDir,
   writeEmptyDataDir as writeCachedEmptyDataDir,
@@ -20,8 +21,12 @@ interface PgliteSnapshot extends ShadowSnapshot {
 let pgliteModule: Promise<typeof import('@electric-sql/pglite')> | undefined;
 /** A freshly initialised, empty data directory: loading it (~0.3 s) is far cheaper than initdb (~1–2 s). */
 let emptyDataDir: Promise<Blob> | undefined;
-/** One ready instance kept aside for the next rehearsal, when a long-lived process asked for it. */
-let spare: Promise<PGlite> | undefined;
+/**
+ * One ready instance kept aside for the next rehearsal, when a long-lived process asked for it: an empty database,
+ * or (`image` set) one loaded from the cached baseline the last rehearsal used, since the next call most likely
+ * rehearses the same project again.
+ */
+let spare: { image?: string; db: Promise<PGlite> } | undefined;
 
 function loadPglite(): Promise<typeof import('@electric-sql/pglite')> {
   pgliteModule ??= import('@electric-sql/pglite');
@@ -41,17 +46,33 @@ export class PgliteShadow implements ShadowDatabase {
    * Opens an empty PGlite database, or one loaded from a snapshot. With `keepWarm` (the MCP server, a benchmark),
    * a spare instance is prepared in the background so the next rehearsal starts without waiting for PGlite.
    */
-  static async open(options: { from?: Blob; keepWarm?: boolean } = {}): Promise<PgliteShadow> {
+  static async open(options: { from?: Blob; image?: string; keepWarm?: boolean } = {}): Promise<PgliteShadow> {
     const { PGlite } = await loadPglite();
-    if (options.from) return new PgliteShadow(await PGlite.create({ loadDataDir: options.from }));
-    const ready = spare ? await spare.catch(() => undefined) : undefined;
-    spare = undefined;
-    const db = ready ?? (await createEmpty(options.keepWarm === true));
-    if (options.keepWarm) {
-      spare = createEmpty(true);
-      spare.catch(() => undefined);
-    }
+    const from = options.from;
+    const wanted = from ? options.image : undefined;
+    const matching = spare && spare.image === wanted && (from === undefined || wanted !== undefined);
+    const taken = matching ? spare : undefined;
+    if (taken) spare = undefined;
+    const ready = taken ? await taken.db.catch(() => undefined) : undefined;
+    const db =
+      ready ?? (from ? await PGlite.create({ loadDataDir: from }) : await createEmpty(options.keepWarm === true));
+    if (options.keepWarm) prepareSpare(from && wanted ? { image: wanted, from } : undefined);
     return new PgliteShadow(db);
+  }
+
+  /** The current state as a cached baseline image: a data-directory dump, loaded into a new PGlite on open. */
+  async captureBaseline(key: string): Promise<BaselineImage> {
+    const dataDir = await this.db.dumpDataDir('none');
+    return {
+      kind: 'pglite',
+      bytes: dataDir.size,
+      label: `PGlite data directory (${Math.round(dataDir.size / 1024).toLocaleString('en-US')} KiB)`,
+      open: ({ keepWarm }) => PgliteShadow.open({ from: dataDir, image: key, keepWarm }),
+      warm: () => prepareSpare({ image: key, from: dataDir }),
+      release: async () => {
+        if (spare?.image === key) await releaseWarmPglite();
+      },
+    };
   }
 
   async exec(sql: string): Promise<ExecResult> {
@@ -121,10 +142,22 @@ async function createEmpty(rememberImage: boolean): Promise<PGlite> {
   return db;
 }
 
+/** Replaces the spare instance with a new one: empty, or loaded from a cached baseline image. */
+function prepareSpare(source: { image: string; from: Blob } | undefined): void {
+  const previous = spare;
+  if (previous && previous.image === source?.image) return;
+  const db = source
+    ? loadPglite().then(({ PGlite }) => PGlite.create({ loadDataDir: source.from }))
+    : createEmpty(true);
+  db.catch(() => undefined);
+  spare = { ...(source ? { image: source.image } : {}), db };
+  if (previous) void previous.db.then((old) => old.close()).catch(() => undefined);
+}
+
 /** Closes the spare instance (end of a benchmark or of the server). */
 export async function releaseWarmPglite(): Promise<void> {
   const pending = spare;
   spare = undefined;
-  const db = pending ? await pending.catch(() => undefined) : undefined;
+  const db = pending ? await pending.db.catch(() => undefined) : undefined;
   await db?.close().catch(() => undefined);
 }

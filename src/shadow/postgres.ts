@@ -3,7 +3,20 @@ import type pg from 'pg';
 import { UserError } from '../errors.js';
 import { introspectPostgres } from '../schema/introspect/postgres.js';
 import type { Schema } from '../schema/model.js';
-import { assertDroppable, assertShadowServer, redact, SHADOW_PREFIX, type ShadowServerOptions } from './guard.js';
+import {
+  abandonedTemplates,
+  type BaselineImage,
+  baselineTemplateName,
+  releaseBaselinesAtExit,
+} from './baseline-cache.js';
+import {
+  assertDroppable,
+  assertShadowServer,
+  isLocalHost,
+  redact,
+  SHADOW_PREFIX,
+  type ShadowServerOptions,
+} from './guard.js';
 import type { ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
 /**
@@ -20,7 +33,12 @@ interface PostgresSnapshot extends ShadowSnapshot {
 export interface PostgresShadowOptions extends ShadowServerOptions {
   url: string;
   connectTimeoutMs?: number;
+  /** A template database this process created (a cached baseline): the new shadow starts as its copy. */
+  template?: string;
 }
+
+/** Template databases of cached baselines: `dma_shadow_tpl_<hash>_<process id>`, dropped when released. */
+export const TEMPLATE_PREFIX = `${SHADOW_PREFIX}tpl_`;
 
 type PgClient = pg.Client;
 
@@ -38,6 +56,7 @@ export class PostgresShadow implements ShadowDatabase {
     readonly database: string,
     private readonly serverUrl: URL,
     private readonly timeoutMs: number,
+    private readonly options: PostgresShadowOptions,
   ) {
     this.description = `${database} on ${serverUrl.host} (created for this rehearsal, dropped afterwards)`;
     this.created.add(database);
@@ -48,8 +67,9 @@ export class PostgresShadow implements ShadowDatabase {
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
     const admin = await connect(serverUrl.href, timeoutMs, options.url);
     const database = `${SHADOW_PREFIX}${randomBytes(6).toString('hex')}`;
+    if (options.template) assertDroppable(options.template);
     try {
-      await admin.query(`CREATE DATABASE ${database}`);
+      await admin.query(`CREATE DATABASE ${database}${options.template ? ` TEMPLATE ${options.template}` : ''}`);
     } catch (error) {
       await admin.end().catch(() => undefined);
       throw new UserError(
@@ -66,7 +86,7 @@ export class PostgresShadow implements ShadowDatabase {
       await admin.end().catch(() => undefined);
       throw error;
     }
-    return new PostgresShadow(admin, client, database, serverUrl, timeoutMs);
+    return new PostgresShadow(admin, client, database, serverUrl, timeoutMs, options);
   }
 
   async exec(sql: string): Promise<ExecResult> {
@@ -102,6 +122,56 @@ export class PostgresShadow implements ShadowDatabase {
     await this.admin.query(`CREATE DATABASE ${name} TEMPLATE ${this.database}`);
     this.client = await connect(databaseUrl(this.serverUrl, this.database), this.timeoutMs);
     return { kind: 'postgres-server', label: `template database ${name}`, database: name };
+  }
+
+  /**
+   * The current state as a cached baseline image: a template database `dma_shadow_tpl_<hash>_<pid>` that outlives
+   * this shadow (its `close()` does not drop it); each later rehearsal starts as a copy of it. The image's
+   * `release()` drops it, and so does the end of the process.
+   */
+  async captureBaseline(key: string): Promise<BaselineImage> {
+    const template = baselineTemplateName(TEMPLATE_PREFIX, key);
+    assertDroppable(template);
+    await this.dropAbandonedTemplates();
+    await this.client.end();
+    try {
+      await this.admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+      await this.admin.query(`CREATE DATABASE ${template} TEMPLATE ${this.database}`);
+    } finally {
+      this.client = await connect(databaseUrl(this.serverUrl, this.database), this.timeoutMs);
+    }
+    releaseBaselinesAtExit();
+    const server = this.serverUrl;
+    return {
+      kind: 'postgres-server',
+      bytes: 0,
+      label: `template database ${template} on ${server.host}`,
+      open: () => PostgresShadow.open({ ...this.options, template }),
+      release: async () => {
+        const admin = await connect(server.href, this.timeoutMs, redact(server));
+        try {
+          await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+        } finally {
+          await admin.end().catch(() => undefined);
+        }
+      },
+    };
+  }
+
+  /** Drops templates whose creating process was killed before it could drop them (server on this machine only). */
+  private async dropAbandonedTemplates(): Promise<void> {
+    if (!isLocalHost(this.serverUrl.hostname)) return;
+    const { rows } = await this.admin.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [TEMPLATE_PREFIX],
+    );
+    for (const name of abandonedTemplates(
+      TEMPLATE_PREFIX,
+      rows.map((row) => row.datname),
+    )) {
+      assertDroppable(name);
+      await this.admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    }
   }
 
   async restore(snapshot: ShadowSnapshot): Promise<void> {

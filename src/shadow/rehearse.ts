@@ -3,13 +3,15 @@ import type { Migration } from '../model.js';
 import { compareSchemas, type SchemaChange } from '../schema/compare.js';
 import type { Schema } from '../schema/model.js';
 import { type BaselineSource, buildBaseline } from './baseline.js';
+import { baselineCache, baselineKey, type CachedBaseline } from './baseline-cache.js';
 import { estimateAtScale, type ScaleEstimate } from './estimate.js';
 import { type DataFingerprint, fingerprintData } from './fingerprint.js';
+import { assertShadowServer } from './guard.js';
 import { openShadow } from './open.js';
 import { type Phase, runPhase, type StatementReport } from './run-statements.js';
 import { fillSynthetic, type TableFill } from './synthetic.js';
 import { readTargetRowCounts } from './target-stats.js';
-import type { ShadowDatabase, ShadowEngine } from './types.js';
+import type { ShadowDatabase, ShadowEngine, ShadowKind } from './types.js';
 
 /**
  * A rehearsal: build the baseline on a throw-away database, fill it with synthetic rows, run the migration up
@@ -36,6 +38,11 @@ export interface RehearsalOptions {
   onProgress?: (progress: number, total: number, message: string) => void;
   /** Long-lived callers (the MCP server) keep a warm PGlite ready for the next rehearsal. */
   keepWarm?: boolean;
+  /**
+   * Reuse the baseline (schema + synthetic rows) of an earlier rehearsal with the same inputs, and keep this one's
+   * for the next (baseline-cache.ts). Defaults to `keepWarm`: only a long-lived process gains from it.
+   */
+  cacheBaseline?: boolean;
   /** Opens the shadow; tests inject a pre-opened one to observe it. */
   open?: (engine: ShadowEngine) => Promise<ShadowDatabase>;
 }
@@ -69,7 +76,17 @@ export interface RehearsalReport {
   engine: ShadowEngine;
   shadow: string;
   migration: { id: string; path: string; transactional: boolean; statements: number; hasDown: boolean };
-  baseline: { kind: BaselineSource['kind']; migrationsReplayed: number; tables: TableFill[]; durationMs: number };
+  baseline: {
+    kind: BaselineSource['kind'];
+    migrationsReplayed: number;
+    tables: TableFill[];
+    /** Building it (replay + synthetic rows), or, when cached, restoring it. */
+    durationMs: number;
+    /** True when it was restored from a baseline an earlier rehearsal in this process built with the same inputs. */
+    cached: boolean;
+    /** How long ago the cached baseline was built. */
+    cachedAgeMs?: number;
+  };
   outcome: 'passed' | 'failed';
   failure?: { phase: Phase; statement: number; message: string; location: string };
   steps: StatementReport[];
@@ -94,19 +111,33 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
   const progress = progressReporter(options);
 
   progress.step('opening the shadow database');
-  const db = options.open ? await options.open(options.engine) : await openShadowFor(options);
+  const cacheKey = cacheKeyFor(options, rowsPerTable);
+  const openStarted = performance.now();
+  let cached = cacheKey ? baselineCache.get(cacheKey) : undefined;
+  const cacheNotes: string[] = [];
+  let db: ShadowDatabase | undefined;
+  if (cached && cacheKey) {
+    try {
+      db = await cached.image.open({ keepWarm: options.keepWarm === true });
+    } catch (error) {
+      // The image is gone (a template dropped by someone else…): forget it and build the baseline again.
+      await baselineCache.delete(cacheKey);
+      cached = undefined;
+      cacheNotes.push(`the cached baseline could not be restored, so it was rebuilt: ${(error as Error).message}`);
+    }
+  }
+  const restoreMs = performance.now() - openStarted;
+  db ??= options.open ? await options.open(options.engine) : await openShadowFor(options);
+  const shadow = db;
   try {
     return await withCancellation(signal, timeoutMs, async () => {
       const baselineStarted = performance.now();
-      const replayed = await buildBaseline(db, options.baseline, {
-        signal,
-        onMigration: (index, total, name) => progress.step(`baseline: migration ${index + 1}/${total} ${name}`),
-      });
-      const baselineSchema = await db.introspect();
-      progress.step(`synthetic rows: ${rowsPerTable} per table`);
-      const fills = await fillSynthetic(db, baselineSchema, { rowsPerTable, signal });
-      const baselineData = await fingerprintData(db, baselineSchema);
-      const baselineMs = performance.now() - baselineStarted;
+      const baseline: Baseline & { cacheNote?: string } = cached
+        ? restoredBaseline(cached, progress)
+        : await freshBaseline(shadow, options, rowsPerTable, signal, progress, cacheKey);
+      const { schema: baselineSchema, fills, data: baselineData, replayed } = baseline;
+      const baselineMs = cached ? restoreMs : performance.now() - baselineStarted;
+      const db = shadow;
 
       const steps: StatementReport[] = [];
       const migration = options.migration;
@@ -138,6 +169,8 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
           migrationsReplayed: replayed,
           tables: fills,
           durationMs: Math.round(baselineMs),
+          cached: cached !== undefined,
+          ...(cached ? { cachedAgeMs: Math.round(Date.now() - cached.createdAt) } : {}),
         },
         outcome: 'passed',
         steps,
@@ -145,7 +178,11 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
         data: { preserved: [], changed: [], destroyed: [] },
         estimates: [],
         lockTimeoutMs,
-        engineNotes: engineNotes(options.engine, migration),
+        engineNotes: [
+          ...engineNotes(options.engine, migration),
+          ...cacheNotes,
+          ...(baseline.cacheNote ? [baseline.cacheNote] : []),
+        ],
         durationMs: 0,
       };
 
@@ -206,8 +243,80 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
     });
   } finally {
     progress.step('dropping the shadow database');
-    await db.close();
+    await shadow.close();
   }
+}
+
+type Progress = ReturnType<typeof progressReporter>;
+type Baseline = Pick<CachedBaseline, 'schema' | 'fills' | 'data' | 'replayed'>;
+
+function shadowKindFor(options: RehearsalOptions): ShadowKind {
+  if (options.engine === 'mysql') return 'mysql-server';
+  if (options.engine === 'sqlite') return 'sqlite';
+  return options.shadowUrl ? 'postgres-server' : 'pglite';
+}
+
+/** The cache key of this rehearsal's baseline, or undefined when it is not cached (not asked, nothing to keep). */
+function cacheKeyFor(options: RehearsalOptions, rowsPerTable: number): string | undefined {
+  if (!(options.cacheBaseline ?? options.keepWarm === true) || options.open) return undefined;
+  const kind = shadowKindFor(options);
+  let server: string | undefined;
+  if (options.shadowUrl) {
+    // The same refusal as opening the server would give: a cached copy must not bypass the shadow guard.
+    const url = assertShadowServer(options.shadowUrl, {
+      ...(options.allowProductionLooking ? { allowProductionLooking: true } : {}),
+      ...(options.shadowUrlSource ? { source: options.shadowUrlSource } : {}),
+    });
+    server = `${url.protocol}//${decodeURIComponent(url.username)}@${url.host}${url.pathname}`;
+  }
+  return baselineKey({ kind, source: options.baseline, rowsPerTable, ...(server ? { server } : {}) });
+}
+
+function restoredBaseline(cached: CachedBaseline, progress: Progress): Baseline {
+  progress.step(`baseline: restored from the cache (${cached.image.label})`);
+  // Copies: the rehearsal must not be able to change what later rehearsals get.
+  return structuredClone({ schema: cached.schema, fills: cached.fills, data: cached.data, replayed: cached.replayed });
+}
+
+/**
+ * Replays the earlier migrations and fills synthetic rows; with a cache key, saves the result before the migration
+ * runs, so that neither a failing migration nor its down can change the cached baseline.
+ */
+async function freshBaseline(
+  db: ShadowDatabase,
+  options: RehearsalOptions,
+  rowsPerTable: number,
+  signal: AbortSignal,
+  progress: Progress,
+  cacheKey: string | undefined,
+): Promise<Baseline & { cacheNote?: string }> {
+  const replayed = await buildBaseline(db, options.baseline, {
+    signal,
+    onMigration: (index, total, name) => progress.step(`baseline: migration ${index + 1}/${total} ${name}`),
+  });
+  const schema = await db.introspect();
+  progress.step(`synthetic rows: ${rowsPerTable} per table`);
+  const fills = await fillSynthetic(db, schema, { rowsPerTable, signal });
+  const data = await fingerprintData(db, schema);
+  const baseline = { schema, fills, data, replayed };
+  if (cacheKey && db.captureBaseline) {
+    signal.throwIfAborted();
+    try {
+      const image = await db.captureBaseline(cacheKey);
+      const kept = await baselineCache.put({
+        key: cacheKey,
+        createdAt: Date.now(),
+        image,
+        ...structuredClone(baseline),
+      });
+      if (!kept) return { ...baseline, cacheNote: `the baseline (${image.label}) exceeds the cache's size limit` };
+      if (options.keepWarm) image.warm?.();
+    } catch (error) {
+      // No cache entry: the next rehearsal builds the baseline again.
+      return { ...baseline, cacheNote: `the baseline could not be cached: ${(error as Error).message}` };
+    }
+  }
+  return baseline;
 }
 
 async function openShadowFor(options: RehearsalOptions): Promise<ShadowDatabase> {

@@ -51,11 +51,20 @@ function describeBaseline(report: RehearsalReport): string {
   const rows = report.baseline.tables.reduce((sum, table) => sum + table.rows, 0);
   const what =
     report.baseline.kind === 'migrations'
-      ? `${report.baseline.migrationsReplayed} earlier migration(s) replayed`
+      ? `${report.baseline.migrationsReplayed} earlier migration(s)${report.baseline.cached ? '' : ' replayed'}`
       : report.baseline.kind === 'dump'
         ? 'schema dump loaded'
         : 'empty database';
-  return `${what}, ${report.baseline.tables.length} table(s), ${rows} synthetic rows (${report.baseline.durationMs} ms)`;
+  const timing = report.baseline.cached
+    ? `restored from the baseline cache in ${report.baseline.durationMs} ms, built ${formatAge(report.baseline.cachedAgeMs ?? 0)} ago by an earlier rehearsal`
+    : `${report.baseline.durationMs} ms`;
+  return `${what}, ${report.baseline.tables.length} table(s), ${rows} synthetic rows (${timing})`;
+}
+
+function formatAge(ms: number): string {
+  if (ms < 60_000) return `${Math.max(1, Math.round(ms / 1000))} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
 function row(step: StatementReport): string {

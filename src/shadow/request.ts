@@ -34,6 +34,8 @@ export interface RehearsalRequest {
   signal?: AbortSignal;
   onProgress?: RehearsalOptions['onProgress'];
   keepWarm?: boolean;
+  /** Reuse baselines between calls in this process (default: `keepWarm`); see baseline-cache.ts. */
+  cacheBaseline?: boolean;
 }
 
 export interface PreparedRehearsal {
@@ -97,6 +99,7 @@ export async function prepareRehearsal(request: RehearsalRequest): Promise<Prepa
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       ...(request.keepWarm ? { keepWarm: true } : {}),
+      ...(request.cacheBaseline !== undefined ? { cacheBaseline: request.cacheBaseline } : {}),
     },
   };
 }

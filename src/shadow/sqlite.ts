@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { introspectSqlite } from '../schema/introspect/sqlite.js';
 import type { Schema } from '../schema/model.js';
+import type { BaselineImage } from './baseline-cache.js';
 import type { ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
 /**
@@ -75,6 +76,18 @@ export class SqliteShadow implements ShadowDatabase {
   async snapshot(): Promise<SqliteSnapshot> {
     const image = this.db.serialize();
     return { kind: 'sqlite', label: `SQLite image (${Math.round(image.length / 1024)} KiB)`, image };
+  }
+
+  /** The current state as a cached baseline image: a serialized database, deserialized (copied) on open. */
+  async captureBaseline(): Promise<BaselineImage> {
+    const image = this.db.serialize();
+    return {
+      kind: 'sqlite',
+      bytes: image.length,
+      label: `SQLite image (${Math.round(image.length / 1024).toLocaleString('en-US')} KiB)`,
+      open: () => SqliteShadow.open(image),
+      release: async () => undefined,
+    };
   }
 
   async restore(snapshot: ShadowSnapshot): Promise<void> {

@@ -25,6 +25,12 @@ export interface TableFill {
 
 const BATCH = 250;
 
+/**
+ * Part of every cached baseline's key (see baseline-cache.ts): raise it whenever a change here makes the
+ * generator produce other rows, so baselines filled by the old generator are not reused.
+ */
+export const SYNTHETIC_GENERATOR_VERSION = 1;
+
 export async function fillSynthetic(
   db: ShadowDatabase,
   schema: Schema,

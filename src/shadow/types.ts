@@ -1,4 +1,5 @@
 import type { Schema } from '../schema/model.js';
+import type { BaselineImage } from './baseline-cache.js';
 
 /** The engines a shadow database can be: what the rehearsal runs on. */
 export type ShadowEngine = 'postgresql' | 'mysql' | 'sqlite';
@@ -37,6 +38,11 @@ export interface ShadowDatabase {
   snapshot(): Promise<ShadowSnapshot>;
   restore(snapshot: ShadowSnapshot): Promise<void>;
   introspect(): Promise<Schema>;
+  /**
+   * Saves the current state as a baseline image later rehearsals start from (baseline-cache.ts). Throws when the
+   * adapter cannot copy this state faithfully; the rehearsal then simply does not cache it.
+   */
+  captureBaseline?(key: string): Promise<BaselineImage>;
   /** Closes connections and drops every database the adapter created. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -32,6 +32,8 @@ export interface PgStatement extends Statement {
    * location + locationBase.
    */
   locationBase: number;
+  /** UTF-8 byte offset of `sql`'s first character in the whole text (so a location minus this is local to `sql`). */
+  byteStart?: number;
 }
 
 /**
@@ -78,9 +80,10 @@ function* batches(lib: LibPgQuery, sql: string, file: string | undefined): Gener
       statements.push({
         sql: sql.slice(located.start, located.end),
         span: { start: lines.position(located.start), end: lines.position(located.end) },
-        offset: located,
+        offset: { start: located.start, end: located.end },
         ast: raw.stmt,
         locationBase: startByte,
+        byteStart: located.byteStart,
       });
     }
     startByte += byteLength(piece);
@@ -100,7 +103,7 @@ function locate(
   raw: RawStmt,
   toChar: (byte: number) => number,
   baseByte: number,
-): { start: number; end: number } | undefined {
+): { start: number; end: number; byteStart: number } | undefined {
   const startByte = baseByte + (raw.stmt_location ?? 0);
   const start = toChar(startByte);
   const end = raw.stmt_len ? toChar(startByte + raw.stmt_len) : sql.length;
@@ -116,7 +119,8 @@ function locate(
   }
   let stop = end;
   while (stop > cursor && /[\s;]/.test(sql[stop - 1] ?? '')) stop--;
-  return cursor < stop ? { start: cursor, end: stop } : undefined;
+  if (cursor >= stop) return undefined;
+  return { start: cursor, end: stop, byteStart: startByte + byteLength(sql.slice(start, cursor)) };
 }
 
 function skipBlockComment(sql: string, start: number, end: number): number {

@@ -1,5 +1,6 @@
 import type { AlterTableCmd, ColumnDef, Constraint, Node, RangeVar, TypeName } from 'libpg-query';
 import * as libpg from 'libpg-query';
+import { type LexToken, lexAscii } from '../../sql/tokens.js';
 import { typeNameText } from '../ast.js';
 import { namesOf, relationDisplay, relationKey } from '../names.js';
 import type { FixStep, RuleContext, Severity } from '../types.js';
@@ -33,8 +34,22 @@ export function relationOf(range: RangeVar | undefined): Relation | undefined {
   return { key, display: qualifiedSql(display) };
 }
 
-/** An ALTER TABLE statement with its actions, or undefined for any other statement. */
+const alteredTables = new WeakMap<object, { table: Relation; cmds: AlterTableCmd[] } | null>();
+
+/**
+ * An ALTER TABLE statement with its actions, or undefined for any other statement. Worked out once per
+ * statement and shared by every rule that asks (the result is read-only).
+ */
 export function alterTableOf(context: RuleContext): { table: Relation; cmds: AlterTableCmd[] } | undefined {
+  let found = alteredTables.get(context.statement);
+  if (found === undefined) {
+    found = readAlterTable(context) ?? null;
+    alteredTables.set(context.statement, found);
+  }
+  return found ?? undefined;
+}
+
+function readAlterTable(context: RuleContext): { table: Relation; cmds: AlterTableCmd[] } | undefined {
   const stmt = nodeAs(context.statement.ast, 'AlterTableStmt');
   if (!stmt || (stmt.objtype !== 'OBJECT_TABLE' && stmt.objtype !== undefined)) return undefined;
   const table = relationOf(stmt.relation);
@@ -64,10 +79,20 @@ export function columnConstraints(def: ColumnDef): Constraint[] {
   return list;
 }
 
-/** Column definitions and table constraints of a CREATE TABLE. */
-export function createTableOf(
-  context: RuleContext,
-): { table: Relation; columns: ColumnDef[]; constraints: Constraint[] } | undefined {
+type CreatedTable = { table: Relation; columns: ColumnDef[]; constraints: Constraint[] };
+const createdTables = new WeakMap<object, CreatedTable | null>();
+
+/** Column definitions and table constraints of a CREATE TABLE (once per statement; read-only). */
+export function createTableOf(context: RuleContext): CreatedTable | undefined {
+  let found = createdTables.get(context.statement);
+  if (found === undefined) {
+    found = readCreateTable(context) ?? null;
+    createdTables.set(context.statement, found);
+  }
+  return found ?? undefined;
+}
+
+function readCreateTable(context: RuleContext): CreatedTable | undefined {
   const stmt = nodeAs(context.statement.ast, 'CreateStmt');
   const table = relationOf(stmt?.relation);
   if (!stmt || !table) return undefined;
@@ -162,8 +187,17 @@ export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+const qualifiedCache = new Map<string, string>();
+
+/** `Orders.x` → `"Orders".x`; memoised because every rule asks for the same few relation names. */
 function qualifiedSql(display: string): string {
-  return display.split('.').map(ident).join('.');
+  let sql = qualifiedCache.get(display);
+  if (sql === undefined) {
+    sql = display.split('.').map(ident).join('.');
+    if (qualifiedCache.size > 10_000) qualifiedCache.clear();
+    qualifiedCache.set(display, sql);
+  }
+  return sql;
 }
 
 /** PostgreSQL truncates identifiers to 63 bytes; generated names must fit. */
@@ -309,20 +343,56 @@ export function expressionVolatility(expr: Node | undefined): { volatility: Vola
 const localTrees = new WeakMap<object, Node | undefined>();
 
 /**
- * The statement re-parsed on its own, so node locations are byte offsets into `statement.sql`. The parser
- * is already loaded by the engine (parsePostgres runs first), which is what makes this synchronous call valid.
+ * The statement's parse tree with node locations as byte offsets into `statement.sql` (as if it had been parsed
+ * on its own). Derived from the engine's tree by shifting locations — no second parse — when the statement
+ * knows its byte offset; otherwise the statement is re-parsed alone (the parser is loaded by then).
  */
 export function localAst(context: RuleContext): Node | undefined {
-  if (!localTrees.has(context.statement)) {
+  const statement = context.statement;
+  if (!localTrees.has(statement)) {
     let tree: Node | undefined;
-    try {
-      tree = libpg.parseSync(context.statement.sql).stmts?.[0]?.stmt;
-    } catch {
-      tree = undefined;
+    if (statement.byteStart !== undefined) {
+      tree = shiftLocations(statement.ast, statement.byteStart - statement.locationBase) as Node;
+    } else {
+      try {
+        tree = libpg.parseSync(statement.sql).stmts?.[0]?.stmt;
+      } catch {
+        tree = undefined;
+      }
     }
-    localTrees.set(context.statement, tree);
+    localTrees.set(statement, tree);
   }
-  return localTrees.get(context.statement);
+  return localTrees.get(statement);
+}
+
+/** A copy of a parse tree with every non-negative `location` moved back by `delta` bytes. */
+function shiftLocations(node: unknown, delta: number): unknown {
+  if (Array.isArray(node)) return node.map((item) => shiftLocations(item, delta));
+  if (node === null || typeof node !== 'object') return node;
+  const copy: Record<string, unknown> = {};
+  for (const key in node) {
+    const value = (node as Record<string, unknown>)[key];
+    copy[key] =
+      key === 'location' && typeof value === 'number'
+        ? value >= 0
+          ? value - delta
+          : value
+        : shiftLocations(value, delta);
+  }
+  return copy;
+}
+
+let lastScanned: { sql: string; tokens: LexToken[]; bytes: Buffer } | undefined;
+
+/**
+ * The statement's tokens and UTF-8 bytes, kept for the last statement text asked about: the text helpers below
+ * are called several times per statement while its fix is built, and one scan serves them all. ASCII text is
+ * tokenised in JavaScript; other text by the parser's own scanner (token offsets are UTF-8 bytes either way).
+ */
+function scanned(sql: string): { tokens: LexToken[]; bytes: Buffer } {
+  if (lastScanned?.sql !== sql)
+    lastScanned = { sql, tokens: lexAscii(sql) ?? libpg.scanSync(sql).tokens, bytes: Buffer.from(sql) };
+  return lastScanned;
 }
 
 const STOP_KEYWORDS = new Set([
@@ -351,16 +421,16 @@ function isStopKeyword(token: { keywordName: string }, text: string): boolean {
  */
 export function expressionText(sql: string, byteStart: number | undefined, stopAtKeywords = true): string | undefined {
   if (byteStart === undefined || byteStart < 0) return undefined;
-  const bytes = Buffer.from(sql);
-  let scanned: ReturnType<typeof libpg.scanSync>;
+  let scan: ReturnType<typeof scanned>;
   try {
-    scanned = libpg.scanSync(sql);
+    scan = scanned(sql);
   } catch {
     return undefined;
   }
+  const { bytes } = scan;
   let depth = 0;
   let end = byteStart;
-  for (const token of scanned.tokens) {
+  for (const token of scan.tokens) {
     if (token.start < byteStart) continue;
     const text = bytes.subarray(token.start, token.end).toString();
     if (depth === 0 && token.start > byteStart) {
@@ -377,10 +447,10 @@ export function expressionText(sql: string, byteStart: number | undefined, stopA
 /** The text inside the first parenthesis pair that opens at or after `from` (CHECK (…), GENERATED … AS (…)). */
 export function balancedAfter(sql: string, from: number | undefined): string | undefined {
   if (from === undefined || from < 0) return undefined;
-  const bytes = Buffer.from(sql);
+  const { bytes, tokens } = scanned(sql);
   let depth = 0;
   let start: number | undefined;
-  for (const token of libpg.scanSync(sql).tokens) {
+  for (const token of tokens) {
     if (token.start < from) continue;
     const text = bytes.subarray(token.start, token.end).toString();
     if (text === '(') {
@@ -402,8 +472,7 @@ export function expressionAfterKeyword(
   stopAtKeywords: boolean,
 ): string | undefined {
   if (from === undefined || from < 0) return undefined;
-  const bytes = Buffer.from(sql);
-  const tokens = libpg.scanSync(sql).tokens;
+  const { bytes, tokens } = scanned(sql);
   const at = tokens.findIndex(
     (token) => token.start >= from && bytes.subarray(token.start, token.end).toString().toUpperCase() === keyword,
   );
@@ -445,7 +514,7 @@ export function defaultExpressionText(context: RuleContext, column: string): str
 /** A type name as written, from its start location to the end of its modifiers and array bounds. */
 export function typeTextAt(sql: string, start: number | undefined): string | undefined {
   if (start === undefined || start < 0) return undefined;
-  const text = Buffer.from(sql).subarray(start, typeRangeAt(sql, start)).toString().trim();
+  const text = scanned(sql).bytes.subarray(start, typeRangeAt(sql, start)).toString().trim();
   return text.length > 0 ? text : undefined;
 }
 
@@ -667,10 +736,10 @@ export function displayOf(key: string): string {
 
 /** Byte range [start, end) of a type name as written, modifiers and array bounds included. */
 export function typeRangeAt(sql: string, start: number): number {
-  const bytes = Buffer.from(sql);
+  const { bytes, tokens } = scanned(sql);
   let depth = 0;
   let end = start;
-  for (const token of libpg.scanSync(sql).tokens) {
+  for (const token of tokens) {
     if (token.start < start) continue;
     const word = bytes.subarray(token.start, token.end).toString();
     if (
@@ -723,11 +792,11 @@ export function withColumnTypes(
 
 /** Text of the statement between a keyword at parenthesis depth zero and the next of the stop keywords. */
 export function clauseText(sql: string, keyword: string, stops: string[]): string | undefined {
-  const bytes = Buffer.from(sql);
+  const { bytes, tokens } = scanned(sql);
   let depth = 0;
   let start: number | undefined;
   let end = bytes.length;
-  for (const token of libpg.scanSync(sql).tokens) {
+  for (const token of tokens) {
     const word = bytes.subarray(token.start, token.end).toString();
     if (word === '(') depth++;
     if (word === ')') depth--;
@@ -783,10 +852,10 @@ export function columnDefinitionWithout(
   });
   const start = found?.location;
   if (!found || start === undefined) return undefined;
-  const bytes = Buffer.from(sql);
+  const { bytes, tokens } = scanned(sql);
   let depth = 0;
   let end = bytes.length;
-  for (const token of libpg.scanSync(sql).tokens) {
+  for (const token of tokens) {
     if (token.start <= start) continue;
     const word = bytes.subarray(token.start, token.end).toString();
     if (word === '(') depth++;

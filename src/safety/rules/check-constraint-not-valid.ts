@@ -61,7 +61,8 @@ export const checkConstraintNotValid: Rule = {
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
     const bare = table.key.slice(table.key.indexOf('.') + 1);
-    const texts = checkTexts(context.statement.sql, localAst(context));
+    // Read the CHECK texts only when a fix needs them: most ADD CONSTRAINT … CHECK statements are NOT VALID already.
+    let texts: string[] | undefined;
     let checkIndex = -1;
     const hits: RuleHit[] = [];
     for (const cmd of altered.cmds) {
@@ -73,6 +74,7 @@ export const checkConstraintNotValid: Rule = {
         checkIndex++;
         if (constraint.skip_validation) continue;
         const name = constraint.conname ?? fitName(`${bare}_${def?.colname ?? 'check'}_check`);
+        texts ??= checkTexts(context.statement.sql, localAst(context));
         const expression = texts[checkIndex] ?? '';
         const before = def?.colname
           ? [

@@ -1,12 +1,14 @@
 import type { Constraint } from 'libpg-query';
+import { hasIndexStartingWith } from '../catalog.js';
 import { namesOf } from '../names.js';
-import type { Rule, RuleHit } from '../types.js';
+import type { CatalogView, MigrationEndHit, Rule, RuleHit } from '../types.js';
 import {
   alterTableOf,
   columnConstraints,
   columnDefOf,
   columnList,
   constraintOf,
+  displayOf,
   ident,
   indexName,
   type Relation,
@@ -37,8 +39,8 @@ export const foreignKeyMissingIndex: Rule = {
   appliesTo: ['AlterTableStmt'],
   check(context) {
     const found: Array<{ table: Relation; columns: string[]; isNew: boolean }> = [];
-    // Inline REFERENCES in CREATE TABLE are left to the report's end-of-migration foreign-key index check:
-    // the index can only come after the CREATE TABLE, and a rule sees one statement at a time.
+    // Foreign keys inside CREATE TABLE are checked by finish(), at the end of the migration: the index can
+    // only come after the CREATE TABLE.
     const altered = alterTableOf(context);
     if (altered) {
       const isNew =
@@ -56,9 +58,7 @@ export const foreignKeyMissingIndex: Rule = {
     const hits: RuleHit[] = [];
     for (const { table, columns, isNew } of found) {
       const covered =
-        context.catalog
-          .indexes(table.key)
-          .some((index) => columns.every((column, position) => index.columns[position] === column)) ||
+        hasIndexStartingWith(context.catalog, table.key, columns) ||
         context.catalog
           .constraints(table.key)
           .some(
@@ -104,4 +104,45 @@ export const foreignKeyMissingIndex: Rule = {
       if (columns.length > 0) found.push({ table, columns, isNew });
     }
   },
+  // Foreign keys declared inside CREATE TABLE: the index can only come after the table, so whether one did is
+  // known at the end of the migration.
+  finish(context) {
+    const hits: MigrationEndHit[] = [];
+    const reported = new Set<string>();
+    for (const { table, columns, references, at } of context.foreignKeys) {
+      if (at.kind !== 'CreateStmt' || columns.length === 0 || !context.catalog.tableExists(table)) continue;
+      const id = `${table}(${columns.join(',')})`;
+      if (reported.has(id) || coveredAtEnd(context.catalog, table, columns)) continue;
+      reported.add(id);
+      const relation: Relation = { key: table, display: displayOf(table).split('.').map(ident).join('.') };
+      hits.push({
+        at,
+        message: `${relation.display} (${columns.join(', ')}) references ${displayOf(references)}, but no index starting with those columns exists by the end of the migration: deletes and key updates on ${displayOf(references)} will scan ${relation.display}.`,
+        table: relation.display,
+        fix: {
+          summary: 'Index the foreign key columns in the same migration.',
+          steps: [
+            step(
+              'Index the new table right after creating it (empty, so a plain CREATE INDEX is instant).',
+              `CREATE INDEX ${ident(indexName(relation, columns))} ON ${relation.display} (${columnList(columns)});`,
+            ),
+          ],
+        },
+      });
+    }
+    return hits;
+  },
 };
+
+function coveredAtEnd(catalog: CatalogView, table: string, columns: string[]): boolean {
+  return (
+    hasIndexStartingWith(catalog, table, columns) ||
+    catalog
+      .constraints(table)
+      .some(
+        (constraint) =>
+          (constraint.kind === 'primary-key' || constraint.kind === 'unique') &&
+          columns.every((column, position) => constraint.columns[position] === column),
+      )
+  );
+}

@@ -45,4 +45,19 @@ export const transactionNesting: Rule = {
       },
     ];
   },
+  // A BEGIN the file never closes: the session ends with the transaction open, and PostgreSQL rolls it back.
+  finish(context) {
+    const open = context.openTransaction;
+    if (!open || context.assumeInTransaction) return [];
+    return [
+      {
+        at: open,
+        message: `The transaction opened at line ${open.span.start.line} is never committed: when the session ends, PostgreSQL rolls back every change after this BEGIN (psql and most runners disconnect without committing).`,
+        fix: {
+          summary: 'End the migration with COMMIT.',
+          steps: [step("Commit the transaction as the migration's last statement.", 'COMMIT;')],
+        },
+      },
+    ];
+  },
 };

@@ -80,7 +80,7 @@ export function pushWithDownCheck(result: FormatRead, migration: Migration): voi
     error: {
       code: 'missing-down',
       what: `${migration.path} defines no down(), so \`${ROLLBACK_COMMANDS[migration.format] ?? 'rollback'}\` fails on it and the change cannot be rolled back by the tool.`,
-      fix: 'Add a down() that reverses up() (rollback_plan can propose one), or record in the plan that this step is irreversible.',
+      fix: 'Add a down() that reverses up(), or record in the plan that this step is irreversible.',
       where: { file: migration.path, line: 1, column: 1 },
     },
   });

@@ -1,0 +1,333 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import type { Engine, Migration, MigrationFormat, Statement } from '../model.js';
+import { relativeToRoot, resolveInsideRoot } from '../project/root.js';
+import { listSqlFiles, loadSqlInputs, type SourceOrigin, type SqlInput } from './inputs.js';
+
+/**
+ * Turns migration files and folders of any supported format (golang-migrate, dbmate, goose, sql-migrate, Flyway,
+ * Diesel, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django, plain SQL) into safety-check inputs: the
+ * SQL each migration runs, its own transaction mode, its down migration (or the fact that it has none), the
+ * `.ts` line each compiled statement came from, and the earlier migrations of the folder as catalog history.
+ * Globs and plain `.sql` folders keep the SQL loader's behaviour (natural order, paired `*.down.sql`).
+ */
+
+export interface MigrationInputOptions {
+  /** Compile JS/TS migrations (runs project code in an isolated worker with a time limit). */
+  executeProjectCode?: boolean;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** The engine the caller named; readMigrations then splits SQL for it. */
+  engine?: Engine;
+}
+
+export type InputError = ReturnType<UserError['toJSON']>;
+
+export interface MigrationInputs {
+  inputs: SqlInput[];
+  /** Migrations before the first checked one in its folder (for a single file), oldest first. */
+  history: Array<{ sql: string; file: string }>;
+  /** Files that could not be read or compiled, each with file:line:col and a fix. */
+  errors: InputError[];
+  /** The engine a migration format declared (knexfile client, Prisma provider, Drizzle dialect), with where. */
+  engine?: { name: Engine; where: string };
+  /** Formats that were read, e.g. ["knex"]. */
+  formats: MigrationFormat[];
+  /** Things the caller should know (history that could not be read …). */
+  notes: string[];
+  /**
+   * Every input came from a migration folder read from its first migration with nothing left unread: the schema
+   * is then fully known, so a table or column no earlier migration created is reported as a mistake.
+   */
+  historyComplete: boolean;
+}
+
+/** Formats whose migrations are code: reading them runs the project's code. */
+const CODE_FORMATS = new Set<MigrationFormat>(['knex', 'typeorm', 'sequelize']);
+
+export async function loadMigrationInputs(
+  root: string,
+  paths: string[],
+  options: MigrationInputOptions = {},
+): Promise<MigrationInputs> {
+  const result: MigrationInputs = {
+    inputs: [],
+    history: [],
+    errors: [],
+    formats: [],
+    notes: [],
+    historyComplete: true,
+  };
+  for (const target of paths) {
+    if (/[*?[{]/.test(target)) {
+      result.historyComplete = false;
+      result.inputs.push(...(await loadSqlInputs(root, [target])));
+      continue;
+    }
+    const absolute = resolveInsideRoot(root, target);
+    const relative = relativeToRoot(root, absolute) || '.';
+    if (isPlainSqlFile(absolute)) {
+      // Nothing in its name, text or folder belongs to a migration tool: skip loading the format readers.
+      result.historyComplete = false;
+      result.inputs.push(...(await loadSqlInputs(root, [target])));
+      continue;
+    }
+    const readOptions = {
+      executeProjectCode: options.executeProjectCode === true,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.engine ? { engine: options.engine } : {}),
+    };
+    const { readMigrations } = await import('../sources/index.js');
+    let narrowed: Awaited<ReturnType<typeof readMigrations>>;
+    try {
+      // The project root: the migration folder is found where the tools keep it (knexfile, prisma/migrations …).
+      narrowed = await readMigrations(root, relative === '.' ? readOptions : { ...readOptions, path: relative });
+    } catch (error) {
+      // Not a migration layout we know (a lone .sql file, a folder of scripts): the SQL loader decides.
+      if (error instanceof UserError && error.code === 'migrations-not-found') {
+        result.historyComplete = false;
+        result.inputs.push(...(await loadSqlInputs(root, [target])));
+        continue;
+      }
+      throw error;
+    }
+    const unclaimed = narrowed.migrations.length === 0 && narrowed.errors.length === 0;
+    if (narrowed.format === 'sql' || (unclaimed && listSqlFiles(root, relative).length > 0)) {
+      // Plain SQL, or a .sql file the folder's format does not claim: natural order, paired *.down.sql.
+      result.historyComplete = false;
+      result.inputs.push(...(await loadSqlInputs(root, [target])));
+      continue;
+    }
+    if (unclaimed) {
+      result.errors.push({
+        code: 'no-migrations',
+        what: `${relative} holds no ${narrowed.format} migration.`,
+        where: { file: relative },
+        fix: `Pass a ${narrowed.format} migration file or the folder ${narrowed.directory}.`,
+      });
+      continue;
+    }
+    const stray = straySqlFiles(root, absolute, narrowed.migrations, narrowed.errors);
+    if (stray.length > 0) {
+      // A folder that mixes layouts (diesel-style folders beside loose .sql files): check every .sql file
+      // rather than silently dropping the ones the format does not claim.
+      result.notes.push(
+        `${relative}: ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ` and ${stray.length - 3} more` : ''} ${stray.length === 1 ? 'is' : 'are'} not ${narrowed.format} migration(s); every .sql file below ${relative} was checked as plain SQL in natural order.`,
+      );
+      result.historyComplete = false;
+      result.inputs.push(...(await loadSqlInputs(root, [target])));
+      continue;
+    }
+    if (!result.formats.includes(narrowed.format)) result.formats.push(narrowed.format);
+    if (narrowed.engine && !result.engine) {
+      result.engine = { name: narrowed.engine, where: `${narrowed.format} configuration of ${narrowed.directory}` };
+    }
+    // A missing down is not a read failure: the migration is checked and "rollback present" fails.
+    const failed = narrowed.errors.filter((error) => error.error.code !== 'missing-down');
+    for (const error of failed) result.errors.push(readError(error));
+    for (const error of narrowed.errors)
+      if (error.error.code === 'missing-down') result.notes.push(readError(error).what);
+    const targets = narrowed.migrations;
+    const partOfFolder = narrowed.directory !== '.' && relative.startsWith(`${narrowed.directory}/`);
+    if (partOfFolder && targets.length > 0) {
+      // One file (or one migration folder) of a larger folder: the migrations before it are its history.
+      const whole = await readMigrations(root, { ...readOptions, path: narrowed.directory, format: narrowed.format });
+      const first = whole.migrations.findIndex((migration) => targets.some((each) => each.path === migration.path));
+      for (const earlier of whole.migrations.slice(0, Math.max(0, first))) {
+        if (isUncompiled(earlier)) {
+          result.notes.push(
+            `${earlier.path} (earlier migration) was not compiled, so the tables it creates are unknown${readOptions.executeProjectCode ? '' : '; pass --execute / executeProjectCode: true'}.`,
+          );
+          continue;
+        }
+        const text = migrationText(root, earlier);
+        result.history.push({ sql: text.sql, file: earlier.path });
+      }
+      for (const error of whole.errors) {
+        if (!targets.some((each) => each.path === error.path) && !narrowed.errors.some((e) => e.path === error.path))
+          result.notes.push(`${error.path} (earlier migration) could not be read: ${error.error.what}`);
+      }
+    }
+    for (const migration of targets) {
+      if (failed.some((error) => error.path === migration.path)) continue;
+      if (isUncompiled(migration)) {
+        result.errors.push(notCompiled(migration, readOptions.executeProjectCode));
+        continue;
+      }
+      result.inputs.push(toInput(root, migration));
+    }
+  }
+  if (
+    paths.length !== 1 ||
+    result.errors.length > 0 ||
+    result.notes.some((note) => note.includes('(earlier migration)'))
+  )
+    result.historyComplete = false;
+  return result;
+}
+
+/** Names and markers by which a migration tool claims a .sql file (golang-migrate, Diesel, Prisma, Flyway …). */
+const TOOL_FILE_NAME = /\.(up|down)\.sql$|^(up|down|migration)\.sql$|^[VUR][\d._]*__/i;
+const TOOL_MARKER = /^\s*--\s*(migrate:(up|down)|\+goose\b|\+migrate\b)/im;
+
+/** A lone .sql file no migration tool would claim: checked as plain SQL without loading the readers. */
+function isPlainSqlFile(absolute: string): boolean {
+  if (!/\.sql$/i.test(absolute) || TOOL_FILE_NAME.test(path.basename(absolute))) return false;
+  try {
+    if (!statSync(absolute).isFile() || existsSync(path.join(path.dirname(absolute), 'meta', '_journal.json')))
+      return false;
+    return !TOOL_MARKER.test(readFileSync(absolute, 'utf8').slice(0, 64 * 1024));
+  } catch {
+    return false;
+  }
+}
+
+/** .sql files below a folder that are neither a migration of the format nor the down half of one. */
+function straySqlFiles(
+  root: string,
+  absolute: string,
+  migrations: Migration[],
+  errors: Array<{ path: string }>,
+): string[] {
+  let isFolder = false;
+  try {
+    isFolder = statSync(absolute).isDirectory();
+  } catch {
+    return [];
+  }
+  if (!isFolder || migrations.some((migration) => CODE_FORMATS.has(migration.format))) return [];
+  const claimed = new Set<string>();
+  for (const migration of migrations) {
+    claimed.add(migration.path);
+    claimed.add(downFile(migration));
+  }
+  for (const error of errors) claimed.add(error.path);
+  return listSqlFiles(root, relativeToRoot(root, absolute) || '.')
+    .map((file) => relativeToRoot(root, file))
+    .filter((file) => !claimed.has(file) && !/(^|\/)U[^/]*__[^/]*\.sql$/.test(file) && !/\.down\.sql$/i.test(file));
+}
+
+function readError(error: { path: string; error: InputError }): InputError {
+  return {
+    code: error.error.code,
+    what:
+      error.error.what.includes(error.path) || error.error.where?.file
+        ? error.error.what
+        : `${error.path}: ${error.error.what}`,
+    where: { ...(error.error.where ?? {}), file: error.error.where?.file ?? error.path },
+    fix: error.error.fix,
+  };
+}
+
+/** A code migration whose SQL was not produced (project code not allowed to run, or its tool missing). */
+function isUncompiled(migration: Migration): boolean {
+  return (
+    migration.compiled === false ||
+    (CODE_FORMATS.has(migration.format) &&
+      migration.up.length === 0 &&
+      migration.notes.some((note) => note.startsWith('Not compiled')))
+  );
+}
+
+function notCompiled(migration: Migration, executed: boolean): InputError {
+  const language = CODE_FORMATS.has(migration.format) ? 'JavaScript/TypeScript' : 'Python';
+  if (!executed) {
+    return {
+      code: 'execute-required',
+      what: `${migration.path} was not checked: it is a migration written in ${language} (${migration.format}), and turning it into SQL runs the project's code, which only happens when you allow it.`,
+      where: { file: migration.path, line: 1, column: 1 },
+      fix: `Re-run with \`db-migration-agent check --execute …\` (MCP validate_safety: "executeProjectCode": true). ${CODE_FORMATS.has(migration.format) ? 'The migration then runs in an isolated worker with a time limit against a recording knex/TypeORM/Sequelize instance — no database is touched.' : 'The SQL then comes from the tool itself (alembic upgrade --sql / manage.py sqlmigrate) with a time limit.'}`,
+    };
+  }
+  return {
+    code: 'not-compiled',
+    what: `${migration.path} was not checked: its SQL could not be produced. ${migration.notes.join(' ')}`.trim(),
+    where: { file: migration.path, line: 1, column: 1 },
+    fix: `Make the ${migration.format} tooling available to the project (see the note), or check the SQL it produces as a .sql file.`,
+  };
+}
+
+function toInput(root: string, migration: Migration): SqlInput {
+  const text = migrationText(root, migration);
+  const down = migration.down && migration.down.length > 0 ? migration.down : undefined;
+  // Reader notes stay with list_migrations; the check only needs the transaction mode spelled out.
+  const notes = migration.transactional
+    ? []
+    : [`${migration.format} runs it outside a transaction (checked that way: CONCURRENTLY is allowed).`];
+  return {
+    file: migration.path,
+    sql: text.sql,
+    ...(text.origins.length > 0 ? { origins: text.origins } : {}),
+    ...(down ? { down: { file: downFile(migration), sql: joinStatements(down).sql } } : { downMissing: true }),
+    inTransaction: migration.transactional,
+    ...(notes.length > 0 ? { notes } : {}),
+  };
+}
+
+/** Where the down migration lives, for the checklist evidence. */
+function downFile(migration: Migration): string {
+  if (/\.up\.sql$/i.test(migration.path)) return migration.path.replace(/\.up\.sql$/i, '.down.sql');
+  if (/(^|\/)up\.sql$/i.test(migration.path)) return migration.path.replace(/up\.sql$/i, 'down.sql');
+  return `${migration.path} (down)`;
+}
+
+/**
+ * The SQL to check for one migration. SQL formats are checked in their own file (comments and `-- dma-ignore`
+ * directives included, the down half blanked so line numbers stay the file's); compiled migrations are the
+ * statements one after another, with a map from each statement's lines back to the source line.
+ */
+function migrationText(root: string, migration: Migration): { sql: string; origins: SourceOrigin[] } {
+  const file = readOwnFile(root, migration.path);
+  if (file !== undefined && migration.up.every((statement) => sliceMatches(file, statement))) {
+    let text = file;
+    for (const statement of migration.down ?? []) {
+      if (sliceMatches(text, statement)) text = blank(text, statement.offset.start, statement.offset.end);
+    }
+    return { sql: text, origins: [] };
+  }
+  return joinStatements(migration.up);
+}
+
+function joinStatements(statements: Statement[]): { sql: string; origins: SourceOrigin[] } {
+  const parts: string[] = [];
+  const origins: SourceOrigin[] = [];
+  let line = 1;
+  for (const statement of statements) {
+    const text = `${statement.sql.replace(/;\s*$/, '')};`;
+    const lineCount = text.split('\n').length;
+    if (statement.origin) origins.push({ line, endLine: line + lineCount - 1, origin: statement.origin });
+    parts.push(text);
+    line += lineCount;
+  }
+  return { sql: parts.length > 0 ? `${parts.join('\n')}\n` : '', origins };
+}
+
+function readOwnFile(root: string, relative: string): string | undefined {
+  if (!/\.sql$/i.test(relative)) return undefined;
+  try {
+    const absolute = resolveInsideRoot(root, relative);
+    if (!statSync(absolute).isFile()) return undefined;
+    return readFileSync(absolute, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function sliceMatches(text: string, statement: Statement): boolean {
+  return (
+    statement.offset.end <= text.length && text.slice(statement.offset.start, statement.offset.end) === statement.sql
+  );
+}
+
+function blank(text: string, start: number, end: number): string {
+  return text.slice(0, start) + text.slice(start, end).replace(/[^\n]/g, ' ') + text.slice(end);
+}
+
+/** The source line for a line of compiled SQL, when the input was compiled from code. */
+export function originAt(origins: SourceOrigin[] | undefined, line: number): SourceOrigin['origin'] | undefined {
+  if (!origins) return undefined;
+  for (const entry of origins) if (line >= entry.line && line <= entry.endLine) return entry.origin;
+  return undefined;
+}
