@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import type { CliCommand, CliIO } from './command.js';
@@ -39,6 +40,18 @@ export const DEMO_STEPS: DemoStep[] = [
     },
   },
   {
+    title: 'validate_safety (check) — the latest migration against the safety rules, orders at 2M rows',
+    async run(projectRoot) {
+      const { main } = await import('../cli.js');
+      const captured = captureIO(projectRoot);
+      await main(
+        ['check', LATEST_MIGRATION, '--execute', '--rows', 'orders=2000000', '--root', projectRoot],
+        captured.io,
+      );
+      return captured.text();
+    },
+  },
+  {
     title: 'rehearse_migration — the latest migration run on an embedded PostgreSQL (PGlite) with synthetic rows',
     async run(projectRoot) {
       const [{ runRehearsalRequest }, { renderRehearsal }, { releaseWarmPglite }] = await Promise.all([
@@ -60,6 +73,18 @@ export const DEMO_STEPS: DemoStep[] = [
   },
   // demo steps: one entry per line, in workflow order
 ];
+
+/** Streams that collect what a command writes, so a demo step can print it in its section. */
+function captureIO(cwd: string): { io: CliIO; text(): string } {
+  let text = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return { io: { stdout: sink, stderr: sink, stdin: Readable.from([]), cwd, env: {} }, text: () => text };
+}
 
 /** examples/shop inside the installed package: dist/src/cli/demo.js and src/cli/demo.ts sit at different depths. */
 export function exampleProject(): string {

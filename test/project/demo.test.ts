@@ -38,6 +38,14 @@ describe('db-migration-agent demo', () => {
     expect(code).toBe(0);
     expect(out).toContain('4. db/migrations/20240305150000_add_order_status.js  [2 stmt, transactional, down: 2 stmt]');
     expect(out).toContain('L5: alter table "orders" add column "status" varchar(20) not null');
+    expect(out).toMatch(
+      /db\/migrations\/20240305150000_add_order_status\.js:5:\d+: error\[add-column-not-null-without-default\]/,
+    );
+    expect(out).toMatch(
+      /db\/migrations\/20240305150000_add_order_status\.js:8:\d+: error\[require-concurrent-index-creation\]/,
+    );
+    expect(out).toContain('Risk: HIGH');
+    expect(out).toContain('Rollback present: pass');
     expect(out).toContain('Rehearsal FAILED — db/migrations/20240305150000_add_order_status.js on PGlite');
     expect(out).toMatch(
       /db\/migrations\/20240305150000_add_order_status\.js:5:\d+: column "status" of relation "orders" contains null values/,
