@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../src/errors.js';
-import { resolveInsideRoot } from '../src/project/root.js';
-import { loadSqlInputs, type SqlInput } from '../src/safety/inputs.js';
-import { loadMigrationInputs, type MigrationInputs } from '../src/safety/migration-inputs.js';
-import { loadProjectDatabase } from '../src/safety/project-database.js';
-import { checkSqlInputs, requireProjectEngine, type SafetyCheckResult } from '../src/safety/run.js';
-import { summarizeSafety } from '../src/safety/summary.js';
+import type { SafetyCheckResult } from '../src/safety/run.js';
 import { defineTool } from './define.js';
 
 const severity = z.enum(['error', 'warning', 'info']);
@@ -233,58 +228,37 @@ export const validateSafetyTool = defineTool({
     }
     const root = await context.resolveRoot(input.projectRoot);
     const options = input.options ?? {};
-    // The project's files are read only when they can decide something: the engine or the version.
-    const database =
-      input.engine === undefined || options.pgVersion === undefined
-        ? await loadProjectDatabase(root)
-        : { evidence: [] };
-    const projectDatabase = () => database;
-    if (input.engine !== undefined) requireProjectEngine({ explicit: input.engine });
-    let inputs: SqlInput[];
-    let loaded: MigrationInputs | undefined;
-    if (input.sql !== undefined) {
-      requireProjectEngine({ ...(input.engine ? { explicit: input.engine } : {}), project: projectDatabase });
-      inputs = [
-        {
-          file: '<input>',
-          sql: input.sql,
-          ...(input.downSql !== undefined ? { down: { file: '<down>', sql: input.downSql } } : {}),
-        },
-      ];
-    } else {
-      for (const path of input.paths ?? []) if (!/[*?[{]/.test(path)) resolveInsideRoot(root, path);
-      loaded = await loadMigrationInputs(root, input.paths ?? [], {
-        executeProjectCode: input.executeProjectCode === true,
-        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-        signal: context.signal,
-      });
-      requireProjectEngine({
-        ...(input.engine ? { explicit: input.engine } : {}),
-        ...(loaded.engine ? { declared: loaded.engine } : {}),
-        project: projectDatabase,
-      });
-      inputs = loaded.inputs;
-    }
-    await context.progress(0, inputs.length, `checking ${inputs.length} migration(s)`);
-    const history = [
-      ...(loaded?.history ?? []),
-      ...(options.historyPaths
-        ? (await loadSqlInputs(root, options.historyPaths)).map((each) => ({ sql: each.sql, file: each.file }))
-        : []),
-    ];
-    const checked = await checkSqlInputs(inputs, {
+    await context.progress(0, undefined, 'reading the migrations');
+    const [{ validateMigrations }, { summarizeSafety }] = await Promise.all([
+      import('../src/safety/validate.js'),
+      import('../src/safety/summary.js'),
+    ]);
+    const { result, inputs } = await validateMigrations({
       root,
-      projectDatabase,
-      ...(loaded ? { notes: loaded.notes } : {}),
-      ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
-      ...(options.assumeInTransaction !== undefined ? { assumeInTransaction: options.assumeInTransaction } : {}),
-      ...(options.rowCounts ? { rowCounts: options.rowCounts } : {}),
-      ...(options.largeTableRows !== undefined ? { largeTableRows: options.largeTableRows } : {}),
-      ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-      ...(options.rules ? { ruleSeverity: options.rules } : {}),
-      ...(history.length > 0 || loaded?.historyComplete ? { history } : {}),
+      ...(input.sql !== undefined
+        ? {
+            text: {
+              file: '<input>',
+              sql: input.sql,
+              ...(input.downSql !== undefined ? { down: { file: '<down>', sql: input.downSql } } : {}),
+            },
+          }
+        : {}),
+      paths: input.paths ?? [],
+      ...(input.engine !== undefined ? { engine: input.engine } : {}),
+      executeProjectCode: input.executeProjectCode === true,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      signal: context.signal,
+      ...(options.historyPaths ? { historyPaths: options.historyPaths } : {}),
+      check: {
+        ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
+        ...(options.assumeInTransaction !== undefined ? { assumeInTransaction: options.assumeInTransaction } : {}),
+        ...(options.rowCounts ? { rowCounts: options.rowCounts } : {}),
+        ...(options.largeTableRows !== undefined ? { largeTableRows: options.largeTableRows } : {}),
+        ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+        ...(options.rules ? { ruleSeverity: options.rules } : {}),
+      },
     });
-    const result: SafetyCheckResult = { ...checked, errors: [...(loaded?.errors ?? []), ...checked.errors] };
     await context.progress(inputs.length, inputs.length, 'done');
     if (result.files.length === 0 && result.errors.length > 0) {
       const first = result.errors[0];

@@ -131,68 +131,33 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
       'Pass paths (e.g. `check migrations/`) or `-` to read standard input.',
     );
 
-  const [
-    { resolveProjectRoot },
-    { loadSqlInputs },
-    { loadMigrationInputs },
-    { checkSqlInputs, requireProjectEngine },
-    { loadProjectDatabase },
-    format_,
-    { RULES },
-    { ENGINE_RULES },
-  ] = await Promise.all([
+  const [{ resolveProjectRoot }, { validateMigrations }, format_, { RULES }, { ENGINE_RULES }] = await Promise.all([
     import('../project/root.js'),
-    import('../safety/inputs.js'),
-    import('../safety/migration-inputs.js'),
-    import('../safety/run.js'),
-    import('../safety/project-database.js'),
+    import('../safety/validate.js'),
     import('../safety/format.js'),
     import('../safety/rules/index.js'),
     import('../safety/builtin.js'),
   ]);
   const root = resolveProjectRoot(values.root ?? io.cwd);
-  // The project's files are read only when they can decide something: the engine or the version.
-  const database =
-    values.engine === undefined || values['pg-version'] === undefined
-      ? await loadProjectDatabase(root)
-      : { evidence: [] };
-  const projectDatabase = () => database;
-  if (values.engine !== undefined) requireProjectEngine({ explicit: values.engine });
-  const fromStdin = positionals.includes('-');
-  const paths = positionals.filter((path) => path !== '-');
   const timeoutSeconds = positiveInteger('--timeout', values.timeout);
-  const loaded = await loadMigrationInputs(root, paths, {
-    executeProjectCode: values.execute === true,
-    ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
-  });
-  requireProjectEngine({
-    ...(values.engine !== undefined ? { explicit: values.engine } : {}),
-    ...(loaded.engine ? { declared: loaded.engine } : {}),
-    project: projectDatabase,
-  });
-  await parserReady;
-  const inputs = loaded.inputs;
-  if (fromStdin) inputs.unshift({ file: '<stdin>', sql: await readStdin(io.stdin) });
-  const history = [
-    ...loaded.history,
-    ...(values.history && values.history.length > 0
-      ? (await loadSqlInputs(root, values.history)).map((input) => ({ sql: input.sql, file: input.file }))
-      : []),
-  ];
   const pgVersion = positiveInteger('--pg-version', values['pg-version']);
   const largeTableRows = positiveInteger('--large-table-rows', values['large-table-rows']);
-  const checked = await checkSqlInputs(inputs, {
+  const { result, inputs } = await validateMigrations({
     root,
-    projectDatabase,
-    notes: loaded.notes,
-    ...(pgVersion !== undefined ? { pgVersion } : {}),
-    ...(values['assume-in-transaction'] ? { assumeInTransaction: true } : {}),
-    ...(largeTableRows !== undefined ? { largeTableRows } : {}),
-    ...(values.rows && values.rows.length > 0 ? { rowCounts: parseRows(values.rows) } : {}),
-    ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
-    ...(history.length > 0 || loaded?.historyComplete ? { history } : {}),
+    ...(positionals.includes('-') ? { text: { file: '<stdin>', sql: await readStdin(io.stdin) } } : {}),
+    paths: positionals.filter((path) => path !== '-'),
+    ...(values.engine !== undefined ? { engine: values.engine } : {}),
+    executeProjectCode: values.execute === true,
+    ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
+    ...(values.history && values.history.length > 0 ? { historyPaths: values.history } : {}),
+    check: {
+      ...(pgVersion !== undefined ? { pgVersion } : {}),
+      ...(values['assume-in-transaction'] ? { assumeInTransaction: true } : {}),
+      ...(largeTableRows !== undefined ? { largeTableRows } : {}),
+      ...(values.rows && values.rows.length > 0 ? { rowCounts: parseRows(values.rows) } : {}),
+      ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
+    },
   });
-  const result = { ...checked, errors: [...loaded.errors, ...checked.errors] };
   const sources = new Map(inputs.map((input) => [input.file, input.sql]));
   const rules = new Map([
     ...RULES.map((rule) => [rule.meta.id, rule.meta] as const),
@@ -207,14 +172,17 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   return failing ? 1 : 0;
 }
 
-/** Writes many small pieces as ~1 MB writes. */
+/**
+ * Writes many small pieces as ~16 KB writes: big enough to keep system calls few, small enough that neither the
+ * joined text nor its Buffer lands in V8's large-object space, which only a full garbage collection frees.
+ */
 function writeBuffered(stream: NodeJS.WritableStream, parts: Iterable<string>): void {
   let buffer: string[] = [];
   let size = 0;
   for (const part of parts) {
     buffer.push(part);
     size += part.length;
-    if (size >= 1 << 20) {
+    if (size >= 1 << 14) {
       stream.write(buffer.join(''));
       buffer = [];
       size = 0;

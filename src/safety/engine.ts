@@ -192,7 +192,10 @@ function analyze(
   };
 
   for (const batch of batches)
-    for (const statement of batch) {
+    for (let slot = 0; slot < batch.length; slot++) {
+      const statement = batch[slot] as PgStatement;
+      // Let this statement's parse tree be collected as soon as it is checked, not when its whole batch is.
+      (batch as Array<PgStatement | undefined>)[slot] = undefined;
       const type = nodeType(statement.ast);
       if (type !== 'TransactionStmt' && !state.inTransaction) allInTransaction = false;
       const locks = statementLocks(statement.ast, catalog, pgVersion);

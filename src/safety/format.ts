@@ -1,12 +1,14 @@
 import { LineIndex } from '../sql/positions.js';
 import { NAME, VERSION } from '../version.js';
 import { describeDuration } from './estimate.js';
+import { streamJsonDocument, toJsonDocument } from './json-output.js';
 import type { ChecklistItem, ValidationReport } from './report.js';
 import { describeVersionSource, type FindingOrigin, type SafetyCheckResult } from './run.js';
 import type { Finding, RuleMeta, Severity } from './types.js';
 
 /**
- * Output formats of a safety check: `text` (compiler-style, for terminals), `json` (the result as is),
+ * Output formats of a safety check: `text` (compiler-style, for terminals), `json` (the result with rule
+ * metadata written once: see json-output.ts),
  * `sarif` (2.1.0, for code-scanning UIs), `github` (workflow annotations) and `markdown` (a PR comment).
  */
 
@@ -35,16 +37,18 @@ export function* formatParts(
 ): Generator<string> {
   switch (format) {
     case 'json':
-      yield* jsonParts(result, isLarge(result));
+      if (isLarge(result)) yield* streamJsonDocument(result, context.rules);
+      else yield `${JSON.stringify(toJsonDocument(result, context.rules), null, 2)}`;
+      yield '\n';
       break;
     case 'sarif':
       yield* jsonParts(toSarif(result, context), isLarge(result));
       break;
     case 'github':
-      yield formatGithub(result);
+      yield* githubParts(result);
       break;
     case 'markdown':
-      yield formatMarkdown(result);
+      yield* markdownParts(result);
       break;
     default:
       yield* textParts(result, context);
@@ -221,6 +225,11 @@ function formatSummaryText(result: SafetyCheckResult): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Lines of output, each ending in a newline. */
+function lines(...texts: string[]): string {
+  return texts.map((text) => `${text}\n`).join('');
+}
+
 // ---- github ----------------------------------------------------------------------------------------------
 
 const GITHUB_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
@@ -234,10 +243,13 @@ function escapeProperty(text: string): string {
 }
 
 export function formatGithub(result: SafetyCheckResult): string {
-  const out: string[] = [];
+  return [...githubParts(result)].join('');
+}
+
+function* githubParts(result: SafetyCheckResult): Generator<string> {
   for (const error of result.errors) {
     const file = error.where?.file ?? '<input>';
-    out.push(
+    yield lines(
       `::error file=${escapeProperty(file)},line=${error.where?.line ?? 1},col=${error.where?.column ?? 1},title=${escapeProperty(error.code === 'sql-syntax' ? 'SQL syntax error' : 'Not checked')}::${escapeData(`${error.what}\n${error.fix}`)}`,
     );
   }
@@ -254,15 +266,14 @@ export function formatGithub(result: SafetyCheckResult): string {
       const fix = finding.fix
         ? `\nFix: ${finding.fix.summary}\n${finding.fix.steps.map((step, i) => `${i + 1}. ${step.sql}`).join('\n')}`
         : '';
-      out.push(
+      yield lines(
         `::${GITHUB_LEVEL[finding.severity]} file=${escapeProperty(file)},line=${start.line},col=${start.column},endLine=${end.line},endColumn=${end.column},title=${escapeProperty(`${finding.ruleId}: ${finding.title}`)}::${escapeData(`${finding.message}${fix}`)}`,
       );
     }
   }
-  out.push(
+  yield lines(
     `Risk: ${result.risk} — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info.`,
   );
-  return `${out.join('\n')}\n`;
 }
 
 // ---- markdown --------------------------------------------------------------------------------------------
@@ -272,32 +283,37 @@ function cell(text: string): string {
 }
 
 export function formatMarkdown(result: SafetyCheckResult): string {
-  const out: string[] = [];
-  out.push('## Migration safety check', '');
-  out.push(
+  return [...markdownParts(result)].join('');
+}
+
+function* markdownParts(result: SafetyCheckResult): Generator<string> {
+  yield lines('## Migration safety check', '');
+  yield lines(
     `**Risk: ${result.risk}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info · PostgreSQL ${result.pgVersion}`,
     '',
   );
   for (const error of result.errors) {
-    out.push(
+    yield lines(
       `- :x: \`${error.where?.file ?? '<input>'}:${error.where?.line ?? 1}:${error.where?.column ?? 1}\` ${cell(error.what)}`,
     );
   }
   for (const report of result.files) {
-    out.push(`### \`${report.file ?? '<input>'}\` — risk ${report.risk}`, '');
+    yield lines(`### \`${report.file ?? '<input>'}\` — risk ${report.risk}`, '');
     if (report.findings.length > 0) {
-      out.push('| Line | Severity | Rule | Finding | Lock |', '|---|---|---|---|---|');
+      yield lines('| Line | Severity | Rule | Finding | Lock |', '|---|---|---|---|---|');
       for (const finding of report.findings) {
         const lock = finding.locks.map((claim) => `${claim.mode} (blocks ${claim.blocks})`).join(', ') || '—';
         const origin = originOf(finding);
         const at = origin
           ? `${origin.file}:${origin.line}${origin.column ? `:${origin.column}` : ''}`
           : `${finding.span.start.line}:${finding.span.start.column}`;
-        out.push(`| ${at} | ${finding.severity} | \`${finding.ruleId}\` | ${cell(finding.message)} | ${cell(lock)} |`);
+        yield lines(
+          `| ${at} | ${finding.severity} | \`${finding.ruleId}\` | ${cell(finding.message)} | ${cell(lock)} |`,
+        );
       }
-      out.push('');
+      yield lines('');
       for (const finding of report.findings.filter((each) => each.fix)) {
-        out.push(
+        yield lines(
           `<details><summary>Fix for <code>${finding.ruleId}</code> at line ${finding.span.start.line}: ${cell(finding.fix?.summary ?? '')}</summary>`,
           '',
         );
@@ -306,7 +322,7 @@ export function formatMarkdown(result: SafetyCheckResult): string {
             step.outsideTransaction ? 'outside a transaction' : '',
             step.separateMigration ? 'separate migration' : '',
           ].filter(Boolean);
-          out.push(
+          yield lines(
             `${index + 1}. ${step.description}${flags.length > 0 ? ` _(${flags.join(', ')})_` : ''}`,
             '',
             '```sql',
@@ -315,19 +331,18 @@ export function formatMarkdown(result: SafetyCheckResult): string {
             '',
           );
         }
-        out.push('</details>', '');
+        yield lines('</details>', '');
       }
     } else {
-      out.push('No findings.', '');
+      yield lines('No findings.', '');
     }
-    out.push('**Safety checklist**', '');
+    yield lines('**Safety checklist**', '');
     for (const item of report.checklist) {
-      out.push(`- ${STATUS_MARK[item.status]} ${item.title} — **${item.status}**`);
-      for (const evidence of item.evidence.slice(0, 5)) out.push(`  - ${cell(evidence)}`);
+      yield lines(`- ${STATUS_MARK[item.status]} ${item.title} — **${item.status}**`);
+      for (const evidence of item.evidence.slice(0, 5)) yield lines(`  - ${cell(evidence)}`);
     }
-    out.push('');
+    yield lines('');
   }
-  return `${out.join('\n')}\n`;
 }
 
 // ---- sarif -----------------------------------------------------------------------------------------------

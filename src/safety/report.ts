@@ -368,7 +368,9 @@ function answerChecklist(input: ReportInput, findings: Finding[], largeTableRows
       id: 'rollback-present',
       title: 'Rollback present',
       status: 'fail',
-      evidence: ['No down migration: every migration needs a way back (seed rule 1): write a down migration that undoes it.'],
+      evidence: [
+        'No down migration: every migration needs a way back (seed rule 1): write a down migration that undoes it.',
+      ],
     });
   } else {
     items.push({

@@ -65,7 +65,7 @@ function* batches(lib: LibPgQuery, sql: string, file: string | undefined): Gener
   for (let index = 0; index < cuts.length; index++) {
     const end = cuts[index] as number;
     const piece = sql.slice(start, end);
-    let result: ParseResult;
+    let result: ParseResult | undefined;
     try {
       result = lib.parseSync(piece);
     } catch (error) {
@@ -88,6 +88,8 @@ function* batches(lib: LibPgQuery, sql: string, file: string | undefined): Gener
     }
     startByte += byteLength(piece);
     start = end;
+    // The raw result holds every parse tree of the piece; the consumer decides how long each one lives.
+    result = undefined;
     yield statements;
   }
 }

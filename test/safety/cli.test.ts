@@ -89,6 +89,76 @@ describe('db-migration-agent check', () => {
     });
   });
 
+  it('--format json writes rule metadata once and each statement text once per file', async () => {
+    const sql = 'ALTER TABLE users ALTER COLUMN name TYPE varchar(100);\nCREATE INDEX users_name_idx ON users (name);';
+    const result = await run(['-', '--format', 'json', '--rows', 'users=5000000'], sql);
+    expect(result.code).toBe(1);
+    interface JsonFinding {
+      ruleId: string;
+      severity: string;
+      message: string;
+      statementIndex: number;
+      span: { start: { line: number } };
+      locks?: Array<{ mode: string }>;
+      why?: string;
+      title?: string;
+      fix?: { steps: Array<{ sql: string }> };
+    }
+    const parsed = JSON.parse(result.out) as {
+      rules: Record<
+        string,
+        {
+          title: string;
+          why: string;
+          safeAlternative: string;
+          locks: Array<{ mode: string }>;
+          rewritesTable: boolean;
+          docs: string;
+        }
+      >;
+      files: Array<{ findings: JsonFinding[]; statements: Record<string, string> }>;
+    };
+    const file = parsed.files[0];
+    const findings = file?.findings ?? [];
+    const index = findings.find((finding) => finding.ruleId === 'require-concurrent-index-creation');
+    expect(index).toMatchObject({ severity: 'error', statementIndex: 1, span: { start: { line: 2 } } });
+    expect(index?.fix?.steps.map((step) => step.sql).join('\n')).toContain('CREATE INDEX CONCURRENTLY');
+    // The rule's metadata lives in `rules`, not in every finding.
+    expect(index).not.toHaveProperty('why');
+    expect(index).not.toHaveProperty('title');
+    const rule = parsed.rules['require-concurrent-index-creation'];
+    expect(rule?.title).toBeTruthy();
+    expect(rule?.why).toContain('CREATE INDEX');
+    expect(rule?.safeAlternative).toContain('CONCURRENTLY');
+    expect(rule?.locks.map((lock) => lock.mode)).toEqual(['SHARE']);
+    expect(rule?.docs).toBe('docs/rules/require-concurrent-index-creation.md');
+    // Every finding's rule is described, and every finding's statement text is there once.
+    for (const finding of findings) expect(parsed.rules[finding.ruleId]).toBeDefined();
+    expect(file?.statements).toEqual({
+      '0': 'ALTER TABLE users ALTER COLUMN name TYPE varchar(100)',
+      '1': 'CREATE INDEX users_name_idx ON users (name)',
+    });
+  });
+
+  it("--format json keeps a finding's own lock when it differs from its rule's", async () => {
+    const result = await run(['-', '--format', 'json', '--rows', 'users=5000000'], 'REFRESH MATERIALIZED VIEW users;');
+    const parsed = JSON.parse(result.out) as {
+      rules: Record<string, { locks: unknown[]; scansTable: boolean }>;
+      files: Array<{ findings: Array<{ ruleId: string; locks?: unknown[]; scansTable?: boolean }> }>;
+    };
+    const large = parsed.files[0]?.findings.find((finding) => finding.ruleId === 'large-table-lock');
+    expect(large?.locks).toEqual([{ mode: 'ACCESS EXCLUSIVE', on: 'materialized view', blocks: 'reads and writes' }]);
+    // What equals the rule's entry is not repeated.
+    expect(large).not.toHaveProperty('scansTable');
+    expect(parsed.rules['large-table-lock']).toMatchObject({
+      locks: [{ mode: 'ACCESS EXCLUSIVE', on: 'table', blocks: 'reads and writes' }],
+      scansTable: true,
+    });
+    const timeout = parsed.files[0]?.findings.find((finding) => finding.ruleId === 'require-lock-timeout');
+    expect(timeout).toBeDefined();
+    expect(timeout).not.toHaveProperty('locks');
+  });
+
   it('--explain prints the documentation of a rule; unknown rules exit 2', async () => {
     const result = await run(['--explain', 'unknown-column']);
     expect(result.code).toBe(0);

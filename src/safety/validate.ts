@@ -1,0 +1,71 @@
+import { resolveInsideRoot } from '../project/root.js';
+import { loadSqlInputs, type SqlInput } from './inputs.js';
+import { loadMigrationInputs } from './migration-inputs.js';
+import { loadProjectDatabase } from './project-database.js';
+import { checkSqlInputs, requireProjectEngine, type SafetyCheckOptions, type SafetyCheckResult } from './run.js';
+
+/**
+ * What validate_safety and `check` both do: read the inputs (SQL text and/or migration files of any format),
+ * make sure the engine is one we have rules for, gather the history, and run the check. The tool and the CLI
+ * differ only in how they take options and present the result.
+ */
+export interface ValidateRequest {
+  /** Real project root (from resolveProjectRoot). */
+  root: string;
+  /** SQL given as text (MCP `sql`, CLI stdin), checked before the paths. */
+  text?: SqlInput;
+  /** Migration files, folders or globs inside the root. */
+  paths: string[];
+  engine?: string;
+  /** Compile knex/TypeORM/Sequelize/Alembic/Django migrations (runs project code, isolated, time-limited). */
+  executeProjectCode: boolean;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Earlier, already applied migrations whose tables count as existing. */
+  historyPaths?: string[];
+  check: Omit<SafetyCheckOptions, 'root' | 'projectDatabase' | 'notes' | 'history'>;
+}
+
+export interface ValidateOutcome {
+  result: SafetyCheckResult;
+  /** What was checked, in order (the CLI shows statements from it). */
+  inputs: SqlInput[];
+}
+
+export async function validateMigrations(request: ValidateRequest): Promise<ValidateOutcome> {
+  const { root } = request;
+  // The project's files are read only when they can decide something: the engine or the version.
+  const database =
+    request.engine === undefined || request.check.pgVersion === undefined
+      ? await loadProjectDatabase(root)
+      : { evidence: [] };
+  const projectDatabase = () => database;
+  if (request.engine !== undefined) requireProjectEngine({ explicit: request.engine });
+  for (const path of request.paths) if (!/[*?[{]/.test(path)) resolveInsideRoot(root, path);
+  const loaded = await loadMigrationInputs(root, request.paths, {
+    executeProjectCode: request.executeProjectCode,
+    ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  requireProjectEngine({
+    ...(request.engine !== undefined ? { explicit: request.engine } : {}),
+    ...(loaded.engine ? { declared: loaded.engine } : {}),
+    project: projectDatabase,
+  });
+  const inputs = request.text ? [request.text, ...loaded.inputs] : loaded.inputs;
+  const history = [
+    ...loaded.history,
+    ...(request.historyPaths && request.historyPaths.length > 0
+      ? (await loadSqlInputs(root, request.historyPaths)).map((input) => ({ sql: input.sql, file: input.file }))
+      : []),
+  ];
+  const checked = await checkSqlInputs(inputs, {
+    ...request.check,
+    root,
+    projectDatabase,
+    notes: loaded.notes,
+    // A folder read cleanly means every earlier table is known; text alone says nothing about the schema.
+    ...(history.length > 0 || (request.paths.length > 0 && loaded.historyComplete) ? { history } : {}),
+  });
+  return { result: { ...checked, errors: [...loaded.errors, ...checked.errors] }, inputs };
+}
