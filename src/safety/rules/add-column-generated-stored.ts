@@ -5,6 +5,7 @@ import {
   columnConstraints,
   columnDefOf,
   columnTypeText,
+  computedColumnTriggerSql,
   defaultExpressionText,
   fitName,
   ident,
@@ -70,14 +71,7 @@ export const addColumnGeneratedStored: Rule = {
             ),
             step(
               'Compute it for every new or changed row with a trigger.',
-              [
-                `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
-                'BEGIN',
-                `  NEW.${column} := (SELECT ${expression} FROM (SELECT NEW.*) AS row_values);`,
-                '  RETURN NEW;',
-                'END $$;',
-                `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON ${table.display} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
-              ].join('\n'),
+              computedColumnTriggerSql(fn, table.display, column, expression),
             ),
             step(
               'Backfill existing rows in batches, outside a transaction.',

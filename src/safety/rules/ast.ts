@@ -571,6 +571,21 @@ export function lockTimeoutStep(): FixStep {
 }
 
 /**
+ * A BEFORE INSERT OR UPDATE trigger that computes `column` from `expression` (over the new row's columns) for
+ * every write: keeps an added column in step while old code still writes only the old ones.
+ */
+export function computedColumnTriggerSql(fn: string, table: string, column: string, expression: string): string {
+  return [
+    `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
+    'BEGIN',
+    `  NEW.${column} := (SELECT ${expression} FROM (SELECT NEW.*) AS row_values);`,
+    '  RETURN NEW;',
+    'END $$;',
+    `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
+  ].join('\n');
+}
+
+/**
  * A key-range backfill: one short transaction per 10,000 keys, committed inside a DO block (PG 11+, run
  * outside a transaction block). `key` (SQL, already quoted) must be an indexed integer column, normally the primary key.
  */

@@ -5,6 +5,7 @@ import {
   baseType,
   batchedUpdateSql,
   columnDefOf,
+  computedColumnTriggerSql,
   fitName,
   ident,
   isExistingTable,
@@ -169,14 +170,7 @@ export const columnTypeChange: Rule = {
             ),
             step(
               'Keep it in sync for every write while old code still writes the old column.',
-              [
-                `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$`,
-                'BEGIN',
-                `  NEW.${shadow} := (SELECT ${convert} FROM (SELECT NEW.*) AS row_values);`,
-                '  RETURN NEW;',
-                'END $$;',
-                `CREATE TRIGGER ${fn} BEFORE INSERT OR UPDATE ON ${table.display} FOR EACH ROW EXECUTE FUNCTION ${fn}();`,
-              ].join('\n'),
+              computedColumnTriggerSql(fn, table.display, shadow, convert),
             ),
             step(
               'Backfill existing rows in batches, outside a transaction.',
