@@ -53,6 +53,25 @@ export async function uncompiled(
   };
 }
 
+/**
+ * The first `key: '<one of values>'` in the project's config files (in the order given), read as text, never
+ * executed: enough to learn the dialect without running the project's configuration code.
+ */
+export async function configuredValue(
+  root: string,
+  files: readonly string[],
+  key: string,
+  values: readonly string[],
+): Promise<string | undefined> {
+  const pattern = new RegExp(`["']?${key}["']?\\s*:\\s*["'\`](${values.join('|')})["'\`]`);
+  for (const file of files) {
+    const text = await readText(path.join(root, file));
+    const value = text ? pattern.exec(text)?.[1] : undefined;
+    if (value) return value;
+  }
+  return undefined;
+}
+
 /** The string value of `key: '…'` in source text, read without executing it. */
 export function stringProperty(text: string, key: string): string | undefined {
   return new RegExp(`\\b${key}\\s*:\\s*["'\`]([^"'\`]+)["'\`]`).exec(text)?.[1];

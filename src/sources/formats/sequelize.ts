@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Engine, Migration, Statement } from '../../model.js';
 import { relativeToRoot } from '../../project/root.js';
-import { listEntries, readError, readText, selected } from '../files.js';
+import { listEntries, readError, selected } from '../files.js';
 import {
   frameIn,
   loadProjectModule,
@@ -14,7 +14,15 @@ import {
 } from '../loader.js';
 import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, ReadContext } from '../types.js';
-import { baseName, isScript, offlineReadsNote, pushWithDownCheck, scriptsContaining, uncompiled } from './js-common.js';
+import {
+  baseName,
+  configuredValue,
+  isScript,
+  offlineReadsNote,
+  pushWithDownCheck,
+  scriptsContaining,
+  uncompiled,
+} from './js-common.js';
 import { currentCallSite, withCallSites } from './origin-context.js';
 
 const CONFIG_FILES = [
@@ -33,15 +41,8 @@ const DIALECT_ENGINES: Record<string, Engine> = {
 };
 
 /** The dialect named in sequelize-cli's config (first environment that names one), read as text. */
-async function configuredDialect(root: string): Promise<string | undefined> {
-  for (const file of CONFIG_FILES) {
-    const text = await readText(path.join(root, file));
-    const dialect = text
-      ? /["']?dialect["']?\s*:\s*["'`](postgres|mysql|mariadb|sqlite|mssql)["'`]/.exec(text)?.[1]
-      : undefined;
-    if (dialect) return dialect;
-  }
-  return undefined;
+function configuredDialect(root: string): Promise<string | undefined> {
+  return configuredValue(root, CONFIG_FILES, 'dialect', ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql']);
 }
 
 function dialectFor(engine: Engine | undefined, configured: string | undefined): string {

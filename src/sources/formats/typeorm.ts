@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Engine, Migration, Statement } from '../../model.js';
 import { relativeToRoot } from '../../project/root.js';
-import { listEntries, readError, readText, selected } from '../files.js';
+import { listEntries, readError, selected } from '../files.js';
 import {
   frameIn,
   loadProjectModule,
@@ -14,7 +14,15 @@ import {
 } from '../loader.js';
 import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, ReadContext } from '../types.js';
-import { baseName, isScript, offlineReadsNote, pushWithDownCheck, scriptsContaining, uncompiled } from './js-common.js';
+import {
+  baseName,
+  configuredValue,
+  isScript,
+  offlineReadsNote,
+  pushWithDownCheck,
+  scriptsContaining,
+  uncompiled,
+} from './js-common.js';
 import { currentCallSite, withCallSites } from './origin-context.js';
 
 const CONFIG_FILES = [
@@ -38,15 +46,15 @@ const TYPE_ENGINES: Record<string, Engine> = {
 };
 
 /** The `type` of the project's DataSource, read from its config file as text (never executed). */
-async function configuredType(root: string): Promise<string | undefined> {
-  for (const file of CONFIG_FILES) {
-    const text = await readText(path.join(root, file));
-    const type = text
-      ? /["']?type["']?\s*:\s*["'`](postgres|cockroachdb|mysql|mariadb|sqlite|better-sqlite3)["'`]/.exec(text)?.[1]
-      : undefined;
-    if (type) return type;
-  }
-  return undefined;
+function configuredType(root: string): Promise<string | undefined> {
+  return configuredValue(root, CONFIG_FILES, 'type', [
+    'postgres',
+    'cockroachdb',
+    'mysql',
+    'mariadb',
+    'sqlite',
+    'better-sqlite3',
+  ]);
 }
 
 function typeFor(engine: Engine | undefined, configured: string | undefined): string {
