@@ -15,6 +15,7 @@ import {
   sizeNote,
   step,
   typeText,
+  unqualified,
 } from './ast.js';
 
 export const addColumnGeneratedStored: Rule = {
@@ -46,7 +47,7 @@ export const addColumnGeneratedStored: Rule = {
     const altered = alterTableOf(context);
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
-    const bare = table.key.slice(table.key.indexOf('.') + 1);
+    const bare = unqualified(table.key);
     const hits: RuleHit[] = [];
     for (const cmd of altered.cmds) {
       const def = cmd.subtype === 'AT_AddColumn' ? columnDefOf(cmd) : undefined;

@@ -14,6 +14,7 @@ import {
   sizeNote,
   step,
   typeText,
+  unqualified,
 } from './ast.js';
 
 export const addColumnSerialOrIdentity: Rule = {
@@ -41,7 +42,7 @@ export const addColumnSerialOrIdentity: Rule = {
     const altered = alterTableOf(context);
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
-    const bare = table.key.slice(table.key.indexOf('.') + 1);
+    const bare = unqualified(table.key);
     const hits: RuleHit[] = [];
     for (const cmd of altered.cmds) {
       const def = cmd.subtype === 'AT_AddColumn' ? columnDefOf(cmd) : undefined;

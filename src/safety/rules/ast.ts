@@ -27,6 +27,11 @@ export interface Relation {
   display: string;
 }
 
+/** The table name of a `schema.table` key, for generated object names: `public.orders` → `orders`. */
+export function unqualified(key: string): string {
+  return key.slice(key.indexOf('.') + 1);
+}
+
 export function relationOf(range: RangeVar | undefined): Relation | undefined {
   const key = relationKey(range);
   const display = relationDisplay(range);
@@ -68,6 +73,19 @@ export function columnDefOf(cmd: AlterTableCmd): ColumnDef | undefined {
 
 export function constraintOf(cmd: AlterTableCmd): Constraint | undefined {
   return nodeAs(cmd.def, 'Constraint');
+}
+
+/**
+ * The constraints one ALTER TABLE command adds: ADD CONSTRAINT's own, or those written inline on ADD COLUMN
+ * (then `column` is that column's definition).
+ */
+export function addedConstraints(cmd: AlterTableCmd): { constraints: Constraint[]; column?: ColumnDef } {
+  if (cmd.subtype === 'AT_AddConstraint') {
+    const constraint = constraintOf(cmd);
+    return { constraints: constraint ? [constraint] : [] };
+  }
+  const column = cmd.subtype === 'AT_AddColumn' ? columnDefOf(cmd) : undefined;
+  return column ? { constraints: columnConstraints(column), column } : { constraints: [] };
 }
 
 export function columnConstraints(def: ColumnDef): Constraint[] {
@@ -213,7 +231,7 @@ export function fitName(name: string): string {
 
 /** `orders_user_id_idx` for an index on (user_id) of orders. */
 export function indexName(table: Relation, columns: string[], suffix = 'idx'): string {
-  const bare = table.key.slice(table.key.indexOf('.') + 1);
+  const bare = unqualified(table.key);
   return fitName([bare, ...columns, suffix].join('_'));
 }
 
@@ -636,7 +654,7 @@ export function batchedDeleteSql(table: string, condition: string | undefined): 
 
 /** The steps that replace `SET NOT NULL` on an existing table with a scan that blocks nobody. */
 export function notNullViaCheckSteps(table: Relation, column: string, constraintName?: string): FixStep[] {
-  const bare = table.key.slice(table.key.indexOf('.') + 1);
+  const bare = unqualified(table.key);
   const name = ident(constraintName ?? fitName(`${bare}_${column}_not_null`));
   const col = ident(column);
   return [

@@ -12,6 +12,7 @@ import {
   nodeAs,
   relationOf,
   step,
+  unqualified,
   walk,
 } from './ast.js';
 
@@ -76,7 +77,7 @@ export const attachPartitionWithoutCheck: Rule = {
       if (provenByCheck) continue;
       const bound = partition.bound;
       const texts = boundTexts(context.statement.sql, localAst(context));
-      const bare = child.key.slice(child.key.indexOf('.') + 1);
+      const bare = unqualified(child.key);
       const name = ident(fitName(`${bare}_partition_bounds`));
       // The partition key lives on the parent; the CHECK is built with it read from pg_partitioned_table.
       const key = '%1$s';

@@ -1,12 +1,10 @@
 import type { Rule, RuleHit } from '../types.js';
 import {
+  addedConstraints,
   alterTableOf,
   balancedAfter,
-  columnConstraints,
   columnDefinitionWithout,
-  columnDefOf,
   columnTypeText,
-  constraintOf,
   fitName,
   ident,
   isExistingTable,
@@ -15,6 +13,7 @@ import {
   severityForSize,
   sizeNote,
   step,
+  unqualified,
   walk,
 } from './ast.js';
 
@@ -60,15 +59,13 @@ export const checkConstraintNotValid: Rule = {
     const altered = alterTableOf(context);
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
-    const bare = table.key.slice(table.key.indexOf('.') + 1);
+    const bare = unqualified(table.key);
     // Read the CHECK texts only when a fix needs them: most ADD CONSTRAINT … CHECK statements are NOT VALID already.
     let texts: string[] | undefined;
     let checkIndex = -1;
     const hits: RuleHit[] = [];
     for (const cmd of altered.cmds) {
-      const direct = cmd.subtype === 'AT_AddConstraint' ? constraintOf(cmd) : undefined;
-      const def = cmd.subtype === 'AT_AddColumn' ? columnDefOf(cmd) : undefined;
-      const candidates = direct ? [direct] : def ? columnConstraints(def) : [];
+      const { constraints: candidates, column: def } = addedConstraints(cmd);
       for (const constraint of candidates) {
         if (constraint.contype !== 'CONSTR_CHECK') continue;
         checkIndex++;

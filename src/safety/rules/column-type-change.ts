@@ -14,6 +14,7 @@ import {
   sizeNote,
   step,
   typeMods,
+  unqualified,
 } from './ast.js';
 
 interface ParsedType {
@@ -118,7 +119,7 @@ export const columnTypeChange: Rule = {
     const altered = alterTableOf(context);
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
-    const bare = table.key.slice(table.key.indexOf('.') + 1);
+    const bare = unqualified(table.key);
     const hits: RuleHit[] = [];
     for (const cmd of altered.cmds) {
       const def = cmd.subtype === 'AT_AlterColumnType' ? columnDefOf(cmd) : undefined;

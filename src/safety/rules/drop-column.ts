@@ -1,5 +1,5 @@
 import type { Rule, RuleHit } from '../types.js';
-import { alterTableOf, fitName, ident, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
+import { alterTableOf, fitName, ident, isExistingTable, LOCK_TIMEOUT_SQL, step, unqualified } from './ast.js';
 
 export const dropColumn: Rule = {
   meta: {
@@ -26,7 +26,7 @@ export const dropColumn: Rule = {
     const altered = alterTableOf(context);
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
-    const bare = table.key.slice(table.key.indexOf('.') + 1);
+    const bare = unqualified(table.key);
     const hits: RuleHit[] = [];
     for (const cmd of altered.cmds) {
       if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) continue;

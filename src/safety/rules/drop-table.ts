@@ -1,6 +1,6 @@
 import { objectKey } from '../names.js';
 import type { Rule, RuleHit } from '../types.js';
-import { fitName, ident, isExistingTable, LOCK_TIMEOUT_SQL, namesText, nodeAs, step } from './ast.js';
+import { fitName, ident, isExistingTable, LOCK_TIMEOUT_SQL, namesText, nodeAs, step, unqualified } from './ast.js';
 
 export const dropTable: Rule = {
   meta: {
@@ -32,7 +32,7 @@ export const dropTable: Rule = {
       const key = objectKey(items);
       const display = namesText(items);
       if (!key || !isExistingTable(context, key)) continue;
-      const bare = key.slice(key.indexOf('.') + 1);
+      const bare = unqualified(key);
       const aside = fitName(`${bare}_deprecated`);
       const asideDisplay = display.includes('.') ? `${display.split('.')[0]}.${ident(aside)}` : ident(aside);
       hits.push({

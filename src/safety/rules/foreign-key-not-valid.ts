@@ -17,6 +17,7 @@ import {
   severityForSize,
   sizeNote,
   step,
+  unqualified,
 } from './ast.js';
 
 function referencesSql(constraint: Constraint): string {
@@ -64,7 +65,7 @@ export const foreignKeyNotValid: Rule = {
     const altered = alterTableOf(context);
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
-    const bare = table.key.slice(table.key.indexOf('.') + 1);
+    const bare = unqualified(table.key);
     const hits: RuleHit[] = [];
     for (const cmd of altered.cmds) {
       const constraint = constraintOf(cmd);

@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { baseType, definedColumns, fitName, ident, step, typeMods, withColumnTypes } from './ast.js';
+import { baseType, definedColumns, fitName, ident, step, typeMods, unqualified, withColumnTypes } from './ast.js';
 
 export const preferTextOverVarchar: Rule = {
   meta: {
@@ -28,7 +28,7 @@ export const preferTextOverVarchar: Rule = {
     if (limited.length === 0) return [];
     const limits = new Map(limited.map(({ def }) => [def.colname ?? '', typeMods(def.typeName)[0] ?? 0]));
     const first = limited[0];
-    const bare = first ? first.table.key.slice(first.table.key.indexOf('.') + 1) : '';
+    const bare = first ? unqualified(first.table.key) : '';
     const rewritten = withColumnTypes(context, (column, def) => {
       const limit = limits.get(column);
       if (limit === undefined || baseType(def.typeName) !== 'varchar') return undefined;

@@ -1,11 +1,9 @@
 import { namesOf } from '../names.js';
 import type { Rule, RuleHit } from '../types.js';
 import {
+  addedConstraints,
   alterTableOf,
-  columnConstraints,
-  columnDefOf,
   columnList,
-  constraintOf,
   fitName,
   ident,
   isExistingTable,
@@ -14,6 +12,7 @@ import {
   severityForSize,
   sizeNote,
   step,
+  unqualified,
 } from './ast.js';
 
 export const primaryKeyWithoutIndex: Rule = {
@@ -41,12 +40,10 @@ export const primaryKeyWithoutIndex: Rule = {
     const altered = alterTableOf(context);
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
-    const bare = table.key.slice(table.key.indexOf('.') + 1);
+    const bare = unqualified(table.key);
     const hits: RuleHit[] = [];
     for (const cmd of altered.cmds) {
-      const direct = cmd.subtype === 'AT_AddConstraint' ? constraintOf(cmd) : undefined;
-      const def = cmd.subtype === 'AT_AddColumn' ? columnDefOf(cmd) : undefined;
-      const candidates = direct ? [direct] : def ? columnConstraints(def) : [];
+      const { constraints: candidates, column: def } = addedConstraints(cmd);
       for (const constraint of candidates) {
         if (constraint.contype !== 'CONSTR_PRIMARY' || constraint.indexname) continue;
         const columns = def?.colname ? [def.colname] : namesOf(constraint.keys);

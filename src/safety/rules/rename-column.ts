@@ -8,6 +8,7 @@ import {
   nodeAs,
   relationOf,
   step,
+  unqualified,
 } from './ast.js';
 
 export const renameColumn: Rule = {
@@ -42,7 +43,7 @@ export const renameColumn: Rule = {
       return [];
     const table = relationOf(rename.relation);
     if (!table || !isExistingTable(context, table.key)) return [];
-    const bare = table.key.slice(table.key.indexOf('.') + 1);
+    const bare = unqualified(table.key);
     const oldColumn = ident(rename.subname);
     const newColumn = ident(rename.newname);
     const known = context.catalog.columns(table.key)?.find((column) => column.name === rename.subname);
