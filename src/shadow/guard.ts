@@ -82,6 +82,9 @@ export function redact(url: URL | string): string {
 /** Names of databases this tool creates; only these are ever dropped. */
 export const SHADOW_PREFIX = 'dma_shadow_';
 
+/** Databases that hold cached baselines: `dma_shadow_tpl_<hash>_<process id>` (templates or copies). */
+export const TEMPLATE_PREFIX = `${SHADOW_PREFIX}tpl_`;
+
 export function isShadowName(name: string): boolean {
   return name.startsWith(SHADOW_PREFIX) && /^[a-z0-9_]+$/.test(name);
 }

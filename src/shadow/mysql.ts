@@ -16,6 +16,7 @@ import {
   redact,
   SHADOW_PREFIX,
   type ShadowServerOptions,
+  TEMPLATE_PREFIX,
 } from './guard.js';
 import type { ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
@@ -36,9 +37,6 @@ export interface MysqlShadowOptions extends ShadowServerOptions {
   /** A template database this process created (a cached baseline): the new shadow starts as its copy. */
   template?: string;
 }
-
-/** Copies of cached baselines: `dma_shadow_tpl_<hash>_<process id>`, dropped when released. */
-const TEMPLATE_PREFIX = `${SHADOW_PREFIX}tpl_`;
 
 export class MysqlShadow implements ShadowDatabase {
   readonly engine = 'mysql' as const;
