@@ -75,7 +75,7 @@ export async function validatePostgres(sql: string, options: ValidateOptions = {
     // Ignore comments point at "the next statement": locate every statement first.
     const statements = await parsePostgres(sql, options.file);
     const directives = parseDirectives(await extractComments(sql));
-    analysis = analyze(
+    analysis = await analyze(
       sql,
       [statements],
       statements.map((statement) => statement.offset.start),
@@ -85,7 +85,7 @@ export async function validatePostgres(sql: string, options: ValidateOptions = {
     );
   } else {
     // Common case: parse and check batch by batch, so parse trees of a huge file are never all in memory.
-    analysis = analyze(sql, await parsePostgresBatches(sql, options.file), [], catalog, [], options);
+    analysis = await analyze(sql, await parsePostgresBatches(sql, options.file), [], catalog, [], options);
   }
   return buildReport({ ...analysis, catalog, options, down });
 }
@@ -150,14 +150,14 @@ function dispatchTable(rules: readonly Rule[], disabled: (id: string) => boolean
   return { byType, everywhere };
 }
 
-function analyze(
+async function analyze(
   sql: string,
-  batches: Iterable<PgStatement[]>,
+  batches: Iterable<PgStatement[]> | AsyncIterable<PgStatement[]>,
   statementStarts: number[],
   catalog: MigrationCatalog,
   directives: IgnoreDirective[],
   options: ValidateOptions,
-): Analysis {
+): Promise<Analysis> {
   const rules = options.rules ?? RULES;
   const severityOf = options.ruleSeverity ?? {};
   const disabled = (id: string) => severityOf[id] === 'off';
@@ -191,7 +191,7 @@ function analyze(
       });
   };
 
-  for (const batch of batches)
+  for await (const batch of batches)
     for (let slot = 0; slot < batch.length; slot++) {
       const statement = batch[slot] as PgStatement;
       // Let this statement's parse tree be collected as soon as it is checked, not when its whole batch is.

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { toUserError, UserError } from '../errors.js';
 import { relativeToRoot } from '../project/root.js';
+import { workerScript } from '../worker-script.js';
 import type { FormatRead, FormatReader, MigrationReadError, ReadContext } from './types.js';
 
 type WorkerMessage =
@@ -48,19 +49,9 @@ function watchdogMs(context: ReadContext): number {
   return context.timeoutMs * 2 + 1_000;
 }
 
-function workerScript(): URL {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new URL('./worker.js', self);
-  // Running from TypeScript sources (tests, tsx): a small ES module registers tsx, then loads the worker.
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const worker = new URL('./worker.ts', self).href;
-  const bootstrap = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(worker)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
-}
-
 function runAttempt(reader: FormatReader, context: ReadContext): Promise<Attempt> {
   const { signal, onFile: _onFile, ...plain } = context;
-  const worker = new Worker(workerScript(), {
+  const worker = new Worker(workerScript(import.meta.url, 'worker'), {
     workerData: { format: reader.format, context: plain },
     stdout: true,
     stderr: true,

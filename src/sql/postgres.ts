@@ -2,6 +2,7 @@ import type { Node, ParseResult, RawStmt } from 'libpg-query';
 import { UserError } from '../errors.js';
 import type { Statement } from '../model.js';
 import { chunkBoundaries } from './chunks.js';
+import { PieceSyntaxError, parseInThread } from './parser-thread.js';
 import { byteToCharOffsets, LineIndex } from './positions.js';
 
 /**
@@ -42,24 +43,52 @@ export interface PgStatement extends Statement {
  */
 export async function parsePostgres(sql: string, file?: string): Promise<PgStatement[]> {
   const statements: PgStatement[] = [];
-  for (const batch of await parsePostgresBatches(sql, file)) statements.push(...batch);
+  for await (const batch of await parsePostgresBatches(sql, file)) statements.push(...batch);
   return statements;
 }
 
 /**
  * The same statements in batches of about 64 KB of SQL, parsed as they are consumed, so a caller that handles
  * one batch at a time never holds every parse tree of a huge file at once. A syntax error is thrown when the
- * batch that holds it is reached.
+ * batch that holds it is reached. A large text is parsed in the parser thread, ahead of the consumer, while
+ * the main thread parses the first piece itself (the thread is starting meanwhile).
  */
-export async function parsePostgresBatches(sql: string, file?: string): Promise<Iterable<PgStatement[]>> {
+export async function parsePostgresBatches(sql: string, file?: string): Promise<AsyncIterable<PgStatement[]>> {
   const lib = await loadPostgresParser();
   return batches(lib, sql, file);
 }
 
-function* batches(lib: LibPgQuery, sql: string, file: string | undefined): Generator<PgStatement[]> {
-  const toChar = byteToCharOffsets(sql);
-  const lines = new LineIndex(sql);
+async function* batches(lib: LibPgQuery, sql: string, file: string | undefined): AsyncGenerator<PgStatement[]> {
+  const read = statementReader(sql);
   const cuts = [...chunkBoundaries(sql), sql.length];
+  if (cuts.length > 1) {
+    const first = cuts[0] as number;
+    const rest = parseInThread(sql, cuts.slice(1), first, byteLength(sql.slice(0, first)));
+    let head: ParseResult | undefined;
+    try {
+      head = lib.parseSync(sql.slice(0, first));
+    } catch {
+      // The first cut fell inside a BEGIN ATOMIC body: parse everything here, joining pieces as needed.
+      await rest.return?.();
+    }
+    if (head) {
+      yield read(head, 0);
+      head = undefined;
+      try {
+        for await (const piece of rest) yield read(JSON.parse(piece.json) as ParseResult, piece.startByte);
+      } catch (error) {
+        if (error instanceof PieceSyntaxError)
+          throw syntaxError(
+            sql,
+            { sqlDetails: { message: error.message, cursorPosition: error.cursorPosition } },
+            file,
+            error.start,
+          );
+        throw error;
+      }
+      return;
+    }
+  }
   let start = 0;
   let startByte = 0;
   for (let index = 0; index < cuts.length; index++) {
@@ -73,6 +102,20 @@ function* batches(lib: LibPgQuery, sql: string, file: string | undefined): Gener
       if (index < cuts.length - 1) continue;
       throw syntaxError(sql, error, file, start);
     }
+    const statements = read(result, startByte);
+    startByte += byteLength(piece);
+    start = end;
+    // The raw result holds every parse tree of the piece; the consumer decides how long each one lives.
+    result = undefined;
+    yield statements;
+  }
+}
+
+/** Turns one piece's parse result into located statements (`startByte`: the piece's first byte in `sql`). */
+function statementReader(sql: string): (result: ParseResult, startByte: number) => PgStatement[] {
+  const toChar = byteToCharOffsets(sql);
+  const lines = new LineIndex(sql);
+  return (result, startByte) => {
     const statements: PgStatement[] = [];
     for (const raw of result.stmts ?? []) {
       const located = locate(sql, raw, toChar, startByte);
@@ -86,12 +129,8 @@ function* batches(lib: LibPgQuery, sql: string, file: string | undefined): Gener
         byteStart: located.byteStart,
       });
     }
-    startByte += byteLength(piece);
-    start = end;
-    // The raw result holds every parse tree of the piece; the consumer decides how long each one lives.
-    result = undefined;
-    yield statements;
-  }
+    return statements;
+  };
 }
 
 function byteLength(text: string): number {

@@ -3,7 +3,8 @@ import { UserError } from '../../src/errors.js';
 import { validatePostgres } from '../../src/safety/engine.js';
 import type { Rule } from '../../src/safety/types.js';
 import { CHUNK_CHARS, chunkBoundaries } from '../../src/sql/chunks.js';
-import { parsePostgres } from '../../src/sql/postgres.js';
+import { stopParserThread } from '../../src/sql/parser-thread.js';
+import { parsePostgres, parsePostgresBatches } from '../../src/sql/postgres.js';
 
 /** Enough statements to be parsed in several pieces, with constructs a naive `;` split would break. */
 function bigSql(): string {
@@ -83,5 +84,74 @@ describe('parsing large files in pieces', () => {
     expect(error).toBeInstanceOf(UserError);
     const lines = broken.split('\n');
     expect(error.where).toEqual({ file: 'big.sql', line: lines.length - 1, column: 25 });
+  });
+});
+
+/** Filler statements up to just before `at` characters, then `tail`. */
+function withStatementAt(at: number, tail: string): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (let i = 0; length + 40 < at; i++) {
+    const part = `SELECT ${i} AS filler_${i};\n`;
+    parts.push(part);
+    length += part.length;
+  }
+  parts.push(`${'-'.repeat(Math.max(2, at - length - 10))}\n`);
+  return `${parts.join('')}${tail}\n${parts.join('')}`;
+}
+
+// `END` of a CASE inside a BEGIN ATOMIC body looks like the body's end to the chunker, so it may cut there;
+// the parser then rejects that piece and it is parsed together with the next one.
+const ATOMIC_WITH_CASE =
+  'CREATE FUNCTION pick() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT CASE WHEN true THEN 1 END; SELECT 2; END;';
+
+describe('the parser thread', () => {
+  it('joins pieces cut inside a BEGIN ATOMIC body, at the first cut and at later ones', async () => {
+    for (const at of [CHUNK_CHARS - 30, CHUNK_CHARS * 3 - 30]) {
+      const first = withStatementAt(at, ATOMIC_WITH_CASE);
+      const sql = `${first}${first}`;
+      const insideBody = chunkBoundaries(sql).filter((cut) => sql.slice(cut - 11, cut) === 'THEN 1 END;');
+      expect(insideBody.length).toBeGreaterThan(0);
+      const statements = await parsePostgres(sql);
+      const functions = statements.filter((statement) => statement.sql.startsWith('CREATE FUNCTION'));
+      expect(functions.map((statement) => statement.sql)).toEqual([
+        ATOMIC_WITH_CASE.slice(0, -1),
+        ATOMIC_WITH_CASE.slice(0, -1),
+      ]);
+      for (const statement of statements)
+        expect(sql.slice(statement.offset.start, statement.offset.end)).toBe(statement.sql);
+    }
+  });
+
+  it('reports a syntax error in the first piece at its line:column', async () => {
+    const sql = `SELECT 1;\nSELEC 2;\n${bigSql()}`;
+    const error = (await parsePostgres(sql, 'first.sql').catch((e: unknown) => e)) as UserError;
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.where).toEqual({ file: 'first.sql', line: 2, column: 1 });
+  });
+
+  it('stops parsing when the consumer stops, and serves the next parse', async () => {
+    const sql = bigSql();
+    const batches = await parsePostgresBatches(sql);
+    for await (const batch of batches) {
+      expect(batch.length).toBeGreaterThan(0);
+      break;
+    }
+    expect((await parsePostgres(sql)).length % 5).toBe(0);
+  });
+
+  it('starts again after it was stopped', async () => {
+    await stopParserThread();
+    const statements = await parsePostgres(bigSql());
+    expect(statements.length % 5).toBe(0);
+  });
+
+  it('serves overlapping parses, each in its own order', async () => {
+    const a = bigSql();
+    const b = withStatementAt(CHUNK_CHARS * 4, 'SELECT 42;');
+    const [left, right] = await Promise.all([parsePostgres(a), parsePostgres(b)]);
+    for (const statement of left) expect(a.slice(statement.offset.start, statement.offset.end)).toBe(statement.sql);
+    for (const statement of right) expect(b.slice(statement.offset.start, statement.offset.end)).toBe(statement.sql);
+    expect(right.some((statement) => statement.sql === 'SELECT 42')).toBe(true);
   });
 });
