@@ -10,9 +10,23 @@ export function nodeType(node: Node): string {
   return '';
 }
 
-/** A type as written, lower case, without `pg_catalog.`: 'int4', 'varchar(20)', 'numeric(10,2)', 'text[]'. */
+const typeTexts = new WeakMap<TypeName, string>();
+
+/**
+ * A type as written, lower case, without `pg_catalog.`: 'int4', 'varchar(20)', 'numeric(10,2)', 'text[]'.
+ * Remembered per parse-tree node: many rules ask for the type of the same column.
+ */
 export function typeNameText(typeName: TypeName | undefined): string {
   if (!typeName) return '';
+  let text = typeTexts.get(typeName);
+  if (text === undefined) {
+    text = readTypeNameText(typeName);
+    typeTexts.set(typeName, text);
+  }
+  return text;
+}
+
+function readTypeNameText(typeName: TypeName): string {
   const names = namesOf(typeName.names).filter((name, _index, all) => !(name === 'pg_catalog' && all.length > 1));
   let text = names.join('.').toLowerCase();
   const mods: string[] = [];

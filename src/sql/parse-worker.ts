@@ -89,10 +89,19 @@ function pump(job: ActiveJob): void {
       jobs.delete(job.id);
       return;
     }
-    send({ type: 'piece', id: job.id, start: job.start, startByte: job.startByte, json: outcome.json });
+    const endByte = job.startByte + outcome.bytes;
+    send({
+      type: 'piece',
+      id: job.id,
+      start: job.start,
+      startByte: job.startByte,
+      end: cut,
+      endByte,
+      json: outcome.json,
+    });
     job.credit--;
     job.start = cut;
-    job.startByte += outcome.bytes;
+    job.startByte = endByte;
   }
   if (job.next >= job.cuts.length) {
     send({ type: 'done', id: job.id });

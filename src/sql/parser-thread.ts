@@ -24,16 +24,21 @@ export type ParserRequest =
   | { type: 'cancel'; id: number };
 
 export type ParserReply =
-  | { type: 'piece'; id: number; start: number; startByte: number; json: string }
+  | { type: 'piece'; id: number; start: number; startByte: number; end: number; endByte: number; json: string }
   | { type: 'error'; id: number; start: number; message: string; cursorPosition: number }
   | { type: 'done'; id: number };
 
-/** One parsed piece: libpg_query's JSON for the text from character `start` (byte `startByte`) on. */
+/** One parsed piece: libpg_query's JSON for the text from character `start` (byte `startByte`) to `end`. */
 export interface ParsedPiece {
   start: number;
   startByte: number;
+  end: number;
+  endByte: number;
   json: string;
 }
+
+/** The thread was stopped or died before it finished; the caller can parse the rest itself. */
+export class ParserThreadLost extends Error {}
 
 /** A piece libpg_query rejected; `cursorPosition` counts characters from `start`. */
 export class PieceSyntaxError extends Error {
@@ -106,7 +111,8 @@ class Channel implements AsyncIterableIterator<ParsedPiece> {
       throw new PieceSyntaxError(reply.message, reply.start, reply.cursorPosition);
     }
     this.thread.post({ type: 'credit', id: this.id, credit: 1 });
-    return { done: false, value: { start: reply.start, startByte: reply.startByte, json: reply.json } };
+    const { start, startByte, end, endByte, json } = reply;
+    return { done: false, value: { start, startByte, end, endByte, json } };
   }
 
   async return(): Promise<IteratorResult<ParsedPiece>> {
@@ -159,7 +165,7 @@ class ParserThread {
   async stop(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    this.failAll(new Error('The parser thread was stopped.'));
+    this.failAll(new ParserThreadLost('The parser thread was stopped.'));
     await worker?.terminate();
   }
 
@@ -172,8 +178,8 @@ class ParserThread {
       this.worker = undefined;
       this.failAll(error);
     };
-    worker.on('error', (error) => lost(new Error(`The parser thread failed: ${error.message}`)));
-    worker.on('exit', (code) => lost(new Error(`The parser thread ended unexpectedly (exit code ${code}).`)));
+    worker.on('error', (error) => lost(new ParserThreadLost(`The parser thread failed: ${error.message}`)));
+    worker.on('exit', (code) => lost(new ParserThreadLost(`The parser thread ended (exit code ${code}).`)));
     this.worker = worker;
     return worker;
   }

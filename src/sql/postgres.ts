@@ -2,7 +2,7 @@ import type { Node, ParseResult, RawStmt } from 'libpg-query';
 import { UserError } from '../errors.js';
 import type { Statement } from '../model.js';
 import { chunkBoundaries } from './chunks.js';
-import { PieceSyntaxError, parseInThread } from './parser-thread.js';
+import { ParserThreadLost, PieceSyntaxError, parseInThread } from './parser-thread.js';
 import { byteToCharOffsets, LineIndex } from './positions.js';
 
 /**
@@ -61,36 +61,58 @@ export async function parsePostgresBatches(sql: string, file?: string): Promise<
 async function* batches(lib: LibPgQuery, sql: string, file: string | undefined): AsyncGenerator<PgStatement[]> {
   const read = statementReader(sql);
   const cuts = [...chunkBoundaries(sql), sql.length];
-  if (cuts.length > 1) {
-    const first = cuts[0] as number;
-    const rest = parseInThread(sql, cuts.slice(1), first, byteLength(sql.slice(0, first)));
-    let head: ParseResult | undefined;
-    try {
-      head = lib.parseSync(sql.slice(0, first));
-    } catch {
-      // The first cut fell inside a BEGIN ATOMIC body: parse everything here, joining pieces as needed.
-      await rest.return?.();
-    }
-    if (head) {
-      yield read(head, 0);
-      head = undefined;
-      try {
-        for await (const piece of rest) yield read(JSON.parse(piece.json) as ParseResult, piece.startByte);
-      } catch (error) {
-        if (error instanceof PieceSyntaxError)
-          throw syntaxError(
-            sql,
-            { sqlDetails: { message: error.message, cursorPosition: error.cursorPosition } },
-            file,
-            error.start,
-          );
-        throw error;
-      }
-      return;
-    }
-  }
   let start = 0;
   let startByte = 0;
+  if (cuts.length > 1) {
+    const first = cuts[0] as number;
+    const firstBytes = byteLength(sql.slice(0, first));
+    const rest = parseInThread(sql, cuts.slice(1), first, firstBytes);
+    const head = tryParse(lib, sql.slice(0, first));
+    // Without a head, the first cut fell inside a BEGIN ATOMIC body: everything is parsed here, joining pieces.
+    if (!head) await rest.return?.();
+    else {
+      yield read(head, 0);
+      start = first;
+      startByte = firstBytes;
+      try {
+        for await (const piece of rest) {
+          const statements = read(JSON.parse(piece.json) as ParseResult, piece.startByte);
+          start = piece.end;
+          startByte = piece.endByte;
+          yield statements;
+        }
+        return;
+      } catch (error) {
+        if (error instanceof PieceSyntaxError) {
+          const details = { sqlDetails: { message: error.message, cursorPosition: error.cursorPosition } };
+          throw syntaxError(sql, details, file, error.start);
+        }
+        // The thread was stopped or died: the rest is parsed here.
+        if (!(error instanceof ParserThreadLost)) throw error;
+      }
+    }
+  }
+  yield* parseHere(lib, sql, file, read, { cuts: cuts.filter((cut) => cut > start), start, startByte });
+}
+
+function tryParse(lib: LibPgQuery, text: string): ParseResult | undefined {
+  try {
+    return lib.parseSync(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses the pieces ending at `cuts` in this thread, from character `start` (byte `startByte`) on. */
+function* parseHere(
+  lib: LibPgQuery,
+  sql: string,
+  file: string | undefined,
+  read: (result: ParseResult, startByte: number) => PgStatement[],
+  from: { cuts: number[]; start: number; startByte: number },
+): Generator<PgStatement[]> {
+  const { cuts } = from;
+  let { start, startByte } = from;
   for (let index = 0; index < cuts.length; index++) {
     const end = cuts[index] as number;
     const piece = sql.slice(start, end);

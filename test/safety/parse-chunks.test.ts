@@ -140,6 +140,19 @@ describe('the parser thread', () => {
     expect((await parsePostgres(sql)).length % 5).toBe(0);
   });
 
+  it('finishes in the main thread when the parser thread goes away mid-file', async () => {
+    const sql = bigSql();
+    const expected = (await parsePostgres(sql)).map((statement) => statement.sql);
+    const seen: string[] = [];
+    let batchCount = 0;
+    for await (const batch of await parsePostgresBatches(sql)) {
+      if (++batchCount === 2) await stopParserThread();
+      for (const statement of batch) seen.push(statement.sql);
+    }
+    expect(batchCount).toBeGreaterThan(3);
+    expect(seen).toEqual(expected);
+  });
+
   it('starts again after it was stopped', async () => {
     await stopParserThread();
     const statements = await parsePostgres(bigSql());

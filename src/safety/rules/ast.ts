@@ -125,13 +125,30 @@ function readCreateTable(context: RuleContext): CreatedTable | undefined {
   return { table, columns, constraints };
 }
 
-/** Every column a statement defines, in CREATE TABLE or ALTER TABLE … ADD COLUMN, with its table. */
-export function definedColumns(context: RuleContext): Array<{ table: Relation; def: ColumnDef; added: boolean }> {
+export type DefinedColumn = { table: Relation; def: ColumnDef; added: boolean };
+const definedColumnLists = new WeakMap<object, readonly DefinedColumn[]>();
+
+/**
+ * Every column a statement defines, in CREATE TABLE or ALTER TABLE … ADD COLUMN, with its table. Worked out
+ * once per statement and shared by the rules that ask (the list is read-only).
+ */
+export function definedColumns(context: RuleContext): readonly DefinedColumn[] {
+  let list = definedColumnLists.get(context.statement);
+  if (list === undefined) {
+    list = readDefinedColumns(context);
+    definedColumnLists.set(context.statement, list);
+  }
+  return list;
+}
+
+const NO_COLUMNS: readonly DefinedColumn[] = [];
+
+function readDefinedColumns(context: RuleContext): readonly DefinedColumn[] {
   const created = createTableOf(context);
   if (created) return created.columns.map((def) => ({ table: created.table, def, added: false }));
   const altered = alterTableOf(context);
-  if (!altered) return [];
-  const list: Array<{ table: Relation; def: ColumnDef; added: boolean }> = [];
+  if (!altered) return NO_COLUMNS;
+  const list: DefinedColumn[] = [];
   for (const cmd of altered.cmds) {
     const def = columnDefOf(cmd);
     if (!def) continue;
@@ -139,17 +156,25 @@ export function definedColumns(context: RuleContext): Array<{ table: Relation; d
     if (cmd.subtype === 'AT_AlterColumnType')
       list.push({ table: altered.table, def: { ...def, colname: cmd.name }, added: false });
   }
-  return list;
+  return list.length > 0 ? list : NO_COLUMNS;
 }
 
 export function typeText(typeName: TypeName | undefined): string {
   return typeNameText(typeName);
 }
 
-/** The base type name without modifiers: 'varchar', 'int4', 'timestamp'. */
+const baseTypes = new WeakMap<TypeName, string>();
+
+/** The base type name without modifiers: 'varchar', 'int4', 'timestamp' (remembered per parse-tree node). */
 export function baseType(typeName: TypeName | undefined): string {
-  const names = namesOf(typeName?.names).filter((name, _index, all) => !(name === 'pg_catalog' && all.length > 1));
-  return names.join('.').toLowerCase();
+  if (!typeName) return '';
+  let base = baseTypes.get(typeName);
+  if (base === undefined) {
+    const names = namesOf(typeName.names).filter((name, _index, all) => !(name === 'pg_catalog' && all.length > 1));
+    base = names.join('.').toLowerCase();
+    baseTypes.set(typeName, base);
+  }
+  return base;
 }
 
 export function typeMods(typeName: TypeName | undefined): number[] {
@@ -248,9 +273,12 @@ export function walk(node: unknown, visit: (key: string, value: unknown) => void
     return;
   }
   if (node === null || typeof node !== 'object') return;
-  for (const [key, value] of Object.entries(node)) {
+  // for…in rather than Object.entries: parse trees are plain JSON objects, and this allocates nothing per node.
+  const object = node as Record<string, unknown>;
+  for (const key in object) {
+    const value = object[key];
     visit(key, value);
-    walk(value, visit);
+    if (value !== null && typeof value === 'object') walk(value, visit);
   }
 }
 
