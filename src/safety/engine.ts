@@ -41,6 +41,8 @@ export interface CatalogInput {
 
 export interface ValidateOptions {
   file?: string;
+  /** How the report's evidence names a line (default `line 12`), e.g. the source line of SQL compiled from code. */
+  lineLabel?: (line: number) => string;
   /** PostgreSQL major version the migration targets (default 15). */
   pgVersion?: number;
   /** The migration tool wraps the file in a transaction (Knex, Prisma, Rails… do by default). */

@@ -93,6 +93,8 @@ export interface ReportInput {
   catalog: MigrationCatalog;
   options: {
     file?: string;
+    /** How evidence names a statement's line (default `line 12`); SQL compiled from code names its source. */
+    lineLabel?: (line: number) => string;
     pgVersion?: number;
     assumeInTransaction?: boolean;
     largeTableRows?: number;
@@ -112,11 +114,11 @@ export function buildReport(input: ReportInput): ValidationReport {
   );
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const finding of findings) counts[finding.severity]++;
-  const checklist = answerChecklist(input, findings, largeTableRows).map((item) => ({
+  const checklist = answerChecklist(input, findings, largeTableRows, lineLabelOf(input)).map((item) => ({
     ...item,
     evidence: capped(item.evidence),
   }));
-  const assessed = assessRisk(findings, input.summaries, largeTableRows, input.facts);
+  const assessed = assessRisk(findings, input.summaries, largeTableRows, input.facts, lineLabelOf(input));
   const risk = assessed.risk;
   const reasons = capped(assessed.reasons);
   return {
@@ -142,23 +144,24 @@ function assessRisk(
   summaries: StatementSummary[],
   largeTableRows: number,
   facts: MigrationFacts,
+  at: (line: number) => string,
 ): { risk: Risk; reasons: string[] } {
   const high: string[] = [];
   const medium: string[] = [];
   for (const finding of findings) {
-    const where = `line ${finding.span.start.line}`;
+    const where = at(finding.span.start.line);
     if (finding.severity === 'error') high.push(`${finding.ruleId} (${where}): ${finding.title}`);
     else if (finding.category === 'dangerous')
       high.push(`${finding.ruleId} (${where}): ${finding.title} (destructive)`);
     else if (finding.severity === 'warning') medium.push(`${finding.ruleId} (${where}): ${finding.title}`);
   }
   // Seed rule 2: dropping columns or tables is HIGH RISK even when a rule was ignored.
-  for (const loss of facts.dataLoss) high.push(`line ${loss.line}: ${loss.what} (needs explicit confirmation)`);
+  for (const loss of facts.dataLoss) high.push(`${at(loss.line)}: ${loss.what} (needs explicit confirmation)`);
   for (const summary of summaries) {
     for (const lock of summary.locks) {
       if ((lock.rows ?? 0) >= largeTableRows && blocksTraffic(lock.mode) && (lock.estimatedLockSeconds ?? 0) > 0) {
         high.push(
-          `line ${summary.span.start.line}: ${lock.mode} on large table ${lock.table} for ${describeDuration(lock.estimatedLockSeconds ?? 0)}`,
+          `${at(summary.span.start.line)}: ${lock.mode} on large table ${lock.table} for ${describeDuration(lock.estimatedLockSeconds ?? 0)}`,
         );
       }
     }
@@ -168,10 +171,15 @@ function assessRisk(
   return { risk: 'LOW', reasons: ['No findings at warning or error level and no destructive statements.'] };
 }
 
-function answerChecklist(input: ReportInput, findings: Finding[], largeTableRows: number): ChecklistItem[] {
+function answerChecklist(
+  input: ReportInput,
+  findings: Finding[],
+  largeTableRows: number,
+  at: (line: number) => string,
+): ChecklistItem[] {
   const { facts } = input;
   const items: ChecklistItem[] = [];
-  const cite = (refs: StatementRef[]) => refs.map((ref) => `line ${ref.line}: ${ref.what}`);
+  const cite = (refs: StatementRef[]) => refs.map((ref) => `${at(ref.line)}: ${ref.what}`);
 
   // 1. No data loss.
   if (facts.dataLoss.length > 0) {
@@ -198,7 +206,7 @@ function answerChecklist(input: ReportInput, findings: Finding[], largeTableRows
   // 2. Backward compatible.
   const breaking = [...cite(facts.incompatible)];
   for (const finding of findings) {
-    if (finding.breaksOldCode) breaking.push(`line ${finding.span.start.line}: ${finding.ruleId}: ${finding.title}`);
+    if (finding.breaksOldCode) breaking.push(`${at(finding.span.start.line)}: ${finding.ruleId}: ${finding.title}`);
   }
   items.push(
     breaking.length > 0
@@ -236,7 +244,7 @@ function answerChecklist(input: ReportInput, findings: Finding[], largeTableRows
       evidence: [
         ...long.map(
           ({ summary, lock }) =>
-            `line ${summary.span.start.line}: ${lock.mode} on ${lock.table} (${formatCount(lock.rows ?? 0)} rows) for ${describeDuration(lock.estimatedLockSeconds ?? 0)}`,
+            `${at(summary.span.start.line)}: ${lock.mode} on ${lock.table} (${formatCount(lock.rows ?? 0)} rows) for ${describeDuration(lock.estimatedLockSeconds ?? 0)}`,
         ),
         rates,
       ],
@@ -250,7 +258,7 @@ function answerChecklist(input: ReportInput, findings: Finding[], largeTableRows
         ...unique(
           unknownSize.map(
             ({ summary, lock }) =>
-              `line ${summary.span.start.line}: ${lock.mode} on ${lock.table} while it ${lock.rewrite ? 'rewrites' : 'scans'} the table; row count unknown`,
+              `${at(summary.span.start.line)}: ${lock.mode} on ${lock.table} while it ${lock.rewrite ? 'rewrites' : 'scans'} the table; row count unknown`,
           ),
         ),
         'Give row counts (--rows table=N, rowCounts, or a database URL) to decide.',
@@ -287,9 +295,9 @@ function answerChecklist(input: ReportInput, findings: Finding[], largeTableRows
         missing.length > 0
           ? missing.map(
               (fk) =>
-                `line ${fk.line}: ${fk.what} has no index starting with (${fk.columns.join(', ')}); add CREATE INDEX CONCURRENTLY on ${displayTable(fk.table)} (${fk.columns.join(', ')})`,
+                `${at(fk.line)}: ${fk.what} has no index starting with (${fk.columns.join(', ')}); add CREATE INDEX CONCURRENTLY on ${displayTable(fk.table)} (${fk.columns.join(', ')})`,
             )
-          : facts.foreignKeys.map((fk) => `line ${fk.line}: ${fk.what} is indexed`),
+          : facts.foreignKeys.map((fk) => `${at(fk.line)}: ${fk.what} is indexed`),
     });
   }
 
@@ -309,14 +317,14 @@ function answerChecklist(input: ReportInput, findings: Finding[], largeTableRows
       title: 'Foreign keys reference existing tables',
       status: missing.length > 0 ? 'fail' : unknown.length > 0 ? 'unknown' : 'pass',
       evidence: [
-        ...missing.map((fk) => `line ${fk.line}: ${displayTable(fk.references)} does not exist at that point`),
+        ...missing.map((fk) => `${at(fk.line)}: ${displayTable(fk.references)} does not exist at that point`),
         ...unknown.map(
           (fk) =>
-            `line ${fk.line}: ${displayTable(fk.references)} is not created in this migration; give a schema snapshot or the earlier migrations to check it`,
+            `${at(fk.line)}: ${displayTable(fk.references)} is not created in this migration; give a schema snapshot or the earlier migrations to check it`,
         ),
         ...facts.foreignKeys
           .filter((fk) => fk.referencedExists === true)
-          .map((fk) => `line ${fk.line}: ${displayTable(fk.references)} exists`),
+          .map((fk) => `${at(fk.line)}: ${displayTable(fk.references)} exists`),
       ],
     });
   }
@@ -383,6 +391,10 @@ function answerChecklist(input: ReportInput, findings: Finding[], largeTableRows
     });
   }
   return items;
+}
+
+function lineLabelOf(input: ReportInput): (line: number) => string {
+  return input.options.lineLabel ?? ((line) => `line ${line}`);
 }
 
 function hasLeadingIndex(catalog: MigrationCatalog, table: string, columns: string[]): boolean {

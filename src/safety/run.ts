@@ -108,6 +108,7 @@ export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOpt
         ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
         file: input.file,
         ...(down === undefined ? {} : { down }),
+        ...(input.origins ? { lineLabel: sourceLineLabel(input) } : {}),
       });
       files.push(input.origins ? withOrigins(report, input) : report);
     } catch (error) {
@@ -168,6 +169,14 @@ function withOrigins(report: ValidationReport, input: SqlInput): ValidationRepor
     return origin ? { ...summary, origin } : summary;
   });
   return { ...report, findings, locks };
+}
+
+/** Evidence for SQL compiled from code names the source line (`migrations/001_users.ts:14`), not the SQL's. */
+function sourceLineLabel(input: SqlInput): (line: number) => string {
+  return (line) => {
+    const origin = originAt(input.origins, line);
+    return origin ? `${origin.file}:${origin.line}` : `line ${line} of the SQL compiled from ${input.file}`;
+  };
 }
 
 function withErrorOrigin(error: ReturnType<UserError['toJSON']>, input: SqlInput): ReturnType<UserError['toJSON']> {

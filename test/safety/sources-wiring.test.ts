@@ -168,6 +168,11 @@ describe('check on knex migrations (--execute)', () => {
       expect(finding.origin?.line).toBeGreaterThan(1);
     }
     expect(posts.findings.length).toBeGreaterThan(0);
+    // Checklist and risk evidence name the migration's own line, not a line of the SQL compiled from it.
+    const evidence = [...posts.checklist.flatMap((item) => item.evidence), ...posts.riskReasons];
+    const cited = evidence.filter((text) => /^(line \d|src\/)/.test(text));
+    expect(cited.length).toBeGreaterThan(0);
+    for (const text of cited) expect(text).toMatch(/^src\/migrations\/1700000000001-AddPosts\.ts:\d+/);
   });
 
   it('refuses a SQLite project too', async () => {
