@@ -8,7 +8,7 @@ import { detectSetup } from '../src/project/detect.js';
 import { median, peakRssMiB, round, timeRuns } from './stats.js';
 import type { BenchResult } from './types.js';
 
-const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bundle/bin.js', import.meta.url));
 const COLD_START_RUNS = 15;
 const DETECT_RUNS = 7;
 

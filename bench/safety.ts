@@ -13,7 +13,7 @@ import type { BenchResult } from './types.js';
  */
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(REPO, 'dist/src/bin.js');
+const BIN = path.join(REPO, 'dist/bundle/bin.js');
 const SQUAWK = path.join(REPO, 'node_modules/.bin/squawk');
 const PGFENCE = path.join(REPO, 'node_modules/.bin/pgfence');
 const RUNS = 3;
@@ -104,7 +104,7 @@ async function measure(
 }
 
 export async function run(): Promise<BenchResult[]> {
-  if (!existsSync(BIN)) throw new Error('dist/src/bin.js is missing: run `npm run build` first');
+  if (!existsSync(BIN)) throw new Error('dist/bundle/bin.js is missing: run `npm run build` first');
   const folder = mkdtempSync(path.join(tmpdir(), 'dma-bench-safety-'));
   try {
     const bigFile = path.join(folder, 'big.sql');

@@ -21,7 +21,7 @@ import type { BenchResult } from './types.js';
  */
 
 const REPO = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const BIN = path.join(REPO, 'dist', 'src', 'bin.js');
+const BIN = path.join(REPO, 'dist', 'bundle', 'bin.js');
 const PROJECT = path.join(REPO, 'test', 'fixtures', 'shadow-bench');
 const MIGRATION = 'migrations/0003_ten_statements.up.sql';
 

@@ -8,7 +8,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = path.join(REPO, 'dist', 'src', 'bin.js');
+const BIN = path.join(REPO, 'dist', 'bundle', 'bin.js');
 const FIXTURE = path.join(REPO, 'test', 'fixtures', 'detect-knex');
 
 /** `npm test` builds first; a lone `vitest run` of this file builds only when dist is missing. */

@@ -59,7 +59,7 @@ describe('db-migration-agent demo', () => {
   });
 
   it('runs from the built binary', () => {
-    const bin = fileURLToPath(new URL('../../dist/src/bin.js', import.meta.url));
+    const bin = fileURLToPath(new URL('../../dist/bundle/bin.js', import.meta.url));
     if (!existsSync(bin)) {
       try {
         execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], {

@@ -217,12 +217,12 @@ describe('db-migration-agent check', () => {
     expect(markdown).toContain('- [ ] No long locks on large tables — **fail**');
   });
 
-  it.skipIf(!existsSync(path.join(REPO, 'dist/src/bin.js')))(
-    'runs as a built binary (node dist/src/bin.js check)',
+  it.skipIf(!existsSync(path.join(REPO, 'dist/bundle/bin.js')))(
+    'runs as a built binary (node dist/bundle/bin.js check)',
     () => {
       const child = spawnSync(
         process.execPath,
-        [path.join(REPO, 'dist/src/bin.js'), 'check', 'migrations', '--format', 'json', '--rows', 'users=5000000'],
+        [path.join(REPO, 'dist/bundle/bin.js'), 'check', 'migrations', '--format', 'json', '--rows', 'users=5000000'],
         {
           cwd: ROOT,
           encoding: 'utf8',

@@ -98,24 +98,21 @@ describe('validate_safety on migration folders (MCP)', () => {
   });
 });
 
-describe('node dist/src/bin.js check on a knex project', () => {
-  it.skipIf(!existsSync(path.join(REPO, 'dist/src/safety/migration-inputs.js')))(
-    'reports the .ts line and exits 1',
-    () => {
-      const child = spawnSync(
-        process.execPath,
-        [path.join(REPO, 'dist/src/bin.js'), 'check', 'migrations', '--execute', '--format', 'json'],
-        { cwd: path.join(FIXTURES, 'wiring-knex-pg'), encoding: 'utf8', timeout: 60_000 },
-      );
-      expect(child.stderr).toBe('');
-      expect(child.status).toBe(1);
-      const parsed = JSON.parse(child.stdout) as Structured;
-      const index = parsed.files.find((file) => file.file === INDEX);
-      expect(index?.findings.find((finding) => finding.ruleId === 'concurrently-in-transaction')?.origin).toEqual({
-        file: INDEX,
-        line: 5,
-        column: 14,
-      });
-    },
-  );
+describe('node dist/bundle/bin.js check on a knex project', () => {
+  it.skipIf(!existsSync(path.join(REPO, 'dist/bundle/bin.js')))('reports the .ts line and exits 1', () => {
+    const child = spawnSync(
+      process.execPath,
+      [path.join(REPO, 'dist/bundle/bin.js'), 'check', 'migrations', '--execute', '--format', 'json'],
+      { cwd: path.join(FIXTURES, 'wiring-knex-pg'), encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(1);
+    const parsed = JSON.parse(child.stdout) as Structured;
+    const index = parsed.files.find((file) => file.file === INDEX);
+    expect(index?.findings.find((finding) => finding.ruleId === 'concurrently-in-transaction')?.origin).toEqual({
+      file: INDEX,
+      line: 5,
+      column: 14,
+    });
+  });
 });

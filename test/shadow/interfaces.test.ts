@@ -11,7 +11,7 @@ import { FIXTURES } from './fixtures.js';
 
 const PROJECT = path.join(FIXTURES, 'shadow-postgres');
 const REPO = path.resolve(FIXTURES, '../..');
-const BIN = path.join(REPO, 'dist', 'src', 'bin.js');
+const BIN = path.join(REPO, 'dist', 'bundle', 'bin.js');
 
 type Connection = Awaited<ReturnType<typeof connectInMemory>>;
 

@@ -122,12 +122,12 @@ describe('db-migration-agent migrations', () => {
     expect(result.err).toContain('--format needs one of');
   });
 
-  it.skipIf(!existsSync(path.join(REPO, 'dist/src/sources/worker.js')))(
+  it.skipIf(!existsSync(path.join(REPO, 'dist/bundle/worker.js')))(
     'built binary: what a migration prints stays off stdout (JSON stays parseable)',
     () => {
       const child = spawnSync(
         process.execPath,
-        [path.join(REPO, 'dist/src/bin.js'), 'migrations', '--execute', '--json', '--timeout', '300'],
+        [path.join(REPO, 'dist/bundle/bin.js'), 'migrations', '--execute', '--json', '--timeout', '300'],
         { cwd: fixture('sources-knex-hostile'), encoding: 'utf8', timeout: 60_000 },
       );
       expect(child.status).toBe(1);
@@ -140,10 +140,10 @@ describe('db-migration-agent migrations', () => {
     },
   );
 
-  it.skipIf(!existsSync(path.join(REPO, 'dist/src/bin.js')))(
-    'runs as a built binary (node dist/src/bin.js migrations)',
+  it.skipIf(!existsSync(path.join(REPO, 'dist/bundle/bin.js')))(
+    'runs as a built binary (node dist/bundle/bin.js migrations)',
     () => {
-      const child = spawnSync(process.execPath, [path.join(REPO, 'dist/src/bin.js'), 'migrations', '--json'], {
+      const child = spawnSync(process.execPath, [path.join(REPO, 'dist/bundle/bin.js'), 'migrations', '--json'], {
         cwd: fixture('sources-flyway'),
         encoding: 'utf8',
         timeout: 30_000,
