@@ -114,11 +114,12 @@ export function buildReport(input: ReportInput): ValidationReport {
   );
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const finding of findings) counts[finding.severity]++;
-  const checklist = answerChecklist(input, findings, largeTableRows, lineLabelOf(input)).map((item) => ({
+  const at = input.options.lineLabel ?? ((line: number) => `line ${line}`);
+  const checklist = answerChecklist(input, findings, largeTableRows, at).map((item) => ({
     ...item,
     evidence: capped(item.evidence),
   }));
-  const assessed = assessRisk(findings, input.summaries, largeTableRows, input.facts, lineLabelOf(input));
+  const assessed = assessRisk(findings, input.summaries, largeTableRows, input.facts, at);
   const risk = assessed.risk;
   const reasons = capped(assessed.reasons);
   return {
@@ -391,10 +392,6 @@ function answerChecklist(
     });
   }
   return items;
-}
-
-function lineLabelOf(input: ReportInput): (line: number) => string {
-  return input.options.lineLabel ?? ((line) => `line ${line}`);
 }
 
 function hasLeadingIndex(catalog: MigrationCatalog, table: string, columns: string[]): boolean {
