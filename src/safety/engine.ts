@@ -207,6 +207,7 @@ async function analyze(
         file: options.file,
         pgVersion,
         inTransaction: state.inTransaction,
+        transaction: state.transaction,
         lockTimeoutSet: state.lockTimeoutSet,
         statementTimeoutSet: state.statementTimeoutSet,
         accessExclusiveHeld: state.accessExclusiveHeld,

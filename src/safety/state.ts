@@ -15,6 +15,8 @@ export class SessionState {
   explicitTransaction = false;
   lockTimeoutSet = false;
   statementTimeoutSet = false;
+  /** Numbers the transaction blocks, so what is remembered about one is never taken for the next one's. */
+  transaction = 0;
   readonly accessExclusiveHeld = new Set<string>();
   /** SET LOCAL values end with the transaction; remember what to restore. */
   private localTimeouts: { lock?: boolean; statement?: boolean } = {};
@@ -24,7 +26,10 @@ export class SessionState {
     readonly assumeInTransaction: boolean,
   ) {
     this.inTransaction = assumeInTransaction;
-    if (assumeInTransaction) catalog.beginTransaction();
+    if (assumeInTransaction) {
+      catalog.beginTransaction();
+      this.transaction++;
+    }
   }
 
   /** Move past one statement; `locks` are the locks it took (for the ACCESS EXCLUSIVE set). */
@@ -55,7 +60,10 @@ export class SessionState {
     switch (kind) {
       case 'TRANS_STMT_BEGIN':
       case 'TRANS_STMT_START':
-        if (!this.inTransaction) this.catalog.beginTransaction();
+        if (!this.inTransaction) {
+          this.catalog.beginTransaction();
+          this.transaction++;
+        }
         this.inTransaction = true;
         this.explicitTransaction = true;
         break;

@@ -148,6 +148,8 @@ export interface RuleContext {
   /** SET lock_timeout / statement_timeout seen before this statement (in this session). */
   lockTimeoutSet: boolean;
   statementTimeoutSet: boolean;
+  /** Which transaction block the statement is in (numbered from 1 in file order); meaningful when inTransaction. */
+  transaction?: number;
   /** Statements before this one in the current transaction took an ACCESS EXCLUSIVE lock on these tables. */
   accessExclusiveHeld: ReadonlySet<string>;
   catalog: CatalogView;

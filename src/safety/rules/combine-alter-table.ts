@@ -8,7 +8,8 @@ import { alterTableOf, isExistingTable, step } from './ast.js';
 interface Memory {
   file: string | undefined;
   lastIndex: number;
-  byTable: Map<string, string>;
+  /** Per table: the transaction block of its latest ALTER TABLE, and the actions merged so far in it. */
+  byTable: Map<string, { transaction: number | undefined; merged: string }>;
 }
 const memories = new WeakMap<CatalogView, Memory>();
 
@@ -57,14 +58,16 @@ export const combineAlterTable: Rule = {
     if (!altered) return [];
     const memory = memoryFor(context.catalog, context.file, context.index);
     const sql = context.statement.sql.trim();
-    const earlier = memory.byTable.get(altered.table.key);
+    const remembered = memory.byTable.get(altered.table.key);
+    // Only an ALTER TABLE of the same transaction block can be merged with this one.
+    const earlier = remembered?.transaction === context.transaction ? remembered?.merged : undefined;
     const repeated =
       context.inTransaction &&
       earlier !== undefined &&
       context.accessExclusiveHeld.has(altered.table.key) &&
       isExistingTable(context, altered.table.key);
     const merged = repeated ? `${earlier},\n  ${actionsOf(sql)}` : sql;
-    memory.byTable.set(altered.table.key, merged);
+    memory.byTable.set(altered.table.key, { transaction: context.transaction, merged });
     if (!repeated) return [];
     return [
       {

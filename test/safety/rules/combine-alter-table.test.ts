@@ -25,5 +25,9 @@ ruleCases('combine-alter-table', {
     {
       sql: 'BEGIN;\nCREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b int;\nCOMMIT;',
     },
+    // The table is locked earlier in the second transaction, but its only other ALTER TABLE was in the first.
+    {
+      sql: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nCOMMIT;\nBEGIN;\nLOCK TABLE users IN ACCESS EXCLUSIVE MODE;\nALTER TABLE users ADD COLUMN b text;\nCOMMIT;',
+    },
   ],
 });
