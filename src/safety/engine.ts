@@ -374,7 +374,7 @@ function summarize(
   }
   // Rule claims refine the lock map (e.g. a rule knows an ALTER TYPE is only a metadata change).
   for (const finding of findings) {
-    if (!finding.table) continue;
+    if (!finding.table || finding.locks.length === 0) continue;
     const table = displayTable(tableKey(finding.table.replace(/"/g, '')));
     for (const claim of finding.locks) {
       const existing = entries.find((entry) => entry.table === table && entry.on === claim.on);
@@ -415,12 +415,13 @@ function applyLargeTableEstimates(
   largeRuleDisabled: boolean,
   configured: Severity | 'off' | undefined,
 ): void {
-  const buildsIndex =
-    summary.kind === 'IndexStmt' ||
-    /\b(UNIQUE|PRIMARY\s+KEY|EXCLUDE)\b/i.test(summary.kind === 'AlterTableStmt' ? context.statement.sql : '');
+  let buildsIndex: boolean | undefined;
   for (const lock of summary.locks) {
     const rows = catalog.rowCount(lock.table);
     if (rows === undefined) continue;
+    buildsIndex ??=
+      summary.kind === 'IndexStmt' ||
+      (summary.kind === 'AlterTableStmt' && /\b(UNIQUE|PRIMARY\s+KEY|EXCLUDE)\b/i.test(context.statement.sql));
     lock.rows = rows;
     const kind = workKind(
       { table: lock.table, mode: lock.mode, on: lock.on, rewrite: lock.rewrite, scan: lock.scan },
@@ -480,7 +481,8 @@ function applyLargeTableEstimates(
 }
 
 function firstLine(sql: string): string {
-  const line = sql.split('\n', 1)[0] ?? '';
+  const newline = sql.indexOf('\n');
+  const line = newline === -1 ? sql : sql.slice(0, newline);
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
