@@ -1,26 +1,11 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import type { Engine, MigrationFormat } from '../model.js';
+import { type Engine, MIGRATION_FORMATS, type MigrationFormat } from '../model.js';
 import { isInside } from '../project/root.js';
 import type { CliCommand } from './command.js';
 
-const FORMATS: MigrationFormat[] = [
-  'sql',
-  'golang-migrate',
-  'dbmate',
-  'goose',
-  'sql-migrate',
-  'flyway',
-  'diesel',
-  'prisma',
-  'drizzle',
-  'knex',
-  'typeorm',
-  'sequelize',
-  'alembic',
-  'django',
-];
+const FORMATS: readonly MigrationFormat[] = MIGRATION_FORMATS;
 const ENGINES: Engine[] = ['postgresql', 'mysql', 'mariadb', 'sqlite', 'mssql', 'cockroachdb'];
 
 export const migrationsCommand: CliCommand = {
