@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
@@ -7,6 +8,8 @@ import { build } from 'esbuild';
  * dist/bundle/ sits at the same depth as dist/src/, so paths to package.json, prompts/ and examples/ resolve alike,
  * and the workers (parse-worker.js, worker.js) sit beside the chunks that start them.
  */
+// Chunk names carry a content hash: without a clean folder, every rebuild would leave the previous chunks behind.
+rmSync('dist/bundle', { recursive: true, force: true });
 await build({
   entryPoints: {
     bin: 'src/bin.ts',

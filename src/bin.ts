@@ -1,6 +1,14 @@
 #!/usr/bin/env node
+import { setFlagsFromString } from 'node:v8';
 import type { CliIO } from './cli/command.js';
 import { main } from './cli.js';
+
+// Commands that parse SQL once and exit compile libpg_query's WebAssembly with the baseline compiler only. With the
+// optimizing tier on, V8 keeps compiling hot parser functions in the background after the answer is written, and
+// Node waits for those jobs before the process exits: about 100 ms of a 20-statement `check`. Long-lived processes
+// (the MCP server) and commands that run PGlite keep the optimizing tier.
+const ONE_SHOT_PARSER_COMMANDS = new Set(['check', 'migrations']);
+if (ONE_SHOT_PARSER_COMMANDS.has(process.argv[2] ?? '')) setFlagsFromString('--liftoff-only');
 
 const io: CliIO = {
   stdout: process.stdout,
