@@ -10,6 +10,15 @@ import { main } from './cli.js';
 const ONE_SHOT_PARSER_COMMANDS = new Set(['check', 'migrations']);
 if (ONE_SHOT_PARSER_COMMANDS.has(process.argv[2] ?? '')) setFlagsFromString('--liftoff-only');
 
+// A reader that stops early (`check … | head`) closes the pipe: the rest of the output has nowhere to go, which
+// is not a failure of the check. Node would otherwise crash with an unhandled EPIPE stack trace. The command
+// still runs to the end, so its exit code (0 clean, 1 findings, 2 input error) stays the truth for scripts.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') return;
+  process.stderr.write(`db-migration-agent: cannot write the output: ${error.message}\n`);
+  process.exit(74);
+});
+
 const io: CliIO = {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -233,6 +234,41 @@ describe('db-migration-agent check', () => {
       const parsed = JSON.parse(child.stdout) as { risk: string; files: unknown[] };
       expect(parsed.risk).toBe('HIGH');
       expect(parsed.files).toHaveLength(3);
+    },
+  );
+
+  it.skipIf(!existsSync(path.join(REPO, 'dist/bundle/bin.js')))(
+    'keeps its exit code and prints no stack trace when the reader closes the pipe early (| head)',
+    async () => {
+      const folder = mkdtempSync(path.join(tmpdir(), 'dma-epipe-'));
+      try {
+        // Far more output than a pipe buffers, so the writes after the reader left fail with EPIPE.
+        const sql = Array.from({ length: 3000 }, (_, i) => `CREATE INDEX orders_${i}_idx ON orders (c_${i});`);
+        writeFileSync(path.join(folder, 'many.sql'), `${sql.join('\n')}\n`);
+        const child = spawn(
+          process.execPath,
+          [path.join(REPO, 'dist/bundle/bin.js'), 'check', 'many.sql', '--fail-on', 'warning'],
+          {
+            cwd: folder,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        let received = 0;
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          child.stdout.destroy();
+        });
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk;
+        });
+        const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+        expect(received).toBeGreaterThan(0);
+        expect(stderr).toBe('');
+        expect(code).toBe(1);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
     },
   );
 });

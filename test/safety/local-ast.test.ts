@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validatePostgres } from '../../src/safety/engine.js';
-import { CHUNK_CHARS } from '../../src/sql/chunks.js';
+import { CHUNK_CHARS, PIECES_ABOVE_CHARS } from '../../src/sql/chunks.js';
 
 /**
  * Fix builders read expressions out of the statement text through the statement's own parse tree, its
@@ -15,7 +15,7 @@ function fixSqlOf(report: Awaited<ReturnType<typeof validatePostgres>>, ruleId: 
 }
 
 describe('expressions cut out of statements for fixes', () => {
-  const filler = "SELECT 'ünïcødé 🚀; still a string';\n".repeat(Math.ceil((CHUNK_CHARS * 3) / 36));
+  const filler = "SELECT 'ünïcødé 🚀; still a string';\n".repeat(Math.ceil((PIECES_ABOVE_CHARS + CHUNK_CHARS * 3) / 36));
 
   it('finds the CHECK body of a statement deep in a large multi-byte file', async () => {
     const report = await validatePostgres(

@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { validatePostgres } from '../../src/safety/engine.js';
 import type { Rule } from '../../src/safety/types.js';
-import { CHUNK_CHARS, chunkBoundaries } from '../../src/sql/chunks.js';
+import { CHUNK_CHARS, chunkBoundaries, PIECES_ABOVE_CHARS } from '../../src/sql/chunks.js';
 import { stopParserThread } from '../../src/sql/parser-thread.js';
 import { parsePostgres, parsePostgresBatches } from '../../src/sql/postgres.js';
 
 /** Enough statements to be parsed in several pieces, with constructs a naive `;` split would break. */
 function bigSql(): string {
   const parts: string[] = [];
-  for (let i = 0; parts.join('\n').length < CHUNK_CHARS * 5; i++) {
+  for (let i = 0; parts.join('\n').length < PIECES_ABOVE_CHARS + CHUNK_CHARS * 4; i++) {
     parts.push(`CREATE TABLE t_${i} (id int, note text DEFAULT 'a;b', "we;ird" int);`);
     parts.push(`-- comment with ; inside\nINSERT INTO t_${i} VALUES (1, E'it\\'s; fine', 2); /* block ; comment */`);
     parts.push(`CREATE FUNCTION f_${i}() RETURNS int LANGUAGE plpgsql AS $body$ BEGIN RETURN 1; END; $body$;`);
@@ -109,7 +109,8 @@ describe('the parser thread', () => {
   it('joins pieces cut inside a BEGIN ATOMIC body, at the first cut and at later ones', async () => {
     for (const at of [CHUNK_CHARS - 30, CHUNK_CHARS * 3 - 30]) {
       const first = withStatementAt(at, ATOMIC_WITH_CASE);
-      const sql = `${first}${first}`;
+      // Long enough to be parsed in pieces at all.
+      const sql = `${first}${first}${'SELECT 0;\n'.repeat(PIECES_ABOVE_CHARS / 10)}`;
       const insideBody = chunkBoundaries(sql).filter((cut) => sql.slice(cut - 11, cut) === 'THEN 1 END;');
       expect(insideBody.length).toBeGreaterThan(0);
       const statements = await parsePostgres(sql);
@@ -161,7 +162,7 @@ describe('the parser thread', () => {
 
   it('serves overlapping parses, each in its own order', async () => {
     const a = bigSql();
-    const b = withStatementAt(CHUNK_CHARS * 4, 'SELECT 42;');
+    const b = withStatementAt(PIECES_ABOVE_CHARS + CHUNK_CHARS * 2, 'SELECT 42;');
     const [left, right] = await Promise.all([parsePostgres(a), parsePostgres(b)]);
     for (const statement of left) expect(a.slice(statement.offset.start, statement.offset.end)).toBe(statement.sql);
     for (const statement of right) expect(b.slice(statement.offset.start, statement.offset.end)).toBe(statement.sql);
