@@ -49,9 +49,9 @@ export async function parsePostgres(sql: string, file?: string): Promise<PgState
 
 /**
  * The same statements in batches of about 16 KB of SQL (CHUNK_CHARS), parsed as they are consumed, so a caller
- * that handles one batch at a time never holds every parse tree of a huge file at once. A syntax error is thrown when the
- * batch that holds it is reached. A large text is parsed in the parser thread, ahead of the consumer, while
- * the main thread parses the first piece itself (the thread is starting meanwhile).
+ * that handles one batch at a time never holds every parse tree of a huge file at once. A syntax error is thrown
+ * when the batch that holds it is reached. A large text is parsed in the parser thread, ahead of the consumer,
+ * while the main thread parses the first piece itself (the thread is starting meanwhile).
  */
 export async function parsePostgresBatches(sql: string, file?: string): Promise<AsyncIterable<PgStatement[]>> {
   const lib = await loadPostgresParser();
