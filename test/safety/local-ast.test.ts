@@ -15,7 +15,9 @@ function fixSqlOf(report: Awaited<ReturnType<typeof validatePostgres>>, ruleId: 
 }
 
 describe('expressions cut out of statements for fixes', () => {
-  const filler = "SELECT 'ünïcødé 🚀; still a string';\n".repeat(Math.ceil((PIECES_ABOVE_CHARS + CHUNK_CHARS * 3) / 36));
+  const filler = "SELECT 'ünïcødé 🚀; still a string';\n".repeat(
+    Math.ceil((PIECES_ABOVE_CHARS + CHUNK_CHARS * 3) / 36),
+  );
 
   it('finds the CHECK body of a statement deep in a large multi-byte file', async () => {
     const report = await validatePostgres(
