@@ -16,8 +16,6 @@ interface PgQueryWasm {
   _wasm_parse_query_raw(query: number): number;
   _wasm_free_parse_result(result: number): void;
   getValue(pointer: number, type: 'i32'): number;
-  lengthBytesUTF8(text: string): number;
-  stringToUTF8(text: string, pointer: number, maxBytes: number): void;
   UTF8ToString(pointer: number): string;
 }
 
@@ -25,6 +23,7 @@ interface PgQueryWasm {
 const loadWasm = createRequire(import.meta.url)('libpg-query/wasm/libpg-query.js') as () => Promise<PgQueryWasm>;
 const wasm = await loadWasm();
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 interface ActiveJob extends ParseJob {
   /** Index of the next cut to parse up to. */
@@ -40,11 +39,15 @@ const jobs = new Map<number, ActiveJob>();
 type PieceResult = { json: string; bytes: number } | { message: string; cursorPosition: number };
 
 function parsePiece(text: string): PieceResult {
-  const size = wasm.lengthBytesUTF8(text);
+  const size = Buffer.byteLength(text, 'utf8');
   const query = wasm._malloc(size + 1);
   let result = 0;
   try {
-    wasm.stringToUTF8(text, query, size + 1);
+    // Native encoding into the WASM memory: Emscripten's stringToUTF8 is a JavaScript loop per character, which
+    // cost more than the parse itself. HEAPU8 is read after _malloc, which may have grown (replaced) the memory.
+    const heap = wasm.HEAPU8;
+    encoder.encodeInto(text, heap.subarray(query, query + size));
+    heap[query + size] = 0;
     result = wasm._wasm_parse_query_raw(query);
     if (!result) return { message: 'the parser ran out of memory', cursorPosition: 0 };
     const tree = wasm.getValue(result, 'i32');
@@ -57,9 +60,9 @@ function parsePiece(text: string): PieceResult {
         cursorPosition: cursor > 0 ? cursor - 1 : 0,
       };
     }
-    const heap = wasm.HEAPU8;
-    const end = heap.indexOf(0, tree);
-    return { json: decoder.decode(heap.subarray(tree, end)), bytes: size };
+    const output = wasm.HEAPU8;
+    const end = output.indexOf(0, tree);
+    return { json: decoder.decode(output.subarray(tree, end)), bytes: size };
   } finally {
     wasm._free(query);
     if (result) wasm._wasm_free_parse_result(result);
