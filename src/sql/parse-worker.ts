@@ -44,7 +44,7 @@ function parsePiece(text: string): PieceResult {
   let result = 0;
   try {
     // Native encoding into the WASM memory: Emscripten's stringToUTF8 is a JavaScript loop per character, which
-    // cost more than the parse itself. HEAPU8 is read after _malloc, which may have grown (replaced) the memory.
+    // in a one-shot process cost about as much as the parse. HEAPU8 is read after _malloc, which may grow the memory.
     const heap = wasm.HEAPU8;
     encoder.encodeInto(text, heap.subarray(query, query + size));
     heap[query + size] = 0;
