@@ -131,18 +131,20 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
       'Pass paths (e.g. `check migrations/`) or `-` to read standard input.',
     );
 
-  const [{ resolveProjectRoot }, { validateMigrations }, format_, { RULES }, { ENGINE_RULES }] = await Promise.all([
-    import('../project/root.js'),
-    import('../safety/validate.js'),
-    import('../safety/format.js'),
-    import('../safety/rules/index.js'),
-    import('../safety/builtin.js'),
-  ]);
+  const [{ resolveProjectRoot }, validate, format_, { RULES }, { ENGINE_RULES }, { JsonReportWriter }] =
+    await Promise.all([
+      import('../project/root.js'),
+      import('../safety/validate.js'),
+      import('../safety/format.js'),
+      import('../safety/rules/index.js'),
+      import('../safety/builtin.js'),
+      import('../safety/json-stream.js'),
+    ]);
   const root = resolveProjectRoot(values.root ?? io.cwd);
   const timeoutSeconds = positiveInteger('--timeout', values.timeout);
   const pgVersion = positiveInteger('--pg-version', values['pg-version']);
   const largeTableRows = positiveInteger('--large-table-rows', values['large-table-rows']);
-  const { result, inputs } = await validateMigrations({
+  const request = {
     root,
     ...(positionals.includes('-') ? { text: { file: '<stdin>', sql: await readStdin(io.stdin) } } : {}),
     paths: positionals.filter((path) => path !== '-'),
@@ -157,17 +159,31 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
       ...(values.rows && values.rows.length > 0 ? { rowCounts: parseRows(values.rows) } : {}),
       ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
     },
-  });
-  const sources = new Map(inputs.map((input) => [input.file, input.sql]));
+  };
   const rules = new Map([
     ...RULES.map((rule) => [rule.meta.id, rule.meta] as const),
     ...ENGINE_RULES.map((meta) => [meta.id, meta] as const),
   ]);
-  writeBuffered(io.stdout, format_.formatParts(result, format as (typeof FORMAT_NAMES)[number], { sources, rules }));
+  let result: { errors: unknown[]; files: Array<{ counts: Record<FailLevel, number> }> };
+  if (format === 'json') {
+    // Written while it is checked: a huge migration's report never sits in memory whole.
+    const writer = new JsonReportWriter((chunk) => io.stdout.write(chunk), rules);
+    const streamed = await validate.streamMigrations(request, writer);
+    writer.finish(streamed.result);
+    result = streamed.result;
+  } else {
+    const checked = await validate.validateMigrations(request);
+    const sources = new Map(checked.inputs.map((input) => [input.file, input.sql]));
+    writeBuffered(
+      io.stdout,
+      format_.formatParts(checked.result, format as (typeof FORMAT_NAMES)[number], { sources, rules }),
+    );
+    result = checked.result;
+  }
   if (result.errors.length > 0) return 2;
   const threshold = FAIL_LEVELS.indexOf(failOn);
   const failing = result.files.some((report) =>
-    report.findings.some((finding) => FAIL_LEVELS.indexOf(finding.severity) <= threshold),
+    FAIL_LEVELS.some((level, rank) => rank <= threshold && report.counts[level] > 0),
   );
   return failing ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 import type { ColumnDef, Constraint, Node, TypeName } from 'libpg-query';
 import { namesOf, relationKey } from './names.js';
+import { RecentMemo } from './recent-memo.js';
 import type { ColumnInfo, ConstraintInfo, ConstraintKind } from './types.js';
 
 /** Small readers over libpg_query parse trees, shared by the engine and the rules. */
@@ -10,7 +11,7 @@ export function nodeType(node: Node): string {
   return '';
 }
 
-const typeTexts = new WeakMap<TypeName, string>();
+const typeTexts = new RecentMemo<TypeName, string>(16);
 
 /**
  * A type as written, lower case, without `pg_catalog.`: 'int4', 'varchar(20)', 'numeric(10,2)', 'text[]'.
@@ -18,12 +19,7 @@ const typeTexts = new WeakMap<TypeName, string>();
  */
 export function typeNameText(typeName: TypeName | undefined): string {
   if (!typeName) return '';
-  let text = typeTexts.get(typeName);
-  if (text === undefined) {
-    text = readTypeNameText(typeName);
-    typeTexts.set(typeName, text);
-  }
-  return text;
+  return typeTexts.get(typeName, readTypeNameText);
 }
 
 function readTypeNameText(typeName: TypeName): string {

@@ -11,7 +11,20 @@ import { type IgnoreDirective, mayContainDirectives, parseDirectives } from './i
 import { blocksTraffic, lockBlocks, type StatementLock, statementLocks } from './locks.js';
 import { displayTable, tableKey } from './names.js';
 import { missingReferences } from './references.js';
-import { buildReport, type StatementSummary, type SuppressedFinding, type ValidationReport } from './report.js';
+import {
+  addLocks,
+  assembleReport,
+  buildReport,
+  citable,
+  emptyLockFacts,
+  type FindingDigest,
+  type LockFacts,
+  type ReportSummary,
+  type StatementSummary,
+  type SuppressedFinding,
+  sortFindings,
+  type ValidationReport,
+} from './report.js';
 import { RULES } from './rules/index.js';
 import { SessionState } from './state.js';
 import type {
@@ -69,7 +82,43 @@ export function knownRuleIds(rules: readonly Rule[] = RULES): Set<string> {
   return new Set([...rules.map((rule) => rule.meta.id), ...ENGINE_RULES.map((meta) => meta.id)]);
 }
 
+/**
+ * Where a check puts its findings and lock summaries as it finds them, in report order (see sortFindings).
+ * validatePostgres collects them into the report; a huge report can instead be written while it is checked.
+ */
+export interface StatementSink {
+  /** One statement's findings, most severe first, and its lock summary when it locks a table that existed. */
+  statement(findings: Finding[], summary: StatementSummary | undefined): void;
+  /** The findings of the end-of-migration checks, in statement order. */
+  end(findings: Finding[]): void;
+}
+
 export async function validatePostgres(sql: string, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const findings: Finding[] = [];
+  const locks: StatementSummary[] = [];
+  const collect: StatementSink = {
+    statement(statementFindings, summary) {
+      for (const finding of statementFindings) findings.push(finding);
+      if (summary) locks.push(summary);
+    },
+    end(endFindings) {
+      for (const finding of endFindings) findings.push(finding);
+    },
+  };
+  return assembleReport(await checkPostgres(sql, options, collect, true), findings, locks);
+}
+
+/**
+ * Checks a migration, handing findings and lock summaries to `sink` as they are found, and returns the rest of
+ * the report. With `retained` false the check keeps only the few fields of each finding that risk and checklist
+ * need, so memory does not grow with the findings a huge migration has.
+ */
+export async function checkPostgres(
+  sql: string,
+  options: ValidateOptions,
+  sink: StatementSink,
+  retained = false,
+): Promise<ReportSummary> {
   const catalog = options.catalog instanceof MigrationCatalog ? options.catalog : await buildCatalog(options);
   const down = options.down ? await parseDown(options.down) : options.down;
   let analysis: Analysis;
@@ -84,10 +133,13 @@ export async function validatePostgres(sql: string, options: ValidateOptions = {
       catalog,
       directives,
       options,
+      sink,
+      retained,
     );
   } else {
     // Common case: parse and check batch by batch, so parse trees of a huge file are never all in memory.
-    analysis = await analyze(sql, await parsePostgresBatches(sql, options.file), [], catalog, [], options);
+    const batches = await parsePostgresBatches(sql, options.file);
+    analysis = await analyze(sql, batches, [], catalog, [], options, sink, retained);
   }
   return buildReport({ ...analysis, catalog, options, down });
 }
@@ -119,9 +171,12 @@ async function parseDown(down: { sql: string; file?: string }): Promise<{ file?:
 
 export interface Analysis {
   statementCount: number;
-  findings: Finding[];
+  counts: Record<Severity, number>;
+  /** What risk and checklist need of the findings they can cite, in report order. */
+  findings: FindingDigest[];
   suppressed: SuppressedFinding[];
-  summaries: StatementSummary[];
+  /** What risk and checklist need of the lock summaries. */
+  locks: LockFacts;
   facts: MigrationFacts;
   ruleErrors: string[];
   lines: LineIndex;
@@ -159,6 +214,8 @@ async function analyze(
   catalog: MigrationCatalog,
   directives: IgnoreDirective[],
   options: ValidateOptions,
+  sink: StatementSink,
+  retained: boolean,
 ): Promise<Analysis> {
   const rules = options.rules ?? RULES;
   const severityOf = options.ruleSeverity ?? {};
@@ -170,9 +227,11 @@ async function analyze(
   let toChar: ((byte: number) => number) | undefined;
   const state = new SessionState(catalog, options.assumeInTransaction ?? false);
   const ignores = resolveIgnores(directives, statementStarts, lines, knownRuleIds(rules));
-  const findings: Finding[] = [...ignores.unknown];
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  const findings: FindingDigest[] = [];
   const suppressed: SuppressedFinding[] = [];
-  const summaries: StatementSummary[] = [];
+  const lockFacts = emptyLockFacts();
+  const digest = retained ? (finding: Finding): FindingDigest => finding : digestOf;
   const facts = emptyFacts();
   const ruleErrors: string[] = [];
   let allInTransaction = true;
@@ -181,16 +240,26 @@ async function analyze(
   let openTransaction: StatementAt | undefined;
   const foreignKeys: Array<MigrationEndContext['foreignKeys'][number]> = [];
 
-  const emit = (finding: Finding) => {
-    const reason = ignores.reasonFor(finding.statementIndex, finding.ruleId);
-    if (reason === undefined) findings.push(finding);
-    else
-      suppressed.push({
-        ruleId: finding.ruleId,
-        statementIndex: finding.statementIndex,
-        line: finding.span.start.line,
-        reason,
-      });
+  /** The findings no ignore comment silences, in report order; the silenced ones go to `suppressed`. */
+  const reported = (candidates: Finding[]): Finding[] => {
+    const kept: Finding[] = [];
+    for (const finding of candidates) {
+      const reason = ignores.reasonFor(finding.statementIndex, finding.ruleId);
+      if (reason === undefined) kept.push(finding);
+      else
+        suppressed.push({
+          ruleId: finding.ruleId,
+          statementIndex: finding.statementIndex,
+          line: finding.span.start.line,
+          reason,
+        });
+    }
+    sortFindings(kept);
+    for (const finding of kept) {
+      counts[finding.severity]++;
+      if (citable(finding)) findings.push(digest(finding));
+    }
+    return kept;
   };
 
   for await (const batch of batches)
@@ -259,8 +328,11 @@ async function analyze(
         disabled(LARGE_TABLE_LOCK.id),
         severityOf[LARGE_TABLE_LOCK.id],
       );
-      for (const finding of statementFindings) emit(finding);
-      if (summary.locks.length > 0) summaries.push(summary);
+      const hasLocks = summary.locks.length > 0;
+      const unknownIgnores = ignores.unknownAt(index);
+      const candidates = unknownIgnores.length > 0 ? [...unknownIgnores, ...statementFindings] : statementFindings;
+      sink.statement(reported(candidates), hasLocks ? summary : undefined);
+      if (hasLocks) addLocks(lockFacts, summary, largeTableRows);
 
       const knownForeignKeys = facts.foreignKeys.length;
       collectFacts(facts, statement.ast, index, statement.span.start.line, catalog);
@@ -284,6 +356,10 @@ async function analyze(
     ...(openTransaction ? { openTransaction } : {}),
     foreignKeys,
   };
+  // Unknown rule names in ignore comments after the last statement (a file of comments only).
+  const trailing = ignores.unknownAfter(index);
+  if (trailing.length > 0) sink.statement(reported(trailing), undefined);
+  const endFindings: Finding[] = [];
   for (const rule of rules) {
     if (!rule.finish || disabled(rule.meta.id)) continue;
     let hits: MigrationEndHit[];
@@ -295,13 +371,15 @@ async function analyze(
       );
       continue;
     }
-    for (const hit of hits) emit(endFinding(rule.meta, hit, options.file, severityOf[rule.meta.id]));
+    for (const hit of hits) endFindings.push(endFinding(rule.meta, hit, options.file, severityOf[rule.meta.id]));
   }
+  sink.end(reported(endFindings));
   return {
     statementCount: index,
+    counts,
     findings,
     suppressed,
-    summaries,
+    locks: lockFacts,
     facts,
     ruleErrors,
     lines,
@@ -348,13 +426,25 @@ function toFinding(
 }
 
 /**
- * Findings live until the report is written. V8 keeps a string built by concatenation (messages, fix SQL) as a
+ * A collected report's findings live until it is written. V8 keeps a string built by concatenation (messages, fix SQL) as a
  * tree of its pieces until something reads it; converting it to a number reads it and makes it one flat block in
  * place. On the 50,000-statement bench file that is about 12 MB less memory at the peak, and less for the
  * garbage collector to walk.
  */
 function flatten(text: string): void {
   Number(text);
+}
+
+/** The fields of a finding that risk and checklist read, copied so the finding itself can be let go. */
+function digestOf(finding: Finding): FindingDigest {
+  return {
+    ruleId: finding.ruleId,
+    title: finding.title,
+    severity: finding.severity,
+    category: finding.category,
+    breaksOldCode: finding.breaksOldCode,
+    span: { start: { line: finding.span.start.line } },
+  };
 }
 
 /** A finding from a rule's end-of-migration check, at the statement the hit names. */
@@ -509,7 +599,10 @@ function firstLine(sql: string): string {
 const ALL_RULES = '*';
 
 interface ResolvedIgnores {
-  unknown: Finding[];
+  /** Findings for unknown rule names in ignore comments that precede statement `index` (a new array). */
+  unknownAt(index: number): Finding[];
+  /** The same for comments after statement `count - 1`, once the statements are counted. */
+  unknownAfter(count: number): Finding[];
   /** The reason when the rule is ignored for that statement, else undefined. */
   reasonFor(statementIndex: number, ruleId: string): string | undefined;
 }
@@ -557,11 +650,24 @@ function resolveIgnores(
     for (const { id } of directive.ruleIds) map.set(id, reason);
     perStatement.set(target, map);
   }
+  const unknownByStatement = new Map<number, Finding[]>();
   for (const finding of unknown) {
     if (finding.statementIndex >= statements.length) finding.statementIndex = Math.max(0, statements.length - 1);
+    const list = unknownByStatement.get(finding.statementIndex) ?? [];
+    list.push(finding);
+    unknownByStatement.set(finding.statementIndex, list);
   }
   return {
-    unknown,
+    unknownAt(index) {
+      const list = unknownByStatement.get(index);
+      unknownByStatement.delete(index);
+      return list ?? [];
+    },
+    unknownAfter(count) {
+      const rest = [...unknownByStatement].filter(([index]) => index >= count).flatMap(([, list]) => list);
+      unknownByStatement.clear();
+      return rest;
+    },
     reasonFor(statementIndex, ruleId) {
       if (ruleId === UNKNOWN_IGNORE.id) return undefined;
       const local = perStatement.get(statementIndex);

@@ -1,7 +1,7 @@
 import { LineIndex } from '../sql/positions.js';
 import { NAME, VERSION } from '../version.js';
 import { describeDuration } from './estimate.js';
-import { streamJsonDocument, toJsonDocument } from './json-output.js';
+import { jsonDocumentParts } from './json-stream.js';
 import type { ChecklistItem, ValidationReport } from './report.js';
 import { describeVersionSource, type FindingOrigin, type SafetyCheckResult } from './run.js';
 import type { Finding, RuleMeta, Severity } from './types.js';
@@ -37,9 +37,7 @@ export function* formatParts(
 ): Generator<string> {
   switch (format) {
     case 'json':
-      if (isLarge(result)) yield* streamJsonDocument(result, context.rules);
-      else yield `${JSON.stringify(toJsonDocument(result, context.rules), null, 2)}`;
-      yield '\n';
+      yield* jsonDocumentParts(result, context.rules);
       break;
     case 'sarif':
       yield* jsonParts(toSarif(result, context), isLarge(result));

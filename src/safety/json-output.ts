@@ -10,6 +10,9 @@ import type { ChangeCategory, Finding, Fix, LockClaim, RuleMeta, Severity } from
  *
  * A finding repeats `locks`, `rewritesTable`, `scansTable`, `breaksOldCode`, `title`, `category` or `why`
  * only when its value differs from its rule's (e.g. large-table-lock names the lock it measured).
+ *
+ * json-stream.ts writes this document, indented when small and, for a large report, compact and while the check
+ * runs (the same content, in an order that allows it).
  */
 
 export interface JsonRule {
@@ -74,55 +77,6 @@ export function toJsonDocument(result: SafetyCheckResult, metas: ReadonlyMap<str
   return { ...summary, rules, files, errors, notes };
 }
 
-/**
- * The same document as compact JSON text in pieces, made as they are written: findings are compacted a few at a
- * time, so writing a huge report allocates no second copy of it, and no piece is big enough for V8 to place it
- * in its large-object space (which only a full garbage collection frees).
- */
-export function* streamJsonDocument(
-  result: SafetyCheckResult,
-  metas: ReadonlyMap<string, RuleMeta>,
-): Generator<string> {
-  const rules = rulesOf(result, metas);
-  const { files, errors, notes, ...summary } = result;
-  yield '{';
-  for (const [key, value] of Object.entries(summary)) yield `${JSON.stringify(key)}:${JSON.stringify(value)},`;
-  yield `"rules":${JSON.stringify(rules)},"files":[`;
-  for (const [fileIndex, report] of files.entries()) {
-    const { findings, ...rest } = report;
-    yield fileIndex > 0 ? ',{' : '{';
-    for (const [key, value] of Object.entries(rest)) {
-      if (value === undefined) continue;
-      yield `${JSON.stringify(key)}:`;
-      yield* Array.isArray(value) ? arrayParts(value as unknown[], (item) => item) : [JSON.stringify(value)];
-      yield ',';
-    }
-    yield '"findings":';
-    yield* arrayParts(findings, (finding) => compactFinding(finding, rules[finding.ruleId] as JsonRule));
-    yield ',"statements":{';
-    let first = true;
-    for (const [index, text] of statementTexts(findings)) {
-      yield `${first ? '' : ','}"${index}":${JSON.stringify(text)}`;
-      first = false;
-    }
-    yield '}}';
-  }
-  yield `],"errors":${JSON.stringify(errors)},"notes":`;
-  yield* arrayParts(notes, (note) => note);
-  yield '}';
-}
-
-const BATCH = 16;
-
-function* arrayParts<T>(items: readonly T[], toJson: (item: T) => unknown): Generator<string> {
-  yield '[';
-  for (let start = 0; start < items.length; start += BATCH) {
-    const text = JSON.stringify(items.slice(start, start + BATCH).map(toJson));
-    yield `${start > 0 ? ',' : ''}${text.slice(1, -1)}`;
-  }
-  yield ']';
-}
-
 /** The text of each statement that has findings, once, in statement order as the findings come. */
 function* statementTexts(findings: readonly Finding[]): Generator<[string, string]> {
   const seen = new Set<number>();
@@ -142,7 +96,7 @@ function rulesOf(result: SafetyCheckResult, metas: ReadonlyMap<string, RuleMeta>
   return Object.fromEntries([...rules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-function jsonRule(finding: Finding, meta: RuleMeta | undefined): JsonRule {
+export function jsonRule(finding: Finding, meta: RuleMeta | undefined): JsonRule {
   // A rule not in the catalog passed in (a caller's own rule) is described by its first finding.
   const source = meta ?? finding;
   return {
@@ -159,7 +113,7 @@ function jsonRule(finding: Finding, meta: RuleMeta | undefined): JsonRule {
   };
 }
 
-function compactFinding(finding: Finding, rule: JsonRule): JsonFinding {
+export function compactFinding(finding: Finding, rule: JsonRule): JsonFinding {
   const origin = (finding as Finding & { origin?: FindingOrigin }).origin;
   // Assigned field by field in the document's key order: huge reports compact tens of thousands of findings,
   // and conditional spreads would allocate a throw-away object per optional field.

@@ -82,11 +82,75 @@ export interface ValidationReport {
   ruleErrors: string[];
 }
 
+/**
+ * What the risk and the checklist read of a finding; a whole Finding is one. A report streamed as it is checked
+ * (a huge migration written straight to the output) keeps only these few fields of each finding.
+ */
+export type FindingDigest = Pick<Finding, 'ruleId' | 'title' | 'severity' | 'category' | 'breaksOldCode'> & {
+  span: { start: { line: number } };
+};
+
+/** Whether risk or checklist can cite the finding (info findings only count, unless destructive or breaking). */
+export function citable(finding: FindingDigest): boolean {
+  return finding.severity !== 'info' || finding.category === 'dangerous' || finding.breaksOldCode;
+}
+
+/** A blocking lock on a table at or over the large-table threshold, held for an estimated time. */
+interface LongLock {
+  line: number;
+  mode: PgLockMode;
+  table: string;
+  rows: number;
+  seconds: number;
+}
+
+/** A blocking lock that scans or rewrites a table whose size is not known. */
+interface UnsizedLock {
+  line: number;
+  mode: PgLockMode;
+  table: string;
+  rewrite: boolean;
+}
+
+/**
+ * What risk and checklist need of the lock summaries, gathered statement by statement (addLocks), so a huge
+ * migration's summaries can be written out instead of kept.
+ */
+export interface LockFacts {
+  /** How many locks block reads or writes of a table that existed. */
+  blocking: number;
+  long: LongLock[];
+  unsized: UnsizedLock[];
+}
+
+export function emptyLockFacts(): LockFacts {
+  return { blocking: 0, long: [], unsized: [] };
+}
+
+/** Adds one statement's lock summary (in statement order). */
+export function addLocks(facts: LockFacts, summary: Pick<StatementSummary, 'span' | 'locks'>, largeTableRows: number) {
+  const line = summary.span.start.line;
+  for (const lock of summary.locks) {
+    if (!blocksTraffic(lock.mode)) continue;
+    facts.blocking++;
+    const seconds = lock.estimatedLockSeconds ?? 0;
+    if ((lock.rows ?? 0) >= largeTableRows && seconds > 0)
+      facts.long.push({ line, mode: lock.mode, table: lock.table, rows: lock.rows ?? 0, seconds });
+    else if (lock.rows === undefined && (lock.scan || lock.rewrite))
+      facts.unsized.push({ line, mode: lock.mode, table: lock.table, rewrite: lock.rewrite });
+  }
+}
+
+/** A report without its findings and lock summaries (which a streamed report has already written). */
+export type ReportSummary = Omit<ValidationReport, 'findings' | 'locks'>;
+
 export interface ReportInput {
   statementCount: number;
-  findings: Finding[];
+  counts: Record<Severity, number>;
+  /** The citable findings (see citable), in report order (see sortFindings). */
+  findings: FindingDigest[];
   suppressed: SuppressedFinding[];
-  summaries: StatementSummary[];
+  locks: LockFacts;
   facts: MigrationFacts;
   ruleErrors: string[];
   allInTransaction: boolean;
@@ -104,24 +168,33 @@ export interface ReportInput {
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-export function buildReport(input: ReportInput): ValidationReport {
-  const largeTableRows = input.options.largeTableRows ?? 1_000_000;
-  const findings = [...input.findings].sort(
+/**
+ * Sorts one statement's findings, or the end-of-migration findings, into report order (stable). A report lists
+ * its findings statement by statement, within a statement the most severe first, then by line; then the findings
+ * of the checks that can only decide at the end of the migration (a foreign key never indexed, a transaction never
+ * committed), in the same order. It is the order the checks find them in, so a huge report can be written while
+ * it is checked.
+ */
+export function sortFindings<T extends Pick<Finding, 'statementIndex' | 'severity'> & FindingDigest>(
+  findings: T[],
+): T[] {
+  return findings.sort(
     (a, b) =>
       a.statementIndex - b.statementIndex ||
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
       a.span.start.line - b.span.start.line,
   );
-  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const finding of findings) counts[finding.severity]++;
+}
+
+export function buildReport(input: ReportInput): ReportSummary {
+  const largeTableRows = input.options.largeTableRows ?? 1_000_000;
+  const { findings, counts } = input;
   const at = input.options.lineLabel ?? ((line: number) => `line ${line}`);
-  const checklist = answerChecklist(input, findings, largeTableRows, at).map((item) => ({
+  const checklist = answerChecklist(input, findings, at).map((item) => ({
     ...item,
     evidence: capped(item.evidence),
   }));
-  const assessed = assessRisk(findings, input.summaries, largeTableRows, input.facts, at);
-  const risk = assessed.risk;
-  const reasons = capped(assessed.reasons);
+  const assessed = assessRisk(findings, input.locks, input.facts, at);
   return {
     engine: 'postgresql',
     ...(input.options.file ? { file: input.options.file } : {}),
@@ -129,21 +202,28 @@ export function buildReport(input: ReportInput): ValidationReport {
     assumeInTransaction: input.options.assumeInTransaction ?? false,
     largeTableRows,
     statementCount: input.statementCount,
-    risk,
-    riskReasons: reasons,
-    counts,
-    findings,
+    risk: assessed.risk,
+    riskReasons: capped(assessed.reasons),
+    counts: { ...counts },
     suppressed: input.suppressed,
-    locks: input.summaries,
     checklist,
     ruleErrors: input.ruleErrors,
   };
 }
 
-function assessRisk(
+/** The whole report, keys in the order the answers show them. */
+export function assembleReport(
+  summary: ReportSummary,
   findings: Finding[],
-  summaries: StatementSummary[],
-  largeTableRows: number,
+  locks: StatementSummary[],
+): ValidationReport {
+  const { suppressed, checklist, ruleErrors, ...head } = summary;
+  return { ...head, findings, suppressed, locks, checklist, ruleErrors };
+}
+
+function assessRisk(
+  findings: FindingDigest[],
+  locks: LockFacts,
   facts: MigrationFacts,
   at: (line: number) => string,
 ): { risk: Risk; reasons: string[] } {
@@ -158,26 +238,14 @@ function assessRisk(
   }
   // Seed rule 2: dropping columns or tables is HIGH RISK even when a rule was ignored.
   for (const loss of facts.dataLoss) high.push(`${at(loss.line)}: ${loss.what} (needs explicit confirmation)`);
-  for (const summary of summaries) {
-    for (const lock of summary.locks) {
-      if ((lock.rows ?? 0) >= largeTableRows && blocksTraffic(lock.mode) && (lock.estimatedLockSeconds ?? 0) > 0) {
-        high.push(
-          `${at(summary.span.start.line)}: ${lock.mode} on large table ${lock.table} for ${describeDuration(lock.estimatedLockSeconds ?? 0)}`,
-        );
-      }
-    }
-  }
+  for (const lock of locks.long)
+    high.push(`${at(lock.line)}: ${lock.mode} on large table ${lock.table} for ${describeDuration(lock.seconds)}`);
   if (high.length > 0) return { risk: 'HIGH', reasons: unique(high) };
   if (medium.length > 0) return { risk: 'MEDIUM', reasons: unique(medium) };
   return { risk: 'LOW', reasons: ['No findings at warning or error level and no destructive statements.'] };
 }
 
-function answerChecklist(
-  input: ReportInput,
-  findings: Finding[],
-  largeTableRows: number,
-  at: (line: number) => string,
-): ChecklistItem[] {
+function answerChecklist(input: ReportInput, findings: FindingDigest[], at: (line: number) => string): ChecklistItem[] {
   const { facts } = input;
   const items: ChecklistItem[] = [];
   const cite = (refs: StatementRef[]) => refs.map((ref) => `${at(ref.line)}: ${ref.what}`);
@@ -229,13 +297,7 @@ function answerChecklist(
   );
 
   // 3. No long locks on large tables.
-  const blocking = input.summaries.flatMap((summary) =>
-    summary.locks.filter((lock) => blocksTraffic(lock.mode)).map((lock) => ({ summary, lock })),
-  );
-  const long = blocking.filter(
-    ({ lock }) => (lock.rows ?? 0) >= largeTableRows && (lock.estimatedLockSeconds ?? 0) > 0,
-  );
-  const unknownSize = blocking.filter(({ lock }) => lock.rows === undefined && (lock.scan || lock.rewrite));
+  const { long, unsized } = input.locks;
   const rates = `estimates use ${formatCount(ROWS_PER_SECOND.scan)} rows/s for scans, ${formatCount(ROWS_PER_SECOND.indexBuild)} for index builds, ${formatCount(ROWS_PER_SECOND.rewrite)} for rewrites`;
   if (long.length > 0) {
     items.push({
@@ -244,22 +306,22 @@ function answerChecklist(
       status: 'fail',
       evidence: [
         ...long.map(
-          ({ summary, lock }) =>
-            `${at(summary.span.start.line)}: ${lock.mode} on ${lock.table} (${formatCount(lock.rows ?? 0)} rows) for ${describeDuration(lock.estimatedLockSeconds ?? 0)}`,
+          (lock) =>
+            `${at(lock.line)}: ${lock.mode} on ${lock.table} (${formatCount(lock.rows)} rows) for ${describeDuration(lock.seconds)}`,
         ),
         rates,
       ],
     });
-  } else if (unknownSize.length > 0) {
+  } else if (unsized.length > 0) {
     items.push({
       id: 'no-long-locks',
       title: 'No long locks on large tables',
       status: 'unknown',
       evidence: [
         ...unique(
-          unknownSize.map(
-            ({ summary, lock }) =>
-              `${at(summary.span.start.line)}: ${lock.mode} on ${lock.table} while it ${lock.rewrite ? 'rewrites' : 'scans'} the table; row count unknown`,
+          unsized.map(
+            (lock) =>
+              `${at(lock.line)}: ${lock.mode} on ${lock.table} while it ${lock.rewrite ? 'rewrites' : 'scans'} the table; row count unknown`,
           ),
         ),
         'Give row counts (--rows table=N, rowCounts, or a database URL) to decide.',
@@ -271,7 +333,7 @@ function answerChecklist(
       title: 'No long locks on large tables',
       status: 'pass',
       evidence: [
-        blocking.length > 0
+        input.locks.blocking > 0
           ? 'Blocking locks are metadata-only or on tables under the large-table threshold.'
           : 'No statement blocks reads or writes of an existing table while scanning or rewriting it.',
       ],

@@ -4,18 +4,20 @@ import { loadSafetyConfig, ruleSeverities, type SafetyConfig } from './config.js
 import { readDatabaseFacts } from './database.js';
 import {
   buildCatalog,
+  checkPostgres,
   DEFAULT_LARGE_TABLE_ROWS,
   DEFAULT_PG_VERSION,
   knownRuleIds,
+  type StatementSink,
   type ValidateOptions,
   validatePostgres,
 } from './engine.js';
 import type { SqlInput } from './inputs.js';
 import { originAt } from './migration-inputs.js';
 import { type ProjectDatabase, projectPgVersion } from './project-database.js';
-import type { Risk, ValidationReport } from './report.js';
+import type { ReportSummary, Risk, StatementSummary, ValidationReport } from './report.js';
 import { RULES } from './rules/index.js';
-import type { Severity } from './types.js';
+import type { Finding, Severity } from './types.js';
 
 /**
  * One safety check over one or more migrations, in order, sharing what earlier files created — the entry point
@@ -51,7 +53,7 @@ export interface FindingOrigin {
   column?: number;
 }
 
-export interface SafetyCheckResult {
+export interface SafetyCheckResult<Report extends ReportSummary = ValidationReport> {
   engine: 'postgresql';
   risk: Risk;
   counts: Record<Severity, number>;
@@ -63,14 +65,83 @@ export interface SafetyCheckResult {
   configSource?: string;
   /** What the caller should know about how the inputs were read (transaction modes, history not compiled …). */
   notes: string[];
-  files: ValidationReport[];
+  files: Report[];
   /** Inputs that could not be checked (syntax errors), with file:line:col. */
   errors: Array<ReturnType<UserError['toJSON']>>;
 }
 
+export type CheckError = ReturnType<UserError['toJSON']>;
+
+/** The settings every file of a check is checked with, known before the first file is read. */
+export type CheckSettings = Pick<
+  SafetyCheckResult,
+  'engine' | 'pgVersion' | 'pgVersionSource' | 'assumeInTransaction' | 'largeTableRows' | 'configSource'
+>;
+
+/** The file-level settings of a report, known before its first statement is checked. */
+export type FileSettings = Pick<
+  ReportSummary,
+  'engine' | 'file' | 'pgVersion' | 'assumeInTransaction' | 'largeTableRows'
+>;
+
+/**
+ * Receives a check as it runs: a huge report is written while it is checked instead of being held in memory.
+ * Findings and lock summaries of compiled-from-code migrations arrive with their source lines (`origin`).
+ */
+export interface CheckStream {
+  begin(settings: CheckSettings): void;
+  /** A file's check starts; its findings and lock summaries go to the sink returned, in report order. */
+  file(settings: FileSettings): StatementSink;
+  /** The file's check ended: the rest of its report, or the error that stopped it (after what was sent). */
+  fileEnd(outcome: { report: ReportSummary } | { error: CheckError }): void;
+}
+
 const RISK_ORDER: Record<Risk, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
 
+/** Checks the inputs in order, sharing what earlier files created; the whole report of each file is returned. */
 export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOptions = {}): Promise<SafetyCheckResult> {
+  return runChecks(inputs, options, async (input, validate) => {
+    const report = await validatePostgres(input.sql, validate);
+    return input.origins ? withOrigins(report, input) : report;
+  });
+}
+
+/**
+ * The same check, handing each file's findings and lock summaries to `stream` as they are found; the result's
+ * files carry the rest of each report.
+ */
+export async function streamSqlInputs(
+  inputs: SqlInput[],
+  options: SafetyCheckOptions,
+  stream: CheckStream,
+): Promise<SafetyCheckResult<ReportSummary>> {
+  return runChecks(
+    inputs,
+    options,
+    async (input, validate) => {
+      const sink = stream.file({
+        engine: 'postgresql',
+        ...(validate.file ? { file: validate.file } : {}),
+        pgVersion: validate.pgVersion ?? DEFAULT_PG_VERSION,
+        assumeInTransaction: validate.assumeInTransaction ?? false,
+        largeTableRows: validate.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS,
+      });
+      const report = await checkPostgres(input.sql, validate, input.origins ? withSinkOrigins(sink, input) : sink);
+      stream.fileEnd({ report });
+      return report;
+    },
+    (settings) => stream.begin(settings),
+    (error) => stream.fileEnd({ error }),
+  );
+}
+
+async function runChecks<Report extends ReportSummary>(
+  inputs: SqlInput[],
+  options: SafetyCheckOptions,
+  checkFile: (input: SqlInput, validate: ValidateOptions) => Promise<Report>,
+  begin?: (settings: CheckSettings) => void,
+  failed?: (error: CheckError) => void,
+): Promise<SafetyCheckResult<Report>> {
   const loaded = options.root
     ? await loadSafetyConfig(options.root, knownRuleIds(RULES))
     : { config: {} as SafetyConfig };
@@ -91,7 +162,16 @@ export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOpt
     ruleSeverity: { ...ruleSeverities(config), ...(options.ruleSeverity ?? {}) },
     catalog,
   };
-  const files: ValidationReport[] = [];
+  const settings: CheckSettings = {
+    engine: 'postgresql',
+    pgVersion: version.version,
+    pgVersionSource: version.source,
+    assumeInTransaction: base.assumeInTransaction ?? false,
+    largeTableRows: base.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS,
+    ...(loaded.source ? { configSource: loaded.source } : {}),
+  };
+  begin?.(settings);
+  const files: Report[] = [];
   const errors: SafetyCheckResult['errors'] = [];
   const notes = [...(options.notes ?? [])];
   for (const input of inputs) {
@@ -103,18 +183,21 @@ export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOpt
         : input.downMissing || options.downMissing
           ? false
           : undefined;
-      const report = await validatePostgres(input.sql, {
-        ...base,
-        ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
-        file: input.file,
-        ...(down === undefined ? {} : { down }),
-        ...(input.origins ? { lineLabel: sourceLineLabel(input) } : {}),
-      });
-      files.push(input.origins ? withOrigins(report, input) : report);
+      files.push(
+        await checkFile(input, {
+          ...base,
+          ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
+          file: input.file,
+          ...(down === undefined ? {} : { down }),
+          ...(input.origins ? { lineLabel: sourceLineLabel(input) } : {}),
+        }),
+      );
     } catch (error) {
       const userError = toUserError(error);
       if (userError.code === 'internal') throw error;
-      errors.push(withErrorOrigin(userError.toJSON(), input));
+      const described = withErrorOrigin(userError.toJSON(), input);
+      errors.push(described);
+      failed?.(described);
     }
   }
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
@@ -123,19 +206,8 @@ export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOpt
     for (const severity of ['error', 'warning', 'info'] as const) counts[severity] += report.counts[severity];
     if (RISK_ORDER[report.risk] > RISK_ORDER[risk]) risk = report.risk;
   }
-  return {
-    engine: 'postgresql',
-    risk,
-    counts,
-    pgVersion: version.version,
-    pgVersionSource: version.source,
-    assumeInTransaction: base.assumeInTransaction ?? false,
-    largeTableRows: base.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS,
-    ...(loaded.source ? { configSource: loaded.source } : {}),
-    files,
-    errors,
-    notes,
-  };
+  const { engine, ...rest } = settings;
+  return { engine, risk, counts, ...rest, files, errors, notes };
 }
 
 /** "from docker-compose.yml: service db image postgres:16.3", or why the default was used. */
@@ -160,15 +232,34 @@ function resolvePgVersion(
 
 /** Adds the source line (the `.ts` line) to each finding of SQL compiled from code. */
 function withOrigins(report: ValidationReport, input: SqlInput): ValidationReport {
-  const findings = report.findings.map((finding) => {
-    const origin = originAt(input.origins, finding.span.start.line);
-    return origin ? { ...finding, file: origin.file, origin } : finding;
-  });
-  const locks = report.locks.map((summary) => {
-    const origin = originAt(input.origins, summary.span.start.line);
-    return origin ? { ...summary, origin } : summary;
-  });
+  const findings = report.findings.map((finding) => findingWithOrigin(finding, input));
+  const locks = report.locks.map((summary) => summaryWithOrigin(summary, input));
   return { ...report, findings, locks };
+}
+
+/** The same for findings and lock summaries on their way to a stream. */
+function withSinkOrigins(sink: StatementSink, input: SqlInput): StatementSink {
+  return {
+    statement(findings, summary) {
+      sink.statement(
+        findings.map((finding) => findingWithOrigin(finding, input)),
+        summary && summaryWithOrigin(summary, input),
+      );
+    },
+    end(findings) {
+      sink.end(findings.map((finding) => findingWithOrigin(finding, input)));
+    },
+  };
+}
+
+function findingWithOrigin(finding: Finding, input: SqlInput): Finding & { origin?: FindingOrigin } {
+  const origin = originAt(input.origins, finding.span.start.line);
+  return origin ? { ...finding, file: origin.file, origin } : finding;
+}
+
+function summaryWithOrigin(summary: StatementSummary, input: SqlInput): StatementSummary & { origin?: FindingOrigin } {
+  const origin = originAt(input.origins, summary.span.start.line);
+  return origin ? { ...summary, origin } : summary;
 }
 
 /** Evidence for SQL compiled from code names the source line (`migrations/001_users.ts:14`), not the SQL's. */

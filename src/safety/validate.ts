@@ -2,7 +2,15 @@ import { resolveInsideRoot } from '../project/root.js';
 import { loadSqlInputs, type SqlInput } from './inputs.js';
 import { loadMigrationInputs } from './migration-inputs.js';
 import { loadProjectDatabase } from './project-database.js';
-import { checkSqlInputs, requireProjectEngine, type SafetyCheckOptions, type SafetyCheckResult } from './run.js';
+import type { ReportSummary } from './report.js';
+import {
+  type CheckStream,
+  checkSqlInputs,
+  requireProjectEngine,
+  type SafetyCheckOptions,
+  type SafetyCheckResult,
+  streamSqlInputs,
+} from './run.js';
 
 /**
  * What validate_safety and `check` both do: read the inputs (SQL text and/or migration files of any format),
@@ -33,6 +41,25 @@ export interface ValidateOutcome {
 }
 
 export async function validateMigrations(request: ValidateRequest): Promise<ValidateOutcome> {
+  const prepared = await prepare(request);
+  const checked = await checkSqlInputs(prepared.inputs, prepared.options);
+  return { result: { ...checked, errors: [...prepared.errors, ...checked.errors] }, inputs: prepared.inputs };
+}
+
+/** The same check, written to `stream` while it runs (see CheckStream); the result holds the rest of each report. */
+export async function streamMigrations(
+  request: ValidateRequest,
+  stream: CheckStream,
+): Promise<{ result: SafetyCheckResult<ReportSummary>; inputs: SqlInput[] }> {
+  const prepared = await prepare(request);
+  const checked = await streamSqlInputs(prepared.inputs, prepared.options, stream);
+  return { result: { ...checked, errors: [...prepared.errors, ...checked.errors] }, inputs: prepared.inputs };
+}
+
+/** Reads the inputs and the history, and settles the engine, before anything is checked. */
+async function prepare(
+  request: ValidateRequest,
+): Promise<{ inputs: SqlInput[]; options: SafetyCheckOptions; errors: SafetyCheckResult['errors'] }> {
   const { root } = request;
   // The project's files are read only when they can decide something: the engine or the version.
   const database =
@@ -59,13 +86,13 @@ export async function validateMigrations(request: ValidateRequest): Promise<Vali
       ? (await loadSqlInputs(root, request.historyPaths)).map((input) => ({ sql: input.sql, file: input.file }))
       : []),
   ];
-  const checked = await checkSqlInputs(inputs, {
+  const options: SafetyCheckOptions = {
     ...request.check,
     root,
     projectDatabase,
     notes: loaded.notes,
     // A folder read cleanly means every earlier table is known; text alone says nothing about the schema.
     ...(history.length > 0 || (request.paths.length > 0 && loaded.historyComplete) ? { history } : {}),
-  });
-  return { result: { ...checked, errors: [...loaded.errors, ...checked.errors] }, inputs };
+  };
+  return { inputs, options, errors: loaded.errors };
 }

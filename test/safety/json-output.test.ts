@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ENGINE_RULES } from '../../src/safety/builtin.js';
 import { formatResult } from '../../src/safety/format.js';
-import { streamJsonDocument, toJsonDocument } from '../../src/safety/json-output.js';
+import { toJsonDocument } from '../../src/safety/json-output.js';
+import { jsonDocumentParts } from '../../src/safety/json-stream.js';
 import { RULES } from '../../src/safety/rules/index.js';
 import { checkSqlInputs } from '../../src/safety/run.js';
 
@@ -28,7 +29,7 @@ async function result() {
 describe('--format json document', () => {
   it('streams exactly the document it describes (large reports are streamed, small ones indented)', async () => {
     const checked = await result();
-    const streamed = JSON.parse([...streamJsonDocument(checked, METAS)].join('')) as unknown;
+    const streamed = JSON.parse(jsonDocumentParts(checked, METAS, 0).join('')) as unknown;
     expect(streamed).toEqual(JSON.parse(JSON.stringify(toJsonDocument(checked, METAS))));
     expect(JSON.parse(formatResult(checked, 'json', { sources: new Map(), rules: METAS }))).toEqual(streamed);
   });

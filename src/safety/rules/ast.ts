@@ -3,7 +3,12 @@ import * as libpg from 'libpg-query';
 import { type LexToken, lexAscii } from '../../sql/tokens.js';
 import { typeNameText } from '../ast.js';
 import { namesOf, relationDisplay, relationKey } from '../names.js';
+import { RecentMemo } from '../recent-memo.js';
 import type { FixStep, RuleContext, Severity } from '../types.js';
+
+/** Memos remember the statement being checked (and one more), and the type nodes of its last few columns. */
+const STATEMENTS = 2;
+const TYPE_NODES = 16;
 
 /**
  * Parse-tree readers and fix builders shared by the rules (not a rule itself). Table keys are the engine's
@@ -39,19 +44,14 @@ export function relationOf(range: RangeVar | undefined): Relation | undefined {
   return { key, display: qualifiedSql(display) };
 }
 
-const alteredTables = new WeakMap<object, { table: Relation; cmds: AlterTableCmd[] } | null>();
+const alteredTables = new RecentMemo<object, { table: Relation; cmds: AlterTableCmd[] } | undefined>(STATEMENTS);
 
 /**
  * An ALTER TABLE statement with its actions, or undefined for any other statement. Worked out once per
  * statement and shared by every rule that asks (the result is read-only).
  */
 export function alterTableOf(context: RuleContext): { table: Relation; cmds: AlterTableCmd[] } | undefined {
-  let found = alteredTables.get(context.statement);
-  if (found === undefined) {
-    found = readAlterTable(context) ?? null;
-    alteredTables.set(context.statement, found);
-  }
-  return found ?? undefined;
+  return alteredTables.get(context.statement, () => readAlterTable(context));
 }
 
 function readAlterTable(context: RuleContext): { table: Relation; cmds: AlterTableCmd[] } | undefined {
@@ -98,16 +98,11 @@ export function columnConstraints(def: ColumnDef): Constraint[] {
 }
 
 type CreatedTable = { table: Relation; columns: ColumnDef[]; constraints: Constraint[] };
-const createdTables = new WeakMap<object, CreatedTable | null>();
+const createdTables = new RecentMemo<object, CreatedTable | undefined>(STATEMENTS);
 
 /** Column definitions and table constraints of a CREATE TABLE (once per statement; read-only). */
 export function createTableOf(context: RuleContext): CreatedTable | undefined {
-  let found = createdTables.get(context.statement);
-  if (found === undefined) {
-    found = readCreateTable(context) ?? null;
-    createdTables.set(context.statement, found);
-  }
-  return found ?? undefined;
+  return createdTables.get(context.statement, () => readCreateTable(context));
 }
 
 function readCreateTable(context: RuleContext): CreatedTable | undefined {
@@ -126,19 +121,14 @@ function readCreateTable(context: RuleContext): CreatedTable | undefined {
 }
 
 export type DefinedColumn = { table: Relation; def: ColumnDef; added: boolean };
-const definedColumnLists = new WeakMap<object, readonly DefinedColumn[]>();
+const definedColumnLists = new RecentMemo<object, readonly DefinedColumn[]>(STATEMENTS);
 
 /**
  * Every column a statement defines, in CREATE TABLE or ALTER TABLE … ADD COLUMN, with its table. Worked out
  * once per statement and shared by the rules that ask (the list is read-only).
  */
 export function definedColumns(context: RuleContext): readonly DefinedColumn[] {
-  let list = definedColumnLists.get(context.statement);
-  if (list === undefined) {
-    list = readDefinedColumns(context);
-    definedColumnLists.set(context.statement, list);
-  }
-  return list;
+  return definedColumnLists.get(context.statement, () => readDefinedColumns(context));
 }
 
 const NO_COLUMNS: readonly DefinedColumn[] = [];
@@ -163,18 +153,17 @@ export function typeText(typeName: TypeName | undefined): string {
   return typeNameText(typeName);
 }
 
-const baseTypes = new WeakMap<TypeName, string>();
+const baseTypes = new RecentMemo<TypeName, string>(TYPE_NODES);
 
 /** The base type name without modifiers: 'varchar', 'int4', 'timestamp' (remembered per parse-tree node). */
 export function baseType(typeName: TypeName | undefined): string {
   if (!typeName) return '';
-  let base = baseTypes.get(typeName);
-  if (base === undefined) {
-    const names = namesOf(typeName.names).filter((name, _index, all) => !(name === 'pg_catalog' && all.length > 1));
-    base = names.join('.').toLowerCase();
-    baseTypes.set(typeName, base);
-  }
-  return base;
+  return baseTypes.get(typeName, readBaseType);
+}
+
+function readBaseType(typeName: TypeName): string {
+  const names = namesOf(typeName.names).filter((name, _index, all) => !(name === 'pg_catalog' && all.length > 1));
+  return names.join('.').toLowerCase();
 }
 
 export function typeMods(typeName: TypeName | undefined): number[] {
@@ -386,7 +375,7 @@ export function expressionVolatility(expr: Node | undefined): { volatility: Vola
 
 // ---- statement text ---------------------------------------------------------------------------------------
 
-const localTrees = new WeakMap<object, Node | undefined>();
+const localTrees = new RecentMemo<RuleContext['statement'], Node | undefined>(STATEMENTS);
 
 /**
  * The statement's parse tree with node locations as byte offsets into `statement.sql` (as if it had been parsed
@@ -394,21 +383,15 @@ const localTrees = new WeakMap<object, Node | undefined>();
  * knows its byte offset; otherwise the statement is re-parsed alone (the parser is loaded by then).
  */
 export function localAst(context: RuleContext): Node | undefined {
-  const statement = context.statement;
-  if (!localTrees.has(statement)) {
-    let tree: Node | undefined;
-    if (statement.byteStart !== undefined) {
-      tree = shiftLocations(statement.ast, statement.byteStart - statement.locationBase) as Node;
-    } else {
-      try {
-        tree = libpg.parseSync(statement.sql).stmts?.[0]?.stmt;
-      } catch {
-        tree = undefined;
-      }
+  return localTrees.get(context.statement, (statement) => {
+    if (statement.byteStart !== undefined)
+      return shiftLocations(statement.ast, statement.byteStart - statement.locationBase) as Node;
+    try {
+      return libpg.parseSync(statement.sql).stmts?.[0]?.stmt;
+    } catch {
+      return undefined;
     }
-    localTrees.set(statement, tree);
-  }
-  return localTrees.get(statement);
+  });
 }
 
 /** A copy of a parse tree with every non-negative `location` moved back by `delta` bytes. */

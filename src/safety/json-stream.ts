@@ -1,0 +1,324 @@
+import { compactFinding, type JsonRule, jsonRule, toJsonDocument } from './json-output.js';
+import { assembleReport, type ReportSummary, type StatementSummary } from './report.js';
+import type { CheckError, CheckSettings, CheckStream, FileSettings, SafetyCheckResult } from './run.js';
+import type { Finding, RuleMeta } from './types.js';
+
+/**
+ * `check --format json` written while the check runs, so a huge report never sits in memory. A report of up to
+ * SMALL_REPORT_ITEMS findings and lock summaries is held and written indented, as toJsonDocument describes it.
+ * A larger one is written compact as it is found, with the same content in a streaming order: each file's
+ * `findings`, `statements` and `locks` first and its risk, counts and checklist after them; the check's `errors`,
+ * `notes`, `risk`, `counts` and `rules` at the end. The lock summaries wait in memory outside the JavaScript heap,
+ * as compact text, until the file's findings are written.
+ *
+ * A file whose SQL stops parsing part-way keeps what was written for the statements before the error and gets
+ * an `error` field; the error is also listed in `errors`, as for every file that could not be checked.
+ */
+
+/** More findings and lock summaries than this in one check, and the report is streamed. */
+export const SMALL_REPORT_ITEMS = 400;
+
+/** Output chunks of about this size: few system calls, and no chunk in V8's large-object space. */
+const CHUNK_CHARS = 1 << 14;
+
+export type WriteChunk = (chunk: string | Uint8Array) => void;
+
+interface HeldFile {
+  settings: FileSettings;
+  findings: Finding[];
+  locks: StatementSummary[];
+  outcome?: { report: ReportSummary } | { error: CheckError };
+}
+
+export class JsonReportWriter implements CheckStream {
+  private settings: CheckSettings | undefined;
+  /** Files held while the report is small; undefined once it is streamed. */
+  private held: HeldFile[] | undefined = [];
+  private items = 0;
+  private readonly output: ChunkedOutput;
+  private readonly rules = new Map<string, JsonRule>();
+  private current: StreamedFile | undefined;
+  private currentSettings: FileSettings | undefined;
+  private filesWritten = 0;
+
+  constructor(
+    write: WriteChunk,
+    private readonly metas: ReadonlyMap<string, RuleMeta>,
+    private readonly smallItems = SMALL_REPORT_ITEMS,
+  ) {
+    this.output = new ChunkedOutput(write);
+  }
+
+  begin(settings: CheckSettings): void {
+    this.settings = settings;
+  }
+
+  file(settings: FileSettings) {
+    const held: HeldFile = { settings, findings: [], locks: [] };
+    this.held?.push(held);
+    this.currentSettings = settings;
+    const streamed = () => (this.held ? undefined : this.streamedFile(settings));
+    return {
+      statement: (findings: Finding[], summary: StatementSummary | undefined) => {
+        const target = streamed();
+        if (target) {
+          target.addFindings(findings);
+          if (summary) target.addLock(summary);
+          return;
+        }
+        for (const finding of findings) held.findings.push(finding);
+        if (summary) held.locks.push(summary);
+        this.count(findings.length + (summary ? 1 : 0));
+      },
+      end: (findings: Finding[]) => {
+        const target = streamed();
+        if (target) target.addFindings(findings);
+        else {
+          for (const finding of findings) held.findings.push(finding);
+          this.count(findings.length);
+        }
+      },
+    };
+  }
+
+  fileEnd(outcome: { report: ReportSummary } | { error: CheckError }): void {
+    if (this.held) {
+      const last = this.held[this.held.length - 1];
+      if (last) last.outcome = outcome;
+      return;
+    }
+    this.closeFile(this.currentSettings, outcome);
+  }
+
+  /** Ends a streamed file's object; a file that stopped at an error before anything was written is left out. */
+  private closeFile(settings: FileSettings | undefined, outcome: HeldFile['outcome'] & object): void {
+    const started = this.current !== undefined && this.current.settings === settings;
+    if (settings && (started || 'report' in outcome)) this.streamedFile(settings).close(outcome);
+    this.current = undefined;
+  }
+
+  /** Writes the rest of the document: the whole of a small one, the tail of a streamed one. */
+  finish(result: SafetyCheckResult<ReportSummary>): void {
+    if (this.held) {
+      const files = this.held.flatMap((file) =>
+        file.outcome && 'report' in file.outcome
+          ? [assembleReport(file.outcome.report, file.findings, file.locks)]
+          : [],
+      );
+      this.output.write(`${JSON.stringify(toJsonDocument({ ...result, files }, this.metas), null, 2)}\n`);
+    } else {
+      const { errors, notes, risk, counts } = result;
+      const rules = Object.fromEntries([...this.rules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      this.output.write(
+        `],"errors":${JSON.stringify(errors)},"notes":${JSON.stringify(notes)},"risk":${JSON.stringify(risk)},"counts":${JSON.stringify(counts)},"rules":${JSON.stringify(rules)}}\n`,
+      );
+    }
+    this.output.flush();
+  }
+
+  private count(added: number): void {
+    this.items += added;
+    if (this.items > this.smallItems) this.startStreaming();
+  }
+
+  /** The report has grown past small: write what is held, and everything from now on as it comes. */
+  private startStreaming(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    const { engine, ...rest } = this.settings ?? ({ engine: 'postgresql' } as CheckSettings);
+    const head = Object.entries({ engine, ...rest })
+      .map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`)
+      .join(',');
+    this.output.write(`{${head},"files":[`);
+    for (const file of held) {
+      if (file.findings.length > 0 || file.locks.length > 0) {
+        const target = this.streamedFile(file.settings);
+        target.addFindings(file.findings);
+        for (const summary of file.locks) target.addLock(summary);
+      }
+      if (file.outcome) this.closeFile(file.settings, file.outcome);
+    }
+  }
+
+  private streamedFile(settings: FileSettings): StreamedFile {
+    if (this.current?.settings === settings) return this.current;
+    this.current = new StreamedFile(settings, this.output, this.filesWritten++ > 0, (finding) => this.ruleOf(finding));
+    return this.current;
+  }
+
+  /** The rule metadata written once for all its findings, from the catalog or (a caller's rule) its first finding. */
+  private ruleOf(finding: Finding): JsonRule {
+    let rule = this.rules.get(finding.ruleId);
+    if (!rule) {
+      rule = jsonRule(finding, this.metas.get(finding.ruleId));
+      this.rules.set(finding.ruleId, rule);
+    }
+    return rule;
+  }
+}
+
+/** One file's object in a streamed document, written from its `findings` on. */
+class StreamedFile {
+  private findingsWritten = 0;
+  /** Statements that have findings, by index, with their text (a slice of the file's SQL, so cheap to keep). */
+  private readonly statementIndexes: number[] = [];
+  private readonly statementTexts: string[] = [];
+  private lastStatement = -1;
+  private readonly seen = new Set<number>();
+  private readonly locks = new TextSpool();
+
+  constructor(
+    readonly settings: FileSettings,
+    private readonly output: ChunkedOutput,
+    notFirst: boolean,
+    private readonly ruleOf: (finding: Finding) => JsonRule,
+  ) {
+    const head = Object.entries(settings)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`)
+      .join(',');
+    output.write(`${notFirst ? ',' : ''}{${head},"findings":[`);
+  }
+
+  addFindings(findings: Finding[]): void {
+    for (const finding of findings) {
+      const text = JSON.stringify(compactFinding(finding, this.ruleOf(finding)));
+      this.output.write(this.findingsWritten++ > 0 ? `,${text}` : text);
+      const index = finding.statementIndex;
+      // Statement texts are written once each, in the order their first findings come.
+      if (index !== this.lastStatement && !this.seen.has(index)) {
+        this.seen.add(index);
+        this.statementIndexes.push(index);
+        this.statementTexts.push(finding.statement);
+      }
+      this.lastStatement = index;
+    }
+  }
+
+  addLock(summary: StatementSummary): void {
+    this.locks.add(JSON.stringify(summary));
+  }
+
+  close(outcome: { report: ReportSummary } | { error: CheckError }): void {
+    this.output.write('],"statements":{');
+    for (let at = 0; at < this.statementIndexes.length; at++)
+      this.output.write(
+        `${at > 0 ? ',' : ''}"${this.statementIndexes[at]}":${JSON.stringify(this.statementTexts[at])}`,
+      );
+    this.output.write('},"locks":[');
+    this.locks.writeTo(this.output);
+    this.output.write(']');
+    if ('error' in outcome) this.output.write(`,"error":${JSON.stringify(outcome.error)}}`);
+    else {
+      const {
+        engine: _engine,
+        file: _file,
+        pgVersion: _pg,
+        assumeInTransaction: _tx,
+        largeTableRows: _rows,
+        ...rest
+      } = outcome.report;
+      for (const [key, value] of Object.entries(rest))
+        if (value !== undefined) this.output.write(`,${JSON.stringify(key)}:${JSON.stringify(value)}`);
+      this.output.write('}');
+    }
+  }
+}
+
+/** Writes text in chunks of about CHUNK_CHARS, and bytes as they are. */
+class ChunkedOutput {
+  private pending: string[] = [];
+  private size = 0;
+
+  constructor(private readonly write_: WriteChunk) {}
+
+  write(text: string): void {
+    this.pending.push(text);
+    this.size += text.length;
+    if (this.size >= CHUNK_CHARS) this.flush();
+  }
+
+  writeBytes(bytes: Uint8Array): void {
+    this.flush();
+    this.write_(bytes);
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.write_(this.pending.join(''));
+    this.pending = [];
+    this.size = 0;
+  }
+}
+
+/** Items of JSON text kept as UTF-8 bytes outside the JavaScript heap until they are written. */
+class TextSpool {
+  private pending: string[] = [];
+  private size = 0;
+  private readonly chunks: Buffer[] = [];
+  private count = 0;
+
+  add(text: string): void {
+    this.pending.push(this.count++ > 0 ? `,${text}` : text);
+    this.size += text.length;
+    if (this.size >= 1 << 16) this.seal();
+  }
+
+  writeTo(output: ChunkedOutput): void {
+    this.seal();
+    for (const chunk of this.chunks) output.writeBytes(chunk);
+    this.chunks.length = 0;
+  }
+
+  private seal(): void {
+    if (this.pending.length === 0) return;
+    this.chunks.push(Buffer.from(this.pending.join(''), 'utf8'));
+    this.pending = [];
+    this.size = 0;
+  }
+}
+
+/**
+ * The JSON document of a finished check, in the pieces the writer makes: indented when small, streaming order
+ * when large (the same document `check --format json` writes while it checks).
+ */
+export function jsonDocumentParts(
+  result: SafetyCheckResult,
+  metas: ReadonlyMap<string, RuleMeta>,
+  smallItems = SMALL_REPORT_ITEMS,
+): string[] {
+  const parts: string[] = [];
+  const decoder = new TextDecoder();
+  const writer = new JsonReportWriter(
+    (chunk) => parts.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk)),
+    metas,
+    smallItems,
+  );
+  const { files, ...rest } = result;
+  const { engine, pgVersion, pgVersionSource, assumeInTransaction, largeTableRows, configSource } = rest;
+  writer.begin({
+    engine,
+    pgVersion,
+    pgVersionSource,
+    assumeInTransaction,
+    largeTableRows,
+    ...(configSource !== undefined ? { configSource } : {}),
+  });
+  const summaries: ReportSummary[] = [];
+  for (const report of files) {
+    const { findings, locks, ...summary } = report;
+    const sink = writer.file({
+      engine: summary.engine,
+      ...(summary.file !== undefined ? { file: summary.file } : {}),
+      pgVersion: summary.pgVersion,
+      assumeInTransaction: summary.assumeInTransaction,
+      largeTableRows: summary.largeTableRows,
+    });
+    sink.end(findings);
+    for (const lock of locks) sink.statement([], lock);
+    writer.fileEnd({ report: summary });
+    summaries.push(summary);
+  }
+  writer.finish({ ...rest, files: summaries });
+  return parts;
+}
