@@ -110,16 +110,12 @@ export async function startStdioServer(cwd: string): Promise<void> {
   process.stderr.write(`${NAME} ${VERSION} MCP server ready on stdio (project root fallback: ${cwd})\n`);
 }
 
-/**
- * The client went away: close the server, drop what rehearsals keep warm (spare PGlite, cached baselines) and
- * end the parser thread.
- */
+/** The client went away: close the server and drop what rehearsals keep warm (spare PGlite, cached baselines). */
 async function shutdown(server: McpServer): Promise<void> {
   await server.close().catch(() => undefined);
-  const [{ releaseBaselineCache }, { releaseWarmPglite }, { stopParserThread }] = await Promise.all([
+  const [{ releaseBaselineCache }, { releaseWarmPglite }] = await Promise.all([
     import('./shadow/baseline-cache.js'),
     import('./shadow/pglite.js'),
-    import('./sql/parser-thread.js'),
   ]);
-  await Promise.allSettled([releaseBaselineCache(), releaseWarmPglite(), stopParserThread()]);
+  await Promise.allSettled([releaseBaselineCache(), releaseWarmPglite()]);
 }

@@ -1,4 +1,5 @@
 import { compactFinding, type JsonRule, jsonRule, toJsonDocument } from './json-output.js';
+import { LockSpool } from './lock-spool.js';
 import { assembleReport, type ReportSummary, type StatementSummary } from './report.js';
 import type { CheckError, CheckSettings, CheckStream, FileSettings, SafetyCheckResult } from './run.js';
 import type { Finding, RuleMeta } from './types.js';
@@ -8,8 +9,8 @@ import type { Finding, RuleMeta } from './types.js';
  * SMALL_REPORT_ITEMS findings and lock summaries is held and written indented, as toJsonDocument describes it.
  * A larger one is written compact as it is found, with the same content in a streaming order: each file's
  * `findings`, `statements` and `locks` first and its risk, counts and checklist after them; the check's `errors`,
- * `notes`, `risk`, `counts` and `rules` at the end. The lock summaries wait in memory outside the JavaScript heap,
- * as compact text, until the file's findings are written.
+ * `notes`, `risk`, `counts` and `rules` at the end. The lock summaries wait, compactly (LockSpool), until the
+ * file's findings are written.
  *
  * A file whose SQL stops parsing part-way keeps what was written for the statements before the error and gets
  * an `error` field; the error is also listed in `errors`, as for every file that could not be checked.
@@ -21,7 +22,7 @@ export const SMALL_REPORT_ITEMS = 400;
 /** Output chunks of about this size: few system calls, and no chunk in V8's large-object space. */
 const CHUNK_CHARS = 1 << 14;
 
-export type WriteChunk = (chunk: string | Uint8Array) => void;
+export type WriteChunk = (chunk: string) => void;
 
 interface HeldFile {
   settings: FileSettings;
@@ -165,7 +166,7 @@ class StreamedFile {
   private readonly statementTexts: string[] = [];
   private lastStatement = -1;
   private readonly seen = new Set<number>();
-  private readonly locks = new TextSpool();
+  private readonly locks = new LockSpool();
 
   constructor(
     readonly settings: FileSettings,
@@ -196,7 +197,7 @@ class StreamedFile {
   }
 
   addLock(summary: StatementSummary): void {
-    this.locks.add(JSON.stringify(summary));
+    this.locks.add(summary);
   }
 
   close(outcome: { report: ReportSummary } | { error: CheckError }): void {
@@ -206,7 +207,11 @@ class StreamedFile {
         `${at > 0 ? ',' : ''}"${this.statementIndexes[at]}":${JSON.stringify(this.statementTexts[at])}`,
       );
     this.output.write('},"locks":[');
-    this.locks.writeTo(this.output);
+    let first = true;
+    for (const json of this.locks.json()) {
+      this.output.write(first ? json : `,${json}`);
+      first = false;
+    }
     this.output.write(']');
     if ('error' in outcome) this.output.write(`,"error":${JSON.stringify(outcome.error)}}`);
     else {
@@ -225,7 +230,7 @@ class StreamedFile {
   }
 }
 
-/** Writes text in chunks of about CHUNK_CHARS, and bytes as they are. */
+/** Writes text in chunks of about CHUNK_CHARS. */
 class ChunkedOutput {
   private pending: string[] = [];
   private size = 0;
@@ -238,41 +243,9 @@ class ChunkedOutput {
     if (this.size >= CHUNK_CHARS) this.flush();
   }
 
-  writeBytes(bytes: Uint8Array): void {
-    this.flush();
-    this.write_(bytes);
-  }
-
   flush(): void {
     if (this.pending.length === 0) return;
     this.write_(this.pending.join(''));
-    this.pending = [];
-    this.size = 0;
-  }
-}
-
-/** Items of JSON text kept as UTF-8 bytes outside the JavaScript heap until they are written. */
-class TextSpool {
-  private pending: string[] = [];
-  private size = 0;
-  private readonly chunks: Buffer[] = [];
-  private count = 0;
-
-  add(text: string): void {
-    this.pending.push(this.count++ > 0 ? `,${text}` : text);
-    this.size += text.length;
-    if (this.size >= 1 << 16) this.seal();
-  }
-
-  writeTo(output: ChunkedOutput): void {
-    this.seal();
-    for (const chunk of this.chunks) output.writeBytes(chunk);
-    this.chunks.length = 0;
-  }
-
-  private seal(): void {
-    if (this.pending.length === 0) return;
-    this.chunks.push(Buffer.from(this.pending.join(''), 'utf8'));
     this.pending = [];
     this.size = 0;
   }
@@ -288,12 +261,7 @@ export function jsonDocumentParts(
   smallItems = SMALL_REPORT_ITEMS,
 ): string[] {
   const parts: string[] = [];
-  const decoder = new TextDecoder();
-  const writer = new JsonReportWriter(
-    (chunk) => parts.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk)),
-    metas,
-    smallItems,
-  );
+  const writer = new JsonReportWriter((chunk) => parts.push(chunk), metas, smallItems);
   const { files, ...rest } = result;
   const { engine, pgVersion, pgVersionSource, assumeInTransaction, largeTableRows, configSource } = rest;
   writer.begin({

@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ENGINE_RULES } from '../../src/safety/builtin.js';
 import { formatResult } from '../../src/safety/format.js';
 import { toJsonDocument } from '../../src/safety/json-output.js';
 import { jsonDocumentParts } from '../../src/safety/json-stream.js';
-import { RULES } from '../../src/safety/rules/index.js';
 import { checkSqlInputs } from '../../src/safety/run.js';
-
-const METAS = new Map([
-  ...RULES.map((rule) => [rule.meta.id, rule.meta] as const),
-  ...ENGINE_RULES.map((meta) => [meta.id, meta] as const),
-]);
-
-const FIRST = `CREATE TABLE accounts (id bigint PRIMARY KEY, owner_id bigint REFERENCES users (id));
-CREATE INDEX accounts_owner_idx ON users (email);
-ALTER TABLE users ALTER COLUMN name TYPE varchar(100);`;
-const SECOND = 'ALTER TABLE accounts DROP COLUMN owner_id;\nREFRESH MATERIALIZED VIEW users;';
+import { METAS, TWO_FILES, TWO_FILES_OPTIONS } from '../helpers/json-report.js';
 
 async function result() {
-  return checkSqlInputs(
-    [
-      { file: 'one.sql', sql: FIRST },
-      { file: 'two.sql', sql: SECOND },
-    ],
-    { rowCounts: { users: 5_000_000 } },
-  );
+  return checkSqlInputs(TWO_FILES, TWO_FILES_OPTIONS);
 }
 
 describe('--format json document', () => {

@@ -6,39 +6,21 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { generateMigration } from '../../bench/safety.js';
 import { main } from '../../src/cli.js';
-import { ENGINE_RULES } from '../../src/safety/builtin.js';
 import { validatePostgres } from '../../src/safety/engine.js';
 import { type JsonDocument, toJsonDocument } from '../../src/safety/json-output.js';
 import { JsonReportWriter, jsonDocumentParts, SMALL_REPORT_ITEMS } from '../../src/safety/json-stream.js';
 import { RecentMemo } from '../../src/safety/recent-memo.js';
-import { RULES } from '../../src/safety/rules/index.js';
 import { checkSqlInputs, streamSqlInputs } from '../../src/safety/run.js';
+import { METAS, TWO_FILES, TWO_FILES_OPTIONS } from '../helpers/json-report.js';
 
 const REPO = path.join(import.meta.dirname, '../..');
-const METAS = new Map([
-  ...RULES.map((rule) => [rule.meta.id, rule.meta] as const),
-  ...ENGINE_RULES.map((meta) => [meta.id, meta] as const),
-]);
-
-const FIRST = `CREATE TABLE accounts (id bigint PRIMARY KEY, owner_id bigint REFERENCES users (id));
-CREATE INDEX accounts_owner_idx ON users (email);
-ALTER TABLE users ALTER COLUMN name TYPE varchar(100);`;
-const SECOND = 'ALTER TABLE accounts DROP COLUMN owner_id;\nREFRESH MATERIALIZED VIEW users;';
-const INPUTS = [
-  { file: 'one.sql', sql: FIRST },
-  { file: 'two.sql', sql: SECOND },
-];
-const OPTIONS = { rowCounts: { users: 5_000_000 } };
+const INPUTS = TWO_FILES;
+const OPTIONS = TWO_FILES_OPTIONS;
 
 /** Runs the check through the writer, as `check --format json` does; `smallItems` 0 streams from the start. */
 async function streamed(smallItems: number): Promise<string> {
   const chunks: string[] = [];
-  const decoder = new TextDecoder();
-  const writer = new JsonReportWriter(
-    (chunk) => chunks.push(typeof chunk === 'string' ? chunk : decoder.decode(chunk)),
-    METAS,
-    smallItems,
-  );
+  const writer = new JsonReportWriter((chunk) => chunks.push(chunk), METAS, smallItems);
   const result = await streamSqlInputs(INPUTS, OPTIONS, writer);
   writer.finish(result);
   return chunks.join('');
