@@ -24,11 +24,13 @@ const CHUNK_CHARS = 1 << 14;
 
 export type WriteChunk = (chunk: string) => void;
 
+type Outcome = { report: ReportSummary } | { error: CheckError };
+
 interface HeldFile {
   settings: FileSettings;
   findings: Finding[];
   locks: StatementSummary[];
-  outcome?: { report: ReportSummary } | { error: CheckError };
+  outcome?: Outcome;
 }
 
 export class JsonReportWriter implements CheckStream {
@@ -39,7 +41,8 @@ export class JsonReportWriter implements CheckStream {
   private readonly output: ChunkedOutput;
   private readonly rules = new Map<string, JsonRule>();
   private current: StreamedFile | undefined;
-  private currentSettings: FileSettings | undefined;
+  /** The file whose check is running (between file() and fileEnd()). */
+  private open: HeldFile | undefined;
   private filesWritten = 0;
 
   constructor(
@@ -57,7 +60,7 @@ export class JsonReportWriter implements CheckStream {
   file(settings: FileSettings) {
     const held: HeldFile = { settings, findings: [], locks: [] };
     this.held?.push(held);
-    this.currentSettings = settings;
+    this.open = held;
     const streamed = () => (this.held ? undefined : this.streamedFile(settings));
     return {
       statement: (findings: Finding[], summary: StatementSummary | undefined) => {
@@ -82,19 +85,19 @@ export class JsonReportWriter implements CheckStream {
     };
   }
 
-  fileEnd(outcome: { report: ReportSummary } | { error: CheckError }): void {
-    if (this.held) {
-      const last = this.held[this.held.length - 1];
-      if (last) last.outcome = outcome;
-      return;
-    }
-    this.closeFile(this.currentSettings, outcome);
+  fileEnd(outcome: Outcome): void {
+    const open = this.open;
+    this.open = undefined;
+    // An input that failed before its check started (nothing was written for it) is only in `errors`.
+    if (!open) return;
+    if (this.held) open.outcome = outcome;
+    else this.closeFile(open.settings, outcome);
   }
 
   /** Ends a streamed file's object; a file that stopped at an error before anything was written is left out. */
-  private closeFile(settings: FileSettings | undefined, outcome: HeldFile['outcome'] & object): void {
+  private closeFile(settings: FileSettings, outcome: Outcome): void {
     const started = this.current !== undefined && this.current.settings === settings;
-    if (settings && (started || 'report' in outcome)) this.streamedFile(settings).close(outcome);
+    if (started || 'report' in outcome) this.streamedFile(settings).close(outcome);
     this.current = undefined;
   }
 
@@ -200,7 +203,7 @@ class StreamedFile {
     this.locks.add(summary);
   }
 
-  close(outcome: { report: ReportSummary } | { error: CheckError }): void {
+  close(outcome: Outcome): void {
     this.output.write('],"statements":{');
     for (let at = 0; at < this.statementIndexes.length; at++)
       this.output.write(

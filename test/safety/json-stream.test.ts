@@ -18,10 +18,10 @@ const INPUTS = TWO_FILES;
 const OPTIONS = TWO_FILES_OPTIONS;
 
 /** Runs the check through the writer, as `check --format json` does; `smallItems` 0 streams from the start. */
-async function streamed(smallItems: number): Promise<string> {
+async function streamed(smallItems: number, inputs: typeof INPUTS = INPUTS): Promise<string> {
   const chunks: string[] = [];
   const writer = new JsonReportWriter((chunk) => chunks.push(chunk), METAS, smallItems);
-  const result = await streamSqlInputs(INPUTS, OPTIONS, writer);
+  const result = await streamSqlInputs(inputs, OPTIONS, writer);
   writer.finish(result);
   return chunks.join('');
 }
@@ -88,6 +88,27 @@ describe('--format json written while the check runs', () => {
     // A finished check replayed into the same writer gives the same document.
     const replayed = jsonDocumentParts(await checkSqlInputs(INPUTS, OPTIONS), METAS, 0).join('');
     expect(replayed).toBe(text);
+  });
+
+  it('gives the same content whichever finding or lock summary makes the report large', async () => {
+    const collected = JSON.parse(JSON.stringify(toJsonDocument(await checkSqlInputs(INPUTS, OPTIONS), METAS)));
+    const items = collected.files.reduce(
+      (sum: number, file: JsonDocument['files'][number]) => sum + file.findings.length + file.locks.length,
+      0,
+    );
+    for (let smallItems = 0; smallItems <= items; smallItems++)
+      expect(JSON.parse(await streamed(smallItems))).toEqual(collected);
+  });
+
+  it('leaves out a file that failed before anything of it was written, and lists its error', async () => {
+    const inputs = [INPUTS[0], { file: 'bad.sql', sql: 'ALTER TABLE t ADD COLUMN;' }, INPUTS[1]].filter(
+      (input): input is (typeof INPUTS)[number] => input !== undefined,
+    );
+    for (const smallItems of [0, SMALL_REPORT_ITEMS]) {
+      const document = JSON.parse(await streamed(smallItems, inputs)) as JsonDocument;
+      expect(document.files.map((file) => file.file)).toEqual(['one.sql', 'two.sql']);
+      expect(document.errors.map((error) => error.where?.file)).toEqual(['bad.sql']);
+    }
   });
 
   it('streams a generated migration through the CLI: every finding, counts that match, exit code by --fail-on', () => {
