@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
+import type { ReportSummary } from '../safety/report.js';
+import type { SafetyCheckResult } from '../safety/run.js';
 import type { CliCommand, CliIO } from './command.js';
 
 const FAIL_LEVELS = ['error', 'warning', 'info'] as const;
@@ -164,7 +166,7 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     ...RULES.map((rule) => [rule.meta.id, rule.meta] as const),
     ...ENGINE_RULES.map((meta) => [meta.id, meta] as const),
   ]);
-  let result: { errors: unknown[]; files: Array<{ counts: Record<FailLevel, number> }> };
+  let result: SafetyCheckResult<ReportSummary>;
   if (format === 'json') {
     // Written while it is checked: a huge migration's report never sits in memory whole.
     const writer = new JsonReportWriter((chunk) => io.stdout.write(chunk), rules);

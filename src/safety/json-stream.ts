@@ -129,11 +129,7 @@ export class JsonReportWriter implements CheckStream {
   private startStreaming(): void {
     const held = this.held ?? [];
     this.held = undefined;
-    const { engine, ...rest } = this.settings ?? ({ engine: 'postgresql' } as CheckSettings);
-    const head = Object.entries({ engine, ...rest })
-      .map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`)
-      .join(',');
-    this.output.write(`{${head},"files":[`);
+    this.output.write(`{${jsonMembers(this.settings ?? { engine: 'postgresql' })},"files":[`);
     for (const file of held) {
       if (file.findings.length > 0 || file.locks.length > 0) {
         const target = this.streamedFile(file.settings);
@@ -177,11 +173,7 @@ class StreamedFile {
     notFirst: boolean,
     private readonly ruleOf: (finding: Finding) => JsonRule,
   ) {
-    const head = Object.entries(settings)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`)
-      .join(',');
-    output.write(`${notFirst ? ',' : ''}{${head},"findings":[`);
+    output.write(`${notFirst ? ',' : ''}{${jsonMembers(settings)},"findings":[`);
   }
 
   addFindings(findings: Finding[]): void {
@@ -226,11 +218,18 @@ class StreamedFile {
         largeTableRows: _rows,
         ...rest
       } = outcome.report;
-      for (const [key, value] of Object.entries(rest))
-        if (value !== undefined) this.output.write(`,${JSON.stringify(key)}:${JSON.stringify(value)}`);
-      this.output.write('}');
+      const members = jsonMembers(rest);
+      this.output.write(members ? `,${members}}` : '}');
     }
   }
+}
+
+/** An object's members as JSON, without the braces, in its key order (undefined values left out, as JSON does). */
+function jsonMembers(record: object): string {
+  return Object.entries(record)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`)
+    .join(',');
 }
 
 /** Writes text in chunks of about CHUNK_CHARS. */

@@ -21,10 +21,6 @@ export class LockSpool {
   private readonly pieces: string[] = [];
   private readonly pieceIds = new Map<string, number>();
 
-  get size(): number {
-    return this.texts.length;
-  }
-
   add(summary: StatementSummary): void {
     const keys = Object.keys(summary);
     const standard =

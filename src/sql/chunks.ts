@@ -1,11 +1,11 @@
 /**
  * Cut points for parsing a large PostgreSQL text in pieces. libpg_query runs in WebAssembly, whose memory only
  * grows: parsing a 50,000-statement file at once leaves ~200 MB reserved for the life of the process, so a text
- * over PIECES_ABOVE_CHARS is parsed in pieces of about CHUNK_CHARS. Each piece's parse tree crosses from the
- * parser thread as JSON text about 8 times the size of its SQL, and lives on the main thread until its statements
- * are checked: 16 KB pieces keep that text near V8's large-object size (128 KB), where 64 KB pieces made ~500 KB
- * texts that only a full collection frees. Measured on the 50,000-statement bench file: 25 MB less peak memory
- * than 64 KB pieces, the same time (8 KB pieces: the same as 16 KB).
+ * over PIECES_ABOVE_CHARS is parsed in pieces of about CHUNK_CHARS. A piece's parse result (libpg_query's JSON
+ * text, about 8 times the size of its SQL, and the trees parsed from it) lives until its statements are checked:
+ * 16 KB pieces keep that text near V8's large-object size (128 KB), where 64 KB pieces made ~500 KB texts that
+ * only a full collection frees. Measured on the 50,000-statement bench file (with the former parser thread):
+ * 25 MB less peak memory than 64 KB pieces, the same time (8 KB pieces: the same as 16 KB).
  *
  * A cut is placed only after a `;` outside quotes, quoted identifiers, dollar quotes and comments; the one
  * construct a lexer cannot see — a `BEGIN ATOMIC … END` function body — makes the piece fail to parse, and the
@@ -13,7 +13,7 @@
  */
 export const CHUNK_CHARS = 16 * 1024;
 
-/** Texts up to this size are parsed whole, in the calling thread: a migration of a few hundred statements. */
+/** Texts up to this size are parsed whole: a migration of a few hundred statements. */
 export const PIECES_ABOVE_CHARS = 128 * 1024;
 
 /** Character offsets just after top-level semicolons, about every `target` characters (none for short text). */
