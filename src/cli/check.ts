@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
-import type { ReportSummary } from '../safety/report.js';
-import type { SafetyCheckResult } from '../safety/run.js';
 import type { CliCommand, CliIO } from './command.js';
 
 const FAIL_LEVELS = ['error', 'warning', 'info'] as const;
@@ -133,15 +131,13 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
       'Pass paths (e.g. `check migrations/`) or `-` to read standard input.',
     );
 
-  const [{ resolveProjectRoot }, validate, format_, { RULES }, { ENGINE_RULES }, { JsonReportWriter }] =
-    await Promise.all([
-      import('../project/root.js'),
-      import('../safety/validate.js'),
-      import('../safety/format.js'),
-      import('../safety/rules/index.js'),
-      import('../safety/builtin.js'),
-      import('../safety/json-stream.js'),
-    ]);
+  const [{ resolveProjectRoot }, validate, format_, { RULES }, { ENGINE_RULES }] = await Promise.all([
+    import('../project/root.js'),
+    import('../safety/validate.js'),
+    import('../safety/format.js'),
+    import('../safety/rules/index.js'),
+    import('../safety/builtin.js'),
+  ]);
   const root = resolveProjectRoot(values.root ?? io.cwd);
   const timeoutSeconds = positiveInteger('--timeout', values.timeout);
   const pgVersion = positiveInteger('--pg-version', values['pg-version']);
@@ -166,47 +162,20 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     ...RULES.map((rule) => [rule.meta.id, rule.meta] as const),
     ...ENGINE_RULES.map((meta) => [meta.id, meta] as const),
   ]);
-  let result: SafetyCheckResult<ReportSummary>;
-  if (format === 'json') {
-    // Written while it is checked: a huge migration's report never sits in memory whole.
-    const writer = new JsonReportWriter((chunk) => io.stdout.write(chunk), rules);
-    const streamed = await validate.streamMigrations(request, writer);
-    writer.finish(streamed.result);
-    result = streamed.result;
-  } else {
-    const checked = await validate.validateMigrations(request);
-    const sources = new Map(checked.inputs.map((input) => [input.file, input.sql]));
-    writeBuffered(
-      io.stdout,
-      format_.formatParts(checked.result, format as (typeof FORMAT_NAMES)[number], { sources, rules }),
-    );
-    result = checked.result;
-  }
+  // Written while it is checked: a huge migration's report never sits in memory whole.
+  const writer = format_.reportWriter(
+    format as (typeof FORMAT_NAMES)[number],
+    (chunk) => io.stdout.write(chunk),
+    rules,
+  );
+  const { result } = await validate.streamMigrations(request, writer);
+  writer.finish(result);
   if (result.errors.length > 0) return 2;
   const threshold = FAIL_LEVELS.indexOf(failOn);
   const failing = result.files.some((report) =>
     FAIL_LEVELS.some((level, rank) => rank <= threshold && report.counts[level] > 0),
   );
   return failing ? 1 : 0;
-}
-
-/**
- * Writes many small pieces as ~16 KB writes: big enough to keep system calls few, small enough that neither the
- * joined text nor its Buffer lands in V8's large-object space, which only a full garbage collection frees.
- */
-function writeBuffered(stream: NodeJS.WritableStream, parts: Iterable<string>): void {
-  let buffer: string[] = [];
-  let size = 0;
-  for (const part of parts) {
-    buffer.push(part);
-    size += part.length;
-    if (size >= 1 << 14) {
-      stream.write(buffer.join(''));
-      buffer = [];
-      size = 0;
-    }
-  }
-  if (buffer.length > 0) stream.write(buffer.join(''));
 }
 
 function parse(args: string[]) {

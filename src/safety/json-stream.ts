@@ -1,7 +1,8 @@
 import { compactFinding, type JsonRule, jsonRule, toJsonDocument } from './json-output.js';
 import { LockSpool } from './lock-spool.js';
 import { assembleReport, type ReportSummary, type StatementSummary } from './report.js';
-import type { CheckError, CheckSettings, CheckStream, FileSettings, SafetyCheckResult } from './run.js';
+import { ChunkedOutput, type ReportWriter, replayResult, type WriteChunk } from './report-writer.js';
+import type { CheckError, CheckSettings, FileSettings, SafetyCheckResult } from './run.js';
 import type { Finding, RuleMeta } from './types.js';
 
 /**
@@ -19,11 +20,6 @@ import type { Finding, RuleMeta } from './types.js';
 /** More findings and lock summaries than this in one check, and the report is streamed. */
 export const SMALL_REPORT_ITEMS = 400;
 
-/** Output chunks of about this size: few system calls, and no chunk in V8's large-object space. */
-const CHUNK_CHARS = 1 << 14;
-
-export type WriteChunk = (chunk: string) => void;
-
 type Outcome = { report: ReportSummary } | { error: CheckError };
 
 interface HeldFile {
@@ -33,7 +29,7 @@ interface HeldFile {
   outcome?: Outcome;
 }
 
-export class JsonReportWriter implements CheckStream {
+export class JsonReportWriter implements ReportWriter {
   private settings: CheckSettings | undefined;
   /** Files held while the report is small; undefined once it is streamed. */
   private held: HeldFile[] | undefined = [];
@@ -232,27 +228,6 @@ function jsonMembers(record: object): string {
     .join(',');
 }
 
-/** Writes text in chunks of about CHUNK_CHARS. */
-class ChunkedOutput {
-  private pending: string[] = [];
-  private size = 0;
-
-  constructor(private readonly write_: WriteChunk) {}
-
-  write(text: string): void {
-    this.pending.push(text);
-    this.size += text.length;
-    if (this.size >= CHUNK_CHARS) this.flush();
-  }
-
-  flush(): void {
-    if (this.pending.length === 0) return;
-    this.write_(this.pending.join(''));
-    this.pending = [];
-    this.size = 0;
-  }
-}
-
 /**
  * The JSON document of a finished check, in the pieces the writer makes: indented when small, streaming order
  * when large (the same document `check --format json` writes while it checks).
@@ -263,32 +238,6 @@ export function jsonDocumentParts(
   smallItems = SMALL_REPORT_ITEMS,
 ): string[] {
   const parts: string[] = [];
-  const writer = new JsonReportWriter((chunk) => parts.push(chunk), metas, smallItems);
-  const { files, ...rest } = result;
-  const { engine, pgVersion, pgVersionSource, assumeInTransaction, largeTableRows, configSource } = rest;
-  writer.begin({
-    engine,
-    pgVersion,
-    pgVersionSource,
-    assumeInTransaction,
-    largeTableRows,
-    ...(configSource !== undefined ? { configSource } : {}),
-  });
-  const summaries: ReportSummary[] = [];
-  for (const report of files) {
-    const { findings, locks, ...summary } = report;
-    const sink = writer.file({
-      engine: summary.engine,
-      ...(summary.file !== undefined ? { file: summary.file } : {}),
-      pgVersion: summary.pgVersion,
-      assumeInTransaction: summary.assumeInTransaction,
-      largeTableRows: summary.largeTableRows,
-    });
-    sink.end(findings);
-    for (const lock of locks) sink.statement([], lock);
-    writer.fileEnd({ report: summary });
-    summaries.push(summary);
-  }
-  writer.finish({ ...rest, files: summaries });
+  replayResult(result, new JsonReportWriter((chunk) => parts.push(chunk), metas, smallItems));
   return parts;
 }

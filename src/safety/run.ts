@@ -89,11 +89,21 @@ export type FileSettings = Pick<
  * Findings and lock summaries of compiled-from-code migrations arrive with their source lines (`origin`).
  */
 export interface CheckStream {
-  begin(settings: CheckSettings): void;
-  /** A file's check starts; its findings and lock summaries go to the sink returned, in report order. */
-  file(settings: FileSettings): StatementSink;
+  /** The check starts: its settings, and the notes and errors known before any file is checked. */
+  begin(settings: CheckSettings, preamble: CheckPreamble): void;
+  /**
+   * A file's check starts (`sql` is its text, for source lines under findings); its findings and lock summaries go
+   * to the sink returned, in report order.
+   */
+  file(settings: FileSettings, sql: string): StatementSink;
   /** The file's check ended: the rest of its report, or the error that stopped it (after what was sent). */
   fileEnd(outcome: { report: ReportSummary } | { error: CheckError }): void;
+}
+
+/** What a check's output can show before the first file: notes, and inputs that could not even be read. */
+export interface CheckPreamble {
+  notes: string[];
+  errors: CheckError[];
 }
 
 const RISK_ORDER: Record<Risk, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
@@ -108,29 +118,34 @@ export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOpt
 
 /**
  * The same check, handing each file's findings and lock summaries to `stream` as they are found; the result's
- * files carry the rest of each report.
+ * files carry the rest of each report. `unread` are inputs that failed before the check (shown first, not
+ * added to the result's errors).
  */
 export async function streamSqlInputs(
   inputs: SqlInput[],
   options: SafetyCheckOptions,
   stream: CheckStream,
+  unread: CheckError[] = [],
 ): Promise<SafetyCheckResult<ReportSummary>> {
   return runChecks(
     inputs,
     options,
     async (input, validate) => {
-      const sink = stream.file({
-        engine: 'postgresql',
-        ...(validate.file ? { file: validate.file } : {}),
-        pgVersion: validate.pgVersion ?? DEFAULT_PG_VERSION,
-        assumeInTransaction: validate.assumeInTransaction ?? false,
-        largeTableRows: validate.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS,
-      });
+      const sink = stream.file(
+        {
+          engine: 'postgresql',
+          ...(validate.file ? { file: validate.file } : {}),
+          pgVersion: validate.pgVersion ?? DEFAULT_PG_VERSION,
+          assumeInTransaction: validate.assumeInTransaction ?? false,
+          largeTableRows: validate.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS,
+        },
+        input.sql,
+      );
       const report = await checkPostgres(input.sql, validate, input.origins ? withSinkOrigins(sink, input) : sink);
       stream.fileEnd({ report });
       return report;
     },
-    (settings) => stream.begin(settings),
+    (settings, notes) => stream.begin(settings, { notes, errors: unread }),
     (error) => stream.fileEnd({ error }),
   );
 }
@@ -139,7 +154,7 @@ async function runChecks<Report extends ReportSummary>(
   inputs: SqlInput[],
   options: SafetyCheckOptions,
   checkFile: (input: SqlInput, validate: ValidateOptions) => Promise<Report>,
-  begin?: (settings: CheckSettings) => void,
+  begin?: (settings: CheckSettings, notes: string[]) => void,
   failed?: (error: CheckError) => void,
 ): Promise<SafetyCheckResult<Report>> {
   const loaded = options.root
@@ -170,13 +185,15 @@ async function runChecks<Report extends ReportSummary>(
     largeTableRows: base.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS,
     ...(loaded.source ? { configSource: loaded.source } : {}),
   };
-  begin?.(settings);
+  const notes = [
+    ...(options.notes ?? []),
+    ...inputs.flatMap((input) => (input.notes ?? []).map((note) => `${input.file}: ${note}`)),
+  ];
+  begin?.(settings, notes);
   const files: Report[] = [];
   const errors: SafetyCheckResult['errors'] = [];
-  const notes = [...(options.notes ?? [])];
   for (const input of inputs) {
     catalog.startMigration();
-    for (const note of input.notes ?? []) notes.push(`${input.file}: ${note}`);
     try {
       const down = input.down
         ? { sql: input.down.sql, file: input.down.file }

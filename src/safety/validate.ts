@@ -52,7 +52,7 @@ export async function streamMigrations(
   stream: CheckStream,
 ): Promise<{ result: SafetyCheckResult<ReportSummary>; inputs: SqlInput[] }> {
   const prepared = await prepare(request);
-  const checked = await streamSqlInputs(prepared.inputs, prepared.options, stream);
+  const checked = await streamSqlInputs(prepared.inputs, prepared.options, stream, prepared.errors);
   return { result: { ...checked, errors: [...prepared.errors, ...checked.errors] }, inputs: prepared.inputs };
 }
 
