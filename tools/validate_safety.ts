@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { UserError } from '../src/errors.js';
-import type { SafetyCheckResult } from '../src/safety/run.js';
 import { defineTool } from './define.js';
 
 const severity = z.enum(['error', 'warning', 'info']);
@@ -96,6 +95,10 @@ const report = z.object({
     }),
   ),
   ruleErrors: z.array(z.string()),
+  omitted: z
+    .object({ findings: z.number().int(), locks: z.number().int() })
+    .optional()
+    .describe('Findings and lock summaries of this file left out by maxFindings (the least severe ones)'),
 });
 
 const DEFAULT_MAX_FINDINGS = 200;
@@ -188,7 +191,9 @@ export const validateSafetyTool = defineTool({
           .positive()
           .max(10_000)
           .optional()
-          .describe(`Findings returned per file (default ${DEFAULT_MAX_FINDINGS}); counts stay exact`),
+          .describe(
+            `Findings (and lock summaries) returned per file, the most severe kept (default ${DEFAULT_MAX_FINDINGS}); counts stay exact`,
+          ),
       })
       .optional(),
   }),
@@ -215,7 +220,9 @@ export const validateSafetyTool = defineTool({
         fix: z.string(),
       }),
     ),
-    truncated: z.boolean().describe('Some findings were left out (see maxFindings); counts are complete'),
+    truncated: z
+      .boolean()
+      .describe("Some findings were left out (see maxFindings and each file's omitted); counts are complete"),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(input, context) {
@@ -229,36 +236,44 @@ export const validateSafetyTool = defineTool({
     const root = await context.resolveRoot(input.projectRoot);
     const options = input.options ?? {};
     await context.progress(0, undefined, 'reading the migrations');
-    const [{ validateMigrations }, { summarizeSafety }] = await Promise.all([
+    const [{ streamMigrations }, { summarizeSafety }, { CappedReportCollector }] = await Promise.all([
       import('../src/safety/validate.js'),
       import('../src/safety/summary.js'),
+      import('../src/safety/capped-report.js'),
     ]);
-    const { result, inputs } = await validateMigrations({
-      root,
-      ...(input.sql !== undefined
-        ? {
-            text: {
-              file: '<input>',
-              sql: input.sql,
-              ...(input.downSql !== undefined ? { down: { file: '<down>', sql: input.downSql } } : {}),
-            },
-          }
-        : {}),
-      paths: input.paths ?? [],
-      ...(input.engine !== undefined ? { engine: input.engine } : {}),
-      executeProjectCode: input.executeProjectCode === true,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      signal: context.signal,
-      ...(options.historyPaths ? { historyPaths: options.historyPaths } : {}),
-      check: {
-        ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
-        ...(options.assumeInTransaction !== undefined ? { assumeInTransaction: options.assumeInTransaction } : {}),
-        ...(options.rowCounts ? { rowCounts: options.rowCounts } : {}),
-        ...(options.largeTableRows !== undefined ? { largeTableRows: options.largeTableRows } : {}),
-        ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-        ...(options.rules ? { ruleSeverity: options.rules } : {}),
+    // Keeps the most severe findings of each file as they are found, so a huge migration is never held whole.
+    const collector = new CappedReportCollector(options.maxFindings ?? DEFAULT_MAX_FINDINGS);
+    const streamed = await streamMigrations(
+      {
+        root,
+        ...(input.sql !== undefined
+          ? {
+              text: {
+                file: '<input>',
+                sql: input.sql,
+                ...(input.downSql !== undefined ? { down: { file: '<down>', sql: input.downSql } } : {}),
+              },
+            }
+          : {}),
+        paths: input.paths ?? [],
+        ...(input.engine !== undefined ? { engine: input.engine } : {}),
+        executeProjectCode: input.executeProjectCode === true,
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+        signal: context.signal,
+        ...(options.historyPaths ? { historyPaths: options.historyPaths } : {}),
+        check: {
+          ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
+          ...(options.assumeInTransaction !== undefined ? { assumeInTransaction: options.assumeInTransaction } : {}),
+          ...(options.rowCounts ? { rowCounts: options.rowCounts } : {}),
+          ...(options.largeTableRows !== undefined ? { largeTableRows: options.largeTableRows } : {}),
+          ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+          ...(options.rules ? { ruleSeverity: options.rules } : {}),
+        },
       },
-    });
+      collector,
+    );
+    const { inputs } = streamed;
+    const result = collector.result(streamed.result);
     await context.progress(inputs.length, inputs.length, 'done');
     if (result.files.length === 0 && result.errors.length > 0) {
       const first = result.errors[0];
@@ -276,17 +291,6 @@ export const validateSafetyTool = defineTool({
         first?.where,
       );
     }
-    const structured = capFindings(result, options.maxFindings ?? DEFAULT_MAX_FINDINGS);
-    return { structured, text: summarizeSafety(result) };
+    return { structured: result, text: summarizeSafety(result) };
   },
 });
-
-function capFindings(result: SafetyCheckResult, max: number): SafetyCheckResult & { truncated: boolean } {
-  let truncated = false;
-  const files = result.files.map((file) => {
-    if (file.findings.length <= max && file.locks.length <= max) return file;
-    truncated = true;
-    return { ...file, findings: file.findings.slice(0, max), locks: file.locks.slice(0, max) };
-  });
-  return { ...result, files, truncated };
-}

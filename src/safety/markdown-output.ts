@@ -1,9 +1,10 @@
 import { originOf } from './finding-origin.js';
+import { ImportanceBudget, type KeptItem } from './importance-budget.js';
 import type { ReportSummary } from './report.js';
 import { ChunkedOutput, type ReportWriter, type WriteChunk } from './report-writer.js';
 import type { CheckError, CheckPreamble, FileSettings, SafetyCheckResult } from './run.js';
 import { STATUS_MARK } from './text-output.js';
-import type { Finding, Severity } from './types.js';
+import { type Finding, SEVERITY_RANK, type Severity } from './types.js';
 
 /**
  * `check --format markdown`: a pull-request comment. The totals go on top, so the comment is written when the
@@ -15,33 +16,35 @@ import type { Finding, Severity } from './types.js';
 /** Characters of finding rows and fix details a comment holds; the rest of the 65,536 is for totals and checklists. */
 export const FINDINGS_BUDGET = 50_000;
 
-const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
-
 interface FileSection {
-  /** In report order; evicted entries stay, emptied, until the comment is written. */
-  kept: Kept[];
+  /** In report order; a dropped one is skipped when the comment is written. */
+  kept: Array<KeptItem<Shown>>;
   omitted: Record<Severity, number>;
 }
 
-interface Kept {
+interface Shown {
   section: FileSection;
   severity: Severity;
   row: string;
   fix: string;
-  evicted: boolean;
 }
 
 export class MarkdownReportWriter implements ReportWriter {
   private readonly sections: FileSection[] = [];
   private current: FileSection | undefined;
-  private used = 0;
-  /** Kept findings by severity, latest last: the first to go when a more severe one needs the room. */
-  private readonly bySeverity: Record<Severity, Kept[]> = { error: [], warning: [], info: [] };
+  private readonly kept: ImportanceBudget<Shown>;
 
   constructor(
     private readonly write: WriteChunk,
-    private readonly budget = FINDINGS_BUDGET,
-  ) {}
+    budget = FINDINGS_BUDGET,
+  ) {
+    this.kept = new ImportanceBudget<Shown>(budget, 3, (shown) => {
+      shown.section.omitted[shown.severity]++;
+      // A dropped finding's text is not needed any more.
+      shown.row = '';
+      shown.fix = '';
+    });
+  }
 
   begin(_settings: unknown, _preamble: CheckPreamble): void {}
 
@@ -49,38 +52,18 @@ export class MarkdownReportWriter implements ReportWriter {
     const section: FileSection = { kept: [], omitted: { error: 0, warning: 0, info: 0 } };
     this.current = section;
     const keep = (findings: Finding[]) => {
-      for (const finding of findings) this.keep(section, finding);
+      for (const finding of findings) {
+        const shown: Shown = {
+          section,
+          severity: finding.severity,
+          row: findingRow(finding),
+          fix: fixDetails(finding),
+        };
+        const kept = this.kept.offer(shown, SEVERITY_RANK[finding.severity], shown.row.length + shown.fix.length);
+        if (kept) section.kept.push(kept);
+      }
     };
     return { statement: keep, end: keep };
-  }
-
-  private keep(section: FileSection, finding: Finding): void {
-    const entry: Kept = {
-      section,
-      severity: finding.severity,
-      row: findingRow(finding),
-      fix: fixDetails(finding),
-      evicted: false,
-    };
-    const cost = entry.row.length + entry.fix.length;
-    while (this.used + cost > this.budget) {
-      const lesser = SEVERITIES.slice(SEVERITIES.indexOf(entry.severity) + 1)
-        .reverse()
-        .find((severity) => this.bySeverity[severity].length > 0);
-      const evicted = lesser && this.bySeverity[lesser].pop();
-      if (!evicted) {
-        section.omitted[entry.severity]++;
-        return;
-      }
-      evicted.evicted = true;
-      evicted.section.omitted[evicted.severity]++;
-      this.used -= evicted.row.length + evicted.fix.length;
-      evicted.row = '';
-      evicted.fix = '';
-    }
-    this.used += cost;
-    this.bySeverity[entry.severity].push(entry);
-    section.kept.push(entry);
   }
 
   fileEnd(outcome: { report: ReportSummary } | { error: CheckError }): void {
@@ -107,7 +90,7 @@ export class MarkdownReportWriter implements ReportWriter {
       );
     }
     for (const [index, report] of result.files.entries()) {
-      const kept = (this.sections[index]?.kept ?? []).filter((entry) => !entry.evicted);
+      const kept = (this.sections[index]?.kept ?? []).filter((entry) => !entry.dropped).map((entry) => entry.item);
       const omitted = this.sections[index]?.omitted ?? { error: 0, warning: 0, info: 0 };
       const omittedTotal = omitted.error + omitted.warning + omitted.info;
       output.write(lines(`### \`${report.file ?? '<input>'}\` — risk ${report.risk}`, ''));

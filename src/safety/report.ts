@@ -4,7 +4,7 @@ import { describeDuration, formatCount, ROWS_PER_SECOND } from './estimate.js';
 import type { MigrationFacts, StatementRef } from './facts.js';
 import { blocksTraffic } from './locks.js';
 import { displayTable } from './names.js';
-import type { Finding, PgLockMode, Severity } from './types.js';
+import { type Finding, type PgLockMode, SEVERITY_RANK, type Severity } from './types.js';
 
 /**
  * The validation report: findings, the per-statement lock summary, the migration's risk and the seed's safety
@@ -166,8 +166,6 @@ export interface ReportInput {
   down: { file?: string; statements: number } | false | undefined;
 }
 
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
 /**
  * Sorts one statement's findings, or the end-of-migration findings, into report order (stable). A report lists
  * its findings statement by statement, within a statement the most severe first, then by line; then the findings
@@ -181,7 +179,7 @@ export function sortFindings<T extends Pick<Finding, 'statementIndex' | 'severit
   return findings.sort(
     (a, b) =>
       a.statementIndex - b.statementIndex ||
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       a.span.start.line - b.span.start.line,
   );
 }

@@ -1,5 +1,6 @@
 import { describeDuration } from './estimate.js';
 import { describeVersionSource, type FindingOrigin, type SafetyCheckResult } from './run.js';
+import { SEVERITY_RANK } from './types.js';
 
 /** A compact Markdown summary of a safety check for the human reading the agent's work. */
 export function summarizeSafety(result: SafetyCheckResult, maxFindings = 15): string {
@@ -13,23 +14,27 @@ export function summarizeSafety(result: SafetyCheckResult, maxFindings = 15): st
       `- ✗ ${error.where?.file ?? '<input>'}:${error.where?.line ?? 1}:${error.where?.column ?? 1} ${error.what.split('\n')[0]}`,
     );
   }
-  let shown = 0;
-  for (const report of result.files) {
-    for (const finding of report.findings) {
-      if (shown++ >= maxFindings) break;
-      const lock = finding.locks[0]
-        ? ` [${finding.locks[0].mode}${finding.estimatedLockSeconds ? `, ~${describeDuration(finding.estimatedLockSeconds)}` : ''}]`
-        : '';
-      const fix = finding.fix ? ` Fix: ${finding.fix.summary}` : '';
-      const origin = (finding as { origin?: FindingOrigin }).origin;
-      const where = origin
-        ? `${origin.file}:${origin.line}${origin.column ? `:${origin.column}` : ''} (SQL: ${firstLine(finding.statement)})`
-        : `${report.file ?? '<input>'}:${finding.span.start.line}:${finding.span.start.column}`;
-      out.push(`- ${finding.severity} \`${finding.ruleId}\` ${where}${lock} — ${finding.message}${fix}`);
-    }
+  // The most severe first (report order among equals), so an error late in a long migration is never hidden.
+  const ranked = result.files
+    .flatMap((report) => report.findings.map((finding) => ({ report, finding })))
+    .sort((a, b) => SEVERITY_RANK[a.finding.severity] - SEVERITY_RANK[b.finding.severity]);
+  const shown = ranked.slice(0, maxFindings);
+  for (const { report, finding } of shown) {
+    const lock = finding.locks[0]
+      ? ` [${finding.locks[0].mode}${finding.estimatedLockSeconds ? `, ~${describeDuration(finding.estimatedLockSeconds)}` : ''}]`
+      : '';
+    const fix = finding.fix ? ` Fix: ${finding.fix.summary}` : '';
+    const origin = (finding as { origin?: FindingOrigin }).origin;
+    const where = origin
+      ? `${origin.file}:${origin.line}${origin.column ? `:${origin.column}` : ''} (SQL: ${firstLine(finding.statement)})`
+      : `${report.file ?? '<input>'}:${finding.span.start.line}:${finding.span.start.column}`;
+    out.push(`- ${finding.severity} \`${finding.ruleId}\` ${where}${lock} — ${finding.message}${fix}`);
   }
   const total = result.counts.error + result.counts.warning + result.counts.info;
-  if (total > maxFindings) out.push(`- … ${total - maxFindings} more finding(s) in the structured result.`);
+  if (total > shown.length)
+    out.push(
+      `- … ${total - shown.length} more finding(s): the structured result lists each file's most severe (up to maxFindings), with exact counts.`,
+    );
   for (const report of result.files) {
     const failing = report.checklist.filter((item) => item.status !== 'pass');
     const label = result.files.length > 1 ? ` (${report.file})` : '';

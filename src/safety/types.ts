@@ -9,6 +9,9 @@ import type { PgStatement } from '../sql/postgres.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/** Each severity's rank, the most severe first (0). */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+
 /** The seed's categories: additive, modifying, destructive. */
 export type ChangeCategory = 'safe' | 'careful' | 'dangerous';
 

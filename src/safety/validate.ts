@@ -5,7 +5,6 @@ import { loadProjectDatabase } from './project-database.js';
 import type { ReportSummary } from './report.js';
 import {
   type CheckStream,
-  checkSqlInputs,
   requireProjectEngine,
   type SafetyCheckOptions,
   type SafetyCheckResult,
@@ -34,19 +33,10 @@ export interface ValidateRequest {
   check: Omit<SafetyCheckOptions, 'root' | 'projectDatabase' | 'notes' | 'history'>;
 }
 
-export interface ValidateOutcome {
-  result: SafetyCheckResult;
-  /** What was checked, in order (the CLI shows statements from it). */
-  inputs: SqlInput[];
-}
-
-export async function validateMigrations(request: ValidateRequest): Promise<ValidateOutcome> {
-  const prepared = await prepare(request);
-  const checked = await checkSqlInputs(prepared.inputs, prepared.options);
-  return { result: { ...checked, errors: [...prepared.errors, ...checked.errors] }, inputs: prepared.inputs };
-}
-
-/** The same check, written to `stream` while it runs (see CheckStream); the result holds the rest of each report. */
+/**
+ * Checks the request, writing each file's findings and lock summaries to `stream` while it runs (see CheckStream);
+ * the result holds the rest of each report, and `inputs` what was checked, in order.
+ */
 export async function streamMigrations(
   request: ValidateRequest,
   stream: CheckStream,

@@ -92,6 +92,27 @@ describe('validate_safety over MCP', () => {
     expect(structured.files[0]?.findings).toHaveLength(5);
   });
 
+  it('keeps the most severe findings when it caps them: an error late in the file is never cut', async () => {
+    const sql = [
+      ...Array.from({ length: 40 }, (_, i) => `CREATE TABLE t_${i} (id bigint PRIMARY KEY);`),
+      'DROP TABLE users;',
+    ].join('\n');
+    const result = await callTool(connection.client, 'validate_safety', { sql, options: { maxFindings: 10 } });
+    const structured = result.structuredContent as {
+      truncated: boolean;
+      counts: { error: number; warning: number; info: number };
+      files: Array<{ findings: Array<{ ruleId: string; severity: string }>; omitted?: { findings: number } }>;
+    };
+    const [file] = structured.files;
+    expect(structured.truncated).toBe(true);
+    expect(file?.findings).toHaveLength(10);
+    expect(file?.findings.map((finding) => finding.ruleId)).toContain('drop-table');
+    const total = structured.counts.error + structured.counts.warning + structured.counts.info;
+    expect(file?.omitted?.findings).toBe(total - 10);
+    // The human summary lists the error first.
+    expect(textOf(result)).toMatch(/\*\*Risk: HIGH\*\*[^\n]*\n- error `drop-table`/);
+  });
+
   it('serves the rule catalog as a resource', async () => {
     const { resources } = await connection.client.listResources();
     expect(resources.map((resource) => resource.uri)).toContain('db-migration-agent://rules');
