@@ -1,45 +1,62 @@
 import { NAME, VERSION } from '../version.js';
 import { originOf } from './finding-origin.js';
+import { ImportanceBudget, type KeptItem } from './importance-budget.js';
 import type { ReportSummary } from './report.js';
 import { ChunkedOutput, type ReportWriter, type WriteChunk } from './report-writer.js';
 import type { CheckPreamble, FileSettings, SafetyCheckResult } from './run.js';
-import type { Finding, RuleMeta, Severity } from './types.js';
+import { type Finding, type RuleMeta, SEVERITY_RANK, type Severity } from './types.js';
 
 /**
- * `check --format sarif`: SARIF 2.1.0 for code-scanning UIs (GitHub code scanning, VS Code's SARIF viewer),
- * written while the check runs. Results come first and the rules they use after them (`ruleIndex` is a position
- * in that list, in the order rules are first used), with the errors as tool notifications and the risk as a run
- * property.
+ * `check --format sarif`: SARIF 2.1.0 for code-scanning UIs (GitHub code scanning, VS Code's SARIF viewer), the
+ * errors as tool notifications and the risk as a run property. GitHub rejects a run of more than 25,000 results,
+ * so at most MAX_RESULTS are kept while the check runs, the most severe first (an error found late pushes out an
+ * earlier note), each as its JSON text, and written in report order when the check ends; a notification says how
+ * many were left out. `ruleIndex` is a rule's position in the order rules are first used.
  */
 
+/** Code scanning's hard limit on results per run. */
+export const MAX_RESULTS = 25_000;
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
+
+interface ResultText {
+  json: string;
+}
 
 export class SarifReportWriter implements ReportWriter {
   private readonly output: ChunkedOutput;
   private readonly ruleIndex = new Map<string, number>();
   private readonly used: RuleMeta[] = [];
-  private results = 0;
+  /** In report order; a dropped one was pushed out by a more severe result. */
+  private readonly results: Array<KeptItem<ResultText>> = [];
+  private readonly budget: ImportanceBudget<ResultText>;
+  private omitted = 0;
 
   constructor(
     write: WriteChunk,
     private readonly metas: ReadonlyMap<string, RuleMeta>,
+    private readonly maxResults = MAX_RESULTS,
   ) {
     this.output = new ChunkedOutput(write);
+    this.budget = new ImportanceBudget<ResultText>(maxResults, 3, (result) => {
+      result.json = '';
+      this.omitted++;
+    });
   }
 
-  begin(_settings: unknown, _preamble: CheckPreamble): void {
-    this.output.write(`{"$schema":${JSON.stringify(SCHEMA)},"version":"2.1.0","runs":[{"results":[`);
-  }
+  begin(_settings: unknown, _preamble: CheckPreamble): void {}
 
   file(settings: FileSettings, _sql: string) {
-    const write = (findings: Finding[]) => {
+    const keep = (findings: Finding[]) => {
       for (const finding of findings) {
-        const text = JSON.stringify(this.result(finding, settings.file));
-        this.output.write(this.results++ > 0 ? `,${text}` : text);
+        const kept = this.budget.offer(
+          { json: JSON.stringify(this.result(finding, settings.file)) },
+          SEVERITY_RANK[finding.severity],
+        );
+        if (kept) this.results.push(kept);
       }
     };
-    return { statement: write, end: write };
+    return { statement: keep, end: keep };
   }
 
   fileEnd(): void {}
@@ -57,13 +74,29 @@ export class SarifReportWriter implements ReportWriter {
         },
       ],
     }));
+    if (this.omitted > 0)
+      notifications.push({
+        level: 'warning',
+        message: {
+          text: `${this.omitted} less severe result(s) left out: code scanning rejects a run of more than ${this.maxResults.toLocaleString('en-US')} results. Run \`db-migration-agent check --format json\` for every finding.`,
+        },
+        locations: [],
+      });
     const tool = { driver: { name: NAME, version: VERSION, rules: this.used.map(ruleDescriptor) } };
     const invocations = [
       { executionSuccessful: result.errors.length === 0, toolExecutionNotifications: notifications },
     ];
     this.output.write(
-      `],"tool":${JSON.stringify(tool)},"invocations":${JSON.stringify(invocations)},"properties":${JSON.stringify({ risk: result.risk })}}]}\n`,
+      `{"$schema":${JSON.stringify(SCHEMA)},"version":"2.1.0","runs":[{"tool":${JSON.stringify(tool)},"results":[`,
     );
+    let first = true;
+    for (const kept of this.results) {
+      if (kept.dropped) continue;
+      this.output.write(first ? kept.item.json : `,${kept.item.json}`);
+      first = false;
+    }
+    const properties = { risk: result.risk, ...(this.omitted > 0 ? { omittedResults: this.omitted } : {}) };
+    this.output.write(`],"invocations":${JSON.stringify(invocations)},"properties":${JSON.stringify(properties)}}]}\n`);
     this.output.flush();
   }
 

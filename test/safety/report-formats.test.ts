@@ -7,6 +7,7 @@ import { generateMigration } from '../../bench/safety.js';
 import { FORMATS, formatResult, type OutputFormat, reportWriter } from '../../src/safety/format.js';
 import { MarkdownReportWriter } from '../../src/safety/markdown-output.js';
 import { checkSqlInputs, streamSqlInputs } from '../../src/safety/run.js';
+import { SarifReportWriter } from '../../src/safety/sarif-output.js';
 import { METAS, TWO_FILES, TWO_FILES_OPTIONS } from '../helpers/json-report.js';
 
 const REPO = path.join(import.meta.dirname, '../..');
@@ -20,6 +21,12 @@ async function streamed(format: OutputFormat, inputs = TWO_FILES, writer = repor
   return chunks.join('');
 }
 
+/** `count` info findings (CREATE TABLE without IF NOT EXISTS outside a transaction), then DROP TABLE: an error. */
+function infosThenAnError(count: number): Array<{ file: string; sql: string }> {
+  const creates = Array.from({ length: count }, (_, index) => `CREATE TABLE t_${index} (id bigint PRIMARY KEY);`);
+  return [{ file: 'many.sql', sql: [...creates, 'DROP TABLE users;'].join('\n') }];
+}
+
 interface Sarif {
   runs: Array<{
     results: Array<{ ruleId: string; ruleIndex?: number; level: string }>;
@@ -28,7 +35,7 @@ interface Sarif {
       executionSuccessful: boolean;
       toolExecutionNotifications: Array<{ message: { text: string } }>;
     }>;
-    properties: { risk: string };
+    properties: { risk: string; omittedResults?: number };
   }>;
 }
 
@@ -68,14 +75,14 @@ describe('every format is written while the check runs', () => {
     );
   });
 
-  it('sarif: results first, each ruleIndex pointing at its rule, the rules each listed once, errors as notifications', async () => {
+  it('sarif: each ruleIndex pointing at its rule, the rules each listed once, errors as notifications', async () => {
     const inputs = [...TWO_FILES, { file: 'bad.sql', sql: 'ALTER TABLE t ADD COLUMN;' }];
     const collected = await checkSqlInputs(inputs, TWO_FILES_OPTIONS);
     const text = await streamed('sarif', inputs);
     const sarif = JSON.parse(text) as Sarif;
     const [run] = sarif.runs;
     if (!run) throw new Error('no run');
-    expect(Object.keys(run)).toEqual(['results', 'tool', 'invocations', 'properties']);
+    expect(Object.keys(run)).toEqual(['tool', 'results', 'invocations', 'properties']);
     expect(run.results).toHaveLength(collected.counts.error + collected.counts.warning + collected.counts.info);
     const rules = run.tool.driver.rules.map((rule) => rule.id);
     expect(new Set(rules).size).toBe(rules.length);
@@ -86,13 +93,26 @@ describe('every format is written while the check runs', () => {
     expect(run.properties.risk).toBe(collected.risk);
   });
 
+  it('sarif: keeps at most the results code scanning accepts, the most severe, and says how many it left out', async () => {
+    const inputs = infosThenAnError(20);
+    const capped = (format: OutputFormat, write: (chunk: string) => void) =>
+      format === 'sarif' ? new SarifReportWriter(write, METAS, 2) : reportWriter(format, write, METAS);
+    const [run] = (JSON.parse(await streamed('sarif', inputs, capped)) as Sarif).runs;
+    const collected = await checkSqlInputs(inputs, {});
+    const total = collected.counts.error + collected.counts.warning + collected.counts.info;
+    expect(run?.results).toHaveLength(2);
+    expect(run?.results.map((result) => result.ruleId)).toContain('drop-table');
+    expect(run?.results.some((result) => result.level === 'note')).toBe(false);
+    expect(run?.properties).toEqual({ risk: 'HIGH', omittedResults: total - 2 });
+    expect(run?.invocations[0]?.toolExecutionNotifications.at(-1)?.message.text).toContain(
+      `${total - 2} less severe result(s) left out: code scanning rejects a run of more than 2 results`,
+    );
+    const rules = run?.tool.driver.rules.map((rule) => rule.id) ?? [];
+    for (const result of run?.results ?? []) expect(rules[result.ruleIndex ?? -1]).toBe(result.ruleId);
+  });
+
   it('markdown: keeps the most severe findings that fit the budget, in report order, and counts the rest', async () => {
-    // Forty info findings (CREATE TABLE without IF NOT EXISTS outside a transaction) before one error.
-    const sql = [
-      ...Array.from({ length: 40 }, (_, index) => `CREATE TABLE t_${index} (id bigint PRIMARY KEY);`),
-      'DROP TABLE users;',
-    ].join('\n');
-    const inputs = [{ file: 'many.sql', sql }];
+    const inputs = infosThenAnError(40);
     const small = (format: OutputFormat, write: (chunk: string) => void) =>
       format === 'markdown' ? new MarkdownReportWriter(write, 3000) : reportWriter(format, write, METAS);
     const markdown = await streamed('markdown', inputs, small);
