@@ -32,8 +32,8 @@ export class CappedReportCollector implements CheckStream {
   file(_settings: FileSettings, _sql: string) {
     const open: OpenFile = { findings: [], locks: [], omitted: { findings: 0, locks: 0 } };
     this.open = open;
-    const findingBudget = new ImportanceBudget<Finding>(this.max, 3, () => open.omitted.findings++);
-    const lockBudget = new ImportanceBudget<StatementSummary>(this.max, 3, () => open.omitted.locks++);
+    const findingBudget = new ImportanceBudget<Finding>(this.max, () => open.omitted.findings++);
+    const lockBudget = new ImportanceBudget<StatementSummary>(this.max, () => open.omitted.locks++);
     const keep = (findings: Finding[]) => {
       for (const finding of findings) {
         const kept = findingBudget.offer(finding, SEVERITY_RANK[finding.severity]);

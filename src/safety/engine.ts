@@ -601,7 +601,7 @@ function firstLine(sql: string): string {
 const ALL_RULES = '*';
 
 interface ResolvedIgnores {
-  /** Findings for unknown rule names in ignore comments that precede statement `index` (a new array). */
+  /** Findings for unknown rule names in ignore comments that precede statement `index` (each handed out once). */
   unknownAt(index: number): Finding[];
   /** The same for comments after statement `count - 1`, once the statements are counted. */
   unknownAfter(count: number): Finding[];

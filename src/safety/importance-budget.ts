@@ -16,17 +16,14 @@ export interface KeptItem<T> {
 
 export class ImportanceBudget<T> {
   private used = 0;
-  /** Kept items by rank, latest last. */
-  private readonly byRank: Array<Array<KeptItem<T>>>;
+  /** Kept items by rank, latest last (a rank's list is made when its first item is kept). */
+  private readonly byRank: Array<Array<KeptItem<T>> | undefined> = [];
 
   constructor(
     private readonly budget: number,
-    ranks: number,
     /** Called for every item left out: one not kept, or one dropped later. */
     private readonly onDrop: (item: T, rank: number) => void,
-  ) {
-    this.byRank = Array.from({ length: ranks }, () => []);
-  }
+  ) {}
 
   /** Offers an item; its entry if it is kept (read `dropped` later), undefined if it is left out at once. */
   offer(item: T, rank: number, cost = 1): KeptItem<T> | undefined {
@@ -43,7 +40,9 @@ export class ImportanceBudget<T> {
     }
     const kept: KeptItem<T> = { item, rank, cost, dropped: false };
     this.used += cost;
-    this.byRank[rank]?.push(kept);
+    const list = this.byRank[rank];
+    if (list) list.push(kept);
+    else this.byRank[rank] = [kept];
     return kept;
   }
 

@@ -38,7 +38,7 @@ export class MarkdownReportWriter implements ReportWriter {
     private readonly write: WriteChunk,
     budget = FINDINGS_BUDGET,
   ) {
-    this.kept = new ImportanceBudget<Shown>(budget, 3, (shown) => {
+    this.kept = new ImportanceBudget<Shown>(budget, (shown) => {
       shown.section.omitted[shown.severity]++;
       // A dropped finding's text is not needed any more.
       shown.row = '';

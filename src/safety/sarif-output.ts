@@ -38,7 +38,7 @@ export class SarifReportWriter implements ReportWriter {
     private readonly maxResults = MAX_RESULTS,
   ) {
     this.output = new ChunkedOutput(write);
-    this.budget = new ImportanceBudget<ResultText>(maxResults, 3, (result) => {
+    this.budget = new ImportanceBudget<ResultText>(maxResults, (result) => {
       result.json = '';
       this.omitted++;
     });

@@ -6,7 +6,7 @@ import { checkSqlInputs, streamSqlInputs } from '../../src/safety/run.js';
 describe('ImportanceBudget', () => {
   it('keeps what fits, then lets a more important item push out the latest of the least important', () => {
     const dropped: string[] = [];
-    const budget = new ImportanceBudget<string>(3, 3, (item) => dropped.push(item));
+    const budget = new ImportanceBudget<string>(3, (item) => dropped.push(item));
     const kept = ['info-1', 'warning-1', 'info-2'].map((item) => budget.offer(item, item.startsWith('info') ? 2 : 1));
     expect(kept.every((entry) => entry !== undefined)).toBe(true);
     expect(budget.offer('info-3', 2)).toBeUndefined();
@@ -23,7 +23,7 @@ describe('ImportanceBudget', () => {
 
   it('counts cost: one large item can push out several small ones, and an item larger than the budget is left out', () => {
     const dropped: string[] = [];
-    const budget = new ImportanceBudget<string>(10, 2, (item) => dropped.push(item));
+    const budget = new ImportanceBudget<string>(10, (item) => dropped.push(item));
     for (const item of ['a', 'b', 'c', 'd', 'e']) budget.offer(item, 1, 2);
     expect(budget.offer('big', 0, 7)?.dropped).toBe(false);
     expect(dropped).toEqual(['e', 'd', 'c', 'b']);
