@@ -2,18 +2,19 @@ import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
- * Bundles the executable and its worker entry into dist/bundle/ after tsc has type-checked and compiled
+ * Bundles the executable and the sandbox's two entries (its main module and the network guard) into dist/bundle/ after tsc has type-checked and compiled
  * everything. Loading ~100 small ES modules costs a process about 30 ms of its start; our own code is bundled
  * into shared chunks (dependencies stay in node_modules), and lazy imports stay lazy as separate chunks.
  * dist/bundle/ sits at the same depth as dist/src/, so paths to package.json, prompts/ and examples/ resolve alike,
- * and the worker (worker.js) sits beside the chunks that start it.
+ * and the sandbox entries (child-main.js, network-guard.js) sit beside the chunks that start them.
  */
 // Chunk names carry a content hash: without a clean folder, every rebuild would leave the previous chunks behind.
 rmSync('dist/bundle', { recursive: true, force: true });
 await build({
   entryPoints: {
     bin: 'src/bin.ts',
-    worker: 'src/sources/worker.ts',
+    'child-main': 'src/sandbox/child-main.ts',
+    'network-guard': 'src/sandbox/network-guard.ts',
   },
   outdir: 'dist/bundle',
   bundle: true,

@@ -1,71 +1,107 @@
-import { Worker } from 'node:worker_threads';
+import path from 'node:path';
 import { toUserError, UserError } from '../errors.js';
 import { relativeToRoot } from '../project/root.js';
-import { workerScript } from '../worker-script.js';
+import type { SandboxMessage, SandboxReadRequest } from '../sandbox/child-main.js';
+import { type CompiledModules, compileProjectModules } from '../sandbox/compile.js';
+import { startSandbox } from '../sandbox/spawn.js';
+import { listEntries } from './files.js';
+import { SCRIPT_EXTENSIONS } from './formats/js-common.js';
 import type { FormatRead, FormatReader, MigrationReadError, ReadContext } from './types.js';
 
-type WorkerMessage =
-  | { type: 'file'; file: string }
-  | { type: 'done'; read: FormatRead }
-  | { type: 'failed'; failure: { code: string; what: string; fix: string; where?: UserError['where'] } };
-
-type Attempt = { kind: 'done'; read: FormatRead } | { kind: 'hung'; file: string; exitCode?: number };
+type Attempt =
+  | { kind: 'done'; read: FormatRead; notes: string[] }
+  | { kind: 'hung'; file: string; exitCode?: number | null; signal?: NodeJS.Signals | null };
 
 /**
- * Runs a code format's reader in a worker thread. The reader's own time limit catches migrations that never
- * resolve; this watchdog catches the ones that block the thread (an endless loop), ends the worker and runs
- * the read again without that file, so the others are still returned.
+ * Runs a code format's reader in the sandbox (src/sandbox/). The reader's own time limit catches migrations
+ * that never resolve; this watchdog catches the ones that block the process (an endless loop) or end it
+ * (process.exit, the heap cap): it kills the sandbox (SIGKILL) and runs the read again without that file, so
+ * the others are still returned.
  */
 export async function readIsolated(reader: FormatReader, context: ReadContext): Promise<FormatRead> {
+  const modules = await compileProjectModules(context.root, await scriptsOf(context.directory));
+  const addons = (await reader.nativeAddons?.(context)) ?? false;
   const skip: string[] = [];
   const hung: MigrationReadError[] = [];
   for (;;) {
-    const attempt = await runAttempt(reader, { ...context, skip: [...skip] });
-    if (attempt.kind === 'done') return { ...attempt.read, errors: [...hung, ...attempt.read.errors] };
+    const attempt = await runAttempt(reader, { ...context, skip: [...skip] }, modules, addons);
+    if (attempt.kind === 'done') {
+      const read = { ...attempt.read, errors: [...hung, ...attempt.read.errors] };
+      return attempt.notes.length > 0 ? withSandboxNotes(read, attempt.notes) : read;
+    }
     skip.push(attempt.file);
     const relative = relativeToRoot(context.root, attempt.file);
-    hung.push({
-      path: relative,
-      error:
-        attempt.exitCode === undefined
-          ? {
-              code: 'migration-timeout',
-              what: `${relative} blocked for more than ${watchdogMs(context)} ms while its SQL was recorded (a loop that never ends, or synchronous work that never returns); it was stopped.`,
-              fix: 'Make the migration return; loops must end and long synchronous work does not belong in a migration.',
-              where: { file: relative },
-            }
-          : {
-              code: 'migration-exit',
-              what: `${relative} ended the process (process.exit(${attempt.exitCode})) while its SQL was recorded.`,
-              fix: 'Remove process.exit() from the migration; throw an error to make it fail instead.',
-              where: { file: relative },
-            },
-    });
+    hung.push({ path: relative, error: stopped(relative, attempt, context) });
   }
 }
 
-/** The reader's own limit fires at timeoutMs when the thread is free; the watchdog only fires when it is not. */
+/** The migration folder's scripts, compiled by us before the sandbox starts (it cannot start a compiler). */
+async function scriptsOf(directory: string): Promise<string[]> {
+  const { files } = await listEntries(directory);
+  return files
+    .filter((file) => SCRIPT_EXTENSIONS.some((extension) => file.endsWith(extension)) && !/\.d\.[cm]?ts$/.test(file))
+    .map((file) => path.join(directory, file));
+}
+
+function stopped(relative: string, attempt: Extract<Attempt, { kind: 'hung' }>, context: ReadContext) {
+  if (attempt.exitCode === undefined && attempt.signal === undefined) {
+    return {
+      code: 'migration-timeout',
+      what: `${relative} blocked for more than ${watchdogMs(context)} ms while its SQL was recorded (a loop that never ends, or synchronous work that never returns); it was stopped.`,
+      fix: 'Make the migration return; loops must end and long synchronous work does not belong in a migration.',
+      where: { file: relative },
+    };
+  }
+  if (attempt.signal) {
+    return {
+      code: 'migration-killed',
+      what: `${relative} ended the sandbox (${attempt.signal}) while its SQL was recorded — most likely it ran out of memory (the sandbox's heap is capped).`,
+      fix: 'Keep up()/down() to issuing schema changes; large in-memory work does not belong in a migration.',
+      where: { file: relative },
+    };
+  }
+  return {
+    code: 'migration-exit',
+    what: `${relative} ended the process (process.exit(${attempt.exitCode})) while its SQL was recorded.`,
+    fix: 'Remove process.exit() from the migration; throw an error to make it fail instead.',
+    where: { file: relative },
+  };
+}
+
+function withSandboxNotes(read: FormatRead, notes: string[]): FormatRead {
+  return {
+    ...read,
+    migrations: read.migrations.map((migration) => ({
+      ...migration,
+      notes: [...migration.notes, ...notes.map((note) => `Sandbox: ${note}.`)],
+    })),
+  };
+}
+
+/** The reader's own limit fires at timeoutMs when the process is free; the watchdog only fires when it is not. */
 function watchdogMs(context: ReadContext): number {
   return context.timeoutMs * 2 + 1_000;
 }
 
-function runAttempt(reader: FormatReader, context: ReadContext): Promise<Attempt> {
+async function runAttempt(
+  reader: FormatReader,
+  context: ReadContext,
+  modules: CompiledModules,
+  addons: boolean,
+): Promise<Attempt> {
   const { signal, onFile: _onFile, ...plain } = context;
-  const worker = new Worker(workerScript(import.meta.url, 'worker'), {
-    workerData: { format: reader.format, context: plain },
-    stdout: true,
-    stderr: true,
-  });
-  // Whatever project code prints must not reach our stdout (the MCP stdio channel).
-  worker.stdout.on('data', (chunk) => process.stderr.write(chunk));
-  worker.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  signal?.throwIfAborted();
+  const { child, notes } = await startSandbox({ root: context.root, addons });
   return new Promise<Attempt>((resolve, reject) => {
     let current: string | undefined;
+    let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      child.kill('SIGKILL');
       finish();
     };
     const arm = () => {
@@ -77,11 +113,13 @@ function runAttempt(reader: FormatReader, context: ReadContext): Promise<Attempt
     const onAbort = () =>
       settle(() => reject(new UserError('cancelled', 'Reading migrations was cancelled.', 'Run it again.')));
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.on('message', (message: WorkerMessage) => {
+    // Loading the sandbox itself (Node, the recorder's packages) is watched too, with the same limit.
+    arm();
+    child.on('message', (message: SandboxMessage) => {
       if (message.type === 'file') {
         current = message.file;
         arm();
-      } else if (message.type === 'done') settle(() => resolve({ kind: 'done', read: message.read }));
+      } else if (message.type === 'done') settle(() => resolve({ kind: 'done', read: message.read, notes }));
       else {
         const { code, what, fix, where } = message.failure;
         settle(() =>
@@ -89,20 +127,23 @@ function runAttempt(reader: FormatReader, context: ReadContext): Promise<Attempt
         );
       }
     });
-    worker.on('error', (error) => settle(() => reject(toUserError(error))));
-    worker.on('exit', (code) => {
-      // A migration that calls process.exit() ends only this worker.
+    child.on('error', (error) => settle(() => reject(sandboxFailed(error.message))));
+    child.on('exit', (code, exitSignal) => {
       settle(() =>
         current
-          ? resolve({ kind: 'hung', file: current, exitCode: code })
-          : reject(
-              new UserError(
-                'migration-exit',
-                `Reading ${reader.format} migrations stopped: the worker exited with code ${code}.`,
-                'Remove process.exit() from the migrations.',
-              ),
-            ),
+          ? resolve({ kind: 'hung', file: current, exitCode: code, signal: exitSignal })
+          : reject(sandboxFailed(`it exited with ${exitSignal ?? `code ${code}`} before reading any migration`)),
       );
     });
+    const request: SandboxReadRequest = { type: 'read', format: reader.format, context: plain, modules };
+    child.send(request);
   });
+}
+
+function sandboxFailed(reason: string): UserError {
+  return new UserError(
+    'sandbox-failed',
+    `The sandbox that runs migration code could not run: ${reason} (its output is on stderr).`,
+    'Check that Node.js 20 or later runs this tool; if it does, please report the stderr output.',
+  );
 }

@@ -1,60 +1,65 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '../errors.js';
+import type { CompiledModules } from '../sandbox/compile.js';
 
 /**
- * Loading a migration runs project code. This module is the only place that does it: TypeScript and
- * JavaScript (CommonJS or ESM syntax) load through tsx's require hook with source maps on, so stack traces —
- * and the origins we read from them — point at the `.ts` lines; each load gets its own module cache namespace.
+ * Loading a migration runs project code. This module is the only place that does it, and it does so only
+ * inside the sandbox (src/sandbox/): our process compiled every migration beforehand (TypeScript and either
+ * module syntax → JavaScript with a source map, see sandbox/compile.ts), and the sandboxed child hands that code
+ * here. Stack traces — and the origins we read from them — point at the original `.ts` lines.
  */
-type TsxRegister = (options: { namespace: string }) => {
-  require: (id: string, fromFile: string) => unknown;
-  unregister: () => void;
-};
+let compiledModules: CompiledModules | undefined;
 
-let registerPromise: Promise<TsxRegister> | undefined;
-let loads = 0;
-
-async function tsxRegister(): Promise<TsxRegister> {
-  registerPromise ??= import('tsx/cjs/api').then((api) => api.register as unknown as TsxRegister);
-  return registerPromise;
+/** Called by the sandbox's main module with the code compiled for this read. */
+export function useCompiledModules(modules: CompiledModules): void {
+  compiledModules = modules;
+  process.setSourceMapsEnabled(true);
 }
 
 export async function loadProjectModule(absolute: string): Promise<Record<string, unknown>> {
-  process.setSourceMapsEnabled(true);
-  const register = await tsxRegister();
-  const api = register({ namespace: `db-migration-agent-${process.pid}-${++loads}` });
-  try {
-    const loaded = api.require(absolute, absolute) as Record<string, unknown> | undefined;
-    return loaded ?? {};
-  } catch (error) {
-    if (usesTopLevelAwait(error)) return importAsEsm(absolute);
-    throw loadError(absolute, error);
-  } finally {
-    api.unregister();
+  const compiled = compiledModules?.[absolute];
+  if (!compiled) {
+    throw new UserError(
+      'not-sandboxed',
+      `${absolute} was not prepared for the sandbox, and project code runs nowhere else.`,
+      'This is a bug in db-migration-agent; please report it.',
+      { file: absolute },
+    );
   }
-}
-
-/** An ES module with top-level await cannot be required; it is imported through tsx's ESM loader instead. */
-function usesTopLevelAwait(error: unknown): boolean {
-  const text = `${(error as { code?: string }).code ?? ''} ${error instanceof Error ? error.message : ''}`;
-  return /ERR_REQUIRE_ASYNC_MODULE|Top-level await/.test(text);
-}
-
-async function importAsEsm(absolute: string): Promise<Record<string, unknown>> {
-  const { tsImport } = (await import('tsx/esm/api')) as unknown as {
-    tsImport: (
-      specifier: string,
-      options: { parentURL: string; namespace?: string },
-    ) => Promise<Record<string, unknown>>;
-  };
+  if (compiled.kind === 'error') {
+    if (compiled.line !== undefined) {
+      throw new UserError(
+        'migration-syntax',
+        `Syntax error: ${compiled.message}`,
+        'Fix the syntax at that position so the migration compiles.',
+        { file: absolute, line: compiled.line, ...(compiled.column !== undefined ? { column: compiled.column } : {}) },
+      );
+    }
+    throw new UserError(
+      'migration-load-failed',
+      `Loading the migration failed: ${compiled.message}`,
+      'Make the file load on its own (imports resolvable from the project, no top-level errors).',
+      { file: absolute },
+    );
+  }
   try {
-    return await tsImport(pathToFileURL(absolute).href, {
-      parentURL: import.meta.url,
-      namespace: `db-migration-agent-esm-${process.pid}-${++loads}`,
-    });
+    if (compiled.kind === 'native-esm') return (await import(pathToFileURL(absolute).href)) as Record<string, unknown>;
+    if (compiled.kind === 'esm') {
+      return (await import(`data:text/javascript;base64,${Buffer.from(compiled.code).toString('base64')}`)) as Record<
+        string,
+        unknown
+      >;
+    }
+    const module = new Module(absolute) as Module & { _compile(code: string, file: string): void };
+    module.filename = absolute;
+    module.paths = (Module as unknown as { _nodeModulePaths(folder: string): string[] })._nodeModulePaths(
+      path.dirname(absolute),
+    );
+    module._compile(compiled.code, absolute);
+    return (module.exports as Record<string, unknown> | undefined) ?? {};
   } catch (error) {
     throw loadError(absolute, error);
   }
@@ -155,7 +160,7 @@ function withNodeStackFormat<T>(read: () => T): T {
 /** file:line:column of the first stack frame inside `absolute`. */
 export function frameIn(stack: string | undefined, absolute: string): { line: number; column: number } | undefined {
   if (!stack) return undefined;
-  // CommonJS frames name the path; ES module frames its file URL, possibly with tsx's ?namespace query.
+  // CommonJS frames name the path; ES module frames its file URL (possibly with a ?query).
   const names = [absolute, pathToFileURL(absolute).href];
   for (const line of stack.split('\n')) {
     for (const name of names) {
@@ -170,16 +175,6 @@ export function frameIn(stack: string | undefined, absolute: string): { line: nu
 
 function loadError(absolute: string, error: unknown): UserError {
   const message = error instanceof Error ? error.message : String(error);
-  // esbuild reports "<file>:<line>:<column>: ERROR: <text>"
-  const located = new RegExp(`${escapeRegExp(absolute)}:(\\d+):(\\d+):\\s*ERROR:\\s*(.+)`).exec(message);
-  if (located) {
-    return new UserError(
-      'migration-syntax',
-      `Syntax error: ${located[3]}`,
-      'Fix the syntax at that position so the migration compiles.',
-      { file: absolute, line: Number(located[1]), column: Number(located[2]) + 1 },
-    );
-  }
   const frame = frameIn(sourceMappedStackOf(error), absolute);
   return new UserError(
     'migration-load-failed',
@@ -199,8 +194,4 @@ export function thrownByMigration(absolute: string, direction: string, error: un
     `Fix ${direction}() so it runs to the end; the other migrations were read.`,
     { file: absolute, ...(frame ?? {}) },
   );
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

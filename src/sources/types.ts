@@ -39,9 +39,9 @@ export interface ReadContext {
   timeoutMs: number;
   signal?: AbortSignal;
   executeProjectCode: boolean;
-  /** Files not to run (they hung the worker that ran them in an earlier attempt). */
+  /** Files not to run (they hung or ended the sandbox that ran them in an earlier attempt). */
   skip?: string[];
-  /** Called before a file's code runs, so the isolating worker's watchdog knows which file is running. */
+  /** Called before a file's code runs, so the sandbox's watchdog knows which file is running. */
   onFile?: (absolute: string) => void;
 }
 
@@ -60,8 +60,10 @@ export interface FormatReader {
   format: MigrationFormat;
   /** Lower runs first when several formats could match a folder. */
   priority: number;
-  /** True when reading runs project code (JS/TS migrations): it then runs in a worker thread with a watchdog. */
+  /** True when reading runs project code (JS/TS migrations): it then runs in the sandbox (src/sandbox/). */
   runsProjectCode?: boolean;
+  /** True when this project's recorder loads a native addon (better-sqlite3 for SQLite in memory). */
+  nativeAddons?(context: ReadContext): Promise<boolean>;
   locate(root: string, candidate: string): Promise<string | undefined>;
   read(context: ReadContext): Promise<FormatRead>;
 }

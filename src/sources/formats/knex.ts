@@ -88,6 +88,10 @@ export const knex: FormatReader = {
   format: 'knex',
   priority: 30,
   runsProjectCode: true,
+  async nativeAddons(context) {
+    const client = clientFor(await knexSettings(context.root), context.engine);
+    return client === 'better-sqlite3' || client === 'sqlite3';
+  },
   async locate(root, candidate) {
     if (candidate === root) {
       const settings = await knexSettings(root);

@@ -58,6 +58,9 @@ export const sequelize: FormatReader = {
   format: 'sequelize',
   priority: 26,
   runsProjectCode: true,
+  async nativeAddons(context) {
+    return dialectFor(context.engine, await configuredDialect(context.root)) === 'sqlite';
+  },
   async locate(_root, candidate) {
     return (await scriptsContaining(candidate, /\bqueryInterface\b/)) > 0 ? candidate : undefined;
   },

@@ -71,6 +71,9 @@ export const typeorm: FormatReader = {
   format: 'typeorm',
   priority: 25,
   runsProjectCode: true,
+  async nativeAddons(context) {
+    return typeFor(context.engine, await configuredType(context.root)) === 'better-sqlite3';
+  },
   async locate(_root, candidate) {
     return (await scriptsContaining(candidate, /\bMigrationInterface\b|\bqueryRunner\s*:\s*QueryRunner\b/)) > 0
       ? candidate

@@ -1,0 +1,51 @@
+import { UserError } from '../errors.js';
+import { useCompiledModules } from '../sources/loader.js';
+import { FORMAT_READERS } from '../sources/registry.js';
+import type { ReadContext } from '../sources/types.js';
+import type { CompiledModules } from './compile.js';
+import { GUARD_MARK } from './guard-mark.js';
+
+/**
+ * The sandboxed child's main module: receives one read request over IPC, reads the migrations with the format's
+ * reader (running the project's code against a recorder), reports each file before it runs (so the parent's
+ * watchdog knows which file hung or ended the process) and sends the result back.
+ */
+export interface SandboxReadRequest {
+  type: 'read';
+  format: string;
+  context: Omit<ReadContext, 'signal' | 'onFile'>;
+  modules: CompiledModules;
+}
+
+export type SandboxMessage =
+  | { type: 'file'; file: string }
+  | { type: 'done'; read: Awaited<ReturnType<(typeof FORMAT_READERS)[number]['read']>> }
+  | { type: 'failed'; failure: { code: string; what: string; fix: string; where?: UserError['where'] } };
+
+function send(message: SandboxMessage): Promise<void> {
+  return new Promise((resolve) => process.send?.(message, undefined, undefined, () => resolve()));
+}
+
+async function read(request: SandboxReadRequest): Promise<void> {
+  try {
+    if (!(globalThis as Record<symbol, unknown>)[GUARD_MARK]) {
+      throw new UserError('sandbox-unguarded', 'The network guard is not loaded.', 'This is a bug; please report it.');
+    }
+    const reader = FORMAT_READERS.find((candidate) => candidate.format === request.format);
+    if (!reader)
+      throw new UserError('unsupported-format', `No reader for ${request.format}.`, 'This is a bug; please report it.');
+    useCompiledModules(request.modules);
+    const result = await reader.read({ ...request.context, onFile: (file) => void send({ type: 'file', file }) });
+    await send({ type: 'done', read: result });
+  } catch (error) {
+    const failure =
+      error instanceof UserError
+        ? { code: error.code, what: error.what, fix: error.fix, ...(error.where ? { where: error.where } : {}) }
+        : { code: 'internal', what: error instanceof Error ? error.message : String(error), fix: '' };
+    await send({ type: 'failed', failure });
+  }
+  // Timers or handles the project code left open must not keep the sandbox alive.
+  process.exit(0);
+}
+
+process.once('message', (request: SandboxReadRequest) => void read(request));
