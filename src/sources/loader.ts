@@ -174,7 +174,7 @@ export function frameIn(stack: string | undefined, absolute: string): { line: nu
 }
 
 function loadError(absolute: string, error: unknown): UserError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = sandboxDenial(error) ?? (error instanceof Error ? error.message : String(error));
   const frame = frameIn(sourceMappedStackOf(error), absolute);
   return new UserError(
     'migration-load-failed',
@@ -186,7 +186,7 @@ function loadError(absolute: string, error: unknown): UserError {
 
 export function thrownByMigration(absolute: string, direction: string, error: unknown): UserError {
   if (error instanceof UserError) return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = sandboxDenial(error) ?? (error instanceof Error ? error.message : String(error));
   const frame = frameIn(sourceMappedStackOf(error), absolute);
   return new UserError(
     'migration-threw',
@@ -194,4 +194,20 @@ export function thrownByMigration(absolute: string, direction: string, error: un
     `Fix ${direction}() so it runs to the end; the other migrations were read.`,
     { file: absolute, ...(frame ?? {}) },
   );
+}
+
+const DENIED: Record<string, string> = {
+  FileSystemWrite: 'writing files',
+  FileSystemRead: 'reading outside the project',
+  ChildProcess: 'starting a process',
+  WorkerThreads: 'starting a worker thread',
+  WASI: 'starting WASI',
+};
+
+/** Node's "Access to this API has been restricted", said in the sandbox's terms. */
+function sandboxDenial(error: unknown): string | undefined {
+  const { code, permission, resource } = (error ?? {}) as { code?: string; permission?: string; resource?: string };
+  if (code !== 'ERR_ACCESS_DENIED') return undefined;
+  const action = DENIED[permission ?? ''] ?? `the ${permission ?? 'requested'} permission`;
+  return `the sandbox denied ${action}${resource ? ` (${resource})` : ''}: migrations are run only to record their SQL, with read access to the project and nothing else`;
 }

@@ -122,7 +122,7 @@ describe('db-migration-agent migrations', () => {
     expect(result.err).toContain('--format needs one of');
   });
 
-  it.skipIf(!existsSync(path.join(REPO, 'dist/bundle/worker.js')))(
+  it.skipIf(!existsSync(path.join(REPO, 'dist/bundle/child-main.js')))(
     'built binary: what a migration prints stays off stdout (JSON stays parseable)',
     () => {
       const child = spawnSync(

@@ -125,13 +125,17 @@ async function compileOne(recorder: SequelizeRecorder, context: ReadContext, abs
       { file: relative, line: 1, column: 1 },
     );
   }
-  const up = await recorder.record(absolute, relative, 'up', module.up);
+  const recordedUp = await recorder.record(absolute, relative, 'up', module.up);
+  const up = recordedUp.statements;
   const notes = [
-    'sequelize-cli runs each migration without a transaction unless the migration opens one (queryInterface.sequelize.transaction).',
+    recordedUp.openedTransaction
+      ? 'up() opens a transaction (queryInterface.sequelize.transaction): its statements run in it.'
+      : 'sequelize-cli runs each migration without a transaction unless the migration opens one (queryInterface.sequelize.transaction).',
     `Compiled with Sequelize ${recorder.version} (${recorder.source} package), dialect ${recorder.dialect}.`,
   ];
   let down: Statement[] | undefined;
-  if (typeof module.down === 'function') down = await recorder.record(absolute, relative, 'down', module.down);
+  if (typeof module.down === 'function')
+    down = (await recorder.record(absolute, relative, 'down', module.down)).statements;
   else notes.push('No down(): sequelize db:migrate:undo cannot undo it.');
   const readsNote = offlineReadsNote([...up, ...(down ?? [])]);
   if (readsNote) notes.push(readsNote);
@@ -142,7 +146,7 @@ async function compileOne(recorder: SequelizeRecorder, context: ReadContext, abs
     format: 'sequelize',
     up,
     ...(down ? { down } : {}),
-    transactional: false,
+    transactional: recordedUp.openedTransaction,
     notes,
   };
 }
@@ -154,9 +158,23 @@ interface SequelizeInstance {
   ): Promise<unknown>;
   getQueryInterface(): object;
   close(): Promise<void>;
+  transaction(options?: unknown, autoCallback?: unknown): Promise<unknown>;
+  connectionManager: { getConnection(): Promise<unknown> };
 }
 
-type SequelizeModule = (new (options: object) => SequelizeInstance) & { Sequelize?: unknown };
+interface TransactionLike {
+  _afterCommitHooks?: ((transaction: unknown) => unknown)[];
+  finished?: string;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+type SequelizeModule = (new (
+  options: object,
+) => SequelizeInstance) & {
+  Sequelize?: unknown;
+  Transaction?: new (sequelize: SequelizeInstance, options: object) => TransactionLike;
+};
 
 /**
  * A Sequelize instance of the project's dialect whose query() records the SQL instead of sending it. The
@@ -204,9 +222,10 @@ class SequelizeRecorder {
     relative: string,
     direction: 'up' | 'down',
     run: (queryInterface: unknown, Sequelize: unknown) => unknown,
-  ): Promise<Statement[]> {
+  ): Promise<{ statements: Statement[]; openedTransaction: boolean }> {
     const statements: Statement[] = [];
     const instance = this.instance(relative);
+    let openedTransaction = false;
     instance.query = async (sql, options) => {
       const text = typeof sql === 'string' ? sql : sql.query;
       const frame = frameIn(sourceMappedStack(), absolute) ?? frameIn(currentCallSite(), absolute);
@@ -216,6 +235,29 @@ class SequelizeRecorder {
       statements.push(compiledStatement(text.replace(/;\s*$/, ''), origin));
       return options?.type === 'SELECT' ? [] : [[], 0];
     };
+    // Nothing may reach a server: a transaction is a recording object, and a connection is never opened.
+    instance.connectionManager.getConnection = async () => {
+      throw new UserError(
+        'sequelize-connection-refused',
+        'The migration asked Sequelize for a database connection; recording never connects.',
+        'Issue queries through queryInterface or queryInterface.sequelize.query, not a connection of your own.',
+        { file: relative },
+      );
+    };
+    instance.transaction = async (options?: unknown, autoCallback?: unknown) => {
+      const callback = typeof options === 'function' ? options : autoCallback;
+      openedTransaction = true;
+      const transaction = this.recordingTransaction(instance, typeof options === 'object' && options ? options : {});
+      if (typeof callback !== 'function') return transaction;
+      try {
+        const result = await (callback as (transaction: unknown) => unknown)(transaction);
+        await transaction.commit();
+        return result;
+      } catch (error) {
+        await transaction.rollback();
+        throw error;
+      }
+    };
     try {
       await run(withCallSites(instance.getQueryInterface()), this.module);
     } catch (error) {
@@ -223,6 +265,24 @@ class SequelizeRecorder {
     } finally {
       await instance.close().catch(() => undefined);
     }
-    return statements;
+    return { statements, openedTransaction };
+  }
+
+  /**
+   * A real Sequelize Transaction (queries check `instanceof Transaction`) that never takes a connection:
+   * commit and rollback only finish it, and commit runs the afterCommit hooks as Sequelize does.
+   */
+  private recordingTransaction(instance: SequelizeInstance, options: object): TransactionLike {
+    const transaction: TransactionLike = this.module.Transaction
+      ? new this.module.Transaction(instance, options)
+      : { commit: async () => undefined, rollback: async () => undefined };
+    transaction.commit = async () => {
+      transaction.finished = 'commit';
+      for (const hook of transaction._afterCommitHooks ?? []) await hook(transaction);
+    };
+    transaction.rollback = async () => {
+      transaction.finished = 'rollback';
+    };
+    return transaction;
   }
 }
