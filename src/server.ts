@@ -77,6 +77,25 @@ function toolContext(server: McpServer, extra: RequestExtra, options: ServerOpti
         params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message ? { message } : {}) },
       });
     },
+    async confirm({ message, label, description }) {
+      if (!server.server.getClientCapabilities()?.elicitation) return false;
+      try {
+        const answer = await server.server.elicitInput(
+          {
+            message,
+            requestedSchema: {
+              type: 'object',
+              properties: { allow: { type: 'boolean', title: label, description } },
+              required: ['allow'],
+            },
+          },
+          { signal: extra.signal },
+        );
+        return answer.action === 'accept' && answer.content?.allow === true;
+      } catch {
+        return false;
+      }
+    },
     async log(level, message) {
       process.stderr.write(`[${NAME}] ${level}: ${message}\n`);
       if (server.isConnected()) {

@@ -21,6 +21,11 @@ export interface ToolContext {
   log(level: 'debug' | 'info' | 'warning' | 'error', message: string): Promise<void>;
   /** Aborted when the client cancels the request. */
   signal: AbortSignal;
+  /**
+   * Asks the human (MCP elicitation) a yes/no question; false when the client cannot ask (no elicitation
+   * capability), or the human declines or cancels.
+   */
+  confirm(question: { message: string; label: string; description: string }): Promise<boolean>;
 }
 
 export interface ToolAnswer<Output> {

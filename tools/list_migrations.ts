@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MIGRATION_FORMATS } from '../src/model.js';
+import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
 
 const ENGINES = ['postgresql', 'mysql', 'mariadb', 'sqlite', 'mssql', 'cockroachdb'] as const;
@@ -19,16 +20,15 @@ export const listMigrationsTool = defineTool({
     'Returns each migration (id, name, path, transactional, whether it has a down, statement counts, the first line of ' +
     'its first statements with the source line that produced each) and per-file problems with file:line:col. SQL formats ' +
     'are read as files. knex/TypeORM/Sequelize/Alembic/Django migrations are code: they are only listed unless ' +
-    'executeProjectCode is true, which runs them (10 s limit per file) against recorders, never a database.',
+    'executeProjectCode is true (or, when omitted, the user agrees when asked), which runs them (10 s limit per file) ' +
+    'against recorders that never reach a database — JS/TS in a sandbox (read-only project access, no network, no ' +
+    'writes, no processes, no credentials).',
   inputSchema: z.object({
     projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory'),
     path: z.string().optional().describe('One migration file or folder inside the project, to narrow the listing'),
     format: z.enum(MIGRATION_FORMATS).optional().describe('Force the migration format instead of detecting it'),
     engine: z.enum(ENGINES).optional().describe('Database engine for splitting SQL and compiling code migrations'),
-    executeProjectCode: z
-      .boolean()
-      .default(false)
-      .describe('Run JS/TS/Python migrations to record their SQL (runs project code; default false)'),
+    executeProjectCode: z.boolean().optional().describe(EXECUTE_PROJECT_CODE_DESCRIPTION),
     timeoutMs: z
       .number()
       .int()
@@ -74,7 +74,7 @@ export const listMigrationsTool = defineTool({
       ...(input.path ? { path: input.path } : {}),
       ...(input.format ? { format: input.format } : {}),
       ...(input.engine ? { engine: input.engine } : {}),
-      executeProjectCode: input.executeProjectCode,
+      executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
       ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
       signal: context.signal,
     });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
 
 const location = z.object({ file: z.string(), line: z.number(), column: z.number() });
@@ -105,7 +106,7 @@ export const rehearseMigrationTool = defineTool({
   name: 'rehearse_migration',
   title: 'Rehearse a migration on a throw-away database',
   description:
-    "Use after writing or generating a migration and before applying it anywhere real. Builds the schema the migration will meet (replays the project's earlier migrations, or loads a schema dump) on a throw-away database — embedded PGlite for PostgreSQL (no server needed), in-memory SQLite, or a fresh temporary database on a server named as shadow (SHADOW_DATABASE_URL; required for MySQL/MariaDB) — fills every table with synthetic rows that satisfy its constraints, then runs the migration statement by statement as the migration tool would. Returns per statement: locks actually taken (relation, mode, what it blocks, held until), table/index rewrites, full scans, duration, rows affected, and errors at file:line:col; then the up → down → up round trip (passed, or the exact schema difference), which data survived and which a step destroys, and with rowCounts the lock duration extrapolated to production size. Never touches user data: it only writes to databases it creates and drops them afterwards, also on failure or cancellation.",
+    "Use after writing or generating a migration and before applying it anywhere real. Builds the schema the migration will meet (replays the project's earlier migrations, or loads a schema dump) on a throw-away database — embedded PGlite for PostgreSQL (no server needed), in-memory SQLite, or a fresh temporary database on a server named as shadow (SHADOW_DATABASE_URL; required for MySQL/MariaDB) — fills every table with synthetic rows that satisfy its constraints, then runs the migration statement by statement as the migration tool would. Returns per statement: locks actually taken (relation, mode, what it blocks, held until), table/index rewrites, full scans, duration, rows affected, and errors at file:line:col; then the up → down → up round trip (passed, or the exact schema difference), which data survived and which a step destroys, and with rowCounts the lock duration extrapolated to production size. Code migrations (knex, TypeORM, Sequelize, Alembic, Django) are turned into SQL by running their code, only with executeProjectCode: true or the user's yes when asked — JS/TS in a sandbox (read-only project access, no network, no writes, no processes, no credentials). Never touches user data: it only writes to databases it creates and drops them afterwards, also on failure or cancellation.",
   inputSchema: z.object({
     projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory.'),
     migration: z
@@ -166,6 +167,12 @@ export const rehearseMigrationTool = defineTool({
       .max(3_600_000)
       .optional()
       .describe('Time limit for the whole rehearsal (default 120000).'),
+    executeProjectCode: z
+      .boolean()
+      .optional()
+      .describe(
+        `${EXECUTE_PROJECT_CODE_DESCRIPTION} Needed to rehearse a knex/TypeORM/Sequelize/Alembic/Django migration, or to replay such earlier migrations as the baseline.`,
+      ),
   }),
   outputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -189,6 +196,7 @@ export const rehearseMigrationTool = defineTool({
       ...(input.targetUrl ? { targetUrl: input.targetUrl } : {}),
       ...(input.lockTimeoutMs !== undefined ? { lockTimeoutMs: input.lockTimeoutMs } : {}),
       ...(input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {}),
+      executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
       signal: context.signal,
       keepWarm: true,
       onProgress: (progress, total, message) => {

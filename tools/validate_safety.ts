@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UserError } from '../src/errors.js';
+import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
 
 const severity = z.enum(['error', 'warning', 'info']);
@@ -111,7 +112,7 @@ export const validateSafetyTool = defineTool({
     'SQL text, or migration files/folders of any supported format inside the project (golang-migrate, dbmate, goose, ' +
     'sql-migrate, Flyway, Diesel, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django, plain .sql and globs), ' +
     "each with its tool's transaction mode, its down migration and the earlier migrations as history; findings in " +
-    'JS/TS migrations point at the source line (knex/TypeORM/Sequelize need executeProjectCode: true) — on the real PostgreSQL parse tree for data loss, long ' +
+    'JS/TS migrations point at the source line (knex/TypeORM/Sequelize/Alembic/Django run project code: executeProjectCode: true, or the user is asked) — on the real PostgreSQL parse tree for data loss, long ' +
     'or blocking locks (with the lock mode, what it blocks and an estimated duration on large tables), table ' +
     'rewrites, CONCURRENTLY inside a transaction, missing lock_timeout, unsafe backfills and backward-incompatible ' +
     'changes. Returns findings per statement (rule, severity, line:col, lock, why, and a structured fix as ordered SQL ' +
@@ -130,9 +131,7 @@ export const validateSafetyTool = defineTool({
     executeProjectCode: z
       .boolean()
       .optional()
-      .describe(
-        'Allow compiling knex/TypeORM/Sequelize migrations to SQL, which runs their code (isolated worker, time limit, no database touched). Default false: such files are reported as not checked',
-      ),
+      .describe(`${EXECUTE_PROJECT_CODE_DESCRIPTION} Without consent such files are reported as not checked.`),
     engine: z
       .string()
       .optional()
@@ -257,7 +256,7 @@ export const validateSafetyTool = defineTool({
           : {}),
         paths: input.paths ?? [],
         ...(input.engine !== undefined ? { engine: input.engine } : {}),
-        executeProjectCode: input.executeProjectCode === true,
+        executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
         signal: context.signal,
         ...(options.historyPaths ? { historyPaths: options.historyPaths } : {}),

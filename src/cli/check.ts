@@ -20,8 +20,9 @@ those runs project code, so it happens only with --execute. \`-\` reads SQL from
 Options:
   --format <f>              text (default), json, sarif, github, markdown
   --fail-on <level>         exit 1 when a finding is at or above: error (default), warning, info
-  --execute                 compile knex/TypeORM/Sequelize migrations to SQL (runs their code in an isolated
-                            worker with a time limit; no database is touched). Without it they are not checked
+  --execute                 compile knex/TypeORM/Sequelize migrations to SQL (runs their code in a sandbox:
+                            reads the project only, no network, writes, processes or credentials; time limit;
+                            no database is touched). Alembic/Django too. Without it they are not checked
   --timeout <seconds>       time limit per migration file for --execute (default 10)
   --engine <name>           the database engine (default: the migration format's or the project's); only
                             postgresql has rules so far

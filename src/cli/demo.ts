@@ -36,6 +36,7 @@ export const DEMO_STEPS: DemoStep[] = [
         import('../sources/index.js'),
         import('../sources/summary.js'),
       ]);
+      // The demo runs only the example bundled with this package, so it consents to running its knex code.
       return summarizeMigrations(await readMigrations(projectRoot, { executeProjectCode: true }));
     },
   },
@@ -64,6 +65,7 @@ export const DEMO_STEPS: DemoStep[] = [
           projectRoot,
           migration: LATEST_MIGRATION,
           rowCounts: { orders: 2_000_000 },
+          executeProjectCode: true,
         });
         return renderRehearsal(report);
       } finally {
@@ -106,7 +108,9 @@ export const demoCommand: CliCommand = {
 
 Runs each step of the migration workflow on examples/shop — a small knex + PostgreSQL shop whose latest
 migration adds a NOT NULL column and a blocking index to a table that already has rows — and prints what
-each step finds. Nothing is written and no database is needed.`,
+each step finds. Nothing is written and no database is needed. The example's migrations are knex code: the
+demo runs them (in the sandbox) without asking, because they ship with this package — for your own project,
+pass --execute (MCP: executeProjectCode: true) to allow it.`,
   async run(args, io) {
     if (args.length) {
       throw new UserError(
@@ -117,6 +121,9 @@ each step finds. Nothing is written and no database is needed.`,
     }
     const projectRoot = exampleProject();
     io.stdout.write(`db-migration-agent demo on ${projectRoot}\n`);
+    io.stdout.write(
+      "The example's knex migrations are code; the demo runs them in the sandbox without asking because they ship with this package (your own project needs --execute / executeProjectCode: true).\n",
+    );
     for (const [index, step] of DEMO_STEPS.entries()) {
       io.stdout.write(`\n━━ ${index + 1}/${DEMO_STEPS.length} ${step.title}\n\n`);
       io.stdout.write(`${(await step.run(projectRoot, io)).trimEnd()}\n`);

@@ -19,7 +19,8 @@ dbmate, goose, sql-migrate, Flyway, Diesel, plain .sql folders, Prisma, Drizzle,
 Alembic and Django. Each statement keeps the line of the source that produced it.
 
 knex, TypeORM, Sequelize, Alembic and Django migrations are code: without --execute they are only listed.
---execute runs them (10 s limit per file) against recorders that capture the SQL, never against a database.
+--execute runs them (10 s limit per file) against recorders that capture the SQL, never against a database;
+JS/TS runs in a sandbox (reads the project only: no network, file writes, processes or credentials).
 
 Options:
   --json            Print the full result (every statement with positions and origins) as JSON

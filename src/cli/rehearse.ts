@@ -27,6 +27,9 @@ Options:
   --baseline <b>            migrations (default), dump:<schema.sql>, target, none
   --lock-timeout <ms>       lock_timeout to compare lock holds with (default 5000)
   --timeout <ms>            time limit for the whole rehearsal (default 120000)
+  --execute                 allow running code migrations (knex, TypeORM, Sequelize, Alembic, Django) to record
+                            their SQL: JS/TS in a sandbox (reads the project only; no network, writes, processes
+                            or credentials), against recorders that never reach a database
   --root <dir>              project root (default: the current directory)
   --json                    print the structured report as JSON
 
@@ -35,6 +38,7 @@ Exit codes: 0 rehearsal passed, 1 the migration failed or the round trip differs
 Examples:
   db-migration-agent rehearse migrations/20240501_add_orders.sql --down migrations/20240501_add_orders.down.sql
   db-migration-agent rehearse db/migrate/002.sql --row-count users=5000000 --json
+  db-migration-agent rehearse db/migrations/20240305_add_status.js --execute
   SHADOW_DATABASE_URL=mysql://root@127.0.0.1:3306/test db-migration-agent rehearse m.sql --engine mysql`;
 
 export const rehearseCommand: CliCommand = {
@@ -78,6 +82,7 @@ export const rehearseCommand: CliCommand = {
           ? { lockTimeoutMs: integer('--lock-timeout', values['lock-timeout']) }
           : {}),
         ...(values.timeout !== undefined ? { timeoutMs: integer('--timeout', values.timeout) } : {}),
+        executeProjectCode: values.execute === true,
         signal: controller.signal,
         onProgress: bar.update,
       });
@@ -111,6 +116,7 @@ function parse(args: string[]) {
         baseline: { type: 'string' },
         'lock-timeout': { type: 'string' },
         timeout: { type: 'string' },
+        execute: { type: 'boolean' },
         root: { type: 'string' },
         json: { type: 'boolean' },
       },

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine, Migration, MigrationFormat, Statement } from '../model.js';
 import { relativeToRoot, resolveInsideRoot } from '../project/root.js';
+import { askOnce } from '../sources/consent.js';
+import type { ProjectCodeConsent } from '../sources/types.js';
 import { listSqlFiles, loadSqlInputs, type SourceOrigin, type SqlInput } from './inputs.js';
 
 /**
@@ -14,8 +16,8 @@ import { listSqlFiles, loadSqlInputs, type SourceOrigin, type SqlInput } from '.
  */
 
 export interface MigrationInputOptions {
-  /** Compile JS/TS migrations (runs project code in an isolated worker with a time limit). */
-  executeProjectCode?: boolean;
+  /** Compile JS/TS/Python migrations (runs project code; JS/TS in the sandbox, with a time limit). */
+  executeProjectCode?: ProjectCodeConsent;
   timeoutMs?: number;
   signal?: AbortSignal;
   /** The engine the caller named; readMigrations then splits SQL for it. */
@@ -51,6 +53,7 @@ export async function loadMigrationInputs(
   paths: string[],
   options: MigrationInputOptions = {},
 ): Promise<MigrationInputs> {
+  const consent = askOnce(options.executeProjectCode);
   const result: MigrationInputs = {
     inputs: [],
     history: [],
@@ -74,7 +77,7 @@ export async function loadMigrationInputs(
       continue;
     }
     const readOptions = {
-      executeProjectCode: options.executeProjectCode === true,
+      executeProjectCode: consent,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.engine ? { engine: options.engine } : {}),
@@ -138,7 +141,7 @@ export async function loadMigrationInputs(
       for (const earlier of whole.migrations.slice(0, Math.max(0, first))) {
         if (isUncompiled(earlier)) {
           result.notes.push(
-            `${earlier.path} (earlier migration) was not compiled, so the tables it creates are unknown${readOptions.executeProjectCode ? '' : '; pass --execute / executeProjectCode: true'}.`,
+            `${earlier.path} (earlier migration) was not compiled, so the tables it creates are unknown${(await consent()) ? '' : '; pass --execute / executeProjectCode: true'}.`,
           );
           continue;
         }
@@ -153,7 +156,7 @@ export async function loadMigrationInputs(
     for (const migration of targets) {
       if (failed.some((error) => error.path === migration.path)) continue;
       if (isUncompiled(migration)) {
-        result.errors.push(notCompiled(migration, readOptions.executeProjectCode));
+        result.errors.push(notCompiled(migration, await consent()));
         continue;
       }
       result.inputs.push(toInput(root, migration));
@@ -238,7 +241,7 @@ function notCompiled(migration: Migration, executed: boolean): InputError {
       code: 'execute-required',
       what: `${migration.path} was not checked: it is a migration written in ${language} (${migration.format}), and turning it into SQL runs the project's code, which only happens when you allow it.`,
       where: { file: migration.path, line: 1, column: 1 },
-      fix: `Re-run with \`db-migration-agent check --execute …\` (MCP validate_safety: "executeProjectCode": true). ${CODE_FORMATS.has(migration.format) ? 'The migration then runs in an isolated worker with a time limit against a recording knex/TypeORM/Sequelize instance — no database is touched.' : 'The SQL then comes from the tool itself (alembic upgrade --sql / manage.py sqlmigrate) with a time limit.'}`,
+      fix: `Re-run with \`db-migration-agent check --execute …\` (MCP validate_safety: "executeProjectCode": true). ${CODE_FORMATS.has(migration.format) ? 'The migration then runs in the sandbox (a separate Node process that can read the project and nothing else: no network, no file writes, no processes, no credentials in its environment), with a time limit, against a recording knex/TypeORM/Sequelize instance — no database is touched.' : 'The SQL then comes from the tool itself (alembic upgrade --sql / manage.py sqlmigrate) with a time limit.'}`,
     };
   }
   return {

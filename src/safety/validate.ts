@@ -1,4 +1,5 @@
 import { resolveInsideRoot } from '../project/root.js';
+import type { ProjectCodeConsent } from '../sources/types.js';
 import { loadSqlInputs, type SqlInput } from './inputs.js';
 import { loadMigrationInputs } from './migration-inputs.js';
 import { loadProjectDatabase } from './project-database.js';
@@ -25,7 +26,7 @@ export interface ValidateRequest {
   paths: string[];
   engine?: string;
   /** Compile knex/TypeORM/Sequelize/Alembic/Django migrations (runs project code, isolated, time-limited). */
-  executeProjectCode: boolean;
+  executeProjectCode: ProjectCodeConsent;
   timeoutMs?: number;
   signal?: AbortSignal;
   /** Earlier, already applied migrations whose tables count as existing. */

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine, Migration } from '../model.js';
 import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../project/root.js';
-import { readMigrations } from '../sources/index.js';
+import { askOnce } from '../sources/consent.js';
+import { type ProjectCodeConsent, readMigrations } from '../sources/index.js';
 import type { BaselineSource } from './baseline.js';
 import { shadowEngineFor } from './open.js';
 import { type RehearsalOptions, type RehearsalReport, rehearseMigration } from './rehearse.js';
@@ -36,6 +37,11 @@ export interface RehearsalRequest {
   keepWarm?: boolean;
   /** Reuse baselines between calls in this process (default: `keepWarm`); see baseline-cache.ts. */
   cacheBaseline?: boolean;
+  /**
+   * Consent to run code migrations (knex, TypeORM, Sequelize in the sandbox; Alembic, Django) to record their
+   * SQL — for the migration rehearsed and the earlier ones replayed as its baseline. Default: no.
+   */
+  executeProjectCode?: ProjectCodeConsent;
 }
 
 export interface PreparedRehearsal {
@@ -52,8 +58,9 @@ export async function runRehearsalRequest(request: RehearsalRequest): Promise<Re
 export async function prepareRehearsal(request: RehearsalRequest): Promise<PreparedRehearsal> {
   const root = resolveProjectRoot(request.projectRoot);
   const notes: string[] = [];
+  const consent = askOnce(request.executeProjectCode);
   const requestedEngine = request.engine ? shadowEngineFor(request.engine) : undefined;
-  const target = await loadTarget(root, request.migration, requestedEngine, notes, request.signal);
+  const target = await loadTarget(root, request.migration, requestedEngine, notes, consent, request.signal);
   const engine = requestedEngine ?? target.engine ?? 'postgresql';
   let migration = target.migration ?? (await migrationFromText(root, request.migration, engine, 'migration'));
   if (request.down !== undefined) {
@@ -71,6 +78,7 @@ export async function prepareRehearsal(request: RehearsalRequest): Promise<Prepa
     target,
     engine,
     notes,
+    consent,
     request.signal,
     request.targetUrl,
   );
@@ -125,6 +133,7 @@ async function loadTarget(
   input: string,
   engine: ShadowEngine | undefined,
   notes: string[],
+  consent: () => Promise<boolean>,
   signal?: AbortSignal,
 ): Promise<Target> {
   if (looksLikeSql(input)) return {};
@@ -140,12 +149,12 @@ async function loadTarget(
   }
   const relative = relativeToRoot(root, absolute);
   try {
-    // Rehearsing is the explicit request that lets code migrations (knex, TypeORM, …) run to record their SQL,
-    // isolated in a worker with a time limit; nothing is sent to a database by that step.
+    // Code migrations (knex, TypeORM, …) run to record their SQL only with consent, in the sandbox with a time
+    // limit; nothing is sent to a database by that step.
     const whole = await readMigrations(root, {
       ...(engine ? { engine: engine as Engine } : {}),
       ...(signal ? { signal } : {}),
-      executeProjectCode: true,
+      executeProjectCode: consent,
     });
     const belongs = (file: string) => file === relative || file.startsWith(`${relative}/`);
     const failed = whole.errors.find((item) => belongs(item.path));
@@ -158,6 +167,14 @@ async function loadTarget(
       );
     }
     const found = whole.migrations.find((item) => belongs(item.path));
+    if (found?.compiled === false && !(await consent())) {
+      throw new UserError(
+        'execute-required',
+        `${relative} is a ${found.format} migration: its SQL comes from running the project's code, which happens only with consent.`,
+        'Pass executeProjectCode: true (CLI: rehearse --execute) to run it in the sandbox (read access to the project only: no network, no file writes, no processes, no credentials) against a recorder that never reaches a database; or rehearse the SQL itself (text or a .sql file).',
+        { file: relative },
+      );
+    }
     if (found?.compiled === false) {
       throw new UserError(
         'migration-not-compiled',
@@ -219,6 +236,7 @@ async function loadBaseline(
   target: Target,
   engine: ShadowEngine,
   notes: string[],
+  consent: () => Promise<boolean>,
   signal?: AbortSignal,
   targetUrl?: string,
 ): Promise<BaselineSource> {
@@ -249,7 +267,13 @@ async function loadBaseline(
   let all = target.all;
   if (!all) {
     try {
-      all = (await readMigrations(root, { engine: engine as Engine, ...(signal ? { signal } : {}) })).migrations;
+      all = (
+        await readMigrations(root, {
+          engine: engine as Engine,
+          executeProjectCode: consent,
+          ...(signal ? { signal } : {}),
+        })
+      ).migrations;
     } catch (error) {
       if (!(error instanceof UserError) || error.code !== 'migrations-not-found') throw error;
       notes.push('no migration folder found in the project: the baseline is an empty database');
@@ -258,5 +282,11 @@ async function loadBaseline(
   }
   const position = target.migration ? all.findIndex((item) => item.path === target.migration?.path) : all.length;
   const earlier = all.slice(0, position < 0 ? all.length : position);
+  const uncompiled = earlier.filter((migration) => migration.compiled === false);
+  if (uncompiled.length > 0) {
+    notes.push(
+      `${uncompiled.length} earlier migration(s) are code and were not run (${uncompiled[0]?.path}${uncompiled.length > 1 ? ', …' : ''}), so the baseline lacks what they create; pass executeProjectCode: true (CLI --execute) to replay them`,
+    );
+  }
   return { kind: 'migrations', migrations: earlier };
 }

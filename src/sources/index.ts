@@ -2,12 +2,13 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { MigrationFormat } from '../model.js';
 import { isInside, relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../project/root.js';
+import { askOnce } from './consent.js';
 import { isDirectory, isFile } from './files.js';
 import { readIsolated } from './isolate.js';
 import { FORMAT_READERS } from './registry.js';
 import type { FormatReader, MigrationReadError, ReadMigrationsOptions, ReadMigrationsResult } from './types.js';
 
-export type { MigrationReadError, ReadMigrationsOptions, ReadMigrationsResult } from './types.js';
+export type { MigrationReadError, ProjectCodeConsent, ReadMigrationsOptions, ReadMigrationsResult } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -67,7 +68,8 @@ export async function readMigrations(root: string, options: ReadMigrationsOption
     ...(options.engine ? { engine: options.engine } : {}),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     ...(options.signal ? { signal: options.signal } : {}),
-    executeProjectCode: options.executeProjectCode === true,
+    executeProjectCode:
+      reader.runsProjectCode || reader.runsPythonCode ? await askOnce(options.executeProjectCode)() : false,
   };
   const read =
     reader.runsProjectCode && context.executeProjectCode

@@ -24,9 +24,15 @@ export interface ReadMigrationsOptions {
   /** Per-file time limit for loading and running project code (default 10 s). */
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Loading JS/TS migrations runs project code: only when true. */
-  executeProjectCode?: boolean;
+  /** Loading JS/TS/Python migrations runs project code: only with consent (see ProjectCodeConsent). */
+  executeProjectCode?: ProjectCodeConsent;
 }
+
+/**
+ * Consent to run project code: given up front, or a question (asked at most once) that is only put when the
+ * migrations found are code. Declined, cancelled or unanswerable means no.
+ */
+export type ProjectCodeConsent = boolean | (() => Promise<boolean>);
 
 /** What a format reader gets: the real project root and the directory it was matched to. */
 export interface ReadContext {
@@ -62,6 +68,8 @@ export interface FormatReader {
   priority: number;
   /** True when reading runs project code (JS/TS migrations): it then runs in the sandbox (src/sandbox/). */
   runsProjectCode?: boolean;
+  /** True when reading runs the project's Python (alembic env.py, Django settings): it needs the same consent. */
+  runsPythonCode?: boolean;
   /** True when this project's recorder loads a native addon (better-sqlite3 for SQLite in memory). */
   nativeAddons?(context: ReadContext): Promise<boolean>;
   locate(root: string, candidate: string): Promise<string | undefined>;

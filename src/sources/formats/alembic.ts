@@ -30,6 +30,7 @@ async function scriptLocation(root: string): Promise<string | undefined> {
 export const alembic: FormatReader = {
   format: 'alembic',
   priority: 5,
+  runsPythonCode: true,
   async locate(root, candidate) {
     if (candidate === root) {
       const location = await scriptLocation(root);

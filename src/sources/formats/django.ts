@@ -41,6 +41,7 @@ async function appMigrationFolders(root: string): Promise<string[]> {
 export const django: FormatReader = {
   format: 'django',
   priority: 6,
+  runsPythonCode: true,
   async locate(root, candidate) {
     if (candidate !== root && path.basename(candidate) !== 'migrations') return undefined;
     if (!(await isFile(path.join(root, 'manage.py')))) return undefined;

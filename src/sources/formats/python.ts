@@ -2,9 +2,19 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../../errors.js';
+import { pythonEnvironment } from '../../sandbox/environment.js';
 import { isFile } from '../files.js';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
+
+/**
+ * Alembic's env.py and Django's settings are project code. They run only with the caller's consent
+ * (executeProjectCode / --execute) and with a scrubbed environment (no database URLs, tokens, cloud
+ * credentials), but Python gets no sandbox beyond that: no permission model, network or file-system limits.
+ */
+function run(python: string, args: string[], options: { cwd: string; timeout: number; maxBuffer?: number }) {
+  return execFileAsync(python, args, { ...options, env: pythonEnvironment() });
+}
 
 /** The project's Python: its virtualenv when it has one, else python3 on PATH. */
 export async function projectPython(root: string): Promise<string> {
