@@ -20,6 +20,7 @@ describe('rehearse_migration on knex migrations', () => {
     const report = await runRehearsalRequest({
       projectRoot: KNEX_PG,
       migration: 'migrations/20240102000000_add_orders.js',
+      executeProjectCode: true,
     });
     expect(report.migration.statements).toBe(3);
     expect(report.baseline.migrationsReplayed).toBe(1);
@@ -32,6 +33,7 @@ describe('rehearse_migration on knex migrations', () => {
     const report = await runRehearsalRequest({
       projectRoot: SHOP,
       migration: 'db/migrations/20240305150000_add_order_status.js',
+      executeProjectCode: true,
     });
     expect(report.migration.statements).toBe(2);
     expect(report.outcome).toBe('failed');
