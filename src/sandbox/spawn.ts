@@ -34,9 +34,10 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxProc
     ...permissionFlags({ readable: readablePaths(options.root, scripts.ownPackage), addons: options.addons === true }),
     `--max-old-space-size=${options.memoryMb ?? DEFAULT_MEMORY_MB}`,
     '--enable-source-maps',
-    '--disable-warning=ExperimentalWarning',
-    // With addons, Node warns that they lift the permission model; the read's notes say so instead.
-    ...(options.addons ? ['--disable-warning=SecurityWarning'] : []),
+    // Node 20.11+: the permission model's warnings (with addons: that they lift it) go to the read's notes instead.
+    ...(process.allowedNodeEnvironmentFlags.has('--disable-warning')
+      ? ['--disable-warning=ExperimentalWarning', ...(options.addons ? ['--disable-warning=SecurityWarning'] : [])]
+      : []),
     '--import',
     pathToFileURL(scripts.guard).href,
     scripts.main,

@@ -178,6 +178,26 @@ describe('hostile migrations in the sandbox', () => {
     }
   }, 60_000);
 
+  it('TypeORM: queries through queryRunner.connection / .manager are recorded, a connection request is refused', async () => {
+    const baseline = admin ? await settledSessions() : 0;
+    const result = await readMigrations(fixture('sandbox-typeorm'), { executeProjectCode: true });
+    expect(
+      result.migrations.map((migration) => [migration.path, migration.up.map((statement) => statement.sql)]),
+    ).toEqual([
+      [
+        'src/migrations/1700000000000-ThroughConnection.ts',
+        ['CREATE TABLE "notes" ("id" SERIAL PRIMARY KEY)', 'CREATE INDEX "notes_id_idx" ON "notes" ("id")'],
+      ],
+    ]);
+    expect(result.errors.map((error) => [error.path, error.error.code])).toEqual([
+      ['src/migrations/1700000000001-AsksForConnection.ts', 'typeorm-connection-refused'],
+    ]);
+    if (admin) {
+      expect(await settledSessions()).toBe(baseline);
+      expect(await probeTableExists()).toBe(false);
+    }
+  }, 60_000);
+
   it('a migration that exhausts the capped heap is killed; the next one is read', async () => {
     const result = await readMigrations(fixture('sandbox-knex-memory'), { executeProjectCode: true, timeoutMs: 8_000 });
     expect(result.migrations.map((migration) => migration.path)).toEqual(['migrations/002_ok.js']);

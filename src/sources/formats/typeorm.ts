@@ -228,7 +228,13 @@ async function compileOne(
 }
 
 interface TypeormModule {
-  DataSource: new (options: object) => { driver: { createQueryRunner(mode: string): QueryRunnerInternals } };
+  DataSource: new (
+    options: object,
+  ) => {
+    driver: { createQueryRunner(mode: string): QueryRunnerInternals };
+    createQueryRunner(): unknown;
+    createEntityManager(queryRunner: unknown): unknown;
+  };
 }
 
 interface TableLike {
@@ -244,6 +250,7 @@ interface QueryRunnerInternals {
   loadTables(names?: string[]): Promise<TableLike[]>;
   hasTable(target: TableLike | string): Promise<boolean>;
   getCurrentSchema(): Promise<string>;
+  connect(): Promise<unknown>;
   getCurrentDatabase(): Promise<string>;
   hasEnumType(...args: unknown[]): Promise<boolean>;
   loadedTables: TableLike[];
@@ -351,7 +358,22 @@ class TypeormRecorder {
       async hasEnumType() {
         return false;
       },
+      // Shared by queryRunner.connection / .manager queries, which release the runner they used after each one.
+      async release() {
+        return undefined;
+      },
+      // Nothing reaches a server: a migration asking for the connection itself is told so.
+      async connect() {
+        throw new UserError(
+          'typeorm-connection-refused',
+          'The migration asked the QueryRunner for a database connection; recording never connects.',
+          'Issue SQL through queryRunner.query or the schema API (createTable, addColumn …).',
+        );
+      },
     });
+    // queryRunner.connection.query(…) and queryRunner.manager.query(…) go through the same recording runner.
+    Object.assign(dataSource, { createQueryRunner: () => runner });
+    Object.assign(runner, { manager: dataSource.createEntityManager(runner) });
     return runner;
   }
 }
