@@ -114,7 +114,7 @@ export async function run(): Promise<BenchResult[]> {
         target: 5_000,
         ratio: round(median(compiled) / median(peer), 2),
         peer: 'knex 3.3 migrate.latest on in-memory SQLite (same files via tsx)',
-        note: `${statements} up statements recorded; files loaded through tsx (source maps on) in a worker thread and run against a recording knex client`,
+        note: `${statements} up statements recorded; files compiled by esbuild, then run in the sandbox (a permission-model child process) against a recording knex client`,
       },
       {
         name: `sources: list ${MIGRATIONS} knex migrations without running code`,

@@ -89,7 +89,8 @@ function toolContext(server: McpServer, extra: RequestExtra, options: ServerOpti
               required: ['allow'],
             },
           },
-          { signal: extra.signal },
+          // A human answers: give them time (the SDK's default request timeout is one minute).
+          { signal: extra.signal, timeout: 10 * 60_000 },
         );
         return answer.action === 'accept' && answer.content?.allow === true;
       } catch {

@@ -23,9 +23,9 @@ export async function loadProjectModule(absolute: string): Promise<Record<string
   const compiled = compiledModules?.[absolute];
   if (!compiled) {
     throw new UserError(
-      'not-sandboxed',
-      `${absolute} was not prepared for the sandbox, and project code runs nowhere else.`,
-      'This is a bug in db-migration-agent; please report it.',
+      'not-loadable',
+      `${absolute} is not a JavaScript or TypeScript file in the migration folder, so it was not compiled for the sandbox (project code runs nowhere else).`,
+      'Write migrations as .js, .cjs, .mjs, .ts, .cts or .mts files in the migration folder.',
       { file: absolute },
     );
   }
