@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -56,10 +56,45 @@ export function readablePaths(root: string, ownPackage: string): string[] {
     path.join(ownPackage, 'package.json'),
   ];
   if (path.basename(path.dirname(ownPackage)) === 'node_modules') paths.push(withSeparator(path.dirname(ownPackage)));
+  paths.push(...linkedPackages(path.join(root, 'node_modules')));
   for (let folder = path.dirname(root); ; folder = path.dirname(folder)) {
     paths.push(path.join(folder, 'package.json'));
     paths.push(withSeparator(path.join(folder, 'node_modules')));
+    paths.push(...linkedPackages(path.join(folder, 'node_modules')));
     if (folder === path.dirname(folder)) break;
   }
   return paths;
+}
+
+/**
+ * The real folders of symlinked packages in a node_modules folder (workspace packages, `npm link`): a package
+ * of a monorepo links its sibling packages, which sit outside its own folder.
+ */
+function linkedPackages(nodeModules: string): string[] {
+  const linked: string[] = [];
+  for (const entry of entries(nodeModules)) {
+    const entryPath = path.join(nodeModules, entry.name);
+    if (entry.isDirectory() && entry.name.startsWith('@')) {
+      for (const scoped of entries(entryPath)) {
+        if (scoped.isSymbolicLink()) linked.push(...realFolder(path.join(entryPath, scoped.name)));
+      }
+    } else if (entry.isSymbolicLink()) linked.push(...realFolder(entryPath));
+  }
+  return linked;
+}
+
+function entries(folder: string): Dirent[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+function realFolder(link: string): string[] {
+  try {
+    return [withSeparator(realpathSync(link))];
+  } catch {
+    return [];
+  }
 }

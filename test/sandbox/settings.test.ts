@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pythonEnvironment, scrubbedEnvironment } from '../../src/sandbox/environment.js';
 import { networkNamespace } from '../../src/sandbox/network-namespace.js';
 import { permissionFlags, readablePaths } from '../../src/sandbox/permissions.js';
+import { readMigrations } from '../../src/sources/index.js';
 
 describe('sandbox settings', () => {
   it('uses the permission flag of the running Node version, never grants writes, processes or workers', () => {
@@ -33,6 +36,40 @@ describe('sandbox settings', () => {
     expect(paths).not.toContain('/home/dev/');
     expect(paths).not.toContain('/opt/tool/node_modules/db-migration-agent/');
   });
+
+  it('a monorepo package can load its linked sibling workspace packages, nothing else of the monorepo', async () => {
+    const monorepo = realpathSync(mkdtempSync(path.join(tmpdir(), 'sandbox-monorepo-')));
+    try {
+      const api = path.join(monorepo, 'packages/api');
+      mkdirSync(path.join(api, 'migrations'), { recursive: true });
+      mkdirSync(path.join(monorepo, 'packages/shared'), { recursive: true });
+      mkdirSync(path.join(monorepo, 'node_modules/@org'), { recursive: true });
+      symlinkSync('../../packages/shared', path.join(monorepo, 'node_modules/@org/shared'));
+      writeFileSync(path.join(monorepo, 'packages/shared/package.json'), '{"name":"@org/shared","main":"index.js"}');
+      writeFileSync(path.join(monorepo, 'packages/shared/index.js'), "exports.table = 'shared_table';\n");
+      writeFileSync(path.join(monorepo, 'secrets.txt'), 'not for migrations');
+      writeFileSync(path.join(api, 'knexfile.js'), "module.exports = { client: 'pg' };\n");
+      writeFileSync(
+        path.join(api, 'migrations/001_uses_shared.js'),
+        "const { table } = require('@org/shared');\nexports.up = (knex) => knex.schema.createTable(table, (t) => t.increments());\nexports.down = (knex) => knex.schema.dropTable(table);\n",
+      );
+      writeFileSync(
+        path.join(api, 'migrations/002_reads_monorepo.js'),
+        "const fs = require('fs');\nexports.up = async (knex) => { await knex.raw('select ?', [fs.readFileSync(require('path').join(__dirname, '../../../secrets.txt'), 'utf8')]); };\nexports.down = async () => {};\n",
+      );
+      expect(readablePaths(api, '/opt/tool')).toContain(`${path.join(monorepo, 'packages/shared')}/`);
+      const result = await readMigrations(api, { executeProjectCode: true });
+      expect(result.migrations.map((migration) => migration.up[0]?.sql)).toEqual([
+        'create table "shared_table" ("id" serial primary key)',
+      ]);
+      expect(result.errors[0]).toMatchObject({
+        path: 'migrations/002_reads_monorepo.js',
+        error: { what: expect.stringContaining('the sandbox denied reading outside the project') },
+      });
+    } finally {
+      rmSync(monorepo, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('passes only an allow-list of environment variables', () => {
     const source = {
