@@ -19,7 +19,8 @@ Options:
   --engine <e>              postgresql (default, embedded PGlite), mysql, mariadb, sqlite
   --shadow-url <url>        create the temporary shadow database on this server (default: $SHADOW_DATABASE_URL,
                             else PGlite / SQLite in memory; MySQL needs one)
-  --allow-remote-shadow     accept a shadow server that looks like production (only if it is disposable)
+  --allow-remote-shadow     accept a shadow server that is not on this machine (the host the driver really
+                            connects to: ?host=, PGHOST included) or has a production-like name; only if disposable
   --rows <n>                synthetic rows per table (default 1000)
   --row-count <table=N>     production row count of a table (repeatable), for the lock-duration estimate
   --target-url <url>        a real database read over a read-only connection: row counts (statistics) for the

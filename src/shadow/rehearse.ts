@@ -26,7 +26,7 @@ export interface RehearsalOptions {
   /** A server named as shadow (PostgreSQL/MySQL); PGlite and in-memory SQLite otherwise. */
   shadowUrl?: string;
   shadowUrlSource?: string;
-  allowProductionLooking?: boolean;
+  allowRemoteShadow?: boolean;
   rowsPerTable?: number;
   /** Production row counts per table, for the scale estimate. */
   rowCounts?: Record<string, number>;
@@ -263,11 +263,13 @@ function cacheKeyFor(options: RehearsalOptions, rowsPerTable: number): string | 
   let server: string | undefined;
   if (options.shadowUrl) {
     // The same refusal as opening the server would give: a cached copy must not bypass the shadow guard.
-    const url = assertShadowServer(options.shadowUrl, {
-      ...(options.allowProductionLooking ? { allowProductionLooking: true } : {}),
+    const accepted = assertShadowServer(options.shadowUrl, {
+      ...(options.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
       ...(options.shadowUrlSource ? { source: options.shadowUrlSource } : {}),
     });
-    server = `${url.protocol}//${decodeURIComponent(url.username)}@${url.host}${url.pathname}`;
+    // The server the driver really reaches (a `?host=` or PGHOST changes it), never the password.
+    const { url } = accepted;
+    server = `${url.protocol}//${decodeURIComponent(url.username)}@${accepted.where}${url.pathname}${url.search}`;
   }
   return baselineKey({ kind, source: options.baseline, rowsPerTable, ...(server ? { server } : {}) });
 }
@@ -328,7 +330,7 @@ async function openShadowFor(options: RehearsalOptions): Promise<ShadowDatabase>
     engine: options.engine,
     ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
     ...(options.shadowUrlSource ? { shadowUrlSource: options.shadowUrlSource } : {}),
-    ...(options.allowProductionLooking ? { allowProductionLooking: true } : {}),
+    ...(options.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
   });
 }
 
