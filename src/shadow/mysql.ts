@@ -3,12 +3,7 @@ import type { Connection, ResultSetHeader } from 'mysql2/promise';
 import { UserError } from '../errors.js';
 import { introspectMysql } from '../schema/introspect/mysql.js';
 import type { Schema } from '../schema/model.js';
-import {
-  abandonedTemplates,
-  type BaselineImage,
-  baselineTemplateName,
-  releaseBaselinesAtExit,
-} from './baseline-cache.js';
+import { abandonedTemplates, baselineTemplateName, releaseBaselinesAtExit } from './baseline-cache.js';
 import {
   assertDroppable,
   assertShadowServer,
@@ -18,7 +13,7 @@ import {
   type ShadowServerOptions,
   TEMPLATE_PREFIX,
 } from './guard.js';
-import type { ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
+import type { BaselineImage, ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
 /**
  * A temporary database `dma_shadow_<random>` on a MySQL/MariaDB server named as shadow. DDL commits implicitly

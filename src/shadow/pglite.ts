@@ -1,12 +1,11 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { introspectPostgres } from '../schema/introspect/postgres.js';
 import type { Schema } from '../schema/model.js';
-import type { BaselineImage } from './baseline-cache.js';
 import {
   readEmptyDataDir as readCachedEmptyDataDir,
   writeEmptyDataDir as writeCachedEmptyDataDir,
 } from './pglite-cache.js';
-import type { ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
+import type { BaselineImage, ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
 /**
  * The embedded PostgreSQL shadow (PGlite: PostgreSQL compiled to WASM, in this process). Nothing to set up and

@@ -3,12 +3,7 @@ import type pg from 'pg';
 import { UserError } from '../errors.js';
 import { introspectPostgres } from '../schema/introspect/postgres.js';
 import type { Schema } from '../schema/model.js';
-import {
-  abandonedTemplates,
-  type BaselineImage,
-  baselineTemplateName,
-  releaseBaselinesAtExit,
-} from './baseline-cache.js';
+import { abandonedTemplates, baselineTemplateName, releaseBaselinesAtExit } from './baseline-cache.js';
 import {
   assertDroppable,
   assertShadowServer,
@@ -18,7 +13,7 @@ import {
   type ShadowServerOptions,
   TEMPLATE_PREFIX,
 } from './guard.js';
-import type { ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
+import type { BaselineImage, ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
 /**
  * A fresh database `dma_shadow_<random>` created on a PostgreSQL server the user named as shadow. The tool

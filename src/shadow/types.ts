@@ -1,5 +1,4 @@
 import type { Schema } from '../schema/model.js';
-import type { BaselineImage } from './baseline-cache.js';
 
 /** The engines a shadow database can be: what the rehearsal runs on. */
 export type ShadowEngine = 'postgresql' | 'mysql' | 'sqlite';
@@ -10,6 +9,21 @@ export type ShadowKind = 'pglite' | 'postgres-server' | 'mysql-server' | 'sqlite
 export interface ExecResult {
   /** Rows inserted/updated/deleted by the statement, when the engine reports it. */
   rowsAffected?: number;
+}
+
+/** A saved baseline an adapter can turn back into a fresh shadow database. */
+export interface BaselineImage {
+  readonly kind: ShadowKind;
+  /** Memory the image holds in this process (0 for a template database on a server). */
+  readonly bytes: number;
+  /** `PGlite data directory (2,345 KiB)`, `template database dma_shadow_tpl_…`. */
+  readonly label: string;
+  /** Opens a new shadow holding exactly this baseline; the caller closes it as usual. */
+  open(options: { keepWarm: boolean }): Promise<ShadowDatabase>;
+  /** Prepares the next `open` in the background (a long-lived process between calls). */
+  warm?(): void;
+  /** Frees what the image holds: drops a template database, forgets a prepared instance. */
+  release(): Promise<void>;
 }
 
 /** An opaque saved state of a shadow database; only the adapter that made it can restore it. */
