@@ -8,6 +8,7 @@ import { estimateAtScale, type ScaleEstimate } from './estimate.js';
 import { type DataFingerprint, fingerprintData } from './fingerprint.js';
 import { assertShadowServer } from './guard.js';
 import { openShadow } from './open.js';
+import { extensionsCreatedIn } from './pglite-extensions.js';
 import { type Phase, runPhase, type StatementReport } from './run-statements.js';
 import { fillSynthetic, type TableFill } from './synthetic.js';
 import { readTargetRowCounts } from './target-stats.js';
@@ -118,7 +119,7 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
   let db: ShadowDatabase | undefined;
   if (cached && cacheKey) {
     try {
-      db = await cached.image.open({ keepWarm: options.keepWarm === true });
+      db = await cached.image.open({ keepWarm: options.keepWarm === true, extensions: extensionsFor(options) });
     } catch (error) {
       // The image is gone (a template dropped by someone else…): forget it and build the baseline again.
       await baselineCache.delete(cacheKey);
@@ -324,7 +325,7 @@ async function freshBaseline(
 async function openShadowFor(options: RehearsalOptions): Promise<ShadowDatabase> {
   if (options.engine === 'postgresql' && !options.shadowUrl) {
     const { PgliteShadow } = await import('./pglite.js');
-    return PgliteShadow.open({ keepWarm: options.keepWarm === true });
+    return PgliteShadow.open({ keepWarm: options.keepWarm === true, extensions: extensionsFor(options) });
   }
   return openShadow({
     engine: options.engine,
@@ -332,6 +333,17 @@ async function openShadowFor(options: RehearsalOptions): Promise<ShadowDatabase>
     ...(options.shadowUrlSource ? { shadowUrlSource: options.shadowUrlSource } : {}),
     ...(options.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
   });
+}
+
+/** Extensions the rehearsal's SQL creates: the embedded PostgreSQL must load their code when it starts. */
+function extensionsFor(options: RehearsalOptions): string[] {
+  if (options.engine !== 'postgresql' || options.shadowUrl) return [];
+  const { migration, baseline } = options;
+  const texts = [...migration.up, ...(migration.down ?? [])].map((statement) => statement.sql);
+  if (baseline.kind === 'dump') texts.push(baseline.sql);
+  if (baseline.kind === 'migrations')
+    for (const earlier of baseline.migrations) texts.push(...earlier.up.map((statement) => statement.sql));
+  return extensionsCreatedIn(texts);
 }
 
 function downFile(migration: Migration): string {

@@ -18,8 +18,11 @@ export interface BaselineImage {
   readonly bytes: number;
   /** `PGlite data directory (2,345 KiB)`, `template database dma_shadow_tpl_…`. */
   readonly label: string;
-  /** Opens a new shadow holding exactly this baseline; the caller closes it as usual. */
-  open(options: { keepWarm: boolean }): Promise<ShadowDatabase>;
+  /**
+   * Opens a new shadow holding exactly this baseline; the caller closes it as usual. `extensions`: ones the next
+   * migration creates, which the embedded PostgreSQL must load when it starts.
+   */
+  open(options: { keepWarm: boolean; extensions?: readonly string[] }): Promise<ShadowDatabase>;
   /** Prepares the next `open` in the background (a long-lived process between calls). */
   warm?(): void;
   /** Frees what the image holds: drops a template database, forgets a prepared instance. */
@@ -59,6 +62,22 @@ export interface ShadowDatabase {
   captureBaseline?(key: string): Promise<BaselineImage>;
   /** Closes connections and drops every database the adapter created. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/**
+ * A statement the shadow itself cannot run: a limit of the throw-away database (an extension the embedded PostgreSQL
+ * lacks), not a fault of the migration. `fix` names another shadow rather than a change to the migration.
+ */
+export class ShadowLimitation extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+    readonly code?: string,
+    readonly position?: number,
+  ) {
+    super(message);
+    this.name = 'ShadowLimitation';
+  }
 }
 
 /** A database error normalised across drivers, with the character position PostgreSQL reports. */
