@@ -161,7 +161,8 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
         migration: {
           id: migration.id,
           path: migration.path,
-          transactional: migration.transactional,
+          // What really happened: on MySQL/MariaDB every DDL statement commits, whatever the tool asks for.
+          transactional: migration.transactional && db.transactionalDdl,
           statements: migration.up.length,
           hasDown: migration.down !== undefined && migration.down.length > 0,
         },
@@ -482,7 +483,7 @@ async function withCancellation<T>(signal: AbortSignal, timeoutMs: number, work:
         throw new UserError(
           'rehearsal-timeout',
           `The rehearsal did not finish within ${timeoutMs} ms; the shadow database was dropped.`,
-          'Raise timeoutMs (CLI --timeout), lower rowsPerTable (--rows), or rehearse a smaller migration.',
+          'Raise timeoutMs (CLI --timeout <seconds>), lower rowsPerTable (--synthetic-rows), or rehearse a smaller migration.',
         );
       }
       throw new UserError(
