@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { connectMysqlReadOnly, connectPostgresReadOnly, redact } from './guard.js';
+import { quoteIdent } from './sql-text.js';
 import type { ShadowEngine } from './types.js';
 
 /**
@@ -46,7 +47,7 @@ export async function readTargetRowCounts(url: string, engine: ShadowEngine): Pr
           tables.map((table) => [
             table.name,
             Number(
-              (db.prepare(`SELECT count(*) AS n FROM "${table.name.replaceAll('"', '""')}"`).get() as { n: number }).n,
+              (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent('sqlite', table.name)}`).get() as { n: number }).n,
             ),
           ]),
         );
