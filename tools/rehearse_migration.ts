@@ -128,7 +128,7 @@ export const rehearseMigrationTool = defineTool({
       .boolean()
       .optional()
       .describe(
-        "Only with the user's explicit consent: accept a shadow server that looks like production (remote host or prod-like name).",
+        "Only with the user's explicit consent: accept a shadow server that is not on this machine (the host the driver really connects to, ?host= and PGHOST included) or whose host, database or user name looks like production.",
       ),
     rowsPerTable: z
       .number()

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PG_LOCK_MODES } from '../src/engines/postgresql/locks.js';
 import { UserError } from '../src/errors.js';
 import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
@@ -6,16 +7,7 @@ import { defineTool } from './define.js';
 const severity = z.enum(['error', 'warning', 'info']);
 const position = z.object({ line: z.number().int(), column: z.number().int() });
 const span = z.object({ start: position, end: position });
-const lockMode = z.enum([
-  'ACCESS SHARE',
-  'ROW SHARE',
-  'ROW EXCLUSIVE',
-  'SHARE UPDATE EXCLUSIVE',
-  'SHARE',
-  'SHARE ROW EXCLUSIVE',
-  'EXCLUSIVE',
-  'ACCESS EXCLUSIVE',
-]);
+const lockMode = z.enum(PG_LOCK_MODES);
 const lockClaim = z.object({ mode: lockMode, on: z.string(), blocks: z.string() });
 const fixStep = z.object({
   description: z.string(),

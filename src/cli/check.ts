@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
 import type { CliCommand, CliIO } from './command.js';
+import { DURATION_HELP, parseDuration } from './duration.js';
 
 const FAIL_LEVELS = ['error', 'warning', 'info'] as const;
 type FailLevel = (typeof FAIL_LEVELS)[number];
@@ -23,14 +24,16 @@ Options:
   --execute                 compile knex/TypeORM/Sequelize migrations to SQL (runs their code in a sandbox:
                             reads the project only, no network, writes, processes or credentials; time limit;
                             no database is touched). Alembic/Django too. Without it they are not checked
-  --timeout <seconds>       time limit per migration file for --execute (default 10)
+  --timeout <duration>      time limit per migration file for --execute (default 10 s);
+                            ${DURATION_HELP}
   --engine <name>           the database engine (default: the migration format's or the project's); only
                             postgresql has rules so far
   --pg-version <n>          target PostgreSQL major version (default: config, else the version the project
                             names, e.g. a docker-compose postgres:16 image, else 15)
   --assume-in-transaction   plain .sql / stdin: the migration tool wraps each file in a transaction (known
                             formats use each migration's own mode)
-  --rows <table=N>          estimated rows of a table (repeatable), e.g. --rows orders=12000000
+  --row-count <table=N>     estimated rows of a table (repeatable), e.g. --row-count orders=12000000;
+                            --rows is an old alias
   --large-table-rows <n>    tables with at least n rows are large (default 1000000)
   --database-url <url>      read row counts and the current schema read-only from this PostgreSQL database
   --history <path|glob>     earlier, already applied migrations (repeatable), so their tables are known
@@ -51,7 +54,7 @@ Examples:
   db-migration-agent check migrations/
   db-migration-agent check migrations/20240103_add_column.ts --execute
   db-migration-agent check "db/migrations/**/*.sql" --format github --fail-on warning
-  cat change.sql | db-migration-agent check - --rows users=5000000 --assume-in-transaction
+  cat change.sql | db-migration-agent check - --row-count users=5000000 --assume-in-transaction
   db-migration-agent check --explain require-concurrent-index-creation`;
 
 function usageError(what: string, fix: string): UserError {
@@ -64,14 +67,28 @@ async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function parseRows(values: string[]): Record<string, number> {
+/** --row-count table=N, or its old name --rows (which rehearse used for synthetic rows: hence the rename). */
+function rowCountsOption(
+  values: { 'row-count'?: string[]; rows?: string[] },
+  io: CliIO,
+): { rowCounts?: Record<string, number> } {
+  if (values.rows && values.rows.length > 0)
+    io.stderr.write('note: check --rows is deprecated: use --row-count table=N (the name rehearse uses too).\n');
+  const given = [
+    ...(values['row-count'] ?? []).map((value) => ['--row-count', value] as const),
+    ...(values.rows ?? []).map((value) => ['--rows', value] as const),
+  ];
+  return given.length > 0 ? { rowCounts: parseRowCounts(given) } : {};
+}
+
+function parseRowCounts(given: (readonly [string, string])[]): Record<string, number> {
   const rows: Record<string, number> = {};
-  for (const value of values) {
+  for (const [option, value] of given) {
     const match = /^([^=]+)=(\d[\d_,]*)$/.exec(value);
     if (!match)
       throw usageError(
-        `--rows ${value} is not table=N.`,
-        'Write it as --rows orders=12000000 (schema-qualified names are fine: --rows billing.invoices=5000000).',
+        `${option} ${value} is not table=N.`,
+        'Write it as --row-count orders=12000000 (schema-qualified names are fine: --row-count billing.invoices=5000000).',
       );
     rows[(match[1] ?? '').trim()] = Number((match[2] ?? '0').replace(/[_,]/g, ''));
   }
@@ -140,7 +157,8 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     import('../safety/builtin.js'),
   ]);
   const root = resolveProjectRoot(values.root ?? io.cwd);
-  const timeoutSeconds = positiveInteger('--timeout', values.timeout);
+  const timeoutMs =
+    values.timeout !== undefined ? parseDuration('--timeout', values.timeout, { maxMs: 3_600_000 }) : undefined;
   const pgVersion = positiveInteger('--pg-version', values['pg-version']);
   const largeTableRows = positiveInteger('--large-table-rows', values['large-table-rows']);
   const request = {
@@ -149,13 +167,13 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     paths: positionals.filter((path) => path !== '-'),
     ...(values.engine !== undefined ? { engine: values.engine } : {}),
     executeProjectCode: values.execute === true,
-    ...(timeoutSeconds !== undefined ? { timeoutMs: timeoutSeconds * 1000 } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(values.history && values.history.length > 0 ? { historyPaths: values.history } : {}),
     check: {
       ...(pgVersion !== undefined ? { pgVersion } : {}),
       ...(values['assume-in-transaction'] ? { assumeInTransaction: true } : {}),
       ...(largeTableRows !== undefined ? { largeTableRows } : {}),
-      ...(values.rows && values.rows.length > 0 ? { rowCounts: parseRows(values.rows) } : {}),
+      ...rowCountsOption(values, io),
       ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
     },
   };
@@ -189,6 +207,7 @@ function parse(args: string[]) {
       'fail-on': { type: 'string' },
       'pg-version': { type: 'string' },
       'assume-in-transaction': { type: 'boolean' },
+      'row-count': { type: 'string', multiple: true },
       rows: { type: 'string', multiple: true },
       'large-table-rows': { type: 'string' },
       'database-url': { type: 'string' },

@@ -46,7 +46,7 @@ export const DEMO_STEPS: DemoStep[] = [
       const { main } = await import('../cli.js');
       const captured = captureIO(projectRoot);
       await main(
-        ['check', LATEST_MIGRATION, '--execute', '--rows', 'orders=2000000', '--root', projectRoot],
+        ['check', LATEST_MIGRATION, '--execute', '--row-count', 'orders=2000000', '--root', projectRoot],
         captured.io,
       );
       return captured.text();

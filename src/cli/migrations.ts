@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { type Engine, MIGRATION_FORMATS, type MigrationFormat } from '../model.js';
 import { isInside } from '../project/root.js';
 import type { CliCommand } from './command.js';
+import { DURATION_HELP, parseDuration } from './duration.js';
 
 const FORMATS: readonly MigrationFormat[] = MIGRATION_FORMATS;
 const ENGINES: Engine[] = ['postgresql', 'mysql', 'mariadb', 'sqlite', 'mssql', 'cockroachdb'];
@@ -11,7 +12,7 @@ const ENGINES: Engine[] = ['postgresql', 'mysql', 'mariadb', 'sqlite', 'mssql', 
 export const migrationsCommand: CliCommand = {
   name: 'migrations',
   summary: "List a project's migrations in apply order with the SQL each one runs.",
-  help: `Usage: db-migration-agent migrations [path] [--json] [--sql] [--execute] [--format <f>] [--engine <e>] [--timeout <ms>]
+  help: `Usage: db-migration-agent migrations [path] [--json] [--sql] [--execute] [--format <f>] [--engine <e>] [--timeout <duration>]
 
 Reads the migrations of the project in the current folder (or of [path]: a project folder, or a migration
 file or folder inside the current project) in the order the migration tool applies them: golang-migrate,
@@ -28,7 +29,8 @@ Options:
   --execute         Run code migrations to record their SQL (runs project code)
   --format <f>      Force the format: ${FORMATS.join(', ')}
   --engine <e>      Engine for splitting and compiling: ${ENGINES.join(', ')}
-  --timeout <ms>    Time limit per code migration with --execute (default 10000)
+  --timeout <duration>  Time limit per code migration with --execute (default 10 s);
+                    ${DURATION_HELP}
 
 Exit codes: 0 all migrations read, 1 some files had problems (listed), 2 usage or input error.
 
@@ -101,15 +103,7 @@ function parseArgs(args: string[]): MigrationsArgs {
       }
       parsed.engine = value as Engine;
     } else if (arg === '--timeout') {
-      const value = Number(args[++index]);
-      if (!Number.isInteger(value) || value <= 0) {
-        throw new UserError(
-          'bad-option',
-          `--timeout needs a positive number of milliseconds, got '${args[index] ?? ''}'.`,
-          'Example: --timeout 30000',
-        );
-      }
-      parsed.timeoutMs = value;
+      parsed.timeoutMs = parseDuration('--timeout', args[++index] ?? '', { maxMs: 3_600_000 });
     } else if (arg.startsWith('-')) {
       throw new UserError(
         'bad-option',

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
 import type { CliCommand, CliIO } from './command.js';
+import { DURATION_HELP, parseDuration } from './duration.js';
 
 const HELP = `Usage: db-migration-agent rehearse <migration> [options]
 
@@ -19,14 +20,17 @@ Options:
   --engine <e>              postgresql (default, embedded PGlite), mysql, mariadb, sqlite
   --shadow-url <url>        create the temporary shadow database on this server (default: $SHADOW_DATABASE_URL,
                             else PGlite / SQLite in memory; MySQL needs one)
-  --allow-remote-shadow     accept a shadow server that looks like production (only if it is disposable)
-  --rows <n>                synthetic rows per table (default 1000)
+  --allow-remote-shadow     accept a shadow server that is not on this machine (the host the driver really
+                            connects to: ?host=, PGHOST included) or has a production-like name; only if disposable
+  --synthetic-rows <n>      rows generated in every table of the shadow (default 1000); --rows is an old alias
   --row-count <table=N>     production row count of a table (repeatable), for the lock-duration estimate
   --target-url <url>        a real database read over a read-only connection: row counts (statistics) for the
                             estimate, and the structure for --baseline target
   --baseline <b>            migrations (default), dump:<schema.sql>, target, none
-  --lock-timeout <ms>       lock_timeout to compare lock holds with (default 5000)
-  --timeout <ms>            time limit for the whole rehearsal (default 120000)
+  --lock-timeout <duration> lock_timeout to compare lock holds with (default 5s; a bare number is milliseconds,
+                            as in PostgreSQL's lock_timeout setting)
+  --timeout <duration>      time limit for the whole rehearsal (default 120 s);
+                            ${DURATION_HELP}
   --execute                 allow running code migrations (knex, TypeORM, Sequelize, Alembic, Django) to record
                             their SQL: JS/TS in a sandbox (reads the project only; no network, writes, processes
                             or credentials), against recorders that never reach a database
@@ -74,14 +78,21 @@ export const rehearseCommand: CliCommand = {
         ...(values.engine ? { engine: values.engine } : {}),
         ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'], shadowUrlSource: '--shadow-url' } : {}),
         ...(values['allow-remote-shadow'] ? { allowRemoteShadow: true } : {}),
-        ...(values.rows !== undefined ? { rowsPerTable: integer('--rows', values.rows) } : {}),
+        ...syntheticRows(values, io),
         ...(values['row-count'] ? { rowCounts: rowCounts(values['row-count']) } : {}),
         ...(values['target-url'] ? { targetUrl: values['target-url'] } : {}),
         ...(values.baseline ? { baseline: values.baseline } : {}),
         ...(values['lock-timeout'] !== undefined
-          ? { lockTimeoutMs: integer('--lock-timeout', values['lock-timeout']) }
+          ? {
+              lockTimeoutMs: parseDuration('--lock-timeout', values['lock-timeout'], {
+                bare: 'ms',
+                maxMs: MAX_REHEARSAL_MS,
+              }),
+            }
           : {}),
-        ...(values.timeout !== undefined ? { timeoutMs: integer('--timeout', values.timeout) } : {}),
+        ...(values.timeout !== undefined
+          ? { timeoutMs: parseDuration('--timeout', values.timeout, { minMs: 1_000, maxMs: MAX_REHEARSAL_MS }) }
+          : {}),
         executeProjectCode: values.execute === true,
         signal: controller.signal,
         onProgress: bar.update,
@@ -110,6 +121,7 @@ function parse(args: string[]) {
         engine: { type: 'string' },
         'shadow-url': { type: 'string' },
         'allow-remote-shadow': { type: 'boolean' },
+        'synthetic-rows': { type: 'string' },
         rows: { type: 'string' },
         'row-count': { type: 'string', multiple: true },
         'target-url': { type: 'string' },
@@ -124,6 +136,27 @@ function parse(args: string[]) {
   } catch (error) {
     throw new UserError('usage', (error as Error).message, 'Run: db-migration-agent rehearse --help');
   }
+}
+
+/** The rehearsal's own time limit: the same bound the MCP tool's timeoutMs has. */
+const MAX_REHEARSAL_MS = 3_600_000;
+
+/** --synthetic-rows, or its old name --rows (which check used for production row counts: hence the rename). */
+function syntheticRows(values: { 'synthetic-rows'?: string; rows?: string }, io: CliIO): { rowsPerTable?: number } {
+  if (values.rows !== undefined) {
+    io.stderr.write(
+      'note: rehearse --rows is deprecated: use --synthetic-rows <n> (rows generated per table); production row counts are --row-count table=N.\n',
+    );
+  }
+  if (values['synthetic-rows'] !== undefined && values.rows !== undefined)
+    throw new UserError(
+      'usage',
+      'Both --synthetic-rows and --rows were given.',
+      'Keep --synthetic-rows <n> and drop --rows.',
+    );
+  const value = values['synthetic-rows'] ?? values.rows;
+  if (value === undefined) return {};
+  return { rowsPerTable: integer(values['synthetic-rows'] !== undefined ? '--synthetic-rows' : '--rows', value) };
 }
 
 function integer(option: string, value: string): number {

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { globToRegExp } from '../glob.js';
 import { isRecord, parseJson, parseYamlText, stringField } from './parse.js';
 import { joinRelative, type ProjectFiles } from './walk.js';
 
@@ -87,28 +88,13 @@ export function workspaceGlobs(files: ProjectFiles, rootManifest: NodeManifest |
 
 /** Folders holding a package.json that the workspace globs select (`*` one segment, `**` any depth, `!` excludes). */
 export function workspaceMembers(files: ProjectFiles, globs: string[]): string[] {
-  const include = globs.filter((glob) => !glob.startsWith('!')).map(globToRegExp);
-  const exclude = globs.filter((glob) => glob.startsWith('!')).map((glob) => globToRegExp(glob.slice(1)));
+  const matcher = (glob: string) => globToRegExp(joinRelative(glob));
+  const include = globs.filter((glob) => !glob.startsWith('!')).map(matcher);
+  const exclude = globs.filter((glob) => glob.startsWith('!')).map((glob) => matcher(glob.slice(1)));
   const members: string[] = [];
   for (const dir of files.dirs) {
     if (dir === '.' || !files.filesIn(dir).includes('package.json')) continue;
     if (include.some((re) => re.test(dir)) && !exclude.some((re) => re.test(dir))) members.push(dir);
   }
   return members.sort();
-}
-
-export function globToRegExp(glob: string): RegExp {
-  const normalized = joinRelative(glob.replace(/\/\*\*$/, '/**'));
-  let source = '';
-  for (let index = 0; index < normalized.length; index++) {
-    const char = normalized[index]!;
-    if (char === '*' && normalized[index + 1] === '*') {
-      source += '.*';
-      index++;
-      if (normalized[index + 1] === '/') index++;
-    } else if (char === '*') source += '[^/]*';
-    else if (char === '?') source += '[^/]';
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
 }

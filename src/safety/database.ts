@@ -1,3 +1,4 @@
+import { readPlannerRowEstimates } from '../engines/postgresql/row-estimates.js';
 import { UserError } from '../errors.js';
 import type { SchemaSnapshot } from './catalog.js';
 
@@ -40,12 +41,7 @@ export async function readDatabaseFacts(url: string): Promise<DatabaseFacts> {
         'Use a PostgreSQL server that honours default_transaction_read_only (PostgreSQL 9.x or later, not a pooler that drops options).',
       );
     }
-    const tables = await client.query<{ schema: string; name: string; rows: string }>(
-      `SELECT n.nspname AS schema, c.relname AS name, c.reltuples::bigint AS rows
-         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind IN ('r', 'p', 'm', 'f')
-          AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'`,
-    );
+    const tables = await readPlannerRowEstimates(client);
     const columns = await client.query<{
       schema: string;
       table: string;
@@ -63,11 +59,9 @@ export async function readDatabaseFacts(url: string): Promise<DatabaseFacts> {
     );
     const rowCounts: Record<string, number> = {};
     const byTable = new Map<string, SchemaSnapshot['tables'][number]>();
-    for (const row of tables.rows) {
-      const key = `${row.schema}.${row.name}`;
-      const count = Number(row.rows);
-      // reltuples is -1 for a table never analyzed (PostgreSQL 14+): the size is unknown, not zero.
-      if (count >= 0) rowCounts[key] = count;
+    for (const row of tables) {
+      const key = `${row.schema}.${row.table}`;
+      if (row.rows !== undefined) rowCounts[key] = row.rows;
       byTable.set(key, { name: key, columns: [] });
     }
     for (const row of columns.rows) {

@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { globToRegExp } from '../glob.js';
 import { relativeToRoot, resolveInsideRoot } from '../project/root.js';
+
+export { globToRegExp };
 
 /**
  * The input stage of `check` and `validate_safety`: turns paths, folders and globs (all inside the project root)
@@ -191,44 +194,6 @@ function expandGlob(root: string, pattern: string): string[] {
   };
   walk(start);
   return candidates;
-}
-
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob[i] as string;
-    if (char === '*') {
-      if (glob[i + 1] === '*') {
-        const slash = glob[i + 2] === '/';
-        source += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else source += '[^/]*';
-    } else if (char === '?') source += '[^/]';
-    else if (char === '{') {
-      const close = glob.indexOf('}', i);
-      if (close === -1) source += '\\{';
-      else {
-        source += `(?:${glob
-          .slice(i + 1, close)
-          .split(',')
-          .map(escapeRegExp)
-          .join('|')})`;
-        i = close;
-      }
-    } else if (char === '[') {
-      const close = glob.indexOf(']', i);
-      if (close === -1) source += '\\[';
-      else {
-        source += `[${glob.slice(i + 1, close).replace(/^!/, '^')}]`;
-        i = close;
-      }
-    } else source += escapeRegExp(char);
-  }
-  return new RegExp(`^${source}$`);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+^${}()|[\]\\*?]/g, '\\$&');
 }
 
 /** Orders 2_x before 10_x, the way migration tools order files (digit runs compare as numbers). */

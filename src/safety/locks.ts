@@ -1,4 +1,5 @@
 import type { AlterTableCmd, Node } from 'libpg-query';
+import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
 import { nodeType, typeNameText } from './ast.js';
 import { namesOf, objectKey, relationKey } from './names.js';
 import type { CatalogView, LockClaim, PgLockMode } from './types.js';
@@ -21,19 +22,8 @@ export interface StatementLock {
   scan: boolean;
 }
 
-const STRENGTH: Record<PgLockMode, number> = {
-  'ACCESS SHARE': 1,
-  'ROW SHARE': 2,
-  'ROW EXCLUSIVE': 3,
-  'SHARE UPDATE EXCLUSIVE': 4,
-  SHARE: 5,
-  'SHARE ROW EXCLUSIVE': 6,
-  EXCLUSIVE: 7,
-  'ACCESS EXCLUSIVE': 8,
-};
-
 export function lockStrength(mode: PgLockMode): number {
-  return STRENGTH[mode];
+  return LOCK_STRENGTH[mode];
 }
 
 /** What a lock mode blocks for other sessions, in the words of LockClaim. */
@@ -46,7 +36,7 @@ export function lockBlocks(mode: PgLockMode): LockClaim['blocks'] | 'nothing tha
 
 /** The lock blocks ordinary reads or writes of the table (the ones that hurt a running application). */
 export function blocksTraffic(mode: PgLockMode): boolean {
-  return STRENGTH[mode] >= STRENGTH.SHARE;
+  return blocksWrites(mode);
 }
 
 /**
@@ -79,7 +69,7 @@ export function statementLocks(ast: Node, catalog?: CatalogView, pgVersion = 15)
         if (!('AlterTableCmd' in item)) continue;
         const effect = alterTableCmdLock(item.AlterTableCmd);
         refineWithCatalog(effect, item.AlterTableCmd, table, catalog, pgVersion);
-        if (STRENGTH[effect.mode] > STRENGTH[mode]) mode = effect.mode;
+        if (LOCK_STRENGTH[effect.mode] > LOCK_STRENGTH[mode]) mode = effect.mode;
         rewrite ||= effect.rewrite;
         scan ||= effect.scan;
         if (effect.referenced) add(effect.referenced, 'SHARE ROW EXCLUSIVE', 'referenced table');
@@ -233,7 +223,7 @@ export function statementLocks(ast: Node, catalog?: CatalogView, pgVersion = 15)
     }
     case 'LockStmt': {
       const stmt = (ast as { LockStmt: import('libpg-query').LockStmt }).LockStmt;
-      const mode = LOCK_STMT_MODES[stmt.mode ?? 8] ?? 'ACCESS EXCLUSIVE';
+      const mode = lockModeOfNumber(stmt.mode ?? 8) ?? 'ACCESS EXCLUSIVE';
       for (const relation of stmt.relations ?? []) {
         if ('RangeVar' in relation) add(relationKey(relation.RangeVar), mode, 'table');
       }
@@ -252,18 +242,6 @@ export function statementLocks(ast: Node, catalog?: CatalogView, pgVersion = 15)
   }
   return locks;
 }
-
-/** LOCK TABLE … IN <mode> MODE: libpg_query gives the lock mode number (1 = ACCESS SHARE … 8). */
-const LOCK_STMT_MODES: Record<number, PgLockMode> = {
-  1: 'ACCESS SHARE',
-  2: 'ROW SHARE',
-  3: 'ROW EXCLUSIVE',
-  4: 'SHARE UPDATE EXCLUSIVE',
-  5: 'SHARE',
-  6: 'SHARE ROW EXCLUSIVE',
-  7: 'EXCLUSIVE',
-  8: 'ACCESS EXCLUSIVE',
-};
 
 function indexTarget(index: string | undefined, catalog: CatalogView | undefined): string | undefined {
   if (!index) return undefined;

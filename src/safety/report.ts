@@ -322,7 +322,7 @@ function answerChecklist(input: ReportInput, findings: FindingDigest[], at: (lin
               `${at(lock.line)}: ${lock.mode} on ${lock.table} while it ${lock.rewrite ? 'rewrites' : 'scans'} the table; row count unknown`,
           ),
         ),
-        'Give row counts (--rows table=N, rowCounts, or a database URL) to decide.',
+        'Give row counts (--row-count table=N, rowCounts, or a database URL) to decide.',
       ],
     });
   } else {

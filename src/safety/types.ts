@@ -1,3 +1,4 @@
+import type { PgLockMode } from '../engines/postgresql/locks.js';
 import type { Engine, Position, Span } from '../model.js';
 import type { PgStatement } from '../sql/postgres.js';
 
@@ -15,15 +16,7 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, war
 /** The seed's categories: additive, modifying, destructive. */
 export type ChangeCategory = 'safe' | 'careful' | 'dangerous';
 
-export type PgLockMode =
-  | 'ACCESS SHARE'
-  | 'ROW SHARE'
-  | 'ROW EXCLUSIVE'
-  | 'SHARE UPDATE EXCLUSIVE'
-  | 'SHARE'
-  | 'SHARE ROW EXCLUSIVE'
-  | 'EXCLUSIVE'
-  | 'ACCESS EXCLUSIVE';
+export type { PgLockMode } from '../engines/postgresql/locks.js';
 
 /** A lock the flagged statement takes, on which object, and what it blocks for other sessions. */
 export interface LockClaim {

@@ -1,3 +1,4 @@
+import { quoteIdentifier as ident } from '../engines/postgresql/identifiers.js';
 import type { Column, Schema, Table } from './model.js';
 import { qualifiedName } from './model.js';
 
@@ -78,10 +79,6 @@ function createTable(table: Table): string {
   for (const check of table.checks.filter((item) => item.validated !== false))
     parts.push(`CONSTRAINT ${ident(check.name)} CHECK ${check.expression}`);
   return `CREATE TABLE ${qualified(qualifiedName(table))} (\n  ${parts.join(',\n  ')}\n)`;
-}
-
-function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 function qualified(name: string): string {

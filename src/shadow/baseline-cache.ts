@@ -3,7 +3,7 @@ import type { Schema } from '../schema/model.js';
 import type { BaselineSource } from './baseline.js';
 import type { DataFingerprint } from './fingerprint.js';
 import { SYNTHETIC_GENERATOR_VERSION, type TableFill } from './synthetic.js';
-import type { ShadowDatabase, ShadowKind } from './types.js';
+import type { BaselineImage, ShadowKind } from './types.js';
 
 /**
  * Baselines kept between rehearsals of the same project in a long-lived process (the MCP server): the schema the
@@ -13,21 +13,6 @@ import type { ShadowDatabase, ShadowKind } from './types.js';
  * table and the synthetic-data generator's version. Any change there is another key, so a stale baseline is
  * never reused. Bounded: the least recently used baselines are released first.
  */
-
-/** A saved baseline an adapter can turn back into a fresh shadow database. */
-export interface BaselineImage {
-  readonly kind: ShadowKind;
-  /** Memory the image holds in this process (0 for a template database on a server). */
-  readonly bytes: number;
-  /** `PGlite data directory (2,345 KiB)`, `template database dma_shadow_tpl_…`. */
-  readonly label: string;
-  /** Opens a new shadow holding exactly this baseline; the caller closes it as usual. */
-  open(options: { keepWarm: boolean }): Promise<ShadowDatabase>;
-  /** Prepares the next `open` in the background (a long-lived process between calls). */
-  warm?(): void;
-  /** Frees what the image holds: drops a template database, forgets a prepared instance. */
-  release(): Promise<void>;
-}
 
 export interface CachedBaseline {
   key: string;

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Migration, Statement } from '../model.js';
 import { splitForEngine } from './statements.js';
-import { describeDatabaseError, type ShadowDatabase } from './types.js';
+import { describeDatabaseError, type ShadowDatabase, ShadowLimitation } from './types.js';
 
 /**
  * The schema the new migration will meet: the project's earlier migrations replayed in order, or a schema dump
@@ -59,11 +59,23 @@ async function replayStatements(
       if (inTransaction) await db.rollback().catch(() => undefined);
       const info = describeDatabaseError(error);
       const where = statement.origin ?? { file, line: statement.span.start.line, column: statement.span.start.column };
+      const location = {
+        file: where.file,
+        line: where.line,
+        ...(where.column !== undefined ? { column: where.column } : {}),
+      };
+      if (error instanceof ShadowLimitation)
+        throw new UserError(
+          'shadow-limitation',
+          `Building the baseline stopped at an earlier migration the ${db.engine} shadow cannot run: ${error.message}`,
+          error.fix,
+          location,
+        );
       throw new UserError(
         'baseline-failed',
         `Building the baseline failed: this earlier migration does not apply on a fresh ${db.engine} database: ${info.message}`,
         'Fix the earlier migration, rehearse with baseline "none" or "dump:<schema.sql>", or check that the engine is right.',
-        { file: where.file, line: where.line, ...(where.column !== undefined ? { column: where.column } : {}) },
+        location,
       );
     }
   }

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { type DriverEndpoint, driverEndpoints, isLocalEndpoint } from './effective-host.js';
 
 /**
  * The tool's own safety: it writes only to databases it created, on a server the user named as shadow, and it
@@ -6,58 +7,83 @@ import { UserError } from '../errors.js';
  * read-only is a connection setting the database enforces.
  */
 
-const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '']);
 const PRODUCTION_WORDS = /(^|[^a-z])(prod|production|prd|live|primary|master|main-db|customer|billing)([^a-z]|$)/i;
-
-export function isLocalHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  return LOCAL_HOSTS.has(host) || host.startsWith('127.');
-}
 
 export interface UrlVerdict {
   productionLooking: boolean;
   reasons: string[];
+  /** Where the driver will really connect (see effective-host.ts). */
+  endpoints: DriverEndpoint[];
 }
 
-/** Why a URL looks like a production database (remote host and/or a production-like name). */
+/**
+ * Why a shadow URL is not obviously a disposable local server: an effective host (as the driver resolves it,
+ * `?host=` and `PGHOST` included) that is not this machine, and/or a production-like host, database or user name.
+ */
 export function judgeUrl(url: string): UrlVerdict {
   const parsed = parseDatabaseUrl(url);
+  const endpoints = driverEndpoints(url);
   const reasons: string[] = [];
-  const host = parsed.hostname.toLowerCase();
-  if (!isLocalHost(host)) reasons.push(`host ${host} is not this machine`);
-  const database = parsed.pathname.replace(/^\//, '');
+  const urlHost = parsed.hostname.toLowerCase();
+  for (const endpoint of endpoints) {
+    if (isLocalEndpoint(endpoint)) continue;
+    const instead = endpoint.from === '?host=' && urlHost ? `, which the driver connects to instead of ${urlHost}` : '';
+    const origin = endpoint.from === "the URL's host" ? '' : ` (from ${endpoint.from}${instead})`;
+    reasons.push(`host ${endpoint.host}${origin} is not this machine`);
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  const hosts = [...new Set(endpoints.filter((endpoint) => !endpoint.socket).map((endpoint) => endpoint.host))];
   for (const [label, value] of [
-    ['host', host],
-    ['database name', database],
-    ['user', decodeURIComponent(parsed.username)],
-  ] as const) {
+    ...hosts.map((host) => ['host', host] as const),
+    ['database name', database] as const,
+    ['user', decodeURIComponent(parsed.username)] as const,
+  ]) {
     if (value && PRODUCTION_WORDS.test(value)) reasons.push(`${label} "${value}" looks like production`);
   }
-  return { productionLooking: reasons.length > 0, reasons };
+  return { productionLooking: reasons.length > 0, reasons, endpoints };
 }
 
 export interface ShadowServerOptions {
-  /** The user explicitly allowed a URL that looks like production (remote host or prod-like name). */
-  allowProductionLooking?: boolean;
+  /**
+   * The user explicitly accepted a shadow server that is not on this machine or whose name looks like production
+   * (MCP `allowRemoteShadow`, CLI `--allow-remote-shadow`).
+   */
+  allowRemoteShadow?: boolean;
   /** Where the URL came from, for the error text. */
   source?: string;
 }
 
+/** A shadow server the guard accepted, with the endpoints the driver will connect to. */
+export interface ShadowServer {
+  url: URL;
+  endpoints: DriverEndpoint[];
+  /** Every endpoint is this machine (a Unix socket, localhost, a loopback address). */
+  local: boolean;
+  /** `localhost:5432`, `/var/run/postgresql (Unix socket)`, `db1, db2`: for descriptions. */
+  where: string;
+}
+
 /**
  * Accepts a server URL the user named as shadow. The tool creates a fresh `dma_shadow_<random>` database on it
- * and never writes to the database in the URL; still, a production-looking server is refused unless allowed.
+ * and never writes to the database in the URL; still, a server whose effective host is not this machine, or whose
+ * names look like production, is refused unless the user allowed it.
  */
-export function assertShadowServer(url: string, options: ShadowServerOptions = {}): URL {
+export function assertShadowServer(url: string, options: ShadowServerOptions = {}): ShadowServer {
   const parsed = parseDatabaseUrl(url);
   const verdict = judgeUrl(url);
-  if (verdict.productionLooking && !options.allowProductionLooking) {
+  if (verdict.productionLooking && !options.allowRemoteShadow) {
     throw new UserError(
       'shadow-url-refused',
       `Refusing to use ${redact(parsed)} as a shadow server${options.source ? ` (from ${options.source})` : ''}: ${verdict.reasons.join('; ')}. A rehearsal creates and drops databases and runs the migration's DDL there.`,
-      'Use the embedded PGlite/SQLite shadow (omit the URL), point SHADOW_DATABASE_URL at a local or disposable server, or, if this server really is a throw-away one, pass allowProductionLooking: true (CLI --allow-remote-shadow).',
+      'Use the embedded PGlite/SQLite shadow (omit the URL), point SHADOW_DATABASE_URL at a server on this machine (localhost, 127.0.0.1 or a Unix socket), or, if this server really is a throw-away one and the user agrees, pass allowRemoteShadow: true (CLI --allow-remote-shadow).',
     );
   }
-  return parsed;
+  const local = verdict.endpoints.every(isLocalEndpoint);
+  const port = parsed.port ? `:${parsed.port}` : '';
+  const where = verdict.endpoints
+    .map((endpoint) => (endpoint.socket ? `${endpoint.host} (Unix socket)` : `${endpoint.host}${port}`))
+    .join(', ');
+  return { url: parsed, endpoints: verdict.endpoints, local, where };
 }
 
 export function parseDatabaseUrl(url: string): URL {

@@ -3,22 +3,17 @@ import type { Connection, ResultSetHeader } from 'mysql2/promise';
 import { UserError } from '../errors.js';
 import { introspectMysql } from '../schema/introspect/mysql.js';
 import type { Schema } from '../schema/model.js';
-import {
-  abandonedTemplates,
-  type BaselineImage,
-  baselineTemplateName,
-  releaseBaselinesAtExit,
-} from './baseline-cache.js';
+import { abandonedTemplates, baselineTemplateName, releaseBaselinesAtExit } from './baseline-cache.js';
 import {
   assertDroppable,
   assertShadowServer,
-  isLocalHost,
   redact,
   SHADOW_PREFIX,
+  type ShadowServer,
   type ShadowServerOptions,
   TEMPLATE_PREFIX,
 } from './guard.js';
-import type { ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
+import type { BaselineImage, ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
 /**
  * A temporary database `dma_shadow_<random>` on a MySQL/MariaDB server named as shadow. DDL commits implicitly
@@ -51,15 +46,16 @@ export class MysqlShadow implements ShadowDatabase {
   private constructor(
     private readonly connection: Connection,
     readonly database: string,
-    private readonly serverUrl: URL,
+    private readonly server: ShadowServer,
     private readonly options: MysqlShadowOptions,
   ) {
-    this.description = `${database} on ${serverUrl.host} (created for this rehearsal, dropped afterwards)`;
+    this.description = `${database} on ${server.where} (created for this rehearsal, dropped afterwards)`;
     this.created.add(database);
   }
 
   static async open(options: MysqlShadowOptions): Promise<MysqlShadow> {
-    const serverUrl = assertShadowServer(options.url, options);
+    const server = assertShadowServer(options.url, options);
+    const serverUrl = server.url;
     const mysql = await import('mysql2/promise');
     let connection: Connection;
     try {
@@ -80,7 +76,7 @@ export class MysqlShadow implements ShadowDatabase {
     }
     connection.on('error', () => undefined);
     const database = `${SHADOW_PREFIX}${randomBytes(6).toString('hex')}`;
-    const shadow = new MysqlShadow(connection, database, serverUrl, options);
+    const shadow = new MysqlShadow(connection, database, server, options);
     try {
       if (options.template) {
         assertDroppable(options.template);
@@ -151,11 +147,11 @@ export class MysqlShadow implements ShadowDatabase {
     await this.copyDatabase(this.database, template);
     releaseBaselinesAtExit();
     const options = this.options;
-    const server = this.serverUrl;
+    const server = this.server.url;
     return {
       kind: 'mysql-server',
       bytes: 0,
-      label: `copy ${template} on ${server.host}`,
+      label: `copy ${template} on ${this.server.where}`,
       open: () => MysqlShadow.open({ ...options, template }),
       release: async () => {
         const mysql = await import('mysql2/promise');
@@ -174,7 +170,7 @@ export class MysqlShadow implements ShadowDatabase {
 
   /** Drops copies whose creating process was killed before it could drop them (server on this machine only). */
   private async dropAbandonedTemplates(): Promise<void> {
-    if (!isLocalHost(this.serverUrl.hostname)) return;
+    if (!this.server.local) return;
     const names = await this.query<{ name: string }>(
       'SELECT SCHEMA_NAME AS name FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?',
       [`${TEMPLATE_PREFIX.replaceAll('_', '\\_')}%`],

@@ -11,13 +11,13 @@ export interface OpenShadowOptions {
   shadowUrl?: string;
   /** Where the URL came from, for messages. */
   shadowUrlSource?: string;
-  allowProductionLooking?: boolean;
+  allowRemoteShadow?: boolean;
 }
 
 /** Picks and opens the adapter for an engine. Adapters are imported lazily: PGlite's WASM loads only when used. */
 export async function openShadow(options: OpenShadowOptions): Promise<ShadowDatabase> {
   const common = {
-    ...(options.allowProductionLooking ? { allowProductionLooking: true } : {}),
+    ...(options.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
     ...(options.shadowUrlSource ? { source: options.shadowUrlSource } : {}),
   };
   switch (options.engine) {

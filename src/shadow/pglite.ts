@@ -1,16 +1,18 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { Extension, PGlite } from '@electric-sql/pglite';
 import { introspectPostgres } from '../schema/introspect/postgres.js';
 import type { Schema } from '../schema/model.js';
-import type { BaselineImage } from './baseline-cache.js';
 import {
   readEmptyDataDir as readCachedEmptyDataDir,
   writeEmptyDataDir as writeCachedEmptyDataDir,
 } from './pglite-cache.js';
-import type { ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
+import { contribModulesFor, explainMissingExtension, loadContribModules } from './pglite-extensions.js';
+import type { BaselineImage, ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
 /**
  * The embedded PostgreSQL shadow (PGlite: PostgreSQL compiled to WASM, in this process). Nothing to set up and
  * nothing to drop: the database lives in memory and vanishes on close. Snapshots are data-directory dumps.
+ * Contrib extensions (pgcrypto, ltree, …) are loaded when the instance starts; every instance that loads a
+ * snapshot gets the same ones, so a data directory holding an extension's objects always finds its code.
  */
 
 interface PgliteSnapshot extends ShadowSnapshot {
@@ -26,7 +28,7 @@ let emptyDataDir: Promise<Blob> | undefined;
  * or (`image` set) one loaded from the cached baseline the last rehearsal used, since the next call most likely
  * rehearses the same project again.
  */
-let spare: { image?: string; db: Promise<PGlite> } | undefined;
+let spare: { image?: string; modules: string; db: Promise<PGlite> } | undefined;
 
 function loadPglite(): Promise<typeof import('@electric-sql/pglite')> {
   pgliteModule ??= import('@electric-sql/pglite');
@@ -40,35 +42,53 @@ export class PgliteShadow implements ShadowDatabase {
   readonly transactionalDdl = true;
   private closed = false;
 
-  private constructor(private db: PGlite) {}
+  private constructor(
+    private db: PGlite,
+    /** The extensions whose contrib modules this instance loaded (pglite-extensions.ts). */
+    private readonly extensions: readonly string[],
+  ) {}
 
   /**
    * Opens an empty PGlite database, or one loaded from a snapshot. With `keepWarm` (the MCP server, a benchmark),
    * a spare instance is prepared in the background so the next rehearsal starts without waiting for PGlite.
    */
-  static async open(options: { from?: Blob; image?: string; keepWarm?: boolean } = {}): Promise<PgliteShadow> {
+  static async open(
+    options: { from?: Blob; image?: string; keepWarm?: boolean; extensions?: readonly string[] } = {},
+  ): Promise<PgliteShadow> {
     const { PGlite } = await loadPglite();
     const from = options.from;
+    const modules = contribModulesFor(options.extensions ?? []);
     const wanted = from ? options.image : undefined;
-    const matching = spare && spare.image === wanted && (from === undefined || wanted !== undefined);
+    const matching =
+      spare &&
+      spare.image === wanted &&
+      spare.modules === modules.join(',') &&
+      (from === undefined || wanted !== undefined);
     const taken = matching ? spare : undefined;
     if (taken) spare = undefined;
     const ready = taken ? await taken.db.catch(() => undefined) : undefined;
+    const extensions = await loadContribModules(modules);
     const db =
-      ready ?? (from ? await PGlite.create({ loadDataDir: from }) : await createEmpty(options.keepWarm === true));
-    if (options.keepWarm) prepareSpare(from && wanted ? { image: wanted, from } : undefined);
-    return new PgliteShadow(db);
+      ready ??
+      (from
+        ? await PGlite.create({ loadDataDir: from, extensions })
+        : await createEmpty(options.keepWarm === true, extensions));
+    if (options.keepWarm) prepareSpare(from && wanted ? { image: wanted, from } : undefined, modules);
+    return new PgliteShadow(db, options.extensions ?? []);
   }
 
   /** The current state as a cached baseline image: a data-directory dump, loaded into a new PGlite on open. */
   async captureBaseline(key: string): Promise<BaselineImage> {
     const dataDir = await this.db.dumpDataDir('none');
+    const own = this.extensions;
     return {
       kind: 'pglite',
       bytes: dataDir.size,
       label: `PGlite data directory (${Math.round(dataDir.size / 1024).toLocaleString('en-US')} KiB)`,
-      open: ({ keepWarm }) => PgliteShadow.open({ from: dataDir, image: key, keepWarm }),
-      warm: () => prepareSpare({ image: key, from: dataDir }),
+      // The image's own extensions, plus any the next migration creates.
+      open: ({ keepWarm, extensions = [] }) =>
+        PgliteShadow.open({ from: dataDir, image: key, keepWarm, extensions: [...own, ...extensions] }),
+      warm: () => prepareSpare({ image: key, from: dataDir }, contribModulesFor(own)),
       release: async () => {
         if (spare?.image === key) await releaseWarmPglite();
       },
@@ -76,7 +96,9 @@ export class PgliteShadow implements ShadowDatabase {
   }
 
   async exec(sql: string): Promise<ExecResult> {
-    const results = await this.db.exec(sql);
+    const results = await this.db.exec(sql).catch((error: unknown) => {
+      throw explainMissingExtension(error);
+    });
     let rows: number | undefined;
     for (const result of results) {
       if (result.affectedRows !== undefined) rows = (rows ?? 0) + result.affectedRows;
@@ -106,7 +128,10 @@ export class PgliteShadow implements ShadowDatabase {
 
   async restore(snapshot: ShadowSnapshot): Promise<void> {
     const { PGlite } = await loadPglite();
-    const next = await PGlite.create({ loadDataDir: (snapshot as PgliteSnapshot).dataDir });
+    const next = await PGlite.create({
+      loadDataDir: (snapshot as PgliteSnapshot).dataDir,
+      extensions: await loadContribModules(contribModulesFor(this.extensions)),
+    });
     await this.db.close().catch(() => undefined);
     this.db = next;
   }
@@ -122,20 +147,21 @@ export class PgliteShadow implements ShadowDatabase {
   }
 }
 
-async function createEmpty(rememberImage: boolean): Promise<PGlite> {
+/** An empty database; extensions live outside the data directory, so the cached empty one serves every set. */
+async function createEmpty(rememberImage: boolean, extensions: Record<string, Extension> = {}): Promise<PGlite> {
   const { PGlite } = await loadPglite();
-  if (emptyDataDir) return PGlite.create({ loadDataDir: await emptyDataDir });
+  if (emptyDataDir) return PGlite.create({ loadDataDir: await emptyDataDir, extensions });
   const cached = await readCachedEmptyDataDir();
   if (cached) {
     try {
-      const db = await PGlite.create({ loadDataDir: cached });
+      const db = await PGlite.create({ loadDataDir: cached, extensions });
       if (rememberImage) emptyDataDir = Promise.resolve(cached);
       return db;
     } catch {
       // A cache from another PGlite build or a damaged file: fall back to initdb and rewrite it.
     }
   }
-  const db = await PGlite.create();
+  const db = await PGlite.create({ extensions });
   const image = db.dumpDataDir('none');
   if (rememberImage) emptyDataDir = image;
   await writeCachedEmptyDataDir(await image);
@@ -143,14 +169,14 @@ async function createEmpty(rememberImage: boolean): Promise<PGlite> {
 }
 
 /** Replaces the spare instance with a new one: empty, or loaded from a cached baseline image. */
-function prepareSpare(source: { image: string; from: Blob } | undefined): void {
+function prepareSpare(source: { image: string; from: Blob } | undefined, modules: string[] = []): void {
   const previous = spare;
-  if (previous && previous.image === source?.image) return;
-  const db = source
-    ? loadPglite().then(({ PGlite }) => PGlite.create({ loadDataDir: source.from }))
-    : createEmpty(true);
+  if (previous && previous.image === source?.image && previous.modules === modules.join(',')) return;
+  const db = Promise.all([loadPglite(), loadContribModules(modules)]).then(([{ PGlite }, extensions]) =>
+    source ? PGlite.create({ loadDataDir: source.from, extensions }) : createEmpty(true, extensions),
+  );
   db.catch(() => undefined);
-  spare = { ...(source ? { image: source.image } : {}), db };
+  spare = { ...(source ? { image: source.image } : {}), modules: modules.join(','), db };
   if (previous) void previous.db.then((old) => old.close()).catch(() => undefined);
 }
 

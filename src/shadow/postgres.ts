@@ -3,22 +3,17 @@ import type pg from 'pg';
 import { UserError } from '../errors.js';
 import { introspectPostgres } from '../schema/introspect/postgres.js';
 import type { Schema } from '../schema/model.js';
-import {
-  abandonedTemplates,
-  type BaselineImage,
-  baselineTemplateName,
-  releaseBaselinesAtExit,
-} from './baseline-cache.js';
+import { abandonedTemplates, baselineTemplateName, releaseBaselinesAtExit } from './baseline-cache.js';
 import {
   assertDroppable,
   assertShadowServer,
-  isLocalHost,
   redact,
   SHADOW_PREFIX,
+  type ShadowServer,
   type ShadowServerOptions,
   TEMPLATE_PREFIX,
 } from './guard.js';
-import type { ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
+import type { BaselineImage, ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
 /**
  * A fresh database `dma_shadow_<random>` created on a PostgreSQL server the user named as shadow. The tool
@@ -52,16 +47,17 @@ export class PostgresShadow implements ShadowDatabase {
     private readonly admin: PgClient,
     private client: PgClient,
     readonly database: string,
-    private readonly serverUrl: URL,
+    private readonly server: ShadowServer,
     private readonly timeoutMs: number,
     private readonly options: PostgresShadowOptions,
   ) {
-    this.description = `${database} on ${serverUrl.host} (created for this rehearsal, dropped afterwards)`;
+    this.description = `${database} on ${server.where} (created for this rehearsal, dropped afterwards)`;
     this.created.add(database);
   }
 
   static async open(options: PostgresShadowOptions): Promise<PostgresShadow> {
-    const serverUrl = assertShadowServer(options.url, options);
+    const server = assertShadowServer(options.url, options);
+    const serverUrl = server.url;
     const timeoutMs = options.connectTimeoutMs ?? 10_000;
     const admin = await connect(serverUrl.href, timeoutMs, options.url);
     const database = `${SHADOW_PREFIX}${randomBytes(6).toString('hex')}`;
@@ -84,7 +80,7 @@ export class PostgresShadow implements ShadowDatabase {
       await admin.end().catch(() => undefined);
       throw error;
     }
-    return new PostgresShadow(admin, client, database, serverUrl, timeoutMs, options);
+    return new PostgresShadow(admin, client, database, server, timeoutMs, options);
   }
 
   async exec(sql: string): Promise<ExecResult> {
@@ -118,7 +114,7 @@ export class PostgresShadow implements ShadowDatabase {
     await this.client.end();
     this.created.add(name);
     await this.admin.query(`CREATE DATABASE ${name} TEMPLATE ${this.database}`);
-    this.client = await connect(databaseUrl(this.serverUrl, this.database), this.timeoutMs);
+    this.client = await connect(databaseUrl(this.server.url, this.database), this.timeoutMs);
     return { kind: 'postgres-server', label: `template database ${name}`, database: name };
   }
 
@@ -136,14 +132,14 @@ export class PostgresShadow implements ShadowDatabase {
       await this.admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
       await this.admin.query(`CREATE DATABASE ${template} TEMPLATE ${this.database}`);
     } finally {
-      this.client = await connect(databaseUrl(this.serverUrl, this.database), this.timeoutMs);
+      this.client = await connect(databaseUrl(this.server.url, this.database), this.timeoutMs);
     }
     releaseBaselinesAtExit();
-    const server = this.serverUrl;
+    const server = this.server.url;
     return {
       kind: 'postgres-server',
       bytes: 0,
-      label: `template database ${template} on ${server.host}`,
+      label: `template database ${template} on ${this.server.where}`,
       open: () => PostgresShadow.open({ ...this.options, template }),
       release: async () => {
         const admin = await connect(server.href, this.timeoutMs, redact(server));
@@ -158,7 +154,7 @@ export class PostgresShadow implements ShadowDatabase {
 
   /** Drops templates whose creating process was killed before it could drop them (server on this machine only). */
   private async dropAbandonedTemplates(): Promise<void> {
-    if (!isLocalHost(this.serverUrl.hostname)) return;
+    if (!this.server.local) return;
     const { rows } = await this.admin.query<{ datname: string }>(
       'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
       [TEMPLATE_PREFIX],
@@ -178,7 +174,7 @@ export class PostgresShadow implements ShadowDatabase {
     await this.client.end().catch(() => undefined);
     await this.admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
     await this.admin.query(`CREATE DATABASE ${this.database} TEMPLATE ${template}`);
-    this.client = await connect(databaseUrl(this.serverUrl, this.database), this.timeoutMs);
+    this.client = await connect(databaseUrl(this.server.url, this.database), this.timeoutMs);
   }
 
   introspect(): Promise<Schema> {

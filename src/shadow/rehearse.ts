@@ -8,6 +8,7 @@ import { estimateAtScale, type ScaleEstimate } from './estimate.js';
 import { type DataFingerprint, fingerprintData } from './fingerprint.js';
 import { assertShadowServer } from './guard.js';
 import { openShadow } from './open.js';
+import { extensionsCreatedIn } from './pglite-extensions.js';
 import { type Phase, runPhase, type StatementReport } from './run-statements.js';
 import { fillSynthetic, type TableFill } from './synthetic.js';
 import { readTargetRowCounts } from './target-stats.js';
@@ -26,7 +27,7 @@ export interface RehearsalOptions {
   /** A server named as shadow (PostgreSQL/MySQL); PGlite and in-memory SQLite otherwise. */
   shadowUrl?: string;
   shadowUrlSource?: string;
-  allowProductionLooking?: boolean;
+  allowRemoteShadow?: boolean;
   rowsPerTable?: number;
   /** Production row counts per table, for the scale estimate. */
   rowCounts?: Record<string, number>;
@@ -118,7 +119,7 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
   let db: ShadowDatabase | undefined;
   if (cached && cacheKey) {
     try {
-      db = await cached.image.open({ keepWarm: options.keepWarm === true });
+      db = await cached.image.open({ keepWarm: options.keepWarm === true, extensions: extensionsFor(options) });
     } catch (error) {
       // The image is gone (a template dropped by someone else…): forget it and build the baseline again.
       await baselineCache.delete(cacheKey);
@@ -160,7 +161,8 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
         migration: {
           id: migration.id,
           path: migration.path,
-          transactional: migration.transactional,
+          // What really happened: on MySQL/MariaDB every DDL statement commits, whatever the tool asks for.
+          transactional: migration.transactional && db.transactionalDdl,
           statements: migration.up.length,
           hasDown: migration.down !== undefined && migration.down.length > 0,
         },
@@ -263,11 +265,13 @@ function cacheKeyFor(options: RehearsalOptions, rowsPerTable: number): string | 
   let server: string | undefined;
   if (options.shadowUrl) {
     // The same refusal as opening the server would give: a cached copy must not bypass the shadow guard.
-    const url = assertShadowServer(options.shadowUrl, {
-      ...(options.allowProductionLooking ? { allowProductionLooking: true } : {}),
+    const accepted = assertShadowServer(options.shadowUrl, {
+      ...(options.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
       ...(options.shadowUrlSource ? { source: options.shadowUrlSource } : {}),
     });
-    server = `${url.protocol}//${decodeURIComponent(url.username)}@${url.host}${url.pathname}`;
+    // The server the driver really reaches (a `?host=` or PGHOST changes it), never the password.
+    const { url } = accepted;
+    server = `${url.protocol}//${decodeURIComponent(url.username)}@${accepted.where}${url.pathname}${url.search}`;
   }
   return baselineKey({ kind, source: options.baseline, rowsPerTable, ...(server ? { server } : {}) });
 }
@@ -322,14 +326,25 @@ async function freshBaseline(
 async function openShadowFor(options: RehearsalOptions): Promise<ShadowDatabase> {
   if (options.engine === 'postgresql' && !options.shadowUrl) {
     const { PgliteShadow } = await import('./pglite.js');
-    return PgliteShadow.open({ keepWarm: options.keepWarm === true });
+    return PgliteShadow.open({ keepWarm: options.keepWarm === true, extensions: extensionsFor(options) });
   }
   return openShadow({
     engine: options.engine,
     ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
     ...(options.shadowUrlSource ? { shadowUrlSource: options.shadowUrlSource } : {}),
-    ...(options.allowProductionLooking ? { allowProductionLooking: true } : {}),
+    ...(options.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
   });
+}
+
+/** Extensions the rehearsal's SQL creates: the embedded PostgreSQL must load their code when it starts. */
+function extensionsFor(options: RehearsalOptions): string[] {
+  if (options.engine !== 'postgresql' || options.shadowUrl) return [];
+  const { migration, baseline } = options;
+  const texts = [...migration.up, ...(migration.down ?? [])].map((statement) => statement.sql);
+  if (baseline.kind === 'dump') texts.push(baseline.sql);
+  if (baseline.kind === 'migrations')
+    for (const earlier of baseline.migrations) texts.push(...earlier.up.map((statement) => statement.sql));
+  return extensionsCreatedIn(texts);
 }
 
 function downFile(migration: Migration): string {
@@ -468,7 +483,7 @@ async function withCancellation<T>(signal: AbortSignal, timeoutMs: number, work:
         throw new UserError(
           'rehearsal-timeout',
           `The rehearsal did not finish within ${timeoutMs} ms; the shadow database was dropped.`,
-          'Raise timeoutMs (CLI --timeout), lower rowsPerTable (--rows), or rehearse a smaller migration.',
+          'Raise timeoutMs (CLI --timeout <seconds>), lower rowsPerTable (--synthetic-rows), or rehearse a smaller migration.',
         );
       }
       throw new UserError(

@@ -9,7 +9,7 @@ export function renderRehearsal(report: RehearsalReport): string {
   const verdict = report.outcome === 'passed' ? 'PASSED' : 'FAILED';
   lines.push(`Rehearsal ${verdict} — ${report.migration.path} on ${report.shadow}`);
   lines.push(
-    `baseline: ${describeBaseline(report)}; ${report.migration.statements} statement(s) up, ${report.migration.transactional ? 'one transaction' : 'no wrapping transaction'}; ${report.durationMs} ms`,
+    `baseline: ${describeBaseline(report)}; ${report.migration.statements} statement(s) up, ${executionMode(report)}; ${report.durationMs} ms`,
   );
   if (report.failure)
     lines.push(
@@ -45,6 +45,11 @@ export function renderRehearsal(report: RehearsalReport): string {
   }
   for (const note of report.engineNotes) lines.push(`note: ${note}`);
   return lines.join('\n');
+}
+
+function executionMode(report: RehearsalReport): string {
+  if (report.engine === 'mysql') return 'no transaction: each DDL statement commits on its own (MySQL/MariaDB)';
+  return report.migration.transactional ? 'one transaction' : 'no wrapping transaction';
 }
 
 function describeBaseline(report: RehearsalReport): string {

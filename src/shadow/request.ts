@@ -96,7 +96,7 @@ export async function prepareRehearsal(request: RehearsalRequest): Promise<Prepa
       baseline,
       ...(shadowUrl ? { shadowUrl } : {}),
       ...(shadowUrlSource ? { shadowUrlSource } : {}),
-      ...(request.allowRemoteShadow ? { allowProductionLooking: true } : {}),
+      ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
       ...(request.rowsPerTable !== undefined ? { rowsPerTable: request.rowsPerTable } : {}),
       ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
       ...(request.targetUrl

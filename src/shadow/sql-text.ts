@@ -1,9 +1,17 @@
+import { quoteIdentifier as quoteMysql } from '../engines/mysql/identifiers.js';
+import { quoteIdentifier as quotePostgres } from '../engines/postgresql/identifiers.js';
+import { quoteIdentifier as quoteSqlite } from '../engines/sqlite/identifiers.js';
 import type { ShadowEngine } from './types.js';
+
+const QUOTE_IDENTIFIER: Record<ShadowEngine, (name: string) => string> = {
+  postgresql: quotePostgres,
+  mysql: quoteMysql,
+  sqlite: quoteSqlite,
+};
 
 /** Identifier and literal quoting per engine, for the SQL the tool itself writes (synthetic rows, checksums). */
 export function quoteIdent(engine: ShadowEngine, name: string): string {
-  if (engine === 'mysql') return `\`${name.replaceAll('`', '``')}\``;
-  return `"${name.replaceAll('"', '""')}"`;
+  return QUOTE_IDENTIFIER[engine](name);
 }
 
 /** `schema.table` → quoted parts. */

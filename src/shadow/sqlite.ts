@@ -1,8 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { introspectSqlite } from '../schema/introspect/sqlite.js';
 import type { Schema } from '../schema/model.js';
-import type { BaselineImage } from './baseline-cache.js';
-import type { ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
+import type { BaselineImage, ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
 /**
  * The SQLite shadow: an in-memory better-sqlite3 database, optionally loaded from a copy of a file's bytes (the

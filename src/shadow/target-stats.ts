@@ -1,5 +1,7 @@
+import { readPlannerRowEstimates } from '../engines/postgresql/row-estimates.js';
 import { UserError } from '../errors.js';
 import { connectMysqlReadOnly, connectPostgresReadOnly, redact } from './guard.js';
+import { quoteIdent } from './sql-text.js';
 import type { ShadowEngine } from './types.js';
 
 /**
@@ -11,13 +13,16 @@ export async function readTargetRowCounts(url: string, engine: ShadowEngine): Pr
     if (engine === 'postgresql') {
       const client = await connectPostgresReadOnly(url);
       try {
-        const result = await client.query<{ name: string; rows: string }>(
-          `SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name,
-                  GREATEST(c.reltuples, 0)::bigint::text AS rows
-             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'`,
-        );
-        return new Map(result.rows.map((row) => [row.name, Number(row.rows)]));
+        // A table without statistics gets no count (no estimate), rather than a count of zero.
+        const counts = new Map<string, number>();
+        for (const estimate of await readPlannerRowEstimates(client)) {
+          if (estimate.rows === undefined) continue;
+          counts.set(
+            estimate.schema === 'public' ? estimate.table : `${estimate.schema}.${estimate.table}`,
+            estimate.rows,
+          );
+        }
+        return counts;
       } finally {
         await client.end().catch(() => undefined);
       }
@@ -46,7 +51,7 @@ export async function readTargetRowCounts(url: string, engine: ShadowEngine): Pr
           tables.map((table) => [
             table.name,
             Number(
-              (db.prepare(`SELECT count(*) AS n FROM "${table.name.replaceAll('"', '""')}"`).get() as { n: number }).n,
+              (db.prepare(`SELECT count(*) AS n FROM ${quoteIdent('sqlite', table.name)}`).get() as { n: number }).n,
             ),
           ]),
         );

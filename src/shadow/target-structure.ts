@@ -2,6 +2,7 @@ import { UserError } from '../errors.js';
 import { postgresDdl } from '../schema/ddl-postgres.js';
 import { introspectPostgres } from '../schema/introspect/postgres.js';
 import { connectMysqlReadOnly, connectPostgresReadOnly, redact } from './guard.js';
+import { quoteIdent } from './sql-text.js';
 import type { ShadowEngine } from './types.js';
 
 /**
@@ -34,7 +35,7 @@ export async function readTargetStructure(target: string, engine: ShadowEngine):
         for (const table of tables as { name: string; type: string }[]) {
           const view = table.type === 'VIEW';
           const [rows] = await connection.query(
-            `SHOW CREATE ${view ? 'VIEW' : 'TABLE'} \`${table.name.replaceAll('`', '``')}\``,
+            `SHOW CREATE ${view ? 'VIEW' : 'TABLE'} ${quoteIdent('mysql', table.name)}`,
           );
           const row = (rows as Record<string, unknown>[])[0] ?? {};
           statements.push(`${String(row[view ? 'Create View' : 'Create Table'] ?? '')};`);

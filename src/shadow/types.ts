@@ -1,5 +1,4 @@
 import type { Schema } from '../schema/model.js';
-import type { BaselineImage } from './baseline-cache.js';
 
 /** The engines a shadow database can be: what the rehearsal runs on. */
 export type ShadowEngine = 'postgresql' | 'mysql' | 'sqlite';
@@ -10,6 +9,24 @@ export type ShadowKind = 'pglite' | 'postgres-server' | 'mysql-server' | 'sqlite
 export interface ExecResult {
   /** Rows inserted/updated/deleted by the statement, when the engine reports it. */
   rowsAffected?: number;
+}
+
+/** A saved baseline an adapter can turn back into a fresh shadow database. */
+export interface BaselineImage {
+  readonly kind: ShadowKind;
+  /** Memory the image holds in this process (0 for a template database on a server). */
+  readonly bytes: number;
+  /** `PGlite data directory (2,345 KiB)`, `template database dma_shadow_tpl_…`. */
+  readonly label: string;
+  /**
+   * Opens a new shadow holding exactly this baseline; the caller closes it as usual. `extensions`: ones the next
+   * migration creates, which the embedded PostgreSQL must load when it starts.
+   */
+  open(options: { keepWarm: boolean; extensions?: readonly string[] }): Promise<ShadowDatabase>;
+  /** Prepares the next `open` in the background (a long-lived process between calls). */
+  warm?(): void;
+  /** Frees what the image holds: drops a template database, forgets a prepared instance. */
+  release(): Promise<void>;
 }
 
 /** An opaque saved state of a shadow database; only the adapter that made it can restore it. */
@@ -45,6 +62,22 @@ export interface ShadowDatabase {
   captureBaseline?(key: string): Promise<BaselineImage>;
   /** Closes connections and drops every database the adapter created. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/**
+ * A statement the shadow itself cannot run: a limit of the throw-away database (an extension the embedded PostgreSQL
+ * lacks), not a fault of the migration. `fix` names another shadow rather than a change to the migration.
+ */
+export class ShadowLimitation extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+    readonly code?: string,
+    readonly position?: number,
+  ) {
+    super(message);
+    this.name = 'ShadowLimitation';
+  }
 }
 
 /** A database error normalised across drivers, with the character position PostgreSQL reports. */

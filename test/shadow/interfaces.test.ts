@@ -111,7 +111,7 @@ function capture() {
 describe('db-migration-agent rehearse', () => {
   it('prints the per-statement table and exits 0 when the round trip passes', async () => {
     const t = capture();
-    const code = await main(['rehearse', 'migrations/0002_orders.up.sql', '--rows', '30'], t.io);
+    const code = await main(['rehearse', 'migrations/0002_orders.up.sql', '--synthetic-rows', '30'], t.io);
     expect(t.err()).toBe('');
     expect(code).toBe(0);
     expect(t.out()).toMatch(/\| 1 \| up \| `CREATE TYPE order_status/);
@@ -126,7 +126,7 @@ describe('db-migration-agent rehearse', () => {
         'broken/0005_shipped_at.up.sql',
         '--down',
         'broken/0005_shipped_at.down.sql',
-        '--rows',
+        '--synthetic-rows',
         '10',
         '--json',
       ],
@@ -140,8 +140,8 @@ describe('db-migration-agent rehearse', () => {
     expect(report.roundTrip.status).toBe('failed');
     expect(report.steps.find((step) => step.phase === 'down')?.location.file).toBe('broken/0005_shipped_at.down.sql');
     const bad = capture();
-    expect(await main(['rehearse', 'a.sql', '--rows', 'many'], bad.io)).toBe(2);
-    expect(bad.err()).toMatch(/--rows many is not a whole number/);
+    expect(await main(['rehearse', 'a.sql', '--synthetic-rows', 'many'], bad.io)).toBe(2);
+    expect(bad.err()).toMatch(/--synthetic-rows many is not a whole number/);
   });
 
   it('runs from the built binary (process start included)', async () => {
@@ -149,7 +149,7 @@ describe('db-migration-agent rehearse', () => {
     const run = promisify(execFile);
     const { stdout } = await run(
       process.execPath,
-      [BIN, 'rehearse', 'migrations/0001_users.up.sql', '--rows', '10', '--json'],
+      [BIN, 'rehearse', 'migrations/0001_users.up.sql', '--synthetic-rows', '10', '--json'],
       {
         cwd: PROJECT,
         timeout: 60_000,

@@ -108,7 +108,7 @@ describe('db-migration-agent migrations', () => {
     const parsed = JSON.parse(typeorm.out) as { format: string; migrations: { up: { origin: { line: number } }[] }[] };
     expect(parsed.format).toBe('typeorm');
     expect(parsed.migrations[1]?.up.map((statement) => statement.origin.line)).toEqual([5, 6]);
-    const broken = await runCli(['--execute', '--timeout', '1000'], fixture('sources-knex-broken'));
+    const broken = await runCli(['--execute', '--timeout', '1000ms'], fixture('sources-knex-broken'));
     expect(broken.code).toBe(1);
     expect(broken.out).toContain('problem(s):');
     expect(broken.out).toContain(
@@ -127,7 +127,7 @@ describe('db-migration-agent migrations', () => {
     () => {
       const child = spawnSync(
         process.execPath,
-        [path.join(REPO, 'dist/bundle/bin.js'), 'migrations', '--execute', '--json', '--timeout', '300'],
+        [path.join(REPO, 'dist/bundle/bin.js'), 'migrations', '--execute', '--json', '--timeout', '300ms'],
         { cwd: fixture('sources-knex-hostile'), encoding: 'utf8', timeout: 60_000 },
       );
       expect(child.status).toBe(1);

@@ -1,5 +1,6 @@
 import type { AlterTableCmd, ColumnDef, Constraint, Node, RangeVar, TypeName } from 'libpg-query';
 import * as libpg from 'libpg-query';
+import { identifier } from '../../engines/postgresql/identifiers.js';
 import { type LexToken, lexAscii } from '../../sql/tokens.js';
 import { typeNameText } from '../ast.js';
 import { namesOf, relationDisplay, relationKey } from '../names.js';
@@ -207,17 +208,8 @@ export function severityForSize(context: RuleContext, key: string): Severity | u
 
 // ---- identifiers ---------------------------------------------------------------------------------------
 
-const RESERVED = new Set(
-  'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp not null offset on only or order placing primary references returning select session_user some symmetric system_user table then to trailing true union unique user using variadic when where window with'.split(
-    ' ',
-  ),
-);
-
 /** An identifier as SQL: quoted only when it has to be. */
-export function ident(name: string): string {
-  if (/^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name)) return name;
-  return `"${name.replaceAll('"', '""')}"`;
-}
+export const ident = identifier;
 
 const qualifiedCache = new Map<string, string>();
 
