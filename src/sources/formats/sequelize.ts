@@ -14,16 +14,19 @@ import {
 } from '../loader.js';
 import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, ReadContext } from '../types.js';
+import { inlineParameters } from './inline-parameters.js';
 import {
   baseName,
   configuredValue,
   isScript,
   offlineReadsNote,
   pushWithDownCheck,
+  recordDown,
   scriptsContaining,
   uncompiled,
 } from './js-common.js';
 import { currentCallSite, withCallSites } from './origin-context.js';
+import { answerFromMemory, recordingTransaction, SequelizeSchemaMemory } from './sequelize-recording.js';
 
 const CONFIG_FILES = [
   'config/config.json',
@@ -128,10 +131,15 @@ async function compileOne(recorder: SequelizeRecorder, context: ReadContext, abs
     `Compiled with Sequelize ${recorder.version} (${recorder.source} package), dialect ${recorder.dialect}.`,
   ];
   let down: Statement[] | undefined;
-  if (typeof module.down === 'function') down = await recorder.record(absolute, relative, 'down', module.down);
-  else notes.push('No down(): sequelize db:migrate:undo cannot undo it.');
+  if (typeof module.down === 'function') {
+    const run = module.down;
+    const recorded = await recordDown(relative, () => recorder.record(absolute, relative, 'down', run));
+    down = recorded.down;
+    if (recorded.note) notes.push(recorded.note);
+  } else notes.push('No down(): sequelize db:migrate:undo cannot undo it.');
   const readsNote = offlineReadsNote([...up, ...(down ?? [])]);
   if (readsNote) notes.push(readsNote);
+  notes.push(...recorder.takeNotes());
   return {
     id: idOf(absolute),
     name: nameOf(absolute),
@@ -144,11 +152,20 @@ async function compileOne(recorder: SequelizeRecorder, context: ReadContext, abs
   };
 }
 
+type InjectReplacements = (sql: string, dialect: unknown, replacements: unknown) => string;
+
+interface LegacyUtils {
+  format(parts: unknown[], dialect: unknown): string;
+  formatNamedParameters(sql: string, parameters: unknown, dialect: unknown): string;
+}
+
 interface SequelizeInstance {
   query(
     sql: string | { query: string },
     options?: { type?: string; bind?: unknown; replacements?: unknown },
   ): Promise<unknown>;
+  transaction: (...args: unknown[]) => Promise<unknown>;
+  dialect?: { name?: string };
   getQueryInterface(): object;
   close(): Promise<void>;
 }
@@ -161,20 +178,52 @@ type SequelizeModule = (new (options: object) => SequelizeInstance) & { Sequeliz
  * existing tables get empty answers.
  */
 class SequelizeRecorder {
+  /** The tables the recorded migrations created (describeTable, showAllTables), and what had to be assumed. */
+  private readonly memory = new SequelizeSchemaMemory();
+  private notes: string[] = [];
+
+  takeNotes(): string[] {
+    return [...new Set(this.notes.splice(0))];
+  }
+
+  /** Sequelize's own replacement injection (lib/utils/sql, 6.19+; Utils.format* before). */
+  injectReplacements(sql: string, instance: SequelizeInstance, replacements: unknown): string {
+    const dialect = instance.dialect;
+    if (this.inject) return this.inject(sql, dialect, replacements);
+    const utils = (this.module as unknown as { Utils?: LegacyUtils }).Utils;
+    if (utils && Array.isArray(replacements)) return utils.format([sql, ...replacements], dialect?.name);
+    if (utils && replacements && typeof replacements === 'object')
+      return utils.formatNamedParameters(sql, replacements, dialect?.name);
+    throw new UserError(
+      'sequelize-replacements',
+      `This Sequelize version offers no way to put replacements into SQL, so the query cannot be recorded.`,
+      'Write the values into the SQL, or use Sequelize 6.19 or later.',
+    );
+  }
+
   private constructor(
     private readonly module: SequelizeModule,
     readonly dialect: string,
     readonly version: string,
     readonly source: 'project' | 'bundled',
+    private readonly inject: InjectReplacements | undefined,
   ) {}
 
   static create(root: string, dialect: string): SequelizeRecorder {
     const loaded = requireFromProject<SequelizeModule & { Sequelize: SequelizeModule }>(root, 'sequelize');
+    let inject: InjectReplacements | undefined;
+    try {
+      inject = requireFromProject<{ injectReplacements?: InjectReplacements }>(root, 'sequelize/lib/utils/sql').module
+        .injectReplacements;
+    } catch {
+      inject = undefined;
+    }
     return new SequelizeRecorder(
       loaded.module.Sequelize ?? loaded.module,
       dialect,
       packageVersion(root, 'sequelize'),
       loaded.source,
+      inject,
     );
   }
 
@@ -204,17 +253,31 @@ class SequelizeRecorder {
   ): Promise<Statement[]> {
     const statements: Statement[] = [];
     const instance = this.instance(relative);
-    instance.query = async (sql, options) => {
-      const text = typeof sql === 'string' ? sql : sql.query;
+    const push = (text: string) => {
       const frame = frameIn(sourceMappedStack(), absolute) ?? frameIn(currentCallSite(), absolute);
       const origin = frame
         ? { file: relative, line: frame.line, column: frame.column }
         : statements[statements.length - 1]?.origin;
       statements.push(compiledStatement(text.replace(/;\s*$/, ''), origin));
+    };
+    instance.query = async (sql, options) => {
+      let text = typeof sql === 'string' ? sql : sql.query;
+      // Sequelize puts replacements (`:name`, `?`) into the SQL itself and sends `bind` ($1, $name) to the driver.
+      if (options?.replacements) text = this.injectReplacements(text, instance, options.replacements);
+      if (options?.bind) text = inlineParameters(text, options.bind as unknown[], 'dollar', this.dialect);
+      push(text);
       return options?.type === 'SELECT' ? [] : [[], 0];
     };
+    instance.transaction = recordingTransaction(push);
+    const queryInterface = instance.getQueryInterface() as Record<string, unknown>;
+    answerFromMemory(queryInterface, this.memory, {
+      dialect: this.dialect,
+      track: direction === 'up',
+      relative,
+      note: (text) => this.notes.push(text),
+    });
     try {
-      await run(withCallSites(instance.getQueryInterface()), this.module);
+      await run(withCallSites(queryInterface), this.module);
     } catch (error) {
       throw thrownByMigration(absolute, direction, error);
     } finally {
