@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import type { Engine, Migration, MigrationFormat, Statement } from '../model.js';
 import { relativeToRoot, resolveInsideRoot } from '../project/root.js';
 import { isDownFile } from '../sources/down-files.js';
+import { implicitTransactionNote, runsAsImplicitTransaction } from '../sources/execution.js';
 import { listSqlFiles, loadSqlInputs, type SourceOrigin, type SqlInput } from './inputs.js';
 
 /**
@@ -257,15 +258,18 @@ function toInput(root: string, migration: Migration): SqlInput {
   // An empty down (an empty file, a down() that runs nothing) is there but undoes nothing: irreversible.
   const down = migration.down;
   // Reader notes stay with list_migrations; the check only needs the transaction mode spelled out.
+  const implicit = !migration.transactional && runsAsImplicitTransaction(migration, 'postgresql');
   const notes = migration.transactional
     ? []
-    : [`${migration.format} runs it outside a transaction (checked that way: CONCURRENTLY is allowed).`];
+    : implicit
+      ? [implicitTransactionNote(migration)]
+      : [`${migration.format} runs it outside a transaction (checked that way: CONCURRENTLY is allowed).`];
   return {
     file: migration.path,
     sql: text.sql,
     ...(text.origins.length > 0 ? { origins: text.origins } : {}),
     ...(down ? { down: { file: downFile(migration), sql: joinStatements(down).sql } } : { downMissing: true }),
-    inTransaction: migration.transactional,
+    inTransaction: migration.transactional || implicit,
     ...(notes.length > 0 ? { notes } : {}),
   };
 }

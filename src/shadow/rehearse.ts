@@ -2,6 +2,7 @@ import { UserError } from '../errors.js';
 import type { Migration } from '../model.js';
 import { compareSchemas, type SchemaChange } from '../schema/compare.js';
 import type { Schema } from '../schema/model.js';
+import { implicitTransactionNote, runsAsImplicitTransaction } from '../sources/execution.js';
 import { type BaselineSource, buildBaseline } from './baseline.js';
 import { baselineCache, baselineKey, type CachedBaseline } from './baseline-cache.js';
 import { estimateAtScale, type ScaleEstimate } from './estimate.js';
@@ -147,6 +148,7 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
           phase: name,
           file: name === 'down' ? downFile(migration) : file,
           transactional: migration.transactional,
+          oneQuery: runsAsImplicitTransaction({ execution: migration.execution, up: statements }, db.engine),
           signal,
           onStatement: (index, total) => progress.step(`${name}: statement ${index + 1}/${total}`),
         });
@@ -160,7 +162,7 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
         migration: {
           id: migration.id,
           path: migration.path,
-          transactional: migration.transactional,
+          transactional: migration.transactional || runsAsImplicitTransaction(migration, db.engine),
           statements: migration.up.length,
           hasDown: migration.down !== undefined && migration.down.length > 0,
         },
@@ -448,6 +450,8 @@ function engineNotes(engine: ShadowEngine, migration: Migration): string[] {
     ];
   if (migration.transactional)
     return ['Statements ran in one transaction, as the migration tool runs them; locks are held until COMMIT.'];
+  if (runsAsImplicitTransaction(migration, engine))
+    return [`${implicitTransactionNote(migration)} The rehearsal ran them that way; locks are held until the end.`];
   return [
     `${migration.format === 'sql' ? 'The migration contains statements that cannot run in a transaction' : `The ${migration.format} tool does not wrap this migration in a transaction`}: each statement ran on its own (CONCURRENTLY ones outside any transaction) and releases its locks when it ends; a failure halfway leaves the earlier statements applied.`,
   ];

@@ -61,6 +61,7 @@ export const golangMigrate: FormatReader = {
               ? { down: await splitStatements((await readText(entry.down)) ?? '', engine, downPath) }
               : {}),
             transactional: false,
+            execution: 'one-query' as const,
             notes,
           };
         },

@@ -47,6 +47,8 @@ export const plainSql: FormatReader = {
                 id: name,
                 name,
                 transactional: false,
+                // Runners of plain folders mostly send a file as one query (client.query(text)); psql -f does not.
+                execution: 'one-query',
                 notes: [
                   downFile
                     ? 'Plain SQL file: whether it runs in a transaction depends on the runner.'
