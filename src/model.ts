@@ -64,6 +64,12 @@ export interface Migration {
   /** Whether the tool wraps the migration in one transaction. */
   transactional: boolean;
   /**
+   * How the tool sends the up SQL. 'one-query': the whole file as one multi-statement query, which PostgreSQL
+   * runs as one implicit transaction (so CONCURRENTLY fails there when the file holds more than one statement);
+   * 'per-statement': each statement on its own. Absent means per-statement.
+   */
+  execution?: 'one-query' | 'per-statement';
+  /**
    * False when the SQL is unknown because producing it needs project code that was not run (knex, TypeORM,
    * Sequelize, Alembic, Django without executeProjectCode); `up` is then empty. Absent means the SQL is known.
    */

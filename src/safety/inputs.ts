@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { globToRegExp } from '../glob.js';
 import { relativeToRoot, resolveInsideRoot } from '../project/root.js';
+import { downFileOf, isDownFile, upCandidates } from '../sources/down-files.js';
 
 export { globToRegExp };
 
@@ -54,8 +55,11 @@ export async function loadSqlInputs(
     );
   }
   const files: string[] = [];
+  const named = new Set<string>();
   for (const target of paths) {
     const matched = hasGlob(target) ? expandGlob(root, target) : [expandPath(root, target)].flat();
+    if (!hasGlob(target) && matched.length === 1 && matched[0] === resolveInsideRoot(root, target))
+      named.add(matched[0]);
     if (matched.length === 0) {
       throw new UserError(
         'no-match',
@@ -79,11 +83,15 @@ export async function loadSqlInputs(
       inputs.push(...handled);
       continue;
     }
-    const up = upPartner(absolute);
-    if (up && byPath.has(up)) continue; // checked as the rollback of its up migration
+    if (isDownFile(relativeToRoot(root, absolute))) {
+      // A down file is the rollback of its up migration, never a forward migration; checked as one only when
+      // the caller named it (alone or with no up among the inputs).
+      if (upCandidates(absolute).some((up) => byPath.has(up))) continue;
+      if (!named.has(absolute)) continue;
+    }
     const input: SqlInput = { file: relativeToRoot(root, absolute), sql: readText(absolute, root) };
-    const down = downPartner(absolute);
-    if (down && exists(down)) input.down = { file: relativeToRoot(root, down), sql: readText(down, root) };
+    const down = isDownFile(relativeToRoot(root, absolute)) ? undefined : downFileOf(absolute, { has: exists });
+    if (down) input.down = { file: relativeToRoot(root, down), sql: readText(down, root) };
     inputs.push(input);
   }
   return inputs;
@@ -108,20 +116,6 @@ function exists(absolute: string): boolean {
   } catch {
     return false;
   }
-}
-
-function downPartner(absolute: string): string | undefined {
-  const base = path.basename(absolute);
-  if (base === 'up.sql') return path.join(path.dirname(absolute), 'down.sql');
-  if (/\.up\.sql$/i.test(base)) return absolute.replace(/\.up\.sql$/i, '.down.sql');
-  return undefined;
-}
-
-function upPartner(absolute: string): string | undefined {
-  const base = path.basename(absolute);
-  if (base === 'down.sql') return path.join(path.dirname(absolute), 'up.sql');
-  if (/\.down\.sql$/i.test(base)) return absolute.replace(/\.down\.sql$/i, '.up.sql');
-  return undefined;
 }
 
 /** Every .sql file a path names (the file itself, or the .sql files below a folder), absolute. */

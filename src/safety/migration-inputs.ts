@@ -4,6 +4,8 @@ import { UserError } from '../errors.js';
 import type { Engine, Migration, MigrationFormat, Statement } from '../model.js';
 import { relativeToRoot, resolveInsideRoot } from '../project/root.js';
 import { askOnce } from '../sources/consent.js';
+import { isDownFile } from '../sources/down-files.js';
+import { implicitTransactionNote, runsAsImplicitTransaction } from '../sources/execution.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import { listSqlFiles, loadSqlInputs, type SourceOrigin, type SqlInput } from './inputs.js';
 
@@ -99,6 +101,8 @@ export async function loadMigrationInputs(
     const unclaimed = narrowed.migrations.length === 0 && narrowed.errors.length === 0;
     if (narrowed.format === 'sql' || (unclaimed && listSqlFiles(root, relative).length > 0)) {
       // Plain SQL, or a .sql file the folder's format does not claim: natural order, paired *.down.sql.
+      for (const error of narrowed.errors)
+        if (error.error.code === 'orphan-down') result.notes.push(readError(error).what);
       result.historyComplete = false;
       result.inputs.push(...(await loadSqlInputs(root, [target])));
       continue;
@@ -209,7 +213,7 @@ function straySqlFiles(
   for (const error of errors) claimed.add(error.path);
   return listSqlFiles(root, relativeToRoot(root, absolute) || '.')
     .map((file) => relativeToRoot(root, file))
-    .filter((file) => !claimed.has(file) && !/(^|\/)U[^/]*__[^/]*\.sql$/.test(file) && !/\.down\.sql$/i.test(file));
+    .filter((file) => !claimed.has(file) && !isDownFile(file));
 }
 
 function readError(error: { path: string; error: InputError }): InputError {
@@ -254,17 +258,21 @@ function notCompiled(migration: Migration, executed: boolean): InputError {
 
 function toInput(root: string, migration: Migration): SqlInput {
   const text = migrationText(root, migration);
-  const down = migration.down && migration.down.length > 0 ? migration.down : undefined;
+  // An empty down (an empty file, a down() that runs nothing) is there but undoes nothing: irreversible.
+  const down = migration.down;
   // Reader notes stay with list_migrations; the check only needs the transaction mode spelled out.
+  const implicit = !migration.transactional && runsAsImplicitTransaction(migration, 'postgresql');
   const notes = migration.transactional
     ? []
-    : [`${migration.format} runs it outside a transaction (checked that way: CONCURRENTLY is allowed).`];
+    : implicit
+      ? [implicitTransactionNote(migration)]
+      : [`${migration.format} runs it outside a transaction (checked that way: CONCURRENTLY is allowed).`];
   return {
     file: migration.path,
     sql: text.sql,
     ...(text.origins.length > 0 ? { origins: text.origins } : {}),
     ...(down ? { down: { file: downFile(migration), sql: joinStatements(down).sql } } : { downMissing: true }),
-    inTransaction: migration.transactional,
+    inTransaction: migration.transactional || implicit,
     ...(notes.length > 0 ? { notes } : {}),
   };
 }

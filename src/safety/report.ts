@@ -429,7 +429,7 @@ function answerChecklist(input: ReportInput, findings: FindingDigest[], at: (lin
       evidence: [
         input.down.statements > 0
           ? `Down migration ${input.down.file ?? '(given)'} has ${input.down.statements} statement(s); run rehearse_migration to test up → down → up.`
-          : `Down migration ${input.down.file ?? '(given)'} is empty.`,
+          : `Down migration ${input.down.file ?? '(given)'} is empty: the migration is irreversible (its down undoes nothing).`,
       ],
     });
   } else if (input.down === false) {

@@ -2,6 +2,7 @@ import { UserError } from '../errors.js';
 import type { Migration } from '../model.js';
 import { compareSchemas, type SchemaChange } from '../schema/compare.js';
 import type { Schema } from '../schema/model.js';
+import { implicitTransactionNote, runsAsImplicitTransaction } from '../sources/execution.js';
 import { type BaselineSource, buildBaseline } from './baseline.js';
 import { baselineCache, baselineKey, type CachedBaseline } from './baseline-cache.js';
 import { estimateAtScale, type ScaleEstimate } from './estimate.js';
@@ -148,6 +149,7 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
           phase: name,
           file: name === 'down' ? downFile(migration) : file,
           transactional: migration.transactional,
+          oneQuery: runsAsImplicitTransaction({ execution: migration.execution, up: statements }, db.engine),
           signal,
           onStatement: (index, total) => progress.step(`${name}: statement ${index + 1}/${total}`),
         });
@@ -162,7 +164,8 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
           id: migration.id,
           path: migration.path,
           // What really happened: on MySQL/MariaDB every DDL statement commits, whatever the tool asks for.
-          transactional: migration.transactional && db.transactionalDdl,
+          transactional:
+            (migration.transactional || runsAsImplicitTransaction(migration, db.engine)) && db.transactionalDdl,
           statements: migration.up.length,
           hasDown: migration.down !== undefined && migration.down.length > 0,
         },
@@ -463,6 +466,8 @@ function engineNotes(engine: ShadowEngine, migration: Migration): string[] {
     ];
   if (migration.transactional)
     return ['Statements ran in one transaction, as the migration tool runs them; locks are held until COMMIT.'];
+  if (runsAsImplicitTransaction(migration, engine))
+    return [`${implicitTransactionNote(migration)} The rehearsal ran them that way; locks are held until the end.`];
   return [
     `${migration.format === 'sql' ? 'The migration contains statements that cannot run in a transaction' : `The ${migration.format} tool does not wrap this migration in a transaction`}: each statement ran on its own (CONCURRENTLY ones outside any transaction) and releases its locks when it ends; a failure halfway leaves the earlier statements applied.`,
   ];

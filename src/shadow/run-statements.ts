@@ -46,6 +46,11 @@ export interface PhaseOptions {
   phase: Phase;
   file: string;
   transactional: boolean;
+  /**
+   * The tool sends the statements as one multi-statement query (golang-migrate, dbmate, Diesel, Prisma): on
+   * PostgreSQL they then run as one implicit transaction, CONCURRENTLY included — and fail there, as they will.
+   */
+  oneQuery?: boolean;
   signal?: AbortSignal;
   onStatement?: (index: number, total: number) => void;
 }
@@ -56,7 +61,7 @@ export async function runPhase(
   options: PhaseOptions,
 ): Promise<StatementReport[]> {
   const reports: StatementReport[] = [];
-  const groups = groupStatements(db, statements, options.transactional);
+  const groups = groupStatements(db, statements, options.transactional, options.oneQuery === true);
   let done = 0;
   for (const group of groups) {
     const groupReports: StatementReport[] = [];
@@ -75,6 +80,10 @@ export async function runPhase(
         const report = await runOne(db, statement, options, group.mode, reports.length + groupReports.length + 1);
         groupReports.push(report);
         if (report.error) {
+          if (options.oneQuery && /inside a transaction block/i.test(report.error.message))
+            report.notes.push(
+              'the tool sends the whole file as one query, which PostgreSQL runs as one implicit transaction; give this statement a migration file of its own',
+            );
           failed = true;
           break;
         }
@@ -123,9 +132,16 @@ interface Group {
   statements: Statement[];
 }
 
-function groupStatements(db: ShadowDatabase, statements: Statement[], transactional: boolean): Group[] {
+function groupStatements(
+  db: ShadowDatabase,
+  statements: Statement[],
+  transactional: boolean,
+  oneQuery: boolean,
+): Group[] {
   if (!db.transactionalDdl)
     return statements.map((statement) => ({ mode: 'none (autocommit)', statements: [statement] }));
+  if (oneQuery && db.engine === 'postgresql' && statements.length > 1)
+    return [{ mode: 'migration transaction', statements }];
   const groups: Group[] = [];
   for (const statement of statements) {
     if (mustRunOutsideTransaction(statement, db.engine)) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import type { MigrationFormat } from '../model.js';
+import type { Migration, MigrationFormat } from '../model.js';
 import { isInside, relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../project/root.js';
 import { askOnce } from './consent.js';
 import { isDirectory, isFile } from './files.js';
@@ -79,7 +79,7 @@ export async function readMigrations(root: string, options: ReadMigrationsOption
     format: reader.format,
     directory: relativeToRoot(realRoot, directory) || '.',
     ...(options.engine || read.engine ? { engine: options.engine ?? read.engine } : {}),
-    migrations: read.migrations,
+    migrations: read.migrations.map(withEmptyHalvesNamed),
     errors: read.errors.map((error) => relativeError(realRoot, error)),
   };
 }
@@ -110,6 +110,17 @@ async function locate(
     }
   }
   return undefined;
+}
+
+/** An empty up is a no-op and an empty down makes the migration irreversible: said, never an error. */
+function withEmptyHalvesNamed(migration: Migration): Migration {
+  if (migration.compiled === false) return migration;
+  const notes = [...migration.notes];
+  if (migration.up.length === 0)
+    notes.push('The up migration has no statement: applying it changes nothing (a no-op).');
+  if (migration.down?.length === 0 && !notes.some((note) => note.includes('irreversible by design')))
+    notes.push('The down migration has no statement: the migration is irreversible (rolling back undoes nothing).');
+  return notes.length === migration.notes.length ? migration : { ...migration, notes };
 }
 
 function relativeError(root: string, error: MigrationReadError): MigrationReadError {

@@ -72,6 +72,8 @@ async function* batches(lib: LibPgQuery, sql: string, file: string | undefined):
 
 /** Parses the text piece by piece (see chunkBoundaries), each piece's statements as one batch. */
 function* pieces(lib: LibPgQuery, sql: string, file: string | undefined): Generator<PgStatement[]> {
+  // An empty file holds no statement (the parser calls it "Query cannot be empty"): an empty up is a no-op.
+  if (sql.trim() === '') return;
   const read = statementReader(sql);
   const cuts = [...chunkBoundaries(sql), sql.length];
   let start = 0;

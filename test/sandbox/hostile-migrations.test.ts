@@ -162,13 +162,19 @@ describe('hostile migrations in the sandbox', () => {
     const result = await readMigrations(fixture('sandbox-sequelize'), { executeProjectCode: true });
     expect(result.migrations[0]).toMatchObject({
       path: 'migrations/20240101000000-create-accounts.js',
-      transactional: true,
+      transactional: false,
     });
     expect(result.migrations[0]?.up.map((statement) => [statement.sql, statement.origin?.line])).toEqual([
+      ['BEGIN', 5],
       ['CREATE TABLE IF NOT EXISTS "accounts" ("id"  SERIAL , PRIMARY KEY ("id"))', 6],
       ['CREATE INDEX "accounts_id_idx" ON "accounts" ("id")', 11],
+      ['COMMIT', 5],
     ]);
-    expect(result.migrations[0]?.down?.map((statement) => statement.sql)).toEqual(['DROP TABLE IF EXISTS "accounts"']);
+    expect(result.migrations[0]?.down?.map((statement) => statement.sql)).toEqual([
+      'BEGIN',
+      'DROP TABLE IF EXISTS "accounts"',
+      'COMMIT',
+    ]);
     expect(result.errors.map((error) => [error.path, error.error.code])).toEqual([
       ['migrations/20240102000000-asks-for-connection.js', 'sequelize-connection-refused'],
     ]);

@@ -43,6 +43,8 @@ export const dbmate: FormatReader = {
               up: parsed.up,
               ...(parsed.down ? { down: parsed.down } : {}),
               transactional,
+              // dbmate sends the section as one query, with or without transaction:false (dbmate issues 126, 285).
+              execution: 'one-query' as const,
               notes,
             };
           },

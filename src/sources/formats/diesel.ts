@@ -57,6 +57,8 @@ export const diesel: FormatReader = {
                 ? { down: await splitStatements(downText, engine, relativeToRoot(context.root, downFile)) }
                 : {}),
               transactional,
+              // Diesel runs up.sql with batch_execute, one query, with or without its transaction (diesel issue 4552).
+              execution: 'one-query' as const,
               notes,
             };
           },

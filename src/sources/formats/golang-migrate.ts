@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { UserError } from '../../errors.js';
 import { relativeToRoot } from '../../project/root.js';
 import { listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
@@ -40,18 +41,27 @@ export const golangMigrate: FormatReader = {
           ];
           const upPath = entry.up ? relativeToRoot(context.root, entry.up) : undefined;
           const downPath = entry.down ? relativeToRoot(context.root, entry.down) : undefined;
-          if (!upPath) notes.push(`No ${version}_${entry.title}.up.sql: golang-migrate would fail on this version.`);
+          if (!upPath) {
+            // A down file alone is not a forward migration: it is reported, never listed as one.
+            throw new UserError(
+              'missing-up',
+              `${downPath} has no ${version}_${entry.title}.up.sql beside it: golang-migrate fails on this version, and the down file was not read as a migration.`,
+              `Add ${version}_${entry.title}.up.sql, or delete the down file if the migration is gone.`,
+              { file: downPath ?? context.directory },
+            );
+          }
           if (!downPath) notes.push(`No ${version}_${entry.title}.down.sql: this version cannot be rolled back.`);
           return {
             id: version,
             name: entry.title,
-            path: upPath ?? downPath ?? '',
+            path: upPath,
             format: 'golang-migrate' as const,
-            up: entry.up && upPath ? await splitStatements((await readText(entry.up)) ?? '', engine, upPath) : [],
+            up: entry.up ? await splitStatements((await readText(entry.up)) ?? '', engine, upPath) : [],
             ...(entry.down && downPath
               ? { down: await splitStatements((await readText(entry.down)) ?? '', engine, downPath) }
               : {}),
             transactional: false,
+            execution: 'one-query' as const,
             notes,
           };
         },

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import type { Migration, MigrationFormat } from '../../model.js';
+import { UserError } from '../../errors.js';
+import type { Migration, MigrationFormat, Statement } from '../../model.js';
 import { relativeToRoot } from '../../project/root.js';
 import { listEntries, readText } from '../files.js';
 import type { FormatRead } from '../types.js';
@@ -113,4 +114,24 @@ export function offlineReadsNote(statements: { sql: string }[]): string | undefi
   const reads = statements.filter((statement) => /^\s*(select|show|pragma|with)\b/i.test(statement.sql));
   if (reads.length === 0) return undefined;
   return `Recorded without a database: ${reads.length} read(s) (e.g. ${reads[0]?.sql.slice(0, 60)}…) were answered with no rows, so code that branches on them took the empty-database path; rehearse on a shadow database to see the real run.`;
+}
+
+/**
+ * Records down(); a down() that throws is the "this migration is irreversible" idiom, not a broken migration:
+ * its up() is still checked, and the down is empty (undoes nothing) with a note saying where it threw.
+ */
+export async function recordDown(
+  relative: string,
+  record: () => Promise<Statement[]>,
+): Promise<{ down: Statement[]; note?: string }> {
+  try {
+    return { down: await record() };
+  } catch (error) {
+    if (!(error instanceof UserError) || error.code !== 'migration-threw') throw error;
+    const where = error.where?.line !== undefined ? ` at ${relative}:${error.where.line}` : '';
+    return {
+      down: [],
+      note: `down() throws${where} (${error.what.replace(/^down\(\) threw while its SQL was recorded: /, '')}): the migration is irreversible by design; rolling back stops here.`,
+    };
+  }
 }

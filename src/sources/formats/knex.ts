@@ -16,14 +16,8 @@ import {
 } from '../loader.js';
 import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, ReadContext } from '../types.js';
-import {
-  baseName,
-  offlineReadsNote,
-  pushWithDownCheck,
-  scriptsContaining,
-  stringProperty,
-  uncompiled,
-} from './js-common.js';
+import { baseName, pushWithDownCheck, recordDown, scriptsContaining, stringProperty, uncompiled } from './js-common.js';
+import { assumptionsNote, type KnexQuery, OfflineSchema, offlineAnswer } from './knex-offline.js';
 
 const KNEXFILES = ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.mts', 'knexfile.cts'];
 const DEFAULT_EXTENSIONS = ['.co', '.coffee', '.eg', '.iced', '.js', '.cjs', '.mjs', '.litcoffee', '.ls', '.ts'];
@@ -184,7 +178,12 @@ async function compileOne(
   const notes: string[] = [];
   let down: Statement[] | undefined;
   if (typeof module.down === 'function') {
-    down = await recorder.record(absolute, relative, 'down', module.down, { keep: false, transaction: transactional });
+    const run = module.down;
+    const recorded = await recordDown(relative, () =>
+      recorder.record(absolute, relative, 'down', run, { keep: false, transaction: transactional }),
+    );
+    down = recorded.down;
+    if (recorded.note) notes.push(recorded.note);
   } else notes.push('No down(knex) export: knex migrate:rollback cannot undo it.');
   if (!transactional)
     notes.push(
@@ -192,7 +191,7 @@ async function compileOne(
         ? '`config.transaction = false`: knex runs it outside a transaction.'
         : 'The knexfile sets disableTransactions: knex runs migrations outside transactions.',
     );
-  const readsNote = recorder.needsHistory ? undefined : offlineReadsNote([...up, ...(down ?? [])]);
+  const readsNote = recorder.needsHistory ? undefined : assumptionsNote(recorder.takeAssumptions());
   if (readsNote) notes.push(readsNote);
   notes.push(
     `Compiled with knex ${recorder.version} (${recorder.source} package), client ${recorder.client}; ledger table ${settings.tableName ?? 'knex_migrations'}.`,
@@ -266,6 +265,7 @@ class KnexRecorder {
         : undefined;
     const instance = this.instance(database);
     const statements: Statement[] = [];
+    this.lastAt = relative;
     instance.on('query', (query: { sql: string; bindings?: unknown[]; __origin?: string }) => {
       const frame = frameIn(query.__origin, absolute);
       const sql = this.inline(instance, query.sql, query.bindings);
@@ -274,6 +274,8 @@ class KnexRecorder {
         ? { file: relative, line: frame.line, column: frame.column }
         : statements[statements.length - 1]?.origin;
       statements.push(compiledStatement(sql, origin));
+      this.lastAt = origin ? `${origin.file}:${origin.line}` : relative;
+      if (keep) this.offlineSchema.observe(sql);
     });
     try {
       if (transaction) {
@@ -292,6 +294,16 @@ class KnexRecorder {
     return statements;
   }
 
+  /** Tables recorded statements created so far (hasTable answers), and the reads answered by assumption. */
+  private readonly offlineSchema = new OfflineSchema();
+  private assumed: { what: string; at: string }[] = [];
+  private lastAt = '';
+
+  /** The assumptions made while recording the current migration, cleared for the next one. */
+  takeAssumptions(): { what: string; at: string }[] {
+    return this.assumed.splice(0);
+  }
+
   async close(): Promise<void> {
     this.database?.close();
   }
@@ -303,7 +315,11 @@ class KnexRecorder {
    */
   private instance(database: SqliteDatabase | undefined): Knex {
     const Base = this.dialectClient();
-    const empty = this.client === 'pg' ? { rows: [], rowCount: 0, fields: [], command: '' } : [[], []];
+    const answer = (query: KnexQuery) => {
+      const answered = offlineAnswer(this.client, query, this.offlineSchema);
+      if (answered.assumption) this.assumed.push({ what: answered.assumption, at: this.lastAt });
+      return answered.response;
+    };
     const tag = <T extends object>(builder: T): T => {
       (builder as { __origin?: string }).__origin = sourceMappedStack();
       return builder;
@@ -353,8 +369,8 @@ class KnexRecorder {
       override async releaseConnection() {
         return undefined;
       }
-      override async _query(_connection: unknown, object: { response?: unknown }) {
-        object.response = empty;
+      override async _query(_connection: unknown, object: KnexQuery & { response?: unknown }) {
+        object.response = answer(object);
         return object;
       }
     }

@@ -1,9 +1,15 @@
 import path from 'node:path';
-import { listEntries, naturalCompare } from '../files.js';
+import { relativeToRoot } from '../../project/root.js';
+import { downFileOf, isDownFile } from '../down-files.js';
+import { listEntries, naturalCompare, readText } from '../files.js';
+import { splitStatements } from '../statements.js';
 import type { FormatReader } from '../types.js';
 import { collect, countMatching, engineFor, readWholeFile } from './sql-common.js';
 
-/** A plain folder of `.sql` files applied in name order (numbers compared as numbers). */
+/**
+ * A plain folder of `.sql` files applied in name order (numbers compared as numbers). Down files (`x.down.sql`,
+ * `x_down.sql`, `down/x.sql`) are the rollback of their up file, never migrations of their own.
+ */
 export const plainSql: FormatReader = {
   format: 'sql',
   priority: 90,
@@ -12,17 +18,28 @@ export const plainSql: FormatReader = {
   },
   async read(context) {
     const engine = engineFor(context);
-    const { files } = await listEntries(context.directory);
-    const ordered = files.filter((file) => file.endsWith('.sql')).sort(naturalCompare);
-    return collect(
+    const { files, folders } = await listEntries(context.directory);
+    const all = new Set(
+      files.filter((file) => file.endsWith('.sql')).map((file) => path.join(context.directory, file)),
+    );
+    for (const folder of folders.filter((name) => isDownFile(`${name}/x.sql`))) {
+      const inside = await listEntries(path.join(context.directory, folder));
+      for (const file of inside.files.filter((name) => name.endsWith('.sql')))
+        all.add(path.join(context.directory, folder, file));
+    }
+    const ordered = [...all]
+      .filter((absolute) => !isDownFile(relativeToRoot(context.directory, absolute)))
+      .sort((a, b) => naturalCompare(path.basename(a), path.basename(b)));
+    const result = await collect(
       context,
-      ordered.map((file) => {
-        const absolute = path.join(context.directory, file);
-        const name = file.replace(/\.sql$/, '');
+      ordered.map((absolute) => {
+        const name = path.basename(absolute).replace(/([._-]up)?\.sql$/i, '');
+        const downFile = downFileOf(absolute, all);
         return {
           absolute,
-          read: () =>
-            readWholeFile(
+          also: downFile ? [downFile] : [],
+          read: async () => {
+            const migration = await readWholeFile(
               context,
               absolute,
               'sql',
@@ -30,12 +47,37 @@ export const plainSql: FormatReader = {
                 id: name,
                 name,
                 transactional: false,
-                notes: ['Plain SQL file: no down migration; whether it runs in a transaction depends on the runner.'],
+                // Runners of plain folders mostly send a file as one query (client.query(text)); psql -f does not.
+                execution: 'one-query',
+                notes: [
+                  downFile
+                    ? 'Plain SQL file: whether it runs in a transaction depends on the runner.'
+                    : 'Plain SQL file: no down migration; whether it runs in a transaction depends on the runner.',
+                ],
               },
               engine,
-            ),
+            );
+            if (!downFile) return migration;
+            const downPath = relativeToRoot(context.root, downFile);
+            return { ...migration, down: await splitStatements((await readText(downFile)) ?? '', engine, downPath) };
+          },
         };
       }),
     );
+    const paired = new Set(ordered.map((absolute) => downFileOf(absolute, all)));
+    for (const orphan of [...all].filter((file) => isDownFile(relativeToRoot(context.directory, file)))) {
+      if (paired.has(orphan)) continue;
+      const relative = relativeToRoot(context.root, orphan);
+      result.errors.push({
+        path: relative,
+        error: {
+          code: 'orphan-down',
+          what: `${relative} is a down migration with no up migration beside it, so it was not read as a migration.`,
+          fix: 'Give it its up file (same name with up, or without the down suffix), or delete it if the up is gone.',
+          where: { file: relative },
+        },
+      });
+    }
+    return result;
   },
 };

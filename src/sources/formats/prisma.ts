@@ -71,6 +71,7 @@ export const prisma: FormatReader = {
                 id,
                 name,
                 transactional: false,
+                execution: 'one-query',
                 notes: [
                   'Prisma migrations have no down; the rollback plan derives one.',
                   'prisma migrate deploy sends the file as one script without its own transaction; on PostgreSQL a multi-statement script runs as one implicit transaction.',

@@ -14,16 +14,19 @@ import {
 } from '../loader.js';
 import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, ReadContext } from '../types.js';
+import { inlineParameters } from './inline-parameters.js';
 import {
   baseName,
   configuredValue,
   isScript,
   offlineReadsNote,
   pushWithDownCheck,
+  recordDown,
   scriptsContaining,
   uncompiled,
 } from './js-common.js';
 import { currentCallSite, withCallSites } from './origin-context.js';
+import { answerFromMemory, recordingTransaction, SequelizeSchemaMemory } from './sequelize-recording.js';
 
 const CONFIG_FILES = [
   'config/config.json',
@@ -125,20 +128,21 @@ async function compileOne(recorder: SequelizeRecorder, context: ReadContext, abs
       { file: relative, line: 1, column: 1 },
     );
   }
-  const recordedUp = await recorder.record(absolute, relative, 'up', module.up);
-  const up = recordedUp.statements;
+  const up = await recorder.record(absolute, relative, 'up', module.up);
   const notes = [
-    recordedUp.openedTransaction
-      ? 'up() opens a transaction (queryInterface.sequelize.transaction): its statements run in it.'
-      : 'sequelize-cli runs each migration without a transaction unless the migration opens one (queryInterface.sequelize.transaction).',
+    'sequelize-cli runs each migration without a transaction unless the migration opens one (queryInterface.sequelize.transaction).',
     `Compiled with Sequelize ${recorder.version} (${recorder.source} package), dialect ${recorder.dialect}.`,
   ];
   let down: Statement[] | undefined;
-  if (typeof module.down === 'function')
-    down = (await recorder.record(absolute, relative, 'down', module.down)).statements;
-  else notes.push('No down(): sequelize db:migrate:undo cannot undo it.');
+  if (typeof module.down === 'function') {
+    const run = module.down;
+    const recorded = await recordDown(relative, () => recorder.record(absolute, relative, 'down', run));
+    down = recorded.down;
+    if (recorded.note) notes.push(recorded.note);
+  } else notes.push('No down(): sequelize db:migrate:undo cannot undo it.');
   const readsNote = offlineReadsNote([...up, ...(down ?? [])]);
   if (readsNote) notes.push(readsNote);
+  notes.push(...recorder.takeNotes());
   return {
     id: idOf(absolute),
     name: nameOf(absolute),
@@ -146,9 +150,16 @@ async function compileOne(recorder: SequelizeRecorder, context: ReadContext, abs
     format: 'sequelize',
     up,
     ...(down ? { down } : {}),
-    transactional: recordedUp.openedTransaction,
+    transactional: false,
     notes,
   };
+}
+
+type InjectReplacements = (sql: string, dialect: unknown, replacements: unknown) => string;
+
+interface LegacyUtils {
+  format(parts: unknown[], dialect: unknown): string;
+  formatNamedParameters(sql: string, parameters: unknown, dialect: unknown): string;
 }
 
 interface SequelizeInstance {
@@ -156,25 +167,14 @@ interface SequelizeInstance {
     sql: string | { query: string },
     options?: { type?: string; bind?: unknown; replacements?: unknown },
   ): Promise<unknown>;
+  transaction: (...args: unknown[]) => Promise<unknown>;
+  dialect?: { name?: string };
   getQueryInterface(): object;
   close(): Promise<void>;
-  transaction(options?: unknown, autoCallback?: unknown): Promise<unknown>;
   connectionManager: { getConnection(): Promise<unknown> };
 }
 
-interface TransactionLike {
-  _afterCommitHooks?: ((transaction: unknown) => unknown)[];
-  finished?: string;
-  commit(): Promise<void>;
-  rollback(): Promise<void>;
-}
-
-type SequelizeModule = (new (
-  options: object,
-) => SequelizeInstance) & {
-  Sequelize?: unknown;
-  Transaction?: new (sequelize: SequelizeInstance, options: object) => TransactionLike;
-};
+type SequelizeModule = (new (options: object) => SequelizeInstance) & { Sequelize?: unknown };
 
 /**
  * A Sequelize instance of the project's dialect whose query() records the SQL instead of sending it. The
@@ -182,20 +182,52 @@ type SequelizeModule = (new (
  * existing tables get empty answers.
  */
 class SequelizeRecorder {
+  /** The tables the recorded migrations created (describeTable, showAllTables), and what had to be assumed. */
+  private readonly memory = new SequelizeSchemaMemory();
+  private notes: string[] = [];
+
+  takeNotes(): string[] {
+    return [...new Set(this.notes.splice(0))];
+  }
+
+  /** Sequelize's own replacement injection (lib/utils/sql, 6.19+; Utils.format* before). */
+  injectReplacements(sql: string, instance: SequelizeInstance, replacements: unknown): string {
+    const dialect = instance.dialect;
+    if (this.inject) return this.inject(sql, dialect, replacements);
+    const utils = (this.module as unknown as { Utils?: LegacyUtils }).Utils;
+    if (utils && Array.isArray(replacements)) return utils.format([sql, ...replacements], dialect?.name);
+    if (utils && replacements && typeof replacements === 'object')
+      return utils.formatNamedParameters(sql, replacements, dialect?.name);
+    throw new UserError(
+      'sequelize-replacements',
+      `This Sequelize version offers no way to put replacements into SQL, so the query cannot be recorded.`,
+      'Write the values into the SQL, or use Sequelize 6.19 or later.',
+    );
+  }
+
   private constructor(
     private readonly module: SequelizeModule,
     readonly dialect: string,
     readonly version: string,
     readonly source: 'project' | 'bundled',
+    private readonly inject: InjectReplacements | undefined,
   ) {}
 
   static create(root: string, dialect: string): SequelizeRecorder {
     const loaded = requireFromProject<SequelizeModule & { Sequelize: SequelizeModule }>(root, 'sequelize');
+    let inject: InjectReplacements | undefined;
+    try {
+      inject = requireFromProject<{ injectReplacements?: InjectReplacements }>(root, 'sequelize/lib/utils/sql').module
+        .injectReplacements;
+    } catch {
+      inject = undefined;
+    }
     return new SequelizeRecorder(
       loaded.module.Sequelize ?? loaded.module,
       dialect,
       packageVersion(root, 'sequelize'),
       loaded.source,
+      inject,
     );
   }
 
@@ -222,20 +254,25 @@ class SequelizeRecorder {
     relative: string,
     direction: 'up' | 'down',
     run: (queryInterface: unknown, Sequelize: unknown) => unknown,
-  ): Promise<{ statements: Statement[]; openedTransaction: boolean }> {
+  ): Promise<Statement[]> {
     const statements: Statement[] = [];
     const instance = this.instance(relative);
-    let openedTransaction = false;
-    instance.query = async (sql, options) => {
-      const text = typeof sql === 'string' ? sql : sql.query;
+    const push = (text: string) => {
       const frame = frameIn(sourceMappedStack(), absolute) ?? frameIn(currentCallSite(), absolute);
       const origin = frame
         ? { file: relative, line: frame.line, column: frame.column }
         : statements[statements.length - 1]?.origin;
       statements.push(compiledStatement(text.replace(/;\s*$/, ''), origin));
+    };
+    instance.query = async (sql, options) => {
+      let text = typeof sql === 'string' ? sql : sql.query;
+      // Sequelize puts replacements (`:name`, `?`) into the SQL itself and sends `bind` ($1, $name) to the driver.
+      if (options?.replacements) text = this.injectReplacements(text, instance, options.replacements);
+      if (options?.bind) text = inlineParameters(text, options.bind as unknown[], 'dollar', this.dialect);
+      push(text);
       return options?.type === 'SELECT' ? [] : [[], 0];
     };
-    // Nothing may reach a server: a transaction is a recording object, and a connection is never opened.
+    // Nothing may reach a server: a transaction is recorded as BEGIN … COMMIT, and a connection is never opened.
     instance.connectionManager.getConnection = async () => {
       throw new UserError(
         'sequelize-connection-refused',
@@ -244,45 +281,21 @@ class SequelizeRecorder {
         { file: relative },
       );
     };
-    instance.transaction = async (options?: unknown, autoCallback?: unknown) => {
-      const callback = typeof options === 'function' ? options : autoCallback;
-      openedTransaction = true;
-      const transaction = this.recordingTransaction(instance, typeof options === 'object' && options ? options : {});
-      if (typeof callback !== 'function') return transaction;
-      try {
-        const result = await (callback as (transaction: unknown) => unknown)(transaction);
-        await transaction.commit();
-        return result;
-      } catch (error) {
-        await transaction.rollback();
-        throw error;
-      }
-    };
+    instance.transaction = recordingTransaction(push);
+    const queryInterface = instance.getQueryInterface() as Record<string, unknown>;
+    answerFromMemory(queryInterface, this.memory, {
+      dialect: this.dialect,
+      track: direction === 'up',
+      relative,
+      note: (text) => this.notes.push(text),
+    });
     try {
-      await run(withCallSites(instance.getQueryInterface()), this.module);
+      await run(withCallSites(queryInterface), this.module);
     } catch (error) {
       throw thrownByMigration(absolute, direction, error);
     } finally {
       await instance.close().catch(() => undefined);
     }
-    return { statements, openedTransaction };
-  }
-
-  /**
-   * A real Sequelize Transaction (queries check `instanceof Transaction`) that never takes a connection:
-   * commit and rollback only finish it, and commit runs the afterCommit hooks as Sequelize does.
-   */
-  private recordingTransaction(instance: SequelizeInstance, options: object): TransactionLike {
-    const transaction: TransactionLike = this.module.Transaction
-      ? new this.module.Transaction(instance, options)
-      : { commit: async () => undefined, rollback: async () => undefined };
-    transaction.commit = async () => {
-      transaction.finished = 'commit';
-      for (const hook of transaction._afterCommitHooks ?? []) await hook(transaction);
-    };
-    transaction.rollback = async () => {
-      transaction.finished = 'rollback';
-    };
-    return transaction;
+    return statements;
   }
 }

@@ -30,7 +30,7 @@ export async function readWholeFile(
   context: ReadContext,
   absolute: string,
   format: MigrationFormat,
-  fields: Pick<Migration, 'id' | 'name' | 'transactional' | 'notes'>,
+  fields: Pick<Migration, 'id' | 'name' | 'transactional' | 'notes' | 'execution'>,
   engine: Engine | undefined,
 ): Promise<Migration> {
   const relative = relativeToRoot(context.root, absolute);

@@ -14,12 +14,14 @@ import {
 } from '../loader.js';
 import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, ReadContext } from '../types.js';
+import { inlineParameters, placeholderStyle } from './inline-parameters.js';
 import {
   baseName,
   configuredValue,
   isScript,
   offlineReadsNote,
   pushWithDownCheck,
+  recordDown,
   scriptsContaining,
   uncompiled,
 } from './js-common.js';
@@ -201,9 +203,13 @@ async function compileOne(
   const up = await recorder.record(absolute, relative, 'up', instance, { keep: true });
   const notes: string[] = [];
   let down: Statement[] | undefined;
-  if (typeof instance.down === 'function')
-    down = await recorder.record(absolute, relative, 'down', instance, { keep: false });
-  else notes.push('No down(queryRunner): typeorm migration:revert cannot undo it.');
+  if (typeof instance.down === 'function') {
+    const recorded = await recordDown(relative, () =>
+      recorder.record(absolute, relative, 'down', instance, { keep: false }),
+    );
+    down = recorded.down;
+    if (recorded.note) notes.push(recorded.note);
+  } else notes.push('No down(queryRunner): typeorm migration:revert cannot undo it.');
   const transactional = instance.transaction !== false;
   if (!transactional) {
     notes.push(
@@ -291,12 +297,7 @@ class TypeormRecorder {
       const origin = frame
         ? { file: relative, line: frame.line, column: frame.column }
         : statements[statements.length - 1]?.origin;
-      statements.push(
-        compiledStatement(
-          parameters && parameters.length > 0 ? `${sql} -- parameters: ${JSON.stringify(parameters)}` : sql,
-          origin,
-        ),
-      );
+      statements.push(compiledStatement(withParameters(sql, parameters, this.type), origin));
     });
     try {
       await instance[direction]?.call(instance, withCallSites(runner));
@@ -376,6 +377,17 @@ class TypeormRecorder {
     Object.assign(runner, { manager: dataSource.createEntityManager(runner) });
     return runner;
   }
+}
+
+/**
+ * The SQL with the parameters of `query(sql, parameters)` in place, as the database runs it. Where placeholders
+ * are not `$n` or `?` (SQL Server, Oracle) they follow in a block comment, which cannot swallow what comes next.
+ */
+function withParameters(sql: string, parameters: unknown[] | undefined, type: string): string {
+  if (!parameters || parameters.length === 0) return sql;
+  if (/postgres|cockroach|mysql|mariadb|sqlite|sqljs|capacitor|cordova|expo|nativescript|react-native/.test(type))
+    return inlineParameters(sql, parameters, placeholderStyle(type), type);
+  return `${sql} /* parameters: ${JSON.stringify(parameters).replaceAll('*/', '* /')} */`;
 }
 
 function bareName(name: string): string {

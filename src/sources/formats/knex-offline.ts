@@ -1,0 +1,95 @@
+/**
+ * What the knex recorder answers when a migration reads while being recorded without a database (PostgreSQL,
+ * MySQL): values of the shape knex returns, so code that loops over rows or destructures a count runs and its
+ * writes are recorded; every such answer is an assumption about the data, listed with its source line.
+ *
+ * - `select` returns one placeholder row, `first` that row, `pluck` one value: every column reads null, and
+ *   aggregates (`count`, `sum` …) read 0.
+ * - `hasTable` is true for a table an earlier recorded statement created (and did not drop), else false;
+ *   `hasColumn` and other schema questions answer as for an empty database.
+ */
+
+export interface KnexQuery {
+  sql: string;
+  method?: string;
+  output?: unknown;
+  bindings?: readonly unknown[];
+}
+
+export interface OfflineAnswer {
+  response: unknown;
+  /** What was assumed, e.g. "select answered with one placeholder row"; undefined for writes. */
+  assumption?: string;
+}
+
+const AGGREGATE = /^\s*select\s+(count|sum|avg|min|max)\s*\(/i;
+const DATA_READS = new Set(['select', 'first', 'pluck']);
+
+/** A row of any columns: each reads null (0 for an aggregate), and it is not a thenable. */
+function placeholderRow(value: null | 0): Record<string, unknown> {
+  return new Proxy(
+    {},
+    {
+      get: (_target, property) => (typeof property === 'string' && property !== 'then' ? value : undefined),
+    },
+  );
+}
+
+/** Tracks the tables recorded statements created, to answer hasTable. */
+export class OfflineSchema {
+  private readonly tables = new Set<string>();
+
+  observe(sql: string): void {
+    const created = /^\s*create\s+table\s+(?:if\s+not\s+exists\s+)?([`"]?)([\w.]+)\1/i.exec(sql);
+    if (created?.[2]) this.tables.add(bare(created[2]));
+    const dropped = /^\s*drop\s+table\s+(?:if\s+exists\s+)?([`"]?)([\w.]+)\1/i.exec(sql);
+    if (dropped?.[2]) this.tables.delete(bare(dropped[2]));
+    const renamed = /^\s*alter\s+table\s+([`"]?)([\w.]+)\1\s+rename\s+to\s+([`"]?)([\w.]+)\3/i.exec(sql);
+    if (renamed?.[2] && renamed[4] && this.tables.delete(bare(renamed[2]))) this.tables.add(bare(renamed[4]));
+  }
+
+  has(table: string): boolean {
+    return this.tables.has(bare(table));
+  }
+}
+
+function bare(table: string): string {
+  return (table.split('.').pop() ?? table).toLowerCase();
+}
+
+/** The response the dialect's driver would give (`pg`-style result object, or mysql2's [rows, fields]). */
+export function offlineAnswer(client: string, query: KnexQuery, schema: OfflineSchema): OfflineAnswer {
+  const command = /^\s*(\w+)/.exec(query.sql)?.[1]?.toUpperCase() ?? '';
+  let rows: unknown[] = [];
+  let assumption: string | undefined;
+  if (query.output !== undefined && /information_schema\.tables|sqlite_master|show\s+tables/i.test(query.sql)) {
+    const table = typeof query.bindings?.[0] === 'string' ? query.bindings[0] : undefined;
+    const exists = table !== undefined && schema.has(table);
+    if (exists) rows = [placeholderRow(null)];
+    assumption = `hasTable(${table ?? '?'}) answered ${exists} (${exists ? 'created by an earlier recorded statement' : 'no recorded statement created it'})`;
+  } else if (query.output !== undefined && /information_schema\.columns|show\s+columns|pragma/i.test(query.sql)) {
+    const [table, column] = (query.bindings ?? []).map(String);
+    assumption = `hasColumn(${table ?? '?'}, ${column ?? '?'}) answered false (as for an empty database)`;
+  } else if (query.output !== undefined && command === 'SELECT') {
+    assumption = `a schema question (${query.sql.slice(0, 50)}…) answered as for an empty database`;
+  } else if (query.method && DATA_READS.has(query.method) && command === 'SELECT') {
+    const aggregate = AGGREGATE.test(query.sql);
+    rows = [placeholderRow(aggregate ? 0 : null)];
+    assumption = aggregate
+      ? `${/^\s*select\s+(\w+)/i.exec(query.sql)?.[1]?.toLowerCase()}() answered 0`
+      : `${query.method}() answered with one placeholder row (every column null)`;
+  }
+  const response =
+    client === 'pg'
+      ? { rows, rowCount: rows.length, fields: [], command: command === 'WITH' ? 'SELECT' : command }
+      : [rows, []];
+  return { response, ...(assumption ? { assumption } : {}) };
+}
+
+/** The note listing where the recorded code's data-dependent branches were decided by assumed answers. */
+export function assumptionsNote(assumed: { what: string; at: string }[]): string | undefined {
+  if (assumed.length === 0) return undefined;
+  const listed = assumed.slice(0, 5).map((entry) => `${entry.at}: ${entry.what}`);
+  const more = assumed.length > 5 ? `; and ${assumed.length - 5} more` : '';
+  return `Recorded without a database, so reads were answered by assumption and code branching on them took the assumed path — ${listed.join('; ')}${more}. Rehearse on a shadow database to see the real run.`;
+}
