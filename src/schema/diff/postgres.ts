@@ -509,7 +509,21 @@ function planTables(ops: PlannedOperation[], before: Schema, after: Schema, rebu
   const order = dependencyOrder(dropped, qualifiedName, (table) =>
     table.foreignKeys.map((fk) => fk.referencedTable),
   ).reverse();
-  for (const table of order) dropTable(ops, table, before, 'table removed');
+  for (const table of order) {
+    // A key of a table that stays may be dropped before this table goes: its foreign keys go first.
+    for (const fk of table.foreignKeys.filter((item) => b.has(item.referencedTable)))
+      ops.push(
+        operation(
+          PHASE.dropForeignKey,
+          'drop-constraint',
+          `${qualifiedName(table)}.${fk.name}`,
+          'safe',
+          'foreign key of a removed table, dropped before the keys it references change',
+          [`ALTER TABLE ${q(qualifiedName(table))} DROP CONSTRAINT ${ident(fk.name)}`],
+        ),
+      );
+    dropTable(ops, table, before, 'table removed');
+  }
 }
 
 function samePartitionParent(a: Table, b: Table): boolean {
@@ -750,7 +764,9 @@ function alterColumn(table: string, was: Column, column: Column): PlannedOperati
     const sql: string[] = [];
     if (was.default !== undefined && !widening) sql.push(`${alter} DROP DEFAULT`);
     sql.push(`${alter} TYPE ${type}${collate}${widening ? '' : ` USING ${ident(column.name)}::${type}`}`);
-    if (column.default !== undefined && !widening) sql.push(`${alter} SET DEFAULT ${column.default}`);
+    if (widening && was.default !== column.default)
+      sql.push(column.default !== undefined ? `${alter} SET DEFAULT ${column.default}` : `${alter} DROP DEFAULT`);
+    else if (column.default !== undefined && !widening) sql.push(`${alter} SET DEFAULT ${column.default}`);
     const narrowing = isNarrowing(was.type, column.type);
     ops.push(
       widening
