@@ -105,6 +105,7 @@ export function validateRenames(before: Schema, after: Schema, answers: RenameAn
 
 /** The earlier schema with the answered renames done, as the engine does them (references follow). */
 export function applyRenames(schema: Schema, answers: RenameAnswer[]): Schema {
+  if (answers.length === 0) return schema;
   let result: Schema = structuredClone(schema);
   for (const answer of answers.filter((item) => !item.table)) result = renameTable(result, answer.from, answer.to);
   for (const answer of answers.filter((item) => item.table))
