@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { Extensions, PGlite } from '@electric-sql/pglite';
 import { introspectPostgres } from '../schema/introspect/postgres.js';
 import type { Schema } from '../schema/model.js';
 import type { BaselineImage } from './baseline-cache.js';
@@ -46,8 +46,14 @@ export class PgliteShadow implements ShadowDatabase {
    * Opens an empty PGlite database, or one loaded from a snapshot. With `keepWarm` (the MCP server, a benchmark),
    * a spare instance is prepared in the background so the next rehearsal starts without waiting for PGlite.
    */
-  static async open(options: { from?: Blob; image?: string; keepWarm?: boolean } = {}): Promise<PgliteShadow> {
+  static async open(
+    options: { from?: Blob; image?: string; keepWarm?: boolean; extensions?: string[] } = {},
+  ): Promise<PgliteShadow> {
     const { PGlite } = await loadPglite();
+    if (options.extensions?.length) {
+      // Extensions are loaded when the instance starts, so such a shadow never comes from the spare or the cache.
+      return new PgliteShadow(await PGlite.create({ extensions: await loadExtensions(options.extensions) }));
+    }
     const from = options.from;
     const wanted = from ? options.image : undefined;
     const matching = spare && spare.image === wanted && (from === undefined || wanted !== undefined);
@@ -120,6 +126,47 @@ export class PgliteShadow implements ShadowDatabase {
     this.closed = true;
     await this.db.close().catch(() => undefined);
   }
+}
+
+/** The PostgreSQL extensions PGlite ships (contrib modules and pgvector), by the name CREATE EXTENSION uses. */
+export const PGLITE_EXTENSIONS = new Set([
+  'amcheck',
+  'bloom',
+  'btree_gin',
+  'btree_gist',
+  'citext',
+  'cube',
+  'dict_int',
+  'dict_xsyn',
+  'earthdistance',
+  'fuzzystrmatch',
+  'hstore',
+  'intarray',
+  'isn',
+  'lo',
+  'ltree',
+  'moddatetime',
+  'pg_trgm',
+  'pgcrypto',
+  'seg',
+  'tablefunc',
+  'tcn',
+  'tsm_system_rows',
+  'tsm_system_time',
+  'unaccent',
+  'uuid-ossp',
+  'vector',
+]);
+
+async function loadExtensions(names: string[]): Promise<Extensions> {
+  const extensions: Extensions = {};
+  for (const name of names.filter((item) => PGLITE_EXTENSIONS.has(item))) {
+    const key = name.replace(/-/g, '_');
+    const specifier = name === 'vector' ? '@electric-sql/pglite/vector' : `@electric-sql/pglite/contrib/${key}`;
+    const module = (await import(specifier)) as Record<string, unknown>;
+    extensions[key] = module[key] as Extensions[string];
+  }
+  return extensions;
 }
 
 async function createEmpty(rememberImage: boolean): Promise<PGlite> {
