@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
 import type { Schema } from '../model.js';
+import { planMysql } from './mysql.js';
 import { ordered, type PlannedOperation } from './operation.js';
 import { planPostgres } from './postgres.js';
 import { applyRenames, findRenameQuestions, validateRenames } from './renames.js';
@@ -36,11 +37,17 @@ export function diffSchemas(before: Schema, after: Schema, options: DiffOptions 
       notes.push(
         'SQLite table rebuilds: run them with PRAGMA foreign_keys = OFF (outside the transaction) and check PRAGMA foreign_key_check afterwards.',
       );
+  } else if (isMysql(before.engine)) {
+    planned = planMysql(renamed, after, renames);
+    if (planned.length > 0)
+      notes.push(
+        'MySQL/MariaDB commit every DDL statement on its own: a failure midway leaves the earlier steps applied.',
+      );
   } else
     throw new UserError(
       'diff-engine-unsupported',
-      `Schema diff SQL is written for PostgreSQL and SQLite; ${before.engine} is not supported yet.`,
-      'Compare a PostgreSQL or SQLite schema, or use the rehearsal round trip to compare MySQL/MariaDB structures.',
+      `Schema diff SQL is written for PostgreSQL, MySQL/MariaDB and SQLite; ${before.engine} is not supported.`,
+      'Compare a PostgreSQL, MySQL/MariaDB or SQLite schema.',
     );
   const operations = ordered(planned);
   for (const question of questions) {
