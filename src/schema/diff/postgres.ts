@@ -1105,7 +1105,10 @@ function dropRoutine(routine: Routine, reason: string): PlannedOperation {
     [
       `DROP ${routine.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION'} ${q(qualifiedName(routine))}(${routine.arguments})`,
     ],
-    { hazards: ['dependent-objects'] },
+    {
+      hazards: ['dependent-objects', 'data-loss'],
+      dataLoss: `the body of ${routine.kind} ${routineSignature(routine)} (only the earlier schema or git still has it)`,
+    },
   );
 }
 
