@@ -1073,7 +1073,9 @@ function planRoutines(ops: PlannedOperation[], before: Schema, after: Schema): v
     const old = a.get(signature);
     if (old && old.definition === routine.definition) continue;
     if (old && (old.returns !== routine.returns || old.kind !== routine.kind)) {
-      ops.push(dropRoutine(old, 'return type changed: dropped and created again'));
+      // Replaced, not lost: the new definition follows.
+      const { dataLoss: _replaced, ...drop } = dropRoutine(old, 'return type changed: dropped and created again');
+      ops.push({ ...drop, hazards: ['dependent-objects'] });
     }
     const replaced = old && old.returns === routine.returns && old.kind === routine.kind;
     ops.push(
