@@ -148,7 +148,7 @@ function rebuildTable(old: Table, table: Table): PlannedOperation {
   const lost = old.columns.filter((column) => !table.columns.some((item) => item.name === column.name));
   const narrowed = table.columns.filter((column) => {
     const was = old.columns.find((item) => item.name === column.name);
-    return was && was.nullable && !column.nullable;
+    return was?.nullable === true && !column.nullable;
   });
   const sql = [
     createTableSql(table, temporary),
