@@ -9,6 +9,7 @@ const MODULES: [string, () => Promise<BenchModule>][] = [
   ['safety', () => import('./safety.js')],
   ['sources', () => import('./sources.js')],
   ['shadow', () => import('./shadow.js')],
+  ['schema-diff', () => import('./schema-diff.js')],
   // bench modules: one entry per line
 ];
 

@@ -1,5 +1,6 @@
 import type { ToolDefinition } from './define.js';
 import { detectSetupTool } from './detect_setup.js';
+import { diffSchemaTool } from './diff_schema.js';
 import { listMigrationsTool } from './list_migrations.js';
 import { rehearseMigrationTool } from './rehearse_migration.js';
 import { validateSafetyTool } from './validate_safety.js';
@@ -12,6 +13,7 @@ export const TOOLS: ToolDefinition[] = [
   // tools: one entry per line, in workflow order
   detectSetupTool,
   listMigrationsTool,
+  diffSchemaTool,
   validateSafetyTool,
   rehearseMigrationTool,
 ];

@@ -2,9 +2,11 @@ import { checkCommand } from './check.js';
 import type { CliCommand } from './command.js';
 import { demoCommand } from './demo.js';
 import { detectCommand } from './detect.js';
+import { diffCommand } from './diff.js';
 import { mcpCommand } from './mcp.js';
 import { migrationsCommand } from './migrations.js';
 import { rehearseCommand } from './rehearse.js';
+import { rollbackCommand } from './rollback.js';
 
 /** Every CLI command. Adding a command = adding its file and one line below. */
 export const COMMANDS: CliCommand[] = [
@@ -14,5 +16,7 @@ export const COMMANDS: CliCommand[] = [
   migrationsCommand,
   checkCommand,
   rehearseCommand,
+  diffCommand,
+  rollbackCommand,
   // commands: one entry per line
 ];

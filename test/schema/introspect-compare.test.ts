@@ -68,11 +68,9 @@ describe('PostgreSQL introspection (pg_catalog, on PGlite)', () => {
       ]);
       expect(schema.enums).toEqual([{ name: 'mood', values: ['happy', 'sad'] }]);
       expect(schema.views.map((view) => view.name)).toEqual(['happy_users']);
-      expect(schema.sequences).toContainEqual({
-        name: 'invoices_id_seq',
-        namespace: 'billing',
-        ownedBy: 'invoices.id',
-      });
+      expect(schema.sequences).toContainEqual(
+        expect.objectContaining({ name: 'invoices_id_seq', namespace: 'billing', ownedBy: 'billing.invoices.id' }),
+      );
       expect(compareSchemas(schema, await db.introspect())).toEqual([]);
     } finally {
       await db.close();

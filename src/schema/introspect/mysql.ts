@@ -65,6 +65,7 @@ export async function introspectMysql(db: Queryable): Promise<Schema> {
             NULL AS expression, INDEX_TYPE AS method
        FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
   );
+  const [current] = await db.query<{ db: string }>('SELECT DATABASE() AS db');
   const views = await db.query<{ name: string; definition: string }>(
     `SELECT TABLE_NAME AS name, VIEW_DEFINITION AS definition FROM information_schema.VIEWS
       WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME`,
@@ -149,7 +150,11 @@ export async function introspectMysql(db: Queryable): Promise<Schema> {
   return {
     engine: 'mysql',
     tables: [...byName.values()],
-    views: views.map((row) => ({ name: row.name, definition: row.definition })),
+    // The engine qualifies every name with the database; without it two databases' views compare equal.
+    views: views.map((row) => ({
+      name: row.name,
+      definition: current?.db ? row.definition.replaceAll(`\`${current.db}\`.`, '') : row.definition,
+    })),
     enums: [],
     sequences: [],
   };

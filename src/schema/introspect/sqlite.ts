@@ -11,6 +11,9 @@ export async function introspectSqlite(db: Queryable): Promise<Schema> {
   const tables: Table[] = [];
   for (const object of objects.filter((row) => row.type === 'table')) {
     const table: Table = { name: object.name, columns: [], indexes: [], uniques: [], checks: [], foreignKeys: [] };
+    if (object.sql) table.createSql = object.sql;
+    const options = tableOptions(object.sql ?? '');
+    if (options) table.options = options;
     const info = await db.query<{
       name: string;
       type: string;
@@ -91,7 +94,19 @@ export async function introspectSqlite(db: Queryable): Promise<Schema> {
       .map((row) => ({ name: row.name, definition: (row.sql ?? '').trim() })),
     enums: [],
     sequences: [],
+    triggers: objects
+      .filter((row) => row.type === 'trigger')
+      .map((row) => ({ name: row.name, table: row.tbl_name, definition: (row.sql ?? '').trim() })),
   };
+}
+
+/** STRICT and WITHOUT ROWID, the table options SQLite keeps only in the CREATE TABLE text. */
+function tableOptions(createSql: string): Record<string, string> | undefined {
+  const tail = createSql.slice(createSql.lastIndexOf(')') + 1);
+  const options: Record<string, string> = {};
+  if (/\bstrict\b/i.test(tail)) options.strict = 'true';
+  if (/\bwithout\s+rowid\b/i.test(tail)) options.withoutRowid = 'true';
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 /** CHECK (...) clauses of a CREATE TABLE text with balanced parentheses; SQLite has no catalog for them. */

@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import type { Engine } from '../model.js';
+import { resolveProjectRoot } from '../project/root.js';
+import { diffSchemas } from './diff/diff.js';
+import type { RenameAnswer, SchemaDiff } from './diff/types.js';
+import { type LoadedSchema, loadSchema, parseSchemaSource, type SchemaSource } from './sources.js';
+
+/**
+ * diff_schema's engine: two schema sources loaded (never by running project code) and diffed. With neither
+ * side named it compares the project's schema file at HEAD with the working tree.
+ */
+
+export interface DiffSourcesOptions {
+  root: string;
+  /** The earlier schema; default `git:HEAD:<schema file>`. */
+  from?: string | SchemaSource;
+  /** The later schema; default `sql:<schema file>` (the working tree). */
+  to?: string | SchemaSource;
+  /** The schema file for the defaults; looked up among the usual names when omitted. */
+  file?: string;
+  engine?: Engine;
+  renames?: RenameAnswer[];
+  shadowUrl?: string;
+  signal?: AbortSignal;
+}
+
+export interface SourcesDiff {
+  from: string;
+  to: string;
+  engine: string;
+  diff: SchemaDiff;
+  /** Milliseconds spent loading both sides and diffing. */
+  timings: { load: number; diff: number };
+}
+
+const SCHEMA_FILES = [
+  'schema.sql',
+  'db/schema.sql',
+  'db/structure.sql',
+  'structure.sql',
+  'sql/schema.sql',
+  'database/schema.sql',
+  'supabase/schema.sql',
+];
+
+export async function diffSources(options: DiffSourcesOptions): Promise<SourcesDiff> {
+  const root = resolveProjectRoot(options.root);
+  const needsFile = options.from === undefined || options.to === undefined;
+  const file = needsFile ? (options.file ?? findSchemaFile(root)) : options.file;
+  const from = toSource(options.from, () => ({ kind: 'git', ref: 'HEAD', file: file ?? '' }));
+  const to = toSource(options.to, () => ({ kind: 'sql', file: file ?? '' }));
+  const engine = options.engine ?? engineOf(from) ?? engineOf(to) ?? engineFromFile(file);
+  const loadOptions = {
+    root,
+    ...(engine ? { engine } : {}),
+    ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const started = performance.now();
+  const before: LoadedSchema = await loadSchema(from, loadOptions);
+  const after: LoadedSchema = await loadSchema(to, loadOptions);
+  const loaded = performance.now();
+  const diff = diffSchemas(before.schema, after.schema, { renames: options.renames ?? [] });
+  return {
+    from: before.label,
+    to: after.label,
+    engine: before.schema.engine,
+    diff,
+    timings: { load: Math.round(loaded - started), diff: Math.round(performance.now() - loaded) },
+  };
+}
+
+function toSource(value: string | SchemaSource | undefined, fallback: () => SchemaSource): SchemaSource {
+  if (value === undefined) return fallback();
+  return typeof value === 'string' ? parseSchemaSource(value) : value;
+}
+
+function findSchemaFile(root: string): string {
+  const found = SCHEMA_FILES.find((name) => existsSync(path.join(root, name)));
+  if (!found)
+    throw new UserError(
+      'schema-file-not-found',
+      `No schema file found in ${root} (looked for ${SCHEMA_FILES.join(', ')}).`,
+      'Name the schema file (file / --file), or pass both sides: from and to (db:<url>, sql:<file>, git:<ref>:<file>, migrations[:<folder>]).',
+    );
+  return found;
+}
+
+function engineOf(source: SchemaSource): Engine | undefined {
+  if (source.kind !== 'database') return undefined;
+  if (/^postgres/i.test(source.url)) return 'postgresql';
+  if (/^(mysql|mariadb)/i.test(source.url)) return 'mysql';
+  return 'sqlite';
+}
+
+/** `*.sqlite.sql` / a `sqlite` folder say SQLite; anything else is read as PostgreSQL unless told. */
+function engineFromFile(file: string | undefined): Engine | undefined {
+  if (!file) return undefined;
+  if (/sqlite/i.test(file)) return 'sqlite';
+  if (/mysql|mariadb/i.test(file)) return 'mysql';
+  return undefined;
+}

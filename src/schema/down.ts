@@ -1,0 +1,111 @@
+import { UserError } from '../errors.js';
+import type { Engine, Migration } from '../model.js';
+import { buildBaseline } from '../shadow/baseline.js';
+import { diffSchemas } from './diff/diff.js';
+import type { SchemaDiff, SchemaOperation } from './diff/types.js';
+import { withShadow } from './sources.js';
+
+/**
+ * The down of any up: the migrations before it replayed on a shadow (S0), the up applied (S1), and the down is
+ * diff(S1, S0). Views, routines and triggers come back with their exact earlier text because S0 is read from the
+ * catalog, not from the hand-written down. Every step that cannot give data back is a point of no return.
+ */
+
+export interface DerivedDown {
+  migration: { id: string; name: string; path: string };
+  /** Migrations replayed as the baseline. */
+  baseline: number;
+  down: SchemaDiff;
+  /** The down's statements in order, ready to write as a file. */
+  statements: string[];
+  pointsOfNoReturn: { object: string; lost: string }[];
+  /** Steps of the up that destroy data: the down restores their structure, empty. */
+  upLosses: { object: string; lost: string }[];
+  /** What a structural down cannot see. */
+  caveats: string[];
+}
+
+export interface DeriveDownOptions {
+  root: string;
+  engine?: Engine;
+  shadowUrl?: string;
+  signal?: AbortSignal;
+  /** Migration folder inside the project, when not the detected one. */
+  path?: string;
+}
+
+export async function deriveDown(migrationRef: string, options: DeriveDownOptions): Promise<DerivedDown> {
+  const { readMigrations } = await import('../sources/index.js');
+  const result = await readMigrations(options.root, {
+    ...(options.path ? { path: options.path } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const index = result.migrations.findIndex(
+    (migration) =>
+      migration.id === migrationRef ||
+      migration.name === migrationRef ||
+      migration.path === migrationRef ||
+      migration.path.endsWith(`/${migrationRef}`),
+  );
+  const migration = result.migrations[index];
+  if (!migration)
+    throw new UserError(
+      'migration-not-found',
+      `No migration "${migrationRef}" in ${result.directory} (${result.migrations.length} migration(s)).`,
+      `Pass a migration id, name or path as listed by "db-migration-agent migrations"${result.migrations[0] ? `, e.g. ${result.migrations[0].id}` : ''}.`,
+      { file: result.directory },
+    );
+  const earlier = result.migrations.slice(0, index);
+  const notCompiled = [...earlier, migration].find((item) => item.compiled === false);
+  if (notCompiled)
+    throw new UserError(
+      'migrations-not-compiled',
+      `${notCompiled.path} is code whose SQL is unknown without running it.`,
+      'List the migrations with executeProjectCode first, or derive the down from SQL migrations.',
+      { file: notCompiled.path },
+    );
+  const engine = options.engine ?? result.engine;
+  return deriveDownOf(migration, earlier, { ...options, ...(engine ? { engine } : {}) });
+}
+
+export async function deriveDownOf(
+  migration: Migration,
+  earlier: Migration[],
+  options: Omit<DeriveDownOptions, 'root' | 'path'>,
+): Promise<DerivedDown> {
+  const signal = options.signal ? { signal: options.signal } : {};
+  const { before, after } = await withShadow(options, async (db) => {
+    await buildBaseline(db, { kind: 'migrations', migrations: earlier }, signal);
+    const before = await db.introspect();
+    await buildBaseline(db, { kind: 'migrations', migrations: [migration] }, signal);
+    return { before, after: await db.introspect() };
+  });
+  const down = diffSchemas(after, before);
+  const up = diffSchemas(before, after);
+  const caveats: string[] = [];
+  if (migration.up.some((statement) => /^\s*(delete|update|truncate)\b/i.test(statement.sql)))
+    caveats.push(
+      'The up changes rows (DELETE/UPDATE/TRUNCATE): the structural down cannot restore them; restore from a backup.',
+    );
+  if (down.questions.length > 0)
+    caveats.push('The up looks like it renames something; the down drops and re-adds unless the renames are answered.');
+  return {
+    migration: { id: migration.id, name: migration.name, path: migration.path },
+    baseline: earlier.length,
+    down,
+    statements: down.operations.flatMap((operation) => operation.sql),
+    pointsOfNoReturn: down.operations.filter(hasLoss).map((operation) => ({
+      object: operation.object,
+      lost: operation.dataLoss ?? '',
+    })),
+    upLosses: up.operations
+      .filter(hasLoss)
+      .map((operation) => ({ object: operation.object, lost: operation.dataLoss ?? '' })),
+    caveats,
+  };
+}
+
+function hasLoss(operation: SchemaOperation): boolean {
+  return operation.dataLoss !== undefined;
+}

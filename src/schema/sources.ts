@@ -1,0 +1,233 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import type { Engine } from '../model.js';
+import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../project/root.js';
+import { buildBaseline } from '../shadow/baseline.js';
+import { openShadow, shadowEngineFor } from '../shadow/open.js';
+import type { ShadowDatabase } from '../shadow/types.js';
+import { introspectMysql } from './introspect/mysql.js';
+import { introspectPostgres } from './introspect/postgres.js';
+import { introspectSqlite } from './introspect/sqlite.js';
+import type { Schema } from './model.js';
+
+/**
+ * Where a schema comes from. None runs the project's code: a database is read over a read-only connection, SQL
+ * (a file, or a file at a git ref) and migration histories are applied to a throw-away shadow and introspected.
+ *
+ * Text form (CLI and MCP): `db:<url>` · `sql:<file>` · `git:<ref>:<file>` · `migrations[:<folder>]`.
+ */
+export type SchemaSource =
+  | { kind: 'database'; url: string }
+  | { kind: 'sql'; file: string }
+  | { kind: 'git'; ref: string; file: string }
+  | { kind: 'migrations'; path?: string };
+
+export interface LoadSchemaOptions {
+  root: string;
+  /** Engine of SQL and migration sources; a database URL names its own. Default postgresql. */
+  engine?: Engine;
+  /** A server the user named for shadows (MySQL needs one); PostgreSQL defaults to PGlite, SQLite to memory. */
+  shadowUrl?: string;
+  signal?: AbortSignal;
+}
+
+export interface LoadedSchema {
+  schema: Schema;
+  /** What was read, for reports: `schema.sql at HEAD`, `12 migrations in db/migrations`… */
+  label: string;
+}
+
+export function parseSchemaSource(text: string): SchemaSource {
+  const [prefix, ...rest] = text.split(':');
+  const value = rest.join(':');
+  switch (prefix) {
+    case 'db':
+    case 'database':
+      if (value) return { kind: 'database', url: value };
+      break;
+    case 'sql':
+      if (value) return { kind: 'sql', file: value };
+      break;
+    case 'git': {
+      const separator = value.indexOf(':');
+      if (separator > 0) return { kind: 'git', ref: value.slice(0, separator), file: value.slice(separator + 1) };
+      break;
+    }
+    case 'migrations':
+      return value ? { kind: 'migrations', path: value } : { kind: 'migrations' };
+    default:
+      if (/^(postgres|postgresql|mysql|mariadb):\/\//.test(text)) return { kind: 'database', url: text };
+      if (/\.sql$/i.test(text)) return { kind: 'sql', file: text };
+  }
+  throw new UserError(
+    'bad-schema-source',
+    `"${text}" is not a schema source.`,
+    'Write db:<url>, sql:<file>, git:<ref>:<file> (e.g. git:HEAD:db/schema.sql) or migrations[:<folder>].',
+  );
+}
+
+export async function loadSchema(source: SchemaSource, options: LoadSchemaOptions): Promise<LoadedSchema> {
+  const root = resolveProjectRoot(options.root);
+  switch (source.kind) {
+    case 'database':
+      return { schema: await introspectDatabase(source.url, root), label: `database ${redactUrl(source.url)}` };
+    case 'sql': {
+      const file = resolveInsideRoot(root, source.file);
+      const sql = await readFile(file, 'utf8').catch(() => {
+        throw new UserError(
+          'schema-file-not-found',
+          `${source.file} cannot be read.`,
+          'Pass a SQL schema file inside the project.',
+          {
+            file: source.file,
+          },
+        );
+      });
+      const label = relativeToRoot(root, file);
+      return { schema: await schemaOfSql(sql, label, options), label };
+    }
+    case 'git': {
+      const sql = await readAtRef(root, source.ref, source.file);
+      const label = `${source.file} at ${source.ref}`;
+      return { schema: await schemaOfSql(sql, label, options), label };
+    }
+    case 'migrations':
+      return schemaOfMigrations(root, source.path, options);
+  }
+}
+
+/** Applies SQL to a fresh shadow and reads the structure back; errors name the file and line. */
+export async function schemaOfSql(sql: string, file: string, options: LoadSchemaOptions): Promise<Schema> {
+  return withShadow({ ...options, extensions: extensionsIn(sql) }, async (db) => {
+    await buildBaseline(db, { kind: 'dump', sql, file }, options.signal ? { signal: options.signal } : {});
+    return db.introspect();
+  });
+}
+
+async function schemaOfMigrations(
+  root: string,
+  folder: string | undefined,
+  options: LoadSchemaOptions,
+): Promise<LoadedSchema> {
+  const { readMigrations } = await import('../sources/index.js');
+  const result = await readMigrations(root, {
+    ...(folder ? { path: folder } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const uncompiled = result.migrations.filter((migration) => migration.compiled === false);
+  if (uncompiled.length > 0)
+    throw new UserError(
+      'migrations-not-compiled',
+      `${uncompiled.length} migration(s) in ${result.directory} are code whose SQL is unknown without running it (first: ${uncompiled[0]?.path}).`,
+      'Use a SQL schema file or a database as the source, or list the migrations with executeProjectCode to record their SQL.',
+      { file: uncompiled[0]?.path ?? result.directory },
+    );
+  const engine = options.engine ?? result.engine;
+  const extensions = extensionsIn(result.migrations.flatMap((m) => m.up.map((statement) => statement.sql)).join('\n'));
+  const schema = await withShadow({ ...options, ...(engine ? { engine } : {}), extensions }, async (db) => {
+    await buildBaseline(
+      db,
+      { kind: 'migrations', migrations: result.migrations },
+      options.signal ? { signal: options.signal } : {},
+    );
+    return db.introspect();
+  });
+  return { schema, label: `${result.migrations.length} ${result.format} migration(s) in ${result.directory}` };
+}
+
+export async function withShadow<T>(
+  options: Pick<LoadSchemaOptions, 'engine' | 'shadowUrl'> & { extensions?: string[] },
+  work: (db: ShadowDatabase) => Promise<T>,
+): Promise<T> {
+  const engine = shadowEngineFor(options.engine);
+  const db =
+    engine === 'postgresql' && !options.shadowUrl && options.extensions?.length
+      ? await (await import('../shadow/pglite.js')).PgliteShadow.open({ extensions: options.extensions })
+      : await openShadow({ engine, ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}) });
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Extensions the SQL creates, so the embedded PGlite shadow starts with the ones it ships. */
+function extensionsIn(sql: string): string[] {
+  const names = new Set<string>();
+  for (const match of sql.matchAll(/create\s+extension\s+(?:if\s+not\s+exists\s+)?"?([\w-]+)"?/gi))
+    if (match[1]) names.add(match[1].toLowerCase());
+  return [...names];
+}
+
+/** `git show <ref>:<file>` through simple-git; the file path is taken relative to the repository's top. */
+async function readAtRef(root: string, ref: string, file: string): Promise<string> {
+  if (ref.startsWith('-'))
+    throw new UserError(
+      'bad-git-ref',
+      `"${ref}" is not a git ref.`,
+      'Pass a branch, tag or commit such as HEAD or main.',
+    );
+  const absolute = resolveInsideRoot(root, file);
+  const { simpleGit } = await import('simple-git');
+  const git = simpleGit({ baseDir: root });
+  try {
+    const top = (await git.revparse(['--show-toplevel'])).trim();
+    const inRepo = path.relative(top, absolute).split(path.sep).join('/');
+    return await git.show([`${ref}:${inRepo}`]);
+  } catch (error) {
+    throw new UserError(
+      'git-show-failed',
+      `Could not read ${file} at ${ref}: ${(error as Error).message.split('\n')[0]}`,
+      'Check that the project is a git repository, the ref exists and the file was committed there.',
+      { file },
+    );
+  }
+}
+
+/** Introspects a real database over a read-only connection (the server itself refuses writes). */
+async function introspectDatabase(url: string, root: string): Promise<Schema> {
+  const { connectMysqlReadOnly, connectPostgresReadOnly } = await import('../shadow/guard.js');
+  try {
+    if (/^postgres(ql)?:/i.test(url)) {
+      const client = await connectPostgresReadOnly(url);
+      try {
+        return await introspectPostgres({ query: async (sql, params) => (await client.query(sql, params)).rows });
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    }
+    if (/^(mysql|mariadb):/i.test(url)) {
+      const connection = await connectMysqlReadOnly(url.replace(/^mariadb:/i, 'mysql:'));
+      try {
+        return await introspectMysql({
+          query: async (sql, params) => (await connection.query(sql, params))[0] as never,
+        });
+      } finally {
+        await connection.end().catch(() => undefined);
+      }
+    }
+    const file = resolveInsideRoot(root, url.replace(/^(sqlite|file):(\/\/)?/i, ''));
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return await introspectSqlite({
+        query: async (sql, params = []) => db.prepare(sql).all(...params) as never,
+      });
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(
+      'introspection-failed',
+      `Could not read the schema of ${redactUrl(url)} (read-only): ${(error as Error).message}`,
+      'Check the URL, that the server is reachable and that the user may read the catalog.',
+    );
+  }
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/:[^:@/]*@/, ':***@');
+}
