@@ -199,6 +199,11 @@ class PrismaModelBuilder {
       if (field.kind === 'object') continue;
       // Prisma writes scalar lists without NOT NULL although the client treats them as required.
       table.columns.push(this.column(info, field, field.dbName ?? field.name, field.isRequired && !field.isList));
+      if (this.provider === 'mysql' && field.type === 'Json' && (!field.nativeType || field.nativeType[0] === 'Json')) {
+        // MariaDB stores JSON as LONGTEXT guarded by a check named after the column.
+        const name = field.dbName ?? field.name;
+        table.checks.push({ name, expression: `json_valid(\`${name}\`)` });
+      }
     }
     for (const field of info.block?.fields ?? []) {
       const unsupported = /^Unsupported\("((?:[^"\\]|\\.)*)"\)(\[\])?(\?)?$/.exec(field.type);
@@ -250,7 +255,8 @@ class PrismaModelBuilder {
       }
     } else if (this.provider === 'mysql') {
       const type = mariadbType(field, (enumName) => this.enumValues(enumName));
-      column.type = type;
+      // The MySQL introspector lower-cases COLUMN_TYPE, enum values included.
+      column.type = type.toLowerCase();
       column.rawType = type;
       const value = isAutoIncrement ? undefined : mariadbDefault(field, type, enumValue(field.type));
       if (value !== undefined) column.default = value;
