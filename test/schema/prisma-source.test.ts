@@ -71,6 +71,19 @@ describe('Prisma schema source', () => {
     ]);
   });
 
+  it('cuts long default names before the suffix to the engine identifier limit, as Prisma does', () => {
+    const files = [
+      [
+        'schema.prisma',
+        'datasource db {\n  provider = "postgresql"\n}\nmodel provider_calendars {\n  id Int @id\n  calendar_connection_id Int\n  provider_calendar_id Int\n  @@unique([calendar_connection_id, provider_calendar_id])\n}\n',
+      ],
+    ] as const;
+    const table = prismaSchemaFromFiles(files).schema.tables[0];
+    expect(table?.indexes.map((index) => index.name)).toEqual([
+      'provider_calendars_calendar_connection_id_provider_calendar_key',
+    ]);
+  });
+
   it.skipIf(!mysql.available)('MySQL provider: equals the introspection of the migration on MariaDB', async () => {
     const { schema, provider } = await readPrismaSchema(join(fixtures, 'schema-prisma-mysql', 'schema.prisma'));
     expect(provider).toBe('mysql');

@@ -299,7 +299,8 @@ class PrismaModelBuilder {
     const columns = index.fields.map((field) => this.columnName(info, field.name));
     const suffix = { id: 'pkey', unique: 'key', normal: 'idx', fulltext: 'idx' }[index.type];
     const name =
-      index.dbName ?? (index.type === 'id' ? `${info.table}_pkey` : `${info.table}_${columns.join('_')}_${suffix}`);
+      index.dbName ??
+      constraintName(index.type === 'id' ? info.table : `${info.table}_${columns.join('_')}`, suffix, this.provider);
     if (index.type === 'id') {
       table.primaryKey = this.provider === 'postgresql' ? { name, columns } : { columns };
       if (this.provider === 'sqlite' && columns.length === 1) {
@@ -356,7 +357,7 @@ class PrismaModelBuilder {
       const mapped = info.block?.fields.find((candidate) => candidate.name === field.name);
       const name =
         (mapped ? namedStringArgument(mapped.attributes, '@relation', 'map') : undefined) ??
-        `${info.table}_${columns.join('_')}_fkey`;
+        constraintName(`${info.table}_${columns.join('_')}`, 'fkey', this.provider);
       table.foreignKeys.push(
         this.foreignKey(
           name,
@@ -460,6 +461,22 @@ class PrismaModelBuilder {
       table.foreignKeys.push(this.foreignKey(`${name}_B_fkey`, ['B'], b, [bId.dbName ?? bId.name], cascade));
     }
   }
+}
+
+const IDENTIFIER_LIMIT: Record<PrismaProvider, number> = { postgresql: 63, mysql: 64, sqlite: 10_000 };
+
+/** Prisma's default constraint name: `Table_col_suffix`, cut before the suffix to the engine's identifier limit. */
+function constraintName(stem: string, suffix: string, provider: PrismaProvider): string {
+  const room = IDENTIFIER_LIMIT[provider] - suffix.length - 1;
+  const bytes = Buffer.from(stem, 'utf8');
+  const cut =
+    bytes.length > room
+      ? bytes
+          .subarray(0, room)
+          .toString('utf8')
+          .replace(/\uFFFD$/, '')
+      : stem;
+  return `${cut}_${suffix}`;
 }
 
 /** PostgreSQL operator class spelling of Prisma's names: `JsonbPathOps` → `jsonb_path_ops`. */
