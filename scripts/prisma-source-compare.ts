@@ -1,7 +1,7 @@
 /**
  * Measures the Prisma schema source on a real project: replays `migrations/<id>/migration.sql` in order on PGlite,
  * introspects the result and compares it with the model read from the same commit's schema.prisma.
- * Usage: npx tsx scripts/prisma-source-compare.ts <prisma-folder> [schema-path] [--join=unique-index] [--server=postgres://…]
+ * Usage: npx tsx scripts/prisma-source-compare.ts <prisma-folder> [schema-path] [--join=unique-index] [--server=postgres://…|mysql://…] [--sqlite]
  * (--server: a PostgreSQL server to create a throwaway shadow database on, for histories PGlite cannot run.)
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -10,6 +10,8 @@ import { compareSchemas, renderSchemaChanges } from '../src/schema/compare.js';
 import { readPrismaSchema } from '../src/schema/sources/prisma.js';
 import { PgliteShadow } from '../src/shadow/pglite.js';
 import { PostgresShadow } from '../src/shadow/postgres.js';
+import { MysqlShadow } from '../src/shadow/mysql.js';
+import { SqliteShadow } from '../src/shadow/sqlite.js';
 
 const [folder, schemaArg, ...flags] = process.argv.slice(2);
 if (!folder) throw new Error('usage: prisma-source-compare.ts <prisma-folder> [schema-path]');
@@ -19,7 +21,13 @@ const migrations = (await readdir(join(folder, 'migrations'), { withFileTypes: t
   .map((entry) => entry.name)
   .sort();
 const server = flags.find((flag) => flag.startsWith('--server='))?.slice('--server='.length);
-const db = server ? await PostgresShadow.open({ url: server }) : await PgliteShadow.open();
+const db = flags.includes('--sqlite')
+  ? await SqliteShadow.open()
+  : server?.startsWith('mysql:')
+    ? await MysqlShadow.open({ url: server })
+    : server
+      ? await PostgresShadow.open({ url: server })
+      : await PgliteShadow.open();
 try {
   for (const id of migrations) {
     const sql = await readFile(join(folder, 'migrations', id, 'migration.sql'), 'utf8').catch(() => '');
