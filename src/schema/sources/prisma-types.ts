@@ -177,6 +177,8 @@ export function mariadbType(field: ScalarField, enumValues: (name: string) => st
     const [name, args] = field.nativeType;
     const mapped = MARIADB_NATIVE[name];
     if (mapped) return mapped;
+    // Fractional-second precision 0 is the default and MariaDB prints none.
+    if (['DateTime', 'Timestamp', 'Time'].includes(name) && args[0] === '0') return name.toLowerCase();
     return `${name.toLowerCase()}${args.length > 0 ? `(${args.join(',')})` : ''}`;
   }
   return MARIADB_SCALARS[field.type] ?? field.type.toLowerCase();
@@ -193,7 +195,7 @@ export function mariadbDefault(
   if (isFunction(value)) {
     if (value.name === 'now') {
       const precision = /\((\d+)\)/.exec(columnType)?.[1];
-      return precision ? `current_timestamp(${precision})` : 'current_timestamp()';
+      return precision && precision !== '0' ? `current_timestamp(${precision})` : 'current_timestamp()';
     }
     if (value.name === 'dbgenerated') return value.args[0] === undefined ? undefined : String(value.args[0]);
     return undefined;
