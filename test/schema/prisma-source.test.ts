@@ -54,6 +54,22 @@ describe('Prisma schema source', () => {
     expect(schema.tables.map((table) => table.name)).toContain('_GroupToUser');
   });
 
+  it('PostgreSQL multiSchema: tables, enums and foreign keys across schemas; views are not tables', async () => {
+    const { schema } = await readPrismaSchema(join(fixtures, 'schema-prisma-pg-multischema', 'schema.prisma'));
+    const db = await PgliteShadow.open();
+    try {
+      await db.exec(await migrationOf('schema-prisma-pg-multischema'));
+      expectSameSchema(await db.introspect(), schema);
+    } finally {
+      await db.close();
+    }
+    expect(schema.tables.map((table) => [table.namespace, table.name])).toEqual([
+      ['auth', 'accounts'],
+      [undefined, 'Session'],
+    ]);
+    expect(schema.enums).toEqual([{ name: 'level', namespace: 'auth', values: ['LOW', 'HIGH'] }]);
+  });
+
   it('PostgreSQL: Prisma 4-5 join tables carry a unique index instead of a primary key', () => {
     const files = [
       [

@@ -105,6 +105,7 @@ export function postgresDefault(
     if (typeof item === 'boolean') return String(item);
     if (field.kind === 'enum') return `${quoteLiteral(enumValue(String(item)))}::${castType}`;
     if (typeof item === 'number' || isNumericType(field)) return postgresNumber(String(item));
+    if (field.type === 'DateTime') return `${quoteLiteral(postgresDateTime(item, elementType))}::${castType}`;
     return `${quoteLiteral(item)}::${castType}`;
   };
   if (Array.isArray(value)) {
@@ -112,6 +113,16 @@ export function postgresDefault(
     return `ARRAY[${value.map(literal).join(', ')}]`;
   }
   return literal(value);
+}
+
+/** A DateTime literal as PostgreSQL prints it back (a UTC session assumed for `timestamptz`). */
+function postgresDateTime(iso: string, formattedType: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const [day, time = ''] = date.toISOString().replace(/Z$/, '').split('T');
+  if (formattedType === 'date') return day ?? iso;
+  const clock = time.replace(/\.?0+$/, '');
+  return `${day} ${clock}${formattedType.includes('with time zone') ? '+00' : ''}`;
 }
 
 function isFunction(value: DmmfDefault): value is { name: string; args: (string | number)[] } {
