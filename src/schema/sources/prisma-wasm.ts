@@ -41,17 +41,47 @@ export function blankConnectionUrls(content: string): string {
   );
 }
 
-/** Parses and validates the schema files and returns Prisma's DMMF, or throws a UserError at file:line:col. */
-export function getPrismaDmmf(files: readonly PrismaSchemaFile[]): PrismaDmmf {
-  const schemaFiles = files.map(([path, content]) => [path, blankConnectionUrls(content)] as const);
+/**
+ * Parses and validates the schema files and returns Prisma's DMMF, or throws a UserError at file:line:col.
+ * Preview features this validator no longer knows (`metrics`, `driverAdapters`… became GA or were removed) are
+ * generator options without effect on the database, so they are dropped and reported in `notices`.
+ */
+export function getPrismaDmmf(files: readonly PrismaSchemaFile[]): { dmmf: PrismaDmmf; notices: string[] } {
+  let schemaFiles = files.map(([path, content]) => [path, blankConnectionUrls(content)] as const);
   const prisma = loadWasm();
+  const parse = () =>
+    JSON.parse(prisma.get_dmmf(JSON.stringify({ prismaSchema: schemaFiles, noColorErrors: true }))) as PrismaDmmf;
   try {
-    return JSON.parse(
-      prisma.get_dmmf(JSON.stringify({ prismaSchema: schemaFiles, noColorErrors: true })),
-    ) as PrismaDmmf;
+    return { dmmf: parse(), notices: [] };
   } catch (error) {
-    throw diagnosticsError(prisma, schemaFiles, error);
+    const unknown = new Set(
+      lintErrors(prisma, schemaFiles).flatMap((diagnostic) => {
+        const name = /^The preview feature "(\w+)" is not known/.exec(diagnostic.text)?.[1];
+        return name ? [name] : [];
+      }),
+    );
+    if (unknown.size === 0) throw diagnosticsError(prisma, schemaFiles, error);
+    schemaFiles = schemaFiles.map(([path, content]) => [path, withoutPreviewFeatures(content, unknown)] as const);
+    try {
+      const notices = [...unknown].map(
+        (name) => `preview feature "${name}" is unknown to Prisma's current validator and was ignored`,
+      );
+      return { dmmf: parse(), notices };
+    } catch (retryError) {
+      throw diagnosticsError(prisma, schemaFiles, retryError);
+    }
   }
+}
+
+/** Rewrites `previewFeatures = [...]` without the named features, padded with spaces to keep every offset. */
+function withoutPreviewFeatures(content: string, names: Set<string>): string {
+  return content.replace(/(previewFeatures\s*=\s*)\[([^\]\n]*)\]/g, (whole, prefix: string, list: string) => {
+    const kept = list
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '' && !names.has(item.replace(/^"|"$/g, '')));
+    return `${prefix}[${kept.join(', ')}]`.padEnd(whole.length, ' ');
+  });
 }
 
 function diagnosticsError(prisma: PrismaSchemaWasm, files: readonly PrismaSchemaFile[], error: unknown): UserError {

@@ -88,11 +88,12 @@ export function prismaSchemaFromFiles(
   files: readonly PrismaSchemaFile[],
   options: PrismaSchemaOptions = {},
 ): PrismaSchemaResult {
-  const dmmf = getPrismaDmmf(files);
+  const { dmmf, notices } = getPrismaDmmf(files);
   const blocks = scanPrismaBlocks(files);
   const provider = providerOf(blocks, files);
   const builder = new PrismaModelBuilder(dmmf, blocks, provider, options);
-  return { schema: builder.build(), provider, files: files.map(([path]) => path), warnings: builder.warnings };
+  const schema = builder.build();
+  return { schema, provider, files: files.map(([path]) => path), warnings: [...notices, ...builder.warnings] };
 }
 
 function providerOf(blocks: PrismaBlock[], files: readonly PrismaSchemaFile[]): PrismaProvider {
@@ -198,7 +199,8 @@ class PrismaModelBuilder {
     for (const field of model.fields) {
       if (field.kind === 'object') continue;
       // Prisma writes scalar lists without NOT NULL although the client treats them as required.
-      table.columns.push(this.column(info, field, field.dbName ?? field.name, field.isRequired && !field.isList));
+      const scalar = { ...field, default: numericDefaultAsWritten(info.block, field) ?? field.default };
+      table.columns.push(this.column(info, scalar, field.dbName ?? field.name, field.isRequired && !field.isList));
       if (this.provider === 'mysql' && field.type === 'Json' && (!field.nativeType || field.nativeType[0] === 'Json')) {
         // MariaDB stores JSON as LONGTEXT guarded by a check named after the column.
         const name = field.dbName ?? field.name;
@@ -316,7 +318,10 @@ class PrismaModelBuilder {
     if (this.provider === 'postgresql') {
       const method = (index.algorithm ?? 'BTree').toLowerCase();
       const parts = index.fields.map((field, position) => {
-        const opclass = field.operatorClass ? ` ${operatorClassName(field.operatorClass)}` : '';
+        const opclass =
+          field.operatorClass && !isDefaultOperatorClass(method, field.operatorClass)
+            ? ` ${operatorClassName(field.operatorClass)}`
+            : '';
         return `${quoteIdent(columns[position] ?? field.name)}${opclass}${field.sortOrder === 'desc' ? ' DESC' : ''}`;
       });
       table.indexes.push({
@@ -463,6 +468,17 @@ class PrismaModelBuilder {
   }
 }
 
+/**
+ * A number default as the schema writes it (`2.00`, `"2.00"`): Prisma Migrate keeps that text in the SQL, while the
+ * DMMF turns it into a JSON number (2).
+ */
+function numericDefaultAsWritten(block: PrismaBlock | undefined, field: DmmfField): string | undefined {
+  if (!['Int', 'BigInt', 'Float', 'Decimal'].includes(field.type) || field.isList) return undefined;
+  if (typeof field.default !== 'number' && typeof field.default !== 'string') return undefined;
+  const attributes = block?.fields.find((candidate) => candidate.name === field.name)?.attributes ?? '';
+  return /@default\(\s*"?(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)"?\s*[,)]/.exec(attributes)?.[1];
+}
+
 const IDENTIFIER_LIMIT: Record<PrismaProvider, number> = { postgresql: 63, mysql: 64, sqlite: 10_000 };
 
 /** Prisma's default constraint name: `Table_col_suffix`, cut before the suffix to the engine's identifier limit. */
@@ -477,6 +493,14 @@ function constraintName(stem: string, suffix: string, provider: PrismaProvider):
           .replace(/\uFFFD$/, '')
       : stem;
   return `${cut}_${suffix}`;
+}
+
+/** Operator classes that are their type's default for the index method, which pg_get_indexdef leaves out. */
+function isDefaultOperatorClass(method: string, prismaName: string): boolean {
+  if (method === 'gin') return prismaName === 'ArrayOps' || prismaName === 'JsonbOps';
+  if (method === 'spgist') return prismaName === 'InetOps' || prismaName === 'TextOps';
+  if (method === 'brin') return /[a-z0-9]MinMaxOps$/.test(prismaName) || /^(Inet|Range)InclusionOps$/.test(prismaName);
+  return false;
 }
 
 /** PostgreSQL operator class spelling of Prisma's names: `JsonbPathOps` → `jsonb_path_ops`. */
