@@ -170,6 +170,33 @@ describe('Prisma schema source', () => {
     expect((error as UserError).where).toMatchObject({ file: 'user.prisma', line: 3 });
   });
 
+  it('keeps @@ignore models and @ignore fields, which Prisma Migrate still creates', () => {
+    const files = [
+      [
+        'schema.prisma',
+        'datasource db {\n  provider = "postgresql"\n}\nmodel Legacy {\n  id Int @id\n  blob Bytes?\n  @@ignore\n}\nmodel Kept {\n  id Int @id\n  secret String @ignore @default("x")\n}\n',
+      ],
+    ] as const;
+    const { schema, warnings } = prismaSchemaFromFiles(files);
+    expect(warnings).toEqual([]);
+    expect(schema.tables.map((table) => [table.name, table.columns.map((column) => column.name)])).toEqual([
+      ['Legacy', ['id', 'blob']],
+      ['Kept', ['id', 'secret']],
+    ]);
+  });
+
+  it('ignores preview features an older Prisma knew, with a warning', () => {
+    const files = [
+      [
+        'schema.prisma',
+        'generator client {\n  provider = "prisma-client-js"\n  previewFeatures = ["metrics", "views"]\n}\ndatasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\nmodel A {\n  id Int @id\n}\nview V {\n  id Int @unique\n}\n',
+      ],
+    ] as const;
+    const { schema, warnings } = prismaSchemaFromFiles(files);
+    expect(warnings).toEqual(['preview feature "metrics" is unknown to Prisma\'s current validator and was ignored']);
+    expect(schema.tables.map((table) => table.name)).toEqual(['A']);
+  });
+
   it('refuses providers it cannot map, saying which are supported', () => {
     const files = [['schema.prisma', 'datasource db {\n  provider = "sqlserver"\n}\n']] as const;
     expect(() => prismaSchemaFromFiles(files)).toThrow(/"sqlserver" is not supported[\s\S]*postgresql, mysql, sqlite/);

@@ -88,12 +88,38 @@ export function prismaSchemaFromFiles(
   files: readonly PrismaSchemaFile[],
   options: PrismaSchemaOptions = {},
 ): PrismaSchemaResult {
-  const { dmmf, notices } = getPrismaDmmf(files);
+  const parsed = getPrismaDmmf(files);
+  const { notices } = parsed;
   const blocks = scanPrismaBlocks(files);
   const provider = providerOf(blocks, files);
-  const builder = new PrismaModelBuilder(dmmf, blocks, provider, options);
+  const withIgnored = files.some(([, content]) => IGNORE_ATTRIBUTE.test(content)) ? dmmfWithIgnored(files) : undefined;
+  const builder = new PrismaModelBuilder(
+    withIgnored ?? parsed.dmmf,
+    blocks,
+    provider,
+    options,
+    withIgnored !== undefined,
+  );
   const schema = builder.build();
   return { schema, provider, files: files.map(([path]) => path), warnings: [...notices, ...builder.warnings] };
+}
+
+const IGNORE_ATTRIBUTE = /@@?ignore\b/;
+
+/**
+ * Prisma Migrate creates `@@ignore`d models and `@ignore`d fields although the DMMF (the client's view) leaves them
+ * out: the schema is validated once as written, then read again with those attributes blanked out (same offsets).
+ * Undefined when the schema is not valid without them; the builder then leaves them out and says so.
+ */
+function dmmfWithIgnored(files: readonly PrismaSchemaFile[]): PrismaDmmf | undefined {
+  const blanked = files.map(
+    ([path, content]) => [path, content.replace(/@@?ignore\b/g, (attribute) => ' '.repeat(attribute.length))] as const,
+  );
+  try {
+    return getPrismaDmmf(blanked).dmmf;
+  } catch {
+    return undefined;
+  }
 }
 
 function providerOf(blocks: PrismaBlock[], files: readonly PrismaSchemaFile[]): PrismaProvider {
@@ -138,20 +164,23 @@ class PrismaModelBuilder {
     private readonly blocks: PrismaBlock[],
     private readonly provider: PrismaProvider,
     private readonly options: PrismaSchemaOptions,
+    private readonly includesIgnored: boolean,
   ) {}
 
   build(): Schema {
     const schema = emptySchema(this.provider === 'postgresql' ? 'postgresql' : this.provider);
     const views = new Set(this.blocks.filter((block) => block.kind === 'view').map((block) => block.name));
-    for (const block of this.blocks) {
+    for (const block of this.includesIgnored ? [] : this.blocks) {
       if (block.kind === 'model' && block.blockAttributes.some((text) => text.startsWith('@@ignore'))) {
         this.warnings.push(
-          `model ${block.name} is @@ignore'd: Prisma's validator leaves it out, so the model does too`,
+          `model ${block.name} is @@ignore'd and the schema does not validate without the attribute: left out of the model`,
         );
       }
       for (const field of block.fields) {
         if (/(^|\s)@ignore\b/.test(field.attributes)) {
-          this.warnings.push(`field ${block.name}.${field.name} is @ignore'd and left out of the model`);
+          this.warnings.push(
+            `field ${block.name}.${field.name} is @ignore'd and the schema does not validate without the attribute: left out`,
+          );
         }
       }
     }
@@ -209,7 +238,7 @@ class PrismaModelBuilder {
     }
     for (const field of info.block?.fields ?? []) {
       const unsupported = /^Unsupported\("((?:[^"\\]|\\.)*)"\)(\[\])?(\?)?$/.exec(field.type);
-      if (!unsupported || /(^|\s)@ignore\b/.test(field.attributes)) continue;
+      if (!unsupported || (!this.includesIgnored && /(^|\s)@ignore\b/.test(field.attributes))) continue;
       const column =
         namedStringArgument(field.attributes, '@map', 'name') ?? /@map\("([^"]*)"\)/.exec(field.attributes)?.[1];
       table.columns.push(
