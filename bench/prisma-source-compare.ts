@@ -1,16 +1,16 @@
 /**
  * Measures the Prisma schema source on a real project: replays `migrations/<id>/migration.sql` in order on PGlite,
  * introspects the result and compares it with the model read from the same commit's schema.prisma.
- * Usage: npx tsx scripts/prisma-source-compare.ts <prisma-folder> [schema-path] [--join=unique-index] [--server=postgres://…|mysql://…] [--sqlite]
+ * Usage: npx tsx bench/prisma-source-compare.ts <prisma-folder> [schema-path] [--join=unique-index] [--server=postgres://…|mysql://…] [--sqlite]
  * (--server: a PostgreSQL server to create a throwaway shadow database on, for histories PGlite cannot run.)
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compareSchemas, renderSchemaChanges } from '../src/schema/compare.js';
 import { readPrismaSchema } from '../src/schema/sources/prisma.js';
+import { MysqlShadow } from '../src/shadow/mysql.js';
 import { PgliteShadow } from '../src/shadow/pglite.js';
 import { PostgresShadow } from '../src/shadow/postgres.js';
-import { MysqlShadow } from '../src/shadow/mysql.js';
 import { SqliteShadow } from '../src/shadow/sqlite.js';
 
 const [folder, schemaArg, ...flags] = process.argv.slice(2);
