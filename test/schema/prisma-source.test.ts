@@ -170,6 +170,18 @@ describe('Prisma schema source', () => {
     expect((error as UserError).where).toMatchObject({ file: 'user.prisma', line: 3 });
   });
 
+  it('relationMode = "prisma" writes no foreign keys', () => {
+    const files = [
+      [
+        'schema.prisma',
+        'datasource db {\n  provider = "mysql"\n  relationMode = "prisma"\n}\nmodel A {\n  id Int @id\n  bs B[]\n}\nmodel B {\n  id Int @id\n  aId Int\n  a A @relation(fields: [aId], references: [id])\n  @@index([aId])\n}\n',
+      ],
+    ] as const;
+    const b = prismaSchemaFromFiles(files).schema.tables.find((table) => table.name === 'B');
+    expect(b?.foreignKeys).toEqual([]);
+    expect(b?.indexes.map((index) => index.name)).toEqual(['B_aId_idx']);
+  });
+
   it('keeps @@ignore models and @ignore fields, which Prisma Migrate still creates', () => {
     const files = [
       [
