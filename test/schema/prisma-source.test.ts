@@ -7,8 +7,9 @@ import type { Schema } from '../../src/schema/model.js';
 import { prismaSchemaFromFiles, readPrismaSchema } from '../../src/schema/sources/prisma.js';
 import { MysqlShadow } from '../../src/shadow/mysql.js';
 import { PgliteShadow } from '../../src/shadow/pglite.js';
+import { PostgresShadow } from '../../src/shadow/postgres.js';
 import { SqliteShadow } from '../../src/shadow/sqlite.js';
-import { MYSQL_URL, mysqlAvailable } from '../helpers/databases.js';
+import { MYSQL_URL, mysqlAvailable, POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
 
 /**
  * Each fixture holds a schema.prisma and the migration.sql Prisma Migrate writes for it. The SQL is applied to a
@@ -17,6 +18,7 @@ import { MYSQL_URL, mysqlAvailable } from '../helpers/databases.js';
 
 const fixtures = join(import.meta.dirname, '..', 'fixtures');
 const mysql = await mysqlAvailable();
+const postgres = await postgresAvailable();
 
 async function migrationOf(fixture: string): Promise<string> {
   return readFile(join(fixtures, fixture, 'migration.sql'), 'utf8');
@@ -68,6 +70,19 @@ describe('Prisma schema source', () => {
       [undefined, 'Session'],
     ]);
     expect(schema.enums).toEqual([{ name: 'level', namespace: 'auth', values: ['LOW', 'HIGH'] }]);
+  });
+
+  it.skipIf(!postgres.available)('PostgreSQL fixtures also match on the PostgreSQL server', async () => {
+    for (const fixture of ['schema-prisma-pg', 'schema-prisma-pg-multischema']) {
+      const { schema } = await readPrismaSchema(join(fixtures, fixture, 'schema.prisma'));
+      const db = await PostgresShadow.open({ url: POSTGRES_URL });
+      try {
+        await db.exec(await migrationOf(fixture));
+        expectSameSchema(await db.introspect(), schema);
+      } finally {
+        await db.close();
+      }
+    }
   });
 
   it('PostgreSQL: Prisma 4-5 join tables carry a unique index instead of a primary key', () => {
