@@ -115,6 +115,20 @@ describe('Prisma schema source', () => {
     ]);
   });
 
+  it('names a long serial column sequence the way PostgreSQL shortens it', () => {
+    const files = [
+      [
+        'schema.prisma',
+        'datasource db {\n  provider = "postgresql"\n}\nmodel OrganisationAuthenticationPortalSettingsWithLongName {\n  identifierColumnThatIsRatherLongToo Int @id @default(autoincrement())\n}\n',
+      ],
+    ] as const;
+    const { schema } = prismaSchemaFromFiles(files);
+    // The name PGlite gives this sequence for the same CREATE TABLE.
+    expect(schema.sequences.map((sequence) => sequence.name)).toEqual([
+      'OrganisationAuthenticationPor_identifierColumnThatIsRatherL_seq',
+    ]);
+  });
+
   it.skipIf(!mysql.available)('MySQL provider: equals the introspection of the migration on MariaDB', async () => {
     const { schema, provider } = await readPrismaSchema(join(fixtures, 'schema-prisma-mysql', 'schema.prisma'));
     expect(provider).toBe('mysql');
@@ -165,6 +179,13 @@ describe('Prisma schema source', () => {
     expect(userError.code).toBe('prisma-schema-invalid');
     expect(userError.where).toEqual({ file: path, line: 8, column: 9 });
     expect(userError.message).toContain('Type "Strng" is neither a built-in type');
+  });
+
+  it('a file of a multi-file schema read alone fails with a hint to pass the folder', async () => {
+    const folder = join(fixtures, 'schema-prisma-multifile', 'prisma', 'schema');
+    const error = (await readPrismaSchema(join(folder, 'post.prisma')).catch((caught: unknown) => caught)) as UserError;
+    expect(error.where).toEqual({ file: join(folder, 'post.prisma'), line: 4, column: 12 });
+    expect(error.fix).toContain(`pass their folder ${folder} instead`);
   });
 
   it('a relation error names the file and line of the multi-file schema it is in', () => {

@@ -32,3 +32,25 @@ export function qualifiedIdent(name: string, namespace: string | undefined): str
 export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/**
+ * The name PostgreSQL chooses for an implicit object such as a serial column's sequence (makeObjectName):
+ * `table_column_label`, shortening the longer of table and column until it fits in 63 bytes.
+ */
+export function postgresObjectName(table: string, column: string, label: string): string {
+  const available = 63 - label.length - 2;
+  let tableLength = Buffer.byteLength(table);
+  let columnLength = Buffer.byteLength(column);
+  while (tableLength + columnLength > available) {
+    if (tableLength > columnLength) tableLength--;
+    else columnLength--;
+  }
+  return `${clip(table, tableLength)}_${clip(column, columnLength)}_${label}`;
+}
+
+function clip(text: string, bytes: number): string {
+  return Buffer.from(text)
+    .subarray(0, bytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+}

@@ -1,10 +1,10 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { UserError } from '../../errors.js';
 import { normalisePostgresType } from '../introspect/postgres.js';
 import type { Column, ForeignKey, Index, ReferentialAction, Schema, Sequence, Table } from '../model.js';
 import { emptySchema } from '../model.js';
-import { qualifiedIdent, quoteIdent } from './postgres-identifiers.js';
+import { postgresObjectName, qualifiedIdent, quoteIdent } from './postgres-identifiers.js';
 import {
   blockAttributeString,
   datasourceSetting,
@@ -65,12 +65,20 @@ export async function readPrismaSchema(path: string, options: PrismaSchemaOption
       file: path,
     });
   }
-  const files = await Promise.all(
-    paths.map(
-      async (file) => [info.isDirectory() ? relative(path, file) : file, await readFile(file, 'utf8')] as const,
-    ),
-  );
-  return prismaSchemaFromFiles(files, options);
+  const files = await Promise.all(paths.map(async (file) => [file, await readFile(file, 'utf8')] as const));
+  try {
+    const result = prismaSchemaFromFiles(files, options);
+    return info.isDirectory() ? { ...result, files: result.files.map((file) => relative(path, file)) } : result;
+  } catch (error) {
+    const siblings = info.isDirectory() ? [] : (await prismaFilesUnder(dirname(path))).filter((file) => file !== path);
+    if (!(error instanceof UserError) || error.code !== 'prisma-schema-invalid' || siblings.length === 0) throw error;
+    throw new UserError(
+      error.code,
+      error.what,
+      `${error.fix} If the schema is split over several files (${siblings.map((file) => basename(file)).join(', ')}…), pass their folder ${dirname(path)} instead.`,
+      error.where,
+    );
+  }
 }
 
 async function prismaFilesUnder(folder: string): Promise<string[]> {
@@ -272,7 +280,7 @@ class PrismaModelBuilder {
       const formatted = postgresType(field, (enumName) => this.enumTypeName(enumName));
       column.type = normalisePostgresType(formatted);
       column.rawType = formatted;
-      const sequenceName = `${info.table}_${name}_seq`;
+      const sequenceName = postgresObjectName(info.table, name, 'seq');
       const sequence = () => (info.namespace ? `${quoteIdent(info.namespace)}.` : '') + quoteIdent(sequenceName);
       const value = postgresDefault(field, formatted, enumValue(field.type), sequence);
       if (value !== undefined) column.default = value;
