@@ -245,6 +245,19 @@ describe('Prisma schema source', () => {
     expect(schema.tables.map((table) => table.name)).toEqual(['A']);
   });
 
+  it('says that a partial index predicate is not modelled', () => {
+    const files = [
+      [
+        'schema.prisma',
+        'generator c {\n  provider = "prisma-client-js"\n  previewFeatures = ["partialIndexes"]\n}\ndatasource db {\n  provider = "postgresql"\n}\nmodel A {\n  id Int @id\n  x Int?\n  @@index([x], where: raw("x > 0"))\n}\n',
+      ],
+    ] as const;
+    const { warnings } = prismaSchemaFromFiles(files);
+    expect(warnings).toEqual([
+      'A: the partial index predicate of @@index([x], where: raw("x > 0")) is not modelled (the index is, without its WHERE)',
+    ]);
+  });
+
   it('refuses providers it cannot map, saying which are supported', () => {
     const files = [['schema.prisma', 'datasource db {\n  provider = "sqlserver"\n}\n']] as const;
     expect(() => prismaSchemaFromFiles(files)).toThrow(/"sqlserver" is not supported[\s\S]*postgresql, mysql, sqlite/);

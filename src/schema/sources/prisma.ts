@@ -192,6 +192,15 @@ class PrismaModelBuilder {
         }
       }
     }
+    for (const block of this.blocks) {
+      for (const attribute of block.blockAttributes) {
+        if (/^@@(index|unique)\(/.test(attribute) && /\bwhere\s*:/.test(attribute)) {
+          this.warnings.push(
+            `${block.name}: the partial index predicate of ${attribute} is not modelled (the index is, without its WHERE)`,
+          );
+        }
+      }
+    }
     for (const model of this.dmmf.datamodel.models) {
       if (views.has(model.name)) continue;
       const namespace = model.schema && model.schema !== 'public' ? model.schema : undefined;
