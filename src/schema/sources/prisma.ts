@@ -445,7 +445,7 @@ class PrismaModelBuilder {
   /** `_AToB` join tables of implicit many-to-many relations (A: the model whose name sorts first). */
   private addImplicitManyToMany(foreignKeys: boolean): void {
     const seen = new Set<string>();
-    for (const info of this.models.values()) {
+    for (const info of [...this.models.values()]) {
       for (const field of info.model.fields) {
         if (field.kind !== 'object' || !field.isList || !field.relationName || seen.has(field.relationName)) continue;
         const back = this.models
