@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
 import type { CliCommand, CliIO } from './command.js';
 
-const HELP = `Usage: db-migration-agent rehearse <migration> [options]
+const HELP = `Usage: db-migration-agent rehearse [migration] [options]
 
 Runs a migration on a throw-away database and reports what really happens: the locks each statement takes
 (and until when), table/index rewrites, full scans, durations, rows affected, errors at file:line:col; then
@@ -11,8 +11,9 @@ up → down → up with the exact schema difference if the round trip fails, whi
 destroys. The baseline is the project's earlier migrations replayed (or a schema dump), filled with synthetic
 rows (NULLs, duplicates, non-numeric text) so data-dependent failures show up.
 
-<migration> is a migration file or folder inside the project (its down migration is read by the project's
-format reader), or '-' to read SQL from standard input.
+[migration] is a migration file or folder inside the project (its down migration is read by the project's
+format reader), or '-' to read SQL from standard input. Without it (or with \`.\`) the newest migration of the
+migration folder detect finds is rehearsed; a project with several folders (a monorepo) names them to choose from.
 
 Options:
   --down <file>             the down migration (when the migration file has none)
@@ -48,8 +49,7 @@ export const rehearseCommand: CliCommand = {
       import('../shadow/request.js'),
     ]);
     const { values, positionals } = parse(args);
-    const [migrationArg] = positionals;
-    if (!migrationArg || positionals.length > 1) {
+    if (positionals.length > 1) {
       throw new UserError(
         'usage',
         'rehearse takes exactly one migration.',
@@ -57,6 +57,8 @@ export const rehearseCommand: CliCommand = {
       );
     }
     const root = path.resolve(io.cwd, values.root ?? '.');
+    const [given = '.'] = positionals;
+    const migrationArg = given === '.' ? await newestMigration(root) : given;
     const migration = migrationArg === '-' ? await readStdin(io.stdin) : migrationArg;
     const controller = new AbortController();
     const onSignal = () => controller.abort(new Error('interrupted'));
@@ -94,6 +96,26 @@ export const rehearseCommand: CliCommand = {
     }
   },
 };
+
+/** The newest migration of the project's only migration folder, as detect finds it. */
+async function newestMigration(root: string): Promise<string> {
+  const { findMigrationFolders } = await import('../sources/index.js');
+  const folders = (await findMigrationFolders(root)).filter((folder) => folder.newest);
+  const [only] = folders;
+  if (folders.length === 1 && only?.newest) return only.newest;
+  if (folders.length === 0) {
+    throw new UserError(
+      'migrations-not-found',
+      `No migration folder with migrations was found in ${root}.`,
+      'Pass the migration file to rehearse, or its SQL with -.',
+    );
+  }
+  throw new UserError(
+    'several-migration-folders',
+    `The project has ${folders.length} migration folders: ${folders.map((folder) => `${folder.directory} (${folder.format}, package ${folder.package})`).join(', ')}.`,
+    `Name the migration to rehearse, e.g. db-migration-agent rehearse ${folders.map((folder) => folder.newest).join(' or ')}`,
+  );
+}
 
 function parse(args: string[]) {
   try {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine, Migration } from '../model.js';
 import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../project/root.js';
-import { readMigrations } from '../sources/index.js';
+import { findMigrationFolders, readMigrations } from '../sources/index.js';
 import type { BaselineSource } from './baseline.js';
 import { shadowEngineFor } from './open.js';
 import { type RehearsalOptions, type RehearsalReport, rehearseMigration } from './rehearse.js';
@@ -142,7 +142,11 @@ async function loadTarget(
   try {
     // Rehearsing is the explicit request that lets code migrations (knex, TypeORM, …) run to record their SQL,
     // isolated in a worker with a time limit; nothing is sent to a database by that step.
+    // The whole folder detect_setup finds the migration in (its package's, in a monorepo): the earlier ones are
+    // the baseline.
+    const [folder] = await findMigrationFolders(root, relative);
     const whole = await readMigrations(root, {
+      path: folder?.directory ?? relative,
       ...(engine ? { engine: engine as Engine } : {}),
       ...(signal ? { signal } : {}),
       executeProjectCode: true,
@@ -251,6 +255,13 @@ async function loadBaseline(
     try {
       all = (await readMigrations(root, { engine: engine as Engine, ...(signal ? { signal } : {}) })).migrations;
     } catch (error) {
+      if (error instanceof UserError && error.code === 'several-migration-folders') {
+        throw new UserError(
+          error.code,
+          `${error.what} The baseline "migrations" needs to know which folder's migrations come before this SQL.`,
+          'Rehearse the migration file inside its folder (its earlier migrations are then the baseline), or pass baseline "dump:<schema.sql>" or "none".',
+        );
+      }
       if (!(error instanceof UserError) || error.code !== 'migrations-not-found') throw error;
       notes.push('no migration folder found in the project: the baseline is an empty database');
       return { kind: 'none' };

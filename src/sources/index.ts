@@ -103,6 +103,28 @@ export async function readMigrations(root: string, options: ReadMigrationsOption
   );
 }
 
+/** A migration folder as detect_setup finds it, without reading it. */
+export interface MigrationFolder {
+  package: string;
+  directory: string;
+  format: MigrationFormat;
+  /** Path of the newest migration detect lists there (the last in apply order). */
+  newest?: string;
+}
+
+/** The readable migration folders of the project (or below / around `relativePath`), without reading them. */
+export async function findMigrationFolders(root: string, relativePath?: string): Promise<MigrationFolder[]> {
+  const realRoot = resolveProjectRoot(root);
+  const target = relativePath ? resolveInsideRoot(realRoot, relativePath) : undefined;
+  const { located } = await locate(realRoot, target, undefined);
+  return located.map((folder) => ({
+    package: folder.package,
+    directory: folder.directory,
+    format: folder.reader.format,
+    ...(folder.entries.length ? { newest: folder.entries.at(-1)?.path } : {}),
+  }));
+}
+
 async function locate(
   root: string,
   target: string | undefined,
@@ -240,7 +262,7 @@ function notRead(pkg: string, dir: MigrationDir): UnreadFolder {
     count: dir.count,
     code: 'format-not-read',
     what: `${dir.path} holds ${dir.count} ${label} migration(s); ${label} migrations are detected but not read into SQL yet, so they were not checked.`,
-    fix: `Check the SQL ${label} generates for them as .sql files (e.g. its migration:up --dry-run output), or pass another folder.`,
+    fix: `Check the SQL ${label} generates for them as .sql files (the tool's dry-run or SQL output), or pass another folder.`,
   };
 }
 
