@@ -211,7 +211,8 @@ function detectPackage(
           scan.dir.path.startsWith(`${candidate}/`) ||
           candidate.startsWith(`${scan.dir.path}/`),
       ) &&
-      files.filesIn(candidate).length > 0,
+      // Named like versioned migrations (001_…, 2024…, V1__…, Migration2024…), not a folder of scripts or sources.
+      files.filesIn(candidate).some((name) => /^(\d|[VU]\d|R__|Migration\d)/.test(name)),
   );
   if (unknownMigrationDirs.length) setup.unknownMigrationDirs = unknownMigrationDirs;
   for (const unknown of unknownMigrationDirs) {

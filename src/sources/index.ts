@@ -163,7 +163,7 @@ async function locate(
     if (same) same.entries.push(...folder.entries);
     else located.push({ package: folder.package, reader, directory, entries: [...folder.entries] });
   }
-  if (located.length === 0 && unread.length === 0) {
+  if (!format) {
     for (const setup of detected.packages) {
       for (const dir of setup.unknownMigrationDirs ?? [])
         if (within(dir) || contains(dir)) unread.push(unknownFolder(setup.path, dir));
