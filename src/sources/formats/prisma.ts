@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import type { Engine } from '../../model.js';
 import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
@@ -23,7 +22,8 @@ async function providerEngine(directory: string): Promise<Engine | undefined> {
   const text = await readText(path.join(directory, 'migration_lock.toml'));
   if (!text) return undefined;
   try {
-    const provider = parseToml(text).provider;
+    const { parse } = await import('smol-toml');
+    const provider = parse(text).provider;
     return typeof provider === 'string' ? PROVIDERS[provider] : undefined;
   } catch {
     return undefined;
