@@ -57,8 +57,8 @@ export const rehearseCommand: CliCommand = {
       );
     }
     const root = path.resolve(io.cwd, values.root ?? '.');
-    const [given = '.'] = positionals;
-    const migrationArg = given === '.' ? await newestMigration(root) : given;
+    // No migration (or '.'): the newest migration of the folder detect finds.
+    const [migrationArg = '.'] = positionals;
     const migration = migrationArg === '-' ? await readStdin(io.stdin) : migrationArg;
     const controller = new AbortController();
     const onSignal = () => controller.abort(new Error('interrupted'));
@@ -96,26 +96,6 @@ export const rehearseCommand: CliCommand = {
     }
   },
 };
-
-/** The newest migration of the project's only migration folder, as detect finds it. */
-async function newestMigration(root: string): Promise<string> {
-  const { findMigrationFolders } = await import('../sources/index.js');
-  const folders = (await findMigrationFolders(root)).filter((folder) => folder.newest);
-  const [only] = folders;
-  if (folders.length === 1 && only?.newest) return only.newest;
-  if (folders.length === 0) {
-    throw new UserError(
-      'migrations-not-found',
-      `No migration folder with migrations was found in ${root}.`,
-      'Pass the migration file to rehearse, or its SQL with -.',
-    );
-  }
-  throw new UserError(
-    'several-migration-folders',
-    `The project has ${folders.length} migration folders: ${folders.map((folder) => `${folder.directory} (${folder.format}, package ${folder.package})`).join(', ')}.`,
-    `Name the migration to rehearse, e.g. db-migration-agent rehearse ${folders.map((folder) => folder.newest).join(' or ')}`,
-  );
-}
 
 function parse(args: string[]) {
   try {

@@ -98,7 +98,14 @@ export async function loadMigrationInputs(
     for (const folder of project.unread) {
       result.errors.push({ code: folder.code, what: folder.what, where: { file: folder.directory }, fix: folder.fix });
     }
-    if (project.folders.length > 1) result.historyComplete = false;
+    if (project.folders.length > 1) {
+      result.historyComplete = false;
+      // Reported per package: each folder is checked in its own format and order.
+      for (const folder of project.folders)
+        result.notes.push(
+          `package ${folder.package}: ${folder.migrations.length} ${folder.format} migration(s) in ${folder.directory}`,
+        );
+    }
     for (const narrowed of project.folders) {
       // The target itself when it lies in the folder; the folder when the target is a package or the root.
       const inFolder = relative === narrowed.directory || relative.startsWith(`${narrowed.directory}/`);

@@ -53,6 +53,10 @@ export async function prepareRehearsal(request: RehearsalRequest): Promise<Prepa
   const root = resolveProjectRoot(request.projectRoot);
   const notes: string[] = [];
   const requestedEngine = request.engine ? shadowEngineFor(request.engine) : undefined;
+  if (request.migration.trim() === '.') {
+    request = { ...request, migration: await newestMigration(root) };
+    notes.push(`rehearsed the newest migration detect finds: ${request.migration}`);
+  }
   const target = await loadTarget(root, request.migration, requestedEngine, notes, request.signal);
   const engine = requestedEngine ?? target.engine ?? 'postgresql';
   let migration = target.migration ?? (await migrationFromText(root, request.migration, engine, 'migration'));
@@ -102,6 +106,25 @@ export async function prepareRehearsal(request: RehearsalRequest): Promise<Prepa
       ...(request.cacheBaseline !== undefined ? { cacheBaseline: request.cacheBaseline } : {}),
     },
   };
+}
+
+/** The newest migration of the project's only migration folder, as detect finds it. */
+async function newestMigration(root: string): Promise<string> {
+  const folders = (await findMigrationFolders(root)).filter((folder) => folder.newest);
+  const [only] = folders;
+  if (folders.length === 1 && only?.newest) return only.newest;
+  if (folders.length === 0) {
+    throw new UserError(
+      'migrations-not-found',
+      `No migration folder with migrations was found in ${root}.`,
+      'Pass the migration file to rehearse, or its SQL.',
+    );
+  }
+  throw new UserError(
+    'several-migration-folders',
+    `The project has ${folders.length} migration folders: ${folders.map((folder) => `${folder.directory} (${folder.format}, package ${folder.package})`).join(', ')}.`,
+    `Name the migration to rehearse, e.g. ${folders.map((folder) => folder.newest).join(' or ')}.`,
+  );
 }
 
 interface Target {

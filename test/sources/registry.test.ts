@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MIGRATION_FORMATS } from '../../src/model.js';
 import { detectSetup } from '../../src/project/detect.js';
 import { TOOL_NAMES } from '../../src/project/types.js';
+import { prepareRehearsal } from '../../src/shadow/request.js';
 import { readMigrations, readProjectMigrations } from '../../src/sources/index.js';
 import { FORMAT_MODULES, FORMAT_READERS } from '../../src/sources/registry.js';
 import { isReader } from '../../src/sources/types.js';
@@ -141,6 +142,35 @@ describe('a monorepo: every package read in its own format', () => {
       'packages/prisma/migrations/20240105000000_add_team/migration.sql',
       'packages/prisma/migrations/20240110000000_team_index/migration.sql',
     ]);
+  });
+});
+
+describe('rehearse with no migration uses what detect finds', () => {
+  it('takes the newest migration of the only folder, with the earlier ones as its baseline', async () => {
+    const prepared = await prepareRehearsal({ projectRoot: path.join(FIXTURES, 'formats-supabase'), migration: '.' });
+    expect(prepared.options.migration.path).toBe('supabase/migrations/20230601120000_customers.sql');
+    expect(prepared.options.baseline).toMatchObject({ kind: 'migrations' });
+    const baseline = prepared.options.baseline as { migrations: { path: string }[] };
+    expect(baseline.migrations.map((migration) => migration.path)).toEqual([
+      'supabase/migrations/20230530034630_init.sql',
+    ]);
+  });
+
+  it('in a monorepo, a package migration is rehearsed on its own package history; no path names the choices', async () => {
+    const root = path.join(FIXTURES, 'formats-monorepo');
+    const prepared = await prepareRehearsal({
+      projectRoot: root,
+      migration: 'packages/prisma/migrations/20240110000000_team_index/migration.sql',
+    });
+    const baseline = prepared.options.baseline as { migrations: { path: string; format: string }[] };
+    expect(baseline.migrations.map((migration) => `${migration.format}:${migration.path}`)).toEqual([
+      'prisma:packages/prisma/migrations/20240101000000_init/migration.sql',
+      'prisma:packages/prisma/migrations/20240105000000_add_team/migration.sql',
+    ]);
+    await expect(prepareRehearsal({ projectRoot: root, migration: '.' })).rejects.toMatchObject({
+      code: 'several-migration-folders',
+      fix: expect.stringContaining('packages/prisma/migrations/20240110000000_team_index'),
+    });
   });
 });
 
