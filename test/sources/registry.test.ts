@@ -70,11 +70,10 @@ describe('detect and read agree on every fixture', () => {
       expect(folder, `${dir.path} (${dir.format})`).toBeDefined();
     }
     for (const folder of read.folders) {
+      const inFolder = (dir: string) =>
+        folder.directory === '.' || dir === folder.directory || dir.startsWith(`${folder.directory}/`);
       const listed = readable.filter(
-        (dir) =>
-          dir.package === folder.package &&
-          dir.format === folder.format &&
-          dir.path.startsWith(folder.directory === '.' ? '' : folder.directory),
+        (dir) => dir.package === folder.package && dir.format === folder.format && inFolder(dir.path),
       );
       expect(listed.length, `${folder.directory} is a folder detect lists`).toBeGreaterThan(0);
       // Same migrations, none dropped: every entry detect listed was read (or reported with a reason).
@@ -141,6 +140,23 @@ describe('a monorepo: every package read in its own format', () => {
       'packages/prisma/migrations/20240101000000_init/migration.sql',
       'packages/prisma/migrations/20240105000000_add_team/migration.sql',
       'packages/prisma/migrations/20240110000000_team_index/migration.sql',
+    ]);
+  });
+});
+
+describe('knex without a knexfile (the dependency alone, like Wiki.js)', () => {
+  it('finds the folders of knex migrations by their code, and asks which one is live', async () => {
+    const root = path.join(FIXTURES, 'formats-knex-no-knexfile');
+    const detected = detectSetup(root);
+    expect(detected.packages[0]?.migrationDirs).toEqual([
+      { path: 'server/db/migrations', tool: 'knex', count: 2, format: 'knex' },
+      { path: 'server/db/migrations-sqlite', tool: 'knex', count: 1, format: 'knex' },
+    ]);
+    expect(detected.ambiguities.join('\n')).toContain('several knex migration folders');
+    const { folders } = await readProjectMigrations(root);
+    expect(folders.map((folder) => [folder.directory, folder.migrations.map((migration) => migration.path)])).toEqual([
+      ['server/db/migrations', ['server/db/migrations/2.0.0.js', 'server/db/migrations/2.1.0.js']],
+      ['server/db/migrations-sqlite', ['server/db/migrations-sqlite/2.0.0.js']],
     ]);
   });
 });

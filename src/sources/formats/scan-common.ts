@@ -48,11 +48,11 @@ export function readIndexed(context: PackageContext, file: string): string {
 
 /**
  * Folders of the package where a tool keeps migrations by convention (`migrations`, `db/migrate`,
- * `supabase/migrations` …): content-based recognition looks only there, so a folder of scripts elsewhere that
+ * `supabase/migrations`, `migrations-sqlite` …): content-based recognition looks only there, so a folder of scripts elsewhere that
  * happens to mention `queryInterface` is not taken for migrations.
  */
 export function conventionalDirs(context: PackageContext): string[] {
-  return context.ownDirs.filter((dir) => /^(migrations?|migrate|versions|drizzle)$/i.test(baseOf(dir)));
+  return context.ownDirs.filter((dir) => /^(migrations?([-_][a-z0-9]+)?|migrate|versions|drizzle)$/i.test(baseOf(dir)));
 }
 
 /** Body of a Python function (until the next top-level statement), without comments, docstrings and `pass`. */
