@@ -10,6 +10,7 @@ import { prepareRehearsal } from '../../src/shadow/request.js';
 import { readMigrations, readProjectMigrations } from '../../src/sources/index.js';
 import { FORMAT_MODULES, FORMAT_READERS } from '../../src/sources/registry.js';
 import { isReader } from '../../src/sources/types.js';
+import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 
 const FIXTURES = path.resolve('test/fixtures');
 const BIN = path.resolve('dist/bundle/bin.js');
@@ -187,6 +188,43 @@ describe('rehearse with no migration uses what detect finds', () => {
       code: 'several-migration-folders',
       fix: expect.stringContaining('packages/prisma/migrations/20240110000000_team_index'),
     });
+  });
+});
+
+describe('the MCP tools with no path use what detect_setup finds, per package', () => {
+  it('list_migrations and validate_safety read both packages of the monorepo', async () => {
+    const session = await connectInMemory(path.join(FIXTURES, 'formats-monorepo'));
+    try {
+      const listed = await callTool(session.client, 'list_migrations', {});
+      expect(listed.isError).toBeFalsy();
+      const structured = listed.structuredContent as {
+        format?: string;
+        folders: { package: string; format: string; migrations: number }[];
+        migrations: { path: string; format: string }[];
+        unread: unknown[];
+      };
+      expect(structured.format).toBeUndefined();
+      expect(structured.folders.map((folder) => [folder.package, folder.format, folder.migrations])).toEqual([
+        ['packages/db', 'drizzle', 2],
+        ['packages/prisma', 'prisma', 3],
+      ]);
+      expect(structured.migrations.map((migration) => migration.format)).toEqual([
+        'drizzle',
+        'drizzle',
+        'prisma',
+        'prisma',
+        'prisma',
+      ]);
+      expect(structured.unread).toEqual([]);
+      expect(textOf(listed)).toContain('package packages/prisma: 3 prisma migration(s)');
+
+      const checked = await callTool(session.client, 'validate_safety', {});
+      expect(checked.isError).toBeFalsy();
+      const report = checked.structuredContent as { files: { file: string }[] };
+      expect(report.files.map((file) => file.file)).toHaveLength(5);
+    } finally {
+      await session.close();
+    }
   });
 });
 
