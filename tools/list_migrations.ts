@@ -92,6 +92,10 @@ export const listMigrationsTool = defineTool({
         }),
       )
       .describe('Migration folders found but not read: nothing in them was listed or checked'),
+    warnings: z
+      .array(z.string())
+      .optional()
+      .describe('Parts of the project the walk skipped (capped at maxFiles, unreadable): folders there were not seen'),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(input, context) {
@@ -128,6 +132,7 @@ export const listMigrationsTool = defineTool({
           folder.errors.map((error) => ({ path: error.path, ...error.error })),
         ),
         unread: result.unread,
+        ...(result.warnings.length ? { warnings: result.warnings } : {}),
       },
       text: summarizeProject(result),
     };

@@ -60,7 +60,10 @@ Examples:
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
     const [single] = result.folders;
-    const json = single && result.folders.length === 1 && result.unread.length === 0 ? single : result;
+    const json =
+      single && result.folders.length === 1 && result.unread.length === 0 && result.warnings.length === 0
+        ? single
+        : result;
     io.stdout.write(
       options.json ? `${JSON.stringify(json, null, 2)}\n` : `${summarizeProject(result, { sql: options.sql })}\n`,
     );

@@ -95,6 +95,7 @@ export async function loadMigrationInputs(
       }
       throw error;
     }
+    for (const warning of project.warnings) result.notes.push(`${warning} Migration folders there were not checked.`);
     for (const folder of project.unread) {
       result.errors.push({ code: folder.code, what: folder.what, where: { file: folder.directory }, fix: folder.fix });
     }

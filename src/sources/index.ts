@@ -37,6 +37,8 @@ export interface ProjectMigrationsResult {
   folders: ReadMigrationsResult[];
   /** Folders detect found whose migrations could not be read at all. */
   unread: UnreadFolder[];
+  /** What the project walk skipped (a capped walk, unreadable folders): migration folders there were not seen. */
+  warnings: string[];
 }
 
 /** One folder to read: where detect_setup found it, and the reader for its format. */
@@ -71,11 +73,11 @@ export async function readProjectMigrations(
   }
   if (options.format && !FORMAT_READERS.some((reader) => reader.format === options.format))
     throw unknownFormat(options.format);
-  const { located, unread } = await locate(realRoot, target, options.format);
-  if (located.length === 0 && unread.length === 0) throw notFound(realRoot, options);
+  const { located, unread, warnings } = await locate(realRoot, target, options.format, options.maxFiles);
+  if (located.length === 0 && unread.length === 0) throw notFound(realRoot, options, warnings);
   const folders: ReadMigrationsResult[] = [];
   for (const folder of located) folders.push(await readFolder(realRoot, folder, target, options));
-  return { folders, unread };
+  return { folders, unread, warnings };
 }
 
 /**
@@ -129,9 +131,11 @@ async function locate(
   root: string,
   target: string | undefined,
   format: MigrationFormat | undefined,
-): Promise<{ located: Located[]; unread: UnreadFolder[] }> {
+  maxFiles?: number,
+): Promise<{ located: Located[]; unread: UnreadFolder[]; warnings: string[] }> {
   const relative = target ? relativeToRoot(root, target) || '.' : '.';
-  const detected = detectSetup(root);
+  const detected = detectSetup(root, maxFiles ? { maxFiles } : {});
+  const warnings = detected.warnings.filter((warning) => /^Stopped after|folder not readable/.test(warning));
   const within = (dir: string) => relative === '.' || dir === relative || dir.startsWith(`${relative}/`);
   const contains = (dir: string) => relative === dir || relative.startsWith(`${dir}/`);
   const all = detected.packages.flatMap((setup) =>
@@ -173,7 +177,7 @@ async function locate(
     const forced = await namedFolder(root, target, format);
     if (forced) located.push(forced);
   }
-  return { located, unread };
+  return { located, unread, warnings };
 }
 
 function readerFor(dir: MigrationDir): FormatReader | undefined {
@@ -277,11 +281,11 @@ function unknownFolder(pkg: string, dir: string): UnreadFolder {
   };
 }
 
-function notFound(root: string, options: ReadMigrationsOptions): UserError {
+function notFound(root: string, options: ReadMigrationsOptions, warnings: string[]): UserError {
   const where = options.path ?? root;
   return new UserError(
     'migrations-not-found',
-    `No ${options.format ?? 'known'} migrations found in ${where}: no package holds a migration folder of the formats tried (${options.format ?? FORMAT_LABELS}).`,
+    `No ${options.format ?? 'known'} migrations found in ${where}: no package holds a migration folder of the formats tried (${options.format ?? FORMAT_LABELS}).${warnings.map((warning) => ` ${warning}`).join('')}`,
     `Pass the migration folder (path) and, if needed, the format (one of: ${FORMAT_READERS.map((reader) => reader.format).join(', ')}).`,
     { file: where },
   );

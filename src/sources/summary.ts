@@ -112,6 +112,7 @@ export function summarizeProject(result: ProjectMigrationsResult, options: { sql
     for (const folder of result.unread) lines.push(`  ${folder.directory}: ${folder.what}\n    fix: ${folder.fix}`);
     parts.push(lines.join('\n'));
   }
+  for (const warning of result.warnings) parts.push(`warning: ${warning}`);
   return parts.join('\n\n');
 }
 

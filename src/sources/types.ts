@@ -30,6 +30,8 @@ export interface ReadMigrationsOptions {
   signal?: AbortSignal;
   /** Loading JS/TS migrations runs project code: only when true. */
   executeProjectCode?: boolean;
+  /** Cap on the files walked to find the migration folders (detect_setup's maxFiles; default 100000). */
+  maxFiles?: number;
 }
 
 /** What a format reader gets: the real project root, the package and the directory detect matched. */

@@ -272,6 +272,12 @@ describe('folders that cannot be read are errors, never skipped', () => {
     ]);
   });
 
+  it('a capped walk is said, not hidden: folders past the cap were not seen', async () => {
+    const { folders, warnings } = await readProjectMigrations(path.join(FIXTURES, 'formats-monorepo'), { maxFiles: 6 });
+    expect(warnings).toEqual(['Stopped after 6 files (maxFiles); the rest of the tree was not read.']);
+    expect(folders.length).toBeLessThan(2);
+  });
+
   it('nothing at all: the error names the formats tried', async () => {
     const root = project({ 'src/index.ts': 'export {};\n' });
     await expect(readProjectMigrations(root)).rejects.toMatchObject({
