@@ -66,6 +66,7 @@ const TYPEORM_CODE = /\bMigrationInterface\b|\bqueryRunner\s*:\s*QueryRunner\b/;
 
 /** The folders in the data source's `migrations` globs; else folders of `<unix ms>-Name.ts` files or TypeORM classes. */
 function scanTypeorm(context: PackageContext): MigrationScan[] {
+  const isTypeorm = (file: string) => TYPEORM_CODE.test(readIndexed(context, file));
   const dirs = new Set<string>();
   for (const file of ownFilesNamed(
     context,
@@ -91,9 +92,6 @@ function scanTypeorm(context: PackageContext): MigrationScan[] {
     for (const dir of conventionalDirs(context)) {
       if (filesOf(context, dir, /^\d+-.+\.(c|m)?(js|ts)$/).some(isTypeorm)) dirs.add(dir);
     }
-  }
-  function isTypeorm(file: string): boolean {
-    return TYPEORM_CODE.test(readIndexed(context, file));
   }
   return [...dirs]
     .filter((dir) => context.files.dirs.has(dir))
