@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { MIGRATION_FORMATS } from '../src/model.js';
 import { TOOL_NAMES } from '../src/project/types.js';
+import { FORMAT_LABELS } from '../src/sources/format-names.js';
 import { defineTool } from './define.js';
 
 const evidence = z.object({ file: z.string(), what: z.string() });
@@ -15,7 +17,19 @@ const packageSetup = z.object({
     .optional()
     .describe('Absent when nothing names the engine or sources conflict (see ambiguities)'),
   schemaFiles: z.array(z.string()),
-  migrationDirs: z.array(z.object({ path: z.string(), tool: toolName, count: z.number().int() })),
+  migrationDirs: z.array(
+    z.object({
+      path: z.string(),
+      tool: toolName,
+      count: z.number().int(),
+      format: z
+        .enum(MIGRATION_FORMATS)
+        .optional()
+        .describe(
+          'The format list_migrations, validate_safety and rehearse_migration read it as; absent when not read yet',
+        ),
+    }),
+  ),
   migrations: z
     .array(
       z.object({
@@ -40,6 +54,10 @@ const packageSetup = z.object({
     }),
   ),
   seeds: z.array(z.string()),
+  unknownMigrationDirs: z
+    .array(z.string())
+    .optional()
+    .describe('Folders named like migration folders whose files match no known format'),
   commands: z.object({
     create: command.optional(),
     apply: command.optional(),
@@ -54,9 +72,8 @@ export const detectSetupTool = defineTool({
   title: 'Detect the database setup',
   description:
     'Use first, before writing or judging any migration. Reads the project files (never runs project code) and returns, ' +
-    'per package of a monorepo: the ORM / migration tool and its version (Prisma, TypeORM, knex, Drizzle, Sequelize, ' +
-    'Mongoose, MikroORM, Alembic, Django, SQLAlchemy, Tortoise, golang-migrate, dbmate, goose, Flyway, Diesel, sql-migrate), ' +
-    'the database engine and the files that name it, schema files, migration folders, the existing migrations in apply ' +
+    `per package of a monorepo: the ORM / migration tool and its version (${FORMAT_LABELS}; the Mongoose and ` +
+    'SQLAlchemy ORMs), the database engine and the files that name it, schema files, migration folders, the existing migrations in apply ' +
     'order, their conventions (naming, extension, module style, down migrations, transactions), seed files and the ' +
     "project's own commands to create, apply, roll back and inspect migrations. Ambiguities (two ORMs, several schemas, " +
     'conflicting engines) are listed, never guessed: ask the user about them.',

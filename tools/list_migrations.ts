@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { MIGRATION_FORMATS } from '../src/model.js';
+import { TOOL_NAMES } from '../src/project/types.js';
+import { CODE_FORMAT_LABELS, READ_FORMAT_LABELS, SCAN_ONLY_LABELS } from '../src/sources/format-names.js';
 import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
 
@@ -15,17 +17,23 @@ export const listMigrationsTool = defineTool({
   name: 'list_migrations',
   title: 'List migrations with their SQL',
   description:
-    "Use to see what a project's migrations do, in the order its tool applies them (golang-migrate, dbmate, goose, " +
-    'sql-migrate, Flyway, Diesel, plain SQL folders, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django). ' +
-    'Returns each migration (id, name, path, transactional, whether it has a down, statement counts, the first line of ' +
-    'its first statements with the source line that produced each) and per-file problems with file:line:col. SQL formats ' +
-    'are read as files. knex/TypeORM/Sequelize/Alembic/Django migrations are code: they are only listed unless ' +
-    'executeProjectCode is true (or, when omitted, the user agrees when asked), which runs them (10 s limit per file) ' +
-    'against recorders that never reach a database — JS/TS in a sandbox (read-only project access, no network, no ' +
-    'writes, no processes, no credentials).',
+    "Use to see what a project's migrations do, in the order its tool applies them. Without path it reads every " +
+    'migration folder detect_setup finds, in every package of a monorepo, each in its own format ' +
+    `(${READ_FORMAT_LABELS}); path narrows to a package, folder or migration. ` +
+    'Returns each migration (id, name, path, format, transactional, whether it has a down, statement counts, the first ' +
+    'line of its first statements with the source line that produced each), the folders read (package, format, ' +
+    'directory), per-file problems with file:line:col, and folders not read (' +
+    `${SCAN_ONLY_LABELS} are detected but not read yet; a migration-named folder in no known format is named with the ` +
+    `formats tried). SQL formats are read as files. ${CODE_FORMAT_LABELS} migrations are code: they are only listed ` +
+    'unless executeProjectCode is true (or, when omitted, the user agrees when asked), which runs them (10 s limit per ' +
+    'file) against recorders that never reach a database — JS/TS in a sandbox (read-only project access, no network, ' +
+    'no writes, no processes, no credentials).',
   inputSchema: z.object({
     projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory'),
-    path: z.string().optional().describe('One migration file or folder inside the project, to narrow the listing'),
+    path: z
+      .string()
+      .optional()
+      .describe('A package, migration folder or migration file inside the project, to narrow the listing'),
     format: z.enum(MIGRATION_FORMATS).optional().describe('Force the migration format instead of detecting it'),
     engine: z.enum(ENGINES).optional().describe('Database engine for splitting SQL and compiling code migrations'),
     executeProjectCode: z.boolean().optional().describe(EXECUTE_PROJECT_CODE_DESCRIPTION),
@@ -38,9 +46,19 @@ export const listMigrationsTool = defineTool({
       .describe('Time limit per code migration (default 10000)'),
   }),
   outputSchema: z.object({
-    format: z.enum(MIGRATION_FORMATS),
-    directory: z.string(),
+    format: z.enum(MIGRATION_FORMATS).optional().describe('When exactly one folder was read'),
+    directory: z.string().optional().describe('When exactly one folder was read'),
     engine: z.string().optional(),
+    folders: z.array(
+      z.object({
+        package: z.string().describe("Package folder relative to the project root ('.' for the root)"),
+        format: z.enum(MIGRATION_FORMATS),
+        directory: z.string(),
+        engine: z.string().optional(),
+        migrations: z.number().int(),
+        errors: z.number().int(),
+      }),
+    ),
     migrations: z.array(
       z.object({
         id: z.string(),
@@ -61,16 +79,33 @@ export const listMigrationsTool = defineTool({
     errors: z.array(
       z.object({ path: z.string(), code: z.string(), what: z.string(), fix: z.string(), where: location.optional() }),
     ),
+    unread: z
+      .array(
+        z.object({
+          package: z.string(),
+          directory: z.string(),
+          tool: z.enum(TOOL_NAMES).optional(),
+          count: z.number().int(),
+          code: z.string(),
+          what: z.string(),
+          fix: z.string(),
+        }),
+      )
+      .describe('Migration folders found but not read: nothing in them was listed or checked'),
+    warnings: z
+      .array(z.string())
+      .optional()
+      .describe('Parts of the project the walk skipped (capped at maxFiles, unreadable): folders there were not seen'),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(input, context) {
     // The engine loads on first use, so the server starts fast (cold start is measured in bench/).
-    const [{ readMigrations }, { listMigrations, summarizeMigrations }] = await Promise.all([
+    const [{ readProjectMigrations }, { listMigrations, summarizeProject }] = await Promise.all([
       import('../src/sources/index.js'),
       import('../src/sources/summary.js'),
     ]);
     const root = await context.resolveRoot(input.projectRoot);
-    const result = await readMigrations(root, {
+    const result = await readProjectMigrations(root, {
       ...(input.path ? { path: input.path } : {}),
       ...(input.format ? { format: input.format } : {}),
       ...(input.engine ? { engine: input.engine } : {}),
@@ -78,15 +113,28 @@ export const listMigrationsTool = defineTool({
       ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
       signal: context.signal,
     });
+    const [single] = result.folders.length === 1 ? result.folders : [];
+    const engines = new Set(result.folders.flatMap((folder) => (folder.engine ? [folder.engine] : [])));
     return {
       structured: {
-        format: result.format,
-        directory: result.directory,
-        ...(result.engine ? { engine: result.engine } : {}),
-        migrations: listMigrations(result),
-        errors: result.errors.map((error) => ({ path: error.path, ...error.error })),
+        ...(single ? { format: single.format, directory: single.directory } : {}),
+        ...(engines.size === 1 ? { engine: [...engines][0] } : {}),
+        folders: result.folders.map((folder) => ({
+          package: folder.package,
+          format: folder.format,
+          directory: folder.directory,
+          ...(folder.engine ? { engine: folder.engine } : {}),
+          migrations: folder.migrations.length,
+          errors: folder.errors.length,
+        })),
+        migrations: result.folders.flatMap((folder) => listMigrations(folder)),
+        errors: result.folders.flatMap((folder) =>
+          folder.errors.map((error) => ({ path: error.path, ...error.error })),
+        ),
+        unread: result.unread,
+        ...(result.warnings.length ? { warnings: result.warnings } : {}),
       },
-      text: summarizeMigrations(result),
+      text: summarizeProject(result),
     };
   },
 });

@@ -112,7 +112,9 @@ export const rehearseMigrationTool = defineTool({
     migration: z
       .string()
       .min(1)
-      .describe('Path of the migration file (relative to the project root) or the SQL text of the up migration.'),
+      .describe(
+        "Path of the migration file (relative to the project root) or the SQL text of the up migration; '.' rehearses the newest migration of the project's only migration folder.",
+      ),
     down: z.string().optional().describe('Path or SQL text of the down migration, when the migration file has none.'),
     engine: z
       .enum(['postgresql', 'mysql', 'mariadb', 'sqlite'])

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PG_LOCK_MODES } from '../src/engines/postgresql/locks.js';
 import { UserError } from '../src/errors.js';
+import { READ_FORMAT_LABELS } from '../src/sources/format-names.js';
 import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
 
@@ -101,8 +102,8 @@ export const validateSafetyTool = defineTool({
   title: 'Validate a migration for safety',
   description:
     'Use after writing or generating a migration and before applying it (seed step 4). Checks PostgreSQL migrations — ' +
-    'SQL text, or migration files/folders of any supported format inside the project (golang-migrate, dbmate, goose, ' +
-    'sql-migrate, Flyway, Diesel, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django, plain .sql and globs), ' +
+    `SQL text, or migration files/folders of any supported format inside the project (${READ_FORMAT_LABELS}, and ` +
+    '.sql globs; with neither sql nor paths, every migration folder detect_setup finds, in every package), ' +
     "each with its tool's transaction mode, its down migration and the earlier migrations as history; findings in " +
     'JS/TS migrations point at the source line (knex/TypeORM/Sequelize/Alembic/Django run project code: executeProjectCode: true, or the user is asked) — on the real PostgreSQL parse tree for data loss, long ' +
     'or blocking locks (with the lock mode, what it blocks and an estimated duration on large tables), table ' +
@@ -112,7 +113,10 @@ export const validateSafetyTool = defineTool({
     'the migration risk LOW/MEDIUM/HIGH and the safety checklist answered item by item with evidence. Reads files ' +
     'only; with databaseUrl it reads row counts and the schema over a read-only connection.',
   inputSchema: z.object({
-    sql: z.string().optional().describe('Migration SQL text (the up migration); give this or paths'),
+    sql: z
+      .string()
+      .optional()
+      .describe('Migration SQL text (the up migration); give this or paths, or neither for the whole project'),
     downSql: z.string().optional().describe('The down (rollback) SQL for `sql`, used for the rollback checklist item'),
     paths: z
       .array(z.string())
@@ -217,11 +221,12 @@ export const validateSafetyTool = defineTool({
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(input, context) {
-    if ((input.sql === undefined) === (input.paths === undefined || input.paths.length === 0)) {
+    const noPaths = input.paths === undefined || input.paths.length === 0;
+    if (input.sql !== undefined && !noPaths) {
       throw new UserError(
         'input',
-        'Give exactly one of `sql` (migration text) or `paths` (migration files, folders or globs).',
-        'Pass {"sql": "ALTER TABLE …"} or {"paths": ["migrations/"]}.',
+        'Give `sql` (migration text) or `paths` (migration files, folders or globs), not both.',
+        'Pass {"sql": "ALTER TABLE …"}, {"paths": ["migrations/"]}, or neither to check every migration folder of the project.',
       );
     }
     const root = await context.resolveRoot(input.projectRoot);
@@ -246,7 +251,8 @@ export const validateSafetyTool = defineTool({
               },
             }
           : {}),
-        paths: input.paths ?? [],
+        // Neither: the whole project, every migration folder detect_setup finds.
+        paths: input.sql !== undefined ? [] : noPaths ? ['.'] : (input.paths ?? []),
         ...(input.engine !== undefined ? { engine: input.engine } : {}),
         executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),

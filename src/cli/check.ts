@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
+import { READ_FORMAT_LABELS, SCAN_ONLY_LABELS } from '../sources/format-names.js';
 import type { CliCommand, CliIO } from './command.js';
 import { DURATION_HELP, parseDuration } from './duration.js';
 
@@ -7,12 +8,13 @@ const FAIL_LEVELS = ['error', 'warning', 'info'] as const;
 type FailLevel = (typeof FAIL_LEVELS)[number];
 const FORMAT_NAMES = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
 
-const HELP = `Usage: db-migration-agent check <paths|globs|-> [options]
+const HELP = `Usage: db-migration-agent check [paths|globs|-] [options]
 
 Checks PostgreSQL migrations for data loss, long locks, backward-incompatible changes and other hazards, and
-answers the safety checklist. Paths are migration files or folders of any supported format — golang-migrate,
-dbmate, goose, sql-migrate, Flyway, Diesel, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django, plain
-.sql — or quoted .sql globs, inside the project root. Migrations are checked in the order their tool applies
+answers the safety checklist. Paths are migration files or folders of any supported format — ${READ_FORMAT_LABELS}
+— or quoted .sql globs, inside the project root. With no path (or \`.\`) every migration folder detect finds is
+checked, in every package of a monorepo; a folder detect finds but cannot read (${SCAN_ONLY_LABELS}, or files in
+no known format) is an error. Migrations are checked in the order their tool applies
 them, each in its tool's transaction mode, each seeing the tables the earlier ones created (a single file is
 checked with the migrations before it as history), and its down migration answers "rollback present".
 Findings in knex/TypeORM/Sequelize migrations point at the .ts/.js line that produced the SQL; compiling
@@ -51,6 +53,7 @@ Exit codes: 0 no finding at or above --fail-on, 1 findings at or above --fail-on
 error, or a migration that could not be read (or was not compiled: add --execute).
 
 Examples:
+  db-migration-agent check
   db-migration-agent check migrations/
   db-migration-agent check migrations/20240103_add_column.ts --execute
   db-migration-agent check "db/migrations/**/*.sql" --format github --fail-on warning
@@ -143,11 +146,8 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   const failOn = (values['fail-on'] ?? 'error') as FailLevel;
   if (!FAIL_LEVELS.includes(failOn))
     throw usageError(`Unknown --fail-on level "${values['fail-on']}".`, 'Use error, warning or info.');
-  if (positionals.length === 0)
-    throw usageError(
-      'No migration files, folders or globs were given.',
-      'Pass paths (e.g. `check migrations/`) or `-` to read standard input.',
-    );
+  // No path: the whole project, as detect finds it.
+  if (positionals.length === 0) positionals.push('.');
 
   const [{ resolveProjectRoot }, validate, format_, { RULES }, { ENGINE_RULES }] = await Promise.all([
     import('../project/root.js'),

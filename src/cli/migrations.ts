@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { type Engine, MIGRATION_FORMATS, type MigrationFormat } from '../model.js';
 import { isInside } from '../project/root.js';
+import { CODE_FORMAT_LABELS, READ_FORMAT_LABELS, SCAN_ONLY_LABELS } from '../sources/format-names.js';
 import type { CliCommand } from './command.js';
 import { DURATION_HELP, parseDuration } from './duration.js';
 
@@ -14,14 +15,17 @@ export const migrationsCommand: CliCommand = {
   summary: "List a project's migrations in apply order with the SQL each one runs.",
   help: `Usage: db-migration-agent migrations [path] [--json] [--sql] [--execute] [--format <f>] [--engine <e>] [--timeout <duration>]
 
-Reads the migrations of the project in the current folder (or of [path]: a project folder, or a migration
-file or folder inside the current project) in the order the migration tool applies them: golang-migrate,
-dbmate, goose, sql-migrate, Flyway, Diesel, plain .sql folders, Prisma, Drizzle, knex, TypeORM, Sequelize,
-Alembic and Django. Each statement keeps the line of the source that produced it.
+Reads the migrations of the project in the current folder (or of [path]: a project folder, or a package,
+migration folder or migration file inside the current project) in the order the migration tool applies them.
+The folders are the ones detect finds, in every package of a monorepo, each read in its own format:
+${READ_FORMAT_LABELS}. Each statement keeps the line of the source that produced it.
+${SCAN_ONLY_LABELS} migrations are detected but not read yet (listed as not read, exit code 1); a folder
+named like a migration folder whose files match no format is an error naming the formats tried.
 
-knex, TypeORM, Sequelize, Alembic and Django migrations are code: without --execute they are only listed.
+${CODE_FORMAT_LABELS} migrations are code: without --execute they are only listed.
 --execute runs them (10 s limit per file) against recorders that capture the SQL, never against a database;
 JS/TS runs in a sandbox (reads the project only: no network, file writes, processes or credentials).
+--json prints one folder's result, or { folders, unread } when the project has several folders.
 
 Options:
   --json            Print the full result (every statement with positions and origins) as JSON
@@ -32,7 +36,7 @@ Options:
   --timeout <duration>  Time limit per code migration with --execute (default 10 s);
                     ${DURATION_HELP}
 
-Exit codes: 0 all migrations read, 1 some files had problems (listed), 2 usage or input error.
+Exit codes: 0 all migrations read, 1 some files or folders had problems (listed), 2 usage or input error.
 
 Examples:
   db-migration-agent migrations
@@ -40,7 +44,7 @@ Examples:
   db-migration-agent migrations ../api --execute --json`,
   async run(args, io) {
     // Loaded only when this command runs, so other commands start without the migration readers.
-    const [{ readMigrations }, { summarizeMigrations }] = await Promise.all([
+    const [{ readProjectMigrations }, { summarizeProject }] = await Promise.all([
       import('../sources/index.js'),
       import('../sources/summary.js'),
     ]);
@@ -51,17 +55,23 @@ Examples:
     const inside =
       options.target !== undefined && isInside(path.resolve(io.cwd), target) && target !== path.resolve(io.cwd);
     const root = inside || !targetIsFolder ? io.cwd : target;
-    const result = await readMigrations(root, {
+    const result = await readProjectMigrations(root, {
       ...(inside || !targetIsFolder ? { path: target } : {}),
       ...(options.format ? { format: options.format } : {}),
       ...(options.engine ? { engine: options.engine } : {}),
       executeProjectCode: options.execute,
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });
+    const [single] = result.folders;
+    const json =
+      single && result.folders.length === 1 && result.unread.length === 0 && result.warnings.length === 0
+        ? single
+        : result;
     io.stdout.write(
-      options.json ? `${JSON.stringify(result, null, 2)}\n` : `${summarizeMigrations(result, { sql: options.sql })}\n`,
+      options.json ? `${JSON.stringify(json, null, 2)}\n` : `${summarizeProject(result, { sql: options.sql })}\n`,
     );
-    return result.errors.length > 0 ? 1 : 0;
+    const problems = result.unread.length + result.folders.reduce((sum, folder) => sum + folder.errors.length, 0);
+    return problems > 0 ? 1 : 0;
   },
 };
 

@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import type { CliCommand, CliIO } from './command.js';
 import { DURATION_HELP, parseDuration } from './duration.js';
 
-const HELP = `Usage: db-migration-agent rehearse <migration> [options]
+const HELP = `Usage: db-migration-agent rehearse [migration] [options]
 
 Runs a migration on a throw-away database and reports what really happens: the locks each statement takes
 (and until when), table/index rewrites, full scans, durations, rows affected, errors at file:line:col; then
@@ -12,8 +12,9 @@ up → down → up with the exact schema difference if the round trip fails, whi
 destroys. The baseline is the project's earlier migrations replayed (or a schema dump), filled with synthetic
 rows (NULLs, duplicates, non-numeric text) so data-dependent failures show up.
 
-<migration> is a migration file or folder inside the project (its down migration is read by the project's
-format reader), or '-' to read SQL from standard input.
+[migration] is a migration file or folder inside the project (its down migration is read by the project's
+format reader), or '-' to read SQL from standard input. Without it (or with \`.\`) the newest migration of the
+migration folder detect finds is rehearsed; a project with several folders (a monorepo) names them to choose from.
 
 Options:
   --down <file>             the down migration (when the migration file has none)
@@ -56,8 +57,7 @@ export const rehearseCommand: CliCommand = {
       import('../shadow/request.js'),
     ]);
     const { values, positionals } = parse(args);
-    const [migrationArg] = positionals;
-    if (!migrationArg || positionals.length > 1) {
+    if (positionals.length > 1) {
       throw new UserError(
         'usage',
         'rehearse takes exactly one migration.',
@@ -65,6 +65,8 @@ export const rehearseCommand: CliCommand = {
       );
     }
     const root = path.resolve(io.cwd, values.root ?? '.');
+    // No migration (or '.'): the newest migration of the folder detect finds.
+    const [migrationArg = '.'] = positionals;
     const migration = migrationArg === '-' ? await readStdin(io.stdin) : migrationArg;
     const controller = new AbortController();
     const onSignal = () => controller.abort(new Error('interrupted'));

@@ -1,5 +1,6 @@
 import type { Dependency, NodeManifest } from './node.js';
 import type { PythonManifest } from './python.js';
+import type { ToolName } from './types.js';
 import type { ProjectFiles } from './walk.js';
 
 /** One package being detected: its folder, the files that belong to it (not to nested packages), its manifests. */
@@ -13,6 +14,8 @@ export interface PackageContext {
   node?: NodeManifest;
   python: PythonManifest;
   dependencies: Dependency[];
+  /** Tools the package names in its dependencies or config files (a format's scan may look further). */
+  tools: ReadonlySet<ToolName>;
 }
 
 /** Path of `relative` (relative to the package folder) as a project-root path. */

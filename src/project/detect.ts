@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { FORMAT_LABELS } from '../sources/format-names.js';
 import { findCommands } from './commands.js';
 import type { PackageContext } from './context.js';
 import { collectEngineClaims, resolveEngine } from './engines.js';
@@ -140,10 +141,14 @@ function detectPackage(
     ...(node ? { node } : {}),
     python,
     dependencies: [...(node?.dependencies ?? []), ...python.dependencies, ...readNativeManifests(files, dir)],
+    tools: new Set(),
   };
   const findings = collectToolFindings(context);
-  const scans = scanMigrations(context, new Set(findings.keys()));
+  context.tools = new Set(findings.keys());
+  const scans = scanMigrations(context);
   for (const scan of scans) {
+    // Plain .sql folders belong to no tool: they are migration folders, not an ORM finding.
+    if (scan.dir.tool === 'sql') continue;
     const finding = findings.get(scan.dir.tool) ?? { name: scan.dir.tool, evidence: [] };
     if (
       !finding.evidence.length ||
@@ -206,11 +211,16 @@ function detectPackage(
           scan.dir.path.startsWith(`${candidate}/`) ||
           candidate.startsWith(`${scan.dir.path}/`),
       ) &&
-      files.filesIn(candidate).length > 0,
+      // Named like versioned migrations (001_…, 2024…, V1__…, Migration2024…), not a folder of scripts or sources.
+      files.filesIn(candidate).some((name) => /^(\d|[VU]\d|R__|Migration\d)/.test(name)),
   );
+  if (unknownMigrationDirs.length) setup.unknownMigrationDirs = unknownMigrationDirs;
   for (const unknown of unknownMigrationDirs) {
-    files.warnings.push(`${unknown}: looks like a migration folder, but its files match no known tool's format.`);
+    files.warnings.push(
+      `${unknown}: looks like a migration folder, but its files match none of the formats tried (${FORMAT_LABELS}).`,
+    );
   }
-  const empty = !orms.length && !engine && !setup.schemaFiles.length && !setup.migrations.length;
+  const empty =
+    !orms.length && !engine && !setup.schemaFiles.length && !setup.migrations.length && !unknownMigrationDirs.length;
   return empty ? undefined : setup;
 }

@@ -24,6 +24,7 @@ const PACKAGES: Record<ToolName, string[]> = {
   flyway: ['node-flywaydb'],
   diesel: ['diesel', 'diesel_migrations'],
   'sql-migrate': ['github.com/rubenv/sql-migrate'],
+  sql: [],
 };
 
 const CONFIG_FILES: [ToolName, RegExp, string][] = [

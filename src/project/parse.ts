@@ -1,5 +1,4 @@
-import { parse as parseToml } from 'smol-toml';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { createRequire } from 'node:module';
 import { UserError } from '../errors.js';
 import { jsonErrorOffset } from './json-position.js';
 
@@ -7,6 +6,11 @@ import { jsonErrorOffset } from './json-position.js';
  * Parsers for the manifests detect_setup reads. A malformed file is bad input: a UserError naming
  * file:line:col and how to fix it, never a crash.
  */
+
+// Loaded on first use: commands that parse no manifest (help, check, the MCP server's start) do not pay for them.
+const require = createRequire(import.meta.url);
+const toml = () => require('smol-toml') as typeof import('smol-toml');
+const yaml = () => require('yaml') as typeof import('yaml');
 
 export function parseJson(text: string, file: string): unknown {
   try {
@@ -27,7 +31,7 @@ export function parseJson(text: string, file: string): unknown {
 
 export function parseTomlText(text: string, file: string): Record<string, unknown> {
   try {
-    return parseToml(text) as Record<string, unknown>;
+    return toml().parse(text) as Record<string, unknown>;
   } catch (error) {
     const { line, column, message } = error as { line?: number; column?: number; message: string };
     const reason = message.split('\n')[0]?.replace(/^Invalid TOML document: /, '') ?? 'invalid TOML';
@@ -42,9 +46,9 @@ export function parseTomlText(text: string, file: string): Record<string, unknow
 
 export function parseYamlText(text: string, file: string): unknown {
   try {
-    return parseYaml(text);
+    return yaml().parse(text);
   } catch (error) {
-    const start = error instanceof YAMLParseError ? error.linePos?.[0] : undefined;
+    const start = error instanceof yaml().YAMLParseError ? error.linePos?.[0] : undefined;
     const reason = (error as Error).message.split(' at line')[0] ?? 'invalid YAML';
     throw new UserError(
       'malformed-yaml',

@@ -3,8 +3,9 @@
  * nested Python/Go/Rust project), plus what was ambiguous and what was skipped. Paths are relative to the
  * project root with forward slashes.
  */
+import type { MigrationFormat } from '../model.js';
 
-/** Every ORM and migration tool detect_setup recognises. */
+/** Every ORM and migration tool detect_setup recognises (src/sources/registry.ts has a module for each that migrates). */
 export const TOOL_NAMES = [
   'prisma',
   'typeorm',
@@ -23,6 +24,8 @@ export const TOOL_NAMES = [
   'flyway',
   'diesel',
   'sql-migrate',
+  /** A folder of plain .sql migrations no tool claims (supabase/migrations, db/migrate …). */
+  'sql',
 ] as const;
 
 export type ToolName = (typeof TOOL_NAMES)[number];
@@ -52,6 +55,8 @@ export interface MigrationDir {
   path: string;
   tool: ToolName;
   count: number;
+  /** The format list_migrations, check and rehearse read it as; absent when the tool's migrations are not read yet. */
+  format?: MigrationFormat;
 }
 
 export interface MigrationEntry {
@@ -110,6 +115,8 @@ export interface PackageSetup {
   conventions: Conventions[];
   seeds: string[];
   commands: Commands;
+  /** Folders named like migration folders whose files match no known format (list_migrations and check refuse them). */
+  unknownMigrationDirs?: string[];
 }
 
 export interface DetectResult {

@@ -49,6 +49,8 @@ export interface MigrationInputs {
 
 /** Formats whose migrations are code: reading them runs the project's code. */
 const CODE_FORMATS = new Set<MigrationFormat>(['knex', 'typeorm', 'sequelize']);
+/** Formats whose folder holds no SQL of its own, so a .sql file beside the migrations is not a stray one. */
+const NO_SQL_FILES = new Set<MigrationFormat>([...CODE_FORMATS, 'alembic', 'django']);
 
 export async function loadMigrationInputs(
   root: string,
@@ -84,86 +86,105 @@ export async function loadMigrationInputs(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.engine ? { engine: options.engine } : {}),
     };
-    const { readMigrations } = await import('../sources/index.js');
-    let narrowed: Awaited<ReturnType<typeof readMigrations>>;
+    const { readMigrations, readProjectMigrations } = await import('../sources/index.js');
+    let project: Awaited<ReturnType<typeof readProjectMigrations>>;
     try {
-      // The project root: the migration folder is found where the tools keep it (knexfile, prisma/migrations …).
-      narrowed = await readMigrations(root, relative === '.' ? readOptions : { ...readOptions, path: relative });
+      // The folders detect_setup finds (every package of a monorepo), or the one the target points into.
+      project = await readProjectMigrations(root, relative === '.' ? readOptions : { ...readOptions, path: relative });
     } catch (error) {
       // Not a migration layout we know (a lone .sql file, a folder of scripts): the SQL loader decides.
-      if (error instanceof UserError && error.code === 'migrations-not-found') {
+      if (error instanceof UserError && error.code === 'migrations-not-found' && relative !== '.') {
         result.historyComplete = false;
         result.inputs.push(...(await loadSqlInputs(root, [target])));
         continue;
       }
       throw error;
     }
-    const unclaimed = narrowed.migrations.length === 0 && narrowed.errors.length === 0;
-    if (narrowed.format === 'sql' || (unclaimed && listSqlFiles(root, relative).length > 0)) {
-      // Plain SQL, or a .sql file the folder's format does not claim: natural order, paired *.down.sql.
-      for (const error of narrowed.errors)
-        if (error.error.code === 'orphan-down') result.notes.push(readError(error).what);
+    for (const warning of project.warnings) result.notes.push(`${warning} Migration folders there were not checked.`);
+    for (const folder of project.unread) {
+      result.errors.push({ code: folder.code, what: folder.what, where: { file: folder.directory }, fix: folder.fix });
+    }
+    if (project.folders.length > 1) {
       result.historyComplete = false;
-      result.inputs.push(...(await loadSqlInputs(root, [target])));
-      continue;
+      // Reported per package: each folder is checked in its own format and order.
+      for (const folder of project.folders)
+        result.notes.push(
+          `package ${folder.package}: ${folder.migrations.length} ${folder.format} migration(s) in ${folder.directory}`,
+        );
     }
-    if (unclaimed) {
-      result.errors.push({
-        code: 'no-migrations',
-        what: `${relative} holds no ${narrowed.format} migration.`,
-        where: { file: relative },
-        fix: `Pass a ${narrowed.format} migration file or the folder ${narrowed.directory}.`,
-      });
-      continue;
-    }
-    const stray = straySqlFiles(root, absolute, narrowed.migrations, narrowed.errors);
-    if (stray.length > 0) {
-      // A folder that mixes layouts (diesel-style folders beside loose .sql files): check every .sql file
-      // rather than silently dropping the ones the format does not claim.
-      result.notes.push(
-        `${relative}: ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ` and ${stray.length - 3} more` : ''} ${stray.length === 1 ? 'is' : 'are'} not ${narrowed.format} migration(s); every .sql file below ${relative} was checked as plain SQL in natural order.`,
-      );
-      result.historyComplete = false;
-      result.inputs.push(...(await loadSqlInputs(root, [target])));
-      continue;
-    }
-    if (!result.formats.includes(narrowed.format)) result.formats.push(narrowed.format);
-    if (narrowed.engine && !result.engine) {
-      result.engine = { name: narrowed.engine, where: `${narrowed.format} configuration of ${narrowed.directory}` };
-    }
-    // A missing down is not a read failure: the migration is checked and "rollback present" fails.
-    const failed = narrowed.errors.filter((error) => error.error.code !== 'missing-down');
-    for (const error of failed) result.errors.push(readError(error));
-    for (const error of narrowed.errors)
-      if (error.error.code === 'missing-down') result.notes.push(readError(error).what);
-    const targets = narrowed.migrations;
-    const partOfFolder = narrowed.directory !== '.' && relative.startsWith(`${narrowed.directory}/`);
-    if (partOfFolder && targets.length > 0) {
-      // One file (or one migration folder) of a larger folder: the migrations before it are its history.
-      const whole = await readMigrations(root, { ...readOptions, path: narrowed.directory, format: narrowed.format });
-      const first = whole.migrations.findIndex((migration) => targets.some((each) => each.path === migration.path));
-      for (const earlier of whole.migrations.slice(0, Math.max(0, first))) {
-        if (isUncompiled(earlier)) {
-          result.notes.push(
-            `${earlier.path} (earlier migration) was not compiled, so the tables it creates are unknown${(await consent()) ? '' : '; pass --execute / executeProjectCode: true'}.`,
-          );
-          continue;
-        }
-        const text = migrationText(root, earlier);
-        result.history.push({ sql: text.sql, file: earlier.path });
-      }
-      for (const error of whole.errors) {
-        if (!targets.some((each) => each.path === error.path) && !narrowed.errors.some((e) => e.path === error.path))
-          result.notes.push(`${error.path} (earlier migration) could not be read: ${error.error.what}`);
-      }
-    }
-    for (const migration of targets) {
-      if (failed.some((error) => error.path === migration.path)) continue;
-      if (isUncompiled(migration)) {
-        result.errors.push(notCompiled(migration, await consent()));
+    for (const narrowed of project.folders) {
+      // The target itself when it lies in the folder; the folder when the target is a package or the root.
+      const inFolder = relative === narrowed.directory || relative.startsWith(`${narrowed.directory}/`);
+      const scope = inFolder ? target : narrowed.directory;
+      const scopeRelative = inFolder ? relative : narrowed.directory;
+      const scopeAbsolute = inFolder ? absolute : resolveInsideRoot(root, narrowed.directory);
+      const unclaimed = narrowed.migrations.length === 0 && narrowed.errors.length === 0;
+      if (narrowed.format === 'sql' || (unclaimed && listSqlFiles(root, scopeRelative).length > 0)) {
+        // Plain SQL, or a .sql file the folder's format does not claim: natural order, paired *.down.sql.
+        for (const error of narrowed.errors)
+          if (error.error.code === 'orphan-down') result.notes.push(readError(error).what);
+        result.historyComplete = false;
+        result.inputs.push(...(await loadSqlInputs(root, [scope])));
         continue;
       }
-      result.inputs.push(toInput(root, migration));
+      if (unclaimed) {
+        result.errors.push({
+          code: 'no-migrations',
+          what: `${scopeRelative} holds no ${narrowed.format} migration.`,
+          where: { file: scopeRelative },
+          fix: `Pass a ${narrowed.format} migration file or the folder ${narrowed.directory}.`,
+        });
+        continue;
+      }
+      const stray = straySqlFiles(root, scopeAbsolute, narrowed.migrations, narrowed.errors);
+      if (stray.length > 0) {
+        // A folder that mixes layouts (diesel-style folders beside loose .sql files): check every .sql file
+        // rather than silently dropping the ones the format does not claim.
+        result.notes.push(
+          `${scopeRelative}: ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ` and ${stray.length - 3} more` : ''} ${stray.length === 1 ? 'is' : 'are'} not ${narrowed.format} migration(s); every .sql file below ${scopeRelative} was checked as plain SQL in natural order.`,
+        );
+        result.historyComplete = false;
+        result.inputs.push(...(await loadSqlInputs(root, [scope])));
+        continue;
+      }
+      if (!result.formats.includes(narrowed.format)) result.formats.push(narrowed.format);
+      if (narrowed.engine && !result.engine) {
+        result.engine = { name: narrowed.engine, where: `${narrowed.format} configuration of ${narrowed.directory}` };
+      }
+      // A missing down is not a read failure: the migration is checked and "rollback present" fails.
+      const failed = narrowed.errors.filter((error) => error.error.code !== 'missing-down');
+      for (const error of failed) result.errors.push(readError(error));
+      for (const error of narrowed.errors)
+        if (error.error.code === 'missing-down') result.notes.push(readError(error).what);
+      const targets = narrowed.migrations;
+      const partOfFolder = narrowed.directory !== '.' && scopeRelative.startsWith(`${narrowed.directory}/`);
+      if (partOfFolder && targets.length > 0) {
+        // One file (or one migration folder) of a larger folder: the migrations before it are its history.
+        const whole = await readMigrations(root, { ...readOptions, path: narrowed.directory, format: narrowed.format });
+        const first = whole.migrations.findIndex((migration) => targets.some((each) => each.path === migration.path));
+        for (const earlier of whole.migrations.slice(0, Math.max(0, first))) {
+          if (isUncompiled(earlier)) {
+            result.notes.push(
+              `${earlier.path} (earlier migration) was not compiled, so the tables it creates are unknown${(await consent()) ? '' : '; pass --execute / executeProjectCode: true'}.`,
+            );
+            continue;
+          }
+          const text = migrationText(root, earlier);
+          result.history.push({ sql: text.sql, file: earlier.path });
+        }
+        for (const error of whole.errors) {
+          if (!targets.some((each) => each.path === error.path) && !narrowed.errors.some((e) => e.path === error.path))
+            result.notes.push(`${error.path} (earlier migration) could not be read: ${error.error.what}`);
+        }
+      }
+      for (const migration of targets) {
+        if (failed.some((error) => error.path === migration.path)) continue;
+        if (isUncompiled(migration)) {
+          result.errors.push(notCompiled(migration, await consent()));
+          continue;
+        }
+        result.inputs.push(toInput(root, migration));
+      }
     }
   }
   if (
@@ -204,7 +225,7 @@ function straySqlFiles(
   } catch {
     return [];
   }
-  if (!isFolder || migrations.some((migration) => CODE_FORMATS.has(migration.format))) return [];
+  if (!isFolder || migrations.some((migration) => NO_SQL_FILES.has(migration.format))) return [];
   const claimed = new Set<string>();
   for (const migration of migrations) {
     claimed.add(migration.path);

@@ -22,6 +22,7 @@ export function detectProjectDatabase(root: string): ProjectDatabase {
     ...(node ? { node } : {}),
     python,
     dependencies: [...(node?.dependencies ?? []), ...python.dependencies, ...readNativeManifests(files, '.')],
+    tools: new Set(),
   };
   const { engine } = resolveEngine(collectEngineClaims(context));
   if (!engine) return { evidence: [] };

@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import type { Engine, Migration } from '../model.js';
 import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../project/root.js';
 import { askOnce } from '../sources/consent.js';
-import { type ProjectCodeConsent, readMigrations } from '../sources/index.js';
+import { findMigrationFolders, type ProjectCodeConsent, readMigrations } from '../sources/index.js';
 import type { BaselineSource } from './baseline.js';
 import { shadowEngineFor } from './open.js';
 import { type RehearsalOptions, type RehearsalReport, rehearseMigration } from './rehearse.js';
@@ -60,6 +60,10 @@ export async function prepareRehearsal(request: RehearsalRequest): Promise<Prepa
   const notes: string[] = [];
   const consent = askOnce(request.executeProjectCode);
   const requestedEngine = request.engine ? shadowEngineFor(request.engine) : undefined;
+  if (request.migration.trim() === '.') {
+    request = { ...request, migration: await newestMigration(root) };
+    notes.push(`rehearsed the newest migration detect finds: ${request.migration}`);
+  }
   const target = await loadTarget(root, request.migration, requestedEngine, notes, consent, request.signal);
   const engine = requestedEngine ?? target.engine ?? 'postgresql';
   let migration = target.migration ?? (await migrationFromText(root, request.migration, engine, 'migration'));
@@ -112,6 +116,25 @@ export async function prepareRehearsal(request: RehearsalRequest): Promise<Prepa
   };
 }
 
+/** The newest migration of the project's only migration folder, as detect finds it. */
+async function newestMigration(root: string): Promise<string> {
+  const folders = (await findMigrationFolders(root)).filter((folder) => folder.newest);
+  const [only] = folders;
+  if (folders.length === 1 && only?.newest) return only.newest;
+  if (folders.length === 0) {
+    throw new UserError(
+      'migrations-not-found',
+      `No migration folder with migrations was found in ${root}.`,
+      'Pass the migration file to rehearse, or its SQL.',
+    );
+  }
+  throw new UserError(
+    'several-migration-folders',
+    `The project has ${folders.length} migration folders: ${folders.map((folder) => `${folder.directory} (${folder.format}, package ${folder.package})`).join(', ')}.`,
+    `Name the migration to rehearse, e.g. ${folders.map((folder) => folder.newest).join(' or ')}.`,
+  );
+}
+
 interface Target {
   /** Set when the migration came from a file the project's format reader understood. */
   migration?: Migration;
@@ -151,7 +174,11 @@ async function loadTarget(
   try {
     // Code migrations (knex, TypeORM, …) run to record their SQL only with consent, in the sandbox with a time
     // limit; nothing is sent to a database by that step.
+    // The whole folder detect_setup finds the migration in (its package's, in a monorepo): the earlier ones are
+    // the baseline.
+    const [folder] = await findMigrationFolders(root, relative);
     const whole = await readMigrations(root, {
+      path: folder?.directory ?? relative,
       ...(engine ? { engine: engine as Engine } : {}),
       ...(signal ? { signal } : {}),
       executeProjectCode: consent,
@@ -275,6 +302,13 @@ async function loadBaseline(
         })
       ).migrations;
     } catch (error) {
+      if (error instanceof UserError && error.code === 'several-migration-folders') {
+        throw new UserError(
+          error.code,
+          `${error.what} The baseline "migrations" needs to know which folder's migrations come before this SQL.`,
+          'Rehearse the migration file inside its folder (its earlier migrations are then the baseline), or pass baseline "dump:<schema.sql>" or "none".',
+        );
+      }
       if (!(error instanceof UserError) || error.code !== 'migrations-not-found') throw error;
       notes.push('no migration folder found in the project: the baseline is an empty database');
       return { kind: 'none' };

@@ -1,43 +1,67 @@
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Migration, MigrationFormat } from '../model.js';
+import { detectSetup } from '../project/detect.js';
 import { isInside, relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../project/root.js';
+import type { MigrationDir, MigrationEntry, ToolName } from '../project/types.js';
 import { askOnce } from './consent.js';
-import { isDirectory, isFile } from './files.js';
+import { isDirectory, isFile, listEntries, selected } from './files.js';
+import { FORMAT_LABELS } from './format-names.js';
 import { readIsolated } from './isolate.js';
-import { FORMAT_READERS } from './registry.js';
-import type { FormatReader, MigrationReadError, ReadMigrationsOptions, ReadMigrationsResult } from './types.js';
+import { FORMAT_READERS, moduleForTool } from './registry.js';
+import type {
+  FormatReader,
+  MigrationReadError,
+  ReadContext,
+  ReadMigrationsOptions,
+  ReadMigrationsResult,
+} from './types.js';
 
 export type { MigrationReadError, ProjectCodeConsent, ReadMigrationsOptions, ReadMigrationsResult } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-/** Folders where migration tools keep their files by default, looked at when the caller names none. */
-const COMMON_FOLDERS = [
-  'prisma/migrations',
-  'drizzle',
-  'migrations',
-  'db/migrations',
-  'db/migrate',
-  'database/migrations',
-  'src/migrations',
-  'src/migration',
-  'src/db/migrations',
-  'src/database/migrations',
-  'sql/migrations',
-  'migrations/sql',
-  'supabase/migrations',
-  'db/migration',
-  'src/main/resources/db/migration',
-  'sql',
-];
+/** A migration folder detect found that nothing was read from, and why. */
+export interface UnreadFolder {
+  package: string;
+  directory: string;
+  tool?: ToolName;
+  /** Migrations detect listed in it. */
+  count: number;
+  code: 'format-not-read' | 'unknown-migration-format';
+  what: string;
+  fix: string;
+}
+
+export interface ProjectMigrationsResult {
+  /** Every migration folder that was read, package by package, each in its own format and apply order. */
+  folders: ReadMigrationsResult[];
+  /** Folders detect found whose migrations could not be read at all. */
+  unread: UnreadFolder[];
+  /** What the project walk skipped (a capped walk, unreadable folders): migration folders there were not seen. */
+  warnings: string[];
+}
+
+/** One folder to read: where detect_setup found it, and the reader for its format. */
+interface Located {
+  package: string;
+  reader: FormatReader;
+  /** Root-relative folder; the package folder itself for Django (its apps are ordered together). */
+  directory: string;
+  /** What detect listed there, to prove nothing was dropped. */
+  entries: MigrationEntry[];
+}
 
 /**
- * Reads a project's migrations in the order its tool applies them. `options.path` narrows the read to one
- * migration file or folder; the format is detected from the layout unless given. Problems with single files
- * are returned in `errors` while the rest is still read; only "no migrations found" is thrown.
+ * Reads a project's migrations the way detect_setup finds them: every migration folder of every package (a
+ * monorepo's packages included), each with its own format's reader, in the order its tool applies them.
+ * `options.path` narrows the read to one package, folder, file or migration; `options.format` forces a format.
+ * Per-file problems are returned in `errors` while the rest is still read; only "nothing found" is thrown.
  */
-export async function readMigrations(root: string, options: ReadMigrationsOptions = {}): Promise<ReadMigrationsResult> {
+export async function readProjectMigrations(
+  root: string,
+  options: ReadMigrationsOptions = {},
+): Promise<ProjectMigrationsResult> {
   const realRoot = resolveProjectRoot(root);
   const target = options.path ? resolveInsideRoot(realRoot, options.path) : undefined;
   if (target && !(await isFile(target)) && !(await isDirectory(target))) {
@@ -48,68 +72,227 @@ export async function readMigrations(root: string, options: ReadMigrationsOption
       { file: options.path },
     );
   }
-  const readers = options.format ? FORMAT_READERS.filter((reader) => reader.format === options.format) : FORMAT_READERS;
-  if (options.format && readers.length === 0) throw unknownFormat(options.format);
-  const located = await locate(realRoot, target, readers);
-  if (!located) {
-    const where = options.path ?? realRoot;
+  if (options.format && !FORMAT_READERS.some((reader) => reader.format === options.format))
+    throw unknownFormat(options.format);
+  const { located, unread, warnings } = await locate(realRoot, target, options.format, options.maxFiles);
+  if (located.length === 0 && unread.length === 0) throw notFound(realRoot, options, warnings);
+  const folders: ReadMigrationsResult[] = [];
+  // One question for the whole read, put only when a folder's migrations are code.
+  const consent = askOnce(options.executeProjectCode);
+  for (const folder of located) folders.push(await readFolder(realRoot, folder, target, options, consent));
+  return { folders, unread, warnings };
+}
+
+/**
+ * Reads one migration folder: the one `options.path` points into, or the project's only one. A project with
+ * several folders (a monorepo, several tools) needs a path here; readProjectMigrations reads them all.
+ */
+export async function readMigrations(root: string, options: ReadMigrationsOptions = {}): Promise<ReadMigrationsResult> {
+  const { folders, unread } = await readProjectMigrations(root, options);
+  const [only] = folders;
+  if (folders.length === 1 && only) return only;
+  if (folders.length === 0) {
+    const [first] = unread;
     throw new UserError(
-      'migrations-not-found',
-      `No ${options.format ?? 'known'} migrations found in ${where}.`,
-      `Pass the migration folder (path) and, if needed, the format (one of: ${FORMAT_READERS.map((reader) => reader.format).join(', ')}).`,
-      { file: where },
+      first?.code ?? 'migrations-not-found',
+      first?.what ?? 'No migrations found.',
+      first?.fix ?? 'Pass the migration folder.',
+      { file: first?.directory ?? options.path ?? '.' },
     );
   }
-  const { reader, directory } = located;
-  const context = {
-    root: realRoot,
-    directory,
-    ...(target && target !== directory ? { only: target } : {}),
-    ...(options.engine ? { engine: options.engine } : {}),
-    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    ...(options.signal ? { signal: options.signal } : {}),
-    executeProjectCode:
-      reader.runsProjectCode || reader.runsPythonCode ? await askOnce(options.executeProjectCode)() : false,
-  };
-  const read =
-    reader.runsProjectCode && context.executeProjectCode
-      ? await readIsolated(reader, context)
-      : await reader.read(context);
-  return {
-    format: reader.format,
-    directory: relativeToRoot(realRoot, directory) || '.',
-    ...(options.engine || read.engine ? { engine: options.engine ?? read.engine } : {}),
-    migrations: read.migrations.map(withEmptyHalvesNamed),
-    errors: read.errors.map((error) => relativeError(realRoot, error)),
-  };
+  throw new UserError(
+    'several-migration-folders',
+    `${options.path ?? 'The project'} holds ${folders.length} migration folders: ${folders.map((folder) => `${folder.directory} (${folder.format})`).join(', ')}.`,
+    'Pass the folder (or a migration in it) to read one of them.',
+    { file: options.path ?? '.' },
+  );
+}
+
+/** A migration folder as detect_setup finds it, without reading it. */
+export interface MigrationFolder {
+  package: string;
+  directory: string;
+  format: MigrationFormat;
+  /** Path of the newest migration detect lists there (the last in apply order). */
+  newest?: string;
+}
+
+/** The readable migration folders of the project (or below / around `relativePath`), without reading them. */
+export async function findMigrationFolders(root: string, relativePath?: string): Promise<MigrationFolder[]> {
+  const realRoot = resolveProjectRoot(root);
+  const target = relativePath ? resolveInsideRoot(realRoot, relativePath) : undefined;
+  const { located } = await locate(realRoot, target, undefined);
+  return located.map((folder) => ({
+    package: folder.package,
+    directory: folder.directory,
+    format: folder.reader.format,
+    ...(folder.entries.length ? { newest: folder.entries.at(-1)?.path } : {}),
+  }));
 }
 
 async function locate(
   root: string,
   target: string | undefined,
-  readers: FormatReader[],
-): Promise<{ reader: FormatReader; directory: string } | undefined> {
-  const candidates: string[] = [];
-  if (target) {
-    let folder = (await isDirectory(target)) ? target : path.dirname(target);
-    for (let depth = 0; depth < 3 && isInside(root, folder); depth++) {
-      candidates.push(folder);
-      if (folder === root) break;
-      folder = path.dirname(folder);
+  format: MigrationFormat | undefined,
+  maxFiles?: number,
+): Promise<{ located: Located[]; unread: UnreadFolder[]; warnings: string[] }> {
+  const relative = target ? relativeToRoot(root, target) || '.' : '.';
+  const detected = detectSetup(root, maxFiles ? { maxFiles } : {});
+  const warnings = detected.warnings.filter((warning) => /^Stopped after|folder not readable/.test(warning));
+  const within = (dir: string) => relative === '.' || dir === relative || dir.startsWith(`${relative}/`);
+  const contains = (dir: string) => relative === dir || relative.startsWith(`${dir}/`);
+  const all = detected.packages.flatMap((setup) =>
+    setup.migrationDirs.map((dir) => ({
+      package: setup.path,
+      dir,
+      entries: setup.migrations.filter((migration) => migration.path.startsWith(`${dir.path}/`)),
+    })),
+  );
+  // The deepest folder holding the target, else every folder below it (a package, or the root).
+  const holding = all
+    .filter((folder) => contains(folder.dir.path))
+    .sort((a, b) => b.dir.path.length - a.dir.path.length);
+  let chosen = holding.length ? [holding[0]!] : all.filter((folder) => within(folder.dir.path));
+  if (format) chosen = chosen.filter((folder) => folder.dir.format === format);
+
+  const located: Located[] = [];
+  const unread: UnreadFolder[] = [];
+  for (const folder of chosen) {
+    const reader = readerFor(folder.dir);
+    if (!reader) {
+      unread.push(notRead(folder.package, folder.dir));
+      continue;
     }
-  } else {
-    candidates.push(root, ...COMMON_FOLDERS.map((folder) => path.join(root, folder)));
+    // Django orders the migrations of all apps of a package together: one read of the package folder.
+    const narrowed = holding.length > 0;
+    const directory = reader.format === 'django' && !narrowed ? folder.package : folder.dir.path;
+    const same = located.find((each) => each.reader === reader && each.directory === directory);
+    if (same) same.entries.push(...folder.entries);
+    else located.push({ package: folder.package, reader, directory, entries: [...folder.entries] });
   }
-  for (const candidate of candidates) {
-    if (!(await isDirectory(candidate))) continue;
-    for (const reader of readers) {
-      // A stray .sql file in the project root is not a migration folder unless the caller pointed at it.
-      if (reader.format === 'sql' && candidate === root && !target) continue;
-      const directory = await reader.locate(root, candidate);
-      if (directory && isInside(root, directory)) return { reader, directory };
+  if (!format) {
+    for (const setup of detected.packages) {
+      for (const dir of setup.unknownMigrationDirs ?? [])
+        if (within(dir) || contains(dir)) unread.push(unknownFolder(setup.path, dir));
     }
   }
-  return undefined;
+  if (located.length === 0 && unread.length === 0 && target) {
+    const forced = await namedFolder(root, target, format);
+    if (forced) located.push(forced);
+  }
+  return { located, unread, warnings };
+}
+
+function readerFor(dir: MigrationDir): FormatReader | undefined {
+  return FORMAT_READERS.find((reader) => reader.format === dir.format);
+}
+
+/**
+ * A folder (or a file in it) the caller named that detect_setup does not list as a migration folder: read with
+ * the format the caller forced, or as plain .sql files when it holds any; otherwise nothing is guessed.
+ */
+async function namedFolder(
+  root: string,
+  target: string,
+  format: MigrationFormat | undefined,
+): Promise<Located | undefined> {
+  const folder = (await isDirectory(target)) ? target : path.dirname(target);
+  const reader = FORMAT_READERS.find((candidate) => candidate.format === (format ?? 'sql'));
+  if (!reader || !isInside(root, folder)) return undefined;
+  if (!format && !(await listEntries(folder)).files.some((file) => file.endsWith('.sql'))) return undefined;
+  return { package: '.', reader, directory: relativeToRoot(root, folder) || '.', entries: [] };
+}
+
+async function readFolder(
+  root: string,
+  folder: Located,
+  target: string | undefined,
+  options: ReadMigrationsOptions,
+  consent: () => Promise<boolean>,
+): Promise<ReadMigrationsResult> {
+  const { reader } = folder;
+  const directory = path.join(root, folder.directory);
+  const context: ReadContext = {
+    root,
+    package: path.join(root, folder.package),
+    directory,
+    ...(target && target !== directory && isInside(directory, target) ? { only: target } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    ...(options.signal ? { signal: options.signal } : {}),
+    executeProjectCode: reader.runsProjectCode || reader.runsPythonCode ? await consent() : false,
+  };
+  const read =
+    reader.runsProjectCode && context.executeProjectCode
+      ? await readIsolated(reader, context)
+      : await reader.read(context);
+  const errors = read.errors.map((error) => relativeError(root, error));
+  errors.push(...dropped(root, folder, context, read.migrations, errors));
+  return {
+    package: folder.package,
+    format: reader.format,
+    directory: folder.directory,
+    ...(options.engine || read.engine ? { engine: options.engine ?? read.engine } : {}),
+    migrations: read.migrations.map(withEmptyHalvesNamed),
+    errors,
+  };
+}
+
+/** Migrations detect listed that the reader neither returned nor reported: never silently fewer. */
+function dropped(
+  root: string,
+  folder: Located,
+  context: ReadContext,
+  migrations: { path: string }[],
+  errors: MigrationReadError[],
+): MigrationReadError[] {
+  const seen = [...migrations.map((migration) => migration.path), ...errors.map((error) => error.path)];
+  const covers = (entry: string) => seen.some((file) => file === entry || file.startsWith(`${entry}/`));
+  return folder.entries
+    .filter((entry) => selected(context.only, path.join(root, entry.path)) && !covers(entry.path))
+    .map((entry) => ({
+      path: entry.path,
+      error: {
+        code: 'migration-not-read',
+        what: `${entry.path} is a ${entry.tool} migration detect_setup lists, but the ${folder.reader.format} reader returned nothing for it.`,
+        fix: 'Check the file name against the format, or read it on its own (path) to see why; please report it if the file is a valid migration.',
+        where: { file: entry.path },
+      },
+    }));
+}
+
+function notRead(pkg: string, dir: MigrationDir): UnreadFolder {
+  const label = moduleForTool(dir.tool)?.label ?? dir.tool;
+  return {
+    package: pkg,
+    directory: dir.path,
+    tool: dir.tool,
+    count: dir.count,
+    code: 'format-not-read',
+    what: `${dir.path} holds ${dir.count} ${label} migration(s); ${label} migrations are detected but not read into SQL yet, so they were not checked.`,
+    fix: `Check the SQL ${label} generates for them as .sql files (the tool's dry-run or SQL output), or pass another folder.`,
+  };
+}
+
+function unknownFolder(pkg: string, dir: string): UnreadFolder {
+  return {
+    package: pkg,
+    directory: dir,
+    count: 0,
+    code: 'unknown-migration-format',
+    what: `${dir} looks like a migration folder, but its files match none of the formats tried: ${FORMAT_LABELS}.`,
+    fix: 'Pass --format / format to read it as one of them, or point at the .sql files the tool generates.',
+  };
+}
+
+function notFound(root: string, options: ReadMigrationsOptions, warnings: string[]): UserError {
+  const where = options.path ?? root;
+  return new UserError(
+    'migrations-not-found',
+    `No ${options.format ?? 'known'} migrations found in ${where}: no package holds a migration folder of the formats tried (${options.format ?? FORMAT_LABELS}).${warnings.map((warning) => ` ${warning}`).join('')}`,
+    `Pass the migration folder (path) and, if needed, the format (one of: ${FORMAT_READERS.map((reader) => reader.format).join(', ')}).`,
+    { file: where },
+  );
 }
 
 /** An empty up is a no-op and an empty down makes the migration irreversible: said, never an error. */

@@ -1,3 +1,4 @@
+import type { ToolName } from '../project/types.js';
 import { alembic } from './formats/alembic.js';
 import { dbmate } from './formats/dbmate.js';
 import { diesel } from './formats/diesel.js';
@@ -7,27 +8,41 @@ import { flyway } from './formats/flyway.js';
 import { golangMigrate } from './formats/golang-migrate.js';
 import { goose } from './formats/goose.js';
 import { knex } from './formats/knex.js';
+import { mikroOrm } from './formats/mikro-orm.js';
 import { plainSql } from './formats/plain.js';
 import { prisma } from './formats/prisma.js';
 import { sequelize } from './formats/sequelize.js';
 import { sqlMigrate } from './formats/sql-migrate.js';
+import { tortoise } from './formats/tortoise.js';
 import { typeorm } from './formats/typeorm.js';
-import type { FormatReader } from './types.js';
+import { type FormatModule, type FormatReader, isReader } from './types.js';
 
-/** Every migration format we read. Adding a format = adding its file in formats/ and one line here. */
-export const FORMAT_READERS: FormatReader[] = [
+/**
+ * Every migration tool's module, in scan order. Adding a format = adding its file in formats/ and one line here
+ * (and its name in MIGRATION_FORMATS when it has a reader).
+ */
+export const FORMAT_MODULES: FormatModule[] = [
   prisma,
   drizzle,
+  knex,
+  typeorm,
+  sequelize,
+  mikroOrm,
   alembic,
   django,
+  tortoise,
+  diesel,
+  golangMigrate,
+  flyway,
   dbmate,
   goose,
   sqlMigrate,
-  flyway,
-  diesel,
-  golangMigrate,
-  typeorm,
-  sequelize,
-  knex,
   plainSql,
 ].sort((a, b) => a.priority - b.priority);
+
+/** The modules whose migrations are read into statements. */
+export const FORMAT_READERS: FormatReader[] = FORMAT_MODULES.filter(isReader);
+
+export function moduleForTool(tool: ToolName): FormatModule | undefined {
+  return FORMAT_MODULES.find((module) => module.tool === tool);
+}

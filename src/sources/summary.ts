@@ -1,5 +1,6 @@
 import { formatLocation } from '../errors.js';
 import type { Migration, MigrationFormat, Statement } from '../model.js';
+import type { ProjectMigrationsResult } from './index.js';
 import type { MigrationReadError, ReadMigrationsResult } from './types.js';
 
 /** How much SQL a listing shows per migration: the first line of each statement, a few statements. */
@@ -94,6 +95,25 @@ export function summarizeMigrations(result: ReadMigrationsResult, options: { sql
     for (const error of result.errors) lines.push(`  ${formatReadError(error)}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The listing of every folder read (package by package, each headed by its package in a monorepo), then the
+ * folders that could not be read.
+ */
+export function summarizeProject(result: ProjectMigrationsResult, options: { sql?: boolean } = {}): string {
+  const packages = new Set(result.folders.map((folder) => folder.package));
+  const parts = result.folders.map((folder) => {
+    const listing = summarizeMigrations(folder, options);
+    return packages.size > 1 || folder.package !== '.' ? `package ${folder.package}: ${listing}` : listing;
+  });
+  if (result.unread.length > 0) {
+    const lines = [`${result.unread.length} migration folder(s) not read:`];
+    for (const folder of result.unread) lines.push(`  ${folder.directory}: ${folder.what}\n    fix: ${folder.fix}`);
+    parts.push(lines.join('\n'));
+  }
+  for (const warning of result.warnings) parts.push(`warning: ${warning}`);
+  return parts.join('\n\n');
 }
 
 function originText(statement: Statement): string {

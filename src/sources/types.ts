@@ -1,4 +1,6 @@
 import type { Engine, Migration, MigrationFormat } from '../model.js';
+import type { PackageContext } from '../project/context.js';
+import type { Conventions, MigrationDir, MigrationEntry, ToolName } from '../project/types.js';
 
 /** A per-file problem: the other migrations are still returned. */
 export interface MigrationReadError {
@@ -7,6 +9,8 @@ export interface MigrationReadError {
 }
 
 export interface ReadMigrationsResult {
+  /** The package the folder belongs to, relative to the project root ('.' for the root package). */
+  package: string;
   format: MigrationFormat;
   /** The migration directory, relative to the project root. */
   directory: string;
@@ -26,6 +30,8 @@ export interface ReadMigrationsOptions {
   signal?: AbortSignal;
   /** Loading JS/TS/Python migrations runs project code: only with consent (see ProjectCodeConsent). */
   executeProjectCode?: ProjectCodeConsent;
+  /** Cap on the files walked to find the migration folders (detect_setup's maxFiles; default 100000). */
+  maxFiles?: number;
 }
 
 /**
@@ -34,9 +40,11 @@ export interface ReadMigrationsOptions {
  */
 export type ProjectCodeConsent = boolean | (() => Promise<boolean>);
 
-/** What a format reader gets: the real project root and the directory it was matched to. */
+/** What a format reader gets: the real project root, the package and the directory detect matched. */
 export interface ReadContext {
   root: string;
+  /** Absolute folder of the package that owns the migrations: where the tool's config and dependencies live. */
+  package: string;
   /** Absolute migration directory. */
   directory: string;
   /** Absolute file or folder the caller narrowed the read to, when one was given. */
@@ -58,20 +66,65 @@ export interface FormatRead {
   engine?: Engine;
 }
 
+/** One migration folder as detect_setup sees it: its migrations in apply order and the conventions to follow. */
+export interface MigrationScan {
+  dir: MigrationDir;
+  migrations: MigrationEntry[];
+  conventions?: Conventions;
+}
+
+/** A new migration to write in a format's own layout (the generate issue fills the `write` slot with it). */
+export interface NewMigration {
+  name: string;
+  up: string[];
+  down?: string[];
+  transactional: boolean;
+}
+
+export interface WrittenFile {
+  /** Path relative to the project root. */
+  path: string;
+  text: string;
+}
+
+/** Writes a new migration in a format's layout and naming, next to the existing ones. */
+export type FormatWriter = (migration: NewMigration, folder: MigrationScan) => WrittenFile[];
+
 /**
- * One migration format. `locate` looks at a folder (the root or a folder the caller named) and returns the
- * migration directory when the layout is this format's; `read` returns the migrations in apply order.
+ * One migration tool's home: how detect_setup finds its folders (scan over the walked file index, never running
+ * project code), how its migrations are read into statements, and (later) how a new one is written. detect_setup,
+ * list_migrations, check, validate_safety and rehearse all locate folders through `scan`, so they cannot disagree.
  */
-export interface FormatReader {
-  format: MigrationFormat;
-  /** Lower runs first when several formats could match a folder. */
+export interface FormatModule {
+  /** The name detect_setup reports for the folder's tool. */
+  tool: ToolName;
+  /** How the tool is written in help texts and the README. */
+  label: string;
+  /** Lower scans first; a folder claimed by one module is not offered to the next. */
   priority: number;
+  /** The folders of this format in one package, with their migrations in apply order and conventions. */
+  scan(context: PackageContext): MigrationScan[];
+  write?: FormatWriter;
+}
+
+/** A module whose migrations we can read: `format` is the name list_migrations, check and rehearse use. */
+export interface FormatReader extends FormatModule {
+  format: MigrationFormat;
   /** True when reading runs project code (JS/TS migrations): it then runs in the sandbox (src/sandbox/). */
   runsProjectCode?: boolean;
   /** True when reading runs the project's Python (alembic env.py, Django settings): it needs the same consent. */
   runsPythonCode?: boolean;
   /** True when this project's recorder loads a native addon (better-sqlite3 for SQLite in memory). */
   nativeAddons?(context: ReadContext): Promise<boolean>;
-  locate(root: string, candidate: string): Promise<string | undefined>;
+  /** Migrations are code (JS/TS or Python): their SQL is known only when executeProjectCode allows running it. */
+  codeMigrations?: boolean;
+  /** Reads every migration of the folder detect matched (Django: of every app of the package). */
   read(context: ReadContext): Promise<FormatRead>;
+}
+
+/** A tool detect_setup recognises whose migrations are not read yet (listed, never checked). */
+export type ScanOnlyModule = FormatModule;
+
+export function isReader(module: FormatModule): module is FormatReader {
+  return 'read' in module && typeof (module as FormatReader).read === 'function';
 }

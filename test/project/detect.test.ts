@@ -157,14 +157,16 @@ describe('detectSetup on generated projects', () => {
   });
 
   it('warns about a migrations folder in no known format instead of guessing', () => {
-    const project = tempProject({ 'migrations/add_users.sql': 'CREATE TABLE users (id int);' });
+    const project = tempProject({ 'migrations/001_users.cql': 'CREATE TABLE users (id int PRIMARY KEY);' });
     cleanup = project.cleanup;
     const result = detectSetup(project.dir);
-    expect(result.warnings).toEqual([
-      "migrations: looks like a migration folder, but its files match no known tool's format.",
-    ]);
+    expect(result.warnings).toHaveLength(1);
+    expect(result.warnings[0]).toMatch(
+      /^migrations: looks like a migration folder, but its files match none of the formats tried \(Prisma, .*plain \.sql folders\)\.$/,
+    );
     expect(result.packages).toHaveLength(1);
     expect(result.packages[0]?.orms).toEqual([]);
+    expect(result.packages[0]?.unknownMigrationDirs).toEqual(['migrations']);
   });
 
   it('skips a symlink loop inside the tree with a warning and still detects', () => {

@@ -57,9 +57,21 @@ describe('db-migration-agent check', () => {
     expect(result.out).toContain('      ADD COLUMN;\n                ^');
   });
 
+  it('with no path checks every migration folder detect finds, none dropped', async () => {
+    const result = await run(['--format', 'json']);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.out) as { files: { file: string }[]; notes: string[] };
+    expect(report.files.map((file) => file.file)).toEqual([
+      'migrations/001_users/up.sql',
+      'migrations/002_orders/up.sql',
+      'migrations/003_email_index.sql',
+    ]);
+    // other/ is not a migration folder: only what detect finds is checked.
+    expect(report.notes.join('\n')).toContain('migrations/003_email_index.sql is not diesel migration(s)');
+  });
+
   it('exits 2 on usage errors with a fix', async () => {
     for (const args of [
-      [],
       ['x.sql', '--format', 'xml'],
       ['-', '--rows', 'users'],
       ['-', '--pg-version', 'abc'],

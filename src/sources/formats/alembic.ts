@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Migration } from '../../model.js';
+import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
-import { isDirectory, listEntries, readError, readText, selected } from '../files.js';
+import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
+import { listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements, withCompiledSql } from '../statements.js';
-import type { FormatRead, FormatReader } from '../types.js';
+import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
 import { pythonAssignment, requirePythonModule, runPython } from './python.js';
+import { entry, filesOf, finish, pythonBody, readIndexed, topologicalOrder } from './scan-common.js';
 
 interface Revision {
   id: string;
@@ -16,10 +19,56 @@ interface Revision {
   downgradeLine?: number;
 }
 
-async function scriptLocation(root: string): Promise<string | undefined> {
+async function _scriptLocation(root: string): Promise<string | undefined> {
   const ini = await readText(path.join(root, 'alembic.ini'));
   const location = ini ? /^script_location\s*=\s*(.+)$/m.exec(ini)?.[1]?.trim() : undefined;
   return location ? path.resolve(root, location.replace('%(here)s', root)) : undefined;
+}
+
+const TRANSACTION = 'all pending migrations in one transaction (transaction_per_migration = False, the default)';
+const REVISION_FILE = /^(?!__init__).+\.py$/;
+
+/** `<script_location>/versions` from alembic.ini (default `alembic/versions`), and `versions` folders of revisions. */
+function scanAlembic(context: PackageContext): MigrationScan[] {
+  const dirs = new Set<string>();
+  const ini = ownFilesNamed(context, /^alembic\.ini$/)[0];
+  if (ini || context.tools.has('alembic')) {
+    const location = ini ? /^script_location\s*=\s*(.+)$/m.exec(readIndexed(context, ini))?.[1]?.trim() : undefined;
+    const scriptDir = joinRelative(
+      ini ? dirOf(ini) : context.dir,
+      (location ?? 'alembic').replace(/^%\(here\)s\/?/, '').replace(/^\.\//, ''),
+    );
+    dirs.add(joinRelative(scriptDir, 'versions'));
+  }
+  for (const dir of context.ownDirs) {
+    if (baseOf(dir) !== 'versions' || dirs.has(dir)) continue;
+    const revisions = filesOf(context, dir, REVISION_FILE).slice(0, 20);
+    if (revisions.some((file) => /^down_revision\s*(?::[^=\n]+)?=/m.test(readIndexed(context, file)))) dirs.add(dir);
+  }
+  return [...dirs]
+    .filter((dir) => context.files.dirs.has(dir))
+    .sort()
+    .map((dir) => {
+      const nodes = filesOf(context, dir, REVISION_FILE).map((file) => {
+        const text = readIndexed(context, file);
+        const revision =
+          /^revision\s*(?::[^=]+)?=\s*['"]([^'"]+)['"]/m.exec(text)?.[1] ?? baseOf(file).replace(/\.py$/, '');
+        const downLine = /^down_revision\s*(?::[^=]+)?=\s*(.+)$/m.exec(text)?.[1] ?? 'None';
+        const parents = [...downLine.matchAll(/['"]([^'"]+)['"]/g)].map((match) => match[1]!);
+        const message = /^"""(.*)$/m.exec(text)?.[1]?.trim();
+        const name = baseOf(file)
+          .replace(/\.py$/, '')
+          .replace(new RegExp(`^${revision}_`), '');
+        const hasDown = pythonBody(text, 'downgrade') !== '';
+        return { parents, migration: entry('alembic', file, revision, message || name, hasDown, true) };
+      });
+      const ordered = topologicalOrder(
+        nodes,
+        (node) => node.migration.id,
+        (node) => node.parents,
+      ).map((node) => node.migration);
+      return finish('alembic', TRANSACTION, dir, ordered, context);
+    });
 }
 
 /**
@@ -29,19 +78,12 @@ async function scriptLocation(root: string): Promise<string | undefined> {
  */
 export const alembic: FormatReader = {
   format: 'alembic',
-  priority: 5,
+  priority: 7,
+  codeMigrations: true,
   runsPythonCode: true,
-  async locate(root, candidate) {
-    if (candidate === root) {
-      const location = await scriptLocation(root);
-      if (location && (await isDirectory(path.join(location, 'versions')))) return path.join(location, 'versions');
-    }
-    const { files } = await listEntries(candidate);
-    for (const file of files.filter((name) => name.endsWith('.py')).slice(0, 20)) {
-      if (/^down_revision\s*(?::[^=\n]+)?=/m.test((await readText(path.join(candidate, file))) ?? '')) return candidate;
-    }
-    return undefined;
-  },
+  tool: 'alembic',
+  label: 'Alembic',
+  scan: scanAlembic,
   async read(context) {
     const { files } = await listEntries(context.directory);
     const result: FormatRead = { migrations: [], errors: [] };
@@ -91,19 +133,19 @@ export const alembic: FormatReader = {
         continue;
       }
       try {
-        python ??= await requirePythonModule(context.root, 'alembic', relative, context.timeoutMs);
+        python ??= await requirePythonModule(context.package, 'alembic', relative, context.timeoutMs);
         const from = revision.parents.length === 0 ? 'base' : revision.parents.join('+');
         const upSql = await runPython(
           python,
           ['-m', 'alembic', 'upgrade', `${from}:${revision.id}`, '--sql'],
-          context.root,
+          context.package,
           context.timeoutMs,
           relative,
         );
         const downSql = await runPython(
           python,
           ['-m', 'alembic', 'downgrade', `${revision.id}:${revision.parents[0] ?? 'base'}`, '--sql'],
-          context.root,
+          context.package,
           context.timeoutMs,
           relative,
         );

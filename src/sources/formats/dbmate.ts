@@ -1,20 +1,44 @@
 import path from 'node:path';
+import type { PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
+import { joinRelative } from '../../project/walk.js';
 import { listEntries, readText } from '../files.js';
-import type { FormatReader } from '../types.js';
+import type { FormatReader, MigrationScan } from '../types.js';
 import { readAnnotated } from './annotated.js';
-import { collect, countContaining, engineFor } from './sql-common.js';
+import { entry, finish, readIndexed, sqlFolders, sqlSection } from './scan-common.js';
+import { collect, engineFor } from './sql-common.js';
 
 const FILE = /^(\d+)_?(.*)\.sql$/;
 const MARKERS = { up: /^--\s*migrate:up\b/, down: /^--\s*migrate:down\b/, tool: 'dbmate' };
 
+const TRANSACTION = 'per migration (opt out with `-- migrate:up transaction:false`)';
+
+/** Every folder whose numbered .sql files carry `-- migrate:up` markers. */
+function scanDbmate(context: PackageContext): MigrationScan[] {
+  const marked = (dir: string, names: string[]) =>
+    names.some((name) => FILE.test(name) && /^--\s*migrate:up/m.test(readIndexed(context, joinRelative(dir, name))));
+  return sqlFolders(context, (names, dir) => marked(dir, names)).map(({ dir, names }) => {
+    const migrations = names
+      .filter((name) => FILE.test(name))
+      .sort((a, b) => (FILE.exec(a)?.[1] ?? '').localeCompare(FILE.exec(b)?.[1] ?? ''))
+      .map((name) => {
+        const file = joinRelative(dir, name);
+        const text = readIndexed(context, file);
+        const [, version = name, title = ''] = FILE.exec(name) ?? [];
+        const down = sqlSection(text, /^--\s*migrate:down.*$/m, /^--\s*migrate:/m) ?? '';
+        return entry('dbmate', file, version, title, down !== '', !/migrate:up\s+transaction:false/.test(text));
+      });
+    return finish('dbmate', TRANSACTION, dir, migrations, context);
+  });
+}
+
 /** dbmate: `<version>_<name>.sql` with `-- migrate:up` / `-- migrate:down`; `transaction:false` opts out. */
 export const dbmate: FormatReader = {
   format: 'dbmate',
-  priority: 10,
-  async locate(_root, candidate) {
-    return (await countContaining(candidate, /^--\s*migrate:up\b/m)) > 0 ? candidate : undefined;
-  },
+  priority: 22,
+  tool: 'dbmate',
+  label: 'dbmate',
+  scan: scanDbmate,
   async read(context) {
     const engine = engineFor(context);
     const { files } = await listEntries(context.directory);

@@ -1,8 +1,12 @@
 import path from 'node:path';
+import { ownFilesNamed, type PackageContext } from '../../project/context.js';
+import { parseTomlText } from '../../project/parse.js';
 import { relativeToRoot } from '../../project/root.js';
+import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { isFile, listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
-import type { FormatReader } from '../types.js';
+import type { FormatReader, MigrationScan } from '../types.js';
+import { conventionalDirs, entry, finish, readIndexed } from './scan-common.js';
 import { collect, engineFor } from './sql-common.js';
 
 const FOLDER = /^([0-9][0-9_-]*?)_(.+)$/;
@@ -16,18 +20,60 @@ async function migrationFolders(directory: string): Promise<string[]> {
   return found;
 }
 
+const TRANSACTION = 'per migration (opt out with run_in_transaction = false in metadata.toml)';
+
+/** diesel.toml's migrations_directory (default `migrations`); else migration folders of `<version>_<name>/up.sql`. */
+function scanDiesel(context: PackageContext): MigrationScan[] {
+  const toml = ownFilesNamed(context, /^diesel\.toml$/)[0];
+  let dirs: string[] = [];
+  if (toml || context.tools.has('diesel')) {
+    let configured: string | undefined;
+    if (toml) {
+      const parsed = parseTomlText(readIndexed(context, toml), toml);
+      const section = parsed.migrations_directory as { dir?: unknown } | undefined;
+      if (typeof section?.dir === 'string') configured = section.dir;
+    }
+    dirs = [joinRelative(toml ? dirOf(toml) : context.dir, configured ?? 'migrations')];
+  }
+  if (!dirs.some((dir) => context.files.dirs.has(dir))) {
+    dirs = conventionalDirs(context).filter((dir) => scannedFolders(context, dir).length > 0);
+  }
+  return dirs
+    .filter((dir) => context.files.dirs.has(dir))
+    .map((dir) => {
+      const migrations = scannedFolders(context, dir).map((folder) => {
+        const id = baseOf(folder);
+        const files = context.files.filesIn(folder);
+        const down = files.includes('down.sql')
+          ? readIndexed(context, joinRelative(folder, 'down.sql')).replace(/--.*$/gm, '').trim()
+          : '';
+        const metadata = files.includes('metadata.toml')
+          ? readIndexed(context, joinRelative(folder, 'metadata.toml'))
+          : '';
+        const transactional = !/run_in_transaction\s*=\s*false/.test(metadata);
+        return entry('diesel', folder, id, id.replace(/^[\d-]+_/, ''), down !== '', transactional);
+      });
+      return finish('diesel', TRANSACTION, dir, migrations, context);
+    });
+}
+
+function scannedFolders(context: PackageContext, dir: string): string[] {
+  return context.files
+    .subdirsOf(dir)
+    .filter((folder) => FOLDER.test(baseOf(folder)) && context.files.filesIn(folder).includes('up.sql'))
+    .sort();
+}
+
 /**
  * Diesel: `migrations/<version>_<name>/up.sql` + `down.sql`, applied in version order, each in a transaction
  * unless its metadata.toml says `run_in_transaction = false`.
  */
 export const diesel: FormatReader = {
   format: 'diesel',
-  priority: 15,
-  async locate(_root, candidate) {
-    if ((await migrationFolders(candidate)).length > 0) return candidate;
-    if (await isFile(path.join(candidate, 'up.sql'))) return path.dirname(candidate);
-    return undefined;
-  },
+  priority: 10,
+  tool: 'diesel',
+  label: 'Diesel',
+  scan: scanDiesel,
   async read(context) {
     const engine = engineFor(context);
     const folders = (await migrationFolders(context.directory)).sort();

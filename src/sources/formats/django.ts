@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Migration } from '../../model.js';
+import type { PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
+import { baseOf, dirOf } from '../../project/walk.js';
 import { isDirectory, isFile, listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements, withCompiledSql } from '../statements.js';
-import type { FormatRead, FormatReader } from '../types.js';
+import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
 import { requirePythonModule, runPython } from './python.js';
+import { entry, filesOf, finish, readIndexed, topologicalOrder } from './scan-common.js';
 
 interface DjangoMigration {
   app: string;
@@ -33,6 +36,42 @@ async function appMigrationFolders(root: string): Promise<string[]> {
   return found.sort();
 }
 
+const TRANSACTION = 'per migration (atomic = True, the default; opt out with atomic = False)';
+
+/** Every `<app>/migrations` package (with __init__.py) holding `NNNN_name.py` modules, in dependency order. */
+function scanDjango(context: PackageContext): MigrationScan[] {
+  const dirs = context.ownDirs.filter(
+    (dir) =>
+      baseOf(dir) === 'migrations' &&
+      context.files.filesIn(dir).includes('__init__.py') &&
+      (context.tools.has('django') || filesOf(context, dir, MIGRATION_FILE).length > 0),
+  );
+  return dirs.map((dir) => {
+    const app = baseOf(dirOf(dir));
+    const nodes = filesOf(context, dir, MIGRATION_FILE).map((file) => {
+      const text = readIndexed(context, file);
+      const id = baseOf(file).replace(/\.py$/, '');
+      const dependencies = [...text.matchAll(/\(\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]\s*\)/g)]
+        .filter((match) => match[1] === app)
+        .map((match) => match[2]!);
+      const irreversible =
+        (/RunPython\(/.test(text) && !/reverse_code|RunPython\(\s*[\w.]+\s*,\s*[\w.]+/.test(text)) ||
+        (/RunSQL\(/.test(text) && !/reverse_sql/.test(text));
+      const atomic = !/^\s*atomic\s*=\s*False/m.test(text);
+      return {
+        dependencies,
+        migration: entry('django', file, `${app}.${id}`, id.replace(/^\d{4}_/, ''), !irreversible, atomic),
+      };
+    });
+    const ordered = topologicalOrder(
+      nodes,
+      (node) => node.migration.id,
+      (node) => node.dependencies.map((dependency) => `${app}.${dependency}`),
+    ).map((node) => node.migration);
+    return finish('django', TRANSACTION, dir, ordered, context);
+  });
+}
+
 /**
  * Django: `<app>/migrations/NNNN_name.py`, ordered by their `dependencies` across apps. The SQL comes from
  * `python manage.py sqlmigrate <app> <name>` (and `--backwards`), which loads the project's settings and needs
@@ -40,16 +79,15 @@ async function appMigrationFolders(root: string): Promise<string[]> {
  */
 export const django: FormatReader = {
   format: 'django',
-  priority: 6,
+  priority: 8,
+  codeMigrations: true,
   runsPythonCode: true,
-  async locate(root, candidate) {
-    if (candidate !== root && path.basename(candidate) !== 'migrations') return undefined;
-    if (!(await isFile(path.join(root, 'manage.py')))) return undefined;
-    if (candidate !== root) return candidate;
-    return (await appMigrationFolders(root)).length > 0 ? root : undefined;
-  },
+  tool: 'django',
+  label: 'Django',
+  scan: scanDjango,
   async read(context) {
-    const folders = context.directory === context.root ? await appMigrationFolders(context.root) : [context.directory];
+    const folders =
+      context.directory === context.package ? await appMigrationFolders(context.package) : [context.directory];
     const result: FormatRead = { migrations: [], errors: [] };
     const migrations: DjangoMigration[] = [];
     for (const folder of folders) {
@@ -93,10 +131,10 @@ export const django: FormatReader = {
         continue;
       }
       try {
-        python ??= await requirePythonModule(context.root, 'django', relative, context.timeoutMs);
+        python ??= await requirePythonModule(context.package, 'django', relative, context.timeoutMs);
         const manage = ['manage.py', 'sqlmigrate', migration.app, migration.name];
-        const up = await runPython(python, manage, context.root, context.timeoutMs, relative);
-        const down = await runPython(python, [...manage, '--backwards'], context.root, context.timeoutMs, relative);
+        const up = await runPython(python, manage, context.package, context.timeoutMs, relative);
+        const down = await runPython(python, [...manage, '--backwards'], context.package, context.timeoutMs, relative);
         const origin = { file: relative, line: 1 };
         result.migrations.push(
           withCompiledSql(listed, {

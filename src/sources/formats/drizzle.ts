@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Engine, Migration, Statement } from '../../model.js';
+import { configString, ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
-import { isFile, listEntries, readError, readText, selected } from '../files.js';
+import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
+import { listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
-import type { FormatRead, FormatReader } from '../types.js';
+import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
+import { entry, filesOf, finish, readIndexed } from './scan-common.js';
 import { engineFor } from './sql-common.js';
 
 const JOURNAL = path.join('meta', '_journal.json');
@@ -25,7 +28,7 @@ interface JournalEntry {
 }
 
 /** The `out` folder named in drizzle.config.*, read as text (the config is never executed). */
-async function configuredOut(root: string): Promise<string | undefined> {
+async function _configuredOut(root: string): Promise<string | undefined> {
   for (const name of ['drizzle.config.ts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.json']) {
     const text = await readText(path.join(root, name));
     const out = text ? /\bout\s*["']?\s*:\s*["'`]([^"'`]+)["'`]/.exec(text)?.[1] : undefined;
@@ -34,19 +37,49 @@ async function configuredOut(root: string): Promise<string | undefined> {
   return undefined;
 }
 
+const TRANSACTION = 'all pending migrations in one transaction';
+
+/** drizzle.config's `out` (default `drizzle`), and any folder holding meta/_journal.json. */
+function scanDrizzle(context: PackageContext): MigrationScan[] {
+  const config = ownFilesNamed(context, /^drizzle\.config\.(c|m)?(js|ts|json)$/)[0];
+  const outs = new Set<string>();
+  if (config || context.tools.has('drizzle')) {
+    const base = config ? dirOf(config) : context.dir;
+    outs.add(joinRelative(base, (config && configString(readIndexed(context, config), 'out')) ?? 'drizzle'));
+  }
+  for (const dir of context.ownDirs) {
+    if (baseOf(dir) === 'meta' && context.files.filesIn(dir).includes('_journal.json')) outs.add(dirOf(dir));
+  }
+  return [...outs]
+    .filter((out) => context.files.dirs.has(out))
+    .sort()
+    .map((out) => {
+      const journal = context.files.read(joinRelative(out, 'meta/_journal.json'));
+      const order = journal ? [...journal.matchAll(/"tag"\s*:\s*"([^"]+)"/g)].map((match) => match[1]!) : [];
+      let migrations = filesOf(context, out, /\.sql$/).map((file) => {
+        const id = baseOf(file).replace(/\.sql$/, '');
+        return entry('drizzle', file, id, id.replace(/^\d+_/, ''), false, true);
+      });
+      for (const folder of context.files.subdirsOf(out)) {
+        if (!context.files.filesIn(folder).includes('migration.sql')) continue;
+        const id = baseOf(folder);
+        migrations.push(entry('drizzle', folder, id, id.replace(/^\d+_/, ''), false, true));
+      }
+      if (order.length) {
+        const rank = (id: string) => (order.indexOf(id) === -1 ? order.length : order.indexOf(id));
+        migrations = migrations.sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+      } else migrations.sort((a, b) => a.id.localeCompare(b.id));
+      return finish('drizzle', TRANSACTION, out, migrations, context);
+    });
+}
+
 /** Drizzle Kit: `<out>/<tag>.sql` split at `--> statement-breakpoint`, in the order of meta/_journal.json. */
 export const drizzle: FormatReader = {
   format: 'drizzle',
   priority: 2,
-  async locate(root, candidate) {
-    if (await isFile(path.join(candidate, JOURNAL))) return candidate;
-    if (candidate === root) {
-      const out = await configuredOut(root);
-      if (out && (await isFile(path.join(out, JOURNAL)))) return out;
-      if (await isFile(path.join(root, 'drizzle', JOURNAL))) return path.join(root, 'drizzle');
-    }
-    return undefined;
-  },
+  tool: 'drizzle',
+  label: 'Drizzle',
+  scan: scanDrizzle,
   async read(context) {
     const journalPath = path.join(context.directory, JOURNAL);
     const journalRelative = relativeToRoot(context.root, journalPath);

@@ -1,9 +1,12 @@
 import path from 'node:path';
+import type { PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
+import { joinRelative } from '../../project/walk.js';
 import { listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
-import type { FormatReader } from '../types.js';
-import { collect, countMatching, engineFor } from './sql-common.js';
+import type { FormatReader, MigrationScan } from '../types.js';
+import { entry, finish, sqlFolders } from './scan-common.js';
+import { collect, engineFor } from './sql-common.js';
 
 const VERSIONED = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/;
 const REPEATABLE = /^R__(.+)\.sql$/;
@@ -26,6 +29,36 @@ function compareVersions(a: string, b: string): number {
 
 const describe = (text: string) => text.replace(/_/g, ' ');
 
+const TRANSACTION = 'per migration (Flyway default)';
+
+/** Every folder holding versioned `V<version>__<description>.sql` migrations (with undo and repeatable ones). */
+function scanFlyway(context: PackageContext): MigrationScan[] {
+  return sqlFolders(context, (names) => names.some((name) => /^V\d/.test(name) && VERSIONED.test(name))).map(
+    ({ dir, names }) => {
+      const undo = new Set(names.flatMap((name) => (VERSIONED.exec(name)?.[1] === 'U' ? [versionKey(name)] : [])));
+      const versioned = names
+        .filter((name) => VERSIONED.exec(name)?.[1] === 'V')
+        .sort((a, b) => compareVersions(VERSIONED.exec(a)![2]!, VERSIONED.exec(b)![2]!) || a.localeCompare(b))
+        .map((name) => {
+          const [, , version = '', description = ''] = VERSIONED.exec(name) ?? [];
+          return entry('flyway', joinRelative(dir, name), version, description, undo.has(versionKey(name)), true);
+        });
+      const repeatable = names
+        .filter((name) => REPEATABLE.test(name))
+        .sort()
+        .map((name) => {
+          const description = REPEATABLE.exec(name)![1]!;
+          return entry('flyway', joinRelative(dir, name), `R:${description}`, description, false, true);
+        });
+      return finish('flyway', TRANSACTION, dir, [...versioned, ...repeatable], context);
+    },
+  );
+}
+
+function versionKey(name: string): string {
+  return versionParts(VERSIONED.exec(name)?.[2] ?? '0').join('.');
+}
+
 /**
  * Flyway: versioned `V<version>__<description>.sql` in version order, undo `U<version>__…` as their down,
  * then repeatable `R__<description>.sql` ordered by description. Each migration runs in a transaction
@@ -33,10 +66,10 @@ const describe = (text: string) => text.replace(/_/g, ' ');
  */
 export const flyway: FormatReader = {
   format: 'flyway',
-  priority: 12,
-  async locate(_root, candidate) {
-    return (await countMatching(candidate, /^(V\d+(?:[._]\d+)*__.+|R__.+)\.sql$/)) > 0 ? candidate : undefined;
-  },
+  priority: 21,
+  tool: 'flyway',
+  label: 'Flyway',
+  scan: scanFlyway,
   async read(context) {
     const engine = engineFor(context);
     const { files } = await listEntries(context.directory);

@@ -1,20 +1,48 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
+import type { PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
+import { joinRelative } from '../../project/walk.js';
 import { listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
-import type { FormatReader } from '../types.js';
-import { collect, countMatching, engineFor } from './sql-common.js';
+import type { FormatReader, MigrationScan } from '../types.js';
+import { entry, finish, readIndexed, sqlFolders } from './scan-common.js';
+import { collect, engineFor } from './sql-common.js';
 
 const FILE = /^(\d+)_(.+)\.(up|down)\.sql$/;
+
+const TRANSACTION = 'none: golang-migrate does not wrap files; write BEGIN/COMMIT in the file';
+
+/** Every folder holding `<version>_<title>.up.sql` / `.down.sql` pairs. */
+function scanGolangMigrate(context: PackageContext): MigrationScan[] {
+  return sqlFolders(context, (names) => names.some((name) => FILE.test(name))).map(({ dir, names }) => {
+    const versions = new Map<string, { name: string; up?: string; down?: string }>();
+    for (const name of names) {
+      const match = FILE.exec(name);
+      if (!match) continue;
+      const version = versions.get(match[1]!) ?? { name: match[2]! };
+      version[match[3] as 'up' | 'down'] = joinRelative(dir, name);
+      versions.set(match[1]!, version);
+    }
+    const migrations = [...versions.entries()]
+      .sort(([a], [b]) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0))
+      .map(([version, files]) => {
+        const up = files.up ? readIndexed(context, files.up) : '';
+        const down = files.down ? readIndexed(context, files.down).replace(/--.*$/gm, '').trim() : '';
+        const path = files.up ?? files.down!;
+        return entry('golang-migrate', path, version, files.name, down !== '', /^\s*BEGIN\b/im.test(up));
+      });
+    return finish('golang-migrate', TRANSACTION, dir, migrations, context);
+  });
+}
 
 /** golang-migrate: `<version>_<title>.up.sql` / `.down.sql`, applied in numeric version order. */
 export const golangMigrate: FormatReader = {
   format: 'golang-migrate',
   priority: 20,
-  async locate(_root, candidate) {
-    return (await countMatching(candidate, FILE)) > 0 ? candidate : undefined;
-  },
+  tool: 'golang-migrate',
+  label: 'golang-migrate',
+  scan: scanGolangMigrate,
   async read(context) {
     const { files } = await listEntries(context.directory);
     const versions = new Map<string, { version: bigint; title: string; up?: string; down?: string }>();

@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
+import type { PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
+import { joinRelative } from '../../project/walk.js';
 import { listEntries, readText } from '../files.js';
-import type { FormatReader } from '../types.js';
+import type { FormatReader, MigrationScan } from '../types.js';
 import { readAnnotated } from './annotated.js';
-import { collect, countContaining, engineFor } from './sql-common.js';
+import { entry, finish, readIndexed, sqlFolders, sqlSection } from './scan-common.js';
+import { collect, engineFor } from './sql-common.js';
 
 const FILE = /^(\d+)_(.+)\.(sql|go)$/;
 const MARKERS = {
@@ -15,13 +18,40 @@ const MARKERS = {
   tool: 'goose',
 };
 
+const TRANSACTION = 'per migration (opt out with `-- +goose NO TRANSACTION`)';
+
+/** Every folder whose numbered .sql files carry `-- +goose Up` markers (Go migrations beside them are listed too). */
+function scanGoose(context: PackageContext): MigrationScan[] {
+  const marked = (dir: string, names: string[]) =>
+    names.some(
+      (name) => /^\d/.test(name) && /^--\s*\+goose\s+up/im.test(readIndexed(context, joinRelative(dir, name))),
+    );
+  return sqlFolders(context, (names, dir) => marked(dir, names), true).map(({ dir, names }) => {
+    const migrations = names
+      .filter((name) => FILE.test(name))
+      .sort((a, b) => {
+        const left = BigInt(FILE.exec(a)?.[1] ?? '0');
+        const right = BigInt(FILE.exec(b)?.[1] ?? '0');
+        return left < right ? -1 : left > right ? 1 : 0;
+      })
+      .map((name) => {
+        const file = joinRelative(dir, name);
+        const text = readIndexed(context, file);
+        const [, version = name, title = ''] = FILE.exec(name) ?? [];
+        const down = sqlSection(text, /^--\s*\+goose\s+down.*$/im, /^--\s*\+goose\s+(up|down)\b/im) ?? '';
+        return entry('goose', file, version, title, down !== '', !/\+goose\s+NO\s+TRANSACTION/i.test(text));
+      });
+    return finish('goose', TRANSACTION, dir, migrations, context);
+  });
+}
+
 /** goose: `<version>_<name>.sql` with `-- +goose Up/Down`, StatementBegin/End blocks, `NO TRANSACTION`. */
 export const goose: FormatReader = {
   format: 'goose',
-  priority: 10,
-  async locate(_root, candidate) {
-    return (await countContaining(candidate, /^--\s*\+goose\s+Up\b/im)) > 0 ? candidate : undefined;
-  },
+  priority: 23,
+  tool: 'goose',
+  label: 'goose',
+  scan: scanGoose,
   async read(context) {
     const engine = engineFor(context);
     const { files } = await listEntries(context.directory);

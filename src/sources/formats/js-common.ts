@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Migration, MigrationFormat, Statement } from '../../model.js';
 import { relativeToRoot } from '../../project/root.js';
-import { listEntries, readText } from '../files.js';
+import { readText } from '../files.js';
 import type { FormatRead } from '../types.js';
 
 export const SCRIPT_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'];
@@ -13,16 +13,6 @@ export function isScript(file: string, extensions = SCRIPT_EXTENSIONS): boolean 
     !/\.d\.[cm]?ts$/.test(file) &&
     !/\.(test|spec)\./.test(file)
   );
-}
-
-/** How many script files in a folder contain `pattern` (a quick look at up to 20 files). */
-export async function scriptsContaining(folder: string, pattern: RegExp): Promise<number> {
-  const { files } = await listEntries(folder);
-  let count = 0;
-  for (const file of files.filter((name) => isScript(name)).slice(0, 20)) {
-    if (pattern.test((await readText(path.join(folder, file))) ?? '')) count++;
-  }
-  return count;
 }
 
 /**

@@ -3,8 +3,10 @@ import type Database from 'better-sqlite3';
 import type { Knex } from 'knex';
 import { UserError } from '../../errors.js';
 import type { Engine, Migration, Statement } from '../../model.js';
+import { configString, ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
-import { isDirectory, listEntries, readError, readText, selected } from '../files.js';
+import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
+import { listEntries, readError, readText, selected } from '../files.js';
 import {
   frameIn,
   loadProjectModule,
@@ -15,9 +17,10 @@ import {
   withTimeLimit,
 } from '../loader.js';
 import { compiledStatement } from '../statements.js';
-import type { FormatRead, FormatReader, ReadContext } from '../types.js';
-import { baseName, pushWithDownCheck, recordDown, scriptsContaining, stringProperty, uncompiled } from './js-common.js';
+import type { FormatRead, FormatReader, MigrationScan, ReadContext } from '../types.js';
+import { baseName, pushWithDownCheck, recordDown, stringProperty, uncompiled } from './js-common.js';
 import { assumptionsNote, type KnexQuery, OfflineSchema, offlineAnswer } from './knex-offline.js';
+import { conventionalDirs, entry, filesOf, finish, JS_DOWN, JS_MIGRATION, readIndexed } from './scan-common.js';
 
 const KNEXFILES = ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.mts', 'knexfile.cts'];
 const DEFAULT_EXTENSIONS = ['.co', '.coffee', '.eg', '.iced', '.js', '.cjs', '.mjs', '.litcoffee', '.ls', '.ts'];
@@ -77,27 +80,52 @@ function clientFor(settings: KnexSettings, engine: Engine | undefined): string {
   return client;
 }
 
+const TRANSACTION = 'per migration (opt out per file with `export const config = { transaction: false }`)';
+const KNEX_CODE = /\bknex\.(schema|raw)\b|\bKnex\b/;
+
+/** The knexfile's migrations.directory (default `migrations`); without a knexfile, migration folders that use knex. */
+function scanKnex(context: PackageContext): MigrationScan[] {
+  const knexfile = ownFilesNamed(context, /^knexfile\.(c|m)?(js|ts)$/)[0];
+  let dirs: string[] = [];
+  if (knexfile || context.tools.has('knex')) {
+    const base = knexfile ? dirOf(knexfile) : context.dir;
+    const source = knexfile ? readIndexed(context, knexfile) : '';
+    const block = /migrations\s*:\s*\{([^}]*)\}/.exec(source)?.[1] ?? '';
+    dirs = [joinRelative(base, configString(block, 'directory') ?? 'migrations')];
+  }
+  if (!dirs.some((dir) => context.files.dirs.has(dir))) {
+    dirs = conventionalDirs(context).filter((dir) =>
+      filesOf(context, dir, JS_MIGRATION).some((file) => KNEX_CODE.test(readIndexed(context, file))),
+    );
+  }
+  return dirs
+    .filter((dir) => context.files.dirs.has(dir))
+    .map((dir) => {
+      const migrations = filesOf(context, dir, JS_MIGRATION).map((file) => {
+        const text = readIndexed(context, file);
+        const id = baseOf(file).replace(/\.(c|m)?(js|ts)$/, '');
+        const transactional = !/config\s*=\s*\{[^}]*transaction\s*:\s*false/.test(text);
+        return entry('knex', file, id, id.replace(/^\d+[_-]/, ''), JS_DOWN.test(text), transactional);
+      });
+      return finish('knex', TRANSACTION, dir, migrations, context);
+    });
+}
+
 /** Knex: `up(knex)`/`down(knex)` modules in the knexfile's migrations.directory, in file-name order. */
 export const knex: FormatReader = {
   format: 'knex',
-  priority: 30,
+  priority: 3,
+  codeMigrations: true,
   runsProjectCode: true,
   async nativeAddons(context) {
-    const client = clientFor(await knexSettings(context.root), context.engine);
+    const client = clientFor(await knexSettings(context.package), context.engine);
     return client === 'better-sqlite3' || client === 'sqlite3';
   },
-  async locate(root, candidate) {
-    if (candidate === root) {
-      const settings = await knexSettings(root);
-      if (settings.knexfile) {
-        const directory = path.resolve(root, settings.directory ?? 'migrations');
-        return (await isDirectory(directory)) ? directory : undefined;
-      }
-    }
-    return (await scriptsContaining(candidate, /\bknex\.(schema|raw)\b|\bKnex\b/)) > 0 ? candidate : undefined;
-  },
+  tool: 'knex',
+  label: 'knex',
+  scan: scanKnex,
   async read(context) {
-    const settings = await knexSettings(context.root);
+    const settings = await knexSettings(context.package);
     const declared = settings.client ? CLIENT_ENGINES[settings.client] : undefined;
     const extensions = settings.loadExtensions ?? DEFAULT_EXTENSIONS;
     const { files } = await listEntries(context.directory);
@@ -115,7 +143,7 @@ export const knex: FormatReader = {
       return result;
     }
     const client = clientFor(settings, context.engine);
-    const recorder = await KnexRecorder.create(context.root, client);
+    const recorder = await KnexRecorder.create(context.package, client);
     // SQLite compiles against the schema so far, so a narrowed read still replays the migrations before it.
     const all = ordered.map((file) => path.join(context.directory, file));
     const replay = recorder.needsHistory ? all.slice(0, all.indexOf(chosen[chosen.length - 1] ?? '') + 1) : chosen;

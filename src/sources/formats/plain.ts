@@ -1,10 +1,32 @@
 import path from 'node:path';
+import type { PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
+import { baseOf, joinRelative } from '../../project/walk.js';
 import { downFileOf, isDownFile } from '../down-files.js';
 import { listEntries, naturalCompare, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
-import type { FormatReader } from '../types.js';
-import { collect, countMatching, engineFor, readWholeFile } from './sql-common.js';
+import type { FormatReader, MigrationScan } from '../types.js';
+import { entry, finish, sqlFolders } from './scan-common.js';
+import { collect, engineFor, readWholeFile } from './sql-common.js';
+
+const TRANSACTION = 'depends on the runner: plain .sql files say nothing about transactions';
+
+/**
+ * A `migrations` / `migration` / `migrate` folder of .sql files no tool claimed (supabase/migrations, db/migrate …),
+ * in natural name order. Other folders of .sql files (seeds, schema dumps, queries) are not migrations.
+ */
+function scanPlainSql(context: PackageContext): MigrationScan[] {
+  return sqlFolders(context, (_names, dir) => /^(migrations?|migrate)$/i.test(baseOf(dir))).map(({ dir, names }) => {
+    const all = new Set(names);
+    // Down files are the rollback of their up file, never migrations of their own (as the reader sees them).
+    const ups = names.filter((name) => !isDownFile(name)).sort(naturalCompare);
+    const migrations = ups.map((name) => {
+      const id = name.replace(/([._-]up)?\.sql$/i, '');
+      return entry('sql', joinRelative(dir, name), id, id, downFileOf(name, all) !== undefined, false);
+    });
+    return finish('sql', TRANSACTION, dir, migrations, context);
+  });
+}
 
 /**
  * A plain folder of `.sql` files applied in name order (numbers compared as numbers). Down files (`x.down.sql`,
@@ -13,9 +35,9 @@ import { collect, countMatching, engineFor, readWholeFile } from './sql-common.j
 export const plainSql: FormatReader = {
   format: 'sql',
   priority: 90,
-  async locate(_root, candidate) {
-    return (await countMatching(candidate, /\.sql$/)) > 0 ? candidate : undefined;
-  },
+  tool: 'sql',
+  label: 'plain .sql folders',
+  scan: scanPlainSql,
   async read(context) {
     const engine = engineFor(context);
     const { files, folders } = await listEntries(context.directory);

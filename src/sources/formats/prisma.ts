@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import type { Engine } from '../../model.js';
+import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
-import { isDirectory, isFile, listEntries, readText } from '../files.js';
-import type { FormatReader } from '../types.js';
+import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
+import { isFile, listEntries, readText } from '../files.js';
+import type { FormatReader, MigrationScan } from '../types.js';
+import { entry, finish } from './scan-common.js';
 import { collect, engineFor, readWholeFile } from './sql-common.js';
 
 const PROVIDERS: Record<string, Engine> = {
@@ -20,33 +22,57 @@ async function providerEngine(directory: string): Promise<Engine | undefined> {
   const text = await readText(path.join(directory, 'migration_lock.toml'));
   if (!text) return undefined;
   try {
-    const provider = parseToml(text).provider;
+    const { parse } = await import('smol-toml');
+    const provider = parse(text).provider;
     return typeof provider === 'string' ? PROVIDERS[provider] : undefined;
   } catch {
     return undefined;
   }
 }
 
+const TRANSACTION =
+  'per migration (the migration script runs as one transaction on PostgreSQL; MySQL DDL commits implicitly)';
+
+/**
+ * Next to each schema.prisma (or one folder up), plus any folder holding a migration_lock.toml or named
+ * prisma/migrations: a folder of Prisma migrations is read as Prisma wherever it sits (a monorepo package too).
+ */
+function scanPrisma(context: PackageContext): MigrationScan[] {
+  const candidates = new Set<string>();
+  for (const schema of ownFilesNamed(context, /\.prisma$/)) {
+    candidates.add(joinRelative(dirOf(schema), 'migrations'));
+    candidates.add(joinRelative(dirOf(dirOf(schema)), 'migrations'));
+  }
+  for (const dir of context.ownDirs) {
+    if (context.files.filesIn(dir).includes('migration_lock.toml')) candidates.add(dir);
+    else if (baseOf(dir) === 'migrations' && baseOf(dirOf(dir)) === 'prisma') candidates.add(dir);
+  }
+  const scans: MigrationScan[] = [];
+  for (const dir of [...candidates].sort()) {
+    if (!context.files.dirs.has(dir)) continue;
+    const migrations = context.files
+      .subdirsOf(dir)
+      .filter((folder) => context.files.filesIn(folder).includes('migration.sql'))
+      .sort()
+      .map((folder) => {
+        const id = baseOf(folder);
+        const hasDown = context.files.filesIn(folder).includes('down.sql');
+        return entry('prisma', folder, id, id.replace(/^\d+_/, ''), hasDown, true);
+      });
+    if (migrations.length || context.files.filesIn(dir).includes('migration_lock.toml')) {
+      scans.push(finish('prisma', TRANSACTION, dir, migrations, context));
+    }
+  }
+  return scans;
+}
+
 /** Prisma Migrate: `prisma/migrations/<timestamp>_<name>/migration.sql`, in folder-name order, up only. */
 export const prisma: FormatReader = {
   format: 'prisma',
   priority: 1,
-  async locate(_root, candidate) {
-    if (await isFile(path.join(candidate, 'migration_lock.toml'))) return candidate;
-    if (await isFile(path.join(candidate, 'prisma', 'migrations', 'migration_lock.toml')))
-      return path.join(candidate, 'prisma', 'migrations');
-    if (await isDirectory(path.join(candidate, 'prisma', 'migrations')))
-      return path.join(candidate, 'prisma', 'migrations');
-    if (path.basename(candidate) === 'migrations' && path.basename(path.dirname(candidate)) === 'prisma')
-      return candidate;
-    if (
-      (await isFile(path.join(candidate, 'migration.sql'))) &&
-      (await isFile(path.join(path.dirname(candidate), 'migration_lock.toml')))
-    ) {
-      return path.dirname(candidate);
-    }
-    return undefined;
-  },
+  tool: 'prisma',
+  label: 'Prisma',
+  scan: scanPrisma,
   async read(context) {
     const declared = await providerEngine(context.directory);
     const engine = engineFor(context, declared);

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Engine, Migration, Statement } from '../../model.js';
+import { inPackage, type PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
+import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { listEntries, readError, selected } from '../files.js';
 import {
   frameIn,
@@ -13,7 +15,7 @@ import {
   withTimeLimit,
 } from '../loader.js';
 import { compiledStatement } from '../statements.js';
-import type { FormatRead, FormatReader, ReadContext } from '../types.js';
+import type { FormatRead, FormatReader, MigrationScan, ReadContext } from '../types.js';
 import { inlineParameters } from './inline-parameters.js';
 import {
   baseName,
@@ -22,10 +24,10 @@ import {
   offlineReadsNote,
   pushWithDownCheck,
   recordDown,
-  scriptsContaining,
   uncompiled,
 } from './js-common.js';
 import { currentCallSite, withCallSites } from './origin-context.js';
+import { conventionalDirs, entry, filesOf, finish, JS_DOWN, JS_MIGRATION, readIndexed } from './scan-common.js';
 import { answerFromMemory, recordingTransaction, SequelizeSchemaMemory } from './sequelize-recording.js';
 
 const CONFIG_FILES = [
@@ -56,19 +58,52 @@ function dialectFor(engine: Engine | undefined, configured: string | undefined):
   return configured ?? 'postgres';
 }
 
+const TRANSACTION = 'none: sequelize-cli does not wrap migrations; a file must open its own transaction';
+
+/** `.sequelizerc`'s migrations-path (default `migrations`); without sequelize evidence, folders using queryInterface. */
+function scanSequelize(context: PackageContext): MigrationScan[] {
+  const rc = context.ownFiles.find((file) => baseOf(file) === '.sequelizerc' && dirOf(file) === context.dir);
+  let dirs: string[] = [];
+  if (rc || context.tools.has('sequelize')) {
+    let dir = inPackage(context, 'migrations');
+    const call = rc ? /['"]migrations-path['"]\s*:\s*path\.resolve\(([^)]*)\)/.exec(readIndexed(context, rc)) : null;
+    if (call) {
+      const parts = [...call[1]!.matchAll(/['"]([^'"]+)['"]/g)].map((match) => match[1]!);
+      dir = joinRelative(context.dir, ...parts);
+    }
+    dirs = [dir];
+  }
+  if (!dirs.some((dir) => context.files.dirs.has(dir))) {
+    dirs = conventionalDirs(context).filter((dir) =>
+      filesOf(context, dir, JS_MIGRATION).some((file) => /\bqueryInterface\b/.test(readIndexed(context, file))),
+    );
+  }
+  return dirs
+    .filter((dir) => context.files.dirs.has(dir))
+    .map((dir) => {
+      const migrations = filesOf(context, dir, JS_MIGRATION).map((file) => {
+        const text = readIndexed(context, file);
+        const id = baseOf(file).replace(/\.(c|m)?(js|ts)$/, '');
+        return entry('sequelize', file, id, id.replace(/^\d+-/, ''), JS_DOWN.test(text), /\.transaction\(/.test(text));
+      });
+      return finish('sequelize', TRANSACTION, dir, migrations, context);
+    });
+}
+
 /** Sequelize (sequelize-cli / umzug): `up/down(queryInterface, Sequelize)` modules applied in file-name order. */
 export const sequelize: FormatReader = {
   format: 'sequelize',
-  priority: 26,
+  priority: 5,
+  codeMigrations: true,
   runsProjectCode: true,
   async nativeAddons(context) {
-    return dialectFor(context.engine, await configuredDialect(context.root)) === 'sqlite';
+    return dialectFor(context.engine, await configuredDialect(context.package)) === 'sqlite';
   },
-  async locate(_root, candidate) {
-    return (await scriptsContaining(candidate, /\bqueryInterface\b/)) > 0 ? candidate : undefined;
-  },
+  tool: 'sequelize',
+  label: 'Sequelize',
+  scan: scanSequelize,
   async read(context) {
-    const configured = await configuredDialect(context.root);
+    const configured = await configuredDialect(context.package);
     const dialect = dialectFor(context.engine, configured);
     const declared = DIALECT_ENGINES[configured ?? ''];
     const { files } = await listEntries(context.directory);
@@ -84,7 +119,7 @@ export const sequelize: FormatReader = {
       );
       return result;
     }
-    const recorder = SequelizeRecorder.create(context.root, dialect);
+    const recorder = SequelizeRecorder.create(context.package, dialect);
     for (const absolute of chosen) {
       if (context.skip?.includes(absolute)) continue;
       context.onFile?.(absolute);

@@ -1,28 +1,12 @@
-import path from 'node:path';
 import type { Engine, Migration, MigrationFormat } from '../../model.js';
 import { relativeToRoot } from '../../project/root.js';
-import { listEntries, readError, readText, selected } from '../files.js';
+import { readError, readText, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, ReadContext } from '../types.js';
 
 /** Engine to split with: the caller's, else the one the format declared, else generic splitting. */
 export function engineFor(context: ReadContext, declared?: Engine): Engine | undefined {
   return context.engine ?? declared;
-}
-
-/** How many .sql files in a folder have names matching `pattern`. */
-export async function countMatching(folder: string, pattern: RegExp): Promise<number> {
-  const { files } = await listEntries(folder);
-  return files.filter((file) => pattern.test(file)).length;
-}
-
-export async function countContaining(folder: string, pattern: RegExp, limit = 20): Promise<number> {
-  const { files } = await listEntries(folder);
-  let count = 0;
-  for (const file of files.filter((name) => name.endsWith('.sql')).slice(0, limit)) {
-    if (pattern.test((await readText(path.join(folder, file))) ?? '')) count++;
-  }
-  return count;
 }
 
 /** Reads whole SQL files as migrations (up only): plain folders. */

@@ -1,9 +1,12 @@
 import path from 'node:path';
+import type { PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
+import { joinRelative } from '../../project/walk.js';
 import { listEntries, naturalCompare, readText } from '../files.js';
-import type { FormatReader } from '../types.js';
+import type { FormatReader, MigrationScan } from '../types.js';
 import { readAnnotated } from './annotated.js';
-import { collect, countContaining, engineFor } from './sql-common.js';
+import { entry, finish, readIndexed, sqlFolders, sqlSection } from './scan-common.js';
+import { collect, engineFor } from './sql-common.js';
 
 const MARKERS = {
   up: /^--\s*\+migrate\s+Up\b/i,
@@ -19,13 +22,46 @@ function numericPrefix(name: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+const TRANSACTION = 'per migration (opt out with `-- +migrate Up notransaction`)';
+
+/** Every folder whose .sql files carry `-- +migrate Up` markers. */
+function scanSqlMigrate(context: PackageContext): MigrationScan[] {
+  const marked = (dir: string, names: string[]) =>
+    names.some((name) => /^--\s*\+migrate\s+up/im.test(readIndexed(context, joinRelative(dir, name))));
+  return sqlFolders(context, (names, dir) => marked(dir, names)).map(({ dir, names }) => {
+    const migrations = [...names].sort(compareIds).map((name) => {
+      const file = joinRelative(dir, name);
+      const text = readIndexed(context, file);
+      const down = sqlSection(text, /^--\s*\+migrate\s+down.*$/im, /^--\s*\+migrate\s+(up|down)\b/im) ?? '';
+      const id = name.replace(/\.sql$/, '');
+      const transactional = !/\+migrate\s+up\s+notransaction/i.test(text);
+      return entry(
+        'sql-migrate',
+        file,
+        /^\d+/.exec(id)?.[0] ?? id,
+        id.replace(/^\d+_/, ''),
+        down !== '',
+        transactional,
+      );
+    });
+    return finish('sql-migrate', TRANSACTION, dir, migrations, context);
+  });
+}
+
+function compareIds(a: string, b: string): number {
+  const left = numericPrefix(a);
+  const right = numericPrefix(b);
+  if (left !== undefined && right !== undefined && left !== right) return left - right;
+  return naturalCompare(a, b);
+}
+
 /** sql-migrate: `.sql` files with `-- +migrate Up/Down`, `notransaction`, StatementBegin/End. */
 export const sqlMigrate: FormatReader = {
   format: 'sql-migrate',
-  priority: 10,
-  async locate(_root, candidate) {
-    return (await countContaining(candidate, /^--\s*\+migrate\s+Up\b/im)) > 0 ? candidate : undefined;
-  },
+  priority: 24,
+  tool: 'sql-migrate',
+  label: 'sql-migrate',
+  scan: scanSqlMigrate,
   async read(context) {
     const engine = engineFor(context);
     const { files } = await listEntries(context.directory);

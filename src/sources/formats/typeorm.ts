@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Engine, Migration, Statement } from '../../model.js';
+import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { relativeToRoot } from '../../project/root.js';
+import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { listEntries, readError, selected } from '../files.js';
 import {
   frameIn,
@@ -13,7 +15,7 @@ import {
   withTimeLimit,
 } from '../loader.js';
 import { compiledStatement } from '../statements.js';
-import type { FormatRead, FormatReader, ReadContext } from '../types.js';
+import type { FormatRead, FormatReader, MigrationScan, ReadContext } from '../types.js';
 import { inlineParameters, placeholderStyle } from './inline-parameters.js';
 import {
   baseName,
@@ -22,10 +24,10 @@ import {
   offlineReadsNote,
   pushWithDownCheck,
   recordDown,
-  scriptsContaining,
   uncompiled,
 } from './js-common.js';
 import { currentCallSite, withCallSites } from './origin-context.js';
+import { conventionalDirs, entry, filesOf, finish, readIndexed } from './scan-common.js';
 
 const CONFIG_FILES = [
   'ormconfig.json',
@@ -68,21 +70,75 @@ function typeFor(engine: Engine | undefined, configured: string | undefined): st
   return configured ?? 'postgres';
 }
 
+const TRANSACTION = "all pending migrations in one transaction (migrationsTransactionMode 'all', the default)";
+const TYPEORM_CODE = /\bMigrationInterface\b|\bqueryRunner\s*:\s*QueryRunner\b/;
+
+/** The folders in the data source's `migrations` globs; else folders of `<unix ms>-Name.ts` files or TypeORM classes. */
+function scanTypeorm(context: PackageContext): MigrationScan[] {
+  const isTypeorm = (file: string) => TYPEORM_CODE.test(readIndexed(context, file));
+  const dirs = new Set<string>();
+  for (const file of ownFilesNamed(
+    context,
+    /^(ormconfig\.(json|js|ts)|.*data-?source\.(c|m)?(js|ts)|typeorm\.config\.(js|ts))$/i,
+  )) {
+    const list = /migrations['"]?\s*:\s*\[([^\]]*)\]/.exec(readIndexed(context, file))?.[1] ?? '';
+    for (const match of list.matchAll(/(__dirname\s*\+\s*)?['"`]([^'"`]+)['"`]/g)) {
+      // `__dirname + '/migrations/*.ts'` is relative to the config file; a plain string to the working directory.
+      const base = match[1] ? dirOf(file) : context.dir;
+      const pattern = match[2]!.replace(/^\.?\//, '');
+      const fixed = pattern.split('/').filter((part) => !/[*{]/.test(part));
+      const looksLikeFile = /\.(ts|js)$/.test(fixed.at(-1) ?? '');
+      dirs.add(joinRelative(base, ...(looksLikeFile ? fixed.slice(0, -1) : fixed)));
+    }
+  }
+  // Configured folders that were not walked (dist/ is skipped): fall back to finding TypeORM-named files.
+  if (![...dirs].some((dir) => context.files.dirs.has(dir))) {
+    for (const dir of context.ownDirs) {
+      const named = context.files.filesIn(dir).some((name) => /^\d{13}-.+\.(ts|js)$/.test(name));
+      if (named && (context.tools.has('typeorm') || filesOf(context, dir, /\.(c|m)?(js|ts)$/).some(isTypeorm)))
+        dirs.add(dir);
+    }
+    for (const dir of conventionalDirs(context)) {
+      if (filesOf(context, dir, /^\d+-.+\.(c|m)?(js|ts)$/).some(isTypeorm)) dirs.add(dir);
+    }
+  }
+  return [...dirs]
+    .filter((dir) => context.files.dirs.has(dir))
+    .sort()
+    .map((dir) => {
+      const migrations = filesOf(context, dir, /^\d+-.+\.(c|m)?(js|ts)$/)
+        .filter((file) => !/\.d\.[cm]?ts$/.test(file))
+        .map((file) => {
+          const text = readIndexed(context, file);
+          const id = baseOf(file).replace(/\.(c|m)?(js|ts)$/, '');
+          return entry(
+            'typeorm',
+            file,
+            id,
+            id.replace(/^\d+-/, ''),
+            /\basync\s+down\s*\([^)]*\)[^{]*\{\s*[^}\s]/.test(text),
+            !/transaction\s*=\s*false/.test(text),
+          );
+        })
+        .sort((a, b) => Number(/^\d+/.exec(a.id)?.[0]) - Number(/^\d+/.exec(b.id)?.[0]));
+      return finish('typeorm', TRANSACTION, dir, migrations, context);
+    });
+}
+
 /** TypeORM: migration classes with up/down(queryRunner), applied in the order of the timestamp ending the class name. */
 export const typeorm: FormatReader = {
   format: 'typeorm',
-  priority: 25,
+  priority: 4,
+  codeMigrations: true,
   runsProjectCode: true,
   async nativeAddons(context) {
-    return typeFor(context.engine, await configuredType(context.root)) === 'better-sqlite3';
+    return typeFor(context.engine, await configuredType(context.package)) === 'better-sqlite3';
   },
-  async locate(_root, candidate) {
-    return (await scriptsContaining(candidate, /\bMigrationInterface\b|\bqueryRunner\s*:\s*QueryRunner\b/)) > 0
-      ? candidate
-      : undefined;
-  },
+  tool: 'typeorm',
+  label: 'TypeORM',
+  scan: scanTypeorm,
   async read(context) {
-    const configured = await configuredType(context.root);
+    const configured = await configuredType(context.package);
     const type = typeFor(context.engine, configured);
     const declared = TYPE_ENGINES[configured ?? ''];
     const { files } = await listEntries(context.directory);
@@ -107,7 +163,7 @@ export const typeorm: FormatReader = {
       );
       return result;
     }
-    const recorder = TypeormRecorder.create(context.root, type);
+    const recorder = TypeormRecorder.create(context.package, type);
     // The schema API works on the tables earlier migrations created, so every migration up to the last one
     // asked for is replayed; only the ones asked for are returned.
     const loaded: { absolute: string; migration: MigrationClass; timestamp: number }[] = [];
