@@ -109,3 +109,60 @@ export async function deriveDownOf(
 function hasLoss(operation: SchemaOperation): boolean {
   return operation.dataLoss !== undefined;
 }
+
+export interface HistoryDown {
+  migration: { id: string; name: string; path: string };
+  statements: string[];
+  pointsOfNoReturn: { object: string; lost: string }[];
+  /** The derived down was applied after the up and gave back the exact earlier schema. */
+  restoresEarlierSchema: boolean;
+  /** What still differs when it did not (operations a second diff would need), or the error it raised. */
+  residual: string[];
+}
+
+/**
+ * Derives and proves the down of every migration of a history in one pass on one shadow: up, introspect, down =
+ * diff(after, before), apply the down, check the schema is the earlier one exactly, apply the up again, go on.
+ */
+export async function deriveHistoryDowns(
+  migrations: Migration[],
+  options: Omit<DeriveDownOptions, 'root' | 'path'> & { onMigration?: (index: number, total: number) => void },
+): Promise<HistoryDown[]> {
+  const signal = options.signal ? { signal: options.signal } : {};
+  return withShadow(options, async (db) => {
+    const results: HistoryDown[] = [];
+    let before = await db.introspect();
+    for (const [index, migration] of migrations.entries()) {
+      options.onMigration?.(index, migrations.length);
+      await buildBaseline(db, { kind: 'migrations', migrations: [migration] }, signal);
+      const after = await db.introspect();
+      const down = diffSchemas(after, before);
+      const statements = down.operations.flatMap((operation) => operation.sql);
+      let residual: string[];
+      try {
+        for (const statement of statements) await db.exec(statement);
+        residual = diffSchemas(await db.introspect(), before).operations.map(
+          (operation) => `${operation.kind} ${operation.object}`,
+        );
+      } catch (error) {
+        residual = [`the down failed: ${(error as Error).message}`];
+      }
+      // Continue from the real state after the up, whatever the down did.
+      if (residual.length > 0 || statements.length > 0) {
+        const undo = diffSchemas(await db.introspect(), after).operations.flatMap((operation) => operation.sql);
+        for (const statement of undo) await db.exec(statement);
+      }
+      results.push({
+        migration: { id: migration.id, name: migration.name, path: migration.path },
+        statements,
+        pointsOfNoReturn: down.operations
+          .filter(hasLoss)
+          .map((operation) => ({ object: operation.object, lost: operation.dataLoss ?? '' })),
+        restoresEarlierSchema: residual.length === 0,
+        residual,
+      });
+      before = after;
+    }
+    return results;
+  });
+}

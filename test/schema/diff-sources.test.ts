@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSources } from '../../src/schema/diff-sources.js';
-import { deriveDown } from '../../src/schema/down.js';
+import { deriveDown, deriveHistoryDowns } from '../../src/schema/down.js';
+import { readMigrations } from '../../src/sources/index.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/schema-diff');
@@ -109,6 +110,16 @@ describe('diff_schema sources', { timeout: 180_000 }, () => {
     expect(result.pointsOfNoReturn).toEqual([
       { object: 'users.nickname', lost: 'every value of users.nickname (text)' },
     ]);
+  });
+
+  it('derives and proves the down of every migration of a history in one pass', async () => {
+    const { migrations } = await readMigrations(path.join(FIXTURE, 'migrations-project'));
+    const downs = await deriveHistoryDowns(migrations, { engine: 'postgresql' });
+    expect(downs.map((down) => [down.migration.name, down.restoresEarlierSchema, down.statements.length])).toEqual([
+      ['001_users', true, 3],
+      ['002_nicknames', true, 4],
+    ]);
+    expect(downs[0]?.pointsOfNoReturn.map((point) => point.object)).toEqual(['user_label(u users)', 'users']);
   });
 
   it('answers over MCP (InMemoryTransport) with structured operations and a readable summary', async () => {

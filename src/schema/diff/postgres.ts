@@ -1089,8 +1089,24 @@ function planRoutines(ops: PlannedOperation[], before: Schema, after: Schema): v
       ),
     );
   }
-  for (const [signature, routine] of a)
-    if (!b.has(signature)) ops.push(dropRoutine(routine, `${routine.kind} removed`));
+  const droppedTables = before.tables
+    .map(qualifiedName)
+    .filter((name) => !after.tables.some((table) => qualifiedName(table) === name));
+  for (const [signature, routine] of a) {
+    if (b.has(signature)) continue;
+    const drop = dropRoutine(routine, `${routine.kind} removed`);
+    // A routine taking or returning a dropped table's row type depends on the table: it goes first.
+    if (droppedTables.some((table) => mentionsType(`${routine.arguments} ${routine.returns ?? ''}`, table)))
+      drop.phase = PHASE.dropColumn;
+    ops.push(drop);
+  }
+}
+
+function mentionsType(signature: string, table: string): boolean {
+  const name = table.split('.').pop() ?? table;
+  return new RegExp(`(^|[\\s(,.])"?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?(\\[\\])?($|[\\s),])`).test(
+    signature,
+  );
 }
 
 function hasDefinition(routine: Routine): boolean {
