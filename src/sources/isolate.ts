@@ -78,6 +78,9 @@ function withSandboxNotes(read: FormatRead, notes: string[]): FormatRead {
   };
 }
 
+/** Starting Node and loading the recorder's packages (knex, TypeORM …) on a busy machine. */
+const STARTUP_MS = 30_000;
+
 /** The reader's own limit fires at timeoutMs when the process is free; the watchdog only fires when it is not. */
 function watchdogMs(context: ReadContext): number {
   return context.timeoutMs * 2 + 1_000;
@@ -106,14 +109,16 @@ async function runAttempt(
     };
     const arm = () => {
       clearTimeout(timer);
+      const limit = current ? watchdogMs(context) : Math.max(watchdogMs(context), STARTUP_MS);
       timer = setTimeout(() => {
         if (current) settle(() => resolve({ kind: 'hung', file: current ?? '' }));
-      }, watchdogMs(context));
+        else settle(() => reject(sandboxFailed(`it did not start within ${limit} ms`)));
+      }, limit);
     };
     const onAbort = () =>
       settle(() => reject(new UserError('cancelled', 'Reading migrations was cancelled.', 'Run it again.')));
     signal?.addEventListener('abort', onAbort, { once: true });
-    // Loading the sandbox itself (Node, the recorder's packages) is watched too, with the same limit.
+    // Starting the sandbox (Node, the recorder's packages) is watched too, with a limit of its own.
     arm();
     child.on('message', (message: SandboxMessage) => {
       if (message.type === 'file') {
