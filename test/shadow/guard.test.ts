@@ -159,6 +159,17 @@ describe('the shadow guard refuses what the driver would reach remotely', () => 
     });
   });
 
+  it('never shows a password, also one given as ?password=', () => {
+    expect(() =>
+      assertShadowServer('postgres://u:hunter2@localhost/scratch?host=db.example.com&password=swordfish'),
+    ).toThrow(/password=\*\*\*/);
+    try {
+      assertShadowServer('postgres://u:hunter2@localhost/scratch?host=db.example.com&password=swordfish');
+    } catch (error) {
+      expect(String((error as Error).message)).not.toMatch(/hunter2|swordfish/);
+    }
+  });
+
   it('refuses a remote ?hostaddr= even when the host is local', () => {
     expect(() => assertShadowServer('postgres://u@localhost/scratch?hostaddr=10.0.0.7')).toThrow(
       /host 10\.0\.0\.7 \(from \?hostaddr=\)/,
