@@ -47,8 +47,8 @@ export function postgresEndpoints(url: string): DriverEndpoint[] {
     : urlHost
       ? "the URL's host"
       : process.env.PGHOST
-        ? 'PGHOST (the URL names no host)'
-        : "pg's default (the URL names no host)";
+        ? 'PGHOST, as the URL names no host'
+        : "pg's default, as the URL names no host";
   const endpoints = splitHosts(resolved.host, from);
   const hostaddr = query.get('hostaddr') ?? (!query.get('host') && !urlHost ? process.env.PGHOSTADDR : undefined);
   // pg itself ignores hostaddr, but libpq-based clients (pg-native, psql) connect to it instead of the host.
@@ -68,7 +68,7 @@ export function mysqlEndpoints(url: string): DriverEndpoint[] {
   if (options.socketPath) return [{ host: String(options.socketPath), socket: true, from: '?socketPath=' }];
   return options.host
     ? [{ host: options.host, socket: false, from: "the URL's host" }]
-    : [{ host: 'localhost', socket: false, from: "mysql2's default (the URL names no host)" }];
+    : [{ host: 'localhost', socket: false, from: "mysql2's default, as the URL names no host" }];
 }
 
 /** The endpoints of a postgres:// or mysql:// (mariadb://) URL, by its scheme. */

@@ -98,10 +98,12 @@ export function parseDatabaseUrl(url: string): URL {
   }
 }
 
-/** The URL with its password hidden, for messages and reports. */
+/** The URL with its password hidden (user part and `?password=`), for messages and reports. */
 export function redact(url: URL | string): string {
   const parsed = typeof url === 'string' ? parseDatabaseUrl(url) : new URL(url.href);
   if (parsed.password) parsed.password = '***';
+  // pg also reads the password from the query string (`?password=`).
+  if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***');
   return parsed.href;
 }
 

@@ -67,14 +67,14 @@ describe('effective hosts, as the drivers resolve them', () => {
   it('pg: PGHOST and PGHOSTADDR apply when the URL names no host, and not otherwise', async () => {
     await withEnv({ PGHOST: 'db.example.com', PGHOSTADDR: '10.9.9.9' }, () => {
       expect(postgresEndpoints('postgres:///test')).toEqual([
-        { host: 'db.example.com', socket: false, from: 'PGHOST (the URL names no host)' },
+        { host: 'db.example.com', socket: false, from: 'PGHOST, as the URL names no host' },
         { host: '10.9.9.9', socket: false, from: 'PGHOSTADDR' },
       ]);
       expect(postgresEndpoints('postgres://u@127.0.0.1/test').map((e) => e.host)).toEqual(['127.0.0.1']);
     });
     await withEnv(NO_PG_ENV, () => {
       expect(postgresEndpoints('postgres:///test')).toEqual([
-        { host: 'localhost', socket: false, from: "pg's default (the URL names no host)" },
+        { host: 'localhost', socket: false, from: "pg's default, as the URL names no host" },
       ]);
     });
   });
@@ -149,7 +149,7 @@ describe('the shadow guard refuses what the driver would reach remotely', () => 
   it('refuses a remote PGHOST (and PGHOSTADDR) when the URL names no host', async () => {
     await withEnv({ PGHOST: 'db.example.com', PGHOSTADDR: undefined }, () => {
       expect(() => assertShadowServer('postgres:///scratch', { source: 'SHADOW_DATABASE_URL' })).toThrow(
-        /host db\.example\.com \(from PGHOST \(the URL names no host\)\) is not this machine/,
+        /host db\.example\.com \(from PGHOST, as the URL names no host\) is not this machine/,
       );
       // The URL's own host wins over PGHOST, as in pg.
       expect(assertShadowServer('postgres://u@127.0.0.1/scratch').local).toBe(true);
@@ -157,6 +157,17 @@ describe('the shadow guard refuses what the driver would reach remotely', () => 
     await withEnv({ PGHOST: undefined, PGHOSTADDR: '10.20.30.40' }, () => {
       expect(() => assertShadowServer('postgres:///scratch')).toThrow(/host 10\.20\.30\.40 \(from PGHOSTADDR\)/);
     });
+  });
+
+  it('never shows a password, also one given as ?password=', () => {
+    expect(() =>
+      assertShadowServer('postgres://u:hunter2@localhost/scratch?host=db.example.com&password=swordfish'),
+    ).toThrow(/password=\*\*\*/);
+    try {
+      assertShadowServer('postgres://u:hunter2@localhost/scratch?host=db.example.com&password=swordfish');
+    } catch (error) {
+      expect(String((error as Error).message)).not.toMatch(/hunter2|swordfish/);
+    }
   });
 
   it('refuses a remote ?hostaddr= even when the host is local', () => {
