@@ -89,6 +89,17 @@ const report = z.object({
     }),
   ),
   ruleErrors: z.array(z.string()),
+  notFullyChecked: z
+    .object({
+      code: z.string(),
+      what: z.string(),
+      fix: z.string(),
+      line: z.number().int(),
+      column: z.number().int(),
+      uncheckedFrom: z.number().int().describe('First line not checked: where the failing statement starts'),
+    })
+    .optional()
+    .describe('The file could not be parsed to its end: statements before this line were checked, the rest was not'),
   omitted: z
     .object({ findings: z.number().int(), locks: z.number().int() })
     .optional()
@@ -194,7 +205,11 @@ export const validateSafetyTool = defineTool({
   }),
   outputSchema: z.object({
     engine: z.literal('postgresql'),
-    risk: z.enum(['LOW', 'MEDIUM', 'HIGH']),
+    risk: z
+      .enum(['LOW', 'MEDIUM', 'HIGH', 'NOT FULLY CHECKED'])
+      .describe('NOT FULLY CHECKED when an input could not be read, compiled or parsed to its end (see unchecked)'),
+    checkedRisk: z.enum(['LOW', 'MEDIUM', 'HIGH']).describe('The risk of what was checked'),
+    unchecked: z.array(z.string()).describe('What was not checked, and why; empty when everything was'),
     counts: z.object({ error: z.number().int(), warning: z.number().int(), info: z.number().int() }),
     pgVersion: z.number(),
     pgVersionSource: z

@@ -50,7 +50,8 @@ Ignore comments: -- dma-ignore <rule-id>[, <rule-id>] <reason>   (the next state
                  -- dma-ignore-file [<rule-id>, …]              (the whole file)
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings at or above --fail-on, 2 usage error, SQL syntax
-error, or a migration that could not be read (or was not compiled: add --execute).
+error, a migration that could not be read (or was not compiled: add --execute), or nothing checked at all
+(risk NOT FULLY CHECKED: what comes before a syntax error is still checked and reported).
 
 Examples:
   db-migration-agent check
@@ -189,7 +190,8 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   );
   const { result } = await validate.streamMigrations(request, writer);
   writer.finish(result);
-  if (result.errors.length > 0) return 2;
+  // Anything not checked (an unreadable or unparsable input, or no file at all) is never a pass.
+  if (result.errors.length > 0 || result.risk === 'NOT FULLY CHECKED') return 2;
   const threshold = FAIL_LEVELS.indexOf(failOn);
   const failing = result.files.some((report) =>
     FAIL_LEVELS.some((level, rank) => rank <= threshold && report.counts[level] > 0),

@@ -2,7 +2,7 @@ import { flattenStrings } from './engine.js';
 import { ImportanceBudget, type KeptItem } from './importance-budget.js';
 import { blocksTraffic } from './locks.js';
 import { assembleReport, type ReportSummary, type StatementSummary, type ValidationReport } from './report.js';
-import type { CheckError, CheckPreamble, CheckStream, FileSettings, SafetyCheckResult } from './run.js';
+import type { CheckPreamble, CheckStream, FileOutcome, FileSettings, SafetyCheckResult } from './run.js';
 import { type Finding, SEVERITY_RANK } from './types.js';
 
 /**
@@ -52,7 +52,7 @@ export class CappedReportCollector implements CheckStream {
     };
   }
 
-  fileEnd(outcome: { report: ReportSummary } | { error: CheckError }): void {
+  fileEnd(outcome: FileOutcome): void {
     const open = this.open;
     this.open = undefined;
     if (!('report' in outcome)) return;

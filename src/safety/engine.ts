@@ -10,6 +10,7 @@ import { collectFacts, emptyFacts, type MigrationFacts } from './facts.js';
 import { type IgnoreDirective, mayContainDirectives, parseDirectives } from './ignores.js';
 import { blocksTraffic, lockBlocks, type StatementLock, statementLocks } from './locks.js';
 import { displayTable, tableKey } from './names.js';
+import { type NotFullyChecked, untilSyntaxError } from './partial-parse.js';
 import { missingReferences } from './references.js';
 import {
   addLocks,
@@ -126,9 +127,16 @@ export async function checkPostgres(
   const catalog = options.catalog instanceof MigrationCatalog ? options.catalog : await buildCatalog(options);
   const down = options.down ? await parseDown(options.down) : options.down;
   let analysis: Analysis;
+  // A syntax error stops the check at the failing statement; what came before is still checked and reported.
+  let stopped: NotFullyChecked | undefined;
+  const stop = (error: NotFullyChecked) => {
+    stopped = error;
+  };
   if (mayContainDirectives(sql)) {
     // Ignore comments point at "the next statement": locate every statement first.
-    const statements = await parsePostgres(sql, options.file);
+    const statements: PgStatement[] = [];
+    for await (const batch of untilSyntaxError(sql, options.file, wholeFile(parsePostgres(sql, options.file)), stop))
+      statements.push(...batch);
     const directives = parseDirectives(await extractComments(sql));
     analysis = await analyze(
       sql,
@@ -142,10 +150,16 @@ export async function checkPostgres(
     );
   } else {
     // Common case: parse and check batch by batch, so parse trees of a huge file are never all in memory.
-    const batches = await parsePostgresBatches(sql, options.file);
+    const batches = untilSyntaxError(sql, options.file, await parsePostgresBatches(sql, options.file), stop);
     analysis = await analyze(sql, batches, [], catalog, [], options, sink, retained);
   }
-  return buildReport({ ...analysis, catalog, options, down });
+  const report = buildReport({ ...analysis, catalog, options, down });
+  return stopped ? { ...report, notFullyChecked: stopped } : report;
+}
+
+/** One whole-file parse as a single batch, its error raised when the batch is awaited. */
+async function* wholeFile(parsing: Promise<PgStatement[]>): AsyncGenerator<PgStatement[]> {
+  yield await parsing;
 }
 
 /** A catalog from a snapshot and replayed history (shared across files by passing it back in `catalog`). */

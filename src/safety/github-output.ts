@@ -1,7 +1,14 @@
 import { originOf, sourceLocation } from './finding-origin.js';
 import type { ReportSummary } from './report.js';
 import { ChunkedOutput, type ReportWriter, type WriteChunk } from './report-writer.js';
-import type { CheckError, CheckPreamble, FileSettings, SafetyCheckResult } from './run.js';
+import {
+  type CheckError,
+  type CheckPreamble,
+  describeRisk,
+  type FileOutcome,
+  type FileSettings,
+  type SafetyCheckResult,
+} from './run.js';
 import type { Finding, Severity } from './types.js';
 
 /**
@@ -29,13 +36,13 @@ export class GithubReportWriter implements ReportWriter {
     return { statement: write, end: write };
   }
 
-  fileEnd(outcome: { report: ReportSummary } | { error: CheckError }): void {
-    if ('error' in outcome) this.output.write(errorCommand(outcome.error));
+  fileEnd(outcome: FileOutcome): void {
+    if (outcome.error) this.output.write(errorCommand(outcome.error));
   }
 
   finish(result: SafetyCheckResult<ReportSummary>): void {
     this.output.write(
-      `Risk: ${result.risk} — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info.\n`,
+      `Risk: ${describeRisk(result)} — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info.\n`,
     );
     this.output.flush();
   }

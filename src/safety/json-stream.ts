@@ -107,10 +107,10 @@ export class JsonReportWriter implements ReportWriter {
       );
       this.output.write(`${JSON.stringify(toJsonDocument({ ...result, files }, this.metas), null, 2)}\n`);
     } else {
-      const { errors, notes, risk, counts } = result;
+      const { errors, notes, risk, checkedRisk, unchecked, counts } = result;
       const rules = Object.fromEntries([...this.rules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
       this.output.write(
-        `],"errors":${JSON.stringify(errors)},"notes":${JSON.stringify(notes)},"risk":${JSON.stringify(risk)},"counts":${JSON.stringify(counts)},"rules":${JSON.stringify(rules)}}\n`,
+        `],"errors":${JSON.stringify(errors)},"notes":${JSON.stringify(notes)},"unchecked":${JSON.stringify(unchecked)},"checkedRisk":${JSON.stringify(checkedRisk)},"risk":${JSON.stringify(risk)},"counts":${JSON.stringify(counts)},"rules":${JSON.stringify(rules)}}\n`,
       );
     }
     this.output.flush();
@@ -204,7 +204,7 @@ class StreamedFile {
       first = false;
     }
     this.output.write(']');
-    if ('error' in outcome) this.output.write(`,"error":${JSON.stringify(outcome.error)}}`);
+    if (!('report' in outcome)) this.output.write(`,"error":${JSON.stringify(outcome.error)}}`);
     else {
       const {
         engine: _engine,

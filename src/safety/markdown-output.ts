@@ -2,7 +2,13 @@ import { originOf } from './finding-origin.js';
 import { ImportanceBudget, type KeptItem } from './importance-budget.js';
 import type { ReportSummary } from './report.js';
 import { ChunkedOutput, type ReportWriter, type WriteChunk } from './report-writer.js';
-import type { CheckError, CheckPreamble, FileSettings, SafetyCheckResult } from './run.js';
+import {
+  type CheckPreamble,
+  describeRisk,
+  type FileOutcome,
+  type FileSettings,
+  type SafetyCheckResult,
+} from './run.js';
 import { STATUS_MARK } from './text-output.js';
 import { type Finding, SEVERITY_RANK, type Severity } from './types.js';
 
@@ -66,7 +72,7 @@ export class MarkdownReportWriter implements ReportWriter {
     return { statement: keep, end: keep };
   }
 
-  fileEnd(outcome: { report: ReportSummary } | { error: CheckError }): void {
+  fileEnd(outcome: FileOutcome): void {
     // A file that could not be checked is listed with the errors, without a section.
     if ('report' in outcome && this.current) this.sections.push(this.current);
     this.current = undefined;
@@ -78,7 +84,7 @@ export class MarkdownReportWriter implements ReportWriter {
       lines(
         '## Migration safety check',
         '',
-        `**Risk: ${result.risk}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info · PostgreSQL ${result.pgVersion}`,
+        `**Risk: ${describeRisk(result)}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info · PostgreSQL ${result.pgVersion}`,
         '',
       ),
     );

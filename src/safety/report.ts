@@ -4,6 +4,7 @@ import { describeDuration, formatCount, ROWS_PER_SECOND } from './estimate.js';
 import type { MigrationFacts, StatementRef } from './facts.js';
 import { blocksTraffic } from './locks.js';
 import { displayTable } from './names.js';
+import type { NotFullyChecked } from './partial-parse.js';
 import { type Finding, type PgLockMode, SEVERITY_RANK, type Severity } from './types.js';
 
 /**
@@ -80,6 +81,11 @@ export interface ValidationReport {
   checklist: ChecklistItem[];
   /** Rules that threw (a bug in the rule); the other rules still ran. */
   ruleErrors: string[];
+  /**
+   * The file could not be parsed to its end: the statements before `line` were checked, the rest was not, so
+   * the migration's risk is "not fully checked" whatever these findings say.
+   */
+  notFullyChecked?: NotFullyChecked;
 }
 
 /**

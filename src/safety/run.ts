@@ -53,9 +53,17 @@ export interface FindingOrigin {
   column?: number;
 }
 
+/** LOW / MEDIUM / HIGH when every input was checked to its end; otherwise NOT FULLY CHECKED. */
+export type OverallRisk = Risk | 'NOT FULLY CHECKED';
+
 export interface SafetyCheckResult<Report extends ReportSummary = ValidationReport> {
   engine: 'postgresql';
-  risk: Risk;
+  /** NOT FULLY CHECKED when a file could not be read, compiled or parsed to its end, or no file was checked. */
+  risk: OverallRisk;
+  /** The risk of what was checked, also when `risk` says that is not everything. */
+  checkedRisk: Risk;
+  /** What was not checked, one line each (empty when everything was). */
+  unchecked: string[];
   counts: Record<Severity, number>;
   pgVersion: number;
   /** Where the PostgreSQL version came from: "option", the config file, the project file naming it, or "default". */
@@ -96,9 +104,14 @@ export interface CheckStream {
    * to the sink returned, in report order.
    */
   file(settings: FileSettings, sql: string): StatementSink;
-  /** The file's check ended: the rest of its report, or the error that stopped it (after what was sent). */
-  fileEnd(outcome: { report: ReportSummary } | { error: CheckError }): void;
+  /**
+   * The file's check ended: the rest of its report, or the error that stopped it (after what was sent), or both
+   * when a syntax error stopped it part-way (the report then says `notFullyChecked`).
+   */
+  fileEnd(outcome: FileOutcome): void;
 }
+
+export type FileOutcome = { report: ReportSummary; error?: CheckError } | { error: CheckError };
 
 /** What a check's output can show before the first file: notes, and inputs that could not even be read. */
 export interface CheckPreamble {
@@ -142,7 +155,8 @@ export async function streamSqlInputs(
         input.sql,
       );
       const report = await checkPostgres(input.sql, validate, input.origins ? withSinkOrigins(sink, input) : sink);
-      stream.fileEnd({ report });
+      const stopped = stoppedBy(report, input);
+      stream.fileEnd(stopped ? { report, error: stopped } : { report });
       return report;
     },
     (settings, notes) => stream.begin(settings, { notes, errors: unread }),
@@ -200,15 +214,16 @@ async function runChecks<Report extends ReportSummary>(
         : input.downMissing || options.downMissing
           ? false
           : undefined;
-      files.push(
-        await checkFile(input, {
-          ...base,
-          ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
-          file: input.file,
-          ...(down === undefined ? {} : { down }),
-          ...(input.origins ? { lineLabel: sourceLineLabel(input) } : {}),
-        }),
-      );
+      const report = await checkFile(input, {
+        ...base,
+        ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
+        file: input.file,
+        ...(down === undefined ? {} : { down }),
+        ...(input.origins ? { lineLabel: sourceLineLabel(input) } : {}),
+      });
+      files.push(report);
+      const stopped = stoppedBy(report, input);
+      if (stopped) errors.push(stopped);
     } catch (error) {
       const userError = toUserError(error);
       if (userError.code === 'internal') throw error;
@@ -224,7 +239,40 @@ async function runChecks<Report extends ReportSummary>(
     if (RISK_ORDER[report.risk] > RISK_ORDER[risk]) risk = report.risk;
   }
   const { engine, ...rest } = settings;
-  return { engine, risk, counts, ...rest, files, errors, notes };
+  return withCoverage({ engine, risk, checkedRisk: risk, unchecked: [], counts, ...rest, files, errors, notes });
+}
+
+/**
+ * Settles `risk` from what was and was not checked: any input that could not be read, compiled or parsed to its
+ * end (`errors`), or no file checked at all, makes it NOT FULLY CHECKED — a safety check never says LOW about
+ * SQL it did not see. Called again when errors found before the check are added.
+ */
+export function withCoverage<Result extends SafetyCheckResult<ReportSummary>>(result: Result): Result {
+  const unchecked = result.errors.map((error) => {
+    const where = error.where?.file
+      ? `${error.where.file}${error.where.line !== undefined ? `:${error.where.line}` : ''}`
+      : '<input>';
+    const partly = result.files.some((file) => file.notFullyChecked && file.file === error.where?.file);
+    return `${where}: ${partly ? 'checked only up to this line' : 'not checked'} (${error.what.split('\n')[0]})`;
+  });
+  if (result.files.length === 0) unchecked.push('No file was checked.');
+  return { ...result, unchecked, risk: unchecked.length > 0 ? 'NOT FULLY CHECKED' : result.checkedRisk };
+}
+
+/** "HIGH", "NOT FULLY CHECKED (what was checked: LOW)", or "NOT FULLY CHECKED (nothing was checked)". */
+export function describeRisk(result: Pick<SafetyCheckResult<ReportSummary>, 'risk' | 'checkedRisk' | 'files'>): string {
+  if (result.risk !== 'NOT FULLY CHECKED') return result.risk;
+  return result.files.length === 0
+    ? 'NOT FULLY CHECKED (nothing was checked)'
+    : `NOT FULLY CHECKED (what was checked: ${result.checkedRisk})`;
+}
+
+/** The syntax error that stopped a file part-way, as the result's errors list it. */
+function stoppedBy(report: ReportSummary, input: SqlInput): CheckError | undefined {
+  if (!report.notFullyChecked) return undefined;
+  const { line, column, uncheckedFrom, ...error } = report.notFullyChecked;
+  const what = `${error.what}\n    (statements before line ${uncheckedFrom} were checked, the rest was not)`;
+  return withErrorOrigin({ ...error, what, where: { file: input.file, line, column } }, input);
 }
 
 /** "from docker-compose.yml: service db image postgres:16.3", or why the default was used. */

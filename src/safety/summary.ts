@@ -1,5 +1,5 @@
 import { describeDuration } from './estimate.js';
-import { describeVersionSource, type FindingOrigin, type SafetyCheckResult } from './run.js';
+import { describeRisk, describeVersionSource, type FindingOrigin, type SafetyCheckResult } from './run.js';
 import { SEVERITY_RANK } from './types.js';
 
 /** A compact Markdown summary of a safety check for the human reading the agent's work. */
@@ -7,13 +7,15 @@ export function summarizeSafety(result: SafetyCheckResult, maxFindings = 15): st
   const out: string[] = [];
   const statements = result.files.reduce((sum, report) => sum + report.statementCount, 0);
   out.push(
-    `**Risk: ${result.risk}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info in ${statements} statement(s) (PostgreSQL ${result.pgVersion}, ${describeVersionSource(result.pgVersionSource)}${result.assumeInTransaction ? ', wrapped in a transaction' : ''}).`,
+    `**Risk: ${describeRisk(result)}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info in ${statements} statement(s) (PostgreSQL ${result.pgVersion}, ${describeVersionSource(result.pgVersionSource)}${result.assumeInTransaction ? ', wrapped in a transaction' : ''}).`,
   );
   for (const error of result.errors) {
+    const partly = result.files.some((file) => file.notFullyChecked && file.file === error.where?.file);
     out.push(
-      `- ✗ ${error.where?.file ?? '<input>'}:${error.where?.line ?? 1}:${error.where?.column ?? 1} ${error.what.split('\n')[0]}`,
+      `- ✗ ${error.where?.file ?? '<input>'}:${error.where?.line ?? 1}:${error.where?.column ?? 1} ${partly ? 'checked only up to here: ' : 'not checked: '}${error.what.split('\n')[0]}`,
     );
   }
+  if (result.files.length === 0) out.push('- ✗ No file was checked.');
   // The most severe first (report order among equals), so an error late in a long migration is never hidden.
   const ranked = result.files
     .flatMap((report) => report.findings.map((finding) => ({ report, finding })))

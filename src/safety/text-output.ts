@@ -7,7 +7,9 @@ import {
   type CheckError,
   type CheckPreamble,
   type CheckSettings,
+  describeRisk,
   describeVersionSource,
+  type FileOutcome,
   type FileSettings,
   type FindingOrigin,
   type SafetyCheckResult,
@@ -66,11 +68,11 @@ export class TextReportWriter implements ReportWriter {
     };
   }
 
-  fileEnd(outcome: { report: ReportSummary } | { error: CheckError }): void {
+  fileEnd(outcome: FileOutcome): void {
     const blocking = this.current;
     this.current = undefined;
-    if ('error' in outcome) this.output.write(errorText(outcome.error));
-    else this.blocking.push(blocking ?? { shown: [], total: 0 });
+    if (outcome.error) this.output.write(errorText(outcome.error));
+    if ('report' in outcome) this.blocking.push(blocking ?? { shown: [], total: 0 });
   }
 
   finish(result: SafetyCheckResult<ReportSummary>): void {
@@ -141,9 +143,14 @@ function summaryText(
   );
   if (result.errors.length > 0)
     out.push(`Not checked: ${result.errors.length} input(s) could not be read or parsed (see above).`);
-  out.push(`Risk: ${result.risk}`);
+  out.push(`Risk: ${describeRisk(result)}`);
+  // The inputs not (fully) checked were shown where they failed; only "nothing at all" needs saying here.
+  if (result.files.length === 0) out.push('No file was checked.');
   for (const [index, report] of result.files.entries()) {
-    if (result.files.length > 1) out.push(`\n${report.file ?? '<input>'} — risk ${report.risk}`);
+    const partly = report.notFullyChecked
+      ? ` (not fully checked: lines from ${report.notFullyChecked.uncheckedFrom} on were not)`
+      : '';
+    if (result.files.length > 1 || partly) out.push(`\n${report.file ?? '<input>'} — risk ${report.risk}${partly}`);
     const blocking = blockingOf(index);
     if (blocking.total > 0) {
       out.push('Locks:');

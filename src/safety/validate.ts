@@ -10,6 +10,7 @@ import {
   type SafetyCheckOptions,
   type SafetyCheckResult,
   streamSqlInputs,
+  withCoverage,
 } from './run.js';
 
 /**
@@ -44,7 +45,10 @@ export async function streamMigrations(
 ): Promise<{ result: SafetyCheckResult<ReportSummary>; inputs: SqlInput[] }> {
   const prepared = await prepare(request);
   const checked = await streamSqlInputs(prepared.inputs, prepared.options, stream, prepared.errors);
-  return { result: { ...checked, errors: [...prepared.errors, ...checked.errors] }, inputs: prepared.inputs };
+  return {
+    result: withCoverage({ ...checked, errors: [...prepared.errors, ...checked.errors] }),
+    inputs: prepared.inputs,
+  };
 }
 
 /** Reads the inputs and the history, and settles the engine, before anything is checked. */

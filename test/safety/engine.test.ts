@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
 import { nodeType } from '../../src/safety/ast.js';
 import { validatePostgres } from '../../src/safety/engine.js';
 import type { Rule, RuleContext } from '../../src/safety/types.js';
@@ -377,21 +376,21 @@ describe('findings', () => {
     expect(report.findings).toHaveLength(1);
   });
 
-  it('a syntax error is a UserError at file:line:col with the line and a caret', async () => {
-    const error = await validatePostgres('SELECT 1;\nALTER TABLE t ADD COLUMN;', { file: 'bad.sql' }).catch(
-      (e: unknown) => e,
+  it('a syntax error stops the check there: statements before it are checked, the error is at line:col with a caret', async () => {
+    const report = await validatePostgres(
+      'ALTER TABLE t DROP COLUMN a;\nSELECT 1;\nALTER TABLE t ADD COLUMN;\nDROP TABLE t;',
+      { file: 'bad.sql' },
     );
-    expect(error).toBeInstanceOf(UserError);
-    const userError = error as UserError;
-    expect(userError.where).toEqual({ file: 'bad.sql', line: 2, column: 25 });
-    expect(userError.message).toContain('bad.sql:2:25: PostgreSQL syntax error: syntax error at or near ";"');
-    expect(userError.message).toContain('    ALTER TABLE t ADD COLUMN;\n                            ^');
+    expect(report.statementCount).toBe(2);
+    expect(report.findings.map((finding) => finding.span.start.line)).toContain(1);
+    expect(report.notFullyChecked).toMatchObject({ code: 'sql-syntax', line: 3, column: 25, uncheckedFrom: 3 });
+    expect(report.notFullyChecked?.what).toContain('PostgreSQL syntax error: syntax error at or near ";"');
+    expect(report.notFullyChecked?.what).toContain('    ALTER TABLE t ADD COLUMN;\n                            ^');
   });
 
   it('syntax error columns are right after non-ASCII text', async () => {
-    const error = (await validatePostgres("SELECT 'é🚀'; ALTER TABLE t ADD COLUMN;").catch(
-      (e: unknown) => e,
-    )) as UserError;
-    expect(error.where).toEqual({ line: 1, column: 39 });
+    const report = await validatePostgres("SELECT 'é🚀'; ALTER TABLE t ADD COLUMN;");
+    expect(report.notFullyChecked).toMatchObject({ line: 1, column: 39, uncheckedFrom: 1 });
+    expect(report.statementCount).toBe(1);
   });
 });

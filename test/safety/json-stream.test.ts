@@ -64,6 +64,8 @@ describe('--format json written while the check runs', () => {
       'files',
       'errors',
       'notes',
+      'unchecked',
+      'checkedRisk',
       'risk',
       'counts',
       'rules',
@@ -100,14 +102,21 @@ describe('--format json written while the check runs', () => {
       expect(JSON.parse(await streamed(smallItems))).toEqual(collected);
   });
 
-  it('leaves out a file that failed before anything of it was written, and lists its error', async () => {
+  it('shows a file that stops at a syntax error with what was checked (here nothing), and lists its error', async () => {
     const inputs = [INPUTS[0], { file: 'bad.sql', sql: 'ALTER TABLE t ADD COLUMN;' }, INPUTS[1]].filter(
       (input): input is (typeof INPUTS)[number] => input !== undefined,
     );
     for (const smallItems of [0, SMALL_REPORT_ITEMS]) {
       const document = JSON.parse(await streamed(smallItems, inputs)) as JsonDocument;
-      expect(document.files.map((file) => file.file)).toEqual(['one.sql', 'two.sql']);
+      expect(
+        document.files.map((file) => [file.file, file.statementCount, file.notFullyChecked?.uncheckedFrom]),
+      ).toEqual([
+        ['one.sql', 3, undefined],
+        ['bad.sql', 0, 1],
+        ['two.sql', 2, undefined],
+      ]);
       expect(document.errors.map((error) => error.where?.file)).toEqual(['bad.sql']);
+      expect(document.risk).toBe('NOT FULLY CHECKED');
     }
   });
 
@@ -150,13 +159,13 @@ describe('--format json written while the check runs', () => {
       writeFileSync(path.join(folder, 'big.sql'), `${valid}ALTER TABLE t ADD COLUMN;\n`);
       const { code, out } = await runCli(['big.sql', '--format', 'json'], folder);
       expect(code).toBe(2);
-      const document = JSON.parse(out) as JsonDocument & {
-        files: Array<JsonDocument['files'][number] & { error?: { where?: { line?: number } } }>;
-      };
+      const document = JSON.parse(out) as JsonDocument;
       const [file] = document.files;
       expect(file?.findings.length).toBeGreaterThan(SMALL_REPORT_ITEMS);
-      expect(file?.error?.where?.line).toBe(lines);
-      expect(file?.risk).toBeUndefined();
+      expect(file?.statementCount).toBe(3000);
+      expect(file?.notFullyChecked).toMatchObject({ code: 'sql-syntax', line: lines, uncheckedFrom: lines });
+      expect(document.risk).toBe('NOT FULLY CHECKED');
+      expect(document.checkedRisk).toBe(file?.risk);
       expect(document.errors).toHaveLength(1);
       expect(document.errors[0]?.where?.line).toBe(lines);
     } finally {

@@ -74,9 +74,16 @@ describe('validate_safety over MCP', () => {
     expect(textOf(outside)).toContain('outside the project root');
     const neither = await callTool(connection.client, 'validate_safety', {});
     expect(neither.isError).toBe(true);
+    // A syntax error part-way: what comes before it is checked, and the risk says the rest was not.
     const syntax = await callTool(connection.client, 'validate_safety', { sql: 'SELECT 1;\nCREATE TABEL x ();' });
-    expect(syntax.isError).toBe(true);
-    expect(textOf(syntax)).toContain('<input>:2:8');
+    expect(syntax.isError).toBeFalsy();
+    expect(textOf(syntax)).toContain('**Risk: NOT FULLY CHECKED (what was checked: LOW)**');
+    expect(textOf(syntax)).toContain('<input>:2:8 checked only up to here: PostgreSQL syntax error');
+    expect(syntax.structuredContent).toMatchObject({
+      risk: 'NOT FULLY CHECKED',
+      checkedRisk: 'LOW',
+      files: [{ statementCount: 1, notFullyChecked: { line: 2, column: 8, uncheckedFrom: 2 } }],
+    });
   });
 
   it('caps findings but keeps exact counts', async () => {

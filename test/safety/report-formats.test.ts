@@ -55,7 +55,9 @@ describe('every format is written while the check runs', () => {
     const error = text.indexOf('bad.sql:2:13: error: PostgreSQL syntax error');
     expect(error).toBeGreaterThan(text.indexOf('one.sql:'));
     expect(error).toBeLessThan(text.indexOf('two.sql:'));
-    expect(text).toContain('Checked 2 file(s), 5 statement(s)');
+    // bad.sql is shown with what was checked before its error (nothing), and the risk says so.
+    expect(text).toContain('Checked 3 file(s), 5 statement(s)');
+    expect(text).toContain('Risk: NOT FULLY CHECKED (what was checked: HIGH)');
     expect(text).toContain('Not checked: 1 input(s) could not be read or parsed (see above).');
     expect(text.match(/PostgreSQL syntax error/g)).toHaveLength(1);
   });
@@ -71,7 +73,7 @@ describe('every format is written while the check runs', () => {
       lines.slice(1, -1).every((line) => /^::(error|warning|notice) file=(one|two)\.sql,line=\d+,/.test(line)),
     ).toBe(true);
     expect(lines.at(-1)).toBe(
-      `Risk: HIGH — ${collected.counts.error} error(s), ${collected.counts.warning} warning(s), ${collected.counts.info} info.`,
+      `Risk: NOT FULLY CHECKED (what was checked: HIGH) — ${collected.counts.error} error(s), ${collected.counts.warning} warning(s), ${collected.counts.info} info.`,
     );
   });
 
