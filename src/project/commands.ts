@@ -135,6 +135,48 @@ function conventions(
         rollback: 'sql-migrate down',
         status: 'sql-migrate status',
       };
+    case 'multi-dialect-sql':
+      return {
+        create: `soda generate sql <name> -p ${where}`,
+        apply: `soda migrate up -p ${where}`,
+        rollback: `soda migrate down -p ${where}`,
+        status: `soda migrate status -p ${where}`,
+      };
+    case 'liquibase':
+      return {
+        apply: `liquibase update --changelog-file=${where}`,
+        rollback: `liquibase rollback-count --count=1 --changelog-file=${where}`,
+        status: `liquibase status --changelog-file=${where}`,
+      };
+    case 'sqitch':
+      return {
+        create: 'sqitch add <name> -n "<note>"',
+        apply: 'sqitch deploy',
+        rollback: 'sqitch revert --to @HEAD^',
+        status: 'sqitch status',
+      };
+    case 'atlas':
+      return {
+        create: `atlas migrate new <name> --dir file://${where}`,
+        apply: `atlas migrate apply --dir file://${where} --url "$DATABASE_URL"`,
+        rollback: `atlas migrate down --dir file://${where} --url "$DATABASE_URL" --dev-url <dev-database-url>`,
+        status: `atlas migrate status --dir file://${where} --url "$DATABASE_URL"`,
+      };
+    case 'rails':
+      return {
+        create: 'bin/rails generate migration <Name>',
+        apply: 'bin/rails db:migrate',
+        rollback: 'bin/rails db:rollback',
+        status: 'bin/rails db:migrate:status',
+        seed: 'bin/rails db:seed',
+      };
+    case 'ecto':
+      return {
+        create: 'mix ecto.gen.migration <name>',
+        apply: 'mix ecto.migrate',
+        rollback: 'mix ecto.rollback',
+        status: 'mix ecto.migrations',
+      };
     default:
       return {};
   }

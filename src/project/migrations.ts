@@ -1,3 +1,9 @@
+import { scanAtlas } from '../sources/formats/atlas.js';
+import { scanEcto } from '../sources/formats/ecto.js';
+import { scanLiquibase } from '../sources/formats/liquibase.js';
+import { scanMultiDialectSql } from '../sources/formats/multi-dialect-sql.js';
+import { scanRails } from '../sources/formats/rails.js';
+import { scanSqitch } from '../sources/formats/sqitch.js';
 import { configString, inPackage, ownFilesNamed, type PackageContext } from './context.js';
 import { parseTomlText } from './parse.js';
 import type { Conventions, DownPresence, MigrationDir, MigrationEntry, ToolName } from './types.js';
@@ -33,6 +39,13 @@ const TRANSACTION: Record<ToolName, string> = {
   flyway: 'per migration (Flyway default)',
   diesel: 'per migration (opt out with run_in_transaction = false in metadata.toml)',
   'sql-migrate': 'per migration (opt out with `-- +migrate Up notransaction`)',
+  'multi-dialect-sql':
+    'per migration on PostgreSQL and SQLite; none on CockroachDB and MySQL; `.autocommit.` files never',
+  liquibase: 'per changeSet (opt out with runInTransaction:false)',
+  sqitch: 'none added by Sqitch: each script opens its own (BEGIN … COMMIT)',
+  atlas: 'per file (--tx-mode file, the default; opt out with `-- atlas:txmode none`)',
+  rails: 'per migration on PostgreSQL and SQLite (opt out with disable_ddl_transaction!); MySQL DDL commits implicitly',
+  ecto: 'per migration (opt out with @disable_ddl_transaction true)',
 };
 
 export function scanMigrations(context: PackageContext, tools: Set<ToolName>): MigrationScan[] {
@@ -50,6 +63,10 @@ export function scanMigrations(context: PackageContext, tools: Set<ToolName>): M
     ['diesel', scanDiesel],
   ];
   for (const [tool, scanner] of scanners) if (tools.has(tool)) scans.push(...scanner(context));
+  // Formats recognised by their layout alone (a plan file, atlas.sum, dialect-suffixed names, the DSL files).
+  for (const scanner of [scanMultiDialectSql, scanAtlas, scanSqitch, scanLiquibase, scanRails, scanEcto]) {
+    scans.push(...scanner(context));
+  }
   const claimed = new Set(scans.map((scan) => scan.dir.path));
   scans.push(...scanPlainSql(context, claimed));
   return scans;

@@ -79,6 +79,7 @@ export async function readMigrations(root: string, options: ReadMigrationsOption
     ...(options.engine || read.engine ? { engine: options.engine ?? read.engine } : {}),
     migrations: read.migrations,
     errors: read.errors.map((error) => relativeError(realRoot, error)),
+    ...(read.notes?.length ? { notes: read.notes } : {}),
   };
 }
 

@@ -1,15 +1,21 @@
 import { alembic } from './formats/alembic.js';
+import { atlas } from './formats/atlas.js';
 import { dbmate } from './formats/dbmate.js';
 import { diesel } from './formats/diesel.js';
 import { django } from './formats/django.js';
 import { drizzle } from './formats/drizzle.js';
+import { ecto } from './formats/ecto.js';
 import { flyway } from './formats/flyway.js';
 import { golangMigrate } from './formats/golang-migrate.js';
 import { goose } from './formats/goose.js';
 import { knex } from './formats/knex.js';
+import { liquibase } from './formats/liquibase.js';
+import { multiDialectSql } from './formats/multi-dialect-sql.js';
 import { plainSql } from './formats/plain.js';
 import { prisma } from './formats/prisma.js';
+import { rails } from './formats/rails.js';
 import { sequelize } from './formats/sequelize.js';
+import { sqitch } from './formats/sqitch.js';
 import { sqlMigrate } from './formats/sql-migrate.js';
 import { typeorm } from './formats/typeorm.js';
 import type { FormatReader } from './types.js';
@@ -26,6 +32,12 @@ export const FORMAT_READERS: FormatReader[] = [
   flyway,
   diesel,
   golangMigrate,
+  multiDialectSql,
+  liquibase,
+  sqitch,
+  atlas,
+  rails,
+  ecto,
   typeorm,
   sequelize,
   knex,

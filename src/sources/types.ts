@@ -14,6 +14,8 @@ export interface ReadMigrationsResult {
   engine?: Engine;
   migrations: Migration[];
   errors: MigrationReadError[];
+  /** Facts about the folder as a whole (other dialects present, files the format's index does not list). */
+  notes?: string[];
 }
 
 export interface ReadMigrationsOptions {
@@ -50,6 +52,8 @@ export interface FormatRead {
   errors: MigrationReadError[];
   /** The engine the format told us (Prisma's migration_lock.toml, the knexfile client …). */
   engine?: Engine;
+  /** Facts about the folder as a whole (other dialects present, files the format's index does not list). */
+  notes?: string[];
 }
 
 /**
