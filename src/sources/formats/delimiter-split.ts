@@ -16,7 +16,8 @@ export function splitOnDelimiter(text: string, delimiter: string): Statement[] {
   const push = (end: number) => {
     const raw = text.slice(start, end);
     const leading = raw.length - raw.trimStart().length;
-    const sql = raw.trim();
+    // Statements carry no trailing semicolon, as the splitters for `;` return them.
+    const sql = raw.trim().replace(/;+$/, '').trimEnd();
     if (sql && !/^(\s*--[^\n]*(\n|$))*\s*$/.test(sql)) {
       const from = start + leading;
       statements.push({

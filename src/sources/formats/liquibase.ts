@@ -330,7 +330,13 @@ async function readChangeSet(walk: Walk, absolute: string, relative: string, nod
       continue;
     }
     const translated = await translateChange(walk, absolute, relative, change);
-    if (!translated) continue;
+    if (!translated) {
+      changeSet.notes.push(
+        `Not fully translated: <${change.name}> at line ${change.line} is reported as an error; its SQL is missing.`,
+      );
+      inverses.push(undefined);
+      continue;
+    }
     changeSet.up.push(...translated.up);
     inverses.push(translated.inverse);
   }
@@ -898,13 +904,13 @@ export function scanLiquibase(context: PackageContext): MigrationScan[] {
         const found = candidates.find((candidate) => context.files.has(candidate));
         if (found) visit(found, seen);
       }
-      const pattern = /<changeSet\b[^>]*>|^\s*-\s*changeSet:\s*$|^\s*--\s*changeset\s+\S+/gim;
+      const pattern = /<changeSet\b[^>]*>|^\s*-\s*changeSet:\s*$|"changeSet"\s*:|^\s*--\s*changeset\s+\S+/gim;
       for (const match of text.matchAll(pattern)) {
         const head = match[0];
         const id =
           /\bid="([^"]+)"/.exec(head)?.[1] ??
           /changeset\s+[^:\s]+:(\S+)/i.exec(head)?.[1] ??
-          /\bid:\s*["']?([^"'\n]+)/.exec(text.slice(match.index, match.index + 300))?.[1]?.trim() ??
+          /\bid["']?\s*:\s*["']?([^"'\n,]+)/.exec(text.slice(match.index, match.index + 300))?.[1]?.trim() ??
           '';
         const after = text.slice(match.index, match.index + 4000);
         entries.push({
@@ -912,7 +918,7 @@ export function scanLiquibase(context: PackageContext): MigrationScan[] {
           name: id,
           path: file,
           tool: 'liquibase',
-          hasDown: /<rollback\b|^\s*rollback:|^\s*--\s*rollback\b/im.test(
+          hasDown: /<rollback\b|^\s*"?rollback"?\s*:|^\s*--\s*rollback\b/im.test(
             after.split(/<changeSet\b|-\s*changeSet:|--\s*changeset\b/i)[1] ?? '',
           ),
           transactional: !/runInTransaction[=:]\s*"?false/i.test(head),

@@ -197,7 +197,7 @@ class RailsTranslator {
     switch (name) {
       case 'create_table':
       case 'create_join_table':
-        return this.createTable(node, call.name, args, push);
+        return this.createTable(node, call.name, args, target);
       case 'change_table':
         if (!table || !node.children) return unknown();
         return this.changeTable(table, node.children, target, direction);
@@ -212,9 +212,7 @@ class RailsTranslator {
         // With a block, drop_table knows the table it would recreate.
         if (node.children) {
           const recreate: DslOperation[] = [];
-          this.createTable(node, 'create_table', args, (sql) =>
-            recreate.push({ line: node.line, up: sql, call: node.text }),
-          );
+          this.createTable(node, 'create_table', args, recreate);
           return push(
             up,
             recreate.flatMap((operation) => operation.up),
@@ -573,7 +571,7 @@ class RailsTranslator {
     node: DslNode,
     name: string,
     args: DslArgs,
-    push: (up: string[], down: string[] | undefined) => void,
+    target: DslOperation[],
   ): undefined {
     const e = this.engine;
     const k = args.keywords;
@@ -592,7 +590,7 @@ class RailsTranslator {
     if (!table)
       return this.out.unknown(node.line, node.text, 'the table name is not a literal', 'Check this table by hand.');
     const columns: ddl.ColumnSpec[] = [];
-    const after: string[] = [];
+    const after: { sql: string; line: number }[] = [];
     const idOption = k.get('id');
     if (name === 'create_join_table') {
       for (const other of [symbolOrString(args.positional[0])!, symbolOrString(args.positional[1])!]) {
@@ -661,9 +659,10 @@ class RailsTranslator {
         ifNotExists: truthy(k.get('if_not_exists')),
         ...(options?.kind === 'string' && e === 'mysql' ? { suffix: options.value } : {}),
       }),
-      ...after,
     );
-    push(up, [ddl.dropTable(e, table)]);
+    target.push({ line: node.line, up, down: [ddl.dropTable(e, table)], call: node.text });
+    // Indexes and foreign keys of the table follow it, at their own lines; dropping the table drops them.
+    for (const statement of after) target.push({ line: statement.line, up: [statement.sql], down: [], call: node.text });
   }
 
   /** One `t.<type> :name, …` (or t.references, t.timestamps, t.index) inside create_table. */
@@ -672,7 +671,7 @@ class RailsTranslator {
     parameter: string,
     table: string,
     columns: ddl.ColumnSpec[],
-    after: string[],
+    after: { sql: string; line: number }[],
   ): undefined {
     const call = parseCall(child.text, 'ruby');
     const method = call?.name.startsWith(`${parameter}.`) ? call.name.slice(parameter.length + 1) : undefined;
@@ -702,7 +701,7 @@ class RailsTranslator {
           'the index columns are not literals',
           'Check this index by hand.',
         );
-      after.push(ddl.createIndex(e, this.index(table, list, args.keywords)));
+      after.push({ sql: ddl.createIndex(e, this.index(table, list, args.keywords)), line: child.line });
       return;
     }
     if (method === 'check_constraint') {
@@ -715,7 +714,7 @@ class RailsTranslator {
           'the check expression is not a literal',
           'Check this constraint by hand.',
         );
-      after.push(ddl.addCheck(e, table, checkName, expression.value));
+      after.push({ sql: ddl.addCheck(e, table, checkName, expression.value), line: child.line });
       return;
     }
     if (method === 'references' || method === 'belongs_to') {
@@ -728,7 +727,7 @@ class RailsTranslator {
         for (const sql of operations.up) {
           const added = /^ALTER TABLE \S+ ADD COLUMN (.*)$/s.exec(sql);
           if (added) columns.push({ name: '', type: '', raw: added[1]! });
-          else after.push(sql);
+          else after.push({ sql, line: child.line });
         }
       }
       return;
@@ -751,7 +750,7 @@ class RailsTranslator {
       const index = args.keywords.get('index');
       if (truthy(index)) {
         const options = index?.kind === 'keywords' ? new Map(index.entries) : new Map<string, DslValue>();
-        after.push(ddl.createIndex(e, this.index(table, [name], options)));
+        after.push({ sql: ddl.createIndex(e, this.index(table, [name], options)), line: child.line });
       }
     }
   }
