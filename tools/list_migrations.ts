@@ -61,6 +61,10 @@ export const listMigrationsTool = defineTool({
     errors: z.array(
       z.object({ path: z.string(), code: z.string(), what: z.string(), fix: z.string(), where: location.optional() }),
     ),
+    notes: z
+      .array(z.string())
+      .optional()
+      .describe('Facts about the folder as a whole (other dialects present, the engine assumed)'),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(input, context) {
@@ -85,6 +89,7 @@ export const listMigrationsTool = defineTool({
         ...(result.engine ? { engine: result.engine } : {}),
         migrations: listMigrations(result),
         errors: result.errors.map((error) => ({ path: error.path, ...error.error })),
+        ...(result.notes ? { notes: result.notes } : {}),
       },
       text: summarizeMigrations(result),
     };

@@ -10,8 +10,8 @@ const HELP = `Usage: db-migration-agent check <paths|globs|-> [options]
 
 Checks PostgreSQL migrations for data loss, long locks, backward-incompatible changes and other hazards, and
 answers the safety checklist. Paths are migration files or folders of any supported format — golang-migrate,
-dbmate, goose, sql-migrate, Flyway, Diesel, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django, plain
-.sql — or quoted .sql globs, inside the project root. Migrations are checked in the order their tool applies
+dbmate, goose, sql-migrate, Flyway, Diesel, multi-dialect SQL, Atlas, Sqitch, Liquibase, Rails, Ecto, Prisma,
+Drizzle, knex, TypeORM, Sequelize, Alembic, Django, plain .sql — or quoted .sql globs, inside the project root. Migrations are checked in the order their tool applies
 them, each in its tool's transaction mode, each seeing the tables the earlier ones created (a single file is
 checked with the migrations before it as history), and its down migration answers "rollback present".
 Findings in knex/TypeORM/Sequelize migrations point at the .ts/.js line that produced the SQL; compiling

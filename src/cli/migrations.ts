@@ -15,8 +15,10 @@ export const migrationsCommand: CliCommand = {
 
 Reads the migrations of the project in the current folder (or of [path]: a project folder, or a migration
 file or folder inside the current project) in the order the migration tool applies them: golang-migrate,
-dbmate, goose, sql-migrate, Flyway, Diesel, plain .sql folders, Prisma, Drizzle, knex, TypeORM, Sequelize,
-Alembic and Django. Each statement keeps the line of the source that produced it.
+dbmate, goose, sql-migrate, Flyway, Diesel, multi-dialect SQL folders, Atlas, Sqitch, Liquibase, plain .sql
+folders, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic and Django; Rails and Ecto migrations are read
+statically (their common DSL calls become SQL; each call that is not translated is reported at its line).
+Each statement keeps the line of the source that produced it.
 
 knex, TypeORM, Sequelize, Alembic and Django migrations are code: without --execute they are only listed.
 --execute runs them (10 s limit per file) against recorders that capture the SQL, never against a database.

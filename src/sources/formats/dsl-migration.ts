@@ -29,7 +29,7 @@ export class DslTranslation {
     this.errors.push(
       readError(
         this.file,
-        new UserError('untranslated-call', `${this.file}:${line}: ${why}: ${firstLine(call)}`, fix, {
+        new UserError('untranslated-call', `${why}: ${firstLine(call)}`, fix, {
           file: this.file,
           line,
           column: 1,
@@ -43,7 +43,7 @@ export class DslTranslation {
       this.errors.push(
         readError(
           this.file,
-          new UserError(error.code, `${this.file}:${line}: ${firstLine(call)}: ${error.what}`, error.fix, {
+          new UserError(error.code, `${firstLine(call)}: ${error.what}`, error.fix, {
             file: this.file,
             line,
             column: 1,

@@ -708,7 +708,7 @@ async function translateChange(
       readError(
         file,
         error instanceof UserError
-          ? new UserError(error.code, `${file}:${change.line}: <${change.name}>: ${error.what}`, error.fix, {
+          ? new UserError(error.code, `<${change.name}>: ${error.what}`, error.fix, {
               file,
               line: change.line,
               column: 1,

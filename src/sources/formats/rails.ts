@@ -567,12 +567,7 @@ class RailsTranslator {
     return { up, down };
   }
 
-  private createTable(
-    node: DslNode,
-    name: string,
-    args: DslArgs,
-    target: DslOperation[],
-  ): undefined {
+  private createTable(node: DslNode, name: string, args: DslArgs, target: DslOperation[]): undefined {
     const e = this.engine;
     const k = args.keywords;
     let table = symbolOrString(args.positional[0]);
@@ -662,7 +657,8 @@ class RailsTranslator {
     );
     target.push({ line: node.line, up, down: [ddl.dropTable(e, table)], call: node.text });
     // Indexes and foreign keys of the table follow it, at their own lines; dropping the table drops them.
-    for (const statement of after) target.push({ line: statement.line, up: [statement.sql], down: [], call: node.text });
+    for (const statement of after)
+      target.push({ line: statement.line, up: [statement.sql], down: [], call: node.text });
   }
 
   /** One `t.<type> :name, …` (or t.references, t.timestamps, t.index) inside create_table. */
