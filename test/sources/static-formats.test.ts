@@ -409,7 +409,7 @@ describe('Rails (read statically)', () => {
   it('create_table, add_column, add_index concurrently, reversible, execute heredoc: SQL at the .rb line', async () => {
     const result = await readMigrations(fixture('sources-rails'));
     expect(result).toMatchObject({ format: 'rails', directory: 'db/migrate', engine: 'postgresql' });
-    expect(shape(result.migrations)).toEqual([
+    expect(shape(result.migrations.slice(0, 4))).toEqual([
       [
         '20240101000000',
         'db/migrate/20240101000000_create_users.rb',
@@ -473,6 +473,30 @@ describe('Rails (read statically)', () => {
     expect(errorsOf(result)).toEqual([['db/migrate/20240103000000_backfill_and_cleanup.rb', 'untranslated-call', 7]]);
     expect(result.migrations[2]?.notes[0]).toBe('down raises (line 11): irreversible by design.');
     expect(result.migrations[3]?.notes[0]).toContain('Irreversible: line 8 (execute "ANALYZE users")');
+  });
+
+  it('guards read as if they let the calls run (and say so), safety_assured, <<~SQL.squish, an engine-copied file', async () => {
+    const result = await readMigrations(fixture('sources-rails'), {
+      path: 'db/migrate/20240105000000_guarded_tags.my_engine.rb',
+    });
+    expect(result.errors).toEqual([]);
+    expect(shape(result.migrations)).toEqual([
+      [
+        '20240105000000',
+        'db/migrate/20240105000000_guarded_tags.my_engine.rb',
+        true,
+        [
+          [8, 'ALTER TABLE "users" ADD COLUMN "tags" character varying[] DEFAULT \'{}\''],
+          [10, 'CREATE INDEX "index_users_on_tags" ON "users" USING gin ("tags")'],
+          [11, "UPDATE users SET tags = '{}' WHERE tags IS NULL"],
+        ],
+        undefined,
+      ],
+    ]);
+    expect(result.migrations[0]?.notes.slice(0, 2)).toEqual([
+      'Line 5: `return unless connection.adapter_name == "PostgreSQL"` depends on the database or environment; read as if it does not return.',
+      'Line 10: `unless index_exists?(:users, :tags)` depends on the database; read as if it lets the call run.',
+    ]);
   });
 
   it('MySQL quoting and types; SQLite reports the ALTER it cannot express', async () => {
@@ -580,7 +604,7 @@ describe('detect_setup finds each format by its layout', () => {
     ['sources-atlas', 'atlas', 'migrations', 3, 'sql'],
     ['sources-sqitch', 'sqitch', '.', 4, 'sql'],
     ['sources-liquibase', 'liquibase', 'src/main/resources/db/changelog', 9, 'xml'],
-    ['sources-rails', 'rails', 'db/migrate', 4, 'ruby'],
+    ['sources-rails', 'rails', 'db/migrate', 5, 'ruby'],
     ['sources-ecto', 'ecto', 'priv/repo/migrations', 4, 'elixir'],
   ])('%s', (name, tool, dir, count, moduleStyle) => {
     const setup = detectSetup(fixture(name)).packages[0]!;

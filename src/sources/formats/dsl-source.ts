@@ -280,7 +280,7 @@ class ValueParser {
     if (rest[0] === '"' || rest[0] === "'") {
       const end = stringEnd(this.text, this.index);
       this.index = end;
-      return stringValue(this.text.slice(start, end));
+      return this.stringMethods(stringValue(this.text.slice(start, end)));
     }
     if (this.language === 'elixir' && /^~[a-zA-Z]/.test(rest)) {
       const end = sigilEnd(this.text, this.index);
@@ -301,6 +301,18 @@ class ValueParser {
           rest[1] === 'i' ? { kind: 'symbol', value: word } : { kind: 'string', value: word, interpolated: false },
         ),
       };
+    }
+    if (this.language === 'ruby' && /^%[qQ]?[({[<]/.test(rest)) {
+      const open = this.index + (rest[1] === '(' || rest[1] === '{' || rest[1] === '[' || rest[1] === '<' ? 1 : 2);
+      const close = matching(this.text, open);
+      const body = this.text.slice(open + 1, close);
+      this.index = close + 1;
+      const lines = dedent(body.replace(/^\n/, '').split('\n'));
+      return this.stringMethods({
+        kind: 'string',
+        value: lines.join('\n').trim(),
+        interpolated: rest[1] !== 'q' && body.includes('#{'),
+      });
     }
     const number = /^-?\d[\d_]*(\.\d+)?/.exec(rest);
     if (number) {
@@ -333,7 +345,7 @@ class ValueParser {
       this.index = close + 1;
       return { kind: 'lambda', body: this.text.slice(open + 1, close).trim() };
     }
-    const name = /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*[?!]?)*[?!]?/.exec(rest);
+    const name = /^[A-Za-z_]\w*(::[A-Z]\w*)*(\.[A-Za-z_]\w*[?!]?)*[?!]?/.exec(rest);
     if (name) {
       this.index += name[0].length;
       if (name[0] === 'true' || name[0] === 'false') return { kind: 'bool', value: name[0] === 'true' };
@@ -362,6 +374,18 @@ class ValueParser {
       this.index++;
     }
     return { kind: 'raw', text: this.text.slice(start, this.index).trim() };
+  }
+
+  /** Ruby string methods that only reshape whitespace (`<<~SQL.squish`, `%{…}.strip`): applied, not reported. */
+  private stringMethods(value: DslValue): DslValue {
+    if (this.language !== 'ruby' || value.kind !== 'string') return value;
+    for (;;) {
+      const method = /^\.(squish|strip|chomp|freeze|dup|strip_heredoc)\b/.exec(this.rest());
+      if (!method) return value;
+      this.index += method[0].length;
+      if (method[1] === 'squish') value.value = value.value.replace(/\s+/g, ' ').trim();
+      else if (method[1] !== 'freeze' && method[1] !== 'dup') value.value = value.value.trim();
+    }
   }
 
   /** Ruby `call { … }` blocks on one statement: kept as text for the caller to parse. */

@@ -20,7 +20,8 @@ import {
 } from './dsl-source.js';
 import { staticScan } from './static-scan.js';
 
-const FILE = /^(\d+)_(\w+)\.rb$/;
+/** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
+const FILE = /^(\d+)_(\w+)(?:\.\w+)?\.rb$/;
 
 /** Rails' column types per engine (Rails 7 defaults: datetime has precision 6). */
 function columnType(engine: ddl.DdlEngine, type: string, args: DslArgs): string | undefined {
@@ -88,7 +89,7 @@ function columnType(engine: ddl.DdlEngine, type: string, args: DslArgs): string 
     }
   })();
   if (!base) return undefined;
-  return args.keywords.get('array')?.kind === 'bool' && engine === 'postgresql' ? `${base}[]` : base;
+  return truthy(args.keywords.get('array')) && engine === 'postgresql' ? `${base}[]` : base;
 }
 
 function numberOf(value: DslValue | undefined): number | undefined {
@@ -112,6 +113,10 @@ function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 
       return { literal: value.value };
     case 'nil':
       return { literal: null };
+    case 'array':
+      return value.items.length === 0 ? { sql: "'{}'" } : 'unknown';
+    case 'keywords':
+      return value.entries.length === 0 ? { sql: "'{}'" } : 'unknown';
     case 'lambda': {
       const body = /^["'](.*)["']$/s.exec(value.body)?.[1];
       return body !== undefined ? { sql: body } : 'unknown';
@@ -174,6 +179,13 @@ class RailsTranslator {
         `Line ${node.line}: \`${block[1]} ${block[2]}\` depends on the database; read as if it lets the calls run${branch === -1 ? '' : ' (the else branch is not read)'}.`,
       );
       return this.body(branch === -1 ? node.children : node.children.slice(0, branch), target, direction);
+    }
+    const guardReturn = /^(return|next)\s+(if|unless)\s+(.+)$/s.exec(node.text);
+    if (guardReturn) {
+      this.out.notes.push(
+        `Line ${node.line}: \`${guardReturn[1]} ${guardReturn[2]} ${guardReturn[3]}\` depends on the database or environment; read as if it does not return.`,
+      );
+      return;
     }
     const modifier = /^(.*?)\s+(if|unless)\s+(.+)$/s.exec(node.text);
     if (modifier && !/^(if|unless)\b/.test(node.text) && parseCall(modifier[1]!, 'ruby')) {
@@ -241,7 +253,10 @@ class RailsTranslator {
         if (!table) return unknown();
         const columns = a.slice(1).map(symbolOrString);
         if (columns.some((column) => column === undefined) || !columns.length) return unknown();
-        if (name === 'remove_column' && a.length >= 3) {
+        const typeGiven = symbolOrString(a[2]);
+        const oldStyleList =
+          typeGiven !== undefined && !columnType(e, typeGiven, { positional: [], keywords: new Map() });
+        if (name === 'remove_column' && a.length >= 3 && !oldStyleList) {
           const type = symbolOrString(a[2]);
           const spec = type ? this.column(node, columns[0]!, type, args) : undefined;
           const up = [ddl.dropColumn(e, table, columns[0]!, truthy(k.get('if_exists')))];
@@ -431,10 +446,17 @@ class RailsTranslator {
         return unknown();
       case 'say_with_time':
       case 'suppress_messages':
+      case 'safety_assured':
       case 'revert':
         if (name === 'revert') return unknown('revert of another migration is not translated');
         if (node.children) return this.body(node.children, target, direction);
+        if (call.block !== undefined) return this.body(parseDslTree(call.block, 'ruby', node.line), target, direction);
         return unknown();
+      case 'validate_check_constraint': {
+        const checkName = symbolOrString(k.get('name'));
+        if (!table || !checkName) return unknown('validate_check_constraint without a literal name:');
+        return push([`ALTER TABLE ${ddl.quoteTable(e, table)} VALIDATE CONSTRAINT ${ddl.quote(e, checkName)}`], []);
+      }
       case 'say':
         return;
       default:
@@ -472,6 +494,14 @@ class RailsTranslator {
   }
 
   private column(node: DslNode, name: string, type: string, args: DslArgs): ddl.ColumnSpec | undefined {
+    const sizing = ['limit', 'precision', 'scale'].find(
+      (key) =>
+        args.keywords.has(key) && args.keywords.get(key)?.kind !== 'number' && args.keywords.get(key)?.kind !== 'nil',
+    );
+    if (sizing) {
+      this.out.unknown(node.line, node.text, `${sizing}: is not a literal number`, 'Check this column by hand.');
+      return undefined;
+    }
     const sqlType = columnType(this.engine, type, args);
     if (!sqlType) {
       this.out.unknown(
@@ -890,7 +920,14 @@ export const rails: FormatReader = {
       }
       for (const member of members) {
         if (member === change || member === upMethod || member === downMethod) continue;
-        if (member.text === 'disable_ddl_transaction!' || /^def\s/.test(member.text)) continue;
+        // Constants (`COLUMNS = %i[…]`) do nothing by themselves; a call that uses one is reported where it is.
+        if (
+          member.text === 'disable_ddl_transaction!' ||
+          /^def\s/.test(member.text) ||
+          /^[A-Z]\w*\s*=[^=]/.test(member.text)
+        ) {
+          continue;
+        }
         translation.unknown(
           member.line,
           member.text,
