@@ -413,8 +413,43 @@ class EctoTranslator {
           }
           case 'modify': {
             const k = call.args.keywords;
-            const sqlType =
-              second?.kind === 'call' && second.name === 'references' ? undefined : columnType(e, second, k);
+            const from = k.get('from');
+            const reference = second?.kind === 'call' && second.name === 'references' ? second : undefined;
+            const fromReference = from?.kind === 'call' && from.name === 'references' ? from : undefined;
+            const up: string[] = [];
+            let sqlType: string | undefined;
+            if (reference && column) {
+              // Ecto drops the old foreign key (from: references(...)), changes the type, and adds the new one.
+              const target = symbolOrString(reference.args.positional[0]);
+              const rk = reference.args.keywords;
+              if (!target) {
+                this.out.unknown(
+                  child.line,
+                  child.text,
+                  'the referenced table is not a literal',
+                  'Check this change by hand.',
+                );
+                break;
+              }
+              const fkName = symbolOrString(rk.get('name')) ?? `${table.split('.').at(-1)}_${column}_fkey`;
+              if (fromReference) {
+                const oldName =
+                  symbolOrString(fromReference.args.keywords.get('name')) ??
+                  `${table.split('.').at(-1)}_${column}_fkey`;
+                up.push(ddl.dropConstraint(e, table, oldName, 'foreign'));
+              }
+              sqlType = columnType(e, rk.get('type') ?? { kind: 'symbol', value: 'bigint' }, rk) ?? 'bigint';
+              up.push(ddl.changeType(e, table, column, sqlType));
+              const onDelete = ON_DELETE[symbolOrString(rk.get('on_delete')) ?? ''];
+              up.push(
+                ddl.addForeignKey(e, table, [column], {
+                  table: target,
+                  columns: [symbolOrString(rk.get('column')) ?? 'id'],
+                  name: fkName,
+                  ...(onDelete && onDelete !== 'NO ACTION' ? { onDelete } : {}),
+                }),
+              );
+            } else sqlType = columnType(e, second, k);
             if (!column || !sqlType) {
               this.out.unknown(
                 child.line,
@@ -424,7 +459,7 @@ class EctoTranslator {
               );
               break;
             }
-            const up = [ddl.changeType(e, table, column, sqlType)];
+            if (!reference) up.push(ddl.changeType(e, table, column, sqlType));
             if (k.has('null')) up.push(ddl.setNotNull(e, table, column, !truthy(k.get('null')), sqlType));
             const value = defaultOf(k.get('default'));
             if (value === 'unknown') {
@@ -440,9 +475,31 @@ class EctoTranslator {
               up.push(
                 ddl.setDefault(e, table, column, 'literal' in value && value.literal === null ? undefined : value),
               );
-            const from = k.get('from');
-            const fromType = from ? columnType(e, from.kind === 'raw' ? undefined : from, new Map()) : undefined;
-            push(up, fromType ? [ddl.changeType(e, table, column, fromType)] : undefined);
+            const fromType =
+              from && !fromReference ? columnType(e, from.kind === 'raw' ? undefined : from, new Map()) : undefined;
+            let down: string[] | undefined = fromType ? [ddl.changeType(e, table, column, fromType)] : undefined;
+            if (reference && fromReference && column) {
+              // Reversible with from: — the new foreign key goes, the old one comes back, nullability is restored.
+              const rk = reference.args.keywords;
+              const fk = fromReference.args.keywords;
+              const oldTarget = symbolOrString(fromReference.args.positional[0]);
+              const name = (keywords: Map<string, DslValue>) =>
+                symbolOrString(keywords.get('name')) ?? `${table.split('.').at(-1)}_${column}_fkey`;
+              const onDelete = ON_DELETE[symbolOrString(fk.get('on_delete')) ?? ''];
+              down = oldTarget
+                ? [
+                    ddl.dropConstraint(e, table, name(rk), 'foreign'),
+                    ddl.addForeignKey(e, table, [column], {
+                      table: oldTarget,
+                      columns: [symbolOrString(fk.get('column')) ?? 'id'],
+                      name: name(fk),
+                      ...(onDelete && onDelete !== 'NO ACTION' ? { onDelete } : {}),
+                    }),
+                    ...(k.has('null') ? [ddl.setNotNull(e, table, column, truthy(k.get('null')), sqlType)] : []),
+                  ]
+                : undefined;
+            }
+            push(up, down);
             break;
           }
           case 'timestamps': {
