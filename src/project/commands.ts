@@ -26,6 +26,7 @@ function conventions(
   firstId: string | undefined,
   extension: string | undefined,
   context: PackageContext,
+  example?: string,
 ): Partial<Record<Action, string>> {
   const where = dir ?? 'migrations';
   const sequential = tool === 'golang-migrate' && (firstId === undefined || firstId.length < 10);
@@ -142,12 +143,14 @@ function conventions(
         rollback: `soda migrate down -p ${where}`,
         status: `soda migrate status -p ${where}`,
       };
-    case 'liquibase':
+    case 'liquibase': {
+      const changelog = example ? `${where}/${example}` : where;
       return {
-        apply: `liquibase update --changelog-file=${where}`,
-        rollback: `liquibase rollback-count --count=1 --changelog-file=${where}`,
-        status: `liquibase status --changelog-file=${where}`,
+        apply: `liquibase update --changelog-file=${changelog}`,
+        rollback: `liquibase rollback-count --count=1 --changelog-file=${changelog}`,
+        status: `liquibase status --changelog-file=${changelog}`,
       };
+    }
     case 'sqitch':
       return {
         create: 'sqitch add <name> -n "<note>"',
@@ -197,7 +200,14 @@ export function findCommands(context: PackageContext, tools: ToolName[], scans: 
     const relativeDir =
       dir && context.dir !== '.' && dir.startsWith(`${context.dir}/`) ? dir.slice(context.dir.length + 1) : dir;
     for (const [action, command] of Object.entries(
-      conventions(tool, relativeDir, scan?.migrations[0]?.id, scan?.conventions?.extension, context),
+      conventions(
+        tool,
+        relativeDir,
+        scan?.migrations[0]?.id,
+        scan?.conventions?.extension,
+        context,
+        scan?.conventions?.example,
+      ),
     ) as [Action, string][]) {
       if (!commands[action]) commands[action] = { command, source: `${tool} convention` } satisfies ProjectCommand;
     }

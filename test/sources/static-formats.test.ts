@@ -628,17 +628,25 @@ describe('Ecto (read statically)', () => {
 
 describe('detect_setup finds each format by its layout', () => {
   it.each([
-    ['sources-multi-dialect', 'multi-dialect-sql', 'migrations', 3, 'sql'],
-    ['sources-atlas', 'atlas', 'migrations', 3, 'sql'],
-    ['sources-sqitch', 'sqitch', '.', 4, 'sql'],
-    ['sources-liquibase', 'liquibase', 'src/main/resources/db/changelog', 9, 'xml'],
-    ['sources-rails', 'rails', 'db/migrate', 5, 'ruby'],
-    ['sources-ecto', 'ecto', 'priv/repo/migrations', 5, 'elixir'],
-  ])('%s', (name, tool, dir, count, moduleStyle) => {
+    ['sources-multi-dialect', 'multi-dialect-sql', 'migrations', 3, 'sql', undefined],
+    ['sources-atlas', 'atlas', 'migrations', 3, 'sql', 'postgresql'],
+    ['sources-sqitch', 'sqitch', '.', 4, 'sql', 'postgresql'],
+    ['sources-liquibase', 'liquibase', 'src/main/resources/db/changelog', 9, 'xml', undefined],
+    ['sources-rails', 'rails', 'db/migrate', 5, 'ruby', 'postgresql'],
+    ['sources-ecto', 'ecto', 'priv/repo/migrations', 5, 'elixir', 'postgresql'],
+  ])('%s', (name, tool, dir, count, moduleStyle, engine) => {
     const setup = detectSetup(fixture(name)).packages[0]!;
     expect(setup.migrationDirs).toEqual([{ path: dir, tool, count }]);
     expect(setup.orms.map((orm) => orm.name)).toEqual([tool]);
     expect(setup.conventions[0]).toMatchObject({ tool, moduleStyle });
     expect(setup.commands.apply?.source).toBe(`${tool} convention`);
+    expect(setup.engine?.name).toBe(engine);
+  });
+
+  it('Liquibase commands name the master changelog', () => {
+    const setup = detectSetup(fixture('sources-liquibase')).packages[0]!;
+    expect(setup.commands.apply?.command).toBe(
+      'liquibase update --changelog-file=src/main/resources/db/changelog/db.changelog-master.xml',
+    );
   });
 });
