@@ -185,7 +185,7 @@ describe('Atlas', () => {
 });
 
 describe('Sqitch', () => {
-  it('plan order, reworked change scripts @tag, revert as down, engine from sqitch.conf', async () => {
+  it("plan order, a reworked change's scripts named after the last tag before the rework, revert as down, engine from sqitch.conf", async () => {
     const result = await readMigrations(fixture('sources-sqitch'));
     expect(result).toMatchObject({ format: 'sqitch', directory: '.', engine: 'postgresql', errors: [] });
     expect(shape(result.migrations)).toEqual([
@@ -205,8 +205,8 @@ describe('Sqitch', () => {
         ],
       ],
       [
-        'users@v1.0',
-        'deploy/users@v1.0.sql',
+        'users@v1.1',
+        'deploy/users@v1.1.sql',
         true,
         [
           [4, 'BEGIN'],

@@ -39,7 +39,7 @@ export interface PlanChange {
  * A change that appears again later was reworked: its earlier instance's scripts carry the first tag after it.
  */
 export function parsePlan(text: string, file: string): { changes: PlanChange[]; errors: UserError[] } {
-  const changes: (PlanChange & { tagAfter?: string })[] = [];
+  const changes: (PlanChange & { tagsAfter: string[] })[] = [];
   const errors: UserError[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = raw.replace(/\r$/, '');
@@ -47,7 +47,7 @@ export function parsePlan(text: string, file: string): { changes: PlanChange[]; 
     if (!trimmed || trimmed.startsWith('#') || trimmed.startsWith('%')) return;
     if (trimmed.startsWith('@')) {
       const tag = /^@(\S+)/.exec(trimmed)?.[1] ?? '';
-      for (const change of changes) if (change.tagAfter === undefined) change.tagAfter = tag;
+      for (const change of changes) change.tagsAfter.push(tag);
       return;
     }
     const match = /^([+-])?\s*([^\s[@#]+)\s*(?:\[([^\]]*)\])?\s*(\S+)\s+(.*?)(?:\s#\s?(.*))?$/.exec(trimmed);
@@ -72,29 +72,33 @@ export function parsePlan(text: string, file: string): { changes: PlanChange[]; 
       note: (match[6] ?? '').replace(/\\n/g, '\n').trim(),
       line: index + 1,
       scriptName: match[2] ?? '',
+      tagsAfter: [],
     });
   });
-  // A name that appears again later was reworked: the earlier instance's scripts are `<name>@<tag>`.
+  // A name that appears again later was reworked: `sqitch rework` names the earlier instance's scripts after the
+  // last tag before the rework (`<name>@<tag>`).
   for (let index = 0; index < changes.length; index++) {
     const change = changes[index]!;
-    const reworkedLater = changes.slice(index + 1).some((later) => later.name === change.name && !later.revert);
-    if (reworkedLater && !change.revert) {
-      if (change.tagAfter) {
-        change.scriptName = `${change.name}@${change.tagAfter}`;
-        change.id = `${change.name}@${change.tagAfter}`;
-      } else {
-        errors.push(
-          new UserError(
-            'sqitch-rework-untagged',
-            `${file}:${change.line}: ${change.name} is reworked later, but no tag follows this instance.`,
-            'Tag the plan (`sqitch tag`) before reworking a change, as `sqitch rework` requires.',
-            { file, line: change.line, column: 1 },
-          ),
-        );
-      }
+    if (change.revert) continue;
+    const next = changes.findIndex((later, at) => at > index && later.name === change.name && !later.revert);
+    if (next === -1) continue;
+    const tagsBetween = change.tagsAfter.slice(0, change.tagsAfter.length - changes[next]!.tagsAfter.length);
+    const tag = tagsBetween.at(-1);
+    if (tag) {
+      change.scriptName = `${change.name}@${tag}`;
+      change.id = `${change.name}@${tag}`;
+    } else {
+      errors.push(
+        new UserError(
+          'sqitch-rework-untagged',
+          `${file}:${change.line}: ${change.name} is reworked later, but no tag stands between the two.`,
+          'Tag the plan (`sqitch tag`) before reworking a change, as `sqitch rework` requires.',
+          { file, line: change.line, column: 1 },
+        ),
+      );
     }
   }
-  return { changes: changes.map(({ tagAfter: _tag, ...change }) => change), errors };
+  return { changes: changes.map(({ tagsAfter: _tags, ...change }) => change), errors };
 }
 
 interface SqitchConfig {
