@@ -349,6 +349,16 @@ describe('Liquibase', () => {
         ],
       ],
       [
+        'orders-3',
+        'src/main/resources/db/changelog/changes/002-orders.yaml',
+        true,
+        [
+          [47, 'UPDATE orders SET amount = 0 WHERE amount IS NULL'],
+          [48, 'ANALYZE orders'],
+        ],
+        [[41, 'SELECT 1']],
+      ],
+      [
         'reports-1',
         'src/main/resources/db/changelog/changes/003-reports.sql',
         true,
@@ -631,7 +641,7 @@ describe('detect_setup finds each format by its layout', () => {
     ['sources-multi-dialect', 'multi-dialect-sql', 'migrations', 3, 'sql', undefined],
     ['sources-atlas', 'atlas', 'migrations', 3, 'sql', 'postgresql'],
     ['sources-sqitch', 'sqitch', '.', 4, 'sql', 'postgresql'],
-    ['sources-liquibase', 'liquibase', 'src/main/resources/db/changelog', 9, 'xml', undefined],
+    ['sources-liquibase', 'liquibase', 'src/main/resources/db/changelog', 10, 'xml', undefined],
     ['sources-rails', 'rails', 'db/migrate', 5, 'ruby', 'postgresql'],
     ['sources-ecto', 'ecto', 'priv/repo/migrations', 5, 'elixir', 'postgresql'],
   ])('%s', (name, tool, dir, count, moduleStyle, engine) => {

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar } from 'yaml';
 import { UserError } from '../../errors.js';
 
 /**
@@ -12,6 +12,8 @@ export interface ChangelogNode {
   children: ChangelogNode[];
   text: string;
   line: number;
+  /** The line the text starts on, when it differs from `line` (a YAML block scalar starts below its key). */
+  textLine?: number;
 }
 
 // ---------------------------------------------------------------------------------------------- XML
@@ -109,10 +111,14 @@ export function parseYamlChangelog(text: string, file: string): ChangelogNode {
     );
   }
   const lineOf = (node: Node | null | undefined) => (node?.range ? counter.linePos(node.range[0]).line : 1);
+  // A block scalar (`sql: |`) starts with its indicator; its text begins on the next line.
+  const textLineOf = (scalar: Scalar) =>
+    lineOf(scalar) + (scalar.type === 'BLOCK_LITERAL' || scalar.type === 'BLOCK_FOLDED' ? 1 : 0);
   const element = (name: string, value: unknown, line: number): ChangelogNode => {
     const node: ChangelogNode = { name, attributes: {}, children: [], text: '', line };
     if (isScalar(value)) {
       node.text = String(value.value ?? '');
+      node.textLine = textLineOf(value);
       return node;
     }
     if (isSeq(value)) {
@@ -125,7 +131,10 @@ export function parseYamlChangelog(text: string, file: string): ChangelogNode {
       const child = pair.value as Node | null;
       if (isScalar(child)) {
         // `sql: "…"` inside a sql change (and `comment`) is the element's text, as in XML.
-        if (key === name && (name === 'sql' || name === 'comment')) node.text = String(child.value ?? '');
+        if (key === name && (name === 'sql' || name === 'comment')) {
+          node.text = String(child.value ?? '');
+          node.textLine = textLineOf(child);
+        }
         else node.attributes[key] = String(child.value ?? '');
       } else if (isSeq(child)) {
         // `columns:`, `changes:`, `databaseChangeLog:` lists: each item is one child element.

@@ -346,8 +346,10 @@ async function readChangeSet(walk: Walk, absolute: string, relative: string, nod
     if (inlineRollback !== undefined)
       down.push(...(await sqlStatements(walk, inlineRollback, relative, node.line, {})));
     for (const rollback of rollbacks) {
-      if (rollback.text.trim())
-        down.push(...(await sqlStatements(walk, rollback.text, relative, rollback.line, rollback.attributes)));
+      if (rollback.text.trim()) {
+        const line = rollback.textLine ?? rollback.line;
+        down.push(...(await sqlStatements(walk, rollback.text, relative, line, rollback.attributes)));
+      }
       for (const change of rollback.children) {
         const translated = await translateChange(walk, absolute, relative, change);
         if (translated) down.push(...translated.up);
@@ -498,7 +500,7 @@ async function translateChange(
   try {
     if (change.name === 'sql' || change.name === 'createProcedure') {
       if (!dbmsAllows(walk, attr(change, 'dbms'))) return { up: [], inverse: [] };
-      const statements = await sqlStatements(walk, change.text, file, change.line, change.attributes);
+      const statements = await sqlStatements(walk, change.text, file, change.textLine ?? change.line, change.attributes);
       return { up: statements };
     }
     if (change.name === 'sqlFile') {
