@@ -55,7 +55,8 @@ export const detectSetupTool = defineTool({
   description:
     'Use first, before writing or judging any migration. Reads the project files (never runs project code) and returns, ' +
     'per package of a monorepo: the ORM / migration tool and its version (Prisma, TypeORM, knex, Drizzle, Sequelize, ' +
-    'Mongoose, MikroORM, Alembic, Django, SQLAlchemy, Tortoise, golang-migrate, dbmate, goose, Flyway, Diesel, sql-migrate), ' +
+    'Mongoose, MikroORM, Alembic, Django, SQLAlchemy, Tortoise, golang-migrate, dbmate, goose, Flyway, Diesel, sql-migrate, ' +
+    'multi-dialect SQL, Liquibase, Sqitch, Atlas, Rails, Ecto), ' +
     'the database engine and the files that name it, schema files, migration folders, the existing migrations in apply ' +
     'order, their conventions (naming, extension, module style, down migrations, transactions), seed files and the ' +
     "project's own commands to create, apply, roll back and inspect migrations. Ambiguities (two ORMs, several schemas, " +

@@ -15,7 +15,8 @@ export const listMigrationsTool = defineTool({
   title: 'List migrations with their SQL',
   description:
     "Use to see what a project's migrations do, in the order its tool applies them (golang-migrate, dbmate, goose, " +
-    'sql-migrate, Flyway, Diesel, plain SQL folders, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django). ' +
+    'sql-migrate, Flyway, Diesel, multi-dialect SQL folders, Atlas, Sqitch, Liquibase, plain SQL folders, Prisma, ' +
+    'Drizzle, knex, TypeORM, Sequelize, Alembic, Django; Rails and Ecto read statically, untranslated calls reported). ' +
     'Returns each migration (id, name, path, transactional, whether it has a down, statement counts, the first line of ' +
     'its first statements with the source line that produced each) and per-file problems with file:line:col. SQL formats ' +
     'are read as files. knex/TypeORM/Sequelize/Alembic/Django migrations are code: they are only listed unless ' +

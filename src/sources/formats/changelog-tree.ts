@@ -134,8 +134,7 @@ export function parseYamlChangelog(text: string, file: string): ChangelogNode {
         if (key === name && (name === 'sql' || name === 'comment')) {
           node.text = String(child.value ?? '');
           node.textLine = textLineOf(child);
-        }
-        else node.attributes[key] = String(child.value ?? '');
+        } else node.attributes[key] = String(child.value ?? '');
       } else if (isSeq(child)) {
         // `columns:`, `changes:`, `databaseChangeLog:` lists: each item is one child element.
         const holder = ['columns', 'changes', 'databaseChangeLog', 'column'].includes(key);

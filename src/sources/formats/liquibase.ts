@@ -500,7 +500,13 @@ async function translateChange(
   try {
     if (change.name === 'sql' || change.name === 'createProcedure') {
       if (!dbmsAllows(walk, attr(change, 'dbms'))) return { up: [], inverse: [] };
-      const statements = await sqlStatements(walk, change.text, file, change.textLine ?? change.line, change.attributes);
+      const statements = await sqlStatements(
+        walk,
+        change.text,
+        file,
+        change.textLine ?? change.line,
+        change.attributes,
+      );
       return { up: statements };
     }
     if (change.name === 'sqlFile') {
