@@ -47,6 +47,12 @@ export const MIGRATION_FORMATS = [
   'sequelize',
   'alembic',
   'django',
+  'multi-dialect-sql',
+  'liquibase',
+  'sqitch',
+  'atlas',
+  'rails',
+  'ecto',
 ] as const;
 
 export type MigrationFormat = (typeof MIGRATION_FORMATS)[number];

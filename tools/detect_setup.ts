@@ -48,7 +48,7 @@ const packageSetup = z.object({
       naming: z.string(),
       example: z.string(),
       extension: z.string(),
-      moduleStyle: z.enum(['esm', 'cjs', 'ts', 'sql', 'python', 'go', 'none']),
+      moduleStyle: z.enum(['esm', 'cjs', 'ts', 'sql', 'python', 'go', 'ruby', 'elixir', 'xml', 'yaml', 'json', 'none']),
       down: z.enum(['always', 'sometimes', 'never']),
       transaction: z.string(),
     }),

@@ -96,6 +96,12 @@ export const listMigrationsTool = defineTool({
       .array(z.string())
       .optional()
       .describe('Parts of the project the walk skipped (capped at maxFiles, unreadable): folders there were not seen'),
+    notes: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'Facts about a folder as a whole, each headed by its folder (other dialects present, the engine assumed)',
+      ),
   }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(input, context) {
@@ -115,6 +121,9 @@ export const listMigrationsTool = defineTool({
     });
     const [single] = result.folders.length === 1 ? result.folders : [];
     const engines = new Set(result.folders.flatMap((folder) => (folder.engine ? [folder.engine] : [])));
+    const folderNotes = result.folders.flatMap((folder) =>
+      (folder.notes ?? []).map((note) => `${folder.directory}: ${note}`),
+    );
     return {
       structured: {
         ...(single ? { format: single.format, directory: single.directory } : {}),
@@ -133,6 +142,7 @@ export const listMigrationsTool = defineTool({
         ),
         unread: result.unread,
         ...(result.warnings.length ? { warnings: result.warnings } : {}),
+        ...(folderNotes.length ? { notes: folderNotes } : {}),
       },
       text: summarizeProject(result),
     };

@@ -26,6 +26,7 @@ function conventions(
   firstId: string | undefined,
   extension: string | undefined,
   context: PackageContext,
+  example?: string,
 ): Partial<Record<Action, string>> {
   const where = dir ?? 'migrations';
   const sequential = tool === 'golang-migrate' && (firstId === undefined || firstId.length < 10);
@@ -135,6 +136,50 @@ function conventions(
         rollback: 'sql-migrate down',
         status: 'sql-migrate status',
       };
+    case 'multi-dialect-sql':
+      return {
+        create: `soda generate sql <name> -p ${where}`,
+        apply: `soda migrate up -p ${where}`,
+        rollback: `soda migrate down -p ${where}`,
+        status: `soda migrate status -p ${where}`,
+      };
+    case 'liquibase': {
+      const changelog = example ? `${where}/${example}` : where;
+      return {
+        apply: `liquibase update --changelog-file=${changelog}`,
+        rollback: `liquibase rollback-count --count=1 --changelog-file=${changelog}`,
+        status: `liquibase status --changelog-file=${changelog}`,
+      };
+    }
+    case 'sqitch':
+      return {
+        create: 'sqitch add <name> -n "<note>"',
+        apply: 'sqitch deploy',
+        rollback: 'sqitch revert --to @HEAD^',
+        status: 'sqitch status',
+      };
+    case 'atlas':
+      return {
+        create: `atlas migrate new <name> --dir file://${where}`,
+        apply: `atlas migrate apply --dir file://${where} --url "$DATABASE_URL"`,
+        rollback: `atlas migrate down --dir file://${where} --url "$DATABASE_URL" --dev-url <dev-database-url>`,
+        status: `atlas migrate status --dir file://${where} --url "$DATABASE_URL"`,
+      };
+    case 'rails':
+      return {
+        create: 'bin/rails generate migration <Name>',
+        apply: 'bin/rails db:migrate',
+        rollback: 'bin/rails db:rollback',
+        status: 'bin/rails db:migrate:status',
+        seed: 'bin/rails db:seed',
+      };
+    case 'ecto':
+      return {
+        create: 'mix ecto.gen.migration <name>',
+        apply: 'mix ecto.migrate',
+        rollback: 'mix ecto.rollback',
+        status: 'mix ecto.migrations',
+      };
     default:
       return {};
   }
@@ -155,7 +200,14 @@ export function findCommands(context: PackageContext, tools: ToolName[], scans: 
     const relativeDir =
       dir && context.dir !== '.' && dir.startsWith(`${context.dir}/`) ? dir.slice(context.dir.length + 1) : dir;
     for (const [action, command] of Object.entries(
-      conventions(tool, relativeDir, scan?.migrations[0]?.id, scan?.conventions?.extension, context),
+      conventions(
+        tool,
+        relativeDir,
+        scan?.migrations[0]?.id,
+        scan?.conventions?.extension,
+        context,
+        scan?.conventions?.example,
+      ),
     ) as [Action, string][]) {
       if (!commands[action]) commands[action] = { command, source: `${tool} convention` } satisfies ProjectCommand;
     }

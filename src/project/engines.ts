@@ -45,6 +45,9 @@ const ENGINE_ALIASES: Record<string, string> = {
   cockroach: 'cockroachdb',
   oracle: 'oracle',
   oracledb: 'oracle',
+  trilogy: 'mysql',
+  myxql: 'mysql',
+  tds: 'mssql',
 };
 
 /** Maps a provider, client, dialect or URL scheme to an engine name; unknown names are kept as written. */
@@ -174,6 +177,28 @@ export function collectEngineClaims(context: PackageContext): EngineClaim[] {
   for (const file of ownFilesNamed(context, /^dbconfig\.ya?ml$/)) {
     const dialect = /^\s*dialect:\s*['"]?(\w+)/m.exec(read(file));
     if (dialect) add(dialect[1]!, file, `dialect: ${dialect[1]}`);
+  }
+  for (const file of ownFilesNamed(context, /^sqitch\.conf$/)) {
+    const engine = /^\s*engine\s*=\s*(\w+)/m.exec(read(file));
+    if (engine) add(engine[1]!, file, `[core] engine = ${engine[1]}`);
+  }
+  for (const file of context.ownFiles.filter((path) =>
+    /(^|\/)config\/database\.yml(\.sample|\.example)?$/.test(path),
+  )) {
+    const adapter = /^\s*adapter:\s*['"]?(\w+)/m.exec(read(file));
+    if (adapter) add(adapter[1]!, file, `adapter: ${adapter[1]}`);
+  }
+  for (const file of context.ownFiles.filter((path) => /(^|\/)config\/\w+\.exs$|(^|\/)lib\/.*repo\.ex$/.test(path))) {
+    const adapter = /\bEcto\.Adapters\.(Postgres|MyXQL|SQLite3|Tds)\b/.exec(read(file));
+    if (adapter) add(adapter[1]!, file, `Ecto.Adapters.${adapter[1]}`);
+  }
+  for (const file of ownFilesNamed(context, /^liquibase\.properties$/)) {
+    const url = /^\s*url\s*[:=]\s*jdbc:(\w+):/m.exec(read(file));
+    if (url) add(url[1]!, file, `url: jdbc:${url[1]}:…`);
+  }
+  for (const file of ownFilesNamed(context, /^atlas\.hcl$/)) {
+    const url = /\burl\s*=\s*"(\w+):\/\//.exec(read(file));
+    if (url) add(url[1]!, file, `url = "${url[1]}://…"`);
   }
   for (const file of ownFilesNamed(context, /^\.env(\..+)?$/)) {
     for (const match of read(file).matchAll(/^\s*(?:export\s+)?(DATABASE_URL|DB_URL)\s*=\s*['"]?([\w+]+):/gm)) {

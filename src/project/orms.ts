@@ -25,6 +25,12 @@ const PACKAGES: Record<ToolName, string[]> = {
   diesel: ['diesel', 'diesel_migrations'],
   'sql-migrate': ['github.com/rubenv/sql-migrate'],
   sql: [],
+  'multi-dialect-sql': ['github.com/gobuffalo/pop/v6', 'github.com/gobuffalo/pop', 'github.com/ory/pop/v6'],
+  liquibase: [],
+  sqitch: [],
+  atlas: [],
+  rails: [],
+  ecto: [],
 };
 
 const CONFIG_FILES: [ToolName, RegExp, string][] = [
@@ -40,6 +46,9 @@ const CONFIG_FILES: [ToolName, RegExp, string][] = [
   ['sql-migrate', /^dbconfig\.ya?ml$/, 'sql-migrate config'],
   ['flyway', /^flyway\.(conf|toml)$/, 'Flyway config'],
   ['goose', /^\.goose\.env$/, 'goose environment'],
+  ['sqitch', /^sqitch\.conf$/, 'Sqitch config'],
+  ['atlas', /^atlas\.hcl$/, 'Atlas project file'],
+  ['liquibase', /^liquibase\.properties$/, 'Liquibase properties'],
 ];
 
 export const TOOL_ORDER = Object.keys(PACKAGES) as ToolName[];

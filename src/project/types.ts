@@ -26,6 +26,12 @@ export const TOOL_NAMES = [
   'sql-migrate',
   /** A folder of plain .sql migrations no tool claims (supabase/migrations, db/migrate …). */
   'sql',
+  'multi-dialect-sql',
+  'liquibase',
+  'sqitch',
+  'atlas',
+  'rails',
+  'ecto',
 ] as const;
 
 export type ToolName = (typeof TOOL_NAMES)[number];
@@ -80,7 +86,7 @@ export interface Conventions {
   /** The newest existing name, to copy. */
   example: string;
   extension: string;
-  moduleStyle: 'esm' | 'cjs' | 'ts' | 'sql' | 'python' | 'go' | 'none';
+  moduleStyle: 'esm' | 'cjs' | 'ts' | 'sql' | 'python' | 'go' | 'ruby' | 'elixir' | 'xml' | 'yaml' | 'json' | 'none';
   down: DownPresence;
   /** How the tool wraps migrations in transactions, in words. */
   transaction: string;

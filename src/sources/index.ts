@@ -10,6 +10,7 @@ import { FORMAT_LABELS } from './format-names.js';
 import { readIsolated } from './isolate.js';
 import { FORMAT_READERS, moduleForTool } from './registry.js';
 import type {
+  FormatRead,
   FormatReader,
   MigrationReadError,
   ReadContext,
@@ -227,7 +228,7 @@ async function readFolder(
       ? await readIsolated(reader, context)
       : await reader.read(context);
   const errors = read.errors.map((error) => relativeError(root, error));
-  errors.push(...dropped(root, folder, context, read.migrations, errors));
+  errors.push(...dropped(root, folder, context, read, errors));
   return {
     package: folder.package,
     format: reader.format,
@@ -235,6 +236,7 @@ async function readFolder(
     ...(options.engine || read.engine ? { engine: options.engine ?? read.engine } : {}),
     migrations: read.migrations.map(withEmptyHalvesNamed),
     errors,
+    ...(read.notes?.length ? { notes: read.notes } : {}),
   };
 }
 
@@ -243,13 +245,24 @@ function dropped(
   root: string,
   folder: Located,
   context: ReadContext,
-  migrations: { path: string }[],
+  read: FormatRead,
   errors: MigrationReadError[],
 ): MigrationReadError[] {
-  const seen = [...migrations.map((migration) => migration.path), ...errors.map((error) => error.path)];
+  const seen = [
+    ...read.migrations.map((migration) => migration.path),
+    ...errors.map((error) => error.path),
+    ...(read.setAside ?? []),
+  ];
   const covers = (entry: string) => seen.some((file) => file === entry || file.startsWith(`${entry}/`));
+  // A format with one entry per version over several files (multi-dialect folders) matches by version.
+  const ids = new Set(read.migrations.map((migration) => `${migration.format}:${migration.id}`));
   return folder.entries
-    .filter((entry) => selected(context.only, path.join(root, entry.path)) && !covers(entry.path))
+    .filter(
+      (entry) =>
+        selected(context.only, path.join(root, entry.path)) &&
+        !covers(entry.path) &&
+        !ids.has(`${folder.reader.format}:${entry.id}`),
+    )
     .map((entry) => ({
       path: entry.path,
       error: {

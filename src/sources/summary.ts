@@ -68,6 +68,7 @@ export function summarizeMigrations(result: ReadMigrationsResult, options: { sql
   lines.push(
     `${result.migrations.length} ${result.format} migration(s) in ${result.directory}${engine}, in apply order:`,
   );
+  for (const note of result.notes ?? []) lines.push(`   note: ${note}`);
   result.migrations.forEach((migration, index) => {
     const flags = [
       migration.transactional ? 'transactional' : 'no transaction',

@@ -18,6 +18,8 @@ export interface ReadMigrationsResult {
   engine?: Engine;
   migrations: Migration[];
   errors: MigrationReadError[];
+  /** Facts about the folder as a whole (other dialects present, files the format's index does not list). */
+  notes?: string[];
 }
 
 export interface ReadMigrationsOptions {
@@ -64,6 +66,10 @@ export interface FormatRead {
   errors: MigrationReadError[];
   /** The engine the format told us (Prisma's migration_lock.toml, the knexfile client …). */
   engine?: Engine;
+  /** Facts about the folder as a whole (other dialects present, files the format's index does not list). */
+  notes?: string[];
+  /** Files of the folder deliberately not read, each explained in `notes` (another engine's dialect). */
+  setAside?: string[];
 }
 
 /** One migration folder as detect_setup sees it: its migrations in apply order and the conventions to follow. */

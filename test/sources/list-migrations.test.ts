@@ -117,7 +117,7 @@ describe('db-migration-agent migrations', () => {
   });
 
   it('rejects unknown options with exit code 2', async () => {
-    const result = await runCli(['--format', 'liquibase'], fixture('sources-dbmate'));
+    const result = await runCli(['--format', 'mongock'], fixture('sources-dbmate'));
     expect(result.code).toBe(2);
     expect(result.err).toContain('--format needs one of');
   });

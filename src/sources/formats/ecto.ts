@@ -1,0 +1,709 @@
+import path from 'node:path';
+import type { Engine } from '../../model.js';
+import type { PackageContext } from '../../project/context.js';
+import type { MigrationScan } from '../../project/migrations.js';
+import { relativeToRoot } from '../../project/root.js';
+import type { MigrationEntry } from '../../project/types.js';
+import { joinRelative } from '../../project/walk.js';
+import { listEntries, readText, selected } from '../files.js';
+import type { FormatRead, FormatReader } from '../types.js';
+import * as ddl from './ddl.js';
+import { type DslOperation, DslTranslation, dslMigration } from './dsl-migration.js';
+import {
+  type DslArgs,
+  type DslNode,
+  type DslValue,
+  names,
+  parseCall,
+  parseDslTree,
+  symbolOrString,
+} from './dsl-source.js';
+import { staticScan } from './static-scan.js';
+
+const FILE = /^(\d+)_(\w+)\.exs$/;
+
+const ON_DELETE: Record<string, string> = {
+  delete_all: 'CASCADE',
+  nilify_all: 'SET NULL',
+  restrict: 'RESTRICT',
+  nothing: 'NO ACTION',
+};
+
+/** Ecto's column types per adapter; an atom Ecto does not know is passed through as the type name, as Ecto does. */
+function columnType(engine: ddl.DdlEngine, type: DslValue | undefined, k: Map<string, DslValue>): string | undefined {
+  if (type?.kind === 'raw') {
+    const array = /^\{\s*:array\s*,\s*:(\w+)\s*\}$/.exec(type.text);
+    if (array && engine === 'postgresql') {
+      const inner = columnType(engine, { kind: 'symbol', value: array[1]! }, new Map());
+      return inner ? `${inner}[]` : undefined;
+    }
+    if (/^\{\s*:map\b/.test(type.text)) return engine === 'postgresql' ? 'jsonb' : 'json';
+    return undefined;
+  }
+  const name = symbolOrString(type);
+  if (!name) return undefined;
+  const size = k.get('size')?.kind === 'number' ? (k.get('size') as { value: number }).value : undefined;
+  const precision = k.get('precision')?.kind === 'number' ? (k.get('precision') as { value: number }).value : undefined;
+  const scale = k.get('scale')?.kind === 'number' ? (k.get('scale') as { value: number }).value : undefined;
+  const pg = engine === 'postgresql';
+  switch (name) {
+    case 'id':
+      return 'bigint';
+    case 'binary_id':
+      return pg ? 'uuid' : engine === 'mysql' ? 'binary(16)' : 'text';
+    case 'uuid':
+      return pg ? 'uuid' : engine === 'mysql' ? 'binary(16)' : 'text';
+    case 'string':
+      return engine === 'sqlite' ? 'text' : `varchar(${size ?? 255})`;
+    case 'binary':
+      return pg ? 'bytea' : 'blob';
+    case 'map':
+      return pg ? 'jsonb' : engine === 'mysql' ? 'json' : 'text';
+    case 'boolean':
+      return 'boolean';
+    case 'float':
+      return pg ? 'float' : engine === 'mysql' ? 'double' : 'numeric';
+    case 'decimal':
+      return precision ? `decimal(${precision}${scale !== undefined ? `,${scale}` : ''})` : 'decimal';
+    case 'time':
+      return pg ? 'time(0)' : 'time';
+    case 'naive_datetime':
+    case 'utc_datetime':
+      return pg ? 'timestamp(0)' : engine === 'mysql' ? 'datetime' : 'text';
+    case 'naive_datetime_usec':
+    case 'utc_datetime_usec':
+      return pg ? 'timestamp' : engine === 'mysql' ? 'datetime(6)' : 'text';
+    default:
+      return name;
+  }
+}
+
+function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 'unknown' {
+  if (value === undefined) return undefined;
+  switch (value.kind) {
+    case 'string':
+      return value.interpolated ? 'unknown' : { literal: value.value };
+    case 'number':
+      return { literal: value.value };
+    case 'bool':
+      return { literal: value.value };
+    case 'nil':
+      return { literal: null };
+    case 'call':
+      if (value.name === 'fragment' && value.args.positional[0]?.kind === 'string')
+        return { sql: value.args.positional[0].value };
+      return 'unknown';
+    case 'raw':
+      return value.text === '[]' ? { sql: "'{}'" } : value.text === '%{}' ? { sql: "'{}'" } : 'unknown';
+    case 'array':
+      return value.items.length === 0 ? { sql: "'{}'" } : 'unknown';
+    case 'keywords':
+      return value.entries.length === 0 ? { sql: "'{}'" } : 'unknown';
+    default:
+      return 'unknown';
+  }
+}
+
+interface TableRef {
+  name: string;
+  prefix?: string;
+  options: Map<string, DslValue>;
+}
+
+function tableOf(value: DslValue | undefined): TableRef | undefined {
+  if (value?.kind !== 'call' || value.name !== 'table') return undefined;
+  const name = symbolOrString(value.args.positional[0]);
+  if (!name) return undefined;
+  const prefix = symbolOrString(value.args.keywords.get('prefix'));
+  return { name: prefix ? `${prefix}.${name}` : name, ...(prefix ? { prefix } : {}), options: value.args.keywords };
+}
+
+function truthy(value: DslValue | undefined): boolean {
+  return value !== undefined && !(value.kind === 'bool' && !value.value) && value.kind !== 'nil';
+}
+
+class EctoTranslator {
+  constructor(
+    readonly engine: ddl.DdlEngine,
+    readonly out: DslTranslation,
+  ) {}
+
+  body(nodes: DslNode[], target: DslOperation[]): undefined {
+    for (const node of nodes) {
+      try {
+        this.statement(node, target);
+      } catch (error) {
+        this.out.fail(node.line, node.text, error);
+      }
+    }
+  }
+
+  /** Line of a `raise` in the method being read (the "irreversible" idiom in `down`). */
+  raisedAt: number | undefined;
+
+  private statement(node: DslNode, target: DslOperation[]): undefined {
+    if (/^raise\b/.test(node.text)) {
+      this.raisedAt = node.line;
+      return;
+    }
+    const unknown = (why = 'this call is not translated'): undefined =>
+      this.out.unknown(node.line, node.text, why, 'Check this change by hand, or write it as `execute "<SQL>"`.');
+    const call = parseCall(node.text, 'elixir');
+    if (!call) return unknown('this statement is not a migration call the reader understands');
+    const push = (up: string[], down: string[] | undefined): undefined => {
+      target.push({ line: node.line, up, call: node.text, ...(down ? { down } : {}) });
+    };
+    const e = this.engine;
+    const [first, second] = call.args.positional;
+    switch (call.name) {
+      case 'create':
+      case 'create_if_not_exists': {
+        const ifNotExists = call.name === 'create_if_not_exists';
+        const table = tableOf(first);
+        if (table) return this.createTable(node, table, ifNotExists, push);
+        if (first?.kind === 'call' && (first.name === 'index' || first.name === 'unique_index')) {
+          const index = this.index(first);
+          if (!index) return unknown('the index is not written with literal names');
+          return push(
+            [ddl.createIndex(e, { ...index, ...(ifNotExists ? { ifNotExists } : {}) })],
+            [
+              ddl.dropIndex(e, index.table, index.name, {
+                concurrently: index.concurrently ?? false,
+                ...(ifNotExists ? { ifExists: true } : {}),
+              }),
+            ],
+          );
+        }
+        if (first?.kind === 'call' && first.name === 'constraint') {
+          const table = symbolOrString(first.args.positional[0]);
+          const name = symbolOrString(first.args.positional[1]);
+          const check = first.args.keywords.get('check');
+          if (!table || !name || check?.kind !== 'string')
+            return unknown('only check constraints with a literal check: are translated');
+          return push([ddl.addCheck(e, table, name, check.value)], [ddl.dropConstraint(e, table, name, 'check')]);
+        }
+        return unknown();
+      }
+      case 'alter': {
+        const table = tableOf(first);
+        if (!table || !node.children) return unknown();
+        return this.alter(table.name, node.children, target);
+      }
+      case 'drop':
+      case 'drop_if_exists': {
+        const ifExists = call.name === 'drop_if_exists';
+        const table = tableOf(first);
+        if (table)
+          return push(
+            [
+              ddl.dropTable(e, table.name, {
+                ifExists,
+                cascade: symbolOrString(call.args.keywords.get('mode')) === 'cascade',
+              }),
+            ],
+            undefined,
+          );
+        if (first?.kind === 'call' && (first.name === 'index' || first.name === 'unique_index')) {
+          const index = this.index(first);
+          if (!index) return unknown('the index is not written with literal names');
+          return push(
+            [ddl.dropIndex(e, index.table, index.name, { concurrently: index.concurrently ?? false, ifExists })],
+            [ddl.createIndex(e, index)],
+          );
+        }
+        if (first?.kind === 'call' && first.name === 'constraint') {
+          const table = symbolOrString(first.args.positional[0]);
+          const name = symbolOrString(first.args.positional[1]);
+          if (!table || !name) return unknown();
+          return push([ddl.dropConstraint(e, table, name, 'check')], undefined);
+        }
+        return unknown();
+      }
+      case 'rename': {
+        const table = tableOf(first);
+        if (!table) return unknown();
+        const to = call.args.keywords.get('to');
+        const newTable = tableOf(to);
+        if (newTable)
+          return push([ddl.renameTable(e, table.name, newTable.name)], [ddl.renameTable(e, newTable.name, table.name)]);
+        const from = symbolOrString(second);
+        const toColumn = symbolOrString(to);
+        if (!from || !toColumn) return unknown();
+        return push(
+          [ddl.renameColumn(e, table.name, from, toColumn)],
+          [ddl.renameColumn(e, table.name, toColumn, from)],
+        );
+      }
+      case 'execute': {
+        if (first?.kind !== 'string' || first.interpolated)
+          return unknown('execute with SQL that is not a literal string');
+        const down = second?.kind === 'string' && !second.interpolated ? [clean(second.value)] : undefined;
+        if (second && !down) return unknown('execute with a down that is not a literal string');
+        return push([clean(first.value)], down);
+      }
+      case 'flush':
+        return;
+      default:
+        return unknown();
+    }
+  }
+
+  private createTable(
+    node: DslNode,
+    table: TableRef,
+    ifNotExists: boolean,
+    push: (up: string[], down: string[] | undefined) => void,
+  ): undefined {
+    const e = this.engine;
+    const columns: ddl.ColumnSpec[] = [];
+    const primaryKey = table.options.get('primary_key');
+    if (primaryKey === undefined || (primaryKey.kind === 'bool' && primaryKey.value)) {
+      columns.push({
+        name: 'id',
+        type: e === 'postgresql' ? 'bigserial' : e === 'mysql' ? 'bigint unsigned NOT NULL AUTO_INCREMENT' : 'integer',
+        primaryKey: true,
+      });
+    } else if (primaryKey.kind === 'keywords') {
+      const options = new Map(primaryKey.entries);
+      const type = columnType(e, options.get('type') ?? { kind: 'symbol', value: 'bigserial' }, options);
+      columns.push({ name: symbolOrString(options.get('name')) ?? 'id', type: type ?? 'bigserial', primaryKey: true });
+    }
+    const after: string[] = [];
+    for (const child of node.children ?? []) {
+      try {
+        const call = parseCall(child.text, 'elixir');
+        if (call?.name === 'add' || call?.name === 'add_if_not_exists') {
+          const column = this.column(child, call.args, table.name, after);
+          if (column) columns.push(column);
+        } else if (call?.name === 'timestamps') {
+          columns.push(...this.timestamps(call.args));
+        } else {
+          this.out.unknown(
+            child.line,
+            child.text,
+            'only add and timestamps are translated inside create table',
+            'Check this column by hand.',
+          );
+        }
+      } catch (error) {
+        this.out.fail(child.line, child.text, error);
+      }
+    }
+    const pkColumns = columns.filter((column) => column.primaryKey);
+    if (pkColumns.length > 1) for (const column of pkColumns) column.primaryKey = false;
+    const options = table.options.get('options');
+    push(
+      [
+        ddl.createTable(e, table.name, columns, {
+          ifNotExists,
+          ...(pkColumns.length > 1 ? { primaryKey: pkColumns.map((column) => column.name) } : {}),
+          ...(options?.kind === 'string' ? { suffix: options.value } : {}),
+        }),
+        ...after,
+      ],
+      [ddl.dropTable(e, table.name, { ifExists: ifNotExists })],
+    );
+  }
+
+  private timestamps(args: DslArgs): ddl.ColumnSpec[] {
+    const k = args.keywords;
+    const type = columnType(this.engine, k.get('type') ?? { kind: 'symbol', value: 'naive_datetime' }, new Map())!;
+    const nullable = k.has('null') ? truthy(k.get('null')) : false;
+    const value = defaultOf(k.get('default'));
+    const names = [
+      symbolOrString(k.get('inserted_at')) ?? 'inserted_at',
+      symbolOrString(k.get('updated_at')) ?? 'updated_at',
+    ];
+    return names
+      .filter((_name, index) => !(k.get(index === 0 ? 'inserted_at' : 'updated_at')?.kind === 'bool'))
+      .map((name) => ({ name, type, nullable, ...(value && value !== 'unknown' ? { default: value } : {}) }));
+  }
+
+  /** `add :name, :type, opts` (or a `references(...)` type): the column, and any constraint SQL after the table. */
+  private column(node: DslNode, args: DslArgs, table: string, _after: string[]): ddl.ColumnSpec | undefined {
+    const e = this.engine;
+    const name = symbolOrString(args.positional[0]);
+    const type = args.positional[1];
+    const k = args.keywords;
+    if (!name) {
+      this.out.unknown(node.line, node.text, 'the column name is not a literal', 'Check this column by hand.');
+      return undefined;
+    }
+    const value = defaultOf(k.get('default'));
+    if (value === 'unknown') {
+      this.out.unknown(
+        node.line,
+        node.text,
+        'the default is not a literal or fragment("…")',
+        'Check this column by hand.',
+      );
+      return undefined;
+    }
+    const base = {
+      name,
+      ...(k.has('null') ? { nullable: truthy(k.get('null')) } : {}),
+      ...(value ? { default: value } : {}),
+      ...(truthy(k.get('primary_key')) ? { primaryKey: true } : {}),
+    };
+    if (type?.kind === 'call' && type.name === 'references') {
+      const target = symbolOrString(type.args.positional[0]);
+      const rk = type.args.keywords;
+      if (!target) {
+        this.out.unknown(
+          node.line,
+          node.text,
+          'the referenced table is not a literal',
+          'Check this reference by hand.',
+        );
+        return undefined;
+      }
+      const onDelete = ON_DELETE[symbolOrString(rk.get('on_delete')) ?? ''];
+      const onUpdate = ON_DELETE[(symbolOrString(rk.get('on_update')) ?? '').replace('update_all', 'delete_all')];
+      const fkName = symbolOrString(rk.get('name')) ?? `${table.split('.').at(-1)}_${name}_fkey`;
+      const referenced = `CONSTRAINT ${ddl.quote(e, fkName)} REFERENCES ${ddl.quoteTable(e, target)}(${ddl.quote(e, symbolOrString(rk.get('column')) ?? 'id')})${onDelete && onDelete !== 'NO ACTION' ? ` ON DELETE ${onDelete}` : ''}${onUpdate && onUpdate !== 'NO ACTION' ? ` ON UPDATE ${onUpdate}` : ''}`;
+      const referenceType = columnType(e, rk.get('type') ?? { kind: 'symbol', value: 'bigint' }, rk) ?? 'bigint';
+      return { ...base, type: `${referenceType} ${referenced}` };
+    }
+    const sqlType = columnType(e, type, k);
+    if (!sqlType) {
+      this.out.unknown(node.line, node.text, 'the column type is not translated', 'Check this column by hand.');
+      return undefined;
+    }
+    return { ...base, type: sqlType };
+  }
+
+  private alter(table: string, children: DslNode[], target: DslOperation[]): undefined {
+    const e = this.engine;
+    for (const child of children) {
+      const push = (up: string[], down: string[] | undefined): undefined => {
+        target.push({ line: child.line, up, call: child.text, ...(down ? { down } : {}) });
+      };
+      try {
+        const call = parseCall(child.text, 'elixir');
+        const [first, second] = call?.args.positional ?? [];
+        const column = symbolOrString(first);
+        switch (call?.name) {
+          case 'add':
+          case 'add_if_not_exists': {
+            const spec = this.column(child, call.args, table, []);
+            if (!spec) break;
+            push(
+              [ddl.addColumn(e, table, spec, call.name === 'add_if_not_exists')],
+              [ddl.dropColumn(e, table, spec.name)],
+            );
+            break;
+          }
+          case 'remove':
+          case 'remove_if_exists': {
+            if (!column) {
+              this.out.unknown(
+                child.line,
+                child.text,
+                'the column name is not a literal',
+                'Check this change by hand.',
+              );
+              break;
+            }
+            const spec = second ? this.column(child, call.args, table, []) : undefined;
+            push(
+              [ddl.dropColumn(e, table, column, call.name === 'remove_if_exists')],
+              spec ? [ddl.addColumn(e, table, spec)] : undefined,
+            );
+            break;
+          }
+          case 'modify': {
+            const k = call.args.keywords;
+            const from = k.get('from');
+            const reference = second?.kind === 'call' && second.name === 'references' ? second : undefined;
+            const fromReference = from?.kind === 'call' && from.name === 'references' ? from : undefined;
+            const up: string[] = [];
+            let sqlType: string | undefined;
+            if (reference && column) {
+              // Ecto drops the old foreign key (from: references(...)), changes the type, and adds the new one.
+              const target = symbolOrString(reference.args.positional[0]);
+              const rk = reference.args.keywords;
+              if (!target) {
+                this.out.unknown(
+                  child.line,
+                  child.text,
+                  'the referenced table is not a literal',
+                  'Check this change by hand.',
+                );
+                break;
+              }
+              const fkName = symbolOrString(rk.get('name')) ?? `${table.split('.').at(-1)}_${column}_fkey`;
+              if (fromReference) {
+                const oldName =
+                  symbolOrString(fromReference.args.keywords.get('name')) ??
+                  `${table.split('.').at(-1)}_${column}_fkey`;
+                up.push(ddl.dropConstraint(e, table, oldName, 'foreign'));
+              }
+              sqlType = columnType(e, rk.get('type') ?? { kind: 'symbol', value: 'bigint' }, rk) ?? 'bigint';
+              up.push(ddl.changeType(e, table, column, sqlType));
+              const onDelete = ON_DELETE[symbolOrString(rk.get('on_delete')) ?? ''];
+              up.push(
+                ddl.addForeignKey(e, table, [column], {
+                  table: target,
+                  columns: [symbolOrString(rk.get('column')) ?? 'id'],
+                  name: fkName,
+                  ...(onDelete && onDelete !== 'NO ACTION' ? { onDelete } : {}),
+                }),
+              );
+            } else sqlType = columnType(e, second, k);
+            if (!column || !sqlType) {
+              this.out.unknown(
+                child.line,
+                child.text,
+                'modify is translated for literal column names and plain types',
+                'Check this change by hand.',
+              );
+              break;
+            }
+            if (!reference) up.push(ddl.changeType(e, table, column, sqlType));
+            if (k.has('null')) up.push(ddl.setNotNull(e, table, column, !truthy(k.get('null')), sqlType));
+            const value = defaultOf(k.get('default'));
+            if (value === 'unknown') {
+              this.out.unknown(
+                child.line,
+                child.text,
+                'the default is not a literal or fragment("…")',
+                'Check this change by hand.',
+              );
+              break;
+            }
+            if (value)
+              up.push(
+                ddl.setDefault(e, table, column, 'literal' in value && value.literal === null ? undefined : value),
+              );
+            const fromType =
+              from && !fromReference ? columnType(e, from.kind === 'raw' ? undefined : from, new Map()) : undefined;
+            let down: string[] | undefined = fromType ? [ddl.changeType(e, table, column, fromType)] : undefined;
+            if (reference && fromReference && column) {
+              // Reversible with from: — the new foreign key goes, the old one comes back, nullability is restored.
+              const rk = reference.args.keywords;
+              const fk = fromReference.args.keywords;
+              const oldTarget = symbolOrString(fromReference.args.positional[0]);
+              const name = (keywords: Map<string, DslValue>) =>
+                symbolOrString(keywords.get('name')) ?? `${table.split('.').at(-1)}_${column}_fkey`;
+              const onDelete = ON_DELETE[symbolOrString(fk.get('on_delete')) ?? ''];
+              down = oldTarget
+                ? [
+                    ddl.dropConstraint(e, table, name(rk), 'foreign'),
+                    ddl.addForeignKey(e, table, [column], {
+                      table: oldTarget,
+                      columns: [symbolOrString(fk.get('column')) ?? 'id'],
+                      name: name(fk),
+                      ...(onDelete && onDelete !== 'NO ACTION' ? { onDelete } : {}),
+                    }),
+                    ...(k.has('null') ? [ddl.setNotNull(e, table, column, truthy(k.get('null')), sqlType)] : []),
+                  ]
+                : undefined;
+            }
+            push(up, down);
+            break;
+          }
+          case 'timestamps': {
+            const columns = this.timestamps(call.args);
+            push(
+              columns.map((spec) => ddl.addColumn(e, table, spec)),
+              columns.map((spec) => ddl.dropColumn(e, table, spec.name)),
+            );
+            break;
+          }
+          default:
+            this.out.unknown(
+              child.line,
+              child.text,
+              'this call is not translated inside alter table',
+              'Check this change by hand.',
+            );
+        }
+      } catch (error) {
+        this.out.fail(child.line, child.text, error);
+      }
+    }
+  }
+
+  private index(value: Extract<DslValue, { kind: 'call' }>): ddl.IndexSpec | undefined {
+    const table = symbolOrString(value.args.positional[0]);
+    const columns =
+      names(value.args.positional[1]) ??
+      (value.args.positional[1]?.kind === 'array'
+        ? value.args.positional[1].items
+            .map((item) => (item.kind === 'string' ? item.value : symbolOrString(item)))
+            .filter((item): item is string => item !== undefined)
+        : undefined);
+    if (!table || !columns?.length) return undefined;
+    const k = value.args.keywords;
+    const prefix = symbolOrString(k.get('prefix'));
+    const where = k.get('where');
+    return {
+      table: prefix ? `${prefix}.${table}` : table,
+      columns,
+      name:
+        symbolOrString(k.get('name')) ??
+        `${table}_${columns.map((column) => column.replace(/\W+/g, '_').replace(/^_|_$/g, '')).join('_')}_index`,
+      unique: value.name === 'unique_index' || truthy(k.get('unique')),
+      concurrently: truthy(k.get('concurrently')),
+      ...(where?.kind === 'string' ? { where: where.value } : {}),
+      ...(symbolOrString(k.get('using')) ? { using: symbolOrString(k.get('using'))! } : {}),
+    };
+  }
+}
+
+function clean(sql: string): string {
+  return sql.trim().replace(/;\s*$/, '');
+}
+
+async function engineOfConfig(root: string): Promise<Engine | undefined> {
+  for (const file of ['config/config.exs', 'config/dev.exs', 'config/runtime.exs', 'config/test.exs']) {
+    const text = (await readText(path.join(root, file))) ?? '';
+    if (/Ecto\.Adapters\.Postgres/.test(text)) return 'postgresql';
+    if (/Ecto\.Adapters\.MyXQL|Ecto\.Adapters\.MySQL/.test(text)) return 'mysql';
+    if (/Ecto\.Adapters\.SQLite3/.test(text)) return 'sqlite';
+  }
+  const libs = (await listEntries(path.join(root, 'lib'))).folders;
+  for (const folder of libs) {
+    const text = (await readText(path.join(root, 'lib', folder, 'repo.ex'))) ?? '';
+    if (/Ecto\.Adapters\.Postgres/.test(text)) return 'postgresql';
+    if (/Ecto\.Adapters\.MyXQL/.test(text)) return 'mysql';
+    if (/Ecto\.Adapters\.SQLite3/.test(text)) return 'sqlite';
+  }
+  return undefined;
+}
+
+/**
+ * Ecto: `priv/repo/migrations/<timestamp>_<name>.exs`, read statically. `change` gets a derived down (the
+ * inverse of each call in reverse order) unless a call is irreversible; `up`/`down` are read as written. Each
+ * migration runs in a transaction unless the module sets `@disable_ddl_transaction true`.
+ */
+export const ecto: FormatReader = {
+  format: 'ecto',
+  priority: 13,
+  tool: 'ecto',
+  label: 'Ecto',
+  scan: scanEcto,
+  async read(context) {
+    const declared = await engineOfConfig(context.root);
+    const engine = context.engine ?? declared ?? 'postgresql';
+    const result: FormatRead = { migrations: [], errors: [], engine };
+    if (!context.engine && !declared)
+      result.notes = ['No engine given and no Ecto adapter found in config/: translated for PostgreSQL.'];
+    const { files } = await listEntries(context.directory);
+    for (const file of files.filter((name) => FILE.test(name)).sort()) {
+      const absolute = path.join(context.directory, file);
+      if (!selected(context.only, absolute)) continue;
+      context.signal?.throwIfAborted();
+      const relative = relativeToRoot(context.root, absolute);
+      const [, version = '', name = ''] = FILE.exec(file) ?? [];
+      const translation = new DslTranslation(relative);
+      const source = (await readText(absolute)) ?? '';
+      const module = parseDslTree(source, 'elixir').find((node) => /^defmodule\s/.test(node.text));
+      const members = module?.children ?? [];
+      const translator = new EctoTranslator(ddl.ddlEngine(engine), translation);
+      const method = (methodName: string) =>
+        members.find((node) => new RegExp(`^def\\s+${methodName}\\b`).test(node.text));
+      const change = method('change');
+      const up = method('up');
+      const down = method('down');
+      const attribute = (attributeName: string) =>
+        members.some((node) => new RegExp(`^@${attributeName}\\s+true\\b`).test(node.text));
+      const transactional = !attribute('disable_ddl_transaction');
+      if (!transactional) translation.notes.push('@disable_ddl_transaction true: runs outside a transaction.');
+      if (attribute('disable_migration_lock'))
+        translation.notes.push('@disable_migration_lock true: Ecto takes no migration lock.');
+      if (!module)
+        translation.unknown(
+          1,
+          source.trim().split('\n')[0] ?? '',
+          'no migration module found',
+          'An Ecto migration defines `defmodule … do use Ecto.Migration …`.',
+        );
+      if (change) translator.body(change.children ?? [], translation.up);
+      else if (up) {
+        translator.body(up.children ?? [], translation.up);
+        if (translator.raisedAt !== undefined) {
+          translation.unknown(
+            translator.raisedAt,
+            'raise',
+            'up raises an error',
+            'Check when this migration refuses to run.',
+          );
+        }
+        if (down) {
+          translator.raisedAt = undefined;
+          translator.body(down.children ?? [], translation.down);
+          if (translator.raisedAt !== undefined) {
+            translation.down.length = 0;
+            translation.notes.push(`down raises (line ${translator.raisedAt}): irreversible by design.`);
+          }
+        }
+      } else if (module)
+        translation.unknown(
+          module.line,
+          module.text,
+          'the module defines neither change nor up',
+          'Define `def change` or `def up` / `def down`.',
+        );
+      for (const member of members) {
+        if (member === change || member === up || member === down) continue;
+        if (/^(use|import|alias|require|@\w+|@moduledoc|@doc)\b/.test(member.text) || /^defp?\s/.test(member.text))
+          continue;
+        translation.unknown(
+          member.line,
+          member.text,
+          'this module-level call is not translated',
+          'Check what it does by hand.',
+        );
+      }
+      for (const helper of members.filter((node) => /^defp\s/.test(node.text))) {
+        translation.notes.push(
+          `Line ${helper.line}: private helper \`${helper.text}\`; calls to it are reported, not followed.`,
+        );
+      }
+      result.migrations.push(
+        dslMigration(
+          translation,
+          { id: version, name, path: relative, format: 'ecto', transactional },
+          change ? 'change' : 'up-down',
+        ),
+      );
+      result.errors.push(...translation.errors);
+    }
+    return result;
+  },
+};
+
+/** detect_setup: `priv/repo/migrations` (or another repo's `priv/<repo>/migrations`) folders of `.exs` migrations. */
+export function scanEcto(context: PackageContext): MigrationScan[] {
+  return context.ownDirs
+    .filter((dir) => /(^|\/)priv\/[\w-]+\/migrations$/.test(dir))
+    .flatMap((dir) => {
+      const files = context.files
+        .filesIn(dir)
+        .filter((name) => FILE.test(name))
+        .sort();
+      if (!files.length) return [];
+      const entries: MigrationEntry[] = files.map((name) => {
+        const file = joinRelative(dir, name);
+        const text = context.files.read(file) ?? '';
+        const [, version = '', title = ''] = FILE.exec(name) ?? [];
+        return {
+          id: version,
+          name: title,
+          path: file,
+          tool: 'ecto',
+          hasDown: /^\s*def\s+(down|change)\b/m.test(text),
+          transactional: !/@disable_ddl_transaction\s+true/.test(text),
+        };
+      });
+      return [
+        staticScan('ecto', dir, entries, {
+          naming: 'YYYYMMDDHHMMSS_name',
+          extension: '.exs',
+          moduleStyle: 'elixir',
+          transaction: 'per migration (opt out with @disable_ddl_transaction true)',
+        }),
+      ];
+    });
+}

@@ -1,0 +1,984 @@
+import path from 'node:path';
+import type { Engine } from '../../model.js';
+import type { PackageContext } from '../../project/context.js';
+import type { MigrationScan } from '../../project/migrations.js';
+import { relativeToRoot } from '../../project/root.js';
+import type { MigrationEntry } from '../../project/types.js';
+import { joinRelative } from '../../project/walk.js';
+import { listEntries, readText, selected } from '../files.js';
+import type { FormatRead, FormatReader } from '../types.js';
+import * as ddl from './ddl.js';
+import { type DslOperation, DslTranslation, dslMigration } from './dsl-migration.js';
+import {
+  type DslArgs,
+  type DslNode,
+  type DslValue,
+  names,
+  parseCall,
+  parseDslTree,
+  symbolOrString,
+} from './dsl-source.js';
+import { staticScan } from './static-scan.js';
+
+/** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
+const FILE = /^(\d+)_(\w+)(?:\.\w+)?\.rb$/;
+
+/** Rails' column types per engine (Rails 7 defaults: datetime has precision 6). */
+function columnType(engine: ddl.DdlEngine, type: string, args: DslArgs): string | undefined {
+  const limit = numberOf(args.keywords.get('limit'));
+  const precision = numberOf(args.keywords.get('precision'));
+  const scale = numberOf(args.keywords.get('scale'));
+  const mysql = engine === 'mysql';
+  const base = ((): string | undefined => {
+    switch (type) {
+      case 'string':
+        return mysql
+          ? `varchar(${limit ?? 255})`
+          : limit
+            ? `varchar(${limit})`
+            : engine === 'sqlite'
+              ? 'varchar'
+              : 'character varying';
+      case 'text':
+        return 'text';
+      case 'integer':
+        return limit && limit >= 5 ? 'bigint' : limit && limit <= 2 ? 'smallint' : mysql ? 'int' : 'integer';
+      case 'bigint':
+        return 'bigint';
+      case 'float':
+        return 'float';
+      case 'decimal':
+      case 'numeric':
+        return precision ? `decimal(${precision}${scale !== undefined ? `,${scale}` : ''})` : 'decimal';
+      case 'datetime':
+        return engine === 'postgresql' ? `timestamp(${precision ?? 6})` : `datetime(${precision ?? 6})`;
+      case 'timestamp':
+        return engine === 'postgresql' ? 'timestamp' : 'datetime';
+      case 'timestamptz':
+        return 'timestamp with time zone';
+      case 'time':
+        return 'time';
+      case 'date':
+        return 'date';
+      case 'binary':
+        return engine === 'postgresql' ? 'bytea' : 'blob';
+      case 'boolean':
+        return mysql ? 'tinyint(1)' : 'boolean';
+      case 'json':
+        return 'json';
+      case 'jsonb':
+        return engine === 'postgresql' ? 'jsonb' : 'json';
+      case 'uuid':
+        return engine === 'postgresql' ? 'uuid' : 'varchar(36)';
+      case 'citext':
+      case 'inet':
+      case 'cidr':
+      case 'macaddr':
+      case 'hstore':
+      case 'ltree':
+      case 'tsvector':
+      case 'interval':
+      case 'money':
+      case 'point':
+      case 'xml':
+        return engine === 'postgresql' ? type : undefined;
+      case 'virtual':
+        return undefined;
+      default:
+        return undefined;
+    }
+  })();
+  if (!base) return undefined;
+  return truthy(args.keywords.get('array')) && engine === 'postgresql' ? `${base}[]` : base;
+}
+
+function numberOf(value: DslValue | undefined): number | undefined {
+  return value?.kind === 'number' ? value.value : undefined;
+}
+
+function truthy(value: DslValue | undefined): boolean {
+  return value !== undefined && !(value.kind === 'bool' && !value.value) && value.kind !== 'nil';
+}
+
+function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 'unknown' {
+  if (value === undefined) return undefined;
+  switch (value.kind) {
+    case 'string':
+      return value.interpolated ? 'unknown' : { literal: value.value };
+    case 'symbol':
+      return { literal: value.value };
+    case 'number':
+      return { literal: value.value };
+    case 'bool':
+      return { literal: value.value };
+    case 'nil':
+      return { literal: null };
+    case 'array':
+      return value.items.length === 0 ? { sql: "'{}'" } : 'unknown';
+    case 'keywords':
+      return value.entries.length === 0 ? { sql: "'{}'" } : 'unknown';
+    case 'lambda': {
+      const body = /^["'](.*)["']$/s.exec(value.body)?.[1];
+      return body !== undefined ? { sql: body } : 'unknown';
+    }
+    default:
+      return 'unknown';
+  }
+}
+
+/** A naive singular for `add_foreign_key :orders, :users` (column `user_id`), as ActiveSupport does for regular nouns. */
+function singular(word: string): string {
+  if (/ies$/.test(word)) return word.replace(/ies$/, 'y');
+  if (/(ss|x|ch|sh)es$/.test(word)) return word.replace(/es$/, '');
+  return word.replace(/s$/, '');
+}
+
+function indexName(table: string, columns: string[]): string {
+  return `index_${table}_on_${columns.join('_and_')}`;
+}
+
+const FK_ACTIONS: Record<string, string> = {
+  cascade: 'CASCADE',
+  nullify: 'SET NULL',
+  restrict: 'RESTRICT',
+  no_action: 'NO ACTION',
+};
+
+class RailsTranslator {
+  /** Line of a `raise ActiveRecord::IrreversibleMigration`, when the method raises it. */
+  irreversibleAt: number | undefined;
+
+  constructor(
+    readonly engine: ddl.DdlEngine,
+    readonly out: DslTranslation,
+  ) {}
+
+  /** Translates a method body; `target` receives the operations (up list, or down list for `def down`). */
+  body(nodes: DslNode[], target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
+    for (const node of nodes) {
+      try {
+        this.statement(node, target, direction);
+      } catch (error) {
+        this.out.fail(node.line, node.text, error);
+      }
+    }
+  }
+
+  private statement(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
+    if (direction === 'down' && /^raise\b/.test(node.text)) {
+      target.push({ line: node.line, up: [], call: node.text });
+      this.irreversibleAt = node.line;
+      return;
+    }
+    // A guard (`if index_exists?(…)` block or `… unless column_exists?(…)` modifier) depends on the database:
+    // the guarded calls are translated as if the guard let them run, and that assumption is noted.
+    const block = /^(if|unless)\s+(.+)$/s.exec(node.text);
+    if (block && node.children) {
+      const branch = node.children.findIndex((child) => /^(else|elsif)\b/.test(child.text));
+      this.out.notes.push(
+        `Line ${node.line}: \`${block[1]} ${block[2]}\` depends on the database; read as if it lets the calls run${branch === -1 ? '' : ' (the else branch is not read)'}.`,
+      );
+      return this.body(branch === -1 ? node.children : node.children.slice(0, branch), target, direction);
+    }
+    const guardReturn = /^(return|next)\s+(if|unless)\s+(.+)$/s.exec(node.text);
+    if (guardReturn) {
+      this.out.notes.push(
+        `Line ${node.line}: \`${guardReturn[1]} ${guardReturn[2]} ${guardReturn[3]}\` depends on the database or environment; read as if it does not return.`,
+      );
+      return;
+    }
+    const modifier = /^(.*?)\s+(if|unless)\s+(.+)$/s.exec(node.text);
+    if (modifier && !/^(if|unless)\b/.test(node.text) && parseCall(modifier[1]!, 'ruby')) {
+      this.out.notes.push(
+        `Line ${node.line}: \`${modifier[2]} ${modifier[3]}\` depends on the database; read as if it lets the call run.`,
+      );
+      return this.statement({ ...node, text: modifier[1]! }, target, direction);
+    }
+    const call = parseCall(node.text, 'ruby');
+    const unknown = (why = 'this call is not translated'): undefined =>
+      this.out.unknown(node.line, node.text, why, 'Check this change by hand, or write it as `execute "<SQL>"`.');
+    if (!call) return unknown('this statement is not a migration call the reader understands');
+    const { name, args } = call;
+    const a = args.positional;
+    const k = args.keywords;
+    const push = (up: string[], down: string[] | undefined): undefined => {
+      target.push({ line: node.line, up, call: node.text, ...(down ? { down } : {}) });
+    };
+    const e = this.engine;
+    const table = symbolOrString(a[0]);
+    switch (name) {
+      case 'create_table':
+      case 'create_join_table':
+        return this.createTable(node, call.name, args, target);
+      case 'change_table':
+        if (!table || !node.children) return unknown();
+        return this.changeTable(table, node.children, target, direction);
+      case 'drop_table': {
+        if (!table) return unknown();
+        const up = [
+          ddl.dropTable(e, table, {
+            ifExists: truthy(k.get('if_exists')),
+            cascade: symbolOrString(k.get('force')) === 'cascade',
+          }),
+        ];
+        // With a block, drop_table knows the table it would recreate.
+        if (node.children) {
+          const recreate: DslOperation[] = [];
+          this.createTable(node, 'create_table', args, recreate);
+          return push(
+            up,
+            recreate.flatMap((operation) => operation.up),
+          );
+        }
+        return push(up, undefined);
+      }
+      case 'rename_table': {
+        const to = symbolOrString(a[1]);
+        if (!table || !to) return unknown();
+        return push([ddl.renameTable(e, table, to)], [ddl.renameTable(e, to, table)]);
+      }
+      case 'add_column': {
+        const column = symbolOrString(a[1]);
+        const type = symbolOrString(a[2]);
+        if (!table || !column || !type) return unknown();
+        const spec = this.column(node, column, type, args);
+        if (!spec) return;
+        return push(
+          [ddl.addColumn(e, table, spec, truthy(k.get('if_not_exists')))],
+          [ddl.dropColumn(e, table, column)],
+        );
+      }
+      case 'remove_column':
+      case 'remove_columns': {
+        if (!table) return unknown();
+        const columns = a.slice(1).map(symbolOrString);
+        if (columns.some((column) => column === undefined) || !columns.length) return unknown();
+        const typeGiven = symbolOrString(a[2]);
+        const oldStyleList =
+          typeGiven !== undefined && !columnType(e, typeGiven, { positional: [], keywords: new Map() });
+        if (name === 'remove_column' && a.length >= 3 && !oldStyleList) {
+          const type = symbolOrString(a[2]);
+          const spec = type ? this.column(node, columns[0]!, type, args) : undefined;
+          const up = [ddl.dropColumn(e, table, columns[0]!, truthy(k.get('if_exists')))];
+          return push(up, spec ? [ddl.addColumn(e, table, spec)] : undefined);
+        }
+        return push(
+          columns.map((column) => ddl.dropColumn(e, table, column!)),
+          undefined,
+        );
+      }
+      case 'rename_column': {
+        const from = symbolOrString(a[1]);
+        const to = symbolOrString(a[2]);
+        if (!table || !from || !to) return unknown();
+        return push([ddl.renameColumn(e, table, from, to)], [ddl.renameColumn(e, table, to, from)]);
+      }
+      case 'change_column': {
+        const column = symbolOrString(a[1]);
+        const type = symbolOrString(a[2]);
+        if (!table || !column || !type) return unknown();
+        const sqlType = columnType(e, type, args);
+        if (!sqlType) return unknown(`column type :${type} is not translated`);
+        const up = [ddl.changeType(e, table, column, sqlType)];
+        if (k.has('null')) up.push(ddl.setNotNull(e, table, column, !truthy(k.get('null')), sqlType));
+        const value = defaultOf(k.get('default'));
+        if (value === 'unknown') return unknown('the default is not a literal');
+        if (value) up.push(ddl.setDefault(e, table, column, value));
+        return push(up, undefined);
+      }
+      case 'change_column_null': {
+        const column = symbolOrString(a[1]);
+        if (!table || !column || a[2]?.kind !== 'bool') return unknown();
+        const notNull = !a[2].value;
+        const up: string[] = [];
+        if (notNull && a[3] !== undefined) {
+          const fill = defaultOf(a[3]);
+          if (!fill || fill === 'unknown') return unknown('the fill value is not a literal');
+          up.push(
+            `UPDATE ${ddl.quoteTable(e, table)} SET ${ddl.quote(e, column)} = ${ddl.defaultSql(e, fill)} WHERE ${ddl.quote(e, column)} IS NULL`,
+          );
+        }
+        up.push(ddl.setNotNull(e, table, column, notNull));
+        return push(up, [ddl.setNotNull(e, table, column, !notNull)]);
+      }
+      case 'change_column_default': {
+        const column = symbolOrString(a[1]);
+        if (!table || !column) return unknown();
+        const options = a[2]?.kind === 'keywords' ? new Map(a[2].entries) : k;
+        if (options.has('to') || options.has('from')) {
+          const to = defaultOf(options.get('to'));
+          const from = defaultOf(options.get('from'));
+          if (to === 'unknown' || from === 'unknown') return unknown('the default is not a literal');
+          const sql = (value: ddl.DefaultValue | undefined) =>
+            ddl.setDefault(e, table, column, value && 'literal' in value && value.literal === null ? undefined : value);
+          return push([sql(to)], [sql(from)]);
+        }
+        const value = defaultOf(a[2]);
+        if (value === 'unknown') return unknown('the default is not a literal');
+        return push(
+          [ddl.setDefault(e, table, column, value && 'literal' in value && value.literal === null ? undefined : value)],
+          undefined,
+        );
+      }
+      case 'add_index': {
+        const columns = names(a[1]) ?? (a[1]?.kind === 'string' ? [a[1].value] : undefined);
+        if (!table || !columns) return unknown();
+        const index = this.index(table, columns, k);
+        return push(
+          [ddl.createIndex(e, index)],
+          [ddl.dropIndex(e, table, index.name, { concurrently: index.concurrently ?? false })],
+        );
+      }
+      case 'remove_index': {
+        if (!table) return unknown();
+        const columns = names(a[1]) ?? names(k.get('column'));
+        const indexName =
+          symbolOrString(k.get('name')) ?? (columns ? `index_${table}_on_${columns.join('_and_')}` : undefined);
+        if (!indexName) return unknown();
+        const concurrently = symbolOrString(k.get('algorithm')) === 'concurrently';
+        const up = [ddl.dropIndex(e, table, indexName, { concurrently, ifExists: truthy(k.get('if_exists')) })];
+        return push(
+          up,
+          columns ? [ddl.createIndex(e, { ...this.index(table, columns, k), name: indexName })] : undefined,
+        );
+      }
+      case 'add_reference':
+      case 'add_belongs_to': {
+        const reference = symbolOrString(a[1]);
+        if (!table || !reference) return unknown();
+        const operations = this.reference(node, table, reference, args);
+        if (!operations) return;
+        return push(operations.up, operations.down);
+      }
+      case 'remove_reference':
+      case 'remove_belongs_to': {
+        const reference = symbolOrString(a[1]);
+        if (!table || !reference) return unknown();
+        const operations = this.reference(node, table, reference, args);
+        if (!operations) return;
+        return push([...operations.down], operations.up);
+      }
+      case 'add_foreign_key': {
+        const to = symbolOrString(a[1]);
+        if (!table || !to) return unknown();
+        const column = symbolOrString(k.get('column')) ?? `${singular(to)}_id`;
+        const fkName = symbolOrString(k.get('name')) ?? ddl.railsForeignKeyName(table, column);
+        const sql = ddl.addForeignKey(e, table, [column], {
+          table: to,
+          columns: [symbolOrString(k.get('primary_key')) ?? 'id'],
+          name: fkName,
+          ...(FK_ACTIONS[symbolOrString(k.get('on_delete')) ?? '']
+            ? { onDelete: FK_ACTIONS[symbolOrString(k.get('on_delete'))!] }
+            : {}),
+          ...(FK_ACTIONS[symbolOrString(k.get('on_update')) ?? '']
+            ? { onUpdate: FK_ACTIONS[symbolOrString(k.get('on_update'))!] }
+            : {}),
+          ...(k.get('validate')?.kind === 'bool' && !truthy(k.get('validate')) ? { validate: false } : {}),
+        });
+        return push([sql], [ddl.dropConstraint(e, table, fkName, 'foreign')]);
+      }
+      case 'remove_foreign_key': {
+        if (!table) return unknown();
+        const to = symbolOrString(a[1]);
+        const column = symbolOrString(k.get('column')) ?? (to ? `${singular(to)}_id` : undefined);
+        const fkName = symbolOrString(k.get('name')) ?? (column ? ddl.railsForeignKeyName(table, column) : undefined);
+        if (!fkName) return unknown();
+        return push([ddl.dropConstraint(e, table, fkName, 'foreign')], undefined);
+      }
+      case 'validate_foreign_key': {
+        const to = symbolOrString(a[1]);
+        const fkName =
+          symbolOrString(k.get('name')) ??
+          (table && to ? ddl.railsForeignKeyName(table, `${singular(to)}_id`) : undefined);
+        if (!table || !fkName) return unknown();
+        return push([`ALTER TABLE ${ddl.quoteTable(e, table)} VALIDATE CONSTRAINT ${ddl.quote(e, fkName)}`], []);
+      }
+      case 'add_check_constraint': {
+        const expression = a[1]?.kind === 'string' ? a[1].value : undefined;
+        const checkName = symbolOrString(k.get('name'));
+        if (!table || !expression || !checkName)
+          return unknown('add_check_constraint without a literal expression and name:');
+        return push(
+          [ddl.addCheck(e, table, checkName, expression)],
+          [ddl.dropConstraint(e, table, checkName, 'check')],
+        );
+      }
+      case 'add_timestamps':
+      case 'remove_timestamps': {
+        if (!table) return unknown();
+        const columns = ['created_at', 'updated_at'].map((column) => ({
+          name: column,
+          type: columnType(e, 'datetime', args) ?? 'timestamp',
+          nullable: k.has('null') ? truthy(k.get('null')) : false,
+        }));
+        const add = columns.map((column) => ddl.addColumn(e, table, column));
+        const drop = columns.map((column) => ddl.dropColumn(e, table, column.name));
+        return name === 'add_timestamps' ? push(add, drop) : push(drop, add);
+      }
+      case 'enable_extension':
+      case 'disable_extension': {
+        const extension = symbolOrString(a[0]);
+        if (!extension) return unknown();
+        const create = `CREATE EXTENSION IF NOT EXISTS ${ddl.quote(e, extension)}`;
+        const drop = `DROP EXTENSION IF EXISTS ${ddl.quote(e, extension)}`;
+        return name === 'enable_extension' ? push([create], [drop]) : push([drop], [create]);
+      }
+      case 'execute': {
+        if (a[0]?.kind !== 'string' || a[0].interpolated)
+          return unknown('execute with SQL that is not a literal string');
+        return push([a[0].value.trim().replace(/;\s*$/, '')], undefined);
+      }
+      case 'reversible':
+        return this.reversible(node, target, direction);
+      case 'up_only':
+        if (call.block !== undefined)
+          return this.body(
+            parseDslTree(call.block, 'ruby', node.line),
+            target,
+            direction === 'change' ? 'up' : direction,
+          );
+        if (node.children) {
+          const inner: DslOperation[] = [];
+          this.body(node.children, inner, 'up');
+          for (const operation of inner) target.push({ ...operation, down: [] });
+          return;
+        }
+        return unknown();
+      case 'say_with_time':
+      case 'suppress_messages':
+      case 'safety_assured':
+      case 'revert':
+        if (name === 'revert') return unknown('revert of another migration is not translated');
+        if (node.children) return this.body(node.children, target, direction);
+        if (call.block !== undefined) return this.body(parseDslTree(call.block, 'ruby', node.line), target, direction);
+        return unknown();
+      case 'validate_check_constraint': {
+        const checkName = symbolOrString(k.get('name'));
+        if (!table || !checkName) return unknown('validate_check_constraint without a literal name:');
+        return push([`ALTER TABLE ${ddl.quoteTable(e, table)} VALIDATE CONSTRAINT ${ddl.quote(e, checkName)}`], []);
+      }
+      case 'say':
+        return;
+      default:
+        return unknown();
+    }
+  }
+
+  private reversible(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
+    const parameter = node.params ?? 'dir';
+    const up: DslOperation[] = [];
+    const down: DslOperation[] = [];
+    for (const child of node.children ?? []) {
+      const call = parseCall(child.text, 'ruby');
+      const which = call?.name === `${parameter}.up` ? up : call?.name === `${parameter}.down` ? down : undefined;
+      if (!call || !which) {
+        this.out.unknown(
+          child.line,
+          child.text,
+          `only ${parameter}.up / ${parameter}.down belong in reversible`,
+          'Move other calls out of the reversible block.',
+        );
+        continue;
+      }
+      const body = call.block !== undefined ? parseDslTree(call.block, 'ruby', child.line) : (child.children ?? []);
+      this.body(body, which, 'up');
+    }
+    const chosen = direction === 'down' ? down : up;
+    const other = direction === 'down' ? up : down;
+    target.push({
+      line: node.line,
+      up: chosen.flatMap((operation) => operation.up),
+      down: other.flatMap((operation) => operation.up),
+      call: node.text,
+    });
+  }
+
+  private column(node: DslNode, name: string, type: string, args: DslArgs): ddl.ColumnSpec | undefined {
+    const sizing = ['limit', 'precision', 'scale'].find(
+      (key) =>
+        args.keywords.has(key) && args.keywords.get(key)?.kind !== 'number' && args.keywords.get(key)?.kind !== 'nil',
+    );
+    if (sizing) {
+      this.out.unknown(node.line, node.text, `${sizing}: is not a literal number`, 'Check this column by hand.');
+      return undefined;
+    }
+    const sqlType = columnType(this.engine, type, args);
+    if (!sqlType) {
+      this.out.unknown(
+        node.line,
+        node.text,
+        `column type :${type} is not translated for ${this.engine}`,
+        'Check this column by hand.',
+      );
+      return undefined;
+    }
+    const value = defaultOf(args.keywords.get('default'));
+    if (value === 'unknown') {
+      this.out.unknown(node.line, node.text, 'the default is not a literal', 'Check this column by hand.');
+      return undefined;
+    }
+    return {
+      name,
+      type: sqlType,
+      ...(args.keywords.has('null') ? { nullable: truthy(args.keywords.get('null')) } : {}),
+      ...(value ? { default: value } : {}),
+    };
+  }
+
+  private index(table: string, columns: string[], k: Map<string, DslValue>): ddl.IndexSpec {
+    const where = k.get('where');
+    return {
+      table,
+      columns,
+      name: symbolOrString(k.get('name')) ?? indexName(table, columns),
+      unique: truthy(k.get('unique')),
+      concurrently: symbolOrString(k.get('algorithm')) === 'concurrently',
+      ...(where?.kind === 'string' ? { where: where.value } : {}),
+      ...(symbolOrString(k.get('using')) ? { using: symbolOrString(k.get('using'))! } : {}),
+      ifNotExists: truthy(k.get('if_not_exists')),
+    };
+  }
+
+  /** `add_reference :orders, :user, foreign_key: true, index: true`: the column, its index and foreign key. */
+  private reference(
+    node: DslNode,
+    table: string,
+    reference: string,
+    args: DslArgs,
+  ): { up: string[]; down: string[] } | undefined {
+    const e = this.engine;
+    const k = args.keywords;
+    const polymorphic = truthy(k.get('polymorphic'));
+    const type = symbolOrString(k.get('type')) ?? 'bigint';
+    const sqlType = columnType(e, type, { positional: [], keywords: new Map() });
+    if (!sqlType) {
+      this.out.unknown(
+        node.line,
+        node.text,
+        `reference type :${type} is not translated`,
+        'Check this reference by hand.',
+      );
+      return undefined;
+    }
+    const column = `${reference}_id`;
+    const nullable = k.has('null') ? truthy(k.get('null')) : undefined;
+    const up = [
+      ddl.addColumn(e, table, { name: column, type: sqlType, ...(nullable !== undefined ? { nullable } : {}) }),
+    ];
+    const down: string[] = [];
+    if (polymorphic)
+      up.push(ddl.addColumn(e, table, { name: `${reference}_type`, type: columnType(e, 'string', args)! }));
+    const indexOption = k.get('index');
+    if (indexOption === undefined || truthy(indexOption)) {
+      const columns = polymorphic ? [`${reference}_type`, column] : [column];
+      const options = indexOption?.kind === 'keywords' ? new Map(indexOption.entries) : new Map<string, DslValue>();
+      const index = this.index(table, columns, options);
+      up.push(ddl.createIndex(e, index));
+      down.push(ddl.dropIndex(e, table, index.name, { concurrently: index.concurrently ?? false }));
+    }
+    const foreignKey = k.get('foreign_key');
+    if (truthy(foreignKey) && !polymorphic) {
+      const options = foreignKey?.kind === 'keywords' ? new Map(foreignKey.entries) : new Map<string, DslValue>();
+      const to = symbolOrString(options.get('to_table')) ?? `${reference}s`;
+      const fkName = symbolOrString(options.get('name')) ?? ddl.railsForeignKeyName(table, column);
+      const onDelete = FK_ACTIONS[symbolOrString(options.get('on_delete')) ?? ''];
+      up.push(
+        ddl.addForeignKey(e, table, [column], {
+          table: to,
+          columns: [symbolOrString(options.get('primary_key')) ?? 'id'],
+          name: fkName,
+          ...(onDelete ? { onDelete } : {}),
+        }),
+      );
+      down.unshift(ddl.dropConstraint(e, table, fkName, 'foreign'));
+    }
+    down.push(ddl.dropColumn(e, table, column));
+    if (polymorphic) down.push(ddl.dropColumn(e, table, `${reference}_type`));
+    return { up, down };
+  }
+
+  private createTable(node: DslNode, name: string, args: DslArgs, target: DslOperation[]): undefined {
+    const e = this.engine;
+    const k = args.keywords;
+    let table = symbolOrString(args.positional[0]);
+    if (name === 'create_join_table') {
+      const [first, second] = [symbolOrString(args.positional[0]), symbolOrString(args.positional[1])];
+      if (!first || !second)
+        return this.out.unknown(
+          node.line,
+          node.text,
+          'create_join_table needs two table names',
+          'Check this table by hand.',
+        );
+      table = symbolOrString(k.get('table_name')) ?? [first, second].sort().join('_');
+    }
+    if (!table)
+      return this.out.unknown(node.line, node.text, 'the table name is not a literal', 'Check this table by hand.');
+    const columns: ddl.ColumnSpec[] = [];
+    const after: { sql: string; line: number }[] = [];
+    const idOption = k.get('id');
+    if (name === 'create_join_table') {
+      for (const other of [symbolOrString(args.positional[0])!, symbolOrString(args.positional[1])!]) {
+        columns.push({ name: `${singular(other)}_id`, type: 'bigint', nullable: false });
+      }
+    } else if (!(idOption?.kind === 'bool' && !idOption.value)) {
+      const pk = symbolOrString(k.get('primary_key')) ?? 'id';
+      const idType = symbolOrString(idOption) ?? 'primary_key';
+      if (idType === 'uuid') {
+        columns.push({
+          name: pk,
+          type: columnType(e, 'uuid', args)!,
+          primaryKey: true,
+          nullable: false,
+          ...(e === 'postgresql' ? { default: { sql: 'gen_random_uuid()' } } : {}),
+        });
+      } else if (
+        idType === 'primary_key' ||
+        idType === 'bigint' ||
+        idType === 'integer' ||
+        idType === 'bigserial' ||
+        idType === 'serial'
+      ) {
+        const small = idType === 'integer' || idType === 'serial';
+        const type =
+          e === 'postgresql'
+            ? small
+              ? 'serial'
+              : 'bigserial'
+            : e === 'mysql'
+              ? `${small ? 'int' : 'bigint'} NOT NULL AUTO_INCREMENT`
+              : 'integer';
+        columns.push({
+          name: pk,
+          type: e === 'sqlite' ? 'integer' : type,
+          primaryKey: true,
+          ...(e === 'sqlite' ? {} : {}),
+        });
+      } else {
+        const type = columnType(e, idType, args);
+        if (!type)
+          return this.out.unknown(
+            node.line,
+            node.text,
+            `primary key type :${idType} is not translated`,
+            'Check this table by hand.',
+          );
+        columns.push({ name: pk, type, primaryKey: true });
+      }
+    }
+    const parameter = node.params ?? 't';
+    for (const child of node.children ?? []) {
+      try {
+        this.tableColumn(child, parameter, table, columns, after);
+      } catch (error) {
+        this.out.fail(child.line, child.text, error);
+      }
+    }
+    const up: string[] = [];
+    if (symbolOrString(k.get('force')) === 'cascade' || truthy(k.get('force'))) {
+      up.push(ddl.dropTable(e, table, { ifExists: true, cascade: symbolOrString(k.get('force')) === 'cascade' }));
+    }
+    const options = k.get('options');
+    up.push(
+      ddl.createTable(e, table, columns, {
+        ifNotExists: truthy(k.get('if_not_exists')),
+        ...(options?.kind === 'string' && e === 'mysql' ? { suffix: options.value } : {}),
+      }),
+    );
+    target.push({ line: node.line, up, down: [ddl.dropTable(e, table)], call: node.text });
+    // Indexes and foreign keys of the table follow it, at their own lines; dropping the table drops them.
+    for (const statement of after)
+      target.push({ line: statement.line, up: [statement.sql], down: [], call: node.text });
+  }
+
+  /** One `t.<type> :name, …` (or t.references, t.timestamps, t.index) inside create_table. */
+  private tableColumn(
+    child: DslNode,
+    parameter: string,
+    table: string,
+    columns: ddl.ColumnSpec[],
+    after: { sql: string; line: number }[],
+  ): undefined {
+    const call = parseCall(child.text, 'ruby');
+    const method = call?.name.startsWith(`${parameter}.`) ? call.name.slice(parameter.length + 1) : undefined;
+    if (!call || !method) {
+      this.out.unknown(
+        child.line,
+        child.text,
+        `expected ${parameter}.<type> inside create_table`,
+        'Check this column by hand.',
+      );
+      return;
+    }
+    const { args } = call;
+    const e = this.engine;
+    if (method === 'timestamps') {
+      const type = columnType(e, 'datetime', args)!;
+      const nullable = args.keywords.has('null') ? truthy(args.keywords.get('null')) : false;
+      columns.push({ name: 'created_at', type, nullable }, { name: 'updated_at', type, nullable });
+      return;
+    }
+    if (method === 'index') {
+      const list = names(args.positional[0]);
+      if (!list)
+        return this.out.unknown(
+          child.line,
+          child.text,
+          'the index columns are not literals',
+          'Check this index by hand.',
+        );
+      after.push({ sql: ddl.createIndex(e, this.index(table, list, args.keywords)), line: child.line });
+      return;
+    }
+    if (method === 'check_constraint') {
+      const expression = args.positional[0];
+      const checkName = symbolOrString(args.keywords.get('name')) ?? `chk_rails_${table}`;
+      if (expression?.kind !== 'string')
+        return this.out.unknown(
+          child.line,
+          child.text,
+          'the check expression is not a literal',
+          'Check this constraint by hand.',
+        );
+      after.push({ sql: ddl.addCheck(e, table, checkName, expression.value), line: child.line });
+      return;
+    }
+    if (method === 'references' || method === 'belongs_to') {
+      for (const value of args.positional) {
+        const reference = symbolOrString(value);
+        if (!reference) continue;
+        const operations = this.reference(child, table, reference, args);
+        if (!operations) return;
+        // The column goes into CREATE TABLE; the index and foreign key follow it.
+        for (const sql of operations.up) {
+          const added = /^ALTER TABLE \S+ ADD COLUMN (.*)$/s.exec(sql);
+          if (added) columns.push({ name: '', type: '', raw: added[1]! });
+          else after.push({ sql, line: child.line });
+        }
+      }
+      return;
+    }
+    const type = method === 'column' ? symbolOrString(args.positional[1]) : method;
+    const columnNames = (method === 'column' ? args.positional.slice(0, 1) : args.positional).map(symbolOrString);
+    if (!type || columnNames.some((name) => name === undefined) || !columnNames.length) {
+      this.out.unknown(
+        child.line,
+        child.text,
+        'the column is not written with literal names',
+        'Check this column by hand.',
+      );
+      return;
+    }
+    for (const name of columnNames as string[]) {
+      const spec = this.column(child, name, type, args);
+      if (!spec) return;
+      columns.push(spec);
+      const index = args.keywords.get('index');
+      if (truthy(index)) {
+        const options = index?.kind === 'keywords' ? new Map(index.entries) : new Map<string, DslValue>();
+        after.push({ sql: ddl.createIndex(e, this.index(table, [name], options)), line: child.line });
+      }
+    }
+  }
+
+  private changeTable(
+    table: string,
+    children: DslNode[],
+    target: DslOperation[],
+    direction: 'change' | 'up' | 'down',
+  ): undefined {
+    for (const child of children) {
+      const call = parseCall(child.text, 'ruby');
+      const method = call?.name.replace(/^\w+\./, '');
+      if (!call || !method) {
+        this.out.unknown(child.line, child.text, 'not a change_table call', 'Check this change by hand.');
+        continue;
+      }
+      // t.<type> :col → add_column; t.remove → remove_column; t.rename → rename_column; t.index → add_index …
+      const rest = child.text.replace(/^\w+\.\w+[?!]?\s*\(?/, '').replace(/\)$/, '');
+      const prefix = `:${table}, `;
+      const translated: Record<string, string> = {
+        remove: 'remove_columns',
+        rename: 'rename_column',
+        index: 'add_index',
+        remove_index: 'remove_index',
+        references: 'add_reference',
+        belongs_to: 'add_reference',
+        remove_references: 'remove_reference',
+        timestamps: 'add_timestamps',
+        remove_timestamps: 'remove_timestamps',
+        change: 'change_column',
+        change_default: 'change_column_default',
+        change_null: 'change_column_null',
+        column: 'add_column',
+        check_constraint: 'add_check_constraint',
+        foreign_key: 'add_foreign_key',
+      };
+      const rewritten = translated[method]
+        ? `${translated[method]} ${prefix}${rest}`
+        : columnType(this.engine, method, { positional: [], keywords: new Map() })
+          ? `add_column ${prefix}${rest.replace(/^(:\w+)/, `$1, :${method}`)}`
+          : undefined;
+      if (!rewritten) {
+        this.out.unknown(
+          child.line,
+          child.text,
+          'this change_table call is not translated',
+          'Check this change by hand.',
+        );
+        continue;
+      }
+      try {
+        this.statement({ text: rewritten.replace(/,\s*$/, ''), line: child.line }, target, direction);
+      } catch (error) {
+        this.out.fail(child.line, child.text, error);
+      }
+    }
+  }
+}
+
+function engineOfDatabaseYml(text: string): Engine | undefined {
+  const adapter = /^\s*adapter:\s*["']?(\w+)/m.exec(text)?.[1];
+  if (!adapter) return undefined;
+  if (/postg|postgis/.test(adapter)) return 'postgresql';
+  if (/mysql|trilogy/.test(adapter)) return 'mysql';
+  if (/sqlite/.test(adapter)) return 'sqlite';
+  return undefined;
+}
+
+/**
+ * Rails: `db/migrate/<timestamp>_<name>.rb`, read statically. `change` calls get a derived down (their inverse
+ * in reverse order) unless one is irreversible; `up`/`down` methods are read as written. Each migration runs in a
+ * transaction on PostgreSQL and SQLite unless the class says `disable_ddl_transaction!`.
+ */
+export const rails: FormatReader = {
+  format: 'rails',
+  priority: 12,
+  tool: 'rails',
+  label: 'Rails',
+  scan: scanRails,
+  async read(context) {
+    const yml =
+      (await readText(path.join(context.root, 'config', 'database.yml'))) ??
+      (await readText(path.join(context.root, 'config', 'database.yml.sample'))) ??
+      '';
+    const declared = engineOfDatabaseYml(yml);
+    const engine = context.engine ?? declared ?? 'postgresql';
+    const result: FormatRead = { migrations: [], errors: [], engine };
+    if (!context.engine && !declared) {
+      result.notes = ['No engine given and config/database.yml names no adapter: translated for PostgreSQL.'];
+    }
+    const { files } = await listEntries(context.directory);
+    for (const file of files.filter((name) => FILE.test(name)).sort()) {
+      const absolute = path.join(context.directory, file);
+      if (!selected(context.only, absolute)) continue;
+      context.signal?.throwIfAborted();
+      const relative = relativeToRoot(context.root, absolute);
+      const [, version = '', name = ''] = FILE.exec(file) ?? [];
+      const translation = new DslTranslation(relative);
+      const source = (await readText(absolute)) ?? '';
+      const tree = parseDslTree(source, 'ruby');
+      const klass = tree.find((node) => /^class\s/.test(node.text));
+      const members = klass?.children ?? [];
+      const translator = new RailsTranslator(ddl.ddlEngine(engine), translation);
+      const method = (methodName: string) =>
+        members.find((node) => new RegExp(`^def\\s+(self\\.)?${methodName}\\b`).test(node.text));
+      const change = method('change');
+      const upMethod = method('up');
+      const downMethod = method('down');
+      const transactional =
+        !members.some((node) => node.text === 'disable_ddl_transaction!') && engine !== 'mysql' && engine !== 'mariadb';
+      if (!klass) {
+        translation.unknown(
+          1,
+          source.trim().split('\n')[0] ?? '',
+          'no migration class found',
+          'A Rails migration defines `class X < ActiveRecord::Migration[…]`.',
+        );
+      }
+      if (change) translator.body(change.children ?? [], translation.up, 'change');
+      else if (upMethod) {
+        translator.body(upMethod.children ?? [], translation.up, 'up');
+        if (downMethod) {
+          translator.body(downMethod.children ?? [], translation.down, 'down');
+          if (translator.irreversibleAt !== undefined) {
+            translation.down.length = 0;
+            translation.notes.push(`down raises (line ${translator.irreversibleAt}): irreversible by design.`);
+          }
+        }
+      } else if (klass) {
+        translation.unknown(
+          klass.line,
+          klass.text,
+          'the class defines neither change nor up',
+          'Define `def change` or `def up` / `def down`.',
+        );
+      }
+      for (const member of members) {
+        if (member === change || member === upMethod || member === downMethod) continue;
+        // Constants (`COLUMNS = %i[…]`) do nothing by themselves; a call that uses one is reported where it is.
+        if (
+          member.text === 'disable_ddl_transaction!' ||
+          /^def\s/.test(member.text) ||
+          /^[A-Z]\w*\s*=[^=]/.test(member.text)
+        ) {
+          continue;
+        }
+        translation.unknown(
+          member.line,
+          member.text,
+          'this class-level call is not translated',
+          'Check what it does by hand.',
+        );
+      }
+      if (!transactional && engine !== 'mysql' && engine !== 'mariadb')
+        translation.notes.push('disable_ddl_transaction!: runs outside a transaction.');
+      else if (engine === 'mysql' || engine === 'mariadb')
+        translation.notes.push('MySQL commits each DDL statement implicitly: no transaction protects this migration.');
+      result.migrations.push(
+        dslMigration(
+          translation,
+          { id: version, name, path: relative, format: 'rails', transactional },
+          change ? 'change' : 'up-down',
+        ),
+      );
+      result.errors.push(...translation.errors);
+    }
+    return result;
+  },
+};
+
+/** detect_setup: `db/migrate/*.rb` with Rails migration classes. */
+export function scanRails(context: PackageContext): MigrationScan[] {
+  return context.ownDirs
+    .filter((dir) => /(^|\/)db\/migrate$/.test(dir))
+    .flatMap((dir) => {
+      const files = context.files
+        .filesIn(dir)
+        .filter((name) => FILE.test(name))
+        .sort();
+      if (!files.length) return [];
+      const entries: MigrationEntry[] = files.map((name) => {
+        const file = joinRelative(dir, name);
+        const text = context.files.read(file) ?? '';
+        const [, version = '', title = ''] = FILE.exec(name) ?? [];
+        return {
+          id: version,
+          name: title,
+          path: file,
+          tool: 'rails',
+          hasDown: /^\s*def\s+down\b/m.test(text) || /^\s*def\s+change\b/m.test(text),
+          transactional: !/disable_ddl_transaction!/.test(text),
+        };
+      });
+      return [
+        staticScan('rails', dir, entries, {
+          naming: 'YYYYMMDDHHMMSS_name',
+          extension: '.rb',
+          moduleStyle: 'ruby',
+          transaction:
+            'per migration on PostgreSQL and SQLite (opt out with disable_ddl_transaction!); MySQL DDL commits implicitly',
+        }),
+      ];
+    });
+}

@@ -1,0 +1,306 @@
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import type { Engine, Migration } from '../../model.js';
+import type { PackageContext } from '../../project/context.js';
+import type { MigrationScan } from '../../project/migrations.js';
+import { relativeToRoot } from '../../project/root.js';
+import type { MigrationEntry } from '../../project/types.js';
+import { dirOf, joinRelative } from '../../project/walk.js';
+import { readError, readText, selected } from '../files.js';
+import { splitStatements } from '../statements.js';
+import type { FormatRead, FormatReader, ReadContext } from '../types.js';
+import { isBlankSql, staticScan } from './static-scan.js';
+
+const PLAN = 'sqitch.plan';
+
+const ENGINES: Record<string, Engine> = {
+  pg: 'postgresql',
+  cockroach: 'cockroachdb',
+  mysql: 'mysql',
+  sqlite: 'sqlite',
+};
+
+export interface PlanChange {
+  /** The change name; `@tag` appended for an instance that was reworked later. */
+  id: string;
+  name: string;
+  /** `-name` lines revert a change at that point of the plan. */
+  revert: boolean;
+  requires: string[];
+  conflicts: string[];
+  note: string;
+  line: number;
+  /** Scripts of this instance are `<name>@<tag>.sql` when the change is reworked later in the plan. */
+  scriptName: string;
+}
+
+/**
+ * sqitch.plan: `%pragma` lines, `@tag` lines, and change lines `[+-]name [deps] timestamp planner <email> # note`.
+ * A change that appears again later was reworked: its earlier instance's scripts carry the first tag after it.
+ */
+export function parsePlan(text: string, file: string): { changes: PlanChange[]; errors: UserError[] } {
+  const changes: (PlanChange & { tagsAfter: string[] })[] = [];
+  const errors: UserError[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#') || trimmed.startsWith('%')) return;
+    if (trimmed.startsWith('@')) {
+      const tag = /^@(\S+)/.exec(trimmed)?.[1] ?? '';
+      for (const change of changes) change.tagsAfter.push(tag);
+      return;
+    }
+    const match = /^([+-])?\s*([^\s[@#]+)\s*(?:\[([^\]]*)\])?\s*(\S+)\s+(.*?)(?:\s#\s?(.*))?$/.exec(trimmed);
+    if (!match || !/^\d{4}-\d\d-\d\dT/.test(match[4] ?? '')) {
+      errors.push(
+        new UserError(
+          'sqitch-plan-line',
+          `${file}:${index + 1} is not a change, tag or pragma line: ${trimmed}`,
+          'Write changes as `name [dependencies] <timestamp> <planner> <email> # note`, as `sqitch add` does.',
+          { file, line: index + 1, column: 1 },
+        ),
+      );
+      return;
+    }
+    const dependencies = (match[3] ?? '').split(/\s+/).filter(Boolean);
+    changes.push({
+      id: match[2] ?? '',
+      name: match[2] ?? '',
+      revert: match[1] === '-',
+      requires: dependencies.filter((dependency) => !dependency.startsWith('!')),
+      conflicts: dependencies.filter((dependency) => dependency.startsWith('!')).map((dep) => dep.slice(1)),
+      note: (match[6] ?? '').replace(/\\n/g, '\n').trim(),
+      line: index + 1,
+      scriptName: match[2] ?? '',
+      tagsAfter: [],
+    });
+  });
+  // A name that appears again later was reworked: `sqitch rework` names the earlier instance's scripts after the
+  // last tag before the rework (`<name>@<tag>`).
+  for (let index = 0; index < changes.length; index++) {
+    const change = changes[index]!;
+    if (change.revert) continue;
+    const next = changes.findIndex((later, at) => at > index && later.name === change.name && !later.revert);
+    if (next === -1) continue;
+    const tagsBetween = change.tagsAfter.slice(0, change.tagsAfter.length - changes[next]!.tagsAfter.length);
+    const tag = tagsBetween.at(-1);
+    if (tag) {
+      change.scriptName = `${change.name}@${tag}`;
+      change.id = `${change.name}@${tag}`;
+    } else {
+      errors.push(
+        new UserError(
+          'sqitch-rework-untagged',
+          `${file}:${change.line}: ${change.name} is reworked later, but no tag stands between the two.`,
+          'Tag the plan (`sqitch tag`) before reworking a change, as `sqitch rework` requires.',
+          { file, line: change.line, column: 1 },
+        ),
+      );
+    }
+  }
+  return { changes: changes.map(({ tagsAfter: _tags, ...change }) => change), errors };
+}
+
+interface SqitchConfig {
+  engine?: string;
+  topDir?: string;
+  planFile?: string;
+  deployDir?: string;
+  revertDir?: string;
+  verifyDir?: string;
+}
+
+/** The `[core]` values of sqitch.conf (git-config syntax). */
+export function parseSqitchConf(text: string): SqitchConfig {
+  const config: SqitchConfig = {};
+  let section = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/[#;].*$/, '').trim();
+    const header = /^\[\s*([\w.-]+)(?:\s+"[^"]*")?\s*\]$/.exec(line);
+    if (header) {
+      section = header[1] ?? '';
+      continue;
+    }
+    const pair = /^([\w-]+)\s*=\s*(.*)$/.exec(line);
+    if (!pair || section !== 'core') continue;
+    const value = (pair[2] ?? '').replace(/^"(.*)"$/, '$1');
+    const key = pair[1]?.toLowerCase();
+    if (key === 'engine') config.engine = value;
+    if (key === 'top_dir') config.topDir = value;
+    if (key === 'plan_file') config.planFile = value;
+    if (key === 'deploy_dir') config.deployDir = value;
+    if (key === 'revert_dir') config.revertDir = value;
+    if (key === 'verify_dir') config.verifyDir = value;
+  }
+  return config;
+}
+
+async function configAround(root: string, directory: string): Promise<{ config: SqitchConfig; base: string }> {
+  for (let folder = directory; ; folder = path.dirname(folder)) {
+    const text = await readText(path.join(folder, 'sqitch.conf'));
+    if (text !== undefined) return { config: parseSqitchConf(text), base: folder };
+    if (folder === root || path.dirname(folder) === folder || !folder.startsWith(root)) break;
+  }
+  return { config: {}, base: directory };
+}
+
+/**
+ * Sqitch: changes in sqitch.plan order, each with deploy/<change>.sql (up), revert/<change>.sql (down) and
+ * verify/<change>.sql; the engine from sqitch.conf `[core] engine`. Sqitch adds no transaction: the scripts
+ * it generates open their own (BEGIN … COMMIT).
+ */
+export const sqitch: FormatReader = {
+  format: 'sqitch',
+  priority: 11,
+  tool: 'sqitch',
+  label: 'Sqitch',
+  scan: scanSqitch,
+  read: readSqitch,
+};
+
+async function readSqitch(context: ReadContext): Promise<FormatRead> {
+  const { config, base } = await configAround(context.root, context.directory);
+  const engine = context.engine ?? (config.engine ? (ENGINES[config.engine] ?? 'unknown') : undefined);
+  const planPath = config.planFile ? path.resolve(base, config.planFile) : path.join(context.directory, PLAN);
+  const planRelative = relativeToRoot(context.root, planPath);
+  const planText = await readText(planPath);
+  if (planText === undefined) {
+    throw new UserError(
+      'sqitch-plan-missing',
+      `${planRelative} does not exist.`,
+      'Run `sqitch init` or pass the folder holding sqitch.plan.',
+      { file: planRelative },
+    );
+  }
+  const folder = (name: string | undefined, fallback: string) =>
+    name ? path.resolve(base, name) : path.join(context.directory, fallback);
+  const dirs = {
+    deploy: folder(config.deployDir, 'deploy'),
+    revert: folder(config.revertDir, 'revert'),
+    verify: folder(config.verifyDir, 'verify'),
+  };
+  const plan = parsePlan(planText, planRelative);
+  const result: FormatRead = {
+    migrations: [],
+    errors: plan.errors.map((error) => readError(planRelative, error)),
+    ...(engine ? { engine } : {}),
+  };
+  if (config.engine && !ENGINES[config.engine]) {
+    result.notes = [
+      `sqitch.conf names engine ${config.engine}, which has no rules here: statements are split generically.`,
+    ];
+  }
+  const deployed = new Set<string>();
+  for (const change of plan.changes) {
+    const scripts = {
+      deploy: path.join(dirs.deploy, `${change.scriptName}.sql`),
+      revert: path.join(dirs.revert, `${change.scriptName}.sql`),
+      verify: path.join(dirs.verify, `${change.scriptName}.sql`),
+    };
+    const missing = change.requires.filter((dependency) => {
+      if (dependency.includes(':')) return false; // another project's change
+      return !deployed.has(dependency.replace(/@.*$/, ''));
+    });
+    if (!change.revert) deployed.add(change.name);
+    if (![scripts.deploy, scripts.revert, scripts.verify].some((file) => selected(context.only, file))) continue;
+    context.signal?.throwIfAborted();
+    const deployRelative = relativeToRoot(context.root, scripts.deploy);
+    try {
+      if (missing.length) {
+        throw new UserError(
+          'sqitch-dependency-order',
+          `${planRelative}:${change.line}: ${change.name} requires ${missing.join(', ')}, which the plan does not deploy before it.`,
+          'Move the required change above this one in sqitch.plan, or fix the dependency name.',
+          { file: planRelative, line: change.line, column: 1 },
+        );
+      }
+      result.migrations.push(await changeOf(context, engine, change, scripts, planRelative));
+    } catch (error) {
+      result.errors.push(readError(deployRelative, error));
+    }
+  }
+  return result;
+}
+
+async function changeOf(
+  context: ReadContext,
+  engine: Engine | undefined,
+  change: PlanChange,
+  scripts: { deploy: string; revert: string; verify: string },
+  planRelative: string,
+): Promise<Migration> {
+  // A `-change` line reverts the change at that point: its revert script is what runs.
+  const upFile = change.revert ? scripts.revert : scripts.deploy;
+  const downFile = change.revert ? scripts.deploy : scripts.revert;
+  const upRelative = relativeToRoot(context.root, upFile);
+  const upText = await readText(upFile);
+  if (upText === undefined) {
+    throw new UserError(
+      'sqitch-script-missing',
+      `${upRelative} does not exist, but ${planRelative}:${change.line} plans ${change.revert ? 'reverting' : 'deploying'} ${change.name}.`,
+      'Add the script (sqitch add creates it) or remove the change from the plan.',
+      { file: upRelative },
+    );
+  }
+  const downText = await readText(downFile);
+  const verifyText = await readText(scripts.verify);
+  const notes = [
+    `Planned at ${planRelative}:${change.line}${change.requires.length ? `, requires ${change.requires.join(', ')}` : ''}${change.conflicts.length ? `, conflicts with ${change.conflicts.join(', ')}` : ''}.`,
+  ];
+  const transactional = /^\s*BEGIN\b/im.test(upText) && /^\s*COMMIT\b/im.test(upText);
+  notes.push(
+    transactional
+      ? 'The script opens its own transaction (BEGIN … COMMIT); Sqitch adds none.'
+      : 'Sqitch adds no transaction and the script opens none.',
+  );
+  if (downText === undefined) notes.push(`No ${relativeToRoot(context.root, downFile)}: sqitch revert cannot undo it.`);
+  if (verifyText !== undefined) notes.push(`Verified by ${relativeToRoot(context.root, scripts.verify)}.`);
+  if (change.revert) notes.push('A `-` plan line: the change is reverted here.');
+  return {
+    id: change.revert ? `-${change.id}` : change.id,
+    name: change.note || change.name,
+    path: upRelative,
+    format: 'sqitch',
+    up: isBlankSql(upText) ? [] : await splitStatements(upText, engine, upRelative),
+    ...(downText !== undefined
+      ? {
+          down: isBlankSql(downText)
+            ? []
+            : await splitStatements(downText, engine, relativeToRoot(context.root, downFile)),
+        }
+      : {}),
+    transactional,
+    notes,
+  };
+}
+
+/** detect_setup: each sqitch.plan with a deploy/ folder beside it, changes in plan order. */
+export function scanSqitch(context: PackageContext): MigrationScan[] {
+  const scans: MigrationScan[] = [];
+  for (const plan of context.ownFiles.filter((file) => file.endsWith(`/${PLAN}`) || file === PLAN)) {
+    const dir = dirOf(plan);
+    if (!context.files.dirs.has(joinRelative(dir, 'deploy'))) continue;
+    const { changes } = parsePlan(context.files.read(plan) ?? '', plan);
+    const entries: MigrationEntry[] = changes.map((change) => {
+      const deploy = joinRelative(dir, 'deploy', `${change.scriptName}.sql`);
+      return {
+        id: change.id,
+        name: change.name,
+        path: deploy,
+        tool: 'sqitch',
+        hasDown: context.files.has(joinRelative(dir, 'revert', `${change.scriptName}.sql`)),
+        transactional: /^\s*BEGIN\b/im.test(context.files.read(deploy) ?? ''),
+      };
+    });
+    scans.push(
+      staticScan('sqitch', dir, entries, {
+        naming: 'change name in sqitch.plan (deploy/<change>.sql, revert/<change>.sql, verify/<change>.sql)',
+        example: entries.at(-1)?.name ?? '',
+        extension: 'deploy/ + revert/ + verify/ .sql',
+        moduleStyle: 'sql',
+        transaction: 'none added by Sqitch: each script opens its own (BEGIN … COMMIT in the generated templates)',
+      }),
+    );
+  }
+  return scans;
+}

@@ -1,0 +1,662 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Migration, Statement } from '../../src/model.js';
+import { detectSetup } from '../../src/project/detect.js';
+import { readMigrations } from '../../src/sources/index.js';
+import { fixture } from './tool-runs.js';
+
+/** The line a statement points at: its source origin (the .rb/.exs/.xml line) or its line in the SQL file. */
+const lineOf = (statement: Statement) => statement.origin?.line ?? statement.span.start.line;
+
+/** [id, path, transactional, [line, sql] of up, [line, sql] of down] per migration. */
+const shape = (migrations: Migration[]) =>
+  migrations.map((migration) => [
+    migration.id,
+    migration.path,
+    migration.transactional,
+    migration.up.map((statement) => [lineOf(statement), statement.sql]),
+    migration.down?.map((statement) => [lineOf(statement), statement.sql]),
+  ]);
+
+const errorsOf = (result: { errors: { path: string; error: { code: string; where?: { line?: number } } }[] }) =>
+  result.errors.map((error) => [error.path, error.error.code, error.error.where?.line]);
+
+const temporary: string[] = [];
+afterEach(() => {
+  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of a fixture to alter in a test. */
+function copyOf(name: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `${name}-`));
+  temporary.push(dir);
+  cpSync(fixture(name), dir, { recursive: true });
+  return dir;
+}
+
+let pglite: PGlite | undefined;
+afterAll(async () => {
+  await pglite?.close();
+});
+
+/**
+ * Runs each migration's up SQL in order on PGlite (one instance, a schema per test), then each down in reverse:
+ * the translated SQL is valid PostgreSQL.
+ */
+async function applyOnPglite(schema: string, migrations: Migration[], setup: string[] = []): Promise<void> {
+  pglite ??= new PGlite();
+  const db = pglite;
+  await db.exec(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
+  for (const sql of setup) await db.exec(sql);
+  for (const migration of migrations) for (const statement of migration.up) await db.exec(statement.sql);
+  for (const migration of [...migrations].reverse()) {
+    for (const statement of migration.down ?? []) await db.exec(statement.sql);
+  }
+  const left = await db.query<{ name: string }>(
+    `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = '${schema}' ORDER BY 1`,
+  );
+  expect(left.rows.map((row) => row.name)).toEqual(setup.length ? ['teams'] : []);
+}
+
+describe('multi-dialect SQL folders', () => {
+  it("reads the engine's dialect and the dialect-less files in version order, counting the other dialects", async () => {
+    const result = await readMigrations(fixture('sources-multi-dialect'), { engine: 'postgresql' });
+    expect(result).toMatchObject({
+      format: 'multi-dialect-sql',
+      directory: 'migrations',
+      engine: 'postgresql',
+      errors: [],
+    });
+    expect(shape(result.migrations)).toEqual([
+      [
+        '20240101000000',
+        'migrations/20240101000000_users.postgres.up.sql',
+        true,
+        [[1, 'CREATE TABLE users (\n  id uuid PRIMARY KEY,\n  email text NOT NULL\n)']],
+        [[1, 'DROP TABLE users']],
+      ],
+      [
+        '20240102000000',
+        'migrations/20240102000000_users_email.postgres.autocommit.up.sql',
+        false,
+        [[2, 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email)']],
+        [[1, 'DROP INDEX CONCURRENTLY users_email_idx']],
+      ],
+      [
+        '20240103000000',
+        'migrations/20240103000000_admin.up.sql',
+        true,
+        [[1, "INSERT INTO users (id, email) VALUES ('00000000-0000-0000-0000-000000000001', 'admin@example.com')"]],
+        [],
+      ],
+    ]);
+    expect(result.notes).toEqual([
+      'Read the postgres files and the dialect-less ones (4 + 2 files); not read, other dialects: mysql 3, sqlite3 1 files.',
+    ]);
+    expect(result.migrations[2]?.notes).toContain('The down file is empty: rolling back runs nothing.');
+  });
+
+  it('MySQL reads the mysql files (no transaction); SQLite reports the version it has no file for', async () => {
+    const mysql = await readMigrations(fixture('sources-multi-dialect'), { engine: 'mysql' });
+    expect(
+      mysql.migrations.map((migration) => [migration.path, migration.transactional, migration.up[0]?.sql]),
+    ).toEqual([
+      [
+        'migrations/20240101000000_users.mysql.up.sql',
+        false,
+        'CREATE TABLE users (\n  id char(36) PRIMARY KEY,\n  email varchar(255) NOT NULL\n)',
+      ],
+      ['migrations/20240102000000_users_email.mysql.up.sql', false, 'CREATE INDEX users_email_idx ON users (email)'],
+      ['migrations/20240103000000_admin.up.sql', false, expect.stringContaining('INSERT INTO users')],
+    ]);
+    const sqlite = await readMigrations(fixture('sources-multi-dialect'), { engine: 'sqlite' });
+    expect(sqlite.migrations.map((migration) => migration.id)).toEqual(['20240101000000', '20240103000000']);
+    expect(sqlite.notes).toContain(
+      'No sqlite3 or dialect-less up file for version(s) 20240102000000: the tool skips them on sqlite.',
+    );
+    expect(sqlite.migrations[0]?.down).toBeUndefined();
+  });
+
+  it('without an engine it reads PostgreSQL files and says so', async () => {
+    const result = await readMigrations(fixture('sources-multi-dialect'));
+    expect(result.engine).toBe('postgresql');
+    expect(result.notes?.[1]).toBe(
+      "No engine was given: read postgres files. Pass the project's engine to read another dialect.",
+    );
+  });
+});
+
+describe('Atlas', () => {
+  it('lexicographic order, atlas.sum verified, txmode none, the delimiter directive', async () => {
+    const result = await readMigrations(fixture('sources-atlas'), { engine: 'postgresql' });
+    expect(result).toMatchObject({ format: 'atlas', directory: 'migrations', errors: [] });
+    expect(shape(result.migrations)).toEqual([
+      [
+        '20240101000000',
+        'migrations/20240101000000_init.sql',
+        true,
+        [[2, 'CREATE TABLE "users" (\n  "id" bigint NOT NULL,\n  "email" text NOT NULL,\n  PRIMARY KEY ("id")\n)']],
+        undefined,
+      ],
+      [
+        '20240102000000',
+        'migrations/20240102000000_email_index.sql',
+        false,
+        [[4, 'CREATE INDEX CONCURRENTLY "users_email_idx" ON "users" ("email")']],
+        undefined,
+      ],
+      [
+        '20240103000000',
+        'migrations/20240103000000_touch.sql',
+        true,
+        [
+          [
+            3,
+            'CREATE FUNCTION touch() RETURNS trigger AS $$\nBEGIN\n  NEW.updated_at = now();\n  RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql',
+          ],
+          [10, 'ALTER TABLE "users" ADD COLUMN "updated_at" timestamptz'],
+        ],
+        undefined,
+      ],
+    ]);
+  });
+
+  it('a changed file, a file missing from atlas.sum and a listed file that is gone are each an error', async () => {
+    const dir = copyOf('sources-atlas');
+    writeFileSync(path.join(dir, 'migrations/20240101000000_init.sql'), 'CREATE TABLE "users" ("id" bigint);\n');
+    writeFileSync(path.join(dir, 'migrations/20240104000000_extra.sql'), 'SELECT 1;\n');
+    rmSync(path.join(dir, 'migrations/20240103000000_touch.sql'));
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.migrations.map((migration) => migration.id)).toEqual([
+      '20240101000000',
+      '20240102000000',
+      '20240104000000',
+    ]);
+    expect(errorsOf(result)).toEqual([
+      ['migrations/20240101000000_init.sql', 'atlas-sum-mismatch', undefined],
+      ['migrations/20240102000000_email_index.sql', 'atlas-sum-mismatch', undefined],
+      ['migrations/20240104000000_extra.sql', 'atlas-sum-unlisted', undefined],
+      ['migrations/atlas.sum', 'atlas-sum-missing-file', 4],
+    ]);
+  });
+});
+
+describe('Sqitch', () => {
+  it("plan order, a reworked change's scripts named after the last tag before the rework, revert as down, engine from sqitch.conf", async () => {
+    const result = await readMigrations(fixture('sources-sqitch'));
+    expect(result).toMatchObject({ format: 'sqitch', directory: '.', engine: 'postgresql', errors: [] });
+    expect(shape(result.migrations)).toEqual([
+      [
+        'appschema',
+        'deploy/appschema.sql',
+        true,
+        [
+          [3, 'BEGIN'],
+          [5, 'CREATE SCHEMA flipr'],
+          [7, 'COMMIT'],
+        ],
+        [
+          [3, 'BEGIN'],
+          [5, 'DROP SCHEMA flipr'],
+          [7, 'COMMIT'],
+        ],
+      ],
+      [
+        'users@v1.1',
+        'deploy/users@v1.1.sql',
+        true,
+        [
+          [4, 'BEGIN'],
+          [6, 'CREATE TABLE flipr.users (\n  nickname text PRIMARY KEY\n)'],
+          [10, 'COMMIT'],
+        ],
+        [
+          [3, 'BEGIN'],
+          [5, 'DROP TABLE flipr.users'],
+          [7, 'COMMIT'],
+        ],
+      ],
+      [
+        'insert_user',
+        'deploy/insert_user.sql',
+        false,
+        [
+          [
+            3,
+            'CREATE FUNCTION flipr.insert_user(nick text) RETURNS void LANGUAGE sql AS $$\n  INSERT INTO flipr.users (nickname) VALUES (nick);\n$$',
+          ],
+        ],
+        [[3, 'DROP FUNCTION flipr.insert_user(text)']],
+      ],
+      [
+        'users',
+        'deploy/users.sql',
+        true,
+        [
+          [3, 'BEGIN'],
+          [5, 'ALTER TABLE flipr.users ADD COLUMN email text'],
+          [7, 'COMMIT'],
+        ],
+        [
+          [3, 'BEGIN'],
+          [5, 'ALTER TABLE flipr.users DROP COLUMN email'],
+          [7, 'COMMIT'],
+        ],
+      ],
+    ]);
+    expect(result.migrations.map((migration) => migration.name)).toEqual([
+      'Add schema for all flipr objects.',
+      'Creates table to track our users.',
+      'Creates a function to insert a user.',
+      'Adds users.email.',
+    ]);
+    expect(result.migrations[0]?.notes).toContain('Verified by verify/appschema.sql.');
+  });
+
+  it('a dependency planned later, a missing deploy script and a rework without a tag are errors at the plan line', async () => {
+    const dir = copyOf('sources-sqitch');
+    writeFileSync(
+      path.join(dir, 'sqitch.plan'),
+      [
+        '%project=flipr',
+        'early [late] 2024-01-01T10:00:00Z Ada <ada@example.com> # needs a later change',
+        'late 2024-01-02T10:00:00Z Ada <ada@example.com> # planned after',
+        'appschema 2024-01-03T10:00:00Z Ada <ada@example.com> # schema',
+        'appschema 2024-01-04T10:00:00Z Ada <ada@example.com> # reworked without a tag',
+        '',
+      ].join('\n'),
+    );
+    const result = await readMigrations(dir);
+    expect(errorsOf(result)).toEqual([
+      ['sqitch.plan', 'sqitch-rework-untagged', 4],
+      ['deploy/early.sql', 'sqitch-dependency-order', 2],
+      ['deploy/late.sql', 'sqitch-script-missing', undefined],
+    ]);
+  });
+});
+
+describe('Liquibase', () => {
+  it('XML, YAML, JSON and formatted SQL changelogs in include order, change types as SQL, rollbacks', async () => {
+    const result = await readMigrations(fixture('sources-liquibase'), { engine: 'postgresql' });
+    expect(result).toMatchObject({ format: 'liquibase', directory: 'src/main/resources/db/changelog' });
+    expect(shape(result.migrations)).toEqual([
+      [
+        '1',
+        'src/main/resources/db/changelog/changes/001-users.xml',
+        true,
+        [
+          [
+            4,
+            'CREATE TABLE "users" (\n  "id" BIGSERIAL PRIMARY KEY,\n  "email" VARCHAR(255) NOT NULL UNIQUE,\n  "created_at" TIMESTAMP DEFAULT CURRENT_TIMESTAMP\n)',
+          ],
+        ],
+        [[4, 'DROP TABLE "users"']],
+      ],
+      [
+        '2',
+        'src/main/resources/db/changelog/changes/001-users.xml',
+        true,
+        [
+          [15, 'ALTER TABLE "users" ADD COLUMN "nickname" VARCHAR(50) DEFAULT \'anon\''],
+          [18, 'CREATE INDEX "users_nickname_idx" ON "users" ("nickname")'],
+        ],
+        [
+          [18, 'DROP INDEX "users_nickname_idx"'],
+          [15, 'ALTER TABLE "users" DROP COLUMN "nickname"'],
+        ],
+      ],
+      [
+        '3',
+        'src/main/resources/db/changelog/changes/001-users.xml',
+        false,
+        [[23, 'CREATE INDEX CONCURRENTLY users_created_at_idx ON users (created_at)']],
+        [[27, 'DROP INDEX CONCURRENTLY users_created_at_idx']],
+      ],
+      ['4', 'src/main/resources/db/changelog/changes/001-users.xml', true, [], undefined],
+      [
+        'orders-1',
+        'src/main/resources/db/changelog/changes/002-orders.yaml',
+        true,
+        [
+          [
+            6,
+            'CREATE TABLE "orders" (\n  "id" BIGSERIAL PRIMARY KEY,\n  "user_id" BIGINT,\n  "total" DECIMAL(10, 2)\n)',
+          ],
+          [
+            21,
+            'ALTER TABLE "orders" ADD CONSTRAINT "orders_user_fk" FOREIGN KEY ("user_id") REFERENCES "users" ("id") ON DELETE CASCADE',
+          ],
+        ],
+        [
+          [21, 'ALTER TABLE "orders" DROP CONSTRAINT "orders_user_fk"'],
+          [6, 'DROP TABLE "orders"'],
+        ],
+      ],
+      [
+        'orders-2',
+        'src/main/resources/db/changelog/changes/002-orders.yaml',
+        true,
+        [
+          [32, 'ALTER TABLE "orders" RENAME COLUMN "total" TO "amount"'],
+          [37, 'ALTER TABLE "orders" ALTER COLUMN "user_id" SET NOT NULL'],
+        ],
+        [
+          [37, 'ALTER TABLE "orders" ALTER COLUMN "user_id" DROP NOT NULL'],
+          [32, 'ALTER TABLE "orders" RENAME COLUMN "amount" TO "total"'],
+        ],
+      ],
+      [
+        'orders-3',
+        'src/main/resources/db/changelog/changes/002-orders.yaml',
+        true,
+        [
+          [47, 'UPDATE orders SET amount = 0 WHERE amount IS NULL'],
+          [48, 'ANALYZE orders'],
+        ],
+        [[41, 'SELECT 1']],
+      ],
+      [
+        'reports-1',
+        'src/main/resources/db/changelog/changes/003-reports.sql',
+        true,
+        [
+          [4, 'CREATE TABLE reports (id bigint PRIMARY KEY, title text NOT NULL)'],
+          [5, 'CREATE INDEX reports_title_idx ON reports (title)'],
+        ],
+        [
+          [6, 'DROP INDEX reports_title_idx'],
+          [7, 'DROP TABLE reports'],
+        ],
+      ],
+      [
+        'reports-2',
+        'src/main/resources/db/changelog/changes/003-reports.sql',
+        false,
+        [[10, 'CREATE INDEX CONCURRENTLY reports_id_title_idx ON reports (id, title)']],
+        undefined,
+      ],
+      [
+        'audit-1',
+        'src/main/resources/db/changelog/changes/004-audit.json',
+        true,
+        [
+          [9, 'ALTER TABLE "orders" ALTER COLUMN "amount" SET DEFAULT 0'],
+          [16, 'ALTER TABLE "reports" ALTER COLUMN "title" TYPE VARCHAR(200)'],
+        ],
+        [[24, 'ALTER TABLE "orders" ALTER COLUMN "amount" DROP DEFAULT']],
+      ],
+    ]);
+    expect(errorsOf(result)).toEqual([
+      ['src/main/resources/db/changelog/changes/001-users.xml', 'untranslated-change', 31],
+    ]);
+    expect(result.migrations[3]?.notes[0]).toBe(
+      'Not fully translated: <insert> at line 31 is reported as an error; its SQL is missing.',
+    );
+  });
+
+  it('MySQL: backticks, AUTO_INCREMENT, and NOT NULL restated with the column type', async () => {
+    const result = await readMigrations(fixture('sources-liquibase'), { engine: 'mysql' });
+    const sql = result.migrations.flatMap((migration) => migration.up.map((statement) => statement.sql));
+    expect(sql).toContain('ALTER TABLE `orders` MODIFY `user_id` BIGINT NOT NULL');
+    expect(sql[0]).toBe(
+      'CREATE TABLE `users` (\n  `id` BIGINT AUTO_INCREMENT PRIMARY KEY,\n  `email` VARCHAR(255) NOT NULL UNIQUE,\n  `created_at` DATETIME DEFAULT CURRENT_TIMESTAMP\n)',
+    );
+  });
+
+  it('the translated PostgreSQL runs on PGlite, up then down', async () => {
+    const result = await readMigrations(fixture('sources-liquibase'), { engine: 'postgresql' });
+    await applyOnPglite(
+      'liquibase_fixture',
+      result.migrations.filter((migration) => migration.down !== undefined),
+    );
+  });
+});
+
+describe('Rails (read statically)', () => {
+  it('create_table, add_column, add_index concurrently, reversible, execute heredoc: SQL at the .rb line', async () => {
+    const result = await readMigrations(fixture('sources-rails'));
+    expect(result).toMatchObject({ format: 'rails', directory: 'db/migrate', engine: 'postgresql' });
+    expect(shape(result.migrations.slice(0, 4))).toEqual([
+      [
+        '20240101000000',
+        'db/migrate/20240101000000_create_users.rb',
+        true,
+        [
+          [
+            3,
+            'CREATE TABLE "users" (\n  "id" bigserial PRIMARY KEY,\n  "email" character varying NOT NULL,\n  "admin" boolean DEFAULT FALSE,\n  "team_id" bigint,\n  "created_at" timestamp(6) NOT NULL,\n  "updated_at" timestamp(6) NOT NULL\n)',
+          ],
+          [6, 'CREATE INDEX "index_users_on_team_id" ON "users" ("team_id")'],
+          [
+            6,
+            'ALTER TABLE "users" ADD CONSTRAINT "fk_rails_b2bbf87303" FOREIGN KEY ("team_id") REFERENCES "teams" ("id")',
+          ],
+          [9, 'CREATE UNIQUE INDEX "index_users_on_email" ON "users" ("email")'],
+        ],
+        [
+          [9, 'DROP INDEX "index_users_on_email"'],
+          [3, 'DROP TABLE "users"'],
+        ],
+      ],
+      [
+        '20240102000000',
+        'db/migrate/20240102000000_add_status_to_orders.rb',
+        false,
+        [
+          [5, 'ALTER TABLE "users" ADD COLUMN "status" varchar(20) DEFAULT \'active\''],
+          [6, 'CREATE INDEX CONCURRENTLY "users_status_idx" ON "users" ("status", "created_at")'],
+          [7, 'ALTER TABLE "users" RENAME COLUMN "admin" TO "is_admin"'],
+          [8, 'ALTER TABLE "users" ALTER COLUMN "status" SET NOT NULL'],
+        ],
+        [
+          [8, 'ALTER TABLE "users" ALTER COLUMN "status" DROP NOT NULL'],
+          [7, 'ALTER TABLE "users" RENAME COLUMN "is_admin" TO "admin"'],
+          [6, 'DROP INDEX CONCURRENTLY "users_status_idx"'],
+          [5, 'ALTER TABLE "users" DROP COLUMN "status"'],
+        ],
+      ],
+      [
+        '20240103000000',
+        'db/migrate/20240103000000_backfill_and_cleanup.rb',
+        true,
+        [
+          [3, "UPDATE users SET status = 'legacy' WHERE created_at < '2020-01-01'"],
+          [6, 'ALTER TABLE "users" DROP COLUMN "is_admin"'],
+        ],
+        undefined,
+      ],
+      [
+        '20240104000000',
+        'db/migrate/20240104000000_reversible_default.rb',
+        true,
+        [
+          [3, 'ALTER TABLE "users" ALTER COLUMN "status" SET DEFAULT \'new\''],
+          [4, "UPDATE users SET status = 'new' WHERE status IS NULL"],
+          [8, 'ANALYZE users'],
+        ],
+        undefined,
+      ],
+    ]);
+    expect(errorsOf(result)).toEqual([['db/migrate/20240103000000_backfill_and_cleanup.rb', 'untranslated-call', 7]]);
+    expect(result.migrations[2]?.notes[0]).toBe('down raises (line 11): irreversible by design.');
+    expect(result.migrations[3]?.notes[0]).toContain('Irreversible: line 8 (execute "ANALYZE users")');
+  });
+
+  it('guards read as if they let the calls run (and say so), safety_assured, <<~SQL.squish, an engine-copied file', async () => {
+    const result = await readMigrations(fixture('sources-rails'), {
+      path: 'db/migrate/20240105000000_guarded_tags.my_engine.rb',
+    });
+    expect(result.errors).toEqual([]);
+    expect(shape(result.migrations)).toEqual([
+      [
+        '20240105000000',
+        'db/migrate/20240105000000_guarded_tags.my_engine.rb',
+        true,
+        [
+          [8, 'ALTER TABLE "users" ADD COLUMN "tags" character varying[] DEFAULT \'{}\''],
+          [10, 'CREATE INDEX "index_users_on_tags" ON "users" USING gin ("tags")'],
+          [11, "UPDATE users SET tags = '{}' WHERE tags IS NULL"],
+        ],
+        undefined,
+      ],
+    ]);
+    expect(result.migrations[0]?.notes.slice(0, 2)).toEqual([
+      'Line 5: `return unless connection.adapter_name == "PostgreSQL"` depends on the database or environment; read as if it does not return.',
+      'Line 10: `unless index_exists?(:users, :tags)` depends on the database; read as if it lets the call run.',
+    ]);
+  });
+
+  it('MySQL quoting and types; SQLite reports the ALTER it cannot express', async () => {
+    const mysql = await readMigrations(fixture('sources-rails'), { engine: 'mysql' });
+    expect(mysql.migrations[1]?.up.map((statement) => statement.sql)).toEqual([
+      "ALTER TABLE `users` ADD COLUMN `status` varchar(20) DEFAULT 'active'",
+      'CREATE INDEX `users_status_idx` ON `users` (`status`, `created_at`)',
+      'ALTER TABLE `users` RENAME COLUMN `admin` TO `is_admin`',
+    ]);
+    expect(errorsOf(mysql)).toContainEqual([
+      'db/migrate/20240102000000_add_status_to_orders.rb',
+      'mysql-type-unknown',
+      8,
+    ]);
+    const sqlite = await readMigrations(fixture('sources-rails'), { engine: 'sqlite' });
+    expect(errorsOf(sqlite)).toContainEqual([
+      'db/migrate/20240102000000_add_status_to_orders.rb',
+      'not-expressible-on-sqlite',
+      8,
+    ]);
+  });
+
+  it('the translated PostgreSQL runs on PGlite, up then the derived down', async () => {
+    const result = await readMigrations(fixture('sources-rails'));
+    await applyOnPglite('rails_fixture', result.migrations.slice(0, 2), [
+      'CREATE TABLE teams (id bigserial PRIMARY KEY)',
+    ]);
+  });
+});
+
+describe('Ecto (read statically)', () => {
+  it('create table, alter, indexes concurrently, rename, execute/2; down derived for change', async () => {
+    const result = await readMigrations(fixture('sources-ecto'));
+    expect(result).toMatchObject({ format: 'ecto', directory: 'priv/repo/migrations', engine: 'postgresql' });
+    expect(shape(result.migrations.slice(0, 4))).toEqual([
+      [
+        '20240101000000',
+        'priv/repo/migrations/20240101000000_create_users.exs',
+        true,
+        [
+          [
+            5,
+            'CREATE TABLE "users" (\n  "id" bigserial PRIMARY KEY,\n  "email" varchar(255) NOT NULL,\n  "team_id" bigint CONSTRAINT "users_team_id_fkey" REFERENCES "teams"("id") ON DELETE CASCADE,\n  "settings" jsonb DEFAULT \'{}\',\n  "inserted_at" timestamp(0) NOT NULL,\n  "updated_at" timestamp(0) NOT NULL\n)',
+          ],
+          [12, 'CREATE UNIQUE INDEX "users_email_index" ON "users" ("email")'],
+        ],
+        [
+          [12, 'DROP INDEX "users_email_index"'],
+          [5, 'DROP TABLE "users"'],
+        ],
+      ],
+      [
+        '20240102000000',
+        'priv/repo/migrations/20240102000000_users_status.exs',
+        false,
+        [
+          [8, 'ALTER TABLE "users" ADD COLUMN "status" varchar(20) DEFAULT \'active\''],
+          [9, 'ALTER TABLE "users" DROP COLUMN "settings"'],
+          [12, 'CREATE INDEX CONCURRENTLY "users_status_index" ON "users" ("status")'],
+          [13, 'ALTER TABLE "users" RENAME COLUMN "email" TO "login"'],
+        ],
+        [
+          [13, 'ALTER TABLE "users" RENAME COLUMN "login" TO "email"'],
+          [12, 'DROP INDEX CONCURRENTLY "users_status_index"'],
+          [9, 'ALTER TABLE "users" ADD COLUMN "settings" jsonb DEFAULT \'{}\''],
+          [8, 'ALTER TABLE "users" DROP COLUMN "status"'],
+        ],
+      ],
+      [
+        '20240103000000',
+        'priv/repo/migrations/20240103000000_backfill.exs',
+        true,
+        [[5, "UPDATE users SET status = 'legacy'\nWHERE inserted_at < '2020-01-01'"]],
+        [[14, "UPDATE users SET status = 'active' WHERE status = 'legacy'"]],
+      ],
+      [
+        '20240104000000',
+        'priv/repo/migrations/20240104000000_extension.exs',
+        true,
+        [
+          [5, 'CREATE EXTENSION IF NOT EXISTS citext'],
+          [6, 'ANALYZE users'],
+        ],
+        undefined,
+      ],
+    ]);
+    expect(errorsOf(result)).toEqual([['priv/repo/migrations/20240103000000_backfill.exs', 'untranslated-call', 10]]);
+    expect(result.migrations[1]?.notes.slice(0, 2)).toEqual([
+      '@disable_ddl_transaction true: runs outside a transaction.',
+      '@disable_migration_lock true: Ecto takes no migration lock.',
+    ]);
+  });
+
+  it('modify to a new reference with from: replaces the foreign key and is reversible', async () => {
+    const result = await readMigrations(fixture('sources-ecto'), {
+      path: 'priv/repo/migrations/20240105000000_team_not_null.exs',
+    });
+    expect(result.errors).toEqual([]);
+    expect(shape(result.migrations)[0]?.slice(3)).toEqual([
+      [
+        [6, 'ALTER TABLE "users" DROP CONSTRAINT "users_team_id_fkey"'],
+        [6, 'ALTER TABLE "users" ALTER COLUMN "team_id" TYPE bigint'],
+        [
+          6,
+          'ALTER TABLE "users" ADD CONSTRAINT "users_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE CASCADE',
+        ],
+        [6, 'ALTER TABLE "users" ALTER COLUMN "team_id" SET NOT NULL'],
+      ],
+      [
+        [6, 'ALTER TABLE "users" DROP CONSTRAINT "users_team_id_fkey"'],
+        [
+          6,
+          'ALTER TABLE "users" ADD CONSTRAINT "users_team_id_fkey" FOREIGN KEY ("team_id") REFERENCES "teams" ("id")',
+        ],
+        [6, 'ALTER TABLE "users" ALTER COLUMN "team_id" DROP NOT NULL'],
+      ],
+    ]);
+  });
+
+  it('the translated PostgreSQL runs on PGlite, up then the derived down', async () => {
+    const result = await readMigrations(fixture('sources-ecto'));
+    await applyOnPglite(
+      'ecto_fixture',
+      [...result.migrations.slice(0, 2), result.migrations[4]!],
+      ['CREATE TABLE teams (id bigserial PRIMARY KEY)'],
+    );
+  });
+});
+
+describe('detect_setup finds each format by its layout', () => {
+  it.each([
+    ['sources-multi-dialect', 'multi-dialect-sql', 'migrations', 3, 'sql', undefined],
+    ['sources-atlas', 'atlas', 'migrations', 3, 'sql', 'postgresql'],
+    ['sources-sqitch', 'sqitch', '.', 4, 'sql', 'postgresql'],
+    ['sources-liquibase', 'liquibase', 'src/main/resources/db/changelog', 10, 'xml', undefined],
+    ['sources-rails', 'rails', 'db/migrate', 5, 'ruby', 'postgresql'],
+    ['sources-ecto', 'ecto', 'priv/repo/migrations', 5, 'elixir', 'postgresql'],
+  ])('%s', (name, tool, dir, count, moduleStyle, engine) => {
+    const setup = detectSetup(fixture(name)).packages[0]!;
+    expect(setup.migrationDirs).toEqual([{ path: dir, tool, count, format: tool }]);
+    expect(setup.orms.map((orm) => orm.name)).toEqual([tool]);
+    expect(setup.conventions[0]).toMatchObject({ tool, moduleStyle });
+    expect(setup.commands.apply?.source).toBe(`${tool} convention`);
+    expect(setup.engine?.name).toBe(engine);
+  });
+
+  it('Liquibase commands name the master changelog', () => {
+    const setup = detectSetup(fixture('sources-liquibase')).packages[0]!;
+    expect(setup.commands.apply?.command).toBe(
+      'liquibase update --changelog-file=src/main/resources/db/changelog/db.changelog-master.xml',
+    );
+  });
+});
