@@ -47,6 +47,10 @@ export const MIGRATION_FORMATS = [
   'sequelize',
   'alembic',
   'django',
+  'node-pg-migrate',
+  'kysely',
+  'mikro-orm',
+  'db-migrate',
 ] as const;
 
 export type MigrationFormat = (typeof MIGRATION_FORMATS)[number];

@@ -44,7 +44,15 @@ export interface MigrationInputs {
 }
 
 /** Formats whose migrations are code: reading them runs the project's code. */
-const CODE_FORMATS = new Set<MigrationFormat>(['knex', 'typeorm', 'sequelize']);
+const CODE_FORMATS = new Set<MigrationFormat>([
+  'knex',
+  'typeorm',
+  'sequelize',
+  'node-pg-migrate',
+  'kysely',
+  'mikro-orm',
+  'db-migrate',
+]);
 
 export async function loadMigrationInputs(
   root: string,

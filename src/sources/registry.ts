@@ -1,4 +1,5 @@
 import { alembic } from './formats/alembic.js';
+import { dbMigrate } from './formats/db-migrate.js';
 import { dbmate } from './formats/dbmate.js';
 import { diesel } from './formats/diesel.js';
 import { django } from './formats/django.js';
@@ -7,6 +8,9 @@ import { flyway } from './formats/flyway.js';
 import { golangMigrate } from './formats/golang-migrate.js';
 import { goose } from './formats/goose.js';
 import { knex } from './formats/knex.js';
+import { kysely } from './formats/kysely.js';
+import { mikroOrm } from './formats/mikro-orm.js';
+import { nodePgMigrate } from './formats/node-pg-migrate.js';
 import { plainSql } from './formats/plain.js';
 import { prisma } from './formats/prisma.js';
 import { sequelize } from './formats/sequelize.js';
@@ -29,5 +33,9 @@ export const FORMAT_READERS: FormatReader[] = [
   typeorm,
   sequelize,
   knex,
+  nodePgMigrate,
+  kysely,
+  mikroOrm,
+  dbMigrate,
   plainSql,
 ].sort((a, b) => a.priority - b.priority);
