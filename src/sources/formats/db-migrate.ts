@@ -40,7 +40,12 @@ async function configuredEngine(root: string): Promise<Engine | undefined> {
 export const dbMigrate: FormatReader = {
   format: 'db-migrate',
   priority: 27,
-  async locate(_root, candidate) {
+  async locate(root, candidate) {
+    // The sqls/ folder belongs to the migrations folder around it; its files are never migrations of their own.
+    if (path.basename(candidate) === 'sqls' && candidate !== root) {
+      const parent = path.dirname(candidate);
+      return (await dbMigrate.locate(root, parent)) ? parent : undefined;
+    }
     const { files, folders } = await listEntries(candidate);
     const modules = files.filter((file) => FILE.test(file));
     if (modules.length === 0) return undefined;

@@ -79,14 +79,14 @@ export const mikroOrm: FormatReader = {
       const relative = relativeToRoot(context.root, absolute);
       const text = (await readText(absolute)) ?? '';
       const read = readMigrationClass(text, relative, engine, transactionalDefault);
-      if (read.migration) {
+      if (read.migration?.transactional) {
         read.migration.notes.push(
           allOrNothing
             ? 'MikroORM runs all pending migrations in one transaction (allOrNothing, the default).'
             : 'allOrNothing: false: each migration runs in its own transaction.',
         );
-        result.migrations.push(read.migration);
       }
+      if (read.migration) result.migrations.push(read.migration);
       result.errors.push(...read.errors);
     }
     return result;
@@ -175,7 +175,7 @@ export function readMigrationClass(
   return {
     migration: {
       id: className,
-      name: id.replace(/^\d+_?/, '') || id,
+      name: id.replace(/^\d+_?/, '') || className,
       path: relative,
       format: 'mikro-orm',
       up: upStatements,
