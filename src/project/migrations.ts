@@ -1,3 +1,6 @@
+import { scanDbMigrate } from '../sources/formats/db-migrate.js';
+import { scanKysely } from '../sources/formats/kysely.js';
+import { scanNodePgMigrate } from '../sources/formats/node-pg-migrate.js';
 import { configString, inPackage, ownFilesNamed, type PackageContext } from './context.js';
 import { parseTomlText } from './parse.js';
 import type { Conventions, DownPresence, MigrationDir, MigrationEntry, ToolName } from './types.js';
@@ -33,6 +36,11 @@ const TRANSACTION: Record<ToolName, string> = {
   flyway: 'per migration (Flyway default)',
   diesel: 'per migration (opt out with run_in_transaction = false in metadata.toml)',
   'sql-migrate': 'per migration (opt out with `-- +migrate Up notransaction`)',
+  'node-pg-migrate':
+    'all pending migrations in one transaction (CLI --single-transaction, the default); `pgm.noTransaction()` runs a migration outside it',
+  kysely:
+    "all pending migrations in one transaction where the engine has transactional DDL (PostgreSQL, MSSQL); none on MySQL/SQLite; Migrator's disableTransactions turns it off",
+  'db-migrate': 'per migration (the driver runs BEGIN/COMMIT around each; `--non-transactional` opts out)',
 };
 
 export function scanMigrations(context: PackageContext, tools: Set<ToolName>): MigrationScan[] {
@@ -48,6 +56,9 @@ export function scanMigrations(context: PackageContext, tools: Set<ToolName>): M
     ['django', scanDjango],
     ['tortoise', scanAerich],
     ['diesel', scanDiesel],
+    ['node-pg-migrate', scanNodePgMigrate],
+    ['kysely', scanKysely],
+    ['db-migrate', scanDbMigrate],
   ];
   for (const [tool, scanner] of scanners) if (tools.has(tool)) scans.push(...scanner(context));
   const claimed = new Set(scans.map((scan) => scan.dir.path));
@@ -68,7 +79,13 @@ function entry(
   return { id, name, path, tool, hasDown, transactional };
 }
 
-function finish(tool: ToolName, dir: string, migrations: MigrationEntry[], context: PackageContext): MigrationScan {
+/** A scanned folder with its conventions; the format modules' scan functions build theirs with it too. */
+export function finish(
+  tool: ToolName,
+  dir: string,
+  migrations: MigrationEntry[],
+  context: PackageContext,
+): MigrationScan {
   const scan: MigrationScan = { dir: { path: dir, tool, count: migrations.length }, migrations };
   if (migrations.length) scan.conventions = conventionsOf(tool, migrations, context);
   return scan;
@@ -549,6 +566,8 @@ const NAMING: [RegExp, (match: RegExpExecArray) => string][] = [
   [/^\d{14}_/, () => 'YYYYMMDDHHMMSS_name'],
   [/^\d{14}-/, () => 'YYYYMMDDHHMMSS-name'],
   [/^\d{13}-/, () => '<unix ms>-Name'],
+  [/^\d{13}_/, () => '<unix ms>_name'],
+  [/^\d{4}_\d{2}_\d{2}_/, () => 'YYYY_MM_DD_name'],
   [/^Migration\d{14}/, () => 'MigrationYYYYMMDDHHMMSS'],
   [/^V\d+(?:[._]\d+)*__/, () => 'V<version>__name'],
   [/^\d+_\d{14}_/, () => '<n>_YYYYMMDDHHMMSS_name'],

@@ -24,6 +24,9 @@ const PACKAGES: Record<ToolName, string[]> = {
   flyway: ['node-flywaydb'],
   diesel: ['diesel', 'diesel_migrations'],
   'sql-migrate': ['github.com/rubenv/sql-migrate'],
+  'node-pg-migrate': ['node-pg-migrate'],
+  kysely: ['kysely', 'kysely-ctl'],
+  'db-migrate': ['db-migrate'],
 };
 
 const CONFIG_FILES: [ToolName, RegExp, string][] = [
@@ -39,6 +42,9 @@ const CONFIG_FILES: [ToolName, RegExp, string][] = [
   ['sql-migrate', /^dbconfig\.ya?ml$/, 'sql-migrate config'],
   ['flyway', /^flyway\.(conf|toml)$/, 'Flyway config'],
   ['goose', /^\.goose\.env$/, 'goose environment'],
+  ['node-pg-migrate', /^\.pgmigraterc$/, 'node-pg-migrate config'],
+  ['kysely', /^kysely\.config\.(c|m)?(js|ts)$/, 'kysely-ctl config'],
+  ['db-migrate', /^\.db-migraterc$/, 'db-migrate config'],
 ];
 
 export const TOOL_ORDER = Object.keys(PACKAGES) as ToolName[];

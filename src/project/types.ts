@@ -23,6 +23,9 @@ export const TOOL_NAMES = [
   'flyway',
   'diesel',
   'sql-migrate',
+  'node-pg-migrate',
+  'kysely',
+  'db-migrate',
 ] as const;
 
 export type ToolName = (typeof TOOL_NAMES)[number];

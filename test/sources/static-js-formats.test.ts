@@ -108,7 +108,7 @@ describe('db-migrate, read statically', () => {
       ['CREATE INDEX audit_entry_idx ON audit (entry)', 'migrations/20240103120000-audit.js', 8],
     ]);
     expect(audit?.down).toEqual([]);
-    expect(audit?.notes.join(' ')).toContain('down() runs no SQL');
+    expect(audit?.notes.join(' ')).toContain('down runs no SQL');
   });
 
   it('reports a builder call (db.createTable) by line: its SQL comes from the driver at run time', async () => {

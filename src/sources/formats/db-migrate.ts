@@ -1,7 +1,12 @@
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine, Migration, Statement } from '../../model.js';
+import { inPackage, type PackageContext } from '../../project/context.js';
+import { finish, type MigrationScan } from '../../project/migrations.js';
 import { relativeToRoot } from '../../project/root.js';
-import { isFile, listEntries, readText, selected } from '../files.js';
+import type { MigrationEntry } from '../../project/types.js';
+import { joinRelative } from '../../project/walk.js';
+import { isDirectory, isFile, listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationReadError } from '../types.js';
 import { type Body, callsIn, codeOnly, functionBody, literalStatements, methodCalls, positionAt } from './js-static.js';
@@ -31,6 +36,18 @@ async function configuredEngine(root: string): Promise<Engine | undefined> {
   return driver ? CONFIG_DRIVERS[driver] : undefined;
 }
 
+/** The `--migrations-dir`/`-m` of a db-migrate script in the project's package.json (`migrations` when none says). */
+async function scriptDirectory(root: string): Promise<string | undefined> {
+  const text = (await readText(path.join(root, 'package.json'))) ?? '';
+  const scripts = [...text.matchAll(/"[^"]*"\s*:\s*"([^"]*\bdb-migrate\s[^"]*)"/g)].map((match) => match[1] ?? '');
+  if (scripts.length === 0) return undefined;
+  for (const script of scripts) {
+    const flag = /(?:^|\s)(?:-m|--migrations-dir)[\s=]+([^\s"']+)/.exec(script)?.[1];
+    if (flag) return flag;
+  }
+  return 'migrations';
+}
+
 /**
  * db-migrate: `migrations/<timestamp>-<name>.js` modules with `exports.up = function (db) { … }`, applied in
  * file-name order. The SQL is read without running code: from the `sqls/<timestamp>-<name>-up.sql` file the
@@ -46,12 +63,19 @@ export const dbMigrate: FormatReader = {
       const parent = path.dirname(candidate);
       return (await dbMigrate.locate(root, parent)) ? parent : undefined;
     }
+    if (candidate === root) {
+      const configured = await scriptDirectory(root);
+      if (configured) {
+        const directory = path.resolve(root, configured);
+        if (await isDirectory(directory)) return directory;
+      }
+    }
     const { files, folders } = await listEntries(candidate);
     const modules = files.filter((file) => FILE.test(file));
     if (modules.length === 0) return undefined;
     for (const file of modules.slice(0, 10)) {
       const text = (await readText(path.join(candidate, file))) ?? '';
-      if (/\bdbm\b|\bdbmigrate\b|\.runSql\s*\(|\b_meta\b/.test(text)) return candidate;
+      if (/\bdbm\b|\bdbmigrate\b|\.runSql\s*\(|\b_meta\b|-up\.sql\b/.test(text)) return candidate;
     }
     return folders.includes('sqls') ? candidate : undefined;
   },
@@ -60,17 +84,22 @@ export const dbMigrate: FormatReader = {
     const engine = context.engine ?? declared;
     const { files } = await listEntries(context.directory);
     const result: FormatRead = { migrations: [], errors: [], ...(declared ? { engine: declared } : {}) };
+    const sqlFiles = new SqlFileIndex(context.root);
     for (const file of files.filter((name) => FILE.test(name) && !/\.d\.[cm]?ts$/.test(name)).sort()) {
       const absolute = path.join(context.directory, file);
-      const sqlFiles = [
+      const conventional = [
         path.join(context.directory, 'sqls', file.replace(FILE, '$1-$2-up.sql')),
         path.join(context.directory, 'sqls', file.replace(FILE, '$1-$2-down.sql')),
       ];
-      if (![absolute, ...sqlFiles].some((candidate) => selected(context.only, candidate))) continue;
+      if (![absolute, ...conventional].some((candidate) => selected(context.only, candidate))) continue;
       context.signal?.throwIfAborted();
-      const read = await readModule(context.root, absolute, engine);
-      result.migrations.push(read.migration);
-      result.errors.push(...read.errors);
+      try {
+        const read = await readModule(context.root, absolute, engine, sqlFiles);
+        result.migrations.push(read.migration);
+        result.errors.push(...read.errors);
+      } catch (error) {
+        result.errors.push(readError(relativeToRoot(context.root, absolute), error));
+      }
     }
     return result;
   },
@@ -80,6 +109,7 @@ async function readModule(
   root: string,
   absolute: string,
   engine: Engine | undefined,
+  sqlFiles: SqlFileIndex,
 ): Promise<{ migration: Migration; errors: MigrationReadError[] }> {
   const relative = relativeToRoot(root, absolute);
   const text = (await readText(absolute)) ?? '';
@@ -100,15 +130,20 @@ async function readModule(
       ),
     );
   }
-  const up = upBody ? await directionSql(root, absolute, text, code, upBody, 'up', engine, errors, notes) : [];
+  const upErrors = errors.length;
+  const up = upBody
+    ? await directionSql(root, absolute, text, code, upBody, 'up', engine, errors, notes, sqlFiles)
+    : [];
+  if (upBody && up.length === 0 && errors.length === upErrors)
+    notes.push('up runs no SQL: applying it changes nothing.');
   const downBody = functionBody(text, 'down', code);
   let down: Statement[] | undefined;
   if (!downBody) notes.push('No down(db) export: db-migrate down cannot undo it.');
   else {
     const before = errors.length;
-    down = await directionSql(root, absolute, text, code, downBody, 'down', engine, errors, notes);
+    down = await directionSql(root, absolute, text, code, downBody, 'down', engine, errors, notes, sqlFiles);
     if (down.length === 0 && errors.length === before)
-      notes.push('down() runs no SQL (`return null`): rolling it back leaves the change in place.');
+      notes.push('down runs no SQL: rolling it back leaves the change in place.');
   }
   notes.push("db-migrate's driver wraps each migration in BEGIN/COMMIT unless it is run with --non-transactional.");
   return {
@@ -126,6 +161,71 @@ async function readModule(
   };
 }
 
+/**
+ * The sqls/ file a direction reads: the literal file name in its body, or db-migrate's conventional
+ * `<migration>-<direction>.sql` when the body builds the name (`${name}-up.sql`).
+ */
+function sqlFileOf(body: string, file: string, direction: 'up' | 'down', text = body): string | undefined {
+  const literal = /['"`]([^'"`$]*-(?:up|down)\.sql)['"`]/.exec(body)?.[1];
+  if (literal) return path.basename(literal);
+  // `${file}-up.sql` with `const file = '…'` in the module: the name is known without running anything.
+  const template = /`([^`]*-(?:up|down)\.sql)`/.exec(body)?.[1];
+  const resolved = template?.replace(/\$\{\s*(\w+)\s*\}/g, (whole, name: string) => {
+    const value = new RegExp(`\\b(?:const|let|var)\\s+${name}\\s*=\\s*['"]([^'"]*)['"]`).exec(text)?.[1];
+    return value ?? whole;
+  });
+  if (resolved && !resolved.includes('${')) return path.basename(resolved);
+  return new RegExp(`-${direction}\\.sql\\b`).test(body) ? file.replace(FILE, `$1-$2-${direction}.sql`) : undefined;
+}
+
+/**
+ * Of several files with the name, the ones in the folder the module names (`const dir = 'packages/auth/migrations/sqls'`):
+ * the most trailing folder names in common with a path literal of the module.
+ */
+function closestToNamedFolder(candidates: string[], text: string): string[] {
+  if (candidates.length < 2) return candidates;
+  const folders = [...text.matchAll(/['"`]([^'"`$\n]*\/[^'"`$\n]*)['"`]/g)].map((match) =>
+    (match[1] ?? '').split('/').filter((part) => part && part !== '.'),
+  );
+  const shared = (candidate: string) => {
+    const parts = path.dirname(candidate).split(path.sep);
+    let best = 0;
+    for (const folder of folders) {
+      let count = 0;
+      while (count < folder.length && folder[folder.length - 1 - count] === parts[parts.length - 1 - count]) count++;
+      best = Math.max(best, count);
+    }
+    return best;
+  };
+  const scores = candidates.map(shared);
+  const top = Math.max(...scores);
+  return top === 0 ? candidates : candidates.filter((_, index) => scores[index] === top);
+}
+
+/** The project's .sql files by name, listed once per read when a module's SQL file is not where db-migrate puts it. */
+class SqlFileIndex {
+  private byName: Promise<Map<string, string[]>> | undefined;
+
+  constructor(private readonly root: string) {}
+
+  async named(name: string): Promise<string[]> {
+    this.byName ??= this.list();
+    return (await this.byName).get(name) ?? [];
+  }
+
+  private async list(): Promise<Map<string, string[]>> {
+    const byName = new Map<string, string[]>();
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.endsWith('.sql')) continue;
+      const folder = entry.parentPath;
+      if (/(^|[\\/])(node_modules|\.git)([\\/]|$)/.test(path.relative(this.root, folder))) continue;
+      byName.set(entry.name, [...(byName.get(entry.name) ?? []), path.join(folder, entry.name)]);
+    }
+    return byName;
+  }
+}
+
 /** The builder calls of db-migrate's driver API whose SQL is produced by the driver at run time. */
 const BUILDER_CALLS =
   /^(createTable|dropTable|renameTable|addColumn|removeColumn|renameColumn|changeColumn|addIndex|removeIndex|addForeignKey|removeForeignKey|insert|createCollection|dropCollection|createDatabase|dropDatabase|switchDatabase|createSequence|dropSequence|createMigrationsTable|all|addMigrationRecord)$/;
@@ -140,26 +240,34 @@ async function directionSql(
   engine: Engine | undefined,
   errors: MigrationReadError[],
   notes: string[],
+  sqlFiles: SqlFileIndex,
 ): Promise<Statement[]> {
   const relative = relativeToRoot(root, absolute);
-  const sqlFile = /['"`]([^'"`]*-(?:up|down)\.sql)['"`]/.exec(text.slice(body.start, body.end))?.[1];
+  const sqlFile = sqlFileOf(text.slice(body.start, body.end), path.basename(absolute), direction, text);
   if (sqlFile) {
-    const file = path.resolve(path.dirname(absolute), 'sqls', path.basename(sqlFile));
-    const fileRelative = relativeToRoot(root, file);
-    if (!(await isFile(file))) {
+    const conventional = path.resolve(path.dirname(absolute), 'sqls', sqlFile);
+    // A module that builds the path at run time (a helper, another folder) is matched by the file's unique name.
+    const found = (await isFile(conventional))
+      ? [conventional]
+      : closestToNamedFolder(await sqlFiles.named(sqlFile), text);
+    const file = found[0];
+    if (found.length !== 1 || !file) {
       const { line, column } = positionAt(text, body.start);
       errors.push(
         problem(
           relative,
           'db-migrate-sql-missing',
-          `${relative}: ${direction}() reads ${fileRelative}, which does not exist.`,
-          `Create ${fileRelative} or fix the file name in ${direction}().`,
+          found.length === 0
+            ? `${relative}: ${direction}() runs the SQL file ${sqlFile}, and no file of that name exists in the project (looked in ${relativeToRoot(root, path.dirname(conventional))} first), so its SQL is not checked.`
+            : `${relative}: ${direction}() runs the SQL file ${sqlFile}, and ${found.length} files of that name exist (${found.map((candidate) => relativeToRoot(root, candidate)).join(', ')}), so which one runs is not known.`,
+          `Keep the SQL in ${relativeToRoot(root, conventional)}, as db-migrate create --sql-file does.`,
           line,
           column,
         ),
       );
       return [];
     }
+    const fileRelative = relativeToRoot(root, file);
     notes.push(`${direction}: SQL read from ${fileRelative}.`);
     const sql = (await readText(file)) ?? '';
     return (await splitStatements(sql, engine, fileRelative)).map((statement) => ({
@@ -209,4 +317,44 @@ function problem(
   column: number,
 ): MigrationReadError {
   return { path: relative, error: { code, what, fix, where: { file: relative, line, column } } };
+}
+
+/** Detect side: the migrations folder (the `-m`/`--migrations-dir` of the project's db-migrate script, else `migrations`). */
+export function scanDbMigrate(context: PackageContext): MigrationScan[] {
+  const script = Object.values(context.node?.scripts ?? {}).find((command) => /\bdb-migrate\b/.test(command));
+  const configured = script ? /(?:^|\s)(?:-m|--migrations-dir)[\s=]+([^\s"']+)/.exec(script)?.[1] : undefined;
+  const dir = inPackage(context, (configured ?? 'migrations').replace(/^\.\//, '').replace(/\/$/, ''));
+  if (!context.files.dirs.has(dir)) return [];
+  const migrations = context.files
+    .filesIn(dir)
+    .filter((file) => FILE.test(file) && !/\.d\.[cm]?ts$/.test(file))
+    .sort()
+    .map((file): MigrationEntry => {
+      const [, id = '', name = ''] = FILE.exec(file) ?? [];
+      const text = context.files.read(joinRelative(dir, file)) ?? '';
+      return {
+        id,
+        name,
+        path: joinRelative(dir, file),
+        tool: 'db-migrate',
+        hasDown: downRunsSomething(context, dir, file, text),
+        transactional: true,
+      };
+    });
+  return [finish('db-migrate', dir, migrations, context)];
+}
+
+/** True when down() does more than `return null` (the generated no-op), or its sqls/ file holds SQL. */
+function downRunsSomething(context: PackageContext, dir: string, file: string, text: string): boolean {
+  const code = codeOnly(text);
+  const body = functionBody(text, 'down', code);
+  if (!body) return false;
+  const sqlFile = sqlFileOf(text.slice(body.start, body.end), file, 'down', text);
+  if (sqlFile) {
+    const sql = context.files.read(joinRelative(dir, 'sqls', sqlFile)) ?? '';
+    return sql.replace(/\/\*[\s\S]*?\*\/|--.*$/gm, '').trim() !== '';
+  }
+  return !/^\s*(return\s+null\s*;?|callback\(\)\s*;?|return\s+callback\(\)\s*;?)?\s*$/.test(
+    code.slice(body.start, body.end),
+  );
 }

@@ -1,8 +1,12 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Engine, Migration, Statement } from '../../model.js';
+import { configString, ownFilesNamed, type PackageContext } from '../../project/context.js';
+import { finish, type MigrationScan } from '../../project/migrations.js';
 import { relativeToRoot } from '../../project/root.js';
-import { listEntries, readError, selected } from '../files.js';
+import type { MigrationEntry } from '../../project/types.js';
+import { dirOf, joinRelative } from '../../project/walk.js';
+import { listEntries, readError, readText, selected } from '../files.js';
 import { frameIn, loadProjectModule, sourceMappedStack, thrownByMigration, withTimeLimit } from '../loader.js';
 import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, ReadContext } from '../types.js';
@@ -36,6 +40,11 @@ const DIALECTS: Partial<Record<Engine, { prefix: string; placeholder: RegExp }>>
   mssql: { prefix: 'Mssql', placeholder: /@(\d+)/y },
 };
 
+/** What a Kysely migration module contains: the Kysely type or an import of kysely. */
+const KYSELY_MIGRATION = /\bKysely\s*<|from\s+['"]kysely['"]|require\(\s*['"]kysely['"]\s*\)/;
+/** Exports up() or down() at module level, in any module style. */
+const DEFINES_MIGRATION =
+  /\bexport\s+(?:async\s+)?function\s+(?:up|down)\b|\bexport\s+(?:const|let|var)\s+(?:up|down)\b|\bexports\.(?:up|down)\b|\bmodule\.exports\s*=\s*\{[^}]*\b(?:up|down)\b|\bexport\s*\{[^}]*\b(?:up|down)\b|\bexport\s+default\s*\{/;
 const MIGRATION_FILE = /^(?!.*\.d\.m?ts$).+\.(js|ts|mjs|mts)$/;
 
 /**
@@ -48,18 +57,20 @@ export const kysely: FormatReader = {
   priority: 22,
   runsProjectCode: true,
   async locate(_root, candidate) {
-    return (await scriptsContaining(candidate, /\bKysely\s*<|from\s+['"]kysely['"]|require\(\s*['"]kysely['"]\s*\)/)) >
-      0
-      ? candidate
-      : undefined;
+    return (await scriptsContaining(candidate, KYSELY_MIGRATION)) > 0 ? candidate : undefined;
   },
   async read(context) {
     const declared = await engineFromPackages(context.root, DIALECT_PACKAGES);
     const engine = context.engine ?? declared ?? 'postgresql';
     const { files } = await listEntries(context.directory);
-    const chosen = files
+    const candidates = files
       .filter((file) => MIGRATION_FILE.test(file))
-      .sort((a, b) => compareKeys(keyOf(a), keyOf(b)))
+      .sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+    const texts = await Promise.all(candidates.map((file) => readText(path.join(context.directory, file))));
+    // FileMigrationProvider passes over modules without up(); an index.ts or a custom provider beside the
+    // migrations is not one (a module that defines down() but no up() is still reported below).
+    const chosen = candidates
+      .filter((_, index) => DEFINES_MIGRATION.test(texts[index] ?? ''))
       .map((file) => path.join(context.directory, file))
       .filter((absolute) => selected(context.only, absolute));
     const result: FormatRead = { migrations: [], errors: [], ...(declared ? { engine: declared } : {}) };
@@ -293,4 +304,41 @@ function literal(value: unknown, engine: Engine): string {
 function quoted(text: string, engine: Engine): string {
   const escaped = engine === 'mysql' || engine === 'mariadb' ? text.replace(/\\/g, '\\\\') : text;
   return `'${escaped.replace(/'/g, "''")}'`;
+}
+
+/**
+ * Detect side: the kysely-ctl config's migrationFolder, else each `migrations` folder of the package whose
+ * modules import Kysely and export up().
+ */
+export function scanKysely(context: PackageContext): MigrationScan[] {
+  const config = ownFilesNamed(context, /^kysely\.config\.(c|m)?(js|ts)$/)[0];
+  const configured = config ? configString(context.files.read(config) ?? '', 'migrationFolder') : undefined;
+  const candidates = configured
+    ? [joinRelative(dirOf(config ?? ''), configured.replace(/^\.\//, ''))]
+    : context.ownDirs.filter((dir) => /(^|\/)migrations?$/i.test(dir));
+  const scans: MigrationScan[] = [];
+  for (const dir of candidates) {
+    if (!context.files.dirs.has(dir)) continue;
+    const files = context.files
+      .filesIn(dir)
+      .filter((file) => MIGRATION_FILE.test(file))
+      .sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+    const all = files.map((file) => context.files.read(joinRelative(dir, file)) ?? '');
+    if (!all.some((text) => KYSELY_MIGRATION.test(text) && /\bup\s*\(/.test(text))) continue;
+    const texts = all.filter((text) => DEFINES_MIGRATION.test(text));
+    const migrations = files
+      .filter((_, index) => DEFINES_MIGRATION.test(all[index] ?? ''))
+      .map(
+        (file, index): MigrationEntry => ({
+          id: keyOf(file),
+          name: nameOf(file),
+          path: joinRelative(dir, file),
+          tool: 'kysely',
+          hasDown: /\bfunction\s+down\s*\(|\bdown\s*[:=]/.test(texts[index] ?? ''),
+          transactional: true,
+        }),
+      );
+    scans.push(finish('kysely', dir, migrations, context));
+  }
+  return scans;
 }

@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Migration, Statement } from '../../model.js';
+import { inPackage, type PackageContext } from '../../project/context.js';
+import { finish, type MigrationScan } from '../../project/migrations.js';
 import { relativeToRoot } from '../../project/root.js';
+import type { MigrationEntry } from '../../project/types.js';
+import { joinRelative } from '../../project/walk.js';
 import { splitSql } from '../../sql/split.js';
 import { isDirectory, listEntries, readError, readText, selected } from '../files.js';
 import { frameIn, loadProjectModule, sourceMappedStack, thrownByMigration, withTimeLimit } from '../loader.js';
@@ -379,4 +383,31 @@ async function record(
     splitSql(step, 'generic').map((piece) => compiledStatement(piece.sql, stepOrigins[index])),
   );
   return { statements: [...immediate, ...statements], transactional: builder.isUsingTransaction() };
+}
+
+/** Detect side: the migrations folder (the `-m` of the project's node-pg-migrate script, else `migrations`). */
+export function scanNodePgMigrate(context: PackageContext): MigrationScan[] {
+  const script = Object.values(context.node?.scripts ?? {}).find((command) => /\bnode-pg-migrate\b/.test(command));
+  const configured = script ? /(?:^|\s)(?:-m|--migrations-dir)[\s=]+([^\s"']+)/.exec(script)?.[1] : undefined;
+  const dir = inPackage(context, (configured ?? 'migrations').replace(/^\.\//, '').replace(/\/$/, ''));
+  if (!context.files.dirs.has(dir)) return [];
+  const files = context.files.filesIn(dir).filter((name) => FILE.test(name) && !/\.d\.[cm]?ts$/.test(name));
+  const { units } = migrationUnits(files);
+  const migrations = units.map((unit): MigrationEntry => {
+    const file = joinRelative(dir, unit.files[0] ?? '');
+    const text = context.files.read(file) ?? '';
+    const hasDown =
+      unit.kind === 'sql'
+        ? unit.files.length > 1 || /^\s*--[\s-]*down\s+migration/im.test(text)
+        : !/\bdown\s*=\s*false\b/.test(text);
+    return {
+      id: idOf(unit.id),
+      name: nameOf(unit.id).replace(/\.sql$/, ''),
+      path: file,
+      tool: 'node-pg-migrate',
+      hasDown,
+      transactional: !/\bpgm\s*\.\s*noTransaction\s*\(/.test(text),
+    };
+  });
+  return [finish('node-pg-migrate', dir, migrations, context)];
 }
