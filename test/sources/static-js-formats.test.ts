@@ -80,8 +80,9 @@ describe('db-migrate, read statically', () => {
       'migrations/20240101120000-create-accounts.js',
       'migrations/20240102120000-add-plans.js',
       'migrations/20240103120000-audit.js',
+      'migrations/20240104120000-billing.js',
     ]);
-    const [accounts, plans, audit] = result.migrations;
+    const [accounts, plans, audit, billing] = result.migrations;
     const accountsFile = 'migrations/20240101120000-create-accounts.js';
     expect(located(accounts)).toEqual([
       ['CREATE TABLE accounts (id serial PRIMARY KEY, email text NOT NULL)', accountsFile, 14],
@@ -109,6 +110,18 @@ describe('db-migrate, read statically', () => {
     ]);
     expect(audit?.down).toEqual([]);
     expect(audit?.notes.join(' ')).toContain('down runs no SQL');
+    // The module builds the file name at run time (`${file}-up.sql` with `const file = '…'`) and reads it from
+    // another folder: the one file of that name in the folder the module names (not the archived copy).
+    expect(located(billing)).toEqual([
+      [
+        'CREATE TABLE invoices (\n  id serial PRIMARY KEY,\n  account_id integer NOT NULL REFERENCES accounts (id)\n)',
+        'modules/billing/sqls/20240104120000-billing-tables-up.sql',
+        1,
+      ],
+    ]);
+    expect(located(billing, 'down')).toEqual([
+      ['DROP TABLE invoices', 'modules/billing/sqls/20240104120000-billing-tables-down.sql', 1],
+    ]);
   });
 
   it('reports a builder call (db.createTable) by line: its SQL comes from the driver at run time', async () => {

@@ -5,7 +5,7 @@ import { inPackage, type PackageContext } from '../../project/context.js';
 import { finish, type MigrationScan } from '../../project/migrations.js';
 import { relativeToRoot } from '../../project/root.js';
 import type { MigrationEntry } from '../../project/types.js';
-import { joinRelative } from '../../project/walk.js';
+import { baseOf, joinRelative } from '../../project/walk.js';
 import { isDirectory, isFile, listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationReadError } from '../types.js';
@@ -188,7 +188,7 @@ function closestToNamedFolder(candidates: string[], text: string): string[] {
     (match[1] ?? '').split('/').filter((part) => part && part !== '.'),
   );
   const shared = (candidate: string) => {
-    const parts = path.dirname(candidate).split(path.sep);
+    const parts = path.dirname(candidate).split(/[\\/]/);
     let best = 0;
     for (const folder of folders) {
       let count = 0;
@@ -351,7 +351,10 @@ function downRunsSomething(context: PackageContext, dir: string, file: string, t
   if (!body) return false;
   const sqlFile = sqlFileOf(text.slice(body.start, body.end), file, 'down', text);
   if (sqlFile) {
-    const sql = context.files.read(joinRelative(dir, 'sqls', sqlFile)) ?? '';
+    const conventional = joinRelative(dir, 'sqls', sqlFile);
+    const named = context.files.files.filter((candidate) => baseOf(candidate) === sqlFile);
+    const [found] = context.files.files.includes(conventional) ? [conventional] : closestToNamedFolder(named, text);
+    const sql = found ? (context.files.read(found) ?? '') : '';
     return sql.replace(/\/\*[\s\S]*?\*\/|--.*$/gm, '').trim() !== '';
   }
   return !/^\s*(return\s+null\s*;?|callback\(\)\s*;?|return\s+callback\(\)\s*;?)?\s*$/.test(
