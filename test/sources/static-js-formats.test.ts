@@ -60,7 +60,7 @@ describe('MikroORM, read statically', () => {
       ['src/migrations/Migration20240102090000_indexes.ts', 'sql-not-static', 13],
       ['src/migrations/Migration20240103100000.ts', 'sql-not-static', 6],
     ]);
-    expect(result.errors[0]?.error.what).toContain('template literal has ${…} expressions');
+    expect(result.errors[0]?.error.what).toContain('template literal has substitutions');
     expect(result.errors[1]?.error.what).toContain('this.getKnex()');
   });
 

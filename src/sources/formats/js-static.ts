@@ -201,7 +201,7 @@ function literalArgument(text: string, start: number): Pick<LiteralCall, 'sql' |
       return { reason: `its argument \`${word.slice(0, 40)}\` is not a string literal` };
     }
     const end = quote === '`' ? templateEnd(text, index) : stringEnd(text, index);
-    if (end === undefined) return { reason: 'its template literal has ${…} expressions' };
+    if (end === undefined) return { reason: 'its template literal has substitutions' };
     const raw = text.slice(index + 1, end - 1);
     value += cook(raw);
     if (pieces > 0) joined = true;
