@@ -15,10 +15,12 @@ export const listMigrationsTool = defineTool({
   title: 'List migrations with their SQL',
   description:
     "Use to see what a project's migrations do, in the order its tool applies them (golang-migrate, dbmate, goose, " +
-    'sql-migrate, Flyway, Diesel, plain SQL folders, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django). ' +
+    'sql-migrate, Flyway, Diesel, plain SQL folders, Prisma, Drizzle, knex, TypeORM, Sequelize, node-pg-migrate, Kysely, ' +
+    'MikroORM, db-migrate, Alembic, Django). ' +
     'Returns each migration (id, name, path, transactional, whether it has a down, statement counts, the first line of ' +
     'its first statements with the source line that produced each) and per-file problems with file:line:col. SQL formats ' +
-    'are read as files. knex/TypeORM/Sequelize/Alembic/Django migrations are code: they are only listed unless ' +
+    'are read as files, MikroORM/db-migrate SQL from string literals. knex/TypeORM/Sequelize/node-pg-migrate/Kysely/' +
+    'Alembic/Django migrations are code: they are only listed unless ' +
     'executeProjectCode is true, which runs them (10 s limit per file) against recorders, never a database.',
   inputSchema: z.object({
     projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory'),

@@ -109,9 +109,10 @@ export const validateSafetyTool = defineTool({
   description:
     'Use after writing or generating a migration and before applying it (seed step 4). Checks PostgreSQL migrations — ' +
     'SQL text, or migration files/folders of any supported format inside the project (golang-migrate, dbmate, goose, ' +
-    'sql-migrate, Flyway, Diesel, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django, plain .sql and globs), ' +
+    'sql-migrate, Flyway, Diesel, Prisma, Drizzle, knex, TypeORM, Sequelize, node-pg-migrate, Kysely, MikroORM, db-migrate, ' +
+    'Alembic, Django, plain .sql and globs), ' +
     "each with its tool's transaction mode, its down migration and the earlier migrations as history; findings in " +
-    'JS/TS migrations point at the source line (knex/TypeORM/Sequelize need executeProjectCode: true) — on the real PostgreSQL parse tree for data loss, long ' +
+    'JS/TS migrations point at the source line (knex/TypeORM/Sequelize/node-pg-migrate/Kysely need executeProjectCode: true) — on the real PostgreSQL parse tree for data loss, long ' +
     'or blocking locks (with the lock mode, what it blocks and an estimated duration on large tables), table ' +
     'rewrites, CONCURRENTLY inside a transaction, missing lock_timeout, unsafe backfills and backward-incompatible ' +
     'changes. Returns findings per statement (rule, severity, line:col, lock, why, and a structured fix as ordered SQL ' +

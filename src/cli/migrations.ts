@@ -16,10 +16,13 @@ export const migrationsCommand: CliCommand = {
 Reads the migrations of the project in the current folder (or of [path]: a project folder, or a migration
 file or folder inside the current project) in the order the migration tool applies them: golang-migrate,
 dbmate, goose, sql-migrate, Flyway, Diesel, plain .sql folders, Prisma, Drizzle, knex, TypeORM, Sequelize,
-Alembic and Django. Each statement keeps the line of the source that produced it.
+node-pg-migrate, Kysely, MikroORM, db-migrate, Alembic and Django. Each statement keeps the line of the source
+that produced it.
 
-knex, TypeORM, Sequelize, Alembic and Django migrations are code: without --execute they are only listed.
---execute runs them (10 s limit per file) against recorders that capture the SQL, never against a database.
+knex, TypeORM, Sequelize, node-pg-migrate, Kysely, Alembic and Django migrations are code: without --execute
+they are only listed. --execute runs them (10 s limit per file) against recorders that capture the SQL, never
+against a database. MikroORM and db-migrate SQL is read from the string literals and sqls/ files without
+running code; a call whose SQL is not literal is reported with its line.
 
 Options:
   --json            Print the full result (every statement with positions and origins) as JSON
