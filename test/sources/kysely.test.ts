@@ -62,6 +62,19 @@ describe('Kysely', () => {
     ]);
   });
 
+  it("compiles with the engine's own query compiler when the engine is MySQL", async () => {
+    const result = await readMigrations(root, {
+      executeProjectCode: true,
+      engine: 'mysql',
+      path: 'src/db/migrations/2024_01_02_add_pet.ts',
+    });
+    expect(result.migrations[0]?.transactional).toBe(false);
+    expect(result.migrations[0]?.up.map((statement) => statement.sql)).toEqual([
+      "create table `pet` (`id` serial primary key, `name` text not null unique, `owner_id` integer not null references `person` (`id`) on delete cascade, `species` text default 'dog')",
+      'alter table `person` add column `nickname` text',
+    ]);
+  });
+
   it('without executeProjectCode lists the migrations as not compiled', async () => {
     const result = await readMigrations(root);
     expect(result.migrations.map((migration) => [migration.id, migration.compiled, migration.up.length])).toEqual([

@@ -6,6 +6,7 @@ import type { Migration } from '../../src/model.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { splitSql } from '../../src/sql/split.js';
 import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
+import { tempProject } from '../project/helpers.js';
 import { fixture } from './tool-runs.js';
 
 const root = fixture('sources-node-pg-migrate');
@@ -152,5 +153,24 @@ describe('node-pg-migrate', () => {
         .flatMap((migration) => (migration.down ?? []).map((statement) => statement.sql));
       expect(await run('down')).toEqual(downs);
     });
+  });
+});
+
+describe('node-pg-migrate not installed in the project', () => {
+  it('lists the migrations as not compiled and says why, even with executeProjectCode', async () => {
+    const project = tempProject({
+      'package.json': JSON.stringify({ name: 'no-install', scripts: { migrate: 'node-pg-migrate' } }),
+      'migrations/1700000000000_init.js': "exports.up = (pgm) => {\n  pgm.createTable('t', { id: 'id' });\n};\n",
+    });
+    try {
+      const result = await readMigrations(project.dir, { executeProjectCode: true });
+      expect(result.format).toBe('node-pg-migrate');
+      expect(result.migrations.map((migration) => [migration.id, migration.compiled])).toEqual([
+        ['1700000000000', false],
+      ]);
+      expect(result.migrations[0]?.notes.join(' ')).toMatch(/node-pg-migrate is not installed in the project/);
+    } finally {
+      project.cleanup();
+    }
   });
 });
