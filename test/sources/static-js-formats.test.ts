@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
 import { readMigrations } from '../../src/sources/index.js';
+import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
 import { fixture } from './tool-runs.js';
 
 /** [sql, file, line] of each statement: where a reviewer finds it. */
@@ -141,5 +145,77 @@ describe('db-migrate, read statically', () => {
     const result = await readMigrations(root, { path: 'migrations/sqls/20240102120000-add-plans-down.sql' });
     expect(result.format).toBe('db-migrate');
     expect(result.migrations.map((migration) => migration.path)).toEqual(['migrations/20240102120000-add-plans.js']);
+  });
+});
+
+describe('db-migrate builder calls, with executeProjectCode', () => {
+  const root = fixture('sources-db-migrate');
+
+  it("records db.createTable through the project's db-migrate-pg in dry-run mode, with the call's line", async () => {
+    const result = await readMigrations(root, { executeProjectCode: true });
+    expect(result.errors).toEqual([]);
+    const audit = result.migrations.find((migration) => migration.id === '20240103120000');
+    expect(audit?.up.map((statement) => [statement.sql, statement.origin?.line])).toEqual([
+      ['CREATE TABLE  "audit" ("id"   SERIAL PRIMARY KEY, "entry" VARCHAR  )', 4],
+      ['CREATE INDEX audit_entry_idx ON audit (entry)', 8],
+    ]);
+    expect(audit?.down).toEqual([]);
+    expect(audit?.notes.join(' ')).toMatch(/db-migrate-pg .* dry-run mode/);
+    // Migrations whose SQL is all literal are still read statically.
+    expect(result.migrations[0]?.notes.join(' ')).not.toMatch(/dry-run/);
+  });
+
+  describe('against PostgreSQL with the same driver connected', () => {
+    const schema = uniqueName('sources_dbm');
+    let available = false;
+    let admin: pg.Client | undefined;
+    beforeAll(async () => {
+      available = (await postgresAvailable()).available;
+      if (!available) return;
+      admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      await admin.query(`create schema "${schema}"`);
+    });
+    afterAll(async () => {
+      await admin?.query(`drop schema if exists "${schema}" cascade`);
+      await admin?.end();
+    });
+
+    it('the driver sends the SQL we recorded', async () => {
+      if (!available) return;
+      const client = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path="${schema}"` });
+      const sent: string[] = [];
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        if (typeof args[0] === 'string') sent.push(args[0].trim().replace(/;\s*$/, ''));
+        return query(...args);
+      };
+      const requireHere = createRequire(import.meta.url);
+      const { connect } = requireHere('db-migrate-pg') as {
+        connect: (config: object, intern: object, callback: (error: unknown, driver: object) => void) => void;
+      };
+      const { dataType } = requireHere('db-migrate-shared') as { dataType: object };
+      const quiet = () => undefined;
+      const log = { sql: quiet, info: quiet, verbose: quiet, warn: quiet, error: quiet, silence: quiet };
+      const driver = await new Promise<object>((resolve, reject) =>
+        connect({ db: client }, { mod: { log, type: dataType }, notransactions: true }, (error, created) =>
+          error ? reject(error) : resolve(created),
+        ),
+      );
+      const migration = requireHere(path.join(root, 'migrations/20240103120000-audit.js')) as {
+        up: (db: object) => Promise<unknown>;
+      };
+      try {
+        await migration.up(driver);
+      } finally {
+        await client.end();
+      }
+      const ours = await readMigrations(root, {
+        executeProjectCode: true,
+        path: 'migrations/20240103120000-audit.js',
+      });
+      expect(sent).toHaveLength(2);
+      expect(sent).toEqual(ours.migrations[0]?.up.map((statement) => statement.sql));
+    });
   });
 });

@@ -7,8 +7,10 @@ import { relativeToRoot } from '../../project/root.js';
 import type { MigrationEntry } from '../../project/types.js';
 import { baseOf, joinRelative } from '../../project/walk.js';
 import { isDirectory, isFile, listEntries, readError, readText, selected } from '../files.js';
+import { withTimeLimit } from '../loader.js';
 import { splitStatements } from '../statements.js';
-import type { FormatRead, FormatReader, MigrationReadError } from '../types.js';
+import type { FormatRead, FormatReader, MigrationReadError, ReadContext } from '../types.js';
+import { DbMigrateRecorder } from './db-migrate-recorder.js';
 import { type Body, callsIn, codeOnly, functionBody, literalStatements, methodCalls, positionAt } from './js-static.js';
 import { engineFromPackages } from './package-engine.js';
 
@@ -57,6 +59,8 @@ async function scriptDirectory(root: string): Promise<string | undefined> {
 export const dbMigrate: FormatReader = {
   format: 'db-migrate',
   priority: 27,
+  // Only builder calls (db.createTable …) run code, and only with executeProjectCode; the rest is read statically.
+  runsProjectCode: true,
   async locate(root, candidate) {
     // The sqls/ folder belongs to the migrations folder around it; its files are never migrations of their own.
     if (path.basename(candidate) === 'sqls' && candidate !== root) {
@@ -85,6 +89,7 @@ export const dbMigrate: FormatReader = {
     const { files } = await listEntries(context.directory);
     const result: FormatRead = { migrations: [], errors: [], ...(declared ? { engine: declared } : {}) };
     const sqlFiles = new SqlFileIndex(context.root);
+    const recorder = context.executeProjectCode ? DbMigrateRecorder.create(context.root, engine) : undefined;
     for (const file of files.filter((name) => FILE.test(name) && !/\.d\.[cm]?ts$/.test(name)).sort()) {
       const absolute = path.join(context.directory, file);
       const conventional = [
@@ -95,8 +100,11 @@ export const dbMigrate: FormatReader = {
       context.signal?.throwIfAborted();
       try {
         const read = await readModule(context.root, absolute, engine, sqlFiles);
-        result.migrations.push(read.migration);
-        result.errors.push(...read.errors);
+        const compiled = read.errors.some((error) => error.error.code === 'sql-not-static')
+          ? await compileWithDriver(context, absolute, read, recorder)
+          : read;
+        result.migrations.push(compiled.migration);
+        result.errors.push(...compiled.errors);
       } catch (error) {
         result.errors.push(readError(relativeToRoot(context.root, absolute), error));
       }
@@ -104,6 +112,49 @@ export const dbMigrate: FormatReader = {
     return result;
   },
 };
+
+/**
+ * A migration whose SQL is not all literal (builder calls such as db.createTable), run in the project's
+ * db-migrate driver when the caller allowed running project code and the driver is installed.
+ */
+async function compileWithDriver(
+  context: ReadContext,
+  absolute: string,
+  read: { migration: Migration; errors: MigrationReadError[] },
+  recorder: DbMigrateRecorder | undefined,
+): Promise<{ migration: Migration; errors: MigrationReadError[] }> {
+  if (!context.executeProjectCode) return read;
+  if (!recorder) {
+    read.migration.notes.push(
+      "Not compiled: the builder calls need db-migrate's driver for the engine (db-migrate-pg, db-migrate-mysql …) and db-migrate installed in the project (npm install).",
+    );
+    return read;
+  }
+  if (context.skip?.includes(absolute)) return read;
+  context.onFile?.(absolute);
+  const relative = relativeToRoot(context.root, absolute);
+  const recorded = await withTimeLimit(
+    () => recorder.record(absolute, relative),
+    context.timeoutMs,
+    relative,
+    context.signal,
+  );
+  const { down: _static, ...rest } = read.migration;
+  return {
+    migration: {
+      ...rest,
+      up: recorded.up,
+      ...(recorded.down ? { down: recorded.down } : {}),
+      notes: [
+        ...read.migration.notes.filter((note) => !/runs no SQL|SQL read from/.test(note)),
+        ...(recorded.up.length === 0 ? ['up runs no SQL: applying it changes nothing.'] : []),
+        ...(recorded.down?.length === 0 ? ['down runs no SQL: rolling it back leaves the change in place.'] : []),
+        `Compiled by running the migration with the project's ${recorder.driver} ${recorder.version} in db-migrate's dry-run mode (no database).`,
+      ],
+    },
+    errors: read.errors.filter((error) => error.error.code !== 'sql-not-static'),
+  };
+}
 
 async function readModule(
   root: string,
@@ -299,7 +350,9 @@ async function directionSql(
         relative,
         'sql-not-static',
         `${relative}:${call.line}: the SQL of ${receiver}.${call.name}() in ${direction}() is not statically known (${reason}), so it is not checked.`,
-        "Write the SQL with db.runSql('…') as a string literal (or in the sqls/ file), or review this statement by hand.",
+        BUILDER_CALLS.test(call.name) && !found
+          ? "Pass executeProjectCode: true (CLI --execute) to record it with the project's db-migrate driver, or write the SQL with db.runSql('…')."
+          : "Write the SQL with db.runSql('…') as a string literal (or in the sqls/ file), or review this statement by hand.",
         call.line,
         call.column,
       ),
