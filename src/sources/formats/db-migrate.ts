@@ -98,16 +98,22 @@ export const dbMigrate: FormatReader = {
       ];
       if (![absolute, ...conventional].some((candidate) => selected(context.only, candidate))) continue;
       context.signal?.throwIfAborted();
+      let read: Awaited<ReturnType<typeof readModule>>;
       try {
-        const read = await readModule(context.root, absolute, engine, sqlFiles);
-        const compiled = read.errors.some((error) => error.error.code === 'sql-not-static')
-          ? await compileWithDriver(context, absolute, read, recorder)
-          : read;
-        result.migrations.push(compiled.migration);
-        result.errors.push(...compiled.errors);
+        read = await readModule(context.root, absolute, engine, sqlFiles);
       } catch (error) {
         result.errors.push(readError(relativeToRoot(context.root, absolute), error));
+        continue;
       }
+      try {
+        if (read.errors.some((error) => error.error.code === 'sql-not-static'))
+          read = await compileWithDriver(context, absolute, read, recorder);
+      } catch (error) {
+        // Running it failed: what was read statically stays, with the failure and the calls still not checked.
+        read.errors.push(readError(relativeToRoot(context.root, absolute), error));
+      }
+      result.migrations.push(read.migration);
+      result.errors.push(...read.errors);
     }
     return result;
   },

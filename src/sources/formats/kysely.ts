@@ -62,6 +62,10 @@ export const kysely: FormatReader = {
   async read(context) {
     const declared = await engineFromPackages(context.root, DIALECT_PACKAGES);
     const engine = context.engine ?? declared ?? 'postgresql';
+    const assumed =
+      context.engine || declared
+        ? undefined
+        : 'The project names no engine (no pg, mysql2, better-sqlite3 … dependency): compiled with the PostgreSQL query compiler; pass the engine to change it.';
     const { files } = await listEntries(context.directory);
     const candidates = files
       .filter((file) => MIGRATION_FILE.test(file))
@@ -106,6 +110,7 @@ export const kysely: FormatReader = {
           relative,
           context.signal,
         );
+        if (assumed) migration.notes.push(assumed);
         pushWithDownCheck(result, migration);
       } catch (error) {
         result.errors.push(readError(relative, error));

@@ -29,6 +29,13 @@ async function configuredDirectory(root: string): Promise<string> {
   return flag ?? rc ?? 'migrations';
 }
 
+/** node-pg-migrate's --decamelize (script flag or `decamelize: true` in its config) turns camelCase names into snake_case. */
+async function decamelizes(root: string): Promise<boolean> {
+  const manifest = (await readText(path.join(root, 'package.json'))) ?? '';
+  const rc = (await readText(path.join(root, '.pgmigraterc'))) ?? '';
+  return /node-pg-migrate[^"]*--decamelize\b/.test(manifest) || /"decamelize"\s*:\s*true/.test(rc);
+}
+
 /**
  * node-pg-migrate: `<timestamp>_<name>.{js,ts,sql}` in `migrations/`, ordered by numeric prefix. JS/TS files
  * export `up(pgm)`/`down(pgm)`; their SQL is what the project's own MigrationBuilder generates (no database is
@@ -69,7 +76,9 @@ export const nodePgMigrate: FormatReader = {
     const absoluteOf = (file: string) => path.join(context.directory, file);
     const isWanted = (unit: Unit) => unit.files.some((file) => selected(context.only, absoluteOf(file)));
     const lastWanted = units.findLastIndex(isWanted);
-    const builder = context.executeProjectCode ? await BuilderFactory.create(context.root) : undefined;
+    const builder = context.executeProjectCode
+      ? await BuilderFactory.create(context.root, await decamelizes(context.root))
+      : undefined;
     // Shorthands exported by a migration apply to every later one, so a narrowed read still loads the earlier files.
     let shorthands: Record<string, unknown> = {};
     for (const [index, unit] of units.entries()) {
@@ -235,9 +244,10 @@ class BuilderFactory {
   private constructor(
     readonly Builder: MigrationBuilderClass,
     readonly version: string,
+    readonly decamelize: boolean,
   ) {}
 
-  static async create(root: string): Promise<BuilderFactory | undefined> {
+  static async create(root: string, decamelize: boolean): Promise<BuilderFactory | undefined> {
     for (const entry of ['node-pg-migrate', 'node-pg-migrate/dist/migration-builder']) {
       const loaded = await importFromProject<Record<string, unknown>>(root, entry).catch(() => undefined);
       const candidate =
@@ -245,7 +255,7 @@ class BuilderFactory {
         (loaded?.module.default as Record<string, unknown> | undefined)?.MigrationBuilder ??
         (entry.endsWith('builder') ? loaded?.module.default : undefined);
       if (typeof candidate === 'function')
-        return new BuilderFactory(candidate as MigrationBuilderClass, loaded?.version ?? 'unknown');
+        return new BuilderFactory(candidate as MigrationBuilderClass, loaded?.version ?? 'unknown', decamelize);
     }
     return undefined;
   }
@@ -349,7 +359,7 @@ async function record(
     },
   };
   const silent = { debug() {}, info() {}, warn() {}, error() {}, log() {} };
-  const builder = new factory.Builder(database, shorthands, false, silent);
+  const builder = new factory.Builder(database, shorthands, factory.decamelize, silent);
   if (reverse) builder.enableReverseMode();
   const origins: (Statement['origin'] | undefined)[] = [];
   const pgm = new Proxy(builder as object, {
