@@ -246,7 +246,7 @@ function notCompiled(migration: Migration, executed: boolean): InputError {
       code: 'execute-required',
       what: `${migration.path} was not checked: it is a migration written in ${language} (${migration.format}), and turning it into SQL runs the project's code, which only happens when you allow it.`,
       where: { file: migration.path, line: 1, column: 1 },
-      fix: `Re-run with \`db-migration-agent check --execute …\` (MCP validate_safety: "executeProjectCode": true). ${CODE_FORMATS.has(migration.format) ? 'The migration then runs in an isolated worker with a time limit against a recorder built from the project's own tool (knex, TypeORM, Sequelize, node-pg-migrate's MigrationBuilder, Kysely's query compiler, db-migrate's driver in dry-run mode) — no database is touched.' : 'The SQL then comes from the tool itself (alembic upgrade --sql / manage.py sqlmigrate) with a time limit.'}`,
+      fix: `Re-run with \`db-migration-agent check --execute …\` (MCP validate_safety: "executeProjectCode": true). ${CODE_FORMATS.has(migration.format) ? "The migration then runs in an isolated worker with a time limit against a recorder built from the project's own tool (knex, TypeORM, Sequelize, node-pg-migrate's MigrationBuilder, Kysely's query compiler, db-migrate's driver in dry-run mode) — no database is touched." : 'The SQL then comes from the tool itself (alembic upgrade --sql / manage.py sqlmigrate) with a time limit.'}`,
     };
   }
   return {
