@@ -53,6 +53,10 @@ export const MIGRATION_FORMATS = [
   'atlas',
   'rails',
   'ecto',
+  'node-pg-migrate',
+  'kysely',
+  'mikro-orm',
+  'db-migrate',
 ] as const;
 
 export type MigrationFormat = (typeof MIGRATION_FORMATS)[number];

@@ -10,13 +10,13 @@ type Action = keyof Commands;
 
 const SCRIPT_PATTERNS: Record<Action, RegExp> = {
   create:
-    /prisma migrate dev.*--create-only|migrate:make|migration:(create|generate)|drizzle-kit generate|makemigrations|alembic revision|dbmate new|goose .*create|sql-migrate new|diesel migration generate/,
+    /prisma migrate dev.*--create-only|migrate:make|migration:(create|generate)|drizzle-kit generate|makemigrations|alembic revision|dbmate new|goose .*create|sql-migrate new|diesel migration generate|node-pg-migrate\b.*\bcreate\b|db-migrate\b.*\bcreate\b/,
   apply:
     /prisma migrate deploy|migrate:latest|migration:run|db:migrate(?!:)|drizzle-kit (migrate|push)|migration:up|alembic upgrade|manage\.py migrate|dbmate (up|migrate)|goose .*\bup\b|sql-migrate up|diesel migration run|flyway .*migrate|migrate .*\bup\b/,
   rollback:
     /migrate:rollback|migration:revert|db:migrate:undo|migration:down|alembic downgrade|dbmate rollback|goose .*\bdown\b|sql-migrate down|diesel migration revert|flyway .*undo|migrate .*\bdown\b/,
   status:
-    /prisma migrate status|migrate:status|migration:show|db:migrate:status|migration:(list|pending)|alembic (current|history)|showmigrations|dbmate status|goose .*status|sql-migrate status|diesel migration list|flyway .*info|drizzle-kit check/,
+    /prisma migrate status|migrate:status|migration:show|db:migrate:status|migration:(list|pending)|alembic (current|history)|showmigrations|dbmate status|goose .*status|sql-migrate status|diesel migration list|flyway .*info|drizzle-kit check|db-migrate\b.*\bcheck\b|migrate:list/,
   seed: /prisma db seed|seed:run|db:seed|loaddata|\bseed\b/,
 };
 
@@ -128,6 +128,27 @@ function conventions(
         apply: 'diesel migration run',
         rollback: 'diesel migration revert',
         status: 'diesel migration list',
+      };
+    case 'node-pg-migrate':
+      return {
+        create: `npx node-pg-migrate -m ${where} create <name>${extension === '.ts' ? ' -j ts' : extension === '.sql' ? ' -j sql' : ''}`,
+        apply: `npx node-pg-migrate -m ${where} up`,
+        rollback: `npx node-pg-migrate -m ${where} down`,
+      };
+    case 'kysely':
+      // Kysely has no CLI of its own: kysely-ctl is the usual one (its config names the migration folder).
+      return {
+        create: 'npx kysely migrate:make <name>',
+        apply: 'npx kysely migrate:latest',
+        rollback: 'npx kysely migrate:down',
+        status: 'npx kysely migrate:list',
+      };
+    case 'db-migrate':
+      return {
+        create: `npx db-migrate create <name> -m ${where}`,
+        apply: `npx db-migrate up -m ${where}`,
+        rollback: `npx db-migrate down -m ${where}`,
+        status: `npx db-migrate check -m ${where}`,
       };
     case 'sql-migrate':
       return {

@@ -31,6 +31,9 @@ const PACKAGES: Record<ToolName, string[]> = {
   atlas: [],
   rails: [],
   ecto: [],
+  'node-pg-migrate': ['node-pg-migrate'],
+  kysely: ['kysely', 'kysely-ctl'],
+  'db-migrate': ['db-migrate'],
 };
 
 const CONFIG_FILES: [ToolName, RegExp, string][] = [
@@ -49,6 +52,9 @@ const CONFIG_FILES: [ToolName, RegExp, string][] = [
   ['sqitch', /^sqitch\.conf$/, 'Sqitch config'],
   ['atlas', /^atlas\.hcl$/, 'Atlas project file'],
   ['liquibase', /^liquibase\.properties$/, 'Liquibase properties'],
+  ['node-pg-migrate', /^\.pgmigraterc$/, 'node-pg-migrate config'],
+  ['kysely', /^kysely\.config\.(c|m)?(js|ts)$/, 'kysely-ctl config'],
+  ['db-migrate', /^\.db-migraterc$/, 'db-migrate config'],
 ];
 
 export const TOOL_ORDER = Object.keys(PACKAGES) as ToolName[];

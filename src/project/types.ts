@@ -32,6 +32,9 @@ export const TOOL_NAMES = [
   'atlas',
   'rails',
   'ecto',
+  'node-pg-migrate',
+  'kysely',
+  'db-migrate',
 ] as const;
 
 export type ToolName = (typeof TOOL_NAMES)[number];

@@ -48,9 +48,17 @@ export interface MigrationInputs {
 }
 
 /** Formats whose migrations are code: reading them runs the project's code. */
-const CODE_FORMATS = new Set<MigrationFormat>(['knex', 'typeorm', 'sequelize']);
+const CODE_FORMATS = new Set<MigrationFormat>([
+  'knex',
+  'typeorm',
+  'sequelize',
+  'node-pg-migrate',
+  'kysely',
+  'mikro-orm',
+  'db-migrate',
+]);
 /** Formats whose folder holds no SQL of its own, so a .sql file beside the migrations is not a stray one. */
-const NO_SQL_FILES = new Set<MigrationFormat>([...CODE_FORMATS, 'alembic', 'django']);
+const NO_SQL_FILES = new Set<MigrationFormat>(['knex', 'typeorm', 'sequelize', 'kysely', 'alembic', 'django']);
 
 export async function loadMigrationInputs(
   root: string,
@@ -266,7 +274,7 @@ function notCompiled(migration: Migration, executed: boolean): InputError {
       code: 'execute-required',
       what: `${migration.path} was not checked: it is a migration written in ${language} (${migration.format}), and turning it into SQL runs the project's code, which only happens when you allow it.`,
       where: { file: migration.path, line: 1, column: 1 },
-      fix: `Re-run with \`db-migration-agent check --execute …\` (MCP validate_safety: "executeProjectCode": true). ${CODE_FORMATS.has(migration.format) ? 'The migration then runs in the sandbox (a separate Node process that can read the project and nothing else: no network, no file writes, no processes, no credentials in its environment), with a time limit, against a recording knex/TypeORM/Sequelize instance — no database is touched.' : 'The SQL then comes from the tool itself (alembic upgrade --sql / manage.py sqlmigrate) with a time limit.'}`,
+      fix: `Re-run with \`db-migration-agent check --execute …\` (MCP validate_safety: "executeProjectCode": true). ${CODE_FORMATS.has(migration.format) ? "The migration then runs in the sandbox (a separate Node process that can read the project and nothing else: no network, no file writes, no processes, no credentials in its environment), with a time limit, against a recorder built from the project's own tool (knex, TypeORM, Sequelize, node-pg-migrate's MigrationBuilder, Kysely's query compiler, db-migrate's driver in dry-run mode) — no database is touched." : 'The SQL then comes from the tool itself (alembic upgrade --sql / manage.py sqlmigrate) with a time limit.'}`,
     };
   }
   return {

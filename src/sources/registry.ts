@@ -1,6 +1,7 @@
 import type { ToolName } from '../project/types.js';
 import { alembic } from './formats/alembic.js';
 import { atlas } from './formats/atlas.js';
+import { dbMigrate } from './formats/db-migrate.js';
 import { dbmate } from './formats/dbmate.js';
 import { diesel } from './formats/diesel.js';
 import { django } from './formats/django.js';
@@ -10,9 +11,11 @@ import { flyway } from './formats/flyway.js';
 import { golangMigrate } from './formats/golang-migrate.js';
 import { goose } from './formats/goose.js';
 import { knex } from './formats/knex.js';
+import { kysely } from './formats/kysely.js';
 import { liquibase } from './formats/liquibase.js';
 import { mikroOrm } from './formats/mikro-orm.js';
 import { multiDialectSql } from './formats/multi-dialect-sql.js';
+import { nodePgMigrate } from './formats/node-pg-migrate.js';
 import { plainSql } from './formats/plain.js';
 import { prisma } from './formats/prisma.js';
 import { rails } from './formats/rails.js';
@@ -49,6 +52,9 @@ export const FORMAT_MODULES: FormatModule[] = [
   atlas,
   rails,
   ecto,
+  nodePgMigrate,
+  kysely,
+  dbMigrate,
   plainSql,
 ].sort((a, b) => a.priority - b.priority);
 

@@ -82,6 +82,31 @@ describe('list_migrations over MCP', () => {
     );
   });
 
+  it('lists node-pg-migrate (compiled with consent), Kysely, MikroORM and db-migrate projects', async () => {
+    const pgm = await callTool(session.client, 'list_migrations', {
+      projectRoot: fixture('sources-node-pg-migrate'),
+      path: 'migrations/1700000000002_orders-index.js',
+      executeProjectCode: true,
+    });
+    expect(pgm.structuredContent).toMatchObject({
+      format: 'node-pg-migrate',
+      migrations: [
+        {
+          transactional: false,
+          hasDown: true,
+          summary: ['L3: CREATE INDEX CONCURRENTLY "orders_user_id_idx" ON "orders" ("user_id")'],
+        },
+      ],
+    });
+    const kysely = await callTool(session.client, 'list_migrations', { projectRoot: fixture('sources-kysely') });
+    expect(kysely.structuredContent).toMatchObject({ format: 'kysely', directory: 'src/db/migrations' });
+    const mikro = await callTool(session.client, 'list_migrations', { projectRoot: fixture('sources-mikro-orm') });
+    expect((mikro.structuredContent as { format: string; migrations: unknown[] }).migrations).toHaveLength(3);
+    const dbMigrate = await callTool(session.client, 'list_migrations', { projectRoot: fixture('sources-db-migrate') });
+    expect(dbMigrate.structuredContent).toMatchObject({ format: 'db-migrate', engine: 'postgresql' });
+    expect(textOf(dbMigrate)).toContain('20240103120000-audit.js');
+  });
+
   it('reports bad input as a tool error with a fix', async () => {
     const result = await callTool(session.client, 'list_migrations', { path: '../sources-goose' });
     expect(result.isError).toBe(true);

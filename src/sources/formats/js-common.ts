@@ -76,6 +76,8 @@ const ROLLBACK_COMMANDS: Partial<Record<MigrationFormat, string>> = {
   knex: 'knex migrate:rollback',
   typeorm: 'typeorm migration:revert',
   sequelize: 'sequelize db:migrate:undo',
+  'node-pg-migrate': 'node-pg-migrate down',
+  kysely: 'Migrator.migrateDown()',
 };
 
 /**

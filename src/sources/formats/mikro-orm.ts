@@ -1,8 +1,56 @@
+import path from 'node:path';
+import type { Engine, Migration, Statement } from '../../model.js';
 import { configString, ownFilesNamed, type PackageContext } from '../../project/context.js';
+import { relativeToRoot } from '../../project/root.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
-import type { MigrationScan, ScanOnlyModule } from '../types.js';
+import { listEntries, readText, selected } from '../files.js';
+import type { FormatRead, FormatReader, MigrationReadError, MigrationScan } from '../types.js';
+import { stringProperty } from './js-common.js';
+import { type Body, callsIn, codeOnly, functionBody, literalStatements, methodCalls } from './js-static.js';
+import { engineFromPackages } from './package-engine.js';
 import { entry, filesOf, finish, readIndexed } from './scan-common.js';
 
+const CONFIG_FILES = [
+  'mikro-orm.config.ts',
+  'mikro-orm.config.js',
+  'mikro-orm.config.mjs',
+  'mikro-orm.config.cjs',
+  'src/mikro-orm.config.ts',
+  'src/mikro-orm.config.js',
+];
+const FILE = /^(Migration\w*?)\.(ts|js|mjs|cjs)$/;
+const DRIVER_ENGINES: [string, Engine][] = [
+  ['@mikro-orm/postgresql', 'postgresql'],
+  ['@mikro-orm/mysql', 'mysql'],
+  ['@mikro-orm/mariadb', 'mariadb'],
+  ['@mikro-orm/sqlite', 'sqlite'],
+  ['@mikro-orm/better-sqlite', 'sqlite'],
+  ['@mikro-orm/libsql', 'sqlite'],
+  ['@mikro-orm/mssql', 'mssql'],
+];
+
+interface MikroSettings {
+  config?: string;
+  text: string;
+  /** migrations.pathTs, else migrations.path, relative to the root. */
+  directory?: string;
+}
+
+async function mikroSettings(root: string): Promise<MikroSettings> {
+  for (const config of CONFIG_FILES) {
+    const text = await readText(path.join(root, config));
+    if (text === undefined) continue;
+    const block = /migrations\s*:\s*\{([^}]*)\}/.exec(text)?.[1] ?? '';
+    const configured = stringProperty(block, 'pathTs') ?? stringProperty(block, 'path');
+    return { config, text, ...(configured ? { directory: configured } : {}) };
+  }
+  return { text: '' };
+}
+
+/**
+ * MikroORM: `class MigrationYYYYMMDDHHMMSS extends Migration` with `up()`/`down()` calling `this.addSql('…')`,
+ * applied in class-name order. The SQL is read from the string literals, without running the code.
+ */
 const TRANSACTION = 'all pending migrations in one transaction (allOrNothing, the default)';
 
 /** mikro-orm.config's migrations.pathTs / path (default `migrations` or `src/migrations`) of `Migration<ts>` classes. */
@@ -33,5 +81,177 @@ function scanMikroOrm(context: PackageContext): MigrationScan[] {
     });
 }
 
-/** MikroORM: detected and listed; its migrations are not read into SQL yet. */
-export const mikroOrm: ScanOnlyModule = { tool: 'mikro-orm', label: 'MikroORM', priority: 6, scan: scanMikroOrm };
+export const mikroOrm: FormatReader = {
+  format: 'mikro-orm',
+  priority: 6,
+  tool: 'mikro-orm',
+  label: 'MikroORM',
+  scan: scanMikroOrm,
+  async read(context) {
+    const settings = await mikroSettings(context.package);
+    const declared = engineFromConfig(settings.text) ?? (await engineFromPackages(context.package, DRIVER_ENGINES));
+    const engine = context.engine ?? declared;
+    const transactionalDefault = !/\btransactional\s*:\s*false\b/.test(settings.text);
+    const allOrNothing = !/\ballOrNothing\s*:\s*false\b/.test(settings.text);
+    const { files } = await listEntries(context.directory);
+    const result: FormatRead = { migrations: [], errors: [], ...(declared ? { engine: declared } : {}) };
+    for (const file of migrationFiles(files)) {
+      const absolute = path.join(context.directory, file);
+      if (!selected(context.only, absolute)) continue;
+      const relative = relativeToRoot(context.root, absolute);
+      const text = (await readText(absolute)) ?? '';
+      const read = readMigrationClass(text, relative, engine, transactionalDefault);
+      if (read.migration?.transactional) {
+        read.migration.notes.push(
+          allOrNothing
+            ? 'MikroORM runs all pending migrations in one transaction (allOrNothing, the default).'
+            : 'allOrNothing: false: each migration runs in its own transaction.',
+        );
+      }
+      if (read.migration) result.migrations.push(read.migration);
+      result.errors.push(...read.errors);
+    }
+    return result;
+  },
+};
+
+/** One file per class; when both the .ts source and its compiled .js sit in the folder, the .ts is read. */
+function migrationFiles(files: string[]): string[] {
+  const names = files.filter((file) => FILE.test(file) && !/\.d\.[cm]?ts$/.test(file));
+  const hasTs = new Set(names.filter((file) => file.endsWith('.ts')).map((file) => file.replace(/\.ts$/, '')));
+  return names
+    .filter((file) => file.endsWith('.ts') || !hasTs.has(file.replace(/\.[cm]?js$/, '')))
+    .sort((a, b) => (a.replace(/\.\w+$/, '') < b.replace(/\.\w+$/, '') ? -1 : 1));
+}
+
+function engineFromConfig(text: string): Engine | undefined {
+  for (const [name, engine] of DRIVER_ENGINES)
+    if (text.includes(`'${name}'`) || text.includes(`"${name}"`)) return engine;
+  const type = /\btype\s*:\s*['"](postgresql|mysql|mariadb|sqlite|mssql)['"]/.exec(text)?.[1];
+  return type === 'postgresql' || type === 'mysql' || type === 'mariadb' || type === 'sqlite' || type === 'mssql'
+    ? type
+    : undefined;
+}
+
+/** Methods of MikroORM's Migration base class that produce or run SQL, read like addSql. */
+const SQL_METHODS = new Set(['addSql', 'execute']);
+/** Methods that do not produce SQL. */
+const HARMLESS_METHODS = new Set(['reset', 'getQueries', 'isTransactional', 'setTransactionContext']);
+
+export function readMigrationClass(
+  text: string,
+  relative: string,
+  engine: Engine | undefined,
+  transactionalDefault = true,
+): { migration?: Migration; errors: MigrationReadError[] } {
+  const code = codeOnly(text);
+  const className = /\bclass\s+(\w+)\s+extends\s+Migration\b/.exec(code)?.[1];
+  const errors: MigrationReadError[] = [];
+  if (!className) {
+    errors.push(
+      problem(
+        relative,
+        'mikro-orm-no-class',
+        `${relative} defines no \`class … extends Migration\`, so MikroORM would not run it.`,
+        'Export a class that extends Migration from @mikro-orm/migrations, with up() and down().',
+        { line: 1, column: 1 },
+      ),
+    );
+    return { errors };
+  }
+  const up = functionBody(text, 'up', code);
+  if (!up) {
+    errors.push(
+      problem(
+        relative,
+        'mikro-orm-no-up',
+        `${relative}: class ${className} has no up() method.`,
+        "Add `async up(): Promise<void> { this.addSql('…'); }`.",
+        {
+          line: 1,
+          column: 1,
+        },
+      ),
+    );
+    return { errors };
+  }
+  const notes: string[] = [];
+  const upStatements = statementsOf(text, code, up, relative, engine, 'up', errors);
+  const downBody = functionBody(text, 'down', code);
+  let down: Statement[] | undefined;
+  if (downBody) {
+    if (/\bthrow\b/.test(code.slice(downBody.start, downBody.end))) {
+      notes.push('down() throws: the migration is irreversible by design (migration:down stops on it).');
+    } else {
+      down = statementsOf(text, code, downBody, relative, engine, 'down', errors);
+      if (down.length === 0 && !errors.some((error) => error.error.code === 'sql-not-static'))
+        notes.push('down() adds no SQL: rolling it back changes nothing.');
+    }
+  } else notes.push("No down(): MikroORM's default down() throws, so migration:down cannot undo it.");
+  const optsOut = /\bisTransactional\s*\(\s*\)[^{]*\{\s*return\s+false\b/.test(code);
+  const transactional = transactionalDefault && !optsOut;
+  if (optsOut) notes.push('isTransactional() returns false: MikroORM runs it outside a transaction.');
+  else if (!transactionalDefault) notes.push('migrations.transactional is false in the config: no transaction.');
+  notes.push('SQL read statically from the this.addSql() string literals (no code was run).');
+  const id = className.replace(/^Migration/, '') || className;
+  return {
+    migration: {
+      id: className,
+      name: id.replace(/^\d+_?/, '') || className,
+      path: relative,
+      format: 'mikro-orm',
+      up: upStatements,
+      ...(down ? { down } : {}),
+      transactional,
+      notes,
+    },
+    errors,
+  };
+}
+
+function statementsOf(
+  text: string,
+  code: string,
+  body: Body,
+  relative: string,
+  engine: Engine | undefined,
+  direction: 'up' | 'down',
+  errors: MigrationReadError[],
+): Statement[] {
+  const statements: Statement[] = [];
+  const sqlCalls = new Map(
+    callsIn(text, body, 'this\\s*\\.\\s*(?:addSql|execute)', code).map((call) => [
+      call.line * 100_000 + call.column,
+      call,
+    ]),
+  );
+  for (const call of methodCalls(text, body, 'this', code)) {
+    if (HARMLESS_METHODS.has(call.name)) continue;
+    const literal = SQL_METHODS.has(call.name) ? sqlCalls.get(call.line * 100_000 + call.column) : undefined;
+    if (literal?.sql !== undefined) {
+      statements.push(...literalStatements(literal, relative, engine));
+      continue;
+    }
+    const reason = literal?.reason ?? `this.${call.name}() is not a raw SQL call`;
+    errors.push(
+      problem(
+        relative,
+        'sql-not-static',
+        `${relative}:${call.line}: the SQL of this.${call.name}() in ${direction}() is not statically known (${reason}), so it is not checked.`,
+        "Write the SQL as a string literal in this.addSql('…'), or review this statement by hand.",
+        { line: call.line, column: call.column },
+      ),
+    );
+  }
+  return statements;
+}
+
+function problem(
+  relative: string,
+  code: string,
+  what: string,
+  fix: string,
+  where: { line: number; column: number },
+): MigrationReadError {
+  return { path: relative, error: { code, what, fix, where: { file: relative, ...where } } };
+}

@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectSetup } from '../../src/project/detect.js';
+import { FIXTURES } from './helpers.js';
+
+/** The package facts a new migration is written from: tool, engine, folder, order, conventions, commands. */
+function detected(name: string) {
+  const [setup] = detectSetup(path.join(FIXTURES, name)).packages;
+  return {
+    orms: setup?.orms.map((orm) => orm.name),
+    engine: setup?.engine?.name,
+    migrationDirs: setup?.migrationDirs,
+    migrations: setup?.migrations.map((migration) => [migration.id, migration.hasDown, migration.transactional]),
+    conventions: setup?.conventions,
+    commands: Object.fromEntries(
+      Object.entries(setup?.commands ?? {}).map(([action, command]) => [action, command.command]),
+    ),
+  };
+}
+
+describe('detectSetup on the JS migration formats', () => {
+  it('node-pg-migrate: the -m folder of the script, numeric prefix order, .sql files and noTransaction()', () => {
+    expect(detected('sources-node-pg-migrate')).toEqual({
+      orms: ['node-pg-migrate'],
+      engine: 'postgresql',
+      migrationDirs: [{ path: 'migrations', tool: 'node-pg-migrate', count: 5 }],
+      migrations: [
+        ['1700000000000', true, true],
+        ['1700000000001', true, true],
+        ['1700000000002', true, false],
+        ['1700000000003', true, true],
+        ['1700000000004', false, true],
+      ],
+      conventions: [
+        {
+          tool: 'node-pg-migrate',
+          naming: '<unix ms>_name',
+          example: '1700000000004_audit.js',
+          extension: '.js',
+          moduleStyle: 'cjs',
+          down: 'sometimes',
+          transaction:
+            'all pending migrations in one transaction (CLI --single-transaction, the default); `pgm.noTransaction()` runs a migration outside it',
+        },
+      ],
+      commands: {
+        create: 'npx node-pg-migrate -m migrations create <name>',
+        // `npm run migrate` is node-pg-migrate itself without a direction: the convention names `up`.
+        apply: 'npx node-pg-migrate -m migrations up',
+        rollback: 'npx node-pg-migrate -m migrations down',
+      },
+    });
+  });
+
+  it('Kysely: the migrations folder whose modules import Kysely, in Migrator order', () => {
+    expect(detected('sources-kysely')).toMatchObject({
+      orms: ['kysely'],
+      engine: 'postgresql',
+      migrationDirs: [{ path: 'src/db/migrations', tool: 'kysely', count: 3 }],
+      migrations: [
+        ['2024_01_01_create_person', true, true],
+        ['2024_01_02_add_pet', true, true],
+        ['2024_01_03_backfill', false, true],
+      ],
+      conventions: [{ tool: 'kysely', naming: 'YYYY_MM_DD_name', extension: '.ts', moduleStyle: 'ts' }],
+      commands: { apply: 'npx kysely migrate:latest', rollback: 'npx kysely migrate:down' },
+    });
+  });
+
+  it('db-migrate: the migrations folder, file-name order, downs that run SQL (not `return null`)', () => {
+    expect(detected('sources-db-migrate')).toMatchObject({
+      orms: ['db-migrate'],
+      engine: 'postgresql',
+      migrationDirs: [{ path: 'migrations', tool: 'db-migrate', count: 4 }],
+      migrations: [
+        ['20240101120000', true, true],
+        ['20240102120000', true, true],
+        ['20240103120000', false, true],
+        ['20240104120000', true, true],
+      ],
+      conventions: [{ tool: 'db-migrate', naming: 'YYYYMMDDHHMMSS-name', extension: '.js', moduleStyle: 'cjs' }],
+      commands: { apply: 'npm run migrate', rollback: 'npx db-migrate down -m migrations' },
+    });
+  });
+
+  it('MikroORM: the config pathTs folder, class-name order', () => {
+    expect(detected('sources-mikro-orm')).toMatchObject({
+      orms: ['mikro-orm'],
+      engine: 'postgresql',
+      migrationDirs: [{ path: 'src/migrations', tool: 'mikro-orm', count: 3 }],
+      conventions: [{ tool: 'mikro-orm', naming: 'MigrationYYYYMMDDHHMMSS' }],
+    });
+  });
+});

@@ -1,0 +1,221 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Migration } from '../../src/model.js';
+import { readMigrations } from '../../src/sources/index.js';
+import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
+import { fixture } from './tool-runs.js';
+
+/** [sql, file, line] of each statement: where a reviewer finds it. */
+const located = (migration: Migration | undefined, direction: 'up' | 'down' = 'up') =>
+  (migration?.[direction] ?? []).map((statement) => [
+    statement.sql,
+    statement.origin?.file ?? migration?.path,
+    statement.origin?.line ?? statement.span.start.line,
+  ]);
+
+describe('MikroORM, read statically', () => {
+  const root = fixture('sources-mikro-orm');
+
+  it('reads the addSql string literals in class-name order, with their lines, without running code', async () => {
+    const result = await readMigrations(root);
+    expect(result).toMatchObject({ format: 'mikro-orm', directory: 'src/migrations', engine: 'postgresql' });
+    expect(result.migrations.map((migration) => [migration.id, migration.name, migration.transactional])).toEqual([
+      ['Migration20240101120000', 'Migration20240101120000', true],
+      ['Migration20240102090000_indexes', 'indexes', false],
+      ['Migration20240103100000', 'Migration20240103100000', true],
+    ]);
+    const [first, indexes, email] = result.migrations;
+    const file = 'src/migrations/Migration20240101120000.ts';
+    expect(located(first)).toEqual([
+      ['create table "author" ("id" serial primary key, "name" varchar(255) not null)', file, 5],
+      [
+        'create table "book" ("id" serial primary key, "title" text not null, "author_id" int not null references "author" ("id"))',
+        file,
+        6,
+      ],
+    ]);
+    expect(located(first, 'down')).toEqual([
+      ['drop table if exists "book" cascade', file, 13],
+      ['drop table if exists "author" cascade', file, 14],
+    ]);
+    expect(located(indexes)).toEqual([
+      [
+        'create index concurrently "book_author_id_index"\n  on "book" ("author_id")',
+        'src/migrations/Migration20240102090000_indexes.ts',
+        10,
+      ],
+    ]);
+    // down() throws: irreversible by design, and the up is still read.
+    expect(indexes?.down).toBeUndefined();
+    expect(indexes?.notes.join(' ')).toMatch(/down\(\) throws.*irreversible/);
+    // Two statements in one literal: each keeps its own column on the line.
+    expect(email?.up.map((statement) => [statement.sql, statement.origin?.line, statement.origin?.column])).toEqual([
+      ['alter table "author" add column "email" varchar(320) null', 5, 18],
+      ['create unique index "author_email_unique" on "author" ("email")', 5, 77],
+    ]);
+    expect(email?.down).toBeUndefined();
+  });
+
+  it('reports what is not statically known by line instead of skipping it', async () => {
+    const result = await readMigrations(root);
+    expect(result.errors.map((error) => [error.path, error.error.code, error.error.where?.line])).toEqual([
+      ['src/migrations/Migration20240102090000_indexes.ts', 'sql-not-static', 13],
+      ['src/migrations/Migration20240103100000.ts', 'sql-not-static', 6],
+    ]);
+    expect(result.errors[0]?.error.what).toContain('template literal has substitutions');
+    expect(result.errors[1]?.error.what).toContain('this.getKnex()');
+  });
+
+  it('one file asked for', async () => {
+    const result = await readMigrations(root, { path: 'src/migrations/Migration20240103100000.ts' });
+    expect(result.migrations.map((migration) => migration.id)).toEqual(['Migration20240103100000']);
+  });
+});
+
+describe('db-migrate, read statically', () => {
+  const root = fixture('sources-db-migrate');
+
+  it('reads runSql literals and the sqls/ files in file-name order, with the engine from database.json', async () => {
+    const result = await readMigrations(root);
+    expect(result).toMatchObject({ format: 'db-migrate', directory: 'migrations', engine: 'postgresql' });
+    expect(result.migrations.map((migration) => migration.path)).toEqual([
+      'migrations/20240101120000-create-accounts.js',
+      'migrations/20240102120000-add-plans.js',
+      'migrations/20240103120000-audit.js',
+      'migrations/20240104120000-billing.js',
+    ]);
+    const [accounts, plans, audit, billing] = result.migrations;
+    const accountsFile = 'migrations/20240101120000-create-accounts.js';
+    expect(located(accounts)).toEqual([
+      ['CREATE TABLE accounts (id serial PRIMARY KEY, email text NOT NULL)', accountsFile, 14],
+      ['CREATE UNIQUE INDEX accounts_email_key ON accounts (email)', accountsFile, 14],
+    ]);
+    expect(located(accounts, 'down')).toEqual([['DROP TABLE accounts', accountsFile, 21]]);
+    expect(located(plans)).toEqual([
+      [
+        'CREATE TABLE plans (id serial PRIMARY KEY, name text NOT NULL)',
+        'migrations/sqls/20240102120000-add-plans-up.sql',
+        2,
+      ],
+      [
+        'ALTER TABLE accounts ADD COLUMN plan_id integer REFERENCES plans (id)',
+        'migrations/sqls/20240102120000-add-plans-up.sql',
+        3,
+      ],
+    ]);
+    expect(located(plans, 'down')).toEqual([
+      ['ALTER TABLE accounts DROP COLUMN plan_id', 'migrations/sqls/20240102120000-add-plans-down.sql', 1],
+      ['DROP TABLE plans', 'migrations/sqls/20240102120000-add-plans-down.sql', 2],
+    ]);
+    expect(located(audit)).toEqual([
+      ['CREATE INDEX audit_entry_idx ON audit (entry)', 'migrations/20240103120000-audit.js', 8],
+    ]);
+    expect(audit?.down).toEqual([]);
+    expect(audit?.notes.join(' ')).toContain('down runs no SQL');
+    // The module builds the file name at run time (`${file}-up.sql` with `const file = '…'`) and reads it from
+    // another folder: the one file of that name in the folder the module names (not the archived copy).
+    expect(located(billing)).toEqual([
+      [
+        'CREATE TABLE invoices (\n  id serial PRIMARY KEY,\n  account_id integer NOT NULL REFERENCES accounts (id)\n)',
+        'modules/billing/sqls/20240104120000-billing-tables-up.sql',
+        1,
+      ],
+    ]);
+    expect(located(billing, 'down')).toEqual([
+      ['DROP TABLE invoices', 'modules/billing/sqls/20240104120000-billing-tables-down.sql', 1],
+    ]);
+  });
+
+  it('reports a builder call (db.createTable) by line: its SQL comes from the driver at run time', async () => {
+    const result = await readMigrations(root);
+    expect(result.errors).toEqual([
+      {
+        path: 'migrations/20240103120000-audit.js',
+        error: expect.objectContaining({
+          code: 'sql-not-static',
+          where: { file: 'migrations/20240103120000-audit.js', line: 4, column: 9 },
+        }),
+      },
+    ]);
+  });
+
+  it('an sqls/ file asked for selects its migration; the sqls/ files are never migrations of their own', async () => {
+    const result = await readMigrations(root, { path: 'migrations/sqls/20240102120000-add-plans-down.sql' });
+    expect(result.format).toBe('db-migrate');
+    expect(result.migrations.map((migration) => migration.path)).toEqual(['migrations/20240102120000-add-plans.js']);
+  });
+});
+
+describe('db-migrate builder calls, with executeProjectCode', () => {
+  const root = fixture('sources-db-migrate');
+
+  it("records db.createTable through the project's db-migrate-pg in dry-run mode, with the call's line", async () => {
+    const result = await readMigrations(root, { executeProjectCode: true });
+    expect(result.errors).toEqual([]);
+    const audit = result.migrations.find((migration) => migration.id === '20240103120000');
+    expect(audit?.up.map((statement) => [statement.sql, statement.origin?.line])).toEqual([
+      ['CREATE TABLE  "audit" ("id"   SERIAL PRIMARY KEY, "entry" VARCHAR  )', 4],
+      ['CREATE INDEX audit_entry_idx ON audit (entry)', 8],
+    ]);
+    expect(audit?.down).toEqual([]);
+    expect(audit?.notes.join(' ')).toMatch(/db-migrate-pg .* dry-run mode/);
+    // Migrations whose SQL is all literal are still read statically.
+    expect(result.migrations[0]?.notes.join(' ')).not.toMatch(/dry-run/);
+  });
+
+  describe('against PostgreSQL with the same driver connected', () => {
+    const schema = uniqueName('sources_dbm');
+    let available = false;
+    let admin: pg.Client | undefined;
+    beforeAll(async () => {
+      available = (await postgresAvailable()).available;
+      if (!available) return;
+      admin = new pg.Client({ connectionString: POSTGRES_URL });
+      await admin.connect();
+      await admin.query(`create schema "${schema}"`);
+    });
+    afterAll(async () => {
+      await admin?.query(`drop schema if exists "${schema}" cascade`);
+      await admin?.end();
+    });
+
+    it('the driver sends the SQL we recorded', async () => {
+      if (!available) return;
+      const client = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path="${schema}"` });
+      const sent: string[] = [];
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        if (typeof args[0] === 'string') sent.push(args[0].trim().replace(/;\s*$/, ''));
+        return query(...args);
+      };
+      const requireHere = createRequire(import.meta.url);
+      const { connect } = requireHere('db-migrate-pg') as {
+        connect: (config: object, intern: object, callback: (error: unknown, driver: object) => void) => void;
+      };
+      const { dataType } = requireHere('db-migrate-shared') as { dataType: object };
+      const quiet = () => undefined;
+      const log = { sql: quiet, info: quiet, verbose: quiet, warn: quiet, error: quiet, silence: quiet };
+      const driver = await new Promise<object>((resolve, reject) =>
+        connect({ db: client }, { mod: { log, type: dataType }, notransactions: true }, (error, created) =>
+          error ? reject(error) : resolve(created),
+        ),
+      );
+      const migration = requireHere(path.join(root, 'migrations/20240103120000-audit.js')) as {
+        up: (db: object) => Promise<unknown>;
+      };
+      try {
+        await migration.up(driver);
+      } finally {
+        await client.end();
+      }
+      const ours = await readMigrations(root, {
+        executeProjectCode: true,
+        path: 'migrations/20240103120000-audit.js',
+      });
+      expect(sent).toHaveLength(2);
+      expect(sent).toEqual(ours.migrations[0]?.up.map((statement) => statement.sql));
+    });
+  });
+});
