@@ -23,7 +23,7 @@ describe('detectSetup on the JS migration formats', () => {
     expect(detected('sources-node-pg-migrate')).toEqual({
       orms: ['node-pg-migrate'],
       engine: 'postgresql',
-      migrationDirs: [{ path: 'migrations', tool: 'node-pg-migrate', count: 5 }],
+      migrationDirs: [{ path: 'migrations', tool: 'node-pg-migrate', count: 5, format: 'node-pg-migrate' }],
       migrations: [
         ['1700000000000', true, true],
         ['1700000000001', true, true],
@@ -56,7 +56,7 @@ describe('detectSetup on the JS migration formats', () => {
     expect(detected('sources-kysely')).toMatchObject({
       orms: ['kysely'],
       engine: 'postgresql',
-      migrationDirs: [{ path: 'src/db/migrations', tool: 'kysely', count: 3 }],
+      migrationDirs: [{ path: 'src/db/migrations', tool: 'kysely', count: 3, format: 'kysely' }],
       migrations: [
         ['2024_01_01_create_person', true, true],
         ['2024_01_02_add_pet', true, true],
@@ -71,7 +71,7 @@ describe('detectSetup on the JS migration formats', () => {
     expect(detected('sources-db-migrate')).toMatchObject({
       orms: ['db-migrate'],
       engine: 'postgresql',
-      migrationDirs: [{ path: 'migrations', tool: 'db-migrate', count: 4 }],
+      migrationDirs: [{ path: 'migrations', tool: 'db-migrate', count: 4, format: 'db-migrate' }],
       migrations: [
         ['20240101120000', true, true],
         ['20240102120000', true, true],
@@ -87,7 +87,7 @@ describe('detectSetup on the JS migration formats', () => {
     expect(detected('sources-mikro-orm')).toMatchObject({
       orms: ['mikro-orm'],
       engine: 'postgresql',
-      migrationDirs: [{ path: 'src/migrations', tool: 'mikro-orm', count: 3 }],
+      migrationDirs: [{ path: 'src/migrations', tool: 'mikro-orm', count: 3, format: 'mikro-orm' }],
       conventions: [{ tool: 'mikro-orm', naming: 'MigrationYYYYMMDDHHMMSS' }],
     });
   });

@@ -38,11 +38,8 @@ describe('the format registry', () => {
     expect(priorities).toEqual([...priorities].sort((a, b) => a - b));
   });
 
-  it('keeps scan-only modules explicit: MikroORM and aerich are detected, not read', () => {
-    expect(FORMAT_MODULES.filter((module) => !isReader(module)).map((module) => module.tool)).toEqual([
-      'mikro-orm',
-      'tortoise',
-    ]);
+  it('keeps scan-only modules explicit: aerich is detected, not read', () => {
+    expect(FORMAT_MODULES.filter((module) => !isReader(module)).map((module) => module.tool)).toEqual(['tortoise']);
   });
 });
 

@@ -110,6 +110,8 @@ const NAMING: [RegExp, (match: RegExpExecArray) => string][] = [
   [/^\d{14}_/, () => 'YYYYMMDDHHMMSS_name'],
   [/^\d{14}-/, () => 'YYYYMMDDHHMMSS-name'],
   [/^\d{13}-/, () => '<unix ms>-Name'],
+  [/^\d{13}_/, () => '<unix ms>_name'],
+  [/^\d{4}_\d{2}_\d{2}_/, () => 'YYYY_MM_DD_name'],
   [/^Migration\d{14}/, () => 'MigrationYYYYMMDDHHMMSS'],
   [/^V\d+(?:[._]\d+)*__/, () => 'V<version>__name'],
   [/^\d+_\d{14}_/, () => '<n>_YYYYMMDDHHMMSS_name'],
