@@ -17,7 +17,7 @@ export const listMigrationsTool = defineTool({
     "Use to see what a project's migrations do, in the order its tool applies them (golang-migrate, dbmate, goose, " +
     'sql-migrate, Flyway, Diesel, plain SQL folders, Prisma, Drizzle, knex, TypeORM, Sequelize, Alembic, Django). ' +
     'Returns each migration (id, name, path, transactional, whether it has a down, statement counts, the first line of ' +
-    'its first statements with the source line that produced each) and per-file problems with file:line:col. SQL formats ' +
+    'its first up and down statements with the source line that produced each) and per-file problems with file:line:col. SQL formats ' +
     'are read as files. knex/TypeORM/Sequelize/Alembic/Django migrations are code: they are only listed unless ' +
     'executeProjectCode is true, which runs them (10 s limit per file) against recorders, never a database.',
   inputSchema: z.object({
@@ -55,6 +55,7 @@ export const listMigrationsTool = defineTool({
         upStatements: z.number().int(),
         downStatements: z.number().int(),
         summary: z.array(z.string()).describe('"L<source line>: <first line of statement>" for the first statements'),
+        downSummary: z.array(z.string()).describe('The same for the first statements of the down migration'),
         notes: z.array(z.string()),
       }),
     ),
