@@ -21,7 +21,7 @@ export const listMigrationsTool = defineTool({
     'migration folder detect_setup finds, in every package of a monorepo, each in its own format ' +
     `(${READ_FORMAT_LABELS}); path narrows to a package, folder or migration. ` +
     'Returns each migration (id, name, path, format, transactional, whether it has a down, statement counts, the first ' +
-    'line of its first statements with the source line that produced each), the folders read (package, format, ' +
+    'line of its first up and down statements with the source line that produced each), the folders read (package, format, ' +
     'directory), per-file problems with file:line:col, and folders not read (' +
     `${SCAN_ONLY_LABELS} are detected but not read yet; a migration-named folder in no known format is named with the ` +
     `formats tried). SQL formats are read as files. ${CODE_FORMAT_LABELS} migrations are code: they are only listed ` +
@@ -73,6 +73,7 @@ export const listMigrationsTool = defineTool({
         upStatements: z.number().int(),
         downStatements: z.number().int(),
         summary: z.array(z.string()).describe('"L<source line>: <first line of statement>" for the first statements'),
+        downSummary: z.array(z.string()).describe('The same for the first statements of the down migration'),
         notes: z.array(z.string()),
       }),
     ),

@@ -375,6 +375,8 @@ export function requireProjectEngine(choice: {
   explicit?: string;
   declared?: { name: string; where: string };
   project?: () => ProjectDatabase;
+  /** The inputs that would have been checked, named in the refusal so none goes uncounted. */
+  inputs?: string[];
 }): { engine: 'postgresql'; source: string } {
   if (choice.explicit !== undefined) {
     requireSupportedEngine(choice.explicit);
@@ -392,9 +394,14 @@ export function requireProjectEngine(choice: {
   if ((SUPPORTED_ENGINES as readonly string[]).includes(found.name))
     return { engine: 'postgresql', source: found.where };
   const label = ENGINE_NAMES[found.name] ?? found.name;
+  const inputs = choice.inputs ?? [];
+  const listed =
+    inputs.length > 0
+      ? ` Not checked: no rules for ${label} yet — ${inputs.length} file(s): ${inputs.slice(0, 5).join(', ')}${inputs.length > 5 ? ` and ${inputs.length - 5} more` : ''}.`
+      : ` Not checked: no rules for ${label} yet.`;
   throw new UserError(
     'engine-unsupported',
-    `This project targets ${label} (${found.where}), and validate_safety has only PostgreSQL rules today: checking ${label} SQL with PostgreSQL rules would report wrong locks and hazards, so nothing was checked.`,
+    `This project targets ${label} (${found.where}), and validate_safety has only PostgreSQL rules today: checking ${label} SQL with PostgreSQL rules would report wrong locks and hazards, so nothing was checked.${listed}`,
     `If this SQL really runs on PostgreSQL, pass the engine explicitly (MCP "engine": "postgresql", CLI --engine postgresql). Safety rules for ${label} are not written yet; rehearse_migration on a throw-away ${label} database still tests the migration.`,
     found.file ? { file: found.file } : undefined,
   );

@@ -69,12 +69,13 @@ async function prepare(
     ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });
+  const inputs = request.text ? [request.text, ...loaded.inputs] : loaded.inputs;
   requireProjectEngine({
     ...(request.engine !== undefined ? { explicit: request.engine } : {}),
     ...(loaded.engine ? { declared: loaded.engine } : {}),
     project: projectDatabase,
+    inputs: [...inputs.map((input) => input.file), ...loaded.errors.map((error) => error.where?.file ?? '<input>')],
   });
-  const inputs = request.text ? [request.text, ...loaded.inputs] : loaded.inputs;
   const history = [
     ...loaded.history,
     ...(request.historyPaths && request.historyPaths.length > 0

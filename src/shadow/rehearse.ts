@@ -382,6 +382,8 @@ function destroyedBetween(
   const destroyed: DestroyedData[] = [];
   for (const change of compareSchemas(before, after)) {
     if (change.change !== 'removed') continue;
+    // A rename shows as removed + added; the data is not destroyed when it is all there under the new name.
+    if (movedTo(change, beforeData, afterData)) continue;
     if (change.kind === 'table') {
       destroyed.push({ phase, kind: 'table', object: change.object, rows: beforeData.get(change.object)?.rows ?? 0 });
     } else if (change.kind === 'column') {
@@ -404,6 +406,33 @@ function destroyedBetween(
       destroyed.push({ phase, kind: 'rows', object: table, rows: data.rows - later.rows });
   }
   return destroyed;
+}
+
+/** The table or column a removed one's data now lives in (same rows, same value checksums), if any. */
+function movedTo(
+  change: { kind: string; object: string },
+  before: DataFingerprint,
+  after: DataFingerprint,
+): string | undefined {
+  if (change.kind === 'table') {
+    const old = before.get(change.object);
+    if (!old) return undefined;
+    const signature = JSON.stringify(Object.values(old.columns).sort());
+    for (const [table, data] of after) {
+      if (before.has(table) || data.rows !== old.rows) continue;
+      if (JSON.stringify(Object.values(data.columns).sort()) === signature) return table;
+    }
+    return undefined;
+  }
+  if (change.kind !== 'column') return undefined;
+  const dot = change.object.lastIndexOf('.');
+  const table = change.object.slice(0, dot);
+  const column = change.object.slice(dot + 1);
+  const old = before.get(table);
+  const now = after.get(table);
+  const checksum = old?.columns[column];
+  if (!old || !now || checksum === undefined || now.rows !== old.rows) return undefined;
+  return Object.keys(now.columns).find((name) => !(name in old.columns) && now.columns[name] === checksum);
 }
 
 function preservation(

@@ -19,6 +19,8 @@ export interface MigrationListing {
   downStatements: number;
   /** First line of each up statement (capped), with the source line that produced it when it differs. */
   summary: string[];
+  /** The same for the down statements. */
+  downSummary: string[];
   notes: string[];
 }
 
@@ -28,13 +30,12 @@ export function firstLine(statement: Statement): string {
   return statement.sql.includes('\n') && short === line ? `${short} …` : short;
 }
 
-function summaryOf(migration: Migration): string[] {
-  const lines = migration.up.slice(0, SUMMARY_STATEMENTS).map((statement) => {
+function summaryOf(statements: Statement[]): string[] {
+  const lines = statements.slice(0, SUMMARY_STATEMENTS).map((statement) => {
     const at = statement.origin ? `${statement.origin.line}` : `${statement.span.start.line}`;
     return `L${at}: ${firstLine(statement)}`;
   });
-  if (migration.up.length > SUMMARY_STATEMENTS)
-    lines.push(`… ${migration.up.length - SUMMARY_STATEMENTS} more statements`);
+  if (statements.length > SUMMARY_STATEMENTS) lines.push(`… ${statements.length - SUMMARY_STATEMENTS} more statements`);
   return lines;
 }
 
@@ -51,7 +52,8 @@ export function listMigrations(result: ReadMigrationsResult): MigrationListing[]
     compiled: isCompiled(migration),
     upStatements: migration.up.length,
     downStatements: migration.down?.length ?? 0,
-    summary: summaryOf(migration),
+    summary: summaryOf(migration.up),
+    downSummary: summaryOf(migration.down ?? []),
     notes: migration.notes,
   }));
 }
@@ -86,7 +88,8 @@ export function summarizeMigrations(result: ReadMigrationsResult, options: { sql
         for (const statement of migration.down) lines.push(indent(`${originText(statement)}${statement.sql};`));
       }
     } else {
-      for (const line of summaryOf(migration)) lines.push(`     ${line}`);
+      for (const line of summaryOf(migration.up)) lines.push(`     ${line}`);
+      for (const line of summaryOf(migration.down ?? [])) lines.push(`     down ${line}`);
     }
     for (const note of migration.notes.filter((text) => !text.startsWith('Compiled with')))
       lines.push(`     note: ${note}`);

@@ -186,6 +186,8 @@ describe('check on knex migrations (--execute)', () => {
     expect(code).toBe(2);
     expect(err).toContain("This project targets MySQL (knexfile.js: client: 'mysql2')");
     expect(err).toContain('only PostgreSQL rules today');
+    // Every file is counted and named as not checked, never parsed as PostgreSQL.
+    expect(err).toContain('Not checked: no rules for MySQL yet — 3 file(s): migrations/20240101000000_create_users.js');
     expect(err).toContain('--engine postgresql');
   });
 });

@@ -79,3 +79,15 @@ describe('down files are never forward migrations', () => {
     expect(loaded.notes.join('\n')).toMatch(/004_orphan_down\.sql is a down migration with no up migration/);
   });
 });
+
+describe('list_migrations returns the down SQL it promises', () => {
+  it('each listing has the first line of its down statements', async () => {
+    const { listMigrations } = await import('../../src/sources/summary.js');
+    const result = await readMigrations(fixture('silent-down-files'), { path: 'plain', engine: 'postgresql' });
+    expect(listMigrations(result).map((listing) => [listing.path, listing.downSummary])).toEqual([
+      ['plain/001_a.sql', ['L1: DROP TABLE a']],
+      ['plain/002_b_up.sql', ['L1: DROP TABLE b']],
+      ['plain/003_c.sql', ['L1: DROP TABLE c']],
+    ]);
+  });
+});
