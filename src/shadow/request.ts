@@ -6,6 +6,7 @@ import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../projec
 import { askOnce } from '../sources/consent.js';
 import { findMigrationFolders, type ProjectCodeConsent, readMigrations } from '../sources/index.js';
 import type { BaselineSource } from './baseline.js';
+import { assertShadowServer } from './guard.js';
 import { shadowEngineFor } from './open.js';
 import { type RehearsalOptions, type RehearsalReport, rehearseMigration } from './rehearse.js';
 import { migrationFromSql, splitForEngine } from './statements.js';
@@ -58,6 +59,18 @@ export async function runRehearsalRequest(request: RehearsalRequest): Promise<Re
 export async function prepareRehearsal(request: RehearsalRequest): Promise<PreparedRehearsal> {
   const root = resolveProjectRoot(request.projectRoot);
   const notes: string[] = [];
+  const shadowUrl = request.shadowUrl ?? process.env.SHADOW_DATABASE_URL;
+  const shadowUrlSource = request.shadowUrl
+    ? (request.shadowUrlSource ?? 'shadowUrl')
+    : shadowUrl
+      ? 'SHADOW_DATABASE_URL'
+      : undefined;
+  // A shadow server the guard refuses is refused before anything is read or run.
+  if (shadowUrl)
+    assertShadowServer(shadowUrl, {
+      ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
+      ...(shadowUrlSource ? { source: shadowUrlSource } : {}),
+    });
   const consent = askOnce(request.executeProjectCode);
   const requestedEngine = request.engine ? shadowEngineFor(request.engine) : undefined;
   if (request.migration.trim() === '.') {
@@ -86,12 +99,6 @@ export async function prepareRehearsal(request: RehearsalRequest): Promise<Prepa
     request.signal,
     request.targetUrl,
   );
-  const shadowUrl = request.shadowUrl ?? process.env.SHADOW_DATABASE_URL;
-  const shadowUrlSource = request.shadowUrl
-    ? (request.shadowUrlSource ?? 'shadowUrl')
-    : shadowUrl
-      ? 'SHADOW_DATABASE_URL'
-      : undefined;
   return {
     notes,
     options: {

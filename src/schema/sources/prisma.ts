@@ -2,7 +2,16 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import { UserError } from '../../errors.js';
 import { normalisePostgresType } from '../introspect/postgres.js';
-import type { Column, ForeignKey, Index, ReferentialAction, Schema, Sequence, Table } from '../model.js';
+import type {
+  Column,
+  ForeignKey,
+  Index,
+  ReferentialAction,
+  Schema,
+  Sequence,
+  SequenceOptions,
+  Table,
+} from '../model.js';
 import { emptySchema } from '../model.js';
 import { postgresObjectName, qualifiedIdent, quoteIdent } from './postgres-identifiers.js';
 import {
@@ -299,6 +308,7 @@ class PrismaModelBuilder {
           name: sequenceName,
           ...(info.namespace ? { namespace: info.namespace } : {}),
           ownedBy: `${info.table}.${name}`,
+          options: serialSequenceOptions(column.type),
         });
       }
     } else if (this.provider === 'mysql') {
@@ -579,4 +589,15 @@ function nameSqliteForeignKeys(table: Table): void {
   table.foreignKeys = table.foreignKeys
     .map((key, position) => ({ ...key, name: `fk_${table.name}_${count - 1 - position}` }))
     .reverse();
+}
+
+/** The options PostgreSQL gives the sequence of a smallserial / serial / bigserial column. */
+function serialSequenceOptions(type: string): SequenceOptions {
+  const sequenceType = /^(smallint|int2|smallserial)$/.test(type)
+    ? 'smallint'
+    : /^(bigint|int8|bigserial)$/.test(type)
+      ? 'bigint'
+      : 'integer';
+  const max = { smallint: '32767', integer: '2147483647', bigint: '9223372036854775807' }[sequenceType];
+  return { type: sequenceType, start: '1', increment: '1', min: '1', max, cache: '1', cycle: false };
 }

@@ -390,8 +390,9 @@ const TRANSACTION =
   'all pending migrations in one transaction (CLI --single-transaction, the default); `pgm.noTransaction()` runs a migration outside it';
 
 export function scanNodePgMigrate(context: PackageContext): MigrationScan[] {
-  if (!context.tools.has('node-pg-migrate')) return [];
   const script = Object.values(context.node?.scripts ?? {}).find((command) => /\bnode-pg-migrate\b/.test(command));
+  // A `migrations` folder is this tool's only when the package uses the tool (dependency, script or config file).
+  if (!context.tools.has('node-pg-migrate') && !script && !context.files.filesIn(context.dir).includes('.pgmigraterc')) return [];
   const configured = script ? /(?:^|\s)(?:-m|--migrations-dir)[\s=]+([^\s"']+)/.exec(script)?.[1] : undefined;
   const dir = inPackage(context, (configured ?? 'migrations').replace(/^\.\//, '').replace(/\/$/, ''));
   if (!context.files.dirs.has(dir)) return [];
