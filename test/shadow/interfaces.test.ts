@@ -10,6 +10,8 @@ import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 import { FIXTURES } from './fixtures.js';
 
 const PROJECT = path.join(FIXTURES, 'shadow-postgres');
+/** The same history plus a migration whose down forgets to drop its column. */
+const BROKEN = path.join(FIXTURES, 'shadow-postgres-broken');
 const REPO = path.resolve(FIXTURES, '../..');
 const BIN = path.join(REPO, 'dist', 'bundle', 'bin.js');
 
@@ -65,7 +67,8 @@ describe('rehearse_migration over MCP', () => {
 
   it('reports a broken down migration with the exact difference (SQL text input for the down)', async () => {
     const result = await callTool(connection.client, 'rehearse_migration', {
-      migration: 'broken/0005_shipped_at.up.sql',
+      projectRoot: BROKEN,
+      migration: 'migrations/0005_shipped_at.up.sql',
       down: 'DROP INDEX orders_shipped_at_idx;',
       rowsPerTable: 20,
     });
@@ -123,9 +126,11 @@ describe('db-migration-agent rehearse', () => {
     const code = await main(
       [
         'rehearse',
-        'broken/0005_shipped_at.up.sql',
+        'migrations/0005_shipped_at.up.sql',
         '--down',
-        'broken/0005_shipped_at.down.sql',
+        'migrations/0005_shipped_at.down.sql',
+        '--root',
+        BROKEN,
         '--synthetic-rows',
         '10',
         '--json',
@@ -138,7 +143,9 @@ describe('db-migration-agent rehearse', () => {
       steps: { phase: string; location: { file: string } }[];
     };
     expect(report.roundTrip.status).toBe('failed');
-    expect(report.steps.find((step) => step.phase === 'down')?.location.file).toBe('broken/0005_shipped_at.down.sql');
+    expect(report.steps.find((step) => step.phase === 'down')?.location.file).toBe(
+      'migrations/0005_shipped_at.down.sql',
+    );
     const bad = capture();
     expect(await main(['rehearse', 'a.sql', '--synthetic-rows', 'many'], bad.io)).toBe(2);
     expect(bad.err()).toMatch(/--synthetic-rows many is not a whole number/);
