@@ -19,7 +19,8 @@ export const diffSchemaTool = defineTool({
     'Use to understand a schema change before writing a migration: the schema file at a git ref vs the working tree ' +
     '(default: git:HEAD:<schema file> → sql:<schema file>), the migration history vs the schema file ("which migration is ' +
     'missing": from "migrations", to "sql:db/schema.sql"), or two databases (drift, read-only). Sources: sql:<file>, ' +
-    'git:<ref>:<file>, migrations[:<folder>], db:<url>. Returns the operations in an order the engine accepts, each ' +
+    "prisma:<schema.prisma> (read with Prisma's own parser, no CLI), git:<ref>:<file> (SQL or .prisma), " +
+    'migrations[:<folder>], db:<url>. Returns the operations in an order the engine accepts, each ' +
     'safe/careful/dangerous with its reason, hazards, the data it would lose and its SQL; likely renames come back as ' +
     'questions; answer with renames [{table, from, to}] (or {from, to} for a table) to get RENAME instead of drop + add. ' +
     'Never runs project code: SQL is applied to a throw-away shadow, databases are read over read-only connections.',
@@ -28,12 +29,14 @@ export const diffSchemaTool = defineTool({
     from: z
       .string()
       .optional()
-      .describe('Earlier schema: sql:<file> | git:<ref>:<file> | migrations[:<folder>] | db:<url>'),
+      .describe('Earlier schema: sql:<file> | prisma:<file> | git:<ref>:<file> | migrations[:<folder>] | db:<url>'),
     to: z.string().optional().describe('Later schema, same forms; default the working-tree schema file'),
     file: z
       .string()
       .optional()
-      .describe('Schema file for the defaults (schema.sql, db/structure.sql… found when omitted)'),
+      .describe(
+        'Schema file for the defaults (schema.sql, db/structure.sql, prisma/schema.prisma… found when omitted)',
+      ),
     engine: z
       .enum(['postgresql', 'sqlite', 'mysql', 'mariadb'])
       .optional()

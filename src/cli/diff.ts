@@ -16,12 +16,13 @@ applied to a throw-away shadow (PGlite / SQLite in memory), databases are read o
 
 Sources:
   sql:<file>                a SQL schema file in the working tree
-  git:<ref>:<file>          a SQL schema file at a git ref (HEAD, main, a commit)
+  prisma:<file>             schema.prisma (or a folder of .prisma files), read with Prisma's own parser
+  git:<ref>:<file>          a SQL or .prisma schema file at a git ref (HEAD, main, a commit)
   migrations[:<folder>]     the project's migration history, replayed
   db:<url>                  a database, read-only (postgres://…, mysql://…, a SQLite file)
 
 Default: git:HEAD:<schema file> → sql:<schema file> (the file found among schema.sql, db/schema.sql,
-db/structure.sql… or named with --file).
+db/structure.sql, prisma/schema.prisma… or named with --file).
 
 Options:
   --from <source>           the earlier schema

@@ -43,6 +43,8 @@ const SCHEMA_FILES = [
   'sql/schema.sql',
   'database/schema.sql',
   'supabase/schema.sql',
+  'prisma/schema.prisma',
+  'schema.prisma',
 ];
 
 export async function diffSources(options: DiffSourcesOptions): Promise<SourcesDiff> {
@@ -50,7 +52,9 @@ export async function diffSources(options: DiffSourcesOptions): Promise<SourcesD
   const needsFile = options.from === undefined || options.to === undefined;
   const file = needsFile ? (options.file ?? findSchemaFile(root)) : options.file;
   const from = toSource(options.from, () => ({ kind: 'git', ref: 'HEAD', file: file ?? '' }));
-  const to = toSource(options.to, () => ({ kind: 'sql', file: file ?? '' }));
+  const to = toSource(options.to, () =>
+    /\.prisma$/i.test(file ?? '') ? { kind: 'prisma', file: file ?? '' } : { kind: 'sql', file: file ?? '' },
+  );
   const engine = options.engine ?? engineOf(from) ?? engineOf(to) ?? engineFromFile(file);
   const loadOptions = {
     root,
@@ -83,7 +87,7 @@ function findSchemaFile(root: string): string {
     throw new UserError(
       'schema-file-not-found',
       `No schema file found in ${root} (looked for ${SCHEMA_FILES.join(', ')}).`,
-      'Name the schema file (file / --file), or pass both sides: from and to (db:<url>, sql:<file>, git:<ref>:<file>, migrations[:<folder>]).',
+      'Name the schema file (file / --file), or pass both sides: from and to (db:<url>, sql:<file>, prisma:<file>, git:<ref>:<file>, migrations[:<folder>]).',
     );
   return found;
 }

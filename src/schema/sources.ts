@@ -20,6 +20,8 @@ import type { Schema } from './model.js';
 export type SchemaSource =
   | { kind: 'database'; url: string }
   | { kind: 'sql'; file: string }
+  /** `schema.prisma`, or a folder of `.prisma` files, read with Prisma's own parser and its SQL conventions. */
+  | { kind: 'prisma'; file: string }
   | { kind: 'git'; ref: string; file: string }
   | { kind: 'migrations'; path?: string };
 
@@ -54,16 +56,20 @@ export function parseSchemaSource(text: string): SchemaSource {
       if (separator > 0) return { kind: 'git', ref: value.slice(0, separator), file: value.slice(separator + 1) };
       break;
     }
+    case 'prisma':
+      if (value) return { kind: 'prisma', file: value };
+      break;
     case 'migrations':
       return value ? { kind: 'migrations', path: value } : { kind: 'migrations' };
     default:
       if (/^(postgres|postgresql|mysql|mariadb):\/\//.test(text)) return { kind: 'database', url: text };
       if (/\.sql$/i.test(text)) return { kind: 'sql', file: text };
+      if (/\.prisma$/i.test(text)) return { kind: 'prisma', file: text };
   }
   throw new UserError(
     'bad-schema-source',
     `"${text}" is not a schema source.`,
-    'Write db:<url>, sql:<file>, git:<ref>:<file> (e.g. git:HEAD:db/schema.sql) or migrations[:<folder>].',
+    'Write db:<url>, sql:<file>, prisma:<schema.prisma>, git:<ref>:<file> (e.g. git:HEAD:prisma/schema.prisma) or migrations[:<folder>].',
   );
 }
 
@@ -87,10 +93,19 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
       const label = relativeToRoot(root, file);
       return { schema: await schemaOfSql(sql, label, options), label };
     }
+    case 'prisma': {
+      const { readPrismaSchema } = await import('./sources/prisma.js');
+      const label = relativeToRoot(root, resolveInsideRoot(root, source.file));
+      return { schema: (await readPrismaSchema(resolveInsideRoot(root, source.file))).schema, label };
+    }
     case 'git': {
-      const sql = await readAtRef(root, source.ref, source.file);
+      const text = await readAtRef(root, source.ref, source.file);
       const label = `${source.file} at ${source.ref}`;
-      return { schema: await schemaOfSql(sql, label, options), label };
+      if (/\.prisma$/i.test(source.file)) {
+        const { prismaSchemaFromFiles } = await import('./sources/prisma.js');
+        return { schema: prismaSchemaFromFiles([[source.file, text]]).schema, label };
+      }
+      return { schema: await schemaOfSql(text, label, options), label };
     }
     case 'migrations':
       return schemaOfMigrations(root, source.path, options);
