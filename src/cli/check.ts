@@ -150,12 +150,11 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   // No path: the whole project, as detect finds it.
   if (positionals.length === 0) positionals.push('.');
 
-  const [{ resolveProjectRoot }, validate, format_, { RULES }, { ENGINE_RULES }] = await Promise.all([
+  const [{ resolveProjectRoot }, validate, format_, { ruleCatalog }] = await Promise.all([
     import('../project/root.js'),
     import('../safety/validate.js'),
     import('../safety/format.js'),
-    import('../safety/rules/index.js'),
-    import('../safety/builtin.js'),
+    import('../safety/rule-catalog.js'),
   ]);
   const root = resolveProjectRoot(values.root ?? io.cwd);
   const timeoutMs =
@@ -178,15 +177,11 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
       ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
     },
   };
-  const rules = new Map([
-    ...RULES.map((rule) => [rule.meta.id, rule.meta] as const),
-    ...ENGINE_RULES.map((meta) => [meta.id, meta] as const),
-  ]);
   // Written while it is checked: a huge migration's report never sits in memory whole.
   const writer = format_.reportWriter(
     format as (typeof FORMAT_NAMES)[number],
     (chunk) => io.stdout.write(chunk),
-    rules,
+    ruleCatalog(),
   );
   const { result } = await validate.streamMigrations(request, writer);
   writer.finish(result);

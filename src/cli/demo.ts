@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import type { CliCommand, CliIO } from './command.js';
@@ -43,13 +42,25 @@ export const DEMO_STEPS: DemoStep[] = [
   {
     title: 'validate_safety (check) — the latest migration against the safety rules, orders at 2M rows',
     async run(projectRoot) {
-      const { main } = await import('../cli.js');
-      const captured = captureIO(projectRoot);
-      await main(
-        ['check', LATEST_MIGRATION, '--execute', '--row-count', 'orders=2000000', '--root', projectRoot],
-        captured.io,
+      const [validate, { reportWriter }, { ruleCatalog }] = await Promise.all([
+        import('../safety/validate.js'),
+        import('../safety/format.js'),
+        import('../safety/rule-catalog.js'),
+      ]);
+      let text = '';
+      const writer = reportWriter('text', (chunk) => (text += chunk), ruleCatalog());
+      const { result } = await validate.streamMigrations(
+        {
+          root: projectRoot,
+          paths: [LATEST_MIGRATION],
+          // The bundled example's knex code, run in the sandbox: the demo consents for its own example.
+          executeProjectCode: true,
+          check: { rowCounts: { orders: 2_000_000 } },
+        },
+        writer,
       );
-      return captured.text();
+      writer.finish(result);
+      return text;
     },
   },
   {
@@ -75,18 +86,6 @@ export const DEMO_STEPS: DemoStep[] = [
   },
   // demo steps: one entry per line, in workflow order
 ];
-
-/** Streams that collect what a command writes, so a demo step can print it in its section. */
-function captureIO(cwd: string): { io: CliIO; text(): string } {
-  let text = '';
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { io: { stdout: sink, stderr: sink, stdin: Readable.from([]), cwd, env: {} }, text: () => text };
-}
 
 /** examples/shop inside the installed package: dist/src/cli/demo.js and src/cli/demo.ts sit at different depths. */
 export function exampleProject(): string {

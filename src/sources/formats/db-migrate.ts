@@ -366,7 +366,8 @@ const TRANSACTION = 'per migration (the driver runs BEGIN/COMMIT around each; `-
 export function scanDbMigrate(context: PackageContext): MigrationScan[] {
   const script = Object.values(context.node?.scripts ?? {}).find((command) => /\bdb-migrate\b/.test(command));
   // A `migrations` folder is this tool's only when the package uses the tool (dependency, script or config file).
-  if (!context.tools.has('db-migrate') && !script && !context.files.filesIn(context.dir).includes('.db-migraterc')) return [];
+  if (!context.tools.has('db-migrate') && !script && !context.files.filesIn(context.dir).includes('.db-migraterc'))
+    return [];
   const configured = script ? /(?:^|\s)(?:-m|--migrations-dir)[\s=]+([^\s"']+)/.exec(script)?.[1] : undefined;
   const dir = inPackage(context, (configured ?? 'migrations').replace(/^\.\//, '').replace(/\/$/, ''));
   if (!context.files.dirs.has(dir)) return [];

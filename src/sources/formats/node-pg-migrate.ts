@@ -392,7 +392,8 @@ const TRANSACTION =
 export function scanNodePgMigrate(context: PackageContext): MigrationScan[] {
   const script = Object.values(context.node?.scripts ?? {}).find((command) => /\bnode-pg-migrate\b/.test(command));
   // A `migrations` folder is this tool's only when the package uses the tool (dependency, script or config file).
-  if (!context.tools.has('node-pg-migrate') && !script && !context.files.filesIn(context.dir).includes('.pgmigraterc')) return [];
+  if (!context.tools.has('node-pg-migrate') && !script && !context.files.filesIn(context.dir).includes('.pgmigraterc'))
+    return [];
   const configured = script ? /(?:^|\s)(?:-m|--migrations-dir)[\s=]+([^\s"']+)/.exec(script)?.[1] : undefined;
   const dir = inPackage(context, (configured ?? 'migrations').replace(/^\.\//, '').replace(/\/$/, ''));
   if (!context.files.dirs.has(dir)) return [];
