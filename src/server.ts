@@ -6,9 +6,9 @@ import type { CallToolResult, ServerNotification, ServerRequest } from '@modelco
 import type { ToolContext, ToolDefinition } from '../tools/define.js';
 import { TOOLS } from '../tools/index.js';
 import { toUserError } from './errors.js';
-import { resolveProjectRoot } from './project/root.js';
 import { registerPrompts, SERVER_INSTRUCTIONS } from './prompts.js';
 import { registerResources } from './resources.js';
+import { resolveProjectRoot } from './root.js';
 import { NAME, VERSION } from './version.js';
 
 export interface ServerOptions {

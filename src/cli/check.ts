@@ -151,7 +151,7 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   if (positionals.length === 0) positionals.push('.');
 
   const [{ resolveProjectRoot }, validate, format_, { ruleCatalog }] = await Promise.all([
-    import('../project/root.js'),
+    import('../root.js'),
     import('../safety/validate.js'),
     import('../safety/format.js'),
     import('../safety/rule-catalog.js'),

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { type Engine, MIGRATION_FORMATS, type MigrationFormat } from '../model.js';
-import { isInside } from '../project/root.js';
+import { isInside } from '../root.js';
 import { CODE_FORMAT_LABELS, READ_FORMAT_LABELS, SCAN_ONLY_LABELS } from '../sources/format-names.js';
 import type { CliCommand } from './command.js';
 import { DURATION_HELP, parseDuration } from './duration.js';

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.js';
 import { FORMAT_LABELS } from '../sources/format-names.js';
 import { findCommands } from './commands.js';
 import type { PackageContext } from './context.js';
@@ -8,7 +9,6 @@ import { readNativeManifests } from './native.js';
 import { type NodeManifest, readPackageJson, workspaceGlobs, workspaceMembers } from './node.js';
 import { collectToolFindings, TOOL_ORDER } from './orms.js';
 import { readPythonManifests } from './python.js';
-import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from './root.js';
 import { findSchemaFiles } from './schemas.js';
 import { findSeedFiles } from './seeds.js';
 import type { DetectResult, PackageSetup, ToolFinding, ToolName } from './types.js';

@@ -1,6 +1,6 @@
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isInside } from './root.js';
+import { isInside } from '../root.js';
 
 /** Folders that never hold a project's own schema or migrations: dependencies, VCS data, build output, caches. */
 export const SKIPPED_DIRS = new Set([

@@ -1,15 +1,15 @@
-import { GithubReportWriter } from './github-output.js';
-import { JsonReportWriter } from './json-stream.js';
-import { MarkdownReportWriter } from './markdown-output.js';
+import { GithubReportWriter } from './output/github.js';
+import { JsonReportWriter } from './output/json-stream.js';
+import { MarkdownReportWriter } from './output/markdown.js';
+import { SarifReportWriter } from './output/sarif.js';
+import { TextReportWriter } from './output/text.js';
 import { type ReportWriter, replayResult, type WriteChunk } from './report-writer.js';
 import type { SafetyCheckResult } from './run.js';
-import { SarifReportWriter } from './sarif-output.js';
-import { TextReportWriter } from './text-output.js';
 import type { RuleMeta } from './types.js';
 
 /**
  * Output formats of a safety check: `text` (compiler-style, for terminals), `json` (the result with rule
- * metadata written once: see json-output.ts), `sarif` (2.1.0, for code-scanning UIs), `github` (workflow
+ * metadata written once: see output/json.ts), `sarif` (2.1.0, for code-scanning UIs), `github` (workflow
  * annotations) and `markdown` (a PR comment). Each is a ReportWriter: `check` writes the report while it checks,
  * and a finished result is replayed through the same writer.
  */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { globToRegExp } from '../glob.js';
-import { relativeToRoot, resolveInsideRoot } from '../project/root.js';
+import { relativeToRoot, resolveInsideRoot } from '../root.js';
 import { downFileOf, isDownFile, upCandidates } from '../sources/down-files.js';
 
 export { globToRegExp };

@@ -1,4 +1,4 @@
-import { resolveInsideRoot } from '../project/root.js';
+import { resolveInsideRoot } from '../root.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import { loadSqlInputs, type SqlInput } from './inputs.js';
 import { loadMigrationInputs } from './migration-inputs.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine } from '../model.js';
-import { resolveProjectRoot } from '../project/root.js';
+import { resolveProjectRoot } from '../root.js';
 import { diffSchemas } from './diff/diff.js';
 import type { RenameAnswer, SchemaDiff } from './diff/types.js';
 import { type LoadedSchema, loadSchema, parseSchemaSource, type SchemaSource } from './sources.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine } from '../model.js';
-import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../project/root.js';
+import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.js';
 import { buildBaseline } from '../shadow/baseline.js';
 import { openShadow, shadowEngineFor } from '../shadow/open.js';
 import type { ShadowDatabase } from '../shadow/types.js';

@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine, Migration } from '../model.js';
-import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../project/root.js';
+import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.js';
 import { askOnce } from '../sources/consent.js';
 import { findMigrationFolders, type ProjectCodeConsent, readMigrations } from '../sources/index.js';
 import type { BaselineSource } from './baseline.js';

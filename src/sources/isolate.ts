@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { toUserError, UserError } from '../errors.js';
-import { relativeToRoot } from '../project/root.js';
+import { relativeToRoot } from '../root.js';
 import type { SandboxMessage, SandboxReadRequest } from '../sandbox/child-main.js';
 import { type CompiledModules, compileProjectModules } from '../sandbox/compile.js';
 import { startSandbox } from '../sandbox/spawn.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatResult } from '../../src/safety/format.js';
-import { toJsonDocument } from '../../src/safety/json-output.js';
-import { jsonDocumentParts } from '../../src/safety/json-stream.js';
+import { toJsonDocument } from '../../src/safety/output/json.js';
+import { jsonDocumentParts } from '../../src/safety/output/json-stream.js';
 import { checkSqlInputs } from '../../src/safety/run.js';
 import { METAS, TWO_FILES, TWO_FILES_OPTIONS } from '../helpers/json-report.js';
 

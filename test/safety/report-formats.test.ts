@@ -5,9 +5,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateMigration } from '../../bench/safety.js';
 import { FORMATS, formatResult, type OutputFormat, reportWriter } from '../../src/safety/format.js';
-import { MarkdownReportWriter } from '../../src/safety/markdown-output.js';
+import { MarkdownReportWriter } from '../../src/safety/output/markdown.js';
+import { SarifReportWriter } from '../../src/safety/output/sarif.js';
 import { checkSqlInputs, streamSqlInputs } from '../../src/safety/run.js';
-import { SarifReportWriter } from '../../src/safety/sarif-output.js';
 import { METAS, TWO_FILES, TWO_FILES_OPTIONS } from '../helpers/json-report.js';
 
 const REPO = path.join(import.meta.dirname, '../..');

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { PackageContext } from '../../project/context.js';
-import { relativeToRoot } from '../../project/root.js';
 import { joinRelative } from '../../project/walk.js';
+import { relativeToRoot } from '../../root.js';
 import { listEntries, readText } from '../files.js';
 import type { FormatReader, MigrationScan } from '../types.js';
 import { readAnnotated } from './annotated.js';

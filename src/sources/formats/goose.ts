@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { PackageContext } from '../../project/context.js';
-import { relativeToRoot } from '../../project/root.js';
 import { joinRelative } from '../../project/walk.js';
+import { relativeToRoot } from '../../root.js';
 import { listEntries, readText } from '../files.js';
 import type { FormatReader, MigrationScan } from '../types.js';
 import { readAnnotated } from './annotated.js';

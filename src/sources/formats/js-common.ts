@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Migration, MigrationFormat, Statement } from '../../model.js';
-import { relativeToRoot } from '../../project/root.js';
+import { relativeToRoot } from '../../root.js';
 import { readText } from '../files.js';
 import type { FormatRead } from '../types.js';
 

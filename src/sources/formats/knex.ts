@@ -4,8 +4,8 @@ import type { Knex } from 'knex';
 import { UserError } from '../../errors.js';
 import type { Engine, Migration, Statement } from '../../model.js';
 import { configString, ownFilesNamed, type PackageContext } from '../../project/context.js';
-import { relativeToRoot } from '../../project/root.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
+import { relativeToRoot } from '../../root.js';
 import { listEntries, readError, readText, selected } from '../files.js';
 import {
   frameIn,

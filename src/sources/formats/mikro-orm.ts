@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Engine, Migration, Statement } from '../../model.js';
 import { configString, ownFilesNamed, type PackageContext } from '../../project/context.js';
-import { relativeToRoot } from '../../project/root.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
+import { relativeToRoot } from '../../root.js';
 import { listEntries, readText, selected } from '../files.js';
 import type { FormatRead, FormatReader, MigrationReadError, MigrationScan } from '../types.js';
 import { stringProperty } from './js-common.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { PackageContext } from '../../project/context.js';
-import { relativeToRoot } from '../../project/root.js';
 import { baseOf, joinRelative } from '../../project/walk.js';
+import { relativeToRoot } from '../../root.js';
 import { downFileOf, isDownFile } from '../down-files.js';
 import { listEntries, naturalCompare, readText } from '../files.js';
 import { splitStatements } from '../statements.js';

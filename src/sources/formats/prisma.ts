@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Engine } from '../../model.js';
 import { ownFilesNamed, type PackageContext } from '../../project/context.js';
-import { relativeToRoot } from '../../project/root.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
+import { relativeToRoot } from '../../root.js';
 import { isFile, listEntries, readText } from '../files.js';
 import type { FormatReader, MigrationScan } from '../types.js';
 import { entry, finish } from './scan-common.js';

@@ -1,5 +1,5 @@
 import type { Engine, Migration, MigrationFormat } from '../../model.js';
-import { relativeToRoot } from '../../project/root.js';
+import { relativeToRoot } from '../../root.js';
 import { readError, readText, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, ReadContext } from '../types.js';

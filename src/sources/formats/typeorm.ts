@@ -2,8 +2,8 @@ import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Engine, Migration, Statement } from '../../model.js';
 import { ownFilesNamed, type PackageContext } from '../../project/context.js';
-import { relativeToRoot } from '../../project/root.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
+import { relativeToRoot } from '../../root.js';
 import { listEntries, readError, selected } from '../files.js';
 import {
   frameIn,

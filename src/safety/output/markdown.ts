@@ -1,16 +1,16 @@
-import { originOf } from './finding-origin.js';
-import { ImportanceBudget, type KeptItem } from './importance-budget.js';
-import type { ReportSummary } from './report.js';
-import { ChunkedOutput, type ReportWriter, type WriteChunk } from './report-writer.js';
+import { originOf } from '../finding-origin.js';
+import { ImportanceBudget, type KeptItem } from '../importance-budget.js';
+import type { ReportSummary } from '../report.js';
+import { ChunkedOutput, type ReportWriter, type WriteChunk } from '../report-writer.js';
 import {
   type CheckPreamble,
   describeRisk,
   type FileOutcome,
   type FileSettings,
   type SafetyCheckResult,
-} from './run.js';
-import { STATUS_MARK } from './text-output.js';
-import { type Finding, SEVERITY_RANK, type Severity } from './types.js';
+} from '../run.js';
+import { type Finding, SEVERITY_RANK, type Severity } from '../types.js';
+import { STATUS_MARK } from './text.js';
 
 /**
  * `check --format markdown`: a pull-request comment. The totals go on top, so the comment is written when the

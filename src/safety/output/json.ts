@@ -1,6 +1,6 @@
-import type { StatementSummary, SuppressedFinding, ValidationReport } from './report.js';
-import type { FindingOrigin, SafetyCheckResult } from './run.js';
-import type { ChangeCategory, Finding, Fix, LockClaim, RuleMeta, Severity } from './types.js';
+import type { StatementSummary, SuppressedFinding, ValidationReport } from '../report.js';
+import type { FindingOrigin, SafetyCheckResult } from '../run.js';
+import type { ChangeCategory, Finding, Fix, LockClaim, RuleMeta, Severity } from '../types.js';
 
 /**
  * The `--format json` document. Rule metadata (title, why, safe alternative, locks …) is written once, in a

@@ -1,6 +1,6 @@
-import { originOf, sourceLocation } from './finding-origin.js';
-import type { ReportSummary } from './report.js';
-import { ChunkedOutput, type ReportWriter, type WriteChunk } from './report-writer.js';
+import { originOf, sourceLocation } from '../finding-origin.js';
+import type { ReportSummary } from '../report.js';
+import { ChunkedOutput, type ReportWriter, type WriteChunk } from '../report-writer.js';
 import {
   type CheckError,
   type CheckPreamble,
@@ -8,8 +8,8 @@ import {
   type FileOutcome,
   type FileSettings,
   type SafetyCheckResult,
-} from './run.js';
-import type { Finding, Severity } from './types.js';
+} from '../run.js';
+import type { Finding, Severity } from '../types.js';
 
 /**
  * `check --format github`: one workflow command per finding (`::warning file=…,line=…::message`), which GitHub

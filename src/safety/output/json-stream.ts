@@ -1,9 +1,9 @@
-import { compactFinding, type JsonRule, jsonRule, toJsonDocument } from './json-output.js';
-import { LockSpool } from './lock-spool.js';
-import { assembleReport, type ReportSummary, type StatementSummary } from './report.js';
-import { ChunkedOutput, type ReportWriter, replayResult, type WriteChunk } from './report-writer.js';
-import type { CheckError, CheckSettings, FileSettings, SafetyCheckResult } from './run.js';
-import type { Finding, RuleMeta } from './types.js';
+import { LockSpool } from '../lock-spool.js';
+import { assembleReport, type ReportSummary, type StatementSummary } from '../report.js';
+import { ChunkedOutput, type ReportWriter, replayResult, type WriteChunk } from '../report-writer.js';
+import type { CheckError, CheckSettings, FileSettings, SafetyCheckResult } from '../run.js';
+import type { Finding, RuleMeta } from '../types.js';
+import { compactFinding, type JsonRule, jsonRule, toJsonDocument } from './json.js';
 
 /**
  * `check --format json` written while the check runs, so a huge report never sits in memory. A report of up to

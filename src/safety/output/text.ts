@@ -1,8 +1,8 @@
-import { LineIndex } from '../sql/positions.js';
-import { describeDuration } from './estimate.js';
-import { originOf, sourceLocation } from './finding-origin.js';
-import type { ChecklistItem, ReportSummary, StatementSummary } from './report.js';
-import { ChunkedOutput, type ReportWriter, type WriteChunk } from './report-writer.js';
+import { LineIndex } from '../../sql/positions.js';
+import { describeDuration } from '../estimate.js';
+import { originOf, sourceLocation } from '../finding-origin.js';
+import type { ChecklistItem, ReportSummary, StatementSummary } from '../report.js';
+import { ChunkedOutput, type ReportWriter, type WriteChunk } from '../report-writer.js';
 import {
   type CheckError,
   type CheckPreamble,
@@ -13,8 +13,8 @@ import {
   type FileSettings,
   type FindingOrigin,
   type SafetyCheckResult,
-} from './run.js';
-import type { Finding } from './types.js';
+} from '../run.js';
+import type { Finding } from '../types.js';
 
 /**
  * `check --format text`, the default: compiler-style findings (location, the source line with a marker under the

@@ -1,6 +1,6 @@
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError } from './errors.js';
 
 /**
  * Path checks live here and only here: every file the engine reads or writes on behalf of a caller

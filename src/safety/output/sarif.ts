@@ -1,10 +1,10 @@
-import { NAME, VERSION } from '../version.js';
-import { originOf } from './finding-origin.js';
-import { ImportanceBudget, type KeptItem } from './importance-budget.js';
-import type { ReportSummary } from './report.js';
-import { ChunkedOutput, type ReportWriter, type WriteChunk } from './report-writer.js';
-import type { CheckPreamble, FileSettings, SafetyCheckResult } from './run.js';
-import { type Finding, type RuleMeta, SEVERITY_RANK, type Severity } from './types.js';
+import { NAME, VERSION } from '../../version.js';
+import { originOf } from '../finding-origin.js';
+import { ImportanceBudget, type KeptItem } from '../importance-budget.js';
+import type { ReportSummary } from '../report.js';
+import { ChunkedOutput, type ReportWriter, type WriteChunk } from '../report-writer.js';
+import type { CheckPreamble, FileSettings, SafetyCheckResult } from '../run.js';
+import { type Finding, type RuleMeta, SEVERITY_RANK, type Severity } from '../types.js';
 
 /**
  * `check --format sarif`: SARIF 2.1.0 for code-scanning UIs (GitHub code scanning, VS Code's SARIF viewer), the
