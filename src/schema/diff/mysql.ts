@@ -1,3 +1,4 @@
+import { quoteIdentifier as ident } from '../../engines/mysql/identifiers.js';
 import type { Column, ForeignKey, Index, Schema, Table } from '../model.js';
 import { dependencyOrder, operation, type PlannedOperation, same } from './operation.js';
 import type { RenameAnswer } from './types.js';
@@ -369,10 +370,6 @@ function isNarrowing(from: string, to: string): boolean {
   if (ra !== undefined && rb !== undefined) return rb < ra;
   if (/text|varchar/.test(from) && /^(tinyint|smallint|int|bigint|date|datetime)/.test(to)) return true;
   return false;
-}
-
-function ident(name: string): string {
-  return `\`${name.replaceAll('`', '``')}\``;
 }
 
 function idents(names: string[]): string {

@@ -1,3 +1,4 @@
+import { ddlIdentifier as ident } from '../../engines/postgresql/identifiers.js';
 import type {
   Column,
   Domain,
@@ -1253,10 +1254,6 @@ function byName<T>(items: T[], key: (item: T) => string): Map<string, T> {
   return new Map(items.map((item) => [key(item), item]));
 }
 
-function ident(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replaceAll('"', '""')}"`;
-}
-
 function idents(names: string[]): string {
   return names.map(ident).join(', ');
 }
@@ -1269,9 +1266,3 @@ function q(name: string): string {
 function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
-
-const RESERVED = new Set(
-  'all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral leading limit localtime localtimestamp not null offset on only or order placing primary references returning select session_user some symmetric table then to trailing true union unique user using variadic when where window with authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull join left like natural notnull outer overlaps right similar tablesample verbose'.split(
-    ' ',
-  ),
-);

@@ -1,3 +1,4 @@
+import { quoteIdentifier as ident } from '../../engines/sqlite/identifiers.js';
 import type { Column, Schema, Table } from '../model.js';
 import { operation, type PlannedOperation, same } from './operation.js';
 import type { RenameAnswer } from './types.js';
@@ -304,8 +305,4 @@ function columnSql(column: Column, table: Table): string {
   if (!column.nullable && !column.autoIncrement) text += ' NOT NULL';
   if (column.default !== undefined) text += ` DEFAULT ${column.default}`;
   return text;
-}
-
-function ident(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }

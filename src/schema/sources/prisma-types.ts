@@ -1,4 +1,4 @@
-import { quoteLiteral } from './postgres-identifiers.js';
+import { quoteLiteral } from '../../engines/postgresql/identifiers.js';
 import type { DmmfDefault, DmmfField } from './prisma-dmmf.js';
 
 /**

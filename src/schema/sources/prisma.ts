@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
+import { postgresObjectName, qualifiedIdent, quoteIdent } from '../../engines/postgresql/identifiers.js';
 import { UserError } from '../../errors.js';
 import { normalisePostgresType } from '../introspect/postgres.js';
 import type {
@@ -13,7 +14,6 @@ import type {
   Table,
 } from '../model.js';
 import { emptySchema } from '../model.js';
-import { postgresObjectName, qualifiedIdent, quoteIdent } from './postgres-identifiers.js';
 import {
   blockAttributeString,
   datasourceSetting,
