@@ -1,6 +1,6 @@
 import { quoteIdentifier as ident } from '../../engines/mysql/identifiers.js';
 import type { Column, ForeignKey, Index, Schema, Table } from '../model.js';
-import { dependencyOrder, operation, type PlannedOperation, same } from './operation.js';
+import { answeredRenames, dependencyOrder, operation, type PlannedOperation, same } from './operation.js';
 import type { RenameAnswer } from './types.js';
 
 /**
@@ -24,24 +24,12 @@ const PHASE = {
 } as const;
 
 export function planMysql(before: Schema, after: Schema, renames: RenameAnswer[]): PlannedOperation[] {
-  const ops: PlannedOperation[] = [];
-  for (const answer of renames.filter((item) => !item.table))
-    ops.push(
-      operation(PHASE.rename, 'rename-table', answer.from, 'careful', `renamed to ${answer.to} (answered rename)`, [
-        `RENAME TABLE ${ident(answer.from)} TO ${ident(answer.to)}`,
-      ]),
-    );
-  for (const answer of renames.filter((item) => item.table))
-    ops.push(
-      operation(
-        PHASE.rename,
-        'rename-column',
-        `${answer.table}.${answer.from}`,
-        'careful',
-        `renamed to ${answer.to} (answered rename)`,
-        [`ALTER TABLE ${ident(answer.table ?? '')} RENAME COLUMN ${ident(answer.from)} TO ${ident(answer.to)}`],
-      ),
-    );
+  const ops: PlannedOperation[] = answeredRenames(
+    renames,
+    PHASE.rename,
+    ident,
+    (from, to) => `RENAME TABLE ${from} TO ${to}`,
+  );
   const a = new Map(before.tables.map((table) => [table.name, table]));
   const b = new Map(after.tables.map((table) => [table.name, table]));
   const changedTables = new Set<string>();

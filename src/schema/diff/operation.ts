@@ -1,4 +1,4 @@
-import type { Hazard, OperationKind, Safety, SchemaOperation } from './types.js';
+import type { Hazard, OperationKind, RenameAnswer, Safety, SchemaOperation } from './types.js';
 
 /** An operation waiting for its place in the plan: phases run in ascending order, ties keep insertion order. */
 export interface PlannedOperation extends SchemaOperation {
@@ -67,4 +67,35 @@ export function dependencyOrder<T>(items: T[], key: (item: T) => string, depends
   };
   for (const item of items) visit(item);
   return result;
+}
+
+/**
+ * The operations of answered renames for engines whose renames carry no extra hazard: each table rename in the
+ * engine's own syntax, then each column rename (`ALTER TABLE … RENAME COLUMN`, the same on MySQL 8 and SQLite).
+ */
+export function answeredRenames(
+  renames: RenameAnswer[],
+  phase: number,
+  ident: (name: string) => string,
+  renameTable: (from: string, to: string) => string,
+): PlannedOperation[] {
+  const ops: PlannedOperation[] = [];
+  for (const answer of renames.filter((item) => !item.table))
+    ops.push(
+      operation(phase, 'rename-table', answer.from, 'careful', `renamed to ${answer.to} (answered rename)`, [
+        renameTable(ident(answer.from), ident(answer.to)),
+      ]),
+    );
+  for (const answer of renames.filter((item) => item.table))
+    ops.push(
+      operation(
+        phase,
+        'rename-column',
+        `${answer.table}.${answer.from}`,
+        'careful',
+        `renamed to ${answer.to} (answered rename)`,
+        [`ALTER TABLE ${ident(answer.table ?? '')} RENAME COLUMN ${ident(answer.from)} TO ${ident(answer.to)}`],
+      ),
+    );
+  return ops;
 }

@@ -1,6 +1,6 @@
 import { quoteIdentifier as ident } from '../../engines/sqlite/identifiers.js';
 import type { Column, Schema, Table } from '../model.js';
-import { operation, type PlannedOperation, same } from './operation.js';
+import { answeredRenames, operation, type PlannedOperation, same } from './operation.js';
 import type { RenameAnswer } from './types.js';
 
 /**
@@ -25,24 +25,12 @@ const PHASE = {
 } as const;
 
 export function planSqlite(before: Schema, after: Schema, renames: RenameAnswer[]): PlannedOperation[] {
-  const ops: PlannedOperation[] = [];
-  for (const answer of renames.filter((item) => !item.table))
-    ops.push(
-      operation(PHASE.rename, 'rename-table', answer.from, 'careful', `renamed to ${answer.to} (answered rename)`, [
-        `ALTER TABLE ${ident(answer.from)} RENAME TO ${ident(answer.to)}`,
-      ]),
-    );
-  for (const answer of renames.filter((item) => item.table))
-    ops.push(
-      operation(
-        PHASE.rename,
-        'rename-column',
-        `${answer.table}.${answer.from}`,
-        'careful',
-        `renamed to ${answer.to} (answered rename)`,
-        [`ALTER TABLE ${ident(answer.table ?? '')} RENAME COLUMN ${ident(answer.from)} TO ${ident(answer.to)}`],
-      ),
-    );
+  const ops: PlannedOperation[] = answeredRenames(
+    renames,
+    PHASE.rename,
+    ident,
+    (from, to) => `ALTER TABLE ${from} RENAME TO ${to}`,
+  );
   const a = new Map(before.tables.map((table) => [table.name, table]));
   const b = new Map(after.tables.map((table) => [table.name, table]));
   const rebuilt = new Set<string>();
