@@ -1,3 +1,4 @@
+import type { GeneratedFile, MigrationDraft, WriteContext } from '../generate/types.js';
 import type { Engine, Migration, MigrationFormat } from '../model.js';
 import type { PackageContext } from '../project/context.js';
 import type { Conventions, MigrationDir, MigrationEntry, ToolName } from '../project/types.js';
@@ -79,22 +80,11 @@ export interface MigrationScan {
   conventions?: Conventions;
 }
 
-/** A new migration to write in a format's own layout (the generate issue fills the `write` slot with it). */
-export interface NewMigration {
-  name: string;
-  up: string[];
-  down?: string[];
-  transactional: boolean;
-}
-
-export interface WrittenFile {
-  /** Path relative to the project root. */
-  path: string;
-  text: string;
-}
-
-/** Writes a new migration in a format's layout and naming, next to the existing ones. */
-export type FormatWriter = (migration: NewMigration, folder: MigrationScan) => WrittenFile[];
+/**
+ * Writes a generated migration in a format's own layout, naming and style, next to the existing ones
+ * (src/generate/ plans the SQL; the writer only says it the way this project's migrations do).
+ */
+export type FormatWriter = (draft: MigrationDraft, folder: MigrationScan, context: WriteContext) => GeneratedFile[];
 
 /**
  * One migration tool's home: how detect_setup finds its folders (scan over the walked file index, never running
