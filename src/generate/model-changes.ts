@@ -91,7 +91,12 @@ export function applyChange(schema: Schema, change: Change): Schema {
       break;
     case 'add_column':
       edit(change.table, (table) => {
-        table.columns.push(columnOf(change.column));
+        const { column } = change;
+        table.columns.push(columnOf(column));
+        if (column.unique)
+          table.uniques.push({ name: defaultConstraintName(change.table, [column.name], 'key'), columns: [column.name] });
+        if (column.check)
+          table.checks.push({ name: defaultConstraintName(change.table, [column.name], 'check'), expression: column.check });
         if (change.column.references)
           table.foreignKeys.push(foreignKeyOf(change.table, [change.column.name], change.column.references));
       });
