@@ -26,7 +26,12 @@ export function defaultConstraintName(table: string, columns: string[], suffix: 
   return `${base.slice(0, 63 - suffix.length - 1)}_${suffix}`;
 }
 
-function foreignKeyOf(table: string, columns: string[], reference: NonNullable<ColumnSpec['references']>, name?: string): ForeignKey {
+function foreignKeyOf(
+  table: string,
+  columns: string[],
+  reference: NonNullable<ColumnSpec['references']>,
+  name?: string,
+): ForeignKey {
   return {
     name: name ?? defaultConstraintName(table, columns, 'fkey'),
     columns,
@@ -39,10 +44,14 @@ function foreignKeyOf(table: string, columns: string[], reference: NonNullable<C
 
 /** A table model from create_table, constraints named the way the DDL writers name them. */
 export function tableOf(change: Extract<Change, { op: 'create_table' }>): Table {
-  const primary = change.primaryKey ?? change.columns.filter((column) => column.primaryKey).map((column) => column.name);
+  const primary =
+    change.primaryKey ?? change.columns.filter((column) => column.primaryKey).map((column) => column.name);
   return {
     name: change.table,
-    columns: change.columns.map((column) => ({ ...columnOf(column), nullable: primary.includes(column.name) ? false : (column.nullable ?? true) })),
+    columns: change.columns.map((column) => ({
+      ...columnOf(column),
+      nullable: primary.includes(column.name) ? false : (column.nullable ?? true),
+    })),
     ...(primary.length ? { primaryKey: { columns: primary } } : {}),
     indexes: [],
     uniques: change.columns
@@ -50,7 +59,10 @@ export function tableOf(change: Extract<Change, { op: 'create_table' }>): Table 
       .map((column) => ({ name: defaultConstraintName(change.table, [column.name], 'key'), columns: [column.name] })),
     checks: change.columns
       .filter((column) => column.check)
-      .map((column) => ({ name: defaultConstraintName(change.table, [column.name], 'check'), expression: column.check ?? '' })),
+      .map((column) => ({
+        name: defaultConstraintName(change.table, [column.name], 'check'),
+        expression: column.check ?? '',
+      })),
     foreignKeys: change.columns
       .filter((column) => column.references)
       .map((column) => foreignKeyOf(change.table, [column.name], column.references!)),
@@ -80,7 +92,8 @@ export function applyChange(schema: Schema, change: Change): Schema {
       break;
     case 'drop_table':
       next.tables = next.tables.filter((table) => table.name !== change.table || table.namespace);
-      for (const table of next.tables) table.foreignKeys = table.foreignKeys.filter((fk) => fk.referencedTable !== change.table);
+      for (const table of next.tables)
+        table.foreignKeys = table.foreignKeys.filter((fk) => fk.referencedTable !== change.table);
       break;
     case 'rename_table':
       edit(change.from, (table) => {
@@ -94,9 +107,15 @@ export function applyChange(schema: Schema, change: Change): Schema {
         const { column } = change;
         table.columns.push(columnOf(column));
         if (column.unique)
-          table.uniques.push({ name: defaultConstraintName(change.table, [column.name], 'key'), columns: [column.name] });
+          table.uniques.push({
+            name: defaultConstraintName(change.table, [column.name], 'key'),
+            columns: [column.name],
+          });
         if (column.check)
-          table.checks.push({ name: defaultConstraintName(change.table, [column.name], 'check'), expression: column.check });
+          table.checks.push({
+            name: defaultConstraintName(change.table, [column.name], 'check'),
+            expression: column.check,
+          });
         if (change.column.references)
           table.foreignKeys.push(foreignKeyOf(change.table, [change.column.name], change.column.references));
       });
@@ -154,12 +173,18 @@ export function applyChange(schema: Schema, change: Change): Schema {
       break;
     case 'add_unique':
       edit(change.table, (table) => {
-        table.uniques.push({ name: change.name ?? defaultConstraintName(change.table, change.columns, 'key'), columns: change.columns });
+        table.uniques.push({
+          name: change.name ?? defaultConstraintName(change.table, change.columns, 'key'),
+          columns: change.columns,
+        });
       });
       break;
     case 'add_check':
       edit(change.table, (table) => {
-        table.checks.push({ name: change.name ?? checkName(change.table, change.expression), expression: change.expression });
+        table.checks.push({
+          name: change.name ?? checkName(change.table, change.expression),
+          expression: change.expression,
+        });
       });
       break;
     case 'drop_constraint':

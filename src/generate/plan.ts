@@ -64,7 +64,11 @@ export function orderChanges(changes: Change[]): Change[] {
     (change) => change.table,
     (change) => change.columns.flatMap((column) => (column.references ? [column.references.table] : [])),
   );
-  return [...enums, ...ordered, ...changes.filter((change) => change.op !== 'create_enum' && change.op !== 'create_table')];
+  return [
+    ...enums,
+    ...ordered,
+    ...changes.filter((change) => change.op !== 'create_enum' && change.op !== 'create_table'),
+  ];
 }
 
 export function planChanges(input: Change[], initial: Schema, writer: DdlWriter, options: PlanOptions = {}): Plan {
@@ -86,10 +90,22 @@ export function planChanges(input: Change[], initial: Schema, writer: DdlWriter,
   let validate: Step[] = [];
   const flush = () => {
     if (main.length)
-      sequence.push({ name: draftName(mainChanges, options.name), label: 'change', steps: main, transactional, changes: mainChanges });
+      sequence.push({
+        name: draftName(mainChanges, options.name),
+        label: 'change',
+        steps: main,
+        transactional,
+        changes: mainChanges,
+      });
     sequence.push(...concurrent);
     if (validate.length)
-      sequence.push({ name: `validate_${draftName(mainChanges)}`, label: 'validate', steps: validate, transactional, changes: [] });
+      sequence.push({
+        name: `validate_${draftName(mainChanges)}`,
+        label: 'validate',
+        steps: validate,
+        transactional,
+        changes: [],
+      });
     main = [];
     mainChanges = [];
     concurrent = [];
@@ -233,7 +249,13 @@ function rawChange(step: Step, transactional: boolean): Change {
   return { op: 'raw_sql', up: step.up.join(';\n'), down: step.down.join(';\n') || '-- nothing to undo', transactional };
 }
 
-function finishDraft(pending: PendingDraft, writer: DdlWriter, lockTimeoutMs: number, index: number, of: number): MigrationDraft {
+function finishDraft(
+  pending: PendingDraft,
+  writer: DdlWriter,
+  lockTimeoutMs: number,
+  index: number,
+  of: number,
+): MigrationDraft {
   const locks = pending.steps.some((step) => step.locksExisting);
   const preamble = !pending.bare && locks ? writer.lockTimeout(lockTimeoutMs) : [];
   const up = pending.steps.flatMap((step) => step.up);
@@ -279,7 +301,14 @@ function backfillDraft(
   applicationChange: string,
 ): PendingDraft {
   const key = keyOf(table);
-  const fill = writer.backfill({ table: table.name, column, expression, pending, ...(key ? { key } : {}), ...batchOf(options) });
+  const fill = writer.backfill({
+    table: table.name,
+    column,
+    expression,
+    pending,
+    ...(key ? { key } : {}),
+    ...batchOf(options),
+  });
   const step: Step = { up: fill.up, down, stage: 'main', locksExisting: false };
   return {
     name,
@@ -316,6 +345,8 @@ function renamePhases(
   const readded = applyChange(afterDrop, reAdd);
   contractSteps.push({
     up: [
+      // Rows written by code that did not write both columns yet, since the backfill ran.
+      `UPDATE ${q(table.name)} SET ${q(to)} = ${q(column.name)} WHERE ${q(to)} IS NULL AND ${q(column.name)} IS NOT NULL`,
       ...(column.nullable ? [] : writer.render(notNullNew, at(expanded)).flatMap((step) => step.up)),
       ...dropSteps.flatMap((step) => step.up),
     ],
@@ -323,7 +354,11 @@ function renamePhases(
       ...writer.render(reAdd, at(afterDrop)).flatMap((step) => step.up),
       `UPDATE ${q(table.name)} SET ${q(column.name)} = ${q(to)}`,
       ...(column.nullable ? [] : writer.render(notNullOld, at(readded)).flatMap((step) => step.up)),
-      ...(column.nullable ? [] : writer.render({ ...notNullNew, nullable: true }, at(applyChange(expanded, notNullNew))).flatMap((step) => step.up)),
+      ...(column.nullable
+        ? []
+        : writer
+            .render({ ...notNullNew, nullable: true }, at(applyChange(expanded, notNullNew)))
+            .flatMap((step) => step.up)),
     ],
     stage: 'main',
     locksExisting: true,
@@ -380,7 +415,10 @@ function typePhases(
   const dropped = applyChange(expanded, drop);
   const renamed = applyChange(dropped, rename);
   const notNull: Change = { op: 'alter_column', table: table.name, column: column.name, nullable: false };
+  const converted = writer.convert(column.name, type, using);
   const up = [
+    // Rows written by code that did not write both columns yet, since the backfill ran.
+    `UPDATE ${q(table.name)} SET ${q(temp)} = ${converted} WHERE ${q(temp)} IS NULL AND ${q(column.name)} IS NOT NULL`,
     ...writer.render(drop, at(expanded)).flatMap((step) => step.up),
     ...writer.render(rename, at(dropped)).flatMap((step) => step.up),
     ...(column.nullable ? [] : writer.render(notNull, at(renamed)).flatMap((step) => step.up)),
@@ -392,15 +430,18 @@ function typePhases(
   const backRenamed = applyChange(relaxed, backRename);
   const readded = applyChange(backRenamed, reAdd);
   const down = [
-    ...(column.nullable ? [] : writer.render({ ...notNull, nullable: true }, at(applyChange(renamed, notNull))).flatMap((step) => step.up)),
+    ...(column.nullable
+      ? []
+      : writer.render({ ...notNull, nullable: true }, at(applyChange(renamed, notNull))).flatMap((step) => step.up)),
     ...writer.render(backRename, at(relaxed)).flatMap((step) => step.up),
     ...writer.render(reAdd, at(backRenamed)).flatMap((step) => step.up),
     `UPDATE ${q(table.name)} SET ${q(column.name)} = ${writer.convert(temp, column.rawType ?? column.type)}`,
     ...(column.nullable
       ? []
-      : writer.render({ op: 'alter_column', table: table.name, column: column.name, nullable: false }, at(readded)).flatMap((step) => step.up)),
+      : writer
+          .render({ op: 'alter_column', table: table.name, column: column.name, nullable: false }, at(readded))
+          .flatMap((step) => step.up)),
   ];
-  const converted = writer.convert(column.name, type, using);
   return [
     {
       name: `add_${temp}_to_${table.name}`,
@@ -515,6 +556,7 @@ function notNullPhases(
   const column_ = q(column.name);
   const validate: Step = {
     up: [
+      ...(fill !== undefined ? [`UPDATE ${q(name)} SET ${q(column.name)} = ${fill} WHERE ${q(column.name)} IS NULL`] : []),
       `ALTER TABLE ${q(name)} VALIDATE CONSTRAINT ${q(check)}`,
       `ALTER TABLE ${q(name)} ALTER COLUMN ${column_} SET NOT NULL`,
       `ALTER TABLE ${q(name)} DROP CONSTRAINT ${q(check)}`,

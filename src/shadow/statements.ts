@@ -18,7 +18,10 @@ export function mustRunOutsideTransaction(statement: Statement, engine: ShadowEn
   if (engine !== 'postgresql') return false;
   const text = statement.sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
   return (
-    /\bconcurrently\b/i.test(text) || /^\s*(vacuum|create\s+database|drop\s+database|alter\s+system)\b/i.test(text)
+    /\bconcurrently\b/i.test(text) ||
+    /^\s*(vacuum|create\s+database|drop\s+database|alter\s+system)\b/i.test(text) ||
+    // A DO block or procedure that commits (a batched backfill) may only run outside a transaction block.
+    (/^\s*(do|call)\b/i.test(text) && /\bcommit\b/i.test(text))
   );
 }
 

@@ -6,6 +6,7 @@ import { downFileOf, isDownFile } from '../down-files.js';
 import { listEntries, naturalCompare, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
+import { writePlainSql } from './plain-writer.js';
 import { entry, finish, sqlFolders } from './scan-common.js';
 import { collect, engineFor, readWholeFile } from './sql-common.js';
 
@@ -38,6 +39,7 @@ export const plainSql: FormatReader = {
   tool: 'sql',
   label: 'plain .sql folders',
   scan: scanPlainSql,
+  write: writePlainSql,
   async read(context) {
     const engine = engineFor(context);
     const { files, folders } = await listEntries(context.directory);

@@ -1,0 +1,56 @@
+import type { Migration } from '../model.js';
+import type { Schema } from '../schema/model.js';
+import { buildBaseline } from '../shadow/baseline.js';
+import { openShadow } from '../shadow/open.js';
+import type { ShadowDatabase, ShadowEngine } from '../shadow/types.js';
+import type { ServerVersion } from './ddl.js';
+
+/**
+ * The schema the new migration meets: the project's migrations replayed on a throw-away shadow and read back from
+ * its catalog, plus the shadow server's version (what online DDL it has) when no better source names one.
+ */
+
+export interface CurrentSchema {
+  schema: Schema;
+  /** The shadow's server version; undefined for SQLite. */
+  version?: ServerVersion;
+}
+
+export function parseServerVersion(text: string, hint?: string): ServerVersion | undefined {
+  const numbers = /(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(text);
+  if (!numbers) return undefined;
+  const lower = `${text} ${hint ?? ''}`.toLowerCase();
+  const flavor = lower.includes('maria')
+    ? 'mariadb'
+    : lower.includes('mysql')
+      ? 'mysql'
+      : lower.includes('sqlite')
+        ? 'sqlite'
+        : 'postgresql';
+  return { flavor, major: Number(numbers[1]), minor: Number(numbers[2] ?? 0), patch: Number(numbers[3] ?? 0) };
+}
+
+async function versionOf(db: ShadowDatabase): Promise<ServerVersion | undefined> {
+  if (db.engine === 'sqlite') return undefined;
+  if (db.engine === 'postgresql') {
+    const [row] = await db.query<{ server_version: string }>('SHOW server_version');
+    return row ? parseServerVersion(row.server_version, 'postgresql') : undefined;
+  }
+  const [row] = await db.query<{ v: string }>('SELECT VERSION() AS v');
+  return row ? parseServerVersion(row.v, /maria/i.test(row.v) ? 'mariadb' : 'mysql') : undefined;
+}
+
+export async function readCurrentSchema(
+  engine: ShadowEngine,
+  migrations: Migration[],
+  options: { shadowUrl?: string; signal?: AbortSignal } = {},
+): Promise<CurrentSchema> {
+  const db = await openShadow({ engine, ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}) });
+  try {
+    await buildBaseline(db, { kind: 'migrations', migrations }, options.signal ? { signal: options.signal } : {});
+    const version = await versionOf(db);
+    return { schema: await db.introspect(), ...(version ? { version } : {}) };
+  } finally {
+    await db.close();
+  }
+}

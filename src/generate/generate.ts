@@ -1,0 +1,407 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { mysqlDdlWriter } from '../engines/mysql/ddl-writer.js';
+import { postgresDdlWriter } from '../engines/postgresql/ddl-writer.js';
+import { sqliteDdlWriter } from '../engines/sqlite/ddl-writer.js';
+import { UserError } from '../errors.js';
+import type { Engine, Migration } from '../model.js';
+import { detectSetup } from '../project/detect.js';
+import type { MigrationEntry, PackageSetup, ToolName } from '../project/types.js';
+import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.js';
+import type { RenameAnswer } from '../schema/diff/types.js';
+import { shadowEngineFor } from '../shadow/open.js';
+import { readMigrations } from '../sources/index.js';
+import { FORMAT_MODULES, moduleForTool } from '../sources/registry.js';
+import type { FormatModule, MigrationScan, ProjectCodeConsent } from '../sources/types.js';
+import type { Change } from './changes.js';
+import { parseServerVersion, readCurrentSchema } from './current-schema.js';
+import type { DdlWriter, ServerVersion } from './ddl.js';
+import { planFromDiff } from './from-diff.js';
+import { type Plan, planChanges, type Strategy, type WithheldChange } from './plan.js';
+import { type DraftRehearsal, type DraftValidation, rehearseDrafts, validateDrafts } from './prove.js';
+import type { GeneratedFile, MigrationDraft } from './types.js';
+
+/**
+ * generate_migration's engine: find the migration folder and its format, read the current schema (the project's
+ * migrations replayed on a shadow), plan the drafts, say them through the format's writer, validate and rehearse
+ * each, and only then — unless dryRun — write the new files (never overwriting, never outside the project root).
+ */
+
+export interface GenerateRequest {
+  root: string;
+  /** An explicit change list, or `from` / `to` schema sources as diff_schema takes them. */
+  changes?: Change[];
+  from?: string;
+  to?: string;
+  file?: string;
+  renames?: RenameAnswer[];
+  name?: string;
+  /** The migration tool to write for (default: the folder's); its module must have a writer. */
+  format?: string;
+  /** The migration folder, when the project has several (or none yet: a plain .sql folder is started). */
+  folder?: string;
+  engine?: Engine;
+  /** e.g. `mariadb 10.11`, `mysql 8.0.36`, `16` (PostgreSQL): what online DDL the target has. */
+  serverVersion?: string;
+  strategy?: Strategy;
+  confirmDestructive?: boolean;
+  /** Asks the human before destructive steps are generated (MCP elicitation); false means no. */
+  confirm?: (question: { message: string; label: string; description: string }) => Promise<boolean>;
+  dryRun?: boolean;
+  shadowUrl?: string;
+  executeProjectCode?: ProjectCodeConsent;
+  rowsPerTable?: number;
+  batchSize?: number;
+  lockTimeoutMs?: number;
+  now?: Date;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, message: string) => void;
+}
+
+export type GenerateRisk = 'LOW' | 'MEDIUM' | 'HIGH';
+
+export interface GenerateResult {
+  format: string;
+  folder: string;
+  engine: string;
+  written: boolean;
+  /** Why nothing was written, when nothing was. */
+  notWrittenBecause?: string;
+  files: GeneratedFile[];
+  drafts: {
+    name: string;
+    files: string[];
+    transactional: boolean;
+    phase?: MigrationDraft['phase'];
+    applicationChange?: string;
+    up: string[];
+    down: string[];
+  }[];
+  risk: GenerateRisk;
+  riskReasons: string[];
+  validation: DraftValidation[];
+  rehearsal: DraftRehearsal[];
+  withheld: WithheldChange[];
+  notes: string[];
+}
+
+const WRITERS: Record<string, DdlWriter> = {
+  postgresql: postgresDdlWriter,
+  cockroachdb: postgresDdlWriter,
+  mysql: mysqlDdlWriter,
+  mariadb: mysqlDdlWriter,
+  sqlite: sqliteDdlWriter,
+};
+
+interface Located {
+  scan: MigrationScan;
+  module: FormatModule;
+  pkg?: PackageSetup;
+}
+
+function writerNames(): string {
+  return FORMAT_MODULES.filter((module) => module.write)
+    .map((module) => module.tool)
+    .join(', ');
+}
+
+function locateFolder(root: string, folder: string | undefined, format: string | undefined): Located {
+  const setup = detectSetup(root);
+  const wanted = folder ? relativeToRoot(root, resolveInsideRoot(root, folder)) : undefined;
+  const candidates = setup.packages.flatMap((pkg) =>
+    pkg.migrationDirs
+      .filter((dir) => !wanted || dir.path === wanted || wanted.startsWith(`${dir.path}/`))
+      .filter((dir) => !format || dir.tool === format || dir.format === format)
+      .map((dir) => ({ pkg, dir })),
+  );
+  if (candidates.length > 1)
+    throw new UserError(
+      'several-migration-folders',
+      `The project has ${candidates.length} migration folders: ${candidates.map(({ dir }) => `${dir.path} (${dir.tool})`).join(', ')}.`,
+      `Pass folder (CLI --folder) to choose one, e.g. ${candidates[0]?.dir.path}.`,
+    );
+  const [found] = candidates;
+  if (!found) {
+    if (!wanted || (format && format !== 'sql'))
+      throw new UserError(
+        'no-migration-folder',
+        `No ${format ? `${format} ` : ''}migration folder was found in ${root}${wanted ? ` at ${wanted}` : ''}.`,
+        'Pass folder (CLI --folder migrations) to start a plain .sql migration folder there, or create the first migration with your tool.',
+      );
+    const module = moduleForTool('sql' as ToolName);
+    if (!module) throw new Error('the plain SQL format module is missing');
+    return {
+      module,
+      scan: { dir: { path: wanted, tool: 'sql' as ToolName, count: 0, format: 'sql' }, migrations: [] },
+    };
+  }
+  const module = moduleForTool(found.dir.tool);
+  if (!module?.write)
+    throw new UserError(
+      'no-writer',
+      `${found.dir.path} holds ${module?.label ?? found.dir.tool} migrations, and generate_migration has no writer for that format yet.`,
+      `Formats with a writer: ${writerNames()}. Generate with dryRun and copy the SQL of the drafts into a migration, or use raw SQL migrations.`,
+      { file: found.dir.path },
+    );
+  const under = (entry: MigrationEntry) => entry.path === found.dir.path || entry.path.startsWith(`${found.dir.path}/`);
+  const conventions = found.pkg.conventions.find((item) => item.tool === found.dir.tool);
+  return {
+    module,
+    pkg: found.pkg,
+    scan: {
+      dir: found.dir,
+      migrations: found.pkg.migrations.filter((entry) => entry.tool === found.dir.tool && under(entry)),
+      ...(conventions ? { conventions } : {}),
+    },
+  };
+}
+
+async function existingMigrations(
+  root: string,
+  located: Located,
+  engine: Engine | undefined,
+  request: GenerateRequest,
+  notes: string[],
+): Promise<{ migrations: Migration[]; engine?: Engine }> {
+  if (located.scan.migrations.length === 0) return { migrations: [] };
+  const result = await readMigrations(root, {
+    path: located.scan.dir.path,
+    ...(engine ? { engine } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.executeProjectCode !== undefined ? { executeProjectCode: request.executeProjectCode } : {}),
+  });
+  const compiled = result.migrations.filter((migration) => migration.compiled !== false);
+  if (compiled.length < result.migrations.length)
+    notes.push(
+      `${result.migrations.length - compiled.length} existing migration(s) are code that was not run (pass executeProjectCode to replay them): the current schema lacks what they create.`,
+    );
+  for (const problem of result.errors) notes.push(`${problem.path} could not be read: ${problem.error.what}`);
+  return { migrations: compiled, ...(result.engine ? { engine: result.engine } : {}) };
+}
+
+function engineOfPackage(pkg: PackageSetup | undefined): Engine | undefined {
+  const name = pkg?.engine?.name;
+  return name && name in WRITERS ? (name as Engine) : undefined;
+}
+
+/** Writes each draft through the format's writer; later drafts see the earlier ones as the newest migrations. */
+function sayDrafts(
+  root: string,
+  located: Located,
+  drafts: MigrationDraft[],
+  now: Date,
+): { files: GeneratedFile[]; perDraft: string[][] } {
+  const write = located.module.write;
+  if (!write) throw new Error('format without writer');
+  const overlay = new Map<string, string>();
+  const scan: MigrationScan = { ...located.scan, migrations: [...located.scan.migrations] };
+  const perDraft: string[][] = [];
+  const merged = new Map<string, GeneratedFile>();
+  drafts.forEach((draft, index) => {
+    const context = {
+      root,
+      now: new Date(now.getTime() + index * 1_000),
+      read(relative: string) {
+        if (overlay.has(relative)) return overlay.get(relative);
+        try {
+          return readFileSync(resolveInsideRoot(root, relative), 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    };
+    const files = write(draft, scan, context);
+    for (const file of files) {
+      overlay.set(file.path, file.text);
+      const earlier = merged.get(file.path);
+      merged.set(file.path, earlier ? { ...file, edit: earlier.edit } : file);
+    }
+    perDraft.push(files.map((file) => file.path));
+    const first = files.find((file) => !file.edit);
+    if (first)
+      scan.migrations.push({
+        id: draft.name,
+        name: draft.name,
+        path: first.path,
+        tool: scan.dir.tool,
+        hasDown: true,
+        transactional: draft.transactional,
+      });
+  });
+  return { files: [...merged.values()], perDraft };
+}
+
+async function writeFiles(root: string, files: GeneratedFile[]): Promise<void> {
+  const targets = files.map((file) => ({ file, absolute: resolveInsideRoot(root, file.path) }));
+  for (const { file, absolute } of targets) {
+    if (file.edit) continue;
+    const exists = await readFile(absolute).then(
+      () => true,
+      () => false,
+    );
+    if (exists)
+      throw new UserError(
+        'file-exists',
+        `${file.path} already exists; generate_migration never overwrites a file.`,
+        'Pass another name, or remove the file if it is a leftover of an earlier run.',
+        { file: file.path },
+      );
+  }
+  for (const { file, absolute } of targets) {
+    await mkdir(path.dirname(absolute), { recursive: true });
+    await writeFile(absolute, file.text, { flag: file.edit ? 'w' : 'wx' });
+  }
+}
+
+function riskOf(result: Pick<GenerateResult, 'withheld' | 'validation' | 'rehearsal' | 'drafts'>): {
+  risk: GenerateRisk;
+  reasons: string[];
+} {
+  const reasons: string[] = [];
+  if (result.withheld.length)
+    reasons.push(`${result.withheld.length} destructive step(s) withheld: they need confirmDestructive`);
+  const failed = result.rehearsal.filter((item) => item.outcome === 'failed');
+  if (failed.length) reasons.push(`rehearsal failed: ${failed.map((item) => item.draft).join(', ')}`);
+  const high = result.validation.filter((item) => item.risk === 'HIGH');
+  if (high.length) reasons.push(`validate_safety rates ${high.map((item) => item.draft).join(', ')} HIGH`);
+  if (reasons.length) return { risk: 'HIGH', reasons };
+  const medium = result.validation.filter((item) => item.risk === 'MEDIUM');
+  if (medium.length) reasons.push(`validate_safety rates ${medium.map((item) => item.draft).join(', ')} MEDIUM`);
+  const phased = result.drafts.filter((item) => item.applicationChange);
+  if (phased.length) reasons.push(`${phased.length} phase(s) need an application change before they run`);
+  return { risk: reasons.length ? 'MEDIUM' : 'LOW', reasons };
+}
+
+export async function generateMigration(request: GenerateRequest): Promise<GenerateResult> {
+  const root = resolveProjectRoot(request.root);
+  const hasChanges = (request.changes?.length ?? 0) > 0;
+  if (!hasChanges && request.from === undefined && request.to === undefined)
+    throw new UserError(
+      'nothing-to-generate',
+      'generate_migration needs the change: an explicit change list, or from / to schema sources.',
+      'Pass changes: [{ op: "add_column", table: "orders", column: { name: "status", type: "text" } }], or from / to as diff_schema takes them (e.g. to: "sql:db/schema.sql").',
+    );
+  if (hasChanges && (request.from !== undefined || request.to !== undefined))
+    throw new UserError(
+      'changes-and-diff',
+      'Both a change list and from / to sources were given.',
+      'Pass either changes or from / to, not both.',
+    );
+  const notes: string[] = [];
+  const progress = (done: number, message: string) => request.onProgress?.(done, 5, message);
+  progress(0, 'locating the migration folder');
+  const located = locateFolder(root, request.folder, request.format);
+  const projectEngine = request.engine ?? engineOfPackage(located.pkg);
+  progress(1, 'reading the existing migrations');
+  const existing = await existingMigrations(root, located, projectEngine, request, notes);
+  const engine: Engine = projectEngine ?? existing.engine ?? 'postgresql';
+  const writer = WRITERS[engine];
+  if (!writer)
+    throw new UserError(
+      'engine-not-supported',
+      `generate_migration writes SQL for PostgreSQL, MySQL/MariaDB and SQLite; this project's engine is ${engine}.`,
+      'Pass engine (CLI --engine) when the project does not say it.',
+    );
+  const shadowEngine = shadowEngineFor(engine);
+  const history = existing.migrations ?? [];
+  progress(2, 'reading the current schema');
+  const current = await readCurrentSchema(shadowEngine, history, {
+    ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  const version: ServerVersion | undefined =
+    (request.serverVersion ? parseServerVersion(request.serverVersion, engine) : undefined) ??
+    (located.pkg?.engine?.version
+      ? parseServerVersion(located.pkg.engine.version, located.pkg.engine.name)
+      : undefined) ??
+    current.version;
+
+  const plan = async (confirmDestructive: boolean): Promise<Plan> =>
+    hasChanges
+      ? planChanges(request.changes ?? [], current.schema, writer, {
+          ...(request.strategy ? { strategy: request.strategy } : {}),
+          confirmDestructive,
+          ...(request.name ? { name: request.name } : {}),
+          ...(version ? { version } : {}),
+          ...(request.lockTimeoutMs ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
+          ...(request.batchSize ? { batchSize: request.batchSize } : {}),
+        })
+      : planFromDiff(
+          {
+            root,
+            ...(request.from !== undefined ? { from: request.from } : {}),
+            ...(request.to !== undefined ? { to: request.to } : {}),
+            ...(request.file ? { file: request.file } : {}),
+            engine,
+            ...(request.renames ? { renames: request.renames } : {}),
+            ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
+            ...(request.signal ? { signal: request.signal } : {}),
+            ...(request.name ? { name: request.name } : {}),
+            confirmDestructive,
+            ...(request.lockTimeoutMs ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
+          },
+          writer,
+        );
+  let planned = await plan(request.confirmDestructive === true);
+  if (planned.withheld.length && !request.confirmDestructive && request.confirm) {
+    const yes = await request.confirm({
+      message: `Generate migrations that destroy data? ${planned.withheld.map((item) => `${item.migration}: ${item.drops}`).join('; ')}`,
+      label: 'Generate destructive steps',
+      description: 'Yes writes the steps that drop these objects; no leaves them out.',
+    });
+    if (yes) planned = await plan(true);
+  }
+  notes.push(...planned.notes);
+  const now = request.now ?? new Date();
+  const { files, perDraft } = sayDrafts(root, located, planned.drafts, now);
+  const withFiles = planned.drafts.map((draft, index) => ({
+    draft,
+    file: perDraft[index]?.[0] ?? `${draft.name}.sql`,
+  }));
+  progress(3, 'validating the drafts');
+  const validation = await validateDrafts(withFiles, history, shadowEngine);
+  progress(4, 'rehearsing the drafts on a shadow');
+  const rehearsal = await rehearseDrafts(withFiles, history, shadowEngine, {
+    ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
+    ...(request.rowsPerTable !== undefined ? { rowsPerTable: request.rowsPerTable } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  const drafts = planned.drafts.map((draft, index) => ({
+    name: draft.name,
+    files: perDraft[index] ?? [],
+    transactional: draft.transactional,
+    ...(draft.phase ? { phase: draft.phase } : {}),
+    ...(draft.applicationChange ? { applicationChange: draft.applicationChange } : {}),
+    up: draft.up,
+    down: draft.down,
+  }));
+  const { risk, reasons } = riskOf({ withheld: planned.withheld, validation, rehearsal, drafts });
+  const proven = rehearsal.length === planned.drafts.length && rehearsal.every((item) => item.outcome === 'passed');
+  let notWrittenBecause: string | undefined;
+  if (planned.drafts.length === 0) notWrittenBecause = 'there is nothing to write';
+  else if (request.dryRun) notWrittenBecause = 'dryRun';
+  else if (!proven)
+    notWrittenBecause = rehearsal.some((item) => item.outcome === 'skipped')
+      ? 'the rehearsal could not run (see rehearsal)'
+      : 'the rehearsal failed (see rehearsal)';
+  if (!notWrittenBecause) {
+    progress(5, 'writing the files');
+    await writeFiles(root, files);
+  }
+  return {
+    format: located.module.tool,
+    folder: located.scan.dir.path,
+    engine,
+    written: notWrittenBecause === undefined,
+    ...(notWrittenBecause ? { notWrittenBecause } : {}),
+    files,
+    drafts,
+    risk,
+    riskReasons: reasons,
+    validation,
+    rehearsal,
+    withheld: planned.withheld,
+    notes,
+  };
+}
