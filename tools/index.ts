@@ -1,6 +1,7 @@
 import type { ToolDefinition } from './define.js';
 import { detectSetupTool } from './detect_setup.js';
 import { diffSchemaTool } from './diff_schema.js';
+import { generateMigrationTool } from './generate_migration.js';
 import { listMigrationsTool } from './list_migrations.js';
 import { rehearseMigrationTool } from './rehearse_migration.js';
 import { validateSafetyTool } from './validate_safety.js';
@@ -14,6 +15,7 @@ export const TOOLS: ToolDefinition[] = [
   detectSetupTool,
   listMigrationsTool,
   diffSchemaTool,
+  generateMigrationTool,
   validateSafetyTool,
   rehearseMigrationTool,
 ];

@@ -3,6 +3,7 @@ import type { CliCommand } from './command.js';
 import { demoCommand } from './demo.js';
 import { detectCommand } from './detect.js';
 import { diffCommand } from './diff.js';
+import { generateCommand } from './generate.js';
 import { mcpCommand } from './mcp.js';
 import { migrationsCommand } from './migrations.js';
 import { rehearseCommand } from './rehearse.js';
@@ -17,6 +18,7 @@ export const COMMANDS: CliCommand[] = [
   checkCommand,
   rehearseCommand,
   diffCommand,
+  generateCommand,
   rollbackCommand,
   // commands: one entry per line
 ];

@@ -556,7 +556,9 @@ function notNullPhases(
   const column_ = q(column.name);
   const validate: Step = {
     up: [
-      ...(fill !== undefined ? [`UPDATE ${q(name)} SET ${q(column.name)} = ${fill} WHERE ${q(column.name)} IS NULL`] : []),
+      ...(fill !== undefined
+        ? [`UPDATE ${q(name)} SET ${q(column.name)} = ${fill} WHERE ${q(column.name)} IS NULL`]
+        : []),
       `ALTER TABLE ${q(name)} VALIDATE CONSTRAINT ${q(check)}`,
       `ALTER TABLE ${q(name)} ALTER COLUMN ${column_} SET NOT NULL`,
       `ALTER TABLE ${q(name)} DROP CONSTRAINT ${q(check)}`,
