@@ -68,6 +68,12 @@ export interface DdlWriter {
   render(change: Change, facts: SchemaFacts): Step[];
   /** The statements of a backfill; `transactional` false when it commits batch by batch. */
   backfill(spec: BackfillSpec): { up: string[]; transactional: boolean };
+  /**
+   * Statements that must manage their own transaction (SQLite table rebuilds: foreign keys are switched off
+   * outside the transaction, or dropping the old table would fail or cascade): the wrapped statements, or
+   * undefined when the statements can run in the runner's transaction.
+   */
+  ownTransaction?(statements: string[], force: boolean): string[] | undefined;
   /** The type expression converting `column` to `type` (CAST, ::, or the caller's USING). */
   convert(column: string, type: string, using?: string): string;
 }

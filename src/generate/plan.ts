@@ -258,14 +258,21 @@ function finishDraft(
 ): MigrationDraft {
   const locks = pending.steps.some((step) => step.locksExisting);
   const preamble = !pending.bare && locks ? writer.lockTimeout(lockTimeoutMs) : [];
-  const up = pending.steps.flatMap((step) => step.up);
-  const down = [...pending.steps].reverse().flatMap((step) => step.down);
+  let up = pending.steps.flatMap((step) => step.up);
+  let down = [...pending.steps].reverse().flatMap((step) => step.down);
+  let transactional = pending.transactional && writer.transactionalDdl;
+  const own = writer.ownTransaction;
+  if (own && transactional && (own(up, false) || own(down, false))) {
+    up = own(up, true) ?? up;
+    down = down.length ? (own(down, true) ?? down) : down;
+    transactional = false;
+  }
   return {
     name: pending.name,
     engine: writer.engine,
     up: up.length ? [...preamble, ...up] : up,
     down: down.length ? [...preamble, ...down] : down,
-    transactional: pending.transactional && writer.transactionalDdl,
+    transactional,
     changes: pending.changes,
     ...(of > 1 ? { phase: { index: index + 1, of, label: pending.label } } : {}),
     ...(pending.applicationChange ? { applicationChange: pending.applicationChange } : {}),
@@ -389,7 +396,7 @@ function renamePhases(
       label: 'contract',
       steps: contractSteps,
       transactional: writer.transactionalDdl,
-      changes: [drop],
+      changes: [...(column.nullable ? [] : [notNullNew]), drop],
       applicationChange: `Deploy code that reads and writes only ${table.name}.${to} before this migration runs.`,
     },
   ];
@@ -475,7 +482,7 @@ function typePhases(
         },
       ],
       transactional: writer.transactionalDdl,
-      changes: [drop, rename],
+      changes: [drop, rename, ...(column.nullable ? [] : [notNull])],
       applicationChange: `Deploy code that reads ${temp}'s values under the name ${column.name} as ${type} right after this migration (it drops the old ${column.name} and renames ${temp} to ${column.name}).`,
     },
   ];
@@ -527,10 +534,19 @@ function notNullPhases(
     if (backfill) drafts.push(backfill);
     const change: Change = { op: 'alter_column', table: name, column: column.name, nullable: false };
     const schema = defaultChange ? applyChange(facts().schema, defaultChange) : facts().schema;
+    const steps = writer.render(change, { ...facts(), schema });
+    // NULLs written since the backfill ran (by code deployed before the first phase) are filled too.
+    if (fill !== undefined)
+      steps.unshift({
+        up: [`UPDATE ${q(name)} SET ${q(column.name)} = ${fill} WHERE ${q(column.name)} IS NULL`],
+        down: [],
+        stage: 'main',
+        locksExisting: false,
+      });
     drafts.push({
       name: `make_${name}_${column.name}_not_null`,
       label: 'contract',
-      steps: writer.render(change, { ...facts(), schema }),
+      steps,
       transactional: writer.transactionalDdl,
       changes: [change],
       ...(drafts.length ? {} : { applicationChange: firstApp }),

@@ -112,9 +112,14 @@ export async function rehearseDrafts(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.lockTimeoutMs ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
     });
+    const differences = [...report.roundTrip.downDifference, ...report.roundTrip.reapplyDifference]
+      .slice(0, 3)
+      .map((change) => `${change.kind} ${change.object} ${change.change}`);
     const reason = report.failure
       ? `${report.failure.phase} statement ${report.failure.statement}: ${report.failure.message}`
-      : report.roundTrip.reason;
+      : report.roundTrip.reason && differences.length
+        ? `${report.roundTrip.reason}: ${differences.join(', ')}`
+        : report.roundTrip.reason;
     results.push({
       draft: draft.name,
       outcome: report.outcome,

@@ -142,6 +142,10 @@ function groupStatements(
     return statements.map((statement) => ({ mode: 'none (autocommit)', statements: [statement] }));
   if (oneQuery && db.engine === 'postgresql' && statements.length > 1)
     return [{ mode: 'migration transaction', statements }];
+  // A SQLite migration that opens its own transaction (a table rebuild with foreign keys switched off around it)
+  // runs as written: wrapping its statements would nest transactions and make the PRAGMA a no-op.
+  if (!transactional && db.engine === 'sqlite' && statements.some((statement) => /^\s*begin\b/i.test(statement.sql)))
+    return statements.map((statement) => ({ mode: 'none (autocommit)', statements: [statement] }));
   const groups: Group[] = [];
   for (const statement of statements) {
     if (mustRunOutsideTransaction(statement, db.engine)) {

@@ -177,7 +177,15 @@ function backfill(spec: BackfillSpec): { up: string[]; transactional: boolean } 
   };
 }
 
+/** A rebuild copies the table under a temporary name: the schema diff's `<table>__new`. */
+function ownTransaction(statements: string[], force: boolean): string[] | undefined {
+  if (!force && !statements.some((statement) => /^\s*CREATE TABLE "(?:[^"]|"")+__new"/i.test(statement)))
+    return undefined;
+  return ['PRAGMA foreign_keys = OFF', 'BEGIN', ...statements, 'COMMIT', 'PRAGMA foreign_keys = ON'];
+}
+
 export const sqliteDdlWriter: DdlWriter = {
+  ownTransaction,
   engine: 'sqlite',
   transactionalDdl: true,
   quote: q,

@@ -6,7 +6,7 @@ import type { MigrationScan } from '../types.js';
 /**
  * A new migration for a plain folder of .sql files: named like the newest one (number or timestamp, separator),
  * its down file in the folder's own down-file style (`x.down.sql` beside `x.sql`, `x.up.sql` / `x.down.sql`,
- * `x_down.sql`, or `down/x.sql`), wrapped in BEGIN/COMMIT when the engine has transactional DDL and the statements
+ * `x_down.sql`, or `down/x.sql`, the default), wrapped in BEGIN/COMMIT when the engine has transactional DDL and the statements
  * allow it, and saying so in a comment when they do not.
  */
 
@@ -17,7 +17,6 @@ function downStyle(folder: MigrationScan, context: WriteContext): DownStyle {
     const name = path.posix.basename(entry.path);
     const paired = /([._-])up\.sql$/i.exec(name);
     if (paired) return { kind: 'suffix', up: `${paired[1]}up.sql`, down: `${paired[1]}down.sql` };
-    if (!entry.hasDown) continue;
     const stem = name.replace(/\.sql$/i, '');
     const dir = path.posix.dirname(entry.path);
     for (const separator of ['.', '_', '-'])
@@ -26,7 +25,8 @@ function downStyle(folder: MigrationScan, context: WriteContext): DownStyle {
     for (const sub of ['down', 'downs', 'rollback', 'rollbacks'])
       if (context.read(`${dir}/${sub}/${name}`) !== undefined) return { kind: 'folder', folder: sub };
   }
-  return { kind: 'suffix', up: '.sql', down: '.down.sql' };
+  // Without an example, downs go in a down/ folder: `x.down.sql` beside `x.sql` would read as golang-migrate.
+  return { kind: 'folder', folder: 'down' };
 }
 
 function body(statements: string[], draft: MigrationDraft, half: 'up' | 'down'): string {
