@@ -26,7 +26,15 @@ function initSql(target: Target): string {
   return `CREATE TABLE users (\n  id integer PRIMARY KEY,\n  name ${text(target)} NOT NULL,\n  age ${text(target)}\n);\n`;
 }
 
-const CHANGES: Change[] = [
+/** Ages are text; synthetic rows hold any text, so the conversion keeps only the digits. */
+const USING: Record<Target, string | undefined> = {
+  'postgres-server': "NULLIF(regexp_replace(age, '[^0-9]', '', 'g'), '')::integer",
+  pglite: "NULLIF(regexp_replace(age, '[^0-9]', '', 'g'), '')::integer",
+  mariadb: "CAST(NULLIF(REGEXP_REPLACE(age, '[^0-9]', ''), '') AS SIGNED)",
+  sqlite: undefined,
+};
+
+const changes = (target: Target): Change[] => [
   {
     op: 'create_table',
     table: 'orders',
@@ -40,7 +48,7 @@ const CHANGES: Change[] = [
   { op: 'add_index', table: 'users', columns: ['email'] },
   { op: 'add_check', table: 'users', expression: 'id > 0', name: 'users_id_positive' },
   { op: 'rename_column', table: 'users', from: 'name', to: 'full_name' },
-  { op: 'alter_column', table: 'users', column: 'age', type: 'integer' },
+  { op: 'alter_column', table: 'users', column: 'age', type: 'integer', ...(USING[target] ? { using: USING[target] } : {}) },
   { op: 'alter_column', table: 'users', column: 'age', nullable: false, default: '0' },
 ];
 
@@ -88,7 +96,7 @@ describe.each(TARGETS)('generate into a plain SQL project on %s', (target) => {
       const shadowUrl = shadowUrlOf(target);
       const result = await generateMigration({
         root,
-        changes: CHANGES,
+        changes: changes(target),
         confirmDestructive: true,
         rowsPerTable: 20,
         ...(shadowUrl ? { shadowUrl } : {}),
