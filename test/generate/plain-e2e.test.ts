@@ -48,7 +48,13 @@ const changes = (target: Target): Change[] => [
   { op: 'add_index', table: 'users', columns: ['email'] },
   { op: 'add_check', table: 'users', expression: 'id > 0', name: 'users_id_positive' },
   { op: 'rename_column', table: 'users', from: 'name', to: 'full_name' },
-  { op: 'alter_column', table: 'users', column: 'age', type: 'integer', ...(USING[target] ? { using: USING[target] } : {}) },
+  {
+    op: 'alter_column',
+    table: 'users',
+    column: 'age',
+    type: 'integer',
+    ...(USING[target] ? { using: USING[target] } : {}),
+  },
   { op: 'alter_column', table: 'users', column: 'age', nullable: false, default: '0' },
 ];
 
