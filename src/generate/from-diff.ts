@@ -110,12 +110,22 @@ export async function planFromDiff(
     transactional: boolean,
   ): MigrationDraft => {
     const preamble = transactional && locks(ops) ? writer.lockTimeout(options.lockTimeoutMs ?? 5_000) : [];
+    let up = ops.flatMap((op) => op.sql);
+    let back = down.flatMap((op) => op.sql);
+    let inTransaction = transactional && writer.transactionalDdl;
+    // SQLite rebuilds switch foreign keys off around their own transaction (see DdlWriter.ownTransaction).
+    const own = writer.ownTransaction;
+    if (own && inTransaction && (own(up, false) || own(back, false))) {
+      up = own(up, true) ?? up;
+      back = back.length ? (own(back, true) ?? back) : back;
+      inTransaction = false;
+    }
     return {
       name,
       engine: writer.engine,
-      up: [...preamble, ...ops.flatMap((op) => op.sql)],
-      down: [...preamble, ...down.flatMap((op) => op.sql)],
-      transactional: transactional && writer.transactionalDdl,
+      up: up.length ? [...preamble, ...up] : up,
+      down: back.length ? [...preamble, ...back] : back,
+      transactional: inTransaction,
       changes: [],
     };
   };
