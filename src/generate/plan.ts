@@ -88,6 +88,7 @@ export function planChanges(input: Change[], initial: Schema, writer: DdlWriter,
   let mainChanges: Change[] = [];
   let concurrent: PendingDraft[] = [];
   let validate: Step[] = [];
+  let validateChanges: Change[] = [];
   const flush = () => {
     if (main.length)
       sequence.push({
@@ -100,16 +101,17 @@ export function planChanges(input: Change[], initial: Schema, writer: DdlWriter,
     sequence.push(...concurrent);
     if (validate.length)
       sequence.push({
-        name: `validate_${draftName(mainChanges)}`,
+        name: `validate_${draftName(validateChanges)}`,
         label: 'validate',
         steps: validate,
         transactional,
-        changes: [],
+        changes: validate.map((step) => rawChange(step, transactional)),
       });
     main = [];
     mainChanges = [];
     concurrent = [];
     validate = [];
+    validateChanges = [];
   };
   const withhold = (migration: string, drops: string) => plan.withheld.push({ migration, drops });
   const confirmed = options.confirmDestructive === true;
@@ -126,8 +128,10 @@ export function planChanges(input: Change[], initial: Schema, writer: DdlWriter,
       if (step.stage === 'main') {
         main.push(step);
         used = true;
-      } else if (step.stage === 'validate') validate.push(step);
-      else
+      } else if (step.stage === 'validate') {
+        validate.push(step);
+        if (!validateChanges.includes(change)) validateChanges.push(change);
+      } else
         concurrent.push({
           name: concurrentName(change, step),
           label: 'index',
