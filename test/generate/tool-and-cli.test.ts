@@ -2,8 +2,12 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { type CallToolResult, ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateMigration } from '../../src/generate/generate.js';
+import { createServer } from '../../src/server.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 import { makeProject, removeProject } from './helpers.js';
 
@@ -128,6 +132,40 @@ describe('generate_migration over MCP', { timeout: 120_000 }, () => {
     expect(structured.rehearsal[0]?.outcome).toBe('passed');
     expect(structured.rehearsal[0]?.destroyed.join(' ')).toMatch(/column orders\.note/);
     expect(files(root)).toEqual(['0001_create_orders.sql', 'down/0001_create_orders.sql']);
+  });
+
+  it('asks the human before a destructive step when confirmDestructive is not given; yes generates it', async () => {
+    const root = project();
+    roots.push(root);
+    const server = createServer({ cwd: root });
+    const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'generate-tests', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+    const asked: string[] = [];
+    client.setRequestHandler(ElicitRequestSchema, async (request) => {
+      asked.push(String(request.params.message));
+      return { action: 'accept', content: { allow: true } };
+    });
+    await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+    try {
+      const result = (await client.callTool({
+        name: 'generate_migration',
+        arguments: {
+          projectRoot: root,
+          engine: 'sqlite',
+          dryRun: true,
+          changes: [{ op: 'drop_column', table: 'orders', column: 'note' }],
+        },
+      })) as CallToolResult;
+      expect(asked).toEqual([
+        'Generate migrations that destroy data? drop_note_from_orders: every value of orders.note',
+      ]);
+      const structured = result.structuredContent as { withheld: unknown[]; drafts: { name: string }[] };
+      expect(structured.withheld).toEqual([]);
+      expect(structured.drafts.map((draft) => draft.name)).toEqual(['drop_note_from_orders']);
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 
   it('answers a bad change list with what, where and how to fix', async () => {
