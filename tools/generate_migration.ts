@@ -121,6 +121,7 @@ export const generateMigrationTool = defineTool({
       executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
       confirm: (question) => context.confirm(question),
       signal: context.signal,
+      keepWarm: true,
       onProgress: (done, total, message) => void context.progress(done, total, message),
     });
     const { files, drafts, ...rest } = result;

@@ -52,6 +52,8 @@ export interface GenerateRequest {
   shadowUrl?: string;
   executeProjectCode?: ProjectCodeConsent;
   rowsPerTable?: number;
+  /** A long-lived caller (the MCP server) keeps a warm PGlite ready between rehearsals. */
+  keepWarm?: boolean;
   batchSize?: number;
   lockTimeoutMs?: number;
   now?: Date;
@@ -366,6 +368,7 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
     ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
     ...(request.rowsPerTable !== undefined ? { rowsPerTable: request.rowsPerTable } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.keepWarm ? { keepWarm: true } : {}),
   });
   const drafts = planned.drafts.map((draft, index) => ({
     name: draft.name,

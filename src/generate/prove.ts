@@ -86,7 +86,13 @@ export async function rehearseDrafts(
   drafts: { draft: MigrationDraft; file: string }[],
   history: Migration[],
   engine: ShadowEngine,
-  options: { shadowUrl?: string; rowsPerTable?: number; signal?: AbortSignal; lockTimeoutMs?: number },
+  options: {
+    shadowUrl?: string;
+    rowsPerTable?: number;
+    signal?: AbortSignal;
+    lockTimeoutMs?: number;
+    keepWarm?: boolean;
+  },
 ): Promise<DraftRehearsal[]> {
   const results: DraftRehearsal[] = [];
   const baseline = [...history];
@@ -111,6 +117,7 @@ export async function rehearseDrafts(
       ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.lockTimeoutMs ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+      ...(options.keepWarm ? { keepWarm: true } : {}),
     });
     const differences = [...report.roundTrip.downDifference, ...report.roundTrip.reapplyDifference]
       .slice(0, 3)
