@@ -24,6 +24,8 @@ export interface DiffDraftOptions {
   name?: string;
   confirmDestructive?: boolean;
   lockTimeoutMs?: number;
+  /** Whether a table exists before the change (may hold rows): its new indexes are built concurrently. */
+  existing?: (table: string) => boolean;
 }
 
 const NAMES: Partial<Record<SchemaOperation['kind'], (table: string, item: string) => string>> = {
@@ -89,12 +91,25 @@ export async function planFromDiff(
       `${question.kind} ${question.table ? `${question.table}.` : ''}${question.from} → ${question.to} looks renamed; pass renames: [${JSON.stringify(question.answer)}] to keep its data.`,
     );
   const kept: SchemaOperation[] = [];
+  // An index on a table that may hold rows is built CONCURRENTLY (then a migration of its own, below).
+  const concurrently = (op: SchemaOperation): SchemaOperation => {
+    const table = op.object.split('.')[0] ?? '';
+    const [sql] = op.sql;
+    if (forward.engine !== 'postgresql' || op.kind !== 'create-index' || op.sql.length !== 1 || !sql) return op;
+    if (!options.existing?.(table)) return op;
+    return {
+      ...op,
+      sql: [
+        sql.replace(/^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY)/i, 'CREATE $1INDEX CONCURRENTLY IF NOT EXISTS '),
+      ],
+    };
+  };
   const withheldObjects = new Set<string>();
   for (const op of forward.diff.operations) {
     if (op.dataLoss && !options.confirmDestructive) {
       plan.withheld.push({ migration: operationName(op), drops: op.dataLoss });
       withheldObjects.add(op.object);
-    } else kept.push(op);
+    } else kept.push(concurrently(op));
   }
   if (!backward)
     plan.notes.push('The reverse diff could not be computed: the down was left to the rehearsal to judge.');
@@ -142,15 +157,24 @@ export async function planFromDiff(
       ),
     );
   }
-  for (const op of own)
-    plan.drafts.push(
-      draft(
-        operationName(op),
-        [op],
-        reverse.filter((item) => item.object === op.object),
-        false,
-      ),
-    );
+  for (const op of own) {
+    const down = reverse
+      .filter((item) => item.object === op.object)
+      .map((item) =>
+        item.kind === 'drop-index'
+          ? {
+              ...item,
+              sql: item.sql.map((sql) =>
+                sql.replace(
+                  /^\s*DROP\s+INDEX\s+(?!CONCURRENTLY)(?:IF\s+EXISTS\s+)?/i,
+                  'DROP INDEX CONCURRENTLY IF EXISTS ',
+                ),
+              ),
+            }
+          : item,
+      );
+    plan.drafts.push(draft(operationName(op), [op], down, false));
+  }
   if (plan.drafts.length > 1)
     plan.drafts = plan.drafts.map((item, index, all) => ({
       ...item,

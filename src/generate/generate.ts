@@ -342,6 +342,7 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
             ...(request.name ? { name: request.name } : {}),
             confirmDestructive,
             ...(request.lockTimeoutMs ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
+            existing: (table: string) => current.schema.tables.some((item) => item.name === table && !item.namespace),
           },
           writer,
         );
