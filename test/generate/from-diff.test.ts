@@ -19,7 +19,7 @@ CREATE INDEX users_email_idx ON users (email);
 CREATE TABLE teams (id integer PRIMARY KEY, title text);
 `;
 
-describe('generate from a schema diff (SQLite)', { timeout: 120_000 }, () => {
+describe('generate from a schema diff', { timeout: 120_000 }, () => {
   let root = '';
   afterEach(() => removeProject(root));
 
@@ -79,5 +79,29 @@ describe('generate from a schema diff (SQLite)', { timeout: 120_000 }, () => {
     } finally {
       await db.close();
     }
+  });
+
+  it('on PostgreSQL builds the new index of an existing table concurrently, in a migration of its own', {
+    timeout: 300_000,
+  }, async () => {
+    const result = await generateMigration({
+      root: project(),
+      from: 'migrations',
+      to: 'sql:schema.sql',
+      renames: [{ table: 'users', from: 'name', to: 'full_name' }],
+      dryRun: true,
+    });
+    expect(result.engine).toBe('postgresql');
+    expect(result.drafts.map((draft) => [draft.name, draft.transactional])).toEqual([
+      ['rename_users_name_and_add_teams_table_and_more', true],
+      ['add_users_email_idx', false],
+    ]);
+    expect(result.drafts[0]?.up[0]).toBe("SET lock_timeout = '5000ms'");
+    expect(result.drafts[1]?.up).toEqual([
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON public.users USING btree (email)',
+    ]);
+    expect(result.drafts[1]?.down).toEqual(['DROP INDEX CONCURRENTLY IF EXISTS users_email_idx']);
+    expect(result.rehearsal.map((item) => item.outcome)).toEqual(['passed', 'passed']);
+    expect(result.withheld.map((item) => item.migration)).toEqual(['drop_legacy_from_users']);
   });
 });
