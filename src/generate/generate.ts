@@ -1,26 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { mysqlDdlWriter } from '../engines/mysql/ddl-writer.js';
 import { postgresDdlWriter } from '../engines/postgresql/ddl-writer.js';
 import { sqliteDdlWriter } from '../engines/sqlite/ddl-writer.js';
 import { UserError } from '../errors.js';
-import type { Engine, Migration } from '../model.js';
-import { detectSetup } from '../project/detect.js';
-import type { MigrationEntry, PackageSetup, ToolName } from '../project/types.js';
-import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.js';
+import type { Engine } from '../model.js';
+import type { PackageSetup } from '../project/types.js';
+import { resolveProjectRoot } from '../root.js';
 import type { RenameAnswer } from '../schema/diff/types.js';
 import { shadowEngineFor } from '../shadow/open.js';
-import { readMigrations } from '../sources/index.js';
-import { FORMAT_MODULES, moduleForTool } from '../sources/registry.js';
-import type { FormatModule, MigrationScan, ProjectCodeConsent } from '../sources/types.js';
+import type { ProjectCodeConsent } from '../sources/types.js';
 import type { Change } from './changes.js';
 import { parseServerVersion, readCurrentSchema } from './current-schema.js';
 import type { DdlWriter, ServerVersion } from './ddl.js';
 import { planFromDiff } from './from-diff.js';
+import { existingMigrations, locateFolder } from './locate.js';
 import { type Plan, planChanges, type Strategy, type WithheldChange } from './plan.js';
 import { type DraftRehearsal, type DraftValidation, rehearseDrafts, validateDrafts } from './prove.js';
 import type { GeneratedFile, MigrationDraft } from './types.js';
+import { sayDrafts, writeFiles } from './write-files.js';
 
 /**
  * generate_migration's engine: find the migration folder and its format, read the current schema (the project's
@@ -96,164 +92,9 @@ const WRITERS: Record<string, DdlWriter> = {
   sqlite: sqliteDdlWriter,
 };
 
-interface Located {
-  scan: MigrationScan;
-  module: FormatModule;
-  pkg?: PackageSetup;
-}
-
-function writerNames(): string {
-  return FORMAT_MODULES.filter((module) => module.write)
-    .map((module) => module.tool)
-    .join(', ');
-}
-
-function locateFolder(root: string, folder: string | undefined, format: string | undefined): Located {
-  const setup = detectSetup(root);
-  const wanted = folder ? relativeToRoot(root, resolveInsideRoot(root, folder)) : undefined;
-  const candidates = setup.packages.flatMap((pkg) =>
-    pkg.migrationDirs
-      .filter((dir) => !wanted || dir.path === wanted || wanted.startsWith(`${dir.path}/`))
-      .filter((dir) => !format || dir.tool === format || dir.format === format)
-      .map((dir) => ({ pkg, dir })),
-  );
-  if (candidates.length > 1)
-    throw new UserError(
-      'several-migration-folders',
-      `The project has ${candidates.length} migration folders: ${candidates.map(({ dir }) => `${dir.path} (${dir.tool})`).join(', ')}.`,
-      `Pass folder (CLI --folder) to choose one, e.g. ${candidates[0]?.dir.path}.`,
-    );
-  const [found] = candidates;
-  if (!found) {
-    if (!wanted || (format && format !== 'sql'))
-      throw new UserError(
-        'no-migration-folder',
-        `No ${format ? `${format} ` : ''}migration folder was found in ${root}${wanted ? ` at ${wanted}` : ''}.`,
-        'Pass folder (CLI --folder migrations) to start a plain .sql migration folder there, or create the first migration with your tool.',
-      );
-    const module = moduleForTool('sql' as ToolName);
-    if (!module) throw new Error('the plain SQL format module is missing');
-    return {
-      module,
-      scan: { dir: { path: wanted, tool: 'sql' as ToolName, count: 0, format: 'sql' }, migrations: [] },
-    };
-  }
-  const module = moduleForTool(found.dir.tool);
-  if (!module?.write)
-    throw new UserError(
-      'no-writer',
-      `${found.dir.path} holds ${module?.label ?? found.dir.tool} migrations, and generate_migration has no writer for that format yet.`,
-      `Formats with a writer: ${writerNames()}. Generate with dryRun and copy the SQL of the drafts into a migration, or use raw SQL migrations.`,
-      { file: found.dir.path },
-    );
-  const under = (entry: MigrationEntry) => entry.path === found.dir.path || entry.path.startsWith(`${found.dir.path}/`);
-  const conventions = found.pkg.conventions.find((item) => item.tool === found.dir.tool);
-  return {
-    module,
-    pkg: found.pkg,
-    scan: {
-      dir: found.dir,
-      migrations: found.pkg.migrations.filter((entry) => entry.tool === found.dir.tool && under(entry)),
-      ...(conventions ? { conventions } : {}),
-    },
-  };
-}
-
-async function existingMigrations(
-  root: string,
-  located: Located,
-  engine: Engine | undefined,
-  request: GenerateRequest,
-  notes: string[],
-): Promise<{ migrations: Migration[]; engine?: Engine }> {
-  if (located.scan.migrations.length === 0) return { migrations: [] };
-  const result = await readMigrations(root, {
-    path: located.scan.dir.path,
-    ...(engine ? { engine } : {}),
-    ...(request.signal ? { signal: request.signal } : {}),
-    ...(request.executeProjectCode !== undefined ? { executeProjectCode: request.executeProjectCode } : {}),
-  });
-  const compiled = result.migrations.filter((migration) => migration.compiled !== false);
-  if (compiled.length < result.migrations.length)
-    notes.push(
-      `${result.migrations.length - compiled.length} existing migration(s) are code that was not run (pass executeProjectCode to replay them): the current schema lacks what they create.`,
-    );
-  for (const problem of result.errors) notes.push(`${problem.path} could not be read: ${problem.error.what}`);
-  return { migrations: compiled, ...(result.engine ? { engine: result.engine } : {}) };
-}
-
 function engineOfPackage(pkg: PackageSetup | undefined): Engine | undefined {
   const name = pkg?.engine?.name;
   return name && name in WRITERS ? (name as Engine) : undefined;
-}
-
-/** Writes each draft through the format's writer; later drafts see the earlier ones as the newest migrations. */
-function sayDrafts(
-  root: string,
-  located: Located,
-  drafts: MigrationDraft[],
-  now: Date,
-): { files: GeneratedFile[]; perDraft: string[][] } {
-  const write = located.module.write;
-  if (!write) throw new Error('format without writer');
-  const overlay = new Map<string, string>();
-  const scan: MigrationScan = { ...located.scan, migrations: [...located.scan.migrations] };
-  const perDraft: string[][] = [];
-  const merged = new Map<string, GeneratedFile>();
-  drafts.forEach((draft, index) => {
-    const context = {
-      root,
-      now: new Date(now.getTime() + index * 1_000),
-      read(relative: string) {
-        if (overlay.has(relative)) return overlay.get(relative);
-        try {
-          return readFileSync(resolveInsideRoot(root, relative), 'utf8');
-        } catch {
-          return undefined;
-        }
-      },
-    };
-    const files = write(draft, scan, context);
-    for (const file of files) {
-      overlay.set(file.path, file.text);
-      const earlier = merged.get(file.path);
-      merged.set(file.path, earlier ? { ...file, edit: earlier.edit } : file);
-    }
-    perDraft.push(files.map((file) => file.path));
-    const first = files.find((file) => !file.edit);
-    if (first)
-      scan.migrations.push({
-        id: draft.name,
-        name: draft.name,
-        path: first.path,
-        tool: scan.dir.tool,
-        hasDown: true,
-        transactional: draft.transactional,
-      });
-  });
-  return { files: [...merged.values()], perDraft };
-}
-
-async function writeFiles(root: string, files: GeneratedFile[]): Promise<void> {
-  const targets = files.map((file) => ({ file, absolute: resolveInsideRoot(root, file.path) }));
-  for (const { file, absolute } of targets) {
-    if (file.edit) continue;
-    const exists = await readFile(absolute).then(
-      () => true,
-      () => false,
-    );
-    if (exists)
-      throw new UserError(
-        'file-exists',
-        `${file.path} already exists; generate_migration never overwrites a file.`,
-        'Pass another name, or remove the file if it is a leftover of an earlier run.',
-        { file: file.path },
-      );
-  }
-  for (const { file, absolute } of targets) {
-    await mkdir(path.dirname(absolute), { recursive: true });
-    await writeFile(absolute, file.text, { flag: file.edit ? 'w' : 'wx' });
-  }
 }
 
 function riskOf(result: Pick<GenerateResult, 'withheld' | 'validation' | 'rehearsal' | 'drafts'>): {

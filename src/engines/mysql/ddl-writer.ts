@@ -146,8 +146,10 @@ function alterColumn(change: Extract<Change, { op: 'alter_column' }>, facts: Sch
       ),
     ];
   }
-  if (!was)
-    return [step(diffBothWays(facts.schema, change).up, diffBothWays(facts.schema, change).down, { locksExisting })];
+  if (!was) {
+    const { up, down } = diffBothWays(facts.schema, change);
+    return [step(up, down, { locksExisting })];
+  }
   // MODIFY restates the whole column: the current definition with the requested parts changed.
   const next: Column = {
     ...was,

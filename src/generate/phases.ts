@@ -1,0 +1,347 @@
+import type { Column, Schema, Table } from '../schema/model.js';
+import type { Change } from './changes.js';
+import type { DdlWriter, SchemaFacts, Step } from './ddl.js';
+import { applyChange, defaultConstraintName } from './model-changes.js';
+import type { PlanOptions } from './plan.js';
+import type { MigrationDraft } from './types.js';
+
+/**
+ * The phased sequences for steps unsafe for running code — rename, type change, NOT NULL on a column with rows —
+ * each phase a migration of its own saying what the application must do before it runs.
+ */
+
+export type Label = NonNullable<MigrationDraft['phase']>['label'];
+
+/** A migration of the plan before its statements are finished (lock-timeout preamble, own transaction). */
+export interface PendingDraft {
+  name: string;
+  label: Label;
+  steps: Step[];
+  transactional: boolean;
+  changes: Change[];
+  applicationChange?: string;
+  /** Statements written as they are, without a lock-timeout preamble (a single-statement non-transactional migration). */
+  bare?: boolean;
+}
+
+export function rawChange(step: Step, transactional: boolean): Change {
+  return { op: 'raw_sql', up: step.up.join(';\n'), down: step.down.join(';\n') || '-- nothing to undo', transactional };
+}
+
+function columnSpec(column: Column, name = column.name) {
+  return {
+    name,
+    type: column.rawType ?? column.type,
+    nullable: true,
+    ...(column.default !== undefined ? { default: column.default } : {}),
+  };
+}
+
+function keyOf(table: Table): string[] | undefined {
+  return table.primaryKey?.columns.length ? table.primaryKey.columns : undefined;
+}
+
+function batchOf(options: PlanOptions) {
+  return { batchSize: options.batchSize ?? 1_000, pauseSeconds: options.pauseSeconds ?? 0.1 };
+}
+
+function backfillDraft(
+  writer: DdlWriter,
+  name: string,
+  table: Table,
+  column: string,
+  expression: string,
+  pending: string,
+  down: string[],
+  options: PlanOptions,
+  applicationChange: string,
+): PendingDraft {
+  const key = keyOf(table);
+  const fill = writer.backfill({
+    table: table.name,
+    column,
+    expression,
+    pending,
+    ...(key ? { key } : {}),
+    ...batchOf(options),
+  });
+  const step: Step = { up: fill.up, down, stage: 'main', locksExisting: false };
+  return {
+    name,
+    label: 'backfill',
+    steps: [step],
+    transactional: fill.transactional,
+    changes: [rawChange(step, fill.transactional)],
+    bare: !fill.transactional,
+    applicationChange,
+  };
+}
+
+/** rename: add the new column, copy the values in batches, drop the old one once the code uses the new name. */
+export function renamePhases(
+  writer: DdlWriter,
+  facts: () => SchemaFacts,
+  table: Table,
+  column: Column,
+  to: string,
+  options: PlanOptions,
+): PendingDraft[] {
+  const q = writer.quote;
+  const add: Change = { op: 'add_column', table: table.name, column: columnSpec(column, to) };
+  const expandSteps = writer.render(add, facts());
+  const expanded = applyChange(facts().schema, add);
+  const drop: Change = { op: 'drop_column', table: table.name, column: column.name };
+  const at = (schema: Schema): SchemaFacts => ({ ...facts(), schema });
+  const contractSteps: Step[] = [];
+  const reAdd: Change = { op: 'add_column', table: table.name, column: columnSpec(column) };
+  const notNullNew: Change = { op: 'alter_column', table: table.name, column: to, nullable: false };
+  const notNullOld: Change = { op: 'alter_column', table: table.name, column: column.name, nullable: false };
+  const afterDrop = applyChange(expanded, drop);
+  const dropSteps = writer.render(drop, at(expanded));
+  const readded = applyChange(afterDrop, reAdd);
+  contractSteps.push({
+    up: [
+      // Rows written by code that did not write both columns yet, since the backfill ran.
+      `UPDATE ${q(table.name)} SET ${q(to)} = ${q(column.name)} WHERE ${q(to)} IS NULL AND ${q(column.name)} IS NOT NULL`,
+      ...(column.nullable ? [] : writer.render(notNullNew, at(expanded)).flatMap((step) => step.up)),
+      ...dropSteps.flatMap((step) => step.up),
+    ],
+    down: [
+      ...writer.render(reAdd, at(afterDrop)).flatMap((step) => step.up),
+      `UPDATE ${q(table.name)} SET ${q(column.name)} = ${q(to)}`,
+      ...(column.nullable ? [] : writer.render(notNullOld, at(readded)).flatMap((step) => step.up)),
+      ...(column.nullable
+        ? []
+        : writer
+            .render({ ...notNullNew, nullable: true }, at(applyChange(expanded, notNullNew)))
+            .flatMap((step) => step.up)),
+    ],
+    stage: 'main',
+    locksExisting: true,
+    destroys: `the old column ${table.name}.${column.name} (its values were copied to ${to})`,
+  });
+  return [
+    {
+      name: `add_${to}_to_${table.name}`,
+      label: 'expand',
+      steps: expandSteps,
+      transactional: writer.transactionalDdl,
+      changes: [add],
+      applicationChange: `Deploy code that writes the same value to both ${table.name}.${column.name} and ${table.name}.${to}, and still reads ${column.name}.`,
+    },
+    backfillDraft(
+      writer,
+      `backfill_${table.name}_${to}`,
+      table,
+      to,
+      q(column.name),
+      `${q(to)} IS NULL AND ${q(column.name)} IS NOT NULL`,
+      [`UPDATE ${q(table.name)} SET ${q(to)} = NULL`],
+      options,
+      `Keep writing both columns while this copies ${column.name} into ${to} for the existing rows.`,
+    ),
+    {
+      name: `drop_${column.name}_from_${table.name}`,
+      label: 'contract',
+      steps: contractSteps,
+      transactional: writer.transactionalDdl,
+      changes: [...(column.nullable ? [] : [notNullNew]), drop],
+      applicationChange: `Deploy code that reads and writes only ${table.name}.${to} before this migration runs.`,
+    },
+  ];
+}
+
+/** type change: a new column of the new type, converted values copied in batches, then swapped in by name. */
+export function typePhases(
+  writer: DdlWriter,
+  facts: () => SchemaFacts,
+  table: Table,
+  column: Column,
+  type: string,
+  using: string | undefined,
+  options: PlanOptions,
+): PendingDraft[] {
+  const q = writer.quote;
+  const temp = `${column.name}_new`.slice(0, 63);
+  const at = (schema: Schema): SchemaFacts => ({ ...facts(), schema });
+  const add: Change = { op: 'add_column', table: table.name, column: { name: temp, type, nullable: true } };
+  const expanded = applyChange(facts().schema, add);
+  const drop: Change = { op: 'drop_column', table: table.name, column: column.name };
+  const rename: Change = { op: 'rename_column', table: table.name, from: temp, to: column.name };
+  const dropped = applyChange(expanded, drop);
+  const renamed = applyChange(dropped, rename);
+  const notNull: Change = { op: 'alter_column', table: table.name, column: column.name, nullable: false };
+  const converted = writer.convert(column.name, type, using);
+  const up = [
+    // Rows written by code that did not write both columns yet, since the backfill ran.
+    `UPDATE ${q(table.name)} SET ${q(temp)} = ${converted} WHERE ${q(temp)} IS NULL AND ${q(column.name)} IS NOT NULL`,
+    ...writer.render(drop, at(expanded)).flatMap((step) => step.up),
+    ...writer.render(rename, at(dropped)).flatMap((step) => step.up),
+    ...(column.nullable ? [] : writer.render(notNull, at(renamed)).flatMap((step) => step.up)),
+  ];
+  // The down rebuilds the expanded state: the new values back under the temporary name, the old column re-made.
+  const reAdd: Change = { op: 'add_column', table: table.name, column: columnSpec(column) };
+  const backRename: Change = { op: 'rename_column', table: table.name, from: column.name, to: temp };
+  const relaxed = column.nullable ? renamed : applyChange(renamed, { ...notNull, nullable: true });
+  const backRenamed = applyChange(relaxed, backRename);
+  const readded = applyChange(backRenamed, reAdd);
+  const down = [
+    ...(column.nullable
+      ? []
+      : writer.render({ ...notNull, nullable: true }, at(applyChange(renamed, notNull))).flatMap((step) => step.up)),
+    ...writer.render(backRename, at(relaxed)).flatMap((step) => step.up),
+    ...writer.render(reAdd, at(backRenamed)).flatMap((step) => step.up),
+    `UPDATE ${q(table.name)} SET ${q(column.name)} = ${writer.convert(temp, column.rawType ?? column.type)}`,
+    ...(column.nullable
+      ? []
+      : writer
+          .render({ op: 'alter_column', table: table.name, column: column.name, nullable: false }, at(readded))
+          .flatMap((step) => step.up)),
+  ];
+  return [
+    {
+      name: `add_${temp}_to_${table.name}`,
+      label: 'expand',
+      steps: writer.render(add, facts()),
+      transactional: writer.transactionalDdl,
+      changes: [add],
+      applicationChange: `Deploy code that keeps writing ${table.name}.${column.name} and also writes ${temp} (the value as ${type}).`,
+    },
+    backfillDraft(
+      writer,
+      `backfill_${table.name}_${temp}`,
+      table,
+      temp,
+      converted,
+      `${q(temp)} IS NULL AND ${q(column.name)} IS NOT NULL`,
+      [`UPDATE ${q(table.name)} SET ${q(temp)} = NULL`],
+      options,
+      `Keep writing both columns while this converts the existing ${column.name} values into ${temp}.`,
+    ),
+    {
+      name: `change_type_of_${table.name}_${column.name}`,
+      label: 'contract',
+      steps: [
+        {
+          up,
+          down,
+          stage: 'main',
+          locksExisting: true,
+          destroys: `the ${column.rawType ?? column.type} values of ${table.name}.${column.name} (replaced by their ${type} conversion)`,
+        },
+      ],
+      transactional: writer.transactionalDdl,
+      changes: [drop, rename, ...(column.nullable ? [] : [notNull])],
+      applicationChange: `Deploy code that reads ${temp}'s values under the name ${column.name} as ${type} right after this migration (it drops the old ${column.name} and renames ${temp} to ${column.name}).`,
+    },
+  ];
+}
+
+/**
+ * NOT NULL on a column that holds rows. PostgreSQL ≥ 12: CHECK (col IS NOT NULL) NOT VALID, then VALIDATE (no
+ * write lock), then SET NOT NULL (which uses the validated check instead of scanning) and the check dropped.
+ * Elsewhere the NULLs are filled (with the given default) before the column is altered.
+ */
+export function notNullPhases(
+  writer: DdlWriter,
+  facts: () => SchemaFacts,
+  table: Table,
+  column: Column,
+  fill: string | undefined,
+  options: PlanOptions,
+): PendingDraft[] {
+  const q = writer.quote;
+  const name = table.name;
+  const drafts: PendingDraft[] = [];
+  const defaultChange: Change | undefined =
+    fill !== undefined ? { op: 'alter_column', table: name, column: column.name, default: fill } : undefined;
+  const backfill =
+    fill !== undefined
+      ? backfillDraft(
+          writer,
+          `backfill_${name}_${column.name}`,
+          table,
+          column.name,
+          fill,
+          `${q(column.name)} IS NULL`,
+          [],
+          options,
+          `Keep writing a value into ${name}.${column.name}; this fills the existing NULLs with ${fill}.`,
+        )
+      : undefined;
+  const firstApp = `Deploy code that always writes a value into ${name}.${column.name} before this migration runs.`;
+  if (writer.engine !== 'postgresql') {
+    if (defaultChange)
+      drafts.push({
+        name: `set_default_of_${name}_${column.name}`,
+        label: 'expand',
+        steps: writer.render(defaultChange, facts()),
+        transactional: writer.transactionalDdl,
+        changes: [defaultChange],
+        applicationChange: firstApp,
+      });
+    if (backfill) drafts.push(backfill);
+    const change: Change = { op: 'alter_column', table: name, column: column.name, nullable: false };
+    const schema = defaultChange ? applyChange(facts().schema, defaultChange) : facts().schema;
+    const steps = writer.render(change, { ...facts(), schema });
+    // NULLs written since the backfill ran (by code deployed before the first phase) are filled too.
+    if (fill !== undefined)
+      steps.unshift({
+        up: [`UPDATE ${q(name)} SET ${q(column.name)} = ${fill} WHERE ${q(column.name)} IS NULL`],
+        down: [],
+        stage: 'main',
+        locksExisting: false,
+      });
+    drafts.push({
+      name: `make_${name}_${column.name}_not_null`,
+      label: 'contract',
+      steps,
+      transactional: writer.transactionalDdl,
+      changes: [change],
+      ...(drafts.length ? {} : { applicationChange: firstApp }),
+    });
+    return drafts;
+  }
+  const check = defaultConstraintName(name, [column.name], 'not_null');
+  const addCheck = `ALTER TABLE ${q(name)} ADD CONSTRAINT ${q(check)} CHECK (${q(column.name)} IS NOT NULL) NOT VALID`;
+  const dropCheck = `ALTER TABLE ${q(name)} DROP CONSTRAINT IF EXISTS ${q(check)}`;
+  const defaultSteps = defaultChange ? writer.render(defaultChange, facts()) : [];
+  drafts.push({
+    name: `add_${name}_${column.name}_not_null_check`,
+    label: 'expand',
+    steps: [...defaultSteps, { up: [addCheck], down: [dropCheck], stage: 'main', locksExisting: true }],
+    transactional: true,
+    changes: [
+      ...(defaultChange ? [defaultChange] : []),
+      { op: 'add_check', table: name, expression: `${q(column.name)} IS NOT NULL`, name: check },
+    ],
+    applicationChange: firstApp,
+  });
+  if (backfill) drafts.push(backfill);
+  const column_ = q(column.name);
+  const validate: Step = {
+    up: [
+      ...(fill !== undefined
+        ? [`UPDATE ${q(name)} SET ${q(column.name)} = ${fill} WHERE ${q(column.name)} IS NULL`]
+        : []),
+      `ALTER TABLE ${q(name)} VALIDATE CONSTRAINT ${q(check)}`,
+      `ALTER TABLE ${q(name)} ALTER COLUMN ${column_} SET NOT NULL`,
+      `ALTER TABLE ${q(name)} DROP CONSTRAINT ${q(check)}`,
+    ],
+    down: [`ALTER TABLE ${q(name)} ALTER COLUMN ${column_} DROP NOT NULL`, addCheck],
+    stage: 'main',
+    locksExisting: true,
+  };
+  drafts.push({
+    name: `make_${name}_${column.name}_not_null`,
+    label: 'validate',
+    steps: [validate],
+    transactional: true,
+    changes: [
+      { op: 'alter_column', table: name, column: column.name, nullable: false },
+      { op: 'drop_constraint', table: name, name: check },
+    ],
+    applicationChange: `None beyond the first phase: every row now has a value, so SET NOT NULL uses the validated check instead of scanning the table.`,
+  });
+  return drafts;
+}
