@@ -12,6 +12,7 @@ import type { FormatRead, FormatReader, MigrationReadError, ReadContext } from '
 import { type ChangelogNode, parseXmlChangelog, parseYamlChangelog } from './changelog-tree.js';
 import * as ddl from './ddl.js';
 import { splitOnDelimiter } from './delimiter-split.js';
+import { writeLiquibase } from './liquibase-write.js';
 import { staticScan } from './static-scan.js';
 
 const CHANGELOG = /\.(xml|ya?ml|json|sql)$/i;
@@ -83,6 +84,7 @@ export const liquibase: FormatReader = {
   tool: 'liquibase',
   label: 'Liquibase',
   scan: scanLiquibase,
+  write: writeLiquibase,
   read: readLiquibase,
 };
 
