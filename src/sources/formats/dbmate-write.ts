@@ -1,6 +1,5 @@
 import type { FormatWriter } from '../types.js';
-import { annotatedFile } from './annotated-write.js';
-import { newFile, nextStem, sqlScript } from './sql-write-common.js';
+import { annotatedFile, newFile, nextStem, sqlScript } from './sql-write-common.js';
 
 /**
  * dbmate: one `<version>_<name>.sql` with `-- migrate:up` / `-- migrate:down`; `transaction:false` on both

@@ -1,6 +1,5 @@
 import type { FormatWriter } from '../types.js';
-import { annotatedFile, markedSection } from './annotated-write.js';
-import { newFile, nextStem } from './sql-write-common.js';
+import { annotatedFile, markedSection, newFile, nextStem } from './sql-write-common.js';
 
 /**
  * goose: one `<version>_<name>.sql` with `-- +goose Up` / `-- +goose Down`, bodies between StatementBegin/End,

@@ -1,6 +1,5 @@
 import type { FormatWriter } from '../types.js';
-import { annotatedFile, markedSection } from './annotated-write.js';
-import { newFile, nextStem } from './sql-write-common.js';
+import { annotatedFile, markedSection, newFile, nextStem } from './sql-write-common.js';
 
 /**
  * sql-migrate: one `.sql` with `-- +migrate Up` / `-- +migrate Down` (`notransaction` on both when a statement

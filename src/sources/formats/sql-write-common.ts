@@ -93,3 +93,23 @@ export function newFileAt(context: WriteContext, path: string, text: string): Ge
 export function withFinalNewline(text: string): string {
   return `${text.replace(/\n+$/, '')}\n`;
 }
+
+/**
+ * The body of a section in the comment-marked formats (goose, sql-migrate): statements with a body of their own
+ * go between the tool's StatementBegin/End markers so its `;` splitter keeps them whole.
+ */
+export function markedSection(statements: string[], begin: string, end: string): string {
+  return statements
+    .map((statement) => (hasBody(statement) ? `${begin}\n${statement.trim()};\n${end}` : `${statement.trim()};`))
+    .join('\n');
+}
+
+/** Up marker line, header comments, up statements, a blank line, down marker line, down statements. */
+export function annotatedFile(
+  draft: MigrationDraft,
+  markers: { up: string; down: string },
+  section: (statements: string[]) => string,
+  before = '',
+): string {
+  return `${before}${markers.up}\n${sqlHeader(draft)}${section(draft.up)}\n\n${markers.down}\n${section(draft.down)}\n`;
+}
