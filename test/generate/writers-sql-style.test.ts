@@ -7,10 +7,11 @@ import type { ToolName } from '../../src/project/types.js';
 import { parsePlan } from '../../src/sources/formats/sqitch-plan.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { draftsFor } from './sql-drafts.js';
-import { fixtureCopy, writeDraft } from './sql-writers-helpers.js';
+import { fixtureCopy, statementsOf, writeDraft } from './sql-writers-helpers.js';
 
 const START = Date.UTC(2026, 11, 6, 9, 5, 7);
-const [createTables, , concurrentIndex] = draftsFor('postgresql');
+const [createTables, addColumn, concurrentIndex] = draftsFor('postgresql');
+const addColumnDraft = () => addColumn!;
 
 /** Writes the transactional create-tables draft, then the non-transactional index draft a second later. */
 async function generate(tool: ToolName, fixture: string) {
@@ -219,6 +220,42 @@ describe('SQL writers in less common layouts, and what they refuse', () => {
     expect(yamlRead.migrations.map((migration) => [migration.name, migration.transactional])).toEqual([
       ['ann:1', true],
       ['ann:index_gen_orders_total', false],
+    ]);
+  });
+
+  it('numbers after goose Go migrations, keeps Flyway timestamp versions, follows sqitch.conf script folders', async () => {
+    const goose = await project({
+      'go.mod': 'module example.com/app\n',
+      'migrations/00001_create_a.sql': '-- +goose Up\nCREATE TABLE a (id int);\n\n-- +goose Down\nDROP TABLE a;\n',
+      'migrations/00002_backfill_a.go': 'package migrations\n',
+    });
+    expect(paths(writeDraft(goose, 'goose', createTables!, new Date(START)))).toEqual([
+      'migrations/00003_add_gen_orders_table.sql',
+    ]);
+
+    const flyway = await project({ 'db/migration/V20240101120000__init.sql': 'CREATE TABLE a (id int);\n' });
+    expect(paths(writeDraft(flyway, 'flyway', createTables!, new Date(START)))).toEqual([
+      'db/migration/V20261206090507__add_gen_orders_table.sql',
+      'db/migration/U20261206090507__add_gen_orders_table.sql',
+    ]);
+
+    const sqitch = await project({
+      'db/sqitch.conf': '[core]\n\tengine = pg\n\tdeploy_dir = scripts/deploy\n\trevert_dir = scripts/revert\n',
+      'db/sqitch.plan': '%syntax-version=1.0.0\n%project=app\n\na 2024-01-01T10:00:00Z Ann <ann@example.com> # A.\n',
+      'db/deploy/.keep': '',
+      'db/scripts/deploy/a.sql': 'CREATE TABLE a (id int);\n',
+      'db/scripts/revert/a.sql': 'DROP TABLE a;\n',
+    });
+    expect(paths(writeDraft(sqitch, 'sqitch', addColumnDraft(), new Date(START)))).toEqual([
+      'db/scripts/deploy/add_gen_orders_note.sql',
+      'db/scripts/revert/add_gen_orders_note.sql',
+      'db/verify/add_gen_orders_note.sql',
+      'db/sqitch.plan',
+    ]);
+    const read = await readMigrations(sqitch, { engine: 'postgresql' });
+    expect(read.migrations.map((migration) => [migration.id, statementsOf(migration.down ?? [])])).toEqual([
+      ['a', ['DROP TABLE a']],
+      ['add_gen_orders_note', ['ALTER TABLE gen_orders DROP COLUMN note']],
     ]);
   });
 

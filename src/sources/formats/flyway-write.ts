@@ -1,3 +1,5 @@
+import { timestamp14 } from '../../generate/naming.js';
+import type { MigrationEntry } from '../../project/types.js';
 import type { FormatWriter } from '../types.js';
 import { newFile, nextStem, sqlHeader, sqlScript } from './sql-write-common.js';
 
@@ -10,10 +12,12 @@ export const NO_TRANSACTION_CONF = 'executeInTransaction=false\n';
  * scripts do not number the next version.
  */
 export const writeFlyway: FormatWriter = (draft, folder, context) => {
-  const stem = nextStem(folder, draft, context, {
-    keep: (entry) => !entry.id.startsWith('R:'),
-    fallback: () => 'V1',
-  }).replace(/^(V\d+)_(?!_)/, '$1__');
+  const versioned = (entry: MigrationEntry) => !entry.id.startsWith('R:');
+  // Versions that are timestamps (V20240101120000__) continue as timestamps, not as timestamp + 1.
+  const timestamped = /^\d{14}$/.test(folder.migrations.filter(versioned).at(-1)?.id ?? '');
+  const stem = timestamped
+    ? `V${timestamp14(context.now)}__${draft.name}`
+    : nextStem(folder, draft, context, { keep: versioned, fallback: () => 'V1' }).replace(/^(V\d+)_(?!_)/, '$1__');
   const undo = stem.replace(/^V/, 'U');
   const files = [
     newFile(folder, context, `${stem}.sql`, `${sqlHeader(draft)}${sqlScript(draft.up)}\n`),

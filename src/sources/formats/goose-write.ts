@@ -6,7 +6,8 @@ import { annotatedFile, markedSection, newFile, nextStem } from './sql-write-com
  * and `-- +goose NO TRANSACTION` at the top when a statement cannot run in a transaction.
  */
 export const writeGoose: FormatWriter = (draft, folder, context) => {
-  const stem = nextStem(folder, draft, context, { keep: (entry) => entry.path.endsWith('.sql') });
+  // Go and SQL migrations share one version sequence: the newest of either numbers the next.
+  const stem = nextStem(folder, draft, context);
   const section = (statements: string[]) =>
     markedSection(statements, '-- +goose StatementBegin', '-- +goose StatementEnd');
   const before = draft.transactional ? '' : '-- +goose NO TRANSACTION\n';

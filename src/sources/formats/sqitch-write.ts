@@ -3,7 +3,7 @@ import { joinRelative } from '../../project/walk.js';
 import type { FormatWriter } from '../types.js';
 import { parsePlan, parseSqitchConf } from './sqitch-plan.js';
 import { verifyQueries } from './sqitch-verify.js';
-import { headerText, newFile, sqlComments, sqlScript } from './sql-write-common.js';
+import { headerText, newFileAt, sqlComments, sqlScript } from './sql-write-common.js';
 
 const SQITCH_ENGINES: Record<string, string> = {
   postgresql: 'pg',
@@ -40,7 +40,15 @@ function script(first: string[], statements: string[], transactional: boolean): 
  */
 export const writeSqitch: FormatWriter = (draft, folder, context) => {
   const dir = folder.dir.path;
-  const planPath = joinRelative(dir, 'sqitch.plan');
+  // sqitch.conf may move the plan and the script folders (relative to the folder holding it), as the reader honours.
+  const conf = parseSqitchConf(context.read(joinRelative(dir, 'sqitch.conf')) ?? '');
+  const planPath = joinRelative(dir, conf.planFile ?? 'sqitch.plan');
+  const scriptPath = (kind: 'deploy' | 'revert' | 'verify') =>
+    joinRelative(
+      dir,
+      { deploy: conf.deployDir, revert: conf.revertDir, verify: conf.verifyDir }[kind] ?? kind,
+      `${draft.name}.sql`,
+    );
   const plan = context.read(planPath);
   if (plan === undefined) {
     throw new UserError('sqitch-plan-missing', `${planPath} does not exist.`, 'Run `sqitch init` first.', {
@@ -56,7 +64,6 @@ export const writeSqitch: FormatWriter = (draft, folder, context) => {
       { file: planPath },
     );
   }
-  const conf = parseSqitchConf(context.read(joinRelative(dir, 'sqitch.conf')) ?? '');
   const engine = conf.engine ?? SQITCH_ENGINES[draft.engine] ?? draft.engine;
   const project = /^%project=(\S+)/m.exec(plan)?.[1];
   const change = project ? `${project}:${draft.name}` : draft.name;
@@ -75,9 +82,9 @@ export const writeSqitch: FormatWriter = (draft, folder, context) => {
   const note = headerText(draft).join(' ') || draft.name.replace(/_/g, ' ');
   const line = `${draft.name}${previous ? ` [${previous}]` : ''} ${time} ${planner} # ${note.replace(/\n/g, ' ')}`;
   return [
-    newFile(folder, context, `deploy/${draft.name}.sql`, deploy),
-    newFile(folder, context, `revert/${draft.name}.sql`, revert),
-    newFile(folder, context, `verify/${draft.name}.sql`, verify),
+    newFileAt(context, scriptPath('deploy'), deploy),
+    newFileAt(context, scriptPath('revert'), revert),
+    newFileAt(context, scriptPath('verify'), verify),
     { path: planPath, text: `${plan.replace(/\n*$/, '\n')}${line}\n`, edit: true },
   ];
 };
