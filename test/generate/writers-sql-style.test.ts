@@ -223,6 +223,22 @@ describe('SQL writers in less common layouts, and what they refuse', () => {
     ]);
   });
 
+  it('Liquibase: a JSON master gets an include object after its last one', async () => {
+    const root = await project({
+      'changelog/db.changelog-master.json':
+        '{\n  "databaseChangeLog": [\n    { "include": { "file": "changelog/001-init.sql" } }\n  ]\n}\n',
+      'changelog/001-init.sql':
+        '--liquibase formatted sql\n\n--changeset ann:1\nCREATE TABLE a (id int);\n--rollback DROP TABLE a;\n',
+    });
+    writeDraft(root, 'liquibase', createTables!, new Date(START));
+    expect(readFileSync(path.join(root, 'changelog/db.changelog-master.json'), 'utf8')).toBe(
+      '{\n  "databaseChangeLog": [\n    { "include": { "file": "changelog/001-init.sql" } },\n    { "include": { "file": "changelog/002-add_gen_orders_table.sql" } }\n  ]\n}\n',
+    );
+    const read = await readMigrations(root, { engine: 'postgresql' });
+    expect(read.errors).toEqual([]);
+    expect(read.migrations.map((migration) => migration.name)).toEqual(['ann:1', 'ann:add_gen_orders_table']);
+  });
+
   it('numbers after goose Go migrations, keeps Flyway timestamp versions, follows sqitch.conf script folders', async () => {
     const goose = await project({
       'go.mod': 'module example.com/app\n',

@@ -113,3 +113,29 @@ for (const { engine, available, open } of ENGINES) {
     }
   });
 }
+
+describe('Sqitch verify scripts', () => {
+  it.skipIf(!postgres.available)(
+    'pass after deploy and fail after revert on PostgreSQL',
+    { timeout: 60_000 },
+    async () => {
+      const drafts = draftsFor('postgresql');
+      const { root, written } = await generate('sqitch', 'sources-sqitch', drafts);
+      const result = await readMigrations(root, { engine: 'postgresql' });
+      const deploys = written.map((files) => files.find((file) => file.path.startsWith('deploy/'))!.path);
+      const migrations = deploys.map((deploy) => result.migrations.find((migration) => migration.path === deploy)!);
+      const verify = (index: number) => written[index]!.find((file) => file.path.startsWith('verify/'))!.text;
+      const db = await PostgresShadow.open({ url: POSTGRES_URL });
+      try {
+        for (const migration of migrations) await applyMigration(db, migration, 'up');
+        for (const index of drafts.keys()) await db.exec(verify(index));
+        for (const migration of [...migrations].reverse()) await applyMigration(db, migration, 'down');
+        await expect(db.exec(verify(0))).rejects.toThrow(/gen_orders|gen_customers/);
+        await db.exec('ROLLBACK'); // the failed check left its BEGIN open
+        await expect(db.exec(verify(2))).rejects.toThrow(/division by zero/);
+      } finally {
+        await db.close();
+      }
+    },
+  );
+});

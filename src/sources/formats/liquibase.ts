@@ -898,8 +898,10 @@ export function scanLiquibase(context: PackageContext): MigrationScan[] {
       if (seen.has(file)) return;
       seen.add(file);
       const text = context.files.read(file) ?? '';
-      for (const match of text.matchAll(/(?:<include\b[^>]*\bfile="([^"]+)"|^\s*-?\s*file:\s*["']?([^"'\s]+))/gm)) {
-        const target = match[1] ?? match[2]!;
+      // XML, YAML and JSON include entries.
+      const includes = /(?:<include\b[^>]*\bfile="([^"]+)"|^\s*-?\s*file:\s*["']?([^"'\s]+)|"file"\s*:\s*"([^"]+)")/gm;
+      for (const match of text.matchAll(includes)) {
+        const target = match[1] ?? match[2] ?? match[3]!;
         const candidates = [
           joinRelative(dirOf(file), target),
           joinRelative(context.dir, 'src/main/resources', target),
