@@ -1,9 +1,10 @@
 import { UserError } from '../../errors.js';
+import type { Engine } from '../../model.js';
 import { joinRelative } from '../../project/walk.js';
 import type { FormatWriter } from '../types.js';
 import { parsePlan, parseSqitchConf } from './sqitch-plan.js';
 import { verifyQueries } from './sqitch-verify.js';
-import { headerText, newFileAt, sqlComments, sqlScript } from './sql-write-common.js';
+import { hasTransactionalDdl, headerText, newFileAt, sqlComments, sqlScript } from './sql-write-common.js';
 
 const SQITCH_ENGINES: Record<string, string> = {
   postgresql: 'pg',
@@ -13,10 +14,18 @@ const SQITCH_ENGINES: Record<string, string> = {
   sqlite: 'sqlite',
 };
 
-const NO_TRANSACTION = [
-  'Sqitch has no per-change transaction flag: this script opens no transaction because a statement here',
-  'cannot run in one. Keep such statements in a change of their own.',
-];
+/** Why the script opens no transaction (Sqitch has no per-change flag to say it). */
+function noTransaction(engine: Engine): string[] {
+  if (!hasTransactionalDdl(engine)) {
+    return [
+      'Sqitch has no per-change transaction flag; this script opens no transaction: each DDL statement commits on its own.',
+    ];
+  }
+  return [
+    'Sqitch has no per-change transaction flag: this script opens no transaction because a statement here',
+    'cannot run in one. Keep such statements in a change of their own.',
+  ];
+}
 
 /** Planner and email of the plan's last change or tag line (`name [deps] <time> Planner Name <email> # note`). */
 function lastPlanner(plan: string): string | undefined {
@@ -28,9 +37,9 @@ function lastPlanner(plan: string): string | undefined {
   return undefined;
 }
 
-function script(first: string[], statements: string[], transactional: boolean): string {
+function script(first: string[], statements: string[], transactional: boolean, engine: Engine): string {
   const head = `${sqlComments(first)}\n`;
-  if (!transactional) return `${head}${sqlComments(NO_TRANSACTION)}\n\n${sqlScript(statements)}\n`;
+  if (!transactional) return `${head}${sqlComments(noTransaction(engine))}\n\n${sqlScript(statements)}\n`;
   return `${head}\nBEGIN;\n\n${sqlScript(statements)}\n\nCOMMIT;\n`;
 }
 
@@ -70,8 +79,8 @@ export const writeSqitch: FormatWriter = (draft, folder, context) => {
   const previous = changes.filter((entry) => !entry.revert).at(-1)?.name;
   const header = [...(previous ? [`requires: ${previous}`] : []), ...headerText(draft)];
 
-  const deploy = script([`Deploy ${change} to ${engine}`, ...header], draft.up, draft.transactional);
-  const revert = script([`Revert ${change} from ${engine}`], draft.down, draft.transactional);
+  const deploy = script([`Deploy ${change} to ${engine}`, ...header], draft.up, draft.transactional, draft.engine);
+  const revert = script([`Revert ${change} from ${engine}`], draft.down, draft.transactional, draft.engine);
   const checks = verifyQueries(draft.changes, draft.engine);
   const verify = `-- Verify ${change} on ${engine}\n\nBEGIN;\n\n${
     checks.length ? checks.join('\n') : '-- No query can tell this change was deployed: deploy succeeding is the check.'
