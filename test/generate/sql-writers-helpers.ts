@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { GeneratedFile, MigrationDraft } from '../../src/generate/types.js';
@@ -12,11 +12,24 @@ import type { MigrationScan } from '../../src/sources/types.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 
+const temporary: string[] = [];
+
+/** A new empty temporary project folder, removed by removeTemporaryProjects. */
+export async function temporaryProject(label: string): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), `dma-gen-${label}-`));
+  temporary.push(root);
+  return root;
+}
+
 /** A throw-away copy of a fixture project, so writers can add files to it. */
 export async function fixtureCopy(name: string): Promise<string> {
-  const root = await mkdtemp(path.join(os.tmpdir(), `dma-gen-${name}-`));
+  const root = await temporaryProject(name);
   await cp(path.join(FIXTURES, name), root, { recursive: true });
   return root;
+}
+
+export async function removeTemporaryProjects(): Promise<void> {
+  await Promise.all(temporary.splice(0).map((root) => rm(root, { recursive: true, force: true })));
 }
 
 /** The migration folder of `tool` as detect_setup describes it: what generate_migration hands the writer. */

@@ -1,13 +1,19 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { ToolName } from '../../src/project/types.js';
 import { parsePlan } from '../../src/sources/formats/sqitch-plan.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { draftsFor } from './sql-drafts.js';
-import { fixtureCopy, statementsOf, writeDraft } from './sql-writers-helpers.js';
+import {
+  fixtureCopy,
+  removeTemporaryProjects,
+  statementsOf,
+  temporaryProject,
+  writeDraft,
+} from './sql-writers-helpers.js';
+
+afterAll(removeTemporaryProjects);
 
 const START = Date.UTC(2026, 11, 6, 9, 5, 7);
 const [createTables, addColumn, concurrentIndex] = draftsFor('postgresql');
@@ -178,7 +184,7 @@ describe('generated SQL migrations look like the fixture project’s own', () =>
 
 describe('SQL writers in less common layouts, and what they refuse', () => {
   async function project(files: Record<string, string>): Promise<string> {
-    const root = await mkdtemp(path.join(os.tmpdir(), 'dma-gen-layout-'));
+    const root = await temporaryProject('layout');
     for (const [relative, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
       writeFileSync(path.join(root, relative), text);

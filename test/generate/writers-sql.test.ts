@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { MigrationDraft } from '../../src/generate/types.js';
 import type { Engine, Migration } from '../../src/model.js';
 import type { ToolName } from '../../src/project/types.js';
@@ -10,7 +10,17 @@ import type { ShadowDatabase } from '../../src/shadow/types.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { MYSQL_URL, mysqlAvailable, POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
 import { draftsFor } from './sql-drafts.js';
-import { applyDirect, applyMigration, bare, fixtureCopy, statementsOf, writeDraft } from './sql-writers-helpers.js';
+import {
+  applyDirect,
+  applyMigration,
+  bare,
+  fixtureCopy,
+  removeTemporaryProjects,
+  statementsOf,
+  writeDraft,
+} from './sql-writers-helpers.js';
+
+afterAll(removeTemporaryProjects);
 
 const postgres = await postgresAvailable();
 const mariadb = await mysqlAvailable();
