@@ -5,7 +5,8 @@ import { relativeToRoot } from '../../root.js';
 import { listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
-import { entry, finish, sqlFolders } from './scan-common.js';
+import { writeFlyway } from './flyway-write.js';
+import { entry, finish, readIndexed, sqlFolders } from './scan-common.js';
 import { collect, engineFor } from './sql-common.js';
 
 const VERSIONED = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/;
@@ -29,7 +30,10 @@ function compareVersions(a: string, b: string): number {
 
 const describe = (text: string) => text.replace(/_/g, ' ');
 
-const TRANSACTION = 'per migration (Flyway default)';
+const TRANSACTION = 'per migration (opt out with executeInTransaction=false in `<script>.sql.conf`)';
+
+/** A script configuration file (`V1__x.sql.conf`) that turns Flyway's transaction off for its script. */
+const NO_TRANSACTION = /^\s*executeInTransaction\s*=\s*false\b/m;
 
 /** Every folder holding versioned `V<version>__<description>.sql` migrations (with undo and repeatable ones). */
 function scanFlyway(context: PackageContext): MigrationScan[] {
@@ -41,7 +45,16 @@ function scanFlyway(context: PackageContext): MigrationScan[] {
         .sort((a, b) => compareVersions(VERSIONED.exec(a)![2]!, VERSIONED.exec(b)![2]!) || a.localeCompare(b))
         .map((name) => {
           const [, , version = '', description = ''] = VERSIONED.exec(name) ?? [];
-          return entry('flyway', joinRelative(dir, name), version, description, undo.has(versionKey(name)), true);
+          const conf = names.includes(`${name}.conf`) ? readIndexed(context, joinRelative(dir, `${name}.conf`)) : '';
+          const transactional = !NO_TRANSACTION.test(conf);
+          return entry(
+            'flyway',
+            joinRelative(dir, name),
+            version,
+            description,
+            undo.has(versionKey(name)),
+            transactional,
+          );
         });
       const repeatable = names
         .filter((name) => REPEATABLE.test(name))
@@ -70,6 +83,7 @@ export const flyway: FormatReader = {
   tool: 'flyway',
   label: 'Flyway',
   scan: scanFlyway,
+  write: writeFlyway,
   async read(context) {
     const engine = engineFor(context);
     const { files } = await listEntries(context.directory);
@@ -103,6 +117,9 @@ export const flyway: FormatReader = {
           read: async () => {
             const relative = relativeToRoot(context.root, absolute);
             const notes: string[] = [];
+            const transactional = !NO_TRANSACTION.test((await readText(`${absolute}.conf`)) ?? '');
+            if (!transactional)
+              notes.push(`${entry.up}.conf sets executeInTransaction=false: Flyway runs it outside a transaction.`);
             if (!undo)
               notes.push(
                 `No U${entry.version}__${entry.description}.sql undo migration: flyway undo cannot revert it.`,
@@ -122,7 +139,7 @@ export const flyway: FormatReader = {
                     ),
                   }
                 : {}),
-              transactional: true,
+              transactional,
               notes,
             };
           },
