@@ -10,6 +10,7 @@ import { withTimeLimit } from '../loader.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationReadError, MigrationScan, ReadContext } from '../types.js';
 import { DbMigrateRecorder } from './db-migrate-recorder.js';
+import { writeDbMigrate } from './db-migrate-write.js';
 import { type Body, callsIn, codeOnly, functionBody, literalStatements, methodCalls, positionAt } from './js-static.js';
 import { engineFromPackages } from './package-engine.js';
 import { finish } from './scan-common.js';
@@ -64,6 +65,7 @@ export const dbMigrate: FormatReader = {
   tool: 'db-migrate',
   label: 'db-migrate',
   scan: scanDbMigrate,
+  write: writeDbMigrate,
   async read(context) {
     const declared =
       (await configuredEngine(context.package)) ?? (await engineFromPackages(context.package, DRIVER_ENGINES));

@@ -20,6 +20,7 @@ import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan, ReadContext } from '../types.js';
 import { baseName, pushWithDownCheck, recordDown, stringProperty, uncompiled } from './js-common.js';
 import { assumptionsNote, type KnexQuery, OfflineSchema, offlineAnswer } from './knex-offline.js';
+import { writeKnex } from './knex-write.js';
 import { conventionalDirs, entry, filesOf, finish, JS_DOWN, JS_MIGRATION, readIndexed } from './scan-common.js';
 
 const KNEXFILES = ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.mts', 'knexfile.cts'];
@@ -124,6 +125,7 @@ export const knex: FormatReader = {
   tool: 'knex',
   label: 'knex',
   scan: scanKnex,
+  write: writeKnex,
   async read(context) {
     const settings = await knexSettings(context.package);
     const declared = settings.client ? CLIENT_ENGINES[settings.client] : undefined;
