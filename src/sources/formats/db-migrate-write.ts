@@ -19,25 +19,41 @@ import {
   renderLines,
 } from './js-style.js';
 
-/**
- * db-migrate opens a transaction around each migration (BEGIN … COMMIT on the migration's connection) unless it
- * runs with transactions off; a statement that cannot run inside one ends db-migrate's transaction first and
- * opens a fresh one after, so db-migrate's own bookkeeping and COMMIT still find one.
- */
 function direction(name: 'up' | 'down', statements: string[], draft: MigrationDraft, style: JsStyle): CodeLine[] {
   const run = calls(statements, (sql) => `await db.runSql(${jsString(sql, style)})`, style);
   const body: CodeLine[] = draft.transactional
     ? run
     : [
-        ...comment([
-          "Cannot run inside db-migrate's transaction (CREATE INDEX CONCURRENTLY …): end it, then reopen it.",
-        ]),
-        [0, `const inTransaction = !db.internals.notransactions${end(style)}`],
-        [0, `if (inTransaction) await db.runSql('COMMIT')${end(style)}`],
-        ...run,
-        [0, `if (inTransaction) await db.runSql('BEGIN')${end(style)}`],
+        [0, 'return withoutTransaction(db, async () => {'],
+        ...run.map(([depth, text]): CodeLine => [depth + 1, text]),
+        [0, `})${end(style)}`],
       ];
-  return exportedFunction(name, { js: 'db', ts: 'db: any' }, body, style);
+  return exportedFunction(name, { js: 'db', ts: 'db: any' }, body, style, { async: draft.transactional });
+}
+
+/**
+ * db-migrate opens a transaction around each migration (BEGIN … COMMIT on the migration's connection) unless it
+ * runs with transactions off; a statement that cannot run inside one ends db-migrate's transaction first and
+ * opens a fresh one after, so db-migrate's bookkeeping and its COMMIT still find one.
+ */
+function withoutTransactionHelper(style: JsStyle): CodeLine[] {
+  const e = end(style);
+  return [
+    ...comment([
+      "Ends db-migrate's transaction around `run`: CREATE INDEX CONCURRENTLY and the like cannot run inside one.",
+    ]),
+    [
+      0,
+      style.module === 'ts'
+        ? 'async function withoutTransaction(db: any, run: () => Promise<void>): Promise<void> {'
+        : 'async function withoutTransaction(db, run) {',
+    ],
+    [1, `const inTransaction = !db.internals.notransactions${e}`],
+    [1, `if (inTransaction) await db.runSql(${jsString('COMMIT', style)})${e}`],
+    [1, `await run()${e}`],
+    [1, `if (inTransaction) await db.runSql(${jsString('BEGIN', style)})${e}`],
+    [0, '}'],
+  ];
 }
 
 /** The sqls/ variant (`db-migrate create --sql-file`): the JS file reads `sqls/<file>-up.sql` and runs it. */
@@ -95,6 +111,7 @@ export const writeDbMigrate: FormatWriter = (draft, folder, context) => {
       [0, ''],
     );
   lines.push(...setup(style), [0, '']);
+  if (!draft.transactional) lines.push(...withoutTransactionHelper(style), [0, '']);
   if (sqlFiles)
     lines.push(...sqlFileDirection('up', base, style), [0, ''], ...sqlFileDirection('down', base, style), [0, '']);
   else

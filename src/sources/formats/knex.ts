@@ -420,8 +420,11 @@ class KnexRecorder {
   }
 
   private inline(instance: Knex, sql: string, bindings: unknown[] | undefined): string {
-    if (!bindings || bindings.length === 0) return sql;
     const client = instance.client as KnexClientInternals;
+    // knex's pg client rewrites every query's placeholders, raw ones without bindings too: `\?` is a literal `?`.
+    if ((!bindings || bindings.length === 0) && client.dialect === 'postgresql')
+      return sql.replace(/(\\*)\?/g, (match, escapes: string) => (escapes.length % 2 === 1 ? '?' : match));
+    if (!bindings || bindings.length === 0) return sql;
     let index = 0;
     return sql.replace(/\\?\?/g, (match) => {
       if (match === '\\?') return '?';
@@ -432,6 +435,7 @@ class KnexRecorder {
 }
 
 interface KnexClientInternals {
+  dialect?: string;
   schemaBuilder(...args: unknown[]): object;
   raw(...args: unknown[]): object;
   queryBuilder(...args: unknown[]): object;

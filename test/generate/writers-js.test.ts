@@ -1,0 +1,404 @@
+import { promises as fs, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import 'reflect-metadata';
+import { knex } from 'knex';
+import { FileMigrationProvider, Kysely, Migrator, NO_MIGRATIONS, PostgresDialect } from 'kysely';
+import { runner } from 'node-pg-migrate';
+import pg from 'pg';
+import { Sequelize } from 'sequelize';
+import { register } from 'tsx/esm/api';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MigrationDraft } from '../../src/generate/types.js';
+import type { ToolName } from '../../src/project/types.js';
+import { readMigrations } from '../../src/sources/index.js';
+import { postgresAvailable, uniqueName } from '../helpers/databases.js';
+import { loadWithTsx } from '../sources/tool-runs.js';
+import {
+  DRAFTS,
+  insertedNote,
+  normalised,
+  ownDatabase,
+  projectWith,
+  schemaOf,
+  TRICKY_NOTE,
+  writeDrafts,
+} from './js-writer-support.js';
+
+const require = createRequire(import.meta.url);
+type Direction = 'up' | 'down';
+
+interface WriterCase {
+  tool: ToolName;
+  /** The project before generation: its existing migration sets the style the new files must follow. */
+  files: Record<string, string>;
+  /** Applies every migration (up) or undoes every migration (down) with the tool itself. */
+  apply(root: string, url: string, direction: Direction): Promise<void>;
+  /** What our reader reports for a draft's statements, when the file adds to them (its own transaction). */
+  readsAs?(statements: string[], draft: MigrationDraft): string[];
+}
+
+const migrationsOf = (root: string) => path.join(root, 'migrations');
+
+const KNEX: WriterCase = {
+  tool: 'knex',
+  files: {
+    'package.json': JSON.stringify({ name: 'gen-knex', dependencies: { knex: '*', pg: '*' } }),
+    'migrations/20240101000000_create_settings.mjs': [
+      'export const up = async (knex) => {',
+      '    await knex.schema.createTable("settings", (table) => {',
+      '        table.text("key").primary()',
+      '    })',
+      '}',
+      '',
+      'export const down = async (knex) => {',
+      '    await knex.schema.dropTable("settings")',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  async apply(root, url, direction) {
+    const instance = knex({
+      client: 'pg',
+      connection: url,
+      migrations: { directory: migrationsOf(root), loadExtensions: ['.mjs'] },
+    });
+    try {
+      if (direction === 'up') await instance.migrate.latest();
+      else await instance.migrate.rollback(undefined, true);
+    } finally {
+      await instance.destroy();
+    }
+  },
+};
+
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+const NODE_PG_MIGRATE: WriterCase = {
+  tool: 'node-pg-migrate',
+  files: {
+    'package.json': JSON.stringify({ name: 'gen-npm', dependencies: { 'node-pg-migrate': '*', pg: '*' } }),
+    'migrations/1700000000000_create-settings.js': [
+      'exports.up = (pgm) => {',
+      "\tpgm.createTable('settings', { key: { type: 'text', primaryKey: true } });",
+      '};',
+      '',
+      'exports.down = (pgm) => {',
+      "\tpgm.dropTable('settings');",
+      '};',
+      '',
+    ].join('\n'),
+  },
+  async apply(root, url, direction) {
+    await runner({
+      databaseUrl: url,
+      dir: migrationsOf(root),
+      direction,
+      count: Number.POSITIVE_INFINITY,
+      migrationsTable: 'pgmigrations',
+      singleTransaction: false,
+      noLock: true,
+      logger: silent,
+    });
+  },
+};
+
+const KYSELY: WriterCase = {
+  tool: 'kysely',
+  files: {
+    'package.json': JSON.stringify({ name: 'gen-kysely', type: 'module', dependencies: { kysely: '*', pg: '*' } }),
+    'migrations/2024_01_01_000000_create_settings.ts': [
+      "import type { Kysely } from 'kysely'",
+      '',
+      'export async function up(db: Kysely<any>): Promise<void> {',
+      "  await db.schema.createTable('settings').addColumn('key', 'text', (col) => col.primaryKey()).execute()",
+      '}',
+      '',
+      'export async function down(db: Kysely<any>): Promise<void> {',
+      "  await db.schema.dropTable('settings').execute()",
+      '}',
+      '',
+    ].join('\n'),
+  },
+  async apply(root, url, direction) {
+    const unregister = register();
+    const db = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }),
+    });
+    const provider = new FileMigrationProvider({ fs, path, migrationFolder: migrationsOf(root) });
+    const check = ({ error }: { error?: unknown }) => {
+      if (error) throw error;
+    };
+    try {
+      if (direction === 'up') {
+        // The transactional migrations in Kysely's one transaction, then the CONCURRENTLY one on its own without.
+        const names = Object.keys(await provider.getMigrations()).sort();
+        check(await new Migrator({ db, provider }).migrateTo(names.at(-2) ?? NO_MIGRATIONS));
+        check(await new Migrator({ db, provider, disableTransactions: true }).migrateToLatest());
+      } else check(await new Migrator({ db, provider, disableTransactions: true }).migrateTo(NO_MIGRATIONS));
+    } finally {
+      await db.destroy();
+      await unregister();
+    }
+  },
+};
+
+const TYPEORM: WriterCase = {
+  tool: 'typeorm',
+  files: {
+    'package.json': JSON.stringify({ name: 'gen-typeorm', dependencies: { typeorm: '*', pg: '*' } }),
+    'migrations/1700000000000-CreateSettings.ts': [
+      'import { MigrationInterface, QueryRunner } from "typeorm";',
+      '',
+      'export class CreateSettings1700000000000 implements MigrationInterface {',
+      '    name = "CreateSettings1700000000000";',
+      '',
+      '    public async up(queryRunner: QueryRunner): Promise<void> {',
+      '        await queryRunner.query(`CREATE TABLE "settings" ("key" text PRIMARY KEY)`);',
+      '    }',
+      '',
+      '    public async down(queryRunner: QueryRunner): Promise<void> {',
+      '        await queryRunner.query(`DROP TABLE "settings"`);',
+      '    }',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  async apply(root, url, direction) {
+    const directory = migrationsOf(root);
+    const migrations = readdirSync(directory)
+      .sort()
+      .flatMap((file) => Object.values(loadWithTsx(path.join(directory, file))) as (new () => unknown)[]);
+    const dataSource = new DataSource({ type: 'postgres', url, migrations, migrationsTransactionMode: 'each' });
+    await dataSource.initialize();
+    try {
+      if (direction === 'up') await dataSource.runMigrations({ transaction: 'each' });
+      else
+        for (const migration of [...migrations].reverse()) {
+          // undoLastMigration does not read the class's `transaction = false`: the run mode must say it.
+          const transactional = (new migration() as { transaction?: boolean }).transaction !== false;
+          await dataSource.undoLastMigration({ transaction: transactional ? 'each' : 'none' });
+        }
+    } finally {
+      await dataSource.destroy();
+    }
+  },
+};
+
+interface SequelizeModule {
+  up(queryInterface: unknown, sequelize: unknown): Promise<void>;
+  down(queryInterface: unknown, sequelize: unknown): Promise<void>;
+}
+
+const SEQUELIZE: WriterCase = {
+  tool: 'sequelize',
+  files: {
+    'package.json': JSON.stringify({ name: 'gen-sequelize', dependencies: { sequelize: '*', pg: '*' } }),
+    'migrations/20240101000000-create-settings.js': [
+      "'use strict';",
+      '',
+      "/** @type {import('sequelize-cli').Migration} */",
+      'module.exports = {',
+      '  async up (queryInterface, Sequelize) {',
+      "    await queryInterface.createTable('settings', { key: { type: Sequelize.TEXT, primaryKey: true } });",
+      '  },',
+      '',
+      '  async down (queryInterface, Sequelize) {',
+      "    await queryInterface.dropTable('settings');",
+      '  }',
+      '};',
+      '',
+    ].join('\n'),
+  },
+  // A transactional draft opens its own transaction (sequelize-cli runs none): the reader shows it.
+  readsAs: (statements, draft) => (draft.transactional ? ['BEGIN', ...statements, 'COMMIT'] : statements),
+  // What sequelize-cli does: each pending migration's up in file-name order; down undoes them newest first.
+  async apply(root, url, direction) {
+    const directory = migrationsOf(root);
+    const sequelize = new Sequelize(url, { logging: false });
+    const modules = readdirSync(directory)
+      .sort()
+      .map((file) => loadWithTsx(path.join(directory, file)) as unknown as SequelizeModule);
+    try {
+      if (direction === 'up') for (const module of modules) await module.up(sequelize.getQueryInterface(), Sequelize);
+      else for (const module of modules.reverse()) await module.down(sequelize.getQueryInterface(), Sequelize);
+    } finally {
+      await sequelize.close();
+    }
+  },
+};
+
+interface DbMigrateModule {
+  setup?(options: object, seedLink: unknown): void;
+  up(db: unknown): Promise<unknown>;
+  down(db: unknown): Promise<unknown>;
+}
+
+interface DbMigrateDriver {
+  startMigration(): Promise<unknown>;
+  endMigration(): Promise<unknown>;
+  close(callback?: () => void): unknown;
+}
+
+/**
+ * db-migrate itself is not a dependency; its PostgreSQL driver is. This drives the driver the way db-migrate's
+ * migrator does: setup, BEGIN (startMigration), up or down, COMMIT (endMigration), per migration.
+ */
+async function applyWithDbMigrateDriver(root: string, url: string, direction: Direction): Promise<void> {
+  const { connect } = require('db-migrate-pg') as {
+    connect(config: object, intern: object, callback: (error: unknown, driver: DbMigrateDriver) => void): void;
+  };
+  const { dataType } = require('db-migrate-shared') as { dataType: object };
+  const quiet = () => undefined;
+  const log = { sql: quiet, info: quiet, verbose: quiet, warn: quiet, error: quiet, silence: quiet, debug: quiet };
+  const intern = { mod: { log, type: dataType }, migrationTable: 'migrations', notransactions: false, dryRun: false };
+  const parsed = new URL(url);
+  const config = {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    user: decodeURIComponent(parsed.username),
+    database: parsed.pathname.slice(1),
+  };
+  const driver = await new Promise<DbMigrateDriver>((resolve, reject) =>
+    connect(config, intern, (error, created) => (error ? reject(error) : resolve(created))),
+  );
+  const directory = migrationsOf(root);
+  const files = readdirSync(directory)
+    .filter((file) => file.endsWith('.js'))
+    .sort();
+  try {
+    for (const file of direction === 'up' ? files : files.reverse()) {
+      const module = require(path.join(directory, file)) as DbMigrateModule;
+      module.setup?.({ dbmigrate: { dataType } }, undefined);
+      await driver.startMigration();
+      await module[direction](driver);
+      await driver.endMigration();
+    }
+  } finally {
+    await new Promise<void>((resolve) => driver.close(resolve));
+  }
+}
+
+const DB_MIGRATE: WriterCase = {
+  tool: 'db-migrate',
+  files: {
+    'package.json': JSON.stringify({
+      name: 'gen-db-migrate',
+      dependencies: { 'db-migrate': '*', 'db-migrate-pg': '*' },
+    }),
+    'migrations/20240101000000-create-settings.js': [
+      "'use strict';",
+      '',
+      'exports.up = function (db) {',
+      "  return db.createTable('settings', { key: { type: 'string', primaryKey: true } });",
+      '};',
+      '',
+      'exports.down = function (db) {',
+      "  return db.dropTable('settings');",
+      '};',
+      '',
+      'exports._meta = { version: 1 };',
+      '',
+    ].join('\n'),
+  },
+  apply: applyWithDbMigrateDriver,
+};
+
+/** MikroORM is not installed: its migrations are applied as our reader reads them (addSql in order). */
+const MIKRO_ORM: WriterCase = {
+  tool: 'mikro-orm',
+  files: {
+    'package.json': JSON.stringify({
+      name: 'gen-mikro',
+      dependencies: { '@mikro-orm/core': '*', '@mikro-orm/postgresql': '*', '@mikro-orm/migrations': '*' },
+    }),
+    'migrations/Migration20240101000000_create_settings.ts': [
+      "import { Migration } from '@mikro-orm/migrations';",
+      '',
+      'export class Migration20240101000000 extends Migration {',
+      '  override async up(): Promise<void> {',
+      '    this.addSql(\'create table "settings" ("key" text primary key);\');',
+      '  }',
+      '',
+      '  override async down(): Promise<void> {',
+      '    this.addSql(\'drop table "settings";\');',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  },
+  async apply(root, url, direction) {
+    const read = await readMigrations(root, { executeProjectCode: true, engine: 'postgresql' });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const ordered = direction === 'up' ? read.migrations : [...read.migrations].reverse();
+      for (const migration of ordered) {
+        const statements = (direction === 'up' ? migration.up : (migration.down ?? [])).map((s) => s.sql);
+        if (migration.transactional) await client.query('BEGIN');
+        for (const sql of statements) await client.query(sql);
+        if (migration.transactional) await client.query('COMMIT');
+      }
+    } finally {
+      await client.end();
+    }
+  },
+};
+
+const CASES = [KNEX, NODE_PG_MIGRATE, KYSELY, TYPEORM, SEQUELIZE, DB_MIGRATE, MIKRO_ORM];
+
+let available = false;
+beforeAll(async () => {
+  available = (await postgresAvailable()).available;
+});
+
+for (const writerCase of CASES) {
+  describe(`${writerCase.tool} writer`, () => {
+    const project = projectWith(writerCase.files);
+    let written: string[] = [];
+    beforeAll(() => {
+      written = writeDrafts(project.dir, writerCase.tool);
+    });
+    afterAll(() => project.cleanup());
+
+    it('writes one new file per draft that our reader reads back to the draft statements', async () => {
+      const read = await readMigrations(project.dir, { executeProjectCode: true, engine: 'postgresql' });
+      expect(read.errors).toEqual([]);
+      const generated = read.migrations.filter((migration) => written.includes(migration.path));
+      expect(generated).toHaveLength(DRAFTS.length);
+      generated.forEach((migration, index) => {
+        const draft = DRAFTS[index]!;
+        const expected = (statements: string[]) => writerCase.readsAs?.(statements, draft) ?? statements;
+        expect(migration.up.map((statement) => normalised(statement.sql))).toEqual(expected(draft.up));
+        expect((migration.down ?? []).map((statement) => normalised(statement.sql))).toEqual(expected(draft.down));
+      });
+    });
+
+    it('applies with the tool on PostgreSQL, rolls back to nothing, applies again to the same schema', async () => {
+      if (!available) return;
+      const database = await ownDatabase(uniqueName(`gen_js_${writerCase.tool.replace(/\W/g, '_')}`));
+      try {
+        await writerCase.apply(project.dir, database.url, 'up');
+        const first = await schemaOf(database.url);
+        expect(first.tables.map((table) => table.name).sort()).toEqual(['customers', 'orders', 'settings']);
+        const orders = first.tables.find((table) => table.name === 'orders');
+        expect(orders?.columns.map((column) => column.name)).toEqual(['id', 'customer_id', 'note', 'total_cents']);
+        expect(orders?.indexes.map((index) => index.name).sort()).toEqual([
+          'orders_customer_id_idx',
+          'orders_note_idx',
+        ]);
+        expect(orders?.foreignKeys.map((key) => key.referencedTable)).toEqual(['customers']);
+
+        await writerCase.apply(project.dir, database.url, 'down');
+        expect((await schemaOf(database.url)).tables).toEqual([]);
+
+        await writerCase.apply(project.dir, database.url, 'up');
+        expect(await schemaOf(database.url)).toEqual(first);
+        expect(await insertedNote(database.url)).toBe(TRICKY_NOTE);
+      } finally {
+        await database.drop();
+      }
+    });
+  });
+}
