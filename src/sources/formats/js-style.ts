@@ -39,21 +39,58 @@ export function newestCodeMigration(
   return undefined;
 }
 
-/** The style of the folder's newest migration; `defaults` (the tool's own template) for what it does not show. */
+/**
+ * The style of the folder's newest migrations: each trait from the newest file that shows it (a file of one
+ * template literal shows no quote style), `defaults` (the tool's own template) for what none shows.
+ */
 export function detectJsStyle(
   folder: MigrationScan,
   context: WriteContext,
   defaults: JsStyle = DEFAULT_JS_STYLE,
 ): JsStyle {
-  const newest = newestCodeMigration(folder, context);
-  if (!newest) return defaults;
-  return styleOf(newest.path, newest.text, defaults);
+  const newest = newestCodeMigrations(folder, context, 3);
+  if (!newest.length) return defaults;
+  const traits = newest.map((file) => traitsOf(file.path, file.text));
+  const first = <K extends keyof JsStyle>(key: K): JsStyle[K] =>
+    (traits.find((trait) => trait[key] !== undefined)?.[key] as JsStyle[K] | undefined) ?? defaults[key];
+  return {
+    module: first('module'),
+    extension: first('extension'),
+    indent: first('indent'),
+    quote: first('quote'),
+    semicolons: first('semicolons'),
+    functions: first('functions'),
+  };
+}
+
+function newestCodeMigrations(folder: MigrationScan, context: WriteContext, count: number) {
+  const found: { path: string; text: string }[] = [];
+  for (const migration of [...folder.migrations].reverse()) {
+    if (found.length === count) break;
+    if (!CODE_FILE.test(migration.path) || /\.d\.[cm]?ts$/.test(migration.path)) continue;
+    const text = context.read(migration.path);
+    if (text !== undefined) found.push({ path: migration.path, text });
+  }
+  return found;
 }
 
 export function styleOf(file: string, text: string, defaults: JsStyle = DEFAULT_JS_STYLE): JsStyle {
-  const extension = /\.(c|m)?(js|ts)$/.exec(file)?.[0] ?? defaults.extension;
-  const code = withoutComments(text);
-  const module: JsStyle['module'] = extension.endsWith('ts')
+  const traits = traitsOf(file, text);
+  return {
+    module: traits.module ?? defaults.module,
+    extension: traits.extension ?? defaults.extension,
+    indent: traits.indent ?? defaults.indent,
+    quote: traits.quote ?? defaults.quote,
+    semicolons: traits.semicolons ?? defaults.semicolons,
+    functions: traits.functions ?? defaults.functions,
+  };
+}
+
+/** What one file shows of the style; undefined where it shows nothing. */
+function traitsOf(file: string, text: string): Partial<JsStyle> {
+  const extension = /\.(c|m)?(js|ts)$/.exec(file)?.[0];
+  const code = masked(text);
+  const module: JsStyle['module'] | undefined = extension?.endsWith('ts')
     ? 'ts'
     : extension === '.mjs'
       ? 'esm'
@@ -63,19 +100,63 @@ export function styleOf(file: string, text: string, defaults: JsStyle = DEFAULT_
           ? 'esm'
           : /\b(module\.)?exports\b|\brequire\s*\(/.test(code)
             ? 'cjs'
-            : defaults.module;
-  return {
-    module,
-    extension,
-    indent: indentOf(code) ?? defaults.indent,
-    quote: quoteOf(code) ?? defaults.quote,
-    semicolons: semicolonsOf(code) ?? defaults.semicolons,
-    functions: functionsOf(code) ?? defaults.functions,
-  };
+            : undefined;
+  const traits: Partial<JsStyle> = {};
+  if (extension) traits.extension = extension;
+  if (module) traits.module = module;
+  const indent = indentOf(code);
+  if (indent) traits.indent = indent;
+  const quote = quoteOf(code);
+  if (quote) traits.quote = quote;
+  const semicolons = semicolonsOf(code);
+  if (semicolons !== undefined) traits.semicolons = semicolons;
+  const functions = functionsOf(code);
+  if (functions) traits.functions = functions;
+  return traits;
 }
 
-function withoutComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:\\])\/\/.*$/gm, '$1');
+/**
+ * The code with comments removed and the contents of strings and template literals replaced by `x` (line breaks
+ * kept): the SQL inside them says nothing about the code's own quotes or indentation.
+ */
+export function masked(text: string): string {
+  let out = '';
+  let index = 0;
+  while (index < text.length) {
+    const char = text[index]!;
+    const next = text[index + 1];
+    if (char === '/' && next === '/') {
+      while (index < text.length && text[index] !== '\n') index++;
+      continue;
+    }
+    if (char === '/' && next === '*') {
+      const close = text.indexOf('*/', index + 2);
+      const stop = close === -1 ? text.length : close + 2;
+      out += text.slice(index, stop).replace(/[^\n]/g, '');
+      index = stop;
+      continue;
+    }
+    if (char === "'" || char === '"' || char === '`') {
+      out += char;
+      index++;
+      while (index < text.length && text[index] !== char) {
+        if (text[index] === '\\') {
+          out += 'xx';
+          index += 2;
+          continue;
+        }
+        if (char !== '`' && text[index] === '\n') break;
+        out += text[index] === '\n' ? '\n' : 'x';
+        index++;
+      }
+      if (index < text.length && text[index] === char) out += char;
+      index++;
+      continue;
+    }
+    out += char;
+    index++;
+  }
+  return out;
 }
 
 function indentOf(code: string): string | undefined {
@@ -92,22 +173,17 @@ function indentOf(code: string): string | undefined {
 }
 
 function quoteOf(code: string): JsStyle['quote'] | undefined {
-  // SQL inside template literals is full of quotes that say nothing about the code's own style.
-  const outside = code.replace(/`(?:\\[\s\S]|[^`\\])*`/g, '``');
-  const single = (outside.match(/'(?:\\.|[^'\\\n])*'/g) ?? []).length;
-  const double = (outside.match(/"(?:\\.|[^"\\\n])*"/g) ?? []).length;
+  const single = (code.match(/'x*'/g) ?? []).length;
+  const double = (code.match(/"x*"/g) ?? []).length;
   if (single === double) return undefined;
   return single > double ? "'" : '"';
 }
 
 function semicolonsOf(code: string): boolean | undefined {
-  const outside = code.replace(/`(?:\\[\s\S]|[^`\\])*`/g, '``');
-  const lines = outside.split('\n').map((line) => line.trimEnd());
+  const lines = code.split('\n').map((line) => line.trimEnd());
   const ended = lines.filter((line) => /;$/.test(line)).length;
   // Lines that end a statement when there are no semicolons: a call or value at the end of a line.
-  const bare = lines.filter(
-    (line) => /[)\w'"`\]]$/.test(line) && !/^\s*(\/\/|\*|import\b.*\bfrom\s*$)/.test(line),
-  ).length;
+  const bare = lines.filter((line) => /[)\w'"`\]]$/.test(line) && !/^\s*x*$/.test(line)).length;
   if (!ended && !bare) return undefined;
   return ended >= bare / 2;
 }
