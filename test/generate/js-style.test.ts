@@ -8,7 +8,7 @@ import { readMigrations } from '../../src/sources/index.js';
 import { DRAFTS, normalised, projectWith, writeDrafts } from './js-writer-support.js';
 
 /** The value a JS literal evaluates to (the literal is generated code, evaluated as the engine would). */
-const valueOf = (literal: string) => new Function(`return ${literal}`)() as string;
+const evaluated = (literal: string) => new Function(`return ${literal}`)() as string;
 const tagged = (literal: string) =>
   new Function(`const tag = (strings) => strings.join(''); return tag${literal}`)() as string;
 
@@ -17,8 +17,8 @@ describe('JS literals for SQL', () => {
     const text = fc.string({ unit: fc.constantFrom('a', "'", '"', '`', '$', '{', '}', '\\', '\n', '\r', '?', ' ') });
     fc.assert(
       fc.property(text, fc.constantFrom<"'" | '"'>("'", '"'), (sql, quote) => {
-        expect(valueOf(jsString(sql, { quote }))).toBe(sql);
-        expect(valueOf(templateLiteral(sql))).toBe(sql);
+        expect(evaluated(jsString(sql, { quote }))).toBe(sql);
+        expect(evaluated(templateLiteral(sql))).toBe(sql);
         expect(tagged(templateLiteral(sql))).toBe(sql);
       }),
       { numRuns: 500 },
