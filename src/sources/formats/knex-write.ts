@@ -17,6 +17,7 @@ import {
   newestName,
   renderLines,
 } from './js-style.js';
+import { type BuilderBody, knexBuilderBodies } from './knex-builder.js';
 
 /**
  * knex's pg client turns every `?` of a query into a `$n` placeholder, even in knex.raw without bindings; `\?`
@@ -26,8 +27,15 @@ function rawText(sql: string, draft: MigrationDraft): string {
   return draft.engine === 'postgresql' || draft.engine === 'cockroachdb' ? sql.replace(/\?/g, '\\?') : sql;
 }
 
-function direction(name: 'up' | 'down', statements: string[], draft: MigrationDraft, style: JsStyle): CodeLine[] {
-  const body = calls(statements, (sql) => `await knex.raw(${jsString(rawText(sql, draft), style)})`, style);
+function direction(
+  name: 'up' | 'down',
+  statements: string[],
+  draft: MigrationDraft,
+  style: JsStyle,
+  builder: BuilderBody | undefined,
+): CodeLine[] {
+  const raw = (sql: string) => `await knex.raw(${jsString(rawText(sql, draft), style)})`;
+  const body = builder ? [...calls(builder.settings, raw, style), ...builder.calls] : calls(statements, raw, style);
   const doc: CodeLine[] =
     style.module === 'ts'
       ? []
@@ -39,7 +47,10 @@ function direction(name: 'up' | 'down', statements: string[], draft: MigrationDr
   return [...doc, ...exportedFunction(name, { js: 'knex', ts: 'knex: Knex' }, body, style)];
 }
 
-/** A knex migration: up/down through knex.raw, `config = { transaction: false }` when a statement needs it. */
+/**
+ * A knex migration: up/down through the schema builder where it says the draft's statements (knex-builder.ts),
+ * knex.raw for the rest; `config = { transaction: false }` when a statement cannot run in a transaction.
+ */
 export const writeKnex: FormatWriter = (draft, folder, context) => {
   const style = detectJsStyle(folder, context, DEFAULT_JS_STYLE);
   const newest = newestName(folder);
@@ -53,6 +64,13 @@ export const writeKnex: FormatWriter = (draft, folder, context) => {
       exportedValue('config', '{ transaction: false }', style),
       [0, ''],
     );
-  lines.push(...direction('up', draft.up, draft, style), [0, ''], ...direction('down', draft.down, draft, style));
+  // A knex.raw inside a builder call (a column default) is unescaped once when the DDL is compiled, then again
+  // when the query is sent: its `?` needs both escapes.
+  const builder = knexBuilderBodies(draft, style, (sql) => rawText(rawText(sql, draft), draft));
+  lines.push(
+    ...direction('up', draft.up, draft, style, builder.up),
+    [0, ''],
+    ...direction('down', draft.down, draft, style, builder.down),
+  );
   return [{ path: inFolder(folder, file), text: renderLines(lines, style), edit: false }];
 };
