@@ -26,7 +26,11 @@ interface ColumnCall {
 
 type Sql = (sql: string) => string;
 
-const KNEX_CLIENT: Partial<Record<Engine, string>> = { postgresql: 'pg', mysql: 'mysql2', mariadb: 'mysql2' };
+/**
+ * PostgreSQL only: on MySQL the planner's ALGORITHM/LOCK clauses are no builder call, and SQLite's alterTable
+ * compiles against the live table; there the draft's SQL goes through knex.raw as written.
+ */
+const KNEX_CLIENT: Partial<Record<Engine, string>> = { postgresql: 'pg' };
 
 const defaultName = (table: string, columns: string[], suffix: string) => `${table}_${columns.join('_')}_${suffix}`;
 
