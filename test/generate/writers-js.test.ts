@@ -40,6 +40,8 @@ interface WriterCase {
   apply(root: string, url: string, direction: Direction): Promise<void>;
   /** What our reader reports for a draft's statements, when the file adds to them (its own transaction). */
   readsAs?(statements: string[], draft: MigrationDraft): string[];
+  /** False when the reader cannot tell a migration that runs outside a transaction (Kysely decides per run). */
+  readsTransactional?: boolean;
   /** How a read statement is compared (default: its text). */
   readBackKey?(sql: string): string;
 }
@@ -117,6 +119,7 @@ const NODE_PG_MIGRATE: WriterCase = {
 
 const KYSELY: WriterCase = {
   tool: 'kysely',
+  readsTransactional: false,
   files: {
     'package.json': JSON.stringify({ name: 'gen-kysely', type: 'module', dependencies: { kysely: '*', pg: '*' } }),
     'migrations/2024_01_01_000000_create_settings.ts': [
@@ -222,7 +225,9 @@ const SEQUELIZE: WriterCase = {
       '',
     ].join('\n'),
   },
-  // A transactional draft opens its own transaction (sequelize-cli runs none): the reader shows it.
+  // A transactional draft opens its own transaction (sequelize-cli runs none): the reader shows its BEGIN/COMMIT
+  // as statements, and the tool's own wrapping (none) as `transactional`.
+  readsTransactional: false,
   readsAs: (statements, draft) => (draft.transactional ? ['BEGIN', ...statements, 'COMMIT'] : statements),
   // What sequelize-cli does: each pending migration's up in file-name order; down undoes them newest first.
   async apply(root, url, direction) {
@@ -389,6 +394,7 @@ for (const writerCase of CASES) {
           statements.map((sql) => key(normalised(sql))).filter((sql) => !/^constraint \S+_fkey$/.test(sql));
         expect(actual(migration.up.map((statement) => statement.sql))).toEqual(expected(draft.up));
         expect(actual((migration.down ?? []).map((statement) => statement.sql))).toEqual(expected(draft.down));
+        if (writerCase.readsTransactional !== false) expect(migration.transactional).toBe(draft.transactional);
       });
     });
 
