@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ToolName } from '../../src/project/types.js';
-import { jsString, masked, styleOf, templateLiteral } from '../../src/sources/formats/js-style.js';
+import { draftHeader, jsString, masked, styleOf, templateLiteral } from '../../src/sources/formats/js-style.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { DRAFTS, normalised, projectWith, writeDrafts } from './js-writer-support.js';
 
@@ -30,6 +30,16 @@ describe('JS literals for SQL', () => {
     expect(jsString("SET lock_timeout = '5s'", { quote: "'" })).toBe("`SET lock_timeout = '5s'`");
     expect(jsString("SET lock_timeout = '5s'", { quote: '"' })).toBe(`"SET lock_timeout = '5s'"`);
     expect(jsString('SELECT 1\nFROM t', { quote: '"' })).toBe('`SELECT 1\nFROM t`');
+  });
+});
+
+describe('comments from the draft', () => {
+  it('keeps every line of a multi-line application change inside the comment', () => {
+    const lines = draftHeader({ ...DRAFTS[0]!, applicationChange: 'Deploy the reader first.\nThen */ the writer.' });
+    expect(lines.map(([, text]) => text)).toEqual([
+      '// Before it runs: Deploy the reader first.',
+      '// Then */ the writer.',
+    ]);
   });
 });
 

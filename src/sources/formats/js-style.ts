@@ -276,7 +276,10 @@ export function exportedValue(name: string, value: string, style: JsStyle, type?
 
 /** A comment block of sentences, one `//` line each. */
 export function comment(lines: string[], depth = 0): CodeLine[] {
-  return lines.map((line): CodeLine => [depth, `// ${line}`]);
+  // A sentence from the caller (applicationChange) may hold line breaks: each line gets its own `//`.
+  return lines
+    .flatMap((line) => line.split(/\r?\n|\r|\u2028|\u2029/))
+    .map((line): CodeLine => [depth, `// ${line}`.trimEnd()]);
 }
 
 /** What a reader of the file should know first: the phase it belongs to and what the application must do before it. */
