@@ -4,11 +4,12 @@ import pg from 'pg';
 import type { MigrationDraft } from '../../src/generate/types.js';
 import { detectSetup } from '../../src/project/detect.js';
 import type { ToolName } from '../../src/project/types.js';
+import { introspectMysql } from '../../src/schema/introspect/mysql.js';
 import { introspectPostgres } from '../../src/schema/introspect/postgres.js';
 import type { Schema } from '../../src/schema/model.js';
 import { moduleForTool } from '../../src/sources/registry.js';
 import type { MigrationScan } from '../../src/sources/types.js';
-import { POSTGRES_URL } from '../helpers/databases.js';
+import { MYSQL_URL, POSTGRES_URL } from '../helpers/databases.js';
 
 /**
  * Test support for the JS/TS writers: one draft set written into a throw-away project whose existing migration
@@ -221,3 +222,98 @@ export async function insertedNote(url: string): Promise<string> {
 
 /** Statement text compared without a trailing semicolon or surrounding blanks. */
 export const normalised = (sql: string) => sql.trim().replace(/;\s*$/, '');
+
+/** The same changes for MariaDB: no transactional DDL, ALGORITHM/LOCK clauses, MySQL quoting and literals. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a literal `${x}` in the SQL is what the test escapes.
+const mysqlNote = "it's ${x} `q` ?|";
+export const MYSQL_NOTE = mysqlNote;
+
+export const MYSQL_DRAFTS: MigrationDraft[] = [
+  {
+    name: 'add_orders_table',
+    engine: 'mariadb',
+    up: [
+      'CREATE TABLE IF NOT EXISTS `customers` (\n  `id` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  `email` varchar(255) NOT NULL\n)',
+      `CREATE TABLE IF NOT EXISTS \`orders\` (\n  \`id\` bigint NOT NULL AUTO_INCREMENT PRIMARY KEY,\n  \`customer_id\` bigint NOT NULL,\n  \`note\` varchar(100) DEFAULT '${mysqlNote.replace(/'/g, "''")}',\n  INDEX \`orders_customer_id_idx\` (\`customer_id\`),\n  CONSTRAINT \`orders_customer_id_fkey\` FOREIGN KEY (\`customer_id\`) REFERENCES \`customers\` (\`id\`) ON DELETE CASCADE\n)`,
+    ],
+    down: ['DROP TABLE IF EXISTS `orders`', 'DROP TABLE IF EXISTS `customers`'],
+    transactional: false,
+    changes: [],
+  },
+  {
+    name: 'add_orders_total_cents',
+    engine: 'mariadb',
+    up: ['ALTER TABLE `orders` ADD COLUMN `total_cents` int NOT NULL DEFAULT 0, ALGORITHM=INSTANT'],
+    down: ['ALTER TABLE `orders` DROP COLUMN `total_cents`'],
+    transactional: false,
+    changes: [],
+  },
+  {
+    name: 'add_orders_note_index',
+    engine: 'mariadb',
+    up: ['CREATE INDEX `orders_note_idx` ON `orders` (`note`) ALGORITHM=INPLACE LOCK=NONE'],
+    down: ['DROP INDEX `orders_note_idx` ON `orders`'],
+    transactional: false,
+    changes: [],
+  },
+];
+
+/** A MariaDB database of the test's own. */
+export async function ownMysqlDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const mysql = await import('mysql2/promise');
+  const admin = await mysql.createConnection({ uri: MYSQL_URL });
+  await admin.query(`create database \`${name}\``);
+  await admin.end();
+  const url = new URL(MYSQL_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const connection = await mysql.createConnection({ uri: MYSQL_URL });
+      await connection.query(`drop database if exists \`${name}\``);
+      await connection.end();
+    },
+  };
+}
+
+const LEDGER = /^(knex_migrations(_lock)?|migrations|SequelizeMeta|typeorm_metadata)$/;
+
+export async function mysqlSchemaOf(url: string): Promise<Schema> {
+  const mysql = await import('mysql2/promise');
+  const connection = await mysql.createConnection({ uri: url });
+  try {
+    const schema = await introspectMysql({
+      query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
+        (await connection.query(sql, params))[0] as Row[],
+    });
+    return { ...schema, tables: schema.tables.filter((table) => !LEDGER.test(table.name)) };
+  } finally {
+    await connection.end();
+  }
+}
+
+export async function intendedMysqlSchema(name: string): Promise<Schema> {
+  const database = await ownMysqlDatabase(name);
+  const mysql = await import('mysql2/promise');
+  const connection = await mysql.createConnection({ uri: database.url });
+  try {
+    for (const draft of MYSQL_DRAFTS) for (const sql of draft.up) await connection.query(sql);
+    return await mysqlSchemaOf(database.url);
+  } finally {
+    await connection.end();
+    await database.drop();
+  }
+}
+
+export async function insertedMysqlNote(url: string): Promise<string> {
+  const mysql = await import('mysql2/promise');
+  const connection = await mysql.createConnection({ uri: url });
+  try {
+    await connection.query("insert into customers (email) values ('a@b.c')");
+    await connection.query('insert into orders (customer_id) values (LAST_INSERT_ID())');
+    const [rows] = await connection.query('select note from orders');
+    return (rows as { note: string }[])[0]?.note ?? '';
+  } finally {
+    await connection.end();
+  }
+}

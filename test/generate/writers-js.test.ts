@@ -15,14 +15,20 @@ import type { ToolName } from '../../src/project/types.js';
 import type { Schema } from '../../src/schema/model.js';
 import { statementSignature } from '../../src/sources/formats/knex-builder.js';
 import { readMigrations } from '../../src/sources/index.js';
-import { postgresAvailable, uniqueName } from '../helpers/databases.js';
+import { mysqlAvailable, postgresAvailable, uniqueName } from '../helpers/databases.js';
 import { loadWithTsx } from '../sources/tool-runs.js';
 import {
   DRAFTS,
+  insertedMysqlNote,
   insertedNote,
+  intendedMysqlSchema,
   intendedSchema,
+  MYSQL_DRAFTS,
+  MYSQL_NOTE,
+  mysqlSchemaOf,
   normalised,
   ownDatabase,
+  ownMysqlDatabase,
   projectWith,
   schemaOf,
   TRICKY_NOTE,
@@ -34,6 +40,8 @@ type Direction = 'up' | 'down';
 
 interface WriterCase {
   tool: ToolName;
+  /** The server the drafts are written for and applied to (default PostgreSQL). */
+  server?: 'postgresql' | 'mariadb';
   /** The project before generation: its existing migration sets the style the new files must follow. */
   files: Record<string, string>;
   /** Applies every migration (up) or undoes every migration (down) with the tool itself. */
@@ -71,11 +79,15 @@ const KNEX: WriterCase = {
   // The schema builder says the transactional drafts: the reader reads knex's own SQL for them.
   readsAs: (statements) => statements.map(signatureOf),
   readBackKey: signatureOf,
-  async apply(root, url, direction) {
+  apply: (root, url, direction) => applyWithKnex('pg', root, url, direction),
+};
+
+async function applyWithKnex(client: string, root: string, url: string, direction: Direction): Promise<void> {
+  {
     const instance = knex({
-      client: 'pg',
+      client,
       connection: url,
-      migrations: { directory: migrationsOf(root), loadExtensions: ['.mjs'] },
+      migrations: { directory: migrationsOf(root), loadExtensions: ['.js', '.mjs'] },
     });
     try {
       if (direction === 'up') await instance.migrate.latest();
@@ -83,8 +95,8 @@ const KNEX: WriterCase = {
     } finally {
       await instance.destroy();
     }
-  },
-};
+  }
+}
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -179,12 +191,21 @@ const TYPEORM: WriterCase = {
       '',
     ].join('\n'),
   },
-  async apply(root, url, direction) {
+  apply: (root, url, direction) => applyWithTypeorm('postgres', root, url, direction),
+};
+
+async function applyWithTypeorm(
+  type: 'postgres' | 'mariadb',
+  root: string,
+  url: string,
+  direction: Direction,
+): Promise<void> {
+  {
     const directory = migrationsOf(root);
     const migrations = readdirSync(directory)
       .sort()
       .flatMap((file) => Object.values(loadWithTsx(path.join(directory, file))) as (new () => unknown)[]);
-    const dataSource = new DataSource({ type: 'postgres', url, migrations, migrationsTransactionMode: 'each' });
+    const dataSource = new DataSource({ type, url, migrations, migrationsTransactionMode: 'each' });
     await dataSource.initialize();
     try {
       if (direction === 'up') await dataSource.runMigrations({ transaction: 'each' });
@@ -197,8 +218,8 @@ const TYPEORM: WriterCase = {
     } finally {
       await dataSource.destroy();
     }
-  },
-};
+  }
+}
 
 interface SequelizeModule {
   up(queryInterface: unknown, sequelize: unknown): Promise<void>;
@@ -229,8 +250,12 @@ const SEQUELIZE: WriterCase = {
   // as statements, and the tool's own wrapping (none) as `transactional`.
   readsTransactional: false,
   readsAs: (statements, draft) => (draft.transactional ? ['BEGIN', ...statements, 'COMMIT'] : statements),
-  // What sequelize-cli does: each pending migration's up in file-name order; down undoes them newest first.
-  async apply(root, url, direction) {
+  apply: applyWithSequelize,
+};
+
+// What sequelize-cli does: each pending migration's up in file-name order; down undoes them newest first.
+async function applyWithSequelize(root: string, url: string, direction: Direction): Promise<void> {
+  {
     const directory = migrationsOf(root);
     const sequelize = new Sequelize(url, { logging: false });
     const modules = readdirSync(directory)
@@ -242,8 +267,8 @@ const SEQUELIZE: WriterCase = {
     } finally {
       await sequelize.close();
     }
-  },
-};
+  }
+}
 
 interface DbMigrateModule {
   setup?(options: object, seedLink: unknown): void;
@@ -362,31 +387,125 @@ const MIKRO_ORM: WriterCase = {
   },
 };
 
-const CASES = [KNEX, NODE_PG_MIGRATE, KYSELY, TYPEORM, SEQUELIZE, DB_MIGRATE, MIKRO_ORM];
+/** MariaDB: the tools that run there, with an existing migration MariaDB accepts (no TEXT primary key). */
+const KNEX_MARIADB: WriterCase = {
+  tool: 'knex',
+  server: 'mariadb',
+  files: {
+    'package.json': JSON.stringify({ name: 'gen-knex-maria', dependencies: { knex: '*', mysql2: '*' } }),
+    'migrations/20240101000000_create_settings.js':
+      "exports.up = function (knex) {\n  return knex.schema.createTable('settings', function (table) {\n    table.string('key', 64).primary();\n  });\n};\n\nexports.down = function (knex) {\n  return knex.schema.dropTable('settings');\n};\n",
+  },
+  apply: (root, url, direction) => applyWithKnex('mysql2', root, url, direction),
+};
 
-let available = false;
-let intended: Schema | undefined;
-beforeAll(async () => {
-  available = (await postgresAvailable()).available;
-  if (available) intended = await intendedSchema(uniqueName('gen_js_intended'));
-});
+const TYPEORM_MARIADB: WriterCase = {
+  ...TYPEORM,
+  server: 'mariadb',
+  files: {
+    ...TYPEORM.files,
+    'migrations/1700000000000-CreateSettings.ts': TYPEORM.files['migrations/1700000000000-CreateSettings.ts']!.replace(
+      '"settings" ("key" text PRIMARY KEY)',
+      'settings (name varchar(64) PRIMARY KEY)',
+    ).replace('DROP TABLE "settings"', 'DROP TABLE settings'),
+  },
+  apply: (root, url, direction) => applyWithTypeorm('mariadb', root, url, direction),
+};
+
+const SEQUELIZE_MARIADB: WriterCase = {
+  ...SEQUELIZE,
+  server: 'mariadb',
+  files: {
+    ...SEQUELIZE.files,
+    'migrations/20240101000000-create-settings.js': SEQUELIZE.files[
+      'migrations/20240101000000-create-settings.js'
+    ]!.replace('Sequelize.TEXT', 'Sequelize.STRING(64)'),
+  },
+};
+
+const CASES = [
+  KNEX,
+  NODE_PG_MIGRATE,
+  KYSELY,
+  TYPEORM,
+  SEQUELIZE,
+  DB_MIGRATE,
+  MIKRO_ORM,
+  KNEX_MARIADB,
+  TYPEORM_MARIADB,
+  SEQUELIZE_MARIADB,
+];
+
+/** What a server needs from the test: its drafts, a database of the test's own, introspection, the note read back. */
+interface Server {
+  label: string;
+  drafts: MigrationDraft[];
+  engine: 'postgresql' | 'mysql';
+  available(): Promise<boolean>;
+  intended(name: string): Promise<Schema>;
+  database(name: string): Promise<{ url: string; drop(): Promise<void> }>;
+  schemaOf(url: string): Promise<Schema>;
+  note(url: string): Promise<string>;
+  expectedNote: string;
+}
+
+const SERVERS: Record<'postgresql' | 'mariadb', Server> = {
+  postgresql: {
+    label: 'PostgreSQL',
+    drafts: DRAFTS,
+    engine: 'postgresql',
+    available: async () => (await postgresAvailable()).available,
+    intended: intendedSchema,
+    database: ownDatabase,
+    schemaOf,
+    note: insertedNote,
+    expectedNote: TRICKY_NOTE,
+  },
+  mariadb: {
+    label: 'MariaDB',
+    drafts: MYSQL_DRAFTS,
+    // Read as MySQL: the projects talk to MariaDB through mysql2 (Sequelize's mariadb dialect needs another driver).
+    engine: 'mysql',
+    available: async () => (await mysqlAvailable()).available,
+    intended: intendedMysqlSchema,
+    database: ownMysqlDatabase,
+    schemaOf: mysqlSchemaOf,
+    note: insertedMysqlNote,
+    expectedNote: MYSQL_NOTE,
+  },
+};
+
+const availability = new Map<Server, Promise<boolean>>();
+const intendedSchemas = new Map<Server, Promise<Schema>>();
+/** Each server's availability and intended schema, found once for all the cases that use it. */
+function prepared(server: Server): Promise<Schema | undefined> {
+  if (!availability.has(server)) availability.set(server, server.available());
+  return availability.get(server)!.then((available) => {
+    if (!available) return undefined;
+    if (!intendedSchemas.has(server))
+      intendedSchemas.set(server, server.intended(uniqueName(`gen_js_intended_${server.engine}`)));
+    return intendedSchemas.get(server);
+  });
+}
 
 for (const writerCase of CASES) {
-  describe(`${writerCase.tool} writer`, () => {
+  const server = SERVERS[writerCase.server ?? 'postgresql'];
+  const drafts = server.drafts;
+  describe(`${writerCase.tool} writer (${server.label})`, () => {
     const project = projectWith(writerCase.files);
     let written: string[] = [];
     beforeAll(() => {
-      written = writeDrafts(project.dir, writerCase.tool);
+      written = writeDrafts(project.dir, writerCase.tool, drafts);
     });
     afterAll(() => project.cleanup());
 
     it('writes one new file per draft that our reader reads back to the draft statements', async () => {
-      const read = await readMigrations(project.dir, { executeProjectCode: true, engine: 'postgresql' });
+      const read = await readMigrations(project.dir, { executeProjectCode: true, engine: server.engine });
       expect(read.errors).toEqual([]);
       const generated = read.migrations.filter((migration) => written.includes(migration.path));
-      expect(generated).toHaveLength(DRAFTS.length);
+      expect(generated).toHaveLength(drafts.length);
       generated.forEach((migration, index) => {
-        const draft = DRAFTS[index]!;
+        const draft = drafts[index]!;
         const expected = (statements: string[]) => writerCase.readsAs?.(statements, draft) ?? statements;
         const key = writerCase.readBackKey ?? normalised;
         // knex adds a table's foreign key with its own ALTER TABLE where the draft declares it in CREATE TABLE.
@@ -398,7 +517,7 @@ for (const writerCase of CASES) {
       });
     });
 
-    if (writerCase.tool === 'knex')
+    if (writerCase.tool === 'knex' && server.engine === 'postgresql')
       it('says the transactional drafts with the schema builder and the CONCURRENTLY one with knex.raw', () => {
         const text = (index: number) => readFileSync(path.join(project.dir, written[index]!), 'utf8');
         expect(text(0)).toMatch(/await knex\.schema\.createTable\("orders", \(table\) => \{/);
@@ -411,12 +530,13 @@ for (const writerCase of CASES) {
         expect(text(2)).toMatch(/export const config = \{ transaction: false \}/);
       });
 
-    it('applies with the tool on PostgreSQL, rolls back to nothing, applies again to the same schema', async () => {
-      if (!available) return;
-      const database = await ownDatabase(uniqueName(`gen_js_${writerCase.tool.replace(/\W/g, '_')}`));
+    it(`applies with the tool on ${server.label}, rolls back to nothing, applies again to the same schema`, async () => {
+      const intended = await prepared(server);
+      if (!intended) return;
+      const database = await server.database(uniqueName(`gen_js_${writerCase.tool.replace(/\W/g, '_')}`));
       try {
         await writerCase.apply(project.dir, database.url, 'up');
-        const first = await schemaOf(database.url);
+        const first = await server.schemaOf(database.url);
         // The tool's run gives the schema the drafts' SQL gives (the existing migration's table aside).
         expect({ ...first, tables: first.tables.filter((table) => table.name !== 'settings') }).toEqual(intended);
         expect(first.tables.map((table) => table.name).sort()).toEqual(['customers', 'orders', 'settings']);
@@ -429,11 +549,11 @@ for (const writerCase of CASES) {
         expect(orders?.foreignKeys.map((key) => key.referencedTable)).toEqual(['customers']);
 
         await writerCase.apply(project.dir, database.url, 'down');
-        expect((await schemaOf(database.url)).tables).toEqual([]);
+        expect((await server.schemaOf(database.url)).tables).toEqual([]);
 
         await writerCase.apply(project.dir, database.url, 'up');
-        expect(await schemaOf(database.url)).toEqual(first);
-        expect(await insertedNote(database.url)).toBe(TRICKY_NOTE);
+        expect(await server.schemaOf(database.url)).toEqual(first);
+        expect(await server.note(database.url)).toBe(server.expectedNote);
       } finally {
         await database.drop();
       }
