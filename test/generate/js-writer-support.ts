@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { MigrationDraft } from '../../src/generate/types.js';
 import { detectSetup } from '../../src/project/detect.js';
 import type { ToolName } from '../../src/project/types.js';
 import { introspectMysql } from '../../src/schema/introspect/mysql.js';
 import { introspectPostgres } from '../../src/schema/introspect/postgres.js';
+import { introspectSqlite } from '../../src/schema/introspect/sqlite.js';
 import type { Schema } from '../../src/schema/model.js';
 import { moduleForTool } from '../../src/sources/registry.js';
 import type { MigrationScan } from '../../src/sources/types.js';
@@ -315,5 +317,85 @@ export async function insertedMysqlNote(url: string): Promise<string> {
     return (rows as { note: string }[])[0]?.note ?? '';
   } finally {
     await connection.end();
+  }
+}
+
+/** The same changes for SQLite: transactional DDL, no CONCURRENTLY, INTEGER PRIMARY KEY AUTOINCREMENT. */
+export const SQLITE_DRAFTS: MigrationDraft[] = [
+  {
+    name: 'add_orders_table',
+    engine: 'sqlite',
+    up: [
+      'CREATE TABLE IF NOT EXISTS "customers" (\n  "id" integer PRIMARY KEY AUTOINCREMENT,\n  "email" text NOT NULL\n)',
+      `CREATE TABLE IF NOT EXISTS "orders" (\n  "id" integer PRIMARY KEY AUTOINCREMENT,\n  "customer_id" integer NOT NULL REFERENCES "customers" ("id") ON DELETE CASCADE,\n  "note" text DEFAULT ${trickyLiteral}\n)`,
+      'CREATE INDEX IF NOT EXISTS "orders_customer_id_idx" ON "orders" ("customer_id")',
+    ],
+    down: ['DROP TABLE IF EXISTS "orders"', 'DROP TABLE IF EXISTS "customers"'],
+    transactional: true,
+    changes: [],
+  },
+  {
+    name: 'add_orders_total_cents',
+    engine: 'sqlite',
+    up: ['ALTER TABLE "orders" ADD COLUMN "total_cents" integer NOT NULL DEFAULT 0'],
+    down: ['ALTER TABLE "orders" DROP COLUMN "total_cents"'],
+    transactional: true,
+    changes: [],
+  },
+  {
+    name: 'add_orders_note_index',
+    engine: 'sqlite',
+    up: ['CREATE INDEX IF NOT EXISTS "orders_note_idx" ON "orders" ("note")'],
+    down: ['DROP INDEX IF EXISTS "orders_note_idx"'],
+    transactional: true,
+    changes: [],
+  },
+];
+
+/** A SQLite database file of the test's own; its "url" is the file's path. */
+export async function ownSqliteDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const folder = mkdtempSync(path.join(path.resolve('.test-tmp'), 'sqlite-'));
+  const file = path.join(folder, `${name}.db`);
+  return { url: file, drop: async () => rmSync(folder, { recursive: true, force: true }) };
+}
+
+const SQLITE_LEDGER = /^(knex_migrations(_lock)?|migrations|typeorm_metadata|sqlite_sequence)$/;
+
+export async function sqliteSchemaOf(file: string): Promise<Schema> {
+  const database = new Database(file);
+  try {
+    const schema = await introspectSqlite({
+      query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
+        database.prepare(sql).all(...(params ?? [])) as Row[],
+    });
+    return { ...schema, tables: schema.tables.filter((table) => !SQLITE_LEDGER.test(table.name)) };
+  } finally {
+    database.close();
+  }
+}
+
+export async function intendedSqliteSchema(name: string): Promise<Schema> {
+  const target = await ownSqliteDatabase(name);
+  const database = new Database(target.url);
+  try {
+    for (const draft of SQLITE_DRAFTS) for (const sql of draft.up) database.exec(sql);
+  } finally {
+    database.close();
+  }
+  try {
+    return await sqliteSchemaOf(target.url);
+  } finally {
+    await target.drop();
+  }
+}
+
+export async function insertedSqliteNote(file: string): Promise<string> {
+  const database = new Database(file);
+  try {
+    const customer = database.prepare("insert into customers (email) values ('a@b.c')").run();
+    database.prepare('insert into orders (customer_id) values (?)').run(customer.lastInsertRowid);
+    return (database.prepare('select note from orders').get() as { note: string }).note;
+  } finally {
+    database.close();
   }
 }

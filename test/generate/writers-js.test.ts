@@ -21,16 +21,21 @@ import {
   DRAFTS,
   insertedMysqlNote,
   insertedNote,
+  insertedSqliteNote,
   intendedMysqlSchema,
   intendedSchema,
+  intendedSqliteSchema,
   MYSQL_DRAFTS,
   MYSQL_NOTE,
   mysqlSchemaOf,
   normalised,
   ownDatabase,
   ownMysqlDatabase,
+  ownSqliteDatabase,
   projectWith,
+  SQLITE_DRAFTS,
   schemaOf,
+  sqliteSchemaOf,
   TRICKY_NOTE,
   writeDrafts,
 } from './js-writer-support.js';
@@ -41,7 +46,7 @@ type Direction = 'up' | 'down';
 interface WriterCase {
   tool: ToolName;
   /** The server the drafts are written for and applied to (default PostgreSQL). */
-  server?: 'postgresql' | 'mariadb';
+  server?: 'postgresql' | 'mariadb' | 'sqlite';
   /** The project before generation: its existing migration sets the style the new files must follow. */
   files: Record<string, string>;
   /** Applies every migration (up) or undoes every migration (down) with the tool itself. */
@@ -423,6 +428,49 @@ const SEQUELIZE_MARIADB: WriterCase = {
   },
 };
 
+/** SQLite (better-sqlite3, in-process): knex and TypeORM. */
+const KNEX_SQLITE: WriterCase = {
+  ...KNEX_MARIADB,
+  server: 'sqlite',
+  files: {
+    ...KNEX_MARIADB.files,
+    'package.json': JSON.stringify({ name: 'gen-knex-sqlite', dependencies: { knex: '*', 'better-sqlite3': '*' } }),
+  },
+  async apply(root, file, direction) {
+    const instance = knex({
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+      migrations: { directory: migrationsOf(root), loadExtensions: ['.js'] },
+    });
+    try {
+      if (direction === 'up') await instance.migrate.latest();
+      else await instance.migrate.rollback(undefined, true);
+    } finally {
+      await instance.destroy();
+    }
+  },
+};
+
+const TYPEORM_SQLITE: WriterCase = {
+  ...TYPEORM_MARIADB,
+  server: 'sqlite',
+  async apply(root, file, direction) {
+    const directory = migrationsOf(root);
+    const migrations = readdirSync(directory)
+      .sort()
+      .flatMap((name) => Object.values(loadWithTsx(path.join(directory, name))) as (new () => unknown)[]);
+    const dataSource = new DataSource({ type: 'better-sqlite3', database: file, migrations });
+    await dataSource.initialize();
+    try {
+      if (direction === 'up') await dataSource.runMigrations({ transaction: 'each' });
+      else for (const _ of migrations) await dataSource.undoLastMigration({ transaction: 'each' });
+    } finally {
+      await dataSource.destroy();
+    }
+  },
+};
+
 const CASES = [
   KNEX,
   NODE_PG_MIGRATE,
@@ -434,13 +482,15 @@ const CASES = [
   KNEX_MARIADB,
   TYPEORM_MARIADB,
   SEQUELIZE_MARIADB,
+  KNEX_SQLITE,
+  TYPEORM_SQLITE,
 ];
 
 /** What a server needs from the test: its drafts, a database of the test's own, introspection, the note read back. */
 interface Server {
   label: string;
   drafts: MigrationDraft[];
-  engine: 'postgresql' | 'mysql';
+  engine: 'postgresql' | 'mysql' | 'sqlite';
   available(): Promise<boolean>;
   intended(name: string): Promise<Schema>;
   database(name: string): Promise<{ url: string; drop(): Promise<void> }>;
@@ -449,7 +499,18 @@ interface Server {
   expectedNote: string;
 }
 
-const SERVERS: Record<'postgresql' | 'mariadb', Server> = {
+const SERVERS: Record<'postgresql' | 'mariadb' | 'sqlite', Server> = {
+  sqlite: {
+    label: 'SQLite',
+    drafts: SQLITE_DRAFTS,
+    engine: 'sqlite',
+    available: async () => true,
+    intended: intendedSqliteSchema,
+    database: ownSqliteDatabase,
+    schemaOf: sqliteSchemaOf,
+    note: insertedSqliteNote,
+    expectedNote: TRICKY_NOTE,
+  },
   postgresql: {
     label: 'PostgreSQL',
     drafts: DRAFTS,
