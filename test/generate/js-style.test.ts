@@ -233,6 +233,25 @@ describe('generated files follow the project', () => {
   }
 });
 
+describe('the first migration of a folder', () => {
+  it('knex: TypeScript when the knexfile is TypeScript, as knex migrate:make does', () => {
+    const project = projectWith({
+      'package.json': pkg({ knex: '*' }),
+      'knexfile.ts': "export default { client: 'pg', migrations: { directory: 'migrations' } };\n",
+      'migrations/.gitkeep': '',
+    });
+    try {
+      const [first] = writeDrafts(project.dir, 'knex', DRAFTS.slice(1, 2));
+      expect(first).toBe('migrations/20261206180000_add_orders_total_cents.ts');
+      expect(readFileSync(path.join(project.dir, first!), 'utf8')).toMatch(
+        /^import type \{ Knex \} from 'knex';$[\s\S]*^export async function up\(knex: Knex\): Promise<void> \{$/m,
+      );
+    } finally {
+      project.cleanup();
+    }
+  });
+});
+
 describe('db-migrate projects that keep SQL in sqls/', () => {
   it('writes the JS file and its sqls/ pair; our reader reads the statements back', async () => {
     const project = projectWith({

@@ -2,7 +2,7 @@ import type { MigrationDraft, WriteContext } from '../../generate/types.js';
 import type { MigrationScan } from '../types.js';
 
 /**
- * The code style of a JS/TS migration folder, read from its newest migration, so a generated file looks like the
+ * The code style of a JS/TS migration folder, read from its newest migrations, so a generated file looks like the
  * ones next to it: module system, extension, indentation, quotes, semicolons and how functions are written.
  */
 export interface JsStyle {
@@ -31,12 +31,7 @@ export function newestCodeMigration(
   folder: MigrationScan,
   context: WriteContext,
 ): { path: string; text: string } | undefined {
-  for (const migration of [...folder.migrations].reverse()) {
-    if (!CODE_FILE.test(migration.path) || /\.d\.[cm]?ts$/.test(migration.path)) continue;
-    const text = context.read(migration.path);
-    if (text !== undefined) return { path: migration.path, text };
-  }
-  return undefined;
+  return newestCodeMigrations(folder, context, 1)[0];
 }
 
 /**

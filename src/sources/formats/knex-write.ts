@@ -1,6 +1,6 @@
 import { nextPrefix, prefixSeparator, timestamp14 } from '../../generate/naming.js';
-import type { MigrationDraft } from '../../generate/types.js';
-import type { FormatWriter } from '../types.js';
+import type { MigrationDraft, WriteContext } from '../../generate/types.js';
+import type { FormatWriter, MigrationScan } from '../types.js';
 import {
   type CodeLine,
   calls,
@@ -25,6 +25,25 @@ import { type BuilderBody, knexBuilderBodies } from './knex-builder.js';
  */
 function rawText(sql: string, draft: MigrationDraft): string {
   return draft.engine === 'postgresql' || draft.engine === 'cockroachdb' ? sql.replace(/\?/g, '\\?') : sql;
+}
+
+/**
+ * Before the first migration, the knexfile says what `knex migrate:make` would write: its migrations.extension,
+ * else TypeScript when the knexfile is knexfile.ts.
+ */
+function knexfileStyle(folder: MigrationScan, context: WriteContext): JsStyle {
+  const parent = folder.dir.path.includes('/') ? folder.dir.path.slice(0, folder.dir.path.lastIndexOf('/')) : '';
+  for (const base of new Set([parent, ''])) {
+    for (const name of ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs']) {
+      const text = context.read(base ? `${base}/${name}` : name);
+      if (text === undefined) continue;
+      const extension = /\bextension\s*:\s*['"`](\w+)['"`]/.exec(text)?.[1] ?? name.split('.').pop()!;
+      if (extension === 'ts') return { ...DEFAULT_JS_STYLE, module: 'ts', extension: '.ts' };
+      if (extension === 'mjs') return { ...DEFAULT_JS_STYLE, module: 'esm', extension: '.mjs' };
+      return DEFAULT_JS_STYLE;
+    }
+  }
+  return DEFAULT_JS_STYLE;
 }
 
 function direction(
@@ -52,7 +71,7 @@ function direction(
  * knex.raw for the rest; `config = { transaction: false }` when a statement cannot run in a transaction.
  */
 export const writeKnex: FormatWriter = (draft, folder, context) => {
-  const style = detectJsStyle(folder, context, DEFAULT_JS_STYLE);
+  const style = detectJsStyle(folder, context, knexfileStyle(folder, context));
   const newest = newestName(folder);
   const file = `${nextPrefix(newest, context.now, timestamp14)}${prefixSeparator(newest)}${draft.name}${style.extension}`;
   const lines: CodeLine[] = [...draftHeader(draft)];
