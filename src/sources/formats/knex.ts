@@ -20,6 +20,7 @@ import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan, ReadContext } from '../types.js';
 import { baseName, pushWithDownCheck, recordDown, stringProperty, uncompiled } from './js-common.js';
 import { assumptionsNote, type KnexQuery, OfflineSchema, offlineAnswer } from './knex-offline.js';
+import { writeKnex } from './knex-write.js';
 import { conventionalDirs, entry, filesOf, finish, JS_DOWN, JS_MIGRATION, readIndexed } from './scan-common.js';
 
 const KNEXFILES = ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.mts', 'knexfile.cts'];
@@ -124,6 +125,7 @@ export const knex: FormatReader = {
   tool: 'knex',
   label: 'knex',
   scan: scanKnex,
+  write: writeKnex,
   async read(context) {
     const settings = await knexSettings(context.package);
     const declared = settings.client ? CLIENT_ENGINES[settings.client] : undefined;
@@ -418,8 +420,11 @@ class KnexRecorder {
   }
 
   private inline(instance: Knex, sql: string, bindings: unknown[] | undefined): string {
-    if (!bindings || bindings.length === 0) return sql;
     const client = instance.client as KnexClientInternals;
+    // knex's pg client rewrites every query's placeholders, raw ones without bindings too: `\?` is a literal `?`.
+    if ((!bindings || bindings.length === 0) && client.dialect === 'postgresql')
+      return sql.replace(/(\\*)\?/g, (match, escapes: string) => (escapes.length % 2 === 1 ? '?' : match));
+    if (!bindings || bindings.length === 0) return sql;
     let index = 0;
     return sql.replace(/\\?\?/g, (match) => {
       if (match === '\\?') return '?';
@@ -430,6 +435,7 @@ class KnexRecorder {
 }
 
 interface KnexClientInternals {
+  dialect?: string;
   schemaBuilder(...args: unknown[]): object;
   raw(...args: unknown[]): object;
   queryBuilder(...args: unknown[]): object;
