@@ -74,7 +74,11 @@ const IDENT = '([a-z_][a-z0-9_]*)';
 const NUMBER = '(-?\\d+(?:\\.\\d+)?)';
 
 function parseTerm(raw: string): { column: string; rules: ColumnRules } | undefined {
-  const term = raw.replace(/\(\s*(-?\d+(?:\.\d+)?)\s*\)/g, '$1').replace(/\(\s*([a-z_][a-z0-9_]*)\s*\)/gi, '$1');
+  const term = raw
+    .replace(/(?<![\w])\(\s*(-?\d+(?:\.\d+)?)\s*\)/g, '$1')
+    .replace(/(?<![\w])\(\s*([a-z_][a-z0-9_]*)\s*\)/gi, '$1');
+  const json = new RegExp(`^json_valid ?\\(${IDENT}\\)$`, 'i').exec(term);
+  if (json) return { column: lower(json[1]), rules: { json: true } };
   let match = new RegExp(`^${IDENT} (?:not )?in \\((.*)\\)$`, 'i').exec(term);
   if (match && !/ not in /i.test(term))
     return { column: lower(match[1]), rules: { allowed: literals(match[2] ?? '') } };
@@ -148,6 +152,7 @@ export function mergeRules(a: ColumnRules, b: ColumnRules): ColumnRules {
     merged.max = b.max;
     merged.maxExclusive = b.maxExclusive === true;
   }
+  if (b.json) merged.json = true;
   if (b.minLength !== undefined) merged.minLength = Math.max(a.minLength ?? 0, b.minLength);
   if (b.maxLength !== undefined) merged.maxLength = Math.min(a.maxLength ?? Number.POSITIVE_INFINITY, b.maxLength);
   return merged;

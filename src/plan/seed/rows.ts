@@ -201,7 +201,8 @@ function rulesOf(table: Table, schema: Schema): Map<string, TypeFacts> {
   for (const column of table.columns) {
     const base = typeFacts(column, schema);
     const checked = fromChecks.get(column.name.toLowerCase());
-    facts.set(column.name, checked ? { ...base, rules: mergeRules(base.rules, checked) } : base);
+    const merged = checked ? { ...base, rules: mergeRules(base.rules, checked) } : base;
+    facts.set(column.name, merged.rules.json ? { ...merged, kind: 'json' } : merged);
   }
   return facts;
 }

@@ -13,6 +13,8 @@ export interface ColumnRules {
   maxExclusive?: boolean;
   minLength?: number;
   maxLength?: number;
+  /** The column must hold valid JSON (MariaDB's JSON is LONGTEXT with CHECK (json_valid(col))). */
+  json?: boolean;
 }
 
 export interface SeedColumn {
