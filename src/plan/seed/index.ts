@@ -7,11 +7,11 @@ import type { GeneratedFile } from '../../generate/types.js';
 import type { Engine } from '../../model.js';
 import { resolveInsideRoot, resolveProjectRoot } from '../../root.js';
 import { diffSources } from '../../schema/diff-sources.js';
-import { loadSchema, parseSchemaSource } from '../../schema/sources.js';
+import { parseSchemaSource } from '../../schema/sources.js';
 import { insertOrder } from './order.js';
 import { seedSetup } from './project.js';
 import { generateRows } from './rows.js';
-import { shadowWithSchema } from './schema-shadow.js';
+import { openSchemaShadow } from './schema-shadow.js';
 import type { SeedPlan } from './types.js';
 import { writeKnexSeed } from './writers/knex.js';
 import { writePrismaSeed } from './writers/prisma.js';
@@ -96,12 +96,12 @@ export async function generateSeed(request: SeedRequest): Promise<SeedResult> {
   };
   const tables = request.tables?.length ? request.tables : await newTables(root, request, common);
   const schemaSource = request.schema ?? request.to ?? 'migrations';
-  const loaded = await loadSchema(parseSchemaSource(schemaSource), { root, ...common });
-  const ordered = insertOrder(loaded.schema, tables, new Set());
   const setup = seedSetup(root, request.format);
-  const shadow = await shadowWithSchema(loaded.schema, request.shadowUrl);
+  const loaded = await openSchemaShadow(parseSchemaSource(schemaSource), { root, ...common });
+  const { shadow } = loaded;
   let plan: SeedPlan;
   try {
+    const ordered = insertOrder(loaded.schema, tables, new Set());
     plan = await generateRows({
       schema: loaded.schema,
       ordered,
@@ -122,7 +122,7 @@ export async function generateSeed(request: SeedRequest): Promise<SeedResult> {
     );
   const name =
     request.name ??
-    `seed_${(ordered.find((entry) => entry.reason === 'requested')?.table.name ?? 'data').replace(/\W+/g, '_')}`;
+    `seed_${(plan.tables.find((table) => table.reason === 'requested')?.name ?? 'data').replace(/\W+/g, '_')}`;
   if (!/^[a-z0-9_]+$/i.test(name))
     throw new UserError(
       'seed-name',

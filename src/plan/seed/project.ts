@@ -28,8 +28,20 @@ export function seedSetup(root: string, format: SeedFormat | undefined): SeedSet
     (tools.find((tool) => (SEED_FORMATS as readonly string[]).includes(tool)) as SeedFormat | undefined) ??
     'sql';
   const seeds = packages.flatMap((entry) => entry.seeds);
-  const seedDir = seeds.map(dirOf).find((dir) => SEED_FOLDER.test(dir));
+  const seedDir = seeds.map(dirOf).find((dir) => SEED_FOLDER.test(dir)) ?? configuredSeedDir(files);
   return { format: chosen, moduleStyle: moduleStyleOf(packages, seeds, files), ...(seedDir ? { seedDir } : {}), files };
+}
+
+const KNEXFILE = /^knexfile\.(c|m)?(js|ts)$/;
+const USUAL_SEED_DIRS = ['seeds', 'db/seeds', 'seeders', 'db/seeders', 'src/seeds', 'database/seeds'];
+
+/** A seed folder the knexfile names, or one of the usual ones that exists, also while still empty. */
+function configuredSeedDir(files: ProjectFiles): string | undefined {
+  for (const knexfile of files.filesIn('.').filter((name) => KNEXFILE.test(name))) {
+    const directory = /seeds\s*:\s*\{[^}]*directory\s*:\s*['"]([^'"]+)['"]/.exec(files.read(knexfile) ?? '')?.[1];
+    if (directory) return directory.replace(/^\.\//, '').replace(/\/$/, '');
+  }
+  return USUAL_SEED_DIRS.find((dir) => files.dirs.has(dir));
 }
 
 function moduleStyleOf(
