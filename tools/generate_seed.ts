@@ -26,6 +26,12 @@ export const generateSeedTool = defineTool({
       .describe(
         'Schema holding the tables: migrations[:<folder>] (default, or `to`) | sql:<file> | prisma:<file> | db:<url>',
       ),
+    database: z
+      .string()
+      .optional()
+      .describe(
+        'db:<url> read read-only: referenced tables with rows there are pointed at, not seeded (default: schema if db:)',
+      ),
     engine: z.enum(['postgresql', 'sqlite', 'mysql', 'mariadb']).optional().describe('Engine of SQL sources'),
     rows: z.number().int().min(1).max(1_000).optional().describe('Rows per table (default 10)'),
     seed: z.number().int().optional().describe('Seed value of the generator (default 1)'),
@@ -70,6 +76,7 @@ export const generateSeedTool = defineTool({
       ...(input.from ? { from: input.from } : {}),
       ...(input.to ? { to: input.to } : {}),
       ...(input.schema ? { schema: input.schema } : {}),
+      ...(input.database ? { database: input.database } : {}),
       ...(input.engine ? { engine: input.engine } : {}),
       ...(input.rows ? { rows: input.rows } : {}),
       ...(input.seed !== undefined ? { seed: input.seed } : {}),

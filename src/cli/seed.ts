@@ -21,6 +21,7 @@ Options:
   --to <source>             later schema for the default tables (as in diff)
   --schema <source>         where the tables are defined: migrations[:<folder>] (default, or --to),
                             sql:<file>, prisma:<file>, db:<url> (read-only)
+  --database <db:url>       read-only: referenced tables with rows there are pointed at, not seeded
   --engine <e>              ${ENGINES.join(', ')} (engine of SQL sources)
   --rows <n>                rows per table (default 10, at most 1000)
   --seed <n>                generator seed (default 1)
@@ -72,6 +73,7 @@ export const seedCommand: CliCommand = {
       ...(values.from ? { from: values.from } : {}),
       ...(values.to ? { to: values.to } : {}),
       ...(values.schema ? { schema: values.schema } : {}),
+      ...(values.database ? { database: values.database } : {}),
       ...(values.engine ? { engine: values.engine as Engine } : {}),
       ...(values.rows !== undefined ? { rows: integer('--rows', values.rows) } : {}),
       ...(values.seed !== undefined ? { seed: integer('--seed', values.seed) } : {}),
@@ -107,6 +109,7 @@ function parse(args: string[]) {
         from: { type: 'string' },
         to: { type: 'string' },
         schema: { type: 'string' },
+        database: { type: 'string' },
         engine: { type: 'string' },
         rows: { type: 'string' },
         seed: { type: 'string' },

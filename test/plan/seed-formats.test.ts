@@ -222,3 +222,48 @@ model Book {
     }
   });
 });
+
+describe.skipIf(!postgres.available)('existing parent rows read read-only from a database', () => {
+  it('points the seed at rows that exist instead of seeding their table again', async () => {
+    const name = uniqueName('seed_parents');
+    const admin = knex({ client: 'pg', connection: POSTGRES_URL, pool: { min: 1, max: 1 } });
+    const url = POSTGRES_URL.replace(/\/[^/]*$/, `/${name}`);
+    await admin.raw(`CREATE DATABASE ${name}`);
+    const target = knex({ client: 'pg', connection: url, pool: { min: 1, max: 1 } });
+    try {
+      await target.raw(readFileSync(path.join(FIXTURE, 'schema-before.sql'), 'utf8'));
+      await target('customers').insert(
+        [40, 41, 42].map((id) => ({
+          id,
+          email: `c${id}@example.com`,
+          first_name: 'C',
+          last_name: `${id}`,
+          country: 'DE',
+          tier: 'pro',
+        })),
+      );
+      const result = await generateSeed({
+        root: FIXTURE,
+        schema: 'sql:schema.sql',
+        database: `db:${url}`,
+        tables: ['orders'],
+        rows: 6,
+        shadowUrl: POSTGRES_URL,
+        format: 'sql',
+      });
+      expect(result.tables.map((table) => table.name)).toEqual(['orders']);
+      expect(result.provenRows).toBe(6);
+      const ids = new Set(result.plan.tables[0]?.rows.map((row) => row.customer_id));
+      for (const id of ids) expect([40, 41, 42]).toContain(id);
+      expect(result.notes).toContain(
+        'Points at 3 existing row(s) of customers read (read-only) from the database; not seeded.',
+      );
+      expect(result.files[0]?.text).not.toContain('INSERT INTO "customers"');
+      expect(await target('customers').count({ n: '*' })).toEqual([{ n: '3' }]);
+    } finally {
+      await target.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await admin.destroy();
+    }
+  });
+});

@@ -31,6 +31,7 @@ describe('generate_seed over MCP', () => {
       'from',
       'to',
       'schema',
+      'database',
       'engine',
       'rows',
       'seed',

@@ -8,7 +8,8 @@ import type { Engine } from '../../model.js';
 import { resolveInsideRoot, resolveProjectRoot } from '../../root.js';
 import { diffSources } from '../../schema/diff-sources.js';
 import { parseSchemaSource } from '../../schema/sources.js';
-import { insertOrder } from './order.js';
+import { copyIntoShadow, type ExistingRows, readExistingParents } from './existing-parents.js';
+import { findTable, insertOrder } from './order.js';
 import { seedSetup } from './project.js';
 import { generateRows } from './rows.js';
 import { openSchemaShadow } from './schema-shadow.js';
@@ -40,6 +41,11 @@ export interface SeedRequest {
   file?: string;
   /** Where the tables are defined; default `to` when given, else the project's migrations replayed. */
   schema?: string;
+  /**
+   * A database (db:<url>, read-only) whose existing rows of referenced tables the seed points at instead of seeding
+   * those tables; default the schema source when it is a database.
+   */
+  database?: string;
   engine?: Engine;
   rows?: number;
   seed?: number;
@@ -100,14 +106,25 @@ export async function generateSeed(request: SeedRequest): Promise<SeedResult> {
   const loaded = await openSchemaShadow(parseSchemaSource(schemaSource), { root, ...common });
   const { shadow } = loaded;
   let plan: SeedPlan;
+  let existing: ExistingRows = new Map();
   try {
-    const ordered = insertOrder(loaded.schema, tables, new Set());
+    const databaseUrl = databaseOf(request.database ?? (schemaSource.startsWith('db:') ? schemaSource : undefined));
+    existing = databaseUrl
+      ? await readExistingParents(
+          databaseUrl,
+          root,
+          loaded.schema,
+          tables.map((table) => findTable(loaded.schema, table)),
+        )
+      : new Map();
+    await copyIntoShadow(shadow, loaded.schema, existing);
+    const ordered = insertOrder(loaded.schema, tables, new Set(existing.keys()));
     plan = await generateRows({
       schema: loaded.schema,
       ordered,
       rowsPerTable,
       seed,
-      existingKeys: new Map(),
+      existingKeys: existing,
       shadow,
       faker: await newFaker(),
       ...(request.signal ? { signal: request.signal } : {}),
@@ -115,6 +132,10 @@ export async function generateSeed(request: SeedRequest): Promise<SeedResult> {
   } finally {
     await shadow.close();
   }
+  for (const [table, rows] of existing)
+    plan.notes.push(
+      `Points at ${rows.length} existing row(s) of ${table} read (read-only) from the database; not seeded.`,
+    );
   const parents = plan.tables.filter((table) => table.reason === 'parent').map((table) => table.name);
   if (parents.length > 0)
     plan.notes.push(
@@ -160,6 +181,18 @@ export async function generateSeed(request: SeedRequest): Promise<SeedResult> {
     notes: plan.notes,
     plan,
   };
+}
+
+function databaseOf(source: string | undefined): string | undefined {
+  if (!source) return undefined;
+  const parsed = parseSchemaSource(source);
+  if (parsed.kind !== 'database')
+    throw new UserError(
+      'seed-database',
+      `database must be a database URL (db:<url>), got "${source}".`,
+      'Example: database db:postgres://ro@localhost/app',
+    );
+  return parsed.url;
 }
 
 /** The tables a diff creates: what a new migration brings that has no rows yet. */
