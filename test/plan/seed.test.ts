@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { generateSeed, type SeedResult } from '../../src/plan/seed/index.js';
 import type { SeedValue } from '../../src/plan/seed/types.js';
 import { MYSQL_URL, mysqlAvailable, POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
+import { tempProject } from '../project/helpers.js';
 
 const FIXTURE = path.join(import.meta.dirname, '../fixtures/seed-shop');
 const postgres = await postgresAvailable();
@@ -160,6 +162,29 @@ describe('generate_seed on SQLite', () => {
     }
     for (const row of rowsOf(result, 'authors')) expect([1, 2, 3, 4, 5]).toContain(row.rating);
     expect(result.files[0]?.text).toMatch(/, [01], /);
+  });
+
+  it("defaults to the project's migrations replayed on the shadow", async () => {
+    const migrations = path.join(import.meta.dirname, '../fixtures/shadow-sqlite/migrations');
+    const project = tempProject(
+      Object.fromEntries(
+        ['0001_users.up.sql', '0002_orders.up.sql', '0003_display_name.up.sql'].map((file) => [
+          `migrations/${file}`,
+          readFileSync(path.join(migrations, file), 'utf8'),
+        ]),
+      ),
+    );
+    try {
+      const result = await generateSeed({ root: project.dir, engine: 'sqlite', tables: ['orders'], rows: 4 });
+      expect(result.schema).toBe('3 golang-migrate migration(s) in migrations');
+      expect(result.format).toBe('sql');
+      expect(result.provenRows).toBe(8);
+      expect(
+        rowsOf(result, 'users').every((row) => typeof row.display_name === 'string' || row.display_name === null),
+      ).toBe(true);
+    } finally {
+      project.cleanup();
+    }
   });
 
   it('is deterministic per seed value', async () => {
