@@ -66,6 +66,8 @@ describe('generate_seed on PostgreSQL (PGlite)', () => {
       expect(String(row.code).length).toBeLessThanOrEqual(12);
       expect(String(row.sku)).toMatch(/^[0-9a-f-]{36}$/);
       expect(typeof row.attributes).toBe('object');
+      expect(String(row.warehouse_ip)).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      expect(String(row.checksum)).toMatch(/^\\x[0-9a-f]{16}$/i);
     }
 
     const orders = rowsOf(result, 'orders');

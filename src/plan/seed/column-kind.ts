@@ -9,14 +9,16 @@ export interface TypeFacts {
   rules: ColumnRules;
   /** Decimal places of numeric(p,s). */
   scale?: number;
+  /** Text in a type's own syntax (PostgreSQL inet, macaddr, interval, bytea). */
+  textFormat?: 'inet' | 'mac' | 'interval' | 'bytea';
 }
 
 const INTEGER_RANGES: [RegExp, number, number][] = [
-  [/^(int2|smallint|smallserial)/, -32_768, 32_767],
-  [/^tinyint/, -128, 127],
-  [/^mediumint/, -8_388_608, 8_388_607],
-  [/^(int8|bigint|bigserial)/, -9_007_199_254_740_991, 9_007_199_254_740_991],
-  [/^(int4|int|integer|serial)/, -2_147_483_648, 2_147_483_647],
+  [/^(int2|smallint|smallserial)(?![a-z])/, -32_768, 32_767],
+  [/^tinyint(?![a-z])/, -128, 127],
+  [/^mediumint(?![a-z])/, -8_388_608, 8_388_607],
+  [/^(int8|bigint|bigserial)(?![a-z])/, -9_007_199_254_740_991, 9_007_199_254_740_991],
+  [/^(int4|int|integer|serial)(?![a-z])/, -2_147_483_648, 2_147_483_647],
 ];
 
 export function typeFacts(column: Column, schema: Schema): TypeFacts {
@@ -79,6 +81,11 @@ export function typeFacts(column: Column, schema: Schema): TypeFacts {
             ? { minLength: 1, maxLength: 1 }
             : {},
     };
+  if (type === 'money') return { kind: 'decimal', scale: 2, rules: { min: 0, max: 100_000 } };
+  if (type === 'inet' || type === 'cidr') return { kind: 'text', textFormat: 'inet', rules: {} };
+  if (type === 'macaddr' || type === 'macaddr8') return { kind: 'text', textFormat: 'mac', rules: {} };
+  if (type === 'interval') return { kind: 'text', textFormat: 'interval', rules: {} };
+  if (type === 'bytea') return { kind: 'text', textFormat: 'bytea', rules: {} };
   if (type === '' || type === 'numeric') return { kind: 'decimal', scale: 2, rules: {} };
   return { kind: 'unsupported', rules: {} };
 }

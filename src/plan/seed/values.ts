@@ -35,7 +35,9 @@ export function valueFor(name: string, facts: TypeFacts, faker: Faker, row: RowC
     case 'uuid':
       return faker.string.uuid();
     case 'date':
-      return isoDate(row.moment(rankOf(name))).slice(0, 10);
+      return /birth|dob/i.test(name)
+        ? isoDate(faker.date.birthdate({ mode: 'age', min: 18, max: 80, refDate: '2025-01-01T00:00:00Z' })).slice(0, 10)
+        : isoDate(row.moment(rankOf(name))).slice(0, 10);
     case 'timestamp':
       return isoDate(row.moment(rankOf(name)));
     case 'time':
@@ -49,6 +51,10 @@ export function valueFor(name: string, facts: TypeFacts, faker: Faker, row: RowC
     case 'enum':
       return null;
     default:
+      if (facts.textFormat === 'inet') return faker.internet.ipv4();
+      if (facts.textFormat === 'mac') return faker.internet.mac();
+      if (facts.textFormat === 'interval') return `${faker.number.int({ min: 1, max: 90 })} days`;
+      if (facts.textFormat === 'bytea') return `\\x${faker.string.hexadecimal({ length: 16, prefix: '' })}`;
       return fitText(textFor(name, faker, row), rules, faker);
   }
 }
