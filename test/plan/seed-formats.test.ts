@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
+import Database from 'better-sqlite3';
 import knex from 'knex';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
@@ -9,7 +11,8 @@ import { generateSeed } from '../../src/plan/seed/index.js';
 import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
 import { tempProject } from '../project/helpers.js';
 
-const FIXTURE = path.join(import.meta.dirname, '../fixtures/seed-shop');
+const REPO = path.join(import.meta.dirname, '../..');
+const FIXTURE = path.join(REPO, 'test/fixtures/seed-shop');
 const PG_SCHEMA = readFileSync(path.join(FIXTURE, 'schema.sql'), 'utf8');
 const SQLITE_SCHEMA = readFileSync(path.join(FIXTURE, 'schema.sqlite.sql'), 'utf8');
 const postgres = await postgresAvailable();
@@ -185,6 +188,51 @@ model Book {
       project.cleanup();
     }
   });
+
+  it('TypeORM: the written script runs with tsx through the project DataSource (better-sqlite3) and inserts every row', async () => {
+    const typeormEntry = path.join(REPO, 'node_modules/typeorm/index.js');
+    const project = tempProject({
+      'package.json': JSON.stringify({ type: 'module', dependencies: { typeorm: '^1.1.1' } }),
+      'src/data-source.ts': `import { DataSource } from ${JSON.stringify(typeormEntry)};\nexport const AppDataSource = new DataSource({ type: 'better-sqlite3', database: 'app.sqlite' });\n`,
+      'schema.sql': SQLITE_SCHEMA,
+    });
+    try {
+      const result = await generateSeed({
+        root: project.dir,
+        schema: 'sql:schema.sql',
+        engine: 'sqlite',
+        tables: ['posts'],
+        rows: 5,
+        write: true,
+      });
+      expect(result.format).toBe('typeorm');
+      expect(result.files[0]?.path).toBe('src/seeds/seed_posts.ts');
+      const database = new Database(path.join(project.dir, 'app.sqlite'));
+      database.exec(SQLITE_SCHEMA);
+      database.close();
+      const child = spawnSync(
+        process.execPath,
+        [path.join(REPO, 'node_modules/tsx/dist/cli.mjs'), 'src/seeds/seed_posts.ts'],
+        {
+          cwd: project.dir,
+          encoding: 'utf8',
+          timeout: 50_000,
+        },
+      );
+      expect(child.stderr).toBe('');
+      expect(child.status).toBe(0);
+      const check = new Database(path.join(project.dir, 'app.sqlite'), { readonly: true });
+      expect(
+        check.prepare('SELECT (SELECT count(*) FROM authors) AS authors, (SELECT count(*) FROM posts) AS posts').get(),
+      ).toEqual({
+        authors: 5,
+        posts: 5,
+      });
+      check.close();
+    } finally {
+      project.cleanup();
+    }
+  }, 60_000);
 
   it('TypeORM and Drizzle: a TS script through the project DataSource / db running the proven SQL', async () => {
     const project = tempProject({
