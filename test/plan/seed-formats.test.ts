@@ -271,6 +271,57 @@ model Book {
   });
 });
 
+describe.skipIf(!postgres.available)('Sequelize seeder run with Sequelize against the PostgreSQL server', () => {
+  it('up inserts every row in one transaction and down deletes them again, children first', async () => {
+    const name = uniqueName('seed_sequelize');
+    const admin = knex({ client: 'pg', connection: POSTGRES_URL, pool: { min: 1, max: 1 } });
+    const url = POSTGRES_URL.replace(/\/[^/]*$/, `/${name}`);
+    await admin.raw(`CREATE DATABASE ${name}`);
+    const project = tempProject({
+      'package.json': JSON.stringify({
+        dependencies: { sequelize: '^6.37.0', 'sequelize-cli': '^6.6.0', pg: '^8.11.0' },
+      }),
+      'schema.sql': PG_SCHEMA,
+    });
+    const { Sequelize } = await import('sequelize');
+    const sequelize = new Sequelize(url, { logging: false });
+    try {
+      await sequelize.query(PG_SCHEMA);
+      const result = await generateSeed({
+        root: project.dir,
+        schema: 'sql:schema.sql',
+        tables: ['orders'],
+        rows: 4,
+        shadowUrl: POSTGRES_URL,
+        write: true,
+        now: NOW,
+      });
+      expect(result.format).toBe('sequelize');
+      const file = path.join(project.dir, result.files[0]?.path ?? '');
+      const seeder = createRequire(import.meta.url)(file) as {
+        up(q: unknown): Promise<void>;
+        down(q: unknown): Promise<void>;
+      };
+      const count = async () =>
+        (await sequelize.query(
+          'SELECT (SELECT count(*) FROM customers)::int AS c, (SELECT count(*) FROM orders)::int AS o',
+          {
+            plain: true,
+          },
+        )) as { c: number; o: number };
+      await seeder.up(sequelize.getQueryInterface());
+      expect(await count()).toEqual({ c: 4, o: 4 });
+      await seeder.down(sequelize.getQueryInterface());
+      expect(await count()).toEqual({ c: 0, o: 0 });
+    } finally {
+      await sequelize.close();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+      await admin.destroy();
+      project.cleanup();
+    }
+  });
+});
+
 describe.skipIf(!postgres.available)('existing parent rows read read-only from a database', () => {
   it('points the seed at rows that exist instead of seeding their table again', async () => {
     const name = uniqueName('seed_parents');
