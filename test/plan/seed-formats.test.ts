@@ -264,7 +264,8 @@ model Book {
       });
       expect(drizzle.files[0]?.path).toBe('src/db/seed_authors.ts');
       expect(drizzle.files[0]?.text).toContain("import { db } from './index';");
-      expect(drizzle.files[0]?.text).toContain('await tx.run(sql.raw(`INSERT INTO "authors"');
+      expect(drizzle.files[0]?.text).toContain("await db.run(sql.raw('BEGIN'));");
+      expect(drizzle.files[0]?.text).toContain('await db.run(sql.raw(`INSERT INTO "authors"');
     } finally {
       project.cleanup();
     }

@@ -45,18 +45,12 @@ export const writeDrizzleSeed: SeedWriter = (plan, context) => {
   const file = `${context.seedDir ?? 'src/db'}/${context.name}.ts`;
   const source = findExport(context, /export\s+(?:const|let)\s+(\w+)\s*=\s*drizzle\s*\(/);
   const imported = source ? importLine(file, source, 'db') : "import { db } from './index';";
-  const run = plan.engine === 'sqlite' ? 'run' : 'execute';
+  const statements = seedStatements(plan).map((statement) => `sql.raw(${templateLiteral(statement)})`);
   const text = `${header(plan, '//')}
 import { sql } from 'drizzle-orm';
 ${imported}
 
-async function main(): Promise<void> {
-  await db.transaction(async (tx) => {
-${seedStatements(plan)
-  .map((statement) => `    await tx.${run}(sql.raw(${templateLiteral(statement)}));`)
-  .join('\n')}
-  });
-}
+${plan.engine === 'sqlite' ? sqliteBody(statements) : serverBody(statements)}
 
 main().catch((error) => {
   console.error(error);
@@ -69,6 +63,32 @@ main().catch((error) => {
     hints: source ? [] : ["No `export const db = drizzle(…)` was found: point the import at the project's db object."],
   };
 };
+
+/** PostgreSQL and MySQL drivers run an async transaction callback. */
+function serverBody(statements: string[]): string {
+  return `async function main(): Promise<void> {
+  await db.transaction(async (tx) => {
+${statements.map((statement) => `    await tx.execute(${statement});`).join('\n')}
+  });
+}`;
+}
+
+/**
+ * better-sqlite3 refuses an async transaction callback and libsql needs one, so the SQLite script opens the
+ * transaction itself: `await` on db.run works for both the sync and the async driver.
+ */
+function sqliteBody(statements: string[]): string {
+  return `async function main(): Promise<void> {
+  await db.run(sql.raw('BEGIN'));
+  try {
+${statements.map((statement) => `    await db.run(${statement});`).join('\n')}
+    await db.run(sql.raw('COMMIT'));
+  } catch (error) {
+    await db.run(sql.raw('ROLLBACK'));
+    throw error;
+  }
+}`;
+}
 
 interface Found {
   file: string;
