@@ -166,6 +166,25 @@ describe('generate_seed on SQLite', () => {
     expect(result.files[0]?.text).toMatch(/, [01], /);
   });
 
+  it('points a self-reference at earlier rows and gives each parent one row under a unique foreign key', async () => {
+    const result = await generateSeed({
+      root: FIXTURE,
+      schema: 'sql:schema.sqlite.sql',
+      engine: 'sqlite',
+      tables: ['categories', 'author_profiles'],
+      rows: 8,
+      format: 'sql',
+    });
+    expect(result.provenRows).toBe(24);
+    const categories = rowsOf(result, 'categories');
+    categories.forEach((row, index) => {
+      if (row.parent_id !== null) expect(Number(row.parent_id)).toBeLessThanOrEqual(index);
+    });
+    expect(categories.some((row) => row.parent_id !== null)).toBe(true);
+    expect(new Set(column(categories, 'name')).size).toBe(8);
+    expect(new Set(column(rowsOf(result, 'author_profiles'), 'author_id')).size).toBe(8);
+  });
+
   it("defaults to the project's migrations replayed on the shadow", async () => {
     const migrations = path.join(import.meta.dirname, '../fixtures/shadow-sqlite/migrations');
     const project = tempProject(

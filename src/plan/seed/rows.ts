@@ -42,7 +42,7 @@ export async function generateRows(options: GenerateRowsOptions): Promise<SeedPl
       const seedTable = prepareTable(table, reason, schema, referenced.get(table.name) ?? new Set());
       const rules = rulesOf(table, schema);
       const uniques = uniqueGroups(table, seedTable);
-      const parents = parentRows(table, seeded, options.existingKeys);
+      const parents = parentRows(table, seeded, options.existingKeys, seedTable.rows, uniques);
       for (let index = 0; index < options.rowsPerTable; index++) {
         options.signal?.throwIfAborted();
         const row = await insertOneRow({ table, seedTable, rules, uniques, parents, index, faker, shadow, schema });
@@ -115,7 +115,11 @@ function buildRow(job: RowJob, attempt: number): Record<string, SeedValue> {
   const first = faker.person.firstName();
   const last = faker.person.lastName();
   const moments = rowMoments(faker);
-  const context: RowContext = { person: { first, last }, moment: (rank) => moments[rank] ?? moments[2] ?? new Date(0) };
+  const context: RowContext = {
+    table: job.table.name,
+    person: { first, last },
+    moment: (rank) => moments[rank] ?? moments[2] ?? new Date(0),
+  };
   const row: Record<string, SeedValue> = {};
   const fromParents = new Set<string>();
   for (const parent of job.parents) {
@@ -123,7 +127,9 @@ function buildRow(job: RowJob, attempt: number): Record<string, SeedValue> {
     if (source.length === 0 || (parent.nullable && faker.number.float() < NULL_SHARE / 2)) {
       for (const column of parent.columns) row[column] = null;
     } else {
-      const picked = faker.helpers.arrayElement(source);
+      const picked = parent.oneToOne
+        ? (source[(job.index + attempt) % source.length] as Record<string, SeedValue>)
+        : faker.helpers.arrayElement(source);
       parent.columns.forEach((column, position) => {
         row[column] = picked[parent.referencedColumns[position] ?? ''] ?? null;
       });
@@ -244,28 +250,32 @@ interface ParentChoice {
   columns: string[];
   referencedColumns: string[];
   nullable: boolean;
+  /** Rows to point at; for a self-reference the table's own earlier rows (the array grows as rows are proven). */
   rows: Record<string, SeedValue>[];
+  /** A unique key covers the foreign key: each parent row is taken once, in order, not drawn at random. */
+  oneToOne: boolean;
 }
 
 function parentRows(
   table: Table,
   seeded: Map<string, SeedTable>,
   existing: Map<string, Record<string, SeedValue>[]>,
+  ownRows: Record<string, SeedValue>[],
+  uniques: UniqueGroup[],
 ): ParentChoice[] {
   return table.foreignKeys.map((key) => {
     const nullable = key.columns.every((name) => table.columns.find((column) => column.name === name)?.nullable);
-    const rows =
-      key.referencedTable === table.name
-        ? []
-        : (seeded.get(key.referencedTable)?.rows ?? existing.get(key.referencedTable) ?? []);
-    if (rows.length === 0 && !nullable)
+    const self = key.referencedTable === table.name;
+    const rows = self ? ownRows : (seeded.get(key.referencedTable)?.rows ?? existing.get(key.referencedTable) ?? []);
+    if ((self || rows.length === 0) && !nullable)
       throw new UserError(
         'seed-parent-empty',
-        `${table.name}.${key.columns.join(', ')} must reference ${key.referencedTable}, which has no rows to point at.`,
-        key.referencedTable === table.name
+        `${table.name}.${key.columns.join(', ')} must reference ${self ? 'another row of the same table' : key.referencedTable}, ${self ? 'which the first row cannot do' : 'which has no rows to point at'}.`,
+        self
           ? 'Make the self-reference nullable, or seed this table by hand.'
-          : `Seed ${key.referencedTable} too, or pass a database (db:<url>) that holds its rows.`,
+          : `Seed ${key.referencedTable} too, or pass a database (database: db:<url>) that holds its rows.`,
       );
-    return { columns: key.columns, referencedColumns: key.referencedColumns, nullable, rows };
+    const oneToOne = uniques.some((group) => group.columns.every((column) => key.columns.includes(column)));
+    return { columns: key.columns, referencedColumns: key.referencedColumns, nullable, rows, oneToOne };
   });
 }

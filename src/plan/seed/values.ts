@@ -8,6 +8,8 @@ import type { ColumnRules, SeedValue } from './types.js';
  */
 
 export interface RowContext {
+  /** The table's name: a bare `name` column means a person in users, a department in categories. */
+  table: string;
   /** Person behind the row, so email, first and last name agree. */
   person: { first: string; last: string };
   /** Ordered timestamps of the row, taken by rank (created ≤ updated ≤ deleted). */
@@ -65,7 +67,8 @@ function textFor(name: string, faker: Faker, row: RowContext): string {
     return faker.internet.email({ firstName: row.person.first, lastName: row.person.last }).toLowerCase();
   if (/^(first_?name|given_?name|forename)$/.test(n)) return row.person.first;
   if (/^(last_?name|surname|family_?name)$/.test(n)) return row.person.last;
-  if (/^(full_?name|display_?name|name|author|contact_?name|customer_?name)$/.test(n))
+  if (n === 'name') return nameFor(row.table, faker, row);
+  if (/^(full_?name|display_?name|author|contact_?name|customer_?name)$/.test(n))
     return `${row.person.first} ${row.person.last}`;
   if (/user_?name|login|handle/.test(n))
     return faker.internet.username({ firstName: row.person.first, lastName: row.person.last });
@@ -90,6 +93,18 @@ function textFor(name: string, faker: Faker, row: RowContext): string {
   if (/password/.test(n)) return faker.internet.password();
   if (/^(label|category|kind|type|tag|role)$/.test(n)) return faker.word.noun();
   return faker.lorem.words(2);
+}
+
+/** What a bare `name` means depends on what the table holds. */
+function nameFor(table: string, faker: Faker, row: RowContext): string {
+  const t = table.toLowerCase();
+  if (/user|customer|author|person|people|member|employee|contact|student|patient|client|staff/.test(t))
+    return `${row.person.first} ${row.person.last}`;
+  if (/compan|organi[sz]ation|vendor|supplier|brand|tenant|team/.test(t)) return faker.company.name();
+  if (/product|item|article|good/.test(t)) return faker.commerce.productName();
+  if (/categor|department|genre|tag|topic|section/.test(t)) return faker.commerce.department();
+  if (/city|town|place|location|store|shop|warehouse/.test(t)) return faker.location.city();
+  return faker.lorem.words(2).replace(/^\w/, (char) => char.toUpperCase());
 }
 
 function integerFor(name: string, rules: ColumnRules, faker: Faker): number {
