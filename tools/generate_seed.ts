@@ -4,6 +4,8 @@ import { defineTool } from './define.js';
 const FORMATS = ['knex', 'prisma', 'sequelize', 'typeorm', 'drizzle', 'sql'] as const;
 /** Rows of each table shown in the structured answer; the files hold them all. */
 const SAMPLE_ROWS = 3;
+/** A longer seed file is cut in the answer (agents pay per character); write: true or the CLI gives it whole. */
+const MAX_FILE_CHARS = 20_000;
 
 export const generateSeedTool = defineTool({
   name: 'generate_seed',
@@ -60,7 +62,15 @@ export const generateSeedTool = defineTool({
     ),
     provenRows: z.number().int().describe('Rows inserted into the shadow in one transaction'),
     shadow: z.string(),
-    files: z.array(z.object({ path: z.string(), text: z.string(), edit: z.boolean() })),
+    files: z.array(
+      z.object({
+        path: z.string(),
+        text: z.string(),
+        edit: z.boolean(),
+        chars: z.number().int().describe('Length of the whole file'),
+        truncated: z.boolean().describe(`text cut at ${MAX_FILE_CHARS} characters`),
+      }),
+    ),
     written: z.boolean(),
     run: z.string().describe('Command that runs the seed'),
     hints: z.array(z.string()),
@@ -91,6 +101,12 @@ export const generateSeedTool = defineTool({
     return {
       structured: {
         ...rest,
+        files: result.files.map((file) => ({
+          ...file,
+          text: file.text.length > MAX_FILE_CHARS ? `${file.text.slice(0, MAX_FILE_CHARS)}\n… (cut)` : file.text,
+          chars: file.text.length,
+          truncated: file.text.length > MAX_FILE_CHARS,
+        })),
         tables: result.tables.map((table, index) => ({
           ...table,
           sample: (plan.tables[index]?.rows ?? []).slice(0, SAMPLE_ROWS),

@@ -50,7 +50,7 @@ describe('generate_seed over MCP', () => {
       provenRows: number;
       written: boolean;
       tables: { name: string; rows: number; reason: string; sample: Record<string, unknown>[] }[];
-      files: { path: string; text: string }[];
+      files: { path: string; text: string; chars: number; truncated: boolean }[];
     };
     expect(structured.provenRows).toBe(8);
     expect(structured.written).toBe(false);
@@ -61,11 +61,26 @@ describe('generate_seed over MCP', () => {
     expect(structured.tables[1]?.sample).toHaveLength(3);
     expect(structured.files[0]?.path).toBe('seeds/seed_posts.sql');
     expect(structured.files[0]?.text).toContain('INSERT INTO "posts"');
+    expect(structured.files[0]).toMatchObject({ truncated: false, chars: structured.files[0]?.text.length });
     const text = textOf(first);
     expect(text).toContain('8 rows proven on SQLite in memory');
     expect(text).toContain('File (not written): seeds/seed_posts.sql');
     const again = await callTool(connection.client, 'generate_seed', SQLITE);
     expect(again.structuredContent).toEqual(first.structuredContent);
+  });
+
+  it('keeps a large answer small: 1000 rows proven, the file cut in the answer with its full length', async () => {
+    const result = await callTool(connection.client, 'generate_seed', { ...SQLITE, tables: ['authors'], rows: 1000 });
+    const structured = result.structuredContent as {
+      provenRows: number;
+      files: { text: string; chars: number; truncated: boolean }[];
+    };
+    expect(structured.provenRows).toBe(1000);
+    expect(structured.files[0]?.truncated).toBe(true);
+    expect(structured.files[0]?.chars).toBeGreaterThan(100_000);
+    expect(structured.files[0]?.text.length).toBeLessThan(20_100);
+    const tooMany = await callTool(connection.client, 'generate_seed', { ...SQLITE, rows: 1001 });
+    expect(tooMany.isError).toBe(true);
   });
 
   it('answers a table missing from the schema with isError, what and how to fix', async () => {
