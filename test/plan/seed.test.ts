@@ -208,6 +208,18 @@ describe('generate_seed on SQLite', () => {
     }
   });
 
+  it('asks for tables when none are named and the project has no schema file to diff', async () => {
+    const project = tempProject({ 'README.md': '# nothing here\n' });
+    try {
+      const error = await generateSeed({ root: project.dir, engine: 'sqlite' }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(UserError);
+      expect((error as UserError).code).toBe('seed-tables-unknown');
+      expect((error as UserError).fix).toContain('Name the tables to seed');
+    } finally {
+      project.cleanup();
+    }
+  });
+
   it('is deterministic per seed value', async () => {
     const run = (seed: number) =>
       generateSeed({

@@ -207,6 +207,15 @@ async function newTables(
     ...(request.to ? { to: request.to } : {}),
     ...(request.file ? { file: request.file } : {}),
     ...common,
+  }).catch((error: unknown) => {
+    if (error instanceof UserError && error.code === 'schema-file-not-found')
+      throw new UserError(
+        'seed-tables-unknown',
+        `No tables were named and the new ones cannot be found: ${error.what}`,
+        'Name the tables to seed (tables / --table), or pass from and to around the change that adds them.',
+        error.where,
+      );
+    throw error;
   });
   const created = result.diff.operations.filter((op) => op.kind === 'create-table').map((op) => op.object);
   if (created.length === 0)
