@@ -2,20 +2,23 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import Database from 'better-sqlite3';
 import knex from 'knex';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { generateSeed } from '../../src/plan/seed/index.js';
-import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
+import { MYSQL_URL, mysqlAvailable, POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
 import { tempProject } from '../project/helpers.js';
 
 const REPO = path.join(import.meta.dirname, '../..');
 const FIXTURE = path.join(REPO, 'test/fixtures/seed-shop');
 const PG_SCHEMA = readFileSync(path.join(FIXTURE, 'schema.sql'), 'utf8');
 const SQLITE_SCHEMA = readFileSync(path.join(FIXTURE, 'schema.sqlite.sql'), 'utf8');
+const MYSQL_SCHEMA = readFileSync(path.join(FIXTURE, 'schema.mysql.sql'), 'utf8');
 const postgres = await postgresAvailable();
+const mysql = await mysqlAvailable();
 const NOW = new Date('2026-03-04T05:06:07Z');
 
 describe.skipIf(!postgres.available)('knex seed file run with knex against the PostgreSQL server', () => {
@@ -267,6 +270,53 @@ model Book {
       expect(drizzle.files[0]?.text).toContain("await db.run(sql.raw('BEGIN'));");
       expect(drizzle.files[0]?.text).toContain('await db.run(sql.raw(`INSERT INTO "authors"');
     } finally {
+      project.cleanup();
+    }
+  });
+});
+
+describe.skipIf(!mysql.available)('knex seed file run with knex against the MariaDB server', () => {
+  it('writes an ESM seed for an ESM project that inserts every row, JSON as text', async () => {
+    const name = uniqueName('seed_knex_my');
+    const admin = knex({ client: 'mysql2', connection: MYSQL_URL, pool: { min: 1, max: 1 } });
+    await admin.raw(`CREATE DATABASE ${name}`);
+    const target = knex({
+      client: 'mysql2',
+      connection: `${MYSQL_URL.replace(/\/[^/]*$/, `/${name}`)}?multipleStatements=true`,
+      pool: { min: 1, max: 1 },
+    });
+    const project = tempProject({
+      'package.json': JSON.stringify({ type: 'module', dependencies: { knex: '^3.1.0', mysql2: '^3.9.0' } }),
+      'seeds/.keep': '',
+      'schema.sql': MYSQL_SCHEMA,
+    });
+    try {
+      const result = await generateSeed({
+        root: project.dir,
+        schema: 'sql:schema.sql',
+        engine: 'mysql',
+        shadowUrl: MYSQL_URL,
+        tables: ['orders'],
+        rows: 6,
+        format: 'knex',
+        write: true,
+      });
+      const text = result.files[0]?.text ?? '';
+      expect(result.files[0]?.path).toBe('seeds/seed_orders.js');
+      expect(text).toContain('export async function seed(knex) {');
+      await target.raw(MYSQL_SCHEMA);
+      const seedModule = (await import(pathToFileURL(path.join(project.dir, 'seeds/seed_orders.js')).href)) as {
+        seed(k: typeof target): Promise<void>;
+      };
+      await seedModule.seed(target);
+      const [rows] = await target.raw(
+        'SELECT (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM orders) AS orders',
+      );
+      expect(rows[0]).toEqual({ customers: 6, orders: 6 });
+    } finally {
+      await target.destroy();
+      await admin.raw(`DROP DATABASE IF EXISTS ${name}`).catch(() => undefined);
+      await admin.destroy();
       project.cleanup();
     }
   });

@@ -59,5 +59,7 @@ function moduleStyleOf(
   const style = packages
     .flatMap((entry) => entry.conventions)
     .find((convention) => ['esm', 'cjs', 'ts'].includes(convention.moduleStyle))?.moduleStyle;
-  return (style as SeedWriteContext['moduleStyle'] | undefined) ?? 'cjs';
+  if (style) return style as SeedWriteContext['moduleStyle'];
+  // A .js file in a "type": "module" package is ESM: `exports.seed` would not even load there.
+  return /"type"\s*:\s*"module"/.test(files.read('package.json') ?? '') ? 'esm' : 'cjs';
 }
