@@ -7,6 +7,7 @@ import { mcpCommand } from './mcp.js';
 import { migrationsCommand } from './migrations.js';
 import { rehearseCommand } from './rehearse.js';
 import { rollbackCommand } from './rollback.js';
+import { seedCommand } from './seed.js';
 
 /** Every CLI command. Adding a command = adding its file and one line below. */
 export const COMMANDS: CliCommand[] = [
@@ -18,5 +19,6 @@ export const COMMANDS: CliCommand[] = [
   rehearseCommand,
   diffCommand,
   rollbackCommand,
+  seedCommand,
   // commands: one entry per line
 ];
