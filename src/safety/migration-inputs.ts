@@ -121,6 +121,13 @@ export async function loadMigrationInputs(
         );
     }
     for (const narrowed of project.folders) {
+      // Every input read from this folder carries it and its engine: each package is checked for its own engine.
+      const fromFolder = (inputs: SqlInput[]) =>
+        inputs.map((input) => ({
+          ...input,
+          folder: narrowed.directory,
+          ...(narrowed.folderEngine ? { engine: narrowed.folderEngine } : {}),
+        }));
       // The target itself when it lies in the folder; the folder when the target is a package or the root.
       const inFolder = relative === narrowed.directory || relative.startsWith(`${narrowed.directory}/`);
       const scope = inFolder ? target : narrowed.directory;
@@ -132,7 +139,7 @@ export async function loadMigrationInputs(
         for (const error of narrowed.errors)
           if (error.error.code === 'orphan-down') result.notes.push(readError(error).what);
         result.historyComplete = false;
-        result.inputs.push(...(await loadSqlInputs(root, [scope])));
+        result.inputs.push(...fromFolder(await loadSqlInputs(root, [scope])));
         continue;
       }
       if (unclaimed) {
@@ -152,7 +159,7 @@ export async function loadMigrationInputs(
           `${scopeRelative}: ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ` and ${stray.length - 3} more` : ''} ${stray.length === 1 ? 'is' : 'are'} not ${narrowed.format} migration(s); every .sql file below ${scopeRelative} was checked as plain SQL in natural order.`,
         );
         result.historyComplete = false;
-        result.inputs.push(...(await loadSqlInputs(root, [scope])));
+        result.inputs.push(...fromFolder(await loadSqlInputs(root, [scope])));
         continue;
       }
       if (!result.formats.includes(narrowed.format)) result.formats.push(narrowed.format);
@@ -191,7 +198,7 @@ export async function loadMigrationInputs(
           result.errors.push(notCompiled(migration, await consent()));
           continue;
         }
-        result.inputs.push(toInput(root, migration));
+        result.inputs.push(...fromFolder([toInput(root, migration)]));
       }
     }
   }

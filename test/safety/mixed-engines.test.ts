@@ -1,0 +1,100 @@
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
+
+/**
+ * A monorepo whose packages run on different engines (Prisma on PostgreSQL, Prisma on SQLite, a plain .sql folder
+ * in a package that depends on mysql2): `check .` and validate_safety with no path check the PostgreSQL folder and
+ * name each other folder as not checked, with its engine and where that was learned — nothing parsed as
+ * PostgreSQL (the SQLite PRAGMA and MySQL backticks would be syntax errors), nothing silently dropped.
+ */
+
+const ROOT = path.join(import.meta.dirname, '../fixtures/trust-mixed-engines');
+const API = 'packages/api/prisma/migrations/20240101000000_init/migration.sql';
+
+interface Result {
+  risk: string;
+  checkedRisk: string;
+  files: Array<{ file: string; findings: Array<{ ruleId: string }> }>;
+  errors: Array<{ code: string; what: string; fix: string; where?: { file?: string } }>;
+  unchecked: string[];
+}
+
+async function check(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const stdin = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  stderr.on('data', (chunk) => {
+    err += chunk;
+  });
+  stdin.end('');
+  const code = await main(['check', ...args], { stdout, stderr, stdin, cwd: ROOT, env: {} });
+  return { code, out, err };
+}
+
+function expectPerFolderEngines(result: Result): void {
+  // Only the PostgreSQL package is checked, and its CONCURRENTLY inside Prisma's one-query file is found.
+  expect(result.files.map((file) => file.file)).toEqual([API]);
+  expect(result.files[0]?.findings.map((finding) => finding.ruleId)).toContain('concurrently-in-transaction');
+  const notChecked = result.errors.filter((error) => error.code === 'engine-not-checked');
+  expect(notChecked.map((error) => [error.where?.file, error.what])).toEqual([
+    [
+      'packages/legacy/migrations',
+      '2 migration(s) not checked: no rules for MySQL yet (engine from packages/legacy/package.json: driver mysql2 3.9.0 in dependencies).',
+    ],
+    [
+      'packages/web/prisma/migrations',
+      '1 migration(s) not checked: no rules for SQLite yet (engine from packages/web/prisma/schema.prisma: datasource provider = "sqlite").',
+    ],
+  ]);
+  // Nothing else failed: no PostgreSQL syntax error on SQLite or MySQL text.
+  expect(result.errors).toHaveLength(2);
+  expect(result.risk).toBe('NOT FULLY CHECKED');
+  expect(result.checkedRisk).toBe('HIGH');
+  expect(result.unchecked).toEqual([
+    'packages/legacy/migrations: not checked (2 migration(s) not checked: no rules for MySQL yet (engine from packages/legacy/package.json: driver mysql2 3.9.0 in dependencies).)',
+    'packages/web/prisma/migrations: not checked (1 migration(s) not checked: no rules for SQLite yet (engine from packages/web/prisma/schema.prisma: datasource provider = "sqlite").)',
+  ]);
+}
+
+describe('a monorepo mixing engines', () => {
+  it('check . checks the PostgreSQL folder and names the MySQL and SQLite folders as not checked', async () => {
+    const { code, out, err } = await check(['.', '--format', 'json']);
+    expect(err).toBe('');
+    expect(code).toBe(2);
+    expectPerFolderEngines(JSON.parse(out) as Result);
+  });
+
+  it('the text report says which folders were not checked and why', async () => {
+    const { out } = await check(['.']);
+    expect(out).toContain('packages/web/prisma/migrations:1:1: error: 1 migration(s) not checked: no rules for SQLite');
+    expect(out).toContain('packages/legacy/migrations:1:1: error: 2 migration(s) not checked: no rules for MySQL');
+    expect(out).not.toContain('syntax error');
+  });
+
+  it('validate_safety with no path does the same over MCP', async () => {
+    const connection = await connectInMemory(ROOT);
+    try {
+      const result = await callTool(connection.client, 'validate_safety', {});
+      expect(result.isError).toBeFalsy();
+      expectPerFolderEngines(result.structuredContent as unknown as Result);
+      expect(textOf(result)).toContain('no rules for SQLite yet');
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('a path into the PostgreSQL package checks it alone, with nothing left out', async () => {
+    const { out } = await check(['packages/api', '--format', 'json']);
+    const result = JSON.parse(out) as Result;
+    expect(result.files.map((file) => file.file)).toEqual([API]);
+    expect(result.errors).toEqual([]);
+  });
+});
