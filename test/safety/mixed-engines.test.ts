@@ -22,7 +22,7 @@ interface Result {
   unchecked: string[];
 }
 
-async function check(args: string[]): Promise<{ code: number; out: string; err: string }> {
+async function run(command: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const stdin = new PassThrough();
@@ -35,9 +35,11 @@ async function check(args: string[]): Promise<{ code: number; out: string; err: 
     err += chunk;
   });
   stdin.end('');
-  const code = await main(['check', ...args], { stdout, stderr, stdin, cwd: ROOT, env: {} });
+  const code = await main([command, ...args], { stdout, stderr, stdin, cwd: ROOT, env: {} });
   return { code, out, err };
 }
+
+const check = (args: string[]) => run('check', args);
 
 function expectPerFolderEngines(result: Result): void {
   // Only the PostgreSQL package is checked, and its CONCURRENTLY inside Prisma's one-query file is found.
@@ -96,5 +98,24 @@ describe('a monorepo mixing engines', () => {
     const result = JSON.parse(out) as Result;
     expect(result.files.map((file) => file.file)).toEqual([API]);
     expect(result.errors).toEqual([]);
+  });
+
+  it('migrations . heads each package with its own engine and where it was learned', async () => {
+    const { out } = await run('migrations', ['.']);
+    expect(out).toContain('1 prisma migration(s) in packages/api/prisma/migrations, postgresql, in apply order');
+    expect(out).toContain(
+      '2 sql migration(s) in packages/legacy/migrations, mysql (from packages/legacy/package.json: driver mysql2 3.9.0 in dependencies), in apply order',
+    );
+    expect(out).toContain('1 prisma migration(s) in packages/web/prisma/migrations, sqlite, in apply order');
+  });
+
+  it("rehearse takes the engine of the migration's own package, never PostgreSQL for MySQL text", async () => {
+    const sqlite = await run('rehearse', ['packages/web/prisma/migrations/20240101000000_init']);
+    expect(sqlite.out).toContain('Rehearsal PASSED');
+    expect(sqlite.out).toContain('on SQLite in memory');
+    // The MySQL package's file asks for a MySQL server instead of running on the embedded PostgreSQL.
+    const mysql = await run('rehearse', ['packages/legacy/migrations/002_orders_total.sql']);
+    expect(mysql.code).not.toBe(0);
+    expect(mysql.err).toContain('A MySQL/MariaDB rehearsal needs a server');
   });
 });
