@@ -125,7 +125,7 @@ const RISK_ORDER: Record<Risk, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
 export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOptions = {}): Promise<SafetyCheckResult> {
   return runChecks(inputs, options, async (input, validate) => {
     const report = await validatePostgres(input.sql, validate);
-    return input.origins ? withOrigins(report, input) : report;
+    return input.origins || input.transactionFix ? withOrigins(report, input) : report;
   });
 }
 
@@ -154,7 +154,11 @@ export async function streamSqlInputs(
         },
         input.sql,
       );
-      const report = await checkPostgres(input.sql, validate, input.origins ? withSinkOrigins(sink, input) : sink);
+      const report = await checkPostgres(
+        input.sql,
+        validate,
+        input.origins || input.transactionFix ? withSinkOrigins(sink, input) : sink,
+      );
       const stopped = stoppedBy(report, input);
       stream.fileEnd(stopped ? { report, error: stopped } : { report });
       return report;
@@ -319,7 +323,14 @@ function withSinkOrigins(sink: StatementSink, input: SqlInput): StatementSink {
 
 function findingWithOrigin(finding: Finding, input: SqlInput): Finding & { origin?: FindingOrigin } {
   const origin = originAt(input.origins, finding.span.start.line);
-  return origin ? { ...finding, file: origin.file, origin } : finding;
+  const fixed = withToolFix(finding, input);
+  return origin ? { ...fixed, file: origin.file, origin } : fixed;
+}
+
+/** A statement that cannot run in the migration's transaction: the fix names the tool's own way out. */
+function withToolFix(finding: Finding, input: SqlInput): Finding {
+  if (!input.transactionFix || finding.ruleId !== 'concurrently-in-transaction' || !finding.fix) return finding;
+  return { ...finding, fix: { ...finding.fix, summary: `${finding.fix.summary} (${input.transactionFix})` } };
 }
 
 function summaryWithOrigin(summary: StatementSummary, input: SqlInput): StatementSummary & { origin?: FindingOrigin } {
