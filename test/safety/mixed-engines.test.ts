@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 
 /**
@@ -22,23 +21,7 @@ interface Result {
   unchecked: string[];
 }
 
-async function run(command: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  stdin.end('');
-  const code = await main([command, ...args], { stdout, stderr, stdin, cwd: ROOT, env: {} });
-  return { code, out, err };
-}
-
+const run = (command: string, args: string[]) => runCli([command, ...args], { cwd: ROOT });
 const check = (args: string[]) => run('check', args);
 
 function expectPerFolderEngines(result: Result): void {
