@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { releaseWarmPglite } from '../../src/shadow/pglite.js';
 import { runRehearsalRequest } from '../../src/shadow/request.js';
+import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
 
 /**
  * CONCURRENTLY in a migration its tool wraps in a transaction (a CommonJS knex migration without `exports.config = { transaction: false }`)
@@ -43,5 +44,18 @@ describe('rehearsal of CONCURRENTLY in a transactional migration', () => {
     expect(report.outcome).toBe('passed');
     const index = report.steps.find((each) => each.phase === 'up' && /concurrently/i.test(each.sql));
     expect(index?.transaction).toBe('none (autocommit)');
+  });
+
+  it('fails the same way on a real PostgreSQL server as shadow', async (context) => {
+    if (!(await postgresAvailable()).available) return context.skip();
+    const report = await runRehearsalRequest({
+      projectRoot: ROOT,
+      migration: 'migrations/20240103000000_index_accounts.js',
+      executeProjectCode: true,
+      shadowUrl: POSTGRES_URL,
+    });
+    expect(report.shadow).toMatch(/^dma_shadow_\w+ on 127\.0\.0\.1/);
+    expect(report.outcome).toBe('failed');
+    expect(report.failure?.message).toMatch(/CREATE INDEX CONCURRENTLY cannot run inside a transaction block/);
   });
 });
