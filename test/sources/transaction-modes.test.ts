@@ -4,6 +4,7 @@ import { detectSetup } from '../../src/project/detect.js';
 import { releaseWarmPglite } from '../../src/shadow/pglite.js';
 import { runRehearsalRequest } from '../../src/shadow/request.js';
 import { readMigrations } from '../../src/sources/index.js';
+import { tempProject } from '../project/helpers.js';
 
 /**
  * Each tool's real transaction mode, as detect reports it and the readers return it: a CommonJS knex project is
@@ -66,5 +67,24 @@ describe('Flyway and CONCURRENTLY', () => {
     expect(mixed.steps.find((step) => step.error)?.notes.join('\n')).toContain(
       'Flyway runs a file holding only such statements outside a transaction',
     );
+  });
+});
+
+describe('knex without a knexfile', () => {
+  it('finds a CommonJS knex_migrations folder (the folder is named in code, as in uptime-kuma)', () => {
+    const project = tempProject({
+      'package.json': JSON.stringify({ name: 'app', dependencies: { knex: '3.1.0' } }),
+      'db/knex_migrations/2024-01-01-0000-create-monitor.js':
+        "exports.up = function (knex) {\n  return knex.schema.createTable('monitor', (table) => table.increments('id'));\n};\n\nexports.down = function (knex) {\n  return knex.schema.dropTable('monitor');\n};\n",
+    });
+    try {
+      const [setup] = detectSetup(project.dir).packages;
+      expect(setup?.migrationDirs.map((dir) => [dir.path, dir.tool, dir.count])).toEqual([
+        ['db/knex_migrations', 'knex', 1],
+      ]);
+      expect(setup?.conventions[0]?.moduleStyle).toBe('cjs');
+    } finally {
+      project.cleanup();
+    }
   });
 });

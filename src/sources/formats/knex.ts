@@ -100,7 +100,9 @@ function scanKnex(context: PackageContext): MigrationScan[] {
     dirs = [joinRelative(base, configString(block, 'directory') ?? 'migrations')];
   }
   if (!dirs.some((dir) => context.files.dirs.has(dir))) {
-    dirs = conventionalDirs(context).filter((dir) =>
+    // Without a knexfile the folder is named in code; `knex_migrations` (knex's own table name) is a common choice.
+    const named = context.ownDirs.filter((dir) => /^knex[-_]migrations$/i.test(baseOf(dir)));
+    dirs = [...conventionalDirs(context), ...named].filter((dir) =>
       filesOf(context, dir, JS_MIGRATION).some((file) => KNEX_CODE.test(readIndexed(context, file))),
     );
   }
