@@ -1,7 +1,9 @@
 import path from 'node:path';
+import type { Engine, Migration, Statement } from '../../model.js';
 import type { PackageContext } from '../../project/context.js';
 import { joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { cannotRunInTransaction } from '../execution.js';
 import { listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
@@ -73,6 +75,36 @@ function versionKey(name: string): string {
 }
 
 /**
+ * Flyway's transaction for one migration on PostgreSQL: a file holding only statements that cannot run in a
+ * transaction (CONCURRENTLY …) runs without one; beside other statements Flyway refuses the file unless
+ * `mixed = true`, which is reported — the rehearsal then runs it in the transaction and fails, as Flyway does.
+ */
+function transactionMode(
+  up: Statement[],
+  engine: Engine | undefined,
+  notes: string[],
+): Pick<Migration, 'transactional' | 'notes'> {
+  const postgres = engine === undefined || engine === 'postgresql' || engine === 'cockroachdb';
+  const outside = postgres ? up.filter((statement) => cannotRunInTransaction(statement.sql)).length : 0;
+  if (outside === 0) return { transactional: true, notes };
+  if (outside === up.length)
+    return {
+      transactional: false,
+      notes: [
+        ...notes,
+        'Every statement must run outside a transaction (CONCURRENTLY …): Flyway runs the file without one.',
+      ],
+    };
+  return {
+    transactional: true,
+    notes: [
+      ...notes,
+      'The file mixes statements that cannot run in a transaction (CONCURRENTLY …) with others: Flyway refuses it unless `mixed = true`; give those statements a migration of their own.',
+    ],
+  };
+}
+
+/**
  * Flyway: versioned `V<version>__<description>.sql` in version order, undo `U<version>__…` as their down,
  * then repeatable `R__<description>.sql` ordered by description. Each migration runs in a transaction
  * (on engines with transactional DDL).
@@ -124,12 +156,13 @@ export const flyway: FormatReader = {
               notes.push(
                 `No U${entry.version}__${entry.description}.sql undo migration: flyway undo cannot revert it.`,
               );
+            const up = await splitStatements((await readText(absolute)) ?? '', engine, relative);
             return {
               id: entry.version,
               name: describe(entry.description),
               path: relative,
               format: 'flyway' as const,
-              up: await splitStatements((await readText(absolute)) ?? '', engine, relative),
+              up,
               ...(undo
                 ? {
                     down: await splitStatements(
@@ -139,8 +172,7 @@ export const flyway: FormatReader = {
                     ),
                   }
                 : {}),
-              transactional,
-              notes,
+              ...(transactional ? transactionMode(up, engine, notes) : { transactional, notes }),
             };
           },
         };
@@ -153,16 +185,16 @@ export const flyway: FormatReader = {
           absolute,
           read: async () => {
             const relative = relativeToRoot(context.root, absolute);
+            const up = await splitStatements((await readText(absolute)) ?? '', engine, relative);
             return {
               id: `R__${description}`,
               name: describe(description),
               path: relative,
               format: 'flyway' as const,
-              up: await splitStatements((await readText(absolute)) ?? '', engine, relative),
-              transactional: true,
-              notes: [
+              up,
+              ...transactionMode(up, engine, [
                 'Repeatable migration: Flyway runs it after all versioned migrations, again whenever its checksum changes.',
-              ],
+              ]),
             };
           },
         };
