@@ -2,11 +2,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MigrationDraft } from '../../src/generate/types.js';
 import { writeAlembic } from '../../src/sources/formats/alembic-write.js';
 import { writeDjango } from '../../src/sources/formats/django-write.js';
 import { readMigrations } from '../../src/sources/index.js';
+import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
 import { fixtureCopy, scanOf, writeContext, writeFiles } from './writers-orm-helpers.js';
 
 const now = new Date(Date.UTC(2026, 11, 6, 12, 0, 0));
@@ -75,8 +77,10 @@ const addOrdersSqlite: MigrationDraft = {
   up: [
     'CREATE TABLE IF NOT EXISTS "orders" (\n  "id" integer PRIMARY KEY,\n  "account_id" integer NOT NULL REFERENCES "accounts" ("id"),\n  "note" text DEFAULT \'it:s\'\n)',
     'CREATE INDEX "orders_account_id_idx" ON "orders" ("account_id")',
+    // SQLAlchemy prints DEFAULT before NOT NULL; written that way the read-back compares word for word.
+    `ALTER TABLE "accounts" ADD COLUMN "nickname" varchar(50) DEFAULT 'x' NOT NULL`,
   ],
-  down: ['DROP INDEX "orders_account_id_idx"', 'DROP TABLE "orders"'],
+  down: ['ALTER TABLE "accounts" DROP COLUMN "nickname"', 'DROP INDEX "orders_account_id_idx"', 'DROP TABLE "orders"'],
 };
 
 describe('Alembic writer', () => {
@@ -98,7 +102,10 @@ describe('Alembic writer', () => {
     );
     expect(file.text).toContain("    op.create_index('orders_account_id_idx', 'orders', ['account_id'])\n");
     expect(file.text).toContain(
-      "def downgrade() -> None:\n    op.drop_index('orders_account_id_idx')\n    op.drop_table('orders')\n",
+      `    op.add_column('accounts', sa.Column('nickname', sa.String(length=50), nullable=False, server_default=sa.text("'x'")))\n`,
+    );
+    expect(file.text).toContain(
+      "def downgrade() -> None:\n    op.drop_column('accounts', 'nickname')\n    op.drop_index('orders_account_id_idx')\n    op.drop_table('orders')\n",
     );
     // The same name and time give the same revision (re-runs are reproducible).
     expect(writeAlembic(addOrdersSqlite, scanOf(root, 'alembic'), writeContext(root, now))[0]!.path).toBe(file.path);
@@ -130,14 +137,16 @@ describe('Alembic writer', () => {
     const alembic = (...args: string[]) => run(root, ['-m', 'alembic', '-x', `url=sqlite:///${db}`, ...args]);
     alembic('upgrade', 'head');
     const applied = sqliteTables(db);
-    expect(applied).toEqual(expect.arrayContaining(['orders.account_id', 'orders.note']));
+    expect(applied).toEqual(expect.arrayContaining(['orders.account_id', 'orders.note', 'accounts.nickname']));
     alembic('downgrade', '-1');
-    expect(sqliteTables(db).filter((column) => column.startsWith('orders.'))).toEqual([]);
+    expect(sqliteTables(db).filter((column) => column.startsWith('orders.') || column === 'accounts.nickname')).toEqual(
+      [],
+    );
     alembic('upgrade', 'head');
     expect(sqliteTables(db)).toEqual(applied);
   });
 
-  it.skipIf(!python)('on PostgreSQL: op.* with CONCURRENTLY in an autocommit block, foreign keys by op', async () => {
+  it.skipIf(!python)('on PostgreSQL: CONCURRENTLY in autocommit_block, foreign keys by op, applied / rolled back / re-applied by alembic', async () => {
     const pgProject = fixtureCopy('generate-alembic');
     try {
       const ini = path.join(pgProject.root, 'alembic.ini');
@@ -180,17 +189,53 @@ describe('Alembic writer', () => {
       expect(result.migrations[1]!.down?.map((statement) => words(statement.sql))).toEqual(
         expect.arrayContaining(draft.down.map(words)),
       );
+      await applyOnPostgres(pgProject.root);
     } finally {
       pgProject.cleanup();
     }
   });
 });
 
+/** alembic upgrade head / downgrade -1 / upgrade head against a database of its own on the PostgreSQL server. */
+async function applyOnPostgres(root: string): Promise<void> {
+  if (!(await postgresAvailable()).available) return;
+  const database = uniqueName('gen_alembic');
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${database}`;
+  url.protocol = 'postgresql:'; // SQLAlchemy knows no postgres:// dialect
+  const client = new pg.Client({ connectionString: url.toString() });
+  try {
+    await client.connect();
+    const indexes = async () =>
+      (await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'accounts' ORDER BY 1`)).rows.map(
+        (row) => row.indexname as string,
+      );
+    const alembic = (...args: string[]) => run(root, ['-m', 'alembic', '-x', `url=${url.toString()}`, ...args]);
+    alembic('upgrade', 'head');
+    expect(await indexes()).toEqual(['accounts_email_key', 'accounts_lower_email_idx', 'accounts_pkey']);
+    alembic('downgrade', '-1');
+    expect(await indexes()).toEqual(['accounts_pkey']);
+    alembic('upgrade', 'head');
+    expect(await indexes()).toEqual(['accounts_email_key', 'accounts_lower_email_idx', 'accounts_pkey']);
+  } finally {
+    await client.end();
+    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+    await admin.end();
+  }
+}
+
 describe('Django writer', () => {
   const { root, cleanup } = fixtureCopy('generate-django');
   afterAll(cleanup);
-  const draft: MigrationDraft = { ...addOrdersSqlite, up: [...addOrdersSqlite.up], name: 'add_orders_table' };
-  draft.up[0] = draft.up[0]!.replace(/accounts/g, 'shop_product');
+  const toShop = (statement: string) => statement.replace(/accounts/g, 'shop_product');
+  const draft: MigrationDraft = {
+    ...addOrdersSqlite,
+    up: addOrdersSqlite.up.map(toShop),
+    down: addOrdersSqlite.down.map(toShop),
+  };
   const files = writeDjango(draft, scanOf(root, 'django'), writeContext(root, now));
 
   it('writes the next numbered migration of the app, depending on its newest, as RunSQL with reverse_sql', () => {
@@ -199,7 +244,7 @@ describe('Django writer', () => {
     expect(text).toContain('    dependencies = [("shop", "0001_initial")]\n');
     expect(text).toContain('        migrations.RunSQL(\n            sql=[\n');
     expect(text).toContain(`                'CREATE INDEX "orders_account_id_idx" ON "orders" ("account_id")',\n`);
-    expect(text).toContain(`            reverse_sql=['DROP INDEX "orders_account_id_idx"', 'DROP TABLE "orders"'],\n`);
+    expect(text).toContain(`                'DROP TABLE "orders"',\n            ],\n        ),\n    ]\n`);
     expect(text).not.toContain('atomic');
     writeFiles(root, files);
     compiles(path.join(root, files[0]!.path));
@@ -230,9 +275,11 @@ describe('Django writer', () => {
     const db = path.join(root, 'db.sqlite3');
     run(root, ['manage.py', 'migrate', '--no-input']);
     const applied = sqliteTables(db);
-    expect(applied).toEqual(expect.arrayContaining(['orders.account_id', 'shop_product.name']));
+    expect(applied).toEqual(expect.arrayContaining(['orders.account_id', 'shop_product.nickname']));
     run(root, ['manage.py', 'migrate', 'shop', '0001', '--no-input']);
-    expect(sqliteTables(db).filter((column) => column.startsWith('orders.'))).toEqual([]);
+    expect(sqliteTables(db).filter((column) => column.startsWith('orders.') || column.endsWith('.nickname'))).toEqual(
+      [],
+    );
     run(root, ['manage.py', 'migrate', '--no-input']);
     expect(sqliteTables(db)).toEqual(applied);
   });

@@ -122,7 +122,8 @@ interface OpPattern {
   pattern: RegExp;
   /** Engines whose alembic dialect cannot say it without more than the SQL tells (MySQL's typed DROP CONSTRAINT). */
   not?: Engine[];
-  render(match: RegExpExecArray, s: (value: string) => string): string;
+  /** The op call, or undefined when a detail (a column type) has no exact SQLAlchemy form. */
+  render(match: RegExpExecArray, s: (value: string) => string): string | undefined;
 }
 
 /** Statements op.* says exactly, matched whole (no IF [NOT] EXISTS, no schema qualification, plain column lists). */
@@ -141,6 +142,21 @@ const OPS: OpPattern[] = [
         ...(where ? [`postgresql_where=sa.text(${s(where.trim())})`] : []),
       ];
       return `op.create_index(${[s(ident(name!)), s(ident(table!)), `[${idents(columns!).map(s).join(', ')}]`, ...options].join(', ')})`;
+    },
+  },
+  {
+    pattern: new RegExp(
+      String.raw`^ALTER\s+TABLE\s+(${ID})\s+ADD\s+(?:COLUMN\s+)?(?!IF\s)(${ID})\s+(.+?)(\s+NOT\s+NULL)?(?:\s+DEFAULT\s+([\s\S]+?))?(\s+NOT\s+NULL)?$`,
+      'i',
+    ),
+    render: (m, s) => {
+      const type = saType(m[9]!);
+      if (!type) return undefined;
+      const options = [
+        `nullable=${m[10] || m[12] ? 'False' : 'True'}`,
+        ...(m[11] ? [`server_default=sa.text(${s(textSafe(m[11].trim()))})`] : []),
+      ];
+      return `op.add_column(${s(ident(m[1]!))}, sa.Column(${[s(ident(m[5]!)), type, ...options].join(', ')}))`;
     },
   },
   {
@@ -198,8 +214,53 @@ export function opCall(statement: string, style: PythonStyle, engine: Engine): s
   for (const op of OPS) {
     if (op.not?.includes(engine)) continue;
     const match = op.pattern.exec(sql);
-    if (match) return op.render(match, s);
+    const call = match ? op.render(match, s) : undefined;
+    if (call) return call;
   }
-  // op.execute wraps a string in sa.text(), where `:name` is a bind parameter: escape colons that would read as one.
-  return `op.execute(${s(sql.replace(/(?<![:\w\\]):(?=\w)/g, '\\:'))})`;
+  return `op.execute(${s(textSafe(sql))})`;
+}
+
+/** op.execute and server_default wrap SQL in sa.text(), where `:name` is a bind parameter: escape such colons. */
+function textSafe(sql: string): string {
+  return sql.replace(/(?<![:\w\\]):(?=\w)/g, '\\:');
+}
+
+/** The SQLAlchemy type that renders exactly this SQL type on every dialect alembic targets; undefined otherwise. */
+function saType(sql: string): string | undefined {
+  const text = sql.trim().toLowerCase().replace(/\s+/g, ' ');
+  const args = /\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\)$/.exec(text);
+  const name = text.replace(/\s*\(.*\)$/, '');
+  switch (name) {
+    case 'integer':
+    case 'int':
+    case 'int4':
+      return 'sa.Integer()';
+    case 'bigint':
+    case 'int8':
+      return 'sa.BigInteger()';
+    case 'smallint':
+    case 'int2':
+      return 'sa.SmallInteger()';
+    case 'text':
+      return 'sa.Text()';
+    case 'varchar':
+    case 'character varying':
+      return args ? `sa.String(length=${args[1]})` : 'sa.String()';
+    case 'boolean':
+    case 'bool':
+      return 'sa.Boolean()';
+    case 'date':
+      return 'sa.Date()';
+    case 'timestamp':
+    case 'timestamp without time zone':
+      return args ? undefined : 'sa.DateTime()';
+    case 'timestamptz':
+    case 'timestamp with time zone':
+      return args ? undefined : 'sa.DateTime(timezone=True)';
+    case 'numeric':
+    case 'decimal':
+      return args?.[2] ? `sa.Numeric(precision=${args[1]}, scale=${args[2]})` : undefined;
+    default:
+      return undefined;
+  }
 }
