@@ -146,54 +146,57 @@ describe('Alembic writer', () => {
     expect(sqliteTables(db)).toEqual(applied);
   });
 
-  it.skipIf(!python)('on PostgreSQL: CONCURRENTLY in autocommit_block, foreign keys by op, applied / rolled back / re-applied by alembic', async () => {
-    const pgProject = fixtureCopy('generate-alembic');
-    try {
-      const ini = path.join(pgProject.root, 'alembic.ini');
-      writeFileSync(ini, readFileSync(ini, 'utf8').replace('sqlite:///app.db', 'postgresql://app@localhost/app'));
-      const draft: MigrationDraft = {
-        name: 'add_accounts_email_index',
-        engine: 'postgresql',
-        transactional: false,
-        changes: [],
-        up: [
-          `CREATE UNIQUE INDEX CONCURRENTLY "accounts_email_key" ON "accounts" ("email")`,
-          `ALTER TABLE "accounts" ADD CONSTRAINT "accounts_id_fkey" FOREIGN KEY ("id") REFERENCES "accounts" ("id") ON DELETE CASCADE`,
-          `CREATE INDEX IF NOT EXISTS "accounts_lower_email_idx" ON "accounts" (lower("email"))`,
-        ],
-        down: [
-          `DROP INDEX IF EXISTS "accounts_lower_email_idx"`,
-          `ALTER TABLE "accounts" DROP CONSTRAINT "accounts_id_fkey"`,
-          `DROP INDEX CONCURRENTLY "accounts_email_key"`,
-        ],
-      };
-      const written = writeAlembic(draft, scanOf(pgProject.root, 'alembic'), writeContext(pgProject.root, now));
-      const text = written[0]!.text;
-      expect(text).toContain(
-        "    with op.get_context().autocommit_block():\n        op.create_index('accounts_email_key', 'accounts', ['email'], unique=True, postgresql_concurrently=True)\n",
-      );
-      expect(text).toContain(
-        "op.create_foreign_key('accounts_id_fkey', 'accounts', 'accounts', ['id'], ['id'], ondelete='CASCADE')",
-      );
-      expect(text).toContain(
-        `op.execute('CREATE INDEX IF NOT EXISTS "accounts_lower_email_idx" ON "accounts" (lower("email"))')`,
-      );
-      writeFiles(pgProject.root, written);
-      useToolPython(pgProject.root);
-      const result = await readMigrations(pgProject.root, { executeProjectCode: true });
-      expect(result.errors).toEqual([]);
-      const up = result.migrations[1]!.up.map((statement) => words(statement.sql));
-      // alembic commits before the block and begins again after it: the index is built outside any transaction.
-      expect(up.indexOf('commit')).toBeLessThan(up.indexOf(words(draft.up[0]!)));
-      expect(up).toEqual(expect.arrayContaining(draft.up.map(words)));
-      expect(result.migrations[1]!.down?.map((statement) => words(statement.sql))).toEqual(
-        expect.arrayContaining(draft.down.map(words)),
-      );
-      await applyOnPostgres(pgProject.root);
-    } finally {
-      pgProject.cleanup();
-    }
-  });
+  it.skipIf(!python)(
+    'on PostgreSQL: CONCURRENTLY in autocommit_block, foreign keys by op, applied / rolled back / re-applied by alembic',
+    async () => {
+      const pgProject = fixtureCopy('generate-alembic');
+      try {
+        const ini = path.join(pgProject.root, 'alembic.ini');
+        writeFileSync(ini, readFileSync(ini, 'utf8').replace('sqlite:///app.db', 'postgresql://app@localhost/app'));
+        const draft: MigrationDraft = {
+          name: 'add_accounts_email_index',
+          engine: 'postgresql',
+          transactional: false,
+          changes: [],
+          up: [
+            `CREATE UNIQUE INDEX CONCURRENTLY "accounts_email_key" ON "accounts" ("email")`,
+            `ALTER TABLE "accounts" ADD CONSTRAINT "accounts_id_fkey" FOREIGN KEY ("id") REFERENCES "accounts" ("id") ON DELETE CASCADE`,
+            `CREATE INDEX IF NOT EXISTS "accounts_lower_email_idx" ON "accounts" (lower("email"))`,
+          ],
+          down: [
+            `DROP INDEX IF EXISTS "accounts_lower_email_idx"`,
+            `ALTER TABLE "accounts" DROP CONSTRAINT "accounts_id_fkey"`,
+            `DROP INDEX CONCURRENTLY "accounts_email_key"`,
+          ],
+        };
+        const written = writeAlembic(draft, scanOf(pgProject.root, 'alembic'), writeContext(pgProject.root, now));
+        const text = written[0]!.text;
+        expect(text).toContain(
+          "    with op.get_context().autocommit_block():\n        op.create_index('accounts_email_key', 'accounts', ['email'], unique=True, postgresql_concurrently=True)\n",
+        );
+        expect(text).toContain(
+          "op.create_foreign_key('accounts_id_fkey', 'accounts', 'accounts', ['id'], ['id'], ondelete='CASCADE')",
+        );
+        expect(text).toContain(
+          `op.execute('CREATE INDEX IF NOT EXISTS "accounts_lower_email_idx" ON "accounts" (lower("email"))')`,
+        );
+        writeFiles(pgProject.root, written);
+        useToolPython(pgProject.root);
+        const result = await readMigrations(pgProject.root, { executeProjectCode: true });
+        expect(result.errors).toEqual([]);
+        const up = result.migrations[1]!.up.map((statement) => words(statement.sql));
+        // alembic commits before the block and begins again after it: the index is built outside any transaction.
+        expect(up.indexOf('commit')).toBeLessThan(up.indexOf(words(draft.up[0]!)));
+        expect(up).toEqual(expect.arrayContaining(draft.up.map(words)));
+        expect(result.migrations[1]!.down?.map((statement) => words(statement.sql))).toEqual(
+          expect.arrayContaining(draft.down.map(words)),
+        );
+        await applyOnPostgres(pgProject.root);
+      } finally {
+        pgProject.cleanup();
+      }
+    },
+  );
 });
 
 /** alembic upgrade head / downgrade -1 / upgrade head against a database of its own on the PostgreSQL server. */
