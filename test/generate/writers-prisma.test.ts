@@ -70,6 +70,39 @@ const dropPaidAt: MigrationDraft = {
   down: [`ALTER TABLE "Payment" ADD COLUMN IF NOT EXISTS "paid_at" timestamptz`],
 };
 
+const refunds: MigrationDraft = {
+  name: 'add_payment_refunds',
+  engine: 'postgresql',
+  transactional: true,
+  changes: [
+    { op: 'add_enum_value', name: 'PaymentStatus', value: 'refunded' },
+    { op: 'alter_column', table: 'Payment', column: 'amount', default: '0' },
+    { op: 'add_column', table: 'Payment', column: { name: 'approvedBy', type: 'integer' } },
+    {
+      op: 'add_foreign_key',
+      table: 'Payment',
+      columns: ['approvedBy'],
+      references: { table: 'User', onDelete: 'set null' },
+    },
+  ],
+  up: [
+    `ALTER TYPE "PaymentStatus" ADD VALUE IF NOT EXISTS 'refunded'`,
+    `SET lock_timeout = '5s'`,
+    `ALTER TABLE "Payment" ALTER COLUMN "amount" SET DEFAULT 0`,
+    `ALTER TABLE "Payment" ADD COLUMN IF NOT EXISTS "approvedBy" integer`,
+    `ALTER TABLE "Payment" ADD CONSTRAINT "Payment_approvedBy_fkey" FOREIGN KEY ("approvedBy") REFERENCES "User" ("id") ON DELETE SET NULL NOT VALID`,
+    `CREATE INDEX IF NOT EXISTS "Payment_approvedBy_idx" ON "Payment" ("approvedBy")`,
+    `ALTER TABLE "Payment" VALIDATE CONSTRAINT "Payment_approvedBy_fkey"`,
+  ],
+  // An enum value cannot be dropped: the down leaves it.
+  down: [
+    `ALTER TABLE "Payment" DROP CONSTRAINT IF EXISTS "Payment_approvedBy_fkey"`,
+    `DROP INDEX IF EXISTS "Payment_approvedBy_idx"`,
+    `ALTER TABLE "Payment" DROP COLUMN IF EXISTS "approvedBy"`,
+    `ALTER TABLE "Payment" ALTER COLUMN "amount" DROP DEFAULT`,
+  ],
+};
+
 const at = (second: number) => new Date(Date.UTC(2026, 11, 6, 12, 0, second));
 
 /** diff_schema between the edited schema.prisma and the migration history: empty when they agree. */
@@ -170,6 +203,23 @@ describe('Prisma writer', () => {
     expect(await disagreements(root)).toEqual([]);
   }, 60_000);
 
+  it('adds an enum value, a default, and a second relation to the same model (named on both sides)', async () => {
+    const files = writePrisma(refunds, scanOf(root, 'prisma'), writeContext(root, at(4)));
+    const sql = textOf(files, /migration\.sql$/);
+    expect(sql).toContain(`-- AlterEnum\nALTER TYPE "PaymentStatus" ADD VALUE IF NOT EXISTS 'refunded';`);
+    expect(sql).toContain('-- AddForeignKey\nALTER TABLE "Payment" ADD CONSTRAINT "Payment_approvedBy_fkey"');
+    const schema = textOf(files, /schema\.prisma$/);
+    expect(schema).toContain('enum PaymentStatus {\n  pending\n  paid\n  refunded\n}');
+    expect(schema).toMatch(/ {2}amount +Decimal +@db\.Decimal\(10, 2\) @default\(0\)\n/);
+    expect(schema).toMatch(
+      / {2}approvedByUser +User\? +@relation\("Payment_approvedBy", fields: \[approvedBy\], references: \[id\], onUpdate: NoAction\)\n/,
+    );
+    expect(schema).toMatch(/ {2}paymentsAsApprovedByUser +Payment\[\] +@relation\("Payment_approvedBy"\)\n/);
+    writeFiles(root, files);
+    written.push(...files.filter((file) => !file.edit).map((file) => file.path));
+    expect(await disagreements(root)).toEqual([]);
+  }, 60_000);
+
   it('reads back with the Prisma reader in folder order, down.sql not taken for a migration', async () => {
     const result = await readMigrations(root, { format: 'prisma' });
     expect(result.errors).toEqual([]);
@@ -179,6 +229,7 @@ describe('Prisma writer', () => {
       'add_payments_table',
       'add_user_nickname_index',
       'drop_payment_paid_at',
+      'add_payment_refunds',
     ]);
     expect(result.migrations[2]?.up.map((statement) => statement.sql.split(/\s+/).slice(0, 2).join(' '))).toEqual([
       'CREATE TYPE',
@@ -220,7 +271,7 @@ describe('Prisma writer', () => {
     it('applies, rolls back and applies again', async (context) => {
       if (!client) return context.skip();
       const generated = folders().filter((folder) => folder.startsWith('2026'));
-      expect(generated).toHaveLength(3);
+      expect(generated).toHaveLength(4);
       for (const folder of folders()) await run(`${folder}/migration.sql`);
       const applied = await columns();
       expect(applied).toEqual(expect.arrayContaining(['Payment.amount', 'Payment.status', 'User.nickname']));

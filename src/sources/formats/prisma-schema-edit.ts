@@ -377,7 +377,13 @@ export class PrismaSchemaEditor {
     const fields = columns.map((column) => this.fieldName(table, column));
     const references = (reference.columns ?? ['id']).map((column) => this.fieldName(reference.table, column));
     const single = columns.length === 1 ? columns[0]!.replace(/_?(id|Id|ID)$/, '') : '';
-    const wanted = single && single !== columns[0] ? single : target.name[0]!.toLowerCase() + target.name.slice(1);
+    // userId → user; a column without an id suffix (approvedBy) → approvedByUser.
+    const wanted =
+      single && single !== columns[0]
+        ? single
+        : columns.length === 1
+          ? `${columns[0]}${target.name}`
+          : target.name[0]!.toLowerCase() + target.name.slice(1);
     const relationName = this.uniqueFieldName(block, wanted);
     // A second relation between the same two models needs a name on both sides.
     const ambiguous =
@@ -398,9 +404,11 @@ export class PrismaSchemaEditor {
     ];
     this.insertInModel(block, `${relationName} ${target.name}${optional ? '?' : ''} @relation(${args.join(', ')})`);
     const refreshed = this.model(reference.table)!;
+    const plural = `${block.name[0]!.toLowerCase()}${block.name.slice(1)}${/s$/.test(block.name) ? '' : 's'}`;
+    // The list side of a second relation says which one it is: paymentsAsApprovedByUser.
     const back = this.uniqueFieldName(
       refreshed,
-      `${block.name[0]!.toLowerCase()}${block.name.slice(1)}${/s$/.test(block.name) ? '' : 's'}`,
+      label ? `${plural}As${relationName[0]!.toUpperCase()}${relationName.slice(1)}` : plural,
     );
     this.insertInModel(refreshed, `${back} ${block.name}[]${label ? ` @relation(${label})` : ''}`);
   }
