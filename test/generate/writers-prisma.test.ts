@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MigrationDraft } from '../../src/generate/types.js';
@@ -286,4 +287,77 @@ describe('Prisma writer', () => {
       expect(await columns()).toEqual(applied);
     });
   });
+});
+
+describe('Prisma writer on a SQLite project', () => {
+  const { root, cleanup } = fixtureCopy('generate-prisma-sqlite');
+  afterAll(cleanup);
+  const addPosts: MigrationDraft = {
+    name: 'add_posts_table',
+    engine: 'sqlite',
+    transactional: true,
+    changes: [
+      {
+        op: 'create_table',
+        table: 'Post',
+        columns: [
+          { name: 'id', type: 'INTEGER', primaryKey: true, nullable: false, generated: 'auto_increment' },
+          { name: 'title', type: 'TEXT', nullable: false },
+          { name: 'published', type: 'BOOLEAN', nullable: false, default: 'false' },
+          {
+            name: 'authorId',
+            type: 'INTEGER',
+            nullable: false,
+            references: { table: 'User', onDelete: 'cascade', onUpdate: 'cascade' },
+          },
+        ],
+      },
+    ],
+    up: [
+      `CREATE TABLE IF NOT EXISTS "Post" (\n  "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n  "title" TEXT NOT NULL,\n  "published" BOOLEAN NOT NULL DEFAULT false,\n  "authorId" INTEGER NOT NULL,\n  CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE\n)`,
+      `CREATE INDEX IF NOT EXISTS "Post_authorId_idx" ON "Post" ("authorId")`,
+    ],
+    down: [`DROP INDEX IF EXISTS "Post_authorId_idx"`, `DROP TABLE IF EXISTS "Post"`],
+  };
+
+  it('edits the schema with SQLite’s types so schema and history agree, and the SQL runs up / down / up', async () => {
+    const files = writePrisma(addPosts, scanOf(root, 'prisma'), writeContext(root, at(0)));
+    const schema = textOf(files, /schema\.prisma$/);
+    expect(schema).toContain(
+      [
+        'model Post {',
+        '  id        Int     @id @default(autoincrement())',
+        '  title     String',
+        '  published Boolean @default(false)',
+        '  authorId  Int',
+        '  author    User    @relation(fields: [authorId], references: [id], onDelete: Cascade)',
+        '',
+        '  @@index([authorId])',
+        '}',
+      ].join('\n'),
+    );
+    writeFiles(root, files);
+    const result = await diffSources({ root, from: 'migrations:prisma/migrations', to: 'prisma:prisma/schema.prisma' });
+    expect(result.diff.operations.map((operation) => `${operation.kind} ${operation.object}`)).toEqual([]);
+    const db = new Database(':memory:');
+    try {
+      const migrationsDir = path.join(root, 'prisma/migrations');
+      const folders = readdirSync(migrationsDir)
+        .filter((name) => /^\d{14}_/.test(name))
+        .sort();
+      const tables = () =>
+        db
+          .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1")
+          .all()
+          .map((row) => (row as { name: string }).name);
+      for (const folder of folders) db.exec(readFileSync(path.join(migrationsDir, folder, 'migration.sql'), 'utf8'));
+      expect(tables()).toEqual(['Post', 'User']);
+      db.exec(readFileSync(path.join(migrationsDir, folders.at(-1)!, 'down.sql'), 'utf8'));
+      expect(tables()).toEqual(['User']);
+      db.exec(readFileSync(path.join(migrationsDir, folders.at(-1)!, 'migration.sql'), 'utf8'));
+      expect(tables()).toEqual(['Post', 'User']);
+    } finally {
+      db.close();
+    }
+  }, 60_000);
 });
