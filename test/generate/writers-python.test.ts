@@ -113,6 +113,24 @@ describe('Alembic writer', () => {
     compiles(path.join(root, file.path));
   });
 
+  it('names the file by alembic.ini’s file_template, the slug cut like alembic cuts it', () => {
+    const other = fixtureCopy('generate-alembic');
+    try {
+      const ini = path.join(other.root, 'alembic.ini');
+      writeFileSync(
+        ini,
+        `${readFileSync(ini, 'utf8')}file_template = %%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d-%%(rev)s_%%(slug)s\n`,
+      );
+      const draft = { ...addOrdersSqlite, name: 'add_orders_table_with_account_reference_and_index' };
+      const [written] = writeAlembic(draft, scanOf(other.root, 'alembic'), writeContext(other.root, now));
+      expect(written!.path).toMatch(
+        /^alembic\/versions\/2026_12_06_1200-[0-9a-f]{12}_add_orders_table_with_account_reference_\.py$/,
+      );
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it('scans back as the new head with a down', () => {
     const scan = scanOf(root, 'alembic');
     expect(scan.migrations.map((migration) => [migration.name, migration.hasDown])).toEqual([

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { GeneratedFile } from '../../generate/types.js';
+import type { GeneratedFile, WriteContext } from '../../generate/types.js';
 import type { Engine } from '../../model.js';
-import { joinRelative } from '../../project/walk.js';
+import { dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter } from '../types.js';
 import { pythonAssignment } from './python.js';
 import { type PythonStyle, pyString, pythonStyle } from './python-write.js';
@@ -60,12 +60,44 @@ export const writeAlembic: FormatWriter = (draft, folder, context) => {
     '',
   ];
   const file: GeneratedFile = {
-    path: joinRelative(directory, `${revision}_${draft.name}.py`),
+    path: joinRelative(directory, `${fileStem(directory, revision, draft.name, context)}.py`),
     text: lines.join('\n'),
     edit: false,
   };
   return [file];
 };
+
+/**
+ * The file name alembic would give the revision: alembic.ini's `file_template` (default `%%(rev)s_%%(slug)s`)
+ * with its tokens filled, the slug cut at `truncate_slug_length` (default 40) like alembic does.
+ */
+function fileStem(versions: string, revision: string, name: string, context: WriteContext): string {
+  const scriptDir = dirOf(versions);
+  const ini = [joinRelative(dirOf(scriptDir), 'alembic.ini'), 'alembic.ini']
+    .map((candidate) => context.read(candidate))
+    .find((text) => text !== undefined);
+  const setting = (key: string) => (ini ? new RegExp(`^${key}\\s*=\\s*(.+)$`, 'm').exec(ini)?.[1]?.trim() : undefined);
+  const template = setting('file_template') ?? '%%(rev)s_%%(slug)s';
+  const limit = Number(setting('truncate_slug_length') ?? 40);
+  const slug = name.length > limit ? `${name.slice(0, limit).replace(/_[^_]*$/, '')}_` : name;
+  const now = context.now;
+  const values: Record<string, string | number> = {
+    rev: revision,
+    slug,
+    year: now.getUTCFullYear(),
+    month: now.getUTCMonth() + 1,
+    day: now.getUTCDate(),
+    hour: now.getUTCHours(),
+    minute: now.getUTCMinutes(),
+    second: now.getUTCSeconds(),
+    epoch: Math.floor(now.getTime() / 1000),
+  };
+  return template.replace(/%%\((\w+)\)(?:\.(\d+))?([sd])/g, (token, key: string, width: string | undefined) => {
+    const value = values[key];
+    if (value === undefined) return token;
+    return width ? String(value).padStart(Number(width), '0') : String(value);
+  });
+}
 
 /** 12 hex characters like alembic's own ids, derived from the name and time so a re-run gives the same file. */
 export function revisionId(name: string, now: Date): string {
