@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MigrationDraft } from '../../src/generate/types.js';
 import { diffSources } from '../../src/schema/diff-sources.js';
+import { PrismaSchemaEditor } from '../../src/sources/formats/prisma-schema-edit.js';
 import { writePrisma } from '../../src/sources/formats/prisma-write.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
@@ -360,4 +361,43 @@ describe('Prisma writer on a SQLite project', () => {
       db.close();
     }
   }, 60_000);
+});
+
+describe('Prisma schema edit follows the project’s naming', () => {
+  it('camelCases fields over snake_case columns (@map) and maps new models to their table (@@map)', () => {
+    const schema = [
+      'datasource db {',
+      '  provider = "postgresql"',
+      '  url      = env("DATABASE_URL")',
+      '}',
+      '',
+      'model User {',
+      '  id        Int      @id @default(autoincrement())',
+      '  createdAt DateTime @default(now()) @map("created_at")',
+      '',
+      '  @@map("users")',
+      '}',
+      '',
+    ].join('\n');
+    const editor = new PrismaSchemaEditor(schema, 'postgresql');
+    editor.createTable('order_items', [
+      { name: 'id', type: 'bigserial', primaryKey: true },
+      { name: 'user_id', type: 'integer', nullable: false, references: { table: 'users', onDelete: 'cascade' } },
+      { name: 'unit_price', type: 'numeric(10,2)', nullable: false },
+    ]);
+    editor.alignChanged(schema);
+    expect(editor.text).toContain(
+      [
+        'model OrderItem {',
+        '  id        BigInt  @id @default(autoincrement())',
+        '  userId    Int     @map("user_id")',
+        '  unitPrice Decimal @map("unit_price") @db.Decimal(10, 2)',
+        '  user      User    @relation(fields: [userId], references: [id], onDelete: Cascade, onUpdate: NoAction)',
+        '',
+        '  @@map("order_items")',
+        '}',
+      ].join('\n'),
+    );
+    expect(editor.text).toMatch(/ {2}orderItems +OrderItem\[\]\n/);
+  });
 });

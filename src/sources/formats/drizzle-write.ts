@@ -66,7 +66,7 @@ function refuseOutsideTransaction(draft: MigrationDraft, folder: MigrationScan):
   throw new UserError(
     'drizzle-no-transaction-opt-out',
     `drizzle-orm's migrator runs every pending migration inside one transaction, and "${statement.slice(0, 80)}" cannot run in a transaction, so no Drizzle migration can carry it.`,
-    `Run that statement outside Drizzle (psql, or a deploy step before \`drizzle-kit migrate\`), then generate the rest; or generate with strategy 'direct' to build the index inside the transaction on a small table.`,
+    `Run that statement outside Drizzle (psql, or a deploy step before \`drizzle-kit migrate\`) and generate the rest; or, for a small table where blocking writes during the build is acceptable, pass the index as a raw_sql change (up \`CREATE INDEX IF NOT EXISTS …\`, down \`DROP INDEX IF EXISTS …\`).`,
     { file: folder.dir.path },
   );
 }

@@ -140,6 +140,11 @@ export class PrismaSchemaEditor {
     this.lines.push('', ...lines, '');
   }
 
+  /** Whether the project names fields in camelCase over snake_case columns (any field with @map). */
+  private mapsColumns(): boolean {
+    return this.lines.some((line) => /^\s*\w+\s+\S+.*@map\(/.test(line));
+  }
+
   private uniqueFieldName(block: Block, wanted: string): string {
     const taken = new Set(this.fields(block).map((field) => field.name));
     let name = wanted;
@@ -179,6 +184,11 @@ export class PrismaSchemaEditor {
         `@@id([${primaryKey.map((column) => this.fieldName(table, column)).join(', ')}])`,
       );
     }
+    // One blank line between the fields and the block attributes, as prisma format leaves it.
+    const created = this.model(table)!;
+    const first = this.findLine(created, /^\s*@@/);
+    if (first !== undefined && this.lines[first - 1]!.trim() !== '' && first - 1 > created.start)
+      this.lines.splice(first, 0, '');
   }
 
   dropTable(table: string): void {
@@ -202,7 +212,7 @@ export class PrismaSchemaEditor {
   addColumn(table: string, column: ColumnSpec, singleKey?: false): void {
     const block = this.model(table);
     if (!block) return;
-    const name = this.uniqueFieldName(block, column.name);
+    const name = this.uniqueFieldName(block, this.mapsColumns() ? camelCase(column.name) : column.name);
     const enumName = this.enumBlock(column.type)?.name;
     const mapped = enumName ? { type: enumName, native: undefined } : prismaType(column.type, this.engine);
     const list = mapped.type.endsWith('[]');
@@ -516,6 +526,11 @@ export class PrismaSchemaEditor {
       this.lines.splice(field.index, 1);
     }
   }
+}
+
+function camelCase(name: string): string {
+  const camel = name.replace(/[_\W]+([a-zA-Z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+  return /^[A-Za-z]/.test(camel) ? camel : `f${camel}`;
 }
 
 function removeAttribute(attributes: string, name: string): string {
