@@ -100,7 +100,7 @@ describe('Drizzle writer (PostgreSQL project)', () => {
         "export const orders = pgTable('orders', {",
         "  id: serial('id').primaryKey(),",
         "  userId: integer('user_id').notNull().references(() => users.id),",
-        "  total: numeric('total', { precision: 10, scale: 2 }).notNull().default(0),",
+        "  total: numeric('total', { precision: 10, scale: 2 }).notNull().default('0'),",
         "  status: text('status').notNull().default('new'),",
         "  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),",
         '});',

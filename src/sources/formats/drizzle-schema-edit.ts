@@ -111,7 +111,9 @@ class DrizzleSchema {
 
   private defaultCall(value: string, builder: string): string {
     const text = value.trim();
-    if (/^-?\d+(\.\d+)?$/.test(text)) return `.default(${text})`;
+    // numeric/decimal columns hold strings in drizzle (exact values), so their defaults are strings too.
+    if (/^-?\d+(\.\d+)?$/.test(text))
+      return ['numeric', 'decimal'].includes(builder) ? `.default(${this.string(text)})` : `.default(${text})`;
     if (/^(true|false)$/i.test(text)) return `.default(${text.toLowerCase()})`;
     const literal = /^'((?:[^']|'')*)'$/.exec(text);
     if (literal) return `.default(${this.string(literal[1]!.replace(/''/g, "'"))})`;
