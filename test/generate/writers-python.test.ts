@@ -26,7 +26,7 @@ function toolPython(): string | undefined {
     } catch {}
   }
   console.warn(
-    'SKIP: no Python with alembic and Django (set TEST_PYTHON); generated files are only compiled and scanned',
+    'SKIP: no Python with alembic and Django (TEST_PYTHON=$(bash scripts/python-migration-tools.sh)); generated files are only compiled and scanned',
   );
   return undefined;
 }
