@@ -68,7 +68,11 @@ function withoutFieldRenames(draft: MigrationDraft) {
     return !!match && unquote(match[1]!) === table && unquote(match[2]!) === from && unquote(match[3]!) === to;
   };
   let { up, down } = draft;
-  for (const rename of renames) {
+  // Only a rename the SQL says as RENAME COLUMN becomes @map; a phased rename (new column, backfill, drop) keeps its SQL.
+  const mapped = renames.filter((rename) =>
+    up.some((statement) => isRename(statement, rename.table, rename.from, rename.to)),
+  );
+  for (const rename of mapped) {
     up = up.filter((statement) => !isRename(statement, rename.table, rename.from, rename.to));
     down = down.filter((statement) => !isRename(statement, rename.table, rename.to, rename.from));
   }
@@ -76,7 +80,7 @@ function withoutFieldRenames(draft: MigrationDraft) {
   const meaningful = (statements: string[]) => statements.filter((statement) => !/^\s*SET\s/i.test(statement));
   if (meaningful(up).length === 0) up = [];
   if (meaningful(down).length === 0) down = [];
-  return { up, down, renames };
+  return { up, down, renames: mapped };
 }
 
 interface Part {
