@@ -36,7 +36,10 @@ export const writeAlembic: FormatWriter = (draft, folder, context) => {
     `Revision ID: ${revision}`,
     `Revises: ${heads.join(', ')}`,
     `Create Date: ${createDate(context.now)}`,
-    ...(draft.applicationChange ? ['', `Before this runs: ${draft.applicationChange}`] : []),
+    // Inside the module docstring: a backslash or a closing triple quote would end or bend it.
+    ...(draft.applicationChange
+      ? ['', `Before this runs: ${draft.applicationChange.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"')}`]
+      : []),
     '',
     '"""',
     ...(annotated ? ['from typing import Sequence, Union', ''] : []),

@@ -2,6 +2,7 @@ import { nextPrefix } from '../../generate/naming.js';
 import type { GeneratedFile } from '../../generate/types.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter } from '../types.js';
+import { commentLines } from './comment-lines.js';
 import { pyList, pyString, pythonStyle } from './python-write.js';
 
 /**
@@ -40,7 +41,7 @@ export const writeDjango: FormatWriter = (draft, folder, context) => {
     `${unit}]`,
     '',
   ];
-  if (draft.applicationChange) lines.unshift(`# Before this runs: ${draft.applicationChange}`, '');
+  if (draft.applicationChange) lines.unshift(...commentLines('# ', `Before this runs: ${draft.applicationChange}`), '');
   const file: GeneratedFile = {
     path: joinRelative(directory, `${prefix}_${draft.name}.py`),
     text: lines.join('\n'),

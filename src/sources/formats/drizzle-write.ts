@@ -4,6 +4,7 @@ import { nextPrefix } from '../../generate/naming.js';
 import type { GeneratedFile, MigrationDraft, WriteContext } from '../../generate/types.js';
 import { dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter, MigrationScan } from '../types.js';
+import { commentLines, terminated } from './comment-lines.js';
 import { editDrizzleSchema } from './drizzle-schema-edit.js';
 
 const BREAKPOINT = '--> statement-breakpoint';
@@ -74,8 +75,8 @@ function refuseOutsideTransaction(draft: MigrationDraft, folder: MigrationScan):
 /** The file `drizzle-kit generate --custom` starts, with the statements between breakpoints. */
 function migrationSql(draft: MigrationDraft): string {
   const head = ['-- Custom SQL migration file, put your code below! --'];
-  if (draft.applicationChange) head.push(`-- Before this runs: ${draft.applicationChange}`);
-  const body = draft.up.map((statement) => `${statement.trim()};`).join(`\n${BREAKPOINT}\n`);
+  if (draft.applicationChange) head.push(...commentLines('-- ', `Before this runs: ${draft.applicationChange}`));
+  const body = draft.up.map(terminated).join(`\n${BREAKPOINT}\n`);
   return `${head.join('\n')}\n${body}\n`;
 }
 

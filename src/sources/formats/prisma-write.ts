@@ -3,6 +3,7 @@ import { nextPrefix, timestamp14 } from '../../generate/naming.js';
 import type { GeneratedFile, MigrationDraft, WriteContext } from '../../generate/types.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter, MigrationScan } from '../types.js';
+import { commentLines, terminated } from './comment-lines.js';
 import { PrismaSchemaEditor } from './prisma-schema-edit.js';
 
 /**
@@ -168,11 +169,12 @@ function migrationSql(statements: string[], draft: MigrationDraft, note: string 
   );
   const blocks: string[] = [];
   if (warnings.length) blocks.push(['/*', '  Warnings:', '', ...warnings, '', '*/'].join('\n'));
-  if (draft.applicationChange) blocks.push(`-- Before this runs: ${draft.applicationChange}`);
+  if (draft.applicationChange)
+    blocks.push(commentLines('-- ', `Before this runs: ${draft.applicationChange}`).join('\n'));
   if (note) blocks.push(`-- ${note}`);
   for (const statement of statements) {
     const title = header(statement);
-    blocks.push(`${title ? `-- ${title}\n` : ''}${statement.trim()};`);
+    blocks.push(`${title ? `-- ${title}\n` : ''}${terminated(statement)}`);
   }
   return `${blocks.join('\n\n')}\n`;
 }
@@ -184,7 +186,7 @@ function downSql(statements: string[], directory: string, folder: MigrationScan)
     `-- To undo a failed deploy: prisma db execute --file ${joinRelative(directory, 'down.sql')} --schema ${schema}`,
     `--   then: prisma migrate resolve --rolled-back ${baseOf(directory)}`,
     '',
-    ...statements.map((statement) => `${statement.trim()};`),
+    ...statements.map(terminated),
     '',
   ].join('\n');
 }
