@@ -3,6 +3,7 @@ import { detectSetupTool } from './detect_setup.js';
 import { diffSchemaTool } from './diff_schema.js';
 import { listMigrationsTool } from './list_migrations.js';
 import { rehearseMigrationTool } from './rehearse_migration.js';
+import { rollbackPlanTool } from './rollback_plan.js';
 import { validateSafetyTool } from './validate_safety.js';
 
 /**
@@ -16,4 +17,5 @@ export const TOOLS: ToolDefinition[] = [
   diffSchemaTool,
   validateSafetyTool,
   rehearseMigrationTool,
+  rollbackPlanTool,
 ];

@@ -99,7 +99,7 @@ export function pointsOfNoReturn(
 function findStatement(statements: string[], object: string, table: string): number {
   const column = object.includes('.') ? object.split('.').at(-1) : undefined;
   const names = (sql: string, name: string) =>
-    new RegExp(`[\\s."\`(]${escape(name)}([\\s."\`;(),]|$)`, 'i').test(` ${sql}`);
+    new RegExp(`[\\s."\`(]${escapeRegExp(name)}([\\s."\`;(),]|$)`, 'i').test(` ${sql}`);
   const destructive = /\b(drop|delete|truncate|update|alter|rename)\b/i;
   const order = [
     (sql: string) => destructive.test(sql) && names(sql, table) && (!column || names(sql, column)),
@@ -124,6 +124,6 @@ function unquote(name: string): string {
   return name.replace(/["`]/g, '');
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -15,7 +15,9 @@ export function renderRollbackPlan(plan: RollbackPlan): string {
   const downFrom =
     plan.down.source === 'project'
       ? `the project's own (${plan.down.file ?? plan.migration.path})`
-      : 'derived from the up (the project has none)';
+      : plan.down.matchesEarlierSchema === false
+        ? "derived from the up (the project's own does not give back the earlier schema)"
+        : 'derived from the up (the project has none)';
   lines.push('', `Down: ${downFrom}, ${plan.down.statements.length} statement(s)`);
   if (plan.down.validation)
     lines.push(

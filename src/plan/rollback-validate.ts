@@ -28,7 +28,8 @@ export async function validateDown(
       file: migration.path,
     })),
   });
-  const findings = result.files.flatMap((report) => report.findings);
+  // Infos (statement_timeout, re-runnable statements) are the same for every down: only what can hurt is kept.
+  const findings = result.files.flatMap((report) => report.findings).filter((finding) => finding.severity !== 'info');
   return {
     risk: result.risk,
     findings: findings.slice(0, MAX_FINDINGS).map((finding) => ({

@@ -8,11 +8,16 @@ import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.j
 import { downBetween, schemasAround } from '../schema/down.js';
 import { assertShadowServer } from '../shadow/guard.js';
 import { shadowEngineFor } from '../shadow/open.js';
-import { type RehearsalReport, rehearseMigration } from '../shadow/rehearse.js';
+import type { RehearsalReport } from '../shadow/rehearse.js';
 import { migrationFromSql, splitForEngine } from '../shadow/statements.js';
 import { askOnce } from '../sources/consent.js';
 import { downFileOf } from '../sources/down-files.js';
-import { findMigrationFolders, type ProjectCodeConsent, readMigrations } from '../sources/index.js';
+import {
+  findMigrationFolders,
+  type ProjectCodeConsent,
+  type ReadMigrationsResult,
+  readMigrations,
+} from '../sources/index.js';
 import { touchedTables, type VerifyQuery, verificationQueries } from './rollback-checks.js';
 import { type RollbackCommand, rollbackCommand } from './rollback-commands.js';
 import {
@@ -23,6 +28,7 @@ import {
   pointsOfNoReturn,
   type RollbackGrade,
 } from './rollback-grade.js';
+import { proveRollback, type RollbackProof } from './rollback-proof.js';
 import { type DownValidation, validateDown } from './rollback-validate.js';
 
 /**
@@ -36,7 +42,7 @@ export interface RollbackPlanRequest {
   projectRoot: string;
   /** A migration id, name or path of the project's folder. */
   migration?: string;
-  /** Raw SQL of an up migration (instead of `migration`). */
+  /** Raw SQL of an up migration, or a file holding it (instead of `migration`). */
   sql?: string;
   /** Hand-written down SQL (or a file) for raw SQL, or to try instead of the migration's own. */
   down?: string;
@@ -50,18 +56,6 @@ export interface RollbackPlanRequest {
   rehearse?: boolean;
   executeProjectCode?: ProjectCodeConsent;
   signal?: AbortSignal;
-}
-
-export interface RollbackProof {
-  status: 'passed' | 'failed' | 'skipped';
-  shadow?: string;
-  /** Which down was rehearsed. */
-  down?: 'project' | 'derived';
-  failedAt?: { phase: string; statement: number; message: string; location: string };
-  /** What still differs from the earlier schema after the down. */
-  schemaDifference?: string[];
-  reason?: string;
-  rowsPerTable?: number;
 }
 
 export interface RollbackPlan {
@@ -129,59 +123,21 @@ export async function rollbackPlan(request: RollbackPlanRequest): Promise<Rollba
   let rehearsal: RehearsalReport | undefined;
   let source: 'project' | 'derived' = own ? 'project' : 'derived';
   if (request.rehearse !== false) {
-    const rehearsed = await prove(
-      shadowEngine,
+    const outcome = await proveRollback({
+      engine: shadowEngine,
       migration,
       earlier,
-      ownStatements ?? (await derivedStatements(derived.statements, shadowEngine)),
-      request,
-      shadowUrl,
-      source,
-    );
-    proof = rehearsed.proof;
-    rehearsal = rehearsed.report;
-    if (proof.failedAt?.phase === 'up' && (request.rowsPerTable ?? DEFAULT_ROWS) > 0) {
-      // The up can fail on synthetic rows (a unique index over values the generator repeated): that says nothing
-      // about the down, so the round trip is proven again on empty tables.
-      notes.push(
-        `the up failed on synthetic rows (${proof.failedAt.message}); the round trip was rehearsed on empty tables`,
-      );
-      const empty = await prove(
-        shadowEngine,
-        migration,
-        earlier,
-        ownStatements ?? (await derivedStatements(derived.statements, shadowEngine)),
-        { ...request, rowsPerTable: 0 },
-        shadowUrl,
-        source,
-      );
-      proof = empty.proof;
-      rehearsal = empty.report;
-    }
-    if (own && proof.status === 'failed' && proof.failedAt?.phase !== 'up') {
-      findings.push(
-        proof.failedAt?.phase === 'down'
-          ? `the project's down fails at statement ${proof.failedAt.statement}: ${proof.failedAt.message}`
-          : `the project's down does not give back the earlier schema: ${(proof.schemaDifference ?? []).join('; ')}`,
-      );
-      if (derived.statements.length > 0) {
-        const retry = await prove(
-          shadowEngine,
-          migration,
-          earlier,
-          await derivedStatements(derived.statements, shadowEngine),
-          request,
-          shadowUrl,
-          'derived',
-        );
-        if (retry.proof.status === 'passed') {
-          findings.push('the derived down below passes the round trip: use it instead');
-          source = 'derived';
-          proof = retry.proof;
-          rehearsal = retry.report;
-        }
-      }
-    }
+      ...(ownStatements ? { own: ownStatements } : {}),
+      derived: derived.statements,
+      rowsPerTable: request.rowsPerTable ?? DEFAULT_ROWS,
+      ...(shadowUrl ? { shadowUrl } : {}),
+      ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    ({ proof, source } = outcome);
+    rehearsal = outcome.report;
+    findings.push(...outcome.findings);
+    notes.push(...outcome.notes);
   }
   const downStatements = source === 'project' && own ? own : derived.statements;
   const downFile = source === 'project' ? downFileName(root, migration, request.down) : undefined;
@@ -295,47 +251,6 @@ function gradeOf(
   };
 }
 
-async function prove(
-  engine: ReturnType<typeof shadowEngineFor>,
-  migration: Migration,
-  earlier: Migration[],
-  down: Migration['down'],
-  request: RollbackPlanRequest,
-  shadowUrl: string | undefined,
-  source: 'project' | 'derived',
-): Promise<{ proof: RollbackProof; report: RehearsalReport }> {
-  const rowsPerTable = request.rowsPerTable ?? DEFAULT_ROWS;
-  const report = await rehearseMigration({
-    engine,
-    migration: { ...migration, down: down ?? [] },
-    baseline: { kind: 'migrations', migrations: earlier },
-    rowsPerTable,
-    ...(shadowUrl ? { shadowUrl } : {}),
-    ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
-    ...(request.signal ? { signal: request.signal } : {}),
-  });
-  const difference = [...report.roundTrip.downDifference].map(
-    (change) => `${change.change} ${change.kind} ${change.object}`,
-  );
-  const passed = report.outcome === 'passed' && report.roundTrip.status === 'passed';
-  return {
-    report,
-    proof: {
-      status: passed ? 'passed' : 'failed',
-      shadow: report.shadow,
-      down: source,
-      rowsPerTable,
-      ...(report.failure ? { failedAt: report.failure } : {}),
-      ...(difference.length ? { schemaDifference: difference } : {}),
-      ...(!passed && report.roundTrip.reason ? { reason: report.roundTrip.reason } : {}),
-    },
-  };
-}
-
-async function derivedStatements(statements: string[], engine: ReturnType<typeof shadowEngineFor>) {
-  return splitForEngine(statements.map((sql) => `${sql};`).join('\n'), engine, 'derived-down.sql');
-}
-
 async function resolveMigration(root: string, request: RollbackPlanRequest): Promise<Resolved> {
   const consent = askOnce(request.executeProjectCode);
   if (request.sql !== undefined) {
@@ -345,22 +260,27 @@ async function resolveMigration(root: string, request: RollbackPlanRequest): Pro
         'Pass either migration or sql, not both.',
         'Name a migration of the project, or pass its SQL.',
       );
-    const engine = (request.engine === 'mariadb' ? 'mariadb' : shadowEngineFor(request.engine)) as Engine;
+    const history = await projectHistory(root, request, consent);
+    const named = request.engine ?? history?.engine;
+    const engine: Engine = named === 'mariadb' ? 'mariadb' : shadowEngineFor(named);
     const migration = await migrationFromSql({
       id: 'sql',
       path: '<sql>',
-      up: request.sql,
+      up: await sqlOrFile(root, request.sql),
       engine: shadowEngineFor(engine),
     });
+    const earlier = history?.migrations ?? [];
     return {
       migration,
-      earlier: [],
-      all: [migration],
-      directory: '.',
-      package: '.',
+      earlier,
+      all: [...earlier, migration],
+      directory: history?.directory ?? '.',
+      package: history?.package ?? '.',
       engine,
       notes: [
-        'raw SQL: planned against an empty database; pass a migration of the project to replay the earlier ones first',
+        history
+          ? `the SQL was planned as the next migration after the ${earlier.length} of ${history.directory}`
+          : 'no migration folder found: the SQL was planned against an empty database',
       ],
     };
   }
@@ -415,6 +335,33 @@ async function resolveMigration(root: string, request: RollbackPlanRequest): Pro
       (problem) => `${problem.path} could not be read (${problem.error.what}); the baseline lacks it`,
     ),
   };
+}
+
+/** The project's migrations the raw SQL comes after: its only folder (or `path`), when every one is readable. */
+async function projectHistory(
+  root: string,
+  request: RollbackPlanRequest,
+  consent: () => Promise<boolean>,
+): Promise<ReadMigrationsResult | undefined> {
+  try {
+    const result = await readMigrations(root, {
+      ...(request.path ? { path: request.path } : {}),
+      ...(request.engine ? { engine: request.engine as Engine } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      executeProjectCode: consent,
+    });
+    if (result.migrations.some((item) => item.compiled === false))
+      throw new UserError(
+        'execute-required',
+        `The migrations of ${result.directory} are ${result.format} code: the SQL comes after them, and their SQL is known only by running them.`,
+        'Pass executeProjectCode: true (CLI: --execute) to run them in the sandbox.',
+        { file: result.directory },
+      );
+    return result;
+  } catch (error) {
+    if (error instanceof UserError && error.code === 'migrations-not-found') return undefined;
+    throw error;
+  }
 }
 
 function downFileName(root: string, migration: Migration, given: string | undefined): string {
