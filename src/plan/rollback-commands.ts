@@ -40,7 +40,12 @@ export function rollbackCommand(context: CommandContext): RollbackCommand {
   const tail = laterMigrations(context);
   // A package script rolls back the newest migration(s); it is the project's own wording, so it wins there.
   if (context.script && tail.length === 0 && built.runsDown)
-    return { command: context.script.command, source: context.script.source, runsDown: true, notes: built.notes };
+    return {
+      command: context.script.command,
+      source: context.script.source,
+      runsDown: true,
+      notes: built.command ? [`the tool's command for exactly this migration: ${built.command}`] : [],
+    };
   return built;
 }
 
