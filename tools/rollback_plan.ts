@@ -73,7 +73,11 @@ export const rollbackPlanTool = defineTool({
       .min(1)
       .optional()
       .describe('Migration id, name or path (relative to the project root) as list_migrations shows.'),
-    sql: z.string().min(1).optional().describe('The SQL of an up migration, instead of migration.'),
+    sql: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('The SQL of an up migration (or a .sql file holding it), instead of migration.'),
     down: z
       .string()
       .optional()
@@ -125,6 +129,7 @@ export const rollbackPlanTool = defineTool({
       ...(input.rehearse !== undefined ? { rehearse: input.rehearse } : {}),
       executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
       signal: context.signal,
+      keepWarm: true,
     });
     return { structured: plan, text: renderRollbackPlan(plan) };
   },

@@ -31,6 +31,7 @@ export interface ProofRequest {
   shadowUrl?: string;
   allowRemoteShadow?: boolean;
   signal?: AbortSignal;
+  keepWarm?: boolean;
 }
 
 export interface ProofOutcome {
@@ -89,6 +90,7 @@ async function rehearse(
     ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
     ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.keepWarm ? { keepWarm: true } : {}),
   });
   const difference = report.roundTrip.downDifference.map(
     (change) => `${change.change} ${change.kind} ${change.object}`,

@@ -56,6 +56,8 @@ export interface RollbackPlanRequest {
   rehearse?: boolean;
   executeProjectCode?: ProjectCodeConsent;
   signal?: AbortSignal;
+  /** Long-lived callers (the MCP server) keep a warm PGlite ready for the next proof. */
+  keepWarm?: boolean;
 }
 
 export interface RollbackPlan {
@@ -133,6 +135,7 @@ export async function rollbackPlan(request: RollbackPlanRequest): Promise<Rollba
       ...(shadowUrl ? { shadowUrl } : {}),
       ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.keepWarm ? { keepWarm: true } : {}),
     });
     ({ proof, source } = outcome);
     rehearsal = outcome.report;
