@@ -143,6 +143,7 @@ describe('rollbackPlan on SQLite in memory (raw SQL after the project history)',
     async () => {
       const plan = await rollbackPlan({
         projectRoot: path.join(FIXTURES, 'shadow-sqlite'),
+        path: 'migrations',
         sql: 'ALTER TABLE orders DROP COLUMN note;',
         engine: 'sqlite',
         rowsPerTable: 20,
@@ -206,6 +207,7 @@ describe('rollbackPlan on database servers', () => {
       const plan = await rollbackPlan({
         projectRoot: path.join(FIXTURES, 'shadow-mysql'),
         migration: '0003',
+        path: 'migrations',
         engine: 'mariadb',
         shadowUrl: MYSQL_URL,
         rowsPerTable: 20,
