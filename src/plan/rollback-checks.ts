@@ -37,7 +37,7 @@ export function verificationQueries(
   const restored = touched.map((name) => was.get(name)).filter((table): table is Table => table !== undefined);
   if (restored.length > 0)
     queries.push({
-      check: 'row counts: equal to the counts taken before the rollback (a table the up created is gone)',
+      check: 'row counts of the touched tables: equal to the counts taken just before the rollback',
       sql: restored
         .map(
           (table) => `SELECT '${qualified(table)}' AS table_name, count(*) AS row_count FROM ${quote(engine, table)}`,
