@@ -114,7 +114,15 @@ export function backupCommand(engine: Engine, tables: string[], label: string): 
   if (engine === 'sqlite') return `sqlite3 <database-file> ".backup ${file}.sqlite3"`;
   if (engine === 'mysql' || engine === 'mariadb')
     return `mysqldump --single-transaction <database> ${tables.join(' ')} > ${file}.sql`;
-  return `pg_dump -Fc ${tables.map((table) => `-t '${table}'`).join(' ')} -f ${file}.dump "$DATABASE_URL"`;
+  // pg_dump folds an unquoted -t pattern to lower case: mixed-case names (Prisma's "Post") keep their quotes.
+  const patterns = tables.map(
+    (table) =>
+      `-t '${table
+        .split('.')
+        .map((part) => (/^[a-z_][a-z0-9_]*$/.test(part) ? part : `"${part}"`))
+        .join('.')}'`,
+  );
+  return `pg_dump -Fc ${patterns.join(' ')} -f ${file}.dump "$DATABASE_URL"`;
 }
 
 export function qualified(table: { name: string; namespace?: string }): string {

@@ -39,6 +39,11 @@ export function rollbackCommand(context: CommandContext): RollbackCommand {
   const built = conventionFor(context);
   const tail = laterMigrations(context);
   // A package script rolls back the newest migration(s); it is the project's own wording, so it wins there.
+  if (context.script && RESET_COMMANDS.test(context.script.source))
+    return {
+      ...built,
+      notes: [...built.notes, `${context.script.source} resets the database: it is no rollback and is not offered`],
+    };
   if (context.script && tail.length === 0 && built.runsDown)
     return {
       command: context.script.command,

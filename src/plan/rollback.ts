@@ -151,6 +151,8 @@ export async function rollbackPlan(request: RollbackPlanRequest): Promise<Rollba
     [...earlier, migration],
     downFile ?? 'derived-down.sql',
   );
+  if (!validation && engine !== 'postgresql' && downStatements.length > 0)
+    notes.push(`validate_safety reads PostgreSQL only: the ${engine} down was rehearsed, not linted`);
   for (const finding of validation?.findings ?? [])
     if (finding.severity === 'error') findings.push(`down statement ${finding.statement}: ${finding.message}`);
 

@@ -102,6 +102,24 @@ describe('rollback commands', () => {
     );
   });
 
+  it('never offers a package script that resets the database, even when it is named like a rollback', () => {
+    const prisma = migration('prisma', '20240102000000', 'prisma/migrations/20240102000000_add_posts/migration.sql');
+    const plan = rollbackCommand({
+      migration: prisma,
+      all: [prisma],
+      directory: 'prisma/migrations',
+      engine: 'postgresql',
+      downFile: 'prisma/migrations/20240102000000_add_posts/down.sql',
+      script: {
+        command: 'npm run db:rollback',
+        source: 'package.json scripts.db:rollback: prisma migrate reset --force',
+      },
+    });
+    expect(plan.command).not.toContain('npm run db:rollback');
+    expect(plan.command).toContain('prisma migrate resolve --rolled-back');
+    expect(plan.notes.at(-1)).toContain('resets the database: it is no rollback and is not offered');
+  });
+
   it('reads Django and Alembic histories statically (no project code) for the previous migration to go back to', async () => {
     const django = await readMigrations(path.join(FIXTURES, 'sources-django'), { executeProjectCode: false });
     const second = django.migrations.find((item) => item.id === 'accounts.0002_account_email') as Migration;

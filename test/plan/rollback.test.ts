@@ -103,6 +103,8 @@ describe('rollbackPlan for formats that keep no downs (Prisma)', () => {
       expect(plan.lost).toContainEqual(expect.objectContaining({ object: 'Post', by: 'down' }));
       expect(plan.command.command).toContain('prisma migrate resolve --rolled-back 20240102000000_add_posts');
       expect(plan.command.command).not.toMatch(RESET_COMMANDS);
+      // Rolling back drops the table: the backup keeps the quotes pg_dump needs for a mixed-case name.
+      expect(plan.pointsOfNoReturn.find((point) => point.phase === 'down')?.backup).toContain(`-t '"Post"'`);
       expect(plan.proof).toMatchObject({ status: 'passed', down: 'derived' });
     },
     SLOW,
