@@ -32,7 +32,7 @@ const outputSchema = z.object({
     notes: z.array(z.string()),
   }),
   manual: z.object({
-    sql: z.array(z.string()),
+    steps: z.array(z.string()),
     verify: z.array(z.object({ check: z.string(), sql: z.string() })),
   }),
   pointsOfNoReturn: z.array(

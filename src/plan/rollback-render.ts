@@ -36,8 +36,10 @@ export function renderRollbackPlan(plan: RollbackPlan): string {
       );
   }
   lines.push('', 'Manual rollback (when the automatic one fails):');
-  if (plan.manual.sql.length === 0) lines.push('  (no statement: the up leaves the schema as it was)');
-  for (const sql of plan.manual.sql) lines.push(`  ${sql};`);
+  plan.manual.steps.forEach((step, index) => {
+    lines.push(`  ${index + 1}. ${step}`);
+    if (step.startsWith('run the down SQL')) for (const sql of plan.down.statements) lines.push(`     ${sql};`);
+  });
   lines.push('', 'Verify afterwards:');
   for (const query of plan.manual.verify) lines.push(`  -- ${query.check}`, `  ${oneLine(query.sql)};`);
   for (const caveat of plan.caveats) lines.push(`caveat: ${caveat}`);

@@ -28,6 +28,7 @@ import {
   pointsOfNoReturn,
   type RollbackGrade,
 } from './rollback-grade.js';
+import { manualSteps } from './rollback-manual.js';
 import { proveRollback, type RollbackProof } from './rollback-proof.js';
 import { type DownValidation, validateDown } from './rollback-validate.js';
 
@@ -77,7 +78,8 @@ export interface RollbackPlan {
     derived?: string[];
   };
   command: RollbackCommand;
-  manual: { sql: string[]; verify: VerifyQuery[] };
+  /** The manual route, in order; the SQL to run is `down.statements`. */
+  manual: { steps: string[]; verify: VerifyQuery[] };
   pointsOfNoReturn: PointOfNoReturn[];
   proof: RollbackProof;
   findings: string[];
@@ -171,6 +173,8 @@ export async function rollbackPlan(request: RollbackPlanRequest): Promise<Rollba
     downFile: `${path.posix.dirname(migration.path)}/down.sql`,
     ...(detected ? { script: detected } : {}),
   });
+  const position = resolved.all.indexOf(migration);
+  const previous = position > 0 ? resolved.all[position - 1] : undefined;
   const dataTables = lost.filter((loss) => loss.object.startsWith('rows of ')).map((loss) => loss.object.slice(8));
   const touched = touchedTables(before, after, dataTables);
   return {
@@ -188,10 +192,19 @@ export async function rollbackPlan(request: RollbackPlanRequest): Promise<Rollba
         ? { matchesEarlierSchema: source === 'project' && proof.status === 'passed' }
         : {}),
       // The derived down is shown beside the project's only when the rehearsal could not vouch for the project's.
-      ...(own && (source === 'derived' || proof.status === 'skipped') ? { derived: derived.statements } : {}),
+      ...(own && proof.status === 'skipped' ? { derived: derived.statements } : {}),
     },
     command,
-    manual: { sql: downStatements, verify: verificationQueries(engine, before, after, touched, migration.format) },
+    manual: {
+      steps: manualSteps({
+        migration,
+        ...(previous ? { previous } : {}),
+        engine,
+        downStatements: downStatements.length,
+        backups: points.filter((point) => point.phase === 'down').length,
+      }),
+      verify: verificationQueries(engine, before, after, touched, migration.format),
+    },
     pointsOfNoReturn: points,
     proof,
     findings,
