@@ -72,7 +72,9 @@ export const rollbackPlanTool = defineTool({
       .string()
       .min(1)
       .optional()
-      .describe('Migration id, name or path (relative to the project root) as list_migrations shows.'),
+      .describe(
+        "Migration id, name or path (relative to the project root) as list_migrations shows; '.' for the newest.",
+      ),
     sql: z
       .string()
       .min(1)

@@ -15,7 +15,7 @@ rollback command (never a database reset), manual steps with verification querie
 the backup to take before it, and the proof: up → down → up rehearsed on a throw-away shadow with synthetic rows.
 Nothing is written to the project or to a real database.
 
-<migration> is a migration id, name or path as listed by 'db-migration-agent migrations'.
+<migration> is a migration id, name or path as listed by 'db-migration-agent migrations'; '.' is the newest.
 
 --all derives the down of every migration in one pass on one shadow and proves each: the down is applied
 after the up and must give back the exact earlier schema (then the history goes on).

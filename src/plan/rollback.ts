@@ -41,7 +41,7 @@ import { type DownValidation, validateDown } from './rollback-validate.js';
 
 export interface RollbackPlanRequest {
   projectRoot: string;
-  /** A migration id, name or path of the project's folder. */
+  /** A migration id, name or path of the project's folder; '.' for the newest. */
   migration?: string;
   /** Raw SQL of an up migration, or a file holding it (instead of `migration`). */
   sql?: string;
@@ -321,9 +321,13 @@ async function resolveMigration(root: string, request: RollbackPlanRequest): Pro
     ...(request.signal ? { signal: request.signal } : {}),
     executeProjectCode: consent,
   });
-  const index = result.migrations.findIndex(
-    (item) => item.id === ref || item.name === ref || item.path === ref || item.path.endsWith(`/${ref}`),
-  );
+  // '.' is the newest migration, the one an agent has just written.
+  const index =
+    ref === '.'
+      ? result.migrations.length - 1
+      : result.migrations.findIndex(
+          (item) => item.id === ref || item.name === ref || item.path === ref || item.path.endsWith(`/${ref}`),
+        );
   const migration = result.migrations[index];
   if (!migration)
     throw new UserError(

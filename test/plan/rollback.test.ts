@@ -254,7 +254,7 @@ describe('rollback_plan through the MCP protocol', () => {
   it(
     'answers with the structured plan and a short readable text',
     async () => {
-      const result = await callTool(connection.client, 'rollback_plan', { migration: '5' });
+      const result = await callTool(connection.client, 'rollback_plan', { migration: '.' });
       expect(result.isError).toBeFalsy();
       const plan = result.structuredContent as Awaited<ReturnType<typeof rollbackPlan>>;
       expect(plan.grade).toBe('reversible');
