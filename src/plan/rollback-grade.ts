@@ -2,6 +2,7 @@ import type { Engine, Migration } from '../model.js';
 import type { DerivedDown } from '../schema/down.js';
 import type { RehearsalReport } from '../shadow/rehearse.js';
 import { backupCommand } from './rollback-checks.js';
+import type { RollbackProof } from './rollback-proof.js';
 
 /**
  * How recoverable a migration is, and why: what is lost (by the up, or by rolling back data written since), the
@@ -126,4 +127,61 @@ function unquote(name: string): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The grade, from the proof first (a down that fails or leaves another schema), then from what is lost. */
+export function gradeOf(
+  lost: Loss[],
+  points: PointOfNoReturn[],
+  proof: RollbackProof,
+  down: string[],
+  up: string[],
+): { grade: RollbackGrade; evidence: Evidence[] } {
+  if (proof.status === 'failed' && proof.failedAt?.phase !== 'up') {
+    const failed = proof.failedAt;
+    return {
+      grade: 'irreversible',
+      evidence: [
+        failed
+          ? {
+              phase: 'down',
+              statement: failed.statement,
+              sql: down[failed.statement - 1] ?? '',
+              why: `the down fails there in the rehearsal: ${failed.message}`,
+            }
+          : {
+              phase: 'down',
+              why: `no down gives back the earlier schema: ${(proof.schemaDifference ?? []).join('; ')}`,
+            },
+      ],
+    };
+  }
+  if (
+    down.length === 0 &&
+    up.some((sql) => !/^\s*(delete|update|truncate|insert|select)\b/i.test(sql)) &&
+    lost.length === 0
+  )
+    return {
+      grade: 'reversible',
+      evidence: [{ phase: 'up', why: 'the up leaves the schema unchanged: nothing to undo' }],
+    };
+  if (lost.length === 0)
+    return {
+      grade: 'reversible',
+      evidence: [
+        {
+          phase: 'down',
+          why: `the down gives back the earlier schema and no step destroys data${proof.status === 'passed' ? ' (proven by the rehearsal)' : ''}`,
+        },
+      ],
+    };
+  return {
+    grade: 'reversible-with-data-loss',
+    evidence: points.map((point) => ({
+      phase: point.phase,
+      statement: point.statement,
+      sql: point.sql,
+      why: point.phase === 'up' ? `destroys ${point.lost}` : `rolling back drops ${point.lost}`,
+    })),
+  };
 }
