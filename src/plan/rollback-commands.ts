@@ -27,8 +27,10 @@ export interface CommandContext {
   engine: Engine;
   /** The package's own rollback script, when detect found one. */
   script?: { command: string; source: string };
-  /** Where the down SQL is written for tools that keep none (relative to the project root). */
+  /** Where to save the down SQL for tools that keep none (relative to the project root). */
   downFile: string;
+  /** Prisma's schema file, when detect found it. */
+  schemaFile?: string;
 }
 
 /** Commands no rollback may ever be: each drops or empties the whole database. */
@@ -179,9 +181,9 @@ function conventionFor(context: CommandContext): RollbackCommand {
       return made(later.length === 0 ? 'mix ecto.rollback' : `mix ecto.rollback --to ${migration.id}`, alsoLater);
     case 'prisma':
       return made(
-        `npx prisma db execute --file ${context.downFile} --schema <schema.prisma> && npx prisma migrate resolve --rolled-back ${path.posix.basename(path.posix.dirname(migration.path))}`,
+        `npx prisma db execute --file ${context.downFile} --schema ${context.schemaFile ?? 'prisma/schema.prisma'} && npx prisma migrate resolve --rolled-back ${path.posix.basename(path.posix.dirname(migration.path))}`,
         [
-          'Prisma keeps no downs: the first command runs the down SQL shown here, the second marks the migration rolled back in _prisma_migrations (neither resets the database)',
+          `Prisma keeps no downs: save the down SQL shown here as ${context.downFile}; the first command runs it, the second marks the migration rolled back in _prisma_migrations (neither resets the database)`,
           ...(later.length > 0 ? [`roll back the ${later.length} later migration(s) first, newest first`] : []),
         ],
         false,

@@ -166,12 +166,20 @@ export async function sqlOrFile(root: string, text: string): Promise<string> {
   }
 }
 
-export function scriptOf(root: string, pkg: string): { command: string; source: string } | undefined {
+/** What detect_setup knows of the package: its own rollback script, and its schema file (Prisma's). */
+export function packageFacts(
+  root: string,
+  pkg: string,
+): { script?: { command: string; source: string }; schemaFile?: string } {
   try {
     const setup = detectSetup(root).packages.find((item) => item.path === pkg);
     const rollback = setup?.commands.rollback;
-    return rollback?.source.startsWith('package.json') ? rollback : undefined;
+    const schemaFile = setup?.schemaFiles.find((file) => file.endsWith('.prisma'));
+    return {
+      ...(rollback?.source.startsWith('package.json') ? { script: rollback } : {}),
+      ...(schemaFile ? { schemaFile } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }

@@ -20,7 +20,7 @@ import {
 } from './rollback-grade.js';
 import { manualSteps } from './rollback-manual.js';
 import { proveRollback, type RollbackProof } from './rollback-proof.js';
-import { downFileName, resolveMigration, scriptOf, sqlOrFile } from './rollback-target.js';
+import { downFileName, packageFacts, resolveMigration, sqlOrFile } from './rollback-target.js';
 import { type DownValidation, validateDown } from './rollback-validate.js';
 
 /**
@@ -145,14 +145,14 @@ export async function rollbackPlan(request: RollbackPlanRequest): Promise<Rollba
   const points = pointsOfNoReturn(lost, up, downStatements, engine, label);
   const { grade, evidence } = gradeOf(lost, points, proof, downStatements, up);
 
-  const detected = scriptOf(root, resolved.package);
+  const facts = packageFacts(root, resolved.package);
   const command = rollbackCommand({
     migration,
     all: resolved.all,
     directory: resolved.directory,
     engine,
     downFile: `${path.posix.dirname(migration.path)}/down.sql`,
-    ...(detected ? { script: detected } : {}),
+    ...facts,
   });
   const position = resolved.all.indexOf(migration);
   const previous = position > 0 ? resolved.all[position - 1] : undefined;

@@ -101,7 +101,9 @@ describe('rollbackPlan for formats that keep no downs (Prisma)', () => {
       expect(plan.down.statements.join('\n')).toContain('DROP TABLE "Post"');
       expect(plan.grade).toBe('reversible-with-data-loss');
       expect(plan.lost).toContainEqual(expect.objectContaining({ object: 'Post', by: 'down' }));
-      expect(plan.command.command).toContain('prisma migrate resolve --rolled-back 20240102000000_add_posts');
+      expect(plan.command.command).toBe(
+        'npx prisma db execute --file prisma/migrations/20240102000000_add_posts/down.sql --schema prisma/schema.prisma && npx prisma migrate resolve --rolled-back 20240102000000_add_posts',
+      );
       expect(plan.command.command).not.toMatch(RESET_COMMANDS);
       // Rolling back drops the table: the backup keeps the quotes pg_dump needs for a mixed-case name.
       expect(plan.pointsOfNoReturn.find((point) => point.phase === 'down')?.backup).toContain(`-t '"Post"'`);
