@@ -4,6 +4,7 @@ import { diffSchemaTool } from './diff_schema.js';
 import { generateSeedTool } from './generate_seed.js';
 import { listMigrationsTool } from './list_migrations.js';
 import { rehearseMigrationTool } from './rehearse_migration.js';
+import { rollbackPlanTool } from './rollback_plan.js';
 import { validateSafetyTool } from './validate_safety.js';
 
 /**
@@ -17,5 +18,6 @@ export const TOOLS: ToolDefinition[] = [
   diffSchemaTool,
   validateSafetyTool,
   rehearseMigrationTool,
+  rollbackPlanTool,
   generateSeedTool,
 ];
