@@ -2,6 +2,7 @@ import type { ToolDefinition } from './define.js';
 import { detectSetupTool } from './detect_setup.js';
 import { diffSchemaTool } from './diff_schema.js';
 import { listMigrationsTool } from './list_migrations.js';
+import { migrationPlanTool } from './migration_plan.js';
 import { rehearseMigrationTool } from './rehearse_migration.js';
 import { validateSafetyTool } from './validate_safety.js';
 
@@ -16,4 +17,5 @@ export const TOOLS: ToolDefinition[] = [
   diffSchemaTool,
   validateSafetyTool,
   rehearseMigrationTool,
+  migrationPlanTool,
 ];
