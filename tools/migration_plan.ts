@@ -18,6 +18,7 @@ const outputSchema = z.object({
       path: z.string(),
       format: z.string(),
       transactional: z.boolean(),
+      oneQuery: z.boolean(),
       statements: z.number(),
       hasDown: z.boolean(),
     }),

@@ -156,7 +156,9 @@ function alterRow(table: string, cmd: AlterTableCmd): Row {
         action: 'ADD COLUMN',
         table,
         column: def?.colname ?? '?',
-        details: [info?.type, info?.notNull ? 'NOT NULL' : 'nullable', ...extras].filter(Boolean).join(', '),
+        details: [...new Set([info?.type, info?.notNull ? 'NOT NULL' : 'nullable', ...extras])]
+          .filter(Boolean)
+          .join(', '),
       };
     }
     case 'AT_DropColumn':

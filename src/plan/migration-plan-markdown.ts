@@ -23,7 +23,7 @@ export function renderPlanMarkdown(plan: MigrationPlan): string {
   out.push(plan.migrations.length > 1 ? '### Migration Files' : '### Migration File', '');
   for (const file of plan.migrations) {
     out.push(
-      `\`${file.path}\` — ${file.format}, ${file.statements} statement(s), ${file.transactional ? 'one transaction' : 'no wrapping transaction'}`,
+      `\`${file.path}\` — ${file.format}, ${file.statements} statement(s), ${file.transactional ? 'one transaction' : file.oneQuery ? 'sent as one query (one implicit transaction)' : 'no wrapping transaction'}`,
       '',
     );
     if (file.source !== undefined) out.push(fence(file.source, language(file.path)), '', 'Compiles to:', '');
@@ -56,7 +56,7 @@ export function renderPlanMarkdown(plan: MigrationPlan): string {
   out.push('### Safety Checklist', '');
   for (const item of plan.checklist)
     out.push(
-      `- ${MARK[item.status]} ${item.title}${item.status === 'unknown' ? ' (not verified)' : ''} — ${item.evidence.join('; ')}`,
+      `- ${MARK[item.status]} ${item.title}${item.status === 'unknown' ? ' (not verified)' : ''} — ${item.evidence.map((line) => line.replace(/\.$/, '')).join('; ')}`,
     );
   out.push('');
   out.push(

@@ -25,7 +25,10 @@ export function renderPlanText(plan: MigrationPlan, options: { width?: number } 
   lines.push(`  (${plan.timeline.basis})`);
   lines.push('');
   lines.push('Checklist:');
-  for (const item of plan.checklist) lines.push(`  ${MARK[item.status]} ${item.title}: ${item.evidence.join('; ')}`);
+  for (const item of plan.checklist)
+    lines.push(
+      `  ${MARK[item.status]} ${item.title}: ${item.evidence.map((line) => line.replace(/\.$/, '')).join('; ')}`,
+    );
   lines.push('');
   for (const rollback of plan.rollback)
     lines.push(

@@ -28,6 +28,8 @@ export interface PlanMigrationFile {
   path: string;
   format: MigrationFormat;
   transactional: boolean;
+  /** The tool sends the whole file as one query (PostgreSQL runs it as one implicit transaction). */
+  oneQuery: boolean;
   statements: number;
   hasDown: boolean;
   /** The up SQL the tool runs (compiled from code for code migrations). */

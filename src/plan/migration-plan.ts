@@ -28,7 +28,7 @@ import type {
   PlanRollback,
   TimelineEntry,
 } from './migration-plan-types.js';
-import { estimatedEntries, longestBlocks, rehearsedEntries, timelineOf } from './timeline.js';
+import { declaredLocks, estimatedEntries, longestBlocks, rehearsedEntries, timelineOf } from './timeline.js';
 import { formatMs } from './timeline-render.js';
 
 /**
@@ -126,6 +126,7 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
       path: migration.path,
       format: migration.format,
       transactional: migration.transactional,
+      oneQuery: migration.execution === 'one-query',
       statements: migration.up.length,
       hasDown: (migration.down?.length ?? 0) > 0,
       sql: migration.up.map((statement) => `${statement.sql};`).join('\n'),
@@ -336,7 +337,7 @@ function buildTimeline(
     const report = reports[position];
     const checked = safety[position];
     if (report) {
-      const up = rehearsedEntries(report, migration.id, 'up', upClock);
+      const up = rehearsedEntries(report, migration.id, 'up', upClock, declaredLocks(checked?.locks ?? []));
       entries.push(...up.entries);
       upClock = up.endMs;
       bases.add(

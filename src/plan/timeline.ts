@@ -20,12 +20,26 @@ export function blockedBy(mode: string): Blocked {
   return 'schema changes';
 }
 
+/** Locks the safety report's lock map gives each statement of the up, by the statement's first line. */
+export type DeclaredLocks = Map<number, { table: string; mode: string }[]>;
+
+export function declaredLocks(statements: StatementSummary[]): DeclaredLocks {
+  const locks: DeclaredLocks = new Map();
+  for (const statement of statements)
+    locks.set(
+      statement.span.start.line,
+      statement.locks.map((lock) => ({ table: lock.table, mode: lock.mode })),
+    );
+  return locks;
+}
+
 /** Timeline entries of one rehearsed migration, phase `up` or `down`, starting at `offsetMs`. */
 export function rehearsedEntries(
   report: RehearsalReport,
   migration: string,
   phase: TimelinePhase,
   offsetMs: number,
+  declared: DeclaredLocks = new Map(),
 ): { entries: TimelineEntry[]; endMs: number } {
   const steps = report.steps.filter((step) => step.phase === phase);
   const scaled = phase === 'up' ? scaledDurations(report, steps) : steps.map((step) => step.durationMs);
@@ -40,9 +54,31 @@ export function rehearsedEntries(
     const start = starts[position] ?? offsetMs;
     const groupEnd = transactionEnd(steps, position, starts, scaled);
     const stretched = scaled[position] !== step.durationMs || groupEnd.stretched;
-    for (const lock of step.locks) {
+    const held = step.locks.filter((lock) => !lock.newObject && lock.kind !== 'index');
+    // A lock the transaction already holds at least as strongly is not taken again, so the shadow shows none for
+    // this statement; the lock map says what the statement itself needs, for as long as the transaction lasts.
+    for (const lock of phase === 'up' ? (declared.get(step.location.line) ?? []) : []) {
+      if (held.some((known) => known.relation === lock.table)) continue;
+      const heldUntil = step.transaction === 'migration transaction' ? 'commit' : 'end of statement';
+      const durationMs = heldUntil === 'commit' ? groupEnd.endMs - start : (scaled[position] ?? step.durationMs);
+      entries.push({
+        phase,
+        migration,
+        statement: step.index,
+        location: `${step.location.file}:${step.location.line}:${step.location.column}`,
+        sql: shortSql(step.sql),
+        table: lock.table,
+        mode: lock.mode,
+        blocks: blockedBy(lock.mode),
+        startMs: round(start),
+        durationMs: round(Math.max(0, durationMs)),
+        source: stretched ? 'estimated' : 'rehearsed',
+        heldUntil,
+        exceedsLockTimeout: false,
+      });
+    }
+    for (const lock of held) {
       // A relation created in the same transaction is invisible to everyone else: its lock harms nobody.
-      if (lock.newObject || lock.kind === 'index') continue;
       const durationMs = stretched
         ? lock.heldUntil === 'commit'
           ? groupEnd.endMs - start
