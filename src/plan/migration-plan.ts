@@ -9,6 +9,7 @@ import type { SqlInput } from '../safety/inputs.js';
 import { loadProjectDatabase } from '../safety/project-database.js';
 import type { ChecklistItem, ValidationReport } from '../safety/report.js';
 import { checkSqlInputs } from '../safety/run.js';
+import { assertShadowServer } from '../shadow/guard.js';
 import { shadowEngineFor } from '../shadow/open.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, type RehearsalReport, rehearseMigration } from '../shadow/rehearse.js';
 import { migrationFromSql } from '../shadow/statements.js';
@@ -74,6 +75,12 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
   const lockTimeoutMs = request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const commands = projectCommands(root, directory);
   const shadowUrl = request.shadowUrl ?? (process.env.SHADOW_DATABASE_URL || undefined);
+  // A shadow server the guard refuses is refused before anything runs on it.
+  if (shadowUrl)
+    assertShadowServer(shadowUrl, {
+      ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
+      source: request.shadowUrl ? 'shadowUrl' : 'SHADOW_DATABASE_URL',
+    });
   const postgres = shadowEngine === 'postgresql';
 
   const rollbacks: PlanRollback[] = [];
@@ -264,8 +271,7 @@ async function rehearse(
     });
     return report;
   } catch (error) {
-    // A refused shadow server is the user's input to fix, not a plan to write without it.
-    if (error instanceof UserError && /shadow/i.test(error.code)) throw error;
+    // The plan is still made without the rehearsal (from the lock map), and says why it was not rehearsed.
     rehearsals.push({ migration: migration.id, outcome: 'skipped', reason: (error as Error).message });
     return undefined;
   }

@@ -200,6 +200,36 @@ describe('migration_plan over MCP', () => {
     }
   }, 240_000);
 
+  it('plans several migrations in order: each rehearsed on the ones before it, one timeline after the other', async () => {
+    const { plan: result, markdown } = await plan({ projectRoot: SQL_PG, migrations: ['0003', '0002'] });
+    expectTemplateFilled(markdown, {
+      tables: ['orders', 'users'],
+      files: ['migrations/0002_orders.up.sql', 'migrations/0003_order_status.up.sql'],
+    });
+    expect(markdown).toMatch(/^### Migration Files$/m);
+    expect(result.rehearsals.map((rehearsal) => rehearsal.outcome)).toEqual(['passed', 'passed']);
+    expect(result.rollback.map((rollback) => rollback.source)).toEqual(['migration', 'derived']);
+    expect(result.changes[0]).toMatchObject({ action: 'CREATE TABLE', table: 'orders' });
+    expectTimelineSound(result.timeline);
+    expectGanttMatchesTimeline(markdown, result.timeline.entries);
+    // The locks of 0002 on the table it creates harm nobody and are left out; 0003's start after 0002 has run.
+    const up = result.timeline.entries.filter((entry) => entry.phase === 'up');
+    expect(up.some((entry) => entry.migration === '0002' && entry.table === 'orders')).toBe(false);
+    const first = up.filter((entry) => entry.migration === '0002').map((entry) => entry.startMs);
+    const second = up.filter((entry) => entry.migration === '0003').map((entry) => entry.startMs);
+    expect(second.length).toBe(3);
+    expect(Math.min(...second)).toBeGreaterThan(Math.max(0, ...first));
+  }, 240_000);
+
+  it('refuses a shadow server that is not on this machine before anything runs', async () => {
+    const result = await callTool(connection.client, 'migration_plan', {
+      projectRoot: SQL_PG,
+      shadowUrl: 'postgres://app@db.example.com:5432/shop',
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/db\.example\.com/);
+  });
+
   it('says which migration it could not find and how to name one', async () => {
     const result = await callTool(connection.client, 'migration_plan', { projectRoot: SQL_PG, migrations: ['0042'] });
     expect(result.isError).toBe(true);
