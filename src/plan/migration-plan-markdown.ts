@@ -71,7 +71,7 @@ export function renderPlanMarkdown(plan: MigrationPlan): string {
     out.push('| Statement | Table | Lock | Blocks | From | For |', '|---|---|---|---|---:|---:|');
     for (const entry of up) out.push(timelineRow(entry));
     out.push('');
-  } else out.push('No statement locks an existing table: only objects the migration creates are locked.', '');
+  } else out.push('No lock on an existing table was observed.', '');
   out.push('### Deployment Steps', '');
   let number = 0;
   for (const step of plan.deployment) {

@@ -116,7 +116,7 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
       `validate_safety checks PostgreSQL migrations only: the checklist for ${engine} rests on the rehearsal.`,
     );
 
-  const timeline = buildTimeline(targets, reports, safety, lockTimeoutMs);
+  const timeline = buildTimeline(targets, reports, safety, lockTimeoutMs, postgres);
   const tables = affectedTables(changes, timeline.entries);
   const checklist = answerChecklist(targets, safety, reports, rollbacks, timeline.entries, engine);
   const { risk, reasons } = riskOf(safety, reports, changes, timeline.entries);
@@ -163,7 +163,7 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
       ),
       migrationIds: targets.map(({ migration }) => migration.id),
     }),
-    impact: impactOf(timeline.entries, tables, reports),
+    impact: impactOf(timeline.entries, tables, reports, postgres),
     timeline,
     rehearsals,
     notes,
@@ -335,6 +335,7 @@ function buildTimeline(
   reports: (RehearsalReport | undefined)[],
   safety: (ValidationReport | undefined)[],
   lockTimeoutMs: number,
+  locksObserved: boolean,
 ) {
   const entries: TimelineEntry[] = [];
   let upClock = 0;
@@ -368,7 +369,13 @@ function buildTimeline(
     entries.push(...down.entries);
     downClock = down.endMs;
   }
-  return timelineOf(entries, lockTimeoutMs, upClock, [...bases].join('; ') || 'no lock information');
+  const basis = [...bases].join('; ') || 'no lock information';
+  return timelineOf(
+    entries,
+    lockTimeoutMs,
+    upClock,
+    locksObserved ? basis : `${basis}; only PostgreSQL shadows report the locks each statement takes`,
+  );
 }
 
 function affectedTables(changes: PlanChange[], entries: TimelineEntry[]): string[] {
@@ -436,7 +443,9 @@ function answerChecklist(
         });
       }
     }
-    if (id === 'no-long-locks') {
+    if (id === 'no-long-locks' && shadowEngineFor(engine) !== 'postgresql')
+      answers.push({ status: 'unknown', evidence: `not measured: the ${engine} shadow reports no locks` });
+    else if (id === 'no-long-locks') {
       const over = entries.filter((entry) => entry.phase === 'up' && entry.exceedsLockTimeout);
       const blocking = entries.filter((entry) => entry.phase === 'up' && entry.blocks !== 'schema changes');
       answers.push({
@@ -489,7 +498,12 @@ function riskOf(
   return { risk, reasons };
 }
 
-function impactOf(entries: TimelineEntry[], tables: string[], reports: (RehearsalReport | undefined)[]): PlanImpact {
+function impactOf(
+  entries: TimelineEntry[],
+  tables: string[],
+  reports: (RehearsalReport | undefined)[],
+  locksObserved: boolean,
+): PlanImpact {
   const longest = longestBlocks({ entries, lockTimeoutMs: 0, totalMs: 0, basis: '' });
   const longestBlockMs = Math.max(0, ...[...longest.values()].map((block) => block.ms));
   const over = entries.filter((entry) => entry.phase === 'up' && entry.exceedsLockTimeout);
@@ -499,6 +513,21 @@ function impactOf(entries: TimelineEntry[], tables: string[], reports: (Rehearsa
     : longest.size
       ? `None expected: the longest block is ${formatMs(longestBlockMs)}${synthetic !== undefined ? ` (rehearsed on ${synthetic} synthetic rows)` : ''}`
       : 'None: no lock blocks reads or writes of an existing table';
+  if (!locksObserved) {
+    // Only PostgreSQL shadows report the locks each statement takes; elsewhere the run time is what is known.
+    const ranMs = reports.reduce(
+      (sum, report) =>
+        sum +
+        (report?.steps ?? []).filter((step) => step.phase === 'up').reduce((total, step) => total + step.durationMs, 0),
+      0,
+    );
+    return {
+      downtime: `Not measured: the shadow reports no locks for this engine; the up ran ${formatMs(ranMs)} on the shadow's synthetic rows, and writes to ${tables.join(', ') || 'the tables'} wait for it`,
+      lockDuration: `about the run time of each statement (${formatMs(ranMs)} in all on the shadow)`,
+      longestBlockMs: longestBlockMs,
+      affectedTables: tables,
+    };
+  }
   const lockDuration = longest.size
     ? [...longest.entries()]
         .map(([table, block]) => `${table} ${formatMs(block.ms)} (${block.blocks} blocked)`)

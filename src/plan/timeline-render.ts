@@ -51,7 +51,7 @@ const RANK: Record<Blocked, number> = { 'reads and writes': 3, writes: 2, 'schem
 /** One line per table: bars scaled to `width` columns over the phase, the longest hold and its mode, and a legend. */
 export function renderTerminalTimeline(timeline: LockTimeline, phase: TimelinePhase = 'up', width = 40): string {
   const entries = timeline.entries.filter((entry) => entry.phase === phase);
-  if (entries.length === 0) return `Lock timeline (${phase}): no lock on an existing table.`;
+  if (entries.length === 0) return `Lock timeline (${phase}): no lock on an existing table observed.`;
   const span = Math.max(1, ...entries.map((entry) => entry.startMs + entry.durationMs));
   const tables = byTable(entries);
   const nameWidth = Math.min(24, Math.max(...[...tables.keys()].map((table) => table.length)));

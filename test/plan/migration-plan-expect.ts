@@ -132,7 +132,10 @@ export function expectGanttMatchesTimeline(markdown: string, entries: TimelineEn
     .find((gantt) => gantt.title.startsWith('Locks while the migration runs'));
   expect(up).toBeDefined();
   const tasks = (up?.tasks ?? []).filter((task) => task.section !== 'lock_timeout');
-  const upEntries = entries.filter((entry) => entry.phase === 'up');
+  // The chart has one section per table (tables in order of their first lock), each table's locks in order.
+  const inOrder = entries.filter((entry) => entry.phase === 'up');
+  const tables = [...new Set(inOrder.map((entry) => entry.table))];
+  const upEntries = tables.flatMap((table) => inOrder.filter((entry) => entry.table === table));
   expect(tasks).toHaveLength(upEntries.length);
   for (const [index, entry] of upEntries.entries()) {
     const task = tasks[index];
