@@ -50,6 +50,10 @@ export function rehearsedEntries(
     clock += duration;
   }
   const entries: TimelineEntry[] = [];
+  // Relations this phase creates: nobody else uses them yet, whatever lock the lock map names for them.
+  const created = new Set(
+    steps.flatMap((step) => step.locks.filter((lock) => lock.newObject).map((lock) => lock.relation)),
+  );
   for (const [position, step] of steps.entries()) {
     const start = starts[position] ?? offsetMs;
     const groupEnd = transactionEnd(steps, position, starts, scaled);
@@ -58,7 +62,7 @@ export function rehearsedEntries(
     // A lock the transaction already holds at least as strongly is not taken again, so the shadow shows none for
     // this statement; the lock map says what the statement itself needs, for as long as the transaction lasts.
     for (const lock of phase === 'up' ? (declared.get(step.location.line) ?? []) : []) {
-      if (held.some((known) => known.relation === lock.table)) continue;
+      if (created.has(lock.table) || held.some((known) => known.relation === lock.table)) continue;
       const heldUntil = step.transaction === 'migration transaction' ? 'commit' : 'end of statement';
       const durationMs = heldUntil === 'commit' ? groupEnd.endMs - start : (scaled[position] ?? step.durationMs);
       entries.push({
