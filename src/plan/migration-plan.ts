@@ -69,18 +69,18 @@ interface Target {
 
 export async function migrationPlan(request: MigrationPlanRequest): Promise<MigrationPlan> {
   const root = resolveProjectRoot(request.projectRoot);
-  const consent = askOnce(request.executeProjectCode ?? false);
-  const { targets, engine, notes, directory } = await selectTargets(root, request, consent);
-  const shadowEngine = shadowEngineFor(engine);
-  const lockTimeoutMs = request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  const commands = projectCommands(root, directory);
   const shadowUrl = request.shadowUrl ?? (process.env.SHADOW_DATABASE_URL || undefined);
-  // A shadow server the guard refuses is refused before anything runs on it.
+  // A shadow server the guard refuses is refused before anything is read or run.
   if (shadowUrl)
     assertShadowServer(shadowUrl, {
       ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
       source: request.shadowUrl ? 'shadowUrl' : 'SHADOW_DATABASE_URL',
     });
+  const consent = askOnce(request.executeProjectCode ?? false);
+  const { targets, engine, notes, directory } = await selectTargets(root, request, consent);
+  const shadowEngine = shadowEngineFor(engine);
+  const lockTimeoutMs = request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const commands = projectCommands(root, directory);
   const postgres = shadowEngine === 'postgresql';
 
   const rollbacks: PlanRollback[] = [];
