@@ -1,6 +1,7 @@
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseWarmPglite } from '../../src/shadow/pglite.js';
 import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
@@ -48,8 +49,15 @@ afterAll(async () => {
   await releaseWarmPglite();
 });
 
+/** A plan rehearses on a loaded 2-core machine: give it longer than the SDK's default one-minute request timeout. */
+async function planCall(args: Record<string, unknown>): Promise<CallToolResult> {
+  return (await connection.client.callTool({ name: 'migration_plan', arguments: args }, undefined, {
+    timeout: 240_000,
+  })) as CallToolResult;
+}
+
 async function plan(args: Record<string, unknown>): Promise<{ plan: Plan; text: string; markdown: string }> {
-  const result = await callTool(connection.client, 'migration_plan', args);
+  const result = await planCall(args);
   expect(result.isError, textOf(result)).toBeFalsy();
   const structured = result.structuredContent as unknown as Plan;
   const read = await connection.client.readResource({ uri: structured.markdown.uri });
@@ -181,14 +189,14 @@ describe('migration_plan over MCP', () => {
       // Without a rehearsal the timeline is the lock map's, estimated from table sizes.
       expect(first.plan.rehearsals[0]?.outcome).toBe('skipped');
       expect(first.plan.timeline.entries.every((entry) => entry.source === 'estimated')).toBe(true);
-      const again = await callTool(connection.client, 'migration_plan', {
+      const again = await planCall({
         projectRoot: copy,
         output: 'plans/0003.md',
         rehearse: false,
       });
       expect(again.isError).toBe(true);
       expect(textOf(again)).toMatch(/already exists[\s\S]*new file name/);
-      const outside = await callTool(connection.client, 'migration_plan', {
+      const outside = await planCall({
         projectRoot: copy,
         output: '../escape.md',
         rehearse: false,
@@ -222,7 +230,7 @@ describe('migration_plan over MCP', () => {
   }, 240_000);
 
   it('refuses a shadow server that is not on this machine before anything runs', async () => {
-    const result = await callTool(connection.client, 'migration_plan', {
+    const result = await planCall({
       projectRoot: SQL_PG,
       shadowUrl: 'postgres://app@db.example.com:5432/shop',
     });
@@ -231,7 +239,7 @@ describe('migration_plan over MCP', () => {
   });
 
   it('says which migration it could not find and how to name one', async () => {
-    const result = await callTool(connection.client, 'migration_plan', { projectRoot: SQL_PG, migrations: ['0042'] });
+    const result = await planCall({ projectRoot: SQL_PG, migrations: ['0042'] });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/No migration "0042" in migrations[\s\S]*e\.g\. 0003/);
   });
