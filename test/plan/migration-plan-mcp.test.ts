@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { releaseBaselineCache } from '../../src/shadow/baseline-cache.js';
 import { releaseWarmPglite } from '../../src/shadow/pglite.js';
 import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
@@ -46,7 +47,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await connection.close();
-  await releaseWarmPglite();
+  // What a long-lived server keeps warm (a template database on the PostgreSQL server, a spare PGlite) goes too.
+  await Promise.all([releaseBaselineCache(), releaseWarmPglite()]);
 });
 
 /** A plan rehearses on a loaded 2-core machine: give it longer than the SDK's default one-minute request timeout. */
