@@ -56,7 +56,7 @@ export function deploymentSteps(facts: DeploymentFacts): DeploymentStep[] {
     commands: [apply],
     detail: `${
       facts.blocking.length > 0
-        ? `Blocks ${[...new Set(facts.blocking.map((entry) => `${entry.table} (${entry.blocks}, ${formatMs(entry.durationMs)})`))].join(', ')}: run at low traffic.`
+        ? `Blocks ${[...new Set(facts.blocking.map((entry) => `${entry.table} (${entry.blocks}, ${formatMs(entry.durationMs)})`))].join(', ')}${facts.blocking.some((entry) => entry.exceedsLockTimeout) ? ': run at low traffic' : ''}.`
         : 'No lock blocks reads or writes of an existing table.'
     }${facts.engine === 'postgresql' ? ` Run it with SET lock_timeout = '${facts.lockTimeoutMs}ms' so a lock that cannot be had fails fast instead of queueing traffic.` : ''}`,
   });

@@ -66,7 +66,13 @@ export function renderTerminalTimeline(timeline: LockTimeline, phase: TimelinePh
         if (!current || RANK[entry.blocks] > RANK[current]) cells[cell] = entry.blocks;
       }
     }
-    const longest = tableEntries.reduce((best, entry) => (entry.durationMs > best.durationMs ? entry : best));
+    // The line names the hold that hurts most: the strongest block, the longest of those.
+    const longest = tableEntries.reduce((best, entry) =>
+      RANK[entry.blocks] > RANK[best.blocks] ||
+      (RANK[entry.blocks] === RANK[best.blocks] && entry.durationMs > best.durationMs)
+        ? entry
+        : best,
+    );
     const bar = cells.map((cell) => (cell ? SHADE[cell] : ' ')).join('');
     const warn = tableEntries.some((entry) => entry.exceedsLockTimeout) ? ' ⚠ over lock_timeout' : '';
     lines.push(

@@ -20,14 +20,17 @@ export function blockedBy(mode: string): Blocked {
   return 'schema changes';
 }
 
-/** Locks the safety report's lock map gives each statement of the up, by the statement's first line. */
+/**
+ * Locks the safety report's lock map gives each statement of the up, by 1-based statement index (the check reads
+ * the same statements in the same order; lines differ for code migrations, whose steps carry the source line).
+ */
 export type DeclaredLocks = Map<number, { table: string; mode: string }[]>;
 
 export function declaredLocks(statements: StatementSummary[]): DeclaredLocks {
   const locks: DeclaredLocks = new Map();
   for (const statement of statements)
     locks.set(
-      statement.span.start.line,
+      statement.index + 1,
       statement.locks.map((lock) => ({ table: lock.table, mode: lock.mode })),
     );
   return locks;
@@ -61,7 +64,7 @@ export function rehearsedEntries(
     const held = step.locks.filter((lock) => !lock.newObject && lock.kind !== 'index');
     // A lock the transaction already holds at least as strongly is not taken again, so the shadow shows none for
     // this statement; the lock map says what the statement itself needs, for as long as the transaction lasts.
-    for (const lock of phase === 'up' ? (declared.get(step.location.line) ?? []) : []) {
+    for (const lock of phase === 'up' ? (declared.get(step.index) ?? []) : []) {
       if (created.has(lock.table) || held.some((known) => known.relation === lock.table)) continue;
       const heldUntil = step.transaction === 'migration transaction' ? 'commit' : 'end of statement';
       const durationMs = heldUntil === 'commit' ? groupEnd.endMs - start : (scaled[position] ?? step.durationMs);
