@@ -1,6 +1,7 @@
 import type { ToolDefinition } from './define.js';
 import { detectSetupTool } from './detect_setup.js';
 import { diffSchemaTool } from './diff_schema.js';
+import { generateSeedTool } from './generate_seed.js';
 import { listMigrationsTool } from './list_migrations.js';
 import { migrationPlanTool } from './migration_plan.js';
 import { rehearseMigrationTool } from './rehearse_migration.js';
@@ -17,5 +18,6 @@ export const TOOLS: ToolDefinition[] = [
   diffSchemaTool,
   validateSafetyTool,
   rehearseMigrationTool,
+  generateSeedTool,
   migrationPlanTool,
 ];

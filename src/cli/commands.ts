@@ -8,6 +8,7 @@ import { migrationsCommand } from './migrations.js';
 import { planCommand } from './plan.js';
 import { rehearseCommand } from './rehearse.js';
 import { rollbackCommand } from './rollback.js';
+import { seedCommand } from './seed.js';
 
 /** Every CLI command. Adding a command = adding its file and one line below. */
 export const COMMANDS: CliCommand[] = [
@@ -19,6 +20,7 @@ export const COMMANDS: CliCommand[] = [
   rehearseCommand,
   diffCommand,
   rollbackCommand,
+  seedCommand,
   planCommand,
   // commands: one entry per line
 ];
