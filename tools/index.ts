@@ -3,6 +3,7 @@ import { detectSetupTool } from './detect_setup.js';
 import { diffSchemaTool } from './diff_schema.js';
 import { generateSeedTool } from './generate_seed.js';
 import { listMigrationsTool } from './list_migrations.js';
+import { migrationPlanTool } from './migration_plan.js';
 import { rehearseMigrationTool } from './rehearse_migration.js';
 import { rollbackPlanTool } from './rollback_plan.js';
 import { validateSafetyTool } from './validate_safety.js';
@@ -20,4 +21,5 @@ export const TOOLS: ToolDefinition[] = [
   rehearseMigrationTool,
   rollbackPlanTool,
   generateSeedTool,
+  migrationPlanTool,
 ];

@@ -5,6 +5,7 @@ import { detectCommand } from './detect.js';
 import { diffCommand } from './diff.js';
 import { mcpCommand } from './mcp.js';
 import { migrationsCommand } from './migrations.js';
+import { planCommand } from './plan.js';
 import { rehearseCommand } from './rehearse.js';
 import { rollbackCommand } from './rollback.js';
 import { seedCommand } from './seed.js';
@@ -20,5 +21,6 @@ export const COMMANDS: CliCommand[] = [
   diffCommand,
   rollbackCommand,
   seedCommand,
+  planCommand,
   // commands: one entry per line
 ];
