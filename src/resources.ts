@@ -1,4 +1,5 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerPlanResources } from './plan/migration-plan-resource.js';
 
 /** A read-only, cheap resource: a fixed URI and a function producing its text. */
 export interface StaticResource {
@@ -33,4 +34,5 @@ export function registerResources(server: McpServer): void {
       async (uri) => ({ contents: [{ uri: uri.href, mimeType: resource.mimeType, text: await resource.read() }] }),
     );
   }
+  registerPlanResources(server);
 }

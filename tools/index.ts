@@ -2,8 +2,11 @@ import type { ToolDefinition } from './define.js';
 import { detectSetupTool } from './detect_setup.js';
 import { diffSchemaTool } from './diff_schema.js';
 import { generateMigrationTool } from './generate_migration.js';
+import { generateSeedTool } from './generate_seed.js';
 import { listMigrationsTool } from './list_migrations.js';
+import { migrationPlanTool } from './migration_plan.js';
 import { rehearseMigrationTool } from './rehearse_migration.js';
+import { rollbackPlanTool } from './rollback_plan.js';
 import { validateSafetyTool } from './validate_safety.js';
 
 /**
@@ -18,4 +21,7 @@ export const TOOLS: ToolDefinition[] = [
   generateMigrationTool,
   validateSafetyTool,
   rehearseMigrationTool,
+  rollbackPlanTool,
+  generateSeedTool,
+  migrationPlanTool,
 ];

@@ -142,7 +142,9 @@ export const validateSafetyTool = defineTool({
     engine: z
       .string()
       .optional()
-      .describe("Database engine (default: the migration format's or the project's; only postgresql has rules so far)"),
+      .describe(
+        "Database engine (default: each migration folder's, from its format or its package; only postgresql has rules so far, other folders are listed as not checked)",
+      ),
     projectRoot: z
       .string()
       .optional()

@@ -6,8 +6,10 @@ import { diffCommand } from './diff.js';
 import { generateCommand } from './generate.js';
 import { mcpCommand } from './mcp.js';
 import { migrationsCommand } from './migrations.js';
+import { planCommand } from './plan.js';
 import { rehearseCommand } from './rehearse.js';
 import { rollbackCommand } from './rollback.js';
+import { seedCommand } from './seed.js';
 
 /** Every CLI command. Adding a command = adding its file and one line below. */
 export const COMMANDS: CliCommand[] = [
@@ -20,5 +22,7 @@ export const COMMANDS: CliCommand[] = [
   diffCommand,
   generateCommand,
   rollbackCommand,
+  seedCommand,
+  planCommand,
   // commands: one entry per line
 ];

@@ -5,69 +5,86 @@ import type { Engine } from '../model.js';
 import type { CliCommand, CliIO } from './command.js';
 
 const HELP = `Usage: db-migration-agent rollback <migration> [options]
+       db-migration-agent rollback --up <sql or file> [options]
        db-migration-agent rollback --all [options]
 
-Derives the down of a migration from the schema itself: the migrations before it are replayed on a
-throw-away shadow (S0), the migration is applied (S1), and the down is diff(S1, S0). Views, functions and
-triggers come back with their exact earlier definitions. Every step that cannot give data back is listed as
-a point of no return, and so is every step of the up that destroys data.
+Plans the rollback of one migration: the down to use (the project's own, checked by validate_safety and
+rehearsed, or one derived from the schema before and after the up when it has none), a grade (reversible,
+reversible with data loss naming what is lost, irreversible) with the statements behind it, the project tool's
+rollback command (never a database reset), manual steps with verification queries, the point of no return with
+the backup to take before it, and the proof: up → down → up rehearsed on a throw-away shadow with synthetic rows.
+Nothing is written to the project or to a real database.
 
-<migration> is a migration id, name or path as listed by 'db-migration-agent migrations'.
+<migration> is a migration id, name or path as listed by 'db-migration-agent migrations'; '.' is the newest.
 
 --all derives the down of every migration in one pass on one shadow and proves each: the down is applied
 after the up and must give back the exact earlier schema (then the history goes on).
 
 Options:
+  --up <sql|file>       plan the rollback of this SQL instead of a migration of the project
+  --down <sql|file>     check this down instead of the migration's own
   --all                 derive and prove the down of every migration of the history
-  --engine <e>          postgresql (default, PGlite), sqlite, mysql (with --shadow-url)
+  --engine <e>          postgresql (default, PGlite), sqlite, mysql / mariadb (with --shadow-url)
   --path <folder>       the migration folder, when not the detected one
   --shadow-url <url>    server for the shadow database
+  --allow-remote-shadow accept a shadow server that is not on this machine (only with consent)
+  --rows <n>            synthetic rows per table for the proof (default 100)
+  --no-rehearse         skip the proof on a shadow
+  --execute             run code migrations (knex, TypeORM, …) in the sandbox to read their SQL
   --root <dir>          project root (default: the current directory)
-  --format <f>          text (default), json, sql
+  --format <f>          text (default), json, sql (the down statements only)
 
-Exit codes: 0 derived, 1 the down has points of no return, 2 usage or input error.
+Exit codes: 0 reversible, 1 reversible with data loss (or --all: a down that does not restore the schema),
+2 usage or input error, 3 irreversible.
 
 Examples:
   db-migration-agent rollback 20240501120000 --format json
-  db-migration-agent rollback migrations/003_orders.sql --format sql`;
+  db-migration-agent rollback migrations/003_orders.sql --format sql
+  db-migration-agent rollback --up "ALTER TABLE users DROP COLUMN bio" --engine sqlite`;
 
 export const rollbackCommand: CliCommand = {
   name: 'rollback',
-  summary: 'Derive the down of a migration (diff of the schema after it back to the schema before it).',
+  summary: 'Plan the rollback of a migration: the down, how recoverable it is, the command, the backup, the proof.',
   help: HELP,
   async run(args, io) {
-    const [{ deriveDown }, { renderSchemaDiff }] = await Promise.all([
-      import('../schema/down.js'),
-      import('../schema/diff/render.js'),
-    ]);
     const { values, positionals } = parse(args);
-    const [migration] = positionals;
     if (values.all) return runAll(positionals, values, io);
-    if (!migration || positionals.length > 1)
+    const [migration] = positionals;
+    if ((!migration && values.up === undefined) || positionals.length > 1 || (migration && values.up !== undefined))
       throw new UserError(
         'usage',
-        'rollback takes exactly one migration.',
+        'rollback takes exactly one migration (or --up with its SQL).',
         'Run: db-migration-agent rollback <migration id or path>',
       );
     const format = values.format ?? 'text';
     if (!['text', 'json', 'sql'].includes(format))
       throw new UserError('usage', `--format ${format} is not one of text, json, sql.`, 'Example: --format json');
-    const result = await deriveDown(migration, {
-      root: path.resolve(io.cwd, values.root ?? '.'),
-      ...(values.engine ? { engine: values.engine as Engine } : {}),
+    const rows = values.rows === undefined ? undefined : Number(values.rows);
+    if (rows !== undefined && !(Number.isInteger(rows) && rows >= 0))
+      throw new UserError('usage', `--rows ${values.rows} is not a whole number.`, 'Example: --rows 100');
+    const root = path.resolve(io.cwd, values.root ?? '.');
+    const [{ rollbackPlan }, { renderRollbackPlan }] = await Promise.all([
+      import('../plan/rollback.js'),
+      import('../plan/rollback-render.js'),
+    ]);
+    const plan = await rollbackPlan({
+      projectRoot: root,
+      ...(migration ? { migration } : {}),
+      ...(values.up !== undefined ? { sql: values.up } : {}),
+      ...(values.down !== undefined ? { down: values.down } : {}),
+      ...(values.engine ? { engine: values.engine } : {}),
       ...(values.path ? { path: values.path } : {}),
       ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'] } : {}),
+      ...(values['allow-remote-shadow'] ? { allowRemoteShadow: true } : {}),
+      ...(rows !== undefined ? { rowsPerTable: rows } : {}),
+      ...(values['no-rehearse'] ? { rehearse: false } : {}),
+      executeProjectCode: values.execute === true,
     });
-    if (format === 'json') io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else if (format === 'sql') io.stdout.write(`${result.statements.map((statement) => `${statement};`).join('\n')}\n`);
-    else {
-      const lines = [`Derived down of ${result.migration.path} (baseline: ${result.baseline} earlier migration(s))`];
-      lines.push(renderSchemaDiff(result.down, { sql: true }));
-      for (const loss of result.upLosses) lines.push(`point of no return (up): ${loss.object}: ${loss.lost}`);
-      for (const caveat of result.caveats) lines.push(`caveat: ${caveat}`);
-      io.stdout.write(`${lines.join('\n')}\n`);
-    }
-    return result.pointsOfNoReturn.length > 0 || result.upLosses.length > 0 ? 1 : 0;
+    if (format === 'json') io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    else if (format === 'sql')
+      io.stdout.write(`${plan.down.statements.map((statement) => `${statement};`).join('\n')}\n`);
+    else io.stdout.write(`${renderRollbackPlan(plan)}\n`);
+    return plan.grade === 'reversible' ? 0 : plan.grade === 'irreversible' ? 3 : 1;
   },
 };
 
@@ -115,6 +132,12 @@ function parse(args: string[]) {
         root: { type: 'string' },
         format: { type: 'string' },
         all: { type: 'boolean' },
+        up: { type: 'string' },
+        down: { type: 'string' },
+        rows: { type: 'string' },
+        'no-rehearse': { type: 'boolean' },
+        execute: { type: 'boolean' },
+        'allow-remote-shadow': { type: 'boolean' },
       },
     });
   } catch (error) {

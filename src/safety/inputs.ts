@@ -28,6 +28,12 @@ export interface SqlInput {
   origins?: SourceOrigin[];
   /** What the migration reader said about this migration (format, transaction mode …). */
   notes?: string[];
+  /** How the migration's tool runs a statement outside its transaction ("knex: export config …"), for fixes. */
+  transactionFix?: string;
+  /** The migration folder it was read from (root-relative), when it came from one. */
+  folder?: string;
+  /** The engine its folder runs on and where that was learned; the project's engine applies when absent. */
+  engine?: { name: string; where: string };
 }
 
 /** Lines `line`..`endLine` of the compiled SQL were produced at `origin` (file:line:column of the source). */

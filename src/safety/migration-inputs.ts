@@ -5,7 +5,7 @@ import type { Engine, Migration, MigrationFormat, Statement } from '../model.js'
 import { relativeToRoot, resolveInsideRoot } from '../root.js';
 import { askOnce } from '../sources/consent.js';
 import { isDownFile } from '../sources/down-files.js';
-import { implicitTransactionNote, runsAsImplicitTransaction } from '../sources/execution.js';
+import { implicitTransactionNote, noTransactionFix, runsAsImplicitTransaction } from '../sources/execution.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import { listSqlFiles, loadSqlInputs, type SourceOrigin, type SqlInput } from './inputs.js';
 
@@ -121,6 +121,13 @@ export async function loadMigrationInputs(
         );
     }
     for (const narrowed of project.folders) {
+      // Every input read from this folder carries it and its engine: each package is checked for its own engine.
+      const fromFolder = (inputs: SqlInput[]) =>
+        inputs.map((input) => ({
+          ...input,
+          folder: narrowed.directory,
+          ...(narrowed.folderEngine ? { engine: narrowed.folderEngine } : {}),
+        }));
       // The target itself when it lies in the folder; the folder when the target is a package or the root.
       const inFolder = relative === narrowed.directory || relative.startsWith(`${narrowed.directory}/`);
       const scope = inFolder ? target : narrowed.directory;
@@ -132,7 +139,8 @@ export async function loadMigrationInputs(
         for (const error of narrowed.errors)
           if (error.error.code === 'orphan-down') result.notes.push(readError(error).what);
         result.historyComplete = false;
-        result.inputs.push(...(await loadSqlInputs(root, [scope])));
+        const read = await loadSqlInputs(root, [scope]);
+        result.inputs.push(...fromFolder(narrowed.format === 'sql' ? read.map(asOneQuery(narrowed.migrations)) : read));
         continue;
       }
       if (unclaimed) {
@@ -152,7 +160,7 @@ export async function loadMigrationInputs(
           `${scopeRelative}: ${stray.slice(0, 3).join(', ')}${stray.length > 3 ? ` and ${stray.length - 3} more` : ''} ${stray.length === 1 ? 'is' : 'are'} not ${narrowed.format} migration(s); every .sql file below ${scopeRelative} was checked as plain SQL in natural order.`,
         );
         result.historyComplete = false;
-        result.inputs.push(...(await loadSqlInputs(root, [scope])));
+        result.inputs.push(...fromFolder(await loadSqlInputs(root, [scope])));
         continue;
       }
       if (!result.formats.includes(narrowed.format)) result.formats.push(narrowed.format);
@@ -191,7 +199,7 @@ export async function loadMigrationInputs(
           result.errors.push(notCompiled(migration, await consent()));
           continue;
         }
-        result.inputs.push(toInput(root, migration));
+        result.inputs.push(...fromFolder([toInput(root, migration)]));
       }
     }
   }
@@ -285,6 +293,25 @@ function notCompiled(migration: Migration, executed: boolean): InputError {
   };
 }
 
+/**
+ * A plain folder's file as its runner sends it: one query, which PostgreSQL runs as one implicit transaction when
+ * it holds several statements — checked that way, as the rehearsal runs it (psql -f, which runs statement by
+ * statement, is the exception the note names).
+ */
+function asOneQuery(migrations: Migration[]): (input: SqlInput) => SqlInput {
+  const byPath = new Map(migrations.map((migration) => [migration.path, migration]));
+  return (input) => {
+    const migration = byPath.get(input.file);
+    if (!migration || !runsAsImplicitTransaction(migration, 'postgresql')) return input;
+    return {
+      ...input,
+      inTransaction: true,
+      transactionFix: noTransactionFix(migration.format),
+      notes: [...(input.notes ?? []), `${implicitTransactionNote(migration)} (psql -f runs them one by one instead.)`],
+    };
+  };
+}
+
 function toInput(root: string, migration: Migration): SqlInput {
   const text = migrationText(root, migration);
   // An empty down (an empty file, a down() that runs nothing) is there but undoes nothing: irreversible.
@@ -302,6 +329,7 @@ function toInput(root: string, migration: Migration): SqlInput {
     ...(text.origins.length > 0 ? { origins: text.origins } : {}),
     ...(down ? { down: { file: downFile(migration), sql: joinStatements(down).sql } } : { downMissing: true }),
     inTransaction: migration.transactional || implicit,
+    ...(migration.transactional || implicit ? { transactionFix: noTransactionFix(migration.format) } : {}),
     ...(notes.length > 0 ? { notes } : {}),
   };
 }

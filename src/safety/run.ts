@@ -125,7 +125,7 @@ const RISK_ORDER: Record<Risk, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
 export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOptions = {}): Promise<SafetyCheckResult> {
   return runChecks(inputs, options, async (input, validate) => {
     const report = await validatePostgres(input.sql, validate);
-    return input.origins ? withOrigins(report, input) : report;
+    return input.origins || input.transactionFix ? withOrigins(report, input) : report;
   });
 }
 
@@ -154,7 +154,11 @@ export async function streamSqlInputs(
         },
         input.sql,
       );
-      const report = await checkPostgres(input.sql, validate, input.origins ? withSinkOrigins(sink, input) : sink);
+      const report = await checkPostgres(
+        input.sql,
+        validate,
+        input.origins || input.transactionFix ? withSinkOrigins(sink, input) : sink,
+      );
       const stopped = stoppedBy(report, input);
       stream.fileEnd(stopped ? { report, error: stopped } : { report });
       return report;
@@ -319,7 +323,14 @@ function withSinkOrigins(sink: StatementSink, input: SqlInput): StatementSink {
 
 function findingWithOrigin(finding: Finding, input: SqlInput): Finding & { origin?: FindingOrigin } {
   const origin = originAt(input.origins, finding.span.start.line);
-  return origin ? { ...finding, file: origin.file, origin } : finding;
+  const fixed = withToolFix(finding, input);
+  return origin ? { ...fixed, file: origin.file, origin } : fixed;
+}
+
+/** A statement that cannot run in the migration's transaction: the fix names the tool's own way out. */
+function withToolFix(finding: Finding, input: SqlInput): Finding {
+  if (!input.transactionFix || finding.ruleId !== 'concurrently-in-transaction' || !finding.fix) return finding;
+  return { ...finding, fix: { ...finding.fix, summary: `${finding.fix.summary} (${input.transactionFix})` } };
 }
 
 function summaryWithOrigin(summary: StatementSummary, input: SqlInput): StatementSummary & { origin?: FindingOrigin } {
@@ -366,40 +377,68 @@ const ENGINE_NAMES: Record<string, string> = {
   cockroachdb: 'CockroachDB',
 };
 
-/**
- * The engine to check for: the caller's, else the one the migration format declares (knexfile client, Prisma
- * provider …), else the one the project's files name. Anything but PostgreSQL is refused with where it was
- * learned — PostgreSQL rules on MySQL text would give wrong answers.
- */
-export function requireProjectEngine(choice: {
+/** What requireProjectEngine and scopeByEngine weigh: the caller's engine, the format's, the project's. */
+export interface EngineChoice {
   explicit?: string;
   declared?: { name: string; where: string };
   project?: () => ProjectDatabase;
   /** The inputs that would have been checked, named in the refusal so none goes uncounted. */
   inputs?: string[];
-}): { engine: 'postgresql'; source: string } {
+}
+
+/** An engine claim with where it was learned (and the file, when the project's files named it). */
+export interface EngineClaim {
+  name: string;
+  where: string;
+  file?: string | undefined;
+}
+
+/**
+ * The engine to check for: the caller's, else the one the migration format declares (knexfile client, Prisma
+ * provider …), else the one the project's files name. Anything but PostgreSQL is refused with where it was
+ * learned — PostgreSQL rules on MySQL text would give wrong answers.
+ */
+export function requireProjectEngine(choice: EngineChoice): { engine: 'postgresql'; source: string } {
   if (choice.explicit !== undefined) {
     requireSupportedEngine(choice.explicit);
     return { engine: 'postgresql', source: 'option' };
   }
+  const found = claimedEngine(choice);
+  if (!found || found.name === 'unknown') return { engine: 'postgresql', source: 'default' };
+  if (hasRules(found.name)) return { engine: 'postgresql', source: found.where };
+  throw engineRefusal(found, choice.inputs ?? []);
+}
+
+/** The engine the format declares or the project's files name (undefined when nothing does); never throws. */
+export function claimedEngine(choice: Pick<EngineChoice, 'declared' | 'project'>): EngineClaim | undefined {
   const project = choice.declared && choice.declared.name === 'postgresql' ? undefined : choice.project?.();
   const claim = projectClaim(project);
   // The project's files name where the format's engine was declared (knexfile client …) when they agree.
-  const found = choice.declared
+  return choice.declared
     ? claim?.name === choice.declared.name
       ? claim
       : { name: choice.declared.name, where: choice.declared.where, file: undefined }
     : claim;
-  if (!found || found.name === 'unknown') return { engine: 'postgresql', source: 'default' };
-  if ((SUPPORTED_ENGINES as readonly string[]).includes(found.name))
-    return { engine: 'postgresql', source: found.where };
-  const label = ENGINE_NAMES[found.name] ?? found.name;
-  const inputs = choice.inputs ?? [];
+}
+
+/** True for the engines the safety rules cover (and for an engine nothing names: PostgreSQL is the default). */
+export function hasRules(engine: string | undefined): boolean {
+  return engine === undefined || engine === 'unknown' || (SUPPORTED_ENGINES as readonly string[]).includes(engine);
+}
+
+/** "MySQL" for "mysql": how an engine is named to people. */
+export function engineLabel(engine: string): string {
+  return ENGINE_NAMES[engine] ?? engine;
+}
+
+/** The refusal when nothing to check is PostgreSQL: what was not checked, and why. */
+export function engineRefusal(found: EngineClaim, inputs: string[]): UserError {
+  const label = engineLabel(found.name);
   const listed =
     inputs.length > 0
       ? ` Not checked: no rules for ${label} yet — ${inputs.length} file(s): ${inputs.slice(0, 5).join(', ')}${inputs.length > 5 ? ` and ${inputs.length - 5} more` : ''}.`
       : ` Not checked: no rules for ${label} yet.`;
-  throw new UserError(
+  return new UserError(
     'engine-unsupported',
     `This project targets ${label} (${found.where}), and validate_safety has only PostgreSQL rules today: checking ${label} SQL with PostgreSQL rules would report wrong locks and hazards, so nothing was checked.${listed}`,
     `If this SQL really runs on PostgreSQL, pass the engine explicitly (MCP "engine": "postgresql", CLI --engine postgresql). Safety rules for ${label} are not written yet; rehearse_migration on a throw-away ${label} database still tests the migration.`,

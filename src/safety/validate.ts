@@ -1,5 +1,6 @@
 import { resolveInsideRoot } from '../root.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
+import { scopeByEngine } from './engine-scope.js';
 import { loadSqlInputs, type SqlInput } from './inputs.js';
 import { loadMigrationInputs } from './migration-inputs.js';
 import { loadProjectDatabase } from './project-database.js';
@@ -69,12 +70,12 @@ async function prepare(
     ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });
-  const inputs = request.text ? [request.text, ...loaded.inputs] : loaded.inputs;
-  requireProjectEngine({
+  const read = request.text ? [request.text, ...loaded.inputs] : loaded.inputs;
+  const { checked: inputs, notChecked } = scopeByEngine(read, {
     ...(request.engine !== undefined ? { explicit: request.engine } : {}),
     ...(loaded.engine ? { declared: loaded.engine } : {}),
     project: projectDatabase,
-    inputs: [...inputs.map((input) => input.file), ...loaded.errors.map((error) => error.where?.file ?? '<input>')],
+    inputs: [...read.map((input) => input.file), ...loaded.errors.map((error) => error.where?.file ?? '<input>')],
   });
   const history = [
     ...loaded.history,
@@ -90,5 +91,5 @@ async function prepare(
     // A folder read cleanly means every earlier table is known; text alone says nothing about the schema.
     ...(history.length > 0 || (request.paths.length > 0 && loaded.historyComplete) ? { history } : {}),
   };
-  return { inputs, options, errors: loaded.errors };
+  return { inputs, options, errors: [...loaded.errors, ...notChecked] };
 }

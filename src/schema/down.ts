@@ -3,6 +3,7 @@ import type { Engine, Migration } from '../model.js';
 import { buildBaseline } from '../shadow/baseline.js';
 import { diffSchemas } from './diff/diff.js';
 import type { SchemaDiff, SchemaOperation } from './diff/types.js';
+import type { Schema } from './model.js';
 import { withShadow } from './sources.js';
 
 /**
@@ -74,13 +75,27 @@ export async function deriveDownOf(
   earlier: Migration[],
   options: Omit<DeriveDownOptions, 'root' | 'path'>,
 ): Promise<DerivedDown> {
+  const { before, after } = await schemasAround(migration, earlier, options);
+  return downBetween(migration, earlier.length, before, after);
+}
+
+/** The schema before the migration (its earlier ones replayed on a shadow) and after it. */
+export async function schemasAround(
+  migration: Migration,
+  earlier: Migration[],
+  options: Omit<DeriveDownOptions, 'root' | 'path'>,
+): Promise<{ before: Schema; after: Schema }> {
   const signal = options.signal ? { signal: options.signal } : {};
-  const { before, after } = await withShadow(options, async (db) => {
+  return withShadow(options, async (db) => {
     await buildBaseline(db, { kind: 'migrations', migrations: earlier }, signal);
     const before = await db.introspect();
     await buildBaseline(db, { kind: 'migrations', migrations: [migration] }, signal);
     return { before, after: await db.introspect() };
   });
+}
+
+/** The down of a migration from the schemas around it (see schemasAround); `baseline` = earlier migrations. */
+export function downBetween(migration: Migration, baseline: number, before: Schema, after: Schema): DerivedDown {
   const down = diffSchemas(after, before);
   const up = diffSchemas(before, after);
   const caveats: string[] = [];
@@ -92,7 +107,7 @@ export async function deriveDownOf(
     caveats.push('The up looks like it renames something; the down drops and re-adds unless the renames are answered.');
   return {
     migration: { id: migration.id, name: migration.name, path: migration.path },
-    baseline: earlier.length,
+    baseline,
     down,
     statements: down.operations.flatMap((operation) => operation.sql),
     pointsOfNoReturn: down.operations.filter(hasLoss).map((operation) => ({

@@ -2,7 +2,7 @@ import { UserError } from '../errors.js';
 import type { Migration } from '../model.js';
 import { compareSchemas, type SchemaChange } from '../schema/compare.js';
 import type { Schema } from '../schema/model.js';
-import { implicitTransactionNote, runsAsImplicitTransaction } from '../sources/execution.js';
+import { implicitTransactionNote, noTransactionFix, runsAsImplicitTransaction } from '../sources/execution.js';
 import { type BaselineSource, buildBaseline } from './baseline.js';
 import { baselineCache, baselineKey, type CachedBaseline } from './baseline-cache.js';
 import { estimateAtScale, type ScaleEstimate } from './estimate.js';
@@ -150,6 +150,7 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
           file: name === 'down' ? downFile(migration) : file,
           transactional: migration.transactional,
           oneQuery: runsAsImplicitTransaction({ execution: migration.execution, up: statements }, db.engine),
+          noTransactionFix: noTransactionFix(migration.format),
           signal,
           onStatement: (index, total) => progress.step(`${name}: statement ${index + 1}/${total}`),
         });

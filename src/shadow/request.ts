@@ -223,7 +223,9 @@ async function loadTarget(
           `earlier migration ${problem.path} could not be read (${problem.error.what}); the baseline lacks it`,
         );
     }
-    const engineFromProject = whole.engine && isRehearsable(whole.engine) ? shadowEngineFor(whole.engine) : undefined;
+    // The folder's own engine: in a monorepo, the package the migration belongs to decides.
+    const folderEngine = whole.engine ?? whole.folderEngine?.name;
+    const engineFromProject = folderEngine && isRehearsable(folderEngine) ? shadowEngineFor(folderEngine) : undefined;
     if (found)
       return { migration: found, all: whole.migrations, ...(engineFromProject ? { engine: engineFromProject } : {}) };
   } catch (error) {

@@ -6,7 +6,8 @@ import { describeDatabaseError, type ShadowDatabase } from './types.js';
 
 /**
  * Runs a list of statements on a shadow exactly as the migration tool would (one transaction for a transactional
- * migration, CONCURRENTLY outside any transaction, autocommit DDL on MySQL) and observes each statement.
+ * migration, CONCURRENTLY included, so it fails there as it will in production; CONCURRENTLY outside any
+ * transaction when the tool runs the migration without one; autocommit DDL on MySQL) and observes each statement.
  */
 
 export type Phase = 'up' | 'down' | 'reapply';
@@ -51,6 +52,8 @@ export interface PhaseOptions {
    * PostgreSQL they then run as one implicit transaction, CONCURRENTLY included — and fail there, as they will.
    */
   oneQuery?: boolean;
+  /** How the migration's tool is told to run a statement outside its transaction (the fix when one fails there). */
+  noTransactionFix?: string;
   signal?: AbortSignal;
   onStatement?: (index: number, total: number) => void;
 }
@@ -80,9 +83,11 @@ export async function runPhase(
         const report = await runOne(db, statement, options, group.mode, reports.length + groupReports.length + 1);
         groupReports.push(report);
         if (report.error) {
-          if (options.oneQuery && /inside a transaction block/i.test(report.error.message))
+          if (/inside a transaction block/i.test(report.error.message))
             report.notes.push(
-              'the tool sends the whole file as one query, which PostgreSQL runs as one implicit transaction; give this statement a migration file of its own',
+              options.oneQuery
+                ? 'the tool sends the whole file as one query, which PostgreSQL runs as one implicit transaction; give this statement a migration file of its own'
+                : `the migration tool runs this migration in a transaction, as the rehearsal did, and PostgreSQL refuses this statement there: it fails the same way in production; fix: ${options.noTransactionFix ?? 'run it in a migration of its own outside a transaction'}`,
             );
           failed = true;
           break;
@@ -148,7 +153,9 @@ function groupStatements(
     return statements.map((statement) => ({ mode: 'none (autocommit)', statements: [statement] }));
   const groups: Group[] = [];
   for (const statement of statements) {
-    if (mustRunOutsideTransaction(statement, db.engine)) {
+    // A migration the tool wraps in a transaction runs CONCURRENTLY inside it too (and fails, as in production);
+    // only a migration the tool runs without one gets such statements outside any transaction.
+    if (!transactional && mustRunOutsideTransaction(statement, db.engine)) {
       groups.push({ mode: 'none (autocommit)', statements: [statement] });
       continue;
     }

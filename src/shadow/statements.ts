@@ -1,4 +1,5 @@
 import type { Migration, Statement } from '../model.js';
+import { cannotRunInTransaction } from '../sources/execution.js';
 import { parsePostgres } from '../sql/postgres.js';
 import { splitSql } from '../sql/split.js';
 import type { ShadowEngine } from './types.js';
@@ -15,14 +16,7 @@ export async function splitForEngine(sql: string, engine: ShadowEngine, file?: s
 
 /** Statements PostgreSQL refuses inside a transaction block. */
 export function mustRunOutsideTransaction(statement: Statement, engine: ShadowEngine): boolean {
-  if (engine !== 'postgresql') return false;
-  const text = statement.sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
-  return (
-    /\bconcurrently\b/i.test(text) ||
-    /^\s*(vacuum|create\s+database|drop\s+database|alter\s+system)\b/i.test(text) ||
-    // A DO block or procedure that commits (a batched backfill) may only run outside a transaction block.
-    (/^\s*(do|call)\b/i.test(text) && /\bcommit\b/i.test(text))
-  );
+  return engine === 'postgresql' && cannotRunInTransaction(statement.sql);
 }
 
 /** A migration built from raw SQL text (the tool's `migration`/`down` inputs and plain .sql files). */

@@ -1,4 +1,4 @@
-import type { Engine, Migration } from '../model.js';
+import type { Engine, Migration, MigrationFormat } from '../model.js';
 
 /**
  * True when the migration's tool sends its up SQL as one multi-statement query and the engine runs such a query
@@ -20,4 +20,48 @@ export function runsAsImplicitTransaction(
 /** What the check and the rehearsal say about such a migration. */
 export function implicitTransactionNote(migration: Pick<Migration, 'format' | 'up'>): string {
   return `${migration.format === 'sql' ? 'A plain SQL runner' : migration.format} sends the file as one query, and PostgreSQL runs its ${migration.up.length} statements as one implicit transaction: a failure rolls back the whole file, and CONCURRENTLY (or any statement that cannot run in a transaction block) fails there; give such a statement a migration file of its own.`;
+}
+
+/** Statements PostgreSQL refuses inside a transaction block (CONCURRENTLY, VACUUM, CREATE/DROP DATABASE …). */
+export function cannotRunInTransaction(sql: string): boolean {
+  const text = sql.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
+  return (
+    /\bconcurrently\b/i.test(text) ||
+    /^\s*(vacuum|create\s+database|drop\s+database|alter\s+system)\b/i.test(text) ||
+    // A DO block or procedure that commits (a batched backfill) may only run outside a transaction block.
+    (/^\s*(do|call)\b/i.test(text) && /\bcommit\b/i.test(text))
+  );
+}
+
+/** How each tool is told to run one migration outside its transaction (or the one-query file), for fixes. */
+const NO_TRANSACTION_SWITCH: Partial<Record<MigrationFormat, string>> = {
+  knex: 'export `config = { transaction: false }` from the migration (knex then runs it outside a transaction)',
+  typeorm: 'set `transaction = false` on the migration class (TypeORM then runs it outside a transaction)',
+  'node-pg-migrate': 'call `pgm.noTransaction()` in the migration',
+  'mikro-orm': 'override `isTransactional()` to return false in the migration class',
+  kysely:
+    "run the Migrator without a transaction for it (Kysely wraps every pending migration in one; give the statement a migration run with the adapter's transactions disabled)",
+  'db-migrate': 'run it with `db-migrate up --non-transactional`, in a migration of its own',
+  rails: 'add `disable_ddl_transaction!` to the migration class',
+  ecto: 'add `@disable_ddl_transaction true` and `@disable_migration_lock true` to the migration module',
+  goose: 'add `-- +goose NO TRANSACTION` to the migration file',
+  dbmate: 'write the marker as `-- migrate:up transaction:false`',
+  'sql-migrate': 'write the marker as `-- +migrate Up notransaction`',
+  diesel: "set `run_in_transaction = false` in the migration's metadata.toml",
+  liquibase: 'set `runInTransaction:false` on the changeSet',
+  atlas: 'add `-- atlas:txmode none` at the top of the file',
+  flyway:
+    'give the statement a migration file of its own (Flyway runs a file holding only such statements outside a transaction)',
+  alembic: 'run it inside `with op.get_context().autocommit_block():`',
+  django: 'set `atomic = False` on the Migration class',
+  sequelize: 'run it outside `queryInterface.sequelize.transaction(…)`',
+  drizzle: 'apply it outside drizzle-kit migrate (its migrator wraps every pending migration in one transaction)',
+  prisma: 'give the statement a migration of its own (Prisma sends a file as one query)',
+  'golang-migrate': 'give the statement a migration file of its own (golang-migrate sends a file as one query)',
+  sql: 'give the statement a migration file of its own (a runner that sends the file as one query runs it in one transaction)',
+};
+
+/** "knex: export `config = { transaction: false }` …": the fix for a statement that cannot run in the tool's transaction. */
+export function noTransactionFix(format: MigrationFormat): string {
+  return NO_TRANSACTION_SWITCH[format] ?? 'give the statement a migration of its own that runs outside a transaction';
 }

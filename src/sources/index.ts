@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { UserError } from '../errors.js';
-import type { Migration, MigrationFormat } from '../model.js';
+import type { Engine, Migration, MigrationFormat } from '../model.js';
 import { detectSetup } from '../project/detect.js';
-import type { MigrationDir, MigrationEntry, ToolName } from '../project/types.js';
+import type { MigrationDir, MigrationEntry, PackageSetup, ToolName } from '../project/types.js';
 import { isInside, relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.js';
 import { askOnce } from './consent.js';
 import { isDirectory, isFile, listEntries, selected } from './files.js';
@@ -10,6 +10,7 @@ import { FORMAT_LABELS } from './format-names.js';
 import { readIsolated } from './isolate.js';
 import { FORMAT_READERS, moduleForTool } from './registry.js';
 import type {
+  FolderEngine,
   FormatRead,
   FormatReader,
   MigrationReadError,
@@ -51,6 +52,8 @@ interface Located {
   directory: string;
   /** What detect listed there, to prove nothing was dropped. */
   entries: MigrationEntry[];
+  /** The engine detect found for the package (else for the root package), with where it was named. */
+  packageEngine?: FolderEngine;
 }
 
 /**
@@ -142,9 +145,11 @@ async function locate(
   const warnings = detected.warnings.filter((warning) => /^Stopped after|folder not readable/.test(warning));
   const within = (dir: string) => relative === '.' || dir === relative || dir.startsWith(`${relative}/`);
   const contains = (dir: string) => relative === dir || relative.startsWith(`${dir}/`);
+  const rootEngine = engineNamed(detected.packages.find((setup) => setup.path === '.'));
   const all = detected.packages.flatMap((setup) =>
     setup.migrationDirs.map((dir) => ({
       package: setup.path,
+      packageEngine: engineNamed(setup) ?? rootEngine,
       dir,
       entries: setup.migrations.filter((migration) => migration.path.startsWith(`${dir.path}/`)),
     })),
@@ -169,7 +174,14 @@ async function locate(
     const directory = reader.format === 'django' && !narrowed ? folder.package : folder.dir.path;
     const same = located.find((each) => each.reader === reader && each.directory === directory);
     if (same) same.entries.push(...folder.entries);
-    else located.push({ package: folder.package, reader, directory, entries: [...folder.entries] });
+    else
+      located.push({
+        package: folder.package,
+        reader,
+        directory,
+        entries: [...folder.entries],
+        ...(folder.packageEngine ? { packageEngine: folder.packageEngine } : {}),
+      });
   }
   if (!format) {
     for (const setup of detected.packages) {
@@ -182,6 +194,34 @@ async function locate(
     if (forced) located.push(forced);
   }
   return { located, unread, warnings };
+}
+
+/** The engine a package's files name, as "postgresql" plus where ("packages/api/knexfile.js: client: 'pg'"). */
+function engineNamed(setup: PackageSetup | undefined): FolderEngine | undefined {
+  const found = setup?.engine;
+  if (!found) return undefined;
+  const evidence = found.evidence[0];
+  return {
+    name: found.name as Engine,
+    where: evidence ? `${evidence.file}: ${evidence.what}` : `package ${setup.path}`,
+  };
+}
+
+/**
+ * The engine one folder's migrations run on: the caller's, else the one its format declares (Prisma provider,
+ * knexfile client …), else the one its package names, else the root package's — so each package of a monorepo
+ * is checked for its own engine.
+ */
+function folderEngine(
+  options: ReadMigrationsOptions,
+  folder: Located,
+  declared: Engine | undefined,
+): FolderEngine | undefined {
+  if (options.engine) return { name: options.engine, where: 'the engine option' };
+  // The package's files say where the format's engine is named (knexfile client …) when they agree.
+  if (declared && folder.packageEngine?.name !== declared)
+    return { name: declared, where: `${folder.reader.format} configuration of ${folder.directory}` };
+  return folder.packageEngine;
 }
 
 function readerFor(dir: MigrationDir): FormatReader | undefined {
@@ -234,10 +274,15 @@ async function readFolder(
     format: reader.format,
     directory: folder.directory,
     ...(options.engine || read.engine ? { engine: options.engine ?? read.engine } : {}),
+    ...withFolderEngine(folderEngine(options, folder, read.engine)),
     migrations: read.migrations.map(withEmptyHalvesNamed),
     errors,
     ...(read.notes?.length ? { notes: read.notes } : {}),
   };
+}
+
+function withFolderEngine(engine: FolderEngine | undefined): { folderEngine?: FolderEngine } {
+  return engine ? { folderEngine: engine } : {};
 }
 
 /** Migrations detect listed that the reader neither returned nor reported: never silently fewer. */

@@ -66,7 +66,12 @@ export function formatReadError(error: MigrationReadError): string {
 /** The readable listing shared by the list_migrations tool and the `migrations` command. */
 export function summarizeMigrations(result: ReadMigrationsResult, options: { sql?: boolean } = {}): string {
   const lines: string[] = [];
-  const engine = result.engine ? `, ${result.engine}` : '';
+  // The folder's own engine (its format's declaration, else its package's files): each package of a monorepo has one.
+  const engine = result.folderEngine
+    ? `, ${result.folderEngine.name}${result.folderEngine.name === result.engine ? '' : ` (from ${result.folderEngine.where})`}`
+    : result.engine
+      ? `, ${result.engine}`
+      : '';
   lines.push(
     `${result.migrations.length} ${result.format} migration(s) in ${result.directory}${engine}, in apply order:`,
   );

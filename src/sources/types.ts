@@ -17,10 +17,21 @@ export interface ReadMigrationsResult {
   directory: string;
   /** The engine the caller gave or the format declares (Prisma's provider, the knexfile client, Drizzle's dialect). */
   engine?: Engine;
+  /**
+   * The engine these migrations run on, decided per folder, with where it was learned: the caller's, the
+   * format's declaration, else the package's (or the root package's) files. Absent when nothing names one.
+   */
+  folderEngine?: FolderEngine;
   migrations: Migration[];
   errors: MigrationReadError[];
   /** Facts about the folder as a whole (other dialects present, files the format's index does not list). */
   notes?: string[];
+}
+
+export interface FolderEngine {
+  name: Engine;
+  /** Where it was learned, e.g. "prisma configuration of prisma/migrations" or "knexfile.js: client: 'pg'". */
+  where: string;
 }
 
 export interface ReadMigrationsOptions {

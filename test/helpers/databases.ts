@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * Real database servers for tests. URLs come from the environment with this machine's defaults.
@@ -48,4 +49,45 @@ function unavailable(kind: string, url: string, variable: string, error: unknown
 /** A unique lower-case name for a test's own schema or database, so tests can run in parallel. */
 export function uniqueName(prefix: string): string {
   return `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`.toLowerCase();
+}
+
+/** A PostgreSQL schema of its own for the tests of one describe block, and the admin session that owns it. */
+export interface ThrowAwaySchema {
+  /** The schema's unique name. */
+  name: string;
+  /** False when the server is unreachable (the tests then return early, after the printed skip). */
+  readonly available: boolean;
+  /** Runs SQL as the admin session (cleaning up between tests). */
+  query(sql: string): Promise<void>;
+}
+
+/**
+ * Creates a uniquely named schema before the describe block's tests and drops it (cascade) after them, so tests
+ * that run a migration tool against the real server do not meet each other's tables. Call inside `describe`.
+ */
+export function throwAwaySchema(prefix: string): ThrowAwaySchema {
+  const name = uniqueName(prefix);
+  let available = false;
+  let admin: import('pg').Client | undefined;
+  beforeAll(async () => {
+    available = (await postgresAvailable()).available;
+    if (!available) return;
+    const { default: pg } = await import('pg');
+    admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`create schema "${name}"`);
+  });
+  afterAll(async () => {
+    await admin?.query(`drop schema if exists "${name}" cascade`);
+    await admin?.end();
+  });
+  return {
+    name,
+    get available() {
+      return available;
+    },
+    async query(sql) {
+      await admin?.query(sql);
+    },
+  };
 }

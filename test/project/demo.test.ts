@@ -1,24 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { exampleProject } from '../../src/cli/demo.js';
-import { main } from '../../src/cli.js';
+import { runCli } from '../helpers/cli.js';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), cwd: process.cwd(), env: {} });
-  return { code, out, err };
+function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return runCli(args, { cwd: process.cwd() });
 }
 
 describe('db-migration-agent demo', () => {

@@ -1,22 +1,10 @@
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { FIXTURES } from './helpers.js';
 
-async function run(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), cwd, env: {} });
-  return { code, out, err };
+function run(args: string[], cwd = process.cwd()): Promise<{ code: number; out: string; err: string }> {
+  return runCli(args, { cwd });
 }
 
 describe('db-migration-agent detect', () => {

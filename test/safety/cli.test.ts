@@ -2,28 +2,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { runCli } from '../helpers/cli.js';
 
 const REPO = path.join(import.meta.dirname, '../..');
 const ROOT = path.join(import.meta.dirname, '../fixtures/safety-project');
 
-async function run(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const input = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  input.end(stdin ?? '');
-  const code = await main(['check', ...args], { stdout, stderr, stdin: input, cwd: ROOT, env: {} });
-  return { code, out, err };
+function run(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
+  return runCli(['check', ...args], { cwd: ROOT, ...(stdin !== undefined ? { stdin } : {}) });
 }
 
 describe('db-migration-agent check', () => {

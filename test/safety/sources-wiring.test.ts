@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { runCli } from '../helpers/cli.js';
 
 /**
  * `check` over migrations of every format: findings at the original source line (the .ts line of the knex
@@ -11,21 +10,8 @@ import { main } from '../../src/cli.js';
 
 const FIXTURES = path.join(import.meta.dirname, '../fixtures');
 
-async function check(root: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  stdin.end('');
-  const code = await main(['check', ...args], { stdout, stderr, stdin, cwd: path.join(FIXTURES, root), env: {} });
-  return { code, out, err };
+function check(root: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return runCli(['check', ...args], { cwd: path.join(FIXTURES, root) });
 }
 
 interface JsonFinding {

@@ -160,8 +160,11 @@ describe('diff_schema sources', { timeout: 180_000 }, () => {
     const rollback = await run('node', [BIN, 'rollback', '002_nicknames', '--format', 'json'], {
       cwd: path.join(FIXTURE, 'migrations-project'),
     }).catch((error) => error);
+    // rollback now prints the whole plan: the derived down is its down, graded by what dropping nickname loses.
     expect(rollback.code).toBe(1);
-    expect(JSON.parse(rollback.stdout).statements[1]).toBe('ALTER TABLE users DROP COLUMN nickname');
+    const plan = JSON.parse(rollback.stdout);
+    expect(plan.grade).toBe('reversible-with-data-loss');
+    expect(plan.down.statements[1]).toBe('ALTER TABLE users DROP COLUMN nickname');
     const usage = await run('node', [BIN, 'diff', '--rename', 'oops'], { cwd: project }).catch((error) => error);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('table.column=new_name');

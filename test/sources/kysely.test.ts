@@ -10,10 +10,10 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { tsImport } from 'tsx/esm/api';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
 import { readMigrations } from '../../src/sources/index.js';
-import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
+import { POSTGRES_URL, throwAwaySchema } from '../helpers/databases.js';
 import { fixture } from './tool-runs.js';
 
 const root = fixture('sources-kysely');
@@ -85,23 +85,11 @@ describe('Kysely', () => {
   });
 
   describe("against PostgreSQL with Kysely's own Migrator", () => {
-    const schema = uniqueName('sources_kysely');
-    let available = false;
-    let admin: pg.Client | undefined;
-    beforeAll(async () => {
-      available = (await postgresAvailable()).available;
-      if (!available) return;
-      admin = new pg.Client({ connectionString: POSTGRES_URL });
-      await admin.connect();
-      await admin.query(`create schema "${schema}"`);
-    });
-    afterAll(async () => {
-      await admin?.query(`drop schema if exists "${schema}" cascade`);
-      await admin?.end();
-    });
+    const database = throwAwaySchema('sources_kysely');
+    const schema = database.name;
 
     it('our SQL is the SQL the Migrator sends, up and then all the way down', async () => {
-      if (!available) return;
+      if (!database.available) return;
       const queries: CompiledQuery[] = [];
       const db = new Kysely<unknown>({
         dialect: new PostgresDialect({

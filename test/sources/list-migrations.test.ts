@@ -1,27 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 import { fixture } from './tool-runs.js';
 
 const REPO = path.resolve('.');
 
-async function runCli(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  const code = await main(['migrations', ...args], { stdout, stderr, stdin: new PassThrough(), cwd, env: {} });
-  return { code, out, err };
+function runMigrations(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  return runCli(['migrations', ...args], { cwd });
 }
 
 describe('list_migrations over MCP', () => {
@@ -117,23 +105,23 @@ describe('list_migrations over MCP', () => {
 
 describe('db-migration-agent migrations', () => {
   it('prints the ordered listing; --sql prints every statement with its source line', async () => {
-    const listing = await runCli([], fixture('sources-dbmate'));
+    const listing = await runMigrations([], fixture('sources-dbmate'));
     expect(listing.code).toBe(0);
     expect(listing.out).toContain('3 dbmate migration(s) in db/migrations, in apply order:');
     expect(listing.out).toContain(
       '2. db/migrations/20240102000000_users_name_index.sql  [1 stmt, no transaction, down: 1 stmt]',
     );
-    const sql = await runCli(['--sql', '--engine', 'postgresql'], fixture('sources-dbmate'));
+    const sql = await runMigrations(['--sql', '--engine', 'postgresql'], fixture('sources-dbmate'));
     expect(sql.out).toContain('-- line 6\n     CREATE UNIQUE INDEX users_email_idx ON users (email);');
   });
 
   it('--execute --json compiles TypeORM and exits 1 with problems listed when a file fails', async () => {
-    const typeorm = await runCli(['--execute', '--json'], fixture('sources-typeorm-pg'));
+    const typeorm = await runMigrations(['--execute', '--json'], fixture('sources-typeorm-pg'));
     expect(typeorm.code).toBe(0);
     const parsed = JSON.parse(typeorm.out) as { format: string; migrations: { up: { origin: { line: number } }[] }[] };
     expect(parsed.format).toBe('typeorm');
     expect(parsed.migrations[1]?.up.map((statement) => statement.origin.line)).toEqual([5, 6]);
-    const broken = await runCli(['--execute', '--timeout', '1000ms'], fixture('sources-knex-broken'));
+    const broken = await runMigrations(['--execute', '--timeout', '1000ms'], fixture('sources-knex-broken'));
     expect(broken.code).toBe(1);
     expect(broken.out).toContain('problem(s):');
     expect(broken.out).toContain(
@@ -142,7 +130,7 @@ describe('db-migration-agent migrations', () => {
   });
 
   it('rejects unknown options with exit code 2', async () => {
-    const result = await runCli(['--format', 'mongock'], fixture('sources-dbmate'));
+    const result = await runMigrations(['--format', 'mongock'], fixture('sources-dbmate'));
     expect(result.code).toBe(2);
     expect(result.err).toContain('--format needs one of');
   });

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { splitSql } from '../../src/sql/split.js';
-import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
+import { POSTGRES_URL, throwAwaySchema } from '../helpers/databases.js';
 import { tempProject } from '../project/helpers.js';
 import { fixture } from './tool-runs.js';
 
@@ -94,20 +94,8 @@ describe('node-pg-migrate', () => {
   });
 
   describe('against PostgreSQL with node-pg-migrate itself', () => {
-    const schema = uniqueName('sources_npm');
-    let available = false;
-    let admin: pg.Client | undefined;
-    beforeAll(async () => {
-      available = (await postgresAvailable()).available;
-      if (!available) return;
-      admin = new pg.Client({ connectionString: POSTGRES_URL });
-      await admin.connect();
-      await admin.query(`create schema "${schema}"`);
-    });
-    afterAll(async () => {
-      await admin?.query(`drop schema if exists "${schema}" cascade`);
-      await admin?.end();
-    });
+    const database = throwAwaySchema('sources_npm');
+    const schema = database.name;
 
     async function run(direction: 'up' | 'down'): Promise<string[]> {
       const client = new pg.Client({ connectionString: POSTGRES_URL });
@@ -139,14 +127,14 @@ describe('node-pg-migrate', () => {
     }
 
     it('our SQL is the SQL node-pg-migrate sends, up and then down', async () => {
-      if (!available) return;
+      if (!database.available) return;
       const ours = await readMigrations(root, { executeProjectCode: true });
       const ranUp = await run('up');
       expect(ranUp).toHaveLength(9);
       expect(ranUp).toEqual(ours.migrations.flatMap((migration) => migration.up.map((statement) => statement.sql)));
       // The last migration is irreversible (`exports.down = false`): undo it by hand so the tool can go down.
-      await admin?.query(`drop table "${schema}".audit_log`);
-      await admin?.query(`delete from "${schema}".pgmigrations where name = '1700000000004_audit'`);
+      await database.query(`drop table "${schema}".audit_log`);
+      await database.query(`delete from "${schema}".pgmigrations where name = '1700000000004_audit'`);
       const downs = [...ours.migrations]
         .reverse()
         .slice(1)

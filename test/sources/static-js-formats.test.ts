@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
 import { readMigrations } from '../../src/sources/index.js';
-import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
+import { POSTGRES_URL, throwAwaySchema } from '../helpers/databases.js';
 import { fixture } from './tool-runs.js';
 
 /** [sql, file, line] of each statement: where a reviewer finds it. */
@@ -166,23 +166,11 @@ describe('db-migrate builder calls, with executeProjectCode', () => {
   });
 
   describe('against PostgreSQL with the same driver connected', () => {
-    const schema = uniqueName('sources_dbm');
-    let available = false;
-    let admin: pg.Client | undefined;
-    beforeAll(async () => {
-      available = (await postgresAvailable()).available;
-      if (!available) return;
-      admin = new pg.Client({ connectionString: POSTGRES_URL });
-      await admin.connect();
-      await admin.query(`create schema "${schema}"`);
-    });
-    afterAll(async () => {
-      await admin?.query(`drop schema if exists "${schema}" cascade`);
-      await admin?.end();
-    });
+    const database = throwAwaySchema('sources_dbm');
+    const schema = database.name;
 
     it('the driver sends the SQL we recorded', async () => {
-      if (!available) return;
+      if (!database.available) return;
       const client = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path="${schema}"` });
       const sent: string[] = [];
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;

@@ -7,6 +7,7 @@ import { relativeToRoot } from '../../root.js';
 import { listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements, withCompiledSql } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
+import { writeAlembic } from './alembic-write.js';
 import { pythonAssignment, requirePythonModule, runPython } from './python.js';
 import { entry, filesOf, finish, pythonBody, readIndexed, topologicalOrder } from './scan-common.js';
 
@@ -84,6 +85,7 @@ export const alembic: FormatReader = {
   tool: 'alembic',
   label: 'Alembic',
   scan: scanAlembic,
+  write: writeAlembic,
   async read(context) {
     const { files } = await listEntries(context.directory);
     const result: FormatRead = { migrations: [], errors: [] };

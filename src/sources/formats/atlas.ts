@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
@@ -11,60 +10,10 @@ import { relativeToRoot } from '../../root.js';
 import { listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationReadError, ReadContext } from '../types.js';
+import { computeSum, directive, migrationFiles, parseSum, SUM_FILE } from './atlas-sum.js';
+import { writeAtlas } from './atlas-write.js';
 import { splitOnDelimiter } from './delimiter-split.js';
 import { isBlankSql, staticScan, versionNaming } from './static-scan.js';
-
-const SUM_FILE = 'atlas.sum';
-
-/** Atlas reads every `.sql` file of the directory, in lexicographic order; the version is the part before `_`. */
-function migrationFiles(names: string[]): string[] {
-  return names.filter((name) => name.endsWith('.sql')).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-interface SumFile {
-  total: string;
-  entries: { name: string; hash: string; line: number }[];
-}
-
-function parseSum(text: string): SumFile {
-  const lines = text.split('\n');
-  const entries: SumFile['entries'] = [];
-  lines.slice(1).forEach((line, index) => {
-    const split = line.indexOf('h1:');
-    if (split === -1) return;
-    entries.push({ name: line.slice(0, split).trim(), hash: line.slice(split + 3).trim(), line: index + 2 });
-  });
-  return { total: (lines[0] ?? '').replace(/^h1:/, '').trim(), entries };
-}
-
-/**
- * The header directives Atlas reads: the comment lines before the first blank line of a file
- * (`-- atlas:txmode none`, `-- atlas:delimiter \n\n`, `-- atlas:sum ignore`).
- */
-function directive(text: string, name: string): string | undefined {
-  const header = text.split(/\r?\n\r?\n/, 1)[0] ?? '';
-  for (const line of header.split('\n')) {
-    const match = /^\s*--\s*atlas:(\w+)(?:\s+(.*))?$/.exec(line);
-    if (match?.[1] === name) return (match[2] ?? '').trim();
-  }
-  return undefined;
-}
-
-/** Atlas's integrity hashes: a running SHA-256 over each file's name and bytes; the total over names and hashes. */
-function computeSum(files: { name: string; bytes: Buffer }[]): { total: string; byName: Map<string, string> } {
-  const running = createHash('sha256');
-  const byName = new Map<string, string>();
-  const total = createHash('sha256');
-  for (const file of files) {
-    running.update(file.name);
-    if (directive(file.bytes.toString('utf8'), 'sum') === 'ignore') continue;
-    running.update(file.bytes);
-    const hash = running.copy().digest('base64');
-    byName.set(file.name, hash);
-    total.update(file.name).update(hash);
-  }
-  return { total: total.digest('base64'), byName };
-}
 
 async function statementsOf(text: string, engine: Engine | undefined, file: string): Promise<Statement[]> {
   if (isBlankSql(text)) return [];
@@ -147,6 +96,7 @@ export const atlas: FormatReader = {
   tool: 'atlas',
   label: 'Atlas',
   scan: scanAtlas,
+  write: writeAtlas,
   async read(context) {
     const { files } = await listEntries(context.directory);
     const names = migrationFiles(files);

@@ -10,6 +10,7 @@ import { withTimeLimit } from '../loader.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationReadError, MigrationScan, ReadContext } from '../types.js';
 import { DbMigrateRecorder } from './db-migrate-recorder.js';
+import { writeDbMigrate } from './db-migrate-write.js';
 import { type Body, callsIn, codeOnly, functionBody, literalStatements, methodCalls, positionAt } from './js-static.js';
 import { engineFromPackages } from './package-engine.js';
 import { finish } from './scan-common.js';
@@ -64,6 +65,7 @@ export const dbMigrate: FormatReader = {
   tool: 'db-migrate',
   label: 'db-migrate',
   scan: scanDbMigrate,
+  write: writeDbMigrate,
   async read(context) {
     const declared =
       (await configuredEngine(context.package)) ?? (await engineFromPackages(context.package, DRIVER_ENGINES));
@@ -184,7 +186,12 @@ async function readModule(
     if (down.length === 0 && errors.length === before)
       notes.push('down runs no SQL: rolling it back leaves the change in place.');
   }
-  notes.push("db-migrate's driver wraps each migration in BEGIN/COMMIT unless it is run with --non-transactional.");
+  const outside = OUTSIDE_TRANSACTION.test(code);
+  notes.push(
+    outside
+      ? "Ends db-migrate's transaction before its statements (withoutTransaction): they run outside one."
+      : "db-migrate's driver wraps each migration in BEGIN/COMMIT unless it is run with --non-transactional.",
+  );
   return {
     migration: {
       id,
@@ -193,7 +200,7 @@ async function readModule(
       format: 'db-migrate',
       up,
       ...(down ? { down } : {}),
-      transactional: true,
+      transactional: !outside,
       notes,
     },
     errors,
@@ -361,6 +368,9 @@ function problem(
 }
 
 /** Detect side: the migrations folder (the `-m`/`--migrations-dir` of the project's db-migrate script, else `migrations`). */
+/** The helper generated migrations use to end db-migrate's transaction around statements that cannot run in one. */
+const OUTSIDE_TRANSACTION = /\bwithoutTransaction\s*\(\s*db\b/;
+
 const TRANSACTION = 'per migration (the driver runs BEGIN/COMMIT around each; `--non-transactional` opts out)';
 
 export function scanDbMigrate(context: PackageContext): MigrationScan[] {
@@ -384,7 +394,7 @@ export function scanDbMigrate(context: PackageContext): MigrationScan[] {
         path: joinRelative(dir, file),
         tool: 'db-migrate',
         hasDown: downRunsSomething(context, dir, file, text),
-        transactional: true,
+        transactional: !OUTSIDE_TRANSACTION.test(text),
       };
     });
   return [finish('db-migrate', TRANSACTION, dir, migrations, context)];

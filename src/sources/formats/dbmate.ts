@@ -5,6 +5,7 @@ import { relativeToRoot } from '../../root.js';
 import { listEntries, readText } from '../files.js';
 import type { FormatReader, MigrationScan } from '../types.js';
 import { readAnnotated } from './annotated.js';
+import { writeDbmate } from './dbmate-write.js';
 import { entry, finish, readIndexed, sqlFolders, sqlSection } from './scan-common.js';
 import { collect, engineFor } from './sql-common.js';
 
@@ -39,6 +40,7 @@ export const dbmate: FormatReader = {
   tool: 'dbmate',
   label: 'dbmate',
   scan: scanDbmate,
+  write: writeDbmate,
   async read(context) {
     const engine = engineFor(context);
     const { files } = await listEntries(context.directory);

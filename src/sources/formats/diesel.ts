@@ -6,6 +6,7 @@ import { relativeToRoot } from '../../root.js';
 import { isFile, listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
+import { writeDiesel } from './diesel-write.js';
 import { conventionalDirs, entry, finish, readIndexed } from './scan-common.js';
 import { collect, engineFor } from './sql-common.js';
 
@@ -74,6 +75,7 @@ export const diesel: FormatReader = {
   tool: 'diesel',
   label: 'Diesel',
   scan: scanDiesel,
+  write: writeDiesel,
   async read(context) {
     const engine = engineFor(context);
     const folders = (await migrationFolders(context.directory)).sort();

@@ -7,6 +7,7 @@ import { relativeToRoot } from '../../root.js';
 import { isDirectory, isFile, listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements, withCompiledSql } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
+import { writeDjango } from './django-write.js';
 import { requirePythonModule, runPython } from './python.js';
 import { entry, filesOf, finish, readIndexed, topologicalOrder } from './scan-common.js';
 
@@ -85,6 +86,7 @@ export const django: FormatReader = {
   tool: 'django',
   label: 'Django',
   scan: scanDjango,
+  write: writeDjango,
   async read(context) {
     const folders =
       context.directory === context.package ? await appMigrationFolders(context.package) : [context.directory];

@@ -7,6 +7,7 @@ import { relativeToRoot } from '../../root.js';
 import { listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
+import { writeDrizzle } from './drizzle-write.js';
 import { entry, filesOf, finish, readIndexed } from './scan-common.js';
 import { engineFor } from './sql-common.js';
 
@@ -80,6 +81,7 @@ export const drizzle: FormatReader = {
   tool: 'drizzle',
   label: 'Drizzle',
   scan: scanDrizzle,
+  write: writeDrizzle,
   async read(context) {
     const journalPath = path.join(context.directory, JOURNAL);
     const journalRelative = relativeToRoot(context.root, journalPath);

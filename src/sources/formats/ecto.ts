@@ -2,13 +2,11 @@ import path from 'node:path';
 import type { Engine } from '../../model.js';
 import type { PackageContext } from '../../project/context.js';
 import type { MigrationScan } from '../../project/migrations.js';
-import type { MigrationEntry } from '../../project/types.js';
-import { joinRelative } from '../../project/walk.js';
-import { relativeToRoot } from '../../root.js';
-import { listEntries, readText, selected } from '../files.js';
+import { listEntries, readText } from '../files.js';
 import type { FormatRead, FormatReader } from '../types.js';
 import * as ddl from './ddl.js';
-import { type DslOperation, DslTranslation, dslMigration } from './dsl-migration.js';
+import type { DslOperation, DslTranslation } from './dsl-migration.js';
+import { readDslFolder, scanDslFolders } from './dsl-reader.js';
 import {
   type DslArgs,
   type DslNode,
@@ -18,7 +16,6 @@ import {
   parseDslTree,
   symbolOrString,
 } from './dsl-source.js';
-import { staticScan } from './static-scan.js';
 
 const FILE = /^(\d+)_(\w+)\.exs$/;
 
@@ -589,15 +586,7 @@ export const ecto: FormatReader = {
     const result: FormatRead = { migrations: [], errors: [], engine };
     if (!context.engine && !declared)
       result.notes = ['No engine given and no Ecto adapter found in config/: translated for PostgreSQL.'];
-    const { files } = await listEntries(context.directory);
-    for (const file of files.filter((name) => FILE.test(name)).sort()) {
-      const absolute = path.join(context.directory, file);
-      if (!selected(context.only, absolute)) continue;
-      context.signal?.throwIfAborted();
-      const relative = relativeToRoot(context.root, absolute);
-      const [, version = '', name = ''] = FILE.exec(file) ?? [];
-      const translation = new DslTranslation(relative);
-      const source = (await readText(absolute)) ?? '';
+    return readDslFolder(context, result, 'ecto', FILE, ({ source, translation }) => {
       const module = parseDslTree(source, 'elixir').find((node) => /^defmodule\s/.test(node.text));
       const members = module?.children ?? [];
       const translator = new EctoTranslator(ddl.ddlEngine(engine), translation);
@@ -661,49 +650,27 @@ export const ecto: FormatReader = {
           `Line ${helper.line}: private helper \`${helper.text}\`; calls to it are reported, not followed.`,
         );
       }
-      result.migrations.push(
-        dslMigration(
-          translation,
-          { id: version, name, path: relative, format: 'ecto', transactional },
-          change ? 'change' : 'up-down',
-        ),
-      );
-      result.errors.push(...translation.errors);
-    }
-    return result;
+      return { transactional, mode: change ? 'change' : 'up-down' };
+    });
   },
 };
 
 /** detect_setup: `priv/repo/migrations` (or another repo's `priv/<repo>/migrations`) folders of `.exs` migrations. */
 export function scanEcto(context: PackageContext): MigrationScan[] {
-  return context.ownDirs
-    .filter((dir) => /(^|\/)priv\/[\w-]+\/migrations$/.test(dir))
-    .flatMap((dir) => {
-      const files = context.files
-        .filesIn(dir)
-        .filter((name) => FILE.test(name))
-        .sort();
-      if (!files.length) return [];
-      const entries: MigrationEntry[] = files.map((name) => {
-        const file = joinRelative(dir, name);
-        const text = context.files.read(file) ?? '';
-        const [, version = '', title = ''] = FILE.exec(name) ?? [];
-        return {
-          id: version,
-          name: title,
-          path: file,
-          tool: 'ecto',
-          hasDown: /^\s*def\s+(down|change)\b/m.test(text),
-          transactional: !/@disable_ddl_transaction\s+true/.test(text),
-        };
-      });
-      return [
-        staticScan('ecto', dir, entries, {
-          naming: 'YYYYMMDDHHMMSS_name',
-          extension: '.exs',
-          moduleStyle: 'elixir',
-          transaction: 'per migration (opt out with @disable_ddl_transaction true)',
-        }),
-      ];
-    });
+  return scanDslFolders(
+    context,
+    'ecto',
+    /(^|\/)priv\/[\w-]+\/migrations$/,
+    FILE,
+    (text) => ({
+      hasDown: /^\s*def\s+(down|change)\b/m.test(text),
+      transactional: !/@disable_ddl_transaction\s+true/.test(text),
+    }),
+    {
+      naming: 'YYYYMMDDHHMMSS_name',
+      extension: '.exs',
+      moduleStyle: 'elixir',
+      transaction: 'per migration (opt out with @disable_ddl_transaction true)',
+    },
+  );
 }

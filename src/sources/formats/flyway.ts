@@ -1,11 +1,14 @@
 import path from 'node:path';
+import type { Engine, Migration, Statement } from '../../model.js';
 import type { PackageContext } from '../../project/context.js';
 import { joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { cannotRunInTransaction } from '../execution.js';
 import { listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
-import { entry, finish, sqlFolders } from './scan-common.js';
+import { writeFlyway } from './flyway-write.js';
+import { entry, finish, readIndexed, sqlFolders } from './scan-common.js';
 import { collect, engineFor } from './sql-common.js';
 
 const VERSIONED = /^([VU])(\d+(?:[._]\d+)*)__(.+)\.sql$/;
@@ -29,7 +32,10 @@ function compareVersions(a: string, b: string): number {
 
 const describe = (text: string) => text.replace(/_/g, ' ');
 
-const TRANSACTION = 'per migration (Flyway default)';
+const TRANSACTION = 'per migration (opt out with executeInTransaction=false in `<script>.sql.conf`)';
+
+/** A script configuration file (`V1__x.sql.conf`) that turns Flyway's transaction off for its script. */
+const NO_TRANSACTION = /^\s*executeInTransaction\s*=\s*false\b/m;
 
 /** Every folder holding versioned `V<version>__<description>.sql` migrations (with undo and repeatable ones). */
 function scanFlyway(context: PackageContext): MigrationScan[] {
@@ -41,7 +47,16 @@ function scanFlyway(context: PackageContext): MigrationScan[] {
         .sort((a, b) => compareVersions(VERSIONED.exec(a)![2]!, VERSIONED.exec(b)![2]!) || a.localeCompare(b))
         .map((name) => {
           const [, , version = '', description = ''] = VERSIONED.exec(name) ?? [];
-          return entry('flyway', joinRelative(dir, name), version, description, undo.has(versionKey(name)), true);
+          const conf = names.includes(`${name}.conf`) ? readIndexed(context, joinRelative(dir, `${name}.conf`)) : '';
+          const transactional = !NO_TRANSACTION.test(conf);
+          return entry(
+            'flyway',
+            joinRelative(dir, name),
+            version,
+            description,
+            undo.has(versionKey(name)),
+            transactional,
+          );
         });
       const repeatable = names
         .filter((name) => REPEATABLE.test(name))
@@ -60,6 +75,36 @@ function versionKey(name: string): string {
 }
 
 /**
+ * Flyway's transaction for one migration on PostgreSQL: a file holding only statements that cannot run in a
+ * transaction (CONCURRENTLY …) runs without one; beside other statements Flyway refuses the file unless
+ * `mixed = true`, which is reported — the rehearsal then runs it in the transaction and fails, as Flyway does.
+ */
+function transactionMode(
+  up: Statement[],
+  engine: Engine | undefined,
+  notes: string[],
+): Pick<Migration, 'transactional' | 'notes'> {
+  const postgres = engine === undefined || engine === 'postgresql' || engine === 'cockroachdb';
+  const outside = postgres ? up.filter((statement) => cannotRunInTransaction(statement.sql)).length : 0;
+  if (outside === 0) return { transactional: true, notes };
+  if (outside === up.length)
+    return {
+      transactional: false,
+      notes: [
+        ...notes,
+        'Every statement must run outside a transaction (CONCURRENTLY …): Flyway runs the file without one.',
+      ],
+    };
+  return {
+    transactional: true,
+    notes: [
+      ...notes,
+      'The file mixes statements that cannot run in a transaction (CONCURRENTLY …) with others: Flyway refuses it unless `mixed = true`; give those statements a migration of their own.',
+    ],
+  };
+}
+
+/**
  * Flyway: versioned `V<version>__<description>.sql` in version order, undo `U<version>__…` as their down,
  * then repeatable `R__<description>.sql` ordered by description. Each migration runs in a transaction
  * (on engines with transactional DDL).
@@ -70,6 +115,7 @@ export const flyway: FormatReader = {
   tool: 'flyway',
   label: 'Flyway',
   scan: scanFlyway,
+  write: writeFlyway,
   async read(context) {
     const engine = engineFor(context);
     const { files } = await listEntries(context.directory);
@@ -103,16 +149,20 @@ export const flyway: FormatReader = {
           read: async () => {
             const relative = relativeToRoot(context.root, absolute);
             const notes: string[] = [];
+            const transactional = !NO_TRANSACTION.test((await readText(`${absolute}.conf`)) ?? '');
+            if (!transactional)
+              notes.push(`${entry.up}.conf sets executeInTransaction=false: Flyway runs it outside a transaction.`);
             if (!undo)
               notes.push(
                 `No U${entry.version}__${entry.description}.sql undo migration: flyway undo cannot revert it.`,
               );
+            const up = await splitStatements((await readText(absolute)) ?? '', engine, relative);
             return {
               id: entry.version,
               name: describe(entry.description),
               path: relative,
               format: 'flyway' as const,
-              up: await splitStatements((await readText(absolute)) ?? '', engine, relative),
+              up,
               ...(undo
                 ? {
                     down: await splitStatements(
@@ -122,8 +172,7 @@ export const flyway: FormatReader = {
                     ),
                   }
                 : {}),
-              transactional: true,
-              notes,
+              ...(transactional ? transactionMode(up, engine, notes) : { transactional, notes }),
             };
           },
         };
@@ -136,16 +185,16 @@ export const flyway: FormatReader = {
           absolute,
           read: async () => {
             const relative = relativeToRoot(context.root, absolute);
+            const up = await splitStatements((await readText(absolute)) ?? '', engine, relative);
             return {
               id: `R__${description}`,
               name: describe(description),
               path: relative,
               format: 'flyway' as const,
-              up: await splitStatements((await readText(absolute)) ?? '', engine, relative),
-              transactional: true,
-              notes: [
+              up,
+              ...transactionMode(up, engine, [
                 'Repeatable migration: Flyway runs it after all versioned migrations, again whenever its checksum changes.',
-              ],
+              ]),
             };
           },
         };

@@ -6,6 +6,7 @@ import { relativeToRoot } from '../../root.js';
 import { listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
+import { writeGolangMigrate } from './golang-migrate-write.js';
 import { entry, finish, readIndexed, sqlFolders } from './scan-common.js';
 import { collect, engineFor } from './sql-common.js';
 
@@ -43,6 +44,7 @@ export const golangMigrate: FormatReader = {
   tool: 'golang-migrate',
   label: 'golang-migrate',
   scan: scanGolangMigrate,
+  write: writeGolangMigrate,
   async read(context) {
     const { files } = await listEntries(context.directory);
     const versions = new Map<string, { version: bigint; title: string; up?: string; down?: string }>();

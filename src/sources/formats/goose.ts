@@ -6,6 +6,7 @@ import { relativeToRoot } from '../../root.js';
 import { listEntries, readText } from '../files.js';
 import type { FormatReader, MigrationScan } from '../types.js';
 import { readAnnotated } from './annotated.js';
+import { writeGoose } from './goose-write.js';
 import { entry, finish, readIndexed, sqlFolders, sqlSection } from './scan-common.js';
 import { collect, engineFor } from './sql-common.js';
 
@@ -52,6 +53,7 @@ export const goose: FormatReader = {
   tool: 'goose',
   label: 'goose',
   scan: scanGoose,
+  write: writeGoose,
   async read(context) {
     const engine = engineFor(context);
     const { files } = await listEntries(context.directory);

@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import { UserError } from '../../errors.js';
 import type { Engine, Migration, Statement } from '../../model.js';
 import { configString, ownFilesNamed, type PackageContext } from '../../project/context.js';
+import type { Conventions } from '../../project/types.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
 import { listEntries, readError, readText, selected } from '../files.js';
@@ -20,6 +21,7 @@ import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan, ReadContext } from '../types.js';
 import { baseName, pushWithDownCheck, recordDown, stringProperty, uncompiled } from './js-common.js';
 import { assumptionsNote, type KnexQuery, OfflineSchema, offlineAnswer } from './knex-offline.js';
+import { writeKnex } from './knex-write.js';
 import { conventionalDirs, entry, filesOf, finish, JS_DOWN, JS_MIGRATION, readIndexed } from './scan-common.js';
 
 const KNEXFILES = ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.mts', 'knexfile.cts'];
@@ -80,7 +82,12 @@ function clientFor(settings: KnexSettings, engine: Engine | undefined): string {
   return client;
 }
 
-const TRANSACTION = 'per migration (opt out per file with `export const config = { transaction: false }`)';
+/** knex's transaction convention, its opt-out written in the migrations' own module style. */
+function transactionConvention(moduleStyle: Conventions['moduleStyle'] | undefined): string {
+  const optOut =
+    moduleStyle === 'cjs' ? 'exports.config = { transaction: false }' : 'export const config = { transaction: false }';
+  return `per migration (opt out per file with \`${optOut}\`)`;
+}
 const KNEX_CODE = /\bknex\.(schema|raw)\b|\bKnex\b/;
 
 /** The knexfile's migrations.directory (default `migrations`); without a knexfile, migration folders that use knex. */
@@ -94,7 +101,9 @@ function scanKnex(context: PackageContext): MigrationScan[] {
     dirs = [joinRelative(base, configString(block, 'directory') ?? 'migrations')];
   }
   if (!dirs.some((dir) => context.files.dirs.has(dir))) {
-    dirs = conventionalDirs(context).filter((dir) =>
+    // Without a knexfile the folder is named in code; `knex_migrations` (knex's own table name) is a common choice.
+    const named = context.ownDirs.filter((dir) => /^knex[-_]migrations$/i.test(baseOf(dir)));
+    dirs = [...conventionalDirs(context), ...named].filter((dir) =>
       filesOf(context, dir, JS_MIGRATION).some((file) => KNEX_CODE.test(readIndexed(context, file))),
     );
   }
@@ -104,10 +113,14 @@ function scanKnex(context: PackageContext): MigrationScan[] {
       const migrations = filesOf(context, dir, JS_MIGRATION).map((file) => {
         const text = readIndexed(context, file);
         const id = baseOf(file).replace(/\.(c|m)?(js|ts)$/, '');
-        const transactional = !/config\s*=\s*\{[^}]*transaction\s*:\s*false/.test(text);
+        // `exports.config = {…}`, `export const config = {…}` or `module.exports = { config: {…} }`, not in a comment.
+        const code = text.replace(/\/\*[\s\S]*?\*\/|(^|[^:])\/\/[^\n]*/g, '$1');
+        const transactional = !/\bconfig\s*[:=]\s*\{[^}]*transaction\s*:\s*false/.test(code);
         return entry('knex', file, id, id.replace(/^\d+[_-]/, ''), JS_DOWN.test(text), transactional);
       });
-      return finish('knex', TRANSACTION, dir, migrations, context);
+      const scan = finish('knex', transactionConvention(undefined), dir, migrations, context);
+      if (scan.conventions) scan.conventions.transaction = transactionConvention(scan.conventions.moduleStyle);
+      return scan;
     });
 }
 
@@ -124,6 +137,7 @@ export const knex: FormatReader = {
   tool: 'knex',
   label: 'knex',
   scan: scanKnex,
+  write: writeKnex,
   async read(context) {
     const settings = await knexSettings(context.package);
     const declared = settings.client ? CLIENT_ENGINES[settings.client] : undefined;
@@ -418,8 +432,11 @@ class KnexRecorder {
   }
 
   private inline(instance: Knex, sql: string, bindings: unknown[] | undefined): string {
-    if (!bindings || bindings.length === 0) return sql;
     const client = instance.client as KnexClientInternals;
+    // knex's pg client rewrites every query's placeholders, raw ones without bindings too: `\?` is a literal `?`.
+    if ((!bindings || bindings.length === 0) && client.dialect === 'postgresql')
+      return sql.replace(/(\\*)\?/g, (match, escapes: string) => (escapes.length % 2 === 1 ? '?' : match));
+    if (!bindings || bindings.length === 0) return sql;
     let index = 0;
     return sql.replace(/\\?\?/g, (match) => {
       if (match === '\\?') return '?';
@@ -430,6 +447,7 @@ class KnexRecorder {
 }
 
 interface KnexClientInternals {
+  dialect?: string;
   schemaBuilder(...args: unknown[]): object;
   raw(...args: unknown[]): object;
   queryBuilder(...args: unknown[]): object;

@@ -10,6 +10,7 @@ import { frameIn, loadProjectModule, sourceMappedStack, thrownByMigration, withT
 import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan, ReadContext } from '../types.js';
 import { offlineReadsNote, pushWithDownCheck, uncompiled } from './js-common.js';
+import { writeKysely } from './kysely-write.js';
 import { engineFromPackages } from './package-engine.js';
 import { importFromProject } from './project-import.js';
 import { finish } from './scan-common.js';
@@ -59,6 +60,7 @@ export const kysely: FormatReader = {
   tool: 'kysely',
   label: 'Kysely',
   scan: scanKysely,
+  write: writeKysely,
   async read(context) {
     const declared = await engineFromPackages(context.package, DIALECT_PACKAGES);
     const engine = context.engine ?? declared ?? 'postgresql';

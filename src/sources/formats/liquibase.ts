@@ -12,6 +12,7 @@ import type { FormatRead, FormatReader, MigrationReadError, ReadContext } from '
 import { type ChangelogNode, parseXmlChangelog, parseYamlChangelog } from './changelog-tree.js';
 import * as ddl from './ddl.js';
 import { splitOnDelimiter } from './delimiter-split.js';
+import { writeLiquibase } from './liquibase-write.js';
 import { staticScan } from './static-scan.js';
 
 const CHANGELOG = /\.(xml|ya?ml|json|sql)$/i;
@@ -83,6 +84,7 @@ export const liquibase: FormatReader = {
   tool: 'liquibase',
   label: 'Liquibase',
   scan: scanLiquibase,
+  write: writeLiquibase,
   read: readLiquibase,
 };
 
@@ -896,8 +898,10 @@ export function scanLiquibase(context: PackageContext): MigrationScan[] {
       if (seen.has(file)) return;
       seen.add(file);
       const text = context.files.read(file) ?? '';
-      for (const match of text.matchAll(/(?:<include\b[^>]*\bfile="([^"]+)"|^\s*-?\s*file:\s*["']?([^"'\s]+))/gm)) {
-        const target = match[1] ?? match[2]!;
+      // XML, YAML and JSON include entries.
+      const includes = /(?:<include\b[^>]*\bfile="([^"]+)"|^\s*-?\s*file:\s*["']?([^"'\s]+)|"file"\s*:\s*"([^"]+)")/gm;
+      for (const match of text.matchAll(includes)) {
+        const target = match[1] ?? match[2] ?? match[3]!;
         const candidates = [
           joinRelative(dirOf(file), target),
           joinRelative(context.dir, 'src/main/resources', target),

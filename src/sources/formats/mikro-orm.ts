@@ -7,6 +7,7 @@ import { listEntries, readText, selected } from '../files.js';
 import type { FormatRead, FormatReader, MigrationReadError, MigrationScan } from '../types.js';
 import { stringProperty } from './js-common.js';
 import { type Body, callsIn, codeOnly, functionBody, literalStatements, methodCalls } from './js-static.js';
+import { writeMikroOrm } from './mikro-orm-write.js';
 import { engineFromPackages } from './package-engine.js';
 import { entry, filesOf, finish, readIndexed } from './scan-common.js';
 
@@ -87,6 +88,7 @@ export const mikroOrm: FormatReader = {
   tool: 'mikro-orm',
   label: 'MikroORM',
   scan: scanMikroOrm,
+  write: writeMikroOrm,
   async read(context) {
     const settings = await mikroSettings(context.package);
     const declared = engineFromConfig(settings.text) ?? (await engineFromPackages(context.package, DRIVER_ENGINES));

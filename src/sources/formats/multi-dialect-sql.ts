@@ -9,6 +9,7 @@ import { relativeToRoot } from '../../root.js';
 import { listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, ReadContext } from '../types.js';
+import { writeMultiDialectSql } from './multi-dialect-sql-write.js';
 import { isBlankSql, staticScan, versionNaming } from './static-scan.js';
 
 /**
@@ -118,6 +119,7 @@ export const multiDialectSql: FormatReader = {
   tool: 'multi-dialect-sql',
   label: 'multi-dialect SQL folders',
   scan: scanMultiDialectSql,
+  write: writeMultiDialectSql,
   async read(context) {
     return readMultiDialect(context);
   },

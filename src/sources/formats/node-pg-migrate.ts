@@ -12,6 +12,7 @@ import { compiledStatement, splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan, ReadContext } from '../types.js';
 import { readAnnotated } from './annotated.js';
 import { offlineReadsNote, uncompiled } from './js-common.js';
+import { writeNodePgMigrate } from './node-pg-migrate-write.js';
 import { importFromProject } from './project-import.js';
 import { finish } from './scan-common.js';
 
@@ -47,6 +48,7 @@ export const nodePgMigrate: FormatReader = {
   tool: 'node-pg-migrate',
   label: 'node-pg-migrate',
   scan: scanNodePgMigrate,
+  write: writeNodePgMigrate,
   async read(context) {
     const { files } = await listEntries(context.directory);
     const { units, errors } = migrationUnits(files.filter((file) => FILE.test(file) && !/\.d\.[cm]?ts$/.test(file)));

@@ -5,6 +5,7 @@ import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
 import { isFile, listEntries, readText } from '../files.js';
 import type { FormatReader, MigrationScan } from '../types.js';
+import { writePrisma } from './prisma-write.js';
 import { entry, finish } from './scan-common.js';
 import { collect, engineFor, readWholeFile } from './sql-common.js';
 
@@ -73,6 +74,7 @@ export const prisma: FormatReader = {
   tool: 'prisma',
   label: 'Prisma',
   scan: scanPrisma,
+  write: writePrisma,
   async read(context) {
     const declared = await providerEngine(context.directory);
     const engine = engineFor(context, declared);

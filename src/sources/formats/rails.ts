@@ -2,13 +2,11 @@ import path from 'node:path';
 import type { Engine } from '../../model.js';
 import type { PackageContext } from '../../project/context.js';
 import type { MigrationScan } from '../../project/migrations.js';
-import type { MigrationEntry } from '../../project/types.js';
-import { joinRelative } from '../../project/walk.js';
-import { relativeToRoot } from '../../root.js';
-import { listEntries, readText, selected } from '../files.js';
+import { readText } from '../files.js';
 import type { FormatRead, FormatReader } from '../types.js';
 import * as ddl from './ddl.js';
-import { type DslOperation, DslTranslation, dslMigration } from './dsl-migration.js';
+import type { DslOperation, DslTranslation } from './dsl-migration.js';
+import { readDslFolder, scanDslFolders } from './dsl-reader.js';
 import {
   type DslArgs,
   type DslNode,
@@ -18,7 +16,6 @@ import {
   parseDslTree,
   symbolOrString,
 } from './dsl-source.js';
-import { staticScan } from './static-scan.js';
 
 /** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
 const FILE = /^(\d+)_(\w+)(?:\.\w+)?\.rb$/;
@@ -868,15 +865,7 @@ export const rails: FormatReader = {
     if (!context.engine && !declared) {
       result.notes = ['No engine given and config/database.yml names no adapter: translated for PostgreSQL.'];
     }
-    const { files } = await listEntries(context.directory);
-    for (const file of files.filter((name) => FILE.test(name)).sort()) {
-      const absolute = path.join(context.directory, file);
-      if (!selected(context.only, absolute)) continue;
-      context.signal?.throwIfAborted();
-      const relative = relativeToRoot(context.root, absolute);
-      const [, version = '', name = ''] = FILE.exec(file) ?? [];
-      const translation = new DslTranslation(relative);
-      const source = (await readText(absolute)) ?? '';
+    return readDslFolder(context, result, 'rails', FILE, ({ source, translation }) => {
       const tree = parseDslTree(source, 'ruby');
       const klass = tree.find((node) => /^class\s/.test(node.text));
       const members = klass?.children ?? [];
@@ -935,50 +924,28 @@ export const rails: FormatReader = {
         translation.notes.push('disable_ddl_transaction!: runs outside a transaction.');
       else if (engine === 'mysql' || engine === 'mariadb')
         translation.notes.push('MySQL commits each DDL statement implicitly: no transaction protects this migration.');
-      result.migrations.push(
-        dslMigration(
-          translation,
-          { id: version, name, path: relative, format: 'rails', transactional },
-          change ? 'change' : 'up-down',
-        ),
-      );
-      result.errors.push(...translation.errors);
-    }
-    return result;
+      return { transactional, mode: change ? 'change' : 'up-down' };
+    });
   },
 };
 
 /** detect_setup: `db/migrate/*.rb` with Rails migration classes. */
 export function scanRails(context: PackageContext): MigrationScan[] {
-  return context.ownDirs
-    .filter((dir) => /(^|\/)db\/migrate$/.test(dir))
-    .flatMap((dir) => {
-      const files = context.files
-        .filesIn(dir)
-        .filter((name) => FILE.test(name))
-        .sort();
-      if (!files.length) return [];
-      const entries: MigrationEntry[] = files.map((name) => {
-        const file = joinRelative(dir, name);
-        const text = context.files.read(file) ?? '';
-        const [, version = '', title = ''] = FILE.exec(name) ?? [];
-        return {
-          id: version,
-          name: title,
-          path: file,
-          tool: 'rails',
-          hasDown: /^\s*def\s+down\b/m.test(text) || /^\s*def\s+change\b/m.test(text),
-          transactional: !/disable_ddl_transaction!/.test(text),
-        };
-      });
-      return [
-        staticScan('rails', dir, entries, {
-          naming: 'YYYYMMDDHHMMSS_name',
-          extension: '.rb',
-          moduleStyle: 'ruby',
-          transaction:
-            'per migration on PostgreSQL and SQLite (opt out with disable_ddl_transaction!); MySQL DDL commits implicitly',
-        }),
-      ];
-    });
+  return scanDslFolders(
+    context,
+    'rails',
+    /(^|\/)db\/migrate$/,
+    FILE,
+    (text) => ({
+      hasDown: /^\s*def\s+down\b/m.test(text) || /^\s*def\s+change\b/m.test(text),
+      transactional: !/disable_ddl_transaction!/.test(text),
+    }),
+    {
+      naming: 'YYYYMMDDHHMMSS_name',
+      extension: '.rb',
+      moduleStyle: 'ruby',
+      transaction:
+        'per migration on PostgreSQL and SQLite (opt out with disable_ddl_transaction!); MySQL DDL commits implicitly',
+    },
+  );
 }

@@ -29,6 +29,7 @@ import {
 import { currentCallSite, withCallSites } from './origin-context.js';
 import { conventionalDirs, entry, filesOf, finish, JS_DOWN, JS_MIGRATION, readIndexed } from './scan-common.js';
 import { answerFromMemory, recordingTransaction, SequelizeSchemaMemory } from './sequelize-recording.js';
+import { writeSequelize } from './sequelize-write.js';
 
 const CONFIG_FILES = [
   'config/config.json',
@@ -102,6 +103,7 @@ export const sequelize: FormatReader = {
   tool: 'sequelize',
   label: 'Sequelize',
   scan: scanSequelize,
+  write: writeSequelize,
   async read(context) {
     const configured = await configuredDialect(context.package);
     const dialect = dialectFor(context.engine, configured);

@@ -7,6 +7,7 @@ import type { FormatReader, MigrationScan } from '../types.js';
 import { readAnnotated } from './annotated.js';
 import { entry, finish, readIndexed, sqlFolders, sqlSection } from './scan-common.js';
 import { collect, engineFor } from './sql-common.js';
+import { writeSqlMigrate } from './sql-migrate-write.js';
 
 const MARKERS = {
   up: /^--\s*\+migrate\s+Up\b/i,
@@ -62,6 +63,7 @@ export const sqlMigrate: FormatReader = {
   tool: 'sql-migrate',
   label: 'sql-migrate',
   scan: scanSqlMigrate,
+  write: writeSqlMigrate,
   async read(context) {
     const engine = engineFor(context);
     const { files } = await listEntries(context.directory);

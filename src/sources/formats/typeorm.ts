@@ -28,6 +28,7 @@ import {
 } from './js-common.js';
 import { currentCallSite, withCallSites } from './origin-context.js';
 import { conventionalDirs, entry, filesOf, finish, readIndexed } from './scan-common.js';
+import { writeTypeorm } from './typeorm-write.js';
 
 const CONFIG_FILES = [
   'ormconfig.json',
@@ -137,6 +138,7 @@ export const typeorm: FormatReader = {
   tool: 'typeorm',
   label: 'TypeORM',
   scan: scanTypeorm,
+  write: writeTypeorm,
   async read(context) {
     const configured = await configuredType(context.package);
     const type = typeFor(context.engine, configured);

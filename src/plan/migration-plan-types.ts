@@ -1,0 +1,135 @@
+import type { Engine, MigrationFormat } from '../model.js';
+
+/**
+ * The migration plan (seed step 7) as data: every section of the seed's plan template, filled from what the
+ * other tools measured — the safety report, the shadow rehearsal, the down migration — plus the lock timeline.
+ * The Markdown and terminal renderings read only this.
+ */
+
+export type PlanRisk = 'LOW' | 'MEDIUM' | 'HIGH';
+
+/** One row of the changes table: what a statement does to which table and column. */
+export interface PlanChange {
+  /** The migration's id. */
+  migration: string;
+  /** 1-based statement index within the migration's up. */
+  statement: number;
+  action: string;
+  table: string;
+  /** '—' when the change is not about one column. */
+  column: string;
+  details: string;
+}
+
+export interface PlanMigrationFile {
+  id: string;
+  name: string;
+  /** Path relative to the project root ('<sql>' for SQL given as text). */
+  path: string;
+  format: MigrationFormat;
+  transactional: boolean;
+  /** The tool sends the whole file as one query (PostgreSQL runs it as one implicit transaction). */
+  oneQuery: boolean;
+  statements: number;
+  hasDown: boolean;
+  /** The up SQL the tool runs (compiled from code for code migrations). */
+  sql: string;
+  /** The file as written, for code migrations (the SQL above is what it compiles to). */
+  source?: string;
+}
+
+export interface PlanRollback {
+  migration: string;
+  /** Where the down comes from: the migration's own, derived from the schema on a shadow, or none. */
+  source: 'migration' | 'derived' | 'none';
+  /** The project's rollback command (detect_setup), when it has one. */
+  command?: { command: string; source: string };
+  statements: string[];
+  /** Steps after which rolling back loses data, and what is lost. */
+  pointsOfNoReturn: { object: string; lost: string }[];
+  /** The up → down → up round trip on the shadow: 'passed', 'failed' or 'not rehearsed'. */
+  tested: 'passed' | 'failed' | 'not rehearsed';
+  notes: string[];
+}
+
+export type ChecklistStatus = 'pass' | 'fail' | 'unknown';
+
+export interface PlanChecklistItem {
+  id: 'no-data-loss' | 'backward-compatible' | 'no-long-locks' | 'indexes' | 'foreign-keys' | 'rollback-tested';
+  /** The seed template's wording. */
+  title: string;
+  status: ChecklistStatus;
+  evidence: string[];
+}
+
+export type TimelinePhase = 'up' | 'down';
+
+/** What a lock stops other sessions from doing while it is held. */
+export type Blocked = 'reads and writes' | 'writes' | 'schema changes';
+
+/** One lock on one table, taken by one statement: from when, for how long. */
+export interface TimelineEntry {
+  phase: TimelinePhase;
+  migration: string;
+  /** 1-based statement index within the phase. */
+  statement: number;
+  /** file:line:col of the statement. */
+  location: string;
+  /** The statement's first line, shortened. */
+  sql: string;
+  table: string;
+  mode: string;
+  blocks: Blocked;
+  /** When the lock is taken, from the start of the phase (ms). */
+  startMs: number;
+  /** How long it is held (ms): rehearsed, or estimated at the production row count when one is known. */
+  durationMs: number;
+  /** 'rehearsed': measured on the shadow; 'estimated': scaled to production row counts or from table sizes. */
+  source: 'rehearsed' | 'estimated';
+  /** The hold measured on the shadow, when it was rehearsed. */
+  rehearsedMs?: number;
+  heldUntil: 'commit' | 'end of statement';
+  exceedsLockTimeout: boolean;
+}
+
+export interface LockTimeline {
+  lockTimeoutMs: number;
+  /** Length of the up phase as the timeline draws it (ms). */
+  totalMs: number;
+  entries: TimelineEntry[];
+  /** How the durations were obtained, in words. */
+  basis: string;
+}
+
+export interface DeploymentStep {
+  environment: 'staging' | 'production' | 'follow-up';
+  title: string;
+  commands: string[];
+  detail?: string;
+}
+
+export interface PlanImpact {
+  downtime: string;
+  lockDuration: string;
+  /** The longest time one table is blocked for reads or writes in the up phase (ms). */
+  longestBlockMs: number;
+  affectedTables: string[];
+}
+
+export interface MigrationPlan {
+  name: string;
+  summary: string;
+  risk: PlanRisk;
+  riskReasons: string[];
+  engine: Engine;
+  migrations: PlanMigrationFile[];
+  changes: PlanChange[];
+  rollback: PlanRollback[];
+  checklist: PlanChecklistItem[];
+  deployment: DeploymentStep[];
+  impact: PlanImpact;
+  timeline: LockTimeline;
+  /** The rehearsal of each migration on the shadow: outcome, round trip, where it ran. */
+  rehearsals: { migration: string; outcome: 'passed' | 'failed' | 'skipped'; shadow?: string; reason?: string }[];
+  notes: string[];
+}

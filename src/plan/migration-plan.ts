@@ -1,0 +1,572 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import type { Engine, Migration, Statement } from '../model.js';
+import { detectSetup } from '../project/detect.js';
+import type { Commands } from '../project/types.js';
+import { resolveInsideRoot, resolveProjectRoot } from '../root.js';
+import type { SqlInput } from '../safety/inputs.js';
+import { loadProjectDatabase } from '../safety/project-database.js';
+import type { ChecklistItem, ValidationReport } from '../safety/report.js';
+import { checkSqlInputs } from '../safety/run.js';
+import { assertShadowServer } from '../shadow/guard.js';
+import { shadowEngineFor } from '../shadow/open.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, type RehearsalReport, rehearseMigration } from '../shadow/rehearse.js';
+import { migrationFromSql } from '../shadow/statements.js';
+import type { ShadowEngine } from '../shadow/types.js';
+import { askOnce } from '../sources/consent.js';
+import { type ProjectCodeConsent, readMigrations } from '../sources/index.js';
+import { changesOf } from './migration-plan-changes.js';
+import { deploymentSteps } from './migration-plan-deploy.js';
+import { draftRollback, provenRollback } from './migration-plan-rollback.js';
+import type {
+  ChecklistStatus,
+  MigrationPlan,
+  PlanChange,
+  PlanChecklistItem,
+  PlanImpact,
+  PlanRisk,
+  PlanRollback,
+  TimelineEntry,
+} from './migration-plan-types.js';
+import { declaredLocks, estimatedEntries, longestBlocks, rehearsedEntries, timelineOf } from './timeline.js';
+import { formatMs } from './timeline-render.js';
+
+/**
+ * migration_plan's engine (seed step 7): for one or more migrations of the project — or SQL given as text — it
+ * gathers the safety report, the shadow rehearsal (locks, durations, round trip), the rollback, and assembles
+ * the plan with its lock timeline. Nothing is applied anywhere but throw-away shadows.
+ */
+
+export interface MigrationPlanRequest {
+  projectRoot: string;
+  /** Migration ids, names or paths in the project's migration folder; default: the newest migration. */
+  migrations?: string[];
+  /** SQL of an up migration given as text (instead of `migrations`). */
+  sql?: string;
+  /** SQL of its down, with `sql`. */
+  downSql?: string;
+  /** The migration folder, when the project has several. */
+  path?: string;
+  engine?: string;
+  executeProjectCode?: ProjectCodeConsent;
+  /** Rehearse on a shadow (default true): measured locks and durations, and the rollback proven. */
+  rehearse?: boolean;
+  shadowUrl?: string;
+  allowRemoteShadow?: boolean;
+  /** Production row counts per table, for lock durations at scale. */
+  rowCounts?: Record<string, number>;
+  lockTimeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: number, total: number, message: string) => void;
+  keepWarm?: boolean;
+}
+
+interface Target {
+  migration: Migration;
+  earlier: Migration[];
+}
+
+export async function migrationPlan(request: MigrationPlanRequest): Promise<MigrationPlan> {
+  const root = resolveProjectRoot(request.projectRoot);
+  const shadowUrl = request.shadowUrl ?? (process.env.SHADOW_DATABASE_URL || undefined);
+  // A shadow server the guard refuses is refused before anything is read or run.
+  if (shadowUrl)
+    assertShadowServer(shadowUrl, {
+      ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
+      source: request.shadowUrl ? 'shadowUrl' : 'SHADOW_DATABASE_URL',
+    });
+  const consent = askOnce(request.executeProjectCode ?? false);
+  const { targets, engine, notes, directory } = await selectTargets(root, request, consent);
+  const shadowEngine = shadowEngineFor(engine);
+  const lockTimeoutMs = request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const commands = projectCommands(root, directory);
+  const postgres = shadowEngine === 'postgresql';
+
+  const rollbacks: PlanRollback[] = [];
+  const reports: (RehearsalReport | undefined)[] = [];
+  const rehearsals: MigrationPlan['rehearsals'] = [];
+  const changes: PlanChange[] = [];
+  const safety: (ValidationReport | undefined)[] = [];
+  const total = targets.length * 3;
+  for (const [position, { migration, earlier }] of targets.entries()) {
+    request.signal?.throwIfAborted();
+    request.onProgress?.(position * 3, total, `${migration.id}: rollback`);
+    const draft = await draftRollback(migration, earlier, {
+      engine: shadowEngine,
+      ...(shadowUrl ? { shadowUrl } : {}),
+      ...(commands.rollback ? { command: commands.rollback } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+    });
+    request.onProgress?.(position * 3 + 1, total, `${migration.id}: rehearsal`);
+    const report =
+      request.rehearse === false
+        ? undefined
+        : await rehearse(draft.withDown, earlier, shadowEngine, request, rehearsals);
+    if (request.rehearse === false)
+      rehearsals.push({ migration: migration.id, outcome: 'skipped', reason: 'rehearse: false was asked' });
+    reports.push(report);
+    rollbacks.push(provenRollback(draft.rollback, report));
+    request.onProgress?.(position * 3 + 2, total, `${migration.id}: safety check`);
+    safety.push(postgres ? await safetyReport(root, migration, earlier, request) : undefined);
+    changes.push(...(await changesOf(migration, postgres)));
+  }
+  if (!postgres)
+    notes.push(
+      `validate_safety checks PostgreSQL migrations only: the checklist for ${engine} rests on the rehearsal.`,
+    );
+
+  const timeline = buildTimeline(targets, reports, safety, lockTimeoutMs, postgres);
+  const tables = affectedTables(changes, timeline.entries);
+  const checklist = answerChecklist(targets, safety, reports, rollbacks, timeline.entries, engine);
+  const { risk, reasons } = riskOf(safety, reports, changes, timeline.entries);
+  const blocking = timeline.entries.filter((entry) => entry.phase === 'up' && entry.blocks !== 'schema changes');
+  return {
+    name: targets.map(({ migration }) => readableName(migration)).join(' + '),
+    summary: summarize(targets, changes),
+    risk,
+    riskReasons: reasons,
+    engine,
+    migrations: targets.map(({ migration }) => ({
+      id: migration.id,
+      name: migration.name,
+      path: migration.path,
+      format: migration.format,
+      transactional: migration.transactional,
+      oneQuery: migration.execution === 'one-query',
+      statements: migration.up.length,
+      hasDown: (migration.down?.length ?? 0) > 0,
+      sql: migration.up.map((statement) => `${statement.sql};`).join('\n'),
+      ...sourceOf(root, migration),
+    })),
+    changes,
+    rollback: rollbacks,
+    checklist,
+    deployment: deploymentSteps({
+      engine,
+      tables,
+      ...(commands.apply ? { applyCommand: commands.apply.command } : {}),
+      ...(commands.rollback ? { rollbackCommand: commands.rollback.command } : {}),
+      lockTimeoutMs,
+      blocking,
+      followUps: safety.flatMap((report) =>
+        (report?.findings ?? []).flatMap((finding) =>
+          (finding.fix?.steps ?? []).filter((step) => step.separateMigration),
+        ),
+      ),
+      incompatible: safety.flatMap((report) =>
+        (report?.findings ?? [])
+          .filter((finding) => finding.breaksOldCode)
+          .map(
+            (finding) => `${finding.title} (line ${finding.span.start.line}): ${finding.fix?.summary ?? finding.why}`,
+          ),
+      ),
+      migrationIds: targets.map(({ migration }) => migration.id),
+    }),
+    impact: impactOf(timeline.entries, tables, reports, postgres),
+    timeline,
+    rehearsals,
+    notes,
+  };
+}
+
+async function selectTargets(
+  root: string,
+  request: MigrationPlanRequest,
+  consent: ProjectCodeConsent,
+): Promise<{ targets: Target[]; engine: Engine; notes: string[]; directory?: string }> {
+  const notes: string[] = [];
+  if (request.sql !== undefined) {
+    if (request.migrations?.length)
+      throw new UserError(
+        'input',
+        'Give `sql` (migration text) or `migrations` (ids, names or paths), not both.',
+        'Pass {"sql": "ALTER TABLE …"} or {"migrations": ["20240501_add_orders"]}.',
+      );
+    const history = await readMigrations(root, {
+      ...(request.path ? { path: request.path } : {}),
+      ...(request.engine ? { engine: request.engine as Engine } : {}),
+      executeProjectCode: consent,
+    }).catch(() => undefined);
+    const engine = (request.engine as Engine | undefined) ?? history?.engine ?? 'postgresql';
+    const earlier = (history?.migrations ?? []).filter((migration) => migration.compiled !== false);
+    if (history && earlier.length < history.migrations.length)
+      notes.push('some earlier migrations are code that was not run: the shadow lacks their tables.');
+    const migration = await migrationFromSql({
+      id: 'sql',
+      path: '<sql>',
+      up: request.sql,
+      ...(request.downSql !== undefined ? { down: request.downSql, downPath: '<down>' } : {}),
+      engine: shadowEngineFor(engine),
+    });
+    if (migration.up.length === 0)
+      throw new UserError('input', 'The SQL holds no statement.', 'Pass the SQL of the migration to plan.');
+    notes.push(`the SQL is planned on top of ${earlier.length} migration(s) of the project.`);
+    return { targets: [{ migration, earlier }], engine, notes, ...(history ? { directory: history.directory } : {}) };
+  }
+  // A migration named by its path says which folder to read, also in a project with several.
+  const pathRef = request.migrations?.find((ref) => ref.includes('/'));
+  const folderPath = request.path ?? (pathRef ? path.posix.dirname(pathRef) : undefined);
+  const folder = await readMigrations(root, {
+    ...(folderPath ? { path: folderPath } : {}),
+    ...(request.engine ? { engine: request.engine as Engine } : {}),
+    executeProjectCode: consent,
+  });
+  const all = folder.migrations;
+  const engine = (request.engine as Engine | undefined) ?? folder.engine ?? 'postgresql';
+  const refs = request.migrations?.length ? request.migrations : [all.at(-1)?.id ?? ''];
+  if (!request.migrations?.length) notes.push(`planned the newest migration of ${folder.directory}.`);
+  const indexes = refs.map((ref) => {
+    const index = all.findIndex(
+      (migration) =>
+        migration.id === ref || migration.name === ref || migration.path === ref || migration.path.endsWith(`/${ref}`),
+    );
+    if (index < 0)
+      throw new UserError(
+        'migration-not-found',
+        `No migration "${ref}" in ${folder.directory} (${all.length} migration(s)).`,
+        `Pass a migration id, name or path as list_migrations shows them${all[0] ? `, e.g. ${all.at(-1)?.id}` : ''}.`,
+        { file: folder.directory },
+      );
+    return index;
+  });
+  const sorted = [...new Set(indexes)].sort((a, b) => a - b);
+  const notCompiled = all.slice(0, (sorted.at(-1) ?? 0) + 1).find((migration) => migration.compiled === false);
+  if (notCompiled)
+    throw new UserError(
+      'migrations-not-compiled',
+      `${notCompiled.path} is code whose SQL is unknown without running it.`,
+      'Pass executeProjectCode: true (CLI --execute) to record its SQL in the sandbox, or plan SQL migrations.',
+      { file: notCompiled.path },
+    );
+  const targets = sorted.map((index) => ({ migration: all[index] as Migration, earlier: all.slice(0, index) }));
+  return { targets, engine, notes, directory: folder.directory };
+}
+
+async function rehearse(
+  migration: Migration,
+  earlier: Migration[],
+  engine: ShadowEngine,
+  request: MigrationPlanRequest,
+  rehearsals: MigrationPlan['rehearsals'],
+): Promise<RehearsalReport | undefined> {
+  const shadowUrl = request.shadowUrl ?? (process.env.SHADOW_DATABASE_URL || undefined);
+  try {
+    const report = await rehearseMigration({
+      engine,
+      migration,
+      baseline: { kind: 'migrations', migrations: earlier },
+      ...(shadowUrl ? { shadowUrl } : {}),
+      ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
+      ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
+      ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.keepWarm ? { keepWarm: true } : {}),
+    });
+    rehearsals.push({
+      migration: migration.id,
+      outcome: report.outcome,
+      shadow: report.shadow,
+      ...(report.failure ? { reason: `${report.failure.location}: ${report.failure.message}` } : {}),
+    });
+    return report;
+  } catch (error) {
+    // The plan is still made without the rehearsal (from the lock map), and says why it was not rehearsed.
+    rehearsals.push({ migration: migration.id, outcome: 'skipped', reason: (error as Error).message });
+    return undefined;
+  }
+}
+
+async function safetyReport(
+  root: string,
+  migration: Migration,
+  earlier: Migration[],
+  request: MigrationPlanRequest,
+): Promise<ValidationReport | undefined> {
+  const input: SqlInput = {
+    file: migration.path,
+    sql: textAtLines(migration.up),
+    inTransaction: migration.transactional,
+    ...(migration.down?.length
+      ? { down: { file: migration.path, sql: textAtLines(migration.down) } }
+      : { downMissing: true }),
+  };
+  const database = await loadProjectDatabase(root);
+  const result = await checkSqlInputs([input], {
+    root,
+    projectDatabase: () => database,
+    history: earlier.map((item) => ({ sql: textAtLines(item.up), file: item.path })),
+    ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
+  });
+  return result.files[0];
+}
+
+/** The statements as one SQL text, each on the line it was written at, so the check's lines are the file's. */
+function textAtLines(statements: Statement[]): string {
+  let text = '';
+  let line = 1;
+  for (const statement of statements) {
+    const target = statement.span.start.line;
+    if (line < target) {
+      text += '\n'.repeat(target - line);
+      line = target;
+    } else if (text) {
+      text += '\n';
+      line++;
+    }
+    const sql = `${statement.sql};`;
+    text += sql;
+    line += sql.split('\n').length - 1;
+  }
+  return text;
+}
+
+function projectCommands(root: string, folder: string | undefined): Commands {
+  const setup = detectSetup(root);
+  const owner =
+    setup.packages.find((pkg) => folder && pkg.migrationDirs.some((dir) => dir.path === folder)) ??
+    setup.packages.find((pkg) => pkg.migrationDirs.length > 0) ??
+    setup.packages[0];
+  return owner?.commands ?? {};
+}
+
+function buildTimeline(
+  targets: Target[],
+  reports: (RehearsalReport | undefined)[],
+  safety: (ValidationReport | undefined)[],
+  lockTimeoutMs: number,
+  locksObserved: boolean,
+) {
+  const entries: TimelineEntry[] = [];
+  let upClock = 0;
+  const bases = new Set<string>();
+  for (const [position, { migration }] of targets.entries()) {
+    const report = reports[position];
+    const checked = safety[position];
+    if (report) {
+      const up = rehearsedEntries(report, migration.id, 'up', upClock, declaredLocks(checked?.locks ?? []));
+      entries.push(...up.entries);
+      upClock = up.endMs;
+      bases.add(
+        report.estimates.length > 0
+          ? 'rehearsed on the shadow, stretched to the production row counts given'
+          : `rehearsed on the shadow (${report.baseline.tables.reduce((sum, table) => sum + table.rows, 0)} synthetic rows)`,
+      );
+    } else if (checked) {
+      const up = estimatedEntries(checked.locks, migration.id, migration.path, upClock, lockTimeoutMs);
+      entries.push(...up.entries);
+      upClock = up.endMs;
+      bases.add('estimated from the lock map and table sizes (not rehearsed)');
+    }
+  }
+  // Rolling back runs the downs newest first.
+  let downClock = 0;
+  for (let position = targets.length - 1; position >= 0; position--) {
+    const report = reports[position];
+    const target = targets[position];
+    if (!report || !target) continue;
+    const down = rehearsedEntries(report, target.migration.id, 'down', downClock);
+    entries.push(...down.entries);
+    downClock = down.endMs;
+  }
+  const basis = [...bases].join('; ') || 'no lock information';
+  return timelineOf(
+    entries,
+    lockTimeoutMs,
+    upClock,
+    locksObserved ? basis : `${basis}; only PostgreSQL shadows report the locks each statement takes`,
+  );
+}
+
+function affectedTables(changes: PlanChange[], entries: TimelineEntry[]): string[] {
+  const tables = new Set<string>();
+  for (const change of changes) if (change.table !== '—' && change.table !== '?') tables.add(change.table);
+  for (const entry of entries) if (entry.phase === 'up') tables.add(entry.table);
+  return [...tables];
+}
+
+const SEED_CHECKLIST: { id: PlanChecklistItem['id']; title: string; from: ChecklistItem['id'][] }[] = [
+  { id: 'no-data-loss', title: 'No data loss — additive change only', from: ['no-data-loss'] },
+  {
+    id: 'backward-compatible',
+    title: 'Backward compatible — old code works with new schema',
+    from: ['backward-compatible'],
+  },
+  { id: 'no-long-locks', title: 'No table locks on large tables', from: ['no-long-locks'] },
+  { id: 'indexes', title: 'Indexes added for new query patterns', from: ['foreign-key-indexes'] },
+  {
+    id: 'foreign-keys',
+    title: 'Foreign keys reference existing tables',
+    from: ['foreign-keys-reference-existing-tables'],
+  },
+  { id: 'rollback-tested', title: 'Rollback tested', from: ['rollback-present'] },
+];
+
+const STATUS_RANK: Record<ChecklistStatus, number> = { pass: 0, unknown: 1, fail: 2 };
+
+function answerChecklist(
+  targets: Target[],
+  safety: (ValidationReport | undefined)[],
+  reports: (RehearsalReport | undefined)[],
+  rollbacks: PlanRollback[],
+  entries: TimelineEntry[],
+  engine: Engine,
+): PlanChecklistItem[] {
+  const several = targets.length > 1;
+  return SEED_CHECKLIST.map(({ id, title, from }) => {
+    const answers: { status: ChecklistStatus; evidence: string }[] = [];
+    for (const [position, { migration }] of targets.entries()) {
+      const prefix = several ? `${migration.id}: ` : '';
+      const report = safety[position];
+      const rehearsal = reports[position];
+      // Once rehearsed, whether the rollback works is proven, not inferred from the down's presence.
+      const fromSafety = id === 'rollback-tested' && rehearsal ? [] : (report?.checklist ?? []);
+      for (const item of fromSafety.filter((candidate) => from.includes(candidate.id)))
+        answers.push({ status: item.status, evidence: `${prefix}${item.evidence.join('; ') || item.title}` });
+      if (!report && id !== 'rollback-tested' && id !== 'no-long-locks' && id !== 'no-data-loss')
+        answers.push({
+          status: 'unknown',
+          evidence: `${prefix}not checked: validate_safety reads PostgreSQL only (${engine})`,
+        });
+      if (id === 'no-data-loss' && rehearsal) {
+        const destroyed = rehearsal.data.destroyed.filter((item) => item.phase === 'up');
+        answers.push({
+          status: destroyed.length ? 'fail' : 'pass',
+          evidence: `${prefix}rehearsal: ${destroyed.length ? destroyed.map((item) => `up destroys ${item.kind} ${item.object} (${item.rows} rows)`).join(', ') : 'the up destroyed no table, column or row'}`,
+        });
+      }
+      if (id === 'rollback-tested') {
+        const rollback = rollbacks[position];
+        answers.push({
+          status: rollback?.tested === 'passed' ? 'pass' : rollback?.tested === 'failed' ? 'fail' : 'unknown',
+          evidence: `${prefix}${rollback?.source === 'derived' ? 'derived down' : rollback?.source === 'migration' ? "the migration's own down" : 'no down'}: up → down → up on the shadow ${rollback?.tested ?? 'not rehearsed'}${rehearsal?.roundTrip.reason ? ` (${rehearsal.roundTrip.reason})` : ''}`,
+        });
+      }
+    }
+    if (id === 'no-long-locks' && shadowEngineFor(engine) !== 'postgresql')
+      answers.push({ status: 'unknown', evidence: `not measured: the ${engine} shadow reports no locks` });
+    else if (id === 'no-long-locks') {
+      const over = entries.filter((entry) => entry.phase === 'up' && entry.exceedsLockTimeout);
+      const blocking = entries.filter((entry) => entry.phase === 'up' && entry.blocks !== 'schema changes');
+      answers.push({
+        status: over.length ? 'fail' : 'pass',
+        evidence: over.length
+          ? `timeline: ${over.map((entry) => `${entry.table} blocked (${entry.blocks}) ${formatMs(entry.durationMs)} by #${entry.statement}`).join(', ')} — over lock_timeout`
+          : `timeline: longest block ${formatMs(Math.max(0, ...blocking.map((entry) => entry.durationMs)))}, within lock_timeout`,
+      });
+    }
+    const status = answers.reduce<ChecklistStatus>(
+      (worst, answer) => (STATUS_RANK[answer.status] > STATUS_RANK[worst] ? answer.status : worst),
+      answers.length ? 'pass' : 'unknown',
+    );
+    return { id, title, status, evidence: answers.map((answer) => answer.evidence) };
+  });
+}
+
+const RISK_RANK: Record<PlanRisk, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
+
+function riskOf(
+  safety: (ValidationReport | undefined)[],
+  reports: (RehearsalReport | undefined)[],
+  changes: PlanChange[],
+  entries: TimelineEntry[],
+): { risk: PlanRisk; reasons: string[] } {
+  let risk: PlanRisk = 'LOW';
+  const reasons: string[] = [];
+  const raise = (level: PlanRisk, reason: string) => {
+    if (RISK_RANK[level] > RISK_RANK[risk]) risk = level;
+    reasons.push(reason);
+  };
+  for (const report of safety) {
+    if (!report) continue;
+    if (report.risk !== 'LOW') raise(report.risk, `validate_safety: ${report.riskReasons.join('; ') || report.risk}`);
+  }
+  for (const report of reports) {
+    if (report?.outcome === 'failed')
+      raise('HIGH', `the rehearsal failed: ${report.failure?.message ?? 'see the rehearsal'}`);
+    else if (report?.roundTrip.status === 'failed') raise('MEDIUM', 'the down does not restore the earlier schema');
+  }
+  for (const change of changes)
+    if (/^DROP (TABLE|COLUMN)/.test(change.action))
+      raise(
+        'HIGH',
+        `${change.action} ${change.table}${change.column !== '—' ? `.${change.column}` : ''} destroys data: confirm before applying`,
+      );
+  const over = entries.filter((entry) => entry.phase === 'up' && entry.exceedsLockTimeout);
+  if (over.length) raise('MEDIUM', `${over.length} lock(s) held longer than lock_timeout`);
+  if (reasons.length === 0) reasons.push('additive: no data loss, no blocking lock beyond lock_timeout');
+  return { risk, reasons };
+}
+
+function impactOf(
+  entries: TimelineEntry[],
+  tables: string[],
+  reports: (RehearsalReport | undefined)[],
+  locksObserved: boolean,
+): PlanImpact {
+  const longest = longestBlocks({ entries, lockTimeoutMs: 0, totalMs: 0, basis: '' });
+  const longestBlockMs = Math.max(0, ...[...longest.values()].map((block) => block.ms));
+  const over = entries.filter((entry) => entry.phase === 'up' && entry.exceedsLockTimeout);
+  const synthetic = reports.find((report) => report)?.baseline.tables.reduce((sum, table) => sum + table.rows, 0);
+  const downtime = over.length
+    ? `${[...new Set(over.map((entry) => `${entry.table} ${entry.blocks === 'writes' ? 'writes' : 'reads and writes'}`))].join(', ')} blocked for up to ${formatMs(Math.max(...over.map((entry) => entry.durationMs)))}: plan a low-traffic window or the online alternative`
+    : longest.size
+      ? `None expected: the longest block is ${formatMs(longestBlockMs)}${synthetic !== undefined ? ` (rehearsed on ${synthetic} synthetic rows)` : ''}`
+      : 'None: no lock blocks reads or writes of an existing table';
+  if (!locksObserved) {
+    // Only PostgreSQL shadows report the locks each statement takes; elsewhere the run time is what is known.
+    const ranMs = reports.reduce(
+      (sum, report) =>
+        sum +
+        (report?.steps ?? []).filter((step) => step.phase === 'up').reduce((total, step) => total + step.durationMs, 0),
+      0,
+    );
+    return {
+      downtime: `Not measured: the shadow reports no locks for this engine; the up ran ${formatMs(ranMs)} on the shadow's synthetic rows, and writes to ${tables.join(', ') || 'the tables'} wait for it`,
+      lockDuration: `about the run time of each statement (${formatMs(ranMs)} in all on the shadow)`,
+      longestBlockMs: longestBlockMs,
+      affectedTables: tables,
+    };
+  }
+  const lockDuration = longest.size
+    ? [...longest.entries()]
+        .map(([table, block]) => `${table} ${formatMs(block.ms)} (${block.blocks} blocked)`)
+        .join(', ')
+    : '< 1 second: only new objects are locked';
+  return { downtime, lockDuration, longestBlockMs, affectedTables: tables };
+}
+
+function summarize(targets: Target[], changes: PlanChange[]): string {
+  const shown = changes.slice(0, 4).map((change) => {
+    const object = change.column !== '—' ? `${change.table}.${change.column}` : change.table;
+    return `${change.action.toLowerCase()} ${object === '—' ? '' : object}`.trim();
+  });
+  const more = changes.length > 4 ? ` and ${changes.length - 4} more change(s)` : '';
+  const what = targets.length === 1 ? `Migration ${targets[0]?.migration.id}` : `${targets.length} migrations`;
+  const statements = targets.reduce((sum, target) => sum + target.migration.up.length, 0);
+  return `${what} (${statements} statement(s)): ${shown.join(', ') || 'no change'}${more}.`;
+}
+
+/** The file as written, for a migration that is code (capped: the plan shows it, it does not archive it). */
+function sourceOf(root: string, migration: Migration): { source?: string } {
+  if (!/\.(c|m)?(ts|js)$|\.py$/.test(migration.path)) return {};
+  try {
+    const lines = readFileSync(resolveInsideRoot(root, migration.path), 'utf8').split('\n');
+    const shown = lines.slice(0, SOURCE_LINES).join('\n');
+    return { source: lines.length > SOURCE_LINES ? `${shown}\n… (${lines.length - SOURCE_LINES} more lines)` : shown };
+  } catch {
+    return {};
+  }
+}
+
+const SOURCE_LINES = 200;
+
+/** `20240103000000_users_display_name` → `users display name`. */
+function readableName(migration: Migration): string {
+  const words = migration.name
+    .replace(/\.(up\.)?(sql|ts|js|py)$/, '')
+    .replace(/^\d+[_-]?/, '')
+    .replace(/[_-]+/g, ' ')
+    .trim();
+  return words || migration.id;
+}

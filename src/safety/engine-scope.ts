@@ -1,0 +1,65 @@
+import type { SqlInput } from './inputs.js';
+import {
+  type CheckError,
+  claimedEngine,
+  type EngineChoice,
+  type EngineClaim,
+  engineLabel,
+  engineRefusal,
+  hasRules,
+  requireProjectEngine,
+} from './run.js';
+
+/**
+ * Which inputs the PostgreSQL rules check. Each input runs on the engine of its own migration folder (the
+ * format's declaration, else its package's files — see readProjectMigrations' folderEngine), else on the one the
+ * project names; a monorepo mixing a PostgreSQL package with a MySQL or SQLite one is checked where rules exist,
+ * and every other folder is named as not checked — never silently dropped, never parsed as PostgreSQL.
+ */
+export interface EngineScope {
+  checked: SqlInput[];
+  /** One entry per folder (or file) on an engine without rules: "not checked: no rules for SQLite yet". */
+  notChecked: CheckError[];
+}
+
+export function scopeByEngine(inputs: SqlInput[], choice: EngineChoice): EngineScope {
+  if (choice.explicit !== undefined) {
+    // The caller said which engine this SQL runs on: everything is checked for it.
+    requireProjectEngine(choice);
+    return { checked: inputs, notChecked: [] };
+  }
+  const fallback = claimedEngine(choice);
+  const engineOf = (input: SqlInput): EngineClaim | undefined => input.engine ?? fallback;
+  const checked = inputs.filter((input) => hasRules(engineOf(input)?.name));
+  const others = inputs.filter((input) => !hasRules(engineOf(input)?.name));
+  if (checked.length === 0) {
+    // Nothing is PostgreSQL: one refusal naming the engine and every file, as before per-folder engines.
+    const first = others[0] ? engineOf(others[0]) : fallback;
+    if (first && !hasRules(first.name)) throw engineRefusal(first, choice.inputs ?? others.map((input) => input.file));
+    requireProjectEngine(choice);
+    return { checked, notChecked: [] };
+  }
+  return { checked, notChecked: notCheckedFolders(others, engineOf) };
+}
+
+function notCheckedFolders(inputs: SqlInput[], engineOf: (input: SqlInput) => EngineClaim | undefined): CheckError[] {
+  const byFolder = new Map<string, { claim: EngineClaim; files: string[] }>();
+  for (const input of inputs) {
+    const claim = engineOf(input);
+    if (!claim) continue;
+    const key = input.folder ?? input.file;
+    const group = byFolder.get(key) ?? { claim, files: [] };
+    group.files.push(input.file);
+    byFolder.set(key, group);
+  }
+  return [...byFolder.entries()].map(([folder, { claim, files }]) => {
+    const label = engineLabel(claim.name);
+    const count = files.length === 1 && files[0] === folder ? 'this file' : `${files.length} migration(s)`;
+    return {
+      code: 'engine-not-checked',
+      what: `${count} not checked: no rules for ${label} yet (engine from ${claim.where}).`,
+      where: { file: folder },
+      fix: `Safety rules for ${label} are not written yet; rehearse_migration on a throw-away ${label} database still tests these migrations. If this folder really runs on PostgreSQL, check it on its own with --engine postgresql (MCP "engine": "postgresql").`,
+    };
+  });
+}

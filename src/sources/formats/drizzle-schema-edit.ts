@@ -1,0 +1,234 @@
+import type { Change, ColumnSpec } from '../../generate/changes.js';
+import type { GeneratedFile, MigrationDraft, WriteContext } from '../../generate/types.js';
+
+/**
+ * The Drizzle schema.ts edit for a generated migration: new tables as `<dialect>Table(...)` exports, added and
+ * dropped columns in the table's object, imports kept in step. Changes the builder cannot say (a type with no
+ * column builder, renames, indexes) leave the file as it is; the migration is still right on its own.
+ */
+
+type Dialect = 'pg' | 'sqlite' | 'mysql';
+
+const TABLE_FUNCTION: Record<Dialect, string> = { pg: 'pgTable', sqlite: 'sqliteTable', mysql: 'mysqlTable' };
+
+export function editDrizzleSchema(
+  draft: MigrationDraft,
+  path: string | undefined,
+  context: WriteContext,
+): GeneratedFile | undefined {
+  const original = path ? context.read(path) : undefined;
+  if (!path || original === undefined) return undefined;
+  const dialect = dialectOf(original, draft.engine);
+  const editor = new DrizzleSchema(original, dialect);
+  for (const change of draft.changes) editor.apply(change);
+  const text = editor.finish();
+  return text === original ? undefined : { path, text, edit: true };
+}
+
+function dialectOf(text: string, engine: string): Dialect {
+  const imported = /drizzle-orm\/(pg|sqlite|mysql)-core/.exec(text)?.[1] as Dialect | undefined;
+  if (imported) return imported;
+  return engine === 'sqlite' ? 'sqlite' : engine === 'mysql' || engine === 'mariadb' ? 'mysql' : 'pg';
+}
+
+const camel = (name: string) => name.replace(/[_-]+([a-zA-Z0-9])/g, (_m, letter: string) => letter.toUpperCase());
+
+class DrizzleSchema {
+  private readonly imports = new Set<string>();
+  private needsSql = false;
+
+  constructor(
+    private text: string,
+    private readonly dialect: Dialect,
+  ) {}
+
+  apply(change: Change): void {
+    if (change.op === 'create_table') this.createTable(change.table, change.columns);
+    else if (change.op === 'add_column') this.addColumn(change.table, change.column);
+    else if (change.op === 'drop_column') this.dropColumn(change.table, change.column);
+  }
+
+  finish(): string {
+    if (this.imports.size === 0 && !this.needsSql) return this.text;
+    const module = `drizzle-orm/${this.dialect}-core`;
+    const pattern = new RegExp(`import\\s*\\{([^}]*)\\}\\s*from\\s*(['"])${module}\\2;?`);
+    const match = pattern.exec(this.text);
+    if (match) {
+      const names = new Set(
+        match[1]!
+          .split(',')
+          .map((name) => name.trim())
+          .filter(Boolean),
+      );
+      for (const name of this.imports) names.add(name);
+      const quote = match[2]!;
+      this.text = this.text.replace(
+        pattern,
+        `import { ${[...names].sort().join(', ')} } from ${quote}${module}${quote};`,
+      );
+    } else {
+      this.text = `import { ${[...this.imports].sort().join(', ')} } from '${module}';\n${this.text}`;
+    }
+    if (this.needsSql && !/import\s*\{[^}]*\bsql\b[^}]*\}\s*from\s*['"]drizzle-orm['"]/.test(this.text))
+      this.text = `import { sql } from 'drizzle-orm';\n${this.text}`;
+    return this.text;
+  }
+
+  /** [start of the columns object's body, index of its closing brace] for the table's export. */
+  private tableBody(table: string): { variable: string; open: number; close: number } | undefined {
+    const header = new RegExp(
+      `export\\s+const\\s+(\\w+)\\s*=\\s*${TABLE_FUNCTION[this.dialect]}\\(\\s*(['"\`])${table.replace(/[$]/g, '\\$')}\\2\\s*,\\s*\\{`,
+    ).exec(this.text);
+    if (!header) return undefined;
+    const open = header.index + header[0].length;
+    let depth = 1;
+    for (let index = open; index < this.text.length; index++) {
+      const char = this.text[index];
+      if (char === '{' || char === '(' || char === '[') depth++;
+      if (char === '}' || char === ')' || char === ']') depth--;
+      if (depth === 0) return { variable: header[1]!, open, close: index };
+    }
+    return undefined;
+  }
+
+  private columnLine(column: ColumnSpec): string | undefined {
+    const builder = columnBuilder(column, this.dialect);
+    if (!builder) return undefined;
+    let line = builder.call;
+    this.imports.add(builder.import);
+    if (column.primaryKey) line += '.primaryKey()';
+    else if (column.nullable === false) line += '.notNull()';
+    if (column.unique) line += '.unique()';
+    if (column.default !== undefined) line += this.defaultCall(column.default, builder.import);
+    if (column.references) {
+      const target = this.tableBody(column.references.table);
+      const referenced = column.references.columns?.[0] ?? 'id';
+      const key = target ? this.propertyOf(target, referenced) : undefined;
+      if (target && key) line += `.references(() => ${target.variable}.${key})`;
+    }
+    return `${camel(column.name)}: ${line}`;
+  }
+
+  private defaultCall(value: string, builder: string): string {
+    const text = value.trim();
+    // numeric/decimal columns hold strings in drizzle (exact values), so their defaults are strings too.
+    if (/^-?\d+(\.\d+)?$/.test(text))
+      return ['numeric', 'decimal'].includes(builder) ? `.default(${this.string(text)})` : `.default(${text})`;
+    if (/^(true|false)$/i.test(text)) return `.default(${text.toLowerCase()})`;
+    const literal = /^'((?:[^']|'')*)'$/.exec(text);
+    if (literal) return `.default(${this.string(literal[1]!.replace(/''/g, "'"))})`;
+    if (/^now\(\)$|^current_timestamp$/i.test(text) && builder === 'timestamp' && this.dialect === 'pg')
+      return '.defaultNow()';
+    this.needsSql = true;
+    return `.default(sql\`${text.replace(/`/g, '\\`')}\`)`;
+  }
+
+  /** A string literal in the file's own quote style. */
+  private string(value: string): string {
+    const quote = /Table\(\s*(['"])/.exec(this.text)?.[1] ?? "'";
+    const escaped = value.replace(/\\/g, '\\\\').replaceAll(quote, `\\${quote}`);
+    return `${quote}${escaped}${quote}`;
+  }
+
+  /** The property key of a column in a table object (`userId: integer('user_id')` → userId). */
+  private propertyOf(body: { open: number; close: number }, column: string): string | undefined {
+    const object = this.text.slice(body.open, body.close);
+    const match = new RegExp(`(\\w+)\\s*:\\s*\\w+\\(\\s*(['"\`])${column}\\2`).exec(object);
+    return match?.[1];
+  }
+
+  private createTable(table: string, columns: ColumnSpec[]): void {
+    if (this.tableBody(table)) return;
+    const lines = columns.map((column) => this.columnLine(column));
+    if (lines.some((line) => line === undefined)) return;
+    this.imports.add(TABLE_FUNCTION[this.dialect]);
+    const indent = /^([ \t]+)\w+\s*:/m.exec(this.text)?.[1] ?? '  ';
+    const quote = /Table\(\s*(['"])/.exec(this.text)?.[1] ?? "'";
+    const block = `export const ${camel(table)} = ${TABLE_FUNCTION[this.dialect]}(${quote}${table}${quote}, {\n${lines
+      .map((line) => `${indent}${line},`)
+      .join('\n')}\n});\n`;
+    this.text = `${this.text.replace(/\s*$/, '\n')}\n${block}`;
+  }
+
+  private addColumn(table: string, column: ColumnSpec): void {
+    const body = this.tableBody(table);
+    if (!body) return;
+    const line = this.columnLine(column);
+    if (!line) return;
+    const before = this.text.slice(0, body.close).replace(/\s*$/, '');
+    const indent = /\n([ \t]+)\S[^\n]*$/.exec(before)?.[1] ?? '  ';
+    const separator = before.endsWith(',') || before.endsWith('{') ? '' : ',';
+    this.text = `${before}${separator}\n${indent}${line},\n${this.text.slice(body.close)}`;
+  }
+
+  private dropColumn(table: string, column: string): void {
+    const body = this.tableBody(table);
+    if (!body) return;
+    const object = this.text.slice(body.open, body.close);
+    const kept = object.replace(new RegExp(`\\n[ \\t]*\\w+\\s*:\\s*\\w+\\(\\s*(['"\`])${column}\\1[^\\n]*`), '');
+    this.text = `${this.text.slice(0, body.open)}${kept}${this.text.slice(body.close)}`;
+  }
+}
+
+/** The drizzle column builder for an SQL type, or undefined when the dialect's core has none for it. */
+function columnBuilder(column: ColumnSpec, dialect: Dialect): { call: string; import: string } | undefined {
+  const raw = column.type.trim().toLowerCase().replace(/\s+/g, ' ');
+  const name = raw.replace(/\s*\(.*\)$/, '');
+  const args = /\(([^)]*)\)/
+    .exec(raw)?.[1]
+    ?.split(',')
+    .map((arg) => arg.trim());
+  const quoted = `'${column.name.replace(/'/g, "\\'")}'`;
+  const make = (builder: string, options?: string) => ({
+    call: `${builder}(${quoted}${options ? `, ${options}` : ''})`,
+    import: builder,
+  });
+  const tables: Record<Dialect, Record<string, () => { call: string; import: string }>> = {
+    pg: {
+      serial: () => make('serial'),
+      integer: () => make('integer'),
+      int: () => make('integer'),
+      int4: () => make('integer'),
+      smallint: () => make('smallint'),
+      bigint: () => make('bigint', "{ mode: 'number' }"),
+      bigserial: () => make('bigserial', "{ mode: 'number' }"),
+      text: () => make('text'),
+      varchar: () => make('varchar', args?.[0] ? `{ length: ${args[0]} }` : undefined),
+      'character varying': () => make('varchar', args?.[0] ? `{ length: ${args[0]} }` : undefined),
+      boolean: () => make('boolean'),
+      bool: () => make('boolean'),
+      timestamp: () => make('timestamp'),
+      'timestamp without time zone': () => make('timestamp'),
+      timestamptz: () => make('timestamp', '{ withTimezone: true }'),
+      'timestamp with time zone': () => make('timestamp', '{ withTimezone: true }'),
+      date: () => make('date'),
+      numeric: () => make('numeric', args?.length === 2 ? `{ precision: ${args[0]}, scale: ${args[1]} }` : undefined),
+      uuid: () => make('uuid'),
+      jsonb: () => make('jsonb'),
+      json: () => make('json'),
+      real: () => make('real'),
+      'double precision': () => make('doublePrecision'),
+    },
+    sqlite: {
+      integer: () => make('integer'),
+      int: () => make('integer'),
+      text: () => make('text'),
+      real: () => make('real'),
+      blob: () => make('blob'),
+      numeric: () => make('numeric'),
+    },
+    mysql: {
+      int: () => make('int'),
+      integer: () => make('int'),
+      bigint: () => make('bigint', "{ mode: 'number' }"),
+      varchar: () => make('varchar', `{ length: ${args?.[0] ?? 255} }`),
+      text: () => make('text'),
+      boolean: () => make('boolean'),
+      datetime: () => make('datetime'),
+      timestamp: () => make('timestamp'),
+      decimal: () => make('decimal', args?.length === 2 ? `{ precision: ${args[0]}, scale: ${args[1]} }` : undefined),
+      json: () => make('json'),
+    },
+  };
+  return tables[dialect][name]?.();
+}

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { UserError } from '../../errors.js';
+import { nextPrefix } from '../../generate/naming.js';
+import type { GeneratedFile, MigrationDraft, WriteContext } from '../../generate/types.js';
+import { dirOf, joinRelative } from '../../project/walk.js';
+import type { FormatWriter, MigrationScan } from '../types.js';
+import { commentLines, terminated } from './comment-lines.js';
+import { editDrizzleSchema } from './drizzle-schema-edit.js';
+
+const BREAKPOINT = '--> statement-breakpoint';
+
+interface JournalEntry {
+  idx: number;
+  version: string;
+  when: number;
+  tag: string;
+  breakpoints: boolean;
+}
+
+interface Journal {
+  version?: string;
+  dialect?: string;
+  entries: JournalEntry[];
+}
+
+/** Statements PostgreSQL and SQLite refuse inside the one transaction drizzle-orm's migrator wraps around a run. */
+const OUTSIDE_TRANSACTION =
+  /\bCONCURRENTLY\b|^\s*(VACUUM|CREATE\s+DATABASE|DROP\s+DATABASE)\b|^\s*DO\s[\s\S]*\bCOMMIT\b/i;
+
+/**
+ * Drizzle Kit: a custom SQL migration `<out>/<prefix>_<name>.sql` (statements split by `--> statement-breakpoint`),
+ * registered in meta/_journal.json, with a snapshot copied from the previous one (new id, prevId chained) as
+ * `drizzle-kit generate --custom` leaves it, plus the schema.ts edit when the change can be said there.
+ * Drizzle keeps no downs: the down stays in the generate result.
+ */
+export const writeDrizzle: FormatWriter = (draft, folder, context) => {
+  refuseOutsideTransaction(draft, folder);
+  const out = folder.dir.path;
+  const journalPath = joinRelative(out, 'meta/_journal.json');
+  const journalText = context.read(journalPath);
+  const journal: Journal = journalText ? JSON.parse(journalText) : { version: '7', entries: [] };
+  const last = journal.entries.at(-1);
+  const idx = last ? last.idx + 1 : 0;
+  const prefix = nextPrefix(last?.tag, context.now, () => String(idx).padStart(4, '0'));
+  const tag = `${prefix}_${draft.name}`;
+  const files: GeneratedFile[] = [{ path: joinRelative(out, `${tag}.sql`), text: migrationSql(draft), edit: false }];
+  const snapshot = snapshotCopy(out, last, prefix, tag, context);
+  if (snapshot) files.push(snapshot);
+  const entry: JournalEntry = {
+    idx,
+    version: last?.version ?? (journal.dialect === 'postgresql' ? '7' : '6'),
+    when: context.now.getTime(),
+    tag,
+    breakpoints: true,
+  };
+  journal.entries.push(entry);
+  files.push({ path: journalPath, text: journalJson(journal, journalText), edit: journalText !== undefined });
+  const schema = editDrizzleSchema(draft, drizzleSchemaPath(out, context), context);
+  if (schema) files.push(schema);
+  return files;
+};
+
+function refuseOutsideTransaction(draft: MigrationDraft, folder: MigrationScan): void {
+  if (draft.engine === 'mysql' || draft.engine === 'mariadb') return;
+  const statement = draft.up.find((candidate) => OUTSIDE_TRANSACTION.test(candidate));
+  if (!statement) return;
+  throw new UserError(
+    'drizzle-no-transaction-opt-out',
+    `drizzle-orm's migrator runs every pending migration inside one transaction, and "${statement.slice(0, 80)}" cannot run in a transaction, so no Drizzle migration can carry it.`,
+    `Run that statement outside Drizzle (psql, or a deploy step before \`drizzle-kit migrate\`) and generate the rest; or, for a small table where blocking writes during the build is acceptable, pass the index as a raw_sql change (up \`CREATE INDEX IF NOT EXISTS …\`, down \`DROP INDEX IF EXISTS …\`).`,
+    { file: folder.dir.path },
+  );
+}
+
+/** The file `drizzle-kit generate --custom` starts, with the statements between breakpoints. */
+function migrationSql(draft: MigrationDraft): string {
+  const head = ['-- Custom SQL migration file, put your code below! --'];
+  if (draft.applicationChange) head.push(...commentLines('-- ', `Before this runs: ${draft.applicationChange}`));
+  const body = draft.up.map(terminated).join(`\n${BREAKPOINT}\n`);
+  return `${head.join('\n')}\n${body}\n`;
+}
+
+/** `meta/<prefix>_snapshot.json`: the previous snapshot with a new id and prevId pointing at the old one. */
+function snapshotCopy(
+  out: string,
+  last: JournalEntry | undefined,
+  prefix: string,
+  tag: string,
+  context: WriteContext,
+): GeneratedFile | undefined {
+  if (!last) return undefined;
+  const lastPrefix = /^(\d+)_/.exec(last.tag)?.[1] ?? last.tag;
+  const previous = context.read(joinRelative(out, `meta/${lastPrefix}_snapshot.json`));
+  if (!previous) return undefined;
+  const parsed = JSON.parse(previous) as Record<string, unknown>;
+  const copy = { ...parsed, id: uuidFrom(`${tag}\n${context.now.toISOString()}`), prevId: parsed.id };
+  return {
+    path: joinRelative(out, `meta/${prefix}_snapshot.json`),
+    text: `${JSON.stringify(copy, null, 2)}\n`,
+    edit: false,
+  };
+}
+
+/** A version-4-shaped UUID derived from the tag and time, so the same input writes the same snapshot. */
+function uuidFrom(seed: string): string {
+  const hex = createHash('sha256').update(seed).digest('hex');
+  const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The journal in its own layout: drizzle-kit's 2-space JSON, or one entry a line when the file has that shape. */
+function journalJson(journal: Journal, original: string | undefined): string {
+  const compact = original !== undefined && /^\s*\{\s*"idx"[^\n]*\}\s*,?\s*$/m.test(original);
+  if (!compact) return `${JSON.stringify(journal, null, 2)}${original?.endsWith('\n') === false ? '' : '\n'}`;
+  const { entries, ...rest } = journal;
+  const head = Object.entries(rest).map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+  const lines = entries.map(
+    (entry) =>
+      `    { ${Object.entries(entry)
+        .map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+        .join(', ')} }`,
+  );
+  return `{\n${[...head, `  "entries": [\n${lines.join(',\n')}\n  ]`].join(',\n')}\n}\n`;
+}
+
+/** drizzle.config's `schema` (a single file), looked up next to the out folder and at the root. */
+function drizzleSchemaPath(out: string, context: WriteContext): string | undefined {
+  for (const base of [dirOf(out), '.']) {
+    for (const name of ['drizzle.config.ts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs']) {
+      const config = context.read(joinRelative(base, name));
+      const schema = config ? /\bschema\s*:\s*["'`]([^"'`*]+\.[cm]?[jt]s)["'`]/.exec(config)?.[1] : undefined;
+      if (schema) return joinRelative(base, schema);
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,84 @@
+import path from 'node:path';
+import type { PackageContext } from '../../project/context.js';
+import type { MigrationScan } from '../../project/migrations.js';
+import type { Conventions, MigrationEntry, ToolName } from '../../project/types.js';
+import { joinRelative } from '../../project/walk.js';
+import { relativeToRoot } from '../../root.js';
+import { listEntries, readText, selected } from '../files.js';
+import type { FormatRead, ReadContext } from '../types.js';
+import { DslTranslation, dslMigration } from './dsl-migration.js';
+import { staticScan } from './static-scan.js';
+
+/**
+ * The skeleton shared by the statically read DSL formats (Rails, Ecto): migration files named
+ * `<version>_<name>.<ext>` in name order, each translated by the format into a DslTranslation, and the detect
+ * side listing the same files. The formats supply only what differs: the parse and the translation of one file.
+ */
+
+/** One migration file handed to the format's translation. */
+export interface DslFile {
+  version: string;
+  name: string;
+  /** Root-relative path, for errors and statements. */
+  relative: string;
+  source: string;
+  translation: DslTranslation;
+}
+
+/** What the format says about the translated file: its transaction mode and whether it has a `change` method. */
+export interface DslFileResult {
+  transactional: boolean;
+  mode: 'change' | 'up-down';
+}
+
+/** Reads every `file`-named migration of the folder into `result`, in name order, keeping going past errors. */
+export async function readDslFolder(
+  context: ReadContext,
+  result: FormatRead,
+  format: 'rails' | 'ecto',
+  file: RegExp,
+  translate: (migration: DslFile) => DslFileResult,
+): Promise<FormatRead> {
+  const { files } = await listEntries(context.directory);
+  for (const name of files.filter((each) => file.test(each)).sort()) {
+    const absolute = path.join(context.directory, name);
+    if (!selected(context.only, absolute)) continue;
+    context.signal?.throwIfAborted();
+    const relative = relativeToRoot(context.root, absolute);
+    const [, version = '', title = ''] = file.exec(name) ?? [];
+    const translation = new DslTranslation(relative);
+    const source = (await readText(absolute)) ?? '';
+    const { transactional, mode } = translate({ version, name: title, relative, source, translation });
+    result.migrations.push(
+      dslMigration(translation, { id: version, name: title, path: relative, format, transactional }, mode),
+    );
+    result.errors.push(...translation.errors);
+  }
+  return result;
+}
+
+/** detect_setup: the package's folders matching `folder` that hold `file`-named migrations, with their facts. */
+export function scanDslFolders(
+  context: PackageContext,
+  tool: ToolName,
+  folder: RegExp,
+  file: RegExp,
+  facts: (text: string) => Pick<MigrationEntry, 'hasDown' | 'transactional'>,
+  conventions: Omit<Conventions, 'tool' | 'down' | 'example'>,
+): MigrationScan[] {
+  return context.ownDirs
+    .filter((dir) => folder.test(dir))
+    .flatMap((dir) => {
+      const names = context.files
+        .filesIn(dir)
+        .filter((name) => file.test(name))
+        .sort();
+      if (!names.length) return [];
+      const entries: MigrationEntry[] = names.map((name) => {
+        const relative = joinRelative(dir, name);
+        const [, version = '', title = ''] = file.exec(name) ?? [];
+        return { id: version, name: title, path: relative, tool, ...facts(context.files.read(relative) ?? '') };
+      });
+      return [staticScan(tool, dir, entries, conventions)];
+    });
+}
