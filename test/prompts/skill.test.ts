@@ -43,6 +43,16 @@ describe('the database_migration prompt over MCP', () => {
     for (const tool of tools) expect(prompt, tool.name).toContain(`\`${tool.name}\``);
   });
 
+  it('names no tool the server does not register', async () => {
+    const { tools } = await connection.client.listTools();
+    const registered = new Set(tools.map((tool) => tool.name));
+    // Backticked snake_case words are tool names, except the SQL settings the text mentions.
+    const sqlWords = new Set(['lock_timeout']);
+    const named = [...prompt.matchAll(/`([a-z]+(?:_[a-z]+)+)`/g)].map((match) => match[1]!);
+    expect(named.length).toBeGreaterThan(0);
+    for (const name of named) if (!sqlWords.has(name)) expect(registered, name).toContain(name);
+  });
+
   it('is summarized by the server instructions', () => {
     const instructions = connection.client.getInstructions();
     expect(instructions).toContain('detect_setup');
