@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
 
 const FORMATS = ['knex', 'prisma', 'sequelize', 'typeorm', 'drizzle', 'sql'] as const;
@@ -44,6 +45,7 @@ export const generateSeedTool = defineTool({
       .optional()
       .describe('Server for the shadow (needed for MySQL); default PGlite / SQLite in memory'),
     write: z.boolean().optional().describe('Write the files into the project (default false: return them)'),
+    executeProjectCode: z.boolean().optional().describe(EXECUTE_PROJECT_CODE_DESCRIPTION),
   }),
   outputSchema: z.object({
     format: z.enum(FORMATS),
@@ -94,6 +96,7 @@ export const generateSeedTool = defineTool({
       ...(input.name ? { name: input.name } : {}),
       ...(input.shadowUrl ? { shadowUrl: input.shadowUrl } : {}),
       ...(input.write ? { write: true } : {}),
+      executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
       signal: context.signal,
     });
     const { plan, ...rest } = result;
