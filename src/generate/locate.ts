@@ -94,6 +94,15 @@ export async function existingMigrations(
     notes.push(
       `${result.migrations.length - compiled.length} existing migration(s) are code that was not run (pass executeProjectCode to replay them): the current schema lacks what they create.`,
     );
-  for (const problem of result.errors) notes.push(`${problem.path} could not be read: ${problem.error.what}`);
+  // A migration left out would make the replayed schema wrong, and the replay then fails on a later migration with
+  // an error that hides the cause: name the unreadable one instead.
+  const [unreadable] = result.errors;
+  if (unreadable)
+    throw new UserError(
+      'migration-unreadable',
+      `${unreadable.path} could not be read, so the schema the new migration meets is unknown: ${unreadable.error.what}`,
+      unreadable.error.fix,
+      { file: unreadable.path },
+    );
   return { migrations: compiled, ...(result.engine ? { engine: result.engine } : {}) };
 }
