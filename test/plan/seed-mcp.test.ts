@@ -39,6 +39,7 @@ describe('generate_seed over MCP', () => {
       'name',
       'shadowUrl',
       'write',
+      'executeProjectCode',
     ]);
     expect(tool?.description).toMatch(/^Use after a migration adds tables/);
   });
