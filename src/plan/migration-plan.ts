@@ -15,7 +15,12 @@ import { DEFAULT_LOCK_TIMEOUT_MS, type RehearsalReport, rehearseMigration } from
 import { migrationFromSql } from '../shadow/statements.js';
 import type { ShadowEngine } from '../shadow/types.js';
 import { askOnce } from '../sources/consent.js';
-import { type ProjectCodeConsent, readMigrations } from '../sources/index.js';
+import {
+  findMigrationFolders,
+  type ProjectCodeConsent,
+  type ReadMigrationsResult,
+  readMigrations,
+} from '../sources/index.js';
 import { changesOf } from './migration-plan-changes.js';
 import { deploymentSteps } from './migration-plan-deploy.js';
 import { draftRollback, provenRollback } from './migration-plan-rollback.js';
@@ -29,6 +34,8 @@ import type {
   PlanRollback,
   TimelineEntry,
 } from './migration-plan-types.js';
+import { rollbackCommand } from './rollback-commands.js';
+import { packageFacts } from './rollback-target.js';
 import { declaredLocks, estimatedEntries, longestBlocks, rehearsedEntries, timelineOf } from './timeline.js';
 import { formatMs } from './timeline-render.js';
 
@@ -77,7 +84,7 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
       source: request.shadowUrl ? 'shadowUrl' : 'SHADOW_DATABASE_URL',
     });
   const consent = askOnce(request.executeProjectCode ?? false);
-  const { targets, engine, notes, directory } = await selectTargets(root, request, consent);
+  const { targets, engine, notes, directory, folder } = await selectTargets(root, request, consent);
   const shadowEngine = shadowEngineFor(engine);
   const lockTimeoutMs = request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const commands = projectCommands(root, directory);
@@ -96,6 +103,7 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
       engine: shadowEngine,
       ...(shadowUrl ? { shadowUrl } : {}),
       ...(commands.rollback ? { command: commands.rollback } : {}),
+      ...(!commands.rollback && folder ? withoutDownsCommand(root, migration, folder, engine) : {}),
       ...(request.signal ? { signal: request.signal } : {}),
     });
     request.onProgress?.(position * 3 + 1, total, `${migration.id}: rehearsal`);
@@ -174,7 +182,7 @@ async function selectTargets(
   root: string,
   request: MigrationPlanRequest,
   consent: ProjectCodeConsent,
-): Promise<{ targets: Target[]; engine: Engine; notes: string[]; directory?: string }> {
+): Promise<{ targets: Target[]; engine: Engine; notes: string[]; directory?: string; folder?: ReadMigrationsResult }> {
   const notes: string[] = [];
   if (request.sql !== undefined) {
     if (request.migrations?.length)
@@ -206,7 +214,13 @@ async function selectTargets(
   }
   // A migration named by its path says which folder to read, also in a project with several.
   const pathRef = request.migrations?.find((ref) => ref.includes('/'));
-  const folderPath = request.path ?? (pathRef ? path.posix.dirname(pathRef) : undefined);
+  // The folder that holds it, found as list_migrations finds it: a Prisma migration's own directory is not the
+  // migration folder, and reading only it would plan the migration with no history before it.
+  const folderPath =
+    request.path ??
+    (pathRef
+      ? ((await findMigrationFolders(root, pathRef).catch(() => []))[0]?.directory ?? path.posix.dirname(pathRef))
+      : undefined);
   const folder = await readMigrations(root, {
     ...(folderPath ? { path: folderPath } : {}),
     ...(request.engine ? { engine: request.engine as Engine } : {}),
@@ -240,7 +254,7 @@ async function selectTargets(
       { file: notCompiled.path },
     );
   const targets = sorted.map((index) => ({ migration: all[index] as Migration, earlier: all.slice(0, index) }));
-  return { targets, engine, notes, directory: folder.directory };
+  return { targets, engine, notes, directory: folder.directory, folder };
 }
 
 async function rehearse(
@@ -319,6 +333,28 @@ function textAtLines(statements: Statement[]): string {
     line += sql.split('\n').length - 1;
   }
   return text;
+}
+
+/**
+ * Prisma and Drizzle keep no downs and detect_setup names no rollback command for them: the plan gives the same
+ * steps rollback_plan does (run the down SQL, then mark the migration rolled back), never a database reset.
+ */
+function withoutDownsCommand(
+  root: string,
+  migration: Migration,
+  folder: ReadMigrationsResult,
+  engine: Engine,
+): { command?: { command: string; source: string } } {
+  if (migration.format !== 'prisma' && migration.format !== 'drizzle') return {};
+  const built = rollbackCommand({
+    migration,
+    all: folder.migrations,
+    directory: folder.directory,
+    engine,
+    downFile: `${path.posix.dirname(migration.path)}/down.sql`,
+    ...packageFacts(root, folder.package),
+  });
+  return built.command ? { command: { command: built.command, source: built.source } } : {};
 }
 
 function projectCommands(root: string, folder: string | undefined): Commands {
