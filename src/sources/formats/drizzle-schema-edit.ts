@@ -213,6 +213,9 @@ function columnBuilder(column: ColumnSpec, dialect: Dialect): { call: string; im
       integer: () => make('integer'),
       int: () => make('integer'),
       text: () => make('text'),
+      // SQLite stores varchar(n) as TEXT; sqlite-core says the length on text() (drizzle-kit writes the same).
+      varchar: () => make('text', args?.[0] ? `{ length: ${args[0]} }` : undefined),
+      'character varying': () => make('text', args?.[0] ? `{ length: ${args[0]} }` : undefined),
       real: () => make('real'),
       blob: () => make('blob'),
       numeric: () => make('numeric'),
