@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -70,6 +70,8 @@ interface Project {
   engine: 'postgresql' | 'mysql' | 'sqlite';
   /** False where nothing in the project names the engine (plain SQL folders): the tools default to PostgreSQL. */
   engineDetected?: boolean;
+  /** Project files generate_migration must edit beside the migration (journal, schema). */
+  edits?: string[];
   /** False for Prisma and Drizzle, which write no down migrations. */
   keepsDowns?: boolean;
   /** Explicit changes, or a from/to diff for generate_migration. */
@@ -128,6 +130,10 @@ async function runWorkflow(project: Project): Promise<void> {
       .find((file: string) => project.file.test(file));
     expect(migration, JSON.stringify(generated.files.map((file: { path: string }) => file.path))).toBeDefined();
     for (const file of generated.files) expect(existsSync(path.join(root, file.path)), file.path).toBe(true);
+    for (const edited of project.edits ?? [])
+      expect(
+        generated.files.filter((file: { edit: boolean }) => file.edit).map((file: { path: string }) => file.path),
+      ).toContain(edited);
 
     // 4. validate_safety on the written file (PostgreSQL has the rules; other engines are listed as not checked).
     const safety = await call(client, 'validate_safety', {
@@ -155,7 +161,9 @@ async function runWorkflow(project: Project): Promise<void> {
 
     // 6. rollback_plan: a new table is fully reversible, and the round trip proves it.
     const rollback = await ok(client, 'rollback_plan', { projectRoot: root, migration, ...project.shadow });
-    expect(rollback.grade).not.toBe('irreversible');
+    expect(['reversible', 'reversible-with-data-loss']).toContain(rollback.grade);
+    expect(rollback.down.source).toBe(project.keepsDowns === false ? 'derived' : 'project');
+    expect(rollback.down.statements.join('\n')).toMatch(new RegExp(`DROP TABLE [^;]*${project.newTable}`, 'i'));
     expect(rollback.proof.status, JSON.stringify(rollback.proof)).toBe('passed');
     expect(`${rollback.command.command ?? ''}\n${rollback.command.notes.join('\n')}`).toMatch(project.rollbackCommand);
 
@@ -166,7 +174,21 @@ async function runWorkflow(project: Project): Promise<void> {
     const seeded = seed.tables.find((table: { name: string }) => table.name === project.newTable);
     expect(seeded.rows).toBe(5);
     expect(seed.provenRows).toBeGreaterThanOrEqual(5);
+    // Foreign keys point at rows seeded first: the referenced tables come before the new one.
+    expect(seed.tables.at(-1).name).toBe(project.newTable);
+    for (const parent of seed.tables.slice(0, -1)) expect(parent.reason).toBe('parent');
+    expect(seed.tables.length).toBeGreaterThan(1);
     expect(seed.files.length).toBeGreaterThan(0);
+    // The same seed value gives the same rows; written on request, into the project, as returned.
+    const again = await ok(client, 'generate_seed', { ...seedArgs, write: true });
+    expect(again.written).toBe(true);
+    expect(again.tables.map((table: { sample: unknown }) => table.sample)).toEqual(
+      seed.tables.map((table: { sample: unknown }) => table.sample),
+    );
+    for (const file of again.files.filter((each: { edit: boolean }) => !each.edit)) {
+      expect(await readFile(path.join(root, file.path), 'utf8')).toBe(file.text);
+      expect(file.text).toBe(seed.files.find((each: { path: string }) => each.path === file.path)?.text);
+    }
 
     // 8. migration_plan for the new migration: every section of the template, the lock gantt chart.
     const planResult = await call(client, 'migration_plan', {
@@ -261,6 +283,7 @@ describe('the seven-step workflow through the MCP client', () => {
       engine: 'sqlite',
       generate: { changes: [tagsTable(undefined)], name: 'add_tags_table' },
       file: /^drizzle\/0001_add_tags_table\.sql$/,
+      edits: ['drizzle/meta/_journal.json', 'src/db/schema.ts'],
       keepsDowns: false,
       newTable: 'tags',
       shadow: {},
