@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { releaseBaselineCache } from '../../src/shadow/baseline-cache.js';
@@ -21,6 +23,8 @@ import { expectTemplateFilled, mermaidBlocks, section } from '../plan/migration-
 const FIXTURES = path.join(import.meta.dirname, '../fixtures');
 const EXAMPLES = path.join(import.meta.dirname, '../../examples');
 const TEMP = path.join(import.meta.dirname, '../../.test-tmp');
+const REPO = path.join(import.meta.dirname, '../..');
+const BIN = path.join(REPO, 'dist', 'bundle', 'bin.js');
 const [postgres, mysql] = await Promise.all([postgresAvailable(), mysqlAvailable()]);
 
 /** Rehearsals on a loaded 2-core machine outlast the SDK's one-minute default request timeout. */
@@ -88,12 +92,24 @@ interface Project {
   seedFormat: string;
 }
 
-async function runWorkflow(project: Project): Promise<void> {
+/** The SDK client over InMemoryTransport, or over stdio against the built server started in the project. */
+type Transport = 'in-memory' | 'stdio';
+
+async function connect(root: string, transport: Transport): Promise<{ client: Client; close(): Promise<void> }> {
+  if (transport === 'in-memory') return connectInMemory(root);
+  const client = new Client({ name: 'e2e-stdio', version: '1.0.0' });
+  await client.connect(
+    new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], cwd: root, stderr: 'pipe' }),
+  );
+  return { client, close: () => client.close() };
+}
+
+async function runWorkflow(project: Project, transport: Transport = 'in-memory'): Promise<void> {
   // Under the worktree (git-ignored), so the project's code migrations resolve this repository's node_modules.
   await mkdir(TEMP, { recursive: true });
   const root = await mkdtemp(path.join(TEMP, 'e2e-'));
   await cp(project.source, root, { recursive: true });
-  const connection = await connectInMemory(root);
+  const connection = await connect(root, transport);
   const { client } = connection;
   try {
     // 1. detect_setup: the tool and the engine the rest of the chain defaults to.
@@ -276,20 +292,25 @@ describe('the seven-step workflow through the MCP client', () => {
     600_000,
   );
 
-  it('Drizzle + SQLite, rehearsed on SQLite in memory, the migration registered in the journal', async () => {
-    await runWorkflow({
-      source: path.join(FIXTURES, 'e2e-drizzle-sqlite'),
-      tool: 'drizzle',
-      engine: 'sqlite',
-      generate: { changes: [tagsTable(undefined)], name: 'add_tags_table' },
-      file: /^drizzle\/0001_add_tags_table\.sql$/,
-      edits: ['drizzle/meta/_journal.json', 'src/db/schema.ts'],
-      keepsDowns: false,
-      newTable: 'tags',
-      shadow: {},
-      rollbackCommand: /drizzle/i,
-      seedFormat: 'drizzle',
-    });
+  it('Drizzle + SQLite over stdio against the built server, rehearsed on SQLite in memory', async () => {
+    // `npm test` builds first; a lone run of this file builds when the bundle is missing.
+    if (!existsSync(BIN)) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
+    await runWorkflow(
+      {
+        source: path.join(FIXTURES, 'e2e-drizzle-sqlite'),
+        tool: 'drizzle',
+        engine: 'sqlite',
+        generate: { changes: [tagsTable(undefined)], name: 'add_tags_table' },
+        file: /^drizzle\/0001_add_tags_table\.sql$/,
+        edits: ['drizzle/meta/_journal.json', 'src/db/schema.ts'],
+        keepsDowns: false,
+        newTable: 'tags',
+        shadow: {},
+        rollbackCommand: /drizzle/i,
+        seedFormat: 'drizzle',
+      },
+      'stdio',
+    );
   }, 600_000);
 
   it.skipIf(!postgres.available)(
