@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
 
 const FORMATS = ['knex', 'prisma', 'sequelize', 'typeorm', 'drizzle', 'sql'] as const;
@@ -43,6 +44,12 @@ export const generateSeedTool = defineTool({
       .string()
       .optional()
       .describe('Server for the shadow (needed for MySQL); default PGlite / SQLite in memory'),
+    executeProjectCode: z
+      .boolean()
+      .optional()
+      .describe(
+        `${EXECUTE_PROJECT_CODE_DESCRIPTION} Needed when the schema is replayed from knex/TypeORM/Sequelize migrations.`,
+      ),
     write: z.boolean().optional().describe('Write the files into the project (default false: return them)'),
   }),
   outputSchema: z.object({
@@ -94,6 +101,7 @@ export const generateSeedTool = defineTool({
       ...(input.name ? { name: input.name } : {}),
       ...(input.shadowUrl ? { shadowUrl: input.shadowUrl } : {}),
       ...(input.write ? { write: true } : {}),
+      executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
       signal: context.signal,
     });
     const { plan, ...rest } = result;

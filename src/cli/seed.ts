@@ -30,6 +30,7 @@ Options:
   --shadow-url <url>        server for the shadow (MySQL needs one)
   --root <dir>              project root (default: the current directory)
   --write                   write the files into the project
+  --execute                 replay code migrations (knex, TypeORM …) in the sandbox to read the schema
   --json                    print the full result as JSON
 
 Exit codes: 0 seed generated and proven, 2 usage or input error (a row the shadow rejects included).
@@ -81,6 +82,7 @@ export const seedCommand: CliCommand = {
       ...(values.name ? { name: values.name } : {}),
       ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'] } : {}),
       ...(values.write ? { write: true } : {}),
+      executeProjectCode: values.execute === true,
     });
     if (values.json) {
       io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -118,6 +120,7 @@ function parse(args: string[]) {
         'shadow-url': { type: 'string' },
         root: { type: 'string' },
         write: { type: 'boolean' },
+        execute: { type: 'boolean' },
         json: { type: 'boolean' },
       },
     });

@@ -8,6 +8,7 @@ import type { Engine } from '../../model.js';
 import { resolveInsideRoot, resolveProjectRoot } from '../../root.js';
 import { diffSources } from '../../schema/diff-sources.js';
 import { parseSchemaSource } from '../../schema/sources.js';
+import type { ProjectCodeConsent } from '../../sources/types.js';
 import { copyIntoShadow, type ExistingRows, readExistingParents } from './existing-parents.js';
 import { findTable, insertOrder } from './order.js';
 import { seedSetup } from './project.js';
@@ -53,6 +54,8 @@ export interface SeedRequest {
   /** File name of the seed (snake_case); default seed_<first table>. */
   name?: string;
   shadowUrl?: string;
+  /** The schema comes from code migrations (knex, TypeORM …): replaying them runs them in the sandbox, only with consent. */
+  executeProjectCode?: ProjectCodeConsent;
   write?: boolean;
   now?: Date;
   signal?: AbortSignal;
@@ -103,7 +106,11 @@ export async function generateSeed(request: SeedRequest): Promise<SeedResult> {
   const tables = request.tables?.length ? request.tables : await newTables(root, request, common);
   const schemaSource = request.schema ?? request.to ?? 'migrations';
   const setup = seedSetup(root, request.format);
-  const loaded = await openSchemaShadow(parseSchemaSource(schemaSource), { root, ...common });
+  const loaded = await openSchemaShadow(parseSchemaSource(schemaSource), {
+    root,
+    ...common,
+    ...(request.executeProjectCode ? { executeProjectCode: request.executeProjectCode } : {}),
+  });
   const { shadow } = loaded;
   let plan: SeedPlan;
   let existing: ExistingRows = new Map();

@@ -8,6 +8,7 @@ import { loadSchema, type SchemaSource } from '../../schema/sources.js';
 import { type BaselineSource, buildBaseline } from '../../shadow/baseline.js';
 import { openShadow, shadowEngineFor } from '../../shadow/open.js';
 import type { ShadowDatabase } from '../../shadow/types.js';
+import type { ProjectCodeConsent } from '../../sources/types.js';
 
 /**
  * The schema the seed targets and a fresh shadow holding it. SQL and migration sources are replayed straight into
@@ -25,6 +26,8 @@ export interface SchemaShadowOptions {
   engine?: Engine;
   shadowUrl?: string;
   signal?: AbortSignal;
+  /** Replaying code migrations (knex, TypeORM …) runs them in the sandbox: only with consent. */
+  executeProjectCode?: ProjectCodeConsent;
 }
 
 export async function openSchemaShadow(source: SchemaSource, options: SchemaShadowOptions): Promise<SchemaShadow> {
@@ -72,13 +75,14 @@ async function baselineOf(source: SchemaSource, options: SchemaShadowOptions): P
     ...(source.path ? { path: source.path } : {}),
     ...(options.engine ? { engine: options.engine } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.executeProjectCode ? { executeProjectCode: options.executeProjectCode } : {}),
   });
   const uncompiled = result.migrations.find((migration) => migration.compiled === false);
   if (uncompiled)
     throw new UserError(
       'migrations-not-compiled',
       `Migrations in ${result.directory} are code whose SQL is unknown without running it (first: ${uncompiled.path}).`,
-      'Pass schema sql:<file> or prisma:<file>, or list the migrations with executeProjectCode to record their SQL.',
+      'Pass executeProjectCode: true (CLI --execute) to record their SQL in the sandbox, or schema sql:<file> / prisma:<file>.',
       { file: uncompiled.path },
     );
   return {
