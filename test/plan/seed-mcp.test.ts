@@ -38,6 +38,7 @@ describe('generate_seed over MCP', () => {
       'format',
       'name',
       'shadowUrl',
+      'executeProjectCode',
       'write',
     ]);
     expect(tool?.description).toMatch(/^Use after a migration adds tables/);
