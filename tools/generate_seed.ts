@@ -44,8 +44,13 @@ export const generateSeedTool = defineTool({
       .string()
       .optional()
       .describe('Server for the shadow (needed for MySQL); default PGlite / SQLite in memory'),
+    executeProjectCode: z
+      .boolean()
+      .optional()
+      .describe(
+        `${EXECUTE_PROJECT_CODE_DESCRIPTION} Needed when the schema is replayed from knex/TypeORM/Sequelize migrations.`,
+      ),
     write: z.boolean().optional().describe('Write the files into the project (default false: return them)'),
-    executeProjectCode: z.boolean().optional().describe(EXECUTE_PROJECT_CODE_DESCRIPTION),
   }),
   outputSchema: z.object({
     format: z.enum(FORMATS),

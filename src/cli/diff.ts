@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
 import type { Engine } from '../model.js';
 import type { RenameAnswer } from '../schema/diff/types.js';
+import { engineOption, parseCommandArgs, refusePositionals } from './args.js';
 import type { CliCommand } from './command.js';
 
 const ENGINES: Engine[] = ['postgresql', 'sqlite', 'mysql', 'mariadb'];
@@ -57,21 +57,11 @@ export const diffCommand: CliCommand = {
       import('../schema/diff/diff.js'),
     ]);
     const { values, positionals } = parse(args);
-    if (positionals.length > 0)
-      throw new UserError(
-        'usage',
-        `diff takes no positional arguments, got '${positionals[0]}'.`,
-        'Use --from and --to.',
-      );
+    refusePositionals('diff', positionals, 'Use --from and --to.');
     const format = values.format ?? 'text';
     if (!['text', 'json', 'sql'].includes(format))
       throw new UserError('usage', `--format ${format} is not one of text, json, sql.`, 'Example: --format json');
-    if (values.engine && !ENGINES.includes(values.engine as Engine))
-      throw new UserError(
-        'usage',
-        `--engine ${values.engine} is not one of ${ENGINES.join(', ')}.`,
-        'Example: --engine sqlite',
-      );
+    engineOption(values.engine, ENGINES);
     const renames: RenameAnswer[] = [
       ...(values.rename ?? []).map(columnRename),
       ...(values['rename-table'] ?? []).map(tableRename),
@@ -114,24 +104,16 @@ function tableRename(text: string): RenameAnswer {
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        from: { type: 'string' },
-        to: { type: 'string' },
-        file: { type: 'string' },
-        engine: { type: 'string' },
-        rename: { type: 'string', multiple: true },
-        'rename-table': { type: 'string', multiple: true },
-        'shadow-url': { type: 'string' },
-        root: { type: 'string' },
-        sql: { type: 'boolean' },
-        format: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UserError('usage', (error as Error).message, 'Run: db-migration-agent diff --help');
-  }
+  return parseCommandArgs('diff', args, {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    file: { type: 'string' },
+    engine: { type: 'string' },
+    rename: { type: 'string', multiple: true },
+    'rename-table': { type: 'string', multiple: true },
+    'shadow-url': { type: 'string' },
+    root: { type: 'string' },
+    sql: { type: 'boolean' },
+    format: { type: 'string' },
+  });
 }

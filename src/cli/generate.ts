@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
 import type { Change } from '../generate/changes.js';
 import type { Engine } from '../model.js';
 import type { RenameAnswer } from '../schema/diff/types.js';
+import { engineOption, parseCommandArgs, refusePositionals } from './args.js';
 import type { CliCommand } from './command.js';
 
 const ENGINES: Engine[] = ['postgresql', 'mysql', 'mariadb', 'sqlite'];
@@ -52,18 +52,8 @@ export const generateCommand: CliCommand = {
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parse(args);
-    if (positionals.length > 0)
-      throw new UserError(
-        'usage',
-        `generate takes no positional arguments, got '${positionals[0]}'.`,
-        'Use --changes or --from/--to.',
-      );
-    if (values.engine && !ENGINES.includes(values.engine as Engine))
-      throw new UserError(
-        'usage',
-        `--engine ${values.engine} is not one of ${ENGINES.join(', ')}.`,
-        'Example: --engine sqlite',
-      );
+    refusePositionals('generate', positionals, 'Use --changes or --from/--to.');
+    engineOption(values.engine, ENGINES);
     if (values.strategy && !['phased', 'direct'].includes(values.strategy))
       throw new UserError(
         'usage',
@@ -158,31 +148,23 @@ function columnRename(text: string): RenameAnswer {
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        changes: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        file: { type: 'string' },
-        rename: { type: 'string', multiple: true },
-        name: { type: 'string' },
-        format: { type: 'string' },
-        folder: { type: 'string' },
-        engine: { type: 'string' },
-        'server-version': { type: 'string' },
-        strategy: { type: 'string' },
-        'confirm-destructive': { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        'shadow-url': { type: 'string' },
-        execute: { type: 'boolean' },
-        root: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UserError('usage', (error as Error).message, 'Run: db-migration-agent generate --help');
-  }
+  return parseCommandArgs('generate', args, {
+    changes: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    file: { type: 'string' },
+    rename: { type: 'string', multiple: true },
+    name: { type: 'string' },
+    format: { type: 'string' },
+    folder: { type: 'string' },
+    engine: { type: 'string' },
+    'server-version': { type: 'string' },
+    strategy: { type: 'string' },
+    'confirm-destructive': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    'shadow-url': { type: 'string' },
+    execute: { type: 'boolean' },
+    root: { type: 'string' },
+    json: { type: 'boolean' },
+  });
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
+import { parseCommandArgs } from './args.js';
 import type { CliCommand } from './command.js';
 import { parseDuration } from './duration.js';
 
@@ -100,28 +100,20 @@ export const planCommand: CliCommand = {
 };
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        output: { type: 'string' },
-        path: { type: 'string' },
-        engine: { type: 'string' },
-        'row-count': { type: 'string', multiple: true },
-        'lock-timeout': { type: 'string' },
-        'shadow-url': { type: 'string' },
-        'allow-remote-shadow': { type: 'boolean' },
-        'no-rehearse': { type: 'boolean' },
-        execute: { type: 'boolean' },
-        width: { type: 'string' },
-        root: { type: 'string' },
-      },
-    });
-  } catch (error) {
-    throw new UserError('usage', (error as Error).message, 'Run: db-migration-agent plan --help');
-  }
+  return parseCommandArgs('plan', args, {
+    format: { type: 'string' },
+    output: { type: 'string' },
+    path: { type: 'string' },
+    engine: { type: 'string' },
+    'row-count': { type: 'string', multiple: true },
+    'lock-timeout': { type: 'string' },
+    'shadow-url': { type: 'string' },
+    'allow-remote-shadow': { type: 'boolean' },
+    'no-rehearse': { type: 'boolean' },
+    execute: { type: 'boolean' },
+    width: { type: 'string' },
+    root: { type: 'string' },
+  });
 }
 
 function widthOf(value: string): number {

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
 import type { Engine } from '../model.js';
+import { parseCommandArgs } from './args.js';
 import type { CliCommand, CliIO } from './command.js';
 
 const HELP = `Usage: db-migration-agent rollback <migration> [options]
@@ -121,26 +121,18 @@ async function runAll(positionals: string[], values: ReturnType<typeof parse>['v
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        engine: { type: 'string' },
-        path: { type: 'string' },
-        'shadow-url': { type: 'string' },
-        root: { type: 'string' },
-        format: { type: 'string' },
-        all: { type: 'boolean' },
-        up: { type: 'string' },
-        down: { type: 'string' },
-        rows: { type: 'string' },
-        'no-rehearse': { type: 'boolean' },
-        execute: { type: 'boolean' },
-        'allow-remote-shadow': { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UserError('usage', (error as Error).message, 'Run: db-migration-agent rollback --help');
-  }
+  return parseCommandArgs('rollback', args, {
+    engine: { type: 'string' },
+    path: { type: 'string' },
+    'shadow-url': { type: 'string' },
+    root: { type: 'string' },
+    format: { type: 'string' },
+    all: { type: 'boolean' },
+    up: { type: 'string' },
+    down: { type: 'string' },
+    rows: { type: 'string' },
+    'no-rehearse': { type: 'boolean' },
+    execute: { type: 'boolean' },
+    'allow-remote-shadow': { type: 'boolean' },
+  });
 }

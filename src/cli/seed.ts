@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
 import type { Engine } from '../model.js';
+import { engineOption, parseCommandArgs, refusePositionals } from './args.js';
 import type { CliCommand } from './command.js';
 
 const ENGINES: Engine[] = ['postgresql', 'sqlite', 'mysql', 'mariadb'];
@@ -30,7 +30,7 @@ Options:
   --shadow-url <url>        server for the shadow (MySQL needs one)
   --root <dir>              project root (default: the current directory)
   --write                   write the files into the project
-  --execute                 run code migrations (knex, TypeORM, …) in the sandbox to read their SQL
+  --execute                 replay code migrations (knex, TypeORM …) in the sandbox to read the schema
   --json                    print the full result as JSON
 
 Exit codes: 0 seed generated and proven, 2 usage or input error (a row the shadow rejects included).
@@ -50,18 +50,8 @@ export const seedCommand: CliCommand = {
       import('../plan/seed/render.js'),
     ]);
     const { values, positionals } = parse(args);
-    if (positionals.length > 0)
-      throw new UserError(
-        'usage',
-        `seed takes no positional arguments, got '${positionals[0]}'.`,
-        'Use --table <name>.',
-      );
-    if (values.engine && !ENGINES.includes(values.engine as Engine))
-      throw new UserError(
-        'usage',
-        `--engine ${values.engine} is not one of ${ENGINES.join(', ')}.`,
-        'Example: --engine sqlite',
-      );
+    refusePositionals('seed', positionals, 'Use --table <name>.');
+    engineOption(values.engine, ENGINES);
     if (values.format && !(FORMATS as readonly string[]).includes(values.format))
       throw new UserError(
         'usage',
@@ -102,29 +92,21 @@ function integer(option: string, text: string): number {
 }
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        table: { type: 'string', multiple: true },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        schema: { type: 'string' },
-        database: { type: 'string' },
-        engine: { type: 'string' },
-        rows: { type: 'string' },
-        seed: { type: 'string' },
-        format: { type: 'string' },
-        name: { type: 'string' },
-        'shadow-url': { type: 'string' },
-        root: { type: 'string' },
-        write: { type: 'boolean' },
-        execute: { type: 'boolean' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UserError('usage', (error as Error).message, 'Run: db-migration-agent seed --help');
-  }
+  return parseCommandArgs('seed', args, {
+    table: { type: 'string', multiple: true },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    schema: { type: 'string' },
+    database: { type: 'string' },
+    engine: { type: 'string' },
+    rows: { type: 'string' },
+    seed: { type: 'string' },
+    format: { type: 'string' },
+    name: { type: 'string' },
+    'shadow-url': { type: 'string' },
+    root: { type: 'string' },
+    write: { type: 'boolean' },
+    execute: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
 }

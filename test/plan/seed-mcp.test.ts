@@ -38,8 +38,8 @@ describe('generate_seed over MCP', () => {
       'format',
       'name',
       'shadowUrl',
-      'write',
       'executeProjectCode',
+      'write',
     ]);
     expect(tool?.description).toMatch(/^Use after a migration adds tables/);
   });

@@ -54,9 +54,9 @@ export interface SeedRequest {
   /** File name of the seed (snake_case); default seed_<first table>. */
   name?: string;
   shadowUrl?: string;
-  write?: boolean;
-  /** Consent to compile code migrations in the sandbox when the schema is the project's migrations. */
+  /** The schema comes from code migrations (knex, TypeORM …): replaying them runs them in the sandbox, only with consent. */
   executeProjectCode?: ProjectCodeConsent;
+  write?: boolean;
   now?: Date;
   signal?: AbortSignal;
 }
@@ -109,7 +109,7 @@ export async function generateSeed(request: SeedRequest): Promise<SeedResult> {
   const loaded = await openSchemaShadow(parseSchemaSource(schemaSource), {
     root,
     ...common,
-    ...(request.executeProjectCode !== undefined ? { executeProjectCode: request.executeProjectCode } : {}),
+    ...(request.executeProjectCode ? { executeProjectCode: request.executeProjectCode } : {}),
   });
   const { shadow } = loaded;
   let plan: SeedPlan;

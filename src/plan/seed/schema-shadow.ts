@@ -26,7 +26,7 @@ export interface SchemaShadowOptions {
   engine?: Engine;
   shadowUrl?: string;
   signal?: AbortSignal;
-  /** Consent to compile code migrations (knex, TypeORM…) in the sandbox; without it they cannot be replayed. */
+  /** Replaying code migrations (knex, TypeORM …) runs them in the sandbox: only with consent. */
   executeProjectCode?: ProjectCodeConsent;
 }
 
@@ -75,14 +75,14 @@ async function baselineOf(source: SchemaSource, options: SchemaShadowOptions): P
     ...(source.path ? { path: source.path } : {}),
     ...(options.engine ? { engine: options.engine } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.executeProjectCode !== undefined ? { executeProjectCode: options.executeProjectCode } : {}),
+    ...(options.executeProjectCode ? { executeProjectCode: options.executeProjectCode } : {}),
   });
   const uncompiled = result.migrations.find((migration) => migration.compiled === false);
   if (uncompiled)
     throw new UserError(
       'migrations-not-compiled',
       `Migrations in ${result.directory} are code whose SQL is unknown without running it (first: ${uncompiled.path}).`,
-      'Pass executeProjectCode: true (CLI: --execute) to compile them in the sandbox, or pass schema sql:<file> or prisma:<file>.',
+      'Pass executeProjectCode: true (CLI --execute) to record their SQL in the sandbox, or schema sql:<file> / prisma:<file>.',
       { file: uncompiled.path },
     );
   return {

@@ -45,6 +45,10 @@ ruleCases('foreign-key-missing-index', {
     {
       sql: 'CREATE TABLE items (order_id bigint, sku text, PRIMARY KEY (order_id, sku));\nALTER TABLE items ADD FOREIGN KEY (order_id) REFERENCES orders (id);',
     },
+    {
+      // knex's order: the table, then its foreign key, then the index — all before any row can exist.
+      sql: 'CREATE TABLE items (id bigint, order_id bigint);\nALTER TABLE items ADD CONSTRAINT items_order_id_foreign FOREIGN KEY (order_id) REFERENCES orders (id);\nCREATE INDEX items_order_id_index ON items (order_id);',
+    },
     { sql: 'ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;' },
   ],
 });
