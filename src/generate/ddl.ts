@@ -36,6 +36,11 @@ export interface Step {
   destroys?: string;
 }
 
+/** A step that runs in the migration's main stage and takes no lock on a table that holds rows. */
+export function step(up: string[], down: string[], extra: Partial<Step> = {}): Step {
+  return { up, down, stage: 'main', locksExisting: false, ...extra };
+}
+
 /** The schema as it is before the change being written (replayed migrations plus the earlier changes). */
 export interface SchemaFacts {
   schema: Schema;

@@ -9,6 +9,7 @@ import {
   type SchemaFacts,
   type ServerVersion,
   type Step,
+  step,
   tableIn,
 } from '../../generate/ddl.js';
 import { checkName, defaultConstraintName } from '../../generate/model-changes.js';
@@ -23,10 +24,6 @@ import { quoteIdentifier as q } from './identifiers.js';
  */
 
 const list = (names: string[]) => names.map(q).join(', ');
-
-function step(up: string[], down: string[], extra: Partial<Step> = {}): Step {
-  return { up, down, stage: 'main', locksExisting: false, ...extra };
-}
 
 const isMaria = (version?: ServerVersion) => version?.flavor === 'mariadb';
 

@@ -5,6 +5,7 @@ import {
   restoreSql,
   type SchemaFacts,
   type Step,
+  step,
   tableIn,
 } from '../../generate/ddl.js';
 import { checkName, defaultConstraintName } from '../../generate/model-changes.js';
@@ -17,10 +18,6 @@ import { identifier as q, quoteLiteral } from './identifiers.js';
  */
 
 const list = (names: string[]) => names.map(q).join(', ');
-
-function step(up: string[], down: string[], extra: Partial<Step> = {}): Step {
-  return { up, down, stage: 'main', locksExisting: false, ...extra };
-}
 
 function columnSql(column: ColumnSpec, inlineKey: boolean): string {
   let type = column.type;

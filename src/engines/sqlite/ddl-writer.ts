@@ -7,6 +7,7 @@ import {
   restoreSql,
   type SchemaFacts,
   type Step,
+  step,
 } from '../../generate/ddl.js';
 import { defaultConstraintName } from '../../generate/model-changes.js';
 import { quoteIdentifier as q } from './identifiers.js';
@@ -18,10 +19,6 @@ import { quoteIdentifier as q } from './identifiers.js';
  */
 
 const list = (names: string[]) => names.map(q).join(', ');
-
-function step(up: string[], down: string[], extra: Partial<Step> = {}): Step {
-  return { up, down, stage: 'main', locksExisting: false, ...extra };
-}
 
 function columnSql(column: ColumnSpec, inlineKey: boolean): string {
   let text = `${q(column.name)} ${column.generated ? 'INTEGER' : column.type}`;
