@@ -1,16 +1,24 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/generate/changes.js';
-import { readCurrentSchema } from '../../src/generate/current-schema.js';
 import { generateMigration } from '../../src/generate/generate.js';
-import { existingMigrations, locateFolder } from '../../src/generate/locate.js';
 import type { Migration } from '../../src/model.js';
 import type { ToolName } from '../../src/project/types.js';
 import { compareSchemas, renderSchemaChanges } from '../../src/schema/compare.js';
-import type { Table } from '../../src/schema/model.js';
 import { PostgresShadow } from '../../src/shadow/postgres.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
-import { applyMigration, fixtureCopy, removeTemporaryProjects } from './sql-writers-helpers.js';
+import { applyMigration, fixtureCopy, removeTemporaryProjects, temporaryProject } from './sql-writers-helpers.js';
+
+async function projectOf(files: Record<string, string>): Promise<string> {
+  const root = await temporaryProject('matrix');
+  for (const [relative, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+    writeFileSync(path.join(root, relative), text);
+  }
+  return root;
+}
 
 /**
  * generate_migration end to end over every format writer: one change list that the planner splits into several
@@ -28,62 +36,148 @@ if (!postgres.available) console.warn(`SKIP generate matrix: ${postgres.reason}`
 
 interface FormatCase {
   tool: ToolName;
-  fixture: string;
+  /** A fixture project under test/fixtures, or the files of a tiny project made for this test. */
+  fixture: string | Record<string, string>;
+  /** Code migrations: replayed by running them (executeProjectCode) to read their SQL. */
+  code?: boolean;
 }
+
+const lines = (...text: string[]) => `${text.join('\n')}\n`;
 
 const FORMATS: FormatCase[] = [
   { tool: 'golang-migrate', fixture: 'detect-golang-migrate' },
   { tool: 'goose', fixture: 'sources-goose' },
   { tool: 'dbmate', fixture: 'detect-dbmate' },
+  { tool: 'sql-migrate', fixture: 'sources-sql-migrate' },
   { tool: 'flyway', fixture: 'detect-flyway' },
   { tool: 'diesel', fixture: 'detect-diesel' },
+  { tool: 'sqitch', fixture: 'sources-sqitch' },
+  { tool: 'liquibase', fixture: 'sources-liquibase' },
   { tool: 'atlas', fixture: 'sources-atlas' },
   { tool: 'multi-dialect-sql', fixture: 'sources-multi-dialect' },
+  { tool: 'knex', fixture: 'sources-knex-pg', code: true },
+  {
+    tool: 'node-pg-migrate',
+    code: true,
+    fixture: {
+      'package.json': JSON.stringify({ name: 'matrix-npm', dependencies: { 'node-pg-migrate': '*', pg: '*' } }),
+      'migrations/1700000000000_create-settings.js': lines(
+        'exports.up = (pgm) => {',
+        "\tpgm.createTable('settings', { key: { type: 'text', primaryKey: true } });",
+        '};',
+        '',
+        'exports.down = (pgm) => {',
+        "\tpgm.dropTable('settings');",
+        '};',
+      ),
+    },
+  },
+  {
+    tool: 'kysely',
+    code: true,
+    fixture: {
+      'package.json': JSON.stringify({ name: 'matrix-kysely', type: 'module', dependencies: { kysely: '*', pg: '*' } }),
+      'migrations/2024_01_01_000000_create_settings.ts': lines(
+        "import type { Kysely } from 'kysely'",
+        '',
+        'export async function up(db: Kysely<any>): Promise<void> {',
+        "  await db.schema.createTable('settings').addColumn('key', 'text', (col) => col.primaryKey()).execute()",
+        '}',
+        '',
+        'export async function down(db: Kysely<any>): Promise<void> {',
+        "  await db.schema.dropTable('settings').execute()",
+        '}',
+      ),
+    },
+  },
+  {
+    tool: 'db-migrate',
+    code: true,
+    fixture: {
+      'package.json': JSON.stringify({
+        name: 'matrix-db-migrate',
+        dependencies: { 'db-migrate': '*', 'db-migrate-pg': '*' },
+      }),
+      'migrations/20240101000000-create-settings.js': lines(
+        "'use strict';",
+        '',
+        'exports.up = function (db) {',
+        "  return db.createTable('settings', { key: { type: 'string', primaryKey: true } });",
+        '};',
+        '',
+        'exports.down = function (db) {',
+        "  return db.dropTable('settings');",
+        '};',
+        '',
+        'exports._meta = { version: 1 };',
+      ),
+    },
+  },
+  {
+    tool: 'typeorm',
+    code: true,
+    fixture: {
+      'package.json': JSON.stringify({ name: 'matrix-typeorm', dependencies: { typeorm: '*', pg: '*' } }),
+      'migrations/1700000000000-CreateSettings.ts': lines(
+        'import { MigrationInterface, QueryRunner } from "typeorm";',
+        '',
+        'export class CreateSettings1700000000000 implements MigrationInterface {',
+        '    name = "CreateSettings1700000000000";',
+        '',
+        '    public async up(queryRunner: QueryRunner): Promise<void> {',
+        '        await queryRunner.query(`CREATE TABLE "settings" ("key" text PRIMARY KEY)`);',
+        '    }',
+        '',
+        '    public async down(queryRunner: QueryRunner): Promise<void> {',
+        '        await queryRunner.query(`DROP TABLE "settings"`);',
+        '    }',
+        '}',
+      ),
+    },
+  },
+  { tool: 'sequelize', fixture: 'sources-sequelize-pg', code: true },
+  { tool: 'mikro-orm', fixture: 'sources-mikro-orm', code: true },
+  { tool: 'prisma', fixture: 'generate-prisma' },
+  { tool: 'drizzle', fixture: 'generate-drizzle-pg' },
 ];
 
 const NOW = new Date(Date.UTC(2026, 11, 6, 12, 0, 0));
 
-/** The existing table to build on: the first one keyed by `id`. */
-function anchorOf(tables: Table[]): Table {
-  const table = tables.find((item) => item.columns.some((column) => column.name === 'id'));
-  if (!table) throw new Error(`no table keyed by id among ${tables.map((item) => item.name).join(', ')}`);
-  return table;
-}
-
-/** First call: a nullable column on the existing table, the one the matrix call makes NOT NULL. */
+/** Made by a first generate_migration call: the existing table the matrix call builds on. */
+const PARENT = 'matrix_parents';
 const NOTE = 'matrix_note';
 
-function changesFor(table: Table): Change[] {
-  const idType = table.columns.find((item) => item.name === 'id')!.type;
-  const keyType = /^(int2|int4|integer|smallint|serial)$/i.test(idType)
-    ? 'integer'
-    : /uuid/i.test(idType)
-      ? 'uuid'
-      : 'bigint';
-  return [
-    {
-      op: 'create_table',
-      table: 'matrix_notes',
-      columns: [
-        { name: 'id', type: 'integer', primaryKey: true },
-        { name: 'parent_id', type: keyType, nullable: false, references: { table: table.name } },
-      ],
-    },
-    { op: 'add_index', table: table.name, columns: [NOTE], name: 'matrix_note_idx' },
-    { op: 'alter_column', table: table.name, column: NOTE, nullable: false, default: `''` },
-  ];
-}
+const PARENT_CHANGES: Change[] = [
+  {
+    op: 'create_table',
+    table: PARENT,
+    columns: [
+      { name: 'id', type: 'integer', primaryKey: true },
+      { name: NOTE, type: 'text' },
+    ],
+  },
+];
 
-async function currentTables(root: string, executeProjectCode: boolean): Promise<Table[]> {
-  const located = locateFolder(root, undefined, undefined);
-  const engine = located.pkg?.engine?.name === 'postgresql' ? 'postgresql' : undefined;
-  const existing = await existingMigrations(root, located, engine, { executeProjectCode }, []);
-  const current = await readCurrentSchema('postgresql', existing.migrations, { shadowUrl: POSTGRES_URL });
-  return current.schema.tables;
-}
+/** One list, several drafts: the new table, the CONCURRENTLY index, the phased NOT NULL (expand, backfill, validate). */
+const MATRIX_CHANGES: Change[] = [
+  {
+    op: 'create_table',
+    table: 'matrix_notes',
+    columns: [
+      { name: 'id', type: 'integer', primaryKey: true },
+      { name: 'parent_id', type: 'integer', nullable: false, references: { table: PARENT } },
+    ],
+  },
+  { op: 'add_index', table: PARENT, columns: [NOTE], name: 'matrix_note_idx' },
+  { op: 'alter_column', table: PARENT, column: NOTE, nullable: false, default: `''` },
+];
 
-/** The transaction flag our reader must report for a draft: golang-migrate never wraps a file in one. */
-const readsTransactional = (tool: ToolName, draft: boolean) => (tool === 'golang-migrate' ? false : draft);
+/**
+ * The transaction flag our reader must report for a draft: golang-migrate, sequelize-cli and Prisma never wrap a
+ * migration in one of their own (the Sequelize writer opens its own inside the file).
+ */
+const readsTransactional = (tool: ToolName, draft: boolean) =>
+  ['golang-migrate', 'sequelize', 'prisma'].includes(tool) ? false : draft;
 
 async function applyAll(db: PostgresShadow, migrations: Migration[], direction: 'up' | 'down') {
   const ordered = direction === 'up' ? migrations : [...migrations].reverse();
@@ -97,11 +191,10 @@ async function applyAll(db: PostgresShadow, migrations: Migration[], direction: 
 }
 
 describe('generate_migration over every format writer: several drafts in one call', () => {
-  for (const { tool, fixture } of FORMATS) {
+  for (const { tool, fixture, code } of FORMATS) {
     it.skipIf(!postgres.available)(tool, { timeout: 120_000 }, async () => {
-      const root = await fixtureCopy(fixture);
-      const executeProjectCode = false;
-      const table = anchorOf(await currentTables(root, executeProjectCode));
+      const root = typeof fixture === 'string' ? await fixtureCopy(fixture) : await projectOf(fixture);
+      const executeProjectCode = code === true;
       const common = {
         root,
         engine: 'postgresql' as const,
@@ -111,13 +204,13 @@ describe('generate_migration over every format writer: several drafts in one cal
       };
       const first = await generateMigration({
         ...common,
-        changes: [{ op: 'add_column', table: table.name, column: { name: NOTE, type: 'text' } }],
+        changes: PARENT_CHANGES,
         now: NOW,
       });
       expect(first.written, first.notWrittenBecause).toBe(true);
       const result = await generateMigration({
         ...common,
-        changes: changesFor(table),
+        changes: MATRIX_CHANGES,
         now: new Date(NOW.getTime() + 60_000),
       });
       expect(result.format).toBe(tool);
@@ -169,7 +262,7 @@ describe('generate_migration over every format writer: several drafts in one cal
         const applied = await db.introspect();
         expect(applied.tables.map((item) => item.name)).toContain('matrix_notes');
         const note = applied.tables
-          .find((item) => item.name === table.name)
+          .find((item) => item.name === PARENT)
           ?.columns.find((column) => column.name === NOTE);
         expect(note?.nullable).toBe(false);
         await applyAll(db, tail, 'down');
