@@ -1,4 +1,5 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/generate/changes.js';
@@ -61,6 +62,8 @@ interface FormatCase {
   downInResult?: boolean;
   /** The reader cannot tell a migration that runs outside a transaction (Kysely's migrator decides per run). */
   transactionUnknown?: boolean;
+  /** Python migrations: read by running the project's Python (alembic / Django importable). */
+  python?: boolean;
 }
 
 const lines = (...text: string[]) => `${text.join('\n')}\n`;
@@ -161,7 +164,25 @@ const FORMATS: FormatCase[] = [
   { tool: 'mikro-orm', fixture: 'sources-mikro-orm', code: true },
   { tool: 'prisma', fixture: 'generate-prisma' },
   { tool: 'drizzle', fixture: 'generate-drizzle-pg', oneTransaction: true, downInResult: true },
+  { tool: 'alembic', fixture: 'generate-alembic', code: true, python: true },
+  { tool: 'django', fixture: 'generate-django', code: true, python: true },
 ];
+
+/** A Python that imports alembic and Django (TEST_PYTHON, else python3), as in writers-python.test.ts. */
+function findToolPython(): string | undefined {
+  for (const candidate of [process.env.TEST_PYTHON, 'python3']) {
+    if (!candidate) continue;
+    try {
+      execFileSync(candidate, ['-c', 'import alembic.config, django.core.management'], { stdio: 'ignore', cwd: '/' });
+      return candidate;
+    } catch {}
+  }
+  console.warn(
+    'SKIP alembic/django in the generate matrix: no Python with alembic and Django (TEST_PYTHON=$(bash scripts/python-migration-tools.sh))',
+  );
+  return undefined;
+}
+const toolPython = findToolPython();
 
 const NOW = new Date(Date.UTC(2026, 11, 6, 12, 0, 0));
 
@@ -219,10 +240,23 @@ async function applyAll(db: PostgresShadow, migrations: Migration[], direction: 
 }
 
 describe('generate_migration over every format writer: several drafts in one call', () => {
-  for (const { tool, fixture, code, oneTransaction, downInResult, transactionUnknown } of FORMATS) {
-    it.skipIf(!postgres.available)(tool, { timeout: 120_000 }, async () => {
+  for (const { tool, fixture, code, oneTransaction, downInResult, transactionUnknown, python } of FORMATS) {
+    it.skipIf(!postgres.available || (python && !toolPython))(tool, { timeout: 120_000 }, async () => {
       const root = await projectOf(fixture, code === true);
       const executeProjectCode = code === true;
+      if (python) {
+        // The project's Python as our readers look for it, pointing at one that imports alembic and Django.
+        mkdirSync(path.join(root, '.venv/bin'), { recursive: true });
+        symlinkSync(toolPython!, path.join(root, '.venv/bin/python'));
+      }
+      if (tool === 'alembic') {
+        // The fixture is a SQLite project; this matrix runs on PostgreSQL, so alembic renders for it too.
+        const ini = path.join(root, 'alembic.ini');
+        writeFileSync(
+          ini,
+          readFileSync(ini, 'utf8').replace(/^sqlalchemy\.url = .*$/m, 'sqlalchemy.url = postgresql://matrix/offline'),
+        );
+      }
       const common = {
         root,
         engine: 'postgresql' as const,
