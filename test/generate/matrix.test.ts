@@ -348,3 +348,58 @@ describe('generate_migration over every format writer: several drafts in one cal
     });
   }
 });
+
+/** Drafts that need no existing table: run without Python too, where the project's history cannot be replayed. */
+const STANDALONE_CHANGES: Change[] = [
+  PARENT_CHANGES[0]!,
+  MATRIX_CHANGES[0]!,
+  {
+    op: 'raw_sql',
+    up: `CREATE INDEX CONCURRENTLY matrix_note_idx ON ${PARENT} (${NOTE})`,
+    down: 'DROP INDEX CONCURRENTLY matrix_note_idx',
+    transactional: false,
+  },
+];
+
+describe('Alembic and Django names and read-back without running Python', () => {
+  for (const tool of ['alembic', 'django'] as const) {
+    it.skipIf(!postgres.available)(tool, { timeout: 60_000 }, async () => {
+      const root = await projectOf(`generate-${tool}`, false);
+      const result = await generateMigration({
+        root,
+        changes: STANDALONE_CHANGES,
+        engine: 'postgresql',
+        shadowUrl: POSTGRES_URL,
+        dryRun: true,
+        now: NOW,
+      });
+      expect(result.drafts.map((draft) => draft.transactional)).toEqual([true, false]);
+      const paths = result.drafts.map((draft) => draft.files);
+      expect(paths.every((files) => files.length === 1)).toBe(true);
+      const texts = result.files.map((file) => file.text);
+      if (tool === 'alembic') {
+        // Each revision revises the one before it, the first the project's head.
+        const revisions = texts.map((text) => /^revision: str = '([0-9a-f]{12})'/m.exec(text)?.[1]);
+        const downs = texts.map((text) => /^down_revision: .* = '([0-9a-f]{12})'/m.exec(text)?.[1]);
+        expect(new Set(revisions).size).toBe(2);
+        expect(downs).toEqual(['5b1f0c2e9a47', revisions[0]]);
+      } else {
+        expect(paths.flat().map((file) => path.basename(file).slice(0, 5))).toEqual(['0002_', '0003_']);
+        const dependencies = texts.map((text) => /dependencies = \[\("shop", "([^"]+)"\)\]/.exec(text)?.[1]);
+        expect(dependencies).toEqual([
+          '0001_initial',
+          ...paths
+            .slice(0, 1)
+            .flat()
+            .map((file) => path.basename(file, '.py')),
+        ]);
+        expect(texts[1]).toMatch(/atomic = False/);
+      }
+      // Written as they are, our reader lists them after the project's own, in order, with the transaction flag.
+      for (const file of result.files) writeFileSync(path.join(root, file.path), file.text, { flag: 'wx' });
+      const read = await readMigrations(root, { engine: 'postgresql', executeProjectCode: false });
+      expect(read.migrations.slice(-2).map((migration) => migration.path)).toEqual(paths.flat());
+      expect(read.migrations.slice(-2).map((migration) => migration.transactional)).toEqual([true, false]);
+    });
+  }
+});
