@@ -82,13 +82,23 @@ export async function existingMigrations(
   request: { signal?: AbortSignal; executeProjectCode?: ProjectCodeConsent },
   notes: string[],
 ): Promise<{ migrations: Migration[]; engine?: Engine }> {
-  if (located.scan.migrations.length === 0) return { migrations: [] };
-  const result = await readMigrations(root, {
-    path: located.scan.dir.path,
-    ...(engine ? { engine } : {}),
-    ...(request.signal ? { signal: request.signal } : {}),
-    ...(request.executeProjectCode !== undefined ? { executeProjectCode: request.executeProjectCode } : {}),
-  });
+  const read = () =>
+    readMigrations(root, {
+      path: located.scan.dir.path,
+      ...(engine ? { engine } : {}),
+      ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.executeProjectCode !== undefined ? { executeProjectCode: request.executeProjectCode } : {}),
+    });
+  // detect_setup lists no entries for some formats (a Sqitch plan's changes): the reader is asked all the same, and
+  // only a folder it finds nothing in means an empty history.
+  const result =
+    located.scan.migrations.length > 0
+      ? await read()
+      : await read().catch((error: unknown) => {
+          if (error instanceof UserError) return undefined;
+          throw error;
+        });
+  if (!result) return { migrations: [] };
   const compiled = result.migrations.filter((migration) => migration.compiled !== false);
   if (compiled.length < result.migrations.length)
     notes.push(

@@ -14,8 +14,12 @@ import { type PythonStyle, pyString, pythonStyle } from './python-write.js';
 export const writeAlembic: FormatWriter = (draft, folder, context) => {
   const directory = folder.dir.path;
   const texts = folder.migrations.map((migration) => context.read(migration.path) ?? '');
+  // The revision as the file says it: a draft written earlier in the same call is listed under its draft name.
   const heads = currentHeads(
-    folder.migrations.map((migration) => migration.id),
+    folder.migrations.map((migration, index) => {
+      const written = pythonAssignment(texts[index]!, 'revision')?.value;
+      return typeof written === 'string' ? written : migration.id;
+    }),
     texts,
   );
   const newest = texts.at(-1);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
-import type { Migration } from '../../model.js';
+import type { Engine, Migration } from '../../model.js';
 import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
@@ -18,6 +18,8 @@ interface Revision {
   message: string;
   upgradeLine: number;
   downgradeLine?: number;
+  /** False when upgrade() runs its work in `autocommit_block()` (CREATE INDEX CONCURRENTLY and the like). */
+  transactional: boolean;
 }
 
 async function _scriptLocation(root: string): Promise<string | undefined> {
@@ -122,6 +124,7 @@ export const alembic: FormatReader = {
         absolute,
         message,
         upgradeLine: lineOf('upgrade') ?? 1,
+        transactional: !/\.autocommit_block\(\)/.test(text),
         ...(lineOf('downgrade') ? { downgradeLine: lineOf('downgrade') } : {}),
       });
     }
@@ -152,12 +155,20 @@ export const alembic: FormatReader = {
           relative,
         );
         const origin = (line: number) => ({ file: relative, line });
-        const up = (await splitStatements(upSql, context.engine, `${relative} (alembic upgrade --sql)`)).map(
-          (statement) => ({ ...statement, origin: origin(revision.upgradeLine) }),
-        );
-        const down = (await splitStatements(downSql, context.engine, `${relative} (alembic downgrade --sql)`)).map(
-          (statement) => ({ ...statement, origin: origin(revision.downgradeLine ?? 1) }),
-        );
+        const up = (
+          await splitStatements(
+            unescapedPercents(upSql, context.engine),
+            context.engine,
+            `${relative} (alembic upgrade --sql)`,
+          )
+        ).map((statement) => ({ ...statement, origin: origin(revision.upgradeLine) }));
+        const down = (
+          await splitStatements(
+            unescapedPercents(downSql, context.engine),
+            context.engine,
+            `${relative} (alembic downgrade --sql)`,
+          )
+        ).map((statement) => ({ ...statement, origin: origin(revision.downgradeLine ?? 1) }));
         result.migrations.push(
           withCompiledSql(listed(revision, relative), {
             up,
@@ -175,6 +186,15 @@ export const alembic: FormatReader = {
   },
 };
 
+/**
+ * Offline SQL of a pyformat driver (psycopg2, mysqlclient, PyMySQL) prints each `%` of op.execute's text doubled, as
+ * it would hand it to the driver, which turns `%%` back into `%` when it runs the statement: the SQL that reaches the
+ * server has single ones (a PL/pgSQL `RAISE NOTICE '% rows'` otherwise counts two placeholders).
+ */
+function unescapedPercents(sql: string, engine: Engine | undefined): string {
+  return engine === 'postgresql' || engine === 'mysql' || engine === 'mariadb' ? sql.replaceAll('%%', '%') : sql;
+}
+
 function listed(revision: Revision, relative: string): Migration {
   return {
     id: revision.id,
@@ -182,7 +202,7 @@ function listed(revision: Revision, relative: string): Migration {
     path: relative,
     format: 'alembic',
     up: [],
-    transactional: true,
+    transactional: revision.transactional,
     compiled: false,
     notes: [
       "Not compiled: the SQL comes from `alembic upgrade --sql`, which runs the project's env.py; pass executeProjectCode: true (CLI --execute).",

@@ -4,6 +4,7 @@ import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
 import { isFile, listEntries, readText } from '../files.js';
+import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
 import { writePrisma } from './prisma-write.js';
 import { entry, finish } from './scan-common.js';
@@ -90,8 +91,13 @@ export const prisma: FormatReader = {
         const [, id = folder, name = folder] = /^(\d+)_(.+)$/.exec(folder) ?? [];
         return {
           absolute,
-          read: () =>
-            readWholeFile(
+          read: async () => {
+            const deploy =
+              'prisma migrate deploy sends the file as one script without its own transaction; on PostgreSQL a multi-statement script runs as one implicit transaction.';
+            // Prisma's down-migration workflow keeps the down in down.sql beside migration.sql (the writer's too).
+            const downFile = path.join(context.directory, folder, 'down.sql');
+            const downText = await readText(downFile);
+            const migration = await readWholeFile(
               context,
               absolute,
               'prisma',
@@ -101,12 +107,20 @@ export const prisma: FormatReader = {
                 transactional: false,
                 execution: 'one-query',
                 notes: [
-                  'Prisma migrations have no down; the rollback plan derives one.',
-                  'prisma migrate deploy sends the file as one script without its own transaction; on PostgreSQL a multi-statement script runs as one implicit transaction.',
+                  downText === undefined
+                    ? 'Prisma migrations have no down; the rollback plan derives one.'
+                    : `Down: ${relativeToRoot(context.root, downFile)} (run it with prisma db execute).`,
+                  deploy,
                 ],
               },
               engine,
-            ),
+            );
+            if (downText === undefined) return migration;
+            return {
+              ...migration,
+              down: await splitStatements(downText, engine, relativeToRoot(context.root, downFile)),
+            };
+          },
         };
       }),
       declared,

@@ -36,6 +36,14 @@ async function configAround(root: string, directory: string): Promise<{ config: 
  * verify/<change>.sql; the engine from sqitch.conf `[core] engine`. Sqitch adds no transaction: the scripts
  * it generates open their own (BEGIN … COMMIT).
  */
+/**
+ * A script that opens its own transaction: a BEGIN statement (`BEGIN;`, `BEGIN TRANSACTION;`, `START TRANSACTION;`),
+ * not the BEGIN that opens a PL/pgSQL block (`DO $$ BEGIN … END $$`, a batched backfill), which has no semicolon.
+ */
+function opensTransaction(sql: string): boolean {
+  return /^\s*(?:BEGIN(?:\s+(?:WORK|TRANSACTION))?|START\s+TRANSACTION)\s*;/im.test(sql);
+}
+
 export const sqitch: FormatReader = {
   format: 'sqitch',
   priority: 11,
@@ -135,7 +143,7 @@ async function changeOf(
   const notes = [
     `Planned at ${planRelative}:${change.line}${change.requires.length ? `, requires ${change.requires.join(', ')}` : ''}${change.conflicts.length ? `, conflicts with ${change.conflicts.join(', ')}` : ''}.`,
   ];
-  const transactional = /^\s*BEGIN\b/im.test(upText) && /^\s*COMMIT\b/im.test(upText);
+  const transactional = opensTransaction(upText) && /^\s*COMMIT\b/im.test(upText);
   notes.push(
     transactional
       ? 'The script opens its own transaction (BEGIN … COMMIT); Sqitch adds none.'
@@ -177,7 +185,7 @@ export function scanSqitch(context: PackageContext): MigrationScan[] {
         path: deploy,
         tool: 'sqitch',
         hasDown: context.files.has(joinRelative(dir, 'revert', `${change.scriptName}.sql`)),
-        transactional: /^\s*BEGIN\b/im.test(context.files.read(deploy) ?? ''),
+        transactional: opensTransaction(context.files.read(deploy) ?? ''),
       };
     });
     scans.push(
