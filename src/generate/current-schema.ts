@@ -2,6 +2,7 @@ import type { Migration } from '../model.js';
 import type { Schema } from '../schema/model.js';
 import { buildBaseline } from '../shadow/baseline.js';
 import { openShadow } from '../shadow/open.js';
+import { extensionsCreatedIn } from '../shadow/pglite-extensions.js';
 import type { ShadowDatabase, ShadowEngine } from '../shadow/types.js';
 import type { ServerVersion } from './ddl.js';
 
@@ -45,7 +46,11 @@ export async function readCurrentSchema(
   migrations: Migration[],
   options: { shadowUrl?: string; signal?: AbortSignal } = {},
 ): Promise<CurrentSchema> {
-  const db = await openShadow({ engine, ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}) });
+  const db = await openShadow({
+    engine,
+    ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
+    extensions: extensionsCreatedIn(migrations.flatMap((migration) => migration.up.map((statement) => statement.sql))),
+  });
   try {
     await buildBaseline(db, { kind: 'migrations', migrations }, options.signal ? { signal: options.signal } : {});
     const version = await versionOf(db);

@@ -5,6 +5,7 @@ import type { Engine } from '../model.js';
 import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.js';
 import { buildBaseline } from '../shadow/baseline.js';
 import { openShadow, shadowEngineFor } from '../shadow/open.js';
+import { extensionsCreatedIn } from '../shadow/pglite-extensions.js';
 import type { ShadowDatabase } from '../shadow/types.js';
 import { introspectMysql } from './introspect/mysql.js';
 import { introspectPostgres } from './introspect/postgres.js';
@@ -114,7 +115,7 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
 
 /** Applies SQL to a fresh shadow and reads the structure back; errors name the file and line. */
 export async function schemaOfSql(sql: string, file: string, options: LoadSchemaOptions): Promise<Schema> {
-  return withShadow({ ...options, extensions: extensionsIn(sql) }, async (db) => {
+  return withShadow({ ...options, extensions: extensionsCreatedIn([sql]) }, async (db) => {
     await buildBaseline(db, { kind: 'dump', sql, file }, options.signal ? { signal: options.signal } : {});
     return db.introspect();
   });
@@ -140,7 +141,9 @@ async function schemaOfMigrations(
       { file: uncompiled[0]?.path ?? result.directory },
     );
   const engine = options.engine ?? result.engine;
-  const extensions = extensionsIn(result.migrations.flatMap((m) => m.up.map((statement) => statement.sql)).join('\n'));
+  const extensions = extensionsCreatedIn([
+    result.migrations.flatMap((m) => m.up.map((statement) => statement.sql)).join('\n'),
+  ]);
   const schema = await withShadow({ ...options, ...(engine ? { engine } : {}), extensions }, async (db) => {
     await buildBaseline(
       db,
@@ -157,23 +160,16 @@ export async function withShadow<T>(
   work: (db: ShadowDatabase) => Promise<T>,
 ): Promise<T> {
   const engine = shadowEngineFor(options.engine);
-  const db =
-    engine === 'postgresql' && !options.shadowUrl && options.extensions?.length
-      ? await (await import('../shadow/pglite.js')).PgliteShadow.open({ extensions: options.extensions })
-      : await openShadow({ engine, ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}) });
+  const db = await openShadow({
+    engine,
+    ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
+    ...(options.extensions ? { extensions: options.extensions } : {}),
+  });
   try {
     return await work(db);
   } finally {
     await db.close();
   }
-}
-
-/** Extensions the SQL creates, so the embedded PGlite shadow starts with the ones it ships. */
-function extensionsIn(sql: string): string[] {
-  const names = new Set<string>();
-  for (const match of sql.matchAll(/create\s+extension\s+(?:if\s+not\s+exists\s+)?"?([\w-]+)"?/gi))
-    if (match[1]) names.add(match[1].toLowerCase());
-  return [...names];
 }
 
 /** `git show <ref>:<file>` through simple-git; the file path is taken relative to the repository's top. */

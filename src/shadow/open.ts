@@ -12,6 +12,8 @@ export interface OpenShadowOptions {
   /** Where the URL came from, for messages. */
   shadowUrlSource?: string;
   allowRemoteShadow?: boolean;
+  /** Extensions the SQL to run creates: the embedded PGlite loads the ones it ships when it starts. */
+  extensions?: readonly string[];
 }
 
 /** Picks and opens the adapter for an engine. Adapters are imported lazily: PGlite's WASM loads only when used. */
@@ -28,7 +30,7 @@ export async function openShadow(options: OpenShadowOptions): Promise<ShadowData
         return PostgresShadow.open({ url: options.shadowUrl, ...common });
       }
       const { PgliteShadow } = await import('./pglite.js');
-      return PgliteShadow.open();
+      return PgliteShadow.open(options.extensions?.length ? { extensions: options.extensions } : {});
     }
     case 'mysql': {
       if (!options.shadowUrl) {

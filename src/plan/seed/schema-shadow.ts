@@ -7,6 +7,7 @@ import type { Schema } from '../../schema/model.js';
 import { loadSchema, type SchemaSource } from '../../schema/sources.js';
 import { type BaselineSource, buildBaseline } from '../../shadow/baseline.js';
 import { openShadow, shadowEngineFor } from '../../shadow/open.js';
+import { extensionsCreatedIn } from '../../shadow/pglite-extensions.js';
 import type { ShadowDatabase } from '../../shadow/types.js';
 import type { ProjectCodeConsent } from '../../sources/types.js';
 
@@ -67,7 +68,7 @@ async function baselineOf(source: SchemaSource, options: SchemaShadowOptions): P
       );
     });
     const label = relativeToRoot(options.root, file);
-    return { source: { kind: 'dump', sql, file: label }, label, extensions: extensionsIn(sql) };
+    return { source: { kind: 'dump', sql, file: label }, label, extensions: extensionsCreatedIn([sql]) };
   }
   if (source.kind !== 'migrations') return undefined;
   const { readMigrations } = await import('../../sources/index.js');
@@ -89,7 +90,9 @@ async function baselineOf(source: SchemaSource, options: SchemaShadowOptions): P
     source: { kind: 'migrations', migrations: result.migrations },
     label: `${result.migrations.length} ${result.format} migration(s) in ${result.directory}`,
     ...(result.engine ? { engine: result.engine } : {}),
-    extensions: extensionsIn(result.migrations.flatMap((m) => m.up.map((statement) => statement.sql)).join('\n')),
+    extensions: extensionsCreatedIn([
+      result.migrations.flatMap((m) => m.up.map((statement) => statement.sql)).join('\n'),
+    ]),
   };
 }
 
@@ -112,15 +115,5 @@ async function open(
   extensions: string[],
   shadowUrl: string | undefined,
 ): Promise<ShadowDatabase> {
-  const shadowEngine = shadowEngineFor(engine);
-  if (shadowEngine === 'postgresql' && !shadowUrl && extensions.length > 0)
-    return (await import('../../shadow/pglite.js')).PgliteShadow.open({ extensions });
-  return openShadow({ engine: shadowEngine, ...(shadowUrl ? { shadowUrl } : {}) });
-}
-
-function extensionsIn(sql: string): string[] {
-  const names = new Set<string>();
-  for (const match of sql.matchAll(/create\s+extension\s+(?:if\s+not\s+exists\s+)?"?([\w-]+)"?/gi))
-    if (match[1]) names.add(match[1].toLowerCase());
-  return [...names];
+  return openShadow({ engine: shadowEngineFor(engine), ...(shadowUrl ? { shadowUrl } : {}), extensions });
 }
