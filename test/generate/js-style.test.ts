@@ -252,6 +252,18 @@ describe('the first migration of a folder', () => {
   });
 });
 
+describe('knex doc comments', () => {
+  it("follow the project's migrations: none when they have none", () => {
+    const project = projectWith(STYLE_CASES[0]!.files);
+    try {
+      const [first] = writeDrafts(project.dir, 'knex', DRAFTS.slice(1, 2));
+      expect(readFileSync(path.join(project.dir, first!), 'utf8')).not.toContain('@param');
+    } finally {
+      project.cleanup();
+    }
+  });
+});
+
 describe('db-migrate projects that keep SQL in sqls/', () => {
   it('writes the JS file and its sqls/ pair; our reader reads the statements back', async () => {
     const project = projectWith({

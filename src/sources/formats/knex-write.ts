@@ -14,6 +14,7 @@ import {
   inFolder,
   type JsStyle,
   jsString,
+  newestCodeMigration,
   newestName,
   renderLines,
 } from './js-style.js';
@@ -52,11 +53,12 @@ function direction(
   draft: MigrationDraft,
   style: JsStyle,
   builder: BuilderBody | undefined,
+  documented: boolean,
 ): CodeLine[] {
   const raw = (sql: string) => `await knex.raw(${jsString(rawText(sql, draft), style)})`;
   const body = builder ? [...calls(builder.settings, raw, style), ...builder.calls] : calls(statements, raw, style);
   const doc: CodeLine[] =
-    style.module === 'ts'
+    style.module === 'ts' || !documented
       ? []
       : [
           [0, '/**'],
@@ -72,6 +74,9 @@ function direction(
  */
 export const writeKnex: FormatWriter = (draft, folder, context) => {
   const style = detectJsStyle(folder, context, knexfileStyle(folder, context));
+  // knex's own template documents the parameter; a project whose migrations do not is followed.
+  const existing = newestCodeMigration(folder, context);
+  const documented = !existing || /@param\b/.test(existing.text);
   const newest = newestName(folder);
   const file = `${nextPrefix(newest, context.now, timestamp14)}${prefixSeparator(newest)}${draft.name}${style.extension}`;
   const lines: CodeLine[] = [...draftHeader(draft)];
@@ -87,9 +92,9 @@ export const writeKnex: FormatWriter = (draft, folder, context) => {
   // when the query is sent: its `?` needs both escapes.
   const builder = knexBuilderBodies(draft, style, (sql) => rawText(rawText(sql, draft), draft));
   lines.push(
-    ...direction('up', draft.up, draft, style, builder.up),
+    ...direction('up', draft.up, draft, style, builder.up, documented),
     [0, ''],
-    ...direction('down', draft.down, draft, style, builder.down),
+    ...direction('down', draft.down, draft, style, builder.down, documented),
   );
   return [{ path: inFolder(folder, file), text: renderLines(lines, style), edit: false }];
 };
