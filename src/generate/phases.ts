@@ -99,11 +99,14 @@ export function renamePhases(
   const afterDrop = applyChange(expanded, drop);
   const dropSteps = writer.render(drop, at(expanded));
   const readded = applyChange(afterDrop, reAdd);
+  const proof = !column.nullable && writer.engine === 'postgresql' ? notNullProof(writer, table.name, to) : undefined;
   contractSteps.push({
     up: [
       // Rows written by code that did not write both columns yet, since the backfill ran.
       `UPDATE ${q(table.name)} SET ${q(to)} = ${q(column.name)} WHERE ${q(to)} IS NULL AND ${q(column.name)} IS NOT NULL`,
+      ...(proof ? [proof.validate] : []),
       ...(column.nullable ? [] : writer.render(notNullNew, at(expanded)).flatMap((step) => step.up)),
+      ...(proof ? [proof.dropCheck] : []),
       ...dropSteps.flatMap((step) => step.up),
     ],
     down: [
@@ -115,6 +118,7 @@ export function renamePhases(
         : writer
             .render({ ...notNullNew, nullable: true }, at(applyChange(expanded, notNullNew)))
             .flatMap((step) => step.up)),
+      ...(proof ? [proof.readdCheck] : []),
     ],
     stage: 'main',
     locksExisting: true,
@@ -140,6 +144,7 @@ export function renamePhases(
       options,
       `Keep writing both columns while this copies ${column.name} into ${to} for the existing rows.`,
     ),
+    ...(proof ? [proof.prepare] : []),
     {
       name: `drop_${column.name}_from_${table.name}`,
       label: 'contract',
@@ -172,12 +177,15 @@ export function typePhases(
   const renamed = applyChange(dropped, rename);
   const notNull: Change = { op: 'alter_column', table: table.name, column: column.name, nullable: false };
   const converted = writer.convert(column.name, type, using);
+  const proof = !column.nullable && writer.engine === 'postgresql' ? notNullProof(writer, table.name, temp) : undefined;
   const up = [
     // Rows written by code that did not write both columns yet, since the backfill ran.
     `UPDATE ${q(table.name)} SET ${q(temp)} = ${converted} WHERE ${q(temp)} IS NULL AND ${q(column.name)} IS NOT NULL`,
+    ...(proof ? [proof.validate] : []),
     ...writer.render(drop, at(expanded)).flatMap((step) => step.up),
     ...writer.render(rename, at(dropped)).flatMap((step) => step.up),
     ...(column.nullable ? [] : writer.render(notNull, at(renamed)).flatMap((step) => step.up)),
+    ...(proof ? [proof.dropCheck] : []),
   ];
   // The down rebuilds the expanded state: the new values back under the temporary name, the old column re-made.
   const reAdd: Change = { op: 'add_column', table: table.name, column: columnSpec(column) };
@@ -197,6 +205,7 @@ export function typePhases(
       : writer
           .render({ op: 'alter_column', table: table.name, column: column.name, nullable: false }, at(readded))
           .flatMap((step) => step.up)),
+    ...(proof ? [proof.readdCheck] : []),
   ];
   return [
     {
@@ -218,6 +227,7 @@ export function typePhases(
       options,
       `Keep writing both columns while this converts the existing ${column.name} values into ${temp}.`,
     ),
+    ...(proof ? [proof.prepare] : []),
     {
       name: `change_type_of_${table.name}_${column.name}`,
       label: 'contract',
@@ -344,4 +354,36 @@ export function notNullPhases(
     applicationChange: `None beyond the first phase: every row now has a value, so SET NOT NULL uses the validated check instead of scanning the table.`,
   });
   return drafts;
+}
+
+/**
+ * PostgreSQL: NOT NULL for a column that already holds rows, without SET NOT NULL scanning the table under ACCESS
+ * EXCLUSIVE. A migration of its own adds CHECK (col IS NOT NULL) NOT VALID (a brief lock, no scan); the contract
+ * then validates it (SHARE UPDATE EXCLUSIVE: reads and writes go on) and SET NOT NULL uses the proof.
+ */
+function notNullProof(writer: DdlWriter, table: string, column: string) {
+  const q = writer.quote;
+  const check = defaultConstraintName(table, [column], 'not_null');
+  const addCheck = `ALTER TABLE ${q(table)} ADD CONSTRAINT ${q(check)} CHECK (${q(column)} IS NOT NULL) NOT VALID`;
+  const prepare: PendingDraft = {
+    name: `add_${table}_${column}_not_null_check`,
+    label: 'validate',
+    steps: [
+      {
+        up: [addCheck],
+        down: [`ALTER TABLE ${q(table)} DROP CONSTRAINT IF EXISTS ${q(check)}`],
+        stage: 'main',
+        locksExisting: true,
+      },
+    ],
+    transactional: true,
+    changes: [{ op: 'add_check', table, expression: `${q(column)} IS NOT NULL`, name: check }],
+    applicationChange: `None beyond the expand phase: code already writes ${table}.${column} on every insert.`,
+  };
+  return {
+    prepare,
+    validate: `ALTER TABLE ${q(table)} VALIDATE CONSTRAINT ${q(check)}`,
+    dropCheck: `ALTER TABLE ${q(table)} DROP CONSTRAINT ${q(check)}`,
+    readdCheck: addCheck,
+  };
 }

@@ -136,6 +136,30 @@ describe('PostgreSQL drafts', () => {
     ]);
   });
 
+  it('renames a NOT NULL column through a validated CHECK, so the contract never scans under ACCESS EXCLUSIVE', () => {
+    const plan = planChanges(
+      [{ op: 'rename_column', table: 'users', from: 'id', to: 'user_id' }],
+      schema('postgresql'),
+      postgresDdlWriter,
+      { confirmDestructive: true },
+    );
+    expect(plan.drafts.map((draft) => [draft.name, draft.phase?.label])).toEqual([
+      ['add_user_id_to_users', 'expand'],
+      ['backfill_users_user_id', 'backfill'],
+      ['add_users_user_id_not_null_check', 'validate'],
+      ['drop_id_from_users', 'contract'],
+    ]);
+    expect(plan.drafts[2]?.up).toContain(
+      'ALTER TABLE users ADD CONSTRAINT users_user_id_not_null CHECK (user_id IS NOT NULL) NOT VALID',
+    );
+    const contract = plan.drafts[3]?.up ?? [];
+    const validate = contract.indexOf('ALTER TABLE users VALIDATE CONSTRAINT users_user_id_not_null');
+    const setNotNull = contract.indexOf('ALTER TABLE users ALTER COLUMN user_id SET NOT NULL');
+    expect(validate).toBeGreaterThan(0);
+    expect(setNotNull).toBeGreaterThan(validate);
+    expect(contract).toContain('ALTER TABLE users DROP CONSTRAINT users_user_id_not_null');
+  });
+
   it('never plans a drop without confirmation; direct strategy renames in place', () => {
     const withheld = planChanges([{ op: 'drop_table', table: 'users' }], schema('postgresql'), postgresDdlWriter);
     expect(withheld.drafts).toEqual([]);
