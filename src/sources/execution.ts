@@ -13,9 +13,13 @@ export function runsAsImplicitTransaction(
   return (
     migration.execution === 'one-query' &&
     migration.up.length > 1 &&
-    (engine === undefined || engine === 'postgresql' || engine === 'cockroachdb')
+    (engine === undefined || engine === 'postgresql' || engine === 'cockroachdb') &&
+    // A file that opens its own transaction turns the implicit block into that explicit one (BEGIN … COMMIT).
+    !migration.up.some((statement) => OPENS_TRANSACTION.test(statement.sql))
   );
 }
+
+const OPENS_TRANSACTION = /^\s*(?:BEGIN|START\s+TRANSACTION)\s*(?:;|$|TRANSACTION\b|WORK\b|ISOLATION\b)/i;
 
 /** What the check and the rehearsal say about such a migration. */
 export function implicitTransactionNote(migration: Pick<Migration, 'format' | 'up'>): string {
