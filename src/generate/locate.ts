@@ -106,7 +106,12 @@ export async function existingMigrations(
     );
   // A migration left out would make the replayed schema wrong, and the replay then fails on a later migration with
   // an error that hides the cause: name the unreadable one instead.
-  const [unreadable] = result.errors;
+  // A file read in part (a Liquibase <insert> or a dynamic addSql() left out) still shapes the schema and is
+  // replayed; what was left out of it is said in a note.
+  const readPaths = new Set(result.migrations.map((migration) => migration.path));
+  for (const partial of result.errors.filter((error) => readPaths.has(error.path)))
+    notes.push(`${partial.path}: ${partial.error.what} The replayed schema lacks what that part creates.`);
+  const unreadable = result.errors.find((error) => !readPaths.has(error.path));
   if (unreadable)
     throw new UserError(
       'migration-unreadable',

@@ -171,7 +171,7 @@ async function runWorkflow(project: Project, transport: Transport = 'in-memory')
     // 5. rehearse_migration on the written file: up → down → up on the shadow.
     const rehearsal = await ok(client, 'rehearse_migration', { projectRoot: root, migration, ...project.shadow });
     expect(rehearsal.outcome, JSON.stringify(rehearsal.failure)).toBe('passed');
-    // Prisma and Drizzle keep no downs: the round trip waits for rollback_plan's derived down.
+    // Drizzle keeps no downs: the round trip waits for rollback_plan's derived down.
     if (project.keepsDowns === false) expect(rehearsal.roundTrip.status).toBe('skipped');
     else expect(rehearsal.roundTrip.status).toBe('passed');
 
@@ -257,7 +257,9 @@ describe('the seven-step workflow through the MCP client', () => {
       generate: { from: 'migrations', to: 'prisma:prisma/schema.prisma', name: 'add_comments' },
       file: /^prisma\/migrations\/\d{14}_add_comments\/migration\.sql$/,
       newTable: 'Comment',
-      keepsDowns: false,
+      // Prisma keeps no downs, but the generated migration has a down.sql beside it (prisma migrate never runs it;
+      // the rehearsal and rollback_plan do).
+      keepsDowns: true,
       shadow: postgres.available ? { shadowUrl: POSTGRES_URL } : {},
       rollbackCommand: /prisma migrate resolve --rolled-back/,
       seedFormat: 'prisma',
