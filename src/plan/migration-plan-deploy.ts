@@ -1,5 +1,6 @@
 import type { Engine } from '../model.js';
 import type { DeploymentStep, TimelineEntry } from './migration-plan-types.js';
+import { backupCommand } from './rollback-checks.js';
 import { formatMs } from './timeline-render.js';
 
 /**
@@ -84,15 +85,6 @@ export function deploymentSteps(facts: DeploymentFacts): DeploymentStep[] {
 
 function countQuery(engine: Engine, table: string): string {
   return `SELECT count(*) FROM ${quote(engine, table)};`;
-}
-
-export function backupCommand(engine: Engine, tables: string[], id: string): string {
-  const file = `backup-before-${id.replace(/[^\w.-]/g, '_')}`;
-  if (engine === 'mysql' || engine === 'mariadb')
-    return `mysqldump --single-transaction "$DATABASE_NAME" ${tables.join(' ')} > ${file}.sql`;
-  if (engine === 'sqlite') return `sqlite3 "$DATABASE_FILE" ".backup ${file}.sqlite"`;
-  const only = tables.map((table) => `--table=${table}`).join(' ');
-  return `pg_dump --format=custom ${only}${only ? ' ' : ''}--file=${file}.dump "$DATABASE_URL"`;
 }
 
 function monitoringQueries(engine: Engine, tables: string[]): string[] {
