@@ -53,7 +53,7 @@ const lockEntry = z.object({
   estimatedLockSeconds: z.number().optional(),
 });
 const report = z.object({
-  engine: z.literal('postgresql'),
+  engine: z.enum(['postgresql', 'mysql', 'sqlite']),
   file: z.string().optional(),
   pgVersion: z.number(),
   assumeInTransaction: z.boolean(),
@@ -143,7 +143,7 @@ export const validateSafetyTool = defineTool({
       .string()
       .optional()
       .describe(
-        "Database engine (default: each migration folder's, from its format or its package; only postgresql has rules so far, other folders are listed as not checked)",
+        "Database engine (default: each migration folder's, from its format or its package; postgresql, mysql/mariadb and sqlite have rules)",
       ),
     projectRoot: z
       .string()
@@ -206,7 +206,7 @@ export const validateSafetyTool = defineTool({
       .optional(),
   }),
   outputSchema: z.object({
-    engine: z.literal('postgresql'),
+    engine: z.enum(['postgresql', 'mysql', 'sqlite']),
     risk: z
       .enum(['LOW', 'MEDIUM', 'HIGH', 'NOT FULLY CHECKED'])
       .describe('NOT FULLY CHECKED when an input could not be read, compiled or parsed to its end (see unchecked)'),
