@@ -1,3 +1,5 @@
+import { LineIndex } from '../sql/positions.js';
+import { scriptComments } from '../sql/script-comments.js';
 import { splitSql } from '../sql/split.js';
 import type { ParserDialect } from '../sql/sql-parser.js';
 import { MigrationCatalog } from './catalog.js';
@@ -6,17 +8,20 @@ import {
   DEFAULT_LARGE_TABLE_ROWS,
   firstLine,
   flattenStrings,
+  resolveIgnores,
   type StatementSink,
   toFinding,
   type ValidateOptions,
 } from './engine.js';
 import { emptyFacts, type MigrationFacts } from './facts.js';
+import { mayContainDirectives, parseDirectives } from './ignores.js';
 import {
   buildReport,
   citable,
   emptyLockFacts,
   type FindingDigest,
   type ReportSummary,
+  type SuppressedFinding,
   sortFindings,
 } from './report.js';
 import type { SafetyEngineName } from './safety-engine.js';
@@ -96,7 +101,26 @@ export async function checkDdl(
   const facts = emptyFacts();
   const ruleErrors: string[] = [];
   const statements: DdlStatement[] = [];
-  const keep = (findings: Finding[]): Finding[] => {
+  const dialect = spec.dialect === 'sqlite' ? 'sqlite' : 'mysql';
+  const splits = splitSql(sql, dialect);
+  const directives = mayContainDirectives(sql) ? parseDirectives(scriptComments(sql, dialect)) : [];
+  const known = new Set(spec.rules.map((rule) => rule.meta.id));
+  const starts = splits.map((split) => split.offset.start);
+  const ignores = resolveIgnores(directives, starts, new LineIndex(sql), known);
+  const suppressed: SuppressedFinding[] = [];
+  /** The findings no ignore comment silences, counted and in report order; the others go to `suppressed`. */
+  const keep = (candidates: Finding[]): Finding[] => {
+    const findings = candidates.filter((finding) => {
+      const reason = ignores.reasonFor(finding.statementIndex, finding.ruleId);
+      if (reason === undefined) return true;
+      suppressed.push({
+        ruleId: finding.ruleId,
+        statementIndex: finding.statementIndex,
+        line: finding.span.start.line,
+        reason,
+      });
+      return false;
+    });
     sortFindings(findings);
     for (const finding of findings) {
       counts[finding.severity]++;
@@ -111,7 +135,7 @@ export async function checkDdl(
   };
   const createdHere = (table: string) => created.has(table.toLowerCase());
 
-  for (const split of splitSql(sql, spec.dialect === 'sqlite' ? 'sqlite' : 'mysql')) {
+  for (const split of splits) {
     const statement = modelStatement(split, statements.length, spec.dialect);
     const context: DdlRuleContext = {
       statement,
@@ -122,7 +146,7 @@ export async function checkDdl(
       createdHere,
       earlier: statements,
     };
-    const findings: Finding[] = [];
+    const findings: Finding[] = ignores.unknownAt(statement.index);
     for (const rule of rules) {
       if (!rule.check || (rule.appliesTo && !rule.appliesTo.includes(statement.kind))) continue;
       try {
@@ -152,7 +176,7 @@ export async function checkDdl(
     if (statement.kind === 'create-table' && statement.table) created.set(statement.table.toLowerCase(), statement);
   }
 
-  const end: Finding[] = [];
+  const end: Finding[] = ignores.unknownAfter(statements.length);
   for (const rule of rules) {
     if (!rule.finish) continue;
     for (const hit of rule.finish({ file: options.file, statements })) {
@@ -165,7 +189,7 @@ export async function checkDdl(
     statementCount: statements.length,
     counts,
     findings: digests,
-    suppressed: [],
+    suppressed,
     locks: emptyLockFacts(),
     facts,
     ruleErrors,

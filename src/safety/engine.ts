@@ -623,7 +623,7 @@ export function firstLine(sql: string): string {
 
 const ALL_RULES = '*';
 
-interface ResolvedIgnores {
+export interface ResolvedIgnores {
   /** Findings for unknown rule names in ignore comments that precede statement `index` (each handed out once). */
   unknownAt(index: number): Finding[];
   /** The same for comments after statement `count - 1`, once the statements are counted. */
@@ -632,7 +632,7 @@ interface ResolvedIgnores {
   reasonFor(statementIndex: number, ruleId: string): string | undefined;
 }
 
-function resolveIgnores(
+export function resolveIgnores(
   directives: IgnoreDirective[],
   statements: number[],
   lines: LineIndex,

@@ -207,4 +207,22 @@ describe('MySQL/MariaDB rules', () => {
     expect(status['backward-compatible']).toBe('fail');
     expect(report.risk).toBe('HIGH');
   });
+
+  it('ignore comments work as on PostgreSQL, also with MySQL # comments', async () => {
+    const report = await validateWith(
+      mysqlSafety.check,
+      "-- dma-ignore-file mysql-lock-wait-timeout\n# dma-ignore mysql-drop-column unused since release 12\nALTER TABLE users DROP COLUMN legacy;\n-- dma-ignore mysql-drop-colum typo\nALTER TABLE users DROP COLUMN old, ALGORITHM=INSTANT;\nSELECT '-- dma-ignore mysql-drop-table';",
+      {},
+    );
+    expect(report.suppressed.map((entry) => [entry.ruleId, entry.line, entry.reason])).toEqual([
+      ['mysql-drop-column', 3, 'unused since release 12'],
+      ['mysql-lock-wait-timeout', 3, '(no reason given)'],
+    ]);
+    const ids = report.findings.map((finding) => `${finding.ruleId}:${finding.span.start.line}`);
+    expect(ids).toContain('unknown-ignore:4');
+    expect(ids).toContain('mysql-drop-column:5');
+    expect(report.findings.find((finding) => finding.ruleId === 'unknown-ignore')?.message).toContain(
+      'did you mean "mysql-drop-column"?',
+    );
+  });
 });
