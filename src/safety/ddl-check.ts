@@ -87,6 +87,8 @@ export async function checkDdl(
   const rowCounts = lowerKeys(options.rowCounts ?? {});
   const settings = new Map<string, string>();
   const created = new Map<string, DdlStatement>();
+  /** Tables whose rows an INSERT … SELECT copied (the copy step of a rebuild). */
+  const copied = new Set<string>();
   // The migration tool's own transaction (Prisma, Knex …) counts like an explicit BEGIN.
   let inTransaction = options.assumeInTransaction ?? false;
   const session: DdlSession = {
@@ -158,7 +160,7 @@ export async function checkDdl(
         );
       }
     }
-    collectDdlFacts(facts, statement, createdHere, statements);
+    collectDdlFacts(facts, statement, createdHere, copied);
     statements.push(statement);
     sink.statement(keep(findings), {
       index: statement.index,
@@ -174,6 +176,7 @@ export async function checkDdl(
     if (statement.kind === 'begin') inTransaction = true;
     if (statement.kind === 'commit' || statement.kind === 'rollback') inTransaction = false;
     if (statement.kind === 'create-table' && statement.table) created.set(statement.table.toLowerCase(), statement);
+    if (statement.selectsFrom) copied.add(statement.selectsFrom.toLowerCase());
   }
 
   const end: Finding[] = ignores.unknownAfter(statements.length);
@@ -206,15 +209,15 @@ function collectDdlFacts(
   facts: MigrationFacts,
   statement: DdlStatement,
   createdHere: (table: string) => boolean,
-  earlier: readonly DdlStatement[],
+  copied: ReadonlySet<string>,
 ) {
   facts.statementCount++;
   const at = (what: string) => ({ index: statement.index, line: statement.span.start.line, what });
   const table = statement.table ?? '';
   const existing = table !== '' && !createdHere(table);
   // A table rebuild copies the rows out before dropping the old table: that drop loses nothing.
-  const copied = earlier.some((before) => before.selectsFrom?.toLowerCase() === table.toLowerCase());
-  if (statement.kind === 'drop-table' && existing && !copied) facts.dataLoss.push(at(`DROP TABLE ${table}`));
+  if (statement.kind === 'drop-table' && existing && !copied.has(table.toLowerCase()))
+    facts.dataLoss.push(at(`DROP TABLE ${table}`));
   if ((statement.kind === 'delete' || statement.kind === 'update') && statement.unfiltered && existing)
     facts.dataLoss.push(at(`${statement.kind.toUpperCase()} of every row of ${table}`));
   if (statement.kind === 'rename-table' && existing) facts.incompatible.push(at(`RENAME TABLE ${table}`));
