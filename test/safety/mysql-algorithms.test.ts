@@ -156,4 +156,29 @@ describe.skipIf(!server.available)('MySQL algorithm claims on the MariaDB server
     const [columns] = await connection.query("SHOW COLUMNS FROM t LIKE 'kept'");
     expect(columns).toHaveLength(1);
   });
+
+  it('an INT AUTO_INCREMENT key runs out at 2,147,483,647 (mysql-int-auto-increment-key)', async () => {
+    await connection.query('DROP TABLE IF EXISTS c, t, t_renamed, events');
+    await connection.query(
+      'CREATE TABLE events (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, v int) AUTO_INCREMENT=2147483647',
+    );
+    await connection.query('INSERT INTO events (v) VALUES (1)');
+    await expect(connection.query('INSERT INTO events (v) VALUES (2)')).rejects.toThrow();
+    await connection.query('DROP TABLE events');
+  });
+
+  it('with foreign_key_checks = 0 an orphan row is accepted and not checked when the checks come back on', async () => {
+    await connection.query('DROP TABLE IF EXISTS c, t, t_renamed');
+    await connection.query(TABLE);
+    await connection.query(
+      'CREATE TABLE c (id int PRIMARY KEY, t int, CONSTRAINT c_t FOREIGN KEY (t) REFERENCES t (id))',
+    );
+    await connection.query('SET foreign_key_checks = 0');
+    await connection.query('INSERT INTO c VALUES (1, 999)');
+    await connection.query('SET foreign_key_checks = 1');
+    const [rows] = await connection.query(
+      'SELECT count(*) AS orphans FROM c LEFT JOIN t ON t.id = c.t WHERE t.id IS NULL',
+    );
+    expect((rows as Array<{ orphans: number }>)[0]?.orphans).toBe(1);
+  });
 });

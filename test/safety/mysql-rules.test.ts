@@ -129,6 +129,32 @@ const CASES: Array<{ rule: string; flagged: string[]; passing: string[] }> = [
     ],
   },
   {
+    rule: 'mysql-foreign-key-checks-left-off',
+    flagged: [
+      'SET foreign_key_checks = 0;\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)',
+      'SET FOREIGN_KEY_CHECKS=0;\nDROP TABLE users',
+      'SET foreign_key_checks = 0;\nSET foreign_key_checks = 1;\nSET foreign_key_checks = OFF',
+    ],
+    passing: [
+      'SET foreign_key_checks = 0;\nDROP TABLE users;\nSET foreign_key_checks = 1',
+      'SET foreign_key_checks = 1',
+      'ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)',
+    ],
+  },
+  {
+    rule: 'mysql-int-auto-increment-key',
+    flagged: [
+      'CREATE TABLE events (id int NOT NULL AUTO_INCREMENT PRIMARY KEY)',
+      'CREATE TABLE events (id int unsigned NOT NULL AUTO_INCREMENT, PRIMARY KEY (id))',
+      'ALTER TABLE events MODIFY id mediumint NOT NULL AUTO_INCREMENT',
+    ],
+    passing: [
+      'CREATE TABLE events (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY)',
+      'CREATE TABLE events (id int NOT NULL PRIMARY KEY)',
+      'ALTER TABLE events ADD COLUMN counter int NOT NULL DEFAULT 0',
+    ],
+  },
+  {
     rule: 'mysql-not-parsed',
     flagged: [
       'ALTER TABLE users CONVERT TO CHARACTER SET utf8mb4',

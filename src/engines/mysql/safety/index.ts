@@ -7,6 +7,8 @@ import { mysqlColumnTypeChange } from './rules/column-type-change.js';
 import { mysqlCopyAlter } from './rules/copy-alter.js';
 import { mysqlDropColumn } from './rules/drop-column.js';
 import { mysqlDropTable } from './rules/drop-table.js';
+import { mysqlForeignKeyChecksLeftOff } from './rules/foreign-key-checks-left-off.js';
+import { mysqlIntAutoIncrementKey } from './rules/int-auto-increment-key.js';
 import { mysqlLockWaitTimeout } from './rules/lock-wait-timeout.js';
 import { mysqlNonTransactionalDdl } from './rules/non-transactional-ddl.js';
 import { mysqlRename } from './rules/rename.js';
@@ -22,6 +24,8 @@ const spec: DdlEngineSpec = {
     mysqlCopyAlter,
     mysqlDropColumn,
     mysqlDropTable,
+    mysqlForeignKeyChecksLeftOff,
+    mysqlIntAutoIncrementKey,
     mysqlLockWaitTimeout,
     mysqlNonTransactionalDdl,
     mysqlRename,
