@@ -2,7 +2,16 @@ import type { DdlRule } from './ddl-check.js';
 import type { DdlKind } from './ddl-model.js';
 import type { RuleMeta } from './types.js';
 
-const KEYWORDS_ENOUGH: ReadonlySet<DdlKind> = new Set(['begin', 'commit', 'rollback', 'savepoint', 'set', 'pragma']);
+const KEYWORDS_ENOUGH: ReadonlySet<DdlKind> = new Set([
+  'begin',
+  'commit',
+  'rollback',
+  'savepoint',
+  'set',
+  'pragma',
+  'drop-index',
+  'drop-table',
+]);
 
 /**
  * The finding for a statement the full parser could not parse: it was checked from its keywords only, and the
