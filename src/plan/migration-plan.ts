@@ -21,6 +21,7 @@ import {
   type ReadMigrationsResult,
   readMigrations,
 } from '../sources/index.js';
+import { migrationIndex } from '../sources/migration-ref.js';
 import { changesOf } from './migration-plan-changes.js';
 import { deploymentSteps } from './migration-plan-deploy.js';
 import { draftRollback, provenRollback } from './migration-plan-rollback.js';
@@ -230,20 +231,7 @@ async function selectTargets(
   const engine = (request.engine as Engine | undefined) ?? folder.engine ?? 'postgresql';
   const refs = request.migrations?.length ? request.migrations : [all.at(-1)?.id ?? ''];
   if (!request.migrations?.length) notes.push(`planned the newest migration of ${folder.directory}.`);
-  const indexes = refs.map((ref) => {
-    const index = all.findIndex(
-      (migration) =>
-        migration.id === ref || migration.name === ref || migration.path === ref || migration.path.endsWith(`/${ref}`),
-    );
-    if (index < 0)
-      throw new UserError(
-        'migration-not-found',
-        `No migration "${ref}" in ${folder.directory} (${all.length} migration(s)).`,
-        `Pass a migration id, name or path as list_migrations shows them${all[0] ? `, e.g. ${all.at(-1)?.id}` : ''}.`,
-        { file: folder.directory },
-      );
-    return index;
-  });
+  const indexes = refs.map((ref) => migrationIndex(all, ref, folder.directory));
   const sorted = [...new Set(indexes)].sort((a, b) => a - b);
   const notCompiled = all.slice(0, (sorted.at(-1) ?? 0) + 1).find((migration) => migration.compiled === false);
   if (notCompiled)

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import type { Engine, Migration } from '../model.js';
 import { buildBaseline } from '../shadow/baseline.js';
+import { migrationIndex } from '../sources/migration-ref.js';
 import { diffSchemas } from './diff/diff.js';
 import type { SchemaDiff, SchemaOperation } from './diff/types.js';
 import type { Schema } from './model.js';
@@ -42,21 +43,8 @@ export async function deriveDown(migrationRef: string, options: DeriveDownOption
     ...(options.engine ? { engine: options.engine } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const index = result.migrations.findIndex(
-    (migration) =>
-      migration.id === migrationRef ||
-      migration.name === migrationRef ||
-      migration.path === migrationRef ||
-      migration.path.endsWith(`/${migrationRef}`),
-  );
-  const migration = result.migrations[index];
-  if (!migration)
-    throw new UserError(
-      'migration-not-found',
-      `No migration "${migrationRef}" in ${result.directory} (${result.migrations.length} migration(s)).`,
-      `Pass a migration id, name or path as listed by "db-migration-agent migrations"${result.migrations[0] ? `, e.g. ${result.migrations[0].id}` : ''}.`,
-      { file: result.directory },
-    );
+  const index = migrationIndex(result.migrations, migrationRef, result.directory);
+  const migration = result.migrations[index]!;
   const earlier = result.migrations.slice(0, index);
   const notCompiled = [...earlier, migration].find((item) => item.compiled === false);
   if (notCompiled)

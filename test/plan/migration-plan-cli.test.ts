@@ -41,7 +41,7 @@ describe('db-migration-agent plan', () => {
     const markdown = cli(['plan', 'migrations/0003_order_status.up.sql', '--format', 'markdown']);
     expect(markdown.code, markdown.err).toBe(0);
     expectTemplateFilled(markdown.out, { tables: ['orders', 'users'], files: ['migrations/0003_order_status.up.sql'] });
-    const json = cli(['plan', '--format', 'json', '--no-rehearse']);
+    const json = cli(['plan', '.', '--format', 'json', '--no-rehearse']);
     expect(json.code, json.err).toBe(0);
     const plan = JSON.parse(json.out) as { timeline: { entries: Parameters<typeof expectGanttMatchesTimeline>[1] } };
     expect(plan.timeline.entries.length).toBeGreaterThan(0);
