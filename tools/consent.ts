@@ -17,7 +17,3 @@ export function projectCodeConsent(given: boolean | undefined, context: ToolCont
       description: 'Yes: run it for this one request. No: list the migrations without their SQL.',
     });
 }
-
-/** The input field every such tool declares. */
-export const EXECUTE_PROJECT_CODE_DESCRIPTION =
-  'Run JS/TS/Python migrations to record their SQL: JS/TS in a sandbox (read-only access to the project, no network, no writes, no processes, no credentials), against recorders that never reach a database. Omitted: the user is asked when the client supports elicitation, otherwise no.';
