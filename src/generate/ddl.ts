@@ -101,6 +101,18 @@ export function tableIn(facts: SchemaFacts, name: string): Table | undefined {
   return findTable(facts.schema, name);
 }
 
+/** Whether the primary key, a unique constraint or a full (not partial) index already leads with these columns. */
+export function indexed(facts: SchemaFacts, table: string, columns: string[]): boolean {
+  const model = tableIn(facts, table);
+  if (!model) return false;
+  const leads = (keys: string[]) => columns.every((column, index) => keys[index] === column);
+  return (
+    leads(model.primaryKey?.columns ?? []) ||
+    model.indexes.some((index) => !index.where && leads(index.columns)) ||
+    model.uniques.some((unique) => leads(unique.columns))
+  );
+}
+
 export function atLeast(version: ServerVersion | undefined, major: number, minor = 0, patch = 0): boolean {
   if (!version) return false;
   if (version.major !== major) return version.major > major;

@@ -163,9 +163,6 @@ export function planChanges(input: Change[], initial: Schema, writer: DdlWriter,
         continue;
       }
       phased(renamePhases(writer, facts, current, column, change.to, options), []);
-      plan.notes.push(
-        `${change.table}.${change.from} → ${change.to}: indexes and constraints on ${change.from} are not copied to ${change.to}; add them with add_index / add_unique / add_foreign_key if they are needed.`,
-      );
       continue;
     }
     if (change.op === 'alter_column') {

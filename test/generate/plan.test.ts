@@ -160,6 +160,52 @@ describe('PostgreSQL drafts', () => {
     expect(contract).toContain('ALTER TABLE users DROP CONSTRAINT users_user_id_not_null');
   });
 
+  it('a type change carries the column’s index, unique key and CHECK to the new column, dropped with the old one', () => {
+    const base = schema('postgresql');
+    const users = base.tables[0]!;
+    users.indexes.push({ name: 'users_email_idx', columns: ['email'], unique: false, where: "email <> ''" });
+    users.uniques.push({ name: 'users_email_key', columns: ['email'] });
+    users.checks.push({ name: 'users_email_check', expression: "(email LIKE '%@%')" });
+    const plan = planChanges(
+      [{ op: 'alter_column', table: 'users', column: 'email', type: 'varchar(320)' }],
+      base,
+      postgresDdlWriter,
+      { confirmDestructive: true },
+    );
+    expect(plan.drafts.map((draft) => [draft.name, draft.phase?.label, draft.transactional])).toEqual([
+      ['add_email_new_to_users', 'expand', true],
+      ['add_users_email_new_key', 'index', false],
+      ['add_users_email_new_idx', 'index', false],
+      ['backfill_users_email_new', 'backfill', false],
+      ['validate_users_email_new_constraints', 'validate', true],
+      ['change_type_of_users_email', 'contract', true],
+    ]);
+    expect(plan.drafts[0]?.up).toContain(
+      "ALTER TABLE users ADD CONSTRAINT users_email_new_check CHECK ((email_new LIKE '%@%')) NOT VALID",
+    );
+    expect(plan.drafts[2]?.up).toEqual([
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_new_idx ON users (email_new) WHERE email_new <> ''",
+    ]);
+    expect(plan.drafts[4]?.up.slice(1)).toEqual([
+      'ALTER TABLE users ADD CONSTRAINT users_email_new_key UNIQUE USING INDEX users_email_new_key',
+      'ALTER TABLE users VALIDATE CONSTRAINT users_email_new_check',
+    ]);
+    const contract = plan.drafts[5]!;
+    expect(contract.up.slice(2)).toEqual([
+      'ALTER TABLE users DROP CONSTRAINT IF EXISTS users_email_check',
+      'ALTER TABLE users DROP CONSTRAINT IF EXISTS users_email_key',
+      'DROP INDEX IF EXISTS users_email_idx',
+      'ALTER TABLE users DROP COLUMN IF EXISTS email',
+      'ALTER TABLE users RENAME COLUMN email_new TO email',
+    ]);
+    // Rolling the contract back restores the old objects under their own names.
+    expect(contract.down.slice(-3)).toEqual([
+      'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email)',
+      "ALTER TABLE users ADD CONSTRAINT users_email_check CHECK (email LIKE '%@%')",
+      "CREATE INDEX users_email_idx ON users (email) WHERE email <> ''",
+    ]);
+  });
+
   it('never plans a drop without confirmation; direct strategy renames in place', () => {
     const withheld = planChanges([{ op: 'drop_table', table: 'users' }], schema('postgresql'), postgresDdlWriter);
     expect(withheld.drafts).toEqual([]);

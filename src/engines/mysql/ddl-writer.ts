@@ -5,6 +5,7 @@ import {
   type BackfillSpec,
   type DdlWriter,
   diffBothWays,
+  indexed,
   restoreSql,
   type SchemaFacts,
   type ServerVersion,
@@ -47,17 +48,6 @@ function referencesSql(reference: Reference): string {
   if (reference.onDelete) text += ` ON DELETE ${reference.onDelete.toUpperCase()}`;
   if (reference.onUpdate) text += ` ON UPDATE ${reference.onUpdate.toUpperCase()}`;
   return text;
-}
-
-function indexed(facts: SchemaFacts, table: string, columns: string[]): boolean {
-  const model = tableIn(facts, table);
-  if (!model) return false;
-  const leads = (keys: string[]) => columns.every((column, index) => keys[index] === column);
-  return (
-    leads(model.primaryKey?.columns ?? []) ||
-    model.indexes.some((index) => leads(index.columns)) ||
-    model.uniques.some((unique) => leads(unique.columns))
-  );
 }
 
 function addIndex(facts: SchemaFacts, table: string, columns: string[], name: string, unique = false): Step {
