@@ -83,6 +83,10 @@ describe.each(TARGETS)('phased rename keeps the column’s index, foreign key an
           'CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS profiles_account_id_key ON profiles (account_id)',
         ]);
         const expand = result.drafts[0]?.up ?? [];
+        // The transaction's own lock_timeout, which validate_safety counts as set.
+        expect(expand[0]).toBe("SET LOCAL lock_timeout = '5000ms'");
+        const findings = result.validation.flatMap((item) => item.findings.map((finding) => finding.ruleId));
+        expect(findings).not.toContain('require-lock-timeout');
         expect(expand).toContain(
           'ALTER TABLE profiles ADD CONSTRAINT profiles_account_id_fkey FOREIGN KEY (account_id) REFERENCES accounts (id) NOT VALID',
         );

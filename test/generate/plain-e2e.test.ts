@@ -125,7 +125,7 @@ describe.each(TARGETS)('generate into a plain SQL project on %s', (target) => {
         expect(all).toContain('CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx');
         expect(all).toContain('NOT VALID');
         expect(all).toContain('VALIDATE CONSTRAINT users_id_positive');
-        expect(all).toMatch(/SET lock_timeout/);
+        expect(all).toMatch(/SET LOCAL lock_timeout/);
         expect(all).toContain('CHECK (age IS NOT NULL) NOT VALID');
         expect(all).toContain('RAISE NOTICE');
       }

@@ -333,7 +333,11 @@ export const mysqlDdlWriter: DdlWriter = {
   engine: 'mysql',
   transactionalDdl: false,
   quote: q,
-  lockTimeout: (ms) => [`SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`],
+  // Every MySQL DDL statement commits on its own: the setting is the session's, given back (the global value) at the end.
+  lockTimeout: (ms) => ({
+    before: [`SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`],
+    after: ['SET SESSION lock_wait_timeout = DEFAULT'],
+  }),
   render,
   backfill,
   convert: (column, _type, using) => using ?? q(column),

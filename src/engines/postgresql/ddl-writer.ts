@@ -368,7 +368,12 @@ export const postgresDdlWriter: DdlWriter = {
   engine: 'postgresql',
   transactionalDdl: true,
   quote: q,
-  lockTimeout: (ms) => [`SET lock_timeout = '${Math.max(1, Math.round(ms))}ms'`],
+  lockTimeout: (ms, transactional) => {
+    const value = `lock_timeout = '${Math.max(1, Math.round(ms))}ms'`;
+    return transactional
+      ? { before: [`SET LOCAL ${value}`], after: [] }
+      : { before: [`SET ${value}`], after: ['RESET lock_timeout'] };
+  },
   render,
   backfill,
   convert: (column, type, using) => using ?? `${q(column)}::${type}`,

@@ -190,7 +190,7 @@ export const sqliteDdlWriter: DdlWriter = {
   engine: 'sqlite',
   transactionalDdl: true,
   quote: q,
-  lockTimeout: () => [],
+  lockTimeout: () => ({ before: [], after: [] }),
   render,
   backfill,
   convert: (column, type, using) => using ?? `CAST(${q(column)} AS ${type})`,

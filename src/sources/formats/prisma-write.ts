@@ -78,7 +78,7 @@ function withoutFieldRenames(draft: MigrationDraft) {
     down = down.filter((statement) => !isRename(statement, rename.table, rename.to, rename.from));
   }
   // Only session settings left (lock_timeout for the rename): nothing to migrate.
-  const meaningful = (statements: string[]) => statements.filter((statement) => !/^\s*SET\s/i.test(statement));
+  const meaningful = (statements: string[]) => statements.filter((statement) => !/^\s*(RE)?SET\s/i.test(statement));
   if (meaningful(up).length === 0) up = [];
   if (meaningful(down).length === 0) down = [];
   return { up, down, renames: mapped };
@@ -107,7 +107,7 @@ function splitForPrisma(up: string[], down: string[], draft: MigrationDraft): Pa
   const groups: string[][] = [];
   let current: string[] = [];
   for (const statement of up) {
-    if (/^\s*SET\s/i.test(statement)) continue;
+    if (/^\s*(RE)?SET\s/i.test(statement)) continue;
     if (OUTSIDE_TRANSACTION.test(statement)) {
       if (current.length) groups.push(current);
       groups.push([statement]);
@@ -115,7 +115,7 @@ function splitForPrisma(up: string[], down: string[], draft: MigrationDraft): Pa
     } else current.push(statement);
   }
   if (current.length) groups.push(current);
-  const downs = down.filter((statement) => !/^\s*SET\s/i.test(statement));
+  const downs = down.filter((statement) => !/^\s*(RE)?SET\s/i.test(statement));
   const note =
     'No lock_timeout here: Prisma runs migration.sql as one script, and this statement must be its only one.';
   // One down statement per up statement, in reverse: each part gets its own; otherwise the last part holds them all.
