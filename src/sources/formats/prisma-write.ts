@@ -5,6 +5,7 @@ import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter, MigrationScan } from '../types.js';
 import { commentLines, terminated } from './comment-lines.js';
 import { PrismaSchemaEditor } from './prisma-schema-edit.js';
+import { prismaStatements } from './prisma-sql.js';
 
 /**
  * Prisma Migrate: `prisma/migrations/<YYYYMMDDHHMMSS>_<name>/migration.sql` with Prisma's own section headers,
@@ -16,7 +17,8 @@ import { PrismaSchemaEditor } from './prisma-schema-edit.js';
  * migration.sql, so the extra file never runs by accident.
  */
 export const writePrisma: FormatWriter = (draft, folder, context) => {
-  const { up, down, renames } = withoutFieldRenames(draft);
+  const { up: planned, down, renames } = withoutFieldRenames(draft);
+  const up = prismaStatements(draft, planned) ?? planned;
   const files: GeneratedFile[] = [];
   const parts = splitForPrisma(up, down, draft);
   const newest = folder.migrations.at(-1);
