@@ -253,6 +253,13 @@ describe('MySQL / MariaDB drafts', () => {
       'SET SESSION lock_wait_timeout = DEFAULT',
     ]);
     expect(up('mariadb 10.2')[0]?.[1]).toContain('ALTER TABLE `users` ADD COLUMN IF NOT EXISTS `age` int');
+    // Server unknown: no algorithm is guessed.
+    expect(up(undefined)[0]?.[1]).toEqual([
+      'SET SESSION lock_wait_timeout = 5',
+      'ALTER TABLE `users` ADD COLUMN `age` int',
+      'ALTER TABLE `users` ADD INDEX `users_age_idx` (`age`)',
+      'SET SESSION lock_wait_timeout = DEFAULT',
+    ]);
   });
 
   it('backfills with a temporary procedure looping UPDATE … LIMIT', () => {
