@@ -13,6 +13,8 @@ import { applyChange, defaultConstraintName, findTable } from './model-changes.j
 export interface Companions {
   /** The old column's objects said again for the new column. */
   adds: Change[];
+  /** Each new object's name and the old one's, with whether it is an index or a constraint. */
+  names: { added: string; old: string; kind: 'index' | 'constraint' }[];
   /** Dropping the old column's foreign keys, CHECKs, unique constraints and indexes (before the column itself). */
   drops: Change[];
 }
@@ -44,6 +46,7 @@ export function companionsOf(table: Table, from: string, to: string): Companions
   const checks: Change[] = [];
   const foreignKeys: Change[] = [];
   const drops: Change[] = [];
+  const names: Companions['names'] = [];
   const uses = (columns: string[]) => columns.some((column) => column === from || mentions(column, from));
   for (const fk of table.foreignKeys.filter((item) => uses(item.columns))) {
     foreignKeys.push({
@@ -58,6 +61,7 @@ export function companionsOf(table: Table, from: string, to: string): Companions
       },
       name: named(fk.name, fk.columns, 'fkey'),
     });
+    names.push({ added: named(fk.name, fk.columns, 'fkey'), old: fk.name, kind: 'constraint' });
     drops.push({ op: 'drop_constraint', table: table.name, name: fk.name });
   }
   for (const check of table.checks.filter((item) => mentions(item.expression, from))) {
@@ -67,6 +71,7 @@ export function companionsOf(table: Table, from: string, to: string): Companions
       expression: renameInExpression(check.expression, from, to),
       name: named(check.name, [from], 'check'),
     });
+    names.push({ added: named(check.name, [from], 'check'), old: check.name, kind: 'constraint' });
     drops.push({ op: 'drop_constraint', table: table.name, name: check.name });
   }
   for (const unique of table.uniques.filter((item) => uses(item.columns))) {
@@ -76,6 +81,7 @@ export function companionsOf(table: Table, from: string, to: string): Companions
       columns: unique.columns.map(rename),
       name: named(unique.name, unique.columns, 'key'),
     });
+    names.push({ added: named(unique.name, unique.columns, 'key'), old: unique.name, kind: 'constraint' });
     drops.push({ op: 'drop_constraint', table: table.name, name: unique.name });
   }
   const indexes = table.indexes.filter((item) => uses(item.columns) || (item.where && mentions(item.where, from)));
@@ -89,9 +95,14 @@ export function companionsOf(table: Table, from: string, to: string): Companions
       ...(index.where ? { where: renameInExpression(index.where, from, to) } : {}),
       ...(index.method && !/^btree$/i.test(index.method) ? { using: index.method } : {}),
     });
+    names.push({
+      added: named(index.name, index.columns, index.unique ? 'key' : 'idx'),
+      old: index.name,
+      kind: 'index',
+    });
     drops.push({ op: 'drop_index', table: table.name, name: index.name });
   }
-  return { adds: [...keys, ...checks, ...foreignKeys], drops };
+  return { adds: [...keys, ...checks, ...foreignKeys], names, drops };
 }
 
 /**

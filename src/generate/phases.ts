@@ -1,6 +1,6 @@
 import type { Column, Schema, Table } from '../schema/model.js';
 import type { Change } from './changes.js';
-import { companionsOf, renderStaged, restoreObjects } from './column-companions.js';
+import { type Companions, companionsOf, renderStaged, restoreObjects } from './column-companions.js';
 import type { DdlWriter, SchemaFacts, Step } from './ddl.js';
 import { applyChange, defaultConstraintName } from './model-changes.js';
 import type { PlanOptions } from './plan.js';
@@ -85,7 +85,7 @@ function backfillDraft(
  * rollback.
  */
 function carryObjects(writer: DdlWriter, facts: SchemaFacts, table: Table, from: string, to: string) {
-  const { adds, drops } = companionsOf(table, from, to);
+  const { adds, drops, names } = companionsOf(table, from, to);
   const staged = renderStaged(writer, facts, adds);
   const indexDrafts: PendingDraft[] = staged.concurrent.map(({ step, name, change }) => ({
     name: `add_${name}`,
@@ -116,6 +116,25 @@ function carryObjects(writer: DdlWriter, facts: SchemaFacts, table: Table, from:
     full: staged.schema,
     drops,
     restore: restoreObjects(staged.schema, table.name, drops),
+    names,
+  };
+}
+
+/**
+ * PostgreSQL, once the old objects are gone: the new ones take their names back (a type change's column ends under
+ * the old name, so `users_email_new_key` is `users_email_key` again), and the renames that undo it on rollback.
+ */
+function takeBackNames(writer: DdlWriter, table: string, names: Companions['names']) {
+  if (writer.engine !== 'postgresql') return { up: [], down: [] };
+  const q = writer.quote;
+  const rename = (from: string, to: string, kind: 'index' | 'constraint') =>
+    kind === 'index'
+      ? `ALTER INDEX ${q(from)} RENAME TO ${q(to)}`
+      : `ALTER TABLE ${q(table)} RENAME CONSTRAINT ${q(from)} TO ${q(to)}`;
+  const renamed = names.filter((name) => name.added !== name.old);
+  return {
+    up: renamed.map((name) => rename(name.added, name.old, name.kind)),
+    down: renamed.map((name) => rename(name.old, name.added, name.kind)),
   };
 }
 
@@ -235,6 +254,7 @@ export function typePhases(
   const drop: Change = { op: 'drop_column', table: table.name, column: column.name };
   const rename: Change = { op: 'rename_column', table: table.name, from: temp, to: column.name };
   const detached = dropOldObjects(writer, at(carried.full), carried.drops);
+  const names = takeBackNames(writer, table.name, carried.names);
   const dropped = applyChange(detached.schema, drop);
   const renamed = applyChange(dropped, rename);
   const notNull: Change = { op: 'alter_column', table: table.name, column: column.name, nullable: false };
@@ -247,6 +267,7 @@ export function typePhases(
     ...detached.up,
     ...writer.render(drop, at(detached.schema)).flatMap((step) => step.up),
     ...writer.render(rename, at(dropped)).flatMap((step) => step.up),
+    ...names.up,
     ...(column.nullable ? [] : writer.render(notNull, at(renamed)).flatMap((step) => step.up)),
     ...(proof ? [proof.dropCheck] : []),
   ];
@@ -257,6 +278,7 @@ export function typePhases(
   const backRenamed = applyChange(relaxed, backRename);
   const readded = applyChange(backRenamed, reAdd);
   const down = [
+    ...names.down,
     ...(column.nullable
       ? []
       : writer.render({ ...notNull, nullable: true }, at(applyChange(renamed, notNull))).flatMap((step) => step.up)),

@@ -121,3 +121,36 @@ describe.each(TARGETS)('phased rename keeps the column’s index, foreign key an
     }
   });
 });
+
+describe.each(['postgres-server', 'pglite'] as const)('phased type change on %s', (target) => {
+  it('ends with the column’s unique index, foreign key and CHECK under their old names, rows converted', {
+    timeout: 300_000,
+  }, async () => {
+    const db = await openTarget(target);
+    if (!db) return;
+    const root = makeProject({
+      'migrations/001_create_profiles.sql': `${[ACCOUNTS, ...profilesSql('owner_id')].join(';\n')};\n`,
+      'migrations/down/001_create_profiles.sql': 'DROP TABLE profiles;\nDROP TABLE accounts;\n',
+    });
+    try {
+      const change = { op: 'alter_column', table: 'profiles', column: 'owner_id', type: 'bigint' } as const;
+      const result = await generateConfirmed(target, root, [change], 10);
+      expect(rehearsals(result)).toEqual(rehearsalsPassed(result));
+      await applyUp(db, root, 'migrations', 'postgresql', 0, 1);
+      for (const statement of rows()) await db.exec(statement);
+      const before = await db.introspect();
+      await applyUp(db, root, 'migrations', 'postgresql', 1);
+      const intended = profilesSql('owner_id').map((sql) => sql.replace('owner_id integer', 'owner_id bigint'));
+      expect(await differenceFrom(db, target, [ACCOUNTS, ...intended])).toEqual([]);
+      const converted = await db.query<{ owner_id: string }>('SELECT owner_id FROM profiles ORDER BY id');
+      expect(converted.map((row) => Number(row.owner_id))).toEqual(
+        Array.from({ length: ROWS }, (_, index) => ROWS - index),
+      );
+      await applyDown(db, root, 'migrations', 'postgresql', result.drafts.length);
+      expect(compareSchemas(before, await db.introspect())).toEqual([]);
+    } finally {
+      await db.close();
+      removeProject(root);
+    }
+  });
+});

@@ -160,7 +160,7 @@ describe('PostgreSQL drafts', () => {
     expect(contract).toContain('ALTER TABLE users DROP CONSTRAINT users_user_id_not_null');
   });
 
-  it('a type change carries the column’s index, unique key and CHECK to the new column, dropped with the old one', () => {
+  it('a type change carries the column’s index, unique key and CHECK to the new column, under their old names at the end', () => {
     const base = schema('postgresql');
     const users = base.tables[0]!;
     users.indexes.push({ name: 'users_email_idx', columns: ['email'], unique: false, where: "email <> ''" });
@@ -197,6 +197,15 @@ describe('PostgreSQL drafts', () => {
       'DROP INDEX IF EXISTS users_email_idx',
       'ALTER TABLE users DROP COLUMN IF EXISTS email',
       'ALTER TABLE users RENAME COLUMN email_new TO email',
+      // The column is `email` again, and so are the names of its objects.
+      'ALTER TABLE users RENAME CONSTRAINT users_email_new_check TO users_email_check',
+      'ALTER TABLE users RENAME CONSTRAINT users_email_new_key TO users_email_key',
+      'ALTER INDEX users_email_new_idx RENAME TO users_email_idx',
+    ]);
+    expect(contract.down.slice(1, 4)).toEqual([
+      'ALTER TABLE users RENAME CONSTRAINT users_email_check TO users_email_new_check',
+      'ALTER TABLE users RENAME CONSTRAINT users_email_key TO users_email_new_key',
+      'ALTER INDEX users_email_idx RENAME TO users_email_new_idx',
     ]);
     // Rolling the contract back restores the old objects under their own names.
     expect(contract.down.slice(-3)).toEqual([
