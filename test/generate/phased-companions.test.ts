@@ -52,16 +52,21 @@ function rows(): string[] {
   ];
 }
 
+/** A plain SQL project whose one migration creates accounts and profiles (owner_id with its three objects). */
+function profilesProject(): string {
+  return makeProject({
+    'migrations/001_create_profiles.sql': `${[ACCOUNTS, ...profilesSql('owner_id')].join(';\n')};\n`,
+    'migrations/down/001_create_profiles.sql': 'DROP TABLE profiles;\nDROP TABLE accounts;\n',
+  });
+}
+
 describe.each(TARGETS)('phased rename keeps the column’s index, foreign key and CHECK on %s', (target: Target) => {
   it('recreates them on the new column, drops the old ones, rolls back exactly, loses no row', {
     timeout: 300_000,
   }, async () => {
     const db = await openTarget(target);
     if (!db) return;
-    const root = makeProject({
-      'migrations/001_create_profiles.sql': `${[ACCOUNTS, ...profilesSql('owner_id')].join(';\n')};\n`,
-      'migrations/down/001_create_profiles.sql': 'DROP TABLE profiles;\nDROP TABLE accounts;\n',
-    });
+    const root = profilesProject();
     const engine = engineOf(target);
     try {
       const result = await generateConfirmed(
@@ -128,10 +133,7 @@ describe.each(['postgres-server', 'pglite'] as const)('phased type change on %s'
   }, async () => {
     const db = await openTarget(target);
     if (!db) return;
-    const root = makeProject({
-      'migrations/001_create_profiles.sql': `${[ACCOUNTS, ...profilesSql('owner_id')].join(';\n')};\n`,
-      'migrations/down/001_create_profiles.sql': 'DROP TABLE profiles;\nDROP TABLE accounts;\n',
-    });
+    const root = profilesProject();
     try {
       const change = { op: 'alter_column', table: 'profiles', column: 'owner_id', type: 'bigint' } as const;
       const result = await generateConfirmed(target, root, [change], 10);
