@@ -1,7 +1,7 @@
 import type { Engine } from '../model.js';
 import type { RenameAnswer, SchemaOperation } from '../schema/diff/types.js';
 import { diffSources } from '../schema/diff-sources.js';
-import type { DdlWriter } from './ddl.js';
+import { type DdlWriter, finishStatements } from './ddl.js';
 import { snakeName } from './naming.js';
 import type { Plan } from './plan.js';
 import type { MigrationDraft } from './types.js';
@@ -124,23 +124,16 @@ export async function planFromDiff(
     down: SchemaOperation[],
     transactional: boolean,
   ): MigrationDraft => {
-    const preamble = transactional && locks(ops) ? writer.lockTimeout(options.lockTimeoutMs ?? 5_000) : [];
-    let up = ops.flatMap((op) => op.sql);
-    let back = down.flatMap((op) => op.sql);
-    let inTransaction = transactional && writer.transactionalDdl;
-    // SQLite rebuilds switch foreign keys off around their own transaction (see DdlWriter.ownTransaction).
-    const own = writer.ownTransaction;
-    if (own && inTransaction && (own(up, false) || own(back, false))) {
-      up = own(up, true) ?? up;
-      back = back.length ? (own(back, true) ?? back) : back;
-      inTransaction = false;
-    }
+    const finished = finishStatements(
+      writer,
+      { up: ops.flatMap((op) => op.sql), down: down.flatMap((op) => op.sql) },
+      transactional,
+      transactional && locks(ops) ? (options.lockTimeoutMs ?? 5_000) : undefined,
+    );
     return {
       name,
       engine: writer.engine,
-      up: up.length ? [...preamble, ...up] : up,
-      down: back.length ? [...preamble, ...back] : back,
-      transactional: inTransaction,
+      ...finished,
       changes: [],
     };
   };

@@ -153,12 +153,13 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
     ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });
+  // The target server's version, from the caller or detect_setup: the shadow's is no proof of production's.
   const version: ServerVersion | undefined =
     (request.serverVersion ? parseServerVersion(request.serverVersion, engine) : undefined) ??
     (located.pkg?.engine?.version
       ? parseServerVersion(located.pkg.engine.version, located.pkg.engine.name)
-      : undefined) ??
-    current.version;
+      : undefined);
+  if (!version && engine === 'mysql' && hasChanges) notes.push(unknownMysqlVersionNote(current.version));
 
   const plan = async (confirmDestructive: boolean): Promise<Plan> =>
     hasChanges
@@ -249,4 +250,9 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
     withheld: planned.withheld,
     notes,
   };
+}
+
+function unknownMysqlVersionNote(shadow: ServerVersion | undefined): string {
+  const seen = shadow ? ` (the shadow runs ${shadow.flavor} ${shadow.major}.${shadow.minor}.${shadow.patch})` : '';
+  return `Target server version unknown: no ALGORITHM=INSTANT or ALGORITHM=INPLACE, LOCK=NONE was asked for, so the server picks and may copy the table. Pass serverVersion${seen} to get them where it supports them.`;
 }

@@ -291,6 +291,16 @@ describe('generate_migration over every format writer: several drafts in one cal
       // Every draft has new files of its own, and no two drafts share one.
       const created = new Set(result.files.filter((file) => !file.edit).map((file) => file.path));
       const own = result.drafts.map((draft) => draft.files.filter((file) => created.has(file)));
+      // lock_timeout never outlives its migration: SET LOCAL in a transaction; session SET then RESET outside one.
+      result.drafts.forEach((draft, index) => {
+        const text = result.files
+          .filter((file) => own[index]!.includes(file.path))
+          .map((file) => file.text)
+          .join('\n');
+        if (draft.transactional) expect(text, draft.name).not.toMatch(/SET\s+lock_timeout/i);
+        else if (/SET\s+lock_timeout/i.test(text)) expect(text, draft.name).toMatch(/RESET\s+lock_timeout/i);
+      });
+      expect(result.files.some((file) => /SET LOCAL lock_timeout/.test(file.text))).toBe(true);
       for (const [index, files] of own.entries()) expect(files.length, result.drafts[index]!.name).toBeGreaterThan(0);
       const all = own.flat();
       expect(new Set(all).size).toBe(all.length);
@@ -332,6 +342,8 @@ describe('generate_migration over every format writer: several drafts in one cal
         await applyAll(db, older, 'up');
         const before = await db.introspect();
         await applyAll(db, tail, 'up');
+        // Same connection, all migrations run: none left its lock_timeout behind for the next one.
+        expect((await db.query<{ lock_timeout: string }>('SHOW lock_timeout'))[0]?.lock_timeout).toBe('0');
         const applied = await db.introspect();
         expect(applied.tables.map((item) => item.name)).toContain('matrix_notes');
         const note = applied.tables
