@@ -52,6 +52,10 @@ export function expectTemplateFilled(markdown: string, facts: { tables: string[]
   const rollback = section(markdown, 'Rollback');
   expect(rollback).toMatch(/```(sql|bash)\n\S/);
   expect(rollback).toMatch(/Point of no return/);
+  // The seed's rollback template inside it: automatic rollback, manual steps with the integrity checks.
+  expect(rollback).toMatch(/^Automatic rollback \(.+\):$/m);
+  expect(rollback).toMatch(/^Manual rollback, when the automatic one fails:\n\n1\. \S/m);
+  expect(rollback).toMatch(/^Verify afterwards:\n\n```sql\n-- \S/m);
   const checklist = section(markdown, 'Safety Checklist').split('\n');
   expect(checklist).toHaveLength(6);
   for (const item of checklist) expect(item).toMatch(/^- \[( |x)\] .+ — \S.{5,}/);

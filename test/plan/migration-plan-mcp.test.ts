@@ -28,7 +28,15 @@ const server = await postgresAvailable();
 interface Plan {
   risk: string;
   changes: { statement: number; action: string; table: string; column: string }[];
-  rollback: { source: string; tested: string; statements: string[]; pointsOfNoReturn: { object: string }[] }[];
+  rollback: {
+    grade: string;
+    down: string;
+    downStatements: number;
+    command?: string;
+    proof: string;
+    pointsOfNoReturn: { phase: string; statement: number; lost: string; backup: string }[];
+    findings: string[];
+  }[];
   checklist: { id: string; status: string; evidence: string[] }[];
   timeline: {
     lockTimeoutMs: number;
@@ -98,11 +106,36 @@ describe('migration_plan over MCP', () => {
       'ADD INDEX orders.status',
       'ADD COLUMN users.last_login_at',
     ]);
-    // No down file: the down is derived from the schema and proven by the round trip.
-    expect(result.rollback[0]).toMatchObject({ source: 'derived', tested: 'passed' });
-    expect(result.rollback[0]?.statements.join('\n')).toMatch(/DROP COLUMN status/);
-    expect(result.rollback[0]?.pointsOfNoReturn.map((point) => point.object)).toContain('orders.status');
-    expect(section(markdown, 'Rollback')).toContain('migrate -path migrations');
+    // No down file: the down is derived from the schema and proven by the round trip — rollback_plan's answer,
+    // word for word: the same grade, command, points of no return and proof.
+    const own = (await callTool(connection.client, 'rollback_plan', { migration: '0003' })).structuredContent as {
+      grade: string;
+      command: { command?: string };
+      down: { source: string; statements: string[] };
+      pointsOfNoReturn: { phase: string; statement: number; lost: string; backup: string }[];
+      manual: { steps: string[] };
+      proof: { status: string };
+    };
+    expect(result.rollback[0]).toMatchObject({
+      grade: own.grade,
+      down: 'derived',
+      downStatements: own.down.statements.length,
+      command: own.command.command,
+      proof: 'passed',
+      pointsOfNoReturn: own.pointsOfNoReturn.map(({ phase, statement, lost, backup }) => ({
+        phase,
+        statement,
+        lost,
+        backup,
+      })),
+    });
+    expect(own.proof.status).toBe('passed');
+    const rollbackSection = section(markdown, 'Rollback');
+    expect(rollbackSection).toContain('migrate -path migrations');
+    expect(rollbackSection).toMatch(/DROP COLUMN status/);
+    expect(rollbackSection).toContain(own.grade.toUpperCase());
+    for (const step of own.manual.steps) expect(rollbackSection).toContain(step);
+    for (const point of own.pointsOfNoReturn) expect(rollbackSection).toContain(point.backup);
     expect(result.rehearsals[0]).toMatchObject({ outcome: 'passed', shadow: expect.stringContaining('PGlite') });
     expect(result.checklist.find((item) => item.id === 'rollback-tested')?.status).toBe('pass');
 
@@ -161,7 +194,7 @@ describe('migration_plan over MCP', () => {
     expect(section(markdown, 'Migration File')).toContain('knex.schema.alterTable');
     expect(section(markdown, 'Migration File')).toMatch(/create index concurrently/i);
     expect(section(markdown, 'Rollback')).toContain('npx knex migrate:rollback');
-    expect(result.rollback[0]?.source).toBe('migration');
+    expect(result.rollback[0]?.down).toBe('project');
     expect(result.rehearsals[0]?.outcome).toBe('passed');
     expectTimelineSound(result.timeline);
     expectGanttMatchesTimeline(markdown, result.timeline.entries);
@@ -218,7 +251,7 @@ describe('migration_plan over MCP', () => {
     });
     expect(markdown).toMatch(/^### Migration Files$/m);
     expect(result.rehearsals.map((rehearsal) => rehearsal.outcome)).toEqual(['passed', 'passed']);
-    expect(result.rollback.map((rollback) => rollback.source)).toEqual(['migration', 'derived']);
+    expect(result.rollback.map((rollback) => rollback.down)).toEqual(['project', 'derived']);
     expect(result.changes[0]).toMatchObject({ action: 'CREATE TABLE', table: 'orders' });
     expectTimelineSound(result.timeline);
     expectGanttMatchesTimeline(markdown, result.timeline.entries);
