@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { DetectResult, PackageSetup } from './types.js';
 
 /** A readable Markdown summary of a DetectResult, shared by the detect_setup tool and `db-migration-agent detect`. */
@@ -5,7 +6,8 @@ export function summarizeDetect(result: DetectResult): string {
   const lines: string[] = [];
   const multi = result.packages.length > 1;
   lines.push(
-    `# Database setup of ${result.root}`,
+    // The folder's name, not its absolute path: the text is read by people and agents, often in a shared log.
+    `# Database setup of ${path.basename(result.root)}`,
     '',
     `${result.stats.files} files walked in ${result.stats.elapsedMs} ms${result.stats.capped ? ' (capped: see warnings)' : ''}; ${result.packages.length} package${multi ? 's' : ''}.`,
   );
