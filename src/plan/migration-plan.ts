@@ -142,7 +142,7 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
     safety,
     lockTimeoutMs,
     engine: shadowEngine,
-    ...(version ? { version } : {}),
+    ...versionOf(version, reports),
     ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
   });
   const tables = affectedTables(changes, timeline.entries);
@@ -390,6 +390,17 @@ function projectPackage(root: string, folder: string | undefined): { commands: C
     setup.packages[0];
   const named = owner?.engine?.version ? parseServerVersion(owner.engine.version, owner.engine.name) : undefined;
   return { commands: owner?.commands ?? {}, ...(named ? { version: named } : {}) };
+}
+
+/** The production server's version as the project names it, else the MySQL/MariaDB shadow's the rehearsal ran on. */
+function versionOf(
+  named: ServerVersion | undefined,
+  reports: (RehearsalReport | undefined)[],
+): { version?: ServerVersion } {
+  const shadow = reports.find((report) => report?.serverVersion)?.serverVersion;
+  const version =
+    named ?? (shadow ? parseServerVersion(shadow, /maria/i.test(shadow) ? 'mariadb' : 'mysql') : undefined);
+  return version ? { version } : {};
 }
 
 interface TimelineInputs {
