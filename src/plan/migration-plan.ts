@@ -483,10 +483,15 @@ const ENGINE_BASIS: Record<ShadowEngine, (version?: ServerVersion) => string> = 
 };
 
 function affectedTables(changes: PlanChange[], entries: TimelineEntry[]): string[] {
-  const tables = new Set<string>();
-  for (const change of changes) if (change.table !== '—' && change.table !== '?') tables.add(change.table);
-  for (const entry of entries) if (entry.phase === 'up') tables.add(entry.table);
-  return [...tables];
+  // One name per table: the shadow may name a locked table schema-qualified (public.Comment) or not.
+  const tables = new Map<string, string>();
+  const add = (table: string) => {
+    const key = table.replace(/^public\./, '');
+    if (!tables.has(key)) tables.set(key, table);
+  };
+  for (const change of changes) if (change.table !== '—' && change.table !== '?') add(change.table);
+  for (const entry of entries) if (entry.phase === 'up') add(entry.table);
+  return [...tables.values()];
 }
 
 const SEED_CHECKLIST: { id: PlanChecklistItem['id']; title: string; from: ChecklistItem['id'][] }[] = [

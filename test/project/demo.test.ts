@@ -83,6 +83,10 @@ describe('db-migration-agent demo blog (Prisma + PostgreSQL)', () => {
       expect(out).toContain('-- CreateTable');
       expect(out).toContain('prisma/seed.ts');
       expect(out).toContain('## Migration Plan:');
+      // A table is named once, as the migration writes it, not again schema-qualified as the shadow locks it.
+      const affected = /\*\*Affected tables\*\*: (.+)/.exec(out)?.[1]?.split(', ') ?? [];
+      expect(affected).toContain('Comment');
+      expect(affected).not.toContain('public.Comment');
     },
     DEMO_TIMEOUT,
   );
