@@ -1,12 +1,12 @@
 import path from 'node:path';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseBaselineCache } from '../../src/shadow/baseline-cache.js';
 import { MYSQL_URL, mysqlAvailable } from '../helpers/databases.js';
-import { connectInMemory, textOf } from '../helpers/mcp.js';
+import { connectInMemory } from '../helpers/mcp.js';
 import {
   expectGanttMatchesTimeline,
   expectTemplateFilled,
+  planOverMcp,
   section,
   type TimelineEntryLike,
 } from './migration-plan-expect.js';
@@ -49,16 +49,7 @@ afterAll(async () => {
   await releaseBaselineCache();
 });
 
-async function plan(args: Record<string, unknown>): Promise<{ plan: Plan; text: string; markdown: string }> {
-  const result = (await connection.client.callTool({ name: 'migration_plan', arguments: args }, undefined, {
-    timeout: 240_000,
-  })) as CallToolResult;
-  expect(result.isError, textOf(result)).toBeFalsy();
-  const structured = result.structuredContent as unknown as Plan;
-  const read = await connection.client.readResource({ uri: structured.markdown.uri });
-  const content = read.contents[0];
-  return { plan: structured, text: textOf(result), markdown: content && 'text' in content ? String(content.text) : '' };
-}
+const plan = (args: Record<string, unknown>) => planOverMcp<Plan>(connection.client, args);
 
 function upEntry(result: Plan, statement: number): Entry | undefined {
   return result.timeline.entries.find((entry) => entry.phase === 'up' && entry.statement === statement);

@@ -1,15 +1,16 @@
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseBaselineCache } from '../../src/shadow/baseline-cache.js';
 import { releaseWarmPglite } from '../../src/shadow/pglite.js';
 import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 import {
+  callPlan,
   expectGanttMatchesTimeline,
   expectTemplateFilled,
+  planOverMcp,
   section,
   type TimelineEntryLike,
 } from './migration-plan-expect.js';
@@ -59,23 +60,8 @@ afterAll(async () => {
   await Promise.all([releaseBaselineCache(), releaseWarmPglite()]);
 });
 
-/** A plan rehearses on a loaded 2-core machine: give it longer than the SDK's default one-minute request timeout. */
-async function planCall(args: Record<string, unknown>): Promise<CallToolResult> {
-  return (await connection.client.callTool({ name: 'migration_plan', arguments: args }, undefined, {
-    timeout: 240_000,
-  })) as CallToolResult;
-}
-
-async function plan(args: Record<string, unknown>): Promise<{ plan: Plan; text: string; markdown: string }> {
-  const result = await planCall(args);
-  expect(result.isError, textOf(result)).toBeFalsy();
-  const structured = result.structuredContent as unknown as Plan;
-  const read = await connection.client.readResource({ uri: structured.markdown.uri });
-  const content = read.contents[0];
-  const markdown = content && 'text' in content ? String(content.text) : '';
-  expect(markdown.length).toBe(structured.markdown.chars);
-  return { plan: structured, text: textOf(result), markdown };
-}
+const planCall = (args: Record<string, unknown>) => callPlan(connection.client, args);
+const plan = (args: Record<string, unknown>) => planOverMcp<Plan>(connection.client, args);
 
 function expectTimelineSound(timeline: Plan['timeline']): void {
   for (const entry of timeline.entries) {
