@@ -5,6 +5,7 @@ import type { RehearsalReport } from '../shadow/rehearse.js';
 import type { TimelineEntry, TimelinePhase } from './migration-plan-types.js';
 import { round, shortSql } from './timeline.js';
 import {
+  createdTable,
   mysqlStatementLock,
   observedCopy,
   type StatementLock,
@@ -49,9 +50,10 @@ export function engineEntries(request: EngineTimelineRequest): { entries: Timeli
   const untilCommit = request.engine === 'sqlite' && request.migration.transactional;
   const total = planned.reduce((sum, item) => sum + item.ms, 0);
   const entries: TimelineEntry[] = [];
+  const created = new Set(steps.map((step) => createdTable(step.sql)).filter((table) => table !== undefined));
   let clock = request.offsetMs;
   for (const { step, lock, ms, estimated } of planned) {
-    if (lock) {
+    if (lock && !created.has(lock.table)) {
       const held = untilCommit ? request.offsetMs + total - clock : ms;
       entries.push({
         phase: request.phase,

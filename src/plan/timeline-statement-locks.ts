@@ -198,6 +198,12 @@ export function observedCopy(lock: StatementLock, notes: string[]): StatementLoc
   };
 }
 
+/** The table a CREATE TABLE makes: nobody else uses it yet, so its locks block nobody. */
+export function createdTable(sql: string): string | undefined {
+  const created = /^\s*CREATE TABLE (?:IF NOT EXISTS )?(\S+)/i.exec(sql)?.[1];
+  return created ? unquote(created) : undefined;
+}
+
 function unquote(name: string): string {
   const last =
     name
