@@ -40,17 +40,22 @@ const outputSchema = z.object({
       details: z.string(),
     }),
   ),
-  rollback: z.array(
-    z.object({
-      migration: z.string(),
-      source: z.enum(['migration', 'derived', 'none']),
-      command: z.object({ command: z.string(), source: z.string() }).optional(),
-      statements: z.array(z.string()),
-      pointsOfNoReturn: z.array(z.object({ object: z.string(), lost: z.string() })),
-      tested: z.enum(['passed', 'failed', 'not rehearsed']),
-      notes: z.array(z.string()),
-    }),
-  ),
+  rollback: z
+    .array(
+      z.object({
+        migration: z.string(),
+        grade: z.enum(['reversible', 'reversible-with-data-loss', 'irreversible', 'unknown']),
+        down: z.enum(['project', 'derived', 'none']),
+        downStatements: z.number(),
+        command: z.string().optional(),
+        proof: z.enum(['passed', 'failed', 'skipped']),
+        pointsOfNoReturn: z.array(
+          z.object({ phase: z.enum(['up', 'down']), statement: z.number(), lost: z.string(), backup: z.string() }),
+        ),
+        findings: z.array(z.string()),
+      }),
+    )
+    .describe("rollback_plan's verdict per migration; its down SQL, manual steps and checks are in the Markdown"),
   checklist: z.array(z.object({ id: z.string(), title: z.string(), status, evidence: z.array(z.string()) })),
   deployment: z.array(
     z.object({
@@ -108,7 +113,7 @@ export const migrationPlanTool = defineTool({
   name: 'migration_plan',
   title: 'Plan the deployment of a migration',
   description:
-    'Use last: the plan a reviewer reads. Summary, risk, changes, rollback, safety checklist, deployment steps per environment, impact and the lock timeline, from validation and a rehearsal. Full Markdown with a Mermaid gantt: resource markdown.uri.',
+    'Use last: the plan a reviewer reads. Summary, risk, changes, rollback, safety checklist, deployment steps per environment, impact and the lock timeline (MySQL by ALTER algorithm, SQLite the write lock), from validation and a rehearsal. Full Markdown with a Mermaid gantt: resource markdown.uri.',
   inputSchema: z.object({
     projectRoot: projectRootField,
     migrations: z.array(z.string().min(1)).optional().describe('Ids, names or paths (default: the newest)'),
@@ -128,13 +133,19 @@ export const migrationPlanTool = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async handler(input, context) {
     // The engine loads on first use, so the server starts fast.
-    const [{ migrationPlan }, { renderPlanMarkdown }, { renderPlanText }, { keepPlan, writePlanFile }] =
-      await Promise.all([
-        import('../src/plan/migration-plan.js'),
-        import('../src/plan/migration-plan-markdown.js'),
-        import('../src/plan/migration-plan-text.js'),
-        import('../src/plan/migration-plan-output.js'),
-      ]);
+    const [
+      { migrationPlan },
+      { renderPlanMarkdown },
+      { renderPlanText },
+      { keepPlan, writePlanFile },
+      { rollbackSummary },
+    ] = await Promise.all([
+      import('../src/plan/migration-plan.js'),
+      import('../src/plan/migration-plan-markdown.js'),
+      import('../src/plan/migration-plan-text.js'),
+      import('../src/plan/migration-plan-output.js'),
+      import('../src/plan/migration-plan-rollback.js'),
+    ]);
     const projectRoot = await context.resolveRoot(input.projectRoot);
     const plan = await migrationPlan({
       projectRoot,
@@ -161,7 +172,13 @@ export const migrationPlanTool = defineTool({
     // The SQL and sources are in the Markdown resource: the result stays small.
     const migrations = plan.migrations.map(({ sql: _sql, source: _source, ...file }) => file);
     return {
-      structured: { ...plan, migrations, markdown: { uri, chars: markdown.length }, ...(written ? { written } : {}) },
+      structured: {
+        ...plan,
+        migrations,
+        rollback: plan.rollback.map(rollbackSummary),
+        markdown: { uri, chars: markdown.length },
+        ...(written ? { written } : {}),
+      },
       text: `${renderPlanText(plan)}\n\nFull plan (Markdown, Mermaid gantt): ${uri}${written ? `\nwritten to ${written}` : ''}`,
     };
   },

@@ -34,7 +34,7 @@ describe('db-migration-agent plan', () => {
     expect(bars.map((line) => line.split(' ')[0])).toEqual(['orders', 'users']);
     for (const line of bars) expect(/│([█▓░ ]*)│/.exec(line)?.[1]).toHaveLength(30);
     expect(out).toContain('█ reads+writes blocked  ▓ writes blocked');
-    expect(out).toMatch(/Rollback 0003: derived down, 3 statement\(s\), round trip passed/);
+    expect(out).toMatch(/Rollback 0003: reversible\S*, derived down \(3 statement\(s\)\), up → down → up passed/);
   }, 240_000);
 
   it('prints the Markdown plan and the JSON plan; the gantt draws the JSON timeline', () => {
