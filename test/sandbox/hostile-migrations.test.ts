@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networkNamespace } from '../../src/sandbox/network-namespace.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
+import { settledSessions as settledTargetSessions } from '../helpers/server-sessions.js';
 import { fixture } from '../sources/tool-runs.js';
 
 /**
@@ -29,26 +30,7 @@ const SECRETS = {
 let admin: pg.Client | undefined;
 const saved: Record<string, string | undefined> = {};
 
-async function sessions(): Promise<number> {
-  if (!admin) return 0;
-  await admin.query('select pg_stat_clear_snapshot()');
-  const result = await admin.query<{ sessions: string }>('select sessions from pg_stat_database where datname = $1', [
-    TARGET_DATABASE,
-  ]);
-  return Number(result.rows[0]?.sessions ?? 0);
-}
-
-/** Server statistics are flushed about once a second: wait for a count that holds still. */
-async function settledSessions(): Promise<number> {
-  let previous = await sessions();
-  for (let attempt = 0; attempt < 10; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const current = await sessions();
-    if (current === previous) return current;
-    previous = current;
-  }
-  return previous;
-}
+const settledSessions = () => settledTargetSessions(admin, TARGET_DATABASE);
 
 async function probeTableExists(): Promise<boolean> {
   const client = new pg.Client({ connectionString: POSTGRES_URL.replace(/\/[^/]*$/, `/${TARGET_DATABASE}`) });

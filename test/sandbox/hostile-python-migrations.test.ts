@@ -1,0 +1,134 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMigrations } from '../../src/sources/index.js';
+import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
+import { settledSessions } from '../helpers/server-sessions.js';
+import { fixture } from '../sources/tool-runs.js';
+
+/**
+ * Issue 15 §1 for Python: Alembic revisions that attack the machine each get a clear per-file error naming the
+ * line, the good ones still give their SQL, nothing is written, and PostgreSQL counts no new connection to the
+ * database the attacks target. Needs a Python that imports alembic and psycopg2:
+ * TEST_PYTHON=$(bash scripts/python-migration-tools.sh).
+ */
+const TARGET_DATABASE = 'python_sandbox_escape_target';
+const ESCAPED_FILE = '/tmp/db-migration-agent-python-escape.txt';
+const SECRETS = {
+  DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:5432/python_sandbox_escape_target',
+  PGHOST: '127.0.0.1',
+  PGUSER: 'postgres',
+  PGDATABASE: TARGET_DATABASE,
+};
+
+function toolPython(): string | undefined {
+  for (const candidate of [process.env.TEST_PYTHON, 'python3']) {
+    if (!candidate) continue;
+    try {
+      execFileSync(candidate, ['-c', 'import alembic.config, psycopg2'], { stdio: 'ignore', cwd: '/' });
+      return candidate;
+    } catch {}
+  }
+  const message = 'no Python with alembic and psycopg2 (TEST_PYTHON=$(bash scripts/python-migration-tools.sh))';
+  if (process.env.CI === 'true') throw new Error(message);
+  console.warn(`SKIP the Python sandbox tests: ${message}`);
+  return undefined;
+}
+const python = toolPython();
+
+/** Every file under a folder (the project copy must hold the same files after the run). */
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' }).sort();
+}
+
+let root = '';
+let admin: pg.Client | undefined;
+const saved: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  if (!python) return;
+  rmSync(ESCAPED_FILE, { force: true });
+  root = mkdtempSync(path.join(tmpdir(), 'python-sandbox-'));
+  cpSync(fixture('sandbox-alembic'), root, { recursive: true });
+  mkdirSync(path.join(root, '.venv/bin'), { recursive: true });
+  symlinkSync(python, path.join(root, '.venv/bin/python'));
+  if ((await postgresAvailable()).available) {
+    admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [TARGET_DATABASE]);
+    if (exists.rowCount === 0) await admin.query(`create database ${TARGET_DATABASE}`);
+  }
+  for (const [name, value] of Object.entries(SECRETS)) {
+    saved[name] = process.env[name];
+    process.env[name] = value;
+  }
+});
+
+afterAll(async () => {
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  if (root) rmSync(root, { recursive: true, force: true });
+  if (admin) {
+    await admin.query(`drop database if exists ${TARGET_DATABASE} with (force)`).catch(() => undefined);
+    await admin.end();
+  }
+});
+
+describe.skipIf(!python)('hostile Alembic revisions in the Python sandbox', () => {
+  it('each attack is a per-file error at its line, the good revisions give SQL, nothing is written or connected', async () => {
+    const baseline = await settledSessions(admin, TARGET_DATABASE);
+    const before = filesUnder(root);
+    const result = await readMigrations(root, { executeProjectCode: true, timeoutMs: 15_000 });
+
+    const sql = (file: string) =>
+      result.migrations
+        .find((migration) => migration.path === `alembic/versions/${file}`)
+        ?.up.map((statement) => statement.sql)
+        .filter((statement) => !/alembic_version|^(BEGIN|COMMIT)$/.test(statement));
+    expect(result.migrations.map((migration) => migration.path)).toEqual([
+      'alembic/versions/001_ok.py',
+      'alembic/versions/009_ok_after.py',
+    ]);
+    expect(sql('001_ok.py')).toEqual(['create table first (id serial primary key)']);
+    expect(sql('009_ok_after.py')).toEqual(['alter table first add column name varchar(80)']);
+
+    const errors = Object.fromEntries(result.errors.map((error) => [error.path, error.error]));
+    const refused = (file: string, what: string, line: number, detail: RegExp) =>
+      expect(errors[`alembic/versions/${file}`]).toMatchObject({
+        code: 'sandbox-refused',
+        what: expect.stringMatching(
+          new RegExp(`^The sandbox refused ${what} at alembic/versions/${file}:${line} while .*${detail.source}`),
+        ),
+        where: { file: `alembic/versions/${file}`, line },
+      });
+    refused('002_spawns_process.py', 'starting or signalling a process', 10, /subprocess\.Popen/);
+    refused('003_writes_file.py', 'writing files', 9, /open\('\/tmp\/db-migration-agent-python-escape\.txt', 'w'\)/);
+    refused('005_opens_socket.py', 'network access', 10, /socket\.getaddrinfo/);
+    refused('006_connects_with_psycopg2.py', 'connecting to a database', 10, /psycopg2\.connect/);
+    // A refusal ends the process: project code cannot catch it and carry on.
+    refused('007_catches_refusal.py', 'changing the file system', 11, /os\.remove\('alembic\.ini'/);
+    expect(errors['alembic/versions/004_reads_database_url.py']).toMatchObject({
+      code: 'python-command-failed',
+      what: expect.stringMatching(
+        /failed at alembic\/versions\/004_reads_database_url\.py:10: KeyError: 'DATABASE_URL'$/,
+      ),
+      where: { file: 'alembic/versions/004_reads_database_url.py', line: 10 },
+    });
+    expect(errors['alembic/versions/008_loops_forever.py']).toMatchObject({
+      code: 'python-timeout',
+      what: expect.stringContaining('did not finish within 15000 ms and was killed'),
+    });
+    expect(Object.keys(errors)).toHaveLength(7);
+    for (const error of result.errors) expect(error.error.fix.length).toBeGreaterThan(20);
+
+    expect(existsSync(ESCAPED_FILE)).toBe(false);
+    expect(filesUnder(root)).toEqual(before);
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+    if (admin) expect(await settledSessions(admin, TARGET_DATABASE)).toBe(baseline);
+  }, 300_000);
+});
