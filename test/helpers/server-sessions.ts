@@ -1,4 +1,5 @@
-import type pg from 'pg';
+import pg from 'pg';
+import { POSTGRES_URL, postgresAvailable } from './databases.js';
 
 /**
  * Connections a PostgreSQL server accepted for one database (pg_stat_database.sessions): sandbox tests prove
@@ -23,4 +24,35 @@ export async function settledSessions(admin: pg.Client | undefined, database: st
     previous = current;
   }
   return previous;
+}
+
+/**
+ * An admin connection to the test server with `database` created (the database sandbox attacks aim at), or
+ * undefined when PostgreSQL is not reachable.
+ */
+export async function openEscapeTarget(database: string): Promise<pg.Client | undefined> {
+  if (!(await postgresAvailable()).available) return undefined;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  const exists = await admin.query('select 1 from pg_database where datname = $1', [database]);
+  if (exists.rowCount === 0) await admin.query(`create database ${database}`);
+  return admin;
+}
+
+export async function closeEscapeTarget(admin: pg.Client | undefined, database: string): Promise<void> {
+  if (!admin) return;
+  await admin.query(`drop database if exists ${database} with (force)`).catch(() => undefined);
+  await admin.end();
+}
+
+/** Sets what a developer's shell or a CI job holds (none of it may reach migrations); returns the restore. */
+export function withSecrets(secrets: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(secrets).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, secrets);
+  return () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
 }

@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMigrations } from '../../src/sources/index.js';
-import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
-import { settledSessions } from '../helpers/server-sessions.js';
+import { closeEscapeTarget, openEscapeTarget, settledSessions, withSecrets } from '../helpers/server-sessions.js';
+import { toolPython } from '../helpers/tool-python.js';
 import { fixture } from '../sources/tool-runs.js';
 
 /**
@@ -24,20 +23,7 @@ const SECRETS = {
   PGDATABASE: TARGET_DATABASE,
 };
 
-function toolPython(): string | undefined {
-  for (const candidate of [process.env.TEST_PYTHON, 'python3']) {
-    if (!candidate) continue;
-    try {
-      execFileSync(candidate, ['-c', 'import alembic.config, psycopg2'], { stdio: 'ignore', cwd: '/' });
-      return candidate;
-    } catch {}
-  }
-  const message = 'no Python with alembic and psycopg2 (TEST_PYTHON=$(bash scripts/python-migration-tools.sh))';
-  if (process.env.CI === 'true') throw new Error(message);
-  console.warn(`SKIP the Python sandbox tests: ${message}`);
-  return undefined;
-}
-const python = toolPython();
+const python = toolPython('alembic.config, psycopg2', 'the Python sandbox tests', true);
 
 /** Every file under a folder (the project copy must hold the same files after the run). */
 function filesUnder(folder: string): string[] {
@@ -46,7 +32,7 @@ function filesUnder(folder: string): string[] {
 
 let root = '';
 let admin: pg.Client | undefined;
-const saved: Record<string, string | undefined> = {};
+let restoreEnvironment = () => {};
 
 beforeAll(async () => {
   if (!python) return;
@@ -55,28 +41,14 @@ beforeAll(async () => {
   cpSync(fixture('sandbox-alembic'), root, { recursive: true });
   mkdirSync(path.join(root, '.venv/bin'), { recursive: true });
   symlinkSync(python, path.join(root, '.venv/bin/python'));
-  if ((await postgresAvailable()).available) {
-    admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    const exists = await admin.query('select 1 from pg_database where datname = $1', [TARGET_DATABASE]);
-    if (exists.rowCount === 0) await admin.query(`create database ${TARGET_DATABASE}`);
-  }
-  for (const [name, value] of Object.entries(SECRETS)) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
+  admin = await openEscapeTarget(TARGET_DATABASE);
+  restoreEnvironment = withSecrets(SECRETS);
 });
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnvironment();
   if (root) rmSync(root, { recursive: true, force: true });
-  if (admin) {
-    await admin.query(`drop database if exists ${TARGET_DATABASE} with (force)`).catch(() => undefined);
-    await admin.end();
-  }
+  await closeEscapeTarget(admin, TARGET_DATABASE);
 });
 
 describe.skipIf(!python)('hostile Alembic revisions in the Python sandbox', () => {
