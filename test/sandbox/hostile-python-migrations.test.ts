@@ -1,4 +1,14 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
@@ -11,7 +21,8 @@ import { fixture } from '../sources/tool-runs.js';
 /**
  * Issue 15 §1 for Python: Alembic revisions that attack the machine each get a clear per-file error naming the
  * line, the good ones still give their SQL, nothing is written, and PostgreSQL counts no new connection to the
- * database the attacks target. Needs a Python that imports alembic and psycopg2:
+ * database the attacks target; Django's sqlmigrate reads SQLite settings in memory and is refused a PostgreSQL
+ * connection. Needs a Python that imports alembic, Django and psycopg2:
  * TEST_PYTHON=$(bash scripts/python-migration-tools.sh).
  */
 const TARGET_DATABASE = 'python_sandbox_escape_target';
@@ -23,7 +34,7 @@ const SECRETS = {
   PGDATABASE: TARGET_DATABASE,
 };
 
-const python = toolPython('alembic.config, psycopg2', 'the Python sandbox tests', true);
+const python = toolPython('alembic.config, django.core.management, psycopg2', 'the Python sandbox tests', true);
 
 /** Every file under a folder (the project copy must hold the same files after the run). */
 function filesUnder(folder: string): string[] {
@@ -37,10 +48,7 @@ let restoreEnvironment = () => {};
 beforeAll(async () => {
   if (!python) return;
   rmSync(ESCAPED_FILE, { force: true });
-  root = mkdtempSync(path.join(tmpdir(), 'python-sandbox-'));
-  cpSync(fixture('sandbox-alembic'), root, { recursive: true });
-  mkdirSync(path.join(root, '.venv/bin'), { recursive: true });
-  symlinkSync(python, path.join(root, '.venv/bin/python'));
+  root = projectCopy('sandbox-alembic');
   admin = await openEscapeTarget(TARGET_DATABASE);
   restoreEnvironment = withSecrets(SECRETS);
 });
@@ -103,4 +111,64 @@ describe.skipIf(!python)('hostile Alembic revisions in the Python sandbox', () =
     expect(JSON.stringify(result)).not.toContain('hunter2');
     if (admin) expect(await settledSessions(admin, TARGET_DATABASE)).toBe(baseline);
   }, 300_000);
+});
+
+/** A copy of a fixture whose project Python (.venv/bin/python) is the tool Python. */
+function projectCopy(name: string): string {
+  const copy = mkdtempSync(path.join(tmpdir(), 'python-sandbox-'));
+  cpSync(fixture(name), copy, { recursive: true });
+  mkdirSync(path.join(copy, '.venv/bin'), { recursive: true });
+  symlinkSync(python!, path.join(copy, '.venv/bin/python'));
+  return copy;
+}
+
+describe.skipIf(!python)('Django in the Python sandbox', () => {
+  it('sqlmigrate on SQLite settings gives the SQL without creating the database file', async () => {
+    const copy = projectCopy('sandbox-django');
+    try {
+      const result = await readMigrations(copy, { executeProjectCode: true, timeoutMs: 30_000 });
+      expect(result.errors).toEqual([]);
+      expect(result.migrations.map((migration) => [migration.path, migration.up[1]?.sql])).toEqual([
+        [
+          'shop/migrations/0001_initial.py',
+          'CREATE TABLE "shop_product" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "name" varchar(200) NOT NULL)',
+        ],
+        [
+          'shop/migrations/0002_product_price.py',
+          'CREATE TABLE "new__shop_product" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "price" integer NOT NULL, "name" varchar(200) NOT NULL)',
+        ],
+      ]);
+      expect(existsSync(path.join(copy, 'db.sqlite3'))).toBe(false);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('sqlmigrate on PostgreSQL settings is refused its connection, per file, and the server sees none', async () => {
+    const copy = projectCopy('sandbox-django');
+    try {
+      const settings = path.join(copy, 'mysite/settings.py');
+      writeFileSync(
+        settings,
+        readFileSync(settings, 'utf8').replace(
+          /^DATABASES = .*$/m,
+          `DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "HOST": "127.0.0.1", "NAME": "${TARGET_DATABASE}", "USER": "postgres"}}`,
+        ),
+      );
+      const baseline = await settledSessions(admin, TARGET_DATABASE);
+      const result = await readMigrations(copy, { executeProjectCode: true, timeoutMs: 30_000 });
+      expect(result.migrations).toEqual([]);
+      expect(result.errors.map((error) => [error.path, error.error.code, error.error.where])).toEqual([
+        ['shop/migrations/0001_initial.py', 'sandbox-refused', { file: 'shop/migrations/0001_initial.py' }],
+        ['shop/migrations/0002_product_price.py', 'sandbox-refused', { file: 'shop/migrations/0002_product_price.py' }],
+      ]);
+      expect(result.errors[0]?.error.what).toMatch(
+        /^The sandbox refused connecting to a database at .*django\/db\/backends\/postgresql\/base\.py:\d+ while `python manage\.py sqlmigrate shop 0001_initial` ran the project's code: psycopg2\.connect\.$/,
+      );
+      expect(result.errors[0]?.error.fix).toContain("Django's sqlmigrate opens a connection");
+      expect(await settledSessions(admin, TARGET_DATABASE)).toBe(baseline);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

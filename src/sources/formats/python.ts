@@ -70,12 +70,16 @@ function failure(
   const command = `\`${path.basename(python)} ${args.join(' ')}\``;
   if (outcome.kind === 'refused') {
     const { what, detail, file: asker, line } = outcome.refusal;
+    // The bootstrap names a project file relative to the root; an absolute path is a library's own code.
+    const inProject = asker !== '' && !path.isAbsolute(asker);
     const at = asker ? ` at ${asker}:${line}` : '';
     return new UserError(
       'sandbox-refused',
       `The sandbox refused ${what}${at} while ${command} ran the project's code: ${detail}.`,
-      'Migrations are run only to print their SQL: they may not write files, start processes, open network connections or load native code. Move that work out of the migration (or guard it with `context.is_offline_mode()` / a settings check).',
-      asker ? { file: asker, line } : { file },
+      what === 'connecting to a database' && !inProject
+        ? `Migrations are read without any database, and this tool's SQL output needs one (Django's sqlmigrate opens a connection for an atomic migration on PostgreSQL and MySQL), so this file was not checked. Check what \`${args.join(' ')}\` prints on a development database with \`db-migration-agent check -\`.`
+        : 'Migrations are run only to print their SQL: they may not write files, start processes, open network connections or load native code. Move that work out of the migration (or guard it with `context.is_offline_mode()` / a settings check).',
+      inProject ? { file: asker, line } : { file },
     );
   }
   if (outcome.kind === 'timeout') {
