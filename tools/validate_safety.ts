@@ -143,7 +143,7 @@ export const validateSafetyTool = defineTool({
       .string()
       .optional()
       .describe(
-        "Database engine (default: each migration folder's, from its format or its package; only postgresql has rules so far, other folders are listed as not checked)",
+        "Database engine (default: each migration folder's, from its format or its package; required when the project's files name several; only postgresql has rules so far, other folders are listed as not checked)",
       ),
     projectRoot: z
       .string()
