@@ -72,7 +72,8 @@ function failure(
     const { what, detail, file: asker, line } = outcome.refusal;
     // The bootstrap names a project file relative to the root; an absolute path is a library's own code.
     const inProject = asker !== '' && !path.isAbsolute(asker);
-    const at = asker ? ` at ${asker}:${line}` : '';
+    // The project file and line go in `where`; a library's own frame is named in the text.
+    const at = asker && !inProject ? ` in ${asker}:${line}` : '';
     return new UserError(
       'sandbox-refused',
       `The sandbox refused ${what}${at} while ${command} ran the project's code: ${detail}.`,
@@ -102,7 +103,7 @@ function failure(
   const message = outcome.stderr.trim().split('\n').at(-1) || `exit status ${outcome.code}`;
   return new UserError(
     'python-command-failed',
-    `${command} failed${frame ? ` at ${frame.file}:${frame.line}` : ''}: ${message}`,
+    `${command} failed: ${message}`,
     `Run the same command in the project to see the full error, fix it, then read the migrations again. The sandbox passes no database URL, password or token (DATABASE_URL, PG*, …): code that needs one must not run when printing SQL.`,
     frame ?? { file },
   );
