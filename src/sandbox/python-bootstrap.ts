@@ -1,7 +1,8 @@
 /**
  * The script the sandboxed Python runs first (`python -B -c <this> <config> <command…>`), before any project
  * module is imported: a memory cap, an audit hook (PEP 578) that ends the process on the first write to the
- * file system, process start, network or DNS call, or ctypes use — reporting what was refused and the project
+ * file system, read of another process's /proc entry or of a private file at home, process start, network or
+ * DNS call, or ctypes use — reporting what was refused and the project
  * file and line that asked — then the real command (`-m alembic …`, `manage.py …`, `-c …`).
  *
  * Database drivers written in C (psycopg2, mysqlclient) connect without Python's socket layer, so their connect
@@ -70,6 +71,25 @@ def _refuse(what, detail):
     os._exit(${REFUSAL_EXIT})
 
 
+_OWN_PROC = ("/proc/self/", "/proc/thread-self/", "/proc/%d/" % os.getpid())
+_HOME = os.path.realpath(os.path.expanduser("~"))
+# Python's own files and packages may sit in the home folder (pyenv, ~/.local); everything else there is private.
+_READABLE = [_root] + [os.path.realpath(entry) for entry in sys.path + [sys.prefix, sys.base_prefix, sys.exec_prefix]
+                       if entry]
+
+
+def _secret(target):
+    # Another process's /proc entry (the server's environment holds DATABASE_URL), or a private file at home
+    # (~/.pgpass, ~/.aws/credentials, ~/.ssh).
+    if not isinstance(target, (str, bytes)):
+        return False
+    real = os.path.realpath(os.fsdecode(target))
+    if real.startswith("/proc/") and real.split("/")[2].isdigit() and not real.startswith(_OWN_PROC):
+        return True
+    inside = lambda folder: real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
+    return _HOME not in ("", os.sep) and inside(_HOME) and not any(inside(folder) for folder in _READABLE)
+
+
 def _writes(args):
     target, mode, flags = (list(args) + [None, None, None])[:3]
     if isinstance(target, int) or target in ("/dev/null", b"/dev/null"):
@@ -84,6 +104,8 @@ def _hook(event, args):
         return
     if event == "open" and _writes(args):
         _refuse("writing files", "open(%r, %r)" % (args[0], args[1]))
+    elif event == "open" and _secret(args[0]):
+        _refuse("reading files outside the project", "open(%r)" % (args[0],))
     elif event == "ctypes.dlopen" and args and args[0] is not None:
         # Importing ctypes opens the running process itself (ctypes.pythonapi); a library is native code.
         _refuse("native code through ctypes", "ctypes.dlopen(%r)" % (args[0],))
