@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readMigrations } from '../../src/sources/index.js';
 import { runCli } from '../helpers/cli.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 
@@ -26,6 +27,16 @@ describe('a project whose files name several engines', () => {
     expect(err).toContain(
       'fix: Say which engine these migrations run on: MCP "engine": "postgresql" (CLI --engine postgresql)',
     );
+  }, 60_000);
+
+  it('reading the migrations says which dialect knex recorded in when nothing names one', async () => {
+    const result = await readMigrations(ROOT, { executeProjectCode: true });
+    expect(result.notes).toEqual([
+      "No knexfile client and no engine given: the SQL was recorded in knex's PostgreSQL dialect. Pass the engine (MCP engine, CLI --engine) to record another.",
+    ]);
+    expect(result.migrations[1]?.up.map((statement) => statement.sql)).toEqual([
+      `alter table "stat_minutely" add column "mqtt_check_type" varchar(255) not null default 'keyword'`,
+    ]);
   }, 60_000);
 
   it('--engine postgresql settles it: both migrations are checked', async () => {

@@ -12,7 +12,7 @@ import { fixture } from './tool-runs.js';
  * with the documented default or the configured value, each substitution noted with its positions; an action
  * that is not an option lookup stops its own file with its position, never a cascade of syntax errors.
  */
-const ROOT = fixture('formats-go-template');
+const ROOT = fixture('trust-go-template');
 const sqlOf = (result: Awaited<ReturnType<typeof readMigrations>>, direction: 'up' | 'down' = 'up') =>
   result.migrations.map((migration) => (migration[direction] ?? []).map((statement) => statement.sql));
 
