@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UserError } from '../../errors.js';
+import { networkNamespace } from '../../sandbox/network-namespace.js';
 import { type PythonOutcome, runSandboxedPython } from '../../sandbox/python-run.js';
 import { isFile } from '../files.js';
 
@@ -11,6 +12,12 @@ import { isFile } from '../files.js';
  */
 function run(python: string, args: string[], root: string, timeoutMs: number): Promise<PythonOutcome> {
   return runSandboxedPython({ python, args, root, timeoutMs });
+}
+
+/** What the Python sandbox could not do on this machine (no empty network namespace), for the read's notes. */
+export function pythonSandboxNotes(executes: boolean): { notes?: string[] } {
+  const note = executes ? networkNamespace().note : undefined;
+  return note ? { notes: [`Python sandbox: ${note}`] } : {};
 }
 
 /** The project's Python: its virtualenv when it has one, else python3 on PATH. */
