@@ -138,7 +138,7 @@ const inputSchema = z.object({
   downSql: z.string().optional().describe('Its down SQL'),
   paths: z.array(z.string()).optional().describe('Files, folders or globs (default: the whole project)'),
   executeProjectCode: executeProjectCodeField,
-  engine: z.string().optional().describe("Default: each folder's own"),
+  engine: z.string().optional().describe("Default: each folder's own; required when the project names several"),
   projectRoot: projectRootField,
   options: optionsSchema.optional(),
 });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { compareSchemas, renderSchemaChanges } from '../../src/schema/compare.js
 import { PostgresShadow } from '../../src/shadow/postgres.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
+import { toolPython as findToolPython } from '../helpers/tool-python.js';
 import { applyMigration, removeTemporaryProjects, temporaryProject } from './sql-writers-helpers.js';
 
 /**
@@ -168,21 +168,7 @@ const FORMATS: FormatCase[] = [
   { tool: 'django', fixture: 'generate-django', code: true, python: true },
 ];
 
-/** A Python that imports alembic and Django (TEST_PYTHON, else python3), as in writers-python.test.ts. */
-function findToolPython(): string | undefined {
-  for (const candidate of [process.env.TEST_PYTHON, 'python3']) {
-    if (!candidate) continue;
-    try {
-      execFileSync(candidate, ['-c', 'import alembic.config, django.core.management'], { stdio: 'ignore', cwd: '/' });
-      return candidate;
-    } catch {}
-  }
-  console.warn(
-    'SKIP alembic/django in the generate matrix: no Python with alembic and Django (TEST_PYTHON=$(bash scripts/python-migration-tools.sh))',
-  );
-  return undefined;
-}
-const toolPython = findToolPython();
+const toolPython = findToolPython('alembic.config, django.core.management', 'alembic/django in the generate matrix');
 
 const NOW = new Date(Date.UTC(2026, 11, 6, 12, 0, 0));
 

@@ -8,7 +8,7 @@ import { listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements, withCompiledSql } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
 import { writeAlembic } from './alembic-write.js';
-import { pythonAssignment, requirePythonModule, runPython } from './python.js';
+import { pythonAssignment, pythonSandboxNotes, requirePythonModule, runPython } from './python.js';
 import { entry, filesOf, finish, pythonBody, readIndexed, topologicalOrder } from './scan-common.js';
 
 interface Revision {
@@ -90,7 +90,7 @@ export const alembic: FormatReader = {
   write: writeAlembic,
   async read(context) {
     const { files } = await listEntries(context.directory);
-    const result: FormatRead = { migrations: [], errors: [] };
+    const result: FormatRead = { migrations: [], errors: [], ...pythonSandboxNotes(context.executeProjectCode) };
     const revisions: Revision[] = [];
     for (const file of files.filter((name) => name.endsWith('.py') && name !== '__init__.py')) {
       const absolute = path.join(context.directory, file);

@@ -8,7 +8,7 @@ import { isDirectory, isFile, listEntries, readError, readText, selected } from 
 import { splitStatements, withCompiledSql } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
 import { writeDjango } from './django-write.js';
-import { requirePythonModule, runPython } from './python.js';
+import { pythonSandboxNotes, requirePythonModule, runPython } from './python.js';
 import { entry, filesOf, finish, readIndexed, topologicalOrder } from './scan-common.js';
 
 interface DjangoMigration {
@@ -90,7 +90,7 @@ export const django: FormatReader = {
   async read(context) {
     const folders =
       context.directory === context.package ? await appMigrationFolders(context.package) : [context.directory];
-    const result: FormatRead = { migrations: [], errors: [] };
+    const result: FormatRead = { migrations: [], errors: [], ...pythonSandboxNotes(context.executeProjectCode) };
     const migrations: DjangoMigration[] = [];
     for (const folder of folders) {
       if (!(await isDirectory(folder))) continue;

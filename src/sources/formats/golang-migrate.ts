@@ -3,9 +3,10 @@ import { UserError } from '../../errors.js';
 import type { PackageContext } from '../../project/context.js';
 import { joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
-import { listEntries, readText } from '../files.js';
+import { listEntries } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
+import { readTemplated, templateOptions } from './go-template.js';
 import { writeGolangMigrate } from './golang-migrate-write.js';
 import { entry, finish, readIndexed, sqlFolders } from './scan-common.js';
 import { collect, engineFor } from './sql-common.js';
@@ -60,6 +61,9 @@ export const golangMigrate: FormatReader = {
       a.version < b.version ? -1 : a.version > b.version ? 1 : 0,
     );
     const engine = engineFor(context);
+    const configured = templateOptions(context.root);
+    const rendered = async (absolute: string, relative: string, notes: string[]) =>
+      splitStatements(await readTemplated(absolute, relative, configured, notes), engine, relative);
     return collect(
       context,
       ordered.map(([version, entry]) => ({
@@ -71,7 +75,7 @@ export const golangMigrate: FormatReader = {
           ];
           const upPath = entry.up ? relativeToRoot(context.root, entry.up) : undefined;
           const downPath = entry.down ? relativeToRoot(context.root, entry.down) : undefined;
-          if (!upPath) {
+          if (!entry.up || !upPath) {
             // A down file alone is not a forward migration: it is reported, never listed as one.
             throw new UserError(
               'missing-up',
@@ -86,10 +90,8 @@ export const golangMigrate: FormatReader = {
             name: entry.title,
             path: upPath,
             format: 'golang-migrate' as const,
-            up: entry.up ? await splitStatements((await readText(entry.up)) ?? '', engine, upPath) : [],
-            ...(entry.down && downPath
-              ? { down: await splitStatements((await readText(entry.down)) ?? '', engine, downPath) }
-              : {}),
+            up: await rendered(entry.up, upPath, notes),
+            ...(entry.down && downPath ? { down: await rendered(entry.down, downPath, notes) } : {}),
             transactional: false,
             execution: 'one-query' as const,
             notes,

@@ -157,6 +157,11 @@ export const knex: FormatReader = {
       return result;
     }
     const client = clientFor(settings, context.engine);
+    if (!context.engine && !settings.client) {
+      result.notes = [
+        "No knexfile client and no engine given: the SQL was recorded in knex's PostgreSQL dialect. Pass the engine (MCP engine, CLI --engine) to record another.",
+      ];
+    }
     const recorder = await KnexRecorder.create(context.package, client);
     // SQLite compiles against the schema so far, so a narrowed read still replays the migrations before it.
     const all = ordered.map((file) => path.join(context.directory, file));

@@ -1,0 +1,20 @@
+import { execFileSync } from 'node:child_process';
+
+/**
+ * A Python that imports `modules` (e.g. "alembic.config, psycopg2"): TEST_PYTHON, else python3 when it can.
+ * Without one: undefined and a SKIP line saying what was skipped and how to get one
+ * (TEST_PYTHON=$(bash scripts/python-migration-tools.sh)); under CI=true when `requiredInCi`, an error.
+ */
+export function toolPython(modules: string, skipped: string, requiredInCi = false): string | undefined {
+  for (const candidate of [process.env.TEST_PYTHON, 'python3']) {
+    if (!candidate) continue;
+    try {
+      execFileSync(candidate, ['-c', `import ${modules}`], { stdio: 'ignore', cwd: '/' });
+      return candidate;
+    } catch {}
+  }
+  const message = `no Python importing ${modules} (TEST_PYTHON=$(bash scripts/python-migration-tools.sh))`;
+  if (requiredInCi && process.env.CI === 'true') throw new Error(message);
+  console.warn(`SKIP ${skipped}: ${message}`);
+  return undefined;
+}
