@@ -5,6 +5,7 @@ import type {
   EnumType,
   Extension,
   ForeignKey,
+  Grant,
   Index,
   Policy,
   Routine,
@@ -160,6 +161,16 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
         AND ${notExtensionMember('c.oid', 'pg_class')}
       ORDER BY i.indrelid, ic.relname`,
   );
+  // The owner's own privileges are implicit (and differ between a shadow and a real database): left out.
+  const grants = await db.query<{ relid: number; grantee: string; privilege: string; grantable: boolean }>(
+    `SELECT c.oid::int AS relid, CASE WHEN acl.grantee = 0 THEN 'PUBLIC' ELSE r.rolname::text END AS grantee,
+            acl.privilege_type AS privilege, acl.is_grantable AS grantable
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       CROSS JOIN LATERAL aclexplode(c.relacl) acl
+       LEFT JOIN pg_roles r ON r.oid = acl.grantee
+      WHERE c.relkind IN ('r', 'p') AND c.relacl IS NOT NULL AND acl.grantee <> c.relowner AND ${USER_NAMESPACES}
+      ORDER BY 1, 2, 3`,
+  );
 
   const generatedByColumn = new Map(generatedExpr.map((row) => [`${row.relid}.${row.attname}`, row.expr]));
   const tables = new Map<number, Table>();
@@ -233,6 +244,16 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
         ...(row.deferrable ? { deferrable: true } : {}),
         ...(row.deferred ? { initiallyDeferred: true } : {}),
       } satisfies ForeignKey);
+  }
+  for (const row of grants) {
+    const table = tables.get(row.relid);
+    if (!table) continue;
+    table.grants ??= [];
+    table.grants.push({
+      grantee: row.grantee,
+      privilege: row.privilege,
+      ...(row.grantable ? { grantable: true } : {}),
+    } satisfies Grant);
   }
   for (const row of indexes) {
     const table = tables.get(row.relid);
@@ -380,6 +401,28 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
       WHERE ${USER_NAMESPACES} ORDER BY n.nspname, c.relname, p.polname`,
   );
 
+  const sequenceModels = sequences.map((row): Sequence => {
+    const namespace = namespaceOf(row.nspname);
+    return {
+      name: row.relname,
+      ...(namespace ? { namespace } : {}),
+      ...(row.owner_table && row.owner_column
+        ? { ownedBy: `${qualified(row.owner_nsp ?? 'public', row.owner_table)}.${row.owner_column}` }
+        : {}),
+      ...(row.deptype === 'i' ? { identity: true } : {}),
+      options: {
+        type: row.type,
+        start: row.start,
+        increment: row.increment,
+        min: row.min,
+        max: row.max,
+        cache: row.cache,
+        cycle: row.cycle,
+      },
+    };
+  });
+  attachIdentityOptions([...tables.values()], sequenceModels);
+
   return {
     engine: 'postgresql',
     tables: [...tables.values()],
@@ -398,26 +441,7 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
       const namespace = namespaceOf(row.nspname);
       return { name: row.typname, ...(namespace ? { namespace } : {}), values: row.labels };
     }),
-    sequences: sequences.map((row): Sequence => {
-      const namespace = namespaceOf(row.nspname);
-      return {
-        name: row.relname,
-        ...(namespace ? { namespace } : {}),
-        ...(row.owner_table && row.owner_column
-          ? { ownedBy: `${qualified(row.owner_nsp ?? 'public', row.owner_table)}.${row.owner_column}` }
-          : {}),
-        ...(row.deptype === 'i' ? { identity: true } : {}),
-        options: {
-          type: row.type,
-          start: row.start,
-          increment: row.increment,
-          min: row.min,
-          max: row.max,
-          cache: row.cache,
-          cycle: row.cycle,
-        },
-      };
-    }),
+    sequences: sequenceModels,
     extensions: extensions.map((row): Extension => {
       const namespace = namespaceOf(row.nspname);
       return { name: row.extname, ...(namespace ? { namespace } : {}), version: row.version };
@@ -466,6 +490,20 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
       }),
     ),
   };
+}
+
+/** An identity column's sequence options live on the column: they are part of its definition. */
+function attachIdentityOptions(tables: Table[], sequences: Sequence[]): void {
+  const columns = new Map<string, Column>();
+  for (const table of tables)
+    for (const column of table.columns)
+      if (column.identity)
+        columns.set(`${table.namespace ? `${table.namespace}.` : ''}${table.name}.${column.name}`, column);
+  for (const sequence of sequences) {
+    if (!sequence.identity || !sequence.ownedBy || !sequence.options) continue;
+    const column = columns.get(sequence.ownedBy);
+    if (column) column.identityOptions = sequence.options;
+  }
 }
 
 const ROUTINE_KINDS: Record<string, Routine['kind']> = { f: 'function', p: 'procedure', a: 'aggregate', w: 'window' };
