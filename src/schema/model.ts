@@ -24,6 +24,8 @@ export interface Schema {
   triggers?: Trigger[];
   /** Row-level security policies (PostgreSQL). */
   policies?: Policy[];
+  /** Table grants were read (a PostgreSQL catalog); sources that cannot express grants (Prisma) leave them out. */
+  grantsKnown?: boolean;
 }
 
 export interface Table {

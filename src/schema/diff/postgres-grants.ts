@@ -6,9 +6,11 @@ import { operation, type PlannedOperation } from './operation.js';
 /**
  * Table privileges from one schema to the other: what a role lost is revoked (or only its grant option), what it
  * gained is granted, one statement per table, role and grant option. A dropped table takes its grants with it.
+ * Compared only when both sides know their grants: a Prisma schema says nothing about them, which is not "none".
  */
 export function planGrants(before: Schema, after: Schema, phase: number): PlannedOperation[] {
   const ops: PlannedOperation[] = [];
+  if (!before.grantsKnown || !after.grantsKnown) return ops;
   const earlier = new Map(before.tables.map((table) => [qualifiedName(table), table.grants ?? []]));
   for (const table of after.tables) {
     const name = qualifiedName(table);

@@ -433,6 +433,7 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
 
   return {
     engine: 'postgresql',
+    grantsKnown: true,
     tables: [...tables.values()],
     views: views.map((row): View => {
       const namespace = namespaceOf(row.nspname);
