@@ -1,9 +1,7 @@
 import type { Migration } from '../model.js';
 import type { Schema } from '../schema/model.js';
-import { buildBaseline } from '../shadow/baseline.js';
-import { openShadow } from '../shadow/open.js';
-import { extensionsCreatedIn } from '../shadow/pglite-extensions.js';
-import type { ShadowDatabase, ShadowEngine } from '../shadow/types.js';
+import { replayHistory } from '../shadow/replay-cache.js';
+import type { ShadowEngine } from '../shadow/types.js';
 import type { ServerVersion } from './ddl.js';
 
 /**
@@ -31,31 +29,14 @@ export function parseServerVersion(text: string, hint?: string): ServerVersion |
   return { flavor, major: Number(numbers[1]), minor: Number(numbers[2] ?? 0), patch: Number(numbers[3] ?? 0) };
 }
 
-async function versionOf(db: ShadowDatabase): Promise<ServerVersion | undefined> {
-  if (db.engine === 'sqlite') return undefined;
-  if (db.engine === 'postgresql') {
-    const [row] = await db.query<{ server_version: string }>('SHOW server_version');
-    return row ? parseServerVersion(row.server_version, 'postgresql') : undefined;
-  }
-  const [row] = await db.query<{ v: string }>('SELECT VERSION() AS v');
-  return row ? parseServerVersion(row.v, /maria/i.test(row.v) ? 'mariadb' : 'mysql') : undefined;
-}
-
+/** The schema the history builds (replayed once per content in a process, see replay-cache) and its version. */
 export async function readCurrentSchema(
   engine: ShadowEngine,
   migrations: Migration[],
   options: { shadowUrl?: string; signal?: AbortSignal } = {},
 ): Promise<CurrentSchema> {
-  const db = await openShadow({
-    engine,
-    ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
-    extensions: extensionsCreatedIn(migrations.flatMap((migration) => migration.up.map((statement) => statement.sql))),
-  });
-  try {
-    await buildBaseline(db, { kind: 'migrations', migrations }, options.signal ? { signal: options.signal } : {});
-    const version = await versionOf(db);
-    return { schema: await db.introspect(), ...(version ? { version } : {}) };
-  } finally {
-    await db.close();
-  }
+  const replayed = await replayHistory(engine, migrations, options);
+  const hint = engine === 'mysql' ? (/maria/i.test(replayed.version ?? '') ? 'mariadb' : 'mysql') : engine;
+  const version = replayed.version ? parseServerVersion(replayed.version, hint) : undefined;
+  return { schema: replayed.schema, ...(version ? { version } : {}) };
 }

@@ -6,6 +6,7 @@ import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.j
 import { buildBaseline } from '../shadow/baseline.js';
 import { openShadow, shadowEngineFor } from '../shadow/open.js';
 import { extensionsCreatedIn } from '../shadow/pglite-extensions.js';
+import { replayHistory } from '../shadow/replay-cache.js';
 import type { ShadowDatabase } from '../shadow/types.js';
 import { introspectMysql } from './introspect/mysql.js';
 import { introspectPostgres } from './introspect/postgres.js';
@@ -140,19 +141,13 @@ async function schemaOfMigrations(
       'Use a SQL schema file or a database as the source, or list the migrations with executeProjectCode to record their SQL.',
       { file: uncompiled[0]?.path ?? result.directory },
     );
-  const engine = options.engine ?? result.engine;
-  const extensions = extensionsCreatedIn([
-    result.migrations.flatMap((m) => m.up.map((statement) => statement.sql)).join('\n'),
-  ]);
-  const schema = await withShadow({ ...options, ...(engine ? { engine } : {}), extensions }, async (db) => {
-    await buildBaseline(
-      db,
-      { kind: 'migrations', migrations: result.migrations },
-      options.signal ? { signal: options.signal } : {},
-    );
-    return db.introspect();
+  const engine = shadowEngineFor(options.engine ?? result.engine);
+  const replayed = await replayHistory(engine, result.migrations, {
+    ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
-  return { schema, label: `${result.migrations.length} ${result.format} migration(s) in ${result.directory}` };
+  const label = `${result.migrations.length} ${result.format} migration(s) in ${result.directory}`;
+  return { schema: replayed.schema, label: replayed.cached ? `${label} (replay cached)` : label };
 }
 
 export async function withShadow<T>(
