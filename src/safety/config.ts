@@ -32,6 +32,8 @@ async function configSchema() {
       assumeInTransaction: z.boolean().optional(),
       largeTableRows: z.number().int().positive().optional(),
       rowCounts: z.record(z.string(), z.number().int().nonnegative()).optional(),
+      // Validated by src/environments/config.ts, which owns the key.
+      environments: z.unknown().optional(),
     })
     .strict();
 }

@@ -4,6 +4,7 @@ import type { Engine, Migration, Statement } from '../../model.js';
 import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, numericKey } from '../bookkeeping.js';
 import { listEntries, readError, selected } from '../files.js';
 import {
   frameIn,
@@ -48,6 +49,27 @@ const TYPE_ENGINES: Record<string, Engine> = {
   mariadb: 'mariadb',
   sqlite: 'sqlite',
   'better-sqlite3': 'sqlite',
+};
+
+/** TypeORM's schema API needs the table definition; say why it may be missing here and what to do. */
+function unknownTableHint(error: UserError): UserError {
+  const table = /Table "([^"]+)" does not exist/.exec(error.what)?.[1];
+  if (!table) return error;
+  return new UserError(
+    'typeorm-unknown-table',
+    `${error.what} TypeORM's schema API reads the table definition from the database; here it comes from the createTable calls of earlier migrations, and none created "${table}" (raw SQL and entities synchronised outside migrations are not replayed).`,
+    `Create "${table}" in an earlier migration with queryRunner.createTable, or rehearse the migrations on a shadow database (rehearse_migration), which runs TypeORM against a real schema.`,
+    error.where,
+  );
+}
+
+/** typeorm/src/migration/MigrationExecutor.ts: "migrations" (id, timestamp bigint, name = the class name). */
+const typeormBookkeeping: Bookkeeping = {
+  table: 'migrations',
+  ownTables: ['migrations', 'typeorm_metadata'],
+  records: (rows) =>
+    rows.map((row) => ({ key: numericKey(row.timestamp), label: String(row.name ?? row.timestamp), state: 'applied' })),
+  keyOf: (migration) => numericKey(migration.id),
 };
 
 /** The `type` of the project's DataSource, read from its config file as text (never executed). */
@@ -137,6 +159,7 @@ export const typeorm: FormatReader = {
   },
   tool: 'typeorm',
   label: 'TypeORM',
+  bookkeeping: typeormBookkeeping,
   scan: scanTypeorm,
   write: writeTypeorm,
   async read(context) {
@@ -450,16 +473,4 @@ function withParameters(sql: string, parameters: unknown[] | undefined, type: st
 
 function bareName(name: string): string {
   return (name.split('.').pop() ?? name).replace(/^[`"]|[`"]$/g, '');
-}
-
-/** TypeORM's schema API needs the table definition; say why it may be missing here and what to do. */
-function unknownTableHint(error: UserError): UserError {
-  const table = /Table "([^"]+)" does not exist/.exec(error.what)?.[1];
-  if (!table) return error;
-  return new UserError(
-    'typeorm-unknown-table',
-    `${error.what} TypeORM's schema API reads the table definition from the database; here it comes from the createTable calls of earlier migrations, and none created "${table}" (raw SQL and entities synchronised outside migrations are not replayed).`,
-    `Create "${table}" in an earlier migration with queryRunner.createTable, or rehearse the migrations on a shadow database (rehearse_migration), which runs TypeORM against a real schema.`,
-    error.where,
-  );
 }
