@@ -54,6 +54,7 @@ export const statusCommand: CliCommand = {
     if (values.url === '') throw new UserError('usage', '--url is empty.', 'Example: --url env:DATABASE_URL');
     const result = await migrationStatus({
       root: path.resolve(io.cwd, values.root ?? '.'),
+      env: io.env,
       ...(values.env ? { environments: values.env } : {}),
       ...(values.url ? { url: values.url } : {}),
       ...(values.path ? { path: values.path } : {}),

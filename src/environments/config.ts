@@ -86,10 +86,14 @@ export function parseEnvironments(text: string, file: string, at: string[]): Env
  * The URL an `env:VARIABLE` reference (or a URL the caller passed) stands for. An unset variable is an error that
  * names the variable and where it was declared.
  */
-export function resolveUrl(reference: string, declaredAt?: EnvironmentReference['where']): string {
+export function resolveUrl(
+  reference: string,
+  declaredAt?: EnvironmentReference['where'],
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const variable = ENV_REFERENCE.exec(reference)?.[1];
   if (!variable) return reference;
-  const value = process.env[variable];
+  const value = env[variable];
   if (!value)
     throw new UserError(
       'environment-variable-unset',

@@ -34,6 +34,8 @@ export interface StatusOptions {
   /** Entries listed per kind; the counts are always complete (default 10). */
   limit?: number;
   signal?: AbortSignal;
+  /** Where env:VARIABLE is looked up (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface DriftOperation {
@@ -142,7 +144,7 @@ async function statusOf(
   let url = target.url;
   let db: ReadOnlyDatabase | undefined;
   try {
-    url = resolveUrl(target.url, target.where);
+    url = resolveUrl(target.url, target.where, options.env);
     db = await openReadOnly(url, root);
     return await readEnvironment(target.name, db, project, bookkeeping, root, options);
   } catch (error) {
