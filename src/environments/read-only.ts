@@ -81,7 +81,12 @@ async function openSqlite(url: string, root: string, label: string): Promise<Rea
   return {
     engine: 'sqlite',
     label,
-    query: async (sql, params = []) => db.prepare(sql).all(...params) as never,
+    query: async (sql, params = []) => {
+      const statement = db.prepare(sql);
+      if (statement.reader) return statement.all(...params) as never;
+      statement.run(...params); // refused by SQLite itself: the file is open read-only
+      return [];
+    },
     close: async () => {
       db.close();
     },
