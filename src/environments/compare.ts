@@ -35,7 +35,8 @@ export function compareMigrations(
     checksumMismatches: [],
     outOfOrder: [],
   };
-  let lastApplied = -1;
+  const lastApplied = new Map<string, number>();
+  const sequenceOf = (migration: Migration) => bookkeeping.sequenceOf?.(migration) ?? '';
   local.forEach((migration, index) => {
     const key = bookkeeping.keyOf(migration, root);
     localKeys.add(key);
@@ -48,14 +49,23 @@ export function compareMigrations(
       result.failed.push(migration.path);
       return;
     }
-    result.applied.push(migration);
-    lastApplied = index;
-    if (record.checksum !== undefined && bookkeeping.checksum) {
-      const now = checksumOf(migration, bookkeeping.checksum, root);
-      if (now !== undefined && now !== record.checksum) result.checksumMismatches.push(migration);
+    const edited =
+      record.checksum !== undefined &&
+      bookkeeping.checksum !== undefined &&
+      isEdited(migration, record.checksum, bookkeeping.checksum, root);
+    const repeatable = bookkeeping.repeatable?.(migration) ?? false;
+    if (repeatable && edited) {
+      result.pending.push(migration); // the tool runs it again
+      return;
     }
+    result.applied.push(migration);
+    if (edited) result.checksumMismatches.push(migration);
+    if (!repeatable) lastApplied.set(sequenceOf(migration), index);
   });
-  result.outOfOrder = result.pending.filter((migration) => local.indexOf(migration) < lastApplied);
+  result.outOfOrder = result.pending.filter(
+    (migration) =>
+      !bookkeeping.repeatable?.(migration) && local.indexOf(migration) < (lastApplied.get(sequenceOf(migration)) ?? -1),
+  );
   for (const record of records) {
     if (localKeys.has(record.key)) continue;
     if (record.state === 'failed') result.failed.push(record.label);
@@ -64,10 +74,11 @@ export function compareMigrations(
   return result;
 }
 
-function checksumOf(migration: Migration, checksum: (text: string) => string, root: string): string | undefined {
+/** False when the file cannot be read: a missing file is not evidence of an edit. */
+function isEdited(migration: Migration, stored: string, checksum: (text: string) => string, root: string): boolean {
   try {
-    return checksum(readFileSync(path.join(root, migration.path), 'utf8'));
+    return checksum(readFileSync(path.join(root, migration.path), 'utf8')) !== stored;
   } catch {
-    return undefined;
+    return false;
   }
 }

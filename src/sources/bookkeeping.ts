@@ -39,6 +39,13 @@ export interface Bookkeeping {
   keyOf(migration: Migration, root: string): string;
   /** The checksum the tool would store for the migration file as it is now (`text`: the file's content). */
   checksum?(text: string): string;
+  /** Migrations the tool re-runs whenever they change (Flyway's R__): an edit makes them pending, not an error. */
+  repeatable?(migration: Migration): boolean;
+  /**
+   * The sequence a migration is ordered within, when the tool orders per group (Django: per app); out-of-order is
+   * judged inside each sequence. Default: one sequence.
+   */
+  sequenceOf?(migration: Migration): string;
 }
 
 /** `20240101_create_users.ts` for `migrations/20240101_create_users.ts`. */

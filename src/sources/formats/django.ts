@@ -78,13 +78,24 @@ function scanDjango(context: PackageContext): MigrationScan[] {
 const djangoBookkeeping: Bookkeeping = {
   table: 'django_migrations',
   ownTables: ['django_migrations'],
-  records: (rows) =>
-    rows.map((row) => {
-      const key = `${String(row.app)}.${String(row.name)}`;
-      return { key, label: key, state: 'applied' };
-    }),
+  // Rows of installed apps the project does not hold (django.contrib.auth …) are not the project's to report.
+  records: (rows, local) => {
+    const apps = new Set(local.map(appOf));
+    return rows
+      .filter((row) => apps.has(String(row.app)))
+      .map((row) => {
+        const key = `${String(row.app)}.${String(row.name)}`;
+        return { key, label: key, state: 'applied' as const };
+      });
+  },
   keyOf: (migration) => migration.id,
+  sequenceOf: appOf,
 };
+
+/** `accounts` for the migration `accounts.0002_account_email`. */
+function appOf(migration: Migration): string {
+  return migration.id.slice(0, migration.id.lastIndexOf('.'));
+}
 
 /**
  * Django: `<app>/migrations/NNNN_name.py`, ordered by their `dependencies` across apps. The SQL comes from

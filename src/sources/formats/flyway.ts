@@ -134,6 +134,7 @@ const flywayBookkeeping: Bookkeeping = {
       ? repeatableKey(path.posix.basename(migration.path))
       : flywayVersionKey(migration.id),
   checksum: flywayChecksum,
+  repeatable: (migration) => migration.id.startsWith('R__'),
 };
 
 function flywayVersionKey(version: string): string {
