@@ -94,3 +94,12 @@ describe('environments in db-migration-agent.config.json', () => {
     );
   });
 });
+
+describe('what status cannot read', () => {
+  it('a tool without a bookkeeping table is refused, naming the tools it reads', async () => {
+    const root = project({ 'migrations/001_init.sql': 'CREATE TABLE a (id integer);\n' });
+    await expect(migrationStatus({ root, url: 'sqlite:none.db' })).rejects.toThrow(
+      /migration_status does not know where .* records the migrations it applied/,
+    );
+  });
+});
