@@ -27,8 +27,8 @@ async function findTable(
     const rows = await db.query<{ schema: string; name: string }>(
       `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
         WHERE lower(table_name) = lower($1)
-          AND (table_schema = ANY (current_schemas(false)) OR table_schema = $2)
-        ORDER BY table_schema = $2 DESC, array_position(current_schemas(false), table_schema::name)`,
+          AND CASE WHEN $2 = '' THEN table_schema = ANY (current_schemas(false)) ELSE table_schema = $2 END
+        ORDER BY array_position(current_schemas(false), table_schema::name)`,
       [bookkeeping.table, bookkeeping.postgresSchema ?? ''],
     );
     const row = rows[0];

@@ -62,7 +62,11 @@ function withoutBookkeeping(schema: Schema, bookkeeping: Bookkeeping): Schema {
   const ownNamespace = bookkeeping.postgresSchema;
   return {
     ...schema,
-    tables: schema.tables.filter((table) => !own.has(table.name.toLowerCase())),
+    tables: schema.tables.filter(
+      (table) =>
+        !(ownNamespace !== undefined && table.namespace === ownNamespace) &&
+        !(table.namespace === undefined && own.has(table.name.toLowerCase())),
+    ),
     sequences: schema.sequences.filter(
       (sequence) =>
         (ownNamespace === undefined || sequence.namespace !== ownNamespace) &&

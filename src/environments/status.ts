@@ -167,6 +167,12 @@ async function readEnvironment(
   options: StatusOptions,
 ): Promise<EnvironmentStatus> {
   const limit = options.limit ?? DEFAULT_LIMIT;
+  if (bookkeeping.onlyOn && !bookkeeping.onlyOn.includes(db.engine))
+    throw new UserError(
+      'status-registry-elsewhere',
+      `${project.format} does not keep its record of applied migrations inside a ${db.engine} database: it uses a registry database of its own.`,
+      `Read the status with ${project.format}'s own command (e.g. \`sqitch status\`), or point url at a ${bookkeeping.onlyOn.join(' / ')} target.`,
+    );
   const { table, rows } = await readBookkeeping(db, bookkeeping);
   const records = bookkeeping.records(rows, project.migrations);
   const comparison = compareMigrations(project.migrations, records, bookkeeping, root);

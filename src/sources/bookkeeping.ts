@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { Migration } from '../model.js';
+import type { Engine, Migration } from '../model.js';
 
 /**
  * A migration tool's own record of what it applied to a database (knex_migrations, _prisma_migrations,
@@ -26,8 +26,10 @@ export interface AppliedRecord {
 export interface Bookkeeping {
   /** The tool's default table name (matched case-insensitively). */
   table: string;
-  /** PostgreSQL schema the tool keeps it in when it is not the search path's (Drizzle: "drizzle"). */
+  /** PostgreSQL schema the tool keeps it in, looked up there only (Drizzle: "drizzle", Sqitch: "sqitch"). */
   postgresSchema?: string;
+  /** The engines on which the table lives in the target database itself (Sqitch's MySQL/SQLite registry does not). */
+  onlyOn?: Engine[];
   /** Every table the tool owns (the bookkeeping table, its lock table): never reported as drift. */
   ownTables: string[];
   /**
@@ -86,6 +88,10 @@ export function recordsUpTo(
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+export function sha1Hex(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
 }
 
 /** Numbers compared as numbers: `001` and `1` are the same version. */

@@ -2,7 +2,7 @@ import { appendFileSync, cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrationStatus } from '../../src/environments/status.js';
-import { sha256Hex } from '../../src/sources/bookkeeping.js';
+import { sha1Hex, sha256Hex } from '../../src/sources/bookkeeping.js';
 import { flywayChecksum } from '../../src/sources/formats/flyway.js';
 import { engineAvailable, freshDatabase, project, type TestDatabase, type TestEngine } from './databases.js';
 
@@ -224,6 +224,41 @@ const CASES: Case[] = [
   },
 ];
 
+/** Sqitch keeps its registry in the target database on PostgreSQL only (schema "sqitch"). */
+const SQITCH: Case = {
+  tool: 'sqitch',
+  fixture: 'sources-sqitch',
+  // App/Sqitch/Engine/pg.sql: the registry's projects and changes tables (other columns and tables left out).
+  ddl: {
+    postgresql: [
+      'CREATE SCHEMA sqitch',
+      'CREATE TABLE sqitch.projects (project TEXT PRIMARY KEY, uri TEXT NULL UNIQUE, created_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), creator_name TEXT NOT NULL, creator_email TEXT NOT NULL)',
+      "CREATE TABLE sqitch.changes (change_id TEXT PRIMARY KEY, script_hash TEXT NULL, change TEXT NOT NULL, project TEXT NOT NULL REFERENCES sqitch.projects(project) ON UPDATE CASCADE, note TEXT NOT NULL DEFAULT '', committed_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), committer_name TEXT NOT NULL, committer_email TEXT NOT NULL, planned_at TIMESTAMPTZ NOT NULL, planner_name TEXT NOT NULL, planner_email TEXT NOT NULL, UNIQUE(project, script_hash))",
+      // An application table named like the registry's: never mistaken for it.
+      'CREATE TABLE public.changes (id integer PRIMARY KEY, change text)',
+    ],
+    mysql: [],
+    sqlite: [],
+  },
+  rows: (root) => {
+    const change = (id: string, name: string, file: string, day: number) =>
+      `INSERT INTO sqitch.changes (change_id, script_hash, change, project, committed_at, committer_name, committer_email, planned_at, planner_name, planner_email) VALUES ('${id}', '${sha1Hex(read(root, file))}', '${name}', 'flipr', '2024-01-0${day}T10:00:00Z', 'a', 'a@x', now(), 'a', 'a@x')`;
+    return [
+      "INSERT INTO sqitch.projects (project, creator_name, creator_email) VALUES ('flipr', 'a', 'a@x')",
+      "INSERT INTO public.changes VALUES (1, 'unrelated')",
+      change('c1', 'appschema', 'deploy/appschema.sql', 1),
+      change('c2', 'users', 'deploy/users@v1.1.sql', 2),
+      change('c3', 'insert_user', 'deploy/insert_user.sql', 4),
+    ];
+  },
+  edit: (root) => appendFileSync(path.join(root, 'deploy/insert_user.sql'), '-- edited\n'),
+  expected: {
+    counts: { ...NONE, applied: 3, pending: 1, checksumMismatches: 1 },
+    pending: ['deploy/users.sql'],
+    checksumMismatches: ['deploy/insert_user.sql'],
+  },
+};
+
 describe.each(['postgresql', 'mysql', 'sqlite'] as TestEngine[])('bookkeeping tables on %s', (engine) => {
   let db: TestDatabase | undefined;
   afterEach(async () => {
@@ -231,7 +266,7 @@ describe.each(['postgresql', 'mysql', 'sqlite'] as TestEngine[])('bookkeeping ta
     db = undefined;
   });
 
-  it.each(CASES)('$tool', async (testCase) => {
+  it.each(engine === 'postgresql' ? [...CASES, SQITCH] : CASES)('$tool', async (testCase) => {
     if (!(await engineAvailable(engine))) return;
     const root = project({});
     cpSync(path.join(import.meta.dirname, '../fixtures', testCase.fixture), root, { recursive: true });
@@ -252,5 +287,21 @@ describe.each(['postgresql', 'mysql', 'sqlite'] as TestEngine[])('bookkeeping ta
     expect(status?.counts).toEqual(testCase.expected.counts);
     for (const list of ['pending', 'unknown', 'failed', 'checksumMismatches', 'outOfOrder'] as const)
       if (testCase.expected[list]) expect(status?.[list]).toEqual(testCase.expected[list]);
+  });
+});
+
+describe('Sqitch on MySQL/MariaDB', () => {
+  it('says the registry is a database of its own instead of reading a table of the target', async () => {
+    if (!(await engineAvailable('mysql'))) return;
+    const root = project({});
+    cpSync(path.join(import.meta.dirname, '../fixtures/sources-sqitch'), root, { recursive: true });
+    const db = await freshDatabase('mysql', root);
+    try {
+      await db.exec('CREATE TABLE changes (id integer PRIMARY KEY)');
+      const result = await migrationStatus({ root, url: db.url, drift: false });
+      expect(result.environments[0]?.error?.code).toBe('status-registry-elsewhere');
+    } finally {
+      await db.drop();
+    }
   });
 });
