@@ -79,15 +79,20 @@ export interface StatusResult {
 
 const DEFAULT_LIMIT = 10;
 
+type CompiledReads = Map<Engine, Promise<ReadMigrationsResult>>;
+type RunOptions = StatusOptions & { compiledReads: CompiledReads };
+
 export async function migrationStatus(options: StatusOptions): Promise<StatusResult> {
   const root = resolveProjectRoot(options.root);
   const targets = chooseTargets(root, options);
   const project = await readMigrations(root, options.path ? { path: options.path } : {});
   const bookkeeping = bookkeepingOf(project);
   const environments: EnvironmentStatus[] = [];
+  // Code migrations compiled once per engine, however many environments share it.
+  const compiledReads: CompiledReads = new Map();
   for (const target of targets) {
     options.signal?.throwIfAborted();
-    environments.push(await statusOf(target, project, bookkeeping, root, options));
+    environments.push(await statusOf(target, project, bookkeeping, root, { ...options, compiledReads }));
   }
   return {
     tool: project.format,
@@ -139,7 +144,7 @@ async function statusOf(
   project: ReadMigrationsResult,
   bookkeeping: Bookkeeping,
   root: string,
-  options: StatusOptions,
+  options: RunOptions,
 ): Promise<EnvironmentStatus> {
   let url = target.url;
   let db: ReadOnlyDatabase | undefined;
@@ -164,7 +169,7 @@ async function readEnvironment(
   project: ReadMigrationsResult,
   bookkeeping: Bookkeeping,
   root: string,
-  options: StatusOptions,
+  options: RunOptions,
 ): Promise<EnvironmentStatus> {
   const limit = options.limit ?? DEFAULT_LIMIT;
   if (bookkeeping.onlyOn && !bookkeeping.onlyOn.includes(db.engine))
@@ -207,7 +212,7 @@ async function addDrift(
   applied: Migration[],
   bookkeeping: Bookkeeping,
   root: string,
-  options: StatusOptions,
+  options: RunOptions,
   limit: number,
 ): Promise<void> {
   try {
@@ -240,15 +245,20 @@ async function compiledFor(
   applied: Migration[],
   engine: Engine,
   root: string,
-  options: StatusOptions,
+  options: RunOptions,
 ): Promise<Migration[] | undefined> {
   if (applied.length === 0) return [];
-  const read = await readMigrations(root, {
-    ...(options.path ? { path: options.path } : {}),
-    engine,
-    ...(options.executeProjectCode !== undefined ? { executeProjectCode: options.executeProjectCode } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  let pending = options.compiledReads.get(engine);
+  if (!pending) {
+    pending = readMigrations(root, {
+      ...(options.path ? { path: options.path } : {}),
+      engine,
+      ...(options.executeProjectCode !== undefined ? { executeProjectCode: options.executeProjectCode } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    options.compiledReads.set(engine, pending);
+  }
+  const read = await pending;
   const wanted = new Set(applied.map((migration) => `${migration.path}\u0000${migration.id}`));
   const compiled = read.migrations.filter((migration) => wanted.has(`${migration.path}\u0000${migration.id}`));
   return compiled.some((migration) => migration.compiled === false) ? undefined : compiled;

@@ -174,3 +174,52 @@ describe.each(ENGINES)('migration_status on %s', (engine) => {
     expect(result.notes).toEqual(['No schema_migrations table: dbmate has not applied anything here.']);
   });
 });
+
+describe('several environments in one call', () => {
+  it('dev is up to date, staging is behind and was changed by hand: each reported on its own', async () => {
+    if (!(await engineAvailable('postgresql'))) return;
+    const root = project({
+      ...DBMATE,
+      'db-migration-agent.config.json': JSON.stringify({
+        environments: { dev: { url: 'env:DMA_DEV_URL' }, staging: { url: 'env:DMA_STAGING_URL' } },
+      }),
+    });
+    const dev = await freshDatabase('postgresql', root);
+    const staging = await freshDatabase('postgresql', root);
+    try {
+      for (const db of [dev, staging]) {
+        await db.exec('CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY)');
+        await db.exec('CREATE TABLE accounts (id integer PRIMARY KEY, email varchar(100) NOT NULL)');
+        await db.exec("INSERT INTO schema_migrations VALUES ('20240101000000')");
+      }
+      await dev.exec('CREATE TABLE orders (id integer PRIMARY KEY, account_id integer NOT NULL)');
+      await dev.exec('CREATE INDEX orders_account ON orders (account_id)');
+      await dev.exec("INSERT INTO schema_migrations VALUES ('20240102000000'), ('20240103000000')");
+      await staging.exec('DROP TABLE accounts');
+      await staging.exec('CREATE TABLE accounts (id bigint PRIMARY KEY, email varchar(100) NOT NULL)');
+      const result = await migrationStatus({
+        root,
+        env: { DMA_DEV_URL: dev.url, DMA_STAGING_URL: staging.url },
+      });
+      expect(
+        result.environments.map((environment) => ({
+          name: environment.environment,
+          applied: environment.counts.applied,
+          pending: environment.counts.pending,
+          drift: environment.drift?.first,
+        })),
+      ).toEqual([
+        { name: 'dev', applied: 3, pending: 0, drift: [] },
+        {
+          name: 'staging',
+          applied: 1,
+          pending: 2,
+          drift: [{ kind: 'alter-column', object: 'accounts.id', safety: 'dangerous' }],
+        },
+      ]);
+    } finally {
+      await dev.drop();
+      await staging.drop();
+    }
+  });
+});
