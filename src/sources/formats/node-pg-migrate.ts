@@ -22,47 +22,6 @@ const SQL_MARKERS = { up: /^--[\s-]*up\s+migration/i, down: /^--[\s-]*down\s+mig
 const TRANSACTION_NOTE =
   'node-pg-migrate (CLI default --single-transaction) runs all pending migrations in one transaction; a migration that calls pgm.noTransaction() commits it before and opens a new one after.';
 
-/** Detect side: the migrations folder (the `-m` of the project's node-pg-migrate script, else `migrations`). */
-const TRANSACTION =
-  'all pending migrations in one transaction (CLI --single-transaction, the default); `pgm.noTransaction()` runs a migration outside it';
-
-export function scanNodePgMigrate(context: PackageContext): MigrationScan[] {
-  const script = Object.values(context.node?.scripts ?? {}).find((command) => /\bnode-pg-migrate\b/.test(command));
-  // A `migrations` folder is this tool's only when the package uses the tool (dependency, script or config file).
-  if (!context.tools.has('node-pg-migrate') && !script && !context.files.filesIn(context.dir).includes('.pgmigraterc'))
-    return [];
-  const configured = script ? /(?:^|\s)(?:-m|--migrations-dir)[\s=]+([^\s"']+)/.exec(script)?.[1] : undefined;
-  const dir = inPackage(context, (configured ?? 'migrations').replace(/^\.\//, '').replace(/\/$/, ''));
-  if (!context.files.dirs.has(dir)) return [];
-  const files = context.files.filesIn(dir).filter((name) => FILE.test(name) && !/\.d\.[cm]?ts$/.test(name));
-  const { units } = migrationUnits(files);
-  const migrations = units.map((unit): MigrationEntry => {
-    const file = joinRelative(dir, unit.files[0] ?? '');
-    const text = context.files.read(file) ?? '';
-    const hasDown =
-      unit.kind === 'sql'
-        ? unit.files.length > 1 || /^\s*--[\s-]*down\s+migration/im.test(text)
-        : !/\bdown\s*=\s*false\b/.test(text);
-    return {
-      id: idOf(unit.id),
-      name: nameOf(unit.id).replace(/\.sql$/, ''),
-      path: file,
-      tool: 'node-pg-migrate',
-      hasDown,
-      transactional: !/\bpgm\s*\.\s*noTransaction\s*\(/.test(text),
-    };
-  });
-  return [finish('node-pg-migrate', TRANSACTION, dir, migrations, context)];
-}
-
-/** node-pg-migrate src/migration.ts + runner.ts: pgmigrations (id, name = file name without extension, run_on). */
-const nodePgMigrateBookkeeping: Bookkeeping = {
-  table: 'pgmigrations',
-  ownTables: ['pgmigrations'],
-  records: (rows) => recordsByColumn(rows, 'name'),
-  keyOf: fileStemOf,
-};
-
 /** The migrations folder named in the project's scripts (`node-pg-migrate -m <dir>`), else `migrations`. */
 async function _configuredDirectory(root: string): Promise<string> {
   const text = (await readText(path.join(root, 'package.json'))) ?? '';
@@ -77,6 +36,14 @@ async function decamelizes(root: string): Promise<boolean> {
   const rc = (await readText(path.join(root, '.pgmigraterc'))) ?? '';
   return /node-pg-migrate[^"]*--decamelize\b/.test(manifest) || /"decamelize"\s*:\s*true/.test(rc);
 }
+
+/** node-pg-migrate src/migration.ts + runner.ts: pgmigrations (id, name = file name without extension, run_on). */
+const nodePgMigrateBookkeeping: Bookkeeping = {
+  table: 'pgmigrations',
+  ownTables: ['pgmigrations'],
+  records: (rows) => recordsByColumn(rows, 'name'),
+  keyOf: fileStemOf,
+};
 
 /**
  * node-pg-migrate: `<timestamp>_<name>.{js,ts,sql}` in `migrations/`, ordered by numeric prefix. JS/TS files
@@ -428,4 +395,37 @@ async function record(
     splitSql(step, 'generic').map((piece) => compiledStatement(piece.sql, stepOrigins[index])),
   );
   return { statements: [...immediate, ...statements], transactional: builder.isUsingTransaction() };
+}
+
+/** Detect side: the migrations folder (the `-m` of the project's node-pg-migrate script, else `migrations`). */
+const TRANSACTION =
+  'all pending migrations in one transaction (CLI --single-transaction, the default); `pgm.noTransaction()` runs a migration outside it';
+
+export function scanNodePgMigrate(context: PackageContext): MigrationScan[] {
+  const script = Object.values(context.node?.scripts ?? {}).find((command) => /\bnode-pg-migrate\b/.test(command));
+  // A `migrations` folder is this tool's only when the package uses the tool (dependency, script or config file).
+  if (!context.tools.has('node-pg-migrate') && !script && !context.files.filesIn(context.dir).includes('.pgmigraterc'))
+    return [];
+  const configured = script ? /(?:^|\s)(?:-m|--migrations-dir)[\s=]+([^\s"']+)/.exec(script)?.[1] : undefined;
+  const dir = inPackage(context, (configured ?? 'migrations').replace(/^\.\//, '').replace(/\/$/, ''));
+  if (!context.files.dirs.has(dir)) return [];
+  const files = context.files.filesIn(dir).filter((name) => FILE.test(name) && !/\.d\.[cm]?ts$/.test(name));
+  const { units } = migrationUnits(files);
+  const migrations = units.map((unit): MigrationEntry => {
+    const file = joinRelative(dir, unit.files[0] ?? '');
+    const text = context.files.read(file) ?? '';
+    const hasDown =
+      unit.kind === 'sql'
+        ? unit.files.length > 1 || /^\s*--[\s-]*down\s+migration/im.test(text)
+        : !/\bdown\s*=\s*false\b/.test(text);
+    return {
+      id: idOf(unit.id),
+      name: nameOf(unit.id).replace(/\.sql$/, ''),
+      path: file,
+      tool: 'node-pg-migrate',
+      hasDown,
+      transactional: !/\bpgm\s*\.\s*noTransaction\s*\(/.test(text),
+    };
+  });
+  return [finish('node-pg-migrate', TRANSACTION, dir, migrations, context)];
 }

@@ -51,27 +51,6 @@ const TYPE_ENGINES: Record<string, Engine> = {
   'better-sqlite3': 'sqlite',
 };
 
-/** TypeORM's schema API needs the table definition; say why it may be missing here and what to do. */
-function unknownTableHint(error: UserError): UserError {
-  const table = /Table "([^"]+)" does not exist/.exec(error.what)?.[1];
-  if (!table) return error;
-  return new UserError(
-    'typeorm-unknown-table',
-    `${error.what} TypeORM's schema API reads the table definition from the database; here it comes from the createTable calls of earlier migrations, and none created "${table}" (raw SQL and entities synchronised outside migrations are not replayed).`,
-    `Create "${table}" in an earlier migration with queryRunner.createTable, or rehearse the migrations on a shadow database (rehearse_migration), which runs TypeORM against a real schema.`,
-    error.where,
-  );
-}
-
-/** typeorm/src/migration/MigrationExecutor.ts: "migrations" (id, timestamp bigint, name = the class name). */
-const typeormBookkeeping: Bookkeeping = {
-  table: 'migrations',
-  ownTables: ['migrations', 'typeorm_metadata'],
-  records: (rows) =>
-    rows.map((row) => ({ key: numericKey(row.timestamp), label: String(row.name ?? row.timestamp), state: 'applied' })),
-  keyOf: (migration) => numericKey(migration.id),
-};
-
 /** The `type` of the project's DataSource, read from its config file as text (never executed). */
 function configuredType(root: string): Promise<string | undefined> {
   return configuredValue(root, CONFIG_FILES, 'type', [
@@ -147,6 +126,15 @@ function scanTypeorm(context: PackageContext): MigrationScan[] {
       return finish('typeorm', TRANSACTION, dir, migrations, context);
     });
 }
+
+/** typeorm/src/migration/MigrationExecutor.ts: "migrations" (id, timestamp bigint, name = the class name). */
+const typeormBookkeeping: Bookkeeping = {
+  table: 'migrations',
+  ownTables: ['migrations', 'typeorm_metadata'],
+  records: (rows) =>
+    rows.map((row) => ({ key: numericKey(row.timestamp), label: String(row.name ?? row.timestamp), state: 'applied' })),
+  keyOf: (migration) => numericKey(migration.id),
+};
 
 /** TypeORM: migration classes with up/down(queryRunner), applied in the order of the timestamp ending the class name. */
 export const typeorm: FormatReader = {
@@ -473,4 +461,16 @@ function withParameters(sql: string, parameters: unknown[] | undefined, type: st
 
 function bareName(name: string): string {
   return (name.split('.').pop() ?? name).replace(/^[`"]|[`"]$/g, '');
+}
+
+/** TypeORM's schema API needs the table definition; say why it may be missing here and what to do. */
+function unknownTableHint(error: UserError): UserError {
+  const table = /Table "([^"]+)" does not exist/.exec(error.what)?.[1];
+  if (!table) return error;
+  return new UserError(
+    'typeorm-unknown-table',
+    `${error.what} TypeORM's schema API reads the table definition from the database; here it comes from the createTable calls of earlier migrations, and none created "${table}" (raw SQL and entities synchronised outside migrations are not replayed).`,
+    `Create "${table}" in an earlier migration with queryRunner.createTable, or rehearse the migrations on a shadow database (rehearse_migration), which runs TypeORM against a real schema.`,
+    error.where,
+  );
 }
