@@ -35,7 +35,12 @@ export const migrationStatusTool = defineTool({
       .describe('A database named directly: env:VARIABLE (preferred) or a URL; reported as environment "url"'),
     path: z.string().optional().describe('Migration folder when the project has several'),
     drift: z.boolean().optional().describe('Compare the real schema with the applied migrations (default true)'),
-    shadowUrl: z.string().optional().describe('Server for the shadow database (MySQL drift needs one)'),
+    shadowUrl: z
+      .string()
+      .optional()
+      .describe(
+        'Server for the shadow database (MySQL drift needs one); default $SHADOW_DATABASE_URL of the same engine',
+      ),
     executeProjectCode: z.boolean().optional().describe(EXECUTE_PROJECT_CODE_DESCRIPTION),
     limit: z.number().int().positive().max(1_000).optional().describe('Entries listed per kind (default 10)'),
   }),

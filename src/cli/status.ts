@@ -19,7 +19,8 @@ Options:
   --path <folder>       the migration folder when the project has several
   --no-drift            skip the schema comparison
   --execute             run code migrations (knex, TypeORM …) in the sandbox to get their SQL for drift
-  --shadow-url <url>    server for the shadow database (MySQL drift needs one)
+  --shadow-url <url>    server for the shadow database (MySQL drift needs one; default: $SHADOW_DATABASE_URL
+                        when it is a server of the environment's engine, else PGlite / SQLite in memory)
   --root <dir>          project root (default: the current directory)
   --json                print the result as JSON
 

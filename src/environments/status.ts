@@ -10,7 +10,7 @@ import { readBookkeeping } from './bookkeeping-rows.js';
 import { compareMigrations } from './compare.js';
 import { type EnvironmentReference, loadEnvironments, resolveUrl } from './config.js';
 import { findDrift } from './drift.js';
-import { maskUrl, openReadOnly, type ReadOnlyDatabase } from './read-only.js';
+import { engineOfUrl, maskUrl, openReadOnly, type ReadOnlyDatabase } from './read-only.js';
 
 /**
  * migration_status's engine: for each environment, what the migration tool recorded there (its own bookkeeping
@@ -223,8 +223,9 @@ async function addDrift(
       );
       return;
     }
+    const shadowUrl = options.shadowUrl ?? sameEngineShadow(db.engine, options.env ?? process.env);
     const { operations } = await findDrift(db, compiled, bookkeeping, {
-      ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
+      ...(shadowUrl ? { shadowUrl } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
     const summary: Record<Safety, number> = { safe: 0, careful: 0, dangerous: 0 };
@@ -238,6 +239,12 @@ async function addDrift(
     if (!(error instanceof UserError)) throw error;
     status.notes.push(`Drift not checked: ${error.what} ${error.fix}`);
   }
+}
+
+/** $SHADOW_DATABASE_URL, as the other tools default to it, when it is a server of the environment's engine. */
+function sameEngineShadow(engine: Engine, env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.SHADOW_DATABASE_URL;
+  return url && engineOfUrl(url) === engine ? url : undefined;
 }
 
 /** The applied migrations with their SQL for this engine; undefined when code migrations may not run. */

@@ -223,3 +223,31 @@ describe('several environments in one call', () => {
     }
   });
 });
+
+describe('drift on MariaDB needs a server for its shadow', () => {
+  it('without one the note says how to give it; SHADOW_DATABASE_URL of the same engine is used', async () => {
+    if (!(await engineAvailable('mysql'))) return;
+    const root = project(DBMATE);
+    const db = await freshDatabase('mysql', root);
+    try {
+      await db.exec('CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY)');
+      await db.exec('CREATE TABLE accounts (id integer PRIMARY KEY, email varchar(100) NOT NULL)');
+      await db.exec("INSERT INTO schema_migrations (version) VALUES ('20240101000000')");
+      const without = await migrationStatus({ root, url: db.url, env: {} });
+      expect(without.environments[0]?.drift).toBeUndefined();
+      expect(without.environments[0]?.notes).toEqual([
+        'Drift not checked: A MySQL/MariaDB rehearsal needs a server to create its temporary database on; none was named. Set SHADOW_DATABASE_URL=mysql://user@127.0.0.1:3306/any (a local or disposable server) or pass shadowUrl / --shadow-url.',
+      ]);
+      const otherEngine = await migrationStatus({
+        root,
+        url: db.url,
+        env: { SHADOW_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test' },
+      });
+      expect(otherEngine.environments[0]?.drift).toBeUndefined();
+      const withServer = await migrationStatus({ root, url: db.url, env: { SHADOW_DATABASE_URL: MYSQL_URL } });
+      expect(withServer.environments[0]?.drift?.operations).toBe(0);
+    } finally {
+      await db.drop();
+    }
+  });
+});
