@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine, Migration } from '../model.js';
 import { resolveProjectRoot } from '../root.js';
@@ -86,7 +87,8 @@ export async function migrationStatus(options: StatusOptions): Promise<StatusRes
   const root = resolveProjectRoot(options.root);
   const targets = chooseTargets(root, options);
   const project = await readMigrations(root, options.path ? { path: options.path } : {});
-  const bookkeeping = bookkeepingOf(project);
+  const declared = bookkeepingOf(project);
+  const bookkeeping = { ...declared, ...(await declared.configured?.(path.join(root, project.package))) };
   const environments: EnvironmentStatus[] = [];
   // Code migrations compiled once per engine, however many environments share it.
   const compiledReads: CompiledReads = new Map();

@@ -32,6 +32,8 @@ export interface Bookkeeping {
   onlyOn?: Engine[];
   /** Every table the tool owns (the bookkeeping table, its lock table): never reported as drift. */
   ownTables: string[];
+  /** The table the project's own configuration names instead (knexfile `tableName`), read as text, never run. */
+  configured?(packageDirectory: string): Promise<Pick<Bookkeeping, 'table' | 'ownTables'> | undefined>;
   /**
    * The rows as records. Tools that store only the current version (golang-migrate, alembic) expand it over the
    * project's migrations, which they get in apply order.

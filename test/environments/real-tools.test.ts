@@ -229,3 +229,35 @@ describe('PostgreSQL-only tools that ran', () => {
     expect(result.environments[0]?.pending).toEqual(['src/db/migrations/2024_01_02_orders.js']);
   });
 });
+
+describe('a bookkeeping table renamed in the project configuration', () => {
+  it("knex: the knexfile's migrations.tableName is where status reads, and drift leaves it and its _lock out", async () => {
+    const root = project({
+      ...KNEX_MIGRATIONS,
+      'knexfile.js':
+        "module.exports = { client: 'better-sqlite3', useNullAsDefault: true, migrations: { directory: './migrations', tableName: 'schema_history' } };\n",
+      'package.json': JSON.stringify({ name: 'knex-app', dependencies: { knex: '^3.0.0' } }),
+    });
+    const db = await freshDatabase('sqlite', root);
+    try {
+      const knex = knexFactory({
+        client: 'better-sqlite3',
+        connection: { filename: path.join(root, db.url.replace(/^sqlite:/, '')) },
+        useNullAsDefault: true,
+        migrations: { directory: path.join(root, 'migrations'), tableName: 'schema_history' },
+      });
+      try {
+        await knex.migrate.latest();
+      } finally {
+        await knex.destroy();
+      }
+      const result = await migrationStatus({ root, url: db.url, executeProjectCode: true });
+      const [status] = result.environments;
+      expect(status?.table).toBe('schema_history');
+      expect(status?.counts).toMatchObject({ applied: 2, pending: 0, unknown: 0 });
+      expect(status?.drift?.operations).toBe(0);
+    } finally {
+      await db.drop();
+    }
+  });
+});

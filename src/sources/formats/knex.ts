@@ -41,6 +41,10 @@ interface KnexSettings {
 const knexBookkeeping: Bookkeeping = {
   table: 'knex_migrations',
   ownTables: ['knex_migrations', 'knex_migrations_lock'],
+  async configured(packageDirectory) {
+    const { tableName } = await knexSettings(packageDirectory);
+    return tableName ? { table: tableName, ownTables: [tableName, `${tableName}_lock`] } : undefined;
+  },
   records: (rows) => recordsByColumn(rows, 'name'),
   keyOf: fileNameOf,
 };
