@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Engine, Migration } from '../model.js';
+import { readText } from './files.js';
 
 /**
  * A migration tool's own record of what it applied to a database (knex_migrations, _prisma_migrations,
@@ -104,4 +105,21 @@ export function numericKey(value: unknown): string {
 
 export function truthy(value: unknown): boolean {
   return value === true || value === 1 || value === '1' || value === 't' || value === 'true' || value === 'YES';
+}
+
+/**
+ * A table name the project's configuration sets under `key` (`migrationsTableName: 'history'`, JSON or JS), read
+ * as text from the first of `files` that has it; the configuration is never run.
+ */
+export async function configuredTableName(
+  packageDirectory: string,
+  files: readonly string[],
+  key: string,
+): Promise<string | undefined> {
+  const pattern = new RegExp(`["']?\\b${key}["']?\\s*:\\s*["'\`]([^"'\`]+)["'\`]`);
+  for (const file of files) {
+    const value = pattern.exec((await readText(path.join(packageDirectory, file))) ?? '')?.[1];
+    if (value) return value;
+  }
+  return undefined;
 }

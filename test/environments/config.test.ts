@@ -103,3 +103,19 @@ describe('what status cannot read', () => {
     );
   });
 });
+
+describe('configuredTableName', () => {
+  it('reads the key from JSON or JS configuration as text, first file first', async () => {
+    const { configuredTableName } = await import('../../src/sources/bookkeeping.js');
+    const root = project({
+      'config/config.json':
+        '{ "development": { "dialect": "postgres", "migrationStorageTableName": "sequelize_history" } }',
+      'config/config.js': "module.exports = { migrationStorageTableName: 'other' };",
+    });
+    expect(
+      await configuredTableName(root, ['config/config.json', 'config/config.js'], 'migrationStorageTableName'),
+    ).toBe('sequelize_history');
+    expect(await configuredTableName(root, ['config/config.js'], 'migrationStorageTableName')).toBe('other');
+    expect(await configuredTableName(root, ['missing.json'], 'migrationStorageTableName')).toBeUndefined();
+  });
+});

@@ -260,4 +260,39 @@ describe('a bookkeeping table renamed in the project configuration', () => {
       await db.drop();
     }
   });
+
+  it("TypeORM: the data source's migrationsTableName", async () => {
+    const migration =
+      "module.exports.CreateAccounts1700000000000 = class CreateAccounts1700000000000 {\n  async up(q) { await q.query('CREATE TABLE accounts (id integer PRIMARY KEY)'); }\n  async down(q) { await q.query('DROP TABLE accounts'); }\n};\n";
+    const root = project({
+      'package.json': JSON.stringify({ name: 'typeorm-app', dependencies: { typeorm: '^0.3.0' } }),
+      'src/data-source.js':
+        "module.exports = { type: 'better-sqlite3', database: 'app.db', migrationsTableName: 'typeorm_history' };\n",
+      'src/migrations/1700000000000-CreateAccounts.js': migration,
+    });
+    const db = await freshDatabase('sqlite', root);
+    try {
+      const { DataSource } = await import('typeorm');
+      const { createRequire } = await import('node:module');
+      const load = createRequire(path.join(root, 'package.json'));
+      const first = Object.values(load('./src/migrations/1700000000000-CreateAccounts.js'))[0] as new () => object;
+      const source = new DataSource({
+        type: 'better-sqlite3',
+        database: path.join(root, db.url.replace(/^sqlite:/, '')),
+        migrations: [first],
+        migrationsTableName: 'typeorm_history',
+      });
+      await source.initialize();
+      try {
+        await source.runMigrations();
+      } finally {
+        await source.destroy();
+      }
+      const result = await migrationStatus({ root, url: db.url, drift: false });
+      expect(result.environments[0]?.table).toBe('typeorm_history');
+      expect(result.environments[0]?.counts).toMatchObject({ applied: 1, pending: 0, unknown: 0 });
+    } finally {
+      await db.drop();
+    }
+  });
 });

@@ -4,7 +4,7 @@ import type { Engine, Migration, Statement } from '../../model.js';
 import { inPackage, type PackageContext } from '../../project/context.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
-import { type Bookkeeping, fileNameOf, recordsByColumn } from '../bookkeeping.js';
+import { type Bookkeeping, configuredTableName, fileNameOf, recordsByColumn } from '../bookkeeping.js';
 import { listEntries, readError, selected } from '../files.js';
 import {
   frameIn,
@@ -51,6 +51,10 @@ const DIALECT_ENGINES: Record<string, Engine> = {
 const sequelizeBookkeeping: Bookkeeping = {
   table: 'SequelizeMeta',
   ownTables: ['SequelizeMeta'],
+  async configured(packageDirectory) {
+    const table = await configuredTableName(packageDirectory, CONFIG_FILES, 'migrationStorageTableName');
+    return table ? { table, ownTables: [table] } : undefined;
+  },
   records: (rows) => recordsByColumn(rows, 'name'),
   keyOf: fileNameOf,
 };

@@ -4,7 +4,7 @@ import type { Engine, Migration, Statement } from '../../model.js';
 import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
-import { type Bookkeeping, numericKey } from '../bookkeeping.js';
+import { type Bookkeeping, configuredTableName, numericKey } from '../bookkeeping.js';
 import { listEntries, readError, selected } from '../files.js';
 import {
   frameIn,
@@ -131,6 +131,10 @@ function scanTypeorm(context: PackageContext): MigrationScan[] {
 const typeormBookkeeping: Bookkeeping = {
   table: 'migrations',
   ownTables: ['migrations', 'typeorm_metadata'],
+  async configured(packageDirectory) {
+    const table = await configuredTableName(packageDirectory, CONFIG_FILES, 'migrationsTableName');
+    return table ? { table, ownTables: [table, 'typeorm_metadata'] } : undefined;
+  },
   records: (rows) =>
     rows.map((row) => ({ key: numericKey(row.timestamp), label: String(row.name ?? row.timestamp), state: 'applied' })),
   keyOf: (migration) => numericKey(migration.id),
