@@ -99,21 +99,7 @@ describe.each(['postgresql', 'mysql', 'sqlite'] as TestEngine[])('ORMs that ran 
       'src/migrations/1700000000001-CreateOrders.js': migration(1700000000001, 'CreateOrders', 'orders'),
     });
     db = await freshDatabase(engine, root);
-    const { DataSource } = await import('typeorm');
-    const { createRequire } = await import('node:module');
-    const load = createRequire(path.join(root, 'package.json'));
-    const first = Object.values(load('./src/migrations/1700000000000-CreateAccounts.js'))[0] as new () => object;
-    const options =
-      engine === 'sqlite'
-        ? { type: 'better-sqlite3' as const, database: path.join(root, db.url.replace(/^sqlite:/, '')) }
-        : { type: engine === 'postgresql' ? ('postgres' as const) : ('mysql' as const), url: db.url };
-    const source = new DataSource({ ...options, migrations: [first] } as never);
-    await source.initialize();
-    try {
-      await source.runMigrations();
-    } finally {
-      await source.destroy();
-    }
+    await runTypeormMigration(engine, root, db.url);
     const result = await migrationStatus({ root, url: db.url, drift: false });
     expect(result.tool).toBe('typeorm');
     expect(result.environments[0]?.counts).toEqual(counts(1, 1));
@@ -272,22 +258,7 @@ describe('a bookkeeping table renamed in the project configuration', () => {
     });
     const db = await freshDatabase('sqlite', root);
     try {
-      const { DataSource } = await import('typeorm');
-      const { createRequire } = await import('node:module');
-      const load = createRequire(path.join(root, 'package.json'));
-      const first = Object.values(load('./src/migrations/1700000000000-CreateAccounts.js'))[0] as new () => object;
-      const source = new DataSource({
-        type: 'better-sqlite3',
-        database: path.join(root, db.url.replace(/^sqlite:/, '')),
-        migrations: [first],
-        migrationsTableName: 'typeorm_history',
-      });
-      await source.initialize();
-      try {
-        await source.runMigrations();
-      } finally {
-        await source.destroy();
-      }
+      await runTypeormMigration('sqlite', root, db.url, { migrationsTableName: 'typeorm_history' });
       const result = await migrationStatus({ root, url: db.url, drift: false });
       expect(result.environments[0]?.table).toBe('typeorm_history');
       expect(result.environments[0]?.counts).toMatchObject({ applied: 1, pending: 0, unknown: 0 });
@@ -296,3 +267,22 @@ describe('a bookkeeping table renamed in the project configuration', () => {
     }
   });
 });
+
+/** TypeORM's DataSource.runMigrations() with the project's first migration class, as the application would run it. */
+async function runTypeormMigration(engine: TestEngine, root: string, url: string, extra: object = {}): Promise<void> {
+  const { DataSource } = await import('typeorm');
+  const { createRequire } = await import('node:module');
+  const load = createRequire(path.join(root, 'package.json'));
+  const first = Object.values(load('./src/migrations/1700000000000-CreateAccounts.js'))[0] as new () => object;
+  const options =
+    engine === 'sqlite'
+      ? { type: 'better-sqlite3' as const, database: path.join(root, url.replace(/^sqlite:/, '')) }
+      : { type: engine === 'postgresql' ? ('postgres' as const) : ('mysql' as const), url };
+  const source = new DataSource({ ...options, ...extra, migrations: [first] } as never);
+  await source.initialize();
+  try {
+    await source.runMigrations();
+  } finally {
+    await source.destroy();
+  }
+}
