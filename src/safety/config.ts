@@ -34,6 +34,8 @@ async function configSchema() {
       largeTableRows: z.number().int().positive().optional(),
       rowCounts: z.record(z.string(), z.number().int().nonnegative()).optional(),
       templateOptions: z.record(z.string(), z.string()).optional(),
+      // Validated by src/environments/config.ts, which owns the key.
+      environments: z.unknown().optional(),
     })
     .strict();
 }

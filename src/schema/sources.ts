@@ -194,36 +194,12 @@ async function readAtRef(root: string, ref: string, file: string): Promise<strin
 
 /** Introspects a real database over a read-only connection (the server itself refuses writes). */
 async function introspectDatabase(url: string, root: string): Promise<Schema> {
-  const { connectMysqlReadOnly, connectPostgresReadOnly } = await import('../shadow/guard.js');
+  const { openReadOnly } = await import('../environments/read-only.js');
+  const db = await openReadOnly(url, root);
   try {
-    if (/^postgres(ql)?:/i.test(url)) {
-      const client = await connectPostgresReadOnly(url);
-      try {
-        return await introspectPostgres({ query: async (sql, params) => (await client.query(sql, params)).rows });
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    }
-    if (/^(mysql|mariadb):/i.test(url)) {
-      const connection = await connectMysqlReadOnly(url.replace(/^mariadb:/i, 'mysql:'));
-      try {
-        return await introspectMysql({
-          query: async (sql, params) => (await connection.query(sql, params))[0] as never,
-        });
-      } finally {
-        await connection.end().catch(() => undefined);
-      }
-    }
-    const file = resolveInsideRoot(root, url.replace(/^(sqlite|file):(\/\/)?/i, ''));
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      return await introspectSqlite({
-        query: async (sql, params = []) => db.prepare(sql).all(...params) as never,
-      });
-    } finally {
-      db.close();
-    }
+    if (db.engine === 'postgresql') return await introspectPostgres(db);
+    if (db.engine === 'mysql') return await introspectMysql(db);
+    return await introspectSqlite(db);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(
@@ -231,6 +207,8 @@ async function introspectDatabase(url: string, root: string): Promise<Schema> {
       `Could not read the schema of ${redactUrl(url)} (read-only): ${(error as Error).message}`,
       'Check the URL, that the server is reachable and that the user may read the catalog.',
     );
+  } finally {
+    await db.close();
   }
 }
 

@@ -3,6 +3,7 @@ import { UserError } from '../../errors.js';
 import type { PackageContext } from '../../project/context.js';
 import { joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, numericKey, recordsUpTo, truthy } from '../bookkeeping.js';
 import { listEntries } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
@@ -38,12 +39,24 @@ function scanGolangMigrate(context: PackageContext): MigrationScan[] {
   });
 }
 
+/** golang-migrate database/{postgres,mysql,sqlite3}: schema_migrations (version bigint, dirty boolean), one row. */
+const golangMigrateBookkeeping: Bookkeeping = {
+  table: 'schema_migrations',
+  ownTables: ['schema_migrations'],
+  records: (rows, local) =>
+    rows.flatMap((row) =>
+      recordsUpTo(numericKey(row.version), local, (migration) => numericKey(migration.id), truthy(row.dirty)),
+    ),
+  keyOf: (migration) => numericKey(migration.id),
+};
+
 /** golang-migrate: `<version>_<title>.up.sql` / `.down.sql`, applied in numeric version order. */
 export const golangMigrate: FormatReader = {
   format: 'golang-migrate',
   priority: 20,
   tool: 'golang-migrate',
   label: 'golang-migrate',
+  bookkeeping: golangMigrateBookkeeping,
   scan: scanGolangMigrate,
   write: writeGolangMigrate,
   async read(context) {

@@ -6,6 +6,7 @@ import type { MigrationScan } from '../../project/migrations.js';
 import type { MigrationEntry } from '../../project/types.js';
 import { dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import type { Bookkeeping } from '../bookkeeping.js';
 import { isDirectory, isFile, listEntries, readError, readText, selected } from '../files.js';
 import { compiledStatement, splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationReadError, ReadContext } from '../types.js';
@@ -73,6 +74,22 @@ interface Walk {
 }
 
 /**
+ * Liquibase's StandardChangeLogHistoryService: DATABASECHANGELOG (ID, AUTHOR, FILENAME, DATEEXECUTED,
+ * ORDEREXECUTED, EXECTYPE, MD5SUM, …) and DATABASECHANGELOGLOCK. A changeset is `author:id`; EXECTYPE FAILED is a
+ * failed one. MD5SUM is Liquibase's checksum of the parsed changeset, not of a file, so it is not compared.
+ */
+const liquibaseBookkeeping: Bookkeeping = {
+  table: 'databasechangelog',
+  ownTables: ['databasechangelog', 'databasechangeloglock'],
+  records: (rows) =>
+    rows.map((row) => {
+      const key = `${String(row.author)}:${String(row.id)}`;
+      return { key, label: key, state: String(row.exectype).toUpperCase() === 'FAILED' ? 'failed' : 'applied' };
+    }),
+  keyOf: (migration) => migration.name,
+};
+
+/**
  * Liquibase: a master changelog (XML, YAML, JSON or formatted SQL) with its `include` / `includeAll` files, each
  * changeSet one migration in the order Liquibase runs them. `<sql>`, `sqlFile` and the common change types become
  * SQL for the engine; an unknown change type is an error at its line. Each changeSet runs in a transaction unless
@@ -83,6 +100,7 @@ export const liquibase: FormatReader = {
   priority: 15,
   tool: 'liquibase',
   label: 'Liquibase',
+  bookkeeping: liquibaseBookkeeping,
   scan: scanLiquibase,
   write: writeLiquibase,
   read: readLiquibase,
