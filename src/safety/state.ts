@@ -3,6 +3,7 @@ import { columnInfo, constraintInfo, nodeType, typeNameText } from './ast.js';
 import type { MigrationCatalog } from './catalog.js';
 import type { StatementLock } from './locks.js';
 import { objectKey, relationKey } from './names.js';
+import { queryRelations } from './query-relations.js';
 
 /**
  * The session a migration runs in, as far as the safety rules care: the transaction block, the timeouts set so
@@ -127,12 +128,19 @@ export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransa
     case 'CreateTableAsStmt': {
       const stmt = (ast as { CreateTableAsStmt: import('libpg-query').CreateTableAsStmt }).CreateTableAsStmt;
       const key = relationKey(stmt.into?.rel);
-      if (key && !(stmt.if_not_exists && catalog.tableExists(key))) catalog.createTable(key, undefined, inTransaction);
+      if (key && !(stmt.if_not_exists && catalog.tableExists(key))) {
+        catalog.createTable(key, undefined, inTransaction);
+        if (stmt.objtype === 'OBJECT_MATVIEW') catalog.placeTable(key, { reads: queryRelations(stmt.query) });
+      }
       break;
     }
     case 'ViewStmt': {
-      const key = relationKey((ast as { ViewStmt: import('libpg-query').ViewStmt }).ViewStmt.view);
-      if (key) catalog.createTable(key, undefined, inTransaction);
+      const stmt = (ast as { ViewStmt: import('libpg-query').ViewStmt }).ViewStmt;
+      const key = relationKey(stmt.view);
+      if (key) {
+        catalog.createTable(key, undefined, inTransaction);
+        catalog.placeTable(key, { reads: queryRelations(stmt.query) });
+      }
       break;
     }
     case 'AlterTableStmt':
@@ -215,6 +223,14 @@ function createTable(catalog: MigrationCatalog, stmt: CreateStmt, inTransaction:
     if ('ColumnDef' in element) columns.push(columnInfo(element.ColumnDef));
   }
   catalog.createTable(key, opaque ? undefined : columns, inTransaction);
+  const parents = (stmt.inhRelations ?? []).flatMap((parent) =>
+    'RangeVar' in parent ? [relationKey(parent.RangeVar) ?? ''] : [],
+  );
+  catalog.placeTable(key, {
+    ...(stmt.partspec ? { partitioned: true } : {}),
+    ...(stmt.partbound && parents[0] ? { partitionOf: parents[0] } : {}),
+    ...(!stmt.partbound && parents.length > 0 ? { inherits: parents } : {}),
+  });
   if (opaque) for (const column of columns) catalog.addColumn(key, column);
   for (const element of stmt.tableElts ?? []) {
     if ('ColumnDef' in element) {
@@ -292,6 +308,22 @@ function alterTable(catalog: MigrationCatalog, stmt: AlterTableStmt, inTransacti
       case 'AT_DropConstraint':
         if (column) catalog.dropConstraint(key, column);
         break;
+      case 'AT_AttachPartition':
+      case 'AT_DetachPartition': {
+        const partition = cmd.def && 'PartitionCmd' in cmd.def ? relationKey(cmd.def.PartitionCmd.name) : undefined;
+        if (partition) {
+          catalog.placeTable(partition, { partitionOf: cmd.subtype === 'AT_AttachPartition' ? key : undefined });
+        }
+        break;
+      }
+      case 'AT_AddInherit':
+      case 'AT_DropInherit': {
+        const parent = cmd.def && 'RangeVar' in cmd.def ? relationKey(cmd.def.RangeVar) : undefined;
+        if (!parent) break;
+        const others = (catalog.inheritedFrom(key) ?? []).filter((each) => each !== parent);
+        catalog.placeTable(key, { inherits: cmd.subtype === 'AT_AddInherit' ? [...others, parent] : others });
+        break;
+      }
       default:
         break;
     }

@@ -106,6 +106,18 @@ export interface CatalogView {
   /** The `schema.table` key of the table an index belongs to, when the index is known. */
   indexTable(index: string): string | undefined;
   indexes(table: string): IndexInfo[];
+  /** Direct partitions and inheritance children (`schema.table` keys); recursion is the caller's. */
+  inheritors(table: string): Array<{ table: string; partition: boolean }>;
+  /** The partitioned table this table is a partition of, when known. */
+  partitionParent(table: string): string | undefined;
+  /** Tables with a foreign key to this table. */
+  referencingTables(table: string): string[];
+  /** Relations the query of a view or materialized view reads; undefined when the view is not known. */
+  viewReads(view: string): string[] | undefined;
+  /** Views and materialized views whose query reads the relation. */
+  dependentViews(table: string): string[];
+  /** Tables with a column of this type (a domain's users). */
+  tablesWithColumnType(type: string): string[];
 }
 
 export type ConstraintKind = 'check' | 'foreign-key' | 'unique' | 'primary-key' | 'exclusion' | 'not-null';
