@@ -287,7 +287,7 @@ async function analyze(
       (batch as Array<PgStatement | undefined>)[slot] = undefined;
       const type = nodeType(statement.ast);
       if (type !== 'TransactionStmt' && !state.inTransaction) allInTransaction = false;
-      const locks = statementLocks(statement.ast, catalog, pgVersion);
+      const locks = statementLocks(statement.ast, catalog, pgVersion, state);
       const context: RuleContext = {
         statement,
         index,
@@ -297,6 +297,7 @@ async function analyze(
         transaction: state.transaction,
         lockTimeoutSet: state.lockTimeoutSet,
         statementTimeoutSet: state.statementTimeoutSet,
+        timeZoneUtc: state.timeZoneUtc,
         accessExclusiveHeld: state.accessExclusiveHeld,
         catalog,
         largeTableRows,

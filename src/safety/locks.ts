@@ -65,7 +65,12 @@ export function findingLocks(claims: LockClaim[], locks: readonly StatementLock[
  * refines scans: SET NOT NULL skips its scan when a validated CHECK (col IS NOT NULL) exists (PG 12+), and an
  * ALTER TYPE that is binary-coercible (varchar → text, widening varchar/numeric) does not rewrite.
  */
-export function statementLocks(ast: Node, catalog?: CatalogView, pgVersion = 15): StatementLock[] {
+export function statementLocks(
+  ast: Node,
+  catalog?: CatalogView,
+  pgVersion = 15,
+  session: { timeZoneUtc: boolean } = { timeZoneUtc: false },
+): StatementLock[] {
   const locks: StatementLock[] = [];
   const add = (table: string | undefined, mode: PgLockMode, on: string, rewrite = false, scan = false) => {
     if (table) locks.push({ table, mode, on, rewrite, scan });
@@ -94,7 +99,7 @@ export function statementLocks(ast: Node, catalog?: CatalogView, pgVersion = 15)
         if (!('AlterTableCmd' in item)) continue;
         const cmd = item.AlterTableCmd;
         const effect = alterTableCmdLock(cmd);
-        refineWithCatalog(effect, cmd, table, catalog, pgVersion);
+        refineWithCatalog(effect, cmd, table, catalog, pgVersion, session.timeZoneUtc);
         if (LOCK_STRENGTH[effect.mode] > LOCK_STRENGTH[mode]) mode = effect.mode;
         rewrite ||= effect.rewrite;
         scan ||= effect.scan;
@@ -477,6 +482,7 @@ function refineWithCatalog(
   table: string | undefined,
   catalog: CatalogView | undefined,
   pgVersion: number,
+  timeZoneUtc: boolean,
 ): void {
   if (!catalog || !table || !cmd.name) return;
   if (cmd.subtype === 'AT_SetNotNull' && pgVersion >= 12 && catalog.hasValidatedNotNullCheck(table, cmd.name)) {
@@ -485,11 +491,28 @@ function refineWithCatalog(
   if (cmd.subtype === 'AT_AlterColumnType' && cmd.def && 'ColumnDef' in cmd.def) {
     const before = catalog.columns(table)?.find((column) => column.name === cmd.name)?.type;
     const after = typeNameText(cmd.def.ColumnDef.typeName);
-    if (before && isBinaryCoercible(before, after) && !cmd.def.ColumnDef.raw_default) {
+    if (!before || cmd.def.ColumnDef.raw_default) return;
+    if (isBinaryCoercible(before, after)) {
       effect.rewrite = false;
       effect.scan = false;
+    } else if (timeZoneUtc && pgVersion >= 12 && isTimestampZoneChange(before, after)) {
+      // Metadata-only in a UTC session, but the column's indexes are still rebuilt (a scan under the lock).
+      const column = cmd.name;
+      effect.rewrite = false;
+      effect.scan = catalog.indexes(table).some((index) => index.columns.includes(column));
     }
   }
+}
+
+/** timestamp ↔ timestamptz: no rewrite when the session time zone is UTC (PostgreSQL 12+). */
+export function isTimestampZoneChange(before: string, after: string): boolean {
+  const base = (type: string) =>
+    type
+      .replace(/\(\d+\)$/, '')
+      .replace(/^timestamp with(out)? time zone$/, (_, out) => (out ? 'timestamp' : 'timestamptz'));
+  const from = base(before);
+  const to = base(after);
+  return (from === 'timestamp' && to === 'timestamptz') || (from === 'timestamptz' && to === 'timestamp');
 }
 
 /** Type changes PostgreSQL does without a rewrite (alter_table.sgml): same type, varchar→text, widening. */

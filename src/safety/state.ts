@@ -20,7 +20,9 @@ export class SessionState {
   transaction = 0;
   readonly accessExclusiveHeld = new Set<string>();
   /** SET LOCAL values end with the transaction; remember what to restore. */
-  private localTimeouts: { lock?: boolean; statement?: boolean } = {};
+  private localTimeouts: { lock?: boolean; statement?: boolean; timeZone?: boolean } = {};
+  /** `SET TIME ZONE 'UTC'` seen: timestamp ↔ timestamptz changes skip their rewrite (PostgreSQL 12+). */
+  timeZoneUtc = false;
 
   constructor(
     readonly catalog: MigrationCatalog,
@@ -90,11 +92,18 @@ export class SessionState {
     this.accessExclusiveHeld.clear();
     if (this.localTimeouts.lock !== undefined) this.lockTimeoutSet = this.localTimeouts.lock;
     if (this.localTimeouts.statement !== undefined) this.statementTimeoutSet = this.localTimeouts.statement;
+    if (this.localTimeouts.timeZone !== undefined) this.timeZoneUtc = this.localTimeouts.timeZone;
     this.localTimeouts = {};
   }
 
   private applySet(stmt: import('libpg-query').VariableSetStmt): void {
     const name = stmt.name?.toLowerCase();
+    if (name === 'timezone') {
+      if (stmt.is_local && !this.inTransaction) return;
+      if (stmt.is_local && this.localTimeouts.timeZone === undefined) this.localTimeouts.timeZone = this.timeZoneUtc;
+      this.timeZoneUtc = stmt.kind === 'VAR_SET_VALUE' && isUtc(stmt.args);
+      return;
+    }
     if (name !== 'lock_timeout' && name !== 'statement_timeout') return;
     const value = stmt.kind === 'VAR_SET_VALUE' ? timeoutIsSet(stmt.args) : false;
     const key = name === 'lock_timeout' ? 'lock' : 'statement';
@@ -106,6 +115,17 @@ export class SessionState {
     if (key === 'lock') this.lockTimeoutSet = value;
     else this.statementTimeoutSet = value;
   }
+}
+
+/** The zone names PostgreSQL resolves to UTC itself (a server's default zone is not known, so it counts as not UTC). */
+const UTC_NAMES = new Set(['utc', 'etc/utc', 'zulu', 'etc/zulu', 'universal', 'etc/universal', 'gmt', 'etc/gmt']);
+
+function isUtc(args: Node[] | undefined): boolean {
+  const first = args?.[0];
+  if (!first || !('A_Const' in first)) return false;
+  const value = first.A_Const.sval?.sval;
+  if (value !== undefined) return UTC_NAMES.has(value.toLowerCase());
+  return (first.A_Const.ival?.ival ?? 0) === 0 && first.A_Const.ival !== undefined;
 }
 
 /** `SET lock_timeout = 0` (or '0', '0ms') disables the timeout; DEFAULT resets it to the server's (0). */

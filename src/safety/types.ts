@@ -156,6 +156,8 @@ export interface RuleContext {
   /** SET lock_timeout / statement_timeout seen before this statement (in this session). */
   lockTimeoutSet: boolean;
   statementTimeoutSet: boolean;
+  /** The session time zone was set to UTC (SET TIME ZONE 'UTC'): timestamp ↔ timestamptz skip their rewrite. */
+  timeZoneUtc: boolean;
   /** Which transaction block the statement is in (numbered from 1 in file order); meaningful when inTransaction. */
   transaction?: number;
   /** Statements before this one in the current transaction took an ACCESS EXCLUSIVE lock on these tables. */

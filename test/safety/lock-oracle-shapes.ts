@@ -86,6 +86,12 @@ export const LOCK_SHAPES: LockShape[] = [
   plain('ALTER TABLE t ALTER COLUMN b TYPE text', ROWS),
   plain('ALTER TABLE t ALTER COLUMN status TYPE varchar(50)', ROWS),
   plain("SET LOCAL timezone = 'America/New_York';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz", ROWS),
+  plain("SET LOCAL timezone = 'UTC';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz", ROWS),
+  plain(
+    "SET LOCAL TIME ZONE 'Etc/UTC';\nCREATE INDEX t_ts_idx ON t (ts);\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz",
+    ROWS,
+  ),
+  plain("SET LOCAL TIME ZONE 'Europe/Paris';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz", ROWS),
   plain('ALTER TABLE t ALTER COLUMN a SET NOT NULL', ROWS),
   plain('ALTER TABLE t ALTER COLUMN code DROP NOT NULL'),
   plain('ALTER TABLE t ALTER COLUMN a SET DEFAULT 1'),

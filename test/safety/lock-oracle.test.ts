@@ -67,7 +67,7 @@ async function claimed(shape: LockShape, pgVersion: number): Promise<Observed> {
   const locks: Record<string, PgLockMode> = {};
   const rewritten = new Set<string>();
   for (const statement of await statementsOf(shape.sql)) {
-    const statementLocksHeld = statementLocks(statement.ast, catalog, pgVersion);
+    const statementLocksHeld = statementLocks(statement.ast, catalog, pgVersion, state);
     for (const lock of statementLocksHeld) {
       strongest(locks, bare(lock.table), lock.mode);
       if (lock.rewrite) rewritten.add(bare(lock.table));
