@@ -1,5 +1,6 @@
+import { namesOf } from '../names.js';
 import type { Rule, RuleHit } from '../types.js';
-import { alterTableOf, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
+import { alterTableOf, constraintOf, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
 
 export const dropConstraint: Rule = {
   meta: {
@@ -27,9 +28,21 @@ export const dropConstraint: Rule = {
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
     const hits: RuleHit[] = [];
+    // Uniqueness the same statement adds back (ADD PRIMARY KEY (a, b), DROP CONSTRAINT t_a_b_key).
+    const addedUnique: string[][] = [];
+    for (const cmd of altered.cmds) {
+      const constraint = cmd.subtype === 'AT_AddConstraint' ? constraintOf(cmd) : undefined;
+      if (constraint?.contype === 'CONSTR_PRIMARY' || constraint?.contype === 'CONSTR_UNIQUE')
+        addedUnique.push(namesOf(constraint.keys));
+    }
     for (const cmd of altered.cmds) {
       if (cmd.subtype !== 'AT_DropConstraint' || !cmd.name) continue;
       const known = context.catalog.constraint(table.key, cmd.name);
+      if (
+        (known?.kind === 'unique' || known?.kind === 'primary-key') &&
+        addedUnique.some((columns) => columns.length > 0 && columns.every((column) => known.columns.includes(column)))
+      )
+        continue;
       const what = known
         ? {
             'foreign-key': 'foreign key',
