@@ -56,6 +56,8 @@ export class MigrationCatalog implements CatalogView {
     | undefined;
   /** Tables created and constraints added by the open transaction (cleared at its end). */
   private transactionTables = new Set<string>();
+  /** Tables the open transaction emptied (TRUNCATE, DELETE without WHERE) and has not written to since. */
+  private emptiedTables = new Set<string>();
   private transactionConstraints: ConstraintInfo[] = [];
   schemaKnown = false;
   /** Whether any table has a parent: most schemas have none, so ALTER TABLE need not look for children. */
@@ -78,6 +80,16 @@ export class MigrationCatalog implements CatalogView {
 
   tableCreatedInCurrentTransaction(table: string): boolean {
     return this.tables.get(tableKey(table))?.createdInTransaction ?? false;
+  }
+
+  tableEmptiedInCurrentTransaction(table: string): boolean {
+    return this.emptiedTables.has(tableKey(table));
+  }
+
+  /** TRUNCATE or DELETE without WHERE inside a transaction (`emptied`), or rows written to it again. */
+  markEmptied(table: string, emptied: boolean): void {
+    if (emptied) this.emptiedTables.add(tableKey(table));
+    else this.emptiedTables.delete(tableKey(table));
   }
 
   columns(table: string): ColumnInfo[] | undefined {
@@ -289,6 +301,7 @@ export class MigrationCatalog implements CatalogView {
     }
     for (const constraint of this.transactionConstraints) constraint.addedInCurrentTransaction = false;
     this.transactionTables.clear();
+    this.emptiedTables.clear();
     this.transactionConstraints = [];
   }
 

@@ -48,6 +48,7 @@ export class SessionState {
       applySchemaChange(this.catalog, ast, this.inTransaction);
     }
     if (this.inTransaction) {
+      trackEmptiedTables(this.catalog, ast);
       for (const lock of locks) {
         if (lock.mode === 'ACCESS EXCLUSIVE' && !this.catalog.tableCreatedInCurrentTransaction(lock.table)) {
           this.accessExclusiveHeld.add(lock.table);
@@ -114,6 +115,24 @@ export class SessionState {
     }
     if (key === 'lock') this.lockTimeoutSet = value;
     else this.statementTimeoutSet = value;
+  }
+}
+
+/** Which tables the open transaction has emptied: no rows for a NOT NULL column to fail on. */
+function trackEmptiedTables(catalog: MigrationCatalog, ast: Node): void {
+  const type = nodeType(ast);
+  if (type === 'TruncateStmt') {
+    for (const relation of (ast as { TruncateStmt: import('libpg-query').TruncateStmt }).TruncateStmt.relations ?? []) {
+      const key = 'RangeVar' in relation ? relationKey(relation.RangeVar) : undefined;
+      if (key) catalog.markEmptied(key, true);
+    }
+  } else if (type === 'DeleteStmt') {
+    const stmt = (ast as { DeleteStmt: import('libpg-query').DeleteStmt }).DeleteStmt;
+    const key = relationKey(stmt.relation);
+    if (key && !stmt.whereClause && !stmt.usingClause) catalog.markEmptied(key, true);
+  } else if (type === 'InsertStmt' || type === 'MergeStmt' || type === 'CopyStmt') {
+    const key = relationKey((ast as Record<string, { relation?: import('libpg-query').RangeVar }>)[type]?.relation);
+    if (key) catalog.markEmptied(key, false);
   }
 }
 

@@ -90,6 +90,8 @@ export interface CatalogView {
   tableCreatedInThisMigration(table: string): boolean;
   /** Created in the currently open transaction: invisible to other sessions, so its locks harm no one. */
   tableCreatedInCurrentTransaction(table: string): boolean;
+  /** Emptied by TRUNCATE or an unqualified DELETE earlier in the open transaction (and not written since). */
+  tableEmptiedInCurrentTransaction(table: string): boolean;
   columns(table: string): ColumnInfo[] | undefined;
   /** A validated CHECK (col IS NOT NULL) exists, so SET NOT NULL skips its scan (PG 12+). */
   hasValidatedNotNullCheck(table: string, column: string): boolean;
