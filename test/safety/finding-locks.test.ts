@@ -49,3 +49,18 @@ describe('lock claims of findings', () => {
     expect(finding?.locks.map((lock) => lock.on)).toEqual(['table']);
   });
 });
+
+describe('what a dropped constraint locks, in the finding message', () => {
+  it('names the referenced table when the schema knows the constraint, and says it is unknown otherwise', async () => {
+    const known = await validatePostgres('ALTER TABLE orders DROP CONSTRAINT orders_user_fk;', {
+      catalog: { history: HISTORY },
+    });
+    expect(known.findings.find((f) => f.ruleId === 'drop-constraint')?.message).toContain(
+      'and locks users ACCESS EXCLUSIVE too',
+    );
+    const unknown = await validatePostgres('ALTER TABLE orders DROP CONSTRAINT orders_user_fk;');
+    expect(unknown.findings.find((f) => f.ruleId === 'drop-constraint')?.message).toContain(
+      'unknown whether it is a foreign key',
+    );
+  });
+});

@@ -1,5 +1,5 @@
-import { namesOf } from '../names.js';
-import type { Rule, RuleHit } from '../types.js';
+import { displayTable, namesOf } from '../names.js';
+import type { ConstraintInfo, Rule, RuleHit } from '../types.js';
 import { alterTableOf, constraintOf, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
 
 export const dropConstraint: Rule = {
@@ -54,7 +54,7 @@ export const dropConstraint: Rule = {
           }[known.kind]
         : 'constraint';
       hits.push({
-        message: `Dropping ${what} ${cmd.name} on ${table.display} removes a guarantee on its data${known?.kind === 'foreign-key' && known.references ? ` (and locks ${known.references.table} too)` : ''}.`,
+        message: `Dropping ${what} ${cmd.name} on ${table.display} removes a guarantee on its data${lockNote(known)}.`,
         table: table.display,
         ...(known?.kind === 'foreign-key' || known?.kind === 'primary-key' || known?.kind === 'unique'
           ? { severity: 'warning' as const }
@@ -73,3 +73,11 @@ export const dropConstraint: Rule = {
     return hits;
   },
 };
+
+/** The other table a dropped foreign key locks ACCESS EXCLUSIVE, or that it is not known whether there is one. */
+function lockNote(known: ConstraintInfo | undefined): string {
+  if (!known) return ' (unknown whether it is a foreign key, which would lock the table it references too)';
+  return known.kind === 'foreign-key' && known.references
+    ? ` (and locks ${displayTable(known.references.table)} ACCESS EXCLUSIVE too)`
+    : '';
+}
