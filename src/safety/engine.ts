@@ -299,6 +299,7 @@ async function analyze(
         statementTimeoutSet: state.statementTimeoutSet,
         timeZoneUtc: state.timeZoneUtc,
         accessExclusiveHeld: state.accessExclusiveHeld,
+        statementLocks: locks,
         catalog,
         largeTableRows,
         source: sql,
