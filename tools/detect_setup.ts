@@ -71,7 +71,7 @@ export const detectSetupTool = defineTool({
   name: 'detect_setup',
   title: 'Detect the database setup',
   description:
-    "Use first. Reads the project without running its code: per package, the ORM / migration tool, engine (and the files naming it), schema files, migration folders and conventions, seeds and the project's migration commands. Conflicts are listed for you to ask the user.",
+    'Use first. Reads the project without running its code: per package, the migration tool, the engine and the files naming it, schema files, migration folders and conventions, seeds and commands. Conflicts are listed for you to ask the user about.',
   inputSchema: z.object({
     projectRoot: projectRootField,
     path: z.string().optional().describe('Only this sub-folder (a monorepo package)'),

@@ -9,7 +9,7 @@ const MAX_STATEMENT_CHARS = 4_000;
 const safety = z.enum(['safe', 'careful', 'dangerous']);
 export const diffSchemaTool = defineTool({
   name: 'diff_schema',
-  title: 'Diff two schemas into ordered, categorised operations',
+  title: 'Diff two schemas',
   description:
     'Use to understand a schema change: a schema file at a git ref vs the working tree (default), history vs a schema file, or two databases. Ordered operations, each safe / careful / dangerous with hazards, data lost and SQL. Likely renames come back as questions.',
   inputSchema: z.object({

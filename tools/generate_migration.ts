@@ -38,7 +38,7 @@ const inputSchema = z.object({
  * and every call is still validated against the full union.
  */
 const CHANGE_GRAMMAR =
-  `Applied in order. ${changeSchema.options.map((option) => `${option.shape.op.value}{${fieldList(option, ['op'])}}`).join(' ')}. ` +
+  `In order: ${changeSchema.options.map((option) => `${option.shape.op.value}{${fieldList(option, ['op'])}}`).join(' ')}. ` +
   `column: {${fieldList(columnSchema)}}; references: {${fieldList(referenceSchema)}}`;
 
 const listedInput = inputSchema.extend({
@@ -47,7 +47,7 @@ const listedInput = inputSchema.extend({
 
 export const generateMigrationTool = defineTool({
   name: 'generate_migration',
-  title: 'Generate a proven migration in the project’s own format',
+  title: 'Generate a migration',
   description:
     "Use to turn a change into migration files in the project's format, each with its down. Unsafe steps become expand / backfill / contract migrations; drops need confirmDestructive. Files are written only if every draft passes validation and an up → down → up rehearsal.",
   inputSchema,

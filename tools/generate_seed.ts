@@ -11,7 +11,7 @@ const MAX_FILE_CHARS = 20_000;
 
 export const generateSeedTool = defineTool({
   name: 'generate_seed',
-  title: 'Generate realistic seed rows for new tables, proven on a shadow',
+  title: 'Generate seed data',
   description:
     "Use after a migration adds tables: realistic rows that honour every constraint, foreign keys to rows seeded first, the same for the same seed, in the project's seed format, proven on a shadow. Writes files only with write: true.",
   inputSchema: z.object({

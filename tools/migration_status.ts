@@ -15,9 +15,9 @@ const safety = z.enum(['safe', 'careful', 'dangerous']);
 
 export const migrationStatusTool = defineTool({
   name: 'migration_status',
-  title: 'Applied, pending and drifted migrations per environment',
+  title: 'Migration status per environment',
   description:
-    'Use before running migrations in an environment: per environment (config "environments", or url), migrations applied, pending and unknown from the tool\'s own table, failed or dirty ones, ones edited since applied, out-of-order ones, and drift of the real schema. Read-only connections; URLs masked.',
+    'Use before running migrations in an environment (config "environments", or url): applied, pending and unknown migrations from the tool\'s own table, failed, edited or out-of-order ones, and drift of the real schema. Read-only.',
   inputSchema: z.object({
     projectRoot: projectRootField,
     environments: z.array(z.string()).optional().describe('Names from the config (default: all)'),

@@ -111,7 +111,7 @@ const outputSchema = z.object({
 
 export const rehearseMigrationTool = defineTool({
   name: 'rehearse_migration',
-  title: 'Rehearse a migration on a throw-away database',
+  title: 'Rehearse a migration',
   description:
     'Use before applying a migration anywhere real: runs it on a throw-away database with the earlier migrations and synthetic rows. Per statement: locks, rewrites, scans, durations, errors at file:line:col; then up → down → up and the data that survived.',
   inputSchema: z.object({
