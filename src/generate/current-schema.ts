@@ -41,6 +41,36 @@ async function versionOf(db: ShadowDatabase): Promise<ServerVersion | undefined>
   return row ? parseServerVersion(row.v, /maria/i.test(row.v) ? 'mariadb' : 'mysql') : undefined;
 }
 
+/**
+ * The schema after each draft: the project's migrations replayed on one shadow, then each draft's up run and the
+ * catalog read back. Stops at a draft that fails (the rehearsal reports why); later drafts get no schema.
+ */
+export async function schemasAfterDrafts(
+  engine: ShadowEngine,
+  migrations: Migration[],
+  drafts: { up: string[] }[],
+  options: { shadowUrl?: string; signal?: AbortSignal } = {},
+): Promise<Schema[]> {
+  const db = await openShadow({
+    engine,
+    ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
+    extensions: extensionsCreatedIn(migrations.flatMap((migration) => migration.up.map((statement) => statement.sql))),
+  });
+  const schemas: Schema[] = [];
+  try {
+    await buildBaseline(db, { kind: 'migrations', migrations }, options.signal ? { signal: options.signal } : {});
+    for (const draft of drafts) {
+      for (const statement of draft.up) await db.exec(statement);
+      schemas.push(await db.introspect());
+    }
+  } catch {
+    // The rehearsal runs the same drafts and reports the failure with its statement.
+  } finally {
+    await db.close();
+  }
+  return schemas;
+}
+
 export async function readCurrentSchema(
   engine: ShadowEngine,
   migrations: Migration[],

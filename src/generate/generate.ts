@@ -9,7 +9,7 @@ import type { RenameAnswer } from '../schema/diff/types.js';
 import { shadowEngineFor } from '../shadow/open.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import type { Change } from './changes.js';
-import { parseServerVersion, readCurrentSchema } from './current-schema.js';
+import { parseServerVersion, readCurrentSchema, schemasAfterDrafts } from './current-schema.js';
 import type { DdlWriter, ServerVersion } from './ddl.js';
 import { planFromDiff } from './from-diff.js';
 import { existingMigrations, locateFolder } from './locate.js';
@@ -198,7 +198,15 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
   }
   notes.push(...planned.notes);
   const now = request.now ?? new Date();
-  const { files, perDraft } = sayDrafts(root, located, planned.drafts, now);
+  // Drizzle keeps a snapshot of the schema beside each migration: the shadow says what it is after each draft.
+  const schemasAfter =
+    located.module.tool === 'drizzle' && planned.drafts.length
+      ? await schemasAfterDrafts(shadowEngine, history, planned.drafts, {
+          ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
+          ...(request.signal ? { signal: request.signal } : {}),
+        })
+      : [];
+  const { files, perDraft } = sayDrafts(root, located, planned.drafts, now, schemasAfter);
   const withFiles = planned.drafts.map((draft, index) => ({
     draft,
     file: perDraft[index]?.[0] ?? `${draft.name}.sql`,

@@ -1,5 +1,6 @@
 import type { Change, ColumnSpec } from '../../generate/changes.js';
 import type { GeneratedFile, MigrationDraft, WriteContext } from '../../generate/types.js';
+import { type ForeignKey, findTable, type Schema, type Table } from '../../schema/model.js';
 
 /**
  * The Drizzle schema.ts edit for a generated migration: new tables as `<dialect>Table(...)` exports, added and
@@ -19,7 +20,7 @@ export function editDrizzleSchema(
   const original = path ? context.read(path) : undefined;
   if (!path || original === undefined) return undefined;
   const dialect = dialectOf(original, draft.engine);
-  const editor = new DrizzleSchema(original, dialect);
+  const editor = new DrizzleSchema(original, dialect, context.schemaAfter);
   for (const change of draft.changes) editor.apply(change);
   const text = editor.finish();
   return text === original ? undefined : { path, text, edit: true };
@@ -31,6 +32,11 @@ function dialectOf(text: string, engine: string): Dialect {
   return engine === 'sqlite' ? 'sqlite' : engine === 'mysql' || engine === 'mariadb' ? 'mysql' : 'pg';
 }
 
+/** The name drizzle gives a foreign key declared with `.references()`. */
+export function drizzleForeignKeyName(table: string, key: ForeignKey): string {
+  return `${table}_${key.columns.join('_')}_${key.referencedTable}_${key.referencedColumns.join('_')}_fk`;
+}
+
 const camel = (name: string) => name.replace(/[_-]+([a-zA-Z0-9])/g, (_m, letter: string) => letter.toUpperCase());
 
 class DrizzleSchema {
@@ -40,6 +46,7 @@ class DrizzleSchema {
   constructor(
     private text: string,
     private readonly dialect: Dialect,
+    private readonly after: Schema | undefined,
   ) {}
 
   apply(change: Change): void {
@@ -91,7 +98,7 @@ class DrizzleSchema {
     return undefined;
   }
 
-  private columnLine(column: ColumnSpec): string | undefined {
+  private columnLine(column: ColumnSpec, namedKeys: ForeignKey[] = []): string | undefined {
     const builder = columnBuilder(column, this.dialect);
     if (!builder) return undefined;
     let line = builder.call;
@@ -100,7 +107,7 @@ class DrizzleSchema {
     else if (column.nullable === false) line += '.notNull()';
     if (column.unique) line += '.unique()';
     if (column.default !== undefined) line += this.defaultCall(column.default, builder.import);
-    if (column.references) {
+    if (column.references && !namedKeys.some((key) => key.columns.includes(column.name))) {
       const target = this.tableBody(column.references.table);
       const referenced = column.references.columns?.[0] ?? 'id';
       const key = target ? this.propertyOf(target, referenced) : undefined;
@@ -139,15 +146,53 @@ class DrizzleSchema {
 
   private createTable(table: string, columns: ColumnSpec[]): void {
     if (this.tableBody(table)) return;
-    const lines = columns.map((column) => this.columnLine(column));
+    const created = this.after ? findTable(this.after, table) : undefined;
+    const namedKeys =
+      created && this.dialect !== 'sqlite'
+        ? created.foreignKeys.filter((key) => key.name !== drizzleForeignKeyName(table, key))
+        : [];
+    const lines = columns.map((column) => this.columnLine(column, namedKeys));
     if (lines.some((line) => line === undefined)) return;
+    const extras = created ? this.tableExtras(created, namedKeys) : undefined;
+    if (extras === null) return;
     this.imports.add(TABLE_FUNCTION[this.dialect]);
     const indent = /^([ \t]+)\w+\s*:/m.exec(this.text)?.[1] ?? '  ';
     const quote = /Table\(\s*(['"])/.exec(this.text)?.[1] ?? "'";
+    const extraBlock = extras?.length
+      ? `, (table) => [\n${extras.map((line) => `${indent}${line},`).join('\n')}\n]`
+      : '';
     const block = `export const ${camel(table)} = ${TABLE_FUNCTION[this.dialect]}(${quote}${table}${quote}, {\n${lines
       .map((line) => `${indent}${line},`)
-      .join('\n')}\n});\n`;
+      .join('\n')}\n}${extraBlock});\n`;
     this.text = `${this.text.replace(/\s*$/, '\n')}\n${block}`;
+  }
+
+  /**
+   * What the migration created beside the columns, in the table's third argument: its own indexes (the one every
+   * foreign key gets) and foreign keys whose names drizzle would not derive; null when a part cannot be said.
+   */
+  private tableExtras(table: Table, namedKeys: ForeignKey[]): string[] | null {
+    const lines: string[] = [];
+    const property = (column: string) => `table.${camel(column)}`;
+    for (const key of namedKeys) {
+      const target = this.tableBody(key.referencedTable);
+      const targetKeys = target ? key.referencedColumns.map((column) => this.propertyOf(target, column)) : [];
+      if (!target || targetKeys.some((item) => !item)) return null;
+      this.imports.add('foreignKey');
+      let line = `foreignKey({ name: ${this.string(key.name)}, columns: [${key.columns.map(property).join(', ')}], foreignColumns: [${targetKeys.map((item) => `${target.variable}.${item}`).join(', ')}] })`;
+      if (key.onDelete !== 'no action') line += `.onDelete(${this.string(key.onDelete)})`;
+      if (key.onUpdate !== 'no action') line += `.onUpdate(${this.string(key.onUpdate)})`;
+      lines.push(line);
+    }
+    const constraints = new Set([table.primaryKey?.name, ...table.uniques.map((unique) => unique.name)]);
+    for (const index of table.indexes) {
+      if (constraints.has(index.name) || /^sqlite_autoindex_/.test(index.name)) continue;
+      if (index.where || index.columns.some((column) => !/^\w+$/.test(column))) return null;
+      const builder = index.unique ? 'uniqueIndex' : 'index';
+      this.imports.add(builder);
+      lines.push(`${builder}(${this.string(index.name)}).on(${index.columns.map(property).join(', ')})`);
+    }
+    return lines;
   }
 
   private addColumn(table: string, column: ColumnSpec): void {

@@ -6,8 +6,10 @@ import { dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter, MigrationScan } from '../types.js';
 import { commentLines, terminated } from './comment-lines.js';
 import { editDrizzleSchema } from './drizzle-schema-edit.js';
+import { drizzleSnapshot, type SnapshotDialect } from './drizzle-snapshot.js';
 
 const BREAKPOINT = '--> statement-breakpoint';
+const NO_SNAPSHOT = '00000000-0000-0000-0000-000000000000';
 
 interface JournalEntry {
   idx: number;
@@ -29,8 +31,7 @@ const OUTSIDE_TRANSACTION =
 
 /**
  * Drizzle Kit: a custom SQL migration `<out>/<prefix>_<name>.sql` (statements split by `--> statement-breakpoint`),
- * registered in meta/_journal.json, with a snapshot copied from the previous one (new id, prevId chained) as
- * `drizzle-kit generate --custom` leaves it, plus the schema.ts edit when the change can be said there.
+ * registered in meta/_journal.json, with the snapshot of the schema after it (id and prevId chained), plus the schema.ts edit when the change can be said there.
  * Drizzle keeps no downs: the down stays in the generate result.
  */
 export const writeDrizzle: FormatWriter = (draft, folder, context) => {
@@ -44,7 +45,7 @@ export const writeDrizzle: FormatWriter = (draft, folder, context) => {
   const prefix = nextPrefix(last?.tag, context.now, () => String(idx).padStart(4, '0'));
   const tag = `${prefix}_${draft.name}`;
   const files: GeneratedFile[] = [{ path: joinRelative(out, `${tag}.sql`), text: migrationSql(draft), edit: false }];
-  const snapshot = snapshotCopy(out, last, prefix, tag, context);
+  const snapshot = snapshotFile(out, journal, prefix, tag, draft, context);
   if (snapshot) files.push(snapshot);
   const entry: JournalEntry = {
     idx,
@@ -80,25 +81,40 @@ function migrationSql(draft: MigrationDraft): string {
   return `${head.join('\n')}\n${body}\n`;
 }
 
-/** `meta/<prefix>_snapshot.json`: the previous snapshot with a new id and prevId pointing at the old one. */
-function snapshotCopy(
+/**
+ * `meta/<prefix>_snapshot.json`, chained to the previous one: the schema after the migration in drizzle-kit's format
+ * when the shadow's read-back is at hand (so `drizzle-kit generate` proposes nothing more), else the previous
+ * snapshot with a new id, as `drizzle-kit generate --custom` leaves it.
+ */
+function snapshotFile(
   out: string,
-  last: JournalEntry | undefined,
+  journal: Journal,
   prefix: string,
   tag: string,
+  draft: MigrationDraft,
   context: WriteContext,
 ): GeneratedFile | undefined {
-  if (!last) return undefined;
-  const lastPrefix = /^(\d+)_/.exec(last.tag)?.[1] ?? last.tag;
-  const previous = context.read(joinRelative(out, `meta/${lastPrefix}_snapshot.json`));
-  if (!previous) return undefined;
-  const parsed = JSON.parse(previous) as Record<string, unknown>;
-  const copy = { ...parsed, id: uuidFrom(`${tag}\n${context.now.toISOString()}`), prevId: parsed.id };
+  const last = journal.entries.at(-1);
+  const lastPrefix = last ? (/^(\d+)_/.exec(last.tag)?.[1] ?? last.tag) : undefined;
+  const previousText = lastPrefix ? context.read(joinRelative(out, `meta/${lastPrefix}_snapshot.json`)) : undefined;
+  const previous = previousText ? (JSON.parse(previousText) as Record<string, unknown>) : undefined;
+  const ids = { id: uuidFrom(`${tag}\n${context.now.toISOString()}`), prevId: String(previous?.id ?? NO_SNAPSHOT) };
+  const dialect = snapshotDialect(journal, draft);
+  let snapshot: Record<string, unknown> | undefined;
+  if (context.schemaAfter && dialect) snapshot = drizzleSnapshot(context.schemaAfter, dialect, ids);
+  else if (previous) snapshot = { ...previous, ...ids };
+  if (!snapshot) return undefined;
   return {
     path: joinRelative(out, `meta/${prefix}_snapshot.json`),
-    text: `${JSON.stringify(copy, null, 2)}\n`,
+    text: `${JSON.stringify(snapshot, null, 2)}\n`,
     edit: false,
   };
+}
+
+/** The snapshot layouts we write; MySQL projects keep the copied snapshot. */
+function snapshotDialect(journal: Journal, draft: MigrationDraft): SnapshotDialect | undefined {
+  const dialect = journal.dialect ?? (draft.engine === 'sqlite' ? 'sqlite' : draft.engine);
+  return dialect === 'postgresql' || dialect === 'sqlite' ? dialect : undefined;
 }
 
 /** A version-4-shaped UUID derived from the tag and time, so the same input writes the same snapshot. */
