@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
 
 const DEFAULT_MAX_OPERATIONS = 200;
@@ -19,11 +20,13 @@ export const diffSchemaTool = defineTool({
     'Use to understand a schema change before writing a migration: the schema file at a git ref vs the working tree ' +
     '(default: git:HEAD:<schema file> → sql:<schema file>), the migration history vs the schema file ("which migration is ' +
     'missing": from "migrations", to "sql:db/schema.sql"), or two databases (drift, read-only). Sources: sql:<file>, ' +
-    "prisma:<schema.prisma> (read with Prisma's own parser, no CLI), git:<ref>:<file> (SQL or .prisma), " +
+    "prisma:<schema.prisma> (read with Prisma's own parser, no CLI), drizzle:<schema.ts> (loaded in the sandbox, " +
+    'needs executeProjectCode), git:<ref>:<file> (SQL, .prisma or Drizzle), ' +
     'migrations[:<folder>], db:<url>. Returns the operations in an order the engine accepts, each ' +
     'safe/careful/dangerous with its reason, hazards, the data it would lose and its SQL; likely renames come back as ' +
     'questions; answer with renames [{table, from, to}] (or {from, to} for a table) to get RENAME instead of drop + add. ' +
-    'Never runs project code: SQL is applied to a throw-away shadow, databases are read over read-only connections.',
+    'SQL is applied to a throw-away shadow, databases are read over read-only connections; only a Drizzle schema ' +
+    'runs project code, with consent.',
   inputSchema: z.object({
     projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory'),
     from: z
@@ -41,6 +44,7 @@ export const diffSchemaTool = defineTool({
       .enum(['postgresql', 'sqlite', 'mysql', 'mariadb'])
       .optional()
       .describe('Engine of SQL sources (default postgresql)'),
+    executeProjectCode: z.boolean().optional().describe(EXECUTE_PROJECT_CODE_DESCRIPTION),
     renames: z.array(renameAnswer).optional().describe('Answers to rename questions from an earlier call'),
     shadowUrl: z
       .string()
@@ -99,6 +103,7 @@ export const diffSchemaTool = defineTool({
       ...(input.file ? { file: input.file } : {}),
       ...(input.engine ? { engine: input.engine } : {}),
       ...(input.shadowUrl ? { shadowUrl: input.shadowUrl } : {}),
+      executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
       renames: input.renames ?? [],
       signal: context.signal,
     });

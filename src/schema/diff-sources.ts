@@ -3,9 +3,10 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine } from '../model.js';
 import { resolveProjectRoot } from '../root.js';
+import type { ProjectCodeConsent } from '../sources/types.js';
 import { diffSchemas } from './diff/diff.js';
 import type { RenameAnswer, SchemaDiff } from './diff/types.js';
-import { type LoadedSchema, loadSchema, parseSchemaSource, type SchemaSource } from './sources.js';
+import { DRIZZLE_MODULE, type LoadedSchema, loadSchema, parseSchemaSource, type SchemaSource } from './sources.js';
 
 /**
  * diff_schema's engine: two schema sources loaded (never by running project code) and diffed. With neither
@@ -24,6 +25,8 @@ export interface DiffSourcesOptions {
   renames?: RenameAnswer[];
   shadowUrl?: string;
   signal?: AbortSignal;
+  /** Consent to load a Drizzle schema module in the sandbox; a function asks when needed. */
+  executeProjectCode?: ProjectCodeConsent;
 }
 
 export interface SourcesDiff {
@@ -45,6 +48,8 @@ const SCHEMA_FILES = [
   'supabase/schema.sql',
   'prisma/schema.prisma',
   'schema.prisma',
+  'src/db/schema.ts',
+  'src/schema.ts',
 ];
 
 export async function diffSources(options: DiffSourcesOptions): Promise<SourcesDiff> {
@@ -52,15 +57,14 @@ export async function diffSources(options: DiffSourcesOptions): Promise<SourcesD
   const needsFile = options.from === undefined || options.to === undefined;
   const file = needsFile ? (options.file ?? findSchemaFile(root)) : options.file;
   const from = toSource(options.from, () => ({ kind: 'git', ref: 'HEAD', file: file ?? '' }));
-  const to = toSource(options.to, () =>
-    /\.prisma$/i.test(file ?? '') ? { kind: 'prisma', file: file ?? '' } : { kind: 'sql', file: file ?? '' },
-  );
+  const to = toSource(options.to, () => workingTreeSource(file ?? ''));
   const engine = options.engine ?? engineOf(from) ?? engineOf(to) ?? engineFromFile(file);
   const loadOptions = {
     root,
     ...(engine ? { engine } : {}),
     ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.executeProjectCode !== undefined ? { executeProjectCode: askedOnce(options.executeProjectCode) } : {}),
   };
   const started = performance.now();
   const before: LoadedSchema = await loadSchema(from, loadOptions);
@@ -74,6 +78,22 @@ export async function diffSources(options: DiffSourcesOptions): Promise<SourcesD
     diff,
     timings: { load: Math.round(loaded - started), diff: Math.round(performance.now() - loaded) },
   };
+}
+
+/** Both sides may be Drizzle modules: the human is asked once per diff. */
+function askedOnce(consent: ProjectCodeConsent): ProjectCodeConsent {
+  if (typeof consent !== 'function') return consent;
+  let answer: Promise<boolean> | undefined;
+  return () => {
+    answer ??= consent();
+    return answer;
+  };
+}
+
+function workingTreeSource(file: string): SchemaSource {
+  if (/\.prisma$/i.test(file)) return { kind: 'prisma', file };
+  if (DRIZZLE_MODULE.test(file)) return { kind: 'drizzle', file };
+  return { kind: 'sql', file };
 }
 
 function toSource(value: string | SchemaSource | undefined, fallback: () => SchemaSource): SchemaSource {

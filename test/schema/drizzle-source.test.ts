@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { simpleGit } from 'simple-git';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffSources } from '../../src/schema/diff-sources.js';
+import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
+
+const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/schema-diff/drizzle-project');
+const MODULES = path.resolve(import.meta.dirname, '../../node_modules');
+const BIN = path.resolve(import.meta.dirname, '../../dist/bundle/bin.js');
+const run = promisify(execFile);
+
+/** A git repository whose HEAD holds schema.before.ts as src/db/schema.ts and whose working tree the after. */
+async function drizzleProject(): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dma-diff-drizzle-'));
+  mkdirSync(path.join(dir, 'src/db'), { recursive: true });
+  for (const file of ['package.json', 'drizzle.config.ts'])
+    copyFileSync(path.join(FIXTURE, file), path.join(dir, file));
+  symlinkSync(MODULES, path.join(dir, 'node_modules'), 'dir');
+  const git = simpleGit({ baseDir: dir });
+  await git.init();
+  await git.addConfig('user.email', 'test@example.com').addConfig('user.name', 'test');
+  copyFileSync(path.join(FIXTURE, 'schema.before.ts'), path.join(dir, 'src/db/schema.ts'));
+  await git.add(['package.json', 'drizzle.config.ts', 'src/db/schema.ts']).commit('schema');
+  copyFileSync(path.join(FIXTURE, 'schema.after.ts'), path.join(dir, 'src/db/schema.ts'));
+  return dir;
+}
+
+describe('diff_schema on a Drizzle schema.ts (git HEAD against the working tree)', { timeout: 120_000 }, () => {
+  let project: string;
+  beforeAll(async () => {
+    project = await drizzleProject();
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('without consent says which flag loads the module, and runs nothing', async () => {
+    await expect(diffSources({ root: project })).rejects.toMatchObject({
+      code: 'drizzle-needs-consent',
+      fix: expect.stringContaining('executeProjectCode: true (CLI --execute)'),
+    });
+  });
+
+  it('with consent reads both sides with getTableConfig and gives the exact operations', async () => {
+    const result = await diffSources({ root: project, executeProjectCode: true });
+    expect(result.from).toBe('src/db/schema.ts at HEAD');
+    expect(result.to).toBe('src/db/schema.ts');
+    expect(result.engine).toBe('postgresql');
+    expect(
+      result.diff.operations.map((operation) => `${operation.kind} ${operation.object} ${operation.safety}`),
+    ).toEqual([
+      'create-enum post_status safe',
+      'create-sequence posts_id_seq safe',
+      'create-table posts safe',
+      'add-column users.nickname safe',
+      'create-index posts.posts_author_id_idx safe',
+      'alter-sequence posts_id_seq safe',
+      'add-constraint posts.posts_author_id_users_id_fk safe',
+    ]);
+    const sql = result.diff.operations.flatMap((operation) => operation.sql).join('\n');
+    expect(sql).toContain(`CREATE TYPE post_status AS ENUM ('draft', 'published')`);
+    expect(sql).toContain("title text DEFAULT 'untitled'::text NOT NULL");
+    expect(sql).toContain("status post_status DEFAULT 'draft'::post_status NOT NULL");
+    expect(sql).toContain('pinned boolean DEFAULT false NOT NULL');
+    expect(sql).toContain('created_at timestamp with time zone DEFAULT now() NOT NULL');
+    expect(sql).toContain('ALTER TABLE users ADD COLUMN nickname character varying(50)');
+    expect(sql).toContain(
+      'ALTER TABLE posts ADD CONSTRAINT posts_author_id_users_id_fk FOREIGN KEY (author_id) REFERENCES users (id) ON DELETE CASCADE',
+    );
+    expect(result.diff.questions).toEqual([]);
+  });
+
+  it('finds nothing between the working-tree schema and itself', async () => {
+    const result = await diffSources({
+      root: project,
+      from: 'drizzle:src/db/schema.ts',
+      to: 'drizzle:src/db/schema.ts',
+      executeProjectCode: true,
+    });
+    expect(result.diff.operations).toEqual([]);
+  });
+
+  it('MCP diff_schema: isError naming executeProjectCode without it, the operations with it', async () => {
+    const { client, close } = await connectInMemory(project);
+    try {
+      const refused = await callTool(client, 'diff_schema', { projectRoot: project, executeProjectCode: false });
+      expect(refused.isError).toBe(true);
+      expect(textOf(refused)).toContain('executeProjectCode: true');
+      const result = await callTool(client, 'diff_schema', { projectRoot: project, executeProjectCode: true });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toMatchObject({
+        from: 'src/db/schema.ts at HEAD',
+        to: 'src/db/schema.ts',
+        totalOperations: 7,
+        summary: { safe: 7, careful: 0, dangerous: 0 },
+      });
+    } finally {
+      await close();
+    }
+  });
+
+  it.skipIf(!existsSync(BIN))('CLI: diff --execute reads schema.ts; without --execute exits 2 naming it', async () => {
+    const { stdout } = await run('node', [BIN, 'diff', '--file', 'src/db/schema.ts', '--execute', '--format', 'json'], {
+      cwd: project,
+    });
+    expect(JSON.parse(stdout).diff.operations).toHaveLength(7);
+    const refused = await run('node', [BIN, 'diff', '--file', 'src/db/schema.ts'], { cwd: project }).catch(
+      (error) => error,
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--execute');
+  });
+});
