@@ -1,5 +1,15 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -111,5 +121,41 @@ describe('diff_schema on a Drizzle schema.ts (git HEAD against the working tree)
     );
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--execute');
+  });
+});
+
+describe('diff_schema: the Drizzle migration history against schema.ts (SQLite)', { timeout: 120_000 }, () => {
+  const project = mkdtempSync(path.join(tmpdir(), 'dma-diff-drizzle-sqlite-'));
+  beforeAll(() => {
+    cpSync(path.resolve(import.meta.dirname, '../fixtures/generate-drizzle-sqlite'), project, { recursive: true });
+    symlinkSync(MODULES, path.join(project, 'node_modules'), 'dir');
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  const missing = () =>
+    diffSources({ root: project, from: 'migrations', to: 'drizzle:src/db/schema.ts', executeProjectCode: true });
+
+  it('finds no missing migration while schema.ts and the history agree', async () => {
+    const result = await missing();
+    expect([result.from, result.to, result.engine]).toEqual([
+      '1 drizzle migration(s) in drizzle',
+      'src/db/schema.ts',
+      'sqlite',
+    ]);
+    expect(result.diff.operations).toEqual([]);
+  });
+
+  it('names the column schema.ts has and no migration adds', async () => {
+    const file = path.join(project, 'src/db/schema.ts');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(
+        "slug: text('slug').notNull().unique(),",
+        "slug: text('slug').notNull().unique(),\n  pinned: integer('pinned').notNull().default(0),",
+      ),
+    );
+    const result = await missing();
+    expect(result.diff.operations.map((operation) => [operation.kind, operation.object, operation.sql])).toEqual([
+      ['add-column', 'notes.pinned', ['ALTER TABLE "notes" ADD COLUMN "pinned" INTEGER NOT NULL DEFAULT 0']],
+    ]);
   });
 });
