@@ -5,6 +5,7 @@ import type { GeneratedFile, MigrationDraft, WriteContext } from '../../generate
 import { dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter, MigrationScan } from '../types.js';
 import { commentLines, terminated } from './comment-lines.js';
+import { drizzleSchemaFile } from './drizzle-config.js';
 import { editDrizzleSchema } from './drizzle-schema-edit.js';
 import { drizzleSnapshot, type SnapshotDialect } from './drizzle-snapshot.js';
 
@@ -56,7 +57,7 @@ export const writeDrizzle: FormatWriter = (draft, folder, context) => {
   };
   journal.entries.push(entry);
   files.push({ path: journalPath, text: journalJson(journal, journalText), edit: journalText !== undefined });
-  const schema = editDrizzleSchema(draft, drizzleSchemaPath(out, context), context);
+  const schema = editDrizzleSchema(draft, drizzleSchemaFile(context.read, [dirOf(out), '.']), context);
   if (schema) files.push(schema);
   return files;
 };
@@ -137,16 +138,4 @@ function journalJson(journal: Journal, original: string | undefined): string {
         .join(', ')} }`,
   );
   return `{\n${[...head, `  "entries": [\n${lines.join(',\n')}\n  ]`].join(',\n')}\n}\n`;
-}
-
-/** drizzle.config's `schema` (a single file), looked up next to the out folder and at the root. */
-function drizzleSchemaPath(out: string, context: WriteContext): string | undefined {
-  for (const base of [dirOf(out), '.']) {
-    for (const name of ['drizzle.config.ts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs']) {
-      const config = context.read(joinRelative(base, name));
-      const schema = config ? /\bschema\s*:\s*["'`]([^"'`*]+\.[cm]?[jt]s)["'`]/.exec(config)?.[1] : undefined;
-      if (schema) return joinRelative(base, schema);
-    }
-  }
-  return undefined;
 }
