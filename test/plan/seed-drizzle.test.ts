@@ -1,13 +1,17 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { generateSeed } from '../../src/plan/seed/index.js';
+import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
 import { tempProject } from '../project/helpers.js';
+import { runTsSeed, sqliteFileWith } from './seed-scripts.js';
 
 const REPO = path.join(import.meta.dirname, '../..');
 const SQLITE_SCHEMA = readFileSync(path.join(REPO, 'test/fixtures/seed-shop/schema.sqlite.sql'), 'utf8');
+const PG_SCHEMA = readFileSync(path.join(REPO, 'test/fixtures/seed-shop/schema.sql'), 'utf8');
+const postgres = await postgresAvailable();
 
 /** The Drizzle schema of seed-shop's authors and posts, with the builder modes that change a value's JS type. */
 const DRIZZLE_SCHEMA = `import { integer, numeric, sqliteTable, text } from 'drizzle-orm/sqlite-core';
@@ -70,19 +74,8 @@ describe('Drizzle seed through the project schema exports, run with drizzle-orm 
       expect(text).toMatch(/fullName: "/);
 
       const file = path.join(project.dir, 'seed.db');
-      const setup = new Database(file);
-      setup.exec(SQLITE_SCHEMA);
-      setup.close();
-      const run = spawnSync(
-        process.execPath,
-        [path.join(REPO, 'node_modules/tsx/dist/cli.mjs'), 'src/db/seed_posts.ts'],
-        {
-          cwd: project.dir,
-          encoding: 'utf8',
-          env: { ...process.env, SEED_DB: file },
-          timeout: 60_000,
-        },
-      );
+      sqliteFileWith(file, SQLITE_SCHEMA);
+      const run = runTsSeed(project.dir, 'src/db/seed_posts.ts', { SEED_DB: file });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       const db = new Database(file, { readonly: true });
@@ -97,6 +90,94 @@ describe('Drizzle seed through the project schema exports, run with drizzle-orm 
         db.close();
       }
     } finally {
+      project.cleanup();
+    }
+  }, 120_000);
+});
+
+/** seed-shop's customers and orders in pg-core: a pgEnum, numerics, timestamps in date and in string mode. */
+const DRIZZLE_PG_SCHEMA = `import { boolean, char, integer, numeric, pgEnum, pgTable, serial, text, timestamp, varchar } from 'drizzle-orm/pg-core';
+
+export const orderStatus = pgEnum('order_status', ['pending', 'paid', 'shipped', 'cancelled']);
+
+export const customers = pgTable('customers', {
+  id: serial('id').primaryKey(),
+  email: varchar('email', { length: 120 }).notNull().unique(),
+  firstName: varchar('first_name', { length: 40 }).notNull(),
+  lastName: varchar('last_name', { length: 40 }).notNull(),
+  phone: varchar('phone', { length: 30 }),
+  country: char('country', { length: 2 }).notNull(),
+  city: text('city'),
+  zip: varchar('zip', { length: 10 }),
+  isActive: boolean('is_active').notNull().default(true),
+  tier: text('tier').notNull(),
+  age: integer('age'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
+});
+
+export const orders = pgTable('orders', {
+  id: serial('id').primaryKey(),
+  customerId: integer('customer_id').notNull().references(() => customers.id),
+  status: orderStatus('status').notNull().default('pending'),
+  total: numeric('total', { precision: 10, scale: 2 }).notNull(),
+  placedAt: timestamp('placed_at', { withTimezone: true }).notNull(),
+  shippedAt: timestamp('shipped_at', { withTimezone: true }),
+  note: varchar('note', { length: 200 }),
+});
+`;
+
+describe.skipIf(!postgres.available)('Drizzle seed run with drizzle-orm/node-postgres on the PostgreSQL server', () => {
+  it('inserts every row in one transaction and moves the sequences past the explicit ids', async () => {
+    const schema = uniqueName('seed_drizzle');
+    const project = tempProject({
+      'package.json': JSON.stringify({ type: 'module', dependencies: { 'drizzle-orm': '^0.45.0', pg: '^8.11.0' } }),
+      'drizzle.config.ts':
+        "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: './src/db/schema.ts' });\n",
+      'src/db/schema.ts': DRIZZLE_PG_SCHEMA,
+      'src/db/index.ts':
+        "import pg from 'pg';\nimport { drizzle } from 'drizzle-orm/node-postgres';\n\nexport const db = drizzle(new pg.Pool({ connectionString: process.env.SEED_URL, options: '-c search_path=' + process.env.SEED_SCHEMA }));\n",
+      'schema.sql': PG_SCHEMA,
+    });
+    symlinkSync(path.join(REPO, 'node_modules'), path.join(project.dir, 'node_modules'), 'dir');
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      const result = await generateSeed({
+        root: project.dir,
+        schema: 'sql:schema.sql',
+        tables: ['orders'],
+        rows: 3,
+        format: 'drizzle',
+        shadowUrl: POSTGRES_URL,
+        write: true,
+      });
+      const text = readFileSync(path.join(project.dir, 'src/db/seed_orders.ts'), 'utf8');
+      expect(result.files.map((file) => file.path)).toEqual(['src/db/seed_orders.ts']);
+      expect(text).toContain("import { customers, orders } from './schema';");
+      expect(text).toContain('await tx.insert(customers).values([');
+      expect(text).toContain('await tx.insert(orders).values([');
+      expect(text).toMatch(/total: "\d+(\.\d+)?"/);
+      expect(text).toMatch(/placedAt: new Date\(/);
+      expect(text).toMatch(/updatedAt: "\d{4}-/);
+      expect(text).toContain('await tx.execute(sql.raw(`SELECT setval(');
+
+      await client.query(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
+      await client.query(PG_SCHEMA);
+      const run = runTsSeed(project.dir, 'src/db/seed_orders.ts', { SEED_URL: POSTGRES_URL, SEED_SCHEMA: schema });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const counts = await client.query(
+        'SELECT (SELECT count(*) FROM customers)::int AS customers, (SELECT count(*) FROM orders)::int AS orders',
+      );
+      expect(counts.rows[0]).toEqual({ customers: 3, orders: 3 });
+      // The sequence moved past the seeded ids: the application's next insert does not collide.
+      await client.query(
+        "INSERT INTO customers (email, first_name, last_name, country, tier) VALUES ('next@example.com', 'N', 'X', 'FR', 'free')",
+      );
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
       project.cleanup();
     }
   }, 120_000);
