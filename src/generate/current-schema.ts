@@ -41,51 +41,59 @@ async function versionOf(db: ShadowDatabase): Promise<ServerVersion | undefined>
   return row ? parseServerVersion(row.v, /maria/i.test(row.v) ? 'mariadb' : 'mysql') : undefined;
 }
 
+type ShadowOptions = { shadowUrl?: string; signal?: AbortSignal };
+
+/** A shadow holding the project's migrations, handed to `work` and closed after it. */
+async function withHistory<T>(
+  engine: ShadowEngine,
+  migrations: Migration[],
+  options: ShadowOptions,
+  work: (db: ShadowDatabase) => Promise<T>,
+): Promise<T> {
+  const db = await openShadow({
+    engine,
+    ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
+    extensions: extensionsCreatedIn(migrations.flatMap((migration) => migration.up.map((statement) => statement.sql))),
+  });
+  try {
+    await buildBaseline(db, { kind: 'migrations', migrations }, options.signal ? { signal: options.signal } : {});
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
 /**
  * The schema after each draft: the project's migrations replayed on one shadow, then each draft's up run and the
- * catalog read back. Stops at a draft that fails (the rehearsal reports why); later drafts get no schema.
+ * catalog read back. Stops at a draft that fails; that draft and later ones get no schema.
  */
 export async function schemasAfterDrafts(
   engine: ShadowEngine,
   migrations: Migration[],
   drafts: { up: string[] }[],
-  options: { shadowUrl?: string; signal?: AbortSignal } = {},
+  options: ShadowOptions = {},
 ): Promise<Schema[]> {
-  const db = await openShadow({
-    engine,
-    ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
-    extensions: extensionsCreatedIn(migrations.flatMap((migration) => migration.up.map((statement) => statement.sql))),
-  });
   const schemas: Schema[] = [];
   try {
-    await buildBaseline(db, { kind: 'migrations', migrations }, options.signal ? { signal: options.signal } : {});
-    for (const draft of drafts) {
-      for (const statement of draft.up) await db.exec(statement);
-      schemas.push(await db.introspect());
-    }
+    await withHistory(engine, migrations, options, async (db) => {
+      for (const draft of drafts) {
+        for (const statement of draft.up) await db.exec(statement);
+        schemas.push(await db.introspect());
+      }
+    });
   } catch {
-    // The rehearsal runs the same drafts and reports the failure with its statement.
-  } finally {
-    await db.close();
+    // No shadow, or a draft that fails: the rehearsal runs the same drafts and reports why, with the statement.
   }
   return schemas;
 }
 
-export async function readCurrentSchema(
+export function readCurrentSchema(
   engine: ShadowEngine,
   migrations: Migration[],
-  options: { shadowUrl?: string; signal?: AbortSignal } = {},
+  options: ShadowOptions = {},
 ): Promise<CurrentSchema> {
-  const db = await openShadow({
-    engine,
-    ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
-    extensions: extensionsCreatedIn(migrations.flatMap((migration) => migration.up.map((statement) => statement.sql))),
-  });
-  try {
-    await buildBaseline(db, { kind: 'migrations', migrations }, options.signal ? { signal: options.signal } : {});
+  return withHistory(engine, migrations, options, async (db) => {
     const version = await versionOf(db);
     return { schema: await db.introspect(), ...(version ? { version } : {}) };
-  } finally {
-    await db.close();
-  }
+  });
 }
