@@ -159,3 +159,46 @@ describe('diff_schema: the Drizzle migration history against schema.ts (SQLite)'
     ]);
   });
 });
+
+describe('diff_schema: a Drizzle schema module that cannot be read', { timeout: 120_000 }, () => {
+  const project = mkdtempSync(path.join(tmpdir(), 'dma-diff-drizzle-bad-'));
+  beforeAll(() => {
+    mkdirSync(path.join(project, 'src/db'), { recursive: true });
+    copyFileSync(path.join(FIXTURE, 'package.json'), path.join(project, 'package.json'));
+    symlinkSync(MODULES, path.join(project, 'node_modules'), 'dir');
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  const read = (text: string) => {
+    writeFileSync(path.join(project, 'src/db/schema.ts'), text);
+    return diffSources({
+      root: project,
+      from: 'drizzle:src/db/schema.ts',
+      to: 'drizzle:src/db/schema.ts',
+      executeProjectCode: true,
+    });
+  };
+
+  it('a syntax error: where it is (file:line:col) and that the schema module must compile', async () => {
+    await expect(
+      read(
+        "import { pgTable, serial } from 'drizzle-orm/pg-core';\n\nexport const users = pgTable('users', {\n  id: serial('id').primaryKey(),,\n});\n",
+      ),
+    ).rejects.toMatchObject({
+      code: 'drizzle-schema-syntax',
+      where: { file: 'src/db/schema.ts', line: 4, column: 33 },
+      fix: expect.stringContaining('schema module compiles'),
+    });
+  });
+
+  it('a module that throws, or exports no table: said, with the file', async () => {
+    await expect(read("throw new Error('no DATABASE_URL');\n")).rejects.toMatchObject({
+      code: 'drizzle-schema-load-failed',
+      what: expect.stringContaining('Loading src/db/schema.ts failed: no DATABASE_URL'),
+      where: { file: 'src/db/schema.ts', line: 1 },
+    });
+    await expect(read('export const answer = 42;\n')).rejects.toMatchObject({
+      code: 'drizzle-no-tables',
+      what: 'src/db/schema.ts exports no Drizzle table (pgTable / sqliteTable / mysqlTable).',
+    });
+  });
+});

@@ -41,8 +41,33 @@ export async function readDrizzleSchema(label: string, options: DrizzleSourceOpt
       'Pass executeProjectCode: true (CLI --execute) to load it in the sandbox, or compare SQL sources (sql:<file>, migrations).',
       { file: label },
     );
-  const info = await describeInSandbox(options);
+  const info = await describeInSandbox(options).catch((error: unknown) => {
+    throw asSchemaError(error, label);
+  });
   return options.applyDdl(drizzleDdl(info), ENGINE[info.dialect]);
+}
+
+/** The loader speaks of migrations; here the module is the schema, named as the caller named it. */
+function asSchemaError(error: unknown, label: string): unknown {
+  if (!(error instanceof UserError)) return error;
+  const where = error.where ? { ...error.where, file: label } : { file: label };
+  if (error.code === 'migration-syntax')
+    return new UserError(
+      'drizzle-schema-syntax',
+      error.what,
+      'Fix the syntax at that position so the schema module compiles.',
+      where,
+    );
+  if (error.code === 'migration-load-failed')
+    return new UserError(
+      'drizzle-schema-load-failed',
+      error.what.replace('Loading the migration failed', `Loading ${label} failed`),
+      'Make the schema module load on its own: imports resolvable from the project, no top-level errors.',
+      where,
+    );
+  if (error.code === 'drizzle-no-tables')
+    return new UserError(error.code, error.what.replace(/^\S+ exports/, `${label} exports`), error.fix, where);
+  return error;
 }
 
 /** The schema module loaded in the sandbox and described there; the sandbox is killed when it answers or hangs. */
