@@ -39,6 +39,7 @@ describe('drizzle-kit generate after our Drizzle migration (PostgreSQL)', () => 
   const { root, cleanup } = projectCopy('generate-drizzle-pg');
   afterAll(cleanup);
   const changes: Change[] = [
+    { op: 'create_enum', name: 'order_status', values: ['new', 'paid'] },
     {
       op: 'create_table',
       table: 'orders',
@@ -46,7 +47,7 @@ describe('drizzle-kit generate after our Drizzle migration (PostgreSQL)', () => 
         { name: 'id', type: 'serial', primaryKey: true },
         { name: 'user_id', type: 'integer', nullable: false, references: { table: 'users', onDelete: 'cascade' } },
         { name: 'total', type: 'numeric(10,2)', nullable: false, default: '0' },
-        { name: 'status', type: 'text', nullable: false, default: "'new'" },
+        { name: 'status', type: 'order_status', nullable: false, default: "'new'" },
         { name: 'created_at', type: 'timestamptz', nullable: false, default: 'now()' },
       ],
     },
@@ -73,6 +74,17 @@ describe('drizzle-kit generate after our Drizzle migration (PostgreSQL)', () => 
       default: "'0'",
     });
     expect(snapshot.tables['public.users'].columns.nickname.type).toBe('varchar(50)');
+    expect(snapshot.enums).toEqual({
+      'public.order_status': { name: 'order_status', schema: 'public', values: ['new', 'paid'] },
+    });
+    expect(snapshot.tables['public.orders'].columns.status).toEqual({
+      name: 'status',
+      type: 'order_status',
+      typeSchema: 'public',
+      primaryKey: false,
+      notNull: true,
+      default: "'new'",
+    });
     expect(Object.keys(snapshot.tables['public.orders'].indexes)).toEqual(['orders_user_id_idx']);
     expect(snapshot.tables['public.orders'].foreignKeys.orders_user_id_fkey).toMatchObject({
       tableTo: 'users',
@@ -80,6 +92,10 @@ describe('drizzle-kit generate after our Drizzle migration (PostgreSQL)', () => 
       onDelete: 'cascade',
     });
     const schema = readFileSync(path.join(root, 'src/db/schema.ts'), 'utf8');
+    expect(schema).toContain(
+      "\n\nexport const orderStatus = pgEnum('order_status', ['new', 'paid']);\n\nexport const users",
+    );
+    expect(schema).toContain("  status: orderStatus('status').notNull().default('new'),");
     expect(schema).toContain(
       [
         '}, (table) => [',

@@ -53,6 +53,23 @@ class DrizzleSchema {
     if (change.op === 'create_table') this.createTable(change.table, change.columns);
     else if (change.op === 'add_column') this.addColumn(change.table, change.column);
     else if (change.op === 'drop_column') this.dropColumn(change.table, change.column);
+    else if (change.op === 'create_enum' && this.dialect === 'pg') this.createEnum(change.name, change.values);
+  }
+
+  /** `export const postStatus = pgEnum('post_status', [...])`, after the imports: tables use it as they load. */
+  private createEnum(name: string, values: string[]): void {
+    if (this.enumVariable(name)) return;
+    this.imports.add('pgEnum');
+    const line = `export const ${camel(name)} = pgEnum(${this.string(name)}, [${values.map((value) => this.string(value)).join(', ')}]);`;
+    const imports = [...this.text.matchAll(/^import[^;]*;[ \t]*$/gm)].at(-1);
+    const at = imports ? imports.index + imports[0].length : 0;
+    this.text = `${this.text.slice(0, at)}\n\n${line}${this.text.slice(at).replace(/^\n*/, '\n\n')}`;
+  }
+
+  /** The export holding the pgEnum of that type name, when the file declares one. */
+  private enumVariable(name: string): string | undefined {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`export\\s+const\\s+(\\w+)\\s*=\\s*pgEnum\\(\\s*(['"\`])${escaped}\\2`).exec(this.text)?.[1];
   }
 
   finish(): string {
@@ -99,10 +116,13 @@ class DrizzleSchema {
   }
 
   private columnLine(column: ColumnSpec, namedKeys: ForeignKey[] = []): string | undefined {
-    const builder = columnBuilder(column, this.dialect);
+    const enumType = this.dialect === 'pg' ? this.enumVariable(column.type.trim()) : undefined;
+    const builder = enumType
+      ? { call: `${enumType}(${this.string(column.name)})`, import: '' }
+      : columnBuilder(column, this.dialect);
     if (!builder) return undefined;
     let line = builder.call;
-    this.imports.add(builder.import);
+    if (builder.import) this.imports.add(builder.import);
     if (column.primaryKey) line += '.primaryKey()';
     else if (column.nullable === false) line += '.notNull()';
     if (column.unique) line += '.unique()';
