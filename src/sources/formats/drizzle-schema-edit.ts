@@ -12,18 +12,34 @@ type Dialect = 'pg' | 'sqlite' | 'mysql';
 
 const TABLE_FUNCTION: Record<Dialect, string> = { pg: 'pgTable', sqlite: 'sqliteTable', mysql: 'mysqlTable' };
 
+export interface DrizzleSchemaEdit {
+  file?: GeneratedFile;
+  /** The changes schema.ts does not say after the edit (`rename_column users.name`): drizzle-kit would undo them. */
+  unsaid: string[];
+}
+
 export function editDrizzleSchema(
   draft: MigrationDraft,
   path: string | undefined,
   context: WriteContext,
-): GeneratedFile | undefined {
+): DrizzleSchemaEdit {
   const original = path ? context.read(path) : undefined;
-  if (!path || original === undefined) return undefined;
+  if (!path || original === undefined) return { unsaid: [] };
   const dialect = dialectOf(original, draft.engine);
   const editor = new DrizzleSchema(original, dialect, context.schemaAfter);
-  for (const change of draft.changes) editor.apply(change);
+  const unsaid = draft.changes.filter((change) => !editor.apply(change)).map(changeLabel);
   const text = editor.finish();
-  return text === original ? undefined : { path, text, edit: true };
+  return { ...(text === original ? {} : { file: { path, text, edit: true } }), unsaid };
+}
+
+/** `add_index orders`, `rename_column users.name → full_name`: which change, in a few words. */
+function changeLabel(change: Change): string {
+  const fields = change as Record<string, unknown>;
+  const column =
+    typeof fields.column === 'string' ? fields.column : (fields.column as { name?: string } | undefined)?.name;
+  const target = [fields.table, column].filter(Boolean).join('.') || (fields.name as string | undefined);
+  const renamed = typeof fields.from === 'string' ? `${fields.from} → ${fields.to}` : undefined;
+  return [change.op, target, renamed].filter(Boolean).join(' ');
 }
 
 function dialectOf(text: string, engine: string): Dialect {
@@ -49,11 +65,19 @@ class DrizzleSchema {
     private readonly after: Schema | undefined,
   ) {}
 
-  apply(change: Change): void {
-    if (change.op === 'create_table') this.createTable(change.table, change.columns);
-    else if (change.op === 'add_column') this.addColumn(change.table, change.column);
+  /** Says the change in the file; false when it cannot (schema.ts then differs from the database). */
+  apply(change: Change): boolean {
+    const before = this.text;
+    if (change.op === 'create_table') {
+      if (this.tableBody(change.table)) return true;
+      this.createTable(change.table, change.columns);
+    } else if (change.op === 'add_column') this.addColumn(change.table, change.column);
     else if (change.op === 'drop_column') this.dropColumn(change.table, change.column);
-    else if (change.op === 'create_enum' && this.dialect === 'pg') this.createEnum(change.name, change.values);
+    else if (change.op === 'create_enum' && this.dialect === 'pg') {
+      if (this.enumVariable(change.name)) return true;
+      this.createEnum(change.name, change.values);
+    }
+    return this.text !== before;
   }
 
   /** `export const postStatus = pgEnum('post_status', [...])`, after the imports: tables use it as they load. */

@@ -45,7 +45,10 @@ export const writeDrizzle: FormatWriter = (draft, folder, context) => {
   const idx = last ? last.idx + 1 : 0;
   const prefix = nextPrefix(last?.tag, context.now, () => String(idx).padStart(4, '0'));
   const tag = `${prefix}_${draft.name}`;
-  const files: GeneratedFile[] = [{ path: joinRelative(out, `${tag}.sql`), text: migrationSql(draft), edit: false }];
+  const schema = editDrizzleSchema(draft, drizzleSchemaFile(context.read, [dirOf(out), '.']), context);
+  const files: GeneratedFile[] = [
+    { path: joinRelative(out, `${tag}.sql`), text: migrationSql(draft, schema.unsaid), edit: false },
+  ];
   const snapshot = snapshotFile(out, journal, prefix, tag, draft, context);
   if (snapshot) files.push(snapshot);
   const entry: JournalEntry = {
@@ -57,8 +60,7 @@ export const writeDrizzle: FormatWriter = (draft, folder, context) => {
   };
   journal.entries.push(entry);
   files.push({ path: journalPath, text: journalJson(journal, journalText), edit: journalText !== undefined });
-  const schema = editDrizzleSchema(draft, drizzleSchemaFile(context.read, [dirOf(out), '.']), context);
-  if (schema) files.push(schema);
+  if (schema.file) files.push(schema.file);
   return files;
 };
 
@@ -75,9 +77,16 @@ function refuseOutsideTransaction(draft: MigrationDraft, folder: MigrationScan):
 }
 
 /** The file `drizzle-kit generate --custom` starts, with the statements between breakpoints. */
-function migrationSql(draft: MigrationDraft): string {
+function migrationSql(draft: MigrationDraft, unsaid: string[]): string {
   const head = ['-- Custom SQL migration file, put your code below! --'];
   if (draft.applicationChange) head.push(...commentLines('-- ', `Before this runs: ${draft.applicationChange}`));
+  if (unsaid.length)
+    head.push(
+      ...commentLines(
+        '-- ',
+        `schema.ts does not say ${unsaid.join(', ')}: edit it to match, or drizzle-kit generate will propose undoing it.`,
+      ),
+    );
   const body = draft.up.map(terminated).join(`\n${BREAKPOINT}\n`);
   return `${head.join('\n')}\n${body}\n`;
 }
