@@ -52,6 +52,14 @@ describe('drizzle-kit generate after our Drizzle migration (PostgreSQL)', () => 
       ],
     },
     { op: 'add_column', table: 'users', column: { name: 'nickname', type: 'varchar(50)' } },
+    {
+      op: 'create_table',
+      table: 'audit_log',
+      columns: [
+        { name: 'id', type: 'bigint', primaryKey: true, generated: 'identity' },
+        { name: 'note', type: 'text' },
+      ],
+    },
   ];
 
   it('writes the snapshot of the schema after the migration, and drizzle-kit finds no schema changes', async () => {
@@ -65,7 +73,24 @@ describe('drizzle-kit generate after our Drizzle migration (PostgreSQL)', () => 
     ]);
     const snapshot = snapshotOf(root, '0001');
     expect(snapshot).toMatchObject({ version: '7', dialect: 'postgresql', prevId: snapshotOf(root, '0000').id });
-    expect(Object.keys(snapshot.tables)).toEqual(['public.orders', 'public.users']);
+    expect(Object.keys(snapshot.tables)).toEqual(['public.audit_log', 'public.orders', 'public.users']);
+    expect(snapshot.tables['public.audit_log'].columns.id).toEqual({
+      name: 'id',
+      type: 'bigint',
+      primaryKey: true,
+      notNull: true,
+      identity: {
+        type: 'byDefault',
+        name: 'audit_log_id_seq',
+        schema: 'public',
+        increment: '1',
+        startWith: '1',
+        minValue: '1',
+        maxValue: '9223372036854775807',
+        cache: '1',
+        cycle: false,
+      },
+    });
     expect(snapshot.tables['public.orders'].columns.total).toEqual({
       name: 'total',
       type: 'numeric(10, 2)',

@@ -31,7 +31,7 @@ function postgresSnapshot(schema: Schema, ids: SnapshotIds): Record<string, unkn
       {
         name: table.name,
         schema: table.namespace ?? '',
-        columns: byName(table.columns, (column) => postgresColumn(table, column, enumNames)),
+        columns: byName(table.columns, (column) => postgresColumn(schema, table, column, enumNames)),
         indexes: byName(ownIndexes(table), (index) => ({
           name: index.name,
           columns: index.columns.map((expression) => ({
@@ -79,11 +79,12 @@ function postgresSnapshot(schema: Schema, ids: SnapshotIds): Record<string, unkn
   };
 }
 
-function postgresColumn(table: Table, column: Column, enumNames: Set<string>): Record<string, unknown> {
+function postgresColumn(schema: Schema, table: Table, column: Column, enumNames: Set<string>): Record<string, unknown> {
   const single = singlePrimaryKey(table) === column.name;
   const serial = column.autoIncrement && column.default?.startsWith('nextval(') ? SERIAL[column.type] : undefined;
   const type = serial ?? postgresType(column);
-  const defaultValue = serial ? undefined : postgresDefault(column);
+  const identity = column.identity ? identityOf(schema, table, column, column.identity) : undefined;
+  const defaultValue = serial || identity ? undefined : postgresDefault(column);
   return {
     name: column.name,
     type,
@@ -91,6 +92,31 @@ function postgresColumn(table: Table, column: Column, enumNames: Set<string>): R
     primaryKey: single,
     notNull: !column.nullable || single,
     ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+    ...(identity ? { identity } : {}),
+  };
+}
+
+/** An identity column's sequence as drizzle-kit keeps it: its name and options, all as strings but `cycle`. */
+function identityOf(
+  schema: Schema,
+  table: Table,
+  column: Column,
+  kind: 'always' | 'by default',
+): Record<string, unknown> | undefined {
+  const owner = `${table.namespace ? `${table.namespace}.` : ''}${table.name}.${column.name}`;
+  const sequence = schema.sequences.find((item) => item.ownedBy === owner);
+  if (!sequence?.options) return undefined;
+  const { options } = sequence;
+  return {
+    type: kind === 'always' ? 'always' : 'byDefault',
+    name: sequence.name,
+    schema: sequence.namespace ?? 'public',
+    increment: options.increment,
+    startWith: options.start,
+    minValue: options.min,
+    maxValue: options.max,
+    cache: options.cache,
+    cycle: options.cycle,
   };
 }
 
