@@ -16,6 +16,8 @@ import { promisify } from 'node:util';
 import { simpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSources } from '../../src/schema/diff-sources.js';
+import { loadSchema } from '../../src/schema/sources.js';
+import { MYSQL_URL, mysqlAvailable } from '../helpers/databases.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/schema-diff/drizzle-project');
@@ -200,5 +202,61 @@ describe('diff_schema: a Drizzle schema module that cannot be read', { timeout: 
       code: 'drizzle-no-tables',
       what: 'src/db/schema.ts exports no Drizzle table (pgTable / sqliteTable / mysqlTable).',
     });
+  });
+});
+
+describe.skipIf(!(await mysqlAvailable()).available)('a Drizzle mysql-core schema read on a MariaDB shadow', () => {
+  const project = mkdtempSync(path.join(tmpdir(), 'dma-drizzle-mysql-'));
+  beforeAll(() => {
+    cpSync(path.resolve(import.meta.dirname, '../fixtures/schema-diff/drizzle-mysql'), path.join(project), {
+      recursive: true,
+    });
+    mkdirSync(path.join(project, 'src/db'), { recursive: true });
+    copyFileSync(path.join(project, 'schema.ts'), path.join(project, 'src/db/schema.ts'));
+    symlinkSync(MODULES, path.join(project, 'node_modules'), 'dir');
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('gives the tables MySQL creates from it: serial, enum, boolean, decimal, the foreign key and its index', async () => {
+    const { schema } = await loadSchema(
+      { kind: 'drizzle', file: 'src/db/schema.ts' },
+      { root: project, shadowUrl: MYSQL_URL, executeProjectCode: true },
+    );
+    const described = schema.tables.map((table) => ({
+      table: table.name,
+      columns: table.columns.map(
+        (column) =>
+          `${column.name} ${column.type}${column.nullable ? '' : ' not null'}${column.default ? ` = ${column.default}` : ''}`,
+      ),
+      indexes: table.indexes.map((index) => index.name),
+      uniques: table.uniques.map((unique) => unique.name),
+      foreignKeys: table.foreignKeys.map((key) => `${key.name} → ${key.referencedTable}`),
+    }));
+    expect(described).toEqual([
+      {
+        table: 'posts',
+        columns: [
+          'id int(11) not null',
+          'user_id bigint(20) unsigned not null',
+          "status enum('draft','published') not null = 'draft'",
+          'featured tinyint(1) not null = 0',
+          'price decimal(8,2)',
+        ],
+        indexes: ['posts_user_id_idx'],
+        uniques: [],
+        foreignKeys: ['posts_user_id_users_id_fk → users'],
+      },
+      {
+        table: 'users',
+        columns: [
+          'id bigint(20) unsigned not null',
+          'email varchar(255) not null',
+          'created_at timestamp not null = current_timestamp()',
+        ],
+        indexes: [],
+        uniques: expect.arrayContaining(['users_email_unique']),
+        foreignKeys: [],
+      },
+    ]);
   });
 });

@@ -23,13 +23,15 @@ export function drizzleDdl(info: DrizzleSchemaInfo): string[] {
     `${key.onDelete ? ` ON DELETE ${key.onDelete}` : ''}${key.onUpdate ? ` ON UPDATE ${key.onUpdate}` : ''}`;
   for (const table of info.tables) {
     const parts = table.columns.map((column) => {
+      // NOT NULL and DEFAULT first: MySQL wants AUTO_INCREMENT and PRIMARY KEY after them.
       let line = `${quote(column.name)} ${column.type}`;
-      if (column.primary) line += ' PRIMARY KEY';
-      if (column.primary && column.autoIncrement && info.dialect === 'sqlite') line += ' AUTOINCREMENT';
-      if (column.autoIncrement && info.dialect === 'mysql') line += ' AUTO_INCREMENT';
       if (column.notNull) line += ' NOT NULL';
       if (column.default !== undefined)
         line += ` DEFAULT ${info.dialect === 'sqlite' ? `(${column.default})` : column.default}`;
+      // MySQL's serial is BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE already.
+      if (column.autoIncrement && info.dialect === 'mysql' && column.type !== 'serial') line += ' AUTO_INCREMENT';
+      if (column.primary) line += ' PRIMARY KEY';
+      if (column.primary && column.autoIncrement && info.dialect === 'sqlite') line += ' AUTOINCREMENT';
       return line;
     });
     for (const key of table.primaryKeys) parts.push(`CONSTRAINT ${quote(key.name)} PRIMARY KEY (${list(key.columns)})`);
