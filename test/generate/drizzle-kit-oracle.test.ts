@@ -147,6 +147,7 @@ describe('drizzle-kit generate after our Drizzle migration (SQLite)', () => {
         { name: 'id', type: 'integer', primaryKey: true },
         { name: 'note_id', type: 'integer', nullable: false, references: { table: 'notes' } },
         { name: 'label', type: 'text', nullable: false, default: "'misc'" },
+        { name: 'color', type: 'varchar(7)' },
       ],
     },
     { op: 'add_column', table: 'notes', column: { name: 'pinned', type: 'integer', nullable: false, default: '0' } },
@@ -174,6 +175,7 @@ describe('drizzle-kit generate after our Drizzle migration (SQLite)', () => {
       default: 0,
     });
     expect(Object.keys(snapshot.tables.tags.foreignKeys)).toEqual(['tags_note_id_notes_id_fk']);
+    expect(snapshot.tables.tags.columns.color.type).toBe('text(7)');
     expect(snapshot.tables.notes.indexes.notes_slug_unique).toEqual({
       name: 'notes_slug_unique',
       columns: ['slug'],

@@ -182,7 +182,8 @@ function sqliteColumn(table: Table, column: Column): Record<string, unknown> {
   const number = value !== undefined && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : undefined;
   return {
     name: column.name,
-    type: column.type,
+    // sqlite-core has no varchar: text({ length }) stands for it, and prints itself `text(n)`.
+    type: column.type.replace(/^(varchar|character varying)\b/, 'text'),
     primaryKey: single,
     notNull: !column.nullable || single,
     autoincrement,
