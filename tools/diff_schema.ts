@@ -103,7 +103,11 @@ export const diffSchemaTool = defineTool({
       ...(input.file ? { file: input.file } : {}),
       ...(input.engine ? { engine: input.engine } : {}),
       ...(input.shadowUrl ? { shadowUrl: input.shadowUrl } : {}),
-      executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
+      executeProjectCode: projectCodeConsent(
+        input.executeProjectCode,
+        context,
+        'The Drizzle schema is a TypeScript module. Reading its tables runs that code',
+      ),
       renames: input.renames ?? [],
       signal: context.signal,
     });

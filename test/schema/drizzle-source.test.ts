@@ -13,10 +13,14 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { simpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSources } from '../../src/schema/diff-sources.js';
 import { loadSchema } from '../../src/schema/sources.js';
+import { createServer } from '../../src/server.js';
 import { MYSQL_URL, mysqlAvailable } from '../helpers/databases.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 
@@ -110,6 +114,30 @@ describe('diff_schema on a Drizzle schema.ts (git HEAD against the working tree)
       });
     } finally {
       await close();
+    }
+  });
+
+  it('MCP diff_schema without executeProjectCode asks once for both sides; a decline loads nothing', async () => {
+    for (const answer of ['accept', 'decline'] as const) {
+      const server = createServer({ cwd: project });
+      const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
+      const client = new Client({ name: 'drizzle-consent', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+      const asked: string[] = [];
+      client.setRequestHandler(ElicitRequestSchema, async (request) => {
+        asked.push(String(request.params.message));
+        return answer === 'accept' ? { action: 'accept', content: { allow: true } } : { action: 'decline' };
+      });
+      await Promise.all([server.connect(serverTransport), client.connect(clientTransport)]);
+      try {
+        const result = await callTool(client, 'diff_schema', { projectRoot: project });
+        expect(asked).toHaveLength(1);
+        expect(asked[0]).toContain('The Drizzle schema is a TypeScript module');
+        if (answer === 'accept') expect(result.structuredContent).toMatchObject({ totalOperations: 7 });
+        else expect(textOf(result)).toContain('executeProjectCode: true');
+      } finally {
+        await client.close();
+        await server.close();
+      }
     }
   });
 
