@@ -7,6 +7,7 @@ import type { PackageSetup } from '../project/types.js';
 import { resolveProjectRoot } from '../root.js';
 import type { RenameAnswer } from '../schema/diff/types.js';
 import { shadowEngineFor } from '../shadow/open.js';
+import { askOnce } from '../sources/consent.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import type { Change } from './changes.js';
 import { parseServerVersion, readCurrentSchema, schemasAfterDrafts } from './current-schema.js';
@@ -132,12 +133,20 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
       'Pass either changes or from / to, not both.',
     );
   const notes: string[] = [];
+  // Code migrations and a Drizzle schema on either side of a diff: one question, one answer.
+  const consent = askOnce(request.executeProjectCode);
   const progress = (done: number, message: string) => request.onProgress?.(done, 5, message);
   progress(0, 'locating the migration folder');
   const located = locateFolder(root, request.folder, request.format);
   const projectEngine = request.engine ?? engineOfPackage(located.pkg);
   progress(1, 'reading the existing migrations');
-  const existing = await existingMigrations(root, located, projectEngine, request, notes);
+  const existing = await existingMigrations(
+    root,
+    located,
+    projectEngine,
+    request.executeProjectCode !== undefined ? { ...request, executeProjectCode: consent } : request,
+    notes,
+  );
   const engine: Engine = projectEngine ?? existing.engine ?? 'postgresql';
   const writer = WRITERS[engine];
   if (!writer)
@@ -179,6 +188,7 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
             engine,
             ...(request.renames ? { renames: request.renames } : {}),
             ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
+            ...(request.executeProjectCode !== undefined ? { executeProjectCode: consent } : {}),
             ...(request.signal ? { signal: request.signal } : {}),
             ...(request.name ? { name: request.name } : {}),
             confirmDestructive,

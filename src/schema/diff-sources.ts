@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine } from '../model.js';
 import { resolveProjectRoot } from '../root.js';
+import { askOnce } from '../sources/consent.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import { diffSchemas } from './diff/diff.js';
 import type { RenameAnswer, SchemaDiff } from './diff/types.js';
@@ -32,6 +33,8 @@ export interface DiffSourcesOptions {
 export interface SourcesDiff {
   from: string;
   to: string;
+  /** The sources both sides were read from, defaults resolved: the reverse diff reads them the other way. */
+  sources: { from: SchemaSource; to: SchemaSource };
   engine: string;
   diff: SchemaDiff;
   /** Milliseconds spent loading both sides and diffing. */
@@ -64,7 +67,8 @@ export async function diffSources(options: DiffSourcesOptions): Promise<SourcesD
     ...(engine ? { engine } : {}),
     ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.executeProjectCode !== undefined ? { executeProjectCode: askedOnce(options.executeProjectCode) } : {}),
+    // Both sides may be Drizzle modules: the human is asked once per diff.
+    ...(options.executeProjectCode !== undefined ? { executeProjectCode: askOnce(options.executeProjectCode) } : {}),
   };
   const started = performance.now();
   const before: LoadedSchema = await loadSchema(from, loadOptions);
@@ -74,19 +78,10 @@ export async function diffSources(options: DiffSourcesOptions): Promise<SourcesD
   return {
     from: before.label,
     to: after.label,
+    sources: { from, to },
     engine: before.schema.engine,
     diff,
     timings: { load: Math.round(loaded - started), diff: Math.round(performance.now() - loaded) },
-  };
-}
-
-/** Both sides may be Drizzle modules: the human is asked once per diff. */
-function askedOnce(consent: ProjectCodeConsent): ProjectCodeConsent {
-  if (typeof consent !== 'function') return consent;
-  let answer: Promise<boolean> | undefined;
-  return () => {
-    answer ??= consent();
-    return answer;
   };
 }
 

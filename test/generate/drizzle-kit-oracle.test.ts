@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { simpleGit } from 'simple-git';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/generate/changes.js';
 import { generateMigration } from '../../src/generate/generate.js';
@@ -186,4 +187,39 @@ describe('drizzle-kit generate after our Drizzle migration (SQLite)', () => {
     expect(kit.output).toContain('No schema changes');
     expect(kit.migrations).toEqual(['0000_init_notes.sql', '0001_add_tags_table.sql']);
   }, 120_000);
+});
+
+describe('drizzle-kit generate after a migration generated from the edited schema.ts (git HEAD → working tree)', () => {
+  const { root, cleanup } = projectCopy('generate-drizzle-pg');
+  afterAll(cleanup);
+
+  it('writes the migration the schema.ts edit needs, and drizzle-kit finds nothing more to migrate', async () => {
+    const git = simpleGit({ baseDir: root });
+    await git.init();
+    await git.addConfig('user.email', 'test@example.com').addConfig('user.name', 'test');
+    await git.add(['drizzle', 'drizzle.config.ts', 'package.json', 'src']).commit('users');
+    copyFileSync(
+      path.join(import.meta.dirname, '../fixtures/schema-diff/drizzle-project/schema.after.ts'),
+      path.join(root, 'src/db/schema.ts'),
+    );
+    const result = await generateMigration({
+      root,
+      from: 'git:HEAD:src/db/schema.ts',
+      to: 'drizzle:src/db/schema.ts',
+      executeProjectCode: true,
+      name: 'add_posts_table',
+      now,
+      rowsPerTable: 5,
+    });
+    expect(result.rehearsal.map((item) => item.outcome)).toEqual(['passed']);
+    expect(result.files.map((file) => file.path)).toEqual([
+      'drizzle/0001_add_posts_table.sql',
+      'drizzle/meta/0001_snapshot.json',
+      'drizzle/meta/_journal.json',
+    ]);
+    expect(result.written).toBe(true);
+    const kit = drizzleKitGenerate(root);
+    expect(kit.output).toContain('No schema changes');
+    expect(kit.migrations).toEqual(['0000_init_users.sql', '0001_add_posts_table.sql']);
+  }, 180_000);
 });

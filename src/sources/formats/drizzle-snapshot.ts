@@ -131,12 +131,16 @@ function postgresType(column: Column): string {
 
 const QUOTED_NUMBER_TYPES = /^(numeric|decimal|bigint|int8)\b/;
 
-/** drizzle-kit's default text: casts dropped, numerics (held as strings by drizzle) quoted. */
-function postgresDefault(column: Column): string | undefined {
+/**
+ * The default as drizzle-kit keeps it for `.default(value)`: casts dropped, numbers and booleans as JSON values,
+ * numerics (strings in drizzle) quoted, expressions as text.
+ */
+function postgresDefault(column: Column): string | number | boolean | undefined {
   if (column.default === undefined) return undefined;
   const text = column.default.replace(/::[\w\s."[\]]+(\(\d+(,\s*\d+)?\))?$/, '').trim();
+  if (/^(true|false)$/i.test(text)) return text.toLowerCase() === 'true';
   const number = /^\(?(-?\d+(\.\d+)?)\)?$/.exec(text);
-  if (number) return QUOTED_NUMBER_TYPES.test(column.type) ? `'${number[1]}'` : number[1];
+  if (number) return QUOTED_NUMBER_TYPES.test(column.type) ? `'${number[1]}'` : Number(number[1]);
   return text;
 }
 
