@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine } from '../model.js';
 import { resolveProjectRoot } from '../root.js';
 import { askOnce } from '../sources/consent.js';
+import { drizzleSchemaFile } from '../sources/formats/drizzle-config.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import { diffSchemas } from './diff/diff.js';
 import type { RenameAnswer, SchemaDiff } from './diff/types.js';
@@ -51,8 +52,6 @@ const SCHEMA_FILES = [
   'supabase/schema.sql',
   'prisma/schema.prisma',
   'schema.prisma',
-  'src/db/schema.ts',
-  'src/schema.ts',
 ];
 
 export async function diffSources(options: DiffSourcesOptions): Promise<SourcesDiff> {
@@ -96,13 +95,21 @@ function toSource(value: string | SchemaSource | undefined, fallback: () => Sche
   return typeof value === 'string' ? parseSchemaSource(value) : value;
 }
 
+/** The usual schema files, then the module drizzle.config names as its schema. */
 function findSchemaFile(root: string): string {
-  const found = SCHEMA_FILES.find((name) => existsSync(path.join(root, name)));
+  const read = (file: string) => {
+    try {
+      return readFileSync(path.join(root, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const found = SCHEMA_FILES.find((name) => existsSync(path.join(root, name))) ?? drizzleSchemaFile(read, ['.']);
   if (!found)
     throw new UserError(
       'schema-file-not-found',
-      `No schema file found in ${root} (looked for ${SCHEMA_FILES.join(', ')}).`,
-      'Name the schema file (file / --file), or pass both sides: from and to (db:<url>, sql:<file>, prisma:<file>, git:<ref>:<file>, migrations[:<folder>]).',
+      `No schema file found in ${root} (looked for ${SCHEMA_FILES.join(', ')} and drizzle.config's schema).`,
+      'Name the schema file (file / --file), or pass both sides: from and to (db:<url>, sql:<file>, prisma:<file>, drizzle:<file>, git:<ref>:<file>, migrations[:<folder>]).',
     );
   return found;
 }
