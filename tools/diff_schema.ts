@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
-import { projectRootField, renameAnswer, renamesField, shadowUrlField } from './fields.js';
+import { executeProjectCodeField, projectRootField, renameAnswer, renamesField, shadowUrlField } from './fields.js';
 
 const DEFAULT_MAX_OPERATIONS = 200;
 /** Longer statements (a big function or view body) are cut in the answer; `format: "sql"` of the CLI has them whole. */
@@ -17,13 +18,14 @@ export const diffSchemaTool = defineTool({
     from: z
       .string()
       .optional()
-      .describe('Earlier schema: sql:<file> | prisma:<file> | git:<ref>:<file> | migrations[:<folder>] | db:<url>'),
+      .describe('Earlier schema: sql:|prisma:|drizzle:<file>, git:<ref>:<file>, migrations[:<folder>], db:<url>'),
     to: z.string().optional().describe('Later schema (default: the working-tree schema file)'),
     file: z.string().optional().describe('Schema file for the defaults'),
     engine: z
       .enum(['postgresql', 'sqlite', 'mysql', 'mariadb'])
       .optional()
       .describe('Of SQL sources (default postgresql)'),
+    executeProjectCode: executeProjectCodeField,
     renames: renamesField,
     shadowUrl: shadowUrlField,
     maxOperations: z
@@ -79,6 +81,11 @@ export const diffSchemaTool = defineTool({
       ...(input.file ? { file: input.file } : {}),
       ...(input.engine ? { engine: input.engine } : {}),
       ...(input.shadowUrl ? { shadowUrl: input.shadowUrl } : {}),
+      executeProjectCode: projectCodeConsent(
+        input.executeProjectCode,
+        context,
+        'The Drizzle schema is a TypeScript module. Reading its tables runs that code',
+      ),
       renames: input.renames ?? [],
       signal: context.signal,
     });

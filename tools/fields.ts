@@ -12,10 +12,7 @@ export const shadowUrlField = z.string().optional();
 
 export const allowRemoteShadowField = z.boolean().optional().describe("Only with the user's yes: a non-local shadow");
 
-export const executeProjectCodeField = z
-  .boolean()
-  .optional()
-  .describe("The user's consent to run code migrations, sandboxed");
+export const executeProjectCodeField = z.boolean().optional().describe("User's consent to run project code, sandboxed");
 
 /** An answer to a rename question of diff_schema: a column of `table`, or a table when `table` is omitted. */
 export const renameAnswer = z.object({ table: z.string().optional(), from: z.string(), to: z.string() });

@@ -23,7 +23,7 @@ export const generateSeedTool = defineTool({
     database: z.string().optional().describe('db:<url>, read-only: existing parent rows'),
     engine: z.enum(['postgresql', 'sqlite', 'mysql', 'mariadb']).optional(),
     rows: z.number().int().min(1).max(1_000).optional().describe('Per table (default 10)'),
-    seed: z.number().int().optional().describe('Default 1'),
+    seed: z.number().int().optional(),
     format: z.enum(FORMATS).optional().describe("Default: the project's tool, else sql"),
     name: z.string().optional().describe('File name (default seed_<table>)'),
     shadowUrl: shadowUrlField,

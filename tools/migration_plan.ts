@@ -125,7 +125,7 @@ export const migrationPlanTool = defineTool({
     shadowUrl: shadowUrlField,
     allowRemoteShadow: allowRemoteShadowField,
     rowCounts: z.record(z.string(), z.number().int().min(0)).optional().describe('Production rows per table'),
-    lockTimeoutMs: z.number().int().min(1).optional().describe('Default 5000'),
+    lockTimeoutMs: z.number().int().min(1).optional(),
     output: z.string().optional().describe('Also write the Markdown plan to this new file'),
     executeProjectCode: executeProjectCodeField,
   }),

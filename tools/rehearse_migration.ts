@@ -135,7 +135,7 @@ export const rehearseMigrationTool = defineTool({
       .string()
       .optional()
       .describe('Real database, read-only: row counts (and structure for baseline target)'),
-    lockTimeoutMs: z.number().int().min(1).optional().describe('Default 5000'),
+    lockTimeoutMs: z.number().int().min(1).optional(),
     timeoutMs: z.number().int().min(1_000).max(3_600_000).optional().describe('Whole rehearsal (default 120000)'),
     executeProjectCode: executeProjectCodeField,
   }),

@@ -147,7 +147,7 @@ const listedInput = inputSchema.extend({
   options: z
     .looseObject({})
     .optional()
-    .describe(`${fieldList(optionsSchema)}: see the tool's schema resource`),
+    .describe(`${fieldList(optionsSchema)} (see the schema resource)`),
 });
 
 export const validateSafetyTool = defineTool({

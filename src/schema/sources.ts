@@ -8,6 +8,7 @@ import { openShadow, shadowEngineFor } from '../shadow/open.js';
 import { extensionsCreatedIn } from '../shadow/pglite-extensions.js';
 import { replayHistory } from '../shadow/replay-cache.js';
 import type { ShadowDatabase } from '../shadow/types.js';
+import type { ProjectCodeConsent } from '../sources/types.js';
 import { introspectMysql } from './introspect/mysql.js';
 import { introspectPostgres } from './introspect/postgres.js';
 import { introspectSqlite } from './introspect/sqlite.js';
@@ -17,13 +18,18 @@ import type { Schema } from './model.js';
  * Where a schema comes from. None runs the project's code: a database is read over a read-only connection, SQL
  * (a file, or a file at a git ref) and migration histories are applied to a throw-away shadow and introspected.
  *
- * Text form (CLI and MCP): `db:<url>` · `sql:<file>` · `git:<ref>:<file>` · `migrations[:<folder>]`.
+ * A Drizzle schema module is the exception: it runs, in the sandbox, only when the caller consents.
+ *
+ * Text form (CLI and MCP): `db:<url>` · `sql:<file>` · `prisma:<file>` · `drizzle:<file>` · `git:<ref>:<file>` ·
+ * `migrations[:<folder>]`.
  */
 export type SchemaSource =
   | { kind: 'database'; url: string }
   | { kind: 'sql'; file: string }
   /** `schema.prisma`, or a folder of `.prisma` files, read with Prisma's own parser and its SQL conventions. */
   | { kind: 'prisma'; file: string }
+  /** A Drizzle `schema.ts`, loaded in the sandbox (with consent) and read with drizzle-orm's getTableConfig. */
+  | { kind: 'drizzle'; file: string }
   | { kind: 'git'; ref: string; file: string }
   | { kind: 'migrations'; path?: string };
 
@@ -34,6 +40,8 @@ export interface LoadSchemaOptions {
   /** A server the user named for shadows (MySQL needs one); PostgreSQL defaults to PGlite, SQLite to memory. */
   shadowUrl?: string;
   signal?: AbortSignal;
+  /** Consent to run project code (a Drizzle schema module), in the sandbox; a function asks when needed. */
+  executeProjectCode?: ProjectCodeConsent;
 }
 
 export interface LoadedSchema {
@@ -61,17 +69,21 @@ export function parseSchemaSource(text: string): SchemaSource {
     case 'prisma':
       if (value) return { kind: 'prisma', file: value };
       break;
+    case 'drizzle':
+      if (value) return { kind: 'drizzle', file: value };
+      break;
     case 'migrations':
       return value ? { kind: 'migrations', path: value } : { kind: 'migrations' };
     default:
       if (/^(postgres|postgresql|mysql|mariadb):\/\//.test(text)) return { kind: 'database', url: text };
       if (/\.sql$/i.test(text)) return { kind: 'sql', file: text };
       if (/\.prisma$/i.test(text)) return { kind: 'prisma', file: text };
+      if (DRIZZLE_MODULE.test(text)) return { kind: 'drizzle', file: text };
   }
   throw new UserError(
     'bad-schema-source',
     `"${text}" is not a schema source.`,
-    'Write db:<url>, sql:<file>, prisma:<schema.prisma>, git:<ref>:<file> (e.g. git:HEAD:prisma/schema.prisma) or migrations[:<folder>].',
+    'Write db:<url>, sql:<file>, prisma:<schema.prisma>, drizzle:<schema.ts>, git:<ref>:<file> (e.g. git:HEAD:prisma/schema.prisma) or migrations[:<folder>].',
   );
 }
 
@@ -100,9 +112,19 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
       const label = relativeToRoot(root, resolveInsideRoot(root, source.file));
       return { schema: (await readPrismaSchema(resolveInsideRoot(root, source.file))).schema, label };
     }
+    case 'drizzle': {
+      const file = resolveInsideRoot(root, source.file);
+      const label = relativeToRoot(root, file);
+      return { schema: await schemaOfDrizzle(label, file, undefined, root, options), label };
+    }
     case 'git': {
       const text = await readAtRef(root, source.ref, source.file);
       const label = `${source.file} at ${source.ref}`;
+      if (DRIZZLE_MODULE.test(source.file))
+        return {
+          schema: await schemaOfDrizzle(label, resolveInsideRoot(root, source.file), text, root, options),
+          label,
+        };
       if (/\.prisma$/i.test(source.file)) {
         const { prismaSchemaFromFiles } = await import('./sources/prisma.js');
         return { schema: prismaSchemaFromFiles([[source.file, text]]).schema, label };
@@ -112,6 +134,27 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
     case 'migrations':
       return schemaOfMigrations(root, source.path, options);
   }
+}
+
+/** A source file that is a Drizzle schema module (TypeScript or JavaScript). */
+export const DRIZZLE_MODULE = /\.[cm]?[jt]s$/i;
+
+async function schemaOfDrizzle(
+  label: string,
+  file: string,
+  text: string | undefined,
+  root: string,
+  options: LoadSchemaOptions,
+): Promise<Schema> {
+  const { readDrizzleSchema } = await import('./sources/drizzle.js');
+  return readDrizzleSchema(label, {
+    root,
+    file,
+    ...(text !== undefined ? { text } : {}),
+    ...(options.executeProjectCode !== undefined ? { executeProjectCode: options.executeProjectCode } : {}),
+    applyDdl: (statements, engine) =>
+      schemaOfSql(statements.map((statement) => `${statement};`).join('\n'), label, { ...options, engine }),
+  });
 }
 
 /** Applies SQL to a fresh shadow and reads the structure back; errors name the file and line. */
