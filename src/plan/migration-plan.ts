@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import { parseServerVersion } from '../generate/current-schema.js';
 import type { ServerVersion } from '../generate/ddl.js';
 import type { Engine, Migration, Statement } from '../model.js';
+import { defaultEngine } from '../project/default-engine.js';
 import { detectSetup } from '../project/detect.js';
 import type { Commands } from '../project/types.js';
 import { resolveInsideRoot, resolveProjectRoot } from '../root.js';
@@ -217,7 +218,7 @@ async function selectTargets(
       ...(request.engine ? { engine: request.engine as Engine } : {}),
       executeProjectCode: consent,
     }).catch(() => undefined);
-    const engine = (request.engine as Engine | undefined) ?? history?.engine ?? 'postgresql';
+    const engine = (request.engine as Engine | undefined) ?? history?.engine ?? (await defaultEngine(root, 'this SQL'));
     const earlier = (history?.migrations ?? []).filter((migration) => migration.compiled !== false);
     if (history && earlier.length < history.migrations.length)
       notes.push('some earlier migrations are code that was not run: the shadow lacks their tables.');
@@ -253,7 +254,8 @@ async function selectTargets(
     executeProjectCode: consent,
   });
   const all = folder.migrations;
-  const engine = (request.engine as Engine | undefined) ?? folder.engine ?? 'postgresql';
+  const engine =
+    (request.engine as Engine | undefined) ?? folder.engine ?? (await defaultEngine(root, 'these migrations'));
   const refs = request.migrations?.length ? request.migrations : [all.at(-1)?.id ?? ''];
   if (!request.migrations?.length) notes.push(`planned the newest migration of ${folder.directory}.`);
   const indexes = refs.map((ref) => migrationIndex(all, ref, folder.directory));

@@ -63,4 +63,24 @@ describe('a project whose files name several engines', () => {
       await connection.close();
     }
   }, 90_000);
+
+  it('rehearse_migration and migration_plan do not pick PostgreSQL either; engine settles it', async () => {
+    const connection = await connectInMemory(ROOT);
+    try {
+      const sql = 'CREATE TABLE heartbeat_note (id integer PRIMARY KEY, note text);';
+      for (const [tool, args] of [
+        ['rehearse_migration', { migration: sql }],
+        ['migration_plan', { sql }],
+      ] as const) {
+        const refused = await callTool(connection.client, tool, args);
+        expect(refused.isError, tool).toBe(true);
+        expect(textOf(refused), tool).toContain(`names more than one database engine — ${CONFLICT} — so the engine`);
+        expect(textOf(refused), tool).toContain('Say which engine');
+        const settled = await callTool(connection.client, tool, { ...args, engine: 'postgresql' });
+        expect(settled.isError, textOf(settled)).toBeFalsy();
+      }
+    } finally {
+      await connection.close();
+    }
+  }, 180_000);
 });
