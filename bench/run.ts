@@ -10,6 +10,7 @@ const MODULES: [string, () => Promise<BenchModule>][] = [
   ['sources', () => import('./sources.js')],
   ['shadow', () => import('./shadow.js')],
   ['schema-diff', () => import('./schema-diff.js')],
+  ['workflow', () => import('./workflow.js')],
   // bench modules: one entry per line
 ];
 

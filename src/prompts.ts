@@ -32,7 +32,14 @@ Workflow: 1) detect_setup to learn the ORM/migration tool, engine, schema files 
 backward compatibility, and rehearse it on a throw-away database when available; 5) always give a rollback;
 6) offer seed data for new tables; 7) present the plan. Never drop columns or tables without the user's explicit
 confirmation. Nothing runs against a real database unless the user names it and asks. The prompt
-'database_migration' walks through all of this.`;
+'database_migration' walks through all of this.
+Fields shared by the tools: projectRoot defaults to the client's first root, else the server's working directory.
+executeProjectCode is the user's consent to run code migrations (knex, TypeORM, Sequelize, Alembic, Django…) to
+read their SQL, against recorders that never reach a database; JS/TS runs in a sandbox (read-only project, no
+network, no writes, no processes, no credentials). Omitted: the user is asked when the client supports it, else no.
+shadowUrl names a server for throw-away shadow databases (MySQL/MariaDB need one; default PGlite / SQLite in
+memory); allowRemoteShadow, only with the user's yes, accepts one not on this machine. engine defaults to the
+project's. Full input and output schemas: resource db-migration-agent://tools/<name>/schema.`;
 
 export function registerPrompts(server: McpServer): void {
   server.registerPrompt(

@@ -1,5 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerPlanResources } from './plan/migration-plan-resource.js';
+import { registerToolSchemaResources } from './tool-schema-resource.js';
 
 /** A read-only, cheap resource: a fixed URI and a function producing its text. */
 export interface StaticResource {
@@ -35,4 +36,5 @@ export function registerResources(server: McpServer): void {
     );
   }
   registerPlanResources(server);
+  registerToolSchemaResources(server);
 }

@@ -2,9 +2,15 @@ import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  ListToolsRequestSchema,
+  type ServerNotification,
+  type ServerRequest,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { ToolContext, ToolDefinition } from '../tools/define.js';
 import { TOOLS } from '../tools/index.js';
+import { toolListing } from '../tools/listing.js';
 import { toUserError } from './errors.js';
 import { registerPrompts, SERVER_INSTRUCTIONS } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -23,6 +29,9 @@ export function createServer(options: ServerOptions): McpServer {
     { capabilities: { logging: {} }, instructions: SERVER_INSTRUCTIONS },
   );
   for (const tool of TOOLS) registerTool(server, tool, options);
+  // The SDK lists every schema whole; ours lists what an agent needs (tools/listing.ts) and validates in full.
+  const listing = toolListing(TOOLS);
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
   registerPrompts(server);
   registerResources(server);
   return server;

@@ -7,17 +7,16 @@ import type { ToolContext } from './define.js';
  * elicitation; a client that cannot ask, a decline or a cancel means no. Without consent, code migrations are
  * listed but not run, and the answer says to pass `executeProjectCode: true`.
  */
-export function projectCodeConsent(given: boolean | undefined, context: ToolContext): ProjectCodeConsent {
+export function projectCodeConsent(
+  given: boolean | undefined,
+  context: ToolContext,
+  what = "This project's migrations are code (JavaScript/TypeScript or Python). Turning them into SQL runs that code",
+): ProjectCodeConsent {
   if (given !== undefined) return given;
   return () =>
     context.confirm({
-      message:
-        "This project's migrations are code (JavaScript/TypeScript or Python). Turning them into SQL runs that code — JavaScript/TypeScript in a sandbox (a separate process that can read the project and nothing else: no network, no file writes, no processes, no credentials), Python with a scrubbed environment only. Run it for this request?",
+      message: `${what} — JavaScript/TypeScript in a sandbox (a separate process that can read the project and nothing else: no network, no file writes, no processes, no credentials), Python with a scrubbed environment only. Run it for this request?`,
       label: 'Run the migration code',
       description: 'Yes: run it for this one request. No: list the migrations without their SQL.',
     });
 }
-
-/** The input field every such tool declares. */
-export const EXECUTE_PROJECT_CODE_DESCRIPTION =
-  'Run JS/TS/Python migrations to record their SQL: JS/TS in a sandbox (read-only access to the project, no network, no writes, no processes, no credentials), against recorders that never reach a database. Omitted: the user is asked when the client supports elicitation, otherwise no.';

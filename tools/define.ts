@@ -39,6 +39,11 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject, Output 
   title: string;
   description: string;
   inputSchema: Input;
+  /**
+   * A shorter input schema for tools/list, when the full one is long (generate_migration's change union); calls
+   * are still validated against `inputSchema`, which the tool's schema resource publishes whole.
+   */
+  listedInput?: z.ZodObject;
   outputSchema: Output;
   annotations: ToolAnnotations;
   handler(input: z.infer<Input>, context: ToolContext): Promise<ToolAnswer<z.infer<Output>>>;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MIGRATION_FORMATS } from '../src/model.js';
 import { TOOL_NAMES } from '../src/project/types.js';
-import { FORMAT_LABELS } from '../src/sources/format-names.js';
 import { defineTool } from './define.js';
+import { projectRootField } from './fields.js';
 
 const evidence = z.object({ file: z.string(), what: z.string() });
 const command = z.object({ command: z.string(), source: z.string() });
@@ -71,28 +71,11 @@ export const detectSetupTool = defineTool({
   name: 'detect_setup',
   title: 'Detect the database setup',
   description:
-    'Use first, before writing or judging any migration. Reads the project files (never runs project code) and returns, ' +
-    `per package of a monorepo: the ORM / migration tool and its version (${FORMAT_LABELS}; the Mongoose and ` +
-    'SQLAlchemy ORMs), the database engine and the files that name it, schema files, migration folders, the existing migrations in apply ' +
-    'order, their conventions (naming, extension, module style, down migrations, transactions), seed files and the ' +
-    "project's own commands to create, apply, roll back and inspect migrations. Ambiguities (two ORMs, several schemas, " +
-    'conflicting engines) are listed, never guessed: ask the user about them.',
+    'Use first. Reads the project without running its code: per package, the migration tool, the engine and the files naming it, schema files, migration folders and conventions, seeds and commands. Conflicts are listed for you to ask the user about.',
   inputSchema: z.object({
-    projectRoot: z
-      .string()
-      .optional()
-      .describe("Project folder; defaults to the client's first root, else the server's working directory"),
-    path: z
-      .string()
-      .optional()
-      .describe('Only this sub-folder of the project (e.g. one package of a monorepo); must stay inside the root'),
-    maxFiles: z
-      .number()
-      .int()
-      .positive()
-      .max(1_000_000)
-      .optional()
-      .describe('Stop walking after this many files (default 100000); a capped walk is reported in warnings'),
+    projectRoot: projectRootField,
+    path: z.string().optional().describe('Only this sub-folder (a monorepo package)'),
+    maxFiles: z.number().int().positive().max(1_000_000).optional().describe('Files walked at most (default 100000)'),
   }),
   outputSchema: z.object({
     root: z.string(),

@@ -1,58 +1,40 @@
 import { z } from 'zod';
+import { projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
+import { executeProjectCodeField, projectRootField, renameAnswer, renamesField, shadowUrlField } from './fields.js';
 
 const DEFAULT_MAX_OPERATIONS = 200;
 /** Longer statements (a big function or view body) are cut in the answer; `format: "sql"` of the CLI has them whole. */
 const MAX_STATEMENT_CHARS = 4_000;
 
 const safety = z.enum(['safe', 'careful', 'dangerous']);
-const renameAnswer = z.object({
-  table: z.string().optional().describe('Table of the renamed column; omit to rename the table itself'),
-  from: z.string(),
-  to: z.string(),
-});
-
 export const diffSchemaTool = defineTool({
   name: 'diff_schema',
-  title: 'Diff two schemas into ordered, categorised operations',
+  title: 'Diff two schemas',
   description:
-    'Use to understand a schema change before writing a migration: the schema file at a git ref vs the working tree ' +
-    '(default: git:HEAD:<schema file> → sql:<schema file>), the migration history vs the schema file ("which migration is ' +
-    'missing": from "migrations", to "sql:db/schema.sql"), or two databases (drift, read-only). Sources: sql:<file>, ' +
-    "prisma:<schema.prisma> (read with Prisma's own parser, no CLI), git:<ref>:<file> (SQL or .prisma), " +
-    'migrations[:<folder>], db:<url>. Returns the operations in an order the engine accepts, each ' +
-    'safe/careful/dangerous with its reason, hazards, the data it would lose and its SQL; likely renames come back as ' +
-    'questions; answer with renames [{table, from, to}] (or {from, to} for a table) to get RENAME instead of drop + add. ' +
-    'Never runs project code: SQL is applied to a throw-away shadow, databases are read over read-only connections.',
+    'Use to understand a schema change: a schema file at a git ref vs the working tree (default), history vs a schema file, or two databases. Ordered operations, each safe / careful / dangerous with hazards, data lost and SQL. Likely renames come back as questions.',
   inputSchema: z.object({
-    projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory'),
+    projectRoot: projectRootField,
     from: z
       .string()
       .optional()
-      .describe('Earlier schema: sql:<file> | prisma:<file> | git:<ref>:<file> | migrations[:<folder>] | db:<url>'),
-    to: z.string().optional().describe('Later schema, same forms; default the working-tree schema file'),
-    file: z
-      .string()
-      .optional()
-      .describe(
-        'Schema file for the defaults (schema.sql, db/structure.sql, prisma/schema.prisma… found when omitted)',
-      ),
+      .describe('Earlier schema: sql:|prisma:|drizzle:<file>, git:<ref>:<file>, migrations[:<folder>], db:<url>'),
+    to: z.string().optional().describe('Later schema (default: the working-tree schema file)'),
+    file: z.string().optional().describe('Schema file for the defaults'),
     engine: z
       .enum(['postgresql', 'sqlite', 'mysql', 'mariadb'])
       .optional()
-      .describe('Engine of SQL sources (default postgresql)'),
-    renames: z.array(renameAnswer).optional().describe('Answers to rename questions from an earlier call'),
-    shadowUrl: z
-      .string()
-      .optional()
-      .describe('Server for shadow databases (needed for MySQL); default PGlite / SQLite in memory'),
+      .describe('Of SQL sources (default postgresql)'),
+    executeProjectCode: executeProjectCodeField,
+    renames: renamesField,
+    shadowUrl: shadowUrlField,
     maxOperations: z
       .number()
       .int()
       .positive()
       .max(5_000)
       .optional()
-      .describe(`Operations returned, in plan order (default ${DEFAULT_MAX_OPERATIONS}); the summary counts all`),
+      .describe(`Operations returned (default ${DEFAULT_MAX_OPERATIONS})`),
   }),
   outputSchema: z.object({
     from: z.string(),
@@ -99,6 +81,11 @@ export const diffSchemaTool = defineTool({
       ...(input.file ? { file: input.file } : {}),
       ...(input.engine ? { engine: input.engine } : {}),
       ...(input.shadowUrl ? { shadowUrl: input.shadowUrl } : {}),
+      executeProjectCode: projectCodeConsent(
+        input.executeProjectCode,
+        context,
+        'The Drizzle schema is a TypeScript module. Reading its tables runs that code',
+      ),
       renames: input.renames ?? [],
       signal: context.signal,
     });

@@ -1,16 +1,12 @@
 import { z } from 'zod';
-import { changeSchema } from '../src/generate/changes.js';
-import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
+import { changeSchema, columnSchema, referenceSchema } from '../src/generate/changes.js';
+import { projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
+import { engineField, executeProjectCodeField, projectRootField, renamesField, shadowUrlField } from './fields.js';
+import { fieldList } from './listing.js';
 
 /** Longer files are cut in the answer; with dryRun false they are written whole. */
 const MAX_FILE_CHARS = 12_000;
-
-const renameAnswer = z.object({
-  table: z.string().optional().describe('Table of the renamed column; omit to rename the table itself'),
-  from: z.string(),
-  to: z.string(),
-});
 
 const phase = z.object({
   index: z.number().int(),
@@ -18,43 +14,44 @@ const phase = z.object({
   label: z.enum(['expand', 'backfill', 'contract', 'index', 'validate', 'change']),
 });
 
+const inputSchema = z.object({
+  projectRoot: projectRootField,
+  changes: z.array(changeSchema).optional().describe('The explicit change list, applied in order'),
+  from: z.string().optional().describe('Instead of changes: earlier schema (as diff_schema)'),
+  to: z.string().optional().describe('Later schema'),
+  file: z.string().optional().describe('Schema file for the from/to defaults'),
+  renames: renamesField,
+  name: z.string().optional().describe('e.g. add_orders_table (default: derived)'),
+  format: z.string().optional().describe('Migration tool (default: detected)'),
+  folder: z.string().optional().describe('When the project has several'),
+  engine: engineField,
+  serverVersion: z.string().optional().describe('e.g. "mysql 8.0.36", "16"'),
+  strategy: z.enum(['phased', 'direct']).optional().describe('phased (default): expand/backfill/contract'),
+  confirmDestructive: z.boolean().optional().describe('Generate steps that destroy data'),
+  dryRun: z.boolean().optional().describe('Return the files, write none'),
+  shadowUrl: shadowUrlField,
+  executeProjectCode: executeProjectCodeField,
+});
+
+/**
+ * The change union is most of this tool's schema: tools/list gives each op with its fields in one line instead,
+ * and every call is still validated against the full union.
+ */
+const CHANGE_GRAMMAR =
+  `In order: ${changeSchema.options.map((option) => `${option.shape.op.value}{${fieldList(option, ['op'])}}`).join(' ')}. ` +
+  `column: {${fieldList(columnSchema)}}; references: {${fieldList(referenceSchema)}}`;
+
+const listedInput = inputSchema.extend({
+  changes: z.array(z.looseObject({})).optional().describe(CHANGE_GRAMMAR),
+});
+
 export const generateMigrationTool = defineTool({
   name: 'generate_migration',
-  title: 'Generate a proven migration in the project’s own format',
+  title: 'Generate a migration',
   description:
-    'Use when a schema change has to become a migration file. Takes an explicit change list (create/drop/rename table, ' +
-    'add/drop/rename/alter column, indexes, foreign keys, unique, check, enums, raw SQL with its down) or from/to schema ' +
-    'sources exactly as diff_schema takes them, and writes the migration(s) next to the existing ones in their format, ' +
-    'naming and style, always with a down. Safe-migration rules are built in: IF [NOT] EXISTS, an index per foreign key, ' +
-    'tables before the foreign keys that need them, lock_timeout before lock-taking DDL, CREATE INDEX CONCURRENTLY in a ' +
-    'migration of its own, NOT VALID + VALIDATE, MySQL online ALGORITHM where the server has it. A step unsafe for running ' +
-    'code (rename, type change, NOT NULL on a column with rows, drop) becomes expand / backfill (batched, resumable) / ' +
-    'contract migrations, each with the application change it needs (strategy "direct" turns this off). Steps that ' +
-    'destroy data are never generated without confirmDestructive: true (or the user’s yes when asked). Every draft is ' +
-    'checked with validate_safety’s rules and rehearsed up → down → up on a throw-away shadow with synthetic rows; files ' +
-    'are written only when dryRun is false and every rehearsal passed — new files only, never overwriting, inside the ' +
-    'project root.',
-  inputSchema: z.object({
-    projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory'),
-    changes: z.array(changeSchema).optional().describe('The explicit change list, applied in order'),
-    from: z.string().optional().describe('Instead of changes: earlier schema source, as diff_schema takes it'),
-    to: z.string().optional().describe('Instead of changes: later schema source (sql:<file>, prisma:<file>, …)'),
-    file: z.string().optional().describe('Schema file for the from/to defaults'),
-    renames: z.array(renameAnswer).optional().describe('Rename answers for a from/to diff'),
-    name: z.string().optional().describe('Descriptive name (default derived from the changes, e.g. add_orders_table)'),
-    format: z.string().optional().describe('Migration tool to write for (default: the folder detect_setup finds)'),
-    folder: z
-      .string()
-      .optional()
-      .describe('Migration folder, when the project has several (or to start a plain .sql one)'),
-    engine: z.enum(['postgresql', 'mysql', 'mariadb', 'sqlite']).optional().describe('Default: what the project says'),
-    serverVersion: z.string().optional().describe('Target server, e.g. "mariadb 10.11", "mysql 8.0.36", "16"'),
-    strategy: z.enum(['phased', 'direct']).optional().describe('phased (default): expand / backfill / contract'),
-    confirmDestructive: z.boolean().optional().describe('Generate steps that destroy data (drop table/column, …)'),
-    dryRun: z.boolean().optional().describe('Return the files without writing them (default false)'),
-    shadowUrl: z.string().optional().describe('Server for shadow databases (needed for MySQL/MariaDB)'),
-    executeProjectCode: z.boolean().optional().describe(EXECUTE_PROJECT_CODE_DESCRIPTION),
-  }),
+    "Use to turn a change into migration files in the project's format, each with its down. Unsafe steps become expand / backfill / contract migrations; drops need confirmDestructive. Files are written only if every draft passes validation and an up → down → up rehearsal.",
+  inputSchema,
+  listedInput,
   outputSchema: z.object({
     format: z.string(),
     folder: z.string(),

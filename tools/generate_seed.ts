@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
+import { projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
+import { executeProjectCodeField, projectRootField, shadowUrlField } from './fields.js';
 
 const FORMATS = ['knex', 'prisma', 'sequelize', 'typeorm', 'drizzle', 'sql'] as const;
 /** Rows of each table shown in the structured answer; the files hold them all. */
@@ -10,47 +11,24 @@ const MAX_FILE_CHARS = 20_000;
 
 export const generateSeedTool = defineTool({
   name: 'generate_seed',
-  title: 'Generate realistic seed rows for new tables, proven on a shadow',
+  title: 'Generate seed data',
   description:
-    'Use after a migration adds tables, to give them realistic test data. Values fit each column (emails, names, ' +
-    'prices as decimals within numeric(p,s), ordered timestamps, enum and CHECK values, varchar lengths), unique ' +
-    'columns stay unique and foreign keys point at rows seeded first. Same seed → same rows. Every row is inserted ' +
-    "into a throw-away shadow in one transaction before it is returned. Written in the project's seed format (knex " +
-    'seed, prisma/seed.ts, Sequelize seeder, TypeORM / Drizzle script, SQL). Default tables: those new between from ' +
-    "and to (diff_schema's sources). Returns the files; writes them only with write: true, never over a file.",
+    "Use after a migration adds tables: realistic rows that honour every constraint, foreign keys to rows seeded first, the same for the same seed, in the project's seed format, proven on a shadow. Writes files only with write: true.",
   inputSchema: z.object({
-    projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory'),
-    tables: z.array(z.string()).optional().describe('Tables to seed; default the tables new between from and to'),
-    from: z.string().optional().describe('Earlier schema for the default tables (diff_schema sources)'),
-    to: z.string().optional().describe('Later schema for the default tables (diff_schema sources)'),
-    schema: z
-      .string()
-      .optional()
-      .describe(
-        'Schema holding the tables: migrations[:<folder>] (default, or `to`) | sql:<file> | prisma:<file> | db:<url>',
-      ),
-    database: z
-      .string()
-      .optional()
-      .describe(
-        'db:<url> read read-only: referenced tables with rows there are pointed at, not seeded (default: schema if db:)',
-      ),
-    engine: z.enum(['postgresql', 'sqlite', 'mysql', 'mariadb']).optional().describe('Engine of SQL sources'),
-    rows: z.number().int().min(1).max(1_000).optional().describe('Rows per table (default 10)'),
-    seed: z.number().int().optional().describe('Seed value of the generator (default 1)'),
-    format: z.enum(FORMATS).optional().describe("Seed format; default the project's tool (detect_setup), else sql"),
-    name: z.string().optional().describe('File name of the seed, snake_case (default seed_<table>)'),
-    shadowUrl: z
-      .string()
-      .optional()
-      .describe('Server for the shadow (needed for MySQL); default PGlite / SQLite in memory'),
-    executeProjectCode: z
-      .boolean()
-      .optional()
-      .describe(
-        `${EXECUTE_PROJECT_CODE_DESCRIPTION} Needed when the schema is replayed from knex/TypeORM/Sequelize migrations.`,
-      ),
-    write: z.boolean().optional().describe('Write the files into the project (default false: return them)'),
+    projectRoot: projectRootField,
+    tables: z.array(z.string()).optional().describe('Default: tables new between from and to'),
+    from: z.string().optional().describe('Earlier schema (as diff_schema)'),
+    to: z.string().optional().describe('Later schema'),
+    schema: z.string().optional().describe('Where the tables are defined (default migrations)'),
+    database: z.string().optional().describe('db:<url>, read-only: existing parent rows'),
+    engine: z.enum(['postgresql', 'sqlite', 'mysql', 'mariadb']).optional(),
+    rows: z.number().int().min(1).max(1_000).optional().describe('Per table (default 10)'),
+    seed: z.number().int().optional(),
+    format: z.enum(FORMATS).optional().describe("Default: the project's tool, else sql"),
+    name: z.string().optional().describe('File name (default seed_<table>)'),
+    shadowUrl: shadowUrlField,
+    executeProjectCode: executeProjectCodeField,
+    write: z.boolean().optional().describe('Write the files (default: return them)'),
   }),
   outputSchema: z.object({
     format: z.enum(FORMATS),

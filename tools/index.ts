@@ -5,6 +5,7 @@ import { generateMigrationTool } from './generate_migration.js';
 import { generateSeedTool } from './generate_seed.js';
 import { listMigrationsTool } from './list_migrations.js';
 import { migrationPlanTool } from './migration_plan.js';
+import { migrationStatusTool } from './migration_status.js';
 import { rehearseMigrationTool } from './rehearse_migration.js';
 import { rollbackPlanTool } from './rollback_plan.js';
 import { validateSafetyTool } from './validate_safety.js';
@@ -24,4 +25,5 @@ export const TOOLS: ToolDefinition[] = [
   rollbackPlanTool,
   generateSeedTool,
   migrationPlanTool,
+  migrationStatusTool,
 ];

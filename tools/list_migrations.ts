@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { MIGRATION_FORMATS } from '../src/model.js';
 import { TOOL_NAMES } from '../src/project/types.js';
-import { CODE_FORMAT_LABELS, READ_FORMAT_LABELS, SCAN_ONLY_LABELS } from '../src/sources/format-names.js';
-import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
+import { projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
+import { executeProjectCodeField, projectRootField } from './fields.js';
 
 const ENGINES = ['postgresql', 'mysql', 'mariadb', 'sqlite', 'mssql', 'cockroachdb'] as const;
 
@@ -17,33 +17,14 @@ export const listMigrationsTool = defineTool({
   name: 'list_migrations',
   title: 'List migrations with their SQL',
   description:
-    "Use to see what a project's migrations do, in the order its tool applies them. Without path it reads every " +
-    'migration folder detect_setup finds, in every package of a monorepo, each in its own format ' +
-    `(${READ_FORMAT_LABELS}); path narrows to a package, folder or migration. ` +
-    'Returns each migration (id, name, path, format, transactional, whether it has a down, statement counts, the first ' +
-    'line of its first up and down statements with the source line that produced each), the folders read (package, format, ' +
-    'directory), per-file problems with file:line:col, and folders not read (' +
-    `${SCAN_ONLY_LABELS} are detected but not read yet; a migration-named folder in no known format is named with the ` +
-    `formats tried). SQL formats are read as files. ${CODE_FORMAT_LABELS} migrations are code: they are only listed ` +
-    'unless executeProjectCode is true (or, when omitted, the user agrees when asked), which runs them (10 s limit per ' +
-    'file) against recorders that never reach a database — JS/TS in a sandbox (read-only project access, no network, ' +
-    'no writes, no processes, no credentials).',
+    "The project's migrations in apply order, from every folder detect_setup finds: id, name, format, transactional, down, statements with source lines, problems at file:line:col, folders not read and why.",
   inputSchema: z.object({
-    projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory'),
-    path: z
-      .string()
-      .optional()
-      .describe('A package, migration folder or migration file inside the project, to narrow the listing'),
-    format: z.enum(MIGRATION_FORMATS).optional().describe('Force the migration format instead of detecting it'),
-    engine: z.enum(ENGINES).optional().describe('Database engine for splitting SQL and compiling code migrations'),
-    executeProjectCode: z.boolean().optional().describe(EXECUTE_PROJECT_CODE_DESCRIPTION),
-    timeoutMs: z
-      .number()
-      .int()
-      .positive()
-      .max(120_000)
-      .optional()
-      .describe('Time limit per code migration (default 10000)'),
+    projectRoot: projectRootField,
+    path: z.string().optional().describe('A package, folder or migration to narrow to'),
+    format: z.enum(MIGRATION_FORMATS).optional().describe('Force the format'),
+    engine: z.enum(ENGINES).optional(),
+    executeProjectCode: executeProjectCodeField,
+    timeoutMs: z.number().int().positive().max(120_000).optional().describe('Per code migration (default 10000)'),
   }),
   outputSchema: z.object({
     format: z.enum(MIGRATION_FORMATS).optional().describe('When exactly one folder was read'),

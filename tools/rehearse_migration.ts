@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
+import { projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
+import {
+  allowRemoteShadowField,
+  engineField,
+  executeProjectCodeField,
+  projectRootField,
+  shadowUrlField,
+} from './fields.js';
 
 const location = z.object({ file: z.string(), line: z.number(), column: z.number() });
 const schemaChange = z.object({
@@ -104,77 +111,33 @@ const outputSchema = z.object({
 
 export const rehearseMigrationTool = defineTool({
   name: 'rehearse_migration',
-  title: 'Rehearse a migration on a throw-away database',
+  title: 'Rehearse a migration',
   description:
-    "Use after writing or generating a migration and before applying it anywhere real. Builds the schema the migration will meet (replays the project's earlier migrations, or loads a schema dump) on a throw-away database — embedded PGlite for PostgreSQL (no server needed), in-memory SQLite, or a fresh temporary database on a server named as shadow (SHADOW_DATABASE_URL; required for MySQL/MariaDB) — fills every table with synthetic rows that satisfy its constraints, then runs the migration statement by statement as the migration tool would. Returns per statement: locks actually taken (relation, mode, what it blocks, held until), table/index rewrites, full scans, duration, rows affected, and errors at file:line:col; then the up → down → up round trip (passed, or the exact schema difference), which data survived and which a step destroys, and with rowCounts the lock duration extrapolated to production size. Code migrations (knex, TypeORM, Sequelize, Alembic, Django) are turned into SQL by running their code, only with executeProjectCode: true or the user's yes when asked — JS/TS in a sandbox (read-only project access, no network, no writes, no processes, no credentials). Never touches user data: it only writes to databases it creates and drops them afterwards, also on failure or cancellation.",
+    'Use before applying a migration anywhere real: runs it on a throw-away database with the earlier migrations and synthetic rows. Per statement: locks, rewrites, scans, durations, errors at file:line:col; then up → down → up and the data that survived.',
   inputSchema: z.object({
-    projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory.'),
-    migration: z
-      .string()
-      .min(1)
-      .describe(
-        "Path of the migration file (relative to the project root) or the SQL text of the up migration; '.' rehearses the newest migration of the project's only migration folder.",
-      ),
-    down: z.string().optional().describe('Path or SQL text of the down migration, when the migration file has none.'),
-    engine: z
-      .enum(['postgresql', 'mysql', 'mariadb', 'sqlite'])
-      .optional()
-      .describe("Default: the project's engine, else postgresql."),
-    shadowUrl: z
-      .string()
-      .optional()
-      .describe(
-        'A server to create the temporary shadow database on (PostgreSQL/MySQL). Default: PGlite / SQLite in memory.',
-      ),
-    allowRemoteShadow: z
-      .boolean()
-      .optional()
-      .describe(
-        "Only with the user's explicit consent: accept a shadow server that is not on this machine (the host the driver really connects to, ?host= and PGHOST included) or whose host, database or user name looks like production.",
-      ),
-    rowsPerTable: z
-      .number()
-      .int()
-      .min(0)
-      .max(1_000_000)
-      .optional()
-      .describe('Synthetic rows per table (default 1000).'),
+    projectRoot: projectRootField,
+    migration: z.string().min(1).describe("File path or SQL; '.' = the newest"),
+    down: z.string().optional().describe('Path or SQL of its down'),
+    engine: engineField,
+    shadowUrl: shadowUrlField,
+    allowRemoteShadow: allowRemoteShadowField,
+    rowsPerTable: z.number().int().min(0).max(1_000_000).optional().describe('Synthetic rows (default 1000)'),
     rowCounts: z
       .record(z.string(), z.number().int().min(0))
       .optional()
-      .describe('Production row counts per table ({"users": 5000000}) for the lock-duration estimate.'),
+      .describe('Production rows per table, for lock estimates'),
     baseline: z
       .string()
       .regex(/^(migrations|none|target|dump:.+)$/)
       .optional()
-      .describe(
-        '"migrations" (default: replay earlier migrations), "dump:<path to schema.sql>", "target" (copy the structure of targetUrl over a read-only connection), or "none".',
-      ),
+      .describe('migrations (default) | dump:<file> | target | none'),
     targetUrl: z
       .string()
       .optional()
-      .describe(
-        'A real database (URL, or SQLite file) read over a read-only connection: row counts for the estimate, structure for baseline "target".',
-      ),
-    lockTimeoutMs: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .describe('lock_timeout to compare lock holds with (default 5000).'),
-    timeoutMs: z
-      .number()
-      .int()
-      .min(1_000)
-      .max(3_600_000)
-      .optional()
-      .describe('Time limit for the whole rehearsal (default 120000).'),
-    executeProjectCode: z
-      .boolean()
-      .optional()
-      .describe(
-        `${EXECUTE_PROJECT_CODE_DESCRIPTION} Needed to rehearse a knex/TypeORM/Sequelize/Alembic/Django migration, or to replay such earlier migrations as the baseline.`,
-      ),
+      .describe('Real database, read-only: row counts (and structure for baseline target)'),
+    lockTimeoutMs: z.number().int().min(1).optional(),
+    timeoutMs: z.number().int().min(1_000).max(3_600_000).optional().describe('Whole rehearsal (default 120000)'),
+    executeProjectCode: executeProjectCodeField,
   }),
   outputSchema,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },

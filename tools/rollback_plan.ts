@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
+import { projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
+import {
+  allowRemoteShadowField,
+  engineField,
+  executeProjectCodeField,
+  projectRootField,
+  shadowUrlField,
+} from './fields.js';
 
 const phase = z.enum(['up', 'down']);
 
@@ -65,50 +72,19 @@ export const rollbackPlanTool = defineTool({
   name: 'rollback_plan',
   title: 'Plan the rollback of a migration',
   description:
-    "Use before applying a migration, to know how to undo it. For one migration of the project (id, name or path as list_migrations shows) or raw SQL: the down to use — the project's own, checked by validate_safety and rehearsed, or one derived from the schemas before and after the up when it has none (a hand-written down that does not give back the earlier schema is reported, with the derived one instead); the grade (reversible / reversible-with-data-loss naming the tables, columns and values lost / irreversible) with the statements behind it; the project tool's rollback command (its package.json script when it has one; for Prisma and Drizzle, which keep no downs, the down SQL plus the step that marks the migration rolled back — never a database reset); manual steps with verification queries (row counts, restored values, constraints, orphans, index validity); the point of no return with the backup command to run before it; and the proof: up → down → up rehearsed on a throw-away shadow (PGlite, in-memory SQLite, or a server named as shadow) with synthetic rows. Writes nothing to the project and touches no real database.",
+    "Use to know how to undo a migration: the down (own or derived), a grade (reversible / data loss, naming it / irreversible), the tool's rollback command (never a reset), manual steps with checks, the point of no return with its backup, up → down → up proven.",
   inputSchema: z.object({
-    projectRoot: z.string().optional().describe('Project folder; defaults to the client root or working directory.'),
-    migration: z
-      .string()
-      .min(1)
-      .optional()
-      .describe(
-        "Migration id, name or path (relative to the project root) as list_migrations shows; '.' for the newest.",
-      ),
-    sql: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('The SQL of an up migration (or a .sql file holding it), instead of migration.'),
-    down: z
-      .string()
-      .optional()
-      .describe("Down SQL (or a file) to check instead of the migration's own; for raw sql, its hand-written down."),
-    engine: z
-      .enum(['postgresql', 'mysql', 'mariadb', 'sqlite'])
-      .optional()
-      .describe("Default: the project's engine, else postgresql."),
-    path: z.string().optional().describe('The migration folder, when the project has several.'),
-    shadowUrl: z
-      .string()
-      .optional()
-      .describe('A server to create the temporary shadow on (required for MySQL/MariaDB). Default: PGlite / SQLite.'),
-    allowRemoteShadow: z
-      .boolean()
-      .optional()
-      .describe("Only with the user's explicit consent: accept a shadow server that is not on this machine."),
-    rowsPerTable: z
-      .number()
-      .int()
-      .min(0)
-      .max(100_000)
-      .optional()
-      .describe('Synthetic rows per table for the proof (default 100).'),
-    rehearse: z.boolean().optional().describe('false skips the proof on a shadow (default true).'),
-    executeProjectCode: z
-      .boolean()
-      .optional()
-      .describe(`${EXECUTE_PROJECT_CODE_DESCRIPTION} Needed for knex/TypeORM/Sequelize/Alembic/Django migrations.`),
+    projectRoot: projectRootField,
+    migration: z.string().min(1).optional().describe("Id, name or path; '.' = the newest"),
+    sql: z.string().min(1).optional().describe('Up SQL (or a .sql file) instead of migration'),
+    down: z.string().optional().describe('Down SQL or file to check instead of its own'),
+    engine: engineField,
+    path: z.string().optional().describe('Migration folder, if several'),
+    shadowUrl: shadowUrlField,
+    allowRemoteShadow: allowRemoteShadowField,
+    rowsPerTable: z.number().int().min(0).max(100_000).optional().describe('For the proof (default 100)'),
+    rehearse: z.boolean().optional().describe('false: no proof on a shadow'),
+    executeProjectCode: executeProjectCodeField,
   }),
   outputSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },

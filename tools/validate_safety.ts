@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { PG_LOCK_MODES } from '../src/engines/postgresql/locks.js';
 import { UserError } from '../src/errors.js';
-import { READ_FORMAT_LABELS } from '../src/sources/format-names.js';
-import { EXECUTE_PROJECT_CODE_DESCRIPTION, projectCodeConsent } from './consent.js';
+import { projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
+import { executeProjectCodeField, projectRootField } from './fields.js';
+import { fieldList } from './listing.js';
 
 const severity = z.enum(['error', 'warning', 'info']);
 const position = z.object({ line: z.number().int(), column: z.number().int() });
@@ -108,103 +109,59 @@ const report = z.object({
 
 const DEFAULT_MAX_FINDINGS = 200;
 
+const optionsSchema = z.object({
+  pgVersion: z.number().int().min(9).max(30).optional().describe('Target major (default: config, project, 15)'),
+  assumeInTransaction: z.boolean().optional().describe('Plain SQL runs in a transaction'),
+  rowCounts: z
+    .record(z.string(), z.number().int().nonnegative())
+    .optional()
+    .describe('Rows per table, {"orders": 12000000}'),
+  largeTableRows: z.number().int().positive().optional().describe('Large from this many rows (default 1000000)'),
+  databaseUrl: z.string().optional().describe('Read-only: row counts and schema'),
+  historyPaths: z.array(z.string()).optional().describe('Applied migrations before these'),
+  rules: z
+    .record(z.string(), z.enum(['off', 'error', 'warning', 'info']))
+    .optional()
+    .describe('Per-rule severity or "off"'),
+  timeoutMs: z.number().int().positive().max(300_000).optional().describe('Per compiled file (default 10000)'),
+  maxFindings: z
+    .number()
+    .int()
+    .positive()
+    .max(10_000)
+    .optional()
+    .describe(`Per file, most severe kept (default ${DEFAULT_MAX_FINDINGS})`),
+});
+
+const inputSchema = z.object({
+  sql: z.string().optional().describe('Migration SQL (up)'),
+  downSql: z.string().optional().describe('Its down SQL'),
+  paths: z.array(z.string()).optional().describe('Files, folders or globs (default: the whole project)'),
+  executeProjectCode: executeProjectCodeField,
+  engine: z
+    .string()
+    .optional()
+    .describe(
+      "postgresql, mysql, mariadb or sqlite. Default: each folder's own; required when the project names several",
+    ),
+  projectRoot: projectRootField,
+  options: optionsSchema.optional(),
+});
+
+const listedInput = inputSchema.extend({
+  options: z
+    .looseObject({})
+    .optional()
+    .describe(`${fieldList(optionsSchema)} (see the schema resource)`),
+});
+
 export const validateSafetyTool = defineTool({
   name: 'validate_safety',
   title: 'Validate a migration for safety',
   description:
-    'Use after writing or generating a migration and before applying it (seed step 4). Checks PostgreSQL migrations — ' +
-    `SQL text, or migration files/folders of any supported format inside the project (${READ_FORMAT_LABELS}, and ` +
-    '.sql globs; with neither sql nor paths, every migration folder detect_setup finds, in every package), ' +
-    "each with its tool's transaction mode, its down migration and the earlier migrations as history; findings in " +
-    'JS/TS migrations point at the source line (knex/TypeORM/Sequelize/Alembic/Django run project code: executeProjectCode: true, or the user is asked) — on the real PostgreSQL parse tree for data loss, long ' +
-    'or blocking locks (with the lock mode, what it blocks and an estimated duration on large tables), table ' +
-    'rewrites, CONCURRENTLY inside a transaction, missing lock_timeout, unsafe backfills and backward-incompatible ' +
-    'changes. Returns findings per statement (rule, severity, line:col, lock, why, and a structured fix as ordered SQL ' +
-    'steps marking what must run outside a transaction or as a separate migration), a per-statement lock summary, ' +
-    'the migration risk LOW/MEDIUM/HIGH and the safety checklist answered item by item with evidence. Reads files ' +
-    'only; with databaseUrl it reads row counts and the schema over a read-only connection.',
-  inputSchema: z.object({
-    sql: z
-      .string()
-      .optional()
-      .describe('Migration SQL text (the up migration); give this or paths, or neither for the whole project'),
-    downSql: z.string().optional().describe('The down (rollback) SQL for `sql`, used for the rollback checklist item'),
-    paths: z
-      .array(z.string())
-      .optional()
-      .describe(
-        'Migration files or folders of any supported format, or .sql globs, relative to the project root (e.g. ["migrations/"], ["migrations/20240103_add_col.ts"], ["db/**/*.sql"]); a single file is checked with the migrations before it as history',
-      ),
-    executeProjectCode: z
-      .boolean()
-      .optional()
-      .describe(`${EXECUTE_PROJECT_CODE_DESCRIPTION} Without consent such files are reported as not checked.`),
-    engine: z
-      .string()
-      .optional()
-      .describe(
-        "Database engine (default: each migration folder's, from its format or its package; postgresql, mysql/mariadb and sqlite have rules)",
-      ),
-    projectRoot: z
-      .string()
-      .optional()
-      .describe("Project folder; defaults to the client's first root, else the server's working directory"),
-    options: z
-      .object({
-        pgVersion: z
-          .number()
-          .int()
-          .min(9)
-          .max(30)
-          .optional()
-          .describe('Target PostgreSQL major version (default: config, else the version the project names, else 15)'),
-        assumeInTransaction: z
-          .boolean()
-          .optional()
-          .describe(
-            "Plain SQL and text input: the migration tool wraps each file in a transaction. Known formats use each migration's own mode",
-          ),
-        rowCounts: z
-          .record(z.string(), z.number().int().nonnegative())
-          .optional()
-          .describe('Estimated rows per table, e.g. {"orders": 12000000}'),
-        largeTableRows: z
-          .number()
-          .int()
-          .positive()
-          .optional()
-          .describe('Tables with at least this many rows are large (default 1000000)'),
-        databaseUrl: z
-          .string()
-          .optional()
-          .describe('PostgreSQL URL to read row counts and the current schema from (read-only connection)'),
-        historyPaths: z
-          .array(z.string())
-          .optional()
-          .describe('Earlier, already applied migrations (files/folders/globs), so their tables are known'),
-        rules: z
-          .record(z.string(), z.enum(['off', 'error', 'warning', 'info']))
-          .optional()
-          .describe('Per-rule severity or "off", over the project config'),
-        timeoutMs: z
-          .number()
-          .int()
-          .positive()
-          .max(300_000)
-          .optional()
-          .describe('Time limit per migration file when executeProjectCode compiles it (default 10000)'),
-        maxFindings: z
-          .number()
-          .int()
-          .positive()
-          .max(10_000)
-          .optional()
-          .describe(
-            `Findings (and lock summaries) returned per file, the most severe kept (default ${DEFAULT_MAX_FINDINGS}); counts stay exact`,
-          ),
-      })
-      .optional(),
-  }),
+    'Use before applying a migration: rules for data loss, locks (mode, what it blocks, rewrites, scans) and backward compatibility, each finding with its fix; a checklist and risk level. Rules: resource db-migration-agent://rules.',
+  inputSchema,
+  listedInput,
   outputSchema: z.object({
     engine: z.enum(['postgresql', 'mysql', 'sqlite']),
     risk: z

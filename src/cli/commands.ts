@@ -10,6 +10,7 @@ import { planCommand } from './plan.js';
 import { rehearseCommand } from './rehearse.js';
 import { rollbackCommand } from './rollback.js';
 import { seedCommand } from './seed.js';
+import { statusCommand } from './status.js';
 
 /** Every CLI command. Adding a command = adding its file and one line below. */
 export const COMMANDS: CliCommand[] = [
@@ -24,5 +25,6 @@ export const COMMANDS: CliCommand[] = [
   rollbackCommand,
   seedCommand,
   planCommand,
+  statusCommand,
   // commands: one entry per line
 ];

@@ -69,12 +69,13 @@ async function rehearsalText(root: string, migration: string, executeProjectCode
 export const DEMO_STEPS: DemoStep[] = [
   {
     title: 'detect_setup — what the agent learns before touching anything',
-    async run({ root }) {
+    async run({ root, example }) {
       const [{ detectSetup }, { summarizeDetect }] = await Promise.all([
         import('../project/detect.js'),
         import('../project/summary.js'),
       ]);
-      return summarizeDetect(detectSetup(root));
+      // Named after the bundled example, not the temporary copy's random folder.
+      return summarizeDetect(detectSetup(root), `examples/${example.folder}`);
     },
   },
   {

@@ -27,7 +27,9 @@ Examples:
       import('../project/summary.js'),
     ]);
     const result = detectSetup(path.resolve(io.cwd, target), maxFiles ? { maxFiles } : {});
-    io.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${summarizeDetect(result)}\n`);
+    // The root as the user named it (relative to where they ran the command), not the checkout's absolute path.
+    const shown = { ...result, root: path.relative(io.cwd, result.root) || '.' };
+    io.stdout.write(json ? `${JSON.stringify(shown, null, 2)}\n` : `${summarizeDetect(result)}\n`);
     return 0;
   },
 };

@@ -11,13 +11,15 @@ const HELP = `Usage: db-migration-agent diff [--from <source>] [--to <source>] [
 
 The change between two schemas as ordered operations, each safe / careful / dangerous with its reason,
 hazards, the data it would lose and its SQL. Likely renames come back as questions; answer them with
---rename to get RENAME instead of drop + add. Nothing runs the project's code: SQL and migrations are
-applied to a throw-away shadow (PGlite / SQLite in memory), databases are read over read-only connections.
+--rename to get RENAME instead of drop + add. SQL and migrations are applied to a throw-away shadow
+(PGlite / SQLite in memory), databases are read over read-only connections. Only a Drizzle schema module
+runs project code, and only with --execute, in the sandbox.
 
 Sources:
   sql:<file>                a SQL schema file in the working tree
   prisma:<file>             schema.prisma (or a folder of .prisma files), read with Prisma's own parser
-  git:<ref>:<file>          a SQL or .prisma schema file at a git ref (HEAD, main, a commit)
+  drizzle:<file>            a Drizzle schema.ts (needs --execute), read with drizzle-orm's getTableConfig
+  git:<ref>:<file>          a SQL, .prisma or Drizzle schema file at a git ref (HEAD, main, a commit)
   migrations[:<folder>]     the project's migration history, replayed
   db:<url>                  a database, read-only (postgres://…, mysql://…, a SQLite file)
 
@@ -32,6 +34,7 @@ Options:
   --rename <t.from=to>      answer a column rename question (table.column=new_name), repeatable
   --rename-table <from=to>  answer a table rename question, repeatable
   --shadow-url <url>        server for the shadow databases (MySQL needs one)
+  --execute                 load a Drizzle schema module in the sandbox (runs project code)
   --root <dir>              project root (default: the current directory)
   --sql                     print every operation's SQL
   --format <f>              text (default), json, sql
@@ -42,6 +45,7 @@ Exit codes: 0 no difference or only safe/careful steps, 1 a dangerous step or an
 Examples:
   db-migration-agent diff
   db-migration-agent diff --from migrations --to sql:db/schema.sql
+  db-migration-agent diff --file src/db/schema.ts --execute
   db-migration-agent diff --rename users.name=display_name --format json
   db-migration-agent diff --from db:postgres://ro@staging/app --to db:postgres://ro@prod/app`;
 
@@ -73,6 +77,7 @@ export const diffCommand: CliCommand = {
       ...(values.file ? { file: values.file } : {}),
       ...(values.engine ? { engine: values.engine as Engine } : {}),
       ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'] } : {}),
+      executeProjectCode: values.execute === true,
       renames,
     });
     if (format === 'json') io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -114,6 +119,7 @@ function parse(args: string[]) {
     'shadow-url': { type: 'string' },
     root: { type: 'string' },
     sql: { type: 'boolean' },
+    execute: { type: 'boolean' },
     format: { type: 'string' },
   });
 }

@@ -34,7 +34,7 @@ Options:
                             listed and left out
   --dry-run                 print the files, write nothing
   --shadow-url <url>        server for the shadow databases (MySQL/MariaDB needs one)
-  --execute                 run code migrations (sandboxed) to replay them for the current schema
+  --execute                 run code migrations and a Drizzle schema.ts source (sandboxed)
   --root <dir>              project root (default: the current directory)
   --json                    the whole result as JSON
 

@@ -12,7 +12,7 @@ the safety checklist answered with evidence, deployment steps per environment (s
 affected tables, monitoring queries, follow-up migrations) and the estimated impact — with the lock timeline:
 per statement, which table is blocked for reads or writes, from when, for how long, against lock_timeout.
 
-[migration…] are migration ids, names or paths as 'db-migration-agent migrations' lists them (default: the
+[migration…] are migration ids, names or paths as 'db-migration-agent migrations' lists them ('.' or none: the
 newest), or '-' to plan SQL read from standard input. The migration is rehearsed on a throw-away database
 (embedded PGlite for PostgreSQL); its down is its own, or derived from the schema before and after it.
 

@@ -3,6 +3,7 @@ import type { Schema } from '../schema/model.js';
 import { buildBaseline } from '../shadow/baseline.js';
 import { openShadow } from '../shadow/open.js';
 import { extensionsCreatedIn } from '../shadow/pglite-extensions.js';
+import { replayHistory } from '../shadow/replay-cache.js';
 import type { ShadowDatabase, ShadowEngine } from '../shadow/types.js';
 import type { ServerVersion } from './ddl.js';
 
@@ -31,21 +32,27 @@ export function parseServerVersion(text: string, hint?: string): ServerVersion |
   return { flavor, major: Number(numbers[1]), minor: Number(numbers[2] ?? 0), patch: Number(numbers[3] ?? 0) };
 }
 
-async function versionOf(db: ShadowDatabase): Promise<ServerVersion | undefined> {
-  if (db.engine === 'sqlite') return undefined;
-  if (db.engine === 'postgresql') {
-    const [row] = await db.query<{ server_version: string }>('SHOW server_version');
-    return row ? parseServerVersion(row.server_version, 'postgresql') : undefined;
-  }
-  const [row] = await db.query<{ v: string }>('SELECT VERSION() AS v');
-  return row ? parseServerVersion(row.v, /maria/i.test(row.v) ? 'mariadb' : 'mysql') : undefined;
-}
-
+/** The schema the history builds (replayed once per content in a process, see replay-cache) and its version. */
 export async function readCurrentSchema(
   engine: ShadowEngine,
   migrations: Migration[],
   options: { shadowUrl?: string; signal?: AbortSignal } = {},
 ): Promise<CurrentSchema> {
+  const replayed = await replayHistory(engine, migrations, options);
+  const hint = engine === 'mysql' ? (/maria/i.test(replayed.version ?? '') ? 'mariadb' : 'mysql') : engine;
+  const version = replayed.version ? parseServerVersion(replayed.version, hint) : undefined;
+  return { schema: replayed.schema, ...(version ? { version } : {}) };
+}
+
+type ShadowOptions = { shadowUrl?: string; signal?: AbortSignal };
+
+/** A shadow holding the project's migrations, handed to `work` and closed after it. */
+async function withHistory<T>(
+  engine: ShadowEngine,
+  migrations: Migration[],
+  options: ShadowOptions,
+  work: (db: ShadowDatabase) => Promise<T>,
+): Promise<T> {
   const db = await openShadow({
     engine,
     ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
@@ -53,9 +60,32 @@ export async function readCurrentSchema(
   });
   try {
     await buildBaseline(db, { kind: 'migrations', migrations }, options.signal ? { signal: options.signal } : {});
-    const version = await versionOf(db);
-    return { schema: await db.introspect(), ...(version ? { version } : {}) };
+    return await work(db);
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The schema after each draft: the project's migrations replayed on one shadow, then each draft's up run and the
+ * catalog read back. Stops at a draft that fails; that draft and later ones get no schema.
+ */
+export async function schemasAfterDrafts(
+  engine: ShadowEngine,
+  migrations: Migration[],
+  drafts: { up: string[] }[],
+  options: ShadowOptions = {},
+): Promise<Schema[]> {
+  const schemas: Schema[] = [];
+  try {
+    await withHistory(engine, migrations, options, async (db) => {
+      for (const draft of drafts) {
+        for (const statement of draft.up) await db.exec(statement);
+        schemas.push(await db.introspect());
+      }
+    });
+  } catch {
+    // No shadow, or a draft that fails: the rehearsal runs the same drafts and reports why, with the statement.
+  }
+  return schemas;
 }

@@ -68,8 +68,13 @@ export interface DdlWriter {
   /** Whether a migration of this engine can be transactional at all (MySQL commits every DDL statement). */
   transactionalDdl: boolean;
   quote(name: string): string;
-  /** Statements that bound how long lock-taking DDL waits (PostgreSQL lock_timeout, MySQL lock_wait_timeout). */
-  lockTimeout(ms: number): string[];
+  /**
+   * Statements that bound how long lock-taking DDL waits (PostgreSQL lock_timeout, MySQL lock_wait_timeout), put
+   * before the migration's statements, and the ones put after them that give the session its own value back. In a
+   * transaction the setting is the transaction's own (SET LOCAL) and ends with it: nothing to put after. Outside
+   * one it is the session's, which the runner may reuse for the next migration, so it is reset at the end.
+   */
+  lockTimeout(ms: number, transactional: boolean): { before: string[]; after: string[] };
   render(change: Change, facts: SchemaFacts): Step[];
   /** The statements of a backfill; `transactional` false when it commits batch by batch. */
   backfill(spec: BackfillSpec): { up: string[]; transactional: boolean };
@@ -81,6 +86,29 @@ export interface DdlWriter {
   ownTransaction?(statements: string[], force: boolean): string[] | undefined;
   /** The type expression converting `column` to `type` (CAST, ::, or the caller's USING). */
   convert(column: string, type: string, using?: string): string;
+}
+
+/**
+ * A migration's statements as they are written: in a transaction only where the engine has transactional DDL and
+ * the statements need none of their own (SQLite rebuilds), bounded by the lock timeout when `lockTimeoutMs` is given.
+ */
+export function finishStatements(
+  writer: DdlWriter,
+  statements: { up: string[]; down: string[] },
+  transactional: boolean,
+  lockTimeoutMs: number | undefined,
+): { up: string[]; down: string[]; transactional: boolean } {
+  let { up, down } = statements;
+  let inTransaction = transactional && writer.transactionalDdl;
+  const own = writer.ownTransaction;
+  if (own && inTransaction && (own(up, false) || own(down, false))) {
+    up = own(up, true) ?? up;
+    down = down.length ? (own(down, true) ?? down) : down;
+    inTransaction = false;
+  }
+  const timeout = lockTimeoutMs !== undefined ? writer.lockTimeout(lockTimeoutMs, inTransaction) : undefined;
+  const bounded = (list: string[]) => (list.length && timeout ? [...timeout.before, ...list, ...timeout.after] : list);
+  return { up: bounded(up), down: bounded(down), transactional: inTransaction };
 }
 
 /** The statements that give back what `change` removes: the diff from the model after it to the model before. */
@@ -99,6 +127,18 @@ export function diffBothWays(schema: Schema, change: Change): { up: string[]; do
 
 export function tableIn(facts: SchemaFacts, name: string): Table | undefined {
   return findTable(facts.schema, name);
+}
+
+/** Whether the primary key, a unique constraint or a full (not partial) index already leads with these columns. */
+export function indexed(facts: SchemaFacts, table: string, columns: string[]): boolean {
+  const model = tableIn(facts, table);
+  if (!model) return false;
+  const leads = (keys: string[]) => columns.every((column, index) => keys[index] === column);
+  return (
+    leads(model.primaryKey?.columns ?? []) ||
+    model.indexes.some((index) => !index.where && leads(index.columns)) ||
+    model.uniques.some((unique) => leads(unique.columns))
+  );
 }
 
 export function atLeast(version: ServerVersion | undefined, major: number, minor = 0, patch = 0): boolean {

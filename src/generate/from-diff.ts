@@ -1,7 +1,8 @@
 import type { Engine } from '../model.js';
 import type { RenameAnswer, SchemaOperation } from '../schema/diff/types.js';
 import { diffSources } from '../schema/diff-sources.js';
-import type { DdlWriter } from './ddl.js';
+import type { ProjectCodeConsent } from '../sources/types.js';
+import { type DdlWriter, finishStatements } from './ddl.js';
 import { snakeName } from './naming.js';
 import type { Plan } from './plan.js';
 import type { MigrationDraft } from './types.js';
@@ -24,6 +25,8 @@ export interface DiffDraftOptions {
   name?: string;
   confirmDestructive?: boolean;
   lockTimeoutMs?: number;
+  /** Consent to load a Drizzle schema module in the sandbox (a `drizzle:` or `git:` schema.ts side). */
+  executeProjectCode?: ProjectCodeConsent;
   /** Whether a table exists before the change (may hold rows): its new indexes are built concurrently. */
   existing?: (table: string) => boolean;
 }
@@ -60,6 +63,7 @@ export async function planFromDiff(
     ...(options.engine ? { engine: options.engine } : {}),
     ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.executeProjectCode !== undefined ? { executeProjectCode: options.executeProjectCode } : {}),
   };
   const renames = options.renames ?? [];
   const forward = await diffSources({
@@ -71,8 +75,8 @@ export async function planFromDiff(
   // The down is the diff the other way: to → from, with every rename answered backwards.
   const backward = await diffSources({
     ...common,
-    from: options.to ?? forward.to,
-    to: options.from ?? forward.from,
+    from: forward.sources.to,
+    to: forward.sources.from,
     renames: renames.map((rename) => ({
       ...(rename.table ? { table: rename.table } : {}),
       from: rename.to,
@@ -124,23 +128,16 @@ export async function planFromDiff(
     down: SchemaOperation[],
     transactional: boolean,
   ): MigrationDraft => {
-    const preamble = transactional && locks(ops) ? writer.lockTimeout(options.lockTimeoutMs ?? 5_000) : [];
-    let up = ops.flatMap((op) => op.sql);
-    let back = down.flatMap((op) => op.sql);
-    let inTransaction = transactional && writer.transactionalDdl;
-    // SQLite rebuilds switch foreign keys off around their own transaction (see DdlWriter.ownTransaction).
-    const own = writer.ownTransaction;
-    if (own && inTransaction && (own(up, false) || own(back, false))) {
-      up = own(up, true) ?? up;
-      back = back.length ? (own(back, true) ?? back) : back;
-      inTransaction = false;
-    }
+    const finished = finishStatements(
+      writer,
+      { up: ops.flatMap((op) => op.sql), down: down.flatMap((op) => op.sql) },
+      transactional,
+      transactional && locks(ops) ? (options.lockTimeoutMs ?? 5_000) : undefined,
+    );
     return {
       name,
       engine: writer.engine,
-      up: up.length ? [...preamble, ...up] : up,
-      down: back.length ? [...preamble, ...back] : back,
-      transactional: inTransaction,
+      ...finished,
       changes: [],
     };
   };

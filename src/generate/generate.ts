@@ -7,9 +7,10 @@ import type { PackageSetup } from '../project/types.js';
 import { resolveProjectRoot } from '../root.js';
 import type { RenameAnswer } from '../schema/diff/types.js';
 import { shadowEngineFor } from '../shadow/open.js';
+import { askOnce } from '../sources/consent.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import type { Change } from './changes.js';
-import { parseServerVersion, readCurrentSchema } from './current-schema.js';
+import { parseServerVersion, readCurrentSchema, schemasAfterDrafts } from './current-schema.js';
 import type { DdlWriter, ServerVersion } from './ddl.js';
 import { planFromDiff } from './from-diff.js';
 import { existingMigrations, locateFolder } from './locate.js';
@@ -132,12 +133,20 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
       'Pass either changes or from / to, not both.',
     );
   const notes: string[] = [];
+  // Code migrations and a Drizzle schema on either side of a diff: one question, one answer.
+  const consent = askOnce(request.executeProjectCode);
   const progress = (done: number, message: string) => request.onProgress?.(done, 5, message);
   progress(0, 'locating the migration folder');
   const located = locateFolder(root, request.folder, request.format);
   const projectEngine = request.engine ?? engineOfPackage(located.pkg);
   progress(1, 'reading the existing migrations');
-  const existing = await existingMigrations(root, located, projectEngine, request, notes);
+  const existing = await existingMigrations(
+    root,
+    located,
+    projectEngine,
+    request.executeProjectCode !== undefined ? { ...request, executeProjectCode: consent } : request,
+    notes,
+  );
   const engine: Engine = projectEngine ?? existing.engine ?? 'postgresql';
   const writer = WRITERS[engine];
   if (!writer)
@@ -153,12 +162,13 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
     ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });
+  // The target server's version, from the caller or detect_setup: the shadow's is no proof of production's.
   const version: ServerVersion | undefined =
     (request.serverVersion ? parseServerVersion(request.serverVersion, engine) : undefined) ??
     (located.pkg?.engine?.version
       ? parseServerVersion(located.pkg.engine.version, located.pkg.engine.name)
-      : undefined) ??
-    current.version;
+      : undefined);
+  if (!version && engine === 'mysql' && hasChanges) notes.push(unknownMysqlVersionNote(current.version));
 
   const plan = async (confirmDestructive: boolean): Promise<Plan> =>
     hasChanges
@@ -179,6 +189,7 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
             engine,
             ...(request.renames ? { renames: request.renames } : {}),
             ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
+            ...(request.executeProjectCode !== undefined ? { executeProjectCode: consent } : {}),
             ...(request.signal ? { signal: request.signal } : {}),
             ...(request.name ? { name: request.name } : {}),
             confirmDestructive,
@@ -198,7 +209,15 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
   }
   notes.push(...planned.notes);
   const now = request.now ?? new Date();
-  const { files, perDraft } = sayDrafts(root, located, planned.drafts, now);
+  // Drizzle keeps a snapshot of the schema beside each migration: the shadow says what it is after each draft.
+  const schemasAfter =
+    located.module.tool === 'drizzle' && shadowEngine !== 'mysql' && planned.drafts.length
+      ? await schemasAfterDrafts(shadowEngine, history, planned.drafts, {
+          ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
+          ...(request.signal ? { signal: request.signal } : {}),
+        })
+      : [];
+  const { files, perDraft } = sayDrafts(root, located, planned.drafts, now, schemasAfter);
   const withFiles = planned.drafts.map((draft, index) => ({
     draft,
     file: perDraft[index]?.[0] ?? `${draft.name}.sql`,
@@ -249,4 +268,9 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
     withheld: planned.withheld,
     notes,
   };
+}
+
+function unknownMysqlVersionNote(shadow: ServerVersion | undefined): string {
+  const seen = shadow ? ` (the shadow runs ${shadow.flavor} ${shadow.major}.${shadow.minor}.${shadow.patch})` : '';
+  return `Target server version unknown: no ALGORITHM=INSTANT or ALGORITHM=INPLACE, LOCK=NONE was asked for, so the server picks and may copy the table. Pass serverVersion${seen} to get them where it supports them.`;
 }

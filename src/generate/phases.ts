@@ -1,5 +1,6 @@
 import type { Column, Schema, Table } from '../schema/model.js';
 import type { Change } from './changes.js';
+import { type Companions, companionsOf, renderStaged, restoreObjects } from './column-companions.js';
 import type { DdlWriter, SchemaFacts, Step } from './ddl.js';
 import { applyChange, defaultConstraintName } from './model-changes.js';
 import type { PlanOptions } from './plan.js';
@@ -77,6 +78,75 @@ function backfillDraft(
   };
 }
 
+/**
+ * The old column's indexes, unique constraints, foreign keys and CHECKs recreated on the new column: the statements
+ * that can run in the expand migration, the concurrent index builds (a migration each, before the backfill), the
+ * validations (after it); and for the contract, the drops of the old ones and the statements restoring them on
+ * rollback.
+ */
+function carryObjects(writer: DdlWriter, facts: SchemaFacts, table: Table, from: string, to: string) {
+  const { adds, drops, names } = companionsOf(table, from, to);
+  const staged = renderStaged(writer, facts, adds);
+  const indexDrafts: PendingDraft[] = staged.concurrent.map(({ step, name, change }) => ({
+    name: `add_${name}`,
+    label: 'index',
+    steps: [step],
+    transactional: false,
+    changes: [change ?? rawChange(step, false)],
+    bare: true,
+  }));
+  const validateDrafts: PendingDraft[] = staged.validate.length
+    ? [
+        {
+          name: `validate_${table.name}_${to}_constraints`,
+          label: 'validate',
+          steps: staged.validate,
+          transactional: writer.transactionalDdl,
+          changes: staged.validate.map((step) => rawChange(step, writer.transactionalDdl)),
+          applicationChange: `None: the backfill has filled ${to}, so its constraints can be validated.`,
+        },
+      ]
+    : [];
+  return {
+    expandSteps: staged.main,
+    expandChanges: staged.mainChanges,
+    indexDrafts,
+    validateDrafts,
+    /** The model with both columns and all their objects (before the contract). */
+    full: staged.schema,
+    drops,
+    restore: restoreObjects(staged.schema, table.name, drops),
+    names,
+  };
+}
+
+/**
+ * PostgreSQL, once the old objects are gone: the new ones take their names back (a type change's column ends under
+ * the old name, so `users_email_new_key` is `users_email_key` again), and the renames that undo it on rollback.
+ */
+function takeBackNames(writer: DdlWriter, table: string, names: Companions['names']) {
+  if (writer.engine !== 'postgresql') return { up: [], down: [] };
+  const q = writer.quote;
+  const rename = (from: string, to: string, kind: 'index' | 'constraint') =>
+    kind === 'index'
+      ? `ALTER INDEX ${q(from)} RENAME TO ${q(to)}`
+      : `ALTER TABLE ${q(table)} RENAME CONSTRAINT ${q(from)} TO ${q(to)}`;
+  const renamed = names.filter((name) => name.added !== name.old);
+  return {
+    up: renamed.map((name) => rename(name.added, name.old, name.kind)),
+    down: renamed.map((name) => rename(name.old, name.added, name.kind)),
+  };
+}
+
+/**
+ * The contract's drops of the old column's objects, from the model `facts` holds, and the model after them. They
+ * run in the contract's own transaction, not concurrently: the column drop that follows locks the table anyway.
+ */
+function dropOldObjects(writer: DdlWriter, facts: SchemaFacts, drops: Change[]) {
+  const detached = renderStaged(writer, { ...facts, existing: () => undefined }, drops);
+  return { up: detached.main.flatMap((step) => step.up), schema: detached.schema };
+}
+
 /** rename: add the new column, copy the values in batches, drop the old one once the code uses the new name. */
 export function renamePhases(
   writer: DdlWriter,
@@ -89,15 +159,21 @@ export function renamePhases(
   const q = writer.quote;
   const add: Change = { op: 'add_column', table: table.name, column: columnSpec(column, to) };
   const expandSteps = writer.render(add, facts());
-  const expanded = applyChange(facts().schema, add);
-  const drop: Change = { op: 'drop_column', table: table.name, column: column.name };
   const at = (schema: Schema): SchemaFacts => ({ ...facts(), schema });
+  const carried = carryObjects(writer, at(applyChange(facts().schema, add)), table, column.name, to);
+  const expanded = carried.full;
+  const drop: Change = { op: 'drop_column', table: table.name, column: column.name };
   const contractSteps: Step[] = [];
   const reAdd: Change = { op: 'add_column', table: table.name, column: columnSpec(column) };
   const notNullNew: Change = { op: 'alter_column', table: table.name, column: to, nullable: false };
   const notNullOld: Change = { op: 'alter_column', table: table.name, column: column.name, nullable: false };
-  const afterDrop = applyChange(expanded, drop);
-  const dropSteps = writer.render(drop, at(expanded));
+  const detached = dropOldObjects(
+    writer,
+    at(column.nullable ? expanded : applyChange(expanded, notNullNew)),
+    carried.drops,
+  );
+  const afterDrop = applyChange(detached.schema, drop);
+  const dropSteps = writer.render(drop, at(detached.schema));
   const readded = applyChange(afterDrop, reAdd);
   const proof = !column.nullable && writer.engine === 'postgresql' ? notNullProof(writer, table.name, to) : undefined;
   contractSteps.push({
@@ -107,6 +183,7 @@ export function renamePhases(
       ...(proof ? [proof.validate] : []),
       ...(column.nullable ? [] : writer.render(notNullNew, at(expanded)).flatMap((step) => step.up)),
       ...(proof ? [proof.dropCheck] : []),
+      ...detached.up,
       ...dropSteps.flatMap((step) => step.up),
     ],
     down: [
@@ -119,6 +196,7 @@ export function renamePhases(
             .render({ ...notNullNew, nullable: true }, at(applyChange(expanded, notNullNew)))
             .flatMap((step) => step.up)),
       ...(proof ? [proof.readdCheck] : []),
+      ...carried.restore,
     ],
     stage: 'main',
     locksExisting: true,
@@ -128,11 +206,12 @@ export function renamePhases(
     {
       name: `add_${to}_to_${table.name}`,
       label: 'expand',
-      steps: expandSteps,
+      steps: [...expandSteps, ...carried.expandSteps],
       transactional: writer.transactionalDdl,
-      changes: [add],
+      changes: [add, ...carried.expandChanges],
       applicationChange: `Deploy code that writes the same value to both ${table.name}.${column.name} and ${table.name}.${to}, and still reads ${column.name}.`,
     },
+    ...carried.indexDrafts,
     backfillDraft(
       writer,
       `backfill_${table.name}_${to}`,
@@ -144,13 +223,14 @@ export function renamePhases(
       options,
       `Keep writing both columns while this copies ${column.name} into ${to} for the existing rows.`,
     ),
+    ...carried.validateDrafts,
     ...(proof ? [proof.prepare] : []),
     {
       name: `drop_${column.name}_from_${table.name}`,
       label: 'contract',
       steps: contractSteps,
       transactional: writer.transactionalDdl,
-      changes: [...(column.nullable ? [] : [notNullNew]), drop],
+      changes: [...(column.nullable ? [] : [notNullNew]), ...carried.drops, drop],
       applicationChange: `Deploy code that reads and writes only ${table.name}.${to} before this migration runs.`,
     },
   ];
@@ -170,10 +250,12 @@ export function typePhases(
   const temp = `${column.name}_new`.slice(0, 63);
   const at = (schema: Schema): SchemaFacts => ({ ...facts(), schema });
   const add: Change = { op: 'add_column', table: table.name, column: { name: temp, type, nullable: true } };
-  const expanded = applyChange(facts().schema, add);
+  const carried = carryObjects(writer, at(applyChange(facts().schema, add)), table, column.name, temp);
   const drop: Change = { op: 'drop_column', table: table.name, column: column.name };
   const rename: Change = { op: 'rename_column', table: table.name, from: temp, to: column.name };
-  const dropped = applyChange(expanded, drop);
+  const detached = dropOldObjects(writer, at(carried.full), carried.drops);
+  const names = takeBackNames(writer, table.name, carried.names);
+  const dropped = applyChange(detached.schema, drop);
   const renamed = applyChange(dropped, rename);
   const notNull: Change = { op: 'alter_column', table: table.name, column: column.name, nullable: false };
   const converted = writer.convert(column.name, type, using);
@@ -182,8 +264,10 @@ export function typePhases(
     // Rows written by code that did not write both columns yet, since the backfill ran.
     `UPDATE ${q(table.name)} SET ${q(temp)} = ${converted} WHERE ${q(temp)} IS NULL AND ${q(column.name)} IS NOT NULL`,
     ...(proof ? [proof.validate] : []),
-    ...writer.render(drop, at(expanded)).flatMap((step) => step.up),
+    ...detached.up,
+    ...writer.render(drop, at(detached.schema)).flatMap((step) => step.up),
     ...writer.render(rename, at(dropped)).flatMap((step) => step.up),
+    ...names.up,
     ...(column.nullable ? [] : writer.render(notNull, at(renamed)).flatMap((step) => step.up)),
     ...(proof ? [proof.dropCheck] : []),
   ];
@@ -194,6 +278,7 @@ export function typePhases(
   const backRenamed = applyChange(relaxed, backRename);
   const readded = applyChange(backRenamed, reAdd);
   const down = [
+    ...names.down,
     ...(column.nullable
       ? []
       : writer.render({ ...notNull, nullable: true }, at(applyChange(renamed, notNull))).flatMap((step) => step.up)),
@@ -206,16 +291,18 @@ export function typePhases(
           .render({ op: 'alter_column', table: table.name, column: column.name, nullable: false }, at(readded))
           .flatMap((step) => step.up)),
     ...(proof ? [proof.readdCheck] : []),
+    ...carried.restore,
   ];
   return [
     {
       name: `add_${temp}_to_${table.name}`,
       label: 'expand',
-      steps: writer.render(add, facts()),
+      steps: [...writer.render(add, facts()), ...carried.expandSteps],
       transactional: writer.transactionalDdl,
-      changes: [add],
+      changes: [add, ...carried.expandChanges],
       applicationChange: `Deploy code that keeps writing ${table.name}.${column.name} and also writes ${temp} (the value as ${type}).`,
     },
+    ...carried.indexDrafts,
     backfillDraft(
       writer,
       `backfill_${table.name}_${temp}`,
@@ -227,6 +314,7 @@ export function typePhases(
       options,
       `Keep writing both columns while this converts the existing ${column.name} values into ${temp}.`,
     ),
+    ...carried.validateDrafts,
     ...(proof ? [proof.prepare] : []),
     {
       name: `change_type_of_${table.name}_${column.name}`,
@@ -241,7 +329,7 @@ export function typePhases(
         },
       ],
       transactional: writer.transactionalDdl,
-      changes: [drop, rename, ...(column.nullable ? [] : [notNull])],
+      changes: [...carried.drops, drop, rename, ...(column.nullable ? [] : [notNull])],
       applicationChange: `Deploy code that reads ${temp}'s values under the name ${column.name} as ${type} right after this migration (it drops the old ${column.name} and renames ${temp} to ${column.name}).`,
     },
   ];

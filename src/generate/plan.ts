@@ -1,7 +1,7 @@
 import { dependencyOrder } from '../schema/diff/operation.js';
 import type { Column, Schema, Table } from '../schema/model.js';
 import type { Change } from './changes.js';
-import type { DdlWriter, SchemaFacts, ServerVersion, Step } from './ddl.js';
+import { type DdlWriter, finishStatements, type SchemaFacts, type ServerVersion, type Step } from './ddl.js';
 import { applyChange, findTable } from './model-changes.js';
 import { changeName, draftName } from './names.js';
 import { notNullPhases, type PendingDraft, rawChange, renamePhases, typePhases } from './phases.js';
@@ -163,9 +163,6 @@ export function planChanges(input: Change[], initial: Schema, writer: DdlWriter,
         continue;
       }
       phased(renamePhases(writer, facts, current, column, change.to, options), []);
-      plan.notes.push(
-        `${change.table}.${change.from} → ${change.to}: indexes and constraints on ${change.from} are not copied to ${change.to}; add them with add_index / add_unique / add_foreign_key if they are needed.`,
-      );
       continue;
     }
     if (change.op === 'alter_column') {
@@ -245,21 +242,17 @@ function finishDraft(
   of: number,
 ): MigrationDraft {
   const locks = pending.steps.some((step) => step.locksExisting);
-  const preamble = !pending.bare && locks ? writer.lockTimeout(lockTimeoutMs) : [];
-  let up = pending.steps.flatMap((step) => step.up);
-  let down = [...pending.steps].reverse().flatMap((step) => step.down);
-  let transactional = pending.transactional && writer.transactionalDdl;
-  const own = writer.ownTransaction;
-  if (own && transactional && (own(up, false) || own(down, false))) {
-    up = own(up, true) ?? up;
-    down = down.length ? (own(down, true) ?? down) : down;
-    transactional = false;
-  }
+  const { up, down, transactional } = finishStatements(
+    writer,
+    { up: pending.steps.flatMap((step) => step.up), down: [...pending.steps].reverse().flatMap((step) => step.down) },
+    pending.transactional,
+    !pending.bare && locks ? lockTimeoutMs : undefined,
+  );
   return {
     name: pending.name,
     engine: writer.engine,
-    up: up.length ? [...preamble, ...up] : up,
-    down: down.length ? [...preamble, ...down] : down,
+    up,
+    down,
     transactional,
     changes: pending.changes,
     ...(of > 1 ? { phase: { index: index + 1, of, label: pending.label } } : {}),

@@ -1,4 +1,5 @@
 import type { Engine } from '../model.js';
+import type { Schema } from '../schema/model.js';
 import type { Change } from './changes.js';
 
 /**
@@ -32,6 +33,8 @@ export interface WriteContext {
   now: Date;
   /** Reads a file relative to the project root; undefined when absent. */
   read(relativePath: string): string | undefined;
+  /** The schema once this draft has run (a shadow read back), for writers that keep a model snapshot (Drizzle). */
+  schemaAfter?: Schema;
 }
 
 export interface GeneratedFile {

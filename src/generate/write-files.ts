@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { resolveInsideRoot } from '../root.js';
+import type { Schema } from '../schema/model.js';
 import type { MigrationScan } from '../sources/types.js';
 import type { Located } from './locate.js';
 import type { GeneratedFile, MigrationDraft } from './types.js';
@@ -18,6 +19,7 @@ export function sayDrafts(
   located: Located,
   drafts: MigrationDraft[],
   now: Date,
+  schemasAfter: Schema[] = [],
 ): { files: GeneratedFile[]; perDraft: string[][] } {
   const write = located.module.write;
   if (!write) throw new Error('format without writer');
@@ -26,9 +28,11 @@ export function sayDrafts(
   const perDraft: string[][] = [];
   const merged = new Map<string, GeneratedFile>();
   drafts.forEach((draft, index) => {
+    const schemaAfter = schemasAfter[index];
     const context = {
       root,
       now: new Date(now.getTime() + index * 1_000),
+      ...(schemaAfter ? { schemaAfter } : {}),
       read(relative: string) {
         if (overlay.has(relative)) return overlay.get(relative);
         try {

@@ -1,4 +1,5 @@
-import type { MigrationPlan, PlanChecklistItem, TimelineEntry } from './migration-plan-types.js';
+import type { MigrationPlan, PlanChecklistItem, PlanRollback, TimelineEntry } from './migration-plan-types.js';
+import { proofLine } from './rollback-render.js';
 import { formatMs, renderGantt } from './timeline-render.js';
 
 /**
@@ -30,27 +31,7 @@ export function renderPlanMarkdown(plan: MigrationPlan): string {
     out.push(fence(file.sql, 'sql'), '');
   }
   out.push('### Rollback', '');
-  for (const rollback of plan.rollback) {
-    if (plan.rollback.length > 1) out.push(`**${rollback.migration}**`, '');
-    if (rollback.command)
-      out.push(`Automatic rollback (${rollback.command.source}):`, '', fence(rollback.command.command, 'bash'), '');
-    const origin =
-      rollback.source === 'migration'
-        ? "The migration's own down"
-        : rollback.source === 'derived'
-          ? 'Down derived from the schema before and after the migration'
-          : 'No down migration could be found or derived';
-    out.push(`${origin}; up → down → up on the shadow: **${rollback.tested}**.`, '');
-    if (rollback.statements.length)
-      out.push(fence(rollback.statements.map((statement) => `${statement};`).join('\n'), 'sql'), '');
-    if (rollback.pointsOfNoReturn.length) {
-      out.push('Point of no return:', '');
-      for (const point of rollback.pointsOfNoReturn) out.push(`- ${point.object}: ${point.lost}`);
-      out.push('');
-    } else out.push('Point of no return: none — the down gives back every table and column.', '');
-    for (const note of rollback.notes) out.push(`> ${note}`);
-    if (rollback.notes.length) out.push('');
-  }
+  for (const rollback of plan.rollback) out.push(...rollbackSection(rollback, plan.rollback.length > 1));
   const down = plan.timeline.entries.filter((entry) => entry.phase === 'down');
   if (down.length) out.push('Locks while rolling back:', '', fence(renderGantt(plan.timeline, 'down'), 'mermaid'), '');
   out.push('### Safety Checklist', '');
@@ -89,6 +70,49 @@ export function renderPlanMarkdown(plan: MigrationPlan): string {
     for (const note of plan.notes) out.push(`> ${note}`);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** rollback_plan's answer as Markdown: the verdict and proof, what to run, where it turns lossy, how to check. */
+function rollbackSection(rollback: PlanRollback, several: boolean): string[] {
+  const out: string[] = several ? [`**${rollback.migration}**`, ''] : [];
+  const plan = rollback.plan;
+  if (!plan) return [...out, `No rollback plan: ${rollback.error ?? 'unknown reason'}.`, ''];
+  out.push(`**${plan.grade.toUpperCase()}**. ${proofLine(plan)}.`, '');
+  for (const item of plan.evidence)
+    out.push(`- ${item.phase}${item.statement ? ` #${item.statement}` : ''}: ${item.why}`);
+  for (const loss of plan.lost) out.push(`- lost (${loss.by}): ${loss.object}: ${loss.what}`);
+  for (const finding of plan.findings) out.push(`- finding: ${finding}`);
+  if (plan.evidence.length + plan.lost.length + plan.findings.length) out.push('');
+  out.push(`Automatic rollback (${plan.command.source}):`, '');
+  out.push(plan.command.command ? fence(plan.command.command, 'bash') : 'none: use the manual steps.', '');
+  for (const note of plan.command.notes) out.push(`> ${note}`);
+  if (plan.command.notes.length) out.push('');
+  const from =
+    plan.down.source === 'project'
+      ? `the project's own (${plan.down.file ?? plan.migration.path})`
+      : 'derived from the schema before and after the up';
+  out.push(`Down: ${from}, ${plan.down.statements.length} statement(s):`, '');
+  if (plan.down.statements.length)
+    out.push(fence(plan.down.statements.map((statement) => `${statement};`).join('\n'), 'sql'), '');
+  if (plan.pointsOfNoReturn.length) {
+    out.push('Point of no return:', '');
+    for (const point of plan.pointsOfNoReturn)
+      out.push(
+        `- ${point.phase} #${point.statement} \`${oneLine(point.sql)}\`: loses ${point.lost}; back up first: \`${point.backup}\``,
+      );
+    out.push('');
+  } else out.push('Point of no return: none — the down gives back every table and column.', '');
+  out.push('Manual rollback, when the automatic one fails:', '');
+  out.push(...plan.manual.steps.map((step, index) => `${index + 1}. ${step}`));
+  out.push('', 'Verify afterwards:', '');
+  out.push(fence(plan.manual.verify.map((query) => `-- ${query.check}\n${oneLine(query.sql)};`).join('\n'), 'sql'), '');
+  for (const note of [...plan.caveats, ...plan.notes]) out.push(`> ${note}`);
+  if (plan.caveats.length + plan.notes.length) out.push('');
+  return out;
+}
+
+function oneLine(sql: string): string {
+  return sql.replace(/\s+/g, ' ').trim();
 }
 
 function timelineRow(entry: TimelineEntry): string {

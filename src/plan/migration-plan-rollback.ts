@@ -1,102 +1,54 @@
-import type { Migration } from '../model.js';
-import { deriveDownOf } from '../schema/down.js';
 import type { RehearsalReport } from '../shadow/rehearse.js';
-import { splitForEngine } from '../shadow/statements.js';
-import type { ShadowEngine } from '../shadow/types.js';
-import type { PlanRollback } from './migration-plan-types.js';
+import type { PlanRollback, PlanRollbackSummary } from './migration-plan-types.js';
+import { type RollbackOptions, rollbackPlanOf } from './rollback.js';
+import type { RollbackTarget } from './rollback-target.js';
 
 /**
- * The plan's rollback section, kept in one place so a fuller rollback plan can replace it: the migration's own
- * down when it has one, else the down derived from the schema on a shadow (with its points of no return), and
- * the project's rollback command. `withDown` gives the rehearsal the down to prove in its round trip.
+ * The plan's rollback section is rollback_plan's answer for each migration, made by the same code: the plan and
+ * rollback_plan cannot disagree. Its rehearsal (up → down → up) is the plan's rehearsal too, so the lock timeline
+ * and the proof come from one run.
  */
 
-export interface RollbackDraft {
-  rollback: Omit<PlanRollback, 'tested'>;
-  /** The migration with the down the rehearsal should run (the derived one when it had none). */
-  withDown: Migration;
-}
-
-export async function draftRollback(
-  migration: Migration,
-  earlier: Migration[],
-  options: {
-    engine: ShadowEngine;
-    shadowUrl?: string;
-    command?: { command: string; source: string };
-    signal?: AbortSignal;
-  },
-): Promise<RollbackDraft> {
-  const base = { migration: migration.id, ...(options.command ? { command: options.command } : {}) };
-  if (migration.down && migration.down.length > 0)
-    return {
-      rollback: {
-        ...base,
-        source: 'migration',
-        statements: migration.down.map((statement) => statement.sql),
-        pointsOfNoReturn: [],
-        notes: [],
-      },
-      withDown: migration,
-    };
+export async function planRollback(
+  root: string,
+  target: RollbackTarget,
+  options: RollbackOptions,
+): Promise<{ rollback: PlanRollback; rehearsal?: RehearsalReport }> {
   try {
-    const derived = await deriveDownOf(migration, earlier, {
-      engine: options.engine,
-      ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    const sql = derived.statements.map((statement) => `${statement};`).join('\n');
-    const down = await splitForEngine(sql, options.engine, `${migration.path} (derived down)`);
-    return {
-      rollback: {
-        ...base,
-        source: 'derived',
-        statements: derived.statements,
-        pointsOfNoReturn: [...derived.upLosses, ...derived.pointsOfNoReturn],
-        notes: [
-          `${migration.path} has no down migration: this one is derived from the schema before and after it.`,
-          ...derived.caveats,
-        ],
-      },
-      withDown: { ...migration, down },
-    };
+    const { plan, rehearsal } = await rollbackPlanOf(root, target, options);
+    return { rollback: { migration: target.migration.id, plan }, ...(rehearsal ? { rehearsal } : {}) };
   } catch (error) {
-    return {
-      rollback: {
-        ...base,
-        source: 'none',
-        statements: [],
-        pointsOfNoReturn: [],
-        notes: [`No down migration, and none could be derived: ${(error as Error).message}`],
-      },
-      withDown: migration,
-    };
+    options.signal?.throwIfAborted();
+    // An up that does not run on the shadow leaves no schema to derive the down from: the plan says so and goes on.
+    return { rollback: { migration: target.migration.id, error: (error as Error).message } };
   }
 }
 
-/** The rollback with what the rehearsal proved: the round trip, and the data the down does not give back. */
-export function provenRollback(draft: RollbackDraft['rollback'], report: RehearsalReport | undefined): PlanRollback {
-  if (!report) return { ...draft, tested: 'not rehearsed' };
-  const lost = report.data.destroyed.map((item) => ({
-    object: item.object,
-    lost: `${item.phase === 'up' ? 'the up destroys' : 'rolling back destroys'} ${item.kind} ${item.object} (${item.rows} rows${item.nonNullValues !== undefined ? `, ${item.nonNullValues} non-NULL values` : ''})`,
-  }));
-  const known = new Set(draft.pointsOfNoReturn.map((point) => point.object));
+export function rollbackSummary(rollback: PlanRollback): PlanRollbackSummary {
+  const plan = rollback.plan;
+  if (!plan)
+    return {
+      migration: rollback.migration,
+      grade: 'unknown',
+      down: 'none',
+      downStatements: 0,
+      proof: 'skipped',
+      pointsOfNoReturn: [],
+      findings: [`no rollback plan: ${rollback.error ?? 'unknown reason'}`],
+    };
   return {
-    ...draft,
-    pointsOfNoReturn: [...draft.pointsOfNoReturn, ...lost.filter((point) => !known.has(point.object))],
-    tested:
-      report.roundTrip.status === 'passed'
-        ? 'passed'
-        : report.roundTrip.status === 'failed'
-          ? 'failed'
-          : 'not rehearsed',
-    notes: [
-      ...draft.notes,
-      ...(report.roundTrip.reason ? [`round trip: ${report.roundTrip.reason}`] : []),
-      ...report.data.changed.map(
-        (change) => `after rollback ${change.table}.${change.column} differs: ${change.reason}`,
-      ),
-    ],
+    migration: rollback.migration,
+    grade: plan.grade,
+    down: plan.down.source,
+    downStatements: plan.down.statements.length,
+    ...(plan.command.command ? { command: plan.command.command } : {}),
+    proof: plan.proof.status,
+    pointsOfNoReturn: plan.pointsOfNoReturn.map(({ phase, statement, lost, backup }) => ({
+      phase,
+      statement,
+      lost,
+      backup,
+    })),
+    findings: plan.findings,
   };
 }

@@ -1,3 +1,4 @@
+import { rollbackSummary } from './migration-plan-rollback.js';
 import type { MigrationPlan } from './migration-plan-types.js';
 import { formatMs, renderTerminalTimeline } from './timeline-render.js';
 
@@ -30,9 +31,10 @@ export function renderPlanText(plan: MigrationPlan, options: { width?: number } 
       `  ${MARK[item.status]} ${item.title}: ${item.evidence.map((line) => line.replace(/\.$/, '')).join('; ')}`,
     );
   lines.push('');
-  for (const rollback of plan.rollback)
+  for (const rollback of plan.rollback.map(rollbackSummary))
     lines.push(
-      `Rollback ${rollback.migration}: ${rollback.source === 'none' ? 'none' : `${rollback.source} down, ${rollback.statements.length} statement(s)`}, round trip ${rollback.tested}${rollback.command ? `; ${rollback.command.command}` : ''}${rollback.pointsOfNoReturn.length ? `; point of no return: ${rollback.pointsOfNoReturn.map((point) => point.object).join(', ')}` : ''}`,
+      `Rollback ${rollback.migration}: ${rollback.grade}, ${rollback.down} down (${rollback.downStatements} statement(s)), up → down → up ${rollback.proof}${rollback.command ? `; ${rollback.command}` : ''}${rollback.pointsOfNoReturn.length ? `; point of no return: ${rollback.pointsOfNoReturn.map((point) => `${point.phase} #${point.statement}`).join(', ')}` : ''}`,
+      ...rollback.findings.map((finding) => `  ${finding}`),
     );
   lines.push(`Downtime: ${plan.impact.downtime}`);
   lines.push(`Lock duration: ${plan.impact.lockDuration} (longest ${formatMs(plan.impact.longestBlockMs)})`);

@@ -1,4 +1,6 @@
 import type { Engine, MigrationFormat } from '../model.js';
+import type { RollbackPlan } from './rollback.js';
+import type { RollbackGrade } from './rollback-grade.js';
 
 /**
  * The migration plan (seed step 7) as data: every section of the seed's plan template, filled from what the
@@ -38,18 +40,24 @@ export interface PlanMigrationFile {
   source?: string;
 }
 
+/** rollback_plan's answer for one migration, as it gives it; or why none could be made. */
 export interface PlanRollback {
   migration: string;
-  /** Where the down comes from: the migration's own, derived from the schema on a shadow, or none. */
-  source: 'migration' | 'derived' | 'none';
-  /** The project's rollback command (detect_setup), when it has one. */
-  command?: { command: string; source: string };
-  statements: string[];
-  /** Steps after which rolling back loses data, and what is lost. */
-  pointsOfNoReturn: { object: string; lost: string }[];
-  /** The up → down → up round trip on the shadow: 'passed', 'failed' or 'not rehearsed'. */
-  tested: 'passed' | 'failed' | 'not rehearsed';
-  notes: string[];
+  plan?: RollbackPlan;
+  error?: string;
+}
+
+/** The rollback in the tool's result: the verdict and what to run; the full plan is in the Markdown. */
+export interface PlanRollbackSummary {
+  migration: string;
+  grade: RollbackGrade | 'unknown';
+  down: 'project' | 'derived' | 'none';
+  downStatements: number;
+  command?: string;
+  /** up → down → up on the shadow. */
+  proof: 'passed' | 'failed' | 'skipped';
+  pointsOfNoReturn: { phase: 'up' | 'down'; statement: number; lost: string; backup: string }[];
+  findings: string[];
 }
 
 export type ChecklistStatus = 'pass' | 'fail' | 'unknown';

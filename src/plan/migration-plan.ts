@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { parseServerVersion } from '../generate/current-schema.js';
+import type { ServerVersion } from '../generate/ddl.js';
 import type { Engine, Migration, Statement } from '../model.js';
+import { defaultEngine } from '../project/default-engine.js';
 import { detectSetup } from '../project/detect.js';
 import type { Commands } from '../project/types.js';
 import { resolveInsideRoot, resolveProjectRoot } from '../root.js';
@@ -21,9 +24,10 @@ import {
   type ReadMigrationsResult,
   readMigrations,
 } from '../sources/index.js';
+import { migrationIndex } from '../sources/migration-ref.js';
 import { changesOf } from './migration-plan-changes.js';
 import { deploymentSteps } from './migration-plan-deploy.js';
-import { draftRollback, provenRollback } from './migration-plan-rollback.js';
+import { planRollback } from './migration-plan-rollback.js';
 import type {
   ChecklistStatus,
   MigrationPlan,
@@ -33,10 +37,10 @@ import type {
   PlanRisk,
   PlanRollback,
   TimelineEntry,
+  TimelinePhase,
 } from './migration-plan-types.js';
-import { rollbackCommand } from './rollback-commands.js';
-import { packageFacts } from './rollback-target.js';
 import { declaredLocks, estimatedEntries, longestBlocks, rehearsedEntries, timelineOf } from './timeline.js';
+import { engineEntries } from './timeline-engines.js';
 import { formatMs } from './timeline-render.js';
 
 /**
@@ -85,9 +89,10 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
     });
   const consent = askOnce(request.executeProjectCode ?? false);
   const { targets, engine, notes, directory, folder } = await selectTargets(root, request, consent);
+  const sqlGiven = request.sql !== undefined;
   const shadowEngine = shadowEngineFor(engine);
   const lockTimeoutMs = request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
-  const commands = projectCommands(root, directory);
+  const { commands, version } = projectPackage(root, directory);
   const postgres = shadowEngine === 'postgresql';
 
   const rollbacks: PlanRollback[] = [];
@@ -98,23 +103,32 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
   const total = targets.length * 3;
   for (const [position, { migration, earlier }] of targets.entries()) {
     request.signal?.throwIfAborted();
-    request.onProgress?.(position * 3, total, `${migration.id}: rollback`);
-    const draft = await draftRollback(migration, earlier, {
-      engine: shadowEngine,
-      ...(shadowUrl ? { shadowUrl } : {}),
-      ...(commands.rollback ? { command: commands.rollback } : {}),
-      ...(!commands.rollback && folder ? withoutDownsCommand(root, migration, folder, engine) : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
-    });
+    request.onProgress?.(position * 3, total, `${migration.id}: rollback plan and rehearsal`);
+    const { rollback, rehearsal } = await planRollback(
+      root,
+      {
+        migration,
+        earlier,
+        all: folder && !sqlGiven ? folder.migrations : [...earlier, migration],
+        directory: folder?.directory ?? '.',
+        package: folder?.package ?? '.',
+        engine,
+        notes: [],
+      },
+      {
+        ...(request.rehearse === false ? { rehearse: false } : {}),
+        ...shadowOptions(request, shadowUrl),
+      },
+    );
     request.onProgress?.(position * 3 + 1, total, `${migration.id}: rehearsal`);
+    // Without a rollback plan (its up did not run on the shadow) the up is still rehearsed, for the failure.
     const report =
       request.rehearse === false
         ? undefined
-        : await rehearse(draft.withDown, earlier, shadowEngine, request, rehearsals);
-    if (request.rehearse === false)
-      rehearsals.push({ migration: migration.id, outcome: 'skipped', reason: 'rehearse: false was asked' });
-    reports.push(report);
-    rollbacks.push(provenRollback(draft.rollback, report));
+        : (rehearsal ?? (await rehearse(migration, earlier, shadowEngine, request)));
+    rehearsals.push(rehearsalOutcome(migration.id, report, request.rehearse === false));
+    reports.push(report instanceof Error ? undefined : report);
+    rollbacks.push(rollback);
     request.onProgress?.(position * 3 + 2, total, `${migration.id}: safety check`);
     safety.push(postgres ? await safetyReport(root, migration, earlier, request) : undefined);
     changes.push(...(await changesOf(migration, postgres)));
@@ -124,7 +138,15 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
       `validate_safety checks PostgreSQL migrations only: the checklist for ${engine} rests on the rehearsal.`,
     );
 
-  const timeline = buildTimeline(targets, reports, safety, lockTimeoutMs, postgres);
+  const timeline = buildTimeline({
+    targets,
+    reports,
+    safety,
+    lockTimeoutMs,
+    engine: shadowEngine,
+    ...versionOf(version, reports),
+    ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
+  });
   const tables = affectedTables(changes, timeline.entries);
   const checklist = answerChecklist(targets, safety, reports, rollbacks, timeline.entries, engine);
   const { risk, reasons } = riskOf(safety, reports, changes, timeline.entries);
@@ -154,7 +176,7 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
       engine,
       tables,
       ...(commands.apply ? { applyCommand: commands.apply.command } : {}),
-      ...(commands.rollback ? { rollbackCommand: commands.rollback.command } : {}),
+      ...rollbackCommandOf(rollbacks, commands),
       lockTimeoutMs,
       blocking,
       followUps: safety.flatMap((report) =>
@@ -171,7 +193,7 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
       ),
       migrationIds: targets.map(({ migration }) => migration.id),
     }),
-    impact: impactOf(timeline.entries, tables, reports, postgres),
+    impact: impactOf(timeline.entries, tables, reports),
     timeline,
     rehearsals,
     notes,
@@ -196,7 +218,7 @@ async function selectTargets(
       ...(request.engine ? { engine: request.engine as Engine } : {}),
       executeProjectCode: consent,
     }).catch(() => undefined);
-    const engine = (request.engine as Engine | undefined) ?? history?.engine ?? 'postgresql';
+    const engine = (request.engine as Engine | undefined) ?? history?.engine ?? (await defaultEngine(root, 'this SQL'));
     const earlier = (history?.migrations ?? []).filter((migration) => migration.compiled !== false);
     if (history && earlier.length < history.migrations.length)
       notes.push('some earlier migrations are code that was not run: the shadow lacks their tables.');
@@ -210,7 +232,12 @@ async function selectTargets(
     if (migration.up.length === 0)
       throw new UserError('input', 'The SQL holds no statement.', 'Pass the SQL of the migration to plan.');
     notes.push(`the SQL is planned on top of ${earlier.length} migration(s) of the project.`);
-    return { targets: [{ migration, earlier }], engine, notes, ...(history ? { directory: history.directory } : {}) };
+    return {
+      targets: [{ migration, earlier }],
+      engine,
+      notes,
+      ...(history ? { directory: history.directory, folder: history } : {}),
+    };
   }
   // A migration named by its path says which folder to read, also in a project with several.
   const pathRef = request.migrations?.find((ref) => ref.includes('/'));
@@ -227,23 +254,11 @@ async function selectTargets(
     executeProjectCode: consent,
   });
   const all = folder.migrations;
-  const engine = (request.engine as Engine | undefined) ?? folder.engine ?? 'postgresql';
+  const engine =
+    (request.engine as Engine | undefined) ?? folder.engine ?? (await defaultEngine(root, 'these migrations'));
   const refs = request.migrations?.length ? request.migrations : [all.at(-1)?.id ?? ''];
   if (!request.migrations?.length) notes.push(`planned the newest migration of ${folder.directory}.`);
-  const indexes = refs.map((ref) => {
-    const index = all.findIndex(
-      (migration) =>
-        migration.id === ref || migration.name === ref || migration.path === ref || migration.path.endsWith(`/${ref}`),
-    );
-    if (index < 0)
-      throw new UserError(
-        'migration-not-found',
-        `No migration "${ref}" in ${folder.directory} (${all.length} migration(s)).`,
-        `Pass a migration id, name or path as list_migrations shows them${all[0] ? `, e.g. ${all.at(-1)?.id}` : ''}.`,
-        { file: folder.directory },
-      );
-    return index;
-  });
+  const indexes = refs.map((ref) => migrationIndex(all, ref, folder.directory));
   const sorted = [...new Set(indexes)].sort((a, b) => a - b);
   const notCompiled = all.slice(0, (sorted.at(-1) ?? 0) + 1).find((migration) => migration.compiled === false);
   if (notCompiled)
@@ -262,33 +277,54 @@ async function rehearse(
   earlier: Migration[],
   engine: ShadowEngine,
   request: MigrationPlanRequest,
-  rehearsals: MigrationPlan['rehearsals'],
-): Promise<RehearsalReport | undefined> {
+): Promise<RehearsalReport | Error> {
   const shadowUrl = request.shadowUrl ?? (process.env.SHADOW_DATABASE_URL || undefined);
   try {
-    const report = await rehearseMigration({
+    return await rehearseMigration({
       engine,
       migration,
       baseline: { kind: 'migrations', migrations: earlier },
-      ...(shadowUrl ? { shadowUrl } : {}),
-      ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
-      ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
-      ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
-      ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.keepWarm ? { keepWarm: true } : {}),
+      ...shadowOptions(request, shadowUrl),
     });
-    rehearsals.push({
-      migration: migration.id,
-      outcome: report.outcome,
-      shadow: report.shadow,
-      ...(report.failure ? { reason: `${report.failure.location}: ${report.failure.message}` } : {}),
-    });
-    return report;
   } catch (error) {
+    request.signal?.throwIfAborted();
     // The plan is still made without the rehearsal (from the lock map), and says why it was not rehearsed.
-    rehearsals.push({ migration: migration.id, outcome: 'skipped', reason: (error as Error).message });
-    return undefined;
+    return error as Error;
   }
+}
+
+/** What the rollback plan's rehearsal and the fallback rehearsal share: where, at what scale, for how long. */
+function shadowOptions(request: MigrationPlanRequest, shadowUrl: string | undefined) {
+  return {
+    ...(shadowUrl ? { shadowUrl } : {}),
+    ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
+    ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
+    ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.keepWarm ? { keepWarm: true as const } : {}),
+  };
+}
+
+function rehearsalOutcome(
+  migration: string,
+  report: RehearsalReport | Error | undefined,
+  declined: boolean,
+): MigrationPlan['rehearsals'][number] {
+  if (declined) return { migration, outcome: 'skipped', reason: 'rehearse: false was asked' };
+  if (!report || report instanceof Error)
+    return { migration, outcome: 'skipped', reason: report?.message ?? 'not rehearsed' };
+  return {
+    migration,
+    outcome: report.outcome,
+    shadow: report.shadow,
+    ...(report.failure ? { reason: `${report.failure.location}: ${report.failure.message}` } : {}),
+  };
+}
+
+/** The command that rolls back the newest migration planned: rollback_plan's, else the project's script. */
+function rollbackCommandOf(rollbacks: PlanRollback[], commands: Commands): { rollbackCommand?: string } {
+  const command = rollbacks.at(-1)?.plan?.command.command ?? commands.rollback?.command;
+  return command ? { rollbackCommand: command } : {};
 }
 
 async function safetyReport(
@@ -335,56 +371,68 @@ function textAtLines(statements: Statement[]): string {
   return text;
 }
 
-/**
- * Prisma and Drizzle keep no downs and detect_setup names no rollback command for them: the plan gives the same
- * steps rollback_plan does (run the down SQL, then mark the migration rolled back), never a database reset.
- */
-function withoutDownsCommand(
-  root: string,
-  migration: Migration,
-  folder: ReadMigrationsResult,
-  engine: Engine,
-): { command?: { command: string; source: string } } {
-  if (migration.format !== 'prisma' && migration.format !== 'drizzle') return {};
-  const built = rollbackCommand({
-    migration,
-    all: folder.migrations,
-    directory: folder.directory,
-    engine,
-    downFile: `${path.posix.dirname(migration.path)}/down.sql`,
-    ...packageFacts(root, folder.package),
-  });
-  return built.command ? { command: { command: built.command, source: built.source } } : {};
-}
-
-function projectCommands(root: string, folder: string | undefined): Commands {
+/** The package whose migrations are planned, as detect_setup sees it: its commands and its server version. */
+function projectPackage(root: string, folder: string | undefined): { commands: Commands; version?: ServerVersion } {
   const setup = detectSetup(root);
   const owner =
     setup.packages.find((pkg) => folder && pkg.migrationDirs.some((dir) => dir.path === folder)) ??
     setup.packages.find((pkg) => pkg.migrationDirs.length > 0) ??
     setup.packages[0];
-  return owner?.commands ?? {};
+  const named = owner?.engine?.version ? parseServerVersion(owner.engine.version, owner.engine.name) : undefined;
+  return { commands: owner?.commands ?? {}, ...(named ? { version: named } : {}) };
 }
 
-function buildTimeline(
-  targets: Target[],
+/** The production server's version as the project names it, else the MySQL/MariaDB shadow's the rehearsal ran on. */
+function versionOf(
+  named: ServerVersion | undefined,
   reports: (RehearsalReport | undefined)[],
-  safety: (ValidationReport | undefined)[],
-  lockTimeoutMs: number,
-  locksObserved: boolean,
-) {
+): { version?: ServerVersion } {
+  const shadow = reports.find((report) => report?.serverVersion)?.serverVersion;
+  const version =
+    named ?? (shadow ? parseServerVersion(shadow, /maria/i.test(shadow) ? 'mariadb' : 'mysql') : undefined);
+  return version ? { version } : {};
+}
+
+interface TimelineInputs {
+  targets: Target[];
+  reports: (RehearsalReport | undefined)[];
+  safety: (ValidationReport | undefined)[];
+  lockTimeoutMs: number;
+  engine: ShadowEngine;
+  version?: ServerVersion;
+  rowCounts?: Record<string, number>;
+}
+
+function buildTimeline(inputs: TimelineInputs) {
+  const { targets, reports, safety, lockTimeoutMs, engine } = inputs;
   const entries: TimelineEntry[] = [];
   let upClock = 0;
   const bases = new Set<string>();
+  // MySQL/MariaDB and SQLite shadows report no locks: what each statement blocks is read from its SQL.
+  const fromSql = (migration: Migration, report: RehearsalReport | undefined, phase: TimelinePhase, offsetMs: number) =>
+    engineEntries({
+      engine: engine === 'sqlite' ? 'sqlite' : 'mysql',
+      ...(inputs.version ? { version: inputs.version } : {}),
+      migration,
+      ...(report ? { report } : {}),
+      phase,
+      offsetMs,
+      ...(inputs.rowCounts ? { rowCounts: inputs.rowCounts } : {}),
+      lockTimeoutMs,
+    });
   for (const [position, { migration }] of targets.entries()) {
     const report = reports[position];
     const checked = safety[position];
     if (report) {
-      const up = rehearsedEntries(report, migration.id, 'up', upClock, declaredLocks(checked?.locks ?? []));
+      const up =
+        engine === 'postgresql'
+          ? rehearsedEntries(report, migration.id, 'up', upClock, declaredLocks(checked?.locks ?? []))
+          : fromSql(migration, report, 'up', upClock);
       entries.push(...up.entries);
       upClock = up.endMs;
+      const stretched = report.estimates.length > 0 || up.entries.some((entry) => entry.source === 'estimated');
       bases.add(
-        report.estimates.length > 0
+        stretched
           ? 'rehearsed on the shadow, stretched to the production row counts given'
           : `rehearsed on the shadow (${report.baseline.tables.reduce((sum, table) => sum + table.rows, 0)} synthetic rows)`,
       );
@@ -393,6 +441,11 @@ function buildTimeline(
       entries.push(...up.entries);
       upClock = up.endMs;
       bases.add('estimated from the lock map and table sizes (not rehearsed)');
+    } else if (engine !== 'postgresql') {
+      const up = fromSql(migration, undefined, 'up', upClock);
+      entries.push(...up.entries);
+      upClock = up.endMs;
+      bases.add('estimated from the statements and the row counts given (not rehearsed)');
     }
   }
   // Rolling back runs the downs newest first.
@@ -401,24 +454,34 @@ function buildTimeline(
     const report = reports[position];
     const target = targets[position];
     if (!report || !target) continue;
-    const down = rehearsedEntries(report, target.migration.id, 'down', downClock);
+    const down =
+      engine === 'postgresql'
+        ? rehearsedEntries(report, target.migration.id, 'down', downClock)
+        : fromSql(target.migration, report, 'down', downClock);
     entries.push(...down.entries);
     downClock = down.endMs;
   }
   const basis = [...bases].join('; ') || 'no lock information';
-  return timelineOf(
-    entries,
-    lockTimeoutMs,
-    upClock,
-    locksObserved ? basis : `${basis}; only PostgreSQL shadows report the locks each statement takes`,
-  );
+  return timelineOf(entries, lockTimeoutMs, upClock, `${basis}${ENGINE_BASIS[engine](inputs.version)}`);
 }
 
+const ENGINE_BASIS: Record<ShadowEngine, (version?: ServerVersion) => string> = {
+  postgresql: () => '',
+  mysql: (version) =>
+    `; ALTER algorithms of ${version ? `${version.flavor} ${version.major}.${version.minor}` : 'MySQL 8.0.29+ / MariaDB 10.4+ (no server version found)'}: INSTANT and INPLACE hold an exclusive metadata lock briefly, COPY blocks writes throughout; each waits behind open transactions, and queries queue behind it`,
+  sqlite: () => '; SQLite: a write transaction blocks every writer to the database file until commit',
+};
+
 function affectedTables(changes: PlanChange[], entries: TimelineEntry[]): string[] {
-  const tables = new Set<string>();
-  for (const change of changes) if (change.table !== '—' && change.table !== '?') tables.add(change.table);
-  for (const entry of entries) if (entry.phase === 'up') tables.add(entry.table);
-  return [...tables];
+  // One name per table: the shadow may name a locked table schema-qualified (public.Comment) or not.
+  const tables = new Map<string, string>();
+  const add = (table: string) => {
+    const key = table.replace(/^public\./, '');
+    if (!tables.has(key)) tables.set(key, table);
+  };
+  for (const change of changes) if (change.table !== '—' && change.table !== '?') add(change.table);
+  for (const entry of entries) if (entry.phase === 'up') add(entry.table);
+  return [...tables.values()];
 }
 
 const SEED_CHECKLIST: { id: PlanChecklistItem['id']; title: string; from: ChecklistItem['id'][] }[] = [
@@ -473,15 +536,14 @@ function answerChecklist(
       }
       if (id === 'rollback-tested') {
         const rollback = rollbacks[position];
+        const proof = rollback?.plan?.proof;
         answers.push({
-          status: rollback?.tested === 'passed' ? 'pass' : rollback?.tested === 'failed' ? 'fail' : 'unknown',
-          evidence: `${prefix}${rollback?.source === 'derived' ? 'derived down' : rollback?.source === 'migration' ? "the migration's own down" : 'no down'}: up → down → up on the shadow ${rollback?.tested ?? 'not rehearsed'}${rehearsal?.roundTrip.reason ? ` (${rehearsal.roundTrip.reason})` : ''}`,
+          status: proof?.status === 'passed' ? 'pass' : proof?.status === 'failed' ? 'fail' : 'unknown',
+          evidence: `${prefix}${rollback?.plan ? `${rollback.plan.down.source} down, ${rollback.plan.grade}` : 'no down'}: up → down → up on the shadow ${proof?.status ?? 'not rehearsed'}${proof?.reason ? ` (${proof.reason})` : ''}`,
         });
       }
     }
-    if (id === 'no-long-locks' && shadowEngineFor(engine) !== 'postgresql')
-      answers.push({ status: 'unknown', evidence: `not measured: the ${engine} shadow reports no locks` });
-    else if (id === 'no-long-locks') {
+    if (id === 'no-long-locks') {
       const over = entries.filter((entry) => entry.phase === 'up' && entry.exceedsLockTimeout);
       const blocking = entries.filter((entry) => entry.phase === 'up' && entry.blocks !== 'schema changes');
       answers.push({
@@ -534,12 +596,7 @@ function riskOf(
   return { risk, reasons };
 }
 
-function impactOf(
-  entries: TimelineEntry[],
-  tables: string[],
-  reports: (RehearsalReport | undefined)[],
-  locksObserved: boolean,
-): PlanImpact {
+function impactOf(entries: TimelineEntry[], tables: string[], reports: (RehearsalReport | undefined)[]): PlanImpact {
   const longest = longestBlocks({ entries, lockTimeoutMs: 0, totalMs: 0, basis: '' });
   const longestBlockMs = Math.max(0, ...[...longest.values()].map((block) => block.ms));
   const over = entries.filter((entry) => entry.phase === 'up' && entry.exceedsLockTimeout);
@@ -549,21 +606,6 @@ function impactOf(
     : longest.size
       ? `None expected: the longest block is ${formatMs(longestBlockMs)}${synthetic !== undefined ? ` (rehearsed on ${synthetic} synthetic rows)` : ''}`
       : 'None: no lock blocks reads or writes of an existing table';
-  if (!locksObserved) {
-    // Only PostgreSQL shadows report the locks each statement takes; elsewhere the run time is what is known.
-    const ranMs = reports.reduce(
-      (sum, report) =>
-        sum +
-        (report?.steps ?? []).filter((step) => step.phase === 'up').reduce((total, step) => total + step.durationMs, 0),
-      0,
-    );
-    return {
-      downtime: `Not measured: the shadow reports no locks for this engine; the up ran ${formatMs(ranMs)} on the shadow's synthetic rows, and writes to ${tables.join(', ') || 'the tables'} wait for it`,
-      lockDuration: `about the run time of each statement (${formatMs(ranMs)} in all on the shadow)`,
-      longestBlockMs: longestBlockMs,
-      affectedTables: tables,
-    };
-  }
   const lockDuration = longest.size
     ? [...longest.entries()]
         .map(([table, block]) => `${table} ${formatMs(block.ms)} (${block.blocks} blocked)`)

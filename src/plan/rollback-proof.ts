@@ -32,11 +32,15 @@ export interface ProofRequest {
   allowRemoteShadow?: boolean;
   signal?: AbortSignal;
   keepWarm?: boolean;
+  rowCounts?: Record<string, number>;
+  lockTimeoutMs?: number;
 }
 
 export interface ProofOutcome {
   proof: RollbackProof;
   report: RehearsalReport;
+  /** The first rehearsal, on synthetic rows: where an up that fails on rows shows it (the retry is on empty tables). */
+  upReport: RehearsalReport;
   source: 'project' | 'derived';
   findings: string[];
   notes: string[];
@@ -50,6 +54,7 @@ export async function proveRollback(request: ProofRequest): Promise<ProofOutcome
   let source: 'project' | 'derived' = request.own ? 'project' : 'derived';
   let rows = request.rowsPerTable;
   let outcome = await rehearse(request, request.own ?? (await derived()), source, rows);
+  const upReport = outcome.report;
   if (outcome.proof.failedAt?.phase === 'up' && rows > 0) {
     notes.push(
       `the up failed on synthetic rows (${outcome.proof.failedAt.message}); the round trip was rehearsed on empty tables`,
@@ -73,7 +78,7 @@ export async function proveRollback(request: ProofRequest): Promise<ProofOutcome
       }
     }
   }
-  return { ...outcome, source, findings, notes };
+  return { ...outcome, upReport, source, findings, notes };
 }
 
 async function rehearse(
@@ -91,6 +96,8 @@ async function rehearse(
     ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
     ...(request.keepWarm ? { keepWarm: true } : {}),
+    ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
+    ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
   });
   const difference = report.roundTrip.downDifference.map(
     (change) => `${change.change} ${change.kind} ${change.object}`,

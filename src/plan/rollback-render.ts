@@ -47,7 +47,7 @@ export function renderRollbackPlan(plan: RollbackPlan): string {
   return lines.join('\n');
 }
 
-function proofLine(plan: RollbackPlan): string {
+export function proofLine(plan: RollbackPlan): string {
   const proof = plan.proof;
   if (proof.status === 'skipped') return `Proof: not rehearsed (${proof.reason ?? 'no shadow'})`;
   const where = `${proof.shadow}, ${proof.rowsPerTable} synthetic row(s) per table, ${proof.down} down`;

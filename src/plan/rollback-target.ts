@@ -10,6 +10,7 @@ import { migrationFromSql } from '../shadow/statements.js';
 import { askOnce } from '../sources/consent.js';
 import { downFileOf } from '../sources/down-files.js';
 import { findMigrationFolders, type ReadMigrationsResult, readMigrations } from '../sources/index.js';
+import { migrationIndex } from '../sources/migration-ref.js';
 import type { RollbackPlanRequest } from './rollback.js';
 
 /**
@@ -79,21 +80,8 @@ export async function resolveMigration(root: string, request: RollbackPlanReques
     ...(request.signal ? { signal: request.signal } : {}),
     executeProjectCode: consent,
   });
-  // '.' is the newest migration, the one an agent has just written.
-  const index =
-    ref === '.'
-      ? result.migrations.length - 1
-      : result.migrations.findIndex(
-          (item) => item.id === ref || item.name === ref || item.path === ref || item.path.endsWith(`/${ref}`),
-        );
-  const migration = result.migrations[index];
-  if (!migration)
-    throw new UserError(
-      'migration-not-found',
-      `No migration "${ref}" in ${result.directory} (${result.migrations.length} migration(s)).`,
-      `Pass a migration id, name or path as list_migrations shows${result.migrations[0] ? `, e.g. ${result.migrations[0].id}` : ''}.`,
-      { file: result.directory },
-    );
+  const index = migrationIndex(result.migrations, ref, result.directory);
+  const migration = result.migrations[index]!;
   const earlier = result.migrations.slice(0, index);
   const notCompiled = [...earlier, migration].find((item) => item.compiled === false);
   if (notCompiled)

@@ -20,7 +20,7 @@ import {
 } from './rollback-grade.js';
 import { manualSteps } from './rollback-manual.js';
 import { proveRollback, type RollbackProof } from './rollback-proof.js';
-import { downFileName, packageFacts, resolveMigration, sqlOrFile } from './rollback-target.js';
+import { downFileName, packageFacts, type RollbackTarget, resolveMigration, sqlOrFile } from './rollback-target.js';
 import { type DownValidation, validateDown } from './rollback-validate.js';
 
 /**
@@ -89,6 +89,26 @@ export async function rollbackPlan(request: RollbackPlanRequest): Promise<Rollba
       source: request.shadowUrl ? 'shadowUrl' : 'SHADOW_DATABASE_URL',
     });
   const resolved = await resolveMigration(root, request);
+  return (await rollbackPlanOf(root, resolved, { ...request, ...(shadowUrl ? { shadowUrl } : {}) })).plan;
+}
+
+/** What rollbackPlanOf needs beyond the migration: the consent-free options of a request, and rehearsal settings. */
+export type RollbackOptions = Omit<RollbackPlanRequest, 'projectRoot' | 'migration' | 'sql' | 'executeProjectCode'> & {
+  /** Production row counts per table, for the rehearsal's scale estimate. */
+  rowCounts?: Record<string, number>;
+  lockTimeoutMs?: number;
+};
+
+/**
+ * The rollback plan of a migration already read (migration_plan reads its own), with the rehearsal that speaks
+ * for the migration: the first one when its up failed on synthetic rows, else the one that proved the down.
+ */
+export async function rollbackPlanOf(
+  root: string,
+  resolved: RollbackTarget,
+  request: RollbackOptions,
+): Promise<{ plan: RollbackPlan; rehearsal?: RehearsalReport }> {
+  const shadowUrl = request.shadowUrl;
   const { migration, earlier, engine } = resolved;
   const shadowEngine = shadowEngineFor(engine);
   const shadow = { engine, ...(shadowUrl ? { shadowUrl } : {}), ...(request.signal ? { signal: request.signal } : {}) };
@@ -106,6 +126,7 @@ export async function rollbackPlan(request: RollbackPlanRequest): Promise<Rollba
 
   let proof: RollbackProof = { status: 'skipped', reason: 'rehearse: false' };
   let rehearsal: RehearsalReport | undefined;
+  let upRehearsal: RehearsalReport | undefined;
   let source: 'project' | 'derived' = own ? 'project' : 'derived';
   if (request.rehearse !== false) {
     const outcome = await proveRollback({
@@ -119,9 +140,12 @@ export async function rollbackPlan(request: RollbackPlanRequest): Promise<Rollba
       ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.keepWarm ? { keepWarm: true } : {}),
+      ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
+      ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {}),
     });
     ({ proof, source } = outcome);
     rehearsal = outcome.report;
+    upRehearsal = outcome.upReport.outcome === 'failed' ? outcome.upReport : outcome.report;
     findings.push(...outcome.findings);
     notes.push(...outcome.notes);
   }
@@ -158,7 +182,7 @@ export async function rollbackPlan(request: RollbackPlanRequest): Promise<Rollba
   const previous = position > 0 ? resolved.all[position - 1] : undefined;
   const dataTables = lost.filter((loss) => loss.object.startsWith('rows of ')).map((loss) => loss.object.slice(8));
   const touched = touchedTables(before, after, dataTables);
-  return {
+  const plan: RollbackPlan = {
     migration: { id: migration.id, name: migration.name, path: migration.path, format: migration.format },
     engine,
     grade,
@@ -192,4 +216,5 @@ export async function rollbackPlan(request: RollbackPlanRequest): Promise<Rollba
     caveats: derived.caveats,
     notes,
   };
+  return { plan, ...(upRehearsal ? { rehearsal: upRehearsal } : {}) };
 }

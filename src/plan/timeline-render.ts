@@ -66,13 +66,13 @@ export function renderTerminalTimeline(timeline: LockTimeline, phase: TimelinePh
         if (!current || RANK[entry.blocks] > RANK[current]) cells[cell] = entry.blocks;
       }
     }
-    // The line names the hold that hurts most: the strongest block, the longest of those.
-    const longest = tableEntries.reduce((best, entry) =>
-      RANK[entry.blocks] > RANK[best.blocks] ||
-      (RANK[entry.blocks] === RANK[best.blocks] && entry.durationMs > best.durationMs)
-        ? entry
-        : best,
-    );
+    // The line names the hold that hurts most: one over lock_timeout, the strongest block, the longest of those.
+    const weight = (entry: TimelineEntry) => [entry.exceedsLockTimeout ? 1 : 0, RANK[entry.blocks], entry.durationMs];
+    const longest = tableEntries.reduce((best, entry) => {
+      const [a, b] = [weight(entry), weight(best)];
+      const index = a.findIndex((value, position) => value !== b[position]);
+      return index >= 0 && (a[index] ?? 0) > (b[index] ?? 0) ? entry : best;
+    });
     const bar = cells.map((cell) => (cell ? SHADE[cell] : ' ')).join('');
     const warn = tableEntries.some((entry) => entry.exceedsLockTimeout) ? ' ⚠ over lock_timeout' : '';
     lines.push(

@@ -198,11 +198,11 @@ export function longestBlocks(timeline: LockTimeline): Map<string, { ms: number;
   return longest;
 }
 
-function shortSql(sql: string): string {
+export function shortSql(sql: string): string {
   const line = sql.replace(/\s+/g, ' ').trim();
   return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }
 
-function round(ms: number): number {
+export function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }

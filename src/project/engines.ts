@@ -66,6 +66,7 @@ const DRIVERS: Record<string, string> = {
   mysql2: 'mysql',
   mariadb: 'mariadb',
   sqlite3: 'sqlite',
+  '@louislam/sqlite3': 'sqlite',
   'better-sqlite3': 'sqlite',
   '@libsql/client': 'sqlite',
   mongodb: 'mongodb',

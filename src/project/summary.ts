@@ -1,11 +1,14 @@
+import path from 'node:path';
 import type { DetectResult, PackageSetup } from './types.js';
 
 /** A readable Markdown summary of a DetectResult, shared by the detect_setup tool and `db-migration-agent detect`. */
-export function summarizeDetect(result: DetectResult): string {
+/** `name` is what the heading calls the project; by default the folder's name. */
+export function summarizeDetect(result: DetectResult, name = path.basename(result.root)): string {
   const lines: string[] = [];
   const multi = result.packages.length > 1;
   lines.push(
-    `# Database setup of ${result.root}`,
+    // The folder's name, not its absolute path: the text is read by people and agents, often in a shared log.
+    `# Database setup of ${name}`,
     '',
     `${result.stats.files} files walked in ${result.stats.elapsedMs} ms${result.stats.capped ? ' (capped: see warnings)' : ''}; ${result.packages.length} package${multi ? 's' : ''}.`,
   );

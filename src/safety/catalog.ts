@@ -20,6 +20,14 @@ interface TableState {
    * earlier statement described): kept so later statements see those constraints, but not a known table.
    */
   stub?: boolean;
+  /** PARTITION BY: its partitions are its inheritors, and CREATE INDEX recurses into them. */
+  partitioned?: boolean;
+  /** The partitioned parent (PARTITION OF, ATTACH PARTITION). */
+  partitionOf?: string;
+  /** INHERITS parents. */
+  inherits?: string[];
+  /** For a view or materialized view: the relations its query reads. */
+  reads?: string[];
 }
 
 /** A schema description to start from: tables with their columns and, optionally, row counts. */
@@ -48,8 +56,12 @@ export class MigrationCatalog implements CatalogView {
     | undefined;
   /** Tables created and constraints added by the open transaction (cleared at its end). */
   private transactionTables = new Set<string>();
+  /** Tables the open transaction emptied (TRUNCATE, DELETE without WHERE) and has not written to since. */
+  private emptiedTables = new Set<string>();
   private transactionConstraints: ConstraintInfo[] = [];
   schemaKnown = false;
+  /** Whether any table has a parent: most schemas have none, so ALTER TABLE need not look for children. */
+  private hasInheritance = false;
 
   constructor(rowCounts: Record<string, number> = {}) {
     for (const [name, count] of Object.entries(rowCounts)) this.rows.set(tableKey(name), count);
@@ -68,6 +80,16 @@ export class MigrationCatalog implements CatalogView {
 
   tableCreatedInCurrentTransaction(table: string): boolean {
     return this.tables.get(tableKey(table))?.createdInTransaction ?? false;
+  }
+
+  tableEmptiedInCurrentTransaction(table: string): boolean {
+    return this.emptiedTables.has(tableKey(table));
+  }
+
+  /** TRUNCATE or DELETE without WHERE inside a transaction (`emptied`), or rows written to it again. */
+  markEmptied(table: string, emptied: boolean): void {
+    if (emptied) this.emptiedTables.add(tableKey(table));
+    else this.emptiedTables.delete(tableKey(table));
   }
 
   columns(table: string): ColumnInfo[] | undefined {
@@ -165,6 +187,62 @@ export class MigrationCatalog implements CatalogView {
     return columns.length === 0 || counts.has(columns.join('\u0000'));
   }
 
+  inheritors(table: string): Array<{ table: string; partition: boolean }> {
+    if (!this.hasInheritance) return [];
+    const key = tableKey(table);
+    const found: Array<{ table: string; partition: boolean }> = [];
+    for (const [child, state] of this.tables) {
+      if (state.partitionOf === key) found.push({ table: child, partition: true });
+      else if (state.inherits?.includes(key)) found.push({ table: child, partition: false });
+    }
+    return found;
+  }
+
+  partitionParent(table: string): string | undefined {
+    return this.tables.get(tableKey(table))?.partitionOf;
+  }
+
+  referencingTables(table: string): string[] {
+    const key = tableKey(table);
+    const found: string[] = [];
+    for (const [name, state] of this.tables) {
+      for (const constraint of state.constraints.values()) {
+        if (constraint.references?.table === key && name !== key) {
+          found.push(name);
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The INHERITS parents of a table. */
+  inheritedFrom(table: string): string[] | undefined {
+    return this.tables.get(tableKey(table))?.inherits;
+  }
+
+  viewReads(view: string): string[] | undefined {
+    return this.tables.get(tableKey(view))?.reads;
+  }
+
+  dependentViews(table: string): string[] {
+    const key = tableKey(table);
+    return [...this.tables].filter(([, state]) => state.reads?.includes(key)).map(([name]) => name);
+  }
+
+  tablesWithColumnType(type: string): string[] {
+    const found: string[] = [];
+    for (const [name, state] of this.tables) {
+      for (const column of state.columns.values()) {
+        if (column.type === type) {
+          found.push(name);
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
   /** Whether the column is known to exist; undefined when the table's columns are not known. */
   columnExists(table: string, column: string): boolean | undefined {
     const state = this.tables.get(tableKey(table));
@@ -223,6 +301,7 @@ export class MigrationCatalog implements CatalogView {
     }
     for (const constraint of this.transactionConstraints) constraint.addedInCurrentTransaction = false;
     this.transactionTables.clear();
+    this.emptiedTables.clear();
     this.transactionConstraints = [];
   }
 
@@ -274,6 +353,8 @@ export class MigrationCatalog implements CatalogView {
       this.touchIndex(name);
       this.putIndex(name, undefined);
     }
+    // A partitioned table's partitions go with it.
+    for (const child of this.inheritors(key)) if (child.partition) this.dropTable(child.table);
   }
 
   /** RENAME TO (same schema) or SET SCHEMA (same name, `newSchema` given). */
@@ -293,6 +374,14 @@ export class MigrationCatalog implements CatalogView {
     }
     const count = this.rows.get(key);
     if (count !== undefined) this.rows.set(newKey, count);
+  }
+
+  /** Records how a table is placed: partitioned, a partition of, an inheritor of, or a view reading relations. */
+  placeTable(table: string, placement: Pick<TableState, 'partitioned' | 'partitionOf' | 'inherits' | 'reads'>): void {
+    const state = this.touch(tableKey(table));
+    if (!state) return;
+    Object.assign(state, placement);
+    if (placement.partitionOf || placement.inherits?.length) this.hasInheritance = true;
   }
 
   addColumn(table: string, column: ColumnInfo): void {

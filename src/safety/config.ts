@@ -14,7 +14,8 @@ import type { Severity } from './types.js';
  *     "pgVersion": 16,
  *     "assumeInTransaction": true,
  *     "largeTableRows": 500000,
- *     "rowCounts": { "orders": 12000000 }
+ *     "rowCounts": { "orders": 12000000 },
+ *     "templateOptions": { "Namespace": "auth" }
  *   }
  */
 
@@ -32,6 +33,9 @@ async function configSchema() {
       assumeInTransaction: z.boolean().optional(),
       largeTableRows: z.number().int().positive().optional(),
       rowCounts: z.record(z.string(), z.number().int().nonnegative()).optional(),
+      templateOptions: z.record(z.string(), z.string()).optional(),
+      // Validated by src/environments/config.ts, which owns the key.
+      environments: z.unknown().optional(),
     })
     .strict();
 }
@@ -103,7 +107,7 @@ export async function parseConfig(
     throw new UserError(
       'config-invalid',
       `Invalid configuration${where}: ${issue?.message ?? 'does not match the schema'}`,
-      'Allowed keys: rules ({"rule-id": "off"|"error"|"warning"|"info"}), pgVersion (number), assumeInTransaction (boolean), largeTableRows (positive integer), rowCounts ({"table": rows}).',
+      'Allowed keys: rules ({"rule-id": "off"|"error"|"warning"|"info"}), pgVersion (number), assumeInTransaction (boolean), largeTableRows (positive integer), rowCounts ({"table": rows}), templateOptions ({"Option": "value"} for Go-templated SQL migrations).',
       { file, ...position },
     );
   }

@@ -2,8 +2,10 @@ import type { SqlInput } from './inputs.js';
 import {
   type CheckError,
   claimedEngine,
+  conflictingEngines,
   type EngineChoice,
   type EngineClaim,
+  engineAmbiguity,
   engineLabel,
   engineRefusal,
   hasRules,
@@ -29,9 +31,18 @@ export function scopeByEngine(inputs: SqlInput[], choice: EngineChoice): EngineS
     return { checked: inputs, notChecked: [] };
   }
   const fallback = claimedEngine(choice);
+  const conflict = fallback ? undefined : conflictingEngines(choice);
   const engineOf = (input: SqlInput): EngineClaim | undefined => input.engine ?? fallback;
-  const checked = inputs.filter((input) => hasRules(engineOf(input)?.name));
-  const others = inputs.filter((input) => !hasRules(engineOf(input)?.name));
+  // The project's files disagree and nothing else names this input's engine: it is not guessed.
+  const unknown = (input: SqlInput) => conflict !== undefined && input.engine === undefined;
+  const undecided = inputs.filter(unknown);
+  const decided = inputs.filter((input) => !unknown(input));
+  const checked = decided.filter((input) => hasRules(engineOf(input)?.name));
+  const others = decided.filter((input) => !hasRules(engineOf(input)?.name));
+  if (conflict && undecided.length > 0 && checked.length === 0 && others.length === 0) {
+    throw engineAmbiguity(conflict, choice.inputs ?? undecided.map((input) => input.file));
+  }
+  const ambiguous = conflict && undecided.length > 0 ? [ambiguityEntry(conflict, undecided)] : [];
   if (checked.length === 0) {
     // Nothing is PostgreSQL: one refusal naming the engine and every file, as before per-folder engines.
     const first = others[0] ? engineOf(others[0]) : fallback;
@@ -39,7 +50,21 @@ export function scopeByEngine(inputs: SqlInput[], choice: EngineChoice): EngineS
     requireProjectEngine(choice);
     return { checked, notChecked: [] };
   }
-  return { checked, notChecked: notCheckedFolders(others, engineOf) };
+  return { checked, notChecked: [...notCheckedFolders(others, engineOf), ...ambiguous] };
+}
+
+/** The inputs whose engine the project leaves ambiguous, as one not-checked entry. */
+function ambiguityEntry(conflict: string[], inputs: SqlInput[]): CheckError {
+  const error = engineAmbiguity(
+    conflict,
+    inputs.map((input) => input.file),
+  );
+  return {
+    code: error.code,
+    what: error.what,
+    where: { file: inputs[0]?.folder ?? inputs[0]?.file ?? '.' },
+    fix: error.fix,
+  };
 }
 
 function notCheckedFolders(inputs: SqlInput[], engineOf: (input: SqlInput) => EngineClaim | undefined): CheckError[] {

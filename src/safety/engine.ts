@@ -8,7 +8,7 @@ import { MigrationCatalog, type SchemaSnapshot } from './catalog.js';
 import { describeDuration, estimateSeconds, formatCount, workKind } from './estimate.js';
 import { collectFacts, emptyFacts, type MigrationFacts } from './facts.js';
 import { type IgnoreDirective, mayContainDirectives, parseDirectives } from './ignores.js';
-import { blocksTraffic, lockBlocks, type StatementLock, statementLocks } from './locks.js';
+import { blocksTraffic, findingLocks, lockBlocks, type StatementLock, statementLocks } from './locks.js';
 import { displayTable, tableKey } from './names.js';
 import { type NotFullyChecked, untilSyntaxError } from './partial-parse.js';
 import { missingReferences } from './references.js';
@@ -296,7 +296,7 @@ async function analyze(
       (batch as Array<PgStatement | undefined>)[slot] = undefined;
       const type = nodeType(statement.ast);
       if (type !== 'TransactionStmt' && !state.inTransaction) allInTransaction = false;
-      const locks = statementLocks(statement.ast, catalog, pgVersion);
+      const locks = statementLocks(statement.ast, catalog, pgVersion, state);
       const context: RuleContext = {
         statement,
         index,
@@ -306,7 +306,9 @@ async function analyze(
         transaction: state.transaction,
         lockTimeoutSet: state.lockTimeoutSet,
         statementTimeoutSet: state.statementTimeoutSet,
+        timeZoneUtc: state.timeZoneUtc,
         accessExclusiveHeld: state.accessExclusiveHeld,
+        statementLocks: locks,
         catalog,
         largeTableRows,
         source: sql,
@@ -327,7 +329,8 @@ async function analyze(
           );
           return;
         }
-        for (const hit of hits) statementFindings.push(toFinding(rule.meta, hit, context, severityOf[rule.meta.id]));
+        for (const hit of hits)
+          statementFindings.push(toFinding(rule.meta, hit, context, severityOf[rule.meta.id], locks));
       };
       for (const rule of dispatch.byType.get(type) ?? []) run(rule);
       for (const rule of dispatch.everywhere) run(rule);
@@ -419,6 +422,7 @@ export function toFinding(
   hit: RuleHit,
   context: Pick<RuleContext, 'file' | 'index'> & { statement: Pick<RuleContext['statement'], 'span' | 'sql'> },
   configured: Severity | 'off' | undefined,
+  locks: readonly StatementLock[] = [],
 ): Finding {
   const severity: Severity = configured && configured !== 'off' ? configured : (hit.severity ?? meta.defaultSeverity);
   // Field by field (not conditional spreads, which allocate a throw-away object each): a huge migration makes
@@ -436,7 +440,7 @@ export function toFinding(
   finding.span = hit.span ?? context.statement.span;
   finding.statement = context.statement.sql;
   if (hit.table) finding.table = hit.table;
-  finding.locks = meta.locks;
+  finding.locks = findingLocks(meta.locks, locks);
   finding.rewritesTable = meta.rewritesTable;
   finding.scansTable = meta.scansTable;
   finding.breaksOldCode = meta.breaksOldCode;
@@ -510,11 +514,14 @@ function summarize(
     if (!finding.table || finding.locks.length === 0) continue;
     const table = displayTable(tableKey(finding.table.replace(/"/g, '')));
     for (const claim of finding.locks) {
-      const existing = entries.find((entry) => entry.table === table && entry.on === claim.on);
+      // A claim on another relation ('referenced table', 'partition') names no table of its own: it refines the
+      // lock-map entry for that relation, and is never put on the finding's table.
+      const onFindingTable = claim.on === 'table';
+      const existing = entries.find((entry) => entry.on === claim.on && (!onFindingTable || entry.table === table));
       if (existing) {
         if (existing.source === 'lock-map' && existing.mode !== claim.mode)
           existing.ruleClaim = { ruleId: finding.ruleId, mode: claim.mode };
-      } else if (!catalog.tableCreatedInCurrentTransaction(table)) {
+      } else if (onFindingTable && !catalog.tableCreatedInCurrentTransaction(table)) {
         entries.push({
           table,
           mode: claim.mode,

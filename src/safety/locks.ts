@@ -1,7 +1,9 @@
 import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
 import { nodeType, typeNameText } from './ast.js';
-import { namesOf, objectKey, relationKey } from './names.js';
+import { displayTable, namesOf, objectKey, relationKey } from './names.js';
+import { queryRelations } from './query-relations.js';
+import { descendants, dropTableLocks, foreignKeyActionLocks, truncateLocks } from './related-locks.js';
 import type { CatalogView, LockClaim, PgLockMode } from './types.js';
 
 /**
@@ -40,11 +42,35 @@ export function blocksTraffic(mode: PgLockMode): boolean {
 }
 
 /**
+ * A finding's lock claims: the rule's own, plus what the statement locks on other relations the rule's claims do
+ * not describe (the referenced table of a dropped foreign key, the partitions an index is built on), each naming
+ * its relation. Locks that block neither reads nor writes nor schema changes are left to the lock summary.
+ */
+export function findingLocks(claims: LockClaim[], locks: readonly StatementLock[]): LockClaim[] {
+  if (claims.length === 0) return claims;
+  let all: LockClaim[] | undefined;
+  for (const lock of locks) {
+    if (lock.on === 'table' || claims.some((claim) => claim.on === lock.on)) continue;
+    const blocks = lockBlocks(lock.mode);
+    if (blocks === 'nothing that migrations usually meet') continue;
+    const on = `${lock.on} ${displayTable(lock.table)}`;
+    all ??= [...claims];
+    if (!all.some((claim) => claim.on === on)) all.push({ mode: lock.mode, on, blocks });
+  }
+  return all ?? claims;
+}
+
+/**
  * Locks of one statement. `catalog` (the schema before the statement) resolves index names to their tables and
  * refines scans: SET NOT NULL skips its scan when a validated CHECK (col IS NOT NULL) exists (PG 12+), and an
  * ALTER TYPE that is binary-coercible (varchar → text, widening varchar/numeric) does not rewrite.
  */
-export function statementLocks(ast: Node, catalog?: CatalogView, pgVersion = 15): StatementLock[] {
+export function statementLocks(
+  ast: Node,
+  catalog?: CatalogView,
+  pgVersion = 15,
+  session: { timeZoneUtc: boolean } = { timeZoneUtc: false },
+): StatementLock[] {
   const locks: StatementLock[] = [];
   const add = (table: string | undefined, mode: PgLockMode, on: string, rewrite = false, scan = false) => {
     if (table) locks.push({ table, mode, on, rewrite, scan });
@@ -59,28 +85,45 @@ export function statementLocks(ast: Node, catalog?: CatalogView, pgVersion = 15)
         stmt.objtype !== 'OBJECT_MATVIEW' &&
         stmt.objtype !== 'OBJECT_FOREIGN_TABLE'
       ) {
-        if (stmt.objtype === 'OBJECT_INDEX') add(indexTarget(table, catalog), 'ACCESS EXCLUSIVE', 'index');
+        // ALTER INDEX locks the index alone, not its table.
+        if (stmt.objtype === 'OBJECT_INDEX') add(table, strongestCmdMode(stmt.cmds), 'index');
         break;
       }
       let mode: PgLockMode = 'SHARE UPDATE EXCLUSIVE';
       let rewrite = false;
       let scan = false;
+      // Most column and constraint actions recurse into partitions and inheritance children (not under ONLY).
+      const children = table && stmt.relation?.inh === true ? descendants(catalog, table) : [];
+      let childMode: PgLockMode | undefined;
       for (const item of stmt.cmds ?? []) {
         if (!('AlterTableCmd' in item)) continue;
-        const effect = alterTableCmdLock(item.AlterTableCmd);
-        refineWithCatalog(effect, item.AlterTableCmd, table, catalog, pgVersion);
+        const cmd = item.AlterTableCmd;
+        const effect = alterTableCmdLock(cmd);
+        refineWithCatalog(effect, cmd, table, catalog, pgVersion, session.timeZoneUtc);
         if (LOCK_STRENGTH[effect.mode] > LOCK_STRENGTH[mode]) mode = effect.mode;
         rewrite ||= effect.rewrite;
         scan ||= effect.scan;
         if (effect.referenced) add(effect.referenced, 'SHARE ROW EXCLUSIVE', 'referenced table');
         if (effect.partition) add(effect.partition, 'ACCESS EXCLUSIVE', 'partition', false, true);
+        if (effect.parent) add(effect.parent.table, effect.parent.mode, 'parent table');
+        if (table) foreignKeyActionLocks(catalog, table, cmd.subtype ?? '', cmd.name, add);
+        if (children.length > 0 && RECURSING_CMDS.has(cmd.subtype ?? '')) {
+          if (!childMode || LOCK_STRENGTH[effect.mode] > LOCK_STRENGTH[childMode]) childMode = effect.mode;
+        }
       }
       add(table, mode, 'table', rewrite, scan);
+      if (childMode) for (const child of children) add(child, childMode, 'child table', rewrite, scan);
       break;
     }
     case 'IndexStmt': {
       const stmt = (ast as { IndexStmt: import('libpg-query').IndexStmt }).IndexStmt;
-      add(relationKey(stmt.relation), stmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE', 'table', false, true);
+      const table = relationKey(stmt.relation);
+      const mode = stmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
+      add(table, mode, 'table', false, true);
+      // On a partitioned table the index is built on every partition (not under ONLY).
+      if (table && stmt.relation?.inh === true) {
+        for (const partition of descendants(catalog, table, true)) add(partition, mode, 'partition', false, true);
+      }
       break;
     }
     case 'CreateStmt': {
@@ -97,11 +140,43 @@ export function statementLocks(ast: Node, catalog?: CatalogView, pgVersion = 15)
           }
         }
       }
-      if (stmt.partbound) {
-        for (const parent of stmt.inhRelations ?? []) {
-          if ('RangeVar' in parent) add(relationKey(parent.RangeVar), 'ACCESS EXCLUSIVE', 'parent table');
-        }
+      for (const parent of stmt.inhRelations ?? []) {
+        if (!('RangeVar' in parent)) continue;
+        // PARTITION OF locks the parent ACCESS EXCLUSIVE; INHERITS only against concurrent schema changes.
+        add(
+          relationKey(parent.RangeVar),
+          stmt.partbound ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE',
+          'parent table',
+        );
       }
+      break;
+    }
+    case 'ViewStmt': {
+      const stmt = (ast as { ViewStmt: import('libpg-query').ViewStmt }).ViewStmt;
+      const view = relationKey(stmt.view);
+      if (view && stmt.replace && catalog?.tableExists(view)) add(view, 'ACCESS EXCLUSIVE', 'view');
+      for (const read of queryRelations(stmt.query)) add(read, 'ACCESS SHARE', 'table read by the view');
+      break;
+    }
+    case 'CreateTableAsStmt': {
+      const stmt = (ast as { CreateTableAsStmt: import('libpg-query').CreateTableAsStmt }).CreateTableAsStmt;
+      for (const read of queryRelations(stmt.query)) add(read, 'ACCESS SHARE', 'table read by the query');
+      break;
+    }
+    case 'AlterSeqStmt': {
+      const stmt = (ast as { AlterSeqStmt: import('libpg-query').AlterSeqStmt }).AlterSeqStmt;
+      add(relationKey(stmt.sequence), 'SHARE ROW EXCLUSIVE', 'sequence');
+      break;
+    }
+    case 'AlterDomainStmt': {
+      const stmt = (ast as { AlterDomainStmt: import('libpg-query').AlterDomainStmt }).AlterDomainStmt;
+      const constraint = stmt.def && 'Constraint' in stmt.def ? stmt.def.Constraint : undefined;
+      // A validated domain constraint checks every column of the domain under SHARE on its table.
+      if (stmt.subtype !== 'C' || !constraint || constraint.skip_validation || !catalog) break;
+      const names = namesOf(stmt.typeName);
+      const domain = names[names.length - 1] ?? '';
+      for (const table of catalog.tablesWithColumnType(domain))
+        add(table, 'SHARE', 'table using the domain', false, true);
       break;
     }
     case 'DropStmt': {
@@ -109,16 +184,30 @@ export function statementLocks(ast: Node, catalog?: CatalogView, pgVersion = 15)
       const objects = (stmt.objects ?? []).map((object) =>
         'List' in object ? objectKey(object.List.items) : undefined,
       );
+      const cascade = stmt.behavior === 'DROP_CASCADE';
+      // DROP … IF EXISTS of what the known schema does not have locks nothing.
+      const absent = (key: string | undefined, exists: (key: string) => boolean) =>
+        key !== undefined && stmt.missing_ok === true && catalog?.schemaKnown === true && !exists(key);
       if (
         stmt.removeType === 'OBJECT_TABLE' ||
         stmt.removeType === 'OBJECT_MATVIEW' ||
         stmt.removeType === 'OBJECT_VIEW'
       ) {
-        for (const key of objects) add(key, 'ACCESS EXCLUSIVE', stmt.removeType === 'OBJECT_TABLE' ? 'table' : 'view');
-      } else if (stmt.removeType === 'OBJECT_INDEX') {
         for (const key of objects) {
-          add(indexTarget(key, catalog), stmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE', 'table');
+          if (!key || absent(key, (name) => catalog?.tableExists(name) ?? false)) continue;
+          add(key, 'ACCESS EXCLUSIVE', stmt.removeType === 'OBJECT_TABLE' ? 'table' : 'view');
+          dropTableLocks(catalog, key, cascade, add);
         }
+      } else if (stmt.removeType === 'OBJECT_INDEX') {
+        const mode = stmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+        for (const key of objects) {
+          if (absent(key, (name) => catalog?.indexTable(name) !== undefined)) continue;
+          const table = indexTarget(key, catalog);
+          add(table, mode, 'table');
+          if (key && table !== key) add(key, mode, 'index');
+        }
+      } else if (stmt.removeType === 'OBJECT_SEQUENCE') {
+        for (const key of objects) add(key, 'ACCESS EXCLUSIVE', 'sequence');
       } else if (
         stmt.removeType === 'OBJECT_TRIGGER' ||
         stmt.removeType === 'OBJECT_RULE' ||
@@ -135,16 +224,26 @@ export function statementLocks(ast: Node, catalog?: CatalogView, pgVersion = 15)
     }
     case 'TruncateStmt': {
       const stmt = (ast as { TruncateStmt: import('libpg-query').TruncateStmt }).TruncateStmt;
+      const cascade = stmt.behavior === 'DROP_CASCADE';
       for (const relation of stmt.relations ?? []) {
-        if ('RangeVar' in relation) add(relationKey(relation.RangeVar), 'ACCESS EXCLUSIVE', 'table');
+        if (!('RangeVar' in relation)) continue;
+        const key = relationKey(relation.RangeVar);
+        add(key, 'ACCESS EXCLUSIVE', 'table');
+        if (key) truncateLocks(catalog, key, relation.RangeVar.inh === true, cascade, add);
       }
       break;
     }
     case 'RenameStmt': {
       const stmt = (ast as { RenameStmt: import('libpg-query').RenameStmt }).RenameStmt;
       const key = relationKey(stmt.relation);
-      if (stmt.renameType === 'OBJECT_INDEX') add(indexTarget(key, catalog), 'SHARE UPDATE EXCLUSIVE', 'index');
-      else if (stmt.relation) add(key, 'ACCESS EXCLUSIVE', 'table');
+      // Renaming an index locks the index, not its table.
+      if (stmt.renameType === 'OBJECT_INDEX') add(key, 'SHARE UPDATE EXCLUSIVE', 'index');
+      else if (stmt.relation) {
+        add(key, 'ACCESS EXCLUSIVE', 'table');
+        if (key && stmt.renameType === 'OBJECT_COLUMN' && stmt.relation.inh === true) {
+          for (const child of descendants(catalog, key)) add(child, 'ACCESS EXCLUSIVE', 'child table');
+        }
+      }
       break;
     }
     case 'AlterObjectSchemaStmt': {
@@ -178,12 +277,23 @@ export function statementLocks(ast: Node, catalog?: CatalogView, pgVersion = 15)
       const stmt = (ast as { ReindexStmt: import('libpg-query').ReindexStmt }).ReindexStmt;
       const concurrent = (stmt.params ?? []).some((p) => 'DefElem' in p && p.DefElem.defname === 'concurrently');
       const key = relationKey(stmt.relation);
-      const table = stmt.kind === 'REINDEX_OBJECT_INDEX' ? indexTarget(key, catalog) : key;
-      add(table, concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE', 'table', false, true);
+      const mode = concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
+      const indexMode = concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
+      // The table is only read (SHARE); each rebuilt index is locked ACCESS EXCLUSIVE, blocking reads using it.
+      if (stmt.kind === 'REINDEX_OBJECT_INDEX') {
+        const table = indexTarget(key, catalog);
+        add(table, mode, 'table', false, true);
+        if (key && table !== key) add(key, indexMode, 'index');
+      } else if (key) {
+        add(key, mode, 'table', false, true);
+        for (const index of catalog?.indexes(key) ?? []) add(index.name, indexMode, 'index');
+      }
       break;
     }
     case 'RefreshMatViewStmt': {
       const stmt = (ast as { RefreshMatViewStmt: import('libpg-query').RefreshMatViewStmt }).RefreshMatViewStmt;
+      const view = relationKey(stmt.relation);
+      for (const read of (view && catalog?.viewReads(view)) || []) add(read, 'ACCESS SHARE', 'table read by the view');
       add(
         relationKey(stmt.relation),
         stmt.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE',
@@ -254,6 +364,35 @@ interface CmdLock {
   scan: boolean;
   referenced?: string;
   partition?: string;
+  /** INHERIT / NO INHERIT: the parent table. */
+  parent?: { table: string; mode: PgLockMode };
+}
+
+/** ALTER TABLE actions PostgreSQL applies to partitions and inheritance children too (tablecmds.c ATPrepCmd). */
+const RECURSING_CMDS = new Set([
+  'AT_AddColumn',
+  'AT_DropColumn',
+  'AT_ColumnDefault',
+  'AT_SetNotNull',
+  'AT_DropNotNull',
+  'AT_SetStatistics',
+  'AT_SetOptions',
+  'AT_ResetOptions',
+  'AT_SetStorage',
+  'AT_AlterColumnType',
+  'AT_AddConstraint',
+  'AT_DropConstraint',
+  'AT_ValidateConstraint',
+]);
+
+function strongestCmdMode(cmds: Node[] | undefined): PgLockMode {
+  let mode: PgLockMode = 'SHARE UPDATE EXCLUSIVE';
+  for (const item of cmds ?? []) {
+    if (!('AlterTableCmd' in item)) continue;
+    const cmdMode = alterTableCmdLock(item.AlterTableCmd).mode;
+    if (LOCK_STRENGTH[cmdMode] > LOCK_STRENGTH[mode]) mode = cmdMode;
+  }
+  return mode;
 }
 
 const SHARE_UPDATE_EXCLUSIVE_CMDS = new Set([
@@ -313,7 +452,23 @@ export function alterTableCmdLock(cmd: AlterTableCmd): CmdLock {
     return { mode: 'ACCESS EXCLUSIVE', rewrite: false, scan: (validates && !usesIndex) || (buildsIndex && !usesIndex) };
   }
   if (subtype === 'AT_AddColumn' && cmd.def && 'ColumnDef' in cmd.def) {
-    return { mode: 'ACCESS EXCLUSIVE', rewrite: addColumnRewrites(cmd.def.ColumnDef), scan: false };
+    const referenced = columnReference(cmd.def.ColumnDef);
+    return {
+      mode: 'ACCESS EXCLUSIVE',
+      rewrite: addColumnRewrites(cmd.def.ColumnDef),
+      scan: false,
+      ...(referenced ? { referenced } : {}),
+    };
+  }
+  if ((subtype === 'AT_AddInherit' || subtype === 'AT_DropInherit') && cmd.def && 'RangeVar' in cmd.def) {
+    const parent = relationKey(cmd.def.RangeVar);
+    const mode: PgLockMode = subtype === 'AT_AddInherit' ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS SHARE';
+    return {
+      mode: 'ACCESS EXCLUSIVE',
+      rewrite: false,
+      scan: false,
+      ...(parent ? { parent: { table: parent, mode } } : {}),
+    };
   }
   if (subtype === 'AT_AlterColumnType') return { mode: 'ACCESS EXCLUSIVE', rewrite: true, scan: true };
   if (subtype === 'AT_SetNotNull') return { mode: 'ACCESS EXCLUSIVE', rewrite: false, scan: true };
@@ -327,6 +482,7 @@ function refineWithCatalog(
   table: string | undefined,
   catalog: CatalogView | undefined,
   pgVersion: number,
+  timeZoneUtc: boolean,
 ): void {
   if (!catalog || !table || !cmd.name) return;
   if (cmd.subtype === 'AT_SetNotNull' && pgVersion >= 12 && catalog.hasValidatedNotNullCheck(table, cmd.name)) {
@@ -335,11 +491,28 @@ function refineWithCatalog(
   if (cmd.subtype === 'AT_AlterColumnType' && cmd.def && 'ColumnDef' in cmd.def) {
     const before = catalog.columns(table)?.find((column) => column.name === cmd.name)?.type;
     const after = typeNameText(cmd.def.ColumnDef.typeName);
-    if (before && isBinaryCoercible(before, after) && !cmd.def.ColumnDef.raw_default) {
+    if (!before || cmd.def.ColumnDef.raw_default) return;
+    if (isBinaryCoercible(before, after)) {
       effect.rewrite = false;
       effect.scan = false;
+    } else if (timeZoneUtc && pgVersion >= 12 && isTimestampZoneChange(before, after)) {
+      // Metadata-only in a UTC session, but the column's indexes are still rebuilt (a scan under the lock).
+      const column = cmd.name;
+      effect.rewrite = false;
+      effect.scan = catalog.indexes(table).some((index) => index.columns.includes(column));
     }
   }
+}
+
+/** timestamp ↔ timestamptz: no rewrite when the session time zone is UTC (PostgreSQL 12+). */
+export function isTimestampZoneChange(before: string, after: string): boolean {
+  const base = (type: string) =>
+    type
+      .replace(/\(\d+\)$/, '')
+      .replace(/^timestamp with(out)? time zone$/, (_, out) => (out ? 'timestamp' : 'timestamptz'));
+  const from = base(before);
+  const to = base(after);
+  return (from === 'timestamp' && to === 'timestamptz') || (from === 'timestamptz' && to === 'timestamp');
 }
 
 /** Type changes PostgreSQL does without a rewrite (alter_table.sgml): same type, varchar→text, widening. */
@@ -390,6 +563,15 @@ const VOLATILE_DEFAULT_FUNCTIONS = new Set([
   'nextval',
   'txid_current',
 ]);
+
+/** The table a new column's inline REFERENCES points to. */
+function columnReference(def: import('libpg-query').ColumnDef): string | undefined {
+  for (const item of def.constraints ?? []) {
+    if ('Constraint' in item && item.Constraint.contype === 'CONSTR_FOREIGN')
+      return relationKey(item.Constraint.pktable);
+  }
+  return undefined;
+}
 
 function addColumnRewrites(def: import('libpg-query').ColumnDef): boolean {
   const type = namesOf(def.typeName?.names).join('.');

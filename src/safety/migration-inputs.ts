@@ -6,6 +6,7 @@ import { relativeToRoot, resolveInsideRoot } from '../root.js';
 import { askOnce } from '../sources/consent.js';
 import { isDownFile } from '../sources/down-files.js';
 import { implicitTransactionNote, noTransactionFix, runsAsImplicitTransaction } from '../sources/execution.js';
+import { TEMPLATE_NOTE } from '../sources/formats/go-template.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import { listSqlFiles, loadSqlInputs, type SourceOrigin, type SqlInput } from './inputs.js';
 
@@ -316,13 +317,17 @@ function toInput(root: string, migration: Migration): SqlInput {
   const text = migrationText(root, migration);
   // An empty down (an empty file, a down() that runs nothing) is there but undoes nothing: irreversible.
   const down = migration.down;
-  // Reader notes stay with list_migrations; the check only needs the transaction mode spelled out.
+  // Reader notes stay with list_migrations; the check only needs the transaction mode spelled out, and the
+  // values a templated file was read with.
   const implicit = !migration.transactional && runsAsImplicitTransaction(migration, 'postgresql');
-  const notes = migration.transactional
-    ? []
-    : implicit
-      ? [implicitTransactionNote(migration)]
-      : [`${migration.format} runs it outside a transaction (checked that way: CONCURRENTLY is allowed).`];
+  const notes = [
+    ...migration.notes.filter((note) => note.startsWith(TEMPLATE_NOTE)),
+    ...(migration.transactional
+      ? []
+      : implicit
+        ? [implicitTransactionNote(migration)]
+        : [`${migration.format} runs it outside a transaction (checked that way: CONCURRENTLY is allowed).`]),
+  ];
   return {
     file: migration.path,
     sql: text.sql,

@@ -24,7 +24,14 @@ export function detectProjectDatabase(root: string): ProjectDatabase {
     dependencies: [...(node?.dependencies ?? []), ...python.dependencies, ...readNativeManifests(files, '.')],
     tools: new Set(),
   };
-  const { engine } = resolveEngine(collectEngineClaims(context));
+  const claims = collectEngineClaims(context);
+  const { engine, ambiguity } = resolveEngine(claims);
+  if (ambiguity) {
+    return {
+      evidence: [],
+      conflict: claims.map((claim) => `${claim.engine} (${claim.evidence.file}: ${claim.evidence.what})`),
+    };
+  }
   if (!engine) return { evidence: [] };
   return {
     engine: engine.name,

@@ -14,6 +14,11 @@ export interface ProjectDatabase {
   version?: string;
   /** Where it was learned, e.g. "docker-compose.yml: service db image postgres:16.3". */
   evidence: string[];
+  /**
+   * When the project's files name different engines (uptime-kuma's package.json depends on mysql2, pg and
+   * sqlite3): each claim, e.g. "mysql (package.json: driver mysql2 ~3.11.5 in dependencies)". No engine then.
+   */
+  conflict?: string[];
 }
 
 /** Top-level files and folders that can name a database (manifests, ORM and tool configuration, compose, .env). */

@@ -1,6 +1,7 @@
 import type { Node, RangeVar } from 'libpg-query';
 import { nodeType } from './ast.js';
 import { displayTable, namesOf, objectKey, relationKey } from './names.js';
+import { isSystemOrToolRelation } from './system-relations.js';
 import type { CatalogView } from './types.js';
 
 /**
@@ -30,7 +31,7 @@ export function missingReferences(ast: Node, catalog: CatalogView): MissingRefer
   for (const reference of references) {
     if (reference.table === createdHere) continue;
     if (!catalog.tableExists(reference.table)) {
-      if (catalog.schemaKnown && !reference.optional) {
+      if (catalog.schemaKnown && !reference.optional && !isSystemOrToolRelation(reference.table)) {
         missing.push({
           kind: 'table',
           table: reference.table,

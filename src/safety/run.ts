@@ -445,6 +445,8 @@ export function requireProjectEngine(choice: EngineChoice): { engine: string; so
     return { engine: choice.explicit, source: 'option' };
   }
   const found = claimedEngine(choice);
+  const conflict = found ? undefined : conflictingEngines(choice);
+  if (conflict) throw engineAmbiguity(conflict, choice.inputs ?? []);
   if (!found || found.name === 'unknown') return { engine: 'postgresql', source: 'default' };
   if (hasRules(found.name)) return { engine: found.name, source: found.where };
   throw engineRefusal(found, choice.inputs ?? []);
@@ -460,6 +462,30 @@ export function claimedEngine(choice: Pick<EngineChoice, 'declared' | 'project'>
       ? claim
       : { name: choice.declared.name, where: choice.declared.where, file: undefined }
     : claim;
+}
+
+/**
+ * The project's conflicting engine claims, when no engine was given or declared by the format and the project's
+ * files disagree (each "mysql (package.json: driver mysql2 …)"); undefined otherwise.
+ */
+export function conflictingEngines(choice: Pick<EngineChoice, 'declared' | 'project'>): string[] | undefined {
+  if (choice.declared) return undefined;
+  const conflict = choice.project?.().conflict;
+  return conflict && conflict.length > 0 ? conflict : undefined;
+}
+
+/** The refusal when the project names several engines: never checked as PostgreSQL by default. */
+export function engineAmbiguity(conflict: string[], inputs: string[]): UserError {
+  const listed =
+    inputs.length > 0
+      ? ` Not checked: ${inputs.length} file(s): ${inputs.slice(0, 5).join(', ')}${inputs.length > 5 ? ` and ${inputs.length - 5} more` : ''}.`
+      : '';
+  return new UserError(
+    'engine-ambiguous',
+    `This project names more than one database engine — ${conflict.join('; ')} — so the engine its migrations run on is unknown, and nothing was checked: PostgreSQL rules on MySQL or SQLite SQL would report wrong locks and hazards.${listed}`,
+    'Say which engine these migrations run on: MCP "engine" (CLI --engine) postgresql, mysql, mariadb or sqlite.',
+    { file: conflict[0]?.replace(/^[^(]*\(/, '').split(': ')[0] ?? '.' },
+  );
 }
 
 /** True for the engines the safety rules cover (and for an engine nothing names: PostgreSQL is the default). */

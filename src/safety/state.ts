@@ -3,6 +3,7 @@ import { columnInfo, constraintInfo, nodeType, typeNameText } from './ast.js';
 import type { MigrationCatalog } from './catalog.js';
 import type { StatementLock } from './locks.js';
 import { objectKey, relationKey } from './names.js';
+import { queryRelations } from './query-relations.js';
 
 /**
  * The session a migration runs in, as far as the safety rules care: the transaction block, the timeouts set so
@@ -19,7 +20,9 @@ export class SessionState {
   transaction = 0;
   readonly accessExclusiveHeld = new Set<string>();
   /** SET LOCAL values end with the transaction; remember what to restore. */
-  private localTimeouts: { lock?: boolean; statement?: boolean } = {};
+  private localTimeouts: { lock?: boolean; statement?: boolean; timeZone?: boolean } = {};
+  /** `SET TIME ZONE 'UTC'` seen: timestamp ↔ timestamptz changes skip their rewrite (PostgreSQL 12+). */
+  timeZoneUtc = false;
 
   constructor(
     readonly catalog: MigrationCatalog,
@@ -45,6 +48,7 @@ export class SessionState {
       applySchemaChange(this.catalog, ast, this.inTransaction);
     }
     if (this.inTransaction) {
+      trackEmptiedTables(this.catalog, ast);
       for (const lock of locks) {
         if (lock.mode === 'ACCESS EXCLUSIVE' && !this.catalog.tableCreatedInCurrentTransaction(lock.table)) {
           this.accessExclusiveHeld.add(lock.table);
@@ -89,11 +93,18 @@ export class SessionState {
     this.accessExclusiveHeld.clear();
     if (this.localTimeouts.lock !== undefined) this.lockTimeoutSet = this.localTimeouts.lock;
     if (this.localTimeouts.statement !== undefined) this.statementTimeoutSet = this.localTimeouts.statement;
+    if (this.localTimeouts.timeZone !== undefined) this.timeZoneUtc = this.localTimeouts.timeZone;
     this.localTimeouts = {};
   }
 
   private applySet(stmt: import('libpg-query').VariableSetStmt): void {
     const name = stmt.name?.toLowerCase();
+    if (name === 'timezone') {
+      if (stmt.is_local && !this.inTransaction) return;
+      if (stmt.is_local && this.localTimeouts.timeZone === undefined) this.localTimeouts.timeZone = this.timeZoneUtc;
+      this.timeZoneUtc = stmt.kind === 'VAR_SET_VALUE' && isUtc(stmt.args);
+      return;
+    }
     if (name !== 'lock_timeout' && name !== 'statement_timeout') return;
     const value = stmt.kind === 'VAR_SET_VALUE' ? timeoutIsSet(stmt.args) : false;
     const key = name === 'lock_timeout' ? 'lock' : 'statement';
@@ -105,6 +116,35 @@ export class SessionState {
     if (key === 'lock') this.lockTimeoutSet = value;
     else this.statementTimeoutSet = value;
   }
+}
+
+/** Which tables the open transaction has emptied: no rows for a NOT NULL column to fail on. */
+function trackEmptiedTables(catalog: MigrationCatalog, ast: Node): void {
+  const type = nodeType(ast);
+  if (type === 'TruncateStmt') {
+    for (const relation of (ast as { TruncateStmt: import('libpg-query').TruncateStmt }).TruncateStmt.relations ?? []) {
+      const key = 'RangeVar' in relation ? relationKey(relation.RangeVar) : undefined;
+      if (key) catalog.markEmptied(key, true);
+    }
+  } else if (type === 'DeleteStmt') {
+    const stmt = (ast as { DeleteStmt: import('libpg-query').DeleteStmt }).DeleteStmt;
+    const key = relationKey(stmt.relation);
+    if (key && !stmt.whereClause && !stmt.usingClause) catalog.markEmptied(key, true);
+  } else if (type === 'InsertStmt' || type === 'MergeStmt' || type === 'CopyStmt') {
+    const key = relationKey((ast as Record<string, { relation?: import('libpg-query').RangeVar }>)[type]?.relation);
+    if (key) catalog.markEmptied(key, false);
+  }
+}
+
+/** The zone names PostgreSQL resolves to UTC itself (a server's default zone is not known, so it counts as not UTC). */
+const UTC_NAMES = new Set(['utc', 'etc/utc', 'zulu', 'etc/zulu', 'universal', 'etc/universal', 'gmt', 'etc/gmt']);
+
+function isUtc(args: Node[] | undefined): boolean {
+  const first = args?.[0];
+  if (!first || !('A_Const' in first)) return false;
+  const value = first.A_Const.sval?.sval;
+  if (value !== undefined) return UTC_NAMES.has(value.toLowerCase());
+  return (first.A_Const.ival?.ival ?? 0) === 0 && first.A_Const.ival !== undefined;
 }
 
 /** `SET lock_timeout = 0` (or '0', '0ms') disables the timeout; DEFAULT resets it to the server's (0). */
@@ -127,12 +167,19 @@ export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransa
     case 'CreateTableAsStmt': {
       const stmt = (ast as { CreateTableAsStmt: import('libpg-query').CreateTableAsStmt }).CreateTableAsStmt;
       const key = relationKey(stmt.into?.rel);
-      if (key && !(stmt.if_not_exists && catalog.tableExists(key))) catalog.createTable(key, undefined, inTransaction);
+      if (key && !(stmt.if_not_exists && catalog.tableExists(key))) {
+        catalog.createTable(key, undefined, inTransaction);
+        if (stmt.objtype === 'OBJECT_MATVIEW') catalog.placeTable(key, { reads: queryRelations(stmt.query) });
+      }
       break;
     }
     case 'ViewStmt': {
-      const key = relationKey((ast as { ViewStmt: import('libpg-query').ViewStmt }).ViewStmt.view);
-      if (key) catalog.createTable(key, undefined, inTransaction);
+      const stmt = (ast as { ViewStmt: import('libpg-query').ViewStmt }).ViewStmt;
+      const key = relationKey(stmt.view);
+      if (key) {
+        catalog.createTable(key, undefined, inTransaction);
+        catalog.placeTable(key, { reads: queryRelations(stmt.query) });
+      }
       break;
     }
     case 'AlterTableStmt':
@@ -215,6 +262,14 @@ function createTable(catalog: MigrationCatalog, stmt: CreateStmt, inTransaction:
     if ('ColumnDef' in element) columns.push(columnInfo(element.ColumnDef));
   }
   catalog.createTable(key, opaque ? undefined : columns, inTransaction);
+  const parents = (stmt.inhRelations ?? []).flatMap((parent) =>
+    'RangeVar' in parent ? [relationKey(parent.RangeVar) ?? ''] : [],
+  );
+  catalog.placeTable(key, {
+    ...(stmt.partspec ? { partitioned: true } : {}),
+    ...(stmt.partbound && parents[0] ? { partitionOf: parents[0] } : {}),
+    ...(!stmt.partbound && parents.length > 0 ? { inherits: parents } : {}),
+  });
   if (opaque) for (const column of columns) catalog.addColumn(key, column);
   for (const element of stmt.tableElts ?? []) {
     if ('ColumnDef' in element) {
@@ -292,6 +347,22 @@ function alterTable(catalog: MigrationCatalog, stmt: AlterTableStmt, inTransacti
       case 'AT_DropConstraint':
         if (column) catalog.dropConstraint(key, column);
         break;
+      case 'AT_AttachPartition':
+      case 'AT_DetachPartition': {
+        const partition = cmd.def && 'PartitionCmd' in cmd.def ? relationKey(cmd.def.PartitionCmd.name) : undefined;
+        if (partition) {
+          catalog.placeTable(partition, { partitionOf: cmd.subtype === 'AT_AttachPartition' ? key : undefined });
+        }
+        break;
+      }
+      case 'AT_AddInherit':
+      case 'AT_DropInherit': {
+        const parent = cmd.def && 'RangeVar' in cmd.def ? relationKey(cmd.def.RangeVar) : undefined;
+        if (!parent) break;
+        const others = (catalog.inheritedFrom(key) ?? []).filter((each) => each !== parent);
+        catalog.placeTable(key, { inherits: cmd.subtype === 'AT_AddInherit' ? [...others, parent] : others });
+        break;
+      }
       default:
         break;
     }

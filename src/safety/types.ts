@@ -90,6 +90,8 @@ export interface CatalogView {
   tableCreatedInThisMigration(table: string): boolean;
   /** Created in the currently open transaction: invisible to other sessions, so its locks harm no one. */
   tableCreatedInCurrentTransaction(table: string): boolean;
+  /** Emptied by TRUNCATE or an unqualified DELETE earlier in the open transaction (and not written since). */
+  tableEmptiedInCurrentTransaction(table: string): boolean;
   columns(table: string): ColumnInfo[] | undefined;
   /** A validated CHECK (col IS NOT NULL) exists, so SET NOT NULL skips its scan (PG 12+). */
   hasValidatedNotNullCheck(table: string, column: string): boolean;
@@ -106,6 +108,18 @@ export interface CatalogView {
   /** The `schema.table` key of the table an index belongs to, when the index is known. */
   indexTable(index: string): string | undefined;
   indexes(table: string): IndexInfo[];
+  /** Direct partitions and inheritance children (`schema.table` keys); recursion is the caller's. */
+  inheritors(table: string): Array<{ table: string; partition: boolean }>;
+  /** The partitioned table this table is a partition of, when known. */
+  partitionParent(table: string): string | undefined;
+  /** Tables with a foreign key to this table. */
+  referencingTables(table: string): string[];
+  /** Relations the query of a view or materialized view reads; undefined when the view is not known. */
+  viewReads(view: string): string[] | undefined;
+  /** Views and materialized views whose query reads the relation. */
+  dependentViews(table: string): string[];
+  /** Tables with a column of this type (a domain's users). */
+  tablesWithColumnType(type: string): string[];
 }
 
 export type ConstraintKind = 'check' | 'foreign-key' | 'unique' | 'primary-key' | 'exclusion' | 'not-null';
@@ -144,10 +158,14 @@ export interface RuleContext {
   /** SET lock_timeout / statement_timeout seen before this statement (in this session). */
   lockTimeoutSet: boolean;
   statementTimeoutSet: boolean;
+  /** The session time zone was set to UTC (SET TIME ZONE 'UTC'): timestamp ↔ timestamptz skip their rewrite. */
+  timeZoneUtc: boolean;
   /** Which transaction block the statement is in (numbered from 1 in file order); meaningful when inTransaction. */
   transaction?: number;
   /** Statements before this one in the current transaction took an ACCESS EXCLUSIVE lock on these tables. */
   accessExclusiveHeld: ReadonlySet<string>;
+  /** What the statement locks, from the lock map: whether it scans or rewrites under its lock. */
+  statementLocks: ReadonlyArray<{ table: string; mode: PgLockMode; scan: boolean; rewrite: boolean }>;
   catalog: CatalogView;
   /** Tables with at least this many rows are "large" (seed rule 8). */
   largeTableRows: number;

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { type DrizzleSchemaInfo, describeDrizzleSchema } from '../schema/sources/drizzle-tables.js';
 import { useCompiledModules } from '../sources/loader.js';
 import { FORMAT_READERS } from '../sources/registry.js';
 import type { ReadContext } from '../sources/types.js';
@@ -17,26 +18,30 @@ export interface SandboxReadRequest {
   modules: CompiledModules;
 }
 
+/** Load a Drizzle schema module and describe its tables (diff_schema's Drizzle source). */
+export interface SandboxDrizzleRequest {
+  type: 'drizzle-schema';
+  root: string;
+  file: string;
+  modules: CompiledModules;
+}
+
 export type SandboxMessage =
   | { type: 'file'; file: string }
   | { type: 'done'; read: Awaited<ReturnType<(typeof FORMAT_READERS)[number]['read']>> }
+  | { type: 'drizzle-schema'; schema: DrizzleSchemaInfo }
   | { type: 'failed'; failure: { code: string; what: string; fix: string; where?: UserError['where'] } };
 
 function send(message: SandboxMessage): Promise<void> {
   return new Promise((resolve) => process.send?.(message, undefined, undefined, () => resolve()));
 }
 
-async function read(request: SandboxReadRequest): Promise<void> {
+async function answer(work: () => Promise<SandboxMessage>): Promise<void> {
   try {
     if (!(globalThis as Record<symbol, unknown>)[GUARD_MARK]) {
       throw new UserError('sandbox-unguarded', 'The network guard is not loaded.', 'This is a bug; please report it.');
     }
-    const reader = FORMAT_READERS.find((candidate) => candidate.format === request.format);
-    if (!reader)
-      throw new UserError('unsupported-format', `No reader for ${request.format}.`, 'This is a bug; please report it.');
-    useCompiledModules(request.modules);
-    const result = await reader.read({ ...request.context, onFile: (file) => void send({ type: 'file', file }) });
-    await send({ type: 'done', read: result });
+    await send(await work());
   } catch (error) {
     const failure =
       error instanceof UserError
@@ -48,4 +53,22 @@ async function read(request: SandboxReadRequest): Promise<void> {
   process.exit(0);
 }
 
-process.once('message', (request: SandboxReadRequest) => void read(request));
+async function read(request: SandboxReadRequest): Promise<SandboxMessage> {
+  const reader = FORMAT_READERS.find((candidate) => candidate.format === request.format);
+  if (!reader)
+    throw new UserError('unsupported-format', `No reader for ${request.format}.`, 'This is a bug; please report it.');
+  useCompiledModules(request.modules);
+  const result = await reader.read({ ...request.context, onFile: (file) => void send({ type: 'file', file }) });
+  return { type: 'done', read: result };
+}
+
+async function drizzleSchema(request: SandboxDrizzleRequest): Promise<SandboxMessage> {
+  useCompiledModules(request.modules);
+  return { type: 'drizzle-schema', schema: await describeDrizzleSchema(request.root, request.file) };
+}
+
+process.once(
+  'message',
+  (request: SandboxReadRequest | SandboxDrizzleRequest) =>
+    void answer(() => (request.type === 'read' ? read(request) : drizzleSchema(request))),
+);

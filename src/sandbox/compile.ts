@@ -41,6 +41,30 @@ export async function compileProjectModules(root: string, files: string[]): Prom
   return compiled;
 }
 
+/**
+ * A module whose text is not the file on disk (a schema file at a git ref), compiled as if it stood at `file`:
+ * its relative imports resolve from there. Nothing is written.
+ */
+export async function compileProjectSource(root: string, file: string, text: string): Promise<CompiledModule> {
+  const esbuild = await import('esbuild');
+  try {
+    const result = await esbuild.build({
+      ...common(root),
+      format: 'cjs',
+      stdin: {
+        contents: text,
+        resolveDir: path.dirname(file),
+        sourcefile: file,
+        loader: /\.[cm]?ts$/.test(file) ? 'ts' : 'js',
+      },
+      outfile: `${file}.sandbox.js`,
+    });
+    return { kind: 'cjs', code: withAbsoluteMap(file, result.outputFiles ?? []) };
+  } catch (error) {
+    return failure(root, file, error, (error as BuildFailure).errors?.[0]);
+  }
+}
+
 type Esbuild = typeof import('esbuild');
 
 async function compileOne(esbuild: Esbuild, root: string, file: string): Promise<CompiledModule> {

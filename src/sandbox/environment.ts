@@ -17,8 +17,7 @@ export function scrubbedEnvironment(source: NodeJS.ProcessEnv = process.env): Re
 
 /**
  * For the project's Python (alembic --sql, manage.py sqlmigrate): the same allow-list plus what Python needs to
- * find the project's packages. Python is not sandboxed beyond this (no permission model, network or fs limits):
- * it runs only with the same explicit consent (executeProjectCode / --execute).
+ * find the project's packages. The rest of Python's sandbox is python-run.ts (audit hook, namespace, limits).
  */
 export function pythonEnvironment(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const environment = scrubbedEnvironment(source);

@@ -1,11 +1,14 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine } from '../model.js';
 import { resolveProjectRoot } from '../root.js';
+import { askOnce } from '../sources/consent.js';
+import { drizzleSchemaFile } from '../sources/formats/drizzle-config.js';
+import type { ProjectCodeConsent } from '../sources/types.js';
 import { diffSchemas } from './diff/diff.js';
 import type { RenameAnswer, SchemaDiff } from './diff/types.js';
-import { type LoadedSchema, loadSchema, parseSchemaSource, type SchemaSource } from './sources.js';
+import { DRIZZLE_MODULE, type LoadedSchema, loadSchema, parseSchemaSource, type SchemaSource } from './sources.js';
 
 /**
  * diff_schema's engine: two schema sources loaded (never by running project code) and diffed. With neither
@@ -24,11 +27,15 @@ export interface DiffSourcesOptions {
   renames?: RenameAnswer[];
   shadowUrl?: string;
   signal?: AbortSignal;
+  /** Consent to load a Drizzle schema module in the sandbox; a function asks when needed. */
+  executeProjectCode?: ProjectCodeConsent;
 }
 
 export interface SourcesDiff {
   from: string;
   to: string;
+  /** The sources both sides were read from, defaults resolved: the reverse diff reads them the other way. */
+  sources: { from: SchemaSource; to: SchemaSource };
   engine: string;
   diff: SchemaDiff;
   /** Milliseconds spent loading both sides and diffing. */
@@ -52,15 +59,15 @@ export async function diffSources(options: DiffSourcesOptions): Promise<SourcesD
   const needsFile = options.from === undefined || options.to === undefined;
   const file = needsFile ? (options.file ?? findSchemaFile(root)) : options.file;
   const from = toSource(options.from, () => ({ kind: 'git', ref: 'HEAD', file: file ?? '' }));
-  const to = toSource(options.to, () =>
-    /\.prisma$/i.test(file ?? '') ? { kind: 'prisma', file: file ?? '' } : { kind: 'sql', file: file ?? '' },
-  );
+  const to = toSource(options.to, () => workingTreeSource(file ?? ''));
   const engine = options.engine ?? engineOf(from) ?? engineOf(to) ?? engineFromFile(file);
   const loadOptions = {
     root,
     ...(engine ? { engine } : {}),
     ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    // Both sides may be Drizzle modules: the human is asked once per diff.
+    ...(options.executeProjectCode !== undefined ? { executeProjectCode: askOnce(options.executeProjectCode) } : {}),
   };
   const started = performance.now();
   const before: LoadedSchema = await loadSchema(from, loadOptions);
@@ -70,10 +77,17 @@ export async function diffSources(options: DiffSourcesOptions): Promise<SourcesD
   return {
     from: before.label,
     to: after.label,
+    sources: { from, to },
     engine: before.schema.engine,
     diff,
     timings: { load: Math.round(loaded - started), diff: Math.round(performance.now() - loaded) },
   };
+}
+
+function workingTreeSource(file: string): SchemaSource {
+  if (/\.prisma$/i.test(file)) return { kind: 'prisma', file };
+  if (DRIZZLE_MODULE.test(file)) return { kind: 'drizzle', file };
+  return { kind: 'sql', file };
 }
 
 function toSource(value: string | SchemaSource | undefined, fallback: () => SchemaSource): SchemaSource {
@@ -81,13 +95,21 @@ function toSource(value: string | SchemaSource | undefined, fallback: () => Sche
   return typeof value === 'string' ? parseSchemaSource(value) : value;
 }
 
+/** The usual schema files, then the module drizzle.config names as its schema. */
 function findSchemaFile(root: string): string {
-  const found = SCHEMA_FILES.find((name) => existsSync(path.join(root, name)));
+  const read = (file: string) => {
+    try {
+      return readFileSync(path.join(root, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const found = SCHEMA_FILES.find((name) => existsSync(path.join(root, name))) ?? drizzleSchemaFile(read, ['.']);
   if (!found)
     throw new UserError(
       'schema-file-not-found',
-      `No schema file found in ${root} (looked for ${SCHEMA_FILES.join(', ')}).`,
-      'Name the schema file (file / --file), or pass both sides: from and to (db:<url>, sql:<file>, prisma:<file>, git:<ref>:<file>, migrations[:<folder>]).',
+      `No schema file found in ${root} (looked for ${SCHEMA_FILES.join(', ')} and drizzle.config's schema).`,
+      'Name the schema file (file / --file), or pass both sides: from and to (db:<url>, sql:<file>, prisma:<file>, drizzle:<file>, git:<ref>:<file>, migrations[:<folder>]).',
     );
   return found;
 }

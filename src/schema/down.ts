@@ -1,6 +1,9 @@
 import { UserError } from '../errors.js';
 import type { Engine, Migration } from '../model.js';
 import { buildBaseline } from '../shadow/baseline.js';
+import { shadowEngineFor } from '../shadow/open.js';
+import { cachedReplay, historyExtensions, historyKey, rememberReplay, versionText } from '../shadow/replay-cache.js';
+import { migrationIndex } from '../sources/migration-ref.js';
 import { diffSchemas } from './diff/diff.js';
 import type { SchemaDiff, SchemaOperation } from './diff/types.js';
 import type { Schema } from './model.js';
@@ -42,21 +45,8 @@ export async function deriveDown(migrationRef: string, options: DeriveDownOption
     ...(options.engine ? { engine: options.engine } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const index = result.migrations.findIndex(
-    (migration) =>
-      migration.id === migrationRef ||
-      migration.name === migrationRef ||
-      migration.path === migrationRef ||
-      migration.path.endsWith(`/${migrationRef}`),
-  );
-  const migration = result.migrations[index];
-  if (!migration)
-    throw new UserError(
-      'migration-not-found',
-      `No migration "${migrationRef}" in ${result.directory} (${result.migrations.length} migration(s)).`,
-      `Pass a migration id, name or path as listed by "db-migration-agent migrations"${result.migrations[0] ? `, e.g. ${result.migrations[0].id}` : ''}.`,
-      { file: result.directory },
-    );
+  const index = migrationIndex(result.migrations, migrationRef, result.directory);
+  const migration = result.migrations[index]!;
   const earlier = result.migrations.slice(0, index);
   const notCompiled = [...earlier, migration].find((item) => item.compiled === false);
   if (notCompiled)
@@ -79,18 +69,31 @@ export async function deriveDownOf(
   return downBetween(migration, earlier.length, before, after);
 }
 
-/** The schema before the migration (its earlier ones replayed on a shadow) and after it. */
+/**
+ * The schema before the migration (its earlier ones replayed on a shadow) and after it; both kept in the
+ * process's replay cache, so deriving the same down again, or diffing the same history, replays nothing.
+ */
 export async function schemasAround(
   migration: Migration,
   earlier: Migration[],
   options: Omit<DeriveDownOptions, 'root' | 'path'>,
 ): Promise<{ before: Schema; after: Schema }> {
+  const engine = shadowEngineFor(options.engine);
+  const beforeKey = historyKey(engine, earlier, options.shadowUrl);
+  const afterKey = historyKey(engine, [...earlier, migration], options.shadowUrl);
+  const [cachedBefore, cachedAfter] = [cachedReplay(beforeKey), cachedReplay(afterKey)];
+  if (cachedBefore && cachedAfter) return { before: cachedBefore.schema, after: cachedAfter.schema };
   const signal = options.signal ? { signal: options.signal } : {};
-  return withShadow(options, async (db) => {
+  const extensions = historyExtensions([...earlier, migration]);
+  return withShadow({ ...options, extensions }, async (db) => {
     await buildBaseline(db, { kind: 'migrations', migrations: earlier }, signal);
+    const version = await versionText(db);
     const before = await db.introspect();
     await buildBaseline(db, { kind: 'migrations', migrations: [migration] }, signal);
-    return { before, after: await db.introspect() };
+    const after = await db.introspect();
+    rememberReplay(beforeKey, { schema: structuredClone(before), ...(version ? { version } : {}) });
+    rememberReplay(afterKey, { schema: structuredClone(after), ...(version ? { version } : {}) });
+    return { before, after };
   });
 }
 

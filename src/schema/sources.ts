@@ -6,7 +6,9 @@ import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.j
 import { buildBaseline } from '../shadow/baseline.js';
 import { openShadow, shadowEngineFor } from '../shadow/open.js';
 import { extensionsCreatedIn } from '../shadow/pglite-extensions.js';
+import { replayHistory } from '../shadow/replay-cache.js';
 import type { ShadowDatabase } from '../shadow/types.js';
+import type { ProjectCodeConsent } from '../sources/types.js';
 import { introspectMysql } from './introspect/mysql.js';
 import { introspectPostgres } from './introspect/postgres.js';
 import { introspectSqlite } from './introspect/sqlite.js';
@@ -16,13 +18,18 @@ import type { Schema } from './model.js';
  * Where a schema comes from. None runs the project's code: a database is read over a read-only connection, SQL
  * (a file, or a file at a git ref) and migration histories are applied to a throw-away shadow and introspected.
  *
- * Text form (CLI and MCP): `db:<url>` · `sql:<file>` · `git:<ref>:<file>` · `migrations[:<folder>]`.
+ * A Drizzle schema module is the exception: it runs, in the sandbox, only when the caller consents.
+ *
+ * Text form (CLI and MCP): `db:<url>` · `sql:<file>` · `prisma:<file>` · `drizzle:<file>` · `git:<ref>:<file>` ·
+ * `migrations[:<folder>]`.
  */
 export type SchemaSource =
   | { kind: 'database'; url: string }
   | { kind: 'sql'; file: string }
   /** `schema.prisma`, or a folder of `.prisma` files, read with Prisma's own parser and its SQL conventions. */
   | { kind: 'prisma'; file: string }
+  /** A Drizzle `schema.ts`, loaded in the sandbox (with consent) and read with drizzle-orm's getTableConfig. */
+  | { kind: 'drizzle'; file: string }
   | { kind: 'git'; ref: string; file: string }
   | { kind: 'migrations'; path?: string };
 
@@ -33,6 +40,8 @@ export interface LoadSchemaOptions {
   /** A server the user named for shadows (MySQL needs one); PostgreSQL defaults to PGlite, SQLite to memory. */
   shadowUrl?: string;
   signal?: AbortSignal;
+  /** Consent to run project code (a Drizzle schema module), in the sandbox; a function asks when needed. */
+  executeProjectCode?: ProjectCodeConsent;
 }
 
 export interface LoadedSchema {
@@ -60,17 +69,21 @@ export function parseSchemaSource(text: string): SchemaSource {
     case 'prisma':
       if (value) return { kind: 'prisma', file: value };
       break;
+    case 'drizzle':
+      if (value) return { kind: 'drizzle', file: value };
+      break;
     case 'migrations':
       return value ? { kind: 'migrations', path: value } : { kind: 'migrations' };
     default:
       if (/^(postgres|postgresql|mysql|mariadb):\/\//.test(text)) return { kind: 'database', url: text };
       if (/\.sql$/i.test(text)) return { kind: 'sql', file: text };
       if (/\.prisma$/i.test(text)) return { kind: 'prisma', file: text };
+      if (DRIZZLE_MODULE.test(text)) return { kind: 'drizzle', file: text };
   }
   throw new UserError(
     'bad-schema-source',
     `"${text}" is not a schema source.`,
-    'Write db:<url>, sql:<file>, prisma:<schema.prisma>, git:<ref>:<file> (e.g. git:HEAD:prisma/schema.prisma) or migrations[:<folder>].',
+    'Write db:<url>, sql:<file>, prisma:<schema.prisma>, drizzle:<schema.ts>, git:<ref>:<file> (e.g. git:HEAD:prisma/schema.prisma) or migrations[:<folder>].',
   );
 }
 
@@ -99,9 +112,19 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
       const label = relativeToRoot(root, resolveInsideRoot(root, source.file));
       return { schema: (await readPrismaSchema(resolveInsideRoot(root, source.file))).schema, label };
     }
+    case 'drizzle': {
+      const file = resolveInsideRoot(root, source.file);
+      const label = relativeToRoot(root, file);
+      return { schema: await schemaOfDrizzle(label, file, undefined, root, options), label };
+    }
     case 'git': {
       const text = await readAtRef(root, source.ref, source.file);
       const label = `${source.file} at ${source.ref}`;
+      if (DRIZZLE_MODULE.test(source.file))
+        return {
+          schema: await schemaOfDrizzle(label, resolveInsideRoot(root, source.file), text, root, options),
+          label,
+        };
       if (/\.prisma$/i.test(source.file)) {
         const { prismaSchemaFromFiles } = await import('./sources/prisma.js');
         return { schema: prismaSchemaFromFiles([[source.file, text]]).schema, label };
@@ -111,6 +134,27 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
     case 'migrations':
       return schemaOfMigrations(root, source.path, options);
   }
+}
+
+/** A source file that is a Drizzle schema module (TypeScript or JavaScript). */
+export const DRIZZLE_MODULE = /\.[cm]?[jt]s$/i;
+
+async function schemaOfDrizzle(
+  label: string,
+  file: string,
+  text: string | undefined,
+  root: string,
+  options: LoadSchemaOptions,
+): Promise<Schema> {
+  const { readDrizzleSchema } = await import('./sources/drizzle.js');
+  return readDrizzleSchema(label, {
+    root,
+    file,
+    ...(text !== undefined ? { text } : {}),
+    ...(options.executeProjectCode !== undefined ? { executeProjectCode: options.executeProjectCode } : {}),
+    applyDdl: (statements, engine) =>
+      schemaOfSql(statements.map((statement) => `${statement};`).join('\n'), label, { ...options, engine }),
+  });
 }
 
 /** Applies SQL to a fresh shadow and reads the structure back; errors name the file and line. */
@@ -140,19 +184,13 @@ async function schemaOfMigrations(
       'Use a SQL schema file or a database as the source, or list the migrations with executeProjectCode to record their SQL.',
       { file: uncompiled[0]?.path ?? result.directory },
     );
-  const engine = options.engine ?? result.engine;
-  const extensions = extensionsCreatedIn([
-    result.migrations.flatMap((m) => m.up.map((statement) => statement.sql)).join('\n'),
-  ]);
-  const schema = await withShadow({ ...options, ...(engine ? { engine } : {}), extensions }, async (db) => {
-    await buildBaseline(
-      db,
-      { kind: 'migrations', migrations: result.migrations },
-      options.signal ? { signal: options.signal } : {},
-    );
-    return db.introspect();
+  const engine = shadowEngineFor(options.engine ?? result.engine);
+  const replayed = await replayHistory(engine, result.migrations, {
+    ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
-  return { schema, label: `${result.migrations.length} ${result.format} migration(s) in ${result.directory}` };
+  const label = `${result.migrations.length} ${result.format} migration(s) in ${result.directory}`;
+  return { schema: replayed.schema, label: replayed.cached ? `${label} (replay cached)` : label };
 }
 
 export async function withShadow<T>(
@@ -199,36 +237,12 @@ async function readAtRef(root: string, ref: string, file: string): Promise<strin
 
 /** Introspects a real database over a read-only connection (the server itself refuses writes). */
 async function introspectDatabase(url: string, root: string): Promise<Schema> {
-  const { connectMysqlReadOnly, connectPostgresReadOnly } = await import('../shadow/guard.js');
+  const { openReadOnly } = await import('../environments/read-only.js');
+  const db = await openReadOnly(url, root);
   try {
-    if (/^postgres(ql)?:/i.test(url)) {
-      const client = await connectPostgresReadOnly(url);
-      try {
-        return await introspectPostgres({ query: async (sql, params) => (await client.query(sql, params)).rows });
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    }
-    if (/^(mysql|mariadb):/i.test(url)) {
-      const connection = await connectMysqlReadOnly(url.replace(/^mariadb:/i, 'mysql:'));
-      try {
-        return await introspectMysql({
-          query: async (sql, params) => (await connection.query(sql, params))[0] as never,
-        });
-      } finally {
-        await connection.end().catch(() => undefined);
-      }
-    }
-    const file = resolveInsideRoot(root, url.replace(/^(sqlite|file):(\/\/)?/i, ''));
-    const { default: Database } = await import('better-sqlite3');
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      return await introspectSqlite({
-        query: async (sql, params = []) => db.prepare(sql).all(...params) as never,
-      });
-    } finally {
-      db.close();
-    }
+    if (db.engine === 'postgresql') return await introspectPostgres(db);
+    if (db.engine === 'mysql') return await introspectMysql(db);
+    return await introspectSqlite(db);
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(
@@ -236,6 +250,8 @@ async function introspectDatabase(url: string, root: string): Promise<Schema> {
       `Could not read the schema of ${redactUrl(url)} (read-only): ${(error as Error).message}`,
       'Check the URL, that the server is reachable and that the user may read the catalog.',
     );
+  } finally {
+    await db.close();
   }
 }
 

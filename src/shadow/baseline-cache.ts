@@ -36,11 +36,20 @@ export interface BaselineKeyInput {
 export function baselineKey(input: BaselineKeyInput): string | undefined {
   const { source } = input;
   if (source.kind === 'none') return undefined;
+  return contentHash(
+    `baseline-v1 ${input.kind} ${input.server ?? ''} rows=${input.rowsPerTable} gen=${SYNTHETIC_GENERATOR_VERSION}`,
+    source,
+  );
+}
+
+/**
+ * SHA-256 of a header and what builds a baseline: the dump text, or every migration's statements in order with
+ * its transaction mode. Fields are length-prefixed so no two different inputs hash alike.
+ */
+export function contentHash(header: string, source: Exclude<BaselineSource, { kind: 'none' }>): string {
   const hash = createHash('sha256');
   const field = (value: string) => hash.update(`${value.length}:${value}\u0000`);
-  field(
-    `baseline-v1 ${input.kind} ${input.server ?? ''} rows=${input.rowsPerTable} gen=${SYNTHETIC_GENERATOR_VERSION}`,
-  );
+  field(header);
   field(source.kind);
   if (source.kind === 'dump') field(source.sql);
   else {

@@ -141,10 +141,20 @@ export async function connectPostgresReadOnly(url: string, timeoutMs = 10_000) {
   return client;
 }
 
-/** Read-only connection to a real MySQL/MariaDB target, set on the session at connect. */
+/**
+ * Read-only connection to a real MySQL/MariaDB target, set on the session at connect, with a statement time limit
+ * (MariaDB's max_statement_time in seconds, MySQL's max_execution_time in milliseconds).
+ */
 export async function connectMysqlReadOnly(url: string, timeoutMs = 10_000) {
   const mysql = await import('mysql2/promise');
   const connection = await mysql.createConnection({ uri: url, connectTimeout: timeoutMs });
   await connection.query('SET SESSION TRANSACTION READ ONLY');
+  const [rows] = await connection.query('SELECT VERSION() AS version');
+  const mariadb = /mariadb/i.test(String((rows as { version?: string }[])[0]?.version));
+  await connection.query(
+    mariadb
+      ? `SET SESSION max_statement_time = ${timeoutMs / 1000}`
+      : `SET SESSION max_execution_time = ${Math.round(timeoutMs)}`,
+  );
   return connection;
 }

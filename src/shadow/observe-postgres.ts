@@ -32,7 +32,7 @@ function kindOf(relkind: string): RelationState['kind'] {
   return 'other';
 }
 
-export async function readRelations(db: ShadowDatabase): Promise<Map<number, RelationState>> {
+export async function readRelations(db: Pick<ShadowDatabase, 'query'>): Promise<Map<number, RelationState>> {
   const rows = await db.query<{ oid: number; name: string; relkind: string; relfilenode: number; tbl: string | null }>(
     `SELECT c.oid::int AS oid, ${NAME} AS name, c.relkind::text AS relkind, c.relfilenode::int AS relfilenode,
             (SELECT tc.relname FROM pg_index i JOIN pg_class tc ON tc.oid = i.indrelid WHERE i.indexrelid = c.oid) AS tbl
@@ -57,7 +57,10 @@ export async function readRelations(db: ShadowDatabase): Promise<Map<number, Rel
  * Relation locks this session holds. A relation dropped by the statement has left pg_class but is still locked;
  * its name comes from `known` (the relations seen before the statement).
  */
-export async function readLocks(db: ShadowDatabase, known: Map<number, RelationState>): Promise<HeldLock[]> {
+export async function readLocks(
+  db: Pick<ShadowDatabase, 'query'>,
+  known: Map<number, RelationState>,
+): Promise<HeldLock[]> {
   const rows = await db.query<{
     oid: number;
     name: string | null;

@@ -98,6 +98,8 @@ export interface RehearsalReport {
   lockTimeoutMs: number;
   engineNotes: string[];
   durationMs: number;
+  /** The shadow server's VERSION() on MySQL/MariaDB: which ALTER algorithms it has. */
+  serverVersion?: string;
 }
 
 export const DEFAULT_ROWS_PER_TABLE = 1_000;
@@ -158,9 +160,12 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
         return reports.find((report) => report.error);
       };
 
+      const serverVersion =
+        db.engine === 'mysql' ? (await db.query<{ v: string }>('SELECT VERSION() AS v'))[0]?.v : undefined;
       const report: RehearsalReport = {
         engine: options.engine,
         shadow: db.description,
+        ...(serverVersion ? { serverVersion } : {}),
         migration: {
           id: migration.id,
           path: migration.path,

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine, Migration } from '../model.js';
+import { defaultEngine } from '../project/default-engine.js';
 import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.js';
 import { askOnce } from '../sources/consent.js';
 import { findMigrationFolders, type ProjectCodeConsent, readMigrations } from '../sources/index.js';
@@ -78,7 +79,7 @@ export async function prepareRehearsal(request: RehearsalRequest): Promise<Prepa
     notes.push(`rehearsed the newest migration detect finds: ${request.migration}`);
   }
   const target = await loadTarget(root, request.migration, requestedEngine, notes, consent, request.signal);
-  const engine = requestedEngine ?? target.engine ?? 'postgresql';
+  const engine = requestedEngine ?? target.engine ?? (await defaultEngine(root, 'this migration'));
   let migration = target.migration ?? (await migrationFromText(root, request.migration, engine, 'migration'));
   if (request.down !== undefined) {
     const down = await readSqlOrPath(root, request.down);

@@ -125,12 +125,7 @@ async function runAttempt(
         current = message.file;
         arm();
       } else if (message.type === 'done') settle(() => resolve({ kind: 'done', read: message.read, notes }));
-      else {
-        const { code, what, fix, where } = message.failure;
-        settle(() =>
-          reject(code === 'internal' ? toUserError(new Error(what)) : new UserError(code, what, fix, where)),
-        );
-      }
+      else if (message.type === 'failed') settle(() => reject(sandboxFailure(message.failure)));
     });
     child.on('error', (error) => settle(() => reject(sandboxFailed(error.message))));
     child.on('exit', (code, exitSignal) => {
@@ -145,7 +140,13 @@ async function runAttempt(
   });
 }
 
-function sandboxFailed(reason: string): UserError {
+/** The error the sandboxed code reported, as our own. */
+export function sandboxFailure(failure: Extract<SandboxMessage, { type: 'failed' }>['failure']): UserError {
+  const { code, what, fix, where } = failure;
+  return code === 'internal' ? toUserError(new Error(what)) : new UserError(code, what, fix, where);
+}
+
+export function sandboxFailed(reason: string): UserError {
   return new UserError(
     'sandbox-failed',
     `The sandbox that runs migration code could not run: ${reason} (its output is on stderr).`,

@@ -2,6 +2,7 @@ import type { GeneratedFile, MigrationDraft, WriteContext } from '../generate/ty
 import type { Engine, Migration, MigrationFormat } from '../model.js';
 import type { PackageContext } from '../project/context.js';
 import type { Conventions, MigrationDir, MigrationEntry, ToolName } from '../project/types.js';
+import type { Bookkeeping } from './bookkeeping.js';
 
 /** A per-file problem: the other migrations are still returned. */
 export interface MigrationReadError {
@@ -112,6 +113,8 @@ export interface FormatModule {
   /** The folders of this format in one package, with their migrations in apply order and conventions. */
   scan(context: PackageContext): MigrationScan[];
   write?: FormatWriter;
+  /** The table where the tool records what it applied to a database (migration_status reads it). */
+  bookkeeping?: Bookkeeping;
 }
 
 /** A module whose migrations we can read: `format` is the name list_migrations, check and rehearse use. */

@@ -96,7 +96,7 @@ describe('generate from a schema diff', { timeout: 120_000 }, () => {
       ['rename_users_name_and_add_teams_table_and_more', true],
       ['add_users_email_idx', false],
     ]);
-    expect(result.drafts[0]?.up[0]).toBe("SET lock_timeout = '5000ms'");
+    expect(result.drafts[0]?.up[0]).toBe("SET LOCAL lock_timeout = '5000ms'");
     expect(result.drafts[1]?.up).toEqual([
       'CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON public.users USING btree (email)',
     ]);

@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Change } from '../../src/generate/changes.js';
+import { type GenerateResult, generateMigration } from '../../src/generate/generate.js';
 import type { Engine } from '../../src/model.js';
 import { compareSchemas, type SchemaChange } from '../../src/schema/compare.js';
 import { openShadow } from '../../src/shadow/open.js';
@@ -112,4 +114,36 @@ export async function differenceFrom(db: ShadowDatabase, target: Target, sql: st
   } finally {
     await fresh.close();
   }
+}
+
+/** generate_migration into the project at `root` for `target` (its shadow server and engine), drops confirmed. */
+export function generateConfirmed(
+  target: Target,
+  root: string,
+  changes: Change[],
+  rowsPerTable: number,
+): Promise<GenerateResult> {
+  const shadowUrl = shadowUrlOf(target);
+  return generateMigration({
+    root,
+    changes,
+    confirmDestructive: true,
+    rowsPerTable,
+    ...(shadowUrl ? { shadowUrl } : {}),
+    ...(target === 'mariadb' ? { engine: 'mysql' as const } : {}),
+    ...(target === 'sqlite' ? { engine: 'sqlite' as const } : {}),
+  });
+}
+
+/** Each draft's rehearsal as [name, outcome, reason of a failure], to compare with rehearsalsPassed. */
+export function rehearsals(result: GenerateResult): [string, string, string][] {
+  return result.rehearsal.map((item) => [
+    item.draft,
+    item.outcome,
+    item.outcome === 'passed' ? '' : (item.reason ?? ''),
+  ]);
+}
+
+export function rehearsalsPassed(result: GenerateResult): [string, string, string][] {
+  return result.drafts.map((draft) => [draft.name, 'passed', '']);
 }

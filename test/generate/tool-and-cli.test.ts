@@ -55,8 +55,15 @@ describe('generate_migration over MCP', { timeout: 120_000 }, () => {
       idempotentHint: false,
       openWorldHint: false,
     });
-    const changes = tool?.inputSchema.properties?.changes as { items?: { anyOf?: unknown[]; oneOf?: unknown[] } };
-    expect((changes.items?.anyOf ?? changes.items?.oneOf ?? []).length).toBe(17);
+    // The listing names the 17 ops with their fields in one line; the full union is the tool's schema resource.
+    const changes = tool?.inputSchema.properties?.changes as { description: string };
+    expect(changes.description.match(/\b[a-z_]+\{/g)).toHaveLength(17);
+    const read = await connection.client.readResource({ uri: 'db-migration-agent://tools/generate_migration/schema' });
+    const full = JSON.parse(String(read.contents[0]?.text)) as {
+      input: { properties: { changes: { items: { anyOf?: unknown[]; oneOf?: unknown[] } } } };
+    };
+    const items = full.input.properties.changes.items;
+    expect((items.anyOf ?? items.oneOf ?? []).length).toBe(17);
   });
 
   it('writes the safe change, withholds the drop without confirmation and says what it would drop', async () => {

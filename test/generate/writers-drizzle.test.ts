@@ -153,6 +153,24 @@ describe('Drizzle writer (PostgreSQL project)', () => {
     }
   });
 
+  it('says in the migration which changes schema.ts does not carry, so drizzle-kit would undo them', () => {
+    const rename: MigrationDraft = {
+      ...addOrdersPg,
+      name: 'rename_email_and_index',
+      changes: [
+        { op: 'rename_column', table: 'users', from: 'email', to: 'mail' },
+        { op: 'add_index', table: 'users', columns: ['mail'] },
+      ],
+      up: ['ALTER TABLE "users" RENAME COLUMN "email" TO "mail"', 'CREATE INDEX "users_mail_idx" ON "users" ("mail")'],
+      down: ['DROP INDEX "users_mail_idx"', 'ALTER TABLE "users" RENAME COLUMN "mail" TO "email"'],
+    };
+    const written = writeDrizzle(rename, scanOf(root, 'drizzle'), writeContext(root, now));
+    expect(written.map((file) => file.path)).not.toContain('src/db/schema.ts');
+    expect(textOf(written, /rename_email_and_index\.sql$/)).toContain(
+      '\n-- schema.ts does not say rename_column users email → mail, add_index users: edit it to match, or drizzle-kit generate will propose undoing it.\nALTER TABLE "users" RENAME COLUMN',
+    );
+  });
+
   it('refuses a statement that cannot run in the transaction drizzle-orm wraps around migrations', () => {
     const concurrent: MigrationDraft = {
       ...addOrdersPg,

@@ -9,28 +9,16 @@ import { writeAlembic } from '../../src/sources/formats/alembic-write.js';
 import { writeDjango } from '../../src/sources/formats/django-write.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
+import { toolPython } from '../helpers/tool-python.js';
 import { fixtureCopy, scanOf, writeContext, writeFiles } from './writers-orm-helpers.js';
 
 const now = new Date(Date.UTC(2026, 11, 6, 12, 0, 0));
 
-/**
- * A Python that imports alembic and Django: TEST_PYTHON, else python3 when it can. Without one the files are still
- * compiled and read back from their text; running them with the real tools is skipped with a message.
- */
-function toolPython(): string | undefined {
-  for (const candidate of [process.env.TEST_PYTHON, 'python3']) {
-    if (!candidate) continue;
-    try {
-      execFileSync(candidate, ['-c', 'import alembic.config, django.core.management'], { stdio: 'ignore', cwd: '/' });
-      return candidate;
-    } catch {}
-  }
-  console.warn(
-    'SKIP: no Python with alembic and Django (TEST_PYTHON=$(bash scripts/python-migration-tools.sh)); generated files are only compiled and scanned',
-  );
-  return undefined;
-}
-const python = toolPython();
+/** Without a Python importing alembic and Django the files are still compiled and read back from their text. */
+const python = toolPython(
+  'alembic.config, django.core.management',
+  'running the generated files with alembic and Django (they are only compiled and scanned)',
+);
 
 /** The project's Python as our readers look for it (.venv/bin/python), pointing at the tool Python. */
 function useToolPython(root: string): void {

@@ -34,14 +34,14 @@ describe('db-migration-agent plan', () => {
     expect(bars.map((line) => line.split(' ')[0])).toEqual(['orders', 'users']);
     for (const line of bars) expect(/│([█▓░ ]*)│/.exec(line)?.[1]).toHaveLength(30);
     expect(out).toContain('█ reads+writes blocked  ▓ writes blocked');
-    expect(out).toMatch(/Rollback 0003: derived down, 3 statement\(s\), round trip passed/);
+    expect(out).toMatch(/Rollback 0003: reversible\S*, derived down \(3 statement\(s\)\), up → down → up passed/);
   }, 240_000);
 
   it('prints the Markdown plan and the JSON plan; the gantt draws the JSON timeline', () => {
     const markdown = cli(['plan', 'migrations/0003_order_status.up.sql', '--format', 'markdown']);
     expect(markdown.code, markdown.err).toBe(0);
     expectTemplateFilled(markdown.out, { tables: ['orders', 'users'], files: ['migrations/0003_order_status.up.sql'] });
-    const json = cli(['plan', '--format', 'json', '--no-rehearse']);
+    const json = cli(['plan', '.', '--format', 'json', '--no-rehearse']);
     expect(json.code, json.err).toBe(0);
     const plan = JSON.parse(json.out) as { timeline: { entries: Parameters<typeof expectGanttMatchesTimeline>[1] } };
     expect(plan.timeline.entries.length).toBeGreaterThan(0);

@@ -1,4 +1,7 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { expect } from 'vitest';
+import { textOf } from '../helpers/mcp.js';
 
 /**
  * Shared checks of a migration plan's Markdown: every section of the seed's plan template present and filled with
@@ -52,6 +55,10 @@ export function expectTemplateFilled(markdown: string, facts: { tables: string[]
   const rollback = section(markdown, 'Rollback');
   expect(rollback).toMatch(/```(sql|bash)\n\S/);
   expect(rollback).toMatch(/Point of no return/);
+  // The seed's rollback template inside it: automatic rollback, manual steps with the integrity checks.
+  expect(rollback).toMatch(/^Automatic rollback \(.+\):$/m);
+  expect(rollback).toMatch(/^Manual rollback, when the automatic one fails:\n\n1\. \S/m);
+  expect(rollback).toMatch(/^Verify afterwards:\n\n```sql\n-- \S/m);
   const checklist = section(markdown, 'Safety Checklist').split('\n');
   expect(checklist).toHaveLength(6);
   for (const item of checklist) expect(item).toMatch(/^- \[( |x)\] .+ — \S.{5,}/);
@@ -146,4 +153,26 @@ export function expectGanttMatchesTimeline(markdown: string, entries: TimelineEn
   }
   expect(up?.tasks.some((task) => task.section === 'lock_timeout' && task.tags.includes('milestone'))).toBe(true);
   return tasks;
+}
+
+/** A plan rehearses on a loaded 2-core machine: give it longer than the SDK's default one-minute request timeout. */
+export async function callPlan(client: Client, args: Record<string, unknown>): Promise<CallToolResult> {
+  return (await client.callTool({ name: 'migration_plan', arguments: args }, undefined, {
+    timeout: 240_000,
+  })) as CallToolResult;
+}
+
+/** migration_plan through MCP: its structured result, its text, and the Markdown resource it points to. */
+export async function planOverMcp<Plan extends { markdown: { uri: string; chars: number } }>(
+  client: Client,
+  args: Record<string, unknown>,
+): Promise<{ plan: Plan; text: string; markdown: string }> {
+  const result = await callPlan(client, args);
+  expect(result.isError, textOf(result)).toBeFalsy();
+  const structured = result.structuredContent as unknown as Plan;
+  const read = await client.readResource({ uri: structured.markdown.uri });
+  const content = read.contents[0];
+  const markdown = content && 'text' in content ? String(content.text) : '';
+  expect(markdown.length).toBe(structured.markdown.chars);
+  return { plan: structured, text: textOf(result), markdown };
 }

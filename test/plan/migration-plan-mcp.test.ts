@@ -1,15 +1,16 @@
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseBaselineCache } from '../../src/shadow/baseline-cache.js';
 import { releaseWarmPglite } from '../../src/shadow/pglite.js';
 import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 import {
+  callPlan,
   expectGanttMatchesTimeline,
   expectTemplateFilled,
+  planOverMcp,
   section,
   type TimelineEntryLike,
 } from './migration-plan-expect.js';
@@ -28,7 +29,15 @@ const server = await postgresAvailable();
 interface Plan {
   risk: string;
   changes: { statement: number; action: string; table: string; column: string }[];
-  rollback: { source: string; tested: string; statements: string[]; pointsOfNoReturn: { object: string }[] }[];
+  rollback: {
+    grade: string;
+    down: string;
+    downStatements: number;
+    command?: string;
+    proof: string;
+    pointsOfNoReturn: { phase: string; statement: number; lost: string; backup: string }[];
+    findings: string[];
+  }[];
   checklist: { id: string; status: string; evidence: string[] }[];
   timeline: {
     lockTimeoutMs: number;
@@ -51,23 +60,8 @@ afterAll(async () => {
   await Promise.all([releaseBaselineCache(), releaseWarmPglite()]);
 });
 
-/** A plan rehearses on a loaded 2-core machine: give it longer than the SDK's default one-minute request timeout. */
-async function planCall(args: Record<string, unknown>): Promise<CallToolResult> {
-  return (await connection.client.callTool({ name: 'migration_plan', arguments: args }, undefined, {
-    timeout: 240_000,
-  })) as CallToolResult;
-}
-
-async function plan(args: Record<string, unknown>): Promise<{ plan: Plan; text: string; markdown: string }> {
-  const result = await planCall(args);
-  expect(result.isError, textOf(result)).toBeFalsy();
-  const structured = result.structuredContent as unknown as Plan;
-  const read = await connection.client.readResource({ uri: structured.markdown.uri });
-  const content = read.contents[0];
-  const markdown = content && 'text' in content ? String(content.text) : '';
-  expect(markdown.length).toBe(structured.markdown.chars);
-  return { plan: structured, text: textOf(result), markdown };
-}
+const planCall = (args: Record<string, unknown>) => callPlan(connection.client, args);
+const plan = (args: Record<string, unknown>) => planOverMcp<Plan>(connection.client, args);
 
 function expectTimelineSound(timeline: Plan['timeline']): void {
   for (const entry of timeline.entries) {
@@ -98,11 +92,36 @@ describe('migration_plan over MCP', () => {
       'ADD INDEX orders.status',
       'ADD COLUMN users.last_login_at',
     ]);
-    // No down file: the down is derived from the schema and proven by the round trip.
-    expect(result.rollback[0]).toMatchObject({ source: 'derived', tested: 'passed' });
-    expect(result.rollback[0]?.statements.join('\n')).toMatch(/DROP COLUMN status/);
-    expect(result.rollback[0]?.pointsOfNoReturn.map((point) => point.object)).toContain('orders.status');
-    expect(section(markdown, 'Rollback')).toContain('migrate -path migrations');
+    // No down file: the down is derived from the schema and proven by the round trip — rollback_plan's answer,
+    // word for word: the same grade, command, points of no return and proof.
+    const own = (await callTool(connection.client, 'rollback_plan', { migration: '0003' })).structuredContent as {
+      grade: string;
+      command: { command?: string };
+      down: { source: string; statements: string[] };
+      pointsOfNoReturn: { phase: string; statement: number; lost: string; backup: string }[];
+      manual: { steps: string[] };
+      proof: { status: string };
+    };
+    expect(result.rollback[0]).toMatchObject({
+      grade: own.grade,
+      down: 'derived',
+      downStatements: own.down.statements.length,
+      command: own.command.command,
+      proof: 'passed',
+      pointsOfNoReturn: own.pointsOfNoReturn.map(({ phase, statement, lost, backup }) => ({
+        phase,
+        statement,
+        lost,
+        backup,
+      })),
+    });
+    expect(own.proof.status).toBe('passed');
+    const rollbackSection = section(markdown, 'Rollback');
+    expect(rollbackSection).toContain('migrate -path migrations');
+    expect(rollbackSection).toMatch(/DROP COLUMN status/);
+    expect(rollbackSection).toContain(own.grade.toUpperCase());
+    for (const step of own.manual.steps) expect(rollbackSection).toContain(step);
+    for (const point of own.pointsOfNoReturn) expect(rollbackSection).toContain(point.backup);
     expect(result.rehearsals[0]).toMatchObject({ outcome: 'passed', shadow: expect.stringContaining('PGlite') });
     expect(result.checklist.find((item) => item.id === 'rollback-tested')?.status).toBe('pass');
 
@@ -161,7 +180,7 @@ describe('migration_plan over MCP', () => {
     expect(section(markdown, 'Migration File')).toContain('knex.schema.alterTable');
     expect(section(markdown, 'Migration File')).toMatch(/create index concurrently/i);
     expect(section(markdown, 'Rollback')).toContain('npx knex migrate:rollback');
-    expect(result.rollback[0]?.source).toBe('migration');
+    expect(result.rollback[0]?.down).toBe('project');
     expect(result.rehearsals[0]?.outcome).toBe('passed');
     expectTimelineSound(result.timeline);
     expectGanttMatchesTimeline(markdown, result.timeline.entries);
@@ -218,7 +237,7 @@ describe('migration_plan over MCP', () => {
     });
     expect(markdown).toMatch(/^### Migration Files$/m);
     expect(result.rehearsals.map((rehearsal) => rehearsal.outcome)).toEqual(['passed', 'passed']);
-    expect(result.rollback.map((rollback) => rollback.source)).toEqual(['migration', 'derived']);
+    expect(result.rollback.map((rollback) => rollback.down)).toEqual(['project', 'derived']);
     expect(result.changes[0]).toMatchObject({ action: 'CREATE TABLE', table: 'orders' });
     expectTimelineSound(result.timeline);
     expectGanttMatchesTimeline(markdown, result.timeline.entries);

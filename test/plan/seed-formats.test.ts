@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { UserError } from '../../src/errors.js';
 import { generateSeed } from '../../src/plan/seed/index.js';
 import { MYSQL_URL, mysqlAvailable, POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
 import { tempProject } from '../project/helpers.js';
+import { runTsSeed, sqliteFileWith } from './seed-scripts.js';
 
 const REPO = path.join(import.meta.dirname, '../..');
 const FIXTURE = path.join(REPO, 'test/fixtures/seed-shop');
@@ -210,18 +210,8 @@ model Book {
       });
       expect(result.format).toBe('typeorm');
       expect(result.files[0]?.path).toBe('src/seeds/seed_posts.ts');
-      const database = new Database(path.join(project.dir, 'app.sqlite'));
-      database.exec(SQLITE_SCHEMA);
-      database.close();
-      const child = spawnSync(
-        process.execPath,
-        [path.join(REPO, 'node_modules/tsx/dist/cli.mjs'), 'src/seeds/seed_posts.ts'],
-        {
-          cwd: project.dir,
-          encoding: 'utf8',
-          timeout: 50_000,
-        },
-      );
+      sqliteFileWith(path.join(project.dir, 'app.sqlite'), SQLITE_SCHEMA);
+      const child = runTsSeed(project.dir, 'src/seeds/seed_posts.ts');
       expect(child.stderr).toBe('');
       expect(child.status).toBe(0);
       const check = new Database(path.join(project.dir, 'app.sqlite'), { readonly: true });

@@ -11,7 +11,9 @@ describe('db-migration-agent detect', () => {
   it('prints a readable summary for the current folder', async () => {
     const { code, out } = await run(['detect'], path.join(FIXTURES, 'detect-dbmate'));
     expect(code).toBe(0);
-    expect(out).toContain(`# Database setup of ${path.join(FIXTURES, 'detect-dbmate')}`);
+    // The folder's name, never the absolute path of the checkout.
+    expect(out).toContain('# Database setup of detect-dbmate\n');
+    expect(out).not.toContain(FIXTURES);
     expect(out).toContain('- Migrations: db/migrations/ (dbmate, 2, latest 20240602100000)');
     expect(out).toContain('  rollback: `dbmate --migrations-dir db/migrations rollback`');
   });
@@ -19,7 +21,9 @@ describe('db-migration-agent detect', () => {
   it('prints JSON with --json', async () => {
     const { code, out } = await run(['detect', 'detect-monorepo', '--json'], FIXTURES);
     expect(code).toBe(0);
-    const result = JSON.parse(out) as { packages: { path: string }[] };
+    const result = JSON.parse(out) as { root: string; packages: { path: string }[] };
+    expect(result.root).toBe('detect-monorepo');
+    expect(out).not.toContain(FIXTURES);
     expect(result.packages.map((setup) => setup.path)).toEqual(['packages/api', 'packages/worker']);
   });
 

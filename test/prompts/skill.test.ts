@@ -35,6 +35,8 @@ describe('the database_migration prompt over MCP', () => {
     expect(text).toContain(`The requested change: **${change}**`);
     expect(text).not.toContain('{{change}}');
     for (let step = 1; step <= 7; step++) expect(text).toMatch(new RegExp(`^## ${step}\\. `, 'm'));
+    // Every agent session pays for the prompt: it stays short.
+    expect(text.length).toBeLessThan(4_000);
   });
 
   it('names every tool the server registers', async () => {

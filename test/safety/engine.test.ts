@@ -359,6 +359,11 @@ describe('findings', () => {
       ['unknown-table', 1],
       ['unknown-column', 2],
     ]);
+    const catalogs = await validatePostgres(
+      "UPDATE pg_index SET indisvalid = true WHERE indexrelid = 'i'::regclass;\nUPDATE pg_catalog.pg_class SET relname = relname WHERE false;\nSELECT * FROM information_schema.tables;\nDELETE FROM schema_migrations WHERE version = '1';\nUPDATE _prisma_migrations SET finished_at = now();",
+      { rules: [], catalog: { history: [{ sql: 'CREATE TABLE users (id bigint PRIMARY KEY);' }] } },
+    );
+    expect(catalogs.findings, "system catalogs and migration tools' own tables are not unknown").toEqual([]);
     const noSchema = await validatePostgres('ALTER TABLE usres ADD COLUMN email text;', { rules: [] });
     expect(noSchema.findings).toEqual([]);
   });

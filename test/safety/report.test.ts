@@ -172,7 +172,7 @@ describe('lock summary', () => {
       [2, ['ACCESS EXCLUSIVE fresh']],
       [3, ['SHARE UPDATE EXCLUSIVE t scan']],
       [4, ['SHARE ROW EXCLUSIVE parents', 'SHARE ROW EXCLUSIVE t']],
-      [5, ['SHARE UPDATE EXCLUSIVE t scan']],
+      [5, ['ROW SHARE parents', 'SHARE UPDATE EXCLUSIVE t scan']],
       [6, ['ACCESS EXCLUSIVE t']],
       [7, ['ACCESS EXCLUSIVE t rewrite scan']],
       [8, ['ACCESS EXCLUSIVE t rewrite scan']],
@@ -182,6 +182,17 @@ describe('lock summary', () => {
       [12, ['ROW EXCLUSIVE t scan']],
     ]);
     expect(report.locks[5]?.locks[0]?.blocks).toBe('reads and writes');
+  });
+
+  it('puts the lock on the referenced table on that table, not on the table being altered', async () => {
+    const history = [{ sql: 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint);' }];
+    const report = await validatePostgres('ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id);', {
+      catalog: { history },
+    });
+    expect(report.locks[0]?.locks.map((lock) => `${lock.mode} on ${lock.table} (${lock.on})`)).toEqual([
+      'SHARE ROW EXCLUSIVE on users (referenced table)',
+      'ACCESS EXCLUSIVE on orders (table)',
+    ]);
   });
 
   it('uses known column types: varchar → text is not a rewrite; SET NOT NULL after a validated CHECK does not scan', async () => {

@@ -4,7 +4,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networkNamespace } from '../../src/sandbox/network-namespace.js';
 import { readMigrations } from '../../src/sources/index.js';
-import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
+import { POSTGRES_URL } from '../helpers/databases.js';
+import {
+  closeEscapeTarget,
+  openEscapeTarget,
+  settledSessions as settledTargetSessions,
+  withSecrets,
+} from '../helpers/server-sessions.js';
 import { fixture } from '../sources/tool-runs.js';
 
 /**
@@ -27,28 +33,8 @@ const SECRETS = {
 };
 
 let admin: pg.Client | undefined;
-const saved: Record<string, string | undefined> = {};
 
-async function sessions(): Promise<number> {
-  if (!admin) return 0;
-  await admin.query('select pg_stat_clear_snapshot()');
-  const result = await admin.query<{ sessions: string }>('select sessions from pg_stat_database where datname = $1', [
-    TARGET_DATABASE,
-  ]);
-  return Number(result.rows[0]?.sessions ?? 0);
-}
-
-/** Server statistics are flushed about once a second: wait for a count that holds still. */
-async function settledSessions(): Promise<number> {
-  let previous = await sessions();
-  for (let attempt = 0; attempt < 10; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    const current = await sessions();
-    if (current === previous) return current;
-    previous = current;
-  }
-  return previous;
-}
+const settledSessions = () => settledTargetSessions(admin, TARGET_DATABASE);
 
 async function probeTableExists(): Promise<boolean> {
   const client = new pg.Client({ connectionString: POSTGRES_URL.replace(/\/[^/]*$/, `/${TARGET_DATABASE}`) });
@@ -61,30 +47,17 @@ async function probeTableExists(): Promise<boolean> {
   }
 }
 
+let restoreEnvironment = () => {};
+
 beforeAll(async () => {
   for (const file of ESCAPED_FILES) rmSync(file, { force: true });
-  if ((await postgresAvailable()).available) {
-    admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    const exists = await admin.query('select 1 from pg_database where datname = $1', [TARGET_DATABASE]);
-    if (exists.rowCount === 0) await admin.query(`create database ${TARGET_DATABASE}`);
-  }
-  // What a developer's shell or a CI job holds: none of it may reach the migrations.
-  for (const [name, value] of Object.entries(SECRETS)) {
-    saved[name] = process.env[name];
-    process.env[name] = value;
-  }
+  admin = await openEscapeTarget(TARGET_DATABASE);
+  restoreEnvironment = withSecrets(SECRETS);
 });
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  if (admin) {
-    await admin.query(`drop database if exists ${TARGET_DATABASE} with (force)`).catch(() => undefined);
-    await admin.end();
-  }
+  restoreEnvironment();
+  await closeEscapeTarget(admin, TARGET_DATABASE);
 });
 
 describe('hostile migrations in the sandbox', () => {

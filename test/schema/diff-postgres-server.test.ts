@@ -9,6 +9,7 @@ import { diffSources } from '../../src/schema/diff-sources.js';
 import { introspectPostgres } from '../../src/schema/introspect/postgres.js';
 import type { Schema } from '../../src/schema/model.js';
 import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
+import { type Database, ROLES, roundTrip } from './identity-grants-case.js';
 
 const server = await postgresAvailable();
 const RICH = readFileSync(new URL('../fixtures/schema-diff/rich-postgres.sql', import.meta.url), 'utf8');
@@ -72,6 +73,18 @@ describe.skipIf(!server.available)('schema diff on the PostgreSQL server', { tim
       diffSchemas(rich, empty).operations.flatMap((op) => op.sql),
     );
     expect(diffSchemas(await introspect(c), empty).operations).toEqual([]);
+  });
+
+  it('diffs identity options, sequences and grants into exact statements and round-trips them', async () => {
+    await admin.query(ROLES);
+    const databases = clients.map(
+      (client): Database => ({
+        reset: (sql) => reset(client, sql),
+        apply: (statements) => apply(client, statements),
+        introspect: () => introspect(client),
+      }),
+    ) as [Database, Database, Database];
+    await roundTrip(databases);
   });
 
   it('property: applying diff(S0, S1) to S0 gives S1', async () => {

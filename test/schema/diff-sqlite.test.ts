@@ -58,6 +58,37 @@ describe('schema diff on SQLite', () => {
     db.close();
   });
 
+  it("reads generated columns' expressions and rebuilds the table when one changes", async () => {
+    const before =
+      "CREATE TABLE lines (qty INTEGER, price REAL, \"total (net)\" REAL GENERATED ALWAYS AS (qty * price) STORED, label TEXT AS (upper(coalesce('x,' || qty, '(none)'))))";
+    const after =
+      "CREATE TABLE lines (qty INTEGER, price REAL, \"total (net)\" REAL GENERATED ALWAYS AS (round(qty * price, 2)) STORED, label TEXT AS (upper(coalesce('x,' || qty, '(none)'))))";
+    const s0 = await schemaOf(before);
+    expect(s0.tables[0]?.columns.filter((column) => column.generated)).toEqual([
+      expect.objectContaining({ name: 'total (net)', generated: 'qty * price', generatedStorage: 'stored' }),
+      expect.objectContaining({
+        name: 'label',
+        generated: "upper(coalesce('x,' || qty, '(none)'))",
+        generatedStorage: 'virtual',
+      }),
+    ]);
+    const s1 = await schemaOf(after);
+    expect(diffSchemas(s0, s0).operations).toEqual([]);
+    const diff = diffSchemas(s0, s1);
+    expect(diff.operations.map((op) => `${op.kind} ${op.object} ${op.safety}`)).toEqual([
+      'rebuild-table lines careful',
+    ]);
+    const db = open(before);
+    db.exec('INSERT INTO lines (qty, price) VALUES (3, 1.1)');
+    apply(
+      db,
+      diff.operations.flatMap((op) => op.sql),
+    );
+    expect(diffSchemas(await introspect(db), s1).operations).toEqual([]);
+    expect(db.prepare('SELECT "total (net)" AS total FROM lines').get()).toEqual({ total: 3.3 });
+    db.close();
+  });
+
   it('asks about a rename and RENAMEs once answered', async () => {
     const s0 = await schemaOf('CREATE TABLE t (id INTEGER PRIMARY KEY, title TEXT)');
     const s1 = await schemaOf('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)');

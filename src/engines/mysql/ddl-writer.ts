@@ -5,6 +5,7 @@ import {
   type BackfillSpec,
   type DdlWriter,
   diffBothWays,
+  indexed,
   restoreSql,
   type SchemaFacts,
   type ServerVersion,
@@ -18,9 +19,9 @@ import { quoteIdentifier as q } from './identifiers.js';
 
 /**
  * Change → MySQL/MariaDB DDL. Every DDL statement commits on its own, so nothing here is transactional; online
- * algorithms are named where the server is known to have them (ALGORITHM=INSTANT to add a column on MariaDB ≥ 10.3
- * and MySQL ≥ 8.0.12, ALGORITHM=INPLACE, LOCK=NONE to build an index), so an unsupported request fails at once
- * instead of silently copying the table. IF [NOT] EXISTS on columns and indexes is MariaDB's only.
+ * algorithms are named only where the target server is known to have them (ALGORITHM=INSTANT to add a column on
+ * MariaDB ≥ 10.3 and MySQL ≥ 8.0.12, ALGORITHM=INPLACE, LOCK=NONE to build an index), so an unsupported request
+ * fails at once instead of silently copying the table. IF [NOT] EXISTS on columns and indexes is MariaDB's only.
  */
 
 const list = (names: string[]) => names.map(q).join(', ');
@@ -29,6 +30,11 @@ const isMaria = (version?: ServerVersion) => version?.flavor === 'mariadb';
 
 function instantAdd(version?: ServerVersion): boolean {
   return isMaria(version) ? atLeast(version, 10, 3) : version?.flavor === 'mysql' && atLeast(version, 8, 0, 12);
+}
+
+/** Online index builds (ALGORITHM=INPLACE, LOCK=NONE): MySQL 5.6, MariaDB 10.0. Unknown server: not asked for. */
+function onlineIndex(version?: ServerVersion): boolean {
+  return isMaria(version) ? atLeast(version, 10, 0) : version?.flavor === 'mysql' && atLeast(version, 5, 6);
 }
 
 function columnSql(column: ColumnSpec | Column, inlineKey: boolean): string {
@@ -49,19 +55,8 @@ function referencesSql(reference: Reference): string {
   return text;
 }
 
-function indexed(facts: SchemaFacts, table: string, columns: string[]): boolean {
-  const model = tableIn(facts, table);
-  if (!model) return false;
-  const leads = (keys: string[]) => columns.every((column, index) => keys[index] === column);
-  return (
-    leads(model.primaryKey?.columns ?? []) ||
-    model.indexes.some((index) => leads(index.columns)) ||
-    model.uniques.some((unique) => leads(unique.columns))
-  );
-}
-
 function addIndex(facts: SchemaFacts, table: string, columns: string[], name: string, unique = false): Step {
-  const online = facts.existing(table) ? ', ALGORITHM=INPLACE, LOCK=NONE' : '';
+  const online = facts.existing(table) && onlineIndex(facts.version) ? ', ALGORITHM=INPLACE, LOCK=NONE' : '';
   const maria = isMaria(facts.version);
   return step(
     [
@@ -343,7 +338,11 @@ export const mysqlDdlWriter: DdlWriter = {
   engine: 'mysql',
   transactionalDdl: false,
   quote: q,
-  lockTimeout: (ms) => [`SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`],
+  // Every MySQL DDL statement commits on its own: the setting is the session's, given back (the global value) at the end.
+  lockTimeout: (ms) => ({
+    before: [`SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(ms / 1000))}`],
+    after: ['SET SESSION lock_wait_timeout = DEFAULT'],
+  }),
   render,
   backfill,
   convert: (column, _type, using) => using ?? q(column),

@@ -2,6 +2,7 @@ import type { Change, ColumnSpec, Reference } from '../../generate/changes.js';
 import {
   type BackfillSpec,
   type DdlWriter,
+  indexed,
   restoreSql,
   type SchemaFacts,
   type Step,
@@ -36,18 +37,6 @@ function referencesSql(reference: Reference): string {
   if (reference.onDelete) text += ` ON DELETE ${reference.onDelete.toUpperCase()}`;
   if (reference.onUpdate) text += ` ON UPDATE ${reference.onUpdate.toUpperCase()}`;
   return text;
-}
-
-/** Whether an index (or the primary key, or a unique constraint) already leads with these columns. */
-function indexed(facts: SchemaFacts, table: string, columns: string[]): boolean {
-  const model = tableIn(facts, table);
-  if (!model) return false;
-  const leads = (keys: string[]) => columns.every((column, index) => keys[index] === column);
-  return (
-    leads(model.primaryKey?.columns ?? []) ||
-    model.indexes.some((index) => !index.where && leads(index.columns)) ||
-    model.uniques.some((unique) => leads(unique.columns))
-  );
 }
 
 function createIndex(
@@ -379,7 +368,12 @@ export const postgresDdlWriter: DdlWriter = {
   engine: 'postgresql',
   transactionalDdl: true,
   quote: q,
-  lockTimeout: (ms) => [`SET lock_timeout = '${Math.max(1, Math.round(ms))}ms'`],
+  lockTimeout: (ms, transactional) => {
+    const value = `lock_timeout = '${Math.max(1, Math.round(ms))}ms'`;
+    return transactional
+      ? { before: [`SET LOCAL ${value}`], after: [] }
+      : { before: [`SET ${value}`], after: ['RESET lock_timeout'] };
+  },
   render,
   backfill,
   convert: (column, type, using) => using ?? `${q(column)}::${type}`,

@@ -4,6 +4,7 @@ import {
   type BackfillSpec,
   type DdlWriter,
   diffBothWays,
+  indexed,
   restoreSql,
   type SchemaFacts,
   type Step,
@@ -145,7 +146,10 @@ function render(change: Change, facts: SchemaFacts): Step[] {
       return [step([`DROP INDEX IF EXISTS ${q(change.name)}`], restoreSql(facts.schema, change))];
     case 'add_foreign_key': {
       const steps = viaDiff(facts, change);
-      steps.push(createIndex(change.table, change.columns, defaultConstraintName(change.table, change.columns, 'idx')));
+      if (!indexed(facts, change.table, change.columns))
+        steps.push(
+          createIndex(change.table, change.columns, defaultConstraintName(change.table, change.columns, 'idx')),
+        );
       return steps;
     }
     case 'alter_column':
@@ -186,7 +190,7 @@ export const sqliteDdlWriter: DdlWriter = {
   engine: 'sqlite',
   transactionalDdl: true,
   quote: q,
-  lockTimeout: () => [],
+  lockTimeout: () => ({ before: [], after: [] }),
   render,
   backfill,
   convert: (column, type, using) => using ?? `CAST(${q(column)} AS ${type})`,

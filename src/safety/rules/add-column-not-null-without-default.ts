@@ -39,6 +39,8 @@ export const addColumnNotNullWithoutDefault: Rule = {
     const altered = alterTableOf(context);
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
+    // TRUNCATE or DELETE without WHERE earlier in this transaction: no row for the ALTER to fail on.
+    if (context.catalog.tableEmptiedInCurrentTransaction(table.key)) return [];
     const hits: RuleHit[] = [];
     for (const cmd of altered.cmds) {
       const def = cmd.subtype === 'AT_AddColumn' ? columnDefOf(cmd) : undefined;

@@ -137,8 +137,11 @@ export const columnTypeChange: Rule = {
       const column = ident(cmd.name);
       const newType = texts.type ?? to.base;
       if (decided === 'utc-only' && !texts.using) {
+        // The migration pinned the session to UTC: no rewrite (the lock summary shows any index rebuild).
+        if (context.timeZoneUtc && context.pgVersion >= 12) continue;
+        const indexed = context.catalog.indexes(table.key).some((index) => index.columns.includes(cmd.name ?? ''));
         hits.push({
-          message: `${cmd.name}: ${current?.type} → ${newType} is metadata-only on PostgreSQL 12+ only when the session TimeZone is UTC; otherwise ${table.display}${sizeNote(context, table.key)} is rewritten under ACCESS EXCLUSIVE.`,
+          message: `${cmd.name}: ${current?.type} → ${newType} is metadata-only on PostgreSQL 12+ only when the session TimeZone is UTC; otherwise ${table.display}${sizeNote(context, table.key)} is rewritten under ACCESS EXCLUSIVE.${indexed ? ` Its indexes on ${cmd.name} are rebuilt either way.` : ''}`,
           table: table.display,
           severity: 'info',
           fix: {

@@ -1,5 +1,6 @@
-import type { Rule, RuleHit } from '../types.js';
-import { alterTableOf, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
+import { displayTable, namesOf } from '../names.js';
+import type { ConstraintInfo, Rule, RuleHit } from '../types.js';
+import { alterTableOf, constraintOf, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
 
 export const dropConstraint: Rule = {
   meta: {
@@ -27,9 +28,21 @@ export const dropConstraint: Rule = {
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
     const hits: RuleHit[] = [];
+    // Uniqueness the same statement adds back (ADD PRIMARY KEY (a, b), DROP CONSTRAINT t_a_b_key).
+    const addedUnique: string[][] = [];
+    for (const cmd of altered.cmds) {
+      const constraint = cmd.subtype === 'AT_AddConstraint' ? constraintOf(cmd) : undefined;
+      if (constraint?.contype === 'CONSTR_PRIMARY' || constraint?.contype === 'CONSTR_UNIQUE')
+        addedUnique.push(namesOf(constraint.keys));
+    }
     for (const cmd of altered.cmds) {
       if (cmd.subtype !== 'AT_DropConstraint' || !cmd.name) continue;
       const known = context.catalog.constraint(table.key, cmd.name);
+      if (
+        (known?.kind === 'unique' || known?.kind === 'primary-key') &&
+        addedUnique.some((columns) => columns.length > 0 && columns.every((column) => known.columns.includes(column)))
+      )
+        continue;
       const what = known
         ? {
             'foreign-key': 'foreign key',
@@ -41,7 +54,7 @@ export const dropConstraint: Rule = {
           }[known.kind]
         : 'constraint';
       hits.push({
-        message: `Dropping ${what} ${cmd.name} on ${table.display} removes a guarantee on its data${known?.kind === 'foreign-key' && known.references ? ` (and locks ${known.references.table} too)` : ''}.`,
+        message: `Dropping ${what} ${cmd.name} on ${table.display} removes a guarantee on its data${lockNote(known)}.`,
         table: table.display,
         ...(known?.kind === 'foreign-key' || known?.kind === 'primary-key' || known?.kind === 'unique'
           ? { severity: 'warning' as const }
@@ -60,3 +73,11 @@ export const dropConstraint: Rule = {
     return hits;
   },
 };
+
+/** The other table a dropped foreign key locks ACCESS EXCLUSIVE, or that it is not known whether there is one. */
+function lockNote(known: ConstraintInfo | undefined): string {
+  if (!known) return ' (unknown whether it is a foreign key, which would lock the table it references too)';
+  return known.kind === 'foreign-key' && known.references
+    ? ` (and locks ${displayTable(known.references.table)} ACCESS EXCLUSIVE too)`
+    : '';
+}

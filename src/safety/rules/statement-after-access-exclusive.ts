@@ -1,4 +1,5 @@
-import type { Rule } from '../types.js';
+import { queryRelations } from '../query-relations.js';
+import type { Rule, RuleContext } from '../types.js';
 import { alterTableOf, displayOf, isExistingTable, nodeAs, step } from './ast.js';
 
 export const statementAfterAccessExclusive: Rule = {
@@ -30,6 +31,8 @@ export const statementAfterAccessExclusive: Rule = {
     const altered = alterTableOf(context);
     // Another ALTER of a held table is reported by combine-alter-table instead.
     if (altered && held.includes(altered.table.key)) return [];
+    // A quick statement (a rename, an index drop, a metadata-only ALTER) adds nothing worth reporting.
+    if (!doesLongWork(context)) return [];
     const names = held.map(displayOf).join(', ');
     return [
       {
@@ -50,3 +53,11 @@ export const statementAfterAccessExclusive: Rule = {
     ];
   },
 };
+
+/** The statement reads or rewrites a whole table: a scan, rewrite, index build, validation, backfill or query. */
+function doesLongWork(context: RuleContext): boolean {
+  if (context.statementLocks.some((lock) => lock.scan || lock.rewrite)) return true;
+  const ast = context.statement.ast;
+  const query = nodeAs(ast, 'SelectStmt') ?? nodeAs(ast, 'InsertStmt')?.selectStmt;
+  return query !== undefined && queryRelations(query).length > 0;
+}

@@ -15,6 +15,8 @@ import type {
 } from '../model.js';
 import { qualifiedName, routineSignature } from '../model.js';
 import { dependencyOrder, operation, type PlannedOperation, same } from './operation.js';
+import { planGrants } from './postgres-grants.js';
+import { identityOptionChanges, identityOptionsClause } from './postgres-identity.js';
 import type { RenameAnswer } from './types.js';
 
 /**
@@ -50,6 +52,7 @@ const PHASE = {
   createTrigger: 19,
   createPolicy: 20,
   comment: 21,
+  grant: 21,
   dropType: 22,
   dropSequence: 22,
   dropExtension: 23,
@@ -69,6 +72,7 @@ export function planPostgres(before: Schema, after: Schema, renames: RenameAnswe
   planRoutines(ops, before, after);
   planTriggers(ops, before, after);
   planPolicies(ops, before, after);
+  ops.push(...planGrants(before, after, PHASE.grant));
   return ops;
 }
 
@@ -808,7 +812,9 @@ function alterColumn(table: string, was: Column, column: Column): PlannedOperati
     const sql = !column.identity
       ? [`${alter} DROP IDENTITY`]
       : !was.identity
-        ? [`${alter} ADD GENERATED ${column.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`]
+        ? [
+            `${alter} ADD GENERATED ${column.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${identityOptionsClause(column)}`,
+          ]
         : [`${alter} SET GENERATED ${column.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`];
     ops.push(
       operation(
@@ -821,6 +827,13 @@ function alterColumn(table: string, was: Column, column: Column): PlannedOperati
       ),
     );
   }
+  const optionChanges = was.identity && column.identity ? identityOptionChanges(was, column) : [];
+  if (optionChanges.length > 0)
+    ops.push(
+      operation(PHASE.alterTable, 'alter-column', target, 'safe', 'identity sequence options changed', [
+        `${alter} ${optionChanges.join(' ')}`,
+      ]),
+    );
   if (was.nullable !== column.nullable) {
     ops.push(
       column.nullable
@@ -1211,7 +1224,8 @@ function columnDefinition(column: Column): string {
   let text = `${ident(column.name)} ${column.rawType ?? column.type}`;
   if (column.collation) text += ` COLLATE ${ident(column.collation)}`;
   if (column.generated) text += ` GENERATED ALWAYS AS (${column.generated}) STORED`;
-  else if (column.identity) text += ` GENERATED ${column.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`;
+  else if (column.identity)
+    text += ` GENERATED ${column.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${identityOptionsClause(column)}`;
   else if (column.default !== undefined) text += ` DEFAULT ${column.default}`;
   if (!column.nullable) text += ' NOT NULL';
   return text;

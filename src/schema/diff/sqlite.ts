@@ -125,7 +125,13 @@ function strip<T extends { name: string }>(item: T): Omit<T, 'name'> {
 }
 
 function columnFacts(column: Column): unknown {
-  return { type: column.type, nullable: column.nullable, default: column.default, generated: column.generated };
+  return {
+    type: column.type,
+    nullable: column.nullable,
+    default: column.default,
+    generated: column.generated,
+    generatedStorage: column.generatedStorage,
+  };
 }
 
 function rebuildTable(old: Table, table: Table): PlannedOperation {
@@ -292,5 +298,7 @@ function columnSql(column: Column, table: Table): string {
   if (column.autoIncrement && table.primaryKey?.columns.length === 1) text += ' PRIMARY KEY';
   if (!column.nullable && !column.autoIncrement) text += ' NOT NULL';
   if (column.default !== undefined) text += ` DEFAULT ${column.default}`;
+  if (column.generated)
+    text += ` GENERATED ALWAYS AS (${column.generated}) ${column.generatedStorage === 'stored' ? 'STORED' : 'VIRTUAL'}`;
   return text;
 }

@@ -43,7 +43,9 @@ export type OperationKind =
   | 'drop-trigger'
   | 'create-policy'
   | 'drop-policy'
-  | 'comment';
+  | 'comment'
+  | 'grant'
+  | 'revoke';
 
 /**
  * Hazards use the vocabulary of validate_safety: what the step does to a live database, not a verdict.

@@ -5,6 +5,7 @@ import type {
   EnumType,
   Extension,
   ForeignKey,
+  Grant,
   Index,
   Policy,
   Routine,
@@ -39,6 +40,12 @@ function qualified(nspname: string, name: string): string {
 }
 
 export async function introspectPostgres(db: Queryable): Promise<Schema> {
+  // Catalog columns newer than the oldest supported server are read directly where they exist: converting whole
+  // catalog rows to JSON to probe for them cost more than any other part of a 300-table introspection.
+  const [server] = await db.query<{ version: number }>(`SELECT current_setting('server_version_num')::int AS version`);
+  const version = server?.version ?? 0;
+  const nullsNotDistinct = (index: string) => (version >= 150000 ? `${index}.indnullsnotdistinct` : 'false');
+  const notTriggerClone = version >= 130000 ? 't.tgparentid = 0' : 'true';
   const tableRows = await db.query<{
     oid: number;
     nspname: string;
@@ -66,6 +73,7 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
   );
   const columns = await db.query<{
     relid: number;
+    attnum: number;
     attname: string;
     type: string;
     notnull: boolean;
@@ -75,36 +83,33 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
     collation: string | null;
     comment: string | null;
   }>(
-    `SELECT a.attrelid::int AS relid, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
-            CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END AS def,
+    `SELECT a.attrelid::int AS relid, a.attnum::int AS attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
+            pg_get_expr(d.adbin, d.adrelid) AS def,
             a.attidentity::text AS identity, a.attgenerated::text AS generated,
             CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
-            col_description(a.attrelid, a.attnum) AS comment
+            ds.description AS comment
        FROM pg_attribute a
        JOIN pg_class c ON c.oid = a.attrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_type t ON t.oid = a.atttypid
        LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
        LEFT JOIN pg_collation co ON co.oid = a.attcollation
+       LEFT JOIN pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_class'::regclass AND ds.objsubid = a.attnum
       WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND ${USER_NAMESPACES}
       ORDER BY a.attrelid, a.attnum`,
-  );
-  const generatedExpr = await db.query<{ relid: number; attname: string; expr: string }>(
-    `SELECT a.attrelid::int AS relid, a.attname, pg_get_expr(d.adbin, d.adrelid) AS expr
-       FROM pg_attribute a JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-       JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE a.attgenerated <> '' AND ${USER_NAMESPACES}`,
   );
   const constraints = await db.query<{
     relid: number;
     conname: string;
     contype: string;
-    columns: string[] | null;
-    def: string;
+    keys: number[] | null;
+    refrelid: number;
+    refkeys: number[] | null;
+    /** Only for checks and exclusions, the kinds read from their definition. */
+    def: string | null;
     validated: boolean;
     refnsp: string | null;
     reftable: string | null;
-    refcolumns: string[] | null;
     ondelete: string;
     onupdate: string;
     deferrable: boolean;
@@ -112,15 +117,12 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
     nulls_not_distinct: boolean | null;
   }>(
     `SELECT con.conrelid::int AS relid, con.conname, con.contype::text AS contype,
-            ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
-                    JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
-            pg_get_constraintdef(con.oid) AS def, con.convalidated AS validated,
+            con.conkey::int[] AS keys, con.confrelid::int AS refrelid, con.confkey::int[] AS refkeys,
+            CASE WHEN con.contype IN ('c', 'x') THEN pg_get_constraintdef(con.oid) END AS def, con.convalidated AS validated,
             rn.nspname AS refnsp, rc.relname AS reftable,
-            ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
-                    JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord) AS refcolumns,
             con.confdeltype::text AS ondelete, con.confupdtype::text AS onupdate,
             con.condeferrable AS deferrable, con.condeferred AS deferred,
-            (SELECT (to_jsonb(ci) ->> 'indnullsnotdistinct')::boolean FROM pg_index ci WHERE ci.indexrelid = con.conindid) AS nulls_not_distinct
+            CASE WHEN con.contype = 'u' THEN (SELECT ${nullsNotDistinct('ci')} FROM pg_index ci WHERE ci.indexrelid = con.conindid) END AS nulls_not_distinct
        FROM pg_constraint con
        JOIN pg_class c ON c.oid = con.conrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -133,7 +135,6 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
     relid: number;
     name: string;
     unique: boolean;
-    constraint_backed: boolean;
     method: string;
     columns: string[];
     predicate: string | null;
@@ -142,7 +143,6 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
     nulls_not_distinct: boolean | null;
   }>(
     `SELECT i.indrelid::int AS relid, ic.relname AS name, i.indisunique AS unique,
-            EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')) AS constraint_backed,
             am.amname AS method,
             ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.ord::int, true)
                     FROM generate_series(1, i.indnkeyatts) AS k(ord) ORDER BY k.ord) AS columns,
@@ -150,18 +150,28 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
             pg_get_indexdef(i.indexrelid) AS definition,
             ARRAY(SELECT pg_get_indexdef(i.indexrelid, k.ord::int, true)
                     FROM generate_series(i.indnkeyatts + 1, i.indnatts) AS k(ord) ORDER BY k.ord) AS include,
-            (to_jsonb(i) ->> 'indnullsnotdistinct')::boolean AS nulls_not_distinct
+            ${nullsNotDistinct('i')} AS nulls_not_distinct
        FROM pg_index i
        JOIN pg_class ic ON ic.oid = i.indexrelid
        JOIN pg_class c ON c.oid = i.indrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_am am ON am.oid = ic.relam
       WHERE ${USER_NAMESPACES} AND NOT EXISTS (SELECT 1 FROM pg_inherits ii WHERE ii.inhrelid = i.indexrelid)
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
         AND ${notExtensionMember('c.oid', 'pg_class')}
       ORDER BY i.indrelid, ic.relname`,
   );
+  // The owner's own privileges are implicit (and differ between a shadow and a real database): left out.
+  const grants = await db.query<{ relid: number; grantee: string; privilege: string; grantable: boolean }>(
+    `SELECT c.oid::int AS relid, CASE WHEN acl.grantee = 0 THEN 'PUBLIC' ELSE r.rolname::text END AS grantee,
+            acl.privilege_type AS privilege, acl.is_grantable AS grantable
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       CROSS JOIN LATERAL aclexplode(c.relacl) acl
+       LEFT JOIN pg_roles r ON r.oid = acl.grantee
+      WHERE c.relkind IN ('r', 'p') AND c.relacl IS NOT NULL AND acl.grantee <> c.relowner AND ${USER_NAMESPACES}
+      ORDER BY 1, 2, 3`,
+  );
 
-  const generatedByColumn = new Map(generatedExpr.map((row) => [`${row.relid}.${row.attname}`, row.expr]));
   const tables = new Map<number, Table>();
   for (const row of tableRows) {
     const namespace = namespaceOf(row.nspname);
@@ -191,20 +201,29 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
       nullable: !row.notnull,
       rawType: row.type,
     };
-    if (row.def !== null) column.default = row.def;
+    const generated = row.generated !== '' ? (row.def ?? undefined) : undefined;
+    if (row.def !== null && !generated) column.default = row.def;
     if (row.identity !== '' || (row.def ?? '').startsWith('nextval(')) column.autoIncrement = true;
     if (row.identity === 'a') column.identity = 'always';
     else if (row.identity === 'd') column.identity = 'by default';
     if (row.comment !== null) column.comment = row.comment;
-    const generated = generatedByColumn.get(`${row.relid}.${row.attname}`);
     if (generated) column.generated = generated;
     if (row.collation) column.collation = row.collation;
     table.columns.push(column);
   }
+  // Constraint columns come as attribute numbers, named from the columns already read (no query per constraint).
+  const columnNames = new Map<number, Map<number, string>>();
+  for (const row of columns) {
+    const names = columnNames.get(row.relid) ?? new Map<number, string>();
+    names.set(row.attnum, row.attname);
+    columnNames.set(row.relid, names);
+  }
+  const named = (relid: number, keys: number[] | null) =>
+    (keys ?? []).map((key) => columnNames.get(relid)?.get(key) ?? String(key));
   for (const row of constraints) {
     const table = tables.get(row.relid);
     if (!table) continue;
-    const cols = row.columns ?? [];
+    const cols = named(row.relid, row.keys);
     if (row.contype === 'p') table.primaryKey = { name: row.conname, columns: cols };
     else if (row.contype === 'u')
       table.uniques.push({
@@ -214,11 +233,11 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
       } satisfies UniqueConstraint);
     else if (row.contype === 'x') {
       table.exclusions ??= [];
-      table.exclusions.push({ name: row.conname, definition: row.def });
+      table.exclusions.push({ name: row.conname, definition: row.def ?? '' });
     } else if (row.contype === 'c')
       table.checks.push({
         name: row.conname,
-        expression: row.def.replace(/^CHECK /, '').replace(/ NOT VALID$/, ''),
+        expression: (row.def ?? '').replace(/^CHECK /, '').replace(/ NOT VALID$/, ''),
         validated: row.validated,
       } satisfies CheckConstraint);
     else if (row.contype === 'f')
@@ -226,7 +245,7 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
         name: row.conname,
         columns: cols,
         referencedTable: qualified(row.refnsp ?? 'public', row.reftable ?? ''),
-        referencedColumns: row.refcolumns ?? [],
+        referencedColumns: named(row.refrelid, row.refkeys),
         onDelete: normaliseReferentialAction(row.ondelete),
         onUpdate: normaliseReferentialAction(row.onupdate),
         validated: row.validated,
@@ -234,9 +253,19 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
         ...(row.deferred ? { initiallyDeferred: true } : {}),
       } satisfies ForeignKey);
   }
+  for (const row of grants) {
+    const table = tables.get(row.relid);
+    if (!table) continue;
+    table.grants ??= [];
+    table.grants.push({
+      grantee: row.grantee,
+      privilege: row.privilege,
+      ...(row.grantable ? { grantable: true } : {}),
+    } satisfies Grant);
+  }
   for (const row of indexes) {
     const table = tables.get(row.relid);
-    if (!table || row.constraint_backed) continue;
+    if (!table) continue;
     const index: Index = {
       name: row.name,
       columns: row.columns,
@@ -358,7 +387,7 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
   }>(
     `SELECT n.nspname, c.relname, t.tgname, pg_get_triggerdef(t.oid) AS definition, t.tgenabled::text AS enabled
        FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE NOT t.tgisinternal AND COALESCE((to_jsonb(t) ->> 'tgparentid')::oid, 0) = 0 AND ${USER_NAMESPACES}
+      WHERE NOT t.tgisinternal AND ${notTriggerClone} AND ${USER_NAMESPACES}
         AND ${notExtensionMember('c.oid', 'pg_class')}
       ORDER BY n.nspname, c.relname, t.tgname`,
   );
@@ -380,8 +409,31 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
       WHERE ${USER_NAMESPACES} ORDER BY n.nspname, c.relname, p.polname`,
   );
 
+  const sequenceModels = sequences.map((row): Sequence => {
+    const namespace = namespaceOf(row.nspname);
+    return {
+      name: row.relname,
+      ...(namespace ? { namespace } : {}),
+      ...(row.owner_table && row.owner_column
+        ? { ownedBy: `${qualified(row.owner_nsp ?? 'public', row.owner_table)}.${row.owner_column}` }
+        : {}),
+      ...(row.deptype === 'i' ? { identity: true } : {}),
+      options: {
+        type: row.type,
+        start: row.start,
+        increment: row.increment,
+        min: row.min,
+        max: row.max,
+        cache: row.cache,
+        cycle: row.cycle,
+      },
+    };
+  });
+  attachIdentityOptions([...tables.values()], sequenceModels);
+
   return {
     engine: 'postgresql',
+    grantsKnown: true,
     tables: [...tables.values()],
     views: views.map((row): View => {
       const namespace = namespaceOf(row.nspname);
@@ -398,26 +450,7 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
       const namespace = namespaceOf(row.nspname);
       return { name: row.typname, ...(namespace ? { namespace } : {}), values: row.labels };
     }),
-    sequences: sequences.map((row): Sequence => {
-      const namespace = namespaceOf(row.nspname);
-      return {
-        name: row.relname,
-        ...(namespace ? { namespace } : {}),
-        ...(row.owner_table && row.owner_column
-          ? { ownedBy: `${qualified(row.owner_nsp ?? 'public', row.owner_table)}.${row.owner_column}` }
-          : {}),
-        ...(row.deptype === 'i' ? { identity: true } : {}),
-        options: {
-          type: row.type,
-          start: row.start,
-          increment: row.increment,
-          min: row.min,
-          max: row.max,
-          cache: row.cache,
-          cycle: row.cycle,
-        },
-      };
-    }),
+    sequences: sequenceModels,
     extensions: extensions.map((row): Extension => {
       const namespace = namespaceOf(row.nspname);
       return { name: row.extname, ...(namespace ? { namespace } : {}), version: row.version };
@@ -466,6 +499,20 @@ export async function introspectPostgres(db: Queryable): Promise<Schema> {
       }),
     ),
   };
+}
+
+/** An identity column's sequence options live on the column: they are part of its definition. */
+function attachIdentityOptions(tables: Table[], sequences: Sequence[]): void {
+  const columns = new Map<string, Column>();
+  for (const table of tables)
+    for (const column of table.columns)
+      if (column.identity)
+        columns.set(`${table.namespace ? `${table.namespace}.` : ''}${table.name}.${column.name}`, column);
+  for (const sequence of sequences) {
+    if (!sequence.identity || !sequence.ownedBy || !sequence.options) continue;
+    const column = columns.get(sequence.ownedBy);
+    if (column) column.identityOptions = sequence.options;
+  }
 }
 
 const ROUTINE_KINDS: Record<string, Routine['kind']> = { f: 'function', p: 'procedure', a: 'aggregate', w: 'window' };

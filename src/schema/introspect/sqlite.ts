@@ -1,6 +1,7 @@
 import type { Column, Schema, Table } from '../model.js';
 import { normaliseReferentialAction } from '../model.js';
 import type { Queryable } from './queryable.js';
+import { generatedColumns } from './sqlite-generated.js';
 
 /** SQLite introspection through sqlite_schema and the table-valued pragma functions. */
 export async function introspectSqlite(db: Queryable): Promise<Schema> {
@@ -22,6 +23,7 @@ export async function introspectSqlite(db: Queryable): Promise<Schema> {
       pk: number;
       hidden: number;
     }>('SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?)', [object.name]);
+    const generated = generatedColumns(object.sql ?? '');
     const primary = info.filter((row) => row.pk > 0).sort((a, b) => a.pk - b.pk);
     for (const row of info) {
       const column: Column = {
@@ -32,7 +34,11 @@ export async function introspectSqlite(db: Queryable): Promise<Schema> {
       };
       if (row.dflt_value !== null) column.default = row.dflt_value;
       if (row.pk > 0 && primary.length === 1 && row.type.toUpperCase() === 'INTEGER') column.autoIncrement = true;
-      if (row.hidden === 2 || row.hidden === 3) column.generated = 'generated';
+      if (row.hidden === 2 || row.hidden === 3) {
+        const definition = generated.get(row.name);
+        column.generated = definition?.expression ?? 'generated';
+        column.generatedStorage = row.hidden === 3 ? 'stored' : 'virtual';
+      }
       table.columns.push(column);
     }
     if (primary.length > 0) table.primaryKey = { columns: primary.map((row) => row.name) };

@@ -4,11 +4,12 @@ import type { Engine, Migration } from '../../model.js';
 import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, recordsUpTo } from '../bookkeeping.js';
 import { listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements, withCompiledSql } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
 import { writeAlembic } from './alembic-write.js';
-import { pythonAssignment, requirePythonModule, runPython } from './python.js';
+import { pythonAssignment, pythonSandboxNotes, requirePythonModule, runPython } from './python.js';
 import { entry, filesOf, finish, pythonBody, readIndexed, topologicalOrder } from './scan-common.js';
 
 interface Revision {
@@ -74,6 +75,15 @@ function scanAlembic(context: PackageContext): MigrationScan[] {
     });
 }
 
+/** alembic/runtime/migration.py: alembic_version (version_num VARCHAR(32) PRIMARY KEY), one row per head reached. */
+const alembicBookkeeping: Bookkeeping = {
+  table: 'alembic_version',
+  ownTables: ['alembic_version'],
+  records: (rows, local) =>
+    rows.flatMap((row) => recordsUpTo(String(row.version_num), local, (migration) => migration.id)),
+  keyOf: (migration) => migration.id,
+};
+
 /**
  * Alembic: revision files in `<script_location>/versions`, ordered by the revision graph (down_revision links,
  * read from the files without Python). The SQL comes from `alembic upgrade <from>:<to> --sql` (offline mode),
@@ -86,11 +96,12 @@ export const alembic: FormatReader = {
   runsPythonCode: true,
   tool: 'alembic',
   label: 'Alembic',
+  bookkeeping: alembicBookkeeping,
   scan: scanAlembic,
   write: writeAlembic,
   async read(context) {
     const { files } = await listEntries(context.directory);
-    const result: FormatRead = { migrations: [], errors: [] };
+    const result: FormatRead = { migrations: [], errors: [], ...pythonSandboxNotes(context.executeProjectCode) };
     const revisions: Revision[] = [];
     for (const file of files.filter((name) => name.endsWith('.py') && name !== '__init__.py')) {
       const absolute = path.join(context.directory, file);

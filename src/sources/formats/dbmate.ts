@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { PackageContext } from '../../project/context.js';
 import { joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, recordsByColumn } from '../bookkeeping.js';
 import { listEntries, readText } from '../files.js';
 import type { FormatReader, MigrationScan } from '../types.js';
 import { readAnnotated } from './annotated.js';
@@ -33,12 +34,21 @@ function scanDbmate(context: PackageContext): MigrationScan[] {
   });
 }
 
+/** dbmate pkg/driver/{postgres,mysql,sqlite}: schema_migrations (version varchar(128) primary key). */
+const dbmateBookkeeping: Bookkeeping = {
+  table: 'schema_migrations',
+  ownTables: ['schema_migrations'],
+  records: (rows) => recordsByColumn(rows, 'version'),
+  keyOf: (migration) => migration.id,
+};
+
 /** dbmate: `<version>_<name>.sql` with `-- migrate:up` / `-- migrate:down`; `transaction:false` opts out. */
 export const dbmate: FormatReader = {
   format: 'dbmate',
   priority: 22,
   tool: 'dbmate',
   label: 'dbmate',
+  bookkeeping: dbmateBookkeeping,
   scan: scanDbmate,
   write: writeDbmate,
   async read(context) {

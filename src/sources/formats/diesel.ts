@@ -3,6 +3,7 @@ import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { parseTomlText } from '../../project/parse.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, recordsByColumn } from '../bookkeeping.js';
 import { isFile, listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
@@ -66,6 +67,17 @@ function scannedFolders(context: PackageContext, dir: string): string[] {
 }
 
 /**
+ * diesel_migrations: __diesel_schema_migrations (version VARCHAR(50) PRIMARY KEY, run_on); the version is the
+ * folder name before its first "_" with the dashes removed (migrations_internals::version_from_string).
+ */
+const dieselBookkeeping: Bookkeeping = {
+  table: '__diesel_schema_migrations',
+  ownTables: ['__diesel_schema_migrations'],
+  records: (rows) => recordsByColumn(rows, 'version'),
+  keyOf: (migration) => migration.id.replace(/-/g, ''),
+};
+
+/**
  * Diesel: `migrations/<version>_<name>/up.sql` + `down.sql`, applied in version order, each in a transaction
  * unless its metadata.toml says `run_in_transaction = false`.
  */
@@ -74,6 +86,7 @@ export const diesel: FormatReader = {
   priority: 10,
   tool: 'diesel',
   label: 'Diesel',
+  bookkeeping: dieselBookkeeping,
   scan: scanDiesel,
   write: writeDiesel,
   async read(context) {

@@ -4,11 +4,12 @@ import type { Migration } from '../../model.js';
 import type { PackageContext } from '../../project/context.js';
 import { baseOf, dirOf } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import type { Bookkeeping } from '../bookkeeping.js';
 import { isDirectory, isFile, listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements, withCompiledSql } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
 import { writeDjango } from './django-write.js';
-import { requirePythonModule, runPython } from './python.js';
+import { pythonSandboxNotes, requirePythonModule, runPython } from './python.js';
 import { entry, filesOf, finish, readIndexed, topologicalOrder } from './scan-common.js';
 
 interface DjangoMigration {
@@ -73,6 +74,29 @@ function scanDjango(context: PackageContext): MigrationScan[] {
   });
 }
 
+/** django/db/migrations/recorder.py: django_migrations (id, app, name, applied). */
+const djangoBookkeeping: Bookkeeping = {
+  table: 'django_migrations',
+  ownTables: ['django_migrations'],
+  // Rows of installed apps the project does not hold (django.contrib.auth …) are not the project's to report.
+  records: (rows, local) => {
+    const apps = new Set(local.map(appOf));
+    return rows
+      .filter((row) => apps.has(String(row.app)))
+      .map((row) => {
+        const key = `${String(row.app)}.${String(row.name)}`;
+        return { key, label: key, state: 'applied' as const };
+      });
+  },
+  keyOf: (migration) => migration.id,
+  sequenceOf: appOf,
+};
+
+/** `accounts` for the migration `accounts.0002_account_email`. */
+function appOf(migration: Migration): string {
+  return migration.id.slice(0, migration.id.lastIndexOf('.'));
+}
+
 /**
  * Django: `<app>/migrations/NNNN_name.py`, ordered by their `dependencies` across apps. The SQL comes from
  * `python manage.py sqlmigrate <app> <name>` (and `--backwards`), which loads the project's settings and needs
@@ -85,12 +109,13 @@ export const django: FormatReader = {
   runsPythonCode: true,
   tool: 'django',
   label: 'Django',
+  bookkeeping: djangoBookkeeping,
   scan: scanDjango,
   write: writeDjango,
   async read(context) {
     const folders =
       context.directory === context.package ? await appMigrationFolders(context.package) : [context.directory];
-    const result: FormatRead = { migrations: [], errors: [] };
+    const result: FormatRead = { migrations: [], errors: [], ...pythonSandboxNotes(context.executeProjectCode) };
     const migrations: DjangoMigration[] = [];
     for (const folder of folders) {
       if (!(await isDirectory(folder))) continue;

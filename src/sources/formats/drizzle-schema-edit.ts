@@ -1,5 +1,6 @@
 import type { Change, ColumnSpec } from '../../generate/changes.js';
 import type { GeneratedFile, MigrationDraft, WriteContext } from '../../generate/types.js';
+import { type ForeignKey, findTable, type Schema, type Table } from '../../schema/model.js';
 
 /**
  * The Drizzle schema.ts edit for a generated migration: new tables as `<dialect>Table(...)` exports, added and
@@ -11,24 +12,45 @@ type Dialect = 'pg' | 'sqlite' | 'mysql';
 
 const TABLE_FUNCTION: Record<Dialect, string> = { pg: 'pgTable', sqlite: 'sqliteTable', mysql: 'mysqlTable' };
 
+export interface DrizzleSchemaEdit {
+  file?: GeneratedFile;
+  /** The changes schema.ts does not say after the edit (`rename_column users.name`): drizzle-kit would undo them. */
+  unsaid: string[];
+}
+
 export function editDrizzleSchema(
   draft: MigrationDraft,
   path: string | undefined,
   context: WriteContext,
-): GeneratedFile | undefined {
+): DrizzleSchemaEdit {
   const original = path ? context.read(path) : undefined;
-  if (!path || original === undefined) return undefined;
+  if (!path || original === undefined) return { unsaid: [] };
   const dialect = dialectOf(original, draft.engine);
-  const editor = new DrizzleSchema(original, dialect);
-  for (const change of draft.changes) editor.apply(change);
+  const editor = new DrizzleSchema(original, dialect, context.schemaAfter);
+  const unsaid = draft.changes.filter((change) => !editor.apply(change)).map(changeLabel);
   const text = editor.finish();
-  return text === original ? undefined : { path, text, edit: true };
+  return { ...(text === original ? {} : { file: { path, text, edit: true } }), unsaid };
+}
+
+/** `add_index orders`, `rename_column users.name → full_name`: which change, in a few words. */
+function changeLabel(change: Change): string {
+  const fields = change as Record<string, unknown>;
+  const column =
+    typeof fields.column === 'string' ? fields.column : (fields.column as { name?: string } | undefined)?.name;
+  const target = [fields.table, column].filter(Boolean).join('.') || (fields.name as string | undefined);
+  const renamed = typeof fields.from === 'string' ? `${fields.from} → ${fields.to}` : undefined;
+  return [change.op, target, renamed].filter(Boolean).join(' ');
 }
 
 function dialectOf(text: string, engine: string): Dialect {
   const imported = /drizzle-orm\/(pg|sqlite|mysql)-core/.exec(text)?.[1] as Dialect | undefined;
   if (imported) return imported;
   return engine === 'sqlite' ? 'sqlite' : engine === 'mysql' || engine === 'mariadb' ? 'mysql' : 'pg';
+}
+
+/** The name drizzle gives a foreign key declared with `.references()`. */
+export function drizzleForeignKeyName(table: string, key: ForeignKey): string {
+  return `${table}_${key.columns.join('_')}_${key.referencedTable}_${key.referencedColumns.join('_')}_fk`;
 }
 
 const camel = (name: string) => name.replace(/[_-]+([a-zA-Z0-9])/g, (_m, letter: string) => letter.toUpperCase());
@@ -40,12 +62,38 @@ class DrizzleSchema {
   constructor(
     private text: string,
     private readonly dialect: Dialect,
+    private readonly after: Schema | undefined,
   ) {}
 
-  apply(change: Change): void {
-    if (change.op === 'create_table') this.createTable(change.table, change.columns);
-    else if (change.op === 'add_column') this.addColumn(change.table, change.column);
+  /** Says the change in the file; false when it cannot (schema.ts then differs from the database). */
+  apply(change: Change): boolean {
+    const before = this.text;
+    if (change.op === 'create_table') {
+      if (this.tableBody(change.table)) return true;
+      this.createTable(change.table, change.columns);
+    } else if (change.op === 'add_column') this.addColumn(change.table, change.column);
     else if (change.op === 'drop_column') this.dropColumn(change.table, change.column);
+    else if (change.op === 'create_enum' && this.dialect === 'pg') {
+      if (this.enumVariable(change.name)) return true;
+      this.createEnum(change.name, change.values);
+    }
+    return this.text !== before;
+  }
+
+  /** `export const postStatus = pgEnum('post_status', [...])`, after the imports: tables use it as they load. */
+  private createEnum(name: string, values: string[]): void {
+    if (this.enumVariable(name)) return;
+    this.imports.add('pgEnum');
+    const line = `export const ${camel(name)} = pgEnum(${this.string(name)}, [${values.map((value) => this.string(value)).join(', ')}]);`;
+    const imports = [...this.text.matchAll(/^import[^;]*;[ \t]*$/gm)].at(-1);
+    const at = imports ? imports.index + imports[0].length : 0;
+    this.text = `${this.text.slice(0, at)}\n\n${line}${this.text.slice(at).replace(/^\n*/, '\n\n')}`;
+  }
+
+  /** The export holding the pgEnum of that type name, when the file declares one. */
+  private enumVariable(name: string): string | undefined {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return new RegExp(`export\\s+const\\s+(\\w+)\\s*=\\s*pgEnum\\(\\s*(['"\`])${escaped}\\2`).exec(this.text)?.[1];
   }
 
   finish(): string {
@@ -91,16 +139,21 @@ class DrizzleSchema {
     return undefined;
   }
 
-  private columnLine(column: ColumnSpec): string | undefined {
-    const builder = columnBuilder(column, this.dialect);
+  private columnLine(column: ColumnSpec, namedKeys: ForeignKey[] = []): string | undefined {
+    const enumType = this.dialect === 'pg' ? this.enumVariable(column.type.trim()) : undefined;
+    const builder = enumType
+      ? { call: `${enumType}(${this.string(column.name)})`, import: '' }
+      : columnBuilder(column, this.dialect);
     if (!builder) return undefined;
     let line = builder.call;
-    this.imports.add(builder.import);
+    if (builder.import) this.imports.add(builder.import);
     if (column.primaryKey) line += '.primaryKey()';
+    // Our PostgreSQL DDL says GENERATED BY DEFAULT AS IDENTITY.
+    if (column.generated === 'identity' && this.dialect === 'pg') line += '.generatedByDefaultAsIdentity()';
     else if (column.nullable === false) line += '.notNull()';
     if (column.unique) line += '.unique()';
     if (column.default !== undefined) line += this.defaultCall(column.default, builder.import);
-    if (column.references) {
+    if (column.references && !namedKeys.some((key) => key.columns.includes(column.name))) {
       const target = this.tableBody(column.references.table);
       const referenced = column.references.columns?.[0] ?? 'id';
       const key = target ? this.propertyOf(target, referenced) : undefined;
@@ -139,15 +192,53 @@ class DrizzleSchema {
 
   private createTable(table: string, columns: ColumnSpec[]): void {
     if (this.tableBody(table)) return;
-    const lines = columns.map((column) => this.columnLine(column));
+    const created = this.after ? findTable(this.after, table) : undefined;
+    const namedKeys =
+      created && this.dialect !== 'sqlite'
+        ? created.foreignKeys.filter((key) => key.name !== drizzleForeignKeyName(table, key))
+        : [];
+    const lines = columns.map((column) => this.columnLine(column, namedKeys));
     if (lines.some((line) => line === undefined)) return;
+    const extras = created ? this.tableExtras(created, namedKeys) : undefined;
+    if (extras === null) return;
     this.imports.add(TABLE_FUNCTION[this.dialect]);
     const indent = /^([ \t]+)\w+\s*:/m.exec(this.text)?.[1] ?? '  ';
     const quote = /Table\(\s*(['"])/.exec(this.text)?.[1] ?? "'";
+    const extraBlock = extras?.length
+      ? `, (table) => [\n${extras.map((line) => `${indent}${line},`).join('\n')}\n]`
+      : '';
     const block = `export const ${camel(table)} = ${TABLE_FUNCTION[this.dialect]}(${quote}${table}${quote}, {\n${lines
       .map((line) => `${indent}${line},`)
-      .join('\n')}\n});\n`;
+      .join('\n')}\n}${extraBlock});\n`;
     this.text = `${this.text.replace(/\s*$/, '\n')}\n${block}`;
+  }
+
+  /**
+   * What the migration created beside the columns, in the table's third argument: its own indexes (the one every
+   * foreign key gets) and foreign keys whose names drizzle would not derive; null when a part cannot be said.
+   */
+  private tableExtras(table: Table, namedKeys: ForeignKey[]): string[] | null {
+    const lines: string[] = [];
+    const property = (column: string) => `table.${camel(column)}`;
+    for (const key of namedKeys) {
+      const target = this.tableBody(key.referencedTable);
+      const targetKeys = target ? key.referencedColumns.map((column) => this.propertyOf(target, column)) : [];
+      if (!target || targetKeys.some((item) => !item)) return null;
+      this.imports.add('foreignKey');
+      let line = `foreignKey({ name: ${this.string(key.name)}, columns: [${key.columns.map(property).join(', ')}], foreignColumns: [${targetKeys.map((item) => `${target.variable}.${item}`).join(', ')}] })`;
+      if (key.onDelete !== 'no action') line += `.onDelete(${this.string(key.onDelete)})`;
+      if (key.onUpdate !== 'no action') line += `.onUpdate(${this.string(key.onUpdate)})`;
+      lines.push(line);
+    }
+    const constraints = new Set([table.primaryKey?.name, ...table.uniques.map((unique) => unique.name)]);
+    for (const index of table.indexes) {
+      if (constraints.has(index.name) || /^sqlite_autoindex_/.test(index.name)) continue;
+      if (index.where || index.columns.some((column) => !/^\w+$/.test(column))) return null;
+      const builder = index.unique ? 'uniqueIndex' : 'index';
+      this.imports.add(builder);
+      lines.push(`${builder}(${this.string(index.name)}).on(${index.columns.map(property).join(', ')})`);
+    }
+    return lines;
   }
 
   private addColumn(table: string, column: ColumnSpec): void {

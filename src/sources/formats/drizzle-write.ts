@@ -5,9 +5,12 @@ import type { GeneratedFile, MigrationDraft, WriteContext } from '../../generate
 import { dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter, MigrationScan } from '../types.js';
 import { commentLines, terminated } from './comment-lines.js';
+import { drizzleSchemaFile } from './drizzle-config.js';
 import { editDrizzleSchema } from './drizzle-schema-edit.js';
+import { drizzleSnapshot, type SnapshotDialect } from './drizzle-snapshot.js';
 
 const BREAKPOINT = '--> statement-breakpoint';
+const NO_SNAPSHOT = '00000000-0000-0000-0000-000000000000';
 
 interface JournalEntry {
   idx: number;
@@ -29,8 +32,7 @@ const OUTSIDE_TRANSACTION =
 
 /**
  * Drizzle Kit: a custom SQL migration `<out>/<prefix>_<name>.sql` (statements split by `--> statement-breakpoint`),
- * registered in meta/_journal.json, with a snapshot copied from the previous one (new id, prevId chained) as
- * `drizzle-kit generate --custom` leaves it, plus the schema.ts edit when the change can be said there.
+ * registered in meta/_journal.json, with the snapshot of the schema after it (id and prevId chained), plus the schema.ts edit when the change can be said there.
  * Drizzle keeps no downs: the down stays in the generate result.
  */
 export const writeDrizzle: FormatWriter = (draft, folder, context) => {
@@ -43,8 +45,11 @@ export const writeDrizzle: FormatWriter = (draft, folder, context) => {
   const idx = last ? last.idx + 1 : 0;
   const prefix = nextPrefix(last?.tag, context.now, () => String(idx).padStart(4, '0'));
   const tag = `${prefix}_${draft.name}`;
-  const files: GeneratedFile[] = [{ path: joinRelative(out, `${tag}.sql`), text: migrationSql(draft), edit: false }];
-  const snapshot = snapshotCopy(out, last, prefix, tag, context);
+  const schema = editDrizzleSchema(draft, drizzleSchemaFile(context.read, [dirOf(out), '.']), context);
+  const files: GeneratedFile[] = [
+    { path: joinRelative(out, `${tag}.sql`), text: migrationSql(draft, schema.unsaid), edit: false },
+  ];
+  const snapshot = snapshotFile(out, journal, prefix, tag, draft, context);
   if (snapshot) files.push(snapshot);
   const entry: JournalEntry = {
     idx,
@@ -55,8 +60,7 @@ export const writeDrizzle: FormatWriter = (draft, folder, context) => {
   };
   journal.entries.push(entry);
   files.push({ path: journalPath, text: journalJson(journal, journalText), edit: journalText !== undefined });
-  const schema = editDrizzleSchema(draft, drizzleSchemaPath(out, context), context);
-  if (schema) files.push(schema);
+  if (schema.file) files.push(schema.file);
   return files;
 };
 
@@ -73,32 +77,54 @@ function refuseOutsideTransaction(draft: MigrationDraft, folder: MigrationScan):
 }
 
 /** The file `drizzle-kit generate --custom` starts, with the statements between breakpoints. */
-function migrationSql(draft: MigrationDraft): string {
+function migrationSql(draft: MigrationDraft, unsaid: string[]): string {
   const head = ['-- Custom SQL migration file, put your code below! --'];
   if (draft.applicationChange) head.push(...commentLines('-- ', `Before this runs: ${draft.applicationChange}`));
+  if (unsaid.length)
+    head.push(
+      ...commentLines(
+        '-- ',
+        `schema.ts does not say ${unsaid.join(', ')}: edit it to match, or drizzle-kit generate will propose undoing it.`,
+      ),
+    );
   const body = draft.up.map(terminated).join(`\n${BREAKPOINT}\n`);
   return `${head.join('\n')}\n${body}\n`;
 }
 
-/** `meta/<prefix>_snapshot.json`: the previous snapshot with a new id and prevId pointing at the old one. */
-function snapshotCopy(
+/**
+ * `meta/<prefix>_snapshot.json`, chained to the previous one: the schema after the migration in drizzle-kit's format
+ * when the shadow's read-back is at hand (so `drizzle-kit generate` proposes nothing more), else the previous
+ * snapshot with a new id, as `drizzle-kit generate --custom` leaves it.
+ */
+function snapshotFile(
   out: string,
-  last: JournalEntry | undefined,
+  journal: Journal,
   prefix: string,
   tag: string,
+  draft: MigrationDraft,
   context: WriteContext,
 ): GeneratedFile | undefined {
-  if (!last) return undefined;
-  const lastPrefix = /^(\d+)_/.exec(last.tag)?.[1] ?? last.tag;
-  const previous = context.read(joinRelative(out, `meta/${lastPrefix}_snapshot.json`));
-  if (!previous) return undefined;
-  const parsed = JSON.parse(previous) as Record<string, unknown>;
-  const copy = { ...parsed, id: uuidFrom(`${tag}\n${context.now.toISOString()}`), prevId: parsed.id };
+  const last = journal.entries.at(-1);
+  const lastPrefix = last ? (/^(\d+)_/.exec(last.tag)?.[1] ?? last.tag) : undefined;
+  const previousText = lastPrefix ? context.read(joinRelative(out, `meta/${lastPrefix}_snapshot.json`)) : undefined;
+  const previous = previousText ? (JSON.parse(previousText) as Record<string, unknown>) : undefined;
+  const ids = { id: uuidFrom(`${tag}\n${context.now.toISOString()}`), prevId: String(previous?.id ?? NO_SNAPSHOT) };
+  const dialect = snapshotDialect(journal, draft);
+  let snapshot: Record<string, unknown> | undefined;
+  if (context.schemaAfter && dialect) snapshot = drizzleSnapshot(context.schemaAfter, dialect, ids);
+  else if (previous) snapshot = { ...previous, ...ids };
+  if (!snapshot) return undefined;
   return {
     path: joinRelative(out, `meta/${prefix}_snapshot.json`),
-    text: `${JSON.stringify(copy, null, 2)}\n`,
+    text: `${JSON.stringify(snapshot, null, 2)}\n`,
     edit: false,
   };
+}
+
+/** The snapshot layouts we write; MySQL projects keep the copied snapshot. */
+function snapshotDialect(journal: Journal, draft: MigrationDraft): SnapshotDialect | undefined {
+  const dialect = journal.dialect ?? (draft.engine === 'sqlite' ? 'sqlite' : draft.engine);
+  return dialect === 'postgresql' || dialect === 'sqlite' ? dialect : undefined;
 }
 
 /** A version-4-shaped UUID derived from the tag and time, so the same input writes the same snapshot. */
@@ -121,16 +147,4 @@ function journalJson(journal: Journal, original: string | undefined): string {
         .join(', ')} }`,
   );
   return `{\n${[...head, `  "entries": [\n${lines.join(',\n')}\n  ]`].join(',\n')}\n}\n`;
-}
-
-/** drizzle.config's `schema` (a single file), looked up next to the out folder and at the root. */
-function drizzleSchemaPath(out: string, context: WriteContext): string | undefined {
-  for (const base of [dirOf(out), '.']) {
-    for (const name of ['drizzle.config.ts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs']) {
-      const config = context.read(joinRelative(base, name));
-      const schema = config ? /\bschema\s*:\s*["'`]([^"'`*]+\.[cm]?[jt]s)["'`]/.exec(config)?.[1] : undefined;
-      if (schema) return joinRelative(base, schema);
-    }
-  }
-  return undefined;
 }

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
 import type { Engine, Migration, Statement } from '../../model.js';
 import { configString, ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, numericKey, sha256Hex } from '../bookkeeping.js';
 import { listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
@@ -74,12 +76,47 @@ function scanDrizzle(context: PackageContext): MigrationScan[] {
     });
 }
 
+/**
+ * drizzle-orm migrator (pg-core/dialect.ts, mysql-core, sqlite-core): __drizzle_migrations (id, hash = sha256 of
+ * the .sql file, created_at = the journal's `when`), in schema "drizzle" on PostgreSQL. Drizzle applies every
+ * migration whose `when` is newer than the last row's created_at, so `when` is the key.
+ */
+const drizzleBookkeeping: Bookkeeping = {
+  table: '__drizzle_migrations',
+  postgresSchema: 'drizzle',
+  ownTables: ['__drizzle_migrations'],
+  records: (rows) =>
+    rows.map((row) => ({
+      key: numericKey(row.created_at),
+      label: numericKey(row.created_at),
+      state: 'applied',
+      checksum: String(row.hash ?? ''),
+    })),
+  keyOf: (migration, root) => {
+    const folder = path.dirname(path.join(root, migration.path));
+    const tag = path.basename(migration.path).replace(/\.sql$/, '');
+    const journal = readJournalSync(path.join(folder, JOURNAL));
+    const when = journal?.entries.find((entry) => entry.tag === tag)?.when;
+    return when === undefined ? tag : numericKey(when);
+  },
+  checksum: sha256Hex,
+};
+
+function readJournalSync(file: string): { entries: { tag: string; when: number }[] } | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Drizzle Kit: `<out>/<tag>.sql` split at `--> statement-breakpoint`, in the order of meta/_journal.json. */
 export const drizzle: FormatReader = {
   format: 'drizzle',
   priority: 2,
   tool: 'drizzle',
   label: 'Drizzle',
+  bookkeeping: drizzleBookkeeping,
   scan: scanDrizzle,
   write: writeDrizzle,
   async read(context) {

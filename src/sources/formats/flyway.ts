@@ -1,8 +1,10 @@
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Engine, Migration, Statement } from '../../model.js';
 import type { PackageContext } from '../../project/context.js';
 import { joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type AppliedRecord, type Bookkeeping, numericKey, truthy } from '../bookkeeping.js';
 import { cannotRunInTransaction } from '../execution.js';
 import { listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
@@ -105,6 +107,57 @@ function transactionMode(
 }
 
 /**
+ * Flyway's JdbcTableSchemaHistory (createMetaDataTable.sql per database): flyway_schema_history (installed_rank,
+ * version, description, type, script, checksum, installed_by, installed_on, execution_time, success). Versioned
+ * rows are keyed by version (`1.1`, `001` = `1`), repeatable ones by script; type SCHEMA (schema creation) and
+ * DELETE rows (flyway repair) are not migrations.
+ */
+const flywayBookkeeping: Bookkeeping = {
+  table: 'flyway_schema_history',
+  ownTables: ['flyway_schema_history'],
+  records: (rows) => {
+    const byKey = new Map<string, AppliedRecord>();
+    for (const row of [...rows].sort((a, b) => Number(a.installed_rank) - Number(b.installed_rank))) {
+      if (['SCHEMA', 'DELETE'].includes(String(row.type))) continue;
+      const key = row.version == null ? repeatableKey(String(row.script)) : flywayVersionKey(String(row.version));
+      byKey.set(key, {
+        key,
+        label: String(row.version ?? row.script),
+        state: truthy(row.success) ? 'applied' : 'failed',
+        ...(row.checksum == null ? {} : { checksum: String(row.checksum) }),
+      });
+    }
+    return [...byKey.values()];
+  },
+  keyOf: (migration) =>
+    migration.id.startsWith('R__')
+      ? repeatableKey(path.posix.basename(migration.path))
+      : flywayVersionKey(migration.id),
+  checksum: flywayChecksum,
+  repeatable: (migration) => migration.id.startsWith('R__'),
+};
+
+function flywayVersionKey(version: string): string {
+  return version
+    .split(/[._]/)
+    .map((part) => numericKey(part))
+    .join('.');
+}
+
+function repeatableKey(script: string): string {
+  return `R:${path.posix.basename(script)}`;
+}
+
+/**
+ * Flyway's ChecksumCalculator: a CRC32 updated with each line's UTF-8 bytes, line breaks left out and a leading
+ * BOM dropped, stored as a signed 32-bit integer.
+ */
+export function flywayChecksum(text: string): string {
+  const bytes = Buffer.from(text.replace(/^\uFEFF/, '').replace(/[\r\n]/g, ''), 'utf8');
+  return String(crc32(bytes) | 0);
+}
+
+/**
  * Flyway: versioned `V<version>__<description>.sql` in version order, undo `U<version>__…` as their down,
  * then repeatable `R__<description>.sql` ordered by description. Each migration runs in a transaction
  * (on engines with transactional DDL).
@@ -114,6 +167,7 @@ export const flyway: FormatReader = {
   priority: 21,
   tool: 'flyway',
   label: 'Flyway',
+  bookkeeping: flywayBookkeeping,
   scan: scanFlyway,
   write: writeFlyway,
   async read(context) {

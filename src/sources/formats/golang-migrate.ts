@@ -3,9 +3,11 @@ import { UserError } from '../../errors.js';
 import type { PackageContext } from '../../project/context.js';
 import { joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
-import { listEntries, readText } from '../files.js';
+import { type Bookkeeping, numericKey, recordsUpTo, truthy } from '../bookkeeping.js';
+import { listEntries } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
+import { readTemplated, templateOptions } from './go-template.js';
 import { writeGolangMigrate } from './golang-migrate-write.js';
 import { entry, finish, readIndexed, sqlFolders } from './scan-common.js';
 import { collect, engineFor } from './sql-common.js';
@@ -37,12 +39,24 @@ function scanGolangMigrate(context: PackageContext): MigrationScan[] {
   });
 }
 
+/** golang-migrate database/{postgres,mysql,sqlite3}: schema_migrations (version bigint, dirty boolean), one row. */
+const golangMigrateBookkeeping: Bookkeeping = {
+  table: 'schema_migrations',
+  ownTables: ['schema_migrations'],
+  records: (rows, local) =>
+    rows.flatMap((row) =>
+      recordsUpTo(numericKey(row.version), local, (migration) => numericKey(migration.id), truthy(row.dirty)),
+    ),
+  keyOf: (migration) => numericKey(migration.id),
+};
+
 /** golang-migrate: `<version>_<title>.up.sql` / `.down.sql`, applied in numeric version order. */
 export const golangMigrate: FormatReader = {
   format: 'golang-migrate',
   priority: 20,
   tool: 'golang-migrate',
   label: 'golang-migrate',
+  bookkeeping: golangMigrateBookkeeping,
   scan: scanGolangMigrate,
   write: writeGolangMigrate,
   async read(context) {
@@ -60,6 +74,9 @@ export const golangMigrate: FormatReader = {
       a.version < b.version ? -1 : a.version > b.version ? 1 : 0,
     );
     const engine = engineFor(context);
+    const configured = templateOptions(context.root);
+    const rendered = async (absolute: string, relative: string, notes: string[]) =>
+      splitStatements(await readTemplated(absolute, relative, configured, notes), engine, relative);
     return collect(
       context,
       ordered.map(([version, entry]) => ({
@@ -71,7 +88,7 @@ export const golangMigrate: FormatReader = {
           ];
           const upPath = entry.up ? relativeToRoot(context.root, entry.up) : undefined;
           const downPath = entry.down ? relativeToRoot(context.root, entry.down) : undefined;
-          if (!upPath) {
+          if (!entry.up || !upPath) {
             // A down file alone is not a forward migration: it is reported, never listed as one.
             throw new UserError(
               'missing-up',
@@ -86,10 +103,8 @@ export const golangMigrate: FormatReader = {
             name: entry.title,
             path: upPath,
             format: 'golang-migrate' as const,
-            up: entry.up ? await splitStatements((await readText(entry.up)) ?? '', engine, upPath) : [],
-            ...(entry.down && downPath
-              ? { down: await splitStatements((await readText(entry.down)) ?? '', engine, downPath) }
-              : {}),
+            up: await rendered(entry.up, upPath, notes),
+            ...(entry.down && downPath ? { down: await rendered(entry.down, downPath, notes) } : {}),
             transactional: false,
             execution: 'one-query' as const,
             notes,

@@ -3,6 +3,7 @@ import { UserError } from '../../errors.js';
 import type { PackageContext } from '../../project/context.js';
 import { joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, type BookkeepingRow, numericKey, truthy } from '../bookkeeping.js';
 import { listEntries, readText } from '../files.js';
 import type { FormatReader, MigrationScan } from '../types.js';
 import { readAnnotated } from './annotated.js';
@@ -46,12 +47,31 @@ function scanGoose(context: PackageContext): MigrationScan[] {
   });
 }
 
+/**
+ * goose internal/dialect/dialectquery: goose_db_version (id, version_id bigint, is_applied boolean, tstamp); a down
+ * adds a row with is_applied = false, so each version's latest row decides. Version 0 is goose's own first row.
+ */
+const gooseBookkeeping: Bookkeeping = {
+  table: 'goose_db_version',
+  ownTables: ['goose_db_version'],
+  records: (rows) => {
+    const latest = new Map<string, BookkeepingRow>();
+    for (const row of [...rows].sort((a, b) => Number(a.id) - Number(b.id)))
+      latest.set(numericKey(row.version_id), row);
+    return [...latest]
+      .filter(([version, row]) => version !== '0' && truthy(row.is_applied))
+      .map(([version]) => ({ key: version, label: version, state: 'applied' }));
+  },
+  keyOf: (migration) => numericKey(migration.id),
+};
+
 /** goose: `<version>_<name>.sql` with `-- +goose Up/Down`, StatementBegin/End blocks, `NO TRANSACTION`. */
 export const goose: FormatReader = {
   format: 'goose',
   priority: 23,
   tool: 'goose',
   label: 'goose',
+  bookkeeping: gooseBookkeeping,
   scan: scanGoose,
   write: writeGoose,
   async read(context) {

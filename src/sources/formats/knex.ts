@@ -7,6 +7,7 @@ import { configString, ownFilesNamed, type PackageContext } from '../../project/
 import type { Conventions } from '../../project/types.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, fileNameOf, recordsByColumn } from '../bookkeeping.js';
 import { listEntries, readError, readText, selected } from '../files.js';
 import {
   frameIn,
@@ -35,6 +36,18 @@ interface KnexSettings {
   disableTransactions?: boolean;
   knexfile?: string;
 }
+
+/** knex/lib/migrations/migrate/table-creator.js: knex_migrations (id, name, batch, migration_time) + its _lock table. */
+const knexBookkeeping: Bookkeeping = {
+  table: 'knex_migrations',
+  ownTables: ['knex_migrations', 'knex_migrations_lock'],
+  async configured(packageDirectory) {
+    const { tableName } = await knexSettings(packageDirectory);
+    return tableName ? { table: tableName, ownTables: [tableName, `${tableName}_lock`] } : undefined;
+  },
+  records: (rows) => recordsByColumn(rows, 'name'),
+  keyOf: fileNameOf,
+};
 
 /** The knexfile's migration settings, read as text: the knexfile is never executed here. */
 async function knexSettings(root: string): Promise<KnexSettings> {
@@ -136,6 +149,7 @@ export const knex: FormatReader = {
   },
   tool: 'knex',
   label: 'knex',
+  bookkeeping: knexBookkeeping,
   scan: scanKnex,
   write: writeKnex,
   async read(context) {
@@ -157,6 +171,11 @@ export const knex: FormatReader = {
       return result;
     }
     const client = clientFor(settings, context.engine);
+    if (!context.engine && !settings.client) {
+      result.notes = [
+        "No knexfile client and no engine given: the SQL was recorded in knex's PostgreSQL dialect. Pass the engine (MCP engine, CLI --engine) to record another.",
+      ];
+    }
     const recorder = await KnexRecorder.create(context.package, client);
     // SQLite compiles against the schema so far, so a narrowed read still replays the migrations before it.
     const all = ordered.map((file) => path.join(context.directory, file));

@@ -5,6 +5,7 @@ import { configString, ownFilesNamed, type PackageContext } from '../../project/
 import type { MigrationEntry } from '../../project/types.js';
 import { dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, fileStemOf, recordsByColumn } from '../bookkeeping.js';
 import { listEntries, readError, readText, selected } from '../files.js';
 import { frameIn, loadProjectModule, sourceMappedStack, thrownByMigration, withTimeLimit } from '../loader.js';
 import { compiledStatement } from '../statements.js';
@@ -14,6 +15,14 @@ import { writeKysely } from './kysely-write.js';
 import { engineFromPackages } from './package-engine.js';
 import { importFromProject } from './project-import.js';
 import { finish } from './scan-common.js';
+
+/** kysely src/migration/migrator.ts: kysely_migration (name, timestamp) + kysely_migration_lock. */
+const kyselyBookkeeping: Bookkeeping = {
+  table: 'kysely_migration',
+  ownTables: ['kysely_migration', 'kysely_migration_lock'],
+  records: (rows) => recordsByColumn(rows, 'name'),
+  keyOf: fileStemOf,
+};
 
 /** Drivers and Kysely dialect packages, in the order they decide the engine. */
 const DIALECT_PACKAGES: [string, Engine][] = [
@@ -59,6 +68,7 @@ export const kysely: FormatReader = {
   runsProjectCode: true,
   tool: 'kysely',
   label: 'Kysely',
+  bookkeeping: kyselyBookkeeping,
   scan: scanKysely,
   write: writeKysely,
   async read(context) {

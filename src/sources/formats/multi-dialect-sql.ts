@@ -6,9 +6,10 @@ import type { MigrationScan } from '../../project/migrations.js';
 import type { MigrationEntry } from '../../project/types.js';
 import { joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
-import { listEntries, readError, readText, selected } from '../files.js';
+import { listEntries, readError, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, ReadContext } from '../types.js';
+import { readTemplated, templateOptions } from './go-template.js';
 import { writeMultiDialectSql } from './multi-dialect-sql-write.js';
 import { isBlankSql, staticScan, versionNaming } from './static-scan.js';
 
@@ -205,8 +206,10 @@ async function migrationOf(
   const otherDialects = [...new Set(group.map((file) => file.dialect))].filter((d) => d !== wanted && d !== 'all');
   if (otherDialects.length) notes.push(`Also written for: ${otherDialects.join(', ')} (not read).`);
   if (!down) notes.push(`No ${wanted} or dialect-less down file: this version cannot be rolled back on ${engine}.`);
-  const upText = (await readText(upAbsolute)) ?? '';
-  const downText = downAbsolute ? ((await readText(downAbsolute)) ?? '') : undefined;
+  const configured = templateOptions(context.root);
+  const upText = await readTemplated(upAbsolute, upPath, configured, notes);
+  const downText =
+    downAbsolute && downPath ? await readTemplated(downAbsolute, downPath, configured, notes) : undefined;
   if (isBlankSql(upText)) notes.push('The up file is empty: a no-op.');
   if (downText !== undefined && isBlankSql(downText)) notes.push('The down file is empty: rolling back runs nothing.');
   return {

@@ -6,6 +6,7 @@ import type { MigrationEntry } from '../../project/types.js';
 import { joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
 import { splitSql } from '../../sql/split.js';
+import { type Bookkeeping, fileStemOf, recordsByColumn } from '../bookkeeping.js';
 import { listEntries, readError, readText, selected } from '../files.js';
 import { frameIn, loadProjectModule, sourceMappedStack, thrownByMigration, withTimeLimit } from '../loader.js';
 import { compiledStatement, splitStatements } from '../statements.js';
@@ -36,6 +37,14 @@ async function decamelizes(root: string): Promise<boolean> {
   return /node-pg-migrate[^"]*--decamelize\b/.test(manifest) || /"decamelize"\s*:\s*true/.test(rc);
 }
 
+/** node-pg-migrate src/migration.ts + runner.ts: pgmigrations (id, name = file name without extension, run_on). */
+const nodePgMigrateBookkeeping: Bookkeeping = {
+  table: 'pgmigrations',
+  ownTables: ['pgmigrations'],
+  records: (rows) => recordsByColumn(rows, 'name'),
+  keyOf: fileStemOf,
+};
+
 /**
  * node-pg-migrate: `<timestamp>_<name>.{js,ts,sql}` in `migrations/`, ordered by numeric prefix. JS/TS files
  * export `up(pgm)`/`down(pgm)`; their SQL is what the project's own MigrationBuilder generates (no database is
@@ -47,6 +56,7 @@ export const nodePgMigrate: FormatReader = {
   runsProjectCode: true,
   tool: 'node-pg-migrate',
   label: 'node-pg-migrate',
+  bookkeeping: nodePgMigrateBookkeeping,
   scan: scanNodePgMigrate,
   write: writeNodePgMigrate,
   async read(context) {

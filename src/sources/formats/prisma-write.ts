@@ -5,6 +5,7 @@ import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter, MigrationScan } from '../types.js';
 import { commentLines, terminated } from './comment-lines.js';
 import { PrismaSchemaEditor } from './prisma-schema-edit.js';
+import { prismaStatements } from './prisma-sql.js';
 
 /**
  * Prisma Migrate: `prisma/migrations/<YYYYMMDDHHMMSS>_<name>/migration.sql` with Prisma's own section headers,
@@ -16,7 +17,8 @@ import { PrismaSchemaEditor } from './prisma-schema-edit.js';
  * migration.sql, so the extra file never runs by accident.
  */
 export const writePrisma: FormatWriter = (draft, folder, context) => {
-  const { up, down, renames } = withoutFieldRenames(draft);
+  const { up: planned, down, renames } = withoutFieldRenames(draft);
+  const up = prismaStatements(draft, planned) ?? planned;
   const files: GeneratedFile[] = [];
   const parts = splitForPrisma(up, down, draft);
   const newest = folder.migrations.at(-1);
@@ -78,7 +80,7 @@ function withoutFieldRenames(draft: MigrationDraft) {
     down = down.filter((statement) => !isRename(statement, rename.table, rename.to, rename.from));
   }
   // Only session settings left (lock_timeout for the rename): nothing to migrate.
-  const meaningful = (statements: string[]) => statements.filter((statement) => !/^\s*SET\s/i.test(statement));
+  const meaningful = (statements: string[]) => statements.filter((statement) => !/^\s*(RE)?SET\s/i.test(statement));
   if (meaningful(up).length === 0) up = [];
   if (meaningful(down).length === 0) down = [];
   return { up, down, renames: mapped };
@@ -107,7 +109,7 @@ function splitForPrisma(up: string[], down: string[], draft: MigrationDraft): Pa
   const groups: string[][] = [];
   let current: string[] = [];
   for (const statement of up) {
-    if (/^\s*SET\s/i.test(statement)) continue;
+    if (/^\s*(RE)?SET\s/i.test(statement)) continue;
     if (OUTSIDE_TRANSACTION.test(statement)) {
       if (current.length) groups.push(current);
       groups.push([statement]);
@@ -115,7 +117,7 @@ function splitForPrisma(up: string[], down: string[], draft: MigrationDraft): Pa
     } else current.push(statement);
   }
   if (current.length) groups.push(current);
-  const downs = down.filter((statement) => !/^\s*SET\s/i.test(statement));
+  const downs = down.filter((statement) => !/^\s*(RE)?SET\s/i.test(statement));
   const note =
     'No lock_timeout here: Prisma runs migration.sql as one script, and this statement must be its only one.';
   // One down statement per up statement, in reverse: each part gets its own; otherwise the last part holds them all.

@@ -3,6 +3,7 @@ import type { Engine } from '../../model.js';
 import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, type BookkeepingRow, sha256Hex } from '../bookkeeping.js';
 import { isFile, listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
@@ -68,12 +69,44 @@ function scanPrisma(context: PackageContext): MigrationScan[] {
   return scans;
 }
 
+/**
+ * prisma-engines schema-engine sql-schema-connector (flavour/postgres.rs, mysql.rs, sqlite.rs): _prisma_migrations
+ * (id, checksum = sha256 of migration.sql in hex, finished_at, migration_name, logs, rolled_back_at, started_at,
+ * applied_steps_count). A row neither finished nor rolled back is a failed migration; a rolled-back row no longer
+ * counts (`migrate resolve --rolled-back`), so the folder is pending again.
+ */
+const prismaBookkeeping: Bookkeeping = {
+  table: '_prisma_migrations',
+  ownTables: ['_prisma_migrations'],
+  records: (rows) => {
+    const byName = new Map<string, BookkeepingRow[]>();
+    for (const row of rows) {
+      if (row.rolled_back_at != null) continue;
+      const name = String(row.migration_name);
+      byName.set(name, [...(byName.get(name) ?? []), row]);
+    }
+    return [...byName].map(([name, named]) => {
+      const finished = named.find((row) => row.finished_at != null);
+      const row = finished ?? named[0];
+      return {
+        key: name,
+        label: name,
+        state: finished ? 'applied' : 'failed',
+        ...(row?.checksum ? { checksum: String(row.checksum) } : {}),
+      };
+    });
+  },
+  keyOf: (migration) => path.posix.basename(path.posix.dirname(migration.path)),
+  checksum: sha256Hex,
+};
+
 /** Prisma Migrate: `prisma/migrations/<timestamp>_<name>/migration.sql`, in folder-name order, up only. */
 export const prisma: FormatReader = {
   format: 'prisma',
   priority: 1,
   tool: 'prisma',
   label: 'Prisma',
+  bookkeeping: prismaBookkeeping,
   scan: scanPrisma,
   write: writePrisma,
   async read(context) {

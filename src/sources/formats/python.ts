@@ -1,19 +1,23 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { UserError } from '../../errors.js';
-import { pythonEnvironment } from '../../sandbox/environment.js';
+import { networkNamespace } from '../../sandbox/network-namespace.js';
+import { type PythonOutcome, runSandboxedPython } from '../../sandbox/python-run.js';
 import { isFile } from '../files.js';
 
-const execFileAsync = promisify(execFile);
-
 /**
- * Alembic's env.py and Django's settings are project code. They run only with the caller's consent
- * (executeProjectCode / --execute) and with a scrubbed environment (no database URLs, tokens, cloud
- * credentials), but Python gets no sandbox beyond that: no permission model, network or file-system limits.
+ * Alembic's env.py and Django's settings are project code: they run only with the caller's consent
+ * (executeProjectCode / --execute), and then in the Python sandbox (src/sandbox/python-run.ts): scrubbed
+ * environment, empty network namespace where permitted, memory cap, hard kill, and an audit hook that refuses
+ * writes, processes, network and ctypes.
  */
-function run(python: string, args: string[], options: { cwd: string; timeout: number; maxBuffer?: number }) {
-  return execFileAsync(python, args, { ...options, env: pythonEnvironment() });
+function run(python: string, args: string[], root: string, timeoutMs: number): Promise<PythonOutcome> {
+  return runSandboxedPython({ python, args, root, timeoutMs });
+}
+
+/** What the Python sandbox could not do on this machine (no empty network namespace), for the read's notes. */
+export function pythonSandboxNotes(executes: boolean): { notes?: string[] } {
+  const note = executes ? networkNamespace().note : undefined;
+  return note ? { notes: [`Python sandbox: ${note}`] } : {};
 }
 
 /** The project's Python: its virtualenv when it has one, else python3 on PATH. */
@@ -33,28 +37,22 @@ export async function requirePythonModule(
   timeoutMs: number,
 ): Promise<string> {
   const python = await projectPython(root);
-  try {
-    // A submodule, because an `alembic/` folder in the project root imports as an empty namespace package.
-    await run(python, ['-c', `import ${module}.${module === 'alembic' ? 'config' : 'core.management'}`], {
-      cwd: root,
-      timeout: timeoutMs,
-    });
-    return python;
-  } catch (error) {
-    const reason =
-      (error as { code?: string }).code === 'ENOENT'
-        ? `${python} was not found`
-        : `${module} is not importable by ${python}`;
-    throw new UserError(
-      `${module}-missing`,
-      `${reason} (looked for .venv/, venv/, env/ in the project, then python3 on PATH), so the SQL of this ${module} migration cannot be produced.`,
-      `Install ${module} in the project's environment (e.g. \`${python === 'python3' ? 'python3 -m venv .venv && .venv/bin/pip' : `${python} -m pip`} install ${module}\`), then read the migrations again.`,
-      { file },
-    );
-  }
+  // A submodule, because an `alembic/` folder in the project root imports as an empty namespace package.
+  const command = `import ${module}.${module === 'alembic' ? 'config' : 'core.management'}`;
+  const probe = await run(python, ['-c', command], root, timeoutMs);
+  if (probe.kind === 'ok') return python;
+  if (probe.kind === 'timeout' || probe.kind === 'refused')
+    throw failure(probe, python, ['-c', command], timeoutMs, root, file);
+  const reason = probe.kind === 'not-found' ? `${python} was not found` : `${module} is not importable by ${python}`;
+  throw new UserError(
+    `${module}-missing`,
+    `${reason} (looked for .venv/, venv/, env/ in the project, then python3 on PATH), so the SQL of this ${module} migration cannot be produced.`,
+    `Install ${module} in the project's environment (e.g. \`${python === 'python3' ? 'python3 -m venv .venv && .venv/bin/pip' : `${python} -m pip`} install ${module}\`), then read the migrations again.`,
+    { file },
+  );
 }
 
-/** Runs a Python command of the project (alembic --sql, manage.py sqlmigrate) with a time limit. */
+/** Runs a Python command of the project (alembic --sql, manage.py sqlmigrate) in the sandbox, with a time limit. */
 export async function runPython(
   python: string,
   args: string[],
@@ -62,18 +60,71 @@ export async function runPython(
   timeoutMs: number,
   file: string,
 ): Promise<string> {
-  try {
-    const { stdout } = await run(python, args, { cwd: root, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 });
-    return stdout;
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').slice(-3).join(' ') ?? String(error);
-    throw new UserError(
-      'python-command-failed',
-      `\`${path.basename(python)} ${args.join(' ')}\` failed: ${stderr}`,
-      'Run the same command in the project to see the full error, fix it, then read the migrations again.',
+  const outcome = await run(python, args, root, timeoutMs);
+  if (outcome.kind === 'ok') return outcome.stdout;
+  throw failure(outcome, python, args, timeoutMs, root, file);
+}
+
+/** Why a sandboxed Python command produced no SQL, located in the project's own code when possible. */
+function failure(
+  outcome: Exclude<PythonOutcome, { kind: 'ok' }>,
+  python: string,
+  args: string[],
+  timeoutMs: number,
+  root: string,
+  file: string,
+): UserError {
+  const command = `\`${path.basename(python)} ${args.join(' ')}\``;
+  if (outcome.kind === 'refused') {
+    const { what, detail, file: asker, line } = outcome.refusal;
+    // The bootstrap names a project file relative to the root; an absolute path is a library's own code.
+    const inProject = asker !== '' && !path.isAbsolute(asker);
+    // The project file and line go in `where`; a library's own frame is named in the text.
+    const at = asker && !inProject ? ` in ${asker}:${line}` : '';
+    return new UserError(
+      'sandbox-refused',
+      `The sandbox refused ${what}${at} while ${command} ran the project's code: ${detail}.`,
+      what === 'connecting to a database' && !inProject
+        ? `Migrations are read without any database, and this tool's SQL output needs one (Django's sqlmigrate opens a connection for an atomic migration on PostgreSQL and MySQL), so this file was not checked. Check what \`${args.join(' ')}\` prints on a development database with \`db-migration-agent check -\`.`
+        : 'Migrations are run only to print their SQL: they may not write files, start processes, open network connections or load native code. Move that work out of the migration (or guard it with `context.is_offline_mode()` / a settings check).',
+      inProject ? { file: asker, line } : { file },
+    );
+  }
+  if (outcome.kind === 'timeout') {
+    return new UserError(
+      'python-timeout',
+      `${command} did not finish within ${timeoutMs} ms and was killed.`,
+      'Look for a loop or a wait in the migration or env.py/settings; pass a longer timeout if it is only slow.',
       { file },
     );
   }
+  if (outcome.kind === 'not-found') {
+    return new UserError(
+      'python-missing',
+      `${python} was not found.`,
+      'Install Python 3 or create the project virtualenv (.venv).',
+      { file },
+    );
+  }
+  const frame = projectFrame(outcome.stderr, root);
+  const message = outcome.stderr.trim().split('\n').at(-1) || `exit status ${outcome.code}`;
+  return new UserError(
+    'python-command-failed',
+    `${command} failed: ${message}`,
+    `Run the same command in the project to see the full error, fix it, then read the migrations again. The sandbox passes no database URL, password or token (DATABASE_URL, PG*, …): code that needs one must not run when printing SQL.`,
+    frame ?? { file },
+  );
+}
+
+/** The innermost traceback frame in the project's own files (not its virtualenv), relative to the root. */
+function projectFrame(stderr: string, root: string): { file: string; line: number } | undefined {
+  const frames = [...stderr.matchAll(/^ {2}File "([^"]+)", line (\d+)/gm)]
+    .map((match) => ({ file: match[1] ?? '', line: Number(match[2]) }))
+    .filter(
+      (frame) => frame.file.startsWith(root + path.sep) && !/(site|dist)-packages|[\\/]\.?venv[\\/]/.test(frame.file),
+    );
+  const last = frames.at(-1);
+  return last ? { file: path.relative(root, last.file), line: last.line } : undefined;
 }
 
 /** A Python string literal assignment (`name = 'value'`, with optional type annotation), or None. */

@@ -4,6 +4,7 @@ import type { Engine, Migration, Statement } from '../../model.js';
 import { inPackage, type PackageContext } from '../../project/context.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, configuredTableName, fileNameOf, recordsByColumn } from '../bookkeeping.js';
 import { listEntries, readError, selected } from '../files.js';
 import {
   frameIn,
@@ -44,6 +45,18 @@ const DIALECT_ENGINES: Record<string, Engine> = {
   mariadb: 'mariadb',
   sqlite: 'sqlite',
   mssql: 'mssql',
+};
+
+/** umzug's SequelizeStorage as sequelize-cli configures it: "SequelizeMeta" (name VARCHAR(255) PRIMARY KEY). */
+const sequelizeBookkeeping: Bookkeeping = {
+  table: 'SequelizeMeta',
+  ownTables: ['SequelizeMeta'],
+  async configured(packageDirectory) {
+    const table = await configuredTableName(packageDirectory, CONFIG_FILES, 'migrationStorageTableName');
+    return table ? { table, ownTables: [table] } : undefined;
+  },
+  records: (rows) => recordsByColumn(rows, 'name'),
+  keyOf: fileNameOf,
 };
 
 /** The dialect named in sequelize-cli's config (first environment that names one), read as text. */
@@ -102,6 +115,7 @@ export const sequelize: FormatReader = {
   },
   tool: 'sequelize',
   label: 'Sequelize',
+  bookkeeping: sequelizeBookkeeping,
   scan: scanSequelize,
   write: writeSequelize,
   async read(context) {

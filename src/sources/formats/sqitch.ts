@@ -6,6 +6,7 @@ import type { MigrationScan } from '../../project/migrations.js';
 import type { MigrationEntry } from '../../project/types.js';
 import { dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type AppliedRecord, type Bookkeeping, type BookkeepingRow, sha1Hex } from '../bookkeeping.js';
 import { readError, readText, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatRead, FormatReader, ReadContext } from '../types.js';
@@ -44,11 +45,49 @@ function opensTransaction(sql: string): boolean {
   return /^\s*(?:BEGIN(?:\s+(?:WORK|TRANSACTION))?|START\s+TRANSACTION)\s*;/im.test(sql);
 }
 
+/**
+ * Sqitch's PostgreSQL registry (App/Sqitch/Engine/pg.sql): sqitch.changes (change_id, script_hash = SHA-1 of the
+ * deploy script, change, project, committed_at, …). A reworked change has one row per deployed version under the
+ * same name, matched in order to the plan's `name@tag` versions then `name`. On MySQL and SQLite the registry is a
+ * database of its own (sqitch_<db>, <db>-sqitch.db), not readable through the target's connection.
+ */
+const sqitchBookkeeping: Bookkeeping = {
+  table: 'changes',
+  postgresSchema: 'sqitch',
+  onlyOn: ['postgresql'],
+  ownTables: [],
+  records: (rows, local) => {
+    const versions = new Map<string, Migration[]>();
+    for (const migration of local) {
+      const name = changeName(migration);
+      versions.set(name, [...(versions.get(name) ?? []), migration]);
+    }
+    const seen = new Map<string, number>();
+    const committed = (row: BookkeepingRow) => new Date(row.committed_at as string | Date).getTime();
+    const ordered = [...rows].sort((a, b) => committed(a) - committed(b));
+    return ordered.map((row): AppliedRecord => {
+      const name = String(row.change);
+      const index = seen.get(name) ?? 0;
+      seen.set(name, index + 1);
+      const key = versions.get(name)?.[index]?.id ?? `${name} (${index + 1})`;
+      return { key, label: key, state: 'applied', ...(row.script_hash ? { checksum: String(row.script_hash) } : {}) };
+    });
+  },
+  keyOf: (migration) => migration.id,
+  checksum: sha1Hex,
+};
+
+/** `users` for the reworked `users@v1.1` and for `users`. */
+function changeName(migration: Migration): string {
+  return migration.id.replace(/@[^@]*$/, '');
+}
+
 export const sqitch: FormatReader = {
   format: 'sqitch',
   priority: 11,
   tool: 'sqitch',
   label: 'Sqitch',
+  bookkeeping: sqitchBookkeeping,
   scan: scanSqitch,
   write: writeSqitch,
   read: readSqitch,

@@ -4,6 +4,7 @@ import type { Engine, Migration, Statement } from '../../model.js';
 import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
+import { type Bookkeeping, configuredTableName, numericKey } from '../bookkeeping.js';
 import { listEntries, readError, selected } from '../files.js';
 import {
   frameIn,
@@ -126,6 +127,19 @@ function scanTypeorm(context: PackageContext): MigrationScan[] {
     });
 }
 
+/** typeorm/src/migration/MigrationExecutor.ts: "migrations" (id, timestamp bigint, name = the class name). */
+const typeormBookkeeping: Bookkeeping = {
+  table: 'migrations',
+  ownTables: ['migrations', 'typeorm_metadata'],
+  async configured(packageDirectory) {
+    const table = await configuredTableName(packageDirectory, CONFIG_FILES, 'migrationsTableName');
+    return table ? { table, ownTables: [table, 'typeorm_metadata'] } : undefined;
+  },
+  records: (rows) =>
+    rows.map((row) => ({ key: numericKey(row.timestamp), label: String(row.name ?? row.timestamp), state: 'applied' })),
+  keyOf: (migration) => numericKey(migration.id),
+};
+
 /** TypeORM: migration classes with up/down(queryRunner), applied in the order of the timestamp ending the class name. */
 export const typeorm: FormatReader = {
   format: 'typeorm',
@@ -137,6 +151,7 @@ export const typeorm: FormatReader = {
   },
   tool: 'typeorm',
   label: 'TypeORM',
+  bookkeeping: typeormBookkeeping,
   scan: scanTypeorm,
   write: writeTypeorm,
   async read(context) {

@@ -21,11 +21,20 @@ ruleCases('add-column-not-null-without-default', {
       fix: [/ADD COLUMN score numeric\(10, 2\);/],
     },
     { sql: 'ALTER TABLE users ADD COLUMN a int NOT NULL, ADD COLUMN b int NOT NULL;', count: 2 },
+    // Emptied only in part, in another transaction, or filled again before the ALTER: rows may remain.
+    { sql: 'BEGIN;\nDELETE FROM users WHERE id > 10;\nALTER TABLE users ADD COLUMN locale text NOT NULL;\nCOMMIT;' },
+    { sql: 'BEGIN;\nTRUNCATE users;\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD COLUMN locale text NOT NULL;\nCOMMIT;' },
+    {
+      sql: 'BEGIN;\nTRUNCATE users;\nINSERT INTO users (id) VALUES (1);\nALTER TABLE users ADD COLUMN locale text NOT NULL;\nCOMMIT;',
+    },
   ],
   good: [
     { sql: "ALTER TABLE users ADD COLUMN locale text NOT NULL DEFAULT 'en';" },
     { sql: 'ALTER TABLE users ADD COLUMN locale text;' },
     { sql: 'CREATE TABLE users (id bigint);\nALTER TABLE users ADD COLUMN locale text NOT NULL;' },
     { sql: 'ALTER TABLE users ADD COLUMN id2 bigint GENERATED ALWAYS AS IDENTITY;' },
+    // The same transaction emptied the table: no existing row for the ALTER to fail on.
+    { sql: 'BEGIN;\nDELETE FROM users;\nALTER TABLE users ADD COLUMN locale text NOT NULL;\nCOMMIT;' },
+    { sql: 'BEGIN;\nTRUNCATE users;\nALTER TABLE users ADD COLUMN locale text NOT NULL;\nCOMMIT;' },
   ],
 });

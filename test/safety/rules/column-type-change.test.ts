@@ -44,6 +44,16 @@ ruleCases('column-type-change', {
       severity: 'info',
       fix: [/^SET TIME ZONE 'UTC';/],
     },
+    {
+      sql: "BEGIN;\nSET LOCAL TIME ZONE 'UTC';\nCOMMIT;\nALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz;",
+      options: orders,
+      severity: 'info',
+    },
+    {
+      sql: "SET TIME ZONE 'UTC';\nALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz;",
+      options: { ...orders, pgVersion: 11 },
+      severity: 'info',
+    },
     { sql: 'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;', severity: 'info' },
     {
       sql: 'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;',
@@ -62,5 +72,8 @@ ruleCases('column-type-change', {
     { sql: 'ALTER TABLE orders ALTER COLUMN created_at TYPE timestamptz(6);', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN flags TYPE varbit(16);', options: orders },
     { sql: 'CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;' },
+    // PostgreSQL 12+ skips the rewrite when the session time zone is UTC (the lock oracle checks relfilenode).
+    { sql: "SET TIME ZONE 'UTC';\nALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz;", options: orders },
+    { sql: "SET timezone = 'Etc/UTC';\nALTER TABLE orders ALTER COLUMN created_at TYPE timestamp;", options: orders },
   ],
 });

@@ -36,6 +36,12 @@ ruleCases('foreign-key-missing-index', {
       options: indexed,
       severity: 'warning',
     },
+    {
+      // The index made later does not start with the key's columns.
+      sql: 'ALTER TABLE orders ADD FOREIGN KEY (created_at) REFERENCES days (d) NOT VALID;\nCREATE INDEX orders_status_created_idx ON orders (status, created_at);',
+      options: indexed,
+      severity: 'warning',
+    },
   ],
   good: [
     { sql: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', options: indexed },
@@ -50,5 +56,13 @@ ruleCases('foreign-key-missing-index', {
       sql: 'CREATE TABLE items (id bigint, order_id bigint);\nALTER TABLE items ADD CONSTRAINT items_order_id_foreign FOREIGN KEY (order_id) REFERENCES orders (id);\nCREATE INDEX items_order_id_index ON items (order_id);',
     },
     { sql: 'ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;' },
+    // An existing table whose index the same migration creates after the foreign key.
+    {
+      sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nCREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);',
+      options: indexed,
+    },
+    {
+      sql: 'ALTER TABLE orders ADD COLUMN coupon_id bigint REFERENCES coupons (id);\nCREATE INDEX orders_coupon_id_idx ON orders (coupon_id);',
+    },
   ],
 });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { drizzleInserts } from './drizzle-inserts.js';
 import { templateLiteral } from './js-values.js';
 import { header, seedStatements } from './sql.js';
 import type { SeedWriteContext, SeedWriter } from './types.js';
@@ -45,12 +46,18 @@ export const writeDrizzleSeed: SeedWriter = (plan, context) => {
   const file = `${context.seedDir ?? 'src/db'}/${context.name}.ts`;
   const source = findExport(context, /export\s+(?:const|let)\s+(\w+)\s*=\s*drizzle\s*\(/);
   const imported = source ? importLine(file, source, 'db') : "import { db } from './index';";
-  const statements = seedStatements(plan).map((statement) => `sql.raw(${templateLiteral(statement)})`);
+  // The insert builder through the project's schema exports when they are all found; else the proven SQL.
+  const builder = drizzleInserts(plan, context, file);
+  const sqlite = plan.engine === 'sqlite';
+  const target = sqlite ? 'db' : 'tx';
+  const raw = (statement: string) =>
+    `${sqlite ? `${target}.run` : `${target}.execute`}(sql.raw(${templateLiteral(statement)}))`;
+  const statements = builder ? [...builder.inserts(target), ...plan.after.map(raw)] : seedStatements(plan).map(raw);
   const text = `${header(plan, '//')}
 import { sql } from 'drizzle-orm';
-${imported}
+${imported}${builder ? `\n${builder.importLine}` : ''}
 
-${plan.engine === 'sqlite' ? sqliteBody(statements) : serverBody(statements)}
+${sqlite ? sqliteBody(statements) : serverBody(statements)}
 
 main().catch((error) => {
   console.error(error);
@@ -68,7 +75,7 @@ main().catch((error) => {
 function serverBody(statements: string[]): string {
   return `async function main(): Promise<void> {
   await db.transaction(async (tx) => {
-${statements.map((statement) => `    await tx.execute(${statement});`).join('\n')}
+${statements.map((statement) => `    await ${statement};`).join('\n')}
   });
 }`;
 }
@@ -81,7 +88,7 @@ function sqliteBody(statements: string[]): string {
   return `async function main(): Promise<void> {
   await db.run(sql.raw('BEGIN'));
   try {
-${statements.map((statement) => `    await db.run(${statement});`).join('\n')}
+${statements.map((statement) => `    await ${statement};`).join('\n')}
     await db.run(sql.raw('COMMIT'));
   } catch (error) {
     await db.run(sql.raw('ROLLBACK'));

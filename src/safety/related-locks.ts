@@ -1,0 +1,110 @@
+import type { CatalogView, PgLockMode } from './types.js';
+
+/**
+ * Locks a statement takes on relations it does not name, known only from the schema read so far (earlier
+ * migrations, a snapshot, earlier statements): the other side of a foreign key, partitions and inheritance
+ * children, views over a dropped table, sequences a dropped table owns. Each function reports them through `add`;
+ * without the fact (no catalog, an unknown constraint) it reports nothing rather than guess.
+ */
+
+export type AddLock = (table: string, mode: PgLockMode, on: string, rewrite?: boolean, scan?: boolean) => void;
+
+/** Partitions and inheritance children, all levels down (partitionsOnly: what CREATE INDEX recurses into). */
+export function descendants(catalog: CatalogView | undefined, table: string, partitionsOnly = false): string[] {
+  if (!catalog) return [];
+  const found: string[] = [];
+  const pending = [table];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    for (const child of catalog.inheritors(next)) {
+      if (partitionsOnly && !child.partition) continue;
+      if (found.includes(child.table) || child.table === table) continue;
+      found.push(child.table);
+      pending.push(child.table);
+    }
+  }
+  return found;
+}
+
+/** Foreign keys of `table` that a column change or drop rebuilds or removes (they involve `column`). */
+function foreignKeysOn(catalog: CatalogView, table: string, column: string) {
+  return catalog
+    .constraints(table)
+    .filter((constraint) => constraint.kind === 'foreign-key' && constraint.columns.includes(column));
+}
+
+/**
+ * ALTER TABLE actions that reach a referenced table: dropping or retyping an FK column or dropping the FK takes
+ * ACCESS EXCLUSIVE on it (its RI triggers are removed), validating an FK reads it under ROW SHARE.
+ */
+export function foreignKeyActionLocks(
+  catalog: CatalogView | undefined,
+  table: string,
+  subtype: string,
+  name: string | undefined,
+  add: AddLock,
+): void {
+  if (!catalog || !name) return;
+  const referenced = (mode: PgLockMode, constraints: ReturnType<typeof foreignKeysOn>) => {
+    for (const constraint of constraints) {
+      const target = constraint.references?.table;
+      if (target && target !== table) add(target, mode, 'referenced table');
+    }
+  };
+  if (subtype === 'AT_DropColumn' || subtype === 'AT_AlterColumnType') {
+    referenced('ACCESS EXCLUSIVE', foreignKeysOn(catalog, table, name));
+  } else if (subtype === 'AT_DropConstraint' || subtype === 'AT_ValidateConstraint') {
+    const constraint = catalog.constraint(table, name);
+    if (constraint?.kind !== 'foreign-key') return;
+    referenced(subtype === 'AT_DropConstraint' ? 'ACCESS EXCLUSIVE' : 'ROW SHARE', [constraint]);
+  }
+}
+
+const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
+
+/**
+ * What DROP TABLE also locks ACCESS EXCLUSIVE: the tables it references (their RI triggers go), the partitioned
+ * parent of a partition, its partitions, the sequences its serial columns own (PostgreSQL's `table_column_seq`
+ * name), and with CASCADE the tables whose foreign keys and the views whose queries depend on it.
+ */
+export function dropTableLocks(catalog: CatalogView | undefined, table: string, cascade: boolean, add: AddLock): void {
+  if (!catalog) return;
+  for (const constraint of catalog.constraints(table)) {
+    const target = constraint.references?.table;
+    if (constraint.kind === 'foreign-key' && target && target !== table)
+      add(target, 'ACCESS EXCLUSIVE', 'referenced table');
+  }
+  const parent = catalog.partitionParent(table);
+  if (parent) add(parent, 'ACCESS EXCLUSIVE', 'parent table');
+  const schema = table.slice(0, table.indexOf('.') + 1);
+  const name = table.slice(schema.length);
+  for (const column of catalog.columns(table) ?? []) {
+    if (SERIAL_TYPES.has(column.type)) add(`${schema}${name}_${column.name}_seq`, 'ACCESS EXCLUSIVE', 'sequence');
+  }
+  const children = cascade ? descendants(catalog, table) : descendants(catalog, table, true);
+  for (const child of children) add(child, 'ACCESS EXCLUSIVE', 'partition');
+  if (!cascade) return;
+  for (const referencing of catalog.referencingTables(table)) add(referencing, 'ACCESS EXCLUSIVE', 'referencing table');
+  for (const view of catalog.dependentViews(table)) add(view, 'ACCESS EXCLUSIVE', 'view');
+}
+
+/** TRUNCATE reaches partitions and children (unless ONLY) and, with CASCADE, every table referencing it. */
+export function truncateLocks(
+  catalog: CatalogView | undefined,
+  table: string,
+  recurse: boolean,
+  cascade: boolean,
+  add: AddLock,
+): void {
+  if (!catalog) return;
+  const reached = new Set([table]);
+  const pending = [table];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const more = [...(recurse ? descendants(catalog, next) : []), ...(cascade ? catalog.referencingTables(next) : [])];
+    for (const other of more) {
+      if (reached.has(other)) continue;
+      reached.add(other);
+      pending.push(other);
+      add(other, 'ACCESS EXCLUSIVE', 'table');
+    }
+  }
+}

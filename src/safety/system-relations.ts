@@ -1,0 +1,38 @@
+/**
+ * Relations no migration creates, so a schema replayed from migrations never knows them: PostgreSQL's own
+ * catalogs (an unqualified `pg_…` name always resolves to pg_catalog first) and the bookkeeping tables migration
+ * tools create for themselves. A reference to one is not a reference to a missing table.
+ */
+
+const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'information_schema', 'pg_toast']);
+
+/** Each tool's history and lock tables, folded to lower case as unquoted names are. */
+const TOOL_TABLES = new Set([
+  '_prisma_migrations',
+  'schema_migrations',
+  'ar_internal_metadata',
+  'knex_migrations',
+  'knex_migrations_lock',
+  'flyway_schema_history',
+  'alembic_version',
+  'django_migrations',
+  '__drizzle_migrations',
+  'databasechangelog',
+  'databasechangeloglock',
+  '__efmigrationshistory',
+  'sequelizemeta',
+  'kysely_migration',
+  'kysely_migration_lock',
+  'pgmigrations',
+  'goose_db_version',
+  'mikro_orm_migrations',
+  'typeorm_metadata',
+]);
+
+/** `key` is a `schema.table` key. */
+export function isSystemOrToolRelation(key: string): boolean {
+  const dot = key.indexOf('.');
+  const schema = key.slice(0, dot);
+  const name = key.slice(dot + 1);
+  return SYSTEM_SCHEMAS.has(schema) || name.startsWith('pg_') || TOOL_TABLES.has(name.toLowerCase());
+}

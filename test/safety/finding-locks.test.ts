@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { validatePostgres } from '../../src/safety/engine.js';
+
+/**
+ * A finding's lock claims name every relation the statement locks beyond the rule's own claims, from the schema
+ * known from earlier migrations (the lock oracle checks those locks against pg_locks).
+ */
+const HISTORY = [
+  {
+    sql: `CREATE TABLE users (id bigint PRIMARY KEY);
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint, CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id));
+CREATE TABLE events (day date NOT NULL) PARTITION BY RANGE (day);
+CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');`,
+  },
+];
+
+async function claims(sql: string, ruleId: string): Promise<string[]> {
+  const report = await validatePostgres(sql, { catalog: { history: HISTORY } });
+  const finding = report.findings.find((each) => each.ruleId === ruleId);
+  expect(finding, `${ruleId} fires`).toBeDefined();
+  return (finding?.locks ?? []).map((lock) => `${lock.mode} on ${lock.on}`);
+}
+
+describe('lock claims of findings', () => {
+  it('dropping a foreign key also locks the referenced table', async () => {
+    expect(await claims('ALTER TABLE orders DROP CONSTRAINT orders_user_fk;', 'drop-constraint')).toEqual([
+      'ACCESS EXCLUSIVE on table',
+      'ACCESS EXCLUSIVE on referenced table users',
+    ]);
+  });
+
+  it('dropping a table or its foreign-key column also locks the referenced table', async () => {
+    expect(await claims('DROP TABLE orders;', 'drop-table')).toContain('ACCESS EXCLUSIVE on referenced table users');
+    expect(await claims('ALTER TABLE orders DROP COLUMN user_id;', 'drop-column')).toContain(
+      'ACCESS EXCLUSIVE on referenced table users',
+    );
+  });
+
+  it('an index on a partitioned table is built under SHARE on each partition', async () => {
+    expect(await claims('CREATE INDEX events_day_idx ON events (day);', 'require-concurrent-index-creation')).toEqual([
+      'SHARE on table',
+      'SHARE on partition events_2026',
+    ]);
+  });
+
+  it('without the schema no related relation is claimed', async () => {
+    const report = await validatePostgres('ALTER TABLE orders DROP CONSTRAINT orders_user_fk;');
+    const finding = report.findings.find((each) => each.ruleId === 'drop-constraint');
+    expect(finding?.locks.map((lock) => lock.on)).toEqual(['table']);
+  });
+});
+
+describe('what a dropped constraint locks, in the finding message', () => {
+  it('names the referenced table when the schema knows the constraint, and says it is unknown otherwise', async () => {
+    const known = await validatePostgres('ALTER TABLE orders DROP CONSTRAINT orders_user_fk;', {
+      catalog: { history: HISTORY },
+    });
+    expect(known.findings.find((f) => f.ruleId === 'drop-constraint')?.message).toContain(
+      'and locks users ACCESS EXCLUSIVE too',
+    );
+    const unknown = await validatePostgres('ALTER TABLE orders DROP CONSTRAINT orders_user_fk;');
+    expect(unknown.findings.find((f) => f.ruleId === 'drop-constraint')?.message).toContain(
+      'unknown whether it is a foreign key',
+    );
+  });
+});

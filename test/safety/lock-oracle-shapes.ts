@@ -1,0 +1,227 @@
+/**
+ * Statement shapes for the lock oracle (lock-oracle.test.ts): each runs after its setup inside a transaction,
+ * and the locks and rewrites PostgreSQL reports must be exactly what statementLocks claims.
+ */
+
+export interface LockShape {
+  /** The statement(s) under test; several are checked together (their locks add up in the transaction). */
+  sql: string;
+  setup: string;
+  /** Rows to insert before the transaction, where a statement behaves differently on a non-empty table. */
+  data?: string;
+}
+
+const PLAIN = `
+CREATE TABLE t (id bigint PRIMARY KEY, a int, b int, v varchar(10), n numeric(10,2), ts timestamp,
+  code text NOT NULL DEFAULT 'x', status text, note text, d int DEFAULT 1);
+CREATE INDEX t_a_idx ON t (a);
+CREATE UNIQUE INDEX t_code_idx ON t (code);
+ALTER TABLE t ADD CONSTRAINT t_a_check CHECK (a > 0) NOT VALID;
+ALTER TABLE t ADD CONSTRAINT t_b_key UNIQUE (b);
+CREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER t_noop BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION noop();
+`;
+
+const FK = `
+CREATE TABLE parents (id bigint PRIMARY KEY, name text);
+CREATE TABLE children (id bigint PRIMARY KEY, parent_id bigint, other_id bigint, label text,
+  CONSTRAINT children_parent_fk FOREIGN KEY (parent_id) REFERENCES parents (id));
+CREATE TABLE others (id bigint PRIMARY KEY);
+CREATE TABLE loose (id bigint PRIMARY KEY, parent_id bigint);
+ALTER TABLE loose ADD CONSTRAINT loose_parent_fk FOREIGN KEY (parent_id) REFERENCES parents (id) NOT VALID;
+`;
+
+const PARTITIONED = `
+CREATE TABLE measurements (logdate date NOT NULL, reading int) PARTITION BY RANGE (logdate);
+CREATE TABLE m_2023 PARTITION OF measurements FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
+CREATE TABLE m_2024 PARTITION OF measurements FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE m_2025 (logdate date NOT NULL, reading int);
+`;
+
+const INHERITANCE = `
+CREATE TABLE cities (name text, population int);
+CREATE TABLE capitals (state text) INHERITS (cities);
+CREATE TABLE towns (name text, population int);
+`;
+
+const VIEWS = `
+CREATE TABLE base (id bigint PRIMARY KEY, total int);
+CREATE VIEW base_view AS SELECT id, total FROM base;
+CREATE MATERIALIZED VIEW base_mv AS SELECT id FROM base;
+CREATE UNIQUE INDEX base_mv_id_idx ON base_mv (id);
+CREATE SEQUENCE counter;
+CREATE TABLE owned (id bigserial PRIMARY KEY, x int);
+`;
+
+const plain = (sql: string, data?: string): LockShape => ({ sql, setup: PLAIN, ...(data ? { data } : {}) });
+const fk = (sql: string): LockShape => ({ sql, setup: FK });
+const parted = (sql: string): LockShape => ({ sql, setup: PARTITIONED });
+const inherited = (sql: string): LockShape => ({ sql, setup: INHERITANCE });
+const views = (sql: string): LockShape => ({ sql, setup: VIEWS });
+
+const ROWS = "INSERT INTO t (id, a, b, code) SELECT g, g, g, 'c' || g FROM generate_series(1, 100) g;";
+
+export const LOCK_SHAPES: LockShape[] = [
+  // ---- columns
+  plain('ALTER TABLE t ADD COLUMN x int'),
+  plain('ALTER TABLE t ADD COLUMN x int DEFAULT 0'),
+  plain('ALTER TABLE t ADD COLUMN x int NOT NULL DEFAULT 0'),
+  plain('ALTER TABLE t ADD COLUMN x timestamptz DEFAULT now()'),
+  plain('ALTER TABLE t ADD COLUMN x uuid DEFAULT gen_random_uuid()'),
+  plain('ALTER TABLE t ADD COLUMN x timestamptz DEFAULT clock_timestamp()'),
+  plain('ALTER TABLE t ADD COLUMN x bigserial'),
+  plain('ALTER TABLE t ADD COLUMN x int GENERATED ALWAYS AS IDENTITY'),
+  plain('ALTER TABLE t ADD COLUMN x int GENERATED ALWAYS AS (a * 2) STORED'),
+  plain('ALTER TABLE t ADD COLUMN x int NOT NULL'),
+  plain('ALTER TABLE t DROP COLUMN note'),
+  plain('ALTER TABLE t DROP COLUMN b'),
+  plain('ALTER TABLE t DROP COLUMN IF EXISTS missing'),
+  plain('ALTER TABLE t ALTER COLUMN a TYPE bigint', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN a TYPE bigint USING a::bigint', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN v TYPE varchar(20)', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN v TYPE text', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN v TYPE varchar(5)', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN n TYPE numeric(12,2)', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN n TYPE numeric(12,4)', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN b TYPE text', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN status TYPE varchar(50)', ROWS),
+  plain("SET LOCAL timezone = 'America/New_York';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz", ROWS),
+  plain("SET LOCAL timezone = 'UTC';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz", ROWS),
+  plain(
+    "SET LOCAL TIME ZONE 'Etc/UTC';\nCREATE INDEX t_ts_idx ON t (ts);\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz",
+    ROWS,
+  ),
+  plain("SET LOCAL TIME ZONE 'Europe/Paris';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz", ROWS),
+  plain('ALTER TABLE t ALTER COLUMN a SET NOT NULL', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN code DROP NOT NULL'),
+  plain('ALTER TABLE t ALTER COLUMN a SET DEFAULT 1'),
+  plain('ALTER TABLE t ALTER COLUMN d DROP DEFAULT'),
+  plain('ALTER TABLE t ALTER COLUMN a SET STATISTICS 200'),
+  plain('ALTER TABLE t ALTER COLUMN note SET STORAGE EXTERNAL'),
+  plain('ALTER TABLE t ALTER COLUMN a SET (n_distinct = 100)'),
+  plain('ALTER TABLE t ALTER COLUMN a TYPE bigint, ADD COLUMN y int', ROWS),
+  plain('ALTER TABLE t ADD COLUMN y int, ADD COLUMN z int'),
+  // ---- table options
+  plain('ALTER TABLE t SET (fillfactor = 70)'),
+  plain('ALTER TABLE t RESET (fillfactor)'),
+  plain('ALTER TABLE t SET (autovacuum_enabled = false)'),
+  plain('ALTER TABLE t SET UNLOGGED', ROWS),
+  plain('ALTER TABLE t CLUSTER ON t_a_idx'),
+  plain('ALTER TABLE t SET WITHOUT CLUSTER'),
+  plain('ALTER TABLE t REPLICA IDENTITY FULL'),
+  plain('ALTER TABLE t ENABLE ROW LEVEL SECURITY'),
+  plain('ALTER TABLE t DISABLE TRIGGER USER'),
+  plain('ALTER TABLE t ENABLE TRIGGER t_noop'),
+  plain('ALTER TABLE t DISABLE TRIGGER ALL'),
+  // ---- constraints
+  plain('ALTER TABLE t ADD CONSTRAINT t_b_check CHECK (b > 0)', ROWS),
+  plain('ALTER TABLE t ADD CONSTRAINT t_b_check CHECK (b > 0) NOT VALID'),
+  plain('ALTER TABLE t VALIDATE CONSTRAINT t_a_check', ROWS),
+  plain('ALTER TABLE t DROP CONSTRAINT t_a_check'),
+  plain('ALTER TABLE t DROP CONSTRAINT t_b_key'),
+  plain('ALTER TABLE t ADD CONSTRAINT t_status_key UNIQUE (status)'),
+  plain('ALTER TABLE t ADD CONSTRAINT t_code_key UNIQUE USING INDEX t_code_idx'),
+  plain('ALTER TABLE t RENAME CONSTRAINT t_a_check TO t_a_positive'),
+  plain('ALTER TABLE t ADD CONSTRAINT t_b_excl EXCLUDE USING btree (b WITH =)'),
+  // ---- renames
+  plain('ALTER TABLE t RENAME COLUMN note TO remark'),
+  plain('ALTER TABLE t RENAME TO t_renamed'),
+  plain('ALTER INDEX t_a_idx RENAME TO t_a_index'),
+  plain('ALTER INDEX t_a_idx SET (fillfactor = 80)'),
+  // ---- indexes
+  plain('CREATE INDEX t_b_idx ON t (b)'),
+  plain('CREATE UNIQUE INDEX t_status_idx ON t (status)'),
+  plain('CREATE INDEX t_lower_idx ON t (lower(note))'),
+  plain('CREATE INDEX t_partial_idx ON t (a) WHERE a > 0'),
+  plain('CREATE INDEX IF NOT EXISTS t_a_idx ON t (a)'),
+  plain('DROP INDEX t_a_idx'),
+  plain('DROP INDEX IF EXISTS t_missing_idx'),
+  plain('REINDEX TABLE t'),
+  plain('REINDEX INDEX t_a_idx'),
+  plain('CLUSTER t USING t_a_idx', ROWS),
+  // ---- whole table
+  plain('TRUNCATE t', ROWS),
+  plain('DROP TABLE t'),
+  plain('DROP TABLE IF EXISTS t'),
+  plain('LOCK TABLE t IN SHARE MODE'),
+  plain('LOCK TABLE t IN ACCESS EXCLUSIVE MODE'),
+  plain('LOCK TABLE t IN ROW EXCLUSIVE MODE'),
+  plain('LOCK TABLE t'),
+  plain('UPDATE t SET a = 1', ROWS),
+  plain('UPDATE t SET a = 1 WHERE id = 1', ROWS),
+  plain('DELETE FROM t', ROWS),
+  plain("INSERT INTO t (id, code) VALUES (1000, 'new')"),
+  plain("COMMENT ON TABLE t IS 'x'"),
+  plain('CREATE STATISTICS t_stats ON a, b FROM t'),
+  plain('CREATE TRIGGER t_noop2 BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION noop()'),
+  plain('DROP TRIGGER t_noop ON t'),
+  plain('CREATE POLICY t_policy ON t USING (true)'),
+  plain('ANALYZE t', ROWS),
+  // ---- foreign keys, both directions
+  fk('ALTER TABLE children ADD CONSTRAINT children_other_fk FOREIGN KEY (other_id) REFERENCES others (id)'),
+  fk('ALTER TABLE children ADD CONSTRAINT children_other_fk FOREIGN KEY (other_id) REFERENCES others (id) NOT VALID'),
+  fk('ALTER TABLE children ADD COLUMN others_id bigint REFERENCES others (id)'),
+  fk('ALTER TABLE children DROP CONSTRAINT children_parent_fk'),
+  fk('ALTER TABLE children DROP COLUMN parent_id'),
+  fk('ALTER TABLE children DROP COLUMN label'),
+  fk('ALTER TABLE loose VALIDATE CONSTRAINT loose_parent_fk'),
+  fk('DROP TABLE children'),
+  fk('DROP TABLE parents CASCADE'),
+  fk('DROP TABLE others'),
+  fk('TRUNCATE parents CASCADE'),
+  fk('TRUNCATE children'),
+  fk('CREATE TABLE grandchildren (id bigint PRIMARY KEY, child_id bigint REFERENCES children (id))'),
+  fk(
+    'CREATE TABLE grandchildren (id bigint PRIMARY KEY, child_id bigint, CONSTRAINT gc_fk FOREIGN KEY (child_id) REFERENCES children (id))',
+  ),
+  fk('ALTER TABLE children RENAME COLUMN parent_id TO parent'),
+  fk('ALTER TABLE parents RENAME TO ancestors'),
+  fk('ALTER TABLE children ALTER COLUMN parent_id TYPE bigint'),
+  fk('ALTER TABLE parents ADD COLUMN born date'),
+  fk('ALTER TABLE children RENAME CONSTRAINT children_parent_fk TO children_parent_fkey'),
+  // ---- partitions
+  parted("ALTER TABLE measurements ATTACH PARTITION m_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"),
+  parted('ALTER TABLE measurements DETACH PARTITION m_2024'),
+  parted('CREATE INDEX measurements_logdate_idx ON measurements (logdate)'),
+  parted('CREATE INDEX m_2023_logdate_idx ON m_2023 (logdate)'),
+  parted("CREATE TABLE m_2026 PARTITION OF measurements FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"),
+  parted('ALTER TABLE measurements ADD COLUMN note text'),
+  parted('ALTER TABLE m_2023 ALTER COLUMN reading SET DEFAULT 0'),
+  parted('DROP TABLE m_2024'),
+  parted('CREATE INDEX ON ONLY measurements (logdate)'),
+  parted('TRUNCATE ONLY m_2023'),
+  parted('ALTER TABLE ONLY measurements ALTER COLUMN reading SET DEFAULT 0'),
+  parted('DROP TABLE measurements'),
+  parted('TRUNCATE measurements'),
+  parted('ALTER TABLE measurements ALTER COLUMN reading SET NOT NULL'),
+  parted('ALTER TABLE measurements ADD CONSTRAINT measurements_reading_check CHECK (reading > 0)'),
+  parted("ALTER TABLE m_2025 ADD CONSTRAINT m_2025_range CHECK (logdate >= DATE '2025-01-01')"),
+  // ---- inheritance
+  inherited('ALTER TABLE cities ADD COLUMN country text'),
+  inherited('ALTER TABLE ONLY cities ALTER COLUMN population SET DEFAULT 0'),
+  inherited('CREATE INDEX cities_name_idx ON cities (name)'),
+  inherited('DROP TABLE capitals'),
+  inherited('ALTER TABLE capitals NO INHERIT cities'),
+  inherited('ALTER TABLE cities RENAME COLUMN population TO people'),
+  inherited('ALTER TABLE towns INHERIT cities'),
+  inherited('CREATE TABLE villages (mayor text) INHERITS (cities)'),
+  inherited('TRUNCATE cities'),
+  inherited('TRUNCATE ONLY cities'),
+  inherited('ALTER TABLE cities ALTER COLUMN population SET NOT NULL'),
+  // ---- views, materialized views, sequences
+  views('DROP VIEW base_view'),
+  views('CREATE VIEW base_view2 AS SELECT id FROM base'),
+  views('CREATE OR REPLACE VIEW base_view AS SELECT id, total FROM base'),
+  views('ALTER VIEW base_view RENAME TO base_view_renamed'),
+  views('REFRESH MATERIALIZED VIEW base_mv'),
+  views('DROP MATERIALIZED VIEW base_mv'),
+  views('CREATE INDEX base_mv_total_idx ON base_mv (id)'),
+  views('DROP TABLE base CASCADE'),
+  views('CREATE MATERIALIZED VIEW base_totals AS SELECT id, total FROM base'),
+  views('CREATE TABLE base_copy AS SELECT b.id FROM base b JOIN base_view v ON v.id = b.id'),
+  views('ALTER SEQUENCE counter RESTART'),
+  views('DROP SEQUENCE counter'),
+  views('DROP TABLE owned'),
+  views('ALTER TABLE owned ALTER COLUMN x TYPE bigint'),
+  views('ALTER TABLE base ADD COLUMN extra int'),
+];
