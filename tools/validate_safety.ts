@@ -141,9 +141,7 @@ const inputSchema = z.object({
   engine: z
     .string()
     .optional()
-    .describe(
-      "postgresql, mysql, mariadb or sqlite. Default: each folder's own; required when the project names several",
-    ),
+    .describe("postgresql|mysql|mariadb|sqlite; default each folder's; required if the project names several"),
   projectRoot: projectRootField,
   options: optionsSchema.optional(),
 });
