@@ -54,7 +54,7 @@ const lockEntry = z.object({
   estimatedLockSeconds: z.number().optional(),
 });
 const report = z.object({
-  engine: z.literal('postgresql'),
+  engine: z.enum(['postgresql', 'mysql', 'sqlite']),
   file: z.string().optional(),
   pgVersion: z.number(),
   assumeInTransaction: z.boolean(),
@@ -138,7 +138,10 @@ const inputSchema = z.object({
   downSql: z.string().optional().describe('Its down SQL'),
   paths: z.array(z.string()).optional().describe('Files, folders or globs (default: the whole project)'),
   executeProjectCode: executeProjectCodeField,
-  engine: z.string().optional().describe("Default: each folder's own; required when the project names several"),
+  engine: z
+    .string()
+    .optional()
+    .describe("postgresql|mysql|mariadb|sqlite; default each folder's; required if the project names several"),
   projectRoot: projectRootField,
   options: optionsSchema.optional(),
 });
@@ -158,7 +161,7 @@ export const validateSafetyTool = defineTool({
   inputSchema,
   listedInput,
   outputSchema: z.object({
-    engine: z.literal('postgresql'),
+    engine: z.enum(['postgresql', 'mysql', 'sqlite']),
     risk: z
       .enum(['LOW', 'MEDIUM', 'HIGH', 'NOT FULLY CHECKED'])
       .describe('NOT FULLY CHECKED when an input could not be read, compiled or parsed to its end (see unchecked)'),

@@ -29,8 +29,8 @@ Options:
   --timeout <duration>      time limit per migration file for --execute (default 10 s);
                             ${DURATION_HELP}
   --engine <name>           the database engine (default: each migration folder's, from its format or its
-                            package; required when the project names several); only postgresql has rules
-                            so far: other folders are listed as not checked
+                            package; required when the project names several): postgresql, mysql,
+                            mariadb or sqlite
   --pg-version <n>          target PostgreSQL major version (default: config, else the version the project
                             names, e.g. a docker-compose postgres:16 image, else 15)
   --assume-in-transaction   plain .sql / stdin: the migration tool wraps each file in a transaction (known

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_RULES } from './builtin.js';
 import { RULES } from './rules/index.js';
+import { SAFETY_ENGINES } from './safety-engines.js';
 import type { RuleMeta } from './types.js';
 
 /**
@@ -11,11 +12,21 @@ import type { RuleMeta } from './types.js';
  * a test fails when the committed docs differ from the metadata.
  */
 
-/** Every rule's metadata, rules first, then the engine's own findings, each group sorted by id. */
+/**
+ * Every rule's metadata: PostgreSQL's rules, then its engine's own findings, then each other engine's rules
+ * (safety-engines.ts order), each group sorted by id.
+ */
 export function allRuleMeta(): RuleMeta[] {
   const ids = new Set(RULES.map((rule) => rule.meta.id));
   const byId = (a: RuleMeta, b: RuleMeta) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return [...RULES.map((rule) => rule.meta).sort(byId), ...ENGINE_RULES.filter((meta) => !ids.has(meta.id)).sort(byId)];
+  const others = SAFETY_ENGINES.filter((engine) => engine.name !== 'postgresql').flatMap((engine) =>
+    engine.ruleMeta().sort(byId),
+  );
+  return [
+    ...RULES.map((rule) => rule.meta).sort(byId),
+    ...ENGINE_RULES.filter((meta) => !ids.has(meta.id)).sort(byId),
+    ...others,
+  ];
 }
 
 export function findRuleMeta(id: string): RuleMeta | undefined {
@@ -24,7 +35,8 @@ export function findRuleMeta(id: string): RuleMeta | undefined {
 
 /** The rule catalog as served by the `db-migration-agent://rules` resource. */
 export function ruleCatalogJson(): string {
-  return `${JSON.stringify({ engine: 'postgresql', rules: allRuleMeta() }, null, 2)}\n`;
+  const engines = SAFETY_ENGINES.map((engine) => engine.name);
+  return `${JSON.stringify({ engines, rules: allRuleMeta() }, null, 2)}\n`;
 }
 
 function lockLines(meta: RuleMeta): string[] {
@@ -88,16 +100,16 @@ export function renderRuleDoc(meta: RuleMeta): string {
 export function renderRuleIndex(metas: RuleMeta[] = allRuleMeta()): string {
   const rows = metas.map(
     (meta) =>
-      `| [\`${meta.id}\`](${meta.id}.md) | ${meta.title.replace(/\|/g, '\\|')} | ${meta.category} | ${meta.defaultSeverity} | ${meta.locks.map((lock) => lock.mode).join(', ') || '—'} |`,
+      `| [\`${meta.id}\`](${meta.id}.md) | ${meta.title.replace(/\|/g, '\\|')} | ${meta.engines.join(', ')} | ${meta.category} | ${meta.defaultSeverity} | ${meta.locks.map((lock) => lock.mode).join(', ') || '—'} |`,
   );
   return [
     `<!-- Generated from the rule metadata by src/safety/docs.ts; do not edit by hand. -->`,
-    '# PostgreSQL safety rules',
+    '# Safety rules',
     '',
-    `${metas.length} checks run by \`db-migration-agent check\` and the \`validate_safety\` MCP tool. Each page says why the statement is dangerous, the lock it takes, and the safe sequence to use instead.`,
+    `${metas.length} checks run by \`db-migration-agent check\` and the \`validate_safety\` MCP tool, for PostgreSQL, MySQL/MariaDB and SQLite. Each page says why the statement is dangerous, the lock it takes, and the safe sequence to use instead.`,
     '',
-    '| Rule | What it catches | Category | Default | Lock |',
-    '|---|---|---|---|---|',
+    '| Rule | What it catches | Engines | Category | Default | Lock |',
+    '|---|---|---|---|---|---|',
     ...rows,
     '',
   ].join('\n');

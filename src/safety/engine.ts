@@ -95,6 +95,15 @@ export interface StatementSink {
 }
 
 export async function validatePostgres(sql: string, options: ValidateOptions = {}): Promise<ValidationReport> {
+  return validateWith(checkPostgres, sql, options);
+}
+
+/** Runs an engine's streaming check and collects its findings and lock summaries into the whole report. */
+export async function validateWith(
+  check: (sql: string, options: ValidateOptions, sink: StatementSink) => Promise<ReportSummary>,
+  sql: string,
+  options: ValidateOptions,
+): Promise<ValidationReport> {
   const findings: Finding[] = [];
   const locks: StatementSummary[] = [];
   const keep = (finding: Finding) => {
@@ -110,7 +119,7 @@ export async function validatePostgres(sql: string, options: ValidateOptions = {
       for (const finding of endFindings) keep(finding);
     },
   };
-  return assembleReport(await checkPostgres(sql, options, collect, true), findings, locks);
+  return assembleReport(await check(sql, options, collect), findings, locks);
 }
 
 /**
@@ -408,7 +417,7 @@ async function analyze(
   };
 }
 
-function toFinding(
+export function toFinding(
   meta: RuleMeta,
   hit: RuleHit,
   context: Pick<RuleContext, 'file' | 'index'> & { statement: Pick<RuleContext['statement'], 'span' | 'sql'> },
@@ -613,7 +622,7 @@ function applyLargeTableEstimates(
   }
 }
 
-function firstLine(sql: string): string {
+export function firstLine(sql: string): string {
   const newline = sql.indexOf('\n');
   const line = newline === -1 ? sql : sql.slice(0, newline);
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
@@ -621,7 +630,7 @@ function firstLine(sql: string): string {
 
 const ALL_RULES = '*';
 
-interface ResolvedIgnores {
+export interface ResolvedIgnores {
   /** Findings for unknown rule names in ignore comments that precede statement `index` (each handed out once). */
   unknownAt(index: number): Finding[];
   /** The same for comments after statement `count - 1`, once the statements are counted. */
@@ -630,7 +639,7 @@ interface ResolvedIgnores {
   reasonFor(statementIndex: number, ruleId: string): string | undefined;
 }
 
-function resolveIgnores(
+export function resolveIgnores(
   directives: IgnoreDirective[],
   statements: number[],
   lines: LineIndex,

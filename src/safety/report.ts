@@ -5,6 +5,7 @@ import type { MigrationFacts, StatementRef } from './facts.js';
 import { blocksTraffic } from './locks.js';
 import { displayTable } from './names.js';
 import type { NotFullyChecked } from './partial-parse.js';
+import type { SafetyEngineName } from './safety-engine.js';
 import { type Finding, type PgLockMode, SEVERITY_RANK, type Severity } from './types.js';
 
 /**
@@ -64,7 +65,7 @@ export interface ChecklistItem {
 }
 
 export interface ValidationReport {
-  engine: 'postgresql';
+  engine: SafetyEngineName;
   file?: string;
   pgVersion: number;
   assumeInTransaction: boolean;
@@ -168,6 +169,8 @@ export interface ReportInput {
     pgVersion?: number;
     assumeInTransaction?: boolean;
     largeTableRows?: number;
+    /** The engine the rules were written for (default postgresql). */
+    engine?: SafetyEngineName;
   };
   down: { file?: string; statements: number } | false | undefined;
 }
@@ -200,7 +203,7 @@ export function buildReport(input: ReportInput): ReportSummary {
   }));
   const assessed = assessRisk(findings, input.locks, input.facts, at);
   return {
-    engine: 'postgresql',
+    engine: input.options.engine ?? 'postgresql',
     ...(input.options.file ? { file: input.options.file } : {}),
     pgVersion: input.options.pgVersion ?? 15,
     assumeInTransaction: input.options.assumeInTransaction ?? false,

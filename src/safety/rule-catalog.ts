@@ -1,11 +1,7 @@
-import { ENGINE_RULES } from './builtin.js';
-import { RULES } from './rules/index.js';
+import { SAFETY_ENGINES } from './safety-engines.js';
 import type { RuleMeta } from './types.js';
 
-/** Every rule's metadata by id: the safety rules and the engine's own checks, for the report writers. */
+/** Every rule's metadata by id, of every engine: the safety rules and the engines' own checks. */
 export function ruleCatalog(): ReadonlyMap<string, RuleMeta> {
-  return new Map([
-    ...RULES.map((rule) => [rule.meta.id, rule.meta] as const),
-    ...ENGINE_RULES.map((meta) => [meta.id, meta] as const),
-  ]);
+  return new Map(SAFETY_ENGINES.flatMap((engine) => engine.ruleMeta().map((meta) => [meta.id, meta] as const)));
 }

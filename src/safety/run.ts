@@ -4,19 +4,18 @@ import { loadSafetyConfig, ruleSeverities, type SafetyConfig } from './config.js
 import { readDatabaseFacts } from './database.js';
 import {
   buildCatalog,
-  checkPostgres,
   DEFAULT_LARGE_TABLE_ROWS,
   DEFAULT_PG_VERSION,
-  knownRuleIds,
   type StatementSink,
   type ValidateOptions,
-  validatePostgres,
+  validateWith,
 } from './engine.js';
 import type { SqlInput } from './inputs.js';
 import { originAt } from './migration-inputs.js';
 import { type ProjectDatabase, projectPgVersion } from './project-database.js';
 import type { ReportSummary, Risk, StatementSummary, ValidationReport } from './report.js';
-import { RULES } from './rules/index.js';
+import type { SafetyEngine, SafetyEngineName } from './safety-engine.js';
+import { SAFETY_ENGINES, safetyEngineFor } from './safety-engines.js';
 import type { Finding, Severity } from './types.js';
 
 /**
@@ -26,6 +25,8 @@ import type { Finding, Severity } from './types.js';
  */
 
 export interface SafetyCheckOptions {
+  /** The engine of inputs that do not name their own (default postgresql); see SqlInput.engine. */
+  engine?: string;
   pgVersion?: number;
   assumeInTransaction?: boolean;
   largeTableRows?: number;
@@ -57,7 +58,8 @@ export interface FindingOrigin {
 export type OverallRisk = Risk | 'NOT FULLY CHECKED';
 
 export interface SafetyCheckResult<Report extends ReportSummary = ValidationReport> {
-  engine: 'postgresql';
+  /** The engine of the check (each file's report names its own when a monorepo mixes engines). */
+  engine: SafetyEngineName;
   /** NOT FULLY CHECKED when a file could not be read, compiled or parsed to its end, or no file was checked. */
   risk: OverallRisk;
   /** The risk of what was checked, also when `risk` says that is not everything. */
@@ -123,8 +125,8 @@ const RISK_ORDER: Record<Risk, number> = { LOW: 0, MEDIUM: 1, HIGH: 2 };
 
 /** Checks the inputs in order, sharing what earlier files created; the whole report of each file is returned. */
 export async function checkSqlInputs(inputs: SqlInput[], options: SafetyCheckOptions = {}): Promise<SafetyCheckResult> {
-  return runChecks(inputs, options, async (input, validate) => {
-    const report = await validatePostgres(input.sql, validate);
+  return runChecks(inputs, options, async (input, validate, engine) => {
+    const report = await validateWith(engine.check, input.sql, validate);
     return input.origins || input.transactionFix ? withOrigins(report, input) : report;
   });
 }
@@ -143,10 +145,10 @@ export async function streamSqlInputs(
   return runChecks(
     inputs,
     options,
-    async (input, validate) => {
+    async (input, validate, engine) => {
       const sink = stream.file(
         {
-          engine: 'postgresql',
+          engine: engine.name,
           ...(validate.file ? { file: validate.file } : {}),
           pgVersion: validate.pgVersion ?? DEFAULT_PG_VERSION,
           assumeInTransaction: validate.assumeInTransaction ?? false,
@@ -154,7 +156,7 @@ export async function streamSqlInputs(
         },
         input.sql,
       );
-      const report = await checkPostgres(
+      const report = await engine.check(
         input.sql,
         validate,
         input.origins || input.transactionFix ? withSinkOrigins(sink, input) : sink,
@@ -171,20 +173,24 @@ export async function streamSqlInputs(
 async function runChecks<Report extends ReportSummary>(
   inputs: SqlInput[],
   options: SafetyCheckOptions,
-  checkFile: (input: SqlInput, validate: ValidateOptions) => Promise<Report>,
+  checkFile: (input: SqlInput, validate: ValidateOptions, engine: SafetyEngine) => Promise<Report>,
   begin?: (settings: CheckSettings, notes: string[]) => void,
   failed?: (error: CheckError) => void,
 ): Promise<SafetyCheckResult<Report>> {
-  const loaded = options.root
-    ? await loadSafetyConfig(options.root, knownRuleIds(RULES))
-    : { config: {} as SafetyConfig };
+  const loaded = options.root ? await loadSafetyConfig(options.root, allRuleIds()) : { config: {} as SafetyConfig };
+  const engineOf = (input: SqlInput) => checkingEngine(input.engine?.name ?? options.engine);
+  // Earlier migrations are replayed by the PostgreSQL parser: only when every input is PostgreSQL SQL.
+  const replayHistory = inputs.every((input) => engineOf(input).name === 'postgresql');
   const config = loaded.config;
   const facts = options.databaseUrl ? await readDatabaseFacts(options.databaseUrl) : undefined;
   const rowCounts = { ...(facts?.rowCounts ?? {}), ...(config.rowCounts ?? {}), ...(options.rowCounts ?? {}) };
   const snapshot = options.snapshot ?? facts?.snapshot;
   const catalog: MigrationCatalog = await buildCatalog({
     rowCounts,
-    catalog: { ...(snapshot ? { snapshot } : {}), ...(options.history ? { history: options.history } : {}) },
+    catalog: {
+      ...(snapshot ? { snapshot } : {}),
+      ...(options.history && replayHistory ? { history: options.history } : {}),
+    },
   });
   const version = resolvePgVersion(options, config, loaded.source);
   const base: ValidateOptions = {
@@ -196,7 +202,7 @@ async function runChecks<Report extends ReportSummary>(
     catalog,
   };
   const settings: CheckSettings = {
-    engine: 'postgresql',
+    engine: checkingEngine(options.engine).name,
     pgVersion: version.version,
     pgVersionSource: version.source,
     assumeInTransaction: base.assumeInTransaction ?? false,
@@ -218,13 +224,17 @@ async function runChecks<Report extends ReportSummary>(
         : input.downMissing || options.downMissing
           ? false
           : undefined;
-      const report = await checkFile(input, {
-        ...base,
-        ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
-        file: input.file,
-        ...(down === undefined ? {} : { down }),
-        ...(input.origins ? { lineLabel: sourceLineLabel(input) } : {}),
-      });
+      const report = await checkFile(
+        input,
+        {
+          ...base,
+          ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
+          file: input.file,
+          ...(down === undefined ? {} : { down }),
+          ...(input.origins ? { lineLabel: sourceLineLabel(input) } : {}),
+        },
+        engineOf(input),
+      );
       files.push(report);
       const stopped = stoppedBy(report, input);
       if (stopped) errors.push(stopped);
@@ -277,6 +287,25 @@ function stoppedBy(report: ReportSummary, input: SqlInput): CheckError | undefin
   const { line, column, uncheckedFrom, ...error } = report.notFullyChecked;
   const what = `${error.what}\n    (statements before line ${uncheckedFrom} were checked, the rest was not)`;
   return withErrorOrigin({ ...error, what, where: { file: input.file, line, column } }, input);
+}
+
+/**
+ * What the check was for: "PostgreSQL 15 (version from …)", "MySQL/MariaDB", "SQLite", or several when a
+ * monorepo's folders run on different engines.
+ */
+export function describeTarget(
+  result: Pick<SafetyCheckResult<ReportSummary>, 'engine' | 'files' | 'pgVersion' | 'pgVersionSource'>,
+): string {
+  const engines = new Set<string>(result.files.length > 0 ? result.files.map((file) => file.engine) : [result.engine]);
+  return [...engines]
+    .map((engine) =>
+      engine === 'postgresql'
+        ? `PostgreSQL ${result.pgVersion} (${describeVersionSource(result.pgVersionSource)})`
+        : engine === 'mysql'
+          ? 'MySQL/MariaDB'
+          : engineLabel(engine),
+    )
+    .join(', ');
 }
 
 /** "from docker-compose.yml: service db image postgres:16.3", or why the default was used. */
@@ -356,7 +385,19 @@ function withErrorOrigin(error: ReturnType<UserError['toJSON']>, input: SqlInput
   };
 }
 
-export const SUPPORTED_ENGINES = ['postgresql'] as const;
+export const SUPPORTED_ENGINES = ['postgresql', 'mysql', 'mariadb', 'sqlite'] as const;
+
+/** The safety check for an engine name (PostgreSQL when none is named). */
+function checkingEngine(engine: string | undefined): SafetyEngine {
+  const found = safetyEngineFor(engine);
+  if (!found) throw engineRefusal({ name: engine ?? 'unknown', where: 'option' }, []);
+  return found;
+}
+
+/** Every rule id of every engine: what configuration and ignore comments may name. */
+export function allRuleIds(): Set<string> {
+  return new Set(SAFETY_ENGINES.flatMap((engine) => engine.ruleMeta().map((meta) => meta.id)));
+}
 
 /** Refuses engines the safety rules do not cover yet, saying which are. */
 export function requireSupportedEngine(engine: string): void {
@@ -364,7 +405,7 @@ export function requireSupportedEngine(engine: string): void {
   throw new UserError(
     'engine-unsupported',
     `validate_safety does not support the engine "${engine}" yet.`,
-    `Pass engine "postgresql" (supported engines: ${SUPPORTED_ENGINES.join(', ')}); safety rules for MySQL, MariaDB and SQLite are not written yet.`,
+    `Pass one of the supported engines: ${SUPPORTED_ENGINES.join(', ')}.`,
   );
 }
 
@@ -398,16 +439,16 @@ export interface EngineClaim {
  * provider …), else the one the project's files name. Anything but PostgreSQL is refused with where it was
  * learned — PostgreSQL rules on MySQL text would give wrong answers.
  */
-export function requireProjectEngine(choice: EngineChoice): { engine: 'postgresql'; source: string } {
+export function requireProjectEngine(choice: EngineChoice): { engine: string; source: string } {
   if (choice.explicit !== undefined) {
     requireSupportedEngine(choice.explicit);
-    return { engine: 'postgresql', source: 'option' };
+    return { engine: choice.explicit, source: 'option' };
   }
   const found = claimedEngine(choice);
   const conflict = found ? undefined : conflictingEngines(choice);
   if (conflict) throw engineAmbiguity(conflict, choice.inputs ?? []);
   if (!found || found.name === 'unknown') return { engine: 'postgresql', source: 'default' };
-  if (hasRules(found.name)) return { engine: 'postgresql', source: found.where };
+  if (hasRules(found.name)) return { engine: found.name, source: found.where };
   throw engineRefusal(found, choice.inputs ?? []);
 }
 
@@ -442,7 +483,7 @@ export function engineAmbiguity(conflict: string[], inputs: string[]): UserError
   return new UserError(
     'engine-ambiguous',
     `This project names more than one database engine — ${conflict.join('; ')} — so the engine its migrations run on is unknown, and nothing was checked: PostgreSQL rules on MySQL or SQLite SQL would report wrong locks and hazards.${listed}`,
-    'Say which engine these migrations run on: MCP "engine": "postgresql" (CLI --engine postgresql). Only PostgreSQL has safety rules today; rehearse_migration on a throw-away database of another engine still tests the migrations.',
+    'Say which engine these migrations run on: MCP "engine" (CLI --engine) postgresql, mysql, mariadb or sqlite.',
     { file: conflict[0]?.replace(/^[^(]*\(/, '').split(': ')[0] ?? '.' },
   );
 }
@@ -466,8 +507,8 @@ export function engineRefusal(found: EngineClaim, inputs: string[]): UserError {
       : ` Not checked: no rules for ${label} yet.`;
   return new UserError(
     'engine-unsupported',
-    `This project targets ${label} (${found.where}), and validate_safety has only PostgreSQL rules today: checking ${label} SQL with PostgreSQL rules would report wrong locks and hazards, so nothing was checked.${listed}`,
-    `If this SQL really runs on PostgreSQL, pass the engine explicitly (MCP "engine": "postgresql", CLI --engine postgresql). Safety rules for ${label} are not written yet; rehearse_migration on a throw-away ${label} database still tests the migration.`,
+    `This project targets ${label} (${found.where}), and validate_safety has rules for PostgreSQL, MySQL/MariaDB and SQLite only: checking ${label} SQL with another engine's rules would report wrong locks and hazards, so nothing was checked.${listed}`,
+    `If this SQL really runs on one of those engines, pass it explicitly (MCP "engine", CLI --engine). Safety rules for ${label} are not written yet; rehearse_migration on a throw-away ${label} database still tests the migration.`,
     found.file ? { file: found.file } : undefined,
   );
 }

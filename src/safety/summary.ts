@@ -1,13 +1,23 @@
 import { describeDuration } from './estimate.js';
-import { describeRisk, describeVersionSource, type FindingOrigin, type SafetyCheckResult } from './run.js';
+import {
+  describeRisk,
+  describeTarget,
+  describeVersionSource,
+  type FindingOrigin,
+  type SafetyCheckResult,
+} from './run.js';
 import { SEVERITY_RANK } from './types.js';
 
 /** A compact Markdown summary of a safety check for the human reading the agent's work. */
 export function summarizeSafety(result: SafetyCheckResult, maxFindings = 15): string {
   const out: string[] = [];
   const statements = result.files.reduce((sum, report) => sum + report.statementCount, 0);
+  const onlyPostgres = result.files.every((report) => report.engine === 'postgresql') && result.engine === 'postgresql';
+  const target = onlyPostgres
+    ? `PostgreSQL ${result.pgVersion}, ${describeVersionSource(result.pgVersionSource)}`
+    : describeTarget(result);
   out.push(
-    `**Risk: ${describeRisk(result)}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info in ${statements} statement(s) (PostgreSQL ${result.pgVersion}, ${describeVersionSource(result.pgVersionSource)}${result.assumeInTransaction ? ', wrapped in a transaction' : ''}).`,
+    `**Risk: ${describeRisk(result)}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info in ${statements} statement(s) (${target}${result.assumeInTransaction ? ', wrapped in a transaction' : ''}).`,
   );
   for (const error of result.errors) {
     const partly = result.files.some((file) => file.notFullyChecked && file.file === error.where?.file);

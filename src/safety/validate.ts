@@ -7,6 +7,7 @@ import { loadProjectDatabase } from './project-database.js';
 import type { ReportSummary } from './report.js';
 import {
   type CheckStream,
+  claimedEngine,
   requireProjectEngine,
   type SafetyCheckOptions,
   type SafetyCheckResult,
@@ -71,12 +72,22 @@ async function prepare(
     ...(request.signal ? { signal: request.signal } : {}),
   });
   const read = request.text ? [request.text, ...loaded.inputs] : loaded.inputs;
-  const { checked: inputs, notChecked } = scopeByEngine(read, {
-    ...(request.engine !== undefined ? { explicit: request.engine } : {}),
+  const choice = {
     ...(loaded.engine ? { declared: loaded.engine } : {}),
     project: projectDatabase,
     inputs: [...read.map((input) => input.file), ...loaded.errors.map((error) => error.where?.file ?? '<input>')],
+  };
+  const scoped = scopeByEngine(read, {
+    ...choice,
+    ...(request.engine !== undefined ? { explicit: request.engine } : {}),
   });
+  // The caller's engine wins over each folder's; otherwise a folder's own engine, else the project's.
+  const inputs =
+    request.engine !== undefined
+      ? scoped.checked.map((input) => ({ ...input, engine: { name: request.engine as string, where: 'option' } }))
+      : scoped.checked;
+  const notChecked = scoped.notChecked;
+  const fallbackEngine = request.engine ?? claimedEngine(choice)?.name;
   const history = [
     ...loaded.history,
     ...(request.historyPaths && request.historyPaths.length > 0
@@ -85,6 +96,7 @@ async function prepare(
   ];
   const options: SafetyCheckOptions = {
     ...request.check,
+    ...(fallbackEngine !== undefined && fallbackEngine !== 'unknown' ? { engine: fallbackEngine } : {}),
     root,
     projectDatabase,
     notes: loaded.notes,

@@ -122,7 +122,7 @@ function stripLeadingComments(text: string): string {
   }
 }
 
-function skipQuoted(sql: string, start: number, quote: string, backslashEscapes: boolean): number {
+export function skipQuoted(sql: string, start: number, quote: string, backslashEscapes: boolean): number {
   let i = start + 1;
   while (i < sql.length) {
     const char = sql[i];

@@ -25,7 +25,7 @@ describe('a project whose files name several engines', () => {
     expect(err).toContain(`package.json: This project names more than one database engine — ${CONFLICT} — so`);
     expect(err).toContain(`Not checked: 2 file(s): ${FILES.join(', ')}.`);
     expect(err).toContain(
-      'fix: Say which engine these migrations run on: MCP "engine": "postgresql" (CLI --engine postgresql)',
+      'fix: Say which engine these migrations run on: MCP "engine" (CLI --engine) postgresql, mysql, mariadb or sqlite.',
     );
   }, 60_000);
 

@@ -66,9 +66,9 @@ describe('validate_safety over MCP', () => {
   });
 
   it('answers bad input with isError and a fix: engines, paths, syntax', async () => {
-    const mysql = await callTool(connection.client, 'validate_safety', { sql: 'SELECT 1', engine: 'mysql' });
-    expect(mysql.isError).toBe(true);
-    expect(textOf(mysql)).toContain('Pass engine "postgresql"');
+    const mssql = await callTool(connection.client, 'validate_safety', { sql: 'SELECT 1', engine: 'mssql' });
+    expect(mssql.isError).toBe(true);
+    expect(textOf(mssql)).toContain('Pass one of the supported engines: postgresql, mysql, mariadb, sqlite.');
     const outside = await callTool(connection.client, 'validate_safety', { paths: ['../../../package.json'] });
     expect(outside.isError).toBe(true);
     expect(textOf(outside)).toContain('outside the project root');

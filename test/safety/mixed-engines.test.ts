@@ -5,9 +5,9 @@ import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 
 /**
  * A monorepo whose packages run on different engines (Prisma on PostgreSQL, Prisma on SQLite, a plain .sql folder
- * in a package that depends on mysql2): `check .` and validate_safety with no path check the PostgreSQL folder and
- * name each other folder as not checked, with its engine and where that was learned — nothing parsed as
- * PostgreSQL (the SQLite PRAGMA and MySQL backticks would be syntax errors), nothing silently dropped.
+ * in a package that depends on mysql2): `check .` and validate_safety with no path check each folder with the
+ * rules of its own engine — nothing parsed as PostgreSQL (the SQLite PRAGMA and MySQL backticks would be syntax
+ * errors), nothing silently dropped.
  */
 
 const ROOT = path.join(import.meta.dirname, '../fixtures/trust-mixed-engines');
@@ -16,7 +16,7 @@ const API = 'packages/api/prisma/migrations/20240101000000_init/migration.sql';
 interface Result {
   risk: string;
   checkedRisk: string;
-  files: Array<{ file: string; findings: Array<{ ruleId: string }> }>;
+  files: Array<{ file: string; engine: string; findings: Array<{ ruleId: string }> }>;
   errors: Array<{ code: string; what: string; fix: string; where?: { file?: string } }>;
   unchecked: string[];
 }
@@ -25,42 +25,38 @@ const run = (command: string, args: string[]) => runCli([command, ...args], { cw
 const check = (args: string[]) => run('check', args);
 
 function expectPerFolderEngines(result: Result): void {
-  // Only the PostgreSQL package is checked, and its CONCURRENTLY inside Prisma's one-query file is found.
-  expect(result.files.map((file) => file.file)).toEqual([API]);
-  expect(result.files[0]?.findings.map((finding) => finding.ruleId)).toContain('concurrently-in-transaction');
-  const notChecked = result.errors.filter((error) => error.code === 'engine-not-checked');
-  expect(notChecked.map((error) => [error.where?.file, error.what])).toEqual([
-    [
-      'packages/legacy/migrations',
-      '2 migration(s) not checked: no rules for MySQL yet (engine from packages/legacy/package.json: driver mysql2 3.9.0 in dependencies).',
-    ],
-    [
-      'packages/web/prisma/migrations',
-      '1 migration(s) not checked: no rules for SQLite yet (engine from packages/web/prisma/schema.prisma: datasource provider = "sqlite").',
-    ],
+  expect(result.files.map((file) => [file.file, file.engine])).toEqual([
+    [API, 'postgresql'],
+    ['packages/legacy/migrations/001_orders.sql', 'mysql'],
+    ['packages/legacy/migrations/002_orders_total.sql', 'mysql'],
+    ['packages/web/prisma/migrations/20240101000000_init/migration.sql', 'sqlite'],
   ]);
-  // Nothing else failed: no PostgreSQL syntax error on SQLite or MySQL text.
-  expect(result.errors).toHaveLength(2);
-  expect(result.risk).toBe('NOT FULLY CHECKED');
-  expect(result.checkedRisk).toBe('HIGH');
-  expect(result.unchecked).toEqual([
-    'packages/legacy/migrations: not checked (2 migration(s) not checked: no rules for MySQL yet (engine from packages/legacy/package.json: driver mysql2 3.9.0 in dependencies).)',
-    'packages/web/prisma/migrations: not checked (1 migration(s) not checked: no rules for SQLite yet (engine from packages/web/prisma/schema.prisma: datasource provider = "sqlite").)',
-  ]);
+  const rules = (index: number) => result.files[index]?.findings.map((finding) => finding.ruleId) ?? [];
+  // PostgreSQL: CONCURRENTLY inside Prisma's one-query file; MySQL: the ALTER on an existing table;
+  // SQLite: Prisma's PRAGMA foreign_keys=OFF runs inside its transaction, where it does nothing.
+  expect(rules(0)).toContain('concurrently-in-transaction');
+  expect(rules(2)).toContain('mysql-lock-wait-timeout');
+  expect(rules(3)).toContain('sqlite-foreign-keys-pragma');
+  for (const index of [1, 2, 3]) expect(rules(index).some((id) => !/^(mysql|sqlite)-/.test(id))).toBe(false);
+  // Nothing failed: no PostgreSQL syntax error on SQLite or MySQL text, no folder left out.
+  expect(result.errors).toEqual([]);
+  expect(result.unchecked).toEqual([]);
+  expect(result.risk).toBe('HIGH');
 }
 
 describe('a monorepo mixing engines', () => {
-  it('check . checks the PostgreSQL folder and names the MySQL and SQLite folders as not checked', async () => {
+  it('check . checks each folder with the rules of its own engine', async () => {
     const { code, out, err } = await check(['.', '--format', 'json']);
     expect(err).toBe('');
-    expect(code).toBe(2);
+    expect(code).toBe(1);
     expectPerFolderEngines(JSON.parse(out) as Result);
   });
 
-  it('the text report says which folders were not checked and why', async () => {
+  it('the text report names the engines it checked for', async () => {
     const { out } = await check(['.']);
-    expect(out).toContain('packages/web/prisma/migrations:1:1: error: 1 migration(s) not checked: no rules for SQLite');
-    expect(out).toContain('packages/legacy/migrations:1:1: error: 2 migration(s) not checked: no rules for MySQL');
+    expect(out).toContain('Checked 4 file(s)');
+    expect(out).toMatch(/for PostgreSQL 15 \([^)]*\), MySQL\/MariaDB, SQLite:/);
+    expect(out).toContain('warning[mysql-lock-wait-timeout]');
     expect(out).not.toContain('syntax error');
   });
 
@@ -70,7 +66,7 @@ describe('a monorepo mixing engines', () => {
       const result = await callTool(connection.client, 'validate_safety', {});
       expect(result.isError).toBeFalsy();
       expectPerFolderEngines(result.structuredContent as unknown as Result);
-      expect(textOf(result)).toContain('no rules for SQLite yet');
+      expect(textOf(result)).toContain('sqlite-foreign-keys-pragma');
     } finally {
       await connection.close();
     }

@@ -70,12 +70,16 @@ describe('validate_safety on migration folders (MCP)', () => {
     expect(structured.files.map((file) => file.file)).toContain('migrations/006_after_failures.ts');
   }, 30_000);
 
-  it('refuses SQL of a MySQL project, saying where the engine was learned', async () => {
-    const result = await validate('sources-knex-mysql', { sql: 'ALTER TABLE users ADD COLUMN age int;' });
-    expect(result.isError).toBe(true);
-    expect(textOf(result)).toContain("This project targets MySQL (knexfile.js: client: 'mysql2')");
+  it('checks SQL of a MySQL project with the MySQL rules (the engine from its knexfile)', async () => {
+    const result = await validate('sources-knex-mysql', { sql: 'ALTER TABLE users ADD COLUMN age int NOT NULL;' });
+    expect(result.isError).toBeFalsy();
+    const structured = result.structuredContent as unknown as Structured & { engine: string };
+    expect(structured.engine).toBe('mysql');
+    const ids = structured.files[0]?.findings.map((finding) => finding.ruleId);
+    expect(ids).toContain('mysql-add-column-not-null-without-default');
     const forced = await validate('sources-knex-mysql', { sql: 'SELECT 1;', engine: 'postgresql' });
     expect(forced.isError).toBeFalsy();
+    expect((forced.structuredContent as unknown as { engine: string }).engine).toBe('postgresql');
   });
 
   it('takes the PostgreSQL version from docker-compose and says so', async () => {

@@ -21,6 +21,7 @@ interface JsonFinding {
   origin?: { file: string; line: number; column?: number };
 }
 interface JsonReport {
+  engine: string;
   file: string;
   assumeInTransaction: boolean;
   findings: JsonFinding[];
@@ -161,20 +162,29 @@ describe('check on knex migrations (--execute)', () => {
     for (const text of cited) expect(text).toMatch(/^src\/migrations\/1700000000001-AddPosts\.ts:\d+/);
   });
 
-  it('refuses a SQLite project too', async () => {
-    const { code, err } = await check('sources-knex-sqlite', ['.', '--execute']);
-    expect(code).toBe(2);
-    expect(err).toContain("This project targets SQLite (knexfile.ts: client: 'better-sqlite3')");
+  it('checks a SQLite project with the SQLite rules: the table rebuild knex compiles for DROP COLUMN', async () => {
+    const { result } = await checkJson('sources-knex-sqlite', ['.', '--execute']);
+    expect(result.files.map((file) => file.engine)).toEqual(['sqlite', 'sqlite', 'sqlite']);
+    const rebuild = report(result, 'db/migrations/002_drop_tag.ts');
+    expect(rules(rebuild)).toEqual(['sqlite-rebuild-locks-database']);
+    expect(result.errors).toEqual([]);
   });
 
-  it('refuses a MySQL project with what, where and how to fix', async () => {
-    const { code, err } = await check('sources-knex-mysql', ['migrations', '--execute']);
+  it('checks a MySQL project with the MySQL rules, every file, none parsed as PostgreSQL', async () => {
+    const { result } = await checkJson('sources-knex-mysql', ['migrations', '--execute']);
+    expect(result.files.map((file) => file.engine)).toEqual(['mysql', 'mysql', 'mysql']);
+    expect(rules(report(result, 'migrations/20240103000000_orders_index.ts'))).toEqual([
+      'mysql-lock-wait-timeout',
+      'mysql-algorithm-not-pinned',
+    ]);
+    expect(result.errors).toEqual([]);
+  });
+
+  it('refuses an engine without rules, saying where it was learned and how to proceed', async () => {
+    const { code, err } = await check('sources-knex-sqlite', ['.', '--execute', '--engine', 'mssql']);
     expect(code).toBe(2);
-    expect(err).toContain("This project targets MySQL (knexfile.js: client: 'mysql2')");
-    expect(err).toContain('only PostgreSQL rules today');
-    // Every file is counted and named as not checked, never parsed as PostgreSQL.
-    expect(err).toContain('Not checked: no rules for MySQL yet — 3 file(s): migrations/20240101000000_create_users.js');
-    expect(err).toContain('--engine postgresql');
+    expect(err).toContain('validate_safety does not support the engine "mssql" yet.');
+    expect(err).toContain('Pass one of the supported engines');
   });
 });
 

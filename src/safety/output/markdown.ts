@@ -5,6 +5,7 @@ import { ChunkedOutput, type ReportWriter, type WriteChunk } from '../report-wri
 import {
   type CheckPreamble,
   describeRisk,
+  describeTarget,
   type FileOutcome,
   type FileSettings,
   type SafetyCheckResult,
@@ -84,7 +85,7 @@ export class MarkdownReportWriter implements ReportWriter {
       lines(
         '## Migration safety check',
         '',
-        `**Risk: ${describeRisk(result)}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info · PostgreSQL ${result.pgVersion}`,
+        `**Risk: ${describeRisk(result)}** — ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info · ${describeTarget(result)}`,
         '',
       ),
     );

@@ -8,7 +8,7 @@ import {
   type CheckPreamble,
   type CheckSettings,
   describeRisk,
-  describeVersionSource,
+  describeTarget,
   type FileOutcome,
   type FileSettings,
   type FindingOrigin,
@@ -139,7 +139,7 @@ function summaryText(
   const out: string[] = [];
   const statements = result.files.reduce((sum, report) => sum + report.statementCount, 0);
   out.push(
-    `Checked ${result.files.length} file(s), ${statements} statement(s) for PostgreSQL ${result.pgVersion} (${describeVersionSource(result.pgVersionSource)}): ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info.`,
+    `Checked ${result.files.length} file(s), ${statements} statement(s) for ${describeTarget(result)}: ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.info} info.`,
   );
   if (result.errors.length > 0)
     out.push(`Not checked: ${result.errors.length} input(s) could not be read or parsed (see above).`);

@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import { mysqlSafety } from '../../src/engines/mysql/safety/index.js';
+import { validateWith } from '../../src/safety/engine.js';
+
+/**
+ * Each MySQL/MariaDB rule on statements it must flag and statements it must leave alone. The tables are
+ * existing ones (not created in the file) unless the case says otherwise.
+ */
+
+async function ruleIds(sql: string, rowCounts?: Record<string, number>): Promise<string[]> {
+  const report = await validateWith(mysqlSafety.check, sql, rowCounts ? { rowCounts } : {});
+  expect(report.ruleErrors).toEqual([]);
+  return report.findings.map((finding) => finding.ruleId);
+}
+
+const CASES: Array<{ rule: string; flagged: string[]; passing: string[] }> = [
+  {
+    rule: 'mysql-copy-alter',
+    flagged: [
+      'ALTER TABLE orders MODIFY total bigint NOT NULL',
+      'ALTER TABLE orders DROP PRIMARY KEY',
+      'ALTER TABLE orders CONVERT TO CHARACTER SET utf8mb4',
+      'ALTER TABLE orders ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id)',
+      'ALTER TABLE orders ADD COLUMN total_cents bigint AS (total * 100) STORED',
+    ],
+    passing: [
+      'ALTER TABLE orders ADD COLUMN note varchar(200)',
+      'ALTER TABLE orders ADD INDEX orders_user (user_id)',
+      'SET foreign_key_checks = 0;\nALTER TABLE orders ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id)',
+      'CREATE TABLE fresh (id int PRIMARY KEY, total int);\nALTER TABLE fresh MODIFY total bigint',
+      'ALTER TABLE orders DROP PRIMARY KEY, ADD PRIMARY KEY (id, created_at)',
+    ],
+  },
+  {
+    rule: 'mysql-algorithm-not-pinned',
+    flagged: [
+      'ALTER TABLE users ADD COLUMN nickname varchar(50)',
+      'ALTER TABLE users DROP INDEX users_email',
+      'CREATE INDEX users_email ON users (email)',
+    ],
+    passing: [
+      'ALTER TABLE users ADD COLUMN nickname varchar(50), ALGORITHM=INSTANT',
+      'ALTER TABLE users ADD INDEX users_email (email), ALGORITHM=INPLACE, LOCK=NONE',
+      'CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN x int',
+    ],
+  },
+  {
+    rule: 'mysql-lock-wait-timeout',
+    flagged: [
+      'ALTER TABLE users ADD COLUMN nickname varchar(50)',
+      'DROP INDEX users_email ON users',
+      'RENAME TABLE users TO members',
+    ],
+    passing: [
+      'SET SESSION lock_wait_timeout = 5;\nALTER TABLE users ADD COLUMN nickname varchar(50)',
+      'SET lock_wait_timeout = 10;\nDROP INDEX users_email ON users',
+      'CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id)',
+    ],
+  },
+  {
+    rule: 'mysql-non-transactional-ddl',
+    flagged: [
+      'ALTER TABLE users ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int',
+      'CREATE TABLE t (id int);\nINSERT INTO t VALUES (1)',
+      'BEGIN;\nALTER TABLE users ADD COLUMN a int;\nCOMMIT',
+    ],
+    passing: [
+      'ALTER TABLE users ADD COLUMN a int',
+      'SET SESSION lock_wait_timeout = 5;\nALTER TABLE users ADD COLUMN a int',
+      "INSERT INTO users (id) VALUES (1);\nUPDATE users SET name = 'x' WHERE id = 1",
+    ],
+  },
+  {
+    rule: 'mysql-add-column-not-null-without-default',
+    flagged: [
+      'ALTER TABLE users ADD COLUMN status varchar(20) NOT NULL',
+      'ALTER TABLE users ADD status int NOT NULL AFTER id',
+      'ALTER TABLE users ADD COLUMN a int NULL, ADD COLUMN b date NOT NULL',
+    ],
+    passing: [
+      "ALTER TABLE users ADD COLUMN status varchar(20) NOT NULL DEFAULT 'active'",
+      'ALTER TABLE users ADD COLUMN status varchar(20)',
+      'CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN status int NOT NULL',
+    ],
+  },
+  {
+    rule: 'mysql-column-type-change',
+    flagged: [
+      'ALTER TABLE users MODIFY name varchar(50)',
+      'ALTER TABLE users MODIFY COLUMN age int unsigned',
+      'ALTER TABLE users CHANGE age age smallint NOT NULL',
+    ],
+    passing: [
+      'ALTER TABLE users ADD COLUMN age int',
+      'ALTER TABLE users ALTER COLUMN age SET DEFAULT 0',
+      'CREATE TABLE t (id int, name varchar(10));\nALTER TABLE t MODIFY name varchar(5)',
+    ],
+  },
+  {
+    rule: 'mysql-drop-column',
+    flagged: [
+      'ALTER TABLE users DROP COLUMN legacy',
+      'ALTER TABLE users DROP legacy',
+      'ALTER TABLE users ADD COLUMN a int, DROP COLUMN IF EXISTS b',
+    ],
+    passing: [
+      'ALTER TABLE users DROP INDEX users_legacy',
+      'ALTER TABLE users DROP PRIMARY KEY, ADD PRIMARY KEY (id)',
+      'CREATE TABLE t (id int, x int);\nALTER TABLE t DROP COLUMN x',
+    ],
+  },
+  {
+    rule: 'mysql-drop-table',
+    flagged: ['DROP TABLE sessions', 'DROP TABLE IF EXISTS `shop`.`sessions`', 'DROP TEMPORARY TABLE sessions'],
+    passing: ['CREATE TABLE t (id int);\nDROP TABLE t', 'DROP INDEX i ON sessions', 'TRUNCATE sessions_log_view_dummy'],
+  },
+  {
+    rule: 'mysql-rename',
+    flagged: [
+      'ALTER TABLE users RENAME COLUMN name TO full_name',
+      'ALTER TABLE users CHANGE name full_name varchar(255)',
+      'RENAME TABLE users TO members',
+      'ALTER TABLE users RENAME TO members',
+    ],
+    passing: [
+      'ALTER TABLE users CHANGE name name varchar(255)',
+      'ALTER TABLE users RENAME INDEX a TO b',
+      'CREATE TABLE t (id int);\nRENAME TABLE t TO u',
+    ],
+  },
+  {
+    rule: 'mysql-foreign-key-checks-left-off',
+    flagged: [
+      'SET foreign_key_checks = 0;\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)',
+      'SET FOREIGN_KEY_CHECKS=0;\nDROP TABLE users',
+      'SET foreign_key_checks = 0;\nSET foreign_key_checks = 1;\nSET foreign_key_checks = OFF',
+    ],
+    passing: [
+      'SET foreign_key_checks = 0;\nDROP TABLE users;\nSET foreign_key_checks = 1',
+      'SET foreign_key_checks = 1',
+      'ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)',
+    ],
+  },
+  {
+    rule: 'mysql-int-auto-increment-key',
+    flagged: [
+      'CREATE TABLE events (id int NOT NULL AUTO_INCREMENT PRIMARY KEY)',
+      'CREATE TABLE events (id int unsigned NOT NULL AUTO_INCREMENT, PRIMARY KEY (id))',
+      'ALTER TABLE events MODIFY id mediumint NOT NULL AUTO_INCREMENT',
+    ],
+    passing: [
+      'CREATE TABLE events (id bigint unsigned NOT NULL AUTO_INCREMENT PRIMARY KEY)',
+      'CREATE TABLE events (id int NOT NULL PRIMARY KEY)',
+      'ALTER TABLE events ADD COLUMN counter int NOT NULL DEFAULT 0',
+    ],
+  },
+  {
+    rule: 'mysql-not-parsed',
+    flagged: [
+      'ALTER TABLE users CONVERT TO CHARACTER SET utf8mb4',
+      'ALTER TABLE users DROP PRIMARY KEY, DROP FOREIGN KEY fk, ALTER COLUMN a SET DEFAULT 1',
+      'ALTER TABLE users MODIFY name varchar(255) BINARY',
+    ],
+    passing: ['ALTER TABLE users ADD COLUMN a int', 'SET SESSION lock_wait_timeout = 5', 'START TRANSACTION'],
+  },
+];
+
+describe('MySQL/MariaDB rules', () => {
+  for (const { rule, flagged, passing } of CASES) {
+    describe(rule, () => {
+      for (const sql of flagged)
+        it(`flags: ${sql.replace(/\n/g, ' ⏎ ')}`, async () => {
+          expect(await ruleIds(sql)).toContain(rule);
+        });
+      for (const sql of passing)
+        it(`passes: ${sql.replace(/\n/g, ' ⏎ ')}`, async () => {
+          expect(await ruleIds(sql)).not.toContain(rule);
+        });
+    });
+  }
+
+  it('a COPY ALTER on a large table is an error whose fix is the gh-ost and pt-osc commands', async () => {
+    const report = await validateWith(mysqlSafety.check, 'ALTER TABLE shop.orders MODIFY total bigint NOT NULL', {
+      rowCounts: { 'shop.orders': 5_000_000 },
+    });
+    const copy = report.findings.find((finding) => finding.ruleId === 'mysql-copy-alter');
+    expect(copy?.severity).toBe('error');
+    expect(copy?.message).toContain('about 5,000,000 rows');
+    expect(copy?.message).toContain('MariaDB 10.6/10.11/11: COPY, LOCK=SHARED');
+    expect(copy?.fix?.steps.map((step) => step.sql.split(' ')[0])).toEqual([
+      'gh-ost',
+      'pt-online-schema-change',
+      'ALTER',
+    ]);
+    expect(copy?.fix?.steps[0]?.sql).toContain('--database=shop --table=orders --alter="MODIFY total bigint NOT NULL"');
+    expect(copy?.fix?.steps[1]?.sql).toContain('D=shop,t=orders');
+    expect(report.risk).toBe('HIGH');
+  });
+
+  it('a half-applied migration names the statements that stay applied', async () => {
+    const report = await validateWith(
+      mysqlSafety.check,
+      'ALTER TABLE users ADD COLUMN a int;\nCREATE INDEX users_a ON users (a);\nALTER TABLE users DROP COLUMN b;',
+      {},
+    );
+    const half = report.findings.find((finding) => finding.ruleId === 'mysql-non-transactional-ddl');
+    expect(half?.message).toBe(
+      '3 statements, 3 of them DDL, each committed on its own: if line 2 fails, line 1 stay applied; if line 3 fails, line 1, line 2 stay applied.',
+    );
+    expect(half?.span.start.line).toBe(2);
+  });
+
+  it('a statement the parser cannot read is reported with its position and still checked by keywords', async () => {
+    const report = await validateWith(
+      mysqlSafety.check,
+      'SELECT 1;\nALTER TABLE users\n  MODIFY name varchar(255) BINARY;',
+      {
+        file: 'm.sql',
+      },
+    );
+    const ids = report.findings.map((finding) => finding.ruleId);
+    expect(ids).toContain('mysql-copy-alter');
+    const notParsed = report.findings.find((finding) => finding.ruleId === 'mysql-not-parsed');
+    expect(notParsed?.span.start).toEqual({ line: 3, column: 28 });
+    expect(notParsed?.message).toMatch(/^Checked from its keywords only: the parser stopped at 3:28 /);
+  });
+
+  it('drops and renames make the checklist fail and the risk HIGH', async () => {
+    const report = await validateWith(mysqlSafety.check, 'ALTER TABLE users DROP COLUMN a, RENAME COLUMN b TO c;', {});
+    expect(report.engine).toBe('mysql');
+    const status = Object.fromEntries(report.checklist.map((item) => [item.id, item.status]));
+    expect(status['no-data-loss']).toBe('fail');
+    expect(status['backward-compatible']).toBe('fail');
+    expect(report.risk).toBe('HIGH');
+  });
+
+  it('ignore comments work as on PostgreSQL, also with MySQL # comments', async () => {
+    const report = await validateWith(
+      mysqlSafety.check,
+      "-- dma-ignore-file mysql-lock-wait-timeout\n# dma-ignore mysql-drop-column unused since release 12\nALTER TABLE users DROP COLUMN legacy;\n-- dma-ignore mysql-drop-colum typo\nALTER TABLE users DROP COLUMN old, ALGORITHM=INSTANT;\nSELECT '-- dma-ignore mysql-drop-table';",
+      {},
+    );
+    expect(report.suppressed.map((entry) => [entry.ruleId, entry.line, entry.reason])).toEqual([
+      ['mysql-drop-column', 3, 'unused since release 12'],
+      ['mysql-lock-wait-timeout', 3, '(no reason given)'],
+    ]);
+    const ids = report.findings.map((finding) => `${finding.ruleId}:${finding.span.start.line}`);
+    expect(ids).toContain('unknown-ignore:4');
+    expect(ids).toContain('mysql-drop-column:5');
+    expect(report.findings.find((finding) => finding.ruleId === 'unknown-ignore')?.message).toContain(
+      'did you mean "mysql-drop-column"?',
+    );
+  });
+});

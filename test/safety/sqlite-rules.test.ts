@@ -1,0 +1,190 @@
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { sqliteSafety } from '../../src/engines/sqlite/safety/index.js';
+import { validateWith } from '../../src/safety/engine.js';
+
+/**
+ * Each SQLite rule on statements it must flag and statements it must leave alone, and every claim that SQLite
+ * refuses or accepts a statement run on better-sqlite3 against the schema below.
+ */
+
+const SCHEMA = `
+CREATE TABLE users (id integer PRIMARY KEY, email text UNIQUE, name text, age integer, note text, manager integer,
+  FOREIGN KEY (manager) REFERENCES users (id));
+CREATE INDEX users_name ON users (name);
+CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES users (id) ON DELETE CASCADE);
+INSERT INTO users (id, email, name, age, note) VALUES (1, 'a@example.com', 'Ann', 30, 'x');
+INSERT INTO orders VALUES (1, 1);
+`;
+
+function freshDatabase(): Database.Database {
+  const db = new Database(':memory:');
+  db.exec(SCHEMA);
+  return db;
+}
+
+/** Whether SQLite runs the SQL on the schema above (each test gets its own database). */
+function sqliteAccepts(sql: string): boolean {
+  const db = freshDatabase();
+  try {
+    db.exec(sql);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    db.close();
+  }
+}
+
+async function ruleIds(sql: string): Promise<string[]> {
+  const report = await validateWith(sqliteSafety.check, sql, {});
+  expect(report.ruleErrors).toEqual([]);
+  return report.findings.map((finding) => finding.ruleId);
+}
+
+/** `refused`: SQLite must refuse the flagged SQL (checked on better-sqlite3) and accept the passing SQL. */
+const CASES: Array<{ rule: string; flagged: string[]; passing: string[]; refused: boolean }> = [
+  {
+    rule: 'sqlite-add-column-refused',
+    refused: true,
+    flagged: [
+      'ALTER TABLE users ADD COLUMN status text NOT NULL',
+      'ALTER TABLE users ADD COLUMN code text UNIQUE',
+      'ALTER TABLE users ADD COLUMN created_at text DEFAULT CURRENT_TIMESTAMP',
+      'ALTER TABLE users ADD COLUMN slug text AS (lower(name)) STORED',
+      "ALTER TABLE users ADD COLUMN lowered text DEFAULT (lower('A'))",
+    ],
+    passing: [
+      "ALTER TABLE users ADD COLUMN status text NOT NULL DEFAULT 'active'",
+      'ALTER TABLE users ADD COLUMN nickname text',
+      'ALTER TABLE users ADD COLUMN slug text AS (lower(name)) VIRTUAL',
+    ],
+  },
+  {
+    rule: 'sqlite-alter-needs-rebuild',
+    refused: true,
+    flagged: [
+      'ALTER TABLE users ALTER COLUMN age TYPE bigint',
+      'ALTER TABLE users ADD PRIMARY KEY (id)',
+      'ALTER TABLE users ADD CONSTRAINT fk FOREIGN KEY (age) REFERENCES users (id)',
+      'ALTER TABLE users ALTER COLUMN age SET DEFAULT 1',
+      'ALTER TABLE users MODIFY age bigint',
+    ],
+    passing: [
+      'ALTER TABLE users RENAME TO members',
+      'ALTER TABLE users RENAME COLUMN note TO remark',
+      'ALTER TABLE users ADD COLUMN nickname text',
+      'ALTER TABLE users DROP COLUMN note',
+    ],
+  },
+  {
+    rule: 'sqlite-drop-column-limits',
+    refused: false,
+    flagged: [
+      'CREATE TABLE t (id integer PRIMARY KEY, code text UNIQUE);\nALTER TABLE t DROP COLUMN code',
+      'CREATE TABLE t (id integer PRIMARY KEY, a int, b int, CHECK (a < b));\nALTER TABLE t DROP COLUMN a',
+      'CREATE TABLE t (id integer PRIMARY KEY, p int, FOREIGN KEY (p) REFERENCES users (id));\nALTER TABLE t DROP COLUMN p',
+      'ALTER TABLE users DROP COLUMN note',
+    ],
+    passing: [
+      'CREATE TABLE t (id integer PRIMARY KEY, a int, note text);\nALTER TABLE t DROP COLUMN note',
+      'ALTER TABLE users ADD COLUMN nickname text',
+      'ALTER TABLE users RENAME COLUMN note TO remark',
+    ],
+  },
+  {
+    rule: 'sqlite-foreign-keys-pragma',
+    refused: false,
+    flagged: [
+      'BEGIN;\nPRAGMA foreign_keys = OFF;\nPRAGMA foreign_key_check;\nCOMMIT',
+      'PRAGMA foreign_keys = OFF;\nDROP TABLE orders',
+      'PRAGMA foreign_keys=0;\nBEGIN;\nCOMMIT;\nPRAGMA foreign_keys=1',
+    ],
+    passing: [
+      'PRAGMA foreign_keys = OFF;\nBEGIN;\nPRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON',
+      'PRAGMA foreign_keys = ON',
+      'ALTER TABLE users ADD COLUMN nickname text',
+    ],
+  },
+  {
+    rule: 'sqlite-rebuild-locks-database',
+    refused: false,
+    flagged: [
+      'CREATE TABLE users_new (id integer PRIMARY KEY);\nINSERT INTO users_new (id) SELECT id FROM users',
+      'INSERT INTO archive SELECT * FROM orders',
+      'INSERT OR IGNORE INTO archive (id) SELECT id FROM "orders" WHERE id > 10',
+    ],
+    passing: [
+      "INSERT INTO users (id, email) VALUES (2, 'b@example.com')",
+      'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\nINSERT INTO b SELECT id FROM a',
+      'UPDATE users SET age = 31 WHERE id = 1',
+    ],
+  },
+];
+
+describe('SQLite rules', () => {
+  for (const { rule, flagged, passing, refused } of CASES) {
+    describe(rule, () => {
+      for (const sql of flagged)
+        it(`flags: ${sql.replace(/\n/g, ' ⏎ ')}`, async () => {
+          expect(await ruleIds(sql)).toContain(rule);
+          if (refused) expect(sqliteAccepts(sql)).toBe(false);
+        });
+      for (const sql of passing)
+        it(`passes: ${sql.replace(/\n/g, ' ⏎ ')}`, async () => {
+          expect(await ruleIds(sql)).not.toContain(rule);
+          if (refused) expect(sqliteAccepts(sql)).toBe(true);
+        });
+    });
+  }
+
+  it('the DROP COLUMN limits the rule names are the ones SQLite enforces', () => {
+    expect(sqliteAccepts('ALTER TABLE users DROP COLUMN id')).toBe(false);
+    expect(sqliteAccepts('ALTER TABLE users DROP COLUMN email')).toBe(false);
+    expect(sqliteAccepts('ALTER TABLE users DROP COLUMN name')).toBe(false);
+    expect(sqliteAccepts('ALTER TABLE users DROP COLUMN manager')).toBe(false);
+    expect(sqliteAccepts('ALTER TABLE users DROP COLUMN note')).toBe(true);
+  });
+
+  it('PRAGMA foreign_keys inside a transaction is a no-op, and DROP TABLE then cascades into child rows', () => {
+    const db = freshDatabase();
+    db.pragma('foreign_keys = ON');
+    db.exec('BEGIN');
+    db.exec('PRAGMA foreign_keys = OFF');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.exec('DROP TABLE users');
+    db.exec('COMMIT');
+    expect(db.prepare('SELECT count(*) AS n FROM orders').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('the rebuild in the fix runs on SQLite and keeps the data', async () => {
+    const report = await validateWith(sqliteSafety.check, 'ALTER TABLE users ALTER COLUMN age TYPE bigint', {});
+    const steps = report.findings.find((finding) => finding.ruleId === 'sqlite-alter-needs-rebuild')?.fix?.steps ?? [];
+    const script = steps
+      .map((step) => step.sql)
+      .join('\n')
+      .replace(
+        '<the new definition>',
+        'id integer PRIMARY KEY, email text UNIQUE, name text, age bigint, note text, manager integer',
+      )
+      .replaceAll('<columns>', 'id, email, name, age, note, manager');
+    const db = freshDatabase();
+    db.exec(script);
+    expect(db.prepare('SELECT id, age FROM users').all()).toEqual([{ id: 1, age: 30 }]);
+    expect(db.prepare('SELECT count(*) AS n FROM orders').get()).toEqual({ n: 1 });
+    db.close();
+  });
+
+  it('a table rebuild is not reported as data loss; a plain DROP TABLE is', async () => {
+    const rebuild = await validateWith(
+      sqliteSafety.check,
+      'CREATE TABLE users_new (id integer PRIMARY KEY);\nINSERT INTO users_new (id) SELECT id FROM users;\nDROP TABLE users;\nALTER TABLE users_new RENAME TO users;',
+      {},
+    );
+    expect(rebuild.checklist.find((item) => item.id === 'no-data-loss')?.status).toBe('pass');
+    const drop = await validateWith(sqliteSafety.check, 'DROP TABLE users;', {});
+    expect(drop.checklist.find((item) => item.id === 'no-data-loss')?.status).toBe('fail');
+    expect(drop.risk).toBe('HIGH');
+  });
+});
