@@ -38,8 +38,8 @@ executeProjectCode is the user's consent to run code migrations (knex, TypeORM, 
 read their SQL, against recorders that never reach a database; JS/TS runs in a sandbox (read-only project, no
 network, no writes, no processes, no credentials). Omitted: the user is asked when the client supports it, else no.
 shadowUrl names a server for throw-away shadow databases (MySQL/MariaDB need one; default PGlite / SQLite in
-memory); allowRemoteShadow, only with the user's yes, accepts one not on this machine. engine defaults to the
-project's. Full input and output schemas: resource db-migration-agent://tools/<name>/schema.`;
+memory); allowRemoteShadow, only with the user's yes, accepts one not on this machine. engine (postgresql,
+mysql, mariadb or sqlite) defaults to the project's. Full input and output schemas: resource db-migration-agent://tools/<name>/schema.`;
 
 export function registerPrompts(server: McpServer): void {
   server.registerPrompt(

@@ -113,7 +113,7 @@ export const migrationPlanTool = defineTool({
   name: 'migration_plan',
   title: 'Plan the deployment of a migration',
   description:
-    'Use last: the plan a reviewer reads. Summary, risk, changes, rollback, safety checklist, deployment steps per environment, impact and the lock timeline (MySQL by ALTER algorithm, SQLite the write lock), from validation and a rehearsal. Full Markdown with a Mermaid gantt: resource markdown.uri.',
+    'Use last: the plan a reviewer reads. Summary, risk, changes, rollback, safety checklist, deployment steps per environment, impact and the lock timeline per engine, from validation and a rehearsal. Full Markdown with a Mermaid gantt: resource markdown.uri.',
   inputSchema: z.object({
     projectRoot: projectRootField,
     migrations: z.array(z.string().min(1)).optional().describe('Ids, names or paths (default: the newest)'),

@@ -138,10 +138,7 @@ const inputSchema = z.object({
   downSql: z.string().optional().describe('Its down SQL'),
   paths: z.array(z.string()).optional().describe('Files, folders or globs (default: the whole project)'),
   executeProjectCode: executeProjectCodeField,
-  engine: z
-    .string()
-    .optional()
-    .describe("postgresql|mysql|mariadb|sqlite; default each folder's; required if the project names several"),
+  engine: z.string().optional().describe("Default: each folder's; needed if the project names several"),
   projectRoot: projectRootField,
   options: optionsSchema.optional(),
 });
@@ -157,7 +154,7 @@ export const validateSafetyTool = defineTool({
   name: 'validate_safety',
   title: 'Validate a migration for safety',
   description:
-    'Use before applying a migration: rules for data loss, locks (mode, what it blocks, rewrites, scans) and backward compatibility, each finding with its fix; a checklist and risk level. Rules: resource db-migration-agent://rules.',
+    'Use before applying a migration: PostgreSQL, MySQL/MariaDB and SQLite rules for data loss, locks (what they block, rewrites, scans) and backward compatibility, each finding with its fix; a checklist and risk. Rules: resource db-migration-agent://rules.',
   inputSchema,
   listedInput,
   outputSchema: z.object({
