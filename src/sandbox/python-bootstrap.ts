@@ -1,7 +1,7 @@
 /**
  * The script the sandboxed Python runs first (`python -B -c <this> <config> <command…>`), before any project
  * module is imported: a memory cap, an audit hook (PEP 578) that ends the process on the first write to the
- * file system, read of another process's /proc entry or of a private file at home, process start, network or
+ * file system, read of a file outside the project and Python's own files, process start, network or
  * DNS call, or ctypes use — reporting what was refused and the project
  * file and line that asked — then the real command (`-m alembic …`, `manage.py …`, `-c …`).
  *
@@ -72,22 +72,26 @@ def _refuse(what, detail):
 
 
 _OWN_PROC = ("/proc/self/", "/proc/thread-self/", "/proc/%d/" % os.getpid())
-_HOME = os.path.realpath(os.path.expanduser("~"))
-# Python's own files and packages may sit in the home folder (pyenv, ~/.local); everything else there is private.
+# The project, and Python's own files and packages wherever they are (pyenv and ~/.local sit in the home folder).
 _READABLE = [_root] + [os.path.realpath(entry) for entry in sys.path + [sys.prefix, sys.base_prefix, sys.exec_prefix]
                        if entry]
 
 
+# Outside the project and Python's own files, only what Python itself reads from the system (its libraries under
+# /usr, time zones, MIME types, random devices, this process's /proc entry). Everything else — another project,
+# the server's /proc/<pid>/environ holding DATABASE_URL, /etc/shadow, ~/.pgpass, ~/.aws — is refused.
+_SYSTEM = ("/usr/", "/etc/localtime", "/etc/timezone", "/etc/mime.types", "/dev/null", "/dev/urandom",
+           "/dev/random") + _OWN_PROC
+
+
 def _secret(target):
-    # Another process's /proc entry (the server's environment holds DATABASE_URL), or a private file at home
-    # (~/.pgpass, ~/.aws/credentials, ~/.ssh).
     if not isinstance(target, (str, bytes)):
         return False
     real = os.path.realpath(os.fsdecode(target))
-    if real.startswith("/proc/") and real.split("/")[2].isdigit() and not real.startswith(_OWN_PROC):
-        return True
     inside = lambda folder: real == folder or real.startswith(folder.rstrip(os.sep) + os.sep)
-    return _HOME not in ("", os.sep) and inside(_HOME) and not any(inside(folder) for folder in _READABLE)
+    if any(inside(folder) for folder in _READABLE):
+        return False
+    return not any(real == entry.rstrip(os.sep) or real.startswith(entry) for entry in _SYSTEM)
 
 
 def _writes(args):
