@@ -38,7 +38,7 @@ const inputSchema = z.object({
  * and every call is still validated against the full union.
  */
 const CHANGE_GRAMMAR =
-  `In order: ${changeSchema.options.map((option) => `${option.shape.op.value}{${fieldList(option, ['op'])}}`).join(' ')}. ` +
+  `${changeSchema.options.map((option) => `${option.shape.op.value}{${fieldList(option, ['op'])}}`).join(' ')}. ` +
   `column: {${fieldList(columnSchema)}}; references: {${fieldList(referenceSchema)}}`;
 
 const listedInput = inputSchema.extend({

@@ -13,7 +13,7 @@ export const generateSeedTool = defineTool({
   name: 'generate_seed',
   title: 'Generate seed data',
   description:
-    "Use after a migration adds tables: realistic rows that honour every constraint, foreign keys to rows seeded first, the same for the same seed, in the project's seed format, proven on a shadow. Writes files only with write: true.",
+    "Use after a migration adds tables: realistic rows honouring every constraint, foreign keys to rows seeded first, the same per seed, in the project's seed format, proven on a shadow. Writes files only with write: true.",
   inputSchema: z.object({
     projectRoot: projectRootField,
     tables: z.array(z.string()).optional().describe('Default: tables new between from and to'),

@@ -17,7 +17,7 @@ export const listMigrationsTool = defineTool({
   name: 'list_migrations',
   title: 'List migrations with their SQL',
   description:
-    "The project's migrations in apply order, from every folder detect_setup finds: id, name, format, transactional, down, statements with source lines, problems at file:line:col, folders not read and why.",
+    "The project's migrations in apply order, from every folder detect_setup finds: id, name, format, transactional, down, statements with source lines, problems, folders not read and why.",
   inputSchema: z.object({
     projectRoot: projectRootField,
     path: z.string().optional().describe('A package, folder or migration to narrow to'),

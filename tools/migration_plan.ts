@@ -102,6 +102,15 @@ const outputSchema = z.object({
       reason: z.string().optional(),
     }),
   ),
+  environment: z
+    .object({
+      environment: z.string(),
+      url: z.string(),
+      applied: z.number().int(),
+      pending: z.array(z.string()),
+      rowCountsRead: z.number().int(),
+    })
+    .optional(),
   notes: z.array(z.string()),
   markdown: z
     .object({ uri: z.string(), chars: z.number() })
@@ -113,7 +122,7 @@ export const migrationPlanTool = defineTool({
   name: 'migration_plan',
   title: 'Plan the deployment of a migration',
   description:
-    'Use last: the plan a reviewer reads. Summary, risk, changes, rollback, safety checklist, deployment steps per environment, impact and the lock timeline per engine, from validation and a rehearsal. Full Markdown with a Mermaid gantt: resource markdown.uri.',
+    'Use last: the plan a reviewer reads — summary, risk, changes, rollback, checklist, deployment per environment, impact and lock timeline, from validation and a rehearsal. Full Markdown with a Mermaid gantt: resource markdown.uri.',
   inputSchema: z.object({
     projectRoot: projectRootField,
     migrations: z.array(z.string().min(1)).optional().describe('Ids, names or paths (default: the newest)'),
@@ -125,6 +134,7 @@ export const migrationPlanTool = defineTool({
     shadowUrl: shadowUrlField,
     allowRemoteShadow: allowRemoteShadowField,
     rowCounts: z.record(z.string(), z.number().int().min(0)).optional().describe('Production rows per table'),
+    environment: z.string().optional().describe('Promote to this environment: its pending migrations, its row counts'),
     lockTimeoutMs: z.number().int().min(1).optional(),
     output: z.string().optional().describe('Also write the Markdown plan to this new file'),
     executeProjectCode: executeProjectCodeField,
@@ -158,6 +168,7 @@ export const migrationPlanTool = defineTool({
       ...(input.shadowUrl ? { shadowUrl: input.shadowUrl } : {}),
       ...(input.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
       ...(input.rowCounts ? { rowCounts: input.rowCounts } : {}),
+      ...(input.environment ? { environment: input.environment } : {}),
       ...(input.lockTimeoutMs !== undefined ? { lockTimeoutMs: input.lockTimeoutMs } : {}),
       executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
       signal: context.signal,

@@ -113,7 +113,7 @@ export const rehearseMigrationTool = defineTool({
   name: 'rehearse_migration',
   title: 'Rehearse a migration',
   description:
-    'Use before applying a migration anywhere real: runs it on a throw-away database with the earlier migrations and synthetic rows. Per statement: locks, rewrites, scans, durations, errors at file:line:col; then up → down → up and the data that survived.',
+    'Use before applying a migration anywhere real: runs it on a throw-away database with the earlier migrations and synthetic rows. Per statement: locks, rewrites, scans, durations, errors; then up → down → up and the data kept.',
   inputSchema: z.object({
     projectRoot: projectRootField,
     migration: z.string().min(1).describe("File path or SQL; '.' = the newest"),

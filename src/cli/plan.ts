@@ -23,6 +23,8 @@ Options:
   --path <folder>           the migration folder, when the project has several
   --engine <e>              postgresql (default), mysql, mariadb, sqlite
   --row-count <table=N>     production row count of a table (repeatable): lock durations are stretched to it
+  --env <name>              promote to this environment of db-migration-agent.config.json: plan what it has
+                            still to run, with its row counts (both read there, read-only)
   --lock-timeout <duration> lock_timeout to compare lock holds with (default 5s; a bare number is milliseconds)
   --shadow-url <url>        create the shadow database on this server (default: $SHADOW_DATABASE_URL, else
                             PGlite / SQLite in memory; MySQL needs one)
@@ -73,6 +75,7 @@ export const planCommand: CliCommand = {
         ...(values.path ? { path: values.path } : {}),
         ...(values.engine ? { engine: values.engine } : {}),
         ...(values['row-count'] ? { rowCounts: rowCounts(values['row-count']) } : {}),
+        ...(values.env ? { environment: values.env } : {}),
         ...(values['lock-timeout'] !== undefined
           ? { lockTimeoutMs: parseDuration('--lock-timeout', values['lock-timeout'], { bare: 'ms', maxMs: 3_600_000 }) }
           : {}),
@@ -106,6 +109,7 @@ function parse(args: string[]) {
     path: { type: 'string' },
     engine: { type: 'string' },
     'row-count': { type: 'string', multiple: true },
+    env: { type: 'string' },
     'lock-timeout': { type: 'string' },
     'shadow-url': { type: 'string' },
     'allow-remote-shadow': { type: 'boolean' },

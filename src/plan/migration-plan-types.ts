@@ -1,4 +1,5 @@
 import type { Engine, MigrationFormat } from '../model.js';
+import type { Promotion } from './promotion.js';
 import type { RollbackPlan } from './rollback.js';
 import type { RollbackGrade } from './rollback-grade.js';
 
@@ -139,5 +140,7 @@ export interface MigrationPlan {
   timeline: LockTimeline;
   /** The rehearsal of each migration on the shadow: outcome, round trip, where it ran. */
   rehearsals: { migration: string; outcome: 'passed' | 'failed' | 'skipped'; shadow?: string; reason?: string }[];
+  /** The environment the migrations are promoted to, when the plan was asked for one: what it has still to run. */
+  environment?: Promotion;
   notes: string[];
 }

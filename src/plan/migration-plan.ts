@@ -39,6 +39,7 @@ import type {
   TimelineEntry,
   TimelinePhase,
 } from './migration-plan-types.js';
+import { type Promotion, readPromotion } from './promotion.js';
 import { declaredLocks, estimatedEntries, longestBlocks, rehearsedEntries, timelineOf } from './timeline.js';
 import { engineEntries } from './timeline-engines.js';
 import { formatMs } from './timeline-render.js';
@@ -67,6 +68,13 @@ export interface MigrationPlanRequest {
   allowRemoteShadow?: boolean;
   /** Production row counts per table, for lock durations at scale. */
   rowCounts?: Record<string, number>;
+  /**
+   * An environment of the project's configuration to promote to: its pending migrations are planned (unless
+   * `migrations` names others) with its row counts, both read there over read-only connections.
+   */
+  environment?: string;
+  /** Where env:VARIABLE references are looked up (default process.env). */
+  env?: NodeJS.ProcessEnv;
   lockTimeoutMs?: number;
   signal?: AbortSignal;
   onProgress?: (progress: number, total: number, message: string) => void;
@@ -88,7 +96,10 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
       source: request.shadowUrl ? 'shadowUrl' : 'SHADOW_DATABASE_URL',
     });
   const consent = askOnce(request.executeProjectCode ?? false);
+  const promoted = request.environment ? await promote(root, request) : undefined;
+  if (promoted) request = promoted.request;
   const { targets, engine, notes, directory, folder } = await selectTargets(root, request, consent);
+  if (promoted) notes.unshift(promoted.note);
   const sqlGiven = request.sql !== undefined;
   const shadowEngine = shadowEngineFor(engine);
   const lockTimeoutMs = request.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
@@ -196,7 +207,32 @@ export async function migrationPlan(request: MigrationPlanRequest): Promise<Migr
     impact: impactOf(timeline.entries, tables, reports),
     timeline,
     rehearsals,
+    ...(promoted ? { environment: promoted.promotion } : {}),
     notes,
+  };
+}
+
+/** The request for promoting to `request.environment`: its pending migrations and row counts, read there. */
+async function promote(
+  root: string,
+  request: MigrationPlanRequest,
+): Promise<{ request: MigrationPlanRequest; promotion: Promotion; note: string }> {
+  const environment = request.environment as string;
+  if (request.sql !== undefined)
+    throw new UserError(
+      'input',
+      'Give `environment` (plan what it has still to run) or `sql`, not both.',
+      'Pass {"environment": "staging"}, optionally with the migrations to plan.',
+    );
+  const { promotion, rowCounts } = await readPromotion(root, environment, {
+    ...(request.path ? { path: request.path } : {}),
+    ...(request.env ? { env: request.env } : {}),
+  });
+  const migrations = request.migrations?.length ? request.migrations : promotion.pending;
+  return {
+    request: { ...request, migrations, rowCounts: { ...rowCounts, ...request.rowCounts } },
+    promotion,
+    note: `promotion to ${environment} (${promotion.url}): ${promotion.applied} applied, ${promotion.pending.length} pending; row counts of ${promotion.rowCountsRead} table(s) read there (read-only).`,
   };
 }
 

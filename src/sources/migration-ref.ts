@@ -8,14 +8,19 @@ interface Listed {
 
 /**
  * The position of the migration `ref` names in `migrations` (apply order): its id, name, path or the end of its
- * path; '.' is the newest, the one an agent has just written. An unknown ref is a UserError with an example.
+ * path, or `path#name` for one of several in a file (as migration_status lists them); '.' is the newest, the one an agent has just written. An unknown ref is a UserError with an example.
  */
 export function migrationIndex(migrations: readonly Listed[], ref: string, directory: string): number {
   const index =
     ref === '.'
       ? migrations.length - 1
       : migrations.findIndex(
-          (item) => item.id === ref || item.name === ref || item.path === ref || item.path.endsWith(`/${ref}`),
+          (item) =>
+            item.id === ref ||
+            item.name === ref ||
+            item.path === ref ||
+            item.path.endsWith(`/${ref}`) ||
+            `${item.path}#${item.name}` === ref,
         );
   if (index >= 0) return index;
   const example = migrations.at(-1)?.id;
