@@ -109,6 +109,9 @@ const outputSchema = z.object({
       applied: z.number().int(),
       pending: z.array(z.string()),
       rowCountsRead: z.number().int(),
+      phase: z
+        .object({ next: z.number().int(), of: z.number().int(), label: z.string(), migration: z.string() })
+        .optional(),
     })
     .optional(),
   notes: z.array(z.string()),

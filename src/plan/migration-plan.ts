@@ -232,8 +232,15 @@ async function promote(
   return {
     request: { ...request, migrations, rowCounts: { ...rowCounts, ...request.rowCounts } },
     promotion,
-    note: `promotion to ${environment} (${promotion.url}): ${promotion.applied} applied, ${promotion.pending.length} pending; row counts of ${promotion.rowCountsRead} table(s) read there (read-only).`,
+    note: `promotion to ${environment} (${promotion.url}): ${promotion.applied} applied, ${promotion.pending.length} pending; row counts of ${promotion.rowCountsRead} table(s) read there (read-only).${phaseNote(promotion)}`,
   };
+}
+
+function phaseNote(promotion: Promotion): string {
+  const phase = promotion.phase;
+  if (!phase) return '';
+  const done = phase.next > 1 ? `it has run phase ${phase.next - 1} of ${phase.of}; ` : '';
+  return ` ${promotion.environment} is inside a ${phase.of}-phase change: ${done}next is phase ${phase.next} (${phase.label}), ${phase.migration}.`;
 }
 
 async function selectTargets(

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { loadEnvironments, resolveUrl } from '../environments/config.js';
 import { migrationStatus } from '../environments/status.js';
 import { UserError } from '../errors.js';
@@ -14,6 +16,11 @@ export interface Promotion {
   pending: string[];
   /** Tables whose row count was read there (planner estimates), which the lock durations are stretched to. */
   rowCountsRead: number;
+  /**
+   * Where the environment is in a multi-phase change generate_migration wrote (expand / backfill / contract): the
+   * next phase it has to run, when the first pending migration is one of them.
+   */
+  phase?: { next: number; of: number; label: string; migration: string };
 }
 
 /** Pending migrations listed at most (the count is always exact). */
@@ -55,7 +62,19 @@ export async function readPromotion(
       applied: found.counts.applied,
       pending: found.pending,
       rowCountsRead: counts.size,
+      ...(await nextPhase(root, found.pending[0]!)),
     },
     rowCounts: Object.fromEntries(counts),
   };
+}
+
+/** The header generate_migration writes in a phased migration: "Phase 2 of 4 (backfill)". */
+const PHASE_HEADER = /\bPhase (\d+) of (\d+) \((\w+)\)/;
+
+async function nextPhase(root: string, pending: string): Promise<{ phase?: Promotion['phase'] }> {
+  const file = pending.split('#')[0]!;
+  const text = await readFile(path.join(root, file), 'utf8').catch(() => '');
+  const match = PHASE_HEADER.exec(text.slice(0, 2_000));
+  if (!match) return {};
+  return { phase: { next: Number(match[1]), of: Number(match[2]), label: match[3]!, migration: pending } };
 }

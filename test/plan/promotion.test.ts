@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { generateMigration } from '../../src/generate/generate.js';
 import { migrationPlan } from '../../src/plan/migration-plan.js';
 import { engineAvailable, freshDatabase, project, type TestDatabase } from '../environments/databases.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
@@ -114,4 +115,36 @@ describe.skipIf(!postgres)('migration_plan promoting to an environment', () => {
     expect(child.status, child.stderr).toBe(0);
     expect(child.stdout).toMatch(/promotion to staging \(postgres.*\): 1 applied, 2 pending/);
   }, 120_000);
+
+  it('names the phase of a multi-phase change the environment is in', async () => {
+    const { root, env } = await staging();
+    // generate_migration's phased rename, written into the project: expand, backfill, contract.
+    const generated = await generateMigration({
+      root,
+      engine: 'postgresql',
+      changes: [{ op: 'rename_column', table: 'orders', from: 'status', to: 'state' }],
+      confirmDestructive: true,
+      now: new Date(Date.UTC(2026, 11, 6, 12, 0, 0)),
+    });
+    expect(generated.written, generated.notWrittenBecause).toBe(true);
+    const phased = generated.drafts.filter((draft) => draft.phase);
+    expect(phased.length).toBeGreaterThanOrEqual(3);
+    // staging ran migrations 2 and 3 and the first phase (golang-migrate records the newest version).
+    await db!.exec(FILES['migrations/2_orders_status.up.sql']);
+    await db!.exec(FILES['migrations/3_orders_status_index.up.sql']);
+    const first = generated.files.find((file) => file.path === phased[0]!.files[0]);
+    for (const statement of [first!.text]) await db!.exec(statement);
+    const version = /migrations\/(\d+)_/.exec(phased[0]!.files[0]!)![1];
+    await db!.exec(`UPDATE schema_migrations SET version = ${Number(version)}`);
+    const plan = await migrationPlan({ projectRoot: root, environment: 'staging', env, rehearse: false });
+    expect(plan.environment?.phase).toEqual({
+      next: 2,
+      of: phased[0]!.phase!.of,
+      label: phased[1]!.phase!.label,
+      migration: phased[1]!.files[0],
+    });
+    expect(plan.notes[0]).toContain(
+      `staging is inside a ${phased[0]!.phase!.of}-phase change: it has run phase 1 of ${phased[0]!.phase!.of}; next is phase 2 (${phased[1]!.phase!.label})`,
+    );
+  }, 180_000);
 });
