@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { loadProjectDatabase } from '../safety/project-database.js';
+import { conflictFile, loadProjectDatabase } from '../safety/project-database.js';
 
 /**
  * The engine to rehearse or plan on when neither the caller nor the migration's folder names one: PostgreSQL, the
@@ -13,7 +13,7 @@ export async function defaultEngine(root: string, what: string): Promise<'postgr
       'engine-ambiguous',
       `This project names more than one database engine — ${conflict.join('; ')} — so the engine ${what} runs on is unknown; nothing was run.`,
       'Say which engine: MCP "engine": "postgresql" | "mysql" | "mariadb" | "sqlite" (CLI --engine …).',
-      { file: conflict[0]?.replace(/^[^(]*\(/, '').split(': ')[0] ?? '.' },
+      { file: conflictFile(conflict) },
     );
   return 'postgresql';
 }

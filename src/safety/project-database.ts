@@ -37,6 +37,11 @@ export async function loadProjectDatabase(root: string): Promise<ProjectDatabase
   return detectProjectDatabase(root);
 }
 
+/** The file the first conflicting claim was learned from ("mysql (package.json: driver …)" → package.json). */
+export function conflictFile(conflict: string[]): string {
+  return conflict[0]?.replace(/^[^(]*\(/, '').split(': ')[0] ?? '.';
+}
+
 /** The PostgreSQL major version the project names (e.g. 16 from `postgres:16.3`), with where it was found. */
 export function projectPgVersion(database: ProjectDatabase): { version: number; source: string } | undefined {
   if (database.engine !== 'postgresql' || !database.version) return undefined;

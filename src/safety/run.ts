@@ -12,7 +12,7 @@ import {
 } from './engine.js';
 import type { SqlInput } from './inputs.js';
 import { originAt } from './migration-inputs.js';
-import { type ProjectDatabase, projectPgVersion } from './project-database.js';
+import { conflictFile, type ProjectDatabase, projectPgVersion } from './project-database.js';
 import type { ReportSummary, Risk, StatementSummary, ValidationReport } from './report.js';
 import type { SafetyEngine, SafetyEngineName } from './safety-engine.js';
 import { SAFETY_ENGINES, safetyEngineFor } from './safety-engines.js';
@@ -484,7 +484,7 @@ export function engineAmbiguity(conflict: string[], inputs: string[]): UserError
     'engine-ambiguous',
     `This project names more than one database engine — ${conflict.join('; ')} — so the engine its migrations run on is unknown, and nothing was checked: PostgreSQL rules on MySQL or SQLite SQL would report wrong locks and hazards.${listed}`,
     'Say which engine these migrations run on: MCP "engine" (CLI --engine) postgresql, mysql, mariadb or sqlite.',
-    { file: conflict[0]?.replace(/^[^(]*\(/, '').split(': ')[0] ?? '.' },
+    { file: conflictFile(conflict) },
   );
 }
 
