@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,39 @@ async function schemaOf(db: PostgresShadow): Promise<Schema> {
   return { ...schema, tables: schema.tables.filter((table) => !/^databasechangelog/.test(table.name)) };
 }
 
+/**
+ * A changelog shaped like JHipster's: changelog parameters chosen per dbms (the first definition for the engine
+ * wins) and constraint names given in the column's <constraints>.
+ */
+function addPropertiesChangelog(root: string): void {
+  const changelogs = path.join(root, RESOURCES, 'db/changelog');
+  writeFileSync(
+    path.join(changelogs, 'changes/005-ledger.xml'),
+    `<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.20.xsd">
+  <property name="amountType" value="decimal(9,2)" dbms="h2"/>
+  <property name="amountType" value="numeric(12,2)" dbms="postgresql"/>
+  <property name="amountType" value="decimal(10,2)"/>
+  <changeSet id="ledger-1" author="grace">
+    <createTable tableName="ledger">
+      <column name="id" type="BIGINT"><constraints primaryKey="true" primaryKeyName="ledgerPK"/></column>
+      <column name="amount" type="\${amountType}"><constraints nullable="false"/></column>
+      <column name="code" type="VARCHAR(20)"><constraints unique="true" uniqueConstraintName="ux_ledger_code"/></column>
+    </createTable>
+  </changeSet>
+</databaseChangeLog>
+`,
+  );
+  const master = path.join(changelogs, 'db.changelog-master.xml');
+  writeFileSync(
+    master,
+    readFileSync(master, 'utf8').replace(
+      '</databaseChangeLog>',
+      '  <include file="changes/005-ledger.xml" relativeToChangelogFile="true"/>\n</databaseChangeLog>',
+    ),
+  );
+}
+
 const CHANGES: Change[] = [
   {
     op: 'create_table',
@@ -90,8 +123,13 @@ describe('Liquibase 4.28 as the oracle', () => {
     { timeout: 600_000 },
     async () => {
       const root = await fixtureCopy('sources-liquibase');
+      addPropertiesChangelog(root);
       const before = await readMigrations(root, { engine: 'postgresql' });
       expect(before.errors).toEqual([]);
+      const ledger = before.migrations.find((migration) => migration.path.endsWith('005-ledger.xml'));
+      expect(ledger?.up.map((statement) => statement.sql)).toEqual([
+        'CREATE TABLE "ledger" (\n  "id" BIGINT CONSTRAINT "ledgerPK" PRIMARY KEY,\n  "amount" numeric(12,2) NOT NULL,\n  "code" VARCHAR(20) CONSTRAINT "ux_ledger_code" UNIQUE\n)',
+      ]);
 
       const ours = await PostgresShadow.open({ url: POSTGRES_URL });
       const real = await PostgresShadow.open({ url: POSTGRES_URL });

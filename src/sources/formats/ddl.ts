@@ -52,7 +52,11 @@ export interface ColumnSpec {
   nullable?: boolean;
   default?: DefaultValue;
   primaryKey?: boolean;
+  /** The primary key's constraint name, when the migration gives one (default: the engine's). */
+  primaryKeyName?: string;
   unique?: boolean;
+  /** The unique constraint's name, when the migration gives one. */
+  uniqueName?: string;
   references?: ForeignKeySpec;
   /** A column definition already written out (name, type and constraints). */
   raw?: string;
@@ -69,12 +73,17 @@ export interface ForeignKeySpec {
 function columnSql(engine: DdlEngine, column: ColumnSpec): string {
   if (column.raw) return column.raw;
   const parts = [quote(engine, column.name), column.type];
-  if (column.primaryKey) parts.push('PRIMARY KEY');
+  if (column.primaryKey) parts.push(`${named(engine, column.primaryKeyName)}PRIMARY KEY`);
   if (column.nullable === false && !column.primaryKey) parts.push('NOT NULL');
   if (column.default !== undefined) parts.push(`DEFAULT ${defaultSql(engine, column.default)}`);
-  if (column.unique) parts.push('UNIQUE');
+  if (column.unique) parts.push(`${named(engine, column.uniqueName)}UNIQUE`);
   if (column.references) parts.push(referencesSql(engine, column.references));
   return parts.join(' ');
+}
+
+/** `CONSTRAINT "name" ` before a column constraint that has a name; nothing for the engine's default name. */
+function named(engine: DdlEngine, name: string | undefined): string {
+  return name ? `CONSTRAINT ${quote(engine, name)} ` : '';
 }
 
 function referencesSql(engine: DdlEngine, fk: ForeignKeySpec): string {
@@ -88,11 +97,13 @@ export function createTable(
   engine: DdlEngine,
   table: string,
   columns: ColumnSpec[],
-  options: { ifNotExists?: boolean; primaryKey?: string[]; suffix?: string } = {},
+  options: { ifNotExists?: boolean; primaryKey?: string[]; primaryKeyName?: string; suffix?: string } = {},
 ): string {
   const lines = columns.map((column) => `  ${columnSql(engine, column)}`);
   if (options.primaryKey?.length) {
-    lines.push(`  PRIMARY KEY (${options.primaryKey.map((name) => quote(engine, name)).join(', ')})`);
+    lines.push(
+      `  ${named(engine, options.primaryKeyName)}PRIMARY KEY (${options.primaryKey.map((name) => quote(engine, name)).join(', ')})`,
+    );
   }
   const head = `CREATE TABLE ${options.ifNotExists ? 'IF NOT EXISTS ' : ''}${quoteTable(engine, table)}`;
   return `${head} (\n${lines.join(',\n')}\n)${options.suffix ? ` ${options.suffix}` : ''}`;

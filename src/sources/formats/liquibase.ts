@@ -71,6 +71,8 @@ interface Walk {
   errors: MigrationReadError[];
   visited: Set<string>;
   notes: string[];
+  /** Changelog parameters (`<property name value dbms>`): the first definition for this engine wins, as in Liquibase. */
+  properties: Map<string, string>;
 }
 
 /**
@@ -115,6 +117,7 @@ async function readLiquibase(context: ReadContext): Promise<FormatRead> {
     changeSets: [],
     errors: [],
     visited: new Set(),
+    properties: new Map(),
     notes: [],
   };
   if (!engine)
@@ -192,7 +195,8 @@ async function readChangelog(walk: Walk, absolute: string): Promise<void> {
     return;
   }
   try {
-    if (/\.sql$/i.test(absolute)) return await readFormattedSql(walk, absolute, relative, text);
+    if (/\.sql$/i.test(absolute))
+      return await readFormattedSql(walk, absolute, relative, withProperties(text, walk.properties));
     const tree = /\.xml$/i.test(absolute) ? parseXmlChangelog(text, relative) : parseYamlChangelog(text, relative);
     const changelog = tree.children.find((node) => node.name === 'databaseChangeLog');
     if (!changelog)
@@ -202,6 +206,8 @@ async function readChangelog(walk: Walk, absolute: string): Promise<void> {
         'Pass the master changelog.',
         { file: relative },
       );
+    for (const node of changelog.children) if (node.name === 'property') defineProperty(walk, node);
+    substituteProperties(changelog, walk.properties);
     for (const node of changelog.children) {
       context.signal?.throwIfAborted();
       if (node.name === 'include') await include(walk, absolute, node);
@@ -302,11 +308,38 @@ function unknownAt(walk: Walk, file: string, node: ChangelogNode, what: string):
   );
 }
 
+/** A `<property>` at the changelog level, kept when its dbms is this engine's (first definition wins). */
+function defineProperty(walk: Walk, node: ChangelogNode): void {
+  const { name, value, dbms } = node.attributes;
+  if (!name || value === undefined || walk.properties.has(name)) return;
+  if (dbms && !dbmsMatches(walk.splitEngine ?? walk.engine, dbms)) return;
+  walk.properties.set(name, value);
+}
+
+/** `${name}` replaced by the property's value; unknown names stay as written, as Liquibase leaves them. */
+function withProperties(text: string, properties: Map<string, string>): string {
+  return properties.size
+    ? text.replace(/\$\{([\w.-]+)\}/g, (whole, name: string) => properties.get(name) ?? whole)
+    : text;
+}
+
+function substituteProperties(node: ChangelogNode, properties: Map<string, string>): void {
+  if (!properties.size) return;
+  for (const [key, value] of Object.entries(node.attributes)) node.attributes[key] = withProperties(value, properties);
+  node.text = withProperties(node.text, properties);
+  for (const child of node.children) substituteProperties(child, properties);
+}
+
 function dbmsAllows(walk: Walk, dbms: string | undefined): boolean {
   if (!dbms || !walk.splitEngine) return true;
+  return dbmsMatches(walk.splitEngine, dbms);
+}
+
+/** Whether Liquibase's dbms list (`postgresql`, `!h2`, `all` …) includes `engine`. */
+function dbmsMatches(engine: Engine, dbms: string): boolean {
   const list = dbms.split(',').map((item) => item.trim().toLowerCase());
   const mine = Object.entries(DBMS)
-    .filter(([, engine]) => engine === walk.splitEngine)
+    .filter(([, candidate]) => candidate === engine)
     .map(([name]) => name);
   const negated = list.filter((item) => item.startsWith('!')).map((item) => item.slice(1));
   if (negated.some((item) => mine.includes(item))) return false;
@@ -500,6 +533,10 @@ function columnOf(walk: Walk, column: ChangelogNode): ddl.ColumnSpec & { primary
     ...(constraints.nullable === 'false' ? { nullable: false } : {}),
     ...(value ? { default: value } : {}),
     ...(constraints.unique === 'true' ? { unique: true } : {}),
+    ...(constraints.unique === 'true' && constraints.uniqueConstraintName
+      ? { uniqueName: constraints.uniqueConstraintName }
+      : {}),
+    ...(constraints.primaryKeyName ? { primaryKeyName: constraints.primaryKeyName } : {}),
     primaryKeyColumn: constraints.primaryKey === 'true',
   };
   const referenced = constraints.referencedTableName;
@@ -589,7 +626,12 @@ async function translateChange(
           e,
           table,
           columns.map(({ primaryKeyColumn: _pk, ...column }) => column),
-          primaryKey.length > 1 ? { primaryKey: primaryKey.map((column) => column.name) } : {},
+          primaryKey.length > 1
+            ? {
+                primaryKey: primaryKey.map((column) => column.name),
+                ...(primaryKey[0]?.primaryKeyName ? { primaryKeyName: primaryKey[0].primaryKeyName } : {}),
+              }
+            : {},
         );
         return { up: at([sql]), inverse: at([ddl.dropTable(e, table)]) };
       }
