@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { type DrizzleSchemaInfo, describeDrizzleSchema } from '../schema/sources/drizzle-tables.js';
+import { describeTypeormSchema, type TypeormEngine, type TypeormSchemaInfo } from '../schema/sources/typeorm-schema.js';
 import { useCompiledModules } from '../sources/loader.js';
 import { FORMAT_READERS } from '../sources/registry.js';
 import type { ReadContext } from '../sources/types.js';
@@ -26,10 +27,24 @@ export interface SandboxDrizzleRequest {
   modules: CompiledModules;
 }
 
+/** Load TypeORM entities (one bundle) and have TypeORM plan their tables (diff_schema's TypeORM source). */
+export interface SandboxTypeormRequest {
+  type: 'typeorm-schema';
+  root: string;
+  /** The bundle's key in modules; label names the source in errors. */
+  bundle: string;
+  label: string;
+  engine?: TypeormEngine;
+  modules: CompiledModules;
+}
+
+export type SandboxRequest = SandboxReadRequest | SandboxDrizzleRequest | SandboxTypeormRequest;
+
 export type SandboxMessage =
   | { type: 'file'; file: string }
   | { type: 'done'; read: Awaited<ReturnType<(typeof FORMAT_READERS)[number]['read']>> }
   | { type: 'drizzle-schema'; schema: DrizzleSchemaInfo }
+  | { type: 'typeorm-schema'; schema: TypeormSchemaInfo }
   | { type: 'failed'; failure: { code: string; what: string; fix: string; where?: UserError['where'] } };
 
 function send(message: SandboxMessage): Promise<void> {
@@ -67,8 +82,20 @@ async function drizzleSchema(request: SandboxDrizzleRequest): Promise<SandboxMes
   return { type: 'drizzle-schema', schema: await describeDrizzleSchema(request.root, request.file) };
 }
 
+async function typeormSchema(request: SandboxTypeormRequest): Promise<SandboxMessage> {
+  useCompiledModules(request.modules);
+  const schema = await describeTypeormSchema(request.root, request.bundle, request.label, request.engine);
+  return { type: 'typeorm-schema', schema };
+}
+
 process.once(
   'message',
-  (request: SandboxReadRequest | SandboxDrizzleRequest) =>
-    void answer(() => (request.type === 'read' ? read(request) : drizzleSchema(request))),
+  (request: SandboxRequest) =>
+    void answer(() =>
+      request.type === 'read'
+        ? read(request)
+        : request.type === 'drizzle-schema'
+          ? drizzleSchema(request)
+          : typeormSchema(request),
+    ),
 );

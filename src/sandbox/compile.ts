@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildFailure, BuildOptions, Message, OutputFile, Plugin } from 'esbuild';
+import { DECORATOR_HELPERS, type ProjectSourcesOptions, projectSources } from './project-sources.js';
 
 /**
  * Project modules compiled in our own process, before the sandbox starts: the sandboxed child may not start
@@ -45,11 +46,17 @@ export async function compileProjectModules(root: string, files: string[]): Prom
  * A module whose text is not the file on disk (a schema file at a git ref), compiled as if it stood at `file`:
  * its relative imports resolve from there. Nothing is written.
  */
-export async function compileProjectSource(root: string, file: string, text: string): Promise<CompiledModule> {
+export async function compileProjectSource(
+  root: string,
+  file: string,
+  text: string,
+  sources: ProjectSourcesOptions = {},
+): Promise<CompiledModule> {
   const esbuild = await import('esbuild');
   try {
     const result = await esbuild.build({
       ...common(root),
+      ...withSources(sources),
       format: 'cjs',
       stdin: {
         contents: text,
@@ -63,6 +70,29 @@ export async function compileProjectSource(root: string, file: string, text: str
   } catch (error) {
     return failure(root, file, error, (error as BuildFailure).errors?.[0]);
   }
+}
+
+/**
+ * One bundle of several project modules (TypeORM entities, whose relations must see one class each), standing at
+ * `file` (its package requires resolve from there); its exports are the entries' exports, in order.
+ */
+export async function compileProjectBundle(
+  root: string,
+  file: string,
+  entries: string[],
+  sources: ProjectSourcesOptions,
+): Promise<CompiledModule> {
+  const contents = `module.exports = [${entries.map((entry) => `require(${JSON.stringify(entry)})`).join(', ')}];\n`;
+  return compileProjectSource(root, file, contents, sources);
+}
+
+function withSources(sources: ProjectSourcesOptions): Pick<BuildOptions, 'plugins' | 'banner' | 'keepNames'> {
+  if (!sources.atRef && !sources.decorators) return {};
+  return {
+    plugins: [projectSources(sources)],
+    // TypeORM names entities by their class names ('Post' in a relation): a bundle must not rename them.
+    ...(sources.decorators ? { banner: { js: DECORATOR_HELPERS }, keepNames: true } : {}),
+  };
 }
 
 type Esbuild = typeof import('esbuild');

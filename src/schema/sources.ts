@@ -13,14 +13,18 @@ import { introspectMysql } from './introspect/mysql.js';
 import { introspectPostgres } from './introspect/postgres.js';
 import { introspectSqlite } from './introspect/sqlite.js';
 import type { Schema } from './model.js';
+import { type FilesAtRef, filesAtRef } from './sources/files-at-ref.js';
+import { moduleEntries } from './sources/module-entries.js';
 
 /**
  * Where a schema comes from. None runs the project's code: a database is read over a read-only connection, SQL
  * (a file, or a file at a git ref) and migration histories are applied to a throw-away shadow and introspected.
  *
- * A Drizzle schema module is the exception: it runs, in the sandbox, only when the caller consents.
+ * Code schemas (a Drizzle schema module, TypeORM entities) are the exception: they run, in the sandbox, only when
+ * the caller consents.
  *
- * Text form (CLI and MCP): `db:<url>` · `sql:<file>` · `prisma:<file>` · `drizzle:<file>` · `git:<ref>:<file>` ·
+ * Text form (CLI and MCP): `db:<url>` · `sql:<file>` · `prisma:<file>` · `drizzle:<file>` ·
+ * `typeorm:<data source | entity glob>` · `git:<ref>:<file>` (also `git:<ref>:typeorm:<glob>`) ·
  * `migrations[:<folder>]`.
  */
 export type SchemaSource =
@@ -30,6 +34,8 @@ export type SchemaSource =
   | { kind: 'prisma'; file: string }
   /** A Drizzle `schema.ts`, loaded in the sandbox (with consent) and read with drizzle-orm's getTableConfig. */
   | { kind: 'drizzle'; file: string }
+  /** TypeORM entities (a data source module, entity files, their folder or a glob), planned by TypeORM in the sandbox. */
+  | { kind: 'typeorm'; files: string }
   | { kind: 'git'; ref: string; file: string }
   | { kind: 'migrations'; path?: string };
 
@@ -72,6 +78,9 @@ export function parseSchemaSource(text: string): SchemaSource {
     case 'drizzle':
       if (value) return { kind: 'drizzle', file: value };
       break;
+    case 'typeorm':
+      if (value) return { kind: 'typeorm', files: value };
+      break;
     case 'migrations':
       return value ? { kind: 'migrations', path: value } : { kind: 'migrations' };
     default:
@@ -83,7 +92,7 @@ export function parseSchemaSource(text: string): SchemaSource {
   throw new UserError(
     'bad-schema-source',
     `"${text}" is not a schema source.`,
-    'Write db:<url>, sql:<file>, prisma:<schema.prisma>, drizzle:<schema.ts>, git:<ref>:<file> (e.g. git:HEAD:prisma/schema.prisma) or migrations[:<folder>].',
+    'Write db:<url>, sql:<file>, prisma:<schema.prisma>, drizzle:<schema.ts>, typeorm:<data-source.ts | src/entity/*.ts>, git:<ref>:<file> (e.g. git:HEAD:prisma/schema.prisma) or migrations[:<folder>].',
   );
 }
 
@@ -115,16 +124,34 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
     case 'drizzle': {
       const file = resolveInsideRoot(root, source.file);
       const label = relativeToRoot(root, file);
-      return { schema: await schemaOfDrizzle(label, file, undefined, root, options), label };
+      if (TYPEORM_IMPORT.test(await readFile(file, 'utf8').catch(() => '')))
+        return { schema: await schemaOfTypeorm(label, [file], undefined, root, options), label };
+      return { schema: await schemaOfDrizzle(label, file, undefined, undefined, root, options), label };
+    }
+    case 'typeorm': {
+      const label = source.files;
+      return {
+        schema: await schemaOfTypeorm(label, moduleEntries(root, source.files), undefined, root, options),
+        label,
+      };
     }
     case 'git': {
+      const typeorm = /^typeorm:(.+)$/.exec(source.file)?.[1];
+      if (typeorm) {
+        const atRef = await filesAtRef(root, source.ref);
+        const label = `${typeorm} at ${source.ref}`;
+        const entries = moduleEntries(root, typeorm, atRef);
+        return { schema: await schemaOfTypeorm(label, entries, atRef, root, options), label };
+      }
       const text = await readAtRef(root, source.ref, source.file);
       const label = `${source.file} at ${source.ref}`;
-      if (DRIZZLE_MODULE.test(source.file))
-        return {
-          schema: await schemaOfDrizzle(label, resolveInsideRoot(root, source.file), text, root, options),
-          label,
-        };
+      if (DRIZZLE_MODULE.test(source.file)) {
+        const atRef = await filesAtRef(root, source.ref);
+        const file = resolveInsideRoot(root, source.file);
+        if (TYPEORM_IMPORT.test(text))
+          return { schema: await schemaOfTypeorm(label, [file], atRef, root, options), label };
+        return { schema: await schemaOfDrizzle(label, file, text, atRef, root, options), label };
+      }
       if (/\.prisma$/i.test(source.file)) {
         const { prismaSchemaFromFiles } = await import('./sources/prisma.js');
         return { schema: prismaSchemaFromFiles([[source.file, text]]).schema, label };
@@ -139,10 +166,33 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
 /** A source file that is a Drizzle schema module (TypeScript or JavaScript). */
 export const DRIZZLE_MODULE = /\.[cm]?[jt]s$/i;
 
+/** A module importing TypeORM (a data source or an entity) rather than Drizzle. */
+const TYPEORM_IMPORT = /\bfrom\s+['"]typeorm['"]|require\(\s*['"]typeorm['"]\s*\)/;
+
+async function schemaOfTypeorm(
+  label: string,
+  files: string[],
+  atRef: FilesAtRef | undefined,
+  root: string,
+  options: LoadSchemaOptions,
+): Promise<Schema> {
+  const { readTypeormSchema } = await import('./sources/typeorm.js');
+  return readTypeormSchema(label, {
+    root,
+    files,
+    ...(atRef ? { atRef } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.executeProjectCode !== undefined ? { executeProjectCode: options.executeProjectCode } : {}),
+    applyDdl: (statements, engine) =>
+      schemaOfSql(statements.map((statement) => `${statement};`).join('\n'), label, { ...options, engine }),
+  });
+}
+
 async function schemaOfDrizzle(
   label: string,
   file: string,
   text: string | undefined,
+  atRef: FilesAtRef | undefined,
   root: string,
   options: LoadSchemaOptions,
 ): Promise<Schema> {
@@ -151,6 +201,7 @@ async function schemaOfDrizzle(
     root,
     file,
     ...(text !== undefined ? { text } : {}),
+    ...(atRef ? { atRef } : {}),
     ...(options.executeProjectCode !== undefined ? { executeProjectCode: options.executeProjectCode } : {}),
     applyDdl: (statements, engine) =>
       schemaOfSql(statements.map((statement) => `${statement};`).join('\n'), label, { ...options, engine }),

@@ -1,13 +1,13 @@
 import { UserError } from '../../errors.js';
 import type { Engine } from '../../model.js';
-import type { SandboxDrizzleRequest, SandboxMessage } from '../../sandbox/child-main.js';
+import type { SandboxDrizzleRequest } from '../../sandbox/child-main.js';
 import { compileProjectModules, compileProjectSource } from '../../sandbox/compile.js';
-import { startSandbox } from '../../sandbox/spawn.js';
-import { sandboxFailed, sandboxFailure } from '../../sources/isolate.js';
 import type { ProjectCodeConsent } from '../../sources/types.js';
 import type { Schema } from '../model.js';
 import { drizzleDdl } from './drizzle-ddl.js';
 import type { DrizzleDialect, DrizzleSchemaInfo } from './drizzle-tables.js';
+import type { FilesAtRef } from './files-at-ref.js';
+import { askSandbox } from './sandbox-ask.js';
 
 /**
  * A Drizzle `schema.ts` as a schema source. It is a TypeScript module, so reading it runs project code: only with
@@ -21,6 +21,8 @@ export interface DrizzleSourceOptions {
   file: string;
   /** The module's text when it is not the file on disk (the file at a git ref). */
   text?: string;
+  /** The project's files at that ref, which the module's relative imports resolve to. */
+  atRef?: FilesAtRef;
   /** The caller's consent to run project code (`executeProjectCode` / `--execute`); a function asks. */
   executeProjectCode?: ProjectCodeConsent;
   /** Applies the DDL to a shadow of that engine and reads the schema back. */
@@ -72,33 +74,23 @@ function asSchemaError(error: unknown, label: string): unknown {
 
 /** The schema module loaded in the sandbox and described there; the sandbox is killed when it answers or hangs. */
 export async function describeInSandbox(
-  options: Pick<DrizzleSourceOptions, 'root' | 'file' | 'text' | 'timeoutMs'>,
+  options: Pick<DrizzleSourceOptions, 'root' | 'file' | 'text' | 'atRef' | 'timeoutMs'>,
 ): Promise<DrizzleSchemaInfo> {
   const modules = options.text
-    ? { [options.file]: await compileProjectSource(options.root, options.file, options.text) }
+    ? {
+        [options.file]: await compileProjectSource(
+          options.root,
+          options.file,
+          options.text,
+          options.atRef ? { atRef: options.atRef } : {},
+        ),
+      }
     : await compileProjectModules(options.root, [options.file]);
-  const { child } = await startSandbox({ root: options.root });
-  const limit = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Promise<DrizzleSchemaInfo>((resolve, reject) => {
-    const finish = (done: () => void) => {
-      clearTimeout(timer);
-      child.removeAllListeners('exit');
-      child.kill('SIGKILL');
-      done();
-    };
-    const timer = setTimeout(
-      () => finish(() => reject(sandboxFailed(`the schema module did not load within ${limit} ms`))),
-      limit,
-    );
-    child.on('message', (message: SandboxMessage) => {
-      if (message.type === 'drizzle-schema') finish(() => resolve(message.schema));
-      else if (message.type === 'failed') finish(() => reject(sandboxFailure(message.failure)));
-    });
-    child.on('error', (error) => finish(() => reject(sandboxFailed(error.message))));
-    child.on('exit', (code, signal) =>
-      finish(() => reject(sandboxFailed(`it exited with ${signal ?? `code ${code}`} while loading the schema`))),
-    );
-    const request: SandboxDrizzleRequest = { type: 'drizzle-schema', root: options.root, file: options.file, modules };
-    child.send(request);
+  const request: SandboxDrizzleRequest = { type: 'drizzle-schema', root: options.root, file: options.file, modules };
+  const answer = await askSandbox(request, 'drizzle-schema', {
+    root: options.root,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    what: 'the schema module',
   });
+  return answer.schema;
 }
