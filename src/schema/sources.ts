@@ -225,6 +225,8 @@ async function schemaOfMigrations(
   const result = await readMigrations(root, {
     ...(folder ? { path: folder } : {}),
     ...(options.engine ? { engine: options.engine } : {}),
+    // Code migrations (TypeORM, Knex…) give their SQL only when the caller let the project's code run.
+    ...(options.executeProjectCode !== undefined ? { executeProjectCode: options.executeProjectCode } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const uncompiled = result.migrations.filter((migration) => migration.compiled === false);
