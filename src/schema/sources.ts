@@ -234,7 +234,7 @@ async function schemaOfMigrations(
     throw new UserError(
       'migrations-not-compiled',
       `${uncompiled.length} migration(s) in ${result.directory} are code whose SQL is unknown without running it (first: ${uncompiled[0]?.path}).`,
-      'Use a SQL schema file or a database as the source, or list the migrations with executeProjectCode to record their SQL.',
+      'Pass executeProjectCode: true (CLI --execute) to record their SQL in the sandbox, or use a SQL schema file or a database as the source.',
       { file: uncompiled[0]?.path ?? result.directory },
     );
   const engine = shadowEngineFor(options.engine ?? result.engine);
