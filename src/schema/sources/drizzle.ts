@@ -53,6 +53,13 @@ export async function readDrizzleSchema(label: string, options: DrizzleSourceOpt
 function asSchemaError(error: unknown, label: string): unknown {
   if (!(error instanceof UserError)) return error;
   const where = error.where ? { ...error.where, file: label } : { file: label };
+  if (error.code === 'migration-syntax' && /Could not resolve/.test(error.what))
+    return new UserError(
+      'drizzle-schema-import',
+      error.what.replace(/^Syntax error: /, 'An import does not resolve: '),
+      'Fix the import path, or commit the imported file at that ref (a module read at a ref imports from that ref).',
+      where,
+    );
   if (error.code === 'migration-syntax')
     return new UserError(
       'drizzle-schema-syntax',
