@@ -1,6 +1,7 @@
 import { UserError } from '../errors.js';
 import { type DrizzleSchemaInfo, describeDrizzleSchema } from '../schema/sources/drizzle-tables.js';
-import { describeTypeormSchema, type TypeormEngine, type TypeormSchemaInfo } from '../schema/sources/typeorm-schema.js';
+import { describeSequelizeSchema } from '../schema/sources/sequelize-schema.js';
+import { type CodeSchemaEngine, type CodeSchemaInfo, describeTypeormSchema } from '../schema/sources/typeorm-schema.js';
 import { useCompiledModules } from '../sources/loader.js';
 import { FORMAT_READERS } from '../sources/registry.js';
 import type { ReadContext } from '../sources/types.js';
@@ -27,24 +28,28 @@ export interface SandboxDrizzleRequest {
   modules: CompiledModules;
 }
 
-/** Load TypeORM entities (one bundle) and have TypeORM plan their tables (diff_schema's TypeORM source). */
-export interface SandboxTypeormRequest {
-  type: 'typeorm-schema';
+/**
+ * Load TypeORM entities or Sequelize models (one bundle) and have the ORM plan their tables on an empty database
+ * (diff_schema's TypeORM and Sequelize sources).
+ */
+export interface SandboxCodeSchemaRequest {
+  type: 'code-schema';
+  orm: 'typeorm' | 'sequelize';
   root: string;
   /** The bundle's key in modules; label names the source in errors. */
   bundle: string;
   label: string;
-  engine?: TypeormEngine;
+  engine?: CodeSchemaEngine;
   modules: CompiledModules;
 }
 
-export type SandboxRequest = SandboxReadRequest | SandboxDrizzleRequest | SandboxTypeormRequest;
+export type SandboxRequest = SandboxReadRequest | SandboxDrizzleRequest | SandboxCodeSchemaRequest;
 
 export type SandboxMessage =
   | { type: 'file'; file: string }
   | { type: 'done'; read: Awaited<ReturnType<(typeof FORMAT_READERS)[number]['read']>> }
   | { type: 'drizzle-schema'; schema: DrizzleSchemaInfo }
-  | { type: 'typeorm-schema'; schema: TypeormSchemaInfo }
+  | { type: 'code-schema'; schema: CodeSchemaInfo }
   | { type: 'failed'; failure: { code: string; what: string; fix: string; where?: UserError['where'] } };
 
 function send(message: SandboxMessage): Promise<void> {
@@ -82,10 +87,13 @@ async function drizzleSchema(request: SandboxDrizzleRequest): Promise<SandboxMes
   return { type: 'drizzle-schema', schema: await describeDrizzleSchema(request.root, request.file) };
 }
 
-async function typeormSchema(request: SandboxTypeormRequest): Promise<SandboxMessage> {
+async function codeSchema(request: SandboxCodeSchemaRequest): Promise<SandboxMessage> {
   useCompiledModules(request.modules);
-  const schema = await describeTypeormSchema(request.root, request.bundle, request.label, request.engine);
-  return { type: 'typeorm-schema', schema };
+  const schema =
+    request.orm === 'typeorm'
+      ? await describeTypeormSchema(request.root, request.bundle, request.label, request.engine)
+      : await describeSequelizeSchema(request.root, request.bundle, request.label);
+  return { type: 'code-schema', schema };
 }
 
 process.once(
@@ -96,6 +104,6 @@ process.once(
         ? read(request)
         : request.type === 'drizzle-schema'
           ? drizzleSchema(request)
-          : typeormSchema(request),
+          : codeSchema(request),
     ),
 );

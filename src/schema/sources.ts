@@ -13,6 +13,7 @@ import { introspectMysql } from './introspect/mysql.js';
 import { introspectPostgres } from './introspect/postgres.js';
 import { introspectSqlite } from './introspect/sqlite.js';
 import type { Schema } from './model.js';
+import type { CodeOrm } from './sources/code-schema.js';
 import { type FilesAtRef, filesAtRef } from './sources/files-at-ref.js';
 import { moduleEntries } from './sources/module-entries.js';
 
@@ -24,7 +25,8 @@ import { moduleEntries } from './sources/module-entries.js';
  * the caller consents.
  *
  * Text form (CLI and MCP): `db:<url>` · `sql:<file>` · `prisma:<file>` · `drizzle:<file>` ·
- * `typeorm:<data source | entity glob>` · `git:<ref>:<file>` (also `git:<ref>:typeorm:<glob>`) ·
+ * `typeorm:<data source | entity glob>` · `sequelize:<models module>` · `git:<ref>:<file>` (also
+ * `git:<ref>:typeorm:<glob>`) ·
  * `migrations[:<folder>]`.
  */
 export type SchemaSource =
@@ -34,8 +36,11 @@ export type SchemaSource =
   | { kind: 'prisma'; file: string }
   /** A Drizzle `schema.ts`, loaded in the sandbox (with consent) and read with drizzle-orm's getTableConfig. */
   | { kind: 'drizzle'; file: string }
-  /** TypeORM entities (a data source module, entity files, their folder or a glob), planned by TypeORM in the sandbox. */
-  | { kind: 'typeorm'; files: string }
+  /**
+   * TypeORM entities (a data source module, entity files, their folder or a glob) or Sequelize models (the
+   * module creating the instance), planned by the ORM itself in the sandbox (with consent).
+   */
+  | { kind: 'typeorm' | 'sequelize'; files: string }
   | { kind: 'git'; ref: string; file: string }
   | { kind: 'migrations'; path?: string };
 
@@ -79,7 +84,8 @@ export function parseSchemaSource(text: string): SchemaSource {
       if (value) return { kind: 'drizzle', file: value };
       break;
     case 'typeorm':
-      if (value) return { kind: 'typeorm', files: value };
+    case 'sequelize':
+      if (value) return { kind: prefix, files: value };
       break;
     case 'migrations':
       return value ? { kind: 'migrations', path: value } : { kind: 'migrations' };
@@ -92,7 +98,7 @@ export function parseSchemaSource(text: string): SchemaSource {
   throw new UserError(
     'bad-schema-source',
     `"${text}" is not a schema source.`,
-    'Write db:<url>, sql:<file>, prisma:<schema.prisma>, drizzle:<schema.ts>, typeorm:<data-source.ts | src/entity/*.ts>, git:<ref>:<file> (e.g. git:HEAD:prisma/schema.prisma) or migrations[:<folder>].',
+    'Write db:<url>, sql:<file>, prisma:<schema.prisma>, drizzle:<schema.ts>, typeorm:<data-source.ts | src/entity/*.ts>, sequelize:<models/index.js>, git:<ref>:<file> (e.g. git:HEAD:prisma/schema.prisma) or migrations[:<folder>].',
   );
 }
 
@@ -124,32 +130,32 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
     case 'drizzle': {
       const file = resolveInsideRoot(root, source.file);
       const label = relativeToRoot(root, file);
-      if (TYPEORM_IMPORT.test(await readFile(file, 'utf8').catch(() => '')))
-        return { schema: await schemaOfTypeorm(label, [file], undefined, root, options), label };
+      const orm = ormImported(await readFile(file, 'utf8').catch(() => ''));
+      if (orm) return { schema: await schemaOfCode(orm, label, [file], undefined, root, options), label };
       return { schema: await schemaOfDrizzle(label, file, undefined, undefined, root, options), label };
     }
-    case 'typeorm': {
+    case 'typeorm':
+    case 'sequelize': {
       const label = source.files;
-      return {
-        schema: await schemaOfTypeorm(label, moduleEntries(root, source.files), undefined, root, options),
-        label,
-      };
+      const entries = moduleEntries(root, source.files);
+      return { schema: await schemaOfCode(source.kind, label, entries, undefined, root, options), label };
     }
     case 'git': {
-      const typeorm = /^typeorm:(.+)$/.exec(source.file)?.[1];
-      if (typeorm) {
+      const code = /^(typeorm|sequelize):(.+)$/.exec(source.file);
+      if (code) {
+        const [, orm, files] = code as unknown as [string, CodeOrm, string];
         const atRef = await filesAtRef(root, source.ref);
-        const label = `${typeorm} at ${source.ref}`;
-        const entries = moduleEntries(root, typeorm, atRef);
-        return { schema: await schemaOfTypeorm(label, entries, atRef, root, options), label };
+        const label = `${files} at ${source.ref}`;
+        const entries = moduleEntries(root, files, atRef);
+        return { schema: await schemaOfCode(orm, label, entries, atRef, root, options), label };
       }
       const text = await readAtRef(root, source.ref, source.file);
       const label = `${source.file} at ${source.ref}`;
       if (DRIZZLE_MODULE.test(source.file)) {
         const atRef = await filesAtRef(root, source.ref);
         const file = resolveInsideRoot(root, source.file);
-        if (TYPEORM_IMPORT.test(text))
-          return { schema: await schemaOfTypeorm(label, [file], atRef, root, options), label };
+        const orm = ormImported(text);
+        if (orm) return { schema: await schemaOfCode(orm, label, [file], atRef, root, options), label };
         return { schema: await schemaOfDrizzle(label, file, text, atRef, root, options), label };
       }
       if (/\.prisma$/i.test(source.file)) {
@@ -166,18 +172,25 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
 /** A source file that is a Drizzle schema module (TypeScript or JavaScript). */
 export const DRIZZLE_MODULE = /\.[cm]?[jt]s$/i;
 
-/** A module importing TypeORM (a data source or an entity) rather than Drizzle. */
-const TYPEORM_IMPORT = /\bfrom\s+['"]typeorm['"]|require\(\s*['"]typeorm['"]\s*\)/;
+/** A module importing TypeORM (a data source, an entity) or Sequelize (models) is read by that ORM, not Drizzle. */
+function ormImported(text: string): CodeOrm | undefined {
+  const imports = (name: string) =>
+    new RegExp(`\\bfrom\\s+['"]${name}['"]|require\\(\\s*['"]${name}['"]\\s*\\)`).test(text);
+  if (imports('typeorm')) return 'typeorm';
+  if (imports('sequelize') || imports('sequelize-typescript')) return 'sequelize';
+  return undefined;
+}
 
-async function schemaOfTypeorm(
+async function schemaOfCode(
+  orm: CodeOrm,
   label: string,
   files: string[],
   atRef: FilesAtRef | undefined,
   root: string,
   options: LoadSchemaOptions,
 ): Promise<Schema> {
-  const { readTypeormSchema } = await import('./sources/typeorm.js');
-  return readTypeormSchema(label, {
+  const { readCodeSchema } = await import('./sources/code-schema.js');
+  return readCodeSchema(orm, label, {
     root,
     files,
     ...(atRef ? { atRef } : {}),

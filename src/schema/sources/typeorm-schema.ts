@@ -8,18 +8,20 @@ import { loadProjectModule, requireFromProject } from '../../sources/loader.js';
  * connection is opened: any other query is refused, and said.
  */
 
-export type TypeormEngine = 'postgresql' | 'mysql' | 'sqlite';
+export type CodeSchemaEngine = 'postgresql' | 'mysql' | 'sqlite';
 
-export interface TypeormSchemaInfo {
-  engine: TypeormEngine;
+/** What a code schema (TypeORM entities, Sequelize models) creates on an empty database, and where. */
+export interface CodeSchemaInfo {
+  engine: CodeSchemaEngine;
   statements: string[];
+  /** The tables it declares, for reports. */
   entities: string[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: TypeORM's classes are loaded at run time, from the project
 type Any = any;
 
-const DRIVERS: Record<string, TypeormEngine> = {
+const DRIVERS: Record<string, CodeSchemaEngine> = {
   postgres: 'postgresql',
   cockroachdb: 'postgresql',
   mysql: 'mysql',
@@ -30,7 +32,7 @@ const DRIVERS: Record<string, TypeormEngine> = {
 };
 
 /** The driver a data source of each engine is given when the project names none (no data source loaded). */
-const DEFAULT_DRIVER: Record<TypeormEngine, string> = {
+const DEFAULT_DRIVER: Record<CodeSchemaEngine, string> = {
   postgresql: 'postgres',
   mysql: 'mysql',
   sqlite: 'better-sqlite3',
@@ -40,8 +42,8 @@ export async function describeTypeormSchema(
   root: string,
   bundle: string,
   label: string,
-  engine: TypeormEngine | undefined,
-): Promise<TypeormSchemaInfo> {
+  engine: CodeSchemaEngine | undefined,
+): Promise<CodeSchemaInfo> {
   const loaded = (await loadProjectModule(bundle)) as unknown as Record<string, unknown>[];
   const typeorm = requireFromProject<Any>(root, 'typeorm').module;
   const exported = loaded.flatMap((module) => Object.values(module ?? {}));

@@ -2,27 +2,25 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * Whether the project compiles with strictNullChecks (`strict` implies it), read from its tsconfig.json and the
- * relative configs it extends. It decides the `design:type` tsc records for `string | null` (Object when on).
+ * A boolean compiler option of the project's tsconfig.json, or of the relative configs it extends; undefined when
+ * none sets it. strictNullChecks decides the `design:type` tsc records for `string | null` (Object when on).
  */
-export function strictNullChecksOf(root: string): boolean {
+export function compilerOption(root: string, name: string): boolean | undefined {
   let file = path.join(root, 'tsconfig.json');
   for (let depth = 0; depth < 5; depth++) {
     const config = readConfig(file);
-    if (!config) return false;
-    const options = config.compilerOptions ?? {};
-    if (typeof options.strictNullChecks === 'boolean') return options.strictNullChecks;
-    if (typeof options.strict === 'boolean') return options.strict;
-    if (typeof config.extends !== 'string' || !config.extends.startsWith('.')) return false;
+    const value = config?.compilerOptions?.[name];
+    if (typeof value === 'boolean') return value;
+    if (typeof config?.extends !== 'string' || !config.extends.startsWith('.')) return undefined;
     file = path.resolve(path.dirname(file), config.extends);
     if (!file.endsWith('.json')) file += '.json';
   }
-  return false;
+  return undefined;
 }
 
 interface TsConfig {
   extends?: unknown;
-  compilerOptions?: { strict?: unknown; strictNullChecks?: unknown };
+  compilerOptions?: Record<string, unknown>;
 }
 
 /** tsconfig is JSON with comments and trailing commas. */

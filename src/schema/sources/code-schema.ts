@@ -1,0 +1,116 @@
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import type { Engine } from '../../model.js';
+import type { SandboxCodeSchemaRequest } from '../../sandbox/child-main.js';
+import { compileProjectBundle } from '../../sandbox/compile.js';
+import { compilerOption } from '../../sandbox/tsconfig-options.js';
+import type { ProjectCodeConsent } from '../../sources/types.js';
+import type { Schema } from '../model.js';
+import type { FilesAtRef } from './files-at-ref.js';
+import { askSandbox } from './sandbox-ask.js';
+import type { CodeSchemaEngine } from './typeorm-schema.js';
+
+/**
+ * TypeORM entities and Sequelize models as schema sources. They are code, so reading them runs the project's
+ * code: only with the caller's consent, and only in the sandbox, where the project's own ORM plans the tables it
+ * would create (TypeORM's synchronize, Sequelize's sync). That SQL is applied to a shadow the tool created and
+ * read back.
+ */
+export type CodeOrm = 'typeorm' | 'sequelize';
+
+const ORMS: Record<CodeOrm, { holds: string; name: string; fix: string }> = {
+  typeorm: {
+    holds: 'TypeORM entities',
+    name: 'entities',
+    fix: 'Point at the data source module or at the entity files (a glob such as src/entity/*.ts).',
+  },
+  sequelize: {
+    holds: 'Sequelize models',
+    name: 'models',
+    fix: 'Point at the module that creates the Sequelize instance and defines the models (often models/index.js).',
+  },
+};
+
+export interface CodeSchemaOptions {
+  root: string;
+  /** The modules to load (data source, entity or model files), absolute. */
+  files: string[];
+  /** The project's files at a git ref: the entries and everything they import are read there. */
+  atRef?: FilesAtRef;
+  /** The engine when no data source names one. */
+  engine?: Engine;
+  executeProjectCode?: ProjectCodeConsent;
+  applyDdl: (statements: string[], engine: Engine) => Promise<Schema>;
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export async function readCodeSchema(orm: CodeOrm, label: string, options: CodeSchemaOptions): Promise<Schema> {
+  const consent = options.executeProjectCode;
+  if ((typeof consent === 'function' ? await consent() : consent) !== true)
+    throw new UserError(
+      `${orm}-needs-consent`,
+      `${label} holds ${ORMS[orm].holds}: reading them runs the project's code.`,
+      'Pass executeProjectCode: true (CLI --execute) to load them in the sandbox, or compare SQL sources (sql:<file>, migrations).',
+      { file: label },
+    );
+  const bundle = path.join(options.root, `${orm}-${ORMS[orm].name}.sandbox.js`);
+  // TypeORM needs tsc's legacy decorators and their design:type; Sequelize projects use them when tsconfig says so.
+  const decorators = orm === 'typeorm' || compilerOption(options.root, 'experimentalDecorators') === true;
+  const strict = compilerOption(options.root, 'strictNullChecks') ?? compilerOption(options.root, 'strict') ?? false;
+  const compiled = await compileProjectBundle(options.root, bundle, options.files, {
+    ...(decorators ? { decorators: { strictNullChecks: strict } } : {}),
+    ...(options.atRef ? { atRef: options.atRef } : {}),
+  });
+  if (compiled.kind === 'error') throw compileError(orm, compiled.message, label);
+  const engine = codeEngine(options.engine);
+  const request: SandboxCodeSchemaRequest = {
+    type: 'code-schema',
+    orm,
+    root: options.root,
+    bundle,
+    label,
+    ...(engine ? { engine } : {}),
+    modules: { [bundle]: compiled },
+  };
+  const answer = await askSandbox(request, 'code-schema', {
+    root: options.root,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    what: `the ${ORMS[orm].holds}`,
+    // TypeORM's SQLite driver loads better-sqlite3, a native addon, even unconnected.
+    ...(engine === 'sqlite' ? { addons: true } : {}),
+  }).catch((error: unknown) => {
+    throw asSchemaError(orm, error, label);
+  });
+  return options.applyDdl(answer.schema.statements, answer.schema.engine);
+}
+
+function codeEngine(engine: Engine | undefined): CodeSchemaEngine | undefined {
+  if (engine === 'postgresql' || engine === 'cockroachdb') return 'postgresql';
+  if (engine === 'mysql' || engine === 'mariadb') return 'mysql';
+  if (engine === 'sqlite') return 'sqlite';
+  return undefined;
+}
+
+/** esbuild names an imported file's error as `text (file:line:column)`; it becomes where. */
+function compileError(orm: CodeOrm, message: string, label: string): UserError {
+  const at = /^(.*) \((.+):(\d+):(\d+)\)$/s.exec(message);
+  return new UserError(
+    `${orm}-${ORMS[orm].name}-syntax`,
+    `${label} does not compile: ${at?.[1] ?? message}`,
+    `Fix the code at that position so the ${ORMS[orm].name} compile${/Could not resolve/.test(message) ? ' (an import that does not resolve: fix its path, or commit the file at that ref)' : ''}.`,
+    at ? { file: at[2] as string, line: Number(at[3]), column: Number(at[4]) } : { file: label },
+  );
+}
+
+/** The loader speaks of migrations; here the code is the schema, named as the caller named it. */
+function asSchemaError(orm: CodeOrm, error: unknown, label: string): unknown {
+  if (!(error instanceof UserError) || error.code !== 'migration-load-failed') return error;
+  return new UserError(
+    `${orm}-${ORMS[orm].name}-load-failed`,
+    error.what.replace('Loading the migration failed', `Loading ${label} failed`),
+    `Make the ${ORMS[orm].name} load on their own: imports resolvable from the project, no top-level errors.`,
+    error.where ? { ...error.where } : { file: label },
+  );
+}
