@@ -18,7 +18,7 @@ export const diffSchemaTool = defineTool({
     from: z
       .string()
       .optional()
-      .describe('Earlier schema: sql:|prisma:|drizzle:<file>, git:<ref>:<file>, migrations[:<folder>], db:<url>'),
+      .describe('From: sql|prisma|drizzle|typeorm|sequelize:<file>, git:<ref>:<file>, migrations[:<dir>], db:<url>'),
     to: z.string().optional().describe('Later schema (default: the working-tree schema file)'),
     file: z.string().optional().describe('Schema file for the defaults'),
     engine: z
@@ -84,7 +84,7 @@ export const diffSchemaTool = defineTool({
       executeProjectCode: projectCodeConsent(
         input.executeProjectCode,
         context,
-        'The Drizzle schema is a TypeScript module. Reading its tables runs that code',
+        'The schema is code (Drizzle schema.ts, TypeORM entities, Sequelize models). Reading its tables runs that code',
       ),
       renames: input.renames ?? [],
       signal: context.signal,

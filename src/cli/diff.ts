@@ -12,14 +12,17 @@ const HELP = `Usage: db-migration-agent diff [--from <source>] [--to <source>] [
 The change between two schemas as ordered operations, each safe / careful / dangerous with its reason,
 hazards, the data it would lose and its SQL. Likely renames come back as questions; answer them with
 --rename to get RENAME instead of drop + add. SQL and migrations are applied to a throw-away shadow
-(PGlite / SQLite in memory), databases are read over read-only connections. Only a Drizzle schema module
-runs project code, and only with --execute, in the sandbox.
+(PGlite / SQLite in memory), databases are read over read-only connections. Only code schemas (Drizzle,
+TypeORM, Sequelize) and code migrations run project code, and only with --execute, in the sandbox.
 
 Sources:
   sql:<file>                a SQL schema file in the working tree
   prisma:<file>             schema.prisma (or a folder of .prisma files), read with Prisma's own parser
   drizzle:<file>            a Drizzle schema.ts (needs --execute), read with drizzle-orm's getTableConfig
-  git:<ref>:<file>          a SQL, .prisma or Drizzle schema file at a git ref (HEAD, main, a commit)
+  typeorm:<file|glob>       TypeORM data source or entities (needs --execute), planned by TypeORM's synchronize
+  sequelize:<file>          the module defining the Sequelize models (needs --execute), planned by sync()
+  git:<ref>:<file>          any of these at a git ref (HEAD, main, a commit), its imports read there too;
+                            git:<ref>:typeorm:<glob> for entity files
   migrations[:<folder>]     the project's migration history, replayed
   db:<url>                  a database, read-only (postgres://…, mysql://…, a SQLite file)
 

@@ -131,7 +131,7 @@ describe('diff_schema on a Drizzle schema.ts (git HEAD against the working tree)
       try {
         const result = await callTool(client, 'diff_schema', { projectRoot: project });
         expect(asked).toHaveLength(1);
-        expect(asked[0]).toContain('The Drizzle schema is a TypeScript module');
+        expect(asked[0]).toContain('The schema is code (Drizzle schema.ts');
         if (answer === 'accept') expect(result.structuredContent).toMatchObject({ totalOperations: 7 });
         else expect(textOf(result)).toContain('executeProjectCode: true');
       } finally {

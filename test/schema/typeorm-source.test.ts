@@ -7,7 +7,7 @@ import { simpleGit } from 'simple-git';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSources } from '../../src/schema/diff-sources.js';
 import { loadSchema } from '../../src/schema/sources.js';
-import { POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
+import { MYSQL_URL, mysqlAvailable, POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/schema-diff/typeorm-project');
@@ -227,5 +227,98 @@ describe.skipIf(!(await postgresAvailable()).available)('TypeORM entities on a P
       executeProjectCode: true,
     });
     expect(described(result.diff.operations)).toEqual(['create-index posts.posts_title_idx careful']);
+  });
+});
+
+/** The fixture with its data source's type (and what that engine lacks) changed. */
+function variant(prefix: string, type: string): string {
+  const project = mkdtempSync(path.join(tmpdir(), prefix));
+  cpSync(FIXTURE, project, { recursive: true });
+  symlinkSync(MODULES, path.join(project, 'node_modules'), 'dir');
+  const dataSource = path.join(project, 'src/data-source.ts');
+  writeFileSync(dataSource, readFileSync(dataSource, 'utf8').replace("type: 'postgres'", type));
+  return project;
+}
+
+const columnsOf = (schema: Awaited<ReturnType<typeof loadSchema>>['schema']) =>
+  schema.tables.map((table) => [
+    table.name,
+    table.columns.map((column) => `${column.name} ${column.type}${column.nullable ? '' : ' not null'}`),
+    table.indexes.map((index) => index.name),
+    table.foreignKeys.map((key) => `${key.columns.join(', ')} → ${key.referencedTable}`),
+  ]);
+
+describe.skipIf(!(await mysqlAvailable()).available)('TypeORM entities of a MariaDB data source', () => {
+  const project = variant('dma-typeorm-mariadb-', "type: 'mariadb'");
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('are planned by the MySQL driver and read back from a MariaDB shadow', async () => {
+    const { schema } = await loadSchema(
+      { kind: 'typeorm', files: 'src/data-source.ts' },
+      { root: project, shadowUrl: MYSQL_URL, executeProjectCode: true },
+    );
+    expect(schema.engine).toBe('mysql');
+    expect(columnsOf(schema)).toEqual([
+      [
+        'posts',
+        [
+          'id int(11) not null',
+          'title varchar(255) not null',
+          'pinned tinyint(4) not null',
+          'price decimal(10,2)',
+          'created_at datetime(6) not null',
+          'authorId int(11) not null',
+        ],
+        ['FK_c5a322ad12a7bf95460c958e80e', 'posts_title_idx'],
+        ['authorId → users'],
+      ],
+      [
+        'users',
+        ['id int(11) not null', 'email varchar(200) not null', 'bio text', "role enum('admin','member') not null"],
+        [],
+        [],
+      ],
+    ]);
+  });
+});
+
+describe('TypeORM entities of a better-sqlite3 data source', { timeout: 120_000 }, () => {
+  const project = variant('dma-typeorm-sqlite-', "type: 'better-sqlite3', database: 'app.db'");
+  beforeAll(() => {
+    // SQLite has no enum type: TypeORM's simple-enum is what such projects write.
+    const user = path.join(project, 'src/entity/user.ts');
+    writeFileSync(
+      user,
+      readFileSync(user, 'utf8').replace(
+        "type: 'enum', enum: Role, enumName: 'user_role'",
+        "type: 'simple-enum', enum: Role",
+      ),
+    );
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('are planned by the SQLite driver (no connection, no file) and read back from SQLite in memory', async () => {
+    const { schema } = await loadSchema(
+      { kind: 'typeorm', files: 'src/data-source.ts' },
+      { root: project, executeProjectCode: true },
+    );
+    expect(schema.engine).toBe('sqlite');
+    expect(existsSync(path.join(project, 'app.db'))).toBe(false);
+    expect(columnsOf(schema)).toEqual([
+      [
+        'posts',
+        [
+          'id integer not null',
+          'title varchar not null',
+          'pinned boolean not null',
+          'price numeric(10,2)',
+          'created_at datetime not null',
+          'authorId integer not null',
+        ],
+        ['posts_title_idx'],
+        ['authorId → users'],
+      ],
+      ['users', ['id integer not null', 'email varchar(200) not null', 'bio text', 'role varchar not null'], [], []],
+    ]);
   });
 });

@@ -68,7 +68,9 @@ export async function describeTypeormSchema(
   const dataSource = new typeorm.DataSource({
     ...(projectSource?.options ?? {}),
     type,
+    // Unconnected, TypeORM still wants a database name (MySQL qualifies nothing with it when it is the current one).
     ...(sourceEngine === 'sqlite' ? { database: ':memory:' } : {}),
+    ...(sourceEngine === 'mysql' && !projectSource?.options.database ? { database: 'shadow' } : {}),
     entities,
     migrations: [],
     subscribers: [],
