@@ -18,8 +18,10 @@ export const diffSchemaTool = defineTool({
     from: z
       .string()
       .optional()
-      .describe('From: sql|prisma|drizzle|typeorm|sequelize:<file>, git:<ref>:<file>, migrations[:<dir>], db:<url>'),
-    to: z.string().optional().describe('Later schema (default: the working-tree schema file)'),
+      .describe(
+        'From: sql|prisma|drizzle|typeorm|sequelize|mikroorm:<file>, git:<ref>:<file>, migrations[:<dir>], db:<url>',
+      ),
+    to: z.string().optional().describe('Later (default: working-tree schema file)'),
     file: z.string().optional().describe('Schema file for the defaults'),
     engine: z
       .enum(['postgresql', 'sqlite', 'mysql', 'mariadb'])
@@ -84,7 +86,7 @@ export const diffSchemaTool = defineTool({
       executeProjectCode: projectCodeConsent(
         input.executeProjectCode,
         context,
-        'The schema is code (Drizzle schema.ts, TypeORM entities, Sequelize models). Reading its tables runs that code',
+        'The schema is code (Drizzle schema.ts, TypeORM/MikroORM entities, Sequelize models). Reading its tables runs that code',
       ),
       renames: input.renames ?? [],
       signal: context.signal,

@@ -13,7 +13,7 @@ The change between two schemas as ordered operations, each safe / careful / dang
 hazards, the data it would lose and its SQL. Likely renames come back as questions; answer them with
 --rename to get RENAME instead of drop + add. SQL and migrations are applied to a throw-away shadow
 (PGlite / SQLite in memory), databases are read over read-only connections. Only code schemas (Drizzle,
-TypeORM, Sequelize) and code migrations run project code, and only with --execute, in the sandbox.
+TypeORM, Sequelize, MikroORM) and code migrations run project code, and only with --execute, in the sandbox.
 
 Sources:
   sql:<file>                a SQL schema file in the working tree
@@ -21,8 +21,9 @@ Sources:
   drizzle:<file>            a Drizzle schema.ts (needs --execute), read with drizzle-orm's getTableConfig
   typeorm:<file|glob>       TypeORM data source or entities (needs --execute), planned by TypeORM's synchronize
   sequelize:<file>          the module defining the Sequelize models (needs --execute), planned by sync()
+  mikroorm:<file|glob>      MikroORM config or entities (needs --execute), planned by its schema generator
   git:<ref>:<file>          any of these at a git ref (HEAD, main, a commit), its imports read there too;
-                            git:<ref>:typeorm:<glob> for entity files
+                            git:<ref>:typeorm:<glob> (or mikroorm:, sequelize:) for several files
   migrations[:<folder>]     the project's migration history, replayed
   db:<url>                  a database, read-only (postgres://…, mysql://…, a SQLite file)
 

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { type DrizzleSchemaInfo, describeDrizzleSchema } from '../schema/sources/drizzle-tables.js';
+import { describeMikroormSchema } from '../schema/sources/mikroorm-schema.js';
 import { describeSequelizeSchema } from '../schema/sources/sequelize-schema.js';
 import { type CodeSchemaEngine, type CodeSchemaInfo, describeTypeormSchema } from '../schema/sources/typeorm-schema.js';
 import { useCompiledModules } from '../sources/loader.js';
@@ -29,12 +30,12 @@ export interface SandboxDrizzleRequest {
 }
 
 /**
- * Load TypeORM entities or Sequelize models (one bundle) and have the ORM plan their tables on an empty database
- * (diff_schema's TypeORM and Sequelize sources).
+ * Load TypeORM or MikroORM entities or Sequelize models (one bundle) and have the ORM plan their tables on an empty database
+ * (diff_schema's TypeORM, Sequelize and MikroORM sources).
  */
 export interface SandboxCodeSchemaRequest {
   type: 'code-schema';
-  orm: 'typeorm' | 'sequelize';
+  orm: 'typeorm' | 'sequelize' | 'mikroorm';
   root: string;
   /** The bundle's key in modules; label names the source in errors. */
   bundle: string;
@@ -89,10 +90,13 @@ async function drizzleSchema(request: SandboxDrizzleRequest): Promise<SandboxMes
 
 async function codeSchema(request: SandboxCodeSchemaRequest): Promise<SandboxMessage> {
   useCompiledModules(request.modules);
+  const { root, bundle, label, engine } = request;
   const schema =
     request.orm === 'typeorm'
-      ? await describeTypeormSchema(request.root, request.bundle, request.label, request.engine)
-      : await describeSequelizeSchema(request.root, request.bundle, request.label);
+      ? await describeTypeormSchema(root, bundle, label, engine)
+      : request.orm === 'mikroorm'
+        ? await describeMikroormSchema(root, bundle, label, engine)
+        : await describeSequelizeSchema(root, bundle, label);
   return { type: 'code-schema', schema };
 }
 

@@ -25,7 +25,7 @@ import { moduleEntries } from './sources/module-entries.js';
  * the caller consents.
  *
  * Text form (CLI and MCP): `db:<url>` · `sql:<file>` · `prisma:<file>` · `drizzle:<file>` ·
- * `typeorm:<data source | entity glob>` · `sequelize:<models module>` · `git:<ref>:<file>` (also
+ * `typeorm:<data source | entity glob>` · `sequelize:<models module>` · `mikroorm:<entity glob>` · `git:<ref>:<file>` (also
  * `git:<ref>:typeorm:<glob>`) ·
  * `migrations[:<folder>]`.
  */
@@ -40,7 +40,7 @@ export type SchemaSource =
    * TypeORM entities (a data source module, entity files, their folder or a glob) or Sequelize models (the
    * module creating the instance), planned by the ORM itself in the sandbox (with consent).
    */
-  | { kind: 'typeorm' | 'sequelize'; files: string }
+  | { kind: 'typeorm' | 'sequelize' | 'mikroorm'; files: string }
   | { kind: 'git'; ref: string; file: string }
   | { kind: 'migrations'; path?: string };
 
@@ -85,6 +85,7 @@ export function parseSchemaSource(text: string): SchemaSource {
       break;
     case 'typeorm':
     case 'sequelize':
+    case 'mikroorm':
       if (value) return { kind: prefix, files: value };
       break;
     case 'migrations':
@@ -98,7 +99,7 @@ export function parseSchemaSource(text: string): SchemaSource {
   throw new UserError(
     'bad-schema-source',
     `"${text}" is not a schema source.`,
-    'Write db:<url>, sql:<file>, prisma:<schema.prisma>, drizzle:<schema.ts>, typeorm:<data-source.ts | src/entity/*.ts>, sequelize:<models/index.js>, git:<ref>:<file> (e.g. git:HEAD:prisma/schema.prisma) or migrations[:<folder>].',
+    'Write db:<url>, sql:<file>, prisma:<schema.prisma>, drizzle:<schema.ts>, typeorm:<data-source.ts | src/entity/*.ts>, sequelize:<models/index.js>, mikroorm:<src/**/*.entity.ts>, git:<ref>:<file> (e.g. git:HEAD:prisma/schema.prisma) or migrations[:<folder>].',
   );
 }
 
@@ -135,13 +136,14 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
       return { schema: await schemaOfDrizzle(label, file, undefined, undefined, root, options), label };
     }
     case 'typeorm':
-    case 'sequelize': {
+    case 'sequelize':
+    case 'mikroorm': {
       const label = source.files;
       const entries = moduleEntries(root, source.files);
       return { schema: await schemaOfCode(source.kind, label, entries, undefined, root, options), label };
     }
     case 'git': {
-      const code = /^(typeorm|sequelize):(.+)$/.exec(source.file);
+      const code = /^(typeorm|sequelize|mikroorm):(.+)$/.exec(source.file);
       if (code) {
         const [, orm, files] = code as unknown as [string, CodeOrm, string];
         const atRef = await filesAtRef(root, source.ref);
@@ -172,11 +174,12 @@ export async function loadSchema(source: SchemaSource, options: LoadSchemaOption
 /** A source file that is a Drizzle schema module (TypeScript or JavaScript). */
 export const DRIZZLE_MODULE = /\.[cm]?[jt]s$/i;
 
-/** A module importing TypeORM (a data source, an entity) or Sequelize (models) is read by that ORM, not Drizzle. */
+/** A module importing TypeORM, MikroORM (entities, config) or Sequelize (models) is read by that ORM, not Drizzle. */
 function ormImported(text: string): CodeOrm | undefined {
   const imports = (name: string) =>
     new RegExp(`\\bfrom\\s+['"]${name}['"]|require\\(\\s*['"]${name}['"]\\s*\\)`).test(text);
   if (imports('typeorm')) return 'typeorm';
+  if (imports('@mikro-orm/[\\w-]+')) return 'mikroorm';
   if (imports('sequelize') || imports('sequelize-typescript')) return 'sequelize';
   return undefined;
 }

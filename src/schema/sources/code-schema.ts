@@ -16,13 +16,18 @@ import type { CodeSchemaEngine } from './typeorm-schema.js';
  * would create (TypeORM's synchronize, Sequelize's sync). That SQL is applied to a shadow the tool created and
  * read back.
  */
-export type CodeOrm = 'typeorm' | 'sequelize';
+export type CodeOrm = 'typeorm' | 'sequelize' | 'mikroorm';
 
 const ORMS: Record<CodeOrm, { holds: string; name: string; fix: string }> = {
   typeorm: {
     holds: 'TypeORM entities',
     name: 'entities',
     fix: 'Point at the data source module or at the entity files (a glob such as src/entity/*.ts).',
+  },
+  mikroorm: {
+    holds: 'MikroORM entities',
+    name: 'entities',
+    fix: 'Point at the entity files (a glob such as src/**/*.entity.ts), with mikro-orm.config.ts among them.',
   },
   sequelize: {
     holds: 'Sequelize models',
@@ -56,8 +61,9 @@ export async function readCodeSchema(orm: CodeOrm, label: string, options: CodeS
       { file: label },
     );
   const bundle = path.join(options.root, `${orm}-${ORMS[orm].name}.sandbox.js`);
-  // TypeORM needs tsc's legacy decorators and their design:type; Sequelize projects use them when tsconfig says so.
-  const decorators = orm === 'typeorm' || compilerOption(options.root, 'experimentalDecorators') === true;
+  // TypeORM and MikroORM need tsc's legacy decorators and their design:type; Sequelize projects use them when
+  // tsconfig says so.
+  const decorators = orm !== 'sequelize' || compilerOption(options.root, 'experimentalDecorators') === true;
   const strict = compilerOption(options.root, 'strictNullChecks') ?? compilerOption(options.root, 'strict') ?? false;
   const compiled = await compileProjectBundle(options.root, bundle, options.files, {
     ...(decorators ? { decorators: { strictNullChecks: strict } } : {}),
