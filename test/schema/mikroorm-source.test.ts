@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
@@ -104,5 +104,29 @@ describe('diff_schema on MikroORM entities', { timeout: 120_000 }, () => {
     expect(byGlob.diff.operations.map((operation) => `${operation.kind} ${operation.object}`)).toEqual([
       'add-column users.nickname',
     ]);
+  });
+});
+
+describe('a MikroORM config naming its entities by folder (entitiesTs / entities)', { timeout: 120_000 }, () => {
+  const project = mkdtempSync(path.join(tmpdir(), 'dma-mikroorm-folders-'));
+  beforeAll(() => {
+    cpSync(FIXTURE, project, { recursive: true });
+    symlinkSync(MODULES, path.join(project, 'node_modules'), 'dir');
+    const config = path.join(project, 'mikro-orm.config.ts');
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8')
+        .replace(/import \{ (Post|User) \} from .*\n/g, '')
+        .replace('entities: [User, Post],', "entities: ['./dist/entities'],\n  entitiesTs: ['./src/entities'],"),
+    );
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('loads the TypeScript entities of entitiesTs with the config and plans their tables', async () => {
+    const { schema } = await loadSchema(
+      { kind: 'mikroorm', files: 'mikro-orm.config.ts' },
+      { root: project, executeProjectCode: true },
+    );
+    expect(schema.tables.map((table) => table.name)).toEqual(['posts', 'users']);
   });
 });

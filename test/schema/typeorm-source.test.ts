@@ -231,12 +231,12 @@ describe.skipIf(!(await postgresAvailable()).available)('TypeORM entities on a P
 });
 
 /** The fixture with its data source's type (and what that engine lacks) changed. */
-function variant(prefix: string, type: string): string {
+function variant(prefix: string, type: string, from = "type: 'postgres'"): string {
   const project = mkdtempSync(path.join(tmpdir(), prefix));
   cpSync(FIXTURE, project, { recursive: true });
   symlinkSync(MODULES, path.join(project, 'node_modules'), 'dir');
   const dataSource = path.join(project, 'src/data-source.ts');
-  writeFileSync(dataSource, readFileSync(dataSource, 'utf8').replace("type: 'postgres'", type));
+  writeFileSync(dataSource, readFileSync(dataSource, 'utf8').replace(from, type));
   return project;
 }
 
@@ -320,5 +320,39 @@ describe('TypeORM entities of a better-sqlite3 data source', { timeout: 120_000 
       ],
       ['users', ['id integer not null', 'email varchar(200) not null', 'bio text', 'role varchar not null'], [], []],
     ]);
+  });
+});
+
+describe('a TypeORM data source naming its entities by path', { timeout: 120_000 }, () => {
+  // The imports of User and Post stay but are unused, so the compiled data source loads neither.
+  const project = variant(
+    'dma-typeorm-paths-',
+    "entities: [__dirname + '/entity/*.{ts,js}'],",
+    'entities: [User, Post],',
+  );
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  it('loads the modules its glob names (relative to the data source, via __dirname) and plans their tables', async () => {
+    const { schema } = await loadSchema(
+      { kind: 'typeorm', files: 'src/data-source.ts' },
+      { root: project, executeProjectCode: true },
+    );
+    expect(schema.tables.map((table) => table.name)).toEqual(['posts', 'users']);
+    expect(schema.tables.find((table) => table.name === 'posts')?.indexes.map((index) => index.name)).toEqual([
+      'posts_title_idx',
+    ]);
+  });
+
+  it('a glob that names no module says which paths it tried', async () => {
+    const dataSource = path.join(project, 'src/data-source.ts');
+    const text = readFileSync(dataSource, 'utf8');
+    writeFileSync(dataSource, text.replace('/entity/*.{ts,js}', '/models/*.ts'));
+    try {
+      await expect(
+        loadSchema({ kind: 'typeorm', files: 'src/data-source.ts' }, { root: project, executeProjectCode: true }),
+      ).rejects.toMatchObject({ code: 'typeorm-no-entities', what: expect.stringContaining('/src/models/*.ts') });
+    } finally {
+      writeFileSync(dataSource, text);
+    }
   });
 });

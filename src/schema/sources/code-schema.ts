@@ -7,8 +7,9 @@ import { compilerOption } from '../../sandbox/tsconfig-options.js';
 import type { ProjectCodeConsent } from '../../sources/types.js';
 import type { Schema } from '../model.js';
 import type { FilesAtRef } from './files-at-ref.js';
+import { moduleEntries } from './module-entries.js';
 import { askSandbox } from './sandbox-ask.js';
-import type { CodeSchemaEngine } from './typeorm-schema.js';
+import type { CodeSchemaEngine, CodeSchemaInfo } from './typeorm-schema.js';
 
 /**
  * TypeORM entities and Sequelize models as schema sources. They are code, so reading them runs the project's
@@ -60,7 +61,27 @@ export async function readCodeSchema(orm: CodeOrm, label: string, options: CodeS
       'Pass executeProjectCode: true (CLI --execute) to load them in the sandbox, or compare SQL sources (sql:<file>, migrations).',
       { file: label },
     );
-  const bundle = path.join(options.root, `${orm}-${ORMS[orm].name}.sandbox.js`);
+  const planned = await planInSandbox(orm, label, options);
+  if (!planned.entityPaths) return options.applyDdl(planned.statements, planned.engine);
+  // The config names its entities by path (TypeORM `entities: ['src/entity/*.ts']`, MikroORM `entitiesTs`):
+  // loaded with it, they are the entities it declares.
+  const named = planned.entityPaths.flatMap((pattern) => entityFiles(options.root, pattern, options.atRef));
+  const files = [...new Set([...options.files, ...named])];
+  const again = await planInSandbox(orm, label, { ...options, files });
+  if (again.entityPaths)
+    throw new UserError(
+      `${orm}-no-entities`,
+      `${label} names its entities by path (${planned.entityPaths.join(', ')}), and none loaded from there.`,
+      ORMS[orm].fix,
+      { file: label },
+    );
+  return options.applyDdl(again.statements, again.engine);
+}
+
+/** The modules compiled into one bundle and the ORM's plan for an empty database, from a fresh sandbox. */
+async function planInSandbox(orm: CodeOrm, label: string, options: CodeSchemaOptions): Promise<CodeSchemaInfo> {
+  // Beside the first module, so a lone data source's __dirname is its own folder.
+  const bundle = path.join(path.dirname(options.files[0] ?? path.join(options.root, 'x')), `${orm}.sandbox.js`);
   // TypeORM and MikroORM need tsc's legacy decorators and their design:type; Sequelize projects use them when
   // tsconfig says so.
   const decorators = orm !== 'sequelize' || compilerOption(options.root, 'experimentalDecorators') === true;
@@ -89,7 +110,17 @@ export async function readCodeSchema(orm: CodeOrm, label: string, options: CodeS
   }).catch((error: unknown) => {
     throw asSchemaError(orm, error, label);
   });
-  return options.applyDdl(answer.schema.statements, answer.schema.engine);
+  return answer.schema;
+}
+
+/** An entity path of a config, relative to the project (as the ORM reads it from its cwd) or absolute. */
+function entityFiles(root: string, pattern: string, atRef: FilesAtRef | undefined): string[] {
+  const relative = path.isAbsolute(pattern) ? path.relative(root, pattern) : pattern;
+  try {
+    return moduleEntries(root, relative.split(path.sep).join('/'), atRef);
+  } catch {
+    return [];
+  }
 }
 
 function codeEngine(engine: Engine | undefined): CodeSchemaEngine | undefined {

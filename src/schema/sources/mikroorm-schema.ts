@@ -1,6 +1,6 @@
 import { UserError } from '../../errors.js';
 import { loadProjectModule, requireFromProject } from '../../sources/loader.js';
-import type { CodeSchemaEngine, CodeSchemaInfo } from './typeorm-schema.js';
+import { type CodeSchemaEngine, type CodeSchemaInfo, entityPaths } from './typeorm-schema.js';
 
 /**
  * Runs inside the sandbox only: loads the project's MikroORM entities (and its config, when among the modules)
@@ -37,6 +37,10 @@ export async function describeMikroormSchema(
     (value: Any) => value && typeof value === 'object' && (typeof value.driver === 'function' || 'entities' in value),
   );
   const entities = entitiesOf(core, config, exported);
+  // TypeScript sources first: entitiesTs is what MikroORM loads when run from TypeScript, entities the built JS.
+  const paths = [...entityPaths(config?.entitiesTs), ...entityPaths(config?.entities)];
+  if (entities.length === 0 && paths.length > 0)
+    return { engine: engine ?? 'postgresql', statements: [], entities: [], entityPaths: paths };
   if (entities.length === 0)
     throw new UserError(
       'mikroorm-no-entities',

@@ -16,6 +16,11 @@ export interface CodeSchemaInfo {
   statements: string[];
   /** The tables it declares, for reports. */
   entities: string[];
+  /**
+   * Set when nothing was planned because the config names its entities by path only (globs, folders): the
+   * caller loads those modules with it and asks again.
+   */
+  entityPaths?: string[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: TypeORM's classes are loaded at run time, from the project
@@ -49,6 +54,9 @@ export async function describeTypeormSchema(
   const exported = loaded.flatMap((module) => Object.values(module ?? {}));
   const projectSource: Any = exported.find((value) => value instanceof typeorm.DataSource);
   const entities = entitiesOf(typeorm, projectSource);
+  const paths = entityPaths(projectSource?.options.entities);
+  if (entities.length === 0 && paths.length > 0)
+    return { engine: engine ?? 'postgresql', statements: [], entities: [], entityPaths: paths };
   if (entities.length === 0)
     throw new UserError(
       'typeorm-no-entities',
@@ -113,6 +121,11 @@ async function synchronizeSql(dataSource: Any, label: string): Promise<string[]>
   dataSource.createQueryRunner = () => runner;
   const memory = await dataSource.driver.createSchemaBuilder().log();
   return memory.upQueries.map((query: Any) => query.query as string);
+}
+
+/** The string entries of an entities option (globs, folders), the ones that cannot load from here. */
+export function entityPaths(listed: unknown): string[] {
+  return Array.isArray(listed) ? listed.filter((entry): entry is string => typeof entry === 'string') : [];
 }
 
 function names(dataSource: Any): string[] {
