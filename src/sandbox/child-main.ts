@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { planningError } from '../schema/sources/code-run.js';
 import { type DrizzleSchemaInfo, describeDrizzleSchema } from '../schema/sources/drizzle-tables.js';
 import { describeMikroormSchema } from '../schema/sources/mikroorm-schema.js';
 import { describeSequelizeSchema } from '../schema/sources/sequelize-schema.js';
@@ -89,15 +90,20 @@ async function drizzleSchema(request: SandboxDrizzleRequest): Promise<SandboxMes
 }
 
 async function codeSchema(request: SandboxCodeSchemaRequest): Promise<SandboxMessage> {
-  useCompiledModules(request.modules);
-  const { root, bundle, label, engine } = request;
-  const schema =
-    request.orm === 'typeorm'
-      ? await describeTypeormSchema(root, bundle, label, engine)
-      : request.orm === 'mikroorm'
-        ? await describeMikroormSchema(root, bundle, label, engine)
-        : await describeSequelizeSchema(root, bundle, label);
-  return { type: 'code-schema', schema };
+  const { root, bundle, label, engine, orm } = request;
+  const compiled = request.modules[bundle];
+  const code = compiled?.kind === 'cjs' ? compiled.code : '';
+  try {
+    const schema =
+      orm === 'typeorm'
+        ? await describeTypeormSchema(root, bundle, code, label, engine)
+        : orm === 'mikroorm'
+          ? await describeMikroormSchema(root, bundle, code, label, engine)
+          : await describeSequelizeSchema(root, bundle, code, label);
+    return { type: 'code-schema', schema };
+  } catch (error) {
+    throw planningError(root, bundle, error, label, orm);
+  }
 }
 
 process.once(

@@ -200,7 +200,25 @@ describe('TypeORM entities that cannot be read', { timeout: 120_000 }, () => {
         '@Column({ nullable: true })',
       ),
     );
-    await expect(read()).rejects.toMatchObject({ what: expect.stringMatching(/Post.*price/s) });
+    await expect(read()).rejects.toMatchObject({
+      code: 'typeorm-planning-failed',
+      what: 'TypeORM entities in src/entity/*.ts could not be planned: Data type "Object" in "Post.price" is not supported by "postgres" database.',
+    });
+  });
+
+  it('an entity module that throws as it loads: the file and line that threw', async () => {
+    writeFileSync(
+      path.join(project, 'src/entity/post.ts'),
+      readFileSync(post, 'utf8').replace(
+        "@Entity('posts')",
+        "if (!process.env.BLOG_DB) throw new Error('BLOG_DB is not set');\n@Entity('posts')",
+      ),
+    );
+    await expect(read()).rejects.toMatchObject({
+      code: 'typeorm-load-failed',
+      what: 'Loading src/entity/*.ts failed: BLOG_DB is not set',
+      where: { file: 'src/entity/post.ts', line: 4 },
+    });
   });
 
   it('a glob naming no module says so', async () => {

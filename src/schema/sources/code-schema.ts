@@ -107,8 +107,6 @@ async function planInSandbox(orm: CodeOrm, label: string, options: CodeSchemaOpt
     what: `the ${ORMS[orm].holds}`,
     // TypeORM's SQLite driver loads better-sqlite3, a native addon, even unconnected.
     ...(engine === 'sqlite' ? { addons: true } : {}),
-  }).catch((error: unknown) => {
-    throw asSchemaError(orm, error, label);
   });
   return answer.schema;
 }
@@ -138,16 +136,5 @@ function compileError(orm: CodeOrm, message: string, label: string): UserError {
     `${label} does not compile: ${at?.[1] ?? message}`,
     `Fix the code at that position so the ${ORMS[orm].name} compile${/Could not resolve/.test(message) ? ' (an import that does not resolve: fix its path, or commit the file at that ref)' : ''}.`,
     at ? { file: at[2] as string, line: Number(at[3]), column: Number(at[4]) } : { file: label },
-  );
-}
-
-/** The loader speaks of migrations; here the code is the schema, named as the caller named it. */
-function asSchemaError(orm: CodeOrm, error: unknown, label: string): unknown {
-  if (!(error instanceof UserError) || error.code !== 'migration-load-failed') return error;
-  return new UserError(
-    `${orm}-${ORMS[orm].name}-load-failed`,
-    error.what.replace('Loading the migration failed', `Loading ${label} failed`),
-    `Make the ${ORMS[orm].name} load on their own: imports resolvable from the project, no top-level errors.`,
-    error.where ? { ...error.where } : { file: label },
   );
 }

@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
-import { loadProjectModule, requireFromProject } from '../../sources/loader.js';
+import { requireFromProject } from '../../sources/loader.js';
+import { loadBundle } from './code-run.js';
 import { type CodeSchemaEngine, type CodeSchemaInfo, entityPaths } from './typeorm-schema.js';
 
 /**
@@ -27,10 +28,11 @@ const DEFAULT_DRIVERS: Record<CodeSchemaEngine, [string, string]> = {
 export async function describeMikroormSchema(
   root: string,
   bundle: string,
+  code: string,
   label: string,
   engine: CodeSchemaEngine | undefined,
 ): Promise<CodeSchemaInfo> {
-  const loaded = (await loadProjectModule(bundle)) as unknown as Record<string, unknown>[];
+  const loaded = loadBundle(root, bundle, code, label, 'mikroorm') as Record<string, unknown>[];
   const core = requireFromProject<Any>(root, '@mikro-orm/core').module;
   const exported = loaded.flatMap((module) => Object.values(module ?? {}));
   const config: Any = exported.find(

@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
-import { loadProjectModule, requireFromProject } from '../../sources/loader.js';
+import { requireFromProject } from '../../sources/loader.js';
+import { loadBundle } from './code-run.js';
 import type { CodeSchemaEngine, CodeSchemaInfo } from './typeorm-schema.js';
 
 /**
@@ -21,8 +22,13 @@ const ENGINES: Record<string, CodeSchemaEngine> = {
 /** Query types that read the catalog; everything else sync sends is DDL. */
 const READS = new Set(['SELECT', 'SHOWTABLES', 'SHOWINDEXES', 'DESCRIBE', 'FOREIGNKEYS', 'SHOWCONSTRAINTS']);
 
-export async function describeSequelizeSchema(root: string, bundle: string, label: string): Promise<CodeSchemaInfo> {
-  const loaded = (await loadProjectModule(bundle)) as unknown as unknown[];
+export async function describeSequelizeSchema(
+  root: string,
+  bundle: string,
+  code: string,
+  label: string,
+): Promise<CodeSchemaInfo> {
+  const loaded = loadBundle(root, bundle, code, label, 'sequelize') as Record<string, unknown>[];
   const { Sequelize } = requireFromProject<Any>(root, 'sequelize').module;
   const instance = instanceIn(loaded, Sequelize);
   if (!instance)

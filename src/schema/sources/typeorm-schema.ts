@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
-import { loadProjectModule, requireFromProject } from '../../sources/loader.js';
+import { requireFromProject } from '../../sources/loader.js';
+import { loadBundle } from './code-run.js';
 
 /**
  * Runs inside the sandbox only: loads the project's TypeORM entities (one bundle, so relations see one class
@@ -46,10 +47,11 @@ const DEFAULT_DRIVER: Record<CodeSchemaEngine, string> = {
 export async function describeTypeormSchema(
   root: string,
   bundle: string,
+  code: string,
   label: string,
   engine: CodeSchemaEngine | undefined,
 ): Promise<CodeSchemaInfo> {
-  const loaded = (await loadProjectModule(bundle)) as unknown as Record<string, unknown>[];
+  const loaded = loadBundle(root, bundle, code, label, 'typeorm') as Record<string, unknown>[];
   const typeorm = requireFromProject<Any>(root, 'typeorm').module;
   const exported = loaded.flatMap((module) => Object.values(module ?? {}));
   const projectSource: Any = exported.find((value) => value instanceof typeorm.DataSource);
