@@ -221,6 +221,20 @@ describe('TypeORM entities that cannot be read', { timeout: 120_000 }, () => {
     });
   });
 
+  it('an entity module that writes a file: refused by the sandbox, said, and nothing written', async () => {
+    const target = path.join(tmpdir(), `dma-typeorm-hostile-${process.pid}`);
+    writeFileSync(
+      path.join(project, 'src/entity/post.ts'),
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(target)}, 'owned');\n${readFileSync(post, 'utf8')}`,
+    );
+    await expect(read()).rejects.toMatchObject({
+      code: 'typeorm-load-failed',
+      what: expect.stringContaining('the sandbox denied writing files'),
+      where: { file: 'src/entity/post.ts', line: 2 },
+    });
+    expect(existsSync(target)).toBe(false);
+  });
+
   it('a glob naming no module says so', async () => {
     await expect(
       loadSchema({ kind: 'typeorm', files: 'src/models/*.ts' }, { root: project, executeProjectCode: true }),

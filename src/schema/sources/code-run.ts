@@ -53,7 +53,7 @@ interface Described {
 }
 
 function projectError(root: string, bundle: string, error: unknown, described: Described): UserError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = sandboxDenial(error) ?? (error instanceof Error ? error.message : String(error));
   const frame = projectFrame(root, bundle, sourceMappedStackOf(error));
   return new UserError(
     described.code,
@@ -78,4 +78,19 @@ function projectFrame(
     return { file: path.relative(root, file), line: Number(match[2]), column: Number(match[3]) };
   }
   return undefined;
+}
+
+const DENIED: Record<string, string> = {
+  FileSystemWrite: 'writing files',
+  FileSystemRead: 'reading outside the project',
+  ChildProcess: 'starting a process',
+  WorkerThreads: 'starting a worker thread',
+};
+
+/** Node's permission-model refusal, said as what the code tried. */
+function sandboxDenial(error: unknown): string | undefined {
+  const { code, permission, resource } = (error ?? {}) as { code?: string; permission?: string; resource?: string };
+  if (code !== 'ERR_ACCESS_DENIED') return undefined;
+  const action = DENIED[permission ?? ''] ?? `the ${permission ?? 'requested'} permission`;
+  return `the sandbox denied ${action}${resource ? ` (${resource})` : ''}: a code schema is loaded only to plan its tables, with read access to the project and nothing else`;
 }
