@@ -95,7 +95,23 @@ function toSource(value: string | SchemaSource | undefined, fallback: () => Sche
   return typeof value === 'string' ? parseSchemaSource(value) : value;
 }
 
-/** The usual schema files, then the module drizzle.config names as its schema. */
+/** Where TypeORM data sources, MikroORM configs and Sequelize model modules usually are (each read as code). */
+const ORM_SCHEMA_FILES = [
+  'src/data-source.ts',
+  'data-source.ts',
+  'src/db/data-source.ts',
+  'src/database/data-source.ts',
+  'src/data-source.js',
+  'data-source.js',
+  'mikro-orm.config.ts',
+  'src/mikro-orm.config.ts',
+  'models/index.js',
+  'src/models/index.js',
+  'src/models/index.ts',
+];
+const ORM_IMPORT = /['"](typeorm|sequelize|sequelize-typescript|@mikro-orm\/[\w-]+)['"]/;
+
+/** The usual schema files, then the module drizzle.config names as its schema, then an ORM's entry module. */
 function findSchemaFile(root: string): string {
   const read = (file: string) => {
     try {
@@ -104,11 +120,14 @@ function findSchemaFile(root: string): string {
       return undefined;
     }
   };
-  const found = SCHEMA_FILES.find((name) => existsSync(path.join(root, name))) ?? drizzleSchemaFile(read, ['.']);
+  const found =
+    SCHEMA_FILES.find((name) => existsSync(path.join(root, name))) ??
+    drizzleSchemaFile(read, ['.']) ??
+    ORM_SCHEMA_FILES.find((name) => ORM_IMPORT.test(read(name) ?? ''));
   if (!found)
     throw new UserError(
       'schema-file-not-found',
-      `No schema file found in ${root} (looked for ${SCHEMA_FILES.join(', ')} and drizzle.config's schema).`,
+      `No schema file found in ${root} (looked for ${SCHEMA_FILES.join(', ')}, drizzle.config's schema and a TypeORM data source, MikroORM config or Sequelize models module).`,
       'Name the schema file (file / --file), or pass both sides: from and to (db:<url>, sql:<file>, prisma:<file>, drizzle:<file>, git:<ref>:<file>, migrations[:<folder>]).',
     );
   return found;

@@ -119,6 +119,12 @@ describe('diff_schema on Sequelize models', { timeout: 120_000 }, () => {
     expect(described(result.diff.operations)).toEqual(['add-column users.nickname safe']);
     expect(result.diff.operations[0]?.sql).toEqual(['ALTER TABLE users ADD COLUMN nickname character varying(50)']);
   });
+
+  it('with no source named, the models module at HEAD against the working tree', async () => {
+    const result = await diffSources({ root: project, executeProjectCode: true });
+    expect([result.from, result.to]).toEqual(['models/index.js at HEAD', 'models/index.js']);
+    expect(described(result.diff.operations)).toEqual(['add-column users.nickname safe']);
+  });
 });
 
 describe.skipIf(!(await postgresAvailable()).available)('Sequelize models on a PostgreSQL server shadow', () => {

@@ -134,6 +134,12 @@ describe('diff_schema on TypeORM entities', { timeout: 120_000 }, () => {
     expect(described(glob.diff.operations)).toEqual(['add-column users.nickname safe']);
   });
 
+  it('with no source named, the data source at HEAD against the working tree', async () => {
+    const result = await diffSources({ root: project, executeProjectCode: true });
+    expect([result.from, result.to]).toEqual(['src/data-source.ts at HEAD', 'src/data-source.ts']);
+    expect(described(result.diff.operations)).toEqual(['add-column users.nickname safe']);
+  });
+
   it('MCP diff_schema: isError naming executeProjectCode without it, the operations with it', async () => {
     const { client, close } = await connectInMemory(project);
     try {
