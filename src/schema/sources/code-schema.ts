@@ -104,9 +104,8 @@ async function planInSandbox(orm: CodeOrm, label: string, options: CodeSchemaOpt
   const answer = await askSandbox(request, 'code-schema', {
     root: options.root,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // No native addons: TypeORM's SQLite driver requires better-sqlite3, whose addon loads only when a database opens.
     what: `the ${ORMS[orm].holds}`,
-    // TypeORM's SQLite driver loads better-sqlite3, a native addon, even unconnected.
-    ...(engine === 'sqlite' ? { addons: true } : {}),
   });
   return answer.schema;
 }

@@ -6,9 +6,9 @@ import { sandboxFailed, sandboxFailure } from '../../sources/isolate.js';
 export async function askSandbox<T extends SandboxMessage['type']>(
   request: SandboxRequest,
   answer: T,
-  options: { root: string; timeoutMs: number; what: string; addons?: boolean },
+  options: { root: string; timeoutMs: number; what: string },
 ): Promise<Extract<SandboxMessage, { type: T }>> {
-  const { child } = await startSandbox({ root: options.root, ...(options.addons ? { addons: true } : {}) });
+  const { child } = await startSandbox({ root: options.root });
   return new Promise((resolve, reject) => {
     const finish = (done: () => void) => {
       clearTimeout(timer);
