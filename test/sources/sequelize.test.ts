@@ -46,7 +46,12 @@ describe('Sequelize on PostgreSQL', () => {
   it('orders by file name and keeps the line of each queryInterface call', async () => {
     const result = await readMigrations(root, { executeProjectCode: true });
     expect(result).toMatchObject({ format: 'sequelize', directory: 'migrations', engine: 'postgresql', errors: [] });
-    expect(result.migrations.map((migration) => migration.name)).toEqual(['create-users', 'add-name', 'raw-comment']);
+    expect(result.migrations.map((migration) => migration.name)).toEqual([
+      'create-users',
+      'add-name',
+      'raw-comment',
+      'create-roles',
+    ]);
     expect(result.migrations[1]?.up.map((statement) => [statement.sql, statement.origin])).toEqual([
       [
         'ALTER TABLE "public"."users" ADD COLUMN "name" VARCHAR(100)',
@@ -71,7 +76,7 @@ describe('Sequelize on PostgreSQL', () => {
       const url = new URL(POSTGRES_URL);
       url.pathname = `/${database}`;
       const ran = await runWithSequelize(url.toString(), path.join(root, 'migrations'));
-      expect(ran.up.length).toBe(4);
+      expect(ran.up.length).toBe(6);
       const result = await readMigrations(root, { executeProjectCode: true });
       expect(ours(result.migrations)).toEqual(ran);
     } finally {

@@ -40,6 +40,9 @@ export function fixture(name: string): string {
  */
 export function changes(statements: string[]): string[] {
   return migrationStatements(statements).filter(
-    (sql) => !/^\s*(SELECT|SHOW)\b/i.test(sql) && !/^\s*PRAGMA\s+[\w.]+\s*(\([^)]*\))?\s*$/i.test(sql),
+    (sql) =>
+      !/^\s*(SELECT|SHOW)\b/i.test(sql) &&
+      !/^\s*WITH\b[\s\S]*\)\s*SELECT\b[^;]*$/i.test(sql) &&
+      !/^\s*PRAGMA\s+[\w.]+\s*(\([^)]*\))?\s*$/i.test(sql),
   );
 }

@@ -216,7 +216,7 @@ interface LegacyUtils {
 interface SequelizeInstance {
   query(
     sql: string | { query: string },
-    options?: { type?: string; bind?: unknown; replacements?: unknown },
+    options?: { type?: string; plain?: boolean; bind?: unknown; replacements?: unknown },
   ): Promise<unknown>;
   transaction: (...args: unknown[]) => Promise<unknown>;
   dialect?: { name?: string };
@@ -321,7 +321,10 @@ class SequelizeRecorder {
       if (options?.replacements) text = this.injectReplacements(text, instance, options.replacements);
       if (options?.bind) text = inlineParameters(text, options.bind as unknown[], 'dollar', this.dialect);
       push(text);
-      return options?.type === 'SELECT' ? [] : [[], 0];
+      // A `plain` SELECT asks for one row: no row is null (Sequelize's ensureEnums creates the enum type on null).
+      if (options?.type === 'SELECT') return options.plain ? null : [];
+      // [rows, metadata]; the PostgreSQL dialect reads metadata.rows (its type-OID refresh after CREATE TYPE).
+      return [[], { rows: [], rowCount: 0, affectedRows: 0 }];
     };
     // Nothing may reach a server: a transaction is recorded as BEGIN … COMMIT, and a connection is never opened.
     instance.connectionManager.getConnection = async () => {
