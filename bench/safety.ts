@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parsePostgres } from '../src/sql/postgres.js';
 import { generateHistory, generateOrdinaryMigration } from './safety-shapes.js';
-import { median, peakRssMiB, round, timeRuns } from './stats.js';
+import { median, resourceUse, round, timeRuns } from './stats.js';
 import type { BenchResult } from './types.js';
 
 /**
@@ -105,6 +105,8 @@ interface Command {
 interface Measured {
   median: number;
   rss: number | undefined;
+  /** CPU time (user + system) of one run, ms: steadier than wall time on shared cores. */
+  cpu: number | undefined;
 }
 
 /**
@@ -118,8 +120,10 @@ async function measureAlternating(commands: Command[], cwd: string, runs: number
     for (const [slot, { command, args }] of commands.entries())
       times[slot]?.push((await runOnce(command, args, cwd)).ms);
   const measured: Measured[] = [];
-  for (const [slot, { command, args }] of commands.entries())
-    measured.push({ median: round(median(times[slot] ?? [])), rss: await peakRssMiB(command, args, { cwd }) });
+  for (const [slot, { command, args }] of commands.entries()) {
+    const use = await resourceUse(command, args, { cwd });
+    measured.push({ median: round(median(times[slot] ?? [])), rss: use?.rssMiB, cpu: use?.cpuMs });
+  }
   return measured;
 }
 
@@ -161,7 +165,7 @@ function peerRows(
     runs,
     ...(squawk ? { ratio: round(ours.median / squawk.median, 2), peer: `squawk 2.61 (${squawk.median} ms)` } : {}),
     ...(target !== undefined ? { target: round(target) } : {}),
-    note: `target: ${wallTarget === 'squawk' ? 'wall ratio ≤ 1.0 vs squawk' : `< ${wallTarget} ms`}${pgfence ? `; pgfence ${pgfence.median} ms (ratio ${round(ours.median / pgfence.median, 2)})` : ''}`,
+    note: `target: ${wallTarget === 'squawk' ? 'wall ratio ≤ 1.0 vs squawk' : `< ${wallTarget} ms`}${pgfence ? `; pgfence ${pgfence.median} ms (ratio ${round(ours.median / pgfence.median, 2)})` : ''}${cpuNote(measured)}`,
   });
   if (ours.rss !== undefined)
     rows.push({
@@ -174,6 +178,16 @@ function peerRows(
       ...(pgfence?.rss ? { note: `pgfence ${pgfence.rss} MiB` } : {}),
     });
   return rows;
+}
+
+/** "; CPU ms ours 600, squawk 110 (5.45×), pgfence 900": one run each, user + system. */
+function cpuNote({ ours, squawk, pgfence }: { ours: Measured; squawk?: Measured; pgfence?: Measured }): string {
+  if (ours.cpu === undefined) return '';
+  const peers = [
+    squawk?.cpu !== undefined ? `squawk ${squawk.cpu} (${round(ours.cpu / squawk.cpu, 2)}×)` : undefined,
+    pgfence?.cpu !== undefined ? `pgfence ${pgfence.cpu}` : undefined,
+  ].filter(Boolean);
+  return `; CPU ms (user+sys, one run) ours ${ours.cpu}${peers.length > 0 ? `, ${peers.join(', ')}` : ''}`;
 }
 
 const ENTRIES = ['big', 'history', 'single', 'small'] as const;
