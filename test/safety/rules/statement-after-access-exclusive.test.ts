@@ -66,6 +66,17 @@ describe('statement-after-access-exclusive: the extra time', () => {
     expect(found[1]?.message).toContain('as long as an index build on orders takes (row count unknown)');
   });
 
+  it('names the tables held, not the index a DROP INDEX removed', async () => {
+    const history = [{ sql: 'CREATE TABLE users (id bigint, a int, b int);\nCREATE INDEX users_a_idx ON users (a);' }];
+    const found = await findingsOf(
+      'statement-after-access-exclusive',
+      'BEGIN;\nDROP INDEX users_a_idx;\nCREATE INDEX users_b_idx ON users (b);\nCOMMIT;',
+      { catalog: { history } },
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toMatch(/^public\.users is locked ACCESS EXCLUSIVE|^users is locked ACCESS EXCLUSIVE/);
+  });
+
   it('still fires on a write pinned to a column that is not the key', async () => {
     const keyed =
       'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE accounts SET plan = 1 WHERE id = 9;\nCOMMIT;';
