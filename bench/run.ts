@@ -46,12 +46,15 @@ function table(results: BenchResult[]): string {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  // `node dist/bench/run.js safety` runs one module; `safety:history` only that module's entries named so.
+  const only = process.argv.slice(2).map((arg) => arg.split(':') as [string, string | undefined]);
   const results: BenchResult[] = [];
   for (const [name, load] of MODULES) {
-    if (only.length && !only.includes(name)) continue;
+    const chosen = only.filter(([module]) => module === name);
+    if (only.length && chosen.length === 0) continue;
+    const entries = chosen.flatMap(([, entry]) => (entry ? [entry] : []));
     process.stderr.write(`bench ${name} …\n`);
-    results.push(...(await (await load()).run()));
+    results.push(...(await (await load()).run(entries.length > 0 ? entries : undefined)));
   }
   process.stdout.write(`${table(results)}\n`);
   const notes = results.filter((result) => result.note).map((result) => `- ${result.name}: ${result.note}`);

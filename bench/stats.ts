@@ -36,6 +36,19 @@ export async function peakRssMiB(
   args: string[],
   options: { cwd?: string; input?: string } = {},
 ): Promise<number | undefined> {
+  return (await resourceUse(command, args, options))?.rssMiB;
+}
+
+/**
+ * Peak resident memory (MiB) and CPU time (user + system, ms) of one run of a child process, by `/usr/bin/time -v`
+ * (undefined where GNU time is not installed). CPU time barely changes when other processes share the cores,
+ * so it compares tools fairly on a busy machine where wall time does not.
+ */
+export async function resourceUse(
+  command: string,
+  args: string[],
+  options: { cwd?: string; input?: string } = {},
+): Promise<{ rssMiB: number; cpuMs: number } | undefined> {
   if (!existsSync('/usr/bin/time')) return undefined;
   return new Promise((resolve, reject) => {
     const child = spawn('/usr/bin/time', ['-v', command, ...args], {
@@ -49,7 +62,13 @@ export async function peakRssMiB(
     child.on('error', reject);
     child.on('close', () => {
       const kib = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
-      resolve(kib ? round(Number(kib) / 1024) : undefined);
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr)?.[1];
+      const system = /System time \(seconds\): ([\d.]+)/.exec(stderr)?.[1];
+      resolve(
+        kib && user && system
+          ? { rssMiB: round(Number(kib) / 1024), cpuMs: round((Number(user) + Number(system)) * 1000) }
+          : undefined,
+      );
     });
     child.stdin.end(options.input ?? '');
   });

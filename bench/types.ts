@@ -17,4 +17,5 @@ export interface BenchResult {
 }
 
 /** Every bench/<area>.ts module exports this. */
-export type BenchModule = { run(): Promise<BenchResult[]> };
+/** `only`: the module's entries to run (`npm run bench -- safety:history`); all when absent. */
+export type BenchModule = { run(only?: string[]): Promise<BenchResult[]> };

@@ -2,6 +2,7 @@
 import { setFlagsFromString } from 'node:v8';
 import type { CliIO } from './cli/command.js';
 import { main } from './cli.js';
+import { startWithoutOptimizingCompiler } from './safety/jit-tier.js';
 
 // Commands that parse SQL once and exit compile libpg_query's WebAssembly with the baseline compiler only. With the
 // optimizing tier on, V8 keeps compiling hot parser functions in the background after the answer is written, and
@@ -9,6 +10,8 @@ import { main } from './cli.js';
 // (the MCP server) and commands that run PGlite keep the optimizing tier.
 const ONE_SHOT_PARSER_COMMANDS = new Set(['check', 'migrations']);
 if (ONE_SHOT_PARSER_COMMANDS.has(process.argv[2] ?? '')) setFlagsFromString('--liftoff-only');
+// `check` also starts without V8's optimizing compiler, turned back on for large SQL (see src/safety/jit-tier.ts).
+if (process.argv[2] === 'check') startWithoutOptimizingCompiler();
 
 // A reader that stops early (`check … | head`) closes the pipe: the rest of the output has nowhere to go, which
 // is not a failure of the check. Node would otherwise crash with an unhandled EPIPE stack trace. The command

@@ -29,6 +29,7 @@ import {
 import { RULES } from './rules/index.js';
 import { SessionState } from './state.js';
 import type {
+  CoveredStatement,
   Finding,
   MigrationEndContext,
   MigrationEndHit,
@@ -266,6 +267,7 @@ async function analyze(
   // For end-of-migration checks: the open explicit BEGIN, and the statements that added foreign keys.
   let openTransaction: StatementAt | undefined;
   const foreignKeys: Array<MigrationEndContext['foreignKeys'][number]> = [];
+  const perTransaction = new PerTransactionHits();
 
   /** The findings no ignore comment silences, in report order; the silenced ones go to `suppressed`. */
   const reported = (candidates: Finding[]): Finding[] => {
@@ -329,6 +331,15 @@ async function analyze(
           );
           return;
         }
+        if (rule.mergePerTransaction) {
+          for (const hit of hits) {
+            const reason = ignores.reasonFor(index, rule.meta.id);
+            if (reason === undefined) perTransaction.add(rule, state, context, hit);
+            else
+              suppressed.push({ ruleId: rule.meta.id, statementIndex: index, line: statement.span.start.line, reason });
+          }
+          return;
+        }
         for (const hit of hits)
           statementFindings.push(toFinding(rule.meta, hit, context, severityOf[rule.meta.id], locks));
       };
@@ -389,7 +400,7 @@ async function analyze(
   // Unknown rule names in ignore comments after the last statement (a file of comments only).
   const trailing = ignores.unknownAfter(index);
   if (trailing.length > 0) sink.statement(reported(trailing), undefined);
-  const endFindings: Finding[] = [];
+  const endFindings: Finding[] = perTransaction.findings(options.file, severityOf, ruleErrors);
   for (const rule of rules) {
     if (!rule.finish || disabled(rule.meta.id)) continue;
     let hits: MigrationEndHit[];
@@ -415,6 +426,44 @@ async function analyze(
     lines,
     allInTransaction: allInTransaction && index > 0,
   };
+}
+
+/**
+ * The hits of rules that report one finding per transaction (see Rule.mergePerTransaction), gathered per rule and
+ * per transaction block — statements outside any block form one group — until the migration ends.
+ */
+class PerTransactionHits {
+  private readonly groups = new Map<string, { rule: Rule; first: StatementAt; covered: CoveredStatement[] }>();
+
+  add(rule: Rule, state: SessionState, context: RuleContext, hit: RuleHit): void {
+    const key = `${rule.meta.id}\u0000${state.inTransaction ? state.transaction : 'outside'}`;
+    const { statement, index } = context;
+    const covered: CoveredStatement = { index, line: statement.span.start.line };
+    if (hit.table) covered.table = hit.table;
+    const group = this.groups.get(key);
+    if (group) {
+      if (group.covered.at(-1)?.index !== index) group.covered.push(covered);
+      return;
+    }
+    const first: StatementAt = { index, span: statement.span, sql: statement.sql, kind: nodeType(statement.ast) };
+    this.groups.set(key, { rule, first, covered: [covered] });
+  }
+
+  /** One finding per group, at its first statement. */
+  findings(file: string | undefined, severityOf: Record<string, Severity | 'off'>, errors: string[]): Finding[] {
+    const findings: Finding[] = [];
+    for (const { rule, first, covered } of this.groups.values()) {
+      try {
+        const hit = rule.mergePerTransaction?.(covered);
+        if (hit) findings.push(endFinding(rule.meta, { ...hit, at: first }, file, severityOf[rule.meta.id]));
+      } catch (error) {
+        errors.push(
+          `${rule.meta.id} failed on statement ${first.index + 1} (line ${first.span.start.line}): ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+    return findings;
+  }
 }
 
 export function toFinding(

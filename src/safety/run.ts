@@ -11,6 +11,7 @@ import {
   validateWith,
 } from './engine.js';
 import type { SqlInput } from './inputs.js';
+import { optimizeForInput } from './jit-tier.js';
 import { originAt } from './migration-inputs.js';
 import { conflictFile, type ProjectDatabase, projectPgVersion } from './project-database.js';
 import type { ReportSummary, Risk, StatementSummary, ValidationReport } from './report.js';
@@ -177,6 +178,10 @@ async function runChecks<Report extends ReportSummary>(
   begin?: (settings: CheckSettings, notes: string[]) => void,
   failed?: (error: CheckError) => void,
 ): Promise<SafetyCheckResult<Report>> {
+  let chars = 0;
+  for (const input of inputs) chars += input.sql.length;
+  for (const earlier of options.history ?? []) chars += earlier.sql.length;
+  optimizeForInput(chars);
   const loaded = options.root ? await loadSafetyConfig(options.root, allRuleIds()) : { config: {} as SafetyConfig };
   const engineOf = (input: SqlInput) => checkingEngine(input.engine?.name ?? options.engine);
   // Earlier migrations are replayed by the PostgreSQL parser: only when every input is PostgreSQL SQL.

@@ -192,6 +192,22 @@ export interface Rule {
    * after the foreign key it covers, a BEGIN never committed). Optional; each hit names its statement.
    */
   finish?(context: MigrationEndContext): MigrationEndHit[];
+  /**
+   * For a session-level hazard (a timeout not set): one problem however many statements it covers. The engine
+   * gathers the check's hits of one transaction block (or of the statements run outside any block) and reports
+   * the one hit this makes of them, at the first statement covered. Optional.
+   */
+  mergePerTransaction?(covered: readonly CoveredStatement[]): RuleHit;
+}
+
+/** A statement a per-transaction rule flagged, as the merged finding lists it. */
+export interface CoveredStatement {
+  /** 0-based statement index in the file. */
+  index: number;
+  /** First line of the statement. */
+  line: number;
+  /** The table the statement's hit named. */
+  table?: string;
 }
 
 /** A statement of the migration, as an end-of-migration finding points at it. */

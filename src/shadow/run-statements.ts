@@ -1,4 +1,5 @@
 import type { Statement } from '../model.js';
+import { findValuePlaceholder, placeholderRefusal } from '../safety/fix-placeholder.js';
 import { LOCK_STRENGTH, type LockModeName, lockBlocks } from './locks.js';
 import { type HeldLock, type RelationState, readLocks, readRelations, readScans } from './observe-postgres.js';
 import { mustRunOutsideTransaction } from './statements.js';
@@ -190,6 +191,19 @@ async function runOne(
     scans: [],
     notes: [],
   };
+  const placeholder = findValuePlaceholder(statement.sql);
+  if (placeholder) {
+    // A fix's value placeholder pasted into a migration: refused here, before the database sees it.
+    const at = errorLocation(statement, placeholder.offset + 1, '');
+    report.error = {
+      message: placeholderRefusal(placeholder.placeholder),
+      code: 'fix-placeholder',
+      file: report.location.file,
+      line: statement.origin ? report.location.line : at.line,
+      column: statement.origin ? report.location.column : at.column,
+    };
+    return report;
+  }
   const started = performance.now();
   try {
     const result = await abortable(db.exec(statement.sql), options.signal);

@@ -1,3 +1,5 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
@@ -31,6 +33,24 @@ describe('loadSqlInputs', () => {
     await expect(loadSqlInputs(ROOT, ['nope.sql'])).rejects.toMatchObject({ code: 'not-found' });
     await expect(loadSqlInputs(ROOT, ['**/*.psql'])).rejects.toMatchObject({ code: 'no-match' });
     await expect(loadSqlInputs(ROOT, [])).rejects.toMatchObject({ code: 'no-input' });
+  });
+
+  it('never reads a file or folder a symlink in the walked folder points to outside the root', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'dma-outside-'));
+    const root = realpathSync(mkdtempSync(path.join(tmpdir(), 'dma-root-')));
+    try {
+      writeFileSync(path.join(outside, 'secret.sql'), 'DROP TABLE everything;');
+      mkdirSync(path.join(root, 'migrations'));
+      writeFileSync(path.join(root, 'migrations', '001_a.sql'), 'CREATE TABLE a (id int);');
+      symlinkSync(path.join(outside, 'secret.sql'), path.join(root, 'migrations', '002_b.sql'));
+      symlinkSync(outside, path.join(root, 'migrations', 'more'));
+      const inputs = await loadSqlInputs(root, ['migrations']);
+      expect(inputs.map((input) => input.file)).toEqual(['migrations/001_a.sql']);
+      await expect(loadSqlInputs(root, ['migrations/002_b.sql'])).rejects.toMatchObject({ code: 'outside-root' });
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('translates globs', () => {

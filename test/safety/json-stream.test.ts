@@ -10,6 +10,7 @@ import { validatePostgres } from '../../src/safety/engine.js';
 import { type JsonDocument, toJsonDocument } from '../../src/safety/output/json.js';
 import { JsonReportWriter, jsonDocumentParts, SMALL_REPORT_ITEMS } from '../../src/safety/output/json-stream.js';
 import { RecentMemo } from '../../src/safety/recent-memo.js';
+import { RULES } from '../../src/safety/rules/index.js';
 import { checkSqlInputs, streamSqlInputs } from '../../src/safety/run.js';
 import { METAS, TWO_FILES, TWO_FILES_OPTIONS } from '../helpers/json-report.js';
 
@@ -184,10 +185,18 @@ describe('report order', () => {
       ].join('\n'),
     );
     const order = report.findings.map((finding) => `${finding.statementIndex}:${finding.ruleId}`);
-    const missingIndex = order.indexOf('0:foreign-key-missing-index');
-    expect(missingIndex).toBe(order.length - 1);
-    expect(order.slice(0, -1).map((entry) => Number(entry.split(':')[0]))).toEqual(
-      [...order.slice(0, -1).map((entry) => Number(entry.split(':')[0]))].sort((a, b) => a - b),
+    // Findings about the whole migration (end-of-migration checks, one-per-transaction rules) come last.
+    const wholeMigration = new Set(
+      RULES.filter((rule) => rule.finish || rule.mergePerTransaction).map((rule) => rule.meta.id),
+    );
+    const missingIndex = report.findings.findIndex((finding) => wholeMigration.has(finding.ruleId));
+    expect(order.slice(missingIndex)).toEqual([
+      '0:require-lock-timeout',
+      '0:foreign-key-missing-index',
+      '0:require-statement-timeout',
+    ]);
+    expect(order.slice(0, missingIndex).map((entry) => Number(entry.split(':')[0]))).toEqual(
+      [...order.slice(0, missingIndex).map((entry) => Number(entry.split(':')[0]))].sort((a, b) => a - b),
     );
     const rank = { error: 0, warning: 1, info: 2 };
     for (let index = 1; index < missingIndex; index++) {

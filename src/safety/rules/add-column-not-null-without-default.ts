@@ -1,3 +1,4 @@
+import { valuePlaceholder } from '../fix-placeholder.js';
 import type { Rule, RuleHit } from '../types.js';
 import {
   alterTableOf,
@@ -69,8 +70,8 @@ export const addColumnNotNullWithoutDefault: Rule = {
               `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} ADD COLUMN ${column} ${type};`,
             ),
             step(
-              'Deploy code that writes the column, then backfill existing rows in batches, outside a transaction (replace the value with the real one).',
-              batchedUpdateSql(table.display, `${column} = DEFAULT`, `${column} IS NULL`),
+              `Deploy code that writes the column, then backfill existing rows in batches, outside a transaction: replace ${valuePlaceholder(def.colname)} with the value they should get (the tool refuses to run the placeholder).`,
+              batchedUpdateSql(table.display, `${column} = ${valuePlaceholder(def.colname)}`, `${column} IS NULL`),
               { outsideTransaction: true, separateMigration: true },
             ),
             ...notNullViaCheckSteps(table, def.colname).map((item) => ({ ...item, separateMigration: true })),

@@ -1,5 +1,6 @@
 import type { Rule } from '../types.js';
 import { blockingLockTables, LOCK_TIMEOUT_SQL, LOCKING_STATEMENTS, step } from './ast.js';
+import { coveredStatements, coveredTables } from './per-transaction.js';
 
 export const requireLockTimeout: Rule = {
   meta: {
@@ -27,20 +28,27 @@ export const requireLockTimeout: Rule = {
     if (tables.length === 0) return [];
     const names = tables.map((table) => table.display).join(', ');
     return [
-      {
-        message: `No lock_timeout is set: if ${names} is busy, this statement waits for its lock and every query on ${names} queues behind it.`,
-        table: tables[0]?.display,
-        fix: {
-          summary: 'Set lock_timeout at the start of the migration.',
-          steps: [
-            step(
-              'Fail fast instead of queueing traffic; put it before the first DDL (SET LOCAL inside a transaction).',
-              LOCK_TIMEOUT_SQL,
-            ),
-            step('Then run the statement unchanged.', `${context.statement.sql.trim()};`),
-          ],
-        },
-      },
+      { message: `No lock_timeout is set: this statement waits for its lock on ${names}.`, table: tables[0]?.display },
     ];
+  },
+  mergePerTransaction(covered) {
+    const tables = coveredTables(covered);
+    const who = covered.length === 1 ? 'it waits' : 'each waits';
+    const message = tables.includes(' and ')
+      ? `if one of their tables (${tables}) is busy, the statement waits for its lock and every query on that table queues behind it.`
+      : `if ${tables} is busy, ${who} for its lock and every query on ${tables} queues behind it.`;
+    return {
+      message: `No lock_timeout is set for ${coveredStatements(covered)}: ${message}`,
+      table: covered[0]?.table,
+      fix: {
+        summary: 'Set lock_timeout once, at the start of the migration; retry it when it times out.',
+        steps: [
+          step(
+            'Fail fast instead of queueing traffic: at the start of the migration (SET LOCAL at the start of its transaction).',
+            LOCK_TIMEOUT_SQL,
+          ),
+        ],
+      },
+    };
   },
 };

@@ -1,5 +1,6 @@
 import type { Rule } from '../types.js';
 import { blockingLockTables, LOCKING_STATEMENTS, step } from './ast.js';
+import { coveredStatements, coveredTables } from './per-transaction.js';
 
 export const requireStatementTimeout: Rule = {
   meta: {
@@ -26,15 +27,27 @@ export const requireStatementTimeout: Rule = {
     if (context.statementTimeoutSet) return [];
     const tables = blockingLockTables(context);
     if (tables.length === 0) return [];
+    const names = tables.map((table) => table.display).join(', ');
     return [
       {
-        message: `No statement_timeout is set: if this statement runs long, its lock on ${tables.map((table) => table.display).join(', ')} is held until someone cancels it.`,
+        message: `No statement_timeout is set: this statement's lock on ${names} has no time limit.`,
         table: tables[0]?.display,
-        fix: {
-          summary: 'Set statement_timeout at the start of the migration.',
-          steps: [step('Cap how long any statement of the migration may run.', "SET statement_timeout = '15min';")],
-        },
       },
     ];
+  },
+  mergePerTransaction(covered) {
+    return {
+      message: `No statement_timeout is set for ${coveredStatements(covered)}: if ${covered.length === 1 ? 'it' : 'one'} runs long, its lock on ${coveredTables(covered, 'or')} is held until someone cancels it.`,
+      table: covered[0]?.table,
+      fix: {
+        summary: 'Set statement_timeout once, at the start of the migration.',
+        steps: [
+          step(
+            'Cap how long any statement may run: at the start of the migration (SET LOCAL at the start of its transaction).',
+            "SET statement_timeout = '15min';",
+          ),
+        ],
+      },
+    };
   },
 };

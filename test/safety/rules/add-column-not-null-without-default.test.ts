@@ -8,7 +8,7 @@ ruleCases('add-column-not-null-without-default', {
       fix: [
         /ALTER TABLE users ADD COLUMN locale text;/,
         {
-          sql: /UPDATE users SET locale = DEFAULT\s+WHERE id >= batch_start AND id < batch_start \+ batch_size AND \(locale IS NULL\);/,
+          sql: /UPDATE users SET locale = :new_value_for_locale\s+WHERE id >= batch_start AND id < batch_start \+ batch_size AND \(locale IS NULL\);/,
           outsideTransaction: true,
         },
         /CHECK \(locale IS NOT NULL\) NOT VALID/,

@@ -1,14 +1,16 @@
-import { ruleCases } from './run.js';
+import { describe, expect, it } from 'vitest';
+import { findingsOf, ruleCases } from './run.js';
 
 ruleCases('require-lock-timeout', {
   bad: [
     {
       sql: 'ALTER TABLE users ADD COLUMN nickname text;',
-      fix: [/^SET lock_timeout = '5s';$/, /^ALTER TABLE users ADD COLUMN nickname text;$/],
+      fix: [/^SET lock_timeout = '5s';$/],
     },
     { sql: 'CREATE INDEX users_name_idx ON users (name);' },
     { sql: 'CREATE TABLE orders (id bigint, user_id bigint REFERENCES users (id));', count: 1 },
-    { sql: 'DROP TABLE old_things;\nTRUNCATE sessions;', count: 2 },
+    // One finding for the migration, however many statements it covers.
+    { sql: 'DROP TABLE old_things;\nTRUNCATE sessions;', count: 1 },
     { sql: "SET statement_timeout = '1min';\nALTER TABLE users RENAME COLUMN a TO b;" },
   ],
   good: [
@@ -18,4 +20,62 @@ ruleCases('require-lock-timeout', {
     { sql: 'CREATE INDEX CONCURRENTLY users_name_idx ON users (name);' },
     { sql: 'SELECT 1;\nINSERT INTO users (id) VALUES (1);' },
   ],
+});
+
+describe('require-lock-timeout: one finding per transaction', () => {
+  it('lists the statements it covers, runs of consecutive statements as one range', async () => {
+    const sql = [
+      'ALTER TABLE users ADD COLUMN a int;',
+      'ALTER TABLE users ADD COLUMN b int;',
+      'SELECT 1;',
+      'CREATE INDEX orders_x_idx ON orders (x);',
+    ].join('\n');
+    const [finding, ...rest] = await findingsOf('require-lock-timeout', sql);
+    expect(rest).toEqual([]);
+    expect(finding?.statementIndex).toBe(0);
+    expect(finding?.span.start.line).toBe(1);
+    expect(finding?.message).toContain('these 3 statements (lines 1–2 and 4)');
+    expect(finding?.message).toContain('users and orders');
+    expect(finding?.fix?.steps.map((step) => step.sql)).toEqual(["SET lock_timeout = '5s';"]);
+  });
+
+  it('gives each transaction block its own finding, none to the one that sets lock_timeout', async () => {
+    const sql = [
+      'BEGIN;',
+      'ALTER TABLE users ADD COLUMN a int;',
+      'ALTER TABLE users ADD COLUMN b int;',
+      'COMMIT;',
+      'BEGIN;',
+      "SET LOCAL lock_timeout = '2s';",
+      'ALTER TABLE users ADD COLUMN c int;',
+      'COMMIT;',
+      'BEGIN;',
+      'ALTER TABLE orders ADD COLUMN d int;',
+      'COMMIT;',
+    ].join('\n');
+    const found = await findingsOf('require-lock-timeout', sql);
+    expect(found.map((finding) => [finding.statementIndex, finding.span.start.line])).toEqual([
+      [1, 2],
+      [9, 10],
+    ]);
+    expect(found[0]?.message).toContain('these 2 statements (lines 2–3)');
+    expect(found[1]?.message).toContain('this statement (line 10)');
+  });
+
+  it('leaves out a statement its ignore comment names, and records it as suppressed', async () => {
+    const sql = [
+      'ALTER TABLE users ADD COLUMN a int;',
+      '-- dma-ignore require-lock-timeout users is idle at deploy time',
+      'ALTER TABLE users ADD COLUMN b int;',
+      'ALTER TABLE users ADD COLUMN c int;',
+    ].join('\n');
+    const { validatePostgres } = await import('../../../src/safety/engine.js');
+    const report = await validatePostgres(sql);
+    const found = report.findings.filter((finding) => finding.ruleId === 'require-lock-timeout');
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toContain('these 2 statements (lines 1 and 4)');
+    expect(report.suppressed).toContainEqual(
+      expect.objectContaining({ ruleId: 'require-lock-timeout', statementIndex: 1, line: 3 }),
+    );
+  });
 });

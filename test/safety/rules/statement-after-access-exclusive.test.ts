@@ -1,4 +1,5 @@
-import { ruleCases } from './run.js';
+import { describe, expect, it } from 'vitest';
+import { findingsOf, ruleCases } from './run.js';
 
 ruleCases('statement-after-access-exclusive', {
   bad: [
@@ -12,6 +13,9 @@ ruleCases('statement-after-access-exclusive', {
       sql: 'ALTER TABLE users RENAME COLUMN a TO b;\nSELECT count(*) FROM orders;',
       options: { assumeInTransaction: true },
     },
+    // A write that is not pinned to a key is a backfill.
+    { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE orders SET a = 1 WHERE status = 3;\nCOMMIT;' },
+    { sql: 'BEGIN;\nDROP INDEX users_a_idx;\nALTER TABLE orders ALTER COLUMN x TYPE bigint;\nCOMMIT;' },
   ],
   good: [
     { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nUPDATE users SET nickname = name;' },
@@ -22,5 +26,62 @@ ruleCases('statement-after-access-exclusive', {
     {
       sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders RENAME COLUMN a TO b;\nDROP INDEX orders_x_idx;\nCOMMENT ON TABLE orders IS 'x';\nINSERT INTO audit (what) VALUES ('added nickname');\nCOMMIT;",
     },
+    // Writes pinned to a key find their few rows by index: not a backfill.
+    {
+      sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET nickname = name WHERE id = 4;\nDELETE FROM orders WHERE id IN (1, 2) AND status = 3;\nCOMMIT;',
+    },
+    {
+      sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE accounts SET plan = 'pro' WHERE code = 'acme';\nCOMMIT;",
+      options: {
+        catalog: { history: [{ sql: 'CREATE TABLE accounts (code text PRIMARY KEY, plan text);' }] },
+      },
+    },
   ],
+});
+
+describe('statement-after-access-exclusive: the extra time', () => {
+  const sql = [
+    'BEGIN;',
+    'ALTER TABLE users ADD COLUMN nickname text;',
+    'UPDATE users SET nickname = name;',
+    'CREATE INDEX orders_x_idx ON orders (x);',
+    'ALTER TABLE orders ALTER COLUMN x TYPE bigint;',
+    'COMMIT;',
+  ].join('\n');
+
+  it('estimates how much longer the table stays locked from the row counts known', async () => {
+    const found = await findingsOf('statement-after-access-exclusive', sql, {
+      rowCounts: { users: 2_000_000, orders: 3_000_000 },
+    });
+    expect(found.map((finding) => finding.statementIndex)).toEqual([2, 3, 4]);
+    expect(found[0]?.message).toContain(
+      'about 20 s more (estimate for a write to every matching row of users at 2,000,000 rows)',
+    );
+    expect(found[1]?.message).toContain('about 6 s more (estimate for an index build on orders at 3,000,000 rows)');
+    expect(found[2]?.message).toContain('about 15 s more (estimate for a rewrite of orders at 3,000,000 rows)');
+  });
+
+  it('says the size is unknown instead of guessing', async () => {
+    const found = await findingsOf('statement-after-access-exclusive', sql);
+    expect(found[1]?.message).toContain('as long as an index build on orders takes (row count unknown)');
+  });
+
+  it('names the tables held, not the index a DROP INDEX removed', async () => {
+    const history = [{ sql: 'CREATE TABLE users (id bigint, a int, b int);\nCREATE INDEX users_a_idx ON users (a);' }];
+    const found = await findingsOf(
+      'statement-after-access-exclusive',
+      'BEGIN;\nDROP INDEX users_a_idx;\nCREATE INDEX users_b_idx ON users (b);\nCOMMIT;',
+      { catalog: { history } },
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toMatch(/^public\.users is locked ACCESS EXCLUSIVE|^users is locked ACCESS EXCLUSIVE/);
+  });
+
+  it('still fires on a write pinned to a column that is not the key', async () => {
+    const keyed =
+      'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE accounts SET plan = 1 WHERE id = 9;\nCOMMIT;';
+    const history = [{ sql: 'CREATE TABLE accounts (code text PRIMARY KEY, id int, plan int);' }];
+    // accounts' key is code: id = 9 may match any number of rows.
+    expect(await findingsOf('statement-after-access-exclusive', keyed, { catalog: { history } })).toHaveLength(1);
+  });
 });
