@@ -41,7 +41,7 @@ export const checkBeforeApplyTool = defineTool({
       import('../src/guard/check-before-apply.js'),
       import('../src/guard/render.js'),
     ]);
-    const verdict = await checkBeforeApply({
+    const { needsConsent: _, ...verdict } = await checkBeforeApply({
       root: await context.resolveRoot(input.projectRoot),
       ...(input.paths ? { paths: input.paths } : {}),
       ...(input.base ? { scope: { kind: 'working-tree', base: input.base } } : {}),

@@ -53,9 +53,14 @@ export interface ApplyVerdict {
   next: string;
 }
 
+/** The verdict, and the code migrations left unchecked only for want of consent to compile them (the hooks' note). */
+export interface ApplyCheck extends ApplyVerdict {
+  needsConsent: string[];
+}
+
 const MAX_REASONS = 12;
 
-export async function checkBeforeApply(request: ApplyCheckRequest): Promise<ApplyVerdict> {
+export async function checkBeforeApply(request: ApplyCheckRequest): Promise<ApplyCheck> {
   const failOn = request.failOn ?? 'error';
   const chosen = await choosePending(request);
   if (chosen.paths.length === 0)
@@ -66,6 +71,7 @@ export async function checkBeforeApply(request: ApplyCheckRequest): Promise<Appl
       pending: chosen.why,
       migrations: [],
       next: 'Nothing to check: pass `paths` (or `base`) if a migration should have been found.',
+      needsConsent: [],
     };
   const { streamMigrations } = await import('../safety/validate.js');
   const { result } = await streamMigrations(
@@ -95,6 +101,9 @@ export async function checkBeforeApply(request: ApplyCheckRequest): Promise<Appl
     pending: chosen.why,
     migrations,
     next: nextStep(verdict, result, migrations),
+    needsConsent: result.errors
+      .filter((error) => error.code === 'execute-required')
+      .map((error) => error.where?.file ?? '<input>'),
   };
 }
 
