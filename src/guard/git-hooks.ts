@@ -47,7 +47,7 @@ export async function installPreCommit(
   const ours = block(options.command ?? DEFAULT_HOOK_COMMAND);
   mkdirSync(path.dirname(file), { recursive: true });
   if (!existsSync(file)) {
-    writeFileSync(file, via === 'husky' ? ours : `#!/bin/sh\n${ours}`);
+    writeFileSync(file, `#!/bin/sh\n${ours}`);
     chmodSync(file, 0o755);
     return { file, action: 'created', via };
   }
@@ -59,7 +59,7 @@ export async function installPreCommit(
     return { file, action: 'replaced', via };
   }
   if (options.force) {
-    writeFileSync(file, via === 'husky' ? ours : `#!/bin/sh\n${ours}`);
+    writeFileSync(file, `#!/bin/sh\n${ours}`);
     chmodSync(file, 0o755);
     return { file, action: 'replaced', via };
   }
