@@ -4,6 +4,7 @@ import { demoCommand } from './demo.js';
 import { detectCommand } from './detect.js';
 import { diffCommand } from './diff.js';
 import { generateCommand } from './generate.js';
+import { githubActionCommand } from './github-action.js';
 import { hookCommand } from './hook.js';
 import { mcpCommand } from './mcp.js';
 import { migrationsCommand } from './migrations.js';
@@ -28,5 +29,6 @@ export const COMMANDS: CliCommand[] = [
   planCommand,
   statusCommand,
   hookCommand,
+  githubActionCommand,
   // commands: one entry per line
 ];
