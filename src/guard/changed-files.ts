@@ -50,9 +50,11 @@ export async function changedFiles(root: string, scope: ChangeScope): Promise<st
     throw new UserError(
       'git-failed',
       `Could not list the changed files with git: ${(error as Error).message.split('\n')[0]}`,
-      scope.kind === 'working-tree' && scope.base
-        ? `Check that ${scope.base} exists (git fetch it first in CI), or pass the migration paths instead.`
-        : 'Check that the project is a git repository with at least one commit, or pass the migration paths instead.',
+      scope.kind === 'range'
+        ? 'Both commits and their merge base must be in the clone: check out with fetch-depth: 0 (actions/checkout), or pass the migration paths instead.'
+        : scope.kind === 'working-tree' && scope.base
+          ? `Check that ${scope.base} exists (git fetch it first in CI), or pass the migration paths instead.`
+          : 'Check that the project is a git repository with at least one commit, or pass the migration paths instead.',
     );
   }
 }
