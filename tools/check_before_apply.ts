@@ -7,6 +7,7 @@ const inputSchema = z.object({
   projectRoot: projectRootField,
   paths: z.array(z.string()).optional().describe('Else the changed ones'),
   base: z.string().optional().describe('Git ref, e.g. origin/main'),
+  environment: z.string().optional().describe('Config name: not applied there'),
   rehearse: z.boolean().optional().describe('Prove downs (slow)'),
   failOn: z.enum(['error', 'warning', 'info']).optional().describe('Default error, as CI'),
   executeProjectCode: executeProjectCodeField,
@@ -18,9 +19,9 @@ export const checkBeforeApplyTool = defineTool({
   name: 'check_before_apply',
   title: 'Verdict before applying',
   description:
-    'Use right before running migrations: the CI verdict (pass/fail, reasons) on the pending ones (changed since HEAD, or base) and the state of each rollback. Read-only.',
+    "Use right before running migrations: CI's verdict (pass/fail, reasons) on the pending ones (changed since HEAD or base, or not applied in an environment) and each rollback's state. Read-only.",
   inputSchema,
-  listedInput: inputSchema.pick({ projectRoot: true, paths: true, base: true, rehearse: true }),
+  listedInput: inputSchema.pick({ projectRoot: true, paths: true, base: true, environment: true, rehearse: true }),
   outputSchema: z.object({
     verdict: z.enum(['pass', 'fail']),
     risk: z.enum(['LOW', 'MEDIUM', 'HIGH', 'NOT FULLY CHECKED', 'NONE']),
@@ -35,7 +36,7 @@ export const checkBeforeApplyTool = defineTool({
     ),
     next: z.string(),
   }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(input, context) {
     const [{ checkBeforeApply }, { renderVerdict }] = await Promise.all([
       import('../src/guard/check-before-apply.js'),
@@ -45,6 +46,7 @@ export const checkBeforeApplyTool = defineTool({
       root: await context.resolveRoot(input.projectRoot),
       ...(input.paths ? { paths: input.paths } : {}),
       ...(input.base ? { scope: { kind: 'working-tree', base: input.base } } : {}),
+      ...(input.environment ? { environment: input.environment } : {}),
       ...(input.failOn ? { failOn: input.failOn } : {}),
       ...(input.rehearse ? { rehearse: true } : {}),
       executeProjectCode: projectCodeConsent(input.executeProjectCode, context),

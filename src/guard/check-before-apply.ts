@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 import type { ReportSummary } from '../safety/report.js';
 import type { CheckStream, OverallRisk, SafetyCheckResult } from '../safety/run.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
@@ -27,6 +28,8 @@ export interface ApplyCheckRequest {
   paths?: string[];
   /** Which changes are pending when no paths are given (default: the working tree against HEAD). */
   scope?: ChangeScope;
+  /** Pending = not yet applied in this environment of the configuration (its migration tool's bookkeeping). */
+  environment?: string;
   failOn?: FailLevel;
   /** Prove each down by rehearsing up → down → up on a shadow (slow: off by default). */
   rehearse?: boolean;
@@ -121,6 +124,7 @@ async function choosePending(
     const known = migrationsAmong(request.root, request.paths);
     return { paths: request.paths, why: 'the paths given', migrations: known.length > 0 ? known : all() };
   }
+  if (request.environment !== undefined) return pendingIn(request, request.environment);
   const scope = request.scope ?? { kind: 'working-tree' };
   if (!(await isGitRepository(request.root)))
     return {
@@ -130,6 +134,35 @@ async function choosePending(
     };
   const migrations = migrationsAmong(request.root, await changedFiles(request.root, scope));
   return { paths: migrations.map((migration) => migration.path), why: describeScope(scope), migrations };
+}
+
+/** What migration_status reads as not yet applied there (read-only), as paths: `file#changeset` counts as its file. */
+async function pendingIn(
+  request: ApplyCheckRequest,
+  environment: string,
+): Promise<{ paths: string[]; why: string; migrations: PendingMigration[] }> {
+  const { migrationStatus } = await import('../environments/status.js');
+  const status = await migrationStatus({
+    root: request.root,
+    environments: [environment],
+    drift: false,
+    limit: 1_000,
+    executeProjectCode: request.executeProjectCode,
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
+  const [found] = status.environments;
+  if (!found || found.error)
+    throw new UserError(
+      found?.error?.code ?? 'environment',
+      `The pending migrations of ${environment} could not be read: ${found?.error?.what ?? 'no such environment'}`,
+      found?.error?.fix ?? 'Name an environment of db-migration-agent.config.json ("environments").',
+    );
+  const paths = [...new Set(found.pending.map((label) => label.replace(/#.*$/, '')))];
+  return {
+    paths,
+    why: `the migrations not yet applied in ${environment}${found.table ? ` (read from ${found.table})` : ''}`,
+    migrations: migrationsAmong(request.root, paths),
+  };
 }
 
 function describeScope(scope: ChangeScope): string {

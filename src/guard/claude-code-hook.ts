@@ -69,8 +69,8 @@ export async function claudeCodeHook(stdin: string, env: NodeJS.ProcessEnv, cwd:
     check = await withTimeout(
       (signal) =>
         checkBeforeApply({
-          root,
-          ...sqlFiles(intent.files, root),
+          root: intent.cwd,
+          ...sqlFiles(intent.files, intent.cwd),
           ...(env[HOOK_ENV.base] ? { scope: { kind: 'working-tree', base: env[HOOK_ENV.base] as string } } : {}),
           executeProjectCode: env[HOOK_ENV.execute] === '1',
           signal,

@@ -7,9 +7,8 @@ import path from 'node:path';
  */
 
 export type ShellIntent =
-  | { kind: 'apply'; what: string; files: string[] }
-  | { kind: 'reset'; what: string }
-  | { kind: 'other' };
+  /** `cwd`: where it runs (after any `cd` before it); `files`: SQL files a client is given, relative to `cwd`. */
+  { kind: 'apply'; what: string; files: string[]; cwd: string } | { kind: 'reset'; what: string } | { kind: 'other' };
 
 /** Destroys the database or all its data: blocked unless the user allowed it. */
 const RESETS: Array<[RegExp, string]> = [
@@ -66,11 +65,17 @@ const RUN_SCRIPT = /^(?:npm\s+run(?:-script)?|pnpm(?:\s+run)?|yarn(?:\s+run)?|bu
 export function classifyCommand(command: string, cwd: string, depth = 0): ShellIntent {
   const segments = splitSegments(command);
   let apply: ShellIntent | undefined;
+  let here = cwd;
   for (const written of segments) {
+    const into = /^(?:cd|pushd)\s+("[^"]+"|'[^']+'|[^\s;&|]+)\s*$/.exec(written)?.[1];
+    if (into) {
+      here = path.resolve(here, into.replace(/^["']|["']$/g, ''));
+      continue;
+    }
     const script = RUN_SCRIPT.exec(written)?.[1];
-    const text = script && depth < 3 ? packageScript(cwd, script) : undefined;
+    const text = script && depth < 3 ? packageScript(here, script) : undefined;
     if (text !== undefined) {
-      const inner = classifyCommand(text, cwd, depth + 1);
+      const inner = classifyCommand(text, here, depth + 1);
       if (inner.kind === 'reset') return inner;
       if (inner.kind === 'apply') apply ??= { ...inner, what: `${written} (${inner.what})` };
       continue;
@@ -79,19 +84,19 @@ export function classifyCommand(command: string, cwd: string, depth = 0): ShellI
     const segment = script ? written.replace(/^(?:npm\s+run(?:-script)?|pnpm|yarn|bun)\s+(?:run\s+)?/, '') : written;
     const reset = RESETS.find(([pattern]) => pattern.test(segment));
     if (reset) return { kind: 'reset', what: reset[1] };
-    const client = sqlClientIntent(segment, command);
+    const client = sqlClientIntent(segment, command, here);
     if (client) {
       apply ??= client;
       continue;
     }
     const known = APPLIES.find(([pattern]) => pattern.test(segment));
-    if (known) apply ??= { kind: 'apply', what: known[1], files: [] };
+    if (known) apply ??= { kind: 'apply', what: known[1], files: [], cwd: here };
   }
   return apply ?? { kind: 'other' };
 }
 
 /** psql -f file / psql < file / psql -c "ALTER …", and the same for the MySQL and SQLite clients. */
-function sqlClientIntent(segment: string, whole: string): ShellIntent | undefined {
+function sqlClientIntent(segment: string, whole: string, cwd: string): ShellIntent | undefined {
   const client = SQL_CLIENTS.exec(segment)?.[1];
   if (!client) return undefined;
   const files = [
@@ -100,8 +105,8 @@ function sqlClientIntent(segment: string, whole: string): ShellIntent | undefine
     // `cat x.sql | psql`: the file comes before the pipe.
     ...[...whole.matchAll(/\bcat\s+("[^"]+"|'[^']+'|\S+\.sql)\s*\|/g)].map((match) => match[1] ?? ''),
   ].map((file) => file.replace(/^["']|["']$/g, ''));
-  if (files.length > 0) return { kind: 'apply', what: `${client} with a SQL file`, files };
-  if (DDL.test(segment)) return { kind: 'apply', what: `${client} running DDL`, files: [] };
+  if (files.length > 0) return { kind: 'apply', what: `${client} with a SQL file`, files, cwd };
+  if (DDL.test(segment)) return { kind: 'apply', what: `${client} running DDL`, files: [], cwd };
   return undefined;
 }
 

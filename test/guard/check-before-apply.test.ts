@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../environments/databases.js';
 import {
   DROP_COLUMN_MIGRATION,
   type GitProject,
@@ -132,4 +133,37 @@ describe('check_before_apply', () => {
     expect(verdict.verdict).toBe('pass');
     expect(verdict.migrations[0]?.rollback).toBe('proven');
   }, 60_000);
+
+  it("takes what an environment of the configuration has not applied yet, from its migration tool's table", async () => {
+    const dbmate = gitProject({
+      'db/migrations/20240101000000_accounts.sql':
+        '-- migrate:up\nCREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n\n-- migrate:down\nDROP TABLE accounts;\n',
+      'db/migrations/20240102000000_drop_email.sql':
+        '-- migrate:up\nALTER TABLE accounts DROP COLUMN email;\n\n-- migrate:down\nALTER TABLE accounts ADD COLUMN email text;\n',
+      'db-migration-agent.config.json': JSON.stringify({
+        environments: { staging: { url: 'env:DMA_GUARD_STAGING_URL' } },
+      }),
+    });
+    const db = await freshDatabase('sqlite', dbmate.root);
+    try {
+      await db.exec('CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY)');
+      await db.exec("INSERT INTO schema_migrations VALUES ('20240101000000')");
+      process.env.DMA_GUARD_STAGING_URL = db.url;
+      const { verdict } = await check(connection, { projectRoot: dbmate.root, environment: 'staging' });
+      expect(verdict.pending).toBe('the migrations not yet applied in staging (read from schema_migrations)');
+      expect(verdict.migrations.map((migration) => migration.path)).toEqual([
+        'db/migrations/20240102000000_drop_email.sql',
+      ]);
+      expect(verdict.verdict).toBe('fail');
+      const unknown = await callTool(connection.client, 'check_before_apply', {
+        projectRoot: dbmate.root,
+        environment: 'prod',
+      });
+      expect(unknown.isError).toBe(true);
+      expect(textOf(unknown)).toMatch(/prod/);
+    } finally {
+      delete process.env.DMA_GUARD_STAGING_URL;
+      await db.drop();
+    }
+  });
 });

@@ -74,11 +74,19 @@ describe('classifyCommand', () => {
     expect(kind(command)).toBe('other');
   });
 
+  it('follows cd: the migrations of the package the command runs in', () => {
+    expect(classifyCommand('cd packages/api && npx prisma migrate deploy', root)).toMatchObject({
+      kind: 'apply',
+      cwd: path.join(root, 'packages/api'),
+    });
+  });
+
   it('names the SQL files a client is given', () => {
     expect(classifyCommand('psql -v ON_ERROR_STOP=1 -f "db/a b.sql" -f db/c.sql', root)).toEqual({
       kind: 'apply',
       what: 'psql with a SQL file',
       files: ['db/a b.sql', 'db/c.sql'],
+      cwd: root,
     });
     expect(classifyCommand('cat db/x.sql | psql app', root)).toMatchObject({ kind: 'apply', files: ['db/x.sql'] });
   });
