@@ -26,6 +26,8 @@ export interface ApplyCheckRequest {
   root: string;
   /** The migrations to check (files, folders or globs); else the changed ones of `scope`. */
   paths?: string[];
+  /** SQL about to run as it is (`psql -c "…"`): checked instead of any file. */
+  sql?: string;
   /** Which changes are pending when no paths are given (default: the working tree against HEAD). */
   scope?: ChangeScope;
   /** Pending = not yet applied in this environment of the configuration (its migration tool's bookkeeping). */
@@ -65,8 +67,9 @@ const MAX_REASONS = 12;
 
 export async function checkBeforeApply(request: ApplyCheckRequest): Promise<ApplyCheck> {
   const failOn = request.failOn ?? 'error';
-  const chosen = await choosePending(request);
-  if (chosen.paths.length === 0)
+  const chosen =
+    request.sql !== undefined ? { paths: [], why: 'the SQL given', migrations: [] } : await choosePending(request);
+  if (chosen.paths.length === 0 && request.sql === undefined)
     return {
       verdict: 'pass',
       risk: 'NONE',
@@ -81,6 +84,7 @@ export async function checkBeforeApply(request: ApplyCheckRequest): Promise<Appl
     {
       root: request.root,
       paths: chosen.paths,
+      ...(request.sql !== undefined ? { text: { file: '<command>', sql: request.sql } } : {}),
       ...(request.engine !== undefined ? { engine: request.engine } : {}),
       executeProjectCode: request.executeProjectCode,
       ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),

@@ -71,6 +71,7 @@ export async function claudeCodeHook(stdin: string, env: NodeJS.ProcessEnv, cwd:
         checkBeforeApply({
           root: intent.cwd,
           ...sqlFiles(intent.files, intent.cwd),
+          ...(intent.sql !== undefined ? { sql: intent.sql } : {}),
           ...(env[HOOK_ENV.base] ? { scope: { kind: 'working-tree', base: env[HOOK_ENV.base] as string } } : {}),
           executeProjectCode: env[HOOK_ENV.execute] === '1',
           signal,

@@ -6,9 +6,18 @@ import path from 'node:path';
  * or neither. Read from the command text only (and the project's package.json scripts it names), never run.
  */
 
-export type ShellIntent =
-  /** `cwd`: where it runs (after any `cd` before it); `files`: SQL files a client is given, relative to `cwd`. */
-  { kind: 'apply'; what: string; files: string[]; cwd: string } | { kind: 'reset'; what: string } | { kind: 'other' };
+export type ShellIntent = ApplyIntent | { kind: 'reset'; what: string } | { kind: 'other' };
+
+export interface ApplyIntent {
+  kind: 'apply';
+  what: string;
+  /** SQL files a client is given, relative to `cwd`. */
+  files: string[];
+  /** Where it runs (after any `cd` before it). */
+  cwd: string;
+  /** DDL given on the command line (`psql -c "…"`). */
+  sql?: string;
+}
 
 /** Destroys the database or all its data: blocked unless the user allowed it. */
 const RESETS: Array<[RegExp, string]> = [
@@ -106,8 +115,10 @@ function sqlClientIntent(segment: string, whole: string, cwd: string): ShellInte
     ...[...whole.matchAll(/\bcat\s+("[^"]+"|'[^']+'|\S+\.sql)\s*\|/g)].map((match) => match[1] ?? ''),
   ].map((file) => file.replace(/^["']|["']$/g, ''));
   if (files.length > 0) return { kind: 'apply', what: `${client} with a SQL file`, files, cwd };
-  if (DDL.test(segment)) return { kind: 'apply', what: `${client} running DDL`, files: [], cwd };
-  return undefined;
+  if (!DDL.test(segment)) return undefined;
+  const inline = /\s(?:-c|--command[=\s]|-e|--execute[=\s])\s*(?:"([^"]*)"|'([^']*)')/.exec(segment);
+  const sql = inline?.[1] ?? inline?.[2];
+  return { kind: 'apply', what: `${client} running DDL`, files: [], cwd, ...(sql && DDL.test(sql) ? { sql } : {}) };
 }
 
 /** The command split at ;, &&, ||, | and newlines (outside quotes), each without leading VAR=value, sudo, npx …. */

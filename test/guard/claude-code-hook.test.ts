@@ -111,6 +111,15 @@ describe.skipIf(!existsSync(BIN))('db-migration-agent hook claude-code', () => {
     expect(outcome.stderr).toMatch(/change\.sql: drop-column/);
   });
 
+  it('checks the DDL psql -c is given', () => {
+    const outcome = runHook(
+      hookInput('psql "$DATABASE_URL" -c "ALTER TABLE users DROP COLUMN email"', safe.root),
+      safe.root,
+    );
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/<command>: drop-column/);
+  });
+
   it('lets an unrelated command through silently', () => {
     const outcome = runHook(hookInput('git status && npm test', risky.root), risky.root);
     expect(outcome).toEqual({ code: 0, stdout: '', stderr: '' });

@@ -81,6 +81,13 @@ describe('classifyCommand', () => {
     });
   });
 
+  it('keeps the DDL given on the command line', () => {
+    expect(classifyCommand(`psql "$DATABASE_URL" -c 'ALTER TABLE users DROP COLUMN email'`, root)).toMatchObject({
+      kind: 'apply',
+      sql: 'ALTER TABLE users DROP COLUMN email',
+    });
+  });
+
   it('names the SQL files a client is given', () => {
     expect(classifyCommand('psql -v ON_ERROR_STOP=1 -f "db/a b.sql" -f db/c.sql', root)).toEqual({
       kind: 'apply',
