@@ -42,7 +42,12 @@ export const checkBeforeApplyTool = defineTool({
       import('../src/guard/check-before-apply.js'),
       import('../src/guard/render.js'),
     ]);
-    const { needsConsent: _, ...verdict } = await checkBeforeApply({
+    const {
+      needsConsent: _,
+      failsBeyondConsent: __,
+      checkedRisk: ___,
+      ...verdict
+    } = await checkBeforeApply({
       root: await context.resolveRoot(input.projectRoot),
       ...(input.paths ? { paths: input.paths } : {}),
       ...(input.base ? { scope: { kind: 'working-tree', base: input.base } } : {}),

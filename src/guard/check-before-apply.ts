@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { ReportSummary } from '../safety/report.js';
+import type { ReportSummary, Risk } from '../safety/report.js';
 import type { CheckStream, OverallRisk, SafetyCheckResult } from '../safety/run.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import { type ChangeScope, changedFiles, isGitRepository } from './changed-files.js';
@@ -58,9 +58,13 @@ export interface ApplyVerdict {
   next: string;
 }
 
-/** The verdict, and the code migrations left unchecked only for want of consent to compile them (the hooks' note). */
+/** The verdict, with what the hooks need besides: the code migrations left unchecked only for want of consent. */
 export interface ApplyCheck extends ApplyVerdict {
   needsConsent: string[];
+  /** Whether the check fails for anything other than those (a finding, an unreadable file, a failed rollback). */
+  failsBeyondConsent: boolean;
+  /** The risk of what was checked, also when not everything was. */
+  checkedRisk: Risk | 'NONE';
 }
 
 const MAX_REASONS = 12;
@@ -78,6 +82,8 @@ export async function checkBeforeApply(request: ApplyCheckRequest): Promise<Appl
       migrations: [],
       next: 'Nothing to check: pass `paths` (or `base`) if a migration should have been found.',
       needsConsent: [],
+      failsBeyondConsent: false,
+      checkedRisk: 'NONE',
     };
   const { streamMigrations } = await import('../safety/validate.js');
   const { result } = await streamMigrations(
@@ -99,8 +105,10 @@ export async function checkBeforeApply(request: ApplyCheckRequest): Promise<Appl
     rollback: rollbackOf(report, chosen.migrations),
   }));
   if (request.rehearse) await proveRollbacks(request, migrations, chosen.migrations);
-  const reasons = reasonsOf(result, failOn, migrations);
+  const found = findingReasons(result, failOn, migrations);
+  const reasons = [...result.unchecked, ...found];
   const verdict = reasons.length > 0 ? 'fail' : 'pass';
+  const needsConsent = result.errors.filter((error) => error.code === 'execute-required');
   return {
     verdict,
     risk: result.risk,
@@ -108,9 +116,9 @@ export async function checkBeforeApply(request: ApplyCheckRequest): Promise<Appl
     pending: chosen.why,
     migrations,
     next: nextStep(verdict, result, migrations),
-    needsConsent: result.errors
-      .filter((error) => error.code === 'execute-required')
-      .map((error) => error.where?.file ?? '<input>'),
+    needsConsent: needsConsent.map((error) => error.where?.file ?? '<input>'),
+    failsBeyondConsent: found.length > 0 || result.errors.length > needsConsent.length,
+    checkedRisk: result.files.length > 0 ? result.checkedRisk : 'NONE',
   };
 }
 
@@ -207,12 +215,13 @@ async function proveRollbacks(
   }
 }
 
-function reasonsOf(
+/** What fails in what was checked: findings at or above the threshold, rollbacks that failed their proof. */
+function findingReasons(
   result: SafetyCheckResult<ReportSummary>,
   failOn: FailLevel,
   migrations: MigrationVerdict[],
 ): string[] {
-  const reasons = [...result.unchecked];
+  const reasons: string[] = [];
   const threshold = FAIL_LEVELS.indexOf(failOn);
   for (const report of result.files) {
     const failing = FAIL_LEVELS.some((level, rank) => rank <= threshold && report.counts[level] > 0);

@@ -82,15 +82,13 @@ export async function claudeCodeHook(stdin: string, env: NodeJS.ProcessEnv, cwd:
     const what = error instanceof UserError ? error.what : (error as Error).message;
     return failOpen(`the check failed: ${what.split('\n')[0]}`);
   }
-  const onlyConsentMissing =
-    check.risk === 'NOT FULLY CHECKED' &&
-    check.needsConsent.length > 0 &&
-    check.reasons.length === check.needsConsent.length;
-  if (onlyConsentMissing)
+  // Code migrations not compiled for want of consent are let through with a note; the rest is still judged.
+  const consentOnly = check.needsConsent.length > 0 && !check.failsBeyondConsent;
+  const problems = blockingProblems(check, consentOnly);
+  if (consentOnly && problems.length === 0)
     return allow(
       `db-migration-agent did not check ${check.needsConsent.join(', ')}: code migrations are compiled only with consent (set ${HOOK_ENV.execute}=1, or call check_before_apply with executeProjectCode: true). The command was allowed unchecked.`,
     );
-  const problems = blockingProblems(check);
   if (problems.length === 0)
     return allow(
       check.migrations.length === 0
@@ -109,10 +107,10 @@ export async function claudeCodeHook(stdin: string, env: NodeJS.ProcessEnv, cwd:
 }
 
 /** Why the hook stops the command: the CI verdict, then what CI lets through but the agent should not run blindly. */
-function blockingProblems(check: ApplyCheck): string[] {
+function blockingProblems(check: ApplyCheck, consentOnly: boolean): string[] {
   const problems: string[] = [];
-  if (check.verdict === 'fail') problems.push('the migrations fail the CI check');
-  else if (check.risk === 'HIGH') problems.push('HIGH risk (data loss or a long lock)');
+  if (check.verdict === 'fail' && !consentOnly) problems.push('the migrations fail the CI check');
+  else if (check.checkedRisk === 'HIGH') problems.push('HIGH risk (data loss or a long lock)');
   const noWayBack = check.migrations.filter(
     (migration) => migration.rollback === 'missing' || migration.rollback === 'failed',
   );

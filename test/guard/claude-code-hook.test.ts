@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -118,6 +118,22 @@ describe.skipIf(!existsSync(BIN))('db-migration-agent hook claude-code', () => {
     );
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(/<command>: drop-column/);
+  });
+
+  it('lets code migrations it may not compile through with a note, and checks them with DB_MIGRATION_AGENT_EXECUTE=1', () => {
+    const knex = gitProject({}, 'dma-hook-knex-');
+    cpSync(path.join(REPO, 'test/fixtures/plan-rollback-knex'), knex.root, { recursive: true });
+    knex.git('add', '-A', '--', ':!migrations/20240102000000_drop_nickname.js');
+    knex.git('commit', '-q', '-m', 'accounts');
+    const command = hookInput('npx knex migrate:latest', knex.root);
+    const unchecked = runHook(command, knex.root);
+    expect(unchecked.code).toBe(0);
+    expect(JSON.parse(unchecked.stdout).systemMessage).toMatch(
+      /did not check migrations\/20240102000000_drop_nickname\.js: .*DB_MIGRATION_AGENT_EXECUTE=1.*allowed unchecked/,
+    );
+    const checked = runHook(command, knex.root, { DB_MIGRATION_AGENT_EXECUTE: '1' });
+    expect(checked.code).toBe(2);
+    expect(checked.stderr).toMatch(/drop_nickname\.js: drop-column/);
   });
 
   it('lets an unrelated command through silently', () => {
