@@ -243,6 +243,9 @@ function nextStep(
     return 'Run rollback_plan on the failed migration for the down that works, then check again.';
   if (verdict === 'fail')
     return 'Do not apply. Run validate_safety on these paths for each finding and its fix, rewrite the migration, then check again.';
+  const high = result.files.find((report) => report.risk === 'HIGH');
+  if (high)
+    return `Passes CI, but HIGH risk in ${high.file ?? '<input>'} (${high.riskReasons[0] ?? 'see validate_safety'}): apply only with the user's explicit yes.`;
   if (migrations.some((migration) => migration.rollback === 'missing'))
     return 'Passes CI, but a migration has no down: write one (rollback_plan derives it) before applying.';
   return 'Safe to apply by the CI rules.';

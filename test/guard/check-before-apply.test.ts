@@ -95,6 +95,22 @@ describe('check_before_apply', () => {
     expect(strict.verdict.migrations[0]?.rollback).toBe('missing');
   });
 
+  it('passes a drop the author suppressed with a reason, as CI does, but says it is HIGH risk and needs a yes', async () => {
+    project.write({
+      'db/migrations/000005_drop_note.up.sql':
+        '-- dma-ignore drop-column the column was never read\nALTER TABLE users DROP COLUMN note;\n',
+      'db/migrations/000005_drop_note.down.sql': 'ALTER TABLE users ADD COLUMN note text;\n',
+    });
+    const { verdict } = await check(connection, {
+      projectRoot: project.root,
+      paths: ['db/migrations/000005_drop_note.up.sql'],
+    });
+    expect(verdict).toMatchObject({ verdict: 'pass', risk: 'HIGH', reasons: [] });
+    expect(verdict.next).toMatch(
+      /^Passes CI, but HIGH risk in db\/migrations\/000005_drop_note\.up\.sql .*users\.note.*explicit yes/,
+    );
+  });
+
   it('takes what a branch changed since a base ref, committed or not', async () => {
     const branch = gitProject(GOLANG_MIGRATE_BASE);
     branch.git('add', '-A');
