@@ -131,6 +131,16 @@ describe('check_before_apply', () => {
     expect(textOf(badRef)).toMatch(/nope/);
   });
 
+  it('refuses a path outside the project with what to pass instead', async () => {
+    const outside = await callTool(connection.client, 'check_before_apply', {
+      projectRoot: project.root,
+      paths: ['../elsewhere/001.sql'],
+    });
+    expect(outside.isError).toBe(true);
+    expect(textOf(outside)).toMatch(/\.\.\/elsewhere\/001\.sql/);
+    expect(textOf(outside)).toMatch(/fix:/i);
+  });
+
   it('fails what it could not check to its end (a syntax error)', async () => {
     const broken = gitProject(GOLANG_MIGRATE_BASE);
     broken.write({ 'db/migrations/000002_broken.up.sql': 'ALTER TABLE users ADD COLUMN;\n' });

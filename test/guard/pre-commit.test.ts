@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -105,6 +106,16 @@ describe.skipIf(!existsSync(BIN))('hook install / pre-commit / uninstall', () =>
     expect(readFileSync(path.join(project.root, 'lint.log'), 'utf8')).toBe('lint ran\n');
     expect(cli(project, 'uninstall').out).toBe('.husky/pre-commit: removed (husky hook)\n');
     expect(readFileSync(path.join(project.root, '.husky/pre-commit'), 'utf8')).toBe('echo "lint ran" >> lint.log\n');
+  });
+
+  it('refuses to install outside a git repository, and an unknown action, saying what to do', () => {
+    const plain = { root: mkdtempSync(path.join(tmpdir(), 'dma-nogit-')) } as GitProject;
+    const refused = cli(plain, 'install');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/not inside a git repository[\s\S]*git init/);
+    const unknown = cli(plain, 'instal');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/Unknown hook action 'instal'[\s\S]*claude-code, pre-commit, install, uninstall/);
   });
 
   it('hook pre-commit passes silently when no migration is staged', () => {
