@@ -98,7 +98,16 @@ async function preCommit(root: string, values: { 'fail-on'?: string; execute?: b
     executeProjectCode: values.execute === true,
   });
   if (verdict.migrations.length === 0 && verdict.verdict === 'pass') return 0;
-  const text = `${renderVerdict(verdict)}\n`;
+  const { unstagedAmong } = await import('../guard/changed-files.js');
+  const edited = await unstagedAmong(
+    root,
+    verdict.migrations.map((migration) => migration.path),
+  );
+  const note =
+    edited.length > 0
+      ? `note: ${edited.join(', ')} changed after it was staged; the working-tree version was checked. Stage it (git add) so the commit holds what was checked.\n`
+      : '';
+  const text = `${renderVerdict(verdict)}\n${note}`;
   if (verdict.verdict === 'fail') {
     io.stderr.write(`${text}Commit refused by db-migration-agent (git commit --no-verify skips it).\n`);
     return 1;

@@ -76,3 +76,13 @@ async function listNames(git: Git, scope: ChangeScope): Promise<string[]> {
   const since = scope.base ? (await git.raw(['merge-base', scope.base, 'HEAD'])).trim() : 'HEAD';
   return [...lines(await git.raw(['diff', '--name-only', ADDED_OR_CHANGED, since])), ...untracked];
 }
+
+/** Which of these files have changes not staged: a pre-commit check reads the working tree, not the index. */
+export async function unstagedAmong(root: string, files: readonly string[]): Promise<string[]> {
+  if (files.length === 0) return [];
+  const { simpleGit } = await import('simple-git');
+  const names = (await simpleGit({ baseDir: root }).raw(['diff', '--name-only', '--relative', '--', ...files]))
+    .split('\n')
+    .filter((line) => line.length > 0);
+  return files.filter((file) => names.some((name) => name === file || name.startsWith(`${file}/`)));
+}

@@ -118,6 +118,19 @@ describe.skipIf(!existsSync(BIN))('hook install / pre-commit / uninstall', () =>
     expect(unknown.err).toMatch(/Unknown hook action 'instal'[\s\S]*claude-code, pre-commit, install, uninstall/);
   });
 
+  it('says when a staged migration was edited after staging (the working tree is what it checks)', () => {
+    const project = started();
+    project.write(SAFE_MIGRATION);
+    project.git('add', '-A');
+    project.write({ 'db/migrations/000002_note.up.sql': 'ALTER TABLE users ADD COLUMN note text NULL;\n' });
+    const result = cli(project, 'pre-commit');
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^PASS/);
+    expect(result.out).toContain(
+      'note: db/migrations/000002_note.up.sql changed after it was staged; the working-tree version was checked.',
+    );
+  });
+
   it('hook pre-commit passes silently when no migration is staged', () => {
     const project = started();
     project.write({ 'README.md': '# app\n' });
