@@ -5,9 +5,9 @@ import { executeProjectCodeField, projectRootField } from './fields.js';
 
 const inputSchema = z.object({
   projectRoot: projectRootField,
-  paths: z.array(z.string()).optional().describe('Else the changed ones'),
-  base: z.string().optional().describe('Git ref, e.g. origin/main'),
-  environment: z.string().optional().describe('Config name: not applied there'),
+  paths: z.array(z.string()).optional(),
+  base: z.string().optional().describe('Git ref'),
+  environment: z.string().optional(),
   rehearse: z.boolean().optional().describe('Prove downs (slow)'),
   failOn: z.enum(['error', 'warning', 'info']).optional().describe('Default error, as CI'),
   executeProjectCode: executeProjectCodeField,
@@ -19,7 +19,7 @@ export const checkBeforeApplyTool = defineTool({
   name: 'check_before_apply',
   title: 'Verdict before applying',
   description:
-    "Use right before running migrations: CI's verdict (pass/fail, reasons) on the pending ones (changed since HEAD or base, or not applied in an environment) and each rollback's state. Read-only.",
+    "Use right before running migrations: CI's verdict (pass/fail, reasons) on the pending ones (default: changed since HEAD; or since base; or paths; or unapplied in environment) and each rollback's state.",
   inputSchema,
   listedInput: inputSchema.pick({ projectRoot: true, paths: true, base: true, environment: true, rehearse: true }),
   outputSchema: z.object({
