@@ -82,7 +82,9 @@ export function classifyCommand(command: string, cwd: string, depth = 0): ShellI
       continue;
     }
     const script = RUN_SCRIPT.exec(written)?.[1];
-    const text = script && depth < 3 ? packageScript(here, script) : undefined;
+    const target = /^make\s+(?:-\S+\s+)*([\w.-]+)\s*$/.exec(written)?.[1];
+    const text =
+      depth >= 3 ? undefined : script ? packageScript(here, script) : target ? makeRecipe(here, target) : undefined;
     if (text !== undefined) {
       const inner = classifyCommand(text, here, depth + 1);
       if (inner.kind === 'reset') return inner;
@@ -157,7 +159,7 @@ export function splitSegments(command: string): string[] {
 }
 
 const LAUNCHER =
-  /^(?:\w+=(?:"[^"]*"|'[^']*'|\S*)\s+|sudo\s+|env\s+|exec\s+|time\s+|npx\s+(?:-y\s+|--yes\s+)?|pnpm\s+(?:exec|dlx)\s+|yarn\s+(?:exec|dlx)\s+|bunx\s+|uv\s+run\s+|poetry\s+run\s+|pipenv\s+run\s+|python3?\s+(?:-m\s+)?|bundle\s+exec\s+|go\s+run\s+\S+\s+|docker\s+compose\s+exec\s+(?:-T\s+)?\S+\s+)/;
+  /^(?:\w+=(?:"[^"]*"|'[^']*'|\S*)\s+|sudo\s+|env\s+|exec\s+|time\s+|npx\s+(?:-y\s+|--yes\s+)?|pnpm\s+(?:exec|dlx)\s+|yarn\s+(?:exec|dlx)\s+|bunx\s+|uv\s+run\s+|poetry\s+run\s+|pipenv\s+run\s+|python3?\s+(?:-m\s+)?|bundle\s+exec\s+|go\s+run\s+\S+\s+|docker(?:-compose|\s+compose)\s+(?:exec|run)\s+(?:-\S+\s+)*\S+\s+)/;
 
 function stripLaunchers(segment: string): string {
   let text = segment.trim().replace(/^\(+|\)+$/g, '');
@@ -178,4 +180,23 @@ function packageScript(cwd: string, name: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The recipe of a Makefile target (its tab-indented lines, `@` and `-` prefixes dropped), one command a line. */
+function makeRecipe(cwd: string, target: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path.join(cwd, 'Makefile'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => new RegExp(`^${target.replace(/[.]/g, '\\.')}\\s*:(?!=)`).test(line));
+  if (start < 0) return undefined;
+  const recipe: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith('\t')) break;
+    recipe.push(line.slice(1).replace(/^[@-]+/, ''));
+  }
+  return recipe.join('\n');
 }

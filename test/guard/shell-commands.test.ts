@@ -13,6 +13,10 @@ writeFileSync(
     scripts: { 'db:migrate': 'knex migrate:latest', 'db:fresh': 'prisma migrate reset --force', dev: 'vite' },
   }),
 );
+writeFileSync(
+  path.join(root, 'Makefile'),
+  'migrate:\n\t@echo migrating\n\tgoose -dir db postgres "$(DB)" up\n\nbuild:\n\tgo build ./...\n\nnuke: build\n\t-dropdb app\n',
+);
 const kind = (command: string) => classifyCommand(command, root).kind;
 
 describe('classifyCommand', () => {
@@ -41,6 +45,8 @@ describe('classifyCommand', () => {
     'psql "$DATABASE_URL" -f db/change.sql',
     'mysql -u root app < schema/change.sql',
     'psql -c "ALTER TABLE users ADD COLUMN note text"',
+    'docker compose run --rm api npx prisma migrate deploy',
+    'make migrate',
   ])('checks %s', (command) => {
     expect(kind(command)).toBe('apply');
   });
@@ -56,6 +62,7 @@ describe('classifyCommand', () => {
     'flyway clean',
     'rails db:reset',
     'npx knex migrate:latest && npx prisma migrate reset',
+    'make nuke',
   ])('blocks the reset %s', (command) => {
     expect(kind(command)).toBe('reset');
   });
@@ -70,6 +77,8 @@ describe('classifyCommand', () => {
     'cat db/migrations/0001_init.up.sql',
     'grep -r "knex migrate:latest" docs',
     'psql -c "SELECT count(*) FROM users"',
+    'make build',
+    'make',
   ])('lets %s through', (command) => {
     expect(kind(command)).toBe('other');
   });

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const MAYBE_DATABASE =
-  /migrat|prisma|drizzle|psql|mysql|mariadb|sqlite3|pgcli|mycli|alembic|manage\.py|django|flyway|liquibase|goose|dbmate|sqitch|knex|typeorm|sequelize|kysely|mikro-orm|atlas|diesel|sqlx|rails|dropdb|drop\s+database|\b(npm|pnpm|yarn|bun)\b/i;
+  /migrat|prisma|drizzle|psql|mysql|mariadb|sqlite3|pgcli|mycli|alembic|manage\.py|django|flyway|liquibase|goose|dbmate|sqitch|knex|typeorm|sequelize|kysely|mikro-orm|atlas|diesel|sqlx|rails|dropdb|drop\s+database|\b(npm|pnpm|yarn|bun|make)\b/i;
 
 const chunks = [];
 for await (const chunk of process.stdin) chunks.push(chunk);
