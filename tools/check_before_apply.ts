@@ -19,7 +19,7 @@ export const checkBeforeApplyTool = defineTool({
   name: 'check_before_apply',
   title: 'Verdict before applying',
   description:
-    "Use right before running migrations: CI's verdict (pass/fail, reasons) on the pending ones (default: changed since HEAD; or since base; or paths; or unapplied in environment) and each rollback's state.",
+    "Use right before running migrations: CI's verdict (pass/fail, reasons) on the pending ones (default: changed since origin/HEAD, else HEAD; or since base; or paths; or unapplied in environment) and each rollback's state.",
   inputSchema,
   listedInput: inputSchema.pick({ projectRoot: true, paths: true, base: true, environment: true, rehearse: true }),
   outputSchema: z.object({

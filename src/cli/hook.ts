@@ -16,7 +16,7 @@ Guard rails where migrations are applied or committed.
                         DB_MIGRATION_AGENT_ALLOW_RESET=1   allow resets and drops
                         DB_MIGRATION_AGENT_ALLOW_RISK=1    allow migrations the check would block
                         DB_MIGRATION_AGENT_EXECUTE=1       compile code migrations in the sandbox to check them
-                        DB_MIGRATION_AGENT_BASE=<ref>      pending = changed since <ref> (default: since HEAD)
+                        DB_MIGRATION_AGENT_BASE=<ref>      pending = changed since <ref> (default: origin/HEAD, else HEAD)
                         DB_MIGRATION_AGENT_HOOK_TIMEOUT=<s> give up (and allow) after s seconds (default 45)
   hook pre-commit     Checks the migrations staged for commit; exit 1 when they fail (the CI verdict).
   hook install        Adds the pre-commit check to .husky/pre-commit when Husky is used, else to git's

@@ -27,6 +27,20 @@ export async function isGitRepository(root: string): Promise<boolean> {
   }
 }
 
+/**
+ * The branch the work will merge into, when the clone knows it: origin's default branch (origin/HEAD, set by
+ * `git clone`). Work committed on a branch but not merged is still pending there, not only uncommitted work.
+ */
+export async function defaultBase(root: string): Promise<string | undefined> {
+  const { simpleGit } = await import('simple-git');
+  try {
+    const name = (await simpleGit({ baseDir: root }).raw(['rev-parse', '--abbrev-ref', 'origin/HEAD'])).trim();
+    return name.length > 0 && name !== 'origin/HEAD' ? name : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function changedFiles(root: string, scope: ChangeScope): Promise<string[]> {
   for (const ref of [scope.kind === 'staged' ? undefined : scope.base, scope.kind === 'range' ? scope.head : undefined])
     if (ref?.startsWith('-'))

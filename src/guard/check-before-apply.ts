@@ -2,7 +2,7 @@ import { UserError } from '../errors.js';
 import type { ReportSummary, Risk } from '../safety/report.js';
 import type { CheckStream, OverallRisk, SafetyCheckResult } from '../safety/run.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
-import { type ChangeScope, changedFiles, isGitRepository } from './changed-files.js';
+import { type ChangeScope, changedFiles, defaultBase, isGitRepository } from './changed-files.js';
 import { migrationsAmong, type PendingMigration } from './pending.js';
 
 /**
@@ -28,7 +28,10 @@ export interface ApplyCheckRequest {
   paths?: string[];
   /** SQL about to run as it is (`psql -c "…"`): checked instead of any file. */
   sql?: string;
-  /** Which changes are pending when no paths are given (default: the working tree against HEAD). */
+  /**
+   * Which changes are pending when no paths are given (default: the working tree against the merge base with
+   * origin's default branch when the clone has one, else against HEAD).
+   */
   scope?: ChangeScope;
   /** Pending = not yet applied in this environment of the configuration (its migration tool's bookkeeping). */
   environment?: string;
@@ -137,7 +140,7 @@ async function choosePending(
     return { paths: request.paths, why: 'the paths given', migrations: known.length > 0 ? known : all() };
   }
   if (request.environment !== undefined) return pendingIn(request, request.environment);
-  const scope = request.scope ?? { kind: 'working-tree' };
+  const scope: ChangeScope = request.scope ?? { kind: 'working-tree', ...(await defaultBaseIn(request.root)) };
   if (!(await isGitRepository(request.root)))
     return {
       paths: ['.'],
@@ -175,6 +178,12 @@ async function pendingIn(
     why: `the migrations not yet applied in ${environment}${found.table ? ` (read from ${found.table})` : ''}`,
     migrations: migrationsAmong(request.root, paths),
   };
+}
+
+async function defaultBaseIn(root: string): Promise<{ base?: string }> {
+  if (!(await isGitRepository(root))) return {};
+  const base = await defaultBase(root);
+  return base ? { base } : {};
 }
 
 function describeScope(scope: ChangeScope): string {

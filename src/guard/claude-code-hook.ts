@@ -21,7 +21,7 @@ export const HOOK_ENV = {
   allowRisk: 'DB_MIGRATION_AGENT_ALLOW_RISK',
   /** "1": code migrations (knex, TypeORM, Alembic …) may be compiled in the sandbox to check them. */
   execute: 'DB_MIGRATION_AGENT_EXECUTE',
-  /** A git ref: pending = changed since it (default: since the last commit). */
+  /** A git ref: pending = changed since it (default: origin's default branch, else the last commit). */
   base: 'DB_MIGRATION_AGENT_BASE',
   /** Seconds the check may take before the hook gives up and allows (default 45). */
   timeout: 'DB_MIGRATION_AGENT_HOOK_TIMEOUT',

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../environments/databases.js';
 import {
@@ -139,6 +140,24 @@ describe('check_before_apply', () => {
     expect(outside.isError).toBe(true);
     expect(textOf(outside)).toMatch(/\.\.\/elsewhere\/001\.sql/);
     expect(textOf(outside)).toMatch(/fix:/i);
+  });
+
+  it("in a clone, takes by default what the branch changed since origin's default branch, committed or not", async () => {
+    const upstream = gitProject(GOLANG_MIGRATE_BASE);
+    upstream.git('add', '-A');
+    upstream.git('commit', '-q', '-m', 'users');
+    const clone = gitProject({});
+    clone.git('clone', '-q', upstream.root, 'app');
+    const app = path.join(clone.root, 'app');
+    const git = (...args: string[]) => clone.git('-C', app, ...args);
+    git('checkout', '-q', '-b', 'feature');
+    clone.write({ 'app/db/migrations/000002_note.up.sql': SAFE_MIGRATION['db/migrations/000002_note.up.sql'] });
+    clone.write({ 'app/db/migrations/000002_note.down.sql': SAFE_MIGRATION['db/migrations/000002_note.down.sql'] });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'note');
+    const { verdict } = await check(connection, { projectRoot: app });
+    expect(verdict.pending).toMatch(/since origin\/main/);
+    expect(verdict.migrations.map((migration) => migration.path)).toEqual(['db/migrations/000002_note.up.sql']);
   });
 
   it('fails what it could not check to its end (a syntax error)', async () => {
