@@ -69,6 +69,10 @@ export async function run(): Promise<BenchResult[]> {
   try {
     const bareNode = await timeRuns(RUNS, () => runProcess(['-e', ''], root, '', [0]));
     const unrelated = await timeRuns(RUNS, () => runProcess([GUARD], root, hookInput('git status', root), [0]));
+    const npmTest = await timeRuns(RUNS, () =>
+      runProcess([BIN, 'hook', 'claude-code'], root, hookInput('npm test', root), [0]),
+    );
+    const version = await timeRuns(RUNS, () => runProcess([BIN, '--version'], root, '', [0]));
     const migrate = await timeRuns(RUNS, () =>
       runProcess(
         [BIN, 'hook', 'claude-code'],
@@ -90,6 +94,16 @@ export async function run(): Promise<BenchResult[]> {
         // The guard must cost no more than starting Node itself, whatever the machine's load.
         target: round(median(bareNode) * 1.3),
         note: `target: 1.3 × a bare \`node -e ""\` start on this machine (${round(median(bareNode))} ms)`,
+      },
+      {
+        name: 'Claude Code hook CLI, a command the guard script passes on (npm test)',
+        unit: 'ms',
+        median: round(median(npmTest)),
+        runs: RUNS,
+        ratio: median(npmTest) / median(version),
+        peer: 'db-migration-agent --version',
+        target: round(median(version) * 1.5),
+        note: `target: 1.5 × the CLI's own start (--version, ${round(median(version))} ms here)`,
       },
       {
         name: `Claude Code hook, migrate up with 1 pending of ${COMMITTED + 1} migrations (CLI + check)`,

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { isInside } from '../root.js';
-import { type ApplyCheck, checkBeforeApply } from './check-before-apply.js';
-import { renderVerdict } from './render.js';
+import type { ApplyCheck } from './check-before-apply.js';
 import { classifyCommand } from './shell-commands.js';
 
 /**
@@ -64,6 +63,11 @@ export async function claudeCodeHook(stdin: string, env: NodeJS.ProcessEnv, cwd:
       ].join('\n'),
     );
   }
+  // Loaded only for a command that applies migrations: every other command is answered in a few milliseconds.
+  const [{ checkBeforeApply }, { renderVerdict }] = await Promise.all([
+    import('./check-before-apply.js'),
+    import('./render.js'),
+  ]);
   let check: ApplyCheck;
   try {
     check = await withTimeout(
