@@ -28,7 +28,7 @@ Options:
   --fail-on <level>   pre-commit: error (default), warning or info
   --execute           pre-commit: compile code migrations in the sandbox (runs project code, isolated)
   --force             install: replace another tool's hook instead of appending to it
-  --command <cmd>     install: the command the hook runs (default: npx --no-install db-migration-agent hook pre-commit)
+  --command <cmd>     install: the command the hook runs (default: npx --yes db-migration-agent hook pre-commit)
 
 Examples:
   db-migration-agent hook install

@@ -11,7 +11,7 @@ import { UserError } from '../errors.js';
 
 const BEGIN = '# >>> db-migration-agent pre-commit check >>>';
 const END = '# <<< db-migration-agent pre-commit check <<<';
-export const DEFAULT_HOOK_COMMAND = 'npx --no-install db-migration-agent hook pre-commit';
+export const DEFAULT_HOOK_COMMAND = 'npx --yes db-migration-agent hook pre-commit';
 
 export interface HookChange {
   file: string;

@@ -108,6 +108,14 @@ describe.skipIf(!existsSync(BIN))('hook install / pre-commit / uninstall', () =>
     expect(readFileSync(path.join(project.root, '.husky/pre-commit'), 'utf8')).toBe('echo "lint ran" >> lint.log\n');
   });
 
+  it('installs npx --yes db-migration-agent by default: the project install, else the published package', () => {
+    const project = started();
+    expect(cli(project, 'install').code).toBe(0);
+    expect(readFileSync(path.join(project.root, '.git/hooks/pre-commit'), 'utf8')).toBe(
+      '#!/bin/sh\n# >>> db-migration-agent pre-commit check >>>\nnpx --yes db-migration-agent hook pre-commit || exit $?\n# <<< db-migration-agent pre-commit check <<<\n',
+    );
+  });
+
   it('refuses to install outside a git repository, and an unknown action, saying what to do', () => {
     const plain = { root: mkdtempSync(path.join(tmpdir(), 'dma-nogit-')) } as GitProject;
     const refused = cli(plain, 'install');
