@@ -33,6 +33,8 @@ interface ActionInputs {
   comment: boolean;
   execute: boolean;
   root: string;
+  /** The project folder inside the repository ('' at its top): annotations and SARIF name files from the top. */
+  prefix: string;
 }
 
 export async function runGithubAction(io: ActionIO): Promise<number> {
@@ -64,7 +66,7 @@ export async function runGithubAction(io: ActionIO): Promise<number> {
   let markdown = '';
   let sarif = '';
   const writer = new TeeReportWriter([
-    format.reportWriter('github', (chunk) => io.stdout.write(chunk), rules),
+    format.reportWriter('github', (chunk) => io.stdout.write(fromRepositoryTop(chunk, inputs.prefix)), rules),
     format.reportWriter(
       'markdown',
       (chunk) => {
@@ -85,7 +87,7 @@ export async function runGithubAction(io: ActionIO): Promise<number> {
     writer,
   );
   writer.finish(result);
-  if (inputs.sarif) writeFileSync(resolveInsideRoot(inputs.root, inputs.sarif), sarif);
+  if (inputs.sarif) writeFileSync(resolveInsideRoot(inputs.root, inputs.sarif), sarifFromTop(sarif, inputs.prefix));
   const stepSummary = io.env.GITHUB_STEP_SUMMARY;
   if (stepSummary) appendFileSync(stepSummary, markdown);
   if (target && inputs.comment) await comment(io, target, markdown, false);
@@ -117,6 +119,12 @@ function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
     comment: (env.INPUT_COMMENT ?? 'true') !== 'false',
     execute: env.INPUT_EXECUTE === 'true',
     root: path.resolve(workspace, env.INPUT_WORKING_DIRECTORY || '.'),
+    prefix: path
+      .relative(workspace, path.resolve(workspace, env.INPUT_WORKING_DIRECTORY || '.'))
+      .split(path.sep)
+      .filter((part) => part.length > 0)
+      .map((part) => `${part}/`)
+      .join(''),
   };
 }
 
@@ -176,4 +184,26 @@ function output(env: NodeJS.ProcessEnv, values: Record<string, string>): void {
       .map(([key, value]) => `${key}=${value}\n`)
       .join(''),
   );
+}
+
+/** Workflow annotations name files from the repository's top: the working directory goes in front. */
+function fromRepositoryTop(commands: string, prefix: string): string {
+  return prefix ? commands.replace(/^(::\w+ file=)/gm, `$1${prefix}`) : commands;
+}
+
+/** The same for SARIF: code scanning resolves a relative artifact URI against the repository's top. */
+function sarifFromTop(sarif: string, prefix: string): string {
+  if (!prefix) return sarif;
+  const log = JSON.parse(sarif) as { runs?: unknown[] };
+  const rebase = (value: unknown): void => {
+    if (Array.isArray(value)) for (const item of value) rebase(item);
+    else if (value && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      const location = record.artifactLocation as { uri?: string } | undefined;
+      if (location?.uri && !/^[a-z]+:/i.test(location.uri)) location.uri = `${prefix}${location.uri}`;
+      for (const [key, child] of Object.entries(record)) if (key !== 'artifactLocation') rebase(child);
+    }
+  };
+  rebase(log.runs);
+  return `${JSON.stringify(log, null, 2)}\n`;
 }

@@ -87,13 +87,16 @@ async function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /** A repository whose `feature` branch adds `files` on top of main; the pull_request payload naming both. */
-function pullRequest(files: Record<string, string>): { project: GitProject; event: string } {
-  const project = gitProject(GOLANG_MIGRATE_BASE, 'dma-action-');
+/** `under`: the project sits in that folder of the repository (the action's working-directory). */
+function pullRequest(files: Record<string, string>, under = ''): { project: GitProject; event: string } {
+  const inside = (given: Record<string, string>) =>
+    Object.fromEntries(Object.entries(given).map(([file, text]) => [`${under}${file}`, text]));
+  const project = gitProject(inside(GOLANG_MIGRATE_BASE), 'dma-action-');
   project.git('add', '-A');
   project.git('commit', '-q', '-m', 'users');
   const base = project.git('rev-parse', 'HEAD').trim();
   project.git('checkout', '-q', '-b', 'feature');
-  project.write({ ...files, 'src/app.go': 'package main\n' });
+  project.write(inside({ ...files, 'src/app.go': 'package main\n' }));
   project.git('add', '-A');
   project.git('commit', '-q', '-m', 'change');
   const head = project.git('rev-parse', 'HEAD').trim();
@@ -222,6 +225,19 @@ describe.skipIf(!existsSync(BIN))('GitHub Action entry (github-action)', () => {
     } finally {
       github.readOnly = false;
     }
+  });
+
+  it('names files from the repository top when the project is in a working-directory', async () => {
+    const { project, event } = pullRequest(DROP_COLUMN_MIGRATION, 'services/api/');
+    const result = await runAction(project, {
+      GITHUB_EVENT_PATH: event,
+      INPUT_COMMENT: 'false',
+      INPUT_WORKING_DIRECTORY: 'services/api',
+    });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^::error file=services\/api\/db\/migrations\/000003_drop_email\.up\.sql,line=1,/m);
+    const sarif = readFileSync(path.join(project.root, 'services/api/db-migration-agent.sarif'), 'utf8');
+    expect(sarif).toContain('"uri": "services/api/db/migrations/000003_drop_email.up.sql"');
   });
 
   it("cuts a report longer than GitHub's 65,536-character limit, saying so, marker kept", () => {
