@@ -53,11 +53,18 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const root = path.resolve(io.cwd, values.root ?? '.');
   switch (action) {
     case 'claude-code': {
-      const { claudeCodeHook } = await import('../guard/claude-code-hook.js');
-      const outcome = await claudeCodeHook(await readStdin(io.stdin), io.env, root);
-      io.stdout.write(outcome.stdout);
-      io.stderr.write(outcome.stderr);
-      return outcome.exitCode;
+      // Exit code 2 blocks the command in Claude Code: an unexpected failure here must allow it instead.
+      try {
+        const { claudeCodeHook } = await import('../guard/claude-code-hook.js');
+        const outcome = await claudeCodeHook(await readStdin(io.stdin), io.env, root);
+        io.stdout.write(outcome.stdout);
+        io.stderr.write(outcome.stderr);
+        return outcome.exitCode;
+      } catch (error) {
+        const systemMessage = `db-migration-agent could not check this command (${(error as Error).message.split('\n')[0]}); it was allowed unchecked (the hook fails open).`;
+        io.stdout.write(`${JSON.stringify({ systemMessage })}\n`);
+        return 0;
+      }
     }
     case 'pre-commit':
       return preCommit(root, values, io);

@@ -164,6 +164,12 @@ describe.skipIf(!existsSync(BIN))('db-migration-agent hook claude-code', () => {
     const garbled = runHook('not json', risky.root);
     expect(garbled.code).toBe(0);
     expect(JSON.parse(garbled.stdout).systemMessage).toMatch(/could not check this command .*allowed unchecked/);
+    for (const odd of ['null', '[]', '{"tool_name":"Bash","tool_input":null}']) {
+      const outcome = runHook(odd, risky.root);
+      expect(outcome.code, odd).toBe(0);
+      expect(outcome.stderr, odd).toBe('');
+    }
+    expect(JSON.parse(runHook('null', risky.root).stdout).systemMessage).toMatch(/allowed unchecked/);
     const badBase = runHook(hookInput(APPLY, risky.root), risky.root, { DB_MIGRATION_AGENT_BASE: 'no-such-branch' });
     expect(badBase.code).toBe(0);
     expect(JSON.parse(badBase.stdout).systemMessage).toMatch(
