@@ -184,6 +184,14 @@ describe.skipIf(!existsSync(BIN))('db-migration-agent hook claude-code', () => {
     expect(blocked.stderr).toMatch(/drop-column/);
     const unrelated = runGuard(hookInput('ls -la', risky.root), risky.root, { DB_MIGRATION_AGENT_BIN: '/nonexistent' });
     expect(unrelated).toEqual({ code: 0, stdout: '', stderr: '' });
+    // An installed CLI too old to know `hook` exits 2 with a usage error: that must not block.
+    const old = path.join(risky.root, 'old-cli.mjs');
+    writeFileSync(old, 'process.stderr.write("db-migration-agent: unknown command \'hook\'.\\n");\nprocess.exit(2);\n');
+    const tooOld = runGuard(hookInput(APPLY, risky.root), risky.root, { DB_MIGRATION_AGENT_BIN: old });
+    expect(tooOld.code).toBe(0);
+    expect(JSON.parse(tooOld.stdout).systemMessage).toMatch(
+      /exited with 2: db-migration-agent: unknown command 'hook'/,
+    );
     const broken = runGuard(hookInput(APPLY, risky.root), risky.root, {
       DB_MIGRATION_AGENT_BIN: '/nonexistent/bin.js',
     });

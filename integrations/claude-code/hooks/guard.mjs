@@ -55,7 +55,9 @@ child.stderr.on('data', (data) => {
 });
 child.on('error', (error) => failOpen(`db-migration-agent could not be started: ${error.message}`));
 child.on('close', (code) => {
-  if (code === 0 || code === 2) {
+  // Exit 2 blocks in Claude Code: only a decision of the hook may do that, not a usage error of an older CLI.
+  const decided = code === 0 || (code === 2 && err.startsWith('db-migration-agent blocked'));
+  if (decided) {
     process.stdout.write(out);
     process.stderr.write(err);
     process.exit(code);
