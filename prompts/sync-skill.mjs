@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes prompts/skills/database-migration/SKILL.md from prompts/database-migration.md, so the MCP prompt and
+// Writes prompts/skills/database-migration/SKILL.md (and the Claude Code plugin's copy) from prompts/database-migration.md, so the MCP prompt and
 // the Agent Skill share one hand-written text. Run after editing the prompt: node prompts/sync-skill.mjs
 // (test/prompts/skill.test.ts fails when the two drift apart).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,8 +21,12 @@ export function skillFromPrompt(prompt) {
 
 const promptUrl = new URL('./database-migration.md', import.meta.url);
 const skillUrl = new URL(`./skills/${SKILL_NAME}/SKILL.md`, import.meta.url);
+/** The Claude Code plugin ships the same skill (a plugin is copied whole on install: no link outside it). */
+export const PLUGIN_SKILL_URL = new URL(`../integrations/claude-code/skills/${SKILL_NAME}/SKILL.md`, import.meta.url);
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {
-  writeFileSync(skillUrl, skillFromPrompt(readFileSync(promptUrl, 'utf8')));
-  process.stdout.write(`wrote ${skillUrl.pathname}\n`);
+  for (const url of [skillUrl, PLUGIN_SKILL_URL]) {
+    writeFileSync(url, skillFromPrompt(readFileSync(promptUrl, 'utf8')));
+    process.stdout.write(`wrote ${url.pathname}\n`);
+  }
 }

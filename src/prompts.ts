@@ -30,7 +30,7 @@ Workflow: 1) detect_setup to learn the ORM/migration tool, engine, schema files 
 2) understand the change (the user's words or the schema diff) and classify it safe / careful / dangerous;
 3) write the migration in the project's own format and naming; 4) validate it for data loss, locks and
 backward compatibility, and rehearse it on a throw-away database when available; 5) always give a rollback;
-6) offer seed data for new tables; 7) present the plan. Never drop columns or tables without the user's explicit
+6) offer seed data for new tables; 7) present the plan; check_before_apply right before applying. Never drop columns or tables without the user's explicit
 confirmation. Nothing runs against a real database unless the user names it and asks. The prompt
 'database_migration' walks through all of this.
 Fields shared by the tools: projectRoot defaults to the client's first root, else the server's working directory.

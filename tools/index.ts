@@ -1,3 +1,4 @@
+import { checkBeforeApplyTool } from './check_before_apply.js';
 import type { ToolDefinition } from './define.js';
 import { detectSetupTool } from './detect_setup.js';
 import { diffSchemaTool } from './diff_schema.js';
@@ -21,6 +22,7 @@ export const TOOLS: ToolDefinition[] = [
   diffSchemaTool,
   generateMigrationTool,
   validateSafetyTool,
+  checkBeforeApplyTool,
   rehearseMigrationTool,
   rollbackPlanTool,
   generateSeedTool,

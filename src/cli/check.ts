@@ -6,7 +6,7 @@ import { DURATION_HELP, parseDuration } from './duration.js';
 
 const FAIL_LEVELS = ['error', 'warning', 'info'] as const;
 type FailLevel = (typeof FAIL_LEVELS)[number];
-const FORMAT_NAMES = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
+const FORMAT_NAMES = ['text', 'json', 'sarif', 'github', 'markdown', 'gitlab'] as const;
 
 const HELP = `Usage: db-migration-agent check [paths|globs|-] [options]
 
@@ -21,7 +21,7 @@ Findings in knex/TypeORM/Sequelize migrations point at the .ts/.js line that pro
 those runs project code, so it happens only with --execute. \`-\` reads SQL from standard input.
 
 Options:
-  --format <f>              text (default), json, sarif, github, markdown
+  --format <f>              text (default), json, sarif, github, markdown, gitlab (Code Quality JSON)
   --fail-on <level>         exit 1 when a finding is at or above: error (default), warning, info
   --execute                 compile knex/TypeORM/Sequelize migrations to SQL (runs their code in a sandbox:
                             reads the project only, no network, writes, processes or credentials; time limit;

@@ -4,6 +4,8 @@ import { demoCommand } from './demo.js';
 import { detectCommand } from './detect.js';
 import { diffCommand } from './diff.js';
 import { generateCommand } from './generate.js';
+import { githubActionCommand } from './github-action.js';
+import { hookCommand } from './hook.js';
 import { mcpCommand } from './mcp.js';
 import { migrationsCommand } from './migrations.js';
 import { planCommand } from './plan.js';
@@ -26,5 +28,7 @@ export const COMMANDS: CliCommand[] = [
   seedCommand,
   planCommand,
   statusCommand,
+  hookCommand,
+  githubActionCommand,
   // commands: one entry per line
 ];

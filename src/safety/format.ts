@@ -1,4 +1,5 @@
 import { GithubReportWriter } from './output/github.js';
+import { GitlabReportWriter } from './output/gitlab.js';
 import { JsonReportWriter } from './output/json-stream.js';
 import { MarkdownReportWriter } from './output/markdown.js';
 import { SarifReportWriter } from './output/sarif.js';
@@ -10,11 +11,12 @@ import type { RuleMeta } from './types.js';
 /**
  * Output formats of a safety check: `text` (compiler-style, for terminals), `json` (the result with rule
  * metadata written once: see output/json.ts), `sarif` (2.1.0, for code-scanning UIs), `github` (workflow
- * annotations) and `markdown` (a PR comment). Each is a ReportWriter: `check` writes the report while it checks,
+ * annotations) and `markdown` (a PR comment) and `gitlab`
+ * (Code Quality JSON for merge requests). Each is a ReportWriter: `check` writes the report while it checks,
  * and a finished result is replayed through the same writer.
  */
 
-export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown'] as const;
+export const FORMATS = ['text', 'json', 'sarif', 'github', 'markdown', 'gitlab'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 
 export interface FormatContext {
@@ -38,6 +40,8 @@ export function reportWriter(
       return new GithubReportWriter(write);
     case 'markdown':
       return new MarkdownReportWriter(write);
+    case 'gitlab':
+      return new GitlabReportWriter(write);
     default:
       return new TextReportWriter(write);
   }
