@@ -8,6 +8,13 @@ import { readMigrations } from '../sources/index.js';
 import { FORMAT_READERS } from '../sources/registry.js';
 import type { ProjectCodeConsent, ReadMigrationsResult } from '../sources/types.js';
 import { readBookkeeping } from './bookkeeping-rows.js';
+import {
+  environmentTableChoice,
+  missingTableNote,
+  projectTableChoice,
+  qualified,
+  type TableChoice,
+} from './bookkeeping-table.js';
 import { compareMigrations } from './compare.js';
 import { type EnvironmentReference, loadEnvironments, resolveUrl } from './config.js';
 import { findDrift } from './drift.js';
@@ -81,20 +88,29 @@ export interface StatusResult {
 const DEFAULT_LIMIT = 10;
 
 type CompiledReads = Map<Engine, Promise<ReadMigrationsResult>>;
-type RunOptions = StatusOptions & { compiledReads: CompiledReads };
+type RunOptions = StatusOptions & { compiledReads: CompiledReads; tableChoice: TableChoice };
 
 export async function migrationStatus(options: StatusOptions): Promise<StatusResult> {
   const root = resolveProjectRoot(options.root);
   const targets = chooseTargets(root, options);
   const project = await readMigrations(root, options.path ? { path: options.path } : {});
   const declared = bookkeepingOf(project);
-  const bookkeeping = { ...declared, ...(await declared.configured?.(path.join(root, project.package))) };
+  const packageDirectory = path.join(root, project.package);
+  const bookkeeping = { ...declared, ...(await declared.configured?.(packageDirectory)) };
+  const tableChoice = await projectTableChoice(bookkeeping, project.format, {
+    root,
+    packageDirectory,
+    migrationsDirectory: path.join(root, project.directory),
+  });
   const environments: EnvironmentStatus[] = [];
   // Code migrations compiled once per engine, however many environments share it.
   const compiledReads: CompiledReads = new Map();
   for (const target of targets) {
     options.signal?.throwIfAborted();
-    environments.push(await statusOf(target, project, bookkeeping, root, { ...options, compiledReads }));
+    const choice = environmentTableChoice(tableChoice, target);
+    environments.push(
+      await statusOf(target, project, bookkeeping, root, { ...options, compiledReads, tableChoice: choice }),
+    );
   }
   return {
     tool: project.format,
@@ -180,7 +196,10 @@ async function readEnvironment(
       `${project.format} does not keep its record of applied migrations inside a ${db.engine} database: it uses a registry database of its own.`,
       `Read the status with ${project.format}'s own command (e.g. \`sqitch status\`), or point url at a ${bookkeeping.onlyOn.join(' / ')} target.`,
     );
-  const { table, rows } = await readBookkeeping(db, bookkeeping);
+  const choice = options.tableChoice;
+  const schema = choice.schema ?? (db.engine === 'postgresql' ? bookkeeping.postgresSchema : undefined);
+  const location = { table: choice.table, ...(schema ? { schema } : {}) };
+  const { table, rows } = await readBookkeeping(db, location);
   const records = bookkeeping.records(rows, project.migrations);
   const comparison = compareMigrations(project.migrations, records, bookkeeping, root);
   const label = labeller(project.migrations);
@@ -202,9 +221,12 @@ async function readEnvironment(
     failed: comparison.failed.slice(0, limit),
     checksumMismatches: comparison.checksumMismatches.slice(0, limit).map(label),
     outOfOrder: comparison.outOfOrder.slice(0, limit).map(label),
-    notes: table ? [] : [`No ${bookkeeping.table} table: ${project.format} has not applied anything here.`],
+    notes: [...choice.notes, ...(table ? [] : [missingTableNote(choice, location, db.engine, project.format, name)])],
   };
-  if (options.drift !== false) await addDrift(status, db, comparison.applied, bookkeeping, root, options, limit);
+  // Drift leaves the tool's own tables out, under the names they have here.
+  const own = choice.schema ? [...choice.ownTables, qualified(choice)] : choice.ownTables;
+  if (options.drift !== false)
+    await addDrift(status, db, comparison.applied, { ...bookkeeping, ownTables: own }, root, options, limit);
   return status;
 }
 
