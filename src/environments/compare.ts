@@ -16,6 +16,8 @@ export interface MigrationComparison {
   /** Local path (or the recorded label when the project does not have it) of each failed or dirty migration. */
   failed: string[];
   checksumMismatches: Migration[];
+  /** Applied migrations with a stored checksum the tool's own algorithm was not reproduced for (not compared). */
+  checksumUnknown: Migration[];
   outOfOrder: Migration[];
 }
 
@@ -33,6 +35,7 @@ export function compareMigrations(
     unknown: [],
     failed: [],
     checksumMismatches: [],
+    checksumUnknown: [],
     outOfOrder: [],
   };
   const lastApplied = new Map<string, number>();
@@ -49,10 +52,10 @@ export function compareMigrations(
       result.failed.push(migration.path);
       return;
     }
-    const edited =
-      record.checksum !== undefined &&
-      bookkeeping.checksum !== undefined &&
-      isEdited(migration, record.checksum, bookkeeping.checksum, root);
+    const current = record.checksum === undefined ? undefined : currentChecksum(migration, bookkeeping, root);
+    const edited = current !== undefined && current !== record.checksum;
+    if (record.checksum !== undefined && current === undefined && bookkeeping.checksumOf)
+      result.checksumUnknown.push(migration);
     const repeatable = bookkeeping.repeatable?.(migration) ?? false;
     if (repeatable && edited) {
       result.pending.push(migration); // the tool runs it again
@@ -74,11 +77,13 @@ export function compareMigrations(
   return result;
 }
 
-/** False when the file cannot be read: a missing file is not evidence of an edit. */
-function isEdited(migration: Migration, stored: string, checksum: (text: string) => string, root: string): boolean {
+/** The checksum the tool would store now; undefined when unknown (a missing file is not evidence of an edit). */
+function currentChecksum(migration: Migration, bookkeeping: Bookkeeping, root: string): string | undefined {
+  if (bookkeeping.checksumOf) return bookkeeping.checksumOf(migration, root);
+  if (!bookkeeping.checksum) return undefined;
   try {
-    return checksum(readFileSync(path.join(root, migration.path), 'utf8')) !== stored;
+    return bookkeeping.checksum(readFileSync(path.join(root, migration.path), 'utf8'));
   } catch {
-    return false;
+    return undefined;
   }
 }

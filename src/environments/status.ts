@@ -221,7 +221,11 @@ async function readEnvironment(
     failed: comparison.failed.slice(0, limit),
     checksumMismatches: comparison.checksumMismatches.slice(0, limit).map(label),
     outOfOrder: comparison.outOfOrder.slice(0, limit).map(label),
-    notes: [...choice.notes, ...(table ? [] : [missingTableNote(choice, location, db.engine, project.format, name)])],
+    notes: [
+      ...choice.notes,
+      ...(table ? [] : [missingTableNote(choice, location, db.engine, project.format, name)]),
+      ...uncheckedNote(comparison.checksumUnknown.map(label), limit),
+    ],
   };
   // Drift leaves the tool's own tables out, under the names they have here.
   const own = choice.schema ? [...choice.ownTables, qualified(choice)] : choice.ownTables;
@@ -293,6 +297,15 @@ async function compiledFor(
   const wanted = new Set(applied.map((migration) => `${migration.path}\u0000${migration.id}`));
   const compiled = read.migrations.filter((migration) => wanted.has(`${migration.path}\u0000${migration.id}`));
   return compiled.some((migration) => migration.compiled === false) ? undefined : compiled;
+}
+
+/** Applied migrations whose stored checksum could not be recomputed: said, never counted as edited or not. */
+function uncheckedNote(labels: string[], limit: number): string[] {
+  if (labels.length === 0) return [];
+  const more = labels.length > limit ? ` (+${labels.length - limit} more)` : '';
+  return [
+    `Not checked for edits (the tool's checksum is not reproduced for their change types or changelog parameters): ${labels.slice(0, limit).join(', ')}${more}.`,
+  ];
 }
 
 /** A migration as reports name it: its file, and the changeset when several share one file (Liquibase). */

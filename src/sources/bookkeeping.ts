@@ -44,6 +44,11 @@ export interface Bookkeeping {
   keyOf(migration: Migration, root: string): string;
   /** The checksum the tool would store for the migration file as it is now (`text`: the file's content). */
   checksum?(text: string): string;
+  /**
+   * The checksum the tool would store for one migration of a file holding several (Liquibase's changeSets), in
+   * the form `AppliedRecord.checksum` has; undefined when it cannot be computed (then it is not compared).
+   */
+  checksumOf?(migration: Migration, root: string): string | undefined;
   /** Migrations the tool re-runs whenever they change (Flyway's R__): an edit makes them pending, not an error. */
   repeatable?(migration: Migration): boolean;
   /**

@@ -1,0 +1,215 @@
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrationStatus } from '../../src/environments/status.js';
+import { engineAvailable, freshDatabase, project, type TestDatabase, type TestEngine } from './databases.js';
+
+/**
+ * Liquibase itself (the `liquibase` devDependency, 4.28, checksum version 9) writes DATABASECHANGELOG; status
+ * recomputes each changeSet's MD5SUM from the changelog and must agree with it — and, once changeSets are edited,
+ * name exactly the ones `liquibase validate` rejects. The fixture has XML, YAML, JSON and formatted SQL changelogs.
+ */
+
+const run = promisify(execFile);
+const LIQUIBASE = path.resolve('node_modules/liquibase/dist/liquibase/liquibase');
+const RESOURCES = 'src/main/resources';
+const CHANGES = `${RESOURCES}/db/changelog/changes`;
+const NONE = { applied: 0, pending: 0, unknown: 0, failed: 0, checksumMismatches: 0, outOfOrder: 0 };
+
+const java = await run('java', ['-version']).then(
+  () => true,
+  () => false,
+);
+const missing = !java ? 'no java on PATH' : !existsSync(LIQUIBASE) ? `${LIQUIBASE} is missing (npm ci)` : undefined;
+if (missing) {
+  if (process.env.CI === 'true') throw new Error(`Liquibase checksum test cannot run under CI: ${missing}`);
+  console.warn(`SKIP real Liquibase checksums: ${missing}`);
+}
+
+function jdbcOf(url: string, engine: TestEngine): { jdbc: string; username: string; password: string } {
+  const parsed = new URL(url);
+  const scheme = engine === 'postgresql' ? 'postgresql' : 'mariadb';
+  return {
+    jdbc: `jdbc:${scheme}://${parsed.hostname}:${parsed.port || (engine === 'postgresql' ? '5432' : '3306')}${parsed.pathname}`,
+    username: decodeURIComponent(parsed.username) || (engine === 'postgresql' ? 'postgres' : 'root'),
+    password: decodeURIComponent(parsed.password),
+  };
+}
+
+/** The Liquibase CLI from the resources folder; its output whether it succeeds or not. */
+async function liquibase(root: string, url: string, engine: TestEngine, command: string): Promise<string> {
+  const { jdbc, username, password } = jdbcOf(url, engine);
+  const args = [
+    '--changelog-file=db/changelog/db.changelog-master.xml',
+    `--url=${jdbc}`,
+    `--username=${username}`,
+    `--password=${password}`,
+    '--show-banner=false',
+    command,
+  ];
+  const options = {
+    cwd: path.join(root, RESOURCES),
+    timeout: 180_000,
+    env: { ...process.env, JAVA_OPTS: '-Xshare:auto' },
+  };
+  return run(LIQUIBASE, args, options).then(
+    ({ stdout, stderr }) => `${stdout}${stderr}`,
+    (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+  );
+}
+
+/** `author:id` of each changeSet `liquibase validate` reports as changed ("<file>::<id>::<author> was: … but is now: …"). */
+function rejectedByLiquibase(output: string): string[] {
+  const named = [...output.matchAll(/::([^:\s]+)::([^:\s]+) was: 9:/g)].map((match) => `${match[2]}:${match[1]}`);
+  return [...new Set(named)].sort();
+}
+
+describe('Liquibase MD5SUM against liquibase update on PostgreSQL', () => {
+  const engine: TestEngine = 'postgresql';
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+
+  it('every changeSet Liquibase applied matches; the edited ones are exactly those liquibase validate rejects', async () => {
+    if (missing || !(await engineAvailable(engine))) return;
+    const root = project({});
+    cpSync(path.join(import.meta.dirname, '../fixtures/sources-liquibase'), root, { recursive: true });
+    db = await freshDatabase(engine, root);
+    const updated = await liquibase(root, db.url, engine, 'update');
+    expect(updated).toMatch(/Update has been successful/);
+
+    const before = (await migrationStatus({ root, url: db.url, drift: false })).environments[0];
+    expect(before?.error).toBeUndefined();
+    expect(before?.counts).toEqual({ ...NONE, applied: 10 });
+    expect(before?.notes).toEqual([]);
+
+    // A real edit in each format, and a whitespace-only one Liquibase's checksum ignores.
+    const edit = (file: string, from: string, to: string) => {
+      const absolute = path.join(root, CHANGES, file);
+      const text = readFileSync(absolute, 'utf8');
+      if (!text.includes(from)) throw new Error(`${file} has no ${from}`);
+      writeFileSync(absolute, text.replace(from, to));
+    };
+    edit('001-users.xml', 'defaultValue="anon"', 'defaultValue="nobody"');
+    edit('002-orders.yaml', 'ANALYZE orders;', 'ANALYZE orders;\n              VACUUM orders;');
+    edit('003-reports.sql', 'title text NOT NULL', 'title text NOT NULL, body text');
+    edit('003-reports.sql', 'ON reports (id, title);', 'ON reports (id,\n    title);   ');
+    edit('004-audit.json', '"defaultValueNumeric": "0"', '"defaultValueNumeric": "1"');
+
+    const after = (await migrationStatus({ root, url: db.url, drift: false })).environments[0];
+    expect(after?.counts).toEqual({ ...NONE, applied: 10, checksumMismatches: 4 });
+    expect(after?.checksumMismatches).toEqual([
+      'src/main/resources/db/changelog/changes/001-users.xml#ada:2',
+      'src/main/resources/db/changelog/changes/002-orders.yaml#grace:orders-3',
+      'src/main/resources/db/changelog/changes/003-reports.sql#grace:reports-1',
+      'src/main/resources/db/changelog/changes/004-audit.json',
+    ]);
+    const validated = await liquibase(root, db.url, engine, 'validate');
+    expect(rejectedByLiquibase(validated)).toEqual(['ada:2', 'grace:orders-3', 'grace:reports-1', 'linus:audit-1']);
+  });
+
+  it('a changeSet whose checksum is not computed here is named, not counted either way', async () => {
+    if (missing || !(await engineAvailable(engine))) return;
+    const root = project({});
+    cpSync(path.join(import.meta.dirname, '../fixtures/sources-liquibase'), root, { recursive: true });
+    const master = path.join(root, RESOURCES, 'db/changelog/db.changelog-master.xml');
+    writeFileSync(
+      master,
+      readFileSync(master, 'utf8').replace(
+        '</databaseChangeLog>',
+        '  <changeSet id="view-1" author="ada">\n    <createView viewName="user_emails">SELECT email FROM users</createView>\n  </changeSet>\n</databaseChangeLog>',
+      ),
+    );
+    db = await freshDatabase(engine, root);
+    expect(await liquibase(root, db.url, engine, 'update')).toMatch(/Update has been successful/);
+    const [status] = (await migrationStatus({ root, url: db.url, drift: false })).environments;
+    expect(status?.counts).toEqual({ ...NONE, applied: 11 });
+    expect(status?.notes).toEqual([
+      "Not checked for edits (the tool's checksum is not reproduced for their change types or changelog parameters): src/main/resources/db/changelog/db.changelog-master.xml.",
+    ]);
+  });
+});
+
+const XML_NAMESPACES =
+  'xmlns="http://www.liquibase.org/xml/ns/dbchangelog" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.20.xsd"';
+
+/** A MariaDB changelog: the common XML change types, a YAML <sql> and a formatted SQL file. */
+const MARIADB_PROJECT = {
+  [`${RESOURCES}/db/changelog/db.changelog-master.xml`]: `<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog ${XML_NAMESPACES}>
+  <include file="db/changelog/shop.xml"/>
+  <include file="db/changelog/prices.yaml"/>
+  <include file="db/changelog/report.sql"/>
+</databaseChangeLog>
+`,
+  [`${RESOURCES}/db/changelog/shop.xml`]: `<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog ${XML_NAMESPACES}>
+  <changeSet id="1" author="mia">
+    <createTable tableName="product">
+      <column name="id" type="INT" autoIncrement="true"><constraints primaryKey="true" nullable="false"/></column>
+      <column name="sku" type="VARCHAR(40)"><constraints nullable="false" unique="true" uniqueConstraintName="product_sku_uq"/></column>
+      <column name="price" type="DECIMAL(10,2)" defaultValueNumeric="0"/>
+    </createTable>
+    <createIndex tableName="product" indexName="product_price_idx" unique="false"><column name="price"/></createIndex>
+  </changeSet>
+  <changeSet id="2" author="mia">
+    <addColumn tableName="product"><column name="label" type="VARCHAR(80)" defaultValue="none"/></addColumn>
+    <insert tableName="product"><column name="sku" value="A-1"/><column name="price" valueNumeric="5"/></insert>
+  </changeSet>
+</databaseChangeLog>
+`,
+  [`${RESOURCES}/db/changelog/prices.yaml`]: `databaseChangeLog:
+  - changeSet:
+      id: prices-1
+      author: mia
+      changes:
+        - sql:
+            sql: UPDATE product SET price = price * 2 WHERE price < 10;
+`,
+  [`${RESOURCES}/db/changelog/report.sql`]: `--liquibase formatted sql
+
+--changeset mia:report-1
+--comment: the daily report
+CREATE TABLE report (id INT PRIMARY KEY, body TEXT);
+--rollback DROP TABLE report;
+`,
+};
+
+describe('Liquibase MD5SUM against liquibase update on MariaDB', () => {
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+
+  it('the MD5SUMs Liquibase stored are recomputed; edits are the ones liquibase validate rejects', async () => {
+    if (missing || !(await engineAvailable('mysql'))) return;
+    const root = project(MARIADB_PROJECT);
+    db = await freshDatabase('mysql', root);
+    expect(await liquibase(root, db.url, 'mysql', 'update')).toMatch(/Update has been successful/);
+    const before = (await migrationStatus({ root, url: db.url, drift: false })).environments[0];
+    expect(before?.error).toBeUndefined();
+    expect(before?.table).toBe('DATABASECHANGELOG');
+    expect(before?.counts).toEqual({ ...NONE, applied: 4 });
+    expect(before?.notes).toEqual([]);
+
+    const changelogs = path.join(root, RESOURCES, 'db/changelog');
+    const replace = (file: string, from: string, to: string) =>
+      writeFileSync(path.join(changelogs, file), readFileSync(path.join(changelogs, file), 'utf8').replace(from, to));
+    replace('shop.xml', 'valueNumeric="5"', 'valueNumeric="6"');
+    replace('report.sql', 'body TEXT', 'body MEDIUMTEXT');
+    replace('report.sql', '--comment: the daily report', '--comment: the weekly report');
+    const after = (await migrationStatus({ root, url: db.url, drift: false })).environments[0];
+    expect(after?.counts).toEqual({ ...NONE, applied: 4, checksumMismatches: 2 });
+    expect(after?.checksumMismatches).toEqual([
+      'src/main/resources/db/changelog/shop.xml#mia:2',
+      'src/main/resources/db/changelog/report.sql',
+    ]);
+    const validated = await liquibase(root, db.url, 'mysql', 'validate');
+    expect(rejectedByLiquibase(validated)).toEqual(['mia:2', 'mia:report-1']);
+  });
+});
