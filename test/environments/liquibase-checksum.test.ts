@@ -135,7 +135,34 @@ describe('Liquibase MD5SUM against liquibase update on PostgreSQL', () => {
 });
 
 const XML_NAMESPACES =
-  'xmlns="http://www.liquibase.org/xml/ns/dbchangelog" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.20.xsd"';
+  'xmlns="http://www.liquibase.org/xml/ns/dbchangelog" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-latest.xsd"';
+
+/** Every other change type whose checksum is computed here, each in a changeSet of its own. */
+const MORE_CHANGE_TYPES = `<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog ${XML_NAMESPACES}>
+  <changeSet id="t1" author="kim">
+    <createTable tableName="a" remarks="first"><column name="id" type="INT"/><column name="b_id" type="INT"/><column name="code" type="VARCHAR(10)"/><column name="note" type="TEXT"/></createTable>
+    <createTable tableName="b" ifNotExists="true"><column name="id" type="INT"><constraints primaryKey="true" primaryKeyName="b_pk"/></column></createTable>
+  </changeSet>
+  <changeSet id="t2" author="kim"><addPrimaryKey tableName="a" columnNames="id" constraintName="a_pk"/></changeSet>
+  <changeSet id="t3" author="kim"><addUniqueConstraint tableName="a" columnNames="code" constraintName="a_code_uq"/></changeSet>
+  <changeSet id="t4" author="kim"><addForeignKeyConstraint baseTableName="a" baseColumnNames="b_id" constraintName="a_b_fk" referencedTableName="b" referencedColumnNames="id" onDelete="CASCADE"/></changeSet>
+  <changeSet id="t5" author="kim"><addNotNullConstraint tableName="a" columnName="code" columnDataType="VARCHAR(10)"/></changeSet>
+  <changeSet id="t6" author="kim"><dropNotNullConstraint tableName="a" columnName="code" columnDataType="VARCHAR(10)"/></changeSet>
+  <changeSet id="t7" author="kim"><addDefaultValue tableName="a" columnName="code" defaultValue="x"/></changeSet>
+  <changeSet id="t8" author="kim"><dropDefaultValue tableName="a" columnName="code"/></changeSet>
+  <changeSet id="t9" author="kim"><createIndex tableName="a" indexName="a_note_idx"><column name="note"/></createIndex></changeSet>
+  <changeSet id="t10" author="kim"><dropIndex tableName="a" indexName="a_note_idx"/></changeSet>
+  <changeSet id="t11" author="kim"><dropForeignKeyConstraint baseTableName="a" constraintName="a_b_fk"/></changeSet>
+  <changeSet id="t12" author="kim"><dropUniqueConstraint tableName="a" constraintName="a_code_uq"/></changeSet>
+  <changeSet id="t13" author="kim"><dropPrimaryKey tableName="a" constraintName="a_pk"/></changeSet>
+  <changeSet id="t14" author="kim"><renameColumn tableName="a" oldColumnName="note" newColumnName="memo" columnDataType="TEXT"/></changeSet>
+  <changeSet id="t15" author="kim"><modifyDataType tableName="a" columnName="memo" newDataType="VARCHAR(500)"/></changeSet>
+  <changeSet id="t16" author="kim"><dropColumn tableName="a" columnName="memo"/></changeSet>
+  <changeSet id="t17" author="kim"><renameTable oldTableName="a" newTableName="c"/></changeSet>
+  <changeSet id="t18" author="kim"><dropTable tableName="c" cascadeConstraints="true"/></changeSet>
+</databaseChangeLog>
+`;
 
 /** A MariaDB changelog: the common XML change types, a YAML <sql> and a formatted SQL file. */
 const MARIADB_PROJECT = {
@@ -178,6 +205,26 @@ CREATE TABLE report (id INT PRIMARY KEY, body TEXT);
 --rollback DROP TABLE report;
 `,
 };
+
+describe('Liquibase MD5SUM of the other change types, against liquibase update on PostgreSQL', () => {
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+
+  it('each changeSet matches the MD5SUM Liquibase stored', async () => {
+    if (missing || !(await engineAvailable('postgresql'))) return;
+    const root = project({
+      [`${RESOURCES}/db/changelog/db.changelog-master.xml`]: MORE_CHANGE_TYPES,
+    });
+    db = await freshDatabase('postgresql', root);
+    expect(await liquibase(root, db.url, 'postgresql', 'update')).toMatch(/Update has been successful/);
+    const [status] = (await migrationStatus({ root, url: db.url, drift: false })).environments;
+    expect(status?.counts).toEqual({ ...NONE, applied: 18 });
+    expect(status?.notes).toEqual([]);
+  });
+});
 
 describe('Liquibase MD5SUM against liquibase update on MariaDB', () => {
   let db: TestDatabase | undefined;
