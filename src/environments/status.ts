@@ -3,11 +3,11 @@ import { UserError } from '../errors.js';
 import type { Engine, Migration } from '../model.js';
 import { resolveProjectRoot } from '../root.js';
 import type { Safety } from '../schema/diff/types.js';
-import type { Bookkeeping } from '../sources/bookkeeping.js';
+import type { Bookkeeping, BookkeepingRow } from '../sources/bookkeeping.js';
 import { readMigrations } from '../sources/index.js';
 import { FORMAT_READERS } from '../sources/registry.js';
 import type { ProjectCodeConsent, ReadMigrationsResult } from '../sources/types.js';
-import { readBookkeeping } from './bookkeeping-rows.js';
+import { readBookkeeping, type TableLocation } from './bookkeeping-rows.js';
 import {
   environmentTableChoice,
   missingTableNote,
@@ -19,6 +19,7 @@ import { compareMigrations } from './compare.js';
 import { type EnvironmentReference, loadEnvironments, resolveUrl } from './config.js';
 import { findDrift } from './drift.js';
 import { engineOfUrl, maskUrl, openReadOnly, type ReadOnlyDatabase } from './read-only.js';
+import { sqitchRegistry } from './sqitch-registry.js';
 
 /**
  * migration_status's engine: for each environment, what the migration tool recorded there (its own bookkeeping
@@ -169,7 +170,7 @@ async function statusOf(
   try {
     url = resolveUrl(target.url, target.where, options.env);
     db = await openReadOnly(url, root);
-    return await readEnvironment(target.name, db, project, bookkeeping, root, options);
+    return await readEnvironment(target.name, db, url, project, bookkeeping, root, options);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return {
@@ -184,22 +185,16 @@ async function statusOf(
 async function readEnvironment(
   name: string,
   db: ReadOnlyDatabase,
+  url: string,
   project: ReadMigrationsResult,
   bookkeeping: Bookkeeping,
   root: string,
   options: RunOptions,
 ): Promise<EnvironmentStatus> {
   const limit = options.limit ?? DEFAULT_LIMIT;
-  if (bookkeeping.onlyOn && !bookkeeping.onlyOn.includes(db.engine))
-    throw new UserError(
-      'status-registry-elsewhere',
-      `${project.format} does not keep its record of applied migrations inside a ${db.engine} database: it uses a registry database of its own.`,
-      `Read the status with ${project.format}'s own command (e.g. \`sqitch status\`), or point url at a ${bookkeeping.onlyOn.join(' / ')} target.`,
-    );
   const choice = options.tableChoice;
-  const schema = choice.schema ?? (db.engine === 'postgresql' ? bookkeeping.postgresSchema : undefined);
-  const location = { table: choice.table, ...(schema ? { schema } : {}) };
-  const { table, rows } = await readBookkeeping(db, location);
+  const read = await bookkeepingRows(db, url, project, bookkeeping, choice, root);
+  const { table, rows, location } = read;
   const records = bookkeeping.records(rows, project.migrations);
   const comparison = compareMigrations(project.migrations, records, bookkeeping, root);
   const label = labeller(project.migrations);
@@ -223,14 +218,16 @@ async function readEnvironment(
     outOfOrder: comparison.outOfOrder.slice(0, limit).map(label),
     notes: [
       ...choice.notes,
-      ...(table ? [] : [missingTableNote(choice, location, db.engine, project.format, name)]),
+      ...(table ? [] : [read.missing ?? missingTableNote(choice, location, db.engine, project.format, name)]),
       ...uncheckedNote(comparison.checksumUnknown.map(label), limit),
     ],
   };
   // Drift leaves the tool's own tables out, under the names they have here.
   const own = choice.schema ? [...choice.ownTables, qualified(choice)] : choice.ownTables;
-  if (options.drift !== false)
-    await addDrift(status, db, comparison.applied, { ...bookkeeping, ownTables: own }, root, options, limit);
+  // Sqitch's registry schema, however sqitch.conf names it, is not the application's.
+  const ownSchema = project.format === 'sqitch' && db.engine === 'postgresql' ? location.schema : undefined;
+  const forDrift = { ...bookkeeping, ownTables: own, ...(ownSchema ? { postgresSchema: ownSchema } : {}) };
+  if (options.drift !== false) await addDrift(status, db, comparison.applied, forDrift, root, options, limit);
   return status;
 }
 
@@ -267,6 +264,45 @@ async function addDrift(
     if (!(error instanceof UserError)) throw error;
     status.notes.push(`Drift not checked: ${error.what} ${error.fix}`);
   }
+}
+
+interface ReadRows {
+  table?: string;
+  rows: BookkeepingRow[];
+  location: TableLocation;
+  /** Why there is no table, when the generic note would not say it (Sqitch's registry file is absent). */
+  missing?: string;
+}
+
+/** The tool's rows: its table in the environment's database, or Sqitch's registry wherever sqitch.conf keeps it. */
+async function bookkeepingRows(
+  db: ReadOnlyDatabase,
+  url: string,
+  project: ReadMigrationsResult,
+  bookkeeping: Bookkeeping,
+  choice: TableChoice,
+  root: string,
+): Promise<ReadRows> {
+  if (project.format === 'sqitch') {
+    const registry = await sqitchRegistry(db, url, root, path.join(root, project.directory));
+    if (registry.missing)
+      return {
+        rows: [],
+        location: registry.location,
+        missing: `No Sqitch registry ${registry.missing} beside the target: sqitch has not deployed anything here.`,
+      };
+    try {
+      const found = await readBookkeeping(registry.db, registry.location);
+      const rows = found.rows.filter((row) => !registry.project || row.project === registry.project);
+      const table = found.table && (registry.label ?? found.table);
+      return { ...(table ? { table } : {}), rows, location: registry.location };
+    } finally {
+      await registry.opened?.close();
+    }
+  }
+  const schema = choice.schema ?? (db.engine === 'postgresql' ? bookkeeping.postgresSchema : undefined);
+  const location = { table: choice.table, ...(schema ? { schema } : {}) };
+  return { ...(await readBookkeeping(db, location)), location };
 }
 
 /** $SHADOW_DATABASE_URL, as the other tools default to it, when it is a server of the environment's engine. */

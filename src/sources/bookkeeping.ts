@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { Engine, Migration } from '../model.js';
+import type { Migration } from '../model.js';
 import { readText } from './files.js';
 
 /**
@@ -29,8 +29,6 @@ export interface Bookkeeping {
   table: string;
   /** PostgreSQL schema the tool keeps it in, looked up there only (Drizzle: "drizzle", Sqitch: "sqitch"). */
   postgresSchema?: string;
-  /** The engines on which the table lives in the target database itself (Sqitch's MySQL/SQLite registry does not). */
-  onlyOn?: Engine[];
   /** Every table the tool owns (the bookkeeping table, its lock table): never reported as drift. */
   ownTables: string[];
   /** The table the project's own configuration names instead (knexfile `tableName`), read as text, never run. */
