@@ -61,6 +61,24 @@ export function environmentTableChoice(choice: TableChoice, environment: Environ
   };
 }
 
+/**
+ * golang-migrate reads `x-migrations-table` from the database URL itself: when the environment's URL carries one,
+ * that is the table (the project's files cannot know better).
+ */
+export function urlTableChoice(choice: TableChoice, url: string, format: string): TableChoice {
+  if (format !== 'golang-migrate') return choice;
+  const named = /[?&]x-migrations-table=([^&#]+)/.exec(url)?.[1];
+  if (!named) return choice;
+  const { table, schema } = splitQualified(decodeURIComponent(named));
+  return {
+    table,
+    ...(schema ? { schema } : {}),
+    ownTables: [...new Set([...choice.ownTables, table])],
+    source: "the environment's URL (x-migrations-table)",
+    notes: [],
+  };
+}
+
 /** `schema.table`, or the bare table when no schema is set. */
 export function qualified(choice: Pick<TableChoice, 'table' | 'schema'>): string {
   return choice.schema ? `${choice.schema}.${choice.table}` : choice.table;
@@ -73,6 +91,7 @@ export function missingTableNote(
   engine: Engine,
   tool: string,
   environment: string,
+  declared: boolean,
 ): string {
   const place =
     engine === 'sqlite'
@@ -83,6 +102,6 @@ export function missingTableNote(
           ? 'in the schemas of the search path'
           : 'in the database of the URL';
   if (choice.source)
-    return `No bookkeeping table ${qualified(choice)} found (looked for ${choice.table} ${place}, as ${choice.source} names it): every migration counts as pending. Check that name, or set environments.${environment}.bookkeepingTable in db-migration-agent.config.json.`;
+    return `No bookkeeping table ${qualified(choice)} found (looked for ${choice.table} ${place}, as ${choice.source} names it): every migration counts as pending. Check that name, or set ${declared ? `environments.${environment}.bookkeepingTable` : 'an environment\'s "bookkeepingTable"'} in db-migration-agent.config.json.`;
   return `No ${choice.table} table (looked ${place}): ${tool} has not applied anything here (renamed? set the environment's "bookkeepingTable").`;
 }

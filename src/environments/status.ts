@@ -14,6 +14,7 @@ import {
   projectTableChoice,
   qualified,
   type TableChoice,
+  urlTableChoice,
 } from './bookkeeping-table.js';
 import { compareMigrations } from './compare.js';
 import { type EnvironmentReference, loadEnvironments, resolveUrl } from './config.js';
@@ -170,7 +171,10 @@ async function statusOf(
   try {
     url = resolveUrl(target.url, target.where, options.env);
     db = await openReadOnly(url, root);
-    return await readEnvironment(target.name, db, url, project, bookkeeping, root, options);
+    const tableChoice = target.bookkeepingTable
+      ? options.tableChoice
+      : urlTableChoice(options.tableChoice, url, project.format);
+    return await readEnvironment(target, db, url, project, bookkeeping, root, { ...options, tableChoice });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return {
@@ -183,7 +187,7 @@ async function statusOf(
 }
 
 async function readEnvironment(
-  name: string,
+  target: EnvironmentReference,
   db: ReadOnlyDatabase,
   url: string,
   project: ReadMigrationsResult,
@@ -199,7 +203,7 @@ async function readEnvironment(
   const comparison = compareMigrations(project.migrations, records, bookkeeping, root);
   const label = labeller(project.migrations);
   const status: EnvironmentStatus = {
-    environment: name,
+    environment: target.name,
     url: db.label,
     engine: db.engine,
     table: table ?? null,
@@ -218,7 +222,12 @@ async function readEnvironment(
     outOfOrder: comparison.outOfOrder.slice(0, limit).map(label),
     notes: [
       ...choice.notes,
-      ...(table ? [] : [read.missing ?? missingTableNote(choice, location, db.engine, project.format, name)]),
+      ...(table
+        ? []
+        : [
+            read.missing ??
+              missingTableNote(choice, location, db.engine, project.format, target.name, target.where !== undefined),
+          ]),
       ...uncheckedNote(comparison.checksumUnknown.map(label), limit),
     ],
   };

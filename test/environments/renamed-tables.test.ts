@@ -73,6 +73,20 @@ describe.each(['postgresql', 'mysql', 'sqlite'] as TestEngine[])('renamed bookke
     expect(status?.pending).toEqual(['migrations/10_add_name.up.sql']);
   });
 
+  it.skipIf(engine === 'sqlite')("golang-migrate: x-migrations-table in the environment's own URL", async () => {
+    if (!(await engineAvailable(engine))) return;
+    const root = project({ Makefile: 'up:\n\tmigrate -path migrations -database "$(DATABASE_URL)" up\n' });
+    cpSync(fixture('sources-golang-migrate'), root, { recursive: true });
+    db = await freshDatabase(engine, root);
+    await db.exec('CREATE TABLE url_versions (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)');
+    await db.exec('INSERT INTO url_versions (version, dirty) VALUES (1, false)');
+    const url = `${db.url}?x-migrations-table=url_versions`;
+    const [status] = (await migrationStatus({ root, url, drift: false })).environments;
+    expect(status?.error).toBeUndefined();
+    expect(status?.table).toBe(engine === 'postgresql' ? 'public.url_versions' : 'url_versions');
+    expect(status?.counts).toEqual({ ...NONE, applied: 1, pending: 2 });
+  });
+
   it("the environment's bookkeepingTable wins over the project's configuration", async () => {
     if (!(await engineAvailable(engine))) return;
     const root = project({
@@ -107,7 +121,7 @@ describe.each(['postgresql', 'mysql', 'sqlite'] as TestEngine[])('renamed bookke
     expect(status?.table).toBeNull();
     expect(status?.counts).toEqual({ ...NONE, pending: 6 });
     expect(status?.notes).toEqual([
-      `No bookkeeping table schema_history found (looked for schema_history ${place}, as flyway.conf:2 (flyway.table) names it): every migration counts as pending. Check that name, or set environments.url.bookkeepingTable in db-migration-agent.config.json.`,
+      `No bookkeeping table schema_history found (looked for schema_history ${place}, as flyway.conf:2 (flyway.table) names it): every migration counts as pending. Check that name, or set an environment's "bookkeepingTable" in db-migration-agent.config.json.`,
     ]);
   });
 });
