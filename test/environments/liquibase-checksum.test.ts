@@ -4,6 +4,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrationStatus } from '../../src/environments/status.js';
+import type { Migration } from '../../src/model.js';
+import { liquibaseChecksum } from '../../src/sources/formats/liquibase-checksum.js';
 import { engineAvailable, freshDatabase, project, type TestDatabase, type TestEngine } from './databases.js';
 
 /**
@@ -258,5 +260,67 @@ describe('Liquibase MD5SUM against liquibase update on MariaDB', () => {
     ]);
     const validated = await liquibase(root, db.url, 'mysql', 'validate');
     expect(rejectedByLiquibase(validated)).toEqual(['mia:2', 'mia:report-1']);
+  });
+});
+
+/**
+ * Without Java: the MD5SUMs liquibase 4.28 stored for the fixture's changeSets (`liquibase update` on PostgreSQL,
+ * read from DATABASECHANGELOG), and what is deliberately left uncomputed.
+ */
+/** `${name}` as a changelog writes a parameter. */
+const PARAMETER = (name: string) => ['$', '{', name, '}'].join('');
+
+describe('liquibaseChecksum without Liquibase', () => {
+  const fixture = path.join(import.meta.dirname, '../fixtures/sources-liquibase');
+  const changeSet = (file: string, name: string): Migration => ({
+    id: name.split(':')[1] ?? '',
+    name,
+    path: `${CHANGES}/${file}`,
+    format: 'liquibase',
+    up: [],
+    transactional: true,
+    notes: [],
+  });
+
+  it('gives the MD5SUM Liquibase stored for each changeSet of the fixture', () => {
+    const stored: [string, string, string][] = [
+      ['001-users.xml', 'ada:1', '9:1d9c7ad4e1e903b7f31b14b4d99b2d71'],
+      ['001-users.xml', 'ada:2', '9:afac205db548ecc7c88aeb19ab1fa1be'],
+      ['001-users.xml', 'ada:3', '9:3df2179a86fd76517eb945d7198d5a7d'],
+      ['001-users.xml', 'ada:4', '9:58482e80b9ceb6bc8eb093a4a6c830c6'],
+      ['002-orders.yaml', 'grace:orders-1', '9:b3831625387cfbac3122541b33e79a4b'],
+      ['002-orders.yaml', 'grace:orders-2', '9:da344dd340a0dfcdea1e4c3753ca23ea'],
+      ['002-orders.yaml', 'grace:orders-3', '9:68dc76e769e05ccf82152aee460f0bdd'],
+      ['003-reports.sql', 'grace:reports-1', '9:2dc6f9f2b9921713a3ee5d53c204691f'],
+      ['003-reports.sql', 'grace:reports-2', '9:fa7343c28b2e093337481b3a20d94e93'],
+      ['004-audit.json', 'linus:audit-1', '9:a27b2a117aa3c0fa152fb379c62bb7ae'],
+    ];
+    for (const [file, name, md5sum] of stored) expect(liquibaseChecksum(changeSet(file, name), fixture)).toBe(md5sum);
+  });
+
+  it('formatted SQL: directives, blank lines and line ends do not count; a changelog parameter is not guessed', () => {
+    const root = project({
+      [`${CHANGES}/a.sql`]:
+        '--liquibase formatted sql\r\n\r\n--changeset grace:reports-1\r\n--comment: a comment\r\nCREATE TABLE reports (id bigint PRIMARY KEY, title text NOT NULL);\r\n\r\nCREATE INDEX reports_title_idx ON reports (title);\r\n--rollback DROP TABLE reports;\r\n',
+      [`${CHANGES}/b.sql`]: `--liquibase formatted sql\n--changeset grace:p-1\nCREATE TABLE ${PARAMETER('prefix')}_t (id int);\n`,
+    });
+    expect(liquibaseChecksum(changeSet('a.sql', 'grace:reports-1'), root)).toBe('9:2dc6f9f2b9921713a3ee5d53c204691f');
+    expect(liquibaseChecksum(changeSet('b.sql', 'grace:p-1'), root)).toBeUndefined();
+  });
+
+  it('XML: change types, dbms-targeted SQL and parameters it does not reproduce are undefined', () => {
+    const xml = (body: string) =>
+      `<databaseChangeLog><changeSet id="1" author="kim">${body}</changeSet></databaseChangeLog>`;
+    const root = project({
+      [`${CHANGES}/view.xml`]: xml('<createView viewName="v">SELECT 1</createView>'),
+      [`${CHANGES}/dbms.xml`]: xml('<sql dbms="postgresql">SELECT 1</sql>'),
+      [`${CHANGES}/parameter.xml`]: xml(
+        `<createTable tableName="t"><column name="x" type="${PARAMETER('floatType')}"/></createTable>`,
+      ),
+      [`${CHANGES}/date.xml`]: xml('<addDefaultValue tableName="t" columnName="d" defaultValueDate="2024-01-01"/>'),
+      [`${CHANGES}/modify.xml`]: xml('<sql>SELECT 1</sql><modifySql><append value=" x"/></modifySql>'),
+    });
+    for (const file of ['view.xml', 'dbms.xml', 'parameter.xml', 'date.xml', 'modify.xml'])
+      expect(liquibaseChecksum(changeSet(file, 'kim:1'), root), file).toBeUndefined();
   });
 });
