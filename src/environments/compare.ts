@@ -56,7 +56,7 @@ export function compareMigrations(
     const edited = current !== undefined && current !== record.checksum;
     if (record.checksum !== undefined && current === undefined && bookkeeping.checksumOf)
       result.checksumUnknown.push(migration);
-    const repeatable = bookkeeping.repeatable?.(migration) ?? false;
+    const repeatable = bookkeeping.repeatable?.(migration, root) ?? false;
     if (repeatable && edited) {
       result.pending.push(migration); // the tool runs it again
       return;
@@ -67,7 +67,8 @@ export function compareMigrations(
   });
   result.outOfOrder = result.pending.filter(
     (migration) =>
-      !bookkeeping.repeatable?.(migration) && local.indexOf(migration) < (lastApplied.get(sequenceOf(migration)) ?? -1),
+      !bookkeeping.repeatable?.(migration, root) &&
+      local.indexOf(migration) < (lastApplied.get(sequenceOf(migration)) ?? -1),
   );
   for (const record of records) {
     if (localKeys.has(record.key)) continue;

@@ -48,7 +48,7 @@ export interface Bookkeeping {
    */
   checksumOf?(migration: Migration, root: string): string | undefined;
   /** Migrations the tool re-runs whenever they change (Flyway's R__): an edit makes them pending, not an error. */
-  repeatable?(migration: Migration): boolean;
+  repeatable?(migration: Migration, root: string): boolean;
   /**
    * The sequence a migration is ordered within, when the tool orders per group (Django: per app); out-of-order is
    * judged inside each sequence. Default: one sequence.

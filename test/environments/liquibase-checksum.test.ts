@@ -205,6 +205,9 @@ const MARIADB_PROJECT = {
 --comment: the daily report
 CREATE TABLE report (id INT PRIMARY KEY, body TEXT);
 --rollback DROP TABLE report;
+
+--changeset mia:report-view runOnChange:true
+CREATE OR REPLACE VIEW report_ids AS SELECT id FROM report;
 `,
 };
 
@@ -243,7 +246,7 @@ describe('Liquibase MD5SUM against liquibase update on MariaDB', () => {
     const before = (await migrationStatus({ root, url: db.url, drift: false })).environments[0];
     expect(before?.error).toBeUndefined();
     expect(before?.table).toBe('DATABASECHANGELOG');
-    expect(before?.counts).toEqual({ ...NONE, applied: 4 });
+    expect(before?.counts).toEqual({ ...NONE, applied: 5 });
     expect(before?.notes).toEqual([]);
 
     const changelogs = path.join(root, RESOURCES, 'db/changelog');
@@ -252,12 +255,15 @@ describe('Liquibase MD5SUM against liquibase update on MariaDB', () => {
     replace('shop.xml', 'valueNumeric="5"', 'valueNumeric="6"');
     replace('report.sql', 'body TEXT', 'body MEDIUMTEXT');
     replace('report.sql', '--comment: the daily report', '--comment: the weekly report');
+    // runOnChange: Liquibase runs the edited changeSet again instead of refusing it.
+    replace('report.sql', 'SELECT id FROM report', 'SELECT id, body FROM report');
     const after = (await migrationStatus({ root, url: db.url, drift: false })).environments[0];
-    expect(after?.counts).toEqual({ ...NONE, applied: 4, checksumMismatches: 2 });
+    expect(after?.counts).toEqual({ ...NONE, applied: 4, pending: 1, checksumMismatches: 2 });
     expect(after?.checksumMismatches).toEqual([
       'src/main/resources/db/changelog/shop.xml#mia:2',
-      'src/main/resources/db/changelog/report.sql',
+      'src/main/resources/db/changelog/report.sql#mia:report-1',
     ]);
+    expect(after?.pending).toEqual(['src/main/resources/db/changelog/report.sql#mia:report-view']);
     const validated = await liquibase(root, db.url, 'mysql', 'validate');
     expect(rejectedByLiquibase(validated)).toEqual(['mia:2', 'mia:report-1']);
   });

@@ -135,9 +135,9 @@ function findChangeSet(node: ChangelogNode, author: string, id: string): Changel
 }
 
 /** Lines of a formatted SQL changeSet that are directives, not its SQL. */
-const DIRECTIVE = /^\s*--\s*(rollback|comment|precondition|preconditions|validCheckSum|property|include|includeAll)\b/i;
-/** Directives whose effect on the SQL is not reproduced here. */
-const UNHANDLED = /^\s*--\s*(ignoreLines|labels|context)\b|\/\*\s*liquibase\s+rollback/i;
+const DIRECTIVE = /^\s*--\s*(rollback|comment|precondition|preconditions|property|include|includeAll)\b/i;
+/** Directives whose effect is not reproduced here (a listed valid checksum is accepted whatever the SQL). */
+const UNHANDLED = /^\s*--\s*(ignoreLines|labels|context|validCheckSum)\b|\/\*\s*liquibase\s+rollback/i;
 
 function formattedSqlChecksum(text: string, author: string, id: string): string | undefined {
   const lines = text.split(/\r?\n|\r/);
@@ -178,6 +178,8 @@ export function liquibaseChecksum(migration: Migration, root: string): string | 
   }
   const changeSet = findChangeSet(tree, author, id);
   if (!changeSet) return undefined;
+  // A changeSet that lists valid checksums is accepted under any of them: not compared here.
+  if (changeSet.children.some((child) => /^validCheckSums?$/.test(child.name))) return undefined;
   const checksums: string[] = [];
   for (const change of changeSet.children) {
     if (NOT_CHANGES.has(change.name)) continue;
@@ -186,4 +188,33 @@ export function liquibaseChecksum(migration: Migration, root: string): string | 
     checksums.push(checksum);
   }
   return changeSetChecksum(checksums);
+}
+
+/** runOnChange / runAlways: Liquibase runs the changeSet again when it changed, so an edit is not an error. */
+export function liquibaseRunsOnChange(migration: Migration, root: string): boolean {
+  let text: string;
+  try {
+    text = readFileSync(path.join(root, migration.path), 'utf8');
+  } catch {
+    return false;
+  }
+  const separator = migration.name.indexOf(':');
+  const author = migration.name.slice(0, separator);
+  const id = migration.name.slice(separator + 1);
+  if (/\.sql$/i.test(migration.path)) {
+    const header = text
+      .split(/\r?\n|\r/)
+      .map((line) => /^\s*--\s*changeset\s+(?:"([^"]+)"|([^:\s]+)):(\S+)(.*)$/i.exec(line))
+      .find((match) => match && (match[1] ?? match[2]) === author && match[3] === id);
+    return /\b(runOnChange|runAlways):true\b/i.test(header?.[4] ?? '');
+  }
+  try {
+    const tree = /\.xml$/i.test(migration.path)
+      ? parseXmlChangelog(text, migration.path)
+      : parseYamlChangelog(text, migration.path);
+    const attributes = findChangeSet(tree, author, id)?.attributes ?? {};
+    return attributes.runOnChange === 'true' || attributes.runAlways === 'true';
+  } catch {
+    return false;
+  }
 }

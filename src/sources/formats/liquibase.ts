@@ -13,7 +13,7 @@ import type { FormatRead, FormatReader, MigrationReadError, ReadContext } from '
 import { type ChangelogNode, parseXmlChangelog, parseYamlChangelog } from './changelog-tree.js';
 import * as ddl from './ddl.js';
 import { splitOnDelimiter } from './delimiter-split.js';
-import { liquibaseChecksum } from './liquibase-checksum.js';
+import { liquibaseChecksum, liquibaseRunsOnChange } from './liquibase-checksum.js';
 import { writeLiquibase } from './liquibase-write.js';
 import { staticScan } from './static-scan.js';
 
@@ -98,6 +98,7 @@ const liquibaseBookkeeping: Bookkeeping = {
     }),
   keyOf: (migration) => migration.name,
   checksumOf: liquibaseChecksum,
+  repeatable: liquibaseRunsOnChange,
 };
 
 /**
