@@ -1,3 +1,5 @@
+import { parse as parseYaml } from 'yaml';
+
 /**
  * Settings read from a migration tool's configuration as text — the configuration is never run. A setting is a
  * literal value, or `code` when the file computes it (`process.env.TABLE`, a variable): then only the project
@@ -77,4 +79,44 @@ export function flagSetting(text: string, command: RegExp, flags: readonly strin
     return /^\$/.test(value) ? { code: value, line: index + 1 } : { value, line: index + 1 };
   }
   return undefined;
+}
+
+/** The first item of a comma-separated or `[…]` list setting (Flyway's schemas). */
+export function firstOfList(setting: TextSetting | undefined): TextSetting | undefined {
+  if (!setting || !('value' in setting)) return setting;
+  const first = setting.value
+    .replace(/^\[|\]$/g, '')
+    .split(',')[0]
+    ?.trim()
+    .replace(/^(["'])(.*)\1$/, '$2');
+  return first ? { ...setting, value: first } : undefined;
+}
+
+/** `key = "value"` or `key = ["a", "b"]` in a TOML file (Flyway 10's flyway.toml). */
+export function tomlString(text: string, key: string): TextSetting | undefined {
+  const lines = text.split(/\r?\n/);
+  for (const [index, line] of lines.entries()) {
+    const match = new RegExp(`^\\s*${key}\\s*=\\s*(.+?)\\s*$`).exec(line);
+    if (!match) continue;
+    const raw = match[1] ?? '';
+    const value = raw.startsWith('[') ? raw : raw.replace(/^(["'])(.*)\1$/, '$2');
+    return /\$\{/.test(value) ? { code: value, line: index + 1 } : { value, line: index + 1 };
+  }
+  return undefined;
+}
+
+/** A scalar at a key path of a YAML file (Spring Boot's application.yml). */
+export function yamlSetting(text: string, keys: string[]): TextSetting | undefined {
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch {
+    return undefined;
+  }
+  for (const key of keys) data = (data as Record<string, unknown> | undefined)?.[key];
+  if (data === undefined || data === null) return undefined;
+  const value = Array.isArray(data) ? data.join(',') : String(data);
+  const last = keys[keys.length - 1] ?? '';
+  const line = text.split(/\r?\n/).findIndex((candidate) => candidate.trim().startsWith(`${last}:`)) + 1;
+  return /\$\{/.test(value) ? { code: value, line } : { value, line };
 }

@@ -3,11 +3,11 @@ import { UserError } from '../errors.js';
 import type { Engine, Migration } from '../model.js';
 import { resolveProjectRoot } from '../root.js';
 import type { Safety } from '../schema/diff/types.js';
-import type { Bookkeeping, BookkeepingRow } from '../sources/bookkeeping.js';
+import type { Bookkeeping } from '../sources/bookkeeping.js';
 import { readMigrations } from '../sources/index.js';
 import { FORMAT_READERS } from '../sources/registry.js';
 import type { ProjectCodeConsent, ReadMigrationsResult } from '../sources/types.js';
-import { readBookkeeping, type TableLocation } from './bookkeeping-rows.js';
+import { bookkeepingRows } from './bookkeeping-source.js';
 import {
   environmentTableChoice,
   missingTableNote,
@@ -20,7 +20,6 @@ import { compareMigrations } from './compare.js';
 import { type EnvironmentReference, loadEnvironments, resolveUrl } from './config.js';
 import { findDrift } from './drift.js';
 import { engineOfUrl, maskUrl, openReadOnly, type ReadOnlyDatabase } from './read-only.js';
-import { sqitchRegistry } from './sqitch-registry.js';
 
 /**
  * migration_status's engine: for each environment, what the migration tool recorded there (its own bookkeeping
@@ -273,45 +272,6 @@ async function addDrift(
     if (!(error instanceof UserError)) throw error;
     status.notes.push(`Drift not checked: ${error.what} ${error.fix}`);
   }
-}
-
-interface ReadRows {
-  table?: string;
-  rows: BookkeepingRow[];
-  location: TableLocation;
-  /** Why there is no table, when the generic note would not say it (Sqitch's registry file is absent). */
-  missing?: string;
-}
-
-/** The tool's rows: its table in the environment's database, or Sqitch's registry wherever sqitch.conf keeps it. */
-async function bookkeepingRows(
-  db: ReadOnlyDatabase,
-  url: string,
-  project: ReadMigrationsResult,
-  bookkeeping: Bookkeeping,
-  choice: TableChoice,
-  root: string,
-): Promise<ReadRows> {
-  if (project.format === 'sqitch') {
-    const registry = await sqitchRegistry(db, url, root, path.join(root, project.directory));
-    if (registry.missing)
-      return {
-        rows: [],
-        location: registry.location,
-        missing: `No Sqitch registry ${registry.missing} beside the target: sqitch has not deployed anything here.`,
-      };
-    try {
-      const found = await readBookkeeping(registry.db, registry.location);
-      const rows = found.rows.filter((row) => !registry.project || row.project === registry.project);
-      const table = found.table && (registry.label ?? found.table);
-      return { ...(table ? { table } : {}), rows, location: registry.location };
-    } finally {
-      await registry.opened?.close();
-    }
-  }
-  const schema = choice.schema ?? (db.engine === 'postgresql' ? bookkeeping.postgresSchema : undefined);
-  const location = { table: choice.table, ...(schema ? { schema } : {}) };
-  return { ...(await readBookkeeping(db, location)), location };
 }
 
 /** $SHADOW_DATABASE_URL, as the other tools default to it, when it is a server of the environment's engine. */

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { readText } from '../sources/files.js';
 import { KNEXFILES } from '../sources/formats/knex.js';
 import { CONFIG_FILES as SEQUELIZE_FILES } from '../sources/formats/sequelize.js';
@@ -7,11 +6,14 @@ import { CONFIG_FILES as TYPEORM_FILES } from '../sources/formats/typeorm.js';
 import {
   blockSetting,
   envFileSetting,
+  firstOfList,
   flagSetting,
   objectBlock,
   propertySetting,
   sourceSetting,
   type TextSetting,
+  tomlString,
+  yamlSetting,
 } from './config-text.js';
 
 /**
@@ -319,42 +321,3 @@ export const TOOL_TABLE_READERS: Readonly<Record<string, Reader>> = {
   typeorm,
   sequelize,
 };
-
-function firstOfList(setting: TextSetting | undefined): TextSetting | undefined {
-  if (!setting || !('value' in setting)) return setting;
-  const first = setting.value
-    .replace(/^\[|\]$/g, '')
-    .split(',')[0]
-    ?.trim()
-    .replace(/^(["'])(.*)\1$/, '$2');
-  return first ? { ...setting, value: first } : undefined;
-}
-
-/** `key = "value"` or `key = ["a", "b"]` in a TOML file (Flyway 10's flyway.toml). */
-function tomlString(text: string, key: string): TextSetting | undefined {
-  const lines = text.split(/\r?\n/);
-  for (const [index, line] of lines.entries()) {
-    const match = new RegExp(`^\\s*${key}\\s*=\\s*(.+?)\\s*$`).exec(line);
-    if (!match) continue;
-    const raw = match[1] ?? '';
-    const value = raw.startsWith('[') ? raw : raw.replace(/^(["'])(.*)\1$/, '$2');
-    return /\$\{/.test(value) ? { code: value, line: index + 1 } : { value, line: index + 1 };
-  }
-  return undefined;
-}
-
-/** A scalar at a key path of a YAML file (Spring Boot's application.yml). */
-function yamlSetting(text: string, keys: string[]): TextSetting | undefined {
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch {
-    return undefined;
-  }
-  for (const key of keys) data = (data as Record<string, unknown> | undefined)?.[key];
-  if (data === undefined || data === null) return undefined;
-  const value = Array.isArray(data) ? data.join(',') : String(data);
-  const last = keys[keys.length - 1] ?? '';
-  const line = text.split(/\r?\n/).findIndex((candidate) => candidate.trim().startsWith(`${last}:`)) + 1;
-  return /\$\{/.test(value) ? { code: value, line } : { value, line };
-}
