@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Migration } from '../model.js';
+import type { Engine, Migration } from '../model.js';
 import type { AppliedRecord, Bookkeeping } from '../sources/bookkeeping.js';
 
 /**
@@ -26,6 +26,7 @@ export function compareMigrations(
   records: AppliedRecord[],
   bookkeeping: Bookkeeping,
   root: string,
+  engine?: Engine,
 ): MigrationComparison {
   const byKey = new Map(records.map((record) => [record.key, record]));
   const localKeys = new Set<string>();
@@ -52,7 +53,7 @@ export function compareMigrations(
       result.failed.push(migration.path);
       return;
     }
-    const current = record.checksum === undefined ? undefined : currentChecksum(migration, bookkeeping, root);
+    const current = record.checksum === undefined ? undefined : currentChecksum(migration, bookkeeping, root, engine);
     const edited = current !== undefined && current !== record.checksum;
     if (record.checksum !== undefined && current === undefined && bookkeeping.checksumOf)
       result.checksumUnknown.push(migration);
@@ -79,8 +80,13 @@ export function compareMigrations(
 }
 
 /** The checksum the tool would store now; undefined when unknown (a missing file is not evidence of an edit). */
-function currentChecksum(migration: Migration, bookkeeping: Bookkeeping, root: string): string | undefined {
-  if (bookkeeping.checksumOf) return bookkeeping.checksumOf(migration, root);
+function currentChecksum(
+  migration: Migration,
+  bookkeeping: Bookkeeping,
+  root: string,
+  engine: Engine | undefined,
+): string | undefined {
+  if (bookkeeping.checksumOf) return bookkeeping.checksumOf(migration, root, engine);
   if (!bookkeeping.checksum) return undefined;
   try {
     return bookkeeping.checksum(readFileSync(path.join(root, migration.path), 'utf8'));

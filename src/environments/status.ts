@@ -199,7 +199,7 @@ async function readEnvironment(
   const read = await bookkeepingRows(db, url, project, bookkeeping, choice, root);
   const { table, rows, location } = read;
   const records = bookkeeping.records(rows, project.migrations);
-  const comparison = compareMigrations(project.migrations, records, bookkeeping, root);
+  const comparison = compareMigrations(project.migrations, records, bookkeeping, root, db.engine);
   const label = labeller(project.migrations);
   const status: EnvironmentStatus = {
     environment: target.name,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { Migration } from '../model.js';
+import type { Engine, Migration } from '../model.js';
 import { readText } from './files.js';
 
 /**
@@ -44,9 +44,10 @@ export interface Bookkeeping {
   checksum?(text: string): string;
   /**
    * The checksum the tool would store for one migration of a file holding several (Liquibase's changeSets), in
-   * the form `AppliedRecord.checksum` has; undefined when it cannot be computed (then it is not compared).
+   * the form `AppliedRecord.checksum` has, on the environment's engine (Liquibase parameters may depend on it);
+   * undefined when it cannot be computed (then it is not compared).
    */
-  checksumOf?(migration: Migration, root: string): string | undefined;
+  checksumOf?(migration: Migration, root: string, engine?: Engine): string | undefined;
   /** Migrations the tool re-runs whenever they change (Flyway's R__): an edit makes them pending, not an error. */
   repeatable?(migration: Migration, root: string): boolean;
   /**

@@ -330,3 +330,57 @@ describe('liquibaseChecksum without Liquibase', () => {
       expect(liquibaseChecksum(changeSet(file, 'kim:1'), root), file).toBeUndefined();
   });
 });
+
+/** A JHipster-shaped changelog: types and defaults chosen per dbms through changelog parameters. */
+const PARAMETERS_PROJECT = {
+  [`${RESOURCES}/db/changelog/db.changelog-master.xml`]: `<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog ${XML_NAMESPACES}>
+  <property name="floatType" value="float4" dbms="postgresql, h2"/>
+  <property name="floatType" value="float" dbms="mysql, oracle, mssql, mariadb"/>
+  <property name="now" value="now()" dbms="postgresql"/>
+  <property name="now" value="current_timestamp" dbms="mysql, mariadb"/>
+  <property name="prefix" value="app"/>
+  <include file="db/changelog/changes/001-price.xml"/>
+  <include file="db/changelog/changes/002-note.sql"/>
+</databaseChangeLog>
+`,
+  [`${CHANGES}/001-price.xml`]: `<?xml version="1.0" encoding="UTF-8"?>
+<databaseChangeLog ${XML_NAMESPACES}>
+  <changeSet id="price-1" author="jh">
+    <createTable tableName="${PARAMETER('prefix')}_price">
+      <column name="amount" type="${PARAMETER('floatType')}"/>
+      <column name="created_at" type="timestamp" defaultValueComputed="${PARAMETER('now')}"/>
+    </createTable>
+  </changeSet>
+</databaseChangeLog>
+`,
+  [`${CHANGES}/002-note.sql`]: `--liquibase formatted sql\n\n--changeset jh:note-1\nCREATE TABLE ${PARAMETER('prefix')}_note (id int);\n`,
+};
+
+describe.each(['postgresql', 'mysql'] as TestEngine[])('Liquibase changelog parameters on %s', (engine) => {
+  let db: TestDatabase | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+
+  it('are substituted for the engine before hashing, as liquibase update and validate do', async () => {
+    if (missing || !(await engineAvailable(engine))) return;
+    const root = project(PARAMETERS_PROJECT);
+    db = await freshDatabase(engine, root);
+    expect(await liquibase(root, db.url, engine, 'update')).toMatch(/Update has been successful/);
+    const [before] = (await migrationStatus({ root, url: db.url, drift: false })).environments;
+    expect(before?.counts).toEqual({ ...NONE, applied: 2 });
+    expect(before?.notes).toEqual([]);
+
+    // The engine's floatType changes: the changeSet using it is edited for Liquibase, the other is not.
+    const master = path.join(root, RESOURCES, 'db/changelog/db.changelog-master.xml');
+    const changed =
+      engine === 'postgresql' ? ['value="float4"', 'value="float8"'] : ['value="float"', 'value="double"'];
+    writeFileSync(master, readFileSync(master, 'utf8').replace(changed[0]!, changed[1]!));
+    const [after] = (await migrationStatus({ root, url: db.url, drift: false })).environments;
+    expect(after?.counts).toEqual({ ...NONE, applied: 2, checksumMismatches: 1 });
+    expect(after?.checksumMismatches).toEqual([`${CHANGES}/001-price.xml`]);
+    expect(rejectedByLiquibase(await liquibase(root, db.url, engine, 'validate'))).toEqual(['jh:price-1']);
+  });
+});

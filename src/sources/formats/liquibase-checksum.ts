@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Migration } from '../../model.js';
+import type { Engine, Migration } from '../../model.js';
 import { type ChangelogNode, parseXmlChangelog, parseYamlChangelog } from './changelog-tree.js';
 
 /**
@@ -9,8 +9,10 @@ import { type ChangelogNode, parseXmlChangelog, parseYamlChangelog } from './cha
  * `9:` + MD5 of each change's own checksum followed by `:`. A SQL change (`<sql>`, `sqlFile`, a formatted SQL
  * changeSet) hashes its SQL without spaces, tabs and line breaks; another change type hashes Liquibase's
  * field-by-field serialization of it (fields sorted, nested columns and constraints indented by four). Checked
- * against `liquibase update` in test/environments/liquibase-checksum.test.ts. Undefined where the result would be
- * a guess: change types outside the list below, `${parameters}`, dbms-targeted changes, dates and decimals.
+ * against `liquibase update` in test/environments/liquibase-checksum.test.ts. Changelog parameters (`<property>`
+ * of the changelogs in the file's folder and the folders above it, the first definition for the engine winning)
+ * are substituted as Liquibase does before it hashes. Undefined where the result would be a guess: change types
+ * outside the list below, an unknown or ambiguous parameter, dbms-targeted changes, dates and decimals.
  */
 
 const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
@@ -65,11 +67,12 @@ const NOT_CHANGES = new Set(['rollback', 'comment', 'preConditions', 'validCheck
 const indent = (level: number) => ' '.repeat(4 * level);
 
 /** StringChangeLogSerializer: `[`, the fields sorted as text, `]`; columns as a list, constraints as an object. */
-function serialize(node: ChangelogNode, level: number, excluded: string[]): string | undefined {
+function serialize(node: ChangelogNode, level: number, excluded: string[], parameters: Parameters): string | undefined {
   const lines: string[] = [];
-  for (const [field, raw] of Object.entries(node.attributes)) {
+  for (const [field, written] of Object.entries(node.attributes)) {
     if (excluded.includes(field)) continue;
-    if (raw.includes('${') || TYPED_FIELDS.test(field)) return undefined;
+    const raw = expand(written, parameters);
+    if (raw === undefined || TYPED_FIELDS.test(field)) return undefined;
     if (/^(defaultValueNumeric|valueNumeric)$/.test(field) && !/^-?\d+$/.test(raw)) return undefined;
     const value = BOOLEAN_FIELDS.test(field) && /^(true|false)$/i.test(raw) ? raw.toLowerCase() : raw;
     lines.push(`${indent(level)}${field}="${value}"`);
@@ -79,14 +82,14 @@ function serialize(node: ChangelogNode, level: number, excluded: string[]): stri
   for (const child of node.children) {
     if (child.name === 'column') continue;
     if (child.name !== 'constraints') return undefined;
-    const nested = serialize(child, level + 1, []);
+    const nested = serialize(child, level + 1, [], parameters);
     if (nested === undefined) return undefined;
     lines.push(`${indent(level)}${nested}`);
   }
   if (columns.length > 0) {
     const items: string[] = [];
     for (const column of columns) {
-      const item = serialize(column, level + 2, []);
+      const item = serialize(column, level + 2, [], parameters);
       if (item === undefined) return undefined;
       items.push(`${indent(level + 1)}${item}`);
     }
@@ -96,10 +99,15 @@ function serialize(node: ChangelogNode, level: number, excluded: string[]): stri
   return lines.length ? `[\n${lines.join('\n')}\n${indent(level - 1)}]` : `[${indent(level - 1)}]`;
 }
 
-function changeChecksum(change: ChangelogNode, changelog: string, root: string): string | undefined {
+function changeChecksum(
+  change: ChangelogNode,
+  changelog: string,
+  root: string,
+  parameters: Parameters,
+): string | undefined {
   if (change.name === 'sql') {
-    if (change.attributes.dbms || change.text.includes('${')) return undefined;
-    return sqlChecksum(change.text);
+    const sql = expand(change.text, parameters);
+    return change.attributes.dbms || sql === undefined ? undefined : sqlChecksum(sql);
   }
   if (change.name === 'sqlFile') {
     const target = change.attributes.path;
@@ -109,7 +117,7 @@ function changeChecksum(change: ChangelogNode, changelog: string, root: string):
     return text === undefined || text.includes('${') ? undefined : sqlChecksum(text);
   }
   if (!SERIALIZED_CHANGES.has(change.name)) return undefined;
-  const body = serialize(change, 1, EXCLUDED[change.name] ?? []);
+  const body = serialize(change, 1, EXCLUDED[change.name] ?? [], parameters);
   return body === undefined ? undefined : md5(`${change.name}:${body}`);
 }
 
@@ -139,7 +147,7 @@ const DIRECTIVE = /^\s*--\s*(rollback|comment|precondition|preconditions|propert
 /** Directives whose effect is not reproduced here (a listed valid checksum is accepted whatever the SQL). */
 const UNHANDLED = /^\s*--\s*(ignoreLines|labels|context|validCheckSum)\b|\/\*\s*liquibase\s+rollback/i;
 
-function formattedSqlChecksum(text: string, author: string, id: string): string | undefined {
+function formattedSqlChecksum(text: string, author: string, id: string, parameters: Parameters): string | undefined {
   const lines = text.split(/\r?\n|\r/);
   const header = (line: string) => /^\s*--\s*changeset\s+(?:"([^"]+)"|([^:\s]+)):(\S+)/i.exec(line);
   const start = lines.findIndex((line) => {
@@ -153,12 +161,12 @@ function formattedSqlChecksum(text: string, author: string, id: string): string 
     if (UNHANDLED.test(line)) return undefined;
     if (!DIRECTIVE.test(line)) body.push(line);
   }
-  const sql = body.join('\n');
-  return sql.includes('${') ? undefined : changeSetChecksum([sqlChecksum(sql)]);
+  const sql = expand(body.join('\n'), parameters);
+  return sql === undefined ? undefined : changeSetChecksum([sqlChecksum(sql)]);
 }
 
 /** The checksum Liquibase would store for this changeSet now; undefined when it is not computed here. */
-export function liquibaseChecksum(migration: Migration, root: string): string | undefined {
+export function liquibaseChecksum(migration: Migration, root: string, engine?: Engine): string | undefined {
   const file = path.join(root, migration.path);
   let text: string;
   try {
@@ -169,7 +177,8 @@ export function liquibaseChecksum(migration: Migration, root: string): string | 
   const separator = migration.name.indexOf(':');
   const author = migration.name.slice(0, separator);
   const id = migration.name.slice(separator + 1);
-  if (/\.sql$/i.test(file)) return formattedSqlChecksum(text, author, id);
+  const parameters = changelogParameters(file, root, engine);
+  if (/\.sql$/i.test(file)) return formattedSqlChecksum(text, author, id, parameters);
   let tree: ChangelogNode;
   try {
     tree = /\.xml$/i.test(file) ? parseXmlChangelog(text, migration.path) : parseYamlChangelog(text, migration.path);
@@ -183,7 +192,7 @@ export function liquibaseChecksum(migration: Migration, root: string): string | 
   const checksums: string[] = [];
   for (const change of changeSet.children) {
     if (NOT_CHANGES.has(change.name)) continue;
-    const checksum = changeChecksum(change, file, root);
+    const checksum = changeChecksum(change, file, root, parameters);
     if (checksum === undefined) return undefined;
     checksums.push(checksum);
   }
@@ -217,4 +226,102 @@ export function liquibaseRunsOnChange(migration: Migration, root: string): boole
   } catch {
     return false;
   }
+}
+
+/** Parameter values by name; `undefined` marks one whose value depends on what this engine cannot tell apart. */
+type Parameters = Map<string, string | undefined>;
+
+/** Liquibase's dbms names for each engine (a MySQL URL may be a MariaDB server: both names apply). */
+const DBMS_NAMES: Partial<Record<Engine, string[]>> = {
+  postgresql: ['postgresql'],
+  mysql: ['mysql', 'mariadb'],
+  mariadb: ['mariadb'],
+  sqlite: ['sqlite'],
+  mssql: ['mssql'],
+  cockroachdb: ['cockroachdb'],
+};
+
+/** `${name}` replaced by its parameter; undefined when a name is unknown or ambiguous (the checksum would be a guess). */
+function expand(text: string, parameters: Parameters): string | undefined {
+  let unknown = false;
+  const expanded = text.replace(/\$\{([\w.-]+)\}/g, (whole, name: string) => {
+    const value = parameters.get(name);
+    if (value === undefined) unknown = true;
+    return value ?? whole;
+  });
+  return unknown ? undefined : expanded;
+}
+
+/**
+ * The `<property name value dbms>` of the changelogs in the changeSet's folder and every folder above it up to the
+ * project root (a master changelog includes the ones below it), outermost first: the first definition for the
+ * engine wins, as in Liquibase. A parameter defined differently for names the engine may be (mysql, mariadb) is
+ * ambiguous.
+ */
+function changelogParameters(file: string, root: string, engine: Engine | undefined): Parameters {
+  const folders: string[] = [];
+  for (let folder = path.dirname(file); folder.startsWith(root); folder = path.dirname(folder)) {
+    folders.unshift(folder);
+    if (folder === root) break;
+  }
+  const parameters: Parameters = new Map();
+  const names = engine ? (DBMS_NAMES[engine] ?? []) : [];
+  for (const folder of folders) {
+    let entries: string[];
+    try {
+      entries = readdirSync(folder)
+        .filter((name) => /\.(xml|ya?ml|json)$/i.test(name))
+        .sort();
+    } catch {
+      continue;
+    }
+    const files = [
+      ...entries.filter((name) => path.join(folder, name) !== file),
+      ...entries.filter((name) => path.join(folder, name) === file),
+    ];
+    for (const name of files) {
+      const absolute = path.join(folder, name);
+      let text: string;
+      try {
+        text = readFileSync(absolute, 'utf8');
+      } catch {
+        continue;
+      }
+      if (!/databaseChangeLog/.test(text) || !/property/.test(text)) continue;
+      let tree: ChangelogNode;
+      try {
+        tree = /\.xml$/i.test(name) ? parseXmlChangelog(text, absolute) : parseYamlChangelog(text, absolute);
+      } catch {
+        continue;
+      }
+      for (const node of propertyNodes(tree)) define(parameters, node.attributes, names);
+    }
+  }
+  return parameters;
+}
+
+function propertyNodes(node: ChangelogNode): ChangelogNode[] {
+  return node.children.flatMap((child) =>
+    child.name === 'property' ? [child] : child.name === 'databaseChangeLog' ? propertyNodes(child) : [],
+  );
+}
+
+function define(parameters: Parameters, attributes: Record<string, string>, names: string[]): void {
+  const { name, value, dbms } = attributes;
+  if (!name || value === undefined || (parameters.has(name) && parameters.get(name) !== undefined)) return;
+  if (!dbms) {
+    if (!parameters.has(name)) parameters.set(name, value);
+    return;
+  }
+  const listed = dbms.split(',').map((item) => item.trim().toLowerCase());
+  const negated = listed.filter((item) => item.startsWith('!')).map((item) => item.slice(1));
+  const positive = listed.filter((item) => !item.startsWith('!'));
+  const matching = names.filter(
+    (candidate) =>
+      !negated.includes(candidate) &&
+      (positive.length === 0 || positive.includes('all') || positive.includes(candidate)),
+  );
+  if (matching.length === 0) return;
+  // Defined for only some of the names this engine may be (mysql but not mariadb): which one applies is unknown.
+  parameters.set(name, matching.length === names.length ? value : undefined);
 }
