@@ -53,7 +53,10 @@ export function compareMigrations(
       result.failed.push(migration.path);
       return;
     }
-    const current = record.checksum === undefined ? undefined : currentChecksum(migration, bookkeeping, root, engine);
+    const current =
+      record.checksum === undefined
+        ? undefined
+        : currentChecksum(migration, bookkeeping, root, engine, record.checksum);
     const edited = current !== undefined && current !== record.checksum;
     if (record.checksum !== undefined && current === undefined && bookkeeping.checksumOf)
       result.checksumUnknown.push(migration);
@@ -85,8 +88,9 @@ function currentChecksum(
   bookkeeping: Bookkeeping,
   root: string,
   engine: Engine | undefined,
+  stored: string,
 ): string | undefined {
-  if (bookkeeping.checksumOf) return bookkeeping.checksumOf(migration, root, engine);
+  if (bookkeeping.checksumOf) return bookkeeping.checksumOf(migration, root, engine, stored);
   if (!bookkeeping.checksum) return undefined;
   try {
     return bookkeeping.checksum(readFileSync(path.join(root, migration.path), 'utf8'));

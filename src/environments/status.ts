@@ -309,7 +309,7 @@ function uncheckedNote(labels: string[], limit: number): string[] {
   if (labels.length === 0) return [];
   const more = labels.length > limit ? ` (+${labels.length - limit} more)` : '';
   return [
-    `Not checked for edits (the tool's checksum is not reproduced for their change types or changelog parameters): ${labels.slice(0, limit).join(', ')}${more}.`,
+    `Not checked for edits (their stored checksum is one this tool does not reproduce: change type, parameter or older algorithm): ${labels.slice(0, limit).join(', ')}${more}.`,
   ];
 }
 

@@ -47,7 +47,7 @@ export interface Bookkeeping {
    * the form `AppliedRecord.checksum` has, on the environment's engine (Liquibase parameters may depend on it);
    * undefined when it cannot be computed (then it is not compared).
    */
-  checksumOf?(migration: Migration, root: string, engine?: Engine): string | undefined;
+  checksumOf?(migration: Migration, root: string, engine?: Engine, stored?: string): string | undefined;
   /** Migrations the tool re-runs whenever they change (Flyway's R__): an edit makes them pending, not an error. */
   repeatable?(migration: Migration, root: string): boolean;
   /**

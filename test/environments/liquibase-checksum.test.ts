@@ -131,7 +131,7 @@ describe('Liquibase MD5SUM against liquibase update on PostgreSQL', () => {
     const [status] = (await migrationStatus({ root, url: db.url, drift: false })).environments;
     expect(status?.counts).toEqual({ ...NONE, applied: 11 });
     expect(status?.notes).toEqual([
-      "Not checked for edits (the tool's checksum is not reproduced for their change types or changelog parameters): src/main/resources/db/changelog/db.changelog-master.xml.",
+      'Not checked for edits (their stored checksum is one this tool does not reproduce: change type, parameter or older algorithm): src/main/resources/db/changelog/db.changelog-master.xml.',
     ]);
   });
 });
@@ -382,5 +382,28 @@ describe.each(['postgresql', 'mysql'] as TestEngine[])('Liquibase changelog para
     expect(after?.counts).toEqual({ ...NONE, applied: 2, checksumMismatches: 1 });
     expect(after?.checksumMismatches).toEqual([`${CHANGES}/001-price.xml`]);
     expect(rejectedByLiquibase(await liquibase(root, db.url, engine, 'validate'))).toEqual(['jh:price-1']);
+  });
+});
+
+describe('an MD5SUM of an older Liquibase', () => {
+  it('(8:, before 4.24) is listed as not checked, neither matching nor edited', async () => {
+    const root = project({});
+    cpSync(path.join(import.meta.dirname, '../fixtures/sources-liquibase'), root, { recursive: true });
+    const db = await freshDatabase('sqlite', root);
+    try {
+      await db.exec(
+        'CREATE TABLE DATABASECHANGELOG (ID VARCHAR(255) NOT NULL, AUTHOR VARCHAR(255) NOT NULL, FILENAME VARCHAR(255) NOT NULL, DATEEXECUTED TEXT NOT NULL, ORDEREXECUTED INTEGER NOT NULL, EXECTYPE VARCHAR(10) NOT NULL, MD5SUM VARCHAR(35))',
+      );
+      await db.exec(
+        "INSERT INTO DATABASECHANGELOG VALUES ('1', 'ada', 'db/changelog/changes/001-users.xml', CURRENT_TIMESTAMP, 1, 'EXECUTED', '8:0f3c0c5e3b1d4a4e9c2f1a7b6d5e4c3b'), ('2', 'ada', 'db/changelog/changes/001-users.xml', CURRENT_TIMESTAMP, 2, 'EXECUTED', '9:afac205db548ecc7c88aeb19ab1fa1be')",
+      );
+      const [status] = (await migrationStatus({ root, url: db.url, drift: false })).environments;
+      expect(status?.counts).toEqual({ ...NONE, applied: 2, pending: 8 });
+      expect(status?.notes).toEqual([
+        'Not checked for edits (their stored checksum is one this tool does not reproduce: change type, parameter or older algorithm): src/main/resources/db/changelog/changes/001-users.xml#ada:1.',
+      ]);
+    } finally {
+      await db.drop();
+    }
   });
 });

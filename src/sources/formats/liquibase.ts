@@ -93,11 +93,13 @@ const liquibaseBookkeeping: Bookkeeping = {
         key,
         label: key,
         state: String(row.exectype).toUpperCase() === 'FAILED' ? 'failed' : 'applied',
-        ...(stored.startsWith('9:') ? { checksum: stored } : {}),
+        ...(stored ? { checksum: stored } : {}),
       };
     }),
   keyOf: (migration) => migration.name,
-  checksumOf: liquibaseChecksum,
+  // An older algorithm's MD5SUM (7:, 8:, before Liquibase 4.24) is not recomputed: reported as not checked.
+  checksumOf: (migration, root, engine, stored) =>
+    stored?.startsWith('9:') ? liquibaseChecksum(migration, root, engine) : undefined,
   repeatable: liquibaseRunsOnChange,
 };
 
