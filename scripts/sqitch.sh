@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Sqitch (Debian's sqitch 1.3 with DBD::Pg) for the tests that run the real tool (test/generate/sqitch-real.test.ts
+# Sqitch (Debian's sqitch 1.3 with DBD::Pg, DBD::mysql and DBD::SQLite) for the tests that run the real tool (test/generate/sqitch-real.test.ts
 # reads TEST_SQITCH, else the default folder below). CPAN is not reachable here but Debian's archive is: the
 # packages are downloaded with apt-get and unpacked into a private folder, nothing is installed system-wide.
 # Prints the path of a `sqitch` launcher. Usage: TEST_SQITCH=$(bash scripts/sqitch.sh)
 set -euo pipefail
 target="${1:-${TMPDIR:-/tmp}/dma-sqitch}"
-if [ ! -x "$target/sqitch" ]; then
+# A folder fetched before the MySQL and SQLite drivers were added is fetched again.
+if [ ! -x "$target/sqitch" ] || ! find "$target/root" -path '*/DBD/SQLite.pm' 2>/dev/null | grep -q .; then
   mkdir -p "$target/debs" "$target/root"
   packages=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
-    --no-enhances sqitch libdbd-pg-perl | grep '^\w' | grep -v -e '^firebird' -e 'mysql' -e '^mariadb' -e '^install-info$' \
+    --no-enhances sqitch libdbd-pg-perl libdbd-mysql-perl libdbd-sqlite3-perl | grep '^\w' \
+    | grep -v -e '^firebird' -e '^mysql' -e '^default-mysql' -e '^mariadb' -e '^install-info$' \
     | sort -u | while read -r package; do dpkg -s "$package" >/dev/null 2>&1 || echo "$package"; done)
   # shellcheck disable=SC2086
   (cd "$target/debs" && apt-get download -q $packages >&2)

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Migration } from '../model.js';
+import type { Engine, Migration } from '../model.js';
 import type { AppliedRecord, Bookkeeping } from '../sources/bookkeeping.js';
 
 /**
@@ -16,6 +16,8 @@ export interface MigrationComparison {
   /** Local path (or the recorded label when the project does not have it) of each failed or dirty migration. */
   failed: string[];
   checksumMismatches: Migration[];
+  /** Applied migrations with a stored checksum the tool's own algorithm was not reproduced for (not compared). */
+  checksumUnknown: Migration[];
   outOfOrder: Migration[];
 }
 
@@ -24,6 +26,7 @@ export function compareMigrations(
   records: AppliedRecord[],
   bookkeeping: Bookkeeping,
   root: string,
+  engine?: Engine,
 ): MigrationComparison {
   const byKey = new Map(records.map((record) => [record.key, record]));
   const localKeys = new Set<string>();
@@ -33,6 +36,7 @@ export function compareMigrations(
     unknown: [],
     failed: [],
     checksumMismatches: [],
+    checksumUnknown: [],
     outOfOrder: [],
   };
   const lastApplied = new Map<string, number>();
@@ -49,11 +53,14 @@ export function compareMigrations(
       result.failed.push(migration.path);
       return;
     }
-    const edited =
-      record.checksum !== undefined &&
-      bookkeeping.checksum !== undefined &&
-      isEdited(migration, record.checksum, bookkeeping.checksum, root);
-    const repeatable = bookkeeping.repeatable?.(migration) ?? false;
+    const current =
+      record.checksum === undefined
+        ? undefined
+        : currentChecksum(migration, bookkeeping, root, engine, record.checksum);
+    const edited = current !== undefined && current !== record.checksum;
+    if (record.checksum !== undefined && current === undefined && bookkeeping.checksumOf)
+      result.checksumUnknown.push(migration);
+    const repeatable = bookkeeping.repeatable?.(migration, root) ?? false;
     if (repeatable && edited) {
       result.pending.push(migration); // the tool runs it again
       return;
@@ -64,7 +71,8 @@ export function compareMigrations(
   });
   result.outOfOrder = result.pending.filter(
     (migration) =>
-      !bookkeeping.repeatable?.(migration) && local.indexOf(migration) < (lastApplied.get(sequenceOf(migration)) ?? -1),
+      !bookkeeping.repeatable?.(migration, root) &&
+      local.indexOf(migration) < (lastApplied.get(sequenceOf(migration)) ?? -1),
   );
   for (const record of records) {
     if (localKeys.has(record.key)) continue;
@@ -74,11 +82,19 @@ export function compareMigrations(
   return result;
 }
 
-/** False when the file cannot be read: a missing file is not evidence of an edit. */
-function isEdited(migration: Migration, stored: string, checksum: (text: string) => string, root: string): boolean {
+/** The checksum the tool would store now; undefined when unknown (a missing file is not evidence of an edit). */
+function currentChecksum(
+  migration: Migration,
+  bookkeeping: Bookkeeping,
+  root: string,
+  engine: Engine | undefined,
+  stored: string,
+): string | undefined {
+  if (bookkeeping.checksumOf) return bookkeeping.checksumOf(migration, root, engine, stored);
+  if (!bookkeeping.checksum) return undefined;
   try {
-    return checksum(readFileSync(path.join(root, migration.path), 'utf8')) !== stored;
+    return bookkeeping.checksum(readFileSync(path.join(root, migration.path), 'utf8'));
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -13,12 +13,17 @@ import { jsonSyntaxPosition, jsonValuePositions, positionOf } from '../safety/js
  */
 
 const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/;
 
 const environmentsSchema = z.record(
   z.string().regex(/^[A-Za-z0-9_-]+$/, 'environment names are letters, digits, "-" and "_"'),
   z
     .object({
       url: z.string().regex(ENV_REFERENCE, 'write the URL as "env:VARIABLE" (URLs are never stored in the file)'),
+      bookkeepingTable: z
+        .string()
+        .regex(TABLE_NAME, 'write the table as "table" or "schema.table" (letters, digits, "_" and "$")')
+        .optional(),
     })
     .strict(),
 );
@@ -29,6 +34,8 @@ export interface EnvironmentReference {
   url: string;
   /** Where it was declared, for errors (`db-migration-agent.config.json:4:12`). */
   where?: { file: string; line: number; column: number };
+  /** The migration tool's bookkeeping table there (`table` or `schema.table`), when the project renamed it. */
+  bookkeepingTable?: string;
 }
 
 /** The declared environments, in file order; empty when the project declares none. */
@@ -71,7 +78,7 @@ export function parseEnvironments(text: string, file: string, at: string[]): Env
     throw new UserError(
       'config-invalid',
       `Invalid environment at "${path.slice(at.length).join('.')}": ${issue?.message ?? 'does not match the schema'}`,
-      'Declare each environment as "name": { "url": "env:VARIABLE" }, e.g. "environments": { "dev": { "url": "env:DATABASE_URL" } }.',
+      'Declare each environment as "name": { "url": "env:VARIABLE" } (optionally "bookkeepingTable": "schema.table"), e.g. "environments": { "dev": { "url": "env:DATABASE_URL" } }.',
       { file, ...positionOf(positions, unknownKey ? [...path, unknownKey] : path) },
     );
   }
@@ -79,6 +86,7 @@ export function parseEnvironments(text: string, file: string, at: string[]): Env
     name,
     url: environment.url,
     where: { file, ...positionOf(positions, [...at, 'environments', name, 'url']) },
+    ...(environment.bookkeepingTable ? { bookkeepingTable: environment.bookkeepingTable } : {}),
   }));
 }
 

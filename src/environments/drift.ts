@@ -56,22 +56,41 @@ async function replay(
   );
 }
 
-/** The tool's own tables (and Drizzle's "drizzle" schema) are not part of the application's schema. */
+/**
+ * The tool's own tables (`name`, or `schema.name` when kept in another schema) and Drizzle's "drizzle" schema are
+ * not part of the application's schema; nor is a schema that holds nothing but the tool's table.
+ */
 function withoutBookkeeping(schema: Schema, bookkeeping: Bookkeeping): Schema {
   const own = new Set(bookkeeping.ownTables.map((name) => name.toLowerCase()));
   const ownNamespace = bookkeeping.postgresSchema;
-  return {
+  const kept: Schema = {
     ...schema,
     tables: schema.tables.filter(
       (table) =>
         !(ownNamespace !== undefined && table.namespace === ownNamespace) &&
-        !(table.namespace === undefined && own.has(table.name.toLowerCase())),
+        !own.has((table.namespace === undefined ? table.name : `${table.namespace}.${table.name}`).toLowerCase()),
     ),
     sequences: schema.sequences.filter(
       (sequence) =>
         (ownNamespace === undefined || sequence.namespace !== ownNamespace) &&
+        !own.has((sequence.ownedBy ?? '').split('.').slice(0, -1).join('.').toLowerCase()) &&
         !own.has((sequence.ownedBy ?? '').split('.').slice(-2, -1)[0]?.toLowerCase() ?? ''),
     ),
-    ...(schema.namespaces ? { namespaces: schema.namespaces.filter((name) => name !== ownNamespace) } : {}),
+  };
+  const holders = new Set(
+    [...kept.tables, ...kept.views, ...kept.enums, ...kept.sequences, ...(kept.domains ?? []), ...(kept.routines ?? [])]
+      .map((object) => (object as { namespace?: string }).namespace)
+      .filter((namespace) => namespace !== undefined),
+  );
+  const bookkeepingOnly = new Set(
+    bookkeeping.ownTables.flatMap((name) => {
+      const namespace = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : undefined;
+      return namespace && !holders.has(namespace) ? [namespace] : [];
+    }),
+  );
+  if (!schema.namespaces) return kept;
+  return {
+    ...kept,
+    namespaces: schema.namespaces.filter((name) => name !== ownNamespace && !bookkeepingOnly.has(name)),
   };
 }

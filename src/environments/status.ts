@@ -7,7 +7,15 @@ import type { Bookkeeping } from '../sources/bookkeeping.js';
 import { readMigrations } from '../sources/index.js';
 import { FORMAT_READERS } from '../sources/registry.js';
 import type { ProjectCodeConsent, ReadMigrationsResult } from '../sources/types.js';
-import { readBookkeeping } from './bookkeeping-rows.js';
+import { bookkeepingRows } from './bookkeeping-source.js';
+import {
+  environmentTableChoice,
+  missingTableNote,
+  projectTableChoice,
+  qualified,
+  type TableChoice,
+  urlTableChoice,
+} from './bookkeeping-table.js';
 import { compareMigrations } from './compare.js';
 import { type EnvironmentReference, loadEnvironments, resolveUrl } from './config.js';
 import { findDrift } from './drift.js';
@@ -81,20 +89,29 @@ export interface StatusResult {
 const DEFAULT_LIMIT = 10;
 
 type CompiledReads = Map<Engine, Promise<ReadMigrationsResult>>;
-type RunOptions = StatusOptions & { compiledReads: CompiledReads };
+type RunOptions = StatusOptions & { compiledReads: CompiledReads; tableChoice: TableChoice };
 
 export async function migrationStatus(options: StatusOptions): Promise<StatusResult> {
   const root = resolveProjectRoot(options.root);
   const targets = chooseTargets(root, options);
   const project = await readMigrations(root, options.path ? { path: options.path } : {});
   const declared = bookkeepingOf(project);
-  const bookkeeping = { ...declared, ...(await declared.configured?.(path.join(root, project.package))) };
+  const packageDirectory = path.join(root, project.package);
+  const bookkeeping = { ...declared, ...(await declared.configured?.(packageDirectory)) };
+  const tableChoice = await projectTableChoice(bookkeeping, project.format, {
+    root,
+    packageDirectory,
+    migrationsDirectory: path.join(root, project.directory),
+  });
   const environments: EnvironmentStatus[] = [];
   // Code migrations compiled once per engine, however many environments share it.
   const compiledReads: CompiledReads = new Map();
   for (const target of targets) {
     options.signal?.throwIfAborted();
-    environments.push(await statusOf(target, project, bookkeeping, root, { ...options, compiledReads }));
+    const choice = environmentTableChoice(tableChoice, target);
+    environments.push(
+      await statusOf(target, project, bookkeeping, root, { ...options, compiledReads, tableChoice: choice }),
+    );
   }
   return {
     tool: project.format,
@@ -153,7 +170,10 @@ async function statusOf(
   try {
     url = resolveUrl(target.url, target.where, options.env);
     db = await openReadOnly(url, root);
-    return await readEnvironment(target.name, db, project, bookkeeping, root, options);
+    const tableChoice = target.bookkeepingTable
+      ? options.tableChoice
+      : urlTableChoice(options.tableChoice, url, project.format);
+    return await readEnvironment(target, db, url, project, bookkeeping, root, { ...options, tableChoice });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return {
@@ -166,26 +186,23 @@ async function statusOf(
 }
 
 async function readEnvironment(
-  name: string,
+  target: EnvironmentReference,
   db: ReadOnlyDatabase,
+  url: string,
   project: ReadMigrationsResult,
   bookkeeping: Bookkeeping,
   root: string,
   options: RunOptions,
 ): Promise<EnvironmentStatus> {
   const limit = options.limit ?? DEFAULT_LIMIT;
-  if (bookkeeping.onlyOn && !bookkeeping.onlyOn.includes(db.engine))
-    throw new UserError(
-      'status-registry-elsewhere',
-      `${project.format} does not keep its record of applied migrations inside a ${db.engine} database: it uses a registry database of its own.`,
-      `Read the status with ${project.format}'s own command (e.g. \`sqitch status\`), or point url at a ${bookkeeping.onlyOn.join(' / ')} target.`,
-    );
-  const { table, rows } = await readBookkeeping(db, bookkeeping);
+  const choice = options.tableChoice;
+  const read = await bookkeepingRows(db, url, project, bookkeeping, choice, root);
+  const { table, rows, location } = read;
   const records = bookkeeping.records(rows, project.migrations);
-  const comparison = compareMigrations(project.migrations, records, bookkeeping, root);
+  const comparison = compareMigrations(project.migrations, records, bookkeeping, root, db.engine);
   const label = labeller(project.migrations);
   const status: EnvironmentStatus = {
-    environment: name,
+    environment: target.name,
     url: db.label,
     engine: db.engine,
     table: table ?? null,
@@ -202,9 +219,23 @@ async function readEnvironment(
     failed: comparison.failed.slice(0, limit),
     checksumMismatches: comparison.checksumMismatches.slice(0, limit).map(label),
     outOfOrder: comparison.outOfOrder.slice(0, limit).map(label),
-    notes: table ? [] : [`No ${bookkeeping.table} table: ${project.format} has not applied anything here.`],
+    notes: [
+      ...choice.notes,
+      ...(table
+        ? []
+        : [
+            read.missing ??
+              missingTableNote(choice, location, db.engine, project.format, target.name, target.where !== undefined),
+          ]),
+      ...uncheckedNote(comparison.checksumUnknown.map(label), limit),
+    ],
   };
-  if (options.drift !== false) await addDrift(status, db, comparison.applied, bookkeeping, root, options, limit);
+  // Drift leaves the tool's own tables out, under the names they have here.
+  const own = choice.schema ? [...choice.ownTables, qualified(choice)] : choice.ownTables;
+  // Sqitch's registry schema, however sqitch.conf names it, is not the application's.
+  const ownSchema = project.format === 'sqitch' && db.engine === 'postgresql' ? location.schema : undefined;
+  const forDrift = { ...bookkeeping, ownTables: own, ...(ownSchema ? { postgresSchema: ownSchema } : {}) };
+  if (options.drift !== false) await addDrift(status, db, comparison.applied, forDrift, root, options, limit);
   return status;
 }
 
@@ -271,6 +302,15 @@ async function compiledFor(
   const wanted = new Set(applied.map((migration) => `${migration.path}\u0000${migration.id}`));
   const compiled = read.migrations.filter((migration) => wanted.has(`${migration.path}\u0000${migration.id}`));
   return compiled.some((migration) => migration.compiled === false) ? undefined : compiled;
+}
+
+/** Applied migrations whose stored checksum could not be recomputed: said, never counted as edited or not. */
+function uncheckedNote(labels: string[], limit: number): string[] {
+  if (labels.length === 0) return [];
+  const more = labels.length > limit ? ` (+${labels.length - limit} more)` : '';
+  return [
+    `Not checked for edits (their stored checksum is one this tool does not reproduce: change type, parameter or older algorithm): ${labels.slice(0, limit).join(', ')}${more}.`,
+  ];
 }
 
 /** A migration as reports name it: its file, and the changeset when several share one file (Liquibase). */

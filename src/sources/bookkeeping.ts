@@ -29,8 +29,6 @@ export interface Bookkeeping {
   table: string;
   /** PostgreSQL schema the tool keeps it in, looked up there only (Drizzle: "drizzle", Sqitch: "sqitch"). */
   postgresSchema?: string;
-  /** The engines on which the table lives in the target database itself (Sqitch's MySQL/SQLite registry does not). */
-  onlyOn?: Engine[];
   /** Every table the tool owns (the bookkeeping table, its lock table): never reported as drift. */
   ownTables: string[];
   /** The table the project's own configuration names instead (knexfile `tableName`), read as text, never run. */
@@ -44,8 +42,14 @@ export interface Bookkeeping {
   keyOf(migration: Migration, root: string): string;
   /** The checksum the tool would store for the migration file as it is now (`text`: the file's content). */
   checksum?(text: string): string;
+  /**
+   * The checksum the tool would store for one migration of a file holding several (Liquibase's changeSets), in
+   * the form `AppliedRecord.checksum` has, on the environment's engine (Liquibase parameters may depend on it);
+   * undefined when it cannot be computed (then it is not compared).
+   */
+  checksumOf?(migration: Migration, root: string, engine?: Engine, stored?: string): string | undefined;
   /** Migrations the tool re-runs whenever they change (Flyway's R__): an edit makes them pending, not an error. */
-  repeatable?(migration: Migration): boolean;
+  repeatable?(migration: Migration, root: string): boolean;
   /**
    * The sequence a migration is ordered within, when the tool orders per group (Django: per app); out-of-order is
    * judged inside each sequence. Default: one sequence.

@@ -291,15 +291,22 @@ describe.each(['postgresql', 'mysql', 'sqlite'] as TestEngine[])('bookkeeping ta
 });
 
 describe('Sqitch on MySQL/MariaDB', () => {
-  it('says the registry is a database of its own instead of reading a table of the target', async () => {
+  it("reads the registry database sqitch.conf names, never a 'changes' table of the target", async () => {
     if (!(await engineAvailable('mysql'))) return;
     const root = project({});
     cpSync(path.join(import.meta.dirname, '../fixtures/sources-sqitch'), root, { recursive: true });
+    const registry = `registry_${path.basename(root).replace(/\W/g, '_').toLowerCase()}`;
+    appendFileSync(path.join(root, 'sqitch.conf'), `[engine "mysql"]\n\tregistry = ${registry}\n`);
     const db = await freshDatabase('mysql', root);
     try {
       await db.exec('CREATE TABLE changes (id integer PRIMARY KEY)');
-      const result = await migrationStatus({ root, url: db.url, drift: false });
-      expect(result.environments[0]?.error?.code).toBe('status-registry-elsewhere');
+      const [status] = (await migrationStatus({ root, url: db.url, drift: false })).environments;
+      expect(status?.error).toBeUndefined();
+      expect(status?.table).toBeNull();
+      expect(status?.counts).toEqual({ ...NONE, pending: 4 });
+      expect(status?.notes).toEqual([
+        `No changes table (looked in database ${registry}): sqitch has not applied anything here (renamed? set the environment's "bookkeepingTable").`,
+      ]);
     } finally {
       await db.drop();
     }

@@ -48,6 +48,23 @@ describe('environments in db-migration-agent.config.json', () => {
     expect(broken.where).toMatchObject({ file: 'c.json', line: 1 });
   });
 
+  it("reads an environment's bookkeepingTable, and refuses one that is not a table name at its position", () => {
+    const text = '{"environments": {"staging": {"url": "env:STAGING_URL", "bookkeepingTable": "meta.history"}}}';
+    expect(parseEnvironments(text, 'c.json', [])[0]?.bookkeepingTable).toBe('meta.history');
+    const error = errorOf(() =>
+      parseEnvironments(
+        '{"environments": {"staging": {"url": "env:S", "bookkeepingTable": "drop table x"}}}',
+        'c.json',
+        [],
+      ),
+    );
+    expect(error.code).toBe('config-invalid');
+    expect(error.what).toBe(
+      'Invalid environment at "environments.staging.bookkeepingTable": write the table as "table" or "schema.table" (letters, digits, "_" and "$")',
+    );
+    expect(error.where).toEqual({ file: 'c.json', line: 1, column: 67 });
+  });
+
   it('reads "dbMigrationAgent" in package.json, and the safety check accepts the key', () => {
     const root = project({
       'package.json': JSON.stringify({ name: 'x', dbMigrationAgent: { environments: { ci: { url: 'env:CI_DB' } } } }),

@@ -171,7 +171,14 @@ describe.each(ENGINES)('migration_status on %s', (engine) => {
     const result = await status(ready.root, ready.db.url, { drift: false });
     expect(result.table).toBeNull();
     expect(result.counts).toEqual({ ...NO_DIFFERENCE, pending: 3 });
-    expect(result.notes).toEqual(['No schema_migrations table: dbmate has not applied anything here.']);
+    const place = {
+      postgresql: 'in the schemas of the search path',
+      mysql: 'in the database of the URL',
+      sqlite: 'in the SQLite file',
+    }[engine];
+    expect(result.notes).toEqual([
+      `No schema_migrations table (looked ${place}): dbmate has not applied anything here (renamed? set the environment's "bookkeepingTable").`,
+    ]);
   });
 });
 

@@ -25,7 +25,7 @@ import { assumptionsNote, type KnexQuery, OfflineSchema, offlineAnswer } from '.
 import { writeKnex } from './knex-write.js';
 import { conventionalDirs, entry, filesOf, finish, JS_DOWN, JS_MIGRATION, readIndexed } from './scan-common.js';
 
-const KNEXFILES = ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.mts', 'knexfile.cts'];
+export const KNEXFILES = ['knexfile.ts', 'knexfile.js', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.mts', 'knexfile.cts'];
 const DEFAULT_EXTENSIONS = ['.co', '.coffee', '.eg', '.iced', '.js', '.cjs', '.mjs', '.litcoffee', '.ls', '.ts'];
 
 interface KnexSettings {

@@ -13,6 +13,7 @@ import type { FormatRead, FormatReader, MigrationReadError, ReadContext } from '
 import { type ChangelogNode, parseXmlChangelog, parseYamlChangelog } from './changelog-tree.js';
 import * as ddl from './ddl.js';
 import { splitOnDelimiter } from './delimiter-split.js';
+import { liquibaseChecksum, liquibaseRunsOnChange } from './liquibase-checksum.js';
 import { writeLiquibase } from './liquibase-write.js';
 import { staticScan } from './static-scan.js';
 
@@ -78,7 +79,8 @@ interface Walk {
 /**
  * Liquibase's StandardChangeLogHistoryService: DATABASECHANGELOG (ID, AUTHOR, FILENAME, DATEEXECUTED,
  * ORDEREXECUTED, EXECTYPE, MD5SUM, …) and DATABASECHANGELOGLOCK. A changeset is `author:id`; EXECTYPE FAILED is a
- * failed one. MD5SUM is Liquibase's checksum of the parsed changeset, not of a file, so it is not compared.
+ * failed one. MD5SUM is Liquibase's checksum of the parsed changeset: a version 9 one (Liquibase 4.24+) is compared
+ * where liquibase-checksum.ts computes it.
  */
 const liquibaseBookkeeping: Bookkeeping = {
   table: 'databasechangelog',
@@ -86,9 +88,19 @@ const liquibaseBookkeeping: Bookkeeping = {
   records: (rows) =>
     rows.map((row) => {
       const key = `${String(row.author)}:${String(row.id)}`;
-      return { key, label: key, state: String(row.exectype).toUpperCase() === 'FAILED' ? 'failed' : 'applied' };
+      const stored = String(row.md5sum ?? '');
+      return {
+        key,
+        label: key,
+        state: String(row.exectype).toUpperCase() === 'FAILED' ? 'failed' : 'applied',
+        ...(stored ? { checksum: stored } : {}),
+      };
     }),
   keyOf: (migration) => migration.name,
+  // An older algorithm's MD5SUM (7:, 8:, before Liquibase 4.24) is not recomputed: reported as not checked.
+  checksumOf: (migration, root, engine, stored) =>
+    stored?.startsWith('9:') ? liquibaseChecksum(migration, root, engine) : undefined,
+  repeatable: liquibaseRunsOnChange,
 };
 
 /**

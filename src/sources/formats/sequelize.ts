@@ -32,7 +32,7 @@ import { conventionalDirs, entry, filesOf, finish, JS_DOWN, JS_MIGRATION, readIn
 import { answerFromMemory, recordingTransaction, SequelizeSchemaMemory } from './sequelize-recording.js';
 import { writeSequelize } from './sequelize-write.js';
 
-const CONFIG_FILES = [
+export const CONFIG_FILES = [
   'config/config.json',
   'config/database.json',
   'src/config/config.json',

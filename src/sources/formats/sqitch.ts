@@ -48,13 +48,12 @@ function opensTransaction(sql: string): boolean {
 /**
  * Sqitch's PostgreSQL registry (App/Sqitch/Engine/pg.sql): sqitch.changes (change_id, script_hash = SHA-1 of the
  * deploy script, change, project, committed_at, …). A reworked change has one row per deployed version under the
- * same name, matched in order to the plan's `name@tag` versions then `name`. On MySQL and SQLite the registry is a
- * database of its own (sqitch_<db>, <db>-sqitch.db), not readable through the target's connection.
+ * same name, matched in order to the plan's `name@tag` versions then `name`. On MySQL the registry is the database
+ * `sqitch` of the same server, on SQLite the file `sqitch.<ext>` beside the target (src/environments/sqitch-registry.ts).
  */
 const sqitchBookkeeping: Bookkeeping = {
   table: 'changes',
   postgresSchema: 'sqitch',
-  onlyOn: ['postgresql'],
   ownTables: [],
   records: (rows, local) => {
     const versions = new Map<string, Migration[]>();

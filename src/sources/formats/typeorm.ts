@@ -31,7 +31,7 @@ import { currentCallSite, withCallSites } from './origin-context.js';
 import { conventionalDirs, entry, filesOf, finish, readIndexed } from './scan-common.js';
 import { writeTypeorm } from './typeorm-write.js';
 
-const CONFIG_FILES = [
+export const CONFIG_FILES = [
   'ormconfig.json',
   'ormconfig.ts',
   'ormconfig.js',
