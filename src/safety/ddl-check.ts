@@ -3,6 +3,7 @@ import { scriptComments } from '../sql/script-comments.js';
 import { splitSql } from '../sql/split.js';
 import type { ParserDialect } from '../sql/sql-parser.js';
 import { MigrationCatalog } from './catalog.js';
+import { columnsOf, type DdlColumns } from './ddl-columns.js';
 import { type DdlKind, type DdlStatement, modelStatement } from './ddl-model.js';
 import {
   DEFAULT_LARGE_TABLE_ROWS,
@@ -16,6 +17,7 @@ import {
 import { emptyFacts, type MigrationFacts } from './facts.js';
 import { mayContainDirectives, parseDirectives } from './ignores.js';
 import {
+  type AlgorithmLockEntry,
   buildReport,
   citable,
   emptyLockFacts,
@@ -41,6 +43,8 @@ export interface DdlSession {
   readonly created: ReadonlyMap<string, DdlStatement>;
   /** An explicit BEGIN / START TRANSACTION is open. */
   readonly inTransaction: boolean;
+  /** Column definitions earlier statements (of this file and the check's earlier files) gave. */
+  readonly columns: Pick<DdlColumns, 'column' | 'indexed' | 'charsetOf'>;
 }
 
 export interface DdlRuleContext {
@@ -54,6 +58,8 @@ export interface DdlRuleContext {
   createdHere(table: string): boolean;
   /** The statements before this one in the file. */
   earlier: readonly DdlStatement[];
+  /** The server version the caller named (--engine-version), as written. */
+  engineVersion: string | undefined;
 }
 
 export interface DdlEndContext {
@@ -73,6 +79,8 @@ export interface DdlEngineSpec {
   name: SafetyEngineName;
   dialect: ParserDialect;
   rules: readonly DdlRule[];
+  /** The locks a statement takes on a table that existed, for the report's per-statement lock summary. */
+  locks?(context: DdlRuleContext): AlgorithmLockEntry[];
 }
 
 export async function checkDdl(
@@ -91,9 +99,11 @@ export async function checkDdl(
   const copied = new Set<string>();
   // The migration tool's own transaction (Prisma, Knex …) counts like an explicit BEGIN.
   let inTransaction = options.assumeInTransaction ?? false;
+  const columns = columnsOf(typeof options.catalog === 'object' ? options.catalog : undefined);
   const session: DdlSession = {
     settings,
     created,
+    columns,
     get inTransaction() {
       return inTransaction;
     },
@@ -147,6 +157,7 @@ export async function checkDdl(
       rowCount,
       createdHere,
       earlier: statements,
+      engineVersion: options.engineVersion,
     };
     const findings: Finding[] = ignores.unknownAt(statement.index);
     for (const rule of rules) {
@@ -162,15 +173,18 @@ export async function checkDdl(
     }
     collectDdlFacts(facts, statement, createdHere, copied);
     statements.push(statement);
-    sink.statement(keep(findings), {
+    const locks = spec.locks?.(context) ?? [];
+    const summary = {
       index: statement.index,
       kind: statement.kind,
       span: statement.span,
       text: firstLine(statement.sql),
       inTransaction,
-      locks: [],
+      locks,
       findings: findings.length,
-    });
+    };
+    sink.statement(keep(findings), locks.length > 0 ? summary : undefined);
+    columns.apply(statement);
     // The session as the next statement sees it.
     if (statement.setting) settings.set(statement.setting.name, statement.setting.value);
     if (statement.kind === 'begin') inTransaction = true;

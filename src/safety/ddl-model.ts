@@ -41,6 +41,11 @@ export interface ColumnDefinition {
   /** FIRST or AFTER col (MySQL column position). */
   position?: string;
   references?: string;
+  /** ENUM / SET members as written, in order. */
+  members?: string[];
+  /** CHARACTER SET / COLLATE of a text column, lower case, when written. */
+  charset?: string;
+  collation?: string;
 }
 
 export type AlterAction =
@@ -366,7 +371,25 @@ export function columnDefinition(text: string): ColumnDefinition {
       .replace(/^DEFAULT\s+/i, '');
   if (position?.[1]) definition.position = position[1].replace(/\s+/g, ' ');
   if (references?.[1]) definition.references = unquote(references[1].replace(/\(.*$/, ''));
+  if (/^(?:enum|set)\(/.test(type)) definition.members = quotedMembers(text.slice(text.indexOf('(') + 1));
+  const charset = /\b(?:CHARACTER\s+SET|CHARSET)\s*=?\s*['"]?(\w+)/i.exec(rest);
+  const collation = /\bCOLLATE\s*=?\s*['"]?(\w+)/i.exec(rest);
+  if (charset?.[1]) definition.charset = charset[1].toLowerCase();
+  if (collation?.[1]) definition.collation = collation[1].toLowerCase();
   return definition;
+}
+
+/** `'a','it''s')…` → ['a', "it's"]: the quoted members up to the closing parenthesis. */
+function quotedMembers(list: string): string[] {
+  const members: string[] = [];
+  const member = /\s*'((?:[^'\\]|\\.|'')*)'\s*(,|\))/y;
+  let match = member.exec(list);
+  while (match) {
+    members.push((match[1] ?? '').replace(/''/g, "'").replace(/\\(.)/g, '$1'));
+    if (match[2] === ')') break;
+    match = member.exec(list);
+  }
+  return members;
 }
 
 function createTable(model: DdlStatement, rest: string): void {
@@ -393,7 +416,7 @@ function optionsOf(model: DdlStatement, text: string): void {
   if (lock?.[1]) model.lock = lock[1].toUpperCase();
 }
 
-function indexColumns(clause: string): IndexColumn[] {
+export function indexColumns(clause: string): IndexColumn[] {
   const open = clause.indexOf('(');
   if (open === -1) return [];
   const list = clause.slice(open + 1, matchingParen(clause, open));

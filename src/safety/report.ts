@@ -1,3 +1,4 @@
+import type { MysqlAlterLock } from '../engines/mysql/safety/algorithms.js';
 import type { Span } from '../model.js';
 import { hasIndexStartingWith, type MigrationCatalog } from './catalog.js';
 import { describeDuration, formatCount, ROWS_PER_SECOND } from './estimate.js';
@@ -32,14 +33,31 @@ export interface LockEntry {
   estimatedLockSeconds?: number;
 }
 
-export interface StatementSummary {
+/** A MySQL/MariaDB statement's lock: the ALGORITHM and LOCK it can run with, as the clause that pins them. */
+export interface AlgorithmLockEntry extends Omit<LockEntry, 'mode' | 'source' | 'ruleClaim'> {
+  mode: MysqlAlterLock;
+  source: 'rule';
+  /** The server version is not known: the server lines this entry is for. */
+  servers?: string;
+}
+
+export function isAlgorithmLock(lock: LockEntry | AlgorithmLockEntry): lock is AlgorithmLockEntry {
+  return lock.mode.startsWith('ALGORITHM=');
+}
+
+/** Whether the lock keeps other sessions from writing (PostgreSQL SHARE and up; MySQL LOCK=SHARED). */
+export function lockBlocksTraffic(lock: LockEntry | AlgorithmLockEntry): boolean {
+  return isAlgorithmLock(lock) ? lock.mode.endsWith('LOCK=SHARED') : blocksTraffic(lock.mode);
+}
+
+export interface StatementSummary<Lock extends LockEntry | AlgorithmLockEntry = LockEntry | AlgorithmLockEntry> {
   index: number;
   kind: string;
   span: Span;
   /** First line of the statement. */
   text: string;
   inTransaction: boolean;
-  locks: LockEntry[];
+  locks: Lock[];
   findings: number;
 }
 
@@ -135,7 +153,11 @@ export function emptyLockFacts(): LockFacts {
 }
 
 /** Adds one statement's lock summary (in statement order). */
-export function addLocks(facts: LockFacts, summary: Pick<StatementSummary, 'span' | 'locks'>, largeTableRows: number) {
+export function addLocks(
+  facts: LockFacts,
+  summary: Pick<StatementSummary<LockEntry>, 'span' | 'locks'>,
+  largeTableRows: number,
+) {
   const line = summary.span.start.line;
   for (const lock of summary.locks) {
     if (!blocksTraffic(lock.mode)) continue;

@@ -28,6 +28,8 @@ export interface SafetyCheckOptions {
   /** The engine of inputs that do not name their own (default postgresql); see SqlInput.engine. */
   engine?: string;
   pgVersion?: number;
+  /** The server version as the caller wrote it (`16`, `8.0.35`, `mariadb-10.11`); each engine reads its own. */
+  engineVersion?: string;
   assumeInTransaction?: boolean;
   largeTableRows?: number;
   rowCounts?: Record<string, number>;
@@ -192,7 +194,14 @@ async function runChecks<Report extends ReportSummary>(
       ...(options.history && replayHistory ? { history: options.history } : {}),
     },
   });
-  const version = resolvePgVersion(options, config, loaded.source);
+  const checked = [...new Set(inputs.map(engineOf))];
+  const onlyPostgres = checked.every((engine) => engine.name === 'postgresql');
+  const version = resolvePgVersion(options, config, loaded.source, onlyPostgres);
+  // Read once, before any file: a version an engine cannot read is a usage error, not one error per file.
+  const versionNotes = checked.flatMap((engine) => {
+    const note = engine.versionNote?.(versionFor(engine, options.engineVersion, options.engine));
+    return note ? [note] : [];
+  });
   const base: ValidateOptions = {
     pgVersion: version.version,
     assumeInTransaction: options.assumeInTransaction ?? config.assumeInTransaction ?? false,
@@ -210,6 +219,7 @@ async function runChecks<Report extends ReportSummary>(
     ...(loaded.source ? { configSource: loaded.source } : {}),
   };
   const notes = [
+    ...versionNotes,
     ...(options.notes ?? []),
     ...inputs.flatMap((input) => (input.notes ?? []).map((note) => `${input.file}: ${note}`)),
   ];
@@ -230,6 +240,7 @@ async function runChecks<Report extends ReportSummary>(
           ...base,
           ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
           file: input.file,
+          ...engineVersionOf(input, options),
           ...(down === undefined ? {} : { down }),
           ...(input.origins ? { lineLabel: sourceLineLabel(input) } : {}),
         },
@@ -254,6 +265,18 @@ async function runChecks<Report extends ReportSummary>(
   }
   const { engine, ...rest } = settings;
   return withCoverage({ engine, risk, checkedRisk: risk, unchecked: [], counts, ...rest, files, errors, notes });
+}
+
+/** The version text an engine reads: the caller's, or the flavour its engine name gives (`mariadb`). */
+function versionFor(engine: SafetyEngine, given: string | undefined, engineName: string | undefined) {
+  if (given !== undefined && given.trim() !== '') return given;
+  return engineName && engineName !== engine.name && engine.covers.includes(engineName) ? engineName : undefined;
+}
+
+function engineVersionOf(input: SqlInput, options: SafetyCheckOptions): { engineVersion?: string } {
+  const engine = checkingEngine(input.engine?.name ?? options.engine);
+  const version = versionFor(engine, options.engineVersion, input.engine?.name ?? options.engine);
+  return version === undefined ? {} : { engineVersion: version };
 }
 
 /**
@@ -320,8 +343,14 @@ function resolvePgVersion(
   options: SafetyCheckOptions,
   config: SafetyConfig,
   configSource: string | undefined,
+  onlyPostgres: boolean,
 ): { version: number; source: string } {
   if (options.pgVersion !== undefined) return { version: options.pgVersion, source: 'option' };
+  const given = /^(?:postgres(?:ql)?[-\s]?)?(\d+)(?:\.\d+)*$/i.exec(options.engineVersion?.trim() ?? '');
+  const major = Number(given?.[1]);
+  // A PostgreSQL major (9 … 30) only when every input is PostgreSQL: 10.11 or 8.0.35 name other servers.
+  if (given && major >= 9 && major <= 30 && onlyPostgres)
+    return { version: major, source: 'option' };
   if (config.pgVersion !== undefined) return { version: config.pgVersion, source: configSource ?? 'configuration' };
   const detected = options.projectDatabase ? projectPgVersion(options.projectDatabase()) : undefined;
   if (detected) return detected;

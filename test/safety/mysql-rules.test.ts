@@ -186,7 +186,7 @@ describe('MySQL/MariaDB rules', () => {
     const copy = report.findings.find((finding) => finding.ruleId === 'mysql-copy-alter');
     expect(copy?.severity).toBe('error');
     expect(copy?.message).toContain('about 5,000,000 rows');
-    expect(copy?.message).toContain('MariaDB 10.6/10.11/11: COPY, LOCK=SHARED');
+    expect(copy?.message).toContain('copies the table while writes wait: COPY, LOCK=SHARED (rebuilds the table)');
     expect(copy?.fix?.steps.map((step) => step.sql.split(' ')[0])).toEqual([
       'gh-ost',
       'pt-online-schema-change',

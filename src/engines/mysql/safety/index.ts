@@ -1,12 +1,16 @@
 import { checkDdl, type DdlEngineSpec } from '../../../safety/ddl-check.js';
 import { notParsedRule } from '../../../safety/not-parsed.js';
 import type { SafetyEngine } from '../../../safety/safety-engine.js';
+import { mysqlStatementLocks } from './lock-summary.js';
+import { parseMysqlTarget, targetNote } from './server-version.js';
 import { mysqlAddColumnNotNullWithoutDefault } from './rules/add-column-not-null-without-default.js';
 import { mysqlAlgorithmNotPinned } from './rules/algorithm-not-pinned.js';
+import { mysqlCharsetChange } from './rules/charset-change.js';
 import { mysqlColumnTypeChange } from './rules/column-type-change.js';
 import { mysqlCopyAlter } from './rules/copy-alter.js';
 import { mysqlDropColumn } from './rules/drop-column.js';
 import { mysqlDropTable } from './rules/drop-table.js';
+import { mysqlEnumSetChange } from './rules/enum-set-change.js';
 import { mysqlForeignKeyChecksLeftOff } from './rules/foreign-key-checks-left-off.js';
 import { mysqlIntAutoIncrementKey } from './rules/int-auto-increment-key.js';
 import { mysqlLockWaitTimeout } from './rules/lock-wait-timeout.js';
@@ -20,10 +24,12 @@ const spec: DdlEngineSpec = {
   rules: [
     mysqlAddColumnNotNullWithoutDefault,
     mysqlAlgorithmNotPinned,
+    mysqlCharsetChange,
     mysqlColumnTypeChange,
     mysqlCopyAlter,
     mysqlDropColumn,
     mysqlDropTable,
+    mysqlEnumSetChange,
     mysqlForeignKeyChecksLeftOff,
     mysqlIntAutoIncrementKey,
     mysqlLockWaitTimeout,
@@ -31,11 +37,13 @@ const spec: DdlEngineSpec = {
     mysqlRename,
     notParsedRule({ id: 'mysql-not-parsed', engines: ['mysql', 'mariadb'], engineLabel: 'MySQL' }),
   ],
+  locks: mysqlStatementLocks,
 };
 
 export const mysqlSafety: SafetyEngine = {
   name: 'mysql',
   covers: ['mysql', 'mariadb'],
   ruleMeta: () => spec.rules.map((rule) => rule.meta),
+  versionNote: (version) => targetNote(parseMysqlTarget(version)),
   check: (sql, options, sink) => checkDdl(spec, sql, options, sink),
 };
