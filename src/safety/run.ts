@@ -349,8 +349,7 @@ function resolvePgVersion(
   const given = /^(?:postgres(?:ql)?[-\s]?)?(\d+)(?:\.\d+)*$/i.exec(options.engineVersion?.trim() ?? '');
   const major = Number(given?.[1]);
   // A PostgreSQL major (9 … 30) only when every input is PostgreSQL: 10.11 or 8.0.35 name other servers.
-  if (given && major >= 9 && major <= 30 && onlyPostgres)
-    return { version: major, source: 'option' };
+  if (given && major >= 9 && major <= 30 && onlyPostgres) return { version: major, source: 'option' };
   if (config.pgVersion !== undefined) return { version: config.pgVersion, source: configSource ?? 'configuration' };
   const detected = options.projectDatabase ? projectPgVersion(options.projectDatabase()) : undefined;
   if (detected) return detected;

@@ -2,7 +2,6 @@ import { checkDdl, type DdlEngineSpec } from '../../../safety/ddl-check.js';
 import { notParsedRule } from '../../../safety/not-parsed.js';
 import type { SafetyEngine } from '../../../safety/safety-engine.js';
 import { mysqlStatementLocks } from './lock-summary.js';
-import { parseMysqlTarget, targetNote } from './server-version.js';
 import { mysqlAddColumnNotNullWithoutDefault } from './rules/add-column-not-null-without-default.js';
 import { mysqlAlgorithmNotPinned } from './rules/algorithm-not-pinned.js';
 import { mysqlCharsetChange } from './rules/charset-change.js';
@@ -16,6 +15,7 @@ import { mysqlIntAutoIncrementKey } from './rules/int-auto-increment-key.js';
 import { mysqlLockWaitTimeout } from './rules/lock-wait-timeout.js';
 import { mysqlNonTransactionalDdl } from './rules/non-transactional-ddl.js';
 import { mysqlRename } from './rules/rename.js';
+import { parseMysqlTarget, targetNote } from './server-version.js';
 
 /** MySQL and MariaDB: the statement model of ddl-model.ts, the algorithm facts of algorithms.ts, these rules. */
 const spec: DdlEngineSpec = {
