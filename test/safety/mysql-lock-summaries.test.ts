@@ -118,6 +118,36 @@ describe.skipIf(!server.available)('MySQL lock summaries on the MariaDB server',
     throw new Error(`no algorithm accepted for ${clause}`);
   }
 
+  const PINNED: Array<[clause: string, refused: boolean]> = [
+    ['MODIFY c bigint, ALGORITHM=INSTANT', true],
+    ['CONVERT TO CHARACTER SET utf8mb4, LOCK=NONE', true],
+    ["MODIFY s enum('y','x') DEFAULT 'x', ALGORITHM=INSTANT", true],
+    ['DROP PRIMARY KEY, ALGORITHM=INPLACE', true],
+    ['ADD COLUMN n int AFTER a, ALGORITHM=INSTANT', false],
+    ['ADD INDEX ia (a), ALGORITHM=INPLACE, LOCK=NONE', false],
+    ["MODIFY s enum('x','y','z') DEFAULT 'x', ALGORITHM=INSTANT", false],
+  ];
+  for (const [clause, refused] of PINNED) {
+    it(`mysql-algorithm-refused ${refused ? 'flags' : 'passes'} ALTER TABLE t ${clause}, as the server ${refused ? 'refuses' : 'accepts'} it`, async () => {
+      const result = await checkSqlInputs(
+        [
+          { file: '001_create.sql', sql: `${TABLE};` },
+          { file: '002_alter.sql', sql: `ALTER TABLE t ${clause};` },
+        ],
+        { engine: 'mysql', engineVersion: 'mariadb-10.11' },
+      );
+      const flagged = result.files[1]?.findings.some((finding) => finding.ruleId === 'mysql-algorithm-refused');
+      expect(flagged).toBe(refused);
+      await connection.query('DROP TABLE IF EXISTS t');
+      await connection.query(TABLE);
+      await connection.query(ROW);
+      const ran = connection.query(`ALTER TABLE t ${clause}`);
+      if (refused)
+        await expect(ran).rejects.toMatchObject({ code: expect.stringMatching(/^ER_ALTER_OPERATION_NOT_SUPPORTED/) });
+      else await ran;
+    });
+  }
+
   for (const clause of CLAUSES) {
     it(`ALTER TABLE t ${clause}`, async () => {
       const locks = await lockSummary(clause, 'mariadb-10.11');

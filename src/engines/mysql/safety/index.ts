@@ -4,6 +4,7 @@ import type { SafetyEngine } from '../../../safety/safety-engine.js';
 import { mysqlStatementLocks } from './lock-summary.js';
 import { mysqlAddColumnNotNullWithoutDefault } from './rules/add-column-not-null-without-default.js';
 import { mysqlAlgorithmNotPinned } from './rules/algorithm-not-pinned.js';
+import { mysqlAlgorithmRefused } from './rules/algorithm-refused.js';
 import { mysqlCharsetChange } from './rules/charset-change.js';
 import { mysqlColumnTypeChange } from './rules/column-type-change.js';
 import { mysqlCopyAlter } from './rules/copy-alter.js';
@@ -24,6 +25,7 @@ const spec: DdlEngineSpec = {
   rules: [
     mysqlAddColumnNotNullWithoutDefault,
     mysqlAlgorithmNotPinned,
+    mysqlAlgorithmRefused,
     mysqlCharsetChange,
     mysqlColumnTypeChange,
     mysqlCopyAlter,
