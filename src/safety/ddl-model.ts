@@ -41,6 +41,8 @@ export interface ColumnDefinition {
   /** FIRST or AFTER col (MySQL column position). */
   position?: string;
   references?: string;
+  /** The whole declared type as written, before the first constraint (`FLOATING POINT`, `UNSIGNED BIG INT`). */
+  declaredType: string;
   /** ENUM / SET members as written, in order. */
   members?: string[];
   /** CHARACTER SET / COLLATE of a text column, lower case, when written. */
@@ -358,6 +360,7 @@ export function columnDefinition(text: string): ColumnDefinition {
   const references = /\bREFERENCES\s+(\S+)/i.exec(rest);
   const definition: ColumnDefinition = {
     type,
+    declaredType: declaredTypeOf(text),
     notNull: /\bNOT\s+NULL\b/i.test(rest) || /\bPRIMARY\s+KEY\b/i.test(rest),
     hasDefault: defaultMatch !== null && !/^NULL$/i.test(defaultMatch[1] ?? ''),
     primaryKey: /\bPRIMARY\s+KEY\b/i.test(rest),
@@ -377,6 +380,20 @@ export function columnDefinition(text: string): ColumnDefinition {
   if (charset?.[1]) definition.charset = charset[1].toLowerCase();
   if (collation?.[1]) definition.collation = collation[1].toLowerCase();
   return definition;
+}
+
+const CONSTRAINT_WORD = /^(?:CONSTRAINT|PRIMARY|NOT|NULL|UNIQUE|CHECK|DEFAULT|COLLATE|REFERENCES|GENERATED|AS|AUTO_INCREMENT|AUTOINCREMENT|ON|COMMENT|CHARACTER|CHARSET|FIRST|AFTER)$/i;
+
+/** The type's words and their parenthesized arguments, up to the first constraint keyword. */
+function declaredTypeOf(text: string): string {
+  const words: string[] = [];
+  const token = /\s*([A-Za-z_]\w*)(\s*\([^)]*\))?/y;
+  let match = token.exec(text);
+  while (match && !CONSTRAINT_WORD.test(match[1] ?? '')) {
+    words.push(`${match[1]}${(match[2] ?? '').trim()}`);
+    match = token.exec(text);
+  }
+  return words.join(' ');
 }
 
 /** `'a','it''s')…` → ['a', "it's"]: the quoted members up to the closing parenthesis. */
