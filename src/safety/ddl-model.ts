@@ -382,7 +382,8 @@ export function columnDefinition(text: string): ColumnDefinition {
   return definition;
 }
 
-const CONSTRAINT_WORD = /^(?:CONSTRAINT|PRIMARY|NOT|NULL|UNIQUE|CHECK|DEFAULT|COLLATE|REFERENCES|GENERATED|AS|AUTO_INCREMENT|AUTOINCREMENT|ON|COMMENT|CHARACTER|CHARSET|FIRST|AFTER)$/i;
+const CONSTRAINT_WORD =
+  /^(?:CONSTRAINT|PRIMARY|NOT|NULL|UNIQUE|CHECK|DEFAULT|COLLATE|REFERENCES|GENERATED|AS|AUTO_INCREMENT|AUTOINCREMENT|ON|COMMENT|CHARACTER|CHARSET|FIRST|AFTER)$/i;
 
 /** The type's words and their parenthesized arguments, up to the first constraint keyword. */
 function declaredTypeOf(text: string): string {
