@@ -138,9 +138,9 @@ const optionsSchema = z.object({
 const inputSchema = z.object({
   sql: z.string().optional().describe('Migration SQL (up)'),
   downSql: z.string().optional().describe('Its down SQL'),
-  paths: z.array(z.string()).optional().describe('Files, folders or globs (default: the whole project)'),
+  paths: z.array(z.string()).optional().describe('Files, folders or globs (default: whole project)'),
   executeProjectCode: executeProjectCodeField,
-  engine: z.string().optional().describe("Default: each folder's; needed if the project names several"),
+  engine: z.string().optional().describe("Default: each folder's; needed if it names several"),
   projectRoot: projectRootField,
   options: optionsSchema.optional(),
 });
