@@ -4,7 +4,7 @@ import { splitSql } from '../sql/split.js';
 import type { ParserDialect } from '../sql/sql-parser.js';
 import { MigrationCatalog } from './catalog.js';
 import { columnsOf, type DdlColumns } from './ddl-columns.js';
-import { type DdlKind, type DdlStatement, modelStatement } from './ddl-model.js';
+import { type AlterAction, type DdlKind, type DdlStatement, modelStatement } from './ddl-model.js';
 import {
   DEFAULT_LARGE_TABLE_ROWS,
   firstLine,
@@ -137,7 +137,16 @@ export async function checkDdl(
     for (const finding of findings) {
       counts[finding.severity]++;
       flattenStrings(finding);
-      if (citable(finding)) digests.push(finding);
+      // Only what risk and checklist read: the finding itself is the sink's to write and let go.
+      if (citable(finding))
+        digests.push({
+          ruleId: finding.ruleId,
+          title: finding.title,
+          severity: finding.severity,
+          category: finding.category,
+          breaksOldCode: finding.breaksOldCode,
+          span: { start: { line: finding.span.start.line } },
+        });
     }
     return findings;
   };
@@ -172,7 +181,7 @@ export async function checkDdl(
       }
     }
     collectDdlFacts(facts, statement, createdHere, copied);
-    statements.push(statement);
+    statements.push(kept(statement));
     const locks = spec.locks?.(context) ?? [];
     const summary = {
       index: statement.index,
@@ -243,6 +252,17 @@ function collectDdlFacts(
     if (action.type === 'rename-table') facts.incompatible.push(at(`rename of table ${table}`));
     if (action.type === 'modify-column') facts.lossyConversions.push(at(`type change of ${table}.${action.column}`));
   }
+}
+
+const NO_ACTIONS: AlterAction[] = [];
+
+/**
+ * What later statements and the end-of-migration checks read of an earlier statement: its place, kind, table and
+ * setting, not its clauses and column definitions (a 50,000-statement file would hold them all).
+ */
+function kept(statement: DdlStatement): DdlStatement {
+  const { columns: _columns, tableConstraints: _constraints, actions: _actions, ...rest } = statement;
+  return { ...rest, actions: NO_ACTIONS };
 }
 
 function lowerKeys(counts: Record<string, number>): Map<string, number> {

@@ -1,5 +1,6 @@
 import type { Position, Statement } from '../model.js';
-import { type ParserDialect, parseStatement, type SqlAst } from '../sql/sql-parser.js';
+import { parseVerdict } from '../sql/parse-verdict.js';
+import type { ParserDialect } from '../sql/sql-parser.js';
 
 /**
  * The statement model the MySQL/MariaDB and SQLite rules read: what kind of statement, which table, and for
@@ -100,7 +101,7 @@ export interface DdlStatement extends Statement {
 export function modelStatement(statement: Statement, index: number, dialect: ParserDialect): DdlStatement {
   const text = stripComments(statement.sql);
   const model: DdlStatement = { ...statement, index, kind: 'other', actions: [] };
-  const parsed = parseStatement(statement.sql, dialect);
+  const parsed = parseVerdict(statement.sql, dialect);
   if ('error' in parsed) {
     const { line, column } = parsed.error.position;
     model.parseError = {
@@ -111,8 +112,7 @@ export function modelStatement(statement: Statement, index: number, dialect: Par
       },
     };
   }
-  const ast = 'ast' in parsed ? parsed.ast : undefined;
-  recognize(model, text, ast);
+  recognize(model, text, 'hasWhere' in parsed ? parsed.hasWhere : undefined);
   return model;
 }
 
@@ -238,7 +238,7 @@ const STATEMENTS: Array<Recognizer<DdlStatement>> = [
   ],
 ];
 
-function recognize(model: DdlStatement, text: string, ast: SqlAst | undefined): void {
+function recognize(model: DdlStatement, text: string, hasWhere: boolean | undefined): void {
   for (const [pattern, apply] of STATEMENTS) {
     const match = pattern.exec(text);
     if (!match) continue;
@@ -246,7 +246,7 @@ function recognize(model: DdlStatement, text: string, ast: SqlAst | undefined): 
     break;
   }
   // The parse tree knows a WHERE inside a string or comment from a real one.
-  if (ast && (model.kind === 'update' || model.kind === 'delete')) model.unfiltered = ast.where == null;
+  if (hasWhere !== undefined && (model.kind === 'update' || model.kind === 'delete')) model.unfiltered = !hasWhere;
 }
 
 const CONSTRAINT = String.raw`ADD\s+(?:CONSTRAINT\s+(?:${NAME}\s+)?)?`;
