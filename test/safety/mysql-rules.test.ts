@@ -232,6 +232,14 @@ const CASES: Array<{ rule: string; flagged: string[]; passing: string[] }> = [
 ];
 
 describe('MySQL/MariaDB rules', () => {
+  it('every MySQL rule has at least three failing and three passing cases', () => {
+    for (const meta of mysqlSafety.ruleMeta()) {
+      const cases = CASES.filter((each) => each.rule === meta.id);
+      expect(cases.flatMap((each) => each.flagged).length, meta.id).toBeGreaterThanOrEqual(3);
+      expect(cases.flatMap((each) => each.passing).length, meta.id).toBeGreaterThanOrEqual(3);
+    }
+  });
+
   for (const { rule, flagged, passing } of CASES) {
     describe(rule, () => {
       for (const sql of flagged)

@@ -166,6 +166,16 @@ const CASES: Array<{ rule: string; flagged: string[]; passing: string[]; refused
       'ALTER TABLE users ADD COLUMN amount DECIMAL(10,2)',
     ],
   },
+  {
+    rule: 'sqlite-not-parsed',
+    refused: false,
+    flagged: ['INSERT INTO users (id) VALUES (5) ON CONFLICT (id) DO NOTHING', 'REINDEX users', 'ANALYZE'],
+    passing: [
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT) STRICT, WITHOUT ROWID',
+      'CREATE TRIGGER users_touch AFTER INSERT ON users BEGIN UPDATE users SET age = 1 WHERE id = new.id; END',
+      'CREATE INDEX users_age ON users (age) WHERE age > 0',
+    ],
+  },
 ];
 
 /** What SQLite does with '0123' and 123 in a column: the observable side of its affinity. */
@@ -191,6 +201,19 @@ const EXPECTED: Record<ReturnType<typeof affinityOf>, string> = {
 };
 
 describe('SQLite rules', () => {
+  it('every SQLite rule has at least three failing and three passing cases', () => {
+    for (const meta of sqliteSafety.ruleMeta()) {
+      const cases = CASES.filter((each) => each.rule === meta.id);
+      expect(cases.flatMap((each) => each.flagged).length, meta.id).toBeGreaterThanOrEqual(3);
+      expect(cases.flatMap((each) => each.passing).length, meta.id).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('what the parser cannot read is valid SQLite all the same (reported, not refused)', () => {
+    for (const sql of CASES.find((each) => each.rule === 'sqlite-not-parsed')?.flagged ?? [])
+      expect([sql, sqliteAccepts(sql)]).toEqual([sql, true]);
+  });
+
   it('the affinity the rule computes is the one SQLite applies (better-sqlite3)', () => {
     for (const type of [
       'VARCHAR(10)',
