@@ -198,10 +198,15 @@ async function runChecks<Report extends ReportSummary>(
   const onlyPostgres = checked.every((engine) => engine.name === 'postgresql');
   const version = resolvePgVersion(options, config, loaded.source, onlyPostgres);
   // Read once, before any file: a version an engine cannot read is a usage error, not one error per file.
-  const versionNotes = checked.flatMap((engine) => {
-    const note = engine.versionNote?.(versionFor(engine, options.engineVersion, options.engine));
-    return note ? [note] : [];
-  });
+  const versionNotes = [
+    ...new Set(
+      inputs.flatMap((input) => {
+        const target = serverVersionOf(input, options);
+        const note = engineOf(input).versionNote?.(target.version);
+        return note ? [target.source ? `${note.replace(/\.$/, '')} (${target.source}).` : note] : [];
+      }),
+    ),
+  ];
   const base: ValidateOptions = {
     pgVersion: version.version,
     assumeInTransaction: options.assumeInTransaction ?? config.assumeInTransaction ?? false,
@@ -267,15 +272,35 @@ async function runChecks<Report extends ReportSummary>(
   return withCoverage({ engine, risk, checkedRisk: risk, unchecked: [], counts, ...rest, files, errors, notes });
 }
 
-/** The version text an engine reads: the caller's, or the flavour its engine name gives (`mariadb`). */
-function versionFor(engine: SafetyEngine, given: string | undefined, engineName: string | undefined) {
-  if (given !== undefined && given.trim() !== '') return given;
-  return engineName && engineName !== engine.name && engine.covers.includes(engineName) ? engineName : undefined;
+/**
+ * The server version text an input's engine reads: the caller's; else the version the project's files name for
+ * that engine (a docker-compose mysql:8.0.35 image), when the engine can read it; else the flavour its engine
+ * name gives (`mariadb`). PostgreSQL's version is pgVersion's (resolvePgVersion).
+ */
+function serverVersionOf(input: SqlInput, options: SafetyCheckOptions): { version?: string; source?: string } {
+  const name = input.engine?.name ?? options.engine;
+  const engine = checkingEngine(name);
+  if (options.engineVersion !== undefined && options.engineVersion.trim() !== '')
+    return { version: options.engineVersion };
+  if (engine.name === 'postgresql') return {};
+  const project = options.projectDatabase?.();
+  if (project?.engine && project.version && engine.covers.includes(project.engine)) {
+    const version = `${project.engine}-${project.version}`;
+    try {
+      engine.versionNote?.(version);
+      return {
+        version,
+        source: `version from ${project.evidence.find((item) => item.includes(project.version ?? '')) ?? project.evidence[0] ?? 'the project files'}`,
+      };
+    } catch {
+      // A tag such as `latest` names no version: as if none were given.
+    }
+  }
+  return name && name !== engine.name && engine.covers.includes(name) ? { version: name } : {};
 }
 
 function engineVersionOf(input: SqlInput, options: SafetyCheckOptions): { engineVersion?: string } {
-  const engine = checkingEngine(input.engine?.name ?? options.engine);
-  const version = versionFor(engine, options.engineVersion, input.engine?.name ?? options.engine);
+  const { version } = serverVersionOf(input, options);
   return version === undefined ? {} : { engineVersion: version };
 }
 

@@ -204,6 +204,26 @@ describe('MySQL lock summaries by server version', () => {
     expect(named.files[0]?.locks[0]?.locks.map((lock) => lock.mode)).toEqual(['ALGORITHM=INSTANT']);
   });
 
+  it('without an option, the version the project names (a docker-compose image) is used, and said where from', async () => {
+    const check = (version: string) =>
+      checkSqlInputs([{ file: 'a.sql', sql: 'ALTER TABLE t ADD COLUMN d int AFTER id;' }], {
+        engine: 'mysql',
+        projectDatabase: () => ({
+          engine: 'mysql',
+          version,
+          evidence: [`docker-compose.yml: service db image mysql:${version}`],
+        }),
+      });
+    const pinned = await check('8.0.20');
+    expect(pinned.notes).toContain(
+      'MySQL/MariaDB ALGORITHM and LOCK facts are those of MySQL 8.0.20 (version from docker-compose.yml: service db image mysql:8.0.20).',
+    );
+    expect(pinned.files[0]?.locks[0]?.locks.map((lock) => lock.mode)).toEqual(['ALGORITHM=INPLACE, LOCK=NONE']);
+    // A tag that names no version is as if none were given.
+    const latest = await check('latest');
+    expect(latest.notes.some((note) => note.includes('server version not given'))).toBe(true);
+  });
+
   it('a version no engine of the check can read is a usage error naming the accepted forms', async () => {
     await expect(
       checkSqlInputs([{ file: 'a.sql', sql: 'ALTER TABLE t ADD COLUMN d int;' }], {
