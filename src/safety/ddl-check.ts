@@ -14,10 +14,12 @@ import {
   toFinding,
   type ValidateOptions,
 } from './engine.js';
+import { estimateSeconds } from './estimate.js';
 import { emptyFacts, type MigrationFacts } from './facts.js';
 import { mayContainDirectives, parseDirectives } from './ignores.js';
 import {
   type AlgorithmLockEntry,
+  addLocks,
   buildReport,
   citable,
   emptyLockFacts,
@@ -111,6 +113,7 @@ export async function checkDdl(
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   const digests: FindingDigest[] = [];
   const facts = emptyFacts();
+  const lockFacts = emptyLockFacts();
   const ruleErrors: string[] = [];
   const statements: DdlStatement[] = [];
   const dialect = spec.dialect === 'sqlite' ? 'sqlite' : 'mysql';
@@ -183,6 +186,9 @@ export async function checkDdl(
     collectDdlFacts(facts, statement, createdHere, copied);
     statements.push(kept(statement));
     const locks = spec.locks?.(context) ?? [];
+    for (const lock of locks)
+      if (lock.rows !== undefined && (lock.rewrite || lock.scan))
+        lock.estimatedLockSeconds = estimateSeconds(lock.rewrite ? 'rewrite' : 'indexBuild', lock.rows);
     const summary = {
       index: statement.index,
       kind: statement.kind,
@@ -193,6 +199,7 @@ export async function checkDdl(
       findings: findings.length,
     };
     sink.statement(keep(findings), locks.length > 0 ? summary : undefined);
+    if (locks.length > 0) addLocks(lockFacts, summary, largeTableRows);
     columns.apply(statement);
     // The session as the next statement sees it.
     if (statement.setting) settings.set(statement.setting.name, statement.setting.value);
@@ -216,7 +223,7 @@ export async function checkDdl(
     counts,
     findings: digests,
     suppressed,
-    locks: emptyLockFacts(),
+    locks: lockFacts,
     facts,
     ruleErrors,
     allInTransaction: false,

@@ -123,7 +123,7 @@ export function citable(finding: FindingDigest): boolean {
 /** A blocking lock on a table at or over the large-table threshold, held for an estimated time. */
 interface LongLock {
   line: number;
-  mode: PgLockMode;
+  mode: PgLockMode | MysqlAlterLock;
   table: string;
   rows: number;
   seconds: number;
@@ -132,7 +132,7 @@ interface LongLock {
 /** A blocking lock that scans or rewrites a table whose size is not known. */
 interface UnsizedLock {
   line: number;
-  mode: PgLockMode;
+  mode: PgLockMode | MysqlAlterLock;
   table: string;
   rewrite: boolean;
 }
@@ -153,14 +153,10 @@ export function emptyLockFacts(): LockFacts {
 }
 
 /** Adds one statement's lock summary (in statement order). */
-export function addLocks(
-  facts: LockFacts,
-  summary: Pick<StatementSummary<LockEntry>, 'span' | 'locks'>,
-  largeTableRows: number,
-) {
+export function addLocks(facts: LockFacts, summary: Pick<StatementSummary, 'span' | 'locks'>, largeTableRows: number) {
   const line = summary.span.start.line;
   for (const lock of summary.locks) {
-    if (!blocksTraffic(lock.mode)) continue;
+    if (!lockBlocksTraffic(lock)) continue;
     facts.blocking++;
     const seconds = lock.estimatedLockSeconds ?? 0;
     if ((lock.rows ?? 0) >= largeTableRows && seconds > 0)

@@ -283,6 +283,27 @@ describe('MySQL/MariaDB rules', () => {
     expect(copy?.fix?.steps[0]?.sql).toContain('--database=shop --table=orders --alter="MODIFY total bigint NOT NULL"');
     expect(copy?.fix?.steps[1]?.sql).toContain('D=shop,t=orders');
     expect(report.risk).toBe('HIGH');
+    // The copy holds LOCK=SHARED over 5,000,000 rows: the checklist's long-lock item fails with the estimate.
+    const longLocks = report.checklist.find((item) => item.id === 'no-long-locks');
+    expect(longLocks?.status).toBe('fail');
+    expect(longLocks?.evidence[0]).toBe(
+      'line 1: ALGORITHM=COPY, LOCK=SHARED on shop.orders (5,000,000 rows) for about 25 s',
+    );
+    expect(report.locks[0]?.locks[0]).toMatchObject({ rows: 5_000_000, estimatedLockSeconds: 25 });
+  });
+
+  it('an online rebuild (LOCK=NONE) on a large table is no long lock; a copy of a table of unknown size is unknown', async () => {
+    const online = await validateWith(mysqlSafety.check, 'ALTER TABLE orders DROP COLUMN note, ALGORITHM=INPLACE', {
+      rowCounts: { orders: 5_000_000 },
+      engineVersion: '5.7',
+    });
+    expect(online.checklist.find((item) => item.id === 'no-long-locks')?.status).toBe('pass');
+    const unsized = await validateWith(mysqlSafety.check, 'ALTER TABLE orders MODIFY total bigint', {});
+    const item = unsized.checklist.find((each) => each.id === 'no-long-locks');
+    expect(item?.status).toBe('unknown');
+    expect(item?.evidence[0]).toBe(
+      'line 1: ALGORITHM=COPY, LOCK=SHARED on orders while it rewrites the table; row count unknown',
+    );
   });
 
   it('a half-applied migration names the statements that stay applied', async () => {
