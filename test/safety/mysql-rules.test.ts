@@ -41,6 +41,8 @@ const CASES: Array<{ rule: string; flagged: string[]; passing: string[] }> = [
       'SET foreign_key_checks = 0;\nALTER TABLE orders ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id)',
       'CREATE TABLE fresh (id int PRIMARY KEY, total int);\nALTER TABLE fresh MODIFY total bigint',
       'ALTER TABLE orders DROP PRIMARY KEY, ADD PRIMARY KEY (id, created_at)',
+      // Members unknown: may be an INSTANT append; mysql-enum-set-change asks to check the list instead.
+      "ALTER TABLE orders MODIFY status enum('new','paid','shipped','cancelled')",
     ],
   },
   {

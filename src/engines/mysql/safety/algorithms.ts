@@ -31,6 +31,8 @@ export interface ClauseCost {
   caveat?: string;
   /** What the change can do to existing values (a removed ENUM member, a narrower type). */
   dataRisk?: string;
+  /** An ENUM/SET redefinition whose current members are unknown: INSTANT or COPY (mysql-enum-set-change says). */
+  membersUnknown?: boolean;
 }
 
 const instant: Cost = { algorithm: 'INSTANT', lock: 'NONE', rebuild: false };
@@ -135,6 +137,7 @@ function modifyCost(
   if (!before)
     return {
       byServer: same(copy),
+      ...(next.base === 'enum' || next.base === 'set' ? { membersUnknown: true } : {}),
       caveat: next.base === 'enum' || next.base === 'set' ? ENUM_UNKNOWN : MODIFY_UNKNOWN,
     };
   const old = typeParts(before.type);

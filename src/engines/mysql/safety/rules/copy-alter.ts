@@ -29,7 +29,10 @@ export const mysqlCopyAlter: DdlRule = {
     if (!table) return [];
     const clauses = statementClauses(context.statement, context.session);
     const target = targetOf(context.engineVersion);
-    const copying = clauses.filter((clause) => target.lines.some((line) => clause.byServer[line].algorithm === 'COPY'));
+    // An ENUM/SET change against unknown members may be INSTANT: mysql-enum-set-change asks to check the list.
+    const copying = clauses.filter(
+      (clause) => !clause.membersUnknown && target.lines.some((line) => clause.byServer[line].algorithm === 'COPY'),
+    );
     if (copying.length === 0) return [];
     const rows = context.rowCount(table);
     const large = rows !== undefined && rows >= context.largeTableRows;
