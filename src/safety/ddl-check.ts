@@ -46,7 +46,7 @@ export interface DdlSession {
   /** An explicit BEGIN / START TRANSACTION is open. */
   readonly inTransaction: boolean;
   /** Column definitions earlier statements (of this file and the check's earlier files) gave. */
-  readonly columns: Pick<DdlColumns, 'column' | 'indexed' | 'charsetOf'>;
+  readonly columns: Pick<DdlColumns, 'column' | 'indexed' | 'charsetOf' | 'strict'>;
 }
 
 export interface DdlRuleContext {

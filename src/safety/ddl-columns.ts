@@ -11,6 +11,8 @@ interface TableColumns {
   columns: Map<string, ColumnDefinition>;
   indexed: Set<string>;
   charset?: string;
+  /** SQLite STRICT table: every column's type is checked. */
+  strict?: boolean;
 }
 
 export class DdlColumns {
@@ -23,6 +25,11 @@ export class DdlColumns {
 
   indexed(table: string, column: string): boolean {
     return this.tables.get(key(table))?.indexed.has(column.toLowerCase()) ?? false;
+  }
+
+  /** A SQLite table created STRICT by an earlier statement. */
+  strict(table: string): boolean {
+    return this.tables.get(key(table))?.strict ?? false;
   }
 
   /** The column's character set: its own, else its table's default, when known. */
@@ -50,6 +57,7 @@ export class DdlColumns {
     const options = statement.sql.slice(statement.sql.lastIndexOf(')') + 1);
     const charset = /\b(?:CHARACTER\s+SET|CHARSET)\s*=?\s*(\w+)/i.exec(options);
     if (charset?.[1]) table.charset = charset[1].toLowerCase();
+    if (/\bSTRICT\b/i.test(options)) table.strict = true;
     this.tables.set(key(statement.table ?? ''), table);
   }
 

@@ -129,11 +129,13 @@ const CASES: Array<{ rule: string; flagged: string[]; passing: string[]; refused
       'CREATE TABLE t (id INTEGER PRIMARY KEY, created_at DATETIME) STRICT',
       'CREATE TABLE t (id INTEGER PRIMARY KEY, payload) STRICT',
       'CREATE TABLE t (id INTEGER PRIMARY KEY, active BOOLEAN NOT NULL DEFAULT 0) STRICT, WITHOUT ROWID',
+      'CREATE TABLE s (id INTEGER PRIMARY KEY) STRICT;\nALTER TABLE s ADD COLUMN n varchar(10)',
     ],
     passing: [
       'CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT CHECK (length(name) <= 100)) STRICT',
       'CREATE TABLE t (id INT PRIMARY KEY, score REAL, data BLOB, extra ANY) STRICT',
       'CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(100))',
+      'CREATE TABLE s (id INTEGER PRIMARY KEY) STRICT;\nALTER TABLE s ADD COLUMN k TEXT',
     ],
   },
   {
@@ -164,6 +166,7 @@ const CASES: Array<{ rule: string; flagged: string[]; passing: string[]; refused
       'CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT, price NUMERIC, ratio REAL, raw BLOB)',
       'CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(20)) STRICT',
       'ALTER TABLE users ADD COLUMN amount DECIMAL(10,2)',
+      'CREATE TABLE s (id INTEGER PRIMARY KEY) STRICT;\nALTER TABLE s ADD COLUMN n varchar(10)',
     ],
   },
   {

@@ -22,11 +22,21 @@ export const sqliteStrictTableTypes: DdlRule = {
       good: 'CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT CHECK (length(name) <= 100)) STRICT;',
     },
   },
-  appliesTo: ['create-table'],
-  check({ statement }) {
-    if (!tableOptions(statement).strict) return [];
+  appliesTo: ['create-table', 'alter-table'],
+  check({ statement, session }) {
+    // A CREATE TABLE … STRICT, or ADD COLUMN to a table an earlier migration created STRICT.
+    const columns =
+      statement.kind === 'create-table'
+        ? tableOptions(statement).strict
+          ? (statement.columns ?? [])
+          : []
+        : statement.table && session.columns.strict(statement.table)
+          ? statement.actions.flatMap((action) =>
+              action.type === 'add-column' ? [{ name: action.column, definition: action.definition }] : [],
+            )
+          : [];
     const hits: RuleHit[] = [];
-    for (const column of statement.columns ?? []) {
+    for (const column of columns) {
       const declared = column.definition.declaredType;
       if (STRICT_TYPES.has(declared.toLowerCase())) continue;
       const strictType = /INT/i.test(declared)

@@ -25,8 +25,12 @@ export const sqliteTypeAffinity: DdlRule = {
     },
   },
   appliesTo: ['create-table', 'alter-table'],
-  check({ statement }) {
-    if (tableOptions(statement).strict) return [];
+  check({ statement, session }) {
+    if (
+      tableOptions(statement).strict ||
+      (statement.kind === 'alter-table' && session.columns.strict(statement.table ?? ''))
+    )
+      return [];
     const table = statement.table ?? '';
     const columns: Array<{ name: string; definition: ColumnDefinition }> = [
       ...(statement.columns ?? []),
