@@ -375,6 +375,13 @@ function resolvePgVersion(
   const major = Number(given?.[1]);
   // A PostgreSQL major (9 … 30) only when every input is PostgreSQL: 10.11 or 8.0.35 name other servers.
   if (given && major >= 9 && major <= 30 && onlyPostgres) return { version: major, source: 'option' };
+  const written = options.engineVersion?.trim() ?? '';
+  if (onlyPostgres && written !== '')
+    throw new UserError(
+      'usage',
+      `The server version "${written}" is not a PostgreSQL version, and every migration checked is PostgreSQL.`,
+      'Give the PostgreSQL major version, e.g. --engine-version 16 (MCP: options.engineVersion "16"), or name the engine the migrations run on with --engine.',
+    );
   if (config.pgVersion !== undefined) return { version: config.pgVersion, source: configSource ?? 'configuration' };
   const detected = options.projectDatabase ? projectPgVersion(options.projectDatabase()) : undefined;
   if (detected) return detected;

@@ -246,5 +246,8 @@ describe('MySQL lock summaries by server version', () => {
       engineVersion: '16',
     });
     expect([result.pgVersion, result.pgVersionSource]).toEqual([16, 'option']);
+    await expect(
+      checkSqlInputs([{ file: 'a.sql', sql: 'ALTER TABLE t ADD COLUMN d int;' }], { engineVersion: 'mariadb-10.11' }),
+    ).rejects.toThrow(/"mariadb-10\.11" is not a PostgreSQL version[\s\S]*--engine-version 16/);
   });
 });
