@@ -184,6 +184,10 @@ async function runChecks<Report extends ReportSummary>(
   // Earlier migrations are replayed by the PostgreSQL parser: only when every input is PostgreSQL SQL.
   const replayHistory = inputs.every((input) => engineOf(input).name === 'postgresql');
   const config = loaded.config;
+  // The server version: the caller's, else the configuration's (then each engine reads it as it would an option).
+  const engineVersionSource = options.engineVersion !== undefined ? 'option' : (loaded.source ?? 'configuration');
+  if (options.engineVersion === undefined && config.engineVersion !== undefined)
+    options = { ...options, engineVersion: config.engineVersion };
   const facts = options.databaseUrl ? await readDatabaseFacts(options.databaseUrl) : undefined;
   const rowCounts = { ...(facts?.rowCounts ?? {}), ...(config.rowCounts ?? {}), ...(options.rowCounts ?? {}) };
   const snapshot = options.snapshot ?? facts?.snapshot;
@@ -196,7 +200,7 @@ async function runChecks<Report extends ReportSummary>(
   });
   const checked = [...new Set(inputs.map(engineOf))];
   const onlyPostgres = checked.every((engine) => engine.name === 'postgresql');
-  const version = resolvePgVersion(options, config, loaded.source, onlyPostgres);
+  const version = resolvePgVersion(options, config, loaded.source, onlyPostgres, engineVersionSource);
   // Read once, before any file: a version an engine cannot read is a usage error, not one error per file.
   const versionNotes = [
     ...new Set(
@@ -369,12 +373,13 @@ function resolvePgVersion(
   config: SafetyConfig,
   configSource: string | undefined,
   onlyPostgres: boolean,
+  engineVersionSource: string,
 ): { version: number; source: string } {
   if (options.pgVersion !== undefined) return { version: options.pgVersion, source: 'option' };
   const given = /^(?:postgres(?:ql)?[-\s]?)?(\d+)(?:\.\d+)*$/i.exec(options.engineVersion?.trim() ?? '');
   const major = Number(given?.[1]);
   // A PostgreSQL major (9 … 30) only when every input is PostgreSQL: 10.11 or 8.0.35 name other servers.
-  if (given && major >= 9 && major <= 30 && onlyPostgres) return { version: major, source: 'option' };
+  if (given && major >= 9 && major <= 30 && onlyPostgres) return { version: major, source: engineVersionSource };
   const written = options.engineVersion?.trim() ?? '';
   if (onlyPostgres && written !== '')
     throw new UserError(

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlgorithmLockEntry } from '../../src/safety/report.js';
@@ -222,6 +225,20 @@ describe('MySQL lock summaries by server version', () => {
     // A tag that names no version is as if none were given.
     const latest = await check('latest');
     expect(latest.notes.some((note) => note.includes('server version not given'))).toBe(true);
+  });
+
+  it('the configuration file can name the server version (engineVersion); an option overrides it', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'dma-engine-version-'));
+    try {
+      writeFileSync(path.join(root, 'db-migration-agent.config.json'), '{ "engineVersion": "8.0.20" }\n');
+      const input = [{ file: 'a.sql', sql: 'ALTER TABLE t DROP COLUMN c;' }];
+      const configured = await checkSqlInputs(input, { engine: 'mysql', root });
+      expect(configured.files[0]?.locks[0]?.locks.map((lock) => lock.mode)).toEqual(['ALGORITHM=INPLACE, LOCK=NONE']);
+      const option = await checkSqlInputs(input, { engine: 'mysql', root, engineVersion: '8.4' });
+      expect(option.files[0]?.locks[0]?.locks.map((lock) => lock.mode)).toEqual(['ALGORITHM=INSTANT']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('a version no engine of the check can read is a usage error naming the accepted forms', async () => {
