@@ -35,7 +35,8 @@ Options:
                             names, e.g. a docker-compose postgres:16 image, else 15)
   --engine-version <v>      target server version of any engine: 16 (PostgreSQL), 8.0.35, mysql-8.4, 5.7,
                             mariadb-10.11, 11.4 (MariaDB); MySQL/MariaDB ALGORITHM and LOCK facts depend on
-                            it (default: unknown, each ALTER is described per server line where they differ)
+                            it (default: config, else the project's docker-compose image, else unknown: each
+                            ALTER is described per server line where they differ)
   --assume-in-transaction   plain .sql / stdin: the migration tool wraps each file in a transaction (known
                             formats use each migration's own mode)
   --row-count <table=N>     estimated rows of a table (repeatable), e.g. --row-count orders=12000000;
