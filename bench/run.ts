@@ -7,6 +7,7 @@ import type { BenchModule, BenchResult } from './types.js';
 const MODULES: [string, () => Promise<BenchModule>][] = [
   ['foundation', () => import('./foundation.js')],
   ['safety', () => import('./safety.js')],
+  ['safety-mysql', () => import('./safety-mysql.js')],
   ['sources', () => import('./sources.js')],
   ['shadow', () => import('./shadow.js')],
   ['schema-diff', () => import('./schema-diff.js')],

@@ -42,7 +42,8 @@ const finding = z.object({
 });
 const lockEntry = z.object({
   table: z.string(),
-  mode: lockMode,
+  mode: z.string().describe('PostgreSQL lock mode; MySQL: ALGORITHM=…, LOCK=…'),
+  servers: z.string().optional().describe('MySQL server lines this entry is for (version not given)'),
   on: z.string(),
   blocks: z.string(),
   rewrite: z.boolean(),
@@ -111,6 +112,7 @@ const DEFAULT_MAX_FINDINGS = 200;
 
 const optionsSchema = z.object({
   pgVersion: z.number().int().min(9).max(30).optional().describe('Target major (default: config, project, 15)'),
+  engineVersion: z.string().optional().describe('Any engine: 16, 8.0.35, mariadb-10.11 (MySQL locks depend on it)'),
   assumeInTransaction: z.boolean().optional().describe('Plain SQL runs in a transaction'),
   rowCounts: z
     .record(z.string(), z.number().int().nonnegative())
@@ -136,9 +138,9 @@ const optionsSchema = z.object({
 const inputSchema = z.object({
   sql: z.string().optional().describe('Migration SQL (up)'),
   downSql: z.string().optional().describe('Its down SQL'),
-  paths: z.array(z.string()).optional().describe('Files, folders or globs (default: the whole project)'),
+  paths: z.array(z.string()).optional().describe('Files, folders or globs (default: whole project)'),
   executeProjectCode: executeProjectCodeField,
-  engine: z.string().optional().describe("Default: each folder's; needed if the project names several"),
+  engine: z.string().optional().describe("Default: each folder's; needed if it names several"),
   projectRoot: projectRootField,
   options: optionsSchema.optional(),
 });
@@ -229,6 +231,7 @@ export const validateSafetyTool = defineTool({
         ...(options.historyPaths ? { historyPaths: options.historyPaths } : {}),
         check: {
           ...(options.pgVersion !== undefined ? { pgVersion: options.pgVersion } : {}),
+          ...(options.engineVersion !== undefined ? { engineVersion: options.engineVersion } : {}),
           ...(options.assumeInTransaction !== undefined ? { assumeInTransaction: options.assumeInTransaction } : {}),
           ...(options.rowCounts ? { rowCounts: options.rowCounts } : {}),
           ...(options.largeTableRows !== undefined ? { largeTableRows: options.largeTableRows } : {}),

@@ -33,6 +33,10 @@ Options:
                             mariadb or sqlite
   --pg-version <n>          target PostgreSQL major version (default: config, else the version the project
                             names, e.g. a docker-compose postgres:16 image, else 15)
+  --engine-version <v>      target server version of any engine: 16 (PostgreSQL), 8.0.35, mysql-8.4, 5.7,
+                            mariadb-10.11, 11.4 (MariaDB); MySQL/MariaDB ALGORITHM and LOCK facts depend on
+                            it (default: config, else the project's docker-compose image, else unknown: each
+                            ALTER is described per server line where they differ)
   --assume-in-transaction   plain .sql / stdin: the migration tool wraps each file in a transaction (known
                             formats use each migration's own mode)
   --row-count <table=N>     estimated rows of a table (repeatable), e.g. --row-count orders=12000000;
@@ -59,6 +63,7 @@ Examples:
   db-migration-agent check migrations/
   db-migration-agent check migrations/20240103_add_column.ts --execute
   db-migration-agent check "db/migrations/**/*.sql" --format github --fail-on warning
+  db-migration-agent check db/mysql/ --engine mysql --engine-version 8.0.35
   cat change.sql | db-migration-agent check - --row-count users=5000000 --assume-in-transaction
   db-migration-agent check --explain require-concurrent-index-creation`;
 
@@ -172,6 +177,7 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     ...(values.history && values.history.length > 0 ? { historyPaths: values.history } : {}),
     check: {
       ...(pgVersion !== undefined ? { pgVersion } : {}),
+      ...(values['engine-version'] !== undefined ? { engineVersion: values['engine-version'] } : {}),
       ...(values['assume-in-transaction'] ? { assumeInTransaction: true } : {}),
       ...(largeTableRows !== undefined ? { largeTableRows } : {}),
       ...rowCountsOption(values, io),
@@ -204,6 +210,7 @@ function parse(args: string[]) {
       format: { type: 'string', short: 'f' },
       'fail-on': { type: 'string' },
       'pg-version': { type: 'string' },
+      'engine-version': { type: 'string' },
       'assume-in-transaction': { type: 'boolean' },
       'row-count': { type: 'string', multiple: true },
       rows: { type: 'string', multiple: true },

@@ -1,7 +1,12 @@
 import { flattenStrings } from './engine.js';
 import { ImportanceBudget, type KeptItem } from './importance-budget.js';
-import { blocksTraffic } from './locks.js';
-import { assembleReport, type ReportSummary, type StatementSummary, type ValidationReport } from './report.js';
+import {
+  assembleReport,
+  lockBlocksTraffic,
+  type ReportSummary,
+  type StatementSummary,
+  type ValidationReport,
+} from './report.js';
 import type { CheckPreamble, CheckStream, FileOutcome, FileSettings, SafetyCheckResult } from './run.js';
 import { type Finding, SEVERITY_RANK } from './types.js';
 
@@ -75,7 +80,7 @@ function stillKept<T>(items: Array<KeptItem<T>> | undefined): T[] {
 function lockRank(summary: StatementSummary): number {
   let rank = 2;
   for (const lock of summary.locks) {
-    if (!blocksTraffic(lock.mode)) continue;
+    if (!lockBlocksTraffic(lock)) continue;
     if ((lock.estimatedLockSeconds ?? 0) > 0 || lock.rewrite || lock.scan) return 0;
     rank = 1;
   }

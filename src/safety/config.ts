@@ -30,6 +30,7 @@ async function configSchema() {
       $schema: z.string().optional(),
       rules: z.record(z.string(), z.enum(['off', 'error', 'warning', 'info'])).optional(),
       pgVersion: z.number().int().min(9).max(30).optional(),
+      engineVersion: z.string().optional(),
       assumeInTransaction: z.boolean().optional(),
       largeTableRows: z.number().int().positive().optional(),
       rowCounts: z.record(z.string(), z.number().int().nonnegative()).optional(),
@@ -107,7 +108,7 @@ export async function parseConfig(
     throw new UserError(
       'config-invalid',
       `Invalid configuration${where}: ${issue?.message ?? 'does not match the schema'}`,
-      'Allowed keys: rules ({"rule-id": "off"|"error"|"warning"|"info"}), pgVersion (number), assumeInTransaction (boolean), largeTableRows (positive integer), rowCounts ({"table": rows}), templateOptions ({"Option": "value"} for Go-templated SQL migrations).',
+      'Allowed keys: rules ({"rule-id": "off"|"error"|"warning"|"info"}), pgVersion (number), engineVersion ("8.0.35", "mariadb-10.11"), assumeInTransaction (boolean), largeTableRows (positive integer), rowCounts ({"table": rows}), templateOptions ({"Option": "value"} for Go-templated SQL migrations).',
       { file, ...position },
     );
   }

@@ -3,7 +3,8 @@ import { scriptComments } from '../sql/script-comments.js';
 import { splitSql } from '../sql/split.js';
 import type { ParserDialect } from '../sql/sql-parser.js';
 import { MigrationCatalog } from './catalog.js';
-import { type DdlKind, type DdlStatement, modelStatement } from './ddl-model.js';
+import { columnsOf, type DdlColumns } from './ddl-columns.js';
+import { type AlterAction, type DdlKind, type DdlStatement, modelStatement } from './ddl-model.js';
 import {
   DEFAULT_LARGE_TABLE_ROWS,
   firstLine,
@@ -13,9 +14,12 @@ import {
   toFinding,
   type ValidateOptions,
 } from './engine.js';
+import { estimateSeconds } from './estimate.js';
 import { emptyFacts, type MigrationFacts } from './facts.js';
 import { mayContainDirectives, parseDirectives } from './ignores.js';
 import {
+  type AlgorithmLockEntry,
+  addLocks,
   buildReport,
   citable,
   emptyLockFacts,
@@ -41,6 +45,8 @@ export interface DdlSession {
   readonly created: ReadonlyMap<string, DdlStatement>;
   /** An explicit BEGIN / START TRANSACTION is open. */
   readonly inTransaction: boolean;
+  /** Column definitions earlier statements (of this file and the check's earlier files) gave. */
+  readonly columns: Pick<DdlColumns, 'column' | 'indexed' | 'charsetOf' | 'strict'>;
 }
 
 export interface DdlRuleContext {
@@ -54,6 +60,8 @@ export interface DdlRuleContext {
   createdHere(table: string): boolean;
   /** The statements before this one in the file. */
   earlier: readonly DdlStatement[];
+  /** The server version the caller named (--engine-version), as written. */
+  engineVersion: string | undefined;
 }
 
 export interface DdlEndContext {
@@ -73,6 +81,8 @@ export interface DdlEngineSpec {
   name: SafetyEngineName;
   dialect: ParserDialect;
   rules: readonly DdlRule[];
+  /** The locks a statement takes on a table that existed, for the report's per-statement lock summary. */
+  locks?(context: DdlRuleContext): AlgorithmLockEntry[];
 }
 
 export async function checkDdl(
@@ -91,9 +101,11 @@ export async function checkDdl(
   const copied = new Set<string>();
   // The migration tool's own transaction (Prisma, Knex …) counts like an explicit BEGIN.
   let inTransaction = options.assumeInTransaction ?? false;
+  const columns = columnsOf(typeof options.catalog === 'object' ? options.catalog : undefined);
   const session: DdlSession = {
     settings,
     created,
+    columns,
     get inTransaction() {
       return inTransaction;
     },
@@ -101,6 +113,7 @@ export async function checkDdl(
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   const digests: FindingDigest[] = [];
   const facts = emptyFacts();
+  const lockFacts = emptyLockFacts();
   const ruleErrors: string[] = [];
   const statements: DdlStatement[] = [];
   const dialect = spec.dialect === 'sqlite' ? 'sqlite' : 'mysql';
@@ -127,7 +140,16 @@ export async function checkDdl(
     for (const finding of findings) {
       counts[finding.severity]++;
       flattenStrings(finding);
-      if (citable(finding)) digests.push(finding);
+      // Only what risk and checklist read: the finding itself is the sink's to write and let go.
+      if (citable(finding))
+        digests.push({
+          ruleId: finding.ruleId,
+          title: finding.title,
+          severity: finding.severity,
+          category: finding.category,
+          breaksOldCode: finding.breaksOldCode,
+          span: { start: { line: finding.span.start.line } },
+        });
     }
     return findings;
   };
@@ -147,6 +169,7 @@ export async function checkDdl(
       rowCount,
       createdHere,
       earlier: statements,
+      engineVersion: options.engineVersion,
     };
     const findings: Finding[] = ignores.unknownAt(statement.index);
     for (const rule of rules) {
@@ -161,16 +184,23 @@ export async function checkDdl(
       }
     }
     collectDdlFacts(facts, statement, createdHere, copied);
-    statements.push(statement);
-    sink.statement(keep(findings), {
+    statements.push(kept(statement));
+    const locks = spec.locks?.(context) ?? [];
+    for (const lock of locks)
+      if (lock.rows !== undefined && (lock.rewrite || lock.scan))
+        lock.estimatedLockSeconds = estimateSeconds(lock.rewrite ? 'rewrite' : 'indexBuild', lock.rows);
+    const summary = {
       index: statement.index,
       kind: statement.kind,
       span: statement.span,
       text: firstLine(statement.sql),
       inTransaction,
-      locks: [],
+      locks,
       findings: findings.length,
-    });
+    };
+    sink.statement(keep(findings), locks.length > 0 ? summary : undefined);
+    if (locks.length > 0) addLocks(lockFacts, summary, largeTableRows);
+    columns.apply(statement);
     // The session as the next statement sees it.
     if (statement.setting) settings.set(statement.setting.name, statement.setting.value);
     if (statement.kind === 'begin') inTransaction = true;
@@ -193,7 +223,7 @@ export async function checkDdl(
     counts,
     findings: digests,
     suppressed,
-    locks: emptyLockFacts(),
+    locks: lockFacts,
     facts,
     ruleErrors,
     allInTransaction: false,
@@ -229,6 +259,17 @@ function collectDdlFacts(
     if (action.type === 'rename-table') facts.incompatible.push(at(`rename of table ${table}`));
     if (action.type === 'modify-column') facts.lossyConversions.push(at(`type change of ${table}.${action.column}`));
   }
+}
+
+const NO_ACTIONS: AlterAction[] = [];
+
+/**
+ * What later statements and the end-of-migration checks read of an earlier statement: its place, kind, table and
+ * setting, not its clauses and column definitions (a 50,000-statement file would hold them all).
+ */
+function kept(statement: DdlStatement): DdlStatement {
+  const { columns: _columns, tableConstraints: _constraints, actions: _actions, ...rest } = statement;
+  return { ...rest, actions: NO_ACTIONS };
 }
 
 function lowerKeys(counts: Record<string, number>): Map<string, number> {

@@ -1,5 +1,6 @@
 import type { Position, Statement } from '../model.js';
-import { type ParserDialect, parseStatement, type SqlAst } from '../sql/sql-parser.js';
+import { parseVerdict } from '../sql/parse-verdict.js';
+import type { ParserDialect } from '../sql/sql-parser.js';
 
 /**
  * The statement model the MySQL/MariaDB and SQLite rules read: what kind of statement, which table, and for
@@ -41,6 +42,13 @@ export interface ColumnDefinition {
   /** FIRST or AFTER col (MySQL column position). */
   position?: string;
   references?: string;
+  /** The whole declared type as written, before the first constraint (`FLOATING POINT`, `UNSIGNED BIG INT`). */
+  declaredType: string;
+  /** ENUM / SET members as written, in order. */
+  members?: string[];
+  /** CHARACTER SET / COLLATE of a text column, lower case, when written. */
+  charset?: string;
+  collation?: string;
 }
 
 export type AlterAction =
@@ -93,7 +101,7 @@ export interface DdlStatement extends Statement {
 export function modelStatement(statement: Statement, index: number, dialect: ParserDialect): DdlStatement {
   const text = stripComments(statement.sql);
   const model: DdlStatement = { ...statement, index, kind: 'other', actions: [] };
-  const parsed = parseStatement(statement.sql, dialect);
+  const parsed = parseVerdict(statement.sql, dialect);
   if ('error' in parsed) {
     const { line, column } = parsed.error.position;
     model.parseError = {
@@ -104,8 +112,7 @@ export function modelStatement(statement: Statement, index: number, dialect: Par
       },
     };
   }
-  const ast = 'ast' in parsed ? parsed.ast : undefined;
-  recognize(model, text, ast);
+  recognize(model, text, 'hasWhere' in parsed ? parsed.hasWhere : undefined);
   return model;
 }
 
@@ -231,7 +238,7 @@ const STATEMENTS: Array<Recognizer<DdlStatement>> = [
   ],
 ];
 
-function recognize(model: DdlStatement, text: string, ast: SqlAst | undefined): void {
+function recognize(model: DdlStatement, text: string, hasWhere: boolean | undefined): void {
   for (const [pattern, apply] of STATEMENTS) {
     const match = pattern.exec(text);
     if (!match) continue;
@@ -239,7 +246,7 @@ function recognize(model: DdlStatement, text: string, ast: SqlAst | undefined): 
     break;
   }
   // The parse tree knows a WHERE inside a string or comment from a real one.
-  if (ast && (model.kind === 'update' || model.kind === 'delete')) model.unfiltered = ast.where == null;
+  if (hasWhere !== undefined && (model.kind === 'update' || model.kind === 'delete')) model.unfiltered = !hasWhere;
 }
 
 const CONSTRAINT = String.raw`ADD\s+(?:CONSTRAINT\s+(?:${NAME}\s+)?)?`;
@@ -353,6 +360,7 @@ export function columnDefinition(text: string): ColumnDefinition {
   const references = /\bREFERENCES\s+(\S+)/i.exec(rest);
   const definition: ColumnDefinition = {
     type,
+    declaredType: declaredTypeOf(text),
     notNull: /\bNOT\s+NULL\b/i.test(rest) || /\bPRIMARY\s+KEY\b/i.test(rest),
     hasDefault: defaultMatch !== null && !/^NULL$/i.test(defaultMatch[1] ?? ''),
     primaryKey: /\bPRIMARY\s+KEY\b/i.test(rest),
@@ -366,7 +374,40 @@ export function columnDefinition(text: string): ColumnDefinition {
       .replace(/^DEFAULT\s+/i, '');
   if (position?.[1]) definition.position = position[1].replace(/\s+/g, ' ');
   if (references?.[1]) definition.references = unquote(references[1].replace(/\(.*$/, ''));
+  if (/^(?:enum|set)\(/.test(type)) definition.members = quotedMembers(text.slice(text.indexOf('(') + 1));
+  const charset = /\b(?:CHARACTER\s+SET|CHARSET)\s*=?\s*['"]?(\w+)/i.exec(rest);
+  const collation = /\bCOLLATE\s*=?\s*['"]?(\w+)/i.exec(rest);
+  if (charset?.[1]) definition.charset = charset[1].toLowerCase();
+  if (collation?.[1]) definition.collation = collation[1].toLowerCase();
   return definition;
+}
+
+const CONSTRAINT_WORD =
+  /^(?:CONSTRAINT|PRIMARY|NOT|NULL|UNIQUE|CHECK|DEFAULT|COLLATE|REFERENCES|GENERATED|AS|AUTO_INCREMENT|AUTOINCREMENT|ON|COMMENT|CHARACTER|CHARSET|FIRST|AFTER)$/i;
+
+/** The type's words and their parenthesized arguments, up to the first constraint keyword. */
+function declaredTypeOf(text: string): string {
+  const words: string[] = [];
+  const token = /\s*([A-Za-z_]\w*)(\s*\([^)]*\))?/y;
+  let match = token.exec(text);
+  while (match && !CONSTRAINT_WORD.test(match[1] ?? '')) {
+    words.push(`${match[1]}${(match[2] ?? '').trim()}`);
+    match = token.exec(text);
+  }
+  return words.join(' ');
+}
+
+/** `'a','it''s')…` → ['a', "it's"]: the quoted members up to the closing parenthesis. */
+function quotedMembers(list: string): string[] {
+  const members: string[] = [];
+  const member = /\s*'((?:[^'\\]|\\.|'')*)'\s*(,|\))/y;
+  let match = member.exec(list);
+  while (match) {
+    members.push((match[1] ?? '').replace(/''/g, "'").replace(/\\(.)/g, '$1'));
+    if (match[2] === ')') break;
+    match = member.exec(list);
+  }
+  return members;
 }
 
 function createTable(model: DdlStatement, rest: string): void {
@@ -393,7 +434,7 @@ function optionsOf(model: DdlStatement, text: string): void {
   if (lock?.[1]) model.lock = lock[1].toUpperCase();
 }
 
-function indexColumns(clause: string): IndexColumn[] {
+export function indexColumns(clause: string): IndexColumn[] {
   const open = clause.indexOf('(');
   if (open === -1) return [];
   const list = clause.slice(open + 1, matchingParen(clause, open));

@@ -19,6 +19,7 @@ import {
   citable,
   emptyLockFacts,
   type FindingDigest,
+  type LockEntry,
   type LockFacts,
   type ReportSummary,
   type StatementSummary,
@@ -60,6 +61,8 @@ export interface ValidateOptions {
   lineLabel?: (line: number) => string;
   /** PostgreSQL major version the migration targets (default 15). */
   pgVersion?: number;
+  /** The server version other engines target as the caller wrote it (`8.0.35`, `mariadb-10.11`). */
+  engineVersion?: string;
   /** The migration tool wraps the file in a transaction (Knex, Prisma, Rails… do by default). */
   assumeInTransaction?: boolean;
   /** Estimated row counts per table (`orders` or `public.orders`). */
@@ -544,8 +547,8 @@ function summarize(
   locks: StatementLock[],
   findings: Finding[],
   catalog: MigrationCatalog,
-): StatementSummary {
-  const entries: StatementSummary['locks'] = [];
+): StatementSummary<LockEntry> {
+  const entries: LockEntry[] = [];
   for (const lock of locks) {
     if (catalog.tableCreatedInCurrentTransaction(lock.table)) continue;
     entries.push({
@@ -599,7 +602,7 @@ function summarize(
 
 function applyLargeTableEstimates(
   findings: Finding[],
-  summary: StatementSummary,
+  summary: StatementSummary<LockEntry>,
   context: RuleContext,
   catalog: MigrationCatalog,
   threshold: number,

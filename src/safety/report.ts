@@ -1,3 +1,4 @@
+import type { MysqlAlterLock } from '../engines/mysql/safety/algorithms.js';
 import type { Span } from '../model.js';
 import { hasIndexStartingWith, type MigrationCatalog } from './catalog.js';
 import { describeDuration, formatCount, ROWS_PER_SECOND } from './estimate.js';
@@ -32,14 +33,31 @@ export interface LockEntry {
   estimatedLockSeconds?: number;
 }
 
-export interface StatementSummary {
+/** A MySQL/MariaDB statement's lock: the ALGORITHM and LOCK it can run with, as the clause that pins them. */
+export interface AlgorithmLockEntry extends Omit<LockEntry, 'mode' | 'source' | 'ruleClaim'> {
+  mode: MysqlAlterLock;
+  source: 'rule';
+  /** The server version is not known: the server lines this entry is for. */
+  servers?: string;
+}
+
+export function isAlgorithmLock(lock: LockEntry | AlgorithmLockEntry): lock is AlgorithmLockEntry {
+  return lock.mode.startsWith('ALGORITHM=');
+}
+
+/** Whether the lock keeps other sessions from writing (PostgreSQL SHARE and up; MySQL LOCK=SHARED). */
+export function lockBlocksTraffic(lock: LockEntry | AlgorithmLockEntry): boolean {
+  return isAlgorithmLock(lock) ? lock.mode.endsWith('LOCK=SHARED') : blocksTraffic(lock.mode);
+}
+
+export interface StatementSummary<Lock extends LockEntry | AlgorithmLockEntry = LockEntry | AlgorithmLockEntry> {
   index: number;
   kind: string;
   span: Span;
   /** First line of the statement. */
   text: string;
   inTransaction: boolean;
-  locks: LockEntry[];
+  locks: Lock[];
   findings: number;
 }
 
@@ -105,7 +123,7 @@ export function citable(finding: FindingDigest): boolean {
 /** A blocking lock on a table at or over the large-table threshold, held for an estimated time. */
 interface LongLock {
   line: number;
-  mode: PgLockMode;
+  mode: PgLockMode | MysqlAlterLock;
   table: string;
   rows: number;
   seconds: number;
@@ -114,7 +132,7 @@ interface LongLock {
 /** A blocking lock that scans or rewrites a table whose size is not known. */
 interface UnsizedLock {
   line: number;
-  mode: PgLockMode;
+  mode: PgLockMode | MysqlAlterLock;
   table: string;
   rewrite: boolean;
 }
@@ -138,7 +156,7 @@ export function emptyLockFacts(): LockFacts {
 export function addLocks(facts: LockFacts, summary: Pick<StatementSummary, 'span' | 'locks'>, largeTableRows: number) {
   const line = summary.span.start.line;
   for (const lock of summary.locks) {
-    if (!blocksTraffic(lock.mode)) continue;
+    if (!lockBlocksTraffic(lock)) continue;
     facts.blocking++;
     const seconds = lock.estimatedLockSeconds ?? 0;
     if ((lock.rows ?? 0) >= largeTableRows && seconds > 0)

@@ -29,6 +29,8 @@ export interface SafetyCheckOptions {
   /** The engine of inputs that do not name their own (default postgresql); see SqlInput.engine. */
   engine?: string;
   pgVersion?: number;
+  /** The server version as the caller wrote it (`16`, `8.0.35`, `mariadb-10.11`); each engine reads its own. */
+  engineVersion?: string;
   assumeInTransaction?: boolean;
   largeTableRows?: number;
   rowCounts?: Record<string, number>;
@@ -187,6 +189,10 @@ async function runChecks<Report extends ReportSummary>(
   // Earlier migrations are replayed by the PostgreSQL parser: only when every input is PostgreSQL SQL.
   const replayHistory = inputs.every((input) => engineOf(input).name === 'postgresql');
   const config = loaded.config;
+  // The server version: the caller's, else the configuration's (then each engine reads it as it would an option).
+  const engineVersionSource = options.engineVersion !== undefined ? 'option' : (loaded.source ?? 'configuration');
+  if (options.engineVersion === undefined && config.engineVersion !== undefined)
+    options = { ...options, engineVersion: config.engineVersion };
   const facts = options.databaseUrl ? await readDatabaseFacts(options.databaseUrl) : undefined;
   const rowCounts = { ...(facts?.rowCounts ?? {}), ...(config.rowCounts ?? {}), ...(options.rowCounts ?? {}) };
   const snapshot = options.snapshot ?? facts?.snapshot;
@@ -197,7 +203,19 @@ async function runChecks<Report extends ReportSummary>(
       ...(options.history && replayHistory ? { history: options.history } : {}),
     },
   });
-  const version = resolvePgVersion(options, config, loaded.source);
+  const checked = [...new Set(inputs.map(engineOf))];
+  const onlyPostgres = checked.every((engine) => engine.name === 'postgresql');
+  const version = resolvePgVersion(options, config, loaded.source, onlyPostgres, engineVersionSource);
+  // Read once, before any file: a version an engine cannot read is a usage error, not one error per file.
+  const versionNotes = [
+    ...new Set(
+      inputs.flatMap((input) => {
+        const target = serverVersionOf(input, options);
+        const note = engineOf(input).versionNote?.(target.version);
+        return note ? [target.source ? `${note.replace(/\.$/, '')} (${target.source}).` : note] : [];
+      }),
+    ),
+  ];
   const base: ValidateOptions = {
     pgVersion: version.version,
     assumeInTransaction: options.assumeInTransaction ?? config.assumeInTransaction ?? false,
@@ -215,6 +233,7 @@ async function runChecks<Report extends ReportSummary>(
     ...(loaded.source ? { configSource: loaded.source } : {}),
   };
   const notes = [
+    ...versionNotes,
     ...(options.notes ?? []),
     ...inputs.flatMap((input) => (input.notes ?? []).map((note) => `${input.file}: ${note}`)),
   ];
@@ -235,6 +254,7 @@ async function runChecks<Report extends ReportSummary>(
           ...base,
           ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
           file: input.file,
+          ...engineVersionOf(input, options),
           ...(down === undefined ? {} : { down }),
           ...(input.origins ? { lineLabel: sourceLineLabel(input) } : {}),
         },
@@ -259,6 +279,38 @@ async function runChecks<Report extends ReportSummary>(
   }
   const { engine, ...rest } = settings;
   return withCoverage({ engine, risk, checkedRisk: risk, unchecked: [], counts, ...rest, files, errors, notes });
+}
+
+/**
+ * The server version text an input's engine reads: the caller's; else the version the project's files name for
+ * that engine (a docker-compose mysql:8.0.35 image), when the engine can read it; else the flavour its engine
+ * name gives (`mariadb`). PostgreSQL's version is pgVersion's (resolvePgVersion).
+ */
+function serverVersionOf(input: SqlInput, options: SafetyCheckOptions): { version?: string; source?: string } {
+  const name = input.engine?.name ?? options.engine;
+  const engine = checkingEngine(name);
+  if (options.engineVersion !== undefined && options.engineVersion.trim() !== '')
+    return { version: options.engineVersion };
+  if (engine.name === 'postgresql') return {};
+  const project = options.projectDatabase?.();
+  if (project?.engine && project.version && engine.covers.includes(project.engine)) {
+    const version = `${project.engine}-${project.version}`;
+    try {
+      engine.versionNote?.(version);
+      return {
+        version,
+        source: `version from ${project.evidence.find((item) => item.includes(project.version ?? '')) ?? project.evidence[0] ?? 'the project files'}`,
+      };
+    } catch {
+      // A tag such as `latest` names no version: as if none were given.
+    }
+  }
+  return name && name !== engine.name && engine.covers.includes(name) ? { version: name } : {};
+}
+
+function engineVersionOf(input: SqlInput, options: SafetyCheckOptions): { engineVersion?: string } {
+  const { version } = serverVersionOf(input, options);
+  return version === undefined ? {} : { engineVersion: version };
 }
 
 /**
@@ -325,8 +377,21 @@ function resolvePgVersion(
   options: SafetyCheckOptions,
   config: SafetyConfig,
   configSource: string | undefined,
+  onlyPostgres: boolean,
+  engineVersionSource: string,
 ): { version: number; source: string } {
   if (options.pgVersion !== undefined) return { version: options.pgVersion, source: 'option' };
+  const given = /^(?:postgres(?:ql)?[-\s]?)?(\d+)(?:\.\d+)*$/i.exec(options.engineVersion?.trim() ?? '');
+  const major = Number(given?.[1]);
+  // A PostgreSQL major (9 … 30) only when every input is PostgreSQL: 10.11 or 8.0.35 name other servers.
+  if (given && major >= 9 && major <= 30 && onlyPostgres) return { version: major, source: engineVersionSource };
+  const written = options.engineVersion?.trim() ?? '';
+  if (onlyPostgres && written !== '')
+    throw new UserError(
+      'usage',
+      `The server version "${written}" is not a PostgreSQL version, and every migration checked is PostgreSQL.`,
+      'Give the PostgreSQL major version, e.g. --engine-version 16 (MCP: options.engineVersion "16"), or name the engine the migrations run on with --engine.',
+    );
   if (config.pgVersion !== undefined) return { version: config.pgVersion, source: configSource ?? 'configuration' };
   const detected = options.projectDatabase ? projectPgVersion(options.projectDatabase()) : undefined;
   if (detected) return detected;

@@ -17,6 +17,11 @@ export interface SafetyEngine {
   covers: readonly string[];
   /** Its rules' and its own findings' metadata: docs, the rule catalog, configuration and ignore comments. */
   ruleMeta(): RuleMeta[];
+  /**
+   * The note the check gives once about the server version `version` names (undefined: not given), e.g. what
+   * is unknown without one; throws a usage error for a version this engine cannot read.
+   */
+  versionNote?(version: string | undefined): string | undefined;
   /** Checks one migration's SQL, handing findings to `sink` in report order; returns the rest of the report. */
   check(sql: string, options: ValidateOptions, sink: StatementSink): Promise<ReportSummary>;
 }

@@ -1,17 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { mysqlSafety } from '../../src/engines/mysql/safety/index.js';
 import { validateWith } from '../../src/safety/engine.js';
+import { checkSqlInputs } from '../../src/safety/run.js';
 
 /**
  * Each MySQL/MariaDB rule on statements it must flag and statements it must leave alone. The tables are
- * existing ones (not created in the file) unless the case says otherwise.
+ * existing ones (not created in the file) unless the case says otherwise. A case may start with `@<version>`
+ * (the --engine-version) and hold earlier migrations before `---` lines: only the last file's findings count.
  */
 
-async function ruleIds(sql: string, rowCounts?: Record<string, number>): Promise<string[]> {
-  const report = await validateWith(mysqlSafety.check, sql, rowCounts ? { rowCounts } : {});
-  expect(report.ruleErrors).toEqual([]);
-  return report.findings.map((finding) => finding.ruleId);
+async function ruleIds(sql: string): Promise<string[]> {
+  const version = /^@(\S+)\n/.exec(sql);
+  const files = sql.slice(version ? version[0].length : 0).split(/\n---\n/);
+  const result = await checkSqlInputs(
+    files.map((text, at) => ({ file: `${String(at + 1).padStart(3, '0')}.sql`, sql: text })),
+    { engine: 'mysql', ...(version?.[1] ? { engineVersion: version[1] } : {}) },
+  );
+  const last = result.files[files.length - 1];
+  expect(last?.ruleErrors).toEqual([]);
+  return last?.findings.map((finding) => finding.ruleId) ?? [];
 }
+
+const ORDERS = `CREATE TABLE orders (id bigint PRIMARY KEY, status enum('new','paid','shipped') NOT NULL DEFAULT 'new',
+  flags set('gift','rush'), name varchar(40) NOT NULL DEFAULT '', qty int NOT NULL DEFAULT 0, code varchar(20)
+  CHARACTER SET utf8mb3, KEY orders_name (name)) DEFAULT CHARSET=latin1;\n---\n`;
 
 const CASES: Array<{ rule: string; flagged: string[]; passing: string[] }> = [
   {
@@ -29,6 +41,8 @@ const CASES: Array<{ rule: string; flagged: string[]; passing: string[] }> = [
       'SET foreign_key_checks = 0;\nALTER TABLE orders ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id)',
       'CREATE TABLE fresh (id int PRIMARY KEY, total int);\nALTER TABLE fresh MODIFY total bigint',
       'ALTER TABLE orders DROP PRIMARY KEY, ADD PRIMARY KEY (id, created_at)',
+      // Members unknown: may be an INSTANT append; mysql-enum-set-change asks to check the list instead.
+      "ALTER TABLE orders MODIFY status enum('new','paid','shipped','cancelled')",
     ],
   },
   {
@@ -155,6 +169,60 @@ const CASES: Array<{ rule: string; flagged: string[]; passing: string[] }> = [
     ],
   },
   {
+    rule: 'mysql-enum-set-change',
+    flagged: [
+      `${ORDERS}ALTER TABLE orders MODIFY status enum('new','cancelled','paid','shipped') NOT NULL DEFAULT 'new'`,
+      `${ORDERS}ALTER TABLE orders MODIFY status enum('new','paid') NOT NULL DEFAULT 'new'`,
+      `${ORDERS}ALTER TABLE orders MODIFY flags set('rush','gift')`,
+      "ALTER TABLE orders MODIFY status enum('new','paid','shipped','cancelled')",
+    ],
+    passing: [
+      `${ORDERS}ALTER TABLE orders MODIFY status enum('new','paid','shipped','cancelled') NOT NULL DEFAULT 'new'`,
+      `${ORDERS}ALTER TABLE orders MODIFY flags set('gift','rush','fragile')`,
+      "CREATE TABLE t (id int, s enum('a','b'));\nALTER TABLE t MODIFY s enum('b','a')",
+    ],
+  },
+  {
+    rule: 'mysql-charset-change',
+    flagged: [
+      'ALTER TABLE users CONVERT TO CHARACTER SET utf8mb4',
+      'ALTER TABLE users CONVERT TO CHARSET utf8mb4 COLLATE utf8mb4_unicode_ci',
+      'ALTER TABLE users DEFAULT CHARACTER SET utf8mb4',
+    ],
+    passing: [
+      'ALTER TABLE users ADD COLUMN bio text CHARACTER SET utf8mb4',
+      "ALTER TABLE users COMMENT 'people'",
+      'CREATE TABLE t (id int, name varchar(10));\nALTER TABLE t CONVERT TO CHARACTER SET utf8mb4',
+    ],
+  },
+  {
+    rule: 'mysql-algorithm-refused',
+    flagged: [
+      'ALTER TABLE users MODIFY id bigint, ALGORITHM=INSTANT',
+      '@8.0.20\nALTER TABLE users ADD COLUMN nickname varchar(50) AFTER id, ALGORITHM=INSTANT',
+      '@5.7\nALTER TABLE users DROP COLUMN legacy, ALGORITHM=INSTANT',
+      'ALTER TABLE users CONVERT TO CHARACTER SET utf8mb4, LOCK=NONE',
+    ],
+    passing: [
+      '@8.0.35\nALTER TABLE users ADD COLUMN nickname varchar(50) AFTER id, ALGORITHM=INSTANT',
+      'ALTER TABLE users ADD INDEX users_email (email), ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE users MODIFY id bigint, ALGORITHM=COPY',
+    ],
+  },
+  {
+    rule: 'mysql-column-type-change',
+    flagged: [
+      `${ORDERS}ALTER TABLE orders MODIFY qty smallint NOT NULL DEFAULT 0`,
+      `${ORDERS}ALTER TABLE orders MODIFY qty int unsigned NOT NULL DEFAULT 0`,
+      `${ORDERS}ALTER TABLE orders MODIFY name varchar(40)`,
+    ],
+    passing: [
+      `${ORDERS}ALTER TABLE orders MODIFY qty bigint NOT NULL DEFAULT 0`,
+      `${ORDERS}ALTER TABLE orders MODIFY name varchar(80) NOT NULL DEFAULT ''`,
+      `${ORDERS}ALTER TABLE orders MODIFY code varchar(20) CHARACTER SET utf8mb3 COMMENT 'sku'`,
+    ],
+  },
+  {
     rule: 'mysql-not-parsed',
     flagged: [
       'ALTER TABLE users CONVERT TO CHARACTER SET utf8mb4',
@@ -166,6 +234,14 @@ const CASES: Array<{ rule: string; flagged: string[]; passing: string[] }> = [
 ];
 
 describe('MySQL/MariaDB rules', () => {
+  it('every MySQL rule has at least three failing and three passing cases', () => {
+    for (const meta of mysqlSafety.ruleMeta()) {
+      const cases = CASES.filter((each) => each.rule === meta.id);
+      expect(cases.flatMap((each) => each.flagged).length, meta.id).toBeGreaterThanOrEqual(3);
+      expect(cases.flatMap((each) => each.passing).length, meta.id).toBeGreaterThanOrEqual(3);
+    }
+  });
+
   for (const { rule, flagged, passing } of CASES) {
     describe(rule, () => {
       for (const sql of flagged)
@@ -179,6 +255,20 @@ describe('MySQL/MariaDB rules', () => {
     });
   }
 
+  it('the column memory tells a safe widening from a copy: VARCHAR within its length prefix, on MySQL and MariaDB', async () => {
+    const result = await checkSqlInputs(
+      [
+        { file: '001.sql', sql: ORDERS.replace(/\n---\n$/, '') },
+        { file: '002.sql', sql: "ALTER TABLE orders MODIFY name varchar(60) NOT NULL DEFAULT '';" },
+        { file: '003.sql', sql: "ALTER TABLE orders MODIFY name varchar(300) NOT NULL DEFAULT '';" },
+      ],
+      { engine: 'mysql', engineVersion: '8.0.35', rowCounts: { orders: 10 } },
+    );
+    const modes = result.files.slice(1).map((file) => file.locks[0]?.locks[0]?.mode);
+    // latin1: 60 and 300 bytes; the second crosses 255 and needs a 2-byte length prefix.
+    expect(modes).toEqual(['ALGORITHM=INPLACE, LOCK=NONE', 'ALGORITHM=COPY, LOCK=SHARED']);
+  });
+
   it('a COPY ALTER on a large table is an error whose fix is the gh-ost and pt-osc commands', async () => {
     const report = await validateWith(mysqlSafety.check, 'ALTER TABLE shop.orders MODIFY total bigint NOT NULL', {
       rowCounts: { 'shop.orders': 5_000_000 },
@@ -186,7 +276,7 @@ describe('MySQL/MariaDB rules', () => {
     const copy = report.findings.find((finding) => finding.ruleId === 'mysql-copy-alter');
     expect(copy?.severity).toBe('error');
     expect(copy?.message).toContain('about 5,000,000 rows');
-    expect(copy?.message).toContain('MariaDB 10.6/10.11/11: COPY, LOCK=SHARED');
+    expect(copy?.message).toContain('copies the table while writes wait: COPY, LOCK=SHARED (rebuilds the table)');
     expect(copy?.fix?.steps.map((step) => step.sql.split(' ')[0])).toEqual([
       'gh-ost',
       'pt-online-schema-change',
@@ -195,6 +285,27 @@ describe('MySQL/MariaDB rules', () => {
     expect(copy?.fix?.steps[0]?.sql).toContain('--database=shop --table=orders --alter="MODIFY total bigint NOT NULL"');
     expect(copy?.fix?.steps[1]?.sql).toContain('D=shop,t=orders');
     expect(report.risk).toBe('HIGH');
+    // The copy holds LOCK=SHARED over 5,000,000 rows: the checklist's long-lock item fails with the estimate.
+    const longLocks = report.checklist.find((item) => item.id === 'no-long-locks');
+    expect(longLocks?.status).toBe('fail');
+    expect(longLocks?.evidence[0]).toBe(
+      'line 1: ALGORITHM=COPY, LOCK=SHARED on shop.orders (5,000,000 rows) for about 25 s',
+    );
+    expect(report.locks[0]?.locks[0]).toMatchObject({ rows: 5_000_000, estimatedLockSeconds: 25 });
+  });
+
+  it('an online rebuild (LOCK=NONE) on a large table is no long lock; a copy of a table of unknown size is unknown', async () => {
+    const online = await validateWith(mysqlSafety.check, 'ALTER TABLE orders DROP COLUMN note, ALGORITHM=INPLACE', {
+      rowCounts: { orders: 5_000_000 },
+      engineVersion: '5.7',
+    });
+    expect(online.checklist.find((item) => item.id === 'no-long-locks')?.status).toBe('pass');
+    const unsized = await validateWith(mysqlSafety.check, 'ALTER TABLE orders MODIFY total bigint', {});
+    const item = unsized.checklist.find((each) => each.id === 'no-long-locks');
+    expect(item?.status).toBe('unknown');
+    expect(item?.evidence[0]).toBe(
+      'line 1: ALGORITHM=COPY, LOCK=SHARED on orders while it rewrites the table; row count unknown',
+    );
   });
 
   it('a half-applied migration names the statements that stay applied', async () => {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { affinityOf } from '../../src/engines/sqlite/safety/affinity.js';
 import { sqliteSafety } from '../../src/engines/sqlite/safety/index.js';
 import { validateWith } from '../../src/safety/engine.js';
 
@@ -120,9 +121,136 @@ const CASES: Array<{ rule: string; flagged: string[]; passing: string[]; refused
       'UPDATE users SET age = 31 WHERE id = 1',
     ],
   },
+  {
+    rule: 'sqlite-strict-table-types',
+    refused: true,
+    flagged: [
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(100)) STRICT',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, created_at DATETIME) STRICT',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, payload) STRICT',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, active BOOLEAN NOT NULL DEFAULT 0) STRICT, WITHOUT ROWID',
+      'CREATE TABLE s (id INTEGER PRIMARY KEY) STRICT;\nALTER TABLE s ADD COLUMN n varchar(10)',
+    ],
+    passing: [
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT CHECK (length(name) <= 100)) STRICT',
+      'CREATE TABLE t (id INT PRIMARY KEY, score REAL, data BLOB, extra ANY) STRICT',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(100))',
+      'CREATE TABLE s (id INTEGER PRIMARY KEY) STRICT;\nALTER TABLE s ADD COLUMN k TEXT',
+    ],
+  },
+  {
+    rule: 'sqlite-without-rowid',
+    refused: true,
+    flagged: [
+      'CREATE TABLE tags (name TEXT) WITHOUT ROWID',
+      'CREATE TABLE tags (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT) WITHOUT ROWID',
+      'CREATE TABLE tags (name TEXT UNIQUE, n INTEGER) STRICT, WITHOUT ROWID',
+    ],
+    passing: [
+      'CREATE TABLE tags (name TEXT PRIMARY KEY) WITHOUT ROWID',
+      'CREATE TABLE tags (a TEXT, b INTEGER, PRIMARY KEY (a, b)) WITHOUT ROWID',
+      'CREATE TABLE tags (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT)',
+    ],
+  },
+  {
+    rule: 'sqlite-type-affinity',
+    refused: false,
+    flagged: [
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, code STRING)',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(20), born DATETIME)',
+      'ALTER TABLE users ADD COLUMN active BOOLEAN',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, ratio FLOATING POINT)',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, title STIRNG)',
+    ],
+    passing: [
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, code TEXT, price NUMERIC, ratio REAL, raw BLOB)',
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, name VARCHAR(20)) STRICT',
+      'ALTER TABLE users ADD COLUMN amount DECIMAL(10,2)',
+      'CREATE TABLE s (id INTEGER PRIMARY KEY) STRICT;\nALTER TABLE s ADD COLUMN n varchar(10)',
+    ],
+  },
+  {
+    rule: 'sqlite-not-parsed',
+    refused: false,
+    flagged: ['INSERT INTO users (id) VALUES (5) ON CONFLICT (id) DO NOTHING', 'REINDEX users', 'ANALYZE'],
+    passing: [
+      'CREATE TABLE t (id INTEGER PRIMARY KEY, n TEXT) STRICT, WITHOUT ROWID',
+      'CREATE TRIGGER users_touch AFTER INSERT ON users BEGIN UPDATE users SET age = 1 WHERE id = new.id; END',
+      'CREATE INDEX users_age ON users (age) WHERE age > 0',
+    ],
+  },
 ];
 
+/** What SQLite does with '0123' and 123 in a column: the observable side of its affinity. */
+function storedAs(declaredType: string): string {
+  const db = new Database(':memory:');
+  try {
+    db.exec(`CREATE TABLE probe (a ${declaredType}, b ${declaredType})`);
+    db.exec("INSERT INTO probe VALUES ('0123', 123)");
+    const row = db.prepare('SELECT typeof(a) AS a, typeof(b) AS b FROM probe').get() as { a: string; b: string };
+    return `${row.a}/${row.b}`;
+  } finally {
+    db.close();
+  }
+}
+
+/** The same for an affinity, by SQLite's documented conversions. */
+const EXPECTED: Record<ReturnType<typeof affinityOf>, string> = {
+  TEXT: 'text/text',
+  BLOB: 'text/integer',
+  INTEGER: 'integer/integer',
+  NUMERIC: 'integer/integer',
+  REAL: 'real/real',
+};
+
 describe('SQLite rules', () => {
+  it('every SQLite rule has at least three failing and three passing cases', () => {
+    for (const meta of sqliteSafety.ruleMeta()) {
+      const cases = CASES.filter((each) => each.rule === meta.id);
+      expect(cases.flatMap((each) => each.flagged).length, meta.id).toBeGreaterThanOrEqual(3);
+      expect(cases.flatMap((each) => each.passing).length, meta.id).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('what the parser cannot read is valid SQLite all the same (reported, not refused)', () => {
+    for (const sql of CASES.find((each) => each.rule === 'sqlite-not-parsed')?.flagged ?? [])
+      expect([sql, sqliteAccepts(sql)]).toEqual([sql, true]);
+  });
+
+  it('the affinity the rule computes is the one SQLite applies (better-sqlite3)', () => {
+    for (const type of [
+      'VARCHAR(10)',
+      'STRING',
+      'STIRNG',
+      'DATETIME',
+      'BOOLEAN',
+      'FLOATING POINT',
+      'DOUBLE',
+      'JSON',
+      'TEXT',
+      'INTEGER',
+      '',
+      'CLOB',
+      'UNSIGNED BIG INT',
+      'DECIMAL(10,2)',
+    ])
+      expect([type, storedAs(type)]).toEqual([type, EXPECTED[affinityOf(type)]]);
+  });
+
+  it('the surprises sqlite-type-affinity names happen on SQLite', () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (code STRING, name VARCHAR(3), born DATETIME, active BOOLEAN, ratio FLOATING POINT)');
+    db.prepare('INSERT INTO t VALUES (?, ?, ?, ?, ?)').run('0123', 'abcdef', '20240101', 'true', '1.0');
+    expect(db.prepare('SELECT * FROM t').get()).toEqual({
+      code: 123,
+      name: 'abcdef',
+      born: 20240101,
+      active: 'true',
+      ratio: 1,
+    });
+    db.close();
+  });
+
   for (const { rule, flagged, passing, refused } of CASES) {
     describe(rule, () => {
       for (const sql of flagged)

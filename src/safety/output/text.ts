@@ -1,7 +1,7 @@
 import { LineIndex } from '../../sql/positions.js';
 import { describeDuration } from '../estimate.js';
 import { originOf, sourceLocation } from '../finding-origin.js';
-import type { ChecklistItem, ReportSummary, StatementSummary } from '../report.js';
+import { type ChecklistItem, isAlgorithmLock, type ReportSummary, type StatementSummary } from '../report.js';
 import { ChunkedOutput, type ReportWriter, type WriteChunk } from '../report-writer.js';
 import {
   type CheckError,
@@ -156,10 +156,12 @@ function summaryText(
       out.push('Locks:');
       for (const summary of blocking.shown) {
         const locks = summary.locks
-          .map(
-            (lock) =>
-              `${lock.mode} on ${lock.table} (blocks ${lock.blocks}${lock.estimatedLockSeconds ? `, est. ${describeDuration(lock.estimatedLockSeconds)}` : ''})`,
-          )
+          .map((lock) => {
+            // MySQL/MariaDB: the server lines the entry is for (version not given) and whether the table is rebuilt.
+            const servers = isAlgorithmLock(lock) && lock.servers ? ` [${lock.servers}]` : '';
+            const rebuilds = isAlgorithmLock(lock) && lock.rewrite ? ', rebuilds the table' : '';
+            return `${lock.mode} on ${lock.table}${servers} (blocks ${lock.blocks}${rebuilds}${lock.estimatedLockSeconds ? `, est. ${describeDuration(lock.estimatedLockSeconds)}` : ''})`;
+          })
           .join('; ');
         const origin = (summary as { origin?: FindingOrigin }).origin;
         const at = origin ? `${origin.file}:${origin.line}` : `line ${summary.span.start.line}`;

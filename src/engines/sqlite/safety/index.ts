@@ -6,6 +6,9 @@ import { sqliteAlterNeedsRebuild } from './rules/alter-needs-rebuild.js';
 import { sqliteDropColumnLimits } from './rules/drop-column-limits.js';
 import { sqliteForeignKeysPragma } from './rules/foreign-keys-pragma.js';
 import { sqliteRebuildLocksDatabase } from './rules/rebuild-locks-database.js';
+import { sqliteStrictTableTypes } from './rules/strict-table-types.js';
+import { sqliteTypeAffinity } from './rules/type-affinity.js';
+import { sqliteWithoutRowid } from './rules/without-rowid.js';
 
 /** SQLite: the statement model of ddl-model.ts and rules checked against better-sqlite3. */
 const spec: DdlEngineSpec = {
@@ -17,6 +20,9 @@ const spec: DdlEngineSpec = {
     sqliteDropColumnLimits,
     sqliteForeignKeysPragma,
     sqliteRebuildLocksDatabase,
+    sqliteStrictTableTypes,
+    sqliteTypeAffinity,
+    sqliteWithoutRowid,
     notParsedRule({ id: 'sqlite-not-parsed', engines: ['sqlite'], engineLabel: 'SQLite' }),
   ],
 };

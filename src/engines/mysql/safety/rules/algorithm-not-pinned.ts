@@ -1,5 +1,13 @@
 import type { DdlRule } from '../../../../safety/ddl-check.js';
-import { clauseCost, describeCosts, pinningClause, statementCost } from '../algorithms.js';
+import {
+  ALGORITHM_RANK,
+  costGroups,
+  describeCosts,
+  pinningClause,
+  statementClauses,
+  statementCost,
+} from '../algorithms.js';
+import { targetOf } from '../server-version.js';
 import { existingTable, fixStep } from './shared.js';
 
 export const mysqlAlgorithmNotPinned: DdlRule = {
@@ -13,7 +21,7 @@ export const mysqlAlgorithmNotPinned: DdlRule = {
     rewritesTable: false,
     scansTable: false,
     breaksOldCode: false,
-    why: 'Without ALGORITHM= the server silently picks the cheapest algorithm it can, and falls back to a blocking table copy when INSTANT or INPLACE is not possible (row format, an older server, a FULLTEXT index). Naming the algorithm makes it refuse instead.',
+    why: 'Without ALGORITHM= the server silently picks the cheapest algorithm it can, and falls back to a blocking table copy when INSTANT or INPLACE is not possible (row format, an older server, a FULLTEXT index, the 64 row versions of MySQL 8.0.29+). Naming the algorithm makes it refuse instead. Facts: https://dev.mysql.com/doc/refman/8.0/en/innodb-online-ddl-operations.html and the MariaDB server itself.',
     safeAlternative:
       'Append the algorithm and lock you expect (`ALGORITHM=INSTANT`, or `ALGORITHM=INPLACE, LOCK=NONE`); if the server refuses, plan an online schema change.',
     examples: {
@@ -26,28 +34,24 @@ export const mysqlAlgorithmNotPinned: DdlRule = {
     const { statement } = context;
     const table = existingTable(context);
     if (!table || statement.algorithm) return [];
-    const clauses = statement.actions.flatMap((action) => {
-      const cost = clauseCost(action, statement, context.session.settings);
-      return cost ? [cost] : [];
-    });
-    if (statement.kind === 'create-index') {
-      const pinned = `${statement.sql.replace(/\s*;?\s*$/, '')} ALGORITHM=INPLACE LOCK=NONE;`;
-      return [
-        {
-          message: `CREATE INDEX on ${table} names no ALGORITHM: INPLACE, LOCK=NONE on every server line; pin it so a fallback to a copy is refused.`,
-          table,
-          fix: { summary: 'Pin the algorithm.', steps: [fixStep('Refuse anything but an online build.', pinned)] },
-        },
-      ];
-    }
+    const clauses = statementClauses(statement, context.session);
     if (clauses.length === 0) return [];
+    const target = targetOf(context.engineVersion);
     const costs = statementCost(clauses);
-    const modern = costs['MySQL 8.0/8.4/9'];
-    if (modern.algorithm === 'COPY') return [];
-    const pinned = `${statement.sql.replace(/\s*;?\s*$/, '')}, ${pinningClause(modern)};`;
+    const groups = costGroups(costs, target);
+    // A copy is mysql-copy-alter's finding.
+    if (groups.some((group) => group.cost.algorithm === 'COPY')) return [];
+    const cheapest = groups
+      .map((group) => group.cost)
+      .sort((a, b) => ALGORITHM_RANK[a.algorithm] - ALGORITHM_RANK[b.algorithm])[0];
+    if (!cheapest) return [];
+    const body = statement.sql.replace(/\s*;?\s*$/, '');
+    const pin = pinningClause(cheapest);
+    const pinned = statement.kind === 'create-index' ? `${body} ${pin.replace(', ', ' ')};` : `${body}, ${pin};`;
+    const what = statement.kind === 'create-index' ? 'CREATE INDEX on' : 'ALTER TABLE';
     return [
       {
-        message: `ALTER TABLE ${table} names no ALGORITHM: expected ${describeCosts(costs)}. Pin it so the server refuses a blocking fallback.`,
+        message: `${what} ${table} names no ALGORITHM: expected ${describeCosts(costs, target)}. Pin it so the server refuses a blocking fallback.`,
         table,
         fix: {
           summary: 'Pin the expected algorithm.',

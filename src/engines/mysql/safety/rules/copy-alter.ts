@@ -1,5 +1,6 @@
 import type { DdlRule } from '../../../../safety/ddl-check.js';
-import { clauseCost, describeCosts, statementCost } from '../algorithms.js';
+import { describeCosts, statementClauses, statementCost } from '../algorithms.js';
+import { targetOf } from '../server-version.js';
 import { existingTable, fixStep, rowsNote } from './shared.js';
 
 export const mysqlCopyAlter: DdlRule = {
@@ -13,7 +14,7 @@ export const mysqlCopyAlter: DdlRule = {
     rewritesTable: true,
     scansTable: true,
     breaksOldCode: false,
-    why: 'A COPY ALTER builds a new copy of the table row by row while holding LOCK=SHARED: reads go on, every INSERT, UPDATE and DELETE waits until the copy ends — minutes to hours on a large table.',
+    why: 'A COPY ALTER (https://dev.mysql.com/doc/refman/8.0/en/innodb-online-ddl-operations.html: changing a column type, narrowing, a sign change, reordering or removing ENUM/SET members, converting a character set) builds a new copy of the table row by row while holding LOCK=SHARED: reads go on, every INSERT, UPDATE and DELETE waits until the copy ends — minutes to hours on a large table.',
     safeAlternative:
       'Run the change with an online schema change tool (gh-ost, or pt-online-schema-change when triggers are acceptable) that copies in the background and swaps tables at the end; or schedule a maintenance window.',
     examples: {
@@ -26,12 +27,11 @@ export const mysqlCopyAlter: DdlRule = {
   check(context) {
     const table = existingTable(context);
     if (!table) return [];
-    const clauses = context.statement.actions.flatMap((action) => {
-      const cost = clauseCost(action, context.statement, context.session.settings);
-      return cost ? [cost] : [];
-    });
-    const copying = clauses.filter((clause) =>
-      Object.values(clause.byServer).some((cost) => cost.algorithm === 'COPY'),
+    const clauses = statementClauses(context.statement, context.session);
+    const target = targetOf(context.engineVersion);
+    // An ENUM/SET change against unknown members may be INSTANT: mysql-enum-set-change asks to check the list.
+    const copying = clauses.filter(
+      (clause) => !clause.membersUnknown && target.lines.some((line) => clause.byServer[line].algorithm === 'COPY'),
     );
     if (copying.length === 0) return [];
     const rows = context.rowCount(table);
@@ -43,9 +43,10 @@ export const mysqlCopyAlter: DdlRule = {
       .replace(/"/g, '\\"');
     const [database, name] = table.includes('.') ? table.split('.') : ['<database>', table];
     const caveats = copying.flatMap((clause) => (clause.caveat ? [clause.caveat] : []));
+    const risks = copying.flatMap((clause) => (clause.dataRisk ? [clause.dataRisk] : []));
     return [
       {
-        message: `${copying.map((clause) => clause.clause).join('; ')} on ${table}${rowsNote(context, table)} copies the table while writes wait: ${describeCosts(statementCost(clauses))}.${caveats.length > 0 ? ` Exception: ${caveats.join('; ')}.` : ''}`,
+        message: `${copying.map((clause) => clause.clause).join('; ')} on ${table}${rowsNote(context, table)} copies the table while writes wait: ${describeCosts(statementCost(clauses), target)}.${caveats.length > 0 ? ` Note: ${caveats.join('; ')}.` : ''}${risks.length > 0 ? ` Data: ${risks.join('; ')}.` : ''}`,
         table,
         severity: large ? 'error' : 'warning',
         fix: {
