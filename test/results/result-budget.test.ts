@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { largeMigrationSql, manyTablesSql, projectWith } from '../../bench/large-migrations.js';
@@ -27,6 +29,7 @@ interface SafetyAnswer {
 }
 
 const BUDGET = 20_000;
+const BIN = fileURLToPath(new URL('../../dist/bundle/bin.js', import.meta.url));
 const key = (finding: Finding) => `${finding.ruleId}@${finding.statementIndex}`;
 
 async function readJson(connection: Connection, uri: string): Promise<unknown> {
@@ -206,5 +209,15 @@ describe('result budget settings', { timeout: 120_000 }, () => {
     } finally {
       delete process.env.DMA_RESULT_BUDGET;
     }
+    // The built server, as a client starts it: exit code 2 and the fix on stderr, nothing on stdout.
+    const started = spawnSync(process.execPath, [BIN, 'mcp'], {
+      env: { ...process.env, DMA_RESULT_BUDGET: '500' },
+      input: '',
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(started.status).toBe(2);
+    expect(started.stdout).toBe('');
+    expect(started.stderr).toMatch(/DMA_RESULT_BUDGET is "500", not a whole number of characters from 2000/);
   });
 });
