@@ -54,3 +54,17 @@ export function manyTablesSql(tables: number): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/** A data migration of about `bytes` bytes: one new table filled by multi-row INSERTs of ~10 KB each. */
+export function bulkInsertSql(bytes: number): string {
+  const parts = ['CREATE TABLE bulk_rows (id bigint PRIMARY KEY, payload text NOT NULL);\n'];
+  let length = parts[0]!.length;
+  for (let id = 0; length < bytes; ) {
+    const rows: string[] = [];
+    for (let row = 0; row < 100; row++, id++) rows.push(`(${id}, 'payload ${id} ${'x'.repeat(70)}')`);
+    const text = `INSERT INTO bulk_rows (id, payload) VALUES ${rows.join(', ')};\n`;
+    parts.push(text);
+    length += text.length;
+  }
+  return parts.join('');
+}

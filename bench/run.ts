@@ -11,6 +11,7 @@ const MODULES: [string, () => Promise<BenchModule>][] = [
   ['shadow', () => import('./shadow.js')],
   ['schema-diff', () => import('./schema-diff.js')],
   ['workflow', () => import('./workflow.js')],
+  ['results', () => import('./results.js')],
   // bench modules: one entry per line
 ];
 

@@ -9,6 +9,8 @@ import { pageUri, type ResultStore, resultUri } from './store.js';
  */
 
 const LISTED_ARRAYS = 8;
+/** Cutting is not exactly proportional (items are whole): a few tries, each with the overshoot added to the reserve. */
+const MAX_ATTEMPTS = 8;
 
 export const omittedSchema = z
   .object({
@@ -55,7 +57,7 @@ export function capAnswer(
   const plan = TRIM_PLANS[tool] ?? [];
   // The note is part of the answer: cut to the budget less its size, measured and tried again if it grew.
   let reserve = 800;
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const cut = capStructured(answer.structured, budget - reserve, plan, fullChars);
     const arrays = [...cut.arrays].sort((a, b) => b.of - b.kept - (a.of - a.kept));
     const omitted: Omitted = {
@@ -69,10 +71,10 @@ export function capAnswer(
     const structured = { ...cut.value, omitted };
     omitted.chars = Math.max(0, fullChars - (JSON.stringify(structured).length - JSON.stringify(omitted).length));
     const chars = JSON.stringify(structured).length;
-    if (chars <= budget || attempt === 2) {
+    if (chars <= budget || attempt === MAX_ATTEMPTS) {
       const note = `\n(answer cut to ${chars} of ${fullChars} characters, most important first; omitted says what was left out, the whole result: ${whole})`;
       return { structured, text: `${text}${note}`, omitted };
     }
-    reserve += chars - budget + 100;
+    reserve += chars - budget + 50 * attempt;
   }
 }

@@ -9,13 +9,16 @@ import type { Trimmable } from './cap.js';
 type Item = Record<string, unknown>;
 const field = (item: unknown, key: string): unknown => (item as Item | null)?.[key];
 const fixed = (rank: number) => () => rank;
-const bySeverity = (item: unknown) => ({ error: 1, warning: 3, info: 5 })[String(field(item, 'severity'))] ?? 5;
+const bySeverity = (item: unknown) => ({ error: 1, warning: 2, info: 5 })[String(field(item, 'severity'))] ?? 5;
 const bySafety = (item: unknown) => ({ dangerous: 1, careful: 2, safe: 4 })[String(field(item, 'safety'))] ?? 4;
 
-/** A lock summary of validate_safety: a blocking lock held over a rewrite, a scan or an estimated time first. */
+/**
+ * A lock summary of validate_safety, after the findings of errors and warnings (they carry the fix): a blocking lock
+ * held over a rewrite, a scan or an estimated time first.
+ */
 function lockSummaryRank(item: unknown): number {
   const locks = (field(item, 'locks') as Item[] | undefined) ?? [];
-  return locks.some((lock) => lock.rewrite || lock.scan || Number(lock.estimatedLockSeconds ?? 0) > 0) ? 2 : 4;
+  return locks.some((lock) => lock.rewrite || lock.scan || Number(lock.estimatedLockSeconds ?? 0) > 0) ? 3 : 4;
 }
 
 /** A rehearsal step: a failed one first, then one locking or rewriting an existing table, then up, then the rest. */
