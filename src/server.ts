@@ -12,6 +12,7 @@ import type { ToolContext, ToolDefinition } from '../tools/define.js';
 import { TOOLS } from '../tools/index.js';
 import { toolListing } from '../tools/listing.js';
 import { toUserError } from './errors.js';
+import { prebuiltListing } from './prebuilt-listing.js';
 import { registerPrompts, SERVER_INSTRUCTIONS } from './prompts.js';
 import { registerResources } from './resources.js';
 import { capAnswer, withOmitted } from './results/answer.js';
@@ -48,7 +49,7 @@ export function createServer(options: ServerOptions): McpServer {
   };
   for (const tool of TOOLS) registerTool(server, tool, runtime);
   // The SDK lists every schema whole; ours lists what an agent needs (tools/listing.ts) and validates in full.
-  const listing = toolListing(TOOLS);
+  const listing = prebuiltListing(TOOLS.map((tool) => tool.name)) ?? toolListing(TOOLS);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
   registerPrompts(server);
   registerResources(server);

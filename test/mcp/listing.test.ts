@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVER_INSTRUCTIONS } from '../../src/prompts.js';
 import { SHARED_FIELDS } from '../../tools/fields.js';
 import { TOOLS } from '../../tools/index.js';
-import { jsonSchemaOf } from '../../tools/listing.js';
+import { jsonSchemaOf, toolListing } from '../../tools/listing.js';
 import { connectInMemory } from '../helpers/mcp.js';
 
 type InMemoryConnection = Awaited<ReturnType<typeof connectInMemory>>;
@@ -32,6 +33,12 @@ describe('tools/list and the tool schema resource', () => {
       );
       expect(JSON.stringify(listed), tool.name).not.toContain('$schema');
     }
+  });
+
+  it('is served by the built server from the listing the build wrote, the same as the tools give now', () => {
+    // npm test builds first; a stale or missing file means the bundle is stale too (run npm run build).
+    const built = readFileSync(new URL('../../dist/bundle/tool-listing.json', import.meta.url), 'utf8');
+    expect(JSON.parse(built)).toEqual(toolListing(TOOLS));
   });
 
   it('keeps every input callable from the listing alone: names, types, required fields and enums', async () => {
