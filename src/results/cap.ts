@@ -43,12 +43,13 @@ export function capStructured(
 ): CapOutcome {
   if (fullChars <= budget) return { value: full, fullChars, chars: fullChars, arrays: [], cutStrings: 0 };
   const value = JSON.parse(JSON.stringify(full)) as Record<string, unknown>;
+  // Keyed by the array's path in the cut answer; each cut names its path in the whole answer.
   const cuts = new Map<string, ArrayCut>();
   let cutStrings = cutLongStrings(value, Math.max(LAST_RESORT_STRING, Math.floor(budget / LONG_STRING_SHARE)));
-  shareByRank(value, budget, plan, cuts);
-  dropTails(value, budget, cuts);
+  const keptIndexes = shareByRank(value, budget, plan, cuts);
+  dropTails(value, budget, cuts, keptIndexes);
   if (size(value) > budget) cutStrings += cutLongStrings(value, LAST_RESORT_STRING);
-  const arrays = [...cuts.values()].filter((cut) => resolvable(value, cut.path));
+  const arrays = [...cuts].filter(([at]) => resolvable(value, at)).map(([, cut]) => cut);
   return { value, fullChars, chars: size(value), arrays, cutStrings };
 }
 
@@ -57,18 +58,28 @@ function size(value: unknown): number {
 }
 
 /**
- * Empties every array the plan names, then offers their items back, ranked, into the room left: the most
+ * Empties every array the plan names, then offers their items back, ranked, into the room left (at least half the
+ * budget): the most
  * important are kept wherever they are, ties go to the earlier items (offered round-robin across arrays, so that
  * every file keeps its first findings). Kept items stay in their original order.
  */
-function shareByRank(value: unknown, budget: number, plan: readonly Trimmable[], cuts: Map<string, ArrayCut>): void {
+function shareByRank(
+  value: unknown,
+  budget: number,
+  plan: readonly Trimmable[],
+  cuts: Map<string, ArrayCut>,
+): Map<string, number[]> {
+  const keptIndexes = new Map<string, number[]>();
   const slots: Array<ArrayAt & { rank: Trimmable['rank']; items: unknown[]; kept: boolean[] }> = [];
   for (const trimmable of plan) {
     for (const at of arraysAt(value, trimmable.path)) {
       slots.push({ ...at, rank: trimmable.rank, items: at.array.splice(0), kept: [] });
     }
   }
-  if (slots.length === 0) return;
+  if (slots.length === 0) return keptIndexes;
+  // What the plan does not name gets at most half the room (its largest arrays lose their tails), so that a large
+  // baseline or note list cannot crowd out the findings or steps the plan ranks.
+  if (size(value) > budget / 2) dropTails(value, Math.floor(budget / 2), cuts, keptIndexes);
   const room = budget - size(value);
   type Offer = { slot: (typeof slots)[number]; index: number };
   const shares = new ImportanceBudget<Offer>(Math.max(0, room), () => undefined);
@@ -84,15 +95,34 @@ function shareByRank(value: unknown, budget: number, plan: readonly Trimmable[],
   }
   for (const { offer, entry } of offers) offer.slot.kept[offer.index] = entry !== undefined && !entry.dropped;
   for (const slot of slots) {
-    slot.array.push(...slot.items.filter((_, index) => slot.kept[index]));
+    const indexes = slot.items.map((_, index) => index).filter((index) => slot.kept[index]);
+    slot.array.push(...indexes.map((index) => slot.items[index]));
     if (slot.array.length < slot.items.length) {
       cuts.set(slot.path, { path: slot.path, kept: slot.array.length, of: slot.items.length });
+      keptIndexes.set(slot.path, indexes);
     }
   }
+  return keptIndexes;
+}
+
+/** A path in the cut answer as a path in the whole one: an index into an array that kept some items is mapped back. */
+function wholePath(path: string, keptIndexes: Map<string, number[]>): string {
+  const parts = path.split('.');
+  for (let end = 1; end < parts.length; end++) {
+    const indexes = keptIndexes.get(parts.slice(0, end).join('.'));
+    const index = indexes?.[Number(parts[end])];
+    if (index !== undefined) parts[end] = String(index);
+  }
+  return parts.join('.');
 }
 
 /** While over budget: the largest array anywhere keeps the first half of its items. Indexes stay those of the whole answer. */
-function dropTails(value: unknown, budget: number, cuts: Map<string, ArrayCut>): void {
+function dropTails(
+  value: unknown,
+  budget: number,
+  cuts: Map<string, ArrayCut>,
+  keptIndexes: Map<string, number[]>,
+): void {
   let over = size(value) - budget;
   while (over > 0) {
     const largest = largestArray(value);
@@ -101,7 +131,8 @@ function dropTails(value: unknown, budget: number, cuts: Map<string, ArrayCut>):
     const keep = Math.floor(before / 2);
     largest.array.length = keep;
     const earlier = cuts.get(largest.path);
-    cuts.set(largest.path, { path: largest.path, kept: keep, of: earlier?.of ?? before });
+    const path = earlier?.path ?? wholePath(largest.path, keptIndexes);
+    cuts.set(largest.path, { path, kept: keep, of: earlier?.of ?? before });
     over = size(value) - budget;
   }
 }

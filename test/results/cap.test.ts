@@ -67,3 +67,33 @@ describe('capText', () => {
     );
   });
 });
+
+describe('capStructured with a large part no plan names', () => {
+  it('cuts that part to half the budget first, so the ranked arrays keep their most important items', () => {
+    const answer = {
+      steps: Array.from({ length: 40 }, (_, id) => ({
+        id,
+        error: id === 37 ? 'failed here' : undefined,
+        sql: 's'.repeat(200),
+      })),
+      baseline: {
+        tables: [] as string[],
+        log: Array.from({ length: 400 }, (_, index) => `replayed migration ${index}`),
+      },
+    };
+    const plan = [{ path: 'steps', rank: (item: unknown) => ((item as { error?: string }).error ? 0 : 4) }];
+    const cut = capStructured(answer, 6_000, plan);
+    expect(cut.chars).toBeLessThanOrEqual(6_000);
+    const steps = cut.value.steps as Array<{ id: number }>;
+    expect(steps.map((step) => step.id)).toContain(37);
+    expect(steps.length).toBeGreaterThan(5);
+    const log = (cut.value.baseline as { log: string[] }).log;
+    expect(log.length).toBeLessThan(400);
+    expect(cut.arrays).toEqual(
+      expect.arrayContaining([
+        { path: 'baseline.log', kept: log.length, of: 400 },
+        { path: 'steps', kept: steps.length, of: 40 },
+      ]),
+    );
+  });
+});
