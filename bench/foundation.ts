@@ -11,6 +11,7 @@ import type { BenchResult } from './types.js';
 const BIN = fileURLToPath(new URL('../bundle/bin.js', import.meta.url));
 const COLD_START_RUNS = 15;
 const DETECT_RUNS = 7;
+const LIST_RUNS = 30;
 
 const INITIALIZE = {
   jsonrpc: '2.0',
@@ -60,6 +61,39 @@ function coldStartOnce(args: string[] = [BIN, 'mcp']): Promise<number> {
     child.on('error', reject);
     child.stdin.write(HANDSHAKE);
   });
+}
+
+/** Starts our server, initializes it, then times `runs` tools/list round trips over stdio (ms each). */
+async function listRoundTrips(runs: number): Promise<number[]> {
+  const child = spawn(process.execPath, [BIN, 'mcp'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const pending = new Map<number, () => void>();
+  let buffered = '';
+  child.stdout.on('data', (chunk) => {
+    buffered += chunk;
+    for (let end = buffered.indexOf('\n'); end >= 0; end = buffered.indexOf('\n')) {
+      const { id } = JSON.parse(buffered.slice(0, end)) as { id?: number };
+      buffered = buffered.slice(end + 1);
+      if (id !== undefined) pending.get(id)?.();
+    }
+  });
+  const request = (message: { id: number; method: string; jsonrpc: string; params?: object }) =>
+    new Promise<void>((resolve) => {
+      pending.set(message.id, resolve);
+      child.stdin.write(`${JSON.stringify(message)}\n`);
+    });
+  try {
+    await request(INITIALIZE);
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' })}\n`);
+    const durations: number[] = [];
+    for (let id = 2; id < runs + 2; id++) {
+      const started = performance.now();
+      await request({ jsonrpc: '2.0', id, method: 'tools/list' });
+      durations.push(performance.now() - started);
+    }
+    return durations;
+  } finally {
+    child.kill();
+  }
 }
 
 /**
@@ -149,6 +183,16 @@ export async function run(): Promise<BenchResult[]> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+
+  const [first, ...later] = await listRoundTrips(LIST_RUNS + 1);
+  results.push({
+    name: 'tools/list once the server is up (stdio round trip)',
+    unit: 'ms',
+    median: round(median(later)),
+    runs: LIST_RUNS,
+    target: 20,
+    note: `the first one after initialize ${round(first ?? 0)} ms`,
+  });
 
   const root = generateMonorepo();
   try {

@@ -13,6 +13,7 @@ const MODULES: [string, () => Promise<BenchModule>][] = [
   ['schema-diff', () => import('./schema-diff.js')],
   ['workflow', () => import('./workflow.js')],
   ['guard', () => import('./guard.js')],
+  ['results', () => import('./results.js')],
   // bench modules: one entry per line
 ];
 

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
@@ -27,3 +27,9 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// tools/list is answered from this file (src/prebuilt-listing.ts): building it from the zod schemas would cost the
+// server's cold start 10-50 ms. tsc has just compiled the tools to dist/.
+const { TOOLS } = await import('../dist/tools/index.js');
+const { toolListing } = await import('../dist/tools/listing.js');
+writeFileSync('dist/bundle/tool-listing.json', JSON.stringify(toolListing(TOOLS)));

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 import type { CliIO } from './cli/command.js';
-import { main } from './cli.js';
 import { startWithoutOptimizingCompiler } from './safety/jit-tier.js';
 
 // Commands that parse SQL once and exit compile libpg_query's WebAssembly with the baseline compiler only. With the
@@ -29,12 +28,23 @@ const io: CliIO = {
   cwd: process.cwd(),
   env: process.env,
 };
-main(process.argv.slice(2), io).then(
+const args = process.argv.slice(2);
+// `mcp` as a client starts it goes straight to the server: the other commands' modules (the help texts alone load
+// every migration format reader, ~0.5 MB) would only delay the first tools/list. `mcp --help` goes through the CLI.
+const run =
+  args.length === 1 && args[0] === 'mcp'
+    ? import('./server.js').then(async ({ startStdioServer }) => {
+        await startStdioServer(io.cwd);
+        return 0;
+      })
+    : import('./cli.js').then(({ main }) => main(args, io));
+run.then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     process.stderr.write(`db-migration-agent: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 70;
+    // A bad setting the server starts with (DMA_RESULT_BUDGET) is an input error; anything else is a bug.
+    process.exitCode = error instanceof Error && error.name === 'UserError' ? 2 : 70;
   },
 );

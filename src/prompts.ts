@@ -39,7 +39,12 @@ read their SQL, against recorders that never reach a database; JS/TS runs in a s
 network, no writes, no processes, no credentials). Omitted: the user is asked when the client supports it, else no.
 shadowUrl names a server for throw-away shadow databases (MySQL/MariaDB need one; default PGlite / SQLite in
 memory); allowRemoteShadow, only with the user's yes, accepts one not on this machine. engine (postgresql,
-mysql, mariadb or sqlite) defaults to the project's. Full input and output schemas: resource db-migration-agent://tools/<name>/schema.`;
+mysql, mariadb or sqlite) defaults to the project's. rowCounts gives the real rows per table ({"orders": 12000000})
+for lock and duration estimates. path names the migration folder when the project has several. renames answers
+diff_schema's rename questions: [{table?, from, to}], without table a table rename.
+Full input and output schemas: resource db-migration-agent://tools/<name>/schema. An answer over the result budget
+(20,000 characters; resultBudget in the config) keeps the most important items and says in omitted what it left out,
+with resources holding the whole answer and each cut array.`;
 
 export function registerPrompts(server: McpServer): void {
   server.registerPrompt(

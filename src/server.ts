@@ -12,14 +12,28 @@ import type { ToolContext, ToolDefinition } from '../tools/define.js';
 import { TOOLS } from '../tools/index.js';
 import { toolListing } from '../tools/listing.js';
 import { toUserError } from './errors.js';
+import { prebuiltListing } from './prebuilt-listing.js';
 import { registerPrompts, SERVER_INSTRUCTIONS } from './prompts.js';
 import { registerResources } from './resources.js';
+import { capAnswer, withOmitted } from './results/answer.js';
+import { budgetFromConfig, budgetFromEnv, DEFAULT_RESULT_BUDGET } from './results/setting.js';
+import { ResultStore, registerResultResources } from './results/store.js';
 import { resolveProjectRoot } from './root.js';
 import { NAME, VERSION } from './version.js';
 
 export interface ServerOptions {
   /** Fallback project root when neither the tool argument nor the client's roots give one. */
   cwd: string;
+  /**
+   * Characters of structuredContent an answer may have (src/results); default: DMA_RESULT_BUDGET, else the
+   * project's resultBudget, else 20,000.
+   */
+  resultBudget?: number;
+}
+
+interface ToolRuntime extends ServerOptions {
+  /** The whole answers that were cut, for the results resources. */
+  results: ResultStore;
 }
 
 /** Builds the MCP server with every tool, prompt and resource registered. Transport-agnostic. */
@@ -28,35 +42,53 @@ export function createServer(options: ServerOptions): McpServer {
     { name: NAME, version: VERSION, title: 'Database migration agent' },
     { capabilities: { logging: {} }, instructions: SERVER_INSTRUCTIONS },
   );
-  for (const tool of TOOLS) registerTool(server, tool, options);
+  const runtime: ToolRuntime = {
+    ...options,
+    resultBudget: options.resultBudget ?? budgetFromEnv(),
+    results: new ResultStore(),
+  };
+  for (const tool of TOOLS) registerTool(server, tool, runtime);
   // The SDK lists every schema whole; ours lists what an agent needs (tools/listing.ts) and validates in full.
-  const listing = toolListing(TOOLS);
+  const listing = prebuiltListing(TOOLS.map((tool) => tool.name)) ?? toolListing(TOOLS);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
   registerPrompts(server);
   registerResources(server);
+  registerResultResources(server, runtime.results);
   return server;
 }
 
 type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-function registerTool(server: McpServer, tool: ToolDefinition, options: ServerOptions): void {
+function registerTool(server: McpServer, tool: ToolDefinition, options: ToolRuntime): void {
   server.registerTool(
     tool.name,
     {
       title: tool.title,
       description: tool.description,
       inputSchema: tool.inputSchema,
-      outputSchema: tool.outputSchema,
+      outputSchema: withOmitted(tool.outputSchema),
       annotations: { title: tool.title, ...tool.annotations },
     },
     async (input: unknown, extra: RequestExtra): Promise<CallToolResult> => {
-      const context = toolContext(server, extra, options);
+      const base = toolContext(server, extra, options);
+      let root: string | undefined;
+      const context: ToolContext = {
+        ...base,
+        resolveRoot: async (explicit) => {
+          root = await base.resolveRoot(explicit);
+          return root;
+        },
+      };
       try {
         const answer = await tool.handler(input as never, context);
-        return {
-          content: [{ type: 'text', text: answer.text }],
-          structuredContent: answer.structured as Record<string, unknown>,
-        };
+        const budget = options.resultBudget ?? budgetFromConfig(root ?? options.cwd) ?? DEFAULT_RESULT_BUDGET;
+        const capped = capAnswer(
+          tool.name,
+          { structured: answer.structured as Record<string, unknown>, text: answer.text },
+          budget,
+          options.results,
+        );
+        return { content: [{ type: 'text', text: capped.text }], structuredContent: capped.structured };
       } catch (error) {
         const userError = toUserError(error);
         await context.log('error', `${tool.name}: ${userError.message}`);

@@ -1,6 +1,7 @@
 import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { TOOLS } from '../tools/index.js';
 import { jsonSchemaOf } from '../tools/listing.js';
+import { withOmitted } from './results/answer.js';
 
 const PREFIX = 'db-migration-agent://tools/';
 
@@ -28,7 +29,7 @@ export function registerToolSchemaResources(server: McpServer): void {
         throw new Error(`No tool ${String(variables.name)}: the tools are ${TOOLS.map((t) => t.name).join(', ')}.`);
       const text = JSON.stringify({
         input: jsonSchemaOf(tool.inputSchema),
-        output: jsonSchemaOf(tool.outputSchema, 'output'),
+        output: jsonSchemaOf(withOmitted(tool.outputSchema), 'output'),
       });
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text }] };
     },

@@ -9,7 +9,7 @@ const inputSchema = z.object({
   base: z.string().optional().describe('Git ref'),
   environment: z.string().optional(),
   rehearse: z.boolean().optional().describe('Prove downs (slow)'),
-  failOn: z.enum(['error', 'warning', 'info']).optional().describe('Default error, as CI'),
+  failOn: z.enum(['error', 'warning', 'info']).optional(),
   executeProjectCode: executeProjectCodeField,
 });
 
@@ -19,9 +19,8 @@ export const checkBeforeApplyTool = defineTool({
   name: 'check_before_apply',
   title: 'Verdict before applying',
   description:
-    "Use right before running migrations: CI's verdict (pass/fail, reasons) on the pending ones (default: changed since origin/HEAD, else HEAD; or since base; or paths; or unapplied in environment) and each rollback's state.",
+    "Use right before applying migrations: CI's pass/fail verdict, reasons and rollback state for pending ones (since origin/HEAD or base, paths, or unapplied in environment).",
   inputSchema,
-  listedInput: inputSchema.pick({ projectRoot: true, paths: true, base: true, environment: true, rehearse: true }),
   outputSchema: z.object({
     verdict: z.enum(['pass', 'fail']),
     risk: z.enum(['LOW', 'MEDIUM', 'HIGH', 'NOT FULLY CHECKED', 'NONE']),

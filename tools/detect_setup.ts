@@ -69,13 +69,13 @@ const packageSetup = z.object({
 
 export const detectSetupTool = defineTool({
   name: 'detect_setup',
-  title: 'Detect the database setup',
+  title: 'Detect the setup',
   description:
-    'Use first. Reads the project without running its code: per package, the migration tool, the engine and the files naming it, schema files, migration folders and conventions, seeds and commands. Conflicts are listed for you to ask the user about.',
+    'Use first. Reads the project without running its code: per package the migration tool, engine, schema files, migration folders, seeds; conflicts to ask about.',
   inputSchema: z.object({
     projectRoot: projectRootField,
-    path: z.string().optional().describe('Only this sub-folder (a monorepo package)'),
-    maxFiles: z.number().int().positive().max(1_000_000).optional().describe('Files walked at most (default 100000)'),
+    path: z.string().optional().describe('A sub-folder only'),
+    maxFiles: z.number().int().positive().max(1_000_000).optional(),
   }),
   outputSchema: z.object({
     root: z.string(),

@@ -12,31 +12,20 @@ export const diffSchemaTool = defineTool({
   name: 'diff_schema',
   title: 'Diff two schemas',
   description:
-    'Use to understand a schema change: a schema file at a git ref vs the working tree (default), history vs a schema file, or two databases. Ordered operations, each safe / careful / dangerous with hazards, data lost and SQL. Likely renames come back as questions.',
+    'Use to understand a schema change: git ref vs working tree (default), history vs schema, or two databases. Operations graded safe/careful/dangerous, with SQL; renames asked.',
   inputSchema: z.object({
     projectRoot: projectRootField,
     from: z
       .string()
       .optional()
-      .describe(
-        'From: sql|prisma|drizzle|typeorm|sequelize|mikroorm:<file>, git:<ref>:<file>, migrations[:<dir>], db:<url>',
-      ),
-    to: z.string().optional().describe('Later (default: working-tree schema file)'),
-    file: z.string().optional().describe('Schema file for the defaults'),
-    engine: z
-      .enum(['postgresql', 'sqlite', 'mysql', 'mariadb'])
-      .optional()
-      .describe('Of SQL sources (default postgresql)'),
+      .describe('sql|prisma|drizzle|typeorm|sequelize|mikroorm:<file>, git:<ref>:<file>, migrations[:<dir>], db:<url>'),
+    to: z.string().optional().describe('Default: the schema file'),
+    file: z.string().optional().describe('Schema file'),
+    engine: z.enum(['postgresql', 'sqlite', 'mysql', 'mariadb']).optional().describe('Of SQL sources'),
     executeProjectCode: executeProjectCodeField,
     renames: renamesField,
     shadowUrl: shadowUrlField,
-    maxOperations: z
-      .number()
-      .int()
-      .positive()
-      .max(5_000)
-      .optional()
-      .describe(`Operations returned (default ${DEFAULT_MAX_OPERATIONS})`),
+    maxOperations: z.number().int().positive().max(5_000).optional(),
   }),
   outputSchema: z.object({
     from: z.string(),

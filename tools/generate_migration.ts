@@ -17,18 +17,18 @@ const phase = z.object({
 const inputSchema = z.object({
   projectRoot: projectRootField,
   changes: z.array(changeSchema).optional().describe('The explicit change list, applied in order'),
-  from: z.string().optional().describe('Instead of changes: earlier schema (as diff_schema)'),
-  to: z.string().optional().describe('Later schema'),
-  file: z.string().optional().describe('Schema file for the from/to defaults'),
+  from: z.string().optional().describe('Or from/to, as diff_schema'),
+  to: z.string().optional(),
+  file: z.string().optional().describe('Schema file'),
   renames: renamesField,
-  name: z.string().optional().describe('e.g. add_orders_table (default: derived)'),
-  format: z.string().optional().describe('Migration tool (default: detected)'),
-  folder: z.string().optional().describe('When the project has several'),
+  name: z.string().optional(),
+  format: z.string().optional(),
+  folder: z.string().optional(),
   engine: engineField,
-  serverVersion: z.string().optional().describe('e.g. "mysql 8.0.36", "16"'),
-  strategy: z.enum(['phased', 'direct']).optional().describe('phased (default): expand/backfill/contract'),
-  confirmDestructive: z.boolean().optional().describe('Generate steps that destroy data'),
-  dryRun: z.boolean().optional().describe('Return the files, write none'),
+  serverVersion: z.string().optional().describe('e.g. mysql 8.0.36'),
+  strategy: z.enum(['phased', 'direct']).optional(),
+  confirmDestructive: z.boolean().optional(),
+  dryRun: z.boolean().optional(),
   shadowUrl: shadowUrlField,
   executeProjectCode: executeProjectCodeField,
 });
@@ -38,7 +38,7 @@ const inputSchema = z.object({
  * and every call is still validated against the full union.
  */
 const CHANGE_GRAMMAR =
-  `${changeSchema.options.map((option) => `${option.shape.op.value}{${fieldList(option, ['op'])}}`).join(' ')}. ` +
+  `By op: ${changeSchema.options.map((option) => `${option.shape.op.value}{${fieldList(option, ['op'])}}`).join(' ')}. ` +
   `column: {${fieldList(columnSchema)}}; references: {${fieldList(referenceSchema)}}`;
 
 const listedInput = inputSchema.extend({
@@ -49,7 +49,7 @@ export const generateMigrationTool = defineTool({
   name: 'generate_migration',
   title: 'Generate a migration',
   description:
-    "Use to turn a change into migration files in the project's format, each with its down. Unsafe steps become expand / backfill / contract migrations; drops need confirmDestructive. Files are written only if every draft passes validation and an up → down → up rehearsal.",
+    "Use to turn a change into migration files in the project's format, with downs; unsafe steps phased (expand/backfill/contract). Written only if validated and rehearsed.",
   inputSchema,
   listedInput,
   outputSchema: z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
-import { executeProjectCodeField, projectRootField, shadowUrlField } from './fields.js';
+import { engineField, executeProjectCodeField, projectRootField, shadowUrlField } from './fields.js';
 
 const FORMATS = ['knex', 'prisma', 'sequelize', 'typeorm', 'drizzle', 'sql'] as const;
 /** Rows of each table shown in the structured answer; the files hold them all. */
@@ -13,22 +13,22 @@ export const generateSeedTool = defineTool({
   name: 'generate_seed',
   title: 'Generate seed data',
   description:
-    "Use after a migration adds tables: realistic rows honouring every constraint, foreign keys to rows seeded first, the same per seed, in the project's seed format, proven on a shadow. Writes files only with write: true.",
+    "Use after a migration adds tables: realistic rows honouring every constraint, in the project's seed format, proven on a shadow; written with write: true.",
   inputSchema: z.object({
     projectRoot: projectRootField,
-    tables: z.array(z.string()).optional().describe('Default: tables new between from and to'),
-    from: z.string().optional().describe('Earlier schema (as diff_schema)'),
-    to: z.string().optional().describe('Later schema'),
-    schema: z.string().optional().describe('Where the tables are defined (default migrations)'),
-    database: z.string().optional().describe('db:<url>, read-only: existing parent rows'),
-    engine: z.enum(['postgresql', 'sqlite', 'mysql', 'mariadb']).optional(),
-    rows: z.number().int().min(1).max(1_000).optional().describe('Per table (default 10)'),
+    tables: z.array(z.string()).optional().describe('Default: new in from→to'),
+    from: z.string().optional().describe('As diff_schema'),
+    to: z.string().optional(),
+    schema: z.string().optional().describe('Default migrations'),
+    database: z.string().optional().describe('db:<url>: parent rows'),
+    engine: engineField,
+    rows: z.number().int().min(1).max(1_000).optional(),
     seed: z.number().int().optional(),
-    format: z.enum(FORMATS).optional().describe("Default: the project's tool, else sql"),
-    name: z.string().optional().describe('File name (default seed_<table>)'),
+    format: z.enum(FORMATS).optional(),
+    name: z.string().optional(),
     shadowUrl: shadowUrlField,
     executeProjectCode: executeProjectCodeField,
-    write: z.boolean().optional().describe('Write the files (default: return them)'),
+    write: z.boolean().optional(),
   }),
   outputSchema: z.object({
     format: z.enum(FORMATS),

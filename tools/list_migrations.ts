@@ -15,16 +15,16 @@ const location = z.object({
 
 export const listMigrationsTool = defineTool({
   name: 'list_migrations',
-  title: 'List migrations with their SQL',
+  title: 'List migrations',
   description:
-    "The project's migrations in apply order, from every folder detect_setup finds: id, name, format, transactional, down, statements with source lines, problems, folders not read and why.",
+    "The project's migrations in apply order: id, name, format, down, statements with source lines, problems, folders not read.",
   inputSchema: z.object({
     projectRoot: projectRootField,
-    path: z.string().optional().describe('A package, folder or migration to narrow to'),
-    format: z.enum(MIGRATION_FORMATS).optional().describe('Force the format'),
+    path: z.string().optional().describe('Package, folder or migration'),
+    format: z.enum(MIGRATION_FORMATS).optional(),
     engine: z.enum(ENGINES).optional(),
     executeProjectCode: executeProjectCodeField,
-    timeoutMs: z.number().int().positive().max(120_000).optional().describe('Per code migration (default 10000)'),
+    timeoutMs: z.number().int().positive().max(120_000).optional(),
   }),
   outputSchema: z.object({
     format: z.enum(MIGRATION_FORMATS).optional().describe('When exactly one folder was read'),

@@ -1,6 +1,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { ToolDefinition } from './define.js';
+import { SHARED_FIELDS } from './fields.js';
 
 /**
  * What tools/list says of each tool. Every agent session pays for this listing, so it carries what an agent needs
@@ -13,16 +14,58 @@ export function toolListing(tools: readonly ToolDefinition[]): Tool[] {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: compact(jsonSchemaOf(tool.listedInput ?? tool.inputSchema)) as Tool['inputSchema'],
+    inputSchema: listedInputOf(tool.listedInput ?? tool.inputSchema),
     outputSchema: outlineOf(tool.outputSchema),
-    annotations: tool.annotations,
+    annotations: listedAnnotations(tool.annotations),
   }));
+}
+
+/** destructiveHint means something only when a tool may write (MCP spec): a read-only tool's is left out. */
+function listedAnnotations(annotations: ToolDefinition['annotations']): Tool['annotations'] {
+  if (!annotations.readOnlyHint) return annotations;
+  const { destructiveHint: _, ...listed } = annotations;
+  return listed;
 }
 
 /** The draft-7 JSON schema of a zod object, without the `$schema` line every copy repeats. */
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
   const { $schema: _, ...json } = z.toJSONSchema(schema, { target: 'draft-7', io }) as Record<string, unknown>;
   return json;
+}
+
+/**
+ * The input fields, each reduced to what an agent needs to call the tool: a field shared by several tools
+ * (tools/fields.ts), which the server instructions explain once, to its type.
+ */
+function listedInputOf(schema: z.ZodObject): Tool['inputSchema'] {
+  const json = compact(jsonSchemaOf(schema)) as Tool['inputSchema'];
+  const properties: Record<string, object> = {};
+  for (const [name, field] of Object.entries(json.properties ?? {})) {
+    const listed = outlineNested(field as JsonField);
+    properties[name] = schema.shape[name] === SHARED_FIELDS[name] ? { type: listed.type } : listed;
+  }
+  return { ...json, properties };
+}
+
+interface JsonField {
+  type?: string;
+  description?: string;
+  items?: JsonField;
+  properties?: Record<string, JsonField>;
+  required?: string[];
+}
+
+/** An array of objects is listed as `array of object`, its item's fields named in the description: `[{table?,from,to}]`. */
+function outlineNested(field: JsonField): JsonField {
+  const item = field.items;
+  if (field.type !== 'array' || item?.type !== 'object' || !item.properties) return field;
+  const fields = Object.keys(item.properties).map((key) => (item.required?.includes(key) ? key : `${key}?`));
+  const shape = `[{${fields.join(',')}}]`;
+  return {
+    ...field,
+    description: field.description ? `${shape} ${field.description}` : shape,
+    items: { type: 'object' },
+  };
 }
 
 /** Bounds and patterns the server checks on every call, and enums too long to be worth reading in a listing. */
@@ -47,22 +90,24 @@ function compact(schema: unknown): unknown {
     ([key, value]) =>
       !CHECKED_ON_CALL.has(key) &&
       !(key === 'enum' && Array.isArray(value) && value.length > LONGEST_LISTED_ENUM) &&
-      !(key === 'additionalProperties' && value && typeof value === 'object' && !Object.keys(value).length),
+      !(
+        (key === 'additionalProperties' || key === 'properties') &&
+        value &&
+        typeof value === 'object' &&
+        !Object.keys(value).length
+      ),
   );
   return Object.fromEntries(entries.map(([key, value]) => [key, compact(value)]));
 }
 
-/** Top-level field names, with the values of short enums (risk levels, outcomes). */
+/**
+ * The output's top-level field names: an agent reads the values in the answer; their kinds and enum values are in
+ * the schema resource.
+ */
 function outlineOf(schema: z.ZodObject): Tool['outputSchema'] & object {
   const properties: Record<string, object> = {};
-  for (const [key, field] of Object.entries(schema.shape)) properties[key] = kindOf(field as z.ZodType);
+  for (const key of Object.keys(schema.shape)) properties[key] = {};
   return { type: 'object', properties };
-}
-
-function kindOf(field: z.ZodType): object {
-  if (field instanceof z.ZodOptional || field instanceof z.ZodNullable) return kindOf(field.unwrap() as z.ZodType);
-  if (field instanceof z.ZodEnum && field.options.length <= LONGEST_LISTED_ENUM) return { enum: field.options };
-  return {};
 }
 
 /** "table,columns,primaryKey?": a zod object's field names, optional ones marked, for one-line descriptions. */

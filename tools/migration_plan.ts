@@ -5,7 +5,9 @@ import {
   allowRemoteShadowField,
   engineField,
   executeProjectCodeField,
+  migrationFolderField,
   projectRootField,
+  rowCountsField,
   shadowUrlField,
 } from './fields.js';
 
@@ -123,23 +125,23 @@ const outputSchema = z.object({
 
 export const migrationPlanTool = defineTool({
   name: 'migration_plan',
-  title: 'Plan the deployment of a migration',
+  title: 'Plan a deployment',
   description:
-    'Use last: the plan a reviewer reads — summary, risk, changes, rollback, checklist, deployment per environment, impact and lock timeline, from validation and a rehearsal. Full Markdown with a Mermaid gantt: resource markdown.uri.',
+    'Use last: the plan a reviewer reads (risk, changes, rollback, checklist, deployment, lock timeline), from validation and a rehearsal. Markdown: markdown.uri.',
   inputSchema: z.object({
     projectRoot: projectRootField,
-    migrations: z.array(z.string().min(1)).optional().describe('Ids, names or paths (default: the newest)'),
-    sql: z.string().optional().describe('Up SQL instead of migrations'),
-    downSql: z.string().optional().describe('Its down SQL'),
-    path: z.string().optional().describe('Migration folder, if several'),
+    migrations: z.array(z.string().min(1)).optional().describe('Ids, names, paths (default: newest)'),
+    sql: z.string().optional().describe('Or: up SQL'),
+    downSql: z.string().optional(),
+    path: migrationFolderField,
     engine: engineField,
-    rehearse: z.boolean().optional().describe('false: plan from the safety report alone'),
+    rehearse: z.boolean().optional().describe('false: from validation only'),
     shadowUrl: shadowUrlField,
     allowRemoteShadow: allowRemoteShadowField,
-    rowCounts: z.record(z.string(), z.number().int().min(0)).optional().describe('Production rows per table'),
-    environment: z.string().optional().describe('Promote to this environment: its pending migrations, its row counts'),
+    rowCounts: rowCountsField,
+    environment: z.string().optional().describe('Plan what it has pending'),
     lockTimeoutMs: z.number().int().min(1).optional(),
-    output: z.string().optional().describe('Also write the Markdown plan to this new file'),
+    output: z.string().optional().describe('Markdown file to write'),
     executeProjectCode: executeProjectCodeField,
   }),
   outputSchema,

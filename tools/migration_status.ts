@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { projectCodeConsent } from './consent.js';
 import { defineTool } from './define.js';
-import { executeProjectCodeField, projectRootField, shadowUrlField } from './fields.js';
+import { executeProjectCodeField, migrationFolderField, projectRootField, shadowUrlField } from './fields.js';
 
 const counts = z.object({
   applied: z.number().int(),
@@ -15,18 +15,18 @@ const safety = z.enum(['safe', 'careful', 'dangerous']);
 
 export const migrationStatusTool = defineTool({
   name: 'migration_status',
-  title: 'Migration status per environment',
+  title: 'Migration status',
   description:
-    'Use before running migrations in an environment (config "environments", or url): applied, pending and unknown migrations from the tool\'s own table, failed, edited or out-of-order ones, and drift of the real schema. Read-only.',
+    'Use before migrating an environment (config or url), read-only: applied, pending, unknown, failed, edited, out-of-order migrations; schema drift.',
   inputSchema: z.object({
     projectRoot: projectRootField,
-    environments: z.array(z.string()).optional().describe('Names from the config (default: all)'),
-    url: z.string().optional().describe('env:VARIABLE (preferred) or a URL, instead of environments'),
-    path: z.string().optional().describe('Migration folder, if several'),
-    drift: z.boolean().optional().describe('false: no drift check'),
+    environments: z.array(z.string()).optional(),
+    url: z.string().optional().describe('Or: env:VAR or URL'),
+    path: migrationFolderField,
+    drift: z.boolean().optional(),
     shadowUrl: shadowUrlField,
     executeProjectCode: executeProjectCodeField,
-    limit: z.number().int().positive().max(1_000).optional().describe('Entries per kind (default 10)'),
+    limit: z.number().int().positive().max(1_000).optional(),
   }),
   outputSchema: z.object({
     tool: z.string(),

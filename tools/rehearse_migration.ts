@@ -6,6 +6,7 @@ import {
   engineField,
   executeProjectCodeField,
   projectRootField,
+  rowCountsField,
   shadowUrlField,
 } from './fields.js';
 
@@ -113,30 +114,24 @@ export const rehearseMigrationTool = defineTool({
   name: 'rehearse_migration',
   title: 'Rehearse a migration',
   description:
-    'Use before applying a migration anywhere real: runs it on a throw-away database with the earlier migrations and synthetic rows. Per statement: locks, rewrites, scans, durations, errors; then up → down → up and the data kept.',
+    'Use before applying a migration: runs it on a throw-away database after the earlier ones, with synthetic rows: locks, time, errors; up→down→up.',
   inputSchema: z.object({
     projectRoot: projectRootField,
-    migration: z.string().min(1).describe("File path or SQL; '.' = the newest"),
-    down: z.string().optional().describe('Path or SQL of its down'),
+    migration: z.string().min(1).describe("Path or SQL; '.': newest"),
+    down: z.string().optional().describe('Path or SQL'),
     engine: engineField,
     shadowUrl: shadowUrlField,
     allowRemoteShadow: allowRemoteShadowField,
-    rowsPerTable: z.number().int().min(0).max(1_000_000).optional().describe('Synthetic rows (default 1000)'),
-    rowCounts: z
-      .record(z.string(), z.number().int().min(0))
-      .optional()
-      .describe('Production rows per table, for lock estimates'),
+    rowsPerTable: z.number().int().min(0).max(1_000_000).optional(),
+    rowCounts: rowCountsField,
     baseline: z
       .string()
       .regex(/^(migrations|none|target|dump:.+)$/)
       .optional()
-      .describe('migrations (default) | dump:<file> | target | none'),
-    targetUrl: z
-      .string()
-      .optional()
-      .describe('Real database, read-only: row counts (and structure for baseline target)'),
+      .describe('migrations|dump:<file>|target|none'),
+    targetUrl: z.string().optional().describe('Real db, read-only'),
     lockTimeoutMs: z.number().int().min(1).optional(),
-    timeoutMs: z.number().int().min(1_000).max(3_600_000).optional().describe('Whole rehearsal (default 120000)'),
+    timeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
     executeProjectCode: executeProjectCodeField,
   }),
   outputSchema,

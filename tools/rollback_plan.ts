@@ -5,6 +5,7 @@ import {
   allowRemoteShadowField,
   engineField,
   executeProjectCodeField,
+  migrationFolderField,
   projectRootField,
   shadowUrlField,
 } from './fields.js';
@@ -70,20 +71,20 @@ const outputSchema = z.object({
 
 export const rollbackPlanTool = defineTool({
   name: 'rollback_plan',
-  title: 'Plan the rollback of a migration',
+  title: 'Plan a rollback',
   description:
-    "Use to know how to undo a migration: the down (own or derived), a grade (reversible / data loss, naming it / irreversible), the tool's rollback command (never a reset), manual steps with checks, the point of no return with its backup, up → down → up proven.",
+    'Use to know how to undo a migration: its down (own or derived), grade (reversible/data loss/irreversible), command, manual steps, points of no return; proven.',
   inputSchema: z.object({
     projectRoot: projectRootField,
-    migration: z.string().min(1).optional().describe("Id, name or path; '.' = the newest"),
-    sql: z.string().min(1).optional().describe('Up SQL (or a .sql file) instead of migration'),
-    down: z.string().optional().describe('Down SQL or file to check instead of its own'),
+    migration: z.string().min(1).optional().describe("Id, name, path; '.': newest"),
+    sql: z.string().min(1).optional().describe('Or: up SQL or .sql file'),
+    down: z.string().optional().describe('SQL or file to check'),
     engine: engineField,
-    path: z.string().optional().describe('Migration folder, if several'),
+    path: migrationFolderField,
     shadowUrl: shadowUrlField,
     allowRemoteShadow: allowRemoteShadowField,
-    rowsPerTable: z.number().int().min(0).max(100_000).optional().describe('For the proof (default 100)'),
-    rehearse: z.boolean().optional().describe('false: no proof on a shadow'),
+    rowsPerTable: z.number().int().min(0).max(100_000).optional(),
+    rehearse: z.boolean().optional().describe('false: no proof'),
     executeProjectCode: executeProjectCodeField,
   }),
   outputSchema,

@@ -136,27 +136,24 @@ const optionsSchema = z.object({
 });
 
 const inputSchema = z.object({
-  sql: z.string().optional().describe('Migration SQL (up)'),
-  downSql: z.string().optional().describe('Its down SQL'),
-  paths: z.array(z.string()).optional().describe('Files, folders or globs (default: whole project)'),
+  sql: z.string().optional(),
+  downSql: z.string().optional(),
+  paths: z.array(z.string()).optional().describe('Files, folders, globs (default: all)'),
   executeProjectCode: executeProjectCodeField,
-  engine: z.string().optional().describe("Default: each folder's; needed if it names several"),
+  engine: z.string().optional(),
   projectRoot: projectRootField,
   options: optionsSchema.optional(),
 });
 
 const listedInput = inputSchema.extend({
-  options: z
-    .looseObject({})
-    .optional()
-    .describe(`${fieldList(optionsSchema)} (see the schema resource)`),
+  options: z.looseObject({}).optional().describe(fieldList(optionsSchema).replaceAll('?', '')),
 });
 
 export const validateSafetyTool = defineTool({
   name: 'validate_safety',
-  title: 'Validate a migration for safety',
+  title: 'Validate safety',
   description:
-    'Use before applying a migration: PostgreSQL, MySQL/MariaDB and SQLite rules for data loss, locks (what they block, rewrites, scans) and backward compatibility, each finding with its fix; a checklist and risk. Rules: resource db-migration-agent://rules.',
+    'Use before applying a migration: data loss, locks, rewrites, scans, compatibility; each finding with its fix; checklist, risk. Rules: db-migration-agent://rules.',
   inputSchema,
   listedInput,
   outputSchema: z.object({

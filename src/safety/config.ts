@@ -37,6 +37,8 @@ async function configSchema() {
       templateOptions: z.record(z.string(), z.string()).optional(),
       // Validated by src/environments/config.ts, which owns the key.
       environments: z.unknown().optional(),
+      // Validated by src/results/setting.ts, which owns the key.
+      resultBudget: z.unknown().optional(),
     })
     .strict();
 }
@@ -108,7 +110,7 @@ export async function parseConfig(
     throw new UserError(
       'config-invalid',
       `Invalid configuration${where}: ${issue?.message ?? 'does not match the schema'}`,
-      'Allowed keys: rules ({"rule-id": "off"|"error"|"warning"|"info"}), pgVersion (number), engineVersion ("8.0.35", "mariadb-10.11"), assumeInTransaction (boolean), largeTableRows (positive integer), rowCounts ({"table": rows}), templateOptions ({"Option": "value"} for Go-templated SQL migrations).',
+      'Allowed keys: rules ({"rule-id": "off"|"error"|"warning"|"info"}), pgVersion (number), engineVersion ("8.0.35", "mariadb-10.11"), assumeInTransaction (boolean), largeTableRows (positive integer), rowCounts ({"table": rows}), templateOptions ({"Option": "value"} for Go-templated SQL migrations), resultBudget (characters of a tool answer).',
       { file, ...position },
     );
   }

@@ -49,7 +49,7 @@ describe('migration_status (MCP) and status (CLI)', () => {
     try {
       const tools = await client.listTools();
       const tool = tools.tools.find((candidate) => candidate.name === 'migration_status');
-      expect(tool?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+      expect(tool?.annotations).toMatchObject({ readOnlyHint: true });
       const result = await callTool(client, 'migration_status', { projectRoot: root, environments: ['staging'] });
       expect(result.isError).toBeFalsy();
       const [status] = (result.structuredContent as { environments: Record<string, unknown>[] }).environments;

@@ -48,7 +48,7 @@ describe('check_before_apply', () => {
   it('is listed read-only with a small entry', async () => {
     const { tools } = await connection.client.listTools();
     const listed = tools.find((tool) => tool.name === 'check_before_apply');
-    expect(listed?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(listed?.annotations).toMatchObject({ readOnlyHint: true });
     expect(JSON.stringify(listed).length).toBeLessThan(1_100);
   });
 

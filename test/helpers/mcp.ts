@@ -18,8 +18,18 @@ export async function connectInMemory(cwd = process.cwd()): Promise<{ client: Cl
   };
 }
 
-export async function callTool(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-  return (await client.callTool({ name, arguments: args })) as CallToolResult;
+/** `timeout`: ms the client waits for the answer (the SDK's default is one minute). */
+export async function callTool(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+  timeout?: number,
+): Promise<CallToolResult> {
+  return (await client.callTool(
+    { name, arguments: args },
+    undefined,
+    timeout ? { timeout } : undefined,
+  )) as CallToolResult;
 }
 
 /** The readable text of a tool result. */

@@ -20,7 +20,6 @@ describe('detect_setup over MCP', () => {
     const tool = tools.find((candidate) => candidate.name === 'detect_setup');
     expect(tool?.annotations).toMatchObject({
       readOnlyHint: true,
-      destructiveHint: false,
       idempotentHint: true,
       openWorldHint: false,
     });

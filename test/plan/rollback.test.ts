@@ -246,7 +246,6 @@ describe('rollback_plan through the MCP protocol', () => {
     const tool = tools.find((candidate) => candidate.name === 'rollback_plan');
     expect(tool?.annotations).toMatchObject({
       readOnlyHint: true,
-      destructiveHint: false,
       idempotentHint: true,
       openWorldHint: false,
     });

@@ -18,7 +18,6 @@ describe('validate_safety over MCP', () => {
     const tool = tools.find((each) => each.name === 'validate_safety');
     expect(tool?.annotations).toMatchObject({
       readOnlyHint: true,
-      destructiveHint: false,
       idempotentHint: true,
       openWorldHint: false,
     });

@@ -128,7 +128,6 @@ describe('diff_schema sources', { timeout: 180_000 }, () => {
       const { tools } = await connection.client.listTools();
       expect(tools.find((tool) => tool.name === 'diff_schema')?.annotations).toMatchObject({
         readOnlyHint: true,
-        destructiveHint: false,
       });
       const result = await callTool(connection.client, 'diff_schema', { maxOperations: 3 });
       expect(result.isError).toBeFalsy();

@@ -24,7 +24,7 @@ describe('list_migrations over MCP', () => {
   it('is listed as read-only', async () => {
     const { tools } = await session.client.listTools();
     const tool = tools.find((candidate) => candidate.name === 'list_migrations');
-    expect(tool?.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(tool?.annotations).toMatchObject({ readOnlyHint: true });
     expect(tool?.outputSchema).toBeDefined();
   });
 
