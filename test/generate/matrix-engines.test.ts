@@ -1,19 +1,21 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Change } from '../../src/generate/changes.js';
-import { type GenerateResult, generateMigration } from '../../src/generate/generate.js';
-import type { Migration } from '../../src/model.js';
 import type { ToolName } from '../../src/project/types.js';
-import { compareSchemas, renderSchemaChanges } from '../../src/schema/compare.js';
-import type { Schema } from '../../src/schema/model.js';
-import { MysqlShadow } from '../../src/shadow/mysql.js';
-import { SqliteShadow } from '../../src/shadow/sqlite.js';
-import type { ShadowDatabase } from '../../src/shadow/types.js';
-import { readMigrations } from '../../src/sources/index.js';
-import { MYSQL_URL, mysqlAvailable } from '../helpers/databases.js';
+import { mysqlAvailable } from '../helpers/databases.js';
 import { type MatrixEngine, projectFiles } from './engine-matrix-projects.js';
-import { applyMigration } from './sql-writers-helpers.js';
+import {
+  applyAll,
+  difference,
+  engineDatabases,
+  engineLabel,
+  generateMatrix,
+  generateParent,
+  intendedSchema,
+  NOTE,
+  PARENT,
+  projectOf,
+  readBack,
+  removeProjects,
+} from './engine-matrix-support.js';
 
 /**
  * The generate matrix on MariaDB and SQLite: for every format whose tool runs on the engine, one change list that
@@ -24,34 +26,10 @@ import { applyMigration } from './sql-writers-helpers.js';
  */
 
 const mysql = await mysqlAvailable();
-
-const PARENT = 'matrix_parents';
-const NOTE = 'matrix_note';
-const NOW = new Date(Date.UTC(2026, 11, 6, 12, 0, 0));
-
-const PARENT_CHANGES: Change[] = [
-  {
-    op: 'create_table',
-    table: PARENT,
-    columns: [
-      { name: 'id', type: 'integer', primaryKey: true },
-      { name: NOTE, type: 'varchar(100)' },
-    ],
-  },
-];
-
-const MATRIX_CHANGES: Change[] = [
-  {
-    op: 'create_table',
-    table: 'matrix_notes',
-    columns: [
-      { name: 'id', type: 'integer', primaryKey: true },
-      { name: 'parent_id', type: 'integer', nullable: false, references: { table: PARENT } },
-    ],
-  },
-  { op: 'add_index', table: PARENT, columns: [NOTE], name: 'matrix_note_idx' },
-  { op: 'alter_column', table: PARENT, column: NOTE, nullable: false, default: `''` },
-];
+const databases = engineDatabases();
+beforeAll(() => databases.open(mysql.available));
+afterAll(() => databases.close());
+afterAll(removeProjects);
 
 interface EngineCase {
   tool: ToolName;
@@ -88,118 +66,6 @@ const CODE_FORMATS: EngineCase[] = [
   { tool: 'db-migrate', engines: ['mysql', 'sqlite'] },
 ];
 
-function projectOf(files: Record<string, string>): string {
-  const base = path.resolve('.test-tmp');
-  mkdirSync(base, { recursive: true });
-  const root = mkdtempSync(path.join(base, 'matrix-engines-'));
-  roots.push(root);
-  for (const [relative, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
-    writeFileSync(path.join(root, relative), text);
-  }
-  return root;
-}
-
-const roots: string[] = [];
-afterAll(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
-});
-
-/** One MariaDB database for the whole file (emptied between cases), a fresh in-memory SQLite per case. */
-let mariadb: MysqlShadow | undefined;
-beforeAll(async () => {
-  if (mysql.available) mariadb = await MysqlShadow.open({ url: MYSQL_URL });
-});
-afterAll(async () => {
-  await mariadb?.close();
-});
-
-async function emptied(db: MysqlShadow): Promise<MysqlShadow> {
-  const tables = await db.query<{ name: string }>(
-    'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()',
-  );
-  const routines = await db.query<{ name: string }>(
-    "SELECT routine_name AS name FROM information_schema.routines WHERE routine_schema = DATABASE() AND routine_type = 'PROCEDURE'",
-  );
-  await db.exec('SET FOREIGN_KEY_CHECKS = 0');
-  for (const { name } of tables) await db.exec(`DROP TABLE \`${name}\``);
-  for (const { name } of routines) await db.exec(`DROP PROCEDURE \`${name}\``);
-  await db.exec('SET FOREIGN_KEY_CHECKS = 1');
-  return db;
-}
-
-async function database(engine: MatrixEngine): Promise<ShadowDatabase> {
-  if (engine === 'sqlite') return SqliteShadow.open();
-  return emptied(mariadb!);
-}
-
-async function release(db: ShadowDatabase): Promise<void> {
-  if (db.engine === 'sqlite') await db.close();
-}
-
-async function applyAll(db: ShadowDatabase, migrations: Migration[], direction: 'up' | 'down') {
-  const ordered = direction === 'up' ? migrations : [...migrations].reverse();
-  for (const migration of ordered) {
-    try {
-      await applyMigration(db, migration, direction);
-    } catch (error) {
-      throw new Error(`${direction} of ${migration.path}: ${(error as Error).message}`);
-    }
-  }
-}
-
-const same = (expected: Schema, actual: Schema) => renderSchemaChanges(compareSchemas(expected, actual));
-
-/** The project after two generate_migration calls: the parent table, then the matrix changes on it. */
-async function generated(root: string, engine: MatrixEngine, executeProjectCode: boolean): Promise<GenerateResult> {
-  const common = {
-    root,
-    engine,
-    ...(engine === 'mysql' ? { shadowUrl: MYSQL_URL, serverVersion: 'mariadb 10.11' } : {}),
-    rowsPerTable: 5,
-    executeProjectCode,
-  };
-  const first = await generateMigration({ ...common, changes: PARENT_CHANGES, now: NOW });
-  expect(first.written, `${first.notWrittenBecause} ${JSON.stringify(first.rehearsal)}`).toBe(true);
-  const result = await generateMigration({
-    ...common,
-    changes: MATRIX_CHANGES,
-    now: new Date(NOW.getTime() + 60_000),
-  });
-  expect(
-    result.rehearsal.map((item) => [item.draft, item.outcome, item.outcome === 'passed' ? '' : item.reason]),
-  ).toEqual(result.drafts.map((draft) => [draft.name, 'passed', '']));
-  expect(result.written, result.notWrittenBecause).toBe(true);
-  return result;
-}
-
-/** The migrations our reader reads, split into the project's own (with the parent table) and the matrix call's. */
-async function readBack(root: string, engine: MatrixEngine, result: GenerateResult, executeProjectCode: boolean) {
-  const read = await readMigrations(root, { engine, executeProjectCode });
-  expect(read.errors).toEqual([]);
-  const own = new Set(result.files.filter((file) => !file.edit).map((file) => file.path));
-  const isNew = (migration: Migration) => own.has(migration.path);
-  const older = read.migrations.filter((migration) => !isNew(migration));
-  const tail = read.migrations.filter(isNew);
-  expect(tail.length).toBeGreaterThanOrEqual(result.drafts.length);
-  expect(read.migrations.slice(-tail.length)).toEqual(tail);
-  return { older, tail };
-}
-
-/** The schema the drafts mean: the history, then each draft's own SQL, on a database of the engine. */
-async function intendedSchema(engine: MatrixEngine, older: Migration[], result: GenerateResult): Promise<Schema> {
-  const db = await database(engine);
-  try {
-    await applyAll(db, older, 'up');
-    for (const draft of result.drafts) for (const sql of draft.up) await db.exec(sql);
-    return await db.introspect();
-  } finally {
-    await release(db);
-  }
-}
-
-const engineLabel = (engine: MatrixEngine) => (engine === 'mysql' ? 'MariaDB' : 'SQLite');
-
 for (const engine of ['mysql', 'sqlite'] as const) {
   describe(`generate_migration on ${engineLabel(engine)}: every SQL format, read back and run as its tool runs it`, () => {
     const cases = [...SQL_FORMATS, ...CODE_FORMATS].filter((item) => item.engines.includes(engine));
@@ -207,15 +73,15 @@ for (const engine of ['mysql', 'sqlite'] as const) {
       it.skipIf(engine === 'mysql' && !mysql.available)(tool, { timeout: 120_000 }, async () => {
         const code = CODE_FORMATS.some((item) => item.tool === tool);
         const root = projectOf(projectFiles(tool, engine));
-        const result = await generated(root, engine, code);
+        await generateParent(root, engine, code);
+        const result = await generateMatrix(root, engine, code);
         expect(result.format).toBe(tool);
-        expect(result.drafts.length).toBeGreaterThanOrEqual(3);
         const { older, tail } = await readBack(root, engine, result, code);
         if (transactionUnknown)
           tail.forEach((migration, index) => {
             migration.transactional = result.drafts[index]!.transactional;
           });
-        const intended = await intendedSchema(engine, older, result);
+        const intended = await intendedSchema(databases, engine, older, result);
         if (downInResult) {
           expect(tail.length).toBe(result.drafts.length);
           tail.forEach((migration, index) => {
@@ -223,21 +89,21 @@ for (const engine of ['mysql', 'sqlite'] as const) {
           });
         }
 
-        const db = await database(engine);
+        const db = await databases.database(engine);
         try {
           await applyAll(db, older, 'up');
           const before = await db.introspect();
           await applyAll(db, tail, 'up');
           const applied = await db.introspect();
-          expect(same(intended, applied)).toBe('no difference');
+          expect(difference(intended, applied)).toBe('no difference');
           const note = applied.tables.find((t) => t.name === PARENT)?.columns.find((c) => c.name === NOTE);
           expect(note?.nullable).toBe(false);
           await applyAll(db, tail, 'down');
-          expect(same(before, await db.introspect())).toBe('no difference');
+          expect(difference(before, await db.introspect())).toBe('no difference');
           await applyAll(db, tail, 'up');
-          expect(same(applied, await db.introspect())).toBe('no difference');
+          expect(difference(applied, await db.introspect())).toBe('no difference');
         } finally {
-          await release(db);
+          await databases.release(db);
         }
       });
     }
