@@ -143,10 +143,10 @@ function snapshotFile(
   };
 }
 
-/** The snapshot layouts we write; MySQL projects keep the copied snapshot. */
+/** The snapshot layouts we write (drizzle-kit's three dialects; MariaDB projects are `mysql` to it). */
 function snapshotDialect(journal: Journal, draft: MigrationDraft): SnapshotDialect | undefined {
-  const dialect = journal.dialect ?? (draft.engine === 'sqlite' ? 'sqlite' : draft.engine);
-  return dialect === 'postgresql' || dialect === 'sqlite' ? dialect : undefined;
+  const dialect = journal.dialect ?? (draft.engine === 'mariadb' ? 'mysql' : draft.engine);
+  return dialect === 'postgresql' || dialect === 'sqlite' || dialect === 'mysql' ? dialect : undefined;
 }
 
 /** A version-4-shaped UUID derived from the tag and time, so the same input writes the same snapshot. */
