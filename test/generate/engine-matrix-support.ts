@@ -31,11 +31,15 @@ export const PARENT_CHANGES: Change[] = [
     columns: [
       { name: 'id', type: 'integer', primaryKey: true },
       { name: NOTE, type: 'varchar(100)' },
+      { name: 'label', type: 'varchar(50)' },
     ],
   },
 ];
 
-/** Several drafts on either engine: the new table, the index, the NOT NULL (default, backfill, contract). */
+/**
+ * Several drafts on either engine: the new table, the index, the NOT NULL (default, backfill, contract), the
+ * phased rename (expand, backfill, contract: its drop confirmed).
+ */
 export const MATRIX_CHANGES: Change[] = [
   {
     op: 'create_table',
@@ -47,6 +51,7 @@ export const MATRIX_CHANGES: Change[] = [
   },
   { op: 'add_index', table: PARENT, columns: [NOTE], name: 'matrix_note_idx' },
   { op: 'alter_column', table: PARENT, column: NOTE, nullable: false, default: `''` },
+  { op: 'rename_column', table: PARENT, from: 'label', to: 'title' },
 ];
 
 export const engineLabel = (engine: MatrixEngine) => (engine === 'mysql' ? 'MariaDB' : 'SQLite');
@@ -150,6 +155,7 @@ export async function generateParent(root: string, engine: MatrixEngine, code: b
 export async function generateMatrix(root: string, engine: MatrixEngine, code: boolean): Promise<GenerateResult> {
   const result = await generateMigration({
     ...generateOptions(root, engine, code),
+    confirmDestructive: true,
     changes: MATRIX_CHANGES,
     now: new Date(NOW.getTime() + 60_000),
   });
