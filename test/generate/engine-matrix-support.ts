@@ -132,7 +132,25 @@ export async function applyAll(db: ShadowDatabase, migrations: Migration[], dire
   }
 }
 
-export const difference = (expected: Schema, actual: Schema) => renderSchemaChanges(compareSchemas(expected, actual));
+/**
+ * What differs between two schemas. SQLite keeps an index's CREATE text as written, so the quoting of its names
+ * (Alembic's op.create_index writes them bare, the drafts quote them) is not a difference.
+ */
+export const difference = (expected: Schema, actual: Schema) =>
+  renderSchemaChanges(compareSchemas(unquotedIndexes(expected), unquotedIndexes(actual)));
+
+function unquotedIndexes(schema: Schema): Schema {
+  if (schema.engine !== 'sqlite') return schema;
+  return {
+    ...schema,
+    tables: schema.tables.map((table) => ({
+      ...table,
+      indexes: table.indexes.map((index) =>
+        index.definition ? { ...index, definition: index.definition.replace(/"((?:[^"]|"")*)"/g, '$1') } : index,
+      ),
+    })),
+  };
+}
 
 function generateOptions(root: string, engine: MatrixEngine, executeProjectCode: boolean) {
   return {

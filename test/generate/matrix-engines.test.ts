@@ -1,6 +1,9 @@
+import { cpSync, mkdirSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ToolName } from '../../src/project/types.js';
 import { mysqlAvailable } from '../helpers/databases.js';
+import { toolPython as findToolPython } from '../helpers/tool-python.js';
 import { type MatrixEngine, projectFiles } from './engine-matrix-projects.js';
 import {
   applyAll,
@@ -38,6 +41,8 @@ interface EngineCase {
   downInResult?: boolean;
   /** The reader cannot tell a migration that runs outside a transaction (Kysely's migrator decides per run). */
   transactionUnknown?: boolean;
+  /** Python migrations: read by running the project's Python (alembic / Django importable). */
+  python?: boolean;
 }
 
 const SQL_FORMATS: EngineCase[] = [
@@ -64,15 +69,31 @@ const CODE_FORMATS: EngineCase[] = [
   { tool: 'sequelize', engines: ['mysql'] },
   { tool: 'mikro-orm', engines: ['mysql', 'sqlite'] },
   { tool: 'db-migrate', engines: ['mysql', 'sqlite'] },
+  // Alembic and Django read by running the project's Python (their SQLite fixtures): SQLite only here.
+  { tool: 'alembic', engines: ['sqlite'], python: true },
+  { tool: 'django', engines: ['sqlite'], python: true },
 ];
+
+const toolPython = findToolPython('alembic.config, django.core.management', 'alembic/django in the engine matrix');
+
+/** The project to generate into: a tiny one of the format, or the Python fixtures with their Python linked in. */
+function projectFor(tool: ToolName, engine: MatrixEngine, python: boolean | undefined): string {
+  if (!python) return projectOf(projectFiles(tool, engine));
+  const root = projectOf({});
+  cpSync(path.join(import.meta.dirname, '..', 'fixtures', `generate-${tool}`), root, { recursive: true });
+  mkdirSync(path.join(root, '.venv/bin'), { recursive: true });
+  symlinkSync(toolPython!, path.join(root, '.venv/bin/python'));
+  return root;
+}
 
 for (const engine of ['mysql', 'sqlite'] as const) {
   describe(`generate_migration on ${engineLabel(engine)}: every SQL format, read back and run as its tool runs it`, () => {
     const cases = [...SQL_FORMATS, ...CODE_FORMATS].filter((item) => item.engines.includes(engine));
-    for (const { tool, downInResult, transactionUnknown } of cases) {
-      it.skipIf(engine === 'mysql' && !mysql.available)(tool, { timeout: 120_000 }, async () => {
+    for (const { tool, downInResult, transactionUnknown, python } of cases) {
+      const skip = (engine === 'mysql' && !mysql.available) || (python && !toolPython);
+      it.skipIf(skip)(tool, { timeout: 120_000 }, async () => {
         const code = CODE_FORMATS.some((item) => item.tool === tool);
-        const root = projectOf(projectFiles(tool, engine));
+        const root = projectFor(tool, engine, python);
         await generateParent(root, engine, code);
         const result = await generateMatrix(root, engine, code);
         expect(result.format).toBe(tool);
