@@ -2,6 +2,7 @@ import { diffSchemas } from '../schema/diff/diff.js';
 import type { Schema, Table } from '../schema/model.js';
 import type { Change } from './changes.js';
 import type { DdlWriter, SchemaFacts, Step } from './ddl.js';
+import { renameInExpression } from './expressions.js';
 import { applyChange, defaultConstraintName, findTable } from './model-changes.js';
 
 /**
@@ -17,14 +18,6 @@ export interface Companions {
   names: { added: string; old: string; kind: 'index' | 'constraint' }[];
   /** Dropping the old column's foreign keys, CHECKs, unique constraints and indexes (before the column itself). */
   drops: Change[];
-}
-
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** `expression` with every reference to column `from` (bare or double-quoted) naming `to` instead. */
-export function renameInExpression(expression: string, from: string, to: string): string {
-  const pattern = new RegExp(`(^|[^\\w$.'"])("?)${escapeRegExp(from)}\\2(?![\\w$])`, 'g');
-  return expression.replace(pattern, (_match, before: string, quote: string) => `${before}${quote}${to}${quote}`);
 }
 
 const mentions = (expression: string, column: string) => renameInExpression(expression, column, '\0') !== expression;

@@ -211,7 +211,7 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
   const now = request.now ?? new Date();
   // Drizzle keeps a snapshot of the schema beside each migration: the shadow says what it is after each draft.
   const schemasAfter =
-    located.module.tool === 'drizzle' && shadowEngine !== 'mysql' && planned.drafts.length
+    located.module.tool === 'drizzle' && planned.drafts.length
       ? await schemasAfterDrafts(shadowEngine, history, planned.drafts, {
           ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
           ...(request.signal ? { signal: request.signal } : {}),

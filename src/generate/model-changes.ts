@@ -1,5 +1,6 @@
 import type { Column, ForeignKey, Schema, Table } from '../schema/model.js';
 import type { Change, ColumnSpec } from './changes.js';
+import { renameInExpression } from './expressions.js';
 
 /**
  * The schema model after one change: what the planner knows of "the schema at this point of the change list"
@@ -133,7 +134,15 @@ export function applyChange(schema: Schema, change: Change): Schema {
       edit(change.table, (table) => {
         const rename = (name: string) => (name === change.from ? change.to : name);
         for (const column of table.columns) column.name = rename(column.name);
-        for (const index of table.indexes) index.columns = index.columns.map(rename);
+        // The engine rewrites the column's name in CHECKs and index definitions too (SQLite keeps their text).
+        const inText = (text: string) => renameInExpression(text, change.from, change.to);
+        for (const index of table.indexes) {
+          index.columns = index.columns.map((column) => (column === change.from ? change.to : inText(column)));
+          if (index.where) index.where = inText(index.where);
+          // Only the column list and predicate: the index's and the table's own names stay.
+          if (index.definition) index.definition = index.definition.replace(/\([\s\S]*$/, inText);
+        }
+        for (const check of table.checks) check.expression = inText(check.expression);
         for (const unique of table.uniques) unique.columns = unique.columns.map(rename);
         for (const fk of table.foreignKeys) fk.columns = fk.columns.map(rename);
         if (table.primaryKey) table.primaryKey.columns = table.primaryKey.columns.map(rename);

@@ -1,8 +1,9 @@
+import { diffSchemas } from '../schema/diff/diff.js';
 import type { Column, Schema, Table } from '../schema/model.js';
 import type { Change } from './changes.js';
 import { type Companions, companionsOf, renderStaged, restoreObjects } from './column-companions.js';
 import type { DdlWriter, SchemaFacts, Step } from './ddl.js';
-import { applyChange, defaultConstraintName } from './model-changes.js';
+import { applyChange, defaultConstraintName, findTable } from './model-changes.js';
 import type { PlanOptions } from './plan.js';
 import type { MigrationDraft } from './types.js';
 
@@ -120,21 +121,74 @@ function carryObjects(writer: DdlWriter, facts: SchemaFacts, table: Table, from:
   };
 }
 
+type Renamed = { from: string; to: string; kind: 'index' | 'constraint' };
+
+/** The model with each named object of `table` under its new name (an index's stored definition dropped with it). */
+function withObjectNames(schema: Schema, table: string, renamed: Renamed[]): Schema {
+  const copy = structuredClone(schema);
+  const target = findTable(copy, table);
+  if (!target) return copy;
+  const to = new Map(renamed.map((item) => [item.from, item.to]));
+  for (const index of target.indexes) {
+    const name = to.get(index.name);
+    if (!name) continue;
+    index.name = name;
+    delete index.definition;
+  }
+  for (const item of [...target.uniques, ...target.foreignKeys, ...target.checks])
+    item.name = to.get(item.name) ?? item.name;
+  return copy;
+}
+
 /**
- * PostgreSQL, once the old objects are gone: the new ones take their names back (a type change's column ends under
- * the old name, so `users_email_new_key` is `users_email_key` again), and the renames that undo it on rollback.
+ * The statements that rename the objects of `table` from the model `before`: PostgreSQL renames indexes and
+ * constraints in place; MySQL/MariaDB rename indexes (unique keys are indexes there) in place and drop and re-add
+ * foreign keys and CHECKs under the other name (they have no rename); SQLite drops and recreates the indexes and
+ * rebuilds the table for constraint names, both said by the schema diff.
  */
-function takeBackNames(writer: DdlWriter, table: string, names: Companions['names']) {
-  if (writer.engine !== 'postgresql') return { up: [], down: [] };
+function renameObjects(writer: DdlWriter, table: string, renamed: Renamed[], before: Schema): string[] {
+  if (!renamed.length) return [];
   const q = writer.quote;
-  const rename = (from: string, to: string, kind: 'index' | 'constraint') =>
-    kind === 'index'
-      ? `ALTER INDEX ${q(from)} RENAME TO ${q(to)}`
-      : `ALTER TABLE ${q(table)} RENAME CONSTRAINT ${q(from)} TO ${q(to)}`;
-  const renamed = names.filter((name) => name.added !== name.old);
+  if (writer.engine === 'postgresql')
+    return renamed.map((item) =>
+      item.kind === 'index'
+        ? `ALTER INDEX ${q(item.from)} RENAME TO ${q(item.to)}`
+        : `ALTER TABLE ${q(table)} RENAME CONSTRAINT ${q(item.from)} TO ${q(item.to)}`,
+    );
+  const after = withObjectNames(before, table, renamed);
+  const diff = (from: Schema, to: Schema) => diffSchemas(from, to).operations.flatMap((operation) => operation.sql);
+  if (writer.engine !== 'mysql') return diff(before, after);
+  const own = findTable(before, table);
+  const isIndex = (name: string) => !!own && [...own.indexes, ...own.uniques].some((item) => item.name === name);
+  const indexes = renamed.filter((item) => isIndex(item.from));
+  const indexesRenamed = withObjectNames(before, table, indexes);
+  return [
+    ...indexes.map((item) => `ALTER TABLE ${q(table)} RENAME INDEX ${q(item.from)} TO ${q(item.to)}`),
+    ...diff(indexesRenamed, after),
+  ];
+}
+
+/**
+ * Once the old objects are gone, the new ones take their names back (a type change's column ends under the old
+ * name, so `users_email_new_key` is `users_email_key` again): the renames from the model `before`, the model
+ * after them, and — from the model `final` the contract ends with — the renames that undo them on rollback.
+ */
+function takeBackNames(
+  writer: DdlWriter,
+  table: string,
+  names: Companions['names'],
+  before: Schema,
+  final: (schema: Schema) => Schema,
+) {
+  const back = names
+    .filter((name) => name.added !== name.old)
+    .map((name) => ({ from: name.added, to: name.old, kind: name.kind }));
+  const after = withObjectNames(before, table, back);
+  const undo = back.map((item) => ({ from: item.to, to: item.from, kind: item.kind }));
   return {
-    up: renamed.map((name) => rename(name.added, name.old, name.kind)),
-    down: renamed.map((name) => rename(name.old, name.added, name.kind)),
+    up: renameObjects(writer, table, back, before),
+    after,
+    down: renameObjects(writer, table, undo, final(after)),
   };
 }
 
@@ -254,10 +308,14 @@ export function typePhases(
   const drop: Change = { op: 'drop_column', table: table.name, column: column.name };
   const rename: Change = { op: 'rename_column', table: table.name, from: temp, to: column.name };
   const detached = dropOldObjects(writer, at(carried.full), carried.drops);
-  const names = takeBackNames(writer, table.name, carried.names);
   const dropped = applyChange(detached.schema, drop);
-  const renamed = applyChange(dropped, rename);
   const notNull: Change = { op: 'alter_column', table: table.name, column: column.name, nullable: false };
+  // After the rename the new objects still have their `_new`-derived names; the contract gives them the old ones.
+  const renamedNew = applyChange(dropped, rename);
+  const names = takeBackNames(writer, table.name, carried.names, renamedNew, (schema) =>
+    column.nullable ? schema : applyChange(schema, notNull),
+  );
+  const renamed = names.after;
   const converted = writer.convert(column.name, type, using);
   const proof = !column.nullable && writer.engine === 'postgresql' ? notNullProof(writer, table.name, temp) : undefined;
   const up = [
@@ -274,14 +332,15 @@ export function typePhases(
   // The down rebuilds the expanded state: the new values back under the temporary name, the old column re-made.
   const reAdd: Change = { op: 'add_column', table: table.name, column: columnSpec(column) };
   const backRename: Change = { op: 'rename_column', table: table.name, from: column.name, to: temp };
-  const relaxed = column.nullable ? renamed : applyChange(renamed, { ...notNull, nullable: true });
+  // The down first gives the objects their `_new`-derived names back (names.down): it goes on from that model.
+  const relaxed = column.nullable ? renamedNew : applyChange(renamedNew, { ...notNull, nullable: true });
   const backRenamed = applyChange(relaxed, backRename);
   const readded = applyChange(backRenamed, reAdd);
   const down = [
     ...names.down,
     ...(column.nullable
       ? []
-      : writer.render({ ...notNull, nullable: true }, at(applyChange(renamed, notNull))).flatMap((step) => step.up)),
+      : writer.render({ ...notNull, nullable: true }, at(applyChange(renamedNew, notNull))).flatMap((step) => step.up)),
     ...writer.render(backRename, at(relaxed)).flatMap((step) => step.up),
     ...writer.render(reAdd, at(backRenamed)).flatMap((step) => step.up),
     `UPDATE ${q(table.name)} SET ${q(column.name)} = ${writer.convert(temp, column.rawType ?? column.type)}`,

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { Migration, Statement } from '../model.js';
+import { opensOwnTransaction } from './run-statements.js';
 import { splitForEngine } from './statements.js';
 import { describeDatabaseError, type ShadowDatabase, ShadowLimitation } from './types.js';
 
@@ -36,7 +37,7 @@ export async function buildBaseline(
       db,
       migration.up,
       migration.path,
-      migration.transactional && db.transactionalDdl,
+      migration.transactional && db.transactionalDdl && !opensOwnTransaction(db, migration.up),
       options.signal,
     );
   }

@@ -138,6 +138,15 @@ interface Group {
   statements: Statement[];
 }
 
+/**
+ * A SQLite migration that opens its own transaction (a table rebuild with foreign keys switched off around it, a
+ * Sqitch script's BEGIN … COMMIT) runs as written: SQLite refuses a transaction inside another one, and wrapping
+ * would make the PRAGMA a no-op.
+ */
+export function opensOwnTransaction(db: ShadowDatabase, statements: { sql: string }[]): boolean {
+  return db.engine === 'sqlite' && statements.some((statement) => /^\s*begin\b/i.test(statement.sql));
+}
+
 function groupStatements(
   db: ShadowDatabase,
   statements: Statement[],
@@ -148,9 +157,7 @@ function groupStatements(
     return statements.map((statement) => ({ mode: 'none (autocommit)', statements: [statement] }));
   if (oneQuery && db.engine === 'postgresql' && statements.length > 1)
     return [{ mode: 'migration transaction', statements }];
-  // A SQLite migration that opens its own transaction (a table rebuild with foreign keys switched off around it)
-  // runs as written: wrapping its statements would nest transactions and make the PRAGMA a no-op.
-  if (!transactional && db.engine === 'sqlite' && statements.some((statement) => /^\s*begin\b/i.test(statement.sql)))
+  if (opensOwnTransaction(db, statements))
     return statements.map((statement) => ({ mode: 'none (autocommit)', statements: [statement] }));
   const groups: Group[] = [];
   for (const statement of statements) {

@@ -5,6 +5,9 @@ import { simpleGit } from 'simple-git';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/generate/changes.js';
 import { generateMigration } from '../../src/generate/generate.js';
+import { MYSQL_URL, mysqlAvailable } from '../helpers/databases.js';
+import { projectFiles } from './engine-matrix-projects.js';
+import { projectOf, removeProjects } from './engine-matrix-support.js';
 import { fixtureCopy } from './writers-orm-helpers.js';
 
 /**
@@ -13,6 +16,7 @@ import { fixtureCopy } from './writers-orm-helpers.js';
  */
 
 const now = new Date(Date.UTC(2026, 11, 6, 12, 0, 0));
+const mysql = await mysqlAvailable();
 const repoModules = path.join(import.meta.dirname, '..', '..', 'node_modules');
 
 function drizzleKitGenerate(root: string): { output: string; migrations: string[] } {
@@ -222,4 +226,71 @@ describe('drizzle-kit generate after a migration generated from the edited schem
     expect(kit.output).toContain('No schema changes');
     expect(kit.migrations).toEqual(['0000_init_users.sql', '0001_add_posts_table.sql']);
   }, 180_000);
+});
+
+describe('drizzle-kit generate after our Drizzle migration (MySQL, generated on MariaDB)', () => {
+  const root = projectOf(projectFiles('drizzle', 'mysql'));
+  symlinkSync(repoModules, path.join(root, 'node_modules'), 'dir');
+  afterAll(removeProjects);
+  const changes: Change[] = [
+    {
+      op: 'create_table',
+      table: 'matrix_notes',
+      columns: [
+        { name: 'id', type: 'integer', primaryKey: true, generated: 'auto_increment' },
+        {
+          name: 'setting',
+          type: 'varchar(64)',
+          nullable: false,
+          references: { table: 'matrix_settings', columns: ['name'], onDelete: 'cascade' },
+        },
+        { name: 'body', type: 'text' },
+        { name: 'rank', type: 'integer', nullable: false, default: '0' },
+      ],
+    },
+    { op: 'add_column', table: 'matrix_settings', column: { name: 'note', type: 'varchar(100)', default: "'x'" } },
+  ];
+
+  it.skipIf(!mysql.available)(
+    'writes the snapshot of the schema after the migration in drizzle-kit’s MySQL layout, and drizzle-kit finds no schema changes',
+    async () => {
+      const result = await generateMigration({
+        root,
+        changes,
+        now,
+        name: 'add_matrix_notes_table',
+        engine: 'mysql',
+        shadowUrl: MYSQL_URL,
+        rowsPerTable: 5,
+      });
+      expect(result.written, result.notWrittenBecause).toBe(true);
+      const snapshot = snapshotOf(root, '0001');
+      expect(snapshot).toMatchObject({ version: '5', dialect: 'mysql', prevId: snapshotOf(root, '0000').id });
+      expect(Object.keys(snapshot.tables).sort()).toEqual(['matrix_notes', 'matrix_settings']);
+      expect(snapshot.tables.matrix_notes.columns.id).toEqual({
+        name: 'id',
+        type: 'int',
+        primaryKey: false,
+        notNull: true,
+        autoincrement: true,
+      });
+      expect(snapshot.tables.matrix_notes.columns.rank.default).toBe(0);
+      expect(snapshot.tables.matrix_notes.compositePrimaryKeys).toEqual({
+        matrix_notes_id: { name: 'matrix_notes_id', columns: ['id'] },
+      });
+      expect(snapshot.tables.matrix_settings.columns.note).toEqual({
+        name: 'note',
+        type: 'varchar(100)',
+        primaryKey: false,
+        notNull: false,
+        autoincrement: false,
+        default: "'x'",
+      });
+
+      const kit = drizzleKitGenerate(root);
+      expect(kit.output).toContain('No schema changes');
+      expect(kit.migrations).toEqual(['0000_create_settings.sql', '0001_add_matrix_notes_table.sql']);
+    },
+    120_000,
+  );
 });

@@ -156,3 +156,68 @@ describe.each(['postgres-server', 'pglite'] as const)('phased type change on %s'
     }
   });
 });
+
+/**
+ * MariaDB and SQLite: a type change of a column that carries a unique index, a foreign key and a CHECK (a varchar
+ * widened, which MariaDB's foreign keys allow) ends with the objects under their old names too — MariaDB renames
+ * the index and re-adds the foreign key and CHECK under the old names, SQLite recreates the index and rebuilds the
+ * table — and the rollback gives back exactly the schema before.
+ */
+const CODES = 'CREATE TABLE codes (code varchar(50) PRIMARY KEY)';
+
+function codedSql(target: Target, type: string): string[] {
+  if (target === 'sqlite')
+    return [
+      `CREATE TABLE "coded" ("id" INTEGER PRIMARY KEY, "code" ${type} NOT NULL, ` +
+        `CONSTRAINT "coded_code_check" CHECK (code <> ''), ` +
+        `FOREIGN KEY ("code") REFERENCES "codes" ("code") ON DELETE NO ACTION ON UPDATE NO ACTION)`,
+      'CREATE UNIQUE INDEX "coded_code_key" ON "coded" ("code")',
+    ];
+  return [
+    `CREATE TABLE coded (id integer PRIMARY KEY, code ${type} NOT NULL, ` +
+      `CONSTRAINT coded_code_fkey FOREIGN KEY (code) REFERENCES codes (code), ` +
+      `CONSTRAINT coded_code_check CHECK (code <> ''))`,
+    'CREATE UNIQUE INDEX coded_code_key ON coded (code)',
+  ];
+}
+
+describe.each(['mariadb', 'sqlite'] as const)('phased type change on %s', (target) => {
+  it('ends with the column’s unique index, foreign key and CHECK under their old names, rows kept', {
+    timeout: 300_000,
+  }, async () => {
+    const db = await openTarget(target);
+    if (!db) return;
+    const engine = engineOf(target);
+    const root = makeProject({
+      'migrations/001_create_coded.sql': `${[CODES, ...codedSql(target, 'varchar(20)')].join(';\n')};\n`,
+      'migrations/down/001_create_coded.sql': 'DROP TABLE coded;\nDROP TABLE codes;\n',
+    });
+    try {
+      const change = { op: 'alter_column', table: 'coded', column: 'code', type: 'varchar(50)' } as const;
+      const result = await generateConfirmed(target, root, [change], 10);
+      expect(rehearsals(result)).toEqual(rehearsalsPassed(result));
+      const contract = result.drafts.find((draft) => draft.phase?.label === 'contract');
+      if (target === 'mariadb')
+        expect(contract?.up).toContain('ALTER TABLE `coded` RENAME INDEX `coded_code_new_key` TO `coded_code_key`');
+      else expect(contract?.up).toContain('CREATE UNIQUE INDEX "coded_code_key" ON "coded" ("code")');
+      expect(contract?.up.join('\n')).not.toMatch(/ADD CONSTRAINT \W?coded_code_new/);
+
+      await applyUp(db, root, 'migrations', engine, 0, 1);
+      const codes = Array.from({ length: ROWS }, (_, index) => `'c${index + 1}'`);
+      await db.exec(`INSERT INTO codes (code) VALUES ${codes.map((code) => `(${code})`).join(', ')}`);
+      await db.exec(
+        `INSERT INTO coded (id, code) VALUES ${codes.map((code, index) => `(${index + 1}, ${code})`).join(', ')}`,
+      );
+      const before = await db.introspect();
+      await applyUp(db, root, 'migrations', engine, 1);
+      expect(await differenceFrom(db, target, [CODES, ...codedSql(target, 'varchar(50)')])).toEqual([]);
+      const kept = await db.query<{ code: string }>('SELECT code FROM coded ORDER BY id');
+      expect(kept.map((row) => row.code)).toEqual(codes.map((code) => code.slice(1, -1)));
+      await applyDown(db, root, 'migrations', engine, result.drafts.length);
+      expect(compareSchemas(before, await db.introspect())).toEqual([]);
+    } finally {
+      await db.close();
+      removeProject(root);
+    }
+  });
+});

@@ -135,8 +135,9 @@ describe('Prisma writer', () => {
     expect(sql).toMatch(
       /^-- CreateEnum\nCREATE TYPE "PaymentStatus" AS ENUM \('pending', 'paid'\);\n\n-- CreateTable\n/,
     );
-    expect(sql).toContain('-- CreateIndex\nCREATE INDEX IF NOT EXISTS "Payment_userId_idx" ON "Payment" ("userId");');
-    expect(sql).toContain('-- AlterTable\nALTER TABLE "User" ADD COLUMN IF NOT EXISTS "nickname" varchar(50);');
+    // The planner's SQL in Prisma's style: the column list right after the table, types upper case.
+    expect(sql).toContain('-- CreateIndex\nCREATE INDEX IF NOT EXISTS "Payment_userId_idx" ON "Payment"("userId");');
+    expect(sql).toContain('-- AlterTable\nALTER TABLE "User" ADD COLUMN IF NOT EXISTS "nickname" VARCHAR(50);');
     expect(textOf(files, /down\.sql$/)).toContain(
       'DROP TABLE IF EXISTS "Payment";\nDROP TYPE IF EXISTS "PaymentStatus";\n',
     );

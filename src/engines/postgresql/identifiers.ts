@@ -37,7 +37,7 @@ export function ddlIdentifier(name: string): string {
 }
 
 /** Keywords that are not UNRESERVED (`pg_get_keywords() WHERE catcode <> 'U'`, PostgreSQL 18). */
-const QUOTED_KEYWORDS = new Set(
+export const QUOTED_KEYWORDS = new Set(
   `all analyse analyze and any array as asc asymmetric authorization between bigint binary bit boolean both case cast
 char character check coalesce collate collation column concurrently constraint create cross current_catalog
 current_date current_role current_schema current_time current_timestamp current_user dec decimal default deferrable

@@ -3,11 +3,11 @@ import { drizzleForeignKeyName } from './drizzle-schema-edit.js';
 
 /**
  * drizzle-kit's own snapshot (`meta/NNNN_snapshot.json`) of a schema model: PostgreSQL in its version-7 layout,
- * SQLite in its version-6 layout, with drizzle-kit's spelling of types and defaults, so that `drizzle-kit generate`
+ * SQLite in its version-6 layout, MySQL/MariaDB in its version-5 layout, with drizzle-kit's spelling of types and defaults, so that `drizzle-kit generate`
  * run after our migration compares the project's schema.ts with the schema the database really has.
  */
 
-export type SnapshotDialect = 'postgresql' | 'sqlite';
+export type SnapshotDialect = 'postgresql' | 'sqlite' | 'mysql';
 
 export interface SnapshotIds {
   id: string;
@@ -15,6 +15,7 @@ export interface SnapshotIds {
 }
 
 export function drizzleSnapshot(schema: Schema, dialect: SnapshotDialect, ids: SnapshotIds): Record<string, unknown> {
+  if (dialect === 'mysql') return mysqlSnapshot(schema, ids);
   return dialect === 'postgresql' ? postgresSnapshot(schema, ids) : sqliteSnapshot(schema, ids);
 }
 
@@ -193,6 +194,72 @@ function sqliteColumn(table: Table, column: Column): Record<string, unknown> {
     autoincrement,
     ...(value !== undefined ? { default: number ?? value } : {}),
   };
+}
+
+/**
+ * MySQL: every primary key (one column too) is a `compositePrimaryKeys` entry named `<table>_<columns>`, unique
+ * keys are `uniqueConstraints`, CHECKs sit under `checkConstraint`; types as drizzle-kit prints them (no integer
+ * display width, `tinyint(1)` as boolean), defaults as its `.default()` stores them.
+ */
+function mysqlSnapshot(schema: Schema, ids: SnapshotIds): Record<string, unknown> {
+  const tables = byName(schema.tables, (table) => {
+    const key = table.primaryKey?.columns ?? [];
+    const keyName = `${table.name}_${key.join('_')}`;
+    return {
+      name: table.name,
+      columns: byName(table.columns, (column) => mysqlColumn(column)),
+      indexes: byName(ownIndexes(table), (index) => ({
+        name: index.name,
+        columns: index.columns,
+        isUnique: index.unique,
+      })),
+      foreignKeys: byName(table.foreignKeys, (key) => foreignKey(table, key)),
+      compositePrimaryKeys: key.length ? { [keyName]: { name: keyName, columns: key } } : {},
+      uniqueConstraints: byName(table.uniques, (unique) => ({ name: unique.name, columns: unique.columns })),
+      checkConstraint: byName(table.checks, (check) => ({ name: check.name, value: checkBody(check.expression) })),
+    };
+  });
+  return {
+    version: '5',
+    dialect: 'mysql',
+    ...ids,
+    tables,
+    views: {},
+    _meta: { schemas: {}, tables: {}, columns: {} },
+    internal: { tables: {}, indexes: {} },
+  };
+}
+
+const MYSQL_INTEGER = /^(tinyint|smallint|mediumint|int|integer|bigint)\(\d+\)/;
+
+function mysqlColumn(column: Column): Record<string, unknown> {
+  const raw = (column.rawType ?? column.type).toLowerCase();
+  const boolean = /^tinyint\(1\)$/.test(raw);
+  const type = boolean ? 'boolean' : raw.replace(MYSQL_INTEGER, '$1').replace(/^integer\b/, 'int');
+  const value = mysqlDefault(column.default, type);
+  return {
+    name: column.name,
+    type,
+    primaryKey: false,
+    notNull: !column.nullable,
+    autoincrement: column.autoIncrement === true,
+    ...(value !== undefined ? { default: value } : {}),
+  };
+}
+
+/** `0` → 0 for an integer, `'0'` for a decimal, false for a boolean, `current_timestamp()` → `(now())`. */
+function mysqlDefault(value: string | undefined, type: string): string | number | boolean | undefined {
+  if (value === undefined || /^null$/i.test(value)) return undefined;
+  const text = value.trim();
+  const number = /^'?(-?\d+(\.\d+)?)'?$/.exec(text)?.[1];
+  if (type === 'boolean' && number !== undefined) return number !== '0';
+  if (number !== undefined && /^(decimal|numeric)\b/.test(type)) return `'${number}'`;
+  if (number !== undefined && /^(tinyint|smallint|mediumint|int|bigint|float|double|real)\b/.test(type))
+    return Number(number);
+  if (/^current_timestamp(\(\))?$/i.test(text)) return '(now())';
+  if (/^'.*'$/s.test(text) || /^\(.*\)$/s.test(text)) return text;
+  // MySQL 8 prints a string default bare; MariaDB quotes it.
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 function singlePrimaryKey(table: Table): string | undefined {

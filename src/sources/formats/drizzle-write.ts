@@ -47,14 +47,20 @@ export const writeDrizzle: FormatWriter = (draft, folder, context) => {
   const tag = `${prefix}_${draft.name}`;
   const schema = editDrizzleSchema(draft, drizzleSchemaFile(context.read, [dirOf(out), '.']), context);
   const files: GeneratedFile[] = [
-    { path: joinRelative(out, `${tag}.sql`), text: migrationSql(draft, schema.unsaid), edit: false },
+    {
+      path: joinRelative(out, `${tag}.sql`),
+      text: migrationSql(inMigratorTransaction(draft), schema.unsaid),
+      edit: false,
+    },
   ];
   const snapshot = snapshotFile(out, journal, prefix, tag, draft, context);
   if (snapshot) files.push(snapshot);
   const entry: JournalEntry = {
     idx,
     version: last?.version ?? (journal.dialect === 'postgresql' ? '7' : '6'),
-    when: context.now.getTime(),
+    // drizzle-orm's migrator runs only entries newer than the last one applied: a clock behind the journal's
+    // newest entry would leave this one silently unapplied.
+    when: Math.max(context.now.getTime(), (last?.when ?? 0) + 1),
     tag,
     breakpoints: true,
   };
@@ -74,6 +80,22 @@ function refuseOutsideTransaction(draft: MigrationDraft, folder: MigrationScan):
     `Run that statement outside Drizzle (psql, or a deploy step before \`drizzle-kit migrate\`) and generate the rest; or, for a small table where blocking writes during the build is acceptable, pass the index as a raw_sql change (up \`CREATE INDEX IF NOT EXISTS …\`, down \`DROP INDEX IF EXISTS …\`).`,
     { file: folder.dir.path },
   );
+}
+
+const OWN_TRANSACTION = /^\s*(BEGIN|COMMIT|PRAGMA\s+foreign_keys\s*=\s*(ON|OFF))\s*$/i;
+
+/**
+ * A SQLite table rebuild opens its own transaction with foreign keys off around it, which drizzle-orm's migrator
+ * cannot run inside its own (SQLite refuses a nested BEGIN, and the PRAGMA is a no-op in a transaction). In the
+ * migrator's transaction the rebuild defers the foreign-key checks to its COMMIT instead: dropping the old table
+ * then does not trip the rows that reference it, and the check at COMMIT sees them referencing the new one.
+ */
+function inMigratorTransaction(draft: MigrationDraft): MigrationDraft {
+  if (draft.engine !== 'sqlite' || !draft.up.some((statement) => /^\s*BEGIN\s*$/i.test(statement))) return draft;
+  return {
+    ...draft,
+    up: ['PRAGMA defer_foreign_keys = ON', ...draft.up.filter((statement) => !OWN_TRANSACTION.test(statement))],
+  };
 }
 
 /** The file `drizzle-kit generate --custom` starts, with the statements between breakpoints. */
@@ -121,10 +143,10 @@ function snapshotFile(
   };
 }
 
-/** The snapshot layouts we write; MySQL projects keep the copied snapshot. */
+/** The snapshot layouts we write (drizzle-kit's three dialects; MariaDB projects are `mysql` to it). */
 function snapshotDialect(journal: Journal, draft: MigrationDraft): SnapshotDialect | undefined {
-  const dialect = journal.dialect ?? (draft.engine === 'sqlite' ? 'sqlite' : draft.engine);
-  return dialect === 'postgresql' || dialect === 'sqlite' ? dialect : undefined;
+  const dialect = journal.dialect ?? (draft.engine === 'mariadb' ? 'mysql' : draft.engine);
+  return dialect === 'postgresql' || dialect === 'sqlite' || dialect === 'mysql' ? dialect : undefined;
 }
 
 /** A version-4-shaped UUID derived from the tag and time, so the same input writes the same snapshot. */

@@ -36,11 +36,14 @@ export function formattedChangeSet(draft: MigrationDraft, author: string): strin
     `--changeset ${author}:${draft.name}${attributes.map((attribute) => ` ${attribute}`).join('')}`,
     ...(comment.length ? [`--comment: ${comment.join(' ')}`] : []),
     ...draft.up.map(end),
-    ...draft.down.flatMap((statement) =>
-      end(statement)
-        .split('\n')
-        .map((line) => `--rollback ${line}`.trimEnd()),
-    ),
+    // Nothing to undo (a backfill) is said: without a rollback, `liquibase rollback` refuses the whole changeSet.
+    ...(draft.down.length
+      ? draft.down.flatMap((statement) =>
+          end(statement)
+            .split('\n')
+            .map((line) => `--rollback ${line}`.trimEnd()),
+        )
+      : ['--rollback empty']),
   ].join('\n');
 }
 

@@ -6,6 +6,7 @@ import type { FormatWriter, MigrationScan } from '../types.js';
 import { commentLines, terminated } from './comment-lines.js';
 import { PrismaSchemaEditor } from './prisma-schema-edit.js';
 import { prismaStatements } from './prisma-sql.js';
+import { prismaStyle } from './prisma-style.js';
 
 /**
  * Prisma Migrate: `prisma/migrations/<YYYYMMDDHHMMSS>_<name>/migration.sql` with Prisma's own section headers,
@@ -17,8 +18,11 @@ import { prismaStatements } from './prisma-sql.js';
  * migration.sql, so the extra file never runs by accident.
  */
 export const writePrisma: FormatWriter = (draft, folder, context) => {
-  const { up: planned, down, renames } = withoutFieldRenames(draft);
-  const up = prismaStatements(draft, planned) ?? planned;
+  const { up: planned, down: plannedDown, renames } = withoutFieldRenames(draft);
+  // Prisma's own forms where it has them; the planner's SQL said in Prisma's style where it has none.
+  const postgres = draft.engine === 'postgresql';
+  const up = prismaStatements(draft, planned) ?? (postgres ? planned.map(prismaStyle) : planned);
+  const down = postgres ? plannedDown.map(prismaStyle) : plannedDown;
   const files: GeneratedFile[] = [];
   const parts = splitForPrisma(up, down, draft);
   const newest = folder.migrations.at(-1);
