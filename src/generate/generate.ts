@@ -9,6 +9,7 @@ import type { RenameAnswer } from '../schema/diff/types.js';
 import { shadowEngineFor } from '../shadow/open.js';
 import { askOnce } from '../sources/consent.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
+import { loadPostgresParser } from '../sql/postgres.js';
 import type { Change } from './changes.js';
 import { parseServerVersion, readCurrentSchema, schemasAfterDrafts } from './current-schema.js';
 import type { DdlWriter, ServerVersion } from './ddl.js';
@@ -217,6 +218,8 @@ export async function generateMigration(request: GenerateRequest): Promise<Gener
           ...(request.signal ? { signal: request.signal } : {}),
         })
       : [];
+  // Writers that restyle PostgreSQL (Prisma's) check each statement still parses to the same tree.
+  if (engine === 'postgresql') await loadPostgresParser();
   const { files, perDraft } = sayDrafts(root, located, planned.drafts, now, schemasAfter);
   const withFiles = planned.drafts.map((draft, index) => ({
     draft,

@@ -26,8 +26,22 @@ export interface PendingDraft {
   bare?: boolean;
 }
 
+/** The raw_sql changes the planner wrote itself, as opposed to a caller's own SQL, which writers keep verbatim. */
+const PLANNER_SQL = new WeakSet<Change>();
+
+export function isPlannerSql(change: Change): boolean {
+  return PLANNER_SQL.has(change);
+}
+
 export function rawChange(step: Step, transactional: boolean): Change {
-  return { op: 'raw_sql', up: step.up.join(';\n'), down: step.down.join(';\n') || '-- nothing to undo', transactional };
+  const change: Change = {
+    op: 'raw_sql',
+    up: step.up.join(';\n'),
+    down: step.down.join(';\n') || '-- nothing to undo',
+    transactional,
+  };
+  PLANNER_SQL.add(change);
+  return change;
 }
 
 function columnSpec(column: Column, name = column.name) {

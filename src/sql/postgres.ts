@@ -13,13 +13,21 @@ import { byteToCharOffsets, LineIndex } from './positions.js';
 type LibPgQuery = typeof import('libpg-query');
 let loading: Promise<LibPgQuery> | undefined;
 
+let loaded: LibPgQuery | undefined;
+
 export function loadPostgresParser(): Promise<LibPgQuery> {
   loading ??= (async () => {
     const lib = await import('libpg-query');
     await lib.loadModule();
+    loaded = lib;
     return lib;
   })();
   return loading;
+}
+
+/** The parser for synchronous callers, once loadPostgresParser() has resolved; undefined before. */
+export function loadedPostgresParser(): LibPgQuery | undefined {
+  return loaded;
 }
 
 /** A statement with its parse tree. */

@@ -8,6 +8,7 @@ import { diffSources } from '../../src/schema/diff-sources.js';
 import { PrismaSchemaEditor } from '../../src/sources/formats/prisma-schema-edit.js';
 import { writePrisma } from '../../src/sources/formats/prisma-write.js';
 import { readMigrations } from '../../src/sources/index.js';
+import { loadPostgresParser } from '../../src/sql/postgres.js';
 import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
 import { fixtureCopy, scanOf, textOf, writeContext, writeFiles } from './writers-orm-helpers.js';
 
@@ -122,6 +123,8 @@ async function disagreements(root: string): Promise<string[]> {
 describe('Prisma writer', () => {
   const { root, cleanup } = fixtureCopy('generate-prisma');
   const written: string[] = [];
+  // generate loads the parser before any writer runs: the Prisma writer checks its restyled SQL with it.
+  beforeAll(() => loadPostgresParser());
   afterAll(cleanup);
 
   it('writes migration.sql the way Prisma does, a down.sql beside it, and the schema.prisma edit', async () => {

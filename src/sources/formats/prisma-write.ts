@@ -1,5 +1,6 @@
 import type { Change } from '../../generate/changes.js';
 import { nextPrefix, timestamp14 } from '../../generate/naming.js';
+import { isPlannerSql } from '../../generate/phases.js';
 import type { GeneratedFile, MigrationDraft, WriteContext } from '../../generate/types.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter, MigrationScan } from '../types.js';
@@ -21,8 +22,13 @@ export const writePrisma: FormatWriter = (draft, folder, context) => {
   const { up: planned, down: plannedDown, renames } = withoutFieldRenames(draft);
   // Prisma's own forms where it has them; the planner's SQL said in Prisma's style where it has none.
   const postgres = draft.engine === 'postgresql';
-  const up = prismaStatements(draft, planned) ?? (postgres ? planned.map(prismaStyle) : planned);
-  const down = postgres ? plannedDown.map(prismaStyle) : plannedDown;
+  // The caller's own raw SQL stays exactly as written.
+  const raw = draft.changes.flatMap((change) =>
+    change.op === 'raw_sql' && !isPlannerSql(change) ? [change.up, change.down] : [],
+  );
+  const styled = (sql: string) => (raw.some((text) => text.includes(sql)) ? sql : prismaStyle(sql));
+  const up = prismaStatements(draft, planned) ?? (postgres ? planned.map(styled) : planned);
+  const down = postgres ? plannedDown.map(styled) : plannedDown;
   const files: GeneratedFile[] = [];
   const parts = splitForPrisma(up, down, draft);
   const newest = folder.migrations.at(-1);
