@@ -56,6 +56,8 @@ async function replayStatements(
     try {
       await db.exec(statement.sql);
     } catch (error) {
+      // Stopped (time limit, cancellation): the shadow is being dropped, there is nothing to roll back or explain.
+      signal?.throwIfAborted();
       if (inTransaction) await db.rollback().catch(() => undefined);
       const info = describeDatabaseError(error);
       const where = statement.origin ?? { file, line: statement.span.start.line, column: statement.span.start.column };

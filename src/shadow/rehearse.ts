@@ -1,4 +1,3 @@
-import { UserError } from '../errors.js';
 import type { Migration } from '../model.js';
 import { compareSchemas, type SchemaChange } from '../schema/compare.js';
 import type { Schema } from '../schema/model.js';
@@ -13,6 +12,7 @@ import { extensionsCreatedIn } from './pglite-extensions.js';
 import { type Phase, runPhase, type StatementReport } from './run-statements.js';
 import { fillSynthetic, type TableFill } from './synthetic.js';
 import { readTargetRowCounts } from './target-stats.js';
+import { TimeLimit } from './time-limit.js';
 import type { ShadowDatabase, ShadowEngine, ShadowKind } from './types.js';
 
 /**
@@ -45,6 +45,8 @@ export interface RehearsalOptions {
    * for the next (baseline-cache.ts). Defaults to `keepWarm`: only a long-lived process gains from it.
    */
   cacheBaseline?: boolean;
+  /** The time limit, when the caller started it earlier (runRehearsalRequest: reading the migrations counts). */
+  limit?: TimeLimit;
   /** Opens the shadow; tests inject a pre-opened one to observe it. */
   open?: (engine: ShadowEngine) => Promise<ShadowDatabase>;
 }
@@ -107,9 +109,34 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
 export const DEFAULT_REHEARSAL_TIMEOUT_MS = 120_000;
 
 export async function rehearseMigration(options: RehearsalOptions): Promise<RehearsalReport> {
+  const limit = options.limit ?? new TimeLimit(options.timeoutMs ?? DEFAULT_REHEARSAL_TIMEOUT_MS, options.signal);
+  let opening: Promise<ShadowDatabase | undefined> | undefined;
+  // On a time limit or a cancellation: stop the statement running now, then drop the shadow before answering.
+  const stop = async () => {
+    const shadow = await opening?.catch(() => undefined);
+    await shadow?.interrupt?.().catch(() => undefined);
+    await shadow?.close();
+  };
+  try {
+    return await limit.run(
+      () =>
+        rehearseOn(options, limit.signal, (open) => {
+          opening = open;
+          return open;
+        }),
+      stop,
+    );
+  } catch (error) {
+    throw limit.explain(error, 'rehearsal', 'the shadow database was dropped');
+  }
+}
+
+async function rehearseOn(
+  options: RehearsalOptions,
+  signal: AbortSignal,
+  track: (opening: Promise<ShadowDatabase>) => Promise<ShadowDatabase>,
+): Promise<RehearsalReport> {
   const started = performance.now();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_REHEARSAL_TIMEOUT_MS;
-  const signal = combineSignals(options.signal, timeoutMs);
   const rowsPerTable = options.rowsPerTable ?? DEFAULT_ROWS_PER_TABLE;
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const progress = progressReporter(options);
@@ -122,8 +149,9 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
   let db: ShadowDatabase | undefined;
   if (cached && cacheKey) {
     try {
-      db = await cached.image.open({ keepWarm: options.keepWarm === true, extensions: extensionsFor(options) });
+      db = await track(cached.image.open({ keepWarm: options.keepWarm === true, extensions: extensionsFor(options) }));
     } catch (error) {
+      signal.throwIfAborted();
       // The image is gone (a template dropped by someone else…): forget it and build the baseline again.
       await baselineCache.delete(cacheKey);
       cached = undefined;
@@ -131,127 +159,125 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
     }
   }
   const restoreMs = performance.now() - openStarted;
-  db ??= options.open ? await options.open(options.engine) : await openShadowFor(options);
+  db ??= await track(options.open ? options.open(options.engine) : openShadowFor(options));
   const shadow = db;
   try {
-    return await withCancellation(signal, timeoutMs, async () => {
-      const baselineStarted = performance.now();
-      const baseline: Baseline & { cacheNote?: string } = cached
-        ? restoredBaseline(cached, progress)
-        : await freshBaseline(shadow, options, rowsPerTable, signal, progress, cacheKey);
-      const { schema: baselineSchema, fills, data: baselineData, replayed } = baseline;
-      const baselineMs = cached ? restoreMs : performance.now() - baselineStarted;
-      const db = shadow;
+    signal.throwIfAborted();
+    const baselineStarted = performance.now();
+    const baseline: Baseline & { cacheNote?: string } = cached
+      ? restoredBaseline(cached, progress)
+      : await freshBaseline(shadow, options, rowsPerTable, signal, progress, cacheKey);
+    const { schema: baselineSchema, fills, data: baselineData, replayed } = baseline;
+    const baselineMs = cached ? restoreMs : performance.now() - baselineStarted;
 
-      const steps: StatementReport[] = [];
-      const migration = options.migration;
-      const file = migration.path;
-      const phase = async (name: Phase, statements = migration.up) => {
-        const reports = await runPhase(db, statements, {
-          phase: name,
-          file: name === 'down' ? downFile(migration) : file,
-          transactional: migration.transactional,
-          oneQuery: runsAsImplicitTransaction({ execution: migration.execution, up: statements }, db.engine),
-          noTransactionFix: noTransactionFix(migration.format),
-          signal,
-          onStatement: (index, total) => progress.step(`${name}: statement ${index + 1}/${total}`),
-        });
-        steps.push(...reports);
-        return reports.find((report) => report.error);
-      };
+    const steps: StatementReport[] = [];
+    const migration = options.migration;
+    const file = migration.path;
+    const phase = async (name: Phase, statements = migration.up) => {
+      const reports = await runPhase(db, statements, {
+        phase: name,
+        file: name === 'down' ? downFile(migration) : file,
+        transactional: migration.transactional,
+        oneQuery: runsAsImplicitTransaction({ execution: migration.execution, up: statements }, db.engine),
+        noTransactionFix: noTransactionFix(migration.format),
+        signal,
+        onStatement: (index, total) => progress.step(`${name}: statement ${index + 1}/${total}`),
+      });
+      steps.push(...reports);
+      return reports.find((report) => report.error);
+    };
 
-      const serverVersion =
-        db.engine === 'mysql' ? (await db.query<{ v: string }>('SELECT VERSION() AS v'))[0]?.v : undefined;
-      const report: RehearsalReport = {
-        engine: options.engine,
-        shadow: db.description,
-        ...(serverVersion ? { serverVersion } : {}),
-        migration: {
-          id: migration.id,
-          path: migration.path,
-          // What really happened: on MySQL/MariaDB every DDL statement commits, whatever the tool asks for.
-          transactional:
-            (migration.transactional || runsAsImplicitTransaction(migration, db.engine)) && db.transactionalDdl,
-          statements: migration.up.length,
-          hasDown: migration.down !== undefined && migration.down.length > 0,
-        },
-        baseline: {
-          kind: options.baseline.kind,
-          migrationsReplayed: replayed,
-          tables: fills,
-          durationMs: Math.round(baselineMs),
-          cached: cached !== undefined,
-          ...(cached ? { cachedAgeMs: Math.round(Date.now() - cached.createdAt) } : {}),
-        },
-        outcome: 'passed',
-        steps,
-        roundTrip: { status: 'skipped', downDifference: [], reapplyDifference: [] },
-        data: { preserved: [], changed: [], destroyed: [] },
-        estimates: [],
-        lockTimeoutMs,
-        engineNotes: [
-          ...engineNotes(options.engine, migration),
-          ...cacheNotes,
-          ...(baseline.cacheNote ? [baseline.cacheNote] : []),
-        ],
-        durationMs: 0,
-      };
+    const serverVersion =
+      db.engine === 'mysql' ? (await db.query<{ v: string }>('SELECT VERSION() AS v'))[0]?.v : undefined;
+    const report: RehearsalReport = {
+      engine: options.engine,
+      shadow: db.description,
+      ...(serverVersion ? { serverVersion } : {}),
+      migration: {
+        id: migration.id,
+        path: migration.path,
+        // What really happened: on MySQL/MariaDB every DDL statement commits, whatever the tool asks for.
+        transactional:
+          (migration.transactional || runsAsImplicitTransaction(migration, db.engine)) && db.transactionalDdl,
+        statements: migration.up.length,
+        hasDown: migration.down !== undefined && migration.down.length > 0,
+      },
+      baseline: {
+        kind: options.baseline.kind,
+        migrationsReplayed: replayed,
+        tables: fills,
+        durationMs: Math.round(baselineMs),
+        cached: cached !== undefined,
+        ...(cached ? { cachedAgeMs: Math.round(Date.now() - cached.createdAt) } : {}),
+      },
+      outcome: 'passed',
+      steps,
+      roundTrip: { status: 'skipped', downDifference: [], reapplyDifference: [] },
+      data: { preserved: [], changed: [], destroyed: [] },
+      estimates: [],
+      lockTimeoutMs,
+      engineNotes: [
+        ...engineNotes(options.engine, migration),
+        ...cacheNotes,
+        ...(baseline.cacheNote ? [baseline.cacheNote] : []),
+      ],
+      durationMs: 0,
+    };
 
-      const upFailure = await phase('up');
-      if (upFailure) {
-        fail(report, upFailure);
-        report.roundTrip.reason = 'the up migration failed, so down was not run';
-        return finish(report, started);
-      }
-      const afterUp = await db.introspect();
-      const afterUpData = await fingerprintData(db, afterUp);
-      report.data.destroyed.push(...destroyedBetween('up', baselineSchema, afterUp, baselineData, afterUpData));
-      report.estimates = await scaleEstimates(options, steps, baselineData, lockTimeoutMs);
-
-      if (!report.migration.hasDown) {
-        report.roundTrip.reason = 'the migration has no down migration; pass one to prove the round trip';
-        return finish(report, started);
-      }
-      const downFailure = await phase('down', migration.down);
-      if (downFailure) {
-        fail(report, downFailure);
-        report.roundTrip = {
-          status: 'failed',
-          reason: `the down migration failed: ${downFailure.error?.message}`,
-          downDifference: [],
-          reapplyDifference: [],
-        };
-        return finish(report, started);
-      }
-      const afterDown = await db.introspect();
-      const afterDownData = await fingerprintData(db, afterDown);
-      report.roundTrip.downDifference = compareSchemas(baselineSchema, afterDown);
-      report.data.destroyed.push(...destroyedBetween('down', afterUp, afterDown, afterUpData, afterDownData));
-      Object.assign(report.data, preservation(baselineSchema, baselineData, afterDownData));
-
-      const reapplyFailure = await phase('reapply');
-      if (reapplyFailure) {
-        fail(report, reapplyFailure);
-        report.roundTrip.status = 'failed';
-        const again = `applying up again after down fails: ${reapplyFailure.error?.message}`;
-        report.roundTrip.reason =
-          report.roundTrip.downDifference.length > 0
-            ? `after up → down the schema differs from the baseline; ${again}`
-            : again;
-        return finish(report, started);
-      }
-      report.roundTrip.reapplyDifference = compareSchemas(afterUp, await db.introspect());
-      const clean = report.roundTrip.downDifference.length === 0 && report.roundTrip.reapplyDifference.length === 0;
-      report.roundTrip.status = clean ? 'passed' : 'failed';
-      if (!clean) {
-        report.outcome = 'failed';
-        report.roundTrip.reason =
-          report.roundTrip.downDifference.length > 0
-            ? 'after up → down the schema differs from the baseline'
-            : 'applying up again gives a different schema than the first time';
-      }
+    const upFailure = await phase('up');
+    if (upFailure) {
+      fail(report, upFailure);
+      report.roundTrip.reason = 'the up migration failed, so down was not run';
       return finish(report, started);
-    });
+    }
+    const afterUp = await db.introspect();
+    const afterUpData = await fingerprintData(db, afterUp);
+    report.data.destroyed.push(...destroyedBetween('up', baselineSchema, afterUp, baselineData, afterUpData));
+    report.estimates = await scaleEstimates(options, steps, baselineData, lockTimeoutMs);
+
+    if (!report.migration.hasDown) {
+      report.roundTrip.reason = 'the migration has no down migration; pass one to prove the round trip';
+      return finish(report, started);
+    }
+    const downFailure = await phase('down', migration.down);
+    if (downFailure) {
+      fail(report, downFailure);
+      report.roundTrip = {
+        status: 'failed',
+        reason: `the down migration failed: ${downFailure.error?.message}`,
+        downDifference: [],
+        reapplyDifference: [],
+      };
+      return finish(report, started);
+    }
+    const afterDown = await db.introspect();
+    const afterDownData = await fingerprintData(db, afterDown);
+    report.roundTrip.downDifference = compareSchemas(baselineSchema, afterDown);
+    report.data.destroyed.push(...destroyedBetween('down', afterUp, afterDown, afterUpData, afterDownData));
+    Object.assign(report.data, preservation(baselineSchema, baselineData, afterDownData));
+
+    const reapplyFailure = await phase('reapply');
+    if (reapplyFailure) {
+      fail(report, reapplyFailure);
+      report.roundTrip.status = 'failed';
+      const again = `applying up again after down fails: ${reapplyFailure.error?.message}`;
+      report.roundTrip.reason =
+        report.roundTrip.downDifference.length > 0
+          ? `after up → down the schema differs from the baseline; ${again}`
+          : again;
+      return finish(report, started);
+    }
+    report.roundTrip.reapplyDifference = compareSchemas(afterUp, await db.introspect());
+    const clean = report.roundTrip.downDifference.length === 0 && report.roundTrip.reapplyDifference.length === 0;
+    report.roundTrip.status = clean ? 'passed' : 'failed';
+    if (!clean) {
+      report.outcome = 'failed';
+      report.roundTrip.reason =
+        report.roundTrip.downDifference.length > 0
+          ? 'after up → down the schema differs from the baseline'
+          : 'applying up again gives a different schema than the first time';
+    }
+    return finish(report, started);
   } finally {
     progress.step('dropping the shadow database');
     await shadow.close();
@@ -506,34 +532,6 @@ function engineNotes(engine: ShadowEngine, migration: Migration): string[] {
   return [
     `${migration.format === 'sql' ? 'The migration contains statements that cannot run in a transaction' : `The ${migration.format} tool does not wrap this migration in a transaction`}: each statement ran on its own (CONCURRENTLY ones outside any transaction) and releases its locks when it ends; a failure halfway leaves the earlier statements applied.`,
   ];
-}
-
-function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
-}
-
-async function withCancellation<T>(signal: AbortSignal, timeoutMs: number, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (signal.aborted) {
-      const reason = signal.reason as { name?: string } | undefined;
-      if (reason?.name === 'TimeoutError') {
-        throw new UserError(
-          'rehearsal-timeout',
-          `The rehearsal did not finish within ${timeoutMs} ms; the shadow database was dropped.`,
-          'Raise timeoutMs (CLI --timeout <seconds>), lower rowsPerTable (--synthetic-rows), or rehearse a smaller migration.',
-        );
-      }
-      throw new UserError(
-        'rehearsal-cancelled',
-        'The rehearsal was cancelled; the shadow database was dropped.',
-        'Run it again when ready.',
-      );
-    }
-    throw error;
-  }
 }
 
 function progressReporter(options: RehearsalOptions) {
