@@ -1,5 +1,26 @@
 import { type ErrorLocation, UserError } from '../errors.js';
 
+/** How long a stopped call's work may take to notice it was stopped and report what it was doing. */
+const SETTLE_MS = 500;
+
+async function settledWithin(work: Promise<unknown>, ms: number, otherwise: unknown): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<unknown>((resolve) => {
+    timer = setTimeout(() => resolve(otherwise), ms);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => otherwise,
+        (error: unknown) => error,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The time limit of a long call (a rehearsal: reading the migrations, the shadow, up → down → up) combined with
  * the caller's cancellation. `run` returns as soon as either fires, after `onStop` has stopped what runs (ended
@@ -14,8 +35,18 @@ export class TimeLimit {
     readonly timeoutMs: number,
     cancel?: AbortSignal,
   ) {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    this.signal = cancel ? AbortSignal.any([cancel, timeout]) : timeout;
+    // Not AbortSignal.timeout/any: Node 20 may collect a timeout signal only `any` refers to, and it never fires.
+    const controller = new AbortController();
+    this.signal = controller.signal;
+    const timer = setTimeout(
+      () => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')),
+      timeoutMs,
+    );
+    // The work keeps the process alive, not the limit.
+    timer.unref();
+    if (cancel?.aborted) controller.abort(cancel.reason);
+    cancel?.addEventListener('abort', () => controller.abort(cancel.reason), { once: true });
+    this.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   }
 
   get elapsedMs(): number {
@@ -44,8 +75,10 @@ export class TimeLimit {
     try {
       return await Promise.race([running, aborted]);
     } catch (error) {
-      if (this.signal.aborted) await stopping;
-      throw error;
+      if (!this.signal.aborted) throw error;
+      await stopping;
+      // What the work itself reports once stopped says what was running (the sandbox names its file).
+      throw await settledWithin(running, SETTLE_MS, error);
     } finally {
       if (onAbort) this.signal.removeEventListener('abort', onAbort);
     }
