@@ -22,7 +22,7 @@ export interface ProgressStream {
 /** Runs `work` with a progress line and Ctrl-C cancellation; the line is erased before `work`'s output. */
 export async function withProgress<T>(io: CliIO, work: (progress: CliProgress) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('interrupted'));
+  const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
   const line = progressLine(io.stderr as ProgressStream);
   try {

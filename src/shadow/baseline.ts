@@ -24,6 +24,22 @@ export async function buildBaseline(
   options: BaselineOptions = {},
 ): Promise<number> {
   if (source.kind === 'none') return 0;
+  // A cancellation stops the statement replaying now, not only the next one; the caller then drops the shadow.
+  const signal = options.signal;
+  const interrupt = () => void db.interrupt?.().catch(() => undefined);
+  signal?.addEventListener('abort', interrupt, { once: true });
+  try {
+    return await replay(db, source, options);
+  } finally {
+    signal?.removeEventListener('abort', interrupt);
+  }
+}
+
+async function replay(
+  db: ShadowDatabase,
+  source: Exclude<BaselineSource, { kind: 'none' }>,
+  options: BaselineOptions,
+): Promise<number> {
   if (source.kind === 'dump') {
     const statements = await splitForEngine(source.sql, db.engine, source.file);
     await replayStatements(db, statements, source.file, db.transactionalDdl, options.signal);

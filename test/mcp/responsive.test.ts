@@ -92,6 +92,37 @@ describe('a responsive server that stops when told', () => {
     expect(next.structuredContent).toMatchObject({ outcome: 'passed' });
   }, 120_000);
 
+  it('cancelling rollback_plan stops the replay of a statement that would run for minutes', async () => {
+    const controller = new AbortController();
+    let replaying: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      replaying = resolve;
+    });
+    const call = connection.client
+      .callTool(
+        { name: 'rollback_plan', arguments: { projectRoot: project.dir, sql: ENDLESS_LOOP, engine: 'postgresql' } },
+        undefined,
+        {
+          signal: controller.signal,
+          timeout: 600_000,
+          onprogress: (update) => {
+            if (update.message?.startsWith('reading the schemas')) replaying();
+          },
+        },
+      )
+      .catch((error: unknown) => error);
+    await started;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const cancelledAt = performance.now();
+    controller.abort();
+    await call;
+    const ended = await waitFor(() => logs.find((line) => line.startsWith('rollback_plan: The call was cancelled')));
+    expect(ended).toContain('its shadow database dropped');
+    expect(performance.now() - cancelledAt).toBeLessThan(STOPS_WITHIN_MS);
+    const detect = await callTool(connection.client, 'detect_setup', { projectRoot: project.dir });
+    expect(detect.isError).toBeFalsy();
+  }, 60_000);
+
   it('timeoutMs stops a PGlite statement that would run for minutes, and says after how long', async () => {
     const started = performance.now();
     const result = await callTool(connection.client, 'rehearse_migration', {
