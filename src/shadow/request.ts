@@ -62,8 +62,14 @@ export async function runRehearsalRequest(request: RehearsalRequest): Promise<Re
   const limit = new TimeLimit(request.timeoutMs ?? DEFAULT_REHEARSAL_TIMEOUT_MS, request.signal);
   let prepared: PreparedRehearsal;
   try {
+    const consent = request.executeProjectCode;
     prepared = await limit.run(
-      () => prepareRehearsal({ ...request, signal: limit.signal }),
+      () =>
+        prepareRehearsal({
+          ...request,
+          signal: limit.signal,
+          ...(typeof consent === 'function' ? { executeProjectCode: () => limit.excluding(consent) } : {}),
+        }),
       async () => undefined,
     );
   } catch (error) {

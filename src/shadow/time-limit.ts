@@ -31,22 +31,43 @@ export class TimeLimit {
   readonly signal: AbortSignal;
   private readonly started = performance.now();
 
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private armedAt = 0;
+  private remainingMs: number;
+
   constructor(
     readonly timeoutMs: number,
     cancel?: AbortSignal,
   ) {
     // Not AbortSignal.timeout/any: Node 20 may collect a timeout signal only `any` refers to, and it never fires.
-    const controller = new AbortController();
-    this.signal = controller.signal;
-    const timer = setTimeout(
-      () => controller.abort(new DOMException(`timed out after ${timeoutMs} ms`, 'TimeoutError')),
-      timeoutMs,
+    this.signal = this.controller.signal;
+    this.remainingMs = timeoutMs;
+    this.arm();
+    if (cancel?.aborted) this.controller.abort(cancel.reason);
+    cancel?.addEventListener('abort', () => this.controller.abort(cancel.reason), { once: true });
+    this.signal.addEventListener('abort', () => clearTimeout(this.timer), { once: true });
+  }
+
+  /** Runs `wait` with the clock stopped: a human answering a consent question is not the work's time. */
+  async excluding<T>(wait: () => Promise<T>): Promise<T> {
+    clearTimeout(this.timer);
+    this.remainingMs -= performance.now() - this.armedAt;
+    try {
+      return await wait();
+    } finally {
+      if (!this.signal.aborted) this.arm();
+    }
+  }
+
+  private arm(): void {
+    this.armedAt = performance.now();
+    this.timer = setTimeout(
+      () => this.controller.abort(new DOMException(`timed out after ${this.timeoutMs} ms`, 'TimeoutError')),
+      Math.max(0, this.remainingMs),
     );
     // The work keeps the process alive, not the limit.
-    timer.unref();
-    if (cancel?.aborted) controller.abort(cancel.reason);
-    cancel?.addEventListener('abort', () => controller.abort(cancel.reason), { once: true });
-    this.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+    this.timer.unref();
   }
 
   get elapsedMs(): number {
