@@ -112,8 +112,11 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
   const limit = options.limit ?? new TimeLimit(options.timeoutMs ?? DEFAULT_REHEARSAL_TIMEOUT_MS, options.signal);
   let opening: Promise<ShadowDatabase | undefined> | undefined;
   // On a time limit or a cancellation: stop the statement running now, then drop the shadow before answering.
+  // A shadow still opening is not waited for long (an embedded one not at all: it holds no server database):
+  // once open, the rehearsal's own `finally` drops it.
+  const openWaitMs = shadowKindFor(options) === 'pglite' && !options.open ? 0 : OPEN_WAIT_MS;
   const stop = async () => {
-    const shadow = await opening?.catch(() => undefined);
+    const shadow = await settledOrUndefined(opening, openWaitMs);
     await shadow?.interrupt?.().catch(() => undefined);
     await shadow?.close();
   };
@@ -128,6 +131,22 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
     );
   } catch (error) {
     throw limit.explain(error, 'rehearsal', 'the shadow database was dropped');
+  }
+}
+
+/** How long a stopped rehearsal waits for a shadow that is still opening (a server database being created). */
+const OPEN_WAIT_MS = 1_000;
+
+async function settledOrUndefined<T>(work: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+  if (!work) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
