@@ -7,32 +7,16 @@ import type { PgliteArtifacts, SerializedError, WorkerAnswer, WorkerRequest } fr
 
 /**
  * An embedded PostgreSQL (PGlite) in a worker thread (pglite-worker.ts), with the few calls the shadow uses. The
- * server keeps answering other calls while a statement runs, and `terminate()` stops a statement at once.
+ * server keeps answering other calls while a statement runs, and `terminate()` stops a statement at once. A
+ * closed database's worker is kept for the next one (no new thread, PGlite's code stays loaded there); a
+ * terminated one is gone.
  */
 export class RemotePglite {
-  private next = 0;
-  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  private ended: Error | undefined;
+  private constructor(private channel: WorkerChannel | undefined) {}
 
-  private constructor(private readonly worker: Worker) {
-    worker.on('message', (answer: WorkerAnswer) => {
-      const waiting = this.pending.get(answer.id);
-      if (!waiting) return;
-      this.pending.delete(answer.id);
-      if (this.pending.size === 0) worker.unref();
-      if ('error' in answer) waiting.reject(revive(answer.error));
-      else waiting.resolve(answer.value);
-    });
-    worker.on('error', (error) => this.end(error));
-    worker.on('exit', (code) => this.end(new Error(`the embedded database's worker ended (exit code ${code})`)));
-    // An idle worker (a warm spare) must not keep a finished CLI process alive; a busy one must.
-    worker.unref();
-  }
-
-  /** Starts a worker holding a new database: empty (initdb), or loaded from a data-directory dump. */
+  /** A database in a worker: empty (initdb), or loaded from a data-directory dump. */
   static async create(options: { dataDir?: Blob; modules?: readonly string[] } = {}): Promise<RemotePglite> {
-    const { 'pglite-worker': script } = await entryScripts(import.meta.url, ['pglite-worker']);
-    const remote = new RemotePglite(new Worker(script));
+    const remote = new RemotePglite(idle.pop() ?? (await WorkerChannel.start()));
     try {
       await remote.load(options);
     } catch (error) {
@@ -65,25 +49,70 @@ export class RemotePglite {
     return this.call({ op: 'dump' }) as Promise<Blob>;
   }
 
-  /** Closes the database and ends the worker. */
+  /** Closes the database; its worker waits idle for the next database (or ends, when one already waits). */
   async close(): Promise<void> {
-    if (!this.ended) await this.call({ op: 'close' }).catch(() => undefined);
-    await this.terminate();
+    const channel = this.channel;
+    this.channel = undefined;
+    if (!channel || channel.ended) return;
+    try {
+      await channel.call({ op: 'close' });
+    } catch {
+      await channel.terminate();
+      return;
+    }
+    if (idle.length < MAX_IDLE) idle.push(channel);
+    else await channel.terminate();
   }
 
   /** Ends the worker now, in the middle of a statement if one runs: what it held is gone. */
   async terminate(): Promise<void> {
-    this.end(new Error('the embedded database was stopped'));
-    await this.worker.terminate();
-  }
-
-  private end(reason: Error): void {
-    this.ended ??= reason;
-    for (const waiting of this.pending.values()) waiting.reject(reason);
-    this.pending.clear();
+    const channel = this.channel;
+    this.channel = undefined;
+    await channel?.terminate();
   }
 
   private call(request: DistributiveOmit<WorkerRequest, 'id'>): Promise<unknown> {
+    if (!this.channel) return Promise.reject(new Error('the embedded database was closed or stopped'));
+    return this.channel.call(request);
+  }
+}
+
+/** Workers kept between databases: one serves a long-lived server's spare-then-next rhythm. */
+const MAX_IDLE = 1;
+const idle: WorkerChannel[] = [];
+
+/** Ends the idle workers (end of the server, of a benchmark). */
+export async function releaseIdlePgliteWorkers(): Promise<void> {
+  await Promise.all(idle.splice(0).map((channel) => channel.terminate()));
+}
+
+/** One worker thread and its numbered requests. */
+class WorkerChannel {
+  private next = 0;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  ended: Error | undefined;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (answer: WorkerAnswer) => {
+      const waiting = this.pending.get(answer.id);
+      if (!waiting) return;
+      this.pending.delete(answer.id);
+      if (this.pending.size === 0) worker.unref();
+      if ('error' in answer) waiting.reject(revive(answer.error));
+      else waiting.resolve(answer.value);
+    });
+    worker.on('error', (error) => this.end(error));
+    worker.on('exit', (code) => this.end(new Error(`the embedded database's worker ended (exit code ${code})`)));
+    // An idle worker (a warm spare) must not keep a finished CLI process alive; a busy one must.
+    worker.unref();
+  }
+
+  static async start(): Promise<WorkerChannel> {
+    const { 'pglite-worker': script } = await entryScripts(import.meta.url, ['pglite-worker']);
+    return new WorkerChannel(new Worker(script));
+  }
+
+  call(request: DistributiveOmit<WorkerRequest, 'id'>): Promise<unknown> {
     if (this.ended) return Promise.reject(this.ended);
     const id = this.next++;
     return new Promise((resolve, reject) => {
@@ -91,6 +120,19 @@ export class RemotePglite {
       this.worker.ref();
       this.worker.postMessage({ ...request, id } as WorkerRequest);
     });
+  }
+
+  async terminate(): Promise<void> {
+    this.end(new Error('the embedded database was stopped'));
+    const position = idle.indexOf(this);
+    if (position >= 0) idle.splice(position, 1);
+    await this.worker.terminate();
+  }
+
+  private end(reason: Error): void {
+    this.ended ??= reason;
+    for (const waiting of this.pending.values()) waiting.reject(reason);
+    this.pending.clear();
   }
 }
 

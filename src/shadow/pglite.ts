@@ -5,7 +5,7 @@ import {
   writeEmptyDataDir as writeCachedEmptyDataDir,
 } from './pglite-cache.js';
 import { contribModulesFor, explainMissingExtension } from './pglite-extensions.js';
-import { RemotePglite } from './pglite-remote.js';
+import { RemotePglite, releaseIdlePgliteWorkers } from './pglite-remote.js';
 import type { BaselineImage, ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
 /**
@@ -170,5 +170,6 @@ export async function releaseWarmPglite(): Promise<void> {
   const pending = spare;
   spare = undefined;
   const db = pending ? await pending.db.catch(() => undefined) : undefined;
-  await db?.close().catch(() => undefined);
+  await db?.terminate().catch(() => undefined);
+  await releaseIdlePgliteWorkers();
 }
