@@ -9,6 +9,7 @@ const MODULES: [string, () => Promise<BenchModule>][] = [
   ['safety', () => import('./safety.js')],
   ['sources', () => import('./sources.js')],
   ['shadow', () => import('./shadow.js')],
+  ['responsive', () => import('./responsive.js')],
   ['schema-diff', () => import('./schema-diff.js')],
   ['workflow', () => import('./workflow.js')],
   // bench modules: one entry per line
