@@ -20,7 +20,7 @@ import { FIXTURES, tempProject } from '../project/helpers.js';
 
 /** A statement that would keep the embedded PostgreSQL busy for many minutes, without using memory. */
 const ENDLESS_LOOP = 'DO $$ DECLARE i bigint := 0; BEGIN WHILE i < 100000000000 LOOP i := i + 1; END LOOP; END $$;';
-/** Generous: the point is that the work stops, where it would otherwise run for minutes. */
+/** Generous (beyond the time limit, if any): the point is that the work stops, where it would otherwise run for minutes. */
 const STOPS_WITHIN_MS = 10_000;
 
 type Connection = Awaited<ReturnType<typeof connectInMemory>>;
@@ -139,22 +139,23 @@ describe('a responsive server that stops when told', () => {
     expect(wall).toBeLessThan(STOPS_WITHIN_MS);
   }, 60_000);
 
+  // 6 s: starting the sandbox and knex on a busy machine must fit before the limit, for the file to be named.
   it('timeoutMs stops a knex migration stuck in an endless loop while its SQL is recorded, naming it', async () => {
     const started = performance.now();
     const result = await callTool(connection.client, 'rehearse_migration', {
       projectRoot: path.join(FIXTURES, 'sources-knex-hostile'),
       migration: 'migrations/002_loops_forever.js',
       executeProjectCode: true,
-      timeoutMs: 4_000,
+      timeoutMs: 6_000,
     });
     const wall = performance.now() - started;
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain('migrations/002_loops_forever.js');
     expect(textOf(result)).toContain('in the sandbox');
-    const reported = stoppedAfter(result, 4_000);
-    expect(reported).toBeGreaterThanOrEqual(4_000);
+    const reported = stoppedAfter(result, 6_000);
+    expect(reported).toBeGreaterThanOrEqual(6_000);
     expect(reported).toBeLessThanOrEqual(wall);
-    expect(wall).toBeLessThan(STOPS_WITHIN_MS);
+    expect(wall).toBeLessThan(6_000 + STOPS_WITHIN_MS);
   }, 60_000);
 
   it.skipIf(!postgres.available)(
