@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   type CallToolResult,
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseWarmPglite } from '../../src/shadow/pglite.js';
 import { MYSQL_URL, mysqlAvailable, POSTGRES_URL, postgresAvailable } from '../helpers/databases.js';
 import { callTool, connectInMemory, textOf } from '../helpers/mcp.js';
+import { toolPython } from '../helpers/tool-python.js';
 import { FIXTURES, tempProject } from '../project/helpers.js';
 
 /**
@@ -27,6 +30,7 @@ type Connection = Awaited<ReturnType<typeof connectInMemory>>;
 
 const postgres = await postgresAvailable();
 const mysql = await mysqlAvailable();
+const python = toolPython('alembic.config', 'the Alembic time-limit test');
 
 describe('a responsive server that stops when told', () => {
   let connection: Connection;
@@ -157,6 +161,35 @@ describe('a responsive server that stops when told', () => {
     expect(reported).toBeLessThanOrEqual(wall);
     expect(wall).toBeLessThan(6_000 + STOPS_WITHIN_MS);
   }, 60_000);
+
+  it.skipIf(!python)(
+    'timeoutMs kills the Python sandbox recording an Alembic revision, naming the revision',
+    async () => {
+      const copy = mkdtempSync(path.join(tmpdir(), 'dma-responsive-alembic-'));
+      try {
+        cpSync(path.join(FIXTURES, 'sandbox-alembic'), copy, { recursive: true });
+        mkdirSync(path.join(copy, '.venv/bin'), { recursive: true });
+        symlinkSync(python ?? '', path.join(copy, '.venv/bin/python'));
+        const started = performance.now();
+        const result = await callTool(connection.client, 'rehearse_migration', {
+          projectRoot: copy,
+          migration: 'alembic/versions/008_loops_forever.py',
+          executeProjectCode: true,
+          timeoutMs: 5_000,
+        });
+        const wall = performance.now() - started;
+        expect(result.isError).toBe(true);
+        expect(textOf(result)).toMatch(
+          /It was running `python -m alembic .*` \(recording the SQL of alembic\/versions\/\d+_\w+\.py\), which was killed/,
+        );
+        expect(stoppedAfter(result, 5_000)).toBeLessThanOrEqual(wall);
+        expect(wall).toBeLessThan(5_000 + STOPS_WITHIN_MS);
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 
   it.skipIf(!postgres.available)(
     'timeoutMs on a server shadow cancels the running query and drops the shadow database',
