@@ -181,126 +181,134 @@ async function rehearseOn(
   db ??= await track(options.open ? options.open(options.engine) : openShadowFor(options));
   const shadow = db;
   try {
-    signal.throwIfAborted();
-    const baselineStarted = performance.now();
-    const baseline: Baseline & { cacheNote?: string } = cached
-      ? restoredBaseline(cached, progress)
-      : await freshBaseline(shadow, options, rowsPerTable, signal, progress, cacheKey);
-    const { schema: baselineSchema, fills, data: baselineData, replayed } = baseline;
-    const baselineMs = cached ? restoreMs : performance.now() - baselineStarted;
+    return await unlessStopped(signal, async () => {
+      const baselineStarted = performance.now();
+      const baseline: Baseline & { cacheNote?: string } = cached
+        ? restoredBaseline(cached, progress)
+        : await freshBaseline(shadow, options, rowsPerTable, signal, progress, cacheKey);
+      const { schema: baselineSchema, fills, data: baselineData, replayed } = baseline;
+      const baselineMs = cached ? restoreMs : performance.now() - baselineStarted;
+      const db = shadow;
 
-    const steps: StatementReport[] = [];
-    const migration = options.migration;
-    const file = migration.path;
-    const phase = async (name: Phase, statements = migration.up) => {
-      const reports = await runPhase(db, statements, {
-        phase: name,
-        file: name === 'down' ? downFile(migration) : file,
-        transactional: migration.transactional,
-        oneQuery: runsAsImplicitTransaction({ execution: migration.execution, up: statements }, db.engine),
-        noTransactionFix: noTransactionFix(migration.format),
-        signal,
-        onStatement: (index, total) => progress.step(`${name}: statement ${index + 1}/${total}`),
-      });
-      steps.push(...reports);
-      return reports.find((report) => report.error);
-    };
-
-    const serverVersion =
-      db.engine === 'mysql' ? (await db.query<{ v: string }>('SELECT VERSION() AS v'))[0]?.v : undefined;
-    const report: RehearsalReport = {
-      engine: options.engine,
-      shadow: db.description,
-      ...(serverVersion ? { serverVersion } : {}),
-      migration: {
-        id: migration.id,
-        path: migration.path,
-        // What really happened: on MySQL/MariaDB every DDL statement commits, whatever the tool asks for.
-        transactional:
-          (migration.transactional || runsAsImplicitTransaction(migration, db.engine)) && db.transactionalDdl,
-        statements: migration.up.length,
-        hasDown: migration.down !== undefined && migration.down.length > 0,
-      },
-      baseline: {
-        kind: options.baseline.kind,
-        migrationsReplayed: replayed,
-        tables: fills,
-        durationMs: Math.round(baselineMs),
-        cached: cached !== undefined,
-        ...(cached ? { cachedAgeMs: Math.round(Date.now() - cached.createdAt) } : {}),
-      },
-      outcome: 'passed',
-      steps,
-      roundTrip: { status: 'skipped', downDifference: [], reapplyDifference: [] },
-      data: { preserved: [], changed: [], destroyed: [] },
-      estimates: [],
-      lockTimeoutMs,
-      engineNotes: [
-        ...engineNotes(options.engine, migration),
-        ...cacheNotes,
-        ...(baseline.cacheNote ? [baseline.cacheNote] : []),
-      ],
-      durationMs: 0,
-    };
-
-    const upFailure = await phase('up');
-    if (upFailure) {
-      fail(report, upFailure);
-      report.roundTrip.reason = 'the up migration failed, so down was not run';
-      return finish(report, started);
-    }
-    const afterUp = await db.introspect();
-    const afterUpData = await fingerprintData(db, afterUp);
-    report.data.destroyed.push(...destroyedBetween('up', baselineSchema, afterUp, baselineData, afterUpData));
-    report.estimates = await scaleEstimates(options, steps, baselineData, lockTimeoutMs);
-
-    if (!report.migration.hasDown) {
-      report.roundTrip.reason = 'the migration has no down migration; pass one to prove the round trip';
-      return finish(report, started);
-    }
-    const downFailure = await phase('down', migration.down);
-    if (downFailure) {
-      fail(report, downFailure);
-      report.roundTrip = {
-        status: 'failed',
-        reason: `the down migration failed: ${downFailure.error?.message}`,
-        downDifference: [],
-        reapplyDifference: [],
+      const steps: StatementReport[] = [];
+      const migration = options.migration;
+      const file = migration.path;
+      const phase = async (name: Phase, statements = migration.up) => {
+        const reports = await runPhase(db, statements, {
+          phase: name,
+          file: name === 'down' ? downFile(migration) : file,
+          transactional: migration.transactional,
+          oneQuery: runsAsImplicitTransaction({ execution: migration.execution, up: statements }, db.engine),
+          noTransactionFix: noTransactionFix(migration.format),
+          signal,
+          onStatement: (index, total) => progress.step(`${name}: statement ${index + 1}/${total}`),
+        });
+        steps.push(...reports);
+        return reports.find((report) => report.error);
       };
-      return finish(report, started);
-    }
-    const afterDown = await db.introspect();
-    const afterDownData = await fingerprintData(db, afterDown);
-    report.roundTrip.downDifference = compareSchemas(baselineSchema, afterDown);
-    report.data.destroyed.push(...destroyedBetween('down', afterUp, afterDown, afterUpData, afterDownData));
-    Object.assign(report.data, preservation(baselineSchema, baselineData, afterDownData));
 
-    const reapplyFailure = await phase('reapply');
-    if (reapplyFailure) {
-      fail(report, reapplyFailure);
-      report.roundTrip.status = 'failed';
-      const again = `applying up again after down fails: ${reapplyFailure.error?.message}`;
-      report.roundTrip.reason =
-        report.roundTrip.downDifference.length > 0
-          ? `after up → down the schema differs from the baseline; ${again}`
-          : again;
+      const serverVersion =
+        db.engine === 'mysql' ? (await db.query<{ v: string }>('SELECT VERSION() AS v'))[0]?.v : undefined;
+      const report: RehearsalReport = {
+        engine: options.engine,
+        shadow: db.description,
+        ...(serverVersion ? { serverVersion } : {}),
+        migration: {
+          id: migration.id,
+          path: migration.path,
+          // What really happened: on MySQL/MariaDB every DDL statement commits, whatever the tool asks for.
+          transactional:
+            (migration.transactional || runsAsImplicitTransaction(migration, db.engine)) && db.transactionalDdl,
+          statements: migration.up.length,
+          hasDown: migration.down !== undefined && migration.down.length > 0,
+        },
+        baseline: {
+          kind: options.baseline.kind,
+          migrationsReplayed: replayed,
+          tables: fills,
+          durationMs: Math.round(baselineMs),
+          cached: cached !== undefined,
+          ...(cached ? { cachedAgeMs: Math.round(Date.now() - cached.createdAt) } : {}),
+        },
+        outcome: 'passed',
+        steps,
+        roundTrip: { status: 'skipped', downDifference: [], reapplyDifference: [] },
+        data: { preserved: [], changed: [], destroyed: [] },
+        estimates: [],
+        lockTimeoutMs,
+        engineNotes: [
+          ...engineNotes(options.engine, migration),
+          ...cacheNotes,
+          ...(baseline.cacheNote ? [baseline.cacheNote] : []),
+        ],
+        durationMs: 0,
+      };
+
+      const upFailure = await phase('up');
+      if (upFailure) {
+        fail(report, upFailure);
+        report.roundTrip.reason = 'the up migration failed, so down was not run';
+        return finish(report, started);
+      }
+      const afterUp = await db.introspect();
+      const afterUpData = await fingerprintData(db, afterUp);
+      report.data.destroyed.push(...destroyedBetween('up', baselineSchema, afterUp, baselineData, afterUpData));
+      report.estimates = await scaleEstimates(options, steps, baselineData, lockTimeoutMs);
+
+      if (!report.migration.hasDown) {
+        report.roundTrip.reason = 'the migration has no down migration; pass one to prove the round trip';
+        return finish(report, started);
+      }
+      const downFailure = await phase('down', migration.down);
+      if (downFailure) {
+        fail(report, downFailure);
+        report.roundTrip = {
+          status: 'failed',
+          reason: `the down migration failed: ${downFailure.error?.message}`,
+          downDifference: [],
+          reapplyDifference: [],
+        };
+        return finish(report, started);
+      }
+      const afterDown = await db.introspect();
+      const afterDownData = await fingerprintData(db, afterDown);
+      report.roundTrip.downDifference = compareSchemas(baselineSchema, afterDown);
+      report.data.destroyed.push(...destroyedBetween('down', afterUp, afterDown, afterUpData, afterDownData));
+      Object.assign(report.data, preservation(baselineSchema, baselineData, afterDownData));
+
+      const reapplyFailure = await phase('reapply');
+      if (reapplyFailure) {
+        fail(report, reapplyFailure);
+        report.roundTrip.status = 'failed';
+        const again = `applying up again after down fails: ${reapplyFailure.error?.message}`;
+        report.roundTrip.reason =
+          report.roundTrip.downDifference.length > 0
+            ? `after up → down the schema differs from the baseline; ${again}`
+            : again;
+        return finish(report, started);
+      }
+      report.roundTrip.reapplyDifference = compareSchemas(afterUp, await db.introspect());
+      const clean = report.roundTrip.downDifference.length === 0 && report.roundTrip.reapplyDifference.length === 0;
+      report.roundTrip.status = clean ? 'passed' : 'failed';
+      if (!clean) {
+        report.outcome = 'failed';
+        report.roundTrip.reason =
+          report.roundTrip.downDifference.length > 0
+            ? 'after up → down the schema differs from the baseline'
+            : 'applying up again gives a different schema than the first time';
+      }
       return finish(report, started);
-    }
-    report.roundTrip.reapplyDifference = compareSchemas(afterUp, await db.introspect());
-    const clean = report.roundTrip.downDifference.length === 0 && report.roundTrip.reapplyDifference.length === 0;
-    report.roundTrip.status = clean ? 'passed' : 'failed';
-    if (!clean) {
-      report.outcome = 'failed';
-      report.roundTrip.reason =
-        report.roundTrip.downDifference.length > 0
-          ? 'after up → down the schema differs from the baseline'
-          : 'applying up again gives a different schema than the first time';
-    }
-    return finish(report, started);
+    });
   } finally {
     progress.step('dropping the shadow database');
     await shadow.close();
   }
+}
+
+/** Runs `work` unless the rehearsal was stopped while its shadow was opening. */
+async function unlessStopped<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  signal.throwIfAborted();
+  return work();
 }
 
 type Progress = ReturnType<typeof progressReporter>;
