@@ -127,6 +127,52 @@ describe('a responsive server that stops when told', () => {
     expect(detect.isError).toBeFalsy();
   }, 60_000);
 
+  it('cancelling generate_migration stops the replay of the project history it reads the schema from', async () => {
+    const history = tempProject({
+      'migrations/0001_orders.sql': 'CREATE TABLE orders (id int PRIMARY KEY);\n',
+      'migrations/0002_slow.sql': `${ENDLESS_LOOP}\n`,
+    });
+    try {
+      const controller = new AbortController();
+      let replaying: () => void = () => undefined;
+      const started = new Promise<void>((resolve) => {
+        replaying = resolve;
+      });
+      const call = connection.client
+        .callTool(
+          {
+            name: 'generate_migration',
+            arguments: {
+              projectRoot: history.dir,
+              changes: [{ op: 'add_column', table: 'orders', column: { name: 'note', type: 'text' } }],
+              dryRun: true,
+            },
+          },
+          undefined,
+          {
+            signal: controller.signal,
+            timeout: 600_000,
+            onprogress: (update) => {
+              if (update.message === 'reading the current schema') replaying();
+            },
+          },
+        )
+        .catch((error: unknown) => error);
+      await started;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const cancelledAt = performance.now();
+      controller.abort();
+      await call;
+      const ended = await waitFor(() =>
+        logs.find((line) => line.startsWith('generate_migration: The call was cancelled')),
+      );
+      expect(ended).toContain('its shadow database dropped');
+      expect(performance.now() - cancelledAt).toBeLessThan(STOPS_WITHIN_MS);
+    } finally {
+      history.cleanup();
+    }
+  }, 60_000);
+
   it('timeoutMs stops a PGlite statement that would run for minutes, and says after how long', async () => {
     const started = performance.now();
     const result = await callTool(connection.client, 'rehearse_migration', {
