@@ -149,12 +149,11 @@ function pgliteArtifacts(): Promise<PgliteArtifacts> {
   artifacts ??= (async () => {
     const folder = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
     const compile = async (file: string) => wasm.compile(await readFile(path.join(folder, file)));
-    const [pgliteWasmModule, initdbWasmModule, fsBundle] = await Promise.all([
+    const [pgliteWasmModule, fsBundle] = await Promise.all([
       compile('pglite.wasm'),
-      compile('initdb.wasm'),
       readFile(path.join(folder, 'pglite.data')).then((data) => new Blob([data])),
     ]);
-    return { pgliteWasmModule, initdbWasmModule, fsBundle };
+    return { pgliteWasmModule, fsBundle };
   })();
   artifacts.catch(() => {
     artifacts = undefined;

@@ -16,10 +16,12 @@ export type WorkerRequest =
 
 export type WorkerAnswer = { id: number; value?: unknown } | { id: number; error: SerializedError };
 
-/** PGlite's compiled WASM and file-system bundle, prepared once by the main thread and shared by every worker. */
+/**
+ * PGlite's compiled WASM and file-system bundle, prepared once by the main thread and shared by every worker
+ * (initdb's WASM is left to PGlite: it runs only when no cached empty data directory exists).
+ */
 export interface PgliteArtifacts {
   pgliteWasmModule: WebAssembly.Module;
-  initdbWasmModule: WebAssembly.Module;
   fsBundle: Blob;
 }
 

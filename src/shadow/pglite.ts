@@ -66,7 +66,8 @@ export class PgliteShadow implements ShadowDatabase {
       (from
         ? await RemotePglite.create({ dataDir: from, modules })
         : await createEmpty(options.keepWarm === true, modules));
-    if (options.keepWarm) prepareSpare(from && wanted ? { image: wanted, from } : undefined, modules);
+    openShadows++;
+    if (options.keepWarm) prepareSpareWhenIdle(from && wanted ? { image: wanted, from } : undefined, modules);
     return new PgliteShadow(db, options.extensions ?? []);
   }
 
@@ -81,7 +82,7 @@ export class PgliteShadow implements ShadowDatabase {
       // The image's own extensions, plus any the next migration creates.
       open: ({ keepWarm, extensions = [] }) =>
         PgliteShadow.open({ from: dataDir, image: key, keepWarm, extensions: [...own, ...extensions] }),
-      warm: () => prepareSpare({ image: key, from: dataDir }, contribModulesFor(own)),
+      warm: () => prepareSpareWhenIdle({ image: key, from: dataDir }, contribModulesFor(own)),
       release: async () => {
         if (spare?.image === key) await releaseWarmPglite();
       },
@@ -124,14 +125,17 @@ export class PgliteShadow implements ShadowDatabase {
 
   /** Stops the running statement by ending the worker: the database is gone, as close() would leave it. */
   async interrupt(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     await this.db.terminate();
+    shadowClosed();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.db.close().catch(() => undefined);
+    shadowClosed();
   }
 }
 
@@ -155,6 +159,23 @@ async function createEmpty(rememberImage: boolean, modules: readonly string[] = 
   return db;
 }
 
+/** Embedded shadows open now: a spare is prepared once none is, so it does not take CPU from a rehearsal. */
+let openShadows = 0;
+let deferredSpare: (() => void) | undefined;
+
+function prepareSpareWhenIdle(source: { image: string; from: Blob } | undefined, modules: string[] = []): void {
+  deferredSpare = () => prepareSpare(source, modules);
+  if (openShadows === 0) shadowClosed(0);
+}
+
+function shadowClosed(closing = 1): void {
+  openShadows = Math.max(0, openShadows - closing);
+  if (openShadows > 0 || !deferredSpare) return;
+  const prepare = deferredSpare;
+  deferredSpare = undefined;
+  prepare();
+}
+
 /** Replaces the spare instance with a new one: empty, or loaded from a cached baseline image. */
 function prepareSpare(source: { image: string; from: Blob } | undefined, modules: string[] = []): void {
   const previous = spare;
@@ -167,6 +188,7 @@ function prepareSpare(source: { image: string; from: Blob } | undefined, modules
 
 /** Closes the spare instance (end of a benchmark or of the server). */
 export async function releaseWarmPglite(): Promise<void> {
+  deferredSpare = undefined;
   const pending = spare;
   spare = undefined;
   const db = pending ? await pending.db.catch(() => undefined) : undefined;
