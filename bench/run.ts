@@ -10,6 +10,7 @@ const MODULES: [string, () => Promise<BenchModule>][] = [
   ['safety-mysql', () => import('./safety-mysql.js')],
   ['sources', () => import('./sources.js')],
   ['shadow', () => import('./shadow.js')],
+  ['responsive', () => import('./responsive.js')],
   ['schema-diff', () => import('./schema-diff.js')],
   ['workflow', () => import('./workflow.js')],
   ['guard', () => import('./guard.js')],

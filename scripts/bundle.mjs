@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 /**
- * Bundles the executable and the sandbox's two entries (its main module and the network guard) into dist/bundle/ after tsc has type-checked and compiled
+ * Bundles the executable, the sandbox's two entries (its main module and the network guard) and the PGlite worker into dist/bundle/ after tsc has type-checked and compiled
  * everything. Loading ~100 small ES modules costs a process about 30 ms of its start; our own code is bundled
  * into shared chunks (dependencies stay in node_modules), and lazy imports stay lazy as separate chunks.
  * dist/bundle/ sits at the same depth as dist/src/, so paths to package.json, prompts/ and examples/ resolve alike,
@@ -15,6 +15,7 @@ await build({
     bin: 'src/bin.ts',
     'child-main': 'src/sandbox/child-main.ts',
     'network-guard': 'src/sandbox/network-guard.ts',
+    'pglite-worker': 'src/shadow/pglite-worker.ts',
   },
   outdir: 'dist/bundle',
   bundle: true,

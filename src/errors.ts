@@ -45,6 +45,17 @@ function formatUserError(what: string, fix: string, where?: ErrorLocation): stri
 /** Turns anything thrown into a UserError; unexpected errors keep their message but get a generic fix. */
 export function toUserError(error: unknown): UserError {
   if (error instanceof UserError) return error;
+  // An AbortSignal's own reason: the caller cancelled, or a time limit passed, before the work could say more.
+  const name = (error as { name?: unknown } | undefined)?.name;
+  if (name === 'AbortError' || name === 'TimeoutError') {
+    return new UserError(
+      name === 'AbortError' ? 'cancelled' : 'timeout',
+      name === 'AbortError'
+        ? 'The call was cancelled; what it was running was stopped and its shadow database dropped.'
+        : 'The call was stopped by its time limit; what it was running was stopped and its shadow database dropped.',
+      'Run it again when ready.',
+    );
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new UserError(
     'internal',

@@ -11,7 +11,7 @@ import {
 import type { ToolContext, ToolDefinition } from '../tools/define.js';
 import { TOOLS } from '../tools/index.js';
 import { toolListing } from '../tools/listing.js';
-import { toUserError } from './errors.js';
+import { toUserError, UserError } from './errors.js';
 import { prebuiltListing } from './prebuilt-listing.js';
 import { registerPrompts, SERVER_INSTRUCTIONS } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -90,7 +90,9 @@ function registerTool(server: McpServer, tool: ToolDefinition, options: ToolRunt
         );
         return { content: [{ type: 'text', text: capped.text }], structuredContent: capped.structured };
       } catch (error) {
-        const userError = toUserError(error);
+        // A cancelled call fails with whatever the client gave as reason (often a string): say it was cancelled.
+        const cancelled = extra.signal.aborted && !(error instanceof UserError);
+        const userError = toUserError(cancelled ? new DOMException('cancelled', 'AbortError') : error);
         await context.log('error', `${tool.name}: ${userError.message}`);
         // No structuredContent here: SDK clients validate it against the tool's outputSchema even on errors.
         return {

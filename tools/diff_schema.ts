@@ -79,6 +79,7 @@ export const diffSchemaTool = defineTool({
       ),
       renames: input.renames ?? [],
       signal: context.signal,
+      onProgress: (progress, total, message) => void context.progress(progress, total, message),
     });
     const limit = input.maxOperations ?? DEFAULT_MAX_OPERATIONS;
     const { diff } = result;

@@ -108,6 +108,7 @@ export const rollbackPlanTool = defineTool({
       ...(input.rehearse !== undefined ? { rehearse: input.rehearse } : {}),
       executeProjectCode: projectCodeConsent(input.executeProjectCode, context),
       signal: context.signal,
+      onProgress: (progress, total, message) => void context.progress(progress, total, message),
       keepWarm: true,
     });
     return { structured: plan, text: renderRollbackPlan(plan) };

@@ -4,6 +4,7 @@ import type { Engine } from '../model.js';
 import type { RenameAnswer } from '../schema/diff/types.js';
 import { engineOption, parseCommandArgs, refusePositionals } from './args.js';
 import type { CliCommand } from './command.js';
+import { withProgress } from './progress.js';
 
 const ENGINES: Engine[] = ['postgresql', 'sqlite', 'mysql', 'mariadb'];
 
@@ -74,16 +75,20 @@ export const diffCommand: CliCommand = {
       ...(values.rename ?? []).map(columnRename),
       ...(values['rename-table'] ?? []).map(tableRename),
     ];
-    const result = await diffSources({
-      root: path.resolve(io.cwd, values.root ?? '.'),
-      ...(values.from ? { from: values.from } : {}),
-      ...(values.to ? { to: values.to } : {}),
-      ...(values.file ? { file: values.file } : {}),
-      ...(values.engine ? { engine: values.engine as Engine } : {}),
-      ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'] } : {}),
-      executeProjectCode: values.execute === true,
-      renames,
-    });
+    const result = await withProgress(io, (progress) =>
+      diffSources({
+        root: path.resolve(io.cwd, values.root ?? '.'),
+        ...(values.from ? { from: values.from } : {}),
+        ...(values.to ? { to: values.to } : {}),
+        ...(values.file ? { file: values.file } : {}),
+        ...(values.engine ? { engine: values.engine as Engine } : {}),
+        ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'] } : {}),
+        executeProjectCode: values.execute === true,
+        renames,
+        signal: progress.signal,
+        onProgress: progress.update,
+      }),
+    );
     if (format === 'json') io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (format === 'sql') io.stdout.write(`${diffSql(result.diff)}\n`);
     else

@@ -6,6 +6,7 @@ import type { Engine } from '../model.js';
 import type { RenameAnswer } from '../schema/diff/types.js';
 import { engineOption, parseCommandArgs, refusePositionals } from './args.js';
 import type { CliCommand } from './command.js';
+import { withProgress } from './progress.js';
 
 const ENGINES: Engine[] = ['postgresql', 'mysql', 'mariadb', 'sqlite'];
 
@@ -67,24 +68,28 @@ export const generateCommand: CliCommand = {
     ]);
     const changes = values.changes ? await readChanges(values.changes, root) : undefined;
     const renames: RenameAnswer[] = (values.rename ?? []).map(columnRename);
-    const result = await generateMigration({
-      root,
-      ...(changes ? { changes } : {}),
-      ...(values.from ? { from: values.from } : {}),
-      ...(values.to ? { to: values.to } : {}),
-      ...(values.file ? { file: values.file } : {}),
-      ...(renames.length ? { renames } : {}),
-      ...(values.name ? { name: values.name } : {}),
-      ...(values.format ? { format: values.format } : {}),
-      ...(values.folder ? { folder: values.folder } : {}),
-      ...(values.engine ? { engine: values.engine as Engine } : {}),
-      ...(values['server-version'] ? { serverVersion: values['server-version'] } : {}),
-      ...(values.strategy ? { strategy: values.strategy as 'phased' | 'direct' } : {}),
-      confirmDestructive: values['confirm-destructive'] === true,
-      dryRun: values['dry-run'] === true,
-      ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'] } : {}),
-      executeProjectCode: values.execute === true,
-    });
+    const result = await withProgress(io, (progress) =>
+      generateMigration({
+        root,
+        ...(changes ? { changes } : {}),
+        ...(values.from ? { from: values.from } : {}),
+        ...(values.to ? { to: values.to } : {}),
+        ...(values.file ? { file: values.file } : {}),
+        ...(renames.length ? { renames } : {}),
+        ...(values.name ? { name: values.name } : {}),
+        ...(values.format ? { format: values.format } : {}),
+        ...(values.folder ? { folder: values.folder } : {}),
+        ...(values.engine ? { engine: values.engine as Engine } : {}),
+        ...(values['server-version'] ? { serverVersion: values['server-version'] } : {}),
+        ...(values.strategy ? { strategy: values.strategy as 'phased' | 'direct' } : {}),
+        confirmDestructive: values['confirm-destructive'] === true,
+        dryRun: values['dry-run'] === true,
+        ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'] } : {}),
+        executeProjectCode: values.execute === true,
+        signal: progress.signal,
+        onProgress: progress.update,
+      }),
+    );
     if (values.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
       io.stdout.write(`${renderGenerateResult(result)}\n`);

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import { parseCommandArgs } from './args.js';
 import type { CliCommand } from './command.js';
 import { parseDuration } from './duration.js';
+import { withProgress } from './progress.js';
 
 const HELP = `Usage: db-migration-agent plan [migration…] [options]
 
@@ -65,26 +66,31 @@ export const planCommand: CliCommand = {
       );
     const root = path.resolve(io.cwd, values.root ?? '.');
     const fromStdin = positionals.length === 1 && positionals[0] === '-';
-    const controller = new AbortController();
-    const onSignal = () => controller.abort(new Error('interrupted'));
-    process.once('SIGINT', onSignal);
     try {
-      const plan = await migrationPlan({
-        projectRoot: root,
-        ...(fromStdin ? { sql: await readStdin(io.stdin) } : positionals.length ? { migrations: positionals } : {}),
-        ...(values.path ? { path: values.path } : {}),
-        ...(values.engine ? { engine: values.engine } : {}),
-        ...(values['row-count'] ? { rowCounts: rowCounts(values['row-count']) } : {}),
-        ...(values.env ? { environment: values.env } : {}),
-        ...(values['lock-timeout'] !== undefined
-          ? { lockTimeoutMs: parseDuration('--lock-timeout', values['lock-timeout'], { bare: 'ms', maxMs: 3_600_000 }) }
-          : {}),
-        ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'] } : {}),
-        ...(values['allow-remote-shadow'] ? { allowRemoteShadow: true } : {}),
-        ...(values['no-rehearse'] ? { rehearse: false } : {}),
-        executeProjectCode: values.execute === true,
-        signal: controller.signal,
-      });
+      const plan = await withProgress(io, async (progress) =>
+        migrationPlan({
+          projectRoot: root,
+          ...(fromStdin ? { sql: await readStdin(io.stdin) } : positionals.length ? { migrations: positionals } : {}),
+          ...(values.path ? { path: values.path } : {}),
+          ...(values.engine ? { engine: values.engine } : {}),
+          ...(values['row-count'] ? { rowCounts: rowCounts(values['row-count']) } : {}),
+          ...(values.env ? { environment: values.env } : {}),
+          ...(values['lock-timeout'] !== undefined
+            ? {
+                lockTimeoutMs: parseDuration('--lock-timeout', values['lock-timeout'], {
+                  bare: 'ms',
+                  maxMs: 3_600_000,
+                }),
+              }
+            : {}),
+          ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'] } : {}),
+          ...(values['allow-remote-shadow'] ? { allowRemoteShadow: true } : {}),
+          ...(values['no-rehearse'] ? { rehearse: false } : {}),
+          executeProjectCode: values.execute === true,
+          signal: progress.signal,
+          onProgress: progress.update,
+        }),
+      );
       const markdown = renderPlanMarkdown(plan);
       const written = values.output ? await writePlanFile(root, values.output, markdown) : undefined;
       const width = values.width !== undefined ? widthOf(values.width) : 40;
@@ -96,7 +102,6 @@ export const planCommand: CliCommand = {
       const failed = plan.rehearsals.some((rehearsal) => rehearsal.outcome === 'failed');
       return plan.risk === 'HIGH' || failed ? 1 : 0;
     } finally {
-      process.removeListener('SIGINT', onSignal);
       await releaseWarmPglite();
     }
   },

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
 import type { CliCommand, CliIO } from './command.js';
 import { DURATION_HELP, parseDuration } from './duration.js';
+import { withProgress } from './progress.js';
 
 const HELP = `Usage: db-migration-agent rehearse [migration] [options]
 
@@ -68,11 +69,7 @@ export const rehearseCommand: CliCommand = {
     // No migration (or '.'): the newest migration of the folder detect finds.
     const [migrationArg = '.'] = positionals;
     const migration = migrationArg === '-' ? await readStdin(io.stdin) : migrationArg;
-    const controller = new AbortController();
-    const onSignal = () => controller.abort(new Error('interrupted'));
-    process.once('SIGINT', onSignal);
-    const bar = progressBar(io);
-    try {
+    return withProgress(io, async (progress) => {
       const report = await runRehearsalRequest({
         projectRoot: root,
         migration,
@@ -96,20 +93,16 @@ export const rehearseCommand: CliCommand = {
           ? { timeoutMs: parseDuration('--timeout', values.timeout, { minMs: 1_000, maxMs: MAX_REHEARSAL_MS }) }
           : {}),
         executeProjectCode: values.execute === true,
-        signal: controller.signal,
-        onProgress: bar.update,
+        signal: progress.signal,
+        onProgress: progress.update,
       });
-      bar.done();
       io.stdout.write(
         values.json
           ? `${JSON.stringify(report, null, 2)}\n`
           : `${renderRehearsal(report)}${report.notes.map((note) => `\nnote: ${note}`).join('')}\n`,
       );
       return report.outcome === 'passed' ? 0 : 1;
-    } finally {
-      bar.done();
-      process.removeListener('SIGINT', onSignal);
-    }
+    });
   },
 };
 
@@ -184,24 +177,4 @@ async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** A one-line progress bar on stderr, drawn only when stderr is a terminal. */
-function progressBar(io: CliIO) {
-  const stream = io.stderr as NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  let drawn = false;
-  return {
-    update(progress: number, total: number, message: string) {
-      if (!stream.isTTY) return;
-      const width = 24;
-      const filled = Math.round((Math.min(progress, total) / Math.max(total, 1)) * width);
-      const text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${message}`;
-      stream.write(`\r${text.slice(0, (stream.columns ?? 80) - 1).padEnd((stream.columns ?? 80) - 1)}`);
-      drawn = true;
-    },
-    done() {
-      if (drawn) stream.write(`\r${' '.repeat((stream.columns ?? 80) - 1)}\r`);
-      drawn = false;
-    },
-  };
 }

@@ -3,6 +3,7 @@ import { UserError } from '../errors.js';
 import type { Engine } from '../model.js';
 import { parseCommandArgs } from './args.js';
 import type { CliCommand, CliIO } from './command.js';
+import { withProgress } from './progress.js';
 
 const HELP = `Usage: db-migration-agent rollback <migration> [options]
        db-migration-agent rollback --up <sql or file> [options]
@@ -67,19 +68,23 @@ export const rollbackCommand: CliCommand = {
       import('../plan/rollback.js'),
       import('../plan/rollback-render.js'),
     ]);
-    const plan = await rollbackPlan({
-      projectRoot: root,
-      ...(migration ? { migration } : {}),
-      ...(values.up !== undefined ? { sql: values.up } : {}),
-      ...(values.down !== undefined ? { down: values.down } : {}),
-      ...(values.engine ? { engine: values.engine } : {}),
-      ...(values.path ? { path: values.path } : {}),
-      ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'] } : {}),
-      ...(values['allow-remote-shadow'] ? { allowRemoteShadow: true } : {}),
-      ...(rows !== undefined ? { rowsPerTable: rows } : {}),
-      ...(values['no-rehearse'] ? { rehearse: false } : {}),
-      executeProjectCode: values.execute === true,
-    });
+    const plan = await withProgress(io, (progress) =>
+      rollbackPlan({
+        projectRoot: root,
+        ...(migration ? { migration } : {}),
+        ...(values.up !== undefined ? { sql: values.up } : {}),
+        ...(values.down !== undefined ? { down: values.down } : {}),
+        ...(values.engine ? { engine: values.engine } : {}),
+        ...(values.path ? { path: values.path } : {}),
+        ...(values['shadow-url'] ? { shadowUrl: values['shadow-url'] } : {}),
+        ...(values['allow-remote-shadow'] ? { allowRemoteShadow: true } : {}),
+        ...(rows !== undefined ? { rowsPerTable: rows } : {}),
+        ...(values['no-rehearse'] ? { rehearse: false } : {}),
+        executeProjectCode: values.execute === true,
+        signal: progress.signal,
+        onProgress: progress.update,
+      }),
+    );
     if (format === 'json') io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
     else if (format === 'sql')
       io.stdout.write(`${plan.down.statements.map((statement) => `${statement};`).join('\n')}\n`);

@@ -31,6 +31,7 @@ export interface ProofRequest {
   shadowUrl?: string;
   allowRemoteShadow?: boolean;
   signal?: AbortSignal;
+  onProgress?: (progress: number, total: number, message: string) => void;
   keepWarm?: boolean;
   rowCounts?: Record<string, number>;
   lockTimeoutMs?: number;
@@ -95,6 +96,12 @@ async function rehearse(
     ...(request.shadowUrl ? { shadowUrl: request.shadowUrl } : {}),
     ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.onProgress
+      ? {
+          onProgress: (progress: number, total: number, message: string) =>
+            request.onProgress?.(progress, total, `proof: ${message}`),
+        }
+      : {}),
     ...(request.keepWarm ? { keepWarm: true } : {}),
     ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
     ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {}),

@@ -48,6 +48,8 @@ export interface RollbackPlanRequest {
   rehearse?: boolean;
   executeProjectCode?: ProjectCodeConsent;
   signal?: AbortSignal;
+  /** The schemas around the migration, then the proof's rehearsal step by step. */
+  onProgress?: (progress: number, total: number, message: string) => void;
   /** Long-lived callers (the MCP server) keep a warm PGlite ready for the next proof. */
   keepWarm?: boolean;
 }
@@ -112,6 +114,7 @@ export async function rollbackPlanOf(
   const { migration, earlier, engine } = resolved;
   const shadowEngine = shadowEngineFor(engine);
   const shadow = { engine, ...(shadowUrl ? { shadowUrl } : {}), ...(request.signal ? { signal: request.signal } : {}) };
+  request.onProgress?.(0, 1, 'reading the schemas before and after the migration');
   const { before, after } = await schemasAround(migration, earlier, shadow);
   const derived = downBetween(migration, earlier.length, before, after);
 
@@ -139,6 +142,7 @@ export async function rollbackPlanOf(
       ...(shadowUrl ? { shadowUrl } : {}),
       ...(request.allowRemoteShadow ? { allowRemoteShadow: true } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.onProgress ? { onProgress: request.onProgress } : {}),
       ...(request.keepWarm ? { keepWarm: true } : {}),
       ...(request.rowCounts ? { rowCounts: request.rowCounts } : {}),
       ...(request.lockTimeoutMs !== undefined ? { lockTimeoutMs: request.lockTimeoutMs } : {}),

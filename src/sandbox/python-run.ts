@@ -16,6 +16,8 @@ export interface SandboxedPythonOptions {
   root: string;
   timeoutMs: number;
   memoryMb?: number;
+  /** The caller's cancellation (or its own time limit): the process is killed at once. */
+  signal?: AbortSignal;
 }
 
 export interface SandboxRefusal {
@@ -32,6 +34,7 @@ export type PythonOutcome =
   | { kind: 'ok'; stdout: string }
   | { kind: 'refused'; refusal: SandboxRefusal }
   | { kind: 'timeout' }
+  | { kind: 'cancelled' }
   | { kind: 'not-found' }
   | { kind: 'failed'; code: number | null; stderr: string };
 
@@ -45,6 +48,7 @@ export function runSandboxedPython(options: SandboxedPythonOptions): Promise<Pyt
     memoryBytes: (options.memoryMb ?? DEFAULT_PYTHON_MEMORY_MB) * 1024 * 1024,
   });
   const [command, ...args] = [...networkNamespace().prefix, options.python, '-B', '-c', PYTHON_BOOTSTRAP, config];
+  if (options.signal?.aborted) return Promise.resolve({ kind: 'cancelled' });
   return new Promise((resolve) => {
     const child = spawn(command ?? options.python, [...args, ...options.args], {
       cwd: options.root,
@@ -54,10 +58,16 @@ export function runSandboxedPython(options: SandboxedPythonOptions): Promise<Pyt
     let stdout = '';
     let stderr = '';
     let timedOut = false;
+    let cancelled = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, options.timeoutMs);
+    const onAbort = () => {
+      cancelled = true;
+      child.kill('SIGKILL');
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.on('data', (chunk: Buffer) => {
       if (stdout.length < MAX_OUTPUT) stdout += chunk.toString('utf8');
     });
@@ -66,10 +76,13 @@ export function runSandboxedPython(options: SandboxedPythonOptions): Promise<Pyt
     });
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       resolve(error.code === 'ENOENT' ? { kind: 'not-found' } : { kind: 'failed', code: null, stderr: error.message });
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (cancelled) return resolve({ kind: 'cancelled' });
       if (timedOut) return resolve({ kind: 'timeout' });
       const refusal = code === REFUSAL_EXIT ? refusalIn(stderr) : undefined;
       if (refusal) return resolve({ kind: 'refused', refusal });

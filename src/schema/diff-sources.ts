@@ -27,6 +27,8 @@ export interface DiffSourcesOptions {
   renames?: RenameAnswer[];
   shadowUrl?: string;
   signal?: AbortSignal;
+  /** Each side is read (a replay on a shadow, a Drizzle module in the sandbox…), then compared. */
+  onProgress?: (progress: number, total: number, message: string) => void;
   /** Consent to load a Drizzle schema module in the sandbox; a function asks when needed. */
   executeProjectCode?: ProjectCodeConsent;
 }
@@ -70,8 +72,11 @@ export async function diffSources(options: DiffSourcesOptions): Promise<SourcesD
     ...(options.executeProjectCode !== undefined ? { executeProjectCode: askOnce(options.executeProjectCode) } : {}),
   };
   const started = performance.now();
+  options.onProgress?.(0, 3, `reading the "from" schema (${from.kind})`);
   const before: LoadedSchema = await loadSchema(from, loadOptions);
+  options.onProgress?.(1, 3, `reading the "to" schema (${to.kind})`);
   const after: LoadedSchema = await loadSchema(to, loadOptions);
+  options.onProgress?.(2, 3, 'comparing the schemas');
   const loaded = performance.now();
   const diff = diffSchemas(before.schema, after.schema, { renames: options.renames ?? [] });
   return {

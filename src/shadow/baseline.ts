@@ -25,6 +25,22 @@ export async function buildBaseline(
   options: BaselineOptions = {},
 ): Promise<number> {
   if (source.kind === 'none') return 0;
+  // A cancellation stops the statement replaying now, not only the next one; the caller then drops the shadow.
+  const signal = options.signal;
+  const interrupt = () => void db.interrupt?.().catch(() => undefined);
+  signal?.addEventListener('abort', interrupt, { once: true });
+  try {
+    return await replay(db, source, options);
+  } finally {
+    signal?.removeEventListener('abort', interrupt);
+  }
+}
+
+async function replay(
+  db: ShadowDatabase,
+  source: Exclude<BaselineSource, { kind: 'none' }>,
+  options: BaselineOptions,
+): Promise<number> {
   if (source.kind === 'dump') {
     const statements = await splitForEngine(source.sql, db.engine, source.file);
     await replayStatements(db, statements, source.file, db.transactionalDdl, options.signal);
@@ -57,6 +73,8 @@ async function replayStatements(
     try {
       await db.exec(statement.sql);
     } catch (error) {
+      // Stopped (time limit, cancellation): the shadow is being dropped, there is nothing to roll back or explain.
+      signal?.throwIfAborted();
       if (inTransaction) await db.rollback().catch(() => undefined);
       const info = describeDatabaseError(error);
       const where = statement.origin ?? { file, line: statement.span.start.line, column: statement.span.start.column };

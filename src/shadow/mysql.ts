@@ -40,6 +40,7 @@ export class MysqlShadow implements ShadowDatabase {
   readonly description: string;
   private readonly created = new Set<string>();
   private closed = false;
+  private closing: Promise<void> | undefined;
   /** Rows the last ALTER copied (COPY algorithm), from the server's "Records: n" answer. */
   lastInfo: { affectedRows: number; info: string } | undefined;
 
@@ -232,8 +233,31 @@ export class MysqlShadow implements ShadowDatabase {
     return [...this.created];
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the statement running now (KILL QUERY from a second connection): the DROP DATABASE of close() would
+   * otherwise wait behind it, and behind the metadata lock a running ALTER holds.
+   */
+  async interrupt(): Promise<void> {
     if (this.closed) return;
+    const mysql = await import('mysql2/promise');
+    const killer = await mysql.createConnection({
+      uri: this.server.url.href,
+      connectTimeout: this.options.connectTimeoutMs ?? 10_000,
+    });
+    try {
+      await killer.query(`KILL QUERY ${Number(this.connection.threadId)}`);
+    } finally {
+      await killer.end().catch(() => undefined);
+    }
+  }
+
+  /** Drops every database this shadow created; a second call waits for the first. */
+  close(): Promise<void> {
+    this.closing ??= this.dropCreated();
+    return this.closing;
+  }
+
+  private async dropCreated(): Promise<void> {
     this.closed = true;
     try {
       for (const name of [...this.created].reverse()) {

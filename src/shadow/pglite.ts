@@ -1,15 +1,16 @@
-import type { Extension, PGlite } from '@electric-sql/pglite';
 import { introspectPostgres } from '../schema/introspect/postgres.js';
 import type { Schema } from '../schema/model.js';
 import {
   readEmptyDataDir as readCachedEmptyDataDir,
   writeEmptyDataDir as writeCachedEmptyDataDir,
 } from './pglite-cache.js';
-import { contribModulesFor, explainMissingExtension, loadContribModules } from './pglite-extensions.js';
+import { contribModulesFor, explainMissingExtension } from './pglite-extensions.js';
+import { RemotePglite, releaseIdlePgliteWorkers } from './pglite-remote.js';
 import type { BaselineImage, ExecResult, ShadowDatabase, ShadowSnapshot } from './types.js';
 
 /**
- * The embedded PostgreSQL shadow (PGlite: PostgreSQL compiled to WASM, in this process). Nothing to set up and
+ * The embedded PostgreSQL shadow (PGlite: PostgreSQL compiled to WASM, in a worker thread of this process, so the
+ * server stays responsive and a time limit or a cancellation stops a statement at once). Nothing to set up and
  * nothing to drop: the database lives in memory and vanishes on close. Snapshots are data-directory dumps.
  * Contrib extensions (pgcrypto, ltree, …) are loaded when the instance starts; every instance that loads a
  * snapshot gets the same ones, so a data directory holding an extension's objects always finds its code.
@@ -20,7 +21,6 @@ interface PgliteSnapshot extends ShadowSnapshot {
   readonly dataDir: Blob;
 }
 
-let pgliteModule: Promise<typeof import('@electric-sql/pglite')> | undefined;
 /** A freshly initialised, empty data directory: loading it (~0.3 s) is far cheaper than initdb (~1–2 s). */
 let emptyDataDir: Promise<Blob> | undefined;
 /**
@@ -28,12 +28,7 @@ let emptyDataDir: Promise<Blob> | undefined;
  * or (`image` set) one loaded from the cached baseline the last rehearsal used, since the next call most likely
  * rehearses the same project again.
  */
-let spare: { image?: string; modules: string; db: Promise<PGlite> } | undefined;
-
-function loadPglite(): Promise<typeof import('@electric-sql/pglite')> {
-  pgliteModule ??= import('@electric-sql/pglite');
-  return pgliteModule;
-}
+let spare: { image?: string; modules: string; db: Promise<RemotePglite> } | undefined;
 
 export class PgliteShadow implements ShadowDatabase {
   readonly engine = 'postgresql' as const;
@@ -43,7 +38,7 @@ export class PgliteShadow implements ShadowDatabase {
   private closed = false;
 
   private constructor(
-    private db: PGlite,
+    private db: RemotePglite,
     /** The extensions whose contrib modules this instance loaded (pglite-extensions.ts). */
     private readonly extensions: readonly string[],
   ) {}
@@ -55,7 +50,6 @@ export class PgliteShadow implements ShadowDatabase {
   static async open(
     options: { from?: Blob; image?: string; keepWarm?: boolean; extensions?: readonly string[] } = {},
   ): Promise<PgliteShadow> {
-    const { PGlite } = await loadPglite();
     const from = options.from;
     const modules = contribModulesFor(options.extensions ?? []);
     const wanted = from ? options.image : undefined;
@@ -67,19 +61,19 @@ export class PgliteShadow implements ShadowDatabase {
     const taken = matching ? spare : undefined;
     if (taken) spare = undefined;
     const ready = taken ? await taken.db.catch(() => undefined) : undefined;
-    const extensions = await loadContribModules(modules);
     const db =
       ready ??
       (from
-        ? await PGlite.create({ loadDataDir: from, extensions })
-        : await createEmpty(options.keepWarm === true, extensions));
-    if (options.keepWarm) prepareSpare(from && wanted ? { image: wanted, from } : undefined, modules);
+        ? await RemotePglite.create({ dataDir: from, modules })
+        : await createEmpty(options.keepWarm === true, modules));
+    openShadows++;
+    if (options.keepWarm) prepareSpareWhenIdle(from && wanted ? { image: wanted, from } : undefined, modules);
     return new PgliteShadow(db, options.extensions ?? []);
   }
 
   /** The current state as a cached baseline image: a data-directory dump, loaded into a new PGlite on open. */
   async captureBaseline(key: string): Promise<BaselineImage> {
-    const dataDir = await this.db.dumpDataDir('none');
+    const dataDir = await this.db.dumpDataDir();
     const own = this.extensions;
     return {
       kind: 'pglite',
@@ -88,7 +82,7 @@ export class PgliteShadow implements ShadowDatabase {
       // The image's own extensions, plus any the next migration creates.
       open: ({ keepWarm, extensions = [] }) =>
         PgliteShadow.open({ from: dataDir, image: key, keepWarm, extensions: [...own, ...extensions] }),
-      warm: () => prepareSpare({ image: key, from: dataDir }, contribModulesFor(own)),
+      warm: () => prepareSpareWhenIdle({ image: key, from: dataDir }, contribModulesFor(own)),
       release: async () => {
         if (spare?.image === key) await releaseWarmPglite();
       },
@@ -96,19 +90,14 @@ export class PgliteShadow implements ShadowDatabase {
   }
 
   async exec(sql: string): Promise<ExecResult> {
-    const results = await this.db.exec(sql).catch((error: unknown) => {
+    const rows = await this.db.exec(sql).catch((error: unknown) => {
       throw explainMissingExtension(error);
     });
-    let rows: number | undefined;
-    for (const result of results) {
-      if (result.affectedRows !== undefined) rows = (rows ?? 0) + result.affectedRows;
-    }
     return rows === undefined ? {} : { rowsAffected: rows };
   }
 
-  async query<Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]> {
-    const result = await this.db.query<Row>(sql, params);
-    return result.rows;
+  query<Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]> {
+    return this.db.query<Row>(sql, params);
   }
 
   async begin(): Promise<void> {
@@ -122,59 +111,76 @@ export class PgliteShadow implements ShadowDatabase {
   }
 
   async snapshot(): Promise<PgliteSnapshot> {
-    const dataDir = await this.db.dumpDataDir('none');
+    const dataDir = await this.db.dumpDataDir();
     return { kind: 'pglite', label: `PGlite data directory (${Math.round(dataDir.size / 1024)} KiB)`, dataDir };
   }
 
   async restore(snapshot: ShadowSnapshot): Promise<void> {
-    const { PGlite } = await loadPglite();
-    const next = await PGlite.create({
-      loadDataDir: (snapshot as PgliteSnapshot).dataDir,
-      extensions: await loadContribModules(contribModulesFor(this.extensions)),
-    });
-    await this.db.close().catch(() => undefined);
-    this.db = next;
+    await this.db.load({ dataDir: (snapshot as PgliteSnapshot).dataDir, modules: contribModulesFor(this.extensions) });
   }
 
   introspect(): Promise<Schema> {
     return introspectPostgres(this);
   }
 
+  /** Stops the running statement by ending the worker: the database is gone, as close() would leave it. */
+  async interrupt(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.db.terminate();
+    shadowClosed();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.db.close().catch(() => undefined);
+    shadowClosed();
   }
 }
 
 /** An empty database; extensions live outside the data directory, so the cached empty one serves every set. */
-async function createEmpty(rememberImage: boolean, extensions: Record<string, Extension> = {}): Promise<PGlite> {
-  const { PGlite } = await loadPglite();
-  if (emptyDataDir) return PGlite.create({ loadDataDir: await emptyDataDir, extensions });
+async function createEmpty(rememberImage: boolean, modules: readonly string[] = []): Promise<RemotePglite> {
+  if (emptyDataDir) return RemotePglite.create({ dataDir: await emptyDataDir, modules });
   const cached = await readCachedEmptyDataDir();
   if (cached) {
     try {
-      const db = await PGlite.create({ loadDataDir: cached, extensions });
+      const db = await RemotePglite.create({ dataDir: cached, modules });
       if (rememberImage) emptyDataDir = Promise.resolve(cached);
       return db;
     } catch {
       // A cache from another PGlite build or a damaged file: fall back to initdb and rewrite it.
     }
   }
-  const db = await PGlite.create({ extensions });
-  const image = db.dumpDataDir('none');
+  const db = await RemotePglite.create({ modules });
+  const image = db.dumpDataDir();
   if (rememberImage) emptyDataDir = image;
   await writeCachedEmptyDataDir(await image);
   return db;
+}
+
+/** Embedded shadows open now: a spare is prepared once none is, so it does not take CPU from a rehearsal. */
+let openShadows = 0;
+let deferredSpare: (() => void) | undefined;
+
+function prepareSpareWhenIdle(source: { image: string; from: Blob } | undefined, modules: string[] = []): void {
+  deferredSpare = () => prepareSpare(source, modules);
+  if (openShadows === 0) shadowClosed(0);
+}
+
+function shadowClosed(closing = 1): void {
+  openShadows = Math.max(0, openShadows - closing);
+  if (openShadows > 0 || !deferredSpare) return;
+  const prepare = deferredSpare;
+  deferredSpare = undefined;
+  prepare();
 }
 
 /** Replaces the spare instance with a new one: empty, or loaded from a cached baseline image. */
 function prepareSpare(source: { image: string; from: Blob } | undefined, modules: string[] = []): void {
   const previous = spare;
   if (previous && previous.image === source?.image && previous.modules === modules.join(',')) return;
-  const db = Promise.all([loadPglite(), loadContribModules(modules)]).then(([{ PGlite }, extensions]) =>
-    source ? PGlite.create({ loadDataDir: source.from, extensions }) : createEmpty(true, extensions),
-  );
+  const db = source ? RemotePglite.create({ dataDir: source.from, modules }) : createEmpty(true, modules);
   db.catch(() => undefined);
   spare = { ...(source ? { image: source.image } : {}), modules: modules.join(','), db };
   if (previous) void previous.db.then((old) => old.close()).catch(() => undefined);
@@ -182,8 +188,10 @@ function prepareSpare(source: { image: string; from: Blob } | undefined, modules
 
 /** Closes the spare instance (end of a benchmark or of the server). */
 export async function releaseWarmPglite(): Promise<void> {
+  deferredSpare = undefined;
   const pending = spare;
   spare = undefined;
   const db = pending ? await pending.db.catch(() => undefined) : undefined;
-  await db?.close().catch(() => undefined);
+  await db?.terminate().catch(() => undefined);
+  await releaseIdlePgliteWorkers();
 }

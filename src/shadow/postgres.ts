@@ -41,7 +41,7 @@ export class PostgresShadow implements ShadowDatabase {
   readonly transactionalDdl = true;
   readonly description: string;
   private readonly created = new Set<string>();
-  private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly admin: PgClient,
@@ -186,9 +186,13 @@ export class PostgresShadow implements ShadowDatabase {
     return [...this.created];
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+  /** Drops every database this shadow created; a second call waits for the first. */
+  close(): Promise<void> {
+    this.closing ??= this.dropCreated();
+    return this.closing;
+  }
+
+  private async dropCreated(): Promise<void> {
     // Drop first: WITH (FORCE) ends the shadow's own session too, even in the middle of a statement that a
     // cancellation or time limit abandoned; ending the client first would wait for that statement.
     const ending = this.client;

@@ -1,4 +1,3 @@
-import { UserError } from '../errors.js';
 import type { Migration } from '../model.js';
 import { compareSchemas, type SchemaChange } from '../schema/compare.js';
 import type { Schema } from '../schema/model.js';
@@ -13,6 +12,7 @@ import { extensionsCreatedIn } from './pglite-extensions.js';
 import { type Phase, runPhase, type StatementReport } from './run-statements.js';
 import { fillSynthetic, type TableFill } from './synthetic.js';
 import { readTargetRowCounts } from './target-stats.js';
+import { TimeLimit } from './time-limit.js';
 import type { ShadowDatabase, ShadowEngine, ShadowKind } from './types.js';
 
 /**
@@ -45,6 +45,8 @@ export interface RehearsalOptions {
    * for the next (baseline-cache.ts). Defaults to `keepWarm`: only a long-lived process gains from it.
    */
   cacheBaseline?: boolean;
+  /** The time limit, when the caller started it earlier (runRehearsalRequest: reading the migrations counts). */
+  limit?: TimeLimit;
   /** Opens the shadow; tests inject a pre-opened one to observe it. */
   open?: (engine: ShadowEngine) => Promise<ShadowDatabase>;
 }
@@ -107,9 +109,53 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
 export const DEFAULT_REHEARSAL_TIMEOUT_MS = 120_000;
 
 export async function rehearseMigration(options: RehearsalOptions): Promise<RehearsalReport> {
+  const limit = options.limit ?? new TimeLimit(options.timeoutMs ?? DEFAULT_REHEARSAL_TIMEOUT_MS, options.signal);
+  let opening: Promise<ShadowDatabase | undefined> | undefined;
+  // On a time limit or a cancellation: stop the statement running now, then drop the shadow before answering.
+  // A shadow still opening is not waited for long (an embedded one not at all: it holds no server database):
+  // once open, the rehearsal's own `finally` drops it.
+  const openWaitMs = shadowKindFor(options) === 'pglite' && !options.open ? 0 : OPEN_WAIT_MS;
+  const stop = async () => {
+    const shadow = await settledOrUndefined(opening, openWaitMs);
+    await shadow?.interrupt?.().catch(() => undefined);
+    await shadow?.close();
+  };
+  try {
+    return await limit.run(
+      () =>
+        rehearseOn(options, limit.signal, (open) => {
+          opening = open;
+          return open;
+        }),
+      stop,
+    );
+  } catch (error) {
+    throw limit.explain(error, 'rehearsal', 'the shadow database was dropped');
+  }
+}
+
+/** How long a stopped rehearsal waits for a shadow that is still opening (a server database being created). */
+const OPEN_WAIT_MS = 1_000;
+
+async function settledOrUndefined<T>(work: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+  if (!work) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function rehearseOn(
+  options: RehearsalOptions,
+  signal: AbortSignal,
+  track: (opening: Promise<ShadowDatabase>) => Promise<ShadowDatabase>,
+): Promise<RehearsalReport> {
   const started = performance.now();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_REHEARSAL_TIMEOUT_MS;
-  const signal = combineSignals(options.signal, timeoutMs);
   const rowsPerTable = options.rowsPerTable ?? DEFAULT_ROWS_PER_TABLE;
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   const progress = progressReporter(options);
@@ -122,8 +168,9 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
   let db: ShadowDatabase | undefined;
   if (cached && cacheKey) {
     try {
-      db = await cached.image.open({ keepWarm: options.keepWarm === true, extensions: extensionsFor(options) });
+      db = await track(cached.image.open({ keepWarm: options.keepWarm === true, extensions: extensionsFor(options) }));
     } catch (error) {
+      signal.throwIfAborted();
       // The image is gone (a template dropped by someone else…): forget it and build the baseline again.
       await baselineCache.delete(cacheKey);
       cached = undefined;
@@ -131,10 +178,10 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
     }
   }
   const restoreMs = performance.now() - openStarted;
-  db ??= options.open ? await options.open(options.engine) : await openShadowFor(options);
+  db ??= await track(options.open ? options.open(options.engine) : openShadowFor(options));
   const shadow = db;
   try {
-    return await withCancellation(signal, timeoutMs, async () => {
+    return await unlessStopped(signal, async () => {
       const baselineStarted = performance.now();
       const baseline: Baseline & { cacheNote?: string } = cached
         ? restoredBaseline(cached, progress)
@@ -256,6 +303,12 @@ export async function rehearseMigration(options: RehearsalOptions): Promise<Rehe
     progress.step('dropping the shadow database');
     await shadow.close();
   }
+}
+
+/** Runs `work` unless the rehearsal was stopped while its shadow was opening. */
+async function unlessStopped<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  signal.throwIfAborted();
+  return work();
 }
 
 type Progress = ReturnType<typeof progressReporter>;
@@ -506,34 +559,6 @@ function engineNotes(engine: ShadowEngine, migration: Migration): string[] {
   return [
     `${migration.format === 'sql' ? 'The migration contains statements that cannot run in a transaction' : `The ${migration.format} tool does not wrap this migration in a transaction`}: each statement ran on its own (CONCURRENTLY ones outside any transaction) and releases its locks when it ends; a failure halfway leaves the earlier statements applied.`,
   ];
-}
-
-function combineSignals(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
-}
-
-async function withCancellation<T>(signal: AbortSignal, timeoutMs: number, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (signal.aborted) {
-      const reason = signal.reason as { name?: string } | undefined;
-      if (reason?.name === 'TimeoutError') {
-        throw new UserError(
-          'rehearsal-timeout',
-          `The rehearsal did not finish within ${timeoutMs} ms; the shadow database was dropped.`,
-          'Raise timeoutMs (CLI --timeout <seconds>), lower rowsPerTable (--synthetic-rows), or rehearse a smaller migration.',
-        );
-      }
-      throw new UserError(
-        'rehearsal-cancelled',
-        'The rehearsal was cancelled; the shadow database was dropped.',
-        'Run it again when ready.',
-      );
-    }
-    throw error;
-  }
 }
 
 function progressReporter(options: RehearsalOptions) {

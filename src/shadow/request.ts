@@ -9,8 +9,14 @@ import { findMigrationFolders, type ProjectCodeConsent, readMigrations } from '.
 import type { BaselineSource } from './baseline.js';
 import { assertShadowServer } from './guard.js';
 import { shadowEngineFor } from './open.js';
-import { type RehearsalOptions, type RehearsalReport, rehearseMigration } from './rehearse.js';
+import {
+  DEFAULT_REHEARSAL_TIMEOUT_MS,
+  type RehearsalOptions,
+  type RehearsalReport,
+  rehearseMigration,
+} from './rehearse.js';
 import { migrationFromSql, splitForEngine } from './statements.js';
+import { TimeLimit } from './time-limit.js';
 import type { ShadowEngine } from './types.js';
 
 /**
@@ -52,8 +58,24 @@ export interface PreparedRehearsal {
 }
 
 export async function runRehearsalRequest(request: RehearsalRequest): Promise<RehearsalReport & { notes: string[] }> {
-  const prepared = await prepareRehearsal(request);
-  const report = await rehearseMigration(prepared.options);
+  // The time limit covers reading the migrations too: a code migration that never returns is stopped by it.
+  const limit = new TimeLimit(request.timeoutMs ?? DEFAULT_REHEARSAL_TIMEOUT_MS, request.signal);
+  let prepared: PreparedRehearsal;
+  try {
+    const consent = request.executeProjectCode;
+    prepared = await limit.run(
+      () =>
+        prepareRehearsal({
+          ...request,
+          signal: limit.signal,
+          ...(typeof consent === 'function' ? { executeProjectCode: () => limit.excluding(consent) } : {}),
+        }),
+      async () => undefined,
+    );
+  } catch (error) {
+    throw limit.explain(error, 'rehearsal', 'nothing was left running');
+  }
+  const report = await rehearseMigration({ ...prepared.options, limit });
   return { ...report, notes: prepared.notes };
 }
 

@@ -42,7 +42,7 @@ export async function fillSynthetic(
   for (const [index, table] of ordered.entries()) {
     options.signal?.throwIfAborted();
     options.onTable?.(qualifiedName(table), index, ordered.length);
-    fills.push(await fillTable(db, table, enums, options.rowsPerTable));
+    fills.push(await fillTable(db, table, enums, options.rowsPerTable, options.signal));
   }
   return fills;
 }
@@ -52,6 +52,7 @@ async function fillTable(
   table: Table,
   enums: Map<string, string[]>,
   rows: number,
+  signal?: AbortSignal,
 ): Promise<TableFill> {
   const engine = db.engine;
   const name = qualifiedName(table);
@@ -94,6 +95,7 @@ async function fillTable(
       ? undefined
       : `INSERT INTO ${quoteQualified(engine, name)} (${columns.map((column) => quoteIdent(engine, column.name)).join(', ')}) VALUES `;
   for (let start = 0; start < rows; start += BATCH) {
+    signal?.throwIfAborted();
     const count = Math.min(BATCH, rows - start);
     if (!head) {
       const defaults = engine === 'mysql' ? '() VALUES ()' : 'DEFAULT VALUES';

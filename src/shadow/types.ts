@@ -60,6 +60,11 @@ export interface ShadowDatabase {
    * adapter cannot copy this state faithfully; the rehearsal then simply does not cache it.
    */
   captureBaseline?(key: string): Promise<BaselineImage>;
+  /**
+   * Stops the statement running now, for a time limit or a cancellation (ends PGlite's worker, cancels the
+   * server query); afterwards only close() is called. Without it the statement runs on until close() drops.
+   */
+  interrupt?(): Promise<void>;
   /** Closes connections and drops every database the adapter created. Safe to call twice. */
   close(): Promise<void>;
 }

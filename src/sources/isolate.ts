@@ -10,7 +10,7 @@ import type { FormatRead, FormatReader, MigrationReadError, ReadContext } from '
 
 type Attempt =
   | { kind: 'done'; read: FormatRead; notes: string[] }
-  | { kind: 'hung'; file: string; exitCode?: number | null; signal?: NodeJS.Signals | null };
+  | { kind: 'hung'; file: string; ranMs: number; exitCode?: number | null; signal?: NodeJS.Signals | null };
 
 /**
  * Runs a code format's reader in the sandbox (src/sandbox/). The reader's own time limit catches migrations
@@ -47,7 +47,7 @@ function stopped(relative: string, attempt: Extract<Attempt, { kind: 'hung' }>, 
   if (attempt.exitCode === undefined && attempt.signal === undefined) {
     return {
       code: 'migration-timeout',
-      what: `${relative} blocked for more than ${watchdogMs(context)} ms while its SQL was recorded (a loop that never ends, or synchronous work that never returns); it was stopped.`,
+      what: `${relative} blocked for ${attempt.ranMs} ms while its SQL was recorded (a loop that never ends, or synchronous work that never returns; the limit is ${context.timeoutMs} ms); it was stopped.`,
       fix: 'Make the migration return; loops must end and long synchronous work does not belong in a migration.',
       where: { file: relative },
     };
@@ -81,9 +81,12 @@ function withSandboxNotes(read: FormatRead, notes: string[]): FormatRead {
 /** Starting Node and loading the recorder's packages (knex, TypeORM …) on a busy machine. */
 const STARTUP_MS = 30_000;
 
-/** The reader's own limit fires at timeoutMs when the process is free; the watchdog only fires when it is not. */
+/**
+ * The reader's own limit fires at timeoutMs when the process is free (a promise that never resolves, reported per
+ * file); the watchdog fires a moment later only when it is not (an endless loop), and kills the process.
+ */
 function watchdogMs(context: ReadContext): number {
-  return context.timeoutMs * 2 + 1_000;
+  return context.timeoutMs + 1_000;
 }
 
 async function runAttempt(
@@ -97,6 +100,8 @@ async function runAttempt(
   const { child, notes } = await startSandbox({ root: context.root, addons });
   return new Promise<Attempt>((resolve, reject) => {
     let current: string | undefined;
+    let currentSince = 0;
+    const ranMs = () => Math.round(performance.now() - currentSince);
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const settle = (finish: () => void) => {
@@ -111,18 +116,18 @@ async function runAttempt(
       clearTimeout(timer);
       const limit = current ? watchdogMs(context) : Math.max(watchdogMs(context), STARTUP_MS);
       timer = setTimeout(() => {
-        if (current) settle(() => resolve({ kind: 'hung', file: current ?? '' }));
+        if (current) settle(() => resolve({ kind: 'hung', file: current ?? '', ranMs: ranMs() }));
         else settle(() => reject(sandboxFailed(`it did not start within ${limit} ms`)));
       }, limit);
     };
-    const onAbort = () =>
-      settle(() => reject(new UserError('cancelled', 'Reading migrations was cancelled.', 'Run it again.')));
+    const onAbort = () => settle(() => reject(stoppedWhileReading(context.root, current, ranMs())));
     signal?.addEventListener('abort', onAbort, { once: true });
     // Starting the sandbox (Node, the recorder's packages) is watched too, with a limit of its own.
     arm();
     child.on('message', (message: SandboxMessage) => {
       if (message.type === 'file') {
         current = message.file;
+        currentSince = performance.now();
         arm();
       } else if (message.type === 'done') settle(() => resolve({ kind: 'done', read: message.read, notes }));
       else if (message.type === 'failed') settle(() => reject(sandboxFailure(message.failure)));
@@ -131,13 +136,25 @@ async function runAttempt(
     child.on('exit', (code, exitSignal) => {
       settle(() =>
         current
-          ? resolve({ kind: 'hung', file: current, exitCode: code, signal: exitSignal })
+          ? resolve({ kind: 'hung', file: current, ranMs: ranMs(), exitCode: code, signal: exitSignal })
           : reject(sandboxFailed(`it exited with ${exitSignal ?? `code ${code}`} before reading any migration`)),
       );
     });
     const request: SandboxReadRequest = { type: 'read', format: reader.format, context: plain, modules };
     child.send(request);
   });
+}
+
+/** Reading was cancelled (or its caller's time limit fired): the sandbox was killed; say what it was running. */
+function stoppedWhileReading(root: string, file: string | undefined, ranMs: number): UserError {
+  if (!file) return new UserError('cancelled', 'Reading migrations was cancelled.', 'Run it again.');
+  const relative = relativeToRoot(root, file);
+  return new UserError(
+    'cancelled',
+    `It was recording the SQL of ${relative} in the sandbox (for ${ranMs} ms), which was killed.`,
+    'Run it again.',
+    { file: relative },
+  );
 }
 
 /** The error the sandboxed code reported, as our own. */

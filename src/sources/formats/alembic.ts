@@ -149,7 +149,7 @@ export const alembic: FormatReader = {
         continue;
       }
       try {
-        python ??= await requirePythonModule(context.package, 'alembic', relative, context.timeoutMs);
+        python ??= await requirePythonModule(context.package, 'alembic', relative, context.timeoutMs, context.signal);
         const from = revision.parents.length === 0 ? 'base' : revision.parents.join('+');
         const upSql = await runPython(
           python,
@@ -157,6 +157,7 @@ export const alembic: FormatReader = {
           context.package,
           context.timeoutMs,
           relative,
+          context.signal,
         );
         const downSql = await runPython(
           python,
@@ -164,6 +165,7 @@ export const alembic: FormatReader = {
           context.package,
           context.timeoutMs,
           relative,
+          context.signal,
         );
         const origin = (line: number) => ({ file: relative, line });
         const up = (

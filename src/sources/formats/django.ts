@@ -158,10 +158,17 @@ export const django: FormatReader = {
         continue;
       }
       try {
-        python ??= await requirePythonModule(context.package, 'django', relative, context.timeoutMs);
+        python ??= await requirePythonModule(context.package, 'django', relative, context.timeoutMs, context.signal);
         const manage = ['manage.py', 'sqlmigrate', migration.app, migration.name];
-        const up = await runPython(python, manage, context.package, context.timeoutMs, relative);
-        const down = await runPython(python, [...manage, '--backwards'], context.package, context.timeoutMs, relative);
+        const up = await runPython(python, manage, context.package, context.timeoutMs, relative, context.signal);
+        const down = await runPython(
+          python,
+          [...manage, '--backwards'],
+          context.package,
+          context.timeoutMs,
+          relative,
+          context.signal,
+        );
         const origin = { file: relative, line: 1 };
         result.migrations.push(
           withCompiledSql(listed, {

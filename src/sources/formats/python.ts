@@ -10,8 +10,14 @@ import { isFile } from '../files.js';
  * environment, empty network namespace where permitted, memory cap, hard kill, and an audit hook that refuses
  * writes, processes, network and ctypes.
  */
-function run(python: string, args: string[], root: string, timeoutMs: number): Promise<PythonOutcome> {
-  return runSandboxedPython({ python, args, root, timeoutMs });
+function run(
+  python: string,
+  args: string[],
+  root: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<PythonOutcome> {
+  return runSandboxedPython({ python, args, root, timeoutMs, ...(signal ? { signal } : {}) });
 }
 
 /** What the Python sandbox could not do on this machine (no empty network namespace), for the read's notes. */
@@ -35,13 +41,14 @@ export async function requirePythonModule(
   module: string,
   file: string,
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<string> {
   const python = await projectPython(root);
   // A submodule, because an `alembic/` folder in the project root imports as an empty namespace package.
   const command = `import ${module}.${module === 'alembic' ? 'config' : 'core.management'}`;
-  const probe = await run(python, ['-c', command], root, timeoutMs);
+  const probe = await run(python, ['-c', command], root, timeoutMs, signal);
   if (probe.kind === 'ok') return python;
-  if (probe.kind === 'timeout' || probe.kind === 'refused')
+  if (probe.kind === 'timeout' || probe.kind === 'refused' || probe.kind === 'cancelled')
     throw failure(probe, python, ['-c', command], timeoutMs, root, file);
   const reason = probe.kind === 'not-found' ? `${python} was not found` : `${module} is not importable by ${python}`;
   throw new UserError(
@@ -59,8 +66,9 @@ export async function runPython(
   root: string,
   timeoutMs: number,
   file: string,
+  signal?: AbortSignal,
 ): Promise<string> {
-  const outcome = await run(python, args, root, timeoutMs);
+  const outcome = await run(python, args, root, timeoutMs, signal);
   if (outcome.kind === 'ok') return outcome.stdout;
   throw failure(outcome, python, args, timeoutMs, root, file);
 }
@@ -88,6 +96,14 @@ function failure(
         ? `Migrations are read without any database, and this tool's SQL output needs one (Django's sqlmigrate opens a connection for an atomic migration on PostgreSQL and MySQL), so this file was not checked. Check what \`${args.join(' ')}\` prints on a development database with \`db-migration-agent check -\`.`
         : 'Migrations are run only to print their SQL: they may not write files, start processes, open network connections or load native code. Move that work out of the migration (or guard it with `context.is_offline_mode()` / a settings check).',
       inProject ? { file: asker, line } : { file },
+    );
+  }
+  if (outcome.kind === 'cancelled') {
+    return new UserError(
+      'cancelled',
+      `It was running ${command} (recording the SQL of ${file}), which was killed.`,
+      'Run it again.',
+      { file },
     );
   }
   if (outcome.kind === 'timeout') {
