@@ -6,7 +6,8 @@
 set -euo pipefail
 target="${1:-${TMPDIR:-/tmp}/dma-sqitch}"
 # A folder fetched before the MySQL and SQLite drivers were added is fetched again.
-if [ ! -x "$target/sqitch" ] || ! find "$target/root" -path '*/DBD/SQLite.pm' 2>/dev/null | grep -q .; then
+has_driver() { find "$target/root" -path "*/DBD/$1.pm" 2>/dev/null | grep -q .; }
+if [ ! -x "$target/sqitch" ] || ! has_driver SQLite || ! has_driver mysql; then
   mkdir -p "$target/debs" "$target/root"
   packages=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
     --no-enhances sqitch libdbd-pg-perl libdbd-mysql-perl libdbd-sqlite3-perl | grep '^\w' \

@@ -326,7 +326,7 @@ function toInput(root: string, migration: Migration): SqlInput {
       ? []
       : implicit
         ? [implicitTransactionNote(migration)]
-        : [`${migration.format} runs it outside a transaction (checked that way: CONCURRENTLY is allowed).`]),
+        : [`${migration.format} runs it outside a transaction (checked that way).`]),
   ];
   return {
     file: migration.path,

@@ -232,11 +232,7 @@ async function runChecks<Report extends ReportSummary>(
     largeTableRows: base.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS,
     ...(loaded.source ? { configSource: loaded.source } : {}),
   };
-  const notes = [
-    ...versionNotes,
-    ...(options.notes ?? []),
-    ...inputs.flatMap((input) => (input.notes ?? []).map((note) => `${input.file}: ${note}`)),
-  ];
+  const notes = [...versionNotes, ...(options.notes ?? []), ...fileNotes(inputs)];
   begin?.(settings, notes);
   const files: Report[] = [];
   const errors: SafetyCheckResult['errors'] = [];
@@ -589,4 +585,19 @@ function projectClaim(
   if (!database?.engine) return undefined;
   const where = database.evidence[0] ?? 'project files';
   return { name: database.engine, where, file: where.split(': ')[0] };
+}
+
+/**
+ * Each file's notes, prefixed with its path; a note that many files share (a folder whose tool runs every file
+ * outside a transaction) is said once with the number of files, not once per file.
+ */
+function fileNotes(inputs: readonly SqlInput[]): string[] {
+  const filesByNote = new Map<string, string[]>();
+  for (const input of inputs)
+    for (const note of input.notes ?? []) filesByNote.set(note, [...(filesByNote.get(note) ?? []), input.file]);
+  return [...filesByNote].flatMap(([note, files]) =>
+    files.length < 3
+      ? files.map((file) => `${file}: ${note}`)
+      : [`${files.length} files (${files[0]}, ${files[1]} …): ${note}`],
+  );
 }

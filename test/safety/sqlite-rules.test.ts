@@ -316,3 +316,24 @@ describe('SQLite rules', () => {
     expect(drop.risk).toBe('HIGH');
   });
 });
+
+describe('sqlite-type-affinity on an ORM-style table', () => {
+  it('says the types every ORM writes once per table, as info, and a type SQLite does not know as a warning', async () => {
+    const orm = await validateWith(
+      sqliteSafety.check,
+      'CREATE TABLE flows (id char(36) PRIMARY KEY, issued_at DATETIME NOT NULL, expires_at DATETIME NOT NULL, active bool)',
+      {},
+    );
+    const affinity = orm.findings.filter((finding) => finding.ruleId === 'sqlite-type-affinity');
+    expect(affinity).toHaveLength(1);
+    expect(affinity[0]).toMatchObject({ severity: 'info' });
+    expect(affinity[0]?.message).toContain('4 columns');
+    expect(affinity[0]?.message).toContain('issued_at DATETIME (NUMERIC)');
+    expect(affinity[0]?.fix?.steps).toHaveLength(4);
+
+    const typo = await validateWith(sqliteSafety.check, 'CREATE TABLE t (born DATETIME, code STRING)', {});
+    const [finding] = typo.findings.filter((each) => each.ruleId === 'sqlite-type-affinity');
+    expect(finding).toMatchObject({ severity: 'warning' });
+    expect(finding?.message).toContain('STRING is not a type SQLite knows');
+  });
+});

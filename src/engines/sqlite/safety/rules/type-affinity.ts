@@ -2,7 +2,7 @@ import type { DdlRule } from '../../../../safety/ddl-check.js';
 import type { ColumnDefinition } from '../../../../safety/ddl-model.js';
 import type { RuleHit } from '../../../../safety/types.js';
 import { fixStep } from '../../../mysql/safety/rules/shared.js';
-import { affinitySurprise } from '../affinity.js';
+import { affinityOf, affinitySurprise } from '../affinity.js';
 import { tableOptions } from '../table-options.js';
 
 export const sqliteTypeAffinity: DdlRule = {
@@ -38,27 +38,41 @@ export const sqliteTypeAffinity: DdlRule = {
         action.type === 'add-column' ? [{ name: action.column, definition: action.definition }] : [],
       ),
     ];
-    const hits: RuleHit[] = [];
-    for (const column of columns) {
-      const surprise = affinitySurprise(column.definition.declaredType);
-      if (!surprise) continue;
-      const length = /\(\s*(\d+)/.exec(column.definition.declaredType)?.[1];
-      const text = /CHAR|STRING|UUID|JSON|DATE|TIME/i.test(column.definition.declaredType);
-      hits.push({
-        message: `${table}.${column.name}: ${surprise}.`,
+    const surprising = columns.flatMap((column) => {
+      const type = column.definition.declaredType;
+      const surprise = affinitySurprise(type);
+      return surprise ? [{ ...column, type, surprise }] : [];
+    });
+    if (!surprising.length) return [];
+    // A type SQLite does not know (STRING) or one that turns INTEGER changes the values stored: a warning. DATE,
+    // BOOLEAN and VARCHAR(n) are what every ORM writes for SQLite: worth knowing, once per table, as info.
+    const valueChanging = ({ surprise }: { surprise: string }) =>
+      /not a type SQLite knows|contains "INT"/.test(surprise);
+    const changesValues = surprising.some(valueChanging);
+    const [first] = surprising;
+    const hits: RuleHit[] = [
+      {
+        message:
+          surprising.length === 1 && first
+            ? `${table}.${first.name}: ${first.surprise}.`
+            : `${table}: ${surprising.length} columns keep their declared type only as an affinity: ${surprising
+                .map(({ name, type }) => `${name} ${type} (${affinityOf(type)})`)
+                .join(', ')}. ${surprising.find(valueChanging)?.surprise ?? first?.surprise}.`,
         table,
-        ...(length || /^BOOL/i.test(column.definition.declaredType) ? { severity: 'info' as const } : {}),
+        ...(changesValues ? {} : { severity: 'info' as const }),
         fix: {
           summary: 'Declare the storage class you mean.',
-          steps: [
-            fixStep(
+          steps: surprising.map(({ name, type }) => {
+            const length = /\(\s*(\d+)/.exec(type)?.[1];
+            const text = /CHAR|STRING|UUID|JSON|DATE|TIME/i.test(type);
+            return fixStep(
               'A type with the affinity meant, and a CHECK for what the old type implied.',
-              `${column.name} ${text ? 'TEXT' : 'INTEGER'}${length ? ` CHECK (length(${column.name}) <= ${length})` : /^BOOL/i.test(column.definition.declaredType) ? ` CHECK (${column.name} IN (0, 1))` : ''}`,
-            ),
-          ],
+              `${name} ${text ? 'TEXT' : 'INTEGER'}${length ? ` CHECK (length(${name}) <= ${length})` : /^BOOL/i.test(type) ? ` CHECK (${name} IN (0, 1))` : ''}`,
+            );
+          }),
         },
-      });
-    }
+      },
+    ];
     return hits;
   },
 };
