@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import { CONFIG_FILE, PACKAGE_KEY } from '../safety/config.js';
+import { findConfig } from '../safety/config.js';
 import { jsonValuePositions, positionOf } from '../safety/json-locate.js';
 
 /**
@@ -37,32 +35,18 @@ export function budgetFromEnv(env: NodeJS.ProcessEnv = process.env): number | un
 
 /** The project's setting, undefined when its configuration does not set it. */
 export function budgetFromConfig(root: string): number | undefined {
-  for (const [file, at] of [
-    [CONFIG_FILE, []],
-    ['package.json', [PACKAGE_KEY]],
-  ] as const) {
-    const path = join(root, file);
-    if (!existsSync(path)) continue;
-    const text = readFileSync(path, 'utf8');
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      return undefined; // the tools that read this file report its syntax errors with their position
-    }
-    for (const key of at) data = (data as Record<string, unknown> | null)?.[key];
-    if (!data || typeof data !== 'object') continue;
-    const value = (data as Record<string, unknown>).resultBudget;
-    if (value === undefined) return undefined;
-    if (!valid(value)) {
-      throw new UserError(
-        'config-invalid',
-        `resultBudget is ${JSON.stringify(value)}, not ${RANGE}.`,
-        `Write "resultBudget": 40000 (for example), or remove it for the default ${DEFAULT_RESULT_BUDGET}.`,
-        { file, ...positionOf(jsonValuePositions(text), [...at, 'resultBudget']) },
-      );
-    }
-    return value;
+  // An invalid configuration is reported, with its position, by the tools that read it whole.
+  const found = findConfig(root);
+  if (!found?.data || typeof found.data !== 'object') return undefined;
+  const value = (found.data as Record<string, unknown>).resultBudget;
+  if (value === undefined) return undefined;
+  if (!valid(value)) {
+    throw new UserError(
+      'config-invalid',
+      `resultBudget is ${JSON.stringify(value)}, not ${RANGE}.`,
+      `Write "resultBudget": 40000 (for example), or remove it for the default ${DEFAULT_RESULT_BUDGET}.`,
+      { file: found.file, ...positionOf(jsonValuePositions(found.text), [...found.at, 'resultBudget']) },
+    );
   }
-  return undefined;
+  return value;
 }

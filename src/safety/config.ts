@@ -56,27 +56,48 @@ export interface LoadedConfig {
  * nothing), located at file:line:col like every other problem in the file.
  */
 export async function loadSafetyConfig(root: string, knownRules: ReadonlySet<string>): Promise<LoadedConfig> {
-  const file = join(root, CONFIG_FILE);
-  if (existsSync(file)) {
-    return { config: await parseConfig(readFileSync(file, 'utf8'), CONFIG_FILE, [], knownRules), source: CONFIG_FILE };
+  const found = findConfig(root);
+  if (!found) return { config: {} };
+  return { config: await parseConfig(found.text, found.file, found.at, knownRules), source: found.source };
+}
+
+/** The project's configuration as found on disk, before validation. */
+export interface FoundConfig {
+  text: string;
+  /** The file, relative to the root, and the path of the configuration object inside its JSON. */
+  file: string;
+  at: string[];
+  source: string;
+  /** The configuration object; undefined when the file is not valid JSON (parseConfig says where). */
+  data: unknown;
+}
+
+/**
+ * Where the project's configuration is: db-migration-agent.config.json when it exists (valid or not), else the
+ * dbMigrationAgent key of a readable package.json; undefined when neither says anything.
+ */
+export function findConfig(root: string): FoundConfig | undefined {
+  const configFile = join(root, CONFIG_FILE);
+  if (existsSync(configFile)) {
+    const text = readFileSync(configFile, 'utf8');
+    return { text, file: CONFIG_FILE, at: [], source: CONFIG_FILE, data: parsedOrUndefined(text) };
   }
   const packageFile = join(root, 'package.json');
-  if (existsSync(packageFile)) {
-    const text = readFileSync(packageFile, 'utf8');
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      return { config: {} }; // a broken package.json is another tool's problem to report
-    }
-    if (data && typeof data === 'object' && PACKAGE_KEY in data) {
-      return {
-        config: await parseConfig(text, 'package.json', [PACKAGE_KEY], knownRules),
-        source: `package.json#${PACKAGE_KEY}`,
-      };
-    }
+  if (!existsSync(packageFile)) return undefined;
+  const text = readFileSync(packageFile, 'utf8');
+  // A broken package.json is another tool's problem to report.
+  const data = parsedOrUndefined(text);
+  if (!data || typeof data !== 'object' || !(PACKAGE_KEY in data)) return undefined;
+  const config = (data as Record<string, unknown>)[PACKAGE_KEY];
+  return { text, file: 'package.json', at: [PACKAGE_KEY], source: `package.json#${PACKAGE_KEY}`, data: config };
+}
+
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
-  return { config: {} };
 }
 
 /** Validates configuration text; `at` is the path of the configuration object inside the JSON document. */
