@@ -229,7 +229,8 @@ function parse(args: string[]) {
 
 export const checkCommand: CliCommand = {
   name: 'check',
-  summary: 'Check migrations (any format) for locks, data loss and breaking changes on PostgreSQL (CI-friendly).',
+  summary:
+    'Check migrations (any format) for locks, data loss and breaking changes on PostgreSQL, MySQL/MariaDB and SQLite (CI-friendly).',
   help: HELP,
   run: runCheck,
 };
