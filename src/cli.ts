@@ -1,4 +1,4 @@
-import type { CliIO } from './cli/command.js';
+import type { CliCommand, CliIO } from './cli/command.js';
 import { COMMANDS } from './cli/commands.js';
 import { toUserError, UserError } from './errors.js';
 import { NAME, VERSION } from './version.js';
@@ -20,11 +20,15 @@ Options:
 Exit codes: 0 success, 1 findings or a failed check, 2 usage or input error.`;
 }
 
+async function helpOf(command: CliCommand): Promise<string> {
+  return typeof command.help === 'string' ? command.help : command.help();
+}
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '-h' || name === '--help' || name === 'help') {
     const topic = name === 'help' ? COMMANDS.find((command) => command.name === rest[0]) : undefined;
-    io.stdout.write(`${topic ? topic.help : usage()}\n`);
+    io.stdout.write(`${topic ? await helpOf(topic) : usage()}\n`);
     return 0;
   }
   if (name === '-v' || name === '--version') {
@@ -37,7 +41,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(`${command.help}\n`);
+    io.stdout.write(`${await helpOf(command)}\n`);
     return 0;
   }
   try {

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
-import { READ_FORMAT_LABELS, SCAN_ONLY_LABELS } from '../sources/format-names.js';
 import type { CliCommand, CliIO } from './command.js';
 import { DURATION_HELP, parseDuration } from './duration.js';
 
@@ -8,7 +7,10 @@ const FAIL_LEVELS = ['error', 'warning', 'info'] as const;
 type FailLevel = (typeof FAIL_LEVELS)[number];
 const FORMAT_NAMES = ['text', 'json', 'sarif', 'github', 'markdown', 'gitlab'] as const;
 
-const HELP = `Usage: db-migration-agent check [paths|globs|-] [options]
+/** The help names the formats, from the registry: loaded only when help is asked for. */
+async function help(): Promise<string> {
+  const { READ_FORMAT_LABELS, SCAN_ONLY_LABELS } = await import('../sources/format-names.js');
+  return `Usage: db-migration-agent check [paths|globs|-] [options]
 
 Checks PostgreSQL migrations for data loss, long locks, backward-incompatible changes and other hazards, and
 answers the safety checklist. Paths are migration files or folders of any supported format — ${READ_FORMAT_LABELS}
@@ -66,6 +68,7 @@ Examples:
   db-migration-agent check db/mysql/ --engine mysql --engine-version 8.0.35
   cat change.sql | db-migration-agent check - --row-count users=5000000 --assume-in-transaction
   db-migration-agent check --explain require-concurrent-index-creation`;
+}
 
 function usageError(what: string, fix: string): UserError {
   return new UserError('usage', what, fix);
@@ -231,6 +234,6 @@ export const checkCommand: CliCommand = {
   name: 'check',
   summary:
     'Check migrations (any format) for locks, data loss and breaking changes on PostgreSQL, MySQL/MariaDB and SQLite (CI-friendly).',
-  help: HELP,
+  help,
   run: runCheck,
 };

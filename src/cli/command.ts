@@ -10,8 +10,8 @@ export interface CliIO {
 export interface CliCommand {
   name: string;
   summary: string;
-  /** Full help: usage line, options, examples. */
-  help: string;
+  /** Full help: usage line, options, examples; a function when it needs modules the command's start should not load. */
+  help: string | (() => Promise<string>);
   /** Returns the process exit code. */
   run(args: string[], io: CliIO): Promise<number>;
 }

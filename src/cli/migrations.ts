@@ -3,7 +3,6 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { type Engine, MIGRATION_FORMATS, type MigrationFormat } from '../model.js';
 import { isInside } from '../root.js';
-import { CODE_FORMAT_LABELS, READ_FORMAT_LABELS, SCAN_ONLY_LABELS } from '../sources/format-names.js';
 import type { CliCommand } from './command.js';
 import { DURATION_HELP, parseDuration } from './duration.js';
 
@@ -13,7 +12,10 @@ const ENGINES: Engine[] = ['postgresql', 'mysql', 'mariadb', 'sqlite', 'mssql', 
 export const migrationsCommand: CliCommand = {
   name: 'migrations',
   summary: "List a project's migrations in apply order with the SQL each one runs.",
-  help: `Usage: db-migration-agent migrations [path] [--json] [--sql] [--execute] [--format <f>] [--engine <e>] [--timeout <duration>]
+  // The help names the formats, from the registry: loaded only when help is asked for.
+  async help() {
+    const { CODE_FORMAT_LABELS, READ_FORMAT_LABELS, SCAN_ONLY_LABELS } = await import('../sources/format-names.js');
+    return `Usage: db-migration-agent migrations [path] [--json] [--sql] [--execute] [--format <f>] [--engine <e>] [--timeout <duration>]
 
 Reads the migrations of the project in the current folder (or of [path]: a project folder, or a package,
 migration folder or migration file inside the current project) in the order the migration tool applies them.
@@ -41,7 +43,8 @@ Exit codes: 0 all migrations read, 1 some files or folders had problems (listed)
 Examples:
   db-migration-agent migrations
   db-migration-agent migrations prisma/migrations --sql
-  db-migration-agent migrations ../api --execute --json`,
+  db-migration-agent migrations ../api --execute --json`;
+  },
   async run(args, io) {
     // Loaded only when this command runs, so other commands start without the migration readers.
     const [{ readProjectMigrations }, { summarizeProject }] = await Promise.all([

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { yaml } from '../project/parse.js';
 
 /**
  * Settings read from a migration tool's configuration as text — the configuration is never run. A setting is a
@@ -109,7 +109,7 @@ export function tomlString(text: string, key: string): TextSetting | undefined {
 export function yamlSetting(text: string, keys: string[]): TextSetting | undefined {
   let data: unknown;
   try {
-    data = parseYaml(text);
+    data = yaml().parse(text);
   } catch {
     return undefined;
   }

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { relativeToRoot, resolveInsideRoot, resolveProjectRoot } from '../root.js';
 import { FORMAT_LABELS } from '../sources/format-names.js';
 import { findCommands } from './commands.js';

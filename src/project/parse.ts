@@ -10,7 +10,8 @@ import { jsonErrorOffset } from './json-position.js';
 // Loaded on first use: commands that parse no manifest (help, check, the MCP server's start) do not pay for them.
 const require = createRequire(import.meta.url);
 const toml = () => require('smol-toml') as typeof import('smol-toml');
-const yaml = () => require('yaml') as typeof import('yaml');
+/** The YAML library, loaded on its first use. */
+export const yaml = () => require('yaml') as typeof import('yaml');
 
 export function parseJson(text: string, file: string): unknown {
   try {

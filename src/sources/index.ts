@@ -7,7 +7,6 @@ import { isInside, relativeToRoot, resolveInsideRoot, resolveProjectRoot } from 
 import { askOnce } from './consent.js';
 import { isDirectory, isFile, listEntries, selected } from './files.js';
 import { FORMAT_LABELS } from './format-names.js';
-import { readIsolated } from './isolate.js';
 import { FORMAT_READERS, moduleForTool } from './registry.js';
 import type {
   FolderEngine,
@@ -265,7 +264,7 @@ async function readFolder(
   };
   const read =
     reader.runsProjectCode && context.executeProjectCode
-      ? await readIsolated(reader, context)
+      ? await (await import('./isolate.js')).readIsolated(reader, context)
       : await reader.read(context);
   const errors = read.errors.map((error) => relativeError(root, error));
   errors.push(...dropped(root, folder, context, read, errors));

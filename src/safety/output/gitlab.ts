@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../lazy-builtins.js';
 import { sourceLocation } from '../finding-origin.js';
 import { ChunkedOutput, type ReportWriter, type WriteChunk } from '../report-writer.js';
 import type { CheckError, CheckPreamble, FileOutcome, FileSettings } from '../run.js';
@@ -70,7 +70,7 @@ export class GitlabReportWriter implements ReportWriter {
   private fingerprint(key: string): string {
     const repeat = this.seen.get(key) ?? 0;
     this.seen.set(key, repeat + 1);
-    return createHash('sha256').update(`${key}\0${repeat}`).digest('hex').slice(0, 32);
+    return nodeCrypto().createHash('sha256').update(`${key}\0${repeat}`).digest('hex').slice(0, 32);
   }
 }
 

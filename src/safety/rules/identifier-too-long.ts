@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import * as libpg from 'libpg-query';
+import { nodeCrypto } from '../../lazy-builtins.js';
 import type { Rule } from '../types.js';
 import { step } from './ast.js';
 
@@ -63,7 +63,7 @@ export const identifierTooLong: Rule = {
         .subarray(0, 55)
         .toString()
         .replace(/\uFFFD+$/, '');
-      const suffix = createHash('sha1').update(name).digest('hex').slice(0, 6);
+      const suffix = nodeCrypto().createHash('sha1').update(name).digest('hex').slice(0, 6);
       sql = sql.split(name).join(`${short}_${suffix}`);
     }
     return [

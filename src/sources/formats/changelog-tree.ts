@@ -1,5 +1,6 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar } from 'yaml';
+import type { Node, Scalar } from 'yaml';
 import { UserError } from '../../errors.js';
+import { yaml } from '../../project/parse.js';
 
 /**
  * Liquibase changelogs in XML, YAML and JSON read into one tree: an element with its attributes, child
@@ -98,6 +99,7 @@ function localName(name: string): string {
 
 /** YAML and JSON (a subset of YAML) changelogs, with the line of each mapping from the parser's ranges. */
 export function parseYamlChangelog(text: string, file: string): ChangelogNode {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const counter = new LineCounter();
   const document = parseDocument(text, { lineCounter: counter });
   const error = document.errors[0];

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
+import { nodeZlib } from '../../lazy-builtins.js';
 import type { Engine, Migration, Statement } from '../../model.js';
 import type { PackageContext } from '../../project/context.js';
 import { joinRelative } from '../../project/walk.js';
@@ -154,7 +154,7 @@ function repeatableKey(script: string): string {
  */
 export function flywayChecksum(text: string): string {
   const bytes = Buffer.from(text.replace(/^\uFEFF/, '').replace(/[\r\n]/g, ''), 'utf8');
-  return String(crc32(bytes) | 0);
+  return String(nodeZlib().crc32(bytes) | 0);
 }
 
 /**
