@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 import type { CliIO } from './cli/command.js';
+import { readEachFileOnce } from './project/read-once.js';
 import { startWithoutOptimizingCompiler } from './safety/jit-tier.js';
 
 // Commands that parse SQL once and exit compile libpg_query's WebAssembly with the baseline compiler only. With the
@@ -11,6 +12,8 @@ const ONE_SHOT_PARSER_COMMANDS = new Set(['check', 'migrations']);
 if (ONE_SHOT_PARSER_COMMANDS.has(process.argv[2] ?? '')) setFlagsFromString('--liftoff-only');
 // `check` also starts without V8's optimizing compiler, turned back on for large SQL (see src/safety/jit-tier.ts).
 if (process.argv[2] === 'check') startWithoutOptimizingCompiler();
+// Commands that only read the project read each file once (src/project/read-once.ts); those that write do not.
+if (ONE_SHOT_PARSER_COMMANDS.has(process.argv[2] ?? '')) readEachFileOnce();
 
 // A reader that stops early (`check … | head`) closes the pipe: the rest of the output has nowhere to go, which
 // is not a failure of the check. Node would otherwise crash with an unhandled EPIPE stack trace. The command
@@ -29,8 +32,8 @@ const io: CliIO = {
   env: process.env,
 };
 const args = process.argv.slice(2);
-// `mcp` as a client starts it goes straight to the server: the other commands' modules (the help texts alone load
-// every migration format reader, ~0.5 MB) would only delay the first tools/list. `mcp --help` goes through the CLI.
+// `mcp` as a client starts it goes straight to the server: the other commands' modules would only delay the first
+// tools/list. `mcp --help` goes through the CLI.
 const run =
   args.length === 1 && args[0] === 'mcp'
     ? import('./server.js').then(async ({ startStdioServer }) => {

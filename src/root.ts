@@ -74,7 +74,8 @@ function realpathOfExistingPrefix(absolute: string): string {
   const rest: string[] = [];
   for (;;) {
     try {
-      return path.join(realpathSync(existing), ...rest.reverse());
+      // The native call resolves the whole path in one system call; the JavaScript one lstat()s each part.
+      return path.join(realpathSync.native(existing), ...rest.reverse());
     } catch {
       const parent = path.dirname(existing);
       if (parent === existing) return absolute;

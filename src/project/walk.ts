@@ -1,6 +1,7 @@
 import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isInside } from '../root.js';
+import { knownText, rememberText } from './read-once.js';
 
 /** Folders that never hold a project's own schema or migrations: dependencies, VCS data, build output, caches. */
 export const SKIPPED_DIRS = new Set([
@@ -75,13 +76,18 @@ export class ProjectFiles {
   /** The text of a walked file, or undefined when it is too big or unreadable (with a warning). */
   read(relative: string): string | undefined {
     if (this.cache.has(relative)) return this.cache.get(relative);
-    let text: string | undefined;
+    const absolute = path.join(this.root, relative);
+    let text = knownText(absolute);
+    if (text !== undefined && text.length <= MAX_READ_BYTES) {
+      this.cache.set(relative, text);
+      return text;
+    }
+    text = undefined;
     try {
-      const absolute = path.join(this.root, relative);
       if (statSync(absolute).size > MAX_READ_BYTES) {
         this.warnings.push(`${relative}: larger than 1 MiB, not read.`);
       } else {
-        text = readFileSync(absolute, 'utf8');
+        text = rememberText(absolute, readFileSync(absolute, 'utf8'));
       }
     } catch (error) {
       this.warnings.push(`${relative}: could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine, Migration, MigrationFormat, Statement } from '../model.js';
+import { knownText, rememberText } from '../project/read-once.js';
 import { relativeToRoot, resolveInsideRoot } from '../root.js';
 import { askOnce } from '../sources/consent.js';
 import { isDownFile } from '../sources/down-files.js';
@@ -249,8 +250,11 @@ function straySqlFiles(
     claimed.add(downFile(migration));
   }
   for (const error of errors) claimed.add(error.path);
+  // listSqlFiles answers absolute paths below `absolute`, itself inside the root: the relative path is the rest.
+  const prefix = root.endsWith(path.sep) ? root : `${root}${path.sep}`;
+  const toRelative = (file: string) => file.slice(prefix.length).split(path.sep).join('/');
   return listSqlFiles(root, relativeToRoot(root, absolute) || '.')
-    .map((file) => relativeToRoot(root, file))
+    .map(toRelative)
     .filter((file) => !claimed.has(file) && !isDownFile(file));
 }
 
@@ -381,8 +385,10 @@ function readOwnFile(root: string, relative: string): string | undefined {
   if (!/\.sql$/i.test(relative)) return undefined;
   try {
     const absolute = resolveInsideRoot(root, relative);
+    const known = knownText(absolute);
+    if (known !== undefined) return known;
     if (!statSync(absolute).isFile()) return undefined;
-    return readFileSync(absolute, 'utf8');
+    return rememberText(absolute, readFileSync(absolute, 'utf8'));
   } catch {
     return undefined;
   }
