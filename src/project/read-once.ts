@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * One read of each file for a one-shot command. `check` on a history would otherwise read each migration three
  * times: detect_setup's scan, the format's reader, and the checker's own copy of the file — and every stage sees
@@ -23,4 +25,9 @@ export function knownText(absolute: string): string | undefined {
 export function rememberText(absolute: string, text: string): string {
   texts?.set(absolute, text);
   return text;
+}
+
+/** readFileSync(absolute, 'utf8') (it throws the same errors), from the first read when reading once. */
+export function readFileOnce(absolute: string): string {
+  return knownText(absolute) ?? rememberText(absolute, readFileSync(absolute, 'utf8'));
 }

@@ -1,7 +1,7 @@
-import { type Dirent, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isInside } from '../root.js';
-import { knownText, rememberText } from './read-once.js';
+import { knownText, readFileOnce } from './read-once.js';
 
 /** Folders that never hold a project's own schema or migrations: dependencies, VCS data, build output, caches. */
 export const SKIPPED_DIRS = new Set([
@@ -87,7 +87,7 @@ export class ProjectFiles {
       if (statSync(absolute).size > MAX_READ_BYTES) {
         this.warnings.push(`${relative}: larger than 1 MiB, not read.`);
       } else {
-        text = rememberText(absolute, readFileSync(absolute, 'utf8'));
+        text = readFileOnce(absolute);
       }
     } catch (error) {
       this.warnings.push(`${relative}: could not be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);

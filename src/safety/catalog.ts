@@ -1,6 +1,8 @@
 import { tableKey } from './names.js';
 import type { CatalogView, ColumnInfo, ConstraintInfo, IndexInfo } from './types.js';
 
+const NO_CONSTRAINTS: readonly ConstraintInfo[] = [];
+
 /**
  * The schema as the safety engine knows it before each statement: tables from a snapshot, from earlier
  * migrations replayed in order, and from the statements already read in the current file. It is updated
@@ -116,8 +118,9 @@ export class MigrationCatalog implements CatalogView {
     return this.tables.get(tableKey(table))?.constraints.get(name);
   }
 
-  constraints(table: string): ConstraintInfo[] {
-    return [...(this.tables.get(tableKey(table))?.constraints.values() ?? [])];
+  constraints(table: string): Iterable<ConstraintInfo> {
+    // No copy: a table of a long migration gathers hundreds of constraints, and rules ask for them per statement.
+    return this.tables.get(tableKey(table))?.constraints.values() ?? NO_CONSTRAINTS;
   }
 
   indexTable(index: string): string | undefined {

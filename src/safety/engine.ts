@@ -220,6 +220,34 @@ interface Dispatch {
   everywhere: Rule[];
 }
 
+// A history checks hundreds of files with the same rules and settings: their dispatch table is built once.
+const dispatchCache = new WeakMap<readonly Rule[], WeakMap<object, Dispatch>>();
+const knownIdsCache = new WeakMap<readonly Rule[], Set<string>>();
+const NO_SEVERITY: Record<string, Severity | 'off'> = Object.freeze({});
+
+function dispatchFor(rules: readonly Rule[], severityOf: Record<string, Severity | 'off'>): Dispatch {
+  let bySeverity = dispatchCache.get(rules);
+  if (!bySeverity) {
+    bySeverity = new WeakMap();
+    dispatchCache.set(rules, bySeverity);
+  }
+  let dispatch = bySeverity.get(severityOf);
+  if (!dispatch) {
+    dispatch = dispatchTable(rules, (id) => severityOf[id] === 'off');
+    bySeverity.set(severityOf, dispatch);
+  }
+  return dispatch;
+}
+
+function knownIdsFor(rules: readonly Rule[]): Set<string> {
+  let ids = knownIdsCache.get(rules);
+  if (!ids) {
+    ids = knownRuleIds(rules);
+    knownIdsCache.set(rules, ids);
+  }
+  return ids;
+}
+
 function dispatchTable(rules: readonly Rule[], disabled: (id: string) => boolean): Dispatch {
   const byType = new Map<string, Rule[]>();
   const everywhere: Rule[] = [];
@@ -249,15 +277,15 @@ async function analyze(
   retained: boolean,
 ): Promise<Analysis> {
   const rules = options.rules ?? RULES;
-  const severityOf = options.ruleSeverity ?? {};
+  const severityOf = options.ruleSeverity ?? NO_SEVERITY;
   const disabled = (id: string) => severityOf[id] === 'off';
-  const dispatch = dispatchTable(rules, disabled);
+  const dispatch = dispatchFor(rules, severityOf);
   const pgVersion = options.pgVersion ?? DEFAULT_PG_VERSION;
   const largeTableRows = options.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS;
   const lines = new LineIndex(sql);
   let toChar: ((byte: number) => number) | undefined;
   const state = new SessionState(catalog, options.assumeInTransaction ?? false);
-  const ignores = resolveIgnores(directives, statementStarts, lines, knownRuleIds(rules));
+  const ignores = resolveIgnores(directives, statementStarts, lines, knownIdsFor(rules));
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   const findings: FindingDigest[] = [];
   const suppressed: SuppressedFinding[] = [];

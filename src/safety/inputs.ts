@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { globToRegExp } from '../glob.js';
+import { readFileOnce } from '../project/read-once.js';
 import { relativeToRoot, resolveInsideRoot } from '../root.js';
 import { downFileOf, isDownFile, upCandidates } from '../sources/down-files.js';
 
@@ -105,7 +106,7 @@ export async function loadSqlInputs(
 
 function readText(absolute: string, root: string): string {
   try {
-    return readFileSync(absolute, 'utf8');
+    return readFileOnce(absolute);
   } catch (error) {
     throw new UserError(
       'read-failed',

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine, Migration, MigrationFormat, Statement } from '../model.js';
-import { knownText, rememberText } from '../project/read-once.js';
+import { knownText, readFileOnce } from '../project/read-once.js';
 import { relativeToRoot, resolveInsideRoot } from '../root.js';
 import { askOnce } from '../sources/consent.js';
 import { isDownFile } from '../sources/down-files.js';
@@ -224,7 +224,7 @@ function isPlainSqlFile(absolute: string): boolean {
   try {
     if (!statSync(absolute).isFile() || existsSync(path.join(path.dirname(absolute), 'meta', '_journal.json')))
       return false;
-    return !TOOL_MARKER.test(readFileSync(absolute, 'utf8').slice(0, 64 * 1024));
+    return !TOOL_MARKER.test(readFileOnce(absolute).slice(0, 64 * 1024));
   } catch {
     return false;
   }
@@ -385,10 +385,8 @@ function readOwnFile(root: string, relative: string): string | undefined {
   if (!/\.sql$/i.test(relative)) return undefined;
   try {
     const absolute = resolveInsideRoot(root, relative);
-    const known = knownText(absolute);
-    if (known !== undefined) return known;
-    if (!statSync(absolute).isFile()) return undefined;
-    return rememberText(absolute, readFileSync(absolute, 'utf8'));
+    if (knownText(absolute) === undefined && !statSync(absolute).isFile()) return undefined;
+    return readFileOnce(absolute);
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import type { CatalogView, PgLockMode } from './types.js';
+import type { CatalogView, ConstraintInfo, PgLockMode } from './types.js';
 
 /**
  * Locks a statement takes on relations it does not name, known only from the schema read so far (earlier
@@ -26,10 +26,11 @@ export function descendants(catalog: CatalogView | undefined, table: string, par
 }
 
 /** Foreign keys of `table` that a column change or drop rebuilds or removes (they involve `column`). */
-function foreignKeysOn(catalog: CatalogView, table: string, column: string) {
-  return catalog
-    .constraints(table)
-    .filter((constraint) => constraint.kind === 'foreign-key' && constraint.columns.includes(column));
+function foreignKeysOn(catalog: CatalogView, table: string, column: string): ConstraintInfo[] {
+  const found: ConstraintInfo[] = [];
+  for (const constraint of catalog.constraints(table))
+    if (constraint.kind === 'foreign-key' && constraint.columns.includes(column)) found.push(constraint);
+  return found;
 }
 
 /**

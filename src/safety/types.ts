@@ -104,7 +104,8 @@ export interface CatalogView {
   columnExists(table: string, column: string): boolean | undefined;
   /** A named constraint on the table, as known so far (added NOT VALID → validated false). */
   constraint(table: string, name: string): ConstraintInfo | undefined;
-  constraints(table: string): ConstraintInfo[];
+  /** The table's constraints, live (not a copy): read them, do not change the catalog while iterating. */
+  constraints(table: string): Iterable<ConstraintInfo>;
   /** The `schema.table` key of the table an index belongs to, when the index is known. */
   indexTable(index: string): string | undefined;
   indexes(table: string): IndexInfo[];

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Migration } from '../model.js';
-import { knownText, readingOnce, rememberText } from '../project/read-once.js';
+import { readFileOnce, readingOnce } from '../project/read-once.js';
 import type { MigrationReadError } from './types.js';
 
 export async function listEntries(directory: string): Promise<{ files: string[]; folders: string[] }> {
@@ -28,10 +27,8 @@ export async function isFile(target: string): Promise<boolean> {
 export async function readText(target: string): Promise<string | undefined> {
   if (!readingOnce()) return readFile(target, 'utf8').catch(() => undefined);
   // A one-shot command: small files read faster in one synchronous call than in four asynchronous ones.
-  const known = knownText(target);
-  if (known !== undefined) return known;
   try {
-    return rememberText(target, readFileSync(target, 'utf8'));
+    return readFileOnce(target);
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import type { PartitionBoundSpec } from 'libpg-query';
+import { some } from '../../iterables.js';
 import type { Rule, RuleHit } from '../types.js';
 import {
   alterTableOf,
@@ -71,9 +72,10 @@ export const attachPartitionWithoutCheck: Rule = {
       const partition = cmd.subtype === 'AT_AttachPartition' ? nodeAs(cmd.def, 'PartitionCmd') : undefined;
       const child = relationOf(partition?.name);
       if (!partition || !child || !isExistingTable(context, child.key)) continue;
-      const provenByCheck = context.catalog
-        .constraints(child.key)
-        .some((constraint) => constraint.kind === 'check' && constraint.validated);
+      const provenByCheck = some(
+        context.catalog.constraints(child.key),
+        (constraint) => constraint.kind === 'check' && constraint.validated,
+      );
       if (provenByCheck) continue;
       const bound = partition.bound;
       const texts = boundTexts(context.statement.sql, localAst(context));

@@ -1,3 +1,4 @@
+import { some } from '../../iterables.js';
 import { hasIndexStartingWith } from '../catalog.js';
 import type { CatalogView, MigrationEndHit, Rule } from '../types.js';
 import { columnList, displayOf, ident, indexName, type Relation, step } from './ast.js';
@@ -90,12 +91,11 @@ function existingTableHit(relation: Relation, columns: string[], references: str
 function coveredAtEnd(catalog: CatalogView, table: string, columns: string[]): boolean {
   return (
     hasIndexStartingWith(catalog, table, columns) ||
-    catalog
-      .constraints(table)
-      .some(
-        (constraint) =>
-          (constraint.kind === 'primary-key' || constraint.kind === 'unique') &&
-          columns.every((column, position) => constraint.columns[position] === column),
-      )
+    some(
+      catalog.constraints(table),
+      (constraint) =>
+        (constraint.kind === 'primary-key' || constraint.kind === 'unique') &&
+        columns.every((column, position) => constraint.columns[position] === column),
+    )
   );
 }
