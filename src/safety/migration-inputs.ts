@@ -84,7 +84,7 @@ export async function loadMigrationInputs(
     }
     const absolute = resolveInsideRoot(root, target);
     const relative = relativeToRoot(root, absolute) || '.';
-    if (isPlainSqlFile(absolute)) {
+    if (isPlainSqlFile(root, absolute)) {
       // Nothing in its name, text or folder belongs to a migration tool: skip loading the format readers.
       result.historyComplete = false;
       result.inputs.push(...(await loadSqlInputs(root, [target])));
@@ -215,12 +215,17 @@ export async function loadMigrationInputs(
 }
 
 /** Names and markers by which a migration tool claims a .sql file (golang-migrate, Diesel, Prisma, Flyway …). */
-const TOOL_FILE_NAME = /\.(up|down)\.sql$|^(up|down|migration)\.sql$|^[VUR][\d._]*__/i;
+const TOOL_FILE_NAME = /\.(up|down)\.sql$|^[VUR][\d._]*__/i;
+/** Names a tool gives the file inside each migration's own folder (Prisma's migration.sql, Diesel's up/down.sql). */
+const FOLDER_FILE_NAME = /^(up|down|migration)\.sql$/i;
 const TOOL_MARKER = /^\s*--\s*(migrate:(up|down)|\+goose\b|\+migrate\b)/im;
 
 /** A lone .sql file no migration tool would claim: checked as plain SQL without loading the readers. */
-function isPlainSqlFile(absolute: string): boolean {
-  if (!/\.sql$/i.test(absolute) || TOOL_FILE_NAME.test(path.basename(absolute))) return false;
+function isPlainSqlFile(root: string, absolute: string): boolean {
+  const name = path.basename(absolute);
+  if (!/\.sql$/i.test(name) || TOOL_FILE_NAME.test(name)) return false;
+  // Directly in the project root, a migration.sql or up.sql is in no migration's own folder: no tool claims it.
+  if (FOLDER_FILE_NAME.test(name) && path.dirname(absolute) !== root) return false;
   try {
     if (!statSync(absolute).isFile() || existsSync(path.join(path.dirname(absolute), 'meta', '_journal.json')))
       return false;

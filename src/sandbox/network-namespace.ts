@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { nodeChildProcess } from '../lazy-builtins.js';
 
 /**
  * How to start a process in an empty network namespace (no interface but a down loopback), when this OS lets
@@ -28,7 +28,10 @@ function probe(): NetworkNamespace {
   }
   const attempts = process.getuid?.() === 0 ? [['--net'], ['-rn']] : [['-rn'], ['--net']];
   for (const args of attempts) {
-    const result = spawnSync('unshare', [...args, process.execPath, '-e', '0'], { stdio: 'ignore', timeout: 5_000 });
+    const result = nodeChildProcess().spawnSync('unshare', [...args, process.execPath, '-e', '0'], {
+      stdio: 'ignore',
+      timeout: 5_000,
+    });
     if (result.status === 0) return { prefix: ['unshare', ...args] };
   }
   return {

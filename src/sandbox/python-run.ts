@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { nodeChildProcess } from '../lazy-builtins.js';
 import { pythonEnvironment } from './environment.js';
 import { networkNamespace } from './network-namespace.js';
 import { PYTHON_BOOTSTRAP, REFUSAL_EXIT, REFUSAL_MARK } from './python-bootstrap.js';
@@ -50,7 +50,7 @@ export function runSandboxedPython(options: SandboxedPythonOptions): Promise<Pyt
   const [command, ...args] = [...networkNamespace().prefix, options.python, '-B', '-c', PYTHON_BOOTSTRAP, config];
   if (options.signal?.aborted) return Promise.resolve({ kind: 'cancelled' });
   return new Promise((resolve) => {
-    const child = spawn(command ?? options.python, [...args, ...options.args], {
+    const child = nodeChildProcess().spawn(command ?? options.python, [...args, ...options.args], {
       cwd: options.root,
       env: { ...pythonEnvironment(), PYTHONDONTWRITEBYTECODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

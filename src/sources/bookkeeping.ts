@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { nodeCrypto } from '../lazy-builtins.js';
 import type { Engine, Migration } from '../model.js';
 import { readText } from './files.js';
 
@@ -94,11 +94,11 @@ export function recordsUpTo(
 }
 
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return nodeCrypto().createHash('sha256').update(text).digest('hex');
 }
 
 export function sha1Hex(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
+  return nodeCrypto().createHash('sha1').update(text).digest('hex');
 }
 
 /** Numbers compared as numbers: `001` and `1` are the same version. */

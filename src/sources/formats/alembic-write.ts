@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { GeneratedFile, WriteContext } from '../../generate/types.js';
+import { nodeCrypto } from '../../lazy-builtins.js';
 import type { Engine } from '../../model.js';
 import { dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter } from '../types.js';
@@ -108,7 +108,7 @@ function fileStem(versions: string, revision: string, name: string, context: Wri
 
 /** 12 hex characters like alembic's own ids, derived from the name and time so a re-run gives the same file. */
 export function revisionId(name: string, now: Date): string {
-  return createHash('sha256').update(`${name}\n${now.toISOString()}`).digest('hex').slice(0, 12);
+  return nodeCrypto().createHash('sha256').update(`${name}\n${now.toISOString()}`).digest('hex').slice(0, 12);
 }
 
 function createDate(now: Date): string {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../lazy-builtins.js';
 
 /** Atlas's integrity file (atlas.sum) and the file-header directives that decide what it hashes. */
 
@@ -40,9 +40,9 @@ export function directive(text: string, name: string): string | undefined {
 
 /** Atlas's integrity hashes: a running SHA-256 over each file's name and bytes; the total over names and hashes. */
 export function computeSum(files: { name: string; bytes: Buffer }[]): { total: string; byName: Map<string, string> } {
-  const running = createHash('sha256');
+  const running = nodeCrypto().createHash('sha256');
   const byName = new Map<string, string>();
-  const total = createHash('sha256');
+  const total = nodeCrypto().createHash('sha256');
   for (const file of files) {
     running.update(file.name);
     if (directive(file.bytes.toString('utf8'), 'sum') === 'ignore') continue;

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { UserError } from '../../errors.js';
+import { nodeCrypto } from '../../lazy-builtins.js';
 import type { Engine } from '../../model.js';
 
 /**
@@ -248,5 +248,5 @@ export function dropConstraint(
 
 /** Rails' default foreign key name: `fk_rails_` + the first 10 hex digits of SHA-256("<table>_<column>_fk"). */
 export function railsForeignKeyName(table: string, column: string): string {
-  return `fk_rails_${createHash('sha256').update(`${table}_${column}_fk`).digest('hex').slice(0, 10)}`;
+  return `fk_rails_${nodeCrypto().createHash('sha256').update(`${table}_${column}_fk`).digest('hex').slice(0, 10)}`;
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { UserError } from '../../errors.js';
 import { nextPrefix } from '../../generate/naming.js';
 import type { GeneratedFile, MigrationDraft, WriteContext } from '../../generate/types.js';
+import { nodeCrypto } from '../../lazy-builtins.js';
 import { dirOf, joinRelative } from '../../project/walk.js';
 import type { FormatWriter, MigrationScan } from '../types.js';
 import { commentLines, terminated } from './comment-lines.js';
@@ -151,7 +151,7 @@ function snapshotDialect(journal: Journal, draft: MigrationDraft): SnapshotDiale
 
 /** A version-4-shaped UUID derived from the tag and time, so the same input writes the same snapshot. */
 function uuidFrom(seed: string): string {
-  const hex = createHash('sha256').update(seed).digest('hex');
+  const hex = nodeCrypto().createHash('sha256').update(seed).digest('hex');
   const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

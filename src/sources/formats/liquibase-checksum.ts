@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { nodeCrypto } from '../../lazy-builtins.js';
 import type { Engine, Migration } from '../../model.js';
 import { type ChangelogNode, parseXmlChangelog, parseYamlChangelog } from './changelog-tree.js';
 
@@ -15,7 +15,7 @@ import { type ChangelogNode, parseXmlChangelog, parseYamlChangelog } from './cha
  * outside the list below, an unknown or ambiguous parameter, dbms-targeted changes, dates and decimals.
  */
 
-const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
+const md5 = (text: string) => nodeCrypto().createHash('md5').update(text, 'utf8').digest('hex');
 
 /** A change's checksum `9:<md5>` joined the way ChangeSet.generateCheckSum joins them. */
 function changeSetChecksum(changeChecksums: string[]): string {
