@@ -1,3 +1,4 @@
+import { readdirSync, type Stats, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -6,7 +7,9 @@ import { readFileOnce, readingOnce } from '../project/read-once.js';
 import type { MigrationReadError } from './types.js';
 
 export async function listEntries(directory: string): Promise<{ files: string[]; folders: string[] }> {
-  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  const entries = readingOnce()
+    ? syncOrEmpty(() => readdirSync(directory, { withFileTypes: true }))
+    : await readdir(directory, { withFileTypes: true }).catch(() => []);
   const files: string[] = [];
   const folders: string[] = [];
   for (const entry of entries) {
@@ -17,11 +20,33 @@ export async function listEntries(directory: string): Promise<{ files: string[];
 }
 
 export async function isDirectory(target: string): Promise<boolean> {
-  return (await stat(target).catch(() => undefined))?.isDirectory() ?? false;
+  return (await statOf(target))?.isDirectory() ?? false;
 }
 
 export async function isFile(target: string): Promise<boolean> {
-  return (await stat(target).catch(() => undefined))?.isFile() ?? false;
+  return (await statOf(target))?.isFile() ?? false;
+}
+
+/**
+ * A one-shot command (readingOnce) asks the file system synchronously: a history's reader stats hundreds of
+ * files one after another, and each asynchronous call waits a round trip through the thread pool. The MCP server
+ * keeps the asynchronous calls, so other requests run meanwhile.
+ */
+async function statOf(target: string): Promise<Stats | undefined> {
+  if (!readingOnce()) return stat(target).catch(() => undefined);
+  try {
+    return statSync(target);
+  } catch {
+    return undefined;
+  }
+}
+
+function syncOrEmpty<T>(read: () => T[]): T[] {
+  try {
+    return read();
+  } catch {
+    return [];
+  }
 }
 
 export async function readText(target: string): Promise<string | undefined> {
