@@ -1,3 +1,4 @@
+import type { Statement } from '../model.js';
 import { LineIndex } from '../sql/positions.js';
 import { scriptComments } from '../sql/script-comments.js';
 import { splitSql } from '../sql/split.js';
@@ -159,7 +160,10 @@ export async function checkDdl(
   };
   const createdHere = (table: string) => created.has(table.toLowerCase());
 
-  for (const split of splits) {
+  for (let at = 0; at < splits.length; at++) {
+    const split = splits[at] as Statement;
+    // Let each split go once it is modelled: a 50,000-statement file's splits would otherwise live to the end.
+    (splits as Array<Statement | undefined>)[at] = undefined;
     const statement = modelStatement(split, statements.length, spec.dialect);
     const context: DdlRuleContext = {
       statement,
