@@ -39,6 +39,24 @@ function readTypeNameText(typeName: TypeName): string {
   return text;
 }
 
+/**
+ * ALTER COLUMN … TYPE … USING whose expression is the column itself, bare or cast to the new type. PostgreSQL then
+ * builds the same conversion as without USING (it looks through the coercion to the column when it decides on a
+ * rewrite), so the change rewrites exactly when it would without the clause: `TYPE timestamptz USING published`
+ * in a UTC session keeps the table.
+ */
+export function usingIsTheColumn(def: ColumnDef, column: string): boolean {
+  let expression = def.raw_default;
+  if (expression && 'TypeCast' in expression) {
+    if (typeNameText(expression.TypeCast.typeName) !== typeNameText(def.typeName)) return false;
+    expression = expression.TypeCast.arg;
+  }
+  if (!expression || !('ColumnRef' in expression)) return false;
+  const fields = expression.ColumnRef.fields ?? [];
+  const only = fields[0];
+  return fields.length === 1 && only !== undefined && 'String' in only && only.String.sval === column;
+}
+
 const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
 
 /** The column a ColumnDef creates, as the catalog records it. */

@@ -1,6 +1,6 @@
 import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
-import { nodeType, typeNameText } from './ast.js';
+import { nodeType, typeNameText, usingIsTheColumn } from './ast.js';
 import { displayTable, namesOf, objectKey, relationKey } from './names.js';
 import { queryRelations } from './query-relations.js';
 import { descendants, dropTableLocks, foreignKeyActionLocks, truncateLocks } from './related-locks.js';
@@ -491,7 +491,8 @@ function refineWithCatalog(
   if (cmd.subtype === 'AT_AlterColumnType' && cmd.def && 'ColumnDef' in cmd.def) {
     const before = catalog.columns(table)?.find((column) => column.name === cmd.name)?.type;
     const after = typeNameText(cmd.def.ColumnDef.typeName);
-    if (!before || cmd.def.ColumnDef.raw_default) return;
+    const def = cmd.def.ColumnDef;
+    if (!before || (def.raw_default && !usingIsTheColumn(def, cmd.name))) return;
     if (isBinaryCoercible(before, after)) {
       effect.rewrite = false;
       effect.scan = false;

@@ -92,6 +92,17 @@ export const LOCK_SHAPES: LockShape[] = [
     ROWS,
   ),
   plain("SET LOCAL TIME ZONE 'Europe/Paris';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz", ROWS),
+  // USING the column itself (bare or cast to the new type) converts as no USING does; any other expression rewrites.
+  plain("SET LOCAL timezone = 'UTC';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz USING ts", ROWS),
+  plain("SET LOCAL timezone = 'UTC';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz USING ts::timestamptz", ROWS),
+  plain(
+    "SET LOCAL timezone = 'UTC';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz USING ts AT TIME ZONE 'UTC'",
+    ROWS,
+  ),
+  plain("SET LOCAL timezone = 'Europe/Paris';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz USING ts", ROWS),
+  plain('ALTER TABLE t ALTER COLUMN v TYPE varchar(20) USING v', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN v TYPE text USING v::text', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN a TYPE bigint USING a', ROWS),
   plain('ALTER TABLE t ALTER COLUMN a SET NOT NULL', ROWS),
   plain('ALTER TABLE t ALTER COLUMN code DROP NOT NULL'),
   plain('ALTER TABLE t ALTER COLUMN a SET DEFAULT 1'),

@@ -1,3 +1,4 @@
+import { usingIsTheColumn } from '../ast.js';
 import type { Rule, RuleHit } from '../types.js';
 import {
   alterTableOf,
@@ -132,11 +133,13 @@ export const columnTypeChange: Rule = {
       const current = context.catalog.columns(table.key)?.find((column) => column.name === cmd.name);
       const from = current ? parseCatalogType(current.type) : undefined;
       const texts = alterTypeTexts(context, cmd.name);
+      // USING the column itself converts as no USING does: it does not decide the rewrite.
+      const using = usingIsTheColumn(def, cmd.name) ? undefined : texts.using;
       const decided = from ? verdict(from, to) : undefined;
-      if (decided === 'safe' && !texts.using) continue;
+      if (decided === 'safe' && !using) continue;
       const column = ident(cmd.name);
       const newType = texts.type ?? to.base;
-      if (decided === 'utc-only' && !texts.using) {
+      if (decided === 'utc-only' && !using) {
         // The migration pinned the session to UTC: no rewrite (the lock summary shows any index rebuild).
         if (context.timeZoneUtc && context.pgVersion >= 12) continue;
         const indexed = context.catalog.indexes(table.key).some((index) => index.columns.includes(cmd.name ?? ''));
@@ -157,7 +160,7 @@ export const columnTypeChange: Rule = {
         continue;
       }
       const shadow = ident(fitName(`${cmd.name}_new`));
-      const convert = texts.using ?? `${column}::${newType}`;
+      const convert = using ?? `${column}::${newType}`;
       const fn = ident(fitName(`${bare}_${cmd.name}_sync`));
       hits.push({
         message: from

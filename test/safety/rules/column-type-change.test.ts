@@ -60,6 +60,21 @@ ruleCases('column-type-change', {
       options: { ...orders, rowCounts: { orders: 8_000_000 } },
       severity: 'error',
     },
+    // USING the column itself decides nothing: the change rewrites as it would without the clause.
+    { sql: 'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint USING quantity;', options: orders },
+    {
+      sql: "SET timezone = 'Europe/Paris';\nALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz USING placed_at;",
+      options: orders,
+      severity: 'info',
+      fix: [/^SET TIME ZONE 'UTC';/],
+    },
+    // Any other USING expression is computed row by row: a rewrite, time zone or not.
+    {
+      sql: "SET timezone = 'UTC';\nALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz USING placed_at AT TIME ZONE 'UTC';",
+      options: orders,
+      fix: [/SELECT placed_at AT TIME ZONE 'UTC' FROM/],
+    },
+    { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text USING note::varchar(10);', options: orders },
   ],
   good: [
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(255);', options: orders },
@@ -75,5 +90,16 @@ ruleCases('column-type-change', {
     // PostgreSQL 12+ skips the rewrite when the session time zone is UTC (the lock oracle checks relfilenode).
     { sql: "SET TIME ZONE 'UTC';\nALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz;", options: orders },
     { sql: "SET timezone = 'Etc/UTC';\nALTER TABLE orders ALTER COLUMN created_at TYPE timestamp;", options: orders },
+    // The same with USING the column itself, bare or cast to the new type (a real history writes it so).
+    {
+      sql: "SET timezone = 'UTC';\nALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz USING placed_at;",
+      options: orders,
+    },
+    {
+      sql: "SET timezone = 'UTC';\nALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz USING placed_at::timestamptz;",
+      options: orders,
+    },
+    { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(255) USING note;', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text USING note::text;', options: orders },
   ],
 });
