@@ -6,9 +6,23 @@
 
 const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'information_schema', 'pg_toast']);
 
-/** Each tool's history and lock tables, folded to lower case as unquoted names are. */
+/** Schemas a tool keeps its registry in (Sqitch's `sqitch.changes`, `sqitch.tags` …). */
+const TOOL_SCHEMAS = new Set(['sqitch']);
+
+/**
+ * Each tool's history and lock tables, folded to lower case as unquoted names are: those of every format this
+ * tool reads (test/safety/system-relations.test.ts keeps them in step) and of common tools it does not.
+ * TypeORM's and db-migrate's `migrations` is left out: too common a name for a project's own table.
+ */
 const TOOL_TABLES = new Set([
   '_prisma_migrations',
+  '__diesel_schema_migrations',
+  '_sqlx_migrations',
+  'seaql_migrations',
+  'refinery_schema_history',
+  'gorp_migrations',
+  'atlas_schema_revisions',
+  'schema_version',
   'schema_migrations',
   'ar_internal_metadata',
   'knex_migrations',
@@ -34,5 +48,10 @@ export function isSystemOrToolRelation(key: string): boolean {
   const dot = key.indexOf('.');
   const schema = key.slice(0, dot);
   const name = key.slice(dot + 1);
-  return SYSTEM_SCHEMAS.has(schema) || name.startsWith('pg_') || TOOL_TABLES.has(name.toLowerCase());
+  return (
+    SYSTEM_SCHEMAS.has(schema) ||
+    TOOL_SCHEMAS.has(schema) ||
+    name.startsWith('pg_') ||
+    TOOL_TABLES.has(name.toLowerCase())
+  );
 }

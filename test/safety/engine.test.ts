@@ -360,7 +360,7 @@ describe('findings', () => {
       ['unknown-column', 2],
     ]);
     const catalogs = await validatePostgres(
-      "UPDATE pg_index SET indisvalid = true WHERE indexrelid = 'i'::regclass;\nUPDATE pg_catalog.pg_class SET relname = relname WHERE false;\nSELECT * FROM information_schema.tables;\nDELETE FROM schema_migrations WHERE version = '1';\nUPDATE _prisma_migrations SET finished_at = now();",
+      "UPDATE pg_index SET indisvalid = true WHERE indexrelid = 'i'::regclass;\nUPDATE pg_catalog.pg_class SET relname = relname WHERE false;\nSELECT * FROM information_schema.tables;\nDELETE FROM schema_migrations WHERE version = '1';\nUPDATE _prisma_migrations SET finished_at = now();\nCREATE TRIGGER forbid BEFORE INSERT ON __diesel_schema_migrations EXECUTE FUNCTION f();\nDELETE FROM sqitch.changes;",
       { rules: [], catalog: { history: [{ sql: 'CREATE TABLE users (id bigint PRIMARY KEY);' }] } },
     );
     expect(catalogs.findings, "system catalogs and migration tools' own tables are not unknown").toEqual([]);
