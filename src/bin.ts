@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import type { CliIO } from './cli/command.js';
 import { readEachFileOnce } from './project/read-once.js';
 import { startWithoutOptimizingCompiler } from './safety/jit-tier.js';
+import { reuseOfferedParses } from './sql/postgres.js';
 
 // Commands that parse SQL once and exit compile libpg_query's WebAssembly with the baseline compiler only. With the
 // optimizing tier on, V8 keeps compiling hot parser functions in the background after the answer is written, and
@@ -11,7 +12,11 @@ import { startWithoutOptimizingCompiler } from './safety/jit-tier.js';
 const ONE_SHOT_PARSER_COMMANDS = new Set(['check', 'migrations']);
 if (ONE_SHOT_PARSER_COMMANDS.has(process.argv[2] ?? '')) setFlagsFromString('--liftoff-only');
 // `check` also starts without V8's optimizing compiler, turned back on for large SQL (see src/safety/jit-tier.ts).
-if (process.argv[2] === 'check') startWithoutOptimizingCompiler();
+if (process.argv[2] === 'check') {
+  startWithoutOptimizingCompiler();
+  // The check takes the parse a format's reader made of the same migration (src/sql/postgres.ts).
+  reuseOfferedParses();
+}
 // Commands that only read the project read each file once (src/project/read-once.ts); those that write do not.
 if (ONE_SHOT_PARSER_COMMANDS.has(process.argv[2] ?? '')) readEachFileOnce();
 

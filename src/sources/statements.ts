@@ -14,7 +14,8 @@ export async function splitStatements(
 ): Promise<Statement[]> {
   const source = section ? blankOutside(text, section.start, section.end) : text;
   if (engine === 'postgresql' || engine === 'cockroachdb') {
-    const parsed = await parsePostgres(source, file);
+    // The check that follows a one-shot read takes this parse instead of parsing the text again.
+    const parsed = await parsePostgres(source, file, true);
     return parsed.map(({ ast: _ast, ...statement }) => statement);
   }
   return splitSql(source, dialectOf(engine));

@@ -48,9 +48,41 @@ export interface PgStatement extends Statement {
  * Splits PostgreSQL text into statements with exact positions and their parse trees.
  * A syntax error becomes a UserError at file:line:col with the offending line.
  */
-export async function parsePostgres(sql: string, file?: string): Promise<PgStatement[]> {
-  const statements: PgStatement[] = [];
-  for await (const batch of await parsePostgresBatches(sql, file)) statements.push(...batch);
+export async function parsePostgres(sql: string, file?: string, offer = false): Promise<PgStatement[]> {
+  const offered = takeOffered(sql);
+  const statements: PgStatement[] = offered ?? [];
+  if (!offered) for await (const batch of await parsePostgresBatches(sql, file)) statements.push(...batch);
+  if (offer) offerParse(sql, statements);
+  return offered ? [...statements] : statements;
+}
+
+/**
+ * In a one-shot `check`, a format's reader parses each migration to split it into statements, and the check then
+ * parses the same text again for its parse trees. The reader offers its parse (it keeps only the statements' text
+ * and spans, never the trees) and the next parse of the same text takes it, so each tree has one user. Off in the
+ * MCP server, whose requests interleave and whose files may change between them. What waits to be taken is capped,
+ * so a history of huge files does not hold all its trees at once.
+ */
+let offers: Map<string, PgStatement[]> | undefined;
+let offeredChars = 0;
+const OFFERED_CHARS_CAP = 2 * 1024 * 1024;
+
+export function reuseOfferedParses(): void {
+  offers ??= new Map();
+}
+
+function offerParse(sql: string, statements: PgStatement[]): void {
+  if (!offers || offers.has(sql) || offeredChars + sql.length > OFFERED_CHARS_CAP) return;
+  offers.set(sql, statements);
+  offeredChars += sql.length;
+}
+
+function takeOffered(sql: string): PgStatement[] | undefined {
+  const statements = offers?.get(sql);
+  if (statements) {
+    offers?.delete(sql);
+    offeredChars -= sql.length;
+  }
   return statements;
 }
 
@@ -65,8 +97,14 @@ export async function parsePostgres(sql: string, file?: string): Promise<PgState
  * instance cost about 30 MB of the peak memory, which decides the 200 MB target.
  */
 export async function parsePostgresBatches(sql: string, file?: string): Promise<AsyncIterable<PgStatement[]>> {
+  const offered = takeOffered(sql);
+  if (offered) return oneBatch(offered);
   const lib = await loadPostgresParser();
   return batches(lib, sql, file);
+}
+
+async function* oneBatch(statements: PgStatement[]): AsyncGenerator<PgStatement[]> {
+  if (statements.length > 0) yield statements;
 }
 
 async function* batches(lib: LibPgQuery, sql: string, file: string | undefined): AsyncGenerator<PgStatement[]> {
