@@ -69,40 +69,53 @@ function referencesOf(ast: Node): Reference[] {
     case 'AlterTableStmt': {
       const stmt = (ast as { AlterTableStmt: import('libpg-query').AlterTableStmt }).AlterTableStmt;
       if (stmt.objtype !== 'OBJECT_TABLE') return [];
-      const columns: string[] = [];
+      // PostgreSQL runs a statement's subcommands in passes: drops, type changes and DROP NOT NULL / DROP DEFAULT
+      // before it adds columns; constraints, SET NOT NULL, SET DEFAULT and column options after, so these may
+      // name a column the same statement adds.
+      const before: string[] = [];
+      const after: string[] = [];
       const references: Reference[] = [];
+      const added = new Set<string>();
       for (const item of stmt.cmds ?? []) {
         if (!('AlterTableCmd' in item)) continue;
         const cmd = item.AlterTableCmd;
         switch (cmd.subtype) {
           case 'AT_DropColumn':
-            if (!cmd.missing_ok && cmd.name) columns.push(cmd.name);
+            if (!cmd.missing_ok && cmd.name) before.push(cmd.name);
             break;
           case 'AT_AlterColumnType':
-          case 'AT_SetNotNull':
           case 'AT_DropNotNull':
+            if (cmd.name) before.push(cmd.name);
+            break;
           case 'AT_ColumnDefault':
+            if (cmd.name) (cmd.def ? after : before).push(cmd.name);
+            break;
+          case 'AT_SetNotNull':
           case 'AT_SetStatistics':
           case 'AT_SetStorage':
-            if (cmd.name) columns.push(cmd.name);
+            if (cmd.name) after.push(cmd.name);
             break;
           case 'AT_AddConstraint':
             if (cmd.def && 'Constraint' in cmd.def) {
               const constraint = cmd.def.Constraint;
-              columns.push(...namesOf(constraint.keys), ...namesOf(constraint.fk_attrs));
+              after.push(...namesOf(constraint.keys), ...namesOf(constraint.fk_attrs));
               if (constraint.contype === 'CONSTR_FOREIGN') {
                 references.push(...ref(constraint.pktable, namesOf(constraint.pk_attrs), false));
               }
             }
             break;
           case 'AT_AddColumn':
-            if (cmd.def && 'ColumnDef' in cmd.def) references.push(...inlineForeignKeys(cmd.def.ColumnDef));
+            if (cmd.def && 'ColumnDef' in cmd.def) {
+              references.push(...inlineForeignKeys(cmd.def.ColumnDef));
+              if (cmd.def.ColumnDef.colname) added.add(cmd.def.ColumnDef.colname);
+            }
             break;
           default:
             break;
         }
       }
-      return [...ref(stmt.relation, columns, stmt.missing_ok === true), ...references];
+      const existing = [...before, ...after.filter((column) => !added.has(column))];
+      return [...ref(stmt.relation, existing, stmt.missing_ok === true), ...references];
     }
     case 'IndexStmt': {
       const stmt = (ast as { IndexStmt: import('libpg-query').IndexStmt }).IndexStmt;

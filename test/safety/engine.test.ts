@@ -364,6 +364,17 @@ describe('findings', () => {
       { rules: [], catalog: { history: [{ sql: 'CREATE TABLE users (id bigint PRIMARY KEY);' }] } },
     );
     expect(catalogs.findings, "system catalogs and migration tools' own tables are not unknown").toEqual([]);
+    // PostgreSQL adds a statement's columns before its constraints, SET NOT NULL and SET DEFAULT (checked on the
+    // server): Prisma writes DROP COLUMN, ADD COLUMN "id", ADD PRIMARY KEY ("id") in one ALTER. A type change or
+    // DROP NOT NULL runs before the columns are added, so there the column must already exist.
+    const sameStatement = await validatePostgres(
+      'ALTER TABLE users DROP COLUMN name, ADD COLUMN uid int NOT NULL, ADD CONSTRAINT users_uid_key UNIQUE (uid), ALTER COLUMN uid SET DEFAULT 0, ALTER COLUMN uid SET NOT NULL;\nALTER TABLE users ALTER COLUMN code TYPE bigint, ADD COLUMN code int;\nALTER TABLE users ALTER COLUMN tag DROP NOT NULL, ADD COLUMN tag text;',
+      { rules: [], catalog: { history: [{ sql: 'CREATE TABLE users (id bigint PRIMARY KEY, name text);' }] } },
+    );
+    expect(sameStatement.findings.map((f) => [f.ruleId, f.span.start.line, f.message.slice(0, 11)])).toEqual([
+      ['unknown-column', 2, 'Column code'],
+      ['unknown-column', 3, 'Column tag '],
+    ]);
     const noSchema = await validatePostgres('ALTER TABLE usres ADD COLUMN email text;', { rules: [] });
     expect(noSchema.findings).toEqual([]);
   });
