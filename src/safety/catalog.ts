@@ -377,6 +377,17 @@ export class MigrationCatalog implements CatalogView {
     }
     const count = this.rows.get(key);
     if (count !== undefined) this.rows.set(newKey, count);
+    // Foreign keys follow the table they reference (its own included): PostgreSQL keeps them by OID.
+    for (const [name, other] of this.tables) {
+      for (const [constraintName, constraint] of other.constraints) {
+        if (constraint.references?.table !== key) continue;
+        const mutable = name === newKey ? other : this.touch(name);
+        mutable?.constraints.set(constraintName, {
+          ...constraint,
+          references: { ...constraint.references, table: newKey },
+        });
+      }
+    }
   }
 
   /** Records how a table is placed: partitioned, a partition of, an inheritor of, or a view reading relations. */
@@ -401,18 +412,37 @@ export class MigrationCatalog implements CatalogView {
   }
 
   renameColumn(table: string, column: string, newName: string): void {
-    const state = this.touch(tableKey(table));
+    const key = tableKey(table);
+    const state = this.touch(key);
     const info = state?.columns.get(column);
     if (!state || !info) return;
     state.columns.delete(column);
     state.columns.set(newName, { ...info, name: newName });
+    const renamed = (columns: string[]) => columns.map((each) => (each === column ? newName : each));
     for (const [name, constraint] of state.constraints) {
       if (!constraint.columns.includes(column) && constraint.notNullColumn !== column) continue;
       state.constraints.set(name, {
         ...constraint,
-        columns: constraint.columns.map((each) => (each === column ? newName : each)),
+        columns: renamed(constraint.columns),
         ...(constraint.notNullColumn === column ? { notNullColumn: newName } : {}),
       });
+    }
+    // Indexes and the foreign keys that reference the column follow it, as PostgreSQL keeps them by attribute number.
+    for (const name of [...(this.indexesByTable.get(key) ?? [])]) {
+      const index = this.indexByName.get(name);
+      if (!index?.columns.includes(column)) continue;
+      this.touchIndex(name);
+      this.putIndex(name, { ...index, columns: renamed(index.columns) });
+    }
+    for (const [name, other] of this.tables) {
+      for (const [constraintName, constraint] of other.constraints) {
+        const references = constraint.references;
+        if (references?.table !== key || !references.columns.includes(column)) continue;
+        (name === key ? other : this.touch(name))?.constraints.set(constraintName, {
+          ...constraint,
+          references: { ...references, columns: renamed(references.columns) },
+        });
+      }
     }
   }
 

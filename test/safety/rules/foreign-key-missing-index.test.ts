@@ -45,6 +45,10 @@ ruleCases('foreign-key-missing-index', {
   ],
   good: [
     { sql: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', options: indexed },
+    // The index follows its column through a rename.
+    {
+      sql: 'CREATE TABLE items (id bigint, order_ref bigint);\nCREATE INDEX items_order_ref_idx ON items (order_ref);\nALTER TABLE items RENAME COLUMN order_ref TO order_id;\nALTER TABLE items ADD FOREIGN KEY (order_id) REFERENCES orders (id);',
+    },
     {
       sql: 'CREATE TABLE items (id bigint, order_id bigint);\nCREATE INDEX items_order_id_idx ON items (order_id);\nALTER TABLE items ADD FOREIGN KEY (order_id) REFERENCES orders (id);',
     },
