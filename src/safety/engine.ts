@@ -5,6 +5,7 @@ import { type PgStatement, parsePostgres, parsePostgresBatches } from '../sql/po
 import { nodeType } from './ast.js';
 import { ENGINE_RULES, LARGE_TABLE_LOCK, UNKNOWN_COLUMN, UNKNOWN_IGNORE, UNKNOWN_TABLE } from './builtin.js';
 import { MigrationCatalog, type SchemaSnapshot } from './catalog.js';
+import { keysDropped } from './dropped-constraints.js';
 import { describeDuration, estimateSeconds, formatCount, workKind } from './estimate.js';
 import { collectFacts, emptyFacts, type MigrationFacts } from './facts.js';
 import { type IgnoreDirective, mayContainDirectives, parseDirectives } from './ignores.js';
@@ -298,6 +299,7 @@ async function analyze(
   // For end-of-migration checks: the open explicit BEGIN, and the statements that added foreign keys.
   let openTransaction: StatementAt | undefined;
   const foreignKeys: Array<MigrationEndContext['foreignKeys'][number]> = [];
+  const droppedKeys: Array<MigrationEndContext['droppedKeys'][number]> = [];
   const perTransaction = new PerTransactionHits();
 
   /** The findings no ignore comment silences, in report order; the silenced ones go to `suppressed`. */
@@ -414,6 +416,13 @@ async function analyze(
         for (const added of facts.foreignKeys.slice(knownForeignKeys))
           foreignKeys.push({ table: added.table, columns: added.columns, references: added.references, at: where });
       }
+      if (type === 'AlterTableStmt') {
+        const dropped = keysDropped(statement.ast, catalog);
+        if (dropped.length > 0) {
+          const where = { ...at(), locks };
+          for (const key of dropped) droppedKeys.push({ ...key, at: where });
+        }
+      }
       state.apply(statement.ast, locks);
       if (!state.explicitTransaction) openTransaction = undefined;
       else openTransaction ??= at();
@@ -427,6 +436,7 @@ async function analyze(
     assumeInTransaction: options.assumeInTransaction ?? false,
     ...(openTransaction ? { openTransaction } : {}),
     foreignKeys,
+    droppedKeys,
   };
   // Unknown rule names in ignore comments after the last statement (a file of comments only).
   const trailing = ignores.unknownAfter(index);
@@ -564,7 +574,7 @@ function endFinding(
   configured: Severity | 'off' | undefined,
 ): Finding {
   const context = { file, index: hit.at.index, statement: { span: hit.at.span, sql: hit.at.sql } };
-  return toFinding(meta, hit, context, configured);
+  return toFinding(meta, hit, context, configured, hit.at.locks);
 }
 
 function summarize(

@@ -1,6 +1,7 @@
 import type { PgLockMode } from '../engines/postgresql/locks.js';
 import type { Engine, Position, Span } from '../model.js';
 import type { PgStatement } from '../sql/postgres.js';
+import type { StatementLock } from './locks.js';
 
 /**
  * The contract between the safety engine (src/safety/*.ts) and the rules (src/safety/rules/*.ts, one file each).
@@ -218,6 +219,8 @@ export interface StatementAt {
   sql: string;
   /** Parse-tree node type, e.g. 'CreateStmt'. */
   kind: string;
+  /** What the statement locks, where the engine kept it: a finding at the statement claims these locks too. */
+  locks?: readonly StatementLock[];
 }
 
 /** What the engine knows once the last statement of a migration has been read. */
@@ -233,6 +236,8 @@ export interface MigrationEndContext {
   openTransaction?: StatementAt;
   /** Foreign keys the migration added, in order, with the statement that added each. */
   foreignKeys: ReadonlyArray<{ table: string; columns: string[]; references: string; at: StatementAt }>;
+  /** Keys and foreign keys of existing tables the migration dropped, as they were, with the statement that did. */
+  droppedKeys: ReadonlyArray<{ table: string; constraint: ConstraintInfo; at: StatementAt }>;
 }
 
 export interface MigrationEndHit extends RuleHit {

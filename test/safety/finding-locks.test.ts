@@ -29,6 +29,20 @@ describe('lock claims of findings', () => {
     ]);
   });
 
+  it('a foreign key follows the table it references through a rename', async () => {
+    expect(
+      await claims(
+        'ALTER TABLE users RENAME TO people;\nALTER TABLE orders DROP CONSTRAINT orders_user_fk;',
+        'drop-constraint',
+      ),
+    ).toEqual(['ACCESS EXCLUSIVE on table', 'ACCESS EXCLUSIVE on referenced table people']);
+    const readded = await validatePostgres(
+      'ALTER TABLE users RENAME TO people;\nALTER TABLE orders DROP CONSTRAINT orders_user_fk;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES people (id) ON DELETE CASCADE;',
+      { catalog: { history: HISTORY } },
+    );
+    expect(readded.findings.filter((each) => each.ruleId === 'drop-constraint')).toEqual([]);
+  });
+
   it('dropping a table or its foreign-key column also locks the referenced table', async () => {
     expect(await claims('DROP TABLE orders;', 'drop-table')).toContain('ACCESS EXCLUSIVE on referenced table users');
     expect(await claims('ALTER TABLE orders DROP COLUMN user_id;', 'drop-column')).toContain(

@@ -1,6 +1,7 @@
-import { displayTable, namesOf } from '../names.js';
-import type { ConstraintInfo, Rule, RuleHit } from '../types.js';
-import { alterTableOf, constraintOf, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
+import { guaranteeRestored } from '../dropped-constraints.js';
+import { displayTable } from '../names.js';
+import type { ConstraintInfo, MigrationEndHit, Rule, RuleHit } from '../types.js';
+import { alterTableOf, displayOf, ident, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
 
 export const dropConstraint: Rule = {
   meta: {
@@ -28,51 +29,56 @@ export const dropConstraint: Rule = {
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
     const hits: RuleHit[] = [];
-    // Uniqueness the same statement adds back (ADD PRIMARY KEY (a, b), DROP CONSTRAINT t_a_b_key).
-    const addedUnique: string[][] = [];
-    for (const cmd of altered.cmds) {
-      const constraint = cmd.subtype === 'AT_AddConstraint' ? constraintOf(cmd) : undefined;
-      if (constraint?.contype === 'CONSTR_PRIMARY' || constraint?.contype === 'CONSTR_UNIQUE')
-        addedUnique.push(namesOf(constraint.keys));
-    }
     for (const cmd of altered.cmds) {
       if (cmd.subtype !== 'AT_DropConstraint' || !cmd.name) continue;
       const known = context.catalog.constraint(table.key, cmd.name);
-      if (
-        (known?.kind === 'unique' || known?.kind === 'primary-key') &&
-        addedUnique.some((columns) => columns.length > 0 && columns.every((column) => known.columns.includes(column)))
-      )
-        continue;
-      const what = known
-        ? {
-            'foreign-key': 'foreign key',
-            unique: 'unique constraint',
-            'primary-key': 'primary key',
-            check: 'CHECK constraint',
-            exclusion: 'exclusion constraint',
-            'not-null': 'NOT NULL constraint',
-          }[known.kind]
-        : 'constraint';
+      // A key or foreign key is decided at the end of the migration, which may put the same guarantee back.
+      if (known?.kind === 'foreign-key' || known?.kind === 'unique' || known?.kind === 'primary-key') continue;
+      hits.push(droppedHit(cmd.name, table.display, known, context.statement.sql));
+    }
+    return hits;
+  },
+  finish(context) {
+    const hits: MigrationEndHit[] = [];
+    for (const dropped of context.droppedKeys) {
+      if (guaranteeRestored(context.catalog, dropped)) continue;
+      const display = displayOf(dropped.table).split('.').map(ident).join('.');
       hits.push({
-        message: `Dropping ${what} ${cmd.name} on ${table.display} removes a guarantee on its data${lockNote(known)}.`,
-        table: table.display,
-        ...(known?.kind === 'foreign-key' || known?.kind === 'primary-key' || known?.kind === 'unique'
-          ? { severity: 'warning' as const }
-          : {}),
-        fix: {
-          summary: 'Drop it deliberately, with a bounded lock wait.',
-          steps: [
-            step(
-              'Drop the constraint once nothing relies on it, failing fast if the table is busy.',
-              `${LOCK_TIMEOUT_SQL}\n${context.statement.sql.trim()};`,
-            ),
-          ],
-        },
+        at: dropped.at,
+        ...droppedHit(dropped.constraint.name, display, dropped.constraint, dropped.at.sql),
       });
     }
     return hits;
   },
 };
+
+const KIND_NAMES: Record<ConstraintInfo['kind'], string> = {
+  'foreign-key': 'foreign key',
+  unique: 'unique constraint',
+  'primary-key': 'primary key',
+  check: 'CHECK constraint',
+  exclusion: 'exclusion constraint',
+  'not-null': 'NOT NULL constraint',
+};
+
+function droppedHit(name: string, table: string, known: ConstraintInfo | undefined, sql: string): RuleHit {
+  return {
+    message: `Dropping ${known ? KIND_NAMES[known.kind] : 'constraint'} ${name} on ${table} removes a guarantee on its data${lockNote(known)}.`,
+    table,
+    ...(known?.kind === 'foreign-key' || known?.kind === 'primary-key' || known?.kind === 'unique'
+      ? { severity: 'warning' as const }
+      : {}),
+    fix: {
+      summary: 'Drop it deliberately, with a bounded lock wait.',
+      steps: [
+        step(
+          'Drop the constraint once nothing relies on it, failing fast if the table is busy.',
+          `${LOCK_TIMEOUT_SQL}\n${sql.trim()};`,
+        ),
+      ],
+    },
+  };
+}
 
 /** The other table a dropped foreign key locks ACCESS EXCLUSIVE, or that it is not known whether there is one. */
 function lockNote(known: ConstraintInfo | undefined): string {

@@ -34,6 +34,30 @@ ruleCases('drop-constraint', {
       sql: 'ALTER TABLE t ADD COLUMN c int, ADD CONSTRAINT t_c_key UNIQUE (c), DROP CONSTRAINT t_a_b_key;',
       options: pair,
     },
+    // Put back on other columns, or pointing elsewhere, the guarantee is a different one.
+    {
+      sql: 'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES admins (id);',
+      options: {
+        catalog: {
+          ...fk.catalog,
+          history: [...fk.catalog.history, { sql: 'CREATE TABLE admins (id int8 PRIMARY KEY);' }],
+        },
+      },
+      severity: 'warning',
+    },
+    {
+      sql: 'ALTER TABLE t DROP CONSTRAINT t_a_b_key;\nALTER TABLE t ADD CONSTRAINT t_a_b_c_key UNIQUE (a, b, c);',
+      options: {
+        catalog: { history: [{ sql: 'CREATE TABLE t (a int, b int, c int, CONSTRAINT t_a_b_key UNIQUE (a, b));' }] },
+      },
+      severity: 'warning',
+    },
+    // A unique index is not counted: the catalog cannot tell whether it is partial.
+    {
+      sql: 'ALTER TABLE t DROP CONSTRAINT t_a_b_key;\nCREATE UNIQUE INDEX t_a_b_idx ON t (a, b) WHERE a > 0;',
+      options: pair,
+      severity: 'warning',
+    },
   ],
   good: [
     { sql: 'CREATE TABLE t (a int CONSTRAINT c CHECK (a > 0));\nALTER TABLE t DROP CONSTRAINT c;' },
@@ -43,5 +67,24 @@ ruleCases('drop-constraint', {
     { sql: 'ALTER TABLE t ADD PRIMARY KEY (a, b), DROP CONSTRAINT t_a_b_key;', options: pair },
     { sql: 'ALTER TABLE t ADD CONSTRAINT t_b_a_key UNIQUE (b, a), DROP CONSTRAINT t_a_b_key;', options: pair },
     { sql: 'ALTER TABLE t ADD PRIMARY KEY (a), DROP CONSTRAINT t_a_b_key;', options: pair },
+    // A later statement of the migration puts the same guarantee back: Prisma drops and re-adds a foreign key to
+    // change its ON DELETE (re-adding it validates every row: foreign-key-not-valid says so).
+    {
+      sql: 'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;',
+      options: fk,
+    },
+    {
+      sql: 'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users NOT VALID;',
+      options: fk,
+    },
+    {
+      sql: 'ALTER TABLE t DROP CONSTRAINT t_a_b_key;\nALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY (a, b);',
+      options: pair,
+    },
+    // The dropped foreign key followed the column it references through a rename: re-added on the new name.
+    {
+      sql: 'ALTER TABLE users RENAME COLUMN id TO user_id;\nALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (user_id) ON DELETE CASCADE;',
+      options: fk,
+    },
   ],
 });
