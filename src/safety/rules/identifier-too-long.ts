@@ -44,6 +44,29 @@ export const identifierTooLong: Rule = {
     },
     peers: { squawk: 'identifier-too-long' },
   },
+  // Statements that name a new object (or rename one). A DROP, a query or a DML statement only refers to names:
+  // PostgreSQL truncates the reference the same way, so it finds the object its creation named.
+  appliesTo: [
+    'CreateStmt',
+    'IndexStmt',
+    'AlterTableStmt',
+    'RenameStmt',
+    'CreateSeqStmt',
+    'ViewStmt',
+    'CreateTableAsStmt',
+    'CreateFunctionStmt',
+    'CreateTrigStmt',
+    'CreateEnumStmt',
+    'CompositeTypeStmt',
+    'CreateDomainStmt',
+    'CreateSchemaStmt',
+    'CreatePolicyStmt',
+    'CreateRangeStmt',
+    'CreateStatsStmt',
+    'CreateEventTrigStmt',
+    'DefineStmt',
+    'RuleStmt',
+  ],
   check(context) {
     // Cheap pre-check: no run of 64+ non-separator characters and no non-ASCII text, no identifier over 63 bytes.
     if (!mayHoldLongIdentifier(context.statement.sql)) return [];

@@ -14,10 +14,16 @@ ruleCases('identifier-too-long', {
       fix: [/ADD COLUMN "ORDERS_WITH_A_REALLY_LONG_DESCRIPTIVE_NAME_FOR_THE_CUST_[0-9a-f]{6}" text;/],
     },
     { sql: `ALTER TABLE orders ADD CONSTRAINT ${'c'.repeat(64)} CHECK (id > 0) NOT VALID;` },
+    { sql: `ALTER TABLE orders RENAME TO ${long};` },
+    { sql: `CREATE VIEW ${long} AS SELECT 1;` },
   ],
   good: [
     { sql: `CREATE TABLE ${'t'.repeat(63)} (id bigint);` },
     { sql: 'CREATE INDEX orders_id_idx ON orders (id);' },
     { sql: `SELECT '${long}${long}';` },
+    // A reference is truncated as the creation was: it finds the object (the creation is where the warning is).
+    { sql: `DROP INDEX ${long}_idx;` },
+    { sql: `SELECT ${long} FROM orders;` },
+    { sql: `UPDATE ${long} SET id = 1 WHERE id = 2;` },
   ],
 });
