@@ -76,6 +76,8 @@ function longWork(context: RuleContext): Work[] {
     nodeAs(ast, 'IndexStmt') !== undefined || /\b(UNIQUE|PRIMARY\s+KEY|EXCLUDE)\b/i.test(context.statement.sql);
   for (const lock of context.statementLocks) {
     if (!lock.scan && !lock.rewrite) continue;
+    // A table this migration created starts empty: validating or indexing it is no long work.
+    if (context.catalog.tableCreatedInThisMigration(lock.table)) continue;
     if (lock.mode === 'ROW EXCLUSIVE' && writesByKey(context, lock.table)) continue;
     const kind = workKind({ ...lock, on: 'table' }, buildsIndex);
     if (kind !== 'metadata') work.push({ table: lock.table, kind });

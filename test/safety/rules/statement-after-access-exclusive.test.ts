@@ -22,6 +22,10 @@ ruleCases('statement-after-access-exclusive', {
     { sql: 'ALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET nickname = name;' },
     { sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nSET LOCAL statement_timeout = '1s';\nCOMMIT;" },
     { sql: 'BEGIN;\nCREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN x int;\nINSERT INTO t VALUES (1, 2);\nCOMMIT;' },
+    // A foreign key or index on a table the migration just created checks no row (Prisma adds them after the tables).
+    {
+      sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint);\nALTER TABLE posts ADD CONSTRAINT posts_user_fkey FOREIGN KEY (user_id) REFERENCES users (id);\nCREATE UNIQUE INDEX posts_user_key ON posts (user_id);\nCOMMIT;',
+    },
     // Quick statements after the lock: instant renames, index drops, metadata-only changes, single-row writes.
     {
       sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders RENAME COLUMN a TO b;\nDROP INDEX orders_x_idx;\nCOMMENT ON TABLE orders IS 'x';\nINSERT INTO audit (what) VALUES ('added nickname');\nCOMMIT;",
