@@ -392,7 +392,16 @@ async function analyze(
         );
       }
 
-      const summary = summarize(statement, index, type, state.inTransaction, locks, statementFindings, catalog);
+      const summary = summarize(
+        statement,
+        index,
+        type,
+        state.inTransaction,
+        locks,
+        statementFindings,
+        catalog,
+        state.accessExclusiveHeld,
+      );
       applyLargeTableEstimates(
         statementFindings,
         summary,
@@ -585,6 +594,7 @@ function summarize(
   locks: StatementLock[],
   findings: Finding[],
   catalog: MigrationCatalog,
+  held: ReadonlySet<string>,
 ): StatementSummary<LockEntry> {
   const entries: LockEntry[] = [];
   for (const lock of locks) {
@@ -602,7 +612,8 @@ function summarize(
   // Rule claims refine the lock map (e.g. a rule knows an ALTER TYPE is only a metadata change).
   for (const finding of findings) {
     if (!finding.table || finding.locks.length === 0) continue;
-    const table = displayTable(tableKey(finding.table.replace(/"/g, '')));
+    const key = tableKey(finding.table.replace(/"/g, ''));
+    const table = displayTable(key);
     for (const claim of finding.locks) {
       // A claim on another relation ('referenced table', 'partition') names no table of its own: it refines the
       // lock-map entry for that relation, and is never put on the finding's table.
@@ -611,7 +622,9 @@ function summarize(
       if (existing) {
         if (existing.source === 'lock-map' && existing.mode !== claim.mode)
           existing.ruleClaim = { ruleId: finding.ruleId, mode: claim.mode };
-      } else if (onFindingTable && !catalog.tableCreatedInCurrentTransaction(table)) {
+      } else if (onFindingTable && !catalog.tableCreatedInCurrentTransaction(table) && !held.has(key)) {
+        // A table an earlier statement of the transaction locked ACCESS EXCLUSIVE is listed there: this statement
+        // only keeps it (statement-after-access-exclusive says so), it takes no lock of its own on it.
         entries.push({
           table,
           mode: claim.mode,

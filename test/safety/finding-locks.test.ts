@@ -43,6 +43,19 @@ describe('lock claims of findings', () => {
     expect(readded.findings.filter((each) => each.ruleId === 'drop-constraint')).toEqual([]);
   });
 
+  it("a statement's lock summary lists what it takes, not the lock an earlier statement of the transaction holds", async () => {
+    const report = await validatePostgres(
+      'BEGIN;\nALTER TABLE a ALTER COLUMN n TYPE bigint;\nALTER TABLE b ALTER COLUMN n TYPE bigint;\nCOMMIT;',
+      { catalog: { history: [{ sql: 'CREATE TABLE a (n int);\nCREATE TABLE b (n int);' }] } },
+    );
+    const second = report.locks.find((summary) => summary.span.start.line === 3);
+    expect(second?.locks.map((lock) => `${lock.mode} on ${lock.table}`)).toEqual(['ACCESS EXCLUSIVE on b']);
+    // The finding still says the held table stays unavailable while the statement runs.
+    const held = report.findings.find((f) => f.ruleId === 'statement-after-access-exclusive');
+    expect(held?.table).toBe('a');
+    expect(held?.locks.map((lock) => lock.mode)).toEqual(['ACCESS EXCLUSIVE']);
+  });
+
   it('dropping a table or its foreign-key column also locks the referenced table', async () => {
     expect(await claims('DROP TABLE orders;', 'drop-table')).toContain('ACCESS EXCLUSIVE on referenced table users');
     expect(await claims('ALTER TABLE orders DROP COLUMN user_id;', 'drop-column')).toContain(
