@@ -26,6 +26,8 @@ export interface MigrationInputOptions {
   signal?: AbortSignal;
   /** The engine the caller named; readMigrations then splits SQL for it. */
   engine?: Engine;
+  /** The caller named the engine to check with: a folder named for another engine is checked as that one. */
+  checkEngineNamed?: boolean;
 }
 
 export type InputError = ReturnType<UserError['toJSON']>;
@@ -123,6 +125,18 @@ export async function loadMigrationInputs(
         );
     }
     for (const narrowed of project.folders) {
+      const foreign =
+        options.engine || options.checkEngineNamed ? undefined : unsupportedEngineNamedBy(narrowed.directory);
+      if (foreign) {
+        result.historyComplete = false;
+        result.errors.push({
+          code: 'unsupported-engine',
+          what: `${narrowed.directory} is named for ${foreign}: its ${narrowed.format} migrations are ${foreign} SQL, which the check does not know (it checks PostgreSQL, MySQL/MariaDB and SQLite), so they were not checked.`,
+          where: { file: narrowed.directory },
+          fix: `Check the other migration folders by naming them (db-migration-agent check <folder>); if these files are in fact SQL of a supported engine, pass --engine.`,
+        });
+        continue;
+      }
       // Every input read from this folder carries it and its engine: each package is checked for its own engine.
       const fromFolder = (inputs: SqlInput[]) =>
         inputs.map((input) => ({
@@ -212,6 +226,26 @@ export async function loadMigrationInputs(
   )
     result.historyComplete = false;
   return result;
+}
+
+/** Folder names that say which engine the SQL below them is for, among engines the check does not know. */
+const UNSUPPORTED_ENGINE_FOLDERS: Record<string, string> = {
+  clickhouse: 'ClickHouse',
+  mssql: 'SQL Server',
+  sqlserver: 'SQL Server',
+  snowflake: 'Snowflake',
+  bigquery: 'BigQuery',
+  cassandra: 'Cassandra',
+  duckdb: 'DuckDB',
+};
+
+/** `db/clickhouse/migrations` → 'ClickHouse' (a project beside its PostgreSQL migrations keeps those of an analytics store). */
+function unsupportedEngineNamedBy(directory: string): string | undefined {
+  for (const part of directory.split('/')) {
+    const engine = UNSUPPORTED_ENGINE_FOLDERS[part.toLowerCase()];
+    if (engine) return engine;
+  }
+  return undefined;
 }
 
 /** Names and markers by which a migration tool claims a .sql file (golang-migrate, Diesel, Prisma, Flyway …). */

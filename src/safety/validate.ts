@@ -68,6 +68,7 @@ async function prepare(
   for (const path of request.paths) if (!/[*?[{]/.test(path)) resolveInsideRoot(root, path);
   const loaded = await loadMigrationInputs(root, request.paths, {
     executeProjectCode: request.executeProjectCode,
+    checkEngineNamed: request.engine !== undefined,
     ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });

@@ -1,0 +1,55 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+/**
+ * A project keeps its PostgreSQL migrations beside those of an analytics store (umami: prisma/migrations and
+ * db/clickhouse/migrations). The ClickHouse files are said to be unchecked, by name, instead of failing as
+ * PostgreSQL syntax errors at `engine = MergeTree`.
+ */
+const root = mkdtempSync(path.join(tmpdir(), 'dma-foreign-engine-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function write(relative: string, text: string): void {
+  mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+  writeFileSync(path.join(root, relative), text);
+}
+
+write('prisma/schema.prisma', 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n');
+write('prisma/migrations/migration_lock.toml', 'provider = "postgresql"\n');
+write('prisma/migrations/01_init/migration.sql', 'CREATE TABLE "user" (id uuid PRIMARY KEY);\n');
+write(
+  'db/clickhouse/migrations/01_init.sql',
+  'CREATE TABLE website_event (event_id UUID, created_at DateTime)\n    engine = MergeTree\n    ORDER BY (created_at);\n',
+);
+
+interface Result {
+  files: Array<{ file: string }>;
+  errors: Array<{ code: string; what: string; fix: string; where?: { file?: string } }>;
+  risk: string;
+}
+
+describe('a migration folder named for an engine the check does not know', () => {
+  it('is reported as not checked, by name and engine, and the PostgreSQL migrations are checked', async () => {
+    const { code, out } = await runCli(['check', '--format', 'json'], { cwd: root });
+    const result = JSON.parse(out) as Result;
+    expect(result.files.map((file) => file.file)).toEqual(['prisma/migrations/01_init/migration.sql']);
+    expect(result.errors.map((error) => [error.code, error.where?.file])).toEqual([
+      ['unsupported-engine', 'db/clickhouse/migrations'],
+    ]);
+    expect(result.errors[0]?.what).toContain('ClickHouse');
+    expect(result.errors[0]?.fix).toContain('--engine');
+    expect(result.risk).toBe('NOT FULLY CHECKED');
+    expect(code).toBe(2);
+  });
+
+  it('is checked when the caller names the engine (files that are in fact PostgreSQL)', async () => {
+    write('db/clickhouse/migrations/01_init.sql', 'CREATE TABLE website_event (event_id uuid);\n');
+    const { out } = await runCli(['check', '--format', 'json', '--engine', 'postgresql'], { cwd: root });
+    const result = JSON.parse(out) as Result;
+    expect(result.errors).toEqual([]);
+    expect(result.files.map((file) => file.file)).toContain('db/clickhouse/migrations/01_init.sql');
+  });
+});
