@@ -60,7 +60,7 @@ export function collectFacts(
     case 'DropStmt': {
       const stmt = (ast as { DropStmt: import('libpg-query').DropStmt }).DropStmt;
       const type = stmt.removeType ?? '';
-      if (!stmt.missing_ok) facts.notIdempotent.push(at(`DROP ${objectWord(type)} without IF EXISTS`));
+      const keys: string[] = [];
       for (const object of stmt.objects ?? []) {
         const key =
           'List' in object
@@ -68,7 +68,13 @@ export function collectFacts(
             : 'String' in object
               ? `public.${object.String.sval}`
               : undefined;
-        if (!key) continue;
+        if (key) keys.push(key);
+      }
+      if (!stmt.missing_ok)
+        facts.notIdempotent.push(
+          at(`DROP ${[objectWord(type).toUpperCase(), ...keys.map(displayTable)].join(' ')} without IF EXISTS`),
+        );
+      for (const key of keys) {
         if ((type === 'OBJECT_TABLE' || type === 'OBJECT_SCHEMA') && existing(key)) {
           facts.dataLoss.push(at(`drops ${objectWord(type)} ${displayTable(key)} and its rows`));
           facts.incompatible.push(at(`drops ${objectWord(type)} ${displayTable(key)} that old code may still use`));
@@ -161,7 +167,12 @@ export function collectFacts(
         const cmd = item.AlterTableCmd;
         switch (cmd.subtype) {
           case 'AT_AddColumn': {
-            if (!cmd.missing_ok) facts.notIdempotent.push(at(`ADD COLUMN without IF NOT EXISTS on ${name}`));
+            if (!cmd.missing_ok) {
+              const column = cmd.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef.colname : undefined;
+              facts.notIdempotent.push(
+                at(`ADD COLUMN ${column ? `${name}.${column}` : `on ${name}`} without IF NOT EXISTS`),
+              );
+            }
             const def = cmd.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef : undefined;
             if (!def) break;
             const kinds = (def.constraints ?? []).map((c) => ('Constraint' in c ? c.Constraint.contype : undefined));
@@ -181,7 +192,8 @@ export function collectFacts(
             break;
           }
           case 'AT_DropColumn':
-            if (!cmd.missing_ok) facts.notIdempotent.push(at(`DROP COLUMN without IF EXISTS on ${name}`));
+            if (!cmd.missing_ok)
+              facts.notIdempotent.push(at(`DROP COLUMN ${name}.${cmd.name ?? ''} without IF EXISTS`));
             if (isExisting) {
               facts.dataLoss.push(at(`drops column ${name}.${cmd.name} and its data`));
               facts.incompatible.push(at(`drops column ${name}.${cmd.name} that old code may still read or write`));
@@ -202,7 +214,8 @@ export function collectFacts(
               facts.incompatible.push(at(`makes ${name}.${cmd.name} NOT NULL: old code writing NULL fails`));
             break;
           case 'AT_DropConstraint':
-            if (!cmd.missing_ok) facts.notIdempotent.push(at(`DROP CONSTRAINT without IF EXISTS on ${name}`));
+            if (!cmd.missing_ok)
+              facts.notIdempotent.push(at(`DROP CONSTRAINT ${cmd.name ?? ''} on ${name} without IF EXISTS`));
             break;
           case 'AT_AddConstraint':
             if (cmd.def && 'Constraint' in cmd.def)

@@ -123,8 +123,8 @@ describe('safety checklist', () => {
       status: 'fail',
       evidence: [
         'line 1: CREATE TABLE a without IF NOT EXISTS',
-        'line 2: ADD COLUMN without IF NOT EXISTS on a',
-        'line 3: DROP index without IF EXISTS',
+        'line 2: ADD COLUMN a.b without IF NOT EXISTS',
+        'line 3: DROP INDEX i without IF EXISTS',
         expect.any(String),
       ],
     });
