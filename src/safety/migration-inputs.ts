@@ -26,8 +26,6 @@ export interface MigrationInputOptions {
   signal?: AbortSignal;
   /** The engine the caller named; readMigrations then splits SQL for it. */
   engine?: Engine;
-  /** The caller named the engine to check with: a folder named for another engine is checked as that one. */
-  checkEngineNamed?: boolean;
 }
 
 export type InputError = ReturnType<UserError['toJSON']>;
@@ -125,8 +123,7 @@ export async function loadMigrationInputs(
         );
     }
     for (const narrowed of project.folders) {
-      const foreign =
-        options.engine || options.checkEngineNamed ? undefined : unsupportedEngineNamedBy(narrowed.directory);
+      const foreign = options.engine ? undefined : unsupportedEngineNamedBy(narrowed.directory);
       if (foreign) {
         result.historyComplete = false;
         result.errors.push({
@@ -168,7 +165,10 @@ export async function loadMigrationInputs(
         });
         continue;
       }
-      const stray = straySqlFiles(root, scopeAbsolute, narrowed.migrations, narrowed.errors);
+      const stray = straySqlFiles(root, scopeAbsolute, narrowed.migrations, [
+        ...narrowed.errors,
+        ...(narrowed.setAside ?? []).map((file) => ({ path: file })),
+      ]);
       if (stray.length > 0) {
         // A folder that mixes layouts (diesel-style folders beside loose .sql files): check every .sql file
         // rather than silently dropping the ones the format does not claim.
@@ -180,6 +180,8 @@ export async function loadMigrationInputs(
         continue;
       }
       if (!result.formats.includes(narrowed.format)) result.formats.push(narrowed.format);
+      // What the reader says of the folder as a whole: the dialect it read and those it did not, its translation.
+      for (const note of narrowed.notes ?? []) result.notes.push(`${narrowed.directory}: ${note}`);
       if (narrowed.engine && !result.engine) {
         result.engine = { name: narrowed.engine, where: `${narrowed.format} configuration of ${narrowed.directory}` };
       }
@@ -274,6 +276,7 @@ function straySqlFiles(
   root: string,
   absolute: string,
   migrations: Migration[],
+  /** Files the reader accounted for otherwise: its read errors and the files it set aside (other dialects). */
   errors: Array<{ path: string }>,
 ): string[] {
   let isFolder = false;

@@ -1,3 +1,4 @@
+import type { Engine } from '../model.js';
 import { resolveInsideRoot } from '../root.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import { scopeByEngine } from './engine-scope.js';
@@ -68,7 +69,8 @@ async function prepare(
   for (const path of request.paths) if (!/[*?[{]/.test(path)) resolveInsideRoot(root, path);
   const loaded = await loadMigrationInputs(root, request.paths, {
     executeProjectCode: request.executeProjectCode,
-    checkEngineNamed: request.engine !== undefined,
+    // The caller's engine also decides what the readers read: a multi-dialect folder's files for that engine.
+    ...(request.engine !== undefined ? { engine: request.engine as Engine } : {}),
     ...(request.timeoutMs !== undefined ? { timeoutMs: request.timeoutMs } : {}),
     ...(request.signal ? { signal: request.signal } : {}),
   });

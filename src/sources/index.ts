@@ -277,6 +277,7 @@ async function readFolder(
     migrations: read.migrations.map(withEmptyHalvesNamed),
     errors,
     ...(read.notes?.length ? { notes: read.notes } : {}),
+    ...(read.setAside?.length ? { setAside: read.setAside } : {}),
   };
 }
 

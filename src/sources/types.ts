@@ -27,6 +27,8 @@ export interface ReadMigrationsResult {
   errors: MigrationReadError[];
   /** Facts about the folder as a whole (other dialects present, files the format's index does not list). */
   notes?: string[];
+  /** Files of the folder the format deliberately did not read, each explained in `notes` (another engine's dialect). */
+  setAside?: string[];
 }
 
 export interface FolderEngine {

@@ -159,6 +159,13 @@ async function readMultiDialect(context: ReadContext): Promise<FormatRead> {
       ];
       continue;
     }
+    // The other dialects' files of this version are the same migration for another engine: not read, and said so.
+    const otherDialects = group.filter((file) => file !== up && file !== down);
+    if (otherDialects.length > 0)
+      result.setAside = [
+        ...(result.setAside ?? []),
+        ...otherDialects.map((file) => relativeToRoot(context.root, absolute(file))),
+      ];
     if (!chosen.some((file) => selected(context.only, absolute(file)))) continue;
     context.signal?.throwIfAborted();
     const upPath = relativeToRoot(context.root, absolute(up));
