@@ -227,7 +227,33 @@ export async function loadMigrationInputs(
     result.notes.some((note) => note.includes('(earlier migration)'))
   )
     result.historyComplete = false;
+  // A file no format or configuration gave an engine: a folder named for one says it (migrations/postgres/…).
+  if (!options.engine) result.inputs = result.inputs.map(withFolderNamedEngine);
   return result;
+}
+
+/** Folder names that say which checked engine the SQL below them is for (Authelia: migrations/postgres/V1.up.sql). */
+const ENGINE_FOLDERS: Record<string, Engine> = {
+  postgres: 'postgresql',
+  postgresql: 'postgresql',
+  pg: 'postgresql',
+  pgsql: 'postgresql',
+  mysql: 'mysql',
+  mariadb: 'mariadb',
+  sqlite: 'sqlite',
+  sqlite3: 'sqlite',
+};
+
+function withFolderNamedEngine(input: SqlInput): SqlInput {
+  if (input.engine) return input;
+  const folders = input.file.split('/').slice(0, -1);
+  for (let index = folders.length - 1; index >= 0; index--) {
+    const folder = folders[index] as string;
+    const engine = ENGINE_FOLDERS[folder.toLowerCase()];
+    if (engine)
+      return { ...input, engine: { name: engine, where: `the folder name ${folders.slice(0, index + 1).join('/')}` } };
+  }
+  return input;
 }
 
 /** Folder names that say which engine the SQL below them is for, among engines the check does not know. */

@@ -53,3 +53,32 @@ describe('a migration folder named for an engine the check does not know', () =>
     expect(result.files.map((file) => file.file)).toContain('db/clickhouse/migrations/01_init.sql');
   });
 });
+
+describe('a folder named for an engine the check knows', () => {
+  const project = mkdtempSync(path.join(tmpdir(), 'dma-engine-folder-'));
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+  const put = (relative: string, text: string) => {
+    mkdirSync(path.dirname(path.join(project, relative)), { recursive: true });
+    writeFileSync(path.join(project, relative), text);
+  };
+  // Authelia's layout: one folder of SQL per engine, in a project whose dependencies name all three drivers.
+  put('package.json', JSON.stringify({ dependencies: { pg: '^8.0.0', mysql2: '^3.0.0', sqlite3: '^5.0.0' } }));
+  put('migrations/postgres/V0001.init.up.sql', 'CREATE TABLE users (id bigserial PRIMARY KEY);\n');
+  put(
+    'migrations/mysql/V0001.init.up.sql',
+    'CREATE TABLE users (id bigint AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB;\n',
+  );
+
+  it("settles the engine of its files when the project's files name several", async () => {
+    for (const [folder, engine] of [
+      ['migrations/postgres', 'postgresql'],
+      ['migrations/mysql', 'mysql'],
+    ]) {
+      const { out, err } = await runCli(['check', folder as string, '--format', 'json'], { cwd: project });
+      expect(err).toBe('');
+      const result = JSON.parse(out) as Result & { files: Array<{ file: string; engine: string }> };
+      expect(result.files.map((file) => file.engine)).toEqual([engine]);
+      expect(result.errors).toEqual([]);
+    }
+  });
+});
