@@ -81,4 +81,15 @@ describe('a folder named for an engine the check knows', () => {
       expect(result.errors).toEqual([]);
     }
   });
+
+  it('is found as a migration folder of its own by a whole-project check, each checked for its engine', async () => {
+    const { out, err } = await runCli(['check', '--format', 'json'], { cwd: project });
+    expect(err).toBe('');
+    const result = JSON.parse(out) as Result & { files: Array<{ file: string; engine: string }> };
+    expect(result.files.map((file) => [file.file, file.engine])).toEqual([
+      ['migrations/mysql/V0001.init.up.sql', 'mysql'],
+      ['migrations/postgres/V0001.init.up.sql', 'postgresql'],
+    ]);
+    expect(result.errors).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { PackageContext } from '../../project/context.js';
-import { baseOf, joinRelative } from '../../project/walk.js';
+import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
 import { downFileOf, isDownFile } from '../down-files.js';
 import { listEntries, naturalCompare, readText } from '../files.js';
@@ -14,10 +14,19 @@ const TRANSACTION = 'depends on the runner: plain .sql files say nothing about t
 
 /**
  * A `migrations` / `migration` / `migrate` folder of .sql files no tool claimed (supabase/migrations, db/migrate …),
- * in natural name order. Other folders of .sql files (seeds, schema dumps, queries) are not migrations.
+ * or a folder named for an engine inside one (migrations/postgres), in natural name order. Other folders of .sql files (seeds, schema dumps, queries) are not migrations.
  */
+const MIGRATIONS_FOLDER = /^(migrations?|migrate)$/i;
+/** One folder per engine below a migrations folder (Authelia: migrations/postgres, migrations/mysql …). */
+const ENGINE_FOLDER = /^(postgres|postgresql|pg|pgsql|mysql|mariadb|sqlite3?|clickhouse|mssql|sqlserver)$/i;
+
+function isMigrationFolder(dir: string): boolean {
+  const name = baseOf(dir);
+  return MIGRATIONS_FOLDER.test(name) || (ENGINE_FOLDER.test(name) && MIGRATIONS_FOLDER.test(baseOf(dirOf(dir))));
+}
+
 function scanPlainSql(context: PackageContext): MigrationScan[] {
-  return sqlFolders(context, (_names, dir) => /^(migrations?|migrate)$/i.test(baseOf(dir))).map(({ dir, names }) => {
+  return sqlFolders(context, (_names, dir) => isMigrationFolder(dir)).map(({ dir, names }) => {
     const all = new Set(names);
     // Down files are the rollback of their up file, never migrations of their own (as the reader sees them).
     const ups = names.filter((name) => !isDownFile(name)).sort(naturalCompare);
