@@ -17,6 +17,8 @@ interface TableState {
   createdInTransaction: boolean;
   /** Columns are complete (the table was created by SQL we read or described by a snapshot). */
   columnsKnown: boolean;
+  /** A migration that could not be read came after the columns were learned: one not listed may exist. */
+  columnsPartial?: boolean;
   /**
    * Known only through constraints added to it (ALTER TABLE … ADD CONSTRAINT on a table no snapshot, history or
    * earlier statement described): kept so later statements see those constraints, but not a known table.
@@ -250,7 +252,8 @@ export class MigrationCatalog implements CatalogView {
   columnExists(table: string, column: string): boolean | undefined {
     const state = this.tables.get(tableKey(table));
     if (!state?.columnsKnown) return undefined;
-    return state.columns.has(column);
+    if (state.columns.has(column)) return true;
+    return state.columnsPartial ? undefined : false;
   }
 
   // ---- loading -----------------------------------------------------------------------------------------
@@ -286,6 +289,17 @@ export class MigrationCatalog implements CatalogView {
   startMigration(): void {
     for (const state of this.tables.values()) state.createdInMigration = false;
     this.endTransaction();
+  }
+
+  /**
+   * A migration between the last one replayed and the next could not be read: it may have created tables and
+   * added columns to any table, so neither "this table does not exist" nor "this column does not exist" is a fact
+   * any more. What is known is kept (the columns and their types as last read); tables created from here on are
+   * fully known again.
+   */
+  forgetAfterUnreadMigration(): void {
+    this.schemaKnown = false;
+    for (const state of this.tables.values()) state.columnsPartial = true;
   }
 
   // ---- transactions ------------------------------------------------------------------------------------

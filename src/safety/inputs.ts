@@ -35,6 +35,8 @@ export interface SqlInput {
   folder?: string;
   /** The engine its folder runs on and where that was learned; the project's engine applies when absent. */
   engine?: { name: string; where: string };
+  /** A migration between the previous input of its folder and this one could not be read or compiled. */
+  afterUnread?: boolean;
 }
 
 /** Lines `line`..`endLine` of the compiled SQL were produced at `origin` (file:line:column of the source). */

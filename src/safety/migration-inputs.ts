@@ -7,6 +7,7 @@ import { relativeToRoot, resolveInsideRoot } from '../root.js';
 import { askOnce } from '../sources/consent.js';
 import { isDownFile } from '../sources/down-files.js';
 import { implicitTransactionNote, noTransactionFix, runsAsImplicitTransaction } from '../sources/execution.js';
+import { naturalCompare } from '../sources/files.js';
 import { TEMPLATE_NOTE } from '../sources/formats/go-template.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import { listSqlFiles, loadSqlInputs, type SourceOrigin, type SqlInput } from './inputs.js';
@@ -211,13 +212,24 @@ export async function loadMigrationInputs(
             result.notes.push(`${error.path} (earlier migration) could not be read: ${error.error.what}`);
         }
       }
+      // The first migration read after one that could not be: the schema it starts from is not fully known.
+      const unread = new Set(failed.map((error) => error.path));
+      for (const migration of targets) if (isUncompiled(migration)) unread.add(migration.path);
+      const gaps = [...unread].sort(naturalCompare);
+      let gap = 0;
       for (const migration of targets) {
-        if (failed.some((error) => error.path === migration.path)) continue;
-        if (isUncompiled(migration)) {
-          result.errors.push(notCompiled(migration, await consent()));
+        if (unread.has(migration.path)) {
+          if (isUncompiled(migration) && !failed.some((error) => error.path === migration.path))
+            result.errors.push(notCompiled(migration, await consent()));
           continue;
         }
-        result.inputs.push(...fromFolder([toInput(root, migration)]));
+        let afterUnread = false;
+        while (gap < gaps.length && naturalCompare(gaps[gap] as string, migration.path) < 0) {
+          afterUnread = true;
+          gap++;
+        }
+        const input = toInput(root, migration);
+        result.inputs.push(...fromFolder([afterUnread ? { ...input, afterUnread } : input]));
       }
     }
   }
