@@ -587,7 +587,11 @@ export const ecto: FormatReader = {
     if (!context.engine && !declared)
       result.notes = ['No engine given and no Ecto adapter found in config/: translated for PostgreSQL.'];
     return readDslFolder(context, result, 'ecto', FILE, ({ source, translation }) => {
-      const module = parseDslTree(source, 'elixir').find((node) => /^defmodule\s/.test(node.text));
+      // The migration module is the one that uses Ecto.Migration: a file may define schema modules before it.
+      const modules = parseDslTree(source, 'elixir').filter((node) => /^defmodule\s/.test(node.text));
+      const module =
+        modules.find((node) => (node.children ?? []).some((child) => /^use\s+Ecto\.Migration\b/.test(child.text))) ??
+        modules[0];
       const members = module?.children ?? [];
       const translator = new EctoTranslator(ddl.ddlEngine(engine), translation);
       const method = (methodName: string) =>
@@ -636,7 +640,11 @@ export const ecto: FormatReader = {
         );
       for (const member of members) {
         if (member === change || member === up || member === down) continue;
-        if (/^(use|import|alias|require|@\w+|@moduledoc|@doc)\b/.test(member.text) || /^defp?\s/.test(member.text))
+        // Helper functions and schema modules define code; they run no DDL of their own.
+        if (
+          /^(use|import|alias|require|@\w+|@moduledoc|@doc)\b/.test(member.text) ||
+          /^(defp?|defmodule)\s/.test(member.text)
+        )
           continue;
         translation.unknown(
           member.line,
