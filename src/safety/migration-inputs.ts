@@ -6,6 +6,7 @@ import { knownText, readFileOnce } from '../project/read-once.js';
 import { relativeToRoot, resolveInsideRoot } from '../root.js';
 import { askOnce } from '../sources/consent.js';
 import { isDownFile } from '../sources/down-files.js';
+import { engineNamedByFolder } from '../sources/engine-folders.js';
 import { implicitTransactionNote, noTransactionFix, runsAsImplicitTransaction } from '../sources/execution.js';
 import { naturalCompare } from '../sources/files.js';
 import { TEMPLATE_NOTE } from '../sources/formats/go-template.js';
@@ -124,7 +125,8 @@ export async function loadMigrationInputs(
         );
     }
     for (const narrowed of project.folders) {
-      const foreign = options.engine ? undefined : unsupportedEngineNamedBy(narrowed.directory);
+      const named = options.engine ? undefined : engineNamedByFolder(narrowed.directory);
+      const foreign = named && !named.engine ? named.label : undefined;
       if (foreign) {
         result.historyComplete = false;
         result.errors.push({
@@ -244,48 +246,10 @@ export async function loadMigrationInputs(
   return result;
 }
 
-/** Folder names that say which checked engine the SQL below them is for (Authelia: migrations/postgres/V1.up.sql). */
-const ENGINE_FOLDERS: Record<string, Engine> = {
-  postgres: 'postgresql',
-  postgresql: 'postgresql',
-  pg: 'postgresql',
-  pgsql: 'postgresql',
-  mysql: 'mysql',
-  mariadb: 'mariadb',
-  sqlite: 'sqlite',
-  sqlite3: 'sqlite',
-};
-
 function withFolderNamedEngine(input: SqlInput): SqlInput {
   if (input.engine) return input;
-  const folders = input.file.split('/').slice(0, -1);
-  for (let index = folders.length - 1; index >= 0; index--) {
-    const folder = folders[index] as string;
-    const engine = ENGINE_FOLDERS[folder.toLowerCase()];
-    if (engine)
-      return { ...input, engine: { name: engine, where: `the folder name ${folders.slice(0, index + 1).join('/')}` } };
-  }
-  return input;
-}
-
-/** Folder names that say which engine the SQL below them is for, among engines the check does not know. */
-const UNSUPPORTED_ENGINE_FOLDERS: Record<string, string> = {
-  clickhouse: 'ClickHouse',
-  mssql: 'SQL Server',
-  sqlserver: 'SQL Server',
-  snowflake: 'Snowflake',
-  bigquery: 'BigQuery',
-  cassandra: 'Cassandra',
-  duckdb: 'DuckDB',
-};
-
-/** `db/clickhouse/migrations` → 'ClickHouse' (a project beside its PostgreSQL migrations keeps those of an analytics store). */
-function unsupportedEngineNamedBy(directory: string): string | undefined {
-  for (const part of directory.split('/')) {
-    const engine = UNSUPPORTED_ENGINE_FOLDERS[part.toLowerCase()];
-    if (engine) return engine;
-  }
-  return undefined;
+  const named = engineNamedByFolder(input.file.slice(0, Math.max(0, input.file.lastIndexOf('/'))));
+  return named?.engine ? { ...input, engine: { name: named.engine, where: `the folder name ${named.folder}` } } : input;
 }
 
 /** Names and markers by which a migration tool claims a .sql file (golang-migrate, Diesel, Prisma, Flyway …). */

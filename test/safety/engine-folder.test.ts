@@ -1,21 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { tempProject } from '../helpers/temp-project.js';
 
 /**
  * A project keeps its PostgreSQL migrations beside those of an analytics store (umami: prisma/migrations and
  * db/clickhouse/migrations). The ClickHouse files are said to be unchecked, by name, instead of failing as
  * PostgreSQL syntax errors at `engine = MergeTree`.
  */
-const root = mkdtempSync(path.join(tmpdir(), 'dma-foreign-engine-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function write(relative: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
-  writeFileSync(path.join(root, relative), text);
-}
+const { root, write } = tempProject('dma-foreign-engine-');
 
 write('prisma/schema.prisma', 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n');
 write('prisma/migrations/migration_lock.toml', 'provider = "postgresql"\n');
@@ -55,12 +47,7 @@ describe('a migration folder named for an engine the check does not know', () =>
 });
 
 describe('a folder named for an engine the check knows', () => {
-  const project = mkdtempSync(path.join(tmpdir(), 'dma-engine-folder-'));
-  afterAll(() => rmSync(project, { recursive: true, force: true }));
-  const put = (relative: string, text: string) => {
-    mkdirSync(path.dirname(path.join(project, relative)), { recursive: true });
-    writeFileSync(path.join(project, relative), text);
-  };
+  const { root: project, write: put } = tempProject('dma-engine-folder-');
   // Authelia's layout: one folder of SQL per engine, in a project whose dependencies name all three drivers.
   put('package.json', JSON.stringify({ dependencies: { pg: '^8.0.0', mysql2: '^3.0.0', sqlite3: '^5.0.0' } }));
   put('migrations/postgres/V0001.init.up.sql', 'CREATE TABLE users (id bigserial PRIMARY KEY);\n');

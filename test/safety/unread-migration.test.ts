@@ -1,21 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
+import { tempProject } from '../helpers/temp-project.js';
 
 /**
  * A history where one migration cannot be read: the migrations after it start from a schema that is not fully
  * known, so "this table / column does not exist" is no longer a fact (teslamate: an Ecto migration the reader does
  * not translate adds addresses.geofence_id; a later one that drops it was reported as an unknown column).
  */
-const root = mkdtempSync(path.join(tmpdir(), 'dma-unread-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function write(relative: string, text: string): void {
-  mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
-  writeFileSync(path.join(root, relative), text);
-}
+const { root, write } = tempProject('dma-unread-');
 
 write('prisma/schema.prisma', 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n');
 write('prisma/migrations/migration_lock.toml', 'provider = "postgresql"\n');

@@ -3,6 +3,7 @@ import type { PackageContext } from '../../project/context.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
 import { relativeToRoot } from '../../root.js';
 import { downFileOf, isDownFile } from '../down-files.js';
+import { isEngineFolderName } from '../engine-folders.js';
 import { listEntries, naturalCompare, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
@@ -17,12 +18,10 @@ const TRANSACTION = 'depends on the runner: plain .sql files say nothing about t
  * or a folder named for an engine inside one (migrations/postgres), in natural name order. Other folders of .sql files (seeds, schema dumps, queries) are not migrations.
  */
 const MIGRATIONS_FOLDER = /^(migrations?|migrate)$/i;
-/** One folder per engine below a migrations folder (Authelia: migrations/postgres, migrations/mysql …). */
-const ENGINE_FOLDER = /^(postgres|postgresql|pg|pgsql|mysql|mariadb|sqlite3?|clickhouse|mssql|sqlserver)$/i;
-
+/** A migrations folder, or one folder per engine below it (Authelia: migrations/postgres, migrations/mysql …). */
 function isMigrationFolder(dir: string): boolean {
   const name = baseOf(dir);
-  return MIGRATIONS_FOLDER.test(name) || (ENGINE_FOLDER.test(name) && MIGRATIONS_FOLDER.test(baseOf(dirOf(dir))));
+  return MIGRATIONS_FOLDER.test(name) || (isEngineFolderName(name) && MIGRATIONS_FOLDER.test(baseOf(dirOf(dir))));
 }
 
 function scanPlainSql(context: PackageContext): MigrationScan[] {
