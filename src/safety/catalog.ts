@@ -44,6 +44,8 @@ export interface SchemaSnapshot {
   }>;
 }
 
+type ForeignKeyTarget = NonNullable<ConstraintInfo['references']>;
+
 export class MigrationCatalog implements CatalogView {
   private tables = new Map<string, TableState>();
   private indexByName = new Map<string, IndexInfo>();
@@ -392,14 +394,19 @@ export class MigrationCatalog implements CatalogView {
     const count = this.rows.get(key);
     if (count !== undefined) this.rows.set(newKey, count);
     // Foreign keys follow the table they reference (its own included): PostgreSQL keeps them by OID.
-    for (const [name, other] of this.tables) {
-      for (const [constraintName, constraint] of other.constraints) {
+    this.updateReferencesTo(key, (references) => ({ ...references, table: newKey }));
+  }
+
+  /** Rewrites the `references` of every foreign key, in any table, that points at `key`; undefined keeps one. */
+  private updateReferencesTo(
+    key: string,
+    update: (references: ForeignKeyTarget) => ForeignKeyTarget | undefined,
+  ): void {
+    for (const [name, state] of this.tables) {
+      for (const [constraintName, constraint] of state.constraints) {
         if (constraint.references?.table !== key) continue;
-        const mutable = name === newKey ? other : this.touch(name);
-        mutable?.constraints.set(constraintName, {
-          ...constraint,
-          references: { ...constraint.references, table: newKey },
-        });
+        const references = update(constraint.references);
+        if (references) this.touch(name)?.constraints.set(constraintName, { ...constraint, references });
       }
     }
   }
@@ -448,16 +455,9 @@ export class MigrationCatalog implements CatalogView {
       this.touchIndex(name);
       this.putIndex(name, { ...index, columns: renamed(index.columns) });
     }
-    for (const [name, other] of this.tables) {
-      for (const [constraintName, constraint] of other.constraints) {
-        const references = constraint.references;
-        if (references?.table !== key || !references.columns.includes(column)) continue;
-        (name === key ? other : this.touch(name))?.constraints.set(constraintName, {
-          ...constraint,
-          references: { ...references, columns: renamed(references.columns) },
-        });
-      }
-    }
+    this.updateReferencesTo(key, (references) =>
+      references.columns.includes(column) ? { ...references, columns: renamed(references.columns) } : undefined,
+    );
   }
 
   updateColumn(table: string, column: string, change: Partial<Omit<ColumnInfo, 'name'>>): void {

@@ -10,6 +10,11 @@ export interface DroppedConstraint {
 
 const GUARANTEES = new Set<ConstraintInfo['kind']>(['foreign-key', 'unique', 'primary-key']);
 
+/** Keys and foreign keys: what drop-constraint decides at the end of the migration (and reports as a warning). */
+export function isKeyGuarantee(kind: ConstraintInfo['kind'] | undefined): boolean {
+  return kind !== undefined && GUARANTEES.has(kind);
+}
+
 /** Read before the statement is applied: afterwards the catalog no longer holds what it dropped. */
 export function keysDropped(ast: Node, catalog: CatalogView): DroppedConstraint[] {
   if (!('AlterTableStmt' in ast)) return [];
@@ -20,7 +25,7 @@ export function keysDropped(ast: Node, catalog: CatalogView): DroppedConstraint[
     const cmd = 'AlterTableCmd' in item ? item.AlterTableCmd : undefined;
     if (cmd?.subtype !== 'AT_DropConstraint' || !cmd.name) continue;
     const constraint = catalog.constraint(table, cmd.name);
-    if (constraint && GUARANTEES.has(constraint.kind)) dropped.push({ table, constraint });
+    if (constraint && isKeyGuarantee(constraint.kind)) dropped.push({ table, constraint });
   }
   return dropped;
 }

@@ -51,7 +51,7 @@ export interface PgStatement extends Statement {
 export async function parsePostgres(sql: string, file?: string, offer = false): Promise<PgStatement[]> {
   const offered = takeOffered(sql);
   const statements: PgStatement[] = offered ?? [];
-  if (!offered) for await (const batch of await parsePostgresBatches(sql, file)) statements.push(...batch);
+  if (!offered) for await (const batch of batches(await loadPostgresParser(), sql, file)) statements.push(...batch);
   if (offer) offerParse(sql, statements);
   return offered ? [...statements] : statements;
 }

@@ -1,4 +1,4 @@
-import { guaranteeRestored } from '../dropped-constraints.js';
+import { guaranteeRestored, isKeyGuarantee } from '../dropped-constraints.js';
 import { displayTable } from '../names.js';
 import type { ConstraintInfo, MigrationEndHit, Rule, RuleHit } from '../types.js';
 import { alterTableOf, displayOf, ident, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
@@ -33,7 +33,7 @@ export const dropConstraint: Rule = {
       if (cmd.subtype !== 'AT_DropConstraint' || !cmd.name) continue;
       const known = context.catalog.constraint(table.key, cmd.name);
       // A key or foreign key is decided at the end of the migration, which may put the same guarantee back.
-      if (known?.kind === 'foreign-key' || known?.kind === 'unique' || known?.kind === 'primary-key') continue;
+      if (isKeyGuarantee(known?.kind)) continue;
       hits.push(droppedHit(cmd.name, table.display, known, context.statement.sql));
     }
     return hits;
@@ -65,9 +65,7 @@ function droppedHit(name: string, table: string, known: ConstraintInfo | undefin
   return {
     message: `Dropping ${known ? KIND_NAMES[known.kind] : 'constraint'} ${name} on ${table} removes a guarantee on its data${lockNote(known)}.`,
     table,
-    ...(known?.kind === 'foreign-key' || known?.kind === 'primary-key' || known?.kind === 'unique'
-      ? { severity: 'warning' as const }
-      : {}),
+    ...(isKeyGuarantee(known?.kind) ? { severity: 'warning' as const } : {}),
     fix: {
       summary: 'Drop it deliberately, with a bounded lock wait.',
       steps: [
