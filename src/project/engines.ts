@@ -4,8 +4,8 @@ import type { EngineFinding, Evidence } from './types.js';
 
 /**
  * Where the database engine is named: ORM configs (Prisma datasource, knexfile, drizzle config, TypeORM
- * DataSource, Sequelize and MikroORM config), alembic.ini, Django settings, DATABASE_URL in .env files and
- * docker-compose images. Database drivers in the dependencies count only when no config names the engine.
+ * DataSource, Sequelize and MikroORM config), alembic.ini, Django settings, sqlc configs, DATABASE_URL in .env
+ * files and docker-compose images. Database drivers in the dependencies count only when no config names the engine.
  */
 
 export interface EngineClaim {
@@ -205,6 +205,9 @@ export function collectEngineClaims(context: PackageContext): EngineClaim[] {
     const url = /\burl\s*=\s*"(\w+):\/\//.exec(read(file));
     if (url) add(url[1]!, file, `url = "${url[1]}://…"`);
   }
+  for (const file of ownFilesNamed(context, /^sqlc\.(ya?ml|json)$/)) {
+    for (const engine of sqlcEngines(read(file), file)) add(engine, file, `sqlc engine: ${engine}`);
+  }
   for (const file of ownFilesNamed(context, /^\.env(\..+)?$/)) {
     for (const match of read(file).matchAll(/^\s*(?:export\s+)?(DATABASE_URL|DB_URL)\s*=\s*['"]?([\w+]+):/gm)) {
       add(match[2]!, file, `${match[1]} scheme ${match[2]}://`);
@@ -240,6 +243,15 @@ function typeormConfigFiles(context: PackageContext): string[] {
 
 function sequelizeConfigFiles(context: PackageContext): string[] {
   return context.ownFiles.filter((file) => /(^|\/)config\/(config|database)\.(json|c?js)$/.test(file));
+}
+
+/** The engines of an sqlc config: `sql[].engine` (version 2) or `packages[].engine` (version 1). */
+function sqlcEngines(text: string, file: string): string[] {
+  const parsed = parseYamlText(text, file);
+  if (!isRecord(parsed)) return [];
+  const blocks = [parsed.sql, parsed.packages].flatMap((list) => (Array.isArray(list) ? list : []));
+  const engines = blocks.map((block) => (isRecord(block) ? block.engine : undefined));
+  return [...new Set(engines.filter((engine): engine is string => typeof engine === 'string'))];
 }
 
 function composeClaims(text: string, file: string): EngineClaim[] {

@@ -80,3 +80,38 @@ describe('a folder named for an engine the check knows', () => {
     expect(result.errors).toEqual([]);
   });
 });
+
+describe("a Go package whose sqlc config names the engine (river's SQLite driver)", () => {
+  const { root: project, write: put } = tempProject('dma-sqlc-engine-');
+  // The root module's driver is pgx; the SQLite package's go.mod names no driver, only its sqlc config does.
+  put('go.mod', 'module example.com/queue\n\ngo 1.22\n\nrequire github.com/jackc/pgx/v5 v5.5.0\n');
+  put('migration/main/001_init.up.sql', 'CREATE TABLE job (id bigserial PRIMARY KEY);\n');
+  put('migration/main/001_init.down.sql', 'DROP TABLE job;\n');
+  put('driver/sqlite/go.mod', 'module example.com/queue/driver/sqlite\n\ngo 1.22\n');
+  put('driver/sqlite/internal/db/sqlc.yaml', 'version: "2"\nsql:\n  - engine: "sqlite"\n    schema: schema.sql\n');
+  put('driver/sqlite/migration/main/001_init.up.sql', 'CREATE TABLE job (id integer PRIMARY KEY AUTOINCREMENT);\n');
+  put('driver/sqlite/migration/main/001_init.down.sql', 'DROP TABLE job;\n');
+
+  it('checks that package as SQLite, not as the root module’s PostgreSQL', async () => {
+    const { out, err } = await runCli(['check', '--format', 'json'], { cwd: project });
+    expect(err).toBe('');
+    const result = JSON.parse(out) as Result & { files: Array<{ file: string; engine: string }> };
+    expect(result.errors).toEqual([]);
+    expect(result.files.map((file) => [file.file, file.engine])).toEqual([
+      ['migration/main/001_init.up.sql', 'postgresql'],
+      ['driver/sqlite/migration/main/001_init.up.sql', 'sqlite'],
+    ]);
+  });
+
+  it('names the sqlc config as where detect learned the engine', async () => {
+    const { out } = await runCli(['detect', '--json'], { cwd: project });
+    const packages = (
+      JSON.parse(out) as {
+        packages: Array<{ path: string; engine?: { name: string; evidence: Array<{ file: string }> } }>;
+      }
+    ).packages;
+    const sqlite = packages.find((setup) => setup.path === 'driver/sqlite');
+    expect(sqlite?.engine?.name).toBe('sqlite');
+    expect(sqlite?.engine?.evidence.map((evidence) => evidence.file)).toEqual(['driver/sqlite/internal/db/sqlc.yaml']);
+  });
+});
