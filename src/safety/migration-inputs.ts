@@ -408,7 +408,24 @@ function migrationText(root: string, migration: Migration): { sql: string; origi
     }
     return { sql: text, origins: [] };
   }
+  // A file the reader rewrote (Go template values substituted): its statements stay on their own lines.
+  if (file !== undefined) return { sql: atTheirLines(migration.up), origins: [] };
   return joinStatements(migration.up);
+}
+
+/** The statements, each starting on the line it starts on in its file, so findings name the file's lines. */
+function atTheirLines(statements: Statement[]): string {
+  let text = '';
+  let line = 1;
+  for (const statement of statements) {
+    const padding = Math.max(line === 1 && text === '' ? 0 : 1, statement.span.start.line - line);
+    text += '\n'.repeat(padding);
+    line += padding;
+    const sql = `${statement.sql.replace(/;\s*$/, '')};`;
+    text += sql;
+    line += sql.split('\n').length - 1;
+  }
+  return text ? `${text}\n` : '';
 }
 
 function joinStatements(statements: Statement[]): { sql: string; origins: SourceOrigin[] } {
