@@ -1,4 +1,5 @@
-import { tableKey } from './names.js';
+import type { Node } from 'libpg-query';
+import { relationKey, tableKey } from './names.js';
 import type { CatalogView, ColumnInfo, ConstraintInfo, IndexInfo } from './types.js';
 
 const NO_CONSTRAINTS: readonly ConstraintInfo[] = [];
@@ -297,11 +298,21 @@ export class MigrationCatalog implements CatalogView {
    * A migration between the last one replayed and the next could not be read: it may have created tables and
    * added columns to any table, so neither "this table does not exist" nor "this column does not exist" is a fact
    * any more. What is known is kept (the columns and their types as last read); tables created from here on are
-   * fully known again.
+   * fully known again. The same holds after a DO block runs schema changes built at run time.
    */
-  forgetAfterUnreadMigration(): void {
+  forgetAfterUnknownChanges(): void {
     this.schemaKnown = false;
     for (const state of this.tables.values()) state.columnsPartial = true;
+  }
+
+  /**
+   * A statement that may not have run (under an IF in a DO block) changed this table: the columns it added or
+   * renamed are known, but one it renamed or dropped may still be there.
+   */
+  markChangedColumnsUncertain(ast: Node): void {
+    const relation = changedRelation(ast);
+    const state = relation ? this.tables.get(tableKey(relation)) : undefined;
+    if (state) state.columnsPartial = true;
   }
 
   // ---- transactions ------------------------------------------------------------------------------------
@@ -538,4 +549,11 @@ export function hasIndexStartingWith(catalog: CatalogView, table: string, column
   return catalog
     .indexes(table)
     .some((index) => columns.every((column, position) => index.columns[position] === column));
+}
+
+/** The table an ALTER TABLE or RENAME changes. */
+function changedRelation(ast: Node): string | undefined {
+  if ('AlterTableStmt' in ast) return relationKey(ast.AlterTableStmt.relation);
+  if ('RenameStmt' in ast) return relationKey(ast.RenameStmt.relation);
+  return undefined;
 }

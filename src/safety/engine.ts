@@ -5,6 +5,7 @@ import { type PgStatement, parsePostgres, parsePostgresBatches } from '../sql/po
 import { nodeType } from './ast.js';
 import { ENGINE_RULES, LARGE_TABLE_LOCK, UNKNOWN_COLUMN, UNKNOWN_IGNORE, UNKNOWN_TABLE } from './builtin.js';
 import { MigrationCatalog, type SchemaSnapshot } from './catalog.js';
+import { type DoBlockStatement, doBlockBody } from './do-blocks.js';
 import { keysDropped } from './dropped-constraints.js';
 import { describeDuration, estimateSeconds, formatCount, workKind } from './estimate.js';
 import { collectFacts, emptyFacts, type MigrationFacts } from './facts.js';
@@ -192,7 +193,20 @@ export async function buildCatalog(options: Pick<ValidateOptions, 'catalog' | 'r
 export async function replay(catalog: MigrationCatalog, sql: string, file?: string): Promise<void> {
   const statements = await parsePostgres(sql, file);
   const state = new SessionState(catalog, false);
-  for (const statement of statements) state.apply(statement.ast, []);
+  const lines = new LineIndex(sql);
+  for (const statement of statements) {
+    const body =
+      nodeType(statement.ast) === 'DoStmt' ? doBlockBody(statement, (offset) => lines.position(offset)) : undefined;
+    if (!body) {
+      state.apply(statement.ast, []);
+      continue;
+    }
+    for (const inner of body.statements) {
+      state.apply(inner.statement.ast, []);
+      if (inner.conditional) catalog.markChangedColumnsUncertain(inner.statement.ast);
+    }
+    if (body.dynamicDdl.length > 0) catalog.forgetAfterUnknownChanges();
+  }
   catalog.endTransaction();
 }
 
@@ -301,6 +315,12 @@ async function analyze(
   const foreignKeys: Array<MigrationEndContext['foreignKeys'][number]> = [];
   const droppedKeys: Array<MigrationEndContext['droppedKeys'][number]> = [];
   const perTransaction = new PerTransactionHits();
+  const at = (statement: PgStatement, kind: string, sql = statement.sql): StatementAt => ({
+    index,
+    span: statement.span,
+    sql,
+    kind,
+  });
 
   /** The findings no ignore comment silences, in report order; the silenced ones go to `suppressed`. */
   const reported = (candidates: Finding[]): Finding[] => {
@@ -324,6 +344,114 @@ async function analyze(
     return kept;
   };
 
+  /** Checks one statement (or one statement a DO block runs) and moves the session past it. */
+  const checkStatement = (statement: PgStatement, type: string, inner?: DoBlockStatement, block?: PgStatement) => {
+    // A DO block is one statement of the file: its index, and its text in the report, for what it runs.
+    const shownSql = block?.sql ?? statement.sql;
+    const locks = statementLocks(statement.ast, catalog, pgVersion, state);
+    const context: RuleContext = {
+      statement,
+      index,
+      file: options.file,
+      pgVersion,
+      inTransaction: state.inTransaction,
+      transaction: state.transaction,
+      lockTimeoutSet: state.lockTimeoutSet,
+      statementTimeoutSet: state.statementTimeoutSet,
+      timeZoneUtc: state.timeZoneUtc,
+      accessExclusiveHeld: state.accessExclusiveHeld,
+      statementLocks: locks,
+      catalog,
+      largeTableRows,
+      inDoBlock: block !== undefined,
+      source: sql,
+      locate(location) {
+        toChar ??= byteToCharOffsets(sql);
+        const offset = toChar(statement.locationBase + location);
+        return { offset, position: lines.position(offset) };
+      },
+    };
+    const statementFindings: Finding[] = [];
+    const run = (rule: Rule) => {
+      let hits: RuleHit[];
+      try {
+        hits = rule.check(context);
+      } catch (error) {
+        ruleErrors.push(
+          `${rule.meta.id} failed on statement ${index + 1} (line ${statement.span.start.line}): ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return;
+      }
+      if (rule.mergePerTransaction) {
+        for (const hit of hits) {
+          const reason = ignores.reasonFor(index, rule.meta.id);
+          if (reason === undefined) perTransaction.add(rule, state, context, hit, shownSql);
+          else
+            suppressed.push({ ruleId: rule.meta.id, statementIndex: index, line: statement.span.start.line, reason });
+        }
+        return;
+      }
+      for (const hit of hits)
+        statementFindings.push(toFinding(rule.meta, hit, context, severityOf[rule.meta.id], locks));
+    };
+    for (const rule of dispatch.byType.get(type) ?? []) run(rule);
+    for (const rule of dispatch.everywhere) run(rule);
+
+    for (const missing of missingReferences(statement.ast, catalog)) {
+      const meta = missing.kind === 'table' ? UNKNOWN_TABLE : UNKNOWN_COLUMN;
+      if (disabled(meta.id)) continue;
+      statementFindings.push(
+        toFinding(meta, { message: missing.message, table: displayTable(missing.table) }, context, severityOf[meta.id]),
+      );
+    }
+
+    const summary = summarize(
+      statement,
+      index,
+      type,
+      state.inTransaction,
+      locks,
+      statementFindings,
+      catalog,
+      state.accessExclusiveHeld,
+    );
+    applyLargeTableEstimates(
+      statementFindings,
+      summary,
+      context,
+      catalog,
+      largeTableRows,
+      disabled(LARGE_TABLE_LOCK.id),
+      severityOf[LARGE_TABLE_LOCK.id],
+    );
+    if (block) for (const finding of statementFindings) finding.statement = shownSql;
+    const hasLocks = summary.locks.length > 0;
+    const unknownIgnores = ignores.unknownAt(index);
+    const candidates = unknownIgnores.length > 0 ? [...unknownIgnores, ...statementFindings] : statementFindings;
+    sink.statement(reported(candidates), hasLocks ? summary : undefined);
+    if (hasLocks) addLocks(lockFacts, summary, largeTableRows);
+
+    const knownForeignKeys = facts.foreignKeys.length;
+    const knownNotIdempotent = facts.notIdempotent.length;
+    collectFacts(facts, statement.ast, index, statement.span.start.line, catalog);
+    // A condition or an exception handler in the DO block makes a second run pass.
+    if (inner?.guarded) facts.notIdempotent.length = knownNotIdempotent;
+    if (facts.foreignKeys.length > knownForeignKeys) {
+      const where = at(statement, type, shownSql);
+      for (const added of facts.foreignKeys.slice(knownForeignKeys))
+        foreignKeys.push({ table: added.table, columns: added.columns, references: added.references, at: where });
+    }
+    if (type === 'AlterTableStmt') {
+      const dropped = keysDropped(statement.ast, catalog);
+      if (dropped.length > 0) {
+        const where = { ...at(statement, type, shownSql), locks };
+        for (const key of dropped) droppedKeys.push({ ...key, at: where });
+      }
+    }
+    state.apply(statement.ast, locks);
+    if (inner?.conditional) catalog.markChangedColumnsUncertain(statement.ast);
+  };
+
   for await (const batch of batches)
     for (let slot = 0; slot < batch.length; slot++) {
       const statement = batch[slot] as PgStatement;
@@ -331,110 +459,18 @@ async function analyze(
       (batch as Array<PgStatement | undefined>)[slot] = undefined;
       const type = nodeType(statement.ast);
       if (type !== 'TransactionStmt' && !state.inTransaction) allInTransaction = false;
-      const locks = statementLocks(statement.ast, catalog, pgVersion, state);
-      const context: RuleContext = {
-        statement,
-        index,
-        file: options.file,
-        pgVersion,
-        inTransaction: state.inTransaction,
-        transaction: state.transaction,
-        lockTimeoutSet: state.lockTimeoutSet,
-        statementTimeoutSet: state.statementTimeoutSet,
-        timeZoneUtc: state.timeZoneUtc,
-        accessExclusiveHeld: state.accessExclusiveHeld,
-        statementLocks: locks,
-        catalog,
-        largeTableRows,
-        source: sql,
-        locate(location) {
-          toChar ??= byteToCharOffsets(sql);
-          const offset = toChar(statement.locationBase + location);
-          return { offset, position: lines.position(offset) };
-        },
-      };
-      const statementFindings: Finding[] = [];
-      const run = (rule: Rule) => {
-        let hits: RuleHit[];
-        try {
-          hits = rule.check(context);
-        } catch (error) {
-          ruleErrors.push(
-            `${rule.meta.id} failed on statement ${index + 1} (line ${statement.span.start.line}): ${error instanceof Error ? error.message : String(error)}`,
-          );
-          return;
-        }
-        if (rule.mergePerTransaction) {
-          for (const hit of hits) {
-            const reason = ignores.reasonFor(index, rule.meta.id);
-            if (reason === undefined) perTransaction.add(rule, state, context, hit);
-            else
-              suppressed.push({ ruleId: rule.meta.id, statementIndex: index, line: statement.span.start.line, reason });
-          }
-          return;
-        }
-        for (const hit of hits)
-          statementFindings.push(toFinding(rule.meta, hit, context, severityOf[rule.meta.id], locks));
-      };
-      for (const rule of dispatch.byType.get(type) ?? []) run(rule);
-      for (const rule of dispatch.everywhere) run(rule);
-
-      for (const missing of missingReferences(statement.ast, catalog)) {
-        const meta = missing.kind === 'table' ? UNKNOWN_TABLE : UNKNOWN_COLUMN;
-        if (disabled(meta.id)) continue;
-        statementFindings.push(
-          toFinding(
-            meta,
-            { message: missing.message, table: displayTable(missing.table) },
-            context,
-            severityOf[meta.id],
-          ),
-        );
-      }
-
-      const summary = summarize(
-        statement,
-        index,
-        type,
-        state.inTransaction,
-        locks,
-        statementFindings,
-        catalog,
-        state.accessExclusiveHeld,
-      );
-      applyLargeTableEstimates(
-        statementFindings,
-        summary,
-        context,
-        catalog,
-        largeTableRows,
-        disabled(LARGE_TABLE_LOCK.id),
-        severityOf[LARGE_TABLE_LOCK.id],
-      );
-      const hasLocks = summary.locks.length > 0;
-      const unknownIgnores = ignores.unknownAt(index);
-      const candidates = unknownIgnores.length > 0 ? [...unknownIgnores, ...statementFindings] : statementFindings;
-      sink.statement(reported(candidates), hasLocks ? summary : undefined);
-      if (hasLocks) addLocks(lockFacts, summary, largeTableRows);
-
-      const knownForeignKeys = facts.foreignKeys.length;
-      collectFacts(facts, statement.ast, index, statement.span.start.line, catalog);
-      const at = (): StatementAt => ({ index, span: statement.span, sql: statement.sql, kind: type });
-      if (facts.foreignKeys.length > knownForeignKeys) {
-        const where = at();
-        for (const added of facts.foreignKeys.slice(knownForeignKeys))
-          foreignKeys.push({ table: added.table, columns: added.columns, references: added.references, at: where });
-      }
-      if (type === 'AlterTableStmt') {
-        const dropped = keysDropped(statement.ast, catalog);
-        if (dropped.length > 0) {
-          const where = { ...at(), locks };
-          for (const key of dropped) droppedKeys.push({ ...key, at: where });
-        }
-      }
-      state.apply(statement.ast, locks);
+      const body = type === 'DoStmt' ? doBlockBody(statement, (offset) => lines.position(offset)) : undefined;
+      if (body && (body.statements.length > 0 || body.dynamicDdl.length > 0)) {
+        // The block is one statement: outside a transaction block, what it runs commits or fails together.
+        const implicit = !state.inTransaction;
+        if (implicit) state.beginImplicitTransaction();
+        for (const inner of body.statements)
+          checkStatement(inner.statement, nodeType(inner.statement.ast), inner, statement);
+        if (body.dynamicDdl.length > 0) catalog.forgetAfterUnknownChanges();
+        if (implicit) state.endImplicitTransaction();
+      } else checkStatement(statement, type);
       if (!state.explicitTransaction) openTransaction = undefined;
-      else openTransaction ??= at();
+      else openTransaction ??= at(statement, type);
       index++;
     }
   const end: MigrationEndContext = {
@@ -485,7 +521,7 @@ async function analyze(
 class PerTransactionHits {
   private readonly groups = new Map<string, { rule: Rule; first: StatementAt; covered: CoveredStatement[] }>();
 
-  add(rule: Rule, state: SessionState, context: RuleContext, hit: RuleHit): void {
+  add(rule: Rule, state: SessionState, context: RuleContext, hit: RuleHit, sql = context.statement.sql): void {
     const key = `${rule.meta.id}\u0000${state.inTransaction ? state.transaction : 'outside'}`;
     const { statement, index } = context;
     const covered: CoveredStatement = { index, line: statement.span.start.line };
@@ -495,7 +531,7 @@ class PerTransactionHits {
       if (group.covered.at(-1)?.index !== index) group.covered.push(covered);
       return;
     }
-    const first: StatementAt = { index, span: statement.span, sql: statement.sql, kind: nodeType(statement.ast) };
+    const first: StatementAt = { index, span: statement.span, sql, kind: nodeType(statement.ast) };
     this.groups.set(key, { rule, first, covered: [covered] });
   }
 

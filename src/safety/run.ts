@@ -238,7 +238,7 @@ async function runChecks<Report extends ReportSummary>(
   const errors: SafetyCheckResult['errors'] = [];
   for (const input of inputs) {
     catalog.startMigration();
-    if (input.afterUnread) catalog.forgetAfterUnreadMigration();
+    if (input.afterUnread) catalog.forgetAfterUnknownChanges();
     try {
       const down = input.down
         ? { sql: input.down.sql, file: input.down.file }

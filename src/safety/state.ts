@@ -62,6 +62,17 @@ export class SessionState {
     }
   }
 
+  /** A DO block outside a transaction block: the statements it runs share one implicit transaction. */
+  beginImplicitTransaction(): void {
+    this.catalog.beginTransaction();
+    this.transaction++;
+    this.inTransaction = true;
+  }
+
+  endImplicitTransaction(): void {
+    this.endTransaction(false);
+  }
+
   private applyTransaction(kind: string | undefined): void {
     switch (kind) {
       case 'TRANS_STMT_BEGIN':

@@ -171,6 +171,8 @@ export interface RuleContext {
   catalog: CatalogView;
   /** Tables with at least this many rows are "large" (seed rule 8). */
   largeTableRows: number;
+  /** Run by a DO block (see do-blocks.ts): it cannot be merged with or moved among the file's own statements. */
+  inDoBlock?: boolean;
   // ---- additions by the engine (safety framework) ----
   /** The whole SQL text the statement was parsed from. */
   source: string;

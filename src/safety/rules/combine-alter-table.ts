@@ -55,7 +55,7 @@ export const combineAlterTable: Rule = {
   appliesTo: ['AlterTableStmt'],
   check(context) {
     const altered = alterTableOf(context);
-    if (!altered) return [];
+    if (!altered || context.inDoBlock) return [];
     const memory = memoryFor(context.catalog, context.file, context.index);
     const sql = context.statement.sql.trim();
     const remembered = memory.byTable.get(altered.table.key);

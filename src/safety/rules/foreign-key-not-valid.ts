@@ -104,7 +104,7 @@ export const foreignKeyNotValid: Rule = {
     ): RuleHit {
       const target = relationOf(constraint.pktable);
       return {
-        message: `Foreign key ${name} on ${on.display}${sizeNote(ctx, on.key)} is validated at once: writes to ${on.display}${target ? ` and ${target.display}` : ''} are blocked while every row is checked.`,
+        message: `Foreign key ${name} on ${on.display}${sizeNote(ctx, on.key)} is validated at once: writes to ${on.display}${target && target.key !== on.key ? ` and ${target.display}` : ''} are blocked while every row is checked.`,
         table: on.display,
         severity: severityForSize(ctx, on.key),
         fix: {

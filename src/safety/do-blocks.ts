@@ -1,0 +1,181 @@
+import type { Node } from 'libpg-query';
+import type { Position } from '../model.js';
+import { loadedPostgresParser, type PgStatement } from '../sql/postgres.js';
+import { nodeType } from './ast.js';
+
+/**
+ * The SQL a `DO $$ … $$` block runs, as statements of their own: PL/pgSQL is parsed (libpg_query's PL/pgSQL
+ * parser) and each embedded SQL statement — and each `EXECUTE '…'` of a constant string — is parsed with its
+ * place in the file, so the rules, the lock map and the catalog see what the block does. supabase/auth adds
+ * columns and builds indexes inside DO blocks; older drizzle-kit wraps every foreign key in one.
+ */
+export interface DoBlockStatement {
+  statement: PgStatement;
+  /**
+   * Runs only under an IF, CASE or loop, or in an exception handler: whether it ran is not known. It is checked as
+   * if it runs, but the catalog treats the columns it changes as uncertain.
+   */
+  conditional: boolean;
+  /** A condition or an exception handler lets a second run pass: no IF [NOT] EXISTS is needed for a retry. */
+  guarded: boolean;
+}
+
+export interface DoBlockBody {
+  statements: DoBlockStatement[];
+  /** `EXECUTE` of SQL built at run time that may change the schema (format(), concatenation): not read. */
+  dynamicDdl: Array<{ line: number; text: string }>;
+}
+
+const DYNAMIC_DDL = /\b(create|alter|drop|rename|truncate)\b/i;
+
+/** The statements of a PL/pgSQL DO block; undefined for another language or a body PL/pgSQL rejects. */
+export function doBlockBody(statement: PgStatement, position: (offset: number) => Position): DoBlockBody | undefined {
+  const lib = loadedPostgresParser();
+  const stmt = (statement.ast as { DoStmt?: { args?: Node[] } }).DoStmt;
+  if (!lib || !stmt) return undefined;
+  let body: string | undefined;
+  let language = 'plpgsql';
+  for (const arg of stmt.args ?? []) {
+    const element = 'DefElem' in arg ? arg.DefElem : undefined;
+    const value = element?.arg && 'String' in element.arg ? element.arg.String.sval : undefined;
+    if (element?.defname === 'as') body = value;
+    else if (element?.defname === 'language' && value) language = value.toLowerCase();
+  }
+  if (body === undefined || language !== 'plpgsql') return undefined;
+  let tree: unknown;
+  try {
+    tree = lib.parsePlPgSQLSync(wrapAsFunction(body));
+  } catch {
+    return undefined;
+  }
+  // Where the body stands in the statement: dollar-quoted bodies are verbatim; a quoted one ('' escapes) is not
+  // found, and its statements are placed at the DO statement.
+  const bodyAt = statement.sql.indexOf(body);
+  const lineStarts = [0];
+  for (let at = body.indexOf('\n'); at !== -1; at = body.indexOf('\n', at + 1)) lineStarts.push(at + 1);
+  const result: DoBlockBody = { statements: [], dynamicDdl: [] };
+  const place = (text: string, line: number, parsed: string, guarded: boolean, conditional: boolean) => {
+    const from = lineStarts[Math.max(0, line - 1)] ?? 0;
+    let found = bodyAt === -1 ? -1 : body.indexOf(text, from);
+    if (found === -1 && bodyAt !== -1) found = body.indexOf(text);
+    const start = found === -1 ? 0 : bodyAt + found;
+    for (const inner of innerStatements(lib, parsed, statement, start, found === -1 ? undefined : text, position))
+      result.statements.push({ statement: inner, conditional, guarded });
+  };
+  walk(tree, false, false, (node, guarded, conditional) => {
+    if ('PLpgSQL_stmt_execsql' in node) {
+      const execsql = node.PLpgSQL_stmt_execsql as { lineno?: number; into?: boolean; sqlstmt?: Expr };
+      const query = execsql.sqlstmt?.PLpgSQL_expr?.query;
+      // SELECT … INTO variables reads; it creates no table.
+      if (query && !execsql.into) place(query, execsql.lineno ?? 1, query, guarded, conditional);
+    } else if ('PLpgSQL_stmt_dynexecute' in node) {
+      const dynamic = node.PLpgSQL_stmt_dynexecute as { lineno?: number; query?: Expr };
+      const expression = dynamic.query?.PLpgSQL_expr?.query?.trim() ?? '';
+      const constant = /^'((?:[^']|'')*)'$/s.exec(expression);
+      if (constant) place(expression, dynamic.lineno ?? 1, constant[1]!.replace(/''/g, "'"), guarded, conditional);
+      else if (DYNAMIC_DDL.test(expression))
+        result.dynamicDdl.push({
+          line: statement.span.start.line + lineOfBody(statement, bodyAt, dynamic.lineno),
+          text: expression,
+        });
+    }
+  });
+  return result;
+}
+
+type Expr = { PLpgSQL_expr?: { query?: string } };
+
+/** The body as a function PL/pgSQL can compile, on the first line so PL/pgSQL line numbers are the body's. */
+function wrapAsFunction(body: string): string {
+  let tag = 'dma';
+  while (body.includes(`$${tag}$`)) tag += '_';
+  return `CREATE FUNCTION dma_do_block() RETURNS void LANGUAGE plpgsql AS $${tag}$${body}$${tag}$`;
+}
+
+function lineOfBody(statement: PgStatement, bodyAt: number, lineno: number | undefined): number {
+  const before = bodyAt === -1 ? '' : statement.sql.slice(0, bodyAt);
+  return (before.match(/\n/g)?.length ?? 0) + Math.max(0, (lineno ?? 1) - 1);
+}
+
+const BRANCHES = new Set([
+  'PLpgSQL_stmt_if',
+  'PLpgSQL_stmt_case',
+  'PLpgSQL_stmt_loop',
+  'PLpgSQL_stmt_while',
+  'PLpgSQL_stmt_fori',
+  'PLpgSQL_stmt_fors',
+  'PLpgSQL_stmt_forc',
+  'PLpgSQL_stmt_foreach_a',
+  'PLpgSQL_stmt_dynfors',
+]);
+
+/** Visits every PL/pgSQL statement node, knowing whether it is guarded (condition, handler) and conditional. */
+function walk(
+  value: unknown,
+  guarded: boolean,
+  conditional: boolean,
+  visit: (node: Record<string, unknown>, guarded: boolean, conditional: boolean) => void,
+): void {
+  if (Array.isArray(value)) {
+    for (const item of value) walk(item, guarded, conditional, visit);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  const node = value as Record<string, unknown>;
+  visit(node, guarded, conditional);
+  for (const [key, child] of Object.entries(node)) {
+    if (BRANCHES.has(key)) walk(child, true, true, visit);
+    else if (key === 'PLpgSQL_stmt_block') {
+      const block = child as { body?: unknown; exceptions?: unknown };
+      // A block with a handler: its body runs, and an error it names is caught (duplicate_object on a retry).
+      walk(block.body, guarded || block.exceptions !== undefined, conditional, visit);
+      walk(block.exceptions, true, true, visit);
+    } else walk(child, guarded, conditional, visit);
+  }
+}
+
+/** Parses one embedded SQL text into statements placed at `start` characters into the DO statement. */
+function innerStatements(
+  lib: NonNullable<ReturnType<typeof loadedPostgresParser>>,
+  text: string,
+  outer: PgStatement,
+  start: number,
+  written: string | undefined,
+  position: (offset: number) => Position,
+): PgStatement[] {
+  let stmts: Array<{ stmt?: Node; stmt_location?: number; stmt_len?: number }>;
+  try {
+    stmts = lib.parseSync(text).stmts ?? [];
+  } catch {
+    return [];
+  }
+  // A constant EXECUTE string starts one character (its quote) into where it is written.
+  const shift = written !== undefined && written !== text && written.startsWith("'") ? 1 : 0;
+  const textStart = outer.offset.start + start + shift;
+  const outerByte = outer.byteStart ?? outer.locationBase;
+  const byteStart = outerByte + Buffer.byteLength(outer.sql.slice(0, start + shift), 'utf8');
+  const bytes = Buffer.from(text, 'utf8');
+  const charsBefore = (byte: number) =>
+    bytes.length === text.length ? byte : bytes.subarray(0, byte).toString('utf8').length;
+  const statements: PgStatement[] = [];
+  for (const raw of stmts) {
+    if (!raw.stmt || nodeType(raw.stmt) === 'TransactionStmt') continue;
+    const fromByte = raw.stmt_location ?? 0;
+    const from = charsBefore(fromByte);
+    const to = raw.stmt_len ? charsBefore(fromByte + raw.stmt_len) : text.length;
+    const leading = text.slice(from, to).search(/\S/);
+    const sql = text.slice(from, to).trim();
+    const at = from + Math.max(0, leading);
+    const offset =
+      written === undefined ? { ...outer.offset } : { start: textStart + at, end: textStart + at + sql.length };
+    statements.push({
+      sql,
+      span: written === undefined ? outer.span : { start: position(offset.start), end: position(offset.end) },
+      offset,
+      ast: raw.stmt,
+      locationBase: byteStart,
+      byteStart: byteStart + Buffer.byteLength(text.slice(0, at), 'utf8'),
+    });
+  }
+  return statements;
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { validatePostgres } from '../../src/safety/engine.js';
+import type { Finding } from '../../src/safety/types.js';
+import { runCli } from '../helpers/cli.js';
+import { tempProject } from '../helpers/temp-project.js';
+
+/**
+ * What a DO block runs is checked as statements of their own (supabase/auth adds columns, keys and indexes in
+ * DO blocks; older drizzle-kit wraps every foreign key in one): before, a DO block was one statement nothing
+ * looked into, so its index builds and key validations drew no finding and the catalog never learned its changes.
+ */
+const HISTORY = {
+  history: [
+    {
+      file: '001_init.sql',
+      sql: 'CREATE TABLE users (id bigint PRIMARY KEY, email text, confirmed_at timestamptz);\nCREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\n',
+    },
+  ],
+};
+
+async function check(sql: string, assumeInTransaction = false) {
+  return validatePostgres(sql, { file: '002.sql', catalog: HISTORY, assumeInTransaction });
+}
+
+function at(findings: Finding[], ruleId: string): Array<[number, number]> {
+  return findings
+    .filter((finding) => finding.ruleId === ruleId)
+    .map((finding) => [finding.span.start.line, finding.span.start.column]);
+}
+
+describe('statements run by a DO block', () => {
+  it('are checked at their own line and column, under the DO statement’s index and text', async () => {
+    const sql = [
+      'do $$',
+      'begin',
+      '   alter table users add column if not exists is_anonymous boolean not null default false;',
+      '   create index if not exists users_is_anonymous_idx on users using btree (is_anonymous);',
+      "   execute 'create index if not exists users_email_idx on users (email)';",
+      'end',
+      '$$;',
+    ].join('\n');
+    const report = await check(sql);
+    expect(at(report.findings, 'require-concurrent-index-creation')).toEqual([
+      [4, 4],
+      [5, 13],
+    ]);
+    const finding = report.findings.find((candidate) => candidate.ruleId === 'require-concurrent-index-creation');
+    expect(finding?.statementIndex).toBe(0);
+    expect(finding?.statement).toBe(sql.replace(/;$/, ''));
+    expect(report.statementCount).toBe(1);
+    // The block is one implicit transaction: the ADD COLUMN's ACCESS EXCLUSIVE is still held by the index builds.
+    expect(at(report.findings, 'statement-after-access-exclusive')).toEqual([
+      [4, 4],
+      [5, 13],
+    ]);
+    expect(report.locks.map((summary) => [summary.span.start.line, summary.locks.map((lock) => lock.mode)])).toEqual([
+      [3, ['ACCESS EXCLUSIVE']],
+      [4, ['SHARE']],
+      [5, ['SHARE']],
+    ]);
+  });
+
+  it('teach the catalog: a foreign key added under an exception handler is known, and needs no IF NOT EXISTS', async () => {
+    const report = await check(
+      [
+        'DO $$ BEGIN',
+        ' ALTER TABLE "orders" ADD CONSTRAINT "orders_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "users"("id");',
+        ' CREATE INDEX orders_user_id_idx ON orders (user_id);',
+        'EXCEPTION',
+        ' WHEN duplicate_object THEN null;',
+        'END $$;',
+        'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fk;',
+      ].join('\n'),
+    );
+    expect(at(report.findings, 'foreign-key-not-valid')).toEqual([[2, 2]]);
+    const dropped = report.findings.find((finding) => finding.ruleId === 'drop-constraint');
+    expect(dropped?.message).toContain('foreign key orders_user_id_fk');
+    expect(at(report.findings, 'combine-alter-table')).toEqual([]);
+    const idempotent = report.checklist.find((item) => item.id === 'idempotent');
+    expect(idempotent?.evidence.join('\n')).not.toContain('orders_user_id_idx');
+    expect(idempotent?.evidence.join('\n')).toContain('line 7: DROP CONSTRAINT orders_user_id_fk');
+  });
+
+  it('a rename under IF leaves the old column uncertain: no unknown-column claim either way', async () => {
+    const report = await check(
+      [
+        'DO $$',
+        'BEGIN',
+        "  IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email_confirmed_at') THEN",
+        '    ALTER TABLE users RENAME COLUMN confirmed_at TO email_confirmed_at;',
+        '  END IF;',
+        'END $$;',
+        'CREATE INDEX IF NOT EXISTS users_email_confirmed_at_idx ON users (email_confirmed_at);',
+        'CREATE INDEX IF NOT EXISTS users_confirmed_at_idx ON users (confirmed_at);',
+        'CREATE INDEX IF NOT EXISTS users_missing_idx ON orders (no_such_column);',
+      ].join('\n'),
+      true,
+    );
+    expect(at(report.findings, 'rename-column')).toEqual([[4, 5]]);
+    // The column known not to exist on a table the block did not touch is still reported.
+    expect(at(report.findings, 'unknown-column')).toEqual([[9, 1]]);
+  });
+
+  it('schema changes built at run time make what follows unknown, said nowhere as a missing column', async () => {
+    const report = await check(
+      [
+        'DO $$',
+        'BEGIN',
+        "  EXECUTE format('ALTER TABLE %I ADD COLUMN tenant_id bigint', 'orders');",
+        'END $$;',
+        'CREATE INDEX IF NOT EXISTS orders_tenant_id_idx ON orders (tenant_id);',
+      ].join('\n'),
+      true,
+    );
+    expect(at(report.findings, 'unknown-column')).toEqual([]);
+  });
+
+  it('a block in another language, or one PL/pgSQL rejects, stays one statement without a crash', async () => {
+    for (const sql of [
+      "DO LANGUAGE plpython3u $$ plpy.execute('ALTER TABLE users ADD COLUMN x int') $$;",
+      'DO $$ BEGIN ALTER TABLE users ADD COLUMN x int END $$;',
+      "DO 'BEGIN ALTER TABLE users ADD COLUMN x int; END';",
+    ]) {
+      const report = await check(sql, true);
+      expect(report.statementCount, sql).toBe(1);
+      expect(report.ruleErrors ?? [], sql).toEqual([]);
+    }
+  });
+});
+
+describe('a Go-templated migration (supabase/auth)', () => {
+  const { root, write } = tempProject('dma-templated-do-');
+  write(
+    'migrations/20210101000000_init.up.sql',
+    'CREATE TABLE IF NOT EXISTS {{ index .Options "Namespace" }}.users (id uuid PRIMARY KEY, email text);\n',
+  );
+  write(
+    'migrations/20210102000000_add_index.up.sql',
+    [
+      '-- indexes the email column',
+      '',
+      'do $$',
+      'begin',
+      '  create index if not exists users_email_idx on {{ index .Options "Namespace" }}.users (email);',
+      'end $$;',
+      '',
+    ].join('\n'),
+  );
+
+  it('reports findings at the lines of its file, inside the DO block too', async () => {
+    const { out } = await runCli(['check', '--format', 'json'], { cwd: root });
+    const result = JSON.parse(out) as { files: Array<{ file: string; findings: Finding[] }> };
+    const file = result.files.find((candidate) => candidate.file.endsWith('_add_index.up.sql'));
+    expect(at(file?.findings ?? [], 'require-concurrent-index-creation').map(([line]) => line)).toEqual([5]);
+  });
+});
