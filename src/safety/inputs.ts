@@ -37,6 +37,11 @@ export interface SqlInput {
   engine?: { name: string; where: string };
   /** A migration between the previous input of its folder and this one could not be read or compiled. */
   afterUnread?: boolean;
+  /**
+   * Its folder is read by its format from the first migration, in apply order: the tables and indexes its earlier
+   * migrations did not create do not exist in that folder's database.
+   */
+  folderFromStart?: boolean;
 }
 
 /** Lines `line`..`endLine` of the compiled SQL were produced at `origin` (file:line:column of the source). */

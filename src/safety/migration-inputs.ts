@@ -230,8 +230,12 @@ export async function loadMigrationInputs(
           afterUnread = true;
           gap++;
         }
-        const input = toInput(root, migration);
-        result.inputs.push(...fromFolder([afterUnread ? { ...input, afterUnread } : input]));
+        const input: SqlInput = {
+          ...toInput(root, migration),
+          ...(afterUnread ? { afterUnread } : {}),
+          ...(partOfFolder ? {} : { folderFromStart: true }),
+        };
+        result.inputs.push(...fromFolder([input]));
       }
     }
   }

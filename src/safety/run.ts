@@ -236,9 +236,13 @@ async function runChecks<Report extends ReportSummary>(
   begin?.(settings, notes);
   const files: Report[] = [];
   const errors: SafetyCheckResult['errors'] = [];
+  const catalogOf = folderCatalogs(inputs, catalog, async () =>
+    buildCatalog({ rowCounts, catalog: snapshot ? { snapshot } : {} }),
+  );
   for (const input of inputs) {
-    catalog.startMigration();
-    if (input.afterUnread) catalog.forgetAfterUnknownChanges();
+    const fileCatalog = await catalogOf(input);
+    fileCatalog.startMigration();
+    if (input.afterUnread) fileCatalog.forgetAfterUnknownChanges();
     try {
       const down = input.down
         ? { sql: input.down.sql, file: input.down.file }
@@ -251,6 +255,7 @@ async function runChecks<Report extends ReportSummary>(
           ...base,
           ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
           file: input.file,
+          catalog: fileCatalog,
           ...engineVersionOf(input, options),
           ...(down === undefined ? {} : { down }),
           ...(input.origins ? { lineLabel: sourceLineLabel(input) } : {}),
@@ -276,6 +281,32 @@ async function runChecks<Report extends ReportSummary>(
   }
   const { engine, ...rest } = settings;
   return withCoverage({ engine, risk, checkedRisk: risk, unchecked: [], counts, ...rest, files, errors, notes });
+}
+
+/**
+ * The catalog each input is checked against. Each migration folder of a monorepo is its own database (trigger.dev:
+ * three Prisma and Drizzle packages; river: one copy of its migrations per driver), so with several folders each
+ * gets a catalog of its own, and one its format read from the first migration knows every table and index it has.
+ * A single folder, or files from no folder, share the one catalog built from the snapshot and history.
+ */
+function folderCatalogs(
+  inputs: SqlInput[],
+  shared: MigrationCatalog,
+  create: () => Promise<MigrationCatalog>,
+): (input: SqlInput) => Promise<MigrationCatalog> {
+  const folders = new Set(inputs.map((input) => input.folder));
+  if (folders.size < 2) return async () => shared;
+  const catalogs = new Map<string, MigrationCatalog>();
+  return async (input) => {
+    if (input.folder === undefined) return shared;
+    let catalog = catalogs.get(input.folder);
+    if (!catalog) {
+      catalog = await create();
+      if (input.folderFromStart) catalog.markHistoryLoaded();
+      catalogs.set(input.folder, catalog);
+    }
+    return catalog;
+  };
 }
 
 /**
