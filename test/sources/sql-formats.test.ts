@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
 import { readMigrations } from '../../src/sources/index.js';
+import { runCli } from '../helpers/cli.js';
+import { tempProject } from '../helpers/temp-project.js';
 import { fixture } from './tool-runs.js';
 
 /** [id, path, transactional, [line, sql] of up, [line, sql] of down] per migration. */
@@ -227,5 +229,27 @@ describe('Prisma and Drizzle', () => {
     expect(result.migrations[0]?.up[1]?.sql).toBe(
       'CREATE UNIQUE INDEX "users_email_idx" ON "users" USING btree ("email")',
     );
+  });
+
+  it('Drizzle: a .sql file the journal does not list is set aside and named, and the check has no error for it', async () => {
+    const { root, write } = tempProject('dma-drizzle-orphan-');
+    write('drizzle.config.ts', "export default { dialect: 'postgresql', out: './drizzle' };\n");
+    write(
+      'drizzle/meta/_journal.json',
+      JSON.stringify({ dialect: 'postgresql', entries: [{ idx: 0, tag: '0000_init', when: 1, breakpoints: true }] }),
+    );
+    write('drizzle/0000_init.sql', 'CREATE TABLE "users" ("id" bigint PRIMARY KEY);\n');
+    // dokploy: 0130_abandoned_dagger.sql beside the journal's 0130_perpetual_screwball.
+    write('drizzle/0000_abandoned.sql', 'ALTER TABLE "users" ADD COLUMN "nickname" text;\n');
+    const result = await readMigrations(root);
+    expect(result.migrations.map((migration) => migration.path)).toEqual(['drizzle/0000_init.sql']);
+    expect(result.errors).toEqual([]);
+    expect(result.setAside).toEqual(['drizzle/0000_abandoned.sql']);
+    expect(result.notes).toEqual([expect.stringContaining('0000_abandoned.sql is not in meta/_journal.json')]);
+    const { out } = await runCli(['check', '--format', 'json'], { cwd: root });
+    const check = JSON.parse(out) as { errors: unknown[]; notes: string[]; files: Array<{ file: string }> };
+    expect(check.errors).toEqual([]);
+    expect(check.files.map((file) => file.file)).toEqual(['drizzle/0000_init.sql']);
+    expect(check.notes.some((note) => note.includes('0000_abandoned.sql is not in meta/_journal.json'))).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import { relativeToRoot } from '../../root.js';
 import { type Bookkeeping, numericKey, sha256Hex } from '../bookkeeping.js';
 import { listEntries, readError, readText, selected } from '../files.js';
 import { splitStatements } from '../statements.js';
-import type { FormatRead, FormatReader, MigrationScan } from '../types.js';
+import type { FormatRead, FormatReader, MigrationScan, ReadContext } from '../types.js';
 import { writeDrizzle } from './drizzle-write.js';
 import { entry, filesOf, finish, readIndexed } from './scan-common.js';
 import { engineFor } from './sql-common.js';
@@ -152,6 +152,7 @@ export const drizzle: FormatReader = {
     const engine = engineFor(context, declared);
     const result: FormatRead = { migrations: [], errors: problems, ...(declared ? { engine: declared } : {}) };
     const entries = [...(journal.entries ?? [])].sort((a, b) => a.idx - b.idx);
+    if (problems.length === 0) setAsideUnjournaled(result, await listEntries(context.directory), entries, context);
     for (const entry of entries) {
       const absolute = path.join(context.directory, `${entry.tag}.sql`);
       if (!selected(context.only, absolute) && !selected(context.only, journalPath)) continue;
@@ -165,6 +166,31 @@ export const drizzle: FormatReader = {
     return result;
   },
 };
+
+/**
+ * A .sql file of the folder that meta/_journal.json does not list is never applied by drizzle-kit migrate
+ * (dokploy has 0130_abandoned_dagger.sql beside the journal's 0130_perpetual_screwball): named, not checked.
+ */
+function setAsideUnjournaled(
+  result: FormatRead,
+  listing: { files: string[] },
+  entries: JournalEntry[],
+  context: ReadContext,
+): void {
+  const tags = new Set(entries.map((entry) => entry.tag));
+  const orphans = listing.files.filter(
+    (file) =>
+      file.endsWith('.sql') &&
+      !tags.has(file.slice(0, -4)) &&
+      selected(context.only, path.join(context.directory, file)),
+  );
+  if (orphans.length === 0) return;
+  result.setAside = orphans.map((file) => relativeToRoot(context.root, path.join(context.directory, file)));
+  result.notes = orphans.map(
+    (file) =>
+      `${file} is not in meta/_journal.json, so drizzle-kit migrate never applies it (a leftover of a merge or a deleted migration?); it was not checked. Delete it, or regenerate the journal if it should run.`,
+  );
+}
 
 async function readEntry(
   entry: JournalEntry,
