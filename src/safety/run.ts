@@ -287,21 +287,22 @@ async function runChecks<Report extends ReportSummary>(
  * The catalog each input is checked against. Each migration folder of a monorepo is its own database (trigger.dev:
  * three Prisma and Drizzle packages; river: one copy of its migrations per driver), so with several folders each
  * gets a catalog of its own, and one its format read from the first migration knows every table and index it has.
- * A single folder, or files from no folder, share the one catalog built from the snapshot and history.
+ * A single folder, or files from no folder, share the one catalog built from the snapshot and history. A folder
+ * with a migration that could not be read is known up to it (see SqlInput.afterUnread).
  */
 function folderCatalogs(
   inputs: SqlInput[],
   shared: MigrationCatalog,
   create: () => Promise<MigrationCatalog>,
 ): (input: SqlInput) => Promise<MigrationCatalog> {
-  const folders = new Set(inputs.map((input) => input.folder));
-  if (folders.size < 2) return async () => shared;
+  const single = new Set(inputs.map((input) => input.folder)).size < 2;
   const catalogs = new Map<string, MigrationCatalog>();
   return async (input) => {
     if (input.folder === undefined) return shared;
     let catalog = catalogs.get(input.folder);
     if (!catalog) {
-      catalog = await create();
+      catalog = single ? shared : await create();
+      // Known from its first migration; an unread one further on is forgotten from there (afterUnread).
       if (input.folderFromStart) catalog.markHistoryLoaded();
       catalogs.set(input.folder, catalog);
     }

@@ -45,3 +45,25 @@ describe('the migrations after one that could not be read', () => {
     ]);
   });
 });
+
+describe('the migrations before one that could not be read', () => {
+  const { root: project, write: put } = tempProject('dma-unread-before-');
+  put('prisma/schema.prisma', 'datasource db {\n  provider = "postgresql"\n  url = env("DATABASE_URL")\n}\n');
+  put('prisma/migrations/migration_lock.toml', 'provider = "postgresql"\n');
+  put('prisma/migrations/001_init/migration.sql', 'CREATE TABLE t (id bigint PRIMARY KEY, a int);\n');
+  put('prisma/migrations/002_index/migration.sql', 'CREATE INDEX IF NOT EXISTS missing_a_idx ON missing (a);\n');
+  put('prisma/migrations/003_broken/migration.sql', 'CREATE TABLE u (id bigint) oops;\n');
+  put('prisma/migrations/004_index/migration.sql', 'CREATE INDEX IF NOT EXISTS u_id_idx ON u (id);\n');
+
+  it('still start from a known schema: a table none of them created is reported missing', async () => {
+    const { out } = await runCli(['check', '--format', 'json'], { cwd: project });
+    const result = JSON.parse(out) as Result;
+    const unknownIn = (name: string) =>
+      result.files
+        .find((file) => file.file.includes(name))
+        ?.findings.filter((finding) => finding.ruleId === 'unknown-table')
+        .map((finding) => finding.message);
+    expect(unknownIn('002_index')).toEqual([expect.stringContaining('missing')]);
+    expect(unknownIn('004_index')).toEqual([]);
+  });
+});
