@@ -1,5 +1,5 @@
 import { usingIsTheColumn } from '../ast.js';
-import type { Rule, RuleHit } from '../types.js';
+import type { FixStep, Rule, RuleContext, RuleHit } from '../types.js';
 import {
   alterTableOf,
   alterTypeTexts,
@@ -11,6 +11,7 @@ import {
   ident,
   isExistingTable,
   LOCK_TIMEOUT_SQL,
+  type Relation,
   severityForSize,
   sizeNote,
   step,
@@ -122,6 +123,7 @@ export const columnTypeChange: Rule = {
     const { table } = altered;
     const bare = unqualified(table.key);
     const hits: RuleHit[] = [];
+    const rewrites: ColumnRewrite[] = [];
     for (const cmd of altered.cmds) {
       const def = cmd.subtype === 'AT_AlterColumnType' ? columnDefOf(cmd) : undefined;
       if (!def || !cmd.name) continue;
@@ -162,37 +164,75 @@ export const columnTypeChange: Rule = {
       const shadow = ident(fitName(`${cmd.name}_new`));
       const convert = using ?? `${column}::${newType}`;
       const fn = ident(fitName(`${bare}_${cmd.name}_sync`));
-      hits.push({
-        message: from
-          ? `${table.display}.${cmd.name}: ${current?.type} → ${newType} is not binary-compatible, so ${table.display}${sizeNote(context, table.key)} and its indexes are rewritten under ACCESS EXCLUSIVE.`
-          : `${table.display}.${cmd.name} → ${newType}: the current type is unknown (give a schema snapshot or earlier migrations); unless it is a binary-compatible widening, ${table.display}${sizeNote(context, table.key)} is rewritten under ACCESS EXCLUSIVE.`,
-        table: table.display,
-        severity: from ? severityForSize(context, table.key) : 'info',
-        fix: {
-          summary: 'Expand/contract: new column, sync trigger, batched backfill, switch the code, drop the old column.',
-          steps: [
-            step(
-              'Add the new column (metadata-only).',
-              `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} ADD COLUMN ${shadow} ${newType};`,
-            ),
-            step(
-              'Keep it in sync for every write while old code still writes the old column.',
-              computedColumnTriggerSql(fn, table.display, shadow, convert),
-            ),
-            step(
-              'Backfill existing rows in batches, outside a transaction.',
-              batchedUpdateSql(table.display, `${shadow} = ${convert}`, `${shadow} IS NULL AND ${column} IS NOT NULL`),
-              { outsideTransaction: true, separateMigration: true },
-            ),
-            step(
-              `Deploy code that reads and writes ${shadow}; then, in a later migration, drop the trigger and the old column.`,
-              `DROP TRIGGER ${fn} ON ${table.display};\nDROP FUNCTION ${fn}();\n${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} DROP COLUMN ${column};`,
-              { separateMigration: true },
-            ),
-          ],
-        },
+      rewrites.push({
+        column: cmd.name,
+        change: from ? `${cmd.name}: ${current?.type} → ${newType}` : `${cmd.name} → ${newType} (current type unknown)`,
+        known: from !== undefined,
+        steps: [
+          step(
+            'Add the new column (metadata-only).',
+            `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} ADD COLUMN ${shadow} ${newType};`,
+          ),
+          step(
+            'Keep it in sync for every write while old code still writes the old column.',
+            computedColumnTriggerSql(fn, table.display, shadow, convert),
+          ),
+          step(
+            'Backfill existing rows in batches, outside a transaction.',
+            batchedUpdateSql(table.display, `${shadow} = ${convert}`, `${shadow} IS NULL AND ${column} IS NOT NULL`),
+            { outsideTransaction: true, separateMigration: true },
+          ),
+          step(
+            `Deploy code that reads and writes ${shadow}; then, in a later migration, drop the trigger and the old column.`,
+            `DROP TRIGGER ${fn} ON ${table.display};\nDROP FUNCTION ${fn}();\n${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} DROP COLUMN ${column};`,
+            { separateMigration: true },
+          ),
+        ],
       });
     }
+    if (rewrites.length > 0) hits.push(rewriteHit(context, table, rewrites));
     return hits;
   },
 };
+
+interface ColumnRewrite {
+  column: string;
+  /** `col: old → new`, or `col → new (current type unknown)`. */
+  change: string;
+  /** The current type is known (from history or a snapshot), so the rewrite is a fact, not a possibility. */
+  known: boolean;
+  steps: FixStep[];
+}
+
+/**
+ * One finding for the statement: PostgreSQL rewrites the table once however many of its columns change type
+ * (hoppscotch's timestamptz migration changes three columns of a table in one ALTER).
+ */
+function rewriteHit(context: RuleContext, table: Relation, rewrites: ColumnRewrite[]): RuleHit {
+  const size = sizeNote(context, table.key);
+  const known = rewrites.filter((rewrite) => rewrite.known);
+  const [only] = rewrites;
+  const message =
+    rewrites.length === 1 && only
+      ? only.known
+        ? `${table.display}.${only.change} is not binary-compatible, so ${table.display}${size} and its indexes are rewritten under ACCESS EXCLUSIVE.`
+        : `${table.display}.${only.change.replace(' (current type unknown)', '')}: the current type is unknown (give a schema snapshot or earlier migrations); unless it is a binary-compatible widening, ${table.display}${size} is rewritten under ACCESS EXCLUSIVE.`
+      : `${table.display}: ${rewrites.map((rewrite) => rewrite.change).join('; ')}. ${known.length > 0 ? `${known.length === rewrites.length ? 'None is' : 'Not every one is'} binary-compatible, so ${table.display}${size} and its indexes are rewritten once under ACCESS EXCLUSIVE.` : `Unless each is a binary-compatible widening, ${table.display}${size} is rewritten once under ACCESS EXCLUSIVE (give a schema snapshot or earlier migrations to know).`}`;
+  const columns = rewrites.length > 1;
+  return {
+    message,
+    table: table.display,
+    severity: known.length > 0 ? severityForSize(context, table.key) : 'info',
+    fix: {
+      summary: `Expand/contract${columns ? ' for each column' : ''}: new column, sync trigger, batched backfill, switch the code, drop the old column.`,
+      steps: rewrites.flatMap((rewrite) =>
+        columns
+          ? rewrite.steps.map((each) => ({
+              ...each,
+              description: `${rewrite.column}: ${each.description}`,
+            }))
+          : rewrite.steps,
+      ),
+    },
+  };
+}

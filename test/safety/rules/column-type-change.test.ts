@@ -1,4 +1,5 @@
-import type { ValidateOptions } from '../../../src/safety/engine.js';
+import { describe, expect, it } from 'vitest';
+import { type ValidateOptions, validatePostgres } from '../../../src/safety/engine.js';
 import { existing, ruleCases } from './run.js';
 
 const orders: ValidateOptions = existing({
@@ -30,6 +31,17 @@ ruleCases('column-type-change', {
       ],
     },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(100);', options: orders },
+    // One ALTER that changes several columns rewrites the table once: one finding, a fix for each column.
+    {
+      sql: 'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint, ALTER COLUMN note TYPE varchar(100), ALTER COLUMN body TYPE text;',
+      options: orders,
+      count: 1,
+      fix: [
+        /ALTER TABLE orders ADD COLUMN quantity_new bigint;/,
+        /ALTER TABLE orders ADD COLUMN note_new varchar\(100\);/,
+        { sql: /UPDATE orders SET note_new = note::varchar\(100\)/, outsideTransaction: true },
+      ],
+    },
     { sql: 'ALTER TABLE orders ALTER COLUMN code TYPE text;', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN price TYPE numeric(12,4);', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN body TYPE varchar(50);', options: orders },
@@ -102,4 +114,27 @@ ruleCases('column-type-change', {
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(255) USING note;', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text USING note::text;', options: orders },
   ],
+});
+
+describe('column-type-change on one ALTER that changes several columns', () => {
+  it('says the table is rewritten once and names every change', async () => {
+    const report = await validatePostgres(
+      'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint, ALTER COLUMN note TYPE varchar(100);',
+      orders,
+    );
+    const found = report.findings.filter((finding) => finding.ruleId === 'column-type-change');
+    expect(found.map((finding) => finding.message)).toEqual([
+      'orders: quantity: int4 → bigint; note: varchar(200) → varchar(100). None is binary-compatible, so orders and its indexes are rewritten once under ACCESS EXCLUSIVE.',
+    ]);
+    expect(found[0]?.fix?.steps.map((step) => step.description.split(':')[0])).toEqual([
+      'quantity',
+      'quantity',
+      'quantity',
+      'quantity',
+      'note',
+      'note',
+      'note',
+      'note',
+    ]);
+  });
 });
