@@ -43,6 +43,7 @@ export const addColumnNotNullWithoutDefault: Rule = {
     // TRUNCATE or DELETE without WHERE earlier in this transaction: no row for the ALTER to fail on.
     if (context.catalog.tableEmptiedInCurrentTransaction(table.key)) return [];
     const hits: RuleHit[] = [];
+    const required: Array<{ name: string; type: string }> = [];
     for (const cmd of altered.cmds) {
       const def = cmd.subtype === 'AT_AddColumn' ? columnDefOf(cmd) : undefined;
       if (!def?.colname) continue;
@@ -56,29 +57,49 @@ export const addColumnNotNullWithoutDefault: Rule = {
           ['CONSTR_DEFAULT', 'CONSTR_IDENTITY', 'CONSTR_GENERATED'].includes(item.contype ?? ''),
         );
       if (!notNull || filled) continue;
-      const column = ident(def.colname);
-      const type = (columnTypeText(context, def.colname) ?? typeText(def.typeName)).trim();
-      hits.push({
-        message: `${table.display}.${def.colname} is NOT NULL without a DEFAULT: the ALTER fails if ${table.display} has rows, and old code inserting without the column breaks.`,
-        table: table.display,
-        fix: {
-          summary:
-            'Add it nullable, backfill in batches, then enforce NOT NULL through a validated CHECK (or give it a constant DEFAULT).',
-          steps: [
-            step(
-              'Add the column nullable (metadata-only).',
-              `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} ADD COLUMN ${column} ${type};`,
-            ),
-            step(
-              `Deploy code that writes the column, then backfill existing rows in batches, outside a transaction: replace ${valuePlaceholder(def.colname)} with the value they should get (the tool refuses to run the placeholder).`,
-              batchedUpdateSql(table.display, `${column} = ${valuePlaceholder(def.colname)}`, `${column} IS NULL`),
-              { outsideTransaction: true, separateMigration: true },
-            ),
-            ...notNullViaCheckSteps(table, def.colname).map((item) => ({ ...item, separateMigration: true })),
-          ],
-        },
+      required.push({
+        name: def.colname,
+        type: (columnTypeText(context, def.colname) ?? typeText(def.typeName)).trim(),
       });
     }
+    if (required.length === 0) return [];
+    // One statement, one finding: the ALTER fails once, and the columns are added, backfilled and enforced together.
+    const one = required.length === 1;
+    const names = required.map((column) => `${table.display}.${column.name}`).join(', ');
+    // With several columns a row may already have some of them: fill only what is missing.
+    const assignments = required
+      .map((column) =>
+        one
+          ? `${ident(column.name)} = ${valuePlaceholder(column.name)}`
+          : `${ident(column.name)} = COALESCE(${ident(column.name)}, ${valuePlaceholder(column.name)})`,
+      )
+      .join(', ');
+    const placeholders = required.map((column) => valuePlaceholder(column.name)).join(', ');
+    hits.push({
+      message: `${names} ${one ? 'is' : 'are'} NOT NULL without a DEFAULT: the ALTER fails if ${table.display} has rows, and old code inserting without ${one ? 'the column' : 'them'} breaks.`,
+      table: table.display,
+      fix: {
+        summary: `Add ${one ? 'it' : 'them'} nullable, backfill in batches, then enforce NOT NULL through a validated CHECK (or give ${one ? 'it' : 'each'} a constant DEFAULT).`,
+        steps: [
+          step(
+            `Add the column${one ? '' : 's'} nullable (metadata-only).`,
+            `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} ${required.map((column) => `ADD COLUMN ${ident(column.name)} ${column.type}`).join(', ')};`,
+          ),
+          step(
+            `Deploy code that writes ${one ? 'the column' : 'them'}, then backfill existing rows in batches, outside a transaction: replace ${placeholders} with the value${one ? '' : 's'} they should get (the tool refuses to run ${one ? 'the placeholder' : 'placeholders'}).`,
+            batchedUpdateSql(
+              table.display,
+              assignments,
+              required.map((column) => `${ident(column.name)} IS NULL`).join(' OR '),
+            ),
+            { outsideTransaction: true, separateMigration: true },
+          ),
+          ...required.flatMap((column) =>
+            notNullViaCheckSteps(table, column.name).map((item) => ({ ...item, separateMigration: true })),
+          ),
+        ],
+      },
+    });
     return hits;
   },
 };

@@ -27,30 +27,35 @@ export const dropColumn: Rule = {
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
     const bare = unqualified(table.key);
-    const hits: RuleHit[] = [];
-    for (const cmd of altered.cmds) {
-      if (cmd.subtype !== 'AT_DropColumn' || !cmd.name) continue;
-      const column = ident(cmd.name);
-      const backup = ident(fitName(`${bare}_${cmd.name}_backup`));
-      hits.push({
-        message: `Dropping ${table.display}.${cmd.name} deletes its data and breaks code that still uses it.`,
+    const dropped = altered.cmds.filter((cmd) => cmd.subtype === 'AT_DropColumn' && cmd.name);
+    if (dropped.length === 0) return [];
+    // One statement, one finding: the columns it drops go together, and so do their backup and their drop.
+    const names = dropped.map((cmd) => cmd.name as string);
+    const columns = names.map(ident);
+    const backup = ident(fitName(`${bare}_${names.length === 1 ? names[0] : 'dropped_columns'}_backup`));
+    const one = names.length === 1;
+    const hits: RuleHit[] = [
+      {
+        message: one
+          ? `Dropping ${table.display}.${names[0]} deletes its data and breaks code that still uses it.`
+          : `Dropping ${names.map((name) => `${table.display}.${name}`).join(', ')} deletes their data and breaks code that still uses them.`,
         table: table.display,
         fix: {
-          summary: 'Stop using the column, keep a copy, drop it in a later release.',
+          summary: `Stop using the column${one ? '' : 's'}, keep a copy, drop ${one ? 'it' : 'them'} in a later release.`,
           steps: [
             step(
               'Keep a copy of the values (with the row identity) in case they are needed.',
-              `CREATE TABLE ${backup} AS SELECT ctid::text AS source_ctid, ${column} FROM ${table.display} WHERE ${column} IS NOT NULL;`,
+              `CREATE TABLE ${backup} AS SELECT ctid::text AS source_ctid, ${columns.join(', ')} FROM ${table.display} WHERE ${columns.map((column) => `${column} IS NOT NULL`).join(' OR ')};`,
             ),
             step(
-              'Once no deployed code reads or writes the column, drop it with a bounded lock wait.',
-              `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} DROP COLUMN ${cmd.missing_ok ? 'IF EXISTS ' : ''}${column};`,
+              `Once no deployed code reads or writes ${one ? 'the column' : 'the columns'}, drop ${one ? 'it' : 'them'} with a bounded lock wait.`,
+              `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} ${dropped.map((cmd) => `DROP COLUMN ${cmd.missing_ok ? 'IF EXISTS ' : ''}${ident(cmd.name as string)}${cmd.behavior === 'DROP_CASCADE' ? ' CASCADE' : ''}`).join(', ')};`,
               { separateMigration: true },
             ),
           ],
         },
-      });
-    }
+      },
+    ];
     return hits;
   },
 };

@@ -26,26 +26,26 @@ export const dropNotNull: Rule = {
     const altered = alterTableOf(context);
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
-    const hits: RuleHit[] = [];
-    for (const cmd of altered.cmds) {
-      if (cmd.subtype !== 'AT_DropNotNull' || !cmd.name) continue;
-      hits.push({
-        message: `${table.display}.${cmd.name} may now be NULL: code that assumes a value breaks, and the NOT NULL cannot be restored once NULLs exist.`,
+    const columns = altered.cmds.filter((cmd) => cmd.subtype === 'AT_DropNotNull' && cmd.name).map((cmd) => cmd.name);
+    if (columns.length === 0) return [];
+    // One statement, one finding: its fix is the statement itself, whatever number of columns it relaxes.
+    const one = columns.length === 1;
+    const hits: RuleHit[] = [
+      {
+        message: `${columns.map((name) => `${table.display}.${name}`).join(', ')} may now be NULL: code that assumes a value breaks, and the NOT NULL cannot be restored once NULLs exist.`,
         table: table.display,
         fix: {
-          summary: 'Ship NULL-safe readers first, then drop the constraint in its own migration.',
+          summary: `Ship NULL-safe readers first, then drop the constraint${one ? '' : 's'} in ${one ? 'its' : 'their'} own migration.`,
           steps: [
             step(
-              'After every reader handles NULL, drop the constraint with a bounded lock wait.',
+              `After every reader handles NULL, drop the constraint${one ? '' : 's'} with a bounded lock wait.`,
               `${LOCK_TIMEOUT_SQL}\n${context.statement.sql.trim()};`,
-              {
-                separateMigration: true,
-              },
+              { separateMigration: true },
             ),
           ],
         },
-      });
-    }
+      },
+    ];
     return hits;
   },
 };

@@ -31,13 +31,19 @@ export const setNotNull: Rule = {
     const altered = alterTableOf(context);
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
-    const hits: RuleHit[] = [];
-    for (const cmd of altered.cmds) {
-      if (cmd.subtype !== 'AT_SetNotNull' || !cmd.name) continue;
-      if (context.pgVersion >= 12 && context.catalog.hasValidatedNotNullCheck(table.key, cmd.name)) continue;
-      const steps = notNullViaCheckSteps(table, cmd.name);
-      hits.push({
-        message: `SET NOT NULL on ${table.display}.${cmd.name}${sizeNote(context, table.key)} scans the whole table under ACCESS EXCLUSIVE${context.pgVersion >= 12 ? '; a validated CHECK (… IS NOT NULL) would let PostgreSQL skip the scan' : ''}.`,
+    const columns = altered.cmds
+      .filter((cmd) => cmd.subtype === 'AT_SetNotNull' && cmd.name)
+      .map((cmd) => cmd.name as string)
+      .filter((name) => !(context.pgVersion >= 12 && context.catalog.hasValidatedNotNullCheck(table.key, name)));
+    if (columns.length === 0) return [];
+    // PostgreSQL checks every SET NOT NULL of one ALTER in one scan: one finding, the CHECK steps of each column.
+    const steps = columns.flatMap((name) => {
+      const each = notNullViaCheckSteps(table, name);
+      return context.pgVersion >= 12 ? each : each.slice(0, 2);
+    });
+    const hits: RuleHit[] = [
+      {
+        message: `SET NOT NULL on ${columns.map((name) => `${table.display}.${name}`).join(', ')}${sizeNote(context, table.key)} scans the whole table under ACCESS EXCLUSIVE${context.pgVersion >= 12 ? `; a validated CHECK (… IS NOT NULL)${columns.length > 1 ? ' on each' : ''} would let PostgreSQL skip the scan` : ''}.`,
         table: table.display,
         severity: severityForSize(context, table.key),
         fix: {
@@ -45,10 +51,10 @@ export const setNotNull: Rule = {
             context.pgVersion >= 12
               ? 'CHECK NOT VALID → VALIDATE → SET NOT NULL (no scan) → drop the CHECK.'
               : 'Before PostgreSQL 12 SET NOT NULL always scans: keep the validated CHECK as the guarantee instead.',
-          steps: context.pgVersion >= 12 ? steps : steps.slice(0, 2),
+          steps,
         },
-      });
-    }
+      },
+    ];
     return hits;
   },
 };

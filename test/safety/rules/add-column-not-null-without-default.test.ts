@@ -20,7 +20,17 @@ ruleCases('add-column-not-null-without-default', {
       count: 1,
       fix: [/ADD COLUMN score numeric\(10, 2\);/],
     },
-    { sql: 'ALTER TABLE users ADD COLUMN a int NOT NULL, ADD COLUMN b int NOT NULL;', count: 2 },
+    // One statement, one finding: the columns are added, backfilled and enforced together.
+    {
+      sql: 'ALTER TABLE users ADD COLUMN a int NOT NULL, ADD COLUMN b int NOT NULL;',
+      count: 1,
+      fix: [
+        /ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int;/,
+        { sql: /SET a = COALESCE\(a, .+\), b = COALESCE\(b, .+\)/, outsideTransaction: true },
+        /CHECK \(a IS NOT NULL\)/,
+        /CHECK \(b IS NOT NULL\)/,
+      ],
+    },
     // Emptied only in part, in another transaction, or filled again before the ALTER: rows may remain.
     { sql: 'BEGIN;\nDELETE FROM users WHERE id > 10;\nALTER TABLE users ADD COLUMN locale text NOT NULL;\nCOMMIT;' },
     { sql: 'BEGIN;\nTRUNCATE users;\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD COLUMN locale text NOT NULL;\nCOMMIT;' },

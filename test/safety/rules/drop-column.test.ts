@@ -12,8 +12,12 @@ ruleCases('drop-column', {
     },
     {
       sql: 'ALTER TABLE users DROP COLUMN IF EXISTS a, DROP COLUMN b CASCADE;',
-      count: 2,
-      fix: [/DROP COLUMN IF EXISTS a;/],
+      // One statement, one finding: one backup of both columns, one ALTER that drops both (CASCADE kept).
+      count: 1,
+      fix: [
+        /CREATE TABLE users_dropped_columns_backup AS SELECT ctid::text AS source_ctid, a, b FROM users WHERE a IS NOT NULL OR b IS NOT NULL;/,
+        { sql: /ALTER TABLE users DROP COLUMN IF EXISTS a, DROP COLUMN b CASCADE;/, separateMigration: true },
+      ],
     },
     { sql: 'ALTER TABLE app.users DROP legacy_id;', fix: [/ALTER TABLE app\.users DROP COLUMN legacy_id;/] },
   ],

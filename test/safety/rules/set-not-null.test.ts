@@ -24,6 +24,12 @@ ruleCases('set-not-null', {
       fix: [/ALTER TABLE app\."Users" ADD CONSTRAINT "Users_Email_not_null" CHECK \("Email" IS NOT NULL\) NOT VALID/],
     },
     { sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;', options: { pgVersion: 11 }, fix: [/NOT VALID/] },
+    // One ALTER, one scan, one finding: the CHECK steps of each column.
+    {
+      sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL, ALTER COLUMN id SET NOT NULL;',
+      count: 1,
+      fix: [/CHECK \(email IS NOT NULL\) NOT VALID;/, /CHECK \(id IS NOT NULL\) NOT VALID;/],
+    },
     {
       // On PostgreSQL 11 even a validated CHECK does not spare the scan.
       sql: 'ALTER TABLE users ADD CONSTRAINT c CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT c;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;',
