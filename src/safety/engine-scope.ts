@@ -30,6 +30,9 @@ export function scopeByEngine(inputs: SqlInput[], choice: EngineChoice): EngineS
     requireProjectEngine(choice);
     return { checked: inputs, notChecked: [] };
   }
+  // Nothing was read to check (every migration waits for consent to run project code): those errors say what to
+  // do first; the engine matters once there is SQL.
+  if (inputs.length === 0) return { checked: [], notChecked: [] };
   const fallback = claimedEngine(choice);
   const conflict = fallback ? undefined : conflictingEngines(choice);
   const engineOf = (input: SqlInput): EngineClaim | undefined => input.engine ?? fallback;

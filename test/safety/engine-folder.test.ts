@@ -115,3 +115,37 @@ describe("a Go package whose sqlc config names the engine (river's SQLite driver
     expect(sqlite?.engine?.evidence.map((evidence) => evidence.file)).toEqual(['driver/sqlite/internal/db/sqlc.yaml']);
   });
 });
+
+describe("Alembic revisions kept in one folder per engine (prefect's versions/postgresql and versions/sqlite)", () => {
+  const { root: project, write: put } = tempProject('dma-alembic-engine-folders-');
+  put(
+    'pyproject.toml',
+    '[project]\nname = "app"\ndependencies = ["alembic>=1.7", "asyncpg>=0.23", "aiosqlite>=0.17"]\n',
+  );
+  // A script_location in package notation that names no folder of the project.
+  put('src/app/database/alembic.ini', '[alembic]\nscript_location = app:database:_migrations\n');
+  put('src/app/database/_migrations/env.py', 'from alembic import context\n');
+  for (const engine of ['postgresql', 'sqlite']) {
+    for (const [revision, parent] of [
+      ['a1', 'None'],
+      ['b2', "'a1'"],
+    ]) {
+      put(
+        `src/app/database/_migrations/versions/${engine}/${revision}_step.py`,
+        `"""step"""\nrevision = '${revision}'\ndown_revision = ${parent}\n\ndef upgrade():\n    pass\n\ndef downgrade():\n    pass\n`,
+      );
+    }
+  }
+
+  it('finds both folders and says they wait for --execute, instead of "no migrations" or an engine question', async () => {
+    const { code, out, err } = await runCli(['check', '--format', 'json'], { cwd: project });
+    expect(err).toBe('');
+    const result = JSON.parse(out) as Result;
+    expect(result.errors.map((error) => [error.code, error.where?.file])).toEqual([
+      ['execute-required', 'src/app/database/_migrations/versions/postgresql'],
+      ['execute-required', 'src/app/database/_migrations/versions/sqlite'],
+    ]);
+    expect(result.errors[0]?.what).toContain('2 alembic migrations');
+    expect(code).toBe(2);
+  });
+});

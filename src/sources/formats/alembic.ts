@@ -45,7 +45,8 @@ function scanAlembic(context: PackageContext): MigrationScan[] {
     dirs.add(joinRelative(scriptDir, 'versions'));
   }
   for (const dir of context.ownDirs) {
-    if (baseOf(dir) !== 'versions' || dirs.has(dir)) continue;
+    // versions/, or one folder of revisions per engine below it (prefect: versions/postgresql, versions/sqlite).
+    if (!(baseOf(dir) === 'versions' || baseOf(dirOf(dir)) === 'versions') || dirs.has(dir)) continue;
     const revisions = filesOf(context, dir, REVISION_FILE).slice(0, 20);
     if (revisions.some((file) => /^down_revision\s*(?::[^=\n]+)?=/m.test(readIndexed(context, file)))) dirs.add(dir);
   }
