@@ -219,10 +219,11 @@ export async function loadMigrationInputs(
       for (const migration of targets) if (isUncompiled(migration)) unread.add(migration.path);
       const gaps = [...unread].sort(naturalCompare);
       let gap = 0;
+      const uncompiled: Migration[] = [];
       for (const migration of targets) {
         if (unread.has(migration.path)) {
           if (isUncompiled(migration) && !failed.some((error) => error.path === migration.path))
-            result.errors.push(notCompiled(migration, await consent()));
+            uncompiled.push(migration);
           continue;
         }
         let afterUnread = false;
@@ -237,6 +238,7 @@ export async function loadMigrationInputs(
         };
         result.inputs.push(...fromFolder([input]));
       }
+      result.errors.push(...notCompiledErrors(uncompiled, narrowed.directory, await consent()));
     }
   }
   if (
@@ -328,12 +330,35 @@ function isUncompiled(migration: Migration): boolean {
   );
 }
 
+/**
+ * The migrations of a folder that were not turned into SQL. Waiting for consent is one fact about the whole folder:
+ * one error says it (outline: 301 Sequelize migrations were 301 errors, 385 KB of JSON saying "pass --execute").
+ */
+function notCompiledErrors(migrations: Migration[], folder: string, executed: boolean): InputError[] {
+  const [first] = migrations;
+  if (!first || executed || migrations.length === 1) return migrations.map((each) => notCompiled(each, executed));
+  const one = notCompiled(first, false);
+  const names = migrations.map((migration) => migration.path.slice(migration.path.lastIndexOf('/') + 1));
+  // Every name while the list stays short; the first ones and the last beyond that (list_migrations has them all).
+  const listed = names.length <= 10 ? names.join(', ') : `${names.slice(0, 3).join(', ')} … ${names.at(-1)}`;
+  return [
+    {
+      ...one,
+      what: `${migrations.length} ${first.format} migrations in ${folder} (${listed}) were not checked: they are written in ${language(first)}, and turning them into SQL runs the project's code, which only happens when you allow it.`,
+      where: { file: folder },
+    },
+  ];
+}
+
+function language(migration: Migration): string {
+  return CODE_FORMATS.has(migration.format) ? 'JavaScript/TypeScript' : 'Python';
+}
+
 function notCompiled(migration: Migration, executed: boolean): InputError {
-  const language = CODE_FORMATS.has(migration.format) ? 'JavaScript/TypeScript' : 'Python';
   if (!executed) {
     return {
       code: 'execute-required',
-      what: `${migration.path} was not checked: it is a migration written in ${language} (${migration.format}), and turning it into SQL runs the project's code, which only happens when you allow it.`,
+      what: `${migration.path} was not checked: it is a migration written in ${language(migration)} (${migration.format}), and turning it into SQL runs the project's code, which only happens when you allow it.`,
       where: { file: migration.path, line: 1, column: 1 },
       fix: `Re-run with \`db-migration-agent check --execute …\` (MCP validate_safety: "executeProjectCode": true). ${CODE_FORMATS.has(migration.format) ? "The migration then runs in the sandbox (a separate Node process that can read the project and nothing else: no network, no file writes, no processes, no credentials in its environment), with a time limit, against a recorder built from the project's own tool (knex, TypeORM, Sequelize, node-pg-migrate's MigrationBuilder, Kysely's query compiler, db-migrate's driver in dry-run mode) — no database is touched." : 'The SQL then comes from the tool itself (alembic upgrade --sql / manage.py sqlmigrate) with a time limit.'}`,
     };

@@ -1,3 +1,4 @@
+import { formatLocation } from '../errors.js';
 import { describeDuration } from './estimate.js';
 import {
   describeRisk,
@@ -22,7 +23,7 @@ export function summarizeSafety(result: SafetyCheckResult, maxFindings = 15): st
   for (const error of result.errors) {
     const partly = result.files.some((file) => file.notFullyChecked && file.file === error.where?.file);
     out.push(
-      `- ✗ ${error.where?.file ?? '<input>'}:${error.where?.line ?? 1}:${error.where?.column ?? 1} ${partly ? 'checked only up to here: ' : 'not checked: '}${error.what.split('\n')[0]}`,
+      `- ✗ ${formatLocation(error.where ?? {})} ${partly ? 'checked only up to here: ' : 'not checked: '}${error.what.split('\n')[0]}`,
     );
   }
   if (result.files.length === 0) out.push('- ✗ No file was checked.');

@@ -110,10 +110,12 @@ describe('check on knex migrations (--execute)', () => {
   it('without --execute names every file that was not checked and how to enable it (exit 2)', async () => {
     const { code, out } = await check('wiring-knex-pg', ['migrations']);
     expect(code).toBe(2);
+    // One error for the folder, naming each of its four files.
+    expect(out).toContain('migrations: error: 4 knex migrations in migrations (');
     for (const file of ['20240101000000_create_accounts.ts', '20240103000000_index_accounts.ts']) {
-      expect(out).toContain(`migrations/${file}:1:1: error: migrations/${file} was not checked`);
+      expect(out).toContain(file);
     }
-    expect(out.match(/was not checked/g)).toHaveLength(4);
+    expect(out.match(/were not checked/g)).toHaveLength(1);
     expect(out).toContain('db-migration-agent check --execute');
     expect(out).toContain('Checked 0 file(s)');
   });
@@ -266,13 +268,24 @@ describe('check on SQL migration tools', () => {
     }
   });
 
-  it('Alembic without --execute: a per-file message, nothing silently skipped', async () => {
+  it('Alembic without --execute: one message for the folder naming how many and which, nothing silently skipped', async () => {
     const { code, result } = await checkJson('sources-alembic', ['.']);
     expect(code).toBe(2);
-    expect(result.errors.length).toBe(3);
-    for (const error of result.errors) {
-      expect(error.code).toBe('execute-required');
-      expect(error.what).toContain('written in Python (alembic)');
-    }
+    expect(result.errors.map((error) => [error.code, error.where?.file])).toEqual([
+      ['execute-required', 'alembic/versions'],
+    ]);
+    expect(result.errors[0]?.what).toMatch(
+      /^3 alembic migrations in alembic\/versions \(.+\.py, .+\.py, .+\.py\) were not checked/,
+    );
+    expect(result.errors[0]?.what).toContain('written in Python');
+    expect(result.errors[0]?.fix).toContain('--execute');
+  });
+
+  it('a single migration without --execute keeps its own file in the message', async () => {
+    const { result } = await checkJson('sources-alembic', ['alembic/versions/77aa_orders.py']);
+    expect(result.errors.map((error) => [error.code, error.where?.file])).toEqual([
+      ['execute-required', 'alembic/versions/77aa_orders.py'],
+    ]);
+    expect(result.errors[0]?.what).toContain('written in Python (alembic)');
   });
 });

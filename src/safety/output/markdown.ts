@@ -1,3 +1,4 @@
+import { formatLocation } from '../../errors.js';
 import { originOf } from '../finding-origin.js';
 import { ImportanceBudget, type KeptItem } from '../importance-budget.js';
 import type { ReportSummary } from '../report.js';
@@ -90,11 +91,7 @@ export class MarkdownReportWriter implements ReportWriter {
       ),
     );
     for (const error of result.errors) {
-      output.write(
-        lines(
-          `- :x: \`${error.where?.file ?? '<input>'}:${error.where?.line ?? 1}:${error.where?.column ?? 1}\` ${cell(error.what)}`,
-        ),
-      );
+      output.write(lines(`- :x: \`${formatLocation(error.where ?? {})}\` ${cell(error.what)}`));
     }
     for (const [index, report] of result.files.entries()) {
       const kept = (this.sections[index]?.kept ?? []).filter((entry) => !entry.dropped).map((entry) => entry.item);

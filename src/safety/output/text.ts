@@ -1,3 +1,4 @@
+import { formatLocation } from '../../errors.js';
 import { LineIndex } from '../../sql/positions.js';
 import { describeDuration } from '../estimate.js';
 import { originOf, sourceLocation } from '../finding-origin.js';
@@ -82,9 +83,7 @@ export class TextReportWriter implements ReportWriter {
 }
 
 function errorText(error: CheckError): string {
-  const where = error.where
-    ? `${error.where.file ?? '<input>'}:${error.where.line ?? 1}:${error.where.column ?? 1}: `
-    : '';
+  const where = error.where ? `${formatLocation(error.where)}: ` : '';
   return `${where}error: ${error.what}\n  fix: ${error.fix}\n\n`;
 }
 
