@@ -33,6 +33,8 @@ interface TableState {
   inherits?: string[];
   /** For a view or materialized view: the relations its query reads. */
   reads?: string[];
+  /** Columns the current migration added to this existing table: no running code knows them yet. */
+  addedInMigration?: Set<string>;
 }
 
 /** A schema description to start from: tables with their columns and, optionally, row counts. */
@@ -284,13 +286,19 @@ export class MigrationCatalog implements CatalogView {
   /** Earlier migrations were replayed: their objects become pre-existing, not "created in this migration". */
   markHistoryLoaded(): void {
     this.schemaKnown = true;
-    for (const state of this.tables.values()) state.createdInMigration = false;
+    for (const state of this.tables.values()) {
+      state.createdInMigration = false;
+      state.addedInMigration = undefined;
+    }
     this.endTransaction();
   }
 
   /** A new migration file starts: what earlier files created is now pre-existing. */
   startMigration(): void {
-    for (const state of this.tables.values()) state.createdInMigration = false;
+    for (const state of this.tables.values()) {
+      state.createdInMigration = false;
+      state.addedInMigration = undefined;
+    }
     this.endTransaction();
   }
 
@@ -431,13 +439,22 @@ export class MigrationCatalog implements CatalogView {
   }
 
   addColumn(table: string, column: ColumnInfo): void {
-    this.touch(tableKey(table))?.columns.set(column.name, column);
+    const state = this.touch(tableKey(table));
+    if (!state) return;
+    state.columns.set(column.name, column);
+    if (!state.createdInMigration) (state.addedInMigration ??= new Set()).add(column.name);
+  }
+
+  /** Added to the existing table by this migration (a temporary column a later statement renames, say). */
+  columnAddedInThisMigration(table: string, column: string): boolean {
+    return this.tables.get(tableKey(table))?.addedInMigration?.has(column) === true;
   }
 
   dropColumn(table: string, column: string): void {
     const state = this.touch(tableKey(table));
     if (!state) return;
     state.columns.delete(column);
+    state.addedInMigration?.delete(column);
     for (const [name, constraint] of state.constraints) {
       if (constraint.columns.includes(column)) state.constraints.delete(name);
     }
@@ -450,6 +467,7 @@ export class MigrationCatalog implements CatalogView {
     if (!state || !info) return;
     state.columns.delete(column);
     state.columns.set(newName, { ...info, name: newName });
+    if (state.addedInMigration?.delete(column)) state.addedInMigration.add(newName);
     const renamed = (columns: string[]) => columns.map((each) => (each === column ? newName : each));
     for (const [name, constraint] of state.constraints) {
       if (!constraint.columns.includes(column) && constraint.notNullColumn !== column) continue;
@@ -536,7 +554,12 @@ export class MigrationCatalog implements CatalogView {
 }
 
 function cloneTable(state: TableState): TableState {
-  return { ...state, columns: new Map(state.columns), constraints: new Map(state.constraints) };
+  return {
+    ...state,
+    columns: new Map(state.columns),
+    constraints: new Map(state.constraints),
+    ...(state.addedInMigration ? { addedInMigration: new Set(state.addedInMigration) } : {}),
+  };
 }
 
 /**

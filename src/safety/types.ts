@@ -89,6 +89,8 @@ export interface CatalogView {
   tableExists(table: string): boolean;
   /** Created earlier in the same migration file (static linters' "new table" exemption). */
   tableCreatedInThisMigration(table: string): boolean;
+  /** Added to an existing table earlier in the same migration file: no deployed code uses it yet. */
+  columnAddedInThisMigration(table: string, column: string): boolean;
   /** Created in the currently open transaction: invisible to other sessions, so its locks harm no one. */
   tableCreatedInCurrentTransaction(table: string): boolean;
   /** Emptied by TRUNCATE or an unqualified DELETE earlier in the open transaction (and not written since). */

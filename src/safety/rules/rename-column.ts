@@ -43,6 +43,8 @@ export const renameColumn: Rule = {
       return [];
     const table = relationOf(rename.relation);
     if (!table || !isExistingTable(context, table.key)) return [];
+    // A column this migration added (a temporary copy renamed into place): no running code uses its name.
+    if (context.catalog.columnAddedInThisMigration(table.key, rename.subname)) return [];
     const bare = unqualified(table.key);
     const oldColumn = ident(rename.subname);
     const newColumn = ident(rename.newname);

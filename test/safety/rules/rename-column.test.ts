@@ -18,11 +18,21 @@ ruleCases('rename-column', {
       fix: [/^SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN full_name varchar\(100\);$/],
     },
     { sql: 'ALTER TABLE app.users RENAME name TO "Full Name";', fix: [/NEW\."Full Name"/] },
+    // A column added by an earlier migration is known to deployed code.
+    {
+      sql: 'ALTER TABLE users RENAME COLUMN role_temp TO role;',
+      options: existing({ users: [['role_temp', 'text']] }),
+    },
   ],
   good: [
     { sql: 'CREATE TABLE users (name text);\nALTER TABLE users RENAME COLUMN name TO full_name;' },
     { sql: 'ALTER TABLE users RENAME TO people;' },
     { sql: 'ALTER TABLE users ADD COLUMN full_name text;' },
     { sql: 'ALTER VIEW user_names RENAME COLUMN name TO full_name;' },
+    // langfuse: a type change by a temporary copy; no running code knows role_temp (drop-column reports the drop).
+    {
+      sql: 'ALTER TABLE users ADD COLUMN role_temp text;\nUPDATE users SET role_temp = role::text;\nALTER TABLE users DROP COLUMN role;\nALTER TABLE users RENAME COLUMN role_temp TO role;',
+      options: existing({ users: [['role', 'int4']] }),
+    },
   ],
 });
