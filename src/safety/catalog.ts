@@ -33,8 +33,6 @@ interface TableState {
   inherits?: string[];
   /** For a view or materialized view: the relations its query reads. */
   reads?: string[];
-  /** Columns the current migration added to this existing table: no running code knows them yet. */
-  addedInMigration?: Set<string>;
 }
 
 /** A schema description to start from: tables with their columns and, optionally, row counts. */
@@ -61,8 +59,17 @@ export class MigrationCatalog implements CatalogView {
   private readonly rows = new Map<string, number>();
   /** Before-images of what the open explicit transaction changed, restored on ROLLBACK. */
   private undo:
-    | { tables: Map<string, TableState | undefined>; indexes: Map<string, IndexInfo | undefined> }
+    | {
+        tables: Map<string, TableState | undefined>;
+        indexes: Map<string, IndexInfo | undefined>;
+        addedColumns: Map<string, Set<string> | undefined>;
+      }
     | undefined;
+  /**
+   * Per table key: the columns the current migration added to a table it did not create (known or not), so no
+   * deployed code uses them yet. Kept apart from the table state so tables no history describes have them too.
+   */
+  private readonly addedColumns = new Map<string, Set<string>>();
   /** Tables created and constraints added by the open transaction (cleared at its end). */
   private transactionTables = new Set<string>();
   /** Tables the open transaction emptied (TRUNCATE, DELETE without WHERE) and has not written to since. */
@@ -286,19 +293,15 @@ export class MigrationCatalog implements CatalogView {
   /** Earlier migrations were replayed: their objects become pre-existing, not "created in this migration". */
   markHistoryLoaded(): void {
     this.schemaKnown = true;
-    for (const state of this.tables.values()) {
-      state.createdInMigration = false;
-      state.addedInMigration = undefined;
-    }
+    for (const state of this.tables.values()) state.createdInMigration = false;
+    this.addedColumns.clear();
     this.endTransaction();
   }
 
   /** A new migration file starts: what earlier files created is now pre-existing. */
   startMigration(): void {
-    for (const state of this.tables.values()) {
-      state.createdInMigration = false;
-      state.addedInMigration = undefined;
-    }
+    for (const state of this.tables.values()) state.createdInMigration = false;
+    this.addedColumns.clear();
     this.endTransaction();
   }
 
@@ -327,7 +330,7 @@ export class MigrationCatalog implements CatalogView {
 
   /** An explicit BEGIN: remember before-images so ROLLBACK can restore them. */
   beginTransaction(): void {
-    this.undo = { tables: new Map(), indexes: new Map() };
+    this.undo = { tables: new Map(), indexes: new Map(), addedColumns: new Map() };
   }
 
   /** COMMIT, or the end of an autocommitted statement: nothing is "new in this transaction" any more. */
@@ -350,6 +353,10 @@ export class MigrationCatalog implements CatalogView {
         else this.tables.delete(key);
       }
       for (const [key, index] of this.undo.indexes) this.putIndex(key, index);
+      for (const [key, columns] of this.undo.addedColumns) {
+        if (columns) this.addedColumns.set(key, columns);
+        else this.addedColumns.delete(key);
+      }
     }
     this.endTransaction();
   }
@@ -439,22 +446,31 @@ export class MigrationCatalog implements CatalogView {
   }
 
   addColumn(table: string, column: ColumnInfo): void {
-    const state = this.touch(tableKey(table));
-    if (!state) return;
-    state.columns.set(column.name, column);
-    if (!state.createdInMigration) (state.addedInMigration ??= new Set()).add(column.name);
+    const key = tableKey(table);
+    const state = this.touch(key);
+    if (!state?.createdInMigration) this.changeAddedColumns(key, (columns) => columns.add(column.name));
+    state?.columns.set(column.name, column);
   }
 
   /** Added to the existing table by this migration (a temporary column a later statement renames, say). */
   columnAddedInThisMigration(table: string, column: string): boolean {
-    return this.tables.get(tableKey(table))?.addedInMigration?.has(column) === true;
+    return this.addedColumns.get(tableKey(table))?.has(column) === true;
+  }
+
+  private changeAddedColumns(key: string, change: (columns: Set<string>) => void): void {
+    if (this.undo && !this.undo.addedColumns.has(key))
+      this.undo.addedColumns.set(key, this.addedColumns.has(key) ? new Set(this.addedColumns.get(key)) : undefined);
+    const columns = this.addedColumns.get(key) ?? new Set<string>();
+    change(columns);
+    this.addedColumns.set(key, columns);
   }
 
   dropColumn(table: string, column: string): void {
-    const state = this.touch(tableKey(table));
+    const key = tableKey(table);
+    if (this.addedColumns.get(key)?.has(column)) this.changeAddedColumns(key, (columns) => columns.delete(column));
+    const state = this.touch(key);
     if (!state) return;
     state.columns.delete(column);
-    state.addedInMigration?.delete(column);
     for (const [name, constraint] of state.constraints) {
       if (constraint.columns.includes(column)) state.constraints.delete(name);
     }
@@ -462,12 +478,13 @@ export class MigrationCatalog implements CatalogView {
 
   renameColumn(table: string, column: string, newName: string): void {
     const key = tableKey(table);
+    if (this.addedColumns.get(key)?.has(column))
+      this.changeAddedColumns(key, (columns) => columns.delete(column) && columns.add(newName));
     const state = this.touch(key);
     const info = state?.columns.get(column);
     if (!state || !info) return;
     state.columns.delete(column);
     state.columns.set(newName, { ...info, name: newName });
-    if (state.addedInMigration?.delete(column)) state.addedInMigration.add(newName);
     const renamed = (columns: string[]) => columns.map((each) => (each === column ? newName : each));
     for (const [name, constraint] of state.constraints) {
       if (!constraint.columns.includes(column) && constraint.notNullColumn !== column) continue;
@@ -554,12 +571,7 @@ export class MigrationCatalog implements CatalogView {
 }
 
 function cloneTable(state: TableState): TableState {
-  return {
-    ...state,
-    columns: new Map(state.columns),
-    constraints: new Map(state.constraints),
-    ...(state.addedInMigration ? { addedInMigration: new Set(state.addedInMigration) } : {}),
-  };
+  return { ...state, columns: new Map(state.columns), constraints: new Map(state.constraints) };
 }
 
 /**

@@ -27,7 +27,11 @@ export const dropColumn: Rule = {
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
     const bare = unqualified(table.key);
-    const dropped = altered.cmds.filter((cmd) => cmd.subtype === 'AT_DropColumn' && cmd.name);
+    // A column this migration added holds no data and no deployed code uses it.
+    const dropped = altered.cmds.filter(
+      (cmd) =>
+        cmd.subtype === 'AT_DropColumn' && cmd.name && !context.catalog.columnAddedInThisMigration(table.key, cmd.name),
+    );
     if (dropped.length === 0) return [];
     // One statement, one finding: the columns it drops go together, and so do their backup and their drop.
     const names = dropped.map((cmd) => cmd.name as string);

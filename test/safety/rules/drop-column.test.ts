@@ -24,6 +24,7 @@ ruleCases('drop-column', {
   good: [
     { sql: 'CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;' },
     { sql: 'ALTER TABLE users ADD COLUMN legacy_id bigint;' },
+    { sql: 'ALTER TABLE users ADD COLUMN scratch bigint;\nALTER TABLE users DROP COLUMN scratch;' },
     {
       sql: "SET lock_timeout = '5s';\n-- dma-ignore drop-column unused since release 41\nALTER TABLE users DROP COLUMN legacy_id;",
     },

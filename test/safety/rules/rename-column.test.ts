@@ -34,5 +34,7 @@ ruleCases('rename-column', {
       sql: 'ALTER TABLE users ADD COLUMN role_temp text;\nUPDATE users SET role_temp = role::text;\nALTER TABLE users DROP COLUMN role;\nALTER TABLE users RENAME COLUMN role_temp TO role;',
       options: existing({ users: [['role', 'int4']] }),
     },
+    // The same on a table no history describes (a single file checked on its own).
+    { sql: 'ALTER TABLE users ADD COLUMN role_temp text;\nALTER TABLE users RENAME COLUMN role_temp TO role;' },
   ],
 });
