@@ -43,15 +43,15 @@ export function guaranteeRestored(catalog: CatalogView, dropped: DroppedConstrai
     a.length === b.length && a.every((value, index) => value === b[index]);
   for (const candidate of catalog.constraints(table)) {
     if (constraint.kind === 'foreign-key') {
+      if (candidate.kind !== 'foreign-key' || candidate.references?.table !== constraint.references?.table) continue;
       if (
-        candidate.kind === 'foreign-key' &&
         sameList(candidate.columns, constraint.columns) &&
-        candidate.references?.table === constraint.references?.table &&
         (candidate.references?.columns.length === 0 ||
           constraint.references?.columns.length === 0 ||
           sameList(candidate.references?.columns ?? [], constraint.references?.columns ?? []))
       )
         return true;
+      if (widerKeyImplies(catalog, table, candidate, constraint)) return true;
     } else if (
       (candidate.kind === 'unique' || candidate.kind === 'primary-key') &&
       candidate.columns.length > 0 &&
@@ -60,4 +60,27 @@ export function guaranteeRestored(catalog: CatalogView, dropped: DroppedConstrai
       return true;
   }
   return false;
+}
+
+/**
+ * A composite foreign key that pairs every column of the dropped one with the same referenced column, its other
+ * columns NOT NULL, checks every row the dropped one checked (langfuse re-keys datasets by (id, project_id)): each
+ * value is still found in the referenced column.
+ */
+function widerKeyImplies(
+  catalog: CatalogView,
+  table: string,
+  candidate: ConstraintInfo,
+  dropped: ConstraintInfo,
+): boolean {
+  const wider = candidate.references?.columns ?? [];
+  const narrower = dropped.references?.columns ?? [];
+  if (wider.length !== candidate.columns.length || narrower.length !== dropped.columns.length) return false;
+  if (narrower.length === 0 || candidate.columns.length <= dropped.columns.length) return false;
+  const pairs = new Set(candidate.columns.map((column, index) => `${column}\u0000${wider[index]}`));
+  if (!dropped.columns.every((column, index) => pairs.has(`${column}\u0000${narrower[index]}`))) return false;
+  const columns = catalog.columns(table);
+  return candidate.columns
+    .filter((column) => !dropped.columns.includes(column))
+    .every((column) => columns?.find((each) => each.name === column)?.notNull === true);
 }

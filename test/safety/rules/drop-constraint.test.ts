@@ -14,6 +14,19 @@ const fk = {
   },
 };
 
+/** langfuse: datasets keyed by (id, project_id); dataset_items' foreign key re-added on both columns. */
+const composite = (projectIdNotNull: boolean) => ({
+  catalog: {
+    history: [
+      {
+        sql: `CREATE TABLE datasets (id text, project_id text NOT NULL, PRIMARY KEY (id), UNIQUE (id, project_id));\nCREATE TABLE dataset_items (id text PRIMARY KEY, dataset_id text, project_id text ${projectIdNotNull ? 'NOT NULL' : ''}, CONSTRAINT dataset_items_dataset_id_fkey FOREIGN KEY (dataset_id) REFERENCES datasets (id));`,
+      },
+    ],
+  },
+});
+const REKEY =
+  'ALTER TABLE dataset_items DROP CONSTRAINT dataset_items_dataset_id_fkey;\nALTER TABLE dataset_items ADD CONSTRAINT dataset_items_dataset_id_project_id_fkey FOREIGN KEY (dataset_id, project_id) REFERENCES datasets (id, project_id);';
+
 const pair = {
   catalog: {
     history: [{ sql: 'CREATE TABLE t (a int NOT NULL, b int NOT NULL, CONSTRAINT t_a_b_key UNIQUE (a, b));' }],
@@ -52,6 +65,8 @@ ruleCases('drop-constraint', {
       },
       severity: 'warning',
     },
+    // The wider key skips rows whose project_id is NULL (MATCH SIMPLE): it does not check every row.
+    { sql: REKEY, options: composite(false), severity: 'warning' },
     // A unique index is not counted: the catalog cannot tell whether it is partial.
     {
       sql: 'ALTER TABLE t DROP CONSTRAINT t_a_b_key;\nCREATE UNIQUE INDEX t_a_b_idx ON t (a, b) WHERE a > 0;',
@@ -81,6 +96,8 @@ ruleCases('drop-constraint', {
       sql: 'ALTER TABLE t DROP CONSTRAINT t_a_b_key;\nALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY (a, b);',
       options: pair,
     },
+    // Re-added as a wider key that pairs the same column with the same referenced column, the rest NOT NULL.
+    { sql: REKEY, options: composite(true) },
     // The dropped foreign key followed the column it references through a rename: re-added on the new name.
     {
       sql: 'ALTER TABLE users RENAME COLUMN id TO user_id;\nALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (user_id) ON DELETE CASCADE;',
