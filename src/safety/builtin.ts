@@ -44,6 +44,25 @@ export const UNKNOWN_COLUMN: RuleMeta = {
   },
 };
 
+export const DYNAMIC_SQL: RuleMeta = {
+  id: 'dynamic-sql',
+  title: 'DO block runs SQL built at run time',
+  category: 'careful',
+  defaultSeverity: 'info',
+  engines: ['postgresql'],
+  locks: [],
+  rewritesTable: false,
+  scansTable: false,
+  breaksOldCode: false,
+  why: 'EXECUTE of a string built when the block runs (format(), concatenation) cannot be read before it runs: its locks and hazards are not checked, and what it changes in the schema is unknown from there, so no later statement is reported as naming a missing table or column. The statements a DO block writes out, and EXECUTE of a constant string, are checked like any other.',
+  safeAlternative:
+    'Write the statements out in the migration (or EXECUTE a constant string) so they can be checked, or check the SQL the block generates on its own.',
+  examples: {
+    bad: "DO $$ BEGIN EXECUTE format('ALTER TABLE %I ADD COLUMN tenant_id bigint', 'orders'); END $$;",
+    good: 'ALTER TABLE orders ADD COLUMN tenant_id bigint;',
+  },
+};
+
 export const LARGE_TABLE_LOCK: RuleMeta = {
   id: 'large-table-lock',
   title: 'Long blocking lock on a large table',
@@ -82,4 +101,10 @@ export const UNKNOWN_IGNORE: RuleMeta = {
   },
 };
 
-export const ENGINE_RULES: readonly RuleMeta[] = [UNKNOWN_TABLE, UNKNOWN_COLUMN, LARGE_TABLE_LOCK, UNKNOWN_IGNORE];
+export const ENGINE_RULES: readonly RuleMeta[] = [
+  UNKNOWN_TABLE,
+  UNKNOWN_COLUMN,
+  DYNAMIC_SQL,
+  LARGE_TABLE_LOCK,
+  UNKNOWN_IGNORE,
+];

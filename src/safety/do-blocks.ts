@@ -1,5 +1,5 @@
 import type { Node } from 'libpg-query';
-import type { Position } from '../model.js';
+import type { Position, Span } from '../model.js';
 import { loadedPostgresParser, type PgStatement } from '../sql/postgres.js';
 import { nodeType } from './ast.js';
 
@@ -23,7 +23,7 @@ export interface DoBlockStatement {
 export interface DoBlockBody {
   statements: DoBlockStatement[];
   /** `EXECUTE` of SQL built at run time that may change the schema (format(), concatenation): not read. */
-  dynamicDdl: Array<{ line: number; text: string }>;
+  dynamicDdl: Array<{ span: Span; text: string }>;
 }
 
 const DYNAMIC_DDL = /\b(create|alter|drop|rename|truncate)\b/i;
@@ -54,11 +54,16 @@ export function doBlockBody(statement: PgStatement, position: (offset: number) =
   const lineStarts = [0];
   for (let at = body.indexOf('\n'); at !== -1; at = body.indexOf('\n', at + 1)) lineStarts.push(at + 1);
   const result: DoBlockBody = { statements: [], dynamicDdl: [] };
+  /** Where `text`, written on body line `line`, starts in the statement; -1 when it cannot be found. */
+  const find = (text: string, line: number) => {
+    if (bodyAt === -1) return -1;
+    const found = body.indexOf(text, lineStarts[Math.max(0, line - 1)] ?? 0);
+    const anywhere = found === -1 ? body.indexOf(text) : found;
+    return anywhere === -1 ? -1 : bodyAt + anywhere;
+  };
   const place = (text: string, line: number, parsed: string, guarded: boolean, conditional: boolean) => {
-    const from = lineStarts[Math.max(0, line - 1)] ?? 0;
-    let found = bodyAt === -1 ? -1 : body.indexOf(text, from);
-    if (found === -1 && bodyAt !== -1) found = body.indexOf(text);
-    const start = found === -1 ? 0 : bodyAt + found;
+    const found = find(text, line);
+    const start = Math.max(0, found);
     for (const inner of innerStatements(lib, parsed, statement, start, found === -1 ? undefined : text, position))
       result.statements.push({ statement: inner, conditional, guarded });
   };
@@ -73,11 +78,17 @@ export function doBlockBody(statement: PgStatement, position: (offset: number) =
       const expression = dynamic.query?.PLpgSQL_expr?.query?.trim() ?? '';
       const constant = /^'((?:[^']|'')*)'$/s.exec(expression);
       if (constant) place(expression, dynamic.lineno ?? 1, constant[1]!.replace(/''/g, "'"), guarded, conditional);
-      else if (DYNAMIC_DDL.test(expression))
-        result.dynamicDdl.push({
-          line: statement.span.start.line + lineOfBody(statement, bodyAt, dynamic.lineno),
-          text: expression,
-        });
+      else if (DYNAMIC_DDL.test(expression)) {
+        const found = find(expression, dynamic.lineno ?? 1);
+        const span =
+          found === -1
+            ? statement.span
+            : {
+                start: position(statement.offset.start + found),
+                end: position(statement.offset.start + found + expression.length),
+              };
+        result.dynamicDdl.push({ span, text: expression });
+      }
     }
   });
   return result;
@@ -90,11 +101,6 @@ function wrapAsFunction(body: string): string {
   let tag = 'dma';
   while (body.includes(`$${tag}$`)) tag += '_';
   return `CREATE FUNCTION dma_do_block() RETURNS void LANGUAGE plpgsql AS $${tag}$${body}$${tag}$`;
-}
-
-function lineOfBody(statement: PgStatement, bodyAt: number, lineno: number | undefined): number {
-  const before = bodyAt === -1 ? '' : statement.sql.slice(0, bodyAt);
-  return (before.match(/\n/g)?.length ?? 0) + Math.max(0, (lineno ?? 1) - 1);
 }
 
 const BRANCHES = new Set([

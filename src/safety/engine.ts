@@ -3,9 +3,16 @@ import { extractComments } from '../sql/comments.js';
 import { byteToCharOffsets, LineIndex } from '../sql/positions.js';
 import { type PgStatement, parsePostgres, parsePostgresBatches } from '../sql/postgres.js';
 import { nodeType } from './ast.js';
-import { ENGINE_RULES, LARGE_TABLE_LOCK, UNKNOWN_COLUMN, UNKNOWN_IGNORE, UNKNOWN_TABLE } from './builtin.js';
+import {
+  DYNAMIC_SQL,
+  ENGINE_RULES,
+  LARGE_TABLE_LOCK,
+  UNKNOWN_COLUMN,
+  UNKNOWN_IGNORE,
+  UNKNOWN_TABLE,
+} from './builtin.js';
 import { MigrationCatalog, type SchemaSnapshot } from './catalog.js';
-import { type DoBlockStatement, doBlockBody } from './do-blocks.js';
+import { type DoBlockBody, type DoBlockStatement, doBlockBody } from './do-blocks.js';
 import { keysDropped } from './dropped-constraints.js';
 import { describeDuration, estimateSeconds, formatCount, workKind } from './estimate.js';
 import { collectFacts, emptyFacts, type MigrationFacts } from './facts.js';
@@ -322,6 +329,21 @@ async function analyze(
     kind,
   });
 
+  /** What a DO block builds at run time is not checked: said once, where its first such EXECUTE is. */
+  const dynamicSqlFinding = (statement: PgStatement, body: DoBlockBody): Finding => {
+    const [first, ...more] = body.dynamicDdl;
+    const what = `${firstLine(first?.text ?? '')}${more.length > 0 ? ` and ${more.length} more` : ''}`;
+    return toFinding(
+      DYNAMIC_SQL,
+      {
+        message: `This DO block runs SQL built at run time (EXECUTE ${what}): its locks and hazards are not checked, and the schema after it is not fully known.`,
+        ...(first ? { span: first.span } : {}),
+      },
+      { file: options.file, index, statement },
+      severityOf[DYNAMIC_SQL.id],
+    );
+  };
+
   /** The findings no ignore comment silences, in report order; the silenced ones go to `suppressed`. */
   const reported = (candidates: Finding[]): Finding[] => {
     const kept: Finding[] = [];
@@ -466,7 +488,10 @@ async function analyze(
         if (implicit) state.beginImplicitTransaction();
         for (const inner of body.statements)
           checkStatement(inner.statement, nodeType(inner.statement.ast), inner, statement);
-        if (body.dynamicDdl.length > 0) catalog.forgetAfterUnknownChanges();
+        if (body.dynamicDdl.length > 0) {
+          catalog.forgetAfterUnknownChanges();
+          if (!disabled(DYNAMIC_SQL.id)) sink.statement(reported([dynamicSqlFinding(statement, body)]), undefined);
+        }
         if (implicit) state.endImplicitTransaction();
       } else checkStatement(statement, type);
       if (!state.explicitTransaction) openTransaction = undefined;

@@ -113,6 +113,11 @@ describe('statements run by a DO block', () => {
       true,
     );
     expect(at(report.findings, 'unknown-column')).toEqual([]);
+    // Said once, where the EXECUTE is: what the block builds at run time is not checked.
+    expect(at(report.findings, 'dynamic-sql')).toEqual([[3, 11]]);
+    expect(report.findings.find((finding) => finding.ruleId === 'dynamic-sql')?.message).toContain(
+      "EXECUTE format('ALTER TABLE %I ADD COLUMN tenant_id bigint', 'orders')",
+    );
   });
 
   it('a block in another language, or one PL/pgSQL rejects, stays one statement without a crash', async () => {
