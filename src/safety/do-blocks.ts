@@ -26,7 +26,9 @@ export interface DoBlockBody {
   dynamicDdl: Array<{ span: Span; text: string }>;
 }
 
-const DYNAMIC_DDL = /\b(create|alter|drop|rename|truncate)\b/i;
+/** Dynamic SQL that may change tables, indexes or types (roles, grants and policies change no table). */
+const DYNAMIC_DDL =
+  /\b(create|alter|drop)\s+(or\s+replace\s+)?(unique\s+|temp\s+|temporary\s+|unlogged\s+|materialized\s+)?(table|index|view|sequence|type|schema|domain|trigger)\b|\b(rename|truncate|add\s+column|drop\s+column)\b/i;
 
 /** The statements of a PL/pgSQL DO block; undefined for another language or a body PL/pgSQL rejects. */
 export function doBlockBody(statement: PgStatement, position: (offset: number) => Position): DoBlockBody | undefined {
