@@ -149,3 +149,24 @@ describe("Alembic revisions kept in one folder per engine (prefect's versions/po
     expect(code).toBe(2);
   });
 });
+
+describe('one folder of numbered SQL files per database below migrations/ (supabase/storage)', () => {
+  const { root: project, write: put } = tempProject('dma-numbered-folders-');
+  put('package.json', JSON.stringify({ dependencies: { pg: '^8.0.0', 'postgres-migrations': '^5.3.0' } }));
+  put('migrations/tenant/0001-initialmigration.sql', 'CREATE TABLE objects (id uuid PRIMARY KEY, name text);\n');
+  put('migrations/tenant/0002-add-index.sql', 'CREATE INDEX IF NOT EXISTS objects_name_idx ON objects (name);\n');
+  put('migrations/multitenant/0001-initialmigration.sql', 'CREATE TABLE tenants (id text PRIMARY KEY);\n');
+  put('migrations/seeds/001-buckets.sql', "INSERT INTO objects (id, name) VALUES (gen_random_uuid(), 'a');\n");
+
+  it('checks each folder as migrations and leaves seeds out', async () => {
+    const { out, err } = await runCli(['check', '--format', 'json'], { cwd: project });
+    expect(err).toBe('');
+    const result = JSON.parse(out) as Result;
+    expect(result.files.map((file) => file.file).sort()).toEqual([
+      'migrations/multitenant/0001-initialmigration.sql',
+      'migrations/tenant/0001-initialmigration.sql',
+      'migrations/tenant/0002-add-index.sql',
+    ]);
+    expect(result.errors).toEqual([]);
+  });
+});

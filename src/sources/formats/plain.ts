@@ -15,17 +15,24 @@ const TRANSACTION = 'depends on the runner: plain .sql files say nothing about t
 
 /**
  * A `migrations` / `migration` / `migrate` folder of .sql files no tool claimed (supabase/migrations, db/migrate …),
- * or a folder named for an engine inside one (migrations/postgres), in natural name order. Other folders of .sql files (seeds, schema dumps, queries) are not migrations.
+ * or a folder named for an engine inside one (migrations/postgres) or of numbered files (migrations/tenant), in
+ * natural name order. Other folders of .sql files (seeds, schema dumps, queries) are not migrations.
  */
 const MIGRATIONS_FOLDER = /^(migrations?|migrate)$/i;
 /** A migrations folder, or one folder per engine below it (Authelia: migrations/postgres, migrations/mysql …). */
-function isMigrationFolder(dir: string): boolean {
+function isMigrationFolder(names: string[], dir: string): boolean {
   const name = baseOf(dir);
-  return MIGRATIONS_FOLDER.test(name) || (isEngineFolderName(name) && MIGRATIONS_FOLDER.test(baseOf(dirOf(dir))));
+  if (MIGRATIONS_FOLDER.test(name)) return true;
+  if (!MIGRATIONS_FOLDER.test(baseOf(dirOf(dir)))) return false;
+  // One folder per engine, or one per database whose files are numbered (supabase/storage: migrations/tenant and
+  // migrations/multitenant, 0001-initialmigration.sql …); seeds and fixtures are not migrations.
+  return isEngineFolderName(name) || (!NOT_MIGRATIONS.test(name) && names.every((file) => /^\d/.test(file)));
 }
 
+const NOT_MIGRATIONS = /seed|fixture|sample|example|test|dump|schema/i;
+
 function scanPlainSql(context: PackageContext): MigrationScan[] {
-  return sqlFolders(context, (_names, dir) => isMigrationFolder(dir)).map(({ dir, names }) => {
+  return sqlFolders(context, isMigrationFolder).map(({ dir, names }) => {
     const all = new Set(names);
     // Down files are the rollback of their up file, never migrations of their own (as the reader sees them).
     const ups = names.filter((name) => !isDownFile(name)).sort(naturalCompare);
