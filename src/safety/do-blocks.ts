@@ -80,7 +80,8 @@ export function doBlockBody(statement: PgStatement, position: (offset: number) =
       const expression = dynamic.query?.PLpgSQL_expr?.query?.trim() ?? '';
       const constant = /^'((?:[^']|'')*)'$/s.exec(expression);
       if (constant) place(expression, dynamic.lineno ?? 1, constant[1]!.replace(/''/g, "'"), guarded, conditional);
-      else if (DYNAMIC_DDL.test(expression)) {
+      // A variable's text was built elsewhere in the block (SELECT concat('ALTER TABLE …') INTO stmt): the body tells.
+      else if (DYNAMIC_DDL.test(expression) || (!expression.includes("'") && DYNAMIC_DDL.test(body))) {
         const found = find(expression, dynamic.lineno ?? 1);
         const span =
           found === -1

@@ -120,6 +120,21 @@ describe('statements run by a DO block', () => {
     );
   });
 
+  it('EXECUTE of a variable whose text the block builds from schema DDL is dynamic SQL too', async () => {
+    const report = await check(
+      [
+        'DO $$',
+        'DECLARE drop_sql text;',
+        'BEGIN',
+        "  SELECT concat('ALTER TABLE orders DROP CONSTRAINT ', conname) INTO drop_sql FROM pg_constraint LIMIT 1;",
+        '  EXECUTE drop_sql;',
+        'END $$;',
+      ].join('\n'),
+      true,
+    );
+    expect(at(report.findings, 'dynamic-sql')).toEqual([[5, 11]]);
+  });
+
   it('roles and grants built at run time change no table: the schema stays known', async () => {
     const report = await check(
       [
