@@ -235,4 +235,14 @@ export const LOCK_SHAPES: LockShape[] = [
   views('DROP TABLE owned'),
   views('ALTER TABLE owned ALTER COLUMN x TYPE bigint'),
   views('ALTER TABLE base ADD COLUMN extra int'),
+  // ---- what DO blocks run (supabase/auth, older drizzle-kit): claimed statement by statement
+  plain('DO $$ BEGIN ALTER TABLE t ADD COLUMN z int; CREATE INDEX t_z_idx ON t (z); END $$'),
+  plain("DO $$ BEGIN EXECUTE 'CREATE INDEX t_b_idx ON t (b)'; END $$"),
+  plain(
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 't' AND column_name = 'memo') THEN ALTER TABLE t RENAME COLUMN note TO memo; END IF; END $$",
+  ),
+  fk(
+    'DO $$ BEGIN ALTER TABLE children ADD CONSTRAINT children_other_fk FOREIGN KEY (other_id) REFERENCES others (id); EXCEPTION WHEN duplicate_object THEN null; END $$',
+  ),
+  fk('DO $$ BEGIN ALTER TABLE children DROP CONSTRAINT children_parent_fk; END $$'),
 ];

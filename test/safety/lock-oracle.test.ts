@@ -2,11 +2,13 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MigrationCatalog } from '../../src/safety/catalog.js';
+import { doBlockBody } from '../../src/safety/do-blocks.js';
 import { lockStrength, statementLocks } from '../../src/safety/locks.js';
 import { RULES } from '../../src/safety/rules/index.js';
 import { SessionState } from '../../src/safety/state.js';
 import type { PgLockMode } from '../../src/safety/types.js';
 import { readLocks, readRelations } from '../../src/shadow/observe-postgres.js';
+import { LineIndex } from '../../src/sql/positions.js';
 import { parsePostgres } from '../../src/sql/postgres.js';
 import { POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
 import { LOCK_SHAPES, type LockShape } from './lock-oracle-shapes.js';
@@ -43,9 +45,17 @@ const SHAPES: Array<{ title: string; shape: LockShape }> = [
   ...RULE_SHAPES.map(({ id, shape }) => ({ title: `rule ${id}: ${shape.sql.split('\n')[0]}`, shape })),
 ];
 
+/** The statements, with a DO block's taking the block's place (as the check sees them). */
 async function statementsOf(sql: string) {
   const statements = await parsePostgres(sql);
-  return statements.filter((statement) => !('TransactionStmt' in statement.ast));
+  const lines = new LineIndex(sql);
+  return statements
+    .flatMap((statement) =>
+      'DoStmt' in statement.ast
+        ? (doBlockBody(statement, (offset) => lines.position(offset))?.statements.map((inner) => inner.statement) ?? [])
+        : [statement],
+    )
+    .filter((statement) => !('TransactionStmt' in statement.ast));
 }
 
 function strongest(into: Record<string, PgLockMode>, relation: string, mode: PgLockMode): void {
