@@ -157,6 +157,8 @@ describe('one folder of numbered SQL files per database below migrations/ (supab
   put('migrations/tenant/0002-add-index.sql', 'CREATE INDEX IF NOT EXISTS objects_name_idx ON objects (name);\n');
   put('migrations/multitenant/0001-initialmigration.sql', 'CREATE TABLE tenants (id text PRIMARY KEY);\n');
   put('migrations/seeds/001-buckets.sql', "INSERT INTO objects (id, name) VALUES (gen_random_uuid(), 'a');\n");
+  // Down halves kept in a folder of their own beside the ups are no database of their own.
+  put('migrations/down/001-init.sql', 'DROP TABLE tenants;\n');
 
   it('checks each folder as migrations and leaves seeds out', async () => {
     const { out, err } = await runCli(['check', '--format', 'json'], { cwd: project });

@@ -29,7 +29,8 @@ function isMigrationFolder(names: string[], dir: string): boolean {
   return isEngineFolderName(name) || (!NOT_MIGRATIONS.test(name) && names.every((file) => /^\d/.test(file)));
 }
 
-const NOT_MIGRATIONS = /seed|fixture|sample|example|test|dump|schema/i;
+/** Folders of seeds, fixtures or dumps, and the down halves a project keeps beside its ups (migrations/down). */
+const NOT_MIGRATIONS = /seed|fixture|sample|example|test|dump|schema|^(down|downs|rollbacks?|undo|revert|verify)$/i;
 
 function scanPlainSql(context: PackageContext): MigrationScan[] {
   return sqlFolders(context, isMigrationFolder).map(({ dir, names }) => {
