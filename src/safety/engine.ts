@@ -551,6 +551,7 @@ class PerTransactionHits {
     const { statement, index } = context;
     const covered: CoveredStatement = { index, line: statement.span.start.line };
     if (hit.table) covered.table = hit.table;
+    if (hit.queued) covered.queued = hit.queued;
     const group = this.groups.get(key);
     if (group) {
       if (group.covered.at(-1)?.index !== index) group.covered.push(covered);

@@ -74,7 +74,12 @@ export interface RuleHit {
   fix?: Fix;
   /** Override the rule's default severity for this hit (e.g. error on a large table). */
   severity?: Severity;
+  /** For a per-transaction rule: the traffic that queues behind the statement while it waits for its lock. */
+  queued?: QueuedTraffic;
 }
+
+/** What of the application's traffic on a table queues behind a statement waiting for its lock. */
+export type QueuedTraffic = 'reads and writes' | 'writes';
 
 export interface ColumnInfo {
   name: string;
@@ -214,6 +219,8 @@ export interface CoveredStatement {
   line: number;
   /** The table the statement's hit named. */
   table?: string;
+  /** The traffic the hit says queues behind the statement (RuleHit.queued). */
+  queued?: QueuedTraffic;
 }
 
 /** A statement of the migration, as an end-of-migration finding points at it. */

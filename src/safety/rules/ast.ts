@@ -1,11 +1,12 @@
 import type { AlterTableCmd, ColumnDef, Constraint, Node, RangeVar, TypeName } from 'libpg-query';
 import * as libpg from 'libpg-query';
 import { identifier } from '../../engines/postgresql/identifiers.js';
+import { blocksWrites } from '../../engines/postgresql/locks.js';
 import { type LexToken, lexAscii } from '../../sql/tokens.js';
 import { typeNameText } from '../ast.js';
 import { namesOf, relationDisplay, relationKey } from '../names.js';
 import { RecentMemo } from '../recent-memo.js';
-import type { FixStep, RuleContext, Severity } from '../types.js';
+import type { FixStep, QueuedTraffic, RuleContext, Severity } from '../types.js';
 
 /** Memos remember the statement being checked (and one more), and the type nodes of its last few columns. */
 const STATEMENTS = 2;
@@ -700,9 +701,28 @@ export function namesText(list: Node[] | undefined): string {
  * Existing tables on which the statement takes a lock that queues behind running queries and, while it
  * waits, blocks them: ALTER/DROP/RENAME/TRUNCATE/REINDEX/CLUSTER/VACUUM FULL, plain CREATE INDEX, CREATE
  * TRIGGER, REFRESH MATERIALIZED VIEW and the referenced table of a new foreign key. Concurrent forms are
- * left out: a lock_timeout there cancels the build and leaves an INVALID index behind.
+ * left out: a lock_timeout there cancels the build and leaves an INVALID index behind. So is a table the
+ * statement locks only in a mode reads and writes pass (VALIDATE CONSTRAINT's SHARE UPDATE EXCLUSIVE, ATTACH
+ * PARTITION's on the parent): while it waits, no query queues behind it.
  */
-export function blockingLockTables(context: RuleContext): Relation[] {
+export function blockingLockTables(context: RuleContext): BlockingLock[] {
+  const blocking: BlockingLock[] = [];
+  for (const table of lockedTables(context)) {
+    const modes = context.statementLocks.filter((lock) => lock.table === table.key).map((lock) => lock.mode);
+    if (modes.length > 0 && !modes.some(blocksWrites)) continue;
+    // Where the lock map says nothing of the table, assume the worst: it is DDL on an existing table.
+    const blocksReads = modes.length === 0 || modes.includes('ACCESS EXCLUSIVE');
+    blocking.push({ ...table, queued: blocksReads ? 'reads and writes' : 'writes' });
+  }
+  return blocking;
+}
+
+/** A table a statement waits to lock, and what of the application's traffic on it queues behind the wait. */
+export interface BlockingLock extends Relation {
+  queued: QueuedTraffic;
+}
+
+function lockedTables(context: RuleContext): Relation[] {
   const ast = context.statement.ast;
   const found: Relation[] = [];
   const add = (table: Relation | undefined) => {
@@ -719,6 +739,11 @@ export function blockingLockTables(context: RuleContext): Relation[] {
     walk(alter.cmds, (key, value) => {
       if (key === 'pktable') add(relationOf(value as RangeVar));
     });
+    // ATTACH and DETACH PARTITION lock the partition itself ACCESS EXCLUSIVE.
+    for (const cmd of alter.cmds ?? []) {
+      const partition = nodeAs(nodeAs(cmd, 'AlterTableCmd')?.def, 'PartitionCmd');
+      if (partition && !partition.concurrent) add(relationOf(partition.name));
+    }
   }
   const create = nodeAs(ast, 'CreateStmt');
   if (create) {

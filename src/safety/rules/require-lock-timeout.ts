@@ -27,16 +27,30 @@ export const requireLockTimeout: Rule = {
     const tables = blockingLockTables(context);
     if (tables.length === 0) return [];
     const names = tables.map((table) => table.display).join(', ');
+    const queued = tables.some((table) => table.queued === 'reads and writes') ? 'reads and writes' : 'writes';
     return [
-      { message: `No lock_timeout is set: this statement waits for its lock on ${names}.`, table: tables[0]?.display },
+      {
+        message: `No lock_timeout is set: this statement waits for its lock on ${names}.`,
+        table: tables[0]?.display,
+        queued,
+      },
     ];
   },
   mergePerTransaction(covered) {
     const tables = coveredTables(covered);
     const who = covered.length === 1 ? 'it waits' : 'each waits';
+    // Reads pass a waiting SHARE or SHARE ROW EXCLUSIVE lock (a plain CREATE INDEX, a new foreign key); writes do not.
+    const readsToo = covered.filter((statement) => statement.queued !== 'writes');
+    const readTables = new Set(readsToo.map((statement) => statement.table));
+    const writesOnly = covered.filter((statement) => !readTables.has(statement.table));
+    const traffic = readsToo.length > 0 ? 'every query' : 'every write';
+    const mixed =
+      readsToo.length > 0 && writesOnly.length > 0
+        ? ` (reads too on ${coveredTables(readsToo)}; on ${coveredTables(writesOnly)}, writes only)`
+        : '';
     const message = tables.includes(' and ')
-      ? `if one of their tables (${tables}) is busy, the statement waits for its lock and every query on that table queues behind it.`
-      : `if ${tables} is busy, ${who} for its lock and every query on ${tables} queues behind it.`;
+      ? `if one of their tables (${tables}) is busy, the statement waits for its lock and ${mixed ? 'every write' : traffic} on that table queues behind it${mixed}.`
+      : `if ${tables} is busy, ${who} for its lock and ${traffic} on ${tables} queues behind it.`;
     return {
       message: `No lock_timeout is set for ${coveredStatements(covered)}: ${message}`,
       table: covered[0]?.table,

@@ -79,3 +79,37 @@ describe('require-lock-timeout: one finding per transaction', () => {
     );
   });
 });
+
+describe('require-lock-timeout: only locks the application queues behind', () => {
+  it('leaves out a statement whose lock reads and writes pass (VALIDATE CONSTRAINT, SET STATISTICS)', async () => {
+    const sql = [
+      'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;',
+      'ALTER TABLE orders ALTER COLUMN x SET STATISTICS 500;',
+    ].join('\n');
+    expect(await findingsOf('require-lock-timeout', sql)).toEqual([]);
+    expect(await findingsOf('require-statement-timeout', sql)).toEqual([]);
+  });
+
+  it('says writes queue behind a plain CREATE INDEX, not reads', async () => {
+    const [finding] = await findingsOf('require-lock-timeout', 'CREATE INDEX orders_x_idx ON orders (x);');
+    expect(finding?.message).toContain('every write on orders queues behind it');
+  });
+
+  it('names the partition ATTACH PARTITION locks ACCESS EXCLUSIVE, and what queues on each table', async () => {
+    const sql = [
+      'CREATE INDEX orders_x_idx ON orders (x);',
+      'ALTER TABLE parted ATTACH PARTITION p2 FOR VALUES IN (2);',
+    ].join('\n');
+    const [finding, ...rest] = await findingsOf('require-lock-timeout', sql);
+    expect(rest).toEqual([]);
+    expect(finding?.message).toContain('(orders and p2)');
+    expect(finding?.message).not.toContain('parted');
+    expect(finding?.message).toContain('reads too on p2; on orders, writes only');
+  });
+
+  it('says every query when the same table is also altered', async () => {
+    const sql = ['CREATE INDEX orders_x_idx ON orders (x);', 'ALTER TABLE orders ADD COLUMN y int;'].join('\n');
+    const [finding] = await findingsOf('require-lock-timeout', sql);
+    expect(finding?.message).toContain('every query on orders queues behind it');
+  });
+});
