@@ -1,4 +1,4 @@
-import type { CatalogView, Rule } from '../types.js';
+import type { CatalogView, Rule, RuleContext } from '../types.js';
 import { alterTableOf, isExistingTable, step } from './ast.js';
 
 /**
@@ -33,6 +33,16 @@ function actionsOf(sql: string): string {
     );
 }
 
+/**
+ * A statement between two ALTER TABLEs that locks the table to read or write it (the backfill between ADD COLUMN
+ * and SET NOT NULL, an index build) has to run between them: they cannot be merged across it.
+ */
+function forgetTouchedTables(context: RuleContext): void {
+  const memory = memories.get(context.catalog);
+  if (!memory || memory.byTable.size === 0 || memory.file !== context.file || context.index < memory.lastIndex) return;
+  for (const lock of context.statementLocks) memory.byTable.delete(lock.table);
+}
+
 export const combineAlterTable: Rule = {
   meta: {
     id: 'combine-alter-table',
@@ -52,10 +62,12 @@ export const combineAlterTable: Rule = {
     },
     peers: { eugene: 'W12' },
   },
-  appliesTo: ['AlterTableStmt'],
   check(context) {
     const altered = alterTableOf(context);
-    if (!altered || context.inDoBlock) return [];
+    if (!altered || context.inDoBlock) {
+      forgetTouchedTables(context);
+      return [];
+    }
     const memory = memoryFor(context.catalog, context.file, context.index);
     const sql = context.statement.sql.trim();
     const remembered = memory.byTable.get(altered.table.key);

@@ -12,6 +12,11 @@ ruleCases('combine-alter-table', {
       options: { assumeInTransaction: true },
       fix: [/^ALTER TABLE app\.users ADD COLUMN a text,\n {2}ALTER COLUMN a SET DEFAULT 'x';$/],
     },
+    // A statement on another table between them does not keep the two apart.
+    {
+      sql: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nUPDATE orders SET x = 1;\nALTER TABLE users ADD COLUMN b text;\nCOMMIT;',
+      fix: [/^ALTER TABLE users ADD COLUMN a text,\n {2}ADD COLUMN b text;$/],
+    },
     {
       sql: 'BEGIN;\nALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b int;\nALTER TABLE t ADD COLUMN c int;\nCOMMIT;',
       count: 2,
@@ -20,6 +25,13 @@ ruleCases('combine-alter-table', {
   ],
   good: [
     { sql: 'ALTER TABLE users ADD COLUMN a text, ADD COLUMN b text;' },
+    // The backfill between them has to run after the first and before the second.
+    {
+      sql: 'BEGIN;\nALTER TABLE users ADD COLUMN a int;\nUPDATE users SET a = 1 WHERE a IS NULL;\nALTER TABLE users ALTER COLUMN a SET NOT NULL;\nCOMMIT;',
+    },
+    {
+      sql: 'BEGIN;\nALTER TABLE users ADD COLUMN a int;\nCREATE INDEX users_a_idx ON users (a);\nALTER TABLE users ADD CONSTRAINT users_a_key UNIQUE USING INDEX users_a_idx;\nCOMMIT;',
+    },
     { sql: 'ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;' },
     { sql: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nALTER TABLE orders ADD COLUMN b text;\nCOMMIT;' },
     {
