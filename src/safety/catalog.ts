@@ -215,6 +215,12 @@ export class MigrationCatalog implements CatalogView {
     return found;
   }
 
+  isPartitioned(table: string): boolean {
+    const key = tableKey(table);
+    if (this.tables.get(key)?.partitioned) return true;
+    return this.hasInheritance && this.inheritors(key).some((child) => child.partition);
+  }
+
   partitionParent(table: string): string | undefined {
     return this.tables.get(tableKey(table))?.partitionOf;
   }

@@ -119,7 +119,9 @@ export function statementLocks(
       const stmt = (ast as { IndexStmt: import('libpg-query').IndexStmt }).IndexStmt;
       const table = relationKey(stmt.relation);
       const mode = stmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
-      add(table, mode, 'table', false, true);
+      // ON ONLY a partitioned table creates an invalid index on the parent alone: nothing is built.
+      const parentOnly = table !== undefined && stmt.relation?.inh !== true && catalog?.isPartitioned(table) === true;
+      add(table, mode, 'table', false, !parentOnly);
       // On a partitioned table the index is built on every partition (not under ONLY).
       if (table && stmt.relation?.inh === true) {
         for (const partition of descendants(catalog, table, true)) add(partition, mode, 'partition', false, true);

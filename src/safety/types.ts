@@ -119,6 +119,8 @@ export interface CatalogView {
   indexes(table: string): IndexInfo[];
   /** Direct partitions and inheritance children (`schema.table` keys); recursion is the caller's. */
   inheritors(table: string): Array<{ table: string; partition: boolean }>;
+  /** Declared PARTITION BY, or has a known partition: it holds no rows of its own. */
+  isPartitioned(table: string): boolean;
   /** The partitioned table this table is a partition of, when known. */
   partitionParent(table: string): string | undefined;
   /** Tables with a foreign key to this table. */

@@ -1,5 +1,6 @@
 import type { Rule } from '../types.js';
 import { isExistingTable, nodeAs, relationOf, severityForSize, sizeNote, step, withConcurrently } from './ast.js';
+import { partitionedIndexSteps } from './partitioned-index.js';
 
 export const requireConcurrentIndexCreation: Rule = {
   meta: {
@@ -31,6 +32,23 @@ export const requireConcurrentIndexCreation: Rule = {
     const index = nodeAs(context.statement.ast, 'IndexStmt');
     const table = relationOf(index?.relation);
     if (!index || !table || index.concurrent || !isExistingTable(context, table.key)) return [];
+    if (context.catalog.isPartitioned(table.key)) {
+      // ON ONLY the parent builds nothing: it is the first step of indexing a partitioned table online.
+      if (index.relation?.inh !== true) return [];
+      const steps = partitionedIndexSteps(context, table.key);
+      if (steps)
+        return [
+          {
+            message: `CREATE INDEX on partitioned table ${table.display} blocks writes to it and its partitions until every partition's index is built; CONCURRENTLY is refused on a partitioned table.`,
+            table: table.display,
+            severity: severityForSize(context, table.key),
+            fix: {
+              summary: 'Index the parent ON ONLY, build each partition’s index concurrently, then attach each one.',
+              steps,
+            },
+          },
+        ];
+    }
     const concurrent = withConcurrently(context.statement.sql.trim(), /^CREATE\s+(UNIQUE\s+)?INDEX/i);
     const name = index.idxname;
     return [
@@ -50,14 +68,10 @@ export const requireConcurrentIndexCreation: Rule = {
                   ),
                 ]
               : []),
-            step(
-              "Build the index without blocking writes (its own non-transactional migration). On a partitioned table CONCURRENTLY is not supported: create the index ON ONLY the parent, build each partition's index concurrently, then ALTER INDEX … ATTACH PARTITION each one.",
-              `${concurrent};`,
-              {
-                outsideTransaction: true,
-                separateMigration: true,
-              },
-            ),
+            step('Build the index without blocking writes (its own non-transactional migration).', `${concurrent};`, {
+              outsideTransaction: true,
+              separateMigration: true,
+            }),
           ],
         },
       },
