@@ -297,8 +297,8 @@ export class MigrationCatalog implements CatalogView {
   }
 
   /** Earlier migrations were replayed: their objects become pre-existing, not "created in this migration". */
-  markHistoryLoaded(): void {
-    this.schemaKnown = true;
+  markHistoryLoaded(fromStart = true): void {
+    if (fromStart) this.schemaKnown = true;
     for (const state of this.tables.values()) state.createdInMigration = false;
     this.addedColumns.clear();
     this.endTransaction();

@@ -62,6 +62,8 @@ export interface CatalogInput {
   snapshot?: SchemaSnapshot;
   /** Earlier migrations' SQL, oldest first; replayed so their objects are known. */
   history?: Array<{ sql: string; file?: string }>;
+  /** False: the history may not start at the beginning, so a table it does not name may exist (default true). */
+  historyComplete?: boolean;
 }
 
 export interface ValidateOptions {
@@ -192,7 +194,7 @@ export async function buildCatalog(options: Pick<ValidateOptions, 'catalog' | 'r
   for (const earlier of input?.history ?? []) {
     await replay(catalog, earlier.sql, earlier.file);
   }
-  if (input?.history) catalog.markHistoryLoaded();
+  if (input?.history) catalog.markHistoryLoaded(input.historyComplete !== false);
   return catalog;
 }
 

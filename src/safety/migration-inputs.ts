@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine, Migration, MigrationFormat, Statement } from '../model.js';
@@ -49,6 +49,11 @@ export interface MigrationInputs {
    * is then fully known, so a table or column no earlier migration created is reported as a mistake.
    */
   historyComplete: boolean;
+  /**
+   * The history found may not start at the database's beginning: numbered plain .sql files before the one checked,
+   * or the migrations before one of a format folder with an earlier one left unread.
+   */
+  historyPartial?: boolean;
 }
 
 /** Formats whose migrations are code: reading them runs the project's code. */
@@ -90,6 +95,11 @@ export async function loadMigrationInputs(
       // Nothing in its name, text or folder belongs to a migration tool: skip loading the format readers.
       result.historyComplete = false;
       result.inputs.push(...(await loadSqlInputs(root, [target])));
+      if (paths.length === 1) {
+        const earlier = numberedFilesBefore(root, absolute);
+        result.history.push(...earlier);
+        if (earlier.length > 0) result.historyPartial = true;
+      }
       continue;
     }
     const readOptions = {
@@ -124,6 +134,29 @@ export async function loadMigrationInputs(
           `package ${folder.package}: ${folder.migrations.length} ${folder.format} migration(s) in ${folder.directory}`,
         );
     }
+    /** One file (or one migration folder) of a larger folder: the migrations before it are its history. */
+    const addEarlierMigrations = async (narrowed: (typeof project.folders)[number], targets: Migration[]) => {
+      if (targets.length === 0) return;
+      const whole = await readMigrations(root, { ...readOptions, path: narrowed.directory, format: narrowed.format });
+      const first = whole.migrations.findIndex((migration) => targets.some((each) => each.path === migration.path));
+      for (const earlier of whole.migrations.slice(0, Math.max(0, first))) {
+        if (isUncompiled(earlier)) {
+          result.historyPartial = true;
+          result.notes.push(
+            `${earlier.path} (earlier migration) was not compiled, so the tables it creates are unknown${(await consent()) ? '' : '; pass --execute / executeProjectCode: true'}.`,
+          );
+          continue;
+        }
+        const text = migrationText(root, earlier);
+        result.history.push({ sql: text.sql, file: earlier.path });
+      }
+      for (const error of whole.errors) {
+        if (!targets.some((each) => each.path === error.path) && !narrowed.errors.some((e) => e.path === error.path)) {
+          result.historyPartial = true;
+          result.notes.push(`${error.path} (earlier migration) could not be read: ${error.error.what}`);
+        }
+      }
+    };
     for (const narrowed of project.folders) {
       const named = options.engine ? undefined : engineNamedByFolder(narrowed.directory);
       const foreign = named && !named.engine ? named.label : undefined;
@@ -150,11 +183,17 @@ export async function loadMigrationInputs(
       const scopeRelative = inFolder ? relative : narrowed.directory;
       const scopeAbsolute = inFolder ? absolute : resolveInsideRoot(root, narrowed.directory);
       const unclaimed = narrowed.migrations.length === 0 && narrowed.errors.length === 0;
+      const partOfFolder = narrowed.directory !== '.' && scopeRelative.startsWith(`${narrowed.directory}/`);
       if (narrowed.format === 'sql' || (unclaimed && listSqlFiles(root, scopeRelative).length > 0)) {
         // Plain SQL, or a .sql file the folder's format does not claim: natural order, paired *.down.sql.
         for (const error of narrowed.errors)
           if (error.error.code === 'orphan-down') result.notes.push(readError(error).what);
         result.historyComplete = false;
+        if (narrowed.format === 'sql' && partOfFolder) {
+          // Plain .sql files may not start at the database's beginning (a schema dump elsewhere).
+          await addEarlierMigrations(narrowed, narrowed.migrations);
+          if (result.history.length > 0) result.historyPartial = true;
+        }
         const read = await loadSqlInputs(root, [scope]);
         result.inputs.push(...fromFolder(narrowed.format === 'sql' ? read.map(asOneQuery(narrowed.migrations)) : read));
         continue;
@@ -194,26 +233,7 @@ export async function loadMigrationInputs(
       for (const error of narrowed.errors)
         if (error.error.code === 'missing-down') result.notes.push(readError(error).what);
       const targets = narrowed.migrations;
-      const partOfFolder = narrowed.directory !== '.' && scopeRelative.startsWith(`${narrowed.directory}/`);
-      if (partOfFolder && targets.length > 0) {
-        // One file (or one migration folder) of a larger folder: the migrations before it are its history.
-        const whole = await readMigrations(root, { ...readOptions, path: narrowed.directory, format: narrowed.format });
-        const first = whole.migrations.findIndex((migration) => targets.some((each) => each.path === migration.path));
-        for (const earlier of whole.migrations.slice(0, Math.max(0, first))) {
-          if (isUncompiled(earlier)) {
-            result.notes.push(
-              `${earlier.path} (earlier migration) was not compiled, so the tables it creates are unknown${(await consent()) ? '' : '; pass --execute / executeProjectCode: true'}.`,
-            );
-            continue;
-          }
-          const text = migrationText(root, earlier);
-          result.history.push({ sql: text.sql, file: earlier.path });
-        }
-        for (const error of whole.errors) {
-          if (!targets.some((each) => each.path === error.path) && !narrowed.errors.some((e) => e.path === error.path))
-            result.notes.push(`${error.path} (earlier migration) could not be read: ${error.error.what}`);
-        }
-      }
+      if (partOfFolder) await addEarlierMigrations(narrowed, targets);
       // The first migration read after one that could not be: the schema it starts from is not fully known.
       const unread = new Set(failed.map((error) => error.path));
       for (const migration of targets) if (isUncompiled(migration)) unread.add(migration.path);
@@ -265,6 +285,33 @@ const FOLDER_FILE_NAME = /^(up|down|migration)\.sql$/i;
 const TOOL_MARKER = /^\s*--\s*(migrate:(up|down)|\+goose\b|\+migrate\b)/im;
 
 /** A lone .sql file no migration tool would claim: checked as plain SQL without loading the readers. */
+/**
+ * A numbered plain .sql file (`004_add_index.sql`) checked alone: the numbered files before it in its folder, in
+ * natural order, are the migrations applied before it, so the tables they create are known to its check.
+ */
+function numberedFilesBefore(root: string, absolute: string): Array<{ sql: string; file: string }> {
+  const name = path.basename(absolute);
+  if (!/^\d/.test(name)) return [];
+  const folder = path.dirname(absolute);
+  let siblings: string[];
+  try {
+    siblings = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  return siblings
+    .filter((sibling) => /^\d.*\.sql$/i.test(sibling) && naturalCompare(sibling, name) < 0 && !isDownFile(sibling))
+    .sort(naturalCompare)
+    .flatMap((sibling) => {
+      const file = path.join(folder, sibling);
+      try {
+        return statSync(file).isFile() ? [{ sql: readFileOnce(file), file: relativeToRoot(root, file) }] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
 function isPlainSqlFile(root: string, absolute: string): boolean {
   const name = path.basename(absolute);
   if (!/\.sql$/i.test(name) || TOOL_FILE_NAME.test(name)) return false;

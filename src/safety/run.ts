@@ -39,6 +39,11 @@ export interface SafetyCheckOptions {
   snapshot?: SchemaSnapshot;
   /** Earlier migrations (already applied), oldest first. */
   history?: Array<{ sql: string; file?: string }>;
+  /**
+   * False when the history may not start at the database's beginning (numbered plain .sql files, an earlier
+   * migration that could not be read): its tables are known, but a table it does not name may still exist.
+   */
+  historyComplete?: boolean;
   ruleSeverity?: Record<string, Severity | 'off'>;
   /** Project root for the configuration file; no configuration is read when absent. */
   root?: string;
@@ -201,6 +206,7 @@ async function runChecks<Report extends ReportSummary>(
     catalog: {
       ...(snapshot ? { snapshot } : {}),
       ...(options.history && replayHistory ? { history: options.history } : {}),
+      ...(options.historyComplete === false ? { historyComplete: false } : {}),
     },
   });
   const checked = [...new Set(inputs.map(engineOf))];

@@ -2,6 +2,7 @@ import type { Engine } from '../model.js';
 import { resolveInsideRoot } from '../root.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
 import { scopeByEngine } from './engine-scope.js';
+import { historyBeforeChecked } from './explicit-history.js';
 import { loadSqlInputs, type SqlInput } from './inputs.js';
 import { loadMigrationInputs } from './migration-inputs.js';
 import { loadProjectDatabase } from './project-database.js';
@@ -91,12 +92,15 @@ async function prepare(
       : scoped.checked;
   const notChecked = scoped.notChecked;
   const fallbackEngine = request.engine ?? claimedEngine(choice)?.name;
-  const history = [
-    ...loaded.history,
-    ...(request.historyPaths && request.historyPaths.length > 0
-      ? (await loadSqlInputs(root, request.historyPaths)).map((input) => ({ sql: input.sql, file: input.file }))
-      : []),
-  ];
+  const named =
+    request.historyPaths && request.historyPaths.length > 0
+      ? historyBeforeChecked(
+          (await loadSqlInputs(root, request.historyPaths)).map((input) => ({ sql: input.sql, file: input.file })),
+          read.map((input) => input.file),
+        )
+      : { history: [] };
+  const history = [...loaded.history, ...named.history];
+  if (named.note) loaded.notes.push(named.note);
   const options: SafetyCheckOptions = {
     ...request.check,
     ...(fallbackEngine !== undefined && fallbackEngine !== 'unknown' ? { engine: fallbackEngine } : {}),
@@ -105,6 +109,7 @@ async function prepare(
     notes: loaded.notes,
     // A folder read cleanly means every earlier table is known; text alone says nothing about the schema.
     ...(history.length > 0 || (request.paths.length > 0 && loaded.historyComplete) ? { history } : {}),
+    ...(loaded.historyPartial ? { historyComplete: false } : {}),
   };
   return { inputs, options, errors: [...loaded.errors, ...notChecked] };
 }
