@@ -1,26 +1,46 @@
-import type { CatalogView, Rule, RuleContext } from '../types.js';
-import { alterTableOf, isExistingTable, step } from './ast.js';
+import type { CatalogView, Rule, RuleContext, StatementAt } from '../types.js';
+import { alterTableOf, isExistingTable, type Relation, step } from './ast.js';
+import { coveredLines } from './per-transaction.js';
+
+/** ALTER TABLE statements on one table, one after another in one transaction block, that one statement can replace. */
+interface Run {
+  table: Relation;
+  transaction: number | undefined;
+  /** The one ALTER TABLE doing every action of the run. */
+  merged: string;
+  statements: StatementAt[];
+}
 
 /**
- * The earlier ALTER TABLE statements of the file being checked, per table. Rules see one statement at a time;
- * this memory is keyed by the run's catalog and reset when the statement index goes back or the file changes.
+ * The runs of the file being checked. Rules see one statement at a time; this memory is keyed by the run's catalog,
+ * reset when the statement index goes back or the file changes, and reported when the migration ends: one finding
+ * per run, however many statements it merges.
  */
 interface Memory {
   file: string | undefined;
   lastIndex: number;
-  /** Per table: the transaction block of its latest ALTER TABLE, and the actions merged so far in it. */
-  byTable: Map<string, { transaction: number | undefined; merged: string }>;
+  /** Per table: the run its latest ALTER TABLE belongs to. */
+  open: Map<string, Run>;
+  /** Runs of two statements or more that ended. */
+  done: Run[];
 }
 const memories = new WeakMap<CatalogView, Memory>();
 
 function memoryFor(catalog: CatalogView, file: string | undefined, index: number): Memory {
   let memory = memories.get(catalog);
   if (!memory || memory.file !== file || index <= memory.lastIndex) {
-    memory = { file, lastIndex: index, byTable: new Map() };
+    memory = { file, lastIndex: index, open: new Map(), done: [] };
     memories.set(catalog, memory);
   }
   memory.lastIndex = index;
   return memory;
+}
+
+function close(memory: Memory, table: string): void {
+  const run = memory.open.get(table);
+  if (!run) return;
+  memory.open.delete(table);
+  if (run.statements.length > 1) memory.done.push(run);
 }
 
 /** `ALTER TABLE t ADD COLUMN b int` → `ADD COLUMN b int`. */
@@ -35,12 +55,12 @@ function actionsOf(sql: string): string {
 
 /**
  * A statement between two ALTER TABLEs that locks the table to read or write it (the backfill between ADD COLUMN
- * and SET NOT NULL, an index build) has to run between them: they cannot be merged across it.
+ * and SET NOT NULL, an index build, a rename) has to run between them: they cannot be merged across it.
  */
 function forgetTouchedTables(context: RuleContext): void {
   const memory = memories.get(context.catalog);
-  if (!memory || memory.byTable.size === 0 || memory.file !== context.file || context.index < memory.lastIndex) return;
-  for (const lock of context.statementLocks) memory.byTable.delete(lock.table);
+  if (!memory || memory.open.size === 0 || memory.file !== context.file || context.index < memory.lastIndex) return;
+  for (const lock of context.statementLocks) close(memory, lock.table);
 }
 
 export const combineAlterTable: Rule = {
@@ -69,32 +89,51 @@ export const combineAlterTable: Rule = {
       return [];
     }
     const memory = memoryFor(context.catalog, context.file, context.index);
+    const { table } = altered;
     const sql = context.statement.sql.trim();
-    const remembered = memory.byTable.get(altered.table.key);
-    // Only an ALTER TABLE of the same transaction block can be merged with this one.
-    const earlier = remembered?.transaction === context.transaction ? remembered?.merged : undefined;
-    const repeated =
+    const at: StatementAt = { index: context.index, span: context.statement.span, sql, kind: 'AlterTableStmt' };
+    const run = memory.open.get(table.key);
+    // Only an ALTER TABLE of the same transaction block, while the table is still locked, merges with this one.
+    const joins =
+      run !== undefined &&
       context.inTransaction &&
-      earlier !== undefined &&
-      context.accessExclusiveHeld.has(altered.table.key) &&
-      isExistingTable(context, altered.table.key);
-    const merged = repeated ? `${earlier},\n  ${actionsOf(sql)}` : sql;
-    memory.byTable.set(altered.table.key, { transaction: context.transaction, merged });
-    if (!repeated) return [];
-    return [
-      {
-        message: `${altered.table.display} was already altered earlier in this transaction; merge the actions into one ALTER TABLE so the table is locked, scanned or rewritten once.`,
-        table: altered.table.display,
-        fix: {
-          summary: `One ALTER TABLE ${altered.table.display} with every action, in place of the separate statements.`,
-          steps: [
-            step(
-              `Replace the ALTER TABLE ${altered.table.display} statements of this transaction with this one.`,
-              `${merged};`,
-            ),
-          ],
-        },
-      },
-    ];
+      run.transaction === context.transaction &&
+      context.accessExclusiveHeld.has(table.key) &&
+      isExistingTable(context, table.key);
+    if (run && joins) {
+      run.merged = `${run.merged},\n  ${actionsOf(sql)}`;
+      run.statements.push(at);
+    } else {
+      close(memory, table.key);
+      memory.open.set(table.key, { table, transaction: context.transaction, merged: sql, statements: [at] });
+    }
+    return [];
+  },
+  finish(context) {
+    const memory = memories.get(context.catalog);
+    if (!memory || memory.file !== context.file) return [];
+    for (const table of [...memory.open.keys()]) close(memory, table);
+    memories.delete(context.catalog);
+    return memory.done
+      .sort((a, b) => (a.statements[0]?.index ?? 0) - (b.statements[0]?.index ?? 0))
+      .flatMap((run) => {
+        const [first] = run.statements;
+        if (!first) return [];
+        const { display } = run.table;
+        const lines = coveredLines(run.statements.map((each) => ({ index: each.index, line: each.span.start.line })));
+        return [
+          {
+            at: first,
+            message: `${display} is altered by ${run.statements.length} ALTER TABLE statements in one transaction (${lines}); merge their actions into one so the table is locked, scanned or rewritten once.`,
+            table: display,
+            fix: {
+              summary: `One ALTER TABLE ${display} with every action, in place of the ${run.statements.length} statements.`,
+              steps: [
+                step(`Replace the ALTER TABLE ${display} statements at ${lines} with this one.`, `${run.merged};`),
+              ],
+            },
+          },
+        ];
+      });
   },
 };

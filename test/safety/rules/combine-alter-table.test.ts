@@ -1,4 +1,5 @@
-import { ruleCases } from './run.js';
+import { describe, expect, it } from 'vitest';
+import { findingsOf, ruleCases } from './run.js';
 
 ruleCases('combine-alter-table', {
   bad: [
@@ -19,7 +20,8 @@ ruleCases('combine-alter-table', {
     },
     {
       sql: 'BEGIN;\nALTER TABLE t ADD COLUMN a int;\nALTER TABLE t ADD COLUMN b int;\nALTER TABLE t ADD COLUMN c int;\nCOMMIT;',
-      count: 2,
+      // One finding for the three: one problem, one merged statement.
+      count: 1,
       fix: [/^ALTER TABLE t ADD COLUMN a int,\n {2}ADD COLUMN b int,\n {2}ADD COLUMN c int;$/],
     },
   ],
@@ -42,4 +44,28 @@ ruleCases('combine-alter-table', {
       sql: 'BEGIN;\nALTER TABLE users ADD COLUMN a text;\nCOMMIT;\nBEGIN;\nLOCK TABLE users IN ACCESS EXCLUSIVE MODE;\nALTER TABLE users ADD COLUMN b text;\nCOMMIT;',
     },
   ],
+});
+
+describe('combine-alter-table: one finding per run of ALTER TABLEs', () => {
+  it('points at the first statement of the run and names its lines', async () => {
+    const sql = [
+      'BEGIN;',
+      'ALTER TABLE registry ADD COLUMN a int;',
+      'ALTER TABLE registry RENAME COLUMN b TO c;',
+      'ALTER TABLE registry ALTER COLUMN c TYPE bigint;',
+      'ALTER TABLE registry ADD COLUMN d int;',
+      'ALTER TABLE registry DROP COLUMN e;',
+      'COMMIT;',
+    ].join('\n');
+    // The rename ends the first run: the ALTER after it names the column by its new name.
+    const [finding, ...rest] = await findingsOf('combine-alter-table', sql);
+    expect(rest).toEqual([]);
+    expect(finding?.statementIndex).toBe(3);
+    expect(finding?.message).toBe(
+      'registry is altered by 3 ALTER TABLE statements in one transaction (lines 4–6); merge their actions into one so the table is locked, scanned or rewritten once.',
+    );
+    expect(finding?.fix?.steps.map((step) => step.sql)).toEqual([
+      'ALTER TABLE registry ALTER COLUMN c TYPE bigint,\n  ADD COLUMN d int,\n  DROP COLUMN e;',
+    ]);
+  });
 });
