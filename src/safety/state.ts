@@ -50,8 +50,9 @@ export class SessionState {
     if (this.inTransaction) {
       trackEmptiedTables(this.catalog, ast);
       for (const lock of locks) {
-        // An index's own lock keeps no reader out of a table (its table's lock, listed beside it, does).
-        if (lock.on === 'index') continue;
+        // An index's own lock keeps no reader out of a table (its table's lock, listed beside it, does); nor does
+        // the lock on the sequence a dropped table's serial column owned.
+        if (lock.on === 'index' || lock.on === 'sequence') continue;
         if (lock.mode === 'ACCESS EXCLUSIVE' && !this.catalog.tableCreatedInCurrentTransaction(lock.table)) {
           this.accessExclusiveHeld.add(lock.table);
         }

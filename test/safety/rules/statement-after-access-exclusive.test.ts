@@ -81,6 +81,18 @@ describe('statement-after-access-exclusive: the extra time', () => {
     expect(found[0]?.message).toMatch(/^public\.users is locked ACCESS EXCLUSIVE|^users is locked ACCESS EXCLUSIVE/);
   });
 
+  it('does not name the sequence a dropped table\'s serial column owned', async () => {
+    const history = [{ sql: 'CREATE TABLE jobs (id serial PRIMARY KEY);\nCREATE TABLE users (id bigint, a int);' }];
+    const found = await findingsOf(
+      'statement-after-access-exclusive',
+      'BEGIN;\nDROP TABLE jobs;\nUPDATE users SET a = 1;\nCOMMIT;',
+      { catalog: { history } },
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toMatch(/^jobs is locked ACCESS EXCLUSIVE/);
+    expect(found[0]?.message).not.toContain('jobs_id_seq');
+  });
+
   it('still fires on a write pinned to a column that is not the key', async () => {
     const keyed =
       'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE accounts SET plan = 1 WHERE id = 9;\nCOMMIT;';
