@@ -21,6 +21,7 @@ import { blocksTraffic, findingLocks, lockBlocks, type StatementLock, statementL
 import { displayTable, tableKey } from './names.js';
 import { type NotFullyChecked, untilSyntaxError } from './partial-parse.js';
 import { missingReferences } from './references.js';
+import { followRename } from './renamed-keys.js';
 import {
   addLocks,
   assembleReport,
@@ -472,6 +473,7 @@ async function analyze(
         for (const key of dropped) droppedKeys.push({ ...key, at: where });
       }
     }
+    followRename(foreignKeys, statement.ast);
     state.apply(statement.ast, locks);
     if (inner?.conditional) catalog.markChangedColumnsUncertain(statement.ast);
   };

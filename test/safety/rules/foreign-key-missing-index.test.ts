@@ -68,5 +68,12 @@ ruleCases('foreign-key-missing-index', {
     {
       sql: 'ALTER TABLE orders ADD COLUMN coupon_id bigint REFERENCES coupons (id);\nCREATE INDEX orders_coupon_id_idx ON orders (coupon_id);',
     },
+    // The table (or the column) renamed after the foreign key: the index is created under the new name.
+    {
+      sql: 'CREATE TABLE invoices (id bigint, user_id bigint);\nALTER TABLE invoices ADD FOREIGN KEY (user_id) REFERENCES users (id);\nALTER TABLE invoices RENAME TO bills;\nCREATE INDEX bills_user_id_idx ON bills (user_id);',
+    },
+    {
+      sql: 'ALTER TABLE orders ADD COLUMN coupon bigint REFERENCES coupons (id);\nALTER TABLE orders RENAME COLUMN coupon TO coupon_id;\nCREATE INDEX orders_coupon_id_idx ON orders (coupon_id);',
+    },
   ],
 });
