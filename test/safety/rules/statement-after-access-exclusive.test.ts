@@ -81,7 +81,7 @@ describe('statement-after-access-exclusive: the extra time', () => {
     expect(found[0]?.message).toMatch(/^public\.users is locked ACCESS EXCLUSIVE|^users is locked ACCESS EXCLUSIVE/);
   });
 
-  it('does not name the sequence a dropped table\'s serial column owned', async () => {
+  it("does not name the sequence a dropped table's serial column owned", async () => {
     const history = [{ sql: 'CREATE TABLE jobs (id serial PRIMARY KEY);\nCREATE TABLE users (id bigint, a int);' }];
     const found = await findingsOf(
       'statement-after-access-exclusive',
