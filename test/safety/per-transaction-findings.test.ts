@@ -23,9 +23,12 @@ function generate(i: number): Generated {
   const timeouts = TIMEOUTS[i % TIMEOUTS.length] as Timeouts;
   const lines: string[] = [];
   const locking: number[] = [];
-  const alter = (sql: string) => {
+  /** The statements that scan or rewrite: the only ones statement_timeout matters for once lock_timeout is set. */
+  const long: number[] = [];
+  const alter = (sql: string, scans = false) => {
     lines.push(sql);
     locking.push(lines.length);
+    if (scans) long.push(lines.length);
   };
   if (timeouts === 'lock' || timeouts === 'both') lines.push("SET lock_timeout = '3s';");
   if (timeouts === 'statement' || timeouts === 'both') lines.push("SET statement_timeout = '5min';");
@@ -36,12 +39,12 @@ function generate(i: number): Generated {
     lines.push('COMMIT;', 'BEGIN;');
     locking.length = 0; // the first transaction is covered: only the second one's statements count
     alter(`ALTER TABLE ${table} ADD COLUMN c_${i}_b integer;`);
-    alter(`CREATE INDEX idx_${i} ON ${table} (id);`);
+    alter(`CREATE INDEX idx_${i} ON ${table} (id);`, true);
     lines.push('COMMIT;');
   } else {
     alter(`ALTER TABLE ${table} ADD COLUMN c_${i} integer;`);
     lines.push(`CREATE TABLE new_${i} (id bigint PRIMARY KEY);`); // a new table locks nothing anyone uses
-    alter(`CREATE INDEX idx_${i} ON ${table} (id);`);
+    alter(`CREATE INDEX idx_${i} ON ${table} (id);`, true);
     lines.push(`SELECT count(*) FROM ${table};`);
     for (let extra = 0; extra < i % 4; extra++) alter(`ALTER TABLE ${table} ADD COLUMN c_${i}_${extra} text;`);
     if (i % 3 === 0) alter(`ALTER TABLE ${table} RENAME COLUMN c_${i} TO c_${i}_renamed;`);
@@ -52,7 +55,7 @@ function generate(i: number): Generated {
   return {
     input: { file: `migrations/${String(i).padStart(4, '0')}_change.sql`, sql: `${lines.join('\n')}\n` },
     lock: lockSet ? [] : covered,
-    statement: statementSet ? [] : covered,
+    statement: statementSet ? [] : lockSet ? [long] : covered,
   };
 }
 

@@ -9,10 +9,18 @@ ruleCases('require-statement-timeout', {
     },
     { sql: "SET lock_timeout = '5s';\nCREATE INDEX users_name_idx ON users (name);" },
     { sql: 'VACUUM FULL users;' },
+    // A scan or a rewrite runs as long as the table is big, lock_timeout or not.
+    { sql: "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN id TYPE bigint;" },
+    { sql: "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN email SET NOT NULL;" },
+    { sql: "SET lock_timeout = '5s';\nALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age >= 0);" },
   ],
   good: [
     { sql: "SET statement_timeout = '15min';\nALTER TABLE users ADD COLUMN nickname text;" },
     { sql: 'CREATE TABLE t (id bigint);\nALTER TABLE t ADD COLUMN x int;' },
     { sql: 'CREATE INDEX CONCURRENTLY users_name_idx ON users (name);' },
+    // lock_timeout bounds the wait, and the statements then hold their locks for an instant (metadata only).
+    {
+      sql: "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age >= 0) NOT VALID;\nALTER TABLE users RENAME COLUMN a TO b;\nDROP INDEX users_old_idx;",
+    },
   ],
 });
