@@ -530,6 +530,29 @@ describe('Rails (read statically)', () => {
     ]);
   });
 
+  it('names tables, foreign key columns and long index names as Rails does', async () => {
+    const dir = copyOf('sources-rails');
+    writeFileSync(
+      path.join(dir, 'db/migrate/20240106000000_create_families.rb'),
+      'class CreateFamilies < ActiveRecord::Migration[7.2]\n  def change\n    create_table :families do |t|\n      t.string :name\n    end\n    create_table :addresses do |t|\n      t.references :family, foreign_key: true\n    end\n  end\nend\n',
+    );
+    writeFileSync(
+      path.join(dir, 'db/migrate/20240107000000_create_exchange_rates.rb'),
+      'class CreateExchangeRates < ActiveRecord::Migration[7.2]\n  def change\n    create_table :exchange_rates do |t|\n      t.string :base_currency\n      t.string :converted_currency\n      t.date :date\n    end\n    add_index :exchange_rates, %i[base_currency converted_currency date], unique: true\n    add_foreign_key :addresses, :people\n  end\nend\n',
+    );
+    const result = await readMigrations(dir);
+    const sql = (file: string) =>
+      result.migrations.find((migration) => migration.path.endsWith(file))?.up.map((each) => each.sql) ?? [];
+    // t.references :family → families (not familys).
+    expect(sql('20240106000000_create_families.rb').join('\n')).toContain('REFERENCES "families" ("id")');
+    // Rails 7.1+: a generated name over 63 bytes is shortened with a hash (the name in maybe-finance's schema.rb).
+    expect(sql('20240107000000_create_exchange_rates.rb').join('\n')).toContain(
+      'idx_on_base_currency_converted_currency_date_255be792be',
+    );
+    // add_foreign_key :addresses, :people → column person_id.
+    expect(sql('20240107000000_create_exchange_rates.rb').join('\n')).toContain('FOREIGN KEY ("person_id")');
+  });
+
   it('the translated PostgreSQL runs on PGlite, up then the derived down', async () => {
     const result = await readMigrations(fixture('sources-rails'));
     await applyOnPglite('rails_fixture', result.migrations.slice(0, 2), [

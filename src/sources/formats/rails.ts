@@ -16,6 +16,7 @@ import {
   parseDslTree,
   symbolOrString,
 } from './dsl-source.js';
+import { migrationVersionOf, plural, railsIndexName, singular } from './rails-names.js';
 
 /** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
 const FILE = /^(\d+)_(\w+)(?:\.\w+)?\.rb$/;
@@ -123,17 +124,6 @@ function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 
   }
 }
 
-/** A naive singular for `add_foreign_key :orders, :users` (column `user_id`), as ActiveSupport does for regular nouns. */
-function singular(word: string): string {
-  if (/ies$/.test(word)) return word.replace(/ies$/, 'y');
-  if (/(ss|x|ch|sh)es$/.test(word)) return word.replace(/es$/, '');
-  return word.replace(/s$/, '');
-}
-
-function indexName(table: string, columns: string[]): string {
-  return `index_${table}_on_${columns.join('_and_')}`;
-}
-
 const FK_ACTIONS: Record<string, string> = {
   cascade: 'CASCADE',
   nullify: 'SET NULL',
@@ -148,6 +138,8 @@ class RailsTranslator {
   constructor(
     readonly engine: ddl.DdlEngine,
     readonly out: DslTranslation,
+    /** The class's `ActiveRecord::Migration[7.2]` version: it decides how long index names are shortened. */
+    readonly migrationVersion?: number,
   ) {}
 
   /** Translates a method body; `target` receives the operations (up list, or down list for `def down`). */
@@ -330,7 +322,8 @@ class RailsTranslator {
         if (!table) return unknown();
         const columns = names(a[1]) ?? names(k.get('column'));
         const indexName =
-          symbolOrString(k.get('name')) ?? (columns ? `index_${table}_on_${columns.join('_and_')}` : undefined);
+          symbolOrString(k.get('name')) ??
+          (columns ? railsIndexName(table, columns, this.migrationVersion) : undefined);
         if (!indexName) return unknown();
         const concurrently = symbolOrString(k.get('algorithm')) === 'concurrently';
         const up = [ddl.dropIndex(e, table, indexName, { concurrently, ifExists: truthy(k.get('if_exists')) })];
@@ -527,7 +520,7 @@ class RailsTranslator {
     return {
       table,
       columns,
-      name: symbolOrString(k.get('name')) ?? indexName(table, columns),
+      name: symbolOrString(k.get('name')) ?? railsIndexName(table, columns, this.migrationVersion),
       unique: truthy(k.get('unique')),
       concurrently: symbolOrString(k.get('algorithm')) === 'concurrently',
       ...(where?.kind === 'string' ? { where: where.value } : {}),
@@ -576,7 +569,7 @@ class RailsTranslator {
     const foreignKey = k.get('foreign_key');
     if (truthy(foreignKey) && !polymorphic) {
       const options = foreignKey?.kind === 'keywords' ? new Map(foreignKey.entries) : new Map<string, DslValue>();
-      const to = symbolOrString(options.get('to_table')) ?? `${reference}s`;
+      const to = symbolOrString(options.get('to_table')) ?? plural(reference);
       const fkName = symbolOrString(options.get('name')) ?? ddl.railsForeignKeyName(table, column);
       const onDelete = FK_ACTIONS[symbolOrString(options.get('on_delete')) ?? ''];
       up.push(
@@ -869,7 +862,7 @@ export const rails: FormatReader = {
       const tree = parseDslTree(source, 'ruby');
       const klass = tree.find((node) => /^class\s/.test(node.text));
       const members = klass?.children ?? [];
-      const translator = new RailsTranslator(ddl.ddlEngine(engine), translation);
+      const translator = new RailsTranslator(ddl.ddlEngine(engine), translation, migrationVersionOf(klass?.text));
       const method = (methodName: string) =>
         members.find((node) => new RegExp(`^def\\s+(self\\.)?${methodName}\\b`).test(node.text));
       const change = method('change');
