@@ -71,6 +71,11 @@ export interface ValidateOptions {
   file?: string;
   /** How the report's evidence names a line (default `line 12`), e.g. the source line of SQL compiled from code. */
   lineLabel?: (line: number) => string;
+  /**
+   * For SQL compiled from the migration's own code (a Rails or knex file): the line of that file a line of the SQL
+   * came from, so a finding listing several statements names the lines the author wrote.
+   */
+  sourceLine?: (line: number) => number | undefined;
   /** PostgreSQL major version the migration targets (default 15). */
   pgVersion?: number;
   /** The server version other engines target as the caller wrote it (`8.0.35`, `mariadb-10.11`). */
@@ -324,7 +329,7 @@ async function analyze(
   let openTransaction: StatementAt | undefined;
   const foreignKeys: Array<MigrationEndContext['foreignKeys'][number]> = [];
   const droppedKeys: Array<MigrationEndContext['droppedKeys'][number]> = [];
-  const perTransaction = new PerTransactionHits();
+  const perTransaction = new PerTransactionHits(options.sourceLine);
   const at = (statement: PgStatement, kind: string, sql = statement.sql): StatementAt => ({
     index,
     span: statement.span,
@@ -503,6 +508,7 @@ async function analyze(
       index++;
     }
   const end: MigrationEndContext = {
+    ...(options.sourceLine ? { sourceLine: options.sourceLine } : {}),
     file: options.file,
     pgVersion,
     catalog,
@@ -550,10 +556,13 @@ async function analyze(
 class PerTransactionHits {
   private readonly groups = new Map<string, { rule: Rule; first: StatementAt; covered: CoveredStatement[] }>();
 
+  constructor(private readonly sourceLine?: (line: number) => number | undefined) {}
+
   add(rule: Rule, state: SessionState, context: RuleContext, hit: RuleHit, sql = context.statement.sql): void {
     const key = `${rule.meta.id}\u0000${state.inTransaction ? state.transaction : 'outside'}`;
     const { statement, index } = context;
-    const covered: CoveredStatement = { index, line: statement.span.start.line };
+    const line = statement.span.start.line;
+    const covered: CoveredStatement = { index, line: this.sourceLine?.(line) ?? line };
     if (hit.table) covered.table = hit.table;
     if (hit.queued) covered.queued = hit.queued;
     const group = this.groups.get(key);

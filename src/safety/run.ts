@@ -264,7 +264,7 @@ async function runChecks<Report extends ReportSummary>(
           catalog: fileCatalog,
           ...engineVersionOf(input, options),
           ...(down === undefined ? {} : { down }),
-          ...(input.origins ? { lineLabel: sourceLineLabel(input) } : {}),
+          ...(input.origins ? { lineLabel: sourceLineLabel(input), sourceLine: ownSourceLine(input) } : {}),
         },
         engineOf(input),
       );
@@ -473,6 +473,14 @@ function summaryWithOrigin(summary: StatementSummary, input: SqlInput): Statemen
 }
 
 /** Evidence for SQL compiled from code names the source line (`migrations/001_users.ts:14`), not the SQL's. */
+/** The line of the input's own file (not a helper it calls) that produced a line of its compiled SQL. */
+function ownSourceLine(input: SqlInput): (line: number) => number | undefined {
+  return (line) => {
+    const origin = originAt(input.origins, line);
+    return origin?.file === input.file ? origin.line : undefined;
+  };
+}
+
 function sourceLineLabel(input: SqlInput): (line: number) => string {
   return (line) => {
     const origin = originAt(input.origins, line);

@@ -239,6 +239,8 @@ export interface StatementAt {
 /** What the engine knows once the last statement of a migration has been read. */
 export interface MigrationEndContext {
   file: string | undefined;
+  /** For SQL compiled from code: the line of the migration's own file a line of the SQL came from. */
+  sourceLine?: (line: number) => number | undefined;
   pgVersion: number;
   /** The schema at the end of the migration. */
   catalog: CatalogView;

@@ -115,3 +115,29 @@ function expandLines(listed: string, sql: string): string {
     })
     .join(',');
 }
+
+describe('merged findings of SQL compiled from a migration file', () => {
+  it('name the lines of the migration file, not of the compiled SQL', async () => {
+    // What a Rails migration with add_column at lines 3 and 4 and remove_column at line 6 compiles to.
+    const input: SqlInput = {
+      file: 'db/migrate/20240209174912_redo_money_storage.rb',
+      sql: 'ALTER TABLE accounts ADD COLUMN a integer;\nALTER TABLE accounts ADD COLUMN b integer;\nALTER TABLE accounts DROP COLUMN c;\n',
+      inTransaction: true,
+      origins: [3, 4, 6].map((line, index) => ({
+        line: index + 1,
+        endLine: index + 1,
+        origin: { file: 'db/migrate/20240209174912_redo_money_storage.rb', line },
+      })),
+    };
+    const result = await checkSqlInputs([input]);
+    const messages = (result.files[0]?.findings ?? []).map((finding) => `${finding.ruleId}: ${finding.message}`);
+    expect(messages).toContainEqual(
+      expect.stringContaining('require-lock-timeout: No lock_timeout is set for these 3 statements (lines 3–6)'),
+    );
+    expect(messages).toContainEqual(
+      expect.stringContaining(
+        'combine-alter-table: accounts is altered by 3 ALTER TABLE statements in one transaction (lines 3–6)',
+      ),
+    );
+  });
+});

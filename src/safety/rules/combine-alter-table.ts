@@ -120,7 +120,10 @@ export const combineAlterTable: Rule = {
         const [first] = run.statements;
         if (!first) return [];
         const { display } = run.table;
-        const lines = coveredLines(run.statements.map((each) => ({ index: each.index, line: each.span.start.line })));
+        const lineOf = (line: number) => context.sourceLine?.(line) ?? line;
+        const lines = coveredLines(
+          run.statements.map((each) => ({ index: each.index, line: lineOf(each.span.start.line) })),
+        );
         return [
           {
             at: first,
