@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -551,6 +551,88 @@ describe('Rails (read statically)', () => {
     );
     // add_foreign_key :addresses, :people → column person_id.
     expect(sql('20240107000000_create_exchange_rates.rb').join('\n')).toContain('FOREIGN KEY ("person_id")');
+  });
+
+  it('PostgreSQL enums, stored virtual columns, custom types, rename_index and t.foreign_key; runs on PGlite', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rails-pg-types-'));
+    temporary.push(dir);
+    const migrate = path.join(dir, 'db/migrate');
+    mkdirSync(migrate, { recursive: true });
+    writeFileSync(
+      path.join(migrate, '20240101000000_create_accounts.rb'),
+      [
+        'class CreateAccounts < ActiveRecord::Migration[7.2]',
+        '  def change',
+        '    create_enum :account_status, %w[ok syncing error]',
+        '    create_table :blobs do |t|',
+        '      t.string :key',
+        '    end',
+        '    create_table :accounts do |t|',
+        '      t.bigint :blob_id',
+        '      t.decimal :price, precision: 10, scale: 2',
+        '      t.integer :qty',
+        '      t.foreign_key :blobs, column: :blob_id',
+        '    end',
+        '    change_table :accounts do |t|',
+        '      t.enum :status, enum_type: :account_status, default: "ok", null: false',
+        '      t.virtual(',
+        '        :total,',
+        '        type: :decimal,',
+        '        stored: true,',
+        '        as: <<-SQL',
+        '          price * qty',
+        '        SQL',
+        '      )',
+        '    end',
+        '    add_index :accounts, :qty',
+        '    rename_index :accounts, :index_accounts_on_qty, :accounts_qty_idx',
+        '  end',
+        'end',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(migrate, '20240102000000_add_role.rb'),
+      [
+        'class AddRole < ActiveRecord::Migration[7.2]',
+        '  def up',
+        '    create_enum :user_role, %w[admin member]',
+        '    add_column :accounts, :role, :user_role, default: "member", null: false',
+        '    add_column :accounts, :legacy_role, :string',
+        "    change_column :accounts, :legacy_role, :user_role, using: 'legacy_role::user_role'",
+        '  end',
+        '  def down',
+        '    remove_column :accounts, :legacy_role',
+        '    remove_column :accounts, :role',
+        '    drop_enum :user_role',
+        '  end',
+        'end',
+        '',
+      ].join('\n'),
+    );
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    const sql = result.migrations.flatMap((migration) => migration.up.map((each) => each.sql)).join('\n');
+    expect(sql).toContain(`CREATE TYPE "account_status" AS ENUM ('ok', 'syncing', 'error')`);
+    expect(sql).toContain('"status" "account_status"');
+    expect(sql).toContain('"total" decimal GENERATED ALWAYS AS (price * qty) STORED');
+    expect(sql).toContain('FOREIGN KEY ("blob_id") REFERENCES "blobs"');
+    expect(sql).toContain('ALTER INDEX "index_accounts_on_qty" RENAME TO "accounts_qty_idx"');
+    expect(sql).toContain('USING legacy_role::user_role');
+    pglite ??= new PGlite();
+    await pglite.exec('CREATE SCHEMA rails_pg_types; SET search_path TO rails_pg_types');
+    for (const migration of result.migrations) for (const statement of migration.up) await pglite.exec(statement.sql);
+    await pglite.exec('INSERT INTO accounts (price, qty) VALUES (2.5, 4)');
+    const row = await pglite.query<{ total: string; status: string; role: string }>(
+      'SELECT total, status, role FROM accounts',
+    );
+    expect(row.rows).toEqual([{ total: '10.00', status: 'ok', role: 'member' }]);
+    for (const migration of [...result.migrations].reverse())
+      for (const statement of migration.down ?? []) await pglite.exec(statement.sql);
+    const types = await pglite.query<{ name: string }>(
+      "SELECT typname AS name FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'rails_pg_types' AND typtype = 'e'",
+    );
+    expect(types.rows).toEqual([]);
   });
 
   it('the translated PostgreSQL runs on PGlite, up then the derived down', async () => {

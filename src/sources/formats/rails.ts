@@ -80,14 +80,22 @@ function columnType(engine: ddl.DdlEngine, type: string, args: DslArgs): string 
       case 'point':
       case 'xml':
         return engine === 'postgresql' ? type : undefined;
-      case 'virtual':
-        return undefined;
+      case 'enum': {
+        // PostgreSQL only: the type create_enum made.
+        const enumType = symbolOrString(args.keywords.get('enum_type'));
+        return engine === 'postgresql' && enumType ? ddl.quote(engine, enumType) : undefined;
+      }
       default:
         return undefined;
     }
   })();
   if (!base) return undefined;
   return truthy(args.keywords.get('array')) && engine === 'postgresql' ? `${base}[]` : base;
+}
+
+/** A type Rails does not know, named as the type argument: PostgreSQL takes it by name (an enum, a domain). */
+function customType(engine: ddl.DdlEngine, type: string): string | undefined {
+  return engine === 'postgresql' && /^[a-z_][a-z0-9_]*$/.test(type) ? ddl.quote(engine, type) : undefined;
 }
 
 function numberOf(value: DslValue | undefined): number | undefined {
@@ -221,6 +229,28 @@ class RailsTranslator {
         }
         return push(up, undefined);
       }
+      case 'create_enum':
+      case 'drop_enum': {
+        const values = a[1]?.kind === 'array' ? a[1].items.map(symbolOrString) : undefined;
+        if (!table || e !== 'postgresql') return unknown();
+        const drop = `DROP TYPE ${truthy(k.get('if_exists')) ? 'IF EXISTS ' : ''}${ddl.quote(e, table)}`;
+        if (!values || values.some((value) => value === undefined)) {
+          return name === 'drop_enum' ? push([drop], undefined) : unknown('the enum values are not literal');
+        }
+        const create = `CREATE TYPE ${ddl.quote(e, table)} AS ENUM (${(values as string[]).map((value) => ddl.stringLiteral(e, value)).join(', ')})`;
+        return name === 'create_enum' ? push([create], [drop]) : push([drop], [create]);
+      }
+      case 'rename_index': {
+        const from = symbolOrString(a[1]);
+        const to = symbolOrString(a[2]);
+        if (!table || !from || !to) return unknown();
+        const rename = (a: string, b: string) =>
+          e === 'mysql'
+            ? `ALTER TABLE ${ddl.quoteTable(e, table)} RENAME INDEX ${ddl.quote(e, a)} TO ${ddl.quote(e, b)}`
+            : `ALTER INDEX ${ddl.quote(e, a)} RENAME TO ${ddl.quote(e, b)}`;
+        if (e === 'sqlite') return unknown('SQLite cannot rename an index');
+        return push([rename(from, to)], [rename(to, from)]);
+      }
       case 'rename_table': {
         const to = symbolOrString(a[1]);
         if (!table || !to) return unknown();
@@ -230,7 +260,7 @@ class RailsTranslator {
         const column = symbolOrString(a[1]);
         const type = symbolOrString(a[2]);
         if (!table || !column || !type) return unknown();
-        const spec = this.column(node, column, type, args);
+        const spec = this.column(node, column, type, args, { named: true });
         if (!spec) return;
         return push(
           [ddl.addColumn(e, table, spec, truthy(k.get('if_not_exists')))],
@@ -266,9 +296,11 @@ class RailsTranslator {
         const column = symbolOrString(a[1]);
         const type = symbolOrString(a[2]);
         if (!table || !column || !type) return unknown();
-        const sqlType = columnType(e, type, args);
+        const sqlType = columnType(e, type, args) ?? customType(e, type);
         if (!sqlType) return unknown(`column type :${type} is not translated`);
-        const up = [ddl.changeType(e, table, column, sqlType)];
+        const using = k.get('using');
+        if (using && using.kind !== 'string') return unknown('using: is not a literal string');
+        const up = [ddl.changeType(e, table, column, sqlType, using?.value)];
         if (k.has('null')) up.push(ddl.setNotNull(e, table, column, !truthy(k.get('null')), sqlType));
         const value = defaultOf(k.get('default'));
         if (value === 'unknown') return unknown('the default is not a literal');
@@ -483,7 +515,19 @@ class RailsTranslator {
     });
   }
 
-  private column(node: DslNode, name: string, type: string, args: DslArgs): ddl.ColumnSpec | undefined {
+  /**
+   * A column of `type` (a Rails type, `enum` with `enum_type:`, or `virtual` with `as:` and `stored: true`).
+   * `named`: the type was given as the type argument (`add_column :t, :c, :user_role`), where PostgreSQL takes a
+   * type Rails does not know by its name, as Rails does.
+   */
+  private column(
+    node: DslNode,
+    name: string,
+    type: string,
+    args: DslArgs,
+    { named = false }: { named?: boolean } = {},
+  ): ddl.ColumnSpec | undefined {
+    if (type === 'virtual') return this.generatedColumn(node, name, args);
     const sizing = ['limit', 'precision', 'scale'].find(
       (key) =>
         args.keywords.has(key) && args.keywords.get(key)?.kind !== 'number' && args.keywords.get(key)?.kind !== 'nil',
@@ -492,7 +536,7 @@ class RailsTranslator {
       this.out.unknown(node.line, node.text, `${sizing}: is not a literal number`, 'Check this column by hand.');
       return undefined;
     }
-    const sqlType = columnType(this.engine, type, args);
+    const sqlType = columnType(this.engine, type, args) ?? (named ? customType(this.engine, type) : undefined);
     if (!sqlType) {
       this.out.unknown(
         node.line,
@@ -512,6 +556,28 @@ class RailsTranslator {
       type: sqlType,
       ...(args.keywords.has('null') ? { nullable: truthy(args.keywords.get('null')) } : {}),
       ...(value ? { default: value } : {}),
+    };
+  }
+
+  /** `t.virtual :total, type: :decimal, as: "price * qty", stored: true` → a stored generated column. */
+  private generatedColumn(node: DslNode, name: string, args: DslArgs): ddl.ColumnSpec | undefined {
+    const innerType = symbolOrString(args.keywords.get('type'));
+    const expression = args.keywords.get('as');
+    const sqlType = innerType ? columnType(this.engine, innerType, args) : undefined;
+    if (!sqlType || expression?.kind !== 'string' || expression.interpolated || !truthy(args.keywords.get('stored'))) {
+      this.out.unknown(
+        node.line,
+        node.text,
+        'a virtual column is translated when it gives type:, a literal as: and stored: true',
+        'Check this column by hand.',
+      );
+      return undefined;
+    }
+    const nullable = args.keywords.has('null') && !truthy(args.keywords.get('null')) ? ' NOT NULL' : '';
+    return {
+      name,
+      type: sqlType,
+      raw: `${ddl.quote(this.engine, name)} ${sqlType} GENERATED ALWAYS AS (${expression.value.trim()}) STORED${nullable}`,
     };
   }
 
@@ -720,6 +786,14 @@ class RailsTranslator {
       after.push({ sql: ddl.createIndex(e, this.index(table, list, args.keywords)), line: child.line });
       return;
     }
+    if (method === 'foreign_key') {
+      // t.foreign_key :blobs, column: :blob_id → add_foreign_key after the table exists.
+      const operations: DslOperation[] = [];
+      const rest = child.text.replace(/^\w+\.foreign_key\s*\(?/, '').replace(/\)$/, '');
+      this.statement({ text: `add_foreign_key :${table}, ${rest}`, line: child.line }, operations, 'up');
+      for (const operation of operations) for (const sql of operation.up) after.push({ sql, line: child.line });
+      return;
+    }
     if (method === 'check_constraint') {
       const expression = args.positional[0];
       const checkName = symbolOrString(args.keywords.get('name')) ?? `chk_rails_${table}`;
@@ -785,7 +859,10 @@ class RailsTranslator {
         continue;
       }
       // t.<type> :col → add_column; t.remove → remove_column; t.rename → rename_column; t.index → add_index …
-      const rest = child.text.replace(/^\w+\.\w+[?!]?\s*\(?/, '').replace(/\)$/, '');
+      const rest = child.text
+        .replace(/^\w+\.\w+[?!]?\s*\(?/, '')
+        .replace(/\)$/, '')
+        .trimStart();
       const prefix = `:${table}, `;
       const translated: Record<string, string> = {
         remove: 'remove_columns',
@@ -806,7 +883,9 @@ class RailsTranslator {
       };
       const rewritten = translated[method]
         ? `${translated[method]} ${prefix}${rest}`
-        : columnType(this.engine, method, { positional: [], keywords: new Map() })
+        : method === 'enum' ||
+            method === 'virtual' ||
+            columnType(this.engine, method, { positional: [], keywords: new Map() })
           ? `add_column ${prefix}${rest.replace(/^(:\w+)/, `$1, :${method}`)}`
           : undefined;
       if (!rewritten) {
