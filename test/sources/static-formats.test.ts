@@ -584,6 +584,13 @@ describe('Rails (read statically)', () => {
         '        SQL',
         '      )',
         '    end',
+        '    if ActiveRecord::Base.connection.adapter_name == "SQLServer"',
+        '      execute <<~SQL.squish',
+        '        CREATE UNIQUE NONCLUSTERED INDEX accounts_price_idx ON accounts(price)',
+        '      SQL',
+        '    else',
+        '      add_index :accounts, :price',
+        '    end',
         '    add_index :accounts, :qty',
         '    rename_index :accounts, :index_accounts_on_qty, :accounts_qty_idx',
         '  end',
@@ -619,6 +626,9 @@ describe('Rails (read statically)', () => {
     expect(sql).toContain('FOREIGN KEY ("blob_id") REFERENCES "blobs"');
     expect(sql).toContain('ALTER INDEX "index_accounts_on_qty" RENAME TO "accounts_qty_idx"');
     expect(sql).toContain('USING legacy_role::user_role');
+    // The adapter test is decided for PostgreSQL: the else branch is the one read.
+    expect(sql).not.toContain('NONCLUSTERED');
+    expect(sql).toContain('CREATE INDEX "index_accounts_on_price" ON "accounts" ("price")');
     pglite ??= new PGlite();
     await pglite.exec('CREATE SCHEMA rails_pg_types; SET search_path TO rails_pg_types');
     for (const migration of result.migrations) for (const statement of migration.up) await pglite.exec(statement.sql);

@@ -93,6 +93,24 @@ function columnType(engine: ddl.DdlEngine, type: string, args: DslArgs): string 
   return truthy(args.keywords.get('array')) && engine === 'postgresql' ? `${base}[]` : base;
 }
 
+/** The names Rails' adapters give themselves (`connection.adapter_name`), per engine, lower case. */
+const ADAPTER_NAMES: Record<ddl.DdlEngine, readonly string[]> = {
+  postgresql: ['postgresql', 'postgis'],
+  mysql: ['mysql', 'mysql2', 'trilogy'],
+  sqlite: ['sqlite', 'sqlite3'],
+};
+
+/** `connection.adapter_name == "SQLServer"` (or `!=`, `.downcase`): true or false for the engine; else undefined. */
+function adapterCondition(condition: string, engine: ddl.DdlEngine): boolean | undefined {
+  const match =
+    /^\(?\s*(?:ActiveRecord::Base\.)?connection\.adapter_name(?:\.(?:downcase|to_s))?\s*(==|!=)\s*["'](\w+)["']\s*\)?$/.exec(
+      condition.trim(),
+    );
+  if (!match) return undefined;
+  const equal = (ADAPTER_NAMES[engine] ?? []).includes((match[2] ?? '').toLowerCase());
+  return match[1] === '==' ? equal : !equal;
+}
+
 /** A type Rails does not know, named as the type argument: PostgreSQL takes it by name (an enum, a domain). */
 function customType(engine: ddl.DdlEngine, type: string): string | undefined {
   return engine === 'postgresql' && /^[a-z_][a-z0-9_]*$/.test(type) ? ddl.quote(engine, type) : undefined;
@@ -172,6 +190,15 @@ class RailsTranslator {
     const block = /^(if|unless)\s+(.+)$/s.exec(node.text);
     if (block && node.children) {
       const branch = node.children.findIndex((child) => /^(else|elsif)\b/.test(child.text));
+      // `if connection.adapter_name == "SQLServer"`: decided by the engine the migrations are read for.
+      const adapter = adapterCondition(block[2] ?? '', this.engine);
+      const hasElsif = node.children.some((child) => /^elsif\b/.test(child.text));
+      if (adapter !== undefined && !hasElsif) {
+        const taken = block[1] === 'unless' ? !adapter : adapter;
+        const ifBranch = branch === -1 ? node.children : node.children.slice(0, branch);
+        const elseBranch = branch === -1 ? [] : node.children.slice(branch + 1);
+        return this.body(taken ? ifBranch : elseBranch, target, direction);
+      }
       this.out.notes.push(
         `Line ${node.line}: \`${block[1]} ${block[2]}\` depends on the database; read as if it lets the calls run${branch === -1 ? '' : ' (the else branch is not read)'}.`,
       );
