@@ -45,6 +45,22 @@ function readTypeNameText(typeName: TypeName): string {
  * rewrite), so the change rewrites exactly when it would without the clause: `TYPE timestamptz USING published`
  * in a UTC session keeps the table.
  */
+/**
+ * `USING col::some_type`: the type the column is cast to on its way to the new type. PostgreSQL then rewrites the
+ * table only if one of the two conversions (old → some_type → new) is not binary-coercible.
+ */
+export function usingCastType(def: ColumnDef, column: string): TypeName | undefined {
+  const expression = def.raw_default;
+  if (!expression || !('TypeCast' in expression)) return undefined;
+  const argument = expression.TypeCast.arg;
+  if (!argument || !('ColumnRef' in argument)) return undefined;
+  const fields = argument.ColumnRef.fields ?? [];
+  const only = fields[0];
+  return fields.length === 1 && only !== undefined && 'String' in only && only.String.sval === column
+    ? expression.TypeCast.typeName
+    : undefined;
+}
+
 export function usingIsTheColumn(def: ColumnDef, column: string): boolean {
   let expression = def.raw_default;
   if (expression && 'TypeCast' in expression) {

@@ -1,6 +1,6 @@
 import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
-import { nodeType, typeNameText, usingIsTheColumn } from './ast.js';
+import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.js';
 import { displayTable, namesOf, objectKey, relationKey } from './names.js';
 import { queryRelations } from './query-relations.js';
 import { descendants, dropTableLocks, foreignKeyActionLocks, truncateLocks } from './related-locks.js';
@@ -494,8 +494,16 @@ function refineWithCatalog(
     const before = catalog.columns(table)?.find((column) => column.name === cmd.name)?.type;
     const after = typeNameText(cmd.def.ColumnDef.typeName);
     const def = cmd.def.ColumnDef;
-    if (!before || (def.raw_default && !usingIsTheColumn(def, cmd.name))) return;
-    if (isBinaryCoercible(before, after)) {
+    if (!before) return;
+    // USING col::mid converts through mid: no rewrite when both steps are binary-coercible.
+    const mid = def.raw_default && !usingIsTheColumn(def, cmd.name) ? usingCastType(def, cmd.name) : undefined;
+    if (def.raw_default && !usingIsTheColumn(def, cmd.name) && !mid) return;
+    const midText = mid ? typeNameText(mid) : undefined;
+    if (
+      midText
+        ? isBinaryCoercible(before, midText) && isBinaryCoercible(midText, after)
+        : isBinaryCoercible(before, after)
+    ) {
       effect.rewrite = false;
       effect.scan = false;
     } else if (timeZoneUtc && pgVersion >= 12 && isTimestampZoneChange(before, after)) {

@@ -100,6 +100,10 @@ export const LOCK_SHAPES: LockShape[] = [
     ROWS,
   ),
   plain("SET LOCAL timezone = 'Europe/Paris';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz USING ts", ROWS),
+  // USING the column cast to a third type: a rewrite only if one of the two conversions needs one.
+  plain('ALTER TABLE t ALTER COLUMN v TYPE varchar USING v::text', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN b TYPE numeric USING b::bigint', ROWS),
+  plain('ALTER TABLE t ALTER COLUMN n TYPE numeric USING n::numeric(12,2)', ROWS),
   plain('ALTER TABLE t ALTER COLUMN v TYPE varchar(20) USING v', ROWS),
   plain('ALTER TABLE t ALTER COLUMN v TYPE text USING v::text', ROWS),
   plain('ALTER TABLE t ALTER COLUMN a TYPE bigint USING a', ROWS),

@@ -1,4 +1,5 @@
-import { usingIsTheColumn } from '../ast.js';
+import type { TypeName } from 'libpg-query';
+import { usingCastType, usingIsTheColumn } from '../ast.js';
 import type { FixStep, Rule, RuleContext, RuleHit } from '../types.js';
 import {
   alterTableOf,
@@ -56,7 +57,9 @@ function parseCatalogType(text: string): ParsedType {
 const PRECISION_TYPES = new Set(['timestamp', 'timestamptz', 'time', 'timetz', 'interval']);
 
 /** Whether PostgreSQL can change the type without rewriting the table (binary-coercible, no length check). */
-function verdict(from: ParsedType, to: ParsedType): 'safe' | 'utc-only' | 'rewrite' {
+type Verdict = 'safe' | 'utc-only' | 'rewrite';
+
+function verdict(from: ParsedType, to: ParsedType): Verdict {
   if (from.array !== to.array) return 'rewrite';
   if (from.base === to.base) {
     if (from.mods.join() === to.mods.join()) return 'safe';
@@ -89,6 +92,16 @@ function verdict(from: ParsedType, to: ParsedType): 'safe' | 'utc-only' | 'rewri
     return 'utc-only';
   }
   return 'rewrite';
+}
+
+function typeOf(typeName: TypeName): ParsedType {
+  return { base: baseType(typeName), mods: typeMods(typeName), array: (typeName.arrayBounds?.length ?? 0) > 0 };
+}
+
+/** Two conversions in a row: the table is rewritten if either step rewrites it. */
+function through(first: Verdict, second: Verdict): Verdict {
+  if (first === 'rewrite' || second === 'rewrite') return 'rewrite';
+  return first === 'utc-only' || second === 'utc-only' ? 'utc-only' : 'safe';
 }
 
 export const columnTypeChange: Rule = {
@@ -137,11 +150,18 @@ export const columnTypeChange: Rule = {
       const texts = alterTypeTexts(context, cmd.name);
       // USING the column itself converts as no USING does: it does not decide the rewrite.
       const using = usingIsTheColumn(def, cmd.name) ? undefined : texts.using;
-      const decided = from ? verdict(from, to) : undefined;
-      if (decided === 'safe' && !using) continue;
+      // USING col::mid converts through mid: old → mid → new, each step binary-coercible or not.
+      const mid = using ? usingCastType(def, cmd.name) : undefined;
+      const decided = from
+        ? mid
+          ? through(verdict(from, typeOf(mid)), verdict(typeOf(mid), to))
+          : verdict(from, to)
+        : undefined;
+      const decidesAlone = !using || mid !== undefined;
+      if (decided === 'safe' && decidesAlone) continue;
       const column = ident(cmd.name);
       const newType = texts.type ?? to.base;
-      if (decided === 'utc-only' && !using) {
+      if (decided === 'utc-only' && decidesAlone) {
         // The migration pinned the session to UTC: no rewrite (the lock summary shows any index rebuild).
         if (context.timeZoneUtc && context.pgVersion >= 12) continue;
         const indexed = context.catalog.indexes(table.key).some((index) => index.columns.includes(cmd.name ?? ''));

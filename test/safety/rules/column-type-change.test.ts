@@ -87,6 +87,8 @@ ruleCases('column-type-change', {
       fix: [/SELECT placed_at AT TIME ZONE 'UTC' FROM/],
     },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text USING note::varchar(10);', options: orders },
+    // Through a cast that rewrites: int4 → int8 → text.
+    { sql: 'ALTER TABLE orders ALTER COLUMN quantity TYPE text USING quantity::bigint;', options: orders },
   ],
   good: [
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(255);', options: orders },
@@ -113,6 +115,9 @@ ruleCases('column-type-change', {
     },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(255) USING note;', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text USING note::text;', options: orders },
+    // Through binary-coercible casts only (maybe-finance/maybe: varchar USING role::text): no rewrite.
+    { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar USING note::text;', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN body TYPE varchar USING body::varchar;', options: orders },
   ],
 });
 
