@@ -216,11 +216,8 @@ export async function replay(catalog: MigrationCatalog, sql: string, file?: stri
       state.apply(statement.ast, []);
       continue;
     }
-    for (const inner of body.statements) {
-      state.apply(inner.statement.ast, []);
-      if (inner.conditional) catalog.markChangedColumnsUncertain(inner.statement.ast);
-    }
-    if (body.dynamicDdl.length > 0) catalog.forgetAfterUnknownChanges();
+    for (const inner of body.statements) state.apply(inner.statement.ast, [], { conditional: inner.conditional });
+    state.afterDoBlock(body);
   }
   catalog.endTransaction();
 }
@@ -462,10 +459,7 @@ async function analyze(
     if (hasLocks) addLocks(lockFacts, summary, largeTableRows);
 
     const knownForeignKeys = facts.foreignKeys.length;
-    const knownNotIdempotent = facts.notIdempotent.length;
-    collectFacts(facts, statement.ast, index, statement.span.start.line, catalog);
-    // A condition or an exception handler in the DO block makes a second run pass.
-    if (inner?.guarded) facts.notIdempotent.length = knownNotIdempotent;
+    collectFacts(facts, statement.ast, index, statement.span.start.line, catalog, { guarded: inner?.guarded === true });
     if (facts.foreignKeys.length > knownForeignKeys) {
       const where = at(statement, type, shownSql);
       for (const added of facts.foreignKeys.slice(knownForeignKeys))
@@ -479,8 +473,7 @@ async function analyze(
       }
     }
     followRename(foreignKeys, statement.ast);
-    state.apply(statement.ast, locks);
-    if (inner?.conditional) catalog.markChangedColumnsUncertain(statement.ast);
+    state.apply(statement.ast, locks, { conditional: inner?.conditional === true });
   };
 
   for await (const batch of batches)
@@ -497,10 +490,9 @@ async function analyze(
         if (implicit) state.beginImplicitTransaction();
         for (const inner of body.statements)
           checkStatement(inner.statement, nodeType(inner.statement.ast), inner, statement);
-        if (body.dynamicDdl.length > 0) {
-          catalog.forgetAfterUnknownChanges();
-          if (!disabled(DYNAMIC_SQL.id)) sink.statement(reported([dynamicSqlFinding(statement, body)]), undefined);
-        }
+        state.afterDoBlock(body);
+        if (body.dynamicDdl.length > 0 && !disabled(DYNAMIC_SQL.id))
+          sink.statement(reported([dynamicSqlFinding(statement, body)]), undefined);
         if (implicit) state.endImplicitTransaction();
       } else checkStatement(statement, type);
       if (!state.explicitTransaction) openTransaction = undefined;

@@ -51,9 +51,14 @@ export function collectFacts(
   index: number,
   line: number,
   catalog: CatalogView,
+  /** Run by a DO block under a condition or an exception handler: a second run passes it, so it is no retry hazard. */
+  { guarded = false }: { guarded?: boolean } = {},
 ): void {
   facts.statementCount++;
   const at = (what: string): StatementRef => ({ index, line, what });
+  const notIdempotent = (ref: StatementRef) => {
+    if (!guarded) facts.notIdempotent.push(ref);
+  };
   const existing = (table: string | undefined): table is string =>
     table !== undefined && !catalog.tableCreatedInThisMigration(table);
   switch (nodeType(ast)) {
@@ -71,7 +76,7 @@ export function collectFacts(
         if (key) keys.push(key);
       }
       if (!stmt.missing_ok)
-        facts.notIdempotent.push(
+        notIdempotent(
           at(`DROP ${[objectWord(type).toUpperCase(), ...keys.map(displayTable)].join(' ')} without IF EXISTS`),
         );
       for (const key of keys) {
@@ -123,8 +128,7 @@ export function collectFacts(
     case 'CreateStmt': {
       const stmt = (ast as { CreateStmt: import('libpg-query').CreateStmt }).CreateStmt;
       const table = relationKey(stmt.relation);
-      if (!stmt.if_not_exists)
-        facts.notIdempotent.push(at(`CREATE TABLE ${displayTable(table ?? '')} without IF NOT EXISTS`));
+      if (!stmt.if_not_exists) notIdempotent(at(`CREATE TABLE ${displayTable(table ?? '')} without IF NOT EXISTS`));
       for (const element of stmt.tableElts ?? []) {
         if ('Constraint' in element) addForeignKey(facts, at, element.Constraint, table, undefined, catalog);
         if ('ColumnDef' in element) {
@@ -139,7 +143,7 @@ export function collectFacts(
     case 'IndexStmt': {
       const stmt = (ast as { IndexStmt: import('libpg-query').IndexStmt }).IndexStmt;
       if (!stmt.if_not_exists)
-        facts.notIdempotent.push(at(`CREATE INDEX ${stmt.idxname ?? ''} without IF NOT EXISTS`.replace('  ', ' ')));
+        notIdempotent(at(`CREATE INDEX ${stmt.idxname ?? ''} without IF NOT EXISTS`.replace('  ', ' ')));
       break;
     }
     case 'CreateSeqStmt':
@@ -147,7 +151,7 @@ export function collectFacts(
     case 'CreateExtensionStmt': {
       const stmt = (ast as Record<string, { if_not_exists?: boolean }>)[nodeType(ast)];
       if (!stmt?.if_not_exists)
-        facts.notIdempotent.push(
+        notIdempotent(
           at(
             `${nodeType(ast)
               .replace(/^Create|Stmt$/g, '')
@@ -169,9 +173,7 @@ export function collectFacts(
           case 'AT_AddColumn': {
             if (!cmd.missing_ok) {
               const column = cmd.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef.colname : undefined;
-              facts.notIdempotent.push(
-                at(`ADD COLUMN ${column ? `${name}.${column}` : `on ${name}`} without IF NOT EXISTS`),
-              );
+              notIdempotent(at(`ADD COLUMN ${column ? `${name}.${column}` : `on ${name}`} without IF NOT EXISTS`));
             }
             const def = cmd.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef : undefined;
             if (!def) break;
@@ -192,8 +194,7 @@ export function collectFacts(
             break;
           }
           case 'AT_DropColumn':
-            if (!cmd.missing_ok)
-              facts.notIdempotent.push(at(`DROP COLUMN ${name}.${cmd.name ?? ''} without IF EXISTS`));
+            if (!cmd.missing_ok) notIdempotent(at(`DROP COLUMN ${name}.${cmd.name ?? ''} without IF EXISTS`));
             if (isExisting) {
               facts.dataLoss.push(at(`drops column ${name}.${cmd.name} and its data`));
               facts.incompatible.push(at(`drops column ${name}.${cmd.name} that old code may still read or write`));
@@ -214,8 +215,7 @@ export function collectFacts(
               facts.incompatible.push(at(`makes ${name}.${cmd.name} NOT NULL: old code writing NULL fails`));
             break;
           case 'AT_DropConstraint':
-            if (!cmd.missing_ok)
-              facts.notIdempotent.push(at(`DROP CONSTRAINT ${cmd.name ?? ''} on ${name} without IF EXISTS`));
+            if (!cmd.missing_ok) notIdempotent(at(`DROP CONSTRAINT ${cmd.name ?? ''} on ${name} without IF EXISTS`));
             break;
           case 'AT_AddConstraint':
             if (cmd.def && 'Constraint' in cmd.def)

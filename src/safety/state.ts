@@ -1,6 +1,7 @@
 import type { AlterTableStmt, CreateStmt, Node } from 'libpg-query';
 import { columnInfo, constraintInfo, nodeType, typeNameText } from './ast.js';
 import type { MigrationCatalog } from './catalog.js';
+import type { DoBlockBody } from './do-blocks.js';
 import type { StatementLock } from './locks.js';
 import { objectKey, relationKey } from './names.js';
 import { queryRelations } from './query-relations.js';
@@ -35,8 +36,11 @@ export class SessionState {
     }
   }
 
-  /** Move past one statement; `locks` are the locks it took (for the ACCESS EXCLUSIVE set). */
-  apply(ast: Node, locks: StatementLock[]): void {
+  /**
+   * Move past one statement; `locks` are the locks it took (for the ACCESS EXCLUSIVE set). `conditional`: a DO
+   * block runs it under IF, CASE, a loop or a handler, so the columns it changes may or may not have changed.
+   */
+  apply(ast: Node, locks: StatementLock[], { conditional = false }: { conditional?: boolean } = {}): void {
     const type = nodeType(ast);
     if (type === 'TransactionStmt') {
       this.applyTransaction((ast as { TransactionStmt: import('libpg-query').TransactionStmt }).TransactionStmt.kind);
@@ -61,6 +65,12 @@ export class SessionState {
       // Autocommit: the statement was its own transaction.
       this.catalog.endTransaction();
     }
+    if (conditional) this.catalog.markChangedColumnsUncertain(ast);
+  }
+
+  /** After the statements of a DO block: SQL it builds at run time may have changed anything. */
+  afterDoBlock(body: DoBlockBody): void {
+    if (body.dynamicDdl.length > 0) this.catalog.forgetAfterUnknownChanges();
   }
 
   /** A DO block outside a transaction block: the statements it runs share one implicit transaction. */
