@@ -254,7 +254,7 @@ export async function loadMigrationInputs(
         const input: SqlInput = {
           ...toInput(root, migration),
           ...(afterUnread ? { afterUnread } : {}),
-          ...(partOfFolder ? {} : { folderFromStart: true }),
+          ...(partOfFolder || narrowed.schemaNotFromStart ? {} : { folderFromStart: true }),
         };
         result.inputs.push(...fromFolder([input]));
       }

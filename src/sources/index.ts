@@ -278,6 +278,7 @@ async function readFolder(
     errors,
     ...(read.notes?.length ? { notes: read.notes } : {}),
     ...(read.setAside?.length ? { setAside: read.setAside } : {}),
+    ...(read.schemaNotFromStart ? { schemaNotFromStart: true } : {}),
   };
 }
 

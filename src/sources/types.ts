@@ -29,6 +29,8 @@ export interface ReadMigrationsResult {
   notes?: string[];
   /** Files of the folder the format deliberately did not read, each explained in `notes` (another engine's dialect). */
   setAside?: string[];
+  /** See FormatRead.schemaNotFromStart. */
+  schemaNotFromStart?: boolean;
 }
 
 export interface FolderEngine {
@@ -85,6 +87,11 @@ export interface FormatRead {
   notes?: string[];
   /** Files of the folder deliberately not read, each explained in `notes` (another engine's dialect). */
   setAside?: string[];
+  /**
+   * The migrations run with settings their files do not show (Ecto.Migrator's prefix:), so a table they name may be
+   * one they did not create: the check does not take the folder's schema as known from its first migration.
+   */
+  schemaNotFromStart?: boolean;
 }
 
 /** One migration folder as detect_setup sees it: its migrations in apply order and the conventions to follow. */

@@ -654,6 +654,31 @@ describe('Rails (read statically)', () => {
 });
 
 describe('Ecto (read statically)', () => {
+  it('migrations compiled with the app (lib/…/migrations/*.ex) are found and read, their schema not taken as known', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecto-compiled-'));
+    temporary.push(dir);
+    const migrations = path.join(dir, 'lib/app/tenants/repo/migrations');
+    mkdirSync(migrations, { recursive: true });
+    writeFileSync(
+      path.join(migrations, '20240101000000_create_broadcasts.ex'),
+      'defmodule App.Tenants.Migrations.CreateBroadcasts do\n  use Ecto.Migration\n\n  def change do\n    create table(:broadcasts) do\n      add :channel_id, references(:channels), null: false\n    end\n  end\nend\n',
+    );
+    // .ex files that are not migrations are no migration folder.
+    mkdirSync(path.join(dir, 'lib/app/other/migrations'), { recursive: true });
+    writeFileSync(
+      path.join(dir, 'lib/app/other/migrations/20240101000000_helper.ex'),
+      'defmodule App.Helper do\nend\n',
+    );
+    const folders = detectSetup(dir).packages.flatMap((pkg) => pkg.migrationDirs);
+    expect(folders.map((folder) => [folder.path, folder.tool])).toEqual([['lib/app/tenants/repo/migrations', 'ecto']]);
+    const result = await readMigrations(dir, { path: 'lib/app/tenants/repo/migrations' });
+    expect(result.errors).toEqual([]);
+    expect(result.schemaNotFromStart).toBe(true);
+    expect(result.migrations[0]?.up.map((statement) => statement.sql).join('\n')).toContain(
+      'CREATE TABLE "broadcasts"',
+    );
+  });
+
   it('create table, alter, indexes concurrently, rename, execute/2; down derived for change', async () => {
     const result = await readMigrations(fixture('sources-ecto'));
     expect(result).toMatchObject({ format: 'ecto', directory: 'priv/repo/migrations', engine: 'postgresql' });

@@ -17,7 +17,8 @@ import {
   symbolOrString,
 } from './dsl-source.js';
 
-const FILE = /^(\d+)_(\w+)\.exs$/;
+/** `.exs` scripts in priv/<repo>/migrations; `.ex` modules where the migrations are compiled with the app. */
+const FILE = /^(\d+)_(\w+)\.exs?$/;
 
 const ON_DELETE: Record<string, string> = {
   delete_all: 'CASCADE',
@@ -586,6 +587,14 @@ export const ecto: FormatReader = {
     const result: FormatRead = { migrations: [], errors: [], engine };
     if (!context.engine && !declared)
       result.notes = ['No engine given and no Ecto adapter found in config/: translated for PostgreSQL.'];
+    if (!PRIV_FOLDER.test(context.directory.split(path.sep).join('/'))) {
+      // Modules compiled with the app, run by the app's own Ecto.Migrator.run call (supabase/realtime: prefix "realtime").
+      result.schemaNotFromStart = true;
+      result.notes = [
+        ...(result.notes ?? []),
+        'Migrations compiled with the app (.ex): Ecto.Migrator runs them with options these files do not show (a prefix:), so unqualified tables are read as public ones and a table they do not create is not called unknown.',
+      ];
+    }
     return readDslFolder(context, result, 'ecto', FILE, ({ source, translation }) => {
       // The migration module is the one that uses Ecto.Migration: a file may define schema modules before it.
       const modules = parseDslTree(source, 'elixir').filter((node) => /^defmodule\s/.test(node.text));
@@ -663,22 +672,34 @@ export const ecto: FormatReader = {
   },
 };
 
-/** detect_setup: `priv/repo/migrations` (or another repo's `priv/<repo>/migrations`) folders of `.exs` migrations. */
+/** `priv/repo/migrations` (or another repo's `priv/<repo>/migrations`): Ecto's own place for migration scripts. */
+const PRIV_FOLDER = /(^|\/)priv\/[\w-]+\/migrations$/;
+
+/**
+ * detect_setup: `priv/repo/migrations` folders of `.exs` migrations, and migrations compiled with the app
+ * (supabase/realtime's `lib/realtime/tenants/repo/migrations/*.ex`, run by Ecto.Migrator): a `migrations` folder
+ * elsewhere whose files `use Ecto.Migration`.
+ */
 export function scanEcto(context: PackageContext): MigrationScan[] {
-  return scanDslFolders(
-    context,
-    'ecto',
-    /(^|\/)priv\/[\w-]+\/migrations$/,
-    FILE,
-    (text) => ({
-      hasDown: /^\s*def\s+(down|change)\b/m.test(text),
-      transactional: !/@disable_ddl_transaction\s+true/.test(text),
-    }),
-    {
-      naming: 'YYYYMMDDHHMMSS_name',
-      extension: '.exs',
-      moduleStyle: 'elixir',
-      transaction: 'per migration (opt out with @disable_ddl_transaction true)',
-    },
+  const facts = (text: string) => ({
+    hasDown: /^\s*def\s+(down|change)\b/m.test(text),
+    transactional: !/@disable_ddl_transaction\s+true/.test(text),
+  });
+  const conventions = (extension: string) => ({
+    naming: 'YYYYMMDDHHMMSS_name',
+    extension,
+    moduleStyle: 'elixir' as const,
+    transaction: 'per migration (opt out with @disable_ddl_transaction true)',
+  });
+  const scripts = scanDslFolders(context, 'ecto', PRIV_FOLDER, FILE, facts, conventions('.exs'));
+  const compiled = scanDslFolders(context, 'ecto', /(^|\/)migrations$/, FILE, facts, conventions('.ex')).filter(
+    (scan) =>
+      !PRIV_FOLDER.test(scan.dir.path) &&
+      scan.migrations.length > 0 &&
+      scan.migrations.every(
+        (migration) =>
+          migration.path.endsWith('.ex') && /\buse\s+Ecto\.Migration\b/.test(context.files.read(migration.path) ?? ''),
+      ),
   );
+  return [...scripts, ...compiled];
 }
