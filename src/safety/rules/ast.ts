@@ -1,7 +1,7 @@
 import type { AlterTableCmd, ColumnDef, Constraint, Node, RangeVar, TypeName } from 'libpg-query';
-import * as libpg from 'libpg-query';
 import { identifier } from '../../engines/postgresql/identifiers.js';
 import { blocksWrites } from '../../engines/postgresql/locks.js';
+import { parserOfParsedStatements } from '../../sql/postgres.js';
 import { type LexToken, lexAscii } from '../../sql/tokens.js';
 import { typeNameText } from '../ast.js';
 import { namesOf, relationDisplay, relationKey } from '../names.js';
@@ -380,7 +380,7 @@ export function localAst(context: RuleContext): Node | undefined {
     if (statement.byteStart !== undefined)
       return shiftLocations(statement.ast, statement.byteStart - statement.locationBase) as Node;
     try {
-      return libpg.parseSync(statement.sql).stmts?.[0]?.stmt;
+      return parserOfParsedStatements().parseSync(statement.sql).stmts?.[0]?.stmt;
     } catch {
       return undefined;
     }
@@ -413,7 +413,11 @@ let lastScanned: { sql: string; tokens: LexToken[]; bytes: Buffer } | undefined;
  */
 function scanned(sql: string): { tokens: LexToken[]; bytes: Buffer } {
   if (lastScanned?.sql !== sql)
-    lastScanned = { sql, tokens: lexAscii(sql) ?? libpg.scanSync(sql).tokens, bytes: Buffer.from(sql) };
+    lastScanned = {
+      sql,
+      tokens: lexAscii(sql) ?? parserOfParsedStatements().scanSync(sql).tokens,
+      bytes: Buffer.from(sql),
+    };
   return lastScanned;
 }
 

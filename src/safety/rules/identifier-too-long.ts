@@ -1,5 +1,5 @@
-import * as libpg from 'libpg-query';
 import { nodeCrypto } from '../../lazy-builtins.js';
+import { parserOfParsedStatements } from '../../sql/postgres.js';
 import type { Rule } from '../types.js';
 import { step } from './ast.js';
 
@@ -73,7 +73,7 @@ export const identifierTooLong: Rule = {
     // The parser truncates long identifiers itself, so they are read from the tokens of the statement text.
     const long = new Set<string>();
     const bytes = Buffer.from(context.statement.sql);
-    for (const token of libpg.scanSync(context.statement.sql).tokens) {
+    for (const token of parserOfParsedStatements().scanSync(context.statement.sql).tokens) {
       if (token.tokenName !== 'IDENT') continue;
       let name = bytes.subarray(token.start, token.end).toString();
       name = name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name.toLowerCase();
