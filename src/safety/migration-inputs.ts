@@ -97,8 +97,10 @@ export async function loadMigrationInputs(
       result.inputs.push(...(await loadSqlInputs(root, [target])));
       if (paths.length === 1) {
         const earlier = numberedFilesBefore(root, absolute);
-        result.history.push(...earlier);
-        if (earlier.length > 0) result.historyPartial = true;
+        result.history.push(...earlier.history);
+        if (earlier.history.length > 0) result.historyPartial = true;
+        for (const file of earlier.unread)
+          result.notes.push(`${file} (earlier migration) could not be read, so the tables it creates are unknown.`);
       }
       continue;
     }
@@ -284,34 +286,39 @@ const TOOL_FILE_NAME = /\.(up|down)\.sql$|^[VUR][\d._]*__/i;
 const FOLDER_FILE_NAME = /^(up|down|migration)\.sql$/i;
 const TOOL_MARKER = /^\s*--\s*(migrate:(up|down)|\+goose\b|\+migrate\b)/im;
 
-/** A lone .sql file no migration tool would claim: checked as plain SQL without loading the readers. */
 /**
  * A numbered plain .sql file (`004_add_index.sql`) checked alone: the numbered files before it in its folder, in
  * natural order, are the migrations applied before it, so the tables they create are known to its check.
  */
-function numberedFilesBefore(root: string, absolute: string): Array<{ sql: string; file: string }> {
+function numberedFilesBefore(
+  root: string,
+  absolute: string,
+): { history: Array<{ sql: string; file: string }>; unread: string[] } {
   const name = path.basename(absolute);
-  if (!/^\d/.test(name)) return [];
+  const found = { history: [] as Array<{ sql: string; file: string }>, unread: [] as string[] };
+  if (!/^\d/.test(name)) return found;
   const folder = path.dirname(absolute);
   let siblings: string[];
   try {
     siblings = readdirSync(folder);
   } catch {
-    return [];
+    return found;
   }
-  return siblings
+  const earlier = siblings
     .filter((sibling) => /^\d.*\.sql$/i.test(sibling) && naturalCompare(sibling, name) < 0 && !isDownFile(sibling))
-    .sort(naturalCompare)
-    .flatMap((sibling) => {
-      const file = path.join(folder, sibling);
-      try {
-        return statSync(file).isFile() ? [{ sql: readFileOnce(file), file: relativeToRoot(root, file) }] : [];
-      } catch {
-        return [];
-      }
-    });
+    .sort(naturalCompare);
+  for (const sibling of earlier) {
+    const file = path.join(folder, sibling);
+    try {
+      if (statSync(file).isFile()) found.history.push({ sql: readFileOnce(file), file: relativeToRoot(root, file) });
+    } catch {
+      found.unread.push(relativeToRoot(root, file));
+    }
+  }
+  return found;
 }
 
+/** A lone .sql file no migration tool would claim: checked as plain SQL without loading the readers. */
 function isPlainSqlFile(root: string, absolute: string): boolean {
   const name = path.basename(absolute);
   if (!/\.sql$/i.test(name) || TOOL_FILE_NAME.test(name)) return false;
