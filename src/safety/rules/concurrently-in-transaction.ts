@@ -41,12 +41,16 @@ export const concurrentlyInTransaction: Rule = {
   },
   appliesTo: ['IndexStmt', 'DropStmt', 'ReindexStmt', 'AlterTableStmt'],
   check(context) {
-    if (!context.inTransaction) return [];
+    if (!context.inTransaction && !context.inDoBlock) return [];
     const what = isConcurrent(context);
     if (!what) return [];
     return [
       {
-        message: `${what} cannot run inside a transaction block; this migration runs in one and will fail.`,
+        // supabase/realtime tries CREATE INDEX CONCURRENTLY in a DO block and falls back to a plain build in its
+        // exception handler: the migration does not fail, but the concurrent build never happens.
+        message: context.inDoBlock
+          ? `${what} cannot run inside a DO block (PostgreSQL refuses it in any function): the concurrent build never happens; an exception handler around it runs its fallback instead, or the migration fails.`
+          : `${what} cannot run inside a transaction block; this migration runs in one and will fail.`,
         fix: {
           summary: 'Move the statement into its own migration that runs outside a transaction.',
           steps: [

@@ -1,4 +1,5 @@
-import { ruleCases } from './run.js';
+import { describe, expect, it } from 'vitest';
+import { findingsOf, ruleCases } from './run.js';
 
 ruleCases('concurrently-in-transaction', {
   bad: [
@@ -26,4 +27,22 @@ ruleCases('concurrently-in-transaction', {
     { sql: 'BEGIN;\nCOMMIT;\nDROP INDEX CONCURRENTLY orders_status_idx;' },
     { sql: 'REINDEX TABLE CONCURRENTLY orders;', options: { assumeInTransaction: false } },
   ],
+});
+
+describe('concurrently-in-transaction in a DO block', () => {
+  it('says the concurrent build never happens there, caught or not', async () => {
+    const sql = [
+      'DO $$',
+      'BEGIN',
+      '  CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_entity ON subscription USING btree (entity);',
+      'EXCEPTION WHEN others THEN',
+      '  CREATE INDEX IF NOT EXISTS ix_entity ON subscription USING btree (entity);',
+      'END$$;',
+    ].join('\n');
+    const [finding, ...rest] = await findingsOf('concurrently-in-transaction', sql);
+    expect(rest).toEqual([]);
+    expect(finding?.message).toContain('cannot run inside a DO block');
+    expect(finding?.message).toContain('an exception handler around it runs its fallback instead');
+    expect(finding?.span.start.line).toBe(3);
+  });
 });
