@@ -225,6 +225,11 @@ function qualifiedSql(display: string): string {
   return sql;
 }
 
+/** A catalog key as SQL: `public.orders` → `orders`, `App.Orders` → `"App"."Orders"`. */
+export function keySql(key: string): string {
+  return qualifiedSql(displayOf(key));
+}
+
 /** PostgreSQL truncates identifiers to 63 bytes; generated names must fit. */
 export function fitName(name: string): string {
   const bytes = Buffer.from(name);

@@ -1,7 +1,7 @@
 import { guaranteeRestored, isKeyGuarantee } from '../dropped-constraints.js';
 import { displayTable } from '../names.js';
 import type { ConstraintInfo, MigrationEndHit, Rule, RuleHit } from '../types.js';
-import { alterTableOf, displayOf, ident, isExistingTable, LOCK_TIMEOUT_SQL, step } from './ast.js';
+import { alterTableOf, isExistingTable, keySql, LOCK_TIMEOUT_SQL, step } from './ast.js';
 
 export const dropConstraint: Rule = {
   meta: {
@@ -42,7 +42,7 @@ export const dropConstraint: Rule = {
     const hits: MigrationEndHit[] = [];
     for (const dropped of context.droppedKeys) {
       if (guaranteeRestored(context.catalog, dropped)) continue;
-      const display = displayOf(dropped.table).split('.').map(ident).join('.');
+      const display = keySql(dropped.table);
       hits.push({
         at: dropped.at,
         ...droppedHit(dropped.constraint.name, display, dropped.constraint, dropped.at.sql),

@@ -1,7 +1,7 @@
 import { some } from '../../iterables.js';
 import { hasIndexStartingWith } from '../catalog.js';
 import type { CatalogView, MigrationEndHit, Rule } from '../types.js';
-import { columnList, displayOf, ident, indexName, type Relation, step } from './ast.js';
+import { columnList, displayOf, ident, indexName, keySql, type Relation, step } from './ast.js';
 
 export const foreignKeyMissingIndex: Rule = {
   meta: {
@@ -38,7 +38,7 @@ export const foreignKeyMissingIndex: Rule = {
       const id = `${table}(${columns.join(',')})`;
       if (reported.has(id) || coveredAtEnd(catalog, table, columns)) continue;
       reported.add(id);
-      const relation: Relation = { key: table, display: displayOf(table).split('.').map(ident).join('.') };
+      const relation: Relation = { key: table, display: keySql(table) };
       hits.push({
         at,
         ...(newTable ? newTableHit : existingTableHit)(relation, columns, displayOf(references), catalog),

@@ -1,7 +1,7 @@
 import type { IndexStmt } from 'libpg-query';
 import { postgresObjectName } from '../../engines/postgresql/identifiers.js';
 import type { FixStep, RuleContext } from '../types.js';
-import { displayOf, ident, nodeAs, step } from './ast.js';
+import { displayOf, ident, keySql, nodeAs, step, unqualified } from './ast.js';
 
 /**
  * CREATE INDEX CONCURRENTLY is refused on a partitioned table. The way to index one without blocking writes:
@@ -25,7 +25,7 @@ export function partitionedIndexSteps(context: RuleContext, table: string): FixS
   const create = `CREATE ${head[1] ? 'UNIQUE ' : ''}INDEX`;
   const rest = (head[2] ?? '').trim();
   const columns = columnPart(index);
-  const parentName = index.idxname ?? postgresObjectName(baseName(table), columns, 'idx');
+  const parentName = index.idxname ?? postgresObjectName(unqualified(table), columns, 'idx');
   const steps: FixStep[] = [];
   const indexTree = (relation: string, name: string, parent: string | undefined): void => {
     const partitions = context.catalog.inheritors(relation).filter((child) => child.partition);
@@ -35,16 +35,16 @@ export function partitionedIndexSteps(context: RuleContext, table: string): FixS
           parent
             ? `Index the sub-partitioned ${displayOf(relation)} the same way: its index ON ONLY it first.`
             : `Create the index ON ONLY the parent: it is invalid and nothing is built${partitions.length === 0 ? '; then, for each partition, build its index CONCURRENTLY and ALTER INDEX … ATTACH PARTITION it (the partitions are not known here)' : ''}.`,
-          `${create} ${ident(name)} ON ONLY ${qualified(relation)} ${rest};`,
+          `${create} ${ident(name)} ON ONLY ${keySql(relation)} ${rest};`,
         ),
       );
       for (const child of partitions)
-        indexTree(child.table, postgresObjectName(baseName(child.table), columns, 'idx'), name);
+        indexTree(child.table, postgresObjectName(unqualified(child.table), columns, 'idx'), name);
     } else {
       steps.push(
         step(
           `Build the index of partition ${displayOf(relation)} without blocking its writes (its own non-transactional migration); if it fails, DROP INDEX CONCURRENTLY the INVALID index it leaves and retry.`,
-          `${create} CONCURRENTLY ${ident(name)} ON ${qualified(relation)} ${rest};`,
+          `${create} CONCURRENTLY ${ident(name)} ON ${keySql(relation)} ${rest};`,
           { outsideTransaction: true, separateMigration: true },
         ),
       );
@@ -65,15 +65,4 @@ export function partitionedIndexSteps(context: RuleContext, table: string): FixS
 function columnPart(index: IndexStmt): string {
   const names = (index.indexParams ?? []).map((param) => nodeAs(param, 'IndexElem')?.name ?? 'expr');
   return names.join('_') || 'expr';
-}
-
-function baseName(key: string): string {
-  return key.slice(key.indexOf('.') + 1);
-}
-
-function qualified(key: string): string {
-  const dot = key.indexOf('.');
-  const schema = key.slice(0, dot);
-  const name = ident(key.slice(dot + 1));
-  return schema === 'public' ? name : `${ident(schema)}.${name}`;
 }
