@@ -674,6 +674,8 @@ export const ecto: FormatReader = {
 
 /** `priv/repo/migrations` (or another repo's `priv/<repo>/migrations`): Ecto's own place for migration scripts. */
 const PRIV_FOLDER = /(^|\/)priv\/[\w-]+\/migrations$/;
+/** Any other `migrations` folder (not scanned twice with the priv/ ones). */
+const OTHER_MIGRATIONS_FOLDER = /^(?!(?:.*\/)?priv\/[\w-]+\/migrations$)(?:.*\/)?migrations$/;
 
 /**
  * detect_setup: `priv/repo/migrations` folders of `.exs` migrations, and migrations compiled with the app
@@ -692,10 +694,8 @@ export function scanEcto(context: PackageContext): MigrationScan[] {
     transaction: 'per migration (opt out with @disable_ddl_transaction true)',
   });
   const scripts = scanDslFolders(context, 'ecto', PRIV_FOLDER, FILE, facts, conventions('.exs'));
-  const compiled = scanDslFolders(context, 'ecto', /(^|\/)migrations$/, FILE, facts, conventions('.ex')).filter(
+  const compiled = scanDslFolders(context, 'ecto', OTHER_MIGRATIONS_FOLDER, FILE, facts, conventions('.ex')).filter(
     (scan) =>
-      !PRIV_FOLDER.test(scan.dir.path) &&
-      scan.migrations.length > 0 &&
       scan.migrations.every(
         (migration) =>
           migration.path.endsWith('.ex') && /\buse\s+Ecto\.Migration\b/.test(context.files.read(migration.path) ?? ''),
