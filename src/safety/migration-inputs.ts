@@ -101,6 +101,10 @@ export async function loadMigrationInputs(
         if (earlier.history.length > 0) result.historyPartial = true;
         for (const file of earlier.unread)
           result.notes.push(`${file} (earlier migration) could not be read, so the tables it creates are unknown.`);
+        for (const file of earlier.outside)
+          result.notes.push(
+            `${file} (earlier migration) links to a path outside the project root and was not read, so the tables it creates are unknown.`,
+          );
       }
       continue;
     }
@@ -293,9 +297,13 @@ const TOOL_MARKER = /^\s*--\s*(migrate:(up|down)|\+goose\b|\+migrate\b)/im;
 function numberedFilesBefore(
   root: string,
   absolute: string,
-): { history: Array<{ sql: string; file: string }>; unread: string[] } {
+): { history: Array<{ sql: string; file: string }>; unread: string[]; outside: string[] } {
   const name = path.basename(absolute);
-  const found = { history: [] as Array<{ sql: string; file: string }>, unread: [] as string[] };
+  const found = {
+    history: [] as Array<{ sql: string; file: string }>,
+    unread: [] as string[],
+    outside: [] as string[],
+  };
   if (!/^\d/.test(name)) return found;
   const folder = path.dirname(absolute);
   let siblings: string[];
@@ -309,6 +317,10 @@ function numberedFilesBefore(
     .sort(naturalCompare);
   for (const sibling of earlier) {
     const file = path.join(folder, sibling);
+    if (!resolvesInside(root, file)) {
+      found.outside.push(relativeToRoot(root, file));
+      continue;
+    }
     try {
       if (statSync(file).isFile()) found.history.push({ sql: readFileOnce(file), file: relativeToRoot(root, file) });
     } catch {
@@ -316,6 +328,16 @@ function numberedFilesBefore(
     }
   }
   return found;
+}
+
+/** False for a path that is, or runs through, a symlink to somewhere outside the project root. */
+function resolvesInside(root: string, file: string): boolean {
+  try {
+    resolveInsideRoot(root, file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A lone .sql file no migration tool would claim: checked as plain SQL without loading the readers. */

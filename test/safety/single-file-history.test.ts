@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,5 +48,32 @@ describe('a single migration file is checked against the migrations before it', 
     expect(report.notes).toContainEqual(
       expect.stringContaining('--history: migrations/002_widen_total.sql is not history of the migrations checked'),
     );
+  });
+
+  it('an earlier file that links outside the project root is not read, and the note says so', async () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'dma-outside-'));
+    const linked = mkdtempSync(path.join(tmpdir(), 'dma-single-link-'));
+    try {
+      writeFileSync(path.join(outside, 'secret.sql'), 'CREATE TABLE orders (id bigint PRIMARY KEY, total int);\n');
+      mkdirSync(path.join(linked, 'migrations'));
+      symlinkSync(path.join(outside, 'secret.sql'), path.join(linked, 'migrations/001_orders.sql'));
+      writeFileSync(
+        path.join(linked, 'migrations/002_widen_total.sql'),
+        'ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n',
+      );
+      const result = await runCli(['check', 'migrations/002_widen_total.sql', '--format', 'json'], { cwd: linked });
+      const report = JSON.parse(result.out) as CheckJson;
+      expect(report.notes).toContainEqual(
+        expect.stringContaining(
+          'migrations/001_orders.sql (earlier migration) links to a path outside the project root',
+        ),
+      );
+      // Its CREATE TABLE was not read: the current type of orders.total stays unknown.
+      const typeChange = report.files[0]?.findings.find((finding) => finding.ruleId === 'column-type-change');
+      expect(typeChange?.message).not.toContain('int4 → bigint');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+      rmSync(linked, { recursive: true, force: true });
+    }
   });
 });
