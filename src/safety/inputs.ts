@@ -5,6 +5,7 @@ import { globToRegExp } from '../glob.js';
 import { readFileOnce } from '../project/read-once.js';
 import { relativeToRoot, resolveInsideRoot } from '../root.js';
 import { downFileOf, isDownFile, upCandidates } from '../sources/down-files.js';
+import { naturalCompare } from '../sources/files.js';
 
 export { globToRegExp };
 
@@ -207,18 +208,4 @@ function expandGlob(root: string, pattern: string): string[] {
   };
   walk(start);
   return candidates;
-}
-
-/** Orders 2_x before 10_x, the way migration tools order files (digit runs compare as numbers). */
-export function naturalCompare(a: string, b: string): number {
-  const left = a.split(/(\d+)/);
-  const right = b.split(/(\d+)/);
-  for (let index = 0; index < Math.min(left.length, right.length); index++) {
-    const x = left[index] as string;
-    const y = right[index] as string;
-    if (x === y) continue;
-    if (index % 2 === 1) return Number(x) - Number(y) || x.length - y.length;
-    return x < y ? -1 : 1;
-  }
-  return left.length - right.length;
 }

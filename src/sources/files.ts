@@ -95,8 +95,18 @@ export function readError(file: string, error: unknown): MigrationReadError {
   };
 }
 
+/** Orders 2_x before 10_x, the way migration tools order files (digit runs compare as numbers). */
 export function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  const left = a.split(/(\d+)/);
+  const right = b.split(/(\d+)/);
+  for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    const x = left[index] as string;
+    const y = right[index] as string;
+    if (x === y) continue;
+    if (index % 2 === 1) return Number(x) - Number(y) || x.length - y.length;
+    return x < y ? -1 : 1;
+  }
+  return left.length - right.length;
 }
 
 export type { Migration };
