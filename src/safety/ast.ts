@@ -40,12 +40,6 @@ function readTypeNameText(typeName: TypeName): string {
 }
 
 /**
- * ALTER COLUMN … TYPE … USING whose expression is the column itself, bare or cast to the new type. PostgreSQL then
- * builds the same conversion as without USING (it looks through the coercion to the column when it decides on a
- * rewrite), so the change rewrites exactly when it would without the clause: `TYPE timestamptz USING published`
- * in a UTC session keeps the table.
- */
-/**
  * `USING col::some_type`: the type the column is cast to on its way to the new type. PostgreSQL then rewrites the
  * table only if one of the two conversions (old → some_type → new) is not binary-coercible.
  */
@@ -61,6 +55,12 @@ export function usingCastType(def: ColumnDef, column: string): TypeName | undefi
     : undefined;
 }
 
+/**
+ * ALTER COLUMN … TYPE … USING whose expression is the column itself, bare or cast to the new type. PostgreSQL then
+ * builds the same conversion as without USING (it looks through the coercion to the column when it decides on a
+ * rewrite), so the change rewrites exactly when it would without the clause: `TYPE timestamptz USING published`
+ * in a UTC session keeps the table.
+ */
 export function usingIsTheColumn(def: ColumnDef, column: string): boolean {
   let expression = def.raw_default;
   if (expression && 'TypeCast' in expression) {

@@ -4,6 +4,7 @@ import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.j
 import { displayTable, namesOf, objectKey, relationKey } from './names.js';
 import { queryRelations } from './query-relations.js';
 import { descendants, dropTableLocks, foreignKeyActionLocks, truncateLocks } from './related-locks.js';
+import { typeConversion } from './type-conversion.js';
 import type { CatalogView, LockClaim, PgLockMode } from './types.js';
 
 /**
@@ -495,69 +496,20 @@ function refineWithCatalog(
     const after = typeNameText(cmd.def.ColumnDef.typeName);
     const def = cmd.def.ColumnDef;
     if (!before) return;
-    // USING col::mid converts through mid: no rewrite when both steps are binary-coercible.
+    // USING col::mid converts through mid; any other USING expression decides nothing we can read.
     const mid = def.raw_default && !usingIsTheColumn(def, cmd.name) ? usingCastType(def, cmd.name) : undefined;
     if (def.raw_default && !usingIsTheColumn(def, cmd.name) && !mid) return;
-    const midText = mid ? typeNameText(mid) : undefined;
-    if (
-      midText
-        ? isBinaryCoercible(before, midText) && isBinaryCoercible(midText, after)
-        : isBinaryCoercible(before, after)
-    ) {
+    const conversion = typeConversion(before, after, mid ? typeNameText(mid) : undefined);
+    if (conversion === 'binary') {
       effect.rewrite = false;
       effect.scan = false;
-    } else if (timeZoneUtc && pgVersion >= 12 && isTimestampZoneChange(before, after)) {
+    } else if (conversion === 'utc-only' && timeZoneUtc && pgVersion >= 12) {
       // Metadata-only in a UTC session, but the column's indexes are still rebuilt (a scan under the lock).
       const column = cmd.name;
       effect.rewrite = false;
       effect.scan = catalog.indexes(table).some((index) => index.columns.includes(column));
     }
   }
-}
-
-/** timestamp ↔ timestamptz: no rewrite when the session time zone is UTC (PostgreSQL 12+). */
-export function isTimestampZoneChange(before: string, after: string): boolean {
-  const base = (type: string) =>
-    type
-      .replace(/\(\d+\)$/, '')
-      .replace(/^timestamp with(out)? time zone$/, (_, out) => (out ? 'timestamp' : 'timestamptz'));
-  const from = base(before);
-  const to = base(after);
-  return (from === 'timestamp' && to === 'timestamptz') || (from === 'timestamptz' && to === 'timestamp');
-}
-
-/** Type changes PostgreSQL does without a rewrite (alter_table.sgml): same type, varchar→text, widening. */
-export function isBinaryCoercible(before: string, after: string): boolean {
-  if (before === after) return true;
-  const parse = (type: string) => {
-    const match = /^([a-z_ ]+?)(?:\((\d+)(?:,(\d+))?\))?$/.exec(type);
-    return match
-      ? {
-          base: normalizeBase(match[1] ?? ''),
-          n: match[2] ? Number(match[2]) : undefined,
-          s: match[3] ? Number(match[3]) : undefined,
-        }
-      : undefined;
-  };
-  const from = parse(before);
-  const to = parse(after);
-  if (!from || !to) return false;
-  if ((from.base === 'varchar' || from.base === 'bpchar_as_text') && to.base === 'text') return from.base === 'varchar';
-  if (from.base === 'varchar' && to.base === 'varchar')
-    return to.n === undefined || (from.n !== undefined && to.n >= from.n);
-  if (from.base === 'text' && to.base === 'varchar') return to.n === undefined;
-  if (from.base === 'numeric' && to.base === 'numeric') {
-    if (to.n === undefined) return true;
-    if (from.n === undefined) return false;
-    return (to.s ?? 0) === (from.s ?? 0) && to.n >= from.n;
-  }
-  if (from.base === 'timestamp' && to.base === 'timestamptz') return false;
-  return false;
-}
-
-function normalizeBase(base: string): string {
-  const aliases: Record<string, string> = { 'character varying': 'varchar', decimal: 'numeric' };
-  return aliases[base] ?? base;
 }
 
 /** Functions whose DEFAULT forces a rewrite on ADD COLUMN (volatile); PG 11+ stores other defaults as metadata. */

@@ -53,7 +53,16 @@ CREATE SEQUENCE counter;
 CREATE TABLE owned (id bigserial PRIMARY KEY, x int);
 `;
 
+const TYPES = `
+CREATE TABLE ty (id bigint PRIMARY KEY, addr cidr, doc xml, ts3 timestamp(3), tz6 timestamptz(6), bits varbit(5),
+  t3 time(3), tags varchar(10)[]);
+CREATE INDEX ty_ts3_idx ON ty (ts3);
+`;
+const TYPE_ROWS =
+  "INSERT INTO ty SELECT g, '10.0.0.0/8', '<a/>', now(), now(), B'101', now(), ARRAY['x'] FROM generate_series(1, 20) g;";
+
 const plain = (sql: string, data?: string): LockShape => ({ sql, setup: PLAIN, ...(data ? { data } : {}) });
+const typed = (sql: string): LockShape => ({ sql, setup: TYPES, data: TYPE_ROWS });
 const fk = (sql: string): LockShape => ({ sql, setup: FK });
 const parted = (sql: string): LockShape => ({ sql, setup: PARTITIONED });
 const inherited = (sql: string): LockShape => ({ sql, setup: INHERITANCE });
@@ -107,6 +116,17 @@ export const LOCK_SHAPES: LockShape[] = [
   plain('ALTER TABLE t ALTER COLUMN v TYPE varchar(20) USING v', ROWS),
   plain('ALTER TABLE t ALTER COLUMN v TYPE text USING v::text', ROWS),
   plain('ALTER TABLE t ALTER COLUMN a TYPE bigint USING a', ROWS),
+  // Binary-coercible casts and widened precisions keep the table; a narrower precision rounds every value.
+  typed('ALTER TABLE ty ALTER COLUMN addr TYPE inet'),
+  typed('ALTER TABLE ty ALTER COLUMN doc TYPE text'),
+  typed('ALTER TABLE ty ALTER COLUMN ts3 TYPE timestamp(6)'),
+  typed('ALTER TABLE ty ALTER COLUMN tz6 TYPE timestamptz(3)'),
+  typed('ALTER TABLE ty ALTER COLUMN bits TYPE varbit(10)'),
+  typed('ALTER TABLE ty ALTER COLUMN t3 TYPE time(6)'),
+  typed('ALTER TABLE ty ALTER COLUMN tags TYPE varchar(20)[]'),
+  typed('ALTER TABLE ty ALTER COLUMN tags TYPE text[]'),
+  typed("SET LOCAL timezone = 'UTC';\nALTER TABLE ty ALTER COLUMN ts3 TYPE timestamptz(1)"),
+  typed("SET LOCAL timezone = 'UTC';\nALTER TABLE ty ALTER COLUMN ts3 TYPE timestamptz"),
   plain('ALTER TABLE t ALTER COLUMN a SET NOT NULL', ROWS),
   plain('ALTER TABLE t ALTER COLUMN code DROP NOT NULL'),
   plain('ALTER TABLE t ALTER COLUMN a SET DEFAULT 1'),

@@ -1,10 +1,9 @@
-import type { TypeName } from 'libpg-query';
-import { usingCastType, usingIsTheColumn } from '../ast.js';
+import { typeNameText, usingCastType, usingIsTheColumn } from '../ast.js';
+import { typeConversion } from '../type-conversion.js';
 import type { FixStep, Rule, RuleContext, RuleHit } from '../types.js';
 import {
   alterTableOf,
   alterTypeTexts,
-  baseType,
   batchedUpdateSql,
   columnDefOf,
   computedColumnTriggerSql,
@@ -16,93 +15,8 @@ import {
   severityForSize,
   sizeNote,
   step,
-  typeMods,
   unqualified,
 } from './ast.js';
-
-interface ParsedType {
-  base: string;
-  mods: number[];
-  array: boolean;
-}
-
-const ALIASES: Record<string, string> = {
-  'character varying': 'varchar',
-  character: 'bpchar',
-  char: 'bpchar',
-  int: 'int4',
-  integer: 'int4',
-  bigint: 'int8',
-  smallint: 'int2',
-  decimal: 'numeric',
-  'timestamp without time zone': 'timestamp',
-  'timestamp with time zone': 'timestamptz',
-  'bit varying': 'varbit',
-};
-
-/** 'varchar(20)' / 'numeric(10,2)' / 'text[]' as the catalog records it. */
-function parseCatalogType(text: string): ParsedType {
-  const array = text.endsWith('[]');
-  const body = array ? text.slice(0, -2) : text;
-  const match = /^([^(]+?)\s*(?:\(([^)]*)\))?$/.exec(body.trim());
-  const base = (match?.[1] ?? body).trim().toLowerCase();
-  const mods = (match?.[2] ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0)
-    .map(Number);
-  return { base: ALIASES[base] ?? base, mods, array };
-}
-
-const PRECISION_TYPES = new Set(['timestamp', 'timestamptz', 'time', 'timetz', 'interval']);
-
-/** Whether PostgreSQL can change the type without rewriting the table (binary-coercible, no length check). */
-type Verdict = 'safe' | 'utc-only' | 'rewrite';
-
-function verdict(from: ParsedType, to: ParsedType): Verdict {
-  if (from.array !== to.array) return 'rewrite';
-  if (from.base === to.base) {
-    if (from.mods.join() === to.mods.join()) return 'safe';
-    if (to.mods.length === 0 && ['varchar', 'numeric', 'varbit', ...PRECISION_TYPES].includes(to.base)) return 'safe';
-    if (
-      (to.base === 'varchar' || to.base === 'varbit') &&
-      from.mods.length === 1 &&
-      (to.mods[0] ?? 0) >= (from.mods[0] ?? 0)
-    )
-      return 'safe';
-    if (
-      to.base === 'numeric' &&
-      from.mods.length > 0 &&
-      (to.mods[0] ?? 0) >= (from.mods[0] ?? 0) &&
-      (to.mods[1] ?? 0) === (from.mods[1] ?? 0)
-    )
-      return 'safe';
-    if (PRECISION_TYPES.has(to.base) && from.mods.length === 1 && (to.mods[0] ?? 0) >= (from.mods[0] ?? 0))
-      return 'safe';
-    return 'rewrite';
-  }
-  if (from.base === 'varchar' && to.base === 'text') return 'safe';
-  if (from.base === 'text' && to.base === 'varchar' && to.mods.length === 0) return 'safe';
-  if (from.base === 'cidr' && to.base === 'inet') return 'safe';
-  if (from.base === 'xml' && to.base === 'text') return 'safe';
-  if (
-    (from.base === 'timestamp' && to.base === 'timestamptz') ||
-    (from.base === 'timestamptz' && to.base === 'timestamp')
-  ) {
-    return 'utc-only';
-  }
-  return 'rewrite';
-}
-
-function typeOf(typeName: TypeName): ParsedType {
-  return { base: baseType(typeName), mods: typeMods(typeName), array: (typeName.arrayBounds?.length ?? 0) > 0 };
-}
-
-/** Two conversions in a row: the table is rewritten if either step rewrites it. */
-function through(first: Verdict, second: Verdict): Verdict {
-  if (first === 'rewrite' || second === 'rewrite') return 'rewrite';
-  return first === 'utc-only' || second === 'utc-only' ? 'utc-only' : 'safe';
-}
 
 export const columnTypeChange: Rule = {
   meta: {
@@ -140,27 +54,19 @@ export const columnTypeChange: Rule = {
     for (const cmd of altered.cmds) {
       const def = cmd.subtype === 'AT_AlterColumnType' ? columnDefOf(cmd) : undefined;
       if (!def || !cmd.name) continue;
-      const to: ParsedType = {
-        base: baseType(def.typeName),
-        mods: typeMods(def.typeName),
-        array: (def.typeName?.arrayBounds?.length ?? 0) > 0,
-      };
       const current = context.catalog.columns(table.key)?.find((column) => column.name === cmd.name);
-      const from = current ? parseCatalogType(current.type) : undefined;
       const texts = alterTypeTexts(context, cmd.name);
       // USING the column itself converts as no USING does: it does not decide the rewrite.
       const using = usingIsTheColumn(def, cmd.name) ? undefined : texts.using;
       // USING col::mid converts through mid: old → mid → new, each step binary-coercible or not.
       const mid = using ? usingCastType(def, cmd.name) : undefined;
-      const decided = from
-        ? mid
-          ? through(verdict(from, typeOf(mid)), verdict(typeOf(mid), to))
-          : verdict(from, to)
+      const decided = current
+        ? typeConversion(current.type, typeNameText(def.typeName), mid ? typeNameText(mid) : undefined)
         : undefined;
       const decidesAlone = !using || mid !== undefined;
-      if (decided === 'safe' && decidesAlone) continue;
+      if (decided === 'binary' && decidesAlone) continue;
       const column = ident(cmd.name);
-      const newType = texts.type ?? to.base;
+      const newType = texts.type ?? typeNameText(def.typeName);
       if (decided === 'utc-only' && decidesAlone) {
         // The migration pinned the session to UTC: no rewrite (the lock summary shows any index rebuild).
         if (context.timeZoneUtc && context.pgVersion >= 12) continue;
@@ -186,8 +92,10 @@ export const columnTypeChange: Rule = {
       const fn = ident(fitName(`${bare}_${cmd.name}_sync`));
       rewrites.push({
         column: cmd.name,
-        change: from ? `${cmd.name}: ${current?.type} → ${newType}` : `${cmd.name} → ${newType} (current type unknown)`,
-        known: from !== undefined,
+        change: current
+          ? `${cmd.name}: ${current.type} → ${newType}`
+          : `${cmd.name} → ${newType} (current type unknown)`,
+        known: current !== undefined,
         steps: [
           step(
             'Add the new column (metadata-only).',

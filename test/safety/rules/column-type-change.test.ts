@@ -14,6 +14,7 @@ const orders: ValidateOptions = existing({
     ['network', 'cidr'],
     ['body', 'text'],
     ['flags', 'varbit(8)'],
+    ['tags', 'varchar(10)[]'],
   ],
 });
 
@@ -89,6 +90,14 @@ ruleCases('column-type-change', {
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text USING note::varchar(10);', options: orders },
     // Through a cast that rewrites: int4 → int8 → text.
     { sql: 'ALTER TABLE orders ALTER COLUMN quantity TYPE text USING quantity::bigint;', options: orders },
+    // Arrays convert element by element: any change rewrites, even a wider varchar (the lock oracle checks it).
+    { sql: 'ALTER TABLE orders ALTER COLUMN tags TYPE varchar(20)[];', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN tags TYPE text[];', options: orders },
+    // A narrower precision rounds every value: rewritten even in a UTC session.
+    {
+      sql: "SET TIME ZONE 'UTC';\nALTER TABLE orders ALTER COLUMN created_at TYPE timestamp(1);",
+      options: orders,
+    },
   ],
   good: [
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(255);', options: orders },
@@ -100,6 +109,7 @@ ruleCases('column-type-change', {
     { sql: 'ALTER TABLE orders ALTER COLUMN body TYPE varchar;', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN created_at TYPE timestamptz(6);', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN flags TYPE varbit(16);', options: orders },
+    { sql: 'ALTER TABLE orders ALTER COLUMN tags TYPE varchar(10)[];', options: orders },
     { sql: 'CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;' },
     // PostgreSQL 12+ skips the rewrite when the session time zone is UTC (the lock oracle checks relfilenode).
     { sql: "SET TIME ZONE 'UTC';\nALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz;", options: orders },
