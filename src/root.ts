@@ -40,10 +40,35 @@ export function resolveProjectRoot(root: string): string {
   return realpathSync(absolute);
 }
 
+/**
+ * `root` + '/', when `root` and `other` are plain absolute POSIX paths (no `//`, `.` or `..` parts): then `other`
+ * is below the root exactly when it starts with this. path.relative gives the same answer by normalising both
+ * paths first, which was most of the path handling in reading a history of hundreds of files.
+ */
+function posixPrefix(root: string, other: string): string | undefined {
+  if (path.sep !== '/' || !isPlainAbsolute(root) || !isPlainAbsolute(other)) return undefined;
+  return root.endsWith('/') ? root : `${root}/`;
+}
+
+function isPlainAbsolute(candidate: string): boolean {
+  return candidate.startsWith('/') && !/\/\/|\/\.\.?(\/|$)/.test(candidate);
+}
+
+/**
+ * `folder`/`name` for a normalised folder and a name (or a walked relative path) that needs no normalising:
+ * path.join's result, without its cost per file.
+ */
+export function childPath(folder: string, name: string): string {
+  return `${folder.endsWith(path.sep) ? folder : `${folder}${path.sep}`}${path.sep === '/' ? name : name.split('/').join(path.sep)}`;
+}
+
 /** True when `candidate` (absolute, real) is `root` or below it. */
 export function isInside(root: string, candidate: string): boolean {
+  const prefix = posixPrefix(root, candidate);
+  if (prefix !== undefined) return candidate === root || candidate.startsWith(prefix) || `${candidate}/` === prefix;
   const relative = path.relative(root, candidate);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  // A part named `..hidden` is inside; only `..` itself leads out.
+  return relative === '' || (relative.split(path.sep)[0] !== '..' && !path.isAbsolute(relative));
 }
 
 /**
@@ -75,7 +100,8 @@ function realpathOfExistingPrefix(absolute: string): string {
   for (;;) {
     try {
       // The native call resolves the whole path in one system call; the JavaScript one lstat()s each part.
-      return path.join(realpathSync.native(existing), ...rest.reverse());
+      const real = realpathSync.native(existing);
+      return rest.length === 0 ? real : path.join(real, ...rest.reverse());
     } catch {
       const parent = path.dirname(existing);
       if (parent === existing) return absolute;
@@ -87,5 +113,8 @@ function realpathOfExistingPrefix(absolute: string): string {
 
 /** Path relative to the root with forward slashes, as shown to users and agents. */
 export function relativeToRoot(root: string, absolute: string): string {
+  const prefix = posixPrefix(root, absolute);
+  if (prefix !== undefined && absolute.startsWith(prefix) && !absolute.endsWith('/'))
+    return absolute.slice(prefix.length);
   return path.relative(root, absolute).split(path.sep).join('/');
 }

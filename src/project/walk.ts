@@ -1,6 +1,6 @@
 import { type Dirent, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { isInside } from '../root.js';
+import { childPath, isInside } from '../root.js';
 import { knownText, readFileOnce } from './read-once.js';
 
 /** Folders that never hold a project's own schema or migrations: dependencies, VCS data, build output, caches. */
@@ -76,7 +76,7 @@ export class ProjectFiles {
   /** The text of a walked file, or undefined when it is too big or unreadable (with a warning). */
   read(relative: string): string | undefined {
     if (this.cache.has(relative)) return this.cache.get(relative);
-    const absolute = path.join(this.root, relative);
+    const absolute = relative === '.' ? this.root : childPath(this.root, relative);
     let text = knownText(absolute);
     if (text !== undefined && text.length <= MAX_READ_BYTES) {
       this.cache.set(relative, text);
@@ -114,7 +114,7 @@ export class ProjectFiles {
       const names: string[] = [];
       const subdirs: { absolute: string; relative: string; depth: number }[] = [];
       for (const entry of entries) {
-        const absolute = path.join(current.absolute, entry.name);
+        const absolute = childPath(current.absolute, entry.name);
         const relative = current.relative === '.' ? entry.name : `${current.relative}/${entry.name}`;
         let isDir = entry.isDirectory();
         let isFile = entry.isFile();
@@ -203,6 +203,9 @@ export function baseOf(relative: string): string {
 
 /** Joins relative posix paths, normalising `./` and `..`; '.' stands for the root. */
 export function joinRelative(...parts: string[]): string {
-  const joined = path.posix.normalize(parts.filter((part) => part && part !== '.').join('/'));
+  const plain = parts.filter((part) => part && part !== '.').join('/');
+  // Most joins are already normal (a walked folder and a file name): skip normalising them.
+  if (plain !== '' && !/(^|\/)\.\.?(\/|$)|\/\/|^\/|\/$/.test(plain)) return plain;
+  const joined = path.posix.normalize(plain);
   return joined === '' || joined === './' ? '.' : joined.replace(/\/$/, '').replace(/^\.\//, '');
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import { globToRegExp } from '../glob.js';
 import { readFileOnce } from '../project/read-once.js';
-import { relativeToRoot, resolveInsideRoot } from '../root.js';
+import { childPath, relativeToRoot, resolveInsideRoot } from '../root.js';
 import { downFileOf, isDownFile, upCandidates } from '../sources/down-files.js';
 import { naturalCompare } from '../sources/files.js';
 
@@ -163,7 +163,7 @@ function expandPath(root: string, target: string): string[] {
 function walkSql(folder: string): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
-    const absolute = path.join(folder, entry.name);
+    const absolute = childPath(folder, entry.name);
     if (entry.isDirectory()) {
       if (!SKIPPED_FOLDERS.has(entry.name)) found.push(...walkSql(absolute));
     } else if (entry.isFile() && entry.name.toLowerCase().endsWith('.sql')) {

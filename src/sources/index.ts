@@ -294,20 +294,27 @@ function dropped(
   read: FormatRead,
   errors: MigrationReadError[],
 ): MigrationReadError[] {
-  const seen = [
+  // Every path read and each folder above it: an entry is covered when it is one of them (a history holds
+  // hundreds of entries, so no entry is compared with every path).
+  const covered = new Set<string>();
+  for (const file of [
     ...read.migrations.map((migration) => migration.path),
     ...errors.map((error) => error.path),
     ...(read.setAside ?? []),
-  ];
-  const covers = (entry: string) => seen.some((file) => file === entry || file.startsWith(`${entry}/`));
+  ]) {
+    for (let end = file.length; end > 0 && !covered.has(file.slice(0, end)); end = file.lastIndexOf('/', end - 1)) {
+      covered.add(file.slice(0, end));
+    }
+  }
+  const covers = (entry: string) => covered.has(entry);
   // A format with one entry per version over several files (multi-dialect folders) matches by version.
   const ids = new Set(read.migrations.map((migration) => `${migration.format}:${migration.id}`));
   return folder.entries
     .filter(
       (entry) =>
-        selected(context.only, path.join(root, entry.path)) &&
         !covers(entry.path) &&
-        !ids.has(`${folder.reader.format}:${entry.id}`),
+        !ids.has(`${folder.reader.format}:${entry.id}`) &&
+        selected(context.only, path.join(root, entry.path)),
     )
     .map((entry) => ({
       path: entry.path,

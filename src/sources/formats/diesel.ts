@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { ownFilesNamed, type PackageContext } from '../../project/context.js';
 import { parseTomlText } from '../../project/parse.js';
 import { baseOf, dirOf, joinRelative } from '../../project/walk.js';
-import { relativeToRoot } from '../../root.js';
+import { childPath, relativeToRoot } from '../../root.js';
 import { type Bookkeeping, recordsByColumn } from '../bookkeeping.js';
 import { isFile, listEntries, readText } from '../files.js';
 import { splitStatements } from '../statements.js';
@@ -17,7 +16,7 @@ async function migrationFolders(directory: string): Promise<string[]> {
   const { folders } = await listEntries(directory);
   const found: string[] = [];
   for (const folder of folders) {
-    if (FOLDER.test(folder) && (await isFile(path.join(directory, folder, 'up.sql')))) found.push(folder);
+    if (FOLDER.test(folder) && (await isFile(childPath(directory, `${folder}/up.sql`)))) found.push(folder);
   }
   return found;
 }
@@ -95,15 +94,15 @@ export const diesel: FormatReader = {
     return collect(
       context,
       folders.map((folder) => {
-        const absolute = path.join(context.directory, folder);
+        const absolute = childPath(context.directory, folder);
         return {
           absolute,
           read: async () => {
             const [, version = folder, name = folder] = FOLDER.exec(folder) ?? [];
-            const upPath = relativeToRoot(context.root, path.join(absolute, 'up.sql'));
-            const downFile = path.join(absolute, 'down.sql');
+            const upPath = relativeToRoot(context.root, childPath(absolute, 'up.sql'));
+            const downFile = childPath(absolute, 'down.sql');
             const downText = await readText(downFile);
-            const metadata = (await readText(path.join(absolute, 'metadata.toml'))) ?? '';
+            const metadata = (await readText(childPath(absolute, 'metadata.toml'))) ?? '';
             const transactional = !/^\s*run_in_transaction\s*=\s*false\b/m.test(metadata);
             const notes: string[] = [];
             if (!transactional) notes.push('metadata.toml sets run_in_transaction = false.');
@@ -113,7 +112,7 @@ export const diesel: FormatReader = {
               name,
               path: upPath,
               format: 'diesel' as const,
-              up: await splitStatements((await readText(path.join(absolute, 'up.sql'))) ?? '', engine, upPath),
+              up: await splitStatements((await readText(childPath(absolute, 'up.sql'))) ?? '', engine, upPath),
               ...(downText !== undefined
                 ? { down: await splitStatements(downText, engine, relativeToRoot(context.root, downFile)) }
                 : {}),
