@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import type { Node, ParseResult, RawStmt } from 'libpg-query';
 import { UserError } from '../errors.js';
 import type { Statement } from '../model.js';
 import { chunkBoundaries } from './chunks.js';
+import { loadPgQueryParser, type PgQueryParser } from './pg-query-wasm.js';
 import { byteToCharOffsets, LineIndex } from './positions.js';
 
 /**
@@ -11,30 +11,25 @@ import { byteToCharOffsets, LineIndex } from './positions.js';
  * see the README. The module is loaded once, lazily, and serves the whole process lifetime.
  */
 
-type LibPgQuery = typeof import('libpg-query');
-let loading: Promise<LibPgQuery> | undefined;
+let loading: Promise<PgQueryParser> | undefined;
 
-let loaded: LibPgQuery | undefined;
+let loaded: PgQueryParser | undefined;
 
-export function loadPostgresParser(): Promise<LibPgQuery> {
-  loading ??= (async () => {
-    // Loaded with require: the package is CommonJS, and an ESM import of it costs each CLI run about 20 ms more
-    // (Node lexes its 75 KB of CommonJS for named exports first).
-    const lib = createRequire(import.meta.url)('libpg-query') as LibPgQuery;
-    await lib.loadModule();
-    loaded = lib;
-    return lib;
-  })();
+export function loadPostgresParser(): Promise<PgQueryParser> {
+  loading ??= loadPgQueryParser().then((parser) => {
+    loaded = parser;
+    return parser;
+  });
   return loading;
 }
 
 /** The parser for synchronous callers, once loadPostgresParser() has resolved; undefined before. */
-export function loadedPostgresParser(): LibPgQuery | undefined {
+export function loadedPostgresParser(): PgQueryParser | undefined {
   return loaded;
 }
 
 /** The parser for code that only runs on statements already parsed (the rules): it is loaded by then. */
-export function parserOfParsedStatements(): LibPgQuery {
+export function parserOfParsedStatements(): PgQueryParser {
   if (!loaded) throw new Error('the PostgreSQL parser is used before any statement was parsed');
   return loaded;
 }
@@ -116,7 +111,7 @@ async function* oneBatch(statements: PgStatement[]): AsyncGenerator<PgStatement[
   if (statements.length > 0) yield statements;
 }
 
-async function* batches(lib: LibPgQuery, sql: string, file: string | undefined): AsyncGenerator<PgStatement[]> {
+async function* batches(lib: PgQueryParser, sql: string, file: string | undefined): AsyncGenerator<PgStatement[]> {
   let first = true;
   for (const batch of pieces(lib, sql, file)) {
     if (!first) await new Promise((resolve) => setImmediate(resolve));
@@ -126,7 +121,7 @@ async function* batches(lib: LibPgQuery, sql: string, file: string | undefined):
 }
 
 /** Parses the text piece by piece (see chunkBoundaries), each piece's statements as one batch. */
-function* pieces(lib: LibPgQuery, sql: string, file: string | undefined): Generator<PgStatement[]> {
+function* pieces(lib: PgQueryParser, sql: string, file: string | undefined): Generator<PgStatement[]> {
   // An empty file holds no statement (the parser calls it "Query cannot be empty"): an empty up is a no-op.
   if (sql.trim() === '') return;
   const read = statementReader(sql);
