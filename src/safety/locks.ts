@@ -2,8 +2,16 @@ import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
 import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.js';
 import { displayTable, namesOf, objectKey, relationKey } from './names.js';
+import { queryLocks } from './query-locks.js';
 import { queryRelations } from './query-relations.js';
-import { descendants, dropTableLocks, foreignKeyActionLocks, truncateLocks } from './related-locks.js';
+import type { AddLock } from './related-locks.js';
+import {
+  descendants,
+  dropTableLocks,
+  foreignKeyActionLocks,
+  referencedKeyLocks,
+  truncateLocks,
+} from './related-locks.js';
 import { typeConversion } from './type-conversion.js';
 import type { CatalogView, LockClaim, PgLockMode } from './types.js';
 
@@ -74,7 +82,8 @@ export function statementLocks(
 ): StatementLock[] {
   const locks: StatementLock[] = [];
   const add = (table: string | undefined, mode: PgLockMode, on: string, rewrite = false, scan = false) => {
-    if (table) locks.push({ table, mode, on, rewrite, scan });
+    // A partitioned table has no storage of its own: its partitions are what is rewritten.
+    if (table) locks.push({ table, mode, on, rewrite: rewrite && catalog?.isPartitioned(table) !== true, scan });
   };
   const type = nodeType(ast);
   switch (type) {
@@ -87,7 +96,12 @@ export function statementLocks(
         stmt.objtype !== 'OBJECT_FOREIGN_TABLE'
       ) {
         // ALTER INDEX locks the index alone, not its table.
-        if (stmt.objtype === 'OBJECT_INDEX') add(table, strongestCmdMode(stmt.cmds), 'index');
+        if (stmt.objtype === 'OBJECT_INDEX') {
+          add(table, strongestCmdMode(stmt.cmds), 'index');
+          attachedIndexLocks(stmt.cmds, table, catalog, add);
+        }
+        // ALTER VIEW … ALTER COLUMN SET DEFAULT / OWNER TO / SET (options): ACCESS EXCLUSIVE on the view.
+        if (stmt.objtype === 'OBJECT_VIEW') add(table, 'ACCESS EXCLUSIVE', 'view');
         break;
       }
       let mode: PgLockMode = 'SHARE UPDATE EXCLUSIVE';
@@ -96,6 +110,7 @@ export function statementLocks(
       // Most column and constraint actions recurse into partitions and inheritance children (not under ONLY).
       const children = table && stmt.relation?.inh === true ? descendants(catalog, table) : [];
       let childMode: PgLockMode | undefined;
+      let keyMode: PgLockMode | undefined;
       for (const item of stmt.cmds ?? []) {
         if (!('AlterTableCmd' in item)) continue;
         const cmd = item.AlterTableCmd;
@@ -108,12 +123,18 @@ export function statementLocks(
         if (effect.partition) add(effect.partition, 'ACCESS EXCLUSIVE', 'partition', false, true);
         if (effect.parent) add(effect.parent.table, effect.parent.mode, 'parent table');
         if (table) foreignKeyActionLocks(catalog, table, cmd.subtype ?? '', cmd.name, add);
-        if (children.length > 0 && RECURSING_CMDS.has(cmd.subtype ?? '')) {
+        if (table) referencedKeyLocks(catalog, table, cmd, add);
+        const key = table ? keyIndexOnPartitions(cmd, table, catalog, pgVersion) : undefined;
+        if (key) {
+          if (!keyMode || LOCK_STRENGTH[key] > LOCK_STRENGTH[keyMode]) keyMode = key;
+        } else if (children.length > 0 && recurses(cmd.subtype ?? '', table, catalog, pgVersion, cmd.name)) {
           if (!childMode || LOCK_STRENGTH[effect.mode] > LOCK_STRENGTH[childMode]) childMode = effect.mode;
         }
       }
       add(table, mode, 'table', rewrite, scan);
       if (childMode) for (const child of children) add(child, childMode, 'child table', rewrite, scan);
+      if (table && keyMode)
+        for (const partition of descendants(catalog, table, true)) add(partition, keyMode, 'partition', false, true);
       break;
     }
     case 'IndexStmt': {
@@ -132,6 +153,8 @@ export function statementLocks(
     case 'CreateStmt': {
       const stmt = (ast as { CreateStmt: import('libpg-query').CreateStmt }).CreateStmt;
       for (const element of stmt.tableElts ?? []) {
+        if ('TableLikeClause' in element)
+          add(relationKey(element.TableLikeClause.relation), 'ACCESS SHARE', 'table copied');
         if ('Constraint' in element && element.Constraint.contype === 'CONSTR_FOREIGN') {
           add(relationKey(element.Constraint.pktable), 'SHARE ROW EXCLUSIVE', 'referenced table');
         }
@@ -163,9 +186,12 @@ export function statementLocks(
     }
     case 'CreateTableAsStmt': {
       const stmt = (ast as { CreateTableAsStmt: import('libpg-query').CreateTableAsStmt }).CreateTableAsStmt;
-      for (const read of queryRelations(stmt.query)) add(read, 'ACCESS SHARE', 'table read by the query');
+      queryLocks(stmt.query, add, 'table read by the query');
       break;
     }
+    case 'SelectStmt':
+      queryLocks(ast, add);
+      break;
     case 'AlterSeqStmt': {
       const stmt = (ast as { AlterSeqStmt: import('libpg-query').AlterSeqStmt }).AlterSeqStmt;
       add(relationKey(stmt.sequence), 'SHARE ROW EXCLUSIVE', 'sequence');
@@ -174,8 +200,13 @@ export function statementLocks(
     case 'AlterDomainStmt': {
       const stmt = (ast as { AlterDomainStmt: import('libpg-query').AlterDomainStmt }).AlterDomainStmt;
       const constraint = stmt.def && 'Constraint' in stmt.def ? stmt.def.Constraint : undefined;
-      // A validated domain constraint checks every column of the domain under SHARE on its table.
-      if (stmt.subtype !== 'C' || !constraint || constraint.skip_validation || !catalog) break;
+      // A validated domain constraint (or SET NOT NULL) checks every column of the domain under SHARE on its table.
+      // Subtypes: 'O' SET NOT NULL, 'V' VALIDATE CONSTRAINT, 'C' ADD CONSTRAINT.
+      const checks =
+        stmt.subtype === 'O' ||
+        stmt.subtype === 'V' ||
+        (stmt.subtype === 'C' && constraint && !constraint.skip_validation);
+      if (!checks || !catalog) break;
       const names = namesOf(stmt.typeName);
       const domain = names[names.length - 1] ?? '';
       for (const table of catalog.tablesWithColumnType(domain))
@@ -208,6 +239,12 @@ export function statementLocks(
           const table = indexTarget(key, catalog);
           add(table, mode, 'table');
           if (key && table !== key) add(key, mode, 'index');
+        }
+      } else if ((stmt.removeType === 'OBJECT_TYPE' || stmt.removeType === 'OBJECT_DOMAIN') && cascade && catalog) {
+        // DROP TYPE / DOMAIN … CASCADE drops every column of the type: ACCESS EXCLUSIVE on each table using it.
+        for (const object of stmt.objects ?? []) {
+          const type = 'TypeName' in object ? namesOf(object.TypeName.names).at(-1) : undefined;
+          for (const table of type ? catalog.tablesWithColumnType(type) : []) add(table, 'ACCESS EXCLUSIVE', 'table');
         }
       } else if (stmt.removeType === 'OBJECT_SEQUENCE') {
         for (const key of objects) add(key, 'ACCESS EXCLUSIVE', 'sequence');
@@ -264,14 +301,18 @@ export function statementLocks(
       const stmt = (ast as { VacuumStmt: import('libpg-query').VacuumStmt }).VacuumStmt;
       const full = (stmt.options ?? []).some((option) => 'DefElem' in option && option.DefElem.defname === 'full');
       for (const relation of stmt.rels ?? []) {
-        if ('VacuumRelation' in relation) {
-          add(
-            relationKey(relation.VacuumRelation.relation),
-            full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE',
-            'table',
-            full,
-            true,
-          );
+        if (!('VacuumRelation' in relation)) continue;
+        const key = relationKey(relation.VacuumRelation.relation);
+        const mode = full ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE';
+        add(key, mode, 'table', full, true);
+        if (!key || !catalog) continue;
+        // A partitioned table has no rows of its own: its partitions are processed.
+        if (catalog.isPartitioned(key)) {
+          for (const partition of descendants(catalog, key, true)) add(partition, mode, 'partition', full, true);
+        } else if (!stmt.is_vacuumcmd && relation.VacuumRelation.relation?.inh !== false) {
+          // ANALYZE of an inheritance parent also samples its children: read on 15, SHARE UPDATE EXCLUSIVE on 18.
+          const childMode = pgVersion >= 18 ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS SHARE';
+          for (const child of descendants(catalog, key)) add(child, childMode, 'child table', false, true);
         }
       }
       break;
@@ -324,7 +365,18 @@ export function statementLocks(
       const stmt = (ast as { CommentStmt: import('libpg-query').CommentStmt }).CommentStmt;
       if (stmt.objtype === 'OBJECT_TABLE' && stmt.object && 'List' in stmt.object) {
         add(objectKey(stmt.object.List.items), 'SHARE UPDATE EXCLUSIVE', 'table');
+      } else if (stmt.objtype === 'OBJECT_COLUMN' && stmt.object && 'List' in stmt.object) {
+        // COMMENT ON COLUMN t.c: the list is [schema?, table, column].
+        add(objectKey((stmt.object.List.items ?? []).slice(0, -1)), 'SHARE UPDATE EXCLUSIVE', 'table');
       }
+      break;
+    }
+    case 'GrantStmt': {
+      // PostgreSQL 18 reads each table it grants on under ACCESS SHARE; 15 takes no relation lock.
+      const stmt = (ast as { GrantStmt: import('libpg-query').GrantStmt }).GrantStmt;
+      if (pgVersion < 18 || stmt.objtype !== 'OBJECT_TABLE' || stmt.targtype !== 'ACL_TARGET_OBJECT') break;
+      for (const object of stmt.objects ?? [])
+        if ('RangeVar' in object) add(relationKey(object.RangeVar), 'ACCESS SHARE', 'table');
       break;
     }
     case 'CreateStatsStmt': {
@@ -346,14 +398,62 @@ export function statementLocks(
     case 'DeleteStmt':
     case 'InsertStmt':
     case 'MergeStmt': {
-      const stmt = (ast as Record<string, { relation?: import('libpg-query').RangeVar }>)[type];
-      add(relationKey(stmt?.relation), 'ROW EXCLUSIVE', 'table', false, type !== 'InsertStmt');
+      const stmt = (ast as Record<string, { relation?: import('libpg-query').RangeVar; whereClause?: Node }>)[type];
+      if (!stmt) break;
+      const table = relationKey(stmt.relation);
+      add(table, 'ROW EXCLUSIVE', 'table', false, type !== 'InsertStmt');
+      queryLocks({ ...stmt, relation: undefined }, add);
+      // Every row of a partitioned or inheritance parent: each partition and child is written too.
+      if (table && (type === 'UpdateStmt' || type === 'DeleteStmt') && !stmt.whereClause && stmt.relation?.inh) {
+        for (const child of descendants(catalog, table)) add(child, 'ROW EXCLUSIVE', 'child table', false, true);
+      }
       break;
     }
     default:
       break;
   }
   return locks;
+}
+
+/**
+ * ADD PRIMARY KEY / UNIQUE on a partitioned table builds the index on each partition under SHARE (it does not
+ * recurse as other constraints do); a primary key column not yet NOT NULL is also set NOT NULL on each partition,
+ * under ACCESS EXCLUSIVE (on PostgreSQL 18 always: checked on 15 and 18). Undefined for any other command or table.
+ */
+function keyIndexOnPartitions(
+  cmd: AlterTableCmd,
+  table: string,
+  catalog: CatalogView | undefined,
+  pgVersion: number,
+): PgLockMode | undefined {
+  if (cmd.subtype !== 'AT_AddConstraint' || !catalog?.isPartitioned(table)) return undefined;
+  const constraint = cmd.def && 'Constraint' in cmd.def ? cmd.def.Constraint : undefined;
+  if (constraint?.contype !== 'CONSTR_PRIMARY' && constraint?.contype !== 'CONSTR_UNIQUE') return undefined;
+  if (constraint.contype === 'CONSTR_UNIQUE') return 'SHARE';
+  // PostgreSQL 18 records NOT NULL as constraints and adds one to each partition for a primary key.
+  if (pgVersion >= 18) return 'ACCESS EXCLUSIVE';
+  const columns = catalog.columns(table);
+  const keyColumns = namesOf(constraint.keys);
+  const allNotNull = keyColumns.every((name) => columns?.find((column) => column.name === name)?.notNull === true);
+  return allNotNull ? 'SHARE' : 'ACCESS EXCLUSIVE';
+}
+
+/** ALTER INDEX parent ATTACH PARTITION child: both indexes' tables are read (ACCESS SHARE) to match them. */
+function attachedIndexLocks(
+  cmds: Node[] | undefined,
+  index: string | undefined,
+  catalog: CatalogView | undefined,
+  add: AddLock,
+): void {
+  for (const item of cmds ?? []) {
+    if (!('AlterTableCmd' in item) || item.AlterTableCmd.subtype !== 'AT_AttachPartition') continue;
+    const def = item.AlterTableCmd.def;
+    const attached = def && 'PartitionCmd' in def ? relationKey(def.PartitionCmd.name) : undefined;
+    for (const key of [index, attached]) {
+      const table = key ? catalog?.indexTable(key) : undefined;
+      if (table) add(table, 'ACCESS SHARE', 'table');
+    }
+  }
 }
 
 function indexTarget(index: string | undefined, catalog: CatalogView | undefined): string | undefined {
@@ -387,6 +487,23 @@ const RECURSING_CMDS = new Set([
   'AT_DropConstraint',
   'AT_ValidateConstraint',
 ]);
+
+/**
+ * Whether an ALTER TABLE action reaches the partitions and children. On PostgreSQL 18 (NOT NULL recorded as a
+ * constraint) DROP NOT NULL of a partitioned table's column that is not NOT NULL does nothing, so locks nothing
+ * below it (checked on 15 and 18).
+ */
+function recurses(
+  subtype: string,
+  table: string | undefined,
+  catalog: CatalogView | undefined,
+  pgVersion: number,
+  column?: string,
+): boolean {
+  if (!RECURSING_CMDS.has(subtype)) return false;
+  if (subtype !== 'AT_DropNotNull' || pgVersion < 18 || !table || !catalog?.isPartitioned(table)) return true;
+  return catalog.columns(table)?.find((known) => known.name === column)?.notNull !== false;
+}
 
 function strongestCmdMode(cmds: Node[] | undefined): PgLockMode {
   let mode: PgLockMode = 'SHARE UPDATE EXCLUSIVE';

@@ -60,6 +60,45 @@ export function foreignKeyActionLocks(
   }
 }
 
+/**
+ * ALTER TABLE actions on a key other tables reference: retyping or dropping a referenced column, or dropping the
+ * primary key or unique constraint with CASCADE, rebuilds or drops their foreign keys: ACCESS EXCLUSIVE on each
+ * referencing table.
+ */
+export function referencedKeyLocks(
+  catalog: CatalogView | undefined,
+  table: string,
+  cmd: { subtype?: string; name?: string; behavior?: string },
+  add: AddLock,
+): void {
+  if (!catalog || !cmd.name) return;
+  let reached: (referenced: string[]) => boolean;
+  const primaryKey = [...catalog.constraints(table)].find((constraint) => constraint.kind === 'primary-key');
+  if (cmd.subtype === 'AT_AlterColumnType' || cmd.subtype === 'AT_DropColumn') {
+    const column = cmd.name;
+    reached = (referenced) => referenced.includes(column);
+  } else if (cmd.subtype === 'AT_DropConstraint' && cmd.behavior === 'DROP_CASCADE') {
+    const key = catalog.constraint(table, cmd.name);
+    if (key?.kind !== 'primary-key' && key?.kind !== 'unique') return;
+    const columns = [...key.columns].sort().join();
+    reached = (referenced) => [...referenced].sort().join() === columns;
+  } else {
+    return;
+  }
+  for (const referencing of catalog.referencingTables(table)) {
+    if (referencing === table) continue;
+    for (const constraint of catalog.constraints(referencing)) {
+      if (constraint.kind !== 'foreign-key' || constraint.references?.table !== table) continue;
+      // REFERENCES t without a column list references t's primary key.
+      const referenced = constraint.references.columns.length > 0 ? constraint.references.columns : primaryKey?.columns;
+      if (referenced && reached(referenced)) {
+        add(referencing, 'ACCESS EXCLUSIVE', 'referencing table');
+        break;
+      }
+    }
+  }
+}
+
 const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
 
 /**
