@@ -1,5 +1,6 @@
+import { UserError } from '../errors.js';
 import type { Engine, Migration, Statement } from '../model.js';
-import { parsePostgres } from '../sql/postgres.js';
+import { offeringParses, parsePostgres } from '../sql/postgres.js';
 import { type SplitDialect, splitSql } from '../sql/split.js';
 
 /**
@@ -17,6 +18,17 @@ export async function splitStatements(
     // The check that follows a one-shot read takes this parse instead of parsing the text again.
     const parsed = await parsePostgres(source, file, true);
     return parsed.map(({ ast: _ast, ...statement }) => statement);
+  }
+  if (engine === undefined && offeringParses()) {
+    // A one-shot check of a folder whose engine its format does not say: the check is most likely PostgreSQL's
+    // (the default), which would split the text and then parse it. Parsing it here once serves both; text
+    // PostgreSQL cannot parse is split as before, and its syntax error is reported by the check that parses it.
+    try {
+      const parsed = await parsePostgres(source, file, true);
+      return parsed.map(({ ast: _ast, ...statement }) => statement);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+    }
   }
   return splitSql(source, dialectOf(engine));
 }

@@ -75,6 +75,11 @@ export function reuseOfferedParses(): void {
   offers ??= new Map();
 }
 
+/** True in a one-shot check, where a parse made while reading is taken by the check. */
+export function offeringParses(): boolean {
+  return offers !== undefined;
+}
+
 function offerParse(sql: string, statements: PgStatement[]): void {
   if (!offers || offers.has(sql) || offeredChars + sql.length > OFFERED_CHARS_CAP) return;
   offers.set(sql, statements);

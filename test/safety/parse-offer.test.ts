@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { splitStatements } from '../../src/sources/statements.js';
-import { type PgStatement, parsePostgres, parsePostgresBatches, reuseOfferedParses } from '../../src/sql/postgres.js';
+import {
+  loadPostgresParser,
+  type PgStatement,
+  parsePostgres,
+  parsePostgresBatches,
+  reuseOfferedParses,
+} from '../../src/sql/postgres.js';
+import { splitSql } from '../../src/sql/split.js';
 
 const SQL = 'CREATE TABLE a (id bigint PRIMARY KEY);\n-- note\nALTER TABLE a ADD COLUMN b text;\n';
 
@@ -44,5 +51,30 @@ describe("the check takes the parse a format's reader made of the same migration
     expect(other.map((statement) => statement.sql)).toEqual(['DROP TABLE a']);
     expect(await batched('  \n')).toEqual([]);
     expect(await parsePostgres(SQL)).toHaveLength(2);
+  });
+
+  it('a folder whose format names no engine: read once as PostgreSQL, the check takes that parse', async () => {
+    reuseOfferedParses();
+    const parser = await loadPostgresParser();
+    const parses = vi.spyOn(parser, 'parseSync');
+    try {
+      const text = 'CREATE TABLE z (id bigint);\nALTER TABLE z ADD COLUMN c text;\n';
+      const statements = await splitStatements(text, undefined, 'up.sql');
+      expect(statements.map((statement) => statement.sql)).toEqual([
+        'CREATE TABLE z (id bigint)',
+        'ALTER TABLE z ADD COLUMN c text',
+      ]);
+      expect(parses).toHaveBeenCalledTimes(1);
+      expect(await batched(text)).toHaveLength(2);
+      expect(parses).toHaveBeenCalledTimes(1);
+    } finally {
+      parses.mockRestore();
+    }
+  });
+
+  it('text PostgreSQL cannot parse is split as before (its syntax error is for the check to report)', async () => {
+    reuseOfferedParses();
+    const mysql = 'CREATE TABLE `a` (id int) ENGINE=InnoDB;\nALTER TABLE `a` ADD COLUMN b int;\n';
+    expect(await splitStatements(mysql, undefined, 'up.sql')).toEqual(splitSql(mysql, 'generic'));
   });
 });
