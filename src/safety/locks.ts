@@ -2,13 +2,14 @@ import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
 import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.js';
 import { displayTable, namesOf, objectKey, relationKey } from './names.js';
-import { queryLocks } from './query-locks.js';
+import { queryLocks, relatedReads, sequencesNamed } from './query-locks.js';
 import { queryRelations } from './query-relations.js';
 import type { AddLock } from './related-locks.js';
 import {
   descendants,
   dropTableLocks,
   foreignKeyActionLocks,
+  ownedSequences,
   referencedKeyLocks,
   truncateLocks,
 } from './related-locks.js';
@@ -124,6 +125,9 @@ export function statementLocks(
         if (effect.parent) add(effect.parent.table, effect.parent.mode, 'parent table');
         if (table) foreignKeyActionLocks(catalog, table, cmd.subtype ?? '', cmd.name, add);
         if (table) referencedKeyLocks(catalog, table, cmd, add);
+        // A DEFAULT nextval('seq') records its dependency on the sequence.
+        if (cmd.subtype === 'AT_ColumnDefault' || cmd.subtype === 'AT_AddColumn')
+          for (const sequence of sequencesNamed(cmd.def, NEXTVAL)) add(sequence, 'ACCESS SHARE', 'sequence');
         const key = table ? keyIndexOnPartitions(cmd, table, catalog, pgVersion) : undefined;
         if (key) {
           if (!keyMode || LOCK_STRENGTH[key] > LOCK_STRENGTH[keyMode]) keyMode = key;
@@ -186,15 +190,21 @@ export function statementLocks(
     }
     case 'CreateTableAsStmt': {
       const stmt = (ast as { CreateTableAsStmt: import('libpg-query').CreateTableAsStmt }).CreateTableAsStmt;
-      queryLocks(stmt.query, add, 'table read by the query');
+      queryLocks(stmt.query, add, catalog, 'table read by the query');
       break;
     }
     case 'SelectStmt':
-      queryLocks(ast, add);
+      queryLocks(ast, add, catalog);
       break;
     case 'AlterSeqStmt': {
       const stmt = (ast as { AlterSeqStmt: import('libpg-query').AlterSeqStmt }).AlterSeqStmt;
       add(relationKey(stmt.sequence), 'SHARE ROW EXCLUSIVE', 'sequence');
+      add(ownedByTable(stmt.options), 'ACCESS SHARE', 'table owning the sequence');
+      break;
+    }
+    case 'CreateSeqStmt': {
+      const stmt = (ast as { CreateSeqStmt: import('libpg-query').CreateSeqStmt }).CreateSeqStmt;
+      add(ownedByTable(stmt.options), 'ACCESS SHARE', 'table owning the sequence');
       break;
     }
     case 'AlterDomainStmt': {
@@ -270,6 +280,9 @@ export function statementLocks(
         const key = relationKey(relation.RangeVar);
         add(key, 'ACCESS EXCLUSIVE', 'table');
         if (key) truncateLocks(catalog, key, relation.RangeVar.inh === true, cascade, add);
+        // RESTART IDENTITY resets the sequences the table's columns own.
+        if (key && stmt.restart_seqs && catalog)
+          for (const sequence of ownedSequences(catalog, key)) add(sequence, 'ACCESS EXCLUSIVE', 'sequence');
       }
       break;
     }
@@ -309,7 +322,7 @@ export function statementLocks(
         // A partitioned table has no rows of its own: its partitions are processed.
         if (catalog.isPartitioned(key)) {
           for (const partition of descendants(catalog, key, true)) add(partition, mode, 'partition', full, true);
-        } else if (!stmt.is_vacuumcmd && relation.VacuumRelation.relation?.inh !== false) {
+        } else if (!stmt.is_vacuumcmd && relation.VacuumRelation.relation?.inh === true) {
           // ANALYZE of an inheritance parent also samples its children: read on 15, SHARE UPDATE EXCLUSIVE on 18.
           const childMode = pgVersion >= 18 ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS SHARE';
           for (const child of descendants(catalog, key)) add(child, childMode, 'child table', false, true);
@@ -349,7 +362,12 @@ export function statementLocks(
     }
     case 'CreateTrigStmt': {
       const stmt = (ast as { CreateTrigStmt: import('libpg-query').CreateTrigStmt }).CreateTrigStmt;
-      add(relationKey(stmt.relation), 'SHARE ROW EXCLUSIVE', 'table');
+      const key = relationKey(stmt.relation);
+      add(key, 'SHARE ROW EXCLUSIVE', 'table');
+      // A row trigger on a partitioned table is cloned onto every partition.
+      if (key && stmt.row && catalog?.isPartitioned(key)) {
+        for (const partition of descendants(catalog, key, true)) add(partition, 'SHARE ROW EXCLUSIVE', 'partition');
+      }
       break;
     }
     case 'RuleStmt':
@@ -390,7 +408,11 @@ export function statementLocks(
       const stmt = (ast as { LockStmt: import('libpg-query').LockStmt }).LockStmt;
       const mode = lockModeOfNumber(stmt.mode ?? 8) ?? 'ACCESS EXCLUSIVE';
       for (const relation of stmt.relations ?? []) {
-        if ('RangeVar' in relation) add(relationKey(relation.RangeVar), mode, 'table');
+        if (!('RangeVar' in relation)) continue;
+        const key = relationKey(relation.RangeVar);
+        add(key, mode, 'table');
+        // LOCK TABLE reaches a view's tables and, unless ONLY, the partitions and children.
+        if (key) relatedReads(key, mode, relation.RangeVar.inh === true, false, catalog, add);
       }
       break;
     }
@@ -402,7 +424,7 @@ export function statementLocks(
       if (!stmt) break;
       const table = relationKey(stmt.relation);
       add(table, 'ROW EXCLUSIVE', 'table', false, type !== 'InsertStmt');
-      queryLocks({ ...stmt, relation: undefined }, add);
+      queryLocks({ ...stmt, relation: undefined }, add, catalog);
       // Every row of a partitioned or inheritance parent: each partition and child is written too.
       if (table && (type === 'UpdateStmt' || type === 'DeleteStmt') && !stmt.whereClause && stmt.relation?.inh) {
         for (const child of descendants(catalog, table)) add(child, 'ROW EXCLUSIVE', 'child table', false, true);
@@ -454,6 +476,19 @@ function attachedIndexLocks(
       if (table) add(table, 'ACCESS SHARE', 'table');
     }
   }
+}
+
+const NEXTVAL: ReadonlySet<string> = new Set(['nextval']);
+
+/** OWNED BY [schema.]table.column: the table (OWNED BY NONE names none). */
+function ownedByTable(options: Node[] | undefined): string | undefined {
+  for (const option of options ?? []) {
+    if (!('DefElem' in option) || option.DefElem.defname !== 'owned_by') continue;
+    const arg = option.DefElem.arg;
+    const items = arg && 'List' in arg ? (arg.List.items ?? []) : [];
+    return items.length >= 2 ? objectKey(items.slice(0, -1)) : undefined;
+  }
+  return undefined;
 }
 
 function indexTarget(index: string | undefined, catalog: CatalogView | undefined): string | undefined {
@@ -606,6 +641,10 @@ function refineWithCatalog(
 ): void {
   if (!catalog || !table || !cmd.name) return;
   if (cmd.subtype === 'AT_SetNotNull' && pgVersion >= 12 && catalog.hasValidatedNotNullCheck(table, cmd.name)) {
+    effect.scan = false;
+  }
+  // VALIDATE of a constraint already valid checks nothing.
+  if (cmd.subtype === 'AT_ValidateConstraint' && catalog.constraint(table, cmd.name)?.validated === true) {
     effect.scan = false;
   }
   if (cmd.subtype === 'AT_AlterColumnType' && cmd.def && 'ColumnDef' in cmd.def) {

@@ -1,60 +1,146 @@
-import type { Node, SelectStmt } from 'libpg-query';
+import type { Node, RangeVar } from 'libpg-query';
 import { namesOf, objectKey, relationKey } from './names.js';
-import { queryRelations } from './query-relations.js';
-import type { AddLock } from './related-locks.js';
+import { type AddLock, descendants } from './related-locks.js';
+import type { CatalogView, PgLockMode } from './types.js';
 
 /**
- * What a query locks on the relations it reads: ACCESS SHARE on each (ROW SHARE where it says FOR UPDATE / FOR
- * SHARE), and ROW EXCLUSIVE on a sequence nextval() or setval() names. `query` is the statement without the
- * relation it writes (the caller locks that one itself).
+ * What a query locks on the relations it reads: ACCESS SHARE on each (ROW SHARE where FOR UPDATE / FOR SHARE names
+ * it), the tables under a view it reads, the children of an inheritance parent and the partitions of a partitioned
+ * table it scans whole (a WHERE clause may prune partitions, and pruned ones are not locked), and ROW EXCLUSIVE on
+ * a sequence nextval() or setval() names. `query` is the statement without the relation it writes (the caller
+ * locks that one itself).
  */
-export function queryLocks(query: unknown, add: AddLock, on = 'table read'): void {
+export function queryLocks(query: unknown, add: AddLock, catalog: CatalogView | undefined, on = 'table read'): void {
+  const ranges = rangesRead(query);
   const rowLocked = new Set<string>();
-  for (const select of selects(query)) {
-    for (const clause of select.lockingClause ?? []) {
-      if (!('LockingClause' in clause)) continue;
-      const named = (clause.LockingClause.lockedRels ?? []).flatMap((node) =>
-        'RangeVar' in node ? [relationKey(node.RangeVar)] : [],
-      );
-      // FOR UPDATE without OF: every relation of the FROM clause.
-      const targets = named.length > 0 ? named : queryRelations(select.fromClause);
-      for (const target of targets) if (target) rowLocked.add(target);
-    }
+  for (const range of ranges) if (range.rowLocked) rowLocked.add(range.key);
+  for (const range of ranges) {
+    const mode: PgLockMode = rowLocked.has(range.key) ? 'ROW SHARE' : 'ACCESS SHARE';
+    add(range.key, mode, on);
+    relatedReads(range.key, mode, range.relation.inh === true, range.filtered, catalog, add);
   }
-  for (const read of queryRelations(query)) add(read, rowLocked.has(read) ? 'ROW SHARE' : 'ACCESS SHARE', on);
-  for (const sequence of sequencesAdvanced(query)) add(sequence, 'ROW EXCLUSIVE', 'sequence');
+  for (const sequence of sequencesNamed(query, SEQUENCE_WRITERS)) add(sequence, 'ROW EXCLUSIVE', 'sequence');
 }
 
-/** Every SELECT in the tree (subqueries, set operations, CTEs). */
-function selects(node: unknown, found: SelectStmt[] = []): SelectStmt[] {
+/**
+ * Relations reached through one PostgreSQL opens: the tables a view's query reads (the rewriter locks them in the
+ * same mode), and the children of a parent it recurses into. LOCK TABLE reaches them the same way.
+ */
+export function relatedReads(
+  key: string,
+  mode: PgLockMode,
+  recurse: boolean,
+  filtered: boolean,
+  catalog: CatalogView | undefined,
+  add: AddLock,
+): void {
+  if (!catalog) return;
+  const pending = [...(catalog.viewReads(key) ?? [])];
+  const seen = new Set([key]);
+  // A view over views: the rewriter reaches every table underneath.
+  for (let read = pending.pop(); read !== undefined; read = pending.pop()) {
+    if (seen.has(read)) continue;
+    seen.add(read);
+    add(read, mode, 'table read by the view');
+    pending.push(...(catalog.viewReads(read) ?? []));
+  }
+  if (!recurse) return;
+  // Partitions a WHERE clause prunes at plan time are not locked; inheritance children always are.
+  const partitioned = catalog.isPartitioned(key);
+  if (partitioned && filtered) return;
+  for (const child of descendants(catalog, key, partitioned))
+    add(child, mode, partitioned ? 'partition' : 'child table');
+}
+
+interface RangeRead {
+  key: string;
+  relation: RangeVar;
+  /** Named by FOR UPDATE / FOR SHARE (or the query locks every row it reads). */
+  rowLocked: boolean;
+  /** The SELECT reading it has a WHERE clause. */
+  filtered: boolean;
+}
+
+/** Every relation in FROM / JOIN / subqueries (not the names of WITH queries), with how its SELECT reads it. */
+function rangesRead(query: unknown): RangeRead[] {
+  const ctes = cteNames(query);
+  const found: RangeRead[] = [];
+  const visit = (node: unknown, select: { filtered: boolean; locked: Set<string> | 'all' | undefined }): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, select);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    const inner = record.SelectStmt as
+      | { whereClause?: unknown; lockingClause?: Node[]; [key: string]: unknown }
+      | undefined;
+    if (inner) {
+      const locked = lockedNames(inner.lockingClause);
+      for (const [field, value] of Object.entries(inner))
+        if (field !== 'lockingClause') visit(value, { filtered: inner.whereClause !== undefined, locked });
+      return;
+    }
+    const range = record.RangeVar as RangeVar | undefined;
+    if (range) {
+      const key = relationKey(range);
+      if (!key || (range.schemaname === undefined && ctes.has(range.relname ?? ''))) return;
+      const names = [range.alias?.aliasname, range.relname].filter((name): name is string => name !== undefined);
+      const locked = select.locked;
+      const rowLocked = locked === 'all' || (locked !== undefined && names.some((name) => locked.has(name)));
+      found.push({ key, relation: range, rowLocked, filtered: select.filtered });
+      return;
+    }
+    for (const value of Object.values(record)) visit(value, select);
+  };
+  visit(query, { filtered: false, locked: undefined });
+  return found;
+}
+
+/** The names of the query's WITH queries, wherever they are defined (a WITH may follow its use in the tree). */
+function cteNames(node: unknown, found = new Set<string>()): Set<string> {
   if (!node || typeof node !== 'object') return found;
   if (Array.isArray(node)) {
-    for (const item of node) selects(item, found);
+    for (const item of node) cteNames(item, found);
     return found;
   }
   const record = node as Record<string, unknown>;
-  if (record.SelectStmt) found.push(record.SelectStmt as SelectStmt);
-  for (const value of Object.values(record)) selects(value, found);
+  const cte = record.CommonTableExpr as { ctename?: string } | undefined;
+  if (cte?.ctename) found.add(cte.ctename);
+  for (const value of Object.values(record)) cteNames(value, found);
   return found;
+}
+
+/** FOR UPDATE / FOR SHARE: the names (or aliases) it lists, or 'all' when it lists none. */
+function lockedNames(clauses: Node[] | undefined): Set<string> | 'all' | undefined {
+  let names: Set<string> | undefined;
+  for (const clause of clauses ?? []) {
+    if (!('LockingClause' in clause)) continue;
+    const listed = clause.LockingClause.lockedRels ?? [];
+    if (listed.length === 0) return 'all';
+    names ??= new Set();
+    for (const node of listed) if ('RangeVar' in node && node.RangeVar.relname) names.add(node.RangeVar.relname);
+  }
+  return names;
 }
 
 const SEQUENCE_WRITERS = new Set(['nextval', 'setval']);
 
-/** Sequences named by a literal first argument of nextval('seq') / setval('seq', …). */
-function sequencesAdvanced(node: unknown, found: string[] = []): string[] {
+/** Sequences named by a literal first argument of the given functions (`nextval('seq')`, `setval('seq', …)`). */
+export function sequencesNamed(node: unknown, functions: ReadonlySet<string>, found: string[] = []): string[] {
   if (!node || typeof node !== 'object') return found;
   if (Array.isArray(node)) {
-    for (const item of node) sequencesAdvanced(item, found);
+    for (const item of node) sequencesNamed(item, functions, found);
     return found;
   }
   const record = node as Record<string, unknown>;
   const call = record.FuncCall as { funcname?: Node[]; args?: Node[] } | undefined;
   if (call) {
     const name = namesOf(call.funcname).at(-1);
-    const sequence = name && SEQUENCE_WRITERS.has(name) ? literalName(call.args?.[0]) : undefined;
+    const sequence = name && functions.has(name) ? literalName(call.args?.[0]) : undefined;
     if (sequence && !found.includes(sequence)) found.push(sequence);
   }
-  for (const value of Object.values(record)) sequencesAdvanced(value, found);
+  for (const value of Object.values(record)) sequencesNamed(value, functions, found);
   return found;
 }
 

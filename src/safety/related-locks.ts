@@ -56,6 +56,8 @@ export function foreignKeyActionLocks(
   } else if (subtype === 'AT_DropConstraint' || subtype === 'AT_ValidateConstraint') {
     const constraint = catalog.constraint(table, name);
     if (constraint?.kind !== 'foreign-key') return;
+    // Validating a key already valid reads nothing.
+    if (subtype === 'AT_ValidateConstraint' && constraint.validated) return;
     referenced(subtype === 'AT_DropConstraint' ? 'ACCESS EXCLUSIVE' : 'ROW SHARE', [constraint]);
   }
 }
@@ -115,16 +117,21 @@ export function dropTableLocks(catalog: CatalogView | undefined, table: string, 
   }
   const parent = catalog.partitionParent(table);
   if (parent) add(parent, 'ACCESS EXCLUSIVE', 'parent table');
-  const schema = table.slice(0, table.indexOf('.') + 1);
-  const name = table.slice(schema.length);
-  for (const column of catalog.columns(table) ?? []) {
-    if (SERIAL_TYPES.has(column.type)) add(`${schema}${name}_${column.name}_seq`, 'ACCESS EXCLUSIVE', 'sequence');
-  }
+  for (const sequence of ownedSequences(catalog, table)) add(sequence, 'ACCESS EXCLUSIVE', 'sequence');
   const children = cascade ? descendants(catalog, table) : descendants(catalog, table, true);
   for (const child of children) add(child, 'ACCESS EXCLUSIVE', 'partition');
   if (!cascade) return;
   for (const referencing of catalog.referencingTables(table)) add(referencing, 'ACCESS EXCLUSIVE', 'referencing table');
   for (const view of catalog.dependentViews(table)) add(view, 'ACCESS EXCLUSIVE', 'view');
+}
+
+/** The sequences the table's serial columns own (PostgreSQL names them `table_column_seq`). */
+export function ownedSequences(catalog: CatalogView, table: string): string[] {
+  const schema = table.slice(0, table.indexOf('.') + 1);
+  const name = table.slice(schema.length);
+  return (catalog.columns(table) ?? [])
+    .filter((column) => SERIAL_TYPES.has(column.type))
+    .map((column) => `${schema}${name}_${column.name}_seq`);
 }
 
 /** TRUNCATE reaches partitions and children (unless ONLY) and, with CASCADE, every table referencing it. */
