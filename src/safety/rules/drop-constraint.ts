@@ -1,6 +1,6 @@
 import { guaranteeRestored, isKeyGuarantee } from '../dropped-constraints.js';
 import { displayTable } from '../names.js';
-import type { ConstraintInfo, MigrationEndHit, Rule, RuleHit } from '../types.js';
+import type { ConstraintInfo, MigrationEndHit, Rule, RuleContext, RuleHit } from '../types.js';
 import { alterTableOf, isExistingTable, keySql, LOCK_TIMEOUT_SQL, step } from './ast.js';
 
 export const dropConstraint: Rule = {
@@ -34,6 +34,13 @@ export const dropConstraint: Rule = {
       const known = context.catalog.constraint(table.key, cmd.name);
       // A key or foreign key is decided at the end of the migration, which may put the same guarantee back.
       if (isKeyGuarantee(known?.kind)) continue;
+      // The CHECK (col IS NOT NULL) of the online SET NOT NULL recipe: once the column is NOT NULL it guards nothing.
+      const column = known?.notNullColumn;
+      if (
+        column &&
+        (notNullNow(context, table.key, column) || altered.cmds.some((other) => setsNotNull(other, column)))
+      )
+        continue;
       hits.push(droppedHit(cmd.name, table.display, known, context.statement.sql));
     }
     return hits;
@@ -51,6 +58,14 @@ export const dropConstraint: Rule = {
     return hits;
   },
 };
+
+function notNullNow(context: RuleContext, table: string, column: string): boolean {
+  return context.catalog.columns(table)?.find((known) => known.name === column)?.notNull === true;
+}
+
+function setsNotNull(cmd: { subtype?: string; name?: string }, column: string): boolean {
+  return cmd.subtype === 'AT_SetNotNull' && cmd.name === column;
+}
 
 const KIND_NAMES: Record<ConstraintInfo['kind'], string> = {
   'foreign-key': 'foreign key',

@@ -33,8 +33,21 @@ const pair = {
   },
 };
 
+/** The online SET NOT NULL recipe: a validated CHECK (name IS NOT NULL) proves the column before SET NOT NULL. */
+const notNullCheck = {
+  catalog: {
+    history: [
+      {
+        sql: 'CREATE TABLE users (id bigint PRIMARY KEY, name text);\nALTER TABLE users ADD CONSTRAINT users_name_not_null CHECK (name IS NOT NULL);',
+      },
+    ],
+  },
+};
+
 ruleCases('drop-constraint', {
   bad: [
+    // The CHECK guards a column that stays nullable: dropping it removes the guarantee.
+    { sql: 'ALTER TABLE users DROP CONSTRAINT users_name_not_null;', options: notNullCheck },
     {
       sql: 'ALTER TABLE orders DROP CONSTRAINT orders_total_check;',
       severity: 'info',
@@ -76,6 +89,15 @@ ruleCases('drop-constraint', {
   ],
   good: [
     { sql: 'CREATE TABLE t (a int CONSTRAINT c CHECK (a > 0));\nALTER TABLE t DROP CONSTRAINT c;' },
+    // Once the column is NOT NULL, the recipe's CHECK guards nothing more.
+    {
+      sql: 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT users_name_not_null;',
+      options: notNullCheck,
+    },
+    {
+      sql: 'ALTER TABLE users ALTER COLUMN name SET NOT NULL, DROP CONSTRAINT users_name_not_null;',
+      options: notNullCheck,
+    },
     { sql: 'ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;' },
     { sql: 'ALTER TABLE orders VALIDATE CONSTRAINT c;' },
     // The same statement keeps the guarantee: a key on the same (or fewer) columns replaces the dropped one.
