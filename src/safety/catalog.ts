@@ -253,6 +253,15 @@ export class MigrationCatalog implements CatalogView {
     return [...this.tables].filter(([, state]) => state.reads?.includes(key)).map(([name]) => name);
   }
 
+  tablesInSchema(schema: string): string[] {
+    const found: string[] = [];
+    for (const [name, state] of this.tables) {
+      if (state.stub || state.reads !== undefined) continue;
+      if (name.slice(0, name.indexOf('.')) === schema) found.push(name);
+    }
+    return found;
+  }
+
   tablesWithColumnType(type: string): string[] {
     const found: string[] = [];
     for (const [name, state] of this.tables) {

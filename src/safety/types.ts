@@ -129,6 +129,8 @@ export interface CatalogView {
   viewReads(view: string): string[] | undefined;
   /** Views and materialized views whose query reads the relation. */
   dependentViews(table: string): string[];
+  /** Tables (not views) known in the schema, as `schema.table` keys. */
+  tablesInSchema(schema: string): string[];
   /** Tables with a column of this type (a domain's users). */
   tablesWithColumnType(type: string): string[];
 }

@@ -1,4 +1,5 @@
-import type { Rule } from '../types.js';
+import { displayTable } from '../names.js';
+import type { CatalogView, Rule } from '../types.js';
 import { ident, nodeAs, step } from './ast.js';
 
 export const dropSchema: Rule = {
@@ -24,10 +25,17 @@ export const dropSchema: Rule = {
     return (drop.objects ?? []).flatMap((object) => {
       const name = nodeAs(object, 'String')?.sval;
       if (!name) return [];
+      const { message, severity } =
+        drop.behavior === 'DROP_CASCADE'
+          ? cascadeLoss(context.catalog, name)
+          : {
+              message: `Dropping schema ${name} deletes it (and fails if it still holds objects).`,
+              severity: 'warning' as const,
+            };
       return [
         {
-          message: `Dropping schema ${name}${drop.behavior === 'DROP_CASCADE' ? ' with CASCADE deletes every object in it and all their data' : ' deletes it (and fails if it still holds objects)'}.`,
-          severity: drop.behavior === 'DROP_CASCADE' ? ('error' as const) : ('warning' as const),
+          message,
+          severity,
           fix: {
             summary: 'Rename the schema aside, drop it a release later.',
             steps: [
@@ -45,3 +53,27 @@ export const dropSchema: Rule = {
     });
   },
 };
+
+/** What DROP SCHEMA … CASCADE deletes, as far as the schema read so far tells. */
+function cascadeLoss(catalog: CatalogView, schema: string): { message: string; severity: 'error' | 'warning' } {
+  const tables = catalog.tablesInSchema(schema).map(displayTable);
+  if (tables.length > 0) {
+    const named =
+      tables.length > 5 ? `${tables.slice(0, 5).join(', ')} and ${tables.length - 5} more` : tables.join(', ');
+    return {
+      message: `Dropping schema ${schema} with CASCADE deletes every object in it, with the data of its tables ${named}.`,
+      severity: 'error',
+    };
+  }
+  if (catalog.schemaKnown) {
+    // The migrations read from the start create no table there: what goes is made elsewhere (a runner's views).
+    return {
+      message: `Dropping schema ${schema} with CASCADE deletes every object in it; no migration creates a table in it, so only objects made outside the migrations go (views, functions, types, and any table created by hand, with its data).`,
+      severity: 'warning',
+    };
+  }
+  return {
+    message: `Dropping schema ${schema} with CASCADE deletes every object in it and all their data.`,
+    severity: 'error',
+  };
+}

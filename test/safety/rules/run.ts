@@ -16,6 +16,8 @@ export interface BadCase {
   /** Each expectation must be met by some step of the finding's fix. */
   fix?: Array<RegExp | StepExpectation>;
   severity?: Severity;
+  /** The finding's message matches this. */
+  message?: RegExp;
   /** Number of findings of the rule (default: at least one). */
   count?: number;
   /** The finding has no fix (only where no exact SQL can be right). */
@@ -78,6 +80,7 @@ export function ruleCases(ruleId: string, cases: { bad: BadCase[]; good: GoodCas
         else expect(found.length).toBeGreaterThan(0);
         for (const finding of found) {
           if (bad.severity) expect(finding.severity).toBe(bad.severity);
+          if (bad.message) expect(finding.message).toMatch(bad.message);
           if (bad.noFix) {
             expect(finding.fix).toBeUndefined();
             continue;
