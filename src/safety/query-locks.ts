@@ -11,7 +11,8 @@ import type { CatalogView, PgLockMode } from './types.js';
  * locks that one itself).
  */
 export function queryLocks(query: unknown, add: AddLock, catalog: CatalogView | undefined, on = 'table read'): void {
-  const ranges = rangesRead(query);
+  const { ctes, sequences } = namesUsed(query);
+  const ranges = rangesRead(query, ctes);
   const rowLocked = new Set<string>();
   for (const range of ranges) if (range.rowLocked) rowLocked.add(range.key);
   for (const range of ranges) {
@@ -19,7 +20,7 @@ export function queryLocks(query: unknown, add: AddLock, catalog: CatalogView | 
     add(range.key, mode, on);
     relatedReads(range.key, mode, range.relation.inh === true, range.filtered, catalog, add);
   }
-  for (const sequence of sequencesNamed(query, SEQUENCE_WRITERS)) add(sequence, 'ROW EXCLUSIVE', 'sequence');
+  for (const sequence of sequences) add(sequence, 'ROW EXCLUSIVE', 'sequence');
 }
 
 /**
@@ -62,8 +63,7 @@ interface RangeRead {
 }
 
 /** Every relation in FROM / JOIN / subqueries (not the names of WITH queries), with how its SELECT reads it. */
-function rangesRead(query: unknown): RangeRead[] {
-  const ctes = cteNames(query);
+function rangesRead(query: unknown, ctes: ReadonlySet<string>): RangeRead[] {
   const found: RangeRead[] = [];
   const visit = (node: unknown, select: { filtered: boolean; locked: Set<string> | 'all' | undefined }): void => {
     if (!node || typeof node !== 'object') return;
@@ -97,18 +97,28 @@ function rangesRead(query: unknown): RangeRead[] {
   return found;
 }
 
-/** The names of the query's WITH queries, wherever they are defined (a WITH may follow its use in the tree). */
-function cteNames(node: unknown, found = new Set<string>()): Set<string> {
-  if (!node || typeof node !== 'object') return found;
-  if (Array.isArray(node)) {
-    for (const item of node) cteNames(item, found);
-    return found;
-  }
-  const record = node as Record<string, unknown>;
-  const cte = record.CommonTableExpr as { ctename?: string } | undefined;
-  if (cte?.ctename) found.add(cte.ctename);
-  for (const value of Object.values(record)) cteNames(value, found);
-  return found;
+/**
+ * In one walk: the names of the query's WITH queries, wherever they are defined (a WITH may follow its use in the
+ * tree), and the sequences nextval() / setval() advance.
+ */
+function namesUsed(query: unknown): { ctes: Set<string>; sequences: string[] } {
+  const ctes = new Set<string>();
+  const sequences: string[] = [];
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    const record = node as Record<string, unknown>;
+    const cte = record.CommonTableExpr as { ctename?: string } | undefined;
+    if (cte?.ctename) ctes.add(cte.ctename);
+    const sequence = advancedSequence(record, SEQUENCE_WRITERS);
+    if (sequence && !sequences.includes(sequence)) sequences.push(sequence);
+    for (const value of Object.values(record)) visit(value);
+  };
+  visit(query);
+  return { ctes, sequences };
 }
 
 /** FOR UPDATE / FOR SHARE: the names (or aliases) it lists, or 'all' when it lists none. */
@@ -134,14 +144,18 @@ export function sequencesNamed(node: unknown, functions: ReadonlySet<string>, fo
     return found;
   }
   const record = node as Record<string, unknown>;
-  const call = record.FuncCall as { funcname?: Node[]; args?: Node[] } | undefined;
-  if (call) {
-    const name = namesOf(call.funcname).at(-1);
-    const sequence = name && functions.has(name) ? literalName(call.args?.[0]) : undefined;
-    if (sequence && !found.includes(sequence)) found.push(sequence);
-  }
+  const sequence = advancedSequence(record, functions);
+  if (sequence && !found.includes(sequence)) found.push(sequence);
   for (const value of Object.values(record)) sequencesNamed(value, functions, found);
   return found;
+}
+
+/** The sequence a call of one of `functions` names by a literal first argument, when `record` is such a call. */
+function advancedSequence(record: Record<string, unknown>, functions: ReadonlySet<string>): string | undefined {
+  const call = record.FuncCall as { funcname?: Node[]; args?: Node[] } | undefined;
+  if (!call) return undefined;
+  const name = namesOf(call.funcname).at(-1);
+  return name && functions.has(name) ? literalName(call.args?.[0]) : undefined;
 }
 
 /** `'schema.seq'` or `'seq'::regclass` as a `schema.name` key. */

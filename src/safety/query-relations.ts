@@ -7,6 +7,18 @@ import { relationKey } from './names.js';
  * view is refreshed.
  */
 export function queryRelations(query: unknown): string[] {
+  // The lock map and the session state both ask for a view's query: walk each tree once.
+  if (!query || typeof query !== 'object') return [];
+  const known = walked.get(query);
+  if (known) return [...known];
+  const found = readRelations(query);
+  walked.set(query, found);
+  return [...found];
+}
+
+const walked = new WeakMap<object, string[]>();
+
+function readRelations(query: unknown): string[] {
   const ctes = new Set<string>();
   const found = new Set<string>();
   const visit = (node: unknown): void => {
