@@ -11,8 +11,7 @@ import type { CatalogView, PgLockMode } from './types.js';
  * locks that one itself).
  */
 export function queryLocks(query: unknown, add: AddLock, catalog: CatalogView | undefined, on = 'table read'): void {
-  const { ctes, sequences } = namesUsed(query);
-  const ranges = rangesRead(query, ctes);
+  const { ranges, sequences } = readByQuery(query);
   const rowLocked = new Set<string>();
   for (const range of ranges) if (range.rowLocked) rowLocked.add(range.key);
   for (const range of ranges) {
@@ -62,9 +61,14 @@ interface RangeRead {
   filtered: boolean;
 }
 
-/** Every relation in FROM / JOIN / subqueries (not the names of WITH queries), with how its SELECT reads it. */
-function rangesRead(query: unknown, ctes: ReadonlySet<string>): RangeRead[] {
-  const found: RangeRead[] = [];
+/**
+ * In one walk of the tree: every relation in FROM / JOIN / subqueries with how its SELECT reads it (not the names
+ * of WITH queries, wherever the WITH sits), and the sequences nextval() / setval() advance.
+ */
+function readByQuery(query: unknown): { ranges: RangeRead[]; sequences: string[] } {
+  const ctes = new Set<string>();
+  const ranges: RangeRead[] = [];
+  const sequences: string[] = [];
   const visit = (node: unknown, select: { filtered: boolean; locked: Set<string> | 'all' | undefined }): void => {
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) {
@@ -84,41 +88,22 @@ function rangesRead(query: unknown, ctes: ReadonlySet<string>): RangeRead[] {
     const range = record.RangeVar as RangeVar | undefined;
     if (range) {
       const key = relationKey(range);
-      if (!key || (range.schemaname === undefined && ctes.has(range.relname ?? ''))) return;
+      if (!key) return;
       const names = [range.alias?.aliasname, range.relname].filter((name): name is string => name !== undefined);
       const locked = select.locked;
       const rowLocked = locked === 'all' || (locked !== undefined && names.some((name) => locked.has(name)));
-      found.push({ key, relation: range, rowLocked, filtered: select.filtered });
+      ranges.push({ key, relation: range, rowLocked, filtered: select.filtered });
       return;
     }
-    for (const value of Object.values(record)) visit(value, select);
-  };
-  visit(query, { filtered: false, locked: undefined });
-  return found;
-}
-
-/**
- * In one walk: the names of the query's WITH queries, wherever they are defined (a WITH may follow its use in the
- * tree), and the sequences nextval() / setval() advance.
- */
-function namesUsed(query: unknown): { ctes: Set<string>; sequences: string[] } {
-  const ctes = new Set<string>();
-  const sequences: string[] = [];
-  const visit = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
-    }
-    const record = node as Record<string, unknown>;
     const cte = record.CommonTableExpr as { ctename?: string } | undefined;
     if (cte?.ctename) ctes.add(cte.ctename);
     const sequence = advancedSequence(record, SEQUENCE_WRITERS);
     if (sequence && !sequences.includes(sequence)) sequences.push(sequence);
-    for (const value of Object.values(record)) visit(value);
+    for (const value of Object.values(record)) visit(value, select);
   };
-  visit(query);
-  return { ctes, sequences };
+  visit(query, { filtered: false, locked: undefined });
+  const isCte = (range: RangeRead) => range.relation.schemaname === undefined && ctes.has(range.relation.relname ?? '');
+  return { ranges: ranges.filter((range) => !isCte(range)), sequences };
 }
 
 /** FOR UPDATE / FOR SHARE: the names (or aliases) it lists, or 'all' when it lists none. */
