@@ -24,7 +24,8 @@ export function typeNameText(typeName: TypeName | undefined): string {
 
 function readTypeNameText(typeName: TypeName): string {
   const names = namesOf(typeName.names).filter((name, _index, all) => !(name === 'pg_catalog' && all.length > 1));
-  let text = names.join('.').toLowerCase();
+  // The parser has folded unquoted names to lower case already; a quoted one ("Role") keeps its case, as in PostgreSQL.
+  let text = names.join('.');
   const mods: string[] = [];
   for (const mod of typeName.typmods ?? []) {
     if ('A_Const' in mod) {

@@ -466,4 +466,9 @@ export const LOCK_SHAPES: LockShape[] = [
   enums('ALTER TABLE e ALTER COLUMN n TYPE bigint'),
   enums('ALTER DOMAIN positive DROP NOT NULL'),
   enums('DROP DOMAIN positive CASCADE'),
+  // A quoted type name keeps its case: the tables using "Positive" are found.
+  {
+    sql: 'ALTER DOMAIN "Positive" ADD CONSTRAINT below_ten CHECK (VALUE < 10)',
+    setup: 'CREATE DOMAIN "Positive" AS int CHECK (VALUE > 0);\nCREATE TABLE q (id int, v "Positive");',
+  },
 ];
