@@ -452,7 +452,11 @@ async function analyze(
       severityOf[LARGE_TABLE_LOCK.id],
     );
     if (block) for (const finding of statementFindings) finding.statement = shownSql;
-    const hasLocks = summary.locks.length > 0;
+    // A plain SELECT's read locks conflict only with ACCESS EXCLUSIVE: no summary entry for them (a history's
+    // data checks would each add one). FOR UPDATE and setval() still show.
+    const hasLocks =
+      summary.locks.length > 0 &&
+      !(type === 'SelectStmt' && summary.locks.every((lock) => lock.mode === 'ACCESS SHARE'));
     const unknownIgnores = ignores.unknownAt(index);
     const candidates = unknownIgnores.length > 0 ? [...unknownIgnores, ...statementFindings] : statementFindings;
     sink.statement(reported(candidates), hasLocks ? summary : undefined);

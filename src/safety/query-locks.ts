@@ -76,6 +76,8 @@ function readByQuery(query: unknown): { ranges: RangeRead[]; sequences: string[]
       return;
     }
     const record = node as Record<string, unknown>;
+    // Column references and constants hold no relation and no call: most of an expression tree.
+    if (record.ColumnRef !== undefined || record.A_Const !== undefined) return;
     const inner = record.SelectStmt as
       | { whereClause?: unknown; lockingClause?: Node[]; [key: string]: unknown }
       | undefined;

@@ -28,6 +28,8 @@ function readRelations(query: unknown): string[] {
       return;
     }
     const record = node as Record<string, unknown>;
+    // Column references and constants hold no relation: most of an expression tree.
+    if (record.ColumnRef !== undefined || record.A_Const !== undefined) return;
     const cte = record.CommonTableExpr as { ctename?: string } | undefined;
     if (cte?.ctename) ctes.add(cte.ctename);
     const range = record.RangeVar as RangeVar | undefined;

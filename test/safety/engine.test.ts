@@ -410,3 +410,21 @@ describe('findings', () => {
     expect(report.statementCount).toBe(1);
   });
 });
+
+describe('lock summaries of queries', () => {
+  const tables = 'CREATE TABLE t (id bigint PRIMARY KEY, a int);\nCREATE SEQUENCE s;\n';
+  const summarized = async (sql: string) =>
+    (await validatePostgres(sql, { catalog: { history: [{ sql: tables }] } })).locks.map((summary) => [
+      summary.text,
+      summary.locks.map((lock) => `${lock.table} ${lock.mode}`),
+    ]);
+
+  it("leave out a plain SELECT's read locks, and keep FOR UPDATE, setval() and INSERT … SELECT", async () => {
+    expect(await summarized('SELECT count(*) FROM t;')).toEqual([]);
+    expect(await summarized('SELECT * FROM t FOR UPDATE;')).toEqual([['SELECT * FROM t FOR UPDATE', ['t ROW SHARE']]]);
+    expect(await summarized("SELECT setval('s', 10);")).toEqual([["SELECT setval('s', 10)", ['s ROW EXCLUSIVE']]]);
+    expect(await summarized('INSERT INTO t (id) SELECT id + 1 FROM t;')).toEqual([
+      ['INSERT INTO t (id) SELECT id + 1 FROM t', ['t ROW EXCLUSIVE', 't ACCESS SHARE']],
+    ]);
+  });
+});
