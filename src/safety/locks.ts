@@ -4,8 +4,8 @@ import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.j
 import { displayTable, namesOf, objectKey, relationKey } from './names.js';
 import { queryLocks, relatedReads, sequencesNamed } from './query-locks.js';
 import { queryRelations } from './query-relations.js';
-import type { AddLock } from './related-locks.js';
 import {
+  type AddLock,
   descendants,
   dropTableLocks,
   foreignKeyActionLocks,

@@ -75,7 +75,6 @@ export function referencedKeyLocks(
 ): void {
   if (!catalog || !cmd.name) return;
   let reached: (referenced: string[]) => boolean;
-  const primaryKey = [...catalog.constraints(table)].find((constraint) => constraint.kind === 'primary-key');
   if (cmd.subtype === 'AT_AlterColumnType' || cmd.subtype === 'AT_DropColumn') {
     const column = cmd.name;
     // A foreign key references a primary key or unique constraint (or a unique index, not followed here): a column
@@ -95,6 +94,7 @@ export function referencedKeyLocks(
   } else {
     return;
   }
+  const primaryKey = [...catalog.constraints(table)].find((constraint) => constraint.kind === 'primary-key');
   for (const referencing of catalog.referencingTables(table)) {
     if (referencing === table) continue;
     for (const constraint of catalog.constraints(referencing)) {
