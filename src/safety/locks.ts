@@ -120,7 +120,7 @@ export function statementLocks(
         if (LOCK_STRENGTH[effect.mode] > LOCK_STRENGTH[mode]) mode = effect.mode;
         rewrite ||= effect.rewrite;
         scan ||= effect.scan;
-        if (effect.referenced) add(effect.referenced, 'SHARE ROW EXCLUSIVE', 'referenced table');
+        if (effect.referenced) referencedTableLocks(effect.referenced, catalog, add);
         if (effect.partition) add(effect.partition, 'ACCESS EXCLUSIVE', 'partition', false, true);
         if (effect.parent) add(effect.parent.table, effect.parent.mode, 'parent table');
         if (table) foreignKeyActionLocks(catalog, table, cmd.subtype ?? '', cmd.name, add);
@@ -160,12 +160,12 @@ export function statementLocks(
         if ('TableLikeClause' in element)
           add(relationKey(element.TableLikeClause.relation), 'ACCESS SHARE', 'table copied');
         if ('Constraint' in element && element.Constraint.contype === 'CONSTR_FOREIGN') {
-          add(relationKey(element.Constraint.pktable), 'SHARE ROW EXCLUSIVE', 'referenced table');
+          referencedTableLocks(relationKey(element.Constraint.pktable), catalog, add);
         }
         if ('ColumnDef' in element) {
           for (const constraint of element.ColumnDef.constraints ?? []) {
             if ('Constraint' in constraint && constraint.Constraint.contype === 'CONSTR_FOREIGN') {
-              add(relationKey(constraint.Constraint.pktable), 'SHARE ROW EXCLUSIVE', 'referenced table');
+              referencedTableLocks(relationKey(constraint.Constraint.pktable), catalog, add);
             }
           }
         }
@@ -350,13 +350,16 @@ export function statementLocks(
     case 'RefreshMatViewStmt': {
       const stmt = (ast as { RefreshMatViewStmt: import('libpg-query').RefreshMatViewStmt }).RefreshMatViewStmt;
       const view = relationKey(stmt.relation);
-      for (const read of (view && catalog?.viewReads(view)) || []) add(read, 'ACCESS SHARE', 'table read by the view');
+      // WITH NO DATA empties the view without running its query: nothing is read.
+      if (!stmt.skipData)
+        for (const read of (view && catalog?.viewReads(view)) || [])
+          add(read, 'ACCESS SHARE', 'table read by the view');
       add(
         relationKey(stmt.relation),
         stmt.concurrent ? 'EXCLUSIVE' : 'ACCESS EXCLUSIVE',
         'materialized view',
         !stmt.concurrent,
-        true,
+        !stmt.skipData,
       );
       break;
     }
@@ -458,6 +461,14 @@ function keyIndexOnPartitions(
   const keyColumns = namesOf(constraint.keys);
   const allNotNull = keyColumns.every((name) => columns?.find((column) => column.name === name)?.notNull === true);
   return allNotNull ? 'SHARE' : 'ACCESS EXCLUSIVE';
+}
+
+/** A new foreign key's referenced table, and each of its partitions (their RI triggers are created too). */
+function referencedTableLocks(table: string | undefined, catalog: CatalogView | undefined, add: AddLock): void {
+  if (!table) return;
+  add(table, 'SHARE ROW EXCLUSIVE', 'referenced table');
+  for (const partition of descendants(catalog, table, true))
+    add(partition, 'SHARE ROW EXCLUSIVE', 'referenced partition');
 }
 
 /** ALTER INDEX parent ATTACH PARTITION child: both indexes' tables are read (ACCESS SHARE) to match them. */

@@ -496,4 +496,34 @@ export const LOCK_SHAPES: LockShape[] = [
   plain('ALTER TABLE t ADD COLUMN x int DEFAULT 1 NOT NULL, ALTER COLUMN a SET NOT NULL', ROWS),
   plain('ALTER TABLE t ALTER COLUMN a SET DEFAULT random()', ROWS),
   plain('ALTER TABLE t ADD COLUMN x int GENERATED ALWAYS AS (a + 1) STORED', ROWS),
+
+  // ---- PROBE4
+  views('CREATE MATERIALIZED VIEW base_mv2 AS SELECT id FROM base WITH NO DATA'),
+  views('REFRESH MATERIALIZED VIEW base_mv WITH NO DATA'),
+  views('ALTER MATERIALIZED VIEW base_mv ALTER COLUMN id SET STATISTICS 100'),
+  views('CREATE VIEW view2 AS SELECT * FROM base_view'),
+  plain("ALTER TABLE t ALTER COLUMN status SET DEFAULT 'x', ALTER COLUMN note DROP DEFAULT"),
+  plain('DROP INDEX IF EXISTS t_a_idx, t_missing_idx'),
+  parted('CREATE UNIQUE INDEX m_key ON measurements (logdate)'),
+  parted('ALTER TABLE measurements ADD COLUMN x int DEFAULT (random() * 10)::int'),
+  parted('TRUNCATE measurements CASCADE'),
+  parted(
+    'CREATE TRIGGER m_stmt AFTER INSERT ON measurements FOR EACH STATEMENT EXECUTE FUNCTION suppress_redundant_updates_trigger()',
+  ),
+  inherited('ALTER TABLE cities ALTER COLUMN name TYPE varchar(50)'),
+  inherited('ALTER TABLE cities ALTER COLUMN population SET DEFAULT 0'),
+  inherited('DROP TABLE capitals, towns'),
+  {
+    sql: 'ALTER TABLE readings ADD CONSTRAINT readings_day_fk FOREIGN KEY (day) REFERENCES days (day)',
+    setup:
+      "CREATE TABLE days (day date PRIMARY KEY) PARTITION BY RANGE (day);\nCREATE TABLE days_2024 PARTITION OF days FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');\nCREATE TABLE readings (id int, day date);",
+  },
+  {
+    sql: 'ALTER TABLE t2 ADD CONSTRAINT t2_pkey PRIMARY KEY USING INDEX t2_id_idx',
+    setup: 'CREATE TABLE t2 (id int NOT NULL, v text);\nCREATE UNIQUE INDEX t2_id_idx ON t2 (id);',
+  },
+  {
+    sql: 'ALTER TABLE t2 ALTER COLUMN v SET NOT NULL',
+    setup: 'CREATE TABLE t2 (id int, v text);\nALTER TABLE t2 ADD CONSTRAINT t2_v_nn CHECK (v IS NOT NULL);',
+  },
 ];
