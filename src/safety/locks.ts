@@ -2,8 +2,8 @@ import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
 import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.js';
 import { displayTable, namesOf, objectKey, relationKey } from './names.js';
-import { queryLocks, relatedReads, sequencesNamed } from './query-locks.js';
-import { queryRelations } from './query-relations.js';
+import { queryLocks, relatedReads } from './query-locks.js';
+import { queryRelations, sequencesNamed } from './query-relations.js';
 import {
   type AddLock,
   descendants,

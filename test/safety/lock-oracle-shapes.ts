@@ -502,6 +502,7 @@ export const LOCK_SHAPES: LockShape[] = [
   views('REFRESH MATERIALIZED VIEW base_mv WITH NO DATA'),
   views('ALTER MATERIALIZED VIEW base_mv ALTER COLUMN id SET STATISTICS 100'),
   views('CREATE VIEW view2 AS SELECT * FROM base_view'),
+  views('CREATE VIEW base_recent AS WITH recent AS (SELECT id FROM base) SELECT id FROM recent'),
   plain("ALTER TABLE t ALTER COLUMN status SET DEFAULT 'x', ALTER COLUMN note DROP DEFAULT"),
   plain('DROP INDEX IF EXISTS t_a_idx, t_missing_idx'),
   parted('CREATE UNIQUE INDEX m_key ON measurements (logdate)'),
