@@ -715,6 +715,13 @@ export function namesText(list: Node[] | undefined): string {
  * PARTITION's on the parent): while it waits, no query queues behind it.
  */
 export function blockingLockTables(context: RuleContext): BlockingLock[] {
+  // Both timeout rules ask for every statement; the context is one statement's, so its answer is kept once.
+  return blockingLocks.get(context, findBlockingLocks);
+}
+
+const blockingLocks = new RecentMemo<RuleContext, BlockingLock[]>(STATEMENTS);
+
+function findBlockingLocks(context: RuleContext): BlockingLock[] {
   const blocking: BlockingLock[] = [];
   for (const table of lockedTables(context)) {
     const modes = context.statementLocks.filter((lock) => lock.table === table.key).map((lock) => lock.mode);
