@@ -10,7 +10,12 @@ const severity = z.enum(['error', 'warning', 'info']);
 const position = z.object({ line: z.number().int(), column: z.number().int() });
 const span = z.object({ start: position, end: position });
 const lockMode = z.enum(PG_LOCK_MODES);
-const lockClaim = z.object({ mode: lockMode, on: z.string(), blocks: z.string() });
+const lockClaim = z.object({
+  mode: lockMode,
+  on: z.string(),
+  relation: z.string().optional().describe('The relation locked, where it is not the finding\'s table'),
+  blocks: z.string(),
+});
 const fixStep = z.object({
   description: z.string(),
   sql: z.string(),

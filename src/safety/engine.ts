@@ -42,6 +42,7 @@ import { SessionState } from './state.js';
 import type {
   CoveredStatement,
   Finding,
+  LockClaim,
   MigrationEndContext,
   MigrationEndHit,
   Rule,
@@ -587,6 +588,12 @@ class PerTransactionHits {
   }
 }
 
+/**
+ * Each rule's own lock claims, by rule id, as its findings were made: a finding shows the locks PostgreSQL takes
+ * (findingLocks), while the statement's lock summary compares the rule's claims with the lock map.
+ */
+const ruleClaims = new Map<string, LockClaim[]>();
+
 export function toFinding(
   meta: RuleMeta,
   hit: RuleHit,
@@ -610,7 +617,8 @@ export function toFinding(
   finding.span = hit.span ?? context.statement.span;
   finding.statement = context.statement.sql;
   if (hit.table) finding.table = hit.table;
-  finding.locks = findingLocks(meta.locks, locks);
+  finding.locks = findingLocks(meta.locks, locks, hit.table);
+  ruleClaims.set(meta.id, meta.locks);
   finding.rewritesTable = meta.rewritesTable;
   finding.scansTable = meta.scansTable;
   finding.breaksOldCode = meta.breaksOldCode;
@@ -685,7 +693,7 @@ function summarize(
     if (!finding.table || finding.locks.length === 0) continue;
     const key = tableKey(finding.table.replace(/"/g, ''));
     const table = displayTable(key);
-    for (const claim of finding.locks) {
+    for (const claim of ruleClaims.get(finding.ruleId) ?? finding.locks) {
       // A claim on another relation ('referenced table', 'partition') names no table of its own: it refines the
       // lock-map entry for that relation, and is never put on the finding's table.
       const onFindingTable = claim.on === 'table';

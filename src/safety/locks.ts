@@ -1,7 +1,7 @@
 import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
 import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.js';
-import { displayTable, namesOf, objectKey, relationKey } from './names.js';
+import { displayTable, namesOf, objectKey, relationKey, tableKey } from './names.js';
 import { queryLocks, relatedReads } from './query-locks.js';
 import { queryRelations, sequencesNamed } from './query-relations.js';
 import {
@@ -52,22 +52,59 @@ export function blocksTraffic(mode: PgLockMode): boolean {
 }
 
 /**
- * A finding's lock claims: the rule's own, plus what the statement locks on other relations the rule's claims do
- * not describe (the referenced table of a dropped foreign key, the partitions an index is built on), each naming
- * its relation. Locks that block neither reads nor writes nor schema changes are left to the lock summary.
+ * A finding's locks as PostgreSQL takes them. The rule's claims say which locks matter to its finding (none for a
+ * rule that claims none); the statement's lock map, checked against pg_locks, says what is taken on which
+ * relation. So a claim on the finding's table takes the map's mode on that table (an ADD COLUMN … REFERENCES
+ * holds ACCESS EXCLUSIVE, not the SHARE ROW EXCLUSIVE of a bare ADD FOREIGN KEY); a claim on another relation
+ * ('referenced table', 'partition', 'index') becomes the map's locks of that kind, each naming its relation; and
+ * what the map locks on other relations the claims do not describe is added, named. Locks that block neither
+ * reads nor writes nor schema changes are left to the lock summary.
  */
-export function findingLocks(claims: LockClaim[], locks: readonly StatementLock[]): LockClaim[] {
-  if (claims.length === 0) return claims;
-  let all: LockClaim[] | undefined;
+export function findingLocks(claims: LockClaim[], locks: readonly StatementLock[], table?: string): LockClaim[] {
+  if (claims.length === 0 || locks.length === 0) return claims;
+  const key = table === undefined ? undefined : tableKey(table.replace(/"/g, ''));
+  const result: LockClaim[] = [];
+  const push = (claim: LockClaim) => {
+    if (!result.some((known) => known.on === claim.on && known.relation === claim.relation)) result.push(claim);
+  };
+  for (const claim of claims) {
+    if (claim.on.startsWith('table') && key !== undefined) {
+      const mapped = locks.find((lock) => lock.on === 'table' && lock.table === key);
+      const blocks = mapped ? lockBlocks(mapped.mode) : undefined;
+      push(
+        mapped && mapped.mode !== claim.mode && blocks !== 'nothing that migrations usually meet' && blocks
+          ? { ...claim, mode: mapped.mode, blocks }
+          : claim,
+      );
+      continue;
+    }
+    const on = claim.on.startsWith('table') ? 'table' : claim.on;
+    const named = locks.filter((lock) => lock.on === on);
+    if (named.length === 0) push(claim);
+    for (const lock of named) {
+      const blocks = lockBlocks(lock.mode);
+      if (blocks !== 'nothing that migrations usually meet')
+        push({ mode: lock.mode, on: lock.on, relation: displayTable(lock.table), blocks });
+    }
+  }
   for (const lock of locks) {
+    // Another table's own lock belongs to that table's findings (TRUNCATE a, b; a later statement's table).
     if (lock.on === 'table' || claims.some((claim) => claim.on === lock.on)) continue;
     const blocks = lockBlocks(lock.mode);
-    if (blocks === 'nothing that migrations usually meet') continue;
-    const on = `${lock.on} ${displayTable(lock.table)}`;
-    all ??= [...claims];
-    if (!all.some((claim) => claim.on === on)) all.push({ mode: lock.mode, on, blocks });
+    if (blocks !== 'nothing that migrations usually meet')
+      push({ mode: lock.mode, on: lock.on, relation: displayTable(lock.table), blocks });
   }
-  return all ?? claims;
+  return sameClaims(result, claims) ? claims : result;
+}
+
+function sameClaims(a: readonly LockClaim[], b: readonly LockClaim[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((claim, i) => {
+      const other = b[i] as LockClaim;
+      return claim.mode === other.mode && claim.on === other.on && claim.relation === other.relation;
+    })
+  );
 }
 
 /**

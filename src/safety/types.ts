@@ -24,6 +24,11 @@ export interface LockClaim {
   mode: PgLockMode;
   /** Which relation, in words: 'table', 'referenced table', 'index', 'parent table', 'partition'. */
   on: string;
+  /**
+   * The relation's name, where the statement's lock map names it; without it the claim is on the finding's table
+   * ('table') or on a relation the lock map does not know.
+   */
+  relation?: string;
   blocks: 'reads and writes' | 'writes' | 'schema changes and VACUUM';
 }
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { validatePostgres } from '../../src/safety/engine.js';
+import { reportWriter } from '../../src/safety/format.js';
+import { streamSqlInputs } from '../../src/safety/run.js';
+import { METAS } from '../helpers/json-report.js';
 
 /**
  * A finding's lock claims name every relation the statement locks beyond the rule's own claims, from the schema
@@ -18,7 +21,7 @@ async function claims(sql: string, ruleId: string): Promise<string[]> {
   const report = await validatePostgres(sql, { catalog: { history: HISTORY } });
   const finding = report.findings.find((each) => each.ruleId === ruleId);
   expect(finding, `${ruleId} fires`).toBeDefined();
-  return (finding?.locks ?? []).map((lock) => `${lock.mode} on ${lock.on}`);
+  return (finding?.locks ?? []).map((lock) => `${lock.mode} on ${lock.on}${lock.relation ? ` ${lock.relation}` : ''}`);
 }
 
 describe('lock claims of findings', () => {
@@ -68,6 +71,31 @@ describe('lock claims of findings', () => {
       'SHARE on table',
       'SHARE on partition events_2026',
     ]);
+  });
+
+  it('a claim on the finding table takes the mode the statement takes; the referenced table is named', async () => {
+    // ADD COLUMN … REFERENCES holds ACCESS EXCLUSIVE (the ADD COLUMN), not the bare ADD FOREIGN KEY's SHARE ROW
+    // EXCLUSIVE, and the referenced table is users, not the table altered.
+    expect(
+      await claims('ALTER TABLE orders ADD COLUMN buyer_id bigint REFERENCES users (id);', 'foreign-key-not-valid'),
+    ).toEqual(['ACCESS EXCLUSIVE on table', 'SHARE ROW EXCLUSIVE on referenced table users']);
+    // The lock summary still records where the rule's own claim differs from the lock map.
+    const report = await validatePostgres('ALTER TABLE orders ADD COLUMN buyer_id bigint REFERENCES users (id);', {
+      catalog: { history: HISTORY },
+    });
+    const orders = report.locks[0]?.locks.find((lock) => lock.table === 'orders');
+    expect(orders?.ruleClaim).toEqual({ ruleId: 'foreign-key-not-valid', mode: 'SHARE ROW EXCLUSIVE' });
+  });
+
+  it('text output names each relation once: the referenced table is not labelled with the finding table', async () => {
+    const chunks: string[] = [];
+    const writer = reportWriter('text', (chunk) => chunks.push(chunk), METAS);
+    const inputs = [{ file: 'drop.sql', sql: 'DROP TABLE orders;' }];
+    writer.finish(await streamSqlInputs(inputs, { history: HISTORY }, writer));
+    const text = chunks.join('');
+    expect(text).toContain('= lock: ACCESS EXCLUSIVE on table orders (blocks reads and writes)');
+    expect(text).toContain('= lock: ACCESS EXCLUSIVE on referenced table users (blocks reads and writes)');
+    expect(text).not.toContain('users orders');
   });
 
   it('without the schema no related relation is claimed', async () => {

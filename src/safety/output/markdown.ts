@@ -133,7 +133,10 @@ function cell(text: string): string {
 }
 
 function findingRow(finding: Finding): string {
-  const lock = finding.locks.map((claim) => `${claim.mode} (blocks ${claim.blocks})`).join(', ') || '—';
+  const lock =
+    finding.locks
+      .map((claim) => `${claim.mode}${claim.relation ? ` on ${claim.relation}` : ''} (blocks ${claim.blocks})`)
+      .join(', ') || '—';
   const origin = originOf(finding);
   const at = origin
     ? `${origin.file}:${origin.line}${origin.column ? `:${origin.column}` : ''}`

@@ -15,7 +15,7 @@ import {
   type FindingOrigin,
   type SafetyCheckResult,
 } from '../run.js';
-import type { Finding } from '../types.js';
+import type { Finding, LockClaim } from '../types.js';
 
 /**
  * `check --format text`, the default: compiler-style findings (location, the source line with a marker under the
@@ -92,6 +92,12 @@ function blocksOthers(summary: StatementSummary): boolean {
   return summary.locks.some((lock) => lock.mode !== 'ROW EXCLUSIVE' && lock.mode !== 'ACCESS SHARE');
 }
 
+/** ` orders`: the relation a lock claim is on, where it names one or is on the finding's own table. */
+function claimedRelation(lock: LockClaim, finding: Finding): string {
+  if (lock.relation) return ` ${lock.relation}`;
+  return finding.table && lock.on.startsWith('table') ? ` ${finding.table}` : '';
+}
+
 function findingText(finding: Finding, file: string | undefined, lines: LineIndex): string {
   const location = sourceLocation(finding, file);
   const { start, end } = finding.span;
@@ -113,7 +119,7 @@ function findingText(finding: Finding, file: string | undefined, lines: LineInde
         ? `, est. ${describeDuration(finding.estimatedLockSeconds)}`
         : '';
     parts.push(
-      `${pad} = lock: ${lock.mode} on ${lock.on}${finding.table ? ` ${finding.table}` : ''} (blocks ${lock.blocks})${estimate}`,
+      `${pad} = lock: ${lock.mode} on ${lock.on}${claimedRelation(lock, finding)} (blocks ${lock.blocks})${estimate}`,
     );
   }
   parts.push(`${pad} = why: ${finding.why}`);
