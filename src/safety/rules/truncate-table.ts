@@ -1,4 +1,5 @@
-import type { Rule } from '../types.js';
+import { displayTable } from '../names.js';
+import type { CatalogView, Rule, Severity } from '../types.js';
 import { batchedDeleteSql, isExistingTable, LOCK_TIMEOUT_SQL, nodeAs, relationOf, step } from './ast.js';
 
 export const truncateTable: Rule = {
@@ -28,20 +29,24 @@ export const truncateTable: Rule = {
     if (tables.length === 0) return [];
     const cascade = truncate.behavior === 'DROP_CASCADE';
     const names = tables.map((table) => table.display).join(', ');
+    const reached = cascade
+      ? cascadeReach(
+          context.catalog,
+          tables.map((table) => table.key),
+        )
+      : undefined;
     return [
       {
-        message: cascade
-          ? `TRUNCATE ${names} CASCADE also empties every table that references ${names} through a foreign key.`
-          : `TRUNCATE ${names} deletes every row under ACCESS EXCLUSIVE.`,
+        message: reached ? reached.message(names) : `TRUNCATE ${names} deletes every row under ACCESS EXCLUSIVE.`,
         table: tables[0]?.display,
-        severity: cascade ? 'error' : undefined,
+        severity: reached?.severity,
         fix: {
           summary: cascade ? 'List the tables to empty explicitly.' : 'Delete in batches if the table is in use.',
           steps: cascade
             ? [
                 step(
                   'Name each table to empty; PostgreSQL then refuses if another table still references them.',
-                  `${LOCK_TIMEOUT_SQL}\nTRUNCATE ${names};`,
+                  `${LOCK_TIMEOUT_SQL}\nTRUNCATE ${[names, ...(reached?.tables ?? [])].join(', ')};`,
                 ),
               ]
             : tables.map((table) =>
@@ -59,3 +64,48 @@ export const truncateTable: Rule = {
     ];
   },
 };
+
+/**
+ * What TRUNCATE … CASCADE also empties, as far as the migrations read so far tell: the tables whose foreign keys
+ * reach the truncated ones, through other such tables. With none known, it is an error only where the schema
+ * is not known from the first migration (a table made outside the migrations may reference them).
+ */
+function cascadeReach(
+  catalog: CatalogView,
+  keys: string[],
+): { tables: string[]; severity: Severity; message: (names: string) => string } {
+  const reached = new Set(keys);
+  const pending = [...keys];
+  const tables: string[] = [];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    for (const other of catalog.referencingTables(next)) {
+      if (reached.has(other)) continue;
+      reached.add(other);
+      pending.push(other);
+      tables.push(displayTable(other));
+    }
+  }
+  if (tables.length > 0) {
+    const named =
+      tables.length > 5 ? `${tables.slice(0, 5).join(', ')} and ${tables.length - 5} more` : tables.join(', ');
+    return {
+      tables,
+      severity: 'error',
+      message: (names) => `TRUNCATE ${names} CASCADE also empties ${named}, whose foreign keys reach ${names}.`,
+    };
+  }
+  if (catalog.schemaKnown) {
+    return {
+      tables,
+      severity: 'warning',
+      message: (names) =>
+        `TRUNCATE ${names} CASCADE deletes every row of ${names}; no migration creates a foreign key to them, so CASCADE also empties only tables made outside the migrations that reference them.`,
+    };
+  }
+  return {
+    tables,
+    severity: 'error',
+    message: (names) =>
+      `TRUNCATE ${names} CASCADE also empties every table that references ${names} through a foreign key.`,
+  };
+}
