@@ -1,3 +1,4 @@
+import type { ColumnDef, Node } from 'libpg-query';
 import { namesOf } from '../names.js';
 import type { Rule } from '../types.js';
 import {
@@ -8,6 +9,7 @@ import {
   definedColumns,
   step,
   typeText,
+  walk,
   withColumnTypes,
 } from './ast.js';
 
@@ -42,19 +44,28 @@ export const preferBigintPrimaryKey: Rule = {
   appliesTo: ['CreateStmt', 'AlterTableStmt'],
   check(context) {
     const keyColumns = new Set<string>();
+    // A column of a key of several columns is rarely a counter (a path depth, a slot number, another table's id):
+    // it overflows only where a sequence fills it.
+    const sharedKeyColumns = new Set<string>();
+    const addKey = (names: string[], prefix = '') => {
+      for (const name of names) {
+        keyColumns.add(`${prefix}${name}`);
+        if (names.length > 1) sharedKeyColumns.add(name);
+      }
+    };
     const created = createTableOf(context);
     for (const constraint of created?.constraints ?? []) {
-      if (constraint.contype === 'CONSTR_PRIMARY') for (const name of namesOf(constraint.keys)) keyColumns.add(name);
+      if (constraint.contype === 'CONSTR_PRIMARY') addKey(namesOf(constraint.keys));
     }
     for (const cmd of alterTableOf(context)?.cmds ?? []) {
       const constraint = cmd.subtype === 'AT_AddConstraint' ? constraintOf(cmd) : undefined;
-      if (constraint?.contype === 'CONSTR_PRIMARY' && !constraint.indexname) {
-        for (const name of namesOf(constraint.keys)) keyColumns.add(`existing:${name}`);
-      }
+      if (constraint?.contype === 'CONSTR_PRIMARY' && !constraint.indexname)
+        addKey(namesOf(constraint.keys), 'existing:');
     }
     const narrow = definedColumns(context).filter(({ def, added }) => {
       const type = typeText(def.typeName);
       if (!WIDER[type] || !def.colname) return false;
+      if (sharedKeyColumns.has(def.colname) && !sequenceFilled(def)) return false;
       const inlineKey = columnConstraints(def).some((constraint) => constraint.contype === 'CONSTR_PRIMARY');
       return inlineKey || (keyColumns.has(def.colname) && (created !== undefined || added));
     });
@@ -80,3 +91,19 @@ export const preferBigintPrimaryKey: Rule = {
     ];
   },
 };
+
+/** A serial column, an identity column, or one whose default draws from a sequence (nextval). */
+function sequenceFilled(def: ColumnDef): boolean {
+  if (typeText(def.typeName).includes('serial')) return true;
+  return columnConstraints(def).some((constraint) => {
+    if (constraint.contype === 'CONSTR_IDENTITY') return true;
+    if (constraint.contype !== 'CONSTR_DEFAULT') return false;
+    let drawsFromSequence = false;
+    walk(constraint.raw_expr, (key, value) => {
+      if (key !== 'FuncCall') return;
+      const names = namesOf((value as { funcname?: Node[] }).funcname);
+      if (names[names.length - 1]?.toLowerCase() === 'nextval') drawsFromSequence = true;
+    });
+    return drawsFromSequence;
+  });
+}
