@@ -27,10 +27,14 @@ export const dropColumn: Rule = {
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
     const bare = unqualified(table.key);
-    // A column this migration added holds no data and no deployed code uses it.
+    // A column this migration added holds no data and no deployed code uses it; DROP COLUMN IF EXISTS of a column
+    // the known schema does not have drops nothing (PostgreSQL only notes that it skips it).
     const dropped = altered.cmds.filter(
       (cmd) =>
-        cmd.subtype === 'AT_DropColumn' && cmd.name && !context.catalog.columnAddedInThisMigration(table.key, cmd.name),
+        cmd.subtype === 'AT_DropColumn' &&
+        cmd.name &&
+        !context.catalog.columnAddedInThisMigration(table.key, cmd.name) &&
+        !(cmd.missing_ok && context.catalog.columnExists(table.key, cmd.name) === false),
     );
     if (dropped.length === 0) return [];
     // One statement, one finding: the columns it drops go together, and so do their backup and their drop.

@@ -20,6 +20,12 @@ ruleCases('drop-column', {
       ],
     },
     { sql: 'ALTER TABLE app.users DROP legacy_id;', fix: [/ALTER TABLE app\.users DROP COLUMN legacy_id;/] },
+    // The column the known schema has is still dropped with its data, IF EXISTS or not.
+    {
+      sql: 'ALTER TABLE buckets DROP COLUMN IF EXISTS name;',
+      options: { catalog: { history: [{ sql: 'CREATE TABLE buckets (id text PRIMARY KEY, name text NOT NULL);' }] } },
+      severity: 'error',
+    },
   ],
   good: [
     { sql: 'CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;' },
@@ -27,6 +33,11 @@ ruleCases('drop-column', {
     { sql: 'ALTER TABLE users ADD COLUMN scratch bigint;\nALTER TABLE users DROP COLUMN scratch;' },
     {
       sql: "SET lock_timeout = '5s';\n-- dma-ignore drop-column unused since release 41\nALTER TABLE users DROP COLUMN legacy_id;",
+    },
+    // supabase/storage: IF EXISTS of a column the migrations never created drops no data.
+    {
+      sql: 'ALTER TABLE buckets DROP COLUMN IF EXISTS iceberg_catalog;',
+      options: { catalog: { history: [{ sql: 'CREATE TABLE buckets (id text PRIMARY KEY, name text NOT NULL);' }] } },
     },
   ],
 });
