@@ -645,6 +645,55 @@ describe('Rails (read statically)', () => {
     expect(types.rows).toEqual([]);
   });
 
+  it("keeps validate: false, add_timestamps' default and remove_column's type as Rails runs them (mastodon)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rails-options-'));
+    temporary.push(dir);
+    const migrate = path.join(dir, 'db/migrate');
+    mkdirSync(migrate, { recursive: true });
+    const migration = (name: string, body: string[]) =>
+      writeFileSync(
+        path.join(migrate, name),
+        [`class M${name.slice(0, 14)} < ActiveRecord::Migration[7.1]`, ...body, 'end', ''].join('\n'),
+      );
+    migration('20240101000000_create.rb', [
+      '  def change',
+      '    create_table :mentions do |t|',
+      '      t.bigint :status_id',
+      '      t.integer :score',
+      '    end',
+      '  end',
+    ]);
+    migration('20240102000000_changes.rb', [
+      '  def up',
+      "    add_check_constraint :mentions, 'status_id IS NOT NULL', name: 'mentions_status_id_null', validate: false",
+      "    add_timestamps :mentions, null: false, default: -> { 'CURRENT_TIMESTAMP' }",
+      '    remove_column :mentions, :score, :int',
+      '  end',
+    ]);
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    const up = result.migrations[1]?.up.map((each) => each.sql) ?? [];
+    expect(up).toEqual([
+      'ALTER TABLE "mentions" ADD CONSTRAINT "mentions_status_id_null" CHECK (status_id IS NOT NULL) NOT VALID',
+      expect.stringMatching(
+        /^ALTER TABLE "mentions" ADD COLUMN "created_at" timestamp\(6\) NOT NULL DEFAULT CURRENT_TIMESTAMP$/,
+      ),
+      expect.stringMatching(
+        /^ALTER TABLE "mentions" ADD COLUMN "updated_at" timestamp\(6\) NOT NULL DEFAULT CURRENT_TIMESTAMP$/,
+      ),
+      'ALTER TABLE "mentions" DROP COLUMN "score"',
+    ]);
+    // It runs as written on a table with rows that break the new CHECK (NOT VALID skips them).
+    pglite ??= new PGlite();
+    await pglite.exec('CREATE SCHEMA rails_options; SET search_path TO rails_options');
+    for (const statement of result.migrations[0]?.up ?? []) await pglite.exec(statement.sql);
+    await pglite.exec('INSERT INTO mentions (status_id, score) VALUES (NULL, 1)');
+    for (const statement of up) await pglite.exec(statement);
+    const row = await pglite.query<{ filled: boolean }>('SELECT created_at IS NOT NULL AS filled FROM mentions');
+    expect(row.rows).toEqual([{ filled: true }]);
+    await pglite.exec('SET search_path TO public');
+  });
+
   it('the translated PostgreSQL runs on PGlite, up then the derived down', async () => {
     const result = await readMigrations(fixture('sources-rails'));
     await applyOnPglite('rails_fixture', result.migrations.slice(0, 2), [

@@ -227,9 +227,11 @@ export function addUnique(engine: DdlEngine, table: string, columns: string[], n
   return `ALTER TABLE ${quoteTable(engine, table)} ADD CONSTRAINT ${quote(engine, name)} UNIQUE (${columns.map((c) => quote(engine, c)).join(', ')})`;
 }
 
-export function addCheck(engine: DdlEngine, table: string, name: string, expression: string): string {
+/** `validated: false` adds it NOT VALID (PostgreSQL): existing rows are not checked. */
+export function addCheck(engine: DdlEngine, table: string, name: string, expression: string, validated = true): string {
   if (engine === 'sqlite') throw noSqliteAlter(`Adding check constraint ${name}`);
-  return `ALTER TABLE ${quoteTable(engine, table)} ADD CONSTRAINT ${quote(engine, name)} CHECK (${expression})`;
+  const notValid = !validated && engine === 'postgresql' ? ' NOT VALID' : '';
+  return `ALTER TABLE ${quoteTable(engine, table)} ADD CONSTRAINT ${quote(engine, name)} CHECK (${expression})${notValid}`;
 }
 
 export function dropConstraint(

@@ -21,6 +21,63 @@ import { migrationVersionOf, plural, railsIndexName, singular } from './rails-na
 /** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
 const FILE = /^(\d+)_(\w+)(?:\.\w+)?\.rb$/;
 
+/**
+ * Database type names a migration may pass where Rails expects one of its own (`add_column :t, :c, :int`,
+ * remove_column's third argument): the adapter writes them into the SQL as they are.
+ */
+const NATIVE_TYPE_NAMES: Readonly<Record<ddl.DdlEngine, ReadonlySet<string>>> = {
+  postgresql: new Set([
+    'int',
+    'int2',
+    'int4',
+    'int8',
+    'smallint',
+    'bigint',
+    'serial',
+    'bigserial',
+    'smallserial',
+    'real',
+    'float4',
+    'float8',
+    'numeric',
+    'varchar',
+    'citext',
+    'bool',
+    'timestamptz',
+    'timetz',
+    'interval',
+    'uuid',
+    'json',
+    'jsonb',
+    'bytea',
+    'inet',
+    'cidr',
+    'macaddr',
+    'hstore',
+    'money',
+    'xml',
+    'tsvector',
+    'point',
+  ]),
+  mysql: new Set([
+    'int',
+    'smallint',
+    'bigint',
+    'tinyint',
+    'mediumint',
+    'double',
+    'varchar',
+    'char',
+    'longtext',
+    'mediumtext',
+    'tinytext',
+    'blob',
+    'longblob',
+    'json',
+  ]),
+  sqlite: new Set(['int', 'integer', 'real', 'text', 'blob', 'numeric']),
+};
+
 /** Rails' column types per engine (Rails 7 defaults: datetime has precision 6). */
 function columnType(engine: ddl.DdlEngine, type: string, args: DslArgs): string | undefined {
   const limit = numberOf(args.keywords.get('limit'));
@@ -300,8 +357,12 @@ class RailsTranslator {
         const columns = a.slice(1).map(symbolOrString);
         if (columns.some((column) => column === undefined) || !columns.length) return unknown();
         const typeGiven = symbolOrString(a[2]);
+        // remove_column(table, column, type = nil, **options): the third argument is a type, a Rails one or the
+        // database's own (`:int`). Only Rails 3 took a list of columns there.
         const oldStyleList =
-          typeGiven !== undefined && !columnType(e, typeGiven, { positional: [], keywords: new Map() });
+          typeGiven !== undefined &&
+          !columnType(e, typeGiven, { positional: [], keywords: new Map() }) &&
+          !NATIVE_TYPE_NAMES[e].has(typeGiven.toLowerCase());
         if (name === 'remove_column' && a.length >= 3 && !oldStyleList) {
           const type = symbolOrString(a[2]);
           const spec = type ? this.column(node, columns[0]!, type, args) : undefined;
@@ -447,18 +508,23 @@ class RailsTranslator {
         const checkName = symbolOrString(k.get('name'));
         if (!table || !expression || !checkName)
           return unknown('add_check_constraint without a literal expression and name:');
+        // validate: false → NOT VALID: the rows are checked by a later validate_check_constraint.
+        const validated = !(k.get('validate')?.kind === 'bool' && !truthy(k.get('validate')));
         return push(
-          [ddl.addCheck(e, table, checkName, expression)],
+          [ddl.addCheck(e, table, checkName, expression, validated)],
           [ddl.dropConstraint(e, table, checkName, 'check')],
         );
       }
       case 'add_timestamps':
       case 'remove_timestamps': {
         if (!table) return unknown();
+        const value = defaultOf(k.get('default'));
+        if (value === 'unknown') return unknown('the default is not a literal');
         const columns = ['created_at', 'updated_at'].map((column) => ({
           name: column,
           type: columnType(e, 'datetime', args) ?? 'timestamp',
           nullable: k.has('null') ? truthy(k.get('null')) : false,
+          ...(value ? { default: value } : {}),
         }));
         const add = columns.map((column) => ddl.addColumn(e, table, column));
         const drop = columns.map((column) => ddl.dropColumn(e, table, column.name));
@@ -563,7 +629,10 @@ class RailsTranslator {
       this.out.unknown(node.line, node.text, `${sizing}: is not a literal number`, 'Check this column by hand.');
       return undefined;
     }
-    const sqlType = columnType(this.engine, type, args) ?? (named ? customType(this.engine, type) : undefined);
+    const sqlType =
+      columnType(this.engine, type, args) ??
+      (NATIVE_TYPE_NAMES[this.engine].has(type.toLowerCase()) ? type.toLowerCase() : undefined) ??
+      (named ? customType(this.engine, type) : undefined);
     if (!sqlType) {
       this.out.unknown(
         node.line,
