@@ -69,6 +69,10 @@ export const preferRobustStatements: Rule = {
   check(context) {
     if (context.inTransaction) return [];
     const ast = context.statement.ast;
+    // A failed statement changes nothing, so the migration's last statement never runs twice on its own result —
+    // except a concurrent index build, whose failure leaves an INVALID index of the same name behind.
+    const concurrentBuild = nodeAs(ast, 'IndexStmt')?.concurrent === true;
+    if (!concurrentBuild && nothingFollows(context.source, context.statement.offset.end)) return [];
     const create = nodeAs(ast, 'CreateStmt');
     const index = nodeAs(ast, 'IndexStmt');
     const schema = nodeAs(ast, 'CreateSchemaStmt');
@@ -105,3 +109,35 @@ export const preferRobustStatements: Rule = {
     ];
   },
 };
+
+/** Only blanks, semicolons and comments after `from`: no statement follows in the migration. */
+function nothingFollows(source: string, from: number): boolean {
+  let at = from;
+  while (at < source.length) {
+    const char = source[at] as string;
+    if (char === ';' || char === ' ' || char === '\n' || char === '\t' || char === '\r' || char === '\f') at++;
+    else if (source.startsWith('--', at)) {
+      const newline = source.indexOf('\n', at);
+      at = newline === -1 ? source.length : newline + 1;
+    } else if (source.startsWith('/*', at)) at = blockCommentEnd(source, at);
+    else return false;
+  }
+  return true;
+}
+
+/** The offset after the block comment starting at `start` (PostgreSQL's block comments nest). */
+function blockCommentEnd(source: string, start: number): number {
+  let depth = 0;
+  let at = start;
+  while (at < source.length) {
+    if (source.startsWith('/*', at)) {
+      depth++;
+      at += 2;
+    } else if (source.startsWith('*/', at)) {
+      depth--;
+      at += 2;
+      if (depth === 0) return at;
+    } else at++;
+  }
+  return source.length;
+}
