@@ -1,9 +1,9 @@
-import type { AlterTableStmt, CreateStmt, Node } from 'libpg-query';
+import type { AlterTableStmt, CreateStmt, Node, SelectStmt } from 'libpg-query';
 import { columnInfo, constraintInfo, nodeType, typeNameText } from './ast.js';
 import type { MigrationCatalog } from './catalog.js';
 import type { DoBlockBody } from './do-blocks.js';
 import type { StatementLock } from './locks.js';
-import { objectKey, relationKey } from './names.js';
+import { namesOf, objectKey, relationKey } from './names.js';
 import { queryRelations } from './query-relations.js';
 
 /**
@@ -24,6 +24,8 @@ export class SessionState {
   private localTimeouts: { lock?: boolean; statement?: boolean; timeZone?: boolean } = {};
   /** `SET TIME ZONE 'UTC'` seen: timestamp ↔ timestamptz changes skip their rewrite (PostgreSQL 12+). */
   timeZoneUtc = false;
+  /** The schemas of the session's `SET search_path`, in order; undefined: the default (public). */
+  searchPath: string[] | undefined;
 
   constructor(
     readonly catalog: MigrationCatalog,
@@ -49,6 +51,7 @@ export class SessionState {
     if (type === 'VariableSetStmt') {
       this.applySet((ast as { VariableSetStmt: import('libpg-query').VariableSetStmt }).VariableSetStmt);
     } else {
+      for (const set of setConfigCalls(ast)) this.applySet(set);
       applySchemaChange(this.catalog, ast, this.inTransaction);
     }
     if (this.inTransaction) {
@@ -123,6 +126,15 @@ export class SessionState {
 
   private applySet(stmt: import('libpg-query').VariableSetStmt): void {
     const name = stmt.name?.toLowerCase();
+    if (name === 'search_path') {
+      if (stmt.is_local && !this.inTransaction) return;
+      const schemas = (stmt.args ?? []).flatMap((arg) => {
+        const value = 'A_Const' in arg ? arg.A_Const.sval?.sval : undefined;
+        return value && value !== '$user' ? [value] : [];
+      });
+      this.searchPath = stmt.kind === 'VAR_SET_VALUE' && schemas.length > 0 ? schemas : undefined;
+      return;
+    }
     if (name === 'timezone') {
       if (stmt.is_local && !this.inTransaction) return;
       if (stmt.is_local && this.localTimeouts.timeZone === undefined) this.localTimeouts.timeZone = this.timeZoneUtc;
@@ -140,6 +152,32 @@ export class SessionState {
     if (key === 'lock') this.lockTimeoutSet = value;
     else this.statementTimeoutSet = value;
   }
+}
+
+/**
+ * `SELECT set_config('lock_timeout', '5s', false)`, the function form of SET (is_local true: SET LOCAL), as the
+ * SET statements it stands for. Only a SELECT of constants and set_config calls: no table, no condition.
+ */
+function setConfigCalls(ast: Node): import('libpg-query').VariableSetStmt[] {
+  const select = nodeType(ast) === 'SelectStmt' ? (ast as { SelectStmt: SelectStmt }).SelectStmt : undefined;
+  if (!select || select.fromClause || select.whereClause || !select.targetList) return [];
+  const sets: import('libpg-query').VariableSetStmt[] = [];
+  for (const target of select.targetList) {
+    const expression = 'ResTarget' in target ? target.ResTarget.val : undefined;
+    const call = expression && 'FuncCall' in expression ? expression.FuncCall : undefined;
+    const names = namesOf(call?.funcname);
+    if (names[names.length - 1] !== 'set_config' || call?.args?.length !== 3) continue;
+    const [name, value, local] = call.args.map((arg) => ('A_Const' in arg ? arg.A_Const : undefined));
+    const setting = name?.sval?.sval;
+    if (!setting || !value?.sval || local?.boolval === undefined) continue;
+    sets.push({
+      name: setting,
+      kind: 'VAR_SET_VALUE',
+      args: [{ A_Const: value }],
+      is_local: local.boolval.boolval === true,
+    });
+  }
+  return sets;
 }
 
 /** Which tables the open transaction has emptied: no rows for a NOT NULL column to fail on. */
@@ -264,7 +302,13 @@ export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransa
         if ('IndexElem' in param) columns.push(param.IndexElem.name ?? '(expression)');
       }
       const name = stmt.idxname ?? `${table.slice(schema.length + 1)}_${columns.join('_')}_idx`;
-      catalog.addIndex({ name: `${schema}.${name}`, table, columns, unique: stmt.unique === true });
+      catalog.addIndex({
+        name: `${schema}.${name}`,
+        table,
+        columns,
+        unique: stmt.unique === true,
+        partial: stmt.whereClause !== undefined,
+      });
       break;
     }
     default:
@@ -319,7 +363,7 @@ function addConstraint(
   catalog.addConstraint(table, info);
   if (info.kind === 'primary-key' || info.kind === 'unique') {
     const schema = table.slice(0, table.indexOf('.'));
-    catalog.addIndex({ name: `${schema}.${info.name}`, table, columns: info.columns, unique: true });
+    catalog.addIndex({ name: `${schema}.${info.name}`, table, columns: info.columns, unique: true, partial: false });
   }
   if (info.kind === 'primary-key') {
     for (const name of info.columns) catalog.updateColumn(table, name, { notNull: true });

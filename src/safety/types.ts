@@ -163,6 +163,8 @@ export interface IndexInfo {
   table: string;
   columns: string[];
   unique: boolean;
+  /** Built with a WHERE clause (false: known to cover every row; undefined: not known, e.g. from a snapshot). */
+  partial?: boolean;
 }
 
 export interface RuleContext {

@@ -1,4 +1,4 @@
-import type { Rule } from '../types.js';
+import type { CatalogView, Rule } from '../types.js';
 import { columnList, ident, isExistingTable, nodeAs, relationOf, step } from './ast.js';
 
 export const uniqueIndexOnExistingData: Rule = {
@@ -30,6 +30,9 @@ export const uniqueIndexOnExistingData: Rule = {
       return name ? [name] : [];
     });
     if (columns.length === 0 || columns.length !== (index.indexParams ?? []).length) return [];
+    // A key of these columns that already holds for every row (a unique index or constraint on some of them) leaves
+    // no duplicate to fail on and no insert to newly reject. NULLS NOT DISTINCT would reject rows it lets through.
+    if (!index.nulls_not_distinct && alreadyUnique(context.catalog, table.key, columns)) return [];
     const list = columnList(columns);
     const notNull = columns.map((column) => `${ident(column)} IS NOT NULL`).join(' AND ');
     return [
@@ -53,3 +56,19 @@ export const uniqueIndexOnExistingData: Rule = {
     ];
   },
 };
+
+/** A unique index without WHERE, or a unique or primary key constraint, of the table on some of `columns`. */
+function alreadyUnique(catalog: CatalogView, table: string, columns: string[]): boolean {
+  const within = (keys: string[]) => keys.length > 0 && keys.every((key) => columns.includes(key));
+  for (const existing of catalog.indexes(table))
+    if (existing.unique && existing.partial === false && within(existing.columns)) return true;
+  for (const constraint of catalog.constraints(table)) {
+    if (
+      (constraint.kind === 'unique' || constraint.kind === 'primary-key') &&
+      constraint.validated &&
+      within(constraint.columns)
+    )
+      return true;
+  }
+  return false;
+}

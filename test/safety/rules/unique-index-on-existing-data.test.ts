@@ -17,10 +17,56 @@ ruleCases('unique-index-on-existing-data', {
       ],
     },
     { sql: 'CREATE UNIQUE INDEX IF NOT EXISTS k ON app.t (code);', fix: [/FROM app\.t/] },
+    // A partial unique index holds only for the rows it covers; NULLS NOT DISTINCT rejects what the old key allows.
+    {
+      sql: 'CREATE UNIQUE INDEX accounts_email_team ON accounts (email, team_id);',
+      options: {
+        catalog: {
+          history: [
+            {
+              sql: 'CREATE TABLE accounts (email text, team_id int, deleted_at timestamptz);\nCREATE UNIQUE INDEX accounts_live_email ON accounts (email) WHERE deleted_at IS NULL;',
+            },
+          ],
+        },
+      },
+    },
+    {
+      sql: 'CREATE UNIQUE INDEX accounts_email_team ON accounts (email, team_id) NULLS NOT DISTINCT;',
+      options: {
+        catalog: {
+          history: [
+            {
+              sql: 'CREATE TABLE accounts (email text, team_id int);\nCREATE UNIQUE INDEX accounts_email ON accounts (email);',
+            },
+          ],
+        },
+      },
+    },
   ],
   good: [
     { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);' },
     { sql: 'CREATE TABLE users (email text);\nCREATE UNIQUE INDEX users_email_key ON users (email);' },
     { sql: 'CREATE UNIQUE INDEX users_lower_email_key ON users (lower(email));' },
+    // cal.com, supabase/storage: a unique index over more columns than an existing key cannot meet a duplicate.
+    {
+      sql: 'CREATE UNIQUE INDEX "M_b_a_key" ON "M" ("b", "a");',
+      options: {
+        catalog: {
+          history: [
+            {
+              sql: 'CREATE TABLE "M" ("a" int NOT NULL, "b" int NOT NULL);\nCREATE UNIQUE INDEX "M_a_key" ON "M" ("a");',
+            },
+          ],
+        },
+      },
+    },
+    {
+      sql: 'CREATE UNIQUE INDEX memberships_user_team ON memberships (team_id, user_id);',
+      options: {
+        catalog: {
+          history: [{ sql: 'CREATE TABLE memberships (user_id int, team_id int, PRIMARY KEY (user_id, team_id));' }],
+        },
+      },
+    },
   ],
 });
