@@ -12,6 +12,9 @@ ruleCases('require-lock-timeout', {
     // One finding for the migration, however many statements it covers.
     { sql: 'DROP TABLE old_things;\nTRUNCATE sessions;', count: 1 },
     { sql: "SET statement_timeout = '1min';\nALTER TABLE users RENAME COLUMN a TO b;" },
+    // set_config(…, true) outside a transaction block ends with its own statement; '0' turns the timeout off.
+    { sql: "SELECT set_config('lock_timeout', '5s', true);\nALTER TABLE users ADD COLUMN nickname text;" },
+    { sql: "SELECT set_config('lock_timeout', '0', false);\nALTER TABLE users ADD COLUMN nickname text;" },
   ],
   good: [
     { sql: "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN nickname text;" },
@@ -19,6 +22,11 @@ ruleCases('require-lock-timeout', {
     { sql: 'CREATE TABLE t (id bigint);\nCREATE INDEX t_id_idx ON t (id);\nALTER TABLE t ADD COLUMN x int;' },
     { sql: 'CREATE INDEX CONCURRENTLY users_name_idx ON users (name);' },
     { sql: 'SELECT 1;\nINSERT INTO users (id) VALUES (1);' },
+    // set_config is SET in function form (false: for the session; true: SET LOCAL).
+    { sql: "SELECT set_config('lock_timeout', '5s', false);\nALTER TABLE users ADD COLUMN nickname text;" },
+    {
+      sql: "BEGIN;\nSELECT pg_catalog.set_config('lock_timeout', '2s', true);\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;",
+    },
   ],
 });
 
