@@ -283,9 +283,10 @@ export function statementLocks(
         const mode = stmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'ACCESS EXCLUSIVE';
         for (const key of objects) {
           if (absent(key, (name) => catalog?.indexTable(name) !== undefined)) continue;
-          const table = indexTarget(key, catalog);
-          add(table, mode, 'table');
-          if (key && table !== key) add(key, mode, 'index');
+          const table = key ? catalog?.indexTable(key) : undefined;
+          // An index the schema read so far does not know: its table is locked too, but which one is not known.
+          if (table) add(table, mode, 'table');
+          add(key, mode, 'index');
         }
       } else if ((stmt.removeType === 'OBJECT_TYPE' || stmt.removeType === 'OBJECT_DOMAIN') && cascade && catalog) {
         // DROP TYPE / DOMAIN … CASCADE drops every column of the type: ACCESS EXCLUSIVE on each table using it.

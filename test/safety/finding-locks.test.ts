@@ -98,6 +98,23 @@ describe('lock claims of findings', () => {
     expect(text).not.toContain('users orders');
   });
 
+  it('an index the schema does not know is locked as an index; its table is not guessed', async () => {
+    const report = await validatePostgres('DROP INDEX index_backups_on_user_id;');
+    expect(report.locks[0]?.locks.map((lock) => `${lock.mode} on ${lock.on} ${lock.table}`)).toEqual([
+      'ACCESS EXCLUSIVE on index index_backups_on_user_id',
+    ]);
+    const timeout = report.findings.find((f) => f.ruleId === 'require-lock-timeout');
+    expect(timeout?.message).toContain('the table of index index_backups_on_user_id');
+    // A known index names its table as every other message does (orders, not public.orders).
+    const known = await validatePostgres(
+      'CREATE INDEX orders_user_idx ON orders (user_id);\nDROP INDEX orders_user_idx;',
+      {
+        catalog: { history: HISTORY },
+      },
+    );
+    expect(known.findings.find((f) => f.ruleId === 'require-lock-timeout')?.message).not.toContain('public.orders');
+  });
+
   it('without the schema no related relation is claimed', async () => {
     const report = await validatePostgres('ALTER TABLE orders DROP CONSTRAINT orders_user_fk;');
     const finding = report.findings.find((each) => each.ruleId === 'drop-constraint');

@@ -781,7 +781,9 @@ function lockedTables(context: RuleContext): Relation[] {
         add({ key, display: namesText(items) });
       } else {
         const tableKey = context.catalog.indexTable(name);
-        add(tableKey ? { key: tableKey, display: tableKey } : { key: `index:${name}`, display: namesText(items) });
+        if (tableKey) add({ key: tableKey, display: displayOf(tableKey) });
+        else if (!(drop.missing_ok && context.catalog.schemaKnown))
+          add({ key: `index:${name}`, display: `the table of index ${namesText(items)}` });
       }
     }
   }

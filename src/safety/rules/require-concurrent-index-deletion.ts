@@ -30,6 +30,8 @@ export const requireConcurrentIndexDeletion: Rule = {
       if (!name) continue;
       const tableKey = context.catalog.indexTable(name);
       if (tableKey && !isExistingTable(context, tableKey)) continue;
+      // IF EXISTS of an index the known schema does not have: PostgreSQL skips it and locks nothing.
+      if (!tableKey && drop.missing_ok && context.catalog.schemaKnown) continue;
       hits.push({
         message: `DROP INDEX ${name} locks its table against reads and writes; drop it concurrently.`,
         ...(tableKey ? { table: tableKey } : {}),

@@ -18,5 +18,10 @@ ruleCases('require-concurrent-index-deletion', {
     { sql: 'DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;' },
     { sql: 'CREATE TABLE t (a int);\nCREATE INDEX t_a_idx ON t (a);\nDROP INDEX t_a_idx;' },
     { sql: 'DROP TABLE IF EXISTS t;' },
+    // supabase/storage: IF EXISTS of an index no migration created drops nothing and locks nothing.
+    {
+      sql: 'DROP INDEX IF EXISTS no_such_idx;',
+      options: { catalog: { history: [{ sql: 'CREATE TABLE items (id bigint PRIMARY KEY, name text);' }] } },
+    },
   ],
 });
