@@ -425,7 +425,7 @@ async function analyze(
     for (const rule of dispatch.byType.get(type) ?? []) run(rule);
     for (const rule of dispatch.everywhere) run(rule);
 
-    for (const missing of missingReferences(statement.ast, catalog)) {
+    for (const missing of missingReferences(statement.ast, catalog, state.searchPath)) {
       const meta = missing.kind === 'table' ? UNKNOWN_TABLE : UNKNOWN_COLUMN;
       if (disabled(meta.id)) continue;
       statementFindings.push(

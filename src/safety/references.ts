@@ -21,15 +21,22 @@ interface Reference {
   columns: string[];
   /** IF EXISTS: absence is allowed. */
   optional: boolean;
+  /** Written without a schema: found through the session's search_path. */
+  unqualified: boolean;
 }
 
-export function missingReferences(ast: Node, catalog: CatalogView): MissingReference[] {
+/**
+ * `searchPath`: the schemas a `SET search_path` of the session names, in order. An unqualified name is looked up
+ * in each of them (tables are keyed `public.x` when written without a schema).
+ */
+export function missingReferences(ast: Node, catalog: CatalogView, searchPath?: readonly string[]): MissingReference[] {
   const references = referencesOf(ast);
   if (references.length === 0) return [];
   const missing: MissingReference[] = [];
   const createdHere = createdTable(ast);
-  for (const reference of references) {
-    if (reference.table === createdHere) continue;
+  for (const found of references) {
+    if (found.table === createdHere) continue;
+    const reference = searchPath && found.unqualified ? throughSearchPath(found, catalog, searchPath) : found;
     if (!catalog.tableExists(reference.table)) {
       if (catalog.schemaKnown && !reference.optional && !isSystemOrToolRelation(reference.table)) {
         missing.push({
@@ -61,7 +68,17 @@ function createdTable(ast: Node): string | undefined {
 
 function ref(relation: RangeVar | undefined, columns: string[], optional: boolean): Reference[] {
   const table = relationKey(relation);
-  return table ? [{ table, columns, optional }] : [];
+  return table ? [{ table, columns, optional, unqualified: !relation?.schemaname }] : [];
+}
+
+/** The reference as the first schema of the search path that has its table resolves it (else unchanged). */
+function throughSearchPath(reference: Reference, catalog: CatalogView, searchPath: readonly string[]): Reference {
+  const name = reference.table.slice(reference.table.indexOf('.') + 1);
+  for (const schema of searchPath) {
+    const key = `${schema}.${name}`;
+    if (catalog.tableExists(key)) return { ...reference, table: key };
+  }
+  return reference;
 }
 
 function referencesOf(ast: Node): Reference[] {
@@ -145,8 +162,9 @@ function referencesOf(ast: Node): Reference[] {
       if (stmt.removeType !== 'OBJECT_TABLE' || stmt.missing_ok) return [];
       const references: Reference[] = [];
       for (const object of stmt.objects ?? []) {
-        const key = 'List' in object ? objectKey(object.List.items) : undefined;
-        if (key) references.push({ table: key, columns: [], optional: false });
+        const items = 'List' in object ? object.List.items : undefined;
+        const key = items ? objectKey(items) : undefined;
+        if (key) references.push({ table: key, columns: [], optional: false, unqualified: items?.length === 1 });
       }
       return references;
     }
