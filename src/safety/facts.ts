@@ -110,7 +110,12 @@ export function collectFacts(
     case 'UpdateStmt': {
       const stmt = (ast as { UpdateStmt: import('libpg-query').UpdateStmt }).UpdateStmt;
       const table = relationKey(stmt.relation);
-      if (existing(table) && !stmt.whereClause)
+      // Columns this migration added hold no earlier data (only NULL or the default they were just given).
+      const overwritten = (stmt.targetList ?? []).flatMap((target) => {
+        const name = 'ResTarget' in target ? target.ResTarget.name : undefined;
+        return name && table && !catalog.columnAddedInThisMigration(table, name) ? [name] : [];
+      });
+      if (existing(table) && !stmt.whereClause && overwritten.length > 0)
         facts.dataLoss.push(at(`overwrites columns of every row of ${displayTable(table)} (no WHERE)`));
       break;
     }

@@ -89,6 +89,22 @@ describe('safety checklist', () => {
     );
   });
 
+  it('an UPDATE without WHERE of columns this migration added overwrites no data (cal.com backfills)', async () => {
+    const fill = await validatePostgres(
+      'ALTER TABLE "Payment" ADD COLUMN "appId" TEXT;\nUPDATE "Payment" SET "appId" = \'stripe\';',
+      { rules: [], catalog: { history: [{ sql: 'CREATE TABLE "Payment" (id int, amount int);' }] } },
+    );
+    expect(check(fill, 'no-data-loss').evidence.join('\n')).not.toContain('overwrites');
+    // An existing column among those set still loses its values.
+    const both = await validatePostgres(
+      'ALTER TABLE "Payment" ADD COLUMN "appId" TEXT;\nUPDATE "Payment" SET "appId" = \'stripe\', amount = 0;',
+      { rules: [], catalog: { history: [{ sql: 'CREATE TABLE "Payment" (id int, amount int);' }] } },
+    );
+    expect(check(both, 'no-data-loss').evidence).toContain(
+      'line 2: overwrites columns of every row of Payment (no WHERE)',
+    );
+  });
+
   it('a type change alone leaves data loss unknown', async () => {
     const report = await validatePostgres('ALTER TABLE users ALTER COLUMN age TYPE int;', { rules: [] });
     expect(check(report, 'no-data-loss').status).toBe('unknown');
