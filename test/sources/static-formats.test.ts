@@ -694,6 +694,46 @@ describe('Rails (read statically)', () => {
     await pglite.exec('SET search_path TO public');
   });
 
+  it('Migration[5.0] and unversioned migrations keep integer keys; 5.1 and later make them bigint (mastodon)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rails-integer-keys-'));
+    temporary.push(dir);
+    const migrate = path.join(dir, 'db/migrate');
+    mkdirSync(migrate, { recursive: true });
+    const body = (table: string) => [
+      '  def change',
+      `    create_table :${table} do |t|`,
+      '      t.references :target, polymorphic: true',
+      '    end',
+      `    create_join_table :${table}, :tags`,
+      '  end',
+      'end',
+      '',
+    ];
+    writeFileSync(
+      path.join(migrate, '20160101000000_old.rb'),
+      ['class Old < ActiveRecord::Migration', ...body('olds')].join('\n'),
+    );
+    writeFileSync(
+      path.join(migrate, '20170101000000_five.rb'),
+      ['class Five < ActiveRecord::Migration[5.0]', ...body('fives')].join('\n'),
+    );
+    writeFileSync(
+      path.join(migrate, '20180101000000_new.rb'),
+      ['class New < ActiveRecord::Migration[5.1]', ...body('news')].join('\n'),
+    );
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    const [old, five, fresh] = result.migrations.map((migration) => migration.up.map((each) => each.sql).join('\n'));
+    for (const legacy of [old, five]) {
+      expect(legacy).toMatch(/"id" serial PRIMARY KEY/);
+      expect(legacy).toContain('"target_id" integer');
+      expect(legacy).toMatch(/"tag_id" integer NOT NULL/);
+    }
+    expect(fresh).toMatch(/"id" bigserial PRIMARY KEY/);
+    expect(fresh).toContain('"target_id" bigint');
+    expect(fresh).toMatch(/"tag_id" bigint NOT NULL/);
+  });
+
   it('the translated PostgreSQL runs on PGlite, up then the derived down', async () => {
     const result = await readMigrations(fixture('sources-rails'));
     await applyOnPglite('rails_fixture', result.migrations.slice(0, 2), [

@@ -88,3 +88,13 @@ export function migrationVersionOf(classLine: string | undefined): number | unde
   const version = /Migration\[(\d+\.\d+)\]/.exec(classLine ?? '')?.[1];
   return version === undefined ? undefined : Number(version);
 }
+
+/**
+ * Rails before 5.1 made primary keys serial and references integer (5.1 made both bigint), and a migration keeps
+ * the behaviour of the version it names: `Migration[5.0]`, `[4.2]`, or no version (Rails 4 and older).
+ */
+export function integerKeysOf(classLine: string | undefined): boolean {
+  if (!classLine || !/\bMigration\b/.test(classLine)) return false;
+  const version = migrationVersionOf(classLine);
+  return version === undefined ? !/Migration\s*\[/.test(classLine) : version < 5.1;
+}

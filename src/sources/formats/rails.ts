@@ -16,7 +16,7 @@ import {
   parseDslTree,
   symbolOrString,
 } from './dsl-source.js';
-import { migrationVersionOf, plural, railsIndexName, singular } from './rails-names.js';
+import { integerKeysOf, migrationVersionOf, plural, railsIndexName, singular } from './rails-names.js';
 
 /** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
 const FILE = /^(\d+)_(\w+)(?:\.\w+)?\.rb$/;
@@ -223,6 +223,8 @@ class RailsTranslator {
     readonly out: DslTranslation,
     /** The class's `ActiveRecord::Migration[7.2]` version: it decides how long index names are shortened. */
     readonly migrationVersion?: number,
+    /** The migration keeps Rails < 5.1's integer keys: serial primary keys, integer references. */
+    readonly integerKeys = false,
   ) {}
 
   /** Translates a method body; `target` receives the operations (up list, or down list for `def down`). */
@@ -701,7 +703,7 @@ class RailsTranslator {
     const e = this.engine;
     const k = args.keywords;
     const polymorphic = truthy(k.get('polymorphic'));
-    const type = symbolOrString(k.get('type')) ?? 'bigint';
+    const type = symbolOrString(k.get('type')) ?? (this.integerKeys ? 'integer' : 'bigint');
     const sqlType = columnType(e, type, { positional: [], keywords: new Map() });
     if (!sqlType) {
       this.out.unknown(
@@ -771,7 +773,7 @@ class RailsTranslator {
     const idOption = k.get('id');
     if (name === 'create_join_table') {
       for (const other of [symbolOrString(args.positional[0])!, symbolOrString(args.positional[1])!]) {
-        columns.push({ name: `${singular(other)}_id`, type: 'bigint', nullable: false });
+        columns.push({ name: `${singular(other)}_id`, type: this.integerKeys ? 'integer' : 'bigint', nullable: false });
       }
     } else if (!(idOption?.kind === 'bool' && !idOption.value)) {
       const pk = symbolOrString(k.get('primary_key')) ?? 'id';
@@ -791,7 +793,7 @@ class RailsTranslator {
         idType === 'bigserial' ||
         idType === 'serial'
       ) {
-        const small = idType === 'integer' || idType === 'serial';
+        const small = idType === 'integer' || idType === 'serial' || (idType === 'primary_key' && this.integerKeys);
         const type =
           e === 'postgresql'
             ? small
@@ -1037,7 +1039,12 @@ export const rails: FormatReader = {
       const tree = parseDslTree(source, 'ruby');
       const klass = tree.find((node) => /^class\s/.test(node.text));
       const members = klass?.children ?? [];
-      const translator = new RailsTranslator(ddl.ddlEngine(engine), translation, migrationVersionOf(klass?.text));
+      const translator = new RailsTranslator(
+        ddl.ddlEngine(engine),
+        translation,
+        migrationVersionOf(klass?.text),
+        integerKeysOf(klass?.text),
+      );
       const method = (methodName: string) =>
         members.find((node) => new RegExp(`^def\\s+(self\\.)?${methodName}\\b`).test(node.text));
       const change = method('change');
