@@ -50,6 +50,11 @@ export const primaryKeyWithoutIndex: Rule = {
         const name = constraint.conname ?? fitName(`${bare}_pkey`);
         const known = context.catalog.columns(table.key);
         const nullable = columns.filter((column) => !known?.find((info) => info.name === column)?.notNull);
+        // A key that replaces the table's primary key (cal.com's key swaps): the old key still holds its name while
+        // the new index is built, so the index gets a name of its own and the attach drops the old key.
+        const current = [...context.catalog.constraints(table.key)].find((each) => each.kind === 'primary-key');
+        const indexName = current ? fitName(`${name}_new`) : name;
+        const dropCurrent = current ? `DROP CONSTRAINT ${ident(current.name)}, ` : '';
         hits.push({
           message: `PRIMARY KEY on ${table.display}${sizeNote(context, table.key)} builds its index under ACCESS EXCLUSIVE: no reads or writes until it is built.`,
           table: table.display,
@@ -61,12 +66,12 @@ export const primaryKeyWithoutIndex: Rule = {
               ...(def ? [] : nullable.flatMap((column) => notNullViaCheckSteps(table, column).slice(0, 3))),
               step(
                 'Build the unique index without blocking writes (its own non-transactional migration).',
-                `CREATE UNIQUE INDEX CONCURRENTLY ${ident(name)} ON ${table.display} (${columnList(columns)});`,
+                `CREATE UNIQUE INDEX CONCURRENTLY ${ident(indexName)} ON ${table.display} (${columnList(columns)});`,
                 { outsideTransaction: true, separateMigration: true },
               ),
               step(
                 'Attach the index as the primary key (brief ACCESS EXCLUSIVE; no scan when the columns are already NOT NULL).',
-                `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} ADD CONSTRAINT ${ident(name)} PRIMARY KEY USING INDEX ${ident(name)};`,
+                `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} ${dropCurrent}ADD CONSTRAINT ${ident(name)} PRIMARY KEY USING INDEX ${ident(indexName)};`,
                 { separateMigration: true },
               ),
             ],

@@ -2,6 +2,23 @@ import { existing, ruleCases } from './run.js';
 
 ruleCases('primary-key-without-index', {
   bad: [
+    // cal.com's key swap: the new index cannot take the old key's name while the old key holds it.
+    {
+      sql: 'ALTER TABLE "SelectedCalendar" DROP CONSTRAINT "SelectedCalendar_pkey",\nADD CONSTRAINT "SelectedCalendar_pkey" PRIMARY KEY ("id");',
+      options: {
+        catalog: {
+          history: [
+            {
+              sql: 'CREATE TABLE "SelectedCalendar" ("id" int NOT NULL, "userId" int NOT NULL, CONSTRAINT "SelectedCalendar_pkey" PRIMARY KEY ("userId"));',
+            },
+          ],
+        },
+      },
+      fix: [
+        { sql: /^CREATE UNIQUE INDEX CONCURRENTLY "SelectedCalendar_pkey_new" ON "SelectedCalendar" \(id\);$/ },
+        /ALTER TABLE "SelectedCalendar" DROP CONSTRAINT "SelectedCalendar_pkey", ADD CONSTRAINT "SelectedCalendar_pkey" PRIMARY KEY USING INDEX "SelectedCalendar_pkey_new";$/,
+      ],
+    },
     {
       sql: 'ALTER TABLE events ADD PRIMARY KEY (id);',
       fix: [
