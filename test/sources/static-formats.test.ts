@@ -734,6 +734,59 @@ describe('Rails (read statically)', () => {
     expect(fresh).toMatch(/"tag_id" bigint NOT NULL/);
   });
 
+  it('change_table bulk: true is one ALTER TABLE, as Rails sends it; it runs on PGlite, and so does its down', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'rails-bulk-'));
+    temporary.push(dir);
+    const migrate = path.join(dir, 'db/migrate');
+    mkdirSync(migrate, { recursive: true });
+    writeFileSync(
+      path.join(migrate, '20240101000000_create.rb'),
+      [
+        'class Create < ActiveRecord::Migration[7.1]',
+        '  def change',
+        '    create_table :statuses do |t|',
+        '      t.string :uri',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(migrate, '20240102000000_bulk.rb'),
+      [
+        'class Bulk < ActiveRecord::Migration[7.1]',
+        '  def change',
+        '    change_table :statuses, bulk: true do |t|',
+        '      t.string :url',
+        '      t.boolean :sensitive, default: false, null: false',
+        '      t.index :url',
+        '      t.rename :uri, :remote_uri',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ].join('\n'),
+    );
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    const bulk = result.migrations[1];
+    expect(bulk?.up.map((each) => each.sql)).toEqual([
+      'ALTER TABLE "statuses" ADD COLUMN "url" character varying, ADD COLUMN "sensitive" boolean NOT NULL DEFAULT FALSE',
+      expect.stringMatching(/^CREATE INDEX "index_statuses_on_url" ON "statuses" \("url"\)$/),
+      'ALTER TABLE "statuses" RENAME COLUMN "uri" TO "remote_uri"',
+    ]);
+    pglite ??= new PGlite();
+    await pglite.exec('CREATE SCHEMA rails_bulk; SET search_path TO rails_bulk');
+    for (const migration of result.migrations) for (const statement of migration.up) await pglite.exec(statement.sql);
+    for (const statement of bulk?.down ?? []) await pglite.exec(statement.sql);
+    const columns = await pglite.query<{ name: string }>(
+      "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = 'rails_bulk' AND table_name = 'statuses' ORDER BY 1",
+    );
+    expect(columns.rows.map((row) => row.name)).toEqual(['id', 'uri']);
+    await pglite.exec('SET search_path TO public');
+  });
+
   it('the translated PostgreSQL runs on PGlite, up then the derived down', async () => {
     const result = await readMigrations(fixture('sources-rails'));
     await applyOnPglite('rails_fixture', result.migrations.slice(0, 2), [

@@ -295,7 +295,7 @@ class RailsTranslator {
         return this.createTable(node, call.name, args, target);
       case 'change_table':
         if (!table || !node.children) return unknown();
-        return this.changeTable(table, node.children, target, direction);
+        return this.changeTable(table, node.children, target, direction, truthy(k.get('bulk')) ? node : undefined);
       case 'drop_table': {
         if (!table) return unknown();
         const up = [
@@ -948,7 +948,22 @@ class RailsTranslator {
     children: DslNode[],
     target: DslOperation[],
     direction: 'change' | 'up' | 'down',
+    /** The `change_table …, bulk: true` call: its column changes go to the database as one ALTER TABLE. */
+    bulk?: DslNode,
   ): undefined {
+    const first = target.length;
+    this.changeTableCalls(table, children, target, direction);
+    // SQLite's adapter cannot alter in bulk: Rails sends the statements one by one there.
+    if (bulk && this.engine !== 'sqlite' && target.length - first > 1)
+      target.push(bulkOperation(target.splice(first), this.engine, table, bulk));
+  }
+
+  private changeTableCalls(
+    table: string,
+    children: DslNode[],
+    target: DslOperation[],
+    direction: 'change' | 'up' | 'down',
+  ): void {
     for (const child of children) {
       const call = parseCall(child.text, 'ruby');
       const method = call?.name.replace(/^\w+\./, '');
@@ -1002,6 +1017,30 @@ class RailsTranslator {
       }
     }
   }
+}
+
+/**
+ * A `bulk: true` block's operations as Rails runs them: its ALTER TABLE statements of the table, one after
+ * another, joined into one (Rails' bulk_change_table), other statements (indexes) and renames kept apart. The
+ * down is the operations' downs in reverse order, or none when one of them cannot be reversed.
+ */
+function bulkOperation(operations: DslOperation[], engine: ddl.DdlEngine, table: string, node: DslNode): DslOperation {
+  const prefix = `ALTER TABLE ${ddl.quoteTable(engine, table)} `;
+  const joinable = (sql: string) => sql.startsWith(prefix) && !/^RENAME\b/i.test(sql.slice(prefix.length));
+  const up: string[] = [];
+  for (const sql of operations.flatMap((operation) => operation.up)) {
+    const last = up[up.length - 1];
+    if (last !== undefined && joinable(last) && joinable(sql))
+      up[up.length - 1] = `${last}, ${sql.slice(prefix.length)}`;
+    else up.push(sql);
+  }
+  const reversible = operations.every((operation) => operation.down !== undefined);
+  return {
+    line: operations[0]?.line ?? node.line,
+    up,
+    ...(reversible ? { down: [...operations].reverse().flatMap((operation) => operation.down ?? []) } : {}),
+    call: node.text,
+  };
 }
 
 function engineOfDatabaseYml(text: string): Engine | undefined {
