@@ -1,3 +1,4 @@
+import { blockCommentEnd } from './block-comment.js';
 /**
  * Cut points for parsing a large PostgreSQL text in pieces. libpg_query runs in WebAssembly, whose memory only
  * grows: parsing a 50,000-statement file at once leaves ~200 MB reserved for the life of the process, so a text
@@ -75,7 +76,7 @@ export function chunkBoundaries(sql: string, target = CHUNK_CHARS): number[] {
       continue;
     }
     if (char === 47 /* / */ && sql.charCodeAt(i + 1) === 42 /* * */) {
-      i = skipBlockComment(sql, i);
+      i = blockCommentEnd(sql, i);
       continue;
     }
     if (char === 36 /* $ */ && !isIdentifierChar(sql.charCodeAt(i - 1))) {
@@ -119,22 +120,6 @@ function skipQuoted(sql: string, start: number, quote: number, backslashEscapes:
       return i + 1;
     }
     i++;
-  }
-  return sql.length;
-}
-
-function skipBlockComment(sql: string, start: number): number {
-  let depth = 0;
-  let i = start;
-  while (i < sql.length) {
-    if (sql.charCodeAt(i) === 47 && sql.charCodeAt(i + 1) === 42) {
-      depth++;
-      i += 2;
-    } else if (sql.charCodeAt(i) === 42 && sql.charCodeAt(i + 1) === 47) {
-      depth--;
-      i += 2;
-      if (depth === 0) return i;
-    } else i++;
   }
   return sql.length;
 }

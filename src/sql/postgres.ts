@@ -1,6 +1,7 @@
 import type { Node, ParseResult, RawStmt } from 'libpg-query';
 import { UserError } from '../errors.js';
 import type { Statement } from '../model.js';
+import { blockCommentEnd } from './block-comment.js';
 import { chunkBoundaries } from './chunks.js';
 import { loadPgQueryParser, type PgQueryParser } from './pg-query-wasm.js';
 import { byteToCharOffsets, LineIndex } from './positions.js';
@@ -197,29 +198,13 @@ function locate(
       const newline = sql.indexOf('\n', cursor);
       cursor = newline === -1 || newline > end ? end : newline + 1;
     } else if (sql.startsWith('/*', cursor)) {
-      cursor = skipBlockComment(sql, cursor, end);
+      cursor = blockCommentEnd(sql, cursor, end);
     } else break;
   }
   let stop = end;
   while (stop > cursor && /[\s;]/.test(sql[stop - 1] ?? '')) stop--;
   if (cursor >= stop) return undefined;
   return { start: cursor, end: stop, byteStart: startByte + byteLength(sql.slice(start, cursor)) };
-}
-
-function skipBlockComment(sql: string, start: number, end: number): number {
-  let depth = 0;
-  let i = start;
-  while (i < end) {
-    if (sql.startsWith('/*', i)) {
-      depth++;
-      i += 2;
-    } else if (sql.startsWith('*/', i)) {
-      depth--;
-      i += 2;
-      if (depth === 0) return i;
-    } else i++;
-  }
-  return end;
 }
 
 function syntaxError(sql: string, error: unknown, file?: string, pieceStart = 0): UserError {

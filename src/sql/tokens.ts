@@ -1,3 +1,4 @@
+import { blockCommentEnd } from './block-comment.js';
 /**
  * A small PostgreSQL lexer for ASCII statement text, for the rules' fix builders: they only need token
  * boundaries (to cut a type name, a DEFAULT expression or a CHECK body out of a statement) and which tokens
@@ -50,17 +51,7 @@ export function lexAscii(sql: string): LexToken[] | undefined {
       continue;
     }
     if (code === 47 && sql.charCodeAt(i + 1) === 42) {
-      let depth = 0;
-      while (i < length) {
-        if (sql.charCodeAt(i) === 47 && sql.charCodeAt(i + 1) === 42) {
-          depth++;
-          i += 2;
-        } else if (sql.charCodeAt(i) === 42 && sql.charCodeAt(i + 1) === 47) {
-          depth--;
-          i += 2;
-          if (depth === 0) break;
-        } else i++;
-      }
+      i = blockCommentEnd(sql, i, length);
       continue;
     }
     if (isWordStart(code)) {

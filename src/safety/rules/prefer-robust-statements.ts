@@ -1,3 +1,4 @@
+import { blockCommentEnd } from '../../sql/block-comment.js';
 import type { Rule } from '../types.js';
 import { alterTableOf, nodeAs, step } from './ast.js';
 
@@ -123,21 +124,4 @@ function nothingFollows(source: string, from: number): boolean {
     else return false;
   }
   return true;
-}
-
-/** The offset after the block comment starting at `start` (PostgreSQL's block comments nest). */
-function blockCommentEnd(source: string, start: number): number {
-  let depth = 0;
-  let at = start;
-  while (at < source.length) {
-    if (source.startsWith('/*', at)) {
-      depth++;
-      at += 2;
-    } else if (source.startsWith('*/', at)) {
-      depth--;
-      at += 2;
-      if (depth === 0) return at;
-    } else at++;
-  }
-  return source.length;
 }
