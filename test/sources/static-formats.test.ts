@@ -25,6 +25,17 @@ const errorsOf = (result: { errors: { path: string; error: { code: string; where
   result.errors.map((error) => [error.path, error.error.code, error.error.where?.line]);
 
 const temporary: string[] = [];
+
+/** A temporary Rails project: db/migrate/<file> for each entry, lines joined (removed after the test). */
+function railsProject(prefix: string, migrations: Record<string, string[]>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  temporary.push(dir);
+  const migrate = path.join(dir, 'db/migrate');
+  mkdirSync(migrate, { recursive: true });
+  for (const [file, lines] of Object.entries(migrations))
+    writeFileSync(path.join(migrate, file), [...lines, ''].join('\n'));
+  return dir;
+}
 afterEach(() => {
   for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -646,30 +657,27 @@ describe('Rails (read statically)', () => {
   });
 
   it("keeps validate: false, add_timestamps' default and remove_column's type as Rails runs them (mastodon)", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'rails-options-'));
-    temporary.push(dir);
-    const migrate = path.join(dir, 'db/migrate');
-    mkdirSync(migrate, { recursive: true });
-    const migration = (name: string, body: string[]) =>
-      writeFileSync(
-        path.join(migrate, name),
-        [`class M${name.slice(0, 14)} < ActiveRecord::Migration[7.1]`, ...body, 'end', ''].join('\n'),
-      );
-    migration('20240101000000_create.rb', [
-      '  def change',
-      '    create_table :mentions do |t|',
-      '      t.bigint :status_id',
-      '      t.integer :score',
-      '    end',
-      '  end',
-    ]);
-    migration('20240102000000_changes.rb', [
-      '  def up',
-      "    add_check_constraint :mentions, 'status_id IS NOT NULL', name: 'mentions_status_id_null', validate: false",
-      "    add_timestamps :mentions, null: false, default: -> { 'CURRENT_TIMESTAMP' }",
-      '    remove_column :mentions, :score, :int',
-      '  end',
-    ]);
+    const dir = railsProject('rails-options-', {
+      '20240101000000_create.rb': [
+        'class Create < ActiveRecord::Migration[7.1]',
+        '  def change',
+        '    create_table :mentions do |t|',
+        '      t.bigint :status_id',
+        '      t.integer :score',
+        '    end',
+        '  end',
+        'end',
+      ],
+      '20240102000000_changes.rb': [
+        'class Changes < ActiveRecord::Migration[7.1]',
+        '  def up',
+        "    add_check_constraint :mentions, 'status_id IS NOT NULL', name: 'mentions_status_id_null', validate: false",
+        "    add_timestamps :mentions, null: false, default: -> { 'CURRENT_TIMESTAMP' }",
+        '    remove_column :mentions, :score, :int',
+        '  end',
+        'end',
+      ],
+    });
     const result = await readMigrations(dir, { engine: 'postgresql' });
     expect(result.errors).toEqual([]);
     const up = result.migrations[1]?.up.map((each) => each.sql) ?? [];
@@ -695,10 +703,6 @@ describe('Rails (read statically)', () => {
   });
 
   it('Migration[5.0] and unversioned migrations keep integer keys; 5.1 and later make them bigint (mastodon)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'rails-integer-keys-'));
-    temporary.push(dir);
-    const migrate = path.join(dir, 'db/migrate');
-    mkdirSync(migrate, { recursive: true });
     const body = (table: string) => [
       '  def change',
       `    create_table :${table} do |t|`,
@@ -707,20 +711,12 @@ describe('Rails (read statically)', () => {
       `    create_join_table :${table}, :tags`,
       '  end',
       'end',
-      '',
     ];
-    writeFileSync(
-      path.join(migrate, '20160101000000_old.rb'),
-      ['class Old < ActiveRecord::Migration', ...body('olds')].join('\n'),
-    );
-    writeFileSync(
-      path.join(migrate, '20170101000000_five.rb'),
-      ['class Five < ActiveRecord::Migration[5.0]', ...body('fives')].join('\n'),
-    );
-    writeFileSync(
-      path.join(migrate, '20180101000000_new.rb'),
-      ['class New < ActiveRecord::Migration[5.1]', ...body('news')].join('\n'),
-    );
+    const dir = railsProject('rails-integer-keys-', {
+      '20160101000000_old.rb': ['class Old < ActiveRecord::Migration', ...body('olds')],
+      '20170101000000_five.rb': ['class Five < ActiveRecord::Migration[5.0]', ...body('fives')],
+      '20180101000000_new.rb': ['class New < ActiveRecord::Migration[5.1]', ...body('news')],
+    });
     const result = await readMigrations(dir, { engine: 'postgresql' });
     expect(result.errors).toEqual([]);
     const [old, five, fresh] = result.migrations.map((migration) => migration.up.map((each) => each.sql).join('\n'));
@@ -735,13 +731,8 @@ describe('Rails (read statically)', () => {
   });
 
   it('change_table bulk: true is one ALTER TABLE, as Rails sends it; it runs on PGlite, and so does its down', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'rails-bulk-'));
-    temporary.push(dir);
-    const migrate = path.join(dir, 'db/migrate');
-    mkdirSync(migrate, { recursive: true });
-    writeFileSync(
-      path.join(migrate, '20240101000000_create.rb'),
-      [
+    const dir = railsProject('rails-bulk-', {
+      '20240101000000_create.rb': [
         'class Create < ActiveRecord::Migration[7.1]',
         '  def change',
         '    create_table :statuses do |t|',
@@ -749,12 +740,8 @@ describe('Rails (read statically)', () => {
         '    end',
         '  end',
         'end',
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(
-      path.join(migrate, '20240102000000_bulk.rb'),
-      [
+      ],
+      '20240102000000_bulk.rb': [
         'class Bulk < ActiveRecord::Migration[7.1]',
         '  def change',
         '    change_table :statuses, bulk: true do |t|',
@@ -765,9 +752,8 @@ describe('Rails (read statically)', () => {
         '    end',
         '  end',
         'end',
-        '',
-      ].join('\n'),
-    );
+      ],
+    });
     const result = await readMigrations(dir, { engine: 'postgresql' });
     expect(result.errors).toEqual([]);
     const bulk = result.migrations[1];
