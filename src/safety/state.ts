@@ -58,10 +58,14 @@ export class SessionState {
       trackEmptiedTables(this.catalog, ast);
       for (const lock of locks) {
         // An index's own lock keeps no reader out of a table (its table's lock, listed beside it, does); nor does
-        // the lock on the sequence a dropped table's serial column owned.
-        if (lock.on === 'index' || lock.on === 'sequence') continue;
+        // the lock on the sequence a dropped table's serial column owned. The table of an index the schema does
+        // not know is locked too, unnamed: it is held as `index:<index>`.
+        if (lock.on === 'sequence') continue;
+        // (The lock map lists a dropped index's table beside it exactly when the schema knows the index.)
+        if (lock.on === 'index' && (type !== 'DropStmt' || locks.some((other) => other.on === 'table'))) continue;
+        const held = lock.on === 'index' ? `index:${lock.table}` : lock.table;
         if (lock.mode === 'ACCESS EXCLUSIVE' && !this.catalog.tableCreatedInCurrentTransaction(lock.table)) {
-          this.accessExclusiveHeld.add(lock.table);
+          this.accessExclusiveHeld.add(held);
         }
       }
     } else {

@@ -35,11 +35,12 @@ export const statementAfterAccessExclusive: Rule = {
     // A quick statement (a rename, an index drop, a metadata-only ALTER, a write by key) adds nothing worth reporting.
     const work = longWork(context);
     if (work.length === 0) return [];
-    const names = held.map(displayOf).join(', ');
+    const names = held.map(heldName).join(', ');
+    const named = held.find((table) => !table.startsWith('index:'));
     return [
       {
         message: `${names} ${held.length > 1 ? 'are' : 'is'} locked ACCESS EXCLUSIVE by an earlier statement of this transaction; this statement keeps ${held.length > 1 ? 'them' : 'it'} unavailable for reads and writes while it runs: ${extraTime(context, work)}.`,
-        table: displayOf(held[0] ?? ''),
+        ...(named ? { table: displayOf(named) } : {}),
         fix: {
           summary: 'Commit before this statement; run it in its own transaction.',
           steps: [
@@ -55,6 +56,13 @@ export const statementAfterAccessExclusive: Rule = {
     ];
   },
 };
+
+/** A held table's name; the table of an index the schema does not know is named by its index. */
+function heldName(table: string): string {
+  return table.startsWith('index:')
+    ? `the table of index ${displayOf(table.slice('index:'.length))}`
+    : displayOf(table);
+}
 
 type Work = { table: string; kind: Exclude<WorkKind, 'metadata'> };
 
