@@ -66,6 +66,8 @@ export const preferBigintPrimaryKey: Rule = {
       const type = typeText(def.typeName);
       if (!WIDER[type] || !def.colname) return false;
       if (sharedKeyColumns.has(def.colname) && !sequenceFilled(def)) return false;
+      // A constant default (cal.com's Deployment.id DEFAULT 1) keys a table of one row, not a counter.
+      if (constantDefault(def)) return false;
       const inlineKey = columnConstraints(def).some((constraint) => constraint.contype === 'CONSTR_PRIMARY');
       return inlineKey || (keyColumns.has(def.colname) && (created !== undefined || added));
     });
@@ -106,4 +108,12 @@ function sequenceFilled(def: ColumnDef): boolean {
     });
     return drawsFromSequence;
   });
+}
+
+/** DEFAULT 1, DEFAULT 'x': a literal, so every row the database fills gets the same value. */
+function constantDefault(def: ColumnDef): boolean {
+  return columnConstraints(def).some(
+    (constraint) =>
+      constraint.contype === 'CONSTR_DEFAULT' && constraint.raw_expr !== undefined && 'A_Const' in constraint.raw_expr,
+  );
 }
