@@ -22,6 +22,10 @@ const packageSetup = z.object({
       path: z.string(),
       tool: toolName,
       count: z.number().int(),
+      alongside: z
+        .array(z.string())
+        .optional()
+        .describe("Folders applied in one order with this one (Rails' db/post_migrate); count includes them"),
       format: z
         .enum(MIGRATION_FORMATS)
         .optional()

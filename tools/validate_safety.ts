@@ -13,7 +13,7 @@ const lockMode = z.enum(PG_LOCK_MODES);
 const lockClaim = z.object({
   mode: lockMode,
   on: z.string(),
-  relation: z.string().optional().describe('The relation locked, where it is not the finding\'s table'),
+  relation: z.string().optional().describe("The relation locked, where it is not the finding's table"),
   blocks: z.string(),
 });
 const fixStep = z.object({

@@ -36,9 +36,14 @@ function summarizePackage(setup: PackageSetup, multi: boolean): string[] {
   );
   if (setup.schemaFiles.length) lines.push(`- Schema files: ${listShort(setup.schemaFiles)}`);
   for (const dir of setup.migrationDirs) {
-    const inDir = setup.migrations.filter((migration) => migration.path.startsWith(`${dir.path}/`));
+    const folders = [dir.path, ...(dir.alongside ?? [])];
+    const inDir = setup.migrations.filter((migration) =>
+      folders.some((folder) => migration.path.startsWith(`${folder}/`)),
+    );
     const latest = inDir.at(-1);
-    lines.push(`- Migrations: ${dir.path}/ (${dir.tool}, ${dir.count}${latest ? `, latest ${latest.id}` : ''})`);
+    const where = folders.map((folder) => `${folder}/`).join(' + ');
+    const together = dir.alongside ? ', applied in one version order' : '';
+    lines.push(`- Migrations: ${where} (${dir.tool}, ${dir.count}${latest ? `, latest ${latest.id}` : ''}${together})`);
   }
   for (const convention of setup.conventions) {
     lines.push(

@@ -63,7 +63,10 @@ export interface EngineFinding {
 export interface MigrationDir {
   path: string;
   tool: ToolName;
+  /** Migrations of `path` and of the `alongside` folders together. */
   count: number;
+  /** Folders whose migrations the tool applies in one order with this folder's (Rails' db/post_migrate). */
+  alongside?: string[];
   /** The format list_migrations, check and rehearse read it as; absent when the tool's migrations are not read yet. */
   format?: MigrationFormat;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { Engine, Migration, MigrationFormat, Statement } from '../model.js';
 import { knownText, readFileOnce } from '../project/read-once.js';
+import { baseOf } from '../project/walk.js';
 import { relativeToRoot, resolveInsideRoot } from '../root.js';
 import { askOnce } from '../sources/consent.js';
 import { isDownFile } from '../sources/down-files.js';
@@ -184,12 +185,18 @@ export async function loadMigrationInputs(
           ...(narrowed.folderEngine ? { engine: narrowed.folderEngine } : {}),
         }));
       // The target itself when it lies in the folder; the folder when the target is a package or the root.
-      const inFolder = relative === narrowed.directory || relative.startsWith(`${narrowed.directory}/`);
+      const folders = [narrowed.directory, ...(narrowed.alongside ?? [])];
+      const inFolder = folders.some((folder) => relative === folder || relative.startsWith(`${folder}/`));
       const scope = inFolder ? target : narrowed.directory;
       const scopeRelative = inFolder ? relative : narrowed.directory;
       const scopeAbsolute = inFolder ? absolute : resolveInsideRoot(root, narrowed.directory);
       const unclaimed = narrowed.migrations.length === 0 && narrowed.errors.length === 0;
-      const partOfFolder = narrowed.directory !== '.' && scopeRelative.startsWith(`${narrowed.directory}/`);
+      const partOfFolder =
+        narrowed.directory !== '.' &&
+        (scopeRelative.startsWith(`${narrowed.directory}/`) ||
+          (narrowed.alongside ?? []).some(
+            (folder) => scopeRelative === folder || scopeRelative.startsWith(`${folder}/`),
+          ));
       if (narrowed.format === 'sql' || (unclaimed && listSqlFiles(root, scopeRelative).length > 0)) {
         // Plain SQL, or a .sql file the folder's format does not claim: natural order, paired *.down.sql.
         for (const error of narrowed.errors)
@@ -243,7 +250,11 @@ export async function loadMigrationInputs(
       // The first migration read after one that could not be: the schema it starts from is not fully known.
       const unread = new Set(failed.map((error) => error.path));
       for (const migration of targets) if (isUncompiled(migration)) unread.add(migration.path);
-      const gaps = [...unread].sort(naturalCompare);
+      // Folders read together are ordered by file name (the version), not by path.
+      const order = narrowed.alongside
+        ? (a: string, b: string) => naturalCompare(baseOf(a), baseOf(b))
+        : naturalCompare;
+      const gaps = [...unread].sort(order);
       let gap = 0;
       const uncompiled: Migration[] = [];
       for (const migration of targets) {
@@ -253,7 +264,7 @@ export async function loadMigrationInputs(
           continue;
         }
         let afterUnread = false;
-        while (gap < gaps.length && naturalCompare(gaps[gap] as string, migration.path) < 0) {
+        while (gap < gaps.length && order(gaps[gap] as string, migration.path) < 0) {
           afterUnread = true;
           gap++;
         }

@@ -51,6 +51,8 @@ interface Located {
   directory: string;
   /** What detect listed there, to prove nothing was dropped. */
   entries: MigrationEntry[];
+  /** Root-relative folders read with `directory` in one order (MigrationDir.alongside). */
+  alongside?: string[];
   /** The engine detect found for the package (else for the root package), with where it was named. */
   packageEngine?: FolderEngine;
 }
@@ -146,16 +148,23 @@ async function locate(
   const contains = (dir: string) => relative === dir || relative.startsWith(`${dir}/`);
   const rootEngine = engineNamed(detected.packages.find((setup) => setup.path === '.'));
   const all = detected.packages.flatMap((setup) =>
-    setup.migrationDirs.map((dir) => ({
-      package: setup.path,
-      packageEngine: engineNamed(setup) ?? rootEngine,
-      dir,
-      entries: setup.migrations.filter((migration) => migration.path.startsWith(`${dir.path}/`)),
-    })),
+    setup.migrationDirs.map((dir) => {
+      const folders = [dir.path, ...(dir.alongside ?? [])];
+      return {
+        package: setup.path,
+        packageEngine: engineNamed(setup) ?? rootEngine,
+        dir,
+        folders,
+        entries: setup.migrations.filter((migration) =>
+          folders.some((folder) => migration.path.startsWith(`${folder}/`)),
+        ),
+      };
+    }),
   );
-  // The deepest folder holding the target, else every folder below it (a package, or the root).
+  // The deepest folder holding the target, else every folder below it (a package, or the root). A folder applied
+  // with another one (db/post_migrate) is read with it, narrowed to the target.
   const holding = all
-    .filter((folder) => contains(folder.dir.path))
+    .filter((folder) => folder.folders.some(contains))
     .sort((a, b) => b.dir.path.length - a.dir.path.length);
   let chosen = holding.length ? [holding[0]!] : all.filter((folder) => within(folder.dir.path));
   if (format) chosen = chosen.filter((folder) => folder.dir.format === format);
@@ -179,6 +188,7 @@ async function locate(
         reader,
         directory,
         entries: [...folder.entries],
+        ...(folder.dir.alongside ? { alongside: folder.dir.alongside } : {}),
         ...(folder.packageEngine ? { packageEngine: folder.packageEngine } : {}),
       });
   }
@@ -256,7 +266,11 @@ async function readFolder(
     root,
     package: path.join(root, folder.package),
     directory,
-    ...(target && target !== directory && isInside(directory, target) ? { only: target } : {}),
+    ...(target &&
+    target !== directory &&
+    [directory, ...(folder.alongside ?? []).map((each) => path.join(root, each))].some((each) => isInside(each, target))
+      ? { only: target }
+      : {}),
     ...(options.engine ? { engine: options.engine } : {}),
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -272,6 +286,7 @@ async function readFolder(
     package: folder.package,
     format: reader.format,
     directory: folder.directory,
+    ...(folder.alongside ? { alongside: folder.alongside } : {}),
     ...(options.engine || read.engine ? { engine: options.engine ?? read.engine } : {}),
     ...withFolderEngine(folderEngine(options, folder, read.engine)),
     migrations: read.migrations.map(withEmptyHalvesNamed),

@@ -16,6 +16,8 @@ export interface ReadMigrationsResult {
   format: MigrationFormat;
   /** The migration directory, relative to the project root. */
   directory: string;
+  /** Folders read with `directory` in one version order (Rails' db/post_migrate), relative to the root. */
+  alongside?: string[];
   /** The engine the caller gave or the format declares (Prisma's provider, the knexfile client, Drizzle's dialect). */
   engine?: Engine;
   /**

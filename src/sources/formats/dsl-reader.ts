@@ -38,10 +38,16 @@ export async function readDslFolder(
   format: 'rails' | 'ecto',
   file: RegExp,
   translate: (migration: DslFile) => DslFileResult,
+  /** Folders whose migrations the tool applies together with the folder's, in one version order. */
+  alongside: string[] = [],
 ): Promise<FormatRead> {
-  const { files } = await listEntries(context.directory);
-  for (const name of files.filter((each) => file.test(each)).sort()) {
-    const absolute = path.join(context.directory, name);
+  const found: Array<{ name: string; absolute: string }> = [];
+  for (const directory of [context.directory, ...alongside]) {
+    const { files } = await listEntries(directory);
+    for (const name of files) if (file.test(name)) found.push({ name, absolute: path.join(directory, name) });
+  }
+  found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const { name, absolute } of found) {
     if (!selected(context.only, absolute)) continue;
     context.signal?.throwIfAborted();
     const relative = relativeToRoot(context.root, absolute);
@@ -65,20 +71,28 @@ export function scanDslFolders(
   file: RegExp,
   facts: (text: string) => Pick<MigrationEntry, 'hasDown' | 'transactional'>,
   conventions: Omit<Conventions, 'tool' | 'down' | 'example'>,
+  /** Folders applied together with a matched folder (see readDslFolder), found from its path. */
+  alongside: (dir: string) => string[] = () => [],
 ): MigrationScan[] {
   return context.ownDirs
     .filter((dir) => folder.test(dir))
     .flatMap((dir) => {
-      const names = context.files
-        .filesIn(dir)
-        .filter((name) => file.test(name))
-        .sort();
-      if (!names.length) return [];
-      const entries: MigrationEntry[] = names.map((name) => {
-        const relative = joinRelative(dir, name);
-        const [, version = '', title = ''] = file.exec(name) ?? [];
-        return { id: version, name: title, path: relative, tool, ...facts(context.files.read(relative) ?? '') };
-      });
-      return [staticScan(tool, dir, entries, conventions)];
+      const others = alongside(dir).filter((other) => context.files.filesIn(other).some((name) => file.test(name)));
+      const entries: MigrationEntry[] = [dir, ...others]
+        .flatMap((each) =>
+          context.files
+            .filesIn(each)
+            .filter((name) => file.test(name))
+            .map((name) => ({ name, relative: joinRelative(each, name) })),
+        )
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map(({ name, relative }) => {
+          const [, version = '', title = ''] = file.exec(name) ?? [];
+          return { id: version, name: title, path: relative, tool, ...facts(context.files.read(relative) ?? '') };
+        });
+      if (!entries.length) return [];
+      const scan = staticScan(tool, dir, entries, conventions);
+      if (others.length > 0) scan.dir.alongside = others;
+      return [scan];
     });
 }

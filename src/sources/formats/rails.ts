@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Engine } from '../../model.js';
 import type { PackageContext } from '../../project/context.js';
 import type { MigrationScan } from '../../project/migrations.js';
+import { dirOf, joinRelative } from '../../project/walk.js';
+import { relativeToRoot } from '../../root.js';
 import { readText } from '../files.js';
 import type { FormatRead, FormatReader } from '../types.js';
 import * as ddl from './ddl.js';
@@ -1074,72 +1076,86 @@ export const rails: FormatReader = {
     if (!context.engine && !declared) {
       result.notes = ['No engine given and config/database.yml names no adapter: translated for PostgreSQL.'];
     }
-    return readDslFolder(context, result, 'rails', FILE, ({ source, translation }) => {
-      const tree = parseDslTree(source, 'ruby');
-      const klass = tree.find((node) => /^class\s/.test(node.text));
-      const members = klass?.children ?? [];
-      const translator = new RailsTranslator(
-        ddl.ddlEngine(engine),
-        translation,
-        migrationVersionOf(klass?.text),
-        integerKeysOf(klass?.text),
-      );
-      const method = (methodName: string) =>
-        members.find((node) => new RegExp(`^def\\s+(self\\.)?${methodName}\\b`).test(node.text));
-      const change = method('change');
-      const upMethod = method('up');
-      const downMethod = method('down');
-      const transactional =
-        !members.some((node) => node.text === 'disable_ddl_transaction!') && engine !== 'mysql' && engine !== 'mariadb';
-      if (!klass) {
-        translation.unknown(
-          1,
-          source.trim().split('\n')[0] ?? '',
-          'no migration class found',
-          'A Rails migration defines `class X < ActiveRecord::Migration[…]`.',
+    const alongside = postDeploymentFolders(relativeToRoot(context.root, context.directory)).map((folder) =>
+      path.join(context.root, folder),
+    );
+    return readDslFolder(
+      context,
+      result,
+      'rails',
+      FILE,
+      ({ source, translation }) => {
+        const tree = parseDslTree(source, 'ruby');
+        const klass = tree.find((node) => /^class\s/.test(node.text));
+        const members = klass?.children ?? [];
+        const translator = new RailsTranslator(
+          ddl.ddlEngine(engine),
+          translation,
+          migrationVersionOf(klass?.text),
+          integerKeysOf(klass?.text),
         );
-      }
-      if (change) translator.body(change.children ?? [], translation.up, 'change');
-      else if (upMethod) {
-        translator.body(upMethod.children ?? [], translation.up, 'up');
-        if (downMethod) {
-          translator.body(downMethod.children ?? [], translation.down, 'down');
-          if (translator.irreversibleAt !== undefined) {
-            translation.down.length = 0;
-            translation.notes.push(`down raises (line ${translator.irreversibleAt}): irreversible by design.`);
+        const method = (methodName: string) =>
+          members.find((node) => new RegExp(`^def\\s+(self\\.)?${methodName}\\b`).test(node.text));
+        const change = method('change');
+        const upMethod = method('up');
+        const downMethod = method('down');
+        const transactional =
+          !members.some((node) => node.text === 'disable_ddl_transaction!') &&
+          engine !== 'mysql' &&
+          engine !== 'mariadb';
+        if (!klass) {
+          translation.unknown(
+            1,
+            source.trim().split('\n')[0] ?? '',
+            'no migration class found',
+            'A Rails migration defines `class X < ActiveRecord::Migration[…]`.',
+          );
+        }
+        if (change) translator.body(change.children ?? [], translation.up, 'change');
+        else if (upMethod) {
+          translator.body(upMethod.children ?? [], translation.up, 'up');
+          if (downMethod) {
+            translator.body(downMethod.children ?? [], translation.down, 'down');
+            if (translator.irreversibleAt !== undefined) {
+              translation.down.length = 0;
+              translation.notes.push(`down raises (line ${translator.irreversibleAt}): irreversible by design.`);
+            }
           }
+        } else if (klass) {
+          translation.unknown(
+            klass.line,
+            klass.text,
+            'the class defines neither change nor up',
+            'Define `def change` or `def up` / `def down`.',
+          );
         }
-      } else if (klass) {
-        translation.unknown(
-          klass.line,
-          klass.text,
-          'the class defines neither change nor up',
-          'Define `def change` or `def up` / `def down`.',
-        );
-      }
-      for (const member of members) {
-        if (member === change || member === upMethod || member === downMethod) continue;
-        // Constants (`COLUMNS = %i[…]`) do nothing by themselves; a call that uses one is reported where it is.
-        if (
-          member.text === 'disable_ddl_transaction!' ||
-          /^def\s/.test(member.text) ||
-          /^[A-Z]\w*\s*=[^=]/.test(member.text)
-        ) {
-          continue;
+        for (const member of members) {
+          if (member === change || member === upMethod || member === downMethod) continue;
+          // Constants (`COLUMNS = %i[…]`) do nothing by themselves; a call that uses one is reported where it is.
+          if (
+            member.text === 'disable_ddl_transaction!' ||
+            /^def\s/.test(member.text) ||
+            /^[A-Z]\w*\s*=[^=]/.test(member.text)
+          ) {
+            continue;
+          }
+          translation.unknown(
+            member.line,
+            member.text,
+            'this class-level call is not translated',
+            'Check what it does by hand.',
+          );
         }
-        translation.unknown(
-          member.line,
-          member.text,
-          'this class-level call is not translated',
-          'Check what it does by hand.',
-        );
-      }
-      if (!transactional && engine !== 'mysql' && engine !== 'mariadb')
-        translation.notes.push('disable_ddl_transaction!: runs outside a transaction.');
-      else if (engine === 'mysql' || engine === 'mariadb')
-        translation.notes.push('MySQL commits each DDL statement implicitly: no transaction protects this migration.');
-      return { transactional, mode: change ? 'change' : 'up-down' };
-    });
+        if (!transactional && engine !== 'mysql' && engine !== 'mariadb')
+          translation.notes.push('disable_ddl_transaction!: runs outside a transaction.');
+        else if (engine === 'mysql' || engine === 'mariadb')
+          translation.notes.push(
+            'MySQL commits each DDL statement implicitly: no transaction protects this migration.',
+          );
+        return { transactional, mode: change ? 'change' : 'up-down' };
+      },
+      alongside,
+    );
   },
 };
 
@@ -1161,5 +1177,14 @@ export function scanRails(context: PackageContext): MigrationScan[] {
       transaction:
         'per migration on PostgreSQL and SQLite (opt out with disable_ddl_transaction!); MySQL DDL commits implicitly',
     },
+    postDeploymentFolders,
   );
+}
+
+/**
+ * db/post_migrate beside db/migrate: post-deployment migrations (GitLab's and Mastodon's convention), which their
+ * configuration adds to Rails' migration paths, so db:migrate applies both folders in one version order.
+ */
+function postDeploymentFolders(dir: string): string[] {
+  return [joinRelative(dirOf(dir), 'post_migrate')];
 }
