@@ -21,7 +21,12 @@ export class SessionState {
   transaction = 0;
   readonly accessExclusiveHeld = new Set<string>();
   /** SET LOCAL values end with the transaction; remember what to restore. */
-  private localTimeouts: { lock?: boolean; statement?: boolean; timeZone?: boolean } = {};
+  private localSettings: {
+    lock?: boolean;
+    statement?: boolean;
+    timeZone?: boolean;
+    searchPath?: { before: string[] | undefined };
+  } = {};
   /** `SET TIME ZONE 'UTC'` seen: timestamp ↔ timestamptz changes skip their rewrite (PostgreSQL 12+). */
   timeZoneUtc = false;
   /** The schemas of the session's `SET search_path`, in order; undefined: the default (public). */
@@ -122,16 +127,18 @@ export class SessionState {
     this.inTransaction = false;
     this.explicitTransaction = false;
     this.accessExclusiveHeld.clear();
-    if (this.localTimeouts.lock !== undefined) this.lockTimeoutSet = this.localTimeouts.lock;
-    if (this.localTimeouts.statement !== undefined) this.statementTimeoutSet = this.localTimeouts.statement;
-    if (this.localTimeouts.timeZone !== undefined) this.timeZoneUtc = this.localTimeouts.timeZone;
-    this.localTimeouts = {};
+    if (this.localSettings.lock !== undefined) this.lockTimeoutSet = this.localSettings.lock;
+    if (this.localSettings.statement !== undefined) this.statementTimeoutSet = this.localSettings.statement;
+    if (this.localSettings.timeZone !== undefined) this.timeZoneUtc = this.localSettings.timeZone;
+    if (this.localSettings.searchPath) this.searchPath = this.localSettings.searchPath.before;
+    this.localSettings = {};
   }
 
   private applySet(stmt: import('libpg-query').VariableSetStmt): void {
     const name = stmt.name?.toLowerCase();
     if (name === 'search_path') {
       if (stmt.is_local && !this.inTransaction) return;
+      if (stmt.is_local) this.localSettings.searchPath ??= { before: this.searchPath };
       const schemas = (stmt.args ?? []).flatMap((arg) => {
         const value = 'A_Const' in arg ? arg.A_Const.sval?.sval : undefined;
         return value && value !== '$user' ? [value] : [];
@@ -141,7 +148,7 @@ export class SessionState {
     }
     if (name === 'timezone') {
       if (stmt.is_local && !this.inTransaction) return;
-      if (stmt.is_local && this.localTimeouts.timeZone === undefined) this.localTimeouts.timeZone = this.timeZoneUtc;
+      if (stmt.is_local && this.localSettings.timeZone === undefined) this.localSettings.timeZone = this.timeZoneUtc;
       this.timeZoneUtc = stmt.kind === 'VAR_SET_VALUE' && isUtc(stmt.args);
       return;
     }
@@ -150,8 +157,8 @@ export class SessionState {
     const key = name === 'lock_timeout' ? 'lock' : 'statement';
     // SET LOCAL outside a transaction block has no effect (PostgreSQL warns).
     if (stmt.is_local && !this.inTransaction) return;
-    if (stmt.is_local && this.localTimeouts[key] === undefined) {
-      this.localTimeouts[key] = key === 'lock' ? this.lockTimeoutSet : this.statementTimeoutSet;
+    if (stmt.is_local && this.localSettings[key] === undefined) {
+      this.localSettings[key] = key === 'lock' ? this.lockTimeoutSet : this.statementTimeoutSet;
     }
     if (key === 'lock') this.lockTimeoutSet = value;
     else this.statementTimeoutSet = value;

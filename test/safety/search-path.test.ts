@@ -46,5 +46,11 @@ describe('unqualified names through SET search_path', () => {
     expect(
       await unknown('SET search_path TO storage;\nRESET search_path;\nALTER TABLE objects ADD COLUMN extra text;'),
     ).toHaveLength(1);
+    // SET LOCAL lasts until the end of its transaction.
+    expect(
+      await unknown(
+        'BEGIN;\nSET LOCAL search_path TO storage;\nALTER TABLE objects ADD COLUMN a text;\nCOMMIT;\nALTER TABLE objects ADD COLUMN b text;',
+      ),
+    ).toEqual([expect.stringContaining('Table objects does not exist')]);
   });
 });
