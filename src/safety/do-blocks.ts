@@ -1,5 +1,6 @@
-import type { Node } from 'libpg-query';
+import type { AlterTableStmt, Node } from 'libpg-query';
 import type { Position, Span } from '../model.js';
+import type { PgQueryParser } from '../sql/pg-query-wasm.js';
 import { loadedPostgresParser, type PgStatement } from '../sql/postgres.js';
 import { nodeType } from './ast.js';
 
@@ -22,8 +23,12 @@ export interface DoBlockStatement {
 
 export interface DoBlockBody {
   statements: DoBlockStatement[];
-  /** `EXECUTE` of SQL built at run time that may change the schema (format(), concatenation): not read. */
-  dynamicDdl: Array<{ span: Span; text: string }>;
+  /**
+   * `EXECUTE` of SQL built at run time that may change the schema (format(), concatenation): not read.
+   * `changesSchema` false: what it builds is known to leave tables, columns, keys and indexes as they are (a grant,
+   * an owner, a role), so the schema stays known; its locks are still not checked.
+   */
+  dynamicDdl: Array<{ span: Span; text: string; changesSchema: boolean }>;
 }
 
 /** Dynamic SQL that may change tables, indexes or types (roles, grants and policies change no table). */
@@ -90,7 +95,7 @@ export function doBlockBody(statement: PgStatement, position: (offset: number) =
                 start: position(statement.offset.start + found),
                 end: position(statement.offset.start + found + expression.length),
               };
-        result.dynamicDdl.push({ span, text: expression });
+        result.dynamicDdl.push({ span, text: expression, changesSchema: !leavesSchema(lib, expression) });
       }
     }
   });
@@ -98,6 +103,95 @@ export function doBlockBody(statement: PgStatement, position: (offset: number) =
 }
 
 type Expr = { PLpgSQL_expr?: { query?: string } };
+
+/** Statements that change no table's columns, keys or indexes (what a catalog of the schema holds). */
+const SCHEMA_NEUTRAL = new Set([
+  'GrantStmt',
+  'GrantRoleStmt',
+  'CreateRoleStmt',
+  'AlterRoleStmt',
+  'AlterRoleSetStmt',
+  'DropRoleStmt',
+  'AlterDefaultPrivilegesStmt',
+  'CommentStmt',
+  'AlterOwnerStmt',
+  'ReassignOwnedStmt',
+  'CreatePolicyStmt',
+  'AlterPolicyStmt',
+]);
+const NEUTRAL_TABLE_CHANGES = new Set([
+  'AT_ChangeOwner',
+  'AT_EnableRowSecurity',
+  'AT_DisableRowSecurity',
+  'AT_ForceRowSecurity',
+  'AT_NoForceRowSecurity',
+]);
+
+/**
+ * Whether an EXECUTE expression of literals and values joined by `||` (`'ALTER TABLE storage.objects OWNER TO '
+ * || super_user`) builds only statements that leave the schema as it is: each value is replaced by a placeholder
+ * name and the text parsed. Anything else (format(), a variable holding the whole text) may change anything.
+ */
+function leavesSchema(lib: PgQueryParser, expression: string): boolean {
+  const text = placeholderText(expression);
+  if (text === undefined) return false;
+  let stmts: Array<{ stmt?: Node }>;
+  try {
+    stmts = lib.parseSync(text).stmts ?? [];
+  } catch {
+    return false;
+  }
+  return (
+    stmts.length > 0 &&
+    stmts.every(({ stmt }) => {
+      if (!stmt) return false;
+      const type = nodeType(stmt);
+      if (SCHEMA_NEUTRAL.has(type)) return true;
+      const alter = type === 'AlterTableStmt' ? (stmt as { AlterTableStmt: AlterTableStmt }).AlterTableStmt : undefined;
+      return (
+        alter !== undefined &&
+        (alter.cmds ?? []).length > 0 &&
+        (alter.cmds ?? []).every(
+          (cmd) => 'AlterTableCmd' in cmd && NEUTRAL_TABLE_CHANGES.has(cmd.AlterTableCmd.subtype ?? ''),
+        )
+      );
+    })
+  );
+}
+
+/** The text `'a' || name || 'b'` builds, each value (a name or a call of names) as `dma_value`. */
+function placeholderText(expression: string): string | undefined {
+  let text = '';
+  for (const part of concatenated(expression)) {
+    const literal = /^'((?:[^']|'')*)'$/s.exec(part);
+    if (literal) text += (literal[1] as string).replace(/''/g, "'");
+    else if (/^[A-Za-z_][\w.]*(\s*\([\w\s.,]*\))?$/.test(part)) text += 'dma_value';
+    else return undefined;
+  }
+  return text;
+}
+
+/** The operands of a `||` chain at the top level (outside quotes and parentheses), trimmed. */
+function concatenated(expression: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let at = 0; at < expression.length; at++) {
+    const char = expression[at];
+    if (char === "'") quoted = !quoted;
+    else if (quoted) continue;
+    else if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === '|' && expression[at + 1] === '|' && depth === 0) {
+      parts.push(expression.slice(start, at).trim());
+      start = at + 2;
+      at++;
+    }
+  }
+  parts.push(expression.slice(start).trim());
+  return parts;
+}
 
 /** The body as a function PL/pgSQL can compile, on the first line so PL/pgSQL line numbers are the body's. */
 function wrapAsFunction(body: string): string {

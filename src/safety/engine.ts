@@ -342,7 +342,9 @@ async function analyze(
     return toFinding(
       DYNAMIC_SQL,
       {
-        message: `This DO block runs SQL built at run time (EXECUTE ${what}): its locks and hazards are not checked, and the schema after it is not fully known.`,
+        message: body.dynamicDdl.some((dynamic) => dynamic.changesSchema)
+          ? `This DO block runs SQL built at run time (EXECUTE ${what}): its locks and hazards are not checked, and the schema after it is not fully known.`
+          : `This DO block runs SQL built at run time (EXECUTE ${what}): its locks and hazards are not checked; what it builds (grants, owners, roles, policies, comments) changes no table's columns, keys or indexes, so the schema after it stays known.`,
         ...(first ? { span: first.span } : {}),
       },
       { file: options.file, index, statement },

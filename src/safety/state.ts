@@ -82,7 +82,7 @@ export class SessionState {
 
   /** After the statements of a DO block: SQL it builds at run time may have changed anything. */
   afterDoBlock(body: DoBlockBody): void {
-    if (body.dynamicDdl.length > 0) this.catalog.forgetAfterUnknownChanges();
+    if (body.dynamicDdl.some((dynamic) => dynamic.changesSchema)) this.catalog.forgetAfterUnknownChanges();
   }
 
   /** A DO block outside a transaction block: the statements it runs share one implicit transaction. */

@@ -191,3 +191,40 @@ describe('a Go-templated migration (supabase/auth)', () => {
     expect(at(file?.findings ?? [], 'require-concurrent-index-creation').map(([line]) => line)).toEqual([5]);
   });
 });
+
+describe('SQL a DO block builds at run time', () => {
+  // supabase/storage: EXECUTE 'ALTER table "storage".objects owner to ' || super_user, then DROP COLUMN IF EXISTS of
+  // a column no migration created.
+  const block = (execute: string) =>
+    [
+      'DO $$',
+      'DECLARE',
+      "  owner_name text = 'postgres';",
+      'BEGIN',
+      `  EXECUTE ${execute};`,
+      'END',
+      '$$;',
+      'ALTER TABLE users DROP COLUMN IF EXISTS legacy_flag;',
+    ].join('\n');
+
+  it('leaves the schema known when what it builds only grants, owns or sets roles', async () => {
+    const report = await check(block("'ALTER TABLE users OWNER TO ' || owner_name"));
+    expect(report.findings.find((f) => f.ruleId === 'dynamic-sql')?.message).toContain(
+      'the schema after it stays known',
+    );
+    // The column is known not to exist: IF EXISTS drops nothing.
+    expect(report.findings.filter((f) => f.ruleId === 'drop-column')).toEqual([]);
+    const grant = await check(block("'GRANT SELECT ON users TO ' || quote_ident(owner_name)"));
+    expect(grant.findings.filter((f) => f.ruleId === 'drop-column')).toEqual([]);
+  });
+
+  it('forgets the schema when it may change a table', async () => {
+    const report = await check(block("'ALTER TABLE ' || owner_name || ' ADD COLUMN legacy_flag boolean'"));
+    expect(report.findings.find((f) => f.ruleId === 'dynamic-sql')?.message).toContain(
+      'the schema after it is not fully known',
+    );
+    expect(report.findings.filter((f) => f.ruleId === 'drop-column')).toHaveLength(1);
+    const format = await check(block("format('ALTER TABLE users OWNER TO %I', owner_name)"));
+    expect(format.findings.filter((f) => f.ruleId === 'drop-column')).toHaveLength(1);
+  });
+});
