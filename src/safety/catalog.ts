@@ -20,6 +20,8 @@ interface TableState {
   columnsKnown: boolean;
   /** A migration that could not be read came after the columns were learned: one not listed may exist. */
   columnsPartial?: boolean;
+  /** Columns a statement that may not have run (under IF, in a handler) added, dropped or renamed. */
+  uncertainColumns?: Set<string>;
   /**
    * Known only through constraints added to it (ALTER TABLE … ADD CONSTRAINT on a table no snapshot, history or
    * earlier statement described): kept so later statements see those constraints, but not a known table.
@@ -280,7 +282,7 @@ export class MigrationCatalog implements CatalogView {
     const state = this.tables.get(tableKey(table));
     if (!state?.columnsKnown) return undefined;
     if (state.columns.has(column)) return true;
-    return state.columnsPartial ? undefined : false;
+    return state.columnsPartial || state.uncertainColumns?.has(column) ? undefined : false;
   }
 
   // ---- loading -----------------------------------------------------------------------------------------
@@ -338,7 +340,12 @@ export class MigrationCatalog implements CatalogView {
   markChangedColumnsUncertain(ast: Node): void {
     const relation = changedRelation(ast);
     const state = relation ? this.tables.get(tableKey(relation)) : undefined;
-    if (state) state.columnsPartial = true;
+    if (!state) return;
+    // Only the columns the statement names are in doubt; a statement that names none it changes leaves all in doubt.
+    const named = changedColumns(ast);
+    if (!named) state.columnsPartial = true;
+    // A new set, not an added member: a transaction's before-image may share the old one.
+    else state.uncertainColumns = new Set([...(state.uncertainColumns ?? []), ...named]);
   }
 
   // ---- transactions ------------------------------------------------------------------------------------
@@ -602,6 +609,26 @@ export function hasIndexStartingWith(catalog: CatalogView, table: string, column
 }
 
 /** The table an ALTER TABLE or RENAME changes. */
+/** The columns an ALTER TABLE or RENAME COLUMN adds, drops, retypes or renames; undefined for other changes. */
+function changedColumns(ast: Node): string[] | undefined {
+  if ('RenameStmt' in ast) {
+    const stmt = ast.RenameStmt;
+    return stmt.renameType === 'OBJECT_COLUMN' && stmt.subname && stmt.newname
+      ? [stmt.subname, stmt.newname]
+      : undefined;
+  }
+  if (!('AlterTableStmt' in ast)) return undefined;
+  const columns: string[] = [];
+  for (const item of ast.AlterTableStmt.cmds ?? []) {
+    const cmd = 'AlterTableCmd' in item ? item.AlterTableCmd : undefined;
+    const added = cmd?.def && 'ColumnDef' in cmd.def ? cmd.def.ColumnDef.colname : undefined;
+    const name = cmd?.subtype === 'AT_AddColumn' ? added : cmd?.name;
+    if (!name) return undefined;
+    columns.push(name);
+  }
+  return columns;
+}
+
 function changedRelation(ast: Node): string | undefined {
   if ('AlterTableStmt' in ast) return relationKey(ast.AlterTableStmt.relation);
   if ('RenameStmt' in ast) return relationKey(ast.RenameStmt.relation);

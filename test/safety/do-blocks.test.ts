@@ -228,3 +228,24 @@ describe('SQL a DO block builds at run time', () => {
     expect(format.findings.filter((f) => f.ruleId === 'drop-column')).toHaveLength(1);
   });
 });
+
+describe('statements a DO block runs only under a condition', () => {
+  // supabase/storage 0014: a conditional rename of one column of buckets left every column of it in doubt, so a
+  // later DROP COLUMN IF EXISTS of a column no migration ever made was reported as losing data.
+  it('leave only the columns they name in doubt', async () => {
+    const sql = [
+      'DO $$',
+      'BEGIN',
+      "  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE column_name = 'email') THEN",
+      '    ALTER TABLE users RENAME COLUMN email TO email_address;',
+      '  END IF;',
+      'END$$;',
+      'ALTER TABLE users DROP COLUMN IF EXISTS legacy_flag;',
+      'ALTER TABLE users DROP COLUMN IF EXISTS email;',
+    ].join('\n');
+    const report = await check(sql);
+    const drops = report.findings.filter((f) => f.ruleId === 'drop-column');
+    // legacy_flag never existed; email may still exist (the rename may not have run).
+    expect(drops.map((f) => f.span.start.line)).toEqual([8]);
+  });
+});
