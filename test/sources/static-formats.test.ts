@@ -497,7 +497,7 @@ describe('Rails (read statically)', () => {
     expect(result.migrations[3]?.notes[0]).toContain('Irreversible: line 8 (execute "ANALYZE users")');
   });
 
-  it('guards read as if they let the calls run (and say so), safety_assured, <<~SQL.squish, an engine-copied file', async () => {
+  it('guards read as if they let the calls run (and say so; an existence guard as IF NOT EXISTS), safety_assured, <<~SQL.squish, an engine-copied file', async () => {
     const result = await readMigrations(fixture('sources-rails'), {
       path: 'db/migrate/20240105000000_guarded_tags.my_engine.rb',
     });
@@ -509,7 +509,8 @@ describe('Rails (read statically)', () => {
         true,
         [
           [8, 'ALTER TABLE "users" ADD COLUMN "tags" character varying[] DEFAULT \'{}\''],
-          [10, 'CREATE INDEX "index_users_on_tags" ON "users" USING gin ("tags")'],
+          // `… unless index_exists?(:users, :tags)`: the guard is what IF NOT EXISTS says.
+          [10, 'CREATE INDEX IF NOT EXISTS "index_users_on_tags" ON "users" USING gin ("tags")'],
           [11, "UPDATE users SET tags = '{}' WHERE tags IS NULL"],
         ],
         undefined,
@@ -517,7 +518,7 @@ describe('Rails (read statically)', () => {
     ]);
     expect(result.migrations[0]?.notes.slice(0, 2)).toEqual([
       'Line 5: `return unless connection.adapter_name == "PostgreSQL"` depends on the database or environment; read as if it does not return.',
-      'Line 10: `unless index_exists?(:users, :tags)` depends on the database; read as if it lets the call run.',
+      'Line 10: `unless index_exists?(:users, :tags)` is read as IF NOT EXISTS.',
     ]);
   });
 
@@ -771,6 +772,43 @@ describe('Rails (read statically)', () => {
     );
     expect(columns.rows.map((row) => row.name)).toEqual(['id', 'uri']);
     await pglite.exec('SET search_path TO public');
+  });
+
+  it('an existence guard is read as IF [NOT] EXISTS (mastodon)', async () => {
+    const dir = railsProject('rails-guards-', {
+      '20240101000000_create.rb': [
+        'class Create < ActiveRecord::Migration[7.1]',
+        '  def change',
+        '    create_table :statuses do |t|',
+        '      t.string :uri',
+        '    end',
+        '  end',
+        'end',
+      ],
+      '20240102000000_guarded.rb': [
+        'class Guarded < ActiveRecord::Migration[7.1]',
+        '  disable_ddl_transaction!',
+        '  def up',
+        '    add_index :statuses, :uri, algorithm: :concurrently unless index_exists?(:statuses, :uri)',
+        "    remove_index :statuses, name: 'old_idx' if index_exists?(:statuses, :id, name: 'old_idx')",
+        '    unless column_exists?(:statuses, :url)',
+        '      add_column :statuses, :url, :string',
+        '    end',
+        '    add_index(:statuses, :url) unless index_exists?(:statuses, :url)',
+        '    remove_column :statuses, :legacy if column_exists?(:statuses, :legacy)',
+        '  end',
+        'end',
+      ],
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    expect(result.migrations[1]?.up.map((each) => each.sql)).toEqual([
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS "index_statuses_on_uri" ON "statuses" ("uri")',
+      'DROP INDEX IF EXISTS "old_idx"',
+      'ALTER TABLE "statuses" ADD COLUMN IF NOT EXISTS "url" character varying',
+      'CREATE INDEX IF NOT EXISTS "index_statuses_on_url" ON "statuses" ("url")',
+      'ALTER TABLE "statuses" DROP COLUMN IF EXISTS "legacy"',
+    ]);
   });
 
   it('the translated PostgreSQL runs on PGlite, up then the derived down', async () => {

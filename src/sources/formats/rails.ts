@@ -260,10 +260,14 @@ class RailsTranslator {
         const elseBranch = branch === -1 ? [] : node.children.slice(branch + 1);
         return this.body(taken ? ifBranch : elseBranch, target, direction);
       }
+      const guarded = (branch === -1 ? node.children : node.children.slice(0, branch)).map((child) => {
+        const text = withExistenceGuard(child.text, block[1] as 'if' | 'unless', block[2] ?? '');
+        return text === undefined ? child : { ...child, text };
+      });
       this.out.notes.push(
         `Line ${node.line}: \`${block[1]} ${block[2]}\` depends on the database; read as if it lets the calls run${branch === -1 ? '' : ' (the else branch is not read)'}.`,
       );
-      return this.body(branch === -1 ? node.children : node.children.slice(0, branch), target, direction);
+      return this.body(guarded, target, direction);
     }
     const guardReturn = /^(return|next)\s+(if|unless)\s+(.+)$/s.exec(node.text);
     if (guardReturn) {
@@ -274,10 +278,14 @@ class RailsTranslator {
     }
     const modifier = /^(.*?)\s+(if|unless)\s+(.+)$/s.exec(node.text);
     if (modifier && !/^(if|unless)\b/.test(node.text) && parseCall(modifier[1]!, 'ruby')) {
+      // `add_index … unless index_exists?(…)` runs only when the index is absent: that is IF NOT EXISTS.
+      const guarded = withExistenceGuard(modifier[1]!, modifier[2] as 'if' | 'unless', modifier[3] ?? '');
       this.out.notes.push(
-        `Line ${node.line}: \`${modifier[2]} ${modifier[3]}\` depends on the database; read as if it lets the call run.`,
+        guarded === undefined
+          ? `Line ${node.line}: \`${modifier[2]} ${modifier[3]}\` depends on the database; read as if it lets the call run.`
+          : `Line ${node.line}: \`${modifier[2]} ${modifier[3]}\` is read as IF ${modifier[2] === 'unless' ? 'NOT ' : ''}EXISTS.`,
       );
-      return this.statement({ ...node, text: modifier[1]! }, target, direction);
+      return this.statement({ ...node, text: guarded ?? modifier[1]! }, target, direction);
     }
     const call = parseCall(node.text, 'ruby');
     const unknown = (why = 'this call is not translated'): undefined =>
@@ -374,7 +382,7 @@ class RailsTranslator {
           return push(up, spec ? [ddl.addColumn(e, table, spec)] : undefined);
         }
         return push(
-          columns.map((column) => ddl.dropColumn(e, table, column!)),
+          columns.map((column) => ddl.dropColumn(e, table, column!, truthy(k.get('if_exists')))),
           undefined,
         );
       }
@@ -1043,6 +1051,35 @@ function bulkOperation(operations: DslOperation[], engine: ddl.DdlEngine, table:
     ...(reversible ? { down: [...operations].reverse().flatMap((operation) => operation.down ?? []) } : {}),
     call: node.text,
   };
+}
+
+/** Calls an existence guard turns into IF NOT EXISTS (run when absent) or IF EXISTS (run when present). */
+const GUARDED_OPTION: Record<string, 'if_not_exists' | 'if_exists'> = {
+  add_index: 'if_not_exists',
+  add_column: 'if_not_exists',
+  create_table: 'if_not_exists',
+  remove_index: 'if_exists',
+  remove_column: 'if_exists',
+  drop_table: 'if_exists',
+};
+
+/**
+ * The call with the IF [NOT] EXISTS option an existence guard amounts to: `unless index_exists?(…)` before an
+ * add_index, `if column_exists?(…)` before a remove_column. Undefined when the guard is not such a test or the
+ * call does not take the option it would need.
+ */
+function withExistenceGuard(call: string, keyword: 'if' | 'unless', condition: string): string | undefined {
+  const test = /^\s*(!\s*)?(?:\w+\.)?(?:index|index_name|column|table)_exists\?/.exec(condition);
+  const name = /^(\w+)/.exec(call)?.[1];
+  if (!test || !name) return undefined;
+  const runsWhenPresent = (keyword === 'if') !== Boolean(test[1]);
+  const option = GUARDED_OPTION[name];
+  if (option !== (runsWhenPresent ? 'if_exists' : 'if_not_exists')) return undefined;
+  if (/\b(if_exists|if_not_exists):/.test(call)) return call;
+  const parenthesised = /^(\w+)\((.*)\)$/s.exec(call.trim());
+  return parenthesised
+    ? `${parenthesised[1]}(${parenthesised[2]}, ${option}: true)`
+    : `${call.trimEnd()}, ${option}: true`;
 }
 
 function engineOfDatabaseYml(text: string): Engine | undefined {
