@@ -811,6 +811,44 @@ describe('Rails (read statically)', () => {
     ]);
   });
 
+  it('model classes, include and private inside a migration run no SQL; remove_check_constraint is read (mastodon)', async () => {
+    const dir = railsProject('rails-class-members-', {
+      '20240101000000_create.rb': [
+        'class Create < ActiveRecord::Migration[7.1]',
+        '  def change',
+        '    create_table :mentions do |t|',
+        '      t.bigint :status_id',
+        '    end',
+        "    add_check_constraint :mentions, 'status_id IS NOT NULL', name: 'mentions_status_id_null'",
+        '  end',
+        'end',
+      ],
+      '20240102000000_cleanup.rb': [
+        'class Cleanup < ActiveRecord::Migration[7.1]',
+        '  include Mastodon::MigrationHelpers',
+        '  class Mention < ApplicationRecord',
+        '    update_index :mentions',
+        '  end',
+        '  def up',
+        "    remove_check_constraint :mentions, 'status_id IS NOT NULL', name: 'mentions_status_id_null'",
+        '  end',
+        '  def down',
+        "    add_check_constraint :mentions, 'status_id IS NOT NULL', name: 'mentions_status_id_null'",
+        '  end',
+        '  private',
+        '  def helper',
+        '    Mention.count',
+        '  end',
+        'end',
+      ],
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    expect(result.migrations[1]?.up.map((each) => each.sql)).toEqual([
+      'ALTER TABLE "mentions" DROP CONSTRAINT "mentions_status_id_null"',
+    ]);
+  });
+
   it('the translated PostgreSQL runs on PGlite, up then the derived down', async () => {
     const result = await readMigrations(fixture('sources-rails'));
     await applyOnPglite('rails_fixture', result.migrations.slice(0, 2), [

@@ -239,13 +239,14 @@ export function dropConstraint(
   table: string,
   name: string,
   kind: 'foreign' | 'unique' | 'check',
+  ifExists = false,
 ): string {
   if (engine === 'sqlite') throw noSqliteAlter(`Dropping constraint ${name}`);
   if (engine === 'mysql') {
     const what = kind === 'foreign' ? 'FOREIGN KEY' : kind === 'unique' ? 'INDEX' : 'CHECK';
     return `ALTER TABLE ${quoteTable(engine, table)} DROP ${what} ${quote(engine, name)}`;
   }
-  return `ALTER TABLE ${quoteTable(engine, table)} DROP CONSTRAINT ${quote(engine, name)}`;
+  return `ALTER TABLE ${quoteTable(engine, table)} DROP CONSTRAINT ${ifExists ? 'IF EXISTS ' : ''}${quote(engine, name)}`;
 }
 
 /** Rails' default foreign key name: `fk_rails_` + the first 10 hex digits of SHA-256("<table>_<column>_fk"). */

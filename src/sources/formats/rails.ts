@@ -527,6 +527,16 @@ class RailsTranslator {
           [ddl.dropConstraint(e, table, checkName, 'check')],
         );
       }
+      case 'remove_check_constraint': {
+        // remove_check_constraint :t, 'expr', name: 'x' (the expression, when given, recreates it on the way down).
+        const expression = a[1]?.kind === 'string' ? a[1].value : undefined;
+        const checkName = symbolOrString(k.get('name'));
+        if (!table || !checkName) return unknown('remove_check_constraint without a literal name:');
+        return push(
+          [ddl.dropConstraint(e, table, checkName, 'check', truthy(k.get('if_exists')))],
+          expression ? [ddl.addCheck(e, table, checkName, expression)] : undefined,
+        );
+      }
       case 'add_timestamps':
       case 'remove_timestamps': {
         if (!table) return unknown();
@@ -1002,6 +1012,7 @@ class RailsTranslator {
         change_null: 'change_column_null',
         column: 'add_column',
         check_constraint: 'add_check_constraint',
+        remove_check_constraint: 'remove_check_constraint',
         foreign_key: 'add_foreign_key',
       };
       const rewritten = translated[method]
@@ -1168,11 +1179,16 @@ export const rails: FormatReader = {
         }
         for (const member of members) {
           if (member === change || member === upMethod || member === downMethod) continue;
-          // Constants (`COLUMNS = %i[…]`) do nothing by themselves; a call that uses one is reported where it is.
+          // Constants (`COLUMNS = %i[…]`), nested model classes (`class User < ApplicationRecord`), `include` of
+          // helper modules and visibility keywords define things and run no SQL by themselves; a call that uses
+          // one is reported where it is.
           if (
             member.text === 'disable_ddl_transaction!' ||
             /^def\s/.test(member.text) ||
-            /^[A-Z]\w*\s*=[^=]/.test(member.text)
+            /^[A-Z]\w*\s*=[^=]/.test(member.text) ||
+            /^(class|module)\s+[A-Z]/.test(member.text) ||
+            /^include\s+[A-Z][\w:]*$/.test(member.text) ||
+            /^(private|protected|public)$/.test(member.text)
           ) {
             continue;
           }
