@@ -26,6 +26,17 @@ const errorsOf = (result: { errors: { path: string; error: { code: string; where
 
 const temporary: string[] = [];
 
+/** The first migration of the Rails projects below: a statuses table with a uri column. */
+const CREATE_STATUSES = [
+  'class Create < ActiveRecord::Migration[7.1]',
+  '  def change',
+  '    create_table :statuses do |t|',
+  '      t.string :uri',
+  '    end',
+  '  end',
+  'end',
+];
+
 /** A temporary Rails project: db/migrate/<file> for each entry, lines joined (removed after the test). */
 function railsProject(prefix: string, migrations: Record<string, string[]>): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
@@ -733,15 +744,7 @@ describe('Rails (read statically)', () => {
 
   it('change_table bulk: true is one ALTER TABLE, as Rails sends it; it runs on PGlite, and so does its down', async () => {
     const dir = railsProject('rails-bulk-', {
-      '20240101000000_create.rb': [
-        'class Create < ActiveRecord::Migration[7.1]',
-        '  def change',
-        '    create_table :statuses do |t|',
-        '      t.string :uri',
-        '    end',
-        '  end',
-        'end',
-      ],
+      '20240101000000_create.rb': CREATE_STATUSES,
       '20240102000000_bulk.rb': [
         'class Bulk < ActiveRecord::Migration[7.1]',
         '  def change',
@@ -776,15 +779,7 @@ describe('Rails (read statically)', () => {
 
   it('an existence guard is read as IF [NOT] EXISTS (mastodon)', async () => {
     const dir = railsProject('rails-guards-', {
-      '20240101000000_create.rb': [
-        'class Create < ActiveRecord::Migration[7.1]',
-        '  def change',
-        '    create_table :statuses do |t|',
-        '      t.string :uri',
-        '    end',
-        '  end',
-        'end',
-      ],
+      '20240101000000_create.rb': CREATE_STATUSES,
       '20240102000000_guarded.rb': [
         'class Guarded < ActiveRecord::Migration[7.1]',
         '  disable_ddl_transaction!',
