@@ -728,10 +728,15 @@ describe('Rails (read statically)', () => {
       '20160101000000_old.rb': ['class Old < ActiveRecord::Migration', ...body('olds')],
       '20170101000000_five.rb': ['class Five < ActiveRecord::Migration[5.0]', ...body('fives')],
       '20180101000000_new.rb': ['class New < ActiveRecord::Migration[5.1]', ...body('news')],
+      // GitLab numbers its own migration class: [2.1] is not Rails 2.1.
+      '20190101000000_own.rb': ['class Own < Gitlab::Database::Migration[2.1]', ...body('owns')],
     });
     const result = await readMigrations(dir, { engine: 'postgresql' });
     expect(result.errors).toEqual([]);
-    const [old, five, fresh] = result.migrations.map((migration) => migration.up.map((each) => each.sql).join('\n'));
+    const [old, five, fresh, own] = result.migrations.map((migration) =>
+      migration.up.map((each) => each.sql).join('\n'),
+    );
+    expect(own).toMatch(/"id" bigserial PRIMARY KEY/);
     for (const legacy of [old, five]) {
       expect(legacy).toMatch(/"id" serial PRIMARY KEY/);
       expect(legacy).toContain('"target_id" integer');

@@ -91,10 +91,11 @@ export function migrationVersionOf(classLine: string | undefined): number | unde
 
 /**
  * Rails before 5.1 made primary keys serial and references integer (5.1 made both bigint), and a migration keeps
- * the behaviour of the version it names: `Migration[5.0]`, `[4.2]`, or no version (Rails 4 and older).
+ * the behaviour of the version it names: `ActiveRecord::Migration[5.0]`, `[4.2]`, or no version (Rails 4 and
+ * older). A project's own base class (GitLab's `Gitlab::Database::Migration[2.1]`) numbers its own versions.
  */
 export function integerKeysOf(classLine: string | undefined): boolean {
-  if (!classLine || !/\bMigration\b/.test(classLine)) return false;
-  const version = migrationVersionOf(classLine);
-  return version === undefined ? !/Migration\s*\[/.test(classLine) : version < 5.1;
+  const base = /<\s*(?:::)?ActiveRecord::Migration\b\s*(\[\s*(\d+\.\d+)\s*\])?/.exec(classLine ?? '');
+  if (!base) return false;
+  return base[2] === undefined ? base[1] === undefined : Number(base[2]) < 5.1;
 }
