@@ -608,7 +608,6 @@ export function hasIndexStartingWith(catalog: CatalogView, table: string, column
     .some((index) => columns.every((column, position) => index.columns[position] === column));
 }
 
-/** The table an ALTER TABLE or RENAME changes. */
 /** The columns an ALTER TABLE or RENAME COLUMN adds, drops, retypes or renames; undefined for other changes. */
 function changedColumns(ast: Node): string[] | undefined {
   if ('RenameStmt' in ast) {
@@ -629,6 +628,7 @@ function changedColumns(ast: Node): string[] | undefined {
   return columns;
 }
 
+/** The table an ALTER TABLE or RENAME changes. */
 function changedRelation(ast: Node): string | undefined {
   if ('AlterTableStmt' in ast) return relationKey(ast.AlterTableStmt.relation);
   if ('RenameStmt' in ast) return relationKey(ast.RenameStmt.relation);
