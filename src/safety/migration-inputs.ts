@@ -185,18 +185,17 @@ export async function loadMigrationInputs(
           ...(narrowed.folderEngine ? { engine: narrowed.folderEngine } : {}),
         }));
       // The target itself when it lies in the folder; the folder when the target is a package or the root.
-      const folders = [narrowed.directory, ...(narrowed.alongside ?? [])];
-      const inFolder = folders.some((folder) => relative === folder || relative.startsWith(`${folder}/`));
+      const holds = (folder: string, inside: string) => inside === folder || inside.startsWith(`${folder}/`);
+      const inFolder = [narrowed.directory, ...(narrowed.alongside ?? [])].some((folder) => holds(folder, relative));
       const scope = inFolder ? target : narrowed.directory;
       const scopeRelative = inFolder ? relative : narrowed.directory;
       const scopeAbsolute = inFolder ? absolute : resolveInsideRoot(root, narrowed.directory);
       const unclaimed = narrowed.migrations.length === 0 && narrowed.errors.length === 0;
+      // A part of the folder: below it, or in (or below) a folder read with it.
       const partOfFolder =
         narrowed.directory !== '.' &&
         (scopeRelative.startsWith(`${narrowed.directory}/`) ||
-          (narrowed.alongside ?? []).some(
-            (folder) => scopeRelative === folder || scopeRelative.startsWith(`${folder}/`),
-          ));
+          (narrowed.alongside ?? []).some((folder) => holds(folder, scopeRelative)));
       if (narrowed.format === 'sql' || (unclaimed && listSqlFiles(root, scopeRelative).length > 0)) {
         // Plain SQL, or a .sql file the folder's format does not claim: natural order, paired *.down.sql.
         for (const error of narrowed.errors)
