@@ -1,4 +1,4 @@
-import type { CliCommand, CliIO } from './cli/command.js';
+import type { CliCommandEntry, CliIO } from './cli/command.js';
 import { COMMANDS } from './cli/commands.js';
 import { toUserError, UserError } from './errors.js';
 import { NAME, VERSION } from './version.js';
@@ -20,8 +20,9 @@ Options:
 Exit codes: 0 success, 1 findings or a failed check, 2 usage or input error.`;
 }
 
-async function helpOf(command: CliCommand): Promise<string> {
-  return typeof command.help === 'string' ? command.help : command.help();
+async function helpOf(entry: CliCommandEntry): Promise<string> {
+  const { help } = await entry.load();
+  return typeof help === 'string' ? help : help();
 }
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
@@ -45,7 +46,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   try {
-    return await command.run(rest, io);
+    return await (await command.load()).run(rest, io);
   } catch (error) {
     const userError = toUserError(error);
     io.stderr.write(`${NAME} ${name}: ${userError.message}\n`);

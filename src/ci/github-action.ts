@@ -59,7 +59,7 @@ export async function runGithubAction(io: ActionIO): Promise<number> {
   const [{ streamMigrations }, format, { ruleCatalog }, { TeeReportWriter }] = await Promise.all([
     import('../safety/validate.js'),
     import('../safety/format.js'),
-    import('../safety/rule-catalog.js'),
+    import('../safety/safety-engines.js'),
     import('../safety/output/tee.js'),
   ]);
   const rules = ruleCatalog();

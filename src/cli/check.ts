@@ -119,6 +119,27 @@ function positiveInteger(name: string, value: string | undefined): number | unde
   return number;
 }
 
+/** --list-rules (explain undefined) and --explain <rule>: the rules' documentation, loaded only then. */
+async function documentRules(explain: string | undefined, io: CliIO): Promise<number> {
+  const { allRuleMeta, explainRule } = await import('../safety/docs.js');
+  const metas = await allRuleMeta();
+  if (explain === undefined) {
+    for (const meta of metas)
+      io.stdout.write(`${meta.id.padEnd(44)} ${meta.defaultSeverity.padEnd(8)} ${meta.title}\n`);
+    return 0;
+  }
+  const meta = metas.find((each) => each.id === explain);
+  if (!meta) {
+    const close = metas.map((each) => each.id).filter((id) => id.includes(explain) || explain.includes(id));
+    throw usageError(
+      `Unknown rule "${explain}".`,
+      `${close.length > 0 ? `Did you mean ${close.slice(0, 3).join(', ')}? ` : ''}Run \`db-migration-agent check --list-rules\` to see every rule id.`,
+    );
+  }
+  io.stdout.write(explainRule(meta));
+  return 0;
+}
+
 export async function runCheck(args: string[], io: CliIO): Promise<number> {
   // Compile the parser's WebAssembly on a background thread while the JavaScript modules load.
   const parserReady = import('../sql/postgres.js').then((module) => module.loadPostgresParser());
@@ -131,25 +152,8 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     throw usageError((error as Error).message, 'Run `db-migration-agent check --help` for the options.');
   }
   const { values, positionals } = parsed;
-  const [{ allRuleMeta, explainRule, findRuleMeta }] = await Promise.all([import('../safety/docs.js')]);
-  if (values['list-rules']) {
-    for (const meta of allRuleMeta())
-      io.stdout.write(`${meta.id.padEnd(44)} ${meta.defaultSeverity.padEnd(8)} ${meta.title}\n`);
-    return 0;
-  }
-  if (values.explain !== undefined) {
-    const meta = findRuleMeta(values.explain);
-    if (!meta) {
-      const ids = allRuleMeta().map((each) => each.id);
-      const close = ids.filter((id) => id.includes(values.explain ?? '') || (values.explain ?? '').includes(id));
-      throw usageError(
-        `Unknown rule "${values.explain}".`,
-        `${close.length > 0 ? `Did you mean ${close.slice(0, 3).join(', ')}? ` : ''}Run \`db-migration-agent check --list-rules\` to see every rule id.`,
-      );
-    }
-    io.stdout.write(explainRule(meta));
-    return 0;
-  }
+  if (values['list-rules'] || values.explain !== undefined)
+    return documentRules(values['list-rules'] ? undefined : values.explain, io);
   const format = values.format ?? 'text';
   if (!(FORMAT_NAMES as readonly string[]).includes(format))
     throw usageError(`Unknown format "${format}".`, `Use one of: ${FORMAT_NAMES.join(', ')}.`);
@@ -163,7 +167,7 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     import('../root.js'),
     import('../safety/validate.js'),
     import('../safety/format.js'),
-    import('../safety/rule-catalog.js'),
+    import('../safety/safety-engines.js'),
   ]);
   const root = resolveProjectRoot(values.root ?? io.cwd);
   const timeoutMs =
@@ -231,9 +235,6 @@ function parse(args: string[]) {
 }
 
 export const checkCommand: CliCommand = {
-  name: 'check',
-  summary:
-    'Check migrations (any format) for locks, data loss and breaking changes on PostgreSQL, MySQL/MariaDB and SQLite (CI-friendly).',
   help,
   run: runCheck,
 };

@@ -47,7 +47,7 @@ async function checkText(
   const [validate, { reportWriter }, { ruleCatalog }] = await Promise.all([
     import('../safety/validate.js'),
     import('../safety/format.js'),
-    import('../safety/rule-catalog.js'),
+    import('../safety/safety-engines.js'),
   ]);
   let text = '';
   const writer = reportWriter('text', (chunk) => (text += chunk), ruleCatalog());
@@ -222,8 +222,6 @@ export async function runDemoExample(example: DemoExample, io: CliIO, number: nu
 }
 
 export const demoCommand: CliCommand = {
-  name: 'demo',
-  summary: 'Run the whole workflow on the bundled example projects (knex, then Prisma).',
   help: `Usage: db-migration-agent demo [shop|blog]
 
 Runs the seven-step workflow — detect, diff, generate, validate, rehearse, rollback plan, seed, plan — on the

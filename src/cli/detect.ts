@@ -3,8 +3,6 @@ import { UserError } from '../errors.js';
 import type { CliCommand } from './command.js';
 
 export const detectCommand: CliCommand = {
-  name: 'detect',
-  summary: 'Detect the ORM / migration tool, engine, schema files and migrations of a project.',
   help: `Usage: db-migration-agent detect [path] [--json] [--max-files <n>]
 
 Reads the project at <path> (default: the current folder) without running any of its code and prints,

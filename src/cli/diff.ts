@@ -55,9 +55,6 @@ Examples:
   db-migration-agent diff --from db:postgres://ro@staging/app --to db:postgres://ro@prod/app`;
 
 export const diffCommand: CliCommand = {
-  name: 'diff',
-  summary:
-    'The change between two schemas (git ref, working tree, migrations, database) as ordered, categorised operations.',
   help: HELP,
   async run(args, io) {
     const [{ diffSources }, { renderSchemaDiff }, { diffSql }] = await Promise.all([

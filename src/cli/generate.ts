@@ -48,8 +48,6 @@ Examples:
   db-migration-agent generate --from migrations --to sql:db/schema.sql --name add_billing`;
 
 export const generateCommand: CliCommand = {
-  name: 'generate',
-  summary: 'Write a proven migration (phased when a step is unsafe) in the project’s own format.',
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parse(args);

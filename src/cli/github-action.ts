@@ -13,8 +13,6 @@ INPUT_WORKING_DIRECTORY. Outputs (GITHUB_OUTPUT): verdict, risk, sarif.
 Exit codes: as check — 0 pass, 1 findings at or above fail-on, 2 something could not be checked.`;
 
 export const githubActionCommand: CliCommand = {
-  name: 'github-action',
-  summary: "The GitHub Action's entry: check a pull request's migrations, one PR comment, SARIF, --fail-on.",
   help: HELP,
   async run(_args, io) {
     const { runGithubAction } = await import('../ci/github-action.js');

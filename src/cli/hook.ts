@@ -124,8 +124,6 @@ async function preCommit(root: string, values: { 'fail-on'?: string; execute?: b
 }
 
 export const hookCommand: CliCommand = {
-  name: 'hook',
-  summary: 'Guard rails: the Claude Code PreToolUse hook, and the git pre-commit check (install/uninstall).',
   help: HELP,
   run,
 };

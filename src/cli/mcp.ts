@@ -1,8 +1,6 @@
 import type { CliCommand } from './command.js';
 
 export const mcpCommand: CliCommand = {
-  name: 'mcp',
-  summary: 'Run the MCP server over stdio (what .mcp.json starts).',
   help: `Usage: db-migration-agent mcp
 
 Runs the Model Context Protocol server on stdin/stdout. Only JSON-RPC is written to stdout;

@@ -10,8 +10,6 @@ const FORMATS: readonly MigrationFormat[] = MIGRATION_FORMATS;
 const ENGINES: Engine[] = ['postgresql', 'mysql', 'mariadb', 'sqlite', 'mssql', 'cockroachdb'];
 
 export const migrationsCommand: CliCommand = {
-  name: 'migrations',
-  summary: "List a project's migrations in apply order with the SQL each one runs.",
   // The help names the formats, from the registry: loaded only when help is asked for.
   async help() {
     const { CODE_FORMAT_LABELS, READ_FORMAT_LABELS, SCAN_ONLY_LABELS } = await import('../sources/format-names.js');

@@ -44,8 +44,6 @@ Examples:
   db-migration-agent plan migrations/0003_display_name.up.sql --format markdown --output docs/plan-0003.md`;
 
 export const planCommand: CliCommand = {
-  name: 'plan',
-  summary: 'The deployment plan of a migration: changes, rollback, checklist, steps, impact and the lock timeline.',
   help: HELP,
   async run(args, io) {
     const [{ migrationPlan }, { renderPlanMarkdown }, { renderPlanText }, { writePlanFile }, { releaseWarmPglite }] =

@@ -48,8 +48,6 @@ Examples:
   SHADOW_DATABASE_URL=mysql://root@127.0.0.1:3306/test db-migration-agent rehearse m.sql --engine mysql`;
 
 export const rehearseCommand: CliCommand = {
-  name: 'rehearse',
-  summary: 'Run a migration up → down → up on a throw-away database: real locks, rewrites, durations, data kept.',
   help: HELP,
   async run(args, io) {
     // Loaded only when this command runs, so other commands start without the shadow-database code.

@@ -44,8 +44,6 @@ Examples:
   db-migration-agent rollback --up "ALTER TABLE users DROP COLUMN bio" --engine sqlite`;
 
 export const rollbackCommand: CliCommand = {
-  name: 'rollback',
-  summary: 'Plan the rollback of a migration: the down, how recoverable it is, the command, the backup, the proof.',
   help: HELP,
   async run(args, io) {
     const { values, positionals } = parse(args);

@@ -41,8 +41,6 @@ Examples:
   db-migration-agent seed --from git:HEAD:db/schema.sql --to sql:db/schema.sql --write`;
 
 export const seedCommand: CliCommand = {
-  name: 'seed',
-  summary: 'Realistic seed rows for new tables, proven on a shadow, in the project’s seed format.',
   help: HELP,
   async run(args, io) {
     const [{ generateSeed }, { renderSeedResult }] = await Promise.all([

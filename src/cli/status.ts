@@ -33,8 +33,6 @@ Examples:
   db-migration-agent status --url env:DATABASE_URL --no-drift`;
 
 export const statusCommand: CliCommand = {
-  name: 'status',
-  summary: 'Applied, pending, unknown, failed and edited migrations per environment, and schema drift (read-only).',
   help: HELP,
   async run(args, io) {
     const [{ migrationStatus }, { renderStatus, needsAttention }] = await Promise.all([

@@ -51,11 +51,14 @@ export interface LoadedConfig {
   source?: string;
 }
 
+/** The rule ids a configuration may name, or where to get them (asked only when it names rules). */
+export type KnownRules = ReadonlySet<string> | (() => Promise<ReadonlySet<string>>);
+
 /**
  * Reads and validates the project's configuration. Unknown rule ids are errors (a typo silently disables
  * nothing), located at file:line:col like every other problem in the file.
  */
-export async function loadSafetyConfig(root: string, knownRules: ReadonlySet<string>): Promise<LoadedConfig> {
+export async function loadSafetyConfig(root: string, knownRules: KnownRules): Promise<LoadedConfig> {
   const found = findConfig(root);
   if (!found) return { config: {} };
   return { config: await parseConfig(found.text, found.file, found.at, knownRules), source: found.source };
@@ -105,7 +108,7 @@ export async function parseConfig(
   text: string,
   file: string,
   at: string[],
-  knownRules: ReadonlySet<string>,
+  knownRules: KnownRules,
 ): Promise<SafetyConfig> {
   let data: unknown;
   try {
@@ -135,16 +138,17 @@ export async function parseConfig(
       { file, ...position },
     );
   }
-  for (const id of Object.keys(result.data.rules ?? {})) {
-    if (!knownRules.has(id)) {
-      throw new UserError(
-        'config-unknown-rule',
-        `Unknown rule "${id}" in the configuration.`,
-        'Use a rule id from `db-migration-agent check --explain <rule>` or docs/rules/README.md.',
-        { file, ...positionOf(positions, [...at, 'rules', id]) },
-      );
-    }
-  }
+  const named = Object.keys(result.data.rules ?? {});
+  if (named.length === 0) return result.data;
+  const known = typeof knownRules === 'function' ? await knownRules() : knownRules;
+  const unknown = named.find((id) => !known.has(id));
+  if (unknown !== undefined)
+    throw new UserError(
+      'config-unknown-rule',
+      `Unknown rule "${unknown}" in the configuration.`,
+      'Use a rule id from `db-migration-agent check --explain <rule>` or docs/rules/README.md.',
+      { file, ...positionOf(positions, [...at, 'rules', unknown]) },
+    );
   return result.data;
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENGINE_RULES } from './builtin.js';
 import { RULES } from './rules/index.js';
-import { SAFETY_ENGINES } from './safety-engines.js';
+import { allSafetyEngines, SAFETY_ENGINE_NAMES } from './safety-engines.js';
 import type { RuleMeta } from './types.js';
 
 /**
@@ -16,12 +16,12 @@ import type { RuleMeta } from './types.js';
  * Every rule's metadata: PostgreSQL's rules, then its engine's own findings, then each other engine's rules
  * (safety-engines.ts order), each group sorted by id.
  */
-export function allRuleMeta(): RuleMeta[] {
+export async function allRuleMeta(): Promise<RuleMeta[]> {
   const ids = new Set(RULES.map((rule) => rule.meta.id));
   const byId = (a: RuleMeta, b: RuleMeta) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const others = SAFETY_ENGINES.filter((engine) => engine.name !== 'postgresql').flatMap((engine) =>
-    engine.ruleMeta().sort(byId),
-  );
+  const others = (await allSafetyEngines())
+    .filter((engine) => engine.name !== 'postgresql')
+    .flatMap((engine) => engine.ruleMeta().sort(byId));
   return [
     ...RULES.map((rule) => rule.meta).sort(byId),
     ...ENGINE_RULES.filter((meta) => !ids.has(meta.id)).sort(byId),
@@ -29,14 +29,9 @@ export function allRuleMeta(): RuleMeta[] {
   ];
 }
 
-export function findRuleMeta(id: string): RuleMeta | undefined {
-  return allRuleMeta().find((meta) => meta.id === id);
-}
-
 /** The rule catalog as served by the `db-migration-agent://rules` resource. */
-export function ruleCatalogJson(): string {
-  const engines = SAFETY_ENGINES.map((engine) => engine.name);
-  return `${JSON.stringify({ engines, rules: allRuleMeta() }, null, 2)}\n`;
+export async function ruleCatalogJson(): Promise<string> {
+  return `${JSON.stringify({ engines: SAFETY_ENGINE_NAMES, rules: await allRuleMeta() }, null, 2)}\n`;
 }
 
 function lockLines(meta: RuleMeta): string[] {
@@ -97,7 +92,7 @@ export function renderRuleDoc(meta: RuleMeta): string {
 }
 
 /** docs/rules/README.md */
-export function renderRuleIndex(metas: RuleMeta[] = allRuleMeta()): string {
+export function renderRuleIndex(metas: RuleMeta[]): string {
   const rows = metas.map(
     (meta) =>
       `| [\`${meta.id}\`](${meta.id}.md) | ${meta.title.replace(/\|/g, '\\|')} | ${meta.engines.join(', ')} | ${meta.category} | ${meta.defaultSeverity} | ${meta.locks.map((lock) => lock.mode).join(', ') || '—'} |`,
@@ -144,9 +139,9 @@ export function explainRule(meta: RuleMeta): string {
 }
 
 /** Every generated file, path relative to the repository root → content. */
-export function generatedRuleDocs(): Map<string, string> {
+export async function generatedRuleDocs(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  const metas = allRuleMeta();
+  const metas = await allRuleMeta();
   files.set('docs/rules/README.md', renderRuleIndex(metas));
   for (const meta of metas) files.set(`docs/rules/${meta.id}.md`, renderRuleDoc(meta));
   return files;
@@ -163,8 +158,8 @@ function existingRuleDocs(repositoryRoot: string): string[] {
 }
 
 /** Files whose content differs from the metadata (missing ones, and pages of rules that no longer exist). */
-export function staleRuleDocs(repositoryRoot: string): string[] {
-  const generated = generatedRuleDocs();
+export async function staleRuleDocs(repositoryRoot: string): Promise<string[]> {
+  const generated = await generatedRuleDocs();
   const stale: string[] = existingRuleDocs(repositoryRoot).filter((relative) => !generated.has(relative));
   for (const [relative, content] of generated) {
     let current: string | undefined;
@@ -178,9 +173,9 @@ export function staleRuleDocs(repositoryRoot: string): string[] {
   return stale;
 }
 
-export function writeRuleDocs(repositoryRoot: string): string[] {
+export async function writeRuleDocs(repositoryRoot: string): Promise<string[]> {
   const written: string[] = [];
-  const generated = generatedRuleDocs();
+  const generated = await generatedRuleDocs();
   for (const relative of existingRuleDocs(repositoryRoot)) {
     if (!generated.has(relative)) rmSync(path.join(repositoryRoot, relative));
   }
@@ -196,6 +191,6 @@ export function writeRuleDocs(repositoryRoot: string): string[] {
 // `npx tsx src/safety/docs.ts` regenerates docs/rules/ in this repository.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const written = writeRuleDocs(root);
+  const written = await writeRuleDocs(root);
   process.stdout.write(`wrote ${written.length} files under docs/rules/\n`);
 }

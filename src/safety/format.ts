@@ -6,7 +6,7 @@ import { SarifReportWriter } from './output/sarif.js';
 import { TextReportWriter } from './output/text.js';
 import { type ReportWriter, replayResult, type WriteChunk } from './report-writer.js';
 import type { SafetyCheckResult } from './run.js';
-import type { RuleMeta } from './types.js';
+import type { RuleCatalog } from './types.js';
 
 /**
  * Output formats of a safety check: `text` (compiler-style, for terminals), `json` (the result with rule
@@ -23,14 +23,10 @@ export interface FormatContext {
   /** SQL text per file, for source lines under findings. */
   sources: ReadonlyMap<string, string>;
   /** Rule metadata by id (rule descriptors of json and sarif). */
-  rules: ReadonlyMap<string, RuleMeta>;
+  rules: RuleCatalog;
 }
 
-export function reportWriter(
-  format: OutputFormat,
-  write: WriteChunk,
-  rules: ReadonlyMap<string, RuleMeta>,
-): ReportWriter {
+export function reportWriter(format: OutputFormat, write: WriteChunk, rules: RuleCatalog): ReportWriter {
   switch (format) {
     case 'json':
       return new JsonReportWriter(write, rules);

@@ -16,7 +16,7 @@ import { originAt } from './migration-inputs.js';
 import { conflictFile, type ProjectDatabase, projectPgVersion } from './project-database.js';
 import type { ReportSummary, Risk, StatementSummary, ValidationReport } from './report.js';
 import type { SafetyEngine, SafetyEngineName } from './safety-engine.js';
-import { SAFETY_ENGINES, safetyEngineFor } from './safety-engines.js';
+import { allSafetyEngines, safetyEngineCovers, safetyEngineFor } from './safety-engines.js';
 import type { Finding, Severity } from './types.js';
 
 /**
@@ -189,8 +189,9 @@ async function runChecks<Report extends ReportSummary>(
   for (const input of inputs) chars += input.sql.length;
   for (const earlier of options.history ?? []) chars += earlier.sql.length;
   optimizeForInput(chars);
-  const loaded = options.root ? await loadSafetyConfig(options.root, allRuleIds()) : { config: {} as SafetyConfig };
-  const engineOf = (input: SqlInput) => checkingEngine(input.engine?.name ?? options.engine);
+  const loaded = options.root ? await loadSafetyConfig(options.root, allRuleIds) : { config: {} as SafetyConfig };
+  const checking = await checkingEngines([options.engine, ...inputs.map((input) => input.engine?.name)]);
+  const engineOf = (input: SqlInput) => checking(input.engine?.name ?? options.engine);
   // Earlier migrations are replayed by the PostgreSQL parser: only when every input is PostgreSQL SQL.
   const replayHistory = inputs.every((input) => engineOf(input).name === 'postgresql');
   const config = loaded.config;
@@ -216,7 +217,7 @@ async function runChecks<Report extends ReportSummary>(
   const versionNotes = [
     ...new Set(
       inputs.flatMap((input) => {
-        const target = serverVersionOf(input, options);
+        const target = serverVersionOf(input, options, engineOf(input));
         const note = engineOf(input).versionNote?.(target.version);
         return note ? [target.source ? `${note.replace(/\.$/, '')} (${target.source}).` : note] : [];
       }),
@@ -231,7 +232,7 @@ async function runChecks<Report extends ReportSummary>(
     catalog,
   };
   const settings: CheckSettings = {
-    engine: checkingEngine(options.engine).name,
+    engine: checking(options.engine).name,
     pgVersion: version.version,
     pgVersionSource: version.source,
     assumeInTransaction: base.assumeInTransaction ?? false,
@@ -262,7 +263,7 @@ async function runChecks<Report extends ReportSummary>(
           ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
           file: input.file,
           catalog: fileCatalog,
-          ...engineVersionOf(input, options),
+          ...engineVersionOf(input, options, engineOf(input)),
           ...(down === undefined ? {} : { down }),
           ...(input.origins ? { lineLabel: sourceLineLabel(input), sourceLine: ownSourceLine(input) } : {}),
         },
@@ -321,14 +322,17 @@ function folderCatalogs(
  * that engine (a docker-compose mysql:8.0.35 image), when the engine can read it; else the flavour its engine
  * name gives (`mariadb`). PostgreSQL's version is pgVersion's (resolvePgVersion).
  */
-function serverVersionOf(input: SqlInput, options: SafetyCheckOptions): { version?: string; source?: string } {
+function serverVersionOf(
+  input: SqlInput,
+  options: SafetyCheckOptions,
+  engine: SafetyEngine,
+): { version?: string; source?: string } {
   const name = input.engine?.name ?? options.engine;
-  const engine = checkingEngine(name);
   if (options.engineVersion !== undefined && options.engineVersion.trim() !== '')
     return { version: options.engineVersion };
   if (engine.name === 'postgresql') return {};
   const project = options.projectDatabase?.();
-  if (project?.engine && project.version && engine.covers.includes(project.engine)) {
+  if (project?.engine && project.version && safetyEngineCovers(engine.name, project.engine)) {
     const version = `${project.engine}-${project.version}`;
     try {
       engine.versionNote?.(version);
@@ -340,11 +344,15 @@ function serverVersionOf(input: SqlInput, options: SafetyCheckOptions): { versio
       // A tag such as `latest` names no version: as if none were given.
     }
   }
-  return name && name !== engine.name && engine.covers.includes(name) ? { version: name } : {};
+  return name && name !== engine.name && safetyEngineCovers(engine.name, name) ? { version: name } : {};
 }
 
-function engineVersionOf(input: SqlInput, options: SafetyCheckOptions): { engineVersion?: string } {
-  const { version } = serverVersionOf(input, options);
+function engineVersionOf(
+  input: SqlInput,
+  options: SafetyCheckOptions,
+  engine: SafetyEngine,
+): { engineVersion?: string } {
+  const { version } = serverVersionOf(input, options, engine);
   return version === undefined ? {} : { engineVersion: version };
 }
 
@@ -500,16 +508,25 @@ function withErrorOrigin(error: ReturnType<UserError['toJSON']>, input: SqlInput
 
 export const SUPPORTED_ENGINES = ['postgresql', 'mysql', 'mariadb', 'sqlite'] as const;
 
-/** The safety check for an engine name (PostgreSQL when none is named). */
-function checkingEngine(engine: string | undefined): SafetyEngine {
-  const found = safetyEngineFor(engine);
-  if (!found) throw engineRefusal({ name: engine ?? 'unknown', where: 'option' }, []);
-  return found;
+/**
+ * The safety check of each engine name (PostgreSQL when none is named), loaded before the first file; an engine
+ * no check covers is refused.
+ */
+async function checkingEngines(
+  names: Array<string | undefined>,
+): Promise<(engine: string | undefined) => SafetyEngine> {
+  const engines = new Map<string | undefined, SafetyEngine>();
+  for (const name of new Set(names)) {
+    const found = await safetyEngineFor(name);
+    if (!found) throw engineRefusal({ name: name ?? 'unknown', where: 'option' }, []);
+    engines.set(name, found);
+  }
+  return (engine) => engines.get(engine) as SafetyEngine;
 }
 
 /** Every rule id of every engine: what configuration and ignore comments may name. */
-export function allRuleIds(): Set<string> {
-  return new Set(SAFETY_ENGINES.flatMap((engine) => engine.ruleMeta().map((meta) => meta.id)));
+export async function allRuleIds(): Promise<Set<string>> {
+  return new Set((await allSafetyEngines()).flatMap((engine) => engine.ruleMeta().map((meta) => meta.id)));
 }
 
 /** Refuses engines the safety rules do not cover yet, saying which are. */

@@ -13,8 +13,6 @@ export type SafetyEngineName = 'postgresql' | 'mysql' | 'sqlite';
 
 export interface SafetyEngine {
   name: SafetyEngineName;
-  /** The engine names a project or caller may give that this check covers (mariadb is checked as mysql). */
-  covers: readonly string[];
   /** Its rules' and its own findings' metadata: docs, the rule catalog, configuration and ignore comments. */
   ruleMeta(): RuleMeta[];
   /**

@@ -54,6 +54,9 @@ export interface RuleMeta {
   peers?: Partial<Record<'squawk' | 'strong_migrations' | 'eugene' | 'atlas', string>>;
 }
 
+/** Rule metadata by id, as report writers look it up. */
+export type RuleCatalog = Pick<ReadonlyMap<string, RuleMeta>, 'get'>;
+
 /** One step of a structured fix: exact SQL, and where it must run. */
 export interface FixStep {
   description: string;

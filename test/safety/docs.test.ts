@@ -6,20 +6,20 @@ import { RULES } from '../../src/safety/rules/index.js';
 const REPO = path.join(import.meta.dirname, '../..');
 
 describe('rule documentation', () => {
-  it('docs/rules/ matches the rule metadata (regenerate with `npx tsx src/safety/docs.ts`)', () => {
-    expect(staleRuleDocs(REPO)).toEqual([]);
+  it('docs/rules/ matches the rule metadata (regenerate with `npx tsx src/safety/docs.ts`)', async () => {
+    expect(await staleRuleDocs(REPO)).toEqual([]);
   });
 
-  it('covers every rule and the engine findings, with unique kebab-case ids', () => {
-    const ids = allRuleMeta().map((meta) => meta.id);
+  it('covers every rule and the engine findings, with unique kebab-case ids', async () => {
+    const ids = (await allRuleMeta()).map((meta) => meta.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const rule of RULES) expect(ids).toContain(rule.meta.id);
     for (const id of ids) expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)+$/);
-    expect(generatedRuleDocs().size).toBe(ids.length + 1);
+    expect((await generatedRuleDocs()).size).toBe(ids.length + 1);
   });
 
-  it('a page says why, what instead, the lock and how to ignore', () => {
-    const meta = allRuleMeta().find((each) => each.id === 'large-table-lock');
+  it('a page says why, what instead, the lock and how to ignore', async () => {
+    const meta = (await allRuleMeta()).find((each) => each.id === 'large-table-lock');
     if (!meta) throw new Error('large-table-lock missing');
     const page = renderRuleDoc(meta);
     expect(page).toContain('# large-table-lock');

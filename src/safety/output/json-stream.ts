@@ -2,7 +2,7 @@ import { LockSpool } from '../lock-spool.js';
 import { assembleReport, type ReportSummary, type StatementSummary } from '../report.js';
 import { ChunkedOutput, type ReportWriter, replayResult, type WriteChunk } from '../report-writer.js';
 import type { CheckError, CheckSettings, FileSettings, SafetyCheckResult } from '../run.js';
-import type { Finding, RuleMeta } from '../types.js';
+import type { Finding, RuleCatalog } from '../types.js';
 import { compactFinding, type JsonRule, jsonRule, toJsonDocument } from './json.js';
 
 /**
@@ -43,7 +43,7 @@ export class JsonReportWriter implements ReportWriter {
 
   constructor(
     write: WriteChunk,
-    private readonly metas: ReadonlyMap<string, RuleMeta>,
+    private readonly metas: RuleCatalog,
     private readonly smallItems = SMALL_REPORT_ITEMS,
   ) {
     this.output = new ChunkedOutput(write);
@@ -234,7 +234,7 @@ function jsonMembers(record: object): string {
  */
 export function jsonDocumentParts(
   result: SafetyCheckResult,
-  metas: ReadonlyMap<string, RuleMeta>,
+  metas: RuleCatalog,
   smallItems = SMALL_REPORT_ITEMS,
 ): string[] {
   const parts: string[] = [];

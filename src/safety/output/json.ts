@@ -1,6 +1,6 @@
 import type { StatementSummary, SuppressedFinding, ValidationReport } from '../report.js';
 import type { FindingOrigin, SafetyCheckResult } from '../run.js';
-import type { ChangeCategory, Finding, Fix, LockClaim, RuleMeta, Severity } from '../types.js';
+import type { ChangeCategory, Finding, Fix, LockClaim, RuleCatalog, RuleMeta, Severity } from '../types.js';
 
 /**
  * The `--format json` document. Rule metadata (title, why, safe alternative, locks …) is written once, in a
@@ -63,7 +63,7 @@ export interface JsonDocument extends Omit<SafetyCheckResult, 'files'> {
   files: JsonFileReport[];
 }
 
-export function toJsonDocument(result: SafetyCheckResult, metas: ReadonlyMap<string, RuleMeta>): JsonDocument {
+export function toJsonDocument(result: SafetyCheckResult, metas: RuleCatalog): JsonDocument {
   const rules = rulesOf(result, metas);
   const files = result.files.map((report) => {
     const { findings, ...rest } = report;
@@ -88,7 +88,7 @@ function* statementTexts(findings: readonly Finding[]): Generator<[string, strin
 }
 
 /** The metadata of every rule that has a finding, keyed by rule id, in id order. */
-function rulesOf(result: SafetyCheckResult, metas: ReadonlyMap<string, RuleMeta>): Record<string, JsonRule> {
+function rulesOf(result: SafetyCheckResult, metas: RuleCatalog): Record<string, JsonRule> {
   const rules = new Map<string, JsonRule>();
   for (const report of result.files)
     for (const finding of report.findings)

@@ -4,7 +4,7 @@ import { ImportanceBudget, type KeptItem } from '../importance-budget.js';
 import type { ReportSummary } from '../report.js';
 import { ChunkedOutput, type ReportWriter, type WriteChunk } from '../report-writer.js';
 import type { CheckPreamble, FileSettings, SafetyCheckResult } from '../run.js';
-import { type Finding, type RuleMeta, SEVERITY_RANK, type Severity } from '../types.js';
+import { type Finding, type RuleCatalog, type RuleMeta, SEVERITY_RANK, type Severity } from '../types.js';
 
 /**
  * `check --format sarif`: SARIF 2.1.0 for code-scanning UIs (GitHub code scanning, VS Code's SARIF viewer), the
@@ -34,7 +34,7 @@ export class SarifReportWriter implements ReportWriter {
 
   constructor(
     write: WriteChunk,
-    private readonly metas: ReadonlyMap<string, RuleMeta>,
+    private readonly metas: RuleCatalog,
     private readonly maxResults = MAX_RESULTS,
   ) {
     this.output = new ChunkedOutput(write);

@@ -44,7 +44,6 @@ const spec: DdlEngineSpec = {
 
 export const mysqlSafety: SafetyEngine = {
   name: 'mysql',
-  covers: ['mysql', 'mariadb'],
   ruleMeta: () => spec.rules.map((rule) => rule.meta),
   versionNote: (version) => targetNote(parseMysqlTarget(version)),
   check: (sql, options, sink) => checkDdl(spec, sql, options, sink),

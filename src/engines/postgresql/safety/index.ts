@@ -9,7 +9,6 @@ import type { SafetyEngine } from '../../../safety/safety-engine.js';
  */
 export const postgresqlSafety: SafetyEngine = {
   name: 'postgresql',
-  covers: ['postgresql'],
   ruleMeta: () => [...RULES.map((rule) => rule.meta), ...ENGINE_RULES],
   check: (sql, options, sink) => checkPostgres(sql, options, sink),
 };

@@ -29,7 +29,6 @@ const spec: DdlEngineSpec = {
 
 export const sqliteSafety: SafetyEngine = {
   name: 'sqlite',
-  covers: ['sqlite'],
   ruleMeta: () => spec.rules.map((rule) => rule.meta),
   check: (sql, options, sink) => checkDdl(spec, sql, options, sink),
 };
