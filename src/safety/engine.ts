@@ -83,6 +83,12 @@ export interface ValidateOptions {
   engineVersion?: string;
   /** The migration tool wraps the file in a transaction (Knex, Prisma, Rails… do by default). */
   assumeInTransaction?: boolean;
+  /**
+   * The tool sends the file as one query of several statements: what stands outside the file's own BEGIN …
+   * COMMIT runs in an implicit transaction with its neighbours (one before BEGIN joins it; one after COMMIT
+   * starts the next).
+   */
+  oneQuery?: boolean;
   /** Estimated row counts per table (`orders` or `public.orders`). */
   rowCounts?: Record<string, number>;
   /** Tables with at least this many rows are large (seed rule 8; default 1,000,000). */
@@ -312,7 +318,7 @@ async function analyze(
   const largeTableRows = options.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS;
   const lines = new LineIndex(sql);
   let toChar: ((byte: number) => number) | undefined;
-  const state = new SessionState(catalog, options.assumeInTransaction ?? false);
+  const state = new SessionState(catalog, options.assumeInTransaction ?? false, options.oneQuery ?? false);
   const ignores = resolveIgnores(directives, statementStarts, lines, knownIdsFor(rules));
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   const findings: FindingDigest[] = [];
@@ -385,6 +391,7 @@ async function analyze(
       file: options.file,
       pgVersion,
       inTransaction: state.inTransaction,
+      implicitTransaction: state.implicitTransaction,
       transaction: state.transaction,
       lockTimeoutSet: state.lockTimeoutSet,
       statementTimeoutSet: state.statementTimeoutSet,

@@ -26,6 +26,8 @@ export interface SqlInput {
   downMissing?: boolean;
   /** The migration tool's own transaction mode for this migration; the option/config default when absent. */
   inTransaction?: boolean;
+  /** The tool sends the file as one query that opens its own transaction (see ValidateOptions.oneQuery). */
+  oneQuery?: boolean;
   /** For SQL compiled from code (knex, TypeORM …): which lines of `sql` came from which source line. */
   origins?: SourceOrigin[];
   /** What the migration reader said about this migration (format, transaction mode …). */

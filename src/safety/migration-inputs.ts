@@ -8,7 +8,13 @@ import { relativeToRoot, resolveInsideRoot } from '../root.js';
 import { askOnce } from '../sources/consent.js';
 import { isDownFile } from '../sources/down-files.js';
 import { engineNamedByFolder } from '../sources/engine-folders.js';
-import { implicitTransactionNote, noTransactionFix, runsAsImplicitTransaction } from '../sources/execution.js';
+import {
+  implicitTransactionNote,
+  noTransactionFix,
+  oneQueryWithOwnTransaction,
+  ownTransactionInOneQueryNote,
+  runsAsImplicitTransaction,
+} from '../sources/execution.js';
 import { naturalCompare } from '../sources/files.js';
 import { TEMPLATE_NOTE } from '../sources/formats/go-template.js';
 import type { ProjectCodeConsent } from '../sources/types.js';
@@ -466,6 +472,13 @@ function asOneQuery(migrations: Migration[]): (input: SqlInput) => SqlInput {
   const byPath = new Map(migrations.map((migration) => [migration.path, migration]));
   return (input) => {
     const migration = byPath.get(input.file);
+    if (migration && oneQueryWithOwnTransaction(migration, 'postgresql'))
+      return {
+        ...input,
+        oneQuery: true,
+        transactionFix: noTransactionFix(migration.format),
+        notes: [...(input.notes ?? []), ownTransactionInOneQueryNote(migration)],
+      };
     if (!migration || !runsAsImplicitTransaction(migration, 'postgresql')) return input;
     return {
       ...input,
@@ -483,13 +496,16 @@ function toInput(root: string, migration: Migration): SqlInput {
   // Reader notes stay with list_migrations; the check only needs the transaction mode spelled out, and the
   // values a templated file was read with.
   const implicit = !migration.transactional && runsAsImplicitTransaction(migration, 'postgresql');
+  const oneQuery = !migration.transactional && oneQueryWithOwnTransaction(migration, 'postgresql');
   const notes = [
     ...migration.notes.filter((note) => note.startsWith(TEMPLATE_NOTE)),
     ...(migration.transactional
       ? []
       : implicit
         ? [implicitTransactionNote(migration)]
-        : [`${migration.format} runs it outside a transaction (checked that way).`]),
+        : oneQuery
+          ? [ownTransactionInOneQueryNote(migration)]
+          : [`${migration.format} runs it outside a transaction (checked that way).`]),
   ];
   return {
     file: migration.path,
@@ -497,7 +513,8 @@ function toInput(root: string, migration: Migration): SqlInput {
     ...(text.origins.length > 0 ? { origins: text.origins } : {}),
     ...(down ? { down: { file: downFile(migration), sql: joinStatements(down).sql } } : { downMissing: true }),
     inTransaction: migration.transactional || implicit,
-    ...(migration.transactional || implicit ? { transactionFix: noTransactionFix(migration.format) } : {}),
+    ...(oneQuery ? { oneQuery: true } : {}),
+    ...(migration.transactional || implicit || oneQuery ? { transactionFix: noTransactionFix(migration.format) } : {}),
     ...(notes.length > 0 ? { notes } : {}),
   };
 }
@@ -518,8 +535,14 @@ function migrationText(root: string, migration: Migration): { sql: string; origi
   const file = readOwnFile(root, migration.path);
   if (file !== undefined && migration.up.every((statement) => sliceMatches(file, statement))) {
     let text = file;
+    // A down written in the same file (dbmate, goose) is blanked out of the up text; a down statement that
+    // stands where an up statement does comes from a file of its own (golang-migrate's .down.sql) that merely
+    // repeats it at the same offset, and the up statement stays.
+    const overlapsUp = (statement: Statement) =>
+      migration.up.some((up) => up.offset.start < statement.offset.end && statement.offset.start < up.offset.end);
     for (const statement of migration.down ?? []) {
-      if (sliceMatches(text, statement)) text = blank(text, statement.offset.start, statement.offset.end);
+      if (sliceMatches(text, statement) && !overlapsUp(statement))
+        text = blank(text, statement.offset.start, statement.offset.end);
     }
     return { sql: text, origins: [] };
   }

@@ -261,6 +261,7 @@ async function runChecks<Report extends ReportSummary>(
         {
           ...base,
           ...(input.inTransaction !== undefined ? { assumeInTransaction: input.inTransaction } : {}),
+          ...(input.oneQuery ? { oneQuery: true } : {}),
           file: input.file,
           catalog: fileCatalog,
           ...engineVersionOf(input, options, engineOf(input)),

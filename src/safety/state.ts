@@ -15,6 +15,11 @@ export class SessionState {
   inTransaction: boolean;
   /** Explicit BEGIN seen (as opposed to the migration tool's wrapping). */
   explicitTransaction = false;
+  /**
+   * The open transaction is implicit: a DO block's outside a transaction block, or that of a file sent as one
+   * query, which a BEGIN turns into an explicit one.
+   */
+  implicitTransaction = false;
   lockTimeoutSet = false;
   statementTimeoutSet = false;
   /** Numbers the transaction blocks, so what is remembered about one is never taken for the next one's. */
@@ -32,15 +37,20 @@ export class SessionState {
   /** The schemas of the session's `SET search_path`, in order; undefined: the default (public). */
   searchPath: string[] | undefined;
 
+  /**
+   * `oneQuery`: the file is sent as one query of several statements, so every statement runs in a transaction
+   * (implicit outside the file's own BEGIN … COMMIT; after a COMMIT the next one starts).
+   */
   constructor(
     readonly catalog: MigrationCatalog,
     readonly assumeInTransaction: boolean,
+    private readonly oneQuery = false,
   ) {
     this.inTransaction = assumeInTransaction;
     if (assumeInTransaction) {
       catalog.beginTransaction();
       this.transaction++;
-    }
+    } else if (oneQuery) this.beginImplicitTransaction();
   }
 
   /**
@@ -90,6 +100,7 @@ export class SessionState {
     this.catalog.beginTransaction();
     this.transaction++;
     this.inTransaction = true;
+    this.implicitTransaction = true;
   }
 
   endImplicitTransaction(): void {
@@ -106,15 +117,18 @@ export class SessionState {
         }
         this.inTransaction = true;
         this.explicitTransaction = true;
+        this.implicitTransaction = false;
         break;
       case 'TRANS_STMT_COMMIT':
       case 'TRANS_STMT_COMMIT_PREPARED':
       case 'TRANS_STMT_PREPARE':
         this.endTransaction(false);
+        if (this.oneQuery) this.beginImplicitTransaction();
         break;
       case 'TRANS_STMT_ROLLBACK':
       case 'TRANS_STMT_ROLLBACK_PREPARED':
         this.endTransaction(true);
+        if (this.oneQuery) this.beginImplicitTransaction();
         break;
       default:
         break;
@@ -126,6 +140,7 @@ export class SessionState {
     else this.catalog.endTransaction();
     this.inTransaction = false;
     this.explicitTransaction = false;
+    this.implicitTransaction = false;
     this.accessExclusiveHeld.clear();
     if (this.localSettings.lock !== undefined) this.lockTimeoutSet = this.localSettings.lock;
     if (this.localSettings.statement !== undefined) this.statementTimeoutSet = this.localSettings.statement;

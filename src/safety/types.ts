@@ -178,6 +178,8 @@ export interface RuleContext {
   pgVersion: number;
   /** The statement runs inside a transaction block (explicit BEGIN, or the migration tool's wrapping). */
   inTransaction: boolean;
+  /** That transaction is the implicit one of a file sent as one query (a BEGIN there opens no nested one). */
+  implicitTransaction?: boolean;
   /** SET lock_timeout / statement_timeout seen before this statement (in this session). */
   lockTimeoutSet: boolean;
   statementTimeoutSet: boolean;

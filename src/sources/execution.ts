@@ -10,16 +10,41 @@ export function runsAsImplicitTransaction(
   migration: Pick<Migration, 'execution' | 'up'>,
   engine: Engine | string | undefined,
 ): boolean {
+  // A file that opens its own transaction turns the implicit block into that explicit one (BEGIN … COMMIT).
+  return sentAsOneQuery(migration, engine) && !opensOwnTransaction(migration);
+}
+
+/** The tool sends the up SQL as one query of several statements, which PostgreSQL runs as implicit transactions. */
+function sentAsOneQuery(migration: Pick<Migration, 'execution' | 'up'>, engine: Engine | string | undefined): boolean {
   return (
     migration.execution === 'one-query' &&
     migration.up.length > 1 &&
-    (engine === undefined || engine === 'postgresql' || engine === 'cockroachdb') &&
-    // A file that opens its own transaction turns the implicit block into that explicit one (BEGIN … COMMIT).
-    !migration.up.some((statement) => OPENS_TRANSACTION.test(statement.sql))
+    (engine === undefined || engine === 'postgresql' || engine === 'cockroachdb')
   );
 }
 
+function opensOwnTransaction(migration: Pick<Migration, 'up'>): boolean {
+  return migration.up.some((statement) => OPENS_TRANSACTION.test(statement.sql));
+}
+
+/**
+ * A file sent as one query that opens its own transaction: PostgreSQL runs what precedes its BEGIN in the same
+ * transaction (the implicit block becomes the explicit one), and what follows a COMMIT in a new implicit one, up to
+ * the end of the query or the next BEGIN.
+ */
+export function oneQueryWithOwnTransaction(
+  migration: Pick<Migration, 'execution' | 'up'>,
+  engine: Engine | string | undefined,
+): boolean {
+  return sentAsOneQuery(migration, engine) && opensOwnTransaction(migration);
+}
+
 const OPENS_TRANSACTION = /^\s*(?:BEGIN|START\s+TRANSACTION)\s*(?:;|$|TRANSACTION\b|WORK\b|ISOLATION\b)/i;
+
+/** What the check says about a file sent as one query that opens its own transaction. */
+export function ownTransactionInOneQueryNote(migration: Pick<Migration, 'format'>): string {
+  return `${migration.format === 'sql' ? 'A plain SQL runner' : migration.format} sends the file as one query: PostgreSQL runs the statements before its BEGIN in that transaction, and those after a COMMIT in an implicit transaction up to the end of the file (checked that way).`;
+}
 
 /** What the check and the rehearsal say about such a migration. */
 export function implicitTransactionNote(migration: Pick<Migration, 'format' | 'up'>): string {

@@ -26,6 +26,7 @@ export const transactionNesting: Rule = {
     const transaction = nodeAs(context.statement.ast, 'TransactionStmt');
     if (
       !context.inTransaction ||
+      context.implicitTransaction ||
       (transaction?.kind !== 'TRANS_STMT_BEGIN' && transaction?.kind !== 'TRANS_STMT_START')
     )
       return [];
