@@ -77,7 +77,7 @@ export function usingIsTheColumn(def: ColumnDef, column: string): boolean {
 const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
 
 /** The column a ColumnDef creates, as the catalog records it. */
-export function columnInfo(def: ColumnDef): ColumnInfo {
+export function columnInfo(def: ColumnDef, table?: string): ColumnInfo {
   const type = typeNameText(def.typeName);
   const serial = SERIAL_TYPES.has(type);
   let notNull = serial;
@@ -91,7 +91,8 @@ export function columnInfo(def: ColumnDef): ColumnInfo {
     }
     if (contype === 'CONSTR_IDENTITY') notNull = true;
   }
-  return { name: def.colname ?? '', type, notNull, hasDefault };
+  const name = def.colname ?? '';
+  return { name, type, notNull, hasDefault, ...(serial && table ? { sequence: `${table}_${name}_seq` } : {}) };
 }
 
 const KIND_BY_CONTYPE: Partial<Record<string, ConstraintKind>> = {

@@ -285,6 +285,12 @@ export class MigrationCatalog implements CatalogView {
     return state.columnsPartial || state.uncertainColumns?.has(column) ? undefined : false;
   }
 
+  columnNotNull(table: string, column: string): boolean | undefined {
+    const state = this.tables.get(tableKey(table));
+    if (!state?.columnsKnown || state.uncertainColumns?.has(column)) return undefined;
+    return state.columns.get(column)?.notNull;
+  }
+
   // ---- loading -----------------------------------------------------------------------------------------
 
   loadSnapshot(snapshot: SchemaSnapshot): void {

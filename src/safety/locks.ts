@@ -165,6 +165,12 @@ export function statementLocks(
         // A DEFAULT nextval('seq') records its dependency on the sequence.
         if (cmd.subtype === 'AT_ColumnDefault' || cmd.subtype === 'AT_AddColumn')
           for (const sequence of sequencesNamed(cmd.def, NEXTVAL)) add(sequence, 'ACCESS SHARE', 'sequence');
+        // A new type re-reads a serial column's nextval default, and its dependency on the sequence.
+        const owned =
+          cmd.subtype === 'AT_AlterColumnType' && table && cmd.name
+            ? catalog?.columns(table)?.find((column) => column.name === cmd.name)?.sequence
+            : undefined;
+        if (owned) add(owned, 'ACCESS SHARE', 'sequence');
         const key = table ? keyIndexOnPartitions(cmd, table, catalog, pgVersion) : undefined;
         if (key) {
           if (!keyMode || LOCK_STRENGTH[key] > LOCK_STRENGTH[keyMode]) keyMode = key;
@@ -692,6 +698,8 @@ function refineWithCatalog(
   if (cmd.subtype === 'AT_SetNotNull' && pgVersion >= 12 && catalog.hasValidatedNotNullCheck(table, cmd.name)) {
     effect.scan = false;
   }
+  // A column already NOT NULL has nothing to prove.
+  if (cmd.subtype === 'AT_SetNotNull' && catalog.columnNotNull(table, cmd.name) === true) effect.scan = false;
   // VALIDATE of a constraint already valid checks nothing.
   if (cmd.subtype === 'AT_ValidateConstraint' && catalog.constraint(table, cmd.name)?.validated === true) {
     effect.scan = false;
@@ -708,6 +716,10 @@ function refineWithCatalog(
     if (conversion === 'binary') {
       effect.rewrite = false;
       effect.scan = false;
+    } else if (conversion === 'reindex') {
+      const column = cmd.name;
+      effect.rewrite = false;
+      effect.scan = catalog.indexes(table).some((index) => index.columns.includes(column));
     } else if (conversion === 'utc-only' && timeZoneUtc && pgVersion >= 12) {
       // Metadata-only in a UTC session, but the column's indexes are still rebuilt (a scan under the lock).
       const column = cmd.name;

@@ -138,8 +138,8 @@ export function ownedSequences(catalog: CatalogView, table: string): string[] {
   const schema = table.slice(0, table.indexOf('.') + 1);
   const name = table.slice(schema.length);
   return (catalog.columns(table) ?? [])
-    .filter((column) => SERIAL_TYPES.has(column.type))
-    .map((column) => `${schema}${name}_${column.name}_seq`);
+    .filter((column) => column.sequence !== undefined || SERIAL_TYPES.has(column.type))
+    .map((column) => column.sequence ?? `${schema}${name}_${column.name}_seq`);
 }
 
 /** TRUNCATE reaches partitions and children (unless ONLY) and, with CASCADE, every table referencing it. */

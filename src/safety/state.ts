@@ -353,7 +353,7 @@ function createTable(catalog: MigrationCatalog, stmt: CreateStmt, inTransaction:
     stmt.ofTypename !== undefined;
   const columns = [];
   for (const element of stmt.tableElts ?? []) {
-    if ('ColumnDef' in element) columns.push(columnInfo(element.ColumnDef));
+    if ('ColumnDef' in element) columns.push(columnInfo(element.ColumnDef, key));
   }
   catalog.createTable(key, opaque ? undefined : columns, inTransaction);
   const parents = (stmt.inhRelations ?? []).flatMap((parent) =>
@@ -408,7 +408,7 @@ function alterTable(catalog: MigrationCatalog, stmt: AlterTableStmt, inTransacti
         if (cmd.def && 'ColumnDef' in cmd.def) {
           const def = cmd.def.ColumnDef;
           if (cmd.missing_ok && def.colname && catalog.columnExists(key, def.colname)) break;
-          catalog.addColumn(key, columnInfo(def));
+          catalog.addColumn(key, columnInfo(def, key));
           for (const constraint of def.constraints ?? []) {
             if ('Constraint' in constraint)
               addConstraint(catalog, key, constraint.Constraint, inTransaction, def.colname);

@@ -4,8 +4,11 @@
  * (locks.ts) and column-type-change both ask here, so a lock claim and a finding never disagree.
  */
 
-/** `binary`: no rewrite. `utc-only`: timestamp ↔ timestamptz, no rewrite on PG 12+ in a UTC session. */
-export type Conversion = 'binary' | 'utc-only' | 'rewrite';
+/**
+ * `binary`: no rewrite. `utc-only`: timestamp ↔ timestamptz, no rewrite on PG 12+ in a UTC session. `reindex`: the
+ * rows are kept but the column's indexes are rebuilt (another operator class: text → citext).
+ */
+export type Conversion = 'binary' | 'utc-only' | 'reindex' | 'rewrite';
 
 interface ParsedType {
   base: string;
@@ -27,7 +30,17 @@ const ALIASES: Record<string, string> = {
   'time without time zone': 'time',
   'time with time zone': 'timetz',
   'bit varying': 'varbit',
+  // A serial column is its integer type with a sequence default: ALTER … TYPE bigint of a bigserial changes nothing.
+  serial: 'int4',
+  serial4: 'int4',
+  bigserial: 'int8',
+  serial8: 'int8',
+  smallserial: 'int2',
+  serial2: 'int2',
 };
+
+/** Types the citext extension casts to citext WITHOUT FUNCTION (citext to each of them too, but varchar(n)). */
+const CITEXT_BINARY = new Set(['text', 'varchar']);
 
 /** Types whose typmod is a precision PostgreSQL can raise without touching stored values. */
 const PRECISION_TYPES = new Set(['timestamp', 'timestamptz', 'time', 'timetz', 'interval']);
@@ -58,6 +71,8 @@ function step(from: ParsedType, to: ParsedType): Conversion {
   if (from.base === 'varchar' && to.base === 'text') return 'binary';
   if (from.base === 'text' && to.base === 'varchar' && to.mods.length === 0) return 'binary';
   if (from.base === 'cidr' && to.base === 'inet') return 'binary';
+  if (to.base === 'citext' && CITEXT_BINARY.has(from.base)) return 'reindex';
+  if (from.base === 'citext' && CITEXT_BINARY.has(to.base) && to.mods.length === 0) return 'reindex';
   if (from.base === 'xml' && to.base === 'text') return 'binary';
   if (
     (from.base === 'timestamp' && to.base === 'timestamptz') ||
@@ -93,5 +108,6 @@ export function typeConversion(before: string, after: string, mid?: string): Con
   const first = step(from, via);
   const second = step(via, to);
   if (first === 'rewrite' || second === 'rewrite') return 'rewrite';
+  if (first === 'reindex' || second === 'reindex') return 'reindex';
   return first === 'utc-only' || second === 'utc-only' ? 'utc-only' : 'binary';
 }

@@ -95,6 +95,11 @@ export interface ColumnInfo {
   type: string;
   notNull: boolean;
   hasDefault: boolean;
+  /**
+   * The sequence a serial column owns (`schema.table_column_seq` as named when the column was made; renaming the
+   * table or the column keeps it).
+   */
+  sequence?: string;
 }
 
 /** What the engine knows about the schema before the current statement. */
@@ -118,6 +123,11 @@ export interface CatalogView {
   readonly schemaKnown: boolean;
   /** Whether the column exists; undefined when the table's columns are not known. */
   columnExists(table: string, column: string): boolean | undefined;
+  /**
+   * Whether the column is NOT NULL; undefined when its table's columns are not known or a statement run under a
+   * condition (a DO block's IF) may have changed it.
+   */
+  columnNotNull(table: string, column: string): boolean | undefined;
   /** A named constraint on the table, as known so far (added NOT VALID → validated false). */
   constraint(table: string, name: string): ConstraintInfo | undefined;
   /** The table's constraints, live (not a copy): read them, do not change the catalog while iterating. */

@@ -266,6 +266,12 @@ export const LOCK_SHAPES: LockShape[] = [
   views('DROP SEQUENCE counter'),
   views('DROP TABLE owned'),
   views('ALTER TABLE owned ALTER COLUMN x TYPE bigint'),
+  // A serial column's new type re-reads its nextval default: ACCESS SHARE on the sequence; bigserial → bigint keeps
+  // the table, → int rewrites it.
+  views('ALTER TABLE owned ALTER COLUMN id TYPE bigint'),
+  views('ALTER TABLE owned ALTER COLUMN id TYPE int'),
+  // The sequence keeps the name it was given when the table is renamed.
+  { sql: 'DROP TABLE owned2', setup: `${VIEWS}ALTER TABLE owned RENAME TO owned2;\n` },
   views('ALTER TABLE base ADD COLUMN extra int'),
   // ---- what DO blocks run (supabase/auth, older drizzle-kit): claimed statement by statement
   plain('DO $$ BEGIN ALTER TABLE t ADD COLUMN z int; CREATE INDEX t_z_idx ON t (z); END $$'),

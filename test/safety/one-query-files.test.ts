@@ -55,7 +55,9 @@ describe('a file sent as one query that opens its own transaction', () => {
     expect(ids).toContain('statement-after-access-exclusive@6');
     // A BEGIN in the implicit block opens no nested transaction.
     expect(ids.filter((id) => id.startsWith('transaction-nesting'))).toEqual([]);
-    expect(result.notes.join('\n')).toMatch(/sends the file as one query: PostgreSQL runs the statements before its BEGIN/);
+    expect(result.notes.join('\n')).toMatch(
+      /sends the file as one query: PostgreSQL runs the statements before its BEGIN/,
+    );
   });
 
   it('a BEGIN never committed is still reported', async () => {

@@ -67,6 +67,11 @@ export const columnTypeChange: Rule = {
       if (decided === 'binary' && decidesAlone) continue;
       const column = ident(cmd.name);
       const newType = texts.type ?? typeNameText(def.typeName);
+      if (decided === 'reindex' && decidesAlone) {
+        const indexes = context.catalog.indexes(table.key).filter((index) => index.columns.includes(cmd.name ?? ''));
+        if (indexes.length > 0) hits.push(reindexHit(context, table, `${cmd.name}: ${current?.type} → ${newType}`));
+        continue;
+      }
       if (decided === 'utc-only' && decidesAlone) {
         // The migration pinned the session to UTC: no rewrite (the lock summary shows any index rebuild).
         if (context.timeZoneUtc && context.pgVersion >= 12) continue;
@@ -122,6 +127,23 @@ export const columnTypeChange: Rule = {
     return hits;
   },
 };
+
+/** A conversion that keeps the rows but not the column's indexes (text → citext: another operator class). */
+function reindexHit(context: RuleContext, table: Relation, change: string): RuleHit {
+  return {
+    message: `${change} keeps the rows of ${table.display}${sizeNote(context, table.key)}, but its indexes on the column are rebuilt under ACCESS EXCLUSIVE: reads and writes wait for the build.`,
+    table: table.display,
+    fix: {
+      summary: 'Build the new indexes first, then change the type with a bounded lock wait.',
+      steps: [
+        step(
+          'Change the type where the index builds are short (a quiet hour), with a bounded lock wait; or add a new column of the new type, index it concurrently, backfill and switch.',
+          `${LOCK_TIMEOUT_SQL}\n${context.statement.sql.trim()};`,
+        ),
+      ],
+    },
+  };
+}
 
 interface ColumnRewrite {
   column: string;

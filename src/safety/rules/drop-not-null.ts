@@ -26,7 +26,11 @@ export const dropNotNull: Rule = {
     const altered = alterTableOf(context);
     if (!altered || !isExistingTable(context, altered.table.key)) return [];
     const { table } = altered;
-    const columns = altered.cmds.filter((cmd) => cmd.subtype === 'AT_DropNotNull' && cmd.name).map((cmd) => cmd.name);
+    // A column already nullable changes nothing.
+    const columns = altered.cmds
+      .filter((cmd) => cmd.subtype === 'AT_DropNotNull' && cmd.name)
+      .map((cmd) => cmd.name as string)
+      .filter((name) => context.catalog.columnNotNull(table.key, name) !== false);
     if (columns.length === 0) return [];
     // One statement, one finding: its fix is the statement itself, whatever number of columns it relaxes.
     const one = columns.length === 1;

@@ -34,6 +34,8 @@ export const setNotNull: Rule = {
     const columns = altered.cmds
       .filter((cmd) => cmd.subtype === 'AT_SetNotNull' && cmd.name)
       .map((cmd) => cmd.name as string)
+      // Already NOT NULL: PostgreSQL has nothing to prove and scans nothing.
+      .filter((name) => context.catalog.columnNotNull(table.key, name) !== true)
       .filter((name) => !(context.pgVersion >= 12 && context.catalog.hasValidatedNotNullCheck(table.key, name)));
     if (columns.length === 0) return [];
     // PostgreSQL checks every SET NOT NULL of one ALTER in one scan: one finding, the CHECK steps of each column.

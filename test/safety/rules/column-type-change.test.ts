@@ -20,6 +20,13 @@ const orders: ValidateOptions = existing({
 
 ruleCases('column-type-change', {
   bad: [
+    // varchar → citext keeps the rows but rebuilds the column's indexes (checked on PostgreSQL 15: the table's
+    // relfilenode stays, the index's changes).
+    {
+      sql: 'CREATE INDEX orders_note_idx ON orders (note);\nALTER TABLE orders ALTER COLUMN note TYPE citext;',
+      options: orders,
+      message: /^note: varchar\(200\) → citext keeps the rows of orders, but its indexes on the column are rebuilt/,
+    },
     {
       sql: 'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;',
       options: orders,
@@ -100,6 +107,10 @@ ruleCases('column-type-change', {
     },
   ],
   good: [
+    // bigserial is bigint with a sequence default: the same type (PostgreSQL 15 keeps the relfilenode).
+    { sql: 'CREATE TABLE w (id bigserial, v int);\nALTER TABLE w ALTER COLUMN id TYPE bigint;', options: orders },
+    // citext reads varchar and text without a function: the rows stay, and no index on the column is rebuilt.
+    { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE citext;', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(255);', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text;', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar;', options: orders },

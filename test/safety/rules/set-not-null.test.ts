@@ -40,6 +40,13 @@ ruleCases('set-not-null', {
       options: { rowCounts: { users: 2_000_000 } },
       severity: 'error',
     },
+    // Only the column that may hold NULLs is scanned for: id is NOT NULL already.
+    {
+      sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL, ALTER COLUMN id SET NOT NULL;',
+      options: users,
+      message: /^SET NOT NULL on users\.email scans/,
+      fix: [/CHECK \(email IS NOT NULL\) NOT VALID;/],
+    },
   ],
   good: [
     {
@@ -48,6 +55,9 @@ ruleCases('set-not-null', {
     },
     { sql: 'CREATE TABLE users (email text);\nALTER TABLE users ALTER COLUMN email SET NOT NULL;' },
     { sql: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;' },
+    // Already NOT NULL (the restated `null: false` of Ecto's modify, Rails' change_column): PostgreSQL scans nothing.
+    { sql: 'ALTER TABLE users ALTER COLUMN id SET NOT NULL;', options: users },
+    { sql: 'CREATE TABLE t (a int NOT NULL);\nALTER TABLE t ALTER COLUMN a SET NOT NULL;', options: users },
     { sql: 'ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;' },
   ],
 });
