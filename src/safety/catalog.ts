@@ -1,4 +1,5 @@
 import type { Node } from 'libpg-query';
+import { some } from '../iterables.js';
 import { relationKey, tableKey } from './names.js';
 import type { CatalogView, ColumnInfo, ConstraintInfo, IndexInfo } from './types.js';
 
@@ -192,18 +193,21 @@ export class MigrationCatalog implements CatalogView {
       this.indexPrefixes.set(index.table, counts);
     }
     for (let length = 1; length <= index.columns.length; length++) {
-      const prefix = index.columns.slice(0, length).join('\u0000');
+      const prefix = prefixKey(index.columns.slice(0, length));
       const count = (counts.get(prefix) ?? 0) + change;
       if (count > 0) counts.set(prefix, count);
       else counts.delete(prefix);
     }
   }
 
-  /** Whether an index of the table starts with exactly these columns, in order. */
+  /**
+   * Whether an index of the table starts with these columns, in any order: equality on each of them (a foreign
+   * key's lookup) scans that index alone.
+   */
   hasIndexStartingWith(table: string, columns: readonly string[]): boolean {
     const counts = this.indexPrefixes.get(tableKey(table));
     if (!counts || counts.size === 0) return false;
-    return columns.length === 0 || counts.has(columns.join('\u0000'));
+    return columns.length === 0 || counts.has(prefixKey(columns));
   }
 
   inheritors(table: string): Array<{ table: string; partition: boolean }> {
@@ -609,9 +613,46 @@ function cloneTable(state: TableState): TableState {
  */
 export function hasIndexStartingWith(catalog: CatalogView, table: string, columns: readonly string[]): boolean {
   if (catalog instanceof MigrationCatalog) return catalog.hasIndexStartingWith(table, columns);
-  return catalog
-    .indexes(table)
-    .some((index) => columns.every((column, position) => index.columns[position] === column));
+  const wanted = prefixKey(columns);
+  return catalog.indexes(table).some((index) => prefixKey(index.columns.slice(0, columns.length)) === wanted);
+}
+
+/**
+ * An index (or key) whose leading columns are the foreign key's, in any order, serves the lookup PostgreSQL runs
+ * on each delete or key update of the referenced row; so does a unique one on some of them, which matches at most
+ * one row (ente: trash's PRIMARY KEY (file_id) for the key (file_id, collection_id)).
+ */
+export function foreignKeyLookupIndexed(catalog: CatalogView, table: string, columns: string[]): boolean {
+  const wanted = new Set(columns);
+  const leading = (keyColumns: string[]) =>
+    keyColumns.length >= columns.length && keyColumns.slice(0, columns.length).every((column) => wanted.has(column));
+  const uniqueWithin = (keyColumns: string[]) =>
+    keyColumns.length > 0 && keyColumns.every((column) => wanted.has(column));
+  return (
+    hasIndexStartingWith(catalog, table, columns) ||
+    catalog.indexes(table).some((index) => index.unique && index.partial === false && uniqueWithin(index.columns)) ||
+    some(
+      catalog.constraints(table),
+      (constraint) =>
+        (constraint.kind === 'primary-key' || constraint.kind === 'unique') &&
+        (leading(constraint.columns) || uniqueWithin(constraint.columns)),
+    )
+  );
+}
+
+/** CREATE INDEX IF NOT EXISTS naming an index the schema already has in the table's schema: nothing is built. */
+export function existingIndexNamed(
+  catalog: CatalogView,
+  table: string,
+  stmt: { if_not_exists?: boolean; idxname?: string },
+): boolean {
+  if (!stmt.if_not_exists || !stmt.idxname) return false;
+  return catalog.indexTable(`${table.slice(0, table.indexOf('.'))}.${stmt.idxname}`) !== undefined;
+}
+
+/** The leading columns of an index as a set: the order of equality conditions does not matter to a lookup. */
+function prefixKey(columns: readonly string[]): string {
+  return [...columns].sort().join('\u0000');
 }
 
 /** The columns an ALTER TABLE or RENAME COLUMN adds, drops, retypes or renames; undefined for other changes. */

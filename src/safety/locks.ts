@@ -1,6 +1,7 @@
 import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
 import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.js';
+import { existingIndexNamed } from './catalog.js';
 import { displayTable, namesOf, objectKey, relationKey, tableKey } from './names.js';
 import { queryLocks, relatedReads } from './query-locks.js';
 import { queryRelations, sequencesNamed } from './query-relations.js';
@@ -190,9 +191,11 @@ export function statementLocks(
       const mode = stmt.concurrent ? 'SHARE UPDATE EXCLUSIVE' : 'SHARE';
       // ON ONLY a partitioned table creates an invalid index on the parent alone: nothing is built.
       const parentOnly = table !== undefined && stmt.relation?.inh !== true && catalog?.isPartitioned(table) === true;
-      add(table, mode, 'table', false, !parentOnly);
+      // IF NOT EXISTS of an index the schema has: PostgreSQL takes the table's lock, finds it and builds nothing.
+      const exists = table !== undefined && catalog !== undefined && existingIndexNamed(catalog, table, stmt);
+      add(table, mode, 'table', false, !parentOnly && !exists);
       // On a partitioned table the index is built on every partition (not under ONLY).
-      if (table && stmt.relation?.inh === true) {
+      if (table && stmt.relation?.inh === true && !exists) {
         for (const partition of descendants(catalog, table, true)) add(partition, mode, 'partition', false, true);
       }
       break;

@@ -1,6 +1,6 @@
 import type { MysqlAlterLock } from '../engines/mysql/safety/algorithms.js';
 import type { Span } from '../model.js';
-import { hasIndexStartingWith, type MigrationCatalog } from './catalog.js';
+import { foreignKeyLookupIndexed, type MigrationCatalog } from './catalog.js';
 import { describeDuration, formatCount, ROWS_PER_SECOND } from './estimate.js';
 import type { MigrationFacts, StatementRef } from './facts.js';
 import { blocksTraffic } from './locks.js';
@@ -482,7 +482,7 @@ function answerChecklist(input: ReportInput, findings: FindingDigest[], at: (lin
 }
 
 function hasLeadingIndex(catalog: MigrationCatalog, table: string, columns: string[]): boolean {
-  return hasIndexStartingWith(catalog, table, columns);
+  return foreignKeyLookupIndexed(catalog, table, columns);
 }
 
 function unique(items: string[]): string[] {

@@ -32,6 +32,8 @@ export const dropTable: Rule = {
       const key = objectKey(items);
       const display = namesText(items);
       if (!key || !isExistingTable(context, key)) continue;
+      // IF EXISTS of a table the known schema does not have: PostgreSQL skips it (Rails' create_table force: true).
+      if (drop.missing_ok && context.catalog.schemaKnown && !context.catalog.tableExists(key)) continue;
       const bare = unqualified(key);
       const aside = fitName(`${bare}_deprecated`);
       const asideDisplay = display.includes('.') ? `${display.split('.')[0]}.${ident(aside)}` : ident(aside);

@@ -1,5 +1,4 @@
-import { some } from '../../iterables.js';
-import { hasIndexStartingWith } from '../catalog.js';
+import { foreignKeyLookupIndexed } from '../catalog.js';
 import type { CatalogView, MigrationEndHit, Rule } from '../types.js';
 import { columnList, displayOf, ident, indexName, keySql, type Relation, step } from './ast.js';
 
@@ -36,7 +35,7 @@ export const foreignKeyMissingIndex: Rule = {
       // Dropped again, or (with a known schema) a table that does not exist: unknown-table says so.
       if ((newTable || catalog.schemaKnown) && !catalog.tableExists(table)) continue;
       const id = `${table}(${columns.join(',')})`;
-      if (reported.has(id) || coveredAtEnd(catalog, table, columns)) continue;
+      if (reported.has(id) || foreignKeyLookupIndexed(catalog, table, columns)) continue;
       reported.add(id);
       const relation: Relation = { key: table, display: keySql(table) };
       hits.push({
@@ -86,16 +85,4 @@ function existingTableHit(relation: Relation, columns: string[], references: str
       ],
     },
   };
-}
-
-function coveredAtEnd(catalog: CatalogView, table: string, columns: string[]): boolean {
-  return (
-    hasIndexStartingWith(catalog, table, columns) ||
-    some(
-      catalog.constraints(table),
-      (constraint) =>
-        (constraint.kind === 'primary-key' || constraint.kind === 'unique') &&
-        columns.every((column, position) => constraint.columns[position] === column),
-    )
-  );
 }

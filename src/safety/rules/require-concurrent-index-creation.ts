@@ -1,3 +1,4 @@
+import { existingIndexNamed } from '../catalog.js';
 import type { Rule } from '../types.js';
 import { isExistingTable, nodeAs, relationOf, severityForSize, sizeNote, step, withConcurrently } from './ast.js';
 import { partitionedIndexSteps } from './partitioned-index.js';
@@ -32,6 +33,8 @@ export const requireConcurrentIndexCreation: Rule = {
     const index = nodeAs(context.statement.ast, 'IndexStmt');
     const table = relationOf(index?.relation);
     if (!index || !table || index.concurrent || !isExistingTable(context, table.key)) return [];
+    // The index is there already: PostgreSQL skips the statement (harbor's 0060 repeats 0053's indexes).
+    if (existingIndexNamed(context.catalog, table.key, index)) return [];
     if (context.catalog.isPartitioned(table.key)) {
       // ON ONLY the parent builds nothing: it is the first step of indexing a partitioned table online.
       if (index.relation?.inh !== true) return [];

@@ -45,6 +45,18 @@ ruleCases('foreign-key-missing-index', {
   ],
   good: [
     { sql: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', options: indexed },
+    // The lookup is equality on each column: an index on them in another order serves it (langfuse's trace_media;
+    // PostgreSQL 15 plans the cascade as an index scan on (project_id, media_id)).
+    {
+      sql: 'CREATE TABLE media (id text, project_id text, PRIMARY KEY (project_id, id), UNIQUE (id, project_id));\nCREATE TABLE trace_media (id text PRIMARY KEY, media_id text, project_id text);\nCREATE INDEX trace_media_pm_idx ON trace_media (project_id, media_id);\nALTER TABLE trace_media ADD FOREIGN KEY (media_id, project_id) REFERENCES media (id, project_id);',
+    },
+    {
+      sql: 'CREATE TABLE conv (project_id text, id text, PRIMARY KEY (project_id, id));\nCREATE TABLE msg (project_id text, conversation_id text, n int, PRIMARY KEY (conversation_id, project_id, n), FOREIGN KEY (project_id, conversation_id) REFERENCES conv (project_id, id));',
+    },
+    // A unique key on some of the columns matches at most one row (ente's trash: PRIMARY KEY (file_id)).
+    {
+      sql: 'CREATE TABLE cf (file_id bigint, collection_id bigint, PRIMARY KEY (file_id, collection_id));\nCREATE TABLE trash (file_id bigint PRIMARY KEY, collection_id bigint, FOREIGN KEY (file_id, collection_id) REFERENCES cf (file_id, collection_id));',
+    },
     // The index follows its column through a rename.
     {
       sql: 'CREATE TABLE items (id bigint, order_ref bigint);\nCREATE INDEX items_order_ref_idx ON items (order_ref);\nALTER TABLE items RENAME COLUMN order_ref TO order_id;\nALTER TABLE items ADD FOREIGN KEY (order_id) REFERENCES orders (id);',

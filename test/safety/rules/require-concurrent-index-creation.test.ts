@@ -31,6 +31,11 @@ ruleCases('require-concurrent-index-creation', {
   ],
   good: [
     { sql: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);' },
+    // The index exists: PostgreSQL says "already exists, skipping" and builds nothing (harbor 0060 after 0053).
+    {
+      sql: 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id);\nCREATE INDEX IF NOT EXISTS orders_user_id_idx ON orders (user_id);',
+      options: existing({ orders: [['user_id', 'int8']] }),
+    },
     { sql: 'CREATE TABLE orders (id bigint, user_id bigint);\nCREATE INDEX orders_user_id_idx ON orders (user_id);' },
     { sql: 'BEGIN;\nCREATE TABLE s.items (id bigint);\nCREATE INDEX items_id_idx ON s.items (id);\nCOMMIT;' },
     { sql: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a);', options: existing({ t: undefined }) },
