@@ -77,6 +77,10 @@ export class MigrationCatalog implements CatalogView {
   private transactionTables = new Set<string>();
   /** Tables the open transaction emptied (TRUNCATE, DELETE without WHERE) and has not written to since. */
   private emptiedTables = new Set<string>();
+  /** Columns this migration added without a default and nothing has written since: every row holds NULL. */
+  private nullOnlyColumns = new Map<string, Set<string>>();
+  /** Keys of unique indexes and constraints dropped in the open transaction, by table (their lock is still held). */
+  private uniqueDroppedInTransaction = new Map<string, string[][]>();
   private transactionConstraints: ConstraintInfo[] = [];
   schemaKnown = false;
   /** Whether any table has a parent: most schemas have none, so ALTER TABLE need not look for children. */
@@ -329,6 +333,7 @@ export class MigrationCatalog implements CatalogView {
   startMigration(): void {
     for (const state of this.tables.values()) state.createdInMigration = false;
     this.addedColumns.clear();
+    this.nullOnlyColumns.clear();
     this.endTransaction();
   }
 
@@ -375,6 +380,7 @@ export class MigrationCatalog implements CatalogView {
     for (const constraint of this.transactionConstraints) constraint.addedInCurrentTransaction = false;
     this.transactionTables.clear();
     this.emptiedTables.clear();
+    this.uniqueDroppedInTransaction.clear();
     this.transactionConstraints = [];
   }
 
@@ -482,6 +488,37 @@ export class MigrationCatalog implements CatalogView {
     const state = this.touch(key);
     if (!state?.createdInMigration) this.changeAddedColumns(key, (columns) => columns.add(column.name));
     state?.columns.set(column.name, column);
+    if (state && !column.hasDefault) {
+      const columns = this.nullOnlyColumns.get(key) ?? new Set<string>();
+      columns.add(column.name);
+      this.nullOnlyColumns.set(key, columns);
+    }
+  }
+
+  /** Added by this migration without a default and not written since: NULL in every row. */
+  columnHoldsOnlyNull(table: string, column: string): boolean {
+    return this.nullOnlyColumns.get(tableKey(table))?.has(column) === true;
+  }
+
+  /** An UPDATE set these columns (undefined: rows were inserted, so every column may hold values). */
+  markColumnsWritten(table: string, columns: readonly string[] | undefined): void {
+    const key = tableKey(table);
+    if (columns === undefined) this.nullOnlyColumns.delete(key);
+    else for (const column of columns) this.nullOnlyColumns.get(key)?.delete(column);
+  }
+
+  /**
+   * The columns of each unique index or key of the table dropped earlier in the open transaction: the transaction
+   * has held the table's ACCESS EXCLUSIVE lock since, so no row written meanwhile can break that uniqueness.
+   */
+  uniqueKeysDroppedInCurrentTransaction(table: string): readonly string[][] {
+    return this.uniqueDroppedInTransaction.get(tableKey(table)) ?? [];
+  }
+
+  private rememberDroppedUnique(table: string, columns: string[]): void {
+    if (!this.undo) return;
+    const key = tableKey(table);
+    this.uniqueDroppedInTransaction.set(key, [...(this.uniqueDroppedInTransaction.get(key) ?? []), columns]);
   }
 
   /** Added to the existing table by this migration (a temporary column a later statement renames, say). */
@@ -570,7 +607,11 @@ export class MigrationCatalog implements CatalogView {
   }
 
   dropConstraint(table: string, name: string): void {
-    this.touch(tableKey(table))?.constraints.delete(name);
+    const constraints = this.touch(tableKey(table))?.constraints;
+    const dropped = constraints?.get(name);
+    if (dropped && (dropped.kind === 'unique' || dropped.kind === 'primary-key') && dropped.validated)
+      this.rememberDroppedUnique(table, dropped.columns);
+    constraints?.delete(name);
   }
 
   addIndex(index: IndexInfo): void {
@@ -581,7 +622,8 @@ export class MigrationCatalog implements CatalogView {
 
   dropIndex(index: string): void {
     const key = tableKey(index);
-    this.touchIndex(key);
+    const dropped = this.touchIndex(key);
+    if (dropped?.unique && dropped.partial === false) this.rememberDroppedUnique(dropped.table, dropped.columns);
     this.putIndex(key, undefined);
   }
 

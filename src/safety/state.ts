@@ -68,6 +68,7 @@ export class SessionState {
     } else {
       for (const set of setConfigCalls(ast)) this.applySet(set);
       applySchemaChange(this.catalog, ast, this.inTransaction);
+      trackWrittenColumns(this.catalog, ast);
     }
     if (this.inTransaction) {
       trackEmptiedTables(this.catalog, ast);
@@ -221,6 +222,30 @@ function trackEmptiedTables(catalog: MigrationCatalog, ast: Node): void {
   } else if (type === 'InsertStmt' || type === 'MergeStmt' || type === 'CopyStmt') {
     const key = relationKey((ast as Record<string, { relation?: import('libpg-query').RangeVar }>)[type]?.relation);
     if (key) catalog.markEmptied(key, false);
+  }
+}
+
+/** Rows written since a column was added: an UPDATE sets its columns; INSERT, MERGE and COPY any column. */
+function trackWrittenColumns(catalog: MigrationCatalog, ast: Node): void {
+  if ('UpdateStmt' in ast) {
+    const key = relationKey(ast.UpdateStmt.relation);
+    const columns = (ast.UpdateStmt.targetList ?? []).flatMap((target) =>
+      'ResTarget' in target && target.ResTarget.name ? [target.ResTarget.name] : [],
+    );
+    if (key) catalog.markColumnsWritten(key, columns);
+  } else if ('InsertStmt' in ast || 'MergeStmt' in ast || 'CopyStmt' in ast) {
+    const type = nodeType(ast);
+    const key = relationKey((ast as Record<string, { relation?: import('libpg-query').RangeVar }>)[type]?.relation);
+    if (key) catalog.markColumnsWritten(key, undefined);
+  } else if ('AlterTableStmt' in ast) {
+    // A new type USING an expression may fill the column.
+    const key = relationKey(ast.AlterTableStmt.relation);
+    const retyped = (ast.AlterTableStmt.cmds ?? []).flatMap((item) =>
+      'AlterTableCmd' in item && item.AlterTableCmd.subtype === 'AT_AlterColumnType' && item.AlterTableCmd.name
+        ? [item.AlterTableCmd.name]
+        : [],
+    );
+    if (key && retyped.length > 0) catalog.markColumnsWritten(key, retyped);
   }
 }
 

@@ -128,6 +128,10 @@ export interface CatalogView {
    * condition (a DO block's IF) may have changed it.
    */
   columnNotNull(table: string, column: string): boolean | undefined;
+  /** Added by this migration without a default and not written since: NULL in every row. */
+  columnHoldsOnlyNull(table: string, column: string): boolean;
+  /** Columns of the unique indexes and keys of the table dropped earlier in the open transaction. */
+  uniqueKeysDroppedInCurrentTransaction(table: string): readonly string[][];
   /** A named constraint on the table, as known so far (added NOT VALID → validated false). */
   constraint(table: string, name: string): ConstraintInfo | undefined;
   /** The table's constraints, live (not a copy): read them, do not change the catalog while iterating. */

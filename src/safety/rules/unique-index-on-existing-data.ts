@@ -33,6 +33,9 @@ export const uniqueIndexOnExistingData: Rule = {
     // A key of these columns that already holds for every row (a unique index or constraint on some of them) leaves
     // no duplicate to fail on and no insert to newly reject. NULLS NOT DISTINCT would reject rows it lets through.
     if (!index.nulls_not_distinct && alreadyUnique(context.catalog, table.key, columns)) return [];
+    // A column this migration added and nothing wrote is NULL in every row, and NULLs never collide.
+    if (!index.nulls_not_distinct && columns.some((column) => context.catalog.columnHoldsOnlyNull(table.key, column)))
+      return [];
     const list = columnList(columns);
     const notNull = columns.map((column) => `${ident(column)} IS NOT NULL`).join(' AND ');
     return [
@@ -57,9 +60,14 @@ export const uniqueIndexOnExistingData: Rule = {
   },
 };
 
-/** A unique index without WHERE, or a unique or primary key constraint, of the table on some of `columns`. */
+/**
+ * A unique index without WHERE, or a unique or primary key constraint, of the table on some of `columns`; or one
+ * dropped earlier in the open transaction, whose lock has kept every writer out since (langfuse replaces
+ * UNIQUE (domain) by UNIQUE (organization_id, domain)).
+ */
 function alreadyUnique(catalog: CatalogView, table: string, columns: string[]): boolean {
-  const within = (keys: string[]) => keys.length > 0 && keys.every((key) => columns.includes(key));
+  const within = (keys: readonly string[]) => keys.length > 0 && keys.every((key) => columns.includes(key));
+  if (catalog.uniqueKeysDroppedInCurrentTransaction(table).some(within)) return true;
   for (const existing of catalog.indexes(table))
     if (existing.unique && existing.partial === false && within(existing.columns)) return true;
   for (const constraint of catalog.constraints(table)) {

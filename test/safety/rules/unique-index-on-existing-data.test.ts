@@ -1,5 +1,16 @@
 import { ruleCases } from './run.js';
 
+const domains = {
+  catalog: {
+    history: [
+      {
+        sql: 'CREATE TABLE domains (id int, organization_id int, domain text, verified_at timestamptz);\nCREATE UNIQUE INDEX domains_domain_key ON domains (domain);',
+      },
+    ],
+  },
+};
+const users = { catalog: { history: [{ sql: 'CREATE TABLE users (id int, email text);' }] } };
+
 ruleCases('unique-index-on-existing-data', {
   bad: [
     {
@@ -42,8 +53,33 @@ ruleCases('unique-index-on-existing-data', {
         },
       },
     },
+    // The new column was written before the index: its values may collide.
+    {
+      sql: 'ALTER TABLE users ADD COLUMN team_id bigint;\nUPDATE users SET team_id = 1;\nCREATE UNIQUE INDEX users_team_email ON users (team_id, email);',
+      options: users,
+    },
+    {
+      sql: 'ALTER TABLE users ADD COLUMN team_id bigint;\nCREATE UNIQUE INDEX users_team_email ON users (team_id, email) NULLS NOT DISTINCT;',
+      options: users,
+    },
+    // Dropped in another transaction: writes in between may have added duplicates.
+    {
+      sql: 'DROP INDEX domains_domain_key;\nCREATE UNIQUE INDEX domains_org_domain ON domains (organization_id, domain);',
+      options: domains,
+    },
   ],
   good: [
+    // plausible: a column just added holds only NULL, and NULLs never collide (PostgreSQL 15 builds it over
+    // duplicate user_id rows).
+    {
+      sql: 'ALTER TABLE users ADD COLUMN team_id bigint;\nCREATE UNIQUE INDEX users_team_email ON users (team_id, email);',
+      options: users,
+    },
+    // langfuse: the old key was dropped in the same transaction, which has held the table's lock since.
+    {
+      sql: 'BEGIN;\nDROP INDEX domains_domain_key;\nCREATE UNIQUE INDEX domains_org_domain ON domains (organization_id, domain);\nCREATE UNIQUE INDEX domains_verified ON domains (domain) WHERE verified_at IS NOT NULL;\nCOMMIT;',
+      options: domains,
+    },
     { sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);' },
     { sql: 'CREATE TABLE users (email text);\nCREATE UNIQUE INDEX users_email_key ON users (email);' },
     { sql: 'CREATE UNIQUE INDEX users_lower_email_key ON users (lower(email));' },
