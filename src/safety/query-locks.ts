@@ -10,7 +10,7 @@ import type { CatalogView, PgLockMode } from './types.js';
  * locks that one itself).
  */
 export function queryLocks(query: unknown, add: AddLock, catalog: CatalogView | undefined, on = 'table read'): void {
-  const { ranges, sequences } = readByQuery(query);
+  const { ranges, sequences, written } = readByQuery(query);
   const rowLocked = new Set<string>();
   for (const range of ranges) if (range.rowLocked) rowLocked.add(range.key);
   for (const range of ranges) {
@@ -19,6 +19,7 @@ export function queryLocks(query: unknown, add: AddLock, catalog: CatalogView | 
     relatedReads(range.key, mode, range.relation.inh === true, range.filtered, catalog, add);
   }
   for (const sequence of sequences) add(sequence, 'ROW EXCLUSIVE', 'sequence');
+  for (const table of written) add(table, 'ROW EXCLUSIVE', 'table written by a WITH query');
 }
 
 /**

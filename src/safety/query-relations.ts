@@ -27,14 +27,19 @@ export interface RangeRead {
   filtered: boolean;
 }
 
+/** The statements a WITH query may run that write their target relation. */
+const WRITING_STATEMENTS = ['InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt'] as const;
+
 /**
  * In one walk of the tree: every relation in FROM / JOIN / subqueries with how its SELECT reads it (not the names
- * of WITH queries, wherever the WITH sits), and the sequences nextval() / setval() advance.
+ * of WITH queries, wherever the WITH sits), the sequences nextval() / setval() advance, and the relations an
+ * INSERT, UPDATE, DELETE or MERGE inside the tree writes (`WITH moved AS (INSERT INTO t … RETURNING …)`).
  */
-export function readByQuery(query: unknown): { ranges: RangeRead[]; sequences: string[] } {
+export function readByQuery(query: unknown): { ranges: RangeRead[]; sequences: string[]; written: string[] } {
   const ctes = new Set<string>();
   const ranges: RangeRead[] = [];
   const sequences: string[] = [];
+  const written: string[] = [];
   const visit = (node: unknown, select: { filtered: boolean; locked: Set<string> | 'all' | undefined }): void => {
     if (!node || typeof node !== 'object') return;
     if (Array.isArray(node)) {
@@ -51,6 +56,15 @@ export function readByQuery(query: unknown): { ranges: RangeRead[]; sequences: s
       const locked = lockedNames(inner.lockingClause);
       for (const [field, value] of Object.entries(inner))
         if (field !== 'lockingClause') visit(value, { filtered: inner.whereClause !== undefined, locked });
+      return;
+    }
+    for (const kind of WRITING_STATEMENTS) {
+      const statement = record[kind] as { relation?: RangeVar; whereClause?: unknown } | undefined;
+      if (!statement) continue;
+      const target = relationKey(statement.relation);
+      if (target && !written.includes(target)) written.push(target);
+      for (const [field, value] of Object.entries(statement))
+        if (field !== 'relation') visit(value, { filtered: statement.whereClause !== undefined, locked: undefined });
       return;
     }
     const range = record.RangeVar as RangeVar | undefined;
@@ -71,7 +85,7 @@ export function readByQuery(query: unknown): { ranges: RangeRead[]; sequences: s
   };
   visit(query, { filtered: false, locked: undefined });
   const isCte = (range: RangeRead) => range.relation.schemaname === undefined && ctes.has(range.relation.relname ?? '');
-  return { ranges: ranges.filter((range) => !isCte(range)), sequences };
+  return { ranges: ranges.filter((range) => !isCte(range)), sequences, written };
 }
 
 /** FOR UPDATE / FOR SHARE: the names (or aliases) it lists, or 'all' when it lists none. */

@@ -417,6 +417,12 @@ export const LOCK_SHAPES: LockShape[] = [
     'WITH moved AS (SELECT id FROM t WHERE a > 50) UPDATE t SET note = note WHERE id IN (SELECT id FROM moved)',
     ROWS,
   ),
+  // A WITH query that writes takes ROW EXCLUSIVE on its target (langfuse: WITH pc AS (INSERT … RETURNING …) UPDATE).
+  views(
+    'WITH ins AS (INSERT INTO base VALUES (500, 1) RETURNING id) UPDATE owned SET x = 1 WHERE id IN (SELECT id FROM ins)',
+  ),
+  views('WITH gone AS (DELETE FROM base WHERE id = 1 RETURNING id) SELECT count(*) FROM gone'),
+  views('WITH changed AS (UPDATE base SET total = 2 WHERE id = 1 RETURNING id) SELECT * FROM changed'),
   plain('LOCK TABLE ONLY t IN SHARE MODE'),
   plain('ALTER TABLE t ALTER COLUMN a SET NOT NULL, ADD CONSTRAINT t_a_check3 CHECK (a < 1000)', ROWS),
   plain('CREATE FUNCTION f2() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$'),
