@@ -131,10 +131,19 @@ export function constraintInfo(
   }
   if (kind === 'foreign-key') {
     const referenced = relationKey(constraint.pktable);
-    if (referenced) info.references = { table: referenced, columns: namesOf(constraint.pk_attrs) };
+    if (referenced)
+      info.references = {
+        table: referenced,
+        columns: namesOf(constraint.pk_attrs),
+        writesOnDelete: WRITING_ACTIONS.has(constraint.fk_del_action ?? 'a'),
+        writesOnUpdate: WRITING_ACTIONS.has(constraint.fk_upd_action ?? 'a'),
+      };
   }
   return info;
 }
+
+/** Referential actions that write the referencing rows: CASCADE, SET NULL, SET DEFAULT (not NO ACTION, RESTRICT). */
+const WRITING_ACTIONS = new Set(['c', 'n', 'd']);
 
 /** PostgreSQL's generated names: t_pkey, t_a_key, t_a_fkey, t_a_check, t_a_excl. */
 function defaultConstraintName(kind: ConstraintKind, table: string, columns: string[]): string {

@@ -2,6 +2,7 @@ import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
 import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.js';
 import { existingIndexNamed } from './catalog.js';
+import { foreignKeyTriggerLocks } from './foreign-key-triggers.js';
 import { displayTable, namesOf, objectKey, relationKey, tableKey } from './names.js';
 import { queryLocks, relatedReads } from './query-locks.js';
 import { queryRelations, sequencesNamed } from './query-relations.js';
@@ -475,6 +476,10 @@ export function statementLocks(
       const table = relationKey(stmt.relation);
       add(table, 'ROW EXCLUSIVE', 'table', false, type !== 'InsertStmt');
       queryLocks({ ...stmt, relation: undefined }, add, catalog);
+      if (table && catalog && type !== 'MergeStmt') {
+        const write = type === 'InsertStmt' ? 'insert' : type === 'UpdateStmt' ? 'update' : 'delete';
+        foreignKeyTriggerLocks(catalog, table, write, writtenColumns(ast), add);
+      }
       // Every row of a partitioned or inheritance parent: each partition and child is written too.
       if (table && (type === 'UpdateStmt' || type === 'DeleteStmt') && !stmt.whereClause && stmt.relation?.inh) {
         for (const child of descendants(catalog, table)) add(child, 'ROW EXCLUSIVE', 'child table', false, true);
@@ -485,6 +490,14 @@ export function statementLocks(
       break;
   }
   return locks;
+}
+
+/** The columns an UPDATE sets or an INSERT names; undefined: every column (INSERT without a column list). */
+function writtenColumns(ast: Node): string[] | undefined {
+  const targets =
+    'UpdateStmt' in ast ? ast.UpdateStmt.targetList : 'InsertStmt' in ast ? ast.InsertStmt.cols : undefined;
+  if (!targets || targets.length === 0) return undefined;
+  return targets.flatMap((target) => ('ResTarget' in target && target.ResTarget.name ? [target.ResTarget.name] : []));
 }
 
 /**

@@ -168,7 +168,13 @@ export interface ConstraintInfo {
   /** For a CHECK (col IS NOT NULL): the column it proves. */
   notNullColumn?: string;
   /** For a foreign key: the referenced table (`schema.table` key) and columns. */
-  references?: { table: string; columns: string[] };
+  references?: {
+    table: string;
+    columns: string[];
+    /** ON DELETE / ON UPDATE: whether the referencing rows are written (CASCADE, SET NULL, SET DEFAULT). */
+    writesOnDelete?: boolean;
+    writesOnUpdate?: boolean;
+  };
   /** Added by a statement of the transaction that is still open. */
   addedInCurrentTransaction: boolean;
 }

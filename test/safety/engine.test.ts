@@ -157,7 +157,9 @@ describe('catalog tracking', () => {
     ]);
     expect(seen[1]).toMatchObject({ a: true, aTx: false });
     expect(seen[3]).toMatchObject({ b: true, bTx: true });
-    expect(seen[3]?.bColumns).toEqual([{ name: 'id', type: 'serial', notNull: true, hasDefault: true }]);
+    expect(seen[3]?.bColumns).toEqual([
+      { name: 'id', type: 'serial', notNull: true, hasDefault: true, sequence: 'public.b_id_seq' },
+    ]);
     expect(seen[5]).toMatchObject({ b: true, bTx: false });
   });
 

@@ -31,6 +31,20 @@ CREATE TABLE loose (id bigint PRIMARY KEY, parent_id bigint);
 ALTER TABLE loose ADD CONSTRAINT loose_parent_fk FOREIGN KEY (parent_id) REFERENCES parents (id) NOT VALID;
 `;
 
+const PARENT_ROWS = "INSERT INTO parents VALUES (1, 'a'), (2, 'b');";
+
+/** Referential actions that write: a cascaded delete reaches the kids' kids; SET NULL writes too. */
+const CASCADES = `
+CREATE TABLE parents (id bigint PRIMARY KEY, name text);
+CREATE TABLE kids (id bigint PRIMARY KEY, parent_id bigint REFERENCES parents ON DELETE CASCADE);
+CREATE TABLE grandkids (id bigint, kid_id bigint REFERENCES kids ON DELETE CASCADE);
+CREATE TABLE nullers (id bigint, parent_id bigint REFERENCES parents ON DELETE SET NULL ON UPDATE CASCADE);
+INSERT INTO parents VALUES (1, 'a'), (2, 'b');
+INSERT INTO kids VALUES (10, 1);
+INSERT INTO grandkids VALUES (100, 10);
+INSERT INTO nullers VALUES (7, 1);
+`;
+
 const PARTITIONED = `
 CREATE TABLE measurements (logdate date NOT NULL, reading int) PARTITION BY RANGE (logdate);
 CREATE TABLE m_2023 PARTITION OF measurements FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');
@@ -338,7 +352,14 @@ export const LOCK_SHAPES: LockShape[] = [
   enums("CREATE TYPE size AS ENUM ('s', 'm');\nALTER TABLE e ADD COLUMN sz size"),
   fk('ALTER TABLE children ALTER CONSTRAINT children_parent_fk DEFERRABLE INITIALLY DEFERRED'),
   fk('ALTER TABLE children ADD CONSTRAINT c_fk2 FOREIGN KEY (parent_id) REFERENCES parents (id) ON DELETE CASCADE'),
-  fk('DELETE FROM parents'),
+  // Foreign-key triggers lock the other side of each key, for each row written (so these shapes have rows).
+  { sql: 'DELETE FROM parents', setup: FK, data: PARENT_ROWS },
+  { sql: "INSERT INTO children VALUES (1, 1, NULL, 'x')", setup: FK, data: PARENT_ROWS },
+  { sql: "INSERT INTO children (id, label) VALUES (1, 'x')", setup: FK, data: PARENT_ROWS },
+  { sql: 'UPDATE parents SET id = id + 10', setup: FK, data: PARENT_ROWS },
+  { sql: "UPDATE parents SET name = 'z'", setup: FK, data: PARENT_ROWS },
+  { sql: 'DELETE FROM parents WHERE id = 1', setup: CASCADES },
+  { sql: 'UPDATE parents SET id = 6 WHERE id = 2', setup: CASCADES },
   fk('ALTER TABLE parents DROP COLUMN id CASCADE'),
   fk('ALTER TABLE parents ALTER COLUMN id TYPE int'),
   fk('ALTER TABLE children ALTER COLUMN parent_id TYPE int'),

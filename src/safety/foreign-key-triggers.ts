@@ -1,0 +1,53 @@
+import type { AddLock } from './related-locks.js';
+import type { CatalogView, ConstraintInfo } from './types.js';
+
+/**
+ * The locks PostgreSQL's foreign-key triggers take when rows are written (checked on PostgreSQL 15; they are taken
+ * only when a row is, so an empty table shows none):
+ * - a row inserted, or its key columns updated, in a referencing table: the referenced row is read FOR KEY SHARE
+ *   (ROW SHARE on the referenced table);
+ * - a referenced row deleted, or its key updated: the referencing rows are read FOR KEY SHARE (ROW SHARE) under NO
+ *   ACTION / RESTRICT, or written under CASCADE / SET NULL / SET DEFAULT (ROW EXCLUSIVE, and a cascaded delete
+ *   goes on to what references them).
+ * `columns`: the columns an UPDATE sets, or an INSERT names (undefined: every column).
+ */
+export function foreignKeyTriggerLocks(
+  catalog: CatalogView,
+  table: string,
+  write: 'insert' | 'update' | 'delete',
+  columns: readonly string[] | undefined,
+  add: AddLock,
+): void {
+  const touches = (keyColumns: readonly string[]) =>
+    columns === undefined || keyColumns.some((column) => columns.includes(column));
+  if (write !== 'delete')
+    for (const constraint of catalog.constraints(table))
+      if (constraint.kind === 'foreign-key' && constraint.references && touches(constraint.columns))
+        add(constraint.references.table, 'ROW SHARE', 'referenced table (foreign key check)');
+  if (write === 'insert') return;
+  const pending: Array<{ table: string; columns: readonly string[] | undefined }> = [{ table, columns }];
+  const seen = new Set<string>();
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (seen.has(next.table)) continue;
+    seen.add(next.table);
+    for (const child of catalog.referencingTables(next.table))
+      for (const constraint of catalog.constraints(child)) {
+        if (constraint.kind !== 'foreign-key' || constraint.references?.table !== next.table) continue;
+        const keyColumns = referencedColumns(catalog, next.table, constraint);
+        if (write === 'update' && next.columns !== undefined && !keyColumns.some((c) => next.columns?.includes(c)))
+          continue;
+        const writes = write === 'delete' ? constraint.references.writesOnDelete : constraint.references.writesOnUpdate;
+        add(child, writes ? 'ROW EXCLUSIVE' : 'ROW SHARE', 'referencing table (foreign key action)');
+        // A cascaded delete deletes the child's rows in turn.
+        if (writes && write === 'delete') pending.push({ table: child, columns: undefined });
+      }
+  }
+}
+
+/** The referenced columns of a foreign key: as written, else the referenced table's primary key. */
+function referencedColumns(catalog: CatalogView, table: string, constraint: ConstraintInfo): string[] {
+  const written = constraint.references?.columns ?? [];
+  if (written.length > 0) return written;
+  for (const candidate of catalog.constraints(table)) if (candidate.kind === 'primary-key') return candidate.columns;
+  return [];
+}
