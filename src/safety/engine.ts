@@ -679,7 +679,7 @@ function summarize(
 ): StatementSummary<LockEntry> {
   const entries: LockEntry[] = [];
   for (const lock of locks) {
-    if (catalog.tableCreatedInCurrentTransaction(lock.table)) continue;
+    if (catalog.tableCreatedInCurrentTransaction(lock.owner ?? lock.table)) continue;
     entries.push({
       table: displayTable(lock.table),
       mode: lock.mode,
