@@ -81,6 +81,7 @@ CREATE TABLE src (id int);
 CREATE TABLE other (id int);
 CREATE TABLE dst (id serial PRIMARY KEY, v int);
 `;
+/** Rows to copy: a DO block's loop body runs, and its statements lock, only on them. */
 const copy = (sql: string): LockShape => ({
   sql,
   setup: COPY,
@@ -288,6 +289,31 @@ export const LOCK_SHAPES: LockShape[] = [
     'DO $$ BEGIN ALTER TABLE children ADD CONSTRAINT children_other_fk FOREIGN KEY (other_id) REFERENCES others (id); EXCEPTION WHEN duplicate_object THEN null; END $$',
   ),
   fk('DO $$ BEGIN ALTER TABLE children DROP CONSTRAINT children_parent_fk; END $$'),
+  // DML … RETURNING … INTO writes, a loop's or cursor's query and PERFORM read; a loop body runs (and locks) only
+  // on rows, which `data` gives (goharbor/harbor copies rows this way).
+  copy(
+    'DO $$ DECLARE r record; x int; BEGIN FOR r IN SELECT * FROM src LOOP INSERT INTO dst (v) VALUES (r.id) RETURNING id INTO x; END LOOP; END $$',
+  ),
+  copy(
+    'DO $$ DECLARE r record; x int; BEGIN FOR r IN SELECT * FROM src FOR UPDATE LOOP UPDATE dst SET v = r.id WHERE id = r.id RETURNING v INTO x; END LOOP; END $$',
+  ),
+  copy('DO $$ DECLARE x int; BEGIN DELETE FROM dst WHERE id = 1 RETURNING v INTO x; END $$'),
+  copy('DO $$ DECLARE n int; BEGIN SELECT count(*) INTO n FROM src; END $$'),
+  copy('DO $$ DECLARE n int; BEGIN SELECT INTO n id FROM dst LIMIT 1; END $$'),
+  copy('DO $$ BEGIN PERFORM * FROM src; END $$'),
+  copy(
+    'DO $$ DECLARE c CURSOR FOR SELECT id FROM src; BEGIN FOR r IN c LOOP INSERT INTO dst (v) VALUES (r.id); END LOOP; END $$',
+  ),
+  copy('DO $$ DECLARE c refcursor; BEGIN OPEN c FOR SELECT * FROM src; END $$'),
+  copy(
+    "DO $$ DECLARE r record; x int; BEGIN FOR r IN EXECUTE 'SELECT * FROM src' LOOP DELETE FROM dst WHERE id = r.id RETURNING v INTO x; END LOOP; END $$",
+  ),
+  copy(
+    'DO $$ DECLARE x int; BEGIN FOREACH x IN ARRAY ARRAY[1, 2] LOOP INSERT INTO dst (v) VALUES (x); END LOOP; END $$',
+  ),
+  copy(
+    'DO $$ DECLARE r record; s record; BEGIN FOR r IN SELECT * FROM src LOOP FOR s IN SELECT * FROM other WHERE id = r.id LOOP UPDATE dst SET v = s.id; END LOOP; END LOOP; END $$',
+  ),
   // A serial column filled from its default: nextval() takes ROW EXCLUSIVE on its sequence.
   copy('INSERT INTO dst (v) VALUES (1)'),
   copy('INSERT INTO dst VALUES (DEFAULT, 1)'),
