@@ -14,8 +14,9 @@ import { nodeType } from './ast.js';
 export interface DoBlockStatement {
   statement: PgStatement;
   /**
-   * Runs only under an IF, CASE or loop (a loop body may run no time at all), or in an exception handler: whether it
-   * ran is not known. It is checked as if it runs, but the catalog treats the columns it changes as uncertain.
+   * Runs only under an IF, CASE or loop, in an exception handler or after an early RETURN: whether it ran is not
+   * known. It is checked as if it runs, but the catalog treats the columns it changes as uncertain, and a table it
+   * empties as possibly still holding rows.
    */
   conditional: boolean;
   /** A condition or an exception handler lets a second run pass: no IF [NOT] EXISTS is needed for a retry. */
@@ -299,7 +300,12 @@ function walk(
   visit: (node: Record<string, unknown>, guarded: boolean, conditional: boolean) => void,
 ): void {
   if (Array.isArray(value)) {
-    for (const item of value) walk(item, guarded, conditional, visit);
+    // After `IF … THEN RETURN; END IF;` (an idempotent migration's "already done" check), the rest may not run.
+    let cut = false;
+    for (const item of value) {
+      walk(item, guarded || cut, conditional || cut, visit);
+      cut ||= leavesEarly(item);
+    }
     return;
   }
   if (typeof value !== 'object' || value === null) return;
@@ -314,6 +320,18 @@ function walk(
       walk(block.exceptions, true, true, visit);
     } else walk(child, guarded, conditional, visit);
   }
+}
+
+/** Holds a RETURN, or an EXIT or CONTINUE to a label: what follows it in its list may not run. */
+function leavesEarly(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(leavesEarly);
+  if (typeof value !== 'object' || value === null) return false;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === 'PLpgSQL_stmt_return') return true;
+    if (key === 'PLpgSQL_stmt_exit' && (child as { label?: string }).label !== undefined) return true;
+    if (typeof child === 'object' && leavesEarly(child)) return true;
+  }
+  return false;
 }
 
 /**

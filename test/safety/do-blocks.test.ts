@@ -325,6 +325,23 @@ describe('what a DO block reads and writes around INTO, loops, cursors and PERFO
     expect(summaries(report)).toEqual([]);
   });
 
+  it('a DELETE in a loop body may not run: the table is not known to be empty', async () => {
+    const run = (body: string) =>
+      checkCopy(
+        [
+          'BEGIN;',
+          `DO $$ DECLARE r record; BEGIN ${body} END $$;`,
+          'ALTER TABLE dst ADD COLUMN w int NOT NULL;',
+          'COMMIT;',
+        ].join('\n'),
+      );
+    const notNull = (report: Awaited<ReturnType<typeof checkCopy>>) =>
+      report.findings.filter((finding) => finding.ruleId === 'add-column-not-null-without-default').length;
+    expect(notNull(await run('DELETE FROM dst;'))).toBe(0);
+    expect(notNull(await run('FOR r IN SELECT * FROM src LOOP DELETE FROM dst; END LOOP;'))).toBe(1);
+    expect(notNull(await run('IF random() > 0.5 THEN DELETE FROM dst; END IF;'))).toBe(1);
+  });
+
   it('a column a loop body drops may still be there after it', async () => {
     const after = 'CREATE INDEX IF NOT EXISTS users_confirmed_at_idx ON users (confirmed_at);';
     const unconditional = await check(
@@ -337,5 +354,23 @@ describe('what a DO block reads and writes around INTO, loops, cursors and PERFO
       true,
     );
     expect(at(looped.findings, 'unknown-column')).toEqual([]);
+  });
+});
+
+describe('statements after an early RETURN', () => {
+  it('may not run: the column they rename may still be there', async () => {
+    const report = await check(
+      [
+        'DO $$',
+        'BEGIN',
+        "  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email_address') THEN",
+        '    RETURN;',
+        '  END IF;',
+        '  ALTER TABLE users RENAME COLUMN email TO email_address;',
+        'END $$;',
+        'ALTER TABLE users DROP COLUMN IF EXISTS email;',
+      ].join('\n'),
+    );
+    expect(report.findings.filter((f) => f.ruleId === 'drop-column').map((f) => f.span.start.line)).toEqual([8]);
   });
 });
