@@ -6,15 +6,17 @@ import { nodeType } from './ast.js';
 
 /**
  * The SQL a `DO $$ … $$` block runs, as statements of their own: PL/pgSQL is parsed (libpg_query's PL/pgSQL
- * parser) and each embedded SQL statement — and each `EXECUTE '…'` of a constant string — is parsed with its
- * place in the file, so the rules, the lock map and the catalog see what the block does. supabase/auth adds
- * columns and builds indexes inside DO blocks; older drizzle-kit wraps every foreign key in one.
+ * parser) and each embedded SQL statement — with or without INTO, a PERFORM, the query of a FOR loop, of a cursor
+ * it loops over or opens, and each `EXECUTE '…'` of a constant string — is parsed with its place in the file, so
+ * the rules, the lock map and the catalog see what the block does. supabase/auth adds columns and builds indexes
+ * inside DO blocks; older drizzle-kit wraps every foreign key in one; goharbor/harbor copies rows in loops.
  */
 export interface DoBlockStatement {
   statement: PgStatement;
   /**
-   * Runs only under an IF, CASE or loop, or in an exception handler: whether it ran is not known. It is checked as
-   * if it runs, but the catalog treats the columns it changes as uncertain.
+   * Runs only under an IF, CASE or loop, in an exception handler or after an early RETURN: whether it ran is not
+   * known. It is checked as if it runs, but the catalog treats the columns it changes as uncertain, and a table it
+   * empties as possibly still holding rows.
    */
   conditional: boolean;
   /** A condition or an exception handler lets a second run pass: no IF [NOT] EXISTS is needed for a retry. */
@@ -68,41 +70,119 @@ export function doBlockBody(statement: PgStatement, position: (offset: number) =
     const anywhere = found === -1 ? body.indexOf(text) : found;
     return anywhere === -1 ? -1 : bodyAt + anywhere;
   };
-  const place = (text: string, line: number, parsed: string, guarded: boolean, conditional: boolean) => {
-    const found = find(text, line);
-    const start = Math.max(0, found);
-    for (const inner of innerStatements(lib, parsed, statement, start, found === -1 ? undefined : text, position))
-      result.statements.push({ statement: inner, conditional, guarded });
+  /**
+   * Where PL/pgSQL's text of an embedded statement is written: verbatim, or with its INTO clause blanked out
+   * (PL/pgSQL writes `INTO target` as as many spaces, so the two line up character for character); -1 when it
+   * cannot be found.
+   */
+  const locate = (query: string, line: number) => {
+    const exact = find(query, line);
+    if (exact !== -1 || bodyAt === -1) return exact;
+    const head = query.slice(0, Math.max(1, query.search(/\s/)));
+    for (const from of [lineStarts[Math.max(0, line - 1)] ?? 0, 0])
+      for (let at = body.indexOf(head, from); at !== -1; at = body.indexOf(head, at + 1))
+        if (blankedOut(body, at, query)) return bodyAt + at;
+    return -1;
   };
+  /**
+   * Checks the statements `parsed` holds, written at `found` (-1: not found, placed at the DO statement) as
+   * `shown` (the same length as `parsed`: what the report quotes).
+   */
+  const place = (found: number, written: string | undefined, parsed: string, flags: Flags, shown = parsed) => {
+    const start = Math.max(0, found);
+    const at = found === -1 ? undefined : written;
+    for (const inner of innerStatements(lib, parsed, shown, statement, start, at, position))
+      result.statements.push({ statement: inner, ...flags });
+  };
+  /** Embedded SQL as PL/pgSQL keeps it (a statement, a loop's or a cursor's query), INTO blanked out. */
+  const placeQuery = (expr: Expr | undefined, line: number, flags: Flags) => {
+    const query = expr?.PLpgSQL_expr?.query;
+    if (!query) return;
+    const found = locate(query, line);
+    const written = found === -1 ? undefined : statement.sql.slice(found, found + query.length);
+    place(found, written, query, flags, written ?? query);
+  };
+  /** EXECUTE of a string: a constant one is checked; one built at run time that may change the schema is listed. */
+  const placeDynamic = (expr: Expr | undefined, line: number, flags: Flags) => {
+    const expression = expr?.PLpgSQL_expr?.query?.trim() ?? '';
+    const constant = /^'((?:[^']|'')*)'$/s.exec(expression);
+    if (constant) place(find(expression, line), expression, constant[1]!.replace(/''/g, "'"), flags);
+    // A variable's text was built elsewhere in the block (SELECT concat('ALTER TABLE …') INTO stmt): the body tells.
+    else if (DYNAMIC_DDL.test(expression) || (!expression.includes("'") && DYNAMIC_DDL.test(body))) {
+      const found = find(expression, line);
+      const span =
+        found === -1
+          ? statement.span
+          : {
+              start: position(statement.offset.start + found),
+              end: position(statement.offset.start + found + expression.length),
+            };
+      result.dynamicDdl.push({ span, text: expression, changesSchema: !leavesSchema(lib, expression) });
+    }
+  };
+  /** The query of a declared cursor (`c CURSOR FOR SELECT …`), which FOR … IN c and OPEN c run. */
+  const cursorQuery = (curvar: number | undefined, flags: Flags) => {
+    const cursor = curvar === undefined ? undefined : datums[curvar]?.PLpgSQL_var;
+    if (cursor?.cursor_explicit_expr) placeQuery(cursor.cursor_explicit_expr, cursor.lineno ?? 1, flags);
+  };
+  /** Where `PERFORM` followed by `rest` is written, in the statement; -1 when it cannot be found. */
+  const performAt = (rest: string, line: number) => {
+    if (bodyAt === -1) return -1;
+    for (const from of [lineStarts[Math.max(0, line - 1)] ?? 0, 0])
+      for (let at = body.indexOf(rest, from); at !== -1; at = body.indexOf(rest, at + 1))
+        if (at >= 7 && body.slice(at - 7, at).toLowerCase() === 'perform') return bodyAt + at - 7;
+    return -1;
+  };
+  const datums =
+    (tree as { plpgsql_funcs?: Array<{ PLpgSQL_function?: { datums?: Datum[] } }> }).plpgsql_funcs?.[0]
+      ?.PLpgSQL_function?.datums ?? [];
   walk(tree, false, false, (node, guarded, conditional) => {
+    const flags = { guarded, conditional };
+    // SELECT … INTO reads; INSERT, UPDATE and DELETE … RETURNING … INTO write, as they do without INTO.
     if ('PLpgSQL_stmt_execsql' in node) {
-      const execsql = node.PLpgSQL_stmt_execsql as { lineno?: number; into?: boolean; sqlstmt?: Expr };
-      const query = execsql.sqlstmt?.PLpgSQL_expr?.query;
-      // SELECT … INTO variables reads; it creates no table.
-      if (query && !execsql.into) place(query, execsql.lineno ?? 1, query, guarded, conditional);
+      const execsql = node.PLpgSQL_stmt_execsql as { lineno?: number; sqlstmt?: Expr };
+      placeQuery(execsql.sqlstmt, execsql.lineno ?? 1, flags);
+    } else if ('PLpgSQL_stmt_perform' in node) {
+      // PERFORM … is SELECT … with the rows discarded; PL/pgSQL keeps it as SELECT.
+      const perform = node.PLpgSQL_stmt_perform as { lineno?: number; expr?: Expr };
+      const rest = perform.expr?.PLpgSQL_expr?.query?.trimStart().replace(/^select/i, '');
+      if (rest === undefined) return;
+      const found = performAt(rest, perform.lineno ?? 1);
+      const written = found === -1 ? undefined : statement.sql.slice(found, found + 7 + rest.length);
+      place(found, written, `SELECT ${rest}`, flags, written ?? `SELECT ${rest}`);
+    } else if ('PLpgSQL_stmt_fors' in node) {
+      // The loop's query runs when the loop is reached; its body (walked as a branch) may run no time at all.
+      const loop = node.PLpgSQL_stmt_fors as { lineno?: number; query?: Expr };
+      placeQuery(loop.query, loop.lineno ?? 1, flags);
+    } else if ('PLpgSQL_stmt_forc' in node) {
+      cursorQuery((node.PLpgSQL_stmt_forc as { curvar?: number }).curvar, flags);
+    } else if ('PLpgSQL_stmt_open' in node) {
+      const open = node.PLpgSQL_stmt_open as { lineno?: number; curvar?: number; query?: Expr; dynquery?: Expr };
+      if (open.query) placeQuery(open.query, open.lineno ?? 1, flags);
+      else if (open.dynquery) placeDynamic(open.dynquery, open.lineno ?? 1, flags);
+      else cursorQuery(open.curvar, flags);
     } else if ('PLpgSQL_stmt_dynexecute' in node) {
       const dynamic = node.PLpgSQL_stmt_dynexecute as { lineno?: number; query?: Expr };
-      const expression = dynamic.query?.PLpgSQL_expr?.query?.trim() ?? '';
-      const constant = /^'((?:[^']|'')*)'$/s.exec(expression);
-      if (constant) place(expression, dynamic.lineno ?? 1, constant[1]!.replace(/''/g, "'"), guarded, conditional);
-      // A variable's text was built elsewhere in the block (SELECT concat('ALTER TABLE …') INTO stmt): the body tells.
-      else if (DYNAMIC_DDL.test(expression) || (!expression.includes("'") && DYNAMIC_DDL.test(body))) {
-        const found = find(expression, dynamic.lineno ?? 1);
-        const span =
-          found === -1
-            ? statement.span
-            : {
-                start: position(statement.offset.start + found),
-                end: position(statement.offset.start + found + expression.length),
-              };
-        result.dynamicDdl.push({ span, text: expression, changesSchema: !leavesSchema(lib, expression) });
-      }
+      placeDynamic(dynamic.query, dynamic.lineno ?? 1, flags);
+    } else if ('PLpgSQL_stmt_dynfors' in node) {
+      const loop = node.PLpgSQL_stmt_dynfors as { lineno?: number; query?: Expr };
+      placeDynamic(loop.query, loop.lineno ?? 1, flags);
     }
   });
   return result;
 }
 
 type Expr = { PLpgSQL_expr?: { query?: string } };
+type Flags = Pick<DoBlockStatement, 'conditional' | 'guarded'>;
+/** A variable of the block; a bound cursor's carries its query. */
+type Datum = { PLpgSQL_var?: { lineno?: number; cursor_explicit_expr?: Expr } };
+
+/** Whether `query` is written at `at` in `body`, except where it has blanks (an INTO clause PL/pgSQL took out). */
+function blankedOut(body: string, at: number, query: string): boolean {
+  if (at + query.length > body.length) return false;
+  for (let i = 0; i < query.length; i++) if (query[i] !== body[at + i] && query[i] !== ' ') return false;
+  return true;
+}
 
 /** Statements that change no table's columns, keys or indexes (what a catalog of the schema holds). */
 const SCHEMA_NEUTRAL = new Set([
@@ -220,7 +300,12 @@ function walk(
   visit: (node: Record<string, unknown>, guarded: boolean, conditional: boolean) => void,
 ): void {
   if (Array.isArray(value)) {
-    for (const item of value) walk(item, guarded, conditional, visit);
+    // After `IF … THEN RETURN; END IF;` (an idempotent migration's "already done" check), the rest may not run.
+    let cut = false;
+    for (const item of value) {
+      walk(item, guarded || cut, conditional || cut, visit);
+      cut ||= leavesEarly(item);
+    }
     return;
   }
   if (typeof value !== 'object' || value === null) return;
@@ -237,10 +322,26 @@ function walk(
   }
 }
 
-/** Parses one embedded SQL text into statements placed at `start` characters into the DO statement. */
+/** Holds a RETURN, or an EXIT or CONTINUE to a label: what follows it in its list may not run. */
+function leavesEarly(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(leavesEarly);
+  if (typeof value !== 'object' || value === null) return false;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === 'PLpgSQL_stmt_return') return true;
+    if (key === 'PLpgSQL_stmt_exit' && (child as { label?: string }).label !== undefined) return true;
+    if (typeof child === 'object' && leavesEarly(child)) return true;
+  }
+  return false;
+}
+
+/**
+ * Parses one embedded SQL text into statements placed at `start` characters into the DO statement; `shown`, the
+ * same length as `text`, is what their text says (PERFORM and INTO as written, where `text` has SELECT and blanks).
+ */
 function innerStatements(
   lib: NonNullable<ReturnType<typeof loadedPostgresParser>>,
   text: string,
+  shown: string,
   outer: PgStatement,
   start: number,
   written: string | undefined,
@@ -267,7 +368,7 @@ function innerStatements(
     const from = charsBefore(fromByte);
     const to = raw.stmt_len ? charsBefore(fromByte + raw.stmt_len) : text.length;
     const leading = text.slice(from, to).search(/\S/);
-    const sql = text.slice(from, to).trim();
+    const sql = shown.slice(from, to).trim();
     const at = from + Math.max(0, leading);
     const offset =
       written === undefined ? { ...outer.offset } : { start: textStart + at, end: textStart + at + sql.length };

@@ -39,6 +39,7 @@ import {
 } from './report.js';
 import { RULES } from './rules/index.js';
 import { SessionState } from './state.js';
+import { isSystemOrToolRelation } from './system-relations.js';
 import type {
   CoveredStatement,
   Finding,
@@ -463,10 +464,12 @@ async function analyze(
     );
     if (block) for (const finding of statementFindings) finding.statement = shownSql;
     // A plain SELECT's read locks conflict only with ACCESS EXCLUSIVE: no summary entry for them (a history's
-    // data checks would each add one). FOR UPDATE and setval() still show.
+    // data checks would each add one). FOR UPDATE and setval() still show, and so do a DO block's reads of the
+    // schema's tables (the rows its loops copy, as an INSERT … SELECT's reads show), not of PostgreSQL's catalogs.
+    const reads = type === 'SelectStmt' && summary.locks.every((lock) => lock.mode === 'ACCESS SHARE');
     const hasLocks =
       summary.locks.length > 0 &&
-      !(type === 'SelectStmt' && summary.locks.every((lock) => lock.mode === 'ACCESS SHARE'));
+      !(reads && (block === undefined || locks.every((lock) => isSystemOrToolRelation(lock.table))));
     const unknownIgnores = ignores.unknownAt(index);
     const candidates = unknownIgnores.length > 0 ? [...unknownIgnores, ...statementFindings] : statementFindings;
     sink.statement(reported(candidates), hasLocks ? summary : undefined);
@@ -686,7 +689,7 @@ function summarize(
 ): StatementSummary<LockEntry> {
   const entries: LockEntry[] = [];
   for (const lock of locks) {
-    if (catalog.tableCreatedInCurrentTransaction(lock.table)) continue;
+    if (catalog.tableCreatedInCurrentTransaction(lock.owner ?? lock.table)) continue;
     entries.push({
       table: displayTable(lock.table),
       mode: lock.mode,

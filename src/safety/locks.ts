@@ -8,6 +8,7 @@ import { queryLocks, relatedReads } from './query-locks.js';
 import { queryRelations, sequencesNamed } from './query-relations.js';
 import {
   type AddLock,
+  defaultedSerialSequences,
   descendants,
   dropTableLocks,
   foreignKeyActionLocks,
@@ -34,6 +35,8 @@ export interface StatementLock {
   rewrite: boolean;
   /** The whole table is read under the lock (constraint check, index build). */
   scan: boolean;
+  /** A serial column's sequence: the table that owns it (new in the transaction, the sequence is new too). */
+  owner?: string;
 }
 
 export function lockStrength(mode: PgLockMode): number {
@@ -480,6 +483,17 @@ export function statementLocks(
         const write = type === 'InsertStmt' ? 'insert' : type === 'UpdateStmt' ? 'update' : 'delete';
         foreignKeyTriggerLocks(catalog, table, write, writtenColumns(ast), add);
       }
+      // A serial column filled from its default: nextval() writes its sequence.
+      if (table && catalog && type !== 'DeleteStmt' && type !== 'MergeStmt')
+        for (const sequence of defaultedSerialSequences(ast, table, catalog))
+          locks.push({
+            table: sequence,
+            mode: 'ROW EXCLUSIVE',
+            on: 'sequence',
+            rewrite: false,
+            scan: false,
+            owner: table,
+          });
       // Every row of a partitioned or inheritance parent: each partition and child is written too.
       if (table && (type === 'UpdateStmt' || type === 'DeleteStmt') && !stmt.whereClause && stmt.relation?.inh) {
         for (const child of descendants(catalog, table)) add(child, 'ROW EXCLUSIVE', 'child table', false, true);

@@ -1,3 +1,4 @@
+import type { Node } from 'libpg-query';
 import type { CatalogView, ConstraintInfo, PgLockMode } from './types.js';
 
 /**
@@ -140,6 +141,56 @@ export function ownedSequences(catalog: CatalogView, table: string): string[] {
   return (catalog.columns(table) ?? [])
     .filter((column) => column.sequence !== undefined || SERIAL_TYPES.has(column.type))
     .map((column) => column.sequence ?? `${schema}${name}_${column.name}_seq`);
+}
+
+/**
+ * The sequences of the serial columns an INSERT or UPDATE fills from their default, nextval() taking ROW EXCLUSIVE
+ * on each: INSERT's columns left out of its column list (or past the values given, without a list) or given
+ * DEFAULT, UPDATE's columns SET to DEFAULT. An INSERT … SELECT without a column list whose SELECT has `*` is taken
+ * to give every column.
+ */
+export function defaultedSerialSequences(ast: Node, table: string, catalog: CatalogView): string[] {
+  const columns = catalog
+    .columns(table)
+    ?.filter((column) => (column.sequence !== undefined || SERIAL_TYPES.has(column.type)) && column.hasDefault);
+  if (!columns || columns.length === 0) return [];
+  const defaulted = new Set<string>();
+  if ('UpdateStmt' in ast) {
+    for (const target of ast.UpdateStmt.targetList ?? [])
+      if ('ResTarget' in target && target.ResTarget.val && 'SetToDefault' in target.ResTarget.val)
+        defaulted.add(target.ResTarget.name ?? '');
+  } else if ('InsertStmt' in ast) {
+    const stmt = ast.InsertStmt;
+    const all = catalog.columns(table) ?? [];
+    const listed = (stmt.cols ?? []).map((col) => ('ResTarget' in col ? (col.ResTarget.name ?? '') : ''));
+    const select = stmt.selectStmt && 'SelectStmt' in stmt.selectStmt ? stmt.selectStmt.SelectStmt : undefined;
+    const rows = (select?.valuesLists ?? []).map((row) => ('List' in row ? (row.List.items ?? []) : []));
+    // The columns the statement gives values for, in order.
+    let given: string[];
+    if (listed.length > 0) given = listed;
+    else if (!select) given = [];
+    else if (rows.length > 0) given = all.slice(0, Math.max(...rows.map((row) => row.length))).map((c) => c.name);
+    else if (!select.targetList || select.targetList.some(selectsStar)) given = all.map((c) => c.name);
+    else given = all.slice(0, select.targetList.length).map((c) => c.name);
+    for (const column of all) if (!given.includes(column.name)) defaulted.add(column.name);
+    for (const row of rows)
+      row.forEach((value, at) => {
+        if ('SetToDefault' in value && given[at] !== undefined) defaulted.add(given[at]);
+      });
+  }
+  const schema = table.slice(0, table.indexOf('.') + 1);
+  const name = table.slice(schema.length);
+  return columns
+    .filter((column) => defaulted.has(column.name))
+    .map((column) => column.sequence ?? `${schema}${name}_${column.name}_seq`);
+}
+
+/** A `*` or `t.*` select-list entry (how many columns it gives is not counted). */
+function selectsStar(target: Node): boolean {
+  const value = 'ResTarget' in target ? target.ResTarget.val : undefined;
+  return (
+    value !== undefined && 'ColumnRef' in value && (value.ColumnRef.fields ?? []).some((field) => 'A_Star' in field)
+  );
 }
 
 /** TRUNCATE reaches partitions and children (unless ONLY) and, with CASCADE, every table referencing it. */

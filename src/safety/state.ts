@@ -55,7 +55,8 @@ export class SessionState {
 
   /**
    * Move past one statement; `locks` are the locks it took (for the ACCESS EXCLUSIVE set). `conditional`: a DO
-   * block runs it under IF, CASE, a loop or a handler, so the columns it changes may or may not have changed.
+   * block runs it under IF, CASE, a loop or a handler, so the columns it changes may or may not have changed, and a
+   * table it empties may still hold rows.
    */
   apply(ast: Node, locks: StatementLock[], { conditional = false }: { conditional?: boolean } = {}): void {
     const type = nodeType(ast);
@@ -71,7 +72,7 @@ export class SessionState {
       trackWrittenColumns(this.catalog, ast);
     }
     if (this.inTransaction) {
-      trackEmptiedTables(this.catalog, ast);
+      trackEmptiedTables(this.catalog, ast, conditional);
       for (const lock of locks) {
         // An index's own lock keeps no reader out of a table (its table's lock, listed beside it, does); nor does
         // the lock on the sequence a dropped table's serial column owned. The table of an index the schema does
@@ -208,8 +209,10 @@ function setConfigCalls(ast: Node): import('libpg-query').VariableSetStmt[] {
 }
 
 /** Which tables the open transaction has emptied: no rows for a NOT NULL column to fail on. */
-function trackEmptiedTables(catalog: MigrationCatalog, ast: Node): void {
+function trackEmptiedTables(catalog: MigrationCatalog, ast: Node, conditional: boolean): void {
   const type = nodeType(ast);
+  // A DO block's TRUNCATE or DELETE under IF or in a loop may not run: the table may still hold its rows.
+  if (conditional && (type === 'TruncateStmt' || type === 'DeleteStmt')) return;
   if (type === 'TruncateStmt') {
     for (const relation of (ast as { TruncateStmt: import('libpg-query').TruncateStmt }).TruncateStmt.relations ?? []) {
       const key = 'RangeVar' in relation ? relationKey(relation.RangeVar) : undefined;

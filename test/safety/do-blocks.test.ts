@@ -249,3 +249,128 @@ describe('statements a DO block runs only under a condition', () => {
     expect(drops.map((f) => f.span.start.line)).toEqual([8]);
   });
 });
+
+describe('what a DO block reads and writes around INTO, loops, cursors and PERFORM (goharbor/harbor)', () => {
+  const COPY = {
+    history: [
+      {
+        file: '001_init.sql',
+        sql: 'CREATE TABLE src (id int);\nCREATE TABLE dst (id serial PRIMARY KEY, v int NOT NULL);\n',
+      },
+    ],
+  };
+  const checkCopy = (sql: string) => validatePostgres(sql, { file: '002.sql', catalog: COPY });
+  const summaries = (report: Awaited<ReturnType<typeof checkCopy>>) =>
+    report.locks.map((summary) => [
+      `${summary.span.start.line}:${summary.span.start.column}`,
+      summary.text,
+      summary.locks.map((lock) => `${lock.table} ${lock.mode}`),
+    ]);
+
+  it('checks an INSERT … RETURNING … INTO like the INSERT, and the loop’s query as a read', async () => {
+    // Before, the INSERT was taken for a SELECT … INTO and dropped, and the loop's query was never read: no locks.
+    const report = await checkCopy(
+      [
+        'DO $$',
+        'DECLARE r record; x int;',
+        'BEGIN',
+        '  FOR r IN SELECT * FROM src LOOP',
+        '    INSERT INTO dst (v) VALUES (r.id) RETURNING id INTO x;',
+        '  END LOOP;',
+        'END $$;',
+      ].join('\n'),
+    );
+    expect(summaries(report)).toEqual([
+      ['4:12', 'SELECT * FROM src', ['src ACCESS SHARE']],
+      ['5:5', 'INSERT INTO dst (v) VALUES (r.id) RETURNING id', ['dst ROW EXCLUSIVE', 'dst_id_seq ROW EXCLUSIVE']],
+    ]);
+  });
+
+  it('places SELECT … INTO, UPDATE and DELETE … RETURNING … INTO, PERFORM and cursors where they are written', async () => {
+    const report = await checkCopy(
+      [
+        'DO $$',
+        'DECLARE',
+        '  r record; x int; n int; c2 refcursor;',
+        '  c CURSOR FOR SELECT id FROM src WHERE id > 0;',
+        'BEGIN',
+        '  SELECT INTO n count(*) FROM src;',
+        '  PERFORM * FROM dst;',
+        '  FOR r IN c LOOP',
+        '    UPDATE dst SET v = r.id WHERE id = r.id RETURNING v INTO STRICT x;',
+        '  END LOOP;',
+        '  OPEN c2 FOR SELECT * FROM src FOR UPDATE;',
+        "  FOR r IN EXECUTE 'SELECT * FROM dst' LOOP",
+        '    DELETE FROM dst WHERE id = r.id RETURNING v INTO x;',
+        '  END LOOP;',
+        'END $$;',
+      ].join('\n'),
+    );
+    expect(summaries(report)).toEqual([
+      ['6:3', 'SELECT INTO n count(*) FROM src', ['src ACCESS SHARE']],
+      ['7:3', 'PERFORM * FROM dst', ['dst ACCESS SHARE']],
+      ['4:16', 'SELECT id FROM src WHERE id > 0', ['src ACCESS SHARE']],
+      ['9:5', 'UPDATE dst SET v = r.id WHERE id = r.id RETURNING v', ['dst ROW EXCLUSIVE']],
+      ['11:15', 'SELECT * FROM src FOR UPDATE', ['src ROW SHARE']],
+      ['12:21', 'SELECT * FROM dst', ['dst ACCESS SHARE']],
+      ['13:5', 'DELETE FROM dst WHERE id = r.id RETURNING v', ['dst ROW EXCLUSIVE']],
+    ]);
+    expect(report.ruleErrors ?? []).toEqual([]);
+  });
+
+  it('leaves reads of PostgreSQL’s catalogs out of the lock summary', async () => {
+    const report = await checkCopy(
+      "DO $$ DECLARE n int; BEGIN SELECT count(*) INTO n FROM pg_constraint WHERE conname = 'dst_pkey'; END $$;",
+    );
+    expect(summaries(report)).toEqual([]);
+  });
+
+  it('a DELETE in a loop body may not run: the table is not known to be empty', async () => {
+    const run = (body: string) =>
+      checkCopy(
+        [
+          'BEGIN;',
+          `DO $$ DECLARE r record; BEGIN ${body} END $$;`,
+          'ALTER TABLE dst ADD COLUMN w int NOT NULL;',
+          'COMMIT;',
+        ].join('\n'),
+      );
+    const notNull = (report: Awaited<ReturnType<typeof checkCopy>>) =>
+      report.findings.filter((finding) => finding.ruleId === 'add-column-not-null-without-default').length;
+    expect(notNull(await run('DELETE FROM dst;'))).toBe(0);
+    expect(notNull(await run('FOR r IN SELECT * FROM src LOOP DELETE FROM dst; END LOOP;'))).toBe(1);
+    expect(notNull(await run('IF random() > 0.5 THEN DELETE FROM dst; END IF;'))).toBe(1);
+  });
+
+  it('a column a loop body drops may still be there after it', async () => {
+    const after = 'CREATE INDEX IF NOT EXISTS users_confirmed_at_idx ON users (confirmed_at);';
+    const unconditional = await check(
+      `DO $$ BEGIN ALTER TABLE users DROP COLUMN confirmed_at; END $$;\n${after}`,
+      true,
+    );
+    expect(at(unconditional.findings, 'unknown-column')).toEqual([[2, 1]]);
+    const looped = await check(
+      `DO $$ DECLARE r record; BEGIN FOR r IN SELECT * FROM orders LOOP ALTER TABLE users DROP COLUMN IF EXISTS confirmed_at; END LOOP; END $$;\n${after}`,
+      true,
+    );
+    expect(at(looped.findings, 'unknown-column')).toEqual([]);
+  });
+});
+
+describe('statements after an early RETURN', () => {
+  it('may not run: the column they rename may still be there', async () => {
+    const report = await check(
+      [
+        'DO $$',
+        'BEGIN',
+        "  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email_address') THEN",
+        '    RETURN;',
+        '  END IF;',
+        '  ALTER TABLE users RENAME COLUMN email TO email_address;',
+        'END $$;',
+        'ALTER TABLE users DROP COLUMN IF EXISTS email;',
+      ].join('\n'),
+    );
+    expect(report.findings.filter((f) => f.ruleId === 'drop-column').map((f) => f.span.start.line)).toEqual([8]);
+  });
+});

@@ -429,4 +429,13 @@ describe('lock summaries of queries', () => {
       ['INSERT INTO t (id) SELECT id + 1 FROM t', ['t ROW EXCLUSIVE', 't ACCESS SHARE']],
     ]);
   });
+
+  it('name the sequence of a serial column an INSERT fills by default, unless its table is new in the transaction', async () => {
+    const serial = 'CREATE TABLE e (id serial PRIMARY KEY, v int);\n';
+    expect(await summarized(`BEGIN;\n${serial}INSERT INTO e (v) VALUES (1);\nCOMMIT;`)).toEqual([]);
+    expect(await summarized(`${serial}INSERT INTO e (v) VALUES (1);\nINSERT INTO e VALUES (7, 1);`)).toEqual([
+      ['INSERT INTO e (v) VALUES (1)', ['e ROW EXCLUSIVE', 'e_id_seq ROW EXCLUSIVE']],
+      ['INSERT INTO e VALUES (7, 1)', ['e ROW EXCLUSIVE']],
+    ]);
+  });
 });

@@ -45,7 +45,7 @@ const SHAPES: Array<{ title: string; shape: LockShape }> = [
   ...RULE_SHAPES.map(({ id, shape }) => ({ title: `rule ${id}: ${shape.sql.split('\n')[0]}`, shape })),
 ];
 
-/** The statements, with a DO block's taking the block's place (as the check sees them). */
+/** The statements, with a DO block's taking the block's place (as the check sees them and claims their locks). */
 async function statementsOf(sql: string) {
   const statements = await parsePostgres(sql);
   const lines = new LineIndex(sql);
@@ -113,7 +113,9 @@ async function observed(session: Session, shape: LockShape, claim: Observed): Pr
     );
     await session.exec('BEGIN');
     try {
-      for (const statement of await statementsOf(shape.sql)) await session.exec(statement.sql);
+      // A DO block runs as itself: its loops, conditions and variables are PostgreSQL's to evaluate.
+      for (const statement of await parsePostgres(shape.sql))
+        if (!('TransactionStmt' in statement.ast)) await session.exec(statement.sql);
       const locks: Record<string, PgLockMode> = {};
       // Naming one index (REINDEX, DROP INDEX) makes every index compared: one we left out is a wrong claim.
       const indexesNamed = [...kinds.values()].some((row) => row.relkind === 'i' && claim.locks[row.relname]);
