@@ -38,6 +38,11 @@ export interface SqlInput {
   folder?: string;
   /** The engine its folder runs on and where that was learned; the project's engine applies when absent. */
   engine?: { name: string; where: string };
+  /**
+   * Migrations of its folder that run between the previous checked one and this one but are not checked themselves
+   * (several files of one folder named): replayed into the schema just before this one is checked.
+   */
+  before?: Array<{ sql: string; file: string }>;
   /** A migration between the previous input of its folder and this one could not be read or compiled. */
   afterUnread?: boolean;
   /**

@@ -90,6 +90,7 @@ export async function loadMigrationInputs(
     notes: [],
     historyComplete: true,
   };
+  const earlierOf = new Map<string, EarlierOf>();
   for (const target of paths) {
     if (/[*?[{]/.test(target)) {
       result.historyComplete = false;
@@ -115,13 +116,8 @@ export async function loadMigrationInputs(
       }
       continue;
     }
-    const readOptions = {
-      executeProjectCode: consent,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.engine ? { engine: options.engine } : {}),
-    };
-    const { readMigrations, readProjectMigrations } = await import('../sources/index.js');
+    const readOptions = readOptionsOf(options, consent);
+    const { readProjectMigrations } = await import('../sources/index.js');
     let project: Awaited<ReturnType<typeof readProjectMigrations>>;
     try {
       // The folders detect_setup finds (every package of a monorepo), or the one the target points into.
@@ -147,28 +143,19 @@ export async function loadMigrationInputs(
           `package ${folder.package}: ${folder.migrations.length} ${folder.format} migration(s) in ${folder.directory}`,
         );
     }
-    /** One file (or one migration folder) of a larger folder: the migrations before it are its history. */
-    const addEarlierMigrations = async (narrowed: (typeof project.folders)[number], targets: Migration[]) => {
+    /**
+     * One file (or one migration folder) of a larger folder: the migrations before it are its history. Noted here
+     * and read once every path is read, so files of one folder named by several paths share one history.
+     */
+    const addEarlierMigrations = async (
+      narrowed: (typeof project.folders)[number],
+      targets: Migration[],
+      plain = false,
+    ) => {
       if (targets.length === 0) return;
-      const whole = await readMigrations(root, { ...readOptions, path: narrowed.directory, format: narrowed.format });
-      const first = whole.migrations.findIndex((migration) => targets.some((each) => each.path === migration.path));
-      for (const earlier of whole.migrations.slice(0, Math.max(0, first))) {
-        if (isUncompiled(earlier)) {
-          result.historyPartial = true;
-          result.notes.push(
-            `${earlier.path} (earlier migration) was not compiled, so the tables it creates are unknown${(await consent()) ? '' : '; pass --execute / executeProjectCode: true'}.`,
-          );
-          continue;
-        }
-        const text = migrationText(root, earlier);
-        result.history.push({ sql: text.sql, file: earlier.path });
-      }
-      for (const error of whole.errors) {
-        if (!targets.some((each) => each.path === error.path) && !narrowed.errors.some((e) => e.path === error.path)) {
-          result.historyPartial = true;
-          result.notes.push(`${error.path} (earlier migration) could not be read: ${error.error.what}`);
-        }
-      }
+      const entry = earlierOf.get(narrowed.directory) ?? { narrowed, targets: new Set<string>(), plain };
+      for (const target of targets) entry.targets.add(target.path);
+      earlierOf.set(narrowed.directory, entry);
     };
     for (const narrowed of project.folders) {
       const named = options.engine ? undefined : engineNamedByFolder(narrowed.directory);
@@ -209,8 +196,7 @@ export async function loadMigrationInputs(
         result.historyComplete = false;
         if (narrowed.format === 'sql' && partOfFolder) {
           // Plain .sql files may not start at the database's beginning (a schema dump elsewhere).
-          await addEarlierMigrations(narrowed, narrowed.migrations);
-          if (result.history.length > 0) result.historyPartial = true;
+          await addEarlierMigrations(narrowed, narrowed.migrations, true);
         }
         const read = await loadSqlInputs(root, [scope]);
         result.inputs.push(...fromFolder(narrowed.format === 'sql' ? read.map(asOneQuery(narrowed.migrations)) : read));
@@ -283,6 +269,8 @@ export async function loadMigrationInputs(
       result.errors.push(...notCompiledErrors(uncompiled, narrowed.directory, await consent()));
     }
   }
+  for (const entry of earlierOf.values())
+    await readEarlier(root, entry, result, consent, readOptionsOf(options, consent));
   if (
     paths.length !== 1 ||
     result.errors.length > 0 ||
@@ -292,6 +280,87 @@ export async function loadMigrationInputs(
   // A file no format or configuration gave an engine: a folder named for one says it (migrations/postgres/…).
   if (!options.engine) result.inputs = result.inputs.map(withFolderNamedEngine);
   return result;
+}
+
+type ProjectFolder = Awaited<ReturnType<typeof import('../sources/index.js').readProjectMigrations>>['folders'][number];
+
+function readOptionsOf(options: MigrationInputOptions, consent: () => Promise<boolean>) {
+  return {
+    executeProjectCode: consent,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.engine ? { engine: options.engine } : {}),
+  };
+}
+
+/** The checked migrations of one folder, and whether it is plain SQL (which may not start at the beginning). */
+interface EarlierOf {
+  narrowed: ProjectFolder;
+  targets: Set<string>;
+  plain: boolean;
+}
+
+/**
+ * The history of the checked migrations of one folder: the migrations before the first of them (its read errors
+ * too, and only those); each later checked migration gets the unchecked ones between it and the one before as
+ * `before`, and the folder's inputs are put in apply order, so none sees a migration that runs after it.
+ */
+async function readEarlier(
+  root: string,
+  { narrowed, targets, plain }: EarlierOf,
+  result: MigrationInputs,
+  consent: () => Promise<boolean>,
+  readOptions: ReturnType<typeof readOptionsOf>,
+): Promise<void> {
+  const { readMigrations } = await import('../sources/index.js');
+  const whole = await readMigrations(root, { ...readOptions, path: narrowed.directory, format: narrowed.format });
+  const position = new Map(whole.migrations.map((migration, index) => [migration.path, index]));
+  const first = whole.migrations.findIndex((migration) => targets.has(migration.path));
+  let added = 0;
+  for (const earlier of whole.migrations.slice(0, Math.max(0, first))) {
+    if (isUncompiled(earlier)) {
+      result.historyPartial = true;
+      result.notes.push(
+        `${earlier.path} (earlier migration) was not compiled, so the tables it creates are unknown${(await consent()) ? '' : '; pass --execute / executeProjectCode: true'}.`,
+      );
+      continue;
+    }
+    result.history.push({ sql: migrationText(root, earlier).sql, file: earlier.path });
+    added++;
+  }
+  if (plain && added > 0) result.historyPartial = true;
+  // Only what could not be read before the first checked migration (version order) is missing from its history.
+  const firstPath = whole.migrations[first]?.path;
+  const order = narrowed.alongside ? (a: string, b: string) => naturalCompare(baseOf(a), baseOf(b)) : naturalCompare;
+  for (const error of whole.errors) {
+    if (targets.has(error.path) || narrowed.errors.some((each) => each.path === error.path)) continue;
+    if (firstPath !== undefined && order(error.path, firstPath) > 0) continue;
+    result.historyPartial = true;
+    result.notes.push(`${error.path} (earlier migration) could not be read: ${error.error.what}`);
+  }
+  // The folder's checked inputs, in apply order, each after the unchecked migrations that run before it.
+  const slots: number[] = [];
+  result.inputs.forEach((input, index) => {
+    if (input.folder === narrowed.directory && position.has(input.file)) slots.push(index);
+  });
+  const inputs = slots
+    .map((slot) => result.inputs[slot] as SqlInput)
+    .sort((a, b) => (position.get(a.file) ?? 0) - (position.get(b.file) ?? 0));
+  let previous = first;
+  inputs.forEach((input, at) => {
+    const index = position.get(input.file) ?? 0;
+    const between = whole.migrations
+      .slice(previous + 1, index)
+      .filter((migration) => !targets.has(migration.path) && !isUncompiled(migration));
+    previous = index;
+    result.inputs[slots[at] as number] =
+      between.length > 0
+        ? {
+            ...input,
+            before: between.map((migration) => ({ sql: migrationText(root, migration).sql, file: migration.path })),
+          }
+        : input;
+  });
 }
 
 function withFolderNamedEngine(input: SqlInput): SqlInput {

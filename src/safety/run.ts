@@ -6,6 +6,7 @@ import {
   buildCatalog,
   DEFAULT_LARGE_TABLE_ROWS,
   DEFAULT_PG_VERSION,
+  replay,
   type StatementSink,
   type ValidateOptions,
   validateWith,
@@ -248,6 +249,14 @@ async function runChecks<Report extends ReportSummary>(
   );
   for (const input of inputs) {
     const fileCatalog = await catalogOf(input);
+    for (const earlier of input.before ?? []) {
+      try {
+        await replay(fileCatalog, earlier.sql, earlier.file);
+      } catch {
+        // Unparsable: what it changed is not known (the tables it creates, the columns it adds).
+        fileCatalog.forgetAfterUnknownChanges();
+      }
+    }
     fileCatalog.startMigration();
     if (input.afterUnread) fileCatalog.forgetAfterUnknownChanges();
     try {
