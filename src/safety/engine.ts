@@ -1,3 +1,4 @@
+import { UserError } from '../errors.js';
 import type { Span } from '../model.js';
 import { extractComments } from '../sql/comments.js';
 import { byteToCharOffsets, LineIndex } from '../sql/positions.js';
@@ -230,9 +231,19 @@ export async function replay(catalog: MigrationCatalog, sql: string, file?: stri
   catalog.endTransaction();
 }
 
-async function parseDown(down: { sql: string; file?: string }): Promise<{ file?: string; statements: number }> {
-  const statements = await parsePostgres(down.sql, down.file);
-  return { ...(down.file ? { file: down.file } : {}), statements: statements.length };
+/** The down migration's statement count; one that does not parse is reported by the checklist, not thrown. */
+async function parseDown(down: {
+  sql: string;
+  file?: string;
+}): Promise<{ file?: string; statements: number; syntaxError?: string }> {
+  const file = down.file ? { file: down.file } : {};
+  try {
+    return { ...file, statements: (await parsePostgres(down.sql, down.file)).length };
+  } catch (error) {
+    if (!(error instanceof UserError) || error.code !== 'sql-syntax') throw error;
+    // `file:line:col: PostgreSQL syntax error: …`
+    return { ...file, statements: 0, syntaxError: error.message.split('\n')[0] ?? error.message };
+  }
 }
 
 export interface Analysis {

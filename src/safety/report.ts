@@ -190,7 +190,7 @@ export interface ReportInput {
     /** The engine the rules were written for (default postgresql). */
     engine?: SafetyEngineName;
   };
-  down: { file?: string; statements: number } | false | undefined;
+  down: { file?: string; statements: number; syntaxError?: string } | false | undefined;
 }
 
 /**
@@ -448,7 +448,16 @@ function answerChecklist(input: ReportInput, findings: FindingDigest[], at: (lin
   }
 
   // 7. Rollback present.
-  if (input.down) {
+  if (input.down && input.down.syntaxError !== undefined) {
+    items.push({
+      id: 'rollback-present',
+      title: 'Rollback present',
+      status: 'fail',
+      evidence: [
+        `Down migration ${input.down.file ?? '(given)'} does not parse (${input.down.syntaxError}): the migration cannot be rolled back until it is fixed.`,
+      ],
+    });
+  } else if (input.down) {
     items.push({
       id: 'rollback-present',
       title: 'Rollback present',

@@ -158,6 +158,18 @@ describe('safety checklist', () => {
       check(await validatePostgres('SELECT 1;', { rules: [], down: { sql: '-- nothing' } }), 'rollback-present').status,
     ).toBe('fail');
   });
+
+  it('rollback: a down that does not parse fails the item, and the up is still checked (ente 44_trash_add_index)', async () => {
+    const report = await validatePostgres('CREATE INDEX trash_idx ON trash (id);', {
+      down: { sql: 'DROP INDEX IF NOT EXISTS trash_idx;', file: '44_trash_add_index.down.sql' },
+    });
+    expect(report.statementCount).toBe(1);
+    const item = check(report, 'rollback-present');
+    expect(item.status).toBe('fail');
+    expect(item.evidence[0]).toMatch(
+      /^Down migration 44_trash_add_index\.down\.sql does not parse \(44_trash_add_index\.down\.sql:1:\d+: PostgreSQL syntax error: syntax error at or near "NOT"\)/,
+    );
+  });
 });
 
 describe('lock summary', () => {
