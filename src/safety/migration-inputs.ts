@@ -248,8 +248,11 @@ export async function loadMigrationInputs(
       const gaps = [...unread].sort(order);
       let gap = 0;
       const uncompiled: Migration[] = [];
+      // A DSL migration with calls that could not be translated (reported at their lines) still has its other
+      // calls' SQL checked: as a migration after an unread one, for what those calls may have changed.
+      const partial = partlyTranslated(failed);
       for (const migration of targets) {
-        if (unread.has(migration.path)) {
+        if (unread.has(migration.path) && !(partial.has(migration.path) && !isUncompiled(migration))) {
           if (isUncompiled(migration) && !failed.some((error) => error.path === migration.path))
             uncompiled.push(migration);
           continue;
@@ -259,6 +262,7 @@ export async function loadMigrationInputs(
           afterUnread = true;
           gap++;
         }
+        if (partial.has(migration.path)) afterUnread = true;
         const input: SqlInput = {
           ...toInput(root, migration),
           ...(afterUnread ? { afterUnread } : {}),
@@ -280,6 +284,15 @@ export async function loadMigrationInputs(
   // A file no format or configuration gave an engine: a folder named for one says it (migrations/postgres/…).
   if (!options.engine) result.inputs = result.inputs.map(withFolderNamedEngine);
   return result;
+}
+
+/** Migrations whose only read errors are calls left untranslated (Rails, Ecto): the rest of their SQL is known. */
+function partlyTranslated(failed: ReadonlyArray<{ path: string; error: { code: string } }>): Set<string> {
+  const partial = new Set<string>();
+  const otherwise = new Set<string>();
+  for (const error of failed) (error.error.code === 'untranslated-call' ? partial : otherwise).add(error.path);
+  for (const path of otherwise) partial.delete(path);
+  return partial;
 }
 
 type ProjectFolder = Awaited<ReturnType<typeof import('../sources/index.js').readProjectMigrations>>['folders'][number];
