@@ -2,8 +2,9 @@ import path from 'node:path';
 import type { Engine } from '../../model.js';
 import type { PackageContext } from '../../project/context.js';
 import type { MigrationScan } from '../../project/migrations.js';
-import { listEntries, readText } from '../files.js';
-import type { FormatRead, FormatReader } from '../types.js';
+import { relativeToRoot } from '../../root.js';
+import { listEntries, readText, selected } from '../files.js';
+import type { FormatRead, FormatReader, ReadContext } from '../types.js';
 import * as ddl from './ddl.js';
 import type { DslOperation, DslTranslation } from './dsl-migration.js';
 import { readDslFolder, scanDslFolders } from './dsl-reader.js';
@@ -17,8 +18,12 @@ import {
   symbolOrString,
 } from './dsl-source.js';
 
-/** `.exs` scripts in priv/<repo>/migrations; `.ex` modules where the migrations are compiled with the app. */
-const FILE = /^(\d+)_(\w+)\.exs?$/;
+/**
+ * `.exs` scripts in priv/<repo>/migrations; `.ex` modules where the migrations are compiled with the app. Ecto's
+ * migrator takes any `<integer>_<anything>.exs` (Integer.parse of the root name, then "_" and the name), so the
+ * name may hold hyphens (plausible's 20230406110926_associate-goals-with-sites.exs).
+ */
+const FILE = /^(\d+)_(.*)\.exs?$/;
 
 const ON_DELETE: Record<string, string> = {
   delete_all: 'CASCADE',
@@ -595,6 +600,7 @@ export const ecto: FormatReader = {
         'Migrations compiled with the app (.ex): Ecto.Migrator runs them with options these files do not show (a prefix:), so unqualified tables are read as public ones and a table they do not create is not called unknown.',
       ];
     }
+    await setAsideUnnamed(context, result);
     return readDslFolder(context, result, 'ecto', FILE, ({ source, translation }) => {
       // The migration module is the one that uses Ecto.Migration: a file may define schema modules before it.
       const modules = parseDslTree(source, 'elixir').filter((node) => /^defmodule\s/.test(node.text));
@@ -671,6 +677,33 @@ export const ecto: FormatReader = {
     });
   },
 };
+
+/**
+ * A `.exs` file of the folder not named `<integer>_<name>.exs` is never run by Ecto's migrator: named in the
+ * notes and set aside, never dropped silently. Hidden files (plausible's .formatter.exs) are not migrations: the
+ * migrator's wildcard does not match them.
+ */
+async function setAsideUnnamed(context: ReadContext, result: FormatRead): Promise<void> {
+  const unnamed = (await listEntries(context.directory)).files.filter(
+    (file) =>
+      file.endsWith('.exs') &&
+      !file.startsWith('.') &&
+      !FILE.test(file) &&
+      selected(context.only, path.join(context.directory, file)),
+  );
+  if (unnamed.length === 0) return;
+  result.setAside = [
+    ...(result.setAside ?? []),
+    ...unnamed.map((file) => relativeToRoot(context.root, path.join(context.directory, file))),
+  ];
+  result.notes = [
+    ...(result.notes ?? []),
+    ...unnamed.map(
+      (file) =>
+        `${file} is not named <integer>_<name>.exs, so Ecto's migrator never runs it; it was not checked. Rename it (e.g. <timestamp>_${file}) if it is a migration.`,
+    ),
+  ];
+}
 
 /** `priv/repo/migrations` (or another repo's `priv/<repo>/migrations`): Ecto's own place for migration scripts. */
 const PRIV_FOLDER = /(^|\/)priv\/[\w-]+\/migrations$/;
