@@ -173,6 +173,7 @@ class EctoTranslator {
               ddl.dropIndex(e, index.table, index.name, {
                 concurrently: index.concurrently ?? false,
                 ...(ifNotExists ? { ifExists: true } : {}),
+                ...(index.schema ? { schema: index.schema } : {}),
               }),
             ],
           );
@@ -210,8 +211,15 @@ class EctoTranslator {
           const index = this.index(first);
           if (!index) return unknown('the index is not written with literal names');
           return push(
-            [ddl.dropIndex(e, index.table, index.name, { concurrently: index.concurrently ?? false, ifExists })],
-            [ddl.createIndex(e, index)],
+            [
+              ddl.dropIndex(e, index.table, index.name, {
+                concurrently: index.concurrently ?? false,
+                ifExists,
+                ...(index.schema ? { schema: index.schema } : {}),
+              }),
+            ],
+            // Ecto reverses drop_if_exists into create_if_not_exists.
+            [ddl.createIndex(e, { ...index, ...(ifExists ? { ifNotExists: true } : {}) })],
           );
         }
         if (first?.kind === 'call' && first.name === 'constraint') {
@@ -527,7 +535,8 @@ class EctoTranslator {
     }
   }
 
-  private index(value: Extract<DslValue, { kind: 'call' }>): ddl.IndexSpec | undefined {
+  /** An `index(...)`: `schema` is its prefix:, which Ecto also puts before the index name when it drops it. */
+  private index(value: Extract<DslValue, { kind: 'call' }>): (ddl.IndexSpec & { schema?: string }) | undefined {
     const table = symbolOrString(value.args.positional[0]);
     const columns =
       names(value.args.positional[1]) ??
@@ -542,6 +551,7 @@ class EctoTranslator {
     const where = k.get('where');
     return {
       table: prefix ? `${prefix}.${table}` : table,
+      ...(prefix ? { schema: prefix } : {}),
       columns,
       name:
         symbolOrString(k.get('name')) ??
