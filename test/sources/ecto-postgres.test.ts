@@ -144,3 +144,129 @@ describe('Ecto indexes with a prefix', () => {
     await pglite!.exec('DROP TABLE public.oban_jobs');
   });
 });
+
+describe('Ecto values bound to a variable or a module attribute, array types and list defaults', () => {
+  /** plausible's migrations, as written (20231115131025 without its modify calls). */
+  const files = {
+    '20210531080158_add_role_to_site_memberships.exs': migration(`  def change do
+    create_query = "CREATE TYPE site_membership_role AS ENUM ('owner', 'admin', 'viewer')"
+    drop_query = "DROP TYPE site_membership_role"
+    execute(create_query, drop_query)
+
+    alter table(:site_memberships) do
+      add :role, :site_membership_role, null: false, default: "owner"
+    end
+  end`),
+    '20231115131025_add_limits_to_enterprise_plans.exs': migration(`  def change do
+    alter table(:enterprise_plans) do
+      add :features, {:array, :string}, null: false, default: ["props", "stats_api"]
+    end
+  end`),
+    '20250128161815_add_scroll_threshold_to_goals.exs': migration(`  @disable_ddl_transaction true
+  @disable_migration_lock true
+
+  @new_index unique_index(
+               :goals,
+               [:site_id, :page_path, :scroll_threshold],
+               where: "page_path IS NOT NULL",
+               name: :goals_page_path_and_scroll_threshold_unique
+             )
+
+  def up do
+    alter table(:goals) do
+      add :scroll_threshold, :smallint, null: false, default: -1
+    end
+
+    create(@new_index)
+  end
+
+  def down do
+    drop(@new_index)
+
+    alter table(:goals) do
+      remove :scroll_threshold
+    end
+  end`),
+    '20230724131709_change_allowed_event_props_type.exs': migration(`  def up do
+    alter table("sites") do
+      modify :allowed_event_props, {:array, :"varchar(300)"}
+    end
+  end`),
+  };
+
+  it('reads them as Ecto would run them', async () => {
+    const result = await readMigrations(project(files));
+    expect(result.errors).toEqual([]);
+    expect(sqlOf(result.migrations)).toEqual([
+      [
+        [
+          "CREATE TYPE site_membership_role AS ENUM ('owner', 'admin', 'viewer')",
+          'ALTER TABLE "site_memberships" ADD COLUMN "role" site_membership_role NOT NULL DEFAULT \'owner\'',
+        ],
+        ['ALTER TABLE "site_memberships" DROP COLUMN "role"', 'DROP TYPE site_membership_role'],
+      ],
+      [['ALTER TABLE "sites" ALTER COLUMN "allowed_event_props" TYPE varchar(300)[]'], undefined],
+      [
+        [
+          'ALTER TABLE "enterprise_plans" ADD COLUMN "features" varchar(255)[] NOT NULL DEFAULT ARRAY[\'props\',\'stats_api\']::varchar[]',
+        ],
+        ['ALTER TABLE "enterprise_plans" DROP COLUMN "features"'],
+      ],
+      [
+        [
+          'ALTER TABLE "goals" ADD COLUMN "scroll_threshold" smallint NOT NULL DEFAULT -1',
+          'CREATE UNIQUE INDEX "goals_page_path_and_scroll_threshold_unique" ON "goals" ("site_id", "page_path", "scroll_threshold") WHERE page_path IS NOT NULL',
+        ],
+        [
+          'DROP INDEX "goals_page_path_and_scroll_threshold_unique"',
+          'ALTER TABLE "goals" DROP COLUMN "scroll_threshold"',
+        ],
+      ],
+    ]);
+  });
+
+  it('the SQL runs on PGlite, the list default as a varchar array', async () => {
+    const result = await readMigrations(project(files));
+    const columns = await runOnPglite(
+      'plausible_values',
+      [
+        'CREATE TABLE site_memberships (id bigserial PRIMARY KEY)',
+        'CREATE TABLE enterprise_plans (id bigserial PRIMARY KEY)',
+        'CREATE TABLE goals (id bigserial PRIMARY KEY, site_id bigint, page_path text)',
+        'CREATE TABLE sites (id bigserial PRIMARY KEY, allowed_event_props varchar(255)[])',
+      ],
+      result.migrations,
+      'enterprise_plans',
+    );
+    expect(columns).toEqual([
+      "id bigint NO nextval('enterprise_plans_id_seq'::regclass)",
+      "features ARRAY NO ARRAY['props'::character varying, 'stats_api'::character varying]",
+    ]);
+  });
+
+  it('a variable or attribute whose value is not a literal is reported where it is used', async () => {
+    const result = await readMigrations(
+      project({
+        '20240101000000_unresolved.exs': migration(`  @index unique_index(:goals, [:site_id])
+  @other index_for(:goals)
+
+  def change do
+    query = build_query()
+    execute(query)
+    create(@other)
+    create(@missing)
+    create(@index)
+  end`),
+      }),
+    );
+    expect(result.errors.map((error) => [error.error.where?.line, error.error.what])).toEqual([
+      [8, 'the variable is not bound to a literal value: query = build_query()'],
+      [9, 'execute with SQL that is not a literal string: execute(query)'],
+      [10, 'this call is not translated: create(@other)'],
+      [11, 'this call is not translated: create(@missing)'],
+    ]);
+    expect(sqlOf(result.migrations)[0]?.[0]).toEqual([
+      'CREATE UNIQUE INDEX "goals_site_id_index" ON "goals" ("site_id")',
+    ]);
+  });
+});

@@ -32,19 +32,44 @@ const ON_DELETE: Record<string, string> = {
   nothing: 'NO ACTION',
 };
 
+/** A migration type as Ecto takes it: an atom (`:string`, `:"varchar(300)"`), `{:array, t}` or `{:map, t}`. */
+type EctoType = { atom: string } | { array: EctoType } | { map: true };
+
+/** The items of a tuple written `{a, b, key: value}`, read as call arguments; undefined for anything else. */
+function tupleItems(value: DslValue | undefined): DslArgs | undefined {
+  if (value?.kind !== 'raw' || !/^\{[\s\S]*\}$/.test(value.text)) return undefined;
+  return parseCall(`tuple(${value.text.slice(1, -1)})`, 'elixir')?.args;
+}
+
+/** The type written (not a `references(...)`): undefined when it is not one Ecto's migrations take literally. */
+function ectoType(value: DslValue | undefined): EctoType | undefined {
+  const name = symbolOrString(value);
+  if (name !== undefined) return { atom: name };
+  const items = tupleItems(value);
+  if (items?.positional.length !== 2 || items.keywords.size > 0) return undefined;
+  const [tag, inner] = items.positional;
+  if (tag?.kind !== 'symbol') return undefined;
+  if (tag.value === 'map') return { map: true };
+  if (tag.value !== 'array') return undefined;
+  const element = ectoType(inner);
+  return element ? { array: element } : undefined;
+}
+
 /** Ecto's column types per adapter; an atom Ecto does not know is passed through as the type name, as Ecto does. */
 function columnType(engine: ddl.DdlEngine, type: DslValue | undefined, k: Map<string, DslValue>): string | undefined {
-  if (type?.kind === 'raw') {
-    const array = /^\{\s*:array\s*,\s*:(\w+)\s*\}$/.exec(type.text);
-    if (array && engine === 'postgresql') {
-      const inner = columnType(engine, { kind: 'symbol', value: array[1]! }, new Map());
-      return inner ? `${inner}[]` : undefined;
-    }
-    if (/^\{\s*:map\b/.test(type.text)) return engine === 'postgresql' ? 'jsonb' : 'json';
-    return undefined;
+  const parsed = ectoType(type);
+  return parsed ? typeName(engine, parsed, k) : undefined;
+}
+
+function typeName(engine: ddl.DdlEngine, type: EctoType, k: Map<string, DslValue>): string | undefined {
+  if ('map' in type) return engine === 'postgresql' ? 'jsonb' : 'json';
+  if ('array' in type) {
+    // Ecto's PostgreSQL adapter: the element's type (with the column's size: etc.) and [].
+    if (engine !== 'postgresql') return undefined;
+    const inner = typeName(engine, type.array, k);
+    return inner ? `${inner}[]` : undefined;
   }
-  const name = symbolOrString(type);
-  if (!name) return undefined;
+  const name = type.atom;
   const size = k.get('size')?.kind === 'number' ? (k.get('size') as { value: number }).value : undefined;
   const precision = k.get('precision')?.kind === 'number' ? (k.get('precision') as { value: number }).value : undefined;
   const scale = k.get('scale')?.kind === 'number' ? (k.get('scale') as { value: number }).value : undefined;
@@ -81,8 +106,43 @@ function columnType(engine: ddl.DdlEngine, type: DslValue | undefined, k: Map<st
   }
 }
 
-function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 'unknown' {
+/** The type an array default is cast to (Ecto's ecto_to_db: no size, `varchar` for :string). */
+function castName(type: EctoType): string {
+  if ('map' in type) return 'jsonb';
+  if ('array' in type) return `${castName(type.array)}[]`;
+  const names: Record<string, string> = {
+    id: 'integer',
+    identity: 'bigint',
+    binary_id: 'uuid',
+    string: 'varchar',
+    bitstring: 'varbit',
+    binary: 'bytea',
+    map: 'jsonb',
+    time_usec: 'time',
+    utc_datetime: 'timestamp',
+    utc_datetime_usec: 'timestamp',
+    naive_datetime: 'timestamp',
+    naive_datetime_usec: 'timestamp',
+    duration: 'interval',
+  };
+  return names[type.atom] ?? type.atom;
+}
+
+/**
+ * The default of a column of `type`. A list for an array column is what Ecto's PostgreSQL adapter writes:
+ * `ARRAY['props','stats_api']::varchar[]`, each element rendered for the element type.
+ */
+function defaultOf(
+  engine: ddl.DdlEngine,
+  value: DslValue | undefined,
+  type?: DslValue,
+): ddl.DefaultValue | undefined | 'unknown' {
   if (value === undefined) return undefined;
+  const parsed = ectoType(type);
+  if (value.kind === 'array' && engine === 'postgresql' && parsed && 'array' in parsed) {
+    const array = arrayDefault(value, parsed);
+    return array === undefined ? 'unknown' : { sql: array };
+  }
   switch (value.kind) {
     case 'string':
       return value.interpolated ? 'unknown' : { literal: value.value };
@@ -105,6 +165,17 @@ function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 
     default:
       return 'unknown';
   }
+}
+
+function arrayDefault(value: DslValue, type: EctoType): string | undefined {
+  if (value.kind === 'array' && 'array' in type) {
+    const items = value.items.map((item) => arrayDefault(item, type.array));
+    if (items.some((item) => item === undefined)) return undefined;
+    return `ARRAY[${items.join(',')}]::${castName(type)}`;
+  }
+  if (value.kind === 'string' && !value.interpolated) return ddl.stringLiteral('postgresql', value.value);
+  if (value.kind === 'number' || value.kind === 'bool') return String(value.value);
+  return undefined;
 }
 
 interface TableRef {
@@ -131,7 +202,62 @@ class EctoTranslator {
     readonly out: DslTranslation,
   ) {}
 
+  /** Module attributes bound to a literal (`@new_index unique_index(…)`), by name. */
+  readonly attributes = new Map<string, DslValue>();
+  /** Variables of the method being read bound to a literal (`create_query = "CREATE TYPE …"`), by name. */
+  private bindings = new Map<string, DslValue>();
+
+  /** A module attribute (`@name value`): kept when its value is a literal, to stand for `@name` where it is used. */
+  attribute(text: string): undefined {
+    const attribute = /^@([a-z_]\w*)\s+([\s\S]+)$/.exec(text);
+    const value = attribute ? this.literal(attribute[2]!) : undefined;
+    if (value) this.attributes.set(attribute![1]!, value);
+  }
+
+  /** The literal value `text` is, with the attributes and variables it names replaced by theirs. */
+  private literal(text: string): DslValue | undefined {
+    const args = parseCall(`value(${text})`, 'elixir')?.args;
+    if (args?.positional.length !== 1 || args.keywords.size > 0) return undefined;
+    const value = this.resolve(args.positional[0]!);
+    return isLiteral(value) ? value : undefined;
+  }
+
+  /** `value` with each `@attribute` and bound variable replaced by its literal. */
+  private resolve(value: DslValue): DslValue {
+    switch (value.kind) {
+      case 'raw': {
+        const attribute = /^@([a-z_]\w*)$/.exec(value.text);
+        return (attribute && this.attributes.get(attribute[1]!)) || value;
+      }
+      case 'call': {
+        const bound = this.bindings.get(value.name);
+        if (bound && value.args.positional.length === 0 && value.args.keywords.size === 0) return bound;
+        return { ...value, args: this.resolveArgs(value.args) };
+      }
+      case 'array':
+        return { kind: 'array', items: value.items.map((item) => this.resolve(item)) };
+      case 'keywords':
+        return { kind: 'keywords', entries: value.entries.map(([key, entry]) => [key, this.resolve(entry)]) };
+      default:
+        return value;
+    }
+  }
+
+  private resolveArgs(args: DslArgs): DslArgs {
+    return {
+      positional: args.positional.map((value) => this.resolve(value)),
+      keywords: new Map([...args.keywords].map(([key, value]) => [key, this.resolve(value)])),
+    };
+  }
+
+  /** The call `text` makes, its arguments resolved. */
+  private parse(text: string): ReturnType<typeof parseCall> {
+    const call = parseCall(text, 'elixir');
+    return call && { ...call, args: this.resolveArgs(call.args) };
+  }
+
   body(nodes: DslNode[], target: DslOperation[]): undefined {
+    this.bindings = new Map();
     for (const node of nodes) {
       try {
         this.statement(node, target);
@@ -151,7 +277,15 @@ class EctoTranslator {
     }
     const unknown = (why = 'this call is not translated'): undefined =>
       this.out.unknown(node.line, node.text, why, 'Check this change by hand, or write it as `execute "<SQL>"`.');
-    const call = parseCall(node.text, 'elixir');
+    const assignment = /^([a-z_]\w*)\s*=(?![=~>])\s*([\s\S]+)$/.exec(node.text);
+    if (assignment) {
+      // A variable bound to a literal runs nothing: its uses below are read with its value.
+      const value = this.literal(assignment[2]!);
+      if (!value) return unknown('the variable is not bound to a literal value');
+      this.bindings.set(assignment[1]!, value);
+      return;
+    }
+    const call = this.parse(node.text);
     if (!call) return unknown('this statement is not a migration call the reader understands');
     const push = (up: string[], down: string[] | undefined): undefined => {
       target.push({ line: node.line, up, call: node.text, ...(down ? { down } : {}) });
@@ -282,7 +416,7 @@ class EctoTranslator {
     const after: string[] = [];
     for (const child of node.children ?? []) {
       try {
-        const call = parseCall(child.text, 'elixir');
+        const call = this.parse(child.text);
         if (call?.name === 'add' || call?.name === 'add_if_not_exists') {
           const column = this.column(child, call.args, table.name, after);
           if (column) columns.push(column);
@@ -320,7 +454,7 @@ class EctoTranslator {
     const k = args.keywords;
     const type = columnType(this.engine, k.get('type') ?? { kind: 'symbol', value: 'naive_datetime' }, new Map())!;
     const nullable = k.has('null') ? truthy(k.get('null')) : false;
-    const value = defaultOf(k.get('default'));
+    const value = defaultOf(this.engine, k.get('default'));
     const names = [
       symbolOrString(k.get('inserted_at')) ?? 'inserted_at',
       symbolOrString(k.get('updated_at')) ?? 'updated_at',
@@ -340,12 +474,12 @@ class EctoTranslator {
       this.out.unknown(node.line, node.text, 'the column name is not a literal', 'Check this column by hand.');
       return undefined;
     }
-    const value = defaultOf(k.get('default'));
+    const value = defaultOf(e, k.get('default'), type);
     if (value === 'unknown') {
       this.out.unknown(
         node.line,
         node.text,
-        'the default is not a literal or fragment("…")',
+        'the default is not a literal, a list for an array column or fragment("…")',
         'Check this column by hand.',
       );
       return undefined;
@@ -390,7 +524,7 @@ class EctoTranslator {
         target.push({ line: child.line, up, call: child.text, ...(down ? { down } : {}) });
       };
       try {
-        const call = parseCall(child.text, 'elixir');
+        const call = this.parse(child.text);
         const [first, second] = call?.args.positional ?? [];
         const column = symbolOrString(first);
         switch (call?.name) {
@@ -472,12 +606,12 @@ class EctoTranslator {
             }
             if (!reference) up.push(ddl.changeType(e, table, column, sqlType));
             if (k.has('null')) up.push(ddl.setNotNull(e, table, column, !truthy(k.get('null')), sqlType));
-            const value = defaultOf(k.get('default'));
+            const value = defaultOf(e, k.get('default'), second);
             if (value === 'unknown') {
               this.out.unknown(
                 child.line,
                 child.text,
-                'the default is not a literal or fragment("…")',
+                'the default is not a literal, a list for an array column or fragment("…")',
                 'Check this change by hand.',
               );
               break;
@@ -564,6 +698,38 @@ class EctoTranslator {
   }
 }
 
+/** Calls of Ecto.Migration that only build a value (a table, an index, a reference …), run nothing. */
+const CONSTRUCTORS = new Set(['table', 'index', 'unique_index', 'constraint', 'references', 'fragment']);
+
+/** A value the reader can take as written: literals, tuples and lists of them, and Ecto's value constructors. */
+function isLiteral(value: DslValue): boolean {
+  switch (value.kind) {
+    case 'symbol':
+    case 'number':
+    case 'bool':
+    case 'nil':
+      return true;
+    case 'string':
+      return !value.interpolated;
+    case 'array':
+      return value.items.every(isLiteral);
+    case 'keywords':
+      return value.entries.every(([, entry]) => isLiteral(entry));
+    case 'call':
+      return (
+        CONSTRUCTORS.has(value.name) &&
+        value.args.positional.every(isLiteral) &&
+        [...value.args.keywords.values()].every(isLiteral)
+      );
+    case 'raw': {
+      const items = tupleItems(value);
+      return items ? items.positional.every(isLiteral) && [...items.keywords.values()].every(isLiteral) : false;
+    }
+    default:
+      return false;
+  }
+}
+
 function clean(sql: string): string {
   return sql.trim().replace(/;\s*$/, '');
 }
@@ -619,6 +785,7 @@ export const ecto: FormatReader = {
         modules[0];
       const members = module?.children ?? [];
       const translator = new EctoTranslator(ddl.ddlEngine(engine), translation);
+      for (const member of members) if (/^@[a-z_]/.test(member.text)) translator.attribute(member.text);
       const method = (methodName: string) =>
         members.find((node) => new RegExp(`^def\\s+${methodName}\\b`).test(node.text));
       const change = method('change');
