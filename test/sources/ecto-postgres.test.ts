@@ -187,9 +187,11 @@ describe('Ecto values bound to a variable or a module attribute, array types and
       remove :scroll_threshold
     end
   end`),
-    '20230724131709_change_allowed_event_props_type.exs': migration(`  def up do
+    '20230724131709_change_allowed_event_props_type.exs': migration(`  def change do
     alter table("sites") do
-      modify :allowed_event_props, {:array, :"varchar(300)"}
+      modify :allowed_event_props, {:array, :"varchar(300)"},
+        null: true,
+        from: {{:array, :string}, null: true}
     end
   end`),
   };
@@ -201,20 +203,27 @@ describe('Ecto values bound to a variable or a module attribute, array types and
       [
         [
           "CREATE TYPE site_membership_role AS ENUM ('owner', 'admin', 'viewer')",
-          'ALTER TABLE "site_memberships" ADD COLUMN "role" site_membership_role NOT NULL DEFAULT \'owner\'',
+          'ALTER TABLE "site_memberships" ADD COLUMN "role" site_membership_role DEFAULT \'owner\' NOT NULL',
         ],
         ['ALTER TABLE "site_memberships" DROP COLUMN "role"', 'DROP TYPE site_membership_role'],
       ],
-      [['ALTER TABLE "sites" ALTER COLUMN "allowed_event_props" TYPE varchar(300)[]'], undefined],
       [
         [
-          'ALTER TABLE "enterprise_plans" ADD COLUMN "features" varchar(255)[] NOT NULL DEFAULT ARRAY[\'props\',\'stats_api\']::varchar[]',
+          'ALTER TABLE "sites" ALTER COLUMN "allowed_event_props" TYPE varchar(300)[], ALTER COLUMN "allowed_event_props" DROP NOT NULL',
+        ],
+        [
+          'ALTER TABLE "sites" ALTER COLUMN "allowed_event_props" TYPE varchar(255)[], ALTER COLUMN "allowed_event_props" DROP NOT NULL',
+        ],
+      ],
+      [
+        [
+          'ALTER TABLE "enterprise_plans" ADD COLUMN "features" varchar(255)[] DEFAULT ARRAY[\'props\',\'stats_api\']::varchar[] NOT NULL',
         ],
         ['ALTER TABLE "enterprise_plans" DROP COLUMN "features"'],
       ],
       [
         [
-          'ALTER TABLE "goals" ADD COLUMN "scroll_threshold" smallint NOT NULL DEFAULT -1',
+          'ALTER TABLE "goals" ADD COLUMN "scroll_threshold" smallint DEFAULT -1 NOT NULL',
           'CREATE UNIQUE INDEX "goals_page_path_and_scroll_threshold_unique" ON "goals" ("site_id", "page_path", "scroll_threshold") WHERE page_path IS NOT NULL',
         ],
         [
@@ -268,5 +277,98 @@ describe('Ecto values bound to a variable or a module attribute, array types and
     expect(sqlOf(result.migrations)[0]?.[0]).toEqual([
       'CREATE UNIQUE INDEX "goals_site_id_index" ON "goals" ("site_id")',
     ]);
+  });
+});
+
+describe('Ecto alter blocks: one ALTER TABLE per block, as execute_ddl {:alter, …} writes it', () => {
+  const files = {
+    '20240101000000_posts.exs': migration(`  def change do
+    alter table(:posts, comment: "Blog posts") do
+      add :author_id, references(:users, on_delete: :nilify_all), comment: "who wrote it"
+      modify :title, :text, null: false, from: {:string, null: true}
+      remove :legacy, :boolean, default: false
+      timestamps(type: :utc_datetime_usec, default: fragment("now()"))
+    end
+  end`),
+    '20240102000000_posts_guarded.exs': migration(`  def change do
+    alter table(:posts) do
+      add_if_not_exists :slug, :string, size: 100
+      remove_if_exists :author_id, references(:users)
+      remove :body
+    end
+  end`),
+  };
+  const POSTS = [
+    'CREATE TABLE users (id bigserial PRIMARY KEY)',
+    'CREATE TABLE posts (id bigserial PRIMARY KEY, title varchar(255), body text, legacy boolean DEFAULT false)',
+  ];
+
+  it('the changes of a block are subcommands of one statement, in the order written; comments follow it', async () => {
+    const result = await readMigrations(project(files));
+    expect(result.errors).toEqual([]);
+    expect(sqlOf(result.migrations)).toEqual([
+      [
+        [
+          'ALTER TABLE "posts" ADD COLUMN "author_id" bigint, ADD CONSTRAINT "posts_author_id_fkey" FOREIGN KEY ("author_id") REFERENCES "users"("id") ON DELETE SET NULL, ALTER COLUMN "title" TYPE text, ALTER COLUMN "title" SET NOT NULL, DROP COLUMN "legacy", ADD COLUMN "inserted_at" timestamp DEFAULT now() NOT NULL, ADD COLUMN "updated_at" timestamp DEFAULT now() NOT NULL',
+          'COMMENT ON TABLE "posts" IS \'Blog posts\'',
+          'COMMENT ON COLUMN "posts"."author_id" IS \'who wrote it\'',
+        ],
+        // Ecto's runner reverses the block: each change undone, in reverse order, the from: options restored.
+        [
+          'ALTER TABLE "posts" DROP COLUMN "updated_at", DROP COLUMN "inserted_at", ADD COLUMN "legacy" boolean DEFAULT FALSE, ALTER COLUMN "title" TYPE varchar(255), ALTER COLUMN "title" DROP NOT NULL, DROP CONSTRAINT "posts_author_id_fkey", DROP COLUMN "author_id"',
+          'COMMENT ON TABLE "posts" IS \'Blog posts\'',
+        ],
+      ],
+      [
+        [
+          'ALTER TABLE "posts" ADD COLUMN IF NOT EXISTS "slug" varchar(100), DROP CONSTRAINT IF EXISTS "posts_author_id_fkey", DROP COLUMN IF EXISTS "author_id", DROP COLUMN "body"',
+        ],
+        undefined,
+      ],
+    ]);
+    expect(result.migrations[1]?.notes).toContain(
+      'Irreversible: line 5 (alter table(:posts)) cannot be reversed automatically, so rolling back raises an error.',
+    );
+  });
+
+  it('the blocks run on PGlite, up then the reversed block', async () => {
+    const result = await readMigrations(project(files));
+    const [posts, guarded] = result.migrations;
+    expect(await runOnPglite('ecto_alter', POSTS, [posts!], 'posts')).toEqual([
+      "id bigint NO nextval('posts_id_seq'::regclass)",
+      'title text NO',
+      'body text YES',
+      'author_id bigint YES',
+      'inserted_at timestamp without time zone NO now()',
+      'updated_at timestamp without time zone NO now()',
+    ]);
+    expect(await runOnPglite('ecto_alter_guarded', POSTS, [guarded!], 'posts')).toEqual([
+      "id bigint NO nextval('posts_id_seq'::regclass)",
+      'title character varying YES',
+      'legacy boolean YES false',
+      'slug character varying YES',
+    ]);
+  });
+
+  it('a change that cannot be written is reported at its line and the others still make the statement', async () => {
+    const result = await readMigrations(
+      project({
+        '20240101000000_partly.exs': migration(`  def change do
+    alter table(:posts) do
+      add :a, :string
+      add :b, :string, default: some_default()
+      rename :c, to: :d
+    end
+  end`),
+      }),
+    );
+    expect(result.errors.map((error) => [error.error.where?.line, error.error.what])).toEqual([
+      [
+        7,
+        'the default is not a literal, a list for an array column or fragment("…"): add :b, :string, default: some_default()',
+      ],
+      [8, 'this call is not translated inside alter table: rename :c, to: :d'],
+    ]);
+    expect(sqlOf(result.migrations)[0]?.[0]).toEqual(['ALTER TABLE "posts" ADD COLUMN "a" varchar(255)']);
   });
 });

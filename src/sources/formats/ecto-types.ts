@@ -164,7 +164,10 @@ function arrayDefault(value: DslValue, type: EctoType): string | undefined {
 }
 
 export interface TableRef {
+  /** `prefix.name` when the table has a prefix:. */
   name: string;
+  /** The name alone, as Ecto's default constraint names use it. */
+  bare: string;
   prefix?: string;
   options: Map<string, DslValue>;
 }
@@ -174,7 +177,12 @@ export function tableOf(value: DslValue | undefined): TableRef | undefined {
   const name = symbolOrString(value.args.positional[0]);
   if (!name) return undefined;
   const prefix = symbolOrString(value.args.keywords.get('prefix'));
-  return { name: prefix ? `${prefix}.${name}` : name, ...(prefix ? { prefix } : {}), options: value.args.keywords };
+  return {
+    name: prefix ? `${prefix}.${name}` : name,
+    bare: name,
+    ...(prefix ? { prefix } : {}),
+    options: value.args.keywords,
+  };
 }
 
 export function truthy(value: DslValue | undefined): boolean {

@@ -17,6 +17,7 @@ import {
   parseDslTree,
   symbolOrString,
 } from './dsl-source.js';
+import { alterStatements, alterSubcommand, type EctoChange, NotTranslated, reverseChanges } from './ecto-alter.js';
 import { columnType, defaultOf, ON_DELETE, type TableRef, tableOf, truthy, tupleItems } from './ecto-types.js';
 
 /**
@@ -155,6 +156,7 @@ class EctoTranslator {
       case 'alter': {
         const table = tableOf(first);
         if (!table || !node.children) return unknown();
+        if (e === 'postgresql') return this.alterPostgres(node, table, target);
         return this.alter(table.name, node.children, target);
       }
       case 'drop':
@@ -347,6 +349,87 @@ class EctoTranslator {
     return { ...base, type: sqlType };
   }
 
+  /**
+   * An alter block on PostgreSQL: ONE `ALTER TABLE` of the block's changes in the order written (Ecto's
+   * execute_ddl {:alter, …}), then its COMMENT ON statements; the derived down is the block Ecto's runner reverses.
+   * A change that cannot be written is reported at its line and left out of the statement.
+   */
+  private alterPostgres(node: DslNode, table: TableRef, target: DslOperation[]): undefined {
+    const changes: EctoChange[] = [];
+    for (const child of node.children ?? []) {
+      try {
+        const queued = this.changes(child);
+        if (!queued) continue;
+        for (const change of queued) alterSubcommand(table, change);
+        changes.push(...queued);
+      } catch (error) {
+        if (error instanceof NotTranslated)
+          this.out.unknown(child.line, child.text, error.message, 'Check this change by hand.');
+        else this.out.fail(child.line, child.text, error);
+      }
+    }
+    if (changes.length === 0) return;
+    const up = alterStatements(table, changes);
+    const reversed = reverseChanges(changes);
+    let down: string[] | undefined;
+    try {
+      down = reversed && alterStatements(table, reversed);
+    } catch (error) {
+      if (!(error instanceof NotTranslated)) throw error;
+      this.out.unknown(
+        node.line,
+        node.text,
+        `its reverse cannot be written: ${error.message}`,
+        'Check the from: options by hand.',
+      );
+    }
+    target.push({ line: node.line, up, call: node.text, ...(down ? { down } : {}) });
+  }
+
+  /** The changes Ecto queues for one call of an alter block; undefined (reported) for a call it does not take. */
+  private changes(node: DslNode): EctoChange[] | undefined {
+    const call = this.parse(node.text);
+    const [first, type] = call?.args.positional ?? [];
+    const column = symbolOrString(first);
+    const opts = call?.args.keywords ?? new Map<string, DslValue>();
+    switch (call?.name) {
+      case 'add':
+      case 'add_if_not_exists':
+      case 'modify':
+        if (!column) throw new NotTranslated('the column name is not a literal');
+        if (!type) throw new NotTranslated(`${call.name} without a type`);
+        return [{ action: call.name, column, type, opts }];
+      case 'remove':
+        if (!column) throw new NotTranslated('the column name is not a literal');
+        return [type ? { action: 'remove', column, type, opts } : { action: 'remove', column }];
+      case 'remove_if_exists':
+        if (!column) throw new NotTranslated('the column name is not a literal');
+        return [{ action: 'remove_if_exists', column, ...(type ? { type } : {}) }];
+      case 'timestamps': {
+        // Ecto's timestamps/1: two adds of :naive_datetime (or type:), null: false unless told otherwise.
+        const type = opts.get('type') ?? { kind: 'symbol', value: 'naive_datetime' };
+        const rest = new Map([...opts].filter(([key]) => !['type', 'inserted_at', 'updated_at'].includes(key)));
+        if (!rest.has('null')) rest.set('null', { kind: 'bool', value: false });
+        return (['inserted_at', 'updated_at'] as const).flatMap((key): EctoChange[] => {
+          const given = opts.get(key);
+          if (given?.kind === 'bool' && !given.value) return [];
+          const name = given === undefined ? key : symbolOrString(given);
+          if (!name) throw new NotTranslated(`${key}: is not a literal`);
+          return [{ action: 'add', column: name, type, opts: rest }];
+        });
+      }
+      default:
+        this.out.unknown(
+          node.line,
+          node.text,
+          'this call is not translated inside alter table',
+          'Check this change by hand.',
+        );
+        return undefined;
+    }
+  }
+
+  /** An alter block on MySQL and SQLite: a statement per call (their adapters' joined forms are not written yet). */
   private alter(table: string, children: DslNode[], target: DslOperation[]): undefined {
     const e = this.engine;
     for (const child of children) {
