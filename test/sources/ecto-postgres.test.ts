@@ -350,6 +350,45 @@ describe('Ecto alter blocks: one ALTER TABLE per block, as execute_ddl {:alter, 
     ]);
   });
 
+  it('modify …, primary_key: true adds the primary key at the end of the statement (plausible 20190911102027)', async () => {
+    const result = await readMigrations(
+      project({
+        '20190911102027_add_monthly_reports.exs': migration(`  def up do
+    drop constraint("weekly_reports", "weekly_reports_pkey")
+
+    alter table(:weekly_reports) do
+      modify :id, :bigint, primary_key: true
+      modify :site_id, references(:sites, on_delete: :delete_all), null: false
+    end
+
+    alter table(:tokens) do
+      add :uuid, :uuid, primary_key: true
+    end
+  end`),
+      }),
+    );
+    expect(result.errors).toEqual([]);
+    expect(sqlOf(result.migrations)[0]?.[0]).toEqual([
+      'ALTER TABLE "weekly_reports" DROP CONSTRAINT "weekly_reports_pkey"',
+      'ALTER TABLE "weekly_reports" ALTER COLUMN "id" TYPE bigint, ALTER COLUMN "site_id" TYPE bigint, ADD CONSTRAINT "weekly_reports_site_id_fkey" FOREIGN KEY ("site_id") REFERENCES "sites"("id") ON DELETE CASCADE, ALTER COLUMN "site_id" SET NOT NULL, ADD PRIMARY KEY ("id")',
+      'ALTER TABLE "tokens" ADD COLUMN "uuid" uuid, ADD PRIMARY KEY ("uuid")',
+    ]);
+    await runOnPglite(
+      'ecto_primary_key',
+      [
+        'CREATE TABLE sites (id bigserial PRIMARY KEY)',
+        'CREATE TABLE weekly_reports (id serial PRIMARY KEY, site_id integer)',
+        'CREATE TABLE tokens (name text)',
+      ],
+      result.migrations,
+    );
+    const keys = await pglite!.query<{ key: string }>(
+      `SELECT table_name || '.' || column_name AS key FROM information_schema.key_column_usage
+       WHERE table_schema = 'ecto_primary_key' AND constraint_name LIKE '%pkey' ORDER BY 1`,
+    );
+    expect(keys.rows.map((row) => row.key)).toEqual(['sites.id', 'tokens.uuid', 'weekly_reports.id']);
+  });
+
   it('a change that cannot be written is reported at its line and the others still make the statement', async () => {
     const result = await readMigrations(
       project({

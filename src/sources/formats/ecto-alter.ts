@@ -5,8 +5,8 @@ import { columnType, defaultOf, type TableRef, truthy, tupleItems } from './ecto
 /**
  * An `alter table(…) do … end` block as Ecto's PostgreSQL adapter runs it (ecto_sql 3.13,
  * Ecto.Adapters.Postgres.Connection): Ecto.Migration queues each add/modify/remove of the block as one change, and
- * execute_ddl({:alter, table, changes}) writes ONE `ALTER TABLE "t" <change>, <change>, …`, then COMMENT ON
- * statements for the table and its columns.
+ * execute_ddl({:alter, table, changes}) writes ONE `ALTER TABLE "t" <change>, <change>, …` with the primary key of
+ * the changes appended (`, ADD PRIMARY KEY (…)`), then COMMENT ON statements for the table and its columns.
  */
 
 /** One queued change, as Ecto.Migration.Runner keeps it: `{:add, column, type, opts}`, `{:remove, column}` … */
@@ -183,9 +183,15 @@ export function alterSubcommand(table: TableRef, change: EctoChange): string {
   }
 }
 
-/** The statements Ecto runs for the block: the ALTER TABLE, then the table's and the columns' comments. */
+/**
+ * The statements Ecto runs for the block: the ALTER TABLE, with `, ADD PRIMARY KEY (…)` for the changes marked
+ * primary_key: (Ecto's pk_definition, removals aside), then the table's and the columns' comments.
+ */
 export function alterStatements(table: TableRef, changes: EctoChange[]): string[] {
   const name = ddl.quoteTable('postgresql', table.name);
+  const keys = changes
+    .filter((change) => change.opts && change.action !== 'remove' && truthy(change.opts.get('primary_key')))
+    .map((change) => change.column);
   const comment = (on: string, value: DslValue | undefined) => {
     if (value === undefined || value.kind === 'nil') return [];
     const text = symbolOrString(value);
@@ -193,7 +199,7 @@ export function alterStatements(table: TableRef, changes: EctoChange[]): string[
     return [`COMMENT ON ${on} IS ${ddl.stringLiteral('postgresql', text)}`];
   };
   return [
-    `ALTER TABLE ${name} ${changes.map((change) => alterSubcommand(table, change)).join(', ')}`,
+    `ALTER TABLE ${name} ${changes.map((change) => alterSubcommand(table, change)).join(', ')}${keys.length ? `, ADD PRIMARY KEY (${quoteNames(keys)})` : ''}`,
     ...comment(`TABLE ${name}`, table.options.get('comment')),
     ...changes
       .filter((change) => change.opts && change.action !== 'remove')
