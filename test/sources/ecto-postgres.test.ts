@@ -410,4 +410,25 @@ describe('Ecto alter blocks: one ALTER TABLE per block, as execute_ddl {:alter, 
     ]);
     expect(sqlOf(result.migrations)[0]?.[0]).toEqual(['ALTER TABLE "posts" ADD COLUMN "a" varchar(255)']);
   });
+
+  it('a table comment that is not a literal, or a from: that cannot be undone, is reported at the alter line', async () => {
+    const result = await readMigrations(
+      project({
+        '20240101000000_comments.exs': migration(`  def change do
+    alter table(:posts, comment: "Posts of #{@owner}") do
+      add :a, :string
+    end
+
+    alter table(:posts) do
+      modify :b, :text, from: {:weird, :tuple, :type}
+    end
+  end`),
+      }),
+    );
+    expect(result.errors.map((error) => [error.error.where?.line, error.error.what])).toEqual([
+      [5, 'comment: is not a literal: alter table(:posts, comment: "Posts of #{@owner}")'],
+      [9, 'its reverse cannot be written: the column type is not translated: alter table(:posts)'],
+    ]);
+    expect(sqlOf(result.migrations)[0]?.[0]).toEqual(['ALTER TABLE "posts" ALTER COLUMN "b" TYPE text']);
+  });
 });

@@ -369,7 +369,14 @@ class EctoTranslator {
       }
     }
     if (changes.length === 0) return;
-    const up = alterStatements(table, changes);
+    let up: string[];
+    try {
+      up = alterStatements(table, changes);
+    } catch (error) {
+      // The table's comment: (a change's own options were checked above).
+      if (!(error instanceof NotTranslated)) throw error;
+      return this.out.unknown(node.line, node.text, error.message, 'Check this change by hand.');
+    }
     const reversed = reverseChanges(changes);
     let down: string[] | undefined;
     try {
