@@ -52,7 +52,7 @@ describe('an Ecto migration file with helper modules', () => {
     const result = await readMigrations(root, { path: FILE });
     expect(result.errors).toEqual([]);
     expect(result.migrations.map((migration) => migration.up.map((statement) => statement.sql))).toEqual([
-      ['ALTER TABLE "users" ADD COLUMN "geofence_id" bigint'],
+      ['ALTER TABLE "users" ADD COLUMN "geofence_id" bigint NULL'],
     ]);
   });
 });

@@ -199,11 +199,13 @@ export function dropIndex(
   engine: DdlEngine,
   table: string,
   name: string,
-  options: { concurrently?: boolean; ifExists?: boolean } = {},
+  /** `schema`: the index's schema (PostgreSQL and SQLite name it `"schema"."index"`). */
+  options: { concurrently?: boolean; ifExists?: boolean; schema?: string } = {},
 ): string {
   if (engine === 'mysql') return `DROP INDEX ${quote(engine, name)} ON ${quoteTable(engine, table)}`;
   const concurrently = options.concurrently && engine === 'postgresql' ? 'CONCURRENTLY ' : '';
-  return `DROP INDEX ${concurrently}${options.ifExists ? 'IF EXISTS ' : ''}${quote(engine, name)}`;
+  const schema = options.schema ? `${quote(engine, options.schema)}.` : '';
+  return `DROP INDEX ${concurrently}${options.ifExists ? 'IF EXISTS ' : ''}${schema}${quote(engine, name)}`;
 }
 
 export function addForeignKey(

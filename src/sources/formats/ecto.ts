@@ -2,8 +2,9 @@ import path from 'node:path';
 import type { Engine } from '../../model.js';
 import type { PackageContext } from '../../project/context.js';
 import type { MigrationScan } from '../../project/migrations.js';
-import { listEntries, readText } from '../files.js';
-import type { FormatRead, FormatReader } from '../types.js';
+import { relativeToRoot } from '../../root.js';
+import { listEntries, readText, selected } from '../files.js';
+import type { FormatRead, FormatReader, ReadContext } from '../types.js';
 import * as ddl from './ddl.js';
 import type { DslOperation, DslTranslation } from './dsl-migration.js';
 import { readDslFolder, scanDslFolders } from './dsl-reader.js';
@@ -16,109 +17,15 @@ import {
   parseDslTree,
   symbolOrString,
 } from './dsl-source.js';
+import { alterStatements, alterSubcommand, type EctoChange, NotTranslated, reverseChanges } from './ecto-alter.js';
+import { columnType, defaultOf, ON_DELETE, type TableRef, tableOf, truthy, tupleItems } from './ecto-types.js';
 
-/** `.exs` scripts in priv/<repo>/migrations; `.ex` modules where the migrations are compiled with the app. */
-const FILE = /^(\d+)_(\w+)\.exs?$/;
-
-const ON_DELETE: Record<string, string> = {
-  delete_all: 'CASCADE',
-  nilify_all: 'SET NULL',
-  restrict: 'RESTRICT',
-  nothing: 'NO ACTION',
-};
-
-/** Ecto's column types per adapter; an atom Ecto does not know is passed through as the type name, as Ecto does. */
-function columnType(engine: ddl.DdlEngine, type: DslValue | undefined, k: Map<string, DslValue>): string | undefined {
-  if (type?.kind === 'raw') {
-    const array = /^\{\s*:array\s*,\s*:(\w+)\s*\}$/.exec(type.text);
-    if (array && engine === 'postgresql') {
-      const inner = columnType(engine, { kind: 'symbol', value: array[1]! }, new Map());
-      return inner ? `${inner}[]` : undefined;
-    }
-    if (/^\{\s*:map\b/.test(type.text)) return engine === 'postgresql' ? 'jsonb' : 'json';
-    return undefined;
-  }
-  const name = symbolOrString(type);
-  if (!name) return undefined;
-  const size = k.get('size')?.kind === 'number' ? (k.get('size') as { value: number }).value : undefined;
-  const precision = k.get('precision')?.kind === 'number' ? (k.get('precision') as { value: number }).value : undefined;
-  const scale = k.get('scale')?.kind === 'number' ? (k.get('scale') as { value: number }).value : undefined;
-  const pg = engine === 'postgresql';
-  switch (name) {
-    case 'id':
-      return 'bigint';
-    case 'binary_id':
-      return pg ? 'uuid' : engine === 'mysql' ? 'binary(16)' : 'text';
-    case 'uuid':
-      return pg ? 'uuid' : engine === 'mysql' ? 'binary(16)' : 'text';
-    case 'string':
-      return engine === 'sqlite' ? 'text' : `varchar(${size ?? 255})`;
-    case 'binary':
-      return pg ? 'bytea' : 'blob';
-    case 'map':
-      return pg ? 'jsonb' : engine === 'mysql' ? 'json' : 'text';
-    case 'boolean':
-      return 'boolean';
-    case 'float':
-      return pg ? 'float' : engine === 'mysql' ? 'double' : 'numeric';
-    case 'decimal':
-      return precision ? `decimal(${precision}${scale !== undefined ? `,${scale}` : ''})` : 'decimal';
-    case 'time':
-      return pg ? 'time(0)' : 'time';
-    case 'naive_datetime':
-    case 'utc_datetime':
-      return pg ? 'timestamp(0)' : engine === 'mysql' ? 'datetime' : 'text';
-    case 'naive_datetime_usec':
-    case 'utc_datetime_usec':
-      return pg ? 'timestamp' : engine === 'mysql' ? 'datetime(6)' : 'text';
-    default:
-      return name;
-  }
-}
-
-function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 'unknown' {
-  if (value === undefined) return undefined;
-  switch (value.kind) {
-    case 'string':
-      return value.interpolated ? 'unknown' : { literal: value.value };
-    case 'number':
-      return { literal: value.value };
-    case 'bool':
-      return { literal: value.value };
-    case 'nil':
-      return { literal: null };
-    case 'call':
-      if (value.name === 'fragment' && value.args.positional[0]?.kind === 'string')
-        return { sql: value.args.positional[0].value };
-      return 'unknown';
-    case 'raw':
-      return value.text === '[]' ? { sql: "'{}'" } : value.text === '%{}' ? { sql: "'{}'" } : 'unknown';
-    case 'array':
-      return value.items.length === 0 ? { sql: "'{}'" } : 'unknown';
-    case 'keywords':
-      return value.entries.length === 0 ? { sql: "'{}'" } : 'unknown';
-    default:
-      return 'unknown';
-  }
-}
-
-interface TableRef {
-  name: string;
-  prefix?: string;
-  options: Map<string, DslValue>;
-}
-
-function tableOf(value: DslValue | undefined): TableRef | undefined {
-  if (value?.kind !== 'call' || value.name !== 'table') return undefined;
-  const name = symbolOrString(value.args.positional[0]);
-  if (!name) return undefined;
-  const prefix = symbolOrString(value.args.keywords.get('prefix'));
-  return { name: prefix ? `${prefix}.${name}` : name, ...(prefix ? { prefix } : {}), options: value.args.keywords };
-}
-
-function truthy(value: DslValue | undefined): boolean {
-  return value !== undefined && !(value.kind === 'bool' && !value.value) && value.kind !== 'nil';
-}
+/**
+ * `.exs` scripts in priv/<repo>/migrations; `.ex` modules where the migrations are compiled with the app. Ecto's
+ * migrator takes any `<integer>_<anything>.exs` (Integer.parse of the root name, then "_" and the name), so the
+ * name may hold hyphens (plausible's 20230406110926_associate-goals-with-sites.exs).
+ */
+const FILE = /^(\d+)_(.*)\.exs?$/;
 
 class EctoTranslator {
   constructor(
@@ -126,7 +33,62 @@ class EctoTranslator {
     readonly out: DslTranslation,
   ) {}
 
+  /** Module attributes bound to a literal (`@new_index unique_index(…)`), by name. */
+  readonly attributes = new Map<string, DslValue>();
+  /** Variables of the method being read bound to a literal (`create_query = "CREATE TYPE …"`), by name. */
+  private bindings = new Map<string, DslValue>();
+
+  /** A module attribute (`@name value`): kept when its value is a literal, to stand for `@name` where it is used. */
+  attribute(text: string): undefined {
+    const attribute = /^@([a-z_]\w*)\s+([\s\S]+)$/.exec(text);
+    const value = attribute ? this.literal(attribute[2]!) : undefined;
+    if (value) this.attributes.set(attribute![1]!, value);
+  }
+
+  /** The literal value `text` is, with the attributes and variables it names replaced by theirs. */
+  private literal(text: string): DslValue | undefined {
+    const args = parseCall(`value(${text})`, 'elixir')?.args;
+    if (args?.positional.length !== 1 || args.keywords.size > 0) return undefined;
+    const value = this.resolve(args.positional[0]!);
+    return isLiteral(value) ? value : undefined;
+  }
+
+  /** `value` with each `@attribute` and bound variable replaced by its literal. */
+  private resolve(value: DslValue): DslValue {
+    switch (value.kind) {
+      case 'raw': {
+        const attribute = /^@([a-z_]\w*)$/.exec(value.text);
+        return (attribute && this.attributes.get(attribute[1]!)) || value;
+      }
+      case 'call': {
+        const bound = this.bindings.get(value.name);
+        if (bound && value.args.positional.length === 0 && value.args.keywords.size === 0) return bound;
+        return { ...value, args: this.resolveArgs(value.args) };
+      }
+      case 'array':
+        return { kind: 'array', items: value.items.map((item) => this.resolve(item)) };
+      case 'keywords':
+        return { kind: 'keywords', entries: value.entries.map(([key, entry]) => [key, this.resolve(entry)]) };
+      default:
+        return value;
+    }
+  }
+
+  private resolveArgs(args: DslArgs): DslArgs {
+    return {
+      positional: args.positional.map((value) => this.resolve(value)),
+      keywords: new Map([...args.keywords].map(([key, value]) => [key, this.resolve(value)])),
+    };
+  }
+
+  /** The call `text` makes, its arguments resolved. */
+  private parse(text: string): ReturnType<typeof parseCall> {
+    const call = parseCall(text, 'elixir');
+    return call && { ...call, args: this.resolveArgs(call.args) };
+  }
+
   body(nodes: DslNode[], target: DslOperation[]): undefined {
+    this.bindings = new Map();
     for (const node of nodes) {
       try {
         this.statement(node, target);
@@ -146,7 +108,15 @@ class EctoTranslator {
     }
     const unknown = (why = 'this call is not translated'): undefined =>
       this.out.unknown(node.line, node.text, why, 'Check this change by hand, or write it as `execute "<SQL>"`.');
-    const call = parseCall(node.text, 'elixir');
+    const assignment = /^([a-z_]\w*)\s*=(?![=~>])\s*([\s\S]+)$/.exec(node.text);
+    if (assignment) {
+      // A variable bound to a literal runs nothing: its uses below are read with its value.
+      const value = this.literal(assignment[2]!);
+      if (!value) return unknown('the variable is not bound to a literal value');
+      this.bindings.set(assignment[1]!, value);
+      return;
+    }
+    const call = this.parse(node.text);
     if (!call) return unknown('this statement is not a migration call the reader understands');
     const push = (up: string[], down: string[] | undefined): undefined => {
       target.push({ line: node.line, up, call: node.text, ...(down ? { down } : {}) });
@@ -168,6 +138,7 @@ class EctoTranslator {
               ddl.dropIndex(e, index.table, index.name, {
                 concurrently: index.concurrently ?? false,
                 ...(ifNotExists ? { ifExists: true } : {}),
+                ...(index.schema ? { schema: index.schema } : {}),
               }),
             ],
           );
@@ -185,6 +156,7 @@ class EctoTranslator {
       case 'alter': {
         const table = tableOf(first);
         if (!table || !node.children) return unknown();
+        if (e === 'postgresql') return this.alterPostgres(node, table, target);
         return this.alter(table.name, node.children, target);
       }
       case 'drop':
@@ -205,8 +177,15 @@ class EctoTranslator {
           const index = this.index(first);
           if (!index) return unknown('the index is not written with literal names');
           return push(
-            [ddl.dropIndex(e, index.table, index.name, { concurrently: index.concurrently ?? false, ifExists })],
-            [ddl.createIndex(e, index)],
+            [
+              ddl.dropIndex(e, index.table, index.name, {
+                concurrently: index.concurrently ?? false,
+                ifExists,
+                ...(index.schema ? { schema: index.schema } : {}),
+              }),
+            ],
+            // Ecto reverses drop_if_exists into create_if_not_exists.
+            [ddl.createIndex(e, { ...index, ...(ifExists ? { ifNotExists: true } : {}) })],
           );
         }
         if (first?.kind === 'call' && first.name === 'constraint') {
@@ -269,7 +248,7 @@ class EctoTranslator {
     const after: string[] = [];
     for (const child of node.children ?? []) {
       try {
-        const call = parseCall(child.text, 'elixir');
+        const call = this.parse(child.text);
         if (call?.name === 'add' || call?.name === 'add_if_not_exists') {
           const column = this.column(child, call.args, table.name, after);
           if (column) columns.push(column);
@@ -307,7 +286,7 @@ class EctoTranslator {
     const k = args.keywords;
     const type = columnType(this.engine, k.get('type') ?? { kind: 'symbol', value: 'naive_datetime' }, new Map())!;
     const nullable = k.has('null') ? truthy(k.get('null')) : false;
-    const value = defaultOf(k.get('default'));
+    const value = defaultOf(this.engine, k.get('default'));
     const names = [
       symbolOrString(k.get('inserted_at')) ?? 'inserted_at',
       symbolOrString(k.get('updated_at')) ?? 'updated_at',
@@ -327,12 +306,12 @@ class EctoTranslator {
       this.out.unknown(node.line, node.text, 'the column name is not a literal', 'Check this column by hand.');
       return undefined;
     }
-    const value = defaultOf(k.get('default'));
+    const value = defaultOf(e, k.get('default'), type);
     if (value === 'unknown') {
       this.out.unknown(
         node.line,
         node.text,
-        'the default is not a literal or fragment("…")',
+        'the default is not a literal, a list for an array column or fragment("…")',
         'Check this column by hand.',
       );
       return undefined;
@@ -370,6 +349,94 @@ class EctoTranslator {
     return { ...base, type: sqlType };
   }
 
+  /**
+   * An alter block on PostgreSQL: ONE `ALTER TABLE` of the block's changes in the order written (Ecto's
+   * execute_ddl {:alter, …}), then its COMMENT ON statements; the derived down is the block Ecto's runner reverses.
+   * A change that cannot be written is reported at its line and left out of the statement.
+   */
+  private alterPostgres(node: DslNode, table: TableRef, target: DslOperation[]): undefined {
+    const changes: EctoChange[] = [];
+    for (const child of node.children ?? []) {
+      try {
+        const queued = this.changes(child);
+        if (!queued) continue;
+        for (const change of queued) alterSubcommand(table, change);
+        changes.push(...queued);
+      } catch (error) {
+        if (error instanceof NotTranslated)
+          this.out.unknown(child.line, child.text, error.message, 'Check this change by hand.');
+        else this.out.fail(child.line, child.text, error);
+      }
+    }
+    if (changes.length === 0) return;
+    let up: string[];
+    try {
+      up = alterStatements(table, changes);
+    } catch (error) {
+      // The table's comment: (a change's own options were checked above).
+      if (!(error instanceof NotTranslated)) throw error;
+      return this.out.unknown(node.line, node.text, error.message, 'Check this change by hand.');
+    }
+    const reversed = reverseChanges(changes);
+    let down: string[] | undefined;
+    try {
+      down = reversed && alterStatements(table, reversed);
+    } catch (error) {
+      if (!(error instanceof NotTranslated)) throw error;
+      this.out.unknown(
+        node.line,
+        node.text,
+        `its reverse cannot be written: ${error.message}`,
+        'Check the from: options by hand.',
+      );
+    }
+    target.push({ line: node.line, up, call: node.text, ...(down ? { down } : {}) });
+  }
+
+  /** The changes Ecto queues for one call of an alter block; undefined (reported) for a call it does not take. */
+  private changes(node: DslNode): EctoChange[] | undefined {
+    const call = this.parse(node.text);
+    const [first, type] = call?.args.positional ?? [];
+    const column = symbolOrString(first);
+    const opts = call?.args.keywords ?? new Map<string, DslValue>();
+    switch (call?.name) {
+      case 'add':
+      case 'add_if_not_exists':
+      case 'modify':
+        if (!column) throw new NotTranslated('the column name is not a literal');
+        if (!type) throw new NotTranslated(`${call.name} without a type`);
+        return [{ action: call.name, column, type, opts }];
+      case 'remove':
+        if (!column) throw new NotTranslated('the column name is not a literal');
+        return [type ? { action: 'remove', column, type, opts } : { action: 'remove', column }];
+      case 'remove_if_exists':
+        if (!column) throw new NotTranslated('the column name is not a literal');
+        return [{ action: 'remove_if_exists', column, ...(type ? { type } : {}) }];
+      case 'timestamps': {
+        // Ecto's timestamps/1: two adds of :naive_datetime (or type:), null: false unless told otherwise.
+        const type = opts.get('type') ?? { kind: 'symbol', value: 'naive_datetime' };
+        const rest = new Map([...opts].filter(([key]) => !['type', 'inserted_at', 'updated_at'].includes(key)));
+        if (!rest.has('null')) rest.set('null', { kind: 'bool', value: false });
+        return (['inserted_at', 'updated_at'] as const).flatMap((key): EctoChange[] => {
+          const given = opts.get(key);
+          if (given?.kind === 'bool' && !given.value) return [];
+          const name = given === undefined ? key : symbolOrString(given);
+          if (!name) throw new NotTranslated(`${key}: is not a literal`);
+          return [{ action: 'add', column: name, type, opts: rest }];
+        });
+      }
+      default:
+        this.out.unknown(
+          node.line,
+          node.text,
+          'this call is not translated inside alter table',
+          'Check this change by hand.',
+        );
+        return undefined;
+    }
+  }
+
+  /** An alter block on MySQL and SQLite: a statement per call (their adapters' joined forms are not written yet). */
   private alter(table: string, children: DslNode[], target: DslOperation[]): undefined {
     const e = this.engine;
     for (const child of children) {
@@ -377,7 +444,7 @@ class EctoTranslator {
         target.push({ line: child.line, up, call: child.text, ...(down ? { down } : {}) });
       };
       try {
-        const call = parseCall(child.text, 'elixir');
+        const call = this.parse(child.text);
         const [first, second] = call?.args.positional ?? [];
         const column = symbolOrString(first);
         switch (call?.name) {
@@ -459,12 +526,12 @@ class EctoTranslator {
             }
             if (!reference) up.push(ddl.changeType(e, table, column, sqlType));
             if (k.has('null')) up.push(ddl.setNotNull(e, table, column, !truthy(k.get('null')), sqlType));
-            const value = defaultOf(k.get('default'));
+            const value = defaultOf(e, k.get('default'), second);
             if (value === 'unknown') {
               this.out.unknown(
                 child.line,
                 child.text,
-                'the default is not a literal or fragment("…")',
+                'the default is not a literal, a list for an array column or fragment("…")',
                 'Check this change by hand.',
               );
               break;
@@ -522,7 +589,8 @@ class EctoTranslator {
     }
   }
 
-  private index(value: Extract<DslValue, { kind: 'call' }>): ddl.IndexSpec | undefined {
+  /** An `index(...)`: `schema` is its prefix:, which Ecto also puts before the index name when it drops it. */
+  private index(value: Extract<DslValue, { kind: 'call' }>): (ddl.IndexSpec & { schema?: string }) | undefined {
     const table = symbolOrString(value.args.positional[0]);
     const columns =
       names(value.args.positional[1]) ??
@@ -537,6 +605,7 @@ class EctoTranslator {
     const where = k.get('where');
     return {
       table: prefix ? `${prefix}.${table}` : table,
+      ...(prefix ? { schema: prefix } : {}),
       columns,
       name:
         symbolOrString(k.get('name')) ??
@@ -546,6 +615,38 @@ class EctoTranslator {
       ...(where?.kind === 'string' ? { where: where.value } : {}),
       ...(symbolOrString(k.get('using')) ? { using: symbolOrString(k.get('using'))! } : {}),
     };
+  }
+}
+
+/** Calls of Ecto.Migration that only build a value (a table, an index, a reference …), run nothing. */
+const CONSTRUCTORS = new Set(['table', 'index', 'unique_index', 'constraint', 'references', 'fragment']);
+
+/** A value the reader can take as written: literals, tuples and lists of them, and Ecto's value constructors. */
+function isLiteral(value: DslValue): boolean {
+  switch (value.kind) {
+    case 'symbol':
+    case 'number':
+    case 'bool':
+    case 'nil':
+      return true;
+    case 'string':
+      return !value.interpolated;
+    case 'array':
+      return value.items.every(isLiteral);
+    case 'keywords':
+      return value.entries.every(([, entry]) => isLiteral(entry));
+    case 'call':
+      return (
+        CONSTRUCTORS.has(value.name) &&
+        value.args.positional.every(isLiteral) &&
+        [...value.args.keywords.values()].every(isLiteral)
+      );
+    case 'raw': {
+      const items = tupleItems(value);
+      return items ? items.positional.every(isLiteral) && [...items.keywords.values()].every(isLiteral) : false;
+    }
+    default:
+      return false;
   }
 }
 
@@ -595,6 +696,7 @@ export const ecto: FormatReader = {
         'Migrations compiled with the app (.ex): Ecto.Migrator runs them with options these files do not show (a prefix:), so unqualified tables are read as public ones and a table they do not create is not called unknown.',
       ];
     }
+    await setAsideUnnamed(context, result);
     return readDslFolder(context, result, 'ecto', FILE, ({ source, translation }) => {
       // The migration module is the one that uses Ecto.Migration: a file may define schema modules before it.
       const modules = parseDslTree(source, 'elixir').filter((node) => /^defmodule\s/.test(node.text));
@@ -603,6 +705,7 @@ export const ecto: FormatReader = {
         modules[0];
       const members = module?.children ?? [];
       const translator = new EctoTranslator(ddl.ddlEngine(engine), translation);
+      for (const member of members) if (/^@[a-z_]/.test(member.text)) translator.attribute(member.text);
       const method = (methodName: string) =>
         members.find((node) => new RegExp(`^def\\s+${methodName}\\b`).test(node.text));
       const change = method('change');
@@ -671,6 +774,33 @@ export const ecto: FormatReader = {
     });
   },
 };
+
+/**
+ * A `.exs` file of the folder not named `<integer>_<name>.exs` is never run by Ecto's migrator: named in the
+ * notes and set aside, never dropped silently. Hidden files (plausible's .formatter.exs) are not migrations: the
+ * migrator's wildcard does not match them.
+ */
+async function setAsideUnnamed(context: ReadContext, result: FormatRead): Promise<void> {
+  const unnamed = (await listEntries(context.directory)).files.filter(
+    (file) =>
+      file.endsWith('.exs') &&
+      !file.startsWith('.') &&
+      !FILE.test(file) &&
+      selected(context.only, path.join(context.directory, file)),
+  );
+  if (unnamed.length === 0) return;
+  result.setAside = [
+    ...(result.setAside ?? []),
+    ...unnamed.map((file) => relativeToRoot(context.root, path.join(context.directory, file))),
+  ];
+  result.notes = [
+    ...(result.notes ?? []),
+    ...unnamed.map(
+      (file) =>
+        `${file} is not named <integer>_<name>.exs, so Ecto's migrator never runs it; it was not checked. Rename it (e.g. <timestamp>_${file}) if it is a migration.`,
+    ),
+  ];
+}
 
 /** `priv/repo/migrations` (or another repo's `priv/<repo>/migrations`): Ecto's own place for migration scripts. */
 const PRIV_FOLDER = /(^|\/)priv\/[\w-]+\/migrations$/;
