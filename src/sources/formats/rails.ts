@@ -18,7 +18,14 @@ import {
   parseDslTree,
   symbolOrString,
 } from './dsl-source.js';
-import { integerKeysOf, migrationVersionOf, plural, railsIndexName, singular } from './rails-names.js';
+import {
+  activeRecordVersionOf,
+  integerKeysOf,
+  migrationVersionOf,
+  plural,
+  railsIndexName,
+  singular,
+} from './rails-names.js';
 
 /** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
 const FILE = /^(\d+)_(\w+)(?:\.\w+)?\.rb$/;
@@ -209,6 +216,12 @@ function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 
   }
 }
 
+/** What change_column_null(t, c, false, default) runs first on PostgreSQL: the NULL rows get the default. */
+function fillNulls(engine: ddl.DdlEngine, table: string, column: string, value: ddl.DefaultValue): string {
+  const quoted = ddl.quote(engine, column);
+  return `UPDATE ${ddl.quoteTable(engine, table)} SET ${quoted}=${ddl.defaultSql(engine, value)} WHERE ${quoted} IS NULL`;
+}
+
 const FK_ACTIONS: Record<string, string> = {
   cascade: 'CASCADE',
   nullify: 'SET NULL',
@@ -227,6 +240,8 @@ class RailsTranslator {
     readonly migrationVersion?: number,
     /** The migration keeps Rails < 5.1's integer keys: serial primary keys, integer references. */
     readonly integerKeys = false,
+    /** The `ActiveRecord::Migration[x.y]` version (0 unversioned), whose compatibility layer Rails applies. */
+    readonly activeRecordVersion?: number,
   ) {}
 
   /** Translates a method body; `target` receives the operations (up list, or down list for `def down`). */
@@ -400,10 +415,11 @@ class RailsTranslator {
         if (!sqlType) return unknown(`column type :${type} is not translated`);
         const using = k.get('using');
         if (using && using.kind !== 'string') return unknown('using: is not a literal string');
-        const up = [ddl.changeType(e, table, column, sqlType, using?.value)];
-        if (k.has('null')) up.push(ddl.setNotNull(e, table, column, !truthy(k.get('null')), sqlType));
         const value = defaultOf(k.get('default'));
         if (value === 'unknown') return unknown('the default is not a literal');
+        if (e === 'postgresql') return push(this.changeColumnPostgres(table, column, sqlType, k, value), undefined);
+        const up = [ddl.changeType(e, table, column, sqlType, using?.value)];
+        if (k.has('null')) up.push(ddl.setNotNull(e, table, column, !truthy(k.get('null')), sqlType));
         if (value) up.push(ddl.setDefault(e, table, column, value));
         return push(up, undefined);
       }
@@ -412,12 +428,10 @@ class RailsTranslator {
         if (!table || !column || a[2]?.kind !== 'bool') return unknown();
         const notNull = !a[2].value;
         const up: string[] = [];
-        if (notNull && a[3] !== undefined) {
+        if (notNull && a[3] !== undefined && a[3].kind !== 'nil') {
           const fill = defaultOf(a[3]);
           if (!fill || fill === 'unknown') return unknown('the fill value is not a literal');
-          up.push(
-            `UPDATE ${ddl.quoteTable(e, table)} SET ${ddl.quote(e, column)} = ${ddl.defaultSql(e, fill)} WHERE ${ddl.quote(e, column)} IS NULL`,
-          );
+          up.push(fillNulls(e, table, column, fill));
         }
         up.push(ddl.setNotNull(e, table, column, notNull));
         return push(up, [ddl.setNotNull(e, table, column, !notNull)]);
@@ -599,6 +613,48 @@ class RailsTranslator {
       default:
         return unknown();
     }
+  }
+
+  /**
+   * change_column on PostgreSQL. From Rails 5.2 the adapter sends one ALTER TABLE: the new type (COLLATE, USING),
+   * then `default:` (SET DEFAULT, or DROP DEFAULT for nil), then `null:` (SET or DROP NOT NULL). Migrations of 5.1 and
+   * older keep the statements of Rails 5.1: the type change alone, then change_column_default, then
+   * change_column_null, which with `null: false` and a default first fills the NULL rows with it (an UPDATE). Rails 4
+   * (an unversioned migration) skipped the default when it was nil with `null: false`.
+   */
+  private changeColumnPostgres(
+    table: string,
+    column: string,
+    sqlType: string,
+    k: Map<string, DslValue>,
+    value: ddl.DefaultValue | undefined,
+  ): string[] {
+    const e = this.engine;
+    const quoted = ddl.quote(e, column);
+    const collation = symbolOrString(k.get('collation'));
+    const using = k.get('using');
+    const type = `ALTER COLUMN ${quoted} TYPE ${sqlType}${collation ? ` COLLATE "${collation}"` : ''}${using?.kind === 'string' ? ` USING ${using.value}` : ''}`;
+    // Rails tests the default as written: a value that casts to nil (a date string it cannot read) is SET DEFAULT NULL.
+    const isNil = k.get('default') === undefined || k.get('default')?.kind === 'nil' || value === undefined;
+    const nullValue = k.get('null');
+    const withDefault =
+      k.has('default') && !(this.activeRecordVersion === 0 && nullValue?.kind === 'bool' && !nullValue.value && isNil);
+    const defaultClause = withDefault
+      ? `ALTER COLUMN ${quoted} ${isNil ? 'DROP DEFAULT' : `SET DEFAULT ${ddl.defaultSql(e, value!)}`}`
+      : undefined;
+    const nullClause = k.has('null')
+      ? `ALTER COLUMN ${quoted} ${truthy(nullValue) ? 'DROP' : 'SET'} NOT NULL`
+      : undefined;
+    const alter = `ALTER TABLE ${ddl.quoteTable(e, table)} `;
+    if (this.activeRecordVersion === undefined || this.activeRecordVersion >= 5.2)
+      return [`${alter}${[type, defaultClause, nullClause].filter(Boolean).join(', ')}`];
+    const fill = nullClause !== undefined && !truthy(nullValue) && !isNil ? [fillNulls(e, table, column, value!)] : [];
+    return [
+      `${alter}${type}`,
+      ...(defaultClause ? [`${alter}${defaultClause}`] : []),
+      ...fill,
+      ...(nullClause ? [`${alter}${nullClause}`] : []),
+    ];
   }
 
   private reversible(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
@@ -1141,6 +1197,7 @@ export const rails: FormatReader = {
           translation,
           migrationVersionOf(klass?.text),
           integerKeysOf(klass?.text),
+          activeRecordVersionOf(klass?.text),
         );
         const method = (methodName: string) =>
           members.find((node) => new RegExp(`^def\\s+(self\\.)?${methodName}\\b`).test(node.text));

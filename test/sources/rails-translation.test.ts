@@ -1,0 +1,125 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Migration } from '../../src/model.js';
+import { readMigrations } from '../../src/sources/index.js';
+
+/**
+ * The SQL ActiveRecord's PostgreSQL adapter runs for a migration, per its ActiveRecord::Migration[x.y] version (the
+ * compatibility layers of activerecord/lib/active_record/migration/compatibility.rb), as Discourse's migrations
+ * (activerecord 6.1) showed it.
+ */
+
+const temporary: string[] = [];
+afterEach(() => {
+  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary Rails project: db/migrate/<file> for each entry, lines joined (removed after the test). */
+function railsProject(prefix: string, migrations: Record<string, string[]>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  temporary.push(dir);
+  const migrate = path.join(dir, 'db/migrate');
+  mkdirSync(migrate, { recursive: true });
+  for (const [file, lines] of Object.entries(migrations))
+    writeFileSync(path.join(migrate, file), [...lines, ''].join('\n'));
+  return dir;
+}
+
+/** A migration class of `version` whose `up` is `body`. */
+const up = (version: string, body: string[]) => [
+  `class M < ActiveRecord::Migration${version}`,
+  '  def up',
+  ...body.map((line) => `    ${line}`),
+  '  end',
+  'end',
+];
+
+const sqlOf = (migration: Migration | undefined) => migration?.up.map((statement) => statement.sql) ?? [];
+
+let pglite: PGlite | undefined;
+afterAll(async () => {
+  await pglite?.close();
+});
+
+/** A fresh schema on the shared PGlite, the search path set to it. */
+async function schema(name: string): Promise<PGlite> {
+  pglite ??= new PGlite();
+  await pglite.exec(`CREATE SCHEMA ${name}; SET search_path TO ${name}`);
+  return pglite;
+}
+
+async function run(db: PGlite, statements: string[]): Promise<void> {
+  for (const sql of statements) await db.exec(sql);
+}
+
+describe('Rails change_column with default: and null:', () => {
+  const create = up('[4.2]', ['create_table :users do |t|', '  t.boolean :active', 'end']);
+  const change = 'change_column :users, :active, :boolean, default: false, null: false';
+
+  it('Migration[5.1] and older run the type change, change_column_default, then change_column_null with its UPDATE (discourse 20140813175357)', async () => {
+    const dir = railsProject('rails-change-column-', {
+      '20140101000000_create.rb': create,
+      '20140813175357_add_default_to_active.rb': up('[4.2]', [change]),
+      '20180101000000_five_one.rb': up('[5.1]', ['change_column :users, :active, :boolean, default: nil, null: true']),
+      '20120101000000_rails4.rb': up('', ['change_column :users, :active, :boolean, default: nil, null: false']),
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    const [rails4, , legacy, fiveOne] = result.migrations;
+    expect(sqlOf(legacy)).toEqual([
+      'ALTER TABLE "users" ALTER COLUMN "active" TYPE boolean',
+      'ALTER TABLE "users" ALTER COLUMN "active" SET DEFAULT FALSE',
+      'UPDATE "users" SET "active"=FALSE WHERE "active" IS NULL',
+      'ALTER TABLE "users" ALTER COLUMN "active" SET NOT NULL',
+    ]);
+    // default: nil is DROP DEFAULT; no UPDATE without a default.
+    expect(sqlOf(fiveOne)).toEqual([
+      'ALTER TABLE "users" ALTER COLUMN "active" TYPE boolean',
+      'ALTER TABLE "users" ALTER COLUMN "active" DROP DEFAULT',
+      'ALTER TABLE "users" ALTER COLUMN "active" DROP NOT NULL',
+    ]);
+    // Rails 4 left the default alone when it was nil with null: false (options_include_default?).
+    expect(sqlOf(rails4)).toEqual([
+      'ALTER TABLE "users" ALTER COLUMN "active" TYPE boolean',
+      'ALTER TABLE "users" ALTER COLUMN "active" SET NOT NULL',
+    ]);
+    // Like Rails, it succeeds on a table with a NULL row, which gets the default.
+    const db = await schema('rails_change_column_legacy');
+    await run(db, sqlOf(result.migrations[1]));
+    await db.exec('INSERT INTO users (active) VALUES (NULL)');
+    await run(db, sqlOf(legacy));
+    expect((await db.query('SELECT active FROM users')).rows).toEqual([{ active: false }]);
+    await db.exec('SET search_path TO public');
+  });
+
+  it('Migration[5.2] and later run one ALTER TABLE: type, default, then null', async () => {
+    const dir = railsProject('rails-change-column-', {
+      '20140101000000_create.rb': create,
+      '20190101000000_five_two.rb': up('[5.2]', [change]),
+      '20200101000000_six.rb': up('[6.0]', [
+        "change_column :users, :active, :string, limit: 5, default: 'yes', null: true, using: 'active::text'",
+      ]),
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    expect(sqlOf(result.migrations[1])).toEqual([
+      'ALTER TABLE "users" ALTER COLUMN "active" TYPE boolean, ALTER COLUMN "active" SET DEFAULT FALSE, ALTER COLUMN "active" SET NOT NULL',
+    ]);
+    expect(sqlOf(result.migrations[2])).toEqual([
+      'ALTER TABLE "users" ALTER COLUMN "active" TYPE varchar(5) USING active::text, ALTER COLUMN "active" SET DEFAULT \'yes\', ALTER COLUMN "active" DROP NOT NULL',
+    ]);
+    const db = await schema('rails_change_column_combined');
+    await run(db, sqlOf(result.migrations[0]));
+    await db.exec('INSERT INTO users (active) VALUES (TRUE)');
+    await run(db, [...sqlOf(result.migrations[1]), ...sqlOf(result.migrations[2])]);
+    await db.exec('INSERT INTO users DEFAULT VALUES');
+    expect((await db.query('SELECT active FROM users ORDER BY id')).rows).toEqual([
+      { active: 'true' },
+      { active: 'yes' },
+    ]);
+    await db.exec('SET search_path TO public');
+  });
+});
