@@ -123,3 +123,55 @@ describe('Rails change_column with default: and null:', () => {
     await db.exec('SET search_path TO public');
   });
 });
+
+describe('Rails date and time defaults', () => {
+  it('a string default of a date or time column is type-cast as Rails casts it (discourse 20200417183143)', async () => {
+    const dir = railsProject('rails-time-defaults-', {
+      '20200101000000_create.rb': up('[6.0]', ['create_table :user_badges do |t|', '  t.datetime :granted_at', 'end']),
+      '20200417183143_add_created_at_to_badge_user.rb': up('[6.0]', [
+        'add_column :user_badges, :created_at, :datetime, null: true',
+        "execute 'UPDATE user_badges SET created_at = granted_at WHERE created_at IS NULL'",
+        "change_column :user_badges, :created_at, :datetime, null: false, default: 'current_timestamp'",
+      ]),
+      '20200501000000_more.rb': up('[6.0]', [
+        "add_column :user_badges, :seen_on, :date, default: 'today'",
+        "add_column :user_badges, :starts_at, :datetime, default: '2020-01-01 10:00:00'",
+        "add_column :user_badges, :noon, :time, default: '12:00'",
+        "add_column :user_badges, :ends_at, :datetime, default: 'infinity'",
+        "add_column :user_badges, :touched_at, :datetime, default: -> { 'CURRENT_TIMESTAMP' }",
+        "add_column :user_badges, :label, :string, default: 'now'",
+      ]),
+      '20200601000000_unreadable.rb': up('[6.0]', ["add_column :user_badges, :due_on, :date, default: 'Jan 1 2020'"]),
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    // 'Jan 1 2020' may or may not be read as a date by Rails: reported, not guessed.
+    expect(result.errors.map((error) => [error.path, error.error.where?.line, error.error.what])).toEqual([
+      [
+        'db/migrate/20200601000000_unreadable.rb',
+        3,
+        expect.stringContaining('Rails casts the default to :date, and the reader cannot tell'),
+      ],
+    ]);
+    const [create, badge, more] = result.migrations;
+    // A datetime cast of 'current_timestamp' is nil: SET DEFAULT NULL, which PostgreSQL takes (the string it rejects).
+    expect(sqlOf(badge)).toEqual([
+      'ALTER TABLE "user_badges" ADD COLUMN "created_at" timestamp(6)',
+      'UPDATE user_badges SET created_at = granted_at WHERE created_at IS NULL',
+      'ALTER TABLE "user_badges" ALTER COLUMN "created_at" TYPE timestamp(6), ALTER COLUMN "created_at" SET DEFAULT NULL, ALTER COLUMN "created_at" SET NOT NULL',
+    ]);
+    expect(sqlOf(more)).toEqual([
+      'ALTER TABLE "user_badges" ADD COLUMN "seen_on" date DEFAULT NULL',
+      'ALTER TABLE "user_badges" ADD COLUMN "starts_at" timestamp(6) DEFAULT \'2020-01-01 10:00:00\'',
+      'ALTER TABLE "user_badges" ADD COLUMN "noon" time DEFAULT \'12:00\'',
+      'ALTER TABLE "user_badges" ADD COLUMN "ends_at" timestamp(6) DEFAULT \'Infinity\'',
+      'ALTER TABLE "user_badges" ADD COLUMN "touched_at" timestamp(6) DEFAULT CURRENT_TIMESTAMP',
+      'ALTER TABLE "user_badges" ADD COLUMN "label" character varying DEFAULT \'now\'',
+    ]);
+    const db = await schema('rails_time_defaults');
+    await run(db, [...sqlOf(create), ...sqlOf(badge), ...sqlOf(more)]);
+    await db.exec('INSERT INTO user_badges (granted_at, created_at) VALUES (now(), now())');
+    const row = await db.query('SELECT seen_on, noon, ends_at, touched_at IS NOT NULL AS touched FROM user_badges');
+    expect(row.rows).toEqual([{ seen_on: null, noon: '12:00:00', ends_at: Number.POSITIVE_INFINITY, touched: true }]);
+    await db.exec('SET search_path TO public');
+  });
+});

@@ -190,11 +190,21 @@ function truthy(value: DslValue | undefined): boolean {
   return value !== undefined && !(value.kind === 'bool' && !value.value) && value.kind !== 'nil';
 }
 
-function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 'unknown' {
+/**
+ * A column default as Rails writes it into the SQL. `type`, the column's Rails type when known: Rails type-casts a
+ * default to it before quoting it (quote_default_expression serializes through the type, and a date or time type's
+ * serialize casts), so a string it cannot read as a date or time becomes NULL.
+ */
+function defaultOf(
+  value: DslValue | undefined,
+  type?: string,
+  engine?: ddl.DdlEngine,
+): ddl.DefaultValue | undefined | 'unknown' {
   if (value === undefined) return undefined;
   switch (value.kind) {
     case 'string':
-      return value.interpolated ? 'unknown' : { literal: value.value };
+      if (value.interpolated) return 'unknown';
+      return type && TIME_TYPES.has(type) ? castTimeDefault(value.value, type, engine) : { literal: value.value };
     case 'symbol':
       return { literal: value.value };
     case 'number':
@@ -216,10 +226,34 @@ function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 
   }
 }
 
+/** Why a default is not translated: not a literal, or a date or time string Rails may or may not read. */
+function notLiteralDefault(value: DslValue | undefined, type: string): string {
+  return value?.kind === 'string' && !value.interpolated
+    ? `Rails casts the default to :${type}, and the reader cannot tell whether it reads this string as one`
+    : 'the default is not a literal';
+}
+
 /** What change_column_null(t, c, false, default) runs first on PostgreSQL: the NULL rows get the default. */
 function fillNulls(engine: ddl.DdlEngine, table: string, column: string, value: ddl.DefaultValue): string {
   const quoted = ddl.quote(engine, column);
   return `UPDATE ${ddl.quoteTable(engine, table)} SET ${quoted}=${ddl.defaultSql(engine, value)} WHERE ${quoted} IS NULL`;
+}
+
+/** Rails types whose values are cast from strings as ActiveModel's Date, DateTime and Time types do. */
+const TIME_TYPES = new Set(['datetime', 'timestamp', 'timestamptz', 'date', 'time']);
+
+/**
+ * A string default of a date or time column, cast as Rails casts it: Date._parse finds no year (for a time, no hour)
+ * in a string without a digit, so `'current_timestamp'` or `'now'` is nil, written DEFAULT NULL; an ISO date or time
+ * is a value PostgreSQL reads the same, kept; PostgreSQL's adapter reads 'infinity' and '-infinity' as infinite
+ * values ('Infinity'). Another string with digits may or may not parse: not translated.
+ */
+function castTimeDefault(text: string, type: string, engine?: ddl.DdlEngine): ddl.DefaultValue | 'unknown' {
+  if (engine === 'postgresql' && type !== 'time' && (text === 'infinity' || text === '-infinity'))
+    return { literal: text === 'infinity' ? 'Infinity' : '-Infinity' };
+  if (!/\d/.test(text)) return { literal: null };
+  const iso = type === 'time' ? /^\d\d:\d\d(:\d\d(\.\d+)?)?$/ : /^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?$/;
+  return iso.test(text) ? { literal: text } : 'unknown';
 }
 
 const FK_ACTIONS: Record<string, string> = {
@@ -415,8 +449,8 @@ class RailsTranslator {
         if (!sqlType) return unknown(`column type :${type} is not translated`);
         const using = k.get('using');
         if (using && using.kind !== 'string') return unknown('using: is not a literal string');
-        const value = defaultOf(k.get('default'));
-        if (value === 'unknown') return unknown('the default is not a literal');
+        const value = defaultOf(k.get('default'), type, e);
+        if (value === 'unknown') return unknown(notLiteralDefault(k.get('default'), type));
         if (e === 'postgresql') return push(this.changeColumnPostgres(table, column, sqlType, k, value), undefined);
         const up = [ddl.changeType(e, table, column, sqlType, using?.value)];
         if (k.has('null')) up.push(ddl.setNotNull(e, table, column, !truthy(k.get('null')), sqlType));
@@ -554,8 +588,8 @@ class RailsTranslator {
       case 'add_timestamps':
       case 'remove_timestamps': {
         if (!table) return unknown();
-        const value = defaultOf(k.get('default'));
-        if (value === 'unknown') return unknown('the default is not a literal');
+        const value = defaultOf(k.get('default'), 'datetime', e);
+        if (value === 'unknown') return unknown(notLiteralDefault(k.get('default'), 'datetime'));
         const columns = ['created_at', 'updated_at'].map((column) => ({
           name: column,
           type: columnType(e, 'datetime', args) ?? 'timestamp',
@@ -720,9 +754,14 @@ class RailsTranslator {
       );
       return undefined;
     }
-    const value = defaultOf(args.keywords.get('default'));
+    const value = defaultOf(args.keywords.get('default'), type, this.engine);
     if (value === 'unknown') {
-      this.out.unknown(node.line, node.text, 'the default is not a literal', 'Check this column by hand.');
+      this.out.unknown(
+        node.line,
+        node.text,
+        notLiteralDefault(args.keywords.get('default'), type),
+        'Check this column by hand.',
+      );
       return undefined;
     }
     return {
