@@ -175,3 +175,44 @@ describe('Rails date and time defaults', () => {
     await db.exec('SET search_path TO public');
   });
 });
+
+describe('Rails add_index options', () => {
+  it('order: and opclass: are written after each column, and an expression index is named after its words (discourse)', async () => {
+    const dir = railsProject('rails-index-order-', {
+      '20120101000000_create.rb': up('[4.2]', [
+        'create_table :email_logs do |t|',
+        '  t.integer :user_id',
+        '  t.datetime :created_at',
+        '  t.string :name',
+        'end',
+      ]),
+      '20121011155904_indexes.rb': up('[4.2]', [
+        'add_index :email_logs, :created_at, order: { created_at: :desc }',
+        'add_index :email_logs, [:user_id, :created_at], order: { created_at: :desc }',
+        "add_index :email_logs, :user_id, order: 'desc nulls last', name: 'logs_user_desc'",
+        'add_index :email_logs, [:user_id, :name], order: :desc, name: :logs_both_desc',
+        "add_index :email_logs, :name, opclass: :text_pattern_ops, order: { name: :desc }, name: 'logs_name_pattern'",
+        "add_index :email_logs, 'lower(name)', unique: true",
+        "remove_index :email_logs, 'lower(name)'",
+      ]),
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    expect(sqlOf(result.migrations[1])).toEqual([
+      'CREATE INDEX "index_email_logs_on_created_at" ON "email_logs" ("created_at" DESC)',
+      'CREATE INDEX "index_email_logs_on_user_id_and_created_at" ON "email_logs" ("user_id", "created_at" DESC)',
+      'CREATE INDEX "logs_user_desc" ON "email_logs" ("user_id" DESC NULLS LAST)',
+      'CREATE INDEX "logs_both_desc" ON "email_logs" ("user_id" DESC, "name" DESC)',
+      'CREATE INDEX "logs_name_pattern" ON "email_logs" ("name" text_pattern_ops DESC)',
+      'CREATE UNIQUE INDEX "index_email_logs_on_lower_name" ON "email_logs" (lower(name))',
+      'DROP INDEX "index_email_logs_on_lower_name"',
+    ]);
+    const db = await schema('rails_index_order');
+    await run(db, [...sqlOf(result.migrations[0]), ...sqlOf(result.migrations[1])]);
+    const definition = await db.query<{ def: string }>(
+      "SELECT pg_get_indexdef('index_email_logs_on_user_id_and_created_at'::regclass) AS def",
+    );
+    expect(definition.rows[0]?.def).toContain('(user_id, created_at DESC)');
+    await db.exec('SET search_path TO public');
+  });
+});

@@ -502,8 +502,7 @@ class RailsTranslator {
         if (!table) return unknown();
         const columns = names(a[1]) ?? names(k.get('column'));
         const indexName =
-          symbolOrString(k.get('name')) ??
-          (columns ? railsIndexName(table, columns, this.migrationVersion) : undefined);
+          symbolOrString(k.get('name')) ?? (columns ? this.index(table, columns, new Map()).name : undefined);
         if (!indexName) return unknown();
         const concurrently = symbolOrString(k.get('algorithm')) === 'concurrently';
         const up = [ddl.dropIndex(e, table, indexName, { concurrently, ifExists: truthy(k.get('if_exists')) })];
@@ -794,12 +793,32 @@ class RailsTranslator {
     };
   }
 
+  /**
+   * add_index's index. A column string with a non-word character is an expression, written as it is and named after
+   * its words (`'lower(name)'` → index_tags_on_lower_name); named columns get their `opclass:` (PostgreSQL) and
+   * `order:` (`:desc` for every column, or `{ created_at: :desc }`), upper-cased, as Rails appends them.
+   */
   private index(table: string, columns: string[], k: Map<string, DslValue>): ddl.IndexSpec {
     const where = k.get('where');
+    const e = this.engine;
+    const expression = columns.length === 1 && /\W/.test(columns[0]!) ? columns[0]! : undefined;
+    const perColumn = (option: DslValue | undefined, column: string): string | undefined =>
+      option?.kind === 'keywords'
+        ? symbolOrString(option.entries.find(([name]) => name === column)?.[1])
+        : symbolOrString(option);
+    const written = expression
+      ? [expression]
+      : columns.map((column) => {
+          const opclass = e === 'postgresql' ? perColumn(k.get('opclass'), column) : undefined;
+          const order = perColumn(k.get('order'), column);
+          if (!opclass && !order) return column;
+          return `${ddl.quote(e, column)}${opclass ? ` ${opclass}` : ''}${order ? ` ${order.toUpperCase()}` : ''}`;
+        });
+    const nameColumns = expression ? [(expression.match(/\w+/g) ?? []).join('_')] : columns;
     return {
       table,
-      columns,
-      name: symbolOrString(k.get('name')) ?? railsIndexName(table, columns, this.migrationVersion),
+      columns: written,
+      name: symbolOrString(k.get('name')) ?? railsIndexName(table, nameColumns, this.migrationVersion),
       unique: truthy(k.get('unique')),
       concurrently: symbolOrString(k.get('algorithm')) === 'concurrently',
       ...(where?.kind === 'string' ? { where: where.value } : {}),
