@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
 import { readMigrations } from '../../src/sources/index.js';
+import { runCli } from '../helpers/cli.js';
 
 /**
  * The SQL ActiveRecord's PostgreSQL adapter runs for a migration, per its ActiveRecord::Migration[x.y] version (the
@@ -214,5 +215,93 @@ describe('Rails add_index options', () => {
     );
     expect(definition.rows[0]?.def).toContain('(user_id, created_at DESC)');
     await db.exec('SET search_path TO public');
+  });
+});
+
+describe('Rails string interpolation', () => {
+  it('#{name} of a literal of the file is written in; any other interpolation is reported, never passed on as SQL (discourse 20140904055702)', async () => {
+    const dir = railsProject('rails-interpolation-', {
+      '20140101000000_create.rb': up('[4.2]', [
+        'create_table :post_actions do |t|',
+        '  t.integer :user_id',
+        '  t.integer :post_action_type_id',
+        'end',
+      ]),
+      '20140904055702_correct_post_action_index.rb': [
+        'class CorrectPostActionIndex < ActiveRecord::Migration[4.2]',
+        "  TABLE ||= 'post_actions'",
+        '  def up',
+        '    flag_ids = "3,4,7,8"',
+        '    x = execute "DELETE FROM #{TABLE} WHERE post_action_type_id IN (#{flag_ids})"',
+        '    add_index :post_actions, :user_id, name: "idx_unique_flags", unique: true,',
+        '      where: "post_action_type_id IN (#{flag_ids})"',
+        '    ids = DB.query_single("SELECT id FROM post_action_types").join(",")',
+        '    add_index :post_actions, :user_id, name: "idx_flags", where: "post_action_type_id IN (#{ids})"',
+        '    add_index :post_actions, :post_action_type_id, name: "idx_#{ids}"',
+        '    say "done with #{ids}"',
+        '    batch = 0',
+        '    batch += 1',
+        '    execute "UPDATE post_actions SET user_id = #{batch}"',
+        "    sql = 'DELETE FROM post_actions WHERE user_id IS NULL'",
+        '    execute sql',
+        '  end',
+        'end',
+      ],
+      '20201109170951_migrate_github_user_infos.rb': up('[6.0]', [
+        'maintain_ids = DB.query_single("SELECT count(*) FROM post_actions")[0] == 0',
+        'execute <<~SQL',
+        '  INSERT INTO post_actions (user_id',
+        '    #{", id" if maintain_ids}',
+        '  ) SELECT 1 #{", 2" if maintain_ids}',
+        'SQL',
+      ]),
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors.map((error) => [error.path.slice(11, 25), error.error.where?.line, error.error.what])).toEqual(
+      [
+        ['20140904055702', 8, expect.stringContaining('this call is not translated: ids = DB.query_single')],
+        ['20140904055702', 9, expect.stringContaining('#{ids} interpolates a value that is not a literal of the file')],
+        ['20140904055702', 10, expect.stringContaining('#{ids} interpolates a value')],
+        // Assigned twice: not a literal.
+        ['20140904055702', 13, expect.stringContaining('this call is not translated: batch += 1')],
+        ['20140904055702', 14, expect.stringContaining('#{batch} interpolates a value')],
+        ['20201109170951', 3, expect.stringContaining('this call is not translated: maintain_ids =')],
+        // The interpolated `if` is inside the heredoc: the execute is reported, not read as a guarded call.
+        ['20201109170951', 4, expect.stringContaining('#{", id" if maintain_ids} interpolates a value')],
+      ],
+    );
+    expect(sqlOf(result.migrations[1])).toEqual([
+      'DELETE FROM post_actions WHERE post_action_type_id IN (3,4,7,8)',
+      'CREATE UNIQUE INDEX "idx_unique_flags" ON "post_actions" ("user_id") WHERE post_action_type_id IN (3,4,7,8)',
+      'DELETE FROM post_actions WHERE user_id IS NULL',
+    ]);
+    expect(result.migrations[2]?.notes.join('\n')).not.toContain('depends on the database');
+    const db = await schema('rails_interpolation');
+    await run(db, [...sqlOf(result.migrations[0]), ...sqlOf(result.migrations[1])]);
+    await db.exec('SET search_path TO public');
+  });
+
+  it("check of one file goes on when an earlier migration's SQL does not parse: a note, and the history is partial", async () => {
+    const dir = railsProject('rails-history-syntax-', {
+      '20140101000000_create.rb': up('[4.2]', ['create_table :users do |t|', '  t.string :name', 'end']),
+      '20140201000000_broken.rb': up('[4.2]', ['execute "UPDATE users SET name = {oops}"']),
+      '20140301000000_later.rb': up('[4.2]', ['remove_column :users, :name']),
+    });
+    const { code, out, err } = await runCli(['check', 'db/migrate/20140301000000_later.rb', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(err).toBe('');
+    expect(code).toBe(1);
+    const report = JSON.parse(out) as {
+      notes: string[];
+      files: Array<{ file: string; findings: Array<{ ruleId: string }> }>;
+    };
+    expect(report.notes).toContainEqual(
+      expect.stringMatching(
+        /^db\/migrate\/20140201000000_broken\.rb \(earlier migration\) could not be read: PostgreSQL syntax error: /,
+      ),
+    );
+    expect(report.files.map((file) => file.file)).toEqual(['db/migrate/20140301000000_later.rb']);
+    expect(report.files[0]?.findings.map((finding) => finding.ruleId)).toContain('drop-column');
   });
 });

@@ -171,7 +171,7 @@ function countNewlines(text: string): number {
 }
 
 /** Index after a quoted string starting at `start` (triple quotes for Elixir heredocs). */
-function stringEnd(source: string, start: number): number {
+export function stringEnd(source: string, start: number): number {
   const quote = source[start]!;
   if (source.startsWith(quote.repeat(3), start)) {
     const close = source.indexOf(quote.repeat(3), start + 3);

@@ -26,6 +26,15 @@ import {
   railsIndexName,
   singular,
 } from './rails-names.js';
+import {
+  assignmentOf,
+  type Literals,
+  literalsOf,
+  literalValue,
+  modifierOf,
+  resolveArgs,
+  unresolvedInterpolation,
+} from './rails-ruby.js';
 
 /** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
 const FILE = /^(\d+)_(\w+)(?:\.\w+)?\.rb$/;
@@ -263,9 +272,20 @@ const FK_ACTIONS: Record<string, string> = {
   no_action: 'NO ACTION',
 };
 
+/** Calls whose result a migration may keep in a variable (`x = execute "…"`): the call runs all the same. */
+const ASSIGNED_CALLS = new Set(['execute']);
+/**
+ * Migration calls that write their arguments into SQL (an interpolation there makes the SQL unknown); other names
+ * are either not translated at all or, like `say`, print their strings.
+ */
+const MIGRATION_VERB =
+  /^(execute|update|add_\w+|remove_\w+|change_\w+|create_\w+|drop_\w+|rename_\w+|validate_\w+|enable_extension|disable_extension)$/;
+
 class RailsTranslator {
   /** Line of a `raise ActiveRecord::IrreversibleMigration`, when the method raises it. */
   irreversibleAt: number | undefined;
+  /** The literals of the method being read and of the class (what `#{name}` in its strings writes). */
+  literals: Literals = new Map();
 
   constructor(
     readonly engine: ddl.DdlEngine,
@@ -325,22 +345,38 @@ class RailsTranslator {
       );
       return;
     }
-    const modifier = /^(.*?)\s+(if|unless)\s+(.+)$/s.exec(node.text);
-    if (modifier && !/^(if|unless)\b/.test(node.text) && parseCall(modifier[1]!, 'ruby')) {
+    const modifier = /^(if|unless)\b/.test(node.text) ? undefined : modifierOf(node.text);
+    if (modifier && parseCall(modifier.statement, 'ruby')) {
+      const { keyword, condition } = modifier;
       // `add_index … unless index_exists?(…)` runs only when the index is absent: that is IF NOT EXISTS.
-      const guarded = withExistenceGuard(modifier[1]!, modifier[2] as 'if' | 'unless', modifier[3] ?? '');
+      const guarded = withExistenceGuard(modifier.statement, keyword, condition);
       this.out.notes.push(
         guarded === undefined
-          ? `Line ${node.line}: \`${modifier[2]} ${modifier[3]}\` depends on the database; read as if it lets the call run.`
-          : `Line ${node.line}: \`${modifier[2]} ${modifier[3]}\` is read as IF ${modifier[2] === 'unless' ? 'NOT ' : ''}EXISTS.`,
+          ? `Line ${node.line}: \`${keyword} ${condition}\` depends on the database; read as if it lets the call run.`
+          : `Line ${node.line}: \`${keyword} ${condition}\` is read as IF ${keyword === 'unless' ? 'NOT ' : ''}EXISTS.`,
       );
-      return this.statement({ ...node, text: guarded ?? modifier[1]! }, target, direction);
+      return this.statement({ ...node, text: guarded ?? modifier.statement }, target, direction);
     }
-    const call = parseCall(node.text, 'ruby');
     const unknown = (why = 'this call is not translated'): undefined =>
       this.out.unknown(node.line, node.text, why, 'Check this change by hand, or write it as `execute "<SQL>"`.');
-    if (!call) return unknown('this statement is not a migration call the reader understands');
+    const assignment = assignmentOf(node.text);
+    if (assignment) {
+      // A literal bound to a name runs nothing (its value is what `#{name}` writes); `x = execute "…"` runs the call.
+      if (literalValue(assignment.value) && (assignment.operator === '' || assignment.operator === '||')) return;
+      const called = parseCall(assignment.value, 'ruby')?.name;
+      if (called && ASSIGNED_CALLS.has(called))
+        return this.statement({ ...node, text: assignment.value }, target, direction);
+      return unknown();
+    }
+    const parsed = parseCall(node.text, 'ruby');
+    if (!parsed) return unknown('this statement is not a migration call the reader understands');
+    const call = { ...parsed, args: resolveArgs(parsed.args, this.literals) };
     const { name, args } = call;
+    const interpolation = MIGRATION_VERB.test(name) ? unresolvedInterpolation(args) : undefined;
+    if (interpolation)
+      return unknown(
+        `${interpolation} interpolates a value that is not a literal of the file, so the SQL is not known`,
+      );
     const a = args.positional;
     const k = args.keywords;
     const push = (up: string[], down: string[] | undefined): undefined => {
@@ -998,7 +1034,17 @@ class RailsTranslator {
       );
       return;
     }
-    const { args } = call;
+    const args = resolveArgs(call.args, this.literals);
+    const interpolation = unresolvedInterpolation(args);
+    if (interpolation) {
+      this.out.unknown(
+        child.line,
+        child.text,
+        `${interpolation} interpolates a value that is not a literal of the file, so the SQL is not known`,
+        'Check this column by hand.',
+      );
+      return;
+    }
     const e = this.engine;
     if (method === 'timestamps') {
       const type = columnType(e, 'datetime', args)!;
@@ -1274,11 +1320,17 @@ export const rails: FormatReader = {
             'A Rails migration defines `class X < ActiveRecord::Migration[…]`.',
           );
         }
-        if (change) translator.body(change.children ?? [], translation.up, 'change');
+        // The class's constants bound to literals, then each method's own literals (what `#{name}` writes).
+        const constants = literalsOf(members.filter((node) => /^[A-Z]\w*\s*(\|\|)?=[^=]/.test(node.text)));
+        const read = (methodNode: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down') => {
+          translator.literals = literalsOf(methodNode.children ?? [], constants);
+          translator.body(methodNode.children ?? [], target, direction);
+        };
+        if (change) read(change, translation.up, 'change');
         else if (upMethod) {
-          translator.body(upMethod.children ?? [], translation.up, 'up');
+          read(upMethod, translation.up, 'up');
           if (downMethod) {
-            translator.body(downMethod.children ?? [], translation.down, 'down');
+            read(downMethod, translation.down, 'down');
             if (translator.irreversibleAt !== undefined) {
               translation.down.length = 0;
               translation.notes.push(`down raises (line ${translator.irreversibleAt}): irreversible by design.`);
@@ -1300,7 +1352,7 @@ export const rails: FormatReader = {
           if (
             member.text === 'disable_ddl_transaction!' ||
             /^def\s/.test(member.text) ||
-            /^[A-Z]\w*\s*=[^=]/.test(member.text) ||
+            /^[A-Z]\w*\s*(\|\|)?=[^=]/.test(member.text) ||
             /^(class|module)\s+[A-Z]/.test(member.text) ||
             /^include\s+[A-Z][\w:]*$/.test(member.text) ||
             /^(private|protected|public)$/.test(member.text)
