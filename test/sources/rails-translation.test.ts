@@ -305,3 +305,88 @@ describe('Rails string interpolation', () => {
     expect(report.files[0]?.findings.map((finding) => finding.ruleId)).toContain('drop-column');
   });
 });
+
+describe("Discourse's migration helpers", () => {
+  it('DB.exec of a literal runs it; SafeMigrate runs nothing; begin … ensure is read through; update "SQL" runs it; ColumnDropper.execute_drop drops (discourse)', async () => {
+    const dir = railsProject('rails-discourse-helpers-', {
+      '20180101000000_create.rb': up('[5.1]', [
+        'create_table :search_logs do |t|',
+        '  t.inet :ip_address, null: false',
+        '  t.integer :trust_level',
+        '  t.string :old_a',
+        '  t.string :old_b',
+        'end',
+      ]),
+      '20180521184439_allow_null_ip_search_log.rb': [
+        'class AllowNullIpSearchLog < ActiveRecord::Migration[5.1]',
+        '  def up',
+        '    begin',
+        '      Migration::SafeMigrate.disable!',
+        '      change_column :search_logs, :ip_address, :inet, null: true',
+        '    ensure',
+        '      Migration::SafeMigrate.enable!',
+        '    end',
+        '    DB.exec(<<~SQL)',
+        '      UPDATE search_logs SET trust_level = 0 WHERE trust_level IS NULL',
+        '    SQL',
+        '    rows = DB.exec "DELETE FROM search_logs WHERE trust_level > 4"',
+        '    DB.exec("UPDATE search_logs SET trust_level = :level", level: 1)',
+        '    update "UPDATE search_logs set trust_level = 1"',
+        '    Migration::ColumnDropper.execute_drop(:search_logs, [:old_a, :old_b])',
+        '    DROPPED.each do |table, columns|',
+        '      Migration::ColumnDropper.execute_drop(table, columns)',
+        '    end',
+        '  end',
+        '  def down',
+        '  end',
+        'end',
+      ],
+      '20191211170000_add_hashed_api_key.rb': [
+        'class AddHashedApiKey < ActiveRecord::Migration[6.0]',
+        '  def up',
+        '    begin',
+        '      batch = DB.query "SELECT id FROM search_logs LIMIT 10"',
+        '    end until batch.length < 10',
+        '    begin',
+        '      execute "UPDATE search_logs SET trust_level = 2"',
+        '    rescue PG::Error',
+        '      execute "UPDATE search_logs SET trust_level = 3"',
+        '    end',
+        '  end',
+        '  def down',
+        '    raise ActiveRecord::IrreversibleMigration',
+        '  end',
+        'end',
+      ],
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors.map((error) => [error.path.slice(11, 25), error.error.where?.line, error.error.what])).toEqual(
+      [
+        ['20180521184439', 13, expect.stringContaining('DB.exec with parameters')],
+        ['20180521184439', 16, expect.stringContaining('this call is not translated: DROPPED.each')],
+        ['20191211170000', 3, expect.stringContaining('a begin … end loop runs its body an unknown number of times')],
+      ],
+    );
+    const [, helpers, api] = result.migrations;
+    expect(sqlOf(helpers)).toEqual([
+      'ALTER TABLE "search_logs" ALTER COLUMN "ip_address" TYPE inet',
+      'ALTER TABLE "search_logs" ALTER COLUMN "ip_address" DROP NOT NULL',
+      'UPDATE search_logs SET trust_level = 0 WHERE trust_level IS NULL',
+      'DELETE FROM search_logs WHERE trust_level > 4',
+      'UPDATE search_logs set trust_level = 1',
+      'DROP FUNCTION IF EXISTS discourse_functions.raise_search_logs_old_a_readonly() CASCADE',
+      'DROP FUNCTION IF EXISTS raise_search_logs_old_a_readonly() CASCADE',
+      'ALTER TABLE search_logs DROP COLUMN IF EXISTS old_a',
+      'DROP FUNCTION IF EXISTS discourse_functions.raise_search_logs_old_b_readonly() CASCADE',
+      'DROP FUNCTION IF EXISTS raise_search_logs_old_b_readonly() CASCADE',
+      'ALTER TABLE search_logs DROP COLUMN IF EXISTS old_b',
+    ]);
+    // The loop's `end until` closes it: the rest of up and def down are read (def down raises: irreversible).
+    expect(sqlOf(api)).toEqual(['UPDATE search_logs SET trust_level = 2']);
+    expect(api?.notes).toContain('down raises (line 13): irreversible by design.');
+    expect(api?.notes).toContainEqual(expect.stringContaining('Line 6: begin … rescue is read as if nothing raises'));
+    const db = await schema('rails_discourse_helpers');
+    await run(db, [...sqlOf(result.migrations[0]), ...sqlOf(helpers), ...sqlOf(api)]);
+    await db.exec('SET search_path TO public');
+  });
+});

@@ -273,13 +273,13 @@ const FK_ACTIONS: Record<string, string> = {
 };
 
 /** Calls whose result a migration may keep in a variable (`x = execute "…"`): the call runs all the same. */
-const ASSIGNED_CALLS = new Set(['execute']);
+const ASSIGNED_CALLS = new Set(['execute', 'update', 'DB.exec']);
 /**
  * Migration calls that write their arguments into SQL (an interpolation there makes the SQL unknown); other names
  * are either not translated at all or, like `say`, print their strings.
  */
 const MIGRATION_VERB =
-  /^(execute|update|add_\w+|remove_\w+|change_\w+|create_\w+|drop_\w+|rename_\w+|validate_\w+|enable_extension|disable_extension)$/;
+  /^(execute|update|DB\.exec|Migration::ColumnDropper\.execute_drop|add_\w+|remove_\w+|change_\w+|create_\w+|drop_\w+|rename_\w+|validate_\w+|enable_extension|disable_extension)$/;
 
 class RailsTranslator {
   /** Line of a `raise ActiveRecord::IrreversibleMigration`, when the method raises it. */
@@ -338,6 +338,9 @@ class RailsTranslator {
       );
       return this.body(guarded, target, direction);
     }
+    if (node.text === 'begin' && node.children) return this.beginBlock(node, target, direction);
+    // Discourse's SafeMigrate only switches its own check of the SQL on and off: nothing runs in the database.
+    if (/^Migration::SafeMigrate\.(enable|disable)!$/.test(node.text)) return;
     const guardReturn = /^(return|next)\s+(if|unless)\s+(.+)$/s.exec(node.text);
     if (guardReturn) {
       this.out.notes.push(
@@ -361,14 +364,22 @@ class RailsTranslator {
       this.out.unknown(node.line, node.text, why, 'Check this change by hand, or write it as `execute "<SQL>"`.');
     const assignment = assignmentOf(node.text);
     if (assignment) {
-      // A literal bound to a name runs nothing (its value is what `#{name}` writes); `x = execute "…"` runs the call.
+      // A literal bound to a name runs nothing (its value is what `#{name}` writes); `x = execute "…"` (or
+      // `rows += DB.exec "…"`) runs the call.
       if (literalValue(assignment.value) && (assignment.operator === '' || assignment.operator === '||')) return;
       const called = parseCall(assignment.value, 'ruby')?.name;
       if (called && ASSIGNED_CALLS.has(called))
         return this.statement({ ...node, text: assignment.value }, target, direction);
       return unknown();
     }
-    const parsed = parseCall(node.text, 'ruby');
+    // A helper of the project's own namespace: `Migration::ColumnDropper.execute_drop(:t, [:c])`.
+    const helper = /^((?:[A-Z]\w*::)+[A-Z]\w*\.\w+[!?]?)(?=[\s(]|$)/.exec(node.text);
+    const parsed = helper
+      ? (() => {
+          const rest = parseCall(`helper${node.text.slice(helper[1]!.length)}`, 'ruby');
+          return rest ? { ...rest, name: helper[1]! } : undefined;
+        })()
+      : parseCall(node.text, 'ruby');
     if (!parsed) return unknown('this statement is not a migration call the reader understands');
     const call = { ...parsed, args: resolveArgs(parsed.args, this.literals) };
     const { name, args } = call;
@@ -643,10 +654,35 @@ class RailsTranslator {
         const drop = `DROP EXTENSION IF EXISTS ${ddl.quote(e, extension)}`;
         return name === 'enable_extension' ? push([create], [drop]) : push([drop], [create]);
       }
-      case 'execute': {
+      case 'execute':
+      // ActiveRecord's update(sql, name = nil) runs the SQL as execute does.
+      case 'update':
+      // Discourse's MiniSql connection: DB.exec(sql) runs the SQL as it is; parameters are written in at run time.
+      case 'DB.exec': {
         if (a[0]?.kind !== 'string' || a[0].interpolated)
-          return unknown('execute with SQL that is not a literal string');
+          return unknown(`${name} with SQL that is not a literal string`);
+        if (name === 'DB.exec' && (a.length > 1 || k.size > 0))
+          return unknown('DB.exec with parameters: MiniSql writes their values into the SQL at run time');
+        if (name === 'update' && (k.size > 0 || a.length > 2 || (a[1] !== undefined && a[1].kind !== 'string')))
+          return unknown();
         return push([a[0].value.trim().replace(/;\s*$/, '')], undefined);
+      }
+      case 'Migration::ColumnDropper.execute_drop': {
+        // Discourse: for each column, drop_readonly (its read-only trigger function, in the discourse_functions
+        // schema when that exists, and the one an older version put in public), then the column itself.
+        const columns = names(a[1]);
+        if (!table || !columns) return unknown('execute_drop without a literal table and columns');
+        return push(
+          columns.flatMap((column) => {
+            const fn = `raise_${table}_${column}_readonly()`;
+            return [
+              `DROP FUNCTION IF EXISTS discourse_functions.${fn} CASCADE`,
+              `DROP FUNCTION IF EXISTS ${fn} CASCADE`,
+              `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${column}`,
+            ];
+          }),
+          undefined,
+        );
       }
       case 'reversible':
         return this.reversible(node, target, direction);
@@ -724,6 +760,33 @@ class RailsTranslator {
       ...fill,
       ...(nullClause ? [`${alter}${nullClause}`] : []),
     ];
+  }
+
+  /**
+   * `begin … end` around migration calls: its body runs, then its `else` part, then its `ensure` part; a `rescue`
+   * part runs only when the body raises, so it is not read (and that is noted). `begin … end until/while …` is a
+   * loop whose body runs an unknown number of times: not translated.
+   */
+  private beginBlock(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
+    if (node.after !== undefined)
+      return this.out.unknown(
+        node.line,
+        `begin … end ${node.after}`,
+        'a begin … end loop runs its body an unknown number of times',
+        'Check this loop by hand.',
+      );
+    const parts: { kind: string; nodes: DslNode[] }[] = [{ kind: 'begin', nodes: [] }];
+    for (const child of node.children ?? []) {
+      const marker = /^(rescue|else|ensure)\b/.exec(child.text)?.[1];
+      if (marker && !child.children) parts.push({ kind: marker, nodes: [] });
+      else parts[parts.length - 1]!.nodes.push(child);
+    }
+    if (parts.some((part) => part.kind === 'rescue'))
+      this.out.notes.push(
+        `Line ${node.line}: begin … rescue is read as if nothing raises: the rescue part is not read.`,
+      );
+    for (const kind of ['begin', 'else', 'ensure'])
+      for (const part of parts) if (part.kind === kind) this.body(part.nodes, target, direction);
   }
 
   private reversible(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
