@@ -390,3 +390,26 @@ describe("Discourse's migration helpers", () => {
     await db.exec('SET search_path TO public');
   });
 });
+
+describe('Rails column types written as SQL', () => {
+  it('change_column with a type string Rails does not know writes it as it is (discourse 20180716072125)', async () => {
+    const dir = railsProject('rails-written-type-', {
+      '20180101000000_create.rb': up('[5.1]', ['create_table :email_logs do |t|', '  t.string :bounce_key', 'end']),
+      '20180716072125_alter_bounce_key_on_email_logs.rb': up('[5.1]', [
+        "change_column :email_logs, :bounce_key, 'uuid USING bounce_key::uuid'",
+        "add_column :email_logs, :codes, 'varchar(3)[]'",
+      ]),
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    expect(sqlOf(result.migrations[1])).toEqual([
+      'ALTER TABLE "email_logs" ALTER COLUMN "bounce_key" TYPE uuid USING bounce_key::uuid',
+      'ALTER TABLE "email_logs" ADD COLUMN "codes" varchar(3)[]',
+    ]);
+    const db = await schema('rails_written_type');
+    await run(db, sqlOf(result.migrations[0]));
+    await db.exec("INSERT INTO email_logs (bounce_key) VALUES ('8b1f3c1e-8d2a-4c55-9a55-7a1a0c8e1f00')");
+    await run(db, sqlOf(result.migrations[1]));
+    await db.exec('SET search_path TO public');
+  });
+});

@@ -186,6 +186,16 @@ function adapterCondition(condition: string, engine: ddl.DdlEngine): boolean | u
   return match[1] === '==' ? equal : !equal;
 }
 
+/**
+ * A type given as a string Rails does not know, with more than a name in it (`'uuid USING bounce_key::uuid'`): the
+ * adapter's type_to_sql writes such a type into the SQL as it is.
+ */
+function writtenType(value: DslValue | undefined): string | undefined {
+  return value?.kind === 'string' && !value.interpolated && /\W/.test(value.value.trim())
+    ? value.value.trim()
+    : undefined;
+}
+
 /** A type Rails does not know, named as the type argument: PostgreSQL takes it by name (an enum, a domain). */
 function customType(engine: ddl.DdlEngine, type: string): string | undefined {
   return engine === 'postgresql' && /^[a-z_][a-z0-9_]*$/.test(type) ? ddl.quote(engine, type) : undefined;
@@ -452,7 +462,7 @@ class RailsTranslator {
         const column = symbolOrString(a[1]);
         const type = symbolOrString(a[2]);
         if (!table || !column || !type) return unknown();
-        const spec = this.column(node, column, type, args, { named: true });
+        const spec = this.column(node, column, type, args, { named: true, written: writtenType(a[2]) });
         if (!spec) return;
         return push(
           [ddl.addColumn(e, table, spec, truthy(k.get('if_not_exists')))],
@@ -492,7 +502,7 @@ class RailsTranslator {
         const column = symbolOrString(a[1]);
         const type = symbolOrString(a[2]);
         if (!table || !column || !type) return unknown();
-        const sqlType = columnType(e, type, args) ?? customType(e, type);
+        const sqlType = columnType(e, type, args) ?? customType(e, type) ?? writtenType(a[2]);
         if (!sqlType) return unknown(`column type :${type} is not translated`);
         const using = k.get('using');
         if (using && using.kind !== 'string') return unknown('using: is not a literal string');
@@ -821,14 +831,14 @@ class RailsTranslator {
   /**
    * A column of `type` (a Rails type, `enum` with `enum_type:`, or `virtual` with `as:` and `stored: true`).
    * `named`: the type was given as the type argument (`add_column :t, :c, :user_role`), where PostgreSQL takes a
-   * type Rails does not know by its name, as Rails does.
+   * type Rails does not know by its name, as Rails does; `written`, such a type given as SQL (see writtenType).
    */
   private column(
     node: DslNode,
     name: string,
     type: string,
     args: DslArgs,
-    { named = false }: { named?: boolean } = {},
+    { named = false, written }: { named?: boolean; written?: string } = {},
   ): ddl.ColumnSpec | undefined {
     if (type === 'virtual') return this.generatedColumn(node, name, args);
     const sizing = ['limit', 'precision', 'scale'].find(
@@ -842,7 +852,8 @@ class RailsTranslator {
     const sqlType =
       columnType(this.engine, type, args) ??
       (NATIVE_TYPE_NAMES[this.engine].has(type.toLowerCase()) ? type.toLowerCase() : undefined) ??
-      (named ? customType(this.engine, type) : undefined);
+      (named ? customType(this.engine, type) : undefined) ??
+      written;
     if (!sqlType) {
       this.out.unknown(
         node.line,
