@@ -413,3 +413,104 @@ describe('Rails column types written as SQL', () => {
     await db.exec('SET search_path TO public');
   });
 });
+
+describe('Rails rename_table and rename_column rename indexes and sequences', () => {
+  const migrations = {
+    '20120101000000_create_actions.rb': up('[5.1]', [
+      'create_table :actions do |t|',
+      '  t.integer :user_id',
+      '  t.integer :acting_user_id',
+      '  t.integer :action_type',
+      '  t.string :name',
+      '  t.index :user_id',
+      'end',
+      'add_index :actions, [:user_id, :action_type]',
+      "add_index :actions, :acting_user_id, name: 'actions_by_actor'",
+      "add_index :actions, 'lower(name)'",
+      'create_table :links, id: false do |t|',
+      '  t.integer :action_id',
+      'end',
+      'add_index :links, :action_id',
+      "execute 'CREATE TABLE legacy (id serial PRIMARY KEY, code text)'",
+      "execute 'CREATE INDEX index_legacy_on_code ON legacy (code)'",
+      "execute 'ALTER TABLE legacy ADD CONSTRAINT legacy_code UNIQUE (code)'",
+    ]),
+    '20120810064839_rename_actions_to_user_actions.rb': [
+      'class RenameActionsToUserActions < ActiveRecord::Migration[5.1]',
+      '  def change',
+      '    rename_table :actions, :user_actions',
+      '    rename_column :user_actions, :user_id, :owner_id',
+      '    rename_table :links, :action_links',
+      '    rename_table :legacy, :old_legacy',
+      '    rename_table :from_schema_rb, :elsewhere',
+      '  end',
+      'end',
+    ],
+  };
+
+  it('as Rails finds them in the database: the primary key index, the default-named sequence and indexes (discourse 20120810064839)', async () => {
+    const dir = railsProject('rails-renames-', migrations);
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    const rename = result.migrations[1];
+    expect(sqlOf(rename)).toEqual([
+      'ALTER TABLE "actions" RENAME TO "user_actions"',
+      'ALTER INDEX "actions_pkey" RENAME TO "user_actions_pkey"',
+      'ALTER SEQUENCE "actions_id_seq" RENAME TO "user_actions_id_seq"',
+      'ALTER INDEX "index_actions_on_user_id" RENAME TO "index_user_actions_on_user_id"',
+      'ALTER INDEX "index_actions_on_user_id_and_action_type" RENAME TO "index_user_actions_on_user_id_and_action_type"',
+      'ALTER TABLE "user_actions" RENAME COLUMN "user_id" TO "owner_id"',
+      'ALTER INDEX "index_user_actions_on_user_id" RENAME TO "index_user_actions_on_owner_id"',
+      'ALTER INDEX "index_user_actions_on_user_id_and_action_type" RENAME TO "index_user_actions_on_owner_id_and_action_type"',
+      // No primary key: only the index.
+      'ALTER TABLE "links" RENAME TO "action_links"',
+      'ALTER INDEX "index_links_on_action_id" RENAME TO "index_action_links_on_action_id"',
+      'ALTER TABLE "legacy" RENAME TO "old_legacy"',
+      'ALTER TABLE "from_schema_rb" RENAME TO "elsewhere"',
+    ]);
+    // The reader does not guess what it cannot know: it says so.
+    expect(rename?.notes).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(
+          "Line 6: rename_table also renames legacy's primary key index, its id sequence (when it has the default name) and its indexes with Rails' default names; the reader does not know legacy's (ALTER TABLE legacy ADD CONSTRAINT",
+        ),
+        expect.stringContaining("the reader does not know from_schema_rb's (no migration it read creates the table)"),
+      ]),
+    );
+    // Checking the one file: the earlier migrations are read for what they create.
+    const one = await readMigrations(dir, {
+      engine: 'postgresql',
+      path: 'db/migrate/20120810064839_rename_actions_to_user_actions.rb',
+    });
+    expect(one.migrations.map(sqlOf)).toEqual([sqlOf(rename)]);
+    // Up, then the derived down, run on PostgreSQL; each rename finds its index.
+    const db = await schema('rails_renames');
+    await run(db, sqlOf(result.migrations[0]));
+    await db.exec('CREATE TABLE from_schema_rb (id integer)');
+    const indexes = async () =>
+      (
+        await db.query<{ name: string }>(
+          "SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'rails_renames' ORDER BY 1",
+        )
+      ).rows.map((row) => row.name);
+    const before = await indexes();
+    await run(db, sqlOf(rename));
+    expect(await indexes()).toEqual([
+      'actions_by_actor',
+      'index_action_links_on_action_id',
+      'index_actions_on_lower_name',
+      'index_legacy_on_code',
+      'index_user_actions_on_owner_id',
+      'index_user_actions_on_owner_id_and_action_type',
+      'legacy_code',
+      'legacy_pkey',
+      'user_actions_pkey',
+    ]);
+    expect(
+      (await db.query("SELECT sequencename FROM pg_sequences WHERE schemaname = 'rails_renames' ORDER BY 1")).rows,
+    ).toEqual([{ sequencename: 'legacy_id_seq' }, { sequencename: 'user_actions_id_seq' }]);
+    await run(db, rename?.down?.map((statement) => statement.sql) ?? []);
+    expect(await indexes()).toEqual(before);
+    await db.exec('SET search_path TO public');
+  });
+});

@@ -35,6 +35,7 @@ import {
   resolveArgs,
   unresolvedInterpolation,
 } from './rails-ruby.js';
+import { RailsSchema } from './rails-schema.js';
 
 /** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
 const FILE = /^(\d+)_(\w+)(?:\.\w+)?\.rb$/;
@@ -252,6 +253,22 @@ function notLiteralDefault(value: DslValue | undefined, type: string): string {
     : 'the default is not a literal';
 }
 
+/** A statement's source with the statements of its block. */
+function subtreeText(node: DslNode): string {
+  return [node.text, ...(node.children ?? []).map(subtreeText)].join('\n');
+}
+
+/**
+ * The renames of rename_table or rename_column after the ALTER TABLE (or, `back`, their inverse). Rails renames the
+ * sequence with ALTER TABLE, which PostgreSQL takes for a sequence too; ALTER SEQUENCE says the same plainly.
+ */
+function renameStatements(engine: ddl.DdlEngine, renames: [string, string, string][], back = false): string[] {
+  return renames.map(([kind, from, to]) => {
+    const [a, b] = back ? [to, from] : [from, to];
+    return `ALTER ${kind} ${ddl.quote(engine, a)} RENAME TO ${ddl.quote(engine, b)}`;
+  });
+}
+
 /** What change_column_null(t, c, false, default) runs first on PostgreSQL: the NULL rows get the default. */
 function fillNulls(engine: ddl.DdlEngine, table: string, column: string, value: ddl.DefaultValue): string {
   const quoted = ddl.quote(engine, column);
@@ -296,6 +313,12 @@ class RailsTranslator {
   irreversibleAt: number | undefined;
   /** The literals of the method being read and of the class (what `#{name}` in its strings writes). */
   literals: Literals = new Map();
+  /** The statements read are applied to the schema (off for calls that may not run, see bodyUnrecorded). */
+  recording = false;
+  /** Operations already applied to the schema. */
+  private readonly recorded = new WeakSet<DslOperation>();
+  /** The source of the class's helper methods and constants, by name: what a call the reader skips may run. */
+  classTexts = new Map<string, string>();
 
   constructor(
     readonly engine: ddl.DdlEngine,
@@ -306,17 +329,105 @@ class RailsTranslator {
     readonly integerKeys = false,
     /** The `ActiveRecord::Migration[x.y]` version (0 unversioned), whose compatibility layer Rails applies. */
     readonly activeRecordVersion?: number,
+    /** What the migrations read before this one (and this one so far) did to the database. */
+    public schema: RailsSchema = new RailsSchema(),
   ) {}
 
   /** Translates a method body; `target` receives the operations (up list, or down list for `def down`). */
   body(nodes: DslNode[], target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
     for (const node of nodes) {
+      const errors = this.out.errors.length;
       try {
         this.statement(node, target, direction);
       } catch (error) {
         this.out.fail(node.line, node.text, error);
       }
+      if (this.recording) this.record(target, node, errors);
     }
+  }
+
+  /**
+   * What the statement just read runs, applied to the schema the reader keeps (see RailsSchema); a statement it could
+   * not translate leaves the tables it may have changed in doubt.
+   */
+  private record(target: DslOperation[], node: DslNode, errors: number): void {
+    for (const operation of target) {
+      if (this.recorded.has(operation)) continue;
+      this.recorded.add(operation);
+      for (const sql of operation.up) this.schema.apply(sql);
+    }
+    if (this.out.errors.length <= errors) return;
+    const text = subtreeText(node);
+    const helpers = [...this.classTexts]
+      .filter(([name]) => new RegExp(`\\b${name}\\b`).test(text))
+      .map(([, body]) => body)
+      .join('\n');
+    const call = /^(create_table|change_table)\b/.test(node.text) ? parseCall(node.text, 'ruby') : undefined;
+    const only = call ? symbolOrString(call.args.positional[0]) : undefined;
+    this.schema.untranslated(text, `${this.out.file}:${node.line} is not translated`, {
+      ...(only ? { only } : {}),
+      helpers,
+    });
+  }
+
+  /** `body` with the schema left alone: calls that may not run now (the other direction of a reversible block). */
+  private bodyUnrecorded(nodes: DslNode[], target: DslOperation[], direction: 'change' | 'up' | 'down'): void {
+    const recording = this.recording;
+    this.recording = false;
+    try {
+      this.body(nodes, target, direction);
+    } finally {
+      this.recording = recording;
+    }
+  }
+
+  /**
+   * The renames Rails' PostgreSQL adapter runs after renaming a table: the primary key index and, when it has the
+   * default name, the id sequence (what pk_and_sequence_for finds), then each index whose name is the default name
+   * for the old table (rename_table_indexes, in name order). Undefined when the reader does not know the table's
+   * indexes: a note says what is missing.
+   */
+  private tableRenames(line: number, from: string, to: string): [kind: string, from: string, to: string][] | undefined {
+    const known = this.schema.tables.get(from);
+    if (!known || known.uncertain) {
+      this.out.notes.push(
+        `Line ${line}: rename_table also renames ${from}'s primary key index, its id sequence (when it has the default name) and its indexes with Rails' default names; the reader does not know ${from}'s (${known ? known.uncertain : 'no migration it read creates the table'}), so those renames are not in the SQL.`,
+      );
+      return undefined;
+    }
+    const renames: [string, string, string][] = [];
+    if (known.pk) {
+      renames.push(['INDEX', `${from}_pkey`, `${to}_pkey`]);
+      if (known.pk.sequence === `${from}_${known.pk.column}_seq`)
+        renames.push(['SEQUENCE', known.pk.sequence, `${to}_${known.pk.column}_seq`]);
+    }
+    for (const [name, index] of [...known.indexes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (index.columns && name === railsIndexName(from, index.columns, this.migrationVersion))
+        renames.push(['INDEX', name, railsIndexName(to, index.columns, this.migrationVersion)]);
+    }
+    return renames;
+  }
+
+  /**
+   * The indexes Rails' rename_column renames: those of the table whose name is the default name for their columns
+   * with the old column (rename_column_indexes, in name order). Undefined when the reader does not know them.
+   */
+  private columnRenames(line: number, table: string, from: string, to: string): [string, string, string][] | undefined {
+    const known = this.schema.tables.get(table);
+    if (!known || known.uncertain) {
+      this.out.notes.push(
+        `Line ${line}: rename_column also renames ${table}'s indexes on ${from} that have Rails' default names; the reader does not know ${table}'s indexes (${known ? known.uncertain : 'no migration it read creates the table'}), so those renames are not in the SQL.`,
+      );
+      return undefined;
+    }
+    const renames: [string, string, string][] = [];
+    for (const [name, index] of [...known.indexes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (index.columns?.includes(from) && name === railsIndexName(table, index.columns, this.migrationVersion)) {
+        const columns = index.columns.map((column) => (column === from ? to : column));
+        renames.push(['INDEX', name, railsIndexName(table, columns, this.migrationVersion)]);
+      }
+    }
+    return renames;
   }
 
   private statement(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
@@ -456,7 +567,14 @@ class RailsTranslator {
       case 'rename_table': {
         const to = symbolOrString(a[1]);
         if (!table || !to) return unknown();
-        return push([ddl.renameTable(e, table, to)], [ddl.renameTable(e, to, table)]);
+        const renames = e === 'postgresql' ? this.tableRenames(node.line, table, to) : undefined;
+        const tooLong = renames?.find(([, , name]) => Buffer.byteLength(name) > 63);
+        if (tooLong)
+          return unknown(`Rails refuses to rename index ${tooLong[1]} to ${tooLong[2]}, a name over 63 characters`);
+        return push(
+          [ddl.renameTable(e, table, to), ...renameStatements(e, renames ?? [])],
+          [ddl.renameTable(e, to, table), ...renameStatements(e, renames ?? [], true)],
+        );
       }
       case 'add_column': {
         const column = symbolOrString(a[1]);
@@ -496,7 +614,14 @@ class RailsTranslator {
         const from = symbolOrString(a[1]);
         const to = symbolOrString(a[2]);
         if (!table || !from || !to) return unknown();
-        return push([ddl.renameColumn(e, table, from, to)], [ddl.renameColumn(e, table, to, from)]);
+        const renames = e === 'postgresql' ? this.columnRenames(node.line, table, from, to) : undefined;
+        const tooLong = renames?.find(([, , name]) => Buffer.byteLength(name) > 63);
+        if (tooLong)
+          return unknown(`Rails refuses to rename index ${tooLong[1]} to ${tooLong[2]}, a name over 63 characters`);
+        return push(
+          [ddl.renameColumn(e, table, from, to), ...renameStatements(e, renames ?? [])],
+          [ddl.renameColumn(e, table, to, from), ...renameStatements(e, renames ?? [], true)],
+        );
       }
       case 'change_column': {
         const column = symbolOrString(a[1]);
@@ -705,7 +830,7 @@ class RailsTranslator {
           );
         if (node.children) {
           const inner: DslOperation[] = [];
-          this.body(node.children, inner, 'up');
+          this.bodyUnrecorded(node.children, inner, 'up');
           for (const operation of inner) target.push({ ...operation, down: [] });
           return;
         }
@@ -816,7 +941,7 @@ class RailsTranslator {
         continue;
       }
       const body = call.block !== undefined ? parseDslTree(call.block, 'ruby', child.line) : (child.children ?? []);
-      this.body(body, which, 'up');
+      this.bodyUnrecorded(body, which, 'up');
     }
     const chosen = direction === 'down' ? down : up;
     const other = direction === 'down' ? up : down;
@@ -1361,6 +1486,8 @@ export const rails: FormatReader = {
     const alongside = postDeploymentFolders(relativeToRoot(context.root, context.directory)).map((folder) =>
       path.join(context.root, folder),
     );
+    // The tables and indexes the migrations make, read in version order (the earlier ones too when one is checked).
+    const schema = new RailsSchema();
     return readDslFolder(
       context,
       result,
@@ -1376,6 +1503,7 @@ export const rails: FormatReader = {
           migrationVersionOf(klass?.text),
           integerKeysOf(klass?.text),
           activeRecordVersionOf(klass?.text),
+          schema,
         );
         const method = (methodName: string) =>
           members.find((node) => new RegExp(`^def\\s+(self\\.)?${methodName}\\b`).test(node.text));
@@ -1396,8 +1524,16 @@ export const rails: FormatReader = {
         }
         // The class's constants bound to literals, then each method's own literals (what `#{name}` writes).
         const constants = literalsOf(members.filter((node) => /^[A-Z]\w*\s*(\|\|)?=[^=]/.test(node.text)));
+        for (const member of members) {
+          const named = /^(?:def\s+(?:self\.)?(\w+[!?]?)|([A-Z]\w*)\s*(?:\|\|)?=[^=])/.exec(member.text);
+          const name = named?.[1] ?? named?.[2];
+          if (name && !['up', 'down', 'change'].includes(name)) translator.classTexts.set(name, subtreeText(member));
+        }
         const read = (methodNode: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down') => {
           translator.literals = literalsOf(methodNode.children ?? [], constants);
+          // `def down` runs only on a rollback, after up: it reads (and changes) a copy of the schema as up left it.
+          translator.schema = direction === 'down' ? schema.copy() : schema;
+          translator.recording = true;
           translator.body(methodNode.children ?? [], target, direction);
         };
         if (change) read(change, translation.up, 'change');
@@ -1449,6 +1585,7 @@ export const rails: FormatReader = {
         return { transactional, mode: change ? 'change' : 'up-down' };
       },
       alongside,
+      true,
     );
   },
 };
