@@ -514,3 +514,51 @@ describe('Rails rename_table and rename_column rename indexes and sequences', ()
     await db.exec('SET search_path TO public');
   });
 });
+
+describe('Rails tables and keys as the migration version makes them', () => {
+  it('Migration[4.2] references have no index unless asked, create_join_table shares a prefix once, add_column :primary_key is a serial key (discourse)', async () => {
+    const dir = railsProject('rails-legacy-keys-', {
+      '20120101000000_create.rb': up('[4.2]', [
+        'create_table :archetype_options do |t|',
+        '  t.references :archetype, null: false',
+        'end',
+        'add_index :archetype_options, :archetype_id',
+        'add_reference :archetype_options, :user',
+        'add_reference :archetype_options, :topic, index: true',
+        'create_table :post_action_types, id: false do |t|',
+        '  t.string :name_key',
+        'end',
+        'add_column :post_action_types, :id, :primary_key',
+      ]),
+      '20160905085445_create_join_table_web_hooks.rb': up('[5.1]', [
+        'create_table :web_hooks do |t|',
+        '  t.references :archetype_option',
+        'end',
+        'create_join_table :web_hooks, :web_hook_event_types',
+        'create_table :shared_drafts, id: false do |t|',
+        '  t.integer :topic_id',
+        'end',
+        'add_column :shared_drafts, :id, :primary_key',
+      ]),
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    const [legacy, current] = result.migrations.map(sqlOf);
+    expect(legacy?.filter((sql) => sql.startsWith('CREATE INDEX'))).toEqual([
+      'CREATE INDEX "index_archetype_options_on_archetype_id" ON "archetype_options" ("archetype_id")',
+      'CREATE INDEX "index_archetype_options_on_topic_id" ON "archetype_options" ("topic_id")',
+    ]);
+    expect(legacy).toContain('ALTER TABLE "post_action_types" ADD COLUMN "id" serial PRIMARY KEY');
+    // From 5.0 a reference has its index.
+    expect(current).toContain(
+      'CREATE INDEX "index_web_hooks_on_archetype_option_id" ON "web_hooks" ("archetype_option_id")',
+    );
+    expect(current).toContainEqual(expect.stringMatching(/^CREATE TABLE "web_hook_event_types_hooks" \(/));
+    expect(current).toContain('ALTER TABLE "shared_drafts" ADD COLUMN "id" bigserial PRIMARY KEY');
+    const db = await schema('rails_legacy_keys');
+    await run(db, [...(legacy ?? []), ...(current ?? [])]);
+    await db.exec("INSERT INTO post_action_types (name_key) VALUES ('like')");
+    expect((await db.query('SELECT id FROM post_action_types')).rows).toEqual([{ id: 1 }]);
+    await db.exec('SET search_path TO public');
+  });
+});

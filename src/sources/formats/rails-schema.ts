@@ -336,6 +336,15 @@ export class RailsSchema {
         if (name) known.indexes.delete(name);
         continue;
       }
+      const keyColumn = new RegExp(
+        `^ADD (?:COLUMN )?(?:IF NOT EXISTS )?(${IDENT}) ((?:small|big)?serial) PRIMARY KEY$`,
+        'i',
+      ).exec(action);
+      const column = nameOf(keyColumn?.[1]);
+      if (column && !known.pk) {
+        known.pk = { column, sequence: sequenceName(table, column) };
+        continue;
+      }
       if (/^ADD (CONSTRAINT \S+ )?(PRIMARY KEY|UNIQUE|EXCLUDE)\b|\bPRIMARY KEY\b|^RENAME CONSTRAINT\b/i.test(action)) {
         this.doubt(table, `${statement.slice(0, 60)}…`);
         return;

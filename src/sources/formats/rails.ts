@@ -253,6 +253,18 @@ function notLiteralDefault(value: DslValue | undefined, type: string): string {
     : 'the default is not a literal';
 }
 
+/**
+ * create_join_table's table: the two names in order, joined by `_`, a prefix they share written once
+ * (ModelSchema.derive_join_table_name: web_hooks + web_hook_event_types → web_hook_event_types_hooks).
+ */
+function joinTableName(first: string, second: string): string {
+  return [first, second]
+    .sort()
+    .join(' ')
+    .replace(/^(.*_)(.+) \1(.+)/, '$1$2_$3')
+    .replace(' ', '_');
+}
+
 /** A statement's source with the statements of its block. */
 function subtreeText(node: DslNode): string {
   return [node.text, ...(node.children ?? []).map(subtreeText)].join('\n');
@@ -966,6 +978,10 @@ class RailsTranslator {
     { named = false, written }: { named?: boolean; written?: string } = {},
   ): ddl.ColumnSpec | undefined {
     if (type === 'virtual') return this.generatedColumn(node, name, args);
+    // A :primary_key column: PostgreSQL's native bigserial primary key; Migration[5.0] and older make it an integer
+    // primary key, which the adapter writes as serial.
+    if (type === 'primary_key' && this.engine === 'postgresql')
+      return { name, type: this.integerKeys ? 'serial' : 'bigserial', primaryKey: true };
     const sizing = ['limit', 'precision', 'scale'].find(
       (key) =>
         args.keywords.has(key) && args.keywords.get(key)?.kind !== 'number' && args.keywords.get(key)?.kind !== 'nil',
@@ -1092,7 +1108,9 @@ class RailsTranslator {
     if (polymorphic)
       up.push(ddl.addColumn(e, table, { name: `${reference}_type`, type: columnType(e, 'string', args)! }));
     const indexOption = k.get('index');
-    if (indexOption === undefined || truthy(indexOption)) {
+    // Migration[4.2] keeps Rails 4's references without an index unless `index:` asks for one.
+    const legacy = this.activeRecordVersion !== undefined && this.activeRecordVersion < 5;
+    if (indexOption === undefined ? !legacy : truthy(indexOption)) {
       const columns = polymorphic ? [`${reference}_type`, column] : [column];
       const options = indexOption?.kind === 'keywords' ? new Map(indexOption.entries) : new Map<string, DslValue>();
       const index = this.index(table, columns, options);
@@ -1133,7 +1151,7 @@ class RailsTranslator {
           'create_join_table needs two table names',
           'Check this table by hand.',
         );
-      table = symbolOrString(k.get('table_name')) ?? [first, second].sort().join('_');
+      table = symbolOrString(k.get('table_name')) ?? joinTableName(first, second);
     }
     if (!table)
       return this.out.unknown(node.line, node.text, 'the table name is not a literal', 'Check this table by hand.');
