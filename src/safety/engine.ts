@@ -201,15 +201,30 @@ async function* wholeFile(parsing: Promise<PgStatement[]>): AsyncGenerator<PgSta
   yield await parsing;
 }
 
-/** A catalog from a snapshot and replayed history (shared across files by passing it back in `catalog`). */
-export async function buildCatalog(options: Pick<ValidateOptions, 'catalog' | 'rowCounts'>): Promise<MigrationCatalog> {
+/**
+ * A catalog from a snapshot and replayed history (shared across files by passing it back in `catalog`). With
+ * `unreadable`, an earlier migration whose SQL does not parse is left out and told to it as a note, and the history
+ * is then not complete; without it, the parse error is thrown.
+ */
+export async function buildCatalog(
+  options: Pick<ValidateOptions, 'catalog' | 'rowCounts'>,
+  unreadable?: (note: string) => void,
+): Promise<MigrationCatalog> {
   const catalog = new MigrationCatalog(options.rowCounts);
   const input = options.catalog instanceof MigrationCatalog ? undefined : options.catalog;
   if (input?.snapshot) catalog.loadSnapshot(input.snapshot);
+  let complete = input?.historyComplete !== false;
   for (const earlier of input?.history ?? []) {
-    await replay(catalog, earlier.sql, earlier.file);
+    try {
+      await replay(catalog, earlier.sql, earlier.file);
+    } catch (error) {
+      if (!unreadable || !(error instanceof UserError) || error.code !== 'sql-syntax') throw error;
+      complete = false;
+      const what = error.what.split('\n')[0];
+      unreadable(`${earlier.file ?? 'an earlier migration'} (earlier migration) could not be read: ${what}`);
+    }
   }
-  if (input?.history) catalog.markHistoryLoaded(input.historyComplete !== false);
+  if (input?.history) catalog.markHistoryLoaded(complete);
   return catalog;
 }
 

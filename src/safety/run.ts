@@ -203,14 +203,18 @@ async function runChecks<Report extends ReportSummary>(
   const facts = options.databaseUrl ? await readDatabaseFacts(options.databaseUrl) : undefined;
   const rowCounts = { ...(facts?.rowCounts ?? {}), ...(config.rowCounts ?? {}), ...(options.rowCounts ?? {}) };
   const snapshot = options.snapshot ?? facts?.snapshot;
-  const catalog: MigrationCatalog = await buildCatalog({
-    rowCounts,
-    catalog: {
-      ...(snapshot ? { snapshot } : {}),
-      ...(options.history && replayHistory ? { history: options.history } : {}),
-      ...(options.historyComplete === false ? { historyComplete: false } : {}),
+  const historyNotes: string[] = [];
+  const catalog: MigrationCatalog = await buildCatalog(
+    {
+      rowCounts,
+      catalog: {
+        ...(snapshot ? { snapshot } : {}),
+        ...(options.history && replayHistory ? { history: options.history } : {}),
+        ...(options.historyComplete === false ? { historyComplete: false } : {}),
+      },
     },
-  });
+    (note) => historyNotes.push(note),
+  );
   const checked = [...new Set(inputs.map(engineOf))];
   const onlyPostgres = checked.every((engine) => engine.name === 'postgresql');
   const version = resolvePgVersion(options, config, loaded.source, onlyPostgres, engineVersionSource);
@@ -240,7 +244,7 @@ async function runChecks<Report extends ReportSummary>(
     largeTableRows: base.largeTableRows ?? DEFAULT_LARGE_TABLE_ROWS,
     ...(loaded.source ? { configSource: loaded.source } : {}),
   };
-  const notes = [...versionNotes, ...(options.notes ?? []), ...fileNotes(inputs)];
+  const notes = [...versionNotes, ...(options.notes ?? []), ...historyNotes, ...fileNotes(inputs)];
   begin?.(settings, notes);
   const files: Report[] = [];
   const errors: SafetyCheckResult['errors'] = [];

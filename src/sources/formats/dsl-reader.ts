@@ -40,6 +40,11 @@ export async function readDslFolder(
   translate: (migration: DslFile) => DslFileResult,
   /** Folders whose migrations the tool applies together with the folder's, in one version order. */
   alongside: string[] = [],
+  /**
+   * Translate the migrations before the selected ones too (their results are not kept): the format learns from them
+   * what later migrations need (Rails: the indexes a rename_table renames).
+   */
+  readEarlier = false,
 ): Promise<FormatRead> {
   const found: Array<{ name: string; absolute: string }> = [];
   for (const directory of [context.directory, ...alongside]) {
@@ -47,14 +52,17 @@ export async function readDslFolder(
     for (const name of files) if (file.test(name)) found.push({ name, absolute: path.join(directory, name) });
   }
   found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const { name, absolute } of found) {
-    if (!selected(context.only, absolute)) continue;
+  const lastSelected = readEarlier ? found.findLastIndex(({ absolute }) => selected(context.only, absolute)) : -1;
+  for (const [position, { name, absolute }] of found.entries()) {
+    const chosen = selected(context.only, absolute);
+    if (!chosen && position > lastSelected) continue;
     context.signal?.throwIfAborted();
     const relative = relativeToRoot(context.root, absolute);
     const [, version = '', title = ''] = file.exec(name) ?? [];
     const translation = new DslTranslation(relative);
     const source = (await readText(absolute)) ?? '';
     const { transactional, mode } = translate({ version, name: title, relative, source, translation });
+    if (!chosen) continue;
     result.migrations.push(
       dslMigration(translation, { id: version, name: title, path: relative, format, transactional }, mode),
     );

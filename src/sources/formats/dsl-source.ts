@@ -12,6 +12,8 @@ export interface DslNode {
   children?: DslNode[];
   /** Block parameters (`|t|`, `|dir|`). */
   params?: string;
+  /** What follows the block's closing `end` on its line: a Ruby loop's `until …` / `while …`. */
+  after?: string;
 }
 
 export type DslValue =
@@ -40,10 +42,17 @@ export function parseDslTree(source: string, language: DslLanguage, firstLine = 
   const statements = logicalStatements(source, language, firstLine);
   const root: DslNode[] = [];
   const stack: DslNode[][] = [root];
+  const open: DslNode[] = [];
   for (const statement of statements) {
     const current = stack[stack.length - 1]!;
-    if (/^end\b/.test(statement.text) && statement.text.replace(/^end\b\s*/, '').length === 0) {
-      if (stack.length > 1) stack.pop();
+    // `end`, or Ruby's `end until …` / `end while …` closing a `begin … end` loop.
+    const after = /^end\b\s*(.*)$/s.exec(statement.text)?.[1];
+    if (after !== undefined && (after.length === 0 || (language === 'ruby' && /^(until|while)\b/.test(after)))) {
+      if (stack.length > 1) {
+        stack.pop();
+        const closed = open.pop();
+        if (closed && after) closed.after = after;
+      }
       continue;
     }
     const opener = /\s+do(\s*\|([^|]*)\|)?\s*$/.exec(statement.text);
@@ -57,6 +66,7 @@ export function parseDslTree(source: string, language: DslLanguage, firstLine = 
       };
       current.push(node);
       stack.push(node.children!);
+      open.push(node);
       continue;
     }
     current.push(statement);
@@ -171,7 +181,7 @@ function countNewlines(text: string): number {
 }
 
 /** Index after a quoted string starting at `start` (triple quotes for Elixir heredocs). */
-function stringEnd(source: string, start: number): number {
+export function stringEnd(source: string, start: number): number {
   const quote = source[start]!;
   if (source.startsWith(quote.repeat(3), start)) {
     const close = source.indexOf(quote.repeat(3), start + 3);

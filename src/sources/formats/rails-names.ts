@@ -95,7 +95,17 @@ export function migrationVersionOf(classLine: string | undefined): number | unde
  * older). A project's own base class (GitLab's `Gitlab::Database::Migration[2.1]`) numbers its own versions.
  */
 export function integerKeysOf(classLine: string | undefined): boolean {
+  const version = activeRecordVersionOf(classLine);
+  return version !== undefined && version < 5.1;
+}
+
+/**
+ * The version of ActiveRecord's own migration class the migration names: `ActiveRecord::Migration[5.1]` → 5.1, the
+ * unversioned `ActiveRecord::Migration` of Rails 4 and older → 0; undefined for a project's own base class, whose
+ * numbers are its own.
+ */
+export function activeRecordVersionOf(classLine: string | undefined): number | undefined {
   const base = /<\s*(?:::)?ActiveRecord::Migration\b\s*(\[\s*(\d+\.\d+)\s*\])?/.exec(classLine ?? '');
-  if (!base) return false;
-  return base[2] === undefined ? base[1] === undefined : Number(base[2]) < 5.1;
+  if (!base) return undefined;
+  return base[2] === undefined ? (base[1] === undefined ? 0 : undefined) : Number(base[2]);
 }

@@ -18,7 +18,24 @@ import {
   parseDslTree,
   symbolOrString,
 } from './dsl-source.js';
-import { integerKeysOf, migrationVersionOf, plural, railsIndexName, singular } from './rails-names.js';
+import {
+  activeRecordVersionOf,
+  integerKeysOf,
+  migrationVersionOf,
+  plural,
+  railsIndexName,
+  singular,
+} from './rails-names.js';
+import {
+  assignmentOf,
+  type Literals,
+  literalsOf,
+  literalValue,
+  modifierOf,
+  resolveArgs,
+  unresolvedInterpolation,
+} from './rails-ruby.js';
+import { RailsSchema } from './rails-schema.js';
 
 /** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
 const FILE = /^(\d+)_(\w+)(?:\.\w+)?\.rb$/;
@@ -170,6 +187,16 @@ function adapterCondition(condition: string, engine: ddl.DdlEngine): boolean | u
   return match[1] === '==' ? equal : !equal;
 }
 
+/**
+ * A type given as a string Rails does not know, with more than a name in it (`'uuid USING bounce_key::uuid'`): the
+ * adapter's type_to_sql writes such a type into the SQL as it is.
+ */
+function writtenType(value: DslValue | undefined): string | undefined {
+  return value?.kind === 'string' && !value.interpolated && /\W/.test(value.value.trim())
+    ? value.value.trim()
+    : undefined;
+}
+
 /** A type Rails does not know, named as the type argument: PostgreSQL takes it by name (an enum, a domain). */
 function customType(engine: ddl.DdlEngine, type: string): string | undefined {
   return engine === 'postgresql' && /^[a-z_][a-z0-9_]*$/.test(type) ? ddl.quote(engine, type) : undefined;
@@ -183,11 +210,21 @@ function truthy(value: DslValue | undefined): boolean {
   return value !== undefined && !(value.kind === 'bool' && !value.value) && value.kind !== 'nil';
 }
 
-function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 'unknown' {
+/**
+ * A column default as Rails writes it into the SQL. `type`, the column's Rails type when known: Rails type-casts a
+ * default to it before quoting it (quote_default_expression serializes through the type, and a date or time type's
+ * serialize casts), so a string it cannot read as a date or time becomes NULL.
+ */
+function defaultOf(
+  value: DslValue | undefined,
+  type?: string,
+  engine?: ddl.DdlEngine,
+): ddl.DefaultValue | undefined | 'unknown' {
   if (value === undefined) return undefined;
   switch (value.kind) {
     case 'string':
-      return value.interpolated ? 'unknown' : { literal: value.value };
+      if (value.interpolated) return 'unknown';
+      return type && TIME_TYPES.has(type) ? castTimeDefault(value.value, type, engine) : { literal: value.value };
     case 'symbol':
       return { literal: value.value };
     case 'number':
@@ -209,6 +246,64 @@ function defaultOf(value: DslValue | undefined): ddl.DefaultValue | undefined | 
   }
 }
 
+/** Why a default is not translated: not a literal, or a date or time string Rails may or may not read. */
+function notLiteralDefault(value: DslValue | undefined, type: string): string {
+  return value?.kind === 'string' && !value.interpolated
+    ? `Rails casts the default to :${type}, and the reader cannot tell whether it reads this string as one`
+    : 'the default is not a literal';
+}
+
+/**
+ * create_join_table's table: the two names in order, joined by `_`, a prefix they share written once
+ * (ModelSchema.derive_join_table_name: web_hooks + web_hook_event_types → web_hook_event_types_hooks).
+ */
+function joinTableName(first: string, second: string): string {
+  return [first, second]
+    .sort()
+    .join(' ')
+    .replace(/^(.*_)(.+) \1(.+)/, '$1$2_$3')
+    .replace(' ', '_');
+}
+
+/** A statement's source with the statements of its block. */
+function subtreeText(node: DslNode): string {
+  return [node.text, ...(node.children ?? []).map(subtreeText)].join('\n');
+}
+
+/**
+ * The renames of rename_table or rename_column after the ALTER TABLE (or, `back`, their inverse). Rails renames the
+ * sequence with ALTER TABLE, which PostgreSQL takes for a sequence too; ALTER SEQUENCE says the same plainly.
+ */
+function renameStatements(engine: ddl.DdlEngine, renames: [string, string, string][], back = false): string[] {
+  return renames.map(([kind, from, to]) => {
+    const [a, b] = back ? [to, from] : [from, to];
+    return `ALTER ${kind} ${ddl.quote(engine, a)} RENAME TO ${ddl.quote(engine, b)}`;
+  });
+}
+
+/** What change_column_null(t, c, false, default) runs first on PostgreSQL: the NULL rows get the default. */
+function fillNulls(engine: ddl.DdlEngine, table: string, column: string, value: ddl.DefaultValue): string {
+  const quoted = ddl.quote(engine, column);
+  return `UPDATE ${ddl.quoteTable(engine, table)} SET ${quoted}=${ddl.defaultSql(engine, value)} WHERE ${quoted} IS NULL`;
+}
+
+/** Rails types whose values are cast from strings as ActiveModel's Date, DateTime and Time types do. */
+const TIME_TYPES = new Set(['datetime', 'timestamp', 'timestamptz', 'date', 'time']);
+
+/**
+ * A string default of a date or time column, cast as Rails casts it: Date._parse finds no year (for a time, no hour)
+ * in a string without a digit, so `'current_timestamp'` or `'now'` is nil, written DEFAULT NULL; an ISO date or time
+ * is a value PostgreSQL reads the same, kept; PostgreSQL's adapter reads 'infinity' and '-infinity' as infinite
+ * values ('Infinity'). Another string with digits may or may not parse: not translated.
+ */
+function castTimeDefault(text: string, type: string, engine?: ddl.DdlEngine): ddl.DefaultValue | 'unknown' {
+  if (engine === 'postgresql' && type !== 'time' && (text === 'infinity' || text === '-infinity'))
+    return { literal: text === 'infinity' ? 'Infinity' : '-Infinity' };
+  if (!/\d/.test(text)) return { literal: null };
+  const iso = type === 'time' ? /^\d\d:\d\d(:\d\d(\.\d+)?)?$/ : /^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?)?$/;
+  return iso.test(text) ? { literal: text } : 'unknown';
+}
+
 const FK_ACTIONS: Record<string, string> = {
   cascade: 'CASCADE',
   nullify: 'SET NULL',
@@ -216,9 +311,26 @@ const FK_ACTIONS: Record<string, string> = {
   no_action: 'NO ACTION',
 };
 
+/** Calls whose result a migration may keep in a variable (`x = execute "…"`): the call runs all the same. */
+const ASSIGNED_CALLS = new Set(['execute', 'update', 'DB.exec']);
+/**
+ * Migration calls that write their arguments into SQL (an interpolation there makes the SQL unknown); other names
+ * are either not translated at all or, like `say`, print their strings.
+ */
+const MIGRATION_VERB =
+  /^(execute|update|DB\.exec|Migration::ColumnDropper\.execute_drop|add_\w+|remove_\w+|change_\w+|create_\w+|drop_\w+|rename_\w+|validate_\w+|enable_extension|disable_extension)$/;
+
 class RailsTranslator {
   /** Line of a `raise ActiveRecord::IrreversibleMigration`, when the method raises it. */
   irreversibleAt: number | undefined;
+  /** The literals of the method being read and of the class (what `#{name}` in its strings writes). */
+  literals: Literals = new Map();
+  /** The statements read are applied to the schema (off for calls that may not run, see bodyUnrecorded). */
+  recording = false;
+  /** Operations already applied to the schema. */
+  private readonly recorded = new WeakSet<DslOperation>();
+  /** The source of the class's helper methods and constants, by name: what a call the reader skips may run. */
+  classTexts = new Map<string, string>();
 
   constructor(
     readonly engine: ddl.DdlEngine,
@@ -227,17 +339,107 @@ class RailsTranslator {
     readonly migrationVersion?: number,
     /** The migration keeps Rails < 5.1's integer keys: serial primary keys, integer references. */
     readonly integerKeys = false,
+    /** The `ActiveRecord::Migration[x.y]` version (0 unversioned), whose compatibility layer Rails applies. */
+    readonly activeRecordVersion?: number,
+    /** What the migrations read before this one (and this one so far) did to the database. */
+    public schema: RailsSchema = new RailsSchema(),
   ) {}
 
   /** Translates a method body; `target` receives the operations (up list, or down list for `def down`). */
   body(nodes: DslNode[], target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
     for (const node of nodes) {
+      const errors = this.out.errors.length;
       try {
         this.statement(node, target, direction);
       } catch (error) {
         this.out.fail(node.line, node.text, error);
       }
+      if (this.recording) this.record(target, node, errors);
     }
+  }
+
+  /**
+   * What the statement just read runs, applied to the schema the reader keeps (see RailsSchema); a statement it could
+   * not translate leaves the tables it may have changed in doubt.
+   */
+  private record(target: DslOperation[], node: DslNode, errors: number): void {
+    for (const operation of target) {
+      if (this.recorded.has(operation)) continue;
+      this.recorded.add(operation);
+      for (const sql of operation.up) this.schema.apply(sql);
+    }
+    if (this.out.errors.length <= errors) return;
+    const text = subtreeText(node);
+    const helpers = [...this.classTexts]
+      .filter(([name]) => new RegExp(`\\b${name}\\b`).test(text))
+      .map(([, body]) => body)
+      .join('\n');
+    const call = /^(create_table|change_table)\b/.test(node.text) ? parseCall(node.text, 'ruby') : undefined;
+    const only = call ? symbolOrString(call.args.positional[0]) : undefined;
+    this.schema.untranslated(text, `${this.out.file}:${node.line} is not translated`, {
+      ...(only ? { only } : {}),
+      helpers,
+    });
+  }
+
+  /** `body` with the schema left alone: calls that may not run now (the other direction of a reversible block). */
+  private bodyUnrecorded(nodes: DslNode[], target: DslOperation[], direction: 'change' | 'up' | 'down'): void {
+    const recording = this.recording;
+    this.recording = false;
+    try {
+      this.body(nodes, target, direction);
+    } finally {
+      this.recording = recording;
+    }
+  }
+
+  /**
+   * The renames Rails' PostgreSQL adapter runs after renaming a table: the primary key index and, when it has the
+   * default name, the id sequence (what pk_and_sequence_for finds), then each index whose name is the default name
+   * for the old table (rename_table_indexes, in name order). Undefined when the reader does not know the table's
+   * indexes: a note says what is missing.
+   */
+  private tableRenames(line: number, from: string, to: string): [kind: string, from: string, to: string][] | undefined {
+    const known = this.schema.tables.get(from);
+    if (!known || known.uncertain) {
+      this.out.notes.push(
+        `Line ${line}: rename_table also renames ${from}'s primary key index, its id sequence (when it has the default name) and its indexes with Rails' default names; the reader does not know ${from}'s (${known ? known.uncertain : 'no migration it read creates the table'}), so those renames are not in the SQL.`,
+      );
+      return undefined;
+    }
+    const renames: [string, string, string][] = [];
+    if (known.pk) {
+      renames.push(['INDEX', `${from}_pkey`, `${to}_pkey`]);
+      if (known.pk.sequence === `${from}_${known.pk.column}_seq`)
+        renames.push(['SEQUENCE', known.pk.sequence, `${to}_${known.pk.column}_seq`]);
+    }
+    for (const [name, index] of [...known.indexes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (index.columns && name === railsIndexName(from, index.columns, this.migrationVersion))
+        renames.push(['INDEX', name, railsIndexName(to, index.columns, this.migrationVersion)]);
+    }
+    return renames;
+  }
+
+  /**
+   * The indexes Rails' rename_column renames: those of the table whose name is the default name for their columns
+   * with the old column (rename_column_indexes, in name order). Undefined when the reader does not know them.
+   */
+  private columnRenames(line: number, table: string, from: string, to: string): [string, string, string][] | undefined {
+    const known = this.schema.tables.get(table);
+    if (!known || known.uncertain) {
+      this.out.notes.push(
+        `Line ${line}: rename_column also renames ${table}'s indexes on ${from} that have Rails' default names; the reader does not know ${table}'s indexes (${known ? known.uncertain : 'no migration it read creates the table'}), so those renames are not in the SQL.`,
+      );
+      return undefined;
+    }
+    const renames: [string, string, string][] = [];
+    for (const [name, index] of [...known.indexes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (index.columns?.includes(from) && name === railsIndexName(table, index.columns, this.migrationVersion)) {
+        const columns = index.columns.map((column) => (column === from ? to : column));
+        renames.push(['INDEX', name, railsIndexName(table, columns, this.migrationVersion)]);
+      }
+    }
+    return renames;
   }
 
   private statement(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
@@ -269,6 +471,9 @@ class RailsTranslator {
       );
       return this.body(guarded, target, direction);
     }
+    if (node.text === 'begin' && node.children) return this.beginBlock(node, target, direction);
+    // Discourse's SafeMigrate only switches its own check of the SQL on and off: nothing runs in the database.
+    if (/^Migration::SafeMigrate\.(enable|disable)!$/.test(node.text)) return;
     const guardReturn = /^(return|next)\s+(if|unless)\s+(.+)$/s.exec(node.text);
     if (guardReturn) {
       this.out.notes.push(
@@ -276,22 +481,46 @@ class RailsTranslator {
       );
       return;
     }
-    const modifier = /^(.*?)\s+(if|unless)\s+(.+)$/s.exec(node.text);
-    if (modifier && !/^(if|unless)\b/.test(node.text) && parseCall(modifier[1]!, 'ruby')) {
+    const modifier = /^(if|unless)\b/.test(node.text) ? undefined : modifierOf(node.text);
+    if (modifier && parseCall(modifier.statement, 'ruby')) {
+      const { keyword, condition } = modifier;
       // `add_index … unless index_exists?(…)` runs only when the index is absent: that is IF NOT EXISTS.
-      const guarded = withExistenceGuard(modifier[1]!, modifier[2] as 'if' | 'unless', modifier[3] ?? '');
+      const guarded = withExistenceGuard(modifier.statement, keyword, condition);
       this.out.notes.push(
         guarded === undefined
-          ? `Line ${node.line}: \`${modifier[2]} ${modifier[3]}\` depends on the database; read as if it lets the call run.`
-          : `Line ${node.line}: \`${modifier[2]} ${modifier[3]}\` is read as IF ${modifier[2] === 'unless' ? 'NOT ' : ''}EXISTS.`,
+          ? `Line ${node.line}: \`${keyword} ${condition}\` depends on the database; read as if it lets the call run.`
+          : `Line ${node.line}: \`${keyword} ${condition}\` is read as IF ${keyword === 'unless' ? 'NOT ' : ''}EXISTS.`,
       );
-      return this.statement({ ...node, text: guarded ?? modifier[1]! }, target, direction);
+      return this.statement({ ...node, text: guarded ?? modifier.statement }, target, direction);
     }
-    const call = parseCall(node.text, 'ruby');
     const unknown = (why = 'this call is not translated'): undefined =>
       this.out.unknown(node.line, node.text, why, 'Check this change by hand, or write it as `execute "<SQL>"`.');
-    if (!call) return unknown('this statement is not a migration call the reader understands');
+    const assignment = assignmentOf(node.text);
+    if (assignment) {
+      // A literal bound to a name runs nothing (its value is what `#{name}` writes); `x = execute "…"` (or
+      // `rows += DB.exec "…"`) runs the call.
+      if (literalValue(assignment.value) && (assignment.operator === '' || assignment.operator === '||')) return;
+      const called = parseCall(assignment.value, 'ruby')?.name;
+      if (called && ASSIGNED_CALLS.has(called))
+        return this.statement({ ...node, text: assignment.value }, target, direction);
+      return unknown();
+    }
+    // A helper of the project's own namespace: `Migration::ColumnDropper.execute_drop(:t, [:c])`.
+    const helper = /^((?:[A-Z]\w*::)+[A-Z]\w*\.\w+[!?]?)(?=[\s(]|$)/.exec(node.text);
+    const parsed = helper
+      ? (() => {
+          const rest = parseCall(`helper${node.text.slice(helper[1]!.length)}`, 'ruby');
+          return rest ? { ...rest, name: helper[1]! } : undefined;
+        })()
+      : parseCall(node.text, 'ruby');
+    if (!parsed) return unknown('this statement is not a migration call the reader understands');
+    const call = { ...parsed, args: resolveArgs(parsed.args, this.literals) };
     const { name, args } = call;
+    const interpolation = MIGRATION_VERB.test(name) ? unresolvedInterpolation(args) : undefined;
+    if (interpolation)
+      return unknown(
+        `${interpolation} interpolates a value that is not a literal of the file, so the SQL is not known`,
+      );
     const a = args.positional;
     const k = args.keywords;
     const push = (up: string[], down: string[] | undefined): undefined => {
@@ -350,13 +579,20 @@ class RailsTranslator {
       case 'rename_table': {
         const to = symbolOrString(a[1]);
         if (!table || !to) return unknown();
-        return push([ddl.renameTable(e, table, to)], [ddl.renameTable(e, to, table)]);
+        const renames = e === 'postgresql' ? this.tableRenames(node.line, table, to) : undefined;
+        const tooLong = renames?.find(([, , name]) => Buffer.byteLength(name) > 63);
+        if (tooLong)
+          return unknown(`Rails refuses to rename index ${tooLong[1]} to ${tooLong[2]}, a name over 63 characters`);
+        return push(
+          [ddl.renameTable(e, table, to), ...renameStatements(e, renames ?? [])],
+          [ddl.renameTable(e, to, table), ...renameStatements(e, renames ?? [], true)],
+        );
       }
       case 'add_column': {
         const column = symbolOrString(a[1]);
         const type = symbolOrString(a[2]);
         if (!table || !column || !type) return unknown();
-        const spec = this.column(node, column, type, args, { named: true });
+        const spec = this.column(node, column, type, args, { named: true, written: writtenType(a[2]) });
         if (!spec) return;
         return push(
           [ddl.addColumn(e, table, spec, truthy(k.get('if_not_exists')))],
@@ -390,20 +626,28 @@ class RailsTranslator {
         const from = symbolOrString(a[1]);
         const to = symbolOrString(a[2]);
         if (!table || !from || !to) return unknown();
-        return push([ddl.renameColumn(e, table, from, to)], [ddl.renameColumn(e, table, to, from)]);
+        const renames = e === 'postgresql' ? this.columnRenames(node.line, table, from, to) : undefined;
+        const tooLong = renames?.find(([, , name]) => Buffer.byteLength(name) > 63);
+        if (tooLong)
+          return unknown(`Rails refuses to rename index ${tooLong[1]} to ${tooLong[2]}, a name over 63 characters`);
+        return push(
+          [ddl.renameColumn(e, table, from, to), ...renameStatements(e, renames ?? [])],
+          [ddl.renameColumn(e, table, to, from), ...renameStatements(e, renames ?? [], true)],
+        );
       }
       case 'change_column': {
         const column = symbolOrString(a[1]);
         const type = symbolOrString(a[2]);
         if (!table || !column || !type) return unknown();
-        const sqlType = columnType(e, type, args) ?? customType(e, type);
+        const sqlType = columnType(e, type, args) ?? customType(e, type) ?? writtenType(a[2]);
         if (!sqlType) return unknown(`column type :${type} is not translated`);
         const using = k.get('using');
         if (using && using.kind !== 'string') return unknown('using: is not a literal string');
+        const value = defaultOf(k.get('default'), type, e);
+        if (value === 'unknown') return unknown(notLiteralDefault(k.get('default'), type));
+        if (e === 'postgresql') return push(this.changeColumnPostgres(table, column, sqlType, k, value), undefined);
         const up = [ddl.changeType(e, table, column, sqlType, using?.value)];
         if (k.has('null')) up.push(ddl.setNotNull(e, table, column, !truthy(k.get('null')), sqlType));
-        const value = defaultOf(k.get('default'));
-        if (value === 'unknown') return unknown('the default is not a literal');
         if (value) up.push(ddl.setDefault(e, table, column, value));
         return push(up, undefined);
       }
@@ -412,12 +656,10 @@ class RailsTranslator {
         if (!table || !column || a[2]?.kind !== 'bool') return unknown();
         const notNull = !a[2].value;
         const up: string[] = [];
-        if (notNull && a[3] !== undefined) {
+        if (notNull && a[3] !== undefined && a[3].kind !== 'nil') {
           const fill = defaultOf(a[3]);
           if (!fill || fill === 'unknown') return unknown('the fill value is not a literal');
-          up.push(
-            `UPDATE ${ddl.quoteTable(e, table)} SET ${ddl.quote(e, column)} = ${ddl.defaultSql(e, fill)} WHERE ${ddl.quote(e, column)} IS NULL`,
-          );
+          up.push(fillNulls(e, table, column, fill));
         }
         up.push(ddl.setNotNull(e, table, column, notNull));
         return push(up, [ddl.setNotNull(e, table, column, !notNull)]);
@@ -454,8 +696,7 @@ class RailsTranslator {
         if (!table) return unknown();
         const columns = names(a[1]) ?? names(k.get('column'));
         const indexName =
-          symbolOrString(k.get('name')) ??
-          (columns ? railsIndexName(table, columns, this.migrationVersion) : undefined);
+          symbolOrString(k.get('name')) ?? (columns ? this.index(table, columns, new Map()).name : undefined);
         if (!indexName) return unknown();
         const concurrently = symbolOrString(k.get('algorithm')) === 'concurrently';
         const up = [ddl.dropIndex(e, table, indexName, { concurrently, ifExists: truthy(k.get('if_exists')) })];
@@ -540,8 +781,8 @@ class RailsTranslator {
       case 'add_timestamps':
       case 'remove_timestamps': {
         if (!table) return unknown();
-        const value = defaultOf(k.get('default'));
-        if (value === 'unknown') return unknown('the default is not a literal');
+        const value = defaultOf(k.get('default'), 'datetime', e);
+        if (value === 'unknown') return unknown(notLiteralDefault(k.get('default'), 'datetime'));
         const columns = ['created_at', 'updated_at'].map((column) => ({
           name: column,
           type: columnType(e, 'datetime', args) ?? 'timestamp',
@@ -560,10 +801,35 @@ class RailsTranslator {
         const drop = `DROP EXTENSION IF EXISTS ${ddl.quote(e, extension)}`;
         return name === 'enable_extension' ? push([create], [drop]) : push([drop], [create]);
       }
-      case 'execute': {
+      case 'execute':
+      // ActiveRecord's update(sql, name = nil) runs the SQL as execute does.
+      case 'update':
+      // Discourse's MiniSql connection: DB.exec(sql) runs the SQL as it is; parameters are written in at run time.
+      case 'DB.exec': {
         if (a[0]?.kind !== 'string' || a[0].interpolated)
-          return unknown('execute with SQL that is not a literal string');
+          return unknown(`${name} with SQL that is not a literal string`);
+        if (name === 'DB.exec' && (a.length > 1 || k.size > 0))
+          return unknown('DB.exec with parameters: MiniSql writes their values into the SQL at run time');
+        if (name === 'update' && (k.size > 0 || a.length > 2 || (a[1] !== undefined && a[1].kind !== 'string')))
+          return unknown();
         return push([a[0].value.trim().replace(/;\s*$/, '')], undefined);
+      }
+      case 'Migration::ColumnDropper.execute_drop': {
+        // Discourse: for each column, drop_readonly (its read-only trigger function, in the discourse_functions
+        // schema when that exists, and the one an older version put in public), then the column itself.
+        const columns = names(a[1]);
+        if (!table || !columns) return unknown('execute_drop without a literal table and columns');
+        return push(
+          columns.flatMap((column) => {
+            const fn = `raise_${table}_${column}_readonly()`;
+            return [
+              `DROP FUNCTION IF EXISTS discourse_functions.${fn} CASCADE`,
+              `DROP FUNCTION IF EXISTS ${fn} CASCADE`,
+              `ALTER TABLE ${table} DROP COLUMN IF EXISTS ${column}`,
+            ];
+          }),
+          undefined,
+        );
       }
       case 'reversible':
         return this.reversible(node, target, direction);
@@ -576,7 +842,7 @@ class RailsTranslator {
           );
         if (node.children) {
           const inner: DslOperation[] = [];
-          this.body(node.children, inner, 'up');
+          this.bodyUnrecorded(node.children, inner, 'up');
           for (const operation of inner) target.push({ ...operation, down: [] });
           return;
         }
@@ -601,6 +867,75 @@ class RailsTranslator {
     }
   }
 
+  /**
+   * change_column on PostgreSQL. From Rails 5.2 the adapter sends one ALTER TABLE: the new type (COLLATE, USING),
+   * then `default:` (SET DEFAULT, or DROP DEFAULT for nil), then `null:` (SET or DROP NOT NULL). Migrations of 5.1 and
+   * older keep the statements of Rails 5.1: the type change alone, then change_column_default, then
+   * change_column_null, which with `null: false` and a default first fills the NULL rows with it (an UPDATE). Rails 4
+   * (an unversioned migration) skipped the default when it was nil with `null: false`.
+   */
+  private changeColumnPostgres(
+    table: string,
+    column: string,
+    sqlType: string,
+    k: Map<string, DslValue>,
+    value: ddl.DefaultValue | undefined,
+  ): string[] {
+    const e = this.engine;
+    const quoted = ddl.quote(e, column);
+    const collation = symbolOrString(k.get('collation'));
+    const using = k.get('using');
+    const type = `ALTER COLUMN ${quoted} TYPE ${sqlType}${collation ? ` COLLATE "${collation}"` : ''}${using?.kind === 'string' ? ` USING ${using.value}` : ''}`;
+    // Rails tests the default as written: a value that casts to nil (a date string it cannot read) is SET DEFAULT NULL.
+    const isNil = k.get('default') === undefined || k.get('default')?.kind === 'nil' || value === undefined;
+    const nullValue = k.get('null');
+    const withDefault =
+      k.has('default') && !(this.activeRecordVersion === 0 && nullValue?.kind === 'bool' && !nullValue.value && isNil);
+    const defaultClause = withDefault
+      ? `ALTER COLUMN ${quoted} ${isNil ? 'DROP DEFAULT' : `SET DEFAULT ${ddl.defaultSql(e, value!)}`}`
+      : undefined;
+    const nullClause = k.has('null')
+      ? `ALTER COLUMN ${quoted} ${truthy(nullValue) ? 'DROP' : 'SET'} NOT NULL`
+      : undefined;
+    const alter = `ALTER TABLE ${ddl.quoteTable(e, table)} `;
+    if (this.activeRecordVersion === undefined || this.activeRecordVersion >= 5.2)
+      return [`${alter}${[type, defaultClause, nullClause].filter(Boolean).join(', ')}`];
+    const fill = nullClause !== undefined && !truthy(nullValue) && !isNil ? [fillNulls(e, table, column, value!)] : [];
+    return [
+      `${alter}${type}`,
+      ...(defaultClause ? [`${alter}${defaultClause}`] : []),
+      ...fill,
+      ...(nullClause ? [`${alter}${nullClause}`] : []),
+    ];
+  }
+
+  /**
+   * `begin … end` around migration calls: its body runs, then its `else` part, then its `ensure` part; a `rescue`
+   * part runs only when the body raises, so it is not read (and that is noted). `begin … end until/while …` is a
+   * loop whose body runs an unknown number of times: not translated.
+   */
+  private beginBlock(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
+    if (node.after !== undefined)
+      return this.out.unknown(
+        node.line,
+        `begin … end ${node.after}`,
+        'a begin … end loop runs its body an unknown number of times',
+        'Check this loop by hand.',
+      );
+    const parts: { kind: string; nodes: DslNode[] }[] = [{ kind: 'begin', nodes: [] }];
+    for (const child of node.children ?? []) {
+      const marker = /^(rescue|else|ensure)\b/.exec(child.text)?.[1];
+      if (marker && !child.children) parts.push({ kind: marker, nodes: [] });
+      else parts[parts.length - 1]!.nodes.push(child);
+    }
+    if (parts.some((part) => part.kind === 'rescue'))
+      this.out.notes.push(
+        `Line ${node.line}: begin … rescue is read as if nothing raises: the rescue part is not read.`,
+      );
+    for (const kind of ['begin', 'else', 'ensure'])
+      for (const part of parts) if (part.kind === kind) this.body(part.nodes, target, direction);
+  }
+
   private reversible(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
     const parameter = node.params ?? 'dir';
     const up: DslOperation[] = [];
@@ -618,7 +953,7 @@ class RailsTranslator {
         continue;
       }
       const body = call.block !== undefined ? parseDslTree(call.block, 'ruby', child.line) : (child.children ?? []);
-      this.body(body, which, 'up');
+      this.bodyUnrecorded(body, which, 'up');
     }
     const chosen = direction === 'down' ? down : up;
     const other = direction === 'down' ? up : down;
@@ -633,16 +968,20 @@ class RailsTranslator {
   /**
    * A column of `type` (a Rails type, `enum` with `enum_type:`, or `virtual` with `as:` and `stored: true`).
    * `named`: the type was given as the type argument (`add_column :t, :c, :user_role`), where PostgreSQL takes a
-   * type Rails does not know by its name, as Rails does.
+   * type Rails does not know by its name, as Rails does; `written`, such a type given as SQL (see writtenType).
    */
   private column(
     node: DslNode,
     name: string,
     type: string,
     args: DslArgs,
-    { named = false }: { named?: boolean } = {},
+    { named = false, written }: { named?: boolean; written?: string } = {},
   ): ddl.ColumnSpec | undefined {
     if (type === 'virtual') return this.generatedColumn(node, name, args);
+    // A :primary_key column: PostgreSQL's native bigserial primary key; Migration[5.0] and older make it an integer
+    // primary key, which the adapter writes as serial.
+    if (type === 'primary_key' && this.engine === 'postgresql')
+      return { name, type: this.integerKeys ? 'serial' : 'bigserial', primaryKey: true };
     const sizing = ['limit', 'precision', 'scale'].find(
       (key) =>
         args.keywords.has(key) && args.keywords.get(key)?.kind !== 'number' && args.keywords.get(key)?.kind !== 'nil',
@@ -654,7 +993,8 @@ class RailsTranslator {
     const sqlType =
       columnType(this.engine, type, args) ??
       (NATIVE_TYPE_NAMES[this.engine].has(type.toLowerCase()) ? type.toLowerCase() : undefined) ??
-      (named ? customType(this.engine, type) : undefined);
+      (named ? customType(this.engine, type) : undefined) ??
+      written;
     if (!sqlType) {
       this.out.unknown(
         node.line,
@@ -664,9 +1004,14 @@ class RailsTranslator {
       );
       return undefined;
     }
-    const value = defaultOf(args.keywords.get('default'));
+    const value = defaultOf(args.keywords.get('default'), type, this.engine);
     if (value === 'unknown') {
-      this.out.unknown(node.line, node.text, 'the default is not a literal', 'Check this column by hand.');
+      this.out.unknown(
+        node.line,
+        node.text,
+        notLiteralDefault(args.keywords.get('default'), type),
+        'Check this column by hand.',
+      );
       return undefined;
     }
     return {
@@ -699,12 +1044,32 @@ class RailsTranslator {
     };
   }
 
+  /**
+   * add_index's index. A column string with a non-word character is an expression, written as it is and named after
+   * its words (`'lower(name)'` → index_tags_on_lower_name); named columns get their `opclass:` (PostgreSQL) and
+   * `order:` (`:desc` for every column, or `{ created_at: :desc }`), upper-cased, as Rails appends them.
+   */
   private index(table: string, columns: string[], k: Map<string, DslValue>): ddl.IndexSpec {
     const where = k.get('where');
+    const e = this.engine;
+    const expression = columns.length === 1 && /\W/.test(columns[0]!) ? columns[0]! : undefined;
+    const perColumn = (option: DslValue | undefined, column: string): string | undefined =>
+      option?.kind === 'keywords'
+        ? symbolOrString(option.entries.find(([name]) => name === column)?.[1])
+        : symbolOrString(option);
+    const written = expression
+      ? [expression]
+      : columns.map((column) => {
+          const opclass = e === 'postgresql' ? perColumn(k.get('opclass'), column) : undefined;
+          const order = perColumn(k.get('order'), column);
+          if (!opclass && !order) return column;
+          return `${ddl.quote(e, column)}${opclass ? ` ${opclass}` : ''}${order ? ` ${order.toUpperCase()}` : ''}`;
+        });
+    const nameColumns = expression ? [(expression.match(/\w+/g) ?? []).join('_')] : columns;
     return {
       table,
-      columns,
-      name: symbolOrString(k.get('name')) ?? railsIndexName(table, columns, this.migrationVersion),
+      columns: written,
+      name: symbolOrString(k.get('name')) ?? railsIndexName(table, nameColumns, this.migrationVersion),
       unique: truthy(k.get('unique')),
       concurrently: symbolOrString(k.get('algorithm')) === 'concurrently',
       ...(where?.kind === 'string' ? { where: where.value } : {}),
@@ -743,7 +1108,9 @@ class RailsTranslator {
     if (polymorphic)
       up.push(ddl.addColumn(e, table, { name: `${reference}_type`, type: columnType(e, 'string', args)! }));
     const indexOption = k.get('index');
-    if (indexOption === undefined || truthy(indexOption)) {
+    // Migration[4.2] keeps Rails 4's references without an index unless `index:` asks for one.
+    const legacy = this.activeRecordVersion !== undefined && this.activeRecordVersion < 5;
+    if (indexOption === undefined ? !legacy : truthy(indexOption)) {
       const columns = polymorphic ? [`${reference}_type`, column] : [column];
       const options = indexOption?.kind === 'keywords' ? new Map(indexOption.entries) : new Map<string, DslValue>();
       const index = this.index(table, columns, options);
@@ -784,7 +1151,7 @@ class RailsTranslator {
           'create_join_table needs two table names',
           'Check this table by hand.',
         );
-      table = symbolOrString(k.get('table_name')) ?? [first, second].sort().join('_');
+      table = symbolOrString(k.get('table_name')) ?? joinTableName(first, second);
     }
     if (!table)
       return this.out.unknown(node.line, node.text, 'the table name is not a literal', 'Check this table by hand.');
@@ -884,7 +1251,17 @@ class RailsTranslator {
       );
       return;
     }
-    const { args } = call;
+    const args = resolveArgs(call.args, this.literals);
+    const interpolation = unresolvedInterpolation(args);
+    if (interpolation) {
+      this.out.unknown(
+        child.line,
+        child.text,
+        `${interpolation} interpolates a value that is not a literal of the file, so the SQL is not known`,
+        'Check this column by hand.',
+      );
+      return;
+    }
     const e = this.engine;
     if (method === 'timestamps') {
       const type = columnType(e, 'datetime', args)!;
@@ -1127,6 +1504,8 @@ export const rails: FormatReader = {
     const alongside = postDeploymentFolders(relativeToRoot(context.root, context.directory)).map((folder) =>
       path.join(context.root, folder),
     );
+    // The tables and indexes the migrations make, read in version order (the earlier ones too when one is checked).
+    const schema = new RailsSchema();
     return readDslFolder(
       context,
       result,
@@ -1141,6 +1520,8 @@ export const rails: FormatReader = {
           translation,
           migrationVersionOf(klass?.text),
           integerKeysOf(klass?.text),
+          activeRecordVersionOf(klass?.text),
+          schema,
         );
         const method = (methodName: string) =>
           members.find((node) => new RegExp(`^def\\s+(self\\.)?${methodName}\\b`).test(node.text));
@@ -1159,11 +1540,25 @@ export const rails: FormatReader = {
             'A Rails migration defines `class X < ActiveRecord::Migration[…]`.',
           );
         }
-        if (change) translator.body(change.children ?? [], translation.up, 'change');
+        // The class's constants bound to literals, then each method's own literals (what `#{name}` writes).
+        const constants = literalsOf(members.filter((node) => /^[A-Z]\w*\s*(\|\|)?=[^=]/.test(node.text)));
+        for (const member of members) {
+          const named = /^(?:def\s+(?:self\.)?(\w+[!?]?)|([A-Z]\w*)\s*(?:\|\|)?=[^=])/.exec(member.text);
+          const name = named?.[1] ?? named?.[2];
+          if (name && !['up', 'down', 'change'].includes(name)) translator.classTexts.set(name, subtreeText(member));
+        }
+        const read = (methodNode: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down') => {
+          translator.literals = literalsOf(methodNode.children ?? [], constants);
+          // `def down` runs only on a rollback, after up: it reads (and changes) a copy of the schema as up left it.
+          translator.schema = direction === 'down' ? schema.copy() : schema;
+          translator.recording = true;
+          translator.body(methodNode.children ?? [], target, direction);
+        };
+        if (change) read(change, translation.up, 'change');
         else if (upMethod) {
-          translator.body(upMethod.children ?? [], translation.up, 'up');
+          read(upMethod, translation.up, 'up');
           if (downMethod) {
-            translator.body(downMethod.children ?? [], translation.down, 'down');
+            read(downMethod, translation.down, 'down');
             if (translator.irreversibleAt !== undefined) {
               translation.down.length = 0;
               translation.notes.push(`down raises (line ${translator.irreversibleAt}): irreversible by design.`);
@@ -1185,7 +1580,7 @@ export const rails: FormatReader = {
           if (
             member.text === 'disable_ddl_transaction!' ||
             /^def\s/.test(member.text) ||
-            /^[A-Z]\w*\s*=[^=]/.test(member.text) ||
+            /^[A-Z]\w*\s*(\|\|)?=[^=]/.test(member.text) ||
             /^(class|module)\s+[A-Z]/.test(member.text) ||
             /^include\s+[A-Z][\w:]*$/.test(member.text) ||
             /^(private|protected|public)$/.test(member.text)
@@ -1208,6 +1603,7 @@ export const rails: FormatReader = {
         return { transactional, mode: change ? 'change' : 'up-down' };
       },
       alongside,
+      true,
     );
   },
 };
