@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { runCli } from '../helpers/cli.js';
+import { railsProject } from '../helpers/rails-project.js';
 
 /**
  * The SQL ActiveRecord's PostgreSQL adapter runs for a migration, per its ActiveRecord::Migration[x.y] version (the
@@ -17,17 +16,6 @@ const temporary: string[] = [];
 afterEach(() => {
   for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** A temporary Rails project: db/migrate/<file> for each entry, lines joined (removed after the test). */
-function railsProject(prefix: string, migrations: Record<string, string[]>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  temporary.push(dir);
-  const migrate = path.join(dir, 'db/migrate');
-  mkdirSync(migrate, { recursive: true });
-  for (const [file, lines] of Object.entries(migrations))
-    writeFileSync(path.join(migrate, file), [...lines, ''].join('\n'));
-  return dir;
-}
 
 /** A migration class of `version` whose `up` is `body`. */
 const up = (version: string, body: string[]) => [
@@ -61,7 +49,7 @@ describe('Rails change_column with default: and null:', () => {
   const change = 'change_column :users, :active, :boolean, default: false, null: false';
 
   it('Migration[5.1] and older run the type change, change_column_default, then change_column_null with its UPDATE (discourse 20140813175357)', async () => {
-    const dir = railsProject('rails-change-column-', {
+    const dir = railsProject(temporary, 'rails-change-column-', {
       '20140101000000_create.rb': create,
       '20140813175357_add_default_to_active.rb': up('[4.2]', [change]),
       '20180101000000_five_one.rb': up('[5.1]', ['change_column :users, :active, :boolean, default: nil, null: true']),
@@ -97,7 +85,7 @@ describe('Rails change_column with default: and null:', () => {
   });
 
   it('Migration[5.2] and later run one ALTER TABLE: type, default, then null', async () => {
-    const dir = railsProject('rails-change-column-', {
+    const dir = railsProject(temporary, 'rails-change-column-', {
       '20140101000000_create.rb': create,
       '20190101000000_five_two.rb': up('[5.2]', [change]),
       '20200101000000_six.rb': up('[6.0]', [
@@ -127,7 +115,7 @@ describe('Rails change_column with default: and null:', () => {
 
 describe('Rails date and time defaults', () => {
   it('a string default of a date or time column is type-cast as Rails casts it (discourse 20200417183143)', async () => {
-    const dir = railsProject('rails-time-defaults-', {
+    const dir = railsProject(temporary, 'rails-time-defaults-', {
       '20200101000000_create.rb': up('[6.0]', ['create_table :user_badges do |t|', '  t.datetime :granted_at', 'end']),
       '20200417183143_add_created_at_to_badge_user.rb': up('[6.0]', [
         'add_column :user_badges, :created_at, :datetime, null: true',
@@ -179,7 +167,7 @@ describe('Rails date and time defaults', () => {
 
 describe('Rails add_index options', () => {
   it('order: and opclass: are written after each column, and an expression index is named after its words (discourse)', async () => {
-    const dir = railsProject('rails-index-order-', {
+    const dir = railsProject(temporary, 'rails-index-order-', {
       '20120101000000_create.rb': up('[4.2]', [
         'create_table :email_logs do |t|',
         '  t.integer :user_id',
@@ -220,7 +208,7 @@ describe('Rails add_index options', () => {
 
 describe('Rails string interpolation', () => {
   it('#{name} of a literal of the file is written in; any other interpolation is reported, never passed on as SQL (discourse 20140904055702)', async () => {
-    const dir = railsProject('rails-interpolation-', {
+    const dir = railsProject(temporary, 'rails-interpolation-', {
       '20140101000000_create.rb': up('[4.2]', [
         'create_table :post_actions do |t|',
         '  t.integer :user_id',
@@ -282,7 +270,7 @@ describe('Rails string interpolation', () => {
   });
 
   it("check of one file goes on when an earlier migration's SQL does not parse: a note, and the history is partial", async () => {
-    const dir = railsProject('rails-history-syntax-', {
+    const dir = railsProject(temporary, 'rails-history-syntax-', {
       '20140101000000_create.rb': up('[4.2]', ['create_table :users do |t|', '  t.string :name', 'end']),
       '20140201000000_broken.rb': up('[4.2]', ['execute "UPDATE users SET name = {oops}"']),
       '20140301000000_later.rb': up('[4.2]', ['remove_column :users, :name']),
@@ -308,7 +296,7 @@ describe('Rails string interpolation', () => {
 
 describe("Discourse's migration helpers", () => {
   it('DB.exec of a literal runs it; SafeMigrate runs nothing; begin … ensure is read through; update "SQL" runs it; ColumnDropper.execute_drop drops (discourse)', async () => {
-    const dir = railsProject('rails-discourse-helpers-', {
+    const dir = railsProject(temporary, 'rails-discourse-helpers-', {
       '20180101000000_create.rb': up('[5.1]', [
         'create_table :search_logs do |t|',
         '  t.inet :ip_address, null: false',
@@ -393,7 +381,7 @@ describe("Discourse's migration helpers", () => {
 
 describe('Rails column types written as SQL', () => {
   it('change_column with a type string Rails does not know writes it as it is (discourse 20180716072125)', async () => {
-    const dir = railsProject('rails-written-type-', {
+    const dir = railsProject(temporary, 'rails-written-type-', {
       '20180101000000_create.rb': up('[5.1]', ['create_table :email_logs do |t|', '  t.string :bounce_key', 'end']),
       '20180716072125_alter_bounce_key_on_email_logs.rb': up('[5.1]', [
         "change_column :email_logs, :bounce_key, 'uuid USING bounce_key::uuid'",
@@ -449,7 +437,7 @@ describe('Rails rename_table and rename_column rename indexes and sequences', ()
   };
 
   it('as Rails finds them in the database: the primary key index, the default-named sequence and indexes (discourse 20120810064839)', async () => {
-    const dir = railsProject('rails-renames-', migrations);
+    const dir = railsProject(temporary, 'rails-renames-', migrations);
     const result = await readMigrations(dir, { engine: 'postgresql' });
     expect(result.errors).toEqual([]);
     const rename = result.migrations[1];
@@ -517,7 +505,7 @@ describe('Rails rename_table and rename_column rename indexes and sequences', ()
 
 describe('Rails tables and keys as the migration version makes them', () => {
   it('Migration[4.2] references have no index unless asked, create_join_table shares a prefix once, add_column :primary_key is a serial key (discourse)', async () => {
-    const dir = railsProject('rails-legacy-keys-', {
+    const dir = railsProject(temporary, 'rails-legacy-keys-', {
       '20120101000000_create.rb': up('[4.2]', [
         'create_table :archetype_options do |t|',
         '  t.references :archetype, null: false',

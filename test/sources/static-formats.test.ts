@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Migration, Statement } from '../../src/model.js';
 import { detectSetup } from '../../src/project/detect.js';
 import { readMigrations } from '../../src/sources/index.js';
+import { railsProject } from '../helpers/rails-project.js';
 import { fixture } from './tool-runs.js';
 
 /** The line a statement points at: its source origin (the .rb/.exs/.xml line) or its line in the SQL file. */
@@ -37,16 +38,6 @@ const CREATE_STATUSES = [
   'end',
 ];
 
-/** A temporary Rails project: db/migrate/<file> for each entry, lines joined (removed after the test). */
-function railsProject(prefix: string, migrations: Record<string, string[]>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  temporary.push(dir);
-  const migrate = path.join(dir, 'db/migrate');
-  mkdirSync(migrate, { recursive: true });
-  for (const [file, lines] of Object.entries(migrations))
-    writeFileSync(path.join(migrate, file), [...lines, ''].join('\n'));
-  return dir;
-}
 afterEach(() => {
   for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
@@ -669,7 +660,7 @@ describe('Rails (read statically)', () => {
   });
 
   it("keeps validate: false, add_timestamps' default and remove_column's type as Rails runs them (mastodon)", async () => {
-    const dir = railsProject('rails-options-', {
+    const dir = railsProject(temporary, 'rails-options-', {
       '20240101000000_create.rb': [
         'class Create < ActiveRecord::Migration[7.1]',
         '  def change',
@@ -724,7 +715,7 @@ describe('Rails (read statically)', () => {
       '  end',
       'end',
     ];
-    const dir = railsProject('rails-integer-keys-', {
+    const dir = railsProject(temporary, 'rails-integer-keys-', {
       '20160101000000_old.rb': ['class Old < ActiveRecord::Migration', ...body('olds')],
       '20170101000000_five.rb': ['class Five < ActiveRecord::Migration[5.0]', ...body('fives')],
       '20180101000000_new.rb': ['class New < ActiveRecord::Migration[5.1]', ...body('news')],
@@ -748,7 +739,7 @@ describe('Rails (read statically)', () => {
   });
 
   it('change_table bulk: true is one ALTER TABLE, as Rails sends it; it runs on PGlite, and so does its down', async () => {
-    const dir = railsProject('rails-bulk-', {
+    const dir = railsProject(temporary, 'rails-bulk-', {
       '20240101000000_create.rb': CREATE_STATUSES,
       '20240102000000_bulk.rb': [
         'class Bulk < ActiveRecord::Migration[7.1]',
@@ -783,7 +774,7 @@ describe('Rails (read statically)', () => {
   });
 
   it('an existence guard is read as IF [NOT] EXISTS (mastodon)', async () => {
-    const dir = railsProject('rails-guards-', {
+    const dir = railsProject(temporary, 'rails-guards-', {
       '20240101000000_create.rb': CREATE_STATUSES,
       '20240102000000_guarded.rb': [
         'class Guarded < ActiveRecord::Migration[7.1]',
@@ -812,7 +803,7 @@ describe('Rails (read statically)', () => {
   });
 
   it('model classes, include and private inside a migration run no SQL; remove_check_constraint is read (mastodon)', async () => {
-    const dir = railsProject('rails-class-members-', {
+    const dir = railsProject(temporary, 'rails-class-members-', {
       '20240101000000_create.rb': [
         'class Create < ActiveRecord::Migration[7.1]',
         '  def change',
