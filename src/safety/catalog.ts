@@ -79,6 +79,8 @@ export class MigrationCatalog implements CatalogView {
   private emptiedTables = new Set<string>();
   /** Columns this migration added without a default and nothing has written since: every row holds NULL. */
   private nullOnlyColumns = new Map<string, Set<string>>();
+  /** Columns this migration added and filled from other columns of their table (a copy before a type change). */
+  private copies = new Map<string, Map<string, Set<string>>>();
   /** Keys of unique indexes and constraints dropped in the open transaction, by table (their lock is still held). */
   private uniqueDroppedInTransaction = new Map<string, string[][]>();
   private transactionConstraints: ConstraintInfo[] = [];
@@ -334,6 +336,7 @@ export class MigrationCatalog implements CatalogView {
     for (const state of this.tables.values()) state.createdInMigration = false;
     this.addedColumns.clear();
     this.nullOnlyColumns.clear();
+    this.copies.clear();
     this.endTransaction();
   }
 
@@ -507,6 +510,25 @@ export class MigrationCatalog implements CatalogView {
     else for (const column of columns) this.nullOnlyColumns.get(key)?.delete(column);
   }
 
+  /** An UPDATE of every row set `column` (added by this migration) from `sources`, other columns of the table. */
+  recordCopy(table: string, column: string, sources: readonly string[]): void {
+    const key = tableKey(table);
+    const columns = this.copies.get(key) ?? new Map<string, Set<string>>();
+    columns.set(column, new Set(sources));
+    this.copies.set(key, columns);
+  }
+
+  /** The columns whose values `column` (added by this migration) was filled from; undefined when it was not. */
+  copiedFrom(table: string, column: string): ReadonlySet<string> | undefined {
+    return this.copies.get(tableKey(table))?.get(column);
+  }
+
+  /** Some column this migration added holds a copy of `source`'s values. */
+  columnCopied(table: string, source: string): boolean {
+    for (const sources of this.copies.get(tableKey(table))?.values() ?? []) if (sources.has(source)) return true;
+    return false;
+  }
+
   /**
    * The columns of each unique index or key of the table dropped earlier in the open transaction: the transaction
    * has held the table's ACCESS EXCLUSIVE lock since, so no row written meanwhile can break that uniqueness.
@@ -554,6 +576,11 @@ export class MigrationCatalog implements CatalogView {
     if (!state || !info) return;
     state.columns.delete(column);
     state.columns.set(newName, { ...info, name: newName });
+    const copied = this.copies.get(key)?.get(column);
+    if (copied) {
+      this.copies.get(key)?.delete(column);
+      this.copies.get(key)?.set(newName, copied);
+    }
     const renamed = (columns: string[]) => columns.map((each) => (each === column ? newName : each));
     for (const [name, constraint] of state.constraints) {
       if (!constraint.columns.includes(column) && constraint.notNullColumn !== column) continue;

@@ -30,6 +30,19 @@ export function keysDropped(ast: Node, catalog: CatalogView): DroppedConstraint[
   return dropped;
 }
 
+/** Columns an ALTER TABLE drops that this migration copied into a column it added (read before it is applied). */
+export function copiedColumnsOf(ast: Node, catalog: CatalogView): Array<{ table: string; column: string }> {
+  if (!('AlterTableStmt' in ast)) return [];
+  const table = relationKey(ast.AlterTableStmt.relation);
+  if (!table || catalog.tableCreatedInThisMigration(table)) return [];
+  return (ast.AlterTableStmt.cmds ?? []).flatMap((item) => {
+    const cmd = 'AlterTableCmd' in item ? item.AlterTableCmd : undefined;
+    return cmd?.subtype === 'AT_DropColumn' && cmd.name && catalog.columnCopied(table, cmd.name)
+      ? [{ table, column: cmd.name }]
+      : [];
+  });
+}
+
 /**
  * Whether the table holds the same guarantee again by the end of the migration: a foreign key on the same columns
  * to the same table (Prisma drops and re-adds one to change its ON DELETE), or a key whose columns are among the

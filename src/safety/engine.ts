@@ -14,7 +14,7 @@ import {
 } from './builtin.js';
 import { MigrationCatalog, type SchemaSnapshot } from './catalog.js';
 import { type DoBlockBody, type DoBlockStatement, doBlockBody } from './do-blocks.js';
-import { keysDropped } from './dropped-constraints.js';
+import { copiedColumnsOf, keysDropped } from './dropped-constraints.js';
 import { describeDuration, estimateSeconds, formatCount, workKind } from './estimate.js';
 import { collectFacts, emptyFacts, type MigrationFacts } from './facts.js';
 import { type IgnoreDirective, mayContainDirectives, parseDirectives } from './ignores.js';
@@ -360,6 +360,7 @@ async function analyze(
   let openTransaction: StatementAt | undefined;
   const foreignKeys: Array<MigrationEndContext['foreignKeys'][number]> = [];
   const droppedKeys: Array<MigrationEndContext['droppedKeys'][number]> = [];
+  const copiedColumnsDropped: Array<MigrationEndContext['copiedColumnsDropped'][number]> = [];
   const perTransaction = new PerTransactionHits(options.sourceLine);
   const at = (statement: PgStatement, kind: string, sql = statement.sql): StatementAt => ({
     index,
@@ -510,9 +511,11 @@ async function analyze(
     }
     if (type === 'AlterTableStmt') {
       const dropped = keysDropped(statement.ast, catalog);
-      if (dropped.length > 0) {
+      const copied = copiedColumnsOf(statement.ast, catalog);
+      if (dropped.length > 0 || copied.length > 0) {
         const where = { ...at(statement, type, shownSql), locks };
         for (const key of dropped) droppedKeys.push({ ...key, at: where });
+        for (const column of copied) copiedColumnsDropped.push({ ...column, at: where });
       }
     }
     followRename(foreignKeys, statement.ast);
@@ -552,6 +555,7 @@ async function analyze(
     ...(openTransaction ? { openTransaction } : {}),
     foreignKeys,
     droppedKeys,
+    copiedColumnsDropped,
   };
   // Unknown rule names in ignore comments after the last statement (a file of comments only).
   const trailing = ignores.unknownAfter(index);

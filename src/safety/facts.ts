@@ -201,7 +201,9 @@ export function collectFacts(
           case 'AT_DropColumn':
             if (!cmd.missing_ok) notIdempotent(at(`DROP COLUMN ${name}.${cmd.name ?? ''} without IF EXISTS`));
             if (isExisting) {
-              facts.dataLoss.push(at(`drops column ${name}.${cmd.name} and its data`));
+              // Its values copied into a column this migration added (a type change by copy) are not lost.
+              if (!cmd.name || !catalog.columnCopied(table, cmd.name))
+                facts.dataLoss.push(at(`drops column ${name}.${cmd.name} and its data`));
               facts.incompatible.push(at(`drops column ${name}.${cmd.name} that old code may still read or write`));
             }
             break;

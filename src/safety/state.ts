@@ -236,6 +236,7 @@ function trackWrittenColumns(catalog: MigrationCatalog, ast: Node): void {
       'ResTarget' in target && target.ResTarget.name ? [target.ResTarget.name] : [],
     );
     if (key) catalog.markColumnsWritten(key, columns);
+    if (key) recordCopies(catalog, key, ast.UpdateStmt);
   } else if ('InsertStmt' in ast || 'MergeStmt' in ast || 'CopyStmt' in ast) {
     const type = nodeType(ast);
     const key = relationKey((ast as Record<string, { relation?: import('libpg-query').RangeVar }>)[type]?.relation);
@@ -250,6 +251,49 @@ function trackWrittenColumns(catalog: MigrationCatalog, ast: Node): void {
     );
     if (key && retyped.length > 0) catalog.markColumnsWritten(key, retyped);
   }
+}
+
+/**
+ * `UPDATE t SET tmp = old::newtype` (every row, or every row where the source IS NOT NULL) into a column this
+ * migration added: tmp holds old's values, so dropping old and renaming tmp to old keeps the data.
+ */
+function recordCopies(catalog: MigrationCatalog, table: string, stmt: import('libpg-query').UpdateStmt): void {
+  if (stmt.fromClause?.length) return;
+  const where = stmt.whereClause;
+  const guard =
+    where && 'NullTest' in where && where.NullTest.nulltesttype === 'IS_NOT_NULL' && where.NullTest.arg
+      ? columnNames(where.NullTest.arg)
+      : undefined;
+  if (where && !guard) return;
+  for (const target of stmt.targetList ?? []) {
+    if (!('ResTarget' in target) || !target.ResTarget.name || !target.ResTarget.val) continue;
+    const column = target.ResTarget.name;
+    if (!catalog.columnAddedInThisMigration(table, column)) continue;
+    const sources = columnNames(target.ResTarget.val).filter(
+      (source) => source !== column && catalog.columnExists(table, source) === true,
+    );
+    if (sources.length > 0 && (!guard || guard.every((name) => sources.includes(name))))
+      catalog.recordCopy(table, column, sources);
+  }
+}
+
+/** The column names an expression refers to (the last part of each column reference). */
+function columnNames(node: unknown, found: string[] = []): string[] {
+  if (!node || typeof node !== 'object') return found;
+  if (Array.isArray(node)) {
+    for (const item of node) columnNames(item, found);
+    return found;
+  }
+  const record = node as Record<string, unknown>;
+  const ref = record.ColumnRef as { fields?: Node[] } | undefined;
+  if (ref) {
+    const last = ref.fields?.at(-1);
+    const name = last && 'String' in last ? last.String.sval : undefined;
+    if (name && !found.includes(name)) found.push(name);
+    return found;
+  }
+  for (const value of Object.values(record)) columnNames(value, found);
+  return found;
 }
 
 /** The zone names PostgreSQL resolves to UTC itself (a server's default zone is not known, so it counts as not UTC). */

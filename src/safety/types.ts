@@ -130,6 +130,10 @@ export interface CatalogView {
   columnNotNull(table: string, column: string): boolean | undefined;
   /** Added by this migration without a default and not written since: NULL in every row. */
   columnHoldsOnlyNull(table: string, column: string): boolean;
+  /** The columns whose values `column` (added by this migration) was filled from by an UPDATE of every row. */
+  copiedFrom(table: string, column: string): ReadonlySet<string> | undefined;
+  /** Some column this migration added was filled from `source` by an UPDATE of every row. */
+  columnCopied(table: string, source: string): boolean;
   /** Columns of the unique indexes and keys of the table dropped earlier in the open transaction. */
   uniqueKeysDroppedInCurrentTransaction(table: string): readonly string[][];
   /** A named constraint on the table, as known so far (added NOT VALID → validated false). */
@@ -285,6 +289,8 @@ export interface MigrationEndContext {
   openTransaction?: StatementAt;
   /** Foreign keys the migration added, in order, with the statement that added each. */
   foreignKeys: ReadonlyArray<{ table: string; columns: string[]; references: string; at: StatementAt }>;
+  /** Columns of existing tables dropped after this migration copied them into a column it added (see drop-column). */
+  copiedColumnsDropped: ReadonlyArray<{ table: string; column: string; at: StatementAt }>;
   /** Keys and foreign keys of existing tables the migration dropped, as they were, with the statement that did. */
   droppedKeys: ReadonlyArray<{ table: string; constraint: ConstraintInfo; at: StatementAt }>;
 }

@@ -1,4 +1,12 @@
-import { ruleCases } from './run.js';
+import { existing, ruleCases } from './run.js';
+
+const prompts = existing({
+  prompts: [
+    ['id', 'int8', true],
+    ['prompt', 'text'],
+  ],
+});
+const copied = 'ALTER TABLE prompts ADD COLUMN prompt_json jsonb;\nUPDATE prompts SET prompt_json = to_jsonb(prompt);';
 
 ruleCases('drop-column', {
   bad: [
@@ -26,8 +34,34 @@ ruleCases('drop-column', {
       options: { catalog: { history: [{ sql: 'CREATE TABLE buckets (id text PRIMARY KEY, name text NOT NULL);' }] } },
       severity: 'error',
     },
+    // Copied into a new column that does not take the old name: the values live on, old code breaks.
+    {
+      sql: `${copied}\nALTER TABLE prompts DROP COLUMN prompt;`,
+      options: prompts,
+      message: /^Dropping prompts\.prompt breaks code that still uses it \(its values were copied/,
+    },
+    // Not a copy of every row, or no copy at all: the values are gone.
+    {
+      sql: 'ALTER TABLE prompts ADD COLUMN p2 jsonb;\nUPDATE prompts SET p2 = to_jsonb(prompt) WHERE id > 5;\nALTER TABLE prompts DROP COLUMN prompt;\nALTER TABLE prompts RENAME COLUMN p2 TO prompt;',
+      options: prompts,
+      message: /deletes its data/,
+    },
+    {
+      sql: 'ALTER TABLE prompts ADD COLUMN p2 jsonb;\nALTER TABLE prompts DROP COLUMN prompt;\nALTER TABLE prompts RENAME COLUMN p2 TO prompt;',
+      options: prompts,
+      message: /deletes its data/,
+    },
   ],
   good: [
+    // A type change by copy (langfuse 20240405124810_prompt_to_json): the values and the name are kept.
+    {
+      sql: `${copied}\nALTER TABLE prompts DROP COLUMN prompt;\nALTER TABLE prompts RENAME COLUMN prompt_json TO prompt;`,
+      options: prompts,
+    },
+    {
+      sql: 'ALTER TABLE prompts ADD COLUMN p2 jsonb;\nUPDATE prompts SET p2 = prompt::jsonb WHERE prompt IS NOT NULL;\nALTER TABLE prompts DROP COLUMN prompt;\nALTER TABLE prompts RENAME COLUMN p2 TO prompt;',
+      options: prompts,
+    },
     { sql: 'CREATE TABLE t (a int, b int);\nALTER TABLE t DROP COLUMN b;' },
     { sql: 'ALTER TABLE users ADD COLUMN legacy_id bigint;' },
     { sql: 'ALTER TABLE users ADD COLUMN scratch bigint;\nALTER TABLE users DROP COLUMN scratch;' },
