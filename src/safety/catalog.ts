@@ -79,6 +79,12 @@ export class MigrationCatalog implements CatalogView {
   private emptiedTables = new Set<string>();
   /** Columns this migration added without a default and nothing has written since: every row holds NULL. */
   private nullOnlyColumns = new Map<string, Set<string>>();
+  /**
+   * Foreign keys by table: referenced table → referencing table → how many of its foreign keys point there, and
+   * referencing table → how many it has. Kept as constraints come and go; undefined after a change to whole tables
+   * (create, drop, rename, rollback), rebuilt when next asked: DML statements ask for them, one after another.
+   */
+  private foreignKeyIndex?: { referencedBy: Map<string, Map<string, number>>; names: Map<string, Set<string>> };
   /** Columns this migration added and filled from other columns of their table (a copy before a type change). */
   private copies = new Map<string, Map<string, Set<string>>>();
   /** Keys of unique indexes and constraints dropped in the open transaction, by table (their lock is still held). */
@@ -239,16 +245,50 @@ export class MigrationCatalog implements CatalogView {
 
   referencingTables(table: string): string[] {
     const key = tableKey(table);
-    const found: string[] = [];
-    for (const [name, state] of this.tables) {
-      for (const constraint of state.constraints.values()) {
-        if (constraint.references?.table === key && name !== key) {
-          found.push(name);
-          break;
-        }
-      }
+    return [...(this.foreignKeys().referencedBy.get(key)?.keys() ?? [])].filter((name) => name !== key);
+  }
+
+  /** The table's own foreign keys. */
+  foreignKeysOf(table: string): ConstraintInfo[] {
+    const key = tableKey(table);
+    const names = this.foreignKeys().names.get(key);
+    if (!names || names.size === 0) return [];
+    const constraints = this.tables.get(key)?.constraints;
+    return [...names].flatMap((name) => {
+      const constraint = constraints?.get(name);
+      return constraint ? [constraint] : [];
+    });
+  }
+
+  private foreignKeys(): NonNullable<MigrationCatalog['foreignKeyIndex']> {
+    if (!this.foreignKeyIndex) {
+      this.foreignKeyIndex = { referencedBy: new Map(), names: new Map() };
+      for (const [name, state] of this.tables)
+        for (const constraint of state.constraints.values()) this.countForeignKey(name, constraint, 1);
     }
-    return found;
+    return this.foreignKeyIndex;
+  }
+
+  /** Every foreign key the table holds now, counted in (1) or out (-1). */
+  private countForeignKeysOf(table: string, change: 1 | -1): void {
+    if (!this.foreignKeyIndex) return;
+    for (const constraint of this.tables.get(table)?.constraints.values() ?? [])
+      this.countForeignKey(table, constraint, change);
+  }
+
+  private countForeignKey(table: string, constraint: ConstraintInfo | undefined, change: 1 | -1): void {
+    const index = this.foreignKeyIndex;
+    const referenced = constraint?.references?.table;
+    if (!index || !constraint || !referenced) return;
+    const names = index.names.get(table) ?? new Set<string>();
+    if (change > 0) names.add(constraint.name);
+    else names.delete(constraint.name);
+    index.names.set(table, names);
+    const children = index.referencedBy.get(referenced) ?? new Map<string, number>();
+    const count = (children.get(table) ?? 0) + change;
+    if (count > 0) children.set(table, count);
+    else children.delete(table);
+    index.referencedBy.set(referenced, children);
   }
 
   /** The INHERITS parents of a table. */
@@ -305,6 +345,7 @@ export class MigrationCatalog implements CatalogView {
 
   loadSnapshot(snapshot: SchemaSnapshot): void {
     this.schemaKnown = true;
+    this.foreignKeyIndex = undefined;
     for (const table of snapshot.tables) {
       const key = tableKey(table.name);
       const columns = new Map<string, ColumnInfo>();
@@ -389,6 +430,7 @@ export class MigrationCatalog implements CatalogView {
 
   rollbackTransaction(): void {
     if (this.undo) {
+      this.foreignKeyIndex = undefined;
       for (const [key, state] of this.undo.tables) {
         if (state) this.tables.set(key, state);
         else this.tables.delete(key);
@@ -421,6 +463,7 @@ export class MigrationCatalog implements CatalogView {
     this.touch(key);
     const map = new Map<string, ColumnInfo>();
     for (const column of columns ?? []) map.set(column.name, column);
+    this.countForeignKeysOf(key, -1);
     this.tables.set(key, {
       columns: map,
       constraints: new Map(),
@@ -434,6 +477,7 @@ export class MigrationCatalog implements CatalogView {
   dropTable(table: string): void {
     const key = tableKey(table);
     this.touch(key);
+    this.countForeignKeysOf(key, -1);
     this.tables.delete(key);
     for (const name of [...(this.indexesByTable.get(key) ?? [])]) {
       this.touchIndex(name);
@@ -451,8 +495,10 @@ export class MigrationCatalog implements CatalogView {
     const schema = newSchema ?? key.slice(0, key.indexOf('.'));
     const newKey = `${schema}.${newName}`;
     this.touch(newKey);
+    this.countForeignKeysOf(key, -1);
     this.tables.delete(key);
     this.tables.set(newKey, state);
+    this.countForeignKeysOf(newKey, 1);
     if (state.createdInTransaction) this.transactionTables.add(newKey);
     for (const name of [...(this.indexesByTable.get(key) ?? [])]) {
       const index = this.touchIndex(name);
@@ -473,7 +519,11 @@ export class MigrationCatalog implements CatalogView {
       for (const [constraintName, constraint] of state.constraints) {
         if (constraint.references?.table !== key) continue;
         const references = update(constraint.references);
-        if (references) this.touch(name)?.constraints.set(constraintName, { ...constraint, references });
+        if (!references) continue;
+        const updated = { ...constraint, references };
+        this.touch(name)?.constraints.set(constraintName, updated);
+        this.countForeignKey(name, constraint, -1);
+        this.countForeignKey(name, updated, 1);
       }
     }
   }
@@ -563,7 +613,9 @@ export class MigrationCatalog implements CatalogView {
     if (!state) return;
     state.columns.delete(column);
     for (const [name, constraint] of state.constraints) {
-      if (constraint.columns.includes(column)) state.constraints.delete(name);
+      if (!constraint.columns.includes(column)) continue;
+      state.constraints.delete(name);
+      this.countForeignKey(key, constraint, -1);
     }
   }
 
@@ -623,7 +675,9 @@ export class MigrationCatalog implements CatalogView {
       };
       this.tables.set(key, state);
     }
+    this.countForeignKey(key, state.constraints.get(constraint.name), -1);
     state.constraints.set(constraint.name, constraint);
+    this.countForeignKey(key, constraint, 1);
     if (constraint.addedInCurrentTransaction) this.transactionConstraints.push(constraint);
   }
 
@@ -638,7 +692,7 @@ export class MigrationCatalog implements CatalogView {
     const dropped = constraints?.get(name);
     if (dropped && (dropped.kind === 'unique' || dropped.kind === 'primary-key') && dropped.validated)
       this.rememberDroppedUnique(table, dropped.columns);
-    constraints?.delete(name);
+    if (constraints?.delete(name)) this.countForeignKey(tableKey(table), dropped, -1);
   }
 
   addIndex(index: IndexInfo): void {
@@ -697,8 +751,10 @@ export function foreignKeyLookupIndexed(catalog: CatalogView, table: string, col
     keyColumns.length >= columns.length && keyColumns.slice(0, columns.length).every((column) => wanted.has(column));
   const uniqueWithin = (keyColumns: string[]) =>
     keyColumns.length > 0 && keyColumns.every((column) => wanted.has(column));
+  if (hasIndexStartingWith(catalog, table, columns)) return true;
+  // One column: a unique key within it starts with it, and the lookup above found it.
+  if (columns.length < 2) return false;
   return (
-    hasIndexStartingWith(catalog, table, columns) ||
     catalog.indexes(table).some((index) => index.unique && index.partial === false && uniqueWithin(index.columns)) ||
     some(
       catalog.constraints(table),

@@ -21,18 +21,20 @@ export function foreignKeyTriggerLocks(
   const touches = (keyColumns: readonly string[]) =>
     columns === undefined || keyColumns.some((column) => columns.includes(column));
   if (write !== 'delete')
-    for (const constraint of catalog.constraints(table))
-      if (constraint.kind === 'foreign-key' && constraint.references && touches(constraint.columns))
+    for (const constraint of catalog.foreignKeysOf(table))
+      if (constraint.references && touches(constraint.columns))
         add(constraint.references.table, 'ROW SHARE', 'referenced table (foreign key check)');
-  if (write === 'insert') return;
+  if (write === 'insert' || catalog.referencingTables(table).length === 0) return;
+  // A foreign key references a unique key: an UPDATE that sets none of the table's unique columns changes no key.
+  if (write === 'update' && columns !== undefined && !setsUniqueColumn(catalog, table, columns)) return;
   const pending: Array<{ table: string; columns: readonly string[] | undefined }> = [{ table, columns }];
   const seen = new Set<string>();
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     if (seen.has(next.table)) continue;
     seen.add(next.table);
     for (const child of catalog.referencingTables(next.table))
-      for (const constraint of catalog.constraints(child)) {
-        if (constraint.kind !== 'foreign-key' || constraint.references?.table !== next.table) continue;
+      for (const constraint of catalog.foreignKeysOf(child)) {
+        if (constraint.references?.table !== next.table) continue;
         const keyColumns = referencedColumns(catalog, next.table, constraint);
         if (write === 'update' && next.columns !== undefined && !keyColumns.some((c) => next.columns?.includes(c)))
           continue;
@@ -42,6 +44,13 @@ export function foreignKeyTriggerLocks(
         if (writes && write === 'delete') pending.push({ table: child, columns: undefined });
       }
   }
+}
+
+/** Whether `columns` include a column of a unique index or key of the table (true when its keys are not known). */
+function setsUniqueColumn(catalog: CatalogView, table: string, columns: readonly string[]): boolean {
+  const uniques = catalog.indexes(table).filter((index) => index.unique);
+  if (uniques.length === 0) return true;
+  return uniques.some((index) => index.columns.some((column) => columns.includes(column)));
 }
 
 /** The referenced columns of a foreign key: as written, else the referenced table's primary key. */

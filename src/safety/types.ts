@@ -151,6 +151,8 @@ export interface CatalogView {
   partitionParent(table: string): string | undefined;
   /** Tables with a foreign key to this table. */
   referencingTables(table: string): string[];
+  /** The table's own foreign keys. */
+  foreignKeysOf(table: string): ConstraintInfo[];
   /** Relations the query of a view or materialized view reads; undefined when the view is not known. */
   viewReads(view: string): string[] | undefined;
   /** Views and materialized views whose query reads the relation. */
