@@ -69,7 +69,7 @@ export class SessionState {
     } else {
       for (const set of setConfigCalls(ast)) this.applySet(set);
       applySchemaChange(this.catalog, ast, this.inTransaction);
-      trackWrittenColumns(this.catalog, ast);
+      trackWrittenColumns(this.catalog, ast, conditional);
     }
     if (this.inTransaction) {
       trackEmptiedTables(this.catalog, ast, conditional);
@@ -228,15 +228,18 @@ function trackEmptiedTables(catalog: MigrationCatalog, ast: Node, conditional: b
   }
 }
 
-/** Rows written since a column was added: an UPDATE sets its columns; INSERT, MERGE and COPY any column. */
-function trackWrittenColumns(catalog: MigrationCatalog, ast: Node): void {
+/**
+ * Rows written since a column was added: an UPDATE sets its columns; INSERT, MERGE and COPY any column. A copy into
+ * a new column counts only when the UPDATE surely runs (not under a DO block's IF or loop).
+ */
+function trackWrittenColumns(catalog: MigrationCatalog, ast: Node, conditional: boolean): void {
   if ('UpdateStmt' in ast) {
     const key = relationKey(ast.UpdateStmt.relation);
     const columns = (ast.UpdateStmt.targetList ?? []).flatMap((target) =>
       'ResTarget' in target && target.ResTarget.name ? [target.ResTarget.name] : [],
     );
     if (key) catalog.markColumnsWritten(key, columns);
-    if (key) recordCopies(catalog, key, ast.UpdateStmt);
+    if (key && !conditional) recordCopies(catalog, key, ast.UpdateStmt);
   } else if ('InsertStmt' in ast || 'MergeStmt' in ast || 'CopyStmt' in ast) {
     const type = nodeType(ast);
     const key = relationKey((ast as Record<string, { relation?: import('libpg-query').RangeVar }>)[type]?.relation);

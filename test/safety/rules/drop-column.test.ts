@@ -51,6 +51,12 @@ ruleCases('drop-column', {
       options: prompts,
       message: /deletes its data/,
     },
+    // The copy runs only under a condition: it may not have run.
+    {
+      sql: "ALTER TABLE prompts ADD COLUMN p2 jsonb;\nDO $$ BEGIN IF current_setting('app.copy', true) = 'on' THEN UPDATE prompts SET p2 = to_jsonb(prompt); END IF; END $$;\nALTER TABLE prompts DROP COLUMN prompt;\nALTER TABLE prompts RENAME COLUMN p2 TO prompt;",
+      options: prompts,
+      message: /deletes its data/,
+    },
   ],
   good: [
     // A type change by copy (langfuse 20240405124810_prompt_to_json): the values and the name are kept.
