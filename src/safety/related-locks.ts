@@ -1,5 +1,5 @@
 import type { Node } from 'libpg-query';
-import type { CatalogView, ConstraintInfo, PgLockMode } from './types.js';
+import type { CatalogView, ColumnInfo, ConstraintInfo, PgLockMode } from './types.js';
 
 /**
  * Locks a statement takes on relations it does not name, known only from the schema read so far (earlier
@@ -136,11 +136,13 @@ export function dropTableLocks(catalog: CatalogView | undefined, table: string, 
 
 /** The sequences the table's serial columns own (PostgreSQL names them `table_column_seq`). */
 export function ownedSequences(catalog: CatalogView, table: string): string[] {
-  const schema = table.slice(0, table.indexOf('.') + 1);
-  const name = table.slice(schema.length);
-  return (catalog.columns(table) ?? [])
-    .filter((column) => column.sequence !== undefined || SERIAL_TYPES.has(column.type))
-    .map((column) => column.sequence ?? `${schema}${name}_${column.name}_seq`);
+  return (catalog.columns(table) ?? []).flatMap((column) => ownedSequence(table, column) ?? []);
+}
+
+/** The sequence a serial column owns: the name it was given, else PostgreSQL's `table_column_seq`. */
+function ownedSequence(table: string, column: ColumnInfo): string | undefined {
+  if (column.sequence !== undefined) return column.sequence;
+  return SERIAL_TYPES.has(column.type) ? `${table}_${column.name}_seq` : undefined;
 }
 
 /**
@@ -150,9 +152,7 @@ export function ownedSequences(catalog: CatalogView, table: string): string[] {
  * to give every column.
  */
 export function defaultedSerialSequences(ast: Node, table: string, catalog: CatalogView): string[] {
-  const columns = catalog
-    .columns(table)
-    ?.filter((column) => (column.sequence !== undefined || SERIAL_TYPES.has(column.type)) && column.hasDefault);
+  const columns = catalog.columns(table)?.filter((column) => column.hasDefault && ownedSequence(table, column));
   if (!columns || columns.length === 0) return [];
   const defaulted = new Set<string>();
   if ('UpdateStmt' in ast) {
@@ -178,11 +178,7 @@ export function defaultedSerialSequences(ast: Node, table: string, catalog: Cata
         if ('SetToDefault' in value && given[at] !== undefined) defaulted.add(given[at]);
       });
   }
-  const schema = table.slice(0, table.indexOf('.') + 1);
-  const name = table.slice(schema.length);
-  return columns
-    .filter((column) => defaulted.has(column.name))
-    .map((column) => column.sequence ?? `${schema}${name}_${column.name}_seq`);
+  return columns.filter((column) => defaulted.has(column.name)).flatMap((column) => ownedSequence(table, column) ?? []);
 }
 
 /** A `*` or `t.*` select-list entry (how many columns it gives is not counted). */

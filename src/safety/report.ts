@@ -374,7 +374,7 @@ function answerChecklist(input: ReportInput, findings: FindingDigest[], at: (lin
       evidence: ['No foreign keys added.'],
     });
   } else {
-    const missing = facts.foreignKeys.filter((fk) => !hasLeadingIndex(input.catalog, fk.table, fk.columns));
+    const missing = facts.foreignKeys.filter((fk) => !foreignKeyLookupIndexed(input.catalog, fk.table, fk.columns));
     items.push({
       id: 'foreign-key-indexes',
       title: 'Indexes for foreign keys',
@@ -488,10 +488,6 @@ function answerChecklist(input: ReportInput, findings: FindingDigest[], at: (lin
     });
   }
   return items;
-}
-
-function hasLeadingIndex(catalog: MigrationCatalog, table: string, columns: string[]): boolean {
-  return foreignKeyLookupIndexed(catalog, table, columns);
 }
 
 function unique(items: string[]): string[] {

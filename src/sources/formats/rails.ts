@@ -400,20 +400,19 @@ class RailsTranslator {
    * indexes: a note says what is missing.
    */
   private tableRenames(line: number, from: string, to: string): [kind: string, from: string, to: string][] | undefined {
-    const known = this.schema.tables.get(from);
-    if (!known || known.uncertain) {
-      this.out.notes.push(
-        `Line ${line}: rename_table also renames ${from}'s primary key index, its id sequence (when it has the default name) and its indexes with Rails' default names; the reader does not know ${from}'s (${known ? known.uncertain : 'no migration it read creates the table'}), so those renames are not in the SQL.`,
-      );
-      return undefined;
-    }
+    const known = this.knownTable(
+      from,
+      (why) =>
+        `Line ${line}: rename_table also renames ${from}'s primary key index, its id sequence (when it has the default name) and its indexes with Rails' default names; the reader does not know ${from}'s (${why}), so those renames are not in the SQL.`,
+    );
+    if (!known) return undefined;
     const renames: [string, string, string][] = [];
     if (known.pk) {
       renames.push(['INDEX', `${from}_pkey`, `${to}_pkey`]);
       if (known.pk.sequence === `${from}_${known.pk.column}_seq`)
         renames.push(['SEQUENCE', known.pk.sequence, `${to}_${known.pk.column}_seq`]);
     }
-    for (const [name, index] of [...known.indexes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [name, index] of byName(known.indexes)) {
       if (index.columns && name === railsIndexName(from, index.columns, this.migrationVersion))
         renames.push(['INDEX', name, railsIndexName(to, index.columns, this.migrationVersion)]);
     }
@@ -425,21 +424,28 @@ class RailsTranslator {
    * with the old column (rename_column_indexes, in name order). Undefined when the reader does not know them.
    */
   private columnRenames(line: number, table: string, from: string, to: string): [string, string, string][] | undefined {
-    const known = this.schema.tables.get(table);
-    if (!known || known.uncertain) {
-      this.out.notes.push(
-        `Line ${line}: rename_column also renames ${table}'s indexes on ${from} that have Rails' default names; the reader does not know ${table}'s indexes (${known ? known.uncertain : 'no migration it read creates the table'}), so those renames are not in the SQL.`,
-      );
-      return undefined;
-    }
+    const known = this.knownTable(
+      table,
+      (why) =>
+        `Line ${line}: rename_column also renames ${table}'s indexes on ${from} that have Rails' default names; the reader does not know ${table}'s indexes (${why}), so those renames are not in the SQL.`,
+    );
+    if (!known) return undefined;
     const renames: [string, string, string][] = [];
-    for (const [name, index] of [...known.indexes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [name, index] of byName(known.indexes)) {
       if (index.columns?.includes(from) && name === railsIndexName(table, index.columns, this.migrationVersion)) {
         const columns = index.columns.map((column) => (column === from ? to : column));
         renames.push(['INDEX', name, railsIndexName(table, columns, this.migrationVersion)]);
       }
     }
     return renames;
+  }
+
+  /** The table as the reader's schema knows it; when it does not know it for sure, `note(why)` is said instead. */
+  private knownTable(table: string, note: (why: string) => string) {
+    const known = this.schema.tables.get(table);
+    if (known && !known.uncertain) return known;
+    this.out.notes.push(note(known?.uncertain ?? 'no migration it read creates the table'));
+    return undefined;
   }
 
   private statement(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
@@ -1636,4 +1642,9 @@ export function scanRails(context: PackageContext): MigrationScan[] {
  */
 function postDeploymentFolders(dir: string): string[] {
   return [joinRelative(dirOf(dir), 'post_migrate')];
+}
+
+/** Map entries in name order. */
+function byName<T>(entries: ReadonlyMap<string, T>): Array<[string, T]> {
+  return [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
