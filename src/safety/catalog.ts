@@ -36,6 +36,8 @@ interface TableState {
   inherits?: string[];
   /** For a view or materialized view: the relations its query reads. */
   reads?: string[];
+  /** Columns not otherwise known that a statement made NOT NULL (true) or nullable (false). */
+  nullability?: Map<string, boolean>;
 }
 
 /** A schema description to start from: tables with their columns and, optionally, row counts. */
@@ -337,7 +339,8 @@ export class MigrationCatalog implements CatalogView {
 
   columnNotNull(table: string, column: string): boolean | undefined {
     const state = this.tables.get(tableKey(table));
-    if (!state?.columnsKnown || state.uncertainColumns?.has(column)) return undefined;
+    if (!state || state.uncertainColumns?.has(column)) return undefined;
+    if (!state.columnsKnown) return state.nullability?.get(column);
     return state.columns.get(column)?.notNull;
   }
 
@@ -612,6 +615,7 @@ export class MigrationCatalog implements CatalogView {
     const state = this.touch(key);
     if (!state) return;
     state.columns.delete(column);
+    if (state.nullability?.has(column)) state.nullability = withoutKey(state.nullability, column);
     for (const [name, constraint] of state.constraints) {
       if (!constraint.columns.includes(column)) continue;
       state.constraints.delete(name);
@@ -624,6 +628,9 @@ export class MigrationCatalog implements CatalogView {
     if (this.addedColumns.get(key)?.has(column))
       this.changeAddedColumns(key, (columns) => columns.delete(column) && columns.add(newName));
     const state = this.touch(key);
+    const nullability = state?.nullability?.get(column);
+    if (state && nullability !== undefined)
+      state.nullability = withoutKey(state.nullability ?? new Map(), column).set(newName, nullability);
     const info = state?.columns.get(column);
     if (!state || !info) return;
     state.columns.delete(column);
@@ -660,21 +667,31 @@ export class MigrationCatalog implements CatalogView {
     if (state && info) state.columns.set(column, { ...info, ...change });
   }
 
+  /** SET / DROP NOT NULL: also remembered on a table whose columns are not known (SET NOT NULL twice scans once). */
+  setColumnNotNull(table: string, column: string, notNull: boolean): void {
+    const key = tableKey(table);
+    const state = this.touch(key) ?? this.stub(key);
+    if (state.columnsKnown) this.updateColumn(key, column, { notNull });
+    else state.nullability = new Map(state.nullability).set(column, notNull);
+  }
+
+  /** A table never seen: its constraints and nullability are remembered (NOT VALID then VALIDATE, CHECK proofs). */
+  private stub(key: string): TableState {
+    const state: TableState = {
+      columns: new Map(),
+      constraints: new Map(),
+      createdInMigration: false,
+      createdInTransaction: false,
+      columnsKnown: false,
+      stub: true,
+    };
+    this.tables.set(key, state);
+    return state;
+  }
+
   addConstraint(table: string, constraint: ConstraintInfo): void {
     const key = tableKey(table);
-    let state = this.touch(key);
-    if (!state) {
-      // A table never seen: remember its constraints (NOT VALID then VALIDATE, CHECK proofs for SET NOT NULL).
-      state = {
-        columns: new Map(),
-        constraints: new Map(),
-        createdInMigration: false,
-        createdInTransaction: false,
-        columnsKnown: false,
-        stub: true,
-      };
-      this.tables.set(key, state);
-    }
+    const state = this.touch(key) ?? this.stub(key);
     this.countForeignKey(key, state.constraints.get(constraint.name), -1);
     state.constraints.set(constraint.name, constraint);
     this.countForeignKey(key, constraint, 1);
@@ -723,6 +740,12 @@ export class MigrationCatalog implements CatalogView {
   tableKeys(): string[] {
     return [...this.tables].filter(([, state]) => state.stub !== true).map(([key]) => key);
   }
+}
+
+function withoutKey<V>(map: ReadonlyMap<string, V>, key: string): Map<string, V> {
+  const copy = new Map(map);
+  copy.delete(key);
+  return copy;
 }
 
 function cloneTable(state: TableState): TableState {

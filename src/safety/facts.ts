@@ -218,7 +218,8 @@ export function collectFacts(
             }
             break;
           case 'AT_SetNotNull':
-            if (isExisting)
+            // A column already NOT NULL changes nothing for old code.
+            if (isExisting && !(cmd.name && catalog.columnNotNull(table, cmd.name) === true))
               facts.incompatible.push(at(`makes ${name}.${cmd.name} NOT NULL: old code writing NULL fails`));
             break;
           case 'AT_DropConstraint':

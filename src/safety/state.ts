@@ -467,7 +467,7 @@ function addConstraint(
     catalog.addIndex({ name: `${schema}.${info.name}`, table, columns: info.columns, unique: true, partial: false });
   }
   if (info.kind === 'primary-key') {
-    for (const name of info.columns) catalog.updateColumn(table, name, { notNull: true });
+    for (const name of info.columns) catalog.setColumnNotNull(table, name, true);
   }
 }
 
@@ -494,10 +494,10 @@ function alterTable(catalog: MigrationCatalog, stmt: AlterTableStmt, inTransacti
         if (column) catalog.dropColumn(key, column);
         break;
       case 'AT_SetNotNull':
-        if (column) catalog.updateColumn(key, column, { notNull: true });
+        if (column) catalog.setColumnNotNull(key, column, true);
         break;
       case 'AT_DropNotNull':
-        if (column) catalog.updateColumn(key, column, { notNull: false });
+        if (column) catalog.setColumnNotNull(key, column, false);
         break;
       case 'AT_ColumnDefault':
         if (column) catalog.updateColumn(key, column, { hasDefault: cmd.def !== undefined });

@@ -60,7 +60,7 @@ export const dropConstraint: Rule = {
 };
 
 function notNullNow(context: RuleContext, table: string, column: string): boolean {
-  return context.catalog.columns(table)?.find((known) => known.name === column)?.notNull === true;
+  return context.catalog.columnNotNull(table, column) === true;
 }
 
 function setsNotNull(cmd: { subtype?: string; name?: string }, column: string): boolean {

@@ -98,6 +98,10 @@ ruleCases('drop-constraint', {
       sql: 'ALTER TABLE users ALTER COLUMN name SET NOT NULL, DROP CONSTRAINT users_name_not_null;',
       options: notNullCheck,
     },
+    // The whole recipe on a table whose columns are not known: the SET NOT NULL is remembered all the same.
+    {
+      sql: "SET lock_timeout = '5s';\nALTER TABLE accounts ADD CONSTRAINT accounts_name_nn CHECK (name IS NOT NULL) NOT VALID;\nALTER TABLE accounts VALIDATE CONSTRAINT accounts_name_nn;\nALTER TABLE accounts ALTER COLUMN name SET NOT NULL;\nALTER TABLE accounts DROP CONSTRAINT accounts_name_nn;",
+    },
     { sql: 'ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;' },
     { sql: 'ALTER TABLE orders VALIDATE CONSTRAINT c;' },
     // The same statement keeps the guarantee: a key on the same (or fewer) columns replaces the dropped one.

@@ -10,6 +10,11 @@ const users: ValidateOptions = existing({
 
 ruleCases('set-not-null', {
   bad: [
+    // Columns not known: the second SET NOT NULL of the same column finds it NOT NULL and scans nothing.
+    {
+      sql: 'ALTER TABLE accounts ALTER COLUMN name SET NOT NULL;\nALTER TABLE accounts ALTER COLUMN name SET NOT NULL;',
+      count: 1,
+    },
     {
       sql: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;',
       fix: [
