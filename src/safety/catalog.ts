@@ -32,6 +32,8 @@ interface TableState {
   partitioned?: boolean;
   /** The partitioned parent (PARTITION OF, ATTACH PARTITION). */
   partitionOf?: string;
+  /** The parent's DEFAULT partition: every new, attached, detached or dropped sibling locks and re-checks it. */
+  defaultPartition?: boolean;
   /** INHERITS parents. */
   inherits?: string[];
   /** For a view or materialized view: the relations its query reads. */
@@ -243,6 +245,13 @@ export class MigrationCatalog implements CatalogView {
 
   partitionParent(table: string): string | undefined {
     return this.tables.get(tableKey(table))?.partitionOf;
+  }
+
+  defaultPartition(table: string): string | undefined {
+    if (!this.hasInheritance) return undefined;
+    const key = tableKey(table);
+    for (const [child, state] of this.tables) if (state.partitionOf === key && state.defaultPartition) return child;
+    return undefined;
   }
 
   referencingTables(table: string): string[] {
@@ -532,7 +541,10 @@ export class MigrationCatalog implements CatalogView {
   }
 
   /** Records how a table is placed: partitioned, a partition of, an inheritor of, or a view reading relations. */
-  placeTable(table: string, placement: Pick<TableState, 'partitioned' | 'partitionOf' | 'inherits' | 'reads'>): void {
+  placeTable(
+    table: string,
+    placement: Pick<TableState, 'partitioned' | 'partitionOf' | 'defaultPartition' | 'inherits' | 'reads'>,
+  ): void {
     const state = this.touch(tableKey(table));
     if (!state) return;
     Object.assign(state, placement);

@@ -1,5 +1,6 @@
 import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
+import { some } from '../iterables.js';
 import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.js';
 import { existingIndexNamed } from './catalog.js';
 import { foreignKeyTriggerLocks } from './foreign-key-triggers.js';
@@ -163,7 +164,7 @@ export function statementLocks(
         rewrite ||= effect.rewrite;
         scan ||= effect.scan;
         if (effect.referenced) referencedTableLocks(effect.referenced, catalog, add);
-        if (effect.partition) add(effect.partition, 'ACCESS EXCLUSIVE', 'partition', false, true);
+        if (effect.partition && table) partitionCmdLocks(catalog, table, cmd, effect.partition, add);
         if (effect.parent) add(effect.parent.table, effect.parent.mode, 'parent table');
         if (table) foreignKeyActionLocks(catalog, table, cmd.subtype ?? '', cmd.name, add);
         if (table) referencedKeyLocks(catalog, table, cmd, add);
@@ -223,11 +224,10 @@ export function statementLocks(
       for (const parent of stmt.inhRelations ?? []) {
         if (!('RangeVar' in parent)) continue;
         // PARTITION OF locks the parent ACCESS EXCLUSIVE; INHERITS only against concurrent schema changes.
-        add(
-          relationKey(parent.RangeVar),
-          stmt.partbound ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE',
-          'parent table',
-        );
+        const parentKey = relationKey(parent.RangeVar);
+        add(parentKey, stmt.partbound ? 'ACCESS EXCLUSIVE' : 'SHARE UPDATE EXCLUSIVE', 'parent table');
+        if (parentKey && stmt.partbound && !stmt.partbound.is_default)
+          defaultPartitionLock(catalog, parentKey, true, add);
       }
       break;
     }
@@ -543,6 +543,36 @@ function referencedTableLocks(table: string | undefined, catalog: CatalogView | 
   add(table, 'SHARE ROW EXCLUSIVE', 'referenced table');
   for (const partition of descendants(catalog, table, true))
     add(partition, 'SHARE ROW EXCLUSIVE', 'referenced partition');
+}
+
+/**
+ * ATTACH / DETACH PARTITION: ACCESS EXCLUSIVE on the partition (DETACH CONCURRENTLY too, in its second
+ * transaction). ATTACH scans it unless a validated CHECK proves its rows fit; DETACH scans nothing.
+ */
+function partitionCmdLocks(
+  catalog: CatalogView | undefined,
+  table: string,
+  cmd: AlterTableCmd,
+  partition: string,
+  add: AddLock,
+): void {
+  const attach = cmd.subtype === 'AT_AttachPartition';
+  const proven =
+    catalog !== undefined &&
+    some(catalog.constraints(partition), (constraint) => constraint.kind === 'check' && constraint.validated);
+  add(partition, 'ACCESS EXCLUSIVE', 'partition', false, attach && !proven);
+  const bound = cmd.def && 'PartitionCmd' in cmd.def ? cmd.def.PartitionCmd : undefined;
+  if (attach ? !bound?.bound?.is_default : !bound?.concurrent) defaultPartitionLock(catalog, table, attach, add);
+}
+
+/**
+ * A partition created, attached, detached or dropped beside a DEFAULT partition: the default partition's implicit
+ * constraint changes, so it is locked ACCESS EXCLUSIVE, and scanned when a new range is taken from it (checked on
+ * PostgreSQL 15).
+ */
+function defaultPartitionLock(catalog: CatalogView | undefined, parent: string, scanned: boolean, add: AddLock): void {
+  const fallback = catalog?.defaultPartition(parent);
+  if (fallback) add(fallback, 'ACCESS EXCLUSIVE', 'default partition', false, scanned);
 }
 
 /** ALTER INDEX parent ATTACH PARTITION child: both indexes' tables are read (ACCESS SHARE) to match them. */

@@ -1,4 +1,5 @@
 import type { Node } from 'libpg-query';
+import { tableKey } from './names.js';
 import type { CatalogView, ColumnInfo, ConstraintInfo, PgLockMode } from './types.js';
 
 /**
@@ -126,6 +127,8 @@ export function dropTableLocks(catalog: CatalogView | undefined, table: string, 
   }
   const parent = catalog.partitionParent(table);
   if (parent) add(parent, 'ACCESS EXCLUSIVE', 'parent table');
+  const fallback = parent ? catalog.defaultPartition(parent) : undefined;
+  if (fallback && fallback !== tableKey(table)) add(fallback, 'ACCESS EXCLUSIVE', 'default partition');
   for (const sequence of ownedSequences(catalog, table)) add(sequence, 'ACCESS EXCLUSIVE', 'sequence');
   const children = cascade ? descendants(catalog, table) : descendants(catalog, table, true);
   for (const child of children) add(child, 'ACCESS EXCLUSIVE', 'partition');

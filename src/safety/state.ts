@@ -437,6 +437,7 @@ function createTable(catalog: MigrationCatalog, stmt: CreateStmt, inTransaction:
   catalog.placeTable(key, {
     ...(stmt.partspec ? { partitioned: true } : {}),
     ...(stmt.partbound && parents[0] ? { partitionOf: parents[0] } : {}),
+    ...(stmt.partbound?.is_default ? { defaultPartition: true } : {}),
     ...(!stmt.partbound && parents.length > 0 ? { inherits: parents } : {}),
   });
   if (opaque) for (const column of columns) catalog.addColumn(key, column);
@@ -518,9 +519,14 @@ function alterTable(catalog: MigrationCatalog, stmt: AlterTableStmt, inTransacti
         break;
       case 'AT_AttachPartition':
       case 'AT_DetachPartition': {
-        const partition = cmd.def && 'PartitionCmd' in cmd.def ? relationKey(cmd.def.PartitionCmd.name) : undefined;
+        const partitionCmd = cmd.def && 'PartitionCmd' in cmd.def ? cmd.def.PartitionCmd : undefined;
+        const partition = relationKey(partitionCmd?.name);
         if (partition) {
-          catalog.placeTable(partition, { partitionOf: cmd.subtype === 'AT_AttachPartition' ? key : undefined });
+          const attached = cmd.subtype === 'AT_AttachPartition';
+          catalog.placeTable(partition, {
+            partitionOf: attached ? key : undefined,
+            defaultPartition: attached && partitionCmd?.bound?.is_default === true ? true : undefined,
+          });
         }
         break;
       }

@@ -149,6 +149,8 @@ export interface CatalogView {
   isPartitioned(table: string): boolean;
   /** The partitioned table this table is a partition of, when known. */
   partitionParent(table: string): string | undefined;
+  /** The DEFAULT partition of a partitioned table, when known. */
+  defaultPartition(table: string): string | undefined;
   /** Tables with a foreign key to this table. */
   referencingTables(table: string): string[];
   /** The table's own foreign keys. */

@@ -87,6 +87,12 @@ const typed = (sql: string): LockShape => ({ sql, setup: TYPES, data: TYPE_ROWS 
 const enums = (sql: string): LockShape => ({ sql, setup: ENUMS, data: "INSERT INTO e VALUES (1, 'ok', 1, 1);" });
 const fk = (sql: string): LockShape => ({ sql, setup: FK });
 const parted = (sql: string): LockShape => ({ sql, setup: PARTITIONED });
+/** With a DEFAULT partition: a sibling created, attached, detached or dropped locks it ACCESS EXCLUSIVE. */
+const partedWithDefault = (sql: string): LockShape => ({
+  sql,
+  setup: `${PARTITIONED}\nCREATE TABLE m_def PARTITION OF measurements DEFAULT;`,
+  data: "INSERT INTO measurements VALUES ('2020-06-01', 1), ('2023-06-01', 2);",
+});
 const inherited = (sql: string): LockShape => ({ sql, setup: INHERITANCE });
 const views = (sql: string): LockShape => ({ sql, setup: VIEWS });
 
@@ -519,6 +525,12 @@ export const LOCK_SHAPES: LockShape[] = [
     "CREATE TABLE m_def PARTITION OF measurements DEFAULT;\nCREATE TABLE m_2030 PARTITION OF measurements FOR VALUES FROM ('2030-01-01') TO ('2031-01-01')",
   ),
   parted('ALTER TABLE measurements DETACH PARTITION m_2023;\nDROP TABLE m_2023'),
+  partedWithDefault("CREATE TABLE m_2030 PARTITION OF measurements FOR VALUES FROM ('2030-01-01') TO ('2031-01-01')"),
+  partedWithDefault("ALTER TABLE measurements ATTACH PARTITION m_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"),
+  partedWithDefault('ALTER TABLE measurements DETACH PARTITION m_2024'),
+  partedWithDefault('DROP TABLE m_2024'),
+  partedWithDefault('DROP TABLE m_def'),
+  partedWithDefault('ALTER TABLE measurements DETACH PARTITION m_def'),
   parted('TRUNCATE m_2023, m_2024'),
   parted('SELECT * FROM measurements'),
   parted('SELECT * FROM ONLY measurements'),

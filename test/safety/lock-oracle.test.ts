@@ -79,6 +79,8 @@ async function claimed(shape: LockShape, pgVersion: number): Promise<Observed> {
   for (const statement of await statementsOf(shape.sql)) {
     const statementLocksHeld = statementLocks(statement.ast, catalog, pgVersion, state);
     for (const lock of statementLocksHeld) {
+      // A relation an earlier statement of the shape created is not compared: no one else can see it yet.
+      if (catalog.tableCreatedInCurrentTransaction(lock.table)) continue;
       strongest(locks, bare(lock.table), lock.mode);
       if (lock.rewrite) rewritten.add(bare(lock.table));
     }
