@@ -526,7 +526,9 @@ export const LOCK_SHAPES: LockShape[] = [
   ),
   parted('ALTER TABLE measurements DETACH PARTITION m_2023;\nDROP TABLE m_2023'),
   partedWithDefault("CREATE TABLE m_2030 PARTITION OF measurements FOR VALUES FROM ('2030-01-01') TO ('2031-01-01')"),
-  partedWithDefault("ALTER TABLE measurements ATTACH PARTITION m_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')"),
+  partedWithDefault(
+    "ALTER TABLE measurements ATTACH PARTITION m_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+  ),
   partedWithDefault('ALTER TABLE measurements DETACH PARTITION m_2024'),
   partedWithDefault('DROP TABLE m_2024'),
   partedWithDefault('DROP TABLE m_def'),
