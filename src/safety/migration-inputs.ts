@@ -91,7 +91,7 @@ export async function loadMigrationInputs(
     historyComplete: true,
   };
   const earlierOf = new Map<string, EarlierOf>();
-  for (const target of paths) {
+  for (const target of withoutCoveredPaths(root, paths)) {
     if (/[*?[{]/.test(target)) {
       result.historyComplete = false;
       result.inputs.push(...(await loadSqlInputs(root, [target])));
@@ -284,6 +284,32 @@ export async function loadMigrationInputs(
   // A file no format or configuration gave an engine: a folder named for one says it (migrations/postgres/…).
   if (!options.engine) result.inputs = result.inputs.map(withFolderNamedEngine);
   return result;
+}
+
+/**
+ * The paths, each once, without those inside another path's folder: `check migrations migrations/x/up.sql`
+ * checks x once, where the folder reads it.
+ */
+function withoutCoveredPaths(root: string, paths: string[]): string[] {
+  const relativeOf = (target: string) => {
+    if (/[*?[{]/.test(target)) return undefined;
+    try {
+      return relativeToRoot(root, resolveInsideRoot(root, target)) || '.';
+    } catch {
+      return undefined; // reported where the path is read
+    }
+  };
+  const relatives = paths.map(relativeOf);
+  return paths.filter((_, at) => {
+    const relative = relatives[at];
+    if (relative === undefined) return true;
+    return !relatives.some(
+      (other, index) =>
+        other !== undefined &&
+        other !== '.' &&
+        (relative.startsWith(`${other}/`) || (other === relative && index < at)),
+    );
+  });
 }
 
 /** Migrations whose only read errors are calls left untranslated (Rails, Ecto): the rest of their SQL is known. */

@@ -51,4 +51,23 @@ describe('several files of one folder', () => {
     const { loaded } = await check(['migrations/4_drop_fk.up.sql']);
     expect(loaded.notes.join('\n')).not.toMatch(/9_orphan.*earlier migration/);
   });
+
+  it('checks a file once when its folder is named too, or the file twice', async () => {
+    const files = [
+      'migrations/1_a.up.sql',
+      'migrations/2_b.up.sql',
+      'migrations/3_c.up.sql',
+      'migrations/4_drop_fk.up.sql',
+    ];
+    for (const paths of [
+      ['migrations', 'migrations/2_b.up.sql'],
+      ['migrations/2_b.up.sql', 'migrations'],
+      ['./migrations/', 'migrations/2_b.up.sql'],
+    ]) {
+      const { loaded } = await check(paths);
+      expect(loaded.inputs.map((input) => input.file)).toEqual(files);
+    }
+    const { loaded } = await check(['migrations/2_b.up.sql', './migrations/2_b.up.sql']);
+    expect(loaded.inputs.map((input) => input.file)).toEqual(['migrations/2_b.up.sql']);
+  });
 });
