@@ -552,24 +552,57 @@ export function typeTextAt(sql: string, start: number | undefined): string | und
 /** The column's type as written in the statement's column definition (from the local re-parse). */
 export function columnTypeText(context: RuleContext, column: string): string | undefined {
   let text: string | undefined;
-  walk(localAst(context), (key, value) => {
-    if (text !== undefined || key !== 'ColumnDef' || value === null || typeof value !== 'object') return;
-    const def = value as ColumnDef;
-    if (def.colname === column) text = typeTextAt(context.statement.sql, def.typeName?.location);
+  eachColumnDef(localAst(context), (def, name, typeChange) => {
+    if (text === undefined && !typeChange && name === column)
+      text = typeTextAt(context.statement.sql, def.typeName?.location);
   });
   return text;
+}
+
+/**
+ * Each column definition of a statement with its column's name: CREATE TABLE's columns, ALTER TABLE's ADD COLUMN
+ * and ALTER … TYPE (`typeChange`), read straight from the statement; other statements (CREATE TYPE … AS, …) walked.
+ */
+function eachColumnDef(
+  ast: Node | undefined,
+  visit: (def: ColumnDef, column: string | undefined, typeChange: boolean) => void,
+): void {
+  const create = nodeAs(ast, 'CreateStmt');
+  if (create) {
+    for (const element of create.tableElts ?? []) {
+      const def = nodeAs(element, 'ColumnDef');
+      if (def) visit(def, def.colname, false);
+    }
+    return;
+  }
+  const alter = nodeAs(ast, 'AlterTableStmt');
+  if (alter) {
+    for (const item of alter.cmds ?? []) {
+      const cmd = nodeAs(item, 'AlterTableCmd');
+      const def = nodeAs(cmd?.def, 'ColumnDef');
+      if (!cmd || !def) continue;
+      const typeChange = cmd.subtype === 'AT_AlterColumnType';
+      visit(def, typeChange ? cmd.name : def.colname, typeChange);
+    }
+    return;
+  }
+  walk(ast, (key, value) => {
+    if (value === null || typeof value !== 'object') return;
+    if (key === 'ColumnDef') visit(value as ColumnDef, (value as ColumnDef).colname, false);
+    else if (key === 'AlterTableCmd' && (value as AlterTableCmd).subtype === 'AT_AlterColumnType') {
+      const def = nodeAs((value as AlterTableCmd).def, 'ColumnDef');
+      if (def) visit(def, (value as AlterTableCmd).name, true);
+    }
+  });
 }
 
 /** For `ALTER COLUMN c TYPE t USING e`: the new type and the USING expression as written. */
 export function alterTypeTexts(context: RuleContext, column: string): { type?: string; using?: string } {
   let result: { type?: string; using?: string } = {};
-  walk(localAst(context), (key, value) => {
-    if (key !== 'AlterTableCmd' || value === null || typeof value !== 'object') return;
-    const cmd = value as AlterTableCmd;
-    if (cmd.subtype !== 'AT_AlterColumnType' || cmd.name !== column) return;
-    const def = nodeAs(cmd.def, 'ColumnDef');
-    const type = typeTextAt(context.statement.sql, def?.typeName?.location);
-    const using = def?.raw_default
+  eachColumnDef(localAst(context), (def, name, typeChange) => {
+    if (!typeChange || name !== column) return;
+    const type = typeTextAt(context.statement.sql, def.typeName?.location);
+    const using = def.raw_default
       ? expressionAfterKeyword(context.statement.sql, def.typeName?.location, 'USING', false)
       : undefined;
     result = { ...(type ? { type } : {}), ...(using ? { using } : {}) };
@@ -844,21 +877,9 @@ export function withColumnTypes(
 ): string {
   const sql = context.statement.sql.trim();
   const edits: Array<{ start: number; end: number; text: string }> = [];
-  walk(localAst(context), (key, value) => {
-    if (value === null || typeof value !== 'object') return;
-    let def: ColumnDef | undefined;
-    let column: string | undefined;
-    if (key === 'ColumnDef') {
-      def = value as ColumnDef;
-      column = def.colname;
-    } else if (key === 'AlterTableCmd') {
-      const cmd = value as AlterTableCmd;
-      if (cmd.subtype !== 'AT_AlterColumnType') return;
-      def = nodeAs(cmd.def, 'ColumnDef');
-      column = cmd.name;
-    }
-    const start = def?.typeName?.location;
-    if (!def || !column || start === undefined || edits.some((edit) => edit.start === start)) return;
+  eachColumnDef(localAst(context), (def, column) => {
+    const start = def.typeName?.location;
+    if (!column || start === undefined || edits.some((edit) => edit.start === start)) return;
     const text = replace(column, def);
     if (text !== undefined) edits.push({ start, end: typeRangeAt(sql, start), text });
   });
@@ -918,16 +939,8 @@ export function columnDefinitionWithout(
 ): string | undefined {
   const sql = context.statement.sql;
   let found: ColumnDef | undefined;
-  walk(localAst(context), (key, value) => {
-    if (
-      !found &&
-      key === 'ColumnDef' &&
-      value !== null &&
-      typeof value === 'object' &&
-      (value as ColumnDef).colname === column
-    ) {
-      found = value as ColumnDef;
-    }
+  eachColumnDef(localAst(context), (def, name, typeChange) => {
+    if (!found && !typeChange && name === column) found = def;
   });
   const start = found?.location;
   if (!found || start === undefined) return undefined;
