@@ -18,6 +18,8 @@ export function foreignKeyTriggerLocks(
   columns: readonly string[] | undefined,
   add: AddLock,
 ): void {
+  // The triggers fire per row written: an UPDATE or DELETE of a table the transaction emptied or created writes none.
+  if (write !== 'insert' && catalog.tableEmptiedInCurrentTransaction(table)) return;
   const touches = (keyColumns: readonly string[]) =>
     columns === undefined || keyColumns.some((column) => columns.includes(column));
   if (write !== 'delete')

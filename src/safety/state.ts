@@ -431,6 +431,9 @@ function createTable(catalog: MigrationCatalog, stmt: CreateStmt, inTransaction:
     if ('ColumnDef' in element) columns.push(columnInfo(element.ColumnDef, key));
   }
   catalog.createTable(key, opaque ? undefined : columns, inTransaction);
+  // No other session sees it before COMMIT: it holds only the rows this transaction writes.
+  // (Not a table of a partition tree or an inheritance: rows written to one show in the others.)
+  if (inTransaction && !stmt.partspec && !stmt.partbound && !stmt.inhRelations?.length) catalog.markEmptied(key, true);
   const parents = (stmt.inhRelations ?? []).flatMap((parent) =>
     'RangeVar' in parent ? [relationKey(parent.RangeVar) ?? ''] : [],
   );
@@ -522,6 +525,7 @@ function alterTable(catalog: MigrationCatalog, stmt: AlterTableStmt, inTransacti
         const partitionCmd = cmd.def && 'PartitionCmd' in cmd.def ? cmd.def.PartitionCmd : undefined;
         const partition = relationKey(partitionCmd?.name);
         if (partition) {
+          catalog.markEmptied(partition, false);
           const attached = cmd.subtype === 'AT_AttachPartition';
           catalog.placeTable(partition, {
             partitionOf: attached ? key : undefined,
@@ -534,6 +538,7 @@ function alterTable(catalog: MigrationCatalog, stmt: AlterTableStmt, inTransacti
       case 'AT_DropInherit': {
         const parent = cmd.def && 'RangeVar' in cmd.def ? relationKey(cmd.def.RangeVar) : undefined;
         if (!parent) break;
+        catalog.markEmptied(key, false);
         const others = (catalog.inheritedFrom(key) ?? []).filter((each) => each !== parent);
         catalog.placeTable(key, { inherits: cmd.subtype === 'AT_AddInherit' ? [...others, parent] : others });
         break;
