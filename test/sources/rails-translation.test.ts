@@ -503,6 +503,57 @@ describe('Rails rename_table and rename_column rename indexes and sequences', ()
   });
 });
 
+describe('Rails change_table: each call sees the calls before it', () => {
+  it('a rename_column after remove_index renames no dropped index, a second rename finds the index the first renamed (mastodon 20170112154826)', async () => {
+    const dir = railsProject(temporary, 'rails-change-table-order-', {
+      '20160101000000_create_settings.rb': up('[4.2]', [
+        'create_table :settings do |t|',
+        '  t.string :var, null: false',
+        '  t.integer :target_id, null: false',
+        "  t.string :target_type, null: false, default: ''",
+        'end',
+        'add_index :settings, [:target_type, :target_id, :var], unique: true',
+        'add_index :settings, [:target_type, :target_id]',
+      ]),
+      '20170112154826_migrate_settings.rb': up('[4.2]', [
+        'change_table(:settings, bulk: true) do |t|',
+        '  t.remove_index [:target_type, :target_id, :var]',
+        '  t.rename :target_id, :thing_id',
+        '  t.rename :target_type, :thing_type',
+        '  t.change :thing_id, :integer, null: true, default: nil',
+        '  t.index [:thing_type, :thing_id, :var], unique: true',
+        'end',
+      ]),
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    expect(sqlOf(result.migrations[1])).toEqual([
+      'DROP INDEX "index_settings_on_target_type_and_target_id_and_var"',
+      'ALTER TABLE "settings" RENAME COLUMN "target_id" TO "thing_id"',
+      'ALTER INDEX "index_settings_on_target_type_and_target_id" RENAME TO "index_settings_on_target_type_and_thing_id"',
+      'ALTER TABLE "settings" RENAME COLUMN "target_type" TO "thing_type"',
+      'ALTER INDEX "index_settings_on_target_type_and_thing_id" RENAME TO "index_settings_on_thing_type_and_thing_id"',
+      'ALTER TABLE "settings" ALTER COLUMN "thing_id" TYPE integer, ALTER COLUMN "thing_id" DROP DEFAULT, ALTER COLUMN "thing_id" DROP NOT NULL',
+      'CREATE UNIQUE INDEX "index_settings_on_thing_type_and_thing_id_and_var" ON "settings" ("thing_type", "thing_id", "var")',
+    ]);
+    const db = await schema('rails_change_table_order');
+    await run(db, sqlOf(result.migrations[0]));
+    await run(db, sqlOf(result.migrations[1]));
+    expect(
+      (
+        await db.query<{ name: string }>(
+          "SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'rails_change_table_order' ORDER BY 1",
+        )
+      ).rows.map((row) => row.name),
+    ).toEqual([
+      'index_settings_on_thing_type_and_thing_id',
+      'index_settings_on_thing_type_and_thing_id_and_var',
+      'settings_pkey',
+    ]);
+    await db.exec('SET search_path TO public');
+  });
+});
+
 describe('Rails tables and keys as the migration version makes them', () => {
   it('Migration[4.2] references have no index unless asked, create_join_table shares a prefix once, add_column :primary_key is a serial key (discourse)', async () => {
     const dir = railsProject(temporary, 'rails-legacy-keys-', {

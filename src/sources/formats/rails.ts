@@ -363,11 +363,7 @@ class RailsTranslator {
    * not translate leaves the tables it may have changed in doubt.
    */
   private record(target: DslOperation[], node: DslNode, errors: number): void {
-    for (const operation of target) {
-      if (this.recorded.has(operation)) continue;
-      this.recorded.add(operation);
-      for (const sql of operation.up) this.schema.apply(sql);
-    }
+    this.applyNew(target);
     if (this.out.errors.length <= errors) return;
     const text = subtreeText(node);
     const helpers = [...this.classTexts]
@@ -380,6 +376,15 @@ class RailsTranslator {
       ...(only ? { only } : {}),
       helpers,
     });
+  }
+
+  /** The operations of `target` not yet applied to the schema, applied. */
+  private applyNew(target: DslOperation[]): void {
+    for (const operation of target) {
+      if (this.recorded.has(operation)) continue;
+      this.recorded.add(operation);
+      for (const sql of operation.up) this.schema.apply(sql);
+    }
   }
 
   /** `body` with the schema left alone: calls that may not run now (the other direction of a reversible block). */
@@ -1357,8 +1362,12 @@ class RailsTranslator {
     const first = target.length;
     this.changeTableCalls(table, children, target, direction);
     // SQLite's adapter cannot alter in bulk: Rails sends the statements one by one there.
-    if (bulk && this.engine !== 'sqlite' && target.length - first > 1)
-      target.push(bulkOperation(target.splice(first), this.engine, table, bulk));
+    if (bulk && this.engine !== 'sqlite' && target.length - first > 1) {
+      const operation = bulkOperation(target.splice(first), this.engine, table, bulk);
+      // Its parts were applied to the schema one by one.
+      if (this.recording) this.recorded.add(operation);
+      target.push(operation);
+    }
   }
 
   private changeTableCalls(
@@ -1419,6 +1428,8 @@ class RailsTranslator {
       } catch (error) {
         this.out.fail(child.line, child.text, error);
       }
+      // The next call sees this one's change: a rename_column finds the indexes Rails would find by then.
+      if (this.recording) this.applyNew(target);
     }
   }
 }
