@@ -554,6 +554,29 @@ describe('Rails change_table: each call sees the calls before it', () => {
   });
 });
 
+describe('Rails connection.execute', () => {
+  it('runs its SQL as execute does, bare or on ActiveRecord::Base; a model connection stays untranslated (mastodon 20241212152158, 20170920024819)', async () => {
+    const dir = railsProject(temporary, 'rails-connection-execute-', {
+      '20241212152158_add_not_null_to_account_alias_columns.rb': up('[7.2]', [
+        'connection.execute(<<~SQL.squish)',
+        '  DELETE FROM account_aliases',
+        '  WHERE account_id IS NULL',
+        'SQL',
+        "ActiveRecord::Base.connection.execute('ALTER TABLE statuses ALTER COLUMN id DROP DEFAULT')",
+        "Account.connection.execute('DELETE FROM accounts')",
+      ]),
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(sqlOf(result.migrations[0])).toEqual([
+      'DELETE FROM account_aliases WHERE account_id IS NULL',
+      'ALTER TABLE statuses ALTER COLUMN id DROP DEFAULT',
+    ]);
+    expect(result.errors.map((error) => [error.error.where?.line, error.error.what])).toEqual([
+      [8, "this call is not translated: Account.connection.execute('DELETE FROM accounts')"],
+    ]);
+  });
+});
+
 describe('Rails tables and keys as the migration version makes them', () => {
   it('Migration[4.2] references have no index unless asked, create_join_table shares a prefix once, add_column :primary_key is a serial key (discourse)', async () => {
     const dir = railsProject(temporary, 'rails-legacy-keys-', {

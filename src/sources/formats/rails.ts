@@ -311,6 +311,9 @@ const FK_ACTIONS: Record<string, string> = {
   no_action: 'NO ACTION',
 };
 
+/** `connection.execute(…)` or `ActiveRecord::Base.connection.execute(…)`: group 1 is what precedes `execute`. */
+const CONNECTION_EXECUTE = /^((?:ActiveRecord::Base\.)?connection\.)execute\b/;
+
 /** Calls whose result a migration may keep in a variable (`x = execute "…"`): the call runs all the same. */
 const ASSIGNED_CALLS = new Set(['execute', 'update', 'DB.exec']);
 /**
@@ -516,6 +519,10 @@ class RailsTranslator {
         return this.statement({ ...node, text: assignment.value }, target, direction);
       return unknown();
     }
+    // The migration's execute passes its SQL to connection.execute: called directly, it runs the same SQL.
+    const onConnection = CONNECTION_EXECUTE.exec(node.text);
+    if (onConnection)
+      return this.statement({ ...node, text: node.text.slice(onConnection[1]!.length) }, target, direction);
     // A helper of the project's own namespace: `Migration::ColumnDropper.execute_drop(:t, [:c])`.
     const helper = /^((?:[A-Z]\w*::)+[A-Z]\w*\.\w+[!?]?)(?=[\s(]|$)/.exec(node.text);
     const parsed = helper
