@@ -15,12 +15,16 @@ ruleCases('require-lock-timeout', {
     // set_config(…, true) outside a transaction block ends with its own statement; '0' turns the timeout off.
     { sql: "SELECT set_config('lock_timeout', '5s', true);\nALTER TABLE users ADD COLUMN nickname text;" },
     { sql: "SELECT set_config('lock_timeout', '0', false);\nALTER TABLE users ADD COLUMN nickname text;" },
+    // A view's readers hold ACCESS SHARE on it: the DROP waits behind them (mastodon 20260728145403).
+    { sql: 'DROP MATERIALIZED VIEW account_summaries;' },
+    { sql: 'DROP VIEW user_ips;' },
   ],
   good: [
     { sql: "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN nickname text;" },
     { sql: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;" },
     { sql: 'CREATE TABLE t (id bigint);\nCREATE INDEX t_id_idx ON t (id);\nALTER TABLE t ADD COLUMN x int;' },
     { sql: 'CREATE INDEX CONCURRENTLY users_name_idx ON users (name);' },
+    { sql: 'CREATE VIEW v AS SELECT 1 AS one;\nDROP VIEW v;' },
     { sql: 'SELECT 1;\nINSERT INTO users (id) VALUES (1);' },
     // set_config is SET in function form (false: for the session; true: SET LOCAL).
     { sql: "SELECT set_config('lock_timeout', '5s', false);\nALTER TABLE users ADD COLUMN nickname text;" },
