@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
@@ -574,6 +575,73 @@ describe('Rails connection.execute', () => {
     expect(result.errors.map((error) => [error.error.where?.line, error.error.what])).toEqual([
       [8, "this call is not translated: Account.connection.execute('DELETE FROM accounts')"],
     ]);
+  });
+});
+
+describe('Rails Scenic views', () => {
+  it('create_view and drop_view run the db/views definition of their version; a view made in the migration is new (mastodon 20201206004238, 20260728145403)', async () => {
+    const dir = railsProject(temporary, 'rails-scenic-', {
+      '20200101000000_create_accounts.rb': up('[5.2]', ['create_table :accounts do |t|', '  t.string :domain', 'end']),
+      '20201206004238_create_instances.rb': [
+        'class CreateInstances < ActiveRecord::Migration[5.2]',
+        '  def change',
+        '    create_view :instances, materialized: true',
+        '    safety_assured { add_index :instances, :domain, unique: true }',
+        '    create_view :domains',
+        '  end',
+        'end',
+      ],
+      '20260728145403_update_instances_to_version_2.rb': up('[8.0]', [
+        'create_view :tmp_instances,',
+        '            sql_definition: Scenic::Definition.new(:instances, 2).to_sql,',
+        '            materialized: { no_data: true }',
+        'drop_view :instances, materialized: true',
+        'drop_view :domains, revert_to_version: 1',
+        'create_view :instances, version: 3',
+      ]),
+    });
+    mkdirSync(path.join(dir, 'db/views'));
+    writeFileSync(
+      path.join(dir, 'db/views/instances_v01.sql'),
+      'SELECT domain, count(*) AS accounts_count\nFROM accounts\nGROUP BY domain;\n',
+    );
+    writeFileSync(path.join(dir, 'db/views/instances_v02.sql'), 'SELECT DISTINCT domain FROM accounts\n');
+    writeFileSync(path.join(dir, 'db/views/domains_v01.sql'), 'SELECT domain FROM accounts');
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    const [, create, update] = result.migrations;
+    expect(sqlOf(create)).toEqual([
+      'CREATE MATERIALIZED VIEW "instances" AS\nSELECT domain, count(*) AS accounts_count\nFROM accounts\nGROUP BY domain',
+      'CREATE UNIQUE INDEX "index_instances_on_domain" ON "instances" ("domain")',
+      'CREATE VIEW "domains" AS\nSELECT domain FROM accounts',
+    ]);
+    expect(create?.down?.map((statement) => statement.sql)).toEqual([
+      'DROP VIEW "domains"',
+      'DROP INDEX "index_instances_on_domain"',
+      'DROP MATERIALIZED VIEW "instances"',
+    ]);
+    expect(sqlOf(update)).toEqual([
+      'CREATE MATERIALIZED VIEW "tmp_instances" AS\nSELECT DISTINCT domain FROM accounts\nWITH NO DATA',
+      'DROP MATERIALIZED VIEW "instances"',
+      'DROP VIEW "domains"',
+    ]);
+    expect(result.errors.map((error) => [error.error.where?.line, error.error.what])).toEqual([
+      [8, 'db/views/instances_v03.sql is not found: create_view :instances, version: 3'],
+    ]);
+    const db = await schema('rails_scenic');
+    await run(db, sqlOf(result.migrations[0]));
+    await run(db, sqlOf(create));
+    await run(db, create?.down?.map((statement) => statement.sql) ?? []);
+    await run(db, sqlOf(create));
+    await run(db, sqlOf(update));
+    await db.exec('SET search_path TO public');
+    // The index on the view created just before it blocks no one.
+    const check = await runCli(['check', 'db/migrate/20201206004238_create_instances.rb', '--format', 'json'], {
+      cwd: dir,
+    });
+    const report = JSON.parse(check.out) as { files: Array<{ findings: Array<{ ruleId: string }> }> };
+    expect(report.files.flatMap((file) => file.findings.map((finding) => finding.ruleId))).not.toContain(
+      'require-concurrent-index-creation',
+    );
   });
 });
 

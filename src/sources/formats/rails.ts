@@ -35,6 +35,7 @@ import {
   resolveArgs,
   unresolvedInterpolation,
 } from './rails-ruby.js';
+import { SCENIC_CALLS, scenicDefinitions, scenicStatements, withDefinitionReference } from './rails-scenic.js';
 import { RailsSchema } from './rails-schema.js';
 
 /** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
@@ -334,6 +335,8 @@ class RailsTranslator {
   private readonly recorded = new WeakSet<DslOperation>();
   /** The source of the class's helper methods and constants, by name: what a call the reader skips may run. */
   classTexts = new Map<string, string>();
+  /** The Scenic view definitions of db/views, by file name. */
+  viewDefinitions: ReadonlyMap<string, string> = new Map();
 
   constructor(
     readonly engine: ddl.DdlEngine,
@@ -530,7 +533,7 @@ class RailsTranslator {
           const rest = parseCall(`helper${node.text.slice(helper[1]!.length)}`, 'ruby');
           return rest ? { ...rest, name: helper[1]! } : undefined;
         })()
-      : parseCall(node.text, 'ruby');
+      : parseCall(/^(create|update)_view\b/.test(node.text) ? withDefinitionReference(node.text) : node.text, 'ruby');
     if (!parsed) return unknown('this statement is not a migration call the reader understands');
     const call = { ...parsed, args: resolveArgs(parsed.args, this.literals) };
     const { name, args } = call;
@@ -546,6 +549,10 @@ class RailsTranslator {
     };
     const e = this.engine;
     const table = symbolOrString(a[0]);
+    if (SCENIC_CALLS.has(name)) {
+      const view = scenicStatements(name, args, this.viewDefinitions, e);
+      return 'unknown' in view ? unknown(view.unknown) : push(view.up, view.down);
+    }
     switch (name) {
       case 'create_table':
       case 'create_join_table':
@@ -1530,6 +1537,7 @@ export const rails: FormatReader = {
     );
     // The tables and indexes the migrations make, read in version order (the earlier ones too when one is checked).
     const schema = new RailsSchema();
+    const viewDefinitions = await scenicDefinitions(context.root);
     return readDslFolder(
       context,
       result,
@@ -1547,6 +1555,7 @@ export const rails: FormatReader = {
           activeRecordVersionOf(klass?.text),
           schema,
         );
+        translator.viewDefinitions = viewDefinitions;
         const method = (methodName: string) =>
           members.find((node) => new RegExp(`^def\\s+(self\\.)?${methodName}\\b`).test(node.text));
         const change = method('change');
