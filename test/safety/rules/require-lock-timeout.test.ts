@@ -51,6 +51,18 @@ describe('require-lock-timeout: one finding per transaction', () => {
     expect(finding?.fix?.steps.map((step) => step.sql)).toEqual(["SET lock_timeout = '5s';"]);
   });
 
+  it('names a line once when its statements share it (mastodon 20170112154826: a change_table block is one line)', async () => {
+    const sql = [
+      'ALTER TABLE users ADD COLUMN a int; ALTER TABLE users ADD COLUMN b int;',
+      'SELECT 1;',
+      'ALTER TABLE orders ADD COLUMN c int; ALTER TABLE orders ADD COLUMN d int;',
+    ].join('\n');
+    const [finding] = await findingsOf('require-lock-timeout', sql);
+    expect(finding?.message).toContain('these 4 statements (lines 1 and 3)');
+    const [one] = await findingsOf('require-lock-timeout', sql.split('\n')[0] ?? '');
+    expect(one?.message).toContain('these 2 statements (line 1)');
+  });
+
   it('gives each transaction block its own finding, none to the one that sets lock_timeout', async () => {
     const sql = [
       'BEGIN;',
