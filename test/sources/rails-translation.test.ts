@@ -645,6 +645,67 @@ describe('Rails Scenic views', () => {
   });
 });
 
+describe('Rails helper methods of the migration class', () => {
+  it('a bare call runs the method body, yield runs the block given, a rescue part is read as not raised (mastodon 20231018192110, 20211213040746)', async () => {
+    const dir = railsProject(temporary, 'rails-helpers-', {
+      '20231018192110_add_index_to_webauthn_credentials.rb': [
+        'class AddIndexToWebauthnCredentials < ActiveRecord::Migration[7.0]',
+        '  disable_ddl_transaction!',
+        '',
+        '  def up',
+        '    add_index_to_table',
+        '  rescue ActiveRecord::RecordNotUnique',
+        '    remove_index_from_table',
+        '  end',
+        '',
+        '  def down',
+        '    around_accounts do',
+        '      remove_index_from_table',
+        '    end',
+        '  end',
+        '',
+        '  private',
+        '',
+        '  def around_accounts',
+        "    execute 'LOCK accounts'",
+        '    yield',
+        "    execute 'SELECT 1'",
+        '  end',
+        '',
+        '  def add_index_to_table',
+        '    add_index :webauthn_credentials, [:user_id, :nickname], unique: true, algorithm: :concurrently',
+        '  end',
+        '',
+        '  def remove_index_from_table',
+        '    remove_index :webauthn_credentials, [:user_id, :nickname]',
+        '    remove_index_from_table',
+        '  end',
+        'end',
+      ],
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    const [migration] = result.migrations;
+    expect(sqlOf(migration)).toEqual([
+      'CREATE UNIQUE INDEX CONCURRENTLY "index_webauthn_credentials_on_user_id_and_nickname" ON "webauthn_credentials" ("user_id", "nickname")',
+    ]);
+    expect(migration?.down?.map((statement) => statement.sql)).toEqual([
+      'LOCK accounts',
+      'DROP INDEX "index_webauthn_credentials_on_user_id_and_nickname"',
+      'SELECT 1',
+    ]);
+    // A method that calls itself is read once: the inner call is not translated, and says so.
+    expect(result.errors.map((error) => [error.error.where?.line, error.error.what])).toEqual([
+      [30, 'this call is not translated: remove_index_from_table'],
+    ]);
+    expect(migration?.notes).toEqual(
+      expect.arrayContaining([
+        'Line 5: add_index_to_table is read from its definition (line 24).',
+        expect.stringContaining('rescue is read as if nothing raises'),
+      ]),
+    );
+  });
+});
+
 describe('Rails tables and keys as the migration version makes them', () => {
   it('Migration[4.2] references have no index unless asked, create_join_table shares a prefix once, add_column :primary_key is a serial key (discourse)', async () => {
     const dir = railsProject(temporary, 'rails-legacy-keys-', {

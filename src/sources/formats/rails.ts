@@ -337,6 +337,12 @@ class RailsTranslator {
   classTexts = new Map<string, string>();
   /** The Scenic view definitions of db/views, by file name. */
   viewDefinitions: ReadonlyMap<string, string> = new Map();
+  /** The class's methods that take no arguments, by name: a bare call runs the method's body. */
+  helperMethods = new Map<string, DslNode>();
+  /** The helper methods being read, innermost last: a method that calls itself is not read again. */
+  private readonly inlined: string[] = [];
+  /** The blocks given to the helper methods being read (what their `yield` runs), innermost last. */
+  private readonly blocks: DslNode[][] = [];
 
   constructor(
     readonly engine: ddl.DdlEngine,
@@ -522,6 +528,10 @@ class RailsTranslator {
         return this.statement({ ...node, text: assignment.value }, target, direction);
       return unknown();
     }
+    if (node.text === 'yield' && this.blocks.length > 0) return this.yieldBlock(target, direction);
+    const own = /^(\w+[!?]?)(?:\(\))?$/.exec(node.text)?.[1];
+    const method = own === undefined ? undefined : this.helperMethods.get(own);
+    if (own && method && !this.inlined.includes(own)) return this.helperBody(own, method, node, target, direction);
     // The migration's execute passes its SQL to connection.execute: called directly, it runs the same SQL.
     const onConnection = CONNECTION_EXECUTE.exec(node.text);
     if (onConnection)
@@ -939,6 +949,40 @@ class RailsTranslator {
    * part runs only when the body raises, so it is not read (and that is noted). `begin … end until/while …` is a
    * loop whose body runs an unknown number of times: not translated.
    */
+  /** A call of one of the class's own argument-less methods: its body, read as a begin block (a def may rescue). */
+  private helperBody(
+    name: string,
+    method: DslNode,
+    call: DslNode,
+    target: DslOperation[],
+    direction: 'change' | 'up' | 'down',
+  ): undefined {
+    this.out.notes.push(`Line ${call.line}: ${name} is read from its definition (line ${method.line}).`);
+    this.inlined.push(name);
+    this.blocks.push(call.children ?? []);
+    try {
+      return this.methodBody(method, target, direction);
+    } finally {
+      this.inlined.pop();
+      this.blocks.pop();
+    }
+  }
+
+  /** `yield` in a helper method: the block its caller gave, read where the caller wrote it. */
+  private yieldBlock(target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
+    const block = this.blocks.pop() ?? [];
+    try {
+      return this.body(block, target, direction);
+    } finally {
+      this.blocks.push(block);
+    }
+  }
+
+  /** A method's body, which may end in `rescue` as a begin block does. */
+  methodBody(method: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
+    return this.beginBlock({ text: 'begin', line: method.line, children: method.children ?? [] }, target, direction);
+  }
+
   private beginBlock(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
     if (node.after !== undefined)
       return this.out.unknown(
@@ -1579,13 +1623,16 @@ export const rails: FormatReader = {
           const named = /^(?:def\s+(?:self\.)?(\w+[!?]?)|([A-Z]\w*)\s*(?:\|\|)?=[^=])/.exec(member.text);
           const name = named?.[1] ?? named?.[2];
           if (name && !['up', 'down', 'change'].includes(name)) translator.classTexts.set(name, subtreeText(member));
+          const helper = /^def\s+(\w+[!?]?)\s*(?:\(\s*\))?$/.exec(member.text)?.[1];
+          if (helper && member.children && !['up', 'down', 'change'].includes(helper))
+            translator.helperMethods.set(helper, member);
         }
         const read = (methodNode: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down') => {
           translator.literals = literalsOf(methodNode.children ?? [], constants);
           // `def down` runs only on a rollback, after up: it reads (and changes) a copy of the schema as up left it.
           translator.schema = direction === 'down' ? schema.copy() : schema;
           translator.recording = true;
-          translator.body(methodNode.children ?? [], target, direction);
+          translator.methodBody(methodNode, target, direction);
         };
         if (change) read(change, translation.up, 'change');
         else if (upMethod) {
