@@ -126,8 +126,12 @@ export function statementLocks(
 ): StatementLock[] {
   const locks: StatementLock[] = [];
   const add = (table: string | undefined, mode: PgLockMode, on: string, rewrite = false, scan = false) => {
+    if (!table) return;
     // A partitioned table has no storage of its own: its partitions are what is rewritten.
-    if (table) locks.push({ table, mode, on, rewrite: rewrite && catalog?.isPartitioned(table) !== true, scan });
+    const lock = { table, mode, on, rewrite: rewrite && catalog?.isPartitioned(table) !== true, scan };
+    // A relation a query names twice (two subqueries of one table) is one lock.
+    if (locks.some((seen) => sameLock(seen, lock))) return;
+    locks.push(lock);
   };
   const type = nodeType(ast);
   switch (type) {
@@ -811,6 +815,10 @@ function columnReference(def: import('libpg-query').ColumnDef): string | undefin
       return relationKey(item.Constraint.pktable);
   }
   return undefined;
+}
+
+function sameLock(a: StatementLock, b: StatementLock): boolean {
+  return a.table === b.table && a.mode === b.mode && a.on === b.on && a.rewrite === b.rewrite && a.scan === b.scan;
 }
 
 function addColumnRewrites(def: import('libpg-query').ColumnDef): boolean {

@@ -48,6 +48,7 @@ const CASES = [
   'DROP TABLE m_2026',
   'LOCK TABLE t IN SHARE MODE',
   'UPDATE t SET a = 1',
+  'UPDATE t SET a = 1 WHERE EXISTS (SELECT 1 FROM parents WHERE id = t.p) AND NOT EXISTS (SELECT 1 FROM parents WHERE id = t.b)',
   'DELETE FROM t WHERE id = 1',
   'REFRESH MATERIALIZED VIEW mv',
   'CLUSTER t USING t_a_idx',
@@ -114,4 +115,17 @@ describe.skipIf(!availability.available)('lock map against pg_locks on PostgreSQ
       }
     });
   }
+});
+
+describe('lock map: one claim per lock', () => {
+  it('a table two subqueries read is one ACCESS SHARE (mastodon 20260728145507)', async () => {
+    const [statement] = await parsePostgres(
+      'UPDATE accounts SET a = NULL WHERE NOT EXISTS (SELECT 1 FROM blocks WHERE r = accounts.id) AND NOT EXISTS (SELECT 1 FROM blocks WHERE r = accounts.id)',
+    );
+    if (!statement) throw new Error('no statement');
+    expect(statementLocks(statement.ast).map((lock) => [lock.table, lock.mode, lock.on])).toEqual([
+      ['public.accounts', 'ROW EXCLUSIVE', 'table'],
+      ['public.blocks', 'ACCESS SHARE', 'table read'],
+    ]);
+  });
 });

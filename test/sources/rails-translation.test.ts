@@ -1,4 +1,5 @@
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
@@ -500,6 +501,208 @@ describe('Rails rename_table and rename_column rename indexes and sequences', ()
     await run(db, rename?.down?.map((statement) => statement.sql) ?? []);
     expect(await indexes()).toEqual(before);
     await db.exec('SET search_path TO public');
+  });
+});
+
+describe('Rails change_table: each call sees the calls before it', () => {
+  it('a rename_column after remove_index renames no dropped index, a second rename finds the index the first renamed (mastodon 20170112154826)', async () => {
+    const dir = railsProject(temporary, 'rails-change-table-order-', {
+      '20160101000000_create_settings.rb': up('[4.2]', [
+        'create_table :settings do |t|',
+        '  t.string :var, null: false',
+        '  t.integer :target_id, null: false',
+        "  t.string :target_type, null: false, default: ''",
+        'end',
+        'add_index :settings, [:target_type, :target_id, :var], unique: true',
+        'add_index :settings, [:target_type, :target_id]',
+      ]),
+      '20170112154826_migrate_settings.rb': up('[4.2]', [
+        'change_table(:settings, bulk: true) do |t|',
+        '  t.remove_index [:target_type, :target_id, :var]',
+        '  t.rename :target_id, :thing_id',
+        '  t.rename :target_type, :thing_type',
+        '  t.change :thing_id, :integer, null: true, default: nil',
+        '  t.index [:thing_type, :thing_id, :var], unique: true',
+        'end',
+      ]),
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(result.errors).toEqual([]);
+    expect(sqlOf(result.migrations[1])).toEqual([
+      'DROP INDEX "index_settings_on_target_type_and_target_id_and_var"',
+      'ALTER TABLE "settings" RENAME COLUMN "target_id" TO "thing_id"',
+      'ALTER INDEX "index_settings_on_target_type_and_target_id" RENAME TO "index_settings_on_target_type_and_thing_id"',
+      'ALTER TABLE "settings" RENAME COLUMN "target_type" TO "thing_type"',
+      'ALTER INDEX "index_settings_on_target_type_and_thing_id" RENAME TO "index_settings_on_thing_type_and_thing_id"',
+      'ALTER TABLE "settings" ALTER COLUMN "thing_id" TYPE integer, ALTER COLUMN "thing_id" DROP DEFAULT, ALTER COLUMN "thing_id" DROP NOT NULL',
+      'CREATE UNIQUE INDEX "index_settings_on_thing_type_and_thing_id_and_var" ON "settings" ("thing_type", "thing_id", "var")',
+    ]);
+    const db = await schema('rails_change_table_order');
+    await run(db, sqlOf(result.migrations[0]));
+    await run(db, sqlOf(result.migrations[1]));
+    expect(
+      (
+        await db.query<{ name: string }>(
+          "SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'rails_change_table_order' ORDER BY 1",
+        )
+      ).rows.map((row) => row.name),
+    ).toEqual([
+      'index_settings_on_thing_type_and_thing_id',
+      'index_settings_on_thing_type_and_thing_id_and_var',
+      'settings_pkey',
+    ]);
+    await db.exec('SET search_path TO public');
+  });
+});
+
+describe('Rails connection.execute', () => {
+  it('runs its SQL as execute does, bare or on ActiveRecord::Base; a model connection stays untranslated (mastodon 20241212152158, 20170920024819)', async () => {
+    const dir = railsProject(temporary, 'rails-connection-execute-', {
+      '20241212152158_add_not_null_to_account_alias_columns.rb': up('[7.2]', [
+        'connection.execute(<<~SQL.squish)',
+        '  DELETE FROM account_aliases',
+        '  WHERE account_id IS NULL',
+        'SQL',
+        "ActiveRecord::Base.connection.execute('ALTER TABLE statuses ALTER COLUMN id DROP DEFAULT')",
+        "Account.connection.execute('DELETE FROM accounts')",
+      ]),
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    expect(sqlOf(result.migrations[0])).toEqual([
+      'DELETE FROM account_aliases WHERE account_id IS NULL',
+      'ALTER TABLE statuses ALTER COLUMN id DROP DEFAULT',
+    ]);
+    expect(result.errors.map((error) => [error.error.where?.line, error.error.what])).toEqual([
+      [8, "this call is not translated: Account.connection.execute('DELETE FROM accounts')"],
+    ]);
+  });
+});
+
+describe('Rails Scenic views', () => {
+  it('create_view and drop_view run the db/views definition of their version; a view made in the migration is new (mastodon 20201206004238, 20260728145403)', async () => {
+    const dir = railsProject(temporary, 'rails-scenic-', {
+      '20200101000000_create_accounts.rb': up('[5.2]', ['create_table :accounts do |t|', '  t.string :domain', 'end']),
+      '20201206004238_create_instances.rb': [
+        'class CreateInstances < ActiveRecord::Migration[5.2]',
+        '  def change',
+        '    create_view :instances, materialized: true',
+        '    safety_assured { add_index :instances, :domain, unique: true }',
+        '    create_view :domains',
+        '  end',
+        'end',
+      ],
+      '20260728145403_update_instances_to_version_2.rb': up('[8.0]', [
+        'create_view :tmp_instances,',
+        '            sql_definition: Scenic::Definition.new(:instances, 2).to_sql,',
+        '            materialized: { no_data: true }',
+        'drop_view :instances, materialized: true',
+        'drop_view :domains, revert_to_version: 1',
+        'create_view :instances, version: 3',
+      ]),
+    });
+    mkdirSync(path.join(dir, 'db/views'));
+    writeFileSync(
+      path.join(dir, 'db/views/instances_v01.sql'),
+      'SELECT domain, count(*) AS accounts_count\nFROM accounts\nGROUP BY domain;\n',
+    );
+    writeFileSync(path.join(dir, 'db/views/instances_v02.sql'), 'SELECT DISTINCT domain FROM accounts\n');
+    writeFileSync(path.join(dir, 'db/views/domains_v01.sql'), 'SELECT domain FROM accounts');
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    const [, create, update] = result.migrations;
+    expect(sqlOf(create)).toEqual([
+      'CREATE MATERIALIZED VIEW "instances" AS\nSELECT domain, count(*) AS accounts_count\nFROM accounts\nGROUP BY domain',
+      'CREATE UNIQUE INDEX "index_instances_on_domain" ON "instances" ("domain")',
+      'CREATE VIEW "domains" AS\nSELECT domain FROM accounts',
+    ]);
+    expect(create?.down?.map((statement) => statement.sql)).toEqual([
+      'DROP VIEW "domains"',
+      'DROP INDEX "index_instances_on_domain"',
+      'DROP MATERIALIZED VIEW "instances"',
+    ]);
+    expect(sqlOf(update)).toEqual([
+      'CREATE MATERIALIZED VIEW "tmp_instances" AS\nSELECT DISTINCT domain FROM accounts\nWITH NO DATA',
+      'DROP MATERIALIZED VIEW "instances"',
+      'DROP VIEW "domains"',
+    ]);
+    expect(result.errors.map((error) => [error.error.where?.line, error.error.what])).toEqual([
+      [8, 'db/views/instances_v03.sql is not found: create_view :instances, version: 3'],
+    ]);
+    const db = await schema('rails_scenic');
+    await run(db, sqlOf(result.migrations[0]));
+    await run(db, sqlOf(create));
+    await run(db, create?.down?.map((statement) => statement.sql) ?? []);
+    await run(db, sqlOf(create));
+    await run(db, sqlOf(update));
+    await db.exec('SET search_path TO public');
+    // The index on the view created just before it blocks no one.
+    const check = await runCli(['check', 'db/migrate/20201206004238_create_instances.rb', '--format', 'json'], {
+      cwd: dir,
+    });
+    const report = JSON.parse(check.out) as { files: Array<{ findings: Array<{ ruleId: string }> }> };
+    expect(report.files.flatMap((file) => file.findings.map((finding) => finding.ruleId))).not.toContain(
+      'require-concurrent-index-creation',
+    );
+  });
+});
+
+describe('Rails helper methods of the migration class', () => {
+  it('a bare call runs the method body, yield runs the block given, a rescue part is read as not raised (mastodon 20231018192110, 20211213040746)', async () => {
+    const dir = railsProject(temporary, 'rails-helpers-', {
+      '20231018192110_add_index_to_webauthn_credentials.rb': [
+        'class AddIndexToWebauthnCredentials < ActiveRecord::Migration[7.0]',
+        '  disable_ddl_transaction!',
+        '',
+        '  def up',
+        '    add_index_to_table',
+        '  rescue ActiveRecord::RecordNotUnique',
+        '    remove_index_from_table',
+        '  end',
+        '',
+        '  def down',
+        '    around_accounts do',
+        '      remove_index_from_table',
+        '    end',
+        '  end',
+        '',
+        '  private',
+        '',
+        '  def around_accounts',
+        "    execute 'LOCK accounts'",
+        '    yield',
+        "    execute 'SELECT 1'",
+        '  end',
+        '',
+        '  def add_index_to_table',
+        '    add_index :webauthn_credentials, [:user_id, :nickname], unique: true, algorithm: :concurrently',
+        '  end',
+        '',
+        '  def remove_index_from_table',
+        '    remove_index :webauthn_credentials, [:user_id, :nickname]',
+        '    remove_index_from_table',
+        '  end',
+        'end',
+      ],
+    });
+    const result = await readMigrations(dir, { engine: 'postgresql' });
+    const [migration] = result.migrations;
+    expect(sqlOf(migration)).toEqual([
+      'CREATE UNIQUE INDEX CONCURRENTLY "index_webauthn_credentials_on_user_id_and_nickname" ON "webauthn_credentials" ("user_id", "nickname")',
+    ]);
+    expect(migration?.down?.map((statement) => statement.sql)).toEqual([
+      'LOCK accounts',
+      'DROP INDEX "index_webauthn_credentials_on_user_id_and_nickname"',
+      'SELECT 1',
+    ]);
+    // A method that calls itself is read once: the inner call is not translated, and says so.
+    expect(result.errors.map((error) => [error.error.where?.line, error.error.what])).toEqual([
+      [30, 'this call is not translated: remove_index_from_table'],
+    ]);
+    expect(migration?.notes).toEqual(
+      expect.arrayContaining([
+        'Line 5: add_index_to_table is read from its definition (line 24).',
+        expect.stringContaining('rescue is read as if nothing raises'),
+      ]),
+    );
   });
 });
 

@@ -804,12 +804,15 @@ function lockedTables(context: RuleContext): Relation[] {
   const index = nodeAs(ast, 'IndexStmt');
   if (index && !index.concurrent) add(relationOf(index.relation));
   const drop = nodeAs(ast, 'DropStmt');
-  if (drop && !drop.concurrent && (drop.removeType === 'OBJECT_TABLE' || drop.removeType === 'OBJECT_INDEX')) {
+  // A view's readers lock it too: a DROP VIEW waiting behind one queues the next.
+  const dropsRelation =
+    drop?.removeType === 'OBJECT_TABLE' || drop?.removeType === 'OBJECT_VIEW' || drop?.removeType === 'OBJECT_MATVIEW';
+  if (drop && !drop.concurrent && (dropsRelation || drop.removeType === 'OBJECT_INDEX')) {
     for (const object of drop.objects ?? []) {
       const items = nodeAs(object, 'List')?.items;
       const names = namesOf(items);
       const name = names.join('.');
-      if (drop.removeType === 'OBJECT_TABLE') {
+      if (dropsRelation) {
         const key = name.includes('.') ? name : `public.${name}`;
         add({ key, display: namesText(items) });
       } else {

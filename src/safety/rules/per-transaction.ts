@@ -13,7 +13,9 @@ export function coveredLines(covered: readonly CoveredStatement[]): string {
   let previous = start;
   const close = () => {
     if (!start || !previous) return;
-    runs.push(start === previous ? String(start.line) : `${start.line}–${previous.line}`);
+    // Statements one source line made (a Rails change_table block, a knex call) are that line.
+    const run = start.line === previous.line ? String(start.line) : `${start.line}–${previous.line}`;
+    if (runs.at(-1) !== run) runs.push(run);
   };
   for (const statement of covered.slice(1)) {
     if (previous && statement.index === previous.index + 1) {

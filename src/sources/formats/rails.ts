@@ -35,6 +35,7 @@ import {
   resolveArgs,
   unresolvedInterpolation,
 } from './rails-ruby.js';
+import { SCENIC_CALLS, scenicDefinitions, scenicStatements, withDefinitionReference } from './rails-scenic.js';
 import { RailsSchema } from './rails-schema.js';
 
 /** `<timestamp>_<name>.rb`, or `<timestamp>_<name>.<engine>.rb` for migrations copied from a Rails engine. */
@@ -311,6 +312,9 @@ const FK_ACTIONS: Record<string, string> = {
   no_action: 'NO ACTION',
 };
 
+/** `connection.execute(…)` or `ActiveRecord::Base.connection.execute(…)`: group 1 is what precedes `execute`. */
+const CONNECTION_EXECUTE = /^((?:ActiveRecord::Base\.)?connection\.)execute\b/;
+
 /** Calls whose result a migration may keep in a variable (`x = execute "…"`): the call runs all the same. */
 const ASSIGNED_CALLS = new Set(['execute', 'update', 'DB.exec']);
 /**
@@ -331,6 +335,14 @@ class RailsTranslator {
   private readonly recorded = new WeakSet<DslOperation>();
   /** The source of the class's helper methods and constants, by name: what a call the reader skips may run. */
   classTexts = new Map<string, string>();
+  /** The Scenic view definitions of db/views, by file name. */
+  viewDefinitions: ReadonlyMap<string, string> = new Map();
+  /** The class's methods that take no arguments, by name: a bare call runs the method's body. */
+  helperMethods = new Map<string, DslNode>();
+  /** The helper methods being read, innermost last: a method that calls itself is not read again. */
+  private readonly inlined: string[] = [];
+  /** The blocks given to the helper methods being read (what their `yield` runs), innermost last. */
+  private readonly blocks: DslNode[][] = [];
 
   constructor(
     readonly engine: ddl.DdlEngine,
@@ -363,11 +375,7 @@ class RailsTranslator {
    * not translate leaves the tables it may have changed in doubt.
    */
   private record(target: DslOperation[], node: DslNode, errors: number): void {
-    for (const operation of target) {
-      if (this.recorded.has(operation)) continue;
-      this.recorded.add(operation);
-      for (const sql of operation.up) this.schema.apply(sql);
-    }
+    this.applyNew(target);
     if (this.out.errors.length <= errors) return;
     const text = subtreeText(node);
     const helpers = [...this.classTexts]
@@ -380,6 +388,15 @@ class RailsTranslator {
       ...(only ? { only } : {}),
       helpers,
     });
+  }
+
+  /** The operations of `target` not yet applied to the schema, applied. */
+  private applyNew(target: DslOperation[]): void {
+    for (const operation of target) {
+      if (this.recorded.has(operation)) continue;
+      this.recorded.add(operation);
+      for (const sql of operation.up) this.schema.apply(sql);
+    }
   }
 
   /** `body` with the schema left alone: calls that may not run now (the other direction of a reversible block). */
@@ -511,6 +528,14 @@ class RailsTranslator {
         return this.statement({ ...node, text: assignment.value }, target, direction);
       return unknown();
     }
+    if (node.text === 'yield' && this.blocks.length > 0) return this.yieldBlock(target, direction);
+    const own = /^(\w+[!?]?)(?:\(\))?$/.exec(node.text)?.[1];
+    const method = own === undefined ? undefined : this.helperMethods.get(own);
+    if (own && method && !this.inlined.includes(own)) return this.helperBody(own, method, node, target, direction);
+    // The migration's execute passes its SQL to connection.execute: called directly, it runs the same SQL.
+    const onConnection = CONNECTION_EXECUTE.exec(node.text);
+    if (onConnection)
+      return this.statement({ ...node, text: node.text.slice(onConnection[1]!.length) }, target, direction);
     // A helper of the project's own namespace: `Migration::ColumnDropper.execute_drop(:t, [:c])`.
     const helper = /^((?:[A-Z]\w*::)+[A-Z]\w*\.\w+[!?]?)(?=[\s(]|$)/.exec(node.text);
     const parsed = helper
@@ -518,7 +543,7 @@ class RailsTranslator {
           const rest = parseCall(`helper${node.text.slice(helper[1]!.length)}`, 'ruby');
           return rest ? { ...rest, name: helper[1]! } : undefined;
         })()
-      : parseCall(node.text, 'ruby');
+      : parseCall(/^(create|update)_view\b/.test(node.text) ? withDefinitionReference(node.text) : node.text, 'ruby');
     if (!parsed) return unknown('this statement is not a migration call the reader understands');
     const call = { ...parsed, args: resolveArgs(parsed.args, this.literals) };
     const { name, args } = call;
@@ -534,6 +559,10 @@ class RailsTranslator {
     };
     const e = this.engine;
     const table = symbolOrString(a[0]);
+    if (SCENIC_CALLS.has(name)) {
+      const view = scenicStatements(name, args, this.viewDefinitions, e);
+      return 'unknown' in view ? unknown(view.unknown) : push(view.up, view.down);
+    }
     switch (name) {
       case 'create_table':
       case 'create_join_table':
@@ -920,6 +949,40 @@ class RailsTranslator {
    * part runs only when the body raises, so it is not read (and that is noted). `begin … end until/while …` is a
    * loop whose body runs an unknown number of times: not translated.
    */
+  /** A call of one of the class's own argument-less methods: its body, read as a begin block (a def may rescue). */
+  private helperBody(
+    name: string,
+    method: DslNode,
+    call: DslNode,
+    target: DslOperation[],
+    direction: 'change' | 'up' | 'down',
+  ): undefined {
+    this.out.notes.push(`Line ${call.line}: ${name} is read from its definition (line ${method.line}).`);
+    this.inlined.push(name);
+    this.blocks.push(call.children ?? []);
+    try {
+      return this.methodBody(method, target, direction);
+    } finally {
+      this.inlined.pop();
+      this.blocks.pop();
+    }
+  }
+
+  /** `yield` in a helper method: the block its caller gave, read where the caller wrote it. */
+  private yieldBlock(target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
+    const block = this.blocks.pop() ?? [];
+    try {
+      return this.body(block, target, direction);
+    } finally {
+      this.blocks.push(block);
+    }
+  }
+
+  /** A method's body, which may end in `rescue` as a begin block does. */
+  methodBody(method: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
+    return this.beginBlock({ text: 'begin', line: method.line, children: method.children ?? [] }, target, direction);
+  }
+
   private beginBlock(node: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down'): undefined {
     if (node.after !== undefined)
       return this.out.unknown(
@@ -1357,8 +1420,12 @@ class RailsTranslator {
     const first = target.length;
     this.changeTableCalls(table, children, target, direction);
     // SQLite's adapter cannot alter in bulk: Rails sends the statements one by one there.
-    if (bulk && this.engine !== 'sqlite' && target.length - first > 1)
-      target.push(bulkOperation(target.splice(first), this.engine, table, bulk));
+    if (bulk && this.engine !== 'sqlite' && target.length - first > 1) {
+      const operation = bulkOperation(target.splice(first), this.engine, table, bulk);
+      // Its parts were applied to the schema one by one.
+      if (this.recording) this.recorded.add(operation);
+      target.push(operation);
+    }
   }
 
   private changeTableCalls(
@@ -1419,6 +1486,8 @@ class RailsTranslator {
       } catch (error) {
         this.out.fail(child.line, child.text, error);
       }
+      // The next call sees this one's change: a rename_column finds the indexes Rails would find by then.
+      if (this.recording) this.applyNew(target);
     }
   }
 }
@@ -1512,6 +1581,7 @@ export const rails: FormatReader = {
     );
     // The tables and indexes the migrations make, read in version order (the earlier ones too when one is checked).
     const schema = new RailsSchema();
+    const viewDefinitions = await scenicDefinitions(context.root);
     return readDslFolder(
       context,
       result,
@@ -1529,6 +1599,7 @@ export const rails: FormatReader = {
           activeRecordVersionOf(klass?.text),
           schema,
         );
+        translator.viewDefinitions = viewDefinitions;
         const method = (methodName: string) =>
           members.find((node) => new RegExp(`^def\\s+(self\\.)?${methodName}\\b`).test(node.text));
         const change = method('change');
@@ -1552,13 +1623,16 @@ export const rails: FormatReader = {
           const named = /^(?:def\s+(?:self\.)?(\w+[!?]?)|([A-Z]\w*)\s*(?:\|\|)?=[^=])/.exec(member.text);
           const name = named?.[1] ?? named?.[2];
           if (name && !['up', 'down', 'change'].includes(name)) translator.classTexts.set(name, subtreeText(member));
+          const helper = /^def\s+(\w+[!?]?)\s*(?:\(\s*\))?$/.exec(member.text)?.[1];
+          if (helper && member.children && !['up', 'down', 'change'].includes(helper))
+            translator.helperMethods.set(helper, member);
         }
         const read = (methodNode: DslNode, target: DslOperation[], direction: 'change' | 'up' | 'down') => {
           translator.literals = literalsOf(methodNode.children ?? [], constants);
           // `def down` runs only on a rollback, after up: it reads (and changes) a copy of the schema as up left it.
           translator.schema = direction === 'down' ? schema.copy() : schema;
           translator.recording = true;
-          translator.body(methodNode.children ?? [], target, direction);
+          translator.methodBody(methodNode, target, direction);
         };
         if (change) read(change, translation.up, 'change');
         else if (upMethod) {

@@ -15,12 +15,16 @@ ruleCases('require-lock-timeout', {
     // set_config(…, true) outside a transaction block ends with its own statement; '0' turns the timeout off.
     { sql: "SELECT set_config('lock_timeout', '5s', true);\nALTER TABLE users ADD COLUMN nickname text;" },
     { sql: "SELECT set_config('lock_timeout', '0', false);\nALTER TABLE users ADD COLUMN nickname text;" },
+    // A view's readers hold ACCESS SHARE on it: the DROP waits behind them (mastodon 20260728145403).
+    { sql: 'DROP MATERIALIZED VIEW account_summaries;' },
+    { sql: 'DROP VIEW user_ips;' },
   ],
   good: [
     { sql: "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN nickname text;" },
     { sql: "BEGIN;\nSET LOCAL lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;" },
     { sql: 'CREATE TABLE t (id bigint);\nCREATE INDEX t_id_idx ON t (id);\nALTER TABLE t ADD COLUMN x int;' },
     { sql: 'CREATE INDEX CONCURRENTLY users_name_idx ON users (name);' },
+    { sql: 'CREATE VIEW v AS SELECT 1 AS one;\nDROP VIEW v;' },
     { sql: 'SELECT 1;\nINSERT INTO users (id) VALUES (1);' },
     // set_config is SET in function form (false: for the session; true: SET LOCAL).
     { sql: "SELECT set_config('lock_timeout', '5s', false);\nALTER TABLE users ADD COLUMN nickname text;" },
@@ -45,6 +49,18 @@ describe('require-lock-timeout: one finding per transaction', () => {
     expect(finding?.message).toContain('these 3 statements (lines 1–2 and 4)');
     expect(finding?.message).toContain('users and orders');
     expect(finding?.fix?.steps.map((step) => step.sql)).toEqual(["SET lock_timeout = '5s';"]);
+  });
+
+  it('names a line once when its statements share it (mastodon 20170112154826: a change_table block is one line)', async () => {
+    const sql = [
+      'ALTER TABLE users ADD COLUMN a int; ALTER TABLE users ADD COLUMN b int;',
+      'SELECT 1;',
+      'ALTER TABLE orders ADD COLUMN c int; ALTER TABLE orders ADD COLUMN d int;',
+    ].join('\n');
+    const [finding] = await findingsOf('require-lock-timeout', sql);
+    expect(finding?.message).toContain('these 4 statements (lines 1 and 3)');
+    const [one] = await findingsOf('require-lock-timeout', sql.split('\n')[0] ?? '');
+    expect(one?.message).toContain('these 2 statements (line 1)');
   });
 
   it('gives each transaction block its own finding, none to the one that sets lock_timeout', async () => {
