@@ -256,7 +256,9 @@ export class MigrationCatalog implements CatalogView {
 
   referencingTables(table: string): string[] {
     const key = tableKey(table);
-    return [...(this.foreignKeys().referencedBy.get(key)?.keys() ?? [])].filter((name) => name !== key);
+    const found: string[] = [];
+    for (const name of this.foreignKeys().referencedBy.get(key)?.keys() ?? []) if (name !== key) found.push(name);
+    return found;
   }
 
   /** The table's own foreign keys. */
@@ -265,10 +267,12 @@ export class MigrationCatalog implements CatalogView {
     const names = this.foreignKeys().names.get(key);
     if (!names || names.size === 0) return [];
     const constraints = this.tables.get(key)?.constraints;
-    return [...names].flatMap((name) => {
+    const found: ConstraintInfo[] = [];
+    for (const name of names) {
       const constraint = constraints?.get(name);
-      return constraint ? [constraint] : [];
-    });
+      if (constraint) found.push(constraint);
+    }
+    return found;
   }
 
   private foreignKeys(): NonNullable<MigrationCatalog['foreignKeyIndex']> {

@@ -22,10 +22,15 @@ export function foreignKeyTriggerLocks(
   if (write !== 'insert' && catalog.tableEmptiedInCurrentTransaction(table)) return;
   const touches = (keyColumns: readonly string[]) =>
     columns === undefined || keyColumns.some((column) => columns.includes(column));
-  if (write !== 'delete')
-    for (const constraint of catalog.foreignKeysOf(table))
-      if (constraint.references && touches(constraint.columns))
-        add(constraint.references.table, 'ROW SHARE', 'referenced table (foreign key check)');
+  if (write !== 'delete') {
+    const checked = new Set<string>();
+    for (const constraint of catalog.foreignKeysOf(table)) {
+      const referenced = constraint.references?.table;
+      if (referenced === undefined || checked.has(referenced) || !touches(constraint.columns)) continue;
+      checked.add(referenced);
+      add(referenced, 'ROW SHARE', 'referenced table (foreign key check)');
+    }
+  }
   if (write === 'insert' || catalog.referencingTables(table).length === 0) return;
   // A foreign key references a unique key: an UPDATE that sets none of the table's unique columns changes no key.
   if (write === 'update' && columns !== undefined && !setsUniqueColumn(catalog, table, columns)) return;

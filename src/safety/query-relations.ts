@@ -54,8 +54,8 @@ export function readByQuery(query: unknown): { ranges: RangeRead[]; sequences: s
       | undefined;
     if (inner) {
       const locked = lockedNames(inner.lockingClause);
-      for (const [field, value] of Object.entries(inner))
-        if (field !== 'lockingClause') visit(value, { filtered: inner.whereClause !== undefined, locked });
+      const scope = { filtered: inner.whereClause !== undefined, locked };
+      for (const field in inner) if (field !== 'lockingClause') visit(inner[field], scope);
       return;
     }
     for (const kind of WRITING_STATEMENTS) {
@@ -63,8 +63,9 @@ export function readByQuery(query: unknown): { ranges: RangeRead[]; sequences: s
       if (!statement) continue;
       const target = relationKey(statement.relation);
       if (target && !written.includes(target)) written.push(target);
-      for (const [field, value] of Object.entries(statement))
-        if (field !== 'relation') visit(value, { filtered: statement.whereClause !== undefined, locked: undefined });
+      const scope = { filtered: statement.whereClause !== undefined, locked: undefined };
+      for (const field in statement)
+        if (field !== 'relation') visit((statement as Record<string, unknown>)[field], scope);
       return;
     }
     const range = record.RangeVar as RangeVar | undefined;
@@ -81,7 +82,8 @@ export function readByQuery(query: unknown): { ranges: RangeRead[]; sequences: s
     if (cte?.ctename) ctes.add(cte.ctename);
     const sequence = advancedSequence(record, SEQUENCE_WRITERS);
     if (sequence && !sequences.includes(sequence)) sequences.push(sequence);
-    for (const value of Object.values(record)) visit(value, select);
+    // for…in: parse trees are plain JSON objects, and this allocates nothing per node.
+    for (const field in record) visit(record[field], select);
   };
   visit(query, { filtered: false, locked: undefined });
   const isCte = (range: RangeRead) => range.relation.schemaname === undefined && ctes.has(range.relation.relname ?? '');
@@ -113,7 +115,7 @@ export function sequencesNamed(node: unknown, functions: ReadonlySet<string>, fo
   const record = node as Record<string, unknown>;
   const sequence = advancedSequence(record, functions);
   if (sequence && !found.includes(sequence)) found.push(sequence);
-  for (const value of Object.values(record)) sequencesNamed(value, functions, found);
+  for (const field in record) sequencesNamed(record[field], functions, found);
   return found;
 }
 
