@@ -37,6 +37,13 @@ export interface DoBlockBody {
 const DYNAMIC_DDL =
   /\b(create|alter|drop)\s+(or\s+replace\s+)?(unique\s+|temp\s+|temporary\s+|unlogged\s+|materialized\s+)?(table|index|view|sequence|type|schema|domain|trigger)\b|\b(rename|truncate|add\s+column|drop\s+column)\b/i;
 
+/**
+ * Dynamic SQL that locks a table ACCESS EXCLUSIVE without changing its columns, keys or indexes (PostgreSQL 15,
+ * pg_locks): its locks go unchecked, so it is listed too. Grants and roles lock no table.
+ */
+const DYNAMIC_TABLE_LOCK =
+  /\b(create|alter|drop)\s+policy\b|\bcreate\s+(or\s+replace\s+)?rule\b|\b(lock\s+table|refresh\s+materialized\s+view|reindex|cluster)\b/i;
+
 /** The statements of a PL/pgSQL DO block; undefined for another language or a body PL/pgSQL rejects. */
 export function doBlockBody(statement: PgStatement, position: (offset: number) => Position): DoBlockBody | undefined {
   const lib = loadedPostgresParser();
@@ -102,13 +109,14 @@ export function doBlockBody(statement: PgStatement, position: (offset: number) =
     const written = found === -1 ? undefined : statement.sql.slice(found, found + query.length);
     place(found, written, query, flags, written ?? query);
   };
-  /** EXECUTE of a string: a constant one is checked; one built at run time that may change the schema is listed. */
+  /** EXECUTE of a string: a constant one is checked; one built at run time that may change the schema or lock a table is listed. */
   const placeDynamic = (expr: Expr | undefined, line: number, flags: Flags) => {
     const expression = expr?.PLpgSQL_expr?.query?.trim() ?? '';
     const constant = /^'((?:[^']|'')*)'$/s.exec(expression);
+    const matches = (pattern: RegExp) => pattern.test(expression) || (!expression.includes("'") && pattern.test(body));
     if (constant) place(find(expression, line), expression, constant[1]!.replace(/''/g, "'"), flags);
     // A variable's text was built elsewhere in the block (SELECT concat('ALTER TABLE …') INTO stmt): the body tells.
-    else if (DYNAMIC_DDL.test(expression) || (!expression.includes("'") && DYNAMIC_DDL.test(body))) {
+    else if (matches(DYNAMIC_DDL) || matches(DYNAMIC_TABLE_LOCK)) {
       const found = find(expression, line);
       const span =
         found === -1
@@ -117,7 +125,8 @@ export function doBlockBody(statement: PgStatement, position: (offset: number) =
               start: position(statement.offset.start + found),
               end: position(statement.offset.start + found + expression.length),
             };
-      result.dynamicDdl.push({ span, text: expression, changesSchema: !leavesSchema(lib, expression) });
+      const changesSchema = matches(DYNAMIC_DDL) && !leavesSchema(lib, expression);
+      result.dynamicDdl.push({ span, text: expression, changesSchema });
     }
   };
   /** The query of a declared cursor (`c CURSOR FOR SELECT …`), which FOR … IN c and OPEN c run. */
@@ -226,7 +235,7 @@ function leavesSchema(lib: PgQueryParser, expression: string): boolean {
     stmts.every(({ stmt }) => {
       if (!stmt) return false;
       const type = nodeType(stmt);
-      if (SCHEMA_NEUTRAL.has(type)) return true;
+      if (SCHEMA_NEUTRAL.has(type) || droppedPolicy(stmt)) return true;
       const alter = type === 'AlterTableStmt' ? (stmt as { AlterTableStmt: AlterTableStmt }).AlterTableStmt : undefined;
       return (
         alter !== undefined &&
@@ -237,6 +246,10 @@ function leavesSchema(lib: PgQueryParser, expression: string): boolean {
       );
     })
   );
+}
+
+function droppedPolicy(stmt: Node): boolean {
+  return (stmt as { DropStmt?: { removeType?: string } }).DropStmt?.removeType === 'OBJECT_POLICY';
 }
 
 /** The text `'a' || name || 'b'` builds, each value (a name or a call of names) as `dma_value`. */

@@ -229,6 +229,48 @@ describe('SQL a DO block builds at run time', () => {
   });
 });
 
+describe('a policy a DO block creates at run time (windmill-labs/windmill)', () => {
+  // 20230131143413_more_folders_privilege: PostgreSQL 15 holds ACCESS EXCLUSIVE on every table of the array after
+  // the block (pg_locks), as after a CREATE POLICY written out; it was left out of the report without a word.
+  const loop = (execute: string) =>
+    [
+      'DO $do$',
+      'DECLARE i text;',
+      'BEGIN',
+      "  FOREACH i IN ARRAY array['users', 'orders'] LOOP",
+      `    EXECUTE ${execute};`,
+      '  END LOOP;',
+      'END $do$;',
+      'ALTER TABLE users DROP COLUMN IF EXISTS legacy_flag;',
+    ].join('\n');
+
+  it('is said once: its locks are not checked, and the schema stays known', async () => {
+    const report = await check(loop("format('CREATE POLICY see_own ON %1$I FOR ALL USING (true)', i)"), true);
+    expect(at(report.findings, 'dynamic-sql')).toEqual([[5, 13]]);
+    expect(report.findings.find((f) => f.ruleId === 'dynamic-sql')?.message).toContain(
+      'its locks and hazards are not checked',
+    );
+    // A policy changes no column: the column is still known not to exist, so IF EXISTS drops nothing.
+    expect(report.findings.filter((f) => f.ruleId === 'drop-column')).toEqual([]);
+  });
+
+  it('a policy, dropped or created, changes no table: the schema stays known', async () => {
+    for (const execute of ["'CREATE POLICY see_own ON ' || i || ' USING (true)'", "'DROP POLICY see_own ON ' || i"]) {
+      const report = await check(loop(execute), true);
+      expect(report.findings.find((f) => f.ruleId === 'dynamic-sql')?.message).toContain(
+        'the schema after it stays known',
+      );
+      // The column is known not to exist: IF EXISTS drops nothing.
+      expect(report.findings.filter((f) => f.ruleId === 'drop-column')).toEqual([]);
+    }
+  });
+
+  it('grants built at run time lock no table and stay unlisted', async () => {
+    const report = await check(loop("format('GRANT SELECT ON %I TO windmill_user', i)"), true);
+    expect(at(report.findings, 'dynamic-sql')).toEqual([]);
+  });
+});
+
 describe('statements a DO block runs only under a condition', () => {
   // supabase/storage 0014: a conditional rename of one column of buckets left every column of it in doubt, so a
   // later DROP COLUMN IF EXISTS of a column no migration ever made was reported as losing data.
