@@ -13,6 +13,7 @@ import {
   UNKNOWN_TABLE,
 } from './builtin.js';
 import { MigrationCatalog, type SchemaSnapshot } from './catalog.js';
+import { passThroughView, renamedTable } from './compatibility-views.js';
 import { type DoBlockBody, type DoBlockStatement, doBlockBody } from './do-blocks.js';
 import { copiedColumnsOf, keysDropped } from './dropped-constraints.js';
 import { describeDuration, estimateSeconds, formatCount, workKind } from './estimate.js';
@@ -361,6 +362,9 @@ async function analyze(
   const foreignKeys: Array<MigrationEndContext['foreignKeys'][number]> = [];
   const droppedKeys: Array<MigrationEndContext['droppedKeys'][number]> = [];
   const copiedColumnsDropped: Array<MigrationEndContext['copiedColumnsDropped'][number]> = [];
+  const renamedTables: Array<
+    MigrationEndContext['renamedTables'][number] & { renamedTo: string; transaction: number | undefined }
+  > = [];
   const perTransaction = new PerTransactionHits(options.sourceLine);
   const at = (statement: PgStatement, kind: string, sql = statement.sql): StatementAt => ({
     index,
@@ -518,6 +522,16 @@ async function analyze(
         for (const column of copied) copiedColumnsDropped.push({ ...column, at: where });
       }
     }
+    const renamed = type === 'RenameStmt' ? renamedTable(statement.ast, catalog) : undefined;
+    if (renamed) {
+      const transaction = state.inTransaction ? state.transaction : undefined;
+      renamedTables.push({ ...renamed, transaction, at: { ...at(statement, type, shownSql), locks } });
+    }
+    const view = type === 'ViewStmt' && state.inTransaction ? passThroughView(statement.ast, catalog) : undefined;
+    for (const rename of view ? renamedTables : []) {
+      if (rename.transaction === state.transaction && rename.table === view?.view && rename.renamedTo === view.table)
+        rename.keptBy = view.columns;
+    }
     followRename(foreignKeys, statement.ast);
     state.apply(statement.ast, locks, { conditional: inner?.conditional === true });
   };
@@ -556,6 +570,7 @@ async function analyze(
     foreignKeys,
     droppedKeys,
     copiedColumnsDropped,
+    renamedTables,
   };
   // Unknown rule names in ignore comments after the last statement (a file of comments only).
   const trailing = ignores.unknownAfter(index);

@@ -297,6 +297,17 @@ export interface MigrationEndContext {
   copiedColumnsDropped: ReadonlyArray<{ table: string; column: string; at: StatementAt }>;
   /** Keys and foreign keys of existing tables the migration dropped, as they were, with the statement that did. */
   droppedKeys: ReadonlyArray<{ table: string; constraint: ConstraintInfo; at: StatementAt }>;
+  /**
+   * Existing tables the migration renamed (`display`: the old name as written), each with what a view the same
+   * transaction created under the old name passes through (see compatibility-views.ts), if one did.
+   */
+  renamedTables: ReadonlyArray<{
+    table: string;
+    display: string;
+    newName: string;
+    keptBy?: 'all' | 'known';
+    at: StatementAt;
+  }>;
 }
 
 export interface MigrationEndHit extends RuleHit {
