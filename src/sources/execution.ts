@@ -47,8 +47,8 @@ export function ownTransactionInOneQueryNote(migration: Pick<Migration, 'format'
 }
 
 /** What the check and the rehearsal say about such a migration. */
-export function implicitTransactionNote(migration: Pick<Migration, 'format' | 'up'>): string {
-  return `${migration.format === 'sql' ? 'A plain SQL runner' : migration.format} sends the file as one query, and PostgreSQL runs its ${migration.up.length} statements as one implicit transaction: a failure rolls back the whole file, and CONCURRENTLY (or any statement that cannot run in a transaction block) fails there; give such a statement a migration file of its own.`;
+export function implicitTransactionNote(migration: Pick<Migration, 'format'>): string {
+  return `${migration.format === 'sql' ? 'A plain SQL runner' : migration.format} sends the file as one query, and PostgreSQL runs its statements as one implicit transaction: a failure rolls back the whole file, and CONCURRENTLY (or any statement that cannot run in a transaction block) fails there; give such a statement a migration file of its own.`;
 }
 
 /** Statements PostgreSQL refuses inside a transaction block (CONCURRENTLY, VACUUM, CREATE/DROP DATABASE …). */

@@ -39,7 +39,7 @@ function expectOneQueryVerdicts(result: Result): void {
   expect(finding?.severity).toBe('error');
   expect(finding?.fix?.summary).toContain('give the statement a migration file of its own');
   expect(result.notes.join('\n')).toContain(
-    'migrations/002_sku_index.sql: A plain SQL runner sends the file as one query, and PostgreSQL runs its 2 statements as one implicit transaction',
+    'migrations/002_sku_index.sql: A plain SQL runner sends the file as one query, and PostgreSQL runs its statements as one implicit transaction',
   );
 }
 
