@@ -5,8 +5,9 @@ import type { CatalogView } from './types.js';
 /**
  * A view that shows one table's rows and columns unchanged: PostgreSQL keeps it insertable and updatable (a
  * simple view; missing INSERT columns take the table's defaults), so code that used the table under the view's
- * name keeps working. `columns`: 'all' when every column of the table passes through under its own name; 'known'
- * when every column the catalog knows does, but the table may have columns the schema read missed.
+ * name keeps working. `columns`: 'all' when every column of the table that old code can use (not one this migration
+ * added) passes through under its own name; 'known' when every such column the catalog knows does, but the table
+ * may have columns the schema read missed.
  */
 export interface PassThroughView {
   view: string;
@@ -34,8 +35,9 @@ export function passThroughView(ast: Node, catalog: CatalogView): PassThroughVie
     if (!column || (result?.name !== undefined && result.name !== column)) return undefined;
     shown.add(column);
   }
-  const known = catalog.columns(table);
-  if (!known || known.some((column) => !shown.has(column.name))) return undefined;
+  // A column this migration added is one old code never used: the view need not show it.
+  const used = catalog.columns(table)?.filter((column) => !catalog.columnAddedInThisMigration(table, column.name));
+  if (!used || used.some((column) => !shown.has(column.name))) return undefined;
   // '' names no column: false means the catalog knows the table's every column.
   return { view, table, columns: catalog.columnExists(table, '') === false ? 'all' : 'known' };
 }

@@ -71,6 +71,11 @@ ruleCases('rename-table', {
       sql: 'ALTER TABLE customers RENAME TO clients;\nCREATE VIEW customers AS SELECT * FROM clients;',
       options: partlyKnown,
     },
+    // windmill-labs/windmill 20250317145509: the column added after the rename is new; old code never used it.
+    {
+      sql: 'ALTER TABLE customers RENAME TO clients;\nALTER TABLE clients ADD COLUMN phone text;\nCREATE VIEW customers AS SELECT id, email FROM clients;',
+      options: inTransaction,
+    },
     // windmill-labs/windmill 20250201124409_v2_job_queue_compatiblity_view: every column listed, by its own name.
     {
       sql: 'ALTER TABLE customers RENAME TO clients;\nCREATE OR REPLACE VIEW customers AS (\n    SELECT\n        id,\n        email AS email\n    FROM clients\n);',
