@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Sequelize } from 'sequelize';
 import { describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
+import { emptyDatabaseRows } from '../../src/sources/formats/empty-database-reads.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { MYSQL_URL, mysqlAvailable, POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
 import { changes, fixture, loadWithTsx } from './tool-runs.js';
@@ -51,6 +52,7 @@ describe('Sequelize on PostgreSQL', () => {
       'add-name',
       'raw-comment',
       'create-roles',
+      'guarded-drop',
     ]);
     expect(result.migrations[1]?.up.map((statement) => [statement.sql, statement.origin])).toEqual([
       [
@@ -66,6 +68,29 @@ describe('Sequelize on PostgreSQL', () => {
     expect(result.migrations.every((migration) => migration.transactional === false)).toBe(true);
   });
 
+  it('a SELECT of aggregates is answered with the one row PostgreSQL returns on an empty database', async () => {
+    const result = await readMigrations(root, { executeProjectCode: true });
+    const guarded = result.migrations.find((migration) => migration.name === 'guarded-drop');
+    // The guard read users[0].count: with no row it threw, and the column drop after it went unchecked.
+    expect(guarded?.up.map((statement) => statement.sql)).toContain('ALTER TABLE "public"."users" DROP COLUMN "name"');
+    expect(guarded?.notes).toContain(
+      'Recorded without a database: SELECT COUNT(*) FROM users… was answered with the one row it returns on an empty database (count 0), so code that branches on it took the empty-database path.',
+    );
+    expect(guarded?.notes.join('\n')).not.toMatch(/answered with no rows/);
+    expect(emptyDatabaseRows('SELECT count(name)::int AS named, max(name) FROM users WHERE id > 0')).toEqual([
+      { named: 0, max: null },
+    ]);
+    expect(emptyDatabaseRows('select COUNT(*) "Total" from users;')).toEqual([{ Total: '0' }]);
+    for (const many of [
+      'SELECT count(*) FROM users GROUP BY name',
+      'SELECT count(*) FROM users HAVING count(*) > 0',
+      'SELECT count(a) + count(b) FROM users',
+      'SELECT name, count(*) FROM users',
+      'SELECT id FROM users',
+    ])
+      expect(emptyDatabaseRows(many)).toEqual([]);
+  });
+
   it('compiles exactly the SQL Sequelize runs against a real PostgreSQL', async () => {
     if (!(await postgresAvailable()).available) return;
     const database = uniqueName('sources_sequelize');
@@ -76,7 +101,7 @@ describe('Sequelize on PostgreSQL', () => {
       const url = new URL(POSTGRES_URL);
       url.pathname = `/${database}`;
       const ran = await runWithSequelize(url.toString(), path.join(root, 'migrations'));
-      expect(ran.up.length).toBe(6);
+      expect(ran.up.length).toBe(8);
       const result = await readMigrations(root, { executeProjectCode: true });
       expect(ours(result.migrations)).toEqual(ran);
     } finally {

@@ -17,6 +17,7 @@ import {
 } from '../loader.js';
 import { compiledStatement } from '../statements.js';
 import type { FormatRead, FormatReader, MigrationScan, ReadContext } from '../types.js';
+import { emptyDatabaseRows } from './empty-database-reads.js';
 import { inlineParameters } from './inline-parameters.js';
 import {
   baseName,
@@ -162,6 +163,11 @@ const idOf = (absolute: string) => /^(\d+)/.exec(path.basename(absolute))?.[1] ?
 const nameOf = (absolute: string) =>
   baseName(path.basename(absolute)).replace(/^\d+[-_]?/, '') || baseName(path.basename(absolute));
 
+function oneRowNote(sql: string, row: Record<string, unknown>): string {
+  const values = Object.entries(row).map(([column, value]) => `${column} ${value ?? 'NULL'}`);
+  return `Recorded without a database: ${sql.trim().slice(0, 60)}… was answered with the one row it returns on an empty database (${values.join(', ')}), so code that branches on it took the empty-database path.`;
+}
+
 interface SequelizeMigration {
   up?: (queryInterface: unknown, Sequelize: unknown) => unknown;
   down?: (queryInterface: unknown, Sequelize: unknown) => unknown;
@@ -191,7 +197,10 @@ async function compileOne(recorder: SequelizeRecorder, context: ReadContext, abs
     down = recorded.down;
     if (recorded.note) notes.push(recorded.note);
   } else notes.push('No down(): sequelize db:migrate:undo cannot undo it.');
-  const readsNote = offlineReadsNote([...up, ...(down ?? [])]);
+  // Reads answered with a row have their own note (recorder.takeNotes).
+  const readsNote = offlineReadsNote(
+    [...up, ...(down ?? [])].filter((statement) => !recorder.answeredWithRows.has(statement.sql)),
+  );
   if (readsNote) notes.push(readsNote);
   notes.push(...recorder.takeNotes());
   return {
@@ -236,9 +245,21 @@ class SequelizeRecorder {
   /** The tables the recorded migrations created (describeTable, showAllTables), and what had to be assumed. */
   private readonly memory = new SequelizeSchemaMemory();
   private notes: string[] = [];
+  /** The recorded reads answered with a row rather than none (their own note says so). */
+  readonly answeredWithRows = new Set<string>();
 
   takeNotes(): string[] {
     return [...new Set(this.notes.splice(0))];
+  }
+
+  /** The rows an empty database answers (on PostgreSQL; other dialects name aggregate columns differently). */
+  private emptyDatabaseAnswer(sql: string): Record<string, unknown>[] {
+    const rows = this.dialect === 'postgres' ? emptyDatabaseRows(sql) : [];
+    if (rows[0]) {
+      this.answeredWithRows.add(sql.replace(/;\s*$/, ''));
+      this.notes.push(oneRowNote(sql, rows[0]));
+    }
+    return rows;
   }
 
   /** Sequelize's own replacement injection (lib/utils/sql, 6.19+; Utils.format* before). */
@@ -321,10 +342,11 @@ class SequelizeRecorder {
       if (options?.replacements) text = this.injectReplacements(text, instance, options.replacements);
       if (options?.bind) text = inlineParameters(text, options.bind as unknown[], 'dollar', this.dialect);
       push(text);
+      const rows = this.emptyDatabaseAnswer(text);
       // A `plain` SELECT asks for one row: no row is null (Sequelize's ensureEnums creates the enum type on null).
-      if (options?.type === 'SELECT') return options.plain ? null : [];
+      if (options?.type === 'SELECT') return options.plain ? (rows[0] ?? null) : rows;
       // [rows, metadata]; the PostgreSQL dialect reads metadata.rows (its type-OID refresh after CREATE TYPE).
-      return [[], { rows: [], rowCount: 0, affectedRows: 0 }];
+      return [rows, { rows, rowCount: rows.length, affectedRows: 0 }];
     };
     // Nothing may reach a server: a transaction is recorded as BEGIN … COMMIT, and a connection is never opened.
     instance.connectionManager.getConnection = async () => {
