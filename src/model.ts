@@ -71,6 +71,8 @@ export interface Migration {
   up: Statement[];
   /** Absent when the format has no down migration (Prisma) or the file does not define one. */
   down?: Statement[];
+  /** Where and why the down fails on broken code (a ReferenceError in down()): rolling back cannot finish. */
+  downFails?: string;
   /** Whether the tool wraps the migration in one transaction. */
   transactional: boolean;
   /**

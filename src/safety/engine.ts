@@ -103,7 +103,7 @@ export interface ValidateOptions {
   /** Schema known before this migration: a snapshot or earlier migrations. */
   catalog?: CatalogInput | MigrationCatalog;
   /** The down migration: its SQL, or false when the caller knows there is none (checklist "rollback"). */
-  down?: { sql: string; file?: string } | false;
+  down?: { sql: string; file?: string; fails?: string } | false;
 }
 
 export const DEFAULT_PG_VERSION = 15;
@@ -251,7 +251,9 @@ export async function replay(catalog: MigrationCatalog, sql: string, file?: stri
 async function parseDown(down: {
   sql: string;
   file?: string;
-}): Promise<{ file?: string; statements: number; syntaxError?: string }> {
+  fails?: string;
+}): Promise<{ file?: string; statements: number; syntaxError?: string; fails?: string }> {
+  if (down.fails) return { ...(down.file ? { file: down.file } : {}), statements: 0, fails: down.fails };
   const file = down.file ? { file: down.file } : {};
   try {
     return { ...file, statements: (await parsePostgres(down.sql, down.file)).length };

@@ -20,8 +20,8 @@ export interface SqlInput {
   /** Path relative to the project root ('<stdin>' or '<input>' for text). */
   file: string;
   sql: string;
-  /** The paired down migration, when one was found. */
-  down?: { file: string; sql: string };
+  /** The paired down migration, when one was found; `fails` when running it fails (a ReferenceError in down()). */
+  down?: { file: string; sql: string; fails?: string };
   /** The migration format has no down for this migration (checklist "rollback present" fails). */
   downMissing?: boolean;
   /** The migration tool's own transaction mode for this migration; the option/config default when absent. */

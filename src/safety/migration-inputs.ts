@@ -619,7 +619,15 @@ function toInput(root: string, migration: Migration): SqlInput {
     file: migration.path,
     sql: text.sql,
     ...(text.origins.length > 0 ? { origins: text.origins } : {}),
-    ...(down ? { down: { file: downFile(migration), sql: joinStatements(down).sql } } : { downMissing: true }),
+    ...(down
+      ? {
+          down: {
+            file: downFile(migration),
+            sql: joinStatements(down).sql,
+            ...(migration.downFails ? { fails: migration.downFails } : {}),
+          },
+        }
+      : { downMissing: true }),
     inTransaction: migration.transactional || implicit,
     ...(oneQuery ? { oneQuery: true } : {}),
     ...(migration.transactional || implicit || oneQuery ? { transactionFix: noTransactionFix(migration.format) } : {}),

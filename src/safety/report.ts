@@ -190,7 +190,7 @@ export interface ReportInput {
     /** The engine the rules were written for (default postgresql). */
     engine?: SafetyEngineName;
   };
-  down: { file?: string; statements: number; syntaxError?: string } | false | undefined;
+  down: { file?: string; statements: number; syntaxError?: string; fails?: string } | false | undefined;
 }
 
 /**
@@ -455,6 +455,15 @@ function answerChecklist(input: ReportInput, findings: FindingDigest[], at: (lin
       status: 'fail',
       evidence: [
         `Down migration ${input.down.file ?? '(given)'} does not parse (${input.down.syntaxError}): the migration cannot be rolled back until it is fixed.`,
+      ],
+    });
+  } else if (input.down && input.down.fails !== undefined) {
+    items.push({
+      id: 'rollback-present',
+      title: 'Rollback present',
+      status: 'fail',
+      evidence: [
+        `Down migration ${input.down.file ?? '(given)'}: ${input.down.fails}; rolling back fails there until down() is fixed.`,
       ],
     });
   } else if (input.down) {

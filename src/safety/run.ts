@@ -265,7 +265,7 @@ async function runChecks<Report extends ReportSummary>(
     if (input.afterUnread) fileCatalog.forgetAfterUnknownChanges();
     try {
       const down = input.down
-        ? { sql: input.down.sql, file: input.down.file }
+        ? { sql: input.down.sql, file: input.down.file, ...(input.down.fails ? { fails: input.down.fails } : {}) }
         : input.downMissing || options.downMissing
           ? false
           : undefined;

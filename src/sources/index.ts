@@ -382,7 +382,11 @@ function withEmptyHalvesNamed(migration: Migration): Migration {
   const notes = [...migration.notes];
   if (migration.up.length === 0)
     notes.push('The up migration has no statement: applying it changes nothing (a no-op).');
-  if (migration.down?.length === 0 && !notes.some((note) => note.includes('irreversible by design')))
+  if (
+    migration.down?.length === 0 &&
+    !migration.downFails &&
+    !notes.some((note) => note.includes('irreversible by design'))
+  )
     notes.push('The down migration has no statement: the migration is irreversible (rolling back undoes nothing).');
   return notes.length === migration.notes.length ? migration : { ...migration, notes };
 }

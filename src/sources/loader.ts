@@ -186,7 +186,11 @@ function loadError(absolute: string, error: unknown): UserError {
 
 export function thrownByMigration(absolute: string, direction: string, error: unknown): UserError {
   if (error instanceof UserError) return error;
-  const message = sandboxDenial(error) ?? (error instanceof Error ? error.message : String(error));
+  const message =
+    sandboxDenial(error) ??
+    (error instanceof Error
+      ? `${JS_RUNTIME_ERRORS.has(error.name) ? `${error.name}: ` : ''}${error.message}`
+      : String(error));
   const frame = frameIn(sourceMappedStackOf(error), absolute);
   return new UserError(
     'migration-threw',
@@ -194,6 +198,15 @@ export function thrownByMigration(absolute: string, direction: string, error: un
     `Fix ${direction}() so it runs to the end; the other migrations were read.`,
     { file: absolute, ...(frame ?? {}) },
   );
+}
+
+/** Errors JavaScript itself throws on broken code, as opposed to a migration's own `throw new Error(…)`. */
+const JS_RUNTIME_ERRORS = new Set(['ReferenceError', 'TypeError', 'SyntaxError', 'RangeError']);
+
+/** Whether the migration failed on broken code (a ReferenceError, TypeError …) rather than throwing on purpose. */
+export function failedOnBrokenCode(error: UserError): boolean {
+  const name = /^\w+\(\) threw while its SQL was recorded: (\w+): /.exec(error.what)?.[1];
+  return error.code === 'migration-threw' && name !== undefined && JS_RUNTIME_ERRORS.has(name);
 }
 
 const DENIED: Record<string, string> = {

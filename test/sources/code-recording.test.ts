@@ -26,6 +26,26 @@ describe('a down() that throws is the irreversible idiom, not a broken migration
   });
 });
 
+describe('a down() that fails on broken code is no idiom', () => {
+  it('says where it fails, and the checklist fails rollback-present with that, not "irreversible"', async () => {
+    const root = fixture('silent-sequelize');
+    const result = await readMigrations(root, { executeProjectCode: true });
+    const broken = result.migrations.find((migration) => migration.name === 'broken-down');
+    const where = 'migrations/20240103000000-broken-down.js:11';
+    expect(broken?.downFails).toBe(`down() fails at ${where} (ReferenceError: Sequelize is not defined)`);
+    expect(broken?.notes.join('\n')).not.toMatch(/the migration is irreversible/);
+    const loaded = await loadMigrationInputs(root, ['migrations'], { executeProjectCode: true });
+    const checked = await checkSqlInputs(loaded.inputs, { root });
+    const rollback = checked.files
+      .find((file) => file.file.endsWith('broken-down.js'))
+      ?.checklist.find((item) => item.id === 'rollback-present');
+    expect(rollback).toMatchObject({ status: 'fail' });
+    expect(rollback?.evidence.join('\n')).toContain(
+      `down() fails at ${where} (ReferenceError: Sequelize is not defined)`,
+    );
+  });
+});
+
 describe('knex recorded without a database', () => {
   it('reads return what knex returns, so loops run and their writes are recorded; assumptions name their line', async () => {
     const result = await readMigrations(fixture('silent-knex'), { executeProjectCode: true });

@@ -3,6 +3,7 @@ import { UserError } from '../../errors.js';
 import type { Migration, MigrationFormat, Statement } from '../../model.js';
 import { relativeToRoot } from '../../root.js';
 import { readText } from '../files.js';
+import { failedOnBrokenCode } from '../loader.js';
 import type { FormatRead } from '../types.js';
 
 export const SCRIPT_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'];
@@ -110,20 +111,30 @@ export function offlineReadsNote(statements: { sql: string }[]): string | undefi
 
 /**
  * Records down(); a down() that throws is the "this migration is irreversible" idiom, not a broken migration:
- * its up() is still checked, and the down is empty (undoes nothing) with a note saying where it threw.
+ * its up() is still checked, and the down is empty (undoes nothing) with a note saying where it threw. A down()
+ * that fails on broken code (a ReferenceError, TypeError …) is no idiom: `fails` says where, for the checklist.
  */
 export async function recordDown(
   relative: string,
   record: () => Promise<Statement[]>,
-): Promise<{ down: Statement[]; note?: string }> {
+): Promise<{ down: Statement[]; note?: string; fails?: string }> {
   try {
     return { down: await record() };
   } catch (error) {
     if (!(error instanceof UserError) || error.code !== 'migration-threw') throw error;
     const where = error.where?.line !== undefined ? ` at ${relative}:${error.where.line}` : '';
+    const thrown = error.what.replace(/^down\(\) threw while its SQL was recorded: /, '');
+    if (failedOnBrokenCode(error)) {
+      const fails = `down() fails${where} (${thrown})`;
+      return {
+        down: [],
+        fails,
+        note: `${fails}: broken code, not the irreversible idiom: rolling back fails there, after whatever down() ran before it; fix down().`,
+      };
+    }
     return {
       down: [],
-      note: `down() throws${where} (${error.what.replace(/^down\(\) threw while its SQL was recorded: /, '')}): the migration is irreversible by design; rolling back stops here.`,
+      note: `down() throws${where} (${thrown}): the migration is irreversible by design; rolling back stops here.`,
     };
   }
 }

@@ -238,12 +238,14 @@ async function compileOne(
   const up = await recorder.record(absolute, relative, 'up', module.up, { keep: true, transaction: transactional });
   const notes: string[] = [];
   let down: Statement[] | undefined;
+  let downFails: string | undefined;
   if (typeof module.down === 'function') {
     const run = module.down;
     const recorded = await recordDown(relative, () =>
       recorder.record(absolute, relative, 'down', run, { keep: false, transaction: transactional }),
     );
     down = recorded.down;
+    downFails = recorded.fails;
     if (recorded.note) notes.push(recorded.note);
   } else notes.push('No down(knex) export: knex migrate:rollback cannot undo it.');
   if (!transactional)
@@ -264,6 +266,7 @@ async function compileOne(
     format: 'knex',
     up,
     ...(down ? { down } : {}),
+    ...(downFails ? { downFails } : {}),
     transactional,
     notes,
   };

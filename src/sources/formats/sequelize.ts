@@ -191,10 +191,12 @@ async function compileOne(recorder: SequelizeRecorder, context: ReadContext, abs
     `Compiled with Sequelize ${recorder.version} (${recorder.source} package), dialect ${recorder.dialect}.`,
   ];
   let down: Statement[] | undefined;
+  let downFails: string | undefined;
   if (typeof module.down === 'function') {
     const run = module.down;
     const recorded = await recordDown(relative, () => recorder.record(absolute, relative, 'down', run));
     down = recorded.down;
+    downFails = recorded.fails;
     if (recorded.note) notes.push(recorded.note);
   } else notes.push('No down(): sequelize db:migrate:undo cannot undo it.');
   // Reads answered with a row have their own note (recorder.takeNotes).
@@ -210,6 +212,7 @@ async function compileOne(recorder: SequelizeRecorder, context: ReadContext, abs
     format: 'sequelize',
     up,
     ...(down ? { down } : {}),
+    ...(downFails ? { downFails } : {}),
     transactional: false,
     notes,
   };

@@ -276,11 +276,13 @@ async function compileOne(
   const up = await recorder.record(absolute, relative, 'up', instance, { keep: true });
   const notes: string[] = [];
   let down: Statement[] | undefined;
+  let downFails: string | undefined;
   if (typeof instance.down === 'function') {
     const recorded = await recordDown(relative, () =>
       recorder.record(absolute, relative, 'down', instance, { keep: false }),
     );
     down = recorded.down;
+    downFails = recorded.fails;
     if (recorded.note) notes.push(recorded.note);
   } else notes.push('No down(queryRunner): typeorm migration:revert cannot undo it.');
   const transactional = instance.transaction !== false;
@@ -301,6 +303,7 @@ async function compileOne(
     format: 'typeorm',
     up,
     ...(down ? { down } : {}),
+    ...(downFails ? { downFails } : {}),
     transactional,
     notes,
   };
