@@ -1,6 +1,7 @@
 import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
 import { some } from '../iterables.js';
+import { addedColumnScans, validatesAddedColumnKeys } from './added-column-checks.js';
 import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.js';
 import { existingIndexNamed } from './catalog.js';
 import { foreignKeyTriggerLocks } from './foreign-key-triggers.js';
@@ -159,11 +160,13 @@ export function statementLocks(
       const children = table && stmt.relation?.inh === true ? descendants(catalog, table) : [];
       let childMode: PgLockMode | undefined;
       let keyMode: PgLockMode | undefined;
-      for (const item of stmt.cmds ?? []) {
-        if (!('AlterTableCmd' in item)) continue;
-        const cmd = item.AlterTableCmd;
+      const cmds = (stmt.cmds ?? []).flatMap((item) => ('AlterTableCmd' in item ? [item.AlterTableCmd] : []));
+      const addedKeysValidated = validatesAddedColumnKeys(cmds);
+      for (const cmd of cmds) {
         const effect = alterTableCmdLock(cmd);
         refineWithCatalog(effect, cmd, table, catalog, pgVersion, session.timeZoneUtc);
+        if (cmd.subtype === 'AT_AddColumn' && cmd.def && 'ColumnDef' in cmd.def)
+          effect.scan ||= addedColumnScans(cmd.def.ColumnDef, addedKeysValidated);
         if (LOCK_STRENGTH[effect.mode] > LOCK_STRENGTH[mode]) mode = effect.mode;
         rewrite ||= effect.rewrite;
         scan ||= effect.scan;

@@ -1,4 +1,5 @@
 import type { Constraint } from 'libpg-query';
+import { validatesAddedColumnKeys } from '../added-column-checks.js';
 import { namesOf } from '../names.js';
 import type { FixStep, Rule, RuleHit } from '../types.js';
 import {
@@ -67,6 +68,8 @@ export const foreignKeyNotValid: Rule = {
     const { table } = altered;
     const bare = unqualified(table.key);
     const hits: RuleHit[] = [];
+    // A key on a column added without a default is marked valid unchecked: the column is NULL in every row.
+    const addedKeysValidated = validatesAddedColumnKeys(altered.cmds);
     for (const cmd of altered.cmds) {
       const constraint = constraintOf(cmd);
       if (
@@ -80,7 +83,7 @@ export const foreignKeyNotValid: Rule = {
       }
       const def = cmd.subtype === 'AT_AddColumn' ? columnDefOf(cmd) : undefined;
       const reference = def ? columnConstraints(def).find((item) => item.contype === 'CONSTR_FOREIGN') : undefined;
-      if (def?.colname && reference) {
+      if (def?.colname && reference && addedKeysValidated) {
         const name = reference.conname ?? fitName(`${bare}_${def.colname}_fkey`);
         const definition =
           columnDefinitionWithout(context, def.colname, (constraint) => constraint.contype === 'CONSTR_FOREIGN') ??

@@ -14,9 +14,10 @@ ruleCases('foreign-key-not-valid', {
       ],
     },
     {
-      sql: 'ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id) ON DELETE CASCADE;',
+      // A default (NULL too) makes PostgreSQL check the added column's key against every row.
+      sql: 'ALTER TABLE orders ADD COLUMN user_id bigint DEFAULT NULL REFERENCES users (id) ON DELETE CASCADE;',
       fix: [
-        /ALTER TABLE orders ADD COLUMN user_id bigint;/,
+        /ALTER TABLE orders ADD COLUMN user_id bigint DEFAULT NULL;/,
         /ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY \(user_id\) REFERENCES users \(id\) ON DELETE CASCADE NOT VALID;/,
         /VALIDATE CONSTRAINT orders_user_id_fkey/,
       ],
@@ -43,5 +44,7 @@ ruleCases('foreign-key-not-valid', {
       sql: 'CREATE TABLE orders (id bigint, user_id bigint);\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);',
     },
     { sql: 'ALTER TABLE orders ADD COLUMN note text;', options: existing({ orders: undefined }) },
+    // Without a default the new column is NULL in every row: PostgreSQL marks the key valid without a check.
+    { sql: 'ALTER TABLE orders ADD COLUMN user_id bigint REFERENCES users (id) ON DELETE CASCADE;' },
   ],
 });
