@@ -62,6 +62,38 @@ export interface ThrowAwaySchema {
 }
 
 /**
+ * A uniquely named PostgreSQL database for a describe block's tests, dropped after them: for a tool that reads
+ * every schema of its database (Kysely's Migrator introspects them all, and fails on a schema another test file
+ * drops meanwhile). Call inside `describe`.
+ */
+export function throwAwayDatabase(prefix: string): { name: string; url: string; readonly available: boolean } {
+  const name = uniqueName(prefix);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  let available = false;
+  let admin: import('pg').Client | undefined;
+  beforeAll(async () => {
+    available = (await postgresAvailable()).available;
+    if (!available) return;
+    const { default: pg } = await import('pg');
+    admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`create database "${name}"`);
+  });
+  afterAll(async () => {
+    await admin?.query(`drop database if exists "${name}" with (force)`);
+    await admin?.end();
+  });
+  return {
+    name,
+    url: url.href,
+    get available() {
+      return available;
+    },
+  };
+}
+
+/**
  * Creates a uniquely named schema before the describe block's tests and drops it (cascade) after them, so tests
  * that run a migration tool against the real server do not meet each other's tables. Call inside `describe`.
  */

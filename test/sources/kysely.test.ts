@@ -13,7 +13,7 @@ import { tsImport } from 'tsx/esm/api';
 import { describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
 import { readMigrations } from '../../src/sources/index.js';
-import { POSTGRES_URL, throwAwaySchema } from '../helpers/databases.js';
+import { throwAwayDatabase } from '../helpers/databases.js';
 import { fixture } from './tool-runs.js';
 
 const root = fixture('sources-kysely');
@@ -85,15 +85,16 @@ describe('Kysely', () => {
   });
 
   describe("against PostgreSQL with Kysely's own Migrator", () => {
-    const database = throwAwaySchema('sources_kysely');
-    const schema = database.name;
+    // A database of its own: the Migrator reads every schema of its database, and other test files create and drop
+    // theirs meanwhile (its introspection then fails on a schema just dropped).
+    const database = throwAwayDatabase('sources_kysely');
 
     it('our SQL is the SQL the Migrator sends, up and then all the way down', async () => {
       if (!database.available) return;
       const queries: CompiledQuery[] = [];
       const db = new Kysely<unknown>({
         dialect: new PostgresDialect({
-          pool: new pg.Pool({ connectionString: POSTGRES_URL, options: `-c search_path="${schema}"`, max: 1 }),
+          pool: new pg.Pool({ connectionString: database.url, max: 1 }),
         }),
         log: (event) => {
           if (event.level === 'query') queries.push(event.query);
