@@ -118,13 +118,18 @@ export async function rollbackPlanOf(
   const { before, after } = await schemasAround(migration, earlier, shadow);
   const derived = downBetween(migration, earlier.length, before, after);
 
+  // A down() that fails on broken code ran only its first statements: not a rollback to prove or to run.
   const ownStatements = request.down
     ? await splitForEngine(await sqlOrFile(root, request.down), shadowEngine, 'down')
-    : migration.down?.length
+    : migration.down?.length && !migration.downFails
       ? migration.down
       : undefined;
   const own = ownStatements?.map((statement) => statement.sql);
   const findings: string[] = [];
+  if (migration.downFails && !request.down)
+    findings.push(
+      `The project's down fails (${migration.downFails}): rolling back with the tool stops there${migration.down?.length ? `, after ${migration.down.length} of its statement(s) ran` : ''}. The down below is derived from the schema instead: fix the project's down, or roll back with this one.`,
+    );
   const notes = [...resolved.notes];
 
   let proof: RollbackProof = { status: 'skipped', reason: 'rehearse: false' };

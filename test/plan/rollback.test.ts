@@ -141,6 +141,27 @@ describe('rollbackPlan for knex (code run in the sandbox) with the package rollb
   );
 });
 
+describe('rollbackPlan of a migration whose down() fails on broken code', () => {
+  afterAll(() => releaseWarmPglite());
+
+  it(
+    "says where the project's down fails and plans the derived down instead of its first statements",
+    async () => {
+      const plan = await rollbackPlan({
+        projectRoot: path.join(FIXTURES, 'silent-sequelize'),
+        migration: '20240103000000',
+        executeProjectCode: true,
+      });
+      expect(plan.down.source).toBe('derived');
+      expect(plan.findings.join('\n')).toContain(
+        "The project's down fails (down() fails at migrations/20240103000000-broken-down.js:11 (ReferenceError: Sequelize is not defined))",
+      );
+      expect(plan.down.statements.join('\n')).toMatch(/DROP COLUMN/i);
+    },
+    SLOW,
+  );
+});
+
 describe('rollbackPlan on SQLite in memory (raw SQL after the project history)', () => {
   it(
     'proves the derived down and gives the sqlite3 backup',
