@@ -1,6 +1,7 @@
 import type { Node } from 'libpg-query';
 import { some } from '../iterables.js';
 import { relationKey, tableKey } from './names.js';
+import { ownedSequence } from './related-locks.js';
 import type { CatalogView, ColumnInfo, ConstraintInfo, IndexInfo } from './types.js';
 
 const NO_CONSTRAINTS: readonly ConstraintInfo[] = [];
@@ -675,6 +676,14 @@ export class MigrationCatalog implements CatalogView {
     this.updateReferencesTo(key, (references) =>
       references.columns.includes(column) ? { ...references, columns: renamed(references.columns) } : undefined,
     );
+  }
+
+  /** ALTER SEQUENCE … RENAME: the serial or identity column that owns it follows (a later drop locks the new name). */
+  renameSequence(sequence: string, newName: string): void {
+    const renamed = `${sequence.slice(0, sequence.indexOf('.'))}.${newName}`;
+    for (const [key, state] of this.tables)
+      for (const column of state.columns.values())
+        if (ownedSequence(key, column) === sequence) this.updateColumn(key, column.name, { sequence: renamed });
   }
 
   updateColumn(table: string, column: string, change: Partial<Omit<ColumnInfo, 'name'>>): void {

@@ -14,6 +14,7 @@ import {
   descendants,
   dropTableLocks,
   foreignKeyActionLocks,
+  ownedSequenceLocks,
   ownedSequences,
   referencedKeyLocks,
   truncateLocks,
@@ -178,12 +179,7 @@ export function statementLocks(
         // A DEFAULT nextval('seq') records its dependency on the sequence.
         if (cmd.subtype === 'AT_ColumnDefault' || cmd.subtype === 'AT_AddColumn')
           for (const sequence of sequencesNamed(cmd.def, NEXTVAL)) add(sequence, 'ACCESS SHARE', 'sequence');
-        // A new type re-reads a serial column's nextval default, and its dependency on the sequence.
-        const owned =
-          cmd.subtype === 'AT_AlterColumnType' && table && cmd.name
-            ? catalog?.columns(table)?.find((column) => column.name === cmd.name)?.sequence
-            : undefined;
-        if (owned) add(owned, 'ACCESS SHARE', 'sequence');
+        if (table) ownedSequenceLocks(catalog, table, cmd, add);
         const key = table ? keyIndexOnPartitions(cmd, table, catalog, pgVersion) : undefined;
         if (key) {
           if (!keyMode || LOCK_STRENGTH[key] > LOCK_STRENGTH[keyMode]) keyMode = key;

@@ -137,13 +137,32 @@ export function dropTableLocks(catalog: CatalogView | undefined, table: string, 
   for (const view of catalog.dependentViews(table)) add(view, 'ACCESS EXCLUSIVE', 'view');
 }
 
+/**
+ * What a column change does to the sequence a serial or identity column owns: a new type re-reads a serial
+ * column's nextval default (ACCESS SHARE) or becomes the identity sequence's type too (ALTER SEQUENCE … AS: SHARE
+ * ROW EXCLUSIVE); dropping the column drops the sequence (ACCESS EXCLUSIVE).
+ */
+export function ownedSequenceLocks(
+  catalog: CatalogView | undefined,
+  table: string,
+  cmd: { subtype?: string; name?: string },
+  add: AddLock,
+): void {
+  if (cmd.subtype !== 'AT_AlterColumnType' && cmd.subtype !== 'AT_DropColumn') return;
+  const column = catalog?.columns(table)?.find((each) => each.name === cmd.name);
+  const sequence = column && ownedSequence(table, column);
+  if (!column || !sequence) return;
+  if (cmd.subtype === 'AT_DropColumn') add(sequence, 'ACCESS EXCLUSIVE', 'sequence');
+  else add(sequence, column.identity ? 'SHARE ROW EXCLUSIVE' : 'ACCESS SHARE', 'sequence');
+}
+
 /** The sequences the table's serial columns own (PostgreSQL names them `table_column_seq`). */
 export function ownedSequences(catalog: CatalogView, table: string): string[] {
   return (catalog.columns(table) ?? []).flatMap((column) => ownedSequence(table, column) ?? []);
 }
 
-/** The sequence a serial column owns: the name it was given, else PostgreSQL's `table_column_seq`. */
-function ownedSequence(table: string, column: ColumnInfo): string | undefined {
+/** The sequence a serial or identity column owns: the name it was given, else PostgreSQL's `table_column_seq`. */
+export function ownedSequence(table: string, column: ColumnInfo): string | undefined {
   if (column.sequence !== undefined) return column.sequence;
   return SERIAL_TYPES.has(column.type) ? `${table}_${column.name}_seq` : undefined;
 }

@@ -362,6 +362,8 @@ export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransa
         catalog.renameColumn(key, stmt.subname, stmt.newname);
       } else if (stmt.renameType === 'OBJECT_INDEX') {
         catalog.renameIndex(key, stmt.newname);
+      } else if (stmt.renameType === 'OBJECT_SEQUENCE') {
+        catalog.renameSequence(key, stmt.newname);
       } else if (stmt.renameType === 'OBJECT_TABCONSTRAINT' && stmt.subname) {
         const constraint = catalog.constraint(key, stmt.subname);
         if (constraint) {

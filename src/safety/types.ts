@@ -100,6 +100,8 @@ export interface ColumnInfo {
    * table or the column keeps it).
    */
   sequence?: string;
+  /** GENERATED … AS IDENTITY: its sequence is the column's own, altered with it. */
+  identity?: boolean;
 }
 
 /** What the engine knows about the schema before the current statement. */

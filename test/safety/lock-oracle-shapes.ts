@@ -95,6 +95,10 @@ const partedWithDefault = (sql: string): LockShape => ({
 });
 const inherited = (sql: string): LockShape => ({ sql, setup: INHERITANCE });
 const views = (sql: string): LockShape => ({ sql, setup: VIEWS });
+const identity = (sql: string): LockShape => ({
+  sql,
+  setup: 'CREATE TABLE tokens (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);',
+});
 
 const COPY = `
 CREATE TABLE src (id int);
@@ -305,6 +309,14 @@ export const LOCK_SHAPES: LockShape[] = [
   // The sequence keeps the name it was given when the table is renamed.
   { sql: 'DROP TABLE owned2', setup: `${VIEWS}ALTER TABLE owned RENAME TO owned2;\n` },
   views('ALTER TABLE base ADD COLUMN extra int'),
+  // Dropping a serial or identity column drops the sequence it owns (lemmy's change_primary_keys migration).
+  views('ALTER TABLE owned DROP COLUMN id'),
+  identity('ALTER TABLE tokens DROP COLUMN id'),
+  identity('DROP TABLE tokens'),
+  identity("INSERT INTO tokens (v) VALUES ('a')"),
+  identity('ALTER TABLE tokens ALTER COLUMN id TYPE bigint'),
+  // A renamed sequence is still the column's: dropping the table drops it under its new name.
+  { sql: 'DROP TABLE owned', setup: `${VIEWS}ALTER SEQUENCE owned_id_seq RENAME TO owned_seq;\n` },
   // ---- what DO blocks run (supabase/auth, older drizzle-kit): claimed statement by statement
   plain('DO $$ BEGIN ALTER TABLE t ADD COLUMN z int; CREATE INDEX t_z_idx ON t (z); END $$'),
   plain("DO $$ BEGIN EXECUTE 'CREATE INDEX t_b_idx ON t (b)'; END $$"),
