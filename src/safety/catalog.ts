@@ -2,7 +2,7 @@ import type { Node } from 'libpg-query';
 import { some } from '../iterables.js';
 import { relationKey, tableKey } from './names.js';
 import { ownedSequence } from './related-locks.js';
-import type { CatalogView, ColumnInfo, ConstraintInfo, IndexInfo } from './types.js';
+import type { CatalogView, ColumnInfo, ConstraintInfo, FunctionVolatility, IndexInfo } from './types.js';
 
 const NO_CONSTRAINTS: readonly ConstraintInfo[] = [];
 
@@ -71,8 +71,11 @@ export class MigrationCatalog implements CatalogView {
         tables: Map<string, TableState | undefined>;
         indexes: Map<string, IndexInfo | undefined>;
         addedColumns: Map<string, Set<string> | undefined>;
+        functions: Map<string, FunctionVolatility | undefined>;
       }
     | undefined;
+  /** Functions created by the SQL read so far, by lower-case name (schema and overloads not told apart). */
+  private readonly functions = new Map<string, FunctionVolatility>();
   /**
    * Per table key: the columns the current migration added to a table it did not create (known or not), so no
    * deployed code uses them yet. Kept apart from the table state so tables no history describes have them too.
@@ -428,7 +431,7 @@ export class MigrationCatalog implements CatalogView {
 
   /** An explicit BEGIN: remember before-images so ROLLBACK can restore them. */
   beginTransaction(): void {
-    this.undo = { tables: new Map(), indexes: new Map(), addedColumns: new Map() };
+    this.undo = { tables: new Map(), indexes: new Map(), addedColumns: new Map(), functions: new Map() };
   }
 
   /** COMMIT, or the end of an autocommitted statement: nothing is "new in this transaction" any more. */
@@ -456,6 +459,10 @@ export class MigrationCatalog implements CatalogView {
       for (const [key, columns] of this.undo.addedColumns) {
         if (columns) this.addedColumns.set(key, columns);
         else this.addedColumns.delete(key);
+      }
+      for (const [name, volatility] of this.undo.functions) {
+        if (volatility) this.functions.set(name, volatility);
+        else this.functions.delete(name);
       }
     }
     this.endTransaction();
@@ -676,6 +683,18 @@ export class MigrationCatalog implements CatalogView {
     this.updateReferencesTo(key, (references) =>
       references.columns.includes(column) ? { ...references, columns: renamed(references.columns) } : undefined,
     );
+  }
+
+  functionVolatility(name: string): FunctionVolatility | undefined {
+    return this.functions.get(name.toLowerCase());
+  }
+
+  /** CREATE [OR REPLACE] FUNCTION (volatility undefined: DROP FUNCTION). */
+  defineFunction(name: string, volatility: FunctionVolatility | undefined): void {
+    const key = name.toLowerCase();
+    if (this.undo && !this.undo.functions.has(key)) this.undo.functions.set(key, this.functions.get(key));
+    if (volatility) this.functions.set(key, volatility);
+    else this.functions.delete(key);
   }
 
   /** ALTER SEQUENCE … RENAME: the serial or identity column that owns it follows (a later drop locks the new name). */

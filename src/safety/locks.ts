@@ -757,7 +757,16 @@ function refineWithCatalog(
   pgVersion: number,
   timeZoneUtc: boolean,
 ): void {
-  if (!catalog || !table || !cmd.name) return;
+  if (!catalog || !table) return;
+  // A DEFAULT calling a function the migrations created VOLATILE (PostgreSQL's default) gives each row its own value.
+  if (
+    cmd.subtype === 'AT_AddColumn' &&
+    cmd.def &&
+    'ColumnDef' in cmd.def &&
+    addColumnRewrites(cmd.def.ColumnDef, catalog)
+  )
+    effect.rewrite = true;
+  if (!cmd.name) return;
   if (cmd.subtype === 'AT_SetNotNull' && pgVersion >= 12 && catalog.hasValidatedNotNullCheck(table, cmd.name)) {
     effect.scan = false;
   }
@@ -820,26 +829,28 @@ function sameLock(a: StatementLock, b: StatementLock): boolean {
   return a.table === b.table && a.mode === b.mode && a.on === b.on && a.rewrite === b.rewrite && a.scan === b.scan;
 }
 
-function addColumnRewrites(def: import('libpg-query').ColumnDef): boolean {
+function addColumnRewrites(def: import('libpg-query').ColumnDef, catalog?: CatalogView): boolean {
   const type = namesOf(def.typeName?.names).join('.');
   if (/(^|\.)(big|small)?serial[248]?$/.test(type)) return true;
   for (const item of def.constraints ?? []) {
     if (!('Constraint' in item)) continue;
     const constraint = item.Constraint;
     if (constraint.contype === 'CONSTR_GENERATED' || constraint.contype === 'CONSTR_IDENTITY') return true;
-    if (constraint.contype === 'CONSTR_DEFAULT' && callsVolatileFunction(constraint.raw_expr)) return true;
+    if (constraint.contype === 'CONSTR_DEFAULT' && callsVolatileFunction(constraint.raw_expr, catalog)) return true;
   }
   return false;
 }
 
-function callsVolatileFunction(node: unknown): boolean {
+/** A built-in volatile function, or one the migrations created without IMMUTABLE or STABLE. */
+function callsVolatileFunction(node: unknown, catalog?: CatalogView): boolean {
   if (!node || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some(callsVolatileFunction);
+  if (Array.isArray(node)) return node.some((item) => callsVolatileFunction(item, catalog));
   const record = node as Record<string, unknown>;
   const call = record.FuncCall as { funcname?: Node[] } | undefined;
   if (call) {
     const names = namesOf(call.funcname);
-    if (VOLATILE_DEFAULT_FUNCTIONS.has(names[names.length - 1] ?? '')) return true;
+    const name = names[names.length - 1] ?? '';
+    if (VOLATILE_DEFAULT_FUNCTIONS.has(name) || catalog?.functionVolatility(name) === 'volatile') return true;
   }
-  return Object.values(record).some(callsVolatileFunction);
+  return Object.values(record).some((value) => callsVolatileFunction(value, catalog));
 }

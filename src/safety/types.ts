@@ -165,7 +165,11 @@ export interface CatalogView {
   tablesInSchema(schema: string): string[];
   /** Tables with a column of this type (a domain's users). */
   tablesWithColumnType(type: string): string[];
+  /** The volatility a function this history created was declared with (VOLATILE unless said); undefined if unknown. */
+  functionVolatility(name: string): FunctionVolatility | undefined;
 }
+
+export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
 
 export type ConstraintKind = 'check' | 'foreign-key' | 'unique' | 'primary-key' | 'exclusion' | 'not-null';
 

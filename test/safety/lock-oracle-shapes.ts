@@ -95,6 +95,12 @@ const partedWithDefault = (sql: string): LockShape => ({
 });
 const inherited = (sql: string): LockShape => ({ sql, setup: INHERITANCE });
 const views = (sql: string): LockShape => ({ sql, setup: VIEWS });
+const UDF = `${PLAIN}
+CREATE FUNCTION undeclared() RETURNS text LANGUAGE sql AS $$ SELECT 'x' || random()::text $$;
+CREATE FUNCTION declared_volatile() RETURNS smallint LANGUAGE sql VOLATILE PARALLEL RESTRICTED RETURN trunc(random() * 10);
+CREATE FUNCTION declared_stable() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'x' $$;
+`;
+const udf = (sql: string): LockShape => ({ sql, setup: UDF, data: ROWS });
 const identity = (sql: string): LockShape => ({
   sql,
   setup: 'CREATE TABLE tokens (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);',
@@ -315,6 +321,11 @@ export const LOCK_SHAPES: LockShape[] = [
   identity('DROP TABLE tokens'),
   identity("INSERT INTO tokens (v) VALUES ('a')"),
   identity('ALTER TABLE tokens ALTER COLUMN id TYPE bigint'),
+  // A DEFAULT calling a function the migrations created: VOLATILE unless declared otherwise (lemmy's
+  // generate_unique_changeme), so the table is rewritten; a STABLE one is stored once.
+  udf('ALTER TABLE t ADD COLUMN x text DEFAULT undeclared()'),
+  udf('ALTER TABLE t ADD COLUMN x smallint DEFAULT declared_volatile()'),
+  udf('ALTER TABLE t ADD COLUMN x text DEFAULT declared_stable()'),
   // A renamed sequence is still the column's: dropping the table drops it under its new name.
   { sql: 'DROP TABLE owned', setup: `${VIEWS}ALTER SEQUENCE owned_id_seq RENAME TO owned_seq;\n` },
   // ---- what DO blocks run (supabase/auth, older drizzle-kit): claimed statement by statement
