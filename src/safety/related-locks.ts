@@ -116,7 +116,8 @@ const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smal
 /**
  * What DROP TABLE also locks ACCESS EXCLUSIVE: the tables it references (their RI triggers go), the partitioned
  * parent of a partition, its partitions, the sequences its serial columns own (PostgreSQL's `table_column_seq`
- * name), and with CASCADE the tables whose foreign keys and the views whose queries depend on it.
+ * name), and with CASCADE the tables whose foreign keys and the views whose queries depend on it, directly or
+ * through other views.
  */
 export function dropTableLocks(catalog: CatalogView | undefined, table: string, cascade: boolean, add: AddLock): void {
   if (!catalog) return;
@@ -134,7 +135,20 @@ export function dropTableLocks(catalog: CatalogView | undefined, table: string, 
   for (const child of children) add(child, 'ACCESS EXCLUSIVE', 'partition');
   if (!cascade) return;
   for (const referencing of catalog.referencingTables(table)) add(referencing, 'ACCESS EXCLUSIVE', 'referencing table');
-  for (const view of catalog.dependentViews(table)) add(view, 'ACCESS EXCLUSIVE', 'view');
+  for (const view of viewsOver(catalog, table)) add(view, 'ACCESS EXCLUSIVE', 'view');
+}
+
+/** The views and materialized views a DROP … CASCADE of `relation` drops: those over it, and those over them. */
+function viewsOver(catalog: CatalogView, relation: string): string[] {
+  const found: string[] = [];
+  const pending = [relation];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop())
+    for (const view of catalog.dependentViews(next)) {
+      if (view === relation || found.includes(view)) continue;
+      found.push(view);
+      pending.push(view);
+    }
+  return found;
 }
 
 /**

@@ -95,6 +95,11 @@ const partedWithDefault = (sql: string): LockShape => ({
 });
 const inherited = (sql: string): LockShape => ({ sql, setup: INHERITANCE });
 const views = (sql: string): LockShape => ({ sql, setup: VIEWS });
+const VIEW_OVER_VIEW = `
+CREATE MATERIALIZED VIEW base_view_mv AS SELECT id FROM base_view;
+CREATE VIEW base_view_mv_view AS WITH ids AS (SELECT id FROM base_view_mv) SELECT id FROM ids;
+`;
+
 const UDF = `${PLAIN}
 CREATE FUNCTION undeclared() RETURNS text LANGUAGE sql AS $$ SELECT 'x' || random()::text $$;
 CREATE FUNCTION declared_volatile() RETURNS smallint LANGUAGE sql VOLATILE PARALLEL RESTRICTED RETURN trunc(random() * 10);
@@ -326,6 +331,9 @@ export const LOCK_SHAPES: LockShape[] = [
   udf('ALTER TABLE t ADD COLUMN x text DEFAULT undeclared()'),
   udf('ALTER TABLE t ADD COLUMN x smallint DEFAULT declared_volatile()'),
   udf('ALTER TABLE t ADD COLUMN x text DEFAULT declared_stable()'),
+  // CASCADE drops the views over the dropped views too (lemmy's community_mview over community_aggregates_mview).
+  { sql: 'DROP VIEW base_view CASCADE', setup: `${VIEWS}${VIEW_OVER_VIEW}` },
+  { sql: 'DROP TABLE base CASCADE', setup: `${VIEWS}${VIEW_OVER_VIEW}` },
   // A renamed sequence is still the column's: dropping the table drops it under its new name.
   { sql: 'DROP TABLE owned', setup: `${VIEWS}ALTER SEQUENCE owned_id_seq RENAME TO owned_seq;\n` },
   // ---- what DO blocks run (supabase/auth, older drizzle-kit): claimed statement by statement
