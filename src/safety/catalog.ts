@@ -41,6 +41,8 @@ interface TableState {
   reads?: string[];
   /** Columns not otherwise known that a statement made NOT NULL (true) or nullable (false). */
   nullability?: Map<string, boolean>;
+  /** Its triggers: name → the function each executes (lower case, unqualified). */
+  triggers?: Map<string, string>;
 }
 
 /** A schema description to start from: tables with their columns and, optionally, row counts. */
@@ -685,6 +687,33 @@ export class MigrationCatalog implements CatalogView {
     );
   }
 
+  tablesWithTriggerCalling(functionName: string): string[] {
+    const name = functionName.toLowerCase();
+    const found: string[] = [];
+    for (const [key, state] of this.tables)
+      if (state.triggers && [...state.triggers.values()].includes(name)) found.push(key);
+    return found;
+  }
+
+  /** CREATE [OR REPLACE] TRIGGER (functionName undefined: DROP TRIGGER). */
+  setTrigger(table: string, trigger: string, functionName: string | undefined): void {
+    const state = this.touch(tableKey(table));
+    if (!state) return;
+    // A new map, not a changed one: a transaction's before-image may share the old one.
+    const triggers = new Map(state.triggers);
+    if (functionName) triggers.set(trigger, functionName.toLowerCase());
+    else triggers.delete(trigger);
+    state.triggers = triggers;
+  }
+
+  /** DROP FUNCTION … CASCADE drops the triggers that execute it. */
+  dropTriggersCalling(functionName: string): void {
+    const name = functionName.toLowerCase();
+    for (const key of this.tablesWithTriggerCalling(name))
+      for (const [trigger, called] of this.tables.get(key)?.triggers ?? [])
+        if (called === name) this.setTrigger(key, trigger, undefined);
+  }
+
   functionVolatility(name: string): FunctionVolatility | undefined {
     return this.functions.get(name.toLowerCase());
   }
@@ -793,7 +822,12 @@ function withoutKey<V>(map: ReadonlyMap<string, V>, key: string): Map<string, V>
 }
 
 function cloneTable(state: TableState): TableState {
-  return { ...state, columns: new Map(state.columns), constraints: new Map(state.constraints) };
+  return {
+    ...state,
+    columns: new Map(state.columns),
+    constraints: new Map(state.constraints),
+    ...(state.triggers ? { triggers: new Map(state.triggers) } : {}),
+  };
 }
 
 /**

@@ -310,6 +310,13 @@ export function statementLocks(
           const type = 'TypeName' in object ? namesOf(object.TypeName.names).at(-1) : undefined;
           for (const table of type ? catalog.tablesWithColumnType(type) : []) add(table, 'ACCESS EXCLUSIVE', 'table');
         }
+      } else if (stmt.removeType === 'OBJECT_FUNCTION' && cascade && catalog) {
+        // DROP FUNCTION … CASCADE drops the triggers that execute it: ACCESS EXCLUSIVE on each of their tables.
+        for (const object of stmt.objects ?? []) {
+          const name = 'ObjectWithArgs' in object ? namesOf(object.ObjectWithArgs.objname).at(-1) : undefined;
+          for (const table of name ? catalog.tablesWithTriggerCalling(name) : [])
+            add(table, 'ACCESS EXCLUSIVE', 'table');
+        }
       } else if (stmt.removeType === 'OBJECT_SEQUENCE') {
         for (const key of objects) add(key, 'ACCESS EXCLUSIVE', 'sequence');
       } else if (

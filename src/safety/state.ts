@@ -393,6 +393,13 @@ export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransa
       }
       break;
     }
+    case 'CreateTrigStmt': {
+      const stmt = (ast as { CreateTrigStmt: import('libpg-query').CreateTrigStmt }).CreateTrigStmt;
+      const table = relationKey(stmt.relation);
+      const called = namesOf(stmt.funcname).at(-1);
+      if (table && stmt.trigname && called) catalog.setTrigger(table, stmt.trigname, called);
+      break;
+    }
     case 'CreateFunctionStmt': {
       const stmt = (ast as { CreateFunctionStmt: import('libpg-query').CreateFunctionStmt }).CreateFunctionStmt;
       const name = namesOf(stmt.funcname).at(-1);
@@ -405,6 +412,15 @@ export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransa
         for (const object of stmt.objects ?? []) {
           const name = 'ObjectWithArgs' in object ? namesOf(object.ObjectWithArgs.objname).at(-1) : undefined;
           if (name) catalog.defineFunction(name, undefined);
+          if (name && stmt.behavior === 'DROP_CASCADE') catalog.dropTriggersCalling(name);
+        }
+      if (stmt.removeType === 'OBJECT_TRIGGER')
+        for (const object of stmt.objects ?? []) {
+          // DROP TRIGGER name ON table: the list is [schema?, table, trigger].
+          const items = 'List' in object ? (object.List.items ?? []) : [];
+          const table = objectKey(items.slice(0, -1));
+          const trigger = namesOf(items).at(-1);
+          if (table && trigger) catalog.setTrigger(table, trigger, undefined);
         }
       for (const object of stmt.objects ?? []) {
         const key = 'List' in object ? objectKey(object.List.items) : undefined;

@@ -167,6 +167,8 @@ export interface CatalogView {
   tablesWithColumnType(type: string): string[];
   /** The volatility a function this history created was declared with (VOLATILE unless said); undefined if unknown. */
   functionVolatility(name: string): FunctionVolatility | undefined;
+  /** Tables (and views) with a trigger that executes this function. */
+  tablesWithTriggerCalling(functionName: string): string[];
 }
 
 export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';

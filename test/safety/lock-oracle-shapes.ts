@@ -95,6 +95,11 @@ const partedWithDefault = (sql: string): LockShape => ({
 });
 const inherited = (sql: string): LockShape => ({ sql, setup: INHERITANCE });
 const views = (sql: string): LockShape => ({ sql, setup: VIEWS });
+const SECOND_TRIGGER = `
+CREATE TABLE t2 (id int);
+CREATE TRIGGER t2_noop BEFORE INSERT ON t2 FOR EACH ROW EXECUTE FUNCTION noop();
+`;
+
 const VIEW_OVER_VIEW = `
 CREATE MATERIALIZED VIEW base_view_mv AS SELECT id FROM base_view;
 CREATE VIEW base_view_mv_view AS WITH ids AS (SELECT id FROM base_view_mv) SELECT id FROM ids;
@@ -334,6 +339,11 @@ export const LOCK_SHAPES: LockShape[] = [
   // CASCADE drops the views over the dropped views too (lemmy's community_mview over community_aggregates_mview).
   { sql: 'DROP VIEW base_view CASCADE', setup: `${VIEWS}${VIEW_OVER_VIEW}` },
   { sql: 'DROP TABLE base CASCADE', setup: `${VIEWS}${VIEW_OVER_VIEW}` },
+  // DROP FUNCTION … CASCADE drops the triggers executing it, ACCESS EXCLUSIVE on their tables (lemmy's
+  // replaceable-schema migration); a trigger dropped before is not there to drop.
+  plain('DROP FUNCTION noop() CASCADE'),
+  { sql: 'DROP FUNCTION noop CASCADE', setup: `${PLAIN}${SECOND_TRIGGER}` },
+  { sql: 'DROP FUNCTION noop() CASCADE', setup: `${PLAIN}DROP TRIGGER t_noop ON t;\n` },
   // A renamed sequence is still the column's: dropping the table drops it under its new name.
   { sql: 'DROP TABLE owned', setup: `${VIEWS}ALTER SEQUENCE owned_id_seq RENAME TO owned_seq;\n` },
   // ---- what DO blocks run (supabase/auth, older drizzle-kit): claimed statement by statement
