@@ -312,11 +312,12 @@ export function statementLocks(
         }
       } else if (stmt.removeType === 'OBJECT_FUNCTION' && cascade && catalog) {
         // DROP FUNCTION … CASCADE drops the triggers that execute it: ACCESS EXCLUSIVE on each of their tables.
+        const tables = new Set<string>();
         for (const object of stmt.objects ?? []) {
           const name = 'ObjectWithArgs' in object ? namesOf(object.ObjectWithArgs.objname).at(-1) : undefined;
-          for (const table of name ? catalog.tablesWithTriggerCalling(name) : [])
-            add(table, 'ACCESS EXCLUSIVE', 'table');
+          for (const table of name ? catalog.tablesWithTriggerCalling(name) : []) tables.add(table);
         }
+        for (const table of tables) add(table, 'ACCESS EXCLUSIVE', 'table');
       } else if (stmt.removeType === 'OBJECT_SEQUENCE') {
         for (const key of objects) add(key, 'ACCESS EXCLUSIVE', 'sequence');
       } else if (

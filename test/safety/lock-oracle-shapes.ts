@@ -100,6 +100,12 @@ CREATE TABLE t2 (id int);
 CREATE TRIGGER t2_noop BEFORE INSERT ON t2 FOR EACH ROW EXECUTE FUNCTION noop();
 `;
 
+/** A second function with a trigger on t: dropping both in one statement locks t once. */
+const OTHER_FUNCTION_ON_T = `
+CREATE FUNCTION other_noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER t_other_noop BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION other_noop();
+`;
+
 const VIEW_OVER_VIEW = `
 CREATE MATERIALIZED VIEW base_view_mv AS SELECT id FROM base_view;
 CREATE VIEW base_view_mv_view AS WITH ids AS (SELECT id FROM base_view_mv) SELECT id FROM ids;
@@ -343,6 +349,7 @@ export const LOCK_SHAPES: LockShape[] = [
   // replaceable-schema migration); a trigger dropped before is not there to drop.
   plain('DROP FUNCTION noop() CASCADE'),
   { sql: 'DROP FUNCTION noop CASCADE', setup: `${PLAIN}${SECOND_TRIGGER}` },
+  { sql: 'DROP FUNCTION noop, other_noop CASCADE', setup: `${PLAIN}${SECOND_TRIGGER}${OTHER_FUNCTION_ON_T}` },
   { sql: 'DROP FUNCTION noop() CASCADE', setup: `${PLAIN}DROP TRIGGER t_noop ON t;\n` },
   // A renamed sequence is still the column's: dropping the table drops it under its new name.
   { sql: 'DROP TABLE owned', setup: `${VIEWS}ALTER SEQUENCE owned_id_seq RENAME TO owned_seq;\n` },
