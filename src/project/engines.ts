@@ -105,7 +105,8 @@ const DRIVERS: Record<string, string> = {
 };
 
 const DOCKER_IMAGES: [RegExp, string][] = [
-  [/(^|\/)(postgres|postgresql|postgis|timescaledb[\w-]*)$/, 'postgresql'],
+  // pgautoupgrade runs the PostgreSQL major its tag names (lemmy: pgautoupgrade/pgautoupgrade:18-alpine).
+  [/(^|\/)(postgres|postgresql|postgis|timescaledb[\w-]*|pgautoupgrade)$/, 'postgresql'],
   [/(^|\/)mysql(-server)?$/, 'mysql'],
   [/(^|\/)mariadb$/, 'mariadb'],
   [/(^|\/)mongo(db)?$/, 'mongodb'],

@@ -82,6 +82,7 @@ export function columnInfo(def: ColumnDef, table?: string): ColumnInfo {
   const serial = SERIAL_TYPES.has(type);
   let notNull = serial;
   let hasDefault = serial;
+  let identity = false;
   for (const item of def.constraints ?? []) {
     if (!('Constraint' in item)) continue;
     const contype = item.Constraint.contype;
@@ -89,10 +90,21 @@ export function columnInfo(def: ColumnDef, table?: string): ColumnInfo {
     if (contype === 'CONSTR_DEFAULT' || contype === 'CONSTR_IDENTITY' || contype === 'CONSTR_GENERATED') {
       hasDefault = true;
     }
-    if (contype === 'CONSTR_IDENTITY') notNull = true;
+    if (contype === 'CONSTR_IDENTITY') {
+      notNull = true;
+      identity = true;
+    }
   }
   const name = def.colname ?? '';
-  return { name, type, notNull, hasDefault, ...(serial && table ? { sequence: `${table}_${name}_seq` } : {}) };
+  // An identity column owns a sequence named as a serial column's is.
+  return {
+    name,
+    type,
+    notNull,
+    hasDefault,
+    ...((serial || identity) && table ? { sequence: `${table}_${name}_seq` } : {}),
+    ...(identity ? { identity } : {}),
+  };
 }
 
 const KIND_BY_CONTYPE: Partial<Record<string, ConstraintKind>> = {

@@ -1,7 +1,8 @@
 import type { Node } from 'libpg-query';
 import { some } from '../iterables.js';
 import { relationKey, tableKey } from './names.js';
-import type { CatalogView, ColumnInfo, ConstraintInfo, IndexInfo } from './types.js';
+import { ownedSequence } from './related-locks.js';
+import type { CatalogView, ColumnInfo, ConstraintInfo, FunctionVolatility, IndexInfo } from './types.js';
 
 const NO_CONSTRAINTS: readonly ConstraintInfo[] = [];
 
@@ -40,6 +41,8 @@ interface TableState {
   reads?: string[];
   /** Columns not otherwise known that a statement made NOT NULL (true) or nullable (false). */
   nullability?: Map<string, boolean>;
+  /** Its triggers: name → the function each executes (lower case, unqualified). */
+  triggers?: Map<string, string>;
 }
 
 /** A schema description to start from: tables with their columns and, optionally, row counts. */
@@ -70,8 +73,11 @@ export class MigrationCatalog implements CatalogView {
         tables: Map<string, TableState | undefined>;
         indexes: Map<string, IndexInfo | undefined>;
         addedColumns: Map<string, Set<string> | undefined>;
+        functions: Map<string, FunctionVolatility | undefined>;
       }
     | undefined;
+  /** Functions created by the SQL read so far, by lower-case name (schema and overloads not told apart). */
+  private readonly functions = new Map<string, FunctionVolatility>();
   /**
    * Per table key: the columns the current migration added to a table it did not create (known or not), so no
    * deployed code uses them yet. Kept apart from the table state so tables no history describes have them too.
@@ -427,7 +433,7 @@ export class MigrationCatalog implements CatalogView {
 
   /** An explicit BEGIN: remember before-images so ROLLBACK can restore them. */
   beginTransaction(): void {
-    this.undo = { tables: new Map(), indexes: new Map(), addedColumns: new Map() };
+    this.undo = { tables: new Map(), indexes: new Map(), addedColumns: new Map(), functions: new Map() };
   }
 
   /** COMMIT, or the end of an autocommitted statement: nothing is "new in this transaction" any more. */
@@ -455,6 +461,10 @@ export class MigrationCatalog implements CatalogView {
       for (const [key, columns] of this.undo.addedColumns) {
         if (columns) this.addedColumns.set(key, columns);
         else this.addedColumns.delete(key);
+      }
+      for (const [name, volatility] of this.undo.functions) {
+        if (volatility) this.functions.set(name, volatility);
+        else this.functions.delete(name);
       }
     }
     this.endTransaction();
@@ -677,6 +687,53 @@ export class MigrationCatalog implements CatalogView {
     );
   }
 
+  tablesWithTriggerCalling(functionName: string): string[] {
+    const name = functionName.toLowerCase();
+    const found: string[] = [];
+    for (const [key, state] of this.tables)
+      if (state.triggers && [...state.triggers.values()].includes(name)) found.push(key);
+    return found;
+  }
+
+  /** CREATE [OR REPLACE] TRIGGER (functionName undefined: DROP TRIGGER). */
+  setTrigger(table: string, trigger: string, functionName: string | undefined): void {
+    const state = this.touch(tableKey(table));
+    if (!state) return;
+    // A new map, not a changed one: a transaction's before-image may share the old one.
+    const triggers = new Map(state.triggers);
+    if (functionName) triggers.set(trigger, functionName.toLowerCase());
+    else triggers.delete(trigger);
+    state.triggers = triggers;
+  }
+
+  /** DROP FUNCTION … CASCADE drops the triggers that execute it. */
+  dropTriggersCalling(functionName: string): void {
+    const name = functionName.toLowerCase();
+    for (const key of this.tablesWithTriggerCalling(name))
+      for (const [trigger, called] of this.tables.get(key)?.triggers ?? [])
+        if (called === name) this.setTrigger(key, trigger, undefined);
+  }
+
+  functionVolatility(name: string): FunctionVolatility | undefined {
+    return this.functions.get(name.toLowerCase());
+  }
+
+  /** CREATE [OR REPLACE] FUNCTION (volatility undefined: DROP FUNCTION). */
+  defineFunction(name: string, volatility: FunctionVolatility | undefined): void {
+    const key = name.toLowerCase();
+    if (this.undo && !this.undo.functions.has(key)) this.undo.functions.set(key, this.functions.get(key));
+    if (volatility) this.functions.set(key, volatility);
+    else this.functions.delete(key);
+  }
+
+  /** ALTER SEQUENCE … RENAME: the serial or identity column that owns it follows (a later drop locks the new name). */
+  renameSequence(sequence: string, newName: string): void {
+    const renamed = `${sequence.slice(0, sequence.indexOf('.'))}.${newName}`;
+    for (const [key, state] of this.tables)
+      for (const column of state.columns.values())
+        if (ownedSequence(key, column) === sequence) this.updateColumn(key, column.name, { sequence: renamed });
+  }
+
   updateColumn(table: string, column: string, change: Partial<Omit<ColumnInfo, 'name'>>): void {
     const state = this.touch(tableKey(table));
     const info = state?.columns.get(column);
@@ -765,7 +822,12 @@ function withoutKey<V>(map: ReadonlyMap<string, V>, key: string): Map<string, V>
 }
 
 function cloneTable(state: TableState): TableState {
-  return { ...state, columns: new Map(state.columns), constraints: new Map(state.constraints) };
+  return {
+    ...state,
+    columns: new Map(state.columns),
+    constraints: new Map(state.constraints),
+    ...(state.triggers ? { triggers: new Map(state.triggers) } : {}),
+  };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   descendants,
   dropTableLocks,
   foreignKeyActionLocks,
+  ownedSequenceLocks,
   ownedSequences,
   referencedKeyLocks,
   truncateLocks,
@@ -178,12 +179,7 @@ export function statementLocks(
         // A DEFAULT nextval('seq') records its dependency on the sequence.
         if (cmd.subtype === 'AT_ColumnDefault' || cmd.subtype === 'AT_AddColumn')
           for (const sequence of sequencesNamed(cmd.def, NEXTVAL)) add(sequence, 'ACCESS SHARE', 'sequence');
-        // A new type re-reads a serial column's nextval default, and its dependency on the sequence.
-        const owned =
-          cmd.subtype === 'AT_AlterColumnType' && table && cmd.name
-            ? catalog?.columns(table)?.find((column) => column.name === cmd.name)?.sequence
-            : undefined;
-        if (owned) add(owned, 'ACCESS SHARE', 'sequence');
+        if (table) ownedSequenceLocks(catalog, table, cmd, add);
         const key = table ? keyIndexOnPartitions(cmd, table, catalog, pgVersion) : undefined;
         if (key) {
           if (!keyMode || LOCK_STRENGTH[key] > LOCK_STRENGTH[keyMode]) keyMode = key;
@@ -314,6 +310,14 @@ export function statementLocks(
           const type = 'TypeName' in object ? namesOf(object.TypeName.names).at(-1) : undefined;
           for (const table of type ? catalog.tablesWithColumnType(type) : []) add(table, 'ACCESS EXCLUSIVE', 'table');
         }
+      } else if (stmt.removeType === 'OBJECT_FUNCTION' && cascade && catalog) {
+        // DROP FUNCTION … CASCADE drops the triggers that execute it: ACCESS EXCLUSIVE on each of their tables.
+        const tables = new Set<string>();
+        for (const object of stmt.objects ?? []) {
+          const name = 'ObjectWithArgs' in object ? namesOf(object.ObjectWithArgs.objname).at(-1) : undefined;
+          for (const table of name ? catalog.tablesWithTriggerCalling(name) : []) tables.add(table);
+        }
+        for (const table of tables) add(table, 'ACCESS EXCLUSIVE', 'table');
       } else if (stmt.removeType === 'OBJECT_SEQUENCE') {
         for (const key of objects) add(key, 'ACCESS EXCLUSIVE', 'sequence');
       } else if (
@@ -761,7 +765,16 @@ function refineWithCatalog(
   pgVersion: number,
   timeZoneUtc: boolean,
 ): void {
-  if (!catalog || !table || !cmd.name) return;
+  if (!catalog || !table) return;
+  // A DEFAULT calling a function the migrations created VOLATILE (PostgreSQL's default) gives each row its own value.
+  if (
+    cmd.subtype === 'AT_AddColumn' &&
+    cmd.def &&
+    'ColumnDef' in cmd.def &&
+    addColumnRewrites(cmd.def.ColumnDef, catalog)
+  )
+    effect.rewrite = true;
+  if (!cmd.name) return;
   if (cmd.subtype === 'AT_SetNotNull' && pgVersion >= 12 && catalog.hasValidatedNotNullCheck(table, cmd.name)) {
     effect.scan = false;
   }
@@ -824,26 +837,28 @@ function sameLock(a: StatementLock, b: StatementLock): boolean {
   return a.table === b.table && a.mode === b.mode && a.on === b.on && a.rewrite === b.rewrite && a.scan === b.scan;
 }
 
-function addColumnRewrites(def: import('libpg-query').ColumnDef): boolean {
+function addColumnRewrites(def: import('libpg-query').ColumnDef, catalog?: CatalogView): boolean {
   const type = namesOf(def.typeName?.names).join('.');
   if (/(^|\.)(big|small)?serial[248]?$/.test(type)) return true;
   for (const item of def.constraints ?? []) {
     if (!('Constraint' in item)) continue;
     const constraint = item.Constraint;
     if (constraint.contype === 'CONSTR_GENERATED' || constraint.contype === 'CONSTR_IDENTITY') return true;
-    if (constraint.contype === 'CONSTR_DEFAULT' && callsVolatileFunction(constraint.raw_expr)) return true;
+    if (constraint.contype === 'CONSTR_DEFAULT' && callsVolatileFunction(constraint.raw_expr, catalog)) return true;
   }
   return false;
 }
 
-function callsVolatileFunction(node: unknown): boolean {
+/** A built-in volatile function, or one the migrations created without IMMUTABLE or STABLE. */
+function callsVolatileFunction(node: unknown, catalog?: CatalogView): boolean {
   if (!node || typeof node !== 'object') return false;
-  if (Array.isArray(node)) return node.some(callsVolatileFunction);
+  if (Array.isArray(node)) return node.some((item) => callsVolatileFunction(item, catalog));
   const record = node as Record<string, unknown>;
   const call = record.FuncCall as { funcname?: Node[] } | undefined;
   if (call) {
     const names = namesOf(call.funcname);
-    if (VOLATILE_DEFAULT_FUNCTIONS.has(names[names.length - 1] ?? '')) return true;
+    const name = names[names.length - 1] ?? '';
+    if (VOLATILE_DEFAULT_FUNCTIONS.has(name) || catalog?.functionVolatility(name) === 'volatile') return true;
   }
-  return Object.values(record).some(callsVolatileFunction);
+  return Object.values(record).some((value) => callsVolatileFunction(value, catalog));
 }

@@ -116,7 +116,8 @@ const SERIAL_TYPES = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smal
 /**
  * What DROP TABLE also locks ACCESS EXCLUSIVE: the tables it references (their RI triggers go), the partitioned
  * parent of a partition, its partitions, the sequences its serial columns own (PostgreSQL's `table_column_seq`
- * name), and with CASCADE the tables whose foreign keys and the views whose queries depend on it.
+ * name), and with CASCADE the tables whose foreign keys and the views whose queries depend on it, directly or
+ * through other views.
  */
 export function dropTableLocks(catalog: CatalogView | undefined, table: string, cascade: boolean, add: AddLock): void {
   if (!catalog) return;
@@ -134,7 +135,39 @@ export function dropTableLocks(catalog: CatalogView | undefined, table: string, 
   for (const child of children) add(child, 'ACCESS EXCLUSIVE', 'partition');
   if (!cascade) return;
   for (const referencing of catalog.referencingTables(table)) add(referencing, 'ACCESS EXCLUSIVE', 'referencing table');
-  for (const view of catalog.dependentViews(table)) add(view, 'ACCESS EXCLUSIVE', 'view');
+  for (const view of viewsOver(catalog, table)) add(view, 'ACCESS EXCLUSIVE', 'view');
+}
+
+/** The views and materialized views a DROP … CASCADE of `relation` drops: those over it, and those over them. */
+function viewsOver(catalog: CatalogView, relation: string): string[] {
+  const found: string[] = [];
+  const pending = [relation];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop())
+    for (const view of catalog.dependentViews(next)) {
+      if (view === relation || found.includes(view)) continue;
+      found.push(view);
+      pending.push(view);
+    }
+  return found;
+}
+
+/**
+ * What a column change does to the sequence a serial or identity column owns: a new type re-reads a serial
+ * column's nextval default (ACCESS SHARE) or becomes the identity sequence's type too (ALTER SEQUENCE … AS: SHARE
+ * ROW EXCLUSIVE); dropping the column drops the sequence (ACCESS EXCLUSIVE).
+ */
+export function ownedSequenceLocks(
+  catalog: CatalogView | undefined,
+  table: string,
+  cmd: { subtype?: string; name?: string },
+  add: AddLock,
+): void {
+  if (cmd.subtype !== 'AT_AlterColumnType' && cmd.subtype !== 'AT_DropColumn') return;
+  const column = catalog?.columns(table)?.find((each) => each.name === cmd.name);
+  const sequence = column && ownedSequence(table, column);
+  if (!column || !sequence) return;
+  if (cmd.subtype === 'AT_DropColumn') add(sequence, 'ACCESS EXCLUSIVE', 'sequence');
+  else add(sequence, column.identity ? 'SHARE ROW EXCLUSIVE' : 'ACCESS SHARE', 'sequence');
 }
 
 /** The sequences the table's serial columns own (PostgreSQL names them `table_column_seq`). */
@@ -142,8 +175,8 @@ export function ownedSequences(catalog: CatalogView, table: string): string[] {
   return (catalog.columns(table) ?? []).flatMap((column) => ownedSequence(table, column) ?? []);
 }
 
-/** The sequence a serial column owns: the name it was given, else PostgreSQL's `table_column_seq`. */
-function ownedSequence(table: string, column: ColumnInfo): string | undefined {
+/** The sequence a serial or identity column owns: the name it was given, else PostgreSQL's `table_column_seq`. */
+export function ownedSequence(table: string, column: ColumnInfo): string | undefined {
   if (column.sequence !== undefined) return column.sequence;
   return SERIAL_TYPES.has(column.type) ? `${table}_${column.name}_seq` : undefined;
 }

@@ -299,8 +299,11 @@ function answerChecklist(input: ReportInput, findings: FindingDigest[], at: (lin
 
   // 2. Backward compatible.
   const breaking = [...cite(facts.incompatible)];
+  // A line the facts name already says what breaks, in words: its rule's finding would list the problem again.
+  const cited = new Set(facts.incompatible.map((ref) => ref.line));
   for (const finding of findings) {
-    if (finding.breaksOldCode) breaking.push(`${at(finding.span.start.line)}: ${finding.ruleId}: ${finding.title}`);
+    if (finding.breaksOldCode && !cited.has(finding.span.start.line))
+      breaking.push(`${at(finding.span.start.line)}: ${finding.ruleId}: ${finding.title}`);
   }
   items.push(
     breaking.length > 0

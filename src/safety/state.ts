@@ -5,6 +5,7 @@ import type { DoBlockBody } from './do-blocks.js';
 import type { StatementLock } from './locks.js';
 import { namesOf, objectKey, relationKey } from './names.js';
 import { queryRelations } from './query-relations.js';
+import type { FunctionVolatility } from './types.js';
 
 /**
  * The session a migration runs in, as far as the safety rules care: the transaction block, the timeouts set so
@@ -321,6 +322,16 @@ function timeoutIsSet(args: Node[] | undefined): boolean {
   return false;
 }
 
+/** A function's IMMUTABLE / STABLE / VOLATILE option; PostgreSQL's default is VOLATILE. */
+function declaredVolatility(options: Node[] | undefined): FunctionVolatility {
+  for (const option of options ?? []) {
+    if (!('DefElem' in option) || option.DefElem.defname !== 'volatility') continue;
+    const value = option.DefElem.arg && 'String' in option.DefElem.arg ? option.DefElem.arg.String.sval : undefined;
+    if (value === 'immutable' || value === 'stable') return value;
+  }
+  return 'volatile';
+}
+
 /** Records what a statement creates, drops, renames or changes in the catalog. */
 export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransaction: boolean): void {
   switch (nodeType(ast)) {
@@ -362,6 +373,8 @@ export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransa
         catalog.renameColumn(key, stmt.subname, stmt.newname);
       } else if (stmt.renameType === 'OBJECT_INDEX') {
         catalog.renameIndex(key, stmt.newname);
+      } else if (stmt.renameType === 'OBJECT_SEQUENCE') {
+        catalog.renameSequence(key, stmt.newname);
       } else if (stmt.renameType === 'OBJECT_TABCONSTRAINT' && stmt.subname) {
         const constraint = catalog.constraint(key, stmt.subname);
         if (constraint) {
@@ -380,8 +393,35 @@ export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransa
       }
       break;
     }
+    case 'CreateTrigStmt': {
+      const stmt = (ast as { CreateTrigStmt: import('libpg-query').CreateTrigStmt }).CreateTrigStmt;
+      const table = relationKey(stmt.relation);
+      const called = namesOf(stmt.funcname).at(-1);
+      if (table && stmt.trigname && called) catalog.setTrigger(table, stmt.trigname, called);
+      break;
+    }
+    case 'CreateFunctionStmt': {
+      const stmt = (ast as { CreateFunctionStmt: import('libpg-query').CreateFunctionStmt }).CreateFunctionStmt;
+      const name = namesOf(stmt.funcname).at(-1);
+      if (name && !stmt.is_procedure) catalog.defineFunction(name, declaredVolatility(stmt.options));
+      break;
+    }
     case 'DropStmt': {
       const stmt = (ast as { DropStmt: import('libpg-query').DropStmt }).DropStmt;
+      if (stmt.removeType === 'OBJECT_FUNCTION')
+        for (const object of stmt.objects ?? []) {
+          const name = 'ObjectWithArgs' in object ? namesOf(object.ObjectWithArgs.objname).at(-1) : undefined;
+          if (name) catalog.defineFunction(name, undefined);
+          if (name && stmt.behavior === 'DROP_CASCADE') catalog.dropTriggersCalling(name);
+        }
+      if (stmt.removeType === 'OBJECT_TRIGGER')
+        for (const object of stmt.objects ?? []) {
+          // DROP TRIGGER name ON table: the list is [schema?, table, trigger].
+          const items = 'List' in object ? (object.List.items ?? []) : [];
+          const table = objectKey(items.slice(0, -1));
+          const trigger = namesOf(items).at(-1);
+          if (table && trigger) catalog.setTrigger(table, trigger, undefined);
+        }
       for (const object of stmt.objects ?? []) {
         const key = 'List' in object ? objectKey(object.List.items) : undefined;
         if (!key) continue;

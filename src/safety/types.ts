@@ -100,6 +100,8 @@ export interface ColumnInfo {
    * table or the column keeps it).
    */
   sequence?: string;
+  /** GENERATED … AS IDENTITY: its sequence is the column's own, altered with it. */
+  identity?: boolean;
 }
 
 /** What the engine knows about the schema before the current statement. */
@@ -163,7 +165,13 @@ export interface CatalogView {
   tablesInSchema(schema: string): string[];
   /** Tables with a column of this type (a domain's users). */
   tablesWithColumnType(type: string): string[];
+  /** The volatility a function this history created was declared with (VOLATILE unless said); undefined if unknown. */
+  functionVolatility(name: string): FunctionVolatility | undefined;
+  /** Tables (and views) with a trigger that executes this function. */
+  tablesWithTriggerCalling(functionName: string): string[];
 }
+
+export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
 
 export type ConstraintKind = 'check' | 'foreign-key' | 'unique' | 'primary-key' | 'exclusion' | 'not-null';
 

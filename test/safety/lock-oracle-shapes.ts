@@ -95,6 +95,32 @@ const partedWithDefault = (sql: string): LockShape => ({
 });
 const inherited = (sql: string): LockShape => ({ sql, setup: INHERITANCE });
 const views = (sql: string): LockShape => ({ sql, setup: VIEWS });
+const SECOND_TRIGGER = `
+CREATE TABLE t2 (id int);
+CREATE TRIGGER t2_noop BEFORE INSERT ON t2 FOR EACH ROW EXECUTE FUNCTION noop();
+`;
+
+/** A second function with a trigger on t: dropping both in one statement locks t once. */
+const OTHER_FUNCTION_ON_T = `
+CREATE FUNCTION other_noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER t_other_noop BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION other_noop();
+`;
+
+const VIEW_OVER_VIEW = `
+CREATE MATERIALIZED VIEW base_view_mv AS SELECT id FROM base_view;
+CREATE VIEW base_view_mv_view AS WITH ids AS (SELECT id FROM base_view_mv) SELECT id FROM ids;
+`;
+
+const UDF = `${PLAIN}
+CREATE FUNCTION undeclared() RETURNS text LANGUAGE sql AS $$ SELECT 'x' || random()::text $$;
+CREATE FUNCTION declared_volatile() RETURNS smallint LANGUAGE sql VOLATILE PARALLEL RESTRICTED RETURN trunc(random() * 10);
+CREATE FUNCTION declared_stable() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'x' $$;
+`;
+const udf = (sql: string): LockShape => ({ sql, setup: UDF, data: ROWS });
+const identity = (sql: string): LockShape => ({
+  sql,
+  setup: 'CREATE TABLE tokens (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v text);',
+});
 
 const COPY = `
 CREATE TABLE src (id int);
@@ -305,6 +331,28 @@ export const LOCK_SHAPES: LockShape[] = [
   // The sequence keeps the name it was given when the table is renamed.
   { sql: 'DROP TABLE owned2', setup: `${VIEWS}ALTER TABLE owned RENAME TO owned2;\n` },
   views('ALTER TABLE base ADD COLUMN extra int'),
+  // Dropping a serial or identity column drops the sequence it owns (lemmy's change_primary_keys migration).
+  views('ALTER TABLE owned DROP COLUMN id'),
+  identity('ALTER TABLE tokens DROP COLUMN id'),
+  identity('DROP TABLE tokens'),
+  identity("INSERT INTO tokens (v) VALUES ('a')"),
+  identity('ALTER TABLE tokens ALTER COLUMN id TYPE bigint'),
+  // A DEFAULT calling a function the migrations created: VOLATILE unless declared otherwise (lemmy's
+  // generate_unique_changeme), so the table is rewritten; a STABLE one is stored once.
+  udf('ALTER TABLE t ADD COLUMN x text DEFAULT undeclared()'),
+  udf('ALTER TABLE t ADD COLUMN x smallint DEFAULT declared_volatile()'),
+  udf('ALTER TABLE t ADD COLUMN x text DEFAULT declared_stable()'),
+  // CASCADE drops the views over the dropped views too (lemmy's community_mview over community_aggregates_mview).
+  { sql: 'DROP VIEW base_view CASCADE', setup: `${VIEWS}${VIEW_OVER_VIEW}` },
+  { sql: 'DROP TABLE base CASCADE', setup: `${VIEWS}${VIEW_OVER_VIEW}` },
+  // DROP FUNCTION … CASCADE drops the triggers executing it, ACCESS EXCLUSIVE on their tables (lemmy's
+  // replaceable-schema migration); a trigger dropped before is not there to drop.
+  plain('DROP FUNCTION noop() CASCADE'),
+  { sql: 'DROP FUNCTION noop CASCADE', setup: `${PLAIN}${SECOND_TRIGGER}` },
+  { sql: 'DROP FUNCTION noop, other_noop CASCADE', setup: `${PLAIN}${SECOND_TRIGGER}${OTHER_FUNCTION_ON_T}` },
+  { sql: 'DROP FUNCTION noop() CASCADE', setup: `${PLAIN}DROP TRIGGER t_noop ON t;\n` },
+  // A renamed sequence is still the column's: dropping the table drops it under its new name.
+  { sql: 'DROP TABLE owned', setup: `${VIEWS}ALTER SEQUENCE owned_id_seq RENAME TO owned_seq;\n` },
   // ---- what DO blocks run (supabase/auth, older drizzle-kit): claimed statement by statement
   plain('DO $$ BEGIN ALTER TABLE t ADD COLUMN z int; CREATE INDEX t_z_idx ON t (z); END $$'),
   plain("DO $$ BEGIN EXECUTE 'CREATE INDEX t_b_idx ON t (b)'; END $$"),

@@ -89,6 +89,18 @@ describe('safety checklist', () => {
     );
   });
 
+  it('names each breaking change once: a rule finding on a line the facts name adds nothing (lemmy renames)', async () => {
+    const report = await validatePostgres(
+      "ALTER TABLE users RENAME COLUMN name TO full_name;\nALTER TYPE mood RENAME VALUE 'ok' TO 'fine';",
+      { catalog: { history: [{ sql: "CREATE TABLE users (id int, name text);\nCREATE TYPE mood AS ENUM ('ok');" }] } },
+    );
+    expect(check(report, 'backward-compatible').evidence).toEqual([
+      'line 1: renames column users.name to full_name',
+      'line 2: rename-enum-value: RENAME VALUE of an enum',
+      'Use the phased sequence: add new → dual-write → backfill → switch reads → drop old.',
+    ]);
+  });
+
   it('an UPDATE without WHERE of columns this migration added overwrites no data (cal.com backfills)', async () => {
     const fill = await validatePostgres(
       'ALTER TABLE "Payment" ADD COLUMN "appId" TEXT;\nUPDATE "Payment" SET "appId" = \'stripe\';',

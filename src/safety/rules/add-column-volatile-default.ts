@@ -55,7 +55,7 @@ export const addColumnVolatileDefault: Rule = {
       const fallback = constraints.find((item) => item.contype === 'CONSTR_DEFAULT');
       if (!fallback) continue;
       if (nodeAs(fallback.raw_expr, 'A_Const')?.isnull) continue;
-      const { volatility, functions } = expressionVolatility(fallback.raw_expr);
+      const { volatility, functions } = expressionVolatility(fallback.raw_expr, context.catalog);
       let reason: string;
       if (context.pgVersion < 11) reason = 'before PostgreSQL 11 any DEFAULT rewrites the table';
       else if (volatility === 'volatile')

@@ -6,7 +6,7 @@ import { type LexToken, lexAscii } from '../../sql/tokens.js';
 import { typeNameText } from '../ast.js';
 import { namesOf, relationDisplay, relationKey } from '../names.js';
 import { RecentMemo } from '../recent-memo.js';
-import type { FixStep, QueuedTraffic, RuleContext, Severity } from '../types.js';
+import type { CatalogView, FixStep, QueuedTraffic, RuleContext, Severity } from '../types.js';
 
 /** Memos remember the statement being checked (and one more), and the type nodes of its last few columns. */
 const STATEMENTS = 2;
@@ -353,8 +353,14 @@ export const NON_VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set([
 
 export type Volatility = 'volatile' | 'unknown' | 'non-volatile';
 
-/** How an expression behaves as a column default: volatile functions force a table rewrite. */
-export function expressionVolatility(expr: Node | undefined): { volatility: Volatility; functions: string[] } {
+/**
+ * How an expression behaves as a column default: volatile functions force a table rewrite. A function the
+ * migrations created is as volatile as it was declared.
+ */
+export function expressionVolatility(
+  expr: Node | undefined,
+  catalog?: Pick<CatalogView, 'functionVolatility'>,
+): { volatility: Volatility; functions: string[] } {
   const volatile: string[] = [];
   const unknown: string[] = [];
   walk(expr, (key, value) => {
@@ -363,8 +369,9 @@ export function expressionVolatility(expr: Node | undefined): { volatility: Vola
     const name = (names[names.length - 1] ?? '').toLowerCase();
     const schema = names.length > 1 ? names[0] : 'pg_catalog';
     if (VOLATILE_FUNCTIONS.has(name)) volatile.push(name);
-    else if (!(NON_VOLATILE_FUNCTIONS.has(name) && (schema === 'pg_catalog' || schema === 'public')))
-      unknown.push(name);
+    else if (NON_VOLATILE_FUNCTIONS.has(name) && (schema === 'pg_catalog' || schema === 'public')) return;
+    else if (catalog?.functionVolatility(name) === 'volatile') volatile.push(name);
+    else if (catalog?.functionVolatility(name) === undefined) unknown.push(name);
   });
   if (volatile.length > 0) return { volatility: 'volatile', functions: volatile };
   if (unknown.length > 0) return { volatility: 'unknown', functions: unknown };

@@ -15,7 +15,7 @@ export const requireConcurrentReindex: Rule = {
     rewritesTable: false,
     scansTable: true,
     breaksOldCode: false,
-    why: 'A plain REINDEX blocks writes to the table and takes ACCESS EXCLUSIVE on each index it rebuilds, so queries that would use the index wait for the whole rebuild.',
+    why: 'A plain REINDEX blocks writes to the table and takes ACCESS EXCLUSIVE on each index it rebuilds; the planner opens every index of a table it plans a query on, so reads wait for the whole rebuild too, even those that scan the table without the index.',
     safeAlternative: 'Use REINDEX … CONCURRENTLY (PostgreSQL 12+), outside a transaction block.',
     examples: { bad: 'REINDEX TABLE orders;', good: 'REINDEX TABLE CONCURRENTLY orders;' },
     peers: { squawk: 'require-concurrent-reindex' },
@@ -33,7 +33,7 @@ export const requireConcurrentReindex: Rule = {
       .replace(/^REINDEX(\s*\([^)]*\))?\s+(INDEX|TABLE|SCHEMA|DATABASE)/i, (match) => `${match} CONCURRENTLY`);
     return [
       {
-        message: `REINDEX blocks writes${table ? ` to ${table.display}` : ''} for the whole rebuild${canFix ? '; rebuild concurrently instead' : ' (REINDEX CONCURRENTLY needs PostgreSQL 12+)'}.`,
+        message: `REINDEX blocks reads and writes${table ? ` of ${table.display}` : ''} for the whole rebuild${canFix ? '; rebuild concurrently instead' : ' (REINDEX CONCURRENTLY needs PostgreSQL 12+)'}.`,
         ...(table ? { table: table.display } : {}),
         fix: canFix
           ? {

@@ -20,6 +20,11 @@ ruleCases('add-column-volatile-default', {
     },
     { sql: "ALTER TABLE orders ADD COLUMN status text DEFAULT 'new';", options: { pgVersion: 10 } },
     { sql: 'ALTER TABLE orders ADD COLUMN code text DEFAULT my_code();', severity: 'info' },
+    // A function the migrations created without IMMUTABLE or STABLE is VOLATILE: the rewrite is certain.
+    {
+      sql: "CREATE FUNCTION my_code() RETURNS text LANGUAGE sql AS $$ SELECT 'c' || random() $$;\nALTER TABLE orders ADD COLUMN code text DEFAULT my_code();",
+      severity: 'warning',
+    },
     {
       sql: "ALTER TABLE orders ADD COLUMN n bigint DEFAULT nextval('s');",
       options: { rowCounts: { orders: 5_000_000 } },
@@ -35,5 +40,8 @@ ruleCases('add-column-volatile-default', {
       sql: 'CREATE TABLE orders (id bigint);\nALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid();',
     },
     { sql: 'ALTER TABLE orders ALTER COLUMN public_id SET DEFAULT gen_random_uuid();' },
+    {
+      sql: "CREATE FUNCTION my_code() RETURNS text LANGUAGE sql STABLE AS $$ SELECT 'c' $$;\nALTER TABLE orders ADD COLUMN code text DEFAULT my_code();",
+    },
   ],
 });
