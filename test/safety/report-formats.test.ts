@@ -8,6 +8,7 @@ import { FORMATS, formatResult, type OutputFormat, reportWriter } from '../../sr
 import { MarkdownReportWriter } from '../../src/safety/output/markdown.js';
 import { SarifReportWriter } from '../../src/safety/output/sarif.js';
 import { checkSqlInputs, streamSqlInputs } from '../../src/safety/run.js';
+import { runCli } from '../helpers/cli.js';
 import { METAS, TWO_FILES, TWO_FILES_OPTIONS } from '../helpers/json-report.js';
 
 const REPO = path.join(import.meta.dirname, '../..');
@@ -60,6 +61,15 @@ describe('every format is written while the check runs', () => {
     expect(text).toContain('Risk: NOT FULLY CHECKED (what was checked: HIGH)');
     expect(text).toContain('Not checked: 1 input(s) could not be read or parsed (see above).');
     expect(text.match(/PostgreSQL syntax error/g)).toHaveLength(1);
+  });
+
+  it('text: a lock line says when the statement rewrites or scans the table while it holds the lock', async () => {
+    const { out } = await runCli(['check', '-', '--engine', 'postgresql'], {
+      cwd: REPO,
+      stdin: 'ALTER TABLE t ALTER COLUMN a TYPE bigint;\nCREATE INDEX t_a_idx ON t (a);\n',
+    });
+    expect(out).toContain('→ ACCESS EXCLUSIVE on t (blocks reads and writes, rewrites it)');
+    expect(out).toContain('→ SHARE on t (blocks writes, scans it)');
   });
 
   it('github: one annotation per finding, the syntax error among them, the risk line last', async () => {

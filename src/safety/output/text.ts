@@ -164,8 +164,17 @@ function summaryText(
           .map((lock) => {
             // MySQL/MariaDB: the server lines the entry is for (version not given) and whether the table is rebuilt.
             const servers = isAlgorithmLock(lock) && lock.servers ? ` [${lock.servers}]` : '';
-            const rebuilds = isAlgorithmLock(lock) && lock.rewrite ? ', rebuilds the table' : '';
-            return `${lock.mode} on ${lock.table}${servers} (blocks ${lock.blocks}${rebuilds}${lock.estimatedLockSeconds ? `, est. ${describeDuration(lock.estimatedLockSeconds)}` : ''})`;
+            // How long it holds the lock: PostgreSQL's rewrite or scan of the table, MySQL's rebuild.
+            const work = isAlgorithmLock(lock)
+              ? lock.rewrite
+                ? ', rebuilds the table'
+                : ''
+              : lock.rewrite
+                ? ', rewrites it'
+                : lock.scan
+                  ? ', scans it'
+                  : '';
+            return `${lock.mode} on ${lock.table}${servers} (blocks ${lock.blocks}${work}${lock.estimatedLockSeconds ? `, est. ${describeDuration(lock.estimatedLockSeconds)}` : ''})`;
           })
           .join('; ');
         const origin = (summary as { origin?: FindingOrigin }).origin;
