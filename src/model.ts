@@ -40,6 +40,7 @@ export const MIGRATION_FORMATS = [
   'sql-migrate',
   'flyway',
   'diesel',
+  'sqlx',
   'prisma',
   'drizzle',
   'knex',

@@ -98,6 +98,7 @@ const HISTORY_TABLES: Partial<Record<MigrationFormat, { table: string; order: st
   drizzle: { table: '__drizzle_migrations', order: 'created_at' },
   'golang-migrate': { table: 'schema_migrations', order: 'version' },
   dbmate: { table: 'schema_migrations', order: 'version' },
+  sqlx: { table: '_sqlx_migrations', order: 'version' },
   goose: { table: 'goose_db_version', order: 'id' },
   flyway: { table: 'flyway_schema_history', order: 'installed_rank' },
   alembic: { table: 'alembic_version', order: 'version_num' },

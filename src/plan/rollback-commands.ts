@@ -122,6 +122,15 @@ function conventionFor(context: CommandContext): RollbackCommand {
           : `migrate -path ${dir} -database "$DATABASE_URL" goto ${previous ? Number(previous.id) : 0}`,
         alsoLater,
       );
+    case 'sqlx': {
+      const source = dir === 'migrations' ? '' : ` --source ${dir}`;
+      return made(
+        later.length === 0
+          ? `sqlx migrate revert${source}`
+          : `sqlx migrate revert${source} --target-version ${previous ? previous.id : 0}`,
+        alsoLater,
+      );
+    }
     case 'goose':
       return made(
         later.length === 0

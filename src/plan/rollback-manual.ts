@@ -44,6 +44,8 @@ function forgetRow(migration: Migration, previous: Migration | undefined): strin
       return `DELETE FROM pgmigrations WHERE name = ${text(file.replace(/\.[^.]+$/, ''))}`;
     case 'dbmate':
       return `DELETE FROM schema_migrations WHERE version = ${text(migration.id)}`;
+    case 'sqlx':
+      return `DELETE FROM _sqlx_migrations WHERE version = ${BigInt(migration.id)}`;
     case 'goose':
       return `DELETE FROM goose_db_version WHERE version_id = ${Number(migration.id)}`;
     case 'golang-migrate':

@@ -129,6 +129,13 @@ function conventions(
         rollback: 'diesel migration revert',
         status: 'diesel migration list',
       };
+    case 'sqlx':
+      return {
+        create: `sqlx migrate add${where === 'migrations' ? '' : ` --source ${where}`}${example?.endsWith('.up.sql') ? ' -r' : ''} <name>`,
+        apply: `sqlx migrate run${where === 'migrations' ? '' : ` --source ${where}`}`,
+        rollback: `sqlx migrate revert${where === 'migrations' ? '' : ` --source ${where}`}`,
+        status: `sqlx migrate info${where === 'migrations' ? '' : ` --source ${where}`}`,
+      };
     case 'node-pg-migrate':
       return {
         create: `npx node-pg-migrate -m ${where} create <name>${extension === '.ts' ? ' -j ts' : extension === '.sql' ? ' -j sql' : ''}`,

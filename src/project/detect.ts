@@ -151,9 +151,17 @@ function detectPackage(
     const finding = findings.get(scan.dir.tool) ?? { name: scan.dir.tool, evidence: [] };
     if (
       !finding.evidence.length ||
-      ['golang-migrate', 'flyway', 'dbmate', 'goose', 'sql-migrate', 'multi-dialect-sql', 'atlas', 'sqitch'].includes(
-        scan.dir.tool,
-      )
+      [
+        'golang-migrate',
+        'sqlx',
+        'flyway',
+        'dbmate',
+        'goose',
+        'sql-migrate',
+        'multi-dialect-sql',
+        'atlas',
+        'sqitch',
+      ].includes(scan.dir.tool)
     ) {
       const sample = scan.migrations[0]?.path ?? scan.dir.path;
       finding.evidence.push({ file: sample, what: `migration file in ${scan.dir.tool} format` });

@@ -57,6 +57,20 @@ export function engineName(raw: string): string {
   return ENGINE_ALIASES[key] ?? key;
 }
 
+/** sqlx names its driver as a Cargo feature: `sqlx = { features = ["postgres", …] }` (one engine only). */
+function sqlxEngine(name: string, field: string): string | undefined {
+  if (name !== 'sqlx') return undefined;
+  const features = /features=(\S*)/.exec(field)?.[1]?.split(',') ?? [];
+  const engines = [
+    ...new Set(
+      features.map((feature) =>
+        feature === 'postgres' ? 'postgresql' : feature === 'mysql' ? 'mysql' : feature === 'sqlite' ? 'sqlite' : '',
+      ),
+    ),
+  ].filter(Boolean);
+  return engines.length === 1 ? engines[0] : undefined;
+}
+
 const DRIVERS: Record<string, string> = {
   pg: 'postgresql',
   postgres: 'postgresql',
@@ -219,7 +233,7 @@ export function collectEngineClaims(context: PackageContext): EngineClaim[] {
   }
   if (!claims.length) {
     for (const dependency of context.dependencies) {
-      const engine = DRIVERS[dependency.name];
+      const engine = DRIVERS[dependency.name] ?? sqlxEngine(dependency.name, dependency.field);
       if (engine) {
         claims.push({
           engine,

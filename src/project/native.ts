@@ -15,8 +15,10 @@ export function readNativeManifests(files: ProjectFiles, dir: string): Dependenc
   const cargo = files.filesIn(dir).includes('Cargo.toml') ? files.read(`${prefix}Cargo.toml`) : undefined;
   if (cargo !== undefined) {
     const toml = parseTomlText(cargo, `${prefix}Cargo.toml`);
-    for (const field of ['dependencies', 'dev-dependencies']) {
-      const table = toml[field];
+    // A workspace root declares shared versions under [workspace.dependencies]; members take them with `x.workspace = true`.
+    const workspace = isRecord(toml.workspace) ? toml.workspace : {};
+    for (const field of ['dependencies', 'dev-dependencies', 'workspace.dependencies']) {
+      const table = field === 'workspace.dependencies' ? workspace.dependencies : toml[field];
       if (!isRecord(table)) continue;
       for (const [name, spec] of Object.entries(table)) {
         const version =

@@ -23,6 +23,7 @@ export const TOOL_NAMES = [
   'goose',
   'flyway',
   'diesel',
+  'sqlx',
   'sql-migrate',
   /** A folder of plain .sql migrations no tool claims (supabase/migrations, db/migrate …). */
   'sql',

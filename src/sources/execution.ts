@@ -77,6 +77,7 @@ const NO_TRANSACTION_SWITCH: Partial<Record<MigrationFormat, string>> = {
   dbmate: 'write the marker as `-- migrate:up transaction:false`',
   'sql-migrate': 'write the marker as `-- +migrate Up notransaction`',
   diesel: "set `run_in_transaction = false` in the migration's metadata.toml",
+  sqlx: 'start the migration file with the line `-- no-transaction` (sqlx then runs it outside a transaction)',
   liquibase: 'set `runInTransaction:false` on the changeSet',
   atlas: 'add `-- atlas:txmode none` at the top of the file',
   flyway:

@@ -22,6 +22,7 @@ import { rails } from './formats/rails.js';
 import { sequelize } from './formats/sequelize.js';
 import { sqitch } from './formats/sqitch.js';
 import { sqlMigrate } from './formats/sql-migrate.js';
+import { sqlx } from './formats/sqlx.js';
 import { tortoise } from './formats/tortoise.js';
 import { typeorm } from './formats/typeorm.js';
 import { type FormatModule, type FormatReader, isReader } from './types.js';
@@ -41,6 +42,7 @@ export const FORMAT_MODULES: FormatModule[] = [
   django,
   tortoise,
   diesel,
+  sqlx,
   golangMigrate,
   flyway,
   dbmate,

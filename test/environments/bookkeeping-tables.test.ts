@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrationStatus } from '../../src/environments/status.js';
 import { sha1Hex, sha256Hex } from '../../src/sources/bookkeeping.js';
 import { flywayChecksum } from '../../src/sources/formats/flyway.js';
+import { sqlxChecksum } from '../../src/sources/formats/sqlx.js';
 import { engineAvailable, freshDatabase, project, type TestDatabase, type TestEngine } from './databases.js';
 
 /**
@@ -16,8 +17,8 @@ interface Case {
   tool: string;
   fixture: string;
   ddl: Record<TestEngine, string[]>;
-  /** Rows to insert, given the project root (for checksums of the files as they are). */
-  rows(root: string): string[];
+  /** Rows to insert, given the project root (for checksums of the files as they are) and the engine. */
+  rows(root: string, engine: TestEngine): string[];
   /** Applied to the project after the rows were written (an edit). */
   edit?(root: string): void;
   expected: {
@@ -222,6 +223,44 @@ const CASES: Case[] = [
       outOfOrder: ['migrations/2024-01-02-000000_add_published/up.sql'],
     },
   },
+  {
+    tool: 'sqlx',
+    fixture: 'sources-sqlx',
+    // sqlx-{postgres,mysql,sqlite}/src/migrate.rs ensure_migrations_table; checksum = SHA-384 of the file.
+    ddl: {
+      postgresql: [
+        'CREATE TABLE IF NOT EXISTS _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, installed_on TIMESTAMPTZ NOT NULL DEFAULT now(), success BOOLEAN NOT NULL, checksum BYTEA NOT NULL, execution_time BIGINT NOT NULL)',
+      ],
+      mysql: [
+        'CREATE TABLE IF NOT EXISTS _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL, checksum BLOB NOT NULL, execution_time BIGINT NOT NULL)',
+      ],
+      sqlite: [
+        'CREATE TABLE IF NOT EXISTS _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL, checksum BLOB NOT NULL, execution_time BIGINT NOT NULL)',
+      ],
+    },
+    // 1 as applied; 2 applied, then its file edited; 10 failed (success = false); 99 not in the project.
+    rows: (root, engine) => {
+      const bytes = (file: string) => {
+        const hex = sqlxChecksum(read(root, `migrations/${file}`));
+        return engine === 'postgresql' ? `'\\x${hex}'::bytea` : `X'${hex}'`;
+      };
+      const row = (version: number, description: string, success: boolean, checksum: string) =>
+        `INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (${version}, '${description}', ${success}, ${checksum}, 1)`;
+      return [
+        row(1, 'create users', true, bytes('1_create_users.sql')),
+        row(2, 'create orders', true, bytes('2_create_orders.up.sql')),
+        row(10, 'users email index', false, bytes('10_users_email_index.up.sql')),
+        row(99, 'gone', true, bytes('1_create_users.sql')),
+      ];
+    },
+    edit: (root) => appendFileSync(path.join(root, 'migrations/2_create_orders.up.sql'), 'SELECT 1;\n'),
+    expected: {
+      counts: { ...NONE, applied: 2, failed: 1, unknown: 1, checksumMismatches: 1 },
+      checksumMismatches: ['migrations/2_create_orders.up.sql'],
+      failed: ['migrations/10_users_email_index.up.sql'],
+      unknown: ['99 gone'],
+    },
+  },
 ];
 
 /** Sqitch keeps its registry in the target database on PostgreSQL only (schema "sqitch"). */
@@ -272,7 +311,7 @@ describe.each(['postgresql', 'mysql', 'sqlite'] as TestEngine[])('bookkeeping ta
     cpSync(path.join(import.meta.dirname, '../fixtures', testCase.fixture), root, { recursive: true });
     db = await freshDatabase(engine, root);
     for (const sql of testCase.ddl[engine]) await db.exec(sql);
-    for (const sql of testCase.rows(root)) {
+    for (const sql of testCase.rows(root, engine)) {
       const forEngine =
         engine === 'postgresql' && testCase.tool === 'drizzle'
           ? sql.replace('INTO __drizzle', 'INTO drizzle.__drizzle')

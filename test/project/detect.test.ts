@@ -92,6 +92,29 @@ describe('detectSetup on the fixture projects (exact results)', () => {
     ]);
   });
 
+  it('sqlx: the Cargo dependency claims migrations/ (not golang-migrate), engine from its features, files in version order', () => {
+    const result = detectSetup(path.join(FIXTURES, 'sources-sqlx'));
+    expect(result.ambiguities).toEqual([]);
+    const [setup] = result.packages;
+    expect(setup?.orms.map((orm) => [orm.name, orm.version])).toEqual([['sqlx', '0.8']]);
+    expect(setup?.engine?.name).toBe('postgresql');
+    expect(setup?.migrationDirs).toEqual([{ path: 'migrations', tool: 'sqlx', count: 3, format: 'sqlx' }]);
+    expect(setup?.migrations.map((migration) => [migration.id, migration.hasDown, migration.transactional])).toEqual([
+      ['1', false, true],
+      ['2', true, true],
+      ['10', true, false],
+    ]);
+    expect(setup?.conventions[0]?.transaction).toContain('-- no-transaction');
+    expect(
+      Object.fromEntries(Object.entries(setup?.commands ?? {}).map(([key, value]) => [key, value?.command])),
+    ).toEqual({
+      create: 'sqlx migrate add -r <name>',
+      apply: 'sqlx migrate run',
+      rollback: 'sqlx migrate revert',
+      status: 'sqlx migrate info',
+    });
+  });
+
   it('reports each workspace package on its own in a monorepo', () => {
     const result = detectSetup(path.join(FIXTURES, 'detect-monorepo'));
     expect(result.packages.map((setup) => [setup.path, setup.orms[0]?.name, setup.engine?.name])).toEqual([

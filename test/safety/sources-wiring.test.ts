@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -243,6 +244,44 @@ describe('check on SQL migration tools', () => {
     for (const each of result.files) expect(rollback(each)).toBe('pass');
   });
 
+  it('sqlx: every file in one transaction unless its first line is `-- no-transaction`', async () => {
+    const { code, result } = await checkJson('sources-sqlx', ['migrations']);
+    expect(result.errors).toEqual([]);
+    expect(code).toBe(1);
+    expect(result.files.map((each) => [each.file, each.assumeInTransaction])).toEqual([
+      ['migrations/1_create_users.sql', true],
+      ['migrations/2_create_orders.up.sql', true],
+      ['migrations/10_users_email_index.up.sql', false],
+    ]);
+    expect(rules(report(result, 'migrations/2_create_orders.up.sql'))).toContain('concurrently-in-transaction');
+    expect(rules(report(result, 'migrations/10_users_email_index.up.sql'))).not.toContain(
+      'concurrently-in-transaction',
+    );
+    expect(result.notes).toEqual([
+      'migrations/10_users_email_index.up.sql: sqlx runs it outside a transaction (checked that way).',
+    ]);
+    expect(JSON.stringify(result)).not.toContain('golang-migrate');
+    expect(rollback(report(result, 'migrations/1_create_users.sql'))).toBe('fail');
+    expect(rollback(report(result, 'migrations/10_users_email_index.up.sql'))).toBe('pass');
+  });
+
+  // windmill-labs/windmill backend/migrations (sqlx, 436 .up.sql + .down.sql, none `-- no-transaction`), read as
+  // golang-migrate before: 223 files were checked outside a transaction and the notes named golang-migrate.
+  const WINDMILL = '/work/real/windmill/backend';
+  it.skipIf(!existsSync(path.join(WINDMILL, 'migrations')) || !existsSync(path.join(WINDMILL, 'Cargo.toml')))(
+    'windmill is read as sqlx: 436 migrations, every one in a transaction',
+    async () => {
+      const { out, err } = await runCli(['check', 'migrations', '--format', 'json'], { cwd: WINDMILL });
+      expect(err).toBe('');
+      const result = JSON.parse(out) as JsonResult;
+      expect(result.errors).toEqual([]);
+      expect(result.files).toHaveLength(436);
+      expect(result.files.filter((each) => !each.assumeInTransaction)).toEqual([]);
+      expect(out).not.toContain('golang-migrate');
+    },
+    60_000,
+  );
+
   it.each([
     ['sources-golang-migrate', 'migrations', 3],
     ['sources-prisma', 'prisma/migrations', 3],
@@ -251,6 +290,7 @@ describe('check on SQL migration tools', () => {
     ['sources-flyway', 'sql', 6],
     ['sources-sql-migrate', 'migrations', 3],
     ['sources-dbmate', 'db/migrations', 3],
+    ['sources-sqlx', 'migrations', 3],
   ])('%s: every migration is checked without read errors', async (fixture, folder, count) => {
     const { code, result } = await checkJson(fixture, [folder]);
     expect(result.errors).toEqual([]);

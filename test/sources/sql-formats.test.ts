@@ -162,6 +162,109 @@ describe('raw SQL migration tools', () => {
   });
 });
 
+describe('sqlx (Rust)', () => {
+  it('simple and reversible files in i64 version order (10 after 2), descriptions, `-- no-transaction`', async () => {
+    const result = await readMigrations(fixture('sources-sqlx'));
+    expect(result).toMatchObject({ format: 'sqlx', directory: 'migrations', errors: [] });
+    expect(result.folderEngine?.name).toBe('postgresql');
+    expect(shape(result.migrations)).toEqual([
+      [
+        '1',
+        'migrations/1_create_users.sql',
+        true,
+        [[2, 'CREATE TABLE users (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  email text NOT NULL\n)']],
+        undefined,
+      ],
+      [
+        '2',
+        'migrations/2_create_orders.up.sql',
+        true,
+        [
+          [
+            1,
+            'CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id))',
+          ],
+          [2, 'CREATE INDEX CONCURRENTLY orders_user_id_idx ON orders (user_id)'],
+        ],
+        [[1, 'DROP TABLE orders']],
+      ],
+      [
+        '10',
+        'migrations/10_users_email_index.up.sql',
+        false,
+        [[2, 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email)']],
+        [[2, 'DROP INDEX CONCURRENTLY users_email_idx']],
+      ],
+    ]);
+    expect(result.migrations.map((migration) => [migration.name, migration.execution])).toEqual([
+      ['create users', 'one-query'],
+      ['create orders', 'one-query'],
+      ['users email index', 'one-query'],
+    ]);
+    expect(result.migrations[2]?.notes).toContain(
+      '`-- no-transaction` on its first line: sqlx runs it outside a transaction.',
+    );
+  });
+
+  it('the same file layout is golang-migrate in a Go project and sqlx only where sqlx is declared', async () => {
+    const files = {
+      'migrations/1_init.up.sql': 'CREATE TABLE t (id bigint PRIMARY KEY);\n',
+      'migrations/1_init.down.sql': 'DROP TABLE t;\n',
+    };
+    const go = tempProject('dma-sqlx-go-');
+    go.write('go.mod', 'module example.com/app\n\ngo 1.22\n\nrequire github.com/golang-migrate/migrate/v4 v4.17.0\n');
+    for (const [file, text] of Object.entries(files)) go.write(file, text);
+    const rust = tempProject('dma-sqlx-rust-');
+    rust.write('Cargo.toml', '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nsqlx = "0.8"\n');
+    for (const [file, text] of Object.entries(files)) rust.write(file, text);
+    const other = tempProject('dma-sqlx-other-');
+    other.write('Cargo.toml', '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nserde = "1"\n');
+    for (const [file, text] of Object.entries(files)) other.write(file, text);
+    expect((await readMigrations(go.root)).format).toBe('golang-migrate');
+    expect((await readMigrations(other.root)).format).toBe('golang-migrate');
+    const read = await readMigrations(rust.root);
+    expect(read.format).toBe('sqlx');
+    expect(read.migrations.map((migration) => migration.transactional)).toEqual([true]);
+  });
+
+  it('sqlx::migrate!("path") and [workspace.dependencies] name the folder; a marker not at the very start is ignored', async () => {
+    const project = tempProject('dma-sqlx-macro-');
+    project.write(
+      'Cargo.toml',
+      '[workspace]\nmembers = []\n\n[workspace.dependencies]\nsqlx = { version = "0.8", features = ["sqlite", "migrate"] }\n\n[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nsqlx.workspace = true\n',
+    );
+    project.write('src/db.rs', 'pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./db/schema");\n');
+    project.write(
+      'db/schema/20240101000000_init.sql',
+      '\n-- no-transaction\nCREATE TABLE t (id integer PRIMARY KEY);\n',
+    );
+    project.write('db/schema/20240102000000_more.sql', '-- no-transaction\nCREATE TABLE u (id integer PRIMARY KEY);\n');
+    const result = await readMigrations(project.root);
+    expect(result).toMatchObject({ format: 'sqlx', directory: 'db/schema', errors: [] });
+    expect(result.folderEngine?.name).toBe('sqlite');
+    expect(result.migrations.map((migration) => [migration.id, migration.transactional])).toEqual([
+      ['20240101000000', true],
+      ['20240102000000', false],
+    ]);
+    expect(result.migrations[0]?.notes.join(' ')).toContain('not the exact start of the file');
+  });
+
+  it('a .sql file whose name does not start with an integer version is an error (sqlx refuses the folder)', async () => {
+    const project = tempProject('dma-sqlx-bad-');
+    project.write('Cargo.toml', '[package]\nname = "app"\nversion = "0.1.0"\n\n[dependencies]\nsqlx = "0.8"\n');
+    project.write('migrations/1_init.sql', 'CREATE TABLE t (id bigint PRIMARY KEY);\n');
+    project.write('migrations/seed_data.sql', 'INSERT INTO t VALUES (1);\n');
+    project.write('migrations/2_only_down.down.sql', 'DROP TABLE t;\n');
+    const result = await readMigrations(project.root);
+    expect(result.format).toBe('sqlx');
+    expect(result.migrations.map((migration) => migration.id)).toEqual(['1']);
+    expect(result.errors.map((error) => [error.path, error.error.code])).toEqual([
+      ['migrations/2_only_down.down.sql', 'missing-up'],
+      ['migrations/seed_data.sql', 'bad-version'],
+    ]);
+  });
+});
+
 describe('Prisma and Drizzle', () => {
   it('Prisma: folder order, provider from migration_lock.toml, no down (said in notes)', async () => {
     const result = await readMigrations(fixture('sources-prisma'));
