@@ -308,6 +308,12 @@ const sequelize: Reader = (places) =>
     })),
   );
 
+/** sqlx 0.9: sqlx.toml `[migrate] table-name` (may be `schema.table`), beside the crate's Cargo.toml. */
+const sqlx: Reader = (places) =>
+  firstSetting(places, [
+    { file: 'sqlx.toml', key: 'table-name', qualified: true, table: (text) => tomlString(text, 'table-name') },
+  ]);
+
 export const TOOL_TABLE_READERS: Readonly<Record<string, Reader>> = {
   flyway,
   liquibase,
@@ -315,6 +321,7 @@ export const TOOL_TABLE_READERS: Readonly<Record<string, Reader>> = {
   'golang-migrate': golangMigrate,
   goose,
   dbmate,
+  sqlx,
   drizzle,
   alembic,
   knex,

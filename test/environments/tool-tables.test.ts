@@ -113,6 +113,15 @@ describe('renamed bookkeeping tables in the project configuration', () => {
     });
   });
 
+  it("sqlx: sqlx.toml's [migrate] table-name, schema-qualified or not", async () => {
+    expect(await read('sqlx', { 'sqlx.toml': '[migrate]\ntable-name = "meta._sqlx_log"\n' })).toEqual({
+      setting: { table: '_sqlx_log', schema: 'meta', source: 'sqlx.toml:2 (table-name)' },
+    });
+    expect(await read('sqlx', { 'sqlx.toml': '[migrate]\ntable-name = "sqlx_log"\n' })).toEqual({
+      setting: { table: 'sqlx_log', source: 'sqlx.toml:2 (table-name)' },
+    });
+  });
+
   it("Drizzle: drizzle.config's migrations.table and migrations.schema; a computed one is reported", async () => {
     expect(
       await read('drizzle', {
