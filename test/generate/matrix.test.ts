@@ -75,6 +75,7 @@ const FORMATS: FormatCase[] = [
   { tool: 'sql-migrate', fixture: 'sources-sql-migrate' },
   { tool: 'flyway', fixture: 'detect-flyway' },
   { tool: 'diesel', fixture: 'detect-diesel' },
+  { tool: 'sqlx', fixture: 'detect-sqlx' },
   { tool: 'sqitch', fixture: 'sources-sqitch' },
   { tool: 'liquibase', fixture: 'sources-liquibase' },
   { tool: 'atlas', fixture: 'sources-atlas', downInResult: true },

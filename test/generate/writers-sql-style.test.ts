@@ -103,6 +103,37 @@ describe('generated SQL migrations look like the fixture project’s own', () =>
     expect(text(metadata)).toBe(readFileSync(fixtureMetadata, 'utf8'));
   });
 
+  it('sqlx: timestamp .up/.down pair, `-- no-transaction` as the very first line; simple files where the project writes them', async () => {
+    const { root, first, second, text, firstLine } = await generate('sqlx', 'detect-sqlx');
+    expect(paths(first)).toEqual([
+      'migrations/20261206090507_add_gen_orders_table.up.sql',
+      'migrations/20261206090507_add_gen_orders_table.down.sql',
+    ]);
+    expect(paths(second)).toEqual([
+      'migrations/20261206090508_index_gen_orders_total.up.sql',
+      'migrations/20261206090508_index_gen_orders_total.down.sql',
+    ]);
+    expect(text(first[0]!.path)).not.toContain('no-transaction');
+    expect(firstLine(second[0]!.path)).toBe('-- no-transaction');
+    expect(firstLine(second[1]!.path)).toBe('-- no-transaction');
+    const read = await readMigrations(root, { engine: 'postgresql' });
+    expect(read.migrations.slice(-2).map((migration) => [migration.name, migration.transactional])).toEqual([
+      ['add gen orders table', true],
+      ['index gen orders total', false],
+    ]);
+
+    const simple = await fixtureCopy('detect-sqlx');
+    writeFileSync(path.join(simple, 'migrations/20240103000000_seed.sql'), "INSERT INTO notes (body) VALUES ('hi');\n");
+    const files = writeDraft(simple, 'sqlx', concurrentIndex!, new Date(START));
+    expect(paths(files)).toEqual(['migrations/20261206090507_index_gen_orders_total.sql']);
+    const written = readFileSync(path.join(simple, files[0]!.path), 'utf8');
+    expect(written.split('\n')[0]).toBe('-- no-transaction');
+    expect(written).toContain('-- Down (for review; a simple sqlx migration cannot be reverted');
+    const back = await readMigrations(simple, { engine: 'postgresql' });
+    expect(back.migrations.at(-1)).toMatchObject({ path: files[0]!.path, transactional: false });
+    expect(back.migrations.at(-1)?.down).toBeUndefined();
+  });
+
   it('Sqitch: deploy/revert/verify headed like the templates, the plan line requiring the previous change', async () => {
     const { first, second, text, firstLine } = await generate('sqitch', 'sources-sqitch');
     expect(paths(first)).toEqual([

@@ -33,6 +33,7 @@ const FORMATS: { tool: ToolName; fixture: string }[] = [
   { tool: 'sql-migrate', fixture: 'detect-sql-migrate' },
   { tool: 'flyway', fixture: 'detect-flyway' },
   { tool: 'diesel', fixture: 'detect-diesel' },
+  { tool: 'sqlx', fixture: 'detect-sqlx' },
   { tool: 'sqitch', fixture: 'sources-sqitch' },
   { tool: 'liquibase', fixture: 'sources-liquibase' },
   { tool: 'multi-dialect-sql', fixture: 'sources-multi-dialect' },

@@ -11,6 +11,7 @@ import { splitStatements } from '../statements.js';
 import type { FormatReader, MigrationScan } from '../types.js';
 import { entry, finish, readIndexed } from './scan-common.js';
 import { collect, engineFor } from './sql-common.js';
+import { writeSqlx } from './sqlx-write.js';
 
 /**
  * sqlx (sqlx-core migrate/source.rs): a file of the folder is a migration when its name splits at the first "_"
@@ -204,6 +205,7 @@ export const sqlx: FormatReader = {
   label: 'sqlx',
   bookkeeping: sqlxBookkeeping,
   scan: scanSqlx,
+  write: writeSqlx,
   async read(context) {
     const { files } = await listEntries(context.directory);
     const { versions, badNames } = versionsOf(files);
