@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -264,23 +263,6 @@ describe('check on SQL migration tools', () => {
     expect(rollback(report(result, 'migrations/1_create_users.sql'))).toBe('fail');
     expect(rollback(report(result, 'migrations/10_users_email_index.up.sql'))).toBe('pass');
   });
-
-  // windmill-labs/windmill backend/migrations (sqlx, 436 .up.sql + .down.sql, none `-- no-transaction`), read as
-  // golang-migrate before: 223 files were checked outside a transaction and the notes named golang-migrate.
-  const WINDMILL = '/work/real/windmill/backend';
-  it.skipIf(!existsSync(path.join(WINDMILL, 'migrations')) || !existsSync(path.join(WINDMILL, 'Cargo.toml')))(
-    'windmill is read as sqlx: 436 migrations, every one in a transaction',
-    async () => {
-      const { out, err } = await runCli(['check', 'migrations', '--format', 'json'], { cwd: WINDMILL });
-      expect(err).toBe('');
-      const result = JSON.parse(out) as JsonResult;
-      expect(result.errors).toEqual([]);
-      expect(result.files).toHaveLength(436);
-      expect(result.files.filter((each) => !each.assumeInTransaction)).toEqual([]);
-      expect(out).not.toContain('golang-migrate');
-    },
-    60_000,
-  );
 
   it.each([
     ['sources-golang-migrate', 'migrations', 3],
