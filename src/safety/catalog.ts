@@ -641,7 +641,7 @@ export class MigrationCatalog implements CatalogView {
     const state = this.touch(key);
     if (!state) return;
     state.columns.delete(column);
-    if (state.nullability?.has(column)) state.nullability = withoutKey(state.nullability, column);
+    state.nullability?.delete(column);
     for (const [name, constraint] of state.constraints) {
       if (!constraint.columns.includes(column)) continue;
       state.constraints.delete(name);
@@ -655,8 +655,10 @@ export class MigrationCatalog implements CatalogView {
       this.changeAddedColumns(key, (columns) => columns.delete(column) && columns.add(newName));
     const state = this.touch(key);
     const nullability = state?.nullability?.get(column);
-    if (state && nullability !== undefined)
-      state.nullability = withoutKey(state.nullability ?? new Map(), column).set(newName, nullability);
+    if (state?.nullability && nullability !== undefined) {
+      state.nullability.delete(column);
+      state.nullability.set(newName, nullability);
+    }
     const info = state?.columns.get(column);
     if (!state || !info) return;
     state.columns.delete(column);
@@ -744,8 +746,12 @@ export class MigrationCatalog implements CatalogView {
   setColumnNotNull(table: string, column: string, notNull: boolean): void {
     const key = tableKey(table);
     const state = this.touch(key) ?? this.stub(key);
-    if (state.columnsKnown) this.updateColumn(key, column, { notNull });
-    else state.nullability = new Map(state.nullability).set(column, notNull);
+    if (state.columnsKnown) {
+      this.updateColumn(key, column, { notNull });
+      return;
+    }
+    state.nullability ??= new Map();
+    state.nullability.set(column, notNull);
   }
 
   /** A table never seen: its constraints and nullability are remembered (NOT VALID then VALIDATE, CHECK proofs). */
@@ -815,18 +821,13 @@ export class MigrationCatalog implements CatalogView {
   }
 }
 
-function withoutKey<V>(map: ReadonlyMap<string, V>, key: string): Map<string, V> {
-  const copy = new Map(map);
-  copy.delete(key);
-  return copy;
-}
-
 function cloneTable(state: TableState): TableState {
   return {
     ...state,
     columns: new Map(state.columns),
     constraints: new Map(state.constraints),
     ...(state.triggers ? { triggers: new Map(state.triggers) } : {}),
+    ...(state.nullability ? { nullability: new Map(state.nullability) } : {}),
   };
 }
 

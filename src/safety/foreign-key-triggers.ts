@@ -23,11 +23,12 @@ export function foreignKeyTriggerLocks(
   const touches = (keyColumns: readonly string[]) =>
     columns === undefined || keyColumns.some((column) => columns.includes(column));
   if (write !== 'delete') {
-    const checked = new Set<string>();
+    // Each referenced table once, however many keys point at it (a table's keys point at few tables).
+    const checked: string[] = [];
     for (const constraint of catalog.foreignKeysOf(table)) {
       const referenced = constraint.references?.table;
-      if (referenced === undefined || checked.has(referenced) || !touches(constraint.columns)) continue;
-      checked.add(referenced);
+      if (referenced === undefined || checked.includes(referenced) || !touches(constraint.columns)) continue;
+      checked.push(referenced);
       add(referenced, 'ROW SHARE', 'referenced table (foreign key check)');
     }
   }
