@@ -147,6 +147,15 @@ export class MigrationCatalog implements CatalogView {
     return false;
   }
 
+  hasValidatedCheck(table: string): boolean {
+    const state = this.tables.get(tableKey(table));
+    if (!state) return false;
+    for (const constraint of state.constraints.values()) {
+      if (constraint.kind === 'check' && constraint.validated) return true;
+    }
+    return false;
+  }
+
   rowCount(table: string): number | undefined {
     const key = tableKey(table);
     if (this.tables.get(key)?.createdInMigration) return 0;

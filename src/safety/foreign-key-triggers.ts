@@ -32,7 +32,9 @@ export function foreignKeyTriggerLocks(
       add(referenced, 'ROW SHARE', 'referenced table (foreign key check)');
     }
   }
-  if (write === 'insert' || catalog.referencingTables(table).length === 0) return;
+  if (write === 'insert') return;
+  const referencing = catalog.referencingTables(table);
+  if (referencing.length === 0) return;
   // A foreign key references a unique key: an UPDATE that sets none of the table's unique columns changes no key.
   if (write === 'update' && columns !== undefined && !setsUniqueColumn(catalog, table, columns)) return;
   const pending: Array<{ table: string; columns: readonly string[] | undefined }> = [{ table, columns }];
@@ -40,7 +42,7 @@ export function foreignKeyTriggerLocks(
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     if (seen.has(next.table)) continue;
     seen.add(next.table);
-    for (const child of catalog.referencingTables(next.table))
+    for (const child of next.table === table ? referencing : catalog.referencingTables(next.table))
       for (const constraint of catalog.foreignKeysOf(child)) {
         if (constraint.references?.table !== next.table) continue;
         const keyColumns = referencedColumns(catalog, next.table, constraint);

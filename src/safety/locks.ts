@@ -1,6 +1,5 @@
 import type { AlterTableCmd, Node } from 'libpg-query';
 import { blocksWrites, LOCK_STRENGTH, lockModeOfNumber } from '../engines/postgresql/locks.js';
-import { some } from '../iterables.js';
 import { addedColumnScans, validatesAddedColumnKeys } from './added-column-checks.js';
 import { nodeType, typeNameText, usingCastType, usingIsTheColumn } from './ast.js';
 import { existingIndexNamed } from './catalog.js';
@@ -164,7 +163,7 @@ export function statementLocks(
       const cmds = (stmt.cmds ?? []).flatMap((item) => ('AlterTableCmd' in item ? [item.AlterTableCmd] : []));
       const addedKeysValidated = validatesAddedColumnKeys(cmds);
       for (const cmd of cmds) {
-        const effect = alterTableCmdLock(cmd);
+        const effect = alterTableCmdLock(cmd, catalog);
         refineWithCatalog(effect, cmd, table, catalog, pgVersion, session.timeZoneUtc);
         if (cmd.subtype === 'AT_AddColumn' && cmd.def && 'ColumnDef' in cmd.def)
           effect.scan ||= addedColumnScans(cmd.def.ColumnDef, addedKeysValidated);
@@ -568,9 +567,7 @@ function partitionCmdLocks(
   add: AddLock,
 ): void {
   const attach = cmd.subtype === 'AT_AttachPartition';
-  const proven =
-    catalog !== undefined &&
-    some(catalog.constraints(partition), (constraint) => constraint.kind === 'check' && constraint.validated);
+  const proven = catalog?.hasValidatedCheck(partition) === true;
   add(partition, 'ACCESS EXCLUSIVE', 'partition', false, attach && !proven);
   const bound = cmd.def && 'PartitionCmd' in cmd.def ? cmd.def.PartitionCmd : undefined;
   if (attach ? !bound?.bound?.is_default : !bound?.concurrent) defaultPartitionLock(catalog, table, attach, add);
@@ -701,8 +698,11 @@ const SHARE_ROW_EXCLUSIVE_CMDS = new Set([
 
 const REWRITING_CMDS = new Set(['AT_SetTableSpace', 'AT_SetAccessMethod', 'AT_SetLogged', 'AT_SetUnLogged']);
 
-/** The lock one ALTER TABLE action needs (the statement takes the strongest of its actions). */
-export function alterTableCmdLock(cmd: AlterTableCmd): CmdLock {
+/**
+ * The lock, rewrite and scan one ALTER TABLE action needs (the statement takes the strongest of its actions); the
+ * catalog, when given, knows the volatility of the functions the migrations created.
+ */
+function alterTableCmdLock(cmd: AlterTableCmd, catalog?: CatalogView): CmdLock {
   const subtype = cmd.subtype ?? '';
   if (SHARE_UPDATE_EXCLUSIVE_CMDS.has(subtype)) {
     return { mode: 'SHARE UPDATE EXCLUSIVE', rewrite: false, scan: subtype === 'AT_ValidateConstraint' };
@@ -736,7 +736,7 @@ export function alterTableCmdLock(cmd: AlterTableCmd): CmdLock {
     const referenced = columnReference(cmd.def.ColumnDef);
     return {
       mode: 'ACCESS EXCLUSIVE',
-      rewrite: addColumnRewrites(cmd.def.ColumnDef),
+      rewrite: addColumnRewrites(cmd.def.ColumnDef, catalog),
       scan: false,
       ...(referenced ? { referenced } : {}),
     };
@@ -765,16 +765,7 @@ function refineWithCatalog(
   pgVersion: number,
   timeZoneUtc: boolean,
 ): void {
-  if (!catalog || !table) return;
-  // A DEFAULT calling a function the migrations created VOLATILE (PostgreSQL's default) gives each row its own value.
-  if (
-    cmd.subtype === 'AT_AddColumn' &&
-    cmd.def &&
-    'ColumnDef' in cmd.def &&
-    addColumnRewrites(cmd.def.ColumnDef, catalog)
-  )
-    effect.rewrite = true;
-  if (!cmd.name) return;
+  if (!catalog || !table || !cmd.name) return;
   if (cmd.subtype === 'AT_SetNotNull' && pgVersion >= 12 && catalog.hasValidatedNotNullCheck(table, cmd.name)) {
     effect.scan = false;
   }
@@ -837,6 +828,7 @@ function sameLock(a: StatementLock, b: StatementLock): boolean {
   return a.table === b.table && a.mode === b.mode && a.on === b.on && a.rewrite === b.rewrite && a.scan === b.scan;
 }
 
+/** A DEFAULT calling a volatile function (PostgreSQL's default for a created one) gives each row its own value. */
 function addColumnRewrites(def: import('libpg-query').ColumnDef, catalog?: CatalogView): boolean {
   const type = namesOf(def.typeName?.names).join('.');
   if (/(^|\.)(big|small)?serial[248]?$/.test(type)) return true;

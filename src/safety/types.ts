@@ -118,6 +118,8 @@ export interface CatalogView {
   columns(table: string): ColumnInfo[] | undefined;
   /** A validated CHECK (col IS NOT NULL) exists, so SET NOT NULL skips its scan (PG 12+). */
   hasValidatedNotNullCheck(table: string, column: string): boolean;
+  /** Whether a validated CHECK constraint holds on the table (it may prove a partition's bounds). */
+  hasValidatedCheck(table: string): boolean;
   /** Tables whose row count is known (from input or read-only statistics). */
   rowCount(table: string): number | undefined;
   // ---- additions by the engine (safety framework); the members above keep their meaning ----

@@ -212,6 +212,19 @@ describe('catalog tracking', () => {
     expect(seen[6]).toEqual([true, true]);
   });
 
+  it('knows a table holds a validated CHECK only once it is validated, and forgets it when dropped', async () => {
+    const sql = [
+      'CREATE TABLE p (id int, day date)',
+      'SELECT 0',
+      "ALTER TABLE p ADD CONSTRAINT p_bounds CHECK (day >= '2024-01-01') NOT VALID",
+      'ALTER TABLE p VALIDATE CONSTRAINT p_bounds',
+      'ALTER TABLE p DROP CONSTRAINT p_bounds',
+      'SELECT 1',
+    ].join(';\n');
+    const seen = await contexts(sql, (c) => c.catalog.hasValidatedCheck('p'));
+    expect(seen.slice(1)).toEqual([false, false, false, true, false]);
+  });
+
   it('ROLLBACK forgets what the transaction created and restores what it dropped', async () => {
     const sql = [
       'CREATE TABLE keep (id int, a text)',

@@ -1,5 +1,4 @@
 import type { PartitionBoundSpec } from 'libpg-query';
-import { some } from '../../iterables.js';
 import type { Rule, RuleHit } from '../types.js';
 import {
   alterTableOf,
@@ -72,11 +71,7 @@ export const attachPartitionWithoutCheck: Rule = {
       const partition = cmd.subtype === 'AT_AttachPartition' ? nodeAs(cmd.def, 'PartitionCmd') : undefined;
       const child = relationOf(partition?.name);
       if (!partition || !child || !isExistingTable(context, child.key)) continue;
-      const provenByCheck = some(
-        context.catalog.constraints(child.key),
-        (constraint) => constraint.kind === 'check' && constraint.validated,
-      );
-      if (provenByCheck) continue;
+      if (context.catalog.hasValidatedCheck(child.key)) continue;
       const bound = partition.bound;
       const texts = boundTexts(context.statement.sql, localAst(context));
       const bare = unqualified(child.key);
