@@ -2,7 +2,16 @@ import type { Node } from 'libpg-query';
 import { some } from '../iterables.js';
 import { relationKey, tableKey } from './names.js';
 import { ownedSequence } from './related-locks.js';
-import type { CatalogView, ColumnInfo, ConstraintInfo, FunctionVolatility, IndexInfo } from './types.js';
+import type {
+  BodyLock,
+  CatalogView,
+  ColumnInfo,
+  ConstraintInfo,
+  FunctionInfo,
+  FunctionVolatility,
+  IndexInfo,
+  TriggerInfo,
+} from './types.js';
 
 const NO_CONSTRAINTS: readonly ConstraintInfo[] = [];
 
@@ -41,8 +50,8 @@ interface TableState {
   reads?: string[];
   /** Columns not otherwise known that a statement made NOT NULL (true) or nullable (false). */
   nullability?: Map<string, boolean>;
-  /** Its triggers: name → the function each executes (lower case, unqualified). */
-  triggers?: Map<string, string>;
+  /** Its triggers by name. */
+  triggers?: Map<string, TriggerInfo>;
 }
 
 /** A schema description to start from: tables with their columns and, optionally, row counts. */
@@ -73,11 +82,11 @@ export class MigrationCatalog implements CatalogView {
         tables: Map<string, TableState | undefined>;
         indexes: Map<string, IndexInfo | undefined>;
         addedColumns: Map<string, Set<string> | undefined>;
-        functions: Map<string, FunctionVolatility | undefined>;
+        functions: Map<string, FunctionInfo | undefined>;
       }
     | undefined;
   /** Functions created by the SQL read so far, by lower-case name (schema and overloads not told apart). */
-  private readonly functions = new Map<string, FunctionVolatility>();
+  private readonly functions = new Map<string, FunctionInfo>();
   /**
    * Per table key: the columns the current migration added to a table it did not create (known or not), so no
    * deployed code uses them yet. Kept apart from the table state so tables no history describes have them too.
@@ -471,8 +480,8 @@ export class MigrationCatalog implements CatalogView {
         if (columns) this.addedColumns.set(key, columns);
         else this.addedColumns.delete(key);
       }
-      for (const [name, volatility] of this.undo.functions) {
-        if (volatility) this.functions.set(name, volatility);
+      for (const [name, info] of this.undo.functions) {
+        if (info) this.functions.set(name, info);
         else this.functions.delete(name);
       }
     }
@@ -702,38 +711,46 @@ export class MigrationCatalog implements CatalogView {
     const name = functionName.toLowerCase();
     const found: string[] = [];
     for (const [key, state] of this.tables)
-      if (state.triggers && [...state.triggers.values()].includes(name)) found.push(key);
+      if (state.triggers && some(state.triggers.values(), (trigger) => trigger.function === name)) found.push(key);
     return found;
   }
 
-  /** CREATE [OR REPLACE] TRIGGER (functionName undefined: DROP TRIGGER). */
-  setTrigger(table: string, trigger: string, functionName: string | undefined): void {
+  /** CREATE [OR REPLACE] TRIGGER (info undefined: DROP TRIGGER). */
+  setTrigger(table: string, trigger: string, info: TriggerInfo | undefined): void {
     const state = this.touch(tableKey(table));
     if (!state) return;
     // A new map, not a changed one: a transaction's before-image may share the old one.
     const triggers = new Map(state.triggers);
-    if (functionName) triggers.set(trigger, functionName.toLowerCase());
+    if (info) triggers.set(trigger, { ...info, function: info.function.toLowerCase() });
     else triggers.delete(trigger);
     state.triggers = triggers;
+  }
+
+  triggersOf(table: string): Iterable<TriggerInfo> {
+    return this.tables.get(tableKey(table))?.triggers?.values() ?? [];
   }
 
   /** DROP FUNCTION … CASCADE drops the triggers that execute it. */
   dropTriggersCalling(functionName: string): void {
     const name = functionName.toLowerCase();
     for (const key of this.tablesWithTriggerCalling(name))
-      for (const [trigger, called] of this.tables.get(key)?.triggers ?? [])
-        if (called === name) this.setTrigger(key, trigger, undefined);
+      for (const [trigger, info] of this.tables.get(key)?.triggers ?? [])
+        if (info.function === name) this.setTrigger(key, trigger, undefined);
   }
 
   functionVolatility(name: string): FunctionVolatility | undefined {
-    return this.functions.get(name.toLowerCase());
+    return this.functions.get(name.toLowerCase())?.volatility;
   }
 
-  /** CREATE [OR REPLACE] FUNCTION (volatility undefined: DROP FUNCTION). */
-  defineFunction(name: string, volatility: FunctionVolatility | undefined): void {
+  functionBodyLocks(name: string): readonly BodyLock[] | undefined {
+    return this.functions.get(name.toLowerCase())?.bodyLocks;
+  }
+
+  /** CREATE [OR REPLACE] FUNCTION (info undefined: DROP FUNCTION). */
+  defineFunction(name: string, info: FunctionInfo | undefined): void {
     const key = name.toLowerCase();
     if (this.undo && !this.undo.functions.has(key)) this.undo.functions.set(key, this.functions.get(key));
-    if (volatility) this.functions.set(key, volatility);
+    if (info) this.functions.set(key, info);
     else this.functions.delete(key);
   }
 

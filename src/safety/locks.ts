@@ -18,6 +18,7 @@ import {
   referencedKeyLocks,
   truncateLocks,
 } from './related-locks.js';
+import { userTriggerLocks } from './trigger-functions.js';
 import { typeConversion } from './type-conversion.js';
 import type { CatalogView, LockClaim, PgLockMode } from './types.js';
 
@@ -341,6 +342,7 @@ export function statementLocks(
         const key = relationKey(relation.RangeVar);
         add(key, 'ACCESS EXCLUSIVE', 'table');
         if (key) truncateLocks(catalog, key, relation.RangeVar.inh === true, cascade, add);
+        if (key && catalog) userTriggerLocks(catalog, key, 'truncate', undefined, add);
         // RESTART IDENTITY resets the sequences the table's columns own.
         if (key && stmt.restart_seqs && catalog)
           for (const sequence of ownedSequences(catalog, key)) add(sequence, 'ACCESS EXCLUSIVE', 'sequence');
@@ -491,7 +493,9 @@ export function statementLocks(
       queryLocks({ ...stmt, relation: undefined }, add, catalog);
       if (table && catalog && type !== 'MergeStmt') {
         const write = type === 'InsertStmt' ? 'insert' : type === 'UpdateStmt' ? 'update' : 'delete';
-        foreignKeyTriggerLocks(catalog, table, write, writtenColumns(ast), add);
+        const columns = writtenColumns(ast);
+        foreignKeyTriggerLocks(catalog, table, write, columns, add);
+        userTriggerLocks(catalog, table, write, columns, add);
       }
       // A serial column filled from its default: nextval() writes its sequence.
       if (table && catalog && type !== 'DeleteStmt' && type !== 'MergeStmt')

@@ -5,7 +5,7 @@ import type { DoBlockBody } from './do-blocks.js';
 import type { StatementLock } from './locks.js';
 import { namesOf, objectKey, relationKey } from './names.js';
 import { queryRelations } from './query-relations.js';
-import type { FunctionVolatility } from './types.js';
+import { functionInfo, triggerInfo } from './trigger-functions.js';
 
 /**
  * The session a migration runs in, as far as the safety rules care: the transaction block, the timeouts set so
@@ -322,16 +322,6 @@ function timeoutIsSet(args: Node[] | undefined): boolean {
   return false;
 }
 
-/** A function's IMMUTABLE / STABLE / VOLATILE option; PostgreSQL's default is VOLATILE. */
-function declaredVolatility(options: Node[] | undefined): FunctionVolatility {
-  for (const option of options ?? []) {
-    if (!('DefElem' in option) || option.DefElem.defname !== 'volatility') continue;
-    const value = option.DefElem.arg && 'String' in option.DefElem.arg ? option.DefElem.arg.String.sval : undefined;
-    if (value === 'immutable' || value === 'stable') return value;
-  }
-  return 'volatile';
-}
-
 /** Records what a statement creates, drops, renames or changes in the catalog. */
 export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransaction: boolean): void {
   switch (nodeType(ast)) {
@@ -396,14 +386,14 @@ export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransa
     case 'CreateTrigStmt': {
       const stmt = (ast as { CreateTrigStmt: import('libpg-query').CreateTrigStmt }).CreateTrigStmt;
       const table = relationKey(stmt.relation);
-      const called = namesOf(stmt.funcname).at(-1);
-      if (table && stmt.trigname && called) catalog.setTrigger(table, stmt.trigname, called);
+      const info = triggerInfo(stmt);
+      if (table && stmt.trigname && info) catalog.setTrigger(table, stmt.trigname, info);
       break;
     }
     case 'CreateFunctionStmt': {
       const stmt = (ast as { CreateFunctionStmt: import('libpg-query').CreateFunctionStmt }).CreateFunctionStmt;
       const name = namesOf(stmt.funcname).at(-1);
-      if (name && !stmt.is_procedure) catalog.defineFunction(name, declaredVolatility(stmt.options));
+      if (name && !stmt.is_procedure) catalog.defineFunction(name, functionInfo(stmt, catalog));
       break;
     }
     case 'DropStmt': {

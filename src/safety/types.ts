@@ -171,9 +171,39 @@ export interface CatalogView {
   functionVolatility(name: string): FunctionVolatility | undefined;
   /** Tables (and views) with a trigger that executes this function. */
   tablesWithTriggerCalling(functionName: string): string[];
+  /** The table's triggers that this history created. */
+  triggersOf(table: string): Iterable<TriggerInfo>;
+  /** The locks the SQL in the body of a trigger function this history created takes; undefined if not known. */
+  functionBodyLocks(name: string): readonly BodyLock[] | undefined;
 }
 
 export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
+
+/** A function this history created. */
+export interface FunctionInfo {
+  volatility: FunctionVolatility;
+  /** For a trigger function in PL/pgSQL or SQL: the relations its statements lock, each once, strongest mode. */
+  bodyLocks?: readonly BodyLock[];
+}
+
+export interface BodyLock {
+  table: string;
+  mode: PgLockMode;
+  /** Rewritten (REFRESH MATERIALIZED VIEW gives the view new storage). */
+  rewrite: boolean;
+}
+
+/** A trigger: the function it executes (lower case, unqualified) and when it fires. */
+export interface TriggerInfo {
+  function: string;
+  /** For each row (else once per statement, even one that touches no row). */
+  row: boolean;
+  events: ReadonlyArray<'insert' | 'update' | 'delete' | 'truncate'>;
+  /** UPDATE OF these columns only; undefined for any UPDATE. */
+  updateColumns?: readonly string[];
+  /** REFERENCING NEW/OLD TABLE AS names: the body reads them as relations, which are not tables. */
+  transitionTables?: readonly string[];
+}
 
 export type ConstraintKind = 'check' | 'foreign-key' | 'unique' | 'primary-key' | 'exclusion' | 'not-null';
 

@@ -31,6 +31,30 @@ CREATE TABLE loose (id bigint PRIMARY KEY, parent_id bigint);
 ALTER TABLE loose ADD CONSTRAINT loose_parent_fk FOREIGN KEY (parent_id) REFERENCES parents (id) NOT VALID;
 `;
 
+/**
+ * Triggers this history created: their functions' statements lock what they touch when a row (or, for a statement
+ * trigger, a statement) writes the table.
+ */
+const TRIGGERED = `
+CREATE TABLE posts (id bigint PRIMARY KEY, score int, title text);
+CREATE TABLE post_counts (n int);
+CREATE TABLE audit (id bigint, op text);
+CREATE MATERIALIZED VIEW post_mv AS SELECT id FROM posts;
+CREATE FUNCTION count_posts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN UPDATE post_counts SET n = n + 1; ELSE UPDATE post_counts SET n = n - 1; END IF;
+  RETURN NULL;
+END $$;
+CREATE FUNCTION refresh_posts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN REFRESH MATERIALIZED VIEW post_mv; RETURN NULL; END $$;
+CREATE FUNCTION audit_changes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit SELECT id, TG_OP FROM changed; RETURN NULL; END $$;
+CREATE TRIGGER posts_count AFTER INSERT OR DELETE ON posts FOR EACH ROW EXECUTE FUNCTION count_posts();
+CREATE TRIGGER posts_title BEFORE UPDATE OF title ON posts FOR EACH ROW EXECUTE FUNCTION count_posts();
+CREATE TRIGGER posts_refresh AFTER DELETE ON posts FOR EACH STATEMENT EXECUTE FUNCTION refresh_posts();
+CREATE TRIGGER posts_audit AFTER UPDATE ON posts REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION audit_changes();
+`;
+
+const TRIGGERED_ROWS = "INSERT INTO posts VALUES (1, 1, 'a');\nINSERT INTO post_counts VALUES (0);";
+
 const PARENT_ROWS = "INSERT INTO parents VALUES (1, 'a'), (2, 'b');";
 
 /** Referential actions that write: a cascaded delete reaches the kids' kids; SET NULL writes too. */
@@ -459,6 +483,13 @@ export const LOCK_SHAPES: LockShape[] = [
   { sql: "UPDATE parents SET name = 'z'", setup: FK, data: PARENT_ROWS },
   { sql: 'DELETE FROM parents WHERE id = 1', setup: CASCADES },
   { sql: 'UPDATE parents SET id = 6 WHERE id = 2', setup: CASCADES },
+  // User triggers: each function's statements lock their relations (the transition table `changed` is none).
+  { sql: "INSERT INTO posts VALUES (2, 1, 'b')", setup: TRIGGERED, data: TRIGGERED_ROWS },
+  { sql: 'DELETE FROM posts WHERE id = 1', setup: TRIGGERED, data: TRIGGERED_ROWS },
+  { sql: 'UPDATE posts SET score = 2', setup: TRIGGERED, data: TRIGGERED_ROWS },
+  { sql: "UPDATE posts SET title = 'b'", setup: TRIGGERED, data: TRIGGERED_ROWS },
+  { sql: "DELETE FROM posts;\nUPDATE posts SET title = 'c'", setup: TRIGGERED, data: TRIGGERED_ROWS },
+  { sql: 'TRUNCATE posts', setup: TRIGGERED, data: TRIGGERED_ROWS },
   // Emptied first, the table has no row left for the triggers to fire on: parents is not locked.
   {
     sql: 'DELETE FROM children;\nUPDATE children SET parent_id = 2',

@@ -41,3 +41,53 @@ DROP FUNCTION count_rows() CASCADE;`);
     expect(locks).toEqual(['public.article ACCESS EXCLUSIVE']);
   });
 });
+
+describe('the statements of a trigger function lock what they touch when the trigger fires', () => {
+  const history = `
+CREATE TABLE post (id int, title text, score int);
+CREATE TABLE site_counts (posts int);
+CREATE MATERIALIZED VIEW hot_posts AS SELECT id FROM post;
+CREATE FUNCTION count_post() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE site_counts SET posts = posts + 1;
+  RETURN NEW;
+END $$;
+CREATE FUNCTION refresh_hot() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN REFRESH MATERIALIZED VIEW hot_posts; RETURN NULL; END $$;
+CREATE TRIGGER post_count AFTER INSERT OR UPDATE OF title ON post FOR EACH ROW EXECUTE FUNCTION count_post();
+CREATE TRIGGER post_refresh AFTER DELETE ON post FOR EACH STATEMENT EXECUTE FUNCTION refresh_hot();
+`;
+
+  it('claims the tables the function writes, and a materialized view it refreshes (lemmy)', async () => {
+    expect(await lastStatementLocks(`${history}INSERT INTO post VALUES (1, 'a', 0);`)).toEqual([
+      'public.post ROW EXCLUSIVE',
+      'public.site_counts ROW EXCLUSIVE',
+    ]);
+    expect(await lastStatementLocks(`${history}DELETE FROM post WHERE id = 1;`)).toContain(
+      'public.hot_posts ACCESS EXCLUSIVE',
+    );
+  });
+
+  it('claims nothing for a trigger that does not fire: another event, columns not set, a table left empty', async () => {
+    expect(await lastStatementLocks(`${history}UPDATE post SET score = 1;`)).toEqual(['public.post ROW EXCLUSIVE']);
+    expect(await lastStatementLocks(`${history}UPDATE post SET title = 'b';`)).toContain(
+      'public.site_counts ROW EXCLUSIVE',
+    );
+    expect(await lastStatementLocks(`${history}BEGIN;\nTRUNCATE post;\nUPDATE post SET title = 'b';`)).not.toContain(
+      'public.site_counts ROW EXCLUSIVE',
+    );
+    // A statement trigger fires even when no row is deleted.
+    expect(await lastStatementLocks(`${history}BEGIN;\nTRUNCATE post;\nDELETE FROM post;`)).toContain(
+      'public.hot_posts ACCESS EXCLUSIVE',
+    );
+  });
+
+  it('follows CREATE OR REPLACE FUNCTION and forgets a dropped trigger', async () => {
+    const replaced = `${history}CREATE OR REPLACE FUNCTION count_post() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n`;
+    expect(await lastStatementLocks(`${replaced}INSERT INTO post VALUES (1, 'a', 0);`)).toEqual([
+      'public.post ROW EXCLUSIVE',
+    ]);
+    expect(
+      await lastStatementLocks(`${history}DROP TRIGGER post_refresh ON post;\nDELETE FROM post WHERE id = 1;`),
+    ).toEqual(['public.post ROW EXCLUSIVE']);
+  });
+});
