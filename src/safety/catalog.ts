@@ -10,6 +10,7 @@ import type {
   FunctionInfo,
   FunctionVolatility,
   IndexInfo,
+  TriggerEvent,
   TriggerInfo,
 } from './types.js';
 
@@ -742,8 +743,8 @@ export class MigrationCatalog implements CatalogView {
     return this.functions.get(name.toLowerCase())?.volatility;
   }
 
-  functionBodyLocks(name: string): readonly BodyLock[] | undefined {
-    return this.functions.get(name.toLowerCase())?.bodyLocks;
+  functionBodyLocks(name: string, event: TriggerEvent): readonly BodyLock[] | undefined {
+    return this.functions.get(name.toLowerCase())?.bodyLocks?.[event];
   }
 
   /** CREATE [OR REPLACE] FUNCTION (info undefined: DROP FUNCTION). */

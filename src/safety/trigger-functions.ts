@@ -3,7 +3,7 @@ import { LOCK_STRENGTH, type PgLockMode } from '../engines/postgresql/locks.js';
 import { loadedPostgresParser } from '../sql/postgres.js';
 import { statementLocks } from './locks.js';
 import { namesOf, tableKey } from './names.js';
-import type { BodyLock, CatalogView, FunctionInfo, FunctionVolatility, TriggerInfo } from './types.js';
+import type { BodyLock, CatalogView, FunctionInfo, FunctionVolatility, TriggerEvent, TriggerInfo } from './types.js';
 
 /**
  * User-defined triggers: a row written to a table runs the trigger functions this history created on it, and the
@@ -11,10 +11,8 @@ import type { BodyLock, CatalogView, FunctionInfo, FunctionVolatility, TriggerIn
  * a DELETE whose trigger refreshes a materialized view takes ACCESS EXCLUSIVE on the view; PostgreSQL 15, pg_locks).
  */
 
-type Write = 'insert' | 'update' | 'delete' | 'truncate';
-
 // TRIGGER_TYPE_* bits of CreateTrigStmt.events (PostgreSQL's catalog/pg_trigger.h).
-const EVENT_BITS: ReadonlyArray<[number, Write]> = [
+const EVENT_BITS: ReadonlyArray<[number, TriggerEvent]> = [
   [1 << 2, 'insert'],
   [1 << 3, 'delete'],
   [1 << 4, 'update'],
@@ -73,31 +71,42 @@ function plpgsqlBody(options: Node[] | undefined): string | undefined {
   return language === 'plpgsql' ? body : undefined;
 }
 
-/** The relations the body's SQL statements lock, each once with its strongest mode; undefined when it does not parse. */
-function locksOfBody(body: string, catalog: CatalogView): BodyLock[] | undefined {
+const EVENTS: readonly TriggerEvent[] = ['insert', 'update', 'delete', 'truncate'];
+
+/** For each event: the relations the body's SQL locks when it fires; undefined when the body does not parse. */
+function locksOfBody(body: string, catalog: CatalogView): Record<TriggerEvent, BodyLock[]> | undefined {
   const lib = loadedPostgresParser();
   if (!lib) return undefined;
   let tag = 'dma';
   while (body.includes(`$${tag}$`)) tag += '_';
-  let tree: unknown;
+  let tree: { plpgsql_funcs?: Array<{ PLpgSQL_function?: { action?: unknown } }> };
   try {
     tree = lib.parsePlPgSQLSync(
       `CREATE FUNCTION dma_trigger() RETURNS trigger LANGUAGE plpgsql AS $${tag}$${body}$${tag}$`,
-    );
+    ) as unknown as typeof tree;
   } catch {
     return undefined;
   }
-  const strongest = new Map<string, BodyLock>();
-  for (const query of embeddedQueries(tree)) {
-    let statements: Array<{ stmt?: Node }>;
+  const action = tree.plpgsql_funcs?.[0]?.PLpgSQL_function?.action;
+  const statements = (text: string): Node[] => {
     try {
-      statements = lib.parseSync(query).stmts ?? [];
+      return (lib.parseSync(text).stmts ?? []).flatMap(({ stmt }) => (stmt ? [stmt] : []));
     } catch {
-      continue;
+      return [];
     }
-    for (const { stmt } of statements) {
-      if (!stmt) continue;
-      for (const { table, mode, rewrite } of statementLocks(stmt, catalog)) {
+  };
+  const queryLocks = memoize((query: string) => statements(query).flatMap((stmt) => statementLocks(stmt, catalog)));
+  const condition = memoize((text: string) => {
+    const [select] = statements(`SELECT ${text}`);
+    const target = select && 'SelectStmt' in select ? select.SelectStmt.targetList?.[0] : undefined;
+    return target && 'ResTarget' in target ? target.ResTarget.val : undefined;
+  });
+  const result = {} as Record<TriggerEvent, BodyLock[]>;
+  for (const event of EVENTS) {
+    const strongest = new Map<string, BodyLock>();
+    const holds = (text: string | undefined) => (text === undefined ? undefined : firedBy(condition(text), event));
+    for (const query of queriesRun(action, holds))
+      for (const { table, mode, rewrite } of queryLocks(query)) {
         const known = strongest.get(table);
         const stronger = !known || LOCK_STRENGTH[mode] > LOCK_STRENGTH[known.mode];
         strongest.set(table, {
@@ -106,9 +115,17 @@ function locksOfBody(body: string, catalog: CatalogView): BodyLock[] | undefined
           rewrite: rewrite || known?.rewrite === true,
         });
       }
-    }
+    result[event] = [...strongest.values()];
   }
-  return [...strongest.values()];
+  return result;
+}
+
+function memoize<T>(compute: (text: string) => T): (text: string) => T {
+  const known = new Map<string, T>();
+  return (text) => {
+    if (!known.has(text)) known.set(text, compute(text));
+    return known.get(text) as T;
+  };
 }
 
 /** PL/pgSQL statements whose text is SQL run as written: plain statements, PERFORM, FOR … IN query, RETURN QUERY. */
@@ -119,7 +136,20 @@ const QUERY_OF: Readonly<Record<string, string>> = {
   PLpgSQL_stmt_return_query: 'query',
 };
 
-function embeddedQueries(tree: unknown): string[] {
+type Expr = { PLpgSQL_expr?: { query?: string } } | undefined;
+
+interface IfStatement {
+  cond?: Expr;
+  then_body?: unknown;
+  elsif_list?: Array<{ PLpgSQL_if_elsif?: { cond?: Expr; stmts?: unknown } }>;
+  else_body?: unknown;
+}
+
+/**
+ * The SQL the body may run, skipping the branches of an IF whose condition `holds` tells is false (and those after
+ * one it tells is true); a condition it cannot tell (undefined) may go either way.
+ */
+function queriesRun(action: unknown, holds: (condition: string | undefined) => boolean | undefined): string[] {
   const found: string[] = [];
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) {
@@ -128,15 +158,58 @@ function embeddedQueries(tree: unknown): string[] {
     }
     if (typeof value !== 'object' || value === null) return;
     for (const [key, child] of Object.entries(value)) {
+      if (key === 'PLpgSQL_stmt_if') {
+        visitIf(child as IfStatement);
+        continue;
+      }
       const field = QUERY_OF[key];
-      const expr = field ? (child as Record<string, { PLpgSQL_expr?: { query?: string } }>)[field] : undefined;
-      const query = expr?.PLpgSQL_expr?.query;
+      const query = field ? (child as Record<string, Expr>)[field]?.PLpgSQL_expr?.query : undefined;
       if (query) found.push(query);
       visit(child);
     }
   };
-  visit(tree);
+  const visitIf = (statement: IfStatement) => {
+    const branches = [
+      { cond: statement.cond, body: statement.then_body },
+      ...(statement.elsif_list ?? []).map((each) => ({
+        cond: each.PLpgSQL_if_elsif?.cond,
+        body: each.PLpgSQL_if_elsif?.stmts,
+      })),
+    ];
+    for (const branch of branches) {
+      const taken = holds(branch.cond?.PLpgSQL_expr?.query);
+      if (taken === false) continue;
+      visit(branch.body);
+      if (taken === true) return;
+    }
+    visit(statement.else_body);
+  };
+  visit(action);
   return found;
+}
+
+/** Whether a condition on TG_OP holds for `event`: = / <> / IN / NOT IN with AND, OR, NOT; undefined otherwise. */
+function firedBy(node: Node | undefined, event: TriggerEvent): boolean | undefined {
+  if (!node) return undefined;
+  if ('BoolExpr' in node) {
+    const values = (node.BoolExpr.args ?? []).map((arg) => firedBy(arg, event));
+    if (node.BoolExpr.boolop === 'NOT_EXPR') return values[0] === undefined ? undefined : !values[0];
+    const decisive = node.BoolExpr.boolop === 'OR_EXPR';
+    if (values.includes(decisive)) return decisive;
+    return values.every((value) => value === !decisive) ? !decisive : undefined;
+  }
+  if (!('A_Expr' in node)) return undefined;
+  const { kind, name, lexpr, rexpr } = node.A_Expr;
+  if (namesOf(lexpr && 'ColumnRef' in lexpr ? lexpr.ColumnRef.fields : undefined).join('.') !== 'tg_op')
+    return undefined;
+  const operator = namesOf(name)[0];
+  const items = kind === 'AEXPR_IN' && rexpr && 'List' in rexpr ? (rexpr.List.items ?? []) : rexpr ? [rexpr] : [];
+  const words = items.map((item) => ('A_Const' in item ? item.A_Const.sval?.sval?.toLowerCase() : undefined));
+  if (words.includes(undefined) || (kind !== 'AEXPR_OP' && kind !== 'AEXPR_IN')) return undefined;
+  const matches = words.includes(event);
+  if (operator === '=') return matches;
+  if (operator === '<>' || operator === '!=') return !matches;
+  return undefined;
 }
 
 /**
@@ -146,7 +219,7 @@ function embeddedQueries(tree: unknown): string[] {
 export function userTriggerLocks(
   catalog: CatalogView,
   table: string,
-  write: Write,
+  write: TriggerEvent,
   columns: readonly string[] | undefined,
   add: (table: string, mode: PgLockMode, on: string, rewrite: boolean) => void,
 ): void {
@@ -156,7 +229,7 @@ export function userTriggerLocks(
     if (write === 'update' && trigger.updateColumns && columns)
       if (!trigger.updateColumns.some((column) => columns.includes(column))) continue;
     const transition = new Set((trigger.transitionTables ?? []).map((name) => tableKey(name)));
-    for (const lock of catalog.functionBodyLocks(trigger.function) ?? [])
+    for (const lock of catalog.functionBodyLocks(trigger.function, write) ?? [])
       if (!transition.has(lock.table))
         add(lock.table, lock.mode, `relation trigger ${trigger.function}() uses`, lock.rewrite);
   }

@@ -173,8 +173,11 @@ export interface CatalogView {
   tablesWithTriggerCalling(functionName: string): string[];
   /** The table's triggers that this history created. */
   triggersOf(table: string): Iterable<TriggerInfo>;
-  /** The locks the SQL in the body of a trigger function this history created takes; undefined if not known. */
-  functionBodyLocks(name: string): readonly BodyLock[] | undefined;
+  /**
+   * The locks the SQL in the body of a trigger function this history created takes when fired by `event`;
+   * undefined if not known.
+   */
+  functionBodyLocks(name: string, event: TriggerEvent): readonly BodyLock[] | undefined;
 }
 
 export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
@@ -182,9 +185,14 @@ export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
 /** A function this history created. */
 export interface FunctionInfo {
   volatility: FunctionVolatility;
-  /** For a trigger function in PL/pgSQL or SQL: the relations its statements lock, each once, strongest mode. */
-  bodyLocks?: readonly BodyLock[];
+  /**
+   * For a PL/pgSQL trigger function, by the event that fires it: the relations its statements lock, each once with
+   * the strongest mode (a branch under IF TG_OP = '…' counts for that event only).
+   */
+  bodyLocks?: Readonly<Record<TriggerEvent, readonly BodyLock[]>>;
 }
+
+export type TriggerEvent = 'insert' | 'update' | 'delete' | 'truncate';
 
 export interface BodyLock {
   table: string;
@@ -198,7 +206,7 @@ export interface TriggerInfo {
   function: string;
   /** For each row (else once per statement, even one that touches no row). */
   row: boolean;
-  events: ReadonlyArray<'insert' | 'update' | 'delete' | 'truncate'>;
+  events: readonly TriggerEvent[];
   /** UPDATE OF these columns only; undefined for any UPDATE. */
   updateColumns?: readonly string[];
   /** REFERENCING NEW/OLD TABLE AS names: the body reads them as relations, which are not tables. */

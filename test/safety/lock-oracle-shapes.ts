@@ -40,9 +40,10 @@ CREATE TABLE posts (id bigint PRIMARY KEY, score int, title text);
 CREATE TABLE post_counts (n int);
 CREATE TABLE audit (id bigint, op text);
 CREATE MATERIALIZED VIEW post_mv AS SELECT id FROM posts;
+CREATE TABLE removals (n int);
 CREATE FUNCTION count_posts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN UPDATE post_counts SET n = n + 1; ELSE UPDATE post_counts SET n = n - 1; END IF;
+  IF TG_OP = 'INSERT' THEN UPDATE post_counts SET n = n + 1; ELSE UPDATE removals SET n = n + 1; END IF;
   RETURN NULL;
 END $$;
 CREATE FUNCTION refresh_posts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN REFRESH MATERIALIZED VIEW post_mv; RETURN NULL; END $$;

@@ -90,4 +90,39 @@ CREATE TRIGGER post_refresh AFTER DELETE ON post FOR EACH STATEMENT EXECUTE FUNC
       await lastStatementLocks(`${history}DROP TRIGGER post_refresh ON post;\nDELETE FROM post WHERE id = 1;`),
     ).toEqual(['public.post ROW EXCLUSIVE']);
   });
+
+  it('runs the branch of IF TG_OP = … that the event takes, and any branch it cannot tell', async () => {
+    const split = `
+CREATE TABLE post (id int, score int);
+CREATE TABLE added (n int);
+CREATE TABLE removed (n int);
+CREATE TABLE touched (n int);
+CREATE FUNCTION track() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF (TG_OP = 'INSERT') THEN
+    UPDATE added SET n = n + 1;
+  ELSIF TG_OP IN ('DELETE', 'TRUNCATE') AND NEW IS NULL THEN
+    UPDATE removed SET n = n + 1;
+  ELSE
+    IF NEW.score > 10 THEN UPDATE touched SET n = n + 1; END IF;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER post_track AFTER INSERT OR UPDATE OR DELETE ON post FOR EACH ROW EXECUTE FUNCTION track();
+`;
+    expect(await lastStatementLocks(`${split}INSERT INTO post VALUES (1, 1);`)).toEqual([
+      'public.post ROW EXCLUSIVE',
+      'public.added ROW EXCLUSIVE',
+    ]);
+    // NEW IS NULL is not known: the DELETE branch may be skipped, so the ELSE may run too.
+    expect(await lastStatementLocks(`${split}DELETE FROM post WHERE id = 1;`)).toEqual([
+      'public.post ROW EXCLUSIVE',
+      'public.removed ROW EXCLUSIVE',
+      'public.touched ROW EXCLUSIVE',
+    ]);
+    expect(await lastStatementLocks(`${split}UPDATE post SET score = 2;`)).toEqual([
+      'public.post ROW EXCLUSIVE',
+      'public.touched ROW EXCLUSIVE',
+    ]);
+  });
 });
