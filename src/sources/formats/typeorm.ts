@@ -27,6 +27,7 @@ import {
   recordDown,
   uncompiled,
 } from './js-common.js';
+import { codeOnly } from './js-static.js';
 import { currentCallSite, withCallSites } from './origin-context.js';
 import { conventionalDirs, entry, filesOf, finish, readIndexed } from './scan-common.js';
 import { writeTypeorm } from './typeorm-write.js';
@@ -83,11 +84,10 @@ function scanTypeorm(context: PackageContext): MigrationScan[] {
     context,
     /^(ormconfig\.(json|js|ts)|.*data-?source\.(c|m)?(js|ts)|typeorm\.config\.(js|ts))$/i,
   )) {
-    const list = /migrations['"]?\s*:\s*\[([^\]]*)\]/.exec(readIndexed(context, file))?.[1] ?? '';
-    for (const match of list.matchAll(/(__dirname\s*\+\s*)?['"`]([^'"`]+)['"`]/g)) {
+    for (const glob of configuredMigrationGlobs(readIndexed(context, file))) {
       // `__dirname + '/migrations/*.ts'` is relative to the config file; a plain string to the working directory.
-      const base = match[1] ? dirOf(file) : context.dir;
-      const pattern = match[2]!.replace(/^\.?\//, '');
+      const base = glob.fromConfigFile ? dirOf(file) : context.dir;
+      const pattern = glob.pattern.replace(/^\.?\//, '');
       const fixed = pattern.split('/').filter((part) => !/[*{]/.test(part));
       const looksLikeFile = /\.(ts|js)$/.test(fixed.at(-1) ?? '');
       dirs.add(joinRelative(base, ...(looksLikeFile ? fixed.slice(0, -1) : fixed)));
@@ -125,6 +125,72 @@ function scanTypeorm(context: PackageContext): MigrationScan[] {
         .sort((a, b) => Number(/^\d+/.exec(a.id)?.[0]) - Number(/^\d+/.exec(b.id)?.[0]));
       return finish('typeorm', TRANSACTION, dir, migrations, context);
     });
+}
+
+interface ConfiguredGlob {
+  pattern: string;
+  fromConfigFile: boolean;
+}
+
+/**
+ * The path-like strings of the DataSource's `migrations` value: an array, or a conditional choosing between arrays
+ * (both branches are read). A template's `${…}` parts are dropped, so `${isJest ? '' : 'dist/'}src/…` reads as
+ * the source folder `src/…`; `${__dirname}` makes the path relative to the config file.
+ */
+function configuredMigrationGlobs(text: string): ConfiguredGlob[] {
+  const key = /\bmigrations['"]?\s*:/.exec(text);
+  if (!key) return [];
+  const code = codeOnly(text);
+  const globs: ConfiguredGlob[] = [];
+  let depth = 0;
+  for (let index = key.index + key[0].length; index < text.length; index++) {
+    const char = code[index];
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') {
+      if (depth-- === 0) break;
+    } else if (char === ',' && depth === 0) break;
+    else if (char === '`' || char === '"' || char === "'") {
+      const literal = char === '`' ? templateAt(text, code, index) : quotedAt(text, code, index);
+      if (/[/*]|\.(c|m)?(js|ts)$/.test(literal.pattern)) globs.push(literal);
+      index = literal.end - 1;
+    }
+  }
+  return globs;
+}
+
+function quotedAt(text: string, code: string, start: number): ConfiguredGlob & { end: number } {
+  const close = code.indexOf(code[start]!, start + 1);
+  const end = close === -1 ? text.length : close + 1;
+  const fromConfigFile = /__dirname\s*\+\s*$/.test(text.slice(0, start));
+  return { pattern: text.slice(start + 1, end - 1), fromConfigFile, end };
+}
+
+function templateAt(text: string, code: string, start: number): ConfiguredGlob & { end: number } {
+  let pattern = '';
+  let fromConfigFile = false;
+  let index = start + 1;
+  while (index < text.length && text[index] !== '`') {
+    if (text[index] === '$' && text[index + 1] === '{') {
+      const close = closingBrace(code, index + 1);
+      if (text.slice(index + 2, close).trim() === '__dirname') fromConfigFile = true;
+      index = close + 1;
+    } else {
+      const escaped = text[index] === '\\';
+      pattern += text[escaped ? index + 1 : index] ?? '';
+      index += escaped ? 2 : 1;
+    }
+  }
+  return { pattern, fromConfigFile, end: index + 1 };
+}
+
+/** The index of the `}` closing the `{` at `open` (strings are blanked in `code`, so their braces do not count). */
+function closingBrace(code: string, open: number): number {
+  let depth = 0;
+  for (let index = open; index < code.length; index++) {
+    if (code[index] === '{') depth++;
+    else if (code[index] === '}' && --depth === 0) return index;
+  }
+  return code.length;
 }
 
 /** typeorm/src/migration/MigrationExecutor.ts: "migrations" (id, timestamp bigint, name = the class name). */
