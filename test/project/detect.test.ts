@@ -322,8 +322,10 @@ describe('TypeORM migration folders', () => {
     });
     try {
       const result = detectSetup(project.dir);
-      expect(result.packages.map((setup) => setup.migrationDirs.map((dir) => dir.path))).toEqual([
-        ['src/core/billing', 'src/core/common', 'src/metadata/migrations'],
+      // One DataSource's folders are one sequence: TypeORM runs them in timestamp order.
+      expect(result.packages[0]?.migrationDirs.map((dir) => [dir.path, dir.count, dir.alongside])).toEqual([
+        ['src/core/common', 2, ['src/core/billing']],
+        ['src/metadata/migrations', 1, undefined],
       ]);
     } finally {
       project.cleanup();

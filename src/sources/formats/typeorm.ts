@@ -76,56 +76,73 @@ function typeFor(engine: Engine | undefined, configured: string | undefined): st
 const TRANSACTION = "all pending migrations in one transaction (migrationsTransactionMode 'all', the default)";
 const TYPEORM_CODE = /\bMigrationInterface\b|\bqueryRunner\s*:\s*QueryRunner\b/;
 
-/** The folders in the data source's `migrations` globs; else folders of `<unix ms>-Name.ts` files or TypeORM classes. */
+/**
+ * The folders in the data source's `migrations` globs; else folders of `<unix ms>-Name.ts` files or TypeORM classes.
+ * The folders of one DataSource are one scan: TypeORM loads all their migrations and runs them in timestamp order.
+ */
 function scanTypeorm(context: PackageContext): MigrationScan[] {
   const isTypeorm = (file: string) => TYPEORM_CODE.test(readIndexed(context, file));
-  const dirs = new Set<string>();
+  const walked = (dir: string) => context.files.dirs.has(dir);
+  const groups: string[][] = [];
   for (const file of ownFilesNamed(
     context,
     /^(ormconfig\.(json|js|ts)|.*data-?source\.(c|m)?(js|ts)|typeorm\.config\.(js|ts))$/i,
   )) {
-    for (const glob of configuredMigrationGlobs(readIndexed(context, file))) {
+    const dirs = configuredMigrationGlobs(readIndexed(context, file)).map((glob) => {
       // `__dirname + '/migrations/*.ts'` is relative to the config file; a plain string to the working directory.
       const base = glob.fromConfigFile ? dirOf(file) : context.dir;
       const pattern = glob.pattern.replace(/^\.?\//, '');
       const fixed = pattern.split('/').filter((part) => !/[*{]/.test(part));
       const looksLikeFile = /\.(ts|js)$/.test(fixed.at(-1) ?? '');
-      dirs.add(joinRelative(base, ...(looksLikeFile ? fixed.slice(0, -1) : fixed)));
-    }
+      return joinRelative(base, ...(looksLikeFile ? fixed.slice(0, -1) : fixed));
+    });
+    groups.push(dirs.filter(walked));
   }
   // Configured folders that were not walked (dist/ is skipped): fall back to finding TypeORM-named files.
-  if (![...dirs].some((dir) => context.files.dirs.has(dir))) {
+  if (!groups.some((group) => group.length > 0)) {
     for (const dir of context.ownDirs) {
       const named = context.files.filesIn(dir).some((name) => /^\d{13}-.+\.(ts|js)$/.test(name));
       if (named && (context.tools.has('typeorm') || filesOf(context, dir, /\.(c|m)?(js|ts)$/).some(isTypeorm)))
-        dirs.add(dir);
+        groups.push([dir]);
     }
     for (const dir of conventionalDirs(context)) {
-      if (filesOf(context, dir, /^\d+-.+\.(c|m)?(js|ts)$/).some(isTypeorm)) dirs.add(dir);
+      if (filesOf(context, dir, /^\d+-.+\.(c|m)?(js|ts)$/).some(isTypeorm)) groups.push([dir]);
     }
   }
-  return [...dirs]
-    .filter((dir) => context.files.dirs.has(dir))
-    .sort()
-    .map((dir) => {
-      const migrations = filesOf(context, dir, /^\d+-.+\.(c|m)?(js|ts)$/)
-        .filter((file) => !/\.d\.[cm]?ts$/.test(file))
-        .map((file) => {
-          const text = readIndexed(context, file);
-          const id = baseOf(file).replace(/\.(c|m)?(js|ts)$/, '');
-          return entry(
-            'typeorm',
-            file,
-            id,
-            id.replace(/^\d+-/, ''),
-            /\basync\s+down\s*\([^)]*\)[^{]*\{\s*[^}\s]/.test(text),
-            !/transaction\s*=\s*false/.test(text),
-          );
-        })
-        .sort((a, b) => Number(/^\d+/.exec(a.id)?.[0]) - Number(/^\d+/.exec(b.id)?.[0]));
-      return finish('typeorm', TRANSACTION, dir, migrations, context);
-    });
+  const taken = new Set<string>();
+  const scans: MigrationScan[] = [];
+  for (const group of groups) {
+    // The first configured folder names the scan; `check <another one>` narrows the read to that one.
+    const dirs = [...new Set(group)].filter((dir) => !taken.has(dir));
+    for (const dir of dirs) taken.add(dir);
+    const [dir, ...alongside] = dirs;
+    if (dir === undefined) continue;
+    const scan = finish('typeorm', TRANSACTION, dir, dirs.flatMap(migrationEntries).sort(inTimestampOrder), context);
+    if (alongside.length > 0) scan.dir.alongside = alongside;
+    scans.push(scan);
+  }
+  return scans.sort((a, b) => (a.dir.path < b.dir.path ? -1 : a.dir.path > b.dir.path ? 1 : 0));
+
+  function migrationEntries(dir: string) {
+    return filesOf(context, dir, /^\d+-.+\.(c|m)?(js|ts)$/)
+      .filter((file) => !/\.d\.[cm]?ts$/.test(file))
+      .map((file) => {
+        const text = readIndexed(context, file);
+        const id = baseOf(file).replace(/\.(c|m)?(js|ts)$/, '');
+        return entry(
+          'typeorm',
+          file,
+          id,
+          id.replace(/^\d+-/, ''),
+          /\basync\s+down\s*\([^)]*\)[^{]*\{\s*[^}\s]/.test(text),
+          !/transaction\s*=\s*false/.test(text),
+        );
+      });
+  }
 }
+
+const inTimestampOrder = (a: { id: string }, b: { id: string }) =>
+  Number(/^\d+/.exec(a.id)?.[0]) - Number(/^\d+/.exec(b.id)?.[0]);
 
 interface ConfiguredGlob {
   pattern: string;
@@ -224,8 +241,11 @@ export const typeorm: FormatReader = {
     const configured = await configuredType(context.package);
     const type = typeFor(context.engine, configured);
     const declared = TYPE_ENGINES[configured ?? ''];
-    const { files } = await listEntries(context.directory);
-    const all = files.filter((file) => isScript(file)).map((file) => path.join(context.directory, file));
+    const all: string[] = [];
+    for (const directory of [context.directory, ...(context.alongside ?? [])]) {
+      const { files } = await listEntries(directory);
+      all.push(...files.filter((file) => isScript(file)).map((file) => path.join(directory, file)));
+    }
     const chosen = all.filter((absolute) => selected(context.only, absolute));
     const result: FormatRead = { migrations: [], errors: [], ...(declared ? { engine: declared } : {}) };
     if (!context.executeProjectCode) {
