@@ -140,7 +140,7 @@ export async function loadMigrationInputs(
       // Reported per package: each folder is checked in its own format and order.
       for (const folder of project.folders)
         result.notes.push(
-          `package ${folder.package}: ${folder.migrations.length} ${folder.format} migration(s) in ${folder.directory}`,
+          `package ${folder.package}: ${folder.migrations.length} ${folder.format} migration(s) in ${[folder.directory, ...(folder.alongside ?? [])].join(' + ')}`,
         );
     }
     /**

@@ -266,6 +266,7 @@ async function readFolder(
     root,
     package: path.join(root, folder.package),
     directory,
+    ...(folder.alongside ? { alongside: folder.alongside.map((each) => path.join(root, each)) } : {}),
     ...(target &&
     target !== directory &&
     [directory, ...(folder.alongside ?? []).map((each) => path.join(root, each))].some((each) => isInside(each, target))

@@ -19,7 +19,8 @@ type Attempt =
  * the others are still returned.
  */
 export async function readIsolated(reader: FormatReader, context: ReadContext): Promise<FormatRead> {
-  const modules = await compileProjectModules(context.root, await scriptsOf(context.directory));
+  const folders = [context.directory, ...(context.alongside ?? [])];
+  const modules = await compileProjectModules(context.root, (await Promise.all(folders.map(scriptsOf))).flat());
   const addons = (await reader.nativeAddons?.(context)) ?? false;
   const skip: string[] = [];
   const hung: MigrationReadError[] = [];

@@ -68,6 +68,8 @@ export interface ReadContext {
   package: string;
   /** Absolute migration directory. */
   directory: string;
+  /** Absolute folders whose migrations the tool applies in one order with `directory`'s (MigrationDir.alongside). */
+  alongside?: string[];
   /** Absolute file or folder the caller narrowed the read to, when one was given. */
   only?: string;
   engine?: Engine;

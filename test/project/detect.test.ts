@@ -309,4 +309,26 @@ describe('TypeORM migration folders', () => {
       project.cleanup();
     }
   });
+
+  it('reads `migrations` globs behind a template prefix, in an array or a conditional between arrays (twenty)', () => {
+    const glob = (folder: string) => `\`\${isJest ? '' : 'dist/'}src/${folder}/*{.ts,.js}\``;
+    const project = tempProject({
+      'package.json': '{"name":"t","dependencies":{"typeorm":"0.3.20"}}',
+      'src/metadata/metadata.datasource.ts': `export const options = { type: 'postgres', migrations: [${glob('metadata/migrations')}] };`,
+      'src/core/core.datasource.ts': `export const options = {\n  migrationsRun: false,\n  migrations:\n    process.env.BILLING === 'true'\n      ? [${glob('core/common')}, ${glob('core/billing')}]\n      : [${glob('core/common')}],\n};`,
+      'src/metadata/migrations/1700000000000-Meta.ts': 'export class Meta1700000000000 { async up() { await 1; } }',
+      'src/core/common/1700000000001-Init.ts': 'export class Init1700000000001 { async up() { await 1; } }',
+      'src/core/billing/1700000000002-Billing.ts': 'export class Billing1700000000002 { async up() { await 1; } }',
+    });
+    try {
+      const result = detectSetup(project.dir);
+      // One DataSource's folders are one sequence: TypeORM runs them in timestamp order.
+      expect(result.packages[0]?.migrationDirs.map((dir) => [dir.path, dir.count, dir.alongside])).toEqual([
+        ['src/core/common', 2, ['src/core/billing']],
+        ['src/metadata/migrations', 1, undefined],
+      ]);
+    } finally {
+      project.cleanup();
+    }
+  });
 });

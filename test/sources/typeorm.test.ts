@@ -7,6 +7,7 @@ import { DataSource, type Logger } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
 import { readMigrations } from '../../src/sources/index.js';
+import { runCli } from '../helpers/cli.js';
 import { MYSQL_URL, mysqlAvailable, POSTGRES_URL, postgresAvailable, uniqueName } from '../helpers/databases.js';
 import { changes, fixture, loadWithTsx } from './tool-runs.js';
 
@@ -16,7 +17,7 @@ const withParameters = (sql: string, parameters?: unknown[]) =>
 /** TypeORM's own migration runner over the fixture classes, logging every query it executes. */
 async function runWithTypeorm(
   options: Record<string, unknown>,
-  directory: string,
+  directories: string[],
 ): Promise<{ up: string[]; down: string[] }> {
   const executed: string[] = [];
   const logger: Logger = {
@@ -27,9 +28,12 @@ async function runWithTypeorm(
     logMigration: () => undefined,
     log: () => undefined,
   };
-  const migrations = readdirSync(directory)
-    .sort()
-    .flatMap((file) => Object.values(loadWithTsx(path.join(directory, file))) as (new () => unknown)[]);
+  // In the order given: TypeORM itself orders the classes by the timestamp ending their names.
+  const migrations = directories.flatMap((directory) =>
+    readdirSync(directory)
+      .sort()
+      .flatMap((file) => Object.values(loadWithTsx(path.join(directory, file))) as (new () => unknown)[]),
+  );
   const dataSource = new DataSource({ ...options, migrations, logging: true, logger } as ConstructorParameters<
     typeof DataSource
   >[0]);
@@ -102,7 +106,7 @@ describe('TypeORM on PostgreSQL', () => {
     try {
       const url = new URL(POSTGRES_URL);
       url.pathname = `/${database}`;
-      const ran = await runWithTypeorm({ type: 'postgres', url: url.toString() }, path.join(root, 'src/migrations'));
+      const ran = await runWithTypeorm({ type: 'postgres', url: url.toString() }, [path.join(root, 'src/migrations')]);
       expect(ran.up.length).toBe(5);
       const result = await readMigrations(root, { executeProjectCode: true });
       expect(ours(result.migrations)).toEqual(ran);
@@ -110,6 +114,43 @@ describe('TypeORM on PostgreSQL', () => {
       await admin.query(`drop database if exists "${database}" with (force)`);
       await admin.end();
     }
+  });
+});
+
+describe('TypeORM: the folders of one DataSource (twenty: core/migrations/common + billing)', () => {
+  const root = fixture('sources-typeorm-datasource-folders');
+
+  it('are one folder read in timestamp order, as TypeORM runs them against a real PostgreSQL', async () => {
+    const result = await readMigrations(root, { executeProjectCode: true });
+    expect(result).toMatchObject({ directory: 'src/migrations/common', alongside: ['src/migrations/billing'] });
+    expect(result.migrations.map((migration) => migration.name)).toEqual([
+      'CreateWorkspace1700000000000',
+      'CreateSubscription1700000000001',
+      'AddWorkspaceName1700000000002',
+    ]);
+    if (!(await postgresAvailable()).available) return;
+    const database = uniqueName('sources_typeorm_folders');
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`create database "${database}"`);
+    try {
+      const url = new URL(POSTGRES_URL);
+      url.pathname = `/${database}`;
+      const folders = ['src/migrations/billing', 'src/migrations/common'].map((folder) => path.join(root, folder));
+      expect(ours(result.migrations)).toEqual(await runWithTypeorm({ type: 'postgres', url: url.toString() }, folders));
+    } finally {
+      await admin.query(`drop database if exists "${database}" with (force)`);
+      await admin.end();
+    }
+  });
+
+  it('check of the billing folder knows the tables the common folder created before it', async () => {
+    const { out } = await runCli(['check', 'src/migrations/billing', '--execute', '--format', 'json'], { cwd: root });
+    const result = JSON.parse(out) as { files: Array<{ file: string; findings: Array<{ ruleId: string }> }> };
+    expect(result.files.map((file) => file.file)).toEqual([
+      'src/migrations/billing/1700000000001-CreateSubscription.ts',
+    ]);
+    expect(result.files[0]?.findings.map((finding) => finding.ruleId)).not.toContain('unknown-table');
   });
 });
 
@@ -130,7 +171,7 @@ describe('TypeORM on MariaDB/MySQL', () => {
     try {
       const url = new URL(MYSQL_URL);
       url.pathname = `/${database}`;
-      const ran = await runWithTypeorm({ type: 'mysql', url: url.toString() }, path.join(root, 'src/migrations'));
+      const ran = await runWithTypeorm({ type: 'mysql', url: url.toString() }, [path.join(root, 'src/migrations')]);
       expect(ran.up.length).toBe(5);
       expect(ours(result.migrations)).toEqual(ran);
     } finally {
@@ -151,10 +192,9 @@ describe('TypeORM on SQLite', () => {
     expect(
       result.migrations[1]?.up.some((statement) => statement.sql.startsWith('CREATE TABLE "temporary_users"')),
     ).toBe(true);
-    const ran = await runWithTypeorm(
-      { type: 'better-sqlite3', database: ':memory:' },
+    const ran = await runWithTypeorm({ type: 'better-sqlite3', database: ':memory:' }, [
       path.join(root, 'src/migrations'),
-    );
+    ]);
     expect(ran.up.length).toBeGreaterThan(4);
     expect(ours(result.migrations)).toEqual(ran);
   });

@@ -95,12 +95,15 @@ export const columnTypeChange: Rule = {
       const shadow = ident(fitName(`${cmd.name}_new`));
       const convert = using ?? `${column}::${newType}`;
       const fn = ident(fitName(`${bare}_${cmd.name}_sync`));
+      // The types alone would keep the rows (timestamp → timestamptz): the USING expression is what rewrites.
+      const computed = using !== undefined && decided !== undefined && decided !== 'rewrite';
       rewrites.push({
         column: cmd.name,
         change: current
-          ? `${cmd.name}: ${current.type} → ${newType}`
+          ? `${cmd.name}: ${current.type} → ${newType}${computed ? ` USING ${using}` : ''}`
           : `${cmd.name} → ${newType} (current type unknown)`,
         known: current !== undefined,
+        computed,
         steps: [
           step(
             'Add the new column (metadata-only).',
@@ -151,6 +154,8 @@ interface ColumnRewrite {
   change: string;
   /** The current type is known (from history or a snapshot), so the rewrite is a fact, not a possibility. */
   known: boolean;
+  /** Rewritten because USING computes every value anew, not because the types differ in storage. */
+  computed: boolean;
   steps: FixStep[];
 }
 
@@ -165,9 +170,9 @@ function rewriteHit(context: RuleContext, table: Relation, rewrites: ColumnRewri
   const message =
     rewrites.length === 1 && only
       ? only.known
-        ? `${table.display}.${only.change} is not binary-compatible, so ${table.display}${size} and its indexes are rewritten under ACCESS EXCLUSIVE.`
+        ? `${table.display}.${only.change} ${only.computed ? 'computes every value anew' : 'is not binary-compatible'}, so ${table.display}${size} and its indexes are rewritten under ACCESS EXCLUSIVE.`
         : `${table.display}.${only.change.replace(' (current type unknown)', '')}: the current type is unknown (give a schema snapshot or earlier migrations); unless it is a binary-compatible widening, ${table.display}${size} is rewritten under ACCESS EXCLUSIVE.`
-      : `${table.display}: ${rewrites.map((rewrite) => rewrite.change).join('; ')}. ${known.length > 0 ? `${known.length === rewrites.length ? 'None is' : 'Not every one is'} binary-compatible, so ${table.display}${size} and its indexes are rewritten once under ACCESS EXCLUSIVE.` : `Unless each is a binary-compatible widening, ${table.display}${size} is rewritten once under ACCESS EXCLUSIVE (give a schema snapshot or earlier migrations to know).`}`;
+      : `${table.display}: ${rewrites.map((rewrite) => rewrite.change).join('; ')}. ${known.length > 0 ? `${rewrites.some((rewrite) => rewrite.computed) ? 'Each computes its values anew (USING) or is not' : known.length === rewrites.length ? 'None is' : 'Not every one is'} binary-compatible, so ${table.display}${size} and its indexes are rewritten once under ACCESS EXCLUSIVE.` : `Unless each is a binary-compatible widening, ${table.display}${size} is rewritten once under ACCESS EXCLUSIVE (give a schema snapshot or earlier migrations to know).`}`;
   const columns = rewrites.length > 1;
   return {
     message,

@@ -27,6 +27,7 @@ import {
   recordDown,
   uncompiled,
 } from './js-common.js';
+import { codeOnly } from './js-static.js';
 import { currentCallSite, withCallSites } from './origin-context.js';
 import { conventionalDirs, entry, filesOf, finish, readIndexed } from './scan-common.js';
 import { writeTypeorm } from './typeorm-write.js';
@@ -75,56 +76,138 @@ function typeFor(engine: Engine | undefined, configured: string | undefined): st
 const TRANSACTION = "all pending migrations in one transaction (migrationsTransactionMode 'all', the default)";
 const TYPEORM_CODE = /\bMigrationInterface\b|\bqueryRunner\s*:\s*QueryRunner\b/;
 
-/** The folders in the data source's `migrations` globs; else folders of `<unix ms>-Name.ts` files or TypeORM classes. */
+/**
+ * The folders in the data source's `migrations` globs; else folders of `<unix ms>-Name.ts` files or TypeORM classes.
+ * The folders of one DataSource are one scan: TypeORM loads all their migrations and runs them in timestamp order.
+ */
 function scanTypeorm(context: PackageContext): MigrationScan[] {
   const isTypeorm = (file: string) => TYPEORM_CODE.test(readIndexed(context, file));
-  const dirs = new Set<string>();
+  const walked = (dir: string) => context.files.dirs.has(dir);
+  const groups: string[][] = [];
   for (const file of ownFilesNamed(
     context,
     /^(ormconfig\.(json|js|ts)|.*data-?source\.(c|m)?(js|ts)|typeorm\.config\.(js|ts))$/i,
   )) {
-    const list = /migrations['"]?\s*:\s*\[([^\]]*)\]/.exec(readIndexed(context, file))?.[1] ?? '';
-    for (const match of list.matchAll(/(__dirname\s*\+\s*)?['"`]([^'"`]+)['"`]/g)) {
+    const dirs = configuredMigrationGlobs(readIndexed(context, file)).map((glob) => {
       // `__dirname + '/migrations/*.ts'` is relative to the config file; a plain string to the working directory.
-      const base = match[1] ? dirOf(file) : context.dir;
-      const pattern = match[2]!.replace(/^\.?\//, '');
+      const base = glob.fromConfigFile ? dirOf(file) : context.dir;
+      const pattern = glob.pattern.replace(/^\.?\//, '');
       const fixed = pattern.split('/').filter((part) => !/[*{]/.test(part));
       const looksLikeFile = /\.(ts|js)$/.test(fixed.at(-1) ?? '');
-      dirs.add(joinRelative(base, ...(looksLikeFile ? fixed.slice(0, -1) : fixed)));
-    }
+      return joinRelative(base, ...(looksLikeFile ? fixed.slice(0, -1) : fixed));
+    });
+    groups.push(dirs.filter(walked));
   }
   // Configured folders that were not walked (dist/ is skipped): fall back to finding TypeORM-named files.
-  if (![...dirs].some((dir) => context.files.dirs.has(dir))) {
+  if (!groups.some((group) => group.length > 0)) {
     for (const dir of context.ownDirs) {
       const named = context.files.filesIn(dir).some((name) => /^\d{13}-.+\.(ts|js)$/.test(name));
       if (named && (context.tools.has('typeorm') || filesOf(context, dir, /\.(c|m)?(js|ts)$/).some(isTypeorm)))
-        dirs.add(dir);
+        groups.push([dir]);
     }
     for (const dir of conventionalDirs(context)) {
-      if (filesOf(context, dir, /^\d+-.+\.(c|m)?(js|ts)$/).some(isTypeorm)) dirs.add(dir);
+      if (filesOf(context, dir, /^\d+-.+\.(c|m)?(js|ts)$/).some(isTypeorm)) groups.push([dir]);
     }
   }
-  return [...dirs]
-    .filter((dir) => context.files.dirs.has(dir))
-    .sort()
-    .map((dir) => {
-      const migrations = filesOf(context, dir, /^\d+-.+\.(c|m)?(js|ts)$/)
-        .filter((file) => !/\.d\.[cm]?ts$/.test(file))
-        .map((file) => {
-          const text = readIndexed(context, file);
-          const id = baseOf(file).replace(/\.(c|m)?(js|ts)$/, '');
-          return entry(
-            'typeorm',
-            file,
-            id,
-            id.replace(/^\d+-/, ''),
-            /\basync\s+down\s*\([^)]*\)[^{]*\{\s*[^}\s]/.test(text),
-            !/transaction\s*=\s*false/.test(text),
-          );
-        })
-        .sort((a, b) => Number(/^\d+/.exec(a.id)?.[0]) - Number(/^\d+/.exec(b.id)?.[0]));
-      return finish('typeorm', TRANSACTION, dir, migrations, context);
-    });
+  const taken = new Set<string>();
+  const scans: MigrationScan[] = [];
+  for (const group of groups) {
+    // The first configured folder names the scan; `check <another one>` narrows the read to that one.
+    const dirs = [...new Set(group)].filter((dir) => !taken.has(dir));
+    for (const dir of dirs) taken.add(dir);
+    const [dir, ...alongside] = dirs;
+    if (dir === undefined) continue;
+    const scan = finish('typeorm', TRANSACTION, dir, dirs.flatMap(migrationEntries).sort(inTimestampOrder), context);
+    if (alongside.length > 0) scan.dir.alongside = alongside;
+    scans.push(scan);
+  }
+  return scans.sort((a, b) => (a.dir.path < b.dir.path ? -1 : a.dir.path > b.dir.path ? 1 : 0));
+
+  function migrationEntries(dir: string) {
+    return filesOf(context, dir, /^\d+-.+\.(c|m)?(js|ts)$/)
+      .filter((file) => !/\.d\.[cm]?ts$/.test(file))
+      .map((file) => {
+        const text = readIndexed(context, file);
+        const id = baseOf(file).replace(/\.(c|m)?(js|ts)$/, '');
+        return entry(
+          'typeorm',
+          file,
+          id,
+          id.replace(/^\d+-/, ''),
+          /\basync\s+down\s*\([^)]*\)[^{]*\{\s*[^}\s]/.test(text),
+          !/transaction\s*=\s*false/.test(text),
+        );
+      });
+  }
+}
+
+const inTimestampOrder = (a: { id: string }, b: { id: string }) =>
+  Number(/^\d+/.exec(a.id)?.[0]) - Number(/^\d+/.exec(b.id)?.[0]);
+
+interface ConfiguredGlob {
+  pattern: string;
+  fromConfigFile: boolean;
+}
+
+/**
+ * The path-like strings of the DataSource's `migrations` value: an array, or a conditional choosing between arrays
+ * (both branches are read). A template's `${…}` parts are dropped, so `${isJest ? '' : 'dist/'}src/…` reads as
+ * the source folder `src/…`; `${__dirname}` makes the path relative to the config file.
+ */
+function configuredMigrationGlobs(text: string): ConfiguredGlob[] {
+  const key = /\bmigrations['"]?\s*:/.exec(text);
+  if (!key) return [];
+  const code = codeOnly(text);
+  const globs: ConfiguredGlob[] = [];
+  let depth = 0;
+  for (let index = key.index + key[0].length; index < text.length; index++) {
+    const char = code[index];
+    if (char === '(' || char === '[' || char === '{') depth++;
+    else if (char === ')' || char === ']' || char === '}') {
+      if (depth-- === 0) break;
+    } else if (char === ',' && depth === 0) break;
+    else if (char === '`' || char === '"' || char === "'") {
+      const literal = char === '`' ? templateAt(text, code, index) : quotedAt(text, code, index);
+      if (/[/*]|\.(c|m)?(js|ts)$/.test(literal.pattern)) globs.push(literal);
+      index = literal.end - 1;
+    }
+  }
+  return globs;
+}
+
+function quotedAt(text: string, code: string, start: number): ConfiguredGlob & { end: number } {
+  const close = code.indexOf(code[start]!, start + 1);
+  const end = close === -1 ? text.length : close + 1;
+  const fromConfigFile = /__dirname\s*\+\s*$/.test(text.slice(0, start));
+  return { pattern: text.slice(start + 1, end - 1), fromConfigFile, end };
+}
+
+function templateAt(text: string, code: string, start: number): ConfiguredGlob & { end: number } {
+  let pattern = '';
+  let fromConfigFile = false;
+  let index = start + 1;
+  while (index < text.length && text[index] !== '`') {
+    if (text[index] === '$' && text[index + 1] === '{') {
+      const close = closingBrace(code, index + 1);
+      if (text.slice(index + 2, close).trim() === '__dirname') fromConfigFile = true;
+      index = close + 1;
+    } else {
+      const escaped = text[index] === '\\';
+      pattern += text[escaped ? index + 1 : index] ?? '';
+      index += escaped ? 2 : 1;
+    }
+  }
+  return { pattern, fromConfigFile, end: index + 1 };
+}
+
+/** The index of the `}` closing the `{` at `open` (strings are blanked in `code`, so their braces do not count). */
+function closingBrace(code: string, open: number): number {
+  let depth = 0;
+  for (let index = open; index < code.length; index++) {
+    if (code[index] === '{') depth++;
+    else if (code[index] === '}' && --depth === 0) return index;
+  }
+  return code.length;
 }
 
 /** typeorm/src/migration/MigrationExecutor.ts: "migrations" (id, timestamp bigint, name = the class name). */
@@ -158,8 +241,11 @@ export const typeorm: FormatReader = {
     const configured = await configuredType(context.package);
     const type = typeFor(context.engine, configured);
     const declared = TYPE_ENGINES[configured ?? ''];
-    const { files } = await listEntries(context.directory);
-    const all = files.filter((file) => isScript(file)).map((file) => path.join(context.directory, file));
+    const all: string[] = [];
+    for (const directory of [context.directory, ...(context.alongside ?? [])]) {
+      const { files } = await listEntries(directory);
+      all.push(...files.filter((file) => isScript(file)).map((file) => path.join(directory, file)));
+    }
     const chosen = all.filter((absolute) => selected(context.only, absolute));
     const result: FormatRead = { migrations: [], errors: [], ...(declared ? { engine: declared } : {}) };
     if (!context.executeProjectCode) {

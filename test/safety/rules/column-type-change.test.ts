@@ -89,10 +89,21 @@ ruleCases('column-type-change', {
       fix: [/^SET TIME ZONE 'UTC';/],
     },
     // Any other USING expression is computed row by row: a rewrite, time zone or not.
+    // The types alone keep the rows there (checked on PostgreSQL 15: USING placed_at::timestamptz under UTC keeps
+    // the relfilenode, USING placed_at AT TIME ZONE 'UTC' changes it): the message names the USING, not the types.
     {
       sql: "SET timezone = 'UTC';\nALTER TABLE orders ALTER COLUMN placed_at TYPE timestamptz USING placed_at AT TIME ZONE 'UTC';",
       options: orders,
       fix: [/SELECT placed_at AT TIME ZONE 'UTC' FROM/],
+      message:
+        /^orders\.placed_at: timestamp → timestamptz USING placed_at AT TIME ZONE 'UTC' computes every value anew, so orders/,
+    },
+    // twenty's useTimestampWithTZ on a column already timestamptz: the same type, rewritten for the USING.
+    {
+      sql: "ALTER TABLE orders ALTER COLUMN created_at TYPE timestamptz(3) USING created_at AT TIME ZONE 'UTC';",
+      options: orders,
+      message:
+        /^orders\.created_at: timestamptz\(3\) → timestamptz\(3\) USING created_at AT TIME ZONE 'UTC' computes every/,
     },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text USING note::varchar(10);', options: orders },
     // Through a cast that rewrites: int4 → int8 → text.
