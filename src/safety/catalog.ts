@@ -234,6 +234,7 @@ export class MigrationCatalog implements CatalogView {
       this.indexPrefixes.set(index.table, counts);
     }
     for (let length = 1; length <= index.columns.length; length++) {
+      if (!servesLookupsOn(index, index.columns.slice(0, length))) continue;
       const prefix = prefixKey(index.columns.slice(0, length));
       const count = (counts.get(prefix) ?? 0) + change;
       if (count > 0) counts.set(prefix, count);
@@ -699,9 +700,10 @@ export class MigrationCatalog implements CatalogView {
     // Indexes and the foreign keys that reference the column follow it, as PostgreSQL keeps them by attribute number.
     for (const name of [...(this.indexesByTable.get(key) ?? [])]) {
       const index = this.indexByName.get(name);
-      if (!index?.columns.includes(column)) continue;
+      if (!index?.columns.includes(column) && !index?.notNullPredicate?.includes(column)) continue;
       this.touchIndex(name);
-      this.putIndex(name, { ...index, columns: renamed(index.columns) });
+      const predicate = index.notNullPredicate ? { notNullPredicate: renamed(index.notNullPredicate) } : {};
+      this.putIndex(name, { ...index, columns: renamed(index.columns), ...predicate });
     }
     this.updateReferencesTo(key, (references) =>
       references.columns.includes(column) ? { ...references, columns: renamed(references.columns) } : undefined,
@@ -866,7 +868,19 @@ function cloneTable(state: TableState): TableState {
 export function hasIndexStartingWith(catalog: CatalogView, table: string, columns: readonly string[]): boolean {
   if (catalog instanceof MigrationCatalog) return catalog.hasIndexStartingWith(table, columns);
   const wanted = prefixKey(columns);
-  return catalog.indexes(table).some((index) => prefixKey(index.columns.slice(0, columns.length)) === wanted);
+  return catalog
+    .indexes(table)
+    .some((index) => servesLookupsOn(index, columns) && prefixKey(index.columns.slice(0, columns.length)) === wanted);
+}
+
+/**
+ * Whether a lookup by equality on these columns can use the index: a partial one only when its WHERE follows from
+ * that equality (`col IS NOT NULL` on them). PostgreSQL 15 plans `DELETE FROM ONLY oauth_consents WHERE client_id
+ * = $1` (an ON DELETE CASCADE) as a scan although an index on (client_id) WHERE revoked_at IS NULL exists.
+ */
+function servesLookupsOn(index: IndexInfo, columns: readonly string[]): boolean {
+  if (index.partial !== true) return true;
+  return index.notNullPredicate?.every((column) => columns.includes(column)) === true;
 }
 
 /**

@@ -439,12 +439,32 @@ export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransa
         columns,
         unique: stmt.unique === true,
         partial: stmt.whereClause !== undefined,
+        ...notNullPredicate(stmt.whereClause),
       });
       break;
     }
     default:
       break;
   }
+}
+
+/** `{ notNullPredicate }` when an index's WHERE is only `col IS NOT NULL` tests (joined by AND); else nothing. */
+function notNullPredicate(where: Node | undefined): { notNullPredicate?: string[] } {
+  if (!where) return {};
+  const bool = 'BoolExpr' in where ? where.BoolExpr : undefined;
+  const tests = bool?.boolop === 'AND_EXPR' ? (bool.args ?? []) : bool ? [] : [where];
+  const columns: string[] = [];
+  for (const test of tests) {
+    const nullTest = 'NullTest' in test ? test.NullTest : undefined;
+    const column = nullTest?.nulltesttype === 'IS_NOT_NULL' ? namesOf(columnFields(nullTest.arg)).at(-1) : undefined;
+    if (!column) return {};
+    columns.push(column);
+  }
+  return columns.length > 0 ? { notNullPredicate: columns } : {};
+}
+
+function columnFields(node: Node | undefined): Node[] | undefined {
+  return node && 'ColumnRef' in node ? node.ColumnRef.fields : undefined;
 }
 
 function createTable(catalog: MigrationCatalog, stmt: CreateStmt, inTransaction: boolean): void {

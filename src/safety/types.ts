@@ -244,6 +244,8 @@ export interface IndexInfo {
   unique: boolean;
   /** Built with a WHERE clause (false: known to cover every row; undefined: not known, e.g. from a snapshot). */
   partial?: boolean;
+  /** A partial index whose WHERE only says these columns are NOT NULL, which equality on them implies. */
+  notNullPredicate?: string[];
 }
 
 export interface RuleContext {

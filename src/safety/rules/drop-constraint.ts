@@ -1,7 +1,7 @@
 import { guaranteeRestored, isKeyGuarantee } from '../dropped-constraints.js';
 import { displayTable } from '../names.js';
 import type { ConstraintInfo, MigrationEndHit, Rule, RuleContext, RuleHit } from '../types.js';
-import { alterTableOf, isExistingTable, keySql, LOCK_TIMEOUT_SQL, step } from './ast.js';
+import { alterTableOf, isExistingTable, keySql, LOCK_TIMEOUT_SQL, type Relation, step } from './ast.js';
 
 export const dropConstraint: Rule = {
   meta: {
@@ -41,7 +41,7 @@ export const dropConstraint: Rule = {
         (notNullNow(context, table.key, column) || altered.cmds.some((other) => setsNotNull(other, column)))
       )
         continue;
-      hits.push(droppedHit(cmd.name, table.display, known, context.statement.sql));
+      hits.push(droppedHit(cmd.name, table, known, context.statement.sql));
     }
     return hits;
   },
@@ -49,10 +49,10 @@ export const dropConstraint: Rule = {
     const hits: MigrationEndHit[] = [];
     for (const dropped of context.droppedKeys) {
       if (guaranteeRestored(context.catalog, dropped)) continue;
-      const display = keySql(dropped.table);
+      const table = { key: dropped.table, display: keySql(dropped.table) };
       hits.push({
         at: dropped.at,
-        ...droppedHit(dropped.constraint.name, display, dropped.constraint, dropped.at.sql),
+        ...droppedHit(dropped.constraint.name, table, dropped.constraint, dropped.at.sql),
       });
     }
     return hits;
@@ -76,10 +76,10 @@ const KIND_NAMES: Record<ConstraintInfo['kind'], string> = {
   'not-null': 'NOT NULL constraint',
 };
 
-function droppedHit(name: string, table: string, known: ConstraintInfo | undefined, sql: string): RuleHit {
+function droppedHit(name: string, table: Relation, known: ConstraintInfo | undefined, sql: string): RuleHit {
   return {
-    message: `Dropping ${known ? KIND_NAMES[known.kind] : 'constraint'} ${name} on ${table} removes a guarantee on its data${lockNote(known)}.`,
-    table,
+    message: `Dropping ${known ? KIND_NAMES[known.kind] : 'constraint'} ${name} on ${table.display} removes a guarantee on its data${lockNote(known, table.key)}.`,
+    table: table.display,
     ...(isKeyGuarantee(known?.kind) ? { severity: 'warning' as const } : {}),
     fix: {
       summary: 'Drop it deliberately, with a bounded lock wait.',
@@ -94,9 +94,10 @@ function droppedHit(name: string, table: string, known: ConstraintInfo | undefin
 }
 
 /** The other table a dropped foreign key locks ACCESS EXCLUSIVE, or that it is not known whether there is one. */
-function lockNote(known: ConstraintInfo | undefined): string {
+function lockNote(known: ConstraintInfo | undefined, table: string): string {
   if (!known) return ' (unknown whether it is a foreign key, which would lock the table it references too)';
-  return known.kind === 'foreign-key' && known.references
+  // A self-referencing key (refresh_tokens.parent → refresh_tokens.token) locks no other table.
+  return known.kind === 'foreign-key' && known.references && known.references.table !== table
     ? ` (and locks ${displayTable(known.references.table)} ACCESS EXCLUSIVE too)`
     : '';
 }

@@ -1,5 +1,5 @@
 import { foreignKeyLookupIndexed } from '../catalog.js';
-import type { CatalogView, MigrationEndHit, Rule } from '../types.js';
+import type { CatalogView, IndexInfo, MigrationEndHit, Rule } from '../types.js';
 import { columnList, displayOf, ident, indexName, keySql, type Relation, step } from './ast.js';
 
 export const foreignKeyMissingIndex: Rule = {
@@ -38,16 +38,27 @@ export const foreignKeyMissingIndex: Rule = {
       if (reported.has(id) || foreignKeyLookupIndexed(catalog, table, columns)) continue;
       reported.add(id);
       const relation: Relation = { key: table, display: keySql(table) };
-      hits.push({
-        at,
-        ...(newTable ? newTableHit : existingTableHit)(relation, columns, displayOf(references), catalog),
-      });
+      const hit = (newTable ? newTableHit : existingTableHit)(relation, columns, displayOf(references), catalog);
+      const partial = partialIndexStartingWith(catalog, table, columns);
+      if (partial) hit.message = partialMessage(relation, columns, displayOf(references), partial);
+      hits.push({ at, ...hit });
     }
     return hits;
   },
 };
 
 type HitBody = Omit<MigrationEndHit, 'at'>;
+
+/** An index on the key's columns that exists but whose WHERE the key lookup does not imply. */
+function partialIndexStartingWith(catalog: CatalogView, table: string, columns: string[]): IndexInfo | undefined {
+  return catalog
+    .indexes(table)
+    .find((index) => index.partial === true && columns.every((column, at) => index.columns[at] === column));
+}
+
+function partialMessage(relation: Relation, columns: string[], references: string, index: IndexInfo): string {
+  return `${relation.display} (${columns.join(', ')}) references ${references}, but its index ${displayOf(index.name)} is partial: deletes and key updates on ${references} cannot use it and will scan ${relation.display}.`;
+}
 
 function newTableHit(relation: Relation, columns: string[], references: string): HitBody {
   return {

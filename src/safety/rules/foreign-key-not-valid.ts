@@ -1,7 +1,7 @@
 import type { Constraint } from 'libpg-query';
 import { validatesAddedColumnKeys } from '../added-column-checks.js';
 import { namesOf } from '../names.js';
-import type { FixStep, Rule, RuleHit } from '../types.js';
+import type { FixStep, Rule, RuleContext, RuleHit } from '../types.js';
 import {
   alterTableOf,
   columnConstraints,
@@ -106,8 +106,12 @@ export const foreignKeyNotValid: Rule = {
       before: FixStep[],
     ): RuleHit {
       const target = relationOf(constraint.pktable);
+      const other = target && target.key !== on.key ? target.display : undefined;
+      const blocked = readsBlocked(ctx, on.key)
+        ? `reads and writes of ${on.display}${other ? ` and writes to ${other}` : ''} are`
+        : `writes to ${on.display}${other ? ` and ${other}` : ''} are`;
       return {
-        message: `Foreign key ${name} on ${on.display}${sizeNote(ctx, on.key)} is validated at once: writes to ${on.display}${target && target.key !== on.key ? ` and ${target.display}` : ''} are blocked while every row is checked.`,
+        message: `Foreign key ${name} on ${on.display}${sizeNote(ctx, on.key)} is validated at once: ${blocked} blocked while every row is checked.`,
         table: on.display,
         severity: severityForSize(ctx, on.key),
         fix: {
@@ -129,3 +133,9 @@ export const foreignKeyNotValid: Rule = {
     }
   },
 };
+
+/** The check runs under ACCESS EXCLUSIVE on the table: taken by this ALTER (ADD COLUMN) or earlier in the transaction. */
+function readsBlocked(context: RuleContext, table: string): boolean {
+  if (context.inTransaction && context.accessExclusiveHeld.has(table)) return true;
+  return context.statementLocks.some((lock) => lock.table === table && lock.mode === 'ACCESS EXCLUSIVE');
+}

@@ -32,6 +32,8 @@ export const requireConcurrentIndexDeletion: Rule = {
       if (tableKey && !isExistingTable(context, tableKey)) continue;
       // IF EXISTS of an index the known schema does not have: PostgreSQL skips it and locks nothing.
       if (!tableKey && drop.missing_ok && context.catalog.schemaKnown) continue;
+      // The transaction already holds the table ACCESS EXCLUSIVE: the drop waits for no one and blocks no one more.
+      if (tableKey && context.inTransaction && context.accessExclusiveHeld.has(tableKey)) continue;
       hits.push({
         message: `DROP INDEX ${name} locks its table against reads and writes; drop it concurrently.`,
         ...(tableKey ? { table: tableKey } : {}),

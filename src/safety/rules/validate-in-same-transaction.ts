@@ -42,7 +42,7 @@ export const validateInSameTransaction: Rule = {
       if (context.catalog.tableCreatedInCurrentTransaction(table.key)) continue;
       hits.push({
         message: constraint?.addedInCurrentTransaction
-          ? `${cmd.name} was added NOT VALID in this same transaction: its lock on ${table.display} is still held, so this VALIDATE scans the table while ${constraint.kind === 'foreign-key' ? 'writes are' : 'reads and writes are'} blocked.`
+          ? `${cmd.name} was added NOT VALID in this same transaction: its lock on ${table.display} is still held, so this VALIDATE scans the table while ${constraint.kind === 'foreign-key' && !heldLock ? 'writes are' : 'reads and writes are'} blocked.`
           : `${table.display} is still locked ACCESS EXCLUSIVE by an earlier statement of this transaction, so this VALIDATE scans it while reads and writes are blocked.`,
         table: table.display,
         fix: {

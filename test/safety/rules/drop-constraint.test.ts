@@ -53,7 +53,26 @@ ruleCases('drop-constraint', {
       severity: 'info',
       fix: [/^SET lock_timeout = '5s';\nALTER TABLE orders DROP CONSTRAINT orders_total_check;$/],
     },
-    { sql: 'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;', options: fk, severity: 'warning' },
+    {
+      sql: 'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;',
+      options: fk,
+      severity: 'warning',
+      message: /\(and locks users ACCESS EXCLUSIVE too\)/,
+    },
+    // supabase/auth 20221114143410: a self-referencing key locks no second table (pg_locks: refresh_tokens only).
+    {
+      sql: 'ALTER TABLE refresh_tokens DROP CONSTRAINT refresh_tokens_parent_fkey;',
+      options: {
+        catalog: {
+          history: [
+            {
+              sql: 'CREATE TABLE refresh_tokens (token text UNIQUE, parent text CONSTRAINT refresh_tokens_parent_fkey REFERENCES refresh_tokens (token));',
+            },
+          ],
+        },
+      },
+      message: /^Dropping foreign key refresh_tokens_parent_fkey on refresh_tokens removes a guarantee on its data\.$/,
+    },
     { sql: 'ALTER TABLE orders DROP CONSTRAINT IF EXISTS a, DROP CONSTRAINT b;', count: 2 },
     // A key on other columns does not keep (a, b) unique.
     {

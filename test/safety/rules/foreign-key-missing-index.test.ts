@@ -42,8 +42,26 @@ ruleCases('foreign-key-missing-index', {
       options: indexed,
       severity: 'warning',
     },
+    // supabase/auth oauth_consents: a partial index skips rows the cascade must find (PostgreSQL 15 plans
+    // DELETE FROM ONLY oauth_consents WHERE client_id = $1 as a scan; a client delete: seq scans, no index scan).
+    {
+      sql: 'CREATE TABLE consents (id uuid PRIMARY KEY, client_id uuid REFERENCES clients (id), revoked_at timestamptz);\nCREATE INDEX consents_active_client_idx ON consents (client_id) WHERE revoked_at IS NULL;',
+      count: 1,
+      message: /its index consents_active_client_idx is partial: deletes and key updates on clients cannot use it/,
+    },
+    {
+      sql: 'CREATE TABLE consents (id uuid PRIMARY KEY, client_id uuid REFERENCES clients (id), revoked_at timestamptz);\nCREATE INDEX consents_client_revoked_idx ON consents (client_id, revoked_at) WHERE revoked_at IS NOT NULL;',
+      count: 1,
+    },
   ],
   good: [
+    // Equality on client_id implies client_id IS NOT NULL: PostgreSQL 15 plans the cascade on this index.
+    {
+      sql: 'CREATE TABLE consents (id uuid PRIMARY KEY, client_id uuid REFERENCES clients (id));\nCREATE INDEX consents_client_idx ON consents (client_id) WHERE client_id IS NOT NULL;',
+    },
+    {
+      sql: 'CREATE TABLE consents (id uuid PRIMARY KEY, cid uuid REFERENCES clients (id));\nCREATE INDEX consents_client_idx ON consents (cid) WHERE cid IS NOT NULL;\nALTER TABLE consents RENAME COLUMN cid TO client_id;',
+    },
     { sql: 'ALTER TABLE orders ADD FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;', options: indexed },
     // The lookup is equality on each column: an index on them in another order serves it (langfuse's trace_media;
     // PostgreSQL 15 plans the cascade as an index scan on (project_id, media_id)).

@@ -12,10 +12,13 @@ ruleCases('foreign-key-not-valid', {
         { sql: /^ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;$/, separateMigration: true },
         /SET lock_timeout/,
       ],
+      message: /: writes to orders and users are blocked while every row is checked/,
     },
     {
       // A default (NULL too) makes PostgreSQL check the added column's key against every row.
       sql: 'ALTER TABLE orders ADD COLUMN user_id bigint DEFAULT NULL REFERENCES users (id) ON DELETE CASCADE;',
+      // supabase/auth 20230818113222: pg_locks holds saml_relay_states ACCESS EXCLUSIVE during the check.
+      message: /reads and writes of orders and writes to users are blocked while every row is checked/,
       fix: [
         /ALTER TABLE orders ADD COLUMN user_id bigint DEFAULT NULL;/,
         /ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY \(user_id\) REFERENCES users \(id\) ON DELETE CASCADE NOT VALID;/,

@@ -1,5 +1,9 @@
 import { ruleCases } from './run.js';
 
+const HISTORY = `CREATE TABLE orders (id bigint PRIMARY KEY, code text CONSTRAINT orders_code_key UNIQUE, status text);
+CREATE INDEX orders_status_idx ON orders (status);
+CREATE TABLE users (id bigint PRIMARY KEY, code text CONSTRAINT users_code_key UNIQUE);`;
+
 ruleCases('require-concurrent-index-deletion', {
   bad: [
     {
@@ -12,8 +16,19 @@ ruleCases('require-concurrent-index-deletion', {
     },
     { sql: 'DROP INDEX a_idx, b_idx;', count: 2, fix: [/a_idx/, /b_idx/] },
     { sql: 'CREATE TABLE t (a int);\nDROP INDEX old_idx;', count: 1 },
+    // The earlier ACCESS EXCLUSIVE is on another table: this drop still waits for its own.
+    {
+      sql: 'BEGIN;\nALTER TABLE users DROP CONSTRAINT users_code_key;\nDROP INDEX orders_status_idx;\nCOMMIT;',
+      options: { catalog: { history: [{ sql: HISTORY }] } },
+      count: 1,
+    },
   ],
   good: [
+    // supabase/auth 20250903112500: the ALTER TABLE before it holds oauth_clients ACCESS EXCLUSIVE (pg_locks).
+    {
+      sql: 'BEGIN;\nALTER TABLE orders DROP CONSTRAINT orders_code_key;\nDROP INDEX orders_status_idx;\nCOMMIT;',
+      options: { catalog: { history: [{ sql: HISTORY }] } },
+    },
     { sql: 'DROP INDEX CONCURRENTLY orders_status_idx;' },
     { sql: 'DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;' },
     { sql: 'CREATE TABLE t (a int);\nCREATE INDEX t_a_idx ON t (a);\nDROP INDEX t_a_idx;' },

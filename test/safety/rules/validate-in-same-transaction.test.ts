@@ -12,6 +12,13 @@ ruleCases('validate-in-same-transaction', {
     {
       sql: 'BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\nCOMMIT;',
       options: existing({ orders: [['user_id', 'int8']], users: [['id', 'int8', true]] }),
+      message: /while writes are blocked/,
+    },
+    // supabase/auth 20250904133000: the ADD COLUMN before it holds sessions ACCESS EXCLUSIVE, so a reader waits too.
+    {
+      sql: 'BEGIN;\nALTER TABLE orders ADD COLUMN user_id bigint;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;\nCOMMIT;',
+      options: existing({ orders: [['id', 'int8']], users: [['id', 'int8', true]] }),
+      message: /while reads and writes are blocked/,
     },
     {
       sql: 'ALTER TABLE orders ADD CONSTRAINT c CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT c;',
