@@ -33,6 +33,7 @@ import { preferTextOverVarchar } from './prefer-text-over-varchar.js';
 import { preferTimestamptz } from './prefer-timestamptz.js';
 import { primaryKeyUsingIndexNullable } from './primary-key-using-index-nullable.js';
 import { primaryKeyWithoutIndex } from './primary-key-without-index.js';
+import { refreshMaterializedView } from './refresh-materialized-view.js';
 import { renameColumn } from './rename-column.js';
 import { renameEnumValue } from './rename-enum-value.js';
 import { renameSchema } from './rename-schema.js';
@@ -44,6 +45,7 @@ import { requireLockTimeout } from './require-lock-timeout.js';
 import { requireStatementTimeout } from './require-statement-timeout.js';
 import { setNotNull } from './set-not-null.js';
 import { statementAfterAccessExclusive } from './statement-after-access-exclusive.js';
+import { tableStorageRewrite } from './table-storage-rewrite.js';
 import { transactionNesting } from './transaction-nesting.js';
 import { truncateTable } from './truncate-table.js';
 import { unbatchedBackfill } from './unbatched-backfill.js';
@@ -89,6 +91,7 @@ export const RULES: Rule[] = [
   preferTimestamptz,
   primaryKeyUsingIndexNullable,
   primaryKeyWithoutIndex,
+  refreshMaterializedView,
   renameColumn,
   renameEnumValue,
   renameSchema,
@@ -100,6 +103,7 @@ export const RULES: Rule[] = [
   requireStatementTimeout,
   setNotNull,
   statementAfterAccessExclusive,
+  tableStorageRewrite,
   transactionNesting,
   truncateTable,
   unbatchedBackfill,

@@ -115,6 +115,13 @@ export const LOCK_CASES: Record<string, LockCase> = {
     sql: () => 'CLUSTER orders USING orders_created_at_idx;',
     relations: ['orders'],
   },
+  'refresh-materialized-view': {
+    setup:
+      'CREATE TABLE orders (id bigint, total numeric);\nCREATE MATERIALIZED VIEW order_totals AS SELECT id, sum(total) AS total FROM orders GROUP BY id;\nCREATE UNIQUE INDEX order_totals_id_idx ON order_totals (id);',
+    data: 'INSERT INTO orders SELECT g, g FROM generate_series(1, 100) g;',
+    relations: ['order_totals'],
+  },
+  'table-storage-rewrite': { setup: 'CREATE UNLOGGED TABLE events (id bigint);', relations: ['events'] },
   'statement-after-access-exclusive': {
     setup: "CREATE TABLE users (id bigint, name text);\nINSERT INTO users VALUES (1, 'a');",
     relations: ['users'],
