@@ -13,6 +13,7 @@ import { concurrentlyInTransaction } from './concurrently-in-transaction.js';
 import { createDomainWithCheck } from './create-domain-with-check.js';
 import { createEnum } from './create-enum.js';
 import { detachPartitionConcurrently } from './detach-partition-concurrently.js';
+import { dropCascade } from './drop-cascade.js';
 import { dropColumn } from './drop-column.js';
 import { dropConstraint } from './drop-constraint.js';
 import { dropDatabase } from './drop-database.js';
@@ -71,6 +72,7 @@ export const RULES: Rule[] = [
   createDomainWithCheck,
   createEnum,
   detachPartitionConcurrently,
+  dropCascade,
   dropColumn,
   dropConstraint,
   dropDatabase,

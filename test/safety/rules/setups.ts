@@ -122,6 +122,10 @@ export const LOCK_CASES: Record<string, LockCase> = {
     relations: ['order_totals'],
   },
   'table-storage-rewrite': { setup: 'CREATE UNLOGGED TABLE events (id bigint);', relations: ['events'] },
+  'drop-cascade': {
+    setup: "CREATE TYPE order_status AS ENUM ('new', 'paid');\nCREATE TABLE orders (id bigint, status order_status);",
+    relations: ['orders'],
+  },
   'statement-after-access-exclusive': {
     setup: "CREATE TABLE users (id bigint, name text);\nINSERT INTO users VALUES (1, 'a');",
     relations: ['users'],
