@@ -140,7 +140,10 @@ describe('db-migration-agent check', () => {
   });
 
   it("--format json keeps a finding's own lock when it differs from its rule's", async () => {
-    const result = await run(['-', '--format', 'json', '--rows', 'users=5000000'], 'REFRESH MATERIALIZED VIEW CONCURRENTLY users;');
+    const result = await run(
+      ['-', '--format', 'json', '--rows', 'users=5000000'],
+      'REFRESH MATERIALIZED VIEW CONCURRENTLY users;',
+    );
     const parsed = JSON.parse(result.out) as {
       rules: Record<string, { locks: unknown[]; scansTable: boolean }>;
       files: Array<{ findings: Array<{ ruleId: string; locks?: unknown[]; scansTable?: boolean }> }>;

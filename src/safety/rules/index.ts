@@ -45,6 +45,7 @@ import { requireConcurrentReindex } from './require-concurrent-reindex.js';
 import { requireLockTimeout } from './require-lock-timeout.js';
 import { requireStatementTimeout } from './require-statement-timeout.js';
 import { setNotNull } from './set-not-null.js';
+import { setSchema } from './set-schema.js';
 import { statementAfterAccessExclusive } from './statement-after-access-exclusive.js';
 import { tableStorageRewrite } from './table-storage-rewrite.js';
 import { transactionNesting } from './transaction-nesting.js';
@@ -104,6 +105,7 @@ export const RULES: Rule[] = [
   requireLockTimeout,
   requireStatementTimeout,
   setNotNull,
+  setSchema,
   statementAfterAccessExclusive,
   tableStorageRewrite,
   transactionNesting,

@@ -126,6 +126,12 @@ export const LOCK_CASES: Record<string, LockCase> = {
     setup: "CREATE TYPE order_status AS ENUM ('new', 'paid');\nCREATE TABLE orders (id bigint, status order_status);",
     relations: ['orders'],
   },
+  'set-schema': {
+    setup: 'CREATE TABLE invoices (id bigint);',
+    sql: (schema) => `CREATE SCHEMA ${schema}_billing;\nALTER TABLE ${schema}.invoices SET SCHEMA ${schema}_billing;`,
+    relations: ['invoices'],
+    extraSchemas: (schema) => [`${schema}_billing`],
+  },
   'statement-after-access-exclusive': {
     setup: "CREATE TABLE users (id bigint, name text);\nINSERT INTO users VALUES (1, 'a');",
     relations: ['users'],
