@@ -74,6 +74,39 @@ describe('MikroORM, read statically', () => {
   });
 });
 
+describe('MikroORM: every script of the folder, as its default glob !(*.d).{js,ts,cjs} takes them (Medusa)', () => {
+  const root = fixture('sources-mikro-orm-medusa');
+
+  it('reads InitialSetup….ts too, in file-name order, each named by its file (MikroORM records that name)', async () => {
+    const result = await readMigrations(root);
+    expect(result.migrations.map((migration) => migration.id)).toEqual([
+      'InitialSetup20240227075933',
+      'Migration20240621145944',
+      'Migration20240716081800',
+    ]);
+  });
+
+  describe('on PostgreSQL', () => {
+    const database = throwAwaySchema('sources_mikro_medusa');
+
+    it('the statements read, in the order read, apply: the foreign key finds the table InitialSetup creates', async () => {
+      if (!database.available) return;
+      const { migrations } = await readMigrations(root);
+      const client = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path="${database.name}"` });
+      await client.connect();
+      try {
+        for (const migration of migrations) for (const statement of migration.up) await client.query(statement.sql);
+        const { rows } = await client.query(
+          "select conrelid::regclass::text as child, confrelid::regclass::text as parent from pg_constraint where conname = 'store_currency_store_id_foreign'",
+        );
+        expect(rows).toEqual([{ child: 'store_currency', parent: 'store' }]);
+      } finally {
+        await client.end();
+      }
+    });
+  });
+});
+
 describe('db-migrate, read statically', () => {
   const root = fixture('sources-db-migrate');
 

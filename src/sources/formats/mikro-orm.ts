@@ -19,7 +19,12 @@ const CONFIG_FILES = [
   'src/mikro-orm.config.ts',
   'src/mikro-orm.config.js',
 ];
-const FILE = /^(Migration\w*?)\.(ts|js|mjs|cjs)$/;
+/**
+ * MikroORM's default `migrations.glob`, `!(*.d).{js,ts,cjs}`: every script in the folder is a migration, whatever
+ * its name (Medusa's `InitialSetup<ts>.ts`), and its file name without the extension is its name in the table.
+ */
+const FILE = /^[^.].*\.(ts|js|mjs|cjs)$/;
+const isMigrationFile = (name: string) => FILE.test(name) && !/\.d\.[cm]?ts$/.test(name);
 const DRIVER_ENGINES: [string, Engine][] = [
   ['@mikro-orm/postgresql', 'postgresql'],
   ['@mikro-orm/mysql', 'mysql'],
@@ -66,9 +71,9 @@ function scanMikroOrm(context: PackageContext): MigrationScan[] {
     .map((candidate) => joinRelative(base, candidate))
     .filter((dir) => context.files.dirs.has(dir))
     .map((dir) => {
-      const migrations = filesOf(context, dir, /^Migration\d{14}.*\.(ts|js)$/).map((file) => {
+      const migrations = migrationFiles(filesOf(context, dir, FILE)).map((file) => {
         const text = readIndexed(context, file);
-        const id = baseOf(file).replace(/\.(ts|js)$/, '');
+        const id = baseOf(file).replace(/\.[cm]?[jt]s$/, '');
         return entry(
           'mikro-orm',
           file,
@@ -119,7 +124,7 @@ export const mikroOrm: FormatReader = {
 
 /** One file per class; when both the .ts source and its compiled .js sit in the folder, the .ts is read. */
 function migrationFiles(files: string[]): string[] {
-  const names = files.filter((file) => FILE.test(file) && !/\.d\.[cm]?ts$/.test(file));
+  const names = files.filter((file) => isMigrationFile(baseOf(file)));
   const hasTs = new Set(names.filter((file) => file.endsWith('.ts')).map((file) => file.replace(/\.ts$/, '')));
   return names
     .filter((file) => file.endsWith('.ts') || !hasTs.has(file.replace(/\.[cm]?js$/, '')))
@@ -195,11 +200,12 @@ export function readMigrationClass(
   if (optsOut) notes.push('isTransactional() returns false: MikroORM runs it outside a transaction.');
   else if (!transactionalDefault) notes.push('migrations.transactional is false in the config: no transaction.');
   notes.push('SQL read statically from the this.addSql() string literals (no code was run).');
-  const id = className.replace(/^Migration/, '') || className;
+  // MikroORM records a migration by its file name, not its class name (Medusa's product InitialSetup differ).
+  const id = baseOf(relative).replace(/\.[cm]?[jt]s$/, '');
   return {
     migration: {
-      id: className,
-      name: id.replace(/^\d+_?/, '') || className,
+      id,
+      name: id.replace(/^Migration/, '').replace(/^\d+_?/, '') || id,
       path: relative,
       format: 'mikro-orm',
       up: upStatements,
