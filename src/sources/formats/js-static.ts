@@ -163,7 +163,8 @@ export function callsIn(text: string, body: Body, callee: string, code = codeOnl
   for (const match of slice.matchAll(pattern)) {
     const at = body.start + match.index;
     const position = positionAt(text, at);
-    const argument = literalArgument(text, body.start + match.index + match[0].length);
+    const argumentStart = body.start + match.index + match[0].length;
+    const argument = constantArgument(text, code, argumentStart) ?? literalArgument(text, argumentStart);
     calls.push({ callee: match[0].replace(/\s*\($/, ''), ...position, ...argument });
   }
   return calls;
@@ -185,10 +186,31 @@ export function methodCalls(
 }
 
 /**
+ * The first argument at `start` when it is a name the file declares once, as a `const` set to string literals
+ * (Medusa's `const sql = `…`; this.addSql(sql)`): a const is never reassigned, so its value is the literal's.
+ */
+function constantArgument(text: string, code: string, start: number): ReturnType<typeof literalArgument> | undefined {
+  const name = /^\s*([A-Za-z_$][\w$]*)\s*[,)]/.exec(code.slice(start))?.[1];
+  if (!name) return undefined;
+  const escaped = name.replace(/\$/g, '\\$');
+  const declarations = [...code.matchAll(new RegExp(`(?<![\\w$.])(const|let|var)\\s+${escaped}\\s*=\\s*`, 'g'))];
+  const declaration = declarations[0];
+  if (declarations.length !== 1 || declaration?.[1] !== 'const' || declaration.index > start) return undefined;
+  const value = literalArgument(text, declaration.index + declaration[0].length, true);
+  if (value.sql !== undefined) return value;
+  const line = positionAt(text, declaration.index).line;
+  return { reason: `its argument \`${name}\` is the const of line ${line}, and ${value.reason}` };
+}
+
+/**
  * The first argument at `start` when it is string literals (`'…'`, `"…"`, `` `…` `` without `${…}`), possibly
  * joined with `+`, ending at `,` or `)`.
  */
-function literalArgument(text: string, start: number): Pick<LiteralCall, 'sql' | 'literal' | 'reason'> {
+function literalArgument(
+  text: string,
+  start: number,
+  initializer = false,
+): Pick<LiteralCall, 'sql' | 'literal' | 'reason'> {
   let index = skipSpace(text, start);
   const first = positionAt(text, index);
   let value = '';
@@ -212,9 +234,20 @@ function literalArgument(text: string, start: number): Pick<LiteralCall, 'sql' |
       continue;
     }
     if (text[index] === ',' || text[index] === ')') break;
+    if (initializer && initializerEnds(text, end, index)) break;
     return { reason: 'its argument is not only string literals' };
   }
   return { sql: value, literal: { line: first.line, column: first.column + 1, joined } };
+}
+
+/**
+ * Whether a declaration's initializer ends between a literal (ending at `end`) and the next token at `next`: at
+ * `;` or `}`, or at a line break before a token that starts a new statement (JavaScript's automatic semicolon).
+ */
+function initializerEnds(text: string, end: number, next: number): boolean {
+  const token = text[next];
+  if (token === undefined || token === ';' || token === '}') return true;
+  return text.slice(end, next).includes('\n') && /[\w$]/.test(token);
 }
 
 /** End of a template literal without substitutions; undefined when it has `${…}`. */
