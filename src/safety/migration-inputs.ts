@@ -312,11 +312,17 @@ function withoutCoveredPaths(root: string, paths: string[]): string[] {
   });
 }
 
-/** Migrations whose only read errors are calls left untranslated (Rails, Ecto): the rest of their SQL is known. */
+/**
+ * Read errors that leave the rest of a migration's SQL known: calls left untranslated (Rails, Ecto), SQL in a
+ * branch taken only at run time (MikroORM).
+ */
+const PARTIAL_READS = new Set(['untranslated-call', 'sql-conditional']);
+
+/** Migrations whose only read errors are PARTIAL_READS: the rest of their SQL is checked. */
 function partlyTranslated(failed: ReadonlyArray<{ path: string; error: { code: string } }>): Set<string> {
   const partial = new Set<string>();
   const otherwise = new Set<string>();
-  for (const error of failed) (error.error.code === 'untranslated-call' ? partial : otherwise).add(error.path);
+  for (const error of failed) (PARTIAL_READS.has(error.error.code) ? partial : otherwise).add(error.path);
   for (const path of otherwise) partial.delete(path);
   return partial;
 }

@@ -142,6 +142,56 @@ function expressionEnd(code: string, start: number): number {
   return code.length;
 }
 
+/** An `if` block or its `else` block inside a body: offsets of its text, the `if` line and its condition. */
+export interface ConditionalBlock {
+  start: number;
+  end: number;
+  line: number;
+  condition: string;
+  /** The `else` block: it runs when the condition is false. */
+  otherwise: boolean;
+}
+
+/** The `if (…) {…}` blocks of a body and their `else {…}` blocks (an `else if` is a block of its own). */
+export function conditionalBlocks(text: string, body: Body, code = codeOnly(text)): ConditionalBlock[] {
+  const blocks: ConditionalBlock[] = [];
+  for (const match of code.slice(body.start, body.end).matchAll(/(?<![\w$.])if\s*\(/g)) {
+    const at = body.start + match.index;
+    const open = at + match[0].length - 1;
+    const close = closing(code, open, '(', ')');
+    if (close === undefined) continue;
+    const condition = text
+      .slice(open + 1, close)
+      .replace(/\s+/g, ' ')
+      .trim();
+    const line = positionAt(text, at).line;
+    const then = blockAt(code, close + 1);
+    blocks.push({ ...then, line, condition, otherwise: false });
+    const after = skipSpace(code, then.end);
+    if (!/^else(?![\w$])/.test(code.slice(after, after + 5))) continue;
+    const otherwise = skipSpace(code, after + 4);
+    if (code[otherwise] === '{') blocks.push({ ...blockAt(code, otherwise), line, condition, otherwise: true });
+  }
+  return blocks;
+}
+
+/** The statement at `from`: a braced block, or a single statement up to its `;`. */
+function blockAt(code: string, from: number): { start: number; end: number } {
+  const start = skipSpace(code, from);
+  const end = code[start] === '{' ? closing(code, start, '{', '}') : code.indexOf(';', start);
+  return { start, end: end === undefined || end === -1 ? code.length : end + 1 };
+}
+
+/** Offset of the bracket that closes the one at `open`. */
+function closing(code: string, open: number, opener: string, closer: string): number | undefined {
+  let depth = 0;
+  for (let index = open; index < code.length; index++) {
+    if (code[index] === opener) depth++;
+    else if (code[index] === closer && --depth === 0) return index;
+  }
+  return undefined;
+}
+
 /** A call found in a body: its position, and the SQL when its first argument is a string literal. */
 export interface LiteralCall {
   callee: string;
