@@ -313,10 +313,10 @@ function withoutCoveredPaths(root: string, paths: string[]): string[] {
 }
 
 /**
- * Read errors that leave the rest of a migration's SQL known: calls left untranslated (Rails, Ecto), SQL in a
- * branch taken only at run time (MikroORM).
+ * Read errors that leave the rest of a migration's SQL known: calls left untranslated (Rails, Ecto), a call whose
+ * SQL is built at run time and SQL in a branch taken only at run time (MikroORM, db-migrate).
  */
-const PARTIAL_READS = new Set(['untranslated-call', 'sql-conditional']);
+const PARTIAL_READS = new Set(['untranslated-call', 'sql-not-static', 'sql-conditional']);
 
 /** Migrations whose only read errors are PARTIAL_READS: the rest of their SQL is checked. */
 function partlyTranslated(failed: ReadonlyArray<{ path: string; error: { code: string } }>): Set<string> {

@@ -81,6 +81,21 @@ async function addCurrencies(this: Migration) {
 `,
 );
 
+const BUILT = 'src/migrations/Migration20240401000000.ts';
+medusa.write(
+  BUILT,
+  `import { generatePostgresAlterColummnIfExistStatement } from '@medusajs/framework/utils';
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20240401000000 extends Migration {
+  async up(): Promise<void> {
+    this.addSql(generatePostgresAlterColummnIfExistStatement('store', ['name'], 'DROP NOT NULL'));
+    this.addSql('alter table if exists "store_currency" drop column if exists "store_id";');
+  }
+}
+`,
+);
+
 describe('MikroORM SQL in a branch taken at run time, or in a helper handed `this`', () => {
   it('reports each branch once and the helper call, and checks the statements that always run', async () => {
     const loaded = await loadMigrationInputs(medusa.root, ['src/migrations']);
@@ -88,6 +103,7 @@ describe('MikroORM SQL in a branch taken at run time, or in a helper handed `thi
       ['sql-conditional', SETUP, 6],
       ['sql-conditional', SETUP, 6],
       ['sql-not-static', HELPER, 5],
+      ['sql-not-static', BUILT, 6],
     ]);
     expect(loaded.errors[0]?.what).toContain('lines 7–8 runs only when `storeTables.length > 0`');
     const result = await checkSqlInputs(loaded.inputs, { root: medusa.root });
@@ -95,7 +111,10 @@ describe('MikroORM SQL in a branch taken at run time, or in a helper handed `thi
       file.findings.map((finding) => [finding.ruleId, finding.origin?.line]),
     );
     expect(findings.filter(([rule]) => rule === 'unknown-table')).toEqual([]);
-    // The DROP COLUMN after the branches always runs: it is checked.
+    // The DROP COLUMN after the branches always runs, and the one beside a call whose SQL is built at run time
+    // (Medusa's region, tax, user setups): both are checked.
     expect(findings).toContainEqual(['drop-column', 12]);
+    const built = result.files.find((file) => file.file === BUILT);
+    expect(built?.findings.map((finding) => [finding.ruleId, finding.origin?.line])).toContainEqual(['drop-column', 7]);
   });
 });
