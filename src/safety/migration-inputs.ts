@@ -381,7 +381,9 @@ async function readEarlier(
     if (targets.has(error.path) || narrowed.errors.some((each) => each.path === error.path)) continue;
     if (firstPath !== undefined && order(error.path, firstPath) > 0) continue;
     result.historyPartial = true;
-    result.notes.push(`${error.path} (earlier migration) could not be read: ${error.error.what}`);
+    // Its other statements are in the history (a Medusa setup with one branch left out): not "could not be read".
+    const partly = position.has(error.path) ? 'was read only in part' : 'could not be read';
+    result.notes.push(`${error.path} (earlier migration) ${partly}: ${error.error.what}`);
   }
   // The folder's checked inputs, in apply order, each after the unchecked migrations that run before it.
   const slots: number[] = [];

@@ -117,4 +117,12 @@ describe('MikroORM SQL in a branch taken at run time, or in a helper handed `thi
     const built = result.files.find((file) => file.file === BUILT);
     expect(built?.findings.map((finding) => [finding.ruleId, finding.origin?.line])).toContainEqual(['drop-column', 7]);
   });
+
+  it('checked alone, a later migration names the setup as read only in part, not as unread', async () => {
+    const loaded = await loadMigrationInputs(medusa.root, [HELPER]);
+    expect(loaded.notes).toContainEqual(
+      expect.stringMatching(new RegExp(`^${SETUP} \\(earlier migration\\) was read only in part: `)),
+    );
+    expect(loaded.history.map((earlier) => earlier.file)).toEqual([SETUP]);
+  });
 });
