@@ -19,7 +19,7 @@ import {
   truncateLocks,
 } from './related-locks.js';
 import { userTriggerLocks } from './trigger-functions.js';
-import { typeConversion } from './type-conversion.js';
+import { rebuiltPartialIndexes, typeConversion } from './type-conversion.js';
 import type { CatalogView, LockClaim, PgLockMode } from './types.js';
 
 /**
@@ -790,7 +790,7 @@ function refineWithCatalog(
     const conversion = typeConversion(before, after, mid ? typeNameText(mid) : undefined);
     if (conversion === 'binary') {
       effect.rewrite = false;
-      effect.scan = false;
+      effect.scan = rebuiltPartialIndexes(catalog, table, cmd.name).length > 0;
     } else if (conversion === 'reindex') {
       const column = cmd.name;
       effect.rewrite = false;

@@ -312,11 +312,17 @@ function withoutCoveredPaths(root: string, paths: string[]): string[] {
   });
 }
 
-/** Migrations whose only read errors are calls left untranslated (Rails, Ecto): the rest of their SQL is known. */
+/**
+ * Read errors that leave the rest of a migration's SQL known: calls left untranslated (Rails, Ecto), a call whose
+ * SQL is built at run time and SQL in a branch taken only at run time (MikroORM, db-migrate).
+ */
+const PARTIAL_READS = new Set(['untranslated-call', 'sql-not-static', 'sql-conditional']);
+
+/** Migrations whose only read errors are PARTIAL_READS: the rest of their SQL is checked. */
 function partlyTranslated(failed: ReadonlyArray<{ path: string; error: { code: string } }>): Set<string> {
   const partial = new Set<string>();
   const otherwise = new Set<string>();
-  for (const error of failed) (error.error.code === 'untranslated-call' ? partial : otherwise).add(error.path);
+  for (const error of failed) (PARTIAL_READS.has(error.error.code) ? partial : otherwise).add(error.path);
   for (const path of otherwise) partial.delete(path);
   return partial;
 }
@@ -375,7 +381,9 @@ async function readEarlier(
     if (targets.has(error.path) || narrowed.errors.some((each) => each.path === error.path)) continue;
     if (firstPath !== undefined && order(error.path, firstPath) > 0) continue;
     result.historyPartial = true;
-    result.notes.push(`${error.path} (earlier migration) could not be read: ${error.error.what}`);
+    // Its other statements are in the history (a Medusa setup with one branch left out): not "could not be read".
+    const partly = position.has(error.path) ? 'was read only in part' : 'could not be read';
+    result.notes.push(`${error.path} (earlier migration) ${partly}: ${error.error.what}`);
   }
   // The folder's checked inputs, in apply order, each after the unchecked migrations that run before it.
   const slots: number[] = [];

@@ -1,3 +1,5 @@
+import type { CatalogView, IndexInfo } from './types.js';
+
 /**
  * Whether ALTER COLUMN … TYPE rewrites the table: PostgreSQL keeps the table (and its relfilenode) when the old
  * type converts to the new one by a binary-coercible cast and any typmod change only widens what fits. The lock map
@@ -110,4 +112,12 @@ export function typeConversion(before: string, after: string, mid?: string): Con
   if (first === 'rewrite' || second === 'rewrite') return 'rewrite';
   if (first === 'reindex' || second === 'reindex') return 'reindex';
   return first === 'utc-only' || second === 'utc-only' ? 'utc-only' : 'binary';
+}
+
+/**
+ * The partial indexes on `column` that a type change keeps the rows for still rebuilds: PostgreSQL reuses an
+ * index only when it can compare it, and it does not compare WHERE clauses (CheckIndexCompatible).
+ */
+export function rebuiltPartialIndexes(catalog: CatalogView, table: string, column: string): IndexInfo[] {
+  return catalog.indexes(table).filter((index) => index.partial === true && index.columns.includes(column));
 }

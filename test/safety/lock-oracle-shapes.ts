@@ -208,6 +208,12 @@ export const LOCK_SHAPES: LockShape[] = [
   plain('ALTER TABLE t ALTER COLUMN v TYPE text USING v::text', ROWS),
   plain('ALTER TABLE t ALTER COLUMN a TYPE bigint USING a', ROWS),
   // Binary-coercible casts and widened precisions keep the table; a narrower precision rounds every value.
+  // The table is kept, its partial index on the column rebuilt (Medusa: text → text under WHERE deleted_at IS NULL).
+  {
+    sql: 'ALTER TABLE t ALTER COLUMN status TYPE text USING (status::text)',
+    setup: `${PLAIN}CREATE INDEX t_live_status_idx ON t (status) WHERE note IS NULL;`,
+    data: ROWS,
+  },
   typed('ALTER TABLE ty ALTER COLUMN addr TYPE inet'),
   typed('ALTER TABLE ty ALTER COLUMN doc TYPE text'),
   typed('ALTER TABLE ty ALTER COLUMN ts3 TYPE timestamp(6)'),

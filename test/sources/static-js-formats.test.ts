@@ -3,6 +3,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Migration } from '../../src/model.js';
+import { readMigrationClass } from '../../src/sources/formats/mikro-orm.js';
 import { readMigrations } from '../../src/sources/index.js';
 import { POSTGRES_URL, throwAwaySchema } from '../helpers/databases.js';
 import { fixture } from './tool-runs.js';
@@ -71,6 +72,67 @@ describe('MikroORM, read statically', () => {
   it('one file asked for', async () => {
     const result = await readMigrations(root, { path: 'src/migrations/Migration20240103100000.ts' });
     expect(result.migrations.map((migration) => migration.id)).toEqual(['Migration20240103100000']);
+  });
+});
+
+describe('MikroORM: every script of the folder, as its default glob !(*.d).{js,ts,cjs} takes them (Medusa)', () => {
+  const root = fixture('sources-mikro-orm-medusa');
+  const STORE = 'src/migrations/Migration20240716081800.ts';
+
+  it('reads InitialSetup….ts too, in file-name order, each named by its file (MikroORM records that name)', async () => {
+    const result = await readMigrations(root);
+    expect(result.errors).toEqual([]);
+    expect(result.migrations.map((migration) => migration.id)).toEqual([
+      'InitialSetup20240227075933',
+      'Migration20240621145944',
+      'Migration20240716081800',
+    ]);
+  });
+
+  it('reads `const sql = `…`; this.addSql(sql)` as the literal, at the lines of the const', async () => {
+    const result = await readMigrations(root, { path: STORE });
+    expect(result.errors).toEqual([]);
+    expect(located(result.migrations[0])).toEqual([
+      ['ALTER TABLE "store" ADD COLUMN IF NOT EXISTS "deleted_at" timestamptz NULL', STORE, 6],
+      ['CREATE INDEX IF NOT EXISTS "IDX_store_deleted_at" ON "store" (deleted_at)', STORE, 8],
+    ]);
+  });
+
+  it('a name that is not one const of literals stays not statically known, and says why', () => {
+    const migration = (body: string) =>
+      readMigrationClass(`class M extends Migration {\n  async up() {\n${body}\n  }\n}`, 'M.ts', 'postgresql');
+    const reasons = (body: string) =>
+      migration(body).errors.map((error) => error.error.what.replace(/^.*\(|\).*$/gs, ''));
+    expect(reasons('    const sql = `select $' + '{n}`\n    this.addSql(sql)')).toEqual([
+      'its argument `sql` is the const of line 3, and its template literal has substitutions',
+    ]);
+    expect(reasons("    let sql = 'select 1'\n    sql += ', 2'\n    this.addSql(sql)")).toEqual([
+      'its argument `sql` is not a string literal',
+    ]);
+    expect(reasons("    const sql = 'select 1'.trim()\n    this.addSql(sql)")).toHaveLength(1);
+    expect(
+      migration("    const sql = 'select 1' +\n      ', 2'\n    this.addSql(sql)").migration?.up.map((s) => s.sql),
+    ).toEqual(['select 1, 2']);
+  });
+
+  describe('on PostgreSQL', () => {
+    const database = throwAwaySchema('sources_mikro_medusa');
+
+    it('the statements read, in the order read, apply: the foreign key finds the table InitialSetup creates', async () => {
+      if (!database.available) return;
+      const { migrations } = await readMigrations(root);
+      const client = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path="${database.name}"` });
+      await client.connect();
+      try {
+        for (const migration of migrations) for (const statement of migration.up) await client.query(statement.sql);
+        const { rows } = await client.query(
+          "select conrelid::regclass::text as child, confrelid::regclass::text as parent from pg_constraint where conname = 'store_currency_store_id_foreign'",
+        );
+        expect(rows).toEqual([{ child: 'store_currency', parent: 'store' }]);
+      } finally {
+        await client.end();
+      }
+    });
   });
 });
 

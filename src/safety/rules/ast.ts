@@ -824,7 +824,8 @@ function lockedTables(context: RuleContext): Relation[] {
         add({ key, display: namesText(items) });
       } else {
         const tableKey = context.catalog.indexTable(name);
-        if (tableKey) add({ key: tableKey, display: displayOf(tableKey) });
+        // Quoted as the statements that name the table spell it (`"user"`), so both count as one table.
+        if (tableKey) add({ key: tableKey, display: keySql(tableKey) });
         else if (!(drop.missing_ok && context.catalog.schemaKnown))
           add({ key: `index:${name}`, display: `the table of index ${namesText(items)}` });
       }

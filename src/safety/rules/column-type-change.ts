@@ -1,6 +1,6 @@
 import { typeNameText, usingCastType, usingIsTheColumn } from '../ast.js';
-import { typeConversion } from '../type-conversion.js';
-import type { FixStep, Rule, RuleContext, RuleHit } from '../types.js';
+import { rebuiltPartialIndexes, typeConversion } from '../type-conversion.js';
+import type { FixStep, IndexInfo, Rule, RuleContext, RuleHit } from '../types.js';
 import {
   alterTableOf,
   alterTypeTexts,
@@ -64,7 +64,11 @@ export const columnTypeChange: Rule = {
         ? typeConversion(current.type, typeNameText(def.typeName), mid ? typeNameText(mid) : undefined)
         : undefined;
       const decidesAlone = !using || mid !== undefined;
-      if (decided === 'binary' && decidesAlone) continue;
+      if (decided === 'binary' && decidesAlone) {
+        const partial = rebuiltPartialIndexes(context.catalog, table.key, cmd.name);
+        if (partial.length > 0) hits.push(partialReindexHit(context, table, cmd.name, partial));
+        continue;
+      }
       const column = ident(cmd.name);
       const newType = texts.type ?? typeNameText(def.typeName);
       if (decided === 'reindex' && decidesAlone) {
@@ -145,6 +149,15 @@ function reindexHit(context: RuleContext, table: Relation, change: string): Rule
         ),
       ],
     },
+  };
+}
+
+/** A binary-compatible change that keeps the rows and the plain indexes, but rebuilds the partial ones. */
+function partialReindexHit(context: RuleContext, table: Relation, column: string, indexes: IndexInfo[]): RuleHit {
+  const names = indexes.map((index) => unqualified(index.name)).join(', ');
+  return {
+    ...reindexHit(context, table, column),
+    message: `${column}: the type change keeps the rows of ${table.display}${sizeNote(context, table.key)}, but PostgreSQL rebuilds its partial index${indexes.length > 1 ? 'es' : ''} on the column (${names}) under ACCESS EXCLUSIVE: reads and writes wait for the build.`,
   };
 }
 

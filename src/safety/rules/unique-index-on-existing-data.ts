@@ -1,3 +1,4 @@
+import { existingIndexNamed } from '../catalog.js';
 import type { CatalogView, Rule } from '../types.js';
 import { columnList, ident, isExistingTable, nodeAs, relationOf, step } from './ast.js';
 
@@ -25,6 +26,8 @@ export const uniqueIndexOnExistingData: Rule = {
     const index = nodeAs(context.statement.ast, 'IndexStmt');
     const table = relationOf(index?.relation);
     if (!index?.unique || !table || !isExistingTable(context, table.key)) return [];
+    // IF NOT EXISTS on an index that is there already: PostgreSQL skips the statement, nothing can fail.
+    if (existingIndexNamed(context.catalog, table.key, index)) return [];
     const columns = (index.indexParams ?? []).flatMap((param) => {
       const name = nodeAs(param, 'IndexElem')?.name;
       return name ? [name] : [];

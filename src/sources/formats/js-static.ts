@@ -142,6 +142,56 @@ function expressionEnd(code: string, start: number): number {
   return code.length;
 }
 
+/** An `if` block or its `else` block inside a body: offsets of its text, the `if` line and its condition. */
+export interface ConditionalBlock {
+  start: number;
+  end: number;
+  line: number;
+  condition: string;
+  /** The `else` block: it runs when the condition is false. */
+  otherwise: boolean;
+}
+
+/** The `if (…) {…}` blocks of a body and their `else {…}` blocks (an `else if` is a block of its own). */
+export function conditionalBlocks(text: string, body: Body, code = codeOnly(text)): ConditionalBlock[] {
+  const blocks: ConditionalBlock[] = [];
+  for (const match of code.slice(body.start, body.end).matchAll(/(?<![\w$.])if\s*\(/g)) {
+    const at = body.start + match.index;
+    const open = at + match[0].length - 1;
+    const close = closing(code, open, '(', ')');
+    if (close === undefined) continue;
+    const condition = text
+      .slice(open + 1, close)
+      .replace(/\s+/g, ' ')
+      .trim();
+    const line = positionAt(text, at).line;
+    const then = blockAt(code, close + 1);
+    blocks.push({ ...then, line, condition, otherwise: false });
+    const after = skipSpace(code, then.end);
+    if (!/^else(?![\w$])/.test(code.slice(after, after + 5))) continue;
+    const otherwise = skipSpace(code, after + 4);
+    if (code[otherwise] === '{') blocks.push({ ...blockAt(code, otherwise), line, condition, otherwise: true });
+  }
+  return blocks;
+}
+
+/** The statement at `from`: a braced block, or a single statement up to its `;`. */
+function blockAt(code: string, from: number): { start: number; end: number } {
+  const start = skipSpace(code, from);
+  const end = code[start] === '{' ? closing(code, start, '{', '}') : code.indexOf(';', start);
+  return { start, end: end === undefined || end === -1 ? code.length : end + 1 };
+}
+
+/** Offset of the bracket that closes the one at `open`. */
+function closing(code: string, open: number, opener: string, closer: string): number | undefined {
+  let depth = 0;
+  for (let index = open; index < code.length; index++) {
+    if (code[index] === opener) depth++;
+    else if (code[index] === closer && --depth === 0) return index;
+  }
+  return undefined;
+}
+
 /** A call found in a body: its position, and the SQL when its first argument is a string literal. */
 export interface LiteralCall {
   callee: string;
@@ -163,7 +213,8 @@ export function callsIn(text: string, body: Body, callee: string, code = codeOnl
   for (const match of slice.matchAll(pattern)) {
     const at = body.start + match.index;
     const position = positionAt(text, at);
-    const argument = literalArgument(text, body.start + match.index + match[0].length);
+    const argumentStart = body.start + match.index + match[0].length;
+    const argument = constantArgument(text, code, argumentStart) ?? literalArgument(text, argumentStart);
     calls.push({ callee: match[0].replace(/\s*\($/, ''), ...position, ...argument });
   }
   return calls;
@@ -185,10 +236,31 @@ export function methodCalls(
 }
 
 /**
+ * The first argument at `start` when it is a name the file declares once, as a `const` set to string literals
+ * (Medusa's `const sql = `…`; this.addSql(sql)`): a const is never reassigned, so its value is the literal's.
+ */
+function constantArgument(text: string, code: string, start: number): ReturnType<typeof literalArgument> | undefined {
+  const name = /^\s*([A-Za-z_$][\w$]*)\s*[,)]/.exec(code.slice(start))?.[1];
+  if (!name) return undefined;
+  const escaped = name.replace(/\$/g, '\\$');
+  const declarations = [...code.matchAll(new RegExp(`(?<![\\w$.])(const|let|var)\\s+${escaped}\\s*=\\s*`, 'g'))];
+  const declaration = declarations[0];
+  if (declarations.length !== 1 || declaration?.[1] !== 'const' || declaration.index > start) return undefined;
+  const value = literalArgument(text, declaration.index + declaration[0].length, true);
+  if (value.sql !== undefined) return value;
+  const line = positionAt(text, declaration.index).line;
+  return { reason: `its argument \`${name}\` is the const of line ${line}, and ${value.reason}` };
+}
+
+/**
  * The first argument at `start` when it is string literals (`'…'`, `"…"`, `` `…` `` without `${…}`), possibly
  * joined with `+`, ending at `,` or `)`.
  */
-function literalArgument(text: string, start: number): Pick<LiteralCall, 'sql' | 'literal' | 'reason'> {
+function literalArgument(
+  text: string,
+  start: number,
+  initializer = false,
+): Pick<LiteralCall, 'sql' | 'literal' | 'reason'> {
   let index = skipSpace(text, start);
   const first = positionAt(text, index);
   let value = '';
@@ -212,9 +284,20 @@ function literalArgument(text: string, start: number): Pick<LiteralCall, 'sql' |
       continue;
     }
     if (text[index] === ',' || text[index] === ')') break;
+    if (initializer && initializerEnds(text, end, index)) break;
     return { reason: 'its argument is not only string literals' };
   }
   return { sql: value, literal: { line: first.line, column: first.column + 1, joined } };
+}
+
+/**
+ * Whether a declaration's initializer ends between a literal (ending at `end`) and the next token at `next`: at
+ * `;` or `}`, or at a line break before a token that starts a new statement (JavaScript's automatic semicolon).
+ */
+function initializerEnds(text: string, end: number, next: number): boolean {
+  const token = text[next];
+  if (token === undefined || token === ';' || token === '}') return true;
+  return text.slice(end, next).includes('\n') && /[\w$]/.test(token);
 }
 
 /** End of a template literal without substitutions; undefined when it has `${…}`. */

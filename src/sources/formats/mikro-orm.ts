@@ -6,7 +6,17 @@ import { relativeToRoot } from '../../root.js';
 import { listEntries, readText, selected } from '../files.js';
 import type { FormatRead, FormatReader, MigrationReadError, MigrationScan } from '../types.js';
 import { stringProperty } from './js-common.js';
-import { type Body, callsIn, codeOnly, functionBody, literalStatements, methodCalls } from './js-static.js';
+import {
+  type Body,
+  type ConditionalBlock,
+  callsIn,
+  codeOnly,
+  conditionalBlocks,
+  functionBody,
+  literalStatements,
+  methodCalls,
+  positionAt,
+} from './js-static.js';
 import { writeMikroOrm } from './mikro-orm-write.js';
 import { engineFromPackages } from './package-engine.js';
 import { entry, filesOf, finish, readIndexed } from './scan-common.js';
@@ -19,7 +29,12 @@ const CONFIG_FILES = [
   'src/mikro-orm.config.ts',
   'src/mikro-orm.config.js',
 ];
-const FILE = /^(Migration\w*?)\.(ts|js|mjs|cjs)$/;
+/**
+ * MikroORM's default `migrations.glob`, `!(*.d).{js,ts,cjs}`: every script in the folder is a migration, whatever
+ * its name (Medusa's `InitialSetup<ts>.ts`), and its file name without the extension is its name in the table.
+ */
+const FILE = /^[^.].*\.(ts|js|mjs|cjs)$/;
+const isMigrationFile = (name: string) => FILE.test(name) && !/\.d\.[cm]?ts$/.test(name);
 const DRIVER_ENGINES: [string, Engine][] = [
   ['@mikro-orm/postgresql', 'postgresql'],
   ['@mikro-orm/mysql', 'mysql'],
@@ -66,9 +81,9 @@ function scanMikroOrm(context: PackageContext): MigrationScan[] {
     .map((candidate) => joinRelative(base, candidate))
     .filter((dir) => context.files.dirs.has(dir))
     .map((dir) => {
-      const migrations = filesOf(context, dir, /^Migration\d{14}.*\.(ts|js)$/).map((file) => {
+      const migrations = migrationFiles(filesOf(context, dir, FILE)).map((file) => {
         const text = readIndexed(context, file);
-        const id = baseOf(file).replace(/\.(ts|js)$/, '');
+        const id = baseOf(file).replace(/\.[cm]?[jt]s$/, '');
         return entry(
           'mikro-orm',
           file,
@@ -119,7 +134,7 @@ export const mikroOrm: FormatReader = {
 
 /** One file per class; when both the .ts source and its compiled .js sit in the folder, the .ts is read. */
 function migrationFiles(files: string[]): string[] {
-  const names = files.filter((file) => FILE.test(file) && !/\.d\.[cm]?ts$/.test(file));
+  const names = files.filter((file) => isMigrationFile(baseOf(file)));
   const hasTs = new Set(names.filter((file) => file.endsWith('.ts')).map((file) => file.replace(/\.ts$/, '')));
   return names
     .filter((file) => file.endsWith('.ts') || !hasTs.has(file.replace(/\.[cm]?js$/, '')))
@@ -195,11 +210,12 @@ export function readMigrationClass(
   if (optsOut) notes.push('isTransactional() returns false: MikroORM runs it outside a transaction.');
   else if (!transactionalDefault) notes.push('migrations.transactional is false in the config: no transaction.');
   notes.push('SQL read statically from the this.addSql() string literals (no code was run).');
-  const id = className.replace(/^Migration/, '') || className;
+  // MikroORM records a migration by its file name, not its class name (Medusa's product InitialSetup differ).
+  const id = baseOf(relative).replace(/\.[cm]?[jt]s$/, '');
   return {
     migration: {
-      id: className,
-      name: id.replace(/^\d+_?/, '') || className,
+      id,
+      name: id.replace(/^Migration/, '').replace(/^\d+_?/, '') || id,
       path: relative,
       format: 'mikro-orm',
       up: upStatements,
@@ -227,8 +243,28 @@ function statementsOf(
       call,
     ]),
   );
+  const conditionals = conditionalBlocks(text, body, code);
+  const branched = new Map<ConditionalBlock, number[]>();
+  const inBranch = (offset: number, line: number) => {
+    const outermost = conditionals.find((block) => block.start <= offset && offset < block.end);
+    if (outermost) branched.set(outermost, [...(branched.get(outermost) ?? []), line]);
+    return outermost !== undefined;
+  };
+  for (const call of functionsGivenThis(text, body, code)) {
+    if (inBranch(call.offset, call.line)) continue;
+    errors.push(
+      problem(
+        relative,
+        'sql-not-static',
+        `${relative}:${call.line}: ${direction}() hands \`this\` to ${call.name}(), whose SQL is not read, so it is not checked.`,
+        `Move the this.addSql('…') calls of ${call.name}() into ${direction}(), or review them by hand.`,
+        { line: call.line, column: call.column },
+      ),
+    );
+  }
   for (const call of methodCalls(text, body, 'this', code)) {
     if (HARMLESS_METHODS.has(call.name)) continue;
+    if (inBranch(call.offset, call.line)) continue;
     const literal = SQL_METHODS.has(call.name) ? sqlCalls.get(call.line * 100_000 + call.column) : undefined;
     if (literal?.sql !== undefined) {
       statements.push(...literalStatements(literal, relative, engine));
@@ -245,7 +281,44 @@ function statementsOf(
       ),
     );
   }
+  for (const [block, lines] of branched) errors.push(branchError(relative, direction, block, lines));
   return statements;
+}
+
+/**
+ * SQL added inside an `if` or `else` runs or not by a condition known only at run time (Medusa branches on
+ * `this.execute('select … from information_schema.tables …')`): reading every branch as if each ran would
+ * claim what no database sees (an ALTER of a table the other branch creates), so the block is reported once.
+ */
+function branchError(
+  relative: string,
+  direction: 'up' | 'down',
+  block: ConditionalBlock,
+  lines: number[],
+): MigrationReadError {
+  const when = block.otherwise ? `\`${block.condition}\` is false` : `\`${block.condition}\``;
+  const span = lines.length > 1 ? `lines ${lines[0]}–${lines[lines.length - 1]}` : `line ${lines[0]}`;
+  return problem(
+    relative,
+    'sql-conditional',
+    `${relative}:${block.line}: the SQL of ${direction}() at ${span} runs only when ${when}, known at run time, so it is not checked.`,
+    'Review that branch by hand, or make it a migration of its own that always runs.',
+    { line: block.line, column: 1 },
+  );
+}
+
+/** `helper.call(this)`, `helper.apply(this, …)`, `helper(this)`: a function that may add SQL through `this`. */
+function functionsGivenThis(
+  text: string,
+  body: Body,
+  code: string,
+): { name: string; line: number; column: number; offset: number }[] {
+  const pattern = /(?<![\w$.])([A-Za-z_$][\w$]*)\s*(?:\.\s*(?:call|apply)\s*\(\s*this\b|\(\s*this\s*[,)])/g;
+  return [...code.slice(body.start, body.end).matchAll(pattern)].map((match) => ({
+    name: match[1] ?? '',
+    offset: body.start + match.index,
+    ...positionAt(text, body.start + match.index),
+  }));
 }
 
 function problem(

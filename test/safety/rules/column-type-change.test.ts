@@ -1,5 +1,7 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { type ValidateOptions, validatePostgres } from '../../../src/safety/engine.js';
+import { POSTGRES_URL, throwAwaySchema } from '../../helpers/databases.js';
 import { existing, ruleCases } from './run.js';
 
 const orders: ValidateOptions = existing({
@@ -26,6 +28,14 @@ ruleCases('column-type-change', {
       sql: 'CREATE INDEX orders_note_idx ON orders (note);\nALTER TABLE orders ALTER COLUMN note TYPE citext;',
       options: orders,
       message: /^note: varchar\(200\) → citext keeps the rows of orders, but its indexes on the column are rebuilt/,
+    },
+    // A binary-compatible change keeps the rows and the plain indexes, but PostgreSQL rebuilds a partial index on
+    // the column: it does not compare WHERE clauses, so it cannot reuse one (Medusa: text → text, WHERE deleted_at).
+    {
+      sql: 'CREATE INDEX orders_live_note_idx ON orders (note) WHERE body IS NULL;\nALTER TABLE orders ALTER COLUMN note TYPE text USING (note::text);',
+      options: orders,
+      message:
+        /^note: the type change keeps the rows of orders, but PostgreSQL rebuilds its partial index on the column \(orders_live_note_idx\)/,
     },
     {
       sql: 'ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;',
@@ -123,6 +133,11 @@ ruleCases('column-type-change', {
     // citext reads varchar and text without a function: the rows stay, and no index on the column is rebuilt.
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE citext;', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(255);', options: orders },
+    // A plain index on the column is reused (same operator class): nothing is rebuilt.
+    {
+      sql: 'CREATE INDEX orders_note_idx ON orders (note);\nALTER TABLE orders ALTER COLUMN note TYPE varchar(255);',
+      options: orders,
+    },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text;', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE varchar;', options: orders },
     { sql: 'ALTER TABLE orders ALTER COLUMN price TYPE numeric(14,2);', options: orders },
@@ -173,5 +188,43 @@ describe('column-type-change on one ALTER that changes several columns', () => {
       'note',
       'note',
     ]);
+  });
+});
+
+describe('column-type-change: which indexes a binary-compatible change rebuilds, as PostgreSQL does it', () => {
+  const database = throwAwaySchema('type_partial');
+  const setup =
+    'CREATE TABLE orders (id int8 PRIMARY KEY, note varchar(200), body text);\n' +
+    'CREATE INDEX orders_note_idx ON orders (note);\n' +
+    'CREATE INDEX orders_live_note_idx ON orders (note) WHERE body IS NULL;\n' +
+    'CREATE INDEX orders_live_body_idx ON orders (body) WHERE body IS NULL;';
+  const change = 'ALTER TABLE orders ALTER COLUMN note TYPE varchar(255);';
+
+  it('names exactly the indexes whose relfilenode PostgreSQL changes', async () => {
+    if (!database.available) return;
+    const client = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path="${database.name}"` });
+    await client.connect();
+    const filenodes = async () =>
+      new Map(
+        (
+          await client.query<{ relname: string; relfilenode: number }>(
+            `SELECT relname, relfilenode FROM pg_class WHERE relnamespace = '"${database.name}"'::regnamespace AND relkind = 'i'`,
+          )
+        ).rows.map((row) => [row.relname, row.relfilenode]),
+      );
+    let rebuilt: string[];
+    try {
+      await client.query(setup);
+      const before = await filenodes();
+      await client.query(change);
+      const after = await filenodes();
+      rebuilt = [...before].filter(([name, node]) => after.get(name) !== node).map(([name]) => name);
+    } finally {
+      await client.end();
+    }
+    expect(rebuilt).toEqual(['orders_live_note_idx']);
+    const report = await validatePostgres(change, { catalog: { history: [{ sql: setup }] } });
+    const found = report.findings.filter((finding) => finding.ruleId === 'column-type-change');
+    expect(found.map((finding) => finding.message.match(/\(([^)]*)\) under/)?.[1])).toEqual(rebuilt);
   });
 });

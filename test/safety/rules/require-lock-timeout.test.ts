@@ -35,6 +35,15 @@ ruleCases('require-lock-timeout', {
 });
 
 describe('require-lock-timeout: one finding per transaction', () => {
+  it('names a table that needs quotes once (Medusa user: DROP INDEX then CREATE INDEX on "user")', async () => {
+    const sql = 'DROP INDEX IF EXISTS "IDX_user_email";\nCREATE UNIQUE INDEX "IDX_user_email" ON "user" (email);';
+    const history = 'CREATE TABLE "user" (id int, email text);\nCREATE INDEX "IDX_user_email" ON "user" (email);';
+    const [finding] = await findingsOf('require-lock-timeout', sql, { catalog: { history: [{ sql: history }] } });
+    expect(finding?.message).toBe(
+      'No lock_timeout is set for these 2 statements (lines 1–2): if "user" is busy, each waits for its lock and every query on "user" queues behind it.',
+    );
+  });
+
   it('lists the statements it covers, runs of consecutive statements as one range', async () => {
     const sql = [
       'ALTER TABLE users ADD COLUMN a int;',

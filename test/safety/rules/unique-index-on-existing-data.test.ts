@@ -1,3 +1,6 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { POSTGRES_URL, throwAwaySchema } from '../../helpers/databases.js';
 import { ruleCases } from './run.js';
 
 const domains = {
@@ -10,6 +13,12 @@ const domains = {
   },
 };
 const users = { catalog: { history: [{ sql: 'CREATE TABLE users (id int, email text);' }] } };
+
+const ADDRESSES =
+  'CREATE TABLE customer_address (id int, customer_id int, is_default_billing boolean);\n' +
+  'CREATE UNIQUE INDEX "IDX_customer_address_unique_customer_billing" ON customer_address (customer_id) WHERE is_default_billing;';
+const ADDRESS_AGAIN =
+  'CREATE UNIQUE INDEX IF NOT EXISTS "IDX_customer_address_unique_customer_billing" ON customer_address (customer_id);';
 
 ruleCases('unique-index-on-existing-data', {
   bad: [
@@ -69,6 +78,11 @@ ruleCases('unique-index-on-existing-data', {
     },
   ],
   good: [
+    // Medusa customer: IF NOT EXISTS of an index an earlier migration built: PostgreSQL skips it (see below).
+    {
+      sql: ADDRESS_AGAIN,
+      options: { catalog: { history: [{ sql: ADDRESSES }] } },
+    },
     // plausible: a column just added holds only NULL, and NULLs never collide (PostgreSQL 15 builds it over
     // duplicate user_id rows).
     {
@@ -105,4 +119,25 @@ ruleCases('unique-index-on-existing-data', {
       },
     },
   ],
+});
+
+describe('unique-index-on-existing-data: IF NOT EXISTS of an index that exists, on PostgreSQL', () => {
+  const database = throwAwaySchema('unique_again');
+
+  it('is skipped even over duplicate keys: there is nothing to fail', async () => {
+    if (!database.available) return;
+    const client = new pg.Client({ connectionString: POSTGRES_URL, options: `-c search_path="${database.name}"` });
+    await client.connect();
+    try {
+      await client.query(ADDRESSES);
+      await client.query('INSERT INTO customer_address VALUES (1, 7, false), (2, 7, false)');
+      await expect(client.query(ADDRESS_AGAIN)).resolves.toBeDefined();
+      const { rows } = await client.query<{ predicate: string | null }>(
+        'SELECT pg_get_expr(indpred, indrelid) AS predicate FROM pg_index WHERE indexrelid = \'"IDX_customer_address_unique_customer_billing"\'::regclass',
+      );
+      expect(rows).toEqual([{ predicate: 'is_default_billing' }]);
+    } finally {
+      await client.end();
+    }
+  });
 });
