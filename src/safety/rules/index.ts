@@ -6,6 +6,7 @@ import { addColumnVolatileDefault } from './add-column-volatile-default.js';
 import { alterDomainAddConstraint } from './alter-domain-add-constraint.js';
 import { attachPartitionWithoutCheck } from './attach-partition-without-check.js';
 import { banCharType } from './ban-char-type.js';
+import { checkConstraintNotImmutable } from './check-constraint-not-immutable.js';
 import { checkConstraintNotValid } from './check-constraint-not-valid.js';
 import { columnTypeChange } from './column-type-change.js';
 import { combineAlterTable } from './combine-alter-table.js';
@@ -66,6 +67,7 @@ export const RULES: Rule[] = [
   alterDomainAddConstraint,
   attachPartitionWithoutCheck,
   banCharType,
+  checkConstraintNotImmutable,
   checkConstraintNotValid,
   columnTypeChange,
   combineAlterTable,
