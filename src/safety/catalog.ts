@@ -41,6 +41,8 @@ interface TableState {
   stub?: boolean;
   /** PARTITION BY: its partitions are its inheritors, and CREATE INDEX recurses into them. */
   partitioned?: boolean;
+  /** PARTITION BY's columns, in order ('' for an expression). */
+  partitionKey?: readonly string[];
   /** The partitioned parent (PARTITION OF, ATTACH PARTITION). */
   partitionOf?: string;
   /** The parent's DEFAULT partition: every new, attached, detached or dropped sibling locks and re-checks it. */
@@ -267,6 +269,10 @@ export class MigrationCatalog implements CatalogView {
     const key = tableKey(table);
     if (this.tables.get(key)?.partitioned) return true;
     return this.hasInheritance && this.inheritors(key).some((child) => child.partition);
+  }
+
+  partitionKey(table: string): readonly string[] | undefined {
+    return this.tables.get(tableKey(table))?.partitionKey;
   }
 
   partitionParent(table: string): string | undefined {
@@ -577,7 +583,7 @@ export class MigrationCatalog implements CatalogView {
   /** Records how a table is placed: partitioned, a partition of, an inheritor of, or a view reading relations. */
   placeTable(
     table: string,
-    placement: Pick<TableState, 'partitioned' | 'partitionOf' | 'defaultPartition' | 'inherits' | 'reads'>,
+    placement: Pick<TableState, 'partitioned' | 'partitionKey' | 'partitionOf' | 'defaultPartition' | 'inherits' | 'reads'>,
   ): void {
     const state = this.touch(tableKey(table));
     if (!state) return;
@@ -679,6 +685,8 @@ export class MigrationCatalog implements CatalogView {
       state.nullability.delete(column);
       state.nullability.set(newName, nullability);
     }
+    if (state?.partitionKey?.includes(column))
+      state.partitionKey = state.partitionKey.map((each) => (each === column ? newName : each));
     const info = state?.columns.get(column);
     if (!state || !info) return;
     state.columns.delete(column);

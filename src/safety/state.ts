@@ -467,6 +467,11 @@ function columnFields(node: Node | undefined): Node[] | undefined {
   return node && 'ColumnRef' in node ? node.ColumnRef.fields : undefined;
 }
 
+/** PARTITION BY's columns ('' for an expression). */
+export function partitionKeyOf(spec: NonNullable<CreateStmt['partspec']>): string[] {
+  return (spec.partParams ?? []).map((param) => ('PartitionElem' in param ? (param.PartitionElem.name ?? '') : ''));
+}
+
 function createTable(catalog: MigrationCatalog, stmt: CreateStmt, inTransaction: boolean): void {
   const key = relationKey(stmt.relation);
   if (!key) return;
@@ -488,7 +493,7 @@ function createTable(catalog: MigrationCatalog, stmt: CreateStmt, inTransaction:
     'RangeVar' in parent ? [relationKey(parent.RangeVar) ?? ''] : [],
   );
   catalog.placeTable(key, {
-    ...(stmt.partspec ? { partitioned: true } : {}),
+    ...(stmt.partspec ? { partitioned: true, partitionKey: partitionKeyOf(stmt.partspec) } : {}),
     ...(stmt.partbound && parents[0] ? { partitionOf: parents[0] } : {}),
     ...(stmt.partbound?.is_default ? { defaultPartition: true } : {}),
     ...(!stmt.partbound && parents.length > 0 ? { inherits: parents } : {}),

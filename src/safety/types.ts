@@ -151,6 +151,8 @@ export interface CatalogView {
   inheritors(table: string): Array<{ table: string; partition: boolean }>;
   /** Declared PARTITION BY, or has a known partition: it holds no rows of its own. */
   isPartitioned(table: string): boolean;
+  /** The columns of a partitioned table's PARTITION BY, in order ('' for an expression); undefined if unknown. */
+  partitionKey(table: string): readonly string[] | undefined;
   /** The partitioned table this table is a partition of, when known. */
   partitionParent(table: string): string | undefined;
   /** The DEFAULT partition of a partitioned table, when known. */

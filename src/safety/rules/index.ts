@@ -27,6 +27,7 @@ import { exclusionConstraint } from './exclusion-constraint.js';
 import { foreignKeyMissingIndex } from './foreign-key-missing-index.js';
 import { foreignKeyNotValid } from './foreign-key-not-valid.js';
 import { identifierTooLong } from './identifier-too-long.js';
+import { partitionedUniqueKey } from './partitioned-unique-key.js';
 import { preferBigintPrimaryKey } from './prefer-bigint-primary-key.js';
 import { preferIdentity } from './prefer-identity.js';
 import { preferJsonb } from './prefer-jsonb.js';
@@ -88,6 +89,7 @@ export const RULES: Rule[] = [
   foreignKeyMissingIndex,
   foreignKeyNotValid,
   identifierTooLong,
+  partitionedUniqueKey,
   preferBigintPrimaryKey,
   preferIdentity,
   preferJsonb,
