@@ -82,7 +82,17 @@ function discoverPackages(files: ProjectFiles, rootManifest: NodeManifest | unde
   for (const dir of files.dirs) {
     if (dir !== '.' && files.filesIn(dir).some((name) => NESTED_PACKAGE_MARKERS.has(name))) dirs.add(dir);
   }
+  if (!rootManifest) for (const dir of outermostNodeProjects(files)) dirs.add(dir);
   return [...dirs].sort((a, b) => (a === '.' ? -1 : b === '.' ? 1 : a.localeCompare(b)));
+}
+
+/**
+ * With no package.json at the root (immich: server/, web/, cli/ side by side), each outermost folder with a
+ * package.json is a Node project of its own: its dependencies name the tools and the engine.
+ */
+function outermostNodeProjects(files: ProjectFiles): string[] {
+  const projects = [...files.dirs].filter((dir) => dir !== '.' && files.filesIn(dir).includes('package.json'));
+  return projects.filter((dir) => !projects.some((outer) => dir.startsWith(`${outer}/`)));
 }
 
 interface Ownership {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectSetup } from '../../src/project/detect.js';
-import { FIXTURES } from './helpers.js';
+import { FIXTURES, tempProject } from './helpers.js';
 
 /** The package facts a new migration is written from: tool, engine, folder, order, conventions, commands. */
 function detected(name: string) {
@@ -90,5 +90,31 @@ describe('detectSetup on the JS migration formats', () => {
       migrationDirs: [{ path: 'src/migrations', tool: 'mikro-orm', count: 3, format: 'mikro-orm' }],
       conventions: [{ tool: 'mikro-orm', naming: 'MigrationYYYYMMDDHHMMSS' }],
     });
+  });
+  it('TypeORM and Kysely in one package (immich): Kysely modules named <unix ms>-Name.ts stay Kysely', () => {
+    const project = tempProject({
+      'package.json': JSON.stringify({ dependencies: { typeorm: '^0.3.17', kysely: '^0.28.0', pg: '^8.11.3' } }),
+      'src/migrations/1700000000000-CreateUsers.ts': [
+        "import { MigrationInterface, QueryRunner } from 'typeorm';",
+        'export class CreateUsers1700000000000 implements MigrationInterface {',
+        '  async up(queryRunner: QueryRunner) { await queryRunner.query(`CREATE TABLE users (id int)`); }',
+        '  async down(queryRunner: QueryRunner) { await queryRunner.query(`DROP TABLE users`); }',
+        '}',
+      ].join('\n'),
+      'src/schema/migrations/1744910873969-AddName.ts': [
+        "import { Kysely, sql } from 'kysely';",
+        'export async function up(db: Kysely<any>) { await sql`ALTER TABLE users ADD name text`.execute(db); }',
+        'export async function down(db: Kysely<any>) { await sql`ALTER TABLE users DROP name`.execute(db); }',
+      ].join('\n'),
+    });
+    try {
+      const [setup] = detectSetup(project.dir).packages;
+      expect(setup?.migrationDirs.map((dir) => [dir.path, dir.format])).toEqual([
+        ['src/migrations', 'typeorm'],
+        ['src/schema/migrations', 'kysely'],
+      ]);
+    } finally {
+      project.cleanup();
+    }
   });
 });

@@ -169,6 +169,28 @@ describe('detectSetup on generated projects', () => {
     expect(result.ambiguities).toEqual([]);
   });
 
+  it('with no root package.json, each outermost folder with one is a package (immich: server/, web/)', () => {
+    const project = tempProject({
+      'server/package.json': '{"name":"immich","dependencies":{"kysely":"^0.28.0","pg":"^8.11.3"}}',
+      'server/src/schema/migrations/1744910873969-Init.ts':
+        "import { Kysely, sql } from 'kysely';\nexport async function up(db: Kysely<any>) { await sql`SELECT 1`.execute(db); }\n",
+      'server/test/fixtures/package.json': '{"name":"fixture"}',
+      'web/package.json': '{"name":"web","dependencies":{"svelte":"5.0.0"}}',
+    });
+    cleanup = project.cleanup;
+    const result = detectSetup(project.dir);
+    expect(
+      result.packages.map((setup) => ({
+        path: setup.path,
+        orms: setup.orms.map((orm) => orm.name),
+        engine: setup.engine?.name,
+        migrationDirs: setup.migrationDirs.map((dir) => dir.path),
+      })),
+    ).toEqual([
+      { path: 'server', orms: ['kysely'], engine: 'postgresql', migrationDirs: ['server/src/schema/migrations'] },
+    ]);
+  });
+
   it('stops at maxFiles and says so', () => {
     const files: Record<string, string> = { 'package.json': '{"name":"big"}' };
     for (let index = 0; index < 20; index++) files[`src/file${index}.ts`] = '';

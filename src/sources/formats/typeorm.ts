@@ -75,6 +75,8 @@ function typeFor(engine: Engine | undefined, configured: string | undefined): st
 
 const TRANSACTION = "all pending migrations in one transaction (migrationsTransactionMode 'all', the default)";
 const TYPEORM_CODE = /\bMigrationInterface\b|\bqueryRunner\s*:\s*QueryRunner\b/;
+/** Kysely migrations share TypeORM's `<unix ms>-Name.ts` naming (immich); their import tells them apart. */
+const KYSELY_IMPORT = /from\s+['"]kysely['"]|require\(\s*['"]kysely['"]\s*\)/;
 
 /**
  * The folders in the data source's `migrations` globs; else folders of `<unix ms>-Name.ts` files or TypeORM classes.
@@ -82,6 +84,7 @@ const TYPEORM_CODE = /\bMigrationInterface\b|\bqueryRunner\s*:\s*QueryRunner\b/;
  */
 function scanTypeorm(context: PackageContext): MigrationScan[] {
   const isTypeorm = (file: string) => TYPEORM_CODE.test(readIndexed(context, file));
+  const isKysely = (file: string) => KYSELY_IMPORT.test(readIndexed(context, file));
   const walked = (dir: string) => context.files.dirs.has(dir);
   const groups: string[][] = [];
   for (const file of ownFilesNamed(
@@ -102,7 +105,8 @@ function scanTypeorm(context: PackageContext): MigrationScan[] {
   if (!groups.some((group) => group.length > 0)) {
     for (const dir of context.ownDirs) {
       const named = context.files.filesIn(dir).some((name) => /^\d{13}-.+\.(ts|js)$/.test(name));
-      if (named && (context.tools.has('typeorm') || filesOf(context, dir, /\.(c|m)?(js|ts)$/).some(isTypeorm)))
+      const modules = filesOf(context, dir, /\.(c|m)?(js|ts)$/);
+      if (named && (modules.some(isTypeorm) || (context.tools.has('typeorm') && !modules.some(isKysely))))
         groups.push([dir]);
     }
     for (const dir of conventionalDirs(context)) {
