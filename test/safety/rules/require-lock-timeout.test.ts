@@ -140,6 +140,13 @@ describe('require-lock-timeout: only locks the application queues behind', () =>
     expect(finding?.message).toContain('reads too on p2; on orders, writes only');
   });
 
+  it('names the referenced table a new foreign key locks (cal.com 20220628184929)', async () => {
+    const sql = 'ALTER TABLE "EventType" ADD CONSTRAINT et_user_fk FOREIGN KEY ("userId") REFERENCES users (id);';
+    const [finding] = await findingsOf('require-lock-timeout', sql);
+    expect(finding?.message).toContain('this statement (line 1): if one of its tables');
+    expect(finding?.message).toContain('("EventType" and users)');
+  });
+
   it('says every query when the same table is also altered', async () => {
     const sql = ['CREATE INDEX orders_x_idx ON orders (x);', 'ALTER TABLE orders ADD COLUMN y int;'].join('\n');
     const [finding] = await findingsOf('require-lock-timeout', sql);
