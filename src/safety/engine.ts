@@ -623,7 +623,7 @@ class PerTransactionHits {
     if (hit.queued) covered.queued = hit.queued;
     const group = this.groups.get(key);
     if (group) {
-      if (group.covered.at(-1)?.index !== index) group.covered.push(covered);
+      if (!coversAlready(group.covered, covered)) group.covered.push(covered);
       return;
     }
     const first: StatementAt = { index, span: statement.span, sql, kind: nodeType(statement.ast) };
@@ -645,6 +645,13 @@ class PerTransactionHits {
     }
     return findings;
   }
+}
+
+/** A statement's hits come one after another: one per table it locks, each table once. */
+function coversAlready(covered: readonly CoveredStatement[], entry: CoveredStatement): boolean {
+  for (let at = covered.length - 1; at >= 0 && covered[at]?.index === entry.index; at--)
+    if (covered[at]?.table === entry.table) return true;
+  return false;
 }
 
 /**

@@ -270,7 +270,7 @@ export interface RuleContext {
   /** Statements before this one in the current transaction took an ACCESS EXCLUSIVE lock on these tables. */
   accessExclusiveHeld: ReadonlySet<string>;
   /** What the statement locks, from the lock map: whether it scans or rewrites under its lock. */
-  statementLocks: ReadonlyArray<{ table: string; mode: PgLockMode; scan: boolean; rewrite: boolean }>;
+  statementLocks: ReadonlyArray<{ table: string; mode: PgLockMode; on: string; scan: boolean; rewrite: boolean }>;
   catalog: CatalogView;
   /** Tables with at least this many rows are "large" (seed rule 8). */
   largeTableRows: number;

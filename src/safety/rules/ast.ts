@@ -800,6 +800,10 @@ function lockedTables(context: RuleContext): Relation[] {
       const partition = nodeAs(nodeAs(cmd, 'AlterTableCmd')?.def, 'PartitionCmd');
       if (partition && !partition.concurrent) add(relationOf(partition.name));
     }
+    // Dropping a foreign key (or retyping or dropping a column a key involves) locks the key's other table too.
+    for (const lock of context.statementLocks)
+      if (lock.on === 'referenced table' || lock.on === 'referencing table')
+        add({ key: lock.table, display: keySql(lock.table) });
   }
   const create = nodeAs(ast, 'CreateStmt');
   if (create) {

@@ -107,9 +107,10 @@ export const foreignKeyNotValid: Rule = {
     ): RuleHit {
       const target = relationOf(constraint.pktable);
       const other = target && target.key !== on.key ? target.display : undefined;
-      const blocked = readsBlocked(ctx, on.key)
-        ? `reads and writes of ${on.display}${other ? ` and writes to ${other}` : ''} are`
-        : `writes to ${on.display}${other ? ` and ${other}` : ''} are`;
+      const blocked = blockedTraffic(
+        { display: on.display, reads: readsBlocked(ctx, on.key) },
+        target && other ? { display: other, reads: readsBlocked(ctx, target.key) } : undefined,
+      );
       return {
         message: `Foreign key ${name} on ${on.display}${sizeNote(ctx, on.key)} is validated at once: ${blocked} blocked while every row is checked.`,
         table: on.display,
@@ -133,6 +134,18 @@ export const foreignKeyNotValid: Rule = {
     }
   },
 };
+
+/** "reads and writes of a and writes to b are": each table's traffic the check blocks. */
+function blockedTraffic(
+  on: { display: string; reads: boolean },
+  other: { display: string; reads: boolean } | undefined,
+): string {
+  if (!other) return on.reads ? `reads and writes of ${on.display} are` : `writes to ${on.display} are`;
+  if (on.reads && other.reads) return `reads and writes of ${on.display} and ${other.display} are`;
+  if (on.reads) return `reads and writes of ${on.display} and writes to ${other.display} are`;
+  if (other.reads) return `writes to ${on.display} and reads and writes of ${other.display} are`;
+  return `writes to ${on.display} and ${other.display} are`;
+}
 
 /** The check runs under ACCESS EXCLUSIVE on the table: taken by this ALTER (ADD COLUMN) or earlier in the transaction. */
 function readsBlocked(context: RuleContext, table: string): boolean {

@@ -7,7 +7,8 @@ const LISTED = 12;
  * The lines of the covered statements, runs of consecutive statements written as one range:
  * "lines 3, 5–14 and 20" (5–14: every statement from line 5 to the one at line 14).
  */
-export function coveredLines(covered: readonly CoveredStatement[]): string {
+export function coveredLines(entries: readonly CoveredStatement[]): string {
+  const covered = distinctStatements(entries);
   const runs: string[] = [];
   let start = covered[0];
   let previous = start;
@@ -44,8 +45,14 @@ export function coveredTables(covered: readonly CoveredStatement[], conjunction 
 }
 
 /** "this statement (line 3)" or "these 12 statements (lines 3, 5–14)". */
-export function coveredStatements(covered: readonly CoveredStatement[]): string {
+export function coveredStatements(entries: readonly CoveredStatement[]): string {
+  const covered = distinctStatements(entries);
   return covered.length === 1
     ? `this statement (${coveredLines(covered)})`
     : `these ${covered.length} statements (${coveredLines(covered)})`;
+}
+
+/** One entry per statement: a statement that locks several tables is covered once for each. */
+export function distinctStatements(covered: readonly CoveredStatement[]): CoveredStatement[] {
+  return covered.filter((statement, at) => covered[at - 1]?.index !== statement.index);
 }

@@ -1,6 +1,6 @@
 import type { Rule } from '../types.js';
 import { blockingLockTables, LOCK_TIMEOUT_SQL, LOCKING_STATEMENTS, step } from './ast.js';
-import { coveredStatements, coveredTables } from './per-transaction.js';
+import { coveredStatements, coveredTables, distinctStatements } from './per-transaction.js';
 
 export const requireLockTimeout: Rule = {
   meta: {
@@ -27,18 +27,17 @@ export const requireLockTimeout: Rule = {
     const tables = blockingLockTables(context);
     if (tables.length === 0) return [];
     const names = tables.map((table) => table.display).join(', ');
-    const queued = tables.some((table) => table.queued === 'reads and writes') ? 'reads and writes' : 'writes';
-    return [
-      {
-        message: `No lock_timeout is set: this statement waits for its lock on ${names}.`,
-        table: tables[0]?.display,
-        queued,
-      },
-    ];
+    // One hit per table, so the merged finding names every table and what queues on each.
+    return tables.map((table) => ({
+      message: `No lock_timeout is set: this statement waits for its lock on ${names}.`,
+      table: table.display,
+      queued: table.queued,
+    }));
   },
   mergePerTransaction(covered) {
     const tables = coveredTables(covered);
-    const who = covered.length === 1 ? 'it waits' : 'each waits';
+    const single = distinctStatements(covered).length === 1;
+    const who = single ? 'it waits' : 'each waits';
     // Reads pass a waiting SHARE or SHARE ROW EXCLUSIVE lock (a plain CREATE INDEX, a new foreign key); writes do not.
     const readsToo = covered.filter((statement) => statement.queued !== 'writes');
     const readTables = new Set(readsToo.map((statement) => statement.table));
@@ -49,7 +48,7 @@ export const requireLockTimeout: Rule = {
         ? ` (reads too on ${coveredTables(readsToo)}; on ${coveredTables(writesOnly)}, writes only)`
         : '';
     const message = tables.includes(' and ')
-      ? `if one of their tables (${tables}) is busy, the statement waits for its lock and ${mixed ? 'every write' : traffic} on that table queues behind it${mixed}.`
+      ? `if one of ${single ? 'its' : 'their'} tables (${tables}) is busy, the statement waits for its lock and ${mixed ? 'every write' : traffic} on that table queues behind it${mixed}.`
       : `if ${tables} is busy, ${who} for its lock and ${traffic} on ${tables} queues behind it.`;
     return {
       message: `No lock_timeout is set for ${coveredStatements(covered)}: ${message}`,

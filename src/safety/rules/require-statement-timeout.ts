@@ -1,6 +1,6 @@
 import type { Rule } from '../types.js';
 import { blockingLockTables, LOCKING_STATEMENTS, step } from './ast.js';
-import { coveredStatements, coveredTables } from './per-transaction.js';
+import { coveredStatements, coveredTables, distinctStatements } from './per-transaction.js';
 
 export const requireStatementTimeout: Rule = {
   meta: {
@@ -30,16 +30,14 @@ export const requireStatementTimeout: Rule = {
     const tables = blockingLockTables(context);
     if (tables.length === 0) return [];
     const names = tables.map((table) => table.display).join(', ');
-    return [
-      {
-        message: `No statement_timeout is set: this statement's lock on ${names} has no time limit.`,
-        table: tables[0]?.display,
-      },
-    ];
+    return tables.map((table) => ({
+      message: `No statement_timeout is set: this statement's lock on ${names} has no time limit.`,
+      table: table.display,
+    }));
   },
   mergePerTransaction(covered) {
     return {
-      message: `No statement_timeout is set for ${coveredStatements(covered)}: if ${covered.length === 1 ? 'it' : 'one'} runs long, its lock on ${coveredTables(covered, 'or')} is held until someone cancels it.`,
+      message: `No statement_timeout is set for ${coveredStatements(covered)}: if ${distinctStatements(covered).length === 1 ? 'it' : 'one'} runs long, its lock on ${coveredTables(covered, 'or')} is held until someone cancels it.`,
       table: covered[0]?.table,
       fix: {
         summary: 'Set statement_timeout once, at the start of the migration.',

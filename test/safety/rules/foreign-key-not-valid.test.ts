@@ -15,6 +15,26 @@ ruleCases('foreign-key-not-valid', {
       message: /: writes to orders and users are blocked while every row is checked/,
     },
     {
+      // cal.com 20211231142312: dropping another key to users took ACCESS EXCLUSIVE on users (pg_locks), held
+      // through the check.
+      sql: [
+        'BEGIN;',
+        'ALTER TABLE carts DROP CONSTRAINT carts_user_id_fkey;',
+        'ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id);',
+        'COMMIT;',
+      ].join('\n'),
+      options: {
+        catalog: {
+          history: [
+            {
+              sql: 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE orders (user_id int);\nCREATE TABLE carts (user_id int REFERENCES users (id));',
+            },
+          ],
+        },
+      },
+      message: /: writes to orders and reads and writes of users are blocked while every row is checked/,
+    },
+    {
       // A default (NULL too) makes PostgreSQL check the added column's key against every row.
       sql: 'ALTER TABLE orders ADD COLUMN user_id bigint DEFAULT NULL REFERENCES users (id) ON DELETE CASCADE;',
       // supabase/auth 20230818113222: pg_locks holds saml_relay_states ACCESS EXCLUSIVE during the check.

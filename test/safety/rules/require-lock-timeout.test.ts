@@ -140,6 +140,26 @@ describe('require-lock-timeout: only locks the application queues behind', () =>
     expect(finding?.message).toContain('reads too on p2; on orders, writes only');
   });
 
+  it('names the referenced table a new foreign key locks (cal.com 20220628184929)', async () => {
+    const sql = 'ALTER TABLE "EventType" ADD CONSTRAINT et_user_fk FOREIGN KEY ("userId") REFERENCES users (id);';
+    const [finding] = await findingsOf('require-lock-timeout', sql);
+    expect(finding?.message).toContain('this statement (line 1): if one of its tables');
+    expect(finding?.message).toContain('("EventType" and users)');
+  });
+
+  it('names the referenced table a dropped foreign key locks ACCESS EXCLUSIVE (cal.com 20211231142312)', async () => {
+    const history = [
+      { sql: 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE webhooks (user_id int REFERENCES users (id));' },
+    ];
+    const sql =
+      'BEGIN;\nALTER TABLE webhooks DROP CONSTRAINT webhooks_user_id_fkey;\nCREATE INDEX webhooks_u ON webhooks (user_id);\nCOMMIT;';
+    const [finding, ...rest] = await findingsOf('require-lock-timeout', sql, { catalog: { history } });
+    expect(rest).toEqual([]);
+    expect(finding?.message).toContain('these 2 statements (lines 2–3)');
+    expect(finding?.message).toContain('(webhooks and users)');
+    expect(finding?.message).toContain('every query on that table');
+  });
+
   it('says every query when the same table is also altered', async () => {
     const sql = ['CREATE INDEX orders_x_idx ON orders (x);', 'ALTER TABLE orders ADD COLUMN y int;'].join('\n');
     const [finding] = await findingsOf('require-lock-timeout', sql);

@@ -1,4 +1,5 @@
-import { ruleCases } from './run.js';
+import { describe, expect, it } from 'vitest';
+import { findingsOf, ruleCases } from './run.js';
 
 ruleCases('require-statement-timeout', {
   bad: [
@@ -23,4 +24,16 @@ ruleCases('require-statement-timeout', {
       sql: "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age >= 0) NOT VALID;\nALTER TABLE users RENAME COLUMN a TO b;\nDROP INDEX users_old_idx;",
     },
   ],
+});
+
+describe('require-statement-timeout tables', () => {
+  it('names the referenced table a dropped foreign key holds ACCESS EXCLUSIVE (cal.com 20211231142312)', async () => {
+    const history = [
+      { sql: 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE webhooks (user_id int REFERENCES users (id));' },
+    ];
+    const sql = 'ALTER TABLE webhooks DROP CONSTRAINT webhooks_user_id_fkey;';
+    const [finding, ...rest] = await findingsOf('require-statement-timeout', sql, { catalog: { history } });
+    expect(rest).toEqual([]);
+    expect(finding?.message).toContain('this statement (line 1): if it runs long, its lock on webhooks or users');
+  });
 });
