@@ -583,7 +583,10 @@ export class MigrationCatalog implements CatalogView {
   /** Records how a table is placed: partitioned, a partition of, an inheritor of, or a view reading relations. */
   placeTable(
     table: string,
-    placement: Pick<TableState, 'partitioned' | 'partitionKey' | 'partitionOf' | 'defaultPartition' | 'inherits' | 'reads'>,
+    placement: Pick<
+      TableState,
+      'partitioned' | 'partitionKey' | 'partitionOf' | 'defaultPartition' | 'inherits' | 'reads'
+    >,
   ): void {
     const state = this.touch(tableKey(table));
     if (!state) return;
