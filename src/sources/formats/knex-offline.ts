@@ -1,10 +1,13 @@
+import { emptyDatabaseRows } from './empty-database-reads.js';
+
 /**
  * What the knex recorder answers when a migration reads while being recorded without a database (PostgreSQL,
  * MySQL): values of the shape knex returns, so code that loops over rows or destructures a count runs and its
  * writes are recorded; every such answer is an assumption about the data, listed with its source line.
  *
  * - `select` returns one placeholder row, `first` that row, `pluck` one value: every column reads null, and
- *   aggregates (`count`, `sum` …) read 0.
+ *   aggregates (`count`, `sum` …) read 0. A migration that throws on that row is recorded again with reads
+ *   answered as on an empty database (no rows, one row of aggregates).
  * - `hasTable` is true for a table an earlier recorded statement created (and did not drop), else false;
  *   `hasColumn` and other schema questions answer as for an empty database.
  */
@@ -20,7 +23,15 @@ export interface OfflineAnswer {
   response: unknown;
   /** What was assumed, e.g. "select answered with one placeholder row"; undefined for writes. */
   assumption?: string;
+  /** The answer is the placeholder row (or its value). */
+  placeholder?: boolean;
 }
+
+/**
+ * How data reads are answered: a placeholder row, so loops over rows run and their writes are recorded; or as on
+ * an empty database, for code the placeholder row makes throw (a row validated before use).
+ */
+export type DataReads = 'placeholder' | 'empty';
 
 const AGGREGATE = /^\s*select\s+(count|sum|avg|min|max)\s*\(/i;
 const DATA_READS = new Set(['select', 'first', 'pluck']);
@@ -48,6 +59,15 @@ export class OfflineSchema {
     if (renamed?.[2] && renamed[4] && this.tables.delete(bare(renamed[2]))) this.tables.add(bare(renamed[4]));
   }
 
+  /** The tables known now, to restore after a recording that is thrown away. */
+  snapshot(): () => void {
+    const known = new Set(this.tables);
+    return () => {
+      this.tables.clear();
+      for (const table of known) this.tables.add(table);
+    };
+  }
+
   has(table: string): boolean {
     return this.tables.has(bare(table));
   }
@@ -58,10 +78,16 @@ function bare(table: string): string {
 }
 
 /** The response the dialect's driver would give (`pg`-style result object, or mysql2's [rows, fields]). */
-export function offlineAnswer(client: string, query: KnexQuery, schema: OfflineSchema): OfflineAnswer {
+export function offlineAnswer(
+  client: string,
+  query: KnexQuery,
+  schema: OfflineSchema,
+  reads: DataReads = 'placeholder',
+): OfflineAnswer {
   const command = /^\s*(\w+)/.exec(query.sql)?.[1]?.toUpperCase() ?? '';
   let rows: unknown[] = [];
   let assumption: string | undefined;
+  let placeholder = false;
   if (query.output !== undefined && /information_schema\.tables|sqlite_master|show\s+tables/i.test(query.sql)) {
     const table = typeof query.bindings?.[0] === 'string' ? query.bindings[0] : undefined;
     const exists = table !== undefined && schema.has(table);
@@ -72,9 +98,13 @@ export function offlineAnswer(client: string, query: KnexQuery, schema: OfflineS
     assumption = `hasColumn(${table ?? '?'}, ${column ?? '?'}) answered false (as for an empty database)`;
   } else if (query.output !== undefined && command === 'SELECT') {
     assumption = `a schema question (${query.sql.slice(0, 50)}…) answered as for an empty database`;
+  } else if (query.method && DATA_READS.has(query.method) && command === 'SELECT' && reads === 'empty') {
+    rows = emptyDatabaseRows(query.sql);
+    assumption = `${query.method}() answered as for an empty database`;
   } else if (query.method && DATA_READS.has(query.method) && command === 'SELECT') {
     const aggregate = AGGREGATE.test(query.sql);
     rows = [placeholderRow(aggregate ? 0 : null)];
+    placeholder = true;
     assumption = aggregate
       ? `${/^\s*select\s+(\w+)/i.exec(query.sql)?.[1]?.toLowerCase()}() answered 0`
       : `${query.method}() answered with one placeholder row (every column null)`;
@@ -83,7 +113,7 @@ export function offlineAnswer(client: string, query: KnexQuery, schema: OfflineS
     client === 'pg'
       ? { rows, rowCount: rows.length, fields: [], command: command === 'WITH' ? 'SELECT' : command }
       : [rows, []];
-  return { response, ...(assumption ? { assumption } : {}) };
+  return { response, ...(assumption ? { assumption } : {}), ...(placeholder ? { placeholder } : {}) };
 }
 
 /** The note listing where the recorded code's data-dependent branches were decided by assumed answers. */
