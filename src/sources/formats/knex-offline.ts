@@ -9,7 +9,7 @@ import { emptyDatabaseRows } from './empty-database-reads.js';
  *   aggregates (`count`, `sum` …) read 0. A migration that throws on that row is recorded again with reads
  *   answered as on an empty database (no rows, one row of aggregates).
  * - `hasTable` is true for a table an earlier recorded statement created (and did not drop), else false;
- *   `hasColumn` and other schema questions answer as for an empty database.
+ *   `hasColumn` likewise for a column it created or added; other schema questions answer as for an empty database.
  */
 
 export interface KnexQuery {
@@ -46,32 +46,78 @@ function placeholderRow(value: null | 0): Record<string, unknown> {
   );
 }
 
-/** Tracks the tables recorded statements created, to answer hasTable. */
+/** Tracks the tables (and their columns) recorded statements created, to answer hasTable and hasColumn. */
 export class OfflineSchema {
-  private readonly tables = new Set<string>();
+  private readonly tables = new Map<string, Set<string>>();
 
   observe(sql: string): void {
-    const created = /^\s*create\s+table\s+(?:if\s+not\s+exists\s+)?([`"]?)([\w.]+)\1/i.exec(sql);
-    if (created?.[2]) this.tables.add(bare(created[2]));
+    const created = /^\s*create\s+table\s+(?:if\s+not\s+exists\s+)?([`"]?)([\w.]+)\1\s*\(/i.exec(sql);
+    if (created?.[2]) this.tables.set(bare(created[2]), new Set(createdColumns(sql.slice(created[0].length))));
     const dropped = /^\s*drop\s+table\s+(?:if\s+exists\s+)?([`"]?)([\w.]+)\1/i.exec(sql);
     if (dropped?.[2]) this.tables.delete(bare(dropped[2]));
     const renamed = /^\s*alter\s+table\s+([`"]?)([\w.]+)\1\s+rename\s+to\s+([`"]?)([\w.]+)\3/i.exec(sql);
-    if (renamed?.[2] && renamed[4] && this.tables.delete(bare(renamed[2]))) this.tables.add(bare(renamed[4]));
+    const columns = renamed?.[2] ? this.tables.get(bare(renamed[2])) : undefined;
+    if (renamed?.[2] && renamed[4] && columns) {
+      this.tables.delete(bare(renamed[2]));
+      this.tables.set(bare(renamed[4]), columns);
+    }
+    const altered = /^\s*alter\s+table\s+([`"]?)([\w.]+)\1\s/i.exec(sql);
+    if (altered?.[2]) this.observeColumns(this.tables.get(bare(altered[2])), sql.slice(altered[0].length));
+  }
+
+  private observeColumns(columns: Set<string> | undefined, actions: string): void {
+    if (!columns) return;
+    const name = String.raw`(?:"([^"]+)"|(\w+))`;
+    const stored = (match: RegExpMatchArray, at: number) => match[at] ?? match[at + 1]?.toLowerCase() ?? '';
+    for (const match of actions.matchAll(
+      new RegExp(String.raw`\badd\s+column\s+(?:if\s+not\s+exists\s+)?${name}`, 'gi'),
+    ))
+      columns.add(stored(match, 1));
+    for (const match of actions.matchAll(new RegExp(String.raw`\bdrop\s+column\s+(?:if\s+exists\s+)?${name}`, 'gi')))
+      columns.delete(stored(match, 1));
+    for (const match of actions.matchAll(new RegExp(String.raw`\brename\s+(?:column\s+)?${name}\s+to\s+${name}`, 'gi')))
+      if (columns.delete(stored(match, 1))) columns.add(stored(match, 3));
   }
 
   /** The tables known now, to restore after a recording that is thrown away. */
   snapshot(): () => void {
-    const known = new Set(this.tables);
+    const known = [...this.tables].map(([table, columns]) => [table, new Set(columns)] as const);
     return () => {
       this.tables.clear();
-      for (const table of known) this.tables.add(table);
+      for (const [table, columns] of known) this.tables.set(table, columns);
     };
   }
 
   has(table: string): boolean {
     return this.tables.has(bare(table));
   }
+
+  hasColumn(table: string, column: string): boolean {
+    return this.tables.get(bare(table))?.has(column) ?? false;
+  }
 }
+
+/** The column names of a CREATE TABLE's definition list (the text after its opening parenthesis). */
+function createdColumns(definitions: string): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let at = 0; at <= definitions.length && depth >= 0; at++) {
+    const char = definitions[at];
+    if (char === '(') depth++;
+    else if (char === ')') depth--;
+    if ((char === ',' && depth === 0) || depth < 0 || at === definitions.length) {
+      const item = /^\s*(?:"([^"]+)"|(\w+))/.exec(definitions.slice(start, at));
+      const unquoted = item?.[2]?.toLowerCase();
+      if (item?.[1]) names.push(item[1]);
+      else if (unquoted && !TABLE_CONSTRAINT.test(unquoted)) names.push(unquoted);
+      start = at + 1;
+    }
+  }
+  return names;
+}
+
+const TABLE_CONSTRAINT = /^(constraint|primary|unique|foreign|check|exclude|like)$/;
 
 function bare(table: string): string {
   return (table.split('.').pop() ?? table).toLowerCase();
@@ -95,7 +141,9 @@ export function offlineAnswer(
     assumption = `hasTable(${table ?? '?'}) answered ${exists} (${exists ? 'created by an earlier recorded statement' : 'no recorded statement created it'})`;
   } else if (query.output !== undefined && /information_schema\.columns|show\s+columns|pragma/i.test(query.sql)) {
     const [table, column] = (query.bindings ?? []).map(String);
-    assumption = `hasColumn(${table ?? '?'}, ${column ?? '?'}) answered false (as for an empty database)`;
+    const exists = table !== undefined && column !== undefined && schema.hasColumn(table, column);
+    if (exists) rows = [placeholderRow(null)];
+    assumption = `hasColumn(${table ?? '?'}, ${column ?? '?'}) answered ${exists} (${exists ? 'added by an earlier recorded statement' : 'no recorded statement added it'})`;
   } else if (query.output !== undefined && command === 'SELECT') {
     assumption = `a schema question (${query.sql.slice(0, 50)}…) answered as for an empty database`;
   } else if (query.method && DATA_READS.has(query.method) && command === 'SELECT' && reads === 'empty') {
