@@ -45,13 +45,17 @@ const TOOL_TABLES = new Set([
 
 /** `key` is a `schema.table` key. */
 export function isSystemOrToolRelation(key: string): boolean {
+  const { schema, name } = splitKey(key);
+  return isSystemCatalog(key) || TOOL_SCHEMAS.has(schema) || TOOL_TABLES.has(name.toLowerCase());
+}
+
+/** PostgreSQL's own catalogs and information_schema views: their size follows the schema, not the data. */
+export function isSystemCatalog(key: string): boolean {
+  const { schema, name } = splitKey(key);
+  return SYSTEM_SCHEMAS.has(schema) || name.startsWith('pg_');
+}
+
+function splitKey(key: string): { schema: string; name: string } {
   const dot = key.indexOf('.');
-  const schema = key.slice(0, dot);
-  const name = key.slice(dot + 1);
-  return (
-    SYSTEM_SCHEMAS.has(schema) ||
-    TOOL_SCHEMAS.has(schema) ||
-    name.startsWith('pg_') ||
-    TOOL_TABLES.has(name.toLowerCase())
-  );
+  return { schema: key.slice(0, dot), name: key.slice(dot + 1) };
 }

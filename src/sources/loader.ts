@@ -178,7 +178,7 @@ function loadError(absolute: string, error: unknown): UserError {
   const frame = frameIn(sourceMappedStackOf(error), absolute);
   return new UserError(
     'migration-load-failed',
-    `Loading the migration failed: ${message.split('\n')[0]}`,
+    `Loading the migration failed: ${headline(message)}`,
     'Make the file load on its own (imports resolvable from the project, no top-level errors).',
     { file: absolute, ...(frame ?? {}) },
   );
@@ -194,10 +194,18 @@ export function thrownByMigration(absolute: string, direction: string, error: un
   const frame = frameIn(sourceMappedStackOf(error), absolute);
   return new UserError(
     'migration-threw',
-    `${direction}() threw while its SQL was recorded: ${message.split('\n')[0]}`,
+    `${direction}() threw while its SQL was recorded: ${headline(message)}`,
     `Fix ${direction}() so it runs to the end; the other migrations were read.`,
     { file: absolute, ...(frame ?? {}) },
   );
+}
+
+/** A thrown message's first line; all of it on one line when that line says nothing (a ZodError's `[`). */
+function headline(message: string): string {
+  const first = message.split('\n')[0] ?? '';
+  if (/\w/.test(first)) return first;
+  const whole = message.replace(/\s+/g, ' ').trim();
+  return whole.length > 300 ? `${whole.slice(0, 299)}…` : whole;
 }
 
 /** Errors JavaScript itself throws on broken code, as opposed to a migration's own `throw new Error(…)`. */

@@ -72,6 +72,19 @@ describe('knex recorded without a database', () => {
     expect(note).toContain('and 2 more');
   });
 
+  it('code that rejects the placeholder row is recorded again with reads answered as on an empty database', async () => {
+    const result = await readMigrations(fixture('silent-knex'), { executeProjectCode: true });
+    expect(result.errors).toEqual([]);
+    const validated = result.migrations.find((migration) => migration.path === 'migrations/004_validated_rows.js');
+    expect(sqlOf(validated)).toEqual([
+      'select "name", count(*) as "cnt" from "users" group by "name" having count(*) > 1',
+      'alter table "users" add constraint "users_name_unique" unique ("name")',
+    ]);
+    const note = validated?.notes.find((text) => text.startsWith('Recorded without a database'));
+    expect(note).toContain('migrations/004_validated_rows.js:3: select() answered as for an empty database');
+    expect(note).not.toContain('placeholder');
+  });
+
   it('a migration whose code emits no statement is a no-op', async () => {
     const result = await readMigrations(fixture('silent-knex'), { executeProjectCode: true });
     expect(result.errors).toEqual([]);

@@ -36,6 +36,25 @@ describe('bad input gives per-file errors and the rest is still read', () => {
     for (const error of result.errors) expect(error.error.fix.length).toBeGreaterThan(10);
   });
 
+  it('a thrown message whose first line is only punctuation (a ZodError) is reported whole', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'sources-knex-zod-'));
+    try {
+      mkdirSync(path.join(root, 'migrations'));
+      writeFileSync(path.join(root, 'knexfile.js'), "module.exports = { client: 'pg' };\n");
+      const issues = JSON.stringify([{ path: [0, 'userId'], message: 'Expected string, received null' }], null, 2);
+      writeFileSync(
+        path.join(root, 'migrations', '001_parse.js'),
+        `exports.up = async function (knex) {\n  await knex.schema.createTable('a', (t) => t.increments('id'));\n  throw new Error(${JSON.stringify(issues)});\n};\nexports.down = async function () {};\n`,
+      );
+      const result = await readMigrations(root, { executeProjectCode: true });
+      expect(result.errors[0]?.error.what).toBe(
+        'up() threw while its SQL was recorded: [ { "path": [ 0, "userId" ], "message": "Expected string, received null" } ]',
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('a migration that blocks the thread forever or calls process.exit is stopped in its worker; the rest is read', async () => {
     const result = await readMigrations(fixture('sources-knex-hostile'), { executeProjectCode: true, timeoutMs: 300 });
     expect(

@@ -110,6 +110,35 @@ describe('knex on PostgreSQL', () => {
   });
 });
 
+describe('knex hasColumn guards, recorded without a database', () => {
+  const root = fixture('sources-knex-guarded');
+  const schema = uniqueName('sources_knex_guarded');
+  let available = false;
+  let admin: Knex | undefined;
+  beforeAll(async () => {
+    available = (await postgresAvailable()).available;
+    if (!available) return;
+    admin = knexFactory({ client: 'pg', connection: POSTGRES_URL });
+    await admin.raw(`create schema "${schema}"`);
+  });
+  afterAll(async () => {
+    await admin?.raw(`drop schema if exists "${schema}" cascade`);
+    await admin?.destroy();
+  });
+
+  it('see the columns earlier statements created, added, renamed and dropped, as on a real PostgreSQL', async () => {
+    if (!available) return;
+    const result = await readMigrations(root, { executeProjectCode: true });
+    expect(result.errors).toEqual([]);
+    const ran = await runWithKnex(
+      { client: 'pg', connection: POSTGRES_URL, searchPath: [schema] },
+      path.join(root, 'migrations'),
+    );
+    expect(ran.up).toContain('alter table "accounts" drop column "legacy"');
+    expect(ours(result.migrations)).toEqual(ran);
+  });
+});
+
 describe('knex on MariaDB/MySQL', () => {
   const root = fixture('sources-knex-mysql');
   const database = uniqueName('sources_knex');

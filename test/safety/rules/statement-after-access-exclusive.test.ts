@@ -34,6 +34,10 @@ ruleCases('statement-after-access-exclusive', {
     {
       sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nALTER TABLE orders RENAME COLUMN a TO b;\nDROP INDEX orders_x_idx;\nCOMMENT ON TABLE orders IS 'x';\nINSERT INTO audit (what) VALUES ('added nickname');\nCOMMIT;",
     },
+    // Catalog reads (knex's hasTable / hasColumn) take milliseconds whatever the held table's size.
+    {
+      sql: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nSELECT * FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname';\nSELECT count(*) FROM pg_class;\nCOMMIT;",
+    },
     // Writes pinned to a key find their few rows by index: not a backfill.
     {
       sql: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nUPDATE users SET nickname = name WHERE id = 4;\nDELETE FROM orders WHERE id IN (1, 2) AND status = 3;\nCOMMIT;',
