@@ -3,14 +3,12 @@ import { some } from '../iterables.js';
 import { relationKey, tableKey } from './names.js';
 import { ownedSequence } from './related-locks.js';
 import type {
-  BodyLock,
   CatalogView,
   ColumnInfo,
   ConstraintInfo,
   FunctionInfo,
   FunctionVolatility,
   IndexInfo,
-  TriggerEvent,
   TriggerInfo,
 } from './types.js';
 
@@ -756,8 +754,8 @@ export class MigrationCatalog implements CatalogView {
     return this.functions.get(name.toLowerCase())?.volatility;
   }
 
-  functionBodyLocks(name: string, event: TriggerEvent): readonly BodyLock[] | undefined {
-    return this.functions.get(name.toLowerCase())?.bodyLocks?.[event];
+  functionInfo(name: string): FunctionInfo | undefined {
+    return this.functions.get(name.toLowerCase());
   }
 
   /** CREATE [OR REPLACE] FUNCTION (info undefined: DROP FUNCTION). */

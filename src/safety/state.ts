@@ -393,7 +393,7 @@ export function applySchemaChange(catalog: MigrationCatalog, ast: Node, inTransa
     case 'CreateFunctionStmt': {
       const stmt = (ast as { CreateFunctionStmt: import('libpg-query').CreateFunctionStmt }).CreateFunctionStmt;
       const name = namesOf(stmt.funcname).at(-1);
-      if (name && !stmt.is_procedure) catalog.defineFunction(name, functionInfo(stmt, catalog));
+      if (name && !stmt.is_procedure) catalog.defineFunction(name, functionInfo(stmt));
       break;
     }
     case 'DropStmt': {

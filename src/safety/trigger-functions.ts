@@ -3,7 +3,7 @@ import { LOCK_STRENGTH, type PgLockMode } from '../engines/postgresql/locks.js';
 import { loadedPostgresParser } from '../sql/postgres.js';
 import { statementLocks } from './locks.js';
 import { namesOf, tableKey } from './names.js';
-import type { BodyLock, CatalogView, FunctionInfo, FunctionVolatility, TriggerEvent, TriggerInfo } from './types.js';
+import type { CatalogView, FunctionInfo, FunctionVolatility, TriggerEvent, TriggerInfo } from './types.js';
 
 /**
  * User-defined triggers: a row written to a table runs the trigger functions this history created on it, and the
@@ -37,13 +37,40 @@ export function triggerInfo(stmt: CreateTrigStmt): TriggerInfo | undefined {
   };
 }
 
-/** What CREATE FUNCTION records: its volatility and, for a PL/pgSQL trigger function, the locks of its SQL. */
-export function functionInfo(stmt: CreateFunctionStmt, catalog: CatalogView): FunctionInfo {
+/** What CREATE FUNCTION records: its volatility and, for a PL/pgSQL trigger function, its body. */
+export function functionInfo(stmt: CreateFunctionStmt): FunctionInfo {
   const volatility = declaredVolatility(stmt.options);
-  if (namesOf(stmt.returnType?.names).at(-1) !== 'trigger') return { volatility };
-  const body = plpgsqlBody(stmt.options);
-  const bodyLocks = body === undefined ? undefined : locksOfBody(body, catalog);
-  return bodyLocks ? { volatility, bodyLocks } : { volatility };
+  const triggerBody = namesOf(stmt.returnType?.names).at(-1) === 'trigger' ? plpgsqlBody(stmt.options) : undefined;
+  return triggerBody === undefined ? { volatility } : { volatility, triggerBody };
+}
+
+/** A relation a trigger function's SQL locks, with the strongest mode it takes there. */
+interface BodyLock {
+  table: string;
+  mode: PgLockMode;
+  /** Rewritten (REFRESH MATERIALIZED VIEW gives the view new storage). */
+  rewrite: boolean;
+}
+
+/**
+ * The locks of a trigger function's body by event, read the first time a trigger fires it (most histories create
+ * trigger functions that no later statement of theirs fires) and kept with the function's record. A function
+ * whose SQL fires, through other triggers, the function itself counts what it reaches once.
+ */
+const bodyLocksOf = new WeakMap<FunctionInfo, Record<TriggerEvent, BodyLock[]> | undefined>();
+const reading = new WeakSet<FunctionInfo>();
+
+function functionLocks(info: FunctionInfo, catalog: CatalogView): Record<TriggerEvent, BodyLock[]> | undefined {
+  if (info.triggerBody === undefined || reading.has(info)) return undefined;
+  if (!bodyLocksOf.has(info)) {
+    reading.add(info);
+    try {
+      bodyLocksOf.set(info, locksOfBody(info.triggerBody, catalog));
+    } finally {
+      reading.delete(info);
+    }
+  }
+  return bodyLocksOf.get(info);
 }
 
 function declaredVolatility(options: Node[] | undefined): FunctionVolatility {
@@ -229,7 +256,8 @@ export function userTriggerLocks(
     if (write === 'update' && trigger.updateColumns && columns)
       if (!trigger.updateColumns.some((column) => columns.includes(column))) continue;
     const transition = new Set((trigger.transitionTables ?? []).map((name) => tableKey(name)));
-    for (const lock of catalog.functionBodyLocks(trigger.function, write) ?? [])
+    const info = catalog.functionInfo(trigger.function);
+    for (const lock of (info && functionLocks(info, catalog)?.[write]) ?? [])
       if (!transition.has(lock.table))
         add(lock.table, lock.mode, `relation trigger ${trigger.function}() uses`, lock.rewrite);
   }

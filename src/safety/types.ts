@@ -175,11 +175,8 @@ export interface CatalogView {
   tablesWithTriggerCalling(functionName: string): string[];
   /** The table's triggers that this history created. */
   triggersOf(table: string): Iterable<TriggerInfo>;
-  /**
-   * The locks the SQL in the body of a trigger function this history created takes when fired by `event`;
-   * undefined if not known.
-   */
-  functionBodyLocks(name: string, event: TriggerEvent): readonly BodyLock[] | undefined;
+  /** A function this history created (the last of its name), or undefined. */
+  functionInfo(name: string): FunctionInfo | undefined;
 }
 
 export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
@@ -187,21 +184,11 @@ export type FunctionVolatility = 'immutable' | 'stable' | 'volatile';
 /** A function this history created. */
 export interface FunctionInfo {
   volatility: FunctionVolatility;
-  /**
-   * For a PL/pgSQL trigger function, by the event that fires it: the relations its statements lock, each once with
-   * the strongest mode (a branch under IF TG_OP = '…' counts for that event only).
-   */
-  bodyLocks?: Readonly<Record<TriggerEvent, readonly BodyLock[]>>;
+  /** A PL/pgSQL trigger function's body, read for its locks when a trigger first fires it (trigger-functions.ts). */
+  triggerBody?: string;
 }
 
 export type TriggerEvent = 'insert' | 'update' | 'delete' | 'truncate';
-
-export interface BodyLock {
-  table: string;
-  mode: PgLockMode;
-  /** Rewritten (REFRESH MATERIALIZED VIEW gives the view new storage). */
-  rewrite: boolean;
-}
 
 /** A trigger: the function it executes (lower case, unqualified) and when it fires. */
 export interface TriggerInfo {
