@@ -96,6 +96,8 @@ export const columnTypeChange: Rule = {
         });
         continue;
       }
+      const shift = current ? timeZoneShift(context, current.type, typeNameText(def.typeName), using) : undefined;
+      if (shift) hits.push(timeZoneShiftHit(table, cmd.name, newType, using ?? '', shift));
       const shadow = ident(fitName(`${cmd.name}_new`));
       const convert = using ?? `${column}::${newType}`;
       const fn = ident(fitName(`${bare}_${cmd.name}_sync`));
@@ -134,6 +136,40 @@ export const columnTypeChange: Rule = {
     return hits;
   },
 };
+
+/**
+ * timestamptz → timestamptz USING col AT TIME ZONE 'Z': the USING gives the wall-clock time in Z (a timestamp),
+ * which the column then reads in the session time zone, so every instant moves unless the session is in Z
+ * (twenty: under Europe/Paris, 12:00+00 became 11:00+00 on PostgreSQL 15). The zone, or undefined: no shift.
+ */
+function timeZoneShift(
+  context: RuleContext,
+  currentType: string,
+  newType: string,
+  using: string | undefined,
+): string | undefined {
+  if (!using || !currentType.startsWith('timestamptz') || !newType.startsWith('timestamptz')) return undefined;
+  const zone = /\bAT\s+TIME\s+ZONE\s+'([^']+)'/i.exec(using)?.[1];
+  if (!zone) return /\bAT\s+TIME\s+ZONE\b/i.test(using) ? 'the zone USING names' : undefined;
+  return context.timeZoneUtc && /^(utc|etc\/utc|gmt|z|zulu|universal)$/i.test(zone) ? undefined : zone;
+}
+
+function timeZoneShiftHit(table: Relation, column: string, newType: string, using: string, zone: string): RuleHit {
+  return {
+    message: `${table.display}.${column} is already timestamptz: USING ${using} turns each value into the wall-clock time in ${zone}, which the column then reads in the session time zone, so every value moves by the session's offset from ${zone} unless the session time zone is ${zone}.`,
+    table: table.display,
+    severity: 'error',
+    fix: {
+      summary: 'A timestamptz already holds an instant: change the type without the USING.',
+      steps: [
+        step(
+          'Keep every value as it is.',
+          `${LOCK_TIMEOUT_SQL}\nALTER TABLE ${table.display} ALTER COLUMN ${ident(column)} TYPE ${newType};`,
+        ),
+      ],
+    },
+  };
+}
 
 /** A conversion that keeps the rows but not the column's indexes (text → citext: another operator class). */
 function reindexHit(context: RuleContext, table: Relation, change: string): RuleHit {

@@ -108,12 +108,21 @@ ruleCases('column-type-change', {
       message:
         /^orders\.placed_at: timestamp → timestamptz USING placed_at AT TIME ZONE 'UTC' computes every value anew, so orders/,
     },
-    // twenty's useTimestampWithTZ on a column already timestamptz: the same type, rewritten for the USING.
+    // twenty's useTimestampWithTZ on a column already timestamptz: the same type, rewritten for the USING, and
+    // every value moved by the session's offset (PostgreSQL 15 under Europe/Paris: 12:00+00 became 11:00+00).
     {
       sql: "ALTER TABLE orders ALTER COLUMN created_at TYPE timestamptz(3) USING created_at AT TIME ZONE 'UTC';",
       options: orders,
+      count: 2,
       message:
-        /^orders\.created_at: timestamptz\(3\) → timestamptz\(3\) USING created_at AT TIME ZONE 'UTC' computes every/,
+        /^orders\.created_at: timestamptz\(3\) → timestamptz\(3\) USING created_at AT TIME ZONE 'UTC' computes every|^orders\.created_at is already timestamptz: USING created_at AT TIME ZONE 'UTC' turns each value into the wall-clock time in UTC/,
+    },
+    // With the session pinned to UTC nothing moves: only the rewrite is reported.
+    {
+      sql: "SET TIME ZONE 'UTC';\nALTER TABLE orders ALTER COLUMN created_at TYPE timestamptz(3) USING created_at AT TIME ZONE 'UTC';",
+      options: orders,
+      count: 1,
+      message: /computes every value anew/,
     },
     { sql: 'ALTER TABLE orders ALTER COLUMN note TYPE text USING note::varchar(10);', options: orders },
     // Through a cast that rewrites: int4 → int8 → text.
@@ -226,5 +235,39 @@ describe('column-type-change: which indexes a binary-compatible change rebuilds,
     const report = await validatePostgres(change, { catalog: { history: [{ sql: setup }] } });
     const found = report.findings.filter((finding) => finding.ruleId === 'column-type-change');
     expect(found.map((finding) => finding.message.match(/\(([^)]*)\) under/)?.[1])).toEqual(rebuilt);
+  });
+});
+
+describe('column-type-change: timestamptz USING … AT TIME ZONE moves the values', () => {
+  const schema = throwAwaySchema('tz_shift');
+
+  it('moves them by the session offset on PostgreSQL 15, and the fix keeps them', async () => {
+    if (!schema.available) return;
+    const sql = "ALTER TABLE events ALTER COLUMN at TYPE timestamptz USING at AT TIME ZONE 'UTC';";
+    const report = await validatePostgres(sql, {
+      catalog: {
+        snapshot: {
+          tables: [
+            { name: 'events', columns: [{ name: 'at', type: 'timestamptz', notNull: false, hasDefault: false }] },
+          ],
+        },
+      },
+    });
+    const shift = report.findings.find((f) => f.message.includes('wall-clock time in UTC'));
+    expect(shift?.severity).toBe('error');
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      await client.query(`SET search_path TO "${schema.name}"; SET TIME ZONE 'Europe/Paris'`);
+      await client.query("CREATE TABLE events (at timestamptz); INSERT INTO events VALUES ('2024-01-01 12:00+00')");
+      await client.query(sql);
+      const moved = await client.query("SELECT to_char(at AT TIME ZONE 'UTC', 'HH24:MI') AS t FROM events");
+      expect(moved.rows[0]?.t).toBe('11:00');
+      await client.query(shift?.fix?.steps[0]?.sql ?? '');
+      const kept = await client.query("SELECT to_char(at AT TIME ZONE 'UTC', 'HH24:MI') AS t FROM events");
+      expect(kept.rows[0]?.t).toBe('11:00');
+    } finally {
+      await client.end();
+    }
   });
 });
