@@ -1,6 +1,16 @@
+import type { IndexStmt } from 'libpg-query';
 import { existingIndexNamed } from '../catalog.js';
-import type { Rule } from '../types.js';
-import { isExistingTable, nodeAs, relationOf, severityForSize, sizeNote, step, withConcurrently } from './ast.js';
+import type { Rule, RuleContext } from '../types.js';
+import {
+  isExistingTable,
+  nodeAs,
+  type Relation,
+  relationOf,
+  severityForSize,
+  sizeNote,
+  step,
+  withConcurrently,
+} from './ast.js';
 import { partitionedIndexSteps } from './partitioned-index.js';
 
 export const requireConcurrentIndexCreation: Rule = {
@@ -30,14 +40,10 @@ export const requireConcurrentIndexCreation: Rule = {
   },
   appliesTo: ['IndexStmt'],
   check(context) {
-    const index = nodeAs(context.statement.ast, 'IndexStmt');
-    const table = relationOf(index?.relation);
-    if (!index || !table || index.concurrent || !isExistingTable(context, table.key)) return [];
-    // The index is there already: PostgreSQL skips the statement (harbor's 0060 repeats 0053's indexes).
-    if (existingIndexNamed(context.catalog, table.key, index)) return [];
+    const flagged = flaggedIndexBuild(context);
+    if (!flagged) return [];
+    const { index, table } = flagged;
     if (context.catalog.isPartitioned(table.key)) {
-      // ON ONLY the parent builds nothing: it is the first step of indexing a partitioned table online.
-      if (index.relation?.inh !== true) return [];
       const steps = partitionedIndexSteps(context, table.key);
       if (steps)
         return [
@@ -56,7 +62,9 @@ export const requireConcurrentIndexCreation: Rule = {
     const name = index.idxname;
     return [
       {
-        message: `CREATE INDEX on existing table ${table.display}${sizeNote(context, table.key)} blocks writes to it until the index is built.`,
+        message: heldByTransaction(context, table.key)
+          ? `CREATE INDEX on existing table ${table.display}${sizeNote(context, table.key)} runs while an earlier statement of this transaction holds it ACCESS EXCLUSIVE: reads and writes wait until the index is built.`
+          : `CREATE INDEX on existing table ${table.display}${sizeNote(context, table.key)} blocks writes to it until the index is built.`,
         table: table.display,
         severity: severityForSize(context, table.key),
         fix: {
@@ -81,3 +89,23 @@ export const requireConcurrentIndexCreation: Rule = {
     ];
   },
 };
+
+/**
+ * The index's table is already held ACCESS EXCLUSIVE by the transaction: the build blocks reads too. This finding
+ * then says so, and statement-after-access-exclusive leaves the statement to it (one problem, one finding).
+ */
+function heldByTransaction(context: RuleContext, table: string): boolean {
+  return context.inTransaction && context.accessExclusiveHeld.has(table);
+}
+
+/** A plain CREATE INDEX this rule reports: it builds an index on an existing table, blocking its writes. */
+export function flaggedIndexBuild(context: RuleContext): { index: IndexStmt; table: Relation } | undefined {
+  const index = nodeAs(context.statement.ast, 'IndexStmt');
+  const table = relationOf(index?.relation);
+  if (!index || !table || index.concurrent || !isExistingTable(context, table.key)) return undefined;
+  // The index is there already: PostgreSQL skips the statement (harbor's 0060 repeats 0053's indexes).
+  if (existingIndexNamed(context.catalog, table.key, index)) return undefined;
+  // ON ONLY a partitioned parent builds nothing: it is the first step of indexing a partitioned table online.
+  if (context.catalog.isPartitioned(table.key) && index.relation?.inh !== true) return undefined;
+  return { index, table };
+}

@@ -3,6 +3,7 @@ import { queryRelations } from '../query-relations.js';
 import { isSystemCatalog } from '../system-relations.js';
 import type { Rule, RuleContext } from '../types.js';
 import { alterTableOf, displayOf, isExistingTable, nodeAs, step } from './ast.js';
+import { flaggedIndexBuild } from './require-concurrent-index-creation.js';
 
 export const statementAfterAccessExclusive: Rule = {
   meta: {
@@ -33,6 +34,9 @@ export const statementAfterAccessExclusive: Rule = {
     const altered = alterTableOf(context);
     // Another ALTER of a held table is reported by combine-alter-table instead.
     if (altered && held.includes(altered.table.key)) return [];
+    // A plain CREATE INDEX on the one held table: require-concurrent-index-creation reports the build and the reads it blocks.
+    const build = flaggedIndexBuild(context);
+    if (build && held.length === 1 && held[0] === build.table.key) return [];
     // A quick statement (a rename, an index drop, a metadata-only ALTER, a write by key) adds nothing worth reporting.
     const work = longWork(context);
     if (work.length === 0) return [];

@@ -82,11 +82,25 @@ describe('statement-after-access-exclusive: the extra time', () => {
     const history = [{ sql: 'CREATE TABLE users (id bigint, a int, b int);\nCREATE INDEX users_a_idx ON users (a);' }];
     const found = await findingsOf(
       'statement-after-access-exclusive',
-      'BEGIN;\nDROP INDEX users_a_idx;\nCREATE INDEX users_b_idx ON users (b);\nCOMMIT;',
+      'BEGIN;\nDROP INDEX users_a_idx;\nUPDATE users SET b = 1;\nCOMMIT;',
       { catalog: { history } },
     );
     expect(found).toHaveLength(1);
     expect(found[0]?.message).toMatch(/^public\.users is locked ACCESS EXCLUSIVE|^users is locked ACCESS EXCLUSIVE/);
+  });
+
+  it('leaves a plain CREATE INDEX on the one held table to require-concurrent-index-creation (one finding)', async () => {
+    const history = [{ sql: 'CREATE TABLE users (id bigint, a int, b int);\nCREATE TABLE teams (id bigint);' }];
+    const sql = 'BEGIN;\nALTER TABLE users ADD COLUMN c int;\nCREATE INDEX users_b_idx ON users (b);\nCOMMIT;';
+    const options = { catalog: { history } };
+    expect(await findingsOf('statement-after-access-exclusive', sql, options)).toEqual([]);
+    const build = await findingsOf('require-concurrent-index-creation', sql, options);
+    expect(build.map((finding) => finding.message)).toEqual([
+      expect.stringMatching(/holds it ACCESS EXCLUSIVE: reads and writes wait until the index is built\.$/),
+    ]);
+    // Another table held meanwhile is still reported here.
+    const other = 'BEGIN;\nALTER TABLE teams ADD COLUMN c int;\nCREATE INDEX users_b_idx ON users (b);\nCOMMIT;';
+    expect(await findingsOf('statement-after-access-exclusive', other, options)).toHaveLength(1);
   });
 
   it("does not name the sequence a dropped table's serial column owned", async () => {
