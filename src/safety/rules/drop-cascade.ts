@@ -1,19 +1,19 @@
 import type { DropStmt, Node } from 'libpg-query';
-import { displayTable, namesOf } from '../names.js';
+import { displayTable, namesOf, tableKey } from '../names.js';
 import type { Rule, RuleContext, RuleHit } from '../types.js';
 import { nodeAs, step } from './ast.js';
 
 /** What CASCADE takes with each kind of object (tables and schemas have rules of their own). */
 const CASCADES: Readonly<Record<string, { kind: string; takes: string; losesData: boolean }>> = {
-  OBJECT_TYPE: { kind: 'type', takes: 'every column of the type, with its data', losesData: true },
-  OBJECT_DOMAIN: { kind: 'domain', takes: 'every column of the domain, with its data', losesData: true },
+  OBJECT_TYPE: { kind: 'type', takes: 'the columns of the type, with their data', losesData: true },
+  OBJECT_DOMAIN: { kind: 'domain', takes: 'the columns of the domain, with their data', losesData: true },
   OBJECT_EXTENSION: {
     kind: 'extension',
     takes: "every column of the extension's types (with their data), and what uses its functions",
     losesData: true,
   },
-  OBJECT_VIEW: { kind: 'view', takes: 'every view built on it', losesData: false },
-  OBJECT_MATVIEW: { kind: 'materialized view', takes: 'every view built on it', losesData: false },
+  OBJECT_VIEW: { kind: 'view', takes: 'the views built on it', losesData: false },
+  OBJECT_MATVIEW: { kind: 'materialized view', takes: 'the views built on it', losesData: false },
   OBJECT_FUNCTION: {
     kind: 'function',
     takes: 'the triggers, defaults, constraints and views that call it',
@@ -47,11 +47,15 @@ export const dropCascade: Rule = {
     const names = (drop.objects ?? []).flatMap((object) => objectName(drop, object));
     const hits: RuleHit[] = [];
     for (const name of names) {
-      const columns = cascade.losesData ? typedColumns(context, drop, name) : [];
-      const known = columns.length > 0 ? ` (here: ${columns.join(', ')})` : '';
+      const known = knownDependents(context, drop, name);
+      // What the schema read so far shows depends on it is nothing: CASCADE takes nothing with it.
+      if (known?.length === 0) continue;
+      const listed = known ? ` (${known.join(', ')})` : '';
       hits.push({
-        message: `DROP ${cascade.kind.toUpperCase()} ${name} CASCADE also drops ${cascade.takes}${known}.`,
-        severity: cascade.losesData ? 'error' : 'warning',
+        message: known
+          ? `DROP ${cascade.kind.toUpperCase()} ${name} CASCADE also drops ${cascade.takes}${listed}.`
+          : `DROP ${cascade.kind.toUpperCase()} ${name} CASCADE also drops ${cascade.takes}; what depends on it is not known here.`,
+        severity: cascade.losesData && (known || drop.removeType === 'OBJECT_EXTENSION') ? 'error' : 'warning',
         fix: {
           summary: 'Drop without CASCADE, after dropping or changing what depends on it on purpose.',
           steps: [
@@ -79,16 +83,37 @@ function objectName(drop: DropStmt, object: Node): string[] {
   return name && drop.removeType === 'OBJECT_EXTENSION' ? [name] : [];
 }
 
-/** Columns of a dropped type or domain that the schema read so far knows, as table.column. */
-function typedColumns(context: RuleContext, drop: DropStmt, name: string): string[] {
-  if (drop.removeType !== 'OBJECT_TYPE' && drop.removeType !== 'OBJECT_DOMAIN') return [];
-  // The catalog keeps a column's type by its bare name.
-  const type = name.split('.').at(-1) ?? name;
-  return context.catalog
-    .tablesWithColumnType(type)
-    .flatMap((table) =>
-      (context.catalog.columns(table) ?? [])
-        .filter((column) => column.type === type)
-        .map((column) => `${displayTable(table)}.${column.name}`),
-    );
+/**
+ * What the schema read so far shows depends on the dropped object: the columns of a type or domain (when the whole
+ * schema is known), the views over a view it knows, the tables whose triggers call a function it knows. Undefined
+ * where it cannot tell (an extension, a sequence, a function's use in defaults, an object it does not know).
+ */
+function knownDependents(context: RuleContext, drop: DropStmt, name: string): string[] | undefined {
+  const { catalog } = context;
+  const bare = name.split('.').at(-1) ?? name;
+  switch (drop.removeType) {
+    case 'OBJECT_TYPE':
+    case 'OBJECT_DOMAIN': {
+      // The catalog keeps a column's type by its bare name.
+      const columns = catalog
+        .tablesWithColumnType(bare)
+        .flatMap((table) =>
+          (catalog.columns(table) ?? [])
+            .filter((column) => column.type === bare)
+            .map((column) => `${displayTable(table)}.${column.name}`),
+        );
+      return columns.length > 0 || catalog.schemaKnown ? columns : undefined;
+    }
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW': {
+      const key = tableKey(name);
+      return catalog.viewReads(key) ? catalog.dependentViews(key).map(displayTable) : undefined;
+    }
+    case 'OBJECT_FUNCTION': {
+      const tables = catalog.tablesWithTriggerCalling(bare);
+      return tables.length > 0 ? tables.map((table) => `triggers on ${displayTable(table)}`) : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
