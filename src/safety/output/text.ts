@@ -160,21 +160,32 @@ function summaryText(
     if (blocking.total > 0) {
       out.push('Locks:');
       for (const summary of blocking.shown) {
-        const locks = summary.locks
-          .map((lock) => {
-            // MySQL/MariaDB: the server lines the entry is for (version not given) and whether the table is rebuilt.
-            const servers = isAlgorithmLock(lock) && lock.servers ? ` [${lock.servers}]` : '';
-            // How long it holds the lock: PostgreSQL's rewrite or scan of the table, MySQL's rebuild.
-            const work = isAlgorithmLock(lock)
-              ? lock.rewrite
-                ? ', rebuilds the table'
-                : ''
-              : lock.rewrite
-                ? ', rewrites it'
-                : lock.scan
-                  ? ', scans it'
-                  : '';
-            return `${lock.mode} on ${lock.table}${servers} (blocks ${lock.blocks}${work}${lock.estimatedLockSeconds ? `, est. ${describeDuration(lock.estimatedLockSeconds)}` : ''})`;
+        // Relations locked alike are listed together: a DELETE cascading to 30 tables is one clause, not 30.
+        const clauses = new Map<string, { mode: string; tables: string[]; tail: string }>();
+        for (const lock of summary.locks) {
+          // MySQL/MariaDB: the server lines the entry is for (version not given) and whether the table is rebuilt.
+          const servers = isAlgorithmLock(lock) && lock.servers ? ` [${lock.servers}]` : '';
+          // How long it holds the lock: PostgreSQL's rewrite or scan of the table, MySQL's rebuild.
+          const work = isAlgorithmLock(lock)
+            ? lock.rewrite
+              ? ', rebuilds the table'
+              : ''
+            : lock.rewrite
+              ? ', rewrites it'
+              : lock.scan
+                ? ', scans it'
+                : '';
+          const tail = `${servers} (blocks ${lock.blocks}${work}${lock.estimatedLockSeconds ? `, est. ${describeDuration(lock.estimatedLockSeconds)}` : ''})`;
+          const key = `${lock.mode}\n${tail}`;
+          const clause = clauses.get(key);
+          if (clause) clause.tables.push(lock.table);
+          else clauses.set(key, { mode: lock.mode, tables: [lock.table], tail });
+        }
+        const locks = [...clauses.values()]
+          .map((clause) => {
+            const tail =
+              clause.tables.length > 1 ? clause.tail.replace(/, (rewrites|scans) it\b/, ', $1 each') : clause.tail;
+            return `${clause.mode} on ${clause.tables.join(', ')}${tail}`;
           })
           .join('; ');
         const origin = (summary as { origin?: FindingOrigin }).origin;
