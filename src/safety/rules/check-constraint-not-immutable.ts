@@ -73,10 +73,13 @@ export const checkConstraintNotImmutable: Rule = {
     if (!table) return [];
     const hits: RuleHit[] = [];
     let local: Node | undefined;
+    // The CHECKs in walk order: the statement re-parsed alone (for its text) has them in the same order.
+    let ordinal = -1;
     walk(ast, (key, value) => {
       if (key !== 'Constraint' || value === null || typeof value !== 'object') return;
       const constraint = value as Constraint;
       if (constraint.contype !== 'CONSTR_CHECK') return;
+      ordinal++;
       const calls = changingCalls(constraint.raw_expr);
       if (calls.length === 0) return;
       local ??= localAst(context);
@@ -84,7 +87,7 @@ export const checkConstraintNotImmutable: Rule = {
       hits.push({
         message: `CHECK ${name} on ${table.display} calls ${calls.join(', ')}: PostgreSQL checks a row only when it is written, so one that passes now may fail later (an UPDATE of any of its columns then fails, and a dump no longer restores).`,
         table: table.display,
-        fix: fixOf(context.statement.sql, local, constraint, name, table.display),
+        fix: fixOf(context.statement.sql, local, ordinal, name, table.display),
       });
     });
     return hits;
@@ -92,15 +95,14 @@ export const checkConstraintNotImmutable: Rule = {
 };
 
 /** The same condition in a trigger that runs when a row is written, over the new row's columns. */
-function fixOf(sql: string, local: Node | undefined, constraint: Constraint, name: string, table: string) {
+function fixOf(sql: string, local: Node | undefined, ordinal: number, name: string, table: string) {
   let expression: string | undefined;
   let index = 0;
-  const wanted = constraint.conname;
   walk(local, (key, value) => {
-    if (expression !== undefined || key !== 'Constraint' || value === null || typeof value !== 'object') return;
+    if (key !== 'Constraint' || value === null || typeof value !== 'object') return;
     const candidate = value as Constraint;
     if (candidate.contype !== 'CONSTR_CHECK') return;
-    if (wanted ? candidate.conname === wanted : index === 0) expression = balancedAfter(sql, candidate.location);
+    if (index === ordinal) expression = balancedAfter(sql, candidate.location);
     index++;
   });
   const fn = fitName(`${name}_trigger`);

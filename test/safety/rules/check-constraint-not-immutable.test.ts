@@ -16,6 +16,12 @@ ruleCases('check-constraint-not-immutable', {
       sql: 'CREATE TABLE t (a int, b int, CONSTRAINT one CHECK (a > 0), CONSTRAINT two CHECK (b < random()));',
       count: 1,
     },
+    // The fix carries the flagged CHECK's own condition, not the first one's.
+    {
+      sql: 'CREATE TABLE t (a int CHECK (a > 0), due date CHECK (due >= CURRENT_DATE));',
+      count: 1,
+      fix: [/IF NOT \(SELECT \(due >= CURRENT_DATE\) FROM/],
+    },
   ],
   good: [
     { sql: "ALTER TABLE bookings ADD CONSTRAINT bookings_after_launch CHECK (starts_at > '2020-01-01');" },
